@@ -1,0 +1,96 @@
+package dev.adjoint.processor;
+
+import com.google.auto.service.AutoService;
+import com.sun.source.util.Trees;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.ErrorReporter.Position;
+import dev.adjoint.processor.ad.Pullback;
+import dev.adjoint.processor.ad.ReverseMode;
+import dev.adjoint.processor.emit.AdjointWriter;
+import dev.adjoint.processor.ir.IrReader;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.validate.DiffMethod;
+import dev.adjoint.processor.validate.MethodValidator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The Adjoint annotation processor: for every class with {@code @Differentiable} methods it writes
+ * {@code <Class>Adjoint}. Each method runs through the pipeline validate → read (IR) →
+ * differentiate (reverse mode) → emit; an error in one method is reported at its position and
+ * stops only that method.
+ */
+@AutoService(Processor.class)
+@SupportedAnnotationTypes("dev.adjoint.Differentiable")
+public final class AdjointProcessor extends AbstractProcessor {
+
+    private Trees trees;
+    private ErrorReporter reporter;
+
+    @Override
+    public synchronized void init(ProcessingEnvironment env) {
+        super.init(env);
+        try {
+            trees = Trees.instance(env);
+        } catch (IllegalArgumentException notJavac) {
+            env.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                    "[AdjointNeedsJavac] the Adjoint processor reads method bodies with javac's Tree API and "
+                            + "needs javac (not " + env.getClass().getName() + ")");
+        }
+        reporter = new ErrorReporter(env.getMessager(), trees);
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        if (trees == null || annotations.isEmpty()) {
+            return false;
+        }
+        MethodValidator validator = new MethodValidator(trees, reporter);
+        IrReader reader = new IrReader(trees, reporter);
+        ReverseMode reverse = new ReverseMode(reporter);
+        AdjointWriter writer = new AdjointWriter(processingEnv.getElementUtils());
+        Map<TypeElement, List<DiffMethod>> byClass =
+                validator.validate(round.getElementsAnnotatedWith(Differentiable.class));
+        for (Map.Entry<TypeElement, List<DiffMethod>> entry : byClass.entrySet()) {
+            List<AdjointWriter.Differentiated> done = new ArrayList<>();
+            for (DiffMethod method : entry.getValue()) {
+                try {
+                    MethodIr ir = reader.read(method);
+                    Pullback pullback = reverse.differentiate(ir);
+                    done.add(new AdjointWriter.Differentiated(method, pullback));
+                } catch (ErrorReporter.Abort abort) {
+                    // reported at its position; the other methods go on
+                } catch (RuntimeException bug) {
+                    reporter.reportError(Position.of(method.element()), "AdjointInternalError",
+                            "Adjoint failed on " + method.name() + " (" + bug + "); please report this with the "
+                                    + "method's source. Until fixed, move the method out of @Differentiable");
+                }
+            }
+            if (!done.isEmpty()) {
+                try {
+                    writer.write(entry.getKey(), done).writeTo(processingEnv.getFiler());
+                } catch (IOException e) {
+                    reporter.reportError(Position.of(entry.getKey()), "AdjointWriteFailed",
+                            "could not write the adjoint class of " + entry.getKey() + ": " + e.getMessage());
+                }
+            }
+        }
+        return false;
+    }
+}

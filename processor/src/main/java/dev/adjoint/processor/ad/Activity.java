@@ -1,0 +1,120 @@
+package dev.adjoint.processor.ad;
+
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Activity analysis. A double variable is <em>varied</em> when it depends on a parameter being
+ * differentiated, and <em>useful</em> when the returned value depends on it; only variables
+ * that are both get adjoints. Both are flow-insensitive fixpoints: safe for any statement order.
+ */
+final class Activity {
+
+    private final Set<String> varied = new HashSet<>();
+    private final Set<String> useful = new HashSet<>();
+
+    Activity(MethodIr method) {
+        method.params().stream().filter(MethodIr.Param::wrt).forEach(p -> varied.add(p.name()));
+        List<Stmt> body = method.body();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Stmt s : body) {
+                Expr.Local target = target(s);
+                Expr value = value(s);
+                if (target != null && value != null && target.type().isDouble() && isVaried(value)) {
+                    changed |= varied.add(target.name());
+                }
+            }
+        }
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Return r) {
+                locals(r.value(), l -> useful.add(l.name()));
+            }
+        }
+        changed = true;
+        while (changed) {
+            changed = false;
+            for (Stmt s : body) {
+                Expr.Local target = target(s);
+                Expr value = value(s);
+                if (target != null && value != null && useful.contains(target.name())) {
+                    int before = useful.size();
+                    locals(value, l -> useful.add(l.name()));
+                    changed |= useful.size() != before;
+                }
+            }
+        }
+    }
+
+    /** Whether a variable needs an adjoint. */
+    boolean isActive(Expr.Local var) {
+        return var.type().isDouble() && varied.contains(var.name()) && useful.contains(var.name());
+    }
+
+    boolean isUseful(Expr.Local var) {
+        return useful.contains(var.name());
+    }
+
+    /** Marks a generated temporary as varied (it holds a varied intermediate value). */
+    void addVaried(String temp) {
+        varied.add(temp);
+    }
+
+    /** Whether a derivative flows through {@code e}: it is a double computed from varied values by differentiable operations. */
+    boolean isVaried(Expr e) {
+        if (!e.type().isDouble()) {
+            return false;
+        }
+        if (e instanceof Expr.Local l) {
+            return varied.contains(l.name());
+        } else if (e instanceof Expr.Unary u) {
+            return isVaried(u.operand());
+        } else if (e instanceof Expr.Binary b) {
+            return isVaried(b.left()) || isVaried(b.right());
+        } else if (e instanceof Expr.Conditional c) {
+            return isVaried(c.then()) || isVaried(c.otherwise());
+        } else if (e instanceof Expr.Cast c) {
+            return isVaried(c.operand());
+        } else if (e instanceof Expr.MathCall m) {
+            return !m.function().piecewiseConstant && m.args().stream().anyMatch(this::isVaried);
+        }
+        return false;
+    }
+
+    /** Whether any variable {@code e} reads is varied, whatever the operations in between. */
+    boolean dependsOnVaried(Expr e) {
+        boolean[] found = {false};
+        locals(e, l -> found[0] |= l.type().isDouble() && varied.contains(l.name()));
+        return found[0];
+    }
+
+    static Expr.Local target(Stmt s) {
+        if (s instanceof Stmt.Declare d) {
+            return d.var();
+        }
+        return s instanceof Stmt.Assign a ? a.var() : null;
+    }
+
+    static Expr value(Stmt s) {
+        if (s instanceof Stmt.Declare d) {
+            return d.init();
+        }
+        return s instanceof Stmt.Assign a ? a.value() : null;
+    }
+
+    /** Calls {@code action} for every local variable {@code e} reads. */
+    static void locals(Expr e, Consumer<Expr.Local> action) {
+        for (Expr child : Exprs.children(e)) {
+            locals(child, action);
+        }
+        if (e instanceof Expr.Local l) {
+            action.accept(l);
+        }
+    }
+}

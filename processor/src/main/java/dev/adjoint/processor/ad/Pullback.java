@@ -1,0 +1,12 @@
+package dev.adjoint.processor.ad;
+
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import java.util.List;
+
+/**
+ * The differentiated method, ready to print: the body of {@code fPullback} (forward sweep,
+ * reverse sweep, gradient writes into {@code into}, return of the value) and the names given to
+ * its {@code seed} and {@code into} parameters (renamed if the user's method uses those names).
+ */
+public record Pullback(MethodIr method, String seed, String into, List<Stmt> body) {}

@@ -1,0 +1,418 @@
+package dev.adjoint.processor.ir;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.ErrorReporter;
+import dev.adjoint.processor.ErrorReporter.Position;
+import dev.adjoint.processor.ir.Expr.BinaryOp;
+import dev.adjoint.processor.ir.Expr.UnaryOp;
+import dev.adjoint.processor.validate.DiffMethod;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Stage 2, read: translates a method body (javac's Compiler Tree API) into the IR, resolving
+ * names and types with {@link Trees}. This is the <em>fence</em>: every construct the
+ * differentiator does not handle is rejected here, at its exact position.
+ */
+public final class IrReader {
+
+    private final Trees trees;
+    private final ErrorReporter reporter;
+
+    private CompilationUnitTree unit;
+    private String methodName;
+    private Set<String> userNames;
+
+    public IrReader(Trees trees, ErrorReporter reporter) {
+        this.trees = trees;
+        this.reporter = reporter;
+    }
+
+    public MethodIr read(DiffMethod method) {
+        this.unit = method.path().getCompilationUnit();
+        this.methodName = method.name();
+        this.userNames = new LinkedHashSet<>();
+        method.params().forEach(p -> userNames.add(p.name()));
+        MethodTree tree = (MethodTree) method.path().getLeaf();
+        TreePath bodyPath = new TreePath(method.path(), tree.getBody());
+        int before = reporter.errorCount();
+        List<Stmt> body = new ArrayList<>();
+        List<? extends StatementTree> statements = ((BlockTree) bodyPath.getLeaf()).getStatements();
+        for (int i = 0; i < statements.size(); i++) {
+            StatementTree s = statements.get(i);
+            try {
+                Stmt stmt = statement(new TreePath(bodyPath, s));
+                if (stmt instanceof Stmt.Return && i != statements.size() - 1) {
+                    throw unsupported(s, "AdjointNotYetSupported",
+                            "a return before the end of the method is not supported yet (coming with control flow)");
+                }
+                if (stmt != null) {
+                    body.add(stmt);
+                }
+            } catch (ErrorReporter.Abort abort) {
+                // reported; keep reading so every problem in the method is shown at once
+            }
+        }
+        reporter.abortIfAnyError(before);
+        return new MethodIr(methodName, method.params(), body, userNames, Position.of(method.element()));
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    private Stmt statement(TreePath path) {
+        StatementTree tree = (StatementTree) path.getLeaf();
+        String source = sourceOf(tree);
+        Position at = Position.of(tree, unit);
+        switch (tree.getKind()) {
+            case VARIABLE -> {
+                VariableTree v = (VariableTree) tree;
+                Element el = trees.getElement(path);
+                JType type = localType(el.asType(), v);
+                userNames.add(v.getName().toString());
+                Expr.Local var = new Expr.Local(v.getName().toString(), type);
+                Expr init = v.getInitializer() == null ? null
+                        : expression(new TreePath(path, v.getInitializer()));
+                return new Stmt.Declare(var, init, at, source);
+            }
+            case EXPRESSION_STATEMENT -> {
+                return expressionStatement(new TreePath(path, ((ExpressionStatementTree) tree).getExpression()),
+                        at, source);
+            }
+            case RETURN -> {
+                ExpressionTree value = ((ReturnTree) tree).getExpression();
+                return new Stmt.Return(expression(new TreePath(path, value)), at, source);
+            }
+            case EMPTY_STATEMENT -> {
+                return null;
+            }
+            case IF -> throw notYet(tree, "if statements");
+            case FOR_LOOP, ENHANCED_FOR_LOOP -> throw notYet(tree, "for loops");
+            case WHILE_LOOP -> throw notYet(tree, "while loops");
+            case DO_WHILE_LOOP -> throw notYet(tree, "do-while loops");
+            case BLOCK -> throw notYet(tree, "nested blocks");
+            case SWITCH -> throw notYet(tree, "switch statements");
+            case THROW -> throw notYet(tree, "throw statements");
+            default -> throw unsupported(tree, "AdjointUnsupportedStatement",
+                    "cannot differentiate a " + describe(tree.getKind()) + " statement; "
+                            + "move it out of the @Differentiable method");
+        }
+    }
+
+    private Stmt expressionStatement(TreePath path, Position at, String source) {
+        ExpressionTree tree = (ExpressionTree) path.getLeaf();
+        switch (tree.getKind()) {
+            case ASSIGNMENT -> {
+                AssignmentTree a = (AssignmentTree) tree;
+                Expr.Local target = assignTarget(new TreePath(path, a.getVariable()));
+                return new Stmt.Assign(target, expression(new TreePath(path, a.getExpression())), at, source);
+            }
+            case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT -> {
+                CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
+                Expr.Local target = assignTarget(new TreePath(path, a.getVariable()));
+                Expr value = expression(new TreePath(path, a.getExpression()));
+                BinaryOp op = switch (tree.getKind()) {
+                    case PLUS_ASSIGNMENT -> BinaryOp.ADD;
+                    case MINUS_ASSIGNMENT -> BinaryOp.SUB;
+                    case MULTIPLY_ASSIGNMENT -> BinaryOp.MUL;
+                    default -> BinaryOp.DIV;
+                };
+                return new Stmt.Assign(target, narrow(target.type(), binary(op, target, value), at), at, source);
+            }
+            case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
+                UnaryTree u = (UnaryTree) tree;
+                Expr.Local target = assignTarget(new TreePath(path, u.getExpression()));
+                boolean up = tree.getKind() == Tree.Kind.PREFIX_INCREMENT || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT;
+                Expr one = new Expr.Literal(1, JType.INT);
+                Expr value = binary(up ? BinaryOp.ADD : BinaryOp.SUB, target, one);
+                return new Stmt.Assign(target, narrow(target.type(), value, at), at, source);
+            }
+            case METHOD_INVOCATION, NEW_CLASS -> {
+                return new Stmt.Eval(expression(path), at, source);
+            }
+            default -> throw unsupported(tree, "AdjointUnsupportedStatement",
+                    "cannot differentiate the statement " + source + "; move it out of the @Differentiable method");
+        }
+    }
+
+    /** The target of an assignment: only the method's own locals and parameters may be written. */
+    private Expr.Local assignTarget(TreePath path) {
+        Tree tree = path.getLeaf();
+        Element el = trees.getElement(path);
+        if (tree.getKind() == Tree.Kind.ARRAY_ACCESS) {
+            throw notYet(tree, "writes to array elements");
+        }
+        if (el == null || (el.getKind() != ElementKind.LOCAL_VARIABLE && el.getKind() != ElementKind.PARAMETER)) {
+            throw unsupported(tree, "AdjointFieldWrite",
+                    "cannot write to " + tree + " from a @Differentiable method: only its own local variables "
+                            + "and parameters may be assigned; return the value instead");
+        }
+        return new Expr.Local(el.getSimpleName().toString(), JType.of(el.asType()));
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    private Expr expression(TreePath path) {
+        ExpressionTree tree = (ExpressionTree) path.getLeaf();
+        switch (tree.getKind()) {
+            case PARENTHESIZED -> {
+                return expression(new TreePath(path, ((ParenthesizedTree) tree).getExpression()));
+            }
+            case INT_LITERAL, LONG_LITERAL, DOUBLE_LITERAL, FLOAT_LITERAL, BOOLEAN_LITERAL, CHAR_LITERAL,
+                    STRING_LITERAL, NULL_LITERAL -> {
+                return new Expr.Literal(((LiteralTree) tree).getValue(), typeOf(path));
+            }
+            case IDENTIFIER, MEMBER_SELECT -> {
+                return name(path);
+            }
+            case METHOD_INVOCATION -> {
+                return invocation(path);
+            }
+            case NEW_CLASS -> {
+                NewClassTree n = (NewClassTree) tree;
+                if (n.getClassBody() != null || n.getEnclosingExpression() != null) {
+                    throw unsupported(tree, "AdjointUnsupportedExpression",
+                            "cannot differentiate an anonymous or inner class creation; move it to a helper method");
+                }
+                return new Expr.New(typeOf(path), arguments(path, n.getArguments()));
+            }
+            case CONDITIONAL_EXPRESSION -> {
+                ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
+                return new Expr.Conditional(expression(new TreePath(path, c.getCondition())),
+                        expression(new TreePath(path, c.getTrueExpression())),
+                        expression(new TreePath(path, c.getFalseExpression())), typeOf(path));
+            }
+            case TYPE_CAST -> {
+                TypeCastTree c = (TypeCastTree) tree;
+                return new Expr.Cast(typeOf(path), expression(new TreePath(path, c.getExpression())),
+                        Position.of(tree, unit));
+            }
+            case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
+                UnaryOp op = switch (tree.getKind()) {
+                    case UNARY_MINUS -> UnaryOp.NEG;
+                    case UNARY_PLUS -> UnaryOp.PLUS;
+                    case LOGICAL_COMPLEMENT -> UnaryOp.NOT;
+                    default -> UnaryOp.COMPLEMENT;
+                };
+                return new Expr.Unary(op, expression(new TreePath(path, ((UnaryTree) tree).getExpression())),
+                        typeOf(path));
+            }
+            case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT, ASSIGNMENT,
+                    PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT -> throw unsupported(tree,
+                    "AdjointSideEffect", "cannot differentiate an assignment inside an expression (" + tree
+                            + "); write it as a statement of its own");
+            default -> {
+                BinaryOp op = binaryOp(tree.getKind());
+                if (op != null) {
+                    BinaryTree b = (BinaryTree) tree;
+                    return new Expr.Binary(op, expression(new TreePath(path, b.getLeftOperand())),
+                            expression(new TreePath(path, b.getRightOperand())), typeOf(path));
+                }
+                if (tree.getKind() == Tree.Kind.ARRAY_ACCESS || tree.getKind() == Tree.Kind.NEW_ARRAY) {
+                    throw notYet(tree, "arrays");
+                }
+                throw unsupported(tree, "AdjointUnsupportedExpression",
+                        "cannot differentiate " + describe(tree.getKind()) + " (" + tree + "); "
+                                + "compute it outside the @Differentiable method and pass it in");
+            }
+        }
+    }
+
+    private Expr name(TreePath path) {
+        Tree tree = path.getLeaf();
+        Element el = trees.getElement(path);
+        if (el == null) {
+            throw unsupported(tree, "AdjointUnsupportedExpression", "cannot resolve " + tree);
+        }
+        switch (el.getKind()) {
+            case LOCAL_VARIABLE, PARAMETER -> {
+                return new Expr.Local(el.getSimpleName().toString(), JType.of(el.asType()));
+            }
+            case FIELD, ENUM_CONSTANT -> {
+                VariableElement field = (VariableElement) el;
+                if (tree.getKind() == Tree.Kind.MEMBER_SELECT && !field.getModifiers().contains(Modifier.STATIC)) {
+                    ExpressionTree target = ((MemberSelectTree) tree).getExpression();
+                    return new Expr.FieldRead(expression(new TreePath(path, target)),
+                            field.getSimpleName().toString(), typeOf(path));
+                }
+                Object constant = field.getConstantValue();
+                if (constant != null) {
+                    return new Expr.Literal(constant, JType.of(field.asType()));
+                }
+                if (!field.getModifiers().contains(Modifier.STATIC)) {
+                    throw unsupported(tree, "AdjointUnsupportedExpression",
+                            "cannot read instance field " + tree + " from a static @Differentiable method");
+                }
+                if (field.getModifiers().contains(Modifier.PRIVATE)) {
+                    throw unsupported(tree, "AdjointPrivateMember",
+                            "field " + field.getSimpleName() + " is private, so the generated adjoint class "
+                                    + "cannot read it; make it package-private");
+                }
+                return new Expr.StaticField((TypeElement) field.getEnclosingElement(),
+                        field.getSimpleName().toString(), JType.of(field.asType()));
+            }
+            default -> {
+                if (tree.getKind() == Tree.Kind.MEMBER_SELECT
+                        && ((MemberSelectTree) tree).getIdentifier().contentEquals("length")) {
+                    throw notYet(tree, "arrays");
+                }
+                throw unsupported(tree, "AdjointUnsupportedExpression",
+                        "cannot differentiate " + tree + " (a " + el.getKind().toString().toLowerCase(java.util.Locale.ROOT)
+                                + ")");
+            }
+        }
+    }
+
+    private Expr invocation(TreePath path) {
+        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        Element el = trees.getElement(path);
+        if (!(el instanceof ExecutableElement method)) {
+            throw unsupported(call, "AdjointUnsupportedCall", "cannot resolve the call " + call);
+        }
+        List<Expr> args = arguments(path, call.getArguments());
+        JType type = typeOf(path);
+        Position at = Position.of(call, unit);
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        String ownerName = owner.getQualifiedName().toString();
+        boolean strict = ownerName.equals("java.lang.StrictMath");
+        if (strict || ownerName.equals("java.lang.Math")) {
+            boolean onDoubles = method.getParameters().stream().allMatch(p -> p.asType().getKind() == TypeKind.DOUBLE);
+            var function = MathFunction.lookup(method.getSimpleName().toString(), args.size());
+            if (function.isPresent() && onDoubles) {
+                return new Expr.MathCall(function.get(), strict, args, type, at);
+            }
+        }
+        if (method.getAnnotation(Differentiable.class) != null) {
+            throw notYet(call, "calls between @Differentiable methods");
+        }
+        if (method.getModifiers().contains(Modifier.PRIVATE)) {
+            throw unsupported(call, "AdjointPrivateMember",
+                    "method " + method.getSimpleName() + " is private, so the generated adjoint class cannot "
+                            + "call it; make it package-private");
+        }
+        Expr receiver = null;
+        if (!method.getModifiers().contains(Modifier.STATIC)) {
+            if (call.getMethodSelect().getKind() != Tree.Kind.MEMBER_SELECT) {
+                throw unsupported(call, "AdjointUnsupportedCall", "cannot call instance method " + call
+                        + " without a receiver from a static method");
+            }
+            ExpressionTree target = ((MemberSelectTree) call.getMethodSelect()).getExpression();
+            receiver = expression(new TreePath(new TreePath(path, call.getMethodSelect()), target));
+        }
+        return new Expr.Invoke(method, receiver, args, type, at);
+    }
+
+    private List<Expr> arguments(TreePath path, List<? extends ExpressionTree> trees) {
+        List<Expr> args = new ArrayList<>();
+        for (ExpressionTree a : trees) {
+            args.add(expression(new TreePath(path, a)));
+        }
+        return args;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private JType typeOf(TreePath path) {
+        return JType.of(trees.getTypeMirror(path));
+    }
+
+    private JType localType(TypeMirror type, VariableTree v) {
+        if (type.getKind() == TypeKind.FLOAT) {
+            throw unsupported(v, "AdjointFloat", "local variable " + v.getName()
+                    + " is a float: Adjoint differentiates double arithmetic only; declare it double");
+        }
+        if (type.getKind() == TypeKind.ARRAY) {
+            throw notYet(v, "array variables");
+        }
+        return JType.of(type);
+    }
+
+    /** Binary numeric promotion, as javac types {@code a op b}. */
+    static Expr binary(BinaryOp op, Expr left, Expr right) {
+        JType t = left.type().isDouble() || right.type().isDouble() ? JType.DOUBLE
+                : left.type().kind() == JType.Kind.LONG || right.type().kind() == JType.Kind.LONG ? JType.LONG
+                : left.type().kind() == JType.Kind.OTHER ? left.type() : JType.INT;
+        return new Expr.Binary(op, left, right, t);
+    }
+
+    /** The implicit narrowing of a compound assignment ({@code int n; n += 0.5} is {@code n = (int) (n + 0.5)}). */
+    private static Expr narrow(JType target, Expr value, Position at) {
+        return value.type().equals(target) ? value : new Expr.Cast(target, value, at);
+    }
+
+    private static BinaryOp binaryOp(Tree.Kind kind) {
+        return switch (kind) {
+            case MULTIPLY -> BinaryOp.MUL;
+            case DIVIDE -> BinaryOp.DIV;
+            case REMAINDER -> BinaryOp.REM;
+            case PLUS -> BinaryOp.ADD;
+            case MINUS -> BinaryOp.SUB;
+            case LEFT_SHIFT -> BinaryOp.SHL;
+            case RIGHT_SHIFT -> BinaryOp.SHR;
+            case UNSIGNED_RIGHT_SHIFT -> BinaryOp.USHR;
+            case LESS_THAN -> BinaryOp.LT;
+            case GREATER_THAN -> BinaryOp.GT;
+            case LESS_THAN_EQUAL -> BinaryOp.LE;
+            case GREATER_THAN_EQUAL -> BinaryOp.GE;
+            case EQUAL_TO -> BinaryOp.EQ;
+            case NOT_EQUAL_TO -> BinaryOp.NE;
+            case AND -> BinaryOp.AND;
+            case XOR -> BinaryOp.XOR;
+            case OR -> BinaryOp.OR;
+            case CONDITIONAL_AND -> BinaryOp.CAND;
+            case CONDITIONAL_OR -> BinaryOp.COR;
+            default -> null;
+        };
+    }
+
+    private static String sourceOf(Tree tree) {
+        String s = tree.toString().trim().replaceAll("\\s+", " ");
+        return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String describe(Tree.Kind kind) {
+        return kind.toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    private ErrorReporter.Abort notYet(Tree tree, String what) {
+        return unsupported(tree, "AdjointNotYetSupported", what + " are not supported yet in @Differentiable "
+                + "method " + methodName + " (coming with control flow, loops and arrays); "
+                + "rewrite it as straight-line code or move it out of the method");
+    }
+
+    private ErrorReporter.Abort unsupported(Tree tree, String tag, String message) {
+        return reporter.abortWithError(Position.of(tree, unit), tag, message);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.adjoint.processor.validate;
+
+import com.sun.source.util.TreePath;
+import dev.adjoint.processor.ir.MethodIr;
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A {@code @Differentiable} method that passed validation: its element, its source path, the
+ * class holding it and its parameters with the ones to differentiate marked.
+ */
+public record DiffMethod(ExecutableElement element, TreePath path, TypeElement owner, List<MethodIr.Param> params) {
+
+    public String name() {
+        return element.getSimpleName().toString();
+    }
+}
