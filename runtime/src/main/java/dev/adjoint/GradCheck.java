@@ -29,7 +29,16 @@ public final class GradCheck {
 
     private GradCheck() {}
 
-    /** One Jacobian entry whose analytic and numeric values disagree beyond the tolerance. */
+    /**
+     * One Jacobian entry whose analytic and numeric values disagree beyond the tolerance.
+     *
+     * @param input index of the input tensor
+     * @param element index of the element within that input (flattened)
+     * @param outputElement index of the output element (0 for a scalar output)
+     * @param analytic ∂out/∂in from the tape
+     * @param numeric ∂out/∂in from central differences
+     * @param tolerance {@code atol + rtol·|numeric|}
+     */
     public record Mismatch(int input, int element, int outputElement, double analytic, double numeric,
             double tolerance) {
         /** Reads as {@code input 0, element 1, output element 0: analytic 2.0 vs numeric 3.0 (...)}. */
@@ -41,7 +50,15 @@ public final class GradCheck {
         }
     }
 
-    /** The outcome of a comparison: how many Jacobian entries were checked and which disagreed. */
+    /**
+     * The outcome of a comparison: how many Jacobian entries were checked and which disagreed.
+     *
+     * @param entriesChecked number of Jacobian entries compared
+     * @param mismatches the entries that disagreed, in output, input, element order
+     * @param eps the finite-difference step used
+     * @param atol the absolute tolerance used
+     * @param rtol the relative tolerance used
+     */
     public record Result(int entriesChecked, List<Mismatch> mismatches, double eps, double atol, double rtol) {
         /** Copies the list of mismatches. */
         public Result {
@@ -169,7 +186,8 @@ public final class GradCheck {
         Tensor[] copies = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i];
-            copies[i] = (t.dim() == 0 ? Tensor.scalar(t.item()) : Tensor.vector(t.toArray())).requiresGrad(requiresGrad);
+            Tensor copy = t.dim() == 0 ? Tensor.scalar(t.item()) : Tensor.vector(t.toArray());
+            copies[i] = copy.requiresGrad(requiresGrad);
         }
         return copies;
     }

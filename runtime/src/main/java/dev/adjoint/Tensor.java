@@ -1,8 +1,5 @@
 package dev.adjoint;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -375,7 +372,8 @@ public final class Tensor {
 
     /** Elementwise hyperbolic tangent. */
     public Tensor tanh() {
-        return unary("TanhBackward0", Saves.OUTPUT, Math::tanh, (x, out) -> 1 - out * out); // d tanh(x)/dx = 1 - tanh²(x)
+        // d tanh(x)/dx = 1 - tanh²(x)
+        return unary("TanhBackward0", Saves.OUTPUT, Math::tanh, (x, out) -> 1 - out * out);
     }
 
     /** Elementwise logistic sigmoid {@code 1 / (1 + e^-x)}. */
@@ -522,7 +520,8 @@ public final class Tensor {
             return;
         }
         if (requiresGrad && isLeaf()) {
-            throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation.");
+            throw new IllegalStateException(
+                    "a leaf Variable that requires grad is being used in an in-place operation.");
         }
         if (requiresGrad || (other != null && other.requiresGrad)) {
             throw new IllegalStateException(op + " is not recorded on the tape, so it cannot be used on a "
@@ -569,7 +568,8 @@ public final class Tensor {
         checkRequiresGrad();
         if (!Arrays.equals(gradient.shape, shape)) {
             throw new IllegalArgumentException("Mismatch in shape: grad_output[0] has a shape of "
-                    + Arrays.toString(gradient.shape) + " and output[0] has a shape of " + Arrays.toString(shape) + ".");
+                    + Arrays.toString(gradient.shape) + " and output[0] has a shape of "
+                    + Arrays.toString(shape) + ".");
         }
         runBackward(gradient.toArray(), retainGraph);
     }
@@ -719,9 +719,6 @@ public final class Tensor {
                 leaf.accumulateGrad(upstream);
                 return new double[0][];
             }
-            if (retained != null) {
-                retained.accumulateGrad(upstream);
-            }
             if (freed) {
                 throw new IllegalStateException("Trying to backward through the graph a second time (or directly "
                         + "access saved tensors after they have already been freed). Saved intermediate values of "
@@ -739,6 +736,9 @@ public final class Tensor {
                             + " instead. Hint: the value was changed in place after " + name
                             + " saved it; use an out-of-place operation.");
                 }
+            }
+            if (retained != null) {
+                retained.accumulateGrad(upstream);
             }
             double[][] inputGrads = new double[next.length][];
             for (int i = 0; i < next.length; i++) {
@@ -798,7 +798,9 @@ public final class Tensor {
         }
         Tensor in = this;
         Tensor out = new Tensor(y, shape);
-        Tensor[] saved = saves == Saves.INPUT ? new Tensor[] {in} : saves == Saves.OUTPUT ? new Tensor[] {out} : NOTHING;
+        Tensor[] saved = saves == Saves.INPUT ? new Tensor[] {in}
+                : saves == Saves.OUTPUT ? new Tensor[] {out}
+                : NOTHING;
         // chain rule, elementwise: ∂L/∂x_i = ∂L/∂out_i · ∂out_i/∂x_i
         return out.record(name, (up, g) -> {
             double[] xv = in.storage.data, yv = out.storage.data;
@@ -874,124 +876,12 @@ public final class Tensor {
      * elements, right-aligned to a common width, wraps lines at 80 characters, and shows only the
      * first and last 3 elements beyond 1000. Rounding is half-even on the exact binary value, as
      * Python's. {@code nan}, {@code inf}, {@code -inf} print as such. The {@code grad_fn} suffix
-     * wins over {@code requires_grad=True}.
+     * wins over {@code requires_grad=True}. No dtype suffix is printed although values are
+     * doubles: the digits are those PyTorch prints for the same float64 values.
      */
     @Override
     public String toString() {
-        String prefix = "tensor(";
-        String body;
-        double[] v = storage.data;
-        if (dim() == 0) {
-            body = new Formatter(v).format(v[0]);
-        } else if (v.length == 0) {
-            body = "[]";
-        } else {
-            boolean summarize = v.length > 1000;
-            double[] shown = summarize
-                    ? new double[] {v[0], v[1], v[2], v[v.length - 3], v[v.length - 2], v[v.length - 1]} : v;
-            Formatter formatter = new Formatter(shown);
-            List<String> items = new ArrayList<>();
-            for (int i = 0; i < shown.length; i++) {
-                if (summarize && i == 3) {
-                    items.add(" ...");
-                }
-                items.add(formatter.format(shown[i]));
-            }
-            int perLine = Math.max(1, (80 - prefix.length()) / (formatter.width + 2));
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < items.size(); i++) {
-                if (i > 0) {
-                    sb.append(i % perLine == 0 ? ",\n" + " ".repeat(prefix.length() + 1) : ", ");
-                }
-                sb.append(items.get(i));
-            }
-            body = sb.append(']').toString();
-        }
         String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
-        StringBuilder out = new StringBuilder(prefix).append(body);
-        if (suffix != null) {
-            // PyTorch's _add_suffixes: the suffix goes on a new line if the last line would pass 80 characters
-            int lastLineLength = out.length() - out.lastIndexOf("\n") + 1;
-            out.append(lastLineLength + suffix.length() + 2 > 80 ? ",\n" + " ".repeat(prefix.length()) : ", ");
-            out.append(suffix);
-        }
-        return out.append(')').toString();
-    }
-
-    /** PyTorch's _Formatter: chooses one number format for a set of values. */
-    private static final class Formatter {
-        boolean intMode = true;
-        boolean sciMode;
-        int width = 1;
-
-        Formatter(double[] values) {
-            double min = Double.POSITIVE_INFINITY, max = 0;
-            boolean any = false;
-            for (double v : values) {
-                if (Double.isFinite(v) && v != 0) {
-                    any = true;
-                    min = Math.min(min, Math.abs(v));
-                    max = Math.max(max, Math.abs(v));
-                    intMode &= v == Math.ceil(v);
-                }
-            }
-            if (!any) {
-                return;
-            }
-            sciMode = max / min > 1000 || max > 1e8 || (!intMode && min < 1e-4);
-            for (double v : values) {
-                if (Double.isFinite(v) && v != 0) {
-                    int length = sciMode ? scientific(v).length() : intMode ? fixed(v, 0).length() + 1 : fixed(v, 4).length();
-                    width = Math.max(width, length);
-                }
-            }
-        }
-
-        String format(double v) {
-            String s;
-            if (sciMode) {
-                s = scientific(v);
-            } else if (intMode) {
-                s = Double.isFinite(v) ? fixed(v, 0) + "." : fixed(v, 0);
-            } else {
-                s = fixed(v, 4);
-            }
-            return " ".repeat(Math.max(0, width - s.length())) + s;
-        }
-
-        /** Python's {@code f"{v:.{decimals}f}"}. */
-        static String fixed(double v, int decimals) {
-            if (!Double.isFinite(v)) {
-                return nonFinite(v);
-            }
-            String s = new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-            return negative(v) && !s.startsWith("-") ? "-" + s : s;
-        }
-
-        /** Python's {@code f"{v:.4e}"}: 5 significant digits, an exponent of at least 2 digits. */
-        static String scientific(double v) {
-            if (!Double.isFinite(v)) {
-                return nonFinite(v);
-            }
-            String digits = "0";
-            int exponent = 0;
-            if (v != 0) {
-                BigDecimal rounded = new BigDecimal(v).round(new MathContext(5, RoundingMode.HALF_EVEN));
-                digits = rounded.unscaledValue().abs().toString();
-                exponent = digits.length() - 1 - rounded.scale();
-            }
-            digits = (digits + "0000").substring(0, 5);
-            String exp = String.format("%02d", Math.abs(exponent));
-            return (negative(v) ? "-" : "") + digits.charAt(0) + "." + digits.substring(1) + "e"
-                    + (exponent < 0 ? "-" : "+") + exp;
-        }
-
-        static boolean negative(double v) {
-            return v < 0 || (v == 0 && 1 / v < 0);
-        }
-
-        static String nonFinite(double v) {
-            return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-        }
+        return TensorFormat.format(storage.data, dim() == 0, suffix);
     }
 }
