@@ -239,15 +239,15 @@ public final class Tensor {
      * as holding saved values: a second backward through it needs {@code retainGraph}.
      */
     public static Tensor function(String gradFnName, double value, Pullback pullback, Tensor... inputs) {
-        return function(gradFnName, new Tensor(new double[] {value}, SCALAR), pullback, inputs);
+        return functionNode(gradFnName, new Tensor(new double[] {value}, SCALAR), pullback, inputs);
     }
 
     /** Like {@link #function(String, double, Pullback, Tensor...)} with a 1-D result (a copy of {@code value}). */
     public static Tensor function(String gradFnName, double[] value, Pullback pullback, Tensor... inputs) {
-        return function(gradFnName, vector(value), pullback, inputs);
+        return functionNode(gradFnName, vector(value), pullback, inputs);
     }
 
-    private static Tensor function(String name, Tensor out, Pullback pullback, Tensor[] inputs) {
+    private static Tensor functionNode(String name, Tensor out, Pullback pullback, Tensor[] inputs) {
         Objects.requireNonNull(name, "gradFnName");
         Objects.requireNonNull(pullback, "pullback");
         return out.record(name, pullback, true, NOTHING, inputs);
