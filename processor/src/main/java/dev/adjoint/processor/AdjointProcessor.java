@@ -29,10 +29,12 @@ import javax.tools.Diagnostic;
  * The Adjoint annotation processor: for every class with {@code @Differentiable} methods it writes
  * {@code <Class>Adjoint}. Each method runs through the pipeline validate → read (IR) →
  * differentiate (reverse mode) → emit; an error in one method is reported at its position and
- * stops only that method.
+ * stops only that method, and nothing is emitted for it.
  */
 @AutoService(Processor.class)
-@SupportedAnnotationTypes("dev.adjoint.Differentiable")
+// @Generated is listed (and so claimed) because the adjoint classes carry it: without a claim,
+// javac's -Xlint:all warns in the next round that no processor claimed it.
+@SupportedAnnotationTypes({"dev.adjoint.Differentiable", "javax.annotation.processing.Generated"})
 public final class AdjointProcessor extends AbstractProcessor {
 
     private Trees trees;
@@ -60,6 +62,9 @@ public final class AdjointProcessor extends AbstractProcessor {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         if (trees == null || annotations.isEmpty()) {
             return false;
+        }
+        if (round.getElementsAnnotatedWith(Differentiable.class).isEmpty()) {
+            return true;
         }
         MethodValidator validator = new MethodValidator(trees, reporter);
         IrReader reader = new IrReader(trees, reporter);
@@ -91,6 +96,8 @@ public final class AdjointProcessor extends AbstractProcessor {
                 }
             }
         }
-        return false;
+        // Claim the annotations: no other processor reads them, and claiming them keeps a
+        // user's build free of javac's "no processor claimed" warning under -Xlint:all.
+        return true;
     }
 }

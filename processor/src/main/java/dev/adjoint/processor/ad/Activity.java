@@ -34,7 +34,7 @@ final class Activity {
         }
         for (Stmt s : body) {
             if (s instanceof Stmt.Return r) {
-                locals(r.value(), l -> useful.add(l.name()));
+                usefulIn(r.value());
             }
         }
         changed = true;
@@ -45,10 +45,47 @@ final class Activity {
                 Expr value = value(s);
                 if (target != null && value != null && useful.contains(target.name())) {
                     int before = useful.size();
-                    locals(value, l -> useful.add(l.name()));
+                    usefulIn(value);
                     changed |= useful.size() != before;
                 }
             }
+        }
+    }
+
+    /**
+     * Marks useful the variables whose value reaches {@code e}'s result through operations a
+     * derivative could flow through (not those only compared, or only counted in an int).
+     */
+    private void usefulIn(Expr e) {
+        carrying(e, node -> {
+            if (node instanceof Expr.Local l) {
+                useful.add(l.name());
+            } else if (node instanceof Expr.Invoke || node instanceof Expr.New || node instanceof Expr.FieldRead) {
+                locals(node, l -> useful.add(l.name())); // whatever an opaque value is made from
+            }
+        });
+    }
+
+    /**
+     * Calls {@code action} for {@code e} and every sub-expression a derivative could flow out of
+     * into {@code e}: operands of arithmetic, branches of {@code ?:} (not its condition), arguments
+     * of differentiable Math functions. It stops at calls, whose insides it cannot see.
+     */
+    static void carrying(Expr e, Consumer<Expr> action) {
+        action.accept(e);
+        if (e instanceof Expr.Unary u && (u.op() == Expr.UnaryOp.NEG || u.op() == Expr.UnaryOp.PLUS)) {
+            carrying(u.operand(), action);
+        } else if (e instanceof Expr.Binary b && b.op().precedence >= Expr.BinaryOp.ADD.precedence
+                && b.op().precedence <= Expr.BinaryOp.MUL.precedence) {
+            carrying(b.left(), action);
+            carrying(b.right(), action);
+        } else if (e instanceof Expr.Conditional c) {
+            carrying(c.then(), action);
+            carrying(c.otherwise(), action);
+        } else if (e instanceof Expr.Cast c && c.type().isDouble()) {
+            carrying(c.operand(), action);
+        } else if (e instanceof Expr.MathCall m && !m.function().piecewiseConstant) {
+            m.args().forEach(a -> carrying(a, action));
         }
     }
 

@@ -408,18 +408,17 @@ public final class ReverseMode {
             if (e == null || (target != null && !activity.isUseful(target))) {
                 return;
             }
-            for (Expr child : Exprs.children(e)) {
-                checkCalls(child, target);
-            }
-            boolean carriesDoubles = e.type().isDouble() || e.type().kind() == JType.Kind.OTHER;
-            if ((e instanceof Expr.Invoke || e instanceof Expr.New) && carriesDoubles
-                    && Exprs.children(e).stream().anyMatch(activity::dependsOnVaried)) {
-                String callee = e instanceof Expr.Invoke i ? describe(i.method()) : "new " + e.type();
-                throw reporter.abortWithError(position(e), "AdjointUnsupportedCall",
-                        "cannot differentiate through " + callee + ": annotate it @Differentiable "
-                                + "(calls between @Differentiable methods come with a later release) or compute "
-                                + "it from Math functions inside this method");
-            }
+            Activity.carrying(e, node -> {
+                boolean carriesDoubles = node.type().isDouble() || node.type().kind() == JType.Kind.OTHER;
+                if ((node instanceof Expr.Invoke || node instanceof Expr.New) && carriesDoubles
+                        && Exprs.children(node).stream().anyMatch(activity::dependsOnVaried)) {
+                    String callee = node instanceof Expr.Invoke i ? describe(i.method()) : "new " + node.type();
+                    throw reporter.abortWithError(position(node), "AdjointUnsupportedCall",
+                            "cannot differentiate through " + callee + ": annotate it @Differentiable "
+                                    + "(calls between @Differentiable methods come with a later release) or compute "
+                                    + "it from Math functions inside this method");
+                }
+            });
         }
 
         private void warnAboutLostDerivatives() {

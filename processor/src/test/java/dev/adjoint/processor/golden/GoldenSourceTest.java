@@ -1,0 +1,69 @@
+package dev.adjoint.processor.golden;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.AdjointProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Golden files of generated source: readability is a feature, so a change to what the processor
+ * writes shows up here as a diff to review. Regenerate with
+ * {@code mvn -pl processor test -Dtest=GoldenSourceTest -Dadjoint.updateGolden=true}.
+ */
+class GoldenSourceTest {
+
+    private static final Path GOLDEN = Paths.get("src/test/resources/golden");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss"})
+    void generatedSourceMatchesGoldenFile(String name) throws IOException {
+        String generated = generate(name);
+        Path golden = GOLDEN.resolve(name + "Adjoint.java.golden");
+        if (Boolean.getBoolean("adjoint.updateGolden")) {
+            Files.writeString(golden, generated, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), generated);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss"})
+    void twoBuildsGiveByteIdenticalOutput(String name) {
+        assertEquals(generate(name), generate(name));
+    }
+
+    /** Compiles one golden input with -Xlint:all -Werror: the generated code must not warn. */
+    private static String generate(String name) {
+        JavaFileObject source = JavaFileObjects.forResource(resource(name + ".java"));
+        Compilation compilation = Compiler.javac()
+                .withProcessors(new AdjointProcessor())
+                .withOptions("-Xlint:all", "-Werror")
+                .compile(source);
+        assertThat(compilation).succeededWithoutWarnings();
+        try {
+            return compilation.generatedSourceFile("demo." + name + "Adjoint").orElseThrow()
+                    .getCharContent(false).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.net.URL resource(String name) {
+        try {
+            return GOLDEN.resolve(name).toUri().toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
