@@ -15,6 +15,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.PrimitiveTypeTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
@@ -126,7 +127,7 @@ public final class IrReader {
             case SWITCH -> throw notYet(tree, "switch statements");
             case THROW -> throw notYet(tree, "throw statements");
             default -> throw unsupported(tree, "AdjointUnsupportedStatement",
-                    "cannot differentiate a " + describe(tree.getKind()) + " statement; "
+                    "cannot differentiate " + article(describe(tree.getKind()).replace(" statement", "")) + " statement; "
                             + "move it out of the @Differentiable method");
         }
     }
@@ -216,8 +217,13 @@ public final class IrReader {
             }
             case TYPE_CAST -> {
                 TypeCastTree c = (TypeCastTree) tree;
-                return new Expr.Cast(typeOf(path), expression(new TreePath(path, c.getExpression())),
-                        Position.of(tree, unit));
+                // the cast's own type tree: javac may leave the cast node untyped (e.g. in a return)
+                JType target = castType(new TreePath(path, c.getType()));
+                if (target.mirror() != null && target.mirror().getKind() == TypeKind.FLOAT) {
+                    throw unsupported(tree, "AdjointFloat", "cannot differentiate through a cast to float (" + tree
+                            + "): Adjoint differentiates double arithmetic only; keep the value a double");
+                }
+                return new Expr.Cast(target, expression(new TreePath(path, c.getExpression())), Position.of(tree, unit));
             }
             case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
                 UnaryOp op = switch (tree.getKind()) {
@@ -237,8 +243,13 @@ public final class IrReader {
                 BinaryOp op = binaryOp(tree.getKind());
                 if (op != null) {
                     BinaryTree b = (BinaryTree) tree;
-                    return new Expr.Binary(op, expression(new TreePath(path, b.getLeftOperand())),
-                            expression(new TreePath(path, b.getRightOperand())), typeOf(path));
+                    Expr left = expression(new TreePath(path, b.getLeftOperand()));
+                    Expr right = expression(new TreePath(path, b.getRightOperand()));
+                    TypeMirror type = trees.getTypeMirror(path);
+                    if (type == null) { // javac leaves some nodes untyped, e.g. around a cast in a return
+                        return untypedBinary(op, left, right);
+                    }
+                    return new Expr.Binary(op, left, right, JType.of(type));
                 }
                 if (tree.getKind() == Tree.Kind.ARRAY_ACCESS || tree.getKind() == Tree.Kind.NEW_ARRAY) {
                     throw notYet(tree, "arrays");
@@ -344,8 +355,42 @@ public final class IrReader {
 
     // ---------------------------------------------------------------- helpers
 
+    /** The type a cast converts to; javac leaves casts in a return statement unattributed, so read the tree. */
+    private JType castType(TreePath typePath) {
+        TypeMirror type = trees.getTypeMirror(typePath);
+        if (type != null) {
+            return JType.of(type);
+        }
+        if (typePath.getLeaf() instanceof PrimitiveTypeTree primitive) {
+            switch (primitive.getPrimitiveTypeKind()) {
+                case DOUBLE -> {
+                    return JType.DOUBLE;
+                }
+                case INT -> {
+                    return JType.INT;
+                }
+                case LONG -> {
+                    return JType.LONG;
+                }
+                case BOOLEAN -> {
+                    return JType.BOOLEAN;
+                }
+                case FLOAT -> throw unsupported(typePath.getParentPath().getLeaf(), "AdjointFloat",
+                        "cannot differentiate through a cast to float: Adjoint differentiates double arithmetic "
+                                + "only; keep the value a double");
+                default -> { }
+            }
+        }
+        return typeOf(typePath);
+    }
+
     private JType typeOf(TreePath path) {
-        return JType.of(trees.getTypeMirror(path));
+        TypeMirror type = trees.getTypeMirror(path);
+        if (type == null) {
+            throw unsupported(path.getLeaf(), "AdjointUnsupportedExpression", "cannot determine the type of "
+                    + path.getLeaf() + "; assign it to a typed local variable first");
+        }
+        return JType.of(type);
     }
 
     private JType localType(TypeMirror type, VariableTree v) {
@@ -357,6 +402,24 @@ public final class IrReader {
             throw notYet(v, "array variables");
         }
         return JType.of(type);
+    }
+
+    /** The type javac would give {@code a op b}, for the nodes it leaves untyped. */
+    private static Expr untypedBinary(BinaryOp op, Expr left, Expr right) {
+        switch (op) {
+            case LT, GT, LE, GE, EQ, NE, CAND, COR -> {
+                return new Expr.Binary(op, left, right, JType.BOOLEAN);
+            }
+            case AND, OR, XOR -> {
+                if (left.type().kind() == JType.Kind.BOOLEAN) {
+                    return new Expr.Binary(op, left, right, JType.BOOLEAN);
+                }
+                return binary(op, left, right);
+            }
+            default -> {
+                return binary(op, left, right);
+            }
+        }
     }
 
     /** Binary numeric promotion, as javac types {@code a op b}. */
@@ -400,6 +463,10 @@ public final class IrReader {
     private static String sourceOf(Tree tree) {
         String s = tree.toString().trim().replaceAll("\\s+", " ");
         return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String article(String noun) {
+        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     private static String describe(Tree.Kind kind) {

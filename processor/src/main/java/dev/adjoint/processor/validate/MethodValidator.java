@@ -98,6 +98,12 @@ public final class MethodValidator {
                                 + "; make the class static");
             }
         }
+        if (method.getThrownTypes().stream().anyMatch(this::isChecked)) {
+            reporter.reportError(at, "AdjointCheckedException",
+                    "@Differentiable method " + name + " throws checked exceptions (" + method.getThrownTypes()
+                            + "), which its generated tape overload could not rethrow; throw an unchecked "
+                            + "exception instead");
+        }
         List<MethodIr.Param> params = parameters(method);
         reporter.abortIfAnyError(before);
         TreePath path = trees.getPath(method);
@@ -134,7 +140,7 @@ public final class MethodValidator {
             boolean differentiable = type.isDouble() && (wrt.isEmpty() || wrt.contains(pName));
             if (wrt.contains(pName) && !type.isDouble()) {
                 reporter.reportError(wrtPosition(method), "AdjointWrtNotDifferentiable",
-                        "wrt names parameter " + pName + " of " + name + ", which is a " + p.asType()
+                        "wrt names parameter " + pName + " of " + name + ", which is of type " + p.asType()
                                 + "; only double parameters can be differentiated");
             }
             params.add(new MethodIr.Param(pName, type, differentiable));
@@ -147,6 +153,17 @@ public final class MethodValidator {
         return params;
     }
 
+    private boolean isChecked(javax.lang.model.type.TypeMirror thrown) {
+        for (javax.lang.model.type.TypeMirror t = thrown; t.getKind() == TypeKind.DECLARED;
+                t = ((TypeElement) ((javax.lang.model.type.DeclaredType) t).asElement()).getSuperclass()) {
+            String n = t.toString();
+            if (n.equals("java.lang.RuntimeException") || n.equals("java.lang.Error")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isDoubleArray(VariableElement p) {
         return p.asType().toString().startsWith("double[]");
     }
@@ -157,7 +174,8 @@ public final class MethodValidator {
             if (!params.contains(w)) {
                 reporter.reportError(wrtPosition(method), "AdjointUnknownWrt",
                         "wrt names \"" + w + "\", which is not a parameter of " + method.getSimpleName()
-                                + "; its parameters are " + String.join(", ", params));
+                                + (params.isEmpty() ? ", which has no parameters"
+                                        : "; its parameters are " + String.join(", ", params)));
             }
             wrt.add(w);
         }

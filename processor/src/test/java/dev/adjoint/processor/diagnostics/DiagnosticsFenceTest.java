@@ -12,7 +12,6 @@ import com.google.testing.compile.Compilation;
 import java.util.ArrayList;
 import java.util.List;
 import javax.tools.JavaFileObject;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -243,8 +242,6 @@ class DiagnosticsFenceTest {
                 "move it out of the @Differentiable method");
     }
 
-    @Disabled("bug: unclear message \"cannot differentiate a labeled statement statement\" (the kind name "
-            + "is followed by the word statement again)")
     @Test
     void labeledStatement() {
         assertRejected(method(

@@ -14,7 +14,6 @@ import static dev.adjoint.processor.diagnostics.Sources.source;
 import com.google.testing.compile.Compilation;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Stage 1, validate: every bad signature of a {@code @Differentiable} method is an error at its declaration. */
@@ -227,8 +226,6 @@ class DiagnosticsValidationTest {
         assertNotGenerated(c, "f");
     }
 
-    @Disabled("bug: a @Differentiable method declaring a checked exception is accepted, and the generated "
-            + "FunctionsAdjoint does not compile (unreported exception java.io.IOException in the Tensor overload)")
     @Test
     void checkedExceptionInThrowsClause() {
         JavaFileObject file = functions(
