@@ -1,6 +1,8 @@
 package dev.adjoint.processor.ad;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Set;
 final class Names {
 
     private final Set<String> taken = new HashSet<>();
-    private final java.util.Map<String, Integer> counters = new java.util.HashMap<>();
+    private final Map<String, Integer> counters = new HashMap<>();
 
     Names(Set<String> userNames) {
         taken.addAll(userNames);

@@ -78,81 +78,90 @@ public final class ReverseMode {
             this.userNames = method.userNames();
         }
 
+        /** Statements in order: a {@link Stmt} kept as it is, or a {@link Step} to differentiate. */
+        private final List<Object> program = new ArrayList<>();
+        private final List<Step> steps = new ArrayList<>();
+        private final Set<String> initialized = new HashSet<>();
+        /** What the pullback returns: the method's value. */
+        private Local result;
+
         Pullback run() {
             String seed = names.fresh("seed");
             String into = names.fresh("into");
             warnAboutLostDerivatives();
             countAssignments();
             for (MethodIr.Param p : method.params()) {
+                initialized.add(p.name());
                 Local var = new Local(p.name(), p.type());
                 if (activity.isActive(var)) {
                     adjoint(var);
                 }
             }
-
-            // Forward sweep: lower every statement, keeping the values the rules will read.
-            List<Object> program = new ArrayList<>(); // Stmt (forward only) or Step
-            Set<String> initialized = method.params().stream().map(MethodIr.Param::name).collect(Collectors.toCollection(HashSet::new));
-            Local result = null;
-            for (Stmt s : method.body()) {
-                if (s instanceof Stmt.Declare d) {
-                    if (d.init() == null) {
-                        program.add(s);
-                        continue;
-                    }
-                    initialized.add(d.var().name());
-                    if (!activity.isActive(d.var()) || !activity.isVaried(d.init())) {
-                        checkCalls(d.init(), d.var());
-                        program.add(s);
-                        continue;
-                    }
-                    checkCalls(d.init(), d.var());
-                    Step step = new Step(s, d.var(), false);
-                    step.lowered = lower(d.init(), step.forward, false, stable(d.var()) ? d.var() : null);
-                    step.forward.add(new Stmt.Declare(d.var(), step.lowered, d.position(), d.source()));
-                    program.add(step);
-                } else if (s instanceof Stmt.Assign a) {
-                    boolean overwrites = !initialized.add(a.var().name());
-                    if (!activity.isActive(a.var())) {
-                        checkCalls(a.value(), a.var());
-                        program.add(s);
-                        continue;
-                    }
-                    Step step = new Step(s, a.var(), overwrites);
-                    step.lowered = activity.isVaried(a.value())
-                            ? lower(a.value(), step.forward, false, stable(a.var()) ? a.var() : null)
-                            : a.value();
-                    checkCalls(a.value(), a.var());
-                    step.forward.add(new Stmt.Assign(a.var(), step.lowered, a.position(), a.source()));
-                    program.add(step);
-                } else if (s instanceof Stmt.Return r) {
-                    Step step = new Step(s, null, false);
-                    checkCalls(r.value(), null);
-                    if (activity.isVaried(r.value())) {
-                        Local ret = new Local(names.fresh("_ret"), JType.DOUBLE);
-                        step.lowered = lower(r.value(), step.forward, false, ret);
-                        result = ret;
-                        if (step.lowered instanceof Local l && stable(l)) {
-                            result = l; // the value is already in a variable nobody overwrites
-                        } else {
-                            step.forward.add(new Stmt.Declare(ret, step.lowered, r.position(), r.source()));
-                        }
-                    } else {
-                        Local ret = new Local(names.fresh("_ret"), JType.DOUBLE);
-                        step.forward.add(new Stmt.Declare(ret, r.value(), r.position(), r.source()));
-                        result = ret;
-                    }
-                    program.add(step);
-                } else {
-                    program.add(s);
-                }
-            }
-
-            // Reverse sweep, statement by statement backwards; then save and restore what it reads.
-            List<Step> steps = program.stream().filter(Step.class::isInstance).map(Step.class::cast).collect(Collectors.toList());
+            method.body().forEach(this::forward);
             for (int k = steps.size() - 1; k >= 0; k--) {
                 reverse(steps.get(k), seed);
             }
+            saveOverwrittenValues();
+            return new Pullback(method, seed, into, assemble(into));
+        }
+
+        // ------------------------------------------------------------ forward: statements
+
+        /** Lowers one statement into the forward sweep, keeping the values the rules will read. */
+        private void forward(Stmt s) {
+            Local target = Activity.target(s);
+            Expr value = Activity.value(s);
+            if (s instanceof Stmt.Return r) {
+                forwardReturn(r);
+            } else if (target != null && value != null) {
+                boolean overwrites = !initialized.add(target.name());
+                checkCalls(value, target);
+                if (!activity.isActive(target) || (s instanceof Stmt.Declare && !activity.isVaried(value))) {
+                    program.add(s); // no derivative flows through it, and nothing later resets one
+                    return;
+                }
+                Step step = new Step(s, target, overwrites);
+                step.lowered = activity.isVaried(value)
+                        ? lower(value, step.forward, false, stable(target) ? target : null)
+                        : value;
+                step.forward.add(s instanceof Stmt.Declare d
+                        ? new Stmt.Declare(target, step.lowered, d.position(), d.source())
+                        : new Stmt.Assign(target, step.lowered, ((Stmt.Assign) s).position(), ((Stmt.Assign) s).source()));
+                add(step);
+            } else {
+                program.add(s);
+            }
+        }
+
+        /** The returned value goes into {@code _ret}, unless it already is in a variable nobody overwrites. */
+        private void forwardReturn(Stmt.Return r) {
+            checkCalls(r.value(), null);
+            Step step = new Step(r, null, false);
+            Local ret = new Local(names.fresh("_ret"), JType.DOUBLE);
+            Expr value = r.value();
+            if (activity.isVaried(value)) {
+                step.lowered = lower(value, step.forward, false, ret);
+                value = step.lowered;
+            }
+            if (step.lowered instanceof Local l && stable(l)) {
+                result = l;
+            } else {
+                step.forward.add(new Stmt.Declare(ret, value, r.position(), r.source()));
+                result = ret;
+            }
+            add(step);
+        }
+
+        private void add(Step step) {
+            program.add(step);
+            steps.add(step);
+        }
+
+        /**
+         * A variable overwritten by a step is saved just before it when the reverse sweep of that
+         * step or of an earlier one reads it; the reverse sweep restores it on the way back.
+         */
+        private void saveOverwrittenValues() {
             Set<String> readBefore = new HashSet<>();
             for (Step step : steps) {
                 readBefore.addAll(step.reads);
@@ -160,7 +169,10 @@ public final class ReverseMode {
                     step.saved = new Local(names.temp("_t"), step.target.type());
                 }
             }
+        }
 
+        /** The pullback's body: forward sweep, reverse sweep, gradient written into {@code into}, value returned. */
+        private List<Stmt> assemble(String into) {
             List<Stmt> body = new ArrayList<>();
             body.add(new Stmt.Comment("forward sweep"));
             for (Object o : program) {
@@ -199,7 +211,7 @@ public final class ReverseMode {
                 }
             }
             body.add(new Stmt.Return(result, null, null));
-            return new Pullback(method, seed, into, body);
+            return body;
         }
 
         /** Parameters, then locals, in the order the method declares them. */
