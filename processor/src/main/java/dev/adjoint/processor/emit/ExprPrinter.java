@@ -115,9 +115,6 @@ final class ExprPrinter {
             if (d.isInfinite()) {
                 return CodeBlock.of(d > 0 ? "$T.POSITIVE_INFINITY" : "$T.NEGATIVE_INFINITY", Double.class);
             }
-            if (l.type().kind() == JType.Kind.OTHER) {
-                return CodeBlock.of("$L", d + "f");
-            }
             return CodeBlock.of("$L", d.toString());
         }
         if (v instanceof Float f) {

@@ -219,10 +219,6 @@ public final class IrReader {
                 TypeCastTree c = (TypeCastTree) tree;
                 // the cast's own type tree: javac may leave the cast node untyped (e.g. in a return)
                 JType target = castType(new TreePath(path, c.getType()));
-                if (target.mirror() != null && target.mirror().getKind() == TypeKind.FLOAT) {
-                    throw unsupported(tree, "AdjointFloat", "cannot differentiate through a cast to float (" + tree
-                            + "): Adjoint differentiates double arithmetic only; keep the value a double");
-                }
                 return new Expr.Cast(target, expression(new TreePath(path, c.getExpression())), Position.of(tree, unit));
             }
             case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
@@ -355,33 +351,30 @@ public final class IrReader {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The type a cast converts to; javac leaves casts in a return statement unattributed, so read the tree. */
+    /**
+     * The type a cast converts to, read from the cast's type tree: javac leaves a cast inside a
+     * return statement unattributed. A cast to float would drop the derivative's precision
+     * silently, so it is refused like float variables.
+     */
     private JType castType(TreePath typePath) {
         TypeMirror type = trees.getTypeMirror(typePath);
+        TypeKind kind = type != null ? type.getKind()
+                : typePath.getLeaf() instanceof PrimitiveTypeTree p ? p.getPrimitiveTypeKind() : null;
+        if (kind == TypeKind.FLOAT) {
+            Tree cast = typePath.getParentPath().getLeaf();
+            throw unsupported(cast, "AdjointFloat", "cannot differentiate through a cast to float (" + cast
+                    + "): Adjoint differentiates double arithmetic only; keep the value a double");
+        }
         if (type != null) {
             return JType.of(type);
         }
-        if (typePath.getLeaf() instanceof PrimitiveTypeTree primitive) {
-            switch (primitive.getPrimitiveTypeKind()) {
-                case DOUBLE -> {
-                    return JType.DOUBLE;
-                }
-                case INT -> {
-                    return JType.INT;
-                }
-                case LONG -> {
-                    return JType.LONG;
-                }
-                case BOOLEAN -> {
-                    return JType.BOOLEAN;
-                }
-                case FLOAT -> throw unsupported(typePath.getParentPath().getLeaf(), "AdjointFloat",
-                        "cannot differentiate through a cast to float: Adjoint differentiates double arithmetic "
-                                + "only; keep the value a double");
-                default -> { }
-            }
-        }
-        return typeOf(typePath);
+        return switch (kind == null ? TypeKind.ERROR : kind) {
+            case DOUBLE -> JType.DOUBLE;
+            case INT -> JType.INT;
+            case LONG -> JType.LONG;
+            case BOOLEAN -> JType.BOOLEAN;
+            default -> typeOf(typePath);
+        };
     }
 
     private JType typeOf(TreePath path) {

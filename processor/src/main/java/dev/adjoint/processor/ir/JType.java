@@ -18,10 +18,9 @@ public record JType(Kind kind, TypeMirror mirror) {
     public static final JType BOOLEAN = new JType(Kind.BOOLEAN, null);
 
     public static JType of(TypeMirror mirror) {
-        TypeKind k = mirror.getKind();
-        return switch (k) {
+        return switch (mirror.getKind()) {
             case DOUBLE -> DOUBLE;
-            case INT, SHORT, BYTE, CHAR -> k == TypeKind.INT ? INT : new JType(Kind.OTHER, mirror);
+            case INT -> INT;
             case LONG -> LONG;
             case BOOLEAN -> BOOLEAN;
             default -> new JType(Kind.OTHER, mirror);

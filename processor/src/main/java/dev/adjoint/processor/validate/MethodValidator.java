@@ -25,7 +25,10 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Stage 1, find and validate: checks each {@code @Differentiable} method's signature and groups
@@ -98,7 +101,7 @@ public final class MethodValidator {
                                 + "; make the class static");
             }
         }
-        if (method.getThrownTypes().stream().anyMatch(this::isChecked)) {
+        if (method.getThrownTypes().stream().anyMatch(MethodValidator::isChecked)) {
             reporter.reportError(at, "AdjointCheckedException",
                     "@Differentiable method " + name + " throws checked exceptions (" + method.getThrownTypes()
                             + "), which its generated tape overload could not rethrow; throw an unchecked "
@@ -124,7 +127,7 @@ public final class MethodValidator {
         for (VariableElement p : method.getParameters()) {
             String pName = p.getSimpleName().toString();
             JType type = JType.of(p.asType());
-            if (p.asType().getKind() == TypeKind.ARRAY && isDoubleArray(p)) {
+            if (isDoubleArray(p.asType())) {
                 reporter.reportError(Position.of(p), "AdjointNotYetSupported",
                         "parameter " + pName + " of " + name + " is a " + p.asType()
                                 + ": array parameters are not supported yet (coming with loops and arrays); "
@@ -153,9 +156,10 @@ public final class MethodValidator {
         return params;
     }
 
-    private boolean isChecked(javax.lang.model.type.TypeMirror thrown) {
-        for (javax.lang.model.type.TypeMirror t = thrown; t.getKind() == TypeKind.DECLARED;
-                t = ((TypeElement) ((javax.lang.model.type.DeclaredType) t).asElement()).getSuperclass()) {
+    /** Whether {@code thrown} is a checked exception: not a RuntimeException nor an Error. */
+    private static boolean isChecked(TypeMirror thrown) {
+        for (TypeMirror t = thrown; t.getKind() == TypeKind.DECLARED;
+                t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
             String n = t.toString();
             if (n.equals("java.lang.RuntimeException") || n.equals("java.lang.Error")) {
                 return false;
@@ -164,8 +168,15 @@ public final class MethodValidator {
         return true;
     }
 
-    private static boolean isDoubleArray(VariableElement p) {
-        return p.asType().toString().startsWith("double[]");
+    /** {@code double[]}, {@code double[][]}, ...: differentiable later, refused for now. */
+    private static boolean isDoubleArray(TypeMirror type) {
+        if (!(type instanceof ArrayType)) {
+            return false;
+        }
+        while (type instanceof ArrayType array) {
+            type = array.getComponentType();
+        }
+        return type.getKind() == TypeKind.DOUBLE;
     }
 
     private Set<String> wrtNames(ExecutableElement method, List<String> params) {
