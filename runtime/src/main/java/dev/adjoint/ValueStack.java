@@ -1,0 +1,82 @@
+package dev.adjoint;
+
+import java.util.Arrays;
+
+/**
+ * The stack a generated pullback keeps what its reverse sweep needs from loops on: values a loop
+ * overwrites, iteration counts, branch choices. The forward sweep pushes, the reverse sweep pops
+ * in the opposite order, so one stack per thread serves every pullback, nested and recursive ones
+ * included. Primitive arrays, no boxing; growth is amortised and the arrays are kept, so a warm
+ * pullback allocates nothing per iteration nor per call.
+ *
+ * <p>Generated code only: {@code ValueStack stack = ValueStack.get();} then {@code push}/{@code pop*}.
+ */
+public final class ValueStack {
+
+    private static final ThreadLocal<ValueStack> CURRENT = ThreadLocal.withInitial(ValueStack::new);
+
+    private double[] doubles = new double[64];
+    private int doubleTop;
+    private int[] ints = new int[64];
+    private int intTop;
+
+    private ValueStack() {}
+
+    /** This thread's stack. */
+    public static ValueStack get() {
+        return CURRENT.get();
+    }
+
+    public void push(double value) {
+        if (doubleTop == doubles.length) {
+            doubles = Arrays.copyOf(doubles, doubles.length * 2);
+        }
+        doubles[doubleTop++] = value;
+    }
+
+    public double popDouble() {
+        return doubles[--doubleTop];
+    }
+
+    public void push(int value) {
+        if (intTop == ints.length) {
+            ints = Arrays.copyOf(ints, ints.length * 2);
+        }
+        ints[intTop++] = value;
+    }
+
+    public int popInt() {
+        return ints[--intTop];
+    }
+
+    /** A {@code long} as two ints. */
+    public void push(long value) {
+        push((int) (value >>> 32));
+        push((int) value);
+    }
+
+    public long popLong() {
+        long low = popInt() & 0xFFFFFFFFL;
+        return ((long) popInt() << 32) | low;
+    }
+
+    /** A branch choice. */
+    public void push(boolean value) {
+        push(value ? 1 : 0);
+    }
+
+    public boolean popBoolean() {
+        return popInt() != 0;
+    }
+
+    /** How many values are on the stack; a pullback that threw leaves its pushes behind, see {@link #clear}. */
+    public int size() {
+        return doubleTop + intTop;
+    }
+
+    /** Drops everything pushed on this thread, e.g. after a pullback threw halfway. */
+    public void clear() {
+        doubleTop = 0;
+        intTop = 0;
+    }
+}
