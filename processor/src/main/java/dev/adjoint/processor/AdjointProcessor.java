@@ -2,6 +2,7 @@ package dev.adjoint.processor;
 
 import com.google.auto.service.AutoService;
 import com.sun.source.util.Trees;
+import dev.adjoint.DerivativeOf;
 import dev.adjoint.Differentiable;
 import dev.adjoint.processor.ErrorReporter.Position;
 import dev.adjoint.processor.ad.Pullback;
@@ -9,6 +10,7 @@ import dev.adjoint.processor.ad.ReverseMode;
 import dev.adjoint.processor.emit.AdjointWriter;
 import dev.adjoint.processor.ir.IrReader;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.validate.CustomDerivatives;
 import dev.adjoint.processor.validate.DiffMethod;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.io.IOException;
@@ -34,11 +36,12 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 // @Generated is listed (and so claimed) because the adjoint classes carry it: without a claim,
 // javac's -Xlint:all warns in the next round that no processor claimed it.
-@SupportedAnnotationTypes({"dev.adjoint.Differentiable", "javax.annotation.processing.Generated"})
+@SupportedAnnotationTypes({"dev.adjoint.Differentiable", "dev.adjoint.DerivativeOf", "javax.annotation.processing.Generated"})
 public final class AdjointProcessor extends AbstractProcessor {
 
     private Trees trees;
     private ErrorReporter reporter;
+    private CustomDerivatives customDerivatives;
 
     @Override
     public synchronized void init(ProcessingEnvironment env) {
@@ -51,6 +54,7 @@ public final class AdjointProcessor extends AbstractProcessor {
                             + "needs javac (not " + env.getClass().getName() + ")");
         }
         reporter = new ErrorReporter(env.getMessager(), trees);
+        customDerivatives = new CustomDerivatives(env.getTypeUtils(), reporter);
     }
 
     @Override
@@ -63,11 +67,12 @@ public final class AdjointProcessor extends AbstractProcessor {
         if (trees == null || annotations.isEmpty()) {
             return false;
         }
+        customDerivatives.add(round.getElementsAnnotatedWith(DerivativeOf.class));
         if (round.getElementsAnnotatedWith(Differentiable.class).isEmpty()) {
             return true;
         }
         MethodValidator validator = new MethodValidator(trees, reporter);
-        IrReader reader = new IrReader(trees, reporter);
+        IrReader reader = new IrReader(trees, processingEnv.getElementUtils(), reporter, customDerivatives);
         ReverseMode reverse = new ReverseMode(reporter);
         AdjointWriter writer = new AdjointWriter(processingEnv.getElementUtils());
         Map<TypeElement, List<DiffMethod>> byClass =

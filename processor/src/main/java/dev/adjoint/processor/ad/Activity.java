@@ -3,36 +3,40 @@ package dev.adjoint.processor.ad;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Activity analysis. A double variable is <em>varied</em> when it depends on a parameter being
- * differentiated, and <em>useful</em> when the returned value depends on it; only variables
- * that are both get adjoints. Both are flow-insensitive fixpoints: safe for any statement order.
+ * Activity analysis. A double or double[] variable is <em>varied</em> when it depends on a
+ * parameter being differentiated, and <em>useful</em> when the returned value depends on it;
+ * only variables that are both get adjoints. Both are flow-insensitive fixpoints over every
+ * statement at any depth: safe for any statement order, loops included. An array counts as one
+ * variable: it is varied when any element written to it is.
  */
 final class Activity {
 
     private final Set<String> varied = new HashSet<>();
     private final Set<String> useful = new HashSet<>();
 
-    Activity(MethodIr method) {
+    Activity(MethodIr method, List<Stmt> body) {
         method.params().stream().filter(MethodIr.Param::wrt).forEach(p -> varied.add(p.name()));
-        List<Stmt> body = method.body();
+        List<Stmt> all = new ArrayList<>();
+        Stmts.forEach(body, all::add);
         boolean changed = true;
         while (changed) {
             changed = false;
-            for (Stmt s : body) {
+            for (Stmt s : all) {
                 Expr.Local target = target(s);
                 Expr value = value(s);
-                if (target != null && value != null && target.type().isDouble() && isVaried(value)) {
+                if (target != null && value != null && target.type().isDifferentiable() && isVaried(value)) {
                     changed |= varied.add(target.name());
                 }
             }
         }
-        for (Stmt s : body) {
+        for (Stmt s : all) {
             if (s instanceof Stmt.Return r) {
                 usefulIn(r.value());
             }
@@ -40,7 +44,7 @@ final class Activity {
         changed = true;
         while (changed) {
             changed = false;
-            for (Stmt s : body) {
+            for (Stmt s : all) {
                 Expr.Local target = target(s);
                 Expr value = value(s);
                 if (target != null && value != null && useful.contains(target.name())) {
@@ -69,7 +73,8 @@ final class Activity {
     /**
      * Calls {@code action} for {@code e} and every sub-expression a derivative could flow out of
      * into {@code e}: operands of arithmetic, branches of {@code ?:} (not its condition), arguments
-     * of differentiable Math functions. It stops at calls, whose insides it cannot see.
+     * of differentiable functions and of calls with derivatives, the array of an element read. It
+     * stops at calls it cannot see into.
      */
     static void carrying(Expr e, Consumer<Expr> action) {
         action.accept(e);
@@ -86,12 +91,18 @@ final class Activity {
             carrying(c.operand(), action);
         } else if (e instanceof Expr.MathCall m && !m.function().piecewiseConstant) {
             m.args().forEach(a -> carrying(a, action));
+        } else if (e instanceof Expr.DiffCall c) {
+            c.args().forEach(a -> carrying(a, action));
+        } else if (e instanceof Expr.CustomCall c) {
+            c.args().forEach(a -> carrying(a, action));
+        } else if (e instanceof Expr.ArrayRead a && a.type().isDifferentiable()) {
+            carrying(a.array(), action);
         }
     }
 
     /** Whether a variable needs an adjoint. */
     boolean isActive(Expr.Local var) {
-        return var.type().isDouble() && varied.contains(var.name()) && useful.contains(var.name());
+        return var.type().isDifferentiable() && varied.contains(var.name()) && useful.contains(var.name());
     }
 
     boolean isUseful(Expr.Local var) {
@@ -105,7 +116,7 @@ final class Activity {
 
     /** Whether a derivative flows through {@code e}: it is a double computed from varied values by differentiable operations. */
     boolean isVaried(Expr e) {
-        if (!e.type().isDouble()) {
+        if (!e.type().isDifferentiable()) {
             return false;
         }
         if (e instanceof Expr.Local l) {
@@ -120,6 +131,12 @@ final class Activity {
             return isVaried(c.operand());
         } else if (e instanceof Expr.MathCall m) {
             return !m.function().piecewiseConstant && m.args().stream().anyMatch(this::isVaried);
+        } else if (e instanceof Expr.ArrayRead a) {
+            return isVaried(a.array());
+        } else if (e instanceof Expr.DiffCall c) {
+            return c.args().stream().anyMatch(this::isVaried);
+        } else if (e instanceof Expr.CustomCall c) {
+            return c.args().stream().anyMatch(this::isVaried);
         }
         return false;
     }
@@ -127,13 +144,17 @@ final class Activity {
     /** Whether any variable {@code e} reads is varied, whatever the operations in between. */
     boolean dependsOnVaried(Expr e) {
         boolean[] found = {false};
-        locals(e, l -> found[0] |= l.type().isDouble() && varied.contains(l.name()));
+        locals(e, l -> found[0] |= l.type().isDifferentiable() && varied.contains(l.name()));
         return found[0];
     }
 
+    /** The variable a statement writes: a local, or the array whose element it writes. */
     static Expr.Local target(Stmt s) {
         if (s instanceof Stmt.Declare d) {
             return d.var();
+        }
+        if (s instanceof Stmt.ArrayWrite w && w.array() instanceof Expr.Local a) {
+            return a;
         }
         return s instanceof Stmt.Assign a ? a.var() : null;
     }
@@ -141,6 +162,9 @@ final class Activity {
     static Expr value(Stmt s) {
         if (s instanceof Stmt.Declare d) {
             return d.init();
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return w.value();
         }
         return s instanceof Stmt.Assign a ? a.value() : null;
     }

@@ -8,6 +8,7 @@ import dev.adjoint.processor.ir.Expr.Unary;
 import dev.adjoint.processor.ir.Expr.UnaryOp;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.Stmt;
 import java.util.List;
 
 /**
@@ -108,5 +109,62 @@ final class Build {
 
     static Expr choose(Expr condition, Expr then, Expr otherwise) {
         return new Expr.Conditional(condition, then, otherwise, JType.DOUBLE);
+    }
+
+    // ---------------------------------------------------------------- int arithmetic of loop counters
+
+    static Literal intLit(int v) {
+        return new Literal(v, JType.INT);
+    }
+
+    private static Integer intConstant(Expr e) {
+        return e instanceof Literal l && l.value() instanceof Integer i ? i : null;
+    }
+
+    static Expr intAdd(Expr a, Expr b) {
+        Integer ca = intConstant(a);
+        Integer cb = intConstant(b);
+        if (ca != null && cb != null) {
+            return intLit(ca + cb);
+        }
+        if (ca != null && ca == 0) {
+            return b;
+        }
+        if (cb != null && cb == 0) {
+            return a;
+        }
+        return new Binary(BinaryOp.ADD, a, b, JType.INT);
+    }
+
+    static Expr intSub(Expr a, Expr b) {
+        Integer ca = intConstant(a);
+        Integer cb = intConstant(b);
+        if (ca != null && cb != null) {
+            return intLit(ca - cb);
+        }
+        if (cb != null && cb == 0) {
+            return a;
+        }
+        // (x + 1) - 1 = x
+        if (cb != null && a instanceof Binary s && s.op() == BinaryOp.ADD && cb.equals(intConstant(s.right()))) {
+            return s.left();
+        }
+        return new Binary(BinaryOp.SUB, a, b, JType.INT);
+    }
+
+    /** {@code v + 1}, printed as {@code v++} where it is a statement. */
+    static Expr increment(Expr.Local v) {
+        return new Binary(BinaryOp.ADD, v, intLit(1), JType.INT);
+    }
+
+    static Expr decrement(Expr.Local v) {
+        return new Binary(BinaryOp.SUB, v, intLit(1), JType.INT);
+    }
+
+    /** {@code for (int j = from; j < to; j++) body}. */
+    static Stmt countingLoop(Expr.Local j, Expr from, Expr to, List<Stmt> body) {
+        return new Stmt.Loop(null, List.of(new Stmt.Declare(j, from, null, null)),
+                new Binary(BinaryOp.LT, j, to, JType.BOOLEAN),
+                List.of(new Stmt.Assign(j, increment(j), null, null)), body, false, null, null);
     }
 }

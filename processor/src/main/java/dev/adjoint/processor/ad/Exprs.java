@@ -34,19 +34,58 @@ final class Exprs {
             out.addAll(i.args());
         } else if (e instanceof Expr.New n) {
             out.addAll(n.args());
+        } else if (e instanceof Expr.ArrayRead a) {
+            out.add(a.array());
+            out.add(a.index());
+        } else if (e instanceof Expr.Length l) {
+            out.add(l.array());
+        } else if (e instanceof Expr.NewArray n) {
+            out.add(n.length());
+        } else if (e instanceof Expr.DiffCall c) {
+            out.addAll(c.args());
+        } else if (e instanceof Expr.CustomCall c) {
+            out.addAll(c.args());
+        } else if (e instanceof Expr.StopGradient g) {
+            out.add(g.operand());
+        } else if (e instanceof Expr.Apply a) {
+            if (a.receiver() != null) {
+                out.add(a.receiver());
+            }
+            out.addAll(a.args());
         }
         return out;
     }
 
-    /** Whether {@code e} is a value the reverse sweep may read without recomputing anything. */
+    /**
+     * Whether {@code e} is a value the reverse sweep may read without recomputing anything: a
+     * variable, a constant, or an element {@code a[i]} of an array variable at an index computed
+     * from variables and constants only (the reverse sweep restores both before it reads them).
+     */
     static boolean isAtom(Expr e) {
+        if (e instanceof Expr.ArrayRead a) {
+            return (a.array() instanceof Expr.Local || isAtom(a.array())) && isIndex(a.index());
+        }
         return e instanceof Expr.Local || e instanceof Expr.Literal || e instanceof Expr.StaticField;
+    }
+
+    /** Integer arithmetic on variables and constants. */
+    static boolean isIndex(Expr e) {
+        if (e instanceof Expr.Local || e instanceof Expr.Literal) {
+            return true;
+        }
+        if (e instanceof Expr.Binary b && !b.type().isDouble() && (b.op() == Expr.BinaryOp.ADD
+                || b.op() == Expr.BinaryOp.SUB || b.op() == Expr.BinaryOp.MUL)) {
+            return isIndex(b.left()) && isIndex(b.right());
+        }
+        return e instanceof Expr.Length l && l.array() instanceof Expr.Local;
     }
 
     /** Whether evaluating {@code e} cannot throw nor have an effect: double arithmetic on variables and constants. */
     static boolean isPure(Expr e) {
-        if (e instanceof Expr.Invoke || e instanceof Expr.New || e instanceof Expr.FieldRead) {
-            return false;
+        if (e instanceof Expr.Invoke || e instanceof Expr.New || e instanceof Expr.FieldRead || e instanceof Expr.DiffCall
+                || e instanceof Expr.CustomCall || e instanceof Expr.NewArray || e instanceof Expr.ArrayRead
+                || e instanceof Expr.Apply) {
+            return false; // calls have effects; an element read may be out of bounds
         }
         if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
                 && !b.type().isDouble()) {

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * The differentiated method, ready to print: the body of {@code fPullback} (forward sweep,
  * reverse sweep, gradient writes into {@code into}, return of the value) and the names given to
- * its {@code seed} and {@code into} parameters (renamed if the user's method uses those names).
+ * its {@code seed} and {@code into} parameters (renamed if the user's method uses those names),
+ * the {@code double[]} parameters the method writes to, whether it allocates nothing, and whether
+ * it keeps loop values on the thread's value stack.
  */
-public record Pullback(MethodIr method, String seed, String into, List<Stmt> body) {}
+public record Pullback(MethodIr method, String seed, String into, List<Stmt> body, List<String> writtenArrays,
+        boolean allocationFree, boolean usesStack) {}

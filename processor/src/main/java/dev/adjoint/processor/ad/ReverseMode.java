@@ -18,18 +18,31 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 
 /**
  * Stage 3, differentiate: reverse mode on the IR.
  *
- * <p>The forward sweep is the user's code with a few named intermediates ({@code _t0}, ...): only
- * values that a derivative rule reads and that are not already in a variable. The reverse sweep
- * visits the statements backwards; for {@code v = e} it pushes the adjoint of {@code v} through
- * {@code e} with the rules of {@link DerivativeRules}, adding into the adjoints of the variables
- * {@code e} reads ({@code _d_x += _d_v * ∂e/∂x}). A variable overwritten after a rule needs its
- * old value is saved before the assignment and restored when the reverse sweep reaches it.
+ * <p>The body is first {@link Normalize normalized} (no jumps: flags instead of break, continue
+ * and early returns). The forward sweep is then the user's code with a few named intermediates
+ * ({@code _t1}, ...): only values that a derivative rule reads and that are not already in a
+ * variable. The reverse sweep visits the statements backwards, loops and branches included; for
+ * {@code v = e} it pushes the adjoint of {@code v} through {@code e} with the rules of
+ * {@link DerivativeRules} ({@code _d_x += _d_v * ∂e/∂x}).
+ *
+ * <p>The reverse sweep reads every variable as the forward sweep left it at the same point. A
+ * variable (or array element) overwritten after a rule needs its old value is saved before the
+ * assignment and restored when the reverse sweep gets back to it. A saved value lives in a local
+ * ({@code _t1}) when its statement runs at most once, else on the thread's
+ * {@code dev.adjoint.ValueStack}, as do the values a loop body's own variables have at its end,
+ * the iteration count of each loop ({@code _n1}) and the branch a loop took in an {@code if}
+ * whose condition cannot be evaluated again. Nothing else is stored: an increment like
+ * {@code s += w[i] * x[i]} stores nothing, and the index of a counting loop is counted back down.
  */
 public final class ReverseMode {
+
+    private static final JType.ClassRef VALUE_STACK = new JType.ClassRef("dev.adjoint", List.of("ValueStack"));
+    private static final JType.ClassRef SYSTEM = new JType.ClassRef("java.lang", List.of("System"));
 
     private final ErrorReporter reporter;
 
@@ -41,27 +54,124 @@ public final class ReverseMode {
         return new Run(method).run();
     }
 
-    /** One statement to differentiate: {@code target = value}, or the return (target null). */
-    private static final class Step {
+    // ---------------------------------------------------------------- the program as a tree of nodes
+
+    /** A statement of the normalized body, with what its reverse sweep reads (nested nodes included). */
+    private abstract static class Node {
+        final Set<String> reads = new HashSet<>();
+    }
+
+    /** An assignment, element write, evaluation or the final return. */
+    private static final class StepNode extends Node {
         final Stmt source;
         final Local target;
         final boolean overwrites;
+        final Block block;
         final List<Stmt> forward = new ArrayList<>();
-        Expr lowered;
         List<Stmt> reverse = List.of();
-        final Set<String> reads = new HashSet<>();
-        Local saved;
+        Expr lowered;
+        Expr index;
+        boolean active;
+        Slot saved;
 
-        Step(Stmt source, Local target, boolean overwrites) {
+        StepNode(Stmt source, Local target, boolean overwrites, Block block) {
             this.source = source;
             this.target = target;
             this.overwrites = overwrites;
+            this.block = block;
+        }
+
+        boolean isElementWrite() {
+            return source instanceof Stmt.ArrayWrite;
+        }
+    }
+
+    private static final class IfNode extends Node {
+        final Stmt.If source;
+        final Block then;
+        final Block otherwise;
+        final Block block;
+        boolean recompute;
+        Slot choice;
+
+        IfNode(Stmt.If source, Block then, Block otherwise, Block block) {
+            this.source = source;
+            this.then = then;
+            this.otherwise = otherwise;
+            this.block = block;
+        }
+    }
+
+    private static final class LoopNode extends Node {
+        final Stmt.Loop source;
+        final Local counter;
+        final Block body;
+        final Block block;
+        Local count;
+        Slot countSlot;
+
+        LoopNode(Stmt.Loop source, Local counter, Block body, Block block) {
+            this.source = source;
+            this.counter = counter;
+            this.body = body;
+            this.block = block;
+        }
+    }
+
+    /** A statement kept as it is: a throw, an evaluated call. */
+    private static final class PlainNode extends Node {
+        final Stmt stmt;
+
+        PlainNode(Stmt stmt) {
+            this.stmt = stmt;
+        }
+    }
+
+    /** A scope: the method body, a branch, a loop body, a nested block. */
+    private static final class Block extends Node {
+        final Block parent;
+        final int depth;
+        final List<Node> nodes = new ArrayList<>();
+        /** Variables declared directly in this scope, in order. */
+        final List<Local> locals = new ArrayList<>();
+        /** Locals whose value at the end of the scope the reverse sweep needs. */
+        final Map<Local, Slot> exits = new LinkedHashMap<>();
+
+        Block(Block parent, int depth) {
+            this.parent = parent;
+            this.depth = depth;
+        }
+
+        boolean top() {
+            return parent == null;
+        }
+    }
+
+    /**
+     * Where a value the reverse sweep needs is kept: a local when the statement that stores it runs
+     * at most once per call (declared where it is stored at the method's top level, else at the
+     * start of the method), the value stack otherwise.
+     */
+    private static final class Slot {
+        final JType type;
+        final Local var;
+        final boolean declaredAtTop;
+
+        Slot(JType type, Local var, boolean declaredAtTop) {
+            this.type = type;
+            this.var = var;
+            this.declaredAtTop = declaredAtTop;
+        }
+
+        boolean stacked() {
+            return var == null;
         }
     }
 
     private final class Run {
         private final MethodIr method;
         private final Names names;
+        private final List<Stmt> body;
         private final Activity activity;
         private final Map<String, Integer> assignments = new HashMap<>();
         /** Temporaries of the forward sweep and the lowered expression each holds. */
@@ -70,73 +180,136 @@ public final class ReverseMode {
         private final Map<Expr, Expr> results = new IdentityHashMap<>();
         private final Map<String, Local> adjoints = new LinkedHashMap<>();
         private final Set<String> userNames;
+        private final Set<String> writtenArrays = new HashSet<>();
+        private final Set<String> canonicalCounters = new HashSet<>();
+        private final List<Slot> topSlots = new ArrayList<>();
+        private final List<Stmt> holders = new ArrayList<>();
+        private final Set<String> needsInitializer = new HashSet<>();
+        private final Set<String> savedArrays = new HashSet<>();
+        private Local stack;
+        private Block current;
+        /** What the pullback returns: the method's value. */
+        private Local result;
+        private String seed;
 
         Run(MethodIr method) {
             this.method = method;
             this.names = new Names(method.userNames());
-            this.activity = new Activity(method);
             this.userNames = method.userNames();
+            this.body = new Normalize(names, reporter, method.position()).run(method.body());
+            this.activity = new Activity(method, body);
         }
 
-        /** Statements in order: a {@link Stmt} kept as it is, or a {@link Step} to differentiate. */
-        private final List<Object> program = new ArrayList<>();
-        private final List<Step> steps = new ArrayList<>();
-        private final Set<String> initialized = new HashSet<>();
-        /** What the pullback returns: the method's value. */
-        private Local result;
-
         Pullback run() {
-            String seed = names.fresh("seed");
+            seed = names.fresh("seed");
             String into = names.fresh("into");
             warnAboutLostDerivatives();
             countAssignments();
+            checkScopes();
             for (MethodIr.Param p : method.params()) {
-                initialized.add(p.name());
                 Local var = new Local(p.name(), p.type());
                 if (activity.isActive(var)) {
                     adjoint(var);
                 }
             }
-            method.body().forEach(this::forward);
-            for (int k = steps.size() - 1; k >= 0; k--) {
-                reverse(steps.get(k), seed);
-            }
-            saveOverwrittenValues();
-            return new Pullback(method, seed, into, assemble(into));
+            Block top = new Block(null, 0);
+            current = top;
+            body.forEach(s -> top.nodes.add(forward(s)));
+            reverse(top);
+            saveOverwrittenValues(top, new HashSet<>(), Set.of());
+            List<Stmt> pullback = assemble(top, into);
+            boolean[] allocates = {!holders.isEmpty()};
+            Stmts.forEachExpr(pullback, e -> allocates[0] |= allocates(e));
+            return new Pullback(method, seed, into, pullback, List.copyOf(writtenArraysOfParams()), !allocates[0],
+                    stack != null);
         }
 
-        // ------------------------------------------------------------ forward: statements
+        // ------------------------------------------------------------ pass 1: forward sweep
 
-        /** Lowers one statement into the forward sweep, keeping the values the rules will read. */
-        private void forward(Stmt s) {
+        private Node forward(Stmt s) {
+            if (s instanceof Stmt.If f) {
+                Block then = child(current.depth);
+                Block otherwise = child(current.depth);
+                IfNode node = new IfNode(f, then, otherwise, current);
+                fill(then, f.then());
+                fill(otherwise, f.otherwise());
+                return node;
+            }
+            if (s instanceof Stmt.Loop l) {
+                Local counter = Normalize.counter(l);
+                if (counter != null) {
+                    canonicalCounters.add(counter.name());
+                }
+                for (Stmt init : l.init()) {
+                    checkCalls(Activity.value(init), null);
+                }
+                Block loopBody = child(current.depth + 1);
+                LoopNode node = new LoopNode(l, counter, loopBody, current);
+                fill(loopBody, l.body());
+                return node;
+            }
+            if (s instanceof Stmt.Block b) {
+                Block inner = child(current.depth);
+                fill(inner, b.body());
+                return inner;
+            }
+            if (s instanceof Stmt.Return r) {
+                return forwardReturn(r);
+            }
             Local target = Activity.target(s);
             Expr value = Activity.value(s);
-            if (s instanceof Stmt.Return r) {
-                forwardReturn(r);
-            } else if (target != null && value != null) {
-                boolean overwrites = !initialized.add(target.name());
-                checkCalls(value, target);
-                if (!activity.isActive(target) || (s instanceof Stmt.Declare && !activity.isVaried(value))) {
-                    program.add(s); // no derivative flows through it, and nothing later resets one
-                    return;
+            if (target == null) {
+                Stmt.Eval eval = s instanceof Stmt.Eval e ? e : null;
+                if (eval != null) {
+                    checkArguments(eval.expr()); // its value is dropped: only what it could do to arrays matters
                 }
-                Step step = new Step(s, target, overwrites);
-                step.lowered = activity.isVaried(value)
-                        ? lower(value, step.forward, false, stable(target) ? target : null)
-                        : value;
-                step.forward.add(s instanceof Stmt.Declare d
-                        ? new Stmt.Declare(target, step.lowered, d.position(), d.source())
-                        : new Stmt.Assign(target, step.lowered, ((Stmt.Assign) s).position(), ((Stmt.Assign) s).source()));
-                add(step);
-            } else {
-                program.add(s);
+                return new PlainNode(s);
             }
+            checkArrays(s, target, value);
+            if (s instanceof Stmt.Declare) {
+                current.locals.add(target);
+            }
+            StepNode step = new StepNode(s, target, !(s instanceof Stmt.Declare), current);
+            if (value != null) {
+                checkCalls(value, target);
+            }
+            boolean active = activity.isActive(target) && value != null
+                    && (!(s instanceof Stmt.Declare) || activity.isVaried(value));
+            if (!active) {
+                step.forward.add(s);
+                return step;
+            }
+            step.active = true;
+            Local holder = s instanceof Stmt.Declare && assignments.getOrDefault(target.name(), 0) <= 1 ? target : null;
+            step.lowered = activity.isVaried(value) ? lower(value, step.forward, false, holder) : value;
+            if (s instanceof Stmt.Declare d) {
+                step.forward.add(new Stmt.Declare(target, step.lowered, d.position(), d.source()));
+            } else if (s instanceof Stmt.Assign a) {
+                step.forward.add(new Stmt.Assign(target, step.lowered, a.position(), a.source()));
+            } else {
+                Stmt.ArrayWrite w = (Stmt.ArrayWrite) s;
+                step.index = Exprs.isIndex(w.index()) ? w.index() : hoist(w.index(), JType.INT, step.forward, false);
+                step.forward.add(new Stmt.ArrayWrite(w.array(), step.index, step.lowered, w.position(), w.source()));
+            }
+            return step;
+        }
+
+        private Block child(int depth) {
+            return new Block(current, depth);
+        }
+
+        private void fill(Block block, List<Stmt> stmts) {
+            Block outer = current;
+            current = block;
+            stmts.forEach(s -> block.nodes.add(forward(s)));
+            current = outer;
         }
 
         /** The returned value goes into {@code _ret}, unless it already is in a variable nobody overwrites. */
-        private void forwardReturn(Stmt.Return r) {
+        private Node forwardReturn(Stmt.Return r) {
             checkCalls(r.value(), null);
-            Step step = new Step(r, null, false);
+            StepNode step = new StepNode(r, null, false, current);
+            step.active = true;
             Local ret = new Local(names.fresh("_ret"), JType.DOUBLE);
             Expr value = r.value();
             if (activity.isVaried(value)) {
@@ -149,89 +322,15 @@ public final class ReverseMode {
                 step.forward.add(new Stmt.Declare(ret, value, r.position(), r.source()));
                 result = ret;
             }
-            add(step);
-        }
-
-        private void add(Step step) {
-            program.add(step);
-            steps.add(step);
-        }
-
-        /**
-         * A variable overwritten by a step is saved just before it when the reverse sweep of that
-         * step or of an earlier one reads it; the reverse sweep restores it on the way back.
-         */
-        private void saveOverwrittenValues() {
-            Set<String> readBefore = new HashSet<>();
-            for (Step step : steps) {
-                readBefore.addAll(step.reads);
-                if (step.overwrites && readBefore.contains(step.target.name())) {
-                    step.saved = new Local(names.temp("_t"), step.target.type());
-                }
-            }
-        }
-
-        /** The pullback's body: forward sweep, reverse sweep, gradient written into {@code into}, value returned. */
-        private List<Stmt> assemble(String into) {
-            List<Stmt> body = new ArrayList<>();
-            body.add(new Stmt.Comment("forward sweep"));
-            for (Object o : program) {
-                if (o instanceof Step step) {
-                    if (step.saved != null) {
-                        body.add(new Stmt.Declare(step.saved, step.target, null, null));
-                    }
-                    body.addAll(step.forward);
-                } else {
-                    body.add((Stmt) o);
-                }
-            }
-            body.add(new Stmt.Comment("reverse sweep"));
-            for (String var : declarationOrder()) {
-                Local adj = adjoints.get(var);
-                if (adj != null) {
-                    body.add(new Stmt.Declare(adj, Build.lit(0), null, null));
-                }
-            }
-            for (int k = steps.size() - 1; k >= 0; k--) {
-                Step step = steps.get(k);
-                if (step.reverse.isEmpty() && step.saved == null) {
-                    continue;
-                }
-                body.add(new Stmt.Comment("grad of: " + sourceOf(step.source)));
-                if (step.saved != null) {
-                    body.add(new Stmt.Assign(step.target, step.saved, null, null));
-                }
-                body.addAll(step.reverse);
-            }
-            Local intoVar = new Local(into, JType.DOUBLE);
-            for (MethodIr.Param p : method.params()) {
-                Local adj = adjoints.get(p.name());
-                if (p.wrt() && adj != null) {
-                    body.add(new Stmt.Accumulate(new Expr.FieldRead(intoVar, p.name(), JType.DOUBLE), adj));
-                }
-            }
-            body.add(new Stmt.Return(result, null, null));
-            return body;
-        }
-
-        /** Parameters, then locals, in the order the method declares them. */
-        private List<String> declarationOrder() {
-            List<String> order = new ArrayList<>();
-            method.params().forEach(p -> order.add(p.name()));
-            for (Stmt s : method.body()) {
-                if (s instanceof Stmt.Declare d) {
-                    order.add(d.var().name());
-                }
-            }
-            return order;
+            return step;
         }
 
         // ------------------------------------------------------------ forward: lowering
 
         /**
          * Rewrites a varied expression so that every value a derivative rule reads is an atom
-         * (a variable or constant), moving sub-expressions into temporaries appended to {@code out}.
-         * {@code holder}, when given, is the variable that will hold this expression's value.
+         * (a variable, constant or element), moving sub-expressions into temporaries appended to
+         * {@code out}. {@code holder}, when given, is the variable that will hold this expression's value.
          */
         private Expr lower(Expr e, List<Stmt> out, boolean inBranch, Local holder) {
             if (!activity.isVaried(e)) {
@@ -239,6 +338,10 @@ public final class ReverseMode {
             }
             if (e instanceof Local) {
                 return e;
+            }
+            if (e instanceof Expr.ArrayRead a) {
+                Expr index = Exprs.isIndex(a.index()) ? a.index() : hoist(a.index(), JType.INT, out, inBranch);
+                return new Expr.ArrayRead(a.array(), index, a.type());
             }
             if (e instanceof Expr.Cast c) {
                 return new Expr.Cast(c.type(), lower(c.operand(), out, inBranch, null), c.position());
@@ -248,6 +351,15 @@ public final class ReverseMode {
                 Expr then = lower(c.then(), out, true, null);
                 Expr otherwise = lower(c.otherwise(), out, true, null);
                 return new Expr.Conditional(condition, then, otherwise, c.type());
+            }
+            if (e instanceof Expr.DiffCall c) {
+                // the reverse sweep calls the pullback with the same arguments
+                return new Expr.DiffCall(c.method(), c.adjoint(), c.wrt(), c.writtenArrays(),
+                        atoms(c.args(), out, inBranch), c.position());
+            }
+            if (e instanceof Expr.CustomCall c) {
+                // the derivatives take every argument
+                return new Expr.CustomCall(c.method(), c.derivatives(), atoms(c.args(), out, inBranch), c.position());
             }
             Enum<?> op = operator(e);
             List<Expr> children = operands(e);
@@ -275,6 +387,15 @@ public final class ReverseMode {
             return node;
         }
 
+        private List<Expr> atoms(List<Expr> args, List<Stmt> out, boolean inBranch) {
+            List<Expr> lowered = new ArrayList<>();
+            for (Expr arg : args) {
+                Expr a = lower(arg, out, inBranch, null);
+                lowered.add(Exprs.isAtom(a) ? a : hoist(a, a.type(), out, inBranch));
+            }
+            return lowered;
+        }
+
         /** Moves {@code e} into a fresh temporary declared in {@code out}; returns the temporary. */
         private Expr hoist(Expr e, JType type, List<Stmt> out, boolean inBranch) {
             if (e instanceof Local l && (type != JType.BOOLEAN || stable(l))) {
@@ -282,11 +403,12 @@ public final class ReverseMode {
             }
             if (inBranch && !Exprs.isPure(e)) {
                 throw reporter.abortWithError(position(e), "AdjointNotYetSupported",
-                        "a call inside a branch of ?: whose value the derivative needs is not supported yet; "
-                                + "compute it in a variable before the ?:");
+                        "a call or array read inside a branch of ?: whose value the derivative needs is not "
+                                + "supported yet; compute it in a variable before the ?:");
             }
             Local temp = new Local(names.temp("_t"), type);
             out.add(new Stmt.Declare(temp, e, null, null));
+            current.locals.add(temp);
             definitions.put(temp.name(), e);
             if (type.isDouble()) {
                 activity.addVaried(temp.name());
@@ -294,12 +416,54 @@ public final class ReverseMode {
             return temp;
         }
 
-        // ------------------------------------------------------------ reverse
+        // ------------------------------------------------------------ pass 2: reverse sweep
 
-        private void reverse(Step step, String seed) {
+        private void reverse(Node node) {
+            if (node instanceof Block b) {
+                for (int k = b.nodes.size() - 1; k >= 0; k--) {
+                    reverse(b.nodes.get(k));
+                    b.reads.addAll(b.nodes.get(k).reads);
+                }
+            } else if (node instanceof IfNode f) {
+                reverse(f.otherwise);
+                reverse(f.then);
+                f.reads.addAll(f.then.reads);
+                f.reads.addAll(f.otherwise.reads);
+                f.recompute = recomputable(f.source.condition(), f.block);
+                if (f.recompute) {
+                    Activity.locals(f.source.condition(), l -> f.reads.add(l.name()));
+                }
+            } else if (node instanceof LoopNode l) {
+                reverse(l.body);
+                l.reads.addAll(l.body.reads);
+                if (l.counter != null) {
+                    Activity.locals(((Stmt.Declare) l.source.init().get(0)).init(), v -> l.reads.add(v.name()));
+                }
+            } else if (node instanceof StepNode step && step.active) {
+                reverse(step);
+            }
+        }
+
+        private void reverse(StepNode step) {
             List<Stmt> out = new ArrayList<>();
             if (step.target == null) {
                 propagate(step.lowered, new Local(seed, JType.DOUBLE), out);
+            } else if (increment(step) != null) {
+                // v += e (or v -= e): v's adjoint passes through unchanged, e's gets it
+                Expr.Binary b = (Expr.Binary) step.lowered;
+                Expr adj = step.isElementWrite() ? new Expr.ArrayRead(adjoint(step.target), step.index, JType.DOUBLE)
+                        : adjoint(step.target);
+                propagate(increment(step), b.op() == Expr.BinaryOp.SUB ? Build.neg(adj) : adj, out);
+            } else if (step.isElementWrite()) {
+                Expr element = new Expr.ArrayRead(adjoint(step.target), step.index, JType.DOUBLE);
+                if (activity.isVaried(step.lowered)) {
+                    Local r = new Local(names.temp("_r"), JType.DOUBLE);
+                    out.add(new Stmt.Declare(r, element, null, null));
+                    out.add(new Stmt.Put(element, Build.lit(0)));
+                    propagate(step.lowered, r, out);
+                } else {
+                    out.add(new Stmt.Put(element, Build.lit(0)));
+                }
             } else {
                 Local adj = adjoint(step.target);
                 if (activity.isVaried(step.lowered) && mentions(step.lowered, step.target.name())) {
@@ -315,9 +479,23 @@ public final class ReverseMode {
                 }
             }
             step.reverse = out;
-            for (Stmt s : out) {
-                collectReads(s, step.reads);
+            Stmts.forEachExpr(out, e -> Activity.locals(e, l -> step.reads.add(l.name())));
+            if (step.isElementWrite()) {
+                Activity.locals(step.index, l -> step.reads.add(l.name()));
             }
+        }
+
+        /**
+         * For {@code v = v + e} or {@code v = v - e} (also an element {@code a[i] = a[i] + e}) where
+         * {@code e} does not read {@code v} (nor {@code a}): {@code e}; else null.
+         */
+        private Expr increment(StepNode step) {
+            if (!(step.lowered instanceof Expr.Binary b) || (b.op() != Expr.BinaryOp.ADD && b.op() != Expr.BinaryOp.SUB)
+                    || !b.type().isDouble()) {
+                return null;
+            }
+            Expr self = step.isElementWrite() ? new Expr.ArrayRead(step.target, step.index, JType.DOUBLE) : step.target;
+            return b.left().equals(self) && !mentions(b.right(), step.target.name()) ? b.right() : null;
         }
 
         /** Adds {@code adj · ∂e/∂x} into the adjoint of every varied variable x that {@code e} reads. */
@@ -334,6 +512,10 @@ public final class ReverseMode {
                 }
                 return;
             }
+            if (e instanceof Expr.ArrayRead a) {
+                out.add(new Stmt.Accumulate(new Expr.ArrayRead(adjoint((Local) a.array()), a.index(), JType.DOUBLE), adj));
+                return;
+            }
             if (e instanceof Expr.Cast c) {
                 propagate(c.operand(), adj, out);
                 return;
@@ -345,6 +527,22 @@ public final class ReverseMode {
                 propagate(c.then(), a, then);
                 propagate(c.otherwise(), a, otherwise);
                 out.add(new Stmt.If(c.condition(), then, otherwise, null, null));
+                return;
+            }
+            if (e instanceof Expr.DiffCall c) {
+                propagateCall(c, adj, out);
+                return;
+            }
+            if (e instanceof Expr.CustomCall c) {
+                Expr a = atomic(adj, out);
+                for (int i = 0; i < c.args().size(); i++) {
+                    if (activity.isVaried(c.args().get(i))) {
+                        ExecutableElement d = c.derivatives().get(i);
+                        Expr partial = new Expr.Apply(null, JType.ClassRef.of((TypeElement) d.getEnclosingElement()),
+                                d.getSimpleName().toString(), c.args(), JType.DOUBLE);
+                        propagate(c.args().get(i), Build.mul(a, partial), out);
+                    }
+                }
                 return;
             }
             List<Expr> args = operands(e);
@@ -362,6 +560,45 @@ public final class ReverseMode {
             }
         }
 
+        /**
+         * Through a call of another {@code @Differentiable} method: its pullback, called with the
+         * same arguments and {@code adj} as seed, adds the argument adjoints into a gradient holder
+         * ({@code _g1}); array arguments share the caller's adjoint arrays directly.
+         */
+        private void propagateCall(Expr.DiffCall c, Expr adj, List<Stmt> out) {
+            ExecutableElement callee = c.method();
+            String name = callee.getSimpleName().toString();
+            JType.ClassRef gradientClass = c.adjoint().nested(capitalize(name) + "Gradient");
+            Local holder = new Local(names.temp("_g"), JType.generated(gradientClass));
+            holders.add(new Stmt.Declare(holder, new Expr.Apply(null, gradientClass, "new", List.of(),
+                    JType.generated(gradientClass)), null, null));
+            List<Expr> args = new ArrayList<>(c.args());
+            for (int i = 0; i < args.size(); i++) {
+                if (!c.wrt().get(i)) {
+                    continue;
+                }
+                Expr arg = args.get(i);
+                String param = callee.getParameters().get(i).getSimpleName().toString();
+                Expr field = new Expr.FieldRead(holder, param, arg.type());
+                if (arg.type().isDoubleArray()) {
+                    out.add(new Stmt.Put(field, activity.isVaried(arg) ? adjoint((Local) arg)
+                            : new Expr.NewArray(JType.DOUBLE_ARRAY, new Expr.Length(arg))));
+                } else if (activity.isVaried(arg)) {
+                    out.add(new Stmt.Put(field, Build.lit(0)));
+                }
+            }
+            args.add(adj);
+            args.add(holder);
+            out.add(new Stmt.Eval(new Expr.Apply(null, c.adjoint(), name + "Pullback", args, JType.DOUBLE), null, null));
+            for (int i = 0; i < c.args().size(); i++) {
+                Expr arg = c.args().get(i);
+                if (c.wrt().get(i) && arg.type().isDouble() && activity.isVaried(arg)) {
+                    String param = callee.getParameters().get(i).getSimpleName().toString();
+                    propagate(arg, new Expr.FieldRead(holder, param, JType.DOUBLE), out);
+                }
+            }
+        }
+
         /** {@code adj} itself when it is a variable, else a temporary holding it (it is about to be read twice). */
         private Expr atomic(Expr adj, List<Stmt> out) {
             if (Exprs.isAtom(adj)) {
@@ -373,7 +610,383 @@ public final class ReverseMode {
         }
 
         private Local adjoint(Local var) {
-            return adjoints.computeIfAbsent(var.name(), n -> new Local(names.adjoint(n), JType.DOUBLE));
+            return adjoints.computeIfAbsent(var.name(), n -> new Local(names.adjoint(n), var.type().isDoubleArray()
+                    ? JType.DOUBLE_ARRAY : JType.DOUBLE));
+        }
+
+        /**
+         * Whether the reverse sweep may evaluate an {@code if}'s condition again instead of storing
+         * the branch taken: it reads only variables assigned once (parameters, locals of the method's
+         * top level), counters of counting loops, and elements of arrays nothing writes.
+         */
+        private boolean recomputable(Expr condition, Block where) {
+            if (condition instanceof Local l) {
+                return canonicalCounters.contains(l.name()) || (assignments.getOrDefault(l.name(), 0) <= 1
+                        && declaredAtTop(l.name()));
+            }
+            if (condition instanceof Expr.Literal) {
+                return true;
+            }
+            if (condition instanceof Expr.ArrayRead a && a.array() instanceof Local array
+                    && writtenArrays.contains(array.name())) {
+                return false;
+            }
+            if (condition instanceof Expr.Invoke || condition instanceof Expr.DiffCall || condition instanceof Expr.CustomCall
+                    || condition instanceof Expr.StaticField || condition instanceof Expr.FieldRead
+                    || condition instanceof Expr.New || condition instanceof Expr.NewArray) {
+                return false;
+            }
+            return Exprs.children(condition).stream().allMatch(c -> recomputable(c, where));
+        }
+
+        private boolean declaredAtTop(String name) {
+            if (method.params().stream().anyMatch(p -> p.name().equals(name))) {
+                return true;
+            }
+            return body.stream().anyMatch(s -> s instanceof Stmt.Declare d && d.var().name().equals(name));
+        }
+
+        // ------------------------------------------------------------ pass 3: what to keep
+
+        /**
+         * A variable or element overwritten by a step is saved just before it when the reverse sweep
+         * of an earlier statement, or of any statement of a loop around it, reads it; the reverse
+         * sweep restores it on the way back. A scope's own variables that its reverse sweep reads
+         * are kept at its end.
+         */
+        private void saveOverwrittenValues(Block block, Set<String> readBefore, Set<String> loopReads) {
+            for (Node node : block.nodes) {
+                if (node instanceof StepNode) {
+                    readBefore.addAll(node.reads); // its own reverse reads the old value of its target
+                }
+                if (node instanceof StepNode step && step.overwrites && step.target != null
+                        && !canonicalCounters.contains(step.target.name())
+                        && (readBefore.contains(step.target.name()) || loopReads.contains(step.target.name()))) {
+                    JType type = step.isElementWrite() ? step.target.type().component() : step.target.type();
+                    step.saved = slot(type, block);
+                    if (step.isElementWrite()) {
+                        savedArrays.add(step.target.name());
+                    } else {
+                        needsInitializer.add(step.target.name());
+                    }
+                } else if (node instanceof IfNode f) {
+                    saveOverwrittenValues(f.then, readBefore, loopReads);
+                    saveOverwrittenValues(f.otherwise, readBefore, loopReads);
+                } else if (node instanceof LoopNode l) {
+                    Set<String> inLoop = new HashSet<>(loopReads);
+                    inLoop.addAll(l.reads);
+                    saveOverwrittenValues(l.body, readBefore, inLoop);
+                } else if (node instanceof Block b) {
+                    saveOverwrittenValues(b, readBefore, loopReads);
+                }
+                readBefore.addAll(node.reads);
+            }
+            if (!block.top()) {
+                for (Local local : block.locals) {
+                    if (block.reads.contains(local.name()) && !canonicalCounters.contains(local.name())) {
+                        block.exits.put(local, slot(local.type(), block));
+                        needsInitializer.add(local.name());
+                    }
+                }
+            }
+        }
+
+        private Slot slot(JType type, Block where) {
+            if (type.kind() == JType.Kind.OTHER) {
+                throw reporter.abortWithError(method.position(), "AdjointNotYetSupported",
+                        "the reverse sweep of " + method.name() + " would need to keep values of type " + type
+                                + " that a loop or branch overwrites; compute them once, before the loop");
+            }
+            if (where.depth > 0) {
+                if (stack == null) {
+                    stack = new Local(names.fresh("_stack"), JType.generated(VALUE_STACK));
+                }
+                return new Slot(type, null, false);
+            }
+            Slot slot = new Slot(type, new Local(names.temp(type.kind() == JType.Kind.BOOLEAN ? "_c" : "_t"), type),
+                    !where.top());
+            if (slot.declaredAtTop) {
+                topSlots.add(slot);
+            }
+            return slot;
+        }
+
+        // ------------------------------------------------------------ pass 4: the pullback's body
+
+        private List<Stmt> assemble(Block top, String into) {
+            List<Stmt> forward = new ArrayList<>();
+            emitForward(top, forward); // first: it decides where choices and counts are kept
+            List<Stmt> out = new ArrayList<>();
+            out.add(new Stmt.Comment("forward sweep"));
+            if (stack != null) {
+                out.add(new Stmt.Declare(stack, new Expr.Apply(null, VALUE_STACK, "get", List.of(), stack.type()), null, null));
+            }
+            for (Slot s : topSlots) {
+                out.add(new Stmt.Declare(s.var, defaultValue(s.type), null, null));
+            }
+            out.addAll(forward);
+            Map<String, Local> snapshots = new LinkedHashMap<>();
+            for (MethodIr.Param p : method.params()) {
+                if (savedArrays.contains(p.name())) {
+                    // the reverse sweep restores overwritten elements; the caller gets the primal's result back
+                    Local copy = new Local(names.temp("_t"), JType.DOUBLE_ARRAY);
+                    Local array = new Local(p.name(), p.type());
+                    out.add(new Stmt.Declare(copy, new Expr.Apply(array, null, "clone", List.of(), JType.DOUBLE_ARRAY),
+                            null, null));
+                    snapshots.put(p.name(), copy);
+                }
+            }
+            out.add(new Stmt.Comment("reverse sweep"));
+            Local intoVar = new Local(into, JType.DOUBLE);
+            for (String var : declarationOrder()) {
+                Local adj = adjoints.get(var);
+                if (adj != null) {
+                    out.add(new Stmt.Declare(adj, initialAdjoint(var, adj, intoVar), null, null));
+                }
+            }
+            out.addAll(holders);
+            emitReverse(top, out);
+            snapshots.forEach((name, copy) -> out.add(new Stmt.Eval(new Expr.Apply(null, SYSTEM, "arraycopy",
+                    List.of(copy, Build.intLit(0), new Local(name, JType.DOUBLE_ARRAY), Build.intLit(0),
+                            new Expr.Length(copy)), JType.INT), null, null)));
+            for (MethodIr.Param p : method.params()) {
+                Local adj = adjoints.get(p.name());
+                if (!p.wrt() || adj == null) {
+                    continue;
+                }
+                Expr field = new Expr.FieldRead(intoVar, p.name(), p.type());
+                if (p.type().isDouble()) {
+                    out.add(new Stmt.Accumulate(field, adj));
+                } else if (writtenArrays.contains(p.name())) {
+                    Local j = new Local(names.fresh("_j"), JType.INT);
+                    out.add(Build.countingLoop(j, Build.intLit(0), new Expr.Length(adj), List.of(new Stmt.Accumulate(
+                            new Expr.ArrayRead(field, j, JType.DOUBLE), new Expr.ArrayRead(adj, j, JType.DOUBLE)))));
+                }
+            }
+            out.add(new Stmt.Return(result, null, null));
+            return out;
+        }
+
+        /**
+         * The adjoint's starting value: 0 for a double; for an array parameter the caller's gradient
+         * array itself (the reverse sweep adds into it) unless the method writes to the array, for a
+         * local array a new one of its length.
+         */
+        private Expr initialAdjoint(String var, Local adj, Local intoVar) {
+            if (!adj.type().isDoubleArray()) {
+                return Build.lit(0);
+            }
+            boolean param = method.params().stream().anyMatch(p -> p.name().equals(var));
+            if (param && !writtenArrays.contains(var)) {
+                return new Expr.FieldRead(intoVar, var, JType.DOUBLE_ARRAY);
+            }
+            return new Expr.NewArray(JType.DOUBLE_ARRAY, new Expr.Length(new Local(var, JType.DOUBLE_ARRAY)));
+        }
+
+        private void emitForward(Node node, List<Stmt> out) {
+            if (node instanceof StepNode step) {
+                List<Stmt> stmts = new ArrayList<>();
+                for (Stmt s : step.forward) {
+                    stmts.add(s instanceof Stmt.Declare d && d.init() == null && needsInitializer.contains(d.var().name())
+                            ? new Stmt.Declare(d.var(), defaultValue(d.var().type()), d.position(), d.source()) : s);
+                }
+                if (step.saved != null) {
+                    // just before the write itself, after any temporary its index needs
+                    Expr old = step.isElementWrite() ? new Expr.ArrayRead(step.target, elementIndex(step), step.saved.type)
+                            : step.target;
+                    stmts.add(step.isElementWrite() ? stmts.size() - 1 : 0, store(step.saved, old));
+                }
+                out.addAll(stmts);
+            } else if (node instanceof PlainNode p) {
+                out.add(p.stmt);
+            } else if (node instanceof Block b && b.top()) {
+                b.nodes.forEach(n -> emitForward(n, out));
+            } else if (node instanceof Block b) {
+                out.add(new Stmt.Block(scope(b, List.of())));
+            } else if (node instanceof IfNode f) {
+                emitIf(f, out);
+            } else {
+                emitLoop((LoopNode) node, out);
+            }
+        }
+
+        private Expr elementIndex(StepNode step) {
+            return step.index != null ? step.index : ((Stmt.ArrayWrite) step.source).index();
+        }
+
+        /** A scope's forward statements, then the values its reverse sweep needs, then {@code after}. */
+        private List<Stmt> scope(Block b, List<Stmt> after) {
+            List<Stmt> out = new ArrayList<>();
+            b.nodes.forEach(n -> emitForward(n, out));
+            b.exits.forEach((local, slot) -> out.add(store(slot, local)));
+            out.addAll(after);
+            return out;
+        }
+
+        private void emitIf(IfNode f, List<Stmt> out) {
+            Expr condition = f.source.condition();
+            List<Stmt> markThen = List.of();
+            List<Stmt> markElse = List.of();
+            if (!f.recompute && hasReverse(f)) {
+                f.choice = slot(JType.BOOLEAN, f.block);
+                if (f.choice.stacked()) {
+                    markThen = List.of(store(f.choice, new Expr.Literal(true, JType.BOOLEAN)));
+                    markElse = List.of(store(f.choice, new Expr.Literal(false, JType.BOOLEAN)));
+                } else if (f.choice.declaredAtTop) {
+                    markThen = List.of(store(f.choice, new Expr.Literal(true, JType.BOOLEAN)));
+                } else {
+                    out.add(new Stmt.Declare(f.choice.var, condition, null, null));
+                    condition = f.choice.var;
+                }
+            }
+            out.add(new Stmt.If(condition, scope(f.then, markThen), scope(f.otherwise, markElse), f.source.position(),
+                    f.source.source()));
+        }
+
+        private void emitLoop(LoopNode l, List<Stmt> out) {
+            Stmt.Loop loop = l.source;
+            List<Stmt> first = List.of();
+            if (hasReverse(l)) {
+                l.count = new Local(names.temp("_n"), JType.INT);
+                l.countSlot = l.block.depth > 0 ? slot(JType.INT, l.block) : null;
+                if (l.block.depth == 0 && !l.block.top()) {
+                    topSlots.add(new Slot(JType.INT, l.count, true));
+                } else {
+                    out.add(new Stmt.Declare(l.count, Build.intLit(0), null, null));
+                }
+                first = List.of(new Stmt.Assign(l.count, Build.increment(l.count), null, null));
+            }
+            List<Stmt> loopBody = new ArrayList<>(first);
+            loopBody.addAll(scope(l.body, List.of()));
+            out.add(new Stmt.Loop(loop.label(), loop.init(), loop.condition(), loop.update(), loopBody, loop.doWhile(),
+                    loop.position(), loop.source()));
+            if (l.countSlot != null) {
+                out.add(store(l.countSlot, l.count));
+            }
+        }
+
+        private void emitReverse(Node node, List<Stmt> out) {
+            if (node instanceof StepNode step) {
+                if (step.reverse.isEmpty() && step.saved == null) {
+                    return;
+                }
+                out.add(new Stmt.Comment("grad of: " + sourceOf(step.source)));
+                if (step.saved != null) {
+                    Expr restored = load(step.saved);
+                    out.add(step.isElementWrite()
+                            ? new Stmt.Put(new Expr.ArrayRead(step.target, elementIndex(step), step.saved.type), restored)
+                            : new Stmt.Assign(step.target, restored, null, null));
+                }
+                out.addAll(step.reverse);
+            } else if (node instanceof Block b && b.top()) {
+                for (int k = b.nodes.size() - 1; k >= 0; k--) {
+                    emitReverse(b.nodes.get(k), out);
+                }
+            } else if (node instanceof Block b) {
+                if (hasReverse(b)) {
+                    out.add(new Stmt.Block(reverseScope(b)));
+                }
+            } else if (node instanceof IfNode f) {
+                if (!hasReverse(f)) {
+                    return;
+                }
+                Expr condition = f.recompute ? f.source.condition()
+                        : f.choice.stacked() ? load(f.choice) : f.choice.var;
+                out.add(new Stmt.If(condition, reverseScope(f.then), reverseScope(f.otherwise), null, null));
+            } else if (node instanceof LoopNode l) {
+                if (!hasReverse(l)) {
+                    return;
+                }
+                out.add(new Stmt.Comment("grad of: " + l.source.source()));
+                if (l.countSlot != null) {
+                    out.add(new Stmt.Declare(l.count, load(l.countSlot), null, null));
+                }
+                List<Stmt> body = reverseScope(l.body);
+                if (l.counter != null) {
+                    // the body saw counter = start, start + 1, ..., start + count - 1
+                    Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
+                    Expr last = Build.intSub(Build.intAdd(start, l.count), Build.intLit(1));
+                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, last, null, null)),
+                            new Expr.Binary(Expr.BinaryOp.GE, l.counter, start, JType.BOOLEAN),
+                            List.of(new Stmt.Assign(l.counter, Build.decrement(l.counter), null, null)), body, false,
+                            null, null));
+                } else {
+                    Local k = new Local(names.temp("_k"), JType.INT);
+                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(k, l.count, null, null)),
+                            new Expr.Binary(Expr.BinaryOp.GT, k, Build.intLit(0), JType.BOOLEAN),
+                            List.of(new Stmt.Assign(k, Build.decrement(k), null, null)), body, false, null, null));
+                }
+            }
+        }
+
+        /** A scope's reverse sweep: its kept variables back, its adjoints at zero, its statements backwards. */
+        private List<Stmt> reverseScope(Block b) {
+            List<Stmt> out = new ArrayList<>();
+            List<Map.Entry<Local, Slot>> exits = new ArrayList<>(b.exits.entrySet());
+            for (int k = exits.size() - 1; k >= 0; k--) {
+                out.add(new Stmt.Declare(exits.get(k).getKey(), load(exits.get(k).getValue()), null, null));
+            }
+            for (Local local : b.locals) {
+                Local adj = adjoints.get(local.name());
+                if (adj != null && userNames.contains(local.name()) && !definitions.containsKey(local.name())) {
+                    out.add(new Stmt.Declare(adj, Build.lit(0), null, null));
+                }
+            }
+            for (int k = b.nodes.size() - 1; k >= 0; k--) {
+                emitReverse(b.nodes.get(k), out);
+            }
+            return out;
+        }
+
+        private boolean hasReverse(Node node) {
+            if (node instanceof StepNode step) {
+                return !step.reverse.isEmpty() || step.saved != null;
+            }
+            if (node instanceof IfNode f) {
+                return hasReverse(f.then) || hasReverse(f.otherwise);
+            }
+            if (node instanceof LoopNode l) {
+                return hasReverse(l.body);
+            }
+            if (node instanceof Block b) {
+                return !b.exits.isEmpty() || b.nodes.stream().anyMatch(this::hasReverse);
+            }
+            return false;
+        }
+
+        private Stmt store(Slot slot, Expr value) {
+            if (slot.stacked()) {
+                return new Stmt.Eval(new Expr.Apply(stack, null, "push", List.of(value), JType.INT), null, null);
+            }
+            if (slot.declaredAtTop) {
+                return new Stmt.Assign(slot.var, value, null, null);
+            }
+            return new Stmt.Declare(slot.var, value, null, null);
+        }
+
+        private Expr load(Slot slot) {
+            if (!slot.stacked()) {
+                return slot.var;
+            }
+            String pop = switch (slot.type.kind()) {
+                case DOUBLE -> "popDouble";
+                case INT -> "popInt";
+                case LONG -> "popLong";
+                default -> "popBoolean";
+            };
+            return new Expr.Apply(stack, null, pop, List.of(), slot.type);
+        }
+
+        /** Parameters, then locals of the method's top level, in the order the method declares them. */
+        private List<String> declarationOrder() {
+            List<String> order = new ArrayList<>();
+            method.params().forEach(p -> order.add(p.name()));
+            for (Stmt s : body) {
+                if (s instanceof Stmt.Declare d) {
+                    order.add(d.var().name());
+                }
+            }
+            return order;
         }
 
         // ------------------------------------------------------------ rules
@@ -414,32 +1027,135 @@ public final class ReverseMode {
 
         /**
          * A value computed by a call Adjoint cannot see into must not depend on varied values
-         * where the result matters: its derivative would be silently lost.
+         * where the result matters: its derivative would be silently lost. A call of another
+         * {@code @Differentiable} method must be one its pullback can replay.
          */
         private void checkCalls(Expr e, Local target) {
-            if (e == null || (target != null && !activity.isUseful(target))) {
+            if (e == null) {
+                return;
+            }
+            checkArguments(e);
+            if (target != null && !activity.isUseful(target)) {
                 return;
             }
             Activity.carrying(e, node -> {
-                boolean carriesDoubles = node.type().isDouble() || node.type().kind() == JType.Kind.OTHER;
+                boolean carriesDoubles = node.type().isDifferentiable() || node.type().kind() == JType.Kind.OTHER;
                 if ((node instanceof Expr.Invoke || node instanceof Expr.New) && carriesDoubles
                         && Exprs.children(node).stream().anyMatch(activity::dependsOnVaried)) {
                     String callee = node instanceof Expr.Invoke i ? describe(i.method()) : "new " + node.type();
                     throw reporter.abortWithError(position(node), "AdjointUnsupportedCall",
-                            "cannot differentiate through " + callee + ": annotate it @Differentiable "
-                                    + "(calls between @Differentiable methods come with a later release) or compute "
-                                    + "it from Math functions inside this method");
+                            "cannot differentiate through " + callee + ": annotate it @Differentiable, give it a "
+                                    + "derivative with @DerivativeOf, or compute it from Math functions inside this method");
                 }
             });
         }
 
-        private void warnAboutLostDerivatives() {
-            for (Stmt s : method.body()) {
-                Expr value = s instanceof Stmt.Return r ? r.value() : Activity.value(s);
-                if (value != null) {
-                    warnAboutLostDerivatives(value);
+        /** Calls with arrays or with derivatives: what Adjoint can replay and differentiate. */
+        private void checkArguments(Expr e) {
+            Exprs.children(e).forEach(this::checkArguments);
+            if (e instanceof Expr.Invoke i) {
+                for (Expr arg : i.args()) {
+                    if (arg.type().isDoubleArray() && activity.isVaried(arg)) {
+                        throw reporter.abortWithError(i.position(), "AdjointUnsupportedCall",
+                                "cannot pass the differentiated array " + describe(arg) + " to " + describe(i.method())
+                                        + ": Adjoint cannot see whether it reads or writes it; annotate that method "
+                                        + "@Differentiable or pass it the values it needs");
+                    }
+                }
+            } else if (e instanceof Expr.DiffCall c) {
+                String callee = describe(c.method());
+                for (int k = 0; k < c.args().size(); k++) {
+                    Expr arg = c.args().get(k);
+                    String param = c.method().getParameters().get(k).getSimpleName().toString();
+                    if (activity.isVaried(arg) && !c.wrt().get(k)) {
+                        throw reporter.abortWithError(c.position(), "AdjointUnsupportedCall",
+                                "cannot differentiate through " + callee + " with respect to its parameter " + param
+                                        + ": it is @Differentiable with a wrt that leaves " + param + " out; add it "
+                                        + "to wrt, or pass a value that does not depend on the differentiated parameters");
+                    }
+                    if (arg.type().isDoubleArray() && c.writtenArrays().contains(param)) {
+                        throw reporter.abortWithError(c.position(), "AdjointUnsupportedCall",
+                                "cannot differentiate through " + callee + ": it writes to its array parameter " + param
+                                        + ", and the reverse sweep runs it again; have it write into a new array "
+                                        + "instead");
+                    }
+                    if (arg.type().isDoubleArray() && activity.isVaried(arg) && !(arg instanceof Local)) {
+                        throw reporter.abortWithError(c.position(), "AdjointUnsupportedCall",
+                                "pass a double[] variable to " + callee + " (not " + describe(arg) + ")");
+                    }
+                }
+            } else if (e instanceof Expr.CustomCall c) {
+                for (int k = 0; k < c.args().size(); k++) {
+                    if (activity.isVaried(c.args().get(k)) && c.derivatives().get(k) == null) {
+                        throw reporter.abortWithError(c.position(), "AdjointUnsupportedCall",
+                                "cannot differentiate through " + describe(c.method()) + " with respect to its "
+                                        + "parameter " + k + ": its @DerivativeOf methods give no derivative for it; "
+                                        + "add one with @DerivativeOf(..., wrt = " + k + ")");
+                    }
                 }
             }
+        }
+
+        /**
+         * Arrays that carry derivatives are one object each: a local one is created with
+         * {@code new double[n]} and never replaced, parameters are never replaced, so no two
+         * names share one array.
+         */
+        private void checkArrays(Stmt s, Local target, Expr value) {
+            if (!target.type().isDoubleArray() || s instanceof Stmt.ArrayWrite) {
+                if (s instanceof Stmt.ArrayWrite w) {
+                    writtenArrays.add(target.name());
+                    if (!(w.array() instanceof Local)) {
+                        throw reporter.abortWithError(position(s), "AdjointUnsupportedArrayWrite",
+                                "only elements of a double[] variable may be written");
+                    }
+                }
+                return;
+            }
+            boolean carries = activity.isActive(target) || activity.isVaried(target);
+            if (s instanceof Stmt.Assign && carries) {
+                throw reporter.abortWithError(position(s), "AdjointArrayAlias",
+                        "cannot differentiate the assignment " + sourceOf(s) + ": a differentiated array variable "
+                                + "must keep the array it starts with (two names for one array would mix their "
+                                + "gradients); copy the elements instead");
+            }
+            if (s instanceof Stmt.Declare && carries && value != null && !(value instanceof Expr.NewArray)) {
+                throw reporter.abortWithError(position(s), "AdjointArrayAlias",
+                        "cannot differentiate " + sourceOf(s) + ": a differentiated local array must be created with "
+                                + "new double[n] (here it would be a second name for another array); copy the "
+                                + "elements instead");
+            }
+            if (carries && current.depth > 0) {
+                throw reporter.abortWithError(position(s), "AdjointNotYetSupported",
+                        "differentiated array " + target.name() + " is declared inside a loop; declare it before "
+                                + "the loop and reuse it");
+            }
+        }
+
+        /** A name declared in a nested scope must not be declared again at the top level (the reverse sweep redeclares it). */
+        private void checkScopes() {
+            Set<String> top = new HashSet<>();
+            method.params().forEach(p -> top.add(p.name()));
+            for (Stmt s : body) {
+                if (s instanceof Stmt.Declare d) {
+                    top.add(d.var().name());
+                }
+            }
+            for (Stmt s : body) {
+                for (List<Stmt> inner : Stmts.blocks(s)) {
+                    Stmts.forEach(inner, t -> {
+                        if (t instanceof Stmt.Declare d && top.contains(d.var().name())) {
+                            throw reporter.abortWithError(d.position() != null ? d.position() : method.position(),
+                                    "AdjointNotYetSupported", "variable " + d.var().name() + " is declared both inside "
+                                            + "a block and at the top level of " + method.name() + "; rename one");
+                        }
+                    });
+                }
+            }
+        }
+
+        private void warnAboutLostDerivatives() {
+            Stmts.forEachExpr(body, this::warnAboutLostDerivatives);
         }
 
         private void warnAboutLostDerivatives(Expr e) {
@@ -462,13 +1178,20 @@ public final class ReverseMode {
             for (MethodIr.Param p : method.params()) {
                 assignments.put(p.name(), 1);
             }
-            for (Stmt s : method.body()) {
+            Stmts.forEach(body, s -> {
                 if (s instanceof Stmt.Declare d) {
                     assignments.merge(d.var().name(), d.init() == null ? 0 : 1, Integer::sum);
                 } else if (s instanceof Stmt.Assign a) {
                     assignments.merge(a.var().name(), 1, Integer::sum);
+                } else if (s instanceof Stmt.ArrayWrite w && w.array() instanceof Local array) {
+                    writtenArrays.add(array.name());
                 }
-            }
+            });
+        }
+
+        private List<String> writtenArraysOfParams() {
+            return method.params().stream().map(MethodIr.Param::name).filter(writtenArrays::contains)
+                    .collect(Collectors.toList());
         }
 
         /** A variable assigned at most once: its value never changes after it is set. */
@@ -485,16 +1208,17 @@ public final class ReverseMode {
             return found[0];
         }
 
-        private void collectReads(Stmt s, Set<String> reads) {
-            if (s instanceof Stmt.Declare d) {
-                Activity.locals(d.init(), l -> reads.add(l.name()));
-            } else if (s instanceof Stmt.Accumulate a) {
-                Activity.locals(a.delta(), l -> reads.add(l.name()));
-            } else if (s instanceof Stmt.If i) {
-                Activity.locals(i.condition(), l -> reads.add(l.name()));
-                i.then().forEach(t -> collectReads(t, reads));
-                i.otherwise().forEach(t -> collectReads(t, reads));
+        private Position position(Stmt s) {
+            if (s instanceof Stmt.Declare d && d.position() != null) {
+                return d.position();
             }
+            if (s instanceof Stmt.Assign a && a.position() != null) {
+                return a.position();
+            }
+            if (s instanceof Stmt.ArrayWrite w && w.position() != null) {
+                return w.position();
+            }
+            return method.position();
         }
 
         private Position position(Expr e) {
@@ -505,6 +1229,12 @@ public final class ReverseMode {
         private Position find(Expr e) {
             if (e instanceof Expr.Invoke i) {
                 return i.position();
+            }
+            if (e instanceof Expr.DiffCall c) {
+                return c.position();
+            }
+            if (e instanceof Expr.CustomCall c) {
+                return c.position();
             }
             if (e instanceof Expr.MathCall m && m.position() != null) {
                 return m.position();
@@ -556,6 +1286,21 @@ public final class ReverseMode {
         return new Expr.MathCall(m.function(), m.strict(), List.copyOf(operands), m.type(), m.position());
     }
 
+    private static boolean allocates(Expr e) {
+        return e instanceof Expr.NewArray || (e instanceof Expr.Apply a && a.method().equals("clone"))
+                || Exprs.children(e).stream().anyMatch(ReverseMode::allocates);
+    }
+
+    private static Expr defaultValue(JType type) {
+        return switch (type.kind()) {
+            case DOUBLE -> Build.lit(0);
+            case BOOLEAN -> new Expr.Literal(false, JType.BOOLEAN);
+            case LONG -> new Expr.Literal(0L, JType.LONG);
+            case INT -> Build.intLit(0);
+            default -> new Expr.Literal(null, type);
+        };
+    }
+
     private static String sourceOf(Stmt s) {
         if (s instanceof Stmt.Declare d) {
             return d.source();
@@ -563,11 +1308,22 @@ public final class ReverseMode {
         if (s instanceof Stmt.Assign a) {
             return a.source();
         }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return w.source();
+        }
         return ((Stmt.Return) s).source();
+    }
+
+    private static String describe(Expr e) {
+        return e instanceof Local l ? l.name() : "an array expression";
     }
 
     private static String describe(ExecutableElement method) {
         String params = method.getParameters().stream().map(p -> p.asType().toString()).collect(Collectors.joining(", "));
         return method.getEnclosingElement().getSimpleName() + "." + method.getSimpleName() + "(" + params + ")";
+    }
+
+    static String capitalize(String name) {
+        return name.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + name.substring(1);
     }
 }

@@ -1,6 +1,7 @@
 package dev.adjoint.processor.emit;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -12,11 +13,13 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ad.Pullback;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.validate.DiffMethod;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
@@ -44,17 +47,12 @@ public final class AdjointWriter {
     /** One differentiated method: what was validated and what reverse mode produced. */
     public record Differentiated(DiffMethod method, Pullback pullback) {}
 
-    public static ClassName adjointClassName(TypeElement owner, Elements elements) {
-        PackageElement pkg = elements.getPackageOf(owner);
-        List<String> names = new ArrayList<>();
-        for (Element e = owner; e instanceof TypeElement t; e = t.getEnclosingElement()) {
-            names.add(0, t.getSimpleName().toString());
-        }
-        return ClassName.get(pkg.getQualifiedName().toString(), String.join("_", names) + "Adjoint");
+    public static ClassName adjointClassName(TypeElement owner) {
+        return ExprPrinter.className(JType.ClassRef.adjointOf(owner));
     }
 
     public JavaFile write(TypeElement owner, List<Differentiated> methods) {
-        ClassName adjoint = adjointClassName(owner, elements);
+        ClassName adjoint = adjointClassName(owner);
         TypeSpec.Builder type = TypeSpec.classBuilder(adjoint)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addOriginatingElement(owner)
@@ -92,10 +90,19 @@ public final class AdjointWriter {
         CodeBlock.Builder text = CodeBlock.builder().add("return $S", name.simpleName() + "{");
         for (int i = 0; i < wrt.size(); i++) {
             String p = wrt.get(i).name();
-            type.addField(FieldSpec.builder(TypeName.DOUBLE, p, Modifier.PUBLIC)
-                    .addJavadoc("∂$L/∂$L\n", d.method().name(), p).build());
-            zero.addStatement("this.$N = 0.0", p);
-            text.add(" + $S + this.$N", (i == 0 ? "" : ", ") + p + "=", p);
+            boolean array = wrt.get(i).type().isDoubleArray();
+            type.addField(FieldSpec.builder(array ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE, p, Modifier.PUBLIC)
+                    .addJavadoc(array ? "∂$L/∂$L[i], one entry per element (the same length as $L)\n" : "∂$L/∂$L$L\n",
+                            d.method().name(), p, array ? p : "").build());
+            if (array) {
+                zero.beginControlFlow("if (this.$N != null)", p)
+                        .addStatement("$T.fill(this.$N, 0.0)", Arrays.class, p)
+                        .endControlFlow();
+                text.add(" + $S + $T.toString(this.$N)", (i == 0 ? "" : ", ") + p + "=", Arrays.class, p);
+            } else {
+                zero.addStatement("this.$N = 0.0", p);
+                text.add(" + $S + this.$N", (i == 0 ? "" : ", ") + p + "=", p);
+            }
         }
         text.add(" + $S", "}");
         return type.addMethod(zero.build())
@@ -116,6 +123,7 @@ public final class AdjointWriter {
                 .addParameters(userParameters(d))
                 .returns(gradient)
                 .addStatement("$T $N = new $T()", gradient, g, gradient)
+                .addCode(allocateArrays(d, g, p -> CodeBlock.of("new double[$N.length]", p)))
                 .addStatement("$NPullback($L, 1.0, $N)", name, argumentNames(d), g)
                 .addStatement("return $N", g)
                 .build();
@@ -123,17 +131,48 @@ public final class AdjointWriter {
 
     private MethodSpec pullbackMethod(ClassName gradient, Differentiated d) {
         Pullback p = d.pullback();
+        boolean arrays = wrt(d).stream().anyMatch(w -> w.type().isDoubleArray());
         MethodSpec.Builder m = MethodSpec.methodBuilder(d.method().name() + "Pullback")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Returns {@link $T#$L} and adds {@code $L} times its gradient into {@code $L}\n"
-                                + "(gradients accumulate, as in PyTorch). Allocates nothing.\n",
-                        ClassName.get(d.method().owner()), signature(d), p.seed(), p.into())
+                                + "(gradients accumulate, as in PyTorch).$L\n",
+                        ClassName.get(d.method().owner()), signature(d), p.seed(), p.into(),
+                        (arrays ? " Each array in {@code " + p.into() + "} must have its input's length." : "")
+                                + (!p.allocationFree() ? "" : p.usesStack()
+                                        ? " Allocates nothing once warm: loop values go on the thread's {@code ValueStack}."
+                                        : " Allocates nothing."))
                 .addParameters(userParameters(d))
                 .addParameter(TypeName.DOUBLE, p.seed())
                 .addParameter(gradient, p.into())
                 .returns(TypeName.DOUBLE);
+        if (!p.writtenArrays().isEmpty()) {
+            m.addAnnotation(AnnotationSpec.builder(ClassName.get("dev.adjoint", "WritesArrays"))
+                    .addMember("value", "$L", p.writtenArrays().stream().map(w -> CodeBlock.of("$S", w))
+                            .collect(CodeBlock.joining(", ", "{", "}"))).build());
+        }
+        for (MethodIr.Param w : wrt(d)) {
+            if (w.type().isDoubleArray()) {
+                m.beginControlFlow("if ($N.$N == null || $N.$N.length != $N.length)", p.into(), w.name(), p.into(),
+                                w.name(), w.name())
+                        .addStatement("throw new $T($S + $N.length + $S)", IllegalArgumentException.class,
+                                p.into() + "." + w.name() + " must be a double[] of the length of " + w.name() + " (",
+                                w.name(), ")")
+                        .endControlFlow();
+            }
+        }
         statements(p.body(), m);
         return m.build();
+    }
+
+    /** {@code g.w = <array>;} for every differentiable array parameter. */
+    private static CodeBlock allocateArrays(Differentiated d, String g, java.util.function.Function<String, CodeBlock> array) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (MethodIr.Param w : wrt(d)) {
+            if (w.type().isDoubleArray()) {
+                code.addStatement("$N.$N = $L", g, w.name(), array.apply(w.name()));
+            }
+        }
+        return code.build();
     }
 
     private MethodSpec tensorMethod(ClassName gradient, Differentiated d) {
@@ -146,35 +185,58 @@ public final class AdjointWriter {
                         MethodValidator.capitalize(d.method().name()), d.method().name())
                 .returns(TENSOR);
         List<String> values = new ArrayList<>();
+        List<String> primalValues = new ArrayList<>();
         List<String> tensors = new ArrayList<>();
         CodeBlock.Builder unpack = CodeBlock.builder();
+        List<String> written = d.pullback().writtenArrays();
         for (MethodIr.Param param : d.method().params()) {
             if (param.wrt()) {
                 m.addParameter(TENSOR, param.name());
                 String value = names.newName(param.name() + "Value");
-                unpack.addStatement("final double $N = $N.item()", value, param.name());
+                if (param.type().isDoubleArray()) {
+                    unpack.addStatement("final double[] $N = $N.toArray()", value, param.name());
+                } else {
+                    unpack.addStatement("final double $N = $N.item()", value, param.name());
+                }
                 values.add(value);
                 tensors.add(param.name());
+            } else if (written.contains(param.name())) {
+                // the primal writes to it: the node keeps the values it was called with
+                m.addParameter(ParameterSpec.builder(TypeName.get(paramType(d, param)), param.name()).build());
+                String value = names.newName(param.name() + "Value");
+                unpack.addStatement("final double[] $N = $N.clone()", value, param.name());
+                values.add(value);
             } else {
                 m.addParameter(ParameterSpec.builder(TypeName.get(paramType(d, param)), param.name()).build());
                 values.add(param.name());
             }
+            String last = values.get(values.size() - 1);
+            primalValues.add(written.contains(param.name()) ? last + ".clone()" : last);
         }
         String upstream = names.newName("upstream");
         String grads = names.newName("grads");
         String g = names.newName("gradient");
         String args = String.join(", ", values);
         CodeBlock.Builder backward = CodeBlock.builder()
-                .addStatement("$T $N = new $T()", gradient, g, gradient)
-                .addStatement("$NPullback($L, $N[0], $N)", d.method().name(), args, upstream, g);
+                .addStatement("$T $N = new $T()", gradient, g, gradient);
         List<MethodIr.Param> wrt = wrt(d);
         for (int i = 0; i < wrt.size(); i++) {
-            backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, wrt.get(i).name());
+            if (wrt.get(i).type().isDoubleArray()) {
+                // the pullback adds straight into the tape's gradient of that input
+                backward.addStatement("$N.$N = $N[$L]", g, wrt.get(i).name(), grads, i);
+            }
+        }
+        backward.addStatement("$NPullback($L, $N[0], $N)", d.method().name(), args, upstream, g);
+        for (int i = 0; i < wrt.size(); i++) {
+            if (!wrt.get(i).type().isDoubleArray()) {
+                backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, wrt.get(i).name());
+            }
         }
         m.addCode(unpack.build());
         m.addCode("return $T.function($S, $T.$N($L), ($N, $N) -> {\n$>$L$<}, $L);\n",
                 TENSOR, MethodValidator.capitalize(d.method().name()) + "Backward",
-                ClassName.get(d.method().owner()), d.method().name(), args, upstream, grads, backward.build(),
+                ClassName.get(d.method().owner()), d.method().name(), String.join(", ", primalValues), upstream, grads,
+                backward.build(),
                 String.join(", ", tensors));
         return m.build();
     }
@@ -192,26 +254,17 @@ public final class AdjointWriter {
     private static void statement(Stmt s, CodeBlock.Builder code) {
         if (s instanceof Stmt.Comment c) {
             code.add("// $L\n", c.text());
-        } else if (s instanceof Stmt.Declare d) {
-            if (d.init() == null) {
-                code.addStatement("$T $N", ExprPrinter.type(d.var().type()), d.var().name());
-            } else {
-                code.addStatement("$T $N = $L", ExprPrinter.type(d.var().type()), d.var().name(), ExprPrinter.print(d.init()));
-            }
-        } else if (s instanceof Stmt.Assign a) {
-            code.addStatement("$N = $L", a.var().name(), ExprPrinter.print(a.value()));
-        } else if (s instanceof Stmt.Accumulate a) {
-            if (a.delta() instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
-                code.addStatement("$L -= $L", ExprPrinter.print(a.target()), ExprPrinter.print(u.operand()));
-            } else {
-                code.addStatement("$L += $L", ExprPrinter.print(a.target()), ExprPrinter.print(a.delta()));
-            }
-        } else if (s instanceof Stmt.Eval e) {
-            code.addStatement("$L", ExprPrinter.print(e.expr()));
+        } else if (s instanceof Stmt.Declare || s instanceof Stmt.Assign || s instanceof Stmt.ArrayWrite
+                || s instanceof Stmt.Put || s instanceof Stmt.Accumulate || s instanceof Stmt.Eval) {
+            code.addStatement("$L", simple(s));
         } else if (s instanceof Stmt.Throw t) {
             code.addStatement("throw $L", ExprPrinter.print(t.exception()));
         } else if (s instanceof Stmt.Return r) {
             code.addStatement("return $L", ExprPrinter.print(r.value()));
+        } else if (s instanceof Stmt.Block b) {
+            code.add("{\n$>");
+            b.body().forEach(t -> statement(t, code));
+            code.add("$<}\n");
         } else if (s instanceof Stmt.If i) {
             if (i.then().isEmpty()) {
                 code.beginControlFlow("if (!($L))", ExprPrinter.print(i.condition()));
@@ -225,7 +278,72 @@ public final class AdjointWriter {
                 }
             }
             code.endControlFlow();
+        } else if (s instanceof Stmt.Loop l) {
+            loop(l, code);
+        } else {
+            throw new IllegalStateException("cannot print " + s);
         }
+    }
+
+    private static void loop(Stmt.Loop l, CodeBlock.Builder code) {
+        CodeBlock condition = l.condition() == null ? CodeBlock.of("true") : ExprPrinter.print(l.condition());
+        if (l.label() != null) {
+            code.add("$L:\n", l.label());
+        }
+        if (l.doWhile()) {
+            code.beginControlFlow("do");
+            l.body().forEach(t -> statement(t, code));
+            code.endControlFlow("while ($L)", condition);
+            return;
+        }
+        if (l.init().isEmpty() && l.update().isEmpty()) {
+            code.beginControlFlow("while ($L)", condition);
+        } else {
+            CodeBlock init = l.init().stream().map(AdjointWriter::simple).collect(CodeBlock.joining(", "));
+            CodeBlock update = l.update().stream().map(AdjointWriter::simple).collect(CodeBlock.joining(", "));
+            code.beginControlFlow("for ($L; $L; $L)", init, l.condition() == null ? CodeBlock.of("") : condition, update);
+        }
+        l.body().forEach(t -> statement(t, code));
+        code.endControlFlow();
+    }
+
+    /** A statement without its semicolon: {@code double x = e}, {@code i++}, {@code a[i] += d}. */
+    private static CodeBlock simple(Stmt s) {
+        if (s instanceof Stmt.Declare d) {
+            return d.init() == null ? CodeBlock.of("$T $N", ExprPrinter.type(d.var().type()), d.var().name())
+                    : CodeBlock.of("$T $N = $L", ExprPrinter.type(d.var().type()), d.var().name(), ExprPrinter.print(d.init()));
+        }
+        if (s instanceof Stmt.Assign a) {
+            if (a.value() instanceof Expr.Binary b && b.left().equals(a.var()) && !a.var().type().isDouble()
+                    && b.right() instanceof Expr.Literal one && Integer.valueOf(1).equals(one.value())
+                    && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+                return CodeBlock.of("$N$L", a.var().name(), b.op() == Expr.BinaryOp.ADD ? "++" : "--");
+            }
+            if (a.value() instanceof Expr.Binary b && b.left().equals(a.var()) && a.var().type().isDouble()
+                    && b.op().precedence >= Expr.BinaryOp.ADD.precedence && b.op() != Expr.BinaryOp.REM) {
+                // as the user wrote it: s += e
+                return CodeBlock.of("$N $L= $L", a.var().name(), b.op().symbol, ExprPrinter.print(b.right()));
+            }
+            return CodeBlock.of("$N = $L", a.var().name(), ExprPrinter.print(a.value()));
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            Expr element = new Expr.ArrayRead(w.array(), w.index(), w.value().type());
+            if (w.value() instanceof Expr.Binary b && b.left().equals(element) && element.type().isDouble()
+                    && b.op().precedence >= Expr.BinaryOp.ADD.precedence && b.op() != Expr.BinaryOp.REM) {
+                return CodeBlock.of("$L $L= $L", ExprPrinter.print(element), b.op().symbol, ExprPrinter.print(b.right()));
+            }
+            return CodeBlock.of("$L = $L", ExprPrinter.print(element), ExprPrinter.print(w.value()));
+        }
+        if (s instanceof Stmt.Put p) {
+            return CodeBlock.of("$L = $L", ExprPrinter.print(p.target()), ExprPrinter.print(p.value()));
+        }
+        if (s instanceof Stmt.Accumulate a) {
+            if (a.delta() instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+                return CodeBlock.of("$L -= $L", ExprPrinter.print(a.target()), ExprPrinter.print(u.operand()));
+            }
+            return CodeBlock.of("$L += $L", ExprPrinter.print(a.target()), ExprPrinter.print(a.delta()));
+        }
+        return ExprPrinter.print(((Stmt.Eval) s).expr());
     }
 
     // ---------------------------------------------------------------- helpers

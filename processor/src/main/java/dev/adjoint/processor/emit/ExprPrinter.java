@@ -61,12 +61,53 @@ final class ExprPrinter {
             }
             return CodeBlock.of("$L.$N($L)", operand(i.receiver(), PRIMARY), name, arguments(i.args()));
         }
+        if (e instanceof Expr.ArrayRead a) {
+            return CodeBlock.of("$L[$L]", operand(a.array(), PRIMARY), print(a.index()));
+        }
+        if (e instanceof Expr.Length l) {
+            return CodeBlock.of("$L.length", operand(l.array(), PRIMARY));
+        }
+        if (e instanceof Expr.NewArray n) {
+            return CodeBlock.of("new $T[$L]", type(n.type().component()), print(n.length()));
+        }
+        if (e instanceof Expr.DiffCall c) {
+            return staticCall(c.method(), c.args());
+        }
+        if (e instanceof Expr.CustomCall c) {
+            return staticCall(c.method(), c.args());
+        }
+        if (e instanceof Expr.StopGradient g) {
+            return CodeBlock.of("$T.stopGradient($L)", ClassName.get("dev.adjoint", "Adjoint"), print(g.operand()));
+        }
+        if (e instanceof Expr.Apply a) {
+            if (a.receiver() != null) {
+                return CodeBlock.of("$L.$N($L)", operand(a.receiver(), PRIMARY), a.method(), arguments(a.args()));
+            }
+            if (a.method().equals("new")) {
+                return CodeBlock.of("new $T($L)", className(a.owner()), arguments(a.args()));
+            }
+            return CodeBlock.of("$T.$N($L)", className(a.owner()), a.method(), arguments(a.args()));
+        }
         Expr.New n = (Expr.New) e;
         return CodeBlock.of("new $T($L)", type(n.type()), arguments(n.args()));
     }
 
+    private static CodeBlock staticCall(javax.lang.model.element.ExecutableElement method, java.util.List<Expr> args) {
+        return CodeBlock.of("$T.$N($L)", ClassName.get((TypeElement) method.getEnclosingElement()),
+                method.getSimpleName().toString(), arguments(args));
+    }
+
+    static ClassName className(JType.ClassRef ref) {
+        java.util.List<String> names = ref.simpleNames();
+        return ClassName.get(ref.packageName(), names.get(0), names.subList(1, names.size()).toArray(new String[0]));
+    }
+
     static TypeName type(JType t) {
+        if (t.generated() != null) {
+            return className(t.generated());
+        }
         return switch (t.kind()) {
+            case DOUBLE_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE);
             case DOUBLE -> TypeName.DOUBLE;
             case INT -> TypeName.INT;
             case LONG -> TypeName.LONG;

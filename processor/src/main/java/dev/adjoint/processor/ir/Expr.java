@@ -55,6 +55,56 @@ public sealed interface Expr {
     /** {@code new T(args)}, e.g. an exception in a guard clause. */
     record New(JType type, List<Expr> args) implements Expr {}
 
+    /** {@code array[index]}. */
+    record ArrayRead(Expr array, Expr index, JType type) implements Expr {}
+
+    /** {@code array.length}. */
+    record Length(Expr array) implements Expr {
+        @Override
+        public JType type() {
+            return JType.INT;
+        }
+    }
+
+    /** {@code new T[length]}, for a one-dimensional array type. */
+    record NewArray(JType type, Expr length) implements Expr {}
+
+    /**
+     * A call of another {@code @Differentiable} method: the forward sweep calls it, the reverse
+     * sweep calls its generated pullback in {@code adjoint}. {@code wrt} says which parameters its
+     * gradient has; {@code writtenArrays} names the {@code double[]} parameters it writes to.
+     */
+    record DiffCall(ExecutableElement method, JType.ClassRef adjoint, List<Boolean> wrt, List<String> writtenArrays,
+            List<Expr> args, Position position) implements Expr {
+        @Override
+        public JType type() {
+            return JType.DOUBLE;
+        }
+    }
+
+    /**
+     * A call of a method with user-supplied partial derivatives ({@code @DerivativeOf}): entry i of
+     * {@code derivatives} computes ∂/∂(argument i), or is null when none was given.
+     */
+    record CustomCall(ExecutableElement method, List<ExecutableElement> derivatives, List<Expr> args,
+            Position position) implements Expr {
+        @Override
+        public JType type() {
+            return JType.DOUBLE;
+        }
+    }
+
+    /** {@code Adjoint.stopGradient(operand)}: the operand's value, through which no derivative flows. */
+    record StopGradient(Expr operand) implements Expr {
+        @Override
+        public JType type() {
+            return JType.DOUBLE;
+        }
+    }
+
+    /** A call the differentiator writes (a pullback, a stack operation): static on {@code owner}, or on {@code receiver}. */
+    record Apply(Expr receiver, JType.ClassRef owner, String method, List<Expr> args, JType type) implements Expr {}
+
     enum UnaryOp {
         NEG("-"), PLUS("+"), NOT("!"), COMPLEMENT("~");
 

@@ -1,34 +1,47 @@
 package dev.adjoint.processor.ir;
 
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.PrimitiveTypeTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.Differentiable;
+import dev.adjoint.WritesArrays;
 import dev.adjoint.processor.ErrorReporter;
 import dev.adjoint.processor.ErrorReporter.Position;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.Expr.UnaryOp;
+import dev.adjoint.processor.validate.CustomDerivatives;
 import dev.adjoint.processor.validate.DiffMethod;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,10 +51,13 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.Name;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 
 /**
  * Stage 2, read: translates a method body (javac's Compiler Tree API) into the IR, resolving
@@ -51,15 +67,19 @@ import javax.lang.model.type.TypeMirror;
 public final class IrReader {
 
     private final Trees trees;
+    private final Elements elements;
     private final ErrorReporter reporter;
+    private final CustomDerivatives customDerivatives;
 
     private CompilationUnitTree unit;
     private String methodName;
     private Set<String> userNames;
 
-    public IrReader(Trees trees, ErrorReporter reporter) {
+    public IrReader(Trees trees, Elements elements, ErrorReporter reporter, CustomDerivatives customDerivatives) {
         this.trees = trees;
+        this.elements = elements;
         this.reporter = reporter;
+        this.customDerivatives = customDerivatives;
     }
 
     public MethodIr read(DiffMethod method) {
@@ -70,30 +90,37 @@ public final class IrReader {
         MethodTree tree = (MethodTree) method.path().getLeaf();
         TreePath bodyPath = new TreePath(method.path(), tree.getBody());
         int before = reporter.errorCount();
-        List<Stmt> body = new ArrayList<>();
-        List<? extends StatementTree> statements = ((BlockTree) bodyPath.getLeaf()).getStatements();
-        for (int i = 0; i < statements.size(); i++) {
-            StatementTree s = statements.get(i);
-            try {
-                Stmt stmt = statement(new TreePath(bodyPath, s));
-                if (stmt instanceof Stmt.Return && i != statements.size() - 1) {
-                    throw unsupported(s, "AdjointNotYetSupported",
-                            "a return before the end of the method is not supported yet (coming with control flow)");
-                }
-                if (stmt != null) {
-                    body.add(stmt);
-                }
-            } catch (ErrorReporter.Abort abort) {
-                // reported; keep reading so every problem in the method is shown at once
-            }
-        }
+        List<Stmt> body = block(bodyPath);
         reporter.abortIfAnyError(before);
         return new MethodIr(methodName, method.params(), body, userNames, Position.of(method.element()));
     }
 
     // ---------------------------------------------------------------- statements
 
-    private Stmt statement(TreePath path) {
+    /** The statements of a block, or the one statement of a loop or branch body that is not a block. */
+    private List<Stmt> block(TreePath path) {
+        List<Stmt> out = new ArrayList<>();
+        if (path.getLeaf() instanceof BlockTree b) {
+            for (StatementTree s : b.getStatements()) {
+                try {
+                    Stmt stmt = statement(new TreePath(path, s), null);
+                    if (stmt != null) {
+                        out.add(stmt);
+                    }
+                } catch (ErrorReporter.Abort abort) {
+                    // reported; keep reading so every problem in the method is shown at once
+                }
+            }
+        } else {
+            Stmt stmt = statement(path, null);
+            if (stmt != null) {
+                out.add(stmt);
+            }
+        }
+        return out;
+    }
+
+    private Stmt statement(TreePath path, String label) {
         StatementTree tree = (StatementTree) path.getLeaf();
         String source = sourceOf(tree);
         Position at = Position.of(tree, unit);
@@ -119,17 +146,89 @@ public final class IrReader {
             case EMPTY_STATEMENT -> {
                 return null;
             }
-            case IF -> throw notYet(tree, "if statements");
-            case FOR_LOOP, ENHANCED_FOR_LOOP -> throw notYet(tree, "for loops");
-            case WHILE_LOOP -> throw notYet(tree, "while loops");
-            case DO_WHILE_LOOP -> throw notYet(tree, "do-while loops");
-            case BLOCK -> throw notYet(tree, "nested blocks");
-            case SWITCH -> throw notYet(tree, "switch statements");
-            case THROW -> throw notYet(tree, "throw statements");
+            case IF -> {
+                IfTree i = (IfTree) tree;
+                Expr condition = expression(new TreePath(path, i.getCondition()));
+                List<Stmt> then = block(new TreePath(path, i.getThenStatement()));
+                List<Stmt> otherwise = i.getElseStatement() == null ? List.of()
+                        : block(new TreePath(path, i.getElseStatement()));
+                return new Stmt.If(condition, then, otherwise, at, "if (" + sourceOf(i.getCondition()) + ")");
+            }
+            case FOR_LOOP -> {
+                ForLoopTree f = (ForLoopTree) tree;
+                List<Stmt> init = new ArrayList<>();
+                for (StatementTree s : f.getInitializer()) {
+                    init.add(statement(new TreePath(path, s), null));
+                }
+                Expr condition = f.getCondition() == null ? null : expression(new TreePath(path, f.getCondition()));
+                List<Stmt> update = new ArrayList<>();
+                for (ExpressionStatementTree u : f.getUpdate()) {
+                    update.add(statement(new TreePath(path, u), null));
+                }
+                List<Stmt> body = block(new TreePath(path, f.getStatement()));
+                return new Stmt.Loop(label, init, condition, update, body, false, at, loopSource(tree));
+            }
+            case ENHANCED_FOR_LOOP -> {
+                EnhancedForLoopTree f = (EnhancedForLoopTree) tree;
+                Expr array = expression(new TreePath(path, f.getExpression()));
+                TreePath varPath = new TreePath(path, f.getVariable());
+                JType type = localType(trees.getElement(varPath).asType(), f.getVariable());
+                if (!array.type().isDoubleArray() && !(array.type().mirror() instanceof javax.lang.model.type.ArrayType)) {
+                    throw unsupported(tree, "AdjointUnsupportedStatement", "cannot differentiate a for-each loop over "
+                            + array.type() + "; only arrays can be iterated in a @Differentiable method");
+                }
+                userNames.add(f.getVariable().getName().toString());
+                Expr.Local var = new Expr.Local(f.getVariable().getName().toString(), type);
+                return new Stmt.ForEach(label, var, array, block(new TreePath(path, f.getStatement())), at,
+                        loopSource(tree));
+            }
+            case WHILE_LOOP -> {
+                WhileLoopTree w = (WhileLoopTree) tree;
+                return new Stmt.Loop(label, List.of(), expression(new TreePath(path, w.getCondition())), List.of(),
+                        block(new TreePath(path, w.getStatement())), false, at, loopSource(tree));
+            }
+            case DO_WHILE_LOOP -> {
+                DoWhileLoopTree d = (DoWhileLoopTree) tree;
+                return new Stmt.Loop(label, List.of(), expression(new TreePath(path, d.getCondition())), List.of(),
+                        block(new TreePath(path, d.getStatement())), true, at, loopSource(tree));
+            }
+            case LABELED_STATEMENT -> {
+                LabeledStatementTree l = (LabeledStatementTree) tree;
+                Tree.Kind inner = l.getStatement().getKind();
+                if (inner != Tree.Kind.FOR_LOOP && inner != Tree.Kind.ENHANCED_FOR_LOOP && inner != Tree.Kind.WHILE_LOOP
+                        && inner != Tree.Kind.DO_WHILE_LOOP) {
+                    throw unsupported(tree, "AdjointUnsupportedStatement", "cannot differentiate a label on "
+                            + article(describe(inner)) + "; labels are supported on loops only");
+                }
+                return statement(new TreePath(path, l.getStatement()), l.getLabel().toString());
+            }
+            case BREAK -> {
+                Name target = ((BreakTree) tree).getLabel();
+                return new Stmt.Break(target == null ? null : target.toString(), at);
+            }
+            case CONTINUE -> {
+                Name target = ((ContinueTree) tree).getLabel();
+                return new Stmt.Continue(target == null ? null : target.toString(), at);
+            }
+            case BLOCK -> {
+                return new Stmt.Block(block(path));
+            }
+            case THROW -> {
+                return new Stmt.Throw(expression(new TreePath(path, ((ThrowTree) tree).getExpression())), at, source);
+            }
+            case SWITCH -> throw unsupported(tree, "AdjointNotYetSupported", "switch statements are not supported "
+                    + "yet in @Differentiable method " + methodName + "; write it as if/else");
             default -> throw unsupported(tree, "AdjointUnsupportedStatement",
                     "cannot differentiate " + article(describe(tree.getKind()).replace(" statement", "")) + " statement; "
                             + "move it out of the @Differentiable method");
         }
+    }
+
+    /** The head of a loop, for the comments of generated code: {@code for (int i = 0; i < n; i++)}. */
+    private static String loopSource(StatementTree loop) {
+        String s = sourceOf(loop);
+        int brace = s.indexOf(" {");
+        return brace > 0 ? s.substring(0, brace) : s;
     }
 
     private Stmt expressionStatement(TreePath path, Position at, String source) {
@@ -137,12 +236,16 @@ public final class IrReader {
         switch (tree.getKind()) {
             case ASSIGNMENT -> {
                 AssignmentTree a = (AssignmentTree) tree;
+                if (a.getVariable().getKind() == Tree.Kind.ARRAY_ACCESS) {
+                    Expr.ArrayRead element = element(new TreePath(path, a.getVariable()));
+                    return new Stmt.ArrayWrite(element.array(), element.index(),
+                            expression(new TreePath(path, a.getExpression())), at, source);
+                }
                 Expr.Local target = assignTarget(new TreePath(path, a.getVariable()));
                 return new Stmt.Assign(target, expression(new TreePath(path, a.getExpression())), at, source);
             }
             case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT -> {
                 CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
-                Expr.Local target = assignTarget(new TreePath(path, a.getVariable()));
                 Expr value = expression(new TreePath(path, a.getExpression()));
                 BinaryOp op = switch (tree.getKind()) {
                     case PLUS_ASSIGNMENT -> BinaryOp.ADD;
@@ -150,13 +253,24 @@ public final class IrReader {
                     case MULTIPLY_ASSIGNMENT -> BinaryOp.MUL;
                     default -> BinaryOp.DIV;
                 };
+                if (a.getVariable().getKind() == Tree.Kind.ARRAY_ACCESS) {
+                    Expr.ArrayRead element = element(new TreePath(path, a.getVariable()));
+                    return new Stmt.ArrayWrite(element.array(), element.index(),
+                            narrow(element.type(), binary(op, element, value), at), at, source);
+                }
+                Expr.Local target = assignTarget(new TreePath(path, a.getVariable()));
                 return new Stmt.Assign(target, narrow(target.type(), binary(op, target, value), at), at, source);
             }
             case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
                 UnaryTree u = (UnaryTree) tree;
-                Expr.Local target = assignTarget(new TreePath(path, u.getExpression()));
                 boolean up = tree.getKind() == Tree.Kind.PREFIX_INCREMENT || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT;
                 Expr one = new Expr.Literal(1, JType.INT);
+                if (u.getExpression().getKind() == Tree.Kind.ARRAY_ACCESS) {
+                    Expr.ArrayRead element = element(new TreePath(path, u.getExpression()));
+                    return new Stmt.ArrayWrite(element.array(), element.index(),
+                            narrow(element.type(), binary(up ? BinaryOp.ADD : BinaryOp.SUB, element, one), at), at, source);
+                }
+                Expr.Local target = assignTarget(new TreePath(path, u.getExpression()));
                 Expr value = binary(up ? BinaryOp.ADD : BinaryOp.SUB, target, one);
                 return new Stmt.Assign(target, narrow(target.type(), value, at), at, source);
             }
@@ -168,13 +282,53 @@ public final class IrReader {
         }
     }
 
+    /**
+     * An array element that is written: {@code a[i]} of a local or parameter array. The index is
+     * read twice by a compound assignment, so it must not have effects.
+     */
+    private Expr.ArrayRead element(TreePath path) {
+        ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
+        Expr array = expression(new TreePath(path, access.getExpression()));
+        if (!(array instanceof Expr.Local)) {
+            throw unsupported(access, "AdjointUnsupportedArrayWrite", "cannot differentiate a write to " + access
+                    + ": only elements of a double[] local variable or parameter may be written (not rows of a "
+                    + "double[][], nor fields)");
+        }
+        Expr index = expression(new TreePath(path, access.getIndex()));
+        if (!pure(index)) {
+            throw unsupported(access.getIndex(), "AdjointSideEffect", "the index of " + access + " calls a method; "
+                    + "compute it in an int variable first");
+        }
+        return new Expr.ArrayRead(array, index, ((Expr.Local) array).type().component());
+    }
+
+    private static boolean pure(Expr e) {
+        if (e instanceof Expr.Invoke || e instanceof Expr.New || e instanceof Expr.DiffCall
+                || e instanceof Expr.CustomCall || e instanceof Expr.NewArray) {
+            return false;
+        }
+        if (e instanceof Expr.Binary b) {
+            return pure(b.left()) && pure(b.right());
+        }
+        if (e instanceof Expr.Unary u) {
+            return pure(u.operand());
+        }
+        if (e instanceof Expr.Cast c) {
+            return pure(c.operand());
+        }
+        if (e instanceof Expr.ArrayRead a) {
+            return pure(a.array()) && pure(a.index());
+        }
+        if (e instanceof Expr.Length l) {
+            return pure(l.array());
+        }
+        return e instanceof Expr.Local || e instanceof Expr.Literal || e instanceof Expr.StaticField;
+    }
+
     /** The target of an assignment: only the method's own locals and parameters may be written. */
     private Expr.Local assignTarget(TreePath path) {
         Tree tree = path.getLeaf();
         Element el = trees.getElement(path);
-        if (tree.getKind() == Tree.Kind.ARRAY_ACCESS) {
-            throw notYet(tree, "writes to array elements");
-        }
         if (el == null || (el.getKind() != ElementKind.LOCAL_VARIABLE && el.getKind() != ElementKind.PARAMETER)) {
             throw unsupported(tree, "AdjointFieldWrite",
                     "cannot write to " + tree + " from a @Differentiable method: only its own local variables "
@@ -247,8 +401,19 @@ public final class IrReader {
                     }
                     return new Expr.Binary(op, left, right, JType.of(type));
                 }
-                if (tree.getKind() == Tree.Kind.ARRAY_ACCESS || tree.getKind() == Tree.Kind.NEW_ARRAY) {
-                    throw notYet(tree, "arrays");
+                if (tree.getKind() == Tree.Kind.ARRAY_ACCESS) {
+                    ArrayAccessTree access = (ArrayAccessTree) tree;
+                    return new Expr.ArrayRead(expression(new TreePath(path, access.getExpression())),
+                            expression(new TreePath(path, access.getIndex())), typeOf(path));
+                }
+                if (tree.getKind() == Tree.Kind.NEW_ARRAY) {
+                    NewArrayTree n = (NewArrayTree) tree;
+                    if (n.getDimensions().size() != 1 || n.getInitializers() != null) {
+                        throw unsupported(tree, "AdjointNotYetSupported", "only new T[n] arrays are supported in "
+                                + "@Differentiable method " + methodName + " (not " + tree + "); create it with "
+                                + "new double[n] and fill it with assignments");
+                    }
+                    return new Expr.NewArray(typeOf(path), expression(new TreePath(path, n.getDimensions().get(0))));
                 }
                 throw unsupported(tree, "AdjointUnsupportedExpression",
                         "cannot differentiate " + describe(tree.getKind()) + " (" + tree + "); "
@@ -259,6 +424,13 @@ public final class IrReader {
 
     private Expr name(TreePath path) {
         Tree tree = path.getLeaf();
+        if (tree instanceof MemberSelectTree select && select.getIdentifier().contentEquals("length")) {
+            TreePath target = new TreePath(path, select.getExpression());
+            TypeMirror type = trees.getTypeMirror(target);
+            if (type != null && type.getKind() == TypeKind.ARRAY) {
+                return new Expr.Length(expression(target));
+            }
+        }
         Element el = trees.getElement(path);
         if (el == null) {
             throw unsupported(tree, "AdjointUnsupportedExpression", "cannot resolve " + tree);
@@ -291,10 +463,6 @@ public final class IrReader {
                         field.getSimpleName().toString(), JType.of(field.asType()));
             }
             default -> {
-                if (tree.getKind() == Tree.Kind.MEMBER_SELECT
-                        && ((MemberSelectTree) tree).getIdentifier().contentEquals("length")) {
-                    throw notYet(tree, "arrays");
-                }
                 throw unsupported(tree, "AdjointUnsupportedExpression",
                         "cannot differentiate " + tree + " (a " + el.getKind().toString().toLowerCase(java.util.Locale.ROOT)
                                 + ")");
@@ -321,8 +489,15 @@ public final class IrReader {
                 return new Expr.MathCall(function.get(), strict, args, type, at);
             }
         }
+        if (ownerName.equals("dev.adjoint.Adjoint") && method.getSimpleName().contentEquals("stopGradient")) {
+            return new Expr.StopGradient(args.get(0));
+        }
         if (method.getAnnotation(Differentiable.class) != null) {
-            throw notYet(call, "calls between @Differentiable methods");
+            return differentiableCall(method, args, call, at);
+        }
+        List<ExecutableElement> partials = customDerivatives.of(method);
+        if (partials != null) {
+            return new Expr.CustomCall(method, partials, args, at);
         }
         if (method.getModifiers().contains(Modifier.PRIVATE)) {
             throw unsupported(call, "AdjointPrivateMember",
@@ -339,6 +514,50 @@ public final class IrReader {
             receiver = expression(new TreePath(new TreePath(path, call.getMethodSelect()), target));
         }
         return new Expr.Invoke(method, receiver, args, type, at);
+    }
+
+    /**
+     * A call of a {@code @Differentiable} method, here or in a library: its gradient's fields (by
+     * parameter) and the arrays it writes, read from its source when it is in this compilation,
+     * else from its generated adjoint class on the class path.
+     */
+    private Expr differentiableCall(ExecutableElement method, List<Expr> args, MethodInvocationTree call, Position at) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        JType.ClassRef adjoint = JType.ClassRef.adjointOf(owner);
+        String name = method.getSimpleName().toString();
+        String pullbackName = name + "Pullback";
+        List<String> written = new ArrayList<>();
+        List<Boolean> wrt = new ArrayList<>();
+        Set<String> wanted = Set.of(method.getAnnotation(Differentiable.class).wrt());
+        Tree source = trees.getTree(method);
+        if (source instanceof MethodTree m && m.getBody() != null) {
+            written.addAll(ArrayWrites.of(m));
+            for (VariableElement p : method.getParameters()) {
+                wrt.add(JType.of(p.asType()).isDifferentiable()
+                        && (wanted.isEmpty() || wanted.contains(p.getSimpleName().toString())));
+            }
+        } else {
+            String qualified = adjoint.packageName().isEmpty() ? adjoint.simpleNames().get(0)
+                    : adjoint.packageName() + "." + adjoint.simpleNames().get(0);
+            TypeElement adjointClass = elements.getTypeElement(qualified);
+            if (adjointClass == null) {
+                throw unsupported(call, "AdjointMissingAdjoint", "cannot differentiate through " + owner.getSimpleName()
+                        + "." + name + ": it is @Differentiable but its adjoint class " + qualified + " is not on the "
+                        + "class path; compile " + owner.getSimpleName() + " with the Adjoint processor");
+            }
+            for (ExecutableElement m : ElementFilter.methodsIn(adjointClass.getEnclosedElements())) {
+                WritesArrays w = m.getSimpleName().contentEquals(pullbackName) ? m.getAnnotation(WritesArrays.class) : null;
+                if (w != null) {
+                    written.addAll(List.of(w.value()));
+                }
+            }
+            for (VariableElement p : method.getParameters()) {
+                // a library compiled without -parameters has no names: wrt = {} (all) is all we can match
+                wrt.add(JType.of(p.asType()).isDifferentiable()
+                        && (wanted.isEmpty() || wanted.contains(p.getSimpleName().toString())));
+            }
+        }
+        return new Expr.DiffCall(method, adjoint, wrt, written, args, at);
     }
 
     private List<Expr> arguments(TreePath path, List<? extends ExpressionTree> trees) {
@@ -391,8 +610,10 @@ public final class IrReader {
             throw unsupported(v, "AdjointFloat", "local variable " + v.getName()
                     + " is a float: Adjoint differentiates double arithmetic only; declare it double");
         }
-        if (type.getKind() == TypeKind.ARRAY) {
-            throw notYet(v, "array variables");
+        if (type.getKind() == TypeKind.ARRAY && ((javax.lang.model.type.ArrayType) type).getComponentType().getKind()
+                == TypeKind.FLOAT) {
+            throw unsupported(v, "AdjointFloat", "local variable " + v.getName()
+                    + " is a float[]: Adjoint differentiates double arithmetic only; declare it double[]");
         }
         return JType.of(type);
     }
@@ -464,12 +685,6 @@ public final class IrReader {
 
     private static String describe(Tree.Kind kind) {
         return kind.toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-    }
-
-    private ErrorReporter.Abort notYet(Tree tree, String what) {
-        return unsupported(tree, "AdjointNotYetSupported", what + " are not supported yet in @Differentiable "
-                + "method " + methodName + " (coming with control flow, loops and arrays); "
-                + "rewrite it as straight-line code or move it out of the method");
     }
 
     private ErrorReporter.Abort unsupported(Tree tree, String tag, String message) {

@@ -127,11 +127,10 @@ public final class MethodValidator {
         for (VariableElement p : method.getParameters()) {
             String pName = p.getSimpleName().toString();
             JType type = JType.of(p.asType());
-            if (isDoubleArray(p.asType())) {
-                reporter.reportError(Position.of(p), "AdjointNotYetSupported",
-                        "parameter " + pName + " of " + name + " is a " + p.asType()
-                                + ": array parameters are not supported yet (coming with loops and arrays); "
-                                + "pass the values as double parameters for now");
+            if (isArrayOf(p.asType(), TypeKind.FLOAT)) {
+                reporter.reportError(Position.of(p), "AdjointFloat",
+                        "parameter " + pName + " of " + name + " is a " + p.asType() + ": Adjoint differentiates "
+                                + "double arithmetic only; declare it " + p.asType().toString().replace("float", "double"));
                 continue;
             }
             if (p.asType().getKind() == TypeKind.FLOAT) {
@@ -140,17 +139,18 @@ public final class MethodValidator {
                                 + "arithmetic only; declare it double");
                 continue;
             }
-            boolean differentiable = type.isDouble() && (wrt.isEmpty() || wrt.contains(pName));
-            if (wrt.contains(pName) && !type.isDouble()) {
+            boolean differentiable = type.isDifferentiable() && (wrt.isEmpty() || wrt.contains(pName));
+            if (wrt.contains(pName) && !type.isDifferentiable()) {
                 reporter.reportError(wrtPosition(method), "AdjointWrtNotDifferentiable",
                         "wrt names parameter " + pName + " of " + name + ", which is of type " + p.asType()
-                                + "; only double parameters can be differentiated");
+                                + "; only double and double[] parameters can be differentiated"
+                                + (isArrayOf(p.asType(), TypeKind.DOUBLE) ? " (double[][] is read as data)" : ""));
             }
             params.add(new MethodIr.Param(pName, type, differentiable));
         }
         if (params.stream().noneMatch(MethodIr.Param::wrt) && reporter.errorCount() == before) {
             reporter.reportError(Position.of(method), "AdjointNothingToDifferentiate",
-                    "@Differentiable method " + name + " has no double parameter to differentiate; "
+                    "@Differentiable method " + name + " has no double or double[] parameter to differentiate; "
                             + "add one or remove the annotation");
         }
         return params;
@@ -168,15 +168,15 @@ public final class MethodValidator {
         return true;
     }
 
-    /** {@code double[]}, {@code double[][]}, ...: differentiable later, refused for now. */
-    private static boolean isDoubleArray(TypeMirror type) {
+    /** {@code float[]}, {@code double[][]}, ...: an array (of any rank) of {@code kind}. */
+    private static boolean isArrayOf(TypeMirror type, TypeKind kind) {
         if (!(type instanceof ArrayType)) {
             return false;
         }
         while (type instanceof ArrayType array) {
             type = array.getComponentType();
         }
-        return type.getKind() == TypeKind.DOUBLE;
+        return type.getKind() == kind;
     }
 
     private Set<String> wrtNames(ExecutableElement method, List<String> params) {

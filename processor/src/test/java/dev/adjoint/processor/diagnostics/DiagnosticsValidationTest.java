@@ -169,7 +169,7 @@ class DiagnosticsValidationTest {
         Compilation c = compile(file);
         assertError(c, file, "@Differentiable(wrt = {\"n\"})",
                 "[AdjointWrtNotDifferentiable] wrt names parameter n of f",
-                "only double parameters can be differentiated");
+                "only double and double[] parameters can be differentiated");
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "f");
@@ -184,7 +184,7 @@ class DiagnosticsValidationTest {
                 "    }");
         Compilation c = compile(file);
         assertError(c, file, "static double half(",
-                "[AdjointNothingToDifferentiate] @Differentiable method half has no double parameter to differentiate",
+                "[AdjointNothingToDifferentiate] @Differentiable method half has no double or double[] parameter to differentiate",
                 "add one or remove the annotation");
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
@@ -209,18 +209,33 @@ class DiagnosticsValidationTest {
     }
 
     @Test
-    void doubleArrayParameter() {
+    void floatArrayParameter() {
         JavaFileObject file = functions(
                 "    @Differentiable",
                 "    static double f(double x,",
-                "                    double[] weights) {",
-                "        return x;",
+                "                    float[] weights) {",
+                "        return x * weights[0];",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "double[] weights",
-                "[AdjointNotYetSupported] parameter weights of f is a double[]",
-                "array parameters are not supported yet",
-                "pass the values as double parameters for now");
+        assertError(c, file, "float[] weights",
+                "[AdjointFloat] parameter weights of f is a float[]: Adjoint differentiates double arithmetic only; "
+                        + "declare it double[]");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void wrtNamesAMatrixParameter() {
+        JavaFileObject file = functions(
+                "    @Differentiable(wrt = {\"m\"})",
+                "    static double f(double x, double[][] m) {",
+                "        return x * m[0][0];",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "@Differentiable(wrt = {\"m\"})",
+                "[AdjointWrtNotDifferentiable] wrt names parameter m of f, which is of type double[][]",
+                "(double[][] is read as data)");
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "f");

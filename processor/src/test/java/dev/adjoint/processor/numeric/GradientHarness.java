@@ -1,5 +1,6 @@
 package dev.adjoint.processor.numeric;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,12 +49,21 @@ final class GradientHarness {
         return out;
     }
 
-    /** Random arguments: doubles uniform in (0.2, 0.8), fixed values for passed-through types. */
+    /** Length of the random {@code double[]} arguments; {@code double[][]} arguments are that many rows of it. */
+    static final int LENGTH = 5;
+
+    /**
+     * Random arguments: doubles uniform in (0.2, 0.8), arrays of {@link #LENGTH} such values, fixed
+     * values for passed-through types.
+     */
     static Object[] arguments(Method m, Random random) {
         Class<?>[] types = m.getParameterTypes();
         Object[] args = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
             args[i] = types[i] == double.class ? 0.2 + 0.6 * random.nextDouble()
+                    : types[i] == double[].class ? randomArray(random)
+                    : types[i] == double[][].class ? new double[][] {randomArray(random), randomArray(random),
+                            randomArray(random), randomArray(random), randomArray(random)}
                     : types[i] == int.class ? 3
                     : types[i] == long.class ? 4L
                     : types[i] == boolean.class ? random.nextBoolean()
@@ -62,56 +72,117 @@ final class GradientHarness {
         return args;
     }
 
-    /** The generated gradient at {@code args}, by parameter name. */
-    Map<String, Double> gradient(Method m, Object[] args) throws Exception {
-        Object g = invoke(find(adjointClass, m.getName() + "Gradient"), args);
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Field f : g.getClass().getFields()) {
-            out.put(f.getName(), f.getDouble(g));
+    private static double[] randomArray(Random random) {
+        double[] a = new double[LENGTH];
+        for (int j = 0; j < a.length; j++) {
+            a[j] = 0.2 + 0.6 * random.nextDouble();
+        }
+        return a;
+    }
+
+    /** A deep copy: the method under test may write to its array arguments. */
+    static Object[] copy(Object[] args) {
+        Object[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof double[] a) {
+                out[i] = a.clone();
+            } else if (out[i] instanceof double[][] m) {
+                double[][] rows = m.clone();
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = rows[r].clone();
+                }
+                out[i] = rows;
+            }
         }
         return out;
     }
 
-    /** ∂m/∂(parameter i) by central differences. */
-    double finiteDifference(Method m, Object[] args, int i) throws Exception {
-        Object[] plus = args.clone();
-        Object[] minus = args.clone();
-        plus[i] = (double) args[i] + H;
-        minus[i] = (double) args[i] - H;
+    /** The generated gradient at {@code args}, by parameter name; a double's is an array of one. */
+    Map<String, double[]> gradient(Method m, Object[] args) throws Exception {
+        Object g = invoke(find(adjointClass, m.getName() + "Gradient"), copy(args));
+        return components(g);
+    }
+
+    private static Map<String, double[]> components(Object holder) throws IllegalAccessException {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (Field f : holder.getClass().getFields()) {
+            out.put(f.getName(), f.getType() == double[].class ? ((double[]) f.get(holder)).clone()
+                    : new double[] {f.getDouble(holder)});
+        }
+        return out;
+    }
+
+    /** ∂m/∂(parameter i, element j) by central differences. */
+    double finiteDifference(Method m, Object[] args, int i, int j) throws Exception {
+        Object[] plus = copy(args);
+        Object[] minus = copy(args);
+        if (args[i] instanceof double[]) {
+            ((double[]) plus[i])[j] += H;
+            ((double[]) minus[i])[j] -= H;
+        } else {
+            plus[i] = (double) args[i] + H;
+            minus[i] = (double) args[i] - H;
+        }
         return ((double) invoke(m, plus) - (double) invoke(m, minus)) / (2 * H);
     }
 
-    /** Checks every field of the gradient against finite differences, with a relative and an absolute tolerance. */
+    /** Checks every component of the gradient against finite differences, with a relative and an absolute tolerance. */
     void checkAgainstFiniteDifferences(Method m, Object[] args) throws Exception {
-        Map<String, Double> gradient = gradient(m, args);
+        Map<String, double[]> gradient = gradient(m, args);
         String[] names = parameterNames(m);
-        for (Map.Entry<String, Double> e : gradient.entrySet()) {
+        for (Map.Entry<String, double[]> e : gradient.entrySet()) {
             int i = Arrays.asList(names).indexOf(e.getKey());
             assertTrue(i >= 0, m.getName() + ": gradient field " + e.getKey() + " is not a parameter");
-            double numeric = finiteDifference(m, args, i);
-            assertClose(numeric, e.getValue(), m.getName() + " d/d" + e.getKey() + " at " + Arrays.toString(args));
+            for (int j = 0; j < e.getValue().length; j++) {
+                double numeric = finiteDifference(m, args, i, j);
+                assertClose(numeric, e.getValue()[j], m.getName() + " d/d" + e.getKey()
+                        + (args[i] instanceof double[] ? "[" + j + "]" : "") + " at " + describe(args));
+            }
         }
     }
 
-    /** The pullback returns exactly the primal's value and adds seed × gradient into what the holder had. */
+    /**
+     * The pullback returns exactly the primal's value, leaves array arguments as the primal left
+     * them, and adds seed × gradient into what the holder had.
+     */
     void checkPullback(Method m, Object[] args) throws Exception {
         Method pullback = find(adjointClass, m.getName() + "Pullback");
-        Map<String, Double> gradient = gradient(m, args);
+        Map<String, double[]> gradient = gradient(m, args);
         Object holder = pullback.getParameterTypes()[pullback.getParameterCount() - 1].getDeclaredConstructor().newInstance();
-        Object[] full = Arrays.copyOf(args, args.length + 2);
+        for (Field f : holder.getClass().getFields()) {
+            if (f.getType() == double[].class) {
+                f.set(holder, new double[gradient.get(f.getName()).length]);
+            }
+        }
+        Object[] primalArgs = copy(args);
+        double primal = (double) invoke(m, primalArgs);
+        Object[] full = Arrays.copyOf(copy(args), args.length + 2);
         full[args.length] = 1.0;
         full[args.length + 1] = holder;
         double value = (double) invoke(pullback, full);
-        assertEquals((double) invoke(m, args), value, 0.0, m.getName() + ": pullback value differs from the primal");
-        full[args.length] = 2.0;
-        invoke(pullback, full);
-        for (Map.Entry<String, Double> e : gradient.entrySet()) {
-            double accumulated = holder.getClass().getField(e.getKey()).getDouble(holder);
-            assertClose(3 * e.getValue(), accumulated, m.getName() + ": accumulation into " + e.getKey());
+        assertEquals(primal, value, 0.0, m.getName() + ": pullback value differs from the primal");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof double[] a) {
+                assertArrayEquals((double[]) primalArgs[i], (double[]) full[i], m.getName()
+                        + ": the pullback must leave array argument " + i + " as the primal leaves it");
+            }
+        }
+        Object[] again = Arrays.copyOf(copy(args), args.length + 2);
+        again[args.length] = 2.0;
+        again[args.length + 1] = holder;
+        invoke(pullback, again);
+        Map<String, double[]> accumulated = components(holder);
+        for (Map.Entry<String, double[]> e : gradient.entrySet()) {
+            for (int j = 0; j < e.getValue().length; j++) {
+                assertClose(3 * e.getValue()[j], accumulated.get(e.getKey())[j],
+                        m.getName() + ": accumulation into " + e.getKey());
+            }
         }
         holder.getClass().getMethod("zero").invoke(holder);
-        for (String name : gradient.keySet()) {
-            assertEquals(0.0, holder.getClass().getField(name).getDouble(holder), m.getName() + ": zero()");
+        for (double[] component : components(holder).values()) {
+            for (double c : component) {
+                assertEquals(0.0, c, m.getName() + ": zero()");
+            }
         }
     }
 
@@ -124,13 +195,14 @@ final class GradientHarness {
             }
         }
         assertTrue(overload != null, m.getName() + ": no Tensor overload");
-        Map<String, Double> gradient = gradient(m, args);
+        Map<String, double[]> gradient = gradient(m, args);
         String[] names = parameterNames(m);
-        Object[] tensorArgs = args.clone();
+        Object[] tensorArgs = copy(args);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (overload.getParameterTypes()[i] == Tensor.class) {
-                Tensor t = Tensor.scalar((double) args[i]).requiresGrad(true);
+                Tensor t = (args[i] instanceof double[] a ? Tensor.vector(a.clone()) : Tensor.scalar((double) args[i]))
+                        .requiresGrad(true);
                 tensorArgs[i] = t;
                 inputs.put(names[i], t);
             }
@@ -139,12 +211,16 @@ final class GradientHarness {
         Tensor out = (Tensor) invoke(overload, tensorArgs);
         String capitalized = Character.toUpperCase(m.getName().charAt(0)) + m.getName().substring(1);
         assertEquals(capitalized + "Backward", out.gradFn());
-        assertEquals((double) invoke(m, args), out.item(), 0.0);
+        assertEquals((double) invoke(m, copy(args)), out.item(), 0.0);
         out.backward();
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-            assertEquals(gradient.get(e.getKey()), e.getValue().grad().item(), 0.0,
+            assertArrayEquals(gradient.get(e.getKey()), e.getValue().grad().toArray(), 0.0,
                     m.getName() + ": tape gradient of " + e.getKey());
         }
+    }
+
+    private static String describe(Object[] args) {
+        return Arrays.deepToString(args);
     }
 
     static void assertClose(double expected, double actual, String what) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.adjoint.processor.fixtures.Constructs;
+import dev.adjoint.processor.fixtures.ControlFlow;
+import dev.adjoint.processor.fixtures.Helpers;
 import dev.adjoint.processor.fixtures.ConstructsAdjoint;
 import dev.adjoint.processor.fixtures.Constructs_NestedAdjoint;
 import dev.adjoint.processor.fixtures.Demo;
@@ -27,7 +29,7 @@ class NumericGradientTest {
 
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
-        return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class).flatMap(type -> {
+        return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();
