@@ -65,6 +65,9 @@ final class Exprs {
         if (e instanceof Expr.ArrayRead a) {
             return (a.array() instanceof Expr.Local || isAtom(a.array())) && isIndex(a.index());
         }
+        if (e instanceof Expr.Length l) {
+            return l.array() instanceof Expr.Local;
+        }
         return e instanceof Expr.Local || e instanceof Expr.Literal || e instanceof Expr.StaticField;
     }
 

@@ -354,7 +354,7 @@ public final class ReverseMode {
             }
             if (e instanceof Expr.DiffCall c) {
                 // the reverse sweep calls the pullback with the same arguments
-                return new Expr.DiffCall(c.method(), c.adjoint(), c.wrt(), c.writtenArrays(),
+                return new Expr.DiffCall(c.method(), c.adjoint(), c.gradientFields(), c.writtenArrays(),
                         atoms(c.args(), out, inBranch), c.position());
             }
             if (e instanceof Expr.CustomCall c) {
@@ -574,11 +574,11 @@ public final class ReverseMode {
                     JType.generated(gradientClass)), null, null));
             List<Expr> args = new ArrayList<>(c.args());
             for (int i = 0; i < args.size(); i++) {
-                if (!c.wrt().get(i)) {
+                if (!c.wrt(i)) {
                     continue;
                 }
                 Expr arg = args.get(i);
-                String param = callee.getParameters().get(i).getSimpleName().toString();
+                String param = c.gradientFields().get(i);
                 Expr field = new Expr.FieldRead(holder, param, arg.type());
                 if (arg.type().isDoubleArray()) {
                     out.add(new Stmt.Put(field, activity.isVaried(arg) ? adjoint((Local) arg)
@@ -592,9 +592,8 @@ public final class ReverseMode {
             out.add(new Stmt.Eval(new Expr.Apply(null, c.adjoint(), name + "Pullback", args, JType.DOUBLE), null, null));
             for (int i = 0; i < c.args().size(); i++) {
                 Expr arg = c.args().get(i);
-                if (c.wrt().get(i) && arg.type().isDouble() && activity.isVaried(arg)) {
-                    String param = callee.getParameters().get(i).getSimpleName().toString();
-                    propagate(arg, new Expr.FieldRead(holder, param, JType.DOUBLE), out);
+                if (c.wrt(i) && arg.type().isDouble() && activity.isVaried(arg)) {
+                    propagate(arg, new Expr.FieldRead(holder, c.gradientFields().get(i), JType.DOUBLE), out);
                 }
             }
         }
@@ -1066,8 +1065,9 @@ public final class ReverseMode {
                 String callee = describe(c.method());
                 for (int k = 0; k < c.args().size(); k++) {
                     Expr arg = c.args().get(k);
-                    String param = c.method().getParameters().get(k).getSimpleName().toString();
-                    if (activity.isVaried(arg) && !c.wrt().get(k)) {
+                    String param = c.wrt(k) ? c.gradientFields().get(k)
+                            : c.method().getParameters().get(k).getSimpleName().toString();
+                    if (activity.isVaried(arg) && !c.wrt(k)) {
                         throw reporter.abortWithError(c.position(), "AdjointUnsupportedCall",
                                 "cannot differentiate through " + callee + " with respect to its parameter " + param
                                         + ": it is @Differentiable with a wrt that leaves " + param + " out; add it "

@@ -71,14 +71,19 @@ public sealed interface Expr {
 
     /**
      * A call of another {@code @Differentiable} method: the forward sweep calls it, the reverse
-     * sweep calls its generated pullback in {@code adjoint}. {@code wrt} says which parameters its
-     * gradient has; {@code writtenArrays} names the {@code double[]} parameters it writes to.
+     * sweep calls its generated pullback in {@code adjoint}. {@code gradientFields} names, per
+     * parameter, its field in the callee's gradient (null when the gradient has none);
+     * {@code writtenArrays} names the {@code double[]} parameters it writes to.
      */
-    record DiffCall(ExecutableElement method, JType.ClassRef adjoint, List<Boolean> wrt, List<String> writtenArrays,
-            List<Expr> args, Position position) implements Expr {
+    record DiffCall(ExecutableElement method, JType.ClassRef adjoint, List<String> gradientFields,
+            List<String> writtenArrays, List<Expr> args, Position position) implements Expr {
         @Override
         public JType type() {
             return JType.DOUBLE;
+        }
+
+        public boolean wrt(int parameter) {
+            return gradientFields.get(parameter) != null;
         }
     }
 

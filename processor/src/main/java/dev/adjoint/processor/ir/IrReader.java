@@ -43,6 +43,7 @@ import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.Expr.UnaryOp;
 import dev.adjoint.processor.validate.CustomDerivatives;
 import dev.adjoint.processor.validate.DiffMethod;
+import dev.adjoint.processor.validate.MethodValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -347,7 +348,7 @@ public final class IrReader {
             }
             case INT_LITERAL, LONG_LITERAL, DOUBLE_LITERAL, FLOAT_LITERAL, BOOLEAN_LITERAL, CHAR_LITERAL,
                     STRING_LITERAL, NULL_LITERAL -> {
-                return new Expr.Literal(((LiteralTree) tree).getValue(), typeOf(path));
+                return literal(path);
             }
             case IDENTIFIER, MEMBER_SELECT -> {
                 return name(path);
@@ -365,9 +366,11 @@ public final class IrReader {
             }
             case CONDITIONAL_EXPRESSION -> {
                 ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
-                return new Expr.Conditional(expression(new TreePath(path, c.getCondition())),
-                        expression(new TreePath(path, c.getTrueExpression())),
-                        expression(new TreePath(path, c.getFalseExpression())), typeOf(path));
+                Expr then = expression(new TreePath(path, c.getTrueExpression()));
+                Expr otherwise = expression(new TreePath(path, c.getFalseExpression()));
+                TypeMirror type = trees.getTypeMirror(path);
+                return new Expr.Conditional(expression(new TreePath(path, c.getCondition())), then, otherwise,
+                        type != null ? JType.of(type) : IrReader.binary(BinaryOp.ADD, then, otherwise).type());
             }
             case TYPE_CAST -> {
                 TypeCastTree c = (TypeCastTree) tree;
@@ -477,7 +480,9 @@ public final class IrReader {
             throw unsupported(call, "AdjointUnsupportedCall", "cannot resolve the call " + call);
         }
         List<Expr> args = arguments(path, call.getArguments());
-        JType type = typeOf(path);
+        // javac may leave a call inside a return unattributed; a static call's type is its method's
+        TypeMirror mirror = trees.getTypeMirror(path);
+        JType type = JType.of(mirror != null && mirror.getKind() != TypeKind.ERROR ? mirror : method.getReturnType());
         Position at = Position.of(call, unit);
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         String ownerName = owner.getQualifiedName().toString();
@@ -527,20 +532,22 @@ public final class IrReader {
         String name = method.getSimpleName().toString();
         String pullbackName = name + "Pullback";
         List<String> written = new ArrayList<>();
-        List<Boolean> wrt = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
         Set<String> wanted = Set.of(method.getAnnotation(Differentiable.class).wrt());
         Tree source = trees.getTree(method);
         if (source instanceof MethodTree m && m.getBody() != null) {
             written.addAll(ArrayWrites.of(m));
             for (VariableElement p : method.getParameters()) {
-                wrt.add(JType.of(p.asType()).isDifferentiable()
-                        && (wanted.isEmpty() || wanted.contains(p.getSimpleName().toString())));
+                String n = p.getSimpleName().toString();
+                fields.add(JType.of(p.asType()).isDifferentiable() && (wanted.isEmpty() || wanted.contains(n)) ? n : null);
             }
         } else {
             String qualified = adjoint.packageName().isEmpty() ? adjoint.simpleNames().get(0)
                     : adjoint.packageName() + "." + adjoint.simpleNames().get(0);
             TypeElement adjointClass = elements.getTypeElement(qualified);
-            if (adjointClass == null) {
+            TypeElement gradient = adjointClass == null ? null
+                    : elements.getTypeElement(qualified + "." + MethodValidator.capitalize(name) + "Gradient");
+            if (gradient == null) {
                 throw unsupported(call, "AdjointMissingAdjoint", "cannot differentiate through " + owner.getSimpleName()
                         + "." + name + ": it is @Differentiable but its adjoint class " + qualified + " is not on the "
                         + "class path; compile " + owner.getSimpleName() + " with the Adjoint processor");
@@ -551,13 +558,23 @@ public final class IrReader {
                     written.addAll(List.of(w.value()));
                 }
             }
+            // the gradient's fields, in parameter order, are the differentiated parameters' source names
+            // (a library compiled without -parameters has no names of its own)
+            List<String> gradientFields = new ArrayList<>();
+            ElementFilter.fieldsIn(gradient.getEnclosedElements()).forEach(f -> gradientFields.add(f.getSimpleName().toString()));
+            int next = 0;
             for (VariableElement p : method.getParameters()) {
-                // a library compiled without -parameters has no names: wrt = {} (all) is all we can match
-                wrt.add(JType.of(p.asType()).isDifferentiable()
-                        && (wanted.isEmpty() || wanted.contains(p.getSimpleName().toString())));
+                boolean differentiable = JType.of(p.asType()).isDifferentiable();
+                boolean named = gradientFields.contains(p.getSimpleName().toString());
+                if (differentiable && (named || (wanted.isEmpty() && next < gradientFields.size()))) {
+                    fields.add(named ? p.getSimpleName().toString() : gradientFields.get(next));
+                    next++;
+                } else {
+                    fields.add(null);
+                }
             }
         }
-        return new Expr.DiffCall(method, adjoint, wrt, written, args, at);
+        return new Expr.DiffCall(method, adjoint, fields, written, args, at);
     }
 
     private List<Expr> arguments(TreePath path, List<? extends ExpressionTree> trees) {
@@ -594,6 +611,19 @@ public final class IrReader {
             case BOOLEAN -> JType.BOOLEAN;
             default -> typeOf(typePath);
         };
+    }
+
+    /** A literal's type from its kind: javac may leave literals inside a return unattributed. */
+    private Expr literal(TreePath path) {
+        LiteralTree literal = (LiteralTree) path.getLeaf();
+        JType type = switch (literal.getKind()) {
+            case DOUBLE_LITERAL -> JType.DOUBLE;
+            case INT_LITERAL -> JType.INT;
+            case LONG_LITERAL -> JType.LONG;
+            case BOOLEAN_LITERAL -> JType.BOOLEAN;
+            default -> typeOf(path);
+        };
+        return new Expr.Literal(literal.getValue(), type);
     }
 
     private JType typeOf(TreePath path) {

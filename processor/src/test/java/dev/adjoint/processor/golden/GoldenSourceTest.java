@@ -27,7 +27,7 @@ class GoldenSourceTest {
     private static final Path GOLDEN = Paths.get("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"Functions", "Overwrite", "Loss"})
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls"})
     void generatedSourceMatchesGoldenFile(String name) throws IOException {
         String generated = generate(name);
         Path golden = GOLDEN.resolve(name + "Adjoint.java.golden");
@@ -38,7 +38,7 @@ class GoldenSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Functions", "Overwrite", "Loss"})
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls"})
     void twoBuildsGiveByteIdenticalOutput(String name) {
         assertEquals(generate(name), generate(name));
     }

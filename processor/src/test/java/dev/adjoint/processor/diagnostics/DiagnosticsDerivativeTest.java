@@ -1,0 +1,163 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertError;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.compile;
+import static dev.adjoint.processor.diagnostics.Sources.gradient;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * User-supplied derivatives ({@code @DerivativeOf}): each signature mismatch is an error at the
+ * declaration; a call needing a derivative nobody gave is an error at the call.
+ */
+class DiagnosticsDerivativeTest {
+
+    /** {@code demo.Functions} importing {@code DerivativeOf} too. */
+    private static JavaFileObject functions(String... members) {
+        String[] lines = new String[members.length + 6];
+        lines[0] = "package demo;";
+        lines[1] = "";
+        lines[2] = "import dev.adjoint.DerivativeOf;";
+        lines[3] = "import dev.adjoint.Differentiable;";
+        lines[4] = "public final class Functions {";
+        System.arraycopy(members, 0, lines, 5, members.length);
+        lines[lines.length - 1] = "}";
+        return JavaFileObjects.forSourceLines(Sources.FUNCTIONS, lines);
+    }
+
+    private static final String[] TARGET = {
+        "    static double soft(double x, double y) {",
+        "        return Math.log1p(Math.exp(x)) * y;",
+        "    }",
+    };
+
+    private static JavaFileObject with(String... members) {
+        String[] all = new String[TARGET.length + members.length];
+        System.arraycopy(TARGET, 0, all, 0, TARGET.length);
+        System.arraycopy(members, 0, all, TARGET.length, members.length);
+        return functions(all);
+    }
+
+    @Test
+    void derivativesAreUsed() throws Exception {
+        Compilation c = compile(with(
+                "    @DerivativeOf(method = \"soft\")",
+                "    static double softX(double x, double y) {",
+                "        return y / (1 + Math.exp(-x));",
+                "    }",
+                "    @DerivativeOf(type = Functions.class, method = \"soft\", wrt = 1)",
+                "    static double softY(double x, double y) {",
+                "        return Math.log1p(Math.exp(x));",
+                "    }",
+                "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        return soft(x * 2, y);",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        double x = 0.3;
+        double y = 1.5;
+        assertThat(gradient(c, "f", "x", x, y)).isWithin(1e-15).of(2 * y / (1 + Math.exp(-2 * x)));
+        assertThat(gradient(c, "f", "y", x, y)).isWithin(1e-15).of(Math.log1p(Math.exp(2 * x)));
+    }
+
+    @Test
+    void missingDerivativeForAParameterTheGradientFlowsThrough() {
+        JavaFileObject file = with(
+                "    @DerivativeOf(method = \"soft\")",
+                "    static double softX(double x, double y) {",
+                "        return y / (1 + Math.exp(-x));",
+                "    }",
+                "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        return soft(x, y * y);",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "return soft(x, y * y);",
+                "[AdjointUnsupportedCall] cannot differentiate through Functions.soft(double, double) with respect "
+                        + "to its parameter 1: its @DerivativeOf methods give no derivative for it; add one with "
+                        + "@DerivativeOf(..., wrt = 1)");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    @Test
+    void parameterTypesMustMatchTheTarget() {
+        JavaFileObject file = with(
+                "    @DerivativeOf(method = \"soft\")",
+                "    static double softX(double x) {",
+                "        return 1 / (1 + Math.exp(-x));",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static double softX(double x) {",
+                "[AdjointDerivativeSignature] @DerivativeOf names Functions.soft(double), which does not exist: its "
+                        + "methods named soft take (double, double); a derivative takes exactly its target's parameters");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    @Test
+    void targetMustExist() {
+        JavaFileObject file = with(
+                "    @DerivativeOf(type = Math.class, method = \"erf\")",
+                "    static double erfPrime(double x) {",
+                "        return 2 / Math.sqrt(Math.PI) * Math.exp(-x * x);",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static double erfPrime(double x) {",
+                "[AdjointDerivativeSignature] @DerivativeOf names Math.erf(double), which does not exist: it has no "
+                        + "method named erf");
+        assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
+    void derivativeMustReturnDouble() {
+        JavaFileObject file = with(
+                "    @DerivativeOf(method = \"soft\")",
+                "    static float softX(double x, double y) {",
+                "        return 0f;",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static float softX(double x, double y) {",
+                "[AdjointDerivativeSignature] @DerivativeOf method softX must be static, not private, and return "
+                        + "double (the partial derivative of Functions.soft(double, double))");
+        assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
+    void wrtMustNameADoubleParameter() {
+        JavaFileObject file = with(
+                "    @DerivativeOf(method = \"soft\", wrt = 2)",
+                "    static double softZ(double x, double y) {",
+                "        return 0;",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static double softZ(double x, double y) {",
+                "[AdjointDerivativeSignature] @DerivativeOf(wrt = 2) must name a double parameter of "
+                        + "Functions.soft(double, double) by its index (0 for the first)");
+        assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
+    void twoDerivativesForOneParameter() {
+        JavaFileObject file = with(
+                "    @DerivativeOf(method = \"soft\")",
+                "    static double softX(double x, double y) {",
+                "        return y / (1 + Math.exp(-x));",
+                "    }",
+                "    @DerivativeOf(method = \"soft\", wrt = 0)",
+                "    static double softXAgain(double x, double y) {",
+                "        return y / (1 + Math.exp(-x));",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static double softXAgain(double x, double y) {",
+                "[AdjointDerivativeSignature] two derivatives of Functions.soft(double, double) with respect to "
+                        + "parameter 0: softX and softXAgain; keep one");
+        assertThat(c).hadErrorCount(1);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertError;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.AdjointProcessor;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls of {@code @Differentiable} methods from a library compiled earlier: the library is built
+ * in a first compilation (without {@code -parameters}, as most jars are), its classes are put on
+ * the class path of a second one, and the caller's gradient is checked by running it.
+ */
+class LibraryCallTest {
+
+    private static final JavaFileObject LIBRARY = JavaFileObjects.forSourceLines("lib.Special",
+            "package lib;",
+            "",
+            "import dev.adjoint.Differentiable;",
+            "",
+            "public final class Special {",
+            "    @Differentiable",
+            "    public static double cube(double x) {",
+            "        return x * x * x;",
+            "    }",
+            "",
+            "    @Differentiable",
+            "    public static double weighted(double[] w, double[] x) {",
+            "        double s = 0;",
+            "        for (int i = 0; i < w.length; i++) {",
+            "            s += w[i] * x[i];",
+            "        }",
+            "        return s;",
+            "    }",
+            "",
+            "    @Differentiable",
+            "    public static double scaleInPlace(double[] v, double by) {",
+            "        v[0] = v[0] * by;",
+            "        return v[0];",
+            "    }",
+            "}");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void callsIntoALibraryUseItsGeneratedAdjoint() throws Exception {
+        Path library = build(Compiler.javac().withProcessors(new AdjointProcessor()), "library", LIBRARY);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double x, double[] w) {",
+                "        double[] xs = new double[w.length];",
+                "        for (int i = 0; i < w.length; i++) {",
+                "            xs[i] = x * i;",
+                "        }",
+                "        return lib.Special.cube(x) + lib.Special.weighted(w, xs);",
+                "    }");
+        Compilation c = client(library).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {library.toUri().toURL(), client.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            double x = 0.7;
+            double[] w = {0.5, -1.0, 2.0};
+            Object g = adjoint.getMethod("fGradient", double.class, double[].class).invoke(null, x, w);
+            // f = x³ + Σ w_i · x·i: ∂f/∂x = 3x² + Σ i·w_i, ∂f/∂w_i = x·i
+            assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-12).of(3 * x * x + (0 * 0.5 - 1.0 + 4.0));
+            assertThat((double[]) g.getClass().getField("w").get(g)).usingTolerance(1e-12)
+                    .containsExactly(0.0, x, 2 * x).inOrder();
+        }
+    }
+
+    @Test
+    void aLibraryMethodThatWritesItsArrayIsRefused() throws Exception {
+        Path library = build(Compiler.javac().withProcessors(new AdjointProcessor()), "library", LIBRARY);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double x, double[] w) {",
+                "        return lib.Special.scaleInPlace(w, x) * x;",
+                "    }");
+        Compilation c = client(library).compile(caller);
+        assertError(c, caller, "return lib.Special.scaleInPlace(w, x) * x;",
+                "[AdjointUnsupportedCall] cannot differentiate through Special.scaleInPlace(double[], double): it "
+                        + "writes to its array parameter v, and the reverse sweep runs it again");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void aLibraryCompiledWithoutTheProcessorIsAClearError() throws Exception {
+        Path library = build(Compiler.javac().withProcessors(), "plain", LIBRARY);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return lib.Special.cube(x);",
+                "    }");
+        Compilation c = client(library).compile(caller);
+        assertError(c, caller, "return lib.Special.cube(x);",
+                "[AdjointMissingAdjoint] cannot differentiate through Special.cube: it is @Differentiable but its "
+                        + "adjoint class lib.SpecialAdjoint is not on the class path; compile Special with the Adjoint "
+                        + "processor");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    private Compiler client(Path library) {
+        List<File> classPath = new ArrayList<>();
+        classPath.add(library.toFile());
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            classPath.add(new File(entry));
+        }
+        return Compiler.javac().withProcessors(new AdjointProcessor()).withClasspath(classPath);
+    }
+
+    private Path build(Compiler compiler, String name, JavaFileObject... sources) {
+        Compilation c = compiler.compile(sources);
+        assertThat(c).succeededWithoutWarnings();
+        return write(c, name);
+    }
+
+    /** Writes a compilation's class files under {@code dir/name}, laid out by package. */
+    private Path write(Compilation c, String name) {
+        Path root = dir.resolve(name);
+        for (JavaFileObject f : c.generatedFiles()) {
+            if (f.getKind() != JavaFileObject.Kind.CLASS) {
+                continue;
+            }
+            String path = f.toUri().getPath();
+            String relative = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length());
+            try (InputStream in = f.openInputStream()) {
+                Path target = root.resolve(relative);
+                Files.createDirectories(target.getParent());
+                Files.write(target, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return root;
+    }
+}
