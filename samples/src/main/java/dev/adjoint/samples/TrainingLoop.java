@@ -31,7 +31,7 @@ public final class TrainingLoop {
 
     private TrainingLoop() {}
 
-    /** Trains, prints the progress and the final accuracy, and writes the loss curve under args[0] (else target/). */
+    /** Trains, prints the progress and the final accuracy, and draws the loss curve (see {@link Plots#directory}). */
     public static void main(String[] args) throws IOException {
         Moons data = Moons.generate(POINTS, NOISE, SEED);
         Moons training = data.slice(0, TRAINING_POINTS);
