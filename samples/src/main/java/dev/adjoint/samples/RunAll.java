@@ -12,6 +12,12 @@ public final class RunAll {
         Greeks.main(args);
         banner("GeneratedSource: the derivative code Adjoint wrote at compile time");
         GeneratedSource.main(args);
+        banner("TrainingLoop: a two-layer network trained on the tape, PyTorch's loop in Java");
+        TrainingLoop.main(args);
+        banner("CurveFit: a least-squares fit with the generated gradient vs finite differences");
+        CurveFit.main(args);
+        banner("Plots: sin(x^2) and its generated derivative");
+        Plots.main(args);
     }
 
     private static void banner(String title) {
