@@ -2,12 +2,16 @@ package dev.adjoint.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The Black-Scholes sample, built by the real Maven build through annotationProcessorPaths. */
@@ -30,13 +34,29 @@ class BlackScholesTest {
         }
     }
 
+    /** Exact model, exact derivative: the generated Greeks are the closed form to rounding, here and elsewhere. */
     @Test
-    void generatedGreeksMatchTheClosedFormUpToTheErfApproximation() {
-        BlackScholesAdjoint.CallGradient g = BlackScholesAdjoint.callGradient(S, K, R, SIGMA, T);
-        double sqrtT = Math.sqrt(T);
-        double d1 = (Math.log(S / K) + (R + 0.5 * SIGMA * SIGMA) * T) / (SIGMA * sqrtT);
-        assertEquals(BlackScholes.normalCdf(d1), g.s, 1e-5);
-        assertEquals(S * BlackScholes.normalPdf(d1) * sqrtT, g.sigma, 1e-5 * 31);
+    void generatedGreeksMatchTheClosedFormTo1e10() {
+        double[][] points = {
+            {S, K, R, SIGMA, T}, // the sample's option
+            {100, 140, 0.05, 0.2, 0.1}, // far out of the money, short expiry
+            {100, 60, 0.01, 0.6, 5}, // deep in the money, long expiry
+            {42, 40, 0.1, 0.2, 0.5}, // Hull's textbook example
+        };
+        for (double[] p : points) {
+            BlackScholesAdjoint.CallGradient g = BlackScholesAdjoint.callGradient(p[0], p[1], p[2], p[3], p[4]);
+            double[] generated = {g.s, g.k, g.r, g.sigma, -g.t};
+            double[] closedForm = Greeks.closedForm(p[0], p[1], p[2], p[3], p[4]);
+            for (int i = 0; i < generated.length; i++) {
+                assertEquals(closedForm[i], generated[i], 1e-10, "Greek " + i + " at " + Arrays.toString(p));
+            }
+        }
+    }
+
+    @Test
+    void theGuardClauseRejectsANonPositiveVolatility() {
+        assertThrows(IllegalArgumentException.class, () -> BlackScholes.call(S, K, R, 0, T));
+        assertThrows(IllegalArgumentException.class, () -> BlackScholesAdjoint.callGradient(S, K, R, SIGMA, -1));
     }
 
     @Test
@@ -57,6 +77,9 @@ class BlackScholesTest {
         for (String greek : new String[] {"delta", "dual delta", "rho", "vega", "theta"}) {
             assertTrue(out.contains(greek), greek + " missing from:\n" + out);
         }
+        Matcher largest = Pattern.compile("Largest \\|generated - closed form\\|: (\\S+)").matcher(out);
+        assertTrue(largest.find(), out);
+        assertTrue(Double.parseDouble(largest.group(1)) <= 1e-10, largest.group());
     }
 
     @Test
