@@ -6,17 +6,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 
 /**
  * PyTorch's training loop, in Java: a small two-layer network ({@link TwoLayerNet}) learns to
  * tell apart two interleaved half-moons of noisy points by mini-batch gradient descent.
  *
- * <p>Each step builds the batch's mean loss on the tape, one generated {@code LossBackward} node
- * per sample; {@code backward()} sends every node's gradient into the same thirteen weight
- * leaves, where they accumulate; the update runs in a {@link Tensor#noGrad()} block with in-place
- * operations; and the gradients are zeroed before the next step. It prints the loss of each epoch
+ * <p>The network's weights are one vector leaf of the tape. Each step builds the batch's mean loss
+ * on the tape, one generated {@code LossBackward} node per sample; {@code backward()} sends every
+ * node's gradient into that same leaf, where they accumulate; the update runs in a
+ * {@link Tensor#noGrad()} block, in place; and the gradient is zeroed before the next step. It prints the loss of each epoch
  * with the held-out accuracy, then the final accuracy, and draws the loss curve.
  */
 public final class TrainingLoop {
@@ -36,8 +35,8 @@ public final class TrainingLoop {
         Moons data = Moons.generate(POINTS, NOISE, SEED);
         Moons training = data.slice(0, TRAINING_POINTS);
         Moons heldOut = data.slice(TRAINING_POINTS, POINTS);
-        System.out.printf("Two moons: %d training points, %d held out; a 2-3-1 tanh network, %d weights%n",
-                training.size(), heldOut.size(), Model.WEIGHTS);
+        System.out.printf("Two moons: %d training points, %d held out; a 2-%d-1 tanh network, %d weights%n",
+                training.size(), heldOut.size(), TwoLayerNet.HIDDEN, TwoLayerNet.WEIGHTS);
         History history = train(training, heldOut, EPOCHS, SEED, System.out);
         System.out.printf("Final accuracy: %.1f%% on the training points, %.1f%% held out%n",
                 100 * history.trainingAccuracy(), 100 * history.heldOutAccuracy());
@@ -75,14 +74,12 @@ public final class TrainingLoop {
                     loss = loss.add(model.loss(training.x1[i], training.x2[i], training.y[i]));
                 }
                 loss = loss.div(end - start);
-                // Backward: every weight's grad() is now the sum of what each sample's node sent it.
+                // Backward: w.grad() is now the sum of what each sample's node sent it.
                 loss.backward();
-                // Update outside the tape, then zero the gradients so the next batch starts fresh.
+                // Update outside the tape, then zero the gradient so the next batch starts fresh.
                 try (GradMode noGrad = Tensor.noGrad()) {
-                    for (Tensor w : model.parameters()) {
-                        w.subInPlace(w.grad().mul(LEARNING_RATE));
-                        w.zeroGrad();
-                    }
+                    model.w.subInPlace(model.w.grad().mul(LEARNING_RATE));
+                    model.w.zeroGrad();
                 }
                 lossSum += loss.item() * (end - start);
                 bar.show(end, order.length, "epoch " + (epoch + 1));
@@ -110,49 +107,42 @@ public final class TrainingLoop {
     }
 
     /**
-     * The network's thirteen weights as leaves of the tape, in the order of
-     * {@link TwoLayerNet#loss}'s parameters: PyTorch's {@code nn.Module} in a few lines.
+     * The network's weights as one leaf of the tape, laid out as {@link TwoLayerNet} reads them:
+     * PyTorch's {@code nn.Module} with a single parameter.
      */
     static final class Model {
-        static final int WEIGHTS = 13;
-        private final Tensor[] w = new Tensor[WEIGHTS];
+        final Tensor w;
 
-        /** Gaussian weights, scaled by 1/√(fan-in) (hidden layer: 2 inputs; output: 3), zero biases. */
+        /** Gaussian weights, scaled by 1/√(fan-in) (hidden layer: 2 inputs; output: HIDDEN), zero biases. */
         Model(Random random) {
-            for (int i = 0; i < WEIGHTS; i++) {
-                boolean bias = i == 2 || i == 5 || i == 8 || i == 12;
-                double scale = i < 9 ? 1 / Math.sqrt(2) : 1 / Math.sqrt(3);
-                w[i] = Tensor.scalar(bias ? 0 : scale * random.nextGaussian()).requiresGrad(true);
+            double[] init = new double[TwoLayerNet.WEIGHTS];
+            for (int i = 0; i < init.length; i++) {
+                boolean hidden = i < 3 * TwoLayerNet.HIDDEN;
+                boolean bias = hidden ? i % 3 == 2 : i == 4 * TwoLayerNet.HIDDEN;
+                double scale = hidden ? 1 / Math.sqrt(2) : 1 / Math.sqrt(TwoLayerNet.HIDDEN);
+                init[i] = bias ? 0 : scale * random.nextGaussian();
             }
-        }
-
-        List<Tensor> parameters() {
-            return List.of(w);
+            w = Tensor.vector(init).requiresGrad(true);
         }
 
         /** The loss of one sample, on the tape when grad mode is on: one LossBackward node. */
         Tensor loss(double x1, double x2, double y) {
-            return TwoLayerNetAdjoint.loss(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11],
-                    w[12], x1, x2, y);
+            return TwoLayerNetAdjoint.loss(w, x1, x2, y);
         }
 
         /**
-         * The mean loss over {@code data} and the fraction of its points classified right, off
-         * the tape. A point's loss is -log of the probability the network gives its true label,
-         * so the point is classified right (that probability is above ½) exactly when its loss
-         * is below log 2.
+         * The mean loss over {@code data} and the fraction of its points classified right, off the
+         * tape: the @Differentiable methods are plain Java methods too. A point is classified as 1
+         * when its logit is positive (σ(z) above ½).
          */
-        @SuppressWarnings("try") // the scope variable is only there to be closed
         Evaluation evaluate(Moons data) {
+            double[] weights = w.toArray();
             double sum = 0;
             int right = 0;
-            try (GradMode noGrad = Tensor.noGrad()) {
-                for (int i = 0; i < data.size(); i++) {
-                    double loss = loss(data.x1[i], data.x2[i], data.y[i]).item();
-                    sum += loss;
-                    if (loss < Math.log(2)) {
-                        right++;
-                    }
+            for (int i = 0; i < data.size(); i++) {
+                sum += TwoLayerNet.loss(weights, data.x1[i], data.x2[i], data.y[i]);
+                if ((TwoLayerNet.logit(weights, data.x1[i], data.x2[i]) > 0) == (data.y[i] == 1)) {
+                    right++;
                 }
             }
             return new Evaluation(sum / data.size(), (double) right / data.size());

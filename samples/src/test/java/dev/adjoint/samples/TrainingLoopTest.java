@@ -1,5 +1,6 @@
 package dev.adjoint.samples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import dev.adjoint.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,10 @@ class TrainingLoopTest {
         assertTrue(lines[lines.length - 1].contains("[" + "#".repeat(20) + "]"), lines[lines.length - 1]);
     }
 
-    /** The batch's loss is a sum of LossBackward nodes; backward accumulates their gradients in the weights. */
+    /**
+     * The batch's loss is a sum of LossBackward nodes, each with the weight vector as its input;
+     * backward accumulates all their gradients in that one leaf, and zeroGrad clears it.
+     */
     @Test
     void gradientsAccumulateOverTheBatchsNodes() {
         TrainingLoop.Model model = new TrainingLoop.Model(new Random(1));
@@ -71,24 +74,32 @@ class TrainingLoopTest {
         }
         loss.backward();
 
-        List<Tensor> w = model.parameters();
-        double[] expected = new double[w.size()];
+        double[] w = model.w.toArray();
+        double[] expected = new double[w.length];
         for (double[] s : samples) {
-            TwoLayerNetAdjoint.LossGradient g = TwoLayerNetAdjoint.lossGradient(w.get(0).item(), w.get(1).item(),
-                    w.get(2).item(), w.get(3).item(), w.get(4).item(), w.get(5).item(), w.get(6).item(),
-                    w.get(7).item(), w.get(8).item(), w.get(9).item(), w.get(10).item(), w.get(11).item(),
-                    w.get(12).item(), s[0], s[1], s[2]);
-            double[] parts = {g.w11, g.w12, g.b1, g.w21, g.w22, g.b2, g.w31, g.w32, g.b3, g.v1, g.v2, g.v3, g.c};
-            for (int i = 0; i < parts.length; i++) {
-                expected[i] += parts[i];
+            double[] g = TwoLayerNetAdjoint.lossGradient(w, s[0], s[1], s[2]).w;
+            for (int i = 0; i < g.length; i++) {
+                expected[i] += g[i];
             }
         }
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], w.get(i).grad().item(), 1e-15, "weight " + i);
-        }
-        model.parameters().forEach(Tensor::zeroGrad);
-        for (Tensor t : model.parameters()) {
-            assertEquals(0.0, t.grad().item());
+        assertArrayEquals(expected, model.w.grad().toArray(), 1e-15);
+        model.w.zeroGrad();
+        assertArrayEquals(new double[w.length], model.w.grad().toArray(), 0.0);
+    }
+
+    /** The generated gradient of the loss (through the call to logit) against central differences. */
+    @Test
+    void theLossGradientMatchesCentralDifferences() {
+        double[] w = new TrainingLoop.Model(new Random(3)).w.toArray();
+        double[] g = TwoLayerNetAdjoint.lossGradient(w, 0.4, -0.7, 1).w;
+        for (int i = 0; i < w.length; i++) {
+            double h = 1e-6;
+            double[] up = w.clone();
+            double[] down = w.clone();
+            up[i] += h;
+            down[i] -= h;
+            double fd = (TwoLayerNet.loss(up, 0.4, -0.7, 1) - TwoLayerNet.loss(down, 0.4, -0.7, 1)) / (2 * h);
+            assertEquals(fd, g[i], 1e-8, "weight " + i);
         }
     }
 }
