@@ -15,8 +15,13 @@ import java.lang.annotation.Target;
  * {@code fPullback(..., double seed, FGradient into)} and a {@code Tensor f(Tensor...)} overload
  * that puts {@code f} on the runtime tape as a single node.
  *
- * <p>Parameters of type {@code double} are differentiable; every other parameter is passed
- * through untouched. {@link #wrt()} narrows the differentiable parameters to the ones named.
+ * <p>Parameters of type {@code double} and {@code double[]} are differentiable (the gradient of a
+ * {@code double[]} is an array of its length); every other parameter, {@code double[][]} data
+ * included, is passed through untouched. {@link #wrt()} narrows the differentiable parameters to
+ * the ones named. The body may use locals, {@code if}/{@code else}, loops with {@code break},
+ * {@code continue} and early returns, arrays, {@code Math} functions, calls of other
+ * {@code @Differentiable} methods and of methods given a {@link DerivativeOf derivative}, and
+ * {@link Adjoint#stopGradient}; anything else is a compile error at its position.
  *
  * <p>The retention is {@code CLASS} so that a later compilation can still see which methods of a
  * library on its class path are differentiable.

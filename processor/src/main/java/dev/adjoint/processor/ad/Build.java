@@ -149,6 +149,11 @@ final class Build {
         if (cb != null && a instanceof Binary s && s.op() == BinaryOp.ADD && cb.equals(intConstant(s.right()))) {
             return s.left();
         }
+        // (x - 1) - (n - 1) = x - n
+        if (a instanceof Binary s && s.op() == BinaryOp.SUB && b instanceof Binary t && t.op() == BinaryOp.SUB
+                && intConstant(s.right()) != null && intConstant(s.right()).equals(intConstant(t.right()))) {
+            return intSub(s.left(), t.left());
+        }
         return new Binary(BinaryOp.SUB, a, b, JType.INT);
     }
 

@@ -76,9 +76,6 @@ final class Normalize {
     List<Stmt> run(List<Stmt> body) {
         int last = body.size() - 1;
         boolean simple = last >= 0 && body.get(last) instanceof Stmt.Return && countReturns(body) == 1;
-        if (simple && !hasJumpsOrForEach(body)) {
-            return body;
-        }
         List<Stmt> out = new ArrayList<>();
         if (simple) {
             out.addAll(sequence(body.subList(0, last)).stmts);
@@ -133,6 +130,13 @@ final class Normalize {
     }
 
     private Result statement(Stmt s) {
+        List<Stmt> before = new ArrayList<>();
+        Stmt split = splitConditionals(s, before);
+        if (!before.isEmpty()) {
+            Result r = statement(split);
+            before.addAll(r.stmts);
+            return new Result(before, r.exits, r.always);
+        }
         if (s instanceof Stmt.Return r) {
             List<Stmt> out = new ArrayList<>();
             out.add(new Stmt.Assign(result, r.value(), r.position(), r.source()));
@@ -166,6 +170,73 @@ final class Normalize {
             return loop(l);
         }
         return new Result(List.of(s), Set.of(), false);
+    }
+
+    // ---------------------------------------------------------------- conditionals
+
+    /**
+     * A {@code ?:} whose branches read array elements or call methods cannot have its branch
+     * values computed ahead (they might throw or cost): it becomes an {@code if} assigning a
+     * temporary ({@code _v1}) before the statement, and the statement reads the temporary.
+     */
+    private Stmt splitConditionals(Stmt s, List<Stmt> before) {
+        if (s instanceof Stmt.Declare d && d.init() != null) {
+            return new Stmt.Declare(d.var(), split(d.init(), before), d.position(), d.source());
+        }
+        if (s instanceof Stmt.Assign a) {
+            return new Stmt.Assign(a.var(), split(a.value(), before), a.position(), a.source());
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return new Stmt.ArrayWrite(w.array(), w.index(), split(w.value(), before), w.position(), w.source());
+        }
+        if (s instanceof Stmt.Return r) {
+            return new Stmt.Return(split(r.value(), before), r.position(), r.source());
+        }
+        return s;
+    }
+
+    private Expr split(Expr e, List<Stmt> before) {
+        if (e instanceof Expr.Conditional c && c.type().isDouble()
+                && (needsSplit(c.then()) || needsSplit(c.otherwise()))) {
+            Local value = new Local(names.temp("_v"), JType.DOUBLE);
+            List<Stmt> then = new ArrayList<>();
+            List<Stmt> otherwise = new ArrayList<>();
+            then.add(new Stmt.Assign(value, split(c.then(), then), null, null));
+            otherwise.add(new Stmt.Assign(value, split(c.otherwise(), otherwise), null, null));
+            before.add(new Stmt.Declare(value, null, null, null));
+            before.add(new Stmt.If(c.condition(), moveAssignmentLast(then), moveAssignmentLast(otherwise), null, null));
+            return value;
+        }
+        if (e instanceof Expr.Binary b) {
+            return new Expr.Binary(b.op(), split(b.left(), before), split(b.right(), before), b.type());
+        }
+        if (e instanceof Expr.Unary u) {
+            return new Expr.Unary(u.op(), split(u.operand(), before), u.type());
+        }
+        if (e instanceof Expr.MathCall m) {
+            List<Expr> args = new ArrayList<>();
+            m.args().forEach(a -> args.add(split(a, before)));
+            return new Expr.MathCall(m.function(), m.strict(), args, m.type(), m.position());
+        }
+        if (e instanceof Expr.Cast c) {
+            return new Expr.Cast(c.type(), split(c.operand(), before), c.position());
+        }
+        return e;
+    }
+
+    /** A branch the forward sweep may not evaluate ahead of its condition. */
+    private static boolean needsSplit(Expr e) {
+        if (e instanceof Expr.ArrayRead || e instanceof Expr.DiffCall || e instanceof Expr.CustomCall) {
+            return true;
+        }
+        return Exprs.children(e).stream().anyMatch(Normalize::needsSplit);
+    }
+
+    /** The nested splits of a branch come first, then its assignment (split() appended it before them). */
+    private static List<Stmt> moveAssignmentLast(List<Stmt> branch) {
+        List<Stmt> out = new ArrayList<>(branch.subList(1, branch.size()));
+        out.add(branch.get(0));
+        return out;
     }
 
     // ---------------------------------------------------------------- loops
@@ -238,8 +309,9 @@ final class Normalize {
     }
 
     /**
-     * {@code for (int i = a; ...; i++)} (or {@code i += 1}) whose body never assigns {@code i}: the
-     * body sees {@code i = a, a+1, ...}, so the reverse sweep can count it back without storing it.
+     * {@code for (int i = a; ...; i += c)} for a constant step {@code c} ({@code i++}, {@code i--},
+     * {@code i -= 2}, ...) whose body never assigns {@code i}: the body sees {@code i = a, a + c, ...},
+     * so the reverse sweep can count it back without storing it.
      */
     static boolean isCountingLoop(Stmt.Loop l) {
         return counter(l) != null;
@@ -249,12 +321,20 @@ final class Normalize {
     static Local counter(Stmt.Loop l) {
         if (l.doWhile() || l.init().size() != 1 || l.update().size() != 1
                 || !(l.init().get(0) instanceof Stmt.Declare d) || d.var().type() != JType.INT || d.init() == null
-                || !(l.update().get(0) instanceof Stmt.Assign u) || !u.var().equals(d.var())
-                || !(u.value() instanceof Expr.Binary b) || b.op() != Expr.BinaryOp.ADD || !b.left().equals(d.var())
-                || !(b.right() instanceof Expr.Literal one) || !Integer.valueOf(1).equals(one.value())) {
+                || !(l.update().get(0) instanceof Stmt.Assign u) || !u.var().equals(d.var()) || step(l) == 0) {
             return null;
         }
         return assigns(l.body(), d.var().name()) ? null : d.var();
+    }
+
+    /** The constant step of {@code i = i + c} or {@code i = i - c}; 0 when the update is not one. */
+    static int step(Stmt.Loop l) {
+        Stmt.Assign u = (Stmt.Assign) l.update().get(0);
+        if (u.value() instanceof Expr.Binary b && b.left().equals(u.var()) && b.right() instanceof Expr.Literal c
+                && c.value() instanceof Integer k && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+            return b.op() == Expr.BinaryOp.ADD ? k : -k;
+        }
+        return 0;
     }
 
     private static boolean assigns(List<Stmt> body, String name) {
@@ -339,22 +419,6 @@ final class Normalize {
             }
         }
         return n;
-    }
-
-    private static boolean hasJumpsOrForEach(List<Stmt> list) {
-        for (Stmt s : list) {
-            if (s instanceof Stmt.Break || s instanceof Stmt.Continue || s instanceof Stmt.ForEach
-                    || (s instanceof Stmt.Loop l && !l.init().isEmpty() && !isCountingLoop(l))
-                    || (s instanceof Stmt.Loop l2 && !l2.update().isEmpty() && !isCountingLoop(l2))) {
-                return true;
-            }
-            for (List<Stmt> inner : Stmts.blocks(s)) {
-                if (hasJumpsOrForEach(inner)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Drops the flags nothing reads (a jump whose guard turned out not to be needed). */

@@ -869,7 +869,9 @@ public final class ReverseMode {
                 if (step.reverse.isEmpty() && step.saved == null) {
                     return;
                 }
-                out.add(new Stmt.Comment("grad of: " + sourceOf(step.source)));
+                if (sourceOf(step.source) != null) {
+                    out.add(new Stmt.Comment("grad of: " + sourceOf(step.source)));
+                }
                 if (step.saved != null) {
                     Expr restored = load(step.saved);
                     out.add(step.isElementWrite()
@@ -902,13 +904,28 @@ public final class ReverseMode {
                 }
                 List<Stmt> body = reverseScope(l.body);
                 if (l.counter != null) {
-                    // the body saw counter = start, start + 1, ..., start + count - 1
+                    // the body saw counter = start, start + step, ..., start + (count - 1) * step
                     Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
-                    Expr last = Build.intSub(Build.intAdd(start, l.count), Build.intLit(1));
-                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, last, null, null)),
-                            new Expr.Binary(Expr.BinaryOp.GE, l.counter, start, JType.BOOLEAN),
-                            List.of(new Stmt.Assign(l.counter, Build.decrement(l.counter), null, null)), body, false,
-                            null, null));
+                    int step = Normalize.step(l.source);
+                    if (step == 1 || step == -1) {
+                        Expr last = step == 1 ? Build.intSub(Build.intAdd(start, l.count), Build.intLit(1))
+                                : Build.intSub(start, Build.intSub(l.count, Build.intLit(1)));
+                        out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, last, null, null)),
+                                new Expr.Binary(step == 1 ? Expr.BinaryOp.GE : Expr.BinaryOp.LE, l.counter, start,
+                                        JType.BOOLEAN),
+                                List.of(new Stmt.Assign(l.counter, step == 1 ? Build.decrement(l.counter)
+                                        : Build.increment(l.counter), null, null)), body, false, null, null));
+                    } else {
+                        Local k = new Local(names.temp("_k"), JType.INT);
+                        List<Stmt> withCounter = new ArrayList<>();
+                        withCounter.add(new Stmt.Declare(l.counter, Build.intAdd(start, new Expr.Binary(Expr.BinaryOp.MUL,
+                                k, Build.intLit(step), JType.INT)), null, null));
+                        withCounter.addAll(body);
+                        out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(k, Build.intSub(l.count, Build.intLit(1)),
+                                null, null)), new Expr.Binary(Expr.BinaryOp.GE, k, Build.intLit(0), JType.BOOLEAN),
+                                List.of(new Stmt.Assign(k, Build.decrement(k), null, null)), withCounter, false, null,
+                                null));
+                    }
                 } else {
                     Local k = new Local(names.temp("_k"), JType.INT);
                     out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(k, l.count, null, null)),
@@ -927,7 +944,7 @@ public final class ReverseMode {
             }
             for (Local local : b.locals) {
                 Local adj = adjoints.get(local.name());
-                if (adj != null && userNames.contains(local.name()) && !definitions.containsKey(local.name())) {
+                if (adj != null && !definitions.containsKey(local.name())) {
                     out.add(new Stmt.Declare(adj, Build.lit(0), null, null));
                 }
             }

@@ -319,7 +319,9 @@ public final class AdjointWriter {
                     && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
                 return CodeBlock.of("$N$L", a.var().name(), b.op() == Expr.BinaryOp.ADD ? "++" : "--");
             }
-            if (a.value() instanceof Expr.Binary b && b.left().equals(a.var()) && a.var().type().isDouble()
+            boolean arithmetic = a.var().type().isDouble() || a.var().type().kind() == JType.Kind.INT
+                    || a.var().type().kind() == JType.Kind.LONG;
+            if (a.value() instanceof Expr.Binary b && b.left().equals(a.var()) && arithmetic && b.type().equals(a.var().type())
                     && b.op().precedence >= Expr.BinaryOp.ADD.precedence && b.op() != Expr.BinaryOp.REM) {
                 // as the user wrote it: s += e
                 return CodeBlock.of("$N $L= $L", a.var().name(), b.op().symbol, ExprPrinter.print(b.right()));
