@@ -8,8 +8,9 @@ import java.nio.file.Paths;
 import java.util.List;
 
 /**
- * Shows where the processor wrote the derivative code of {@link BlackScholes} and prints its
- * pullback, the readable reverse-mode code behind {@code callGradient}.
+ * Shows where the processor wrote the derivative code of {@link BlackScholes} and prints two of its
+ * pullbacks, the readable reverse-mode code behind {@code callGradient}: {@code normalCdf}'s, which
+ * uses the derivative of {@code erf} given by {@code @DerivativeOf}, and {@code call}'s, which calls it.
  */
 public final class GeneratedSource {
 
@@ -28,15 +29,22 @@ public final class GeneratedSource {
         }
         System.out.println("Generated adjoint of BlackScholes: " + file.toAbsolutePath().normalize());
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        boolean inPullback = false;
+        printMethod(lines, "public static double normalCdfPullback(");
+        System.out.println();
+        printMethod(lines, "public static double callPullback(");
+    }
+
+    /** Prints the method whose declaration contains {@code start}, up to its closing brace. */
+    private static void printMethod(List<String> lines, String start) {
+        boolean inMethod = false;
         for (String line : lines) {
-            if (line.contains("public static double callPullback(")) {
-                inPullback = true;
+            if (line.contains(start)) {
+                inMethod = true;
             }
-            if (inPullback) {
+            if (inMethod) {
                 System.out.println(line);
                 if (line.equals("    }")) {
-                    break;
+                    return;
                 }
             }
         }

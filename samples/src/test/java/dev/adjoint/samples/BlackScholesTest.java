@@ -93,6 +93,7 @@ class BlackScholesTest {
             }
         });
         assertTrue(out.contains("public static double callPullback("), out);
+        assertTrue(out.contains("Special.erfDerivative("), out);
         assertTrue(out.contains("// reverse sweep"), out);
     }
 
