@@ -19,6 +19,8 @@ public final class ValueStack {
     private int doubleTop;
     private int[] ints = new int[64];
     private int intTop;
+    private double[][] arrays = new double[16][];
+    private int arrayTop;
 
     private ValueStack() {}
 
@@ -69,14 +71,30 @@ public final class ValueStack {
         return popInt() != 0;
     }
 
+    /** An array a loop body names (a row of a matrix): the reference, not a copy. */
+    public void push(double[] array) {
+        if (arrayTop == arrays.length) {
+            arrays = Arrays.copyOf(arrays, arrays.length * 2);
+        }
+        arrays[arrayTop++] = array;
+    }
+
+    public double[] popArray() {
+        double[] array = arrays[--arrayTop];
+        arrays[arrayTop] = null; // do not keep the caller's data alive
+        return array;
+    }
+
     /** How many values are on the stack; a pullback that threw leaves its pushes behind, see {@link #clear}. */
     public int size() {
-        return doubleTop + intTop;
+        return doubleTop + intTop + arrayTop;
     }
 
     /** Drops everything pushed on this thread, e.g. after a pullback threw halfway. */
     public void clear() {
         doubleTop = 0;
         intTop = 0;
+        Arrays.fill(arrays, 0, arrayTop, null);
+        arrayTop = 0;
     }
 }

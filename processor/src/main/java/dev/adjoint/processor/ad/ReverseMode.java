@@ -988,6 +988,7 @@ public final class ReverseMode {
                 case DOUBLE -> "popDouble";
                 case INT -> "popInt";
                 case LONG -> "popLong";
+                case DOUBLE_ARRAY -> "popArray";
                 default -> "popBoolean";
             };
             return new Expr.Apply(stack, null, pop, List.of(), slot.type);
