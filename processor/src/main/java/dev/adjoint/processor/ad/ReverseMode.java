@@ -216,7 +216,7 @@ public final class ReverseMode {
             current = top;
             body.forEach(s -> top.nodes.add(forward(s)));
             reverse(top);
-            saveOverwrittenValues(top, new HashSet<>(), Set.of());
+            saveOverwrittenValues(top, new HashSet<>(), List.of());
             List<Stmt> pullback = assemble(top, into);
             boolean[] allocates = {!holders.isEmpty()};
             Stmts.forEachExpr(pullback, e -> allocates[0] |= allocates(e));
@@ -653,14 +653,14 @@ public final class ReverseMode {
          * sweep restores it on the way back. A scope's own variables that its reverse sweep reads
          * are kept at its end.
          */
-        private void saveOverwrittenValues(Block block, Set<String> readBefore, Set<String> loopReads) {
+        private void saveOverwrittenValues(Block block, Set<String> readBefore, List<LoopNode> loops) {
             for (Node node : block.nodes) {
                 if (node instanceof StepNode) {
                     readBefore.addAll(node.reads); // its own reverse reads the old value of its target
                 }
                 if (node instanceof StepNode step && step.overwrites && step.target != null
                         && !canonicalCounters.contains(step.target.name())
-                        && (readBefore.contains(step.target.name()) || loopReads.contains(step.target.name()))) {
+                        && (readBefore.contains(step.target.name()) || readInLoops(step, loops))) {
                     JType type = step.isElementWrite() ? step.target.type().component() : step.target.type();
                     step.saved = slot(type, block);
                     if (step.isElementWrite()) {
@@ -669,14 +669,14 @@ public final class ReverseMode {
                         needsInitializer.add(step.target.name());
                     }
                 } else if (node instanceof IfNode f) {
-                    saveOverwrittenValues(f.then, readBefore, loopReads);
-                    saveOverwrittenValues(f.otherwise, readBefore, loopReads);
+                    saveOverwrittenValues(f.then, readBefore, loops);
+                    saveOverwrittenValues(f.otherwise, readBefore, loops);
                 } else if (node instanceof LoopNode l) {
-                    Set<String> inLoop = new HashSet<>(loopReads);
-                    inLoop.addAll(l.reads);
+                    List<LoopNode> inLoop = new ArrayList<>(loops);
+                    inLoop.add(l);
                     saveOverwrittenValues(l.body, readBefore, inLoop);
                 } else if (node instanceof Block b) {
-                    saveOverwrittenValues(b, readBefore, loopReads);
+                    saveOverwrittenValues(b, readBefore, loops);
                 }
                 readBefore.addAll(node.reads);
             }
@@ -688,6 +688,34 @@ public final class ReverseMode {
                     }
                 }
             }
+        }
+
+        /**
+         * Whether a loop around the step reads its target in its reverse sweep, where the target
+         * outlives the loop's iterations: a variable declared inside a loop's body is a new one in
+         * each iteration, so that loop's other iterations never read this one.
+         */
+        private boolean readInLoops(StepNode step, List<LoopNode> loops) {
+            Block declared = step.block;
+            while (declared != null && declared.locals.stream().noneMatch(l -> l.name().equals(step.target.name()))) {
+                declared = declared.parent;
+            }
+            for (LoopNode loop : loops) {
+                if (loop.reads.contains(step.target.name()) && (declared == null || within(loop.block, declared))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether {@code inner} is {@code outer} or nested in it. */
+        private boolean within(Block inner, Block outer) {
+            for (Block b = inner; b != null; b = b.parent) {
+                if (b == outer) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Slot slot(JType type, Block where) {
