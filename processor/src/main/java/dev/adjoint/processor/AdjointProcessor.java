@@ -5,7 +5,7 @@ import com.sun.source.util.Trees;
 import dev.adjoint.DerivativeOf;
 import dev.adjoint.Differentiable;
 import dev.adjoint.processor.ErrorReporter.Position;
-import dev.adjoint.processor.ad.Pullback;
+import dev.adjoint.processor.ad.CallGraph;
 import dev.adjoint.processor.ad.ReverseMode;
 import dev.adjoint.processor.emit.AdjointWriter;
 import dev.adjoint.processor.ir.IrReader;
@@ -15,6 +15,7 @@ import dev.adjoint.processor.validate.DiffMethod;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,19 +78,25 @@ public final class AdjointProcessor extends AbstractProcessor {
         AdjointWriter writer = new AdjointWriter(processingEnv.getElementUtils());
         Map<TypeElement, List<DiffMethod>> byClass =
                 validator.validate(round.getElementsAnnotatedWith(Differentiable.class));
+        // read every method first: a call's adjoint depends on whether it can recurse
+        Map<DiffMethod, MethodIr> read = new LinkedHashMap<>();
+        CallGraph calls = new CallGraph();
+        for (List<DiffMethod> methods : byClass.values()) {
+            for (DiffMethod method : methods) {
+                guarded(method, () -> {
+                    MethodIr ir = reader.read(method);
+                    read.put(method, ir);
+                    calls.add(method.element(), ir);
+                });
+            }
+        }
         for (Map.Entry<TypeElement, List<DiffMethod>> entry : byClass.entrySet()) {
             List<AdjointWriter.Differentiated> done = new ArrayList<>();
             for (DiffMethod method : entry.getValue()) {
-                try {
-                    MethodIr ir = reader.read(method);
-                    Pullback pullback = reverse.differentiate(ir);
-                    done.add(new AdjointWriter.Differentiated(method, pullback));
-                } catch (ErrorReporter.Abort abort) {
-                    // reported at its position; the other methods go on
-                } catch (RuntimeException bug) {
-                    reporter.reportError(Position.of(method.element()), "AdjointInternalError",
-                            "Adjoint failed on " + method.name() + " (" + bug + "); please report this with the "
-                                    + "method's source. Until fixed, move the method out of @Differentiable");
+                MethodIr ir = read.get(method);
+                if (ir != null) {
+                    guarded(method, () -> done.add(new AdjointWriter.Differentiated(method,
+                            reverse.differentiate(ir, method.element(), calls))));
                 }
             }
             if (!done.isEmpty()) {
@@ -104,5 +111,18 @@ public final class AdjointProcessor extends AbstractProcessor {
         // Claim the annotations: no other processor reads them, and claiming them keeps a
         // user's build free of javac's "no processor claimed" warning under -Xlint:all.
         return true;
+    }
+
+    /** Runs one stage for one method: an error stops only that method; a bug is reported, not thrown. */
+    private void guarded(DiffMethod method, Runnable stage) {
+        try {
+            stage.run();
+        } catch (ErrorReporter.Abort abort) {
+            // reported at its position; the other methods go on
+        } catch (RuntimeException bug) {
+            reporter.reportError(Position.of(method.element()), "AdjointInternalError",
+                    "Adjoint failed on " + method.name() + " (" + bug + "); please report this with the "
+                            + "method's source. Until fixed, move the method out of @Differentiable");
+        }
     }
 }

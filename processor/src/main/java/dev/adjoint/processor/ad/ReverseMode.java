@@ -50,8 +50,9 @@ public final class ReverseMode {
         this.reporter = reporter;
     }
 
-    public Pullback differentiate(MethodIr method) {
-        return new Run(method).run();
+    /** Differentiates {@code method} ({@code element}); {@code calls} tells which of its calls can recurse. */
+    public Pullback differentiate(MethodIr method, ExecutableElement element, CallGraph calls) {
+        return new Run(method, element, calls).run();
     }
 
     // ---------------------------------------------------------------- the program as a tree of nodes
@@ -183,7 +184,10 @@ public final class ReverseMode {
         private final Set<String> writtenArrays = new HashSet<>();
         private final Set<String> canonicalCounters = new HashSet<>();
         private final List<Slot> topSlots = new ArrayList<>();
+        private final ExecutableElement element;
+        private final CallGraph calls;
         private final List<Stmt> holders = new ArrayList<>();
+        private final List<Pullback.SharedHolder> sharedHolders = new ArrayList<>();
         private final Set<String> needsInitializer = new HashSet<>();
         private final Set<String> savedArrays = new HashSet<>();
         private Local stack;
@@ -192,8 +196,10 @@ public final class ReverseMode {
         private Local result;
         private String seed;
 
-        Run(MethodIr method) {
+        Run(MethodIr method, ExecutableElement element, CallGraph calls) {
             this.method = method;
+            this.element = element;
+            this.calls = calls;
             this.names = new Names(method.userNames());
             this.userNames = method.userNames();
             this.body = new Normalize(names, reporter, method.position()).run(method.body());
@@ -218,10 +224,10 @@ public final class ReverseMode {
             reverse(top);
             saveOverwrittenValues(top, new HashSet<>(), List.of());
             List<Stmt> pullback = assemble(top, into);
-            boolean[] allocates = {!holders.isEmpty()};
+            boolean[] allocates = {holders.size() > sharedHolders.size()};
             Stmts.forEachExpr(pullback, e -> allocates[0] |= allocates(e));
             return new Pullback(method, seed, into, pullback, List.copyOf(writtenArraysOfParams()), !allocates[0],
-                    stack != null);
+                    stack != null, List.copyOf(sharedHolders));
         }
 
         // ------------------------------------------------------------ pass 1: forward sweep
@@ -569,9 +575,19 @@ public final class ReverseMode {
             ExecutableElement callee = c.method();
             String name = callee.getSimpleName().toString();
             JType.ClassRef gradientClass = c.adjoint().nested(capitalize(name) + "Gradient");
-            Local holder = new Local(names.temp("_g"), JType.generated(gradientClass));
-            holders.add(new Stmt.Declare(holder, new Expr.Apply(null, gradientClass, "new", List.of(),
-                    JType.generated(gradientClass)), null, null));
+            JType holderType = JType.generated(gradientClass);
+            Local holder = new Local(names.temp("_g"), holderType);
+            if (calls.reaches(callee, element)) {
+                // a recursive call: each level needs its own holder
+                holders.add(new Stmt.Declare(holder, new Expr.Apply(null, gradientClass, "new", List.of(), holderType),
+                        null, null));
+            } else {
+                // reused, one per thread: the pullback allocates nothing
+                String field = (method.name() + holder.name()).toUpperCase(java.util.Locale.ROOT);
+                sharedHolders.add(new Pullback.SharedHolder(field, holderType));
+                holders.add(new Stmt.Declare(holder, new Expr.Apply(new Local(field, holderType), null, "get",
+                        List.of(), holderType), null, null));
+            }
             List<Expr> args = new ArrayList<>(c.args());
             for (int i = 0; i < args.size(); i++) {
                 if (!c.wrt(i)) {

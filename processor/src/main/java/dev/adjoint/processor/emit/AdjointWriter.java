@@ -9,6 +9,7 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ad.Pullback;
@@ -68,6 +69,12 @@ public final class AdjointWriter {
             ClassName gradient = adjoint.nestedClass(MethodValidator.capitalize(d.method().name()) + "Gradient");
             type.addType(gradientClass(gradient, d));
             type.addMethod(gradientMethod(gradient, d));
+            for (Pullback.SharedHolder h : d.pullback().sharedHolders()) {
+                TypeName holder = ExprPrinter.type(h.type());
+                type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), holder),
+                                h.field(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("$T.withInitial($T::new)", ThreadLocal.class, holder).build());
+            }
             type.addMethod(pullbackMethod(gradient, d));
             type.addMethod(tensorMethod(gradient, d));
         }

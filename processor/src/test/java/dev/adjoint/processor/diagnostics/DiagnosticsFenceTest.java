@@ -199,6 +199,43 @@ class DiagnosticsFenceTest {
     }
 
     @Test
+    void objectOverwrittenInALoopThatTheReverseSweepNeeds() {
+        assertRejected(method("double x, double[][] rows", List.of(),
+                "double s = 0;",
+                "double[][] current = rows;",
+                "for (int i = 0; i < 3; i++) {",
+                "    s += current[0][i] * x * x;",
+                "    current = rows;",
+                "}",
+                "return s;"),
+                "static double f(",
+                "[AdjointNotYetSupported] the reverse sweep of f would need to keep values of type double[][] that a "
+                        + "loop or branch overwrites; compute them once, before the loop");
+    }
+
+    @Test
+    void elementWriteWhoseIndexCallsAMethod() {
+        assertRejected(method("double x, double[] w", List.of(),
+                "w[Math.abs(-1)] = x * x;",
+                "return w[1];"),
+                "Math.abs(-1)",
+                "[AdjointSideEffect] the index of w[Math.abs(-1)] calls a method; compute it in an int variable first");
+    }
+
+    @Test
+    void differentiatedArrayExpressionPassedToADifferentiableMethod() {
+        assertRejected(method("double x, double[] w, double[] v", List.of(
+                "    @Differentiable",
+                "    static double first(double[] a) {",
+                "        return a[0];",
+                "    }",
+                ""),
+                "return first(x > 0 ? w : v) * x;"),
+                "return first(x > 0 ? w : v) * x;",
+                "[AdjointUnsupportedCall] pass a double[] variable to Functions.first(double[]) (not an array expression)");
+    }
+
+    @Test
     void switchStatement() {
         assertRejected(method("double x, int n", List.of(),
                 "double y = x;",

@@ -107,6 +107,28 @@ class LoopTapeAndAllocationTest {
         assertEquals(0.0, (double) allocated / calls, 0.01, "bytes per call (sink " + sink + ")");
     }
 
+    /**
+     * A call's pullback fills a small gradient holder; once the JIT inlines the callee's pullback,
+     * escape analysis removes that allocation.
+     */
+    @Test
+    void callPullbackAllocatesNothingOnceInlined() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        ControlFlowAdjoint.CallsSameClassGradient into = new ControlFlowAdjoint.CallsSameClassGradient();
+        double sink = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sink += ControlFlowAdjoint.callsSameClassPullback(0.3 + (i & 7) * 0.01, 0.6, 1.0, into);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        int calls = 1_000_000;
+        for (int i = 0; i < calls; i++) {
+            sink += ControlFlowAdjoint.callsSameClassPullback(0.3 + (i & 7) * 0.01, 0.6, 1.0, into);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertEquals(0.0, (double) allocated / calls, 0.01, "bytes per call (sink " + sink + into.x + ")");
+    }
+
     private static double run(ControlFlowAdjoint.OverwriteLoopGradient into, ControlFlowAdjoint.DotGradient dot,
             double[] w, double[] x, int calls) {
         double sum = 0;
