@@ -44,6 +44,15 @@ class DiagnosticsDerivativeTest {
         return functions(all);
     }
 
+    /** Exactly one error, on the line containing {@code line}, with {@code message}; no crash. */
+    private static void assertRejected(String line, String message, String... members) {
+        JavaFileObject file = with(members);
+        Compilation c = compile(file);
+        assertError(c, file, line, message);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
     @Test
     void derivativesAreUsed() throws Exception {
         Compilation c = compile(with(
@@ -68,7 +77,10 @@ class DiagnosticsDerivativeTest {
 
     @Test
     void missingDerivativeForAParameterTheGradientFlowsThrough() {
-        JavaFileObject file = with(
+        assertRejected("return soft(x, y * y);",
+                "[AdjointUnsupportedCall] cannot differentiate through Functions.soft(double, double) with respect "
+                        + "to its parameter 1: its @DerivativeOf methods give no derivative for it; add one with "
+                        + "@DerivativeOf(..., wrt = 1)",
                 "    @DerivativeOf(method = \"soft\")",
                 "    static double softX(double x, double y) {",
                 "        return y / (1 + Math.exp(-x));",
@@ -77,75 +89,57 @@ class DiagnosticsDerivativeTest {
                 "    static double f(double x, double y) {",
                 "        return soft(x, y * y);",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "return soft(x, y * y);",
-                "[AdjointUnsupportedCall] cannot differentiate through Functions.soft(double, double) with respect "
-                        + "to its parameter 1: its @DerivativeOf methods give no derivative for it; add one with "
-                        + "@DerivativeOf(..., wrt = 1)");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     @Test
     void parameterTypesMustMatchTheTarget() {
-        JavaFileObject file = with(
+        assertRejected("static double softX(double x) {",
+                "[AdjointDerivativeSignature] @DerivativeOf names Functions.soft(double), which does not exist: its "
+                        + "methods named soft take (double, double); a derivative takes exactly its target's parameters",
                 "    @DerivativeOf(method = \"soft\")",
                 "    static double softX(double x) {",
                 "        return 1 / (1 + Math.exp(-x));",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "static double softX(double x) {",
-                "[AdjointDerivativeSignature] @DerivativeOf names Functions.soft(double), which does not exist: its "
-                        + "methods named soft take (double, double); a derivative takes exactly its target's parameters");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     @Test
     void targetMustExist() {
-        JavaFileObject file = with(
+        assertRejected("static double erfPrime(double x) {",
+                "[AdjointDerivativeSignature] @DerivativeOf names Math.erf(double), which does not exist: it has no "
+                        + "method named erf",
                 "    @DerivativeOf(type = Math.class, method = \"erf\")",
                 "    static double erfPrime(double x) {",
                 "        return 2 / Math.sqrt(Math.PI) * Math.exp(-x * x);",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "static double erfPrime(double x) {",
-                "[AdjointDerivativeSignature] @DerivativeOf names Math.erf(double), which does not exist: it has no "
-                        + "method named erf");
-        assertThat(c).hadErrorCount(1);
     }
 
     @Test
     void derivativeMustReturnDouble() {
-        JavaFileObject file = with(
+        assertRejected("static float softX(double x, double y) {",
+                "[AdjointDerivativeSignature] @DerivativeOf method softX must be static, not private, and return "
+                        + "double (the partial derivative of Functions.soft(double, double))",
                 "    @DerivativeOf(method = \"soft\")",
                 "    static float softX(double x, double y) {",
                 "        return 0f;",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "static float softX(double x, double y) {",
-                "[AdjointDerivativeSignature] @DerivativeOf method softX must be static, not private, and return "
-                        + "double (the partial derivative of Functions.soft(double, double))");
-        assertThat(c).hadErrorCount(1);
     }
 
     @Test
     void wrtMustNameADoubleParameter() {
-        JavaFileObject file = with(
+        assertRejected("static double softZ(double x, double y) {",
+                "[AdjointDerivativeSignature] @DerivativeOf(wrt = 2) must name a double parameter of "
+                        + "Functions.soft(double, double) by its index (0 for the first)",
                 "    @DerivativeOf(method = \"soft\", wrt = 2)",
                 "    static double softZ(double x, double y) {",
                 "        return 0;",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "static double softZ(double x, double y) {",
-                "[AdjointDerivativeSignature] @DerivativeOf(wrt = 2) must name a double parameter of "
-                        + "Functions.soft(double, double) by its index (0 for the first)");
-        assertThat(c).hadErrorCount(1);
     }
 
     @Test
     void twoDerivativesForOneParameter() {
-        JavaFileObject file = with(
+        assertRejected("static double softXAgain(double x, double y) {",
+                "[AdjointDerivativeSignature] two derivatives of Functions.soft(double, double) with respect to "
+                        + "parameter 0: softX and softXAgain; keep one",
                 "    @DerivativeOf(method = \"soft\")",
                 "    static double softX(double x, double y) {",
                 "        return y / (1 + Math.exp(-x));",
@@ -154,10 +148,5 @@ class DiagnosticsDerivativeTest {
                 "    static double softXAgain(double x, double y) {",
                 "        return y / (1 + Math.exp(-x));",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "static double softXAgain(double x, double y) {",
-                "[AdjointDerivativeSignature] two derivatives of Functions.soft(double, double) with respect to "
-                        + "parameter 0: softX and softXAgain; keep one");
-        assertThat(c).hadErrorCount(1);
     }
 }
