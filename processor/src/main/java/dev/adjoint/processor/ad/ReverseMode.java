@@ -276,6 +276,10 @@ public final class ReverseMode {
                 current.locals.add(target);
             }
             StepNode step = new StepNode(s, target, !(s instanceof Stmt.Declare), current);
+            if (current.top() && deadStore(s)) {
+                step.forward.add(s); // overwritten before anything reads it: no derivative flows out of it
+                return step;
+            }
             if (value != null) {
                 checkCalls(value, target);
             }
@@ -298,6 +302,29 @@ public final class ReverseMode {
                 step.forward.add(new Stmt.ArrayWrite(w.array(), step.index, step.lowered, w.position(), w.source()));
             }
             return step;
+        }
+
+        /**
+         * A top-level assignment whose value is overwritten, by a later top-level assignment, before
+         * any statement reads the variable.
+         */
+        private boolean deadStore(Stmt s) {
+            Local target = Activity.target(s);
+            if (s instanceof Stmt.ArrayWrite || target == null) {
+                return false;
+            }
+            for (int k = body.indexOf(s) + 1; k < body.size(); k++) {
+                Stmt later = body.get(k);
+                boolean[] reads = {false};
+                Stmts.forEachExpr(List.of(later), e -> Activity.locals(e, l -> reads[0] |= l.equals(target)));
+                if (reads[0]) {
+                    return false;
+                }
+                if (later instanceof Stmt.Assign a && a.var().equals(target)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Block child(int depth) {

@@ -13,7 +13,6 @@ import static dev.adjoint.processor.diagnostics.Sources.gradient;
 
 import com.google.testing.compile.Compilation;
 import javax.tools.JavaFileObject;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,8 +140,6 @@ class DiagnosticsDifferentiationTest {
         assertThat(gradient(c, "f", "x", 2.0)).isEqualTo(1.0);
     }
 
-    @Disabled("bug: a helper result overwritten before the return (a dead store) is rejected with "
-            + "[AdjointUnsupportedCall], though it never reaches the return")
     @Test
     void callWhoseResultIsOverwrittenIsNoError() throws ReflectiveOperationException {
         Compilation c = compile(withHelper(
