@@ -1,0 +1,86 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.benchmarks.models.FiniteDifferences;
+import dev.adjoint.benchmarks.models.Rosenbrock;
+import dev.adjoint.benchmarks.models.RosenbrockBaselines;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Rosenbrock in N = 100 dimensions at a random point of [-1.5, 1.5]ᴺ. All variants run at full
+ * size (DerivativeStructure carries 100 partial derivatives through each operation).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class RosenbrockBench {
+
+    public static final int N = 100;
+
+    public final double[] x = new double[N];
+    public final double[] hand = new double[N];
+    public final double[] tape = new double[N];
+    public final double[] ds = new double[N];
+    public final double[][] fdGradient = {new double[N]};
+    private final double[][] fdInputs = {x};
+    private final DoubleSupplier fdFunction = () -> Rosenbrock.rosenbrock(x);
+
+    public RosenbrockBench() {
+        Random random = new Random(2);
+        for (int i = 0; i < N; i++) {
+            x[i] = 3.0 * random.nextDouble() - 1.5;
+        }
+    }
+
+    @Benchmark
+    public double primal() {
+        return Rosenbrock.rosenbrock(x);
+    }
+
+    /*
+     * PENDING(loops) — once the processor supports loops and double[] parameters:
+     *  1. models/Rosenbrock.java: annotate rosenbrock with @Differentiable.
+     *  2. here: a holder field, allocated once with x of length N,
+     *         public final RosenbrockAdjoint.RosenbrockGradient generated = ...;
+     *     and the benchmark
+     *         @Benchmark
+     *         public double gradient() {
+     *             return RosenbrockAdjoint.rosenbrockPullback(x, 1.0, generated);
+     *         }
+     *  3. RosenbrockBenchTest: RosenbrockAdjoint.rosenbrockGradient(x).x equals the hand-written
+     *     gradient to 1e-12 relative.
+     */
+
+    @Benchmark
+    public double handWritten() {
+        return RosenbrockBaselines.rosenbrockPullback(x, 1.0, hand);
+    }
+
+    @Benchmark
+    public double tape() {
+        return RosenbrockBaselines.rosenbrockOnTape(x, tape);
+    }
+
+    @Benchmark
+    public double derivativeStructure() {
+        return RosenbrockBaselines.rosenbrockDerivativeStructure(x, ds);
+    }
+
+    @Benchmark
+    public double finiteDifferences() {
+        return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
+    }
+}

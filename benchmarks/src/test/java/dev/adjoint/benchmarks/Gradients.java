@@ -1,0 +1,40 @@
+package dev.adjoint.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Comparing gradients component by component. */
+final class Gradients {
+
+    /** Central differences of smooth functions agree with exact gradients to about this. */
+    static final double FD_TOLERANCE = 1e-6;
+    /** Two exact gradients (reverse mode, tape, forward mode) agree to rounding: this. */
+    static final double EXACT_TOLERANCE = 1e-12;
+
+    private Gradients() {}
+
+    /**
+     * Asserts {@code |actual[i] - expected[i]| <= tolerance·max(|expected[i]|, ‖expected‖∞)}: a
+     * relative comparison in which components much smaller than the largest one are compared
+     * relative to the largest (their rounding error is that of the whole computation).
+     */
+    static void assertClose(String what, double[] expected, double[] actual, double tolerance) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double scale = 0.0;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double allowed = tolerance * Math.max(Math.abs(expected[i]), scale);
+            if (!(Math.abs(actual[i] - expected[i]) <= allowed)) {
+                fail(what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]
+                        + " (allowed difference " + allowed + ")");
+            }
+        }
+    }
+
+    /** Asserts that two function values agree to rounding. */
+    static void assertSameValue(String what, double expected, double actual) {
+        assertEquals(expected, actual, EXACT_TOLERANCE * Math.max(1.0, Math.abs(expected)), what);
+    }
+}
