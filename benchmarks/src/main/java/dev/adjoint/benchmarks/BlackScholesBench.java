@@ -4,30 +4,15 @@ import dev.adjoint.benchmarks.models.BlackScholes;
 import dev.adjoint.benchmarks.models.BlackScholesAdjoint;
 import dev.adjoint.benchmarks.models.BlackScholesBaselines;
 import dev.adjoint.benchmarks.models.FiniteDifferences;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Black-Scholes call price, 5 inputs (an at-the-money-ish call: S=100, K=95, r=3%, σ=25%,
  * T=0.75y). Every gradient variant adds into a holder reused across calls (never zeroed: the
  * pullback's contract is to accumulate).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class BlackScholesBench {
+public class BlackScholesBench extends ModelBench {
 
     // non-final fields, so the JIT cannot constant-fold the inputs
     public double s = 100.0;
@@ -49,6 +34,7 @@ public class BlackScholesBench {
     };
 
     @Benchmark
+    @Override
     public double primal() {
         return BlackScholes.call(s, k, r, sigma, t);
     }
@@ -59,21 +45,25 @@ public class BlackScholesBench {
     }
 
     @Benchmark
+    @Override
     public double handWritten() {
         return BlackScholesBaselines.callPullback(s, k, r, sigma, t, 1.0, hand);
     }
 
     @Benchmark
+    @Override
     public double tape() {
         return BlackScholesBaselines.callOnTape(s, k, r, sigma, t, tape);
     }
 
     @Benchmark
+    @Override
     public double derivativeStructure() {
         return BlackScholesBaselines.callDerivativeStructure(s, k, r, sigma, t, ds);
     }
 
     @Benchmark
+    @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
     }

@@ -5,30 +5,15 @@ import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.Logistic;
 import dev.adjoint.benchmarks.models.LogisticBaselines;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Logistic-regression loss, n = 256 samples × d = 16 features, gradient in the 16 weights. The
  * labels come from a random separating direction plus noise; the weights are a small random
  * start. All variants run at full size.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class LogisticBench {
+public class LogisticBench extends ModelBench {
 
     public static final int N = 256;
     public static final int D = 16;
@@ -65,6 +50,7 @@ public class LogisticBench {
     }
 
     @Benchmark
+    @Override
     public double primal() {
         return Logistic.loss(w, x, y);
     }
@@ -85,21 +71,25 @@ public class LogisticBench {
      */
 
     @Benchmark
+    @Override
     public double handWritten() {
         return LogisticBaselines.lossPullback(w, x, y, 1.0, hand);
     }
 
     @Benchmark
+    @Override
     public double tape() {
         return LogisticBaselines.lossOnTape(w, xColumns, yTensor, tape);
     }
 
     @Benchmark
+    @Override
     public double derivativeStructure() {
         return LogisticBaselines.lossDerivativeStructure(w, x, y, ds);
     }
 
     @Benchmark
+    @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
     }

@@ -3,30 +3,15 @@ package dev.adjoint.benchmarks;
 import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.Overwrite;
 import dev.adjoint.benchmarks.models.OverwriteBaselines;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The overwrite loop {@code x = sin(x) + x/2}, {@link Overwrite#STEPS} = 10,000 steps from
  * x = 0.7, one input. The hand-written adjoint saves the 10,000 values in a work array allocated
  * once here and reused; the tape records 30,000 nodes per call.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class OverwriteBench {
+public class OverwriteBench extends ModelBench {
 
     public double x = 0.7;
     public int steps = Overwrite.STEPS;
@@ -40,6 +25,7 @@ public class OverwriteBench {
     private final DoubleSupplier fdFunction = () -> Overwrite.overwrite(fdInputs[0][0], steps);
 
     @Benchmark
+    @Override
     public double primal() {
         return Overwrite.overwrite(x, steps);
     }
@@ -60,21 +46,25 @@ public class OverwriteBench {
      */
 
     @Benchmark
+    @Override
     public double handWritten() {
         return OverwriteBaselines.overwritePullback(x, steps, 1.0, hand, saved);
     }
 
     @Benchmark
+    @Override
     public double tape() {
         return OverwriteBaselines.overwriteOnTape(x, steps, tape);
     }
 
     @Benchmark
+    @Override
     public double derivativeStructure() {
         return OverwriteBaselines.overwriteDerivativeStructure(x, steps, ds);
     }
 
     @Benchmark
+    @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
     }

@@ -225,9 +225,9 @@ public final class ProcessorTime {
 
     private static void row(StringBuilder md, String label, Timing[] timings, Timing[] plain) {
         md.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.2f | %.0f ms | %.2f |%n", label,
-                median(Arrays.stream(timings).mapToDouble(Timing::wallNanos).toArray()) / 1e6,
+                Report.median(Arrays.stream(timings).mapToDouble(Timing::wallNanos).toArray()) / 1e6,
                 ratio(timings, plain, Timing::wallNanos),
-                median(Arrays.stream(timings).mapToDouble(Timing::cpuNanos).toArray()) / 1e6,
+                Report.median(Arrays.stream(timings).mapToDouble(Timing::cpuNanos).toArray()) / 1e6,
                 ratio(timings, plain, Timing::cpuNanos)));
     }
 
@@ -237,14 +237,7 @@ public final class ProcessorTime {
         for (int i = 0; i < a.length; i++) {
             ratios[i] = (double) metric.applyAsLong(a[i]) / metric.applyAsLong(b[i]);
         }
-        return median(ratios);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Report.median(ratios);
     }
 
     private static long lines(List<Path> files) {

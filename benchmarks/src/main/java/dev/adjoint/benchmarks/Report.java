@@ -13,9 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -32,7 +34,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <p>Usage: {@code Report [--out FILE] [JMH options...]}, e.g. {@code -wi 3 -i 5} or a benchmark
  * regex to run a part of the suite; without options the settings of the benchmark classes apply
- * ({@code -f 1 -wi 3 -w 1s -i 5 -r 1s}).
+ * ({@code -f 1 -wi 3 -w 1s -i 10 -r 500ms}).
  */
 public final class Report {
 
@@ -73,8 +75,13 @@ public final class Report {
 
     private record Model(Class<?> bench, String title, String sizes) {}
 
-    /** One variant's measurement: time per operation (ns) with its error, bytes per operation. */
-    private record Measurement(double nanos, double error, double bytes) {}
+    /**
+     * One variant's measurement, each the median over measurement iterations (robust to the few
+     * that other work on a shared machine slowed down): wall-clock time per operation (JMH's
+     * average time), the benchmark JVM's CPU time per operation ({@link CpuTimeProfiler}), and the
+     * bytes allocated per operation ({@code -prof gc}).
+     */
+    private record Measurement(double nanos, double cpuNanos, double bytes) {}
 
     private Report() {}
 
@@ -87,7 +94,7 @@ public final class Report {
         if (cli.getIncludes().isEmpty()) {
             options.include("dev\\.adjoint\\.benchmarks\\.\\w+Bench\\.");
         }
-        Options built = options.addProfiler(GCProfiler.class).build();
+        Options built = options.addProfiler(GCProfiler.class).addProfiler(CpuTimeProfiler.class).build();
         String loadBefore = loadAverage();
         Collection<RunResult> results = new Runner(built).run();
 
@@ -120,11 +127,11 @@ public final class Report {
         BenchmarkParams settings = null;
         for (RunResult run : results) {
             settings = run.getParams();
-            Result<?> time = run.getPrimaryResult();
-            double toNanos = nanosPer(time.getScoreUnit());
-            Result<?> alloc = run.getSecondaryResults().get("gc.alloc.rate.norm");
-            byName.put(settings.getBenchmark(), new Measurement(time.getScore() * toNanos,
-                    time.getScoreError() * toNanos, alloc == null ? Double.NaN : alloc.getScore()));
+            double toNanos = nanosPer(run.getPrimaryResult().getScoreUnit());
+            byName.put(settings.getBenchmark(), new Measurement(
+                    median(run, i -> i.getPrimaryResult().getScore() * toNanos),
+                    median(run, i -> secondary(i, CpuTimeProfiler.RESULT)),
+                    median(run, i -> secondary(i, "gc.alloc.rate.norm"))));
         }
 
         StringBuilder md = new StringBuilder();
@@ -144,7 +151,8 @@ public final class Report {
                     .append(settings.getMeasurement().getTime()).append(", -prof gc")
                     .append(arguments.isEmpty() ? "" : ", arguments `" + arguments + "`").append('\n');
         }
-        md.append("\nEach ratio divides two variants' average times per operation: below 1, the first is faster. ")
+        md.append("\nEach ratio divides two variants' CPU times per operation (see below): below 1, the first is ")
+                .append("faster. ")
                 .append("\"n/a (pending loops)\": the processor cannot differentiate loops yet, so there is no ")
                 .append("generated gradient to time.\n\n");
 
@@ -161,16 +169,20 @@ public final class Report {
             md.append('\n');
         }
 
+        md.append("\nTimes are medians over the measurement iterations. CPU time/op is the benchmark JVM's CPU ")
+                .append("time per operation (it leaves out the time other processes held the cores, which on a busy ")
+                .append("shared machine inflates wall time; it includes this JVM's GC); wall time/op is JMH's average ")
+                .append("time. B/op is gc.alloc.rate.norm from -prof gc.\n");
         for (Model model : MODELS) {
             md.append("\n### ").append(model.title()).append(" (").append(model.sizes()).append(")\n\n");
-            md.append("| variant | time/op | ± (99.9%) | B/op |\n|---|---:|---:|---:|\n");
+            md.append("| variant | CPU time/op | wall time/op | B/op |\n|---|---:|---:|---:|\n");
             for (String[] variant : VARIANTS) {
                 Measurement m = byName.get(name(model, variant[0]));
                 md.append("| ").append(variant[1]).append(" | ");
                 if (m == null) {
                     md.append(variant[0].equals("gradient") ? "n/a (pending loops)" : "not run").append(" | | |\n");
                 } else {
-                    md.append(time(m.nanos())).append(" | ").append(time(m.error())).append(" | ")
+                    md.append(time(m.cpuNanos())).append(" | ").append(time(m.nanos())).append(" | ")
                             .append(bytes(m.bytes())).append(" |\n");
                 }
             }
@@ -186,12 +198,30 @@ public final class Report {
         Measurement a = byName.get(name(model, numerator));
         Measurement b = byName.get(name(model, denominator));
         if (a != null && b != null) {
-            double r = a.nanos() / b.nanos();
+            double r = a.cpuNanos() / b.cpuNanos();
             return String.format(Locale.ROOT, r < 10 ? "%.2f" : r < 100 ? "%.1f" : "%.0f", r);
         }
         boolean pending = (numerator.equals("gradient") || denominator.equals("gradient"))
                 && !byName.containsKey(name(model, "gradient"));
         return pending ? "n/a (pending loops)" : "—";
+    }
+
+    private static double median(RunResult run, ToDoubleFunction<IterationResult> metric) {
+        return median(run.getBenchmarkResults().stream().flatMap(b -> b.getIterationResults().stream())
+                .mapToDouble(metric).toArray());
+    }
+
+    private static double secondary(IterationResult iteration, String name) {
+        Result<?> result = iteration.getSecondaryResults().get(name);
+        return result == null ? Double.NaN : result.getScore();
+    }
+
+    /** The median of {@code values}. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double nanosPer(String unit) {

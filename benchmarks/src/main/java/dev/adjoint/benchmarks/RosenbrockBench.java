@@ -4,29 +4,14 @@ import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.Rosenbrock;
 import dev.adjoint.benchmarks.models.RosenbrockBaselines;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Rosenbrock in N = 100 dimensions at a random point of [-1.5, 1.5]ᴺ. All variants run at full
  * size (DerivativeStructure carries 100 partial derivatives through each operation).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RosenbrockBench {
+public class RosenbrockBench extends ModelBench {
 
     public static final int N = 100;
 
@@ -46,6 +31,7 @@ public class RosenbrockBench {
     }
 
     @Benchmark
+    @Override
     public double primal() {
         return Rosenbrock.rosenbrock(x);
     }
@@ -65,21 +51,25 @@ public class RosenbrockBench {
      */
 
     @Benchmark
+    @Override
     public double handWritten() {
         return RosenbrockBaselines.rosenbrockPullback(x, 1.0, hand);
     }
 
     @Benchmark
+    @Override
     public double tape() {
         return RosenbrockBaselines.rosenbrockOnTape(x, tape);
     }
 
     @Benchmark
+    @Override
     public double derivativeStructure() {
         return RosenbrockBaselines.rosenbrockDerivativeStructure(x, ds);
     }
 
     @Benchmark
+    @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
     }

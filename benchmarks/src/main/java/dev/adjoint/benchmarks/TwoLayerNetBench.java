@@ -4,30 +4,15 @@ import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.TwoLayerNet;
 import dev.adjoint.benchmarks.models.TwoLayerNetBaselines;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Two-layer tanh network, d = 8 inputs, h = 16 hidden units, batch B = 64, regressing
  * y = sin(x₀) + x₁/2: 161 parameters (w1 128, b1 16, w2 16, b2 1). All variants run at full size
  * (DerivativeStructure carries all 161 partial derivatives through each operation).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class TwoLayerNetBench {
+public class TwoLayerNetBench extends ModelBench {
 
     public static final int D = 8;
     public static final int H = 16;
@@ -63,6 +48,7 @@ public class TwoLayerNetBench {
     }
 
     @Benchmark
+    @Override
     public double primal() {
         return TwoLayerNet.loss(w1, b1, w2, b2[0], x, y);
     }
@@ -82,21 +68,25 @@ public class TwoLayerNetBench {
      */
 
     @Benchmark
+    @Override
     public double handWritten() {
         return TwoLayerNetBaselines.lossPullback(w1, b1, w2, b2[0], x, y, 1.0, hand, hidden);
     }
 
     @Benchmark
+    @Override
     public double tape() {
         return TwoLayerNetBaselines.lossOnTape(w1, b1, w2, b2[0], x, y, tape);
     }
 
     @Benchmark
+    @Override
     public double derivativeStructure() {
         return TwoLayerNetBaselines.lossDerivativeStructure(w1, b1, w2, b2[0], x, y, ds);
     }
 
     @Benchmark
+    @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
     }

@@ -33,6 +33,28 @@ final class Gradients {
         }
     }
 
+    /**
+     * Runs each variant of {@code bench} once (each adds its gradient into its own holder) and
+     * asserts that each returns the primal's value.
+     */
+    static void runEveryVariant(ModelBench bench) {
+        double value = bench.primal();
+        assertSameValue("hand-written", value, bench.handWritten());
+        assertSameValue("tape", value, bench.tape());
+        assertSameValue("DerivativeStructure", value, bench.derivativeStructure());
+        assertSameValue("finite differences", value, bench.finiteDifferences());
+    }
+
+    /**
+     * Asserts that the tape's and DerivativeStructure's gradients equal the hand-written one to
+     * rounding, and that finite differences approximate it.
+     */
+    static void assertBaselinesAgree(double[] hand, double[] tape, double[] ds, double[] fd) {
+        assertClose("tape vs hand-written", hand, tape, EXACT_TOLERANCE);
+        assertClose("DerivativeStructure vs hand-written", hand, ds, EXACT_TOLERANCE);
+        assertClose("finite differences vs hand-written", hand, fd, FD_TOLERANCE);
+    }
+
     /** Asserts that two function values agree to rounding. */
     static void assertSameValue(String what, double expected, double actual) {
         assertEquals(expected, actual, EXACT_TOLERANCE * Math.max(1.0, Math.abs(expected)), what);
