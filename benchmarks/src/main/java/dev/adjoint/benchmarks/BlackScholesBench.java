@@ -1,0 +1,70 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.benchmarks.models.BlackScholes;
+import dev.adjoint.benchmarks.models.BlackScholesAdjoint;
+import dev.adjoint.benchmarks.models.BlackScholesBaselines;
+import dev.adjoint.benchmarks.models.FiniteDifferences;
+import java.util.function.DoubleSupplier;
+import org.openjdk.jmh.annotations.Benchmark;
+
+/**
+ * Black-Scholes call price, 5 inputs (an at-the-money-ish call: S=100, K=95, r=3%, σ=25%,
+ * T=0.75y). Every gradient variant adds into a holder reused across calls (never zeroed: the
+ * pullback's contract is to accumulate).
+ */
+public class BlackScholesBench extends ModelBench {
+
+    // non-final fields, so the JIT cannot constant-fold the inputs
+    public double s = 100.0;
+    public double k = 95.0;
+    public double r = 0.03;
+    public double sigma = 0.25;
+    public double t = 0.75;
+
+    public final BlackScholesAdjoint.CallGradient generated = new BlackScholesAdjoint.CallGradient();
+    public final BlackScholesBaselines.Gradient hand = new BlackScholesBaselines.Gradient();
+    public final BlackScholesBaselines.Gradient tape = new BlackScholesBaselines.Gradient();
+    public final BlackScholesBaselines.Gradient ds = new BlackScholesBaselines.Gradient();
+    /** The finite-difference baseline perturbs these in place: s, k, r, σ, T. */
+    public final double[][] fdInputs = {{s, k, r, sigma, t}};
+    public final double[][] fdGradient = {new double[5]};
+    private final DoubleSupplier fdFunction = () -> {
+        double[] p = fdInputs[0];
+        return BlackScholes.call(p[0], p[1], p[2], p[3], p[4]);
+    };
+
+    @Benchmark
+    @Override
+    public double primal() {
+        return BlackScholes.call(s, k, r, sigma, t);
+    }
+
+    @Benchmark
+    public double gradient() {
+        return BlackScholesAdjoint.callPullback(s, k, r, sigma, t, 1.0, generated);
+    }
+
+    @Benchmark
+    @Override
+    public double handWritten() {
+        return BlackScholesBaselines.callPullback(s, k, r, sigma, t, 1.0, hand);
+    }
+
+    @Benchmark
+    @Override
+    public double tape() {
+        return BlackScholesBaselines.callOnTape(s, k, r, sigma, t, tape);
+    }
+
+    @Benchmark
+    @Override
+    public double derivativeStructure() {
+        return BlackScholesBaselines.callDerivativeStructure(s, k, r, sigma, t, ds);
+    }
+
+    @Benchmark
+    @Override
+    public double finiteDifferences() {
+        return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
+    }
+}

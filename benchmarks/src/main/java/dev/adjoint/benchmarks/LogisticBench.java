@@ -1,0 +1,96 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.benchmarks.models.FiniteDifferences;
+import dev.adjoint.benchmarks.models.Logistic;
+import dev.adjoint.benchmarks.models.LogisticBaselines;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+import org.openjdk.jmh.annotations.Benchmark;
+
+/**
+ * Logistic-regression loss, n = 256 samples × d = 16 features, gradient in the 16 weights. The
+ * labels come from a random separating direction plus noise; the weights are a small random
+ * start. All variants run at full size.
+ */
+public class LogisticBench extends ModelBench {
+
+    public static final int N = 256;
+    public static final int D = 16;
+
+    public final double[][] x;
+    public final double[] y = new double[N];
+    public final double[] w;
+
+    public final double[] hand = new double[D];
+    public final double[] tape = new double[D];
+    public final double[] ds = new double[D];
+    public final Tensor[] xColumns;
+    public final Tensor yTensor;
+    public final double[][] fdGradient = {new double[D]};
+    private final double[][] fdInputs;
+    private final DoubleSupplier fdFunction;
+
+    public LogisticBench() {
+        Random random = new Random(1);
+        x = Data.gaussian(random, N, D);
+        double[] direction = Data.gaussian(random, D, 1.0 / Math.sqrt(D));
+        for (int i = 0; i < N; i++) {
+            double z = 0.5 * random.nextGaussian();
+            for (int k = 0; k < D; k++) {
+                z += direction[k] * x[i][k];
+            }
+            y[i] = z >= 0 ? 1.0 : -1.0;
+        }
+        w = Data.gaussian(random, D, 0.1);
+        xColumns = LogisticBaselines.columns(x);
+        yTensor = Tensor.vector(y);
+        fdInputs = new double[][] {w};
+        fdFunction = () -> Logistic.loss(w, x, y);
+    }
+
+    @Benchmark
+    @Override
+    public double primal() {
+        return Logistic.loss(w, x, y);
+    }
+
+    /*
+     * PENDING(loops) — once the processor supports loops and double[] parameters:
+     *  1. models/Logistic.java: annotate loss with @Differentiable(wrt = "w").
+     *  2. here: a holder field, allocated once with w of length D,
+     *         public final LogisticAdjoint.LossGradient generated = ...;
+     *     and the benchmark
+     *         @Benchmark
+     *         public double gradient() {
+     *             return LogisticAdjoint.lossPullback(w, x, y, 1.0, generated);
+     *         }
+     *  3. LogisticBenchTest: the generated gradient LogisticAdjoint.lossGradient(w, x, y).w equals
+     *     the hand-written one to 1e-12 relative (see BlackScholesBenchTest).
+     * Report fills the gradient columns in by itself once a method named "gradient" exists.
+     */
+
+    @Benchmark
+    @Override
+    public double handWritten() {
+        return LogisticBaselines.lossPullback(w, x, y, 1.0, hand);
+    }
+
+    @Benchmark
+    @Override
+    public double tape() {
+        return LogisticBaselines.lossOnTape(w, xColumns, yTensor, tape);
+    }
+
+    @Benchmark
+    @Override
+    public double derivativeStructure() {
+        return LogisticBaselines.lossDerivativeStructure(w, x, y, ds);
+    }
+
+    @Benchmark
+    @Override
+    public double finiteDifferences() {
+        return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
+    }
+}

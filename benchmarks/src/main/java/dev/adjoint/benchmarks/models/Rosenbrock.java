@@ -1,0 +1,23 @@
+package dev.adjoint.benchmarks.models;
+
+/**
+ * Benchmark model 3: the Rosenbrock function in {@code N = x.length} dimensions.
+ *
+ * <p>PENDING(loops): {@link #rosenbrock} is written exactly as it will be annotated,
+ * {@code @Differentiable}, once the processor supports loops and {@code double[]} parameters.
+ */
+public final class Rosenbrock {
+
+    private Rosenbrock() {}
+
+    /** {@code Σᵢ 100·(xᵢ₊₁ - xᵢ²)² + (1 - xᵢ)²} for {@code i < N - 1}. */
+    public static double rosenbrock(double[] x) {
+        double f = 0.0;
+        for (int i = 0; i + 1 < x.length; i++) {
+            double a = x[i + 1] - x[i] * x[i];
+            double b = 1.0 - x[i];
+            f += 100.0 * a * a + b * b;
+        }
+        return f;
+    }
+}
