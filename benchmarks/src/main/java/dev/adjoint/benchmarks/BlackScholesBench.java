@@ -40,6 +40,7 @@ public class BlackScholesBench extends ModelBench {
     }
 
     @Benchmark
+    @Override
     public double gradient() {
         return BlackScholesAdjoint.callPullback(s, k, r, sigma, t, 1.0, generated);
     }

@@ -3,6 +3,7 @@ package dev.adjoint.benchmarks;
 import dev.adjoint.Tensor;
 import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.Logistic;
+import dev.adjoint.benchmarks.models.LogisticAdjoint;
 import dev.adjoint.benchmarks.models.LogisticBaselines;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -22,6 +23,8 @@ public class LogisticBench extends ModelBench {
     public final double[] y = new double[N];
     public final double[] w;
 
+    /** The generated pullback's holder: {@code w}'s gradient allocated once, never zeroed (like {@link #hand}). */
+    public final LogisticAdjoint.LossGradient generated = new LogisticAdjoint.LossGradient();
     public final double[] hand = new double[D];
     public final double[] tape = new double[D];
     public final double[] ds = new double[D];
@@ -45,6 +48,7 @@ public class LogisticBench extends ModelBench {
         w = Data.gaussian(random, D, 0.1);
         xColumns = LogisticBaselines.columns(x);
         yTensor = Tensor.vector(y);
+        generated.w = new double[D];
         fdInputs = new double[][] {w};
         fdFunction = () -> Logistic.loss(w, x, y);
     }
@@ -55,20 +59,11 @@ public class LogisticBench extends ModelBench {
         return Logistic.loss(w, x, y);
     }
 
-    /*
-     * PENDING(loops) — once the processor supports loops and double[] parameters:
-     *  1. models/Logistic.java: annotate loss with @Differentiable(wrt = "w").
-     *  2. here: a holder field, allocated once with w of length D,
-     *         public final LogisticAdjoint.LossGradient generated = ...;
-     *     and the benchmark
-     *         @Benchmark
-     *         public double gradient() {
-     *             return LogisticAdjoint.lossPullback(w, x, y, 1.0, generated);
-     *         }
-     *  3. LogisticBenchTest: the generated gradient LogisticAdjoint.lossGradient(w, x, y).w equals
-     *     the hand-written one to 1e-12 relative (see BlackScholesBenchTest).
-     * Report fills the gradient columns in by itself once a method named "gradient" exists.
-     */
+    @Benchmark
+    @Override
+    public double gradient() {
+        return LogisticAdjoint.lossPullback(w, x, y, 1.0, generated);
+    }
 
     @Benchmark
     @Override

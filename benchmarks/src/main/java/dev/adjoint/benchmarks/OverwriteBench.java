@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks;
 
 import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.Overwrite;
+import dev.adjoint.benchmarks.models.OverwriteAdjoint;
 import dev.adjoint.benchmarks.models.OverwriteBaselines;
 import java.util.function.DoubleSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +17,8 @@ public class OverwriteBench extends ModelBench {
     public double x = 0.7;
     public int steps = Overwrite.STEPS;
 
+    /** The generated pullback's holder, never zeroed (like {@link #hand}); its saved values go on the thread's ValueStack. */
+    public final OverwriteAdjoint.OverwriteGradient generated = new OverwriteAdjoint.OverwriteGradient();
     public final double[] hand = new double[1];
     public final double[] saved = new double[Overwrite.STEPS];
     public final double[] tape = new double[1];
@@ -30,20 +33,11 @@ public class OverwriteBench extends ModelBench {
         return Overwrite.overwrite(x, steps);
     }
 
-    /*
-     * PENDING(loops) — once the processor supports loops:
-     *  1. models/Overwrite.java: annotate overwrite with @Differentiable (steps, an int, is
-     *     passed through).
-     *  2. here: a holder field
-     *         public final OverwriteAdjoint.OverwriteGradient generated = new OverwriteAdjoint.OverwriteGradient();
-     *     and the benchmark
-     *         @Benchmark
-     *         public double gradient() {
-     *             return OverwriteAdjoint.overwritePullback(x, steps, 1.0, generated);
-     *         }
-     *  3. OverwriteBenchTest: OverwriteAdjoint.overwriteGradient(x, s).x equals the hand-written
-     *     derivative to 1e-12 relative, for the short and the full step counts.
-     */
+    @Benchmark
+    @Override
+    public double gradient() {
+        return OverwriteAdjoint.overwritePullback(x, steps, 1.0, generated);
+    }
 
     @Benchmark
     @Override

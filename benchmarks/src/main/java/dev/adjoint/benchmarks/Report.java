@@ -152,9 +152,7 @@ public final class Report {
                     .append(arguments.isEmpty() ? "" : ", arguments `" + arguments + "`").append('\n');
         }
         md.append("\nEach ratio divides two variants' CPU times per operation (see below): below 1, the first is ")
-                .append("faster. ")
-                .append("\"n/a (pending loops)\": the processor cannot differentiate loops yet, so there is no ")
-                .append("generated gradient to time.\n\n");
+                .append("faster; \"—\": a variant was not run.\n\n");
 
         md.append("| model | sizes |");
         for (String[] ratio : RATIOS) {
@@ -180,7 +178,7 @@ public final class Report {
                 Measurement m = byName.get(name(model, variant[0]));
                 md.append("| ").append(variant[1]).append(" | ");
                 if (m == null) {
-                    md.append(variant[0].equals("gradient") ? "n/a (pending loops)" : "not run").append(" | | |\n");
+                    md.append("not run | | |\n");
                 } else {
                     md.append(time(m.cpuNanos())).append(" | ").append(time(m.nanos())).append(" | ")
                             .append(bytes(m.bytes())).append(" |\n");
@@ -201,9 +199,7 @@ public final class Report {
             double r = a.cpuNanos() / b.cpuNanos();
             return String.format(Locale.ROOT, r < 10 ? "%.2f" : r < 100 ? "%.1f" : "%.0f", r);
         }
-        boolean pending = (numerator.equals("gradient") || denominator.equals("gradient"))
-                && !byName.containsKey(name(model, "gradient"));
-        return pending ? "n/a (pending loops)" : "—";
+        return "—";
     }
 
     private static double median(RunResult run, ToDoubleFunction<IterationResult> metric) {

@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks;
 
 import dev.adjoint.benchmarks.models.FiniteDifferences;
 import dev.adjoint.benchmarks.models.TwoLayerNet;
+import dev.adjoint.benchmarks.models.TwoLayerNetAdjoint;
 import dev.adjoint.benchmarks.models.TwoLayerNetBaselines;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -26,6 +27,8 @@ public class TwoLayerNetBench extends ModelBench {
     /** b2 in a one-element array, so that finite differences can perturb it in place. */
     public final double[] b2 = {0.1};
 
+    /** The generated pullback's holder: arrays allocated once to the parameters' lengths, never zeroed (like {@link #hand}). */
+    public final TwoLayerNetAdjoint.LossGradient generated = new TwoLayerNetAdjoint.LossGradient();
     public final TwoLayerNetBaselines.Gradient hand = new TwoLayerNetBaselines.Gradient(H, D);
     public final double[] hidden = new double[H];
     public final TwoLayerNetBaselines.Gradient tape = new TwoLayerNetBaselines.Gradient(H, D);
@@ -43,6 +46,9 @@ public class TwoLayerNetBench extends ModelBench {
         w1 = Data.gaussian(random, H * D, 1.0 / Math.sqrt(D));
         b1 = Data.gaussian(random, H, 0.1);
         w2 = Data.gaussian(random, H, 1.0 / Math.sqrt(H));
+        generated.w1 = new double[H * D];
+        generated.b1 = new double[H];
+        generated.w2 = new double[H];
         fdInputs = new double[][] {w1, b1, w2, b2};
         fdFunction = () -> TwoLayerNet.loss(w1, b1, w2, b2[0], x, y);
     }
@@ -53,19 +59,11 @@ public class TwoLayerNetBench extends ModelBench {
         return TwoLayerNet.loss(w1, b1, w2, b2[0], x, y);
     }
 
-    /*
-     * PENDING(loops) — once the processor supports loops, double[] parameters and double[][] reads:
-     *  1. models/TwoLayerNet.java: annotate loss with @Differentiable(wrt = {"w1", "b1", "w2", "b2"}).
-     *  2. here: a holder field, allocated once with w1, b1, w2 of the parameters' lengths,
-     *         public final TwoLayerNetAdjoint.LossGradient generated = ...;
-     *     and the benchmark
-     *         @Benchmark
-     *         public double gradient() {
-     *             return TwoLayerNetAdjoint.lossPullback(w1, b1, w2, b2[0], x, y, 1.0, generated);
-     *         }
-     *  3. TwoLayerNetBenchTest: TwoLayerNetAdjoint.lossGradient(...) equals the hand-written
-     *     gradient (w1, b1, w2, b2) to 1e-12 relative.
-     */
+    @Benchmark
+    @Override
+    public double gradient() {
+        return TwoLayerNetAdjoint.lossPullback(w1, b1, w2, b2[0], x, y, 1.0, generated);
+    }
 
     @Benchmark
     @Override

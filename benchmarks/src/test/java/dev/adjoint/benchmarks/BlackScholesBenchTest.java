@@ -3,7 +3,6 @@ package dev.adjoint.benchmarks;
 import static dev.adjoint.benchmarks.Gradients.EXACT_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertBaselinesAgree;
 import static dev.adjoint.benchmarks.Gradients.assertClose;
-import static dev.adjoint.benchmarks.Gradients.assertSameValue;
 import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 
 import dev.adjoint.benchmarks.models.BlackScholesAdjoint;
@@ -27,7 +26,6 @@ class BlackScholesBenchTest {
     void everyVariantComputesTheSameGradient() {
         BlackScholesBench bench = new BlackScholesBench();
         runEveryVariant(bench);
-        assertSameValue("generated", bench.primal(), bench.gradient());
         double[] hand = components(bench.hand);
         assertClose("generated vs hand-written", hand, components(bench.generated), EXACT_TOLERANCE);
         assertBaselinesAgree(hand, components(bench.tape), components(bench.ds), bench.fdGradient[0]);

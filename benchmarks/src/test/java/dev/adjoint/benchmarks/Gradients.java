@@ -39,6 +39,7 @@ final class Gradients {
      */
     static void runEveryVariant(ModelBench bench) {
         double value = bench.primal();
+        assertSameValue("generated", value, bench.gradient());
         assertSameValue("hand-written", value, bench.handWritten());
         assertSameValue("tape", value, bench.tape());
         assertSameValue("DerivativeStructure", value, bench.derivativeStructure());

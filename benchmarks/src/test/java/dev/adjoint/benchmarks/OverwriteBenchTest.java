@@ -1,11 +1,14 @@
 package dev.adjoint.benchmarks;
 
+import static dev.adjoint.benchmarks.Gradients.EXACT_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertBaselinesAgree;
+import static dev.adjoint.benchmarks.Gradients.assertClose;
 import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.benchmarks.models.Overwrite;
+import dev.adjoint.benchmarks.models.OverwriteAdjoint;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,7 +18,6 @@ class OverwriteBenchTest {
      * A short run, whose derivative is far from 0, and the benchmarked 10,000 steps, whose
      * derivative underflows to exactly 0 in every variant (see {@link Overwrite}).
      */
-    // PENDING(loops): also assertClose(bench.hand, {OverwriteAdjoint.overwriteGradient(x, steps).x}, EXACT_TOLERANCE).
     @ParameterizedTest
     @ValueSource(ints = {4, Overwrite.STEPS})
     void everyVariantComputesTheSameDerivative(int steps) {
@@ -27,6 +29,9 @@ class OverwriteBenchTest {
         } else {
             assertTrue(Math.abs(bench.hand[0]) > 0.1, "a derivative worth comparing: " + bench.hand[0]);
         }
+        assertClose("generated vs hand-written", bench.hand, new double[] {bench.generated.x}, EXACT_TOLERANCE);
+        assertClose("overwriteGradient vs hand-written", bench.hand,
+                new double[] {OverwriteAdjoint.overwriteGradient(bench.x, steps).x}, EXACT_TOLERANCE);
         assertBaselinesAgree(bench.hand, bench.tape, bench.ds, bench.fdGradient[0]);
     }
 }

@@ -1,16 +1,18 @@
 package dev.adjoint.benchmarks.models;
 
+import dev.adjoint.Differentiable;
+
 /**
  * Benchmark model 3: the Rosenbrock function in {@code N = x.length} dimensions.
  *
- * <p>PENDING(loops): {@link #rosenbrock} is written exactly as it will be annotated,
- * {@code @Differentiable}, once the processor supports loops and {@code double[]} parameters.
+ * <p>Adjoint generates {@code RosenbrockAdjoint} from {@link #rosenbrock}.
  */
 public final class Rosenbrock {
 
     private Rosenbrock() {}
 
     /** {@code Σᵢ 100·(xᵢ₊₁ - xᵢ²)² + (1 - xᵢ)²} for {@code i < N - 1}. */
+    @Differentiable
     public static double rosenbrock(double[] x) {
         double f = 0.0;
         for (int i = 0; i + 1 < x.length; i++) {
