@@ -41,7 +41,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 class DifferentialPropertiesTest {
 
     static final int BATCH = 100;
-    static final int DEFAULT_PROGRAMS = 3000;
+    static final int DEFAULT_PROGRAMS = 2500;
 
     private static final Campaign CAMPAIGN = new Campaign();
 
