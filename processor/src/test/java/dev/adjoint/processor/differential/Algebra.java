@@ -1,7 +1,7 @@
 package dev.adjoint.processor.differential;
 
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.List;
 
 /**
@@ -22,7 +22,7 @@ interface Algebra<V> {
     V binary(Op op, V a, V b);
 
     /** {@code Math.fn(args)} (or {@code StrictMath} when {@code strict}). */
-    V call(Fn fn, boolean strict, List<V> args);
+    V call(MathFunction fn, boolean strict, List<V> args);
 
     /** {@code (double) (int) a}: a constant, its derivative is 0. */
     default V truncate(V a) {

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.differential;
 
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +12,8 @@ import java.util.TreeSet;
  * {@link JavaPrinter} as Java source, and in {@link Interpreter} as its meaning (on doubles, on the
  * tape, on dual numbers). Adding a construct (if, loops, arrays, calls) means adding a record here,
  * a case to the printer and to the interpreter, a production to {@link ProgramGenerator} and a
- * reduction to {@link Shrinker}; the sealed interfaces make the compiler list every switch to extend.
+ * reduction to {@link Shrinker}. (Java 17 has no pattern switch: each visitor is an
+ * {@code instanceof} chain ending in a throw for an unknown node, so a forgotten case fails loudly.)
  */
 final class Ast {
     private Ast() {}
@@ -39,34 +41,6 @@ final class Ast {
         }
     }
 
-    /**
-     * The {@code Math} functions the generator uses. {@code DifferentialPropertiesTest} checks
-     * that this lists every function the processor supports (its {@code MathFunction}).
-     */
-    enum Fn {
-        SIN("sin", 1), COS("cos", 1), TAN("tan", 1),
-        ASIN("asin", 1), ACOS("acos", 1), ATAN("atan", 1), ATAN2("atan2", 2),
-        SINH("sinh", 1), COSH("cosh", 1), TANH("tanh", 1),
-        EXP("exp", 1), EXPM1("expm1", 1), LOG("log", 1), LOG10("log10", 1), LOG1P("log1p", 1),
-        SQRT("sqrt", 1), CBRT("cbrt", 1), POW("pow", 2), HYPOT("hypot", 2),
-        ABS("abs", 1), MAX("max", 2), MIN("min", 2), FMA("fma", 3),
-        TO_RADIANS("toRadians", 1), TO_DEGREES("toDegrees", 1),
-        FLOOR("floor", 1), CEIL("ceil", 1), RINT("rint", 1), ROUND("round", 1), SIGNUM("signum", 1);
-
-        final String javaName;
-        final int arity;
-
-        Fn(String javaName, int arity) {
-            this.javaName = javaName;
-            this.arity = arity;
-        }
-
-        /** Derivative 0 almost everywhere (the processor warns when the argument is active). */
-        boolean piecewiseConstant() {
-            return this == FLOOR || this == CEIL || this == RINT || this == ROUND || this == SIGNUM;
-        }
-    }
-
     // ------------------------------------------------------------------ expressions
 
     /** A double-valued expression. */
@@ -86,7 +60,7 @@ final class Ast {
     record Bin(Op op, Expr left, Expr right) implements Expr {}
 
     /** {@code Math.fn(args)}, or {@code StrictMath.fn(args)} when {@code strict}. */
-    record Call(Fn fn, boolean strict, List<Expr> args) implements Expr {}
+    record Call(MathFunction fn, boolean strict, List<Expr> args) implements Expr {}
 
     /** {@code condition ? then : otherwise}. */
     record Cond(Bool condition, Expr then, Expr otherwise) implements Expr {}

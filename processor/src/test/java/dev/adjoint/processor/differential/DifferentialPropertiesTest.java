@@ -1,20 +1,14 @@
 package dev.adjoint.processor.differential;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.Unit;
-import dev.adjoint.processor.ir.MathFunction;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -63,16 +57,6 @@ class DifferentialPropertiesTest {
         // a generator whose programs are mostly rejected would test nothing while passing
         int rejected = CAMPAIGN.tally.rejected - rejectedBefore;
         assertTrue(rejected <= BATCH / 5, rejected + " of " + BATCH + " programs had no valid point");
-    }
-
-    /** The generator covers every function the processor supports, and nothing else. */
-    @Example
-    void generatorCoversEveryMathFunction() {
-        Set<String> processor = Arrays.stream(MathFunction.values()).map(f -> f.javaName + "/" + f.arity)
-                .collect(Collectors.toSet());
-        Set<String> generator = Arrays.stream(Fn.values()).map(f -> f.javaName + "/" + f.arity)
-                .collect(Collectors.toSet());
-        assertEquals(processor, generator);
     }
 
     /** Sets the number of tries from {@code adjoint.differential.programs}, and reports the tally. */

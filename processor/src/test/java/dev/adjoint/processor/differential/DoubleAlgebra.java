@@ -1,7 +1,7 @@
 package dev.adjoint.processor.differential;
 
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.ir.MathFunction;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -43,7 +43,7 @@ enum DoubleAlgebra implements Algebra<Double> {
     }
 
     @Override
-    public Double call(Fn fn, boolean strict, List<Double> args) {
+    public Double call(MathFunction fn, boolean strict, List<Double> args) {
         double[] a = new double[args.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = args.get(i);
@@ -55,7 +55,7 @@ enum DoubleAlgebra implements Algebra<Double> {
      * {@code Math.fn(a)} or {@code StrictMath.fn(a)}, found by reflection: the very method javac
      * binds the generated program's call to (every argument a double).
      */
-    static double math(Fn fn, boolean strict, double... a) {
+    static double math(MathFunction fn, boolean strict, double... a) {
         Method m = (strict ? STRICT : MATH).get(fn);
         try {
             Object result = m.invoke(null, Arrays.stream(a).boxed().toArray());
@@ -65,12 +65,12 @@ enum DoubleAlgebra implements Algebra<Double> {
         }
     }
 
-    private static final Map<Fn, Method> MATH = functions(Math.class);
-    private static final Map<Fn, Method> STRICT = functions(StrictMath.class);
+    private static final Map<MathFunction, Method> MATH = functions(Math.class);
+    private static final Map<MathFunction, Method> STRICT = functions(StrictMath.class);
 
-    private static Map<Fn, Method> functions(Class<?> owner) {
-        Map<Fn, Method> out = new EnumMap<>(Fn.class);
-        for (Fn fn : Fn.values()) {
+    private static Map<MathFunction, Method> functions(Class<?> owner) {
+        Map<MathFunction, Method> out = new EnumMap<>(MathFunction.class);
+        for (MathFunction fn : MathFunction.values()) {
             Class<?>[] types = new Class<?>[fn.arity];
             Arrays.fill(types, double.class);
             try {

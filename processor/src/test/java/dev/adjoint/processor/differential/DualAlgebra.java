@@ -1,7 +1,7 @@
 package dev.adjoint.processor.differential;
 
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.List;
 
 /**
@@ -53,7 +53,7 @@ final class DualAlgebra implements Algebra<DualAlgebra.Dual> {
     }
 
     @Override
-    public Dual call(Fn fn, boolean strict, List<Dual> args) {
+    public Dual call(MathFunction fn, boolean strict, List<Dual> args) {
         double[] values = args.stream().mapToDouble(Dual::value).toArray();
         double y = DoubleAlgebra.math(fn, strict, values);
         return chain(y, Partials.of(fn, values, y), args.toArray(Dual[]::new));

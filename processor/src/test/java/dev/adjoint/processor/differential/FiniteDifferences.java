@@ -9,7 +9,10 @@ import java.util.function.DoubleUnaryOperator;
 final class FiniteDifferences {
     private FiniteDifferences() {}
 
-    /** The derivative and an estimate of its error. */
+    /**
+     * The derivative and an estimate of its error: the Richardson estimate (truncation) plus
+     * the rounding noise of f (see {@link #noise}) divided by the smallest step.
+     */
     record Estimate(double derivative, double error) {}
 
     /**
@@ -31,6 +34,22 @@ final class FiniteDifferences {
         double r1 = (4 * d[1] - d[0]) / 3;
         double r2 = (4 * d[2] - d[1]) / 3;
         double best = (16 * r2 - r1) / 15;
-        return new Estimate(best, Math.abs(best - r2));
+        double noise = noise(f, x, best);
+        return Double.isFinite(noise) ? new Estimate(best, Math.abs(best - r2) + noise / (h / 4)) : null;
+    }
+
+    /**
+     * How far f's computed values stray from a straight line over a few steps of 1e-11: the
+     * rounding noise of f at x. Large when f rounds a huge intermediate, e.g. sin(sinh(27)),
+     * where no step size gives a meaningful difference quotient.
+     */
+    private static double noise(DoubleUnaryOperator f, double x, double slope) {
+        double delta = 1e-11 * Math.max(1, Math.abs(x));
+        double f0 = f.applyAsDouble(x);
+        double noise = 0;
+        for (int i = 1; i <= 4; i++) {
+            noise = Math.max(noise, Math.abs(f.applyAsDouble(x + i * delta) - f0 - i * delta * slope));
+        }
+        return noise;
     }
 }

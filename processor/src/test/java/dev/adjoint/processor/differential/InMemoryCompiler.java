@@ -1,6 +1,7 @@
 package dev.adjoint.processor.differential;
 
 import dev.adjoint.processor.AdjointProcessor;
+import dev.adjoint.processor.testing.BytesClassLoader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -41,16 +42,7 @@ final class InMemoryCompiler {
 
         /** A fresh class loader over the compiled classes, delegating to the test's (for Tensor). */
         ClassLoader loader() {
-            return new ClassLoader(InMemoryCompiler.class.getClassLoader()) {
-                @Override
-                protected Class<?> findClass(String name) throws ClassNotFoundException {
-                    byte[] bytes = classes.get(name);
-                    if (bytes == null) {
-                        throw new ClassNotFoundException(name);
-                    }
-                    return defineClass(name, bytes, 0, bytes.length);
-                }
-            };
+            return new BytesClassLoader(classes, InMemoryCompiler.class.getClassLoader());
         }
 
         /** Diagnostics as javac prints them, one a line. */

@@ -5,12 +5,12 @@ import dev.adjoint.processor.differential.Ast.Bool;
 import dev.adjoint.processor.differential.Ast.Call;
 import dev.adjoint.processor.differential.Ast.Cond;
 import dev.adjoint.processor.differential.Ast.Expr;
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.IntExpr;
 import dev.adjoint.processor.differential.Ast.Method;
 import dev.adjoint.processor.differential.Ast.Op;
 import dev.adjoint.processor.differential.Ast.Stmt;
 import dev.adjoint.processor.differential.Ast.Unit;
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -99,7 +99,7 @@ final class JavaPrinter {
                 .collect(Collectors.joining(", ", "(", ")"));
         String text = (c.strict() ? "StrictMath." : "Math.") + c.fn().javaName + args;
         // Math.round(double) is a long: keep long arithmetic (long / long) out of the program
-        return c.fn() == Fn.ROUND ? "((double) " + text + ")" : text;
+        return c.fn() == MathFunction.ROUND ? "((double) " + text + ")" : text;
     }
 
     static String bool(Bool b) {

@@ -1,7 +1,7 @@
 package dev.adjoint.processor.differential;
 
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.ir.MathFunction;
 
 /**
  * The test's own local derivatives, written from the math (not copied from the processor's
@@ -23,7 +23,7 @@ final class Partials {
         };
     }
 
-    static double[] of(Fn fn, double[] a, double y) {
+    static double[] of(MathFunction fn, double[] a, double y) {
         double u = a[0];
         return switch (fn) {
             case SIN -> new double[] {Math.cos(u)};

@@ -5,7 +5,6 @@ import dev.adjoint.processor.differential.Ast.Bool;
 import dev.adjoint.processor.differential.Ast.Call;
 import dev.adjoint.processor.differential.Ast.CmpOp;
 import dev.adjoint.processor.differential.Ast.Expr;
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.IntExpr;
 import dev.adjoint.processor.differential.Ast.Method;
 import dev.adjoint.processor.differential.Ast.Num;
@@ -15,6 +14,7 @@ import dev.adjoint.processor.differential.Ast.Stmt;
 import dev.adjoint.processor.differential.Ast.Type;
 import dev.adjoint.processor.differential.Ast.Unit;
 import dev.adjoint.processor.differential.Ast.Var;
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -223,9 +223,9 @@ final class ProgramGenerator {
     }
 
     private Expr call(int depth) {
-        Fn fn = Fn.values()[random.nextInt(Fn.values().length)];
-        if (fn.piecewiseConstant() && random.nextInt(3) > 0) {
-            fn = Fn.SIN;
+        MathFunction fn = MathFunction.values()[random.nextInt(MathFunction.values().length)];
+        if (fn.piecewiseConstant && random.nextInt(3) > 0) {
+            fn = MathFunction.SIN;
         }
         Expr u = expr(depth);
         List<Expr> args = switch (fn) {
@@ -249,17 +249,17 @@ final class ProgramGenerator {
     private Expr positive(Expr u) {
         return switch (random.nextInt(6)) {
             case 0 -> new Bin(Op.ADD, new Num(1.0), new Bin(Op.MUL, u, u));
-            case 1 -> new Call(Fn.EXP, false, List.of(u));
-            case 2 -> new Bin(Op.ADD, new Num(2.0), new Call(Fn.SIN, false, List.of(u)));
-            case 3 -> new Call(Fn.COSH, false, List.of(u));
-            case 4 -> new Call(Fn.HYPOT, false, List.of(u, new Num(1.0)));
-            default -> new Bin(Op.ADD, new Call(Fn.ABS, false, List.of(u)), new Num(0.5));
+            case 1 -> new Call(MathFunction.EXP, false, List.of(u));
+            case 2 -> new Bin(Op.ADD, new Num(2.0), new Call(MathFunction.SIN, false, List.of(u)));
+            case 3 -> new Call(MathFunction.COSH, false, List.of(u));
+            case 4 -> new Call(MathFunction.HYPOT, false, List.of(u, new Num(1.0)));
+            default -> new Bin(Op.ADD, new Call(MathFunction.ABS, false, List.of(u)), new Num(0.5));
         };
     }
 
     /** An expression of {@code u} inside (-0.9, 0.9) for every {@code u}. */
     private Expr bounded(Expr u) {
-        Fn squash = List.of(Fn.TANH, Fn.SIN, Fn.COS).get(random.nextInt(3));
+        MathFunction squash = List.of(MathFunction.TANH, MathFunction.SIN, MathFunction.COS).get(random.nextInt(3));
         return new Bin(Op.MUL, new Num(0.9), new Call(squash, false, List.of(u)));
     }
 

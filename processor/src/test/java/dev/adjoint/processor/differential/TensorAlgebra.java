@@ -1,8 +1,8 @@
 package dev.adjoint.processor.differential;
 
 import dev.adjoint.Tensor;
-import dev.adjoint.processor.differential.Ast.Fn;
 import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.List;
 
 /**
@@ -42,7 +42,7 @@ enum TensorAlgebra implements Algebra<Tensor> {
     }
 
     @Override
-    public Tensor call(Fn fn, boolean strict, List<Tensor> args) {
+    public Tensor call(MathFunction fn, boolean strict, List<Tensor> args) {
         Tensor a = args.get(0);
         return switch (fn) {
             case SIN -> a.sin();
@@ -69,7 +69,7 @@ enum TensorAlgebra implements Algebra<Tensor> {
     }
 
     /** One tape node whose backward multiplies by the partials of {@code fn} at the forward values. */
-    private static Tensor node(Fn fn, boolean strict, List<Tensor> args) {
+    private static Tensor node(MathFunction fn, boolean strict, List<Tensor> args) {
         double[] values = args.stream().mapToDouble(Tensor::item).toArray();
         double y = DoubleAlgebra.math(fn, strict, values);
         double[] partials = Partials.of(fn, values, y);
