@@ -38,6 +38,9 @@ class DifferentialPropertiesTest {
     static final int DEFAULT_PROGRAMS = 2500;
 
     private static final Campaign CAMPAIGN = new Campaign();
+    /** {@code -Dadjoint.differential.keepGoing=true}: report failures as they come and fail at the end. */
+    private static final boolean KEEP_GOING = Boolean.getBoolean("adjoint.differential.keepGoing");
+    private static final List<Campaign.Finding> FINDINGS = new java.util.ArrayList<>();
 
     @Provide
     Arbitrary<Unit> batches() {
@@ -50,7 +53,11 @@ class DifferentialPropertiesTest {
             @ForAll long pointSeed) {
         int rejectedBefore = CAMPAIGN.tally.rejected;
         List<Campaign.Finding> findings = CAMPAIGN.run(batch, new Random(pointSeed));
-        if (!findings.isEmpty()) {
+        if (!findings.isEmpty() && KEEP_GOING) {
+            // a long campaign reports every failure and goes on; the property fails at the end
+            findings.forEach(f -> System.out.println("[differential] FAILURE " + f.report()));
+            FINDINGS.addAll(findings);
+        } else if (!findings.isEmpty()) {
             fail(findings.stream().map(Campaign.Finding::report)
                     .collect(Collectors.joining("\n", findings.size() + " failing program(s):\n", "")));
         }
@@ -67,8 +74,9 @@ class DifferentialPropertiesTest {
             context.attributes().setTries(Math.max(1, (programs + BATCH - 1) / BATCH));
             long start = System.nanoTime();
             PropertyExecutionResult result = property.execute();
-            System.out.printf("[differential] %s; %.1f s in all%n", CAMPAIGN.tally, (System.nanoTime() - start) / 1e9);
-            return result;
+            System.out.printf("[differential] %s; %d failing; %.1f s in all%n", CAMPAIGN.tally, FINDINGS.size(),
+                    (System.nanoTime() - start) / 1e9);
+            return FINDINGS.isEmpty() ? result : result.mapToFailed(FINDINGS.size() + " failing programs, reported above");
         }
     }
 }

@@ -29,6 +29,40 @@ class DifferentialRegressionTest {
     }
 
     @Test
+    @Disabled("open: a local that carries no derivative and is overwritten after a use is not kept for "
+            + "the reverse sweep: ∂f/∂x comes out 4 (b after b++) instead of 3")
+    void inactiveLocalOverwritten() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x) {
+                        double b = 3.0;
+                        double a = x * b;
+                        b++;
+                        return a;
+                    }
+                }
+                """, "f", 1.4);
+    }
+
+    /** As found by the campaign. */
+    @Test
+    @Disabled("open: as inactiveLocalOverwritten; ∂m59/∂x comes out 1/y instead of 1")
+    void inactiveLocalOverwrittenAsFound() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable(wrt = {"x"})
+                    public static double m59(double y, double x) {
+                        double b = 1.0;
+                        double a = (x / b);
+                        b = y;
+                        return a;
+                    }
+                }
+                """, "m59", -0.087883, 1.401399);
+    }
+
+    @Test
     @Disabled("open: with wrt, a parameter outside wrt that is overwritten after a use is not kept for "
             + "the reverse sweep: ∂f/∂y comes out x - 1 instead of x")
     void inactiveParameterOverwritten() throws Exception {

@@ -31,12 +31,13 @@ final class KnownBugs {
     }
 
     /**
-     * With {@code wrt}, a parameter left out of it and overwritten after a use keeps only its new
-     * value for the reverse sweep: {@code double a = x * y; x = x - 1; return a;} with
-     * {@code wrt = {"y"}} gives ∂/∂y = x - 1 (DifferentialRegressionTest.inactiveParameterOverwritten).
-     * Workaround: with {@code wrt}, only the differentiated parameters are assigned.
+     * A variable that carries no derivative (a constant, an int-derived value, a parameter outside
+     * {@code wrt}) and is overwritten after a use is not saved for the reverse sweep, which then
+     * reads its last value: {@code double b = 3.0; double a = x * b; b++; return a;} gives ∂/∂x = 4
+     * (DifferentialRegressionTest.inactiveLocalOverwritten, inactiveParameterOverwritten).
+     * Workaround: only variables that carry a derivative at that point are assigned.
      */
-    static boolean avoidOverwritingInactiveParameters() {
+    static boolean avoidOverwritingInactiveVariables() {
         return AVOID;
     }
 }

@@ -54,6 +54,8 @@ final class ProgramGenerator {
     private final List<String> ints = new ArrayList<>();
     private final List<String> flags = new ArrayList<>();
     private final List<String> constants = new ArrayList<>();
+    /** The variables that carry a derivative at this point of the method (flow-sensitive). */
+    private final java.util.Set<String> active = new java.util.TreeSet<>();
     private int maxDepth;
 
     ProgramGenerator(Random random) {
@@ -76,6 +78,7 @@ final class ProgramGenerator {
         ints.clear();
         flags.clear();
         constants.clear();
+        active.clear();
         maxDepth = 2 + random.nextInt(3);
 
         List<Param> params = new ArrayList<>();
@@ -109,10 +112,8 @@ final class ProgramGenerator {
         List<String> wrt = List.of();
         if (doubleParams.size() > 1 && random.nextInt(6) == 0) {
             wrt = List.of(doubleParams.get(random.nextInt(doubleParams.size())));
-            if (KnownBugs.avoidOverwritingInactiveParameters()) {
-                writable.retainAll(wrt);
-            }
         }
+        active.addAll(wrt.isEmpty() ? doubleParams : wrt);
         unitConstants.forEach(c -> constants.add(c.name()));
 
         List<Stmt> body = new ArrayList<>();
@@ -131,23 +132,44 @@ final class ProgramGenerator {
 
     private Stmt statement() {
         int roll = random.nextInt(100);
-        if (roll < 40) {
+        List<String> targets = new ArrayList<>(writable);
+        if (KnownBugs.avoidOverwritingInactiveVariables()) {
+            targets.retainAll(active);
+        }
+        if (roll < 40 || targets.isEmpty()) {
             String local = freshLocal();
             // the initialiser cannot read the local it declares
-            Stmt s = new Ast.Declare(local, random.nextInt(4) == 0, expr(0));
+            Ast.Expr init = expr(0);
             readable.add(local);
             writable.add(local);
-            return s;
+            track(local, isActive(init));
+            return new Ast.Declare(local, random.nextInt(4) == 0, init);
         }
-        String target = writable.get(random.nextInt(writable.size()));
+        String target = targets.get(random.nextInt(targets.size()));
         if (roll < 55) {
-            return new Ast.Assign(target, expr(0));
+            Ast.Expr value = expr(0);
+            track(target, isActive(value));
+            return new Ast.Assign(target, value);
         }
         if (roll < 85) {
             Op op = List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV).get(random.nextInt(4));
-            return new Ast.Compound(target, op, op == Op.DIV ? positive(expr(1)) : expr(0));
+            Ast.Expr value = op == Op.DIV ? positive(expr(1)) : expr(0);
+            track(target, active.contains(target) || isActive(value));
+            return new Ast.Compound(target, op, value);
         }
         return new Ast.Step(target, random.nextBoolean(), random.nextBoolean());
+    }
+
+    private boolean isActive(Ast.Expr e) {
+        return Ast.reads(e).stream().anyMatch(active::contains);
+    }
+
+    private void track(String variable, boolean isActive) {
+        if (isActive) {
+            active.add(variable);
+        } else {
+            active.remove(variable);
+        }
     }
 
     private String freshLocal() {
