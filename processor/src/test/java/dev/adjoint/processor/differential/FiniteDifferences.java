@@ -17,7 +17,7 @@ final class FiniteDifferences {
 
     /**
      * f'(x), or null when f is not finite (NaN is how {@code f} says "not here") at a point of the
-     * stencil. The step scales with |x|.
+     * stencil, or the steps do not resolve it. The step scales with |x|.
      */
     static Estimate derivative(DoubleUnaryOperator f, double x) {
         double h = 1e-3 * Math.max(1, Math.abs(x));
@@ -30,6 +30,11 @@ final class FiniteDifferences {
                 return null;
             }
             d[level] = (plus - minus) / (2 * step);
+        }
+        // the three quotients must agree to leading order: when they do not, the steps do not
+        // resolve f (it oscillates within a step, or it is rounded coarser than a step)
+        if (Math.abs(d[0] - d[2]) > 1e-4 * (Math.abs(d[0]) + Math.abs(d[2])) + 1e-9) {
+            return null;
         }
         double r1 = (4 * d[1] - d[0]) / 3;
         double r2 = (4 * d[2] - d[1]) / 3;

@@ -82,6 +82,10 @@ final class Interpreter<V> {
     }
 
     private V expr(Expr e) {
+        if (JavaPrinter.isInt(e)) {
+            // Java computes int-typed expressions in int (-(n - 1) is 0, not -0.0), then widens
+            return algebra.constant(intValue(e));
+        }
         if (e instanceof Ast.Num n) {
             return algebra.constant(n.value());
         } else if (e instanceof Ast.Var v) {
@@ -160,6 +164,26 @@ final class Interpreter<V> {
         }
         decide(result ? 1 : 0);
         return result;
+    }
+
+    /** An expression {@link JavaPrinter#isInt} says Java types as int, evaluated as Java does. */
+    private long intValue(Expr e) {
+        if (e instanceof Ast.Widen w) {
+            return intExpr(w.value());
+        } else if (e instanceof Ast.Neg n) {
+            return -intValue(n.operand());
+        } else if (e instanceof Bin b) {
+            long l = intValue(b.left()), r = intValue(b.right());
+            return switch (b.op()) {
+                case ADD -> l + r;
+                case SUB -> l - r;
+                case MUL -> l * r;
+                default -> throw new IllegalArgumentException("int " + b.op());
+            };
+        } else if (e instanceof Ast.Cond c) {
+            return bool(c.condition()) ? intValue(c.then()) : intValue(c.otherwise());
+        }
+        throw new IllegalArgumentException("not an int expression: " + e);
     }
 
     private long intExpr(IntExpr e) {

@@ -160,8 +160,20 @@ final class ProgramGenerator {
         return new Ast.Step(target, random.nextBoolean(), random.nextBoolean());
     }
 
+    /** Whether a derivative flows through {@code e}: not through conditions, casts to int or step functions. */
     private boolean isActive(Ast.Expr e) {
-        return Ast.reads(e).stream().anyMatch(active::contains);
+        if (e instanceof Var v) {
+            return active.contains(v.name());
+        } else if (e instanceof Ast.Neg n) {
+            return isActive(n.operand());
+        } else if (e instanceof Bin b) {
+            return isActive(b.left()) || isActive(b.right());
+        } else if (e instanceof Call c) {
+            return !c.fn().piecewiseConstant && c.args().stream().anyMatch(this::isActive);
+        } else if (e instanceof Ast.Cond c) {
+            return isActive(c.then()) || isActive(c.otherwise());
+        }
+        return false; // literals, int values, (int) casts
     }
 
     private void track(String variable, boolean isActive) {
