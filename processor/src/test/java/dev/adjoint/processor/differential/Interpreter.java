@@ -173,13 +173,7 @@ final class Interpreter<V> {
         } else if (e instanceof Ast.Neg n) {
             return -intValue(n.operand());
         } else if (e instanceof Bin b) {
-            long l = intValue(b.left()), r = intValue(b.right());
-            return switch (b.op()) {
-                case ADD -> l + r;
-                case SUB -> l - r;
-                case MUL -> l * r;
-                default -> throw new IllegalArgumentException("int " + b.op());
-            };
+            return intOp(b.op(), intValue(b.left()), intValue(b.right()));
         } else if (e instanceof Ast.Cond c) {
             return bool(c.condition()) ? intValue(c.then()) : intValue(c.otherwise());
         }
@@ -193,12 +187,15 @@ final class Interpreter<V> {
             return l.value();
         }
         Ast.IntBin b = (Ast.IntBin) e;
-        long l = intExpr(b.left()), r = intExpr(b.right());
-        return switch (b.op()) {
+        return intOp(b.op(), intExpr(b.left()), intExpr(b.right()));
+    }
+
+    private static long intOp(Op op, long l, long r) {
+        return switch (op) {
             case ADD -> l + r;
             case SUB -> l - r;
             case MUL -> l * r;
-            default -> throw new IllegalArgumentException("int " + b.op());
+            default -> throw new IllegalArgumentException("int " + op);
         };
     }
 
