@@ -7,6 +7,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.AdjointProcessor;
+import dev.adjoint.processor.testing.BytesClassLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -193,16 +194,7 @@ final class Sources {
                 throw new UncheckedIOException(e);
             }
         }
-        return new ClassLoader(Sources.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] bytes = classes.get(name);
-                if (bytes == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                return defineClass(name, bytes, 0, bytes.length);
-            }
-        };
+        return new BytesClassLoader(classes, Sources.class.getClassLoader());
     }
 
     /** Calls {@code demo.FunctionsAdjoint.<method>Gradient(args)} and reads the gradient component {@code wrt}. */

@@ -1,0 +1,165 @@
+package dev.adjoint.processor.differential;
+
+import dev.adjoint.processor.AdjointProcessor;
+import dev.adjoint.processor.testing.BytesClassLoader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
+import javax.tools.ToolProvider;
+
+/**
+ * Compiles one source file with the Adjoint processor in-process ({@code javax.tools}), keeping
+ * every output (class files and generated sources) in memory. One instance reuses javac's file
+ * manager, so the class path is opened once for a whole campaign.
+ */
+final class InMemoryCompiler {
+
+    /** What one compilation produced. */
+    record Result(boolean success, List<Diagnostic<? extends JavaFileObject>> diagnostics,
+            Map<String, String> generatedSources, Map<String, byte[]> classes) {
+
+        /** The generated source of the adjoint class {@code qualifiedName}, or null. */
+        String generated(String qualifiedName) {
+            return generatedSources.get(qualifiedName);
+        }
+
+        /** A fresh class loader over the compiled classes, delegating to the test's (for Tensor). */
+        ClassLoader loader() {
+            return new BytesClassLoader(classes, InMemoryCompiler.class.getClassLoader());
+        }
+
+        /** Diagnostics as javac prints them, one a line. */
+        String diagnosticsText() {
+            StringBuilder out = new StringBuilder();
+            for (Diagnostic<? extends JavaFileObject> d : diagnostics) {
+                out.append(d.getKind()).append(' ')
+                        .append(d.getSource() == null ? "" : d.getSource().getName() + ":" + d.getLineNumber() + ": ")
+                        .append(d.getMessage(Locale.ROOT)).append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    private final StandardJavaFileManager standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+
+    /**
+     * Compiles {@code source} (the class {@code qualifiedName}) under {@code -Xlint:all};
+     * {@code procOnly} runs only the processor (no class files), e.g. to compare generated sources.
+     */
+    Result compile(String qualifiedName, String source, boolean procOnly) {
+        Memory memory = new Memory(standard);
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        List<String> options = new ArrayList<>(List.of("-Xlint:all", "-parameters", "--release", "17"));
+        if (procOnly) {
+            options.add("-proc:only");
+        }
+        JavaCompiler.CompilationTask task = javac.getTask(null, memory, diagnostics, options, null,
+                List.of(new Source(qualifiedName, source)));
+        task.setProcessors(List.of(new AdjointProcessor()));
+        boolean success = task.call();
+        Map<String, String> sources = new TreeMap<>();
+        Map<String, byte[]> classes = new TreeMap<>();
+        memory.outputs.forEach((key, out) -> {
+            String name = key.substring(key.indexOf(':') + 1);
+            if (out.getKind() == JavaFileObject.Kind.SOURCE) {
+                sources.put(name, out.bytes.toString(StandardCharsets.UTF_8));
+            } else if (out.getKind() == JavaFileObject.Kind.CLASS) {
+                classes.put(name, out.bytes.toByteArray());
+            }
+        });
+        return new Result(success, diagnostics.getDiagnostics(), sources, classes);
+    }
+
+    /** A source file held in a string. */
+    private static final class Source extends SimpleJavaFileObject {
+        private final String text;
+
+        Source(String qualifiedName, String text) {
+            super(URI.create("mem:///" + qualifiedName.replace('.', '/') + Kind.SOURCE.extension), Kind.SOURCE);
+            this.text = text;
+        }
+
+        @Override
+        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return text;
+        }
+    }
+
+    /** An output (class file or generated source) held in memory; javac reads generated sources back. */
+    private static final class Output extends SimpleJavaFileObject {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Output(String binaryName, Kind kind) {
+            super(URI.create("mem:///" + binaryName.replace('.', '/') + kind.extension), kind);
+        }
+
+        @Override
+        public OutputStream openOutputStream() {
+            bytes.reset();
+            return bytes;
+        }
+
+        @Override
+        public InputStream openInputStream() {
+            return new ByteArrayInputStream(bytes.toByteArray());
+        }
+
+        @Override
+        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Sends every output to memory; reads (class path, platform classes) go to javac's own manager. */
+    private static final class Memory extends ForwardingJavaFileManager<StandardJavaFileManager> {
+        final Map<String, Output> outputs = new TreeMap<>();
+
+        Memory(StandardJavaFileManager standard) {
+            super(standard);
+        }
+
+        @Override
+        public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
+                FileObject sibling) {
+            Output out = new Output(className, kind);
+            outputs.put(kind + ":" + className, out);
+            return out;
+        }
+
+        @Override
+        public FileObject getFileForOutput(Location location, String packageName, String relativeName, FileObject sibling) {
+            Output out = new Output(packageName + "." + relativeName, JavaFileObject.Kind.OTHER);
+            outputs.put(packageName + "/" + relativeName, out);
+            return out;
+        }
+
+        @Override
+        public boolean isSameFile(FileObject a, FileObject b) {
+            return a.toUri().equals(b.toUri());
+        }
+
+        @Override
+        public boolean hasLocation(Location location) {
+            return location != StandardLocation.SOURCE_OUTPUT && location != StandardLocation.CLASS_OUTPUT
+                    ? super.hasLocation(location) : true;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.adjoint.processor.differential;
+
+import dev.adjoint.processor.differential.Ast.Bin;
+import dev.adjoint.processor.differential.Ast.Bool;
+import dev.adjoint.processor.differential.Ast.Call;
+import dev.adjoint.processor.differential.Ast.Cond;
+import dev.adjoint.processor.differential.Ast.Expr;
+import dev.adjoint.processor.differential.Ast.IntExpr;
+import dev.adjoint.processor.differential.Ast.Method;
+import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.differential.Ast.Stmt;
+import dev.adjoint.processor.differential.Ast.Unit;
+import dev.adjoint.processor.ir.MathFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Prints the AST as the Java a user would write. Composite expressions are parenthesised, so
+ * javac evaluates exactly the tree the {@link Interpreter} evaluates (the same operations in the
+ * same order: the primal and the interpreter agree bit for bit). Int-typed subexpressions get an
+ * explicit {@code (double)} wherever Java would otherwise do int arithmetic or pick an int overload.
+ */
+final class JavaPrinter {
+    private JavaPrinter() {}
+
+    static String print(Unit unit) {
+        StringBuilder out = new StringBuilder();
+        out.append("package ").append(unit.pkg()).append(";\n\n");
+        out.append("import dev.adjoint.Differentiable;\n\n");
+        out.append("public final class ").append(unit.className()).append(" {\n");
+        out.append("    private ").append(unit.className()).append("() {}\n");
+        for (Ast.Constant c : unit.constants()) {
+            out.append("\n    static final double ").append(c.name()).append(" = ").append(literal(c.value())).append(";\n");
+        }
+        for (Method m : unit.methods()) {
+            out.append('\n').append(method(m));
+        }
+        return out.append("}\n").toString();
+    }
+
+    static String method(Method m) {
+        StringBuilder out = new StringBuilder("    @Differentiable");
+        if (!m.wrt().isEmpty()) {
+            out.append(m.wrt().stream().map(w -> '"' + w + '"').collect(Collectors.joining(", ", "(wrt = {", "})")));
+        }
+        out.append("\n    public static double ").append(m.name())
+                .append(m.params().stream().map(p -> p.type().java + " " + p.name()).collect(Collectors.joining(", ", "(", ")")))
+                .append(" {\n");
+        for (Stmt s : m.body()) {
+            out.append("        ").append(statement(s)).append('\n');
+        }
+        return out.append("    }\n").toString();
+    }
+
+    static String statement(Stmt s) {
+        if (s instanceof Ast.Declare d) {
+            // `var a = n;` would make an int local: keep every local a double
+            return (d.useVar() && !isInt(d.init()) ? "var " : "double ") + d.name() + " = " + expr(d.init()) + ";";
+        } else if (s instanceof Ast.Assign a) {
+            return a.name() + " = " + expr(a.value()) + ";";
+        } else if (s instanceof Ast.Compound c) {
+            return c.name() + " " + c.op().symbol + "= " + expr(c.value()) + ";";
+        } else if (s instanceof Ast.Step st) {
+            String op = st.increment() ? "++" : "--";
+            return (st.prefix() ? op + st.name() : st.name() + op) + ";";
+        } else if (s instanceof Ast.Return r) {
+            return "return " + expr(r.value()) + ";";
+        }
+        throw new IllegalArgumentException("unknown statement " + s);
+    }
+
+    static String expr(Expr e) {
+        if (e instanceof Ast.Num n) {
+            return literal(n.value());
+        } else if (e instanceof Ast.Var v) {
+            return v.name();
+        } else if (e instanceof Ast.Widen w) {
+            return w.cast() ? "(double) " + intExpr(w.value()) : intExpr(w.value());
+        } else if (e instanceof Ast.Neg n) {
+            return "(-" + expr(n.operand()) + ")";
+        } else if (e instanceof Bin b) {
+            // int / int and int % int are integer division in Java: widen the left operand
+            boolean intDivision = (b.op() == Op.DIV || b.op() == Op.REM) && isInt(b.left()) && isInt(b.right());
+            String left = intDivision ? "(double) " + expr(b.left()) : expr(b.left());
+            return "(" + left + " " + b.op().symbol + " " + expr(b.right()) + ")";
+        } else if (e instanceof Call c) {
+            return call(c);
+        } else if (e instanceof Cond c) {
+            return "(" + bool(c.condition()) + " ? " + expr(c.then()) + " : " + expr(c.otherwise()) + ")";
+        } else if (e instanceof Ast.Truncate t) {
+            // (int) of an int is a redundant cast (a lint warning): go through double
+            return "((double) (int) " + (isInt(t.operand()) ? "(double) " : "") + expr(t.operand()) + ")";
+        }
+        throw new IllegalArgumentException("unknown expression " + e);
+    }
+
+    private static String call(Call c) {
+        // an int argument would select Math.abs(int), Math.max(int, int) or Math.round(float)
+        String args = c.args().stream().map(a -> isInt(a) ? "(double) " + expr(a) : expr(a))
+                .collect(Collectors.joining(", ", "(", ")"));
+        String text = (c.strict() ? "StrictMath." : "Math.") + c.fn().javaName + args;
+        // Math.round(double) is a long: keep long arithmetic (long / long) out of the program
+        return c.fn() == MathFunction.ROUND ? "((double) " + text + ")" : text;
+    }
+
+    static String bool(Bool b) {
+        if (b instanceof Ast.Cmp c) {
+            return "(" + expr(c.left()) + " " + c.op().symbol + " " + expr(c.right()) + ")";
+        } else if (b instanceof Ast.And a) {
+            return "(" + bool(a.left()) + " && " + bool(a.right()) + ")";
+        } else if (b instanceof Ast.Or o) {
+            return "(" + bool(o.left()) + " || " + bool(o.right()) + ")";
+        } else if (b instanceof Ast.Not n) {
+            return "!" + bool(n.operand());
+        } else if (b instanceof Ast.Flag f) {
+            return f.name();
+        }
+        throw new IllegalArgumentException("unknown condition " + b);
+    }
+
+    private static String intExpr(IntExpr e) {
+        if (e instanceof Ast.IntParam p) {
+            return p.name();
+        } else if (e instanceof Ast.IntLit l) {
+            return Integer.toString(l.value());
+        }
+        Ast.IntBin b = (Ast.IntBin) e;
+        return "(" + intExpr(b.left()) + " " + b.op().symbol + " " + intExpr(b.right()) + ")";
+    }
+
+    /** Whether Java types {@code e} as int (or long): a bare widening, or int arithmetic on such. */
+    static boolean isInt(Expr e) {
+        if (e instanceof Ast.Widen w) {
+            return !w.cast();
+        } else if (e instanceof Ast.Neg n) {
+            return isInt(n.operand());
+        } else if (e instanceof Bin b) {
+            return isInt(b.left()) && isInt(b.right()) && b.op() != Op.DIV && b.op() != Op.REM;
+        } else if (e instanceof Cond c) {
+            return isInt(c.then()) && isInt(c.otherwise());
+        }
+        return false;
+    }
+
+    /** A double literal that reads back as exactly {@code v}. */
+    static String literal(double v) {
+        String text = Double.toString(Math.abs(v));
+        return v < 0 || (v == 0 && 1 / v < 0) ? "(-" + text + ")" : text;
+    }
+}

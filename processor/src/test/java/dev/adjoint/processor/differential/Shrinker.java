@@ -1,0 +1,222 @@
+package dev.adjoint.processor.differential;
+
+import dev.adjoint.processor.differential.Ast.Bin;
+import dev.adjoint.processor.differential.Ast.Bool;
+import dev.adjoint.processor.differential.Ast.Call;
+import dev.adjoint.processor.differential.Ast.Cond;
+import dev.adjoint.processor.differential.Ast.Expr;
+import dev.adjoint.processor.differential.Ast.Method;
+import dev.adjoint.processor.differential.Ast.Num;
+import dev.adjoint.processor.differential.Ast.Param;
+import dev.adjoint.processor.differential.Ast.Stmt;
+import dev.adjoint.processor.differential.Ast.Unit;
+import dev.adjoint.processor.differential.GradientChecker.Failure;
+import dev.adjoint.processor.differential.GradientChecker.Point;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Shrinks a failing method to a small one that fails the same way (same failure kind), greedily:
+ * drop a statement, drop {@code wrt} or an unused parameter, replace a subexpression by one of its
+ * children or by a leaf, a condition by one of its parts. Each candidate is compiled alone and
+ * checked at the failing point first. Budgeted: a shrink never takes more than {@link #BUDGET_NANOS}.
+ *
+ * <p>A new construct gets its reductions in {@link #statementVariants} / {@link #variants}
+ * (e.g. an {@code if} replaced by one branch, a loop by its body).
+ */
+final class Shrinker {
+
+    static final long BUDGET_NANOS = 90_000_000_000L;
+
+    private final Campaign campaign;
+    private final String kind;
+    private final Map<String, Object> point = new HashMap<>();
+    private final long deadline = System.nanoTime() + BUDGET_NANOS;
+    private Failure lastFailure;
+    private Point lastPoint;
+
+    Shrinker(Campaign campaign, String kind, Point failingPoint) {
+        this.campaign = campaign;
+        this.kind = kind;
+        this.lastPoint = failingPoint;
+    }
+
+    Campaign.Finding shrink(Method original, Unit alone, Failure failure) {
+        if (lastPoint != null) {
+            for (int i = 0; i < original.params().size(); i++) {
+                point.put(original.params().get(i).name(), lastPoint.args().get(i));
+            }
+        }
+        lastFailure = failure;
+        Method current = original;
+        boolean progress = true;
+        while (progress && System.nanoTime() < deadline) {
+            progress = false;
+            for (Method candidate : candidates(current)) {
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+                if (fails(alone, candidate)) {
+                    current = candidate;
+                    progress = true;
+                    break;
+                }
+            }
+        }
+        Set<String> used = Ast.reads(current.body());
+        Unit minimal = new Unit(alone.pkg(), alone.className(),
+                alone.constants().stream().filter(c -> used.contains(c.name())).toList(), List.of(current));
+        return new Campaign.Finding(original, minimal, lastPoint, lastFailure, campaign.adjointSource(minimal));
+    }
+
+    /** Whether {@code candidate} is a valid program that still fails with the same kind of failure. */
+    private boolean fails(Unit alone, Method candidate) {
+        Unit unit = alone.only(candidate);
+        // without a double parameter the processor rightly refuses the method
+        if (!Ast.wellScoped(unit, candidate) || candidate.doubleParams().isEmpty()) {
+            return false;
+        }
+        InMemoryCompiler.Result result = campaign.compile(unit);
+        Failure compileFailure = Campaign.compilationFailure(unit.qualifiedName(), result);
+        if (compileFailure != null || lastPoint == null) {
+            return keep(compileFailure, null);
+        }
+        List<Object> args = new ArrayList<>();
+        for (Param p : candidate.params()) {
+            args.add(point.get(p.name()));
+        }
+        Campaign.CheckResult checked = Campaign.check(unit, candidate, result.loader(), new Point(args), new Random(7));
+        return keep(checked.failure(), checked.point());
+    }
+
+    private boolean keep(Failure failure, Point at) {
+        if (failure == null || !failure.kind().equals(kind)) {
+            return false;
+        }
+        lastFailure = failure;
+        lastPoint = at;
+        return true;
+    }
+
+    /** Smaller programs, the biggest cuts first. */
+    static List<Method> candidates(Method m) {
+        List<Method> out = new ArrayList<>();
+        List<Stmt> body = m.body();
+        for (int i = 0; i < body.size() - 1; i++) {
+            List<Stmt> shorter = new ArrayList<>(body);
+            shorter.remove(i);
+            out.add(m.withBody(shorter));
+        }
+        if (!m.wrt().isEmpty()) {
+            out.add(new Method(m.name(), m.params(), List.of(), body));
+        }
+        Set<String> used = Ast.reads(body);
+        for (Param p : m.params()) {
+            if (!used.contains(p.name()) && !m.wrt().contains(p.name())) {
+                List<Param> fewer = new ArrayList<>(m.params());
+                fewer.remove(p);
+                out.add(new Method(m.name(), fewer, m.wrt(), body));
+            }
+        }
+        Expr leaf = m.doubleParams().isEmpty() ? new Num(1.0) : new Ast.Var(m.doubleParams().get(0));
+        for (int i = 0; i < body.size(); i++) {
+            for (Stmt s : statementVariants(body.get(i), leaf)) {
+                List<Stmt> changed = new ArrayList<>(body);
+                changed.set(i, s);
+                out.add(m.withBody(changed));
+            }
+        }
+        return out;
+    }
+
+    private static List<Stmt> statementVariants(Stmt s, Expr leaf) {
+        List<Stmt> out = new ArrayList<>();
+        if (s instanceof Ast.Declare d) {
+            if (d.useVar()) {
+                out.add(new Ast.Declare(d.name(), false, d.init()));
+            }
+            variants(d.init(), leaf).forEach(e -> out.add(new Ast.Declare(d.name(), d.useVar(), e)));
+        } else if (s instanceof Ast.Assign a) {
+            variants(a.value(), leaf).forEach(e -> out.add(new Ast.Assign(a.name(), e)));
+        } else if (s instanceof Ast.Compound c) {
+            out.add(new Ast.Assign(c.name(), c.value()));
+            variants(c.value(), leaf).forEach(e -> out.add(new Ast.Compound(c.name(), c.op(), e)));
+        } else if (s instanceof Ast.Return r) {
+            variants(r.value(), leaf).forEach(e -> out.add(new Ast.Return(e)));
+        }
+        return out;
+    }
+
+    /** Every expression one reduction smaller than {@code e}: at the root first, then inside. */
+    static List<Expr> variants(Expr e, Expr leaf) {
+        List<Expr> out = new ArrayList<>();
+        if (!(e instanceof Num n && n.value() == 1.0)) {
+            out.add(new Num(1.0));
+        }
+        if (!e.equals(leaf) && !(e instanceof Num)) {
+            out.add(leaf);
+        }
+        if (e instanceof Ast.Neg n) {
+            out.add(n.operand());
+            inside(out, n.operand(), leaf, Ast.Neg::new);
+        } else if (e instanceof Bin b) {
+            out.add(b.left());
+            out.add(b.right());
+            inside(out, b.left(), leaf, x -> new Bin(b.op(), x, b.right()));
+            inside(out, b.right(), leaf, x -> new Bin(b.op(), b.left(), x));
+        } else if (e instanceof Call c) {
+            out.addAll(c.args());
+            if (c.strict()) {
+                out.add(new Call(c.fn(), false, c.args()));
+            }
+            for (int i = 0; i < c.args().size(); i++) {
+                int at = i;
+                inside(out, c.args().get(i), leaf, x -> {
+                    List<Expr> args = new ArrayList<>(c.args());
+                    args.set(at, x);
+                    return new Call(c.fn(), c.strict(), args);
+                });
+            }
+        } else if (e instanceof Cond c) {
+            out.add(c.then());
+            out.add(c.otherwise());
+            for (Bool b : boolVariants(c.condition(), leaf)) {
+                out.add(new Cond(b, c.then(), c.otherwise()));
+            }
+            inside(out, c.then(), leaf, x -> new Cond(c.condition(), x, c.otherwise()));
+            inside(out, c.otherwise(), leaf, x -> new Cond(c.condition(), c.then(), x));
+        } else if (e instanceof Ast.Truncate t) {
+            out.add(t.operand());
+            inside(out, t.operand(), leaf, Ast.Truncate::new);
+        }
+        return out;
+    }
+
+    private static void inside(List<Expr> out, Expr child, Expr leaf, Function<Expr, Expr> rebuild) {
+        for (Expr smaller : variants(child, leaf)) {
+            out.add(rebuild.apply(smaller));
+        }
+    }
+
+    private static List<Bool> boolVariants(Bool b, Expr leaf) {
+        List<Bool> out = new ArrayList<>();
+        if (b instanceof Ast.Cmp c) {
+            variants(c.left(), leaf).forEach(x -> out.add(new Ast.Cmp(c.op(), x, c.right())));
+            variants(c.right(), leaf).forEach(x -> out.add(new Ast.Cmp(c.op(), c.left(), x)));
+        } else if (b instanceof Ast.And a) {
+            out.add(a.left());
+            out.add(a.right());
+        } else if (b instanceof Ast.Or o) {
+            out.add(o.left());
+            out.add(o.right());
+        } else if (b instanceof Ast.Not n) {
+            out.add(n.operand());
+        }
+        return out;
+    }
+}

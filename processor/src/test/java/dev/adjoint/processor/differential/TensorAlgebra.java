@@ -1,0 +1,82 @@
+package dev.adjoint.processor.differential;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.ir.MathFunction;
+import java.util.List;
+
+/**
+ * The program on the runtime tape: the tape's own operations where it has them, compositions of
+ * them where a function is one (sinh, log1p, hypot, ...), and a function node with
+ * {@link Partials} for the rest (asin, atan2, max, ...). A second reverse mode, written
+ * independently of the processor, whose gradients the generated ones must match.
+ */
+enum TensorAlgebra implements Algebra<Tensor> {
+    INSTANCE;
+
+    @Override
+    public Tensor constant(double c) {
+        return Tensor.scalar(c);
+    }
+
+    @Override
+    public double value(Tensor v) {
+        return v.item();
+    }
+
+    @Override
+    public Tensor neg(Tensor a) {
+        return a.neg();
+    }
+
+    @Override
+    public Tensor binary(Op op, Tensor a, Tensor b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            // a % b = a - q·b with q = trunc(a / b) a constant between jumps
+            case REM -> a.sub(b.mul(Math.rint((a.item() - a.item() % b.item()) / b.item())));
+        };
+    }
+
+    @Override
+    public Tensor call(MathFunction fn, boolean strict, List<Tensor> args) {
+        Tensor a = args.get(0);
+        return switch (fn) {
+            case SIN -> a.sin();
+            case COS -> a.cos();
+            case TAN -> a.tan();
+            case EXP -> a.exp();
+            case LOG -> a.log();
+            case SQRT -> a.sqrt();
+            case TANH -> a.tanh();
+            case ABS -> a.abs();
+            case POW -> a.pow(args.get(1));
+            case SINH -> a.exp().sub(a.neg().exp()).mul(0.5);
+            case COSH -> a.exp().add(a.neg().exp()).mul(0.5);
+            case EXPM1 -> a.exp().sub(1.0);
+            case LOG10 -> a.log().div(Math.log(10));
+            case LOG1P -> a.add(1.0).log();
+            case HYPOT -> a.mul(a).add(args.get(1).mul(args.get(1))).sqrt();
+            case FMA -> a.mul(args.get(1)).add(args.get(2));
+            case TO_RADIANS -> a.mul(Math.PI / 180);
+            case TO_DEGREES -> a.mul(180 / Math.PI);
+            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN -> node(fn, strict, args);
+            case FLOOR, CEIL, RINT, ROUND, SIGNUM -> constant(DoubleAlgebra.math(fn, strict, a.item()));
+        };
+    }
+
+    /** One tape node whose backward multiplies by the partials of {@code fn} at the forward values. */
+    private static Tensor node(MathFunction fn, boolean strict, List<Tensor> args) {
+        double[] values = args.stream().mapToDouble(Tensor::item).toArray();
+        double y = DoubleAlgebra.math(fn, strict, values);
+        double[] partials = Partials.of(fn, values, y);
+        return Tensor.function(fn.javaName, y, (up, g) -> {
+            for (int k = 0; k < partials.length; k++) {
+                g[k][0] += up[0] * partials[k];
+            }
+        }, args.toArray(Tensor[]::new));
+    }
+}
