@@ -118,9 +118,6 @@ final class ProgramGenerator {
 
         List<Stmt> body = new ArrayList<>();
         int statements = random.nextInt(7);
-        if (statements == 0 && KnownBugs.needsStatementBeforeReturn()) {
-            statements = 1;
-        }
         for (int i = 0; i < statements; i++) {
             body.add(statement());
         }
@@ -133,9 +130,6 @@ final class ProgramGenerator {
     private Stmt statement() {
         int roll = random.nextInt(100);
         List<String> targets = new ArrayList<>(writable);
-        if (KnownBugs.avoidOverwritingInactiveVariables()) {
-            targets.retainAll(active);
-        }
         if (roll < 40 || targets.isEmpty()) {
             String local = freshLocal();
             // the initialiser cannot read the local it declares
