@@ -149,6 +149,10 @@ final class Build {
         if (cb != null && a instanceof Binary s && s.op() == BinaryOp.ADD && cb.equals(intConstant(s.right()))) {
             return s.left();
         }
+        // (x - 1) - 1 = x - 2
+        if (cb != null && a instanceof Binary s && s.op() == BinaryOp.SUB && intConstant(s.right()) != null) {
+            return intSub(s.left(), intLit(intConstant(s.right()) + cb));
+        }
         // (x - 1) - (n - 1) = x - n
         if (a instanceof Binary s && s.op() == BinaryOp.SUB && b instanceof Binary t && t.op() == BinaryOp.SUB
                 && intConstant(s.right()) != null && intConstant(s.right()).equals(intConstant(t.right()))) {

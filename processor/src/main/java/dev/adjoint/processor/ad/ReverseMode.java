@@ -110,6 +110,8 @@ public final class ReverseMode {
         final Block block;
         Local count;
         Slot countSlot;
+        /** For a counting loop to a bound the reverse sweep can evaluate ({@code i < n}): n; else null. */
+        Expr bound;
 
         LoopNode(Stmt.Loop source, Local counter, Block body, Block block) {
             this.source = source;
@@ -135,8 +137,10 @@ public final class ReverseMode {
         final List<Node> nodes = new ArrayList<>();
         /** Variables declared directly in this scope, in order. */
         final List<Local> locals = new ArrayList<>();
-        /** Locals whose value at the end of the scope the reverse sweep needs. */
+        /** Locals whose value at the end of the scope the reverse sweep needs, kept in a slot. */
         final Map<Local, Slot> exits = new LinkedHashMap<>();
+        /** Locals the reverse sweep needs that it computes again from what it has, with their definitions. */
+        final Map<Local, Expr> recomputed = new LinkedHashMap<>();
 
         Block(Block parent, int depth) {
             this.parent = parent;
@@ -471,6 +475,10 @@ public final class ReverseMode {
                 l.reads.addAll(l.body.reads);
                 if (l.counter != null) {
                     Activity.locals(((Stmt.Declare) l.source.init().get(0)).init(), v -> l.reads.add(v.name()));
+                    l.bound = bound(l);
+                    if (l.bound != null) {
+                        Activity.locals(l.bound, v -> l.reads.add(v.name()));
+                    }
                 }
             } else if (node instanceof StepNode step && step.active) {
                 reverse(step);
@@ -584,6 +592,11 @@ public final class ReverseMode {
             for (boolean v : varied) {
                 count += v ? 1 : 0;
             }
+            if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.left().equals(b.right())) {
+                // d(u·u) = 2u du: one statement, not two equal ones
+                propagate(b.left(), Build.mul(Build.mul(Build.lit(2), adj), b.left()), out);
+                return;
+            }
             List<Expr> partials = DerivativeRules.of(operator(e)).partials(args.toArray(new Expr[0]), results.get(e));
             Expr a = count > 1 ? atomic(adj, out) : adj;
             for (int i = 0; i < args.size(); i++) {
@@ -657,6 +670,27 @@ public final class ReverseMode {
         }
 
         /**
+         * {@code n} of a counting loop {@code for (int i = a; i < n; i++)} (or {@code <=}, or
+         * {@code i > n} counting down) without any other exit, when the reverse sweep can evaluate
+         * {@code a} and {@code n} again: then it needs no count.
+         */
+        private Expr bound(LoopNode l) {
+            int step = Normalize.step(l.source);
+            Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
+            if (!(l.source.condition() instanceof Expr.Binary c) || !c.left().equals(l.counter)
+                    || !recomputable(c.right(), l.block) || !recomputable(start, l.block)) {
+                return null;
+            }
+            if (step == 1 && (c.op() == Expr.BinaryOp.LT || c.op() == Expr.BinaryOp.LE)) {
+                return c.op() == Expr.BinaryOp.LT ? Build.intSub(c.right(), Build.intLit(1)) : c.right();
+            }
+            if (step == -1 && (c.op() == Expr.BinaryOp.GT || c.op() == Expr.BinaryOp.GE)) {
+                return c.op() == Expr.BinaryOp.GT ? Build.intAdd(c.right(), Build.intLit(1)) : c.right();
+            }
+            return null;
+        }
+
+        /**
          * Whether the reverse sweep may evaluate an {@code if}'s condition again instead of storing
          * the branch taken: it reads only variables assigned once (parameters, locals of the method's
          * top level), counters of counting loops, and elements of arrays nothing writes.
@@ -724,13 +758,84 @@ public final class ReverseMode {
                 readBefore.addAll(node.reads);
             }
             if (!block.top()) {
-                for (Local local : block.locals) {
-                    if (block.reads.contains(local.name()) && !canonicalCounters.contains(local.name())) {
-                        block.exits.put(local, slot(local.type(), block));
-                        needsInitializer.add(local.name());
-                    }
+                keepLocals(block);
+            }
+        }
+
+        /**
+         * The scope's own variables its reverse sweep reads: computed again when their definition is
+         * cheap arithmetic on values the reverse sweep has (inputs nothing overwrites, counters,
+         * other such locals), else kept at the scope's end. Latest first, so that a recomputed
+         * variable's own inputs become needed too.
+         */
+        private void keepLocals(Block block) {
+            Set<String> needed = new HashSet<>(block.reads);
+            Map<Local, Expr> recompute = new LinkedHashMap<>();
+            List<Local> locals = block.locals;
+            for (int k = locals.size() - 1; k >= 0; k--) {
+                Local local = locals.get(k);
+                if (!needed.contains(local.name()) || canonicalCounters.contains(local.name())) {
+                    continue;
+                }
+                Expr definition = definitionIn(block, local);
+                if (definition != null && cheap(definition, block, locals.subList(0, k))) {
+                    recompute.put(local, definition);
+                    Activity.locals(definition, l -> needed.add(l.name()));
+                } else {
+                    block.exits.put(local, null);
                 }
             }
+            for (Local local : locals) { // slots in declaration order: stores at the end, loads reversed
+                if (block.exits.containsKey(local)) {
+                    block.exits.put(local, slot(local.type(), block));
+                    needsInitializer.add(local.name());
+                }
+            }
+            for (Local local : locals) {
+                if (recompute.containsKey(local)) {
+                    block.recomputed.put(local, recompute.get(local));
+                }
+            }
+        }
+
+        /** What a scope's local is declared with, when it is never assigned again; else null. */
+        private Expr definitionIn(Block block, Local local) {
+            if (definitions.containsKey(local.name())) {
+                return definitions.get(local.name());
+            }
+            if (assignments.getOrDefault(local.name(), 0) != 1) {
+                return null;
+            }
+            for (Node node : block.nodes) {
+                if (node instanceof StepNode step && step.source instanceof Stmt.Declare d && d.var().equals(local)) {
+                    return step.lowered != null ? step.lowered : d.init();
+                }
+            }
+            return null;
+        }
+
+        /** Arithmetic, element reads and lengths over invariant values and the given earlier locals. */
+        private boolean cheap(Expr e, Block block, List<Local> earlier) {
+            if (e instanceof Local l) {
+                return earlier.contains(l) || canonicalCounters.contains(l.name())
+                        || (assignments.getOrDefault(l.name(), 0) <= 1 && declaredAtTop(l.name())
+                                && !writtenArrays.contains(l.name()));
+            }
+            if (e instanceof Expr.Literal) {
+                return true;
+            }
+            if (e instanceof Expr.ArrayRead a && a.array() instanceof Local array && writtenArrays.contains(array.name())) {
+                return false;
+            }
+            if (!(e instanceof Expr.Binary || e instanceof Expr.Unary || e instanceof Expr.Cast
+                    || e instanceof Expr.ArrayRead || e instanceof Expr.Length)) {
+                return false; // calls cost as much as a stored value, or have effects
+            }
+            if (e instanceof Expr.Binary b && !b.type().isDouble() && (b.op() == Expr.BinaryOp.DIV
+                    || b.op() == Expr.BinaryOp.REM)) {
+                return false;
+            }
+            return Exprs.children(e).stream().allMatch(c -> cheap(c, block, earlier));
         }
 
         /**
@@ -916,7 +1021,7 @@ public final class ReverseMode {
         private void emitLoop(LoopNode l, List<Stmt> out) {
             Stmt.Loop loop = l.source;
             List<Stmt> first = List.of();
-            if (hasReverse(l)) {
+            if (hasReverse(l) && l.bound == null) {
                 l.count = new Local(names.temp("_n"), JType.INT);
                 l.countSlot = l.block.depth > 0 ? slot(JType.INT, l.block) : null;
                 if (l.block.depth == 0 && !l.block.top()) {
@@ -974,7 +1079,15 @@ public final class ReverseMode {
                     out.add(new Stmt.Declare(l.count, load(l.countSlot), null, null));
                 }
                 List<Stmt> body = reverseScope(l.body);
-                if (l.counter != null) {
+                if (l.bound != null) {
+                    // the body saw counter = start, ..., bound: the same range backwards
+                    Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
+                    boolean up = Normalize.step(l.source) == 1;
+                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, l.bound, null, null)),
+                            new Expr.Binary(up ? Expr.BinaryOp.GE : Expr.BinaryOp.LE, l.counter, start, JType.BOOLEAN),
+                            List.of(new Stmt.Assign(l.counter, up ? Build.decrement(l.counter) : Build.increment(l.counter),
+                                    null, null)), body, false, null, null));
+                } else if (l.counter != null) {
                     // the body saw counter = start, start + step, ..., start + (count - 1) * step
                     Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
                     int step = Normalize.step(l.source);
@@ -1013,6 +1126,7 @@ public final class ReverseMode {
             for (int k = exits.size() - 1; k >= 0; k--) {
                 out.add(new Stmt.Declare(exits.get(k).getKey(), load(exits.get(k).getValue()), null, null));
             }
+            b.recomputed.forEach((local, definition) -> out.add(new Stmt.Declare(local, definition, null, null)));
             for (Local local : b.locals) {
                 Local adj = adjoints.get(local.name());
                 if (adj != null && !definitions.containsKey(local.name())) {
@@ -1036,7 +1150,7 @@ public final class ReverseMode {
                 return hasReverse(l.body);
             }
             if (node instanceof Block b) {
-                return !b.exits.isEmpty() || b.nodes.stream().anyMatch(this::hasReverse);
+                return !b.exits.isEmpty() || !b.recomputed.isEmpty() || b.nodes.stream().anyMatch(this::hasReverse);
             }
             return false;
         }
