@@ -920,7 +920,9 @@ public final class ReverseMode {
                 }
             }
             out.addAll(holders);
-            emitReverse(top, out);
+            List<Stmt> reverseSweep = new ArrayList<>();
+            emitReverse(top, reverseSweep);
+            out.addAll(mergeElementUpdates(reverseSweep));
             snapshots.forEach((name, copy) -> out.add(new Stmt.Eval(new Expr.Apply(null, SYSTEM, "arraycopy",
                     List.of(copy, Build.intLit(0), new Local(name, JType.DOUBLE_ARRAY), Build.intLit(0),
                             new Expr.Length(copy)), JType.INT), null, null)));
@@ -1136,7 +1138,63 @@ public final class ReverseMode {
             for (int k = b.nodes.size() - 1; k >= 0; k--) {
                 emitReverse(b.nodes.get(k), out);
             }
+            return mergeElementUpdates(out);
+        }
+
+        /**
+         * {@code _d_x[i] -= a; ...; _d_x[i] -= b;} as one {@code _d_x[i] -= a + b;} at the second
+         * place, when nothing in between reads that array or changes what {@code a} reads: one
+         * memory update per element instead of one per term (sums in another order round differently
+         * only in the last bits).
+         */
+        private List<Stmt> mergeElementUpdates(List<Stmt> stmts) {
+            List<Stmt> out = new ArrayList<>(stmts);
+            for (int p = 0; p < out.size(); p++) {
+                if (!(out.get(p) instanceof Stmt.Accumulate first) || !(first.target() instanceof Expr.ArrayRead target)
+                        || !(target.array() instanceof Local array)) {
+                    continue;
+                }
+                Set<String> inputs = new HashSet<>();
+                Activity.locals(first.delta(), l -> inputs.add(l.name()));
+                for (int q = p + 1; q < out.size(); q++) {
+                    Stmt between = out.get(q);
+                    if (between instanceof Stmt.Comment) {
+                        continue;
+                    }
+                    if (!(between instanceof Stmt.Accumulate later)) {
+                        break;
+                    }
+                    if (later.target().equals(target)) {
+                        out.set(q, new Stmt.Accumulate(target, sum(first.delta(), later.delta())));
+                        out.remove(p);
+                        p--;
+                        break;
+                    }
+                    boolean[] conflict = {false};
+                    Activity.locals(later.delta(), l -> conflict[0] |= l.equals(array));
+                    Activity.locals(later.target(), l -> conflict[0] |= inputs.contains(l.name()));
+                    if (conflict[0]) {
+                        break;
+                    }
+                }
+            }
             return out;
+        }
+
+        /** {@code a + b}, written {@code -(a' + b')} when both are negated, so it prints as {@code -= a' + b'}. */
+        private Expr sum(Expr a, Expr b) {
+            boolean negA = a instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG;
+            boolean negB = b instanceof Expr.Unary v && v.op() == Expr.UnaryOp.NEG;
+            if (negA && negB) {
+                return Build.neg(Build.add(((Expr.Unary) a).operand(), ((Expr.Unary) b).operand()));
+            }
+            if (negB) {
+                return Build.sub(a, ((Expr.Unary) b).operand());
+            }
+            if (negA) {
+                return Build.sub(b, ((Expr.Unary) a).operand());
+            }
+            return Build.add(a, b);
         }
 
         private boolean hasReverse(Node node) {
