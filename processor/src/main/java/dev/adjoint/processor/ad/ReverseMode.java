@@ -8,7 +8,6 @@ import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -188,6 +187,7 @@ public final class ReverseMode {
         private final CallGraph calls;
         private final List<Stmt> holders = new ArrayList<>();
         private final List<Pullback.SharedHolder> sharedHolders = new ArrayList<>();
+        private final Map<Expr.Apply, Pullback.Site> sites = new IdentityHashMap<>();
         private final Set<String> needsInitializer = new HashSet<>();
         private final Set<String> savedArrays = new HashSet<>();
         private Local stack;
@@ -227,7 +227,7 @@ public final class ReverseMode {
             boolean[] allocates = {holders.size() > sharedHolders.size()};
             Stmts.forEachExpr(pullback, e -> allocates[0] |= allocates(e));
             return new Pullback(method, seed, into, pullback, List.copyOf(writtenArraysOfParams()), !allocates[0],
-                    stack != null, List.copyOf(sharedHolders));
+                    stack != null, List.copyOf(sharedHolders), sites);
         }
 
         // ------------------------------------------------------------ pass 1: forward sweep
@@ -367,21 +367,21 @@ public final class ReverseMode {
                 // the derivatives take every argument
                 return new Expr.CustomCall(c.method(), c.derivatives(), atoms(c.args(), out, inBranch), c.position());
             }
-            Enum<?> op = operator(e);
-            List<Expr> children = operands(e);
+            Enum<?> op = Exprs.operator(e);
+            List<Expr> children = Exprs.operands(e);
             List<Expr> lowered = new ArrayList<>();
             for (Expr child : children) {
                 lowered.add(lower(child, out, inBranch, null));
             }
             boolean[] variedArgs = variedMask(children);
-            Needs needs = needs(op, variedArgs);
+            DerivativeRules.Needs needs = DerivativeRules.needs(op, variedArgs);
             for (int i = 0; i < lowered.size(); i++) {
-                if (needs.args[i] && !Exprs.isAtom(lowered.get(i))) {
+                if (needs.args()[i] && !Exprs.isAtom(lowered.get(i))) {
                     lowered.set(i, hoist(lowered.get(i), JType.DOUBLE, out, inBranch));
                 }
             }
-            Expr node = rebuild(e, lowered);
-            if (needs.result) {
+            Expr node = Exprs.rebuild(e, lowered);
+            if (needs.result()) {
                 if (holder != null) {
                     results.put(node, holder);
                 } else {
@@ -546,18 +546,19 @@ public final class ReverseMode {
                         ExecutableElement d = c.derivatives().get(i);
                         Expr partial = new Expr.Apply(null, JType.ClassRef.of((TypeElement) d.getEnclosingElement()),
                                 d.getSimpleName().toString(), c.args(), JType.DOUBLE);
+                        sites.put((Expr.Apply) partial, new Pullback.Site(null, d, c.position()));
                         propagate(c.args().get(i), Build.mul(a, partial), out);
                     }
                 }
                 return;
             }
-            List<Expr> args = operands(e);
+            List<Expr> args = Exprs.operands(e);
             boolean[] varied = variedMask(args);
             long count = 0;
             for (boolean v : varied) {
                 count += v ? 1 : 0;
             }
-            List<Expr> partials = DerivativeRules.of(operator(e)).partials(args.toArray(new Expr[0]), results.get(e));
+            List<Expr> partials = DerivativeRules.of(Exprs.operator(e)).partials(args.toArray(new Expr[0]), results.get(e));
             Expr a = count > 1 ? atomic(adj, out) : adj;
             for (int i = 0; i < args.size(); i++) {
                 if (varied[i]) {
@@ -605,7 +606,9 @@ public final class ReverseMode {
             }
             args.add(adj);
             args.add(holder);
-            out.add(new Stmt.Eval(new Expr.Apply(null, c.adjoint(), name + "Pullback", args, JType.DOUBLE), null, null));
+            Expr.Apply pullback = new Expr.Apply(null, c.adjoint(), name + "Pullback", args, JType.DOUBLE);
+            sites.put(pullback, new Pullback.Site(c, null, c.position()));
+            out.add(new Stmt.Eval(pullback, null, null));
             for (int i = 0; i < c.args().size(); i++) {
                 Expr arg = c.args().get(i);
                 if (c.wrt(i) && arg.type().isDouble() && activity.isVaried(arg)) {
@@ -1052,30 +1055,6 @@ public final class ReverseMode {
 
         // ------------------------------------------------------------ rules
 
-        private record Needs(boolean[] args, boolean result) {}
-
-        /** Which argument values and whether the result a rule reads, for the varied arguments only. */
-        private Needs needs(Enum<?> op, boolean[] variedArgs) {
-            DerivativeRules.Rule rule = DerivativeRules.of(op);
-            Expr[] placeholders = new Expr[variedArgs.length];
-            for (int i = 0; i < placeholders.length; i++) {
-                placeholders[i] = new Local("\0arg" + i, JType.DOUBLE);
-            }
-            Local y = new Local("\0result", JType.DOUBLE);
-            List<Expr> partials = rule.partials(placeholders, y);
-            Set<String> read = new HashSet<>();
-            for (int i = 0; i < variedArgs.length; i++) {
-                if (variedArgs[i]) {
-                    Activity.locals(partials.get(i), l -> read.add(l.name()));
-                }
-            }
-            boolean[] args = new boolean[variedArgs.length];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = read.contains("\0arg" + i);
-            }
-            return new Needs(args, read.contains("\0result"));
-        }
-
         private boolean[] variedMask(List<Expr> args) {
             boolean[] mask = new boolean[args.size()];
             for (int i = 0; i < mask.length; i++) {
@@ -1312,40 +1291,6 @@ public final class ReverseMode {
             }
             return null;
         }
-    }
-
-    // ---------------------------------------------------------------- operator views
-
-    /** The table key of a differentiable operation node. */
-    private static Enum<?> operator(Expr e) {
-        if (e instanceof Expr.Binary b) {
-            return b.op();
-        }
-        if (e instanceof Expr.Unary u) {
-            return u.op();
-        }
-        return ((Expr.MathCall) e).function();
-    }
-
-    private static List<Expr> operands(Expr e) {
-        if (e instanceof Expr.Binary b) {
-            return Arrays.asList(b.left(), b.right());
-        }
-        if (e instanceof Expr.Unary u) {
-            return List.of(u.operand());
-        }
-        return ((Expr.MathCall) e).args();
-    }
-
-    private static Expr rebuild(Expr e, List<Expr> operands) {
-        if (e instanceof Expr.Binary b) {
-            return new Expr.Binary(b.op(), operands.get(0), operands.get(1), b.type());
-        }
-        if (e instanceof Expr.Unary u) {
-            return new Expr.Unary(u.op(), operands.get(0), u.type());
-        }
-        Expr.MathCall m = (Expr.MathCall) e;
-        return new Expr.MathCall(m.function(), m.strict(), List.copyOf(operands), m.type(), m.position());
     }
 
     private static boolean allocates(Expr e) {

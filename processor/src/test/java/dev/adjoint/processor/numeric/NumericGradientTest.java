@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every straight-line construct (one fixture method each, in {@link Constructs}) checked three
- * ways at 20 random points: the gradient against central finite differences, the pullback's
- * value and accumulation, and the Tensor overload's backward.
+ * Every construct (one fixture method each, in {@link Constructs}, {@link ControlFlow}, ...)
+ * checked at 20 random points: the gradient against central finite differences, the pullback's
+ * value and accumulation, the Tensor overload's backward, the forward-mode tangent against
+ * central differences along a random direction (and against gradient·direction), and, where
+ * generated, the Hessian-vector product against central differences of the generated gradient.
  */
 class NumericGradientTest {
 
@@ -40,6 +42,11 @@ class NumericGradientTest {
                         harness.checkAgainstFiniteDifferences(m, args);
                         harness.checkPullback(m, args);
                         harness.checkTensorOverload(m, args);
+                        Object[] v = harness.direction(m, args, random);
+                        harness.checkTangent(m, args, v);
+                        if (harness.hasSecondOrder(m)) {
+                            harness.checkSecondOrder(m, args, v);
+                        }
                     }
                 }));
             } catch (ClassNotFoundException e) {
