@@ -249,37 +249,19 @@ public final class ForwardMode {
         }
 
         private boolean isVaried(Expr e) {
-            if (!e.type().isDifferentiable()) {
-                return false;
-            }
-            if (e instanceof Local l) {
-                return varied.contains(l.name());
-            } else if (e instanceof Expr.ArrayRead a) {
-                return isVaried(a.array());
-            } else if (e instanceof Expr.FieldRead f) {
-                return location(f) != null && varied.contains(location(f));
-            } else if (e instanceof Expr.Unary u) {
-                return isVaried(u.operand());
-            } else if (e instanceof Expr.Binary b) {
-                return isVaried(b.left()) || isVaried(b.right());
-            } else if (e instanceof Expr.Conditional c) {
-                return isVaried(c.then()) || isVaried(c.otherwise());
-            } else if (e instanceof Expr.Cast c) {
-                return isVaried(c.operand());
-            } else if (e instanceof Expr.MathCall m) {
-                return !m.function().piecewiseConstant && m.args().stream().anyMatch(this::isVaried);
-            } else if (e instanceof Expr.DiffCall c) {
-                return c.args().stream().anyMatch(this::isVaried);
-            } else if (e instanceof Expr.CustomCall c) {
-                return c.args().stream().anyMatch(this::isVaried);
-            } else if (e instanceof Expr.Apply a) {
-                if (isPop(a)) {
-                    return stackVaried;
+            return Activity.carries(e, leaf -> {
+                if (leaf instanceof Local || leaf instanceof Expr.FieldRead) {
+                    return location(leaf) != null && varied.contains(location(leaf));
                 }
-                Pullback.Site site = sites.get(a);
-                return site != null && site.partial() != null && a.args().stream().anyMatch(this::isVaried);
-            }
-            return false;
+                if (leaf instanceof Expr.Apply a) {
+                    if (isPop(a)) {
+                        return stackVaried;
+                    }
+                    Pullback.Site site = sites.get(a);
+                    return site != null && site.partial() != null && a.args().stream().anyMatch(this::isVaried);
+                }
+                return false;
+            });
         }
 
         private boolean isPush(Expr.Apply a) {

@@ -7,7 +7,6 @@ import static dev.adjoint.processor.diagnostics.Sources.compile;
 import static dev.adjoint.processor.diagnostics.Sources.generated;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.JavaFileObjects;
 import java.lang.reflect.Method;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class DiagnosticsSecondOrderTest {
 
-    /** {@code demo.Functions} importing {@code DerivativeOf} too; line 6 is the first member line. */
     private static JavaFileObject functions(String... members) {
-        String[] lines = new String[members.length + 6];
-        lines[0] = "package demo;";
-        lines[1] = "";
-        lines[2] = "import dev.adjoint.DerivativeOf;";
-        lines[3] = "import dev.adjoint.Differentiable;";
-        lines[4] = "public final class Functions {";
-        System.arraycopy(members, 0, lines, 5, members.length);
-        lines[lines.length - 1] = "}";
-        return JavaFileObjects.forSourceLines(Sources.FUNCTIONS, lines);
+        return Sources.functionsWithDerivatives(members);
     }
 
     private static final String[] SOFT = {
@@ -37,6 +27,16 @@ class DiagnosticsSecondOrderTest {
         "        return Math.log1p(Math.exp(x));",
         "    }",
     };
+
+    /** soft with a derivative given by hand, {@code @Differentiable} itself when {@code differentiable}. */
+    private static String[] softWithDerivative(boolean differentiable) {
+        return with(SOFT,
+                differentiable ? "    @Differentiable" : "",
+                "    @DerivativeOf(method = \"soft\")",
+                "    static double softDerivative(double x) {",
+                "        return 1 / (1 + Math.exp(-x));",
+                "    }");
+    }
 
     private static String[] with(String[] first, String... more) {
         String[] all = new String[first.length + more.length];
@@ -51,11 +51,7 @@ class DiagnosticsSecondOrderTest {
 
     @Test
     void customDerivativeThatIsNotDifferentiableGetsANoteAtTheCall() {
-        JavaFileObject file = functions(with(SOFT,
-                "    @DerivativeOf(method = \"soft\")",
-                "    static double softDerivative(double x) {",
-                "        return 1 / (1 + Math.exp(-x));",
-                "    }",
+        JavaFileObject file = functions(with(softWithDerivative(false),
                 "    @Differentiable",
                 "    static double f(double x, double y) {",
                 "        return soft(x * y) + y;",
@@ -74,12 +70,7 @@ class DiagnosticsSecondOrderTest {
 
     @Test
     void customDerivativeThatIsDifferentiableGivesAnExactHessian() throws Exception {
-        JavaFileObject file = functions(with(SOFT,
-                "    @Differentiable",
-                "    @DerivativeOf(method = \"soft\")",
-                "    static double softDerivative(double x) {",
-                "        return 1 / (1 + Math.exp(-x));",
-                "    }",
+        JavaFileObject file = functions(with(softWithDerivative(true),
                 "    @Differentiable",
                 "    static double f(double x, double y) {",
                 "        return soft(x * y) + y;",
@@ -121,11 +112,7 @@ class DiagnosticsSecondOrderTest {
 
     @Test
     void callerOfAMethodWithoutSecondOrderGetsANoteAtTheCall() {
-        JavaFileObject file = functions(with(SOFT,
-                "    @DerivativeOf(method = \"soft\")",
-                "    static double softDerivative(double x) {",
-                "        return 1 / (1 + Math.exp(-x));",
-                "    }",
+        JavaFileObject file = functions(with(softWithDerivative(false),
                 "    @Differentiable",
                 "    static double inner(double x) {",
                 "        return soft(x);",
