@@ -90,6 +90,10 @@ public final class ForwardMode {
      */
     public Tangent pullbackTangent(Pullback pullback) {
         MethodIr method = pullback.method();
+        if (pullback.body().get(pullback.body().size() - 1) instanceof Stmt.Return r && r.value().type().isDoubleArray()) {
+            throw new Refused(method.position(), "no second-order members for " + method.name() + ": it returns "
+                    + "double[]; second order is built for scalar outputs (differentiate one output at a time)");
+        }
         if (!pullback.writtenArrays().isEmpty()) {
             throw new Refused(method.position(), "no second-order members for " + method.name() + ": it writes to its "
                     + "array parameter " + pullback.writtenArrays().get(0) + "; write into a local array instead");
@@ -296,6 +300,8 @@ public final class ForwardMode {
                         l.position(), l.source()));
             } else if (s instanceof Stmt.Block b) {
                 out.add(new Stmt.Block(block(b.body())));
+            } else if (s instanceof Stmt.Return r && r.value().type().isDoubleArray()) {
+                out.add(new Stmt.Return(arrayTangent(r.value(), null), r.position(), r.source())); // J·v
             } else if (s instanceof Stmt.Return r) {
                 Pair v = lower(r.value(), out, null, false);
                 out.add(new Stmt.Return(orZero(v.tangent), r.position(), r.source()));

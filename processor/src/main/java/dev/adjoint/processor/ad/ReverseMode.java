@@ -194,6 +194,8 @@ public final class ReverseMode {
         private Block current;
         /** What the pullback returns: the method's value. */
         private Local result;
+        /** For a method returning {@code double[]}: the local array it returns (the seed is an array then). */
+        private Local vector;
         private String seed;
 
         Run(MethodIr method, ExecutableElement element, CallGraph calls) {
@@ -211,6 +213,7 @@ public final class ReverseMode {
             String into = names.fresh("into");
             warnAboutLostDerivatives();
             countAssignments();
+            vector = returnedArray();
             checkScopes();
             for (MethodIr.Param p : method.params()) {
                 Local var = new Local(p.name(), p.type());
@@ -316,6 +319,11 @@ public final class ReverseMode {
             checkCalls(r.value(), null);
             StepNode step = new StepNode(r, null, false, current);
             step.active = true;
+            if (vector != null) {
+                step.lowered = vector;
+                result = vector;
+                return step;
+            }
             Local ret = new Local(names.fresh("_ret"), JType.DOUBLE);
             Expr value = r.value();
             if (activity.isVaried(value)) {
@@ -452,7 +460,15 @@ public final class ReverseMode {
 
         private void reverse(StepNode step) {
             List<Stmt> out = new ArrayList<>();
-            if (step.target == null) {
+            if (step.target == null && vector != null) {
+                // the returned array's adjoint starts as the seed: _d_r[j] += seed[j]
+                if (activity.isActive(vector)) {
+                    Local j = new Local(names.fresh("_j"), JType.INT);
+                    out.add(Build.countingLoop(j, Build.intLit(0), new Expr.Length(vector), List.of(new Stmt.Accumulate(
+                            new Expr.ArrayRead(adjoint(vector), j, JType.DOUBLE),
+                            new Expr.ArrayRead(new Local(seed, JType.DOUBLE_ARRAY), j, JType.DOUBLE)))));
+                }
+            } else if (step.target == null) {
                 propagate(step.lowered, new Local(seed, JType.DOUBLE), out);
             } else if (increment(step) != null) {
                 // v += e (or v -= e): v's adjoint passes through unchanged, e's gets it
@@ -782,6 +798,15 @@ public final class ReverseMode {
                     snapshots.put(p.name(), copy);
                 }
             }
+            if (vector != null) {
+                if (savedArrays.contains(vector.name())) {
+                    // the reverse sweep restores overwritten elements: the caller gets a copy of the value
+                    result = new Local(names.fresh("_ret"), JType.DOUBLE_ARRAY);
+                    out.add(new Stmt.Declare(result, new Expr.Apply(vector, null, "clone", List.of(), JType.DOUBLE_ARRAY),
+                            null, null));
+                }
+                requireSeedLength(out);
+            }
             out.add(new Stmt.Comment("reverse sweep"));
             Local intoVar = new Local(into, JType.DOUBLE);
             for (String var : declarationOrder()) {
@@ -1061,6 +1086,50 @@ public final class ReverseMode {
                 mask[i] = activity.isVaried(args.get(i));
             }
             return mask;
+        }
+
+        // ------------------------------------------------------------ vector outputs
+
+        /**
+         * For a method returning {@code double[]}: the local array it returns, which must be its
+         * one final {@code return r;} of a local created with {@code new double[n]} at its top level
+         * (the reverse sweep seeds r's adjoint); null for a method returning {@code double}.
+         */
+        private Local returnedArray() {
+            List<Stmt.Return> returns = new ArrayList<>();
+            Stmts.forEach(method.body(), s -> {
+                if (s instanceof Stmt.Return r) {
+                    returns.add(r);
+                }
+            });
+            if (returns.stream().noneMatch(r -> r.value().type().isDoubleArray())) {
+                return null;
+            }
+            Stmt.Return last = returns.get(returns.size() - 1);
+            boolean single = returns.size() == 1 && method.body().get(method.body().size() - 1) == last;
+            boolean local = last.value() instanceof Local l && assignments.getOrDefault(l.name(), 0) <= 1
+                    && method.body().stream().anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(l)
+                            && d.init() instanceof Expr.NewArray);
+            if (!single || !local) {
+                throw reporter.abortWithError(returns.get(0).position() != null ? returns.get(0).position()
+                        : method.position(), "AdjointNotYetSupported", method.name() + " returns double[]: it must "
+                                + "end with its only return, of a local array it creates with new double[n] at its "
+                                + "top level (double[] r = new double[n]; ... return r;); copy the values into one");
+            }
+            return (Local) last.value();
+        }
+
+        /** {@code if (seed.length != r.length) throw new IllegalArgumentException(...)}, once r's length is known. */
+        private void requireSeedLength(List<Stmt> out) {
+            Local seedArray = new Local(seed, JType.DOUBLE_ARRAY);
+            JType string = JType.generated(new JType.ClassRef("java.lang", List.of("String")));
+            JType.ClassRef exception = new JType.ClassRef("java.lang", List.of("IllegalArgumentException"));
+            Expr message = new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Binary(Expr.BinaryOp.ADD,
+                    new Expr.Literal(seed + " must be a double[] of the length of " + method.name() + "'s value (", string),
+                    new Expr.Length(result), string), new Expr.Literal(")", string), string);
+            out.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, new Expr.Length(seedArray), new Expr.Length(result),
+                    JType.BOOLEAN), List.of(new Stmt.Throw(new Expr.Apply(null, exception, "new", List.of(message),
+                    JType.generated(exception)), null, null)), List.of(), null, null));
         }
 
         // ------------------------------------------------------------ checks and bookkeeping

@@ -75,7 +75,9 @@ public final class AdjointWriter {
         for (Differentiated d : methods) {
             ClassName gradient = adjoint.nestedClass(MethodValidator.capitalize(d.method().name()) + "Gradient");
             type.addType(gradientClass(gradient, d));
-            type.addMethod(gradientMethod(gradient, d));
+            if (!vector(d)) {
+                type.addMethod(gradientMethod(gradient, d));
+            }
             for (Pullback.SharedHolder h : d.pullback().sharedHolders()) {
                 TypeName holder = ExprPrinter.type(h.type());
                 type.addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), holder),
@@ -84,6 +86,9 @@ public final class AdjointWriter {
             }
             type.addMethod(pullbackMethod(gradient, d));
             type.addMethod(tensorMethod(gradient, d));
+            if (vector(d)) {
+                type.addMethod(jacobianMethod(gradient, d));
+            }
             type.addMethod(tangentMethod(d));
             if (d.secondOrder() != null) {
                 type.addMethod(pullbackTangentMethod(gradient, d));
@@ -154,19 +159,24 @@ public final class AdjointWriter {
     private MethodSpec pullbackMethod(ClassName gradient, Differentiated d) {
         Pullback p = d.pullback();
         boolean arrays = wrt(d).stream().anyMatch(w -> w.type().isDoubleArray());
+        String what = vector(d)
+                ? "Returns {@link $T#$L} and adds the vector-Jacobian product {@code $L}ᵀ·J into {@code $L}: for\n"
+                        + "each parameter p, the sum over outputs i of seed[i]·∂f_i/∂p (gradients accumulate, as in\n"
+                        + "PyTorch). The seed has the value's length.$L\n"
+                : "Returns {@link $T#$L} and adds {@code $L} times its gradient into {@code $L}\n"
+                        + "(gradients accumulate, as in PyTorch).$L\n";
         MethodSpec.Builder m = MethodSpec.methodBuilder(d.method().name() + "Pullback")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("Returns {@link $T#$L} and adds {@code $L} times its gradient into {@code $L}\n"
-                                + "(gradients accumulate, as in PyTorch).$L\n",
+                .addJavadoc(what,
                         ClassName.get(d.method().owner()), signature(d), p.seed(), p.into(),
                         (arrays ? " Each array in {@code " + p.into() + "} must have its input's length." : "")
                                 + (!p.allocationFree() ? "" : p.usesStack()
                                         ? " Allocates nothing once warm: loop values go on the thread's {@code ValueStack}."
                                         : " Allocates nothing."))
                 .addParameters(userParameters(d))
-                .addParameter(TypeName.DOUBLE, p.seed())
+                .addParameter(valueType(d), p.seed())
                 .addParameter(gradient, p.into())
-                .returns(TypeName.DOUBLE);
+                .returns(valueType(d));
         if (!p.writtenArrays().isEmpty()) {
             m.addAnnotation(AnnotationSpec.builder(ClassName.get("dev.adjoint", "WritesArrays"))
                     .addMember("value", "$L", p.writtenArrays().stream().map(w -> CodeBlock.of("$S", w))
@@ -196,17 +206,88 @@ public final class AdjointWriter {
         MethodSpec.Builder m = MethodSpec.methodBuilder(d.method().name() + "Tangent")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Returns the derivative of {@link $T#$L} at the given point in the direction\n"
-                                + "($L): the sum over the differentiable parameters p of ∂$L/∂p·dP, by forward mode.\n"
+                                + "($L): the sum over the differentiable parameters p of ∂$L/∂p·dP, by forward mode"
+                                + (vector(d) ? " (the\nJacobian times the direction, a new array)" : "") + ".\n"
                                 + "Returns the derivative only: call {@code $L} for the value.$L\n",
                         ClassName.get(d.method().owner()), signature(d), String.join(", ", t.directions()),
                         d.method().name(), d.method().name(), directionNote(d, t) + (t.allocationFree()
                                 ? " Allocates nothing." : ""))
                 .addParameters(userParameters(d))
                 .addParameters(directionParameters(d, t))
-                .returns(TypeName.DOUBLE);
+                .returns(valueType(d));
         requireDirectionLengths(m, d, t);
         statements(t.body(), m);
         return m.build();
+    }
+
+    /**
+     * {@code fJacobian} of a method returning {@code double[]}: row i is the pullback of the unit
+     * seed e_i, its columns the differentiable parameters in declaration order, an array
+     * parameter taking as many columns as it has elements.
+     */
+    private MethodSpec jacobianMethod(ClassName gradient, Differentiated d) {
+        NameAllocator names = reserved(d);
+        String outputs = names.newName("outputs");
+        String jacobian = names.newName("jacobian");
+        String seed = names.newName("seed");
+        String g = names.newName("gradient");
+        String i = names.newName("i");
+        String row = names.newName("row");
+        String k = names.newName("k");
+        List<String> written = d.pullback().writtenArrays();
+        // a method that writes to an array parameter gets a fresh copy each time
+        String args = d.method().params().stream().map(p -> written.contains(p.name()) ? p.name() + ".clone()" : p.name())
+                .collect(Collectors.joining(", "));
+        long scalars = wrt(d).stream().filter(w -> w.type().isDouble()).count();
+        List<CodeBlock> counts = new ArrayList<>();
+        if (scalars > 0) {
+            counts.add(CodeBlock.of("$L", scalars));
+        }
+        wrt(d).stream().filter(w -> w.type().isDoubleArray()).forEach(w -> counts.add(CodeBlock.of("$N.length", w.name())));
+        CodeBlock columns = CodeBlock.join(counts, " + ");
+        MethodSpec.Builder m = MethodSpec.methodBuilder(d.method().name() + "Jacobian")
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("Returns the Jacobian of {@link $T#$L}: row i holds ∂$L_i/∂p for the differentiable\n"
+                                + "parameters p in declaration order ($L), an array parameter taking as many columns as\n"
+                                + "it has elements. One pullback per output.\n",
+                        ClassName.get(d.method().owner()), signature(d), d.method().name(),
+                        wrt(d).stream().map(MethodIr.Param::name).collect(Collectors.joining(", ")))
+                .addParameters(userParameters(d))
+                .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)))
+                .addStatement("int $N = $T.$N($L).length", outputs, ClassName.get(d.method().owner()), d.method().name(),
+                        args)
+                .addStatement("double[][] $N = new double[$N][]", jacobian, outputs)
+                .addStatement("double[] $N = new double[$N]", seed, outputs)
+                .addStatement("$T $N = new $T()", gradient, g, gradient)
+                .addCode(allocateArrays(d, g, p -> CodeBlock.of("new double[$N.length]", p)))
+                .beginControlFlow("for (int $N = 0; $N < $N; $N++)", i, i, outputs, i)
+                .addStatement("$N.zero()", g)
+                .addStatement("$N[$N] = 1.0", seed, i)
+                .addStatement("$NPullback($L, $N, $N)", d.method().name(), args, seed, g)
+                .addStatement("$N[$N] = 0.0", seed, i)
+                .addStatement("double[] $N = new double[$L]", row, columns)
+                .addStatement("int $N = 0", k);
+        for (MethodIr.Param w : wrt(d)) {
+            if (w.type().isDoubleArray()) {
+                m.addStatement("$T.arraycopy($N.$N, 0, $N, $N, $N.length)", System.class, g, w.name(), row, k, w.name())
+                        .addStatement("$N += $N.length", k, w.name());
+            } else {
+                m.addStatement("$N[$N++] = $N.$N", row, k, g, w.name());
+            }
+        }
+        return m.addStatement("$N[$N] = $N", jacobian, i, row)
+                .endControlFlow()
+                .addStatement("return $N", jacobian)
+                .build();
+    }
+
+    private static boolean vector(Differentiated d) {
+        return JType.of(d.method().element().getReturnType()).isDoubleArray();
+    }
+
+    /** What f returns, and so its pullback and tangent: {@code double} or {@code double[]}. */
+    private static TypeName valueType(Differentiated d) {
+        return vector(d) ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
     }
 
     private MethodSpec pullbackTangentMethod(ClassName gradient, Differentiated d) {
@@ -383,7 +464,7 @@ public final class AdjointWriter {
                 backward.addStatement("$N.$N = $N[$L]", g, wrt.get(i).name(), grads, i);
             }
         }
-        backward.addStatement("$NPullback($L, $N[0], $N)", d.method().name(), args, upstream, g);
+        backward.addStatement("$NPullback($L, $N$L, $N)", d.method().name(), args, upstream, vector(d) ? "" : "[0]", g);
         for (int i = 0; i < wrt.size(); i++) {
             if (!wrt.get(i).type().isDoubleArray()) {
                 backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, wrt.get(i).name());
