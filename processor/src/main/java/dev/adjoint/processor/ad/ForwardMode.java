@@ -220,6 +220,10 @@ public final class ForwardMode {
                     } else if (s instanceof Stmt.Put p) {
                         target = location(p.target());
                         value = p.value();
+                        if (value.type().isDoubleArray() && value instanceof Local array && varied.contains(target)) {
+                            // a holder's array field is the caller's adjoint array: what a call adds to one it adds to the other
+                            changed |= varied.add(array.name());
+                        }
                     } else if (s instanceof Stmt.Eval e && e.expr() instanceof Expr.Apply a) {
                         if (isPush(a) && a.args().get(0).type().isDouble() && isVaried(a.args().get(0)) && !stackVaried) {
                             stackVaried = true;
