@@ -9,6 +9,7 @@ import dev.adjoint.processor.fixtures.Helpers;
 import dev.adjoint.processor.fixtures.ConstructsAdjoint;
 import dev.adjoint.processor.fixtures.Constructs_NestedAdjoint;
 import dev.adjoint.processor.fixtures.Demo;
+import dev.adjoint.processor.fixtures.ForwardNames;
 import dev.adjoint.processor.fixtures.DemoAdjoint;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -31,7 +32,8 @@ class NumericGradientTest {
 
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
-        return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class).flatMap(type -> {
+        return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
+                ForwardNames.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();
