@@ -26,7 +26,9 @@ import java.util.Set;
  * The one table of local derivative rules. For an operation {@code y = op(a, b, ...)} a rule
  * gives the partial derivatives {@code ∂y/∂a, ∂y/∂b, ...} as expressions over the argument
  * values {@code a[i]} and the result {@code y}. The reverse sweep multiplies each by the
- * adjoint of {@code y}; the forward sweep keeps exactly the values a rule reads.
+ * adjoint of {@code y} ({@code _d_a += _d_y·∂y/∂a}); the forward sweep keeps exactly the values a
+ * rule reads. Forward mode ({@link ForwardMode}) sums each times its argument's tangent
+ * ({@code _dy = Σ_i ∂y/∂a_i·_da_i}): one table for both modes, and so for second order.
  *
  * <p>Conventions at kinks follow PyTorch: {@code abs'(0) = 0}; {@code max} and {@code min}
  * split the gradient evenly between equal arguments (as {@code torch.maximum} does);
