@@ -6,15 +6,19 @@ import dev.adjoint.DerivativeOf;
 import dev.adjoint.Differentiable;
 import dev.adjoint.processor.ErrorReporter.Position;
 import dev.adjoint.processor.ad.CallGraph;
+import dev.adjoint.processor.ad.ForwardMode;
+import dev.adjoint.processor.ad.Pullback;
 import dev.adjoint.processor.ad.ReverseMode;
 import dev.adjoint.processor.emit.AdjointWriter;
 import dev.adjoint.processor.ir.IrReader;
+import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.validate.CustomDerivatives;
 import dev.adjoint.processor.validate.DiffMethod;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +29,17 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 
 /**
  * The Adjoint annotation processor: for every class with {@code @Differentiable} methods it writes
  * {@code <Class>Adjoint}. Each method runs through the pipeline validate → read (IR) →
- * differentiate (reverse mode) → emit; an error in one method is reported at its position and
- * stops only that method, and nothing is emitted for it.
+ * differentiate (reverse mode, forward mode, forward over reverse for second order) → emit; an
+ * error in one method is reported at its position and stops only that method, and nothing is
+ * emitted for it.
  */
 @AutoService(Processor.class)
 // @Generated is listed (and so claimed) because the adjoint classes carry it: without a claim,
@@ -75,6 +82,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         MethodValidator validator = new MethodValidator(trees, reporter);
         IrReader reader = new IrReader(trees, processingEnv.getElementUtils(), reporter, customDerivatives);
         ReverseMode reverse = new ReverseMode(reporter);
+        ForwardMode forward = new ForwardMode(reporter);
         AdjointWriter writer = new AdjointWriter(processingEnv.getElementUtils());
         Map<TypeElement, List<DiffMethod>> byClass =
                 validator.validate(round.getElementsAnnotatedWith(Differentiable.class));
@@ -90,13 +98,24 @@ public final class AdjointProcessor extends AbstractProcessor {
                 });
             }
         }
+        Map<DiffMethod, Pullback> pullbacks = new LinkedHashMap<>();
+        Map<DiffMethod, ForwardMode.Tangent> tangents = new LinkedHashMap<>();
+        for (Map.Entry<DiffMethod, MethodIr> entry : read.entrySet()) {
+            DiffMethod method = entry.getKey();
+            guarded(method, () -> {
+                Pullback pullback = reverse.differentiate(entry.getValue(), method.element(), calls);
+                ForwardMode.Tangent tangent = forward.tangent(entry.getValue());
+                pullbacks.put(method, pullback);
+                tangents.put(method, tangent);
+            });
+        }
+        Map<DiffMethod, ForwardMode.Tangent> secondOrder = secondOrder(forward, pullbacks);
         for (Map.Entry<TypeElement, List<DiffMethod>> entry : byClass.entrySet()) {
             List<AdjointWriter.Differentiated> done = new ArrayList<>();
             for (DiffMethod method : entry.getValue()) {
-                MethodIr ir = read.get(method);
-                if (ir != null) {
-                    guarded(method, () -> done.add(new AdjointWriter.Differentiated(method,
-                            reverse.differentiate(ir, method.element(), calls))));
+                if (pullbacks.containsKey(method)) {
+                    done.add(new AdjointWriter.Differentiated(method, pullbacks.get(method), tangents.get(method),
+                            secondOrder.get(method)));
                 }
             }
             if (!done.isEmpty()) {
@@ -111,6 +130,58 @@ public final class AdjointProcessor extends AbstractProcessor {
         // Claim the annotations: no other processor reads them, and claiming them keeps a
         // user's build free of javac's "no processor claimed" warning under -Xlint:all.
         return true;
+    }
+
+    /**
+     * Forward-over-reverse for every differentiated method that allows it. A method gets none
+     * when its pullback holds what {@link ForwardMode#pullbackTangent} refuses, or when it calls a
+     * method that has none; each is told in a note ({@code AdjointNoSecondOrder}) at the cause.
+     */
+    private Map<DiffMethod, ForwardMode.Tangent> secondOrder(ForwardMode forward, Map<DiffMethod, Pullback> pullbacks) {
+        Map<DiffMethod, ForwardMode.Tangent> out = new LinkedHashMap<>();
+        Map<ExecutableElement, DiffMethod> inRound = new HashMap<>();
+        for (Map.Entry<DiffMethod, Pullback> entry : pullbacks.entrySet()) {
+            DiffMethod method = entry.getKey();
+            inRound.put(method.element(), method);
+            guarded(method, () -> {
+                try {
+                    out.put(method, forward.pullbackTangent(entry.getValue()));
+                } catch (ForwardMode.Refused refused) {
+                    reporter.reportNote(refused.position, "AdjointNoSecondOrder", refused.getMessage());
+                }
+            });
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<DiffMethod, Pullback> entry : pullbacks.entrySet()) {
+                if (!out.containsKey(entry.getKey())) {
+                    continue;
+                }
+                for (Pullback.Site site : entry.getValue().sites().values()) {
+                    ExecutableElement callee = site.call() == null ? null : site.call().method();
+                    boolean available = callee == null || (inRound.containsKey(callee)
+                            ? out.containsKey(inRound.get(callee)) : hasPullbackTangent(callee));
+                    if (!available) {
+                        out.remove(entry.getKey());
+                        reporter.reportNote(site.position(), "AdjointNoSecondOrder", "no second-order members for "
+                                + entry.getKey().name() + ": it calls " + callee.getSimpleName() + ", which has none");
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a method compiled earlier has {@code <name>PullbackTangent} in its adjoint class. */
+    private boolean hasPullbackTangent(ExecutableElement callee) {
+        JType.ClassRef ref = JType.ClassRef.adjointOf((TypeElement) callee.getEnclosingElement());
+        String name = (ref.packageName().isEmpty() ? "" : ref.packageName() + ".") + ref.simpleNames().get(0);
+        TypeElement adjoint = processingEnv.getElementUtils().getTypeElement(name);
+        return adjoint != null && ElementFilter.methodsIn(adjoint.getEnclosedElements()).stream()
+                .anyMatch(m -> m.getSimpleName().contentEquals(callee.getSimpleName() + "PullbackTangent"));
     }
 
     /** Runs one stage for one method: an error stops only that method; a bug is reported, not thrown. */

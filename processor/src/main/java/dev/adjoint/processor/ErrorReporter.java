@@ -55,6 +55,11 @@ public final class ErrorReporter {
         print(Diagnostic.Kind.WARNING, at, tag, message);
     }
 
+    /** A note: what the processor chose not to generate, and why (never fails a build, -Werror included). */
+    public void reportNote(Position at, String tag, String message) {
+        print(Diagnostic.Kind.NOTE, at, tag, message);
+    }
+
     public Abort abortWithError(Position at, String tag, String message) {
         reportError(at, tag, message);
         throw new Abort();

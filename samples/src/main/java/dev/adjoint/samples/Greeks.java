@@ -2,8 +2,8 @@ package dev.adjoint.samples;
 
 /**
  * Prices a European call with {@link BlackScholes#call} and prints its five first-order
- * sensitivities from the generated gradient next to central finite differences and the
- * closed-form Black-Scholes Greeks.
+ * sensitivities from the generated gradient, then gamma, vanna and volga from the generated
+ * Hessian, each next to central finite differences and the closed-form Black-Scholes Greeks.
  */
 public final class Greeks {
 
@@ -41,6 +41,56 @@ public final class Greeks {
         System.out.println("The generated gradient is the exact derivative of the priced code, and that code is the exact");
         System.out.println("model: Cody's erf (~1e-16) with its derivative 2/sqrt(pi)*exp(-x^2) given by @DerivativeOf.");
         System.out.println("Central differences agree to about 1e-8, their truncation and rounding error.");
+        System.out.println();
+        secondOrder();
+    }
+
+    /**
+     * Gamma, vanna and volga from the generated Hessian (forward mode over the generated pullback:
+     * exact, no finite differences) next to the closed forms and to central differences of the
+     * generated gradient.
+     */
+    static void secondOrder() {
+        // rows and columns in the order of call's parameters: s, k, r, sigma, t
+        double[][] h = BlackScholesAdjoint.callHessian(S, K, R, SIGMA, T);
+        double[] generated = {h[0][0], h[0][3], h[3][3]};
+        double[] closedForm = closedFormSecondOrder(S, K, R, SIGMA, T);
+        double[] x = {S, K, R, SIGMA, T};
+        double[] finiteDifference = {
+            gradientDifference(x, 0)[0], gradientDifference(x, 3)[0], gradientDifference(x, 3)[3]};
+        String[] names = {"gamma      d2C/dS2", "vanna      d2C/dSdsigma", "volga      d2C/dsigma2"};
+        System.out.printf("%-22s %16s %16s %16s %10s%n", "Second order", "generated", "finite diff", "closed form",
+                "|gen - cf|");
+        double maxDifference = 0;
+        for (int i = 0; i < names.length; i++) {
+            double difference = Math.abs(generated[i] - closedForm[i]);
+            maxDifference = Math.max(maxDifference, difference);
+            System.out.printf("%-22s %16.12f %16.12f %16.12f %10.1e%n", names[i], generated[i], finiteDifference[i],
+                    closedForm[i], difference);
+        }
+        System.out.printf("Largest second-order |generated - closed form|: %.1e%n", maxDifference);
+    }
+
+    /** gamma φ(d1)/(S·σ·√T), vanna -φ(d1)·d2/σ and volga S·φ(d1)·√T·d1·d2/σ, in that order. */
+    static double[] closedFormSecondOrder(double s, double k, double r, double sigma, double t) {
+        double sqrtT = Math.sqrt(t);
+        double d1 = (Math.log(s / k) + (r + 0.5 * sigma * sigma) * t) / (sigma * sqrtT);
+        double d2 = d1 - sigma * sqrtT;
+        double pdf1 = BlackScholes.normalPdf(d1);
+        return new double[] {pdf1 / (s * sigma * sqrtT), -pdf1 * d2 / sigma, s * pdf1 * sqrtT * d1 * d2 / sigma};
+    }
+
+    /** The generated gradient differenced along input i: column i of the Hessian, to about 1e-8. */
+    static double[] gradientDifference(double[] x, int i) {
+        double h = 1e-5 * Math.max(1.0, Math.abs(x[i]));
+        double[] up = x.clone();
+        double[] down = x.clone();
+        up[i] += h;
+        down[i] -= h;
+        BlackScholesAdjoint.CallGradient gu = BlackScholesAdjoint.callGradient(up[0], up[1], up[2], up[3], up[4]);
+        BlackScholesAdjoint.CallGradient gd = BlackScholesAdjoint.callGradient(down[0], down[1], down[2], down[3], down[4]);
+        return new double[] {(gu.s - gd.s) / (2 * h), (gu.k - gd.k) / (2 * h), (gu.r - gd.r) / (2 * h),
+            (gu.sigma - gd.sigma) / (2 * h), (gu.t - gd.t) / (2 * h)};
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.adjoint.samples;
 
 import dev.adjoint.DerivativeOf;
+import dev.adjoint.Differentiable;
 
 /**
  * The error function to double precision, and its derivative given to Adjoint by hand.
@@ -68,7 +69,12 @@ public final class Special {
         return x < 0 ? -erf : erf;
     }
 
-    /** d/dx erf(x) = 2/√π·exp(-x²): what Adjoint uses wherever {@code erf} is called. */
+    /**
+     * d/dx erf(x) = 2/√π·exp(-x²): what Adjoint uses wherever {@code erf} is called. It is
+     * {@code @Differentiable} too, so that second derivatives (the Hessian of a price) can go
+     * through it: they need its own derivative.
+     */
+    @Differentiable
     @DerivativeOf(method = "erf")
     static double erfDerivative(double x) {
         return TWO_OVER_SQRT_PI * Math.exp(-x * x);

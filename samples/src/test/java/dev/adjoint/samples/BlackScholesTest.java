@@ -53,6 +53,41 @@ class BlackScholesTest {
         }
     }
 
+    /** Gamma, vanna and volga from the generated Hessian (forward over reverse) are the closed forms to rounding. */
+    @Test
+    void generatedHessianGivesGammaVannaAndVolga() {
+        double[][] points = {
+            {S, K, R, SIGMA, T},
+            {100, 140, 0.05, 0.2, 0.1},
+            {100, 60, 0.01, 0.6, 5},
+            {42, 40, 0.1, 0.2, 0.5},
+        };
+        for (double[] p : points) {
+            double[][] h = BlackScholesAdjoint.callHessian(p[0], p[1], p[2], p[3], p[4]);
+            double[] closedForm = Greeks.closedFormSecondOrder(p[0], p[1], p[2], p[3], p[4]);
+            String at = " at " + Arrays.toString(p);
+            assertEquals(closedForm[0], h[0][0], 1e-10, "gamma" + at);
+            assertEquals(closedForm[1], h[0][3], 1e-10, "vanna" + at);
+            assertEquals(closedForm[1], h[3][0], 1e-10, "vanna, the other way" + at);
+            assertEquals(closedForm[2], h[3][3], 1e-10, "volga" + at);
+            // every entry against central differences of the generated gradient
+            for (int j = 0; j < 5; j++) {
+                double[] column = Greeks.gradientDifference(p, j);
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(column[i], h[i][j], 1e-5 * Math.max(1, Math.abs(column[i])), "H[" + i + "][" + j + "]" + at);
+                }
+            }
+        }
+    }
+
+    /** The tangent is the directional derivative: delta + vega in the direction (1, 0, 0, 1, 0). */
+    @Test
+    void generatedTangentIsTheDirectionalDerivative() {
+        BlackScholesAdjoint.CallGradient g = BlackScholesAdjoint.callGradient(S, K, R, SIGMA, T);
+        double tangent = BlackScholesAdjoint.callTangent(S, K, R, SIGMA, T, 1, 0, 0, 1, 0);
+        assertEquals(g.s + g.sigma, tangent, 1e-12);
+    }
+
     @Test
     void theGuardClauseRejectsANonPositiveVolatility() {
         assertThrows(IllegalArgumentException.class, () -> BlackScholes.call(S, K, R, 0, T));
@@ -80,6 +115,12 @@ class BlackScholesTest {
         Matcher largest = Pattern.compile("Largest \\|generated - closed form\\|: (\\S+)").matcher(out);
         assertTrue(largest.find(), out);
         assertTrue(Double.parseDouble(largest.group(1)) <= 1e-10, largest.group());
+        for (String greek : new String[] {"gamma", "vanna", "volga"}) {
+            assertTrue(out.contains(greek), greek + " missing from:\n" + out);
+        }
+        Matcher second = Pattern.compile("Largest second-order \\|generated - closed form\\|: (\\S+)").matcher(out);
+        assertTrue(second.find(), out);
+        assertTrue(Double.parseDouble(second.group(1)) <= 1e-10, second.group());
     }
 
     @Test

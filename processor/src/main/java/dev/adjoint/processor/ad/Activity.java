@@ -116,29 +116,37 @@ final class Activity {
 
     /** Whether a derivative flows through {@code e}: it is a double computed from varied values by differentiable operations. */
     boolean isVaried(Expr e) {
+        return carries(e, leaf -> leaf instanceof Expr.Local l && varied.contains(l.name()));
+    }
+
+    /**
+     * Whether a derivative flows through {@code e} to its value, given which of its leaves
+     * (variables, and whatever else a caller knows about) carry one: through arithmetic, the
+     * branches of {@code ?:}, casts to double, differentiable functions and calls with derivatives,
+     * and the array of an element read.
+     */
+    static boolean carries(Expr e, java.util.function.Predicate<Expr> leaf) {
         if (!e.type().isDifferentiable()) {
             return false;
         }
-        if (e instanceof Expr.Local l) {
-            return varied.contains(l.name());
-        } else if (e instanceof Expr.Unary u) {
-            return isVaried(u.operand());
+        if (e instanceof Expr.Unary u) {
+            return carries(u.operand(), leaf);
         } else if (e instanceof Expr.Binary b) {
-            return isVaried(b.left()) || isVaried(b.right());
+            return carries(b.left(), leaf) || carries(b.right(), leaf);
         } else if (e instanceof Expr.Conditional c) {
-            return isVaried(c.then()) || isVaried(c.otherwise());
+            return carries(c.then(), leaf) || carries(c.otherwise(), leaf);
         } else if (e instanceof Expr.Cast c) {
-            return isVaried(c.operand());
+            return carries(c.operand(), leaf);
         } else if (e instanceof Expr.MathCall m) {
-            return !m.function().piecewiseConstant && m.args().stream().anyMatch(this::isVaried);
+            return !m.function().piecewiseConstant && m.args().stream().anyMatch(a -> carries(a, leaf));
         } else if (e instanceof Expr.ArrayRead a) {
-            return isVaried(a.array());
+            return carries(a.array(), leaf);
         } else if (e instanceof Expr.DiffCall c) {
-            return c.args().stream().anyMatch(this::isVaried);
+            return c.args().stream().anyMatch(a -> carries(a, leaf));
         } else if (e instanceof Expr.CustomCall c) {
-            return c.args().stream().anyMatch(this::isVaried);
+            return c.args().stream().anyMatch(a -> carries(a, leaf));
         }
-        return false;
+        return leaf.test(e);
     }
 
     /** Whether any variable {@code e} reads is varied, whatever the operations in between. */

@@ -17,14 +17,18 @@ import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.Expr.UnaryOp;
 import dev.adjoint.processor.ir.MathFunction;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one table of local derivative rules. For an operation {@code y = op(a, b, ...)} a rule
  * gives the partial derivatives {@code ∂y/∂a, ∂y/∂b, ...} as expressions over the argument
  * values {@code a[i]} and the result {@code y}. The reverse sweep multiplies each by the
- * adjoint of {@code y}; the forward sweep keeps exactly the values a rule reads.
+ * adjoint of {@code y} ({@code _d_a += _d_y·∂y/∂a}); the forward sweep keeps exactly the values a
+ * rule reads. Forward mode ({@link ForwardMode}) sums each times its argument's tangent
+ * ({@code _dy = Σ_i ∂y/∂a_i·_da_i}): one table for both modes, and so for second order.
  *
  * <p>Conventions at kinks follow PyTorch: {@code abs'(0) = 0}; {@code max} and {@code min}
  * split the gradient evenly between equal arguments (as {@code torch.maximum} does);
@@ -150,5 +154,33 @@ public final class DerivativeRules {
     /** Whether {@code op} has a rule: every non-piecewise-constant {@link MathFunction} must. */
     public static boolean covers(Enum<?> op) {
         return RULES.containsKey(op);
+    }
+
+    /** Which argument values and whether the result the partials of the varied arguments read. */
+    record Needs(boolean[] args, boolean result) {}
+
+    /**
+     * What the partials of {@code op} with respect to the arguments marked in {@code variedArgs}
+     * read: the forward sweep (reverse mode) or the tangent code (forward mode) must have those
+     * values in variables, since a partial reads each of them after the operation.
+     */
+    static Needs needs(Enum<?> op, boolean[] variedArgs) {
+        Expr[] placeholders = new Expr[variedArgs.length];
+        for (int i = 0; i < placeholders.length; i++) {
+            placeholders[i] = new Expr.Local("\0arg" + i, dev.adjoint.processor.ir.JType.DOUBLE);
+        }
+        Expr.Local y = new Expr.Local("\0result", dev.adjoint.processor.ir.JType.DOUBLE);
+        List<Expr> partials = of(op).partials(placeholders, y);
+        Set<String> read = new HashSet<>();
+        for (int i = 0; i < variedArgs.length; i++) {
+            if (variedArgs[i]) {
+                Activity.locals(partials.get(i), l -> read.add(l.name()));
+            }
+        }
+        boolean[] args = new boolean[variedArgs.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = read.contains("\0arg" + i);
+        }
+        return new Needs(args, read.contains("\0result"));
     }
 }

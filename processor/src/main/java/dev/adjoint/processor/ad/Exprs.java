@@ -2,6 +2,7 @@ package dev.adjoint.processor.ad;
 
 import dev.adjoint.processor.ir.Expr;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Structural helpers over IR expressions. */
@@ -95,5 +96,41 @@ final class Exprs {
             return false; // integer division by zero throws
         }
         return children(e).stream().allMatch(Exprs::isPure);
+    }
+
+    // ---------------------------------------------------------------- operations with a rule in DerivativeRules
+
+    /** The table key of a differentiable operation node (a {@code Binary}, {@code Unary} or {@code MathCall}). */
+    static Enum<?> operator(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return b.op();
+        }
+        if (e instanceof Expr.Unary u) {
+            return u.op();
+        }
+        return ((Expr.MathCall) e).function();
+    }
+
+    /** The operands of an operation node, in the order its rule's partials are given. */
+    static List<Expr> operands(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return Arrays.asList(b.left(), b.right());
+        }
+        if (e instanceof Expr.Unary u) {
+            return List.of(u.operand());
+        }
+        return ((Expr.MathCall) e).args();
+    }
+
+    /** The operation node {@code e} with other operands. */
+    static Expr rebuild(Expr e, List<Expr> operands) {
+        if (e instanceof Expr.Binary b) {
+            return new Expr.Binary(b.op(), operands.get(0), operands.get(1), b.type());
+        }
+        if (e instanceof Expr.Unary u) {
+            return new Expr.Unary(u.op(), operands.get(0), u.type());
+        }
+        Expr.MathCall m = (Expr.MathCall) e;
+        return new Expr.MathCall(m.function(), m.strict(), List.copyOf(operands), m.type(), m.position());
     }
 }

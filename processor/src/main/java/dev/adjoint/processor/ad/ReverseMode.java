@@ -8,7 +8,6 @@ import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -192,12 +191,15 @@ public final class ReverseMode {
         private final CallGraph calls;
         private final List<Stmt> holders = new ArrayList<>();
         private final List<Pullback.SharedHolder> sharedHolders = new ArrayList<>();
+        private final Map<Expr.Apply, Pullback.Site> sites = new IdentityHashMap<>();
         private final Set<String> needsInitializer = new HashSet<>();
         private final Set<String> savedArrays = new HashSet<>();
         private Local stack;
         private Block current;
         /** What the pullback returns: the method's value. */
         private Local result;
+        /** For a method returning {@code double[]}: the local array it returns (the seed is an array then). */
+        private Local vector;
         private String seed;
 
         Run(MethodIr method, ExecutableElement element, CallGraph calls) {
@@ -215,6 +217,7 @@ public final class ReverseMode {
             String into = names.fresh("into");
             warnAboutLostDerivatives();
             countAssignments();
+            vector = returnedArray();
             checkScopes();
             for (MethodIr.Param p : method.params()) {
                 Local var = new Local(p.name(), p.type());
@@ -231,7 +234,7 @@ public final class ReverseMode {
             boolean[] allocates = {holders.size() > sharedHolders.size()};
             Stmts.forEachExpr(pullback, e -> allocates[0] |= allocates(e));
             return new Pullback(method, seed, into, pullback, List.copyOf(writtenArraysOfParams()), !allocates[0],
-                    stack != null, List.copyOf(sharedHolders));
+                    stack != null, List.copyOf(sharedHolders), sites);
         }
 
         // ------------------------------------------------------------ pass 1: forward sweep
@@ -347,6 +350,11 @@ public final class ReverseMode {
             checkCalls(r.value(), null);
             StepNode step = new StepNode(r, null, false, current);
             step.active = true;
+            if (vector != null) {
+                step.lowered = vector;
+                result = vector;
+                return step;
+            }
             Local ret = new Local(names.fresh("_ret"), JType.DOUBLE);
             Expr value = r.value();
             if (activity.isVaried(value)) {
@@ -398,21 +406,21 @@ public final class ReverseMode {
                 // the derivatives take every argument
                 return new Expr.CustomCall(c.method(), c.derivatives(), atoms(c.args(), out, inBranch), c.position());
             }
-            Enum<?> op = operator(e);
-            List<Expr> children = operands(e);
+            Enum<?> op = Exprs.operator(e);
+            List<Expr> children = Exprs.operands(e);
             List<Expr> lowered = new ArrayList<>();
             for (Expr child : children) {
                 lowered.add(lower(child, out, inBranch, null));
             }
             boolean[] variedArgs = variedMask(children);
-            Needs needs = needs(op, variedArgs);
+            DerivativeRules.Needs needs = DerivativeRules.needs(op, variedArgs);
             for (int i = 0; i < lowered.size(); i++) {
-                if (needs.args[i] && !Exprs.isAtom(lowered.get(i))) {
+                if (needs.args()[i] && !Exprs.isAtom(lowered.get(i))) {
                     lowered.set(i, hoist(lowered.get(i), JType.DOUBLE, out, inBranch));
                 }
             }
-            Expr node = rebuild(e, lowered);
-            if (needs.result) {
+            Expr node = Exprs.rebuild(e, lowered);
+            if (needs.result()) {
                 if (holder != null) {
                     results.put(node, holder);
                 } else {
@@ -487,7 +495,15 @@ public final class ReverseMode {
 
         private void reverse(StepNode step) {
             List<Stmt> out = new ArrayList<>();
-            if (step.target == null) {
+            if (step.target == null && vector != null) {
+                // the returned array's adjoint starts as the seed: _d_r[j] += seed[j]
+                if (activity.isActive(vector)) {
+                    Local j = new Local(names.fresh("_j"), JType.INT);
+                    out.add(Build.countingLoop(j, Build.intLit(0), new Expr.Length(vector), List.of(new Stmt.Accumulate(
+                            new Expr.ArrayRead(adjoint(vector), j, JType.DOUBLE),
+                            new Expr.ArrayRead(new Local(seed, JType.DOUBLE_ARRAY), j, JType.DOUBLE)))));
+                }
+            } else if (step.target == null) {
                 propagate(step.lowered, new Local(seed, JType.DOUBLE), out);
             } else if (increment(step) != null) {
                 // v += e (or v -= e): v's adjoint passes through unchanged, e's gets it
@@ -581,12 +597,13 @@ public final class ReverseMode {
                         ExecutableElement d = c.derivatives().get(i);
                         Expr partial = new Expr.Apply(null, JType.ClassRef.of((TypeElement) d.getEnclosingElement()),
                                 d.getSimpleName().toString(), c.args(), JType.DOUBLE);
+                        sites.put((Expr.Apply) partial, new Pullback.Site(null, d, c.position()));
                         propagate(c.args().get(i), Build.mul(a, partial), out);
                     }
                 }
                 return;
             }
-            List<Expr> args = operands(e);
+            List<Expr> args = Exprs.operands(e);
             boolean[] varied = variedMask(args);
             long count = 0;
             for (boolean v : varied) {
@@ -597,7 +614,7 @@ public final class ReverseMode {
                 propagate(b.left(), Build.mul(Build.mul(Build.lit(2), adj), b.left()), out);
                 return;
             }
-            List<Expr> partials = DerivativeRules.of(operator(e)).partials(args.toArray(new Expr[0]), results.get(e));
+            List<Expr> partials = DerivativeRules.of(Exprs.operator(e)).partials(args.toArray(new Expr[0]), results.get(e));
             Expr a = count > 1 ? atomic(adj, out) : adj;
             for (int i = 0; i < args.size(); i++) {
                 if (varied[i]) {
@@ -645,7 +662,9 @@ public final class ReverseMode {
             }
             args.add(adj);
             args.add(holder);
-            out.add(new Stmt.Eval(new Expr.Apply(null, c.adjoint(), name + "Pullback", args, JType.DOUBLE), null, null));
+            Expr.Apply pullback = new Expr.Apply(null, c.adjoint(), name + "Pullback", args, JType.DOUBLE);
+            sites.put(pullback, new Pullback.Site(c, null, c.position()));
+            out.add(new Stmt.Eval(pullback, null, null));
             for (int i = 0; i < c.args().size(); i++) {
                 Expr arg = c.args().get(i);
                 if (c.wrt(i) && arg.type().isDouble() && activity.isVaried(arg)) {
@@ -910,6 +929,15 @@ public final class ReverseMode {
                             null, null));
                     snapshots.put(p.name(), copy);
                 }
+            }
+            if (vector != null) {
+                if (savedArrays.contains(vector.name())) {
+                    // the reverse sweep restores overwritten elements: the caller gets a copy of the value
+                    result = new Local(names.fresh("_ret"), JType.DOUBLE_ARRAY);
+                    out.add(new Stmt.Declare(result, new Expr.Apply(vector, null, "clone", List.of(), JType.DOUBLE_ARRAY),
+                            null, null));
+                }
+                requireSeedLength(out);
             }
             out.add(new Stmt.Comment("reverse sweep"));
             Local intoVar = new Local(into, JType.DOUBLE);
@@ -1251,36 +1279,56 @@ public final class ReverseMode {
 
         // ------------------------------------------------------------ rules
 
-        private record Needs(boolean[] args, boolean result) {}
-
-        /** Which argument values and whether the result a rule reads, for the varied arguments only. */
-        private Needs needs(Enum<?> op, boolean[] variedArgs) {
-            DerivativeRules.Rule rule = DerivativeRules.of(op);
-            Expr[] placeholders = new Expr[variedArgs.length];
-            for (int i = 0; i < placeholders.length; i++) {
-                placeholders[i] = new Local("\0arg" + i, JType.DOUBLE);
-            }
-            Local y = new Local("\0result", JType.DOUBLE);
-            List<Expr> partials = rule.partials(placeholders, y);
-            Set<String> read = new HashSet<>();
-            for (int i = 0; i < variedArgs.length; i++) {
-                if (variedArgs[i]) {
-                    Activity.locals(partials.get(i), l -> read.add(l.name()));
-                }
-            }
-            boolean[] args = new boolean[variedArgs.length];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = read.contains("\0arg" + i);
-            }
-            return new Needs(args, read.contains("\0result"));
-        }
-
         private boolean[] variedMask(List<Expr> args) {
             boolean[] mask = new boolean[args.size()];
             for (int i = 0; i < mask.length; i++) {
                 mask[i] = activity.isVaried(args.get(i));
             }
             return mask;
+        }
+
+        // ------------------------------------------------------------ vector outputs
+
+        /**
+         * For a method returning {@code double[]}: the local array it returns, which must be its
+         * one final {@code return r;} of a local created with {@code new double[n]} at its top level
+         * (the reverse sweep seeds r's adjoint); null for a method returning {@code double}.
+         */
+        private Local returnedArray() {
+            List<Stmt.Return> returns = new ArrayList<>();
+            Stmts.forEach(method.body(), s -> {
+                if (s instanceof Stmt.Return r) {
+                    returns.add(r);
+                }
+            });
+            if (returns.stream().noneMatch(r -> r.value().type().isDoubleArray())) {
+                return null;
+            }
+            Stmt.Return last = returns.get(returns.size() - 1);
+            boolean single = returns.size() == 1 && method.body().get(method.body().size() - 1) == last;
+            boolean local = last.value() instanceof Local l && assignments.getOrDefault(l.name(), 0) <= 1
+                    && method.body().stream().anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(l)
+                            && d.init() instanceof Expr.NewArray);
+            if (!single || !local) {
+                throw reporter.abortWithError(returns.get(0).position() != null ? returns.get(0).position()
+                        : method.position(), "AdjointNotYetSupported", method.name() + " returns double[]: it must "
+                                + "end with its only return, of a local array it creates with new double[n] at its "
+                                + "top level (double[] r = new double[n]; ... return r;); copy the values into one");
+            }
+            return (Local) last.value();
+        }
+
+        /** {@code if (seed.length != r.length) throw new IllegalArgumentException(...)}, once r's length is known. */
+        private void requireSeedLength(List<Stmt> out) {
+            Local seedArray = new Local(seed, JType.DOUBLE_ARRAY);
+            JType string = JType.generated(new JType.ClassRef("java.lang", List.of("String")));
+            JType.ClassRef exception = new JType.ClassRef("java.lang", List.of("IllegalArgumentException"));
+            Expr message = new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Binary(Expr.BinaryOp.ADD,
+                    new Expr.Literal(seed + " must be a double[] of the length of " + method.name() + "'s value (", string),
+                    new Expr.Length(result), string), new Expr.Literal(")", string), string);
+            out.add(new Stmt.If(new Expr.Binary(Expr.BinaryOp.NE, new Expr.Length(seedArray), new Expr.Length(result),
+                    JType.BOOLEAN), List.of(new Stmt.Throw(new Expr.Apply(null, exception, "new", List.of(message),
+                    JType.generated(exception)), null, null)), List.of(), null, null));
         }
 
         // ------------------------------------------------------------ checks and bookkeeping
@@ -1511,40 +1559,6 @@ public final class ReverseMode {
             }
             return null;
         }
-    }
-
-    // ---------------------------------------------------------------- operator views
-
-    /** The table key of a differentiable operation node. */
-    private static Enum<?> operator(Expr e) {
-        if (e instanceof Expr.Binary b) {
-            return b.op();
-        }
-        if (e instanceof Expr.Unary u) {
-            return u.op();
-        }
-        return ((Expr.MathCall) e).function();
-    }
-
-    private static List<Expr> operands(Expr e) {
-        if (e instanceof Expr.Binary b) {
-            return Arrays.asList(b.left(), b.right());
-        }
-        if (e instanceof Expr.Unary u) {
-            return List.of(u.operand());
-        }
-        return ((Expr.MathCall) e).args();
-    }
-
-    private static Expr rebuild(Expr e, List<Expr> operands) {
-        if (e instanceof Expr.Binary b) {
-            return new Expr.Binary(b.op(), operands.get(0), operands.get(1), b.type());
-        }
-        if (e instanceof Expr.Unary u) {
-            return new Expr.Unary(u.op(), operands.get(0), u.type());
-        }
-        Expr.MathCall m = (Expr.MathCall) e;
-        return new Expr.MathCall(m.function(), m.strict(), List.copyOf(operands), m.type(), m.position());
     }
 
     private static boolean allocates(Expr e) {

@@ -497,6 +497,11 @@ public final class IrReader {
         if (ownerName.equals("dev.adjoint.Adjoint") && method.getSimpleName().contentEquals("stopGradient")) {
             return new Expr.StopGradient(args.get(0));
         }
+        if (method.getAnnotation(Differentiable.class) != null && method.getReturnType().getKind() != TypeKind.DOUBLE) {
+            throw unsupported(call, "AdjointNotYetSupported", "cannot differentiate through " + method.getSimpleName()
+                    + ", which returns " + method.getReturnType() + ": calls of vector-valued @Differentiable methods "
+                    + "inside differentiated code are not supported yet; compute the values in this method");
+        }
         if (method.getAnnotation(Differentiable.class) != null) {
             return differentiableCall(method, args, call, at);
         }

@@ -74,10 +74,10 @@ public final class MethodValidator {
                     "@Differentiable method " + name + " must be static: Adjoint differentiates plain "
                             + "static math methods; make it static and pass what it reads as parameters");
         }
-        if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
+        if (method.getReturnType().getKind() != TypeKind.DOUBLE && JType.of(method.getReturnType()) != JType.DOUBLE_ARRAY) {
             reporter.reportError(at, "AdjointReturnType",
-                    "@Differentiable method " + name + " must return double, not " + method.getReturnType()
-                            + ": only scalar outputs are differentiated");
+                    "@Differentiable method " + name + " must return double or double[], not " + method.getReturnType()
+                            + ": only those outputs are differentiated");
         }
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             reporter.reportError(at, "AdjointNoBody",

@@ -8,7 +8,6 @@ import static dev.adjoint.processor.diagnostics.Sources.compile;
 import static dev.adjoint.processor.diagnostics.Sources.gradient;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class DiagnosticsDerivativeTest {
 
-    /** {@code demo.Functions} importing {@code DerivativeOf} too. */
     private static JavaFileObject functions(String... members) {
-        String[] lines = new String[members.length + 6];
-        lines[0] = "package demo;";
-        lines[1] = "";
-        lines[2] = "import dev.adjoint.DerivativeOf;";
-        lines[3] = "import dev.adjoint.Differentiable;";
-        lines[4] = "public final class Functions {";
-        System.arraycopy(members, 0, lines, 5, members.length);
-        lines[lines.length - 1] = "}";
-        return JavaFileObjects.forSourceLines(Sources.FUNCTIONS, lines);
+        return Sources.functionsWithDerivatives(members);
     }
 
     private static final String[] TARGET = {

@@ -44,8 +44,8 @@ class DiagnosticsValidationTest {
                 "    }");
         Compilation c = compile(file);
         assertError(c, file, "static int count(",
-                "[AdjointReturnType] @Differentiable method count must return double, not int",
-                "only scalar outputs are differentiated");
+                "[AdjointReturnType] @Differentiable method count must return double or double[], not int",
+                "only those outputs are differentiated");
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "count");

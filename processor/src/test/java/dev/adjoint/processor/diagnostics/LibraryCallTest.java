@@ -86,6 +86,18 @@ class LibraryCallTest {
             assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-12).of(3 * x * x + (0 * 0.5 - 1.0 + 4.0));
             assertThat((double[]) g.getClass().getField("w").get(g)).usingTolerance(1e-12)
                     .containsExactly(0.0, x, 2 * x).inOrder();
+            // forward mode and forward over reverse go through the library's fTangent and fPullbackTangent
+            double dX = 0.3;
+            double[] dW = {1.0, -2.0, 0.5};
+            double tangent = (double) adjoint.getMethod("fTangent", double.class, double[].class, double.class,
+                    double[].class).invoke(null, x, w, dX, dW);
+            assertThat(tangent).isWithin(1e-12).of((3 * x * x + 3.0) * dX + x * (-2.0) + 2 * x * 0.5);
+            Object hv = adjoint.getMethod("fHvp", double.class, double[].class, double.class, double[].class)
+                    .invoke(null, x, w, dX, dW);
+            // ∂²f/∂x² = 6x, ∂²f/∂x∂w_i = i, ∂²f/∂w² = 0
+            assertThat(hv.getClass().getField("x").getDouble(hv)).isWithin(1e-12).of(6 * x * dX + (-2.0 + 2 * 0.5));
+            assertThat((double[]) hv.getClass().getField("w").get(hv)).usingTolerance(1e-12)
+                    .containsExactly(0.0, dX, 2 * dX).inOrder();
         }
     }
 

@@ -55,6 +55,21 @@ final class Sources {
         return source(FUNCTIONS, "public final class Functions {", members);
     }
 
+    /**
+     * {@code demo.Functions} importing {@code DerivativeOf} too: line 6 is the first member line.
+     */
+    static JavaFileObject functionsWithDerivatives(String... members) {
+        String[] lines = new String[members.length + 6];
+        lines[0] = "package demo;";
+        lines[1] = "";
+        lines[2] = "import dev.adjoint.DerivativeOf;";
+        lines[3] = "import dev.adjoint.Differentiable;";
+        lines[4] = "public final class Functions {";
+        System.arraycopy(members, 0, lines, 5, members.length);
+        lines[lines.length - 1] = "}";
+        return JavaFileObjects.forSourceLines(FUNCTIONS, lines);
+    }
+
     /** A class {@code name} in package {@code demo}: its header line, then the member lines. */
     static JavaFileObject source(String name, String header, String... members) {
         List<String> lines = new ArrayList<>(List.of(

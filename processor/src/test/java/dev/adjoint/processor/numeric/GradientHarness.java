@@ -219,6 +219,127 @@ final class GradientHarness {
         }
     }
 
+    // ---------------------------------------------------------------- forward mode and second order
+
+    /** A random direction for {@code m}'s differentiable parameters: one value or array per gradient field. */
+    Object[] direction(Method m, Object[] args, Random random) throws Exception {
+        Map<String, double[]> gradient = gradient(m, args);
+        Object[] v = new Object[gradient.size()];
+        int k = 0;
+        for (double[] component : gradient.values()) {
+            boolean array = isArrayField(m, k);
+            double[] d = new double[component.length];
+            for (int j = 0; j < d.length; j++) {
+                d[j] = random.nextDouble() - 0.5;
+            }
+            v[k++] = array ? d : (Object) d[0];
+        }
+        return v;
+    }
+
+    private boolean isArrayField(Method m, int k) throws Exception {
+        Class<?> holder = find(adjointClass, m.getName() + "Gradient").getReturnType();
+        return holder.getFields()[k].getType() == double[].class;
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** ∇f·v from the generated gradient (the tangent must agree to rounding). */
+    private double dot(Map<String, double[]> gradient, Object[] v) {
+        double s = 0;
+        int k = 0;
+        for (double[] component : gradient.values()) {
+            double[] d = v[k] instanceof double[] a ? a : new double[] {(double) v[k]};
+            for (int j = 0; j < d.length; j++) {
+                s += component[j] * d[j];
+            }
+            k++;
+        }
+        return s;
+    }
+
+    /** {@code args} moved by {@code t·v} along the differentiable parameters. */
+    private Object[] moved(Method m, Object[] args, Object[] v, double t) throws Exception {
+        Object[] out = copy(args);
+        String[] names = parameterNames(m);
+        List<String> fields = new ArrayList<>(gradient(m, args).keySet());
+        for (int k = 0; k < fields.size(); k++) {
+            int i = Arrays.asList(names).indexOf(fields.get(k));
+            if (out[i] instanceof double[] a) {
+                double[] d = (double[]) v[k];
+                for (int j = 0; j < a.length; j++) {
+                    a[j] += t * d[j];
+                }
+            } else {
+                out[i] = (double) out[i] + t * (double) v[k];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code fTangent} against central differences of the primal along the direction, and against
+     * the generated gradient dotted with it; it leaves the direction arrays alone.
+     */
+    void checkTangent(Method m, Object[] args, Object[] v) throws Exception {
+        Method tangent = find(adjointClass, m.getName() + "Tangent");
+        assertTrue(tangent != null, m.getName() + ": no Tangent");
+        Object[] vCopy = copy(v);
+        double derivative = (double) invoke(tangent, concat(copy(args), vCopy));
+        assertArrayEquals(flatten(v), flatten(vCopy), 0.0, m.getName() + ": Tangent wrote to a direction");
+        double numeric = ((double) invoke(m, moved(m, args, v, H)) - (double) invoke(m, moved(m, args, v, -H))) / (2 * H);
+        assertClose(numeric, derivative, m.getName() + " tangent vs finite differences at " + describe(args));
+        double exact = dot(gradient(m, args), v);
+        assertTrue(Math.abs(exact - derivative) <= 1e-12 * (1 + Math.abs(exact)),
+                m.getName() + ": tangent " + derivative + " vs gradient·v " + exact);
+    }
+
+    private static double[] flatten(Object[] v) {
+        return Arrays.stream(v).flatMapToDouble(o -> o instanceof double[] a ? Arrays.stream(a)
+                : java.util.stream.DoubleStream.of((double) o)).toArray();
+    }
+
+    /** Whether {@code m} has second-order members. */
+    boolean hasSecondOrder(Method m) {
+        return find(adjointClass, m.getName() + "Hvp") != null;
+    }
+
+    /**
+     * {@code fHvp} against central differences of the generated gradient along the direction, and
+     * {@code fHessian} (when generated) symmetric with rows the HVPs of unit directions.
+     */
+    void checkSecondOrder(Method m, Object[] args, Object[] v) throws Exception {
+        Map<String, double[]> hvp = components(invoke(find(adjointClass, m.getName() + "Hvp"), concat(copy(args), copy(v))));
+        Map<String, double[]> plus = gradient(m, moved(m, args, v, H));
+        Map<String, double[]> minus = gradient(m, moved(m, args, v, -H));
+        for (Map.Entry<String, double[]> e : hvp.entrySet()) {
+            for (int j = 0; j < e.getValue().length; j++) {
+                double numeric = (plus.get(e.getKey())[j] - minus.get(e.getKey())[j]) / (2 * H);
+                double tolerance = 1e-6 + 1e-5 * Math.abs(numeric);
+                assertTrue(Math.abs(numeric - e.getValue()[j]) <= tolerance, m.getName() + ": (Hv)." + e.getKey() + "["
+                        + j + "] expected " + numeric + " but generated " + e.getValue()[j] + " at " + describe(args));
+            }
+        }
+        Method hessian = find(adjointClass, m.getName() + "Hessian");
+        if (hessian == null) {
+            return;
+        }
+        double[][] h = (double[][]) invoke(hessian, copy(args));
+        double[] hv = new double[h.length];
+        for (int i = 0; i < h.length; i++) {
+            for (int j = 0; j < h.length; j++) {
+                assertTrue(Math.abs(h[i][j] - h[j][i]) <= 1e-9 * (1 + Math.abs(h[i][j])), m.getName() + ": H not symmetric");
+                hv[i] += h[i][j] * (double) v[j];
+            }
+        }
+        assertArrayEquals(flatten(hvp.values().toArray()), hv, 1e-9 * (1 + Arrays.stream(hv).map(Math::abs).max().orElse(0)),
+                m.getName() + ": Hessian times v differs from Hvp");
+    }
+
     private static String describe(Object[] args) {
         return Arrays.deepToString(args);
     }

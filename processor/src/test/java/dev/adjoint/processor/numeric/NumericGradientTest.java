@@ -9,6 +9,7 @@ import dev.adjoint.processor.fixtures.Helpers;
 import dev.adjoint.processor.fixtures.ConstructsAdjoint;
 import dev.adjoint.processor.fixtures.Constructs_NestedAdjoint;
 import dev.adjoint.processor.fixtures.Demo;
+import dev.adjoint.processor.fixtures.ForwardNames;
 import dev.adjoint.processor.fixtures.DemoAdjoint;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -19,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every straight-line construct (one fixture method each, in {@link Constructs}) checked three
- * ways at 20 random points: the gradient against central finite differences, the pullback's
- * value and accumulation, and the Tensor overload's backward.
+ * Every construct (one fixture method each, in {@link Constructs}, {@link ControlFlow}, ...)
+ * checked at 20 random points: the gradient against central finite differences, the pullback's
+ * value and accumulation, the Tensor overload's backward, the forward-mode tangent against
+ * central differences along a random direction (and against gradient·direction), and, where
+ * generated, the Hessian-vector product against central differences of the generated gradient.
  */
 class NumericGradientTest {
 
@@ -29,7 +32,8 @@ class NumericGradientTest {
 
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
-        return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class).flatMap(type -> {
+        return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
+                ForwardNames.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();
@@ -40,6 +44,11 @@ class NumericGradientTest {
                         harness.checkAgainstFiniteDifferences(m, args);
                         harness.checkPullback(m, args);
                         harness.checkTensorOverload(m, args);
+                        Object[] v = harness.direction(m, args, random);
+                        harness.checkTangent(m, args, v);
+                        if (harness.hasSecondOrder(m)) {
+                            harness.checkSecondOrder(m, args, v);
+                        }
                     }
                 }));
             } catch (ClassNotFoundException e) {
