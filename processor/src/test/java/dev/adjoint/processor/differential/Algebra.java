@@ -28,4 +28,17 @@ interface Algebra<V> {
     default V truncate(V a) {
         return constant((int) value(a));
     }
+
+    /** {@code Adjoint.stopGradient(a)}: a's value as a constant. */
+    default V stop(V a) {
+        return constant(value(a));
+    }
+
+    /**
+     * Whether {@code a - b} has a nonzero derivative in some input: a comparison of the two can
+     * then flip under a small step. Only {@link DualAlgebra} knows; the others say no.
+     */
+    default boolean varies(V a, V b) {
+        return false;
+    }
 }

@@ -43,8 +43,12 @@ final class Ast {
 
     // ------------------------------------------------------------------ expressions
 
+    /** What a call passes for one parameter: a double, int or boolean expression, or an array's name. */
+    sealed interface Arg permits Expr, IntExpr, Bool, ArrayName {}
+
     /** A double-valued expression. */
-    sealed interface Expr permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate {}
+    sealed interface Expr extends Arg
+            permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate, Element, MatrixElement, Invoke, StopGradient {}
 
     /** A double literal. */
     record Num(double value) implements Expr {}
@@ -68,18 +72,37 @@ final class Ast {
     /** {@code (double) (int) operand}: legal, but loses the derivative (a processor warning). */
     record Truncate(Expr operand) implements Expr {}
 
-    /** An int-valued expression over passed-through int/long parameters. */
-    sealed interface IntExpr permits IntParam, IntLit, IntBin {}
+    /** {@code array[index]} of a {@code double[]} parameter or local. */
+    record Element(String array, IntExpr index) implements Expr {}
 
+    /** {@code matrix[row][column]} of a {@code double[][]} parameter (data: not differentiated). */
+    record MatrixElement(String matrix, IntExpr row, IntExpr column) implements Expr {}
+
+    /** {@code method(args)}: a call of another {@code @Differentiable} method of the class (or itself). */
+    record Invoke(String method, List<Arg> args) implements Expr {}
+
+    /** {@code Adjoint.stopGradient(operand)}: operand's value, no derivative through it. */
+    record StopGradient(Expr operand) implements Expr {}
+
+    /** An array passed to a call by name. */
+    record ArrayName(String name) implements Arg {}
+
+    /** An int-valued expression over int/long parameters, loop indices and array lengths. */
+    sealed interface IntExpr extends Arg permits IntParam, IntLit, IntBin, Length {}
+
+    /** An int or long parameter, a loop index or a loop counter. */
     record IntParam(String name) implements IntExpr {}
 
     record IntLit(int value) implements IntExpr {}
 
-    /** {@code op} is ADD, SUB or MUL. */
+    /** {@code op} is ADD, SUB, MUL or REM (of non-negative operands). */
     record IntBin(Op op, IntExpr left, IntExpr right) implements IntExpr {}
 
+    /** {@code array.length} of a {@code double[]} or a {@code double[][]}. */
+    record Length(String array) implements IntExpr {}
+
     /** A boolean condition. */
-    sealed interface Bool permits Cmp, And, Or, Not, Flag {}
+    sealed interface Bool extends Arg permits Cmp, And, Or, Not, Flag {}
 
     record Cmp(CmpOp op, Expr left, Expr right) implements Bool {}
 
@@ -94,7 +117,8 @@ final class Ast {
 
     // ------------------------------------------------------------------ statements
 
-    sealed interface Stmt permits Declare, Assign, Compound, Step, Return {}
+    sealed interface Stmt permits Declare, Assign, Compound, Step, Return, If, For, ForEach, While, DoWhile, Break,
+            Continue, DeclareArray, Store {}
 
     /** {@code double name = init;} or {@code var name = init;}. */
     record Declare(String name, boolean useVar, Expr init) implements Stmt {}
@@ -110,10 +134,41 @@ final class Ast {
 
     record Return(Expr value) implements Stmt {}
 
+    /** {@code if (condition) { then } else { otherwise }}; no else when {@code otherwise} is empty. */
+    record If(Bool condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
+
+    /** {@code label: for (int index = 0; index < bound; index++) { body }}; {@code label} may be null. */
+    record For(String label, String index, IntExpr bound, List<Stmt> body) implements Stmt {}
+
+    /** {@code label: for (double variable : array) { body }}. */
+    record ForEach(String label, String variable, String array, List<Stmt> body) implements Stmt {}
+
+    /**
+     * {@code int counter = 0; label: while (condition && counter < cap) { counter++; body }}: a
+     * data-dependent trip count, capped (the counter steps first, so a {@code continue} cannot skip it).
+     */
+    record While(String label, String counter, Bool condition, int cap, List<Stmt> body) implements Stmt {}
+
+    /** {@code int counter = 0; label: do { counter++; body } while (condition && counter < cap);}. */
+    record DoWhile(String label, String counter, List<Stmt> body, Bool condition, int cap) implements Stmt {}
+
+    /** {@code break;} or {@code break label;}. */
+    record Break(String label) implements Stmt {}
+
+    /** {@code continue;} or {@code continue label;}. */
+    record Continue(String label) implements Stmt {}
+
+    /** {@code double[] name = new double[length];}. */
+    record DeclareArray(String name, IntExpr length) implements Stmt {}
+
+    /** {@code array[index] = value;}, or {@code array[index] op= value;} when {@code op} is not null. */
+    record Store(String array, IntExpr index, Op op, Expr value) implements Stmt {}
+
     // ------------------------------------------------------------------ methods and classes
 
     enum Type {
-        DOUBLE("double"), INT("int"), LONG("long"), BOOLEAN("boolean");
+        DOUBLE("double"), INT("int"), LONG("long"), BOOLEAN("boolean"), DOUBLE_ARRAY("double[]"),
+        MATRIX("double[][]");
 
         final String java;
 
@@ -126,16 +181,23 @@ final class Ast {
 
     /**
      * One {@code @Differentiable public static double name(params)}; {@code wrt} empty means
-     * every double parameter. The body ends with a {@link Return}.
+     * every double and double[] parameter. The body ends with a {@link Return}.
      */
     record Method(String name, List<Param> params, List<String> wrt, List<Stmt> body) {
+        /** The scalar double parameters. */
         List<String> doubleParams() {
             return params.stream().filter(p -> p.type() == Type.DOUBLE).map(Param::name).toList();
         }
 
+        /** The double and double[] parameters: those a gradient can have a field for. */
+        List<String> differentiable() {
+            return params.stream().filter(p -> p.type() == Type.DOUBLE || p.type() == Type.DOUBLE_ARRAY)
+                    .map(Param::name).toList();
+        }
+
         /** The parameters the gradient has a field for. */
         List<String> differentiated() {
-            return wrt.isEmpty() ? doubleParams() : wrt;
+            return wrt.isEmpty() ? differentiable() : wrt;
         }
 
         Method withBody(List<Stmt> newBody) {
@@ -161,85 +223,185 @@ final class Ast {
             return "class " + className + " with " + methods.size() + " methods";
         }
 
-        /** The same class holding only {@code m} (and the constants), e.g. to shrink it alone. */
+        /**
+         * The same class holding only {@code m}, the methods it calls (transitively, in the batch's
+         * order) and the constants, e.g. to shrink it alone.
+         */
         Unit only(Method m) {
-            return new Unit(pkg, className, constants, List.of(m));
+            Set<String> needed = new TreeSet<>();
+            List<Method> work = new ArrayList<>(List.of(m));
+            while (!work.isEmpty()) {
+                Method next = work.remove(work.size() - 1);
+                if (needed.add(next.name())) {
+                    for (String callee : callees(next.body())) {
+                        methods.stream().filter(x -> x.name().equals(callee)).findFirst().ifPresent(work::add);
+                    }
+                }
+            }
+            List<Method> kept = new ArrayList<>();
+            for (Method x : methods) {
+                if (needed.contains(x.name()) && !x.name().equals(m.name())) {
+                    kept.add(x);
+                }
+            }
+            kept.add(m);
+            return new Unit(pkg, className, constants, kept);
         }
     }
 
     // ------------------------------------------------------------------ traversal helpers
 
-    /** The names an expression reads (variables and constants, not int or boolean parameters). */
-    static Set<String> reads(Expr e) {
+    /** Every statement of {@code body}, nested ones included, outer before inner. */
+    static List<Stmt> statements(List<Stmt> body) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : body) {
+            out.add(s);
+            for (List<Stmt> block : blocks(s)) {
+                out.addAll(statements(block));
+            }
+        }
+        return out;
+    }
+
+    /** The blocks a statement holds (then and else, a loop's body). */
+    static List<List<Stmt>> blocks(Stmt s) {
+        if (s instanceof If i) {
+            return List.of(i.then(), i.otherwise());
+        } else if (s instanceof For f) {
+            return List.of(f.body());
+        } else if (s instanceof ForEach f) {
+            return List.of(f.body());
+        } else if (s instanceof While w) {
+            return List.of(w.body());
+        } else if (s instanceof DoWhile d) {
+            return List.of(d.body());
+        }
+        return List.of();
+    }
+
+    /** The names of the methods a body calls. */
+    static Set<String> callees(List<Stmt> body) {
+        Set<String> out = new TreeSet<>();
+        for (Stmt s : statements(body)) {
+            for (Arg a : parts(s)) {
+                collectCalls(a, out);
+            }
+        }
+        return out;
+    }
+
+    private static void collectCalls(Arg a, Set<String> out) {
+        if (a instanceof Invoke i) {
+            out.add(i.method());
+        }
+        children(a).forEach(c -> collectCalls(c, out));
+    }
+
+    /** Whether a body uses {@code Adjoint.stopGradient}. */
+    static boolean stopsGradient(List<Stmt> body) {
+        for (Stmt s : statements(body)) {
+            for (Arg a : parts(s)) {
+                if (containsStop(a)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsStop(Arg a) {
+        return a instanceof StopGradient || children(a).stream().anyMatch(Ast::containsStop);
+    }
+
+    /** The expressions, conditions and int expressions a statement itself evaluates (not its blocks'). */
+    static List<Arg> parts(Stmt s) {
+        if (s instanceof Declare d) {
+            return List.of(d.init());
+        } else if (s instanceof Assign a) {
+            return List.of(a.value());
+        } else if (s instanceof Compound c) {
+            return List.of(c.value());
+        } else if (s instanceof Return r) {
+            return List.of(r.value());
+        } else if (s instanceof If i) {
+            return List.of(i.condition());
+        } else if (s instanceof For f) {
+            return List.of(f.bound());
+        } else if (s instanceof While w) {
+            return List.of(w.condition());
+        } else if (s instanceof DoWhile d) {
+            return List.of(d.condition());
+        } else if (s instanceof DeclareArray d) {
+            return List.of(d.length());
+        } else if (s instanceof Store st) {
+            return List.of(st.index(), st.value());
+        }
+        return List.of();
+    }
+
+    /** The direct sub-expressions (of any kind) of an expression, condition or argument. */
+    static List<Arg> children(Arg a) {
+        if (a instanceof Neg n) {
+            return List.of(n.operand());
+        } else if (a instanceof Widen w) {
+            return List.of(w.value());
+        } else if (a instanceof Bin b) {
+            return List.of(b.left(), b.right());
+        } else if (a instanceof Call c) {
+            return new ArrayList<>(c.args());
+        } else if (a instanceof Cond c) {
+            return List.of(c.condition(), c.then(), c.otherwise());
+        } else if (a instanceof Truncate t) {
+            return List.of(t.operand());
+        } else if (a instanceof Element e) {
+            return List.of(e.index());
+        } else if (a instanceof MatrixElement e) {
+            return List.of(e.row(), e.column());
+        } else if (a instanceof Invoke i) {
+            return i.args();
+        } else if (a instanceof StopGradient s) {
+            return List.of(s.operand());
+        } else if (a instanceof IntBin b) {
+            return List.of(b.left(), b.right());
+        } else if (a instanceof Cmp c) {
+            return List.of(c.left(), c.right());
+        } else if (a instanceof And x) {
+            return List.of(x.left(), x.right());
+        } else if (a instanceof Or x) {
+            return List.of(x.left(), x.right());
+        } else if (a instanceof Not n) {
+            return List.of(n.operand());
+        }
+        return List.of();
+    }
+
+    /** The names an expression reads (variables, arrays, constants, int and boolean parameters). */
+    static Set<String> reads(Arg e) {
         Set<String> out = new TreeSet<>();
         collect(e, out);
         return out;
     }
 
-    private static void collect(Expr e, Set<String> out) {
-        if (e instanceof Var v) {
+    private static void collect(Arg a, Set<String> out) {
+        if (a instanceof Var v) {
             out.add(v.name());
-        } else if (e instanceof Widen w) {
-            collectInt(w.value(), out);
-        } else if (e instanceof Neg n) {
-            collect(n.operand(), out);
-        } else if (e instanceof Bin b) {
-            collect(b.left(), out);
-            collect(b.right(), out);
-        } else if (e instanceof Call c) {
-            c.args().forEach(a -> collect(a, out));
-        } else if (e instanceof Cond c) {
-            collectBool(c.condition(), out);
-            collect(c.then(), out);
-            collect(c.otherwise(), out);
-        } else if (e instanceof Truncate t) {
-            collect(t.operand(), out);
-        } else if (!(e instanceof Num)) {
-            throw new IllegalArgumentException("unknown expression " + e);
-        }
-    }
-
-    private static void collectInt(IntExpr e, Set<String> out) {
-        if (e instanceof IntParam p) {
+        } else if (a instanceof IntParam p) {
             out.add(p.name());
-        } else if (e instanceof IntBin b) {
-            collectInt(b.left(), out);
-            collectInt(b.right(), out);
-        }
-    }
-
-    private static void collectBool(Bool b, Set<String> out) {
-        if (b instanceof Cmp c) {
-            collect(c.left(), out);
-            collect(c.right(), out);
-        } else if (b instanceof And a) {
-            collectBool(a.left(), out);
-            collectBool(a.right(), out);
-        } else if (b instanceof Or o) {
-            collectBool(o.left(), out);
-            collectBool(o.right(), out);
-        } else if (b instanceof Not n) {
-            collectBool(n.operand(), out);
-        } else if (b instanceof Flag f) {
+        } else if (a instanceof Flag f) {
             out.add(f.name());
+        } else if (a instanceof Length l) {
+            out.add(l.array());
+        } else if (a instanceof ArrayName n) {
+            out.add(n.name());
+        } else if (a instanceof Element e) {
+            out.add(e.array());
+        } else if (a instanceof MatrixElement e) {
+            out.add(e.matrix());
         }
+        children(a).forEach(c -> collect(c, out));
     }
 
-    /** The expression a statement evaluates. */
-    static Expr value(Stmt s) {
-        if (s instanceof Declare d) {
-            return d.init();
-        } else if (s instanceof Assign a) {
-            return a.value();
-        } else if (s instanceof Compound c) {
-            return c.value();
-        } else if (s instanceof Return r) {
-            return r.value();
-        }
-        return null;
-    }
-
-    /** The variable a statement writes (not declares), or null. */
+    /** The variable (or array) a statement writes (not declares), or null. */
     static String written(Stmt s) {
         if (s instanceof Assign a) {
             return a.name();
@@ -247,42 +409,77 @@ final class Ast {
             return c.name();
         } else if (s instanceof Step st) {
             return st.name();
+        } else if (s instanceof Store st) {
+            return st.array();
         }
         return null;
     }
 
-    /** Every name a method's body reads, including its parameters' and constants' uses. */
+    /** Every name a body reads, nested statements included. */
     static Set<String> reads(List<Stmt> body) {
         Set<String> out = new TreeSet<>();
-        for (Stmt s : body) {
-            Expr value = value(s);
-            if (value != null) {
-                collect(value, out);
-            }
-            // x op= e and x++ read x
-            if (s instanceof Compound || s instanceof Step) {
+        for (Stmt s : statements(body)) {
+            parts(s).forEach(p -> collect(p, out));
+            // x op= e, x++ and a[i] = e read x (a)
+            if (s instanceof Compound || s instanceof Step || s instanceof Store) {
                 out.add(written(s));
+            }
+            if (s instanceof ForEach f) {
+                out.add(f.array());
             }
         }
         return out;
     }
 
+    /** Whether {@code body} writes an element of the array {@code name}. */
+    static boolean writesArray(List<Stmt> body, String name) {
+        return statements(body).stream().anyMatch(s -> s instanceof Store st && st.array().equals(name));
+    }
+
     /**
-     * Whether every name is declared before use and declared once: what a shrinking step must
-     * keep (a program javac rejects is not a smaller failing program).
+     * Whether javac accepts the method as the generator would have written it: every name declared
+     * before use, in scope, and declared once in the method; {@code break}/{@code continue} inside a
+     * loop (a labelled one inside that loop), and every jump the last statement of an {@code if}'s
+     * branch (so nothing is unreachable); the body ends with a top-level {@code return}; every call
+     * names a method of the unit. What a shrinking step must keep: a program javac rejects is not a
+     * smaller failing program.
      */
     static boolean wellScoped(Unit unit, Method m) {
-        Set<String> scope = new TreeSet<>();
-        unit.constants().forEach(c -> scope.add(c.name()));
-        m.params().forEach(p -> scope.add(p.name()));
         List<Stmt> body = m.body();
         if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Return)) {
             return false;
         }
+        Set<String> scope = new TreeSet<>();
         Set<String> constants = new TreeSet<>();
         unit.constants().forEach(c -> constants.add(c.name()));
-        for (Stmt s : body) {
-            List<String> used = new ArrayList<>(reads(List.of(s)));
+        scope.addAll(constants);
+        m.params().forEach(p -> scope.add(p.name()));
+        Set<String> methods = new TreeSet<>();
+        unit.methods().forEach(x -> methods.add(x.name()));
+        if (!methods.containsAll(callees(body))) {
+            return false;
+        }
+        return block(body, scope, new Names(new TreeSet<>(scope), new TreeSet<>()), constants, new ArrayList<>(), false, true);
+    }
+
+    /**
+     * The names declared so far in a method: each local once ({@code declared}); a {@code for}
+     * index may be reused by a sibling loop ({@code indices}), as users write {@code i} twice.
+     */
+    private record Names(Set<String> declared, Set<String> indices) {}
+
+    /**
+     * Checks one block; {@code loops} holds the enclosing loops' labels ("" for an unlabelled one),
+     * {@code branch} whether the block is an {@code if}'s branch (where a jump may end it).
+     */
+    private static boolean block(List<Stmt> body, Set<String> outer, Names names, Set<String> constants,
+            List<String> loops, boolean branch, boolean top) {
+        Set<String> scope = new TreeSet<>(outer);
+        for (int i = 0; i < body.size(); i++) {
+            Stmt s = body.get(i);
+            boolean last = i == body.size() - 1;
+            Set<String> used = new TreeSet<>();
+            parts(s).forEach(p -> collect(p, used));
             String written = written(s);
             if (written != null) {
                 used.add(written);
@@ -290,11 +487,72 @@ final class Ast {
                     return false;
                 }
             }
+            if (s instanceof ForEach f) {
+                used.add(f.array());
+            }
             if (!scope.containsAll(used)) {
                 return false;
             }
-            if (s instanceof Declare d && !scope.add(d.name())) {
+            if (s instanceof Break || s instanceof Continue || (s instanceof Return && !top)) {
+                String label = s instanceof Break b ? b.label() : s instanceof Continue c ? c.label() : null;
+                if (!last || !branch || (!(s instanceof Return) && loops.isEmpty())
+                        || (label != null && !loops.contains(label))) {
+                    return false;
+                }
+            }
+            if (s instanceof Return && top && !last) {
                 return false;
+            }
+            String declares = s instanceof Declare d ? d.name() : s instanceof DeclareArray d ? d.name() : null;
+            if (declares != null && (names.indices().contains(declares) || !names.declared().add(declares)
+                    || !scope.add(declares))) {
+                return false;
+            }
+            List<String> inner = new ArrayList<>(loops);
+            Set<String> innerScope = new TreeSet<>(scope);
+            String label = null;
+            String local = null;
+            if (s instanceof For f) {
+                label = f.label();
+                local = f.index();
+            } else if (s instanceof ForEach f) {
+                label = f.label();
+                local = f.variable();
+            } else if (s instanceof While w) {
+                label = w.label();
+                local = w.counter();
+            } else if (s instanceof DoWhile d) {
+                label = d.label();
+                local = d.counter();
+            }
+            if (local != null) {
+                boolean fresh;
+                if (s instanceof For) {
+                    fresh = !scope.contains(local) && !names.declared().contains(local);
+                    names.indices().add(local);
+                } else {
+                    fresh = !names.indices().contains(local) && names.declared().add(local);
+                }
+                if (!fresh) {
+                    return false;
+                }
+                innerScope.add(local);
+                inner.add(label == null ? "" : label);
+                if (label != null && !names.declared().add(label)) {
+                    return false;
+                }
+            }
+            if (s instanceof While w && !innerScope.containsAll(reads(w.condition()))) {
+                return false;
+            }
+            if (s instanceof DoWhile d && !innerScope.containsAll(reads(d.condition()))) {
+                return false;
+            }
+            boolean isIf = s instanceof If;
+            for (List<Stmt> b : blocks(s)) {
+                if (!block(b, innerScope, names, constants, inner, isIf, false)) {
+                    return false;
+                }
             }
         }
         return true;

@@ -84,8 +84,12 @@ final class Campaign {
         }
         start = System.nanoTime();
         ClassLoader loader = unitFailure == null ? result.loader() : null;
+        java.util.Set<String> failed = new java.util.TreeSet<>();
         for (Method m : unit.methods()) {
             Unit alone = unit.only(m);
+            if (alone.methods().stream().anyMatch(callee -> failed.contains(callee.name()))) {
+                continue; // a method it calls fails already: that one is reported
+            }
             Failure failure;
             Point failingPoint = null;
             if (unitFailure != null) {
@@ -103,6 +107,7 @@ final class Campaign {
                 }
             }
             if (failure != null) {
+                failed.add(m.name());
                 findings.add(new Shrinker(this, failure.kind(), failingPoint).shrink(m, alone, failure));
                 if (findings.size() >= 3) {
                     break; // enough to read; the rest are likely the same bug
@@ -175,7 +180,7 @@ final class Campaign {
                     if (inGenerated) {
                         return new Failure("generated-code-warning", where);
                     }
-                    if (!fromProcessor) {
+                    if (!fromProcessor && !KnownBugs.ignoreUnclaimedWritesArrays(message)) {
                         return new Failure("javac-warning", where);
                     }
                 }

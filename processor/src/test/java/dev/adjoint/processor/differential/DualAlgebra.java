@@ -59,6 +59,16 @@ final class DualAlgebra implements Algebra<DualAlgebra.Dual> {
         return chain(y, Partials.of(fn, values, y), args.toArray(Dual[]::new));
     }
 
+    @Override
+    public boolean varies(Dual a, Dual b) {
+        for (int i = 0; i < inputs; i++) {
+            if (a.grad()[i] != b.grad()[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The chain rule: d y = Σ ∂y/∂a_k · d a_k, and the magnitude Σ |∂y/∂a_k| · |a_k|'s magnitude. */
     private Dual chain(double y, double[] partials, Dual... args) {
         Dual out = constant(y);

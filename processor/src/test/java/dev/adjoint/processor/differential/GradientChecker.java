@@ -38,23 +38,52 @@ final class GradientChecker {
     /** Derivative terms larger than this are ill-conditioned: such points are rejected. */
     static final double MAX_MAGNITUDE = 1e8;
 
+    /** Points where a comparison whose sides move with the inputs is closer than this (relative) are not checked. */
+    static final double MIN_MARGIN = 1e-4;
+
     /** A failed check: what kind (stable, for shrinking) and the details. */
     record Failure(String kind, String message) {}
 
-    /** A point: one argument per parameter (Double, Integer, Long or Boolean). */
+    /** A point: one argument per parameter (Double, double[], double[][], Integer, Long or Boolean). */
     record Point(List<Object> args) {
         @Override
         public String toString() {
-            return args.toString();
+            return args.stream().map(a -> a instanceof double[] v ? Arrays.toString(v)
+                    : a instanceof double[][] m ? Arrays.deepToString(m) : String.valueOf(a))
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+
+        /** The same point with every array copied (a call may write its arrays). */
+        Object[] copy() {
+            Object[] out = args.toArray();
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] instanceof double[] v) {
+                    out[i] = v.clone();
+                } else if (out[i] instanceof double[][] m) {
+                    out[i] = Arrays.stream(m).map(double[]::clone).toArray(double[][]::new);
+                }
+            }
+            return out;
         }
     }
 
-    /** The references at a valid point. */
+    /**
+     * One scalar input of the method at a point: a double parameter ({@code element} -1) or one
+     * element of a double[] parameter.
+     */
+    private record Input(String param, int index, int element) {
+        String name() {
+            return element < 0 ? param : param + "[" + element + "]";
+        }
+    }
+
+    /** The references at a valid point, one entry per {@link Input}. */
     private record Reference(double value, double[] fd, double[] fdError, double[] dual, double[] magnitude) {}
 
     private final Unit unit;
     private final Method method;
-    private final List<String> doubleParams;
+    /** Whether the method (or a method it calls) uses stopGradient: finite differences cannot check it. */
+    private final boolean stops;
     // the primal and the generated members, by the names DESIGN.md fixes (null when missing)
     private final java.lang.reflect.Method primal;
     private final java.lang.reflect.Method gradientMethod;
@@ -64,7 +93,7 @@ final class GradientChecker {
     GradientChecker(Unit unit, Method method, ClassLoader loader) throws ClassNotFoundException {
         this.unit = unit;
         this.method = method;
-        this.doubleParams = method.doubleParams();
+        this.stops = unit.only(method).methods().stream().anyMatch(m -> Ast.stopsGradient(m.body()));
         Class<?> adjointClass = loader.loadClass(unit.qualifiedName() + "Adjoint");
         java.lang.reflect.Method primalMethod = null;
         try {
@@ -92,7 +121,23 @@ final class GradientChecker {
         List<Object> args = new ArrayList<>();
         for (Param p : m.params()) {
             args.add(switch (p.type()) {
-                case DOUBLE -> Math.round((random.nextDouble() * 3 - 1.5) * 1e6) / 1e6;
+                case DOUBLE -> coordinate(random);
+                case DOUBLE_ARRAY -> {
+                    double[] v = new double[3 + random.nextInt(3)];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = coordinate(random);
+                    }
+                    yield v;
+                }
+                case MATRIX -> {
+                    double[][] rows = new double[2 + random.nextInt(2)][3];
+                    for (double[] row : rows) {
+                        for (int i = 0; i < row.length; i++) {
+                            row[i] = Math.round(random.nextGaussian() * 100) / 100.0;
+                        }
+                    }
+                    yield rows;
+                }
                 case INT -> 1 + random.nextInt(3);
                 case LONG -> (long) (1 + random.nextInt(3));
                 case BOOLEAN -> random.nextBoolean();
@@ -101,34 +146,76 @@ final class GradientChecker {
         return new Point(args);
     }
 
+    private static double coordinate(Random random) {
+        return Math.round((random.nextDouble() * 3 - 1.5) * 1e6) / 1e6;
+    }
+
+    /** The scalar inputs at {@code p}: each double parameter, each element of each double[] one. */
+    private List<Input> inputs(Point p) {
+        List<Input> out = new ArrayList<>();
+        for (int i = 0; i < method.params().size(); i++) {
+            Param prm = method.params().get(i);
+            if (prm.type() == Ast.Type.DOUBLE) {
+                out.add(new Input(prm.name(), i, -1));
+            } else if (prm.type() == Ast.Type.DOUBLE_ARRAY) {
+                for (int e = 0; e < ((double[]) p.args().get(i)).length; e++) {
+                    out.add(new Input(prm.name(), i, e));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The point as the {@link Interpreter} takes it, input {@code k} of value v becoming {@code lift(k, v)}. */
+    private <V> List<Object> lift(Point p, List<Input> inputs, java.util.function.BiFunction<Integer, Double, V> lift) {
+        List<Object> args = new ArrayList<>(p.args());
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof double[] v) {
+                args.set(i, new ArrayList<V>(java.util.Collections.nCopies(v.length, null)));
+            }
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            if (in.element() < 0) {
+                args.set(in.index(), lift.apply(k, (Double) p.args().get(in.index())));
+            } else {
+                @SuppressWarnings("unchecked")
+                List<V> array = (List<V>) args.get(in.index());
+                array.set(in.element(), lift.apply(k, ((double[]) p.args().get(in.index()))[in.element()]));
+            }
+        }
+        return args;
+    }
+
     /** The references at {@code p}, or null when finite differences are not meaningful there. */
-    private Reference reference(Point p) {
-        Interpreter.Run<Double> centre = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, p.args());
+    private Reference reference(Point p, List<Input> inputs) {
+        Interpreter.Run<Double> centre = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (k, v) -> v));
         double f = centre.value();
         if (!Double.isFinite(f)) {
             return null;
         }
-        DualAlgebra dualAlgebra = new DualAlgebra(doubleParams.size());
-        List<Object> dualArgs = new ArrayList<>(p.args());
-        for (int i = 0, k = 0; i < dualArgs.size(); i++) {
-            if (method.params().get(i).type() == Ast.Type.DOUBLE) {
-                dualArgs.set(i, dualAlgebra.input(k++, (Double) p.args().get(i)));
-            }
-        }
-        Dual dual = Interpreter.run(dualAlgebra, unit, method, dualArgs).value();
+        DualAlgebra dualAlgebra = new DualAlgebra(inputs.size());
+        Interpreter.Run<Dual> dualRun = Interpreter.run(dualAlgebra, unit, method, lift(p, inputs, dualAlgebra::input));
+        Dual dual = dualRun.value();
         if (dualAlgebra.singular && KnownBugs.skipSingularPoints()) {
             return null;
         }
-        int n = doubleParams.size();
+        if (dualRun.margin() < MIN_MARGIN) {
+            return null; // too close to a branch's threshold
+        }
+        int n = inputs.size();
         double[] fd = new double[n];
         double[] fdError = new double[n];
         for (int k = 0; k < n; k++) {
             if (!Double.isFinite(dual.grad()[k]) || !(dual.magnitude()[k] <= MAX_MAGNITUDE)) {
                 return null;
             }
-            int index = argumentIndex(doubleParams.get(k));
+            if (stops) {
+                continue; // finite differences see through stopGradient: only the tape and dual numbers check
+            }
+            int at = k;
             FiniteDifferences.Estimate estimate = FiniteDifferences.derivative(
-                    x -> stable(p, index, x, centre.decisions()), (Double) p.args().get(index));
+                    x -> stable(p, inputs, at, x, centre.decisions()), value(p, inputs.get(k)));
             if (estimate == null) {
                 return null;
             }
@@ -141,21 +228,16 @@ final class GradientChecker {
         return new Reference(f, fd, fdError, dual.grad(), dual.magnitude());
     }
 
-    /** f with argument {@code index} set to {@code x}, or NaN if it decides differently from the centre. */
-    private double stable(Point p, int index, double x, List<Double> decisions) {
-        List<Object> args = new ArrayList<>(p.args());
-        args.set(index, x);
-        Interpreter.Run<Double> run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, args);
-        return run.decisions().equals(decisions) ? run.value() : Double.NaN;
+    private static double value(Point p, Input in) {
+        Object arg = p.args().get(in.index());
+        return in.element() < 0 ? (Double) arg : ((double[]) arg)[in.element()];
     }
 
-    private int argumentIndex(String name) {
-        for (int i = 0; i < method.params().size(); i++) {
-            if (method.params().get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException(name);
+    /** f with input {@code k} set to {@code x}, or NaN if it decides differently from the centre. */
+    private double stable(Point p, List<Input> inputs, int k, double x, List<Double> decisions) {
+        Interpreter.Run<Double> run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method,
+                lift(p, inputs, (i, v) -> i == k ? x : v));
+        return run.decisions().equals(decisions) ? run.value() : Double.NaN;
     }
 
     /**
@@ -164,8 +246,9 @@ final class GradientChecker {
      */
     Failure check(Point p, Random random) {
         Reference ref;
+        List<Input> inputs = inputs(p);
         try {
-            ref = reference(p);
+            ref = reference(p, inputs);
         } catch (RuntimeException e) {
             return new Failure("interpreter", "the test's interpreter failed: " + e);
         }
@@ -173,7 +256,7 @@ final class GradientChecker {
             return null;
         }
         try {
-            Failure failure = compare(p, ref, random);
+            Failure failure = compare(p, inputs, ref, random);
             return failure == null ? PASSED : failure;
         } catch (InvocationTargetException e) {
             return new Failure("exception", "generated code threw " + e.getCause());
@@ -185,19 +268,24 @@ final class GradientChecker {
     /** The result of {@link #check} when every check passed. */
     static final Failure PASSED = new Failure("passed", "");
 
-    private Failure compare(Point p, Reference ref, Random random) throws ReflectiveOperationException {
-        Object[] args = p.args().toArray();
+    private Failure compare(Point p, List<Input> inputs, Reference ref, Random random) throws ReflectiveOperationException {
         if (gradientMethod == null || pullbackMethod == null) {
             return new Failure("shape", "missing " + method.name() + "Gradient or " + method.name() + "Pullback");
         }
-        double value = (double) primal.invoke(null, args);
+        Object[] primalArgs = p.copy();
+        double value = (double) primal.invoke(null, primalArgs);
         if (Double.doubleToLongBits(value) != Double.doubleToLongBits(ref.value())) {
             return new Failure("interpreter", "the compiled primal gives " + value + " but the test's interpreter "
                     + ref.value() + ": the printer or interpreter is wrong, not the processor");
         }
 
-        // fGradient: one field per differentiated parameter, named after it
-        Object gradient = gradientMethod.invoke(null, args);
+        // fGradient: one field per differentiated parameter, named after it, an array's of its length
+        Object[] gradientArgs = p.copy();
+        Object gradient = gradientMethod.invoke(null, gradientArgs);
+        Failure arrays = sameArrays("fGradient", gradientArgs, primalArgs);
+        if (arrays != null) {
+            return arrays;
+        }
         List<String> differentiated = method.differentiated();
         TreeSet<String> fields = new TreeSet<>();
         for (Field f : gradient.getClass().getFields()) {
@@ -206,47 +294,108 @@ final class GradientChecker {
         if (!fields.equals(new TreeSet<>(differentiated))) {
             return new Failure("gradient-fields", "gradient fields " + fields + ", expected " + differentiated);
         }
-        double[] g = new double[differentiated.size()];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = gradient.getClass().getField(differentiated.get(i)).getDouble(gradient);
+        double[] g = read(gradient, p, inputs);
+        if (g == null) {
+            return new Failure("gradient-fields", "an array gradient is null or not its parameter's length");
         }
 
-        double[] tape = tapeGradient(p);
-        for (int i = 0; i < g.length; i++) {
-            String name = differentiated.get(i);
-            int k = doubleParams.indexOf(name);
+        double[] tape = tapeGradient(p, inputs);
+        for (int k = 0; k < inputs.size(); k++) {
+            if (!differentiated.contains(inputs.get(k).param())) {
+                continue;
+            }
             double scale = ref.magnitude()[k];
-            String where = " of ∂" + method.name() + "/∂" + name + " at " + p + ": generated " + g[i];
+            String where = " of ∂" + method.name() + "/∂" + inputs.get(k).name() + " at " + p + ": generated " + g[k];
             double fdTolerance = FD_TOLERANCE * scale + 1e-9 * (1 + Math.abs(ref.value())) + 10 * ref.fdError()[k];
-            if (!(Math.abs(g[i] - ref.fd()[k]) <= fdTolerance)) {
+            if (!stops && !(Math.abs(g[k] - ref.fd()[k]) <= fdTolerance)) {
                 return new Failure("finite-differences", "finite differences" + where + ", finite differences "
                         + ref.fd()[k] + " (tolerance " + fdTolerance + ", magnitude of the terms " + scale + ")");
             }
             double exactTolerance = EXACT_TOLERANCE * scale + 1e-12 * (1 + Math.abs(ref.value()));
-            if (!(Math.abs(g[i] - tape[k]) <= exactTolerance)) {
+            if (!(Math.abs(g[k] - tape[k]) <= exactTolerance)) {
                 return new Failure("tape", "the tape" + where + ", tape " + tape[k] + " (tolerance " + exactTolerance + ")");
             }
-            if (!(Math.abs(g[i] - ref.dual()[k]) <= exactTolerance)) {
+            if (!(Math.abs(g[k] - ref.dual()[k]) <= exactTolerance)) {
                 return new Failure("dual", "forward mode" + where + ", dual numbers " + ref.dual()[k]
                         + " (tolerance " + exactTolerance + ")");
             }
         }
-        Failure pullback = checkPullback(args, value, differentiated, g, random);
-        return pullback != null ? pullback : checkTensorOverload(p, value, differentiated, g);
+        Failure pullback = checkPullback(p, inputs, value, primalArgs, g, random);
+        return pullback != null ? pullback : checkTensorOverload(p, inputs, value, g);
     }
 
-    /** fPullback returns the primal bit for bit and adds seed·g into what the holder had. */
-    private Failure checkPullback(Object[] args, double value, List<String> differentiated, double[] g, Random random)
-            throws ReflectiveOperationException {
+    /** The gradient held by {@code holder}, one entry per input (0 where not differentiated), or null if malformed. */
+    private double[] read(Object holder, Point p, List<Input> inputs) throws ReflectiveOperationException {
+        double[] out = new double[inputs.size()];
+        List<String> differentiated = method.differentiated();
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            if (!differentiated.contains(in.param())) {
+                continue;
+            }
+            Field f = holder.getClass().getField(in.param());
+            if (in.element() < 0) {
+                out[k] = f.getDouble(holder);
+            } else {
+                double[] array = (double[]) f.get(holder);
+                if (array == null || array.length != ((double[]) p.args().get(in.index())).length) {
+                    return null;
+                }
+                out[k] = array[in.element()];
+            }
+        }
+        return out;
+    }
+
+    /** Whether a generated member left the array arguments as the primal left them. */
+    private static Failure sameArrays(String member, Object[] after, Object[] primalAfter) {
+        for (int i = 0; i < after.length; i++) {
+            if (after[i] instanceof double[] v && !Arrays.equals(v, (double[]) primalAfter[i])) {
+                return new Failure("array-arguments", member + " left argument " + i + " as " + Arrays.toString(v)
+                        + " but the primal leaves it as " + Arrays.toString((double[]) primalAfter[i]));
+            }
+        }
+        return null;
+    }
+
+    /** A gradient holder for {@code p}: arrays of the inputs' lengths, every entry {@code before[k]}. */
+    private Object holder(Class<?> type, Point p, List<Input> inputs, double[] before) throws ReflectiveOperationException {
+        Object holder = type.getDeclaredConstructor().newInstance();
+        for (String name : method.differentiated()) {
+            Object arg = p.args().get(method.params().stream().map(Param::name).toList().indexOf(name));
+            if (arg instanceof double[] v) {
+                type.getField(name).set(holder, new double[v.length]);
+            }
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            if (!method.differentiated().contains(in.param())) {
+                continue;
+            }
+            if (in.element() < 0) {
+                type.getField(in.param()).setDouble(holder, before[k]);
+            } else {
+                ((double[]) type.getField(in.param()).get(holder))[in.element()] = before[k];
+            }
+        }
+        return holder;
+    }
+
+    /**
+     * fPullback returns the primal bit for bit, adds seed·g into what the holder had, and leaves
+     * the array arguments as the primal leaves them.
+     */
+    private Failure checkPullback(Point p, List<Input> inputs, double value, Object[] primalArgs, double[] g,
+            Random random) throws ReflectiveOperationException {
         java.lang.reflect.Method pullback = pullbackMethod;
         Class<?> holderType = pullback.getParameterTypes()[pullback.getParameterCount() - 1];
-        Object holder = holderType.getDeclaredConstructor().newInstance();
-        double[] before = new double[g.length];
-        for (int i = 0; i < g.length; i++) {
-            before[i] = Math.round(random.nextGaussian() * 100) / 10.0;
-            holderType.getField(differentiated.get(i)).setDouble(holder, before[i]);
+        double[] before = new double[inputs.size()];
+        for (int k = 0; k < before.length; k++) {
+            before[k] = Math.round(random.nextGaussian() * 100) / 10.0;
         }
+        Object holder = holder(holderType, p, inputs, before);
         double seed = List.of(1.0, -2.5, 0.75).get(random.nextInt(3));
+        Object[] args = p.copy();
         Object[] full = Arrays.copyOf(args, args.length + 2);
         full[args.length] = seed;
         full[args.length + 1] = holder;
@@ -254,38 +403,49 @@ final class GradientChecker {
         if (Double.doubleToLongBits(returned) != Double.doubleToLongBits(value)) {
             return new Failure("pullback-value", "fPullback returned " + returned + " but the primal is " + value);
         }
+        Failure arrays = sameArrays("fPullback", args, primalArgs);
+        if (arrays != null) {
+            return arrays;
+        }
         // the same seed into an empty holder: what the pullback adds, rounded as it rounds it
-        Object empty = holderType.getDeclaredConstructor().newInstance();
+        Object empty = holder(holderType, p, inputs, new double[inputs.size()]);
+        full = Arrays.copyOf(p.copy(), args.length + 2);
+        full[args.length] = seed;
         full[args.length + 1] = empty;
         pullback.invoke(null, full);
-        for (int i = 0; i < g.length; i++) {
-            double added = holderType.getField(differentiated.get(i)).getDouble(empty);
-            double actual = holderType.getField(differentiated.get(i)).getDouble(holder);
-            if (!(Math.abs(actual - (before[i] + added)) <= 1e-15 * (Math.abs(before[i]) + Math.abs(added)))) {
-                return new Failure("pullback-accumulation", "fPullback with seed " + seed + " into " + before[i]
-                        + " left " + differentiated.get(i) + " = " + actual + ", expected " + (before[i] + added));
+        double[] added = read(empty, p, inputs);
+        double[] actual = read(holder, p, inputs);
+        for (int k = 0; k < inputs.size(); k++) {
+            String name = inputs.get(k).name();
+            if (!method.differentiated().contains(inputs.get(k).param())) {
+                continue;
+            }
+            if (!(Math.abs(actual[k] - (before[k] + added[k])) <= 1e-15 * (Math.abs(before[k]) + Math.abs(added[k])))) {
+                return new Failure("pullback-accumulation", "fPullback with seed " + seed + " into " + before[k]
+                        + " left " + name + " = " + actual[k] + ", expected " + (before[k] + added[k]));
             }
             // seed·g up to rounding: a cancelling sum (x - sqrt(x²)) leaves noise of the size of its terms
-            if (!(Math.abs(added - seed * g[i]) <= 1e-9 * Math.abs(seed * g[i]) + 1e-10 * Math.abs(seed))) {
-                return new Failure("pullback-seed", "fPullback with seed " + seed + " added " + added + " to "
-                        + differentiated.get(i) + ", expected seed·gradient = " + seed * g[i]);
+            if (!(Math.abs(added[k] - seed * g[k]) <= 1e-9 * Math.abs(seed * g[k]) + 1e-10 * Math.abs(seed))) {
+                return new Failure("pullback-seed", "fPullback with seed " + seed + " added " + added[k] + " to "
+                        + name + ", expected seed·gradient = " + seed * g[k]);
             }
         }
         return null;
     }
 
     /** The Tensor overload: the primal's value, one node named {@code <Name>Backward}, the same gradient. */
-    private Failure checkTensorOverload(Point p, double value, List<String> differentiated, double[] g)
+    private Failure checkTensorOverload(Point p, List<Input> inputs, double value, double[] g)
             throws ReflectiveOperationException {
         if (overload == null) {
             return new Failure("tensor-overload", "no Tensor overload " + method.name());
         }
-        Object[] args = p.args().toArray();
-        Tensor[] inputs = new Tensor[args.length];
+        Object[] args = p.copy();
+        Tensor[] tensors = new Tensor[args.length];
         for (int i = 0; i < args.length; i++) {
             if (overload.getParameterTypes()[i] == Tensor.class) {
-                inputs[i] = Tensor.scalar((Double) args[i]).requiresGrad(true);
-                args[i] = inputs[i];
+                tensors[i] = (args[i] instanceof double[] v ? Tensor.vector(v) : Tensor.scalar((Double) args[i]))
+                        .requiresGrad(true);
+                args[i] = tensors[i];
             }
         }
         Tensor out = (Tensor) overload.invoke(null, args);
@@ -295,27 +455,26 @@ final class GradientChecker {
                     + " and grad_fn " + name);
         }
         out.backward();
-        for (int i = 0; i < g.length; i++) {
-            Tensor input = inputs[argumentIndex(differentiated.get(i))];
-            double tapeGrad = input == null || input.grad() == null ? Double.NaN : input.grad().item();
-            if (Double.doubleToLongBits(tapeGrad) != Double.doubleToLongBits(g[i])) {
-                return new Failure("tensor-overload", "Tensor overload's backward gave " + differentiated.get(i)
-                        + ".grad = " + tapeGrad + " but fGradient " + g[i]);
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            if (!method.differentiated().contains(in.param())) {
+                continue;
+            }
+            Tensor input = tensors[in.index()];
+            double tapeGrad = input == null || input.grad() == null ? Double.NaN
+                    : in.element() < 0 ? input.grad().item() : input.grad().toArray()[in.element()];
+            if (Double.doubleToLongBits(tapeGrad) != Double.doubleToLongBits(g[k])) {
+                return new Failure("tensor-overload", "Tensor overload's backward gave " + in.name()
+                        + ".grad = " + tapeGrad + " but fGradient " + g[k]);
             }
         }
         return null;
     }
 
-    /** The program run on the runtime tape (independent of the generated code): ∂f/∂(each double parameter). */
-    private double[] tapeGradient(Point p) {
-        List<Object> args = new ArrayList<>(p.args());
-        Tensor[] leaves = new Tensor[doubleParams.size()];
-        for (int i = 0, k = 0; i < args.size(); i++) {
-            if (method.params().get(i).type() == Ast.Type.DOUBLE) {
-                leaves[k] = Tensor.scalar((Double) args.get(i)).requiresGrad(true);
-                args.set(i, leaves[k++]);
-            }
-        }
+    /** The program run on the runtime tape (independent of the generated code): ∂f/∂(each input). */
+    private double[] tapeGradient(Point p, List<Input> inputs) {
+        Tensor[] leaves = new Tensor[inputs.size()];
+        List<Object> args = lift(p, inputs, (k, v) -> leaves[k] = Tensor.scalar(v).requiresGrad(true));
         Tensor out = Interpreter.run(TensorAlgebra.INSTANCE, unit, method, args).value();
         if (out.requiresGrad()) {
             out.backward();
@@ -333,6 +492,8 @@ final class GradientChecker {
             case INT -> int.class;
             case LONG -> long.class;
             case BOOLEAN -> boolean.class;
+            case DOUBLE_ARRAY -> double[].class;
+            case MATRIX -> double[][].class;
         }).toArray(Class<?>[]::new);
     }
 }

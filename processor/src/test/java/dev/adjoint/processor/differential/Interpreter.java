@@ -1,5 +1,6 @@
 package dev.adjoint.processor.differential;
 
+import dev.adjoint.processor.differential.Ast.Arg;
 import dev.adjoint.processor.differential.Ast.Bin;
 import dev.adjoint.processor.differential.Ast.Bool;
 import dev.adjoint.processor.differential.Ast.Call;
@@ -17,68 +18,227 @@ import java.util.Map;
 
 /**
  * Runs a method of the AST over any {@link Algebra}, with Java's semantics. Along the way it
- * records the <em>decisions</em> the program makes (each comparison, which side of {@code abs},
- * {@code max}, {@code %} or a step function a value falls on): a finite difference is meaningful
- * only when every point of its stencil makes the same decisions as the centre.
+ * records the <em>decisions</em> the program makes (each comparison and loop test, which side of
+ * {@code abs}, {@code max}, {@code %} or a step function a value falls on): a finite difference is
+ * meaningful only when every point of its stencil makes the same decisions as the centre. It also
+ * records the smallest relative <em>margin</em> of a comparison whose sides move with the inputs:
+ * a point that close to a branch's threshold is not checked.
+ *
+ * <p>Arrays are {@code List<V>}s, copied on entry (the caller's lists are never written); a call
+ * passes its arrays by reference, as Java does. Control flow is a {@link Jump} returned by a
+ * block: break, continue (each with its label) or return.
  */
 final class Interpreter<V> {
+
+    /** More statements than this in one run is a generator bug (an unbounded loop), not a program. */
+    private static final int MAX_STEPS = 2_000_000;
 
     private final Algebra<V> algebra;
     private final Unit unit;
     private final Map<String, V> doubles = new HashMap<>();
+    private final Map<String, List<V>> arrays = new HashMap<>();
     private final Map<String, Object> others = new HashMap<>();
-    private final List<Double> decisions = new ArrayList<>();
+    private final Shared shared;
 
-    private Interpreter(Algebra<V> algebra, Unit unit) {
-        this.algebra = algebra;
-        this.unit = unit;
+    /** What the runs of one program (a method and the calls it makes) share. */
+    private static final class Shared {
+        final List<Double> decisions = new ArrayList<>();
+        double margin = Double.POSITIVE_INFINITY;
+        int steps;
     }
 
-    /** The result of one run: the method's value and the decisions taken on the way. */
-    record Run<V>(V value, List<Double> decisions) {}
+    private Interpreter(Algebra<V> algebra, Unit unit, Shared shared) {
+        this.algebra = algebra;
+        this.unit = unit;
+        this.shared = shared;
+    }
+
+    /** The result of one run: the method's value, the decisions taken and the smallest margin. */
+    record Run<V>(V value, List<Double> decisions, double margin) {}
+
+    /** break, continue (label null for an unlabelled one) or return (with its value). */
+    private record Jump<V>(Kind kind, String label, V value) {
+        enum Kind { BREAK, CONTINUE, RETURN }
+    }
 
     /**
-     * Runs {@code m}; {@code args} holds one entry per parameter: a {@code V} for a double,
-     * an Integer, Long or Boolean for the passed-through ones.
+     * Runs {@code m}; {@code args} holds one entry per parameter: a {@code V} for a double, a
+     * {@code List<V>} for a double[], a double[][] for a matrix, an Integer, Long or Boolean for
+     * the passed-through ones.
      */
     static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args) {
-        Interpreter<V> in = new Interpreter<>(algebra, unit);
+        Shared shared = new Shared();
+        V value = new Interpreter<>(algebra, unit, shared).invoke(m, args, true);
+        return new Run<>(value, shared.decisions, shared.margin);
+    }
+
+    @SuppressWarnings("unchecked")
+    private V invoke(Method m, List<Object> args, boolean copyArrays) {
         for (Ast.Constant c : unit.constants()) {
-            in.doubles.put(c.name(), algebra.constant(c.value()));
+            doubles.put(c.name(), algebra.constant(c.value()));
         }
         for (int i = 0; i < m.params().size(); i++) {
             Param p = m.params().get(i);
-            if (p.type() == Ast.Type.DOUBLE) {
-                @SuppressWarnings("unchecked")
-                V v = (V) args.get(i);
-                in.doubles.put(p.name(), v);
-            } else {
-                in.others.put(p.name(), args.get(i));
+            switch (p.type()) {
+                case DOUBLE -> doubles.put(p.name(), (V) args.get(i));
+                case DOUBLE_ARRAY -> arrays.put(p.name(),
+                        copyArrays ? new ArrayList<>((List<V>) args.get(i)) : (List<V>) args.get(i));
+                default -> others.put(p.name(), args.get(i));
             }
         }
-        return new Run<>(in.body(m.body()), in.decisions);
+        Jump<V> end = block(m.body());
+        if (end == null || end.kind() != Jump.Kind.RETURN) {
+            throw new IllegalStateException("no return in " + m.name());
+        }
+        return end.value();
     }
 
-    private V body(List<Stmt> body) {
+    /** Runs a block; returns the jump that left it, or null when it completed normally. */
+    private Jump<V> block(List<Stmt> body) {
         for (Stmt s : body) {
-            if (s instanceof Ast.Declare d) {
-                doubles.put(d.name(), expr(d.init()));
-            } else if (s instanceof Ast.Assign a) {
-                doubles.put(a.name(), expr(a.value()));
-            } else if (s instanceof Ast.Compound c) {
-                // x op= e is x = (double) (x op e): the old x is read before e, and e is evaluated whole
-                V old = doubles.get(c.name());
-                doubles.put(c.name(), algebra.binary(c.op(), old, expr(c.value())));
-            } else if (s instanceof Ast.Step st) {
-                doubles.put(st.name(),
-                        algebra.binary(st.increment() ? Op.ADD : Op.SUB, doubles.get(st.name()), algebra.constant(1)));
-            } else if (s instanceof Ast.Return r) {
-                return expr(r.value());
-            } else {
-                throw new IllegalArgumentException("unknown statement " + s);
+            if (++shared.steps > MAX_STEPS) {
+                throw new IllegalStateException("more than " + MAX_STEPS + " steps");
+            }
+            Jump<V> jump = statement(s);
+            if (jump != null) {
+                return jump;
             }
         }
-        throw new IllegalStateException("no return in " + body);
+        return null;
+    }
+
+    private Jump<V> statement(Stmt s) {
+        if (s instanceof Ast.Declare d) {
+            doubles.put(d.name(), expr(d.init()));
+        } else if (s instanceof Ast.Assign a) {
+            doubles.put(a.name(), expr(a.value()));
+        } else if (s instanceof Ast.Compound c) {
+            // x op= e is x = (double) (x op e): the old x is read before e, and e is evaluated whole
+            V old = variable(c.name());
+            doubles.put(c.name(), algebra.binary(c.op(), old, expr(c.value())));
+        } else if (s instanceof Ast.Step st) {
+            doubles.put(st.name(),
+                    algebra.binary(st.increment() ? Op.ADD : Op.SUB, variable(st.name()), algebra.constant(1)));
+        } else if (s instanceof Ast.Return r) {
+            return new Jump<>(Jump.Kind.RETURN, null, expr(r.value()));
+        } else if (s instanceof Ast.Break b) {
+            return new Jump<>(Jump.Kind.BREAK, b.label(), null);
+        } else if (s instanceof Ast.Continue c) {
+            return new Jump<>(Jump.Kind.CONTINUE, c.label(), null);
+        } else if (s instanceof Ast.If i) {
+            return bool(i.condition()) ? block(i.then()) : block(i.otherwise());
+        } else if (s instanceof Ast.DeclareArray d) {
+            List<V> zeros = new ArrayList<>();
+            for (long k = intExpr(d.length()); k > 0; k--) {
+                zeros.add(algebra.constant(0));
+            }
+            arrays.put(d.name(), zeros);
+        } else if (s instanceof Ast.Store st) {
+            // a[i] op= e: the array and index first, then the old element, then e (JLS 15.26.2)
+            List<V> array = array(st.array());
+            int index = index(array, st.index());
+            V old = array.get(index);
+            V value = expr(st.value());
+            array.set(index, st.op() == null ? value : algebra.binary(st.op(), old, value));
+        } else if (s instanceof Ast.For f) {
+            return forLoop(f);
+        } else if (s instanceof Ast.ForEach f) {
+            // the array is evaluated once; each iteration reads its element then (writes are seen)
+            List<V> array = array(f.array());
+            int length = array.size();
+            for (int k = 0; k < length; k++) {
+                decide(1);
+                doubles.put(f.variable(), array.get(k));
+                Jump<V> jump = block(f.body());
+                if (leaves(jump, f.label())) {
+                    return exit(jump, f.label());
+                }
+            }
+            decide(0);
+        } else if (s instanceof Ast.While w) {
+            others.put(w.counter(), 0);
+            while (test(w.condition(), w.counter(), w.cap())) {
+                others.put(w.counter(), (Integer) others.get(w.counter()) + 1);
+                Jump<V> jump = block(w.body());
+                if (leaves(jump, w.label())) {
+                    return exit(jump, w.label());
+                }
+            }
+        } else if (s instanceof Ast.DoWhile d) {
+            others.put(d.counter(), 0);
+            do {
+                others.put(d.counter(), (Integer) others.get(d.counter()) + 1);
+                Jump<V> jump = block(d.body());
+                if (leaves(jump, d.label())) {
+                    return exit(jump, d.label());
+                }
+            } while (test(d.condition(), d.counter(), d.cap()));
+        } else {
+            throw new IllegalArgumentException("unknown statement " + s);
+        }
+        return null;
+    }
+
+    private Jump<V> forLoop(Ast.For f) {
+        others.put(f.index(), 0);
+        while (true) {
+            boolean go = (Integer) others.get(f.index()) < intExpr(f.bound());
+            decide(go ? 1 : 0);
+            if (!go) {
+                return null;
+            }
+            Jump<V> jump = block(f.body());
+            if (leaves(jump, f.label())) {
+                return exit(jump, f.label());
+            }
+            others.put(f.index(), (Integer) others.get(f.index()) + 1);
+        }
+    }
+
+    /** {@code condition && counter < cap}, short-circuit as in Java. */
+    private boolean test(Bool condition, String counter, int cap) {
+        boolean go = bool(condition) && (Integer) others.get(counter) < cap;
+        decide(go ? 1 : 0);
+        return go;
+    }
+
+    /** Whether {@code jump} ends the loop labelled {@code label} (or leaves it for an outer one). */
+    private static <V> boolean leaves(Jump<V> jump, String label) {
+        if (jump == null) {
+            return false;
+        }
+        // an unlabelled continue, or one naming this loop, goes on with the next iteration
+        return !(jump.kind() == Jump.Kind.CONTINUE && (jump.label() == null || jump.label().equals(label)));
+    }
+
+    /** What a loop returns for a jump that leaves it: null when the break is its own. */
+    private static <V> Jump<V> exit(Jump<V> jump, String label) {
+        boolean own = jump.kind() == Jump.Kind.BREAK && (jump.label() == null || jump.label().equals(label));
+        return own ? null : jump;
+    }
+
+    private V variable(String name) {
+        V value = doubles.get(name);
+        if (value == null) {
+            throw new IllegalStateException("unbound " + name + " in " + unit.className());
+        }
+        return value;
+    }
+
+    private List<V> array(String name) {
+        List<V> array = arrays.get(name);
+        if (array == null) {
+            throw new IllegalStateException("unbound array " + name);
+        }
+        return array;
+    }
+
+    private int index(List<?> array, IntExpr index) {
+        long i = intExpr(index);
+        if (i < 0 || i >= array.size()) {
+            throw new IllegalStateException("index " + i + " out of bounds for length " + array.size());
+        }
+        return (int) i;
     }
 
     private V expr(Expr e) {
@@ -89,11 +249,7 @@ final class Interpreter<V> {
         if (e instanceof Ast.Num n) {
             return algebra.constant(n.value());
         } else if (e instanceof Ast.Var v) {
-            V value = doubles.get(v.name());
-            if (value == null) {
-                throw new IllegalStateException("unbound " + v.name() + " in " + unit.className());
-            }
-            return value;
+            return variable(v.name());
         } else if (e instanceof Ast.Widen w) {
             return algebra.constant(intExpr(w.value()));
         } else if (e instanceof Ast.Neg n) {
@@ -116,8 +272,42 @@ final class Interpreter<V> {
             V operand = expr(t.operand());
             decide((int) algebra.value(operand));
             return algebra.truncate(operand);
+        } else if (e instanceof Ast.Element el) {
+            List<V> array = array(el.array());
+            return array.get(index(array, el.index()));
+        } else if (e instanceof Ast.MatrixElement el) {
+            double[][] matrix = (double[][]) others.get(el.matrix());
+            long row = intExpr(el.row());
+            long column = intExpr(el.column());
+            return algebra.constant(matrix[(int) row][(int) column]);
+        } else if (e instanceof Ast.StopGradient s) {
+            return algebra.stop(expr(s.operand()));
+        } else if (e instanceof Ast.Invoke i) {
+            return invoke(i);
         }
         throw new IllegalArgumentException("unknown expression " + e);
+    }
+
+    private V invoke(Ast.Invoke call) {
+        Method callee = unit.method(call.method());
+        List<Object> args = new ArrayList<>();
+        for (int k = 0; k < call.args().size(); k++) {
+            Arg a = call.args().get(k);
+            Ast.Type type = callee.params().get(k).type();
+            if (a instanceof Expr e) {
+                args.add(expr(e));
+            } else if (a instanceof IntExpr i) {
+                long value = intExpr(i);
+                args.add(type == Ast.Type.LONG ? (Object) value : (Object) (int) value);
+            } else if (a instanceof Bool b) {
+                args.add(bool(b));
+            } else {
+                String name = ((Ast.ArrayName) a).name();
+                args.add(type == Ast.Type.MATRIX ? others.get(name) : array(name));
+            }
+        }
+        // arrays by reference: the callee does not write its array parameters
+        return new Interpreter<>(algebra, unit, shared).invoke(callee, args, false);
     }
 
     private V call(Call c) {
@@ -141,8 +331,13 @@ final class Interpreter<V> {
     private boolean bool(Bool b) {
         boolean result;
         if (b instanceof Ast.Cmp c) {
-            double l = algebra.value(expr(c.left()));
-            double r = algebra.value(expr(c.right()));
+            V left = expr(c.left());
+            V right = expr(c.right());
+            double l = algebra.value(left);
+            double r = algebra.value(right);
+            if (algebra.varies(left, right)) {
+                shared.margin = Math.min(shared.margin, Math.abs(l - r) / Math.max(1, Math.max(Math.abs(l), Math.abs(r))));
+            }
             result = switch (c.op()) {
                 case LT -> l < r;
                 case GT -> l > r;
@@ -185,6 +380,9 @@ final class Interpreter<V> {
             return ((Number) others.get(p.name())).longValue();
         } else if (e instanceof Ast.IntLit l) {
             return l.value();
+        } else if (e instanceof Ast.Length l) {
+            Object matrix = others.get(l.array());
+            return matrix instanceof double[][] rows ? rows.length : array(l.array()).size();
         }
         Ast.IntBin b = (Ast.IntBin) e;
         return intOp(b.op(), intExpr(b.left()), intExpr(b.right()));
@@ -195,11 +393,12 @@ final class Interpreter<V> {
             case ADD -> l + r;
             case SUB -> l - r;
             case MUL -> l * r;
+            case REM -> l % r;
             default -> throw new IllegalArgumentException("int " + op);
         };
     }
 
     private void decide(double outcome) {
-        decisions.add(outcome);
+        shared.decisions.add(outcome);
     }
 }

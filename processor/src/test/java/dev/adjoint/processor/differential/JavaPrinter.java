@@ -11,6 +11,7 @@ import dev.adjoint.processor.differential.Ast.Op;
 import dev.adjoint.processor.differential.Ast.Stmt;
 import dev.adjoint.processor.differential.Ast.Unit;
 import dev.adjoint.processor.ir.MathFunction;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +26,8 @@ final class JavaPrinter {
     static String print(Unit unit) {
         StringBuilder out = new StringBuilder();
         out.append("package ").append(unit.pkg()).append(";\n\n");
-        out.append("import dev.adjoint.Differentiable;\n\n");
+        boolean stops = unit.methods().stream().anyMatch(m -> Ast.stopsGradient(m.body()));
+        out.append(stops ? "import dev.adjoint.Adjoint;\n" : "").append("import dev.adjoint.Differentiable;\n\n");
         out.append("public final class ").append(unit.className()).append(" {\n");
         out.append("    private ").append(unit.className()).append("() {}\n");
         for (Ast.Constant c : unit.constants()) {
@@ -45,12 +47,60 @@ final class JavaPrinter {
         out.append("\n    public static double ").append(m.name())
                 .append(m.params().stream().map(p -> p.type().java + " " + p.name()).collect(Collectors.joining(", ", "(", ")")))
                 .append(" {\n");
-        for (Stmt s : m.body()) {
-            out.append("        ").append(statement(s)).append('\n');
-        }
+        block(out, m.body(), "        ");
         return out.append("    }\n").toString();
     }
 
+    private static void block(StringBuilder out, List<Stmt> body, String indent) {
+        for (Stmt s : body) {
+            statement(out, s, indent);
+        }
+    }
+
+    private static void statement(StringBuilder out, Stmt s, String indent) {
+        String inner = indent + "    ";
+        if (s instanceof Ast.If i) {
+            out.append(indent).append("if (").append(bool(i.condition())).append(") {\n");
+            block(out, i.then(), inner);
+            if (!i.otherwise().isEmpty()) {
+                out.append(indent).append("} else {\n");
+                block(out, i.otherwise(), inner);
+            }
+            out.append(indent).append("}\n");
+        } else if (s instanceof Ast.For f) {
+            out.append(indent).append(label(f.label())).append("for (int ").append(f.index()).append(" = 0; ")
+                    .append(f.index()).append(" < ").append(intExpr(f.bound())).append("; ").append(f.index()).append("++) {\n");
+            block(out, f.body(), inner);
+            out.append(indent).append("}\n");
+        } else if (s instanceof Ast.ForEach f) {
+            out.append(indent).append(label(f.label())).append("for (double ").append(f.variable()).append(" : ")
+                    .append(f.array()).append(") {\n");
+            block(out, f.body(), inner);
+            out.append(indent).append("}\n");
+        } else if (s instanceof Ast.While w) {
+            out.append(indent).append("int ").append(w.counter()).append(" = 0;\n");
+            out.append(indent).append(label(w.label())).append("while (").append(bool(w.condition())).append(" && ")
+                    .append(w.counter()).append(" < ").append(w.cap()).append(") {\n");
+            out.append(inner).append(w.counter()).append("++;\n");
+            block(out, w.body(), inner);
+            out.append(indent).append("}\n");
+        } else if (s instanceof Ast.DoWhile d) {
+            out.append(indent).append("int ").append(d.counter()).append(" = 0;\n");
+            out.append(indent).append(label(d.label())).append("do {\n");
+            out.append(inner).append(d.counter()).append("++;\n");
+            block(out, d.body(), inner);
+            out.append(indent).append("} while (").append(bool(d.condition())).append(" && ")
+                    .append(d.counter()).append(" < ").append(d.cap()).append(");\n");
+        } else {
+            out.append(indent).append(statement(s)).append('\n');
+        }
+    }
+
+    private static String label(String label) {
+        return label == null ? "" : label + ": ";
+    }
+
+    /** A simple (block-free) statement on one line. */
     static String statement(Stmt s) {
         if (s instanceof Ast.Declare d) {
             // `var a = n;` would make an int local: keep every local a double
@@ -64,6 +114,15 @@ final class JavaPrinter {
             return (st.prefix() ? op + st.name() : st.name() + op) + ";";
         } else if (s instanceof Ast.Return r) {
             return "return " + expr(r.value()) + ";";
+        } else if (s instanceof Ast.Break b) {
+            return b.label() == null ? "break;" : "break " + b.label() + ";";
+        } else if (s instanceof Ast.Continue c) {
+            return c.label() == null ? "continue;" : "continue " + c.label() + ";";
+        } else if (s instanceof Ast.DeclareArray d) {
+            return "double[] " + d.name() + " = new double[" + intExpr(d.length()) + "];";
+        } else if (s instanceof Ast.Store st) {
+            return st.array() + "[" + intExpr(st.index()) + "] " + (st.op() == null ? "" : st.op().symbol) + "= "
+                    + expr(st.value()) + ";";
         }
         throw new IllegalArgumentException("unknown statement " + s);
     }
@@ -89,6 +148,14 @@ final class JavaPrinter {
         } else if (e instanceof Ast.Truncate t) {
             // (int) of an int is a redundant cast (a lint warning): go through double
             return "((double) (int) " + (isInt(t.operand()) ? "(double) " : "") + expr(t.operand()) + ")";
+        } else if (e instanceof Ast.Element el) {
+            return el.array() + "[" + intExpr(el.index()) + "]";
+        } else if (e instanceof Ast.MatrixElement el) {
+            return el.matrix() + "[" + intExpr(el.row()) + "][" + intExpr(el.column()) + "]";
+        } else if (e instanceof Ast.StopGradient st) {
+            return "Adjoint.stopGradient(" + (isInt(st.operand()) ? "(double) " : "") + expr(st.operand()) + ")";
+        } else if (e instanceof Ast.Invoke i) {
+            return i.method() + i.args().stream().map(JavaPrinter::arg).collect(Collectors.joining(", ", "(", ")"));
         }
         throw new IllegalArgumentException("unknown expression " + e);
     }
@@ -117,9 +184,23 @@ final class JavaPrinter {
         throw new IllegalArgumentException("unknown condition " + b);
     }
 
+    private static String arg(Ast.Arg a) {
+        if (a instanceof Expr e) {
+            // an int expression would not convert to a double parameter's value as the interpreter does
+            return isInt(e) ? "(double) " + expr(e) : expr(e);
+        } else if (a instanceof IntExpr i) {
+            return intExpr(i);
+        } else if (a instanceof Bool b) {
+            return bool(b);
+        }
+        return ((Ast.ArrayName) a).name();
+    }
+
     private static String intExpr(IntExpr e) {
         if (e instanceof Ast.IntParam p) {
             return p.name();
+        } else if (e instanceof Ast.Length l) {
+            return l.array() + ".length";
         } else if (e instanceof Ast.IntLit l) {
             return Integer.toString(l.value());
         }

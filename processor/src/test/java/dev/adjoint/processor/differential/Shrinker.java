@@ -68,9 +68,11 @@ final class Shrinker {
                 }
             }
         }
-        Set<String> used = Ast.reads(current.body());
+        Unit kept = alone.only(current);
+        Set<String> used = new java.util.TreeSet<>();
+        kept.methods().forEach(x -> used.addAll(Ast.reads(x.body())));
         Unit minimal = new Unit(alone.pkg(), alone.className(),
-                alone.constants().stream().filter(c -> used.contains(c.name())).toList(), List.of(current));
+                alone.constants().stream().filter(c -> used.contains(c.name())).toList(), kept.methods());
         return new Campaign.Finding(original, minimal, lastPoint, lastFailure, campaign.adjointSource(minimal));
     }
 
@@ -78,7 +80,7 @@ final class Shrinker {
     private boolean fails(Unit alone, Method candidate) {
         Unit unit = alone.only(candidate);
         // without a double parameter the processor rightly refuses the method
-        if (!Ast.wellScoped(unit, candidate) || candidate.doubleParams().isEmpty()) {
+        if (!Ast.wellScoped(unit, candidate) || candidate.differentiable().isEmpty()) {
             return false;
         }
         InMemoryCompiler.Result result = campaign.compile(unit);
@@ -107,11 +109,11 @@ final class Shrinker {
     static List<Method> candidates(Method m) {
         List<Method> out = new ArrayList<>();
         List<Stmt> body = m.body();
-        for (int i = 0; i < body.size() - 1; i++) {
-            List<Stmt> shorter = new ArrayList<>(body);
-            shorter.remove(i);
-            out.add(m.withBody(shorter));
-        }
+        Expr leaf = m.doubleParams().isEmpty() ? new Num(1.0) : new Ast.Var(m.doubleParams().get(0));
+        List<List<Stmt>> bodies = blockVariants(body, leaf);
+        // cuts of statements and blocks first, then parameters, then smaller expressions
+        int size = Ast.statements(body).size();
+        bodies.stream().filter(b -> Ast.statements(b).size() < size).forEach(b -> out.add(m.withBody(b)));
         if (!m.wrt().isEmpty()) {
             out.add(new Method(m.name(), m.params(), List.of(), body));
         }
@@ -123,15 +125,66 @@ final class Shrinker {
                 out.add(new Method(m.name(), fewer, m.wrt(), body));
             }
         }
-        Expr leaf = m.doubleParams().isEmpty() ? new Num(1.0) : new Ast.Var(m.doubleParams().get(0));
-        for (int i = 0; i < body.size(); i++) {
-            for (Stmt s : statementVariants(body.get(i), leaf)) {
-                List<Stmt> changed = new ArrayList<>(body);
+        bodies.stream().filter(b -> Ast.statements(b).size() >= size).forEach(b -> out.add(m.withBody(b)));
+        return out;
+    }
+
+    /**
+     * Every block one reduction smaller than {@code block}: a statement dropped, a statement
+     * replaced by one of its blocks (an {@code if} by a branch, a loop by its body), then
+     * reductions inside nested blocks, then smaller statements. Some are not valid Java (a
+     * {@code break} left outside its loop): {@link Ast#wellScoped} weeds them out.
+     */
+    static List<List<Stmt>> blockVariants(List<Stmt> block, Expr leaf) {
+        List<List<Stmt>> out = new ArrayList<>();
+        for (int i = 0; i < block.size(); i++) {
+            List<Stmt> shorter = new ArrayList<>(block);
+            shorter.remove(i);
+            out.add(shorter);
+        }
+        for (int i = 0; i < block.size(); i++) {
+            for (List<Stmt> inner : Ast.blocks(block.get(i))) {
+                List<Stmt> inlined = new ArrayList<>(block.subList(0, i));
+                inlined.addAll(inner);
+                inlined.addAll(block.subList(i + 1, block.size()));
+                out.add(inlined);
+            }
+        }
+        for (int i = 0; i < block.size(); i++) {
+            Stmt s = block.get(i);
+            List<List<Stmt>> inner = Ast.blocks(s);
+            for (int b = 0; b < inner.size(); b++) {
+                for (List<Stmt> smaller : blockVariants(inner.get(b), leaf)) {
+                    List<Stmt> changed = new ArrayList<>(block);
+                    changed.set(i, withBlock(s, b, smaller));
+                    out.add(changed);
+                }
+            }
+        }
+        for (int i = 0; i < block.size(); i++) {
+            for (Stmt s : statementVariants(block.get(i), leaf)) {
+                List<Stmt> changed = new ArrayList<>(block);
                 changed.set(i, s);
-                out.add(m.withBody(changed));
+                out.add(changed);
             }
         }
         return out;
+    }
+
+    /** {@code s} with its block number {@code which} (see {@link Ast#blocks}) replaced. */
+    private static Stmt withBlock(Stmt s, int which, List<Stmt> block) {
+        if (s instanceof Ast.If i) {
+            return which == 0 ? new Ast.If(i.condition(), block, i.otherwise()) : new Ast.If(i.condition(), i.then(), block);
+        } else if (s instanceof Ast.For f) {
+            return new Ast.For(f.label(), f.index(), f.bound(), block);
+        } else if (s instanceof Ast.ForEach f) {
+            return new Ast.ForEach(f.label(), f.variable(), f.array(), block);
+        } else if (s instanceof Ast.While w) {
+            return new Ast.While(w.label(), w.counter(), w.condition(), w.cap(), block);
+        } else if (s instanceof Ast.DoWhile d) {
+            return new Ast.DoWhile(d.label(), d.counter(), block, d.condition(), d.cap());
+        }
+        throw new IllegalArgumentException("no block in " + s);
     }
 
     private static List<Stmt> statementVariants(Stmt s, Expr leaf) {
@@ -148,6 +201,52 @@ final class Shrinker {
             variants(c.value(), leaf).forEach(e -> out.add(new Ast.Compound(c.name(), c.op(), e)));
         } else if (s instanceof Ast.Return r) {
             variants(r.value(), leaf).forEach(e -> out.add(new Ast.Return(e)));
+        } else if (s instanceof Ast.If i) {
+            if (!i.otherwise().isEmpty()) {
+                out.add(new Ast.If(i.condition(), i.then(), List.of()));
+            }
+            boolVariants(i.condition(), leaf).forEach(b -> out.add(new Ast.If(b, i.then(), i.otherwise())));
+        } else if (s instanceof Ast.For f) {
+            if (f.label() != null) {
+                out.add(new Ast.For(null, f.index(), f.bound(), f.body()));
+            }
+            if (!(f.bound() instanceof Ast.IntLit l && l.value() == 1)) {
+                out.add(new Ast.For(f.label(), f.index(), new Ast.IntLit(1), f.body()));
+            }
+        } else if (s instanceof Ast.ForEach f) {
+            if (f.label() != null) {
+                out.add(new Ast.ForEach(null, f.variable(), f.array(), f.body()));
+            }
+        } else if (s instanceof Ast.While w) {
+            if (w.label() != null) {
+                out.add(new Ast.While(null, w.counter(), w.condition(), w.cap(), w.body()));
+            }
+            if (w.cap() > 1) {
+                out.add(new Ast.While(w.label(), w.counter(), w.condition(), 1, w.body()));
+            }
+            boolVariants(w.condition(), leaf).forEach(b -> out.add(new Ast.While(w.label(), w.counter(), b, w.cap(), w.body())));
+        } else if (s instanceof Ast.DoWhile d) {
+            if (d.label() != null) {
+                out.add(new Ast.DoWhile(null, d.counter(), d.body(), d.condition(), d.cap()));
+            }
+            if (d.cap() > 1) {
+                out.add(new Ast.DoWhile(d.label(), d.counter(), d.body(), d.condition(), 1));
+            }
+            boolVariants(d.condition(), leaf).forEach(b -> out.add(new Ast.DoWhile(d.label(), d.counter(), d.body(), b, d.cap())));
+        } else if (s instanceof Ast.Break b && b.label() != null) {
+            out.add(new Ast.Break(null));
+        } else if (s instanceof Ast.Continue c && c.label() != null) {
+            out.add(new Ast.Continue(null));
+        } else if (s instanceof Ast.Store st) {
+            if (st.op() != null) {
+                out.add(new Ast.Store(st.array(), st.index(), null, st.value()));
+            }
+            if (!(st.index() instanceof Ast.IntLit)) {
+                out.add(new Ast.Store(st.array(), new Ast.IntLit(0), st.op(), st.value()));
+            }
+            variants(st.value(), leaf).forEach(e -> out.add(new Ast.Store(st.array(), st.index(), st.op(), e)));
+        } else if (s instanceof Ast.DeclareArray d && !(d.length() instanceof Ast.IntLit)) {
+            out.add(new Ast.DeclareArray(d.name(), new Ast.IntLit(3)));
         }
         return out;
     }
@@ -193,6 +292,23 @@ final class Shrinker {
         } else if (e instanceof Ast.Truncate t) {
             out.add(t.operand());
             inside(out, t.operand(), leaf, Ast.Truncate::new);
+        } else if (e instanceof Ast.StopGradient st) {
+            out.add(st.operand());
+            inside(out, st.operand(), leaf, Ast.StopGradient::new);
+        } else if (e instanceof Ast.Element el && !(el.index() instanceof Ast.IntLit)) {
+            out.add(new Ast.Element(el.array(), new Ast.IntLit(0)));
+        } else if (e instanceof Ast.Invoke call) {
+            for (int i = 0; i < call.args().size(); i++) {
+                if (call.args().get(i) instanceof Expr arg) {
+                    out.add(arg);
+                    int at = i;
+                    inside(out, arg, leaf, x -> {
+                        List<Ast.Arg> args = new ArrayList<>(call.args());
+                        args.set(at, x);
+                        return new Ast.Invoke(call.method(), args);
+                    });
+                }
+            }
         }
         return out;
     }
