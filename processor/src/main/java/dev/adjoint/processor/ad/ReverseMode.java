@@ -717,7 +717,7 @@ public final class ReverseMode {
         private boolean recomputable(Expr condition, Block where) {
             if (condition instanceof Local l) {
                 return canonicalCounters.contains(l.name()) || (assignments.getOrDefault(l.name(), 0) <= 1
-                        && declaredAtTop(l.name()));
+                        && (declaredAtTop(l.name()) || declaredAround(l, where)));
             }
             if (condition instanceof Expr.Literal) {
                 return true;
@@ -732,6 +732,19 @@ public final class ReverseMode {
                 return false;
             }
             return Exprs.children(condition).stream().allMatch(c -> recomputable(c, where));
+        }
+
+        /**
+         * Declared in a scope around {@code where}: the reverse sweep of that scope gives it back
+         * (recomputed or kept) before it reaches {@code where}.
+         */
+        private boolean declaredAround(Local l, Block where) {
+            for (Block b = where; b != null && !b.top(); b = b.parent) {
+                if (b.locals.contains(l)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private boolean declaredAtTop(String name) {
