@@ -34,12 +34,79 @@ final class Campaign {
         int points;
         long compileNanos;
         long checkNanos;
+        /** How many checked methods contain each construct: what the campaign really covered. */
+        final java.util.Map<String, Integer> constructs = new java.util.TreeMap<>();
+
+        void count(Method m) {
+            for (String construct : constructs(m)) {
+                constructs.merge(construct, 1, Integer::sum);
+            }
+        }
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d programs: %d checked at %d points, %d rejected (no point where "
-                            + "finite differences are meaningful); compiling %.1f s, checking %.1f s",
-                    programs, checked, points, rejected, compileNanos / 1e9, checkNanos / 1e9);
+                            + "finite differences are meaningful); compiling %.1f s, checking %.1f s; checked "
+                            + "methods with each construct: %s",
+                    programs, checked, points, rejected, compileNanos / 1e9, checkNanos / 1e9, constructs);
+        }
+    }
+
+    /** The constructs of a method's body, by name, for {@link Tally#constructs}. */
+    static java.util.Set<String> constructs(Method m) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Ast.Param p : m.params()) {
+            if (p.type() == Ast.Type.DOUBLE_ARRAY) {
+                out.add("double[] param");
+            } else if (p.type() == Ast.Type.MATRIX) {
+                out.add("double[][] param");
+            }
+        }
+        List<Ast.Arg> work = new ArrayList<>();
+        walk(m.body(), 0, false, out, work);
+        while (!work.isEmpty()) {
+            Ast.Arg a = work.remove(work.size() - 1);
+            if (a instanceof Ast.Element) {
+                out.add("element read");
+            } else if (a instanceof Ast.MatrixElement) {
+                out.add("double[][] read");
+            } else if (a instanceof Ast.Length) {
+                out.add(".length");
+            } else if (a instanceof Ast.Invoke i) {
+                out.add(i.method().equals(m.name()) ? "recursion" : "call");
+            } else if (a instanceof Ast.StopGradient) {
+                out.add("stopGradient");
+            } else if (a instanceof Ast.Cond) {
+                out.add("?:");
+            }
+            work.addAll(Ast.children(a));
+        }
+        return out;
+    }
+
+    private static void walk(List<Ast.Stmt> body, int loops, boolean branch, java.util.Set<String> out, List<Ast.Arg> work) {
+        for (Ast.Stmt s : body) {
+            work.addAll(Ast.parts(s));
+            String name = s instanceof Ast.If i ? (i.otherwise().isEmpty() ? "if" : "if/else")
+                    : s instanceof Ast.For ? "for" : s instanceof Ast.ForEach ? "for-each" : s instanceof Ast.While ? "while"
+                    : s instanceof Ast.DoWhile ? "do-while" : s instanceof Ast.Store st ? "element write"
+                    : s instanceof Ast.DeclareArray ? "new double[n]" : s instanceof Ast.Break b ? (b.label() == null ? "break" : "labelled break")
+                    : s instanceof Ast.Continue c ? (c.label() == null ? "continue" : "labelled continue")
+                    : s instanceof Ast.Return && loops > 0 ? "return in loop" : s instanceof Ast.Return && branch ? "return in branch"
+                    : null;
+            if (name != null) {
+                out.add(name);
+            }
+            if (s instanceof Ast.If i && loops > 0) {
+                out.add("if in loop");
+            }
+            boolean loop = !(s instanceof Ast.If) && !Ast.blocks(s).isEmpty();
+            if (loop && loops > 0) {
+                out.add("nested loop");
+            }
+            for (List<Ast.Stmt> b : Ast.blocks(s)) {
+                walk(b, loops + (loop ? 1 : 0), branch || s instanceof Ast.If, out, work);
+            }
         }
     }
 
@@ -104,6 +171,7 @@ final class Campaign {
                 } else {
                     tally.checked++;
                     tally.points += checked.points();
+                    tally.count(m);
                 }
             }
             if (failure != null) {

@@ -35,7 +35,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 class DifferentialPropertiesTest {
 
     static final int BATCH = 100;
-    static final int DEFAULT_PROGRAMS = 2000;
+    static final int DEFAULT_PROGRAMS = 1500;
 
     private static final Campaign CAMPAIGN = new Campaign();
     /** {@code -Dadjoint.differential.keepGoing=true}: report failures as they come and fail at the end. */

@@ -206,7 +206,14 @@ final class ProgramGenerator {
         for (int i = 0; i < statements; i++) {
             statement(body);
         }
-        body.add(new Ast.Return(expr(0)));
+        Expr result = expr(0);
+        if (self != null && selfCalls == 0) {
+            // a recursive method calls itself at least once
+            selfCalls++;
+            calls = true;
+            result = new Bin(Op.ADD, result, new Ast.Invoke(self, arguments(selfParams, 1, true)));
+        }
+        body.add(new Ast.Return(result));
         Method m = new Method(name, params, wrt, body);
         callDepth.put(name, calls ? 1 + Ast.callees(body).stream().filter(c -> !c.equals(name))
                 .mapToInt(c -> callDepth.getOrDefault(c, 0)).max().orElse(0) : 0);
