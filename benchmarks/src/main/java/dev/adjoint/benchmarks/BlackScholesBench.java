@@ -11,6 +11,13 @@ import org.openjdk.jmh.annotations.Benchmark;
  * Black-Scholes call price, 5 inputs (an at-the-money-ish call: S=100, K=95, r=3%, σ=25%,
  * T=0.75y). Every gradient variant adds into a holder reused across calls (never zeroed: the
  * pullback's contract is to accumulate).
+ *
+ * <p>Forward mode and second order (not part of {@link ModelBench}; the report's second table):
+ * the generated tangent in one fixed direction against {@code DerivativeStructure} with one free
+ * parameter along it, and the generated 5×5 Hessian ({@code callHessian}, five forward-over-reverse
+ * sweeps) against {@code DerivativeStructure} of order 2 with five free parameters (one evaluation
+ * gives the value, gradient and Hessian) and against central differences of the generated
+ * gradient (ten pullbacks).
  */
 public class BlackScholesBench extends ModelBench {
 
@@ -28,6 +35,16 @@ public class BlackScholesBench extends ModelBench {
     /** The finite-difference baseline perturbs these in place: s, k, r, σ, T. */
     public final double[][] fdInputs = {{s, k, r, sigma, t}};
     public final double[][] fdGradient = {new double[5]};
+    /** The direction of the tangent variants (dS, dK, dR, dσ, dT). */
+    public double dS = 0.8;
+    public double dK = -0.3;
+    public double dR = 0.01;
+    public double dSigma = 0.05;
+    public double dT = 0.2;
+    public final double[][] dsHessian = new double[5][5];
+    public final double[][] fdHessian = new double[5][5];
+    public final BlackScholesAdjoint.CallGradient fdUp = new BlackScholesAdjoint.CallGradient();
+    public final BlackScholesAdjoint.CallGradient fdDown = new BlackScholesAdjoint.CallGradient();
     private final DoubleSupplier fdFunction = () -> {
         double[] p = fdInputs[0];
         return BlackScholes.call(p[0], p[1], p[2], p[3], p[4]);
@@ -67,5 +84,35 @@ public class BlackScholesBench extends ModelBench {
     @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
+    }
+
+    /** The generated forward mode, {@code callTangent}: the derivative in one direction. */
+    @Benchmark
+    public double tangent() {
+        return BlackScholesAdjoint.callTangent(s, k, r, sigma, t, dS, dK, dR, dSigma, dT);
+    }
+
+    /** {@code DerivativeStructure} with one free parameter along the same direction. */
+    @Benchmark
+    public double tangentDerivativeStructure() {
+        return BlackScholesBaselines.callTangentDerivativeStructure(s, k, r, sigma, t, dS, dK, dR, dSigma, dT);
+    }
+
+    /** The generated {@code callHessian}: a new 5×5 array (and its five HVP holders) per call. */
+    @Benchmark
+    public double[][] hessian() {
+        return BlackScholesAdjoint.callHessian(s, k, r, sigma, t);
+    }
+
+    /** {@code DerivativeStructure} of order 2, five free parameters, into a reused 5×5 array. */
+    @Benchmark
+    public double hessianDerivativeStructure() {
+        return BlackScholesBaselines.callHessianDerivativeStructure(s, k, r, sigma, t, dsHessian);
+    }
+
+    /** Central differences of the generated gradient: ten pullbacks, into a reused 5×5 array. */
+    @Benchmark
+    public double[][] hessianFiniteDifferences() {
+        return BlackScholesBaselines.callHessianFiniteDifferences(s, k, r, sigma, t, fdUp, fdDown, fdHessian);
     }
 }

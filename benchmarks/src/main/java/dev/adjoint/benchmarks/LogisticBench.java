@@ -13,6 +13,12 @@ import org.openjdk.jmh.annotations.Benchmark;
  * Logistic-regression loss, n = 256 samples × d = 16 features, gradient in the 16 weights. The
  * labels come from a random separating direction plus noise; the weights are a small random
  * start. All variants run at full size.
+ *
+ * <p>Forward mode and second order (the report's second table), along a fixed random direction
+ * {@link #v} in the weights: the generated tangent against {@code DerivativeStructure} with one
+ * free parameter along {@code v}, and the generated Hessian-vector product ({@code lossHvp}, one
+ * forward-over-reverse sweep, allocating its two holders) against central differences of the
+ * generated gradient along {@code v} (two pullbacks into reused holders).
  */
 public class LogisticBench extends ModelBench {
 
@@ -32,6 +38,12 @@ public class LogisticBench extends ModelBench {
     public final Tensor yTensor;
     public final double[][] fdGradient = {new double[D]};
     private final double[][] fdInputs;
+    /** The direction of the tangent and Hessian-vector product variants. */
+    public final double[] v;
+    public final double[] fdWork = new double[D];
+    public final double[] fdHvp = new double[D];
+    public final LogisticAdjoint.LossGradient fdUp = new LogisticAdjoint.LossGradient();
+    public final LogisticAdjoint.LossGradient fdDown = new LogisticAdjoint.LossGradient();
     private final DoubleSupplier fdFunction;
 
     public LogisticBench() {
@@ -51,6 +63,9 @@ public class LogisticBench extends ModelBench {
         generated.w = new double[D];
         fdInputs = new double[][] {w};
         fdFunction = () -> Logistic.loss(w, x, y);
+        v = Data.gaussian(new Random(5), D, 1.0);
+        fdUp.w = new double[D];
+        fdDown.w = new double[D];
     }
 
     @Benchmark
@@ -87,5 +102,29 @@ public class LogisticBench extends ModelBench {
     @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
+    }
+
+    /** The generated forward mode, {@code lossTangent}: the derivative along {@link #v}. */
+    @Benchmark
+    public double tangent() {
+        return LogisticAdjoint.lossTangent(w, x, y, v);
+    }
+
+    /** {@code DerivativeStructure} with one free parameter along {@link #v}. */
+    @Benchmark
+    public double tangentDerivativeStructure() {
+        return LogisticBaselines.lossTangentDerivativeStructure(w, x, y, v);
+    }
+
+    /** The generated {@code lossHvp}: H·v in the weights, in new holders per call. */
+    @Benchmark
+    public LogisticAdjoint.LossGradient hvp() {
+        return LogisticAdjoint.lossHvp(w, x, y, v);
+    }
+
+    /** Central differences of the generated gradient along {@link #v}: two pullbacks. */
+    @Benchmark
+    public double[] hvpFiniteDifferences() {
+        return LogisticBaselines.lossHvpFiniteDifferences(w, x, y, v, fdWork, fdUp, fdDown, fdHvp);
     }
 }

@@ -40,15 +40,15 @@ public final class Report {
 
     /** The models, in report order: benchmark class, title, sizes. */
     private static final List<Model> MODELS = List.of(
-            new Model(BlackScholesBench.class, "Black-Scholes call", "5 inputs, loop-free"),
+            new Model(BlackScholesBench.class, "Black-Scholes call", "5 inputs, loop-free", "hessian"),
             new Model(LogisticBench.class, "Logistic loss",
-                    "n=" + LogisticBench.N + " samples, d=" + LogisticBench.D + " weights"),
-            new Model(RosenbrockBench.class, "Rosenbrock", "N=" + RosenbrockBench.N),
+                    "n=" + LogisticBench.N + " samples, d=" + LogisticBench.D + " weights", "hvp"),
+            new Model(RosenbrockBench.class, "Rosenbrock", "N=" + RosenbrockBench.N, "hvp"),
             new Model(OverwriteBench.class, "Overwrite loop",
-                    "x = sin(x) + x/2, " + dev.adjoint.benchmarks.models.Overwrite.STEPS + " steps, 1 input"),
+                    "x = sin(x) + x/2, " + dev.adjoint.benchmarks.models.Overwrite.STEPS + " steps, 1 input", null),
             new Model(TwoLayerNetBench.class, "Two-layer net", "d=" + TwoLayerNetBench.D + ", h="
                     + TwoLayerNetBench.H + ", batch " + TwoLayerNetBench.B + ", "
-                    + (TwoLayerNetBench.H * TwoLayerNetBench.D + 2 * TwoLayerNetBench.H + 1) + " parameters"));
+                    + (TwoLayerNetBench.H * TwoLayerNetBench.D + 2 * TwoLayerNetBench.H + 1) + " parameters", null));
 
     /** The variants every model times: the benchmark method names, with their labels. */
     private static final String[][] VARIANTS = {
@@ -73,7 +73,27 @@ public final class Report {
         {"finite differences / hand-written", "finiteDifferences", "handWritten"},
     };
 
-    private record Model(Class<?> bench, String title, String sizes) {}
+    /**
+     * The forward-mode and second-order variants (the second table), for the models that have
+     * them: method names with their labels. A model's second-order variant is {@code hessian}
+     * (scalar inputs: the whole Hessian) or {@code hvp} (an array input: a Hessian-vector product),
+     * its finite-difference baseline that name plus {@code FiniteDifferences}.
+     */
+    private static final String[][] SECOND_ORDER_VARIANTS = {
+        {"tangent", "tangent (generated forward mode, one direction)"},
+        {"tangentDerivativeStructure", "DerivativeStructure, 1 free parameter along the direction"},
+        {"hessian", "Hessian (generated, forward over reverse)"},
+        {"hessianDerivativeStructure", "DerivativeStructure of order 2 (value, gradient and Hessian)"},
+        {"hessianFiniteDifferences", "Hessian by central differences of the generated gradient"},
+        {"hvp", "Hessian-vector product (generated, forward over reverse)"},
+        {"hvpFiniteDifferences", "Hessian-vector product by central differences of the generated gradient"},
+    };
+
+    /**
+     * A model: benchmark class, title, sizes, and its second-order variant ({@code "hessian"},
+     * {@code "hvp"}, or null when it has no forward-mode and second-order variants).
+     */
+    private record Model(Class<?> bench, String title, String sizes, String secondOrder) {}
 
     /**
      * One variant's measurement, each the median over measurement iterations (robust to the few
@@ -167,6 +187,33 @@ public final class Report {
             md.append('\n');
         }
 
+        md.append("\n## Forward mode and second order\n\n")
+                .append("tangent: the generated `fTangent` in one fixed direction; second order: the generated ")
+                .append("`fHessian` (all inputs scalar) or `fHvp` in a fixed direction (array input); DerivativeStructure ")
+                .append("along the direction: one free parameter, order 1; DerivativeStructure of order 2: one free ")
+                .append("parameter per input, one evaluation giving value, gradient and Hessian; finite differences: ")
+                .append("central differences of the generated gradient (2 pullbacks per direction). B/op is per call.\n\n");
+        md.append("| model | second order | tangent / primal | tangent / gradient | DerivativeStructure along the direction / tangent")
+                .append(" | second order / gradient | DerivativeStructure of order 2 / second order")
+                .append(" | finite differences of the gradient / second order | tangent B/op | second order B/op |\n")
+                .append("|---|---|").append("---:|".repeat(8)).append('\n');
+        for (Model model : MODELS) {
+            if (model.secondOrder() == null) {
+                continue;
+            }
+            String second = model.secondOrder();
+            md.append("| ").append(model.title()).append(" | ")
+                    .append(second.equals("hessian") ? "Hessian" : "Hessian-vector product").append(" | ")
+                    .append(ratio(byName, model, "tangent", "primal")).append(" | ")
+                    .append(ratio(byName, model, "tangent", "gradient")).append(" | ")
+                    .append(ratio(byName, model, "tangentDerivativeStructure", "tangent")).append(" | ")
+                    .append(ratio(byName, model, second, "gradient")).append(" | ")
+                    .append(ratio(byName, model, "hessianDerivativeStructure", second)).append(" | ")
+                    .append(ratio(byName, model, second + "FiniteDifferences", second)).append(" | ")
+                    .append(bytesOf(byName, model, "tangent")).append(" | ")
+                    .append(bytesOf(byName, model, second)).append(" |\n");
+        }
+
         md.append("\nTimes are medians over the measurement iterations. CPU time/op is the benchmark JVM's CPU ")
                 .append("time per operation (it leaves out the time other processes held the cores, which on a busy ")
                 .append("shared machine inflates wall time; it includes this JVM's GC); wall time/op is JMH's average ")
@@ -174,7 +221,15 @@ public final class Report {
         for (Model model : MODELS) {
             md.append("\n### ").append(model.title()).append(" (").append(model.sizes()).append(")\n\n");
             md.append("| variant | CPU time/op | wall time/op | B/op |\n|---|---:|---:|---:|\n");
-            for (String[] variant : VARIANTS) {
+            List<String[]> variants = new ArrayList<>(Arrays.asList(VARIANTS));
+            if (model.secondOrder() != null) {
+                for (String[] variant : SECOND_ORDER_VARIANTS) {
+                    if (variant[0].startsWith("tangent") || variant[0].startsWith(model.secondOrder())) {
+                        variants.add(variant);
+                    }
+                }
+            }
+            for (String[] variant : variants) {
                 Measurement m = byName.get(name(model, variant[0]));
                 md.append("| ").append(variant[1]).append(" | ");
                 if (m == null) {
@@ -200,6 +255,11 @@ public final class Report {
             return String.format(Locale.ROOT, r < 10 ? "%.2f" : r < 100 ? "%.1f" : "%.0f", r);
         }
         return "—";
+    }
+
+    private static String bytesOf(Map<String, Measurement> byName, Model model, String variant) {
+        Measurement m = byName.get(name(model, variant));
+        return m == null ? "—" : bytes(m.bytes());
     }
 
     private static double median(RunResult run, ToDoubleFunction<IterationResult> metric) {

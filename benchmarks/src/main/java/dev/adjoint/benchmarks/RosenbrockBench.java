@@ -11,6 +11,12 @@ import org.openjdk.jmh.annotations.Benchmark;
 /**
  * Rosenbrock in N = 100 dimensions at a random point of [-1.5, 1.5]ᴺ. All variants run at full
  * size (DerivativeStructure carries 100 partial derivatives through each operation).
+ *
+ * <p>Forward mode and second order (the report's second table), along a fixed random direction
+ * {@link #v}: the generated tangent against {@code DerivativeStructure} with one free parameter
+ * along {@code v}, and the generated Hessian-vector product ({@code rosenbrockHvp}, one
+ * forward-over-reverse sweep, allocating its two holders) against central differences of the
+ * generated gradient along {@code v} (two pullbacks into reused holders).
  */
 public class RosenbrockBench extends ModelBench {
 
@@ -24,6 +30,12 @@ public class RosenbrockBench extends ModelBench {
     public final double[] ds = new double[N];
     public final double[][] fdGradient = {new double[N]};
     private final double[][] fdInputs = {x};
+    /** The direction of the tangent and Hessian-vector product variants. */
+    public final double[] v;
+    public final double[] fdWork = new double[N];
+    public final double[] fdHvp = new double[N];
+    public final RosenbrockAdjoint.RosenbrockGradient fdUp = new RosenbrockAdjoint.RosenbrockGradient();
+    public final RosenbrockAdjoint.RosenbrockGradient fdDown = new RosenbrockAdjoint.RosenbrockGradient();
     private final DoubleSupplier fdFunction = () -> Rosenbrock.rosenbrock(x);
 
     public RosenbrockBench() {
@@ -32,6 +44,9 @@ public class RosenbrockBench extends ModelBench {
         for (int i = 0; i < N; i++) {
             x[i] = 3.0 * random.nextDouble() - 1.5;
         }
+        v = Data.gaussian(new Random(4), N, 1.0);
+        fdUp.x = new double[N];
+        fdDown.x = new double[N];
     }
 
     @Benchmark
@@ -68,5 +83,29 @@ public class RosenbrockBench extends ModelBench {
     @Override
     public double finiteDifferences() {
         return FiniteDifferences.gradient(fdFunction, fdInputs, fdGradient);
+    }
+
+    /** The generated forward mode, {@code rosenbrockTangent}: the derivative along {@link #v}. */
+    @Benchmark
+    public double tangent() {
+        return RosenbrockAdjoint.rosenbrockTangent(x, v);
+    }
+
+    /** {@code DerivativeStructure} with one free parameter along {@link #v}. */
+    @Benchmark
+    public double tangentDerivativeStructure() {
+        return RosenbrockBaselines.rosenbrockTangentDerivativeStructure(x, v);
+    }
+
+    /** The generated {@code rosenbrockHvp}: H·v, in new holders per call. */
+    @Benchmark
+    public RosenbrockAdjoint.RosenbrockGradient hvp() {
+        return RosenbrockAdjoint.rosenbrockHvp(x, v);
+    }
+
+    /** Central differences of the generated gradient along {@link #v}: two pullbacks. */
+    @Benchmark
+    public double[] hvpFiniteDifferences() {
+        return RosenbrockBaselines.rosenbrockHvpFiniteDifferences(x, v, fdWork, fdUp, fdDown, fdHvp);
     }
 }

@@ -2,7 +2,10 @@ package dev.adjoint.benchmarks;
 
 import static dev.adjoint.benchmarks.Gradients.EXACT_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertBaselinesAgree;
+import static dev.adjoint.benchmarks.Gradients.FD_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertClose;
+import static dev.adjoint.benchmarks.Gradients.assertTangent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 
 import dev.adjoint.benchmarks.models.BlackScholesAdjoint;
@@ -48,5 +51,51 @@ class BlackScholesBenchTest {
         BlackScholesBaselines.Gradient tape = new BlackScholesBaselines.Gradient();
         BlackScholesBaselines.callOnTape(s, k, r, sigma, t, tape);
         assertClose("tape vs hand-written", components(hand), components(tape), EXACT_TOLERANCE);
+    }
+
+    /** Second derivatives from two exact methods (forward over reverse, DerivativeStructure) agree to this. */
+    private static final double HESSIAN_TOLERANCE = 1e-9;
+
+    /** The forward-mode and second-order benchmark variants from a fresh state agree with each other. */
+    @Test
+    void forwardModeAndSecondOrderVariantsAgree() {
+        BlackScholesBench bench = new BlackScholesBench();
+        double[] v = {bench.dS, bench.dK, bench.dR, bench.dSigma, bench.dT};
+        double tangent = bench.tangent();
+        assertTangent("generated", components(BlackScholesAdjoint.callGradient(bench.s, bench.k, bench.r, bench.sigma,
+                bench.t)), v, tangent, EXACT_TOLERANCE);
+        assertEquals(tangent, bench.tangentDerivativeStructure(), EXACT_TOLERANCE * Math.abs(tangent),
+                "DerivativeStructure along the direction");
+        double[][] hessian = bench.hessian();
+        assertEquals(bench.primal(), bench.hessianDerivativeStructure(), EXACT_TOLERANCE * bench.primal(),
+                "DerivativeStructure of order 2: value");
+        assertClose("generated Hessian vs DerivativeStructure of order 2", bench.dsHessian, hessian, HESSIAN_TOLERANCE);
+        assertClose("finite differences of the gradient vs generated Hessian", hessian,
+                bench.hessianFiniteDifferences(), FD_TOLERANCE);
+    }
+
+    /** callTangent is ∇call·v; callHessian is DerivativeStructure's order-2 Hessian; on both branches of Φ. */
+    @ParameterizedTest
+    @CsvSource({
+        "100, 95, 0.03, 0.25, 0.75",
+        "100, 100, 0.0, 0.2, 1.0",
+        "60, 100, 0.05, 0.3, 0.5",
+        "150, 100, 0.01, 0.15, 2.0",
+        "100, 104, 0.02, 0.4, 0.1",
+    })
+    void tangentAndHessianMatchTheGradientAndDerivativeStructure(double s, double k, double r, double sigma, double t) {
+        double[] gradient = components(BlackScholesAdjoint.callGradient(s, k, r, sigma, t));
+        double[][] directions = {{1, 0, 0, 0, 0}, {0, 0, 0, 0, 1}, {0.8, -0.3, 0.01, 0.05, 0.2}, {-2, 3, 0.5, -0.7, 1.1}};
+        for (double[] v : directions) {
+            assertTangent("callTangent", gradient, v,
+                    BlackScholesAdjoint.callTangent(s, k, r, sigma, t, v[0], v[1], v[2], v[3], v[4]), EXACT_TOLERANCE);
+        }
+        double[][] ds = new double[5][5];
+        BlackScholesBaselines.callHessianDerivativeStructure(s, k, r, sigma, t, ds);
+        double[][] hessian = BlackScholesAdjoint.callHessian(s, k, r, sigma, t);
+        assertClose("callHessian vs DerivativeStructure of order 2", ds, hessian, HESSIAN_TOLERANCE);
+        double[][] fd = BlackScholesBaselines.callHessianFiniteDifferences(s, k, r, sigma, t,
+                new BlackScholesAdjoint.CallGradient(), new BlackScholesAdjoint.CallGradient(), new double[5][5]);
+        assertClose("finite differences of the gradient vs callHessian", hessian, fd, FD_TOLERANCE);
     }
 }

@@ -60,4 +60,35 @@ final class Gradients {
     static void assertSameValue(String what, double expected, double actual) {
         assertEquals(expected, actual, EXACT_TOLERANCE * Math.max(1.0, Math.abs(expected)), what);
     }
+
+    /**
+     * Asserts that {@code tangent} equals ∇f·v = Σᵢ gradient[i]·v[i] to {@code tolerance}
+     * relative to Σᵢ |gradient[i]·v[i]| (the size of the terms summed, so that a sum that cancels
+     * is not held to more digits than its terms carry).
+     */
+    static void assertTangent(String what, double[] gradient, double[] v, double tangent, double tolerance) {
+        assertEquals(gradient.length, v.length, what + ": length");
+        double dot = 0.0;
+        double scale = 0.0;
+        for (int i = 0; i < gradient.length; i++) {
+            dot += gradient[i] * v[i];
+            scale += Math.abs(gradient[i] * v[i]);
+        }
+        assertEquals(dot, tangent, tolerance * scale, what + ": tangent vs gradient·v");
+    }
+
+    /** {@link #assertClose} on matrices, every entry relative to the largest one. */
+    static void assertClose(String what, double[][] expected, double[][] actual, double tolerance) {
+        assertEquals(expected.length, actual.length, what + ": rows");
+        int n = expected.length;
+        double[] e = new double[n * n];
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            assertEquals(n, expected[i].length, what + ": expected row " + i);
+            assertEquals(n, actual[i].length, what + ": row " + i);
+            System.arraycopy(expected[i], 0, e, i * n, n);
+            System.arraycopy(actual[i], 0, a, i * n, n);
+        }
+        assertClose(what + " (row-major)", e, a, tolerance);
+    }
 }

@@ -133,17 +133,12 @@ public final class BlackScholesBaselines {
     /** The same price in forward mode with {@link DerivativeStructure}: one DS per input. */
     public static double callDerivativeStructure(double s, double k, double r, double sigma, double t,
             Gradient into) {
-        DerivativeStructure ds = new DerivativeStructure(5, 1, 0, s);
-        DerivativeStructure dk = new DerivativeStructure(5, 1, 1, k);
-        DerivativeStructure dr = new DerivativeStructure(5, 1, 2, r);
-        DerivativeStructure dSigma = new DerivativeStructure(5, 1, 3, sigma);
-        DerivativeStructure dt = new DerivativeStructure(5, 1, 4, t);
-        DerivativeStructure sd = dSigma.multiply(dt.sqrt());
-        DerivativeStructure d1 = ds.divide(dk).log()
-                .add(dr.add(dSigma.multiply(dSigma).multiply(0.5)).multiply(dt)).divide(sd);
-        DerivativeStructure d2 = d1.subtract(sd);
-        DerivativeStructure price = ds.multiply(cdf(d1))
-                .subtract(dk.multiply(dr.negate().multiply(dt).exp()).multiply(cdf(d2)));
+        DerivativeStructure price = price(
+                new DerivativeStructure(5, 1, 0, s),
+                new DerivativeStructure(5, 1, 1, k),
+                new DerivativeStructure(5, 1, 2, r),
+                new DerivativeStructure(5, 1, 3, sigma),
+                new DerivativeStructure(5, 1, 4, t));
         double[] all = price.getAllDerivatives();
         into.s += all[DerivativeStructures.index(5, 0)];
         into.k += all[DerivativeStructures.index(5, 1)];
@@ -151,6 +146,78 @@ public final class BlackScholesBaselines {
         into.sigma += all[DerivativeStructures.index(5, 3)];
         into.t += all[DerivativeStructures.index(5, 4)];
         return price.getValue();
+    }
+
+    /**
+     * The Hessian with {@link DerivativeStructure} of order 2, five free parameters: one
+     * evaluation carries the value, the 5 first and the 15 distinct second derivatives through
+     * every operation. Writes ∂²price/∂pᵢ∂pⱼ (inputs in the order s, k, r, σ, T) into
+     * {@code into}, a 5×5 array, and returns the price.
+     */
+    public static double callHessianDerivativeStructure(double s, double k, double r, double sigma, double t,
+            double[][] into) {
+        DerivativeStructure price = price(
+                new DerivativeStructure(5, 2, 0, s),
+                new DerivativeStructure(5, 2, 1, k),
+                new DerivativeStructure(5, 2, 2, r),
+                new DerivativeStructure(5, 2, 3, sigma),
+                new DerivativeStructure(5, 2, 4, t));
+        DerivativeStructures.hessian(price, into);
+        return price.getValue();
+    }
+
+    /**
+     * The directional derivative in the direction (dS, dK, dR, dSigma, dT) with
+     * {@link DerivativeStructure}: one free parameter along the direction, order 1.
+     */
+    public static double callTangentDerivativeStructure(double s, double k, double r, double sigma, double t,
+            double dS, double dK, double dR, double dSigma, double dT) {
+        return price(
+                new DerivativeStructure(1, 1, s, dS),
+                new DerivativeStructure(1, 1, k, dK),
+                new DerivativeStructure(1, 1, r, dR),
+                new DerivativeStructure(1, 1, sigma, dSigma),
+                new DerivativeStructure(1, 1, t, dT)).getPartialDerivative(1);
+    }
+
+    /**
+     * The Hessian by central differences of the generated gradient: row i is
+     * (∇call(p + hᵢ·eᵢ) - ∇call(p - hᵢ·eᵢ)) / 2hᵢ, with hᵢ = STEP·max(1, |pᵢ|) as in
+     * {@link FiniteDifferences}: ten pullbacks. {@code up} and {@code down} are reused holders
+     * (zeroed here); writes the 5×5 Hessian into {@code into} and returns it.
+     */
+    public static double[][] callHessianFiniteDifferences(double s, double k, double r, double sigma, double t,
+            BlackScholesAdjoint.CallGradient up, BlackScholesAdjoint.CallGradient down, double[][] into) {
+        for (int i = 0; i < 5; i++) {
+            double p = i == 0 ? s : i == 1 ? k : i == 2 ? r : i == 3 ? sigma : t;
+            double h = FiniteDifferences.STEP * Math.max(1.0, Math.abs(p));
+            double hi = p + h;
+            double lo = p - h;
+            up.zero();
+            down.zero();
+            BlackScholesAdjoint.callPullback(i == 0 ? hi : s, i == 1 ? hi : k, i == 2 ? hi : r,
+                    i == 3 ? hi : sigma, i == 4 ? hi : t, 1.0, up);
+            BlackScholesAdjoint.callPullback(i == 0 ? lo : s, i == 1 ? lo : k, i == 2 ? lo : r,
+                    i == 3 ? lo : sigma, i == 4 ? lo : t, 1.0, down);
+            double span = hi - lo; // the step actually taken, 2h up to rounding
+            double[] row = into[i];
+            row[0] = (up.s - down.s) / span;
+            row[1] = (up.k - down.k) / span;
+            row[2] = (up.r - down.r) / span;
+            row[3] = (up.sigma - down.sigma) / span;
+            row[4] = (up.t - down.t) / span;
+        }
+        return into;
+    }
+
+    /** The price as {@link BlackScholes#call} computes it, on derivative structures of any order. */
+    private static DerivativeStructure price(DerivativeStructure ds, DerivativeStructure dk, DerivativeStructure dr,
+            DerivativeStructure dSigma, DerivativeStructure dt) {
+        DerivativeStructure sd = dSigma.multiply(dt.sqrt());
+        DerivativeStructure d1 = ds.divide(dk).log()
+                .add(dr.add(dSigma.multiply(dSigma).multiply(0.5)).multiply(dt)).divide(sd);
+        DerivativeStructure d2 = d1.subtract(sd);
+        return ds.multiply(cdf(d1)).subtract(dk.multiply(dr.negate().multiply(dt).exp()).multiply(cdf(d2)));
     }
 
     private static DerivativeStructure cdf(DerivativeStructure x) {

@@ -40,4 +40,19 @@ public final class FiniteDifferences {
         }
         return f.getAsDouble();
     }
+
+    /**
+     * The step h for central differences along a direction {@code v} at {@code x}:
+     * {@code STEP·max(1, ‖x‖∞) / ‖v‖∞}, so that no coordinate moves by more than the step
+     * {@link #gradient} would take along it.
+     */
+    public static double directionStep(double[] x, double[] v) {
+        double xMax = 1.0;
+        double vMax = 0.0;
+        for (int i = 0; i < x.length; i++) {
+            xMax = Math.max(xMax, Math.abs(x[i]));
+            vMax = Math.max(vMax, Math.abs(v[i]));
+        }
+        return STEP * xMax / vMax;
+    }
 }

@@ -90,4 +90,48 @@ public final class LogisticBaselines {
         DerivativeStructures.addGradient(loss, 0, dw);
         return loss.getValue();
     }
+
+    /**
+     * The directional derivative ∇loss·v in the weights with {@link DerivativeStructure}: one free
+     * parameter along {@code v}, order 1.
+     */
+    public static double lossTangentDerivativeStructure(double[] w, double[][] x, double[] y, double[] v) {
+        int d = w.length;
+        DerivativeStructure[] dsW = new DerivativeStructure[d];
+        DerivativeStructures.along(w, v, dsW);
+        DerivativeStructure total = new DerivativeStructure(1, 1, 0.0);
+        for (int i = 0; i < x.length; i++) {
+            DerivativeStructure z = new DerivativeStructure(1, 1, 0.0);
+            for (int k = 0; k < d; k++) {
+                z = z.add(dsW[k].multiply(x[i][k]));
+            }
+            total = total.add(z.multiply(-y[i]).exp().add(1.0).log());
+        }
+        return total.divide(x.length).getPartialDerivative(1);
+    }
+
+    /**
+     * The Hessian-vector product in the weights by central differences of the generated gradient
+     * along {@code v}: (∇loss(w + h·v) - ∇loss(w - h·v)) / 2h, two pullbacks. {@code work}
+     * (length d) holds the shifted weights; {@code up} and {@code down} are reused holders (zeroed
+     * here). Writes H·v into {@code into} and returns it.
+     */
+    public static double[] lossHvpFiniteDifferences(double[] w, double[][] x, double[] y, double[] v,
+            double[] work, LogisticAdjoint.LossGradient up, LogisticAdjoint.LossGradient down, double[] into) {
+        double h = FiniteDifferences.directionStep(w, v);
+        for (int k = 0; k < w.length; k++) {
+            work[k] = w[k] + h * v[k];
+        }
+        up.zero();
+        LogisticAdjoint.lossPullback(work, x, y, 1.0, up);
+        for (int k = 0; k < w.length; k++) {
+            work[k] = w[k] - h * v[k];
+        }
+        down.zero();
+        LogisticAdjoint.lossPullback(work, x, y, 1.0, down);
+        for (int k = 0; k < w.length; k++) {
+            into[k] = (up.w[k] - down.w[k]) / (2 * h);
+        }
+        return into;
+    }
 }

@@ -61,4 +61,46 @@ public final class RosenbrockBaselines {
         DerivativeStructures.addGradient(f, 0, dx);
         return f.getValue();
     }
+
+    /**
+     * The directional derivative ∇f·v with {@link DerivativeStructure}: one free parameter along
+     * {@code v}, order 1 (each operation carries a value and one derivative).
+     */
+    public static double rosenbrockTangentDerivativeStructure(double[] x, double[] v) {
+        int n = x.length;
+        DerivativeStructure[] ds = new DerivativeStructure[n];
+        DerivativeStructures.along(x, v, ds);
+        DerivativeStructure f = new DerivativeStructure(1, 1, 0.0);
+        for (int i = 0; i + 1 < n; i++) {
+            DerivativeStructure a = ds[i + 1].subtract(ds[i].multiply(ds[i]));
+            DerivativeStructure b = ds[i].negate().add(1.0);
+            f = f.add(a.multiply(a).multiply(100.0).add(b.multiply(b)));
+        }
+        return f.getPartialDerivative(1);
+    }
+
+    /**
+     * The Hessian-vector product by central differences of the generated gradient along
+     * {@code v}: (∇f(x + h·v) - ∇f(x - h·v)) / 2h, two pullbacks. {@code work} (length N) holds
+     * the shifted point; {@code up} and {@code down} are reused holders (zeroed here). Writes
+     * H·v into {@code into} and returns it.
+     */
+    public static double[] rosenbrockHvpFiniteDifferences(double[] x, double[] v, double[] work,
+            RosenbrockAdjoint.RosenbrockGradient up, RosenbrockAdjoint.RosenbrockGradient down, double[] into) {
+        double h = FiniteDifferences.directionStep(x, v);
+        for (int i = 0; i < x.length; i++) {
+            work[i] = x[i] + h * v[i];
+        }
+        up.zero();
+        RosenbrockAdjoint.rosenbrockPullback(work, 1.0, up);
+        for (int i = 0; i < x.length; i++) {
+            work[i] = x[i] - h * v[i];
+        }
+        down.zero();
+        RosenbrockAdjoint.rosenbrockPullback(work, 1.0, down);
+        for (int i = 0; i < x.length; i++) {
+            into[i] = (up.x[i] - down.x[i]) / (2 * h);
+        }
+        return into;
+    }
 }
