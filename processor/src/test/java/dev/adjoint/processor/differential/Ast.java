@@ -10,9 +10,9 @@ import java.util.TreeSet;
  * The AST of the random programs: a small, typed model of the Java a user writes in a
  * {@code @Differentiable} method. Each construct exists three times: here as a record, in
  * {@link JavaPrinter} as Java source, and in {@link Interpreter} as its meaning (on doubles, on the
- * tape, on dual numbers). Adding a construct (if, loops, arrays, calls) means adding a record here,
- * a case to the printer and to the interpreter, a production to {@link ProgramGenerator} and a
- * reduction to {@link Shrinker}. (Java 17 has no pattern switch: each visitor is an
+ * tape, on dual numbers). Adding a construct means adding a record here, a case to the printer and
+ * to the interpreter, a production to {@link ProgramGenerator} and a reduction to {@link Shrinker}
+ * (and, for a statement with a block, a case to {@link #blocks} and {@link #wellScoped}). (Java 17 has no pattern switch: each visitor is an
  * {@code instanceof} chain ending in a throw for an unknown node, so a forgotten case fails loudly.)
  */
 final class Ast {
@@ -458,6 +458,20 @@ final class Ast {
         unit.methods().forEach(x -> methods.add(x.name()));
         if (!methods.containsAll(callees(body))) {
             return false;
+        }
+        // every call passes one argument per parameter (a shrink may drop a recursive method's parameter)
+        for (Stmt s : statements(body)) {
+            List<Arg> work = new ArrayList<>(parts(s));
+            while (!work.isEmpty()) {
+                Arg a = work.remove(work.size() - 1);
+                if (a instanceof Invoke call) {
+                    Method callee = call.method().equals(m.name()) ? m : unit.method(call.method());
+                    if (callee.params().size() != call.args().size()) {
+                        return false;
+                    }
+                }
+                work.addAll(children(a));
+            }
         }
         return block(body, scope, new Names(new TreeSet<>(scope), new TreeSet<>()), constants, new ArrayList<>(), false, true);
     }

@@ -19,8 +19,11 @@ import java.util.TreeSet;
  *   <li>central finite differences of the program, Richardson-extrapolated over three step sizes;</li>
  *   <li>the program on the runtime tape ({@link TensorAlgebra});</li>
  *   <li>forward-mode dual numbers ({@link DualAlgebra});</li>
- *   <li>the compiled primal: the pullback's and the Tensor overload's values equal it bit for bit.</li>
+ *   <li>the compiled primal: the pullback's and the Tensor overload's values equal it bit for bit,
+ *   and fGradient and fPullback leave the array arguments as it leaves them.</li>
  * </ol>
+ * Every element of a {@code double[]} parameter is an input of its own; methods that use
+ * {@code stopGradient} are checked against the tape and dual numbers only.
  * Tolerances are scaled by the <em>magnitude</em> of the derivative's terms (see
  * {@link DualAlgebra}): rounding cannot exceed a tiny fraction of it, while a wrong sign or a
  * missing term is, in the programs generated here, a visible fraction of it.

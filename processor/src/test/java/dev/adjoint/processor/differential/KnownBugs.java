@@ -38,14 +38,22 @@ final class KnownBugs {
     /**
      * After an early return ({@code if (c) { return e; }}) the rest of the method becomes an else
      * block, and there a local array's adjoint is declared {@code double[] _d_h = 0.0;}: the
-     * generated code does not compile (DifferentialRegressionTest.localArrayAfterEarlyReturn); and
-     * a local declared there and then overwritten is restored to its final value before the
-     * reverse sweep recomputes what the overwrite read ({@code c /= y} gets ∂/∂y = -c/y³ instead of
-     * -c/y²; DifferentialRegressionTest.overwriteAfterEarlyReturn).
-     * Workaround: once a method has a return inside a branch, it declares no more arrays, and the
-     * locals it declares are not written again.
+     * generated code does not compile (DifferentialRegressionTest.localArrayAfterEarlyReturn).
+     * Workaround: once a method has a return inside a branch, it declares no more arrays.
      */
-    static boolean avoidWritesAfterEarlyReturn() {
+    static boolean avoidArraysAfterEarlyReturn() {
+        return AVOID;
+    }
+
+    /**
+     * A local declared inside a block (a loop's body, a branch, or what follows an early return,
+     * which the processor makes an else block) and then overwritten ({@code a /= x}) is restored to
+     * its final value before the reverse sweep recomputes what the overwrite read ({@code _t1 = a /
+     * x}): ∂/∂x is -a/x³ instead of -a/x² (DifferentialRegressionTest.overwriteOfLoopLocal,
+     * overwriteAfterEarlyReturn, overwriteInReturningBranch).
+     * Workaround: locals declared in a block, or after a return inside a branch, are not written again.
+     */
+    static boolean avoidOverwritingBlockLocals() {
         return AVOID;
     }
 
@@ -60,12 +68,14 @@ final class KnownBugs {
     }
 
     /**
-     * A callee that negates an element of its array parameter ({@code double a = -w[0];}) is taken
-     * for one that writes it: "[AdjointUnsupportedCall] cannot differentiate through Batch.f(double[],
-     * double): it writes to its array parameter w" (DifferentialRegressionTest.negatedElementIsNoWrite).
-     * Workaround: such methods are not called.
+     * A method that negates an element of its array parameter ({@code double a = -w[0];}) is taken
+     * for one that writes it: calling it is refused ("[AdjointUnsupportedCall] cannot differentiate
+     * through Batch.f(double[], double): it writes to its array parameter w";
+     * DifferentialRegressionTest.negatedElementIsNoWrite), and so is its recursion ("cannot resolve
+     * the call m21(...)", or the same message).
+     * Workaround: {@code -a[i]} is not generated.
      */
-    static boolean avoidNegatedElementInCallee() {
+    static boolean avoidNegatedElements() {
         return AVOID;
     }
 

@@ -97,7 +97,7 @@ final class ProgramGenerator {
     private List<Param> selfParams;
     private int selfCalls;
     private boolean calls;
-    /** Whether a return inside a branch was generated already (see {@link KnownBugs#avoidWritesAfterEarlyReturn}). */
+    /** Whether a return inside a branch was generated already (see {@link KnownBugs#avoidArraysAfterEarlyReturn}). */
     private boolean returned;
 
     ProgramGenerator(Random random) {
@@ -230,7 +230,7 @@ final class ProgramGenerator {
             ifStatement(out);
         } else if (roll < 19 && nest) {
             loop(out, null);
-        } else if (roll < 22 && blockDepth == 0 && !(returned && KnownBugs.avoidWritesAfterEarlyReturn())) {
+        } else if (roll < 22 && blockDepth == 0 && !(returned && KnownBugs.avoidArraysAfterEarlyReturn())) {
             declareArray(out);
         } else if (roll < 30 && !arrays.isEmpty()) {
             store(out);
@@ -255,7 +255,8 @@ final class ProgramGenerator {
             // the initialiser cannot read the local it declares
             Ast.Expr init = expr(0);
             readable.add(local);
-            if (!(returned && KnownBugs.avoidWritesAfterEarlyReturn())) {
+            // a local of a block (the processor makes everything after an early return one) is not overwritten
+            if (!((returned || blockDepth > 0) && KnownBugs.avoidOverwritingBlockLocals())) {
                 writable.add(local);
             }
             track(local, isActive(init));
@@ -286,7 +287,7 @@ final class ProgramGenerator {
         MathFunction fn = List.of(MathFunction.SIN, MathFunction.TANH, MathFunction.COS, MathFunction.ATAN)
                 .get(random.nextInt(4));
         Expr value = new Bin(Op.ADD, new Call(fn, false, List.of(new Var(target))),
-                new Bin(Op.MUL, new Num(List.of(0.5, 0.25, -0.5).get(random.nextInt(3))),
+                new Bin(Op.MUL, literal(List.of(0.5, 0.25, -0.5).get(random.nextInt(3))),
                         random.nextBoolean() ? new Var(target) : expr(1)));
         track(target, active.contains(target) || isActive(value));
         out.add(new Ast.Assign(target, value));
@@ -548,8 +549,7 @@ final class ProgramGenerator {
     private Expr leaf() {
         int roll = random.nextInt(100);
         if (roll < 25) {
-            double literal = roll < 20 ? LITERALS[random.nextInt(LITERALS.length)] : Math.round(random.nextGaussian() * 200) / 100.0;
-            return new Num(KnownBugs.avoidNegativeLiterals() ? Math.abs(literal) : literal);
+            return literal(roll < 20 ? LITERALS[random.nextInt(LITERALS.length)] : Math.round(random.nextGaussian() * 200) / 100.0);
         }
         if (roll < 33 && !ints.isEmpty()) {
             return new Ast.Widen(intExpr(), random.nextBoolean());
@@ -577,6 +577,11 @@ final class ProgramGenerator {
         return new Var(readable.get(random.nextInt(readable.size())));
     }
 
+    /** A literal, non-negative while {@link KnownBugs#avoidNegativeLiterals} steps around their refusal. */
+    private static Num literal(double value) {
+        return new Num(KnownBugs.avoidNegativeLiterals() ? Math.abs(value) : value);
+    }
+
     private IntExpr intExpr() {
         IntExpr param = new Ast.IntParam(ints.get(random.nextInt(ints.size())));
         return switch (random.nextInt(3)) {
@@ -595,7 +600,9 @@ final class ProgramGenerator {
         if (roll < 32) {
             Expr operand = expr(depth);
             // -(2.0) prints as the literal (-2.0)
-            return new Ast.Neg(operand instanceof Num && KnownBugs.avoidNegativeLiterals() ? leaf() : operand);
+            boolean skip = operand instanceof Num && KnownBugs.avoidNegativeLiterals()
+                    || operand instanceof Ast.Element && KnownBugs.avoidNegatedElements();
+            return skip ? operand : new Ast.Neg(operand);
         }
         if (roll < 40) {
             return new Bin(Op.DIV, expr(depth), positive(expr(depth)));
@@ -643,7 +650,7 @@ final class ProgramGenerator {
         for (Method m : earlier) {
             boolean ok = m.wrt().isEmpty() && callDepth.get(m.name()) < MAX_CALL_DEPTH
                     && m.params().stream().noneMatch(p -> p.type() == Type.DOUBLE_ARRAY && Ast.writesArray(m.body(), p.name()))
-                    && !(KnownBugs.avoidNegatedElementInCallee() && negatesElement(m.body()))
+
                     && m.params().stream().noneMatch(p -> p.type() == Type.DOUBLE_ARRAY && arrays.isEmpty()
                             || p.type() == Type.MATRIX && matrices.isEmpty())
                     && (loops.isEmpty() || Ast.statements(m.body()).stream().noneMatch(
@@ -659,20 +666,6 @@ final class ProgramGenerator {
         calls = true;
         Method callee = callable.get(random.nextInt(callable.size()));
         return new Ast.Invoke(callee.name(), arguments(callee.params(), depth, false));
-    }
-
-    /** Whether {@code -a[i]} occurs in a body (see {@link KnownBugs#avoidNegatedElementInCallee}). */
-    private static boolean negatesElement(List<Stmt> body) {
-        List<Ast.Arg> work = new ArrayList<>();
-        Ast.statements(body).forEach(s -> work.addAll(Ast.parts(s)));
-        while (!work.isEmpty()) {
-            Ast.Arg a = work.remove(work.size() - 1);
-            if (a instanceof Ast.Neg n && n.operand() instanceof Ast.Element) {
-                return true;
-            }
-            work.addAll(Ast.children(a));
-        }
-        return false;
     }
 
     private List<Ast.Arg> arguments(List<Param> params, int depth, boolean recursion) {
@@ -706,7 +699,7 @@ final class ProgramGenerator {
             case LOG, LOG10, LOG1P, SQRT -> List.of(positive(u));
             case POW -> switch (random.nextInt(4)) {
                 case 0 -> List.of(u, new Num(List.of(0.0, 1.0, 2.0, 3.0).get(random.nextInt(4))));
-                case 1 -> List.of(positive(u), new Num(List.of(-1.0, 0.5, 2.5, -0.5).get(random.nextInt(4))));
+                case 1 -> List.of(positive(u), literal(List.of(-1.0, 0.5, 2.5, -0.5).get(random.nextInt(4))));
                 case 2 -> List.of(positive(u), expr(depth));
                 default -> List.of(new Num(List.of(2.0, 0.5, 3.0).get(random.nextInt(3))), u);
             };
