@@ -92,6 +92,8 @@ final class GradientChecker {
     private final java.lang.reflect.Method gradientMethod;
     private final java.lang.reflect.Method pullbackMethod;
     private final java.lang.reflect.Method overload;
+    /** Forward mode, {@code fTangent(args, directions)}, or null when the processor does not generate it. */
+    private final java.lang.reflect.Method tangentMethod;
 
     GradientChecker(Unit unit, Method method, ClassLoader loader) throws ClassNotFoundException {
         this.unit = unit;
@@ -105,7 +107,7 @@ final class GradientChecker {
             throw new IllegalStateException(e);
         }
         this.primal = primalMethod;
-        java.lang.reflect.Method gradient = null, pullback = null, tensor = null;
+        java.lang.reflect.Method gradient = null, pullback = null, tensor = null, tangent = null;
         for (java.lang.reflect.Method m : adjointClass.getMethods()) {
             if (m.getName().equals(method.name() + "Gradient")) {
                 gradient = m;
@@ -113,11 +115,14 @@ final class GradientChecker {
                 pullback = m;
             } else if (m.getName().equals(method.name()) && m.getReturnType() == Tensor.class) {
                 tensor = m;
+            } else if (m.getName().equals(method.name() + "Tangent")) {
+                tangent = m;
             }
         }
         this.gradientMethod = gradient;
         this.pullbackMethod = pullback;
         this.overload = tensor;
+        this.tangentMethod = tangent;
     }
 
     static Point randomPoint(Method m, Random random) {
@@ -324,7 +329,57 @@ final class GradientChecker {
             }
         }
         Failure pullback = checkPullback(p, inputs, value, primalArgs, g, random);
-        return pullback != null ? pullback : checkTensorOverload(p, inputs, value, g);
+        if (pullback != null) {
+            return pullback;
+        }
+        Failure tangent = checkTangent(p, inputs, ref, primalArgs, random);
+        return tangent != null ? tangent : checkTensorOverload(p, inputs, value, g);
+    }
+
+    /**
+     * Forward mode: {@code fTangent(args, directions)} is Σ_k ∂f/∂input_k · direction_k, compared
+     * with the dual numbers (tolerance scaled by the magnitude of the terms), and leaves the array
+     * arguments as the primal leaves them.
+     */
+    private Failure checkTangent(Point p, List<Input> inputs, Reference ref, Object[] primalArgs, Random random)
+            throws ReflectiveOperationException {
+        if (tangentMethod == null) {
+            return null;
+        }
+        List<String> differentiated = method.differentiated();
+        Object[] args = p.copy();
+        Object[] full = Arrays.copyOf(args, args.length + differentiated.size());
+        double[] direction = new double[inputs.size()];
+        double expected = 0;
+        double scale = 0;
+        for (int d = 0; d < differentiated.size(); d++) {
+            String name = differentiated.get(d);
+            Object arg = p.args().get(method.params().stream().map(Param::name).toList().indexOf(name));
+            full[args.length + d] = arg instanceof double[] v ? new double[v.length] : (Object) 0.0;
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            int d = differentiated.indexOf(in.param());
+            if (d < 0) {
+                continue;
+            }
+            direction[k] = Math.round(random.nextGaussian() * 100) / 100.0;
+            if (in.element() < 0) {
+                full[args.length + d] = direction[k];
+            } else {
+                ((double[]) full[args.length + d])[in.element()] = direction[k];
+            }
+            expected += ref.dual()[k] * direction[k];
+            scale += ref.magnitude()[k] * Math.abs(direction[k]);
+        }
+        double actual = ((Number) tangentMethod.invoke(null, full)).doubleValue();
+        double tolerance = EXACT_TOLERANCE * scale + 1e-12 * (1 + Math.abs(ref.value()));
+        if (!(Math.abs(actual - expected) <= tolerance)) {
+            return new Failure("tangent", "fTangent of " + method.name() + " at " + p + " in direction "
+                    + Arrays.toString(direction) + " gave " + actual + ", dual numbers " + expected
+                    + " (tolerance " + tolerance + ")");
+        }
+        return sameArrays("fTangent", args, primalArgs);
     }
 
     /** The gradient held by {@code holder}, one entry per input (0 where not differentiated), or null if malformed. */
