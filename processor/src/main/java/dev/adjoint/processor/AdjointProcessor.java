@@ -42,9 +42,10 @@ import javax.tools.Diagnostic;
  * emitted for it.
  */
 @AutoService(Processor.class)
-// @Generated is listed (and so claimed) because the adjoint classes carry it: without a claim,
+// @Generated and @WritesArrays are listed (and so claimed) because adjoint classes carry them: without a claim,
 // javac's -Xlint:all warns in the next round that no processor claimed it.
-@SupportedAnnotationTypes({"dev.adjoint.Differentiable", "dev.adjoint.DerivativeOf", "javax.annotation.processing.Generated"})
+@SupportedAnnotationTypes({"dev.adjoint.Differentiable", "dev.adjoint.DerivativeOf", "dev.adjoint.WritesArrays",
+        "javax.annotation.processing.Generated"})
 public final class AdjointProcessor extends AbstractProcessor {
 
     private Trees trees;

@@ -79,7 +79,8 @@ final class Normalize {
         List<Stmt> out = new ArrayList<>();
         if (simple) {
             out.addAll(sequence(body.subList(0, last)).stmts);
-            out.add(body.get(last));
+            Stmt ret = splitConditionals(body.get(last), out);
+            out.add(ret);
         } else {
             result = new Local(names.fresh("_result"), JType.DOUBLE);
             returned = flag("_returned");
@@ -201,10 +202,11 @@ final class Normalize {
             Local value = new Local(names.temp("_v"), JType.DOUBLE);
             List<Stmt> then = new ArrayList<>();
             List<Stmt> otherwise = new ArrayList<>();
+            // split() first appends what a nested ?: needs, then the assignment reads it
             then.add(new Stmt.Assign(value, split(c.then(), then), null, null));
             otherwise.add(new Stmt.Assign(value, split(c.otherwise(), otherwise), null, null));
             before.add(new Stmt.Declare(value, null, null, null));
-            before.add(new Stmt.If(c.condition(), moveAssignmentLast(then), moveAssignmentLast(otherwise), null, null));
+            before.add(new Stmt.If(c.condition(), then, otherwise, null, null));
             return value;
         }
         if (e instanceof Expr.Binary b) {
@@ -230,13 +232,6 @@ final class Normalize {
             return true;
         }
         return Exprs.children(e).stream().anyMatch(Normalize::needsSplit);
-    }
-
-    /** The nested splits of a branch come first, then its assignment (split() appended it before them). */
-    private static List<Stmt> moveAssignmentLast(List<Stmt> branch) {
-        List<Stmt> out = new ArrayList<>(branch.subList(1, branch.size()));
-        out.add(branch.get(0));
-        return out;
     }
 
     // ---------------------------------------------------------------- loops

@@ -697,6 +697,7 @@ public final class ReverseMode {
             int step = Normalize.step(l.source);
             Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
             if (!(l.source.condition() instanceof Expr.Binary c) || !c.left().equals(l.counter)
+                    || c.right().type().kind() != JType.Kind.INT
                     || !recomputable(c.right(), l.block) || !recomputable(start, l.block)) {
                 return null;
             }
@@ -802,6 +803,11 @@ public final class ReverseMode {
          */
         private void keepLocals(Block block) {
             Set<String> needed = new HashSet<>(block.reads);
+            for (Local local : block.locals) {
+                if (local.type().isDoubleArray() && adjoints.containsKey(local.name())) {
+                    needed.add(local.name()); // its adjoint array is made with its length
+                }
+            }
             Map<Local, Expr> recompute = new LinkedHashMap<>();
             List<Local> locals = block.locals;
             for (int k = locals.size() - 1; k >= 0; k--) {
@@ -849,7 +855,10 @@ public final class ReverseMode {
         /** Arithmetic, element reads and lengths over invariant values and the given earlier locals. */
         private boolean cheap(Expr e, Block block, List<Local> earlier) {
             if (e instanceof Local l) {
-                return earlier.contains(l) || canonicalCounters.contains(l.name())
+                // an earlier local of the scope only if never assigned again: the reverse sweep has its exit value
+                return (earlier.contains(l) && (definitions.containsKey(l.name())
+                                || assignments.getOrDefault(l.name(), 0) == 1))
+                        || canonicalCounters.contains(l.name())
                         || (assignments.getOrDefault(l.name(), 0) <= 1 && declaredAtTop(l.name())
                                 && !writtenArrays.contains(l.name()));
             }
@@ -1173,7 +1182,8 @@ public final class ReverseMode {
             for (Local local : b.locals) {
                 Local adj = adjoints.get(local.name());
                 if (adj != null && !definitions.containsKey(local.name())) {
-                    out.add(new Stmt.Declare(adj, Build.lit(0), null, null));
+                    out.add(new Stmt.Declare(adj, local.type().isDoubleArray()
+                            ? new Expr.NewArray(JType.DOUBLE_ARRAY, new Expr.Length(local)) : Build.lit(0), null, null));
                 }
             }
             for (int k = b.nodes.size() - 1; k >= 0; k--) {

@@ -6,6 +6,7 @@ import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
@@ -39,7 +40,11 @@ final class ArrayWrites {
 
             @Override
             public Void visitUnary(UnaryTree node, Void unused) {
-                note(node.getExpression());
+                Tree.Kind kind = node.getKind();
+                if (kind == Tree.Kind.PREFIX_INCREMENT || kind == Tree.Kind.POSTFIX_INCREMENT
+                        || kind == Tree.Kind.PREFIX_DECREMENT || kind == Tree.Kind.POSTFIX_DECREMENT) {
+                    note(node.getExpression()); // -w[0] reads it; only ++ and -- write
+                }
                 return super.visitUnary(node, unused);
             }
 

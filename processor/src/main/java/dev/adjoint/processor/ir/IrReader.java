@@ -385,8 +385,10 @@ public final class IrReader {
                     case LOGICAL_COMPLEMENT -> UnaryOp.NOT;
                     default -> UnaryOp.COMPLEMENT;
                 };
-                return new Expr.Unary(op, expression(new TreePath(path, ((UnaryTree) tree).getExpression())),
-                        typeOf(path));
+                Expr operand = expression(new TreePath(path, ((UnaryTree) tree).getExpression()));
+                TypeMirror type = trees.getTypeMirror(path); // javac may leave it unattributed, e.g. -2.0 in a return
+                return new Expr.Unary(op, operand, type != null ? JType.of(type)
+                        : op == UnaryOp.NOT ? JType.BOOLEAN : operand.type());
             }
             case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT, ASSIGNMENT,
                     PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT -> throw unsupported(tree,
