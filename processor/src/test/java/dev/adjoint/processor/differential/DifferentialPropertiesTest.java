@@ -41,6 +41,8 @@ class DifferentialPropertiesTest {
     /** {@code -Dadjoint.differential.keepGoing=true}: report failures as they come and fail at the end. */
     private static final boolean KEEP_GOING = Boolean.getBoolean("adjoint.differential.keepGoing");
     private static final List<Campaign.Finding> FINDINGS = new java.util.ArrayList<>();
+    /** In a long campaign: what went wrong with a batch other than a failing program. */
+    private static final List<String> ABORTED = new java.util.ArrayList<>();
 
     @Provide
     Arbitrary<Unit> batches() {
@@ -52,7 +54,18 @@ class DifferentialPropertiesTest {
     void generatedGradientsAgreeWithFiniteDifferencesAndTheTape(@ForAll("batches") Unit batch,
             @ForAll long pointSeed) {
         int rejectedBefore = CAMPAIGN.tally.rejected;
-        List<Campaign.Finding> findings = CAMPAIGN.run(batch, new Random(pointSeed));
+        List<Campaign.Finding> findings;
+        try {
+            findings = CAMPAIGN.run(batch, new Random(pointSeed));
+        } catch (RuntimeException | Error e) {
+            if (!KEEP_GOING) {
+                throw e;
+            }
+            // a long campaign goes on past a broken batch too, and says why at the end
+            System.out.println("[differential] BROKEN BATCH " + e);
+            ABORTED.add(e.toString());
+            return;
+        }
         if (!findings.isEmpty() && KEEP_GOING) {
             // a long campaign reports every failure and goes on; the property fails at the end
             findings.forEach(f -> System.out.println("[differential] FAILURE " + f.report()));
@@ -63,6 +76,11 @@ class DifferentialPropertiesTest {
         }
         // a generator whose programs are mostly rejected would test nothing while passing
         int rejected = CAMPAIGN.tally.rejected - rejectedBefore;
+        if (KEEP_GOING && rejected > BATCH / 5) {
+            System.out.println("[differential] TOO MANY REJECTED " + rejected + " of " + BATCH);
+            ABORTED.add(rejected + " of " + BATCH + " programs of a batch had no valid point");
+            return;
+        }
         assertTrue(rejected <= BATCH / 5, rejected + " of " + BATCH + " programs had no valid point");
     }
 
@@ -76,7 +94,12 @@ class DifferentialPropertiesTest {
             PropertyExecutionResult result = property.execute();
             System.out.printf("[differential] %s; %d failing; %.1f s in all%n", CAMPAIGN.tally, FINDINGS.size(),
                     (System.nanoTime() - start) / 1e9);
-            return FINDINGS.isEmpty() ? result : result.mapToFailed(FINDINGS.size() + " failing programs, reported above");
+            if (FINDINGS.isEmpty() && ABORTED.isEmpty()) {
+                return result;
+            }
+            String cause = result.throwable().map(t -> "; and " + t).orElse("");
+            return result.mapToFailed(FINDINGS.size() + " failing programs, reported above; batches that went wrong: "
+                    + ABORTED + cause);
         }
     }
 }

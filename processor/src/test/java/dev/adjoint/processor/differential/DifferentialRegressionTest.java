@@ -328,4 +328,37 @@ class DifferentialRegressionTest {
                 }
                 """, "f", 0.8);
     }
+
+    @Test
+    @Disabled("open: as negativeLiteral, for a negated constant condition: [AdjointUnsupportedExpression] cannot "
+            + "determine the type of !(1.65 <= 0.75)")
+    void negatedConstantCondition() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double y) {
+                        if (!(1.65 <= 0.75)) {
+                            y = 2.0 * y;
+                        }
+                        return y;
+                    }
+                }
+                """, "f", 0.8);
+    }
+
+    @Test
+    @Disabled("open: Math.pow with an array element as an argument is refused, with a wrong message: "
+            + "[AdjointNotYetSupported] a call or array read inside a branch of ?: whose value the derivative "
+            + "needs is not supported yet (there is no ?:)")
+    void powOfArrayElement() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x, double[] v) {
+                        double b = Math.pow(x, v[0]);
+                        return b;
+                    }
+                }
+                """, "f", 0.8, new double[] {0.5, 1.0, 2.0});
+    }
 }

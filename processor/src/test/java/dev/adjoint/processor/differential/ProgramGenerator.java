@@ -88,7 +88,10 @@ final class ProgramGenerator {
     /** The variables that carry a derivative at this point of the method (flow-sensitive, conservative in blocks). */
     private final java.util.Set<String> active = new java.util.TreeSet<>();
     private int maxDepth;
-    /** How many branches of ?: the expression being generated is inside. */
+    /**
+     * How many branches of ?: (or arguments of pow) the expression being generated is inside: no
+     * array reads or calls there (see {@link KnownBugs#avoidReadsInConditionals}).
+     */
     private int conditionalDepth;
     private int blockDepth;
     private int labels;
@@ -692,6 +695,8 @@ final class ProgramGenerator {
         if (fn.piecewiseConstant && random.nextInt(3) > 0) {
             fn = MathFunction.SIN;
         }
+        boolean pow = fn == MathFunction.POW && KnownBugs.avoidArrayReadsInPow();
+        conditionalDepth += pow ? 1 : 0;
         Expr u = expr(depth);
         List<Expr> args = switch (fn) {
             case TAN -> List.of(random.nextBoolean() ? u : bounded(u));
@@ -707,6 +712,7 @@ final class ProgramGenerator {
             case FMA -> List.of(u, expr(depth), expr(depth));
             default -> List.of(u);
         };
+        conditionalDepth -= pow ? 1 : 0;
         return new Call(fn, random.nextInt(10) == 0, args);
     }
 
@@ -737,7 +743,9 @@ final class ProgramGenerator {
             return random.nextBoolean() ? new Ast.And(bool(depth + 1), bool(depth + 1)) : new Ast.Or(bool(depth + 1), bool(depth + 1));
         }
         if (roll < 25) {
-            return new Ast.Not(bool(depth + 1));
+            Bool operand = bool(depth + 1);
+            // !(1.65 <= 0.75) is a constant the processor cannot type (KnownBugs.avoidNegativeLiterals)
+            return Ast.reads(operand).isEmpty() && KnownBugs.avoidNegativeLiterals() ? operand : new Ast.Not(operand);
         }
         CmpOp op = CmpOp.values()[random.nextInt(CmpOp.values().length)];
         return new Ast.Cmp(op, expr(depth + 1), random.nextBoolean() ? leaf() : expr(depth + 1));
