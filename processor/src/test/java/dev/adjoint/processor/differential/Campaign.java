@@ -248,7 +248,7 @@ final class Campaign {
                     if (inGenerated) {
                         return new Failure("generated-code-warning", where);
                     }
-                    if (!fromProcessor && !KnownBugs.ignoreUnclaimedWritesArrays(message)) {
+                    if (!fromProcessor) {
                         return new Failure("javac-warning", where);
                     }
                 }

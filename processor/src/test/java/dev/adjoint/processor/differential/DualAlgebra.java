@@ -18,6 +18,13 @@ final class DualAlgebra implements Algebra<DualAlgebra.Dual> {
     private final int inputs;
     /** Whether some local partial derivative was infinite or NaN (e.g. cbrt at 0), used or not. */
     boolean singular;
+    /**
+     * Whether some value that depends on an input exceeded {@link #HUGE}: a finite-difference step
+     * added to it is lost to rounding ({@code w[2] += Math.exp(57.3)} makes f flat in w[2]).
+     */
+    boolean huge;
+
+    static final double HUGE = 1e12;
 
     DualAlgebra(int inputs) {
         this.inputs = inputs;
@@ -74,6 +81,11 @@ final class DualAlgebra implements Algebra<DualAlgebra.Dual> {
         Dual out = constant(y);
         for (double p : partials) {
             singular |= !Double.isFinite(p);
+        }
+        for (Dual a : args) {
+            for (double m : a.magnitude()) {
+                huge |= m != 0 && !(Math.abs(y) <= HUGE);
+            }
         }
         for (int k = 0; k < args.length; k++) {
             for (int i = 0; i < inputs; i++) {

@@ -88,11 +88,6 @@ final class ProgramGenerator {
     /** The variables that carry a derivative at this point of the method (flow-sensitive, conservative in blocks). */
     private final java.util.Set<String> active = new java.util.TreeSet<>();
     private int maxDepth;
-    /**
-     * How many branches of ?: (or arguments of pow) the expression being generated is inside: no
-     * array reads or calls there (see {@link KnownBugs#avoidReadsInConditionals}).
-     */
-    private int conditionalDepth;
     private int blockDepth;
     private int labels;
     /** The method being generated, when it is recursive (on its int parameter n), and its parameters. */
@@ -100,8 +95,6 @@ final class ProgramGenerator {
     private List<Param> selfParams;
     private int selfCalls;
     private boolean calls;
-    /** Whether a return inside a branch was generated already (see {@link KnownBugs#avoidArraysAfterEarlyReturn}). */
-    private boolean returned;
 
     ProgramGenerator(Random random) {
         this.random = random;
@@ -139,7 +132,6 @@ final class ProgramGenerator {
         self = null;
         selfCalls = 0;
         calls = false;
-        returned = false;
 
         List<Param> params = new ArrayList<>();
         List<String> names = new ArrayList<>(DOUBLE_NAMES);
@@ -203,7 +195,6 @@ final class ProgramGenerator {
                     List.of(new Ast.Return(expr(0))), List.of()));
             self = name;
             selfParams = params;
-            returned = true;
         }
         int statements = random.nextInt(7);
         for (int i = 0; i < statements; i++) {
@@ -233,7 +224,7 @@ final class ProgramGenerator {
             ifStatement(out);
         } else if (roll < 19 && nest) {
             loop(out, null);
-        } else if (roll < 22 && blockDepth == 0 && !(returned && KnownBugs.avoidArraysAfterEarlyReturn())) {
+        } else if (roll < 22 && blockDepth == 0) {
             declareArray(out);
         } else if (roll < 30 && !arrays.isEmpty()) {
             store(out);
@@ -242,7 +233,6 @@ final class ProgramGenerator {
         } else if (roll < 37) {
             // an early return outside loops: if (c) { return e; }
             out.add(new Ast.If(bool(0), List.of(new Ast.Return(expr(0))), List.of()));
-            returned = true;
         } else if (roll < 44 && !loops.isEmpty()) {
             overwrite(out);
         } else {
@@ -258,10 +248,7 @@ final class ProgramGenerator {
             // the initialiser cannot read the local it declares
             Ast.Expr init = expr(0);
             readable.add(local);
-            // a local of a block (the processor makes everything after an early return one) is not overwritten
-            if (!((returned || blockDepth > 0) && KnownBugs.avoidOverwritingBlockLocals())) {
-                writable.add(local);
-            }
+            writable.add(local);
             track(local, isActive(init));
             return new Ast.Declare(local, random.nextInt(4) == 0, init);
         }
@@ -336,7 +323,6 @@ final class ProgramGenerator {
         String label = !labelled.isEmpty() && random.nextBoolean() ? labelled.get(random.nextInt(labelled.size())) : null;
         int roll = random.nextInt(10);
         then.add(roll < 4 ? new Ast.Break(label) : roll < 7 ? new Ast.Continue(label) : new Ast.Return(expr(0)));
-        returned |= roll >= 7;
         // a declaration inside the branch goes out of scope with it
         if (then.get(0) instanceof Ast.Declare d) {
             readable.remove(d.name());
@@ -366,9 +352,9 @@ final class ProgramGenerator {
             String over = fill != null ? fill : !arrays.isEmpty() && random.nextBoolean()
                     ? arrays.get(random.nextInt(arrays.size())) : null;
             IntExpr bound = over != null ? new Ast.Length(over)
-                    : !boundParams().isEmpty() && random.nextBoolean()
-                    ? random.nextBoolean() ? new Ast.IntParam(boundParams().get(0))
-                            : new Ast.IntBin(Op.ADD, new Ast.IntParam(boundParams().get(0)), new Ast.IntLit(1))
+                    : !intParams.isEmpty() && random.nextBoolean()
+                    ? random.nextBoolean() ? new Ast.IntParam(intParams.get(0))
+                            : new Ast.IntBin(Op.ADD, new Ast.IntParam(intParams.get(0)), new Ast.IntLit(1))
                     : new Ast.IntLit(1 + random.nextInt(4));
             ints.add(index);
             indexBound.put(index, over);
@@ -472,11 +458,6 @@ final class ProgramGenerator {
         return new Ast.IntLit(random.nextInt(3));
     }
 
-    /** The parameters a for loop may count to (see {@link KnownBugs#avoidLongLoopBounds}). */
-    private List<String> boundParams() {
-        return KnownBugs.avoidLongLoopBounds() ? intParams.stream().filter(n -> !n.equals("m")).toList() : intParams;
-    }
-
     /** The int values in scope that can index an array (not the long parameter m). */
     private List<String> intIndices() {
         return ints.stream().filter(n -> !n.equals("m")).toList();
@@ -560,12 +541,11 @@ final class ProgramGenerator {
         if (roll < 37) {
             return new Var(constants.get(random.nextInt(constants.size())));
         }
-        boolean reads = !(conditionalDepth > 0 && KnownBugs.avoidReadsInConditionals());
-        if (roll < 55 && !arrays.isEmpty() && reads) {
+        if (roll < 55 && !arrays.isEmpty()) {
             String array = arrays.get(random.nextInt(arrays.size()));
             return new Ast.Element(array, index(array));
         }
-        if (roll < 60 && !matrices.isEmpty() && reads) {
+        if (roll < 60 && !matrices.isEmpty()) {
             String matrix = matrices.get(random.nextInt(matrices.size()));
             // rows >= 2, columns 3
             List<String> indices = intIndices();
@@ -580,9 +560,8 @@ final class ProgramGenerator {
         return new Var(readable.get(random.nextInt(readable.size())));
     }
 
-    /** A literal, non-negative while {@link KnownBugs#avoidNegativeLiterals} steps around their refusal. */
     private static Num literal(double value) {
-        return new Num(KnownBugs.avoidNegativeLiterals() ? Math.abs(value) : value);
+        return new Num(value);
     }
 
     private IntExpr intExpr() {
@@ -602,10 +581,7 @@ final class ProgramGenerator {
         }
         if (roll < 32) {
             Expr operand = expr(depth);
-            // -(2.0) prints as the literal (-2.0)
-            boolean skip = operand instanceof Num && KnownBugs.avoidNegativeLiterals()
-                    || operand instanceof Ast.Element && KnownBugs.avoidNegatedElements();
-            return skip ? operand : new Ast.Neg(operand);
+            return new Ast.Neg(operand);
         }
         if (roll < 40) {
             return new Bin(Op.DIV, expr(depth), positive(expr(depth)));
@@ -620,12 +596,7 @@ final class ProgramGenerator {
             return call(depth);
         }
         if (roll < 94) {
-            Bool condition = bool(depth);
-            conditionalDepth++;
-            Expr then = expr(depth);
-            Expr otherwise = expr(depth);
-            conditionalDepth--;
-            return new Ast.Cond(condition, then, otherwise);
+            return new Ast.Cond(bool(depth), expr(depth), expr(depth));
         }
         if (roll < 95) {
             return new Ast.Truncate(expr(depth));
@@ -633,7 +604,7 @@ final class ProgramGenerator {
         if (roll < 96) {
             return new Ast.StopGradient(expr(depth));
         }
-        Expr invoke = conditionalDepth > 0 && KnownBugs.avoidReadsInConditionals() ? null : invoke(depth);
+        Expr invoke = invoke(depth);
         return invoke != null ? invoke : new Ast.Truncate(expr(depth));
     }
 
@@ -695,8 +666,6 @@ final class ProgramGenerator {
         if (fn.piecewiseConstant && random.nextInt(3) > 0) {
             fn = MathFunction.SIN;
         }
-        boolean pow = fn == MathFunction.POW && KnownBugs.avoidArrayReadsInPow();
-        conditionalDepth += pow ? 1 : 0;
         Expr u = expr(depth);
         List<Expr> args = switch (fn) {
             case TAN -> List.of(random.nextBoolean() ? u : bounded(u));
@@ -712,7 +681,6 @@ final class ProgramGenerator {
             case FMA -> List.of(u, expr(depth), expr(depth));
             default -> List.of(u);
         };
-        conditionalDepth -= pow ? 1 : 0;
         return new Call(fn, random.nextInt(10) == 0, args);
     }
 
@@ -743,11 +711,15 @@ final class ProgramGenerator {
             return random.nextBoolean() ? new Ast.And(bool(depth + 1), bool(depth + 1)) : new Ast.Or(bool(depth + 1), bool(depth + 1));
         }
         if (roll < 25) {
-            Bool operand = bool(depth + 1);
-            // !(1.65 <= 0.75) is a constant the processor cannot type (KnownBugs.avoidNegativeLiterals)
-            return Ast.reads(operand).isEmpty() && KnownBugs.avoidNegativeLiterals() ? operand : new Ast.Not(operand);
+            return new Ast.Not(bool(depth + 1));
         }
         CmpOp op = CmpOp.values()[random.nextInt(CmpOp.values().length)];
-        return new Ast.Cmp(op, expr(depth + 1), random.nextBoolean() ? leaf() : expr(depth + 1));
+        Expr left = expr(depth + 1);
+        Expr right = random.nextBoolean() ? leaf() : expr(depth + 1);
+        if (Ast.reads(left).isEmpty() && Ast.reads(right).isEmpty() && KnownBugs.avoidConstantConditions()
+                && !readable.isEmpty()) {
+            left = new Var(readable.get(random.nextInt(readable.size())));
+        }
+        return new Ast.Cmp(op, left, right);
     }
 }
