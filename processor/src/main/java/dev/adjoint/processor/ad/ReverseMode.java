@@ -490,6 +490,9 @@ public final class ReverseMode {
                 }
             } else if (node instanceof StepNode step && step.active) {
                 reverse(step);
+            } else if (node instanceof StepNode step && step.isElementWrite()) {
+                // if pass 3 saves the overwritten element, restoring it reads the index
+                Activity.locals(((Stmt.ArrayWrite) step.source).index(), l -> step.reads.add(l.name()));
             }
         }
 
