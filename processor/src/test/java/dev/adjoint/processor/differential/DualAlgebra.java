@@ -19,12 +19,14 @@ final class DualAlgebra implements Algebra<DualAlgebra.Dual> {
     /** Whether some local partial derivative was infinite or NaN (e.g. cbrt at 0), used or not. */
     boolean singular;
     /**
-     * Whether some value that depends on an input exceeded {@link #HUGE}: a finite-difference step
-     * added to it is lost to rounding ({@code w[2] += Math.exp(57.3)} makes f flat in w[2]).
+     * Whether some value that depends on an input exceeded {@link #HUGE} (a finite-difference step
+     * added to it is lost to rounding: {@code w[2] += Math.exp(57.3)} makes f flat in w[2]) or
+     * underflowed below {@link #TINY}.
      */
     boolean huge;
 
     static final double HUGE = 1e12;
+    static final double TINY = 1e-100;
 
     DualAlgebra(int inputs) {
         this.inputs = inputs;
@@ -84,7 +86,8 @@ final class DualAlgebra implements Algebra<DualAlgebra.Dual> {
         }
         for (Dual a : args) {
             for (double m : a.magnitude()) {
-                huge |= m != 0 && !(Math.abs(y) <= HUGE);
+                // tiny: an underflowing chain (x *= x in a loop) makes 0·∞ of rounding, not of the math
+                huge |= m != 0 && (!(Math.abs(y) <= HUGE) || y != 0 && Math.abs(y) < TINY);
             }
         }
         for (int k = 0; k < args.length; k++) {

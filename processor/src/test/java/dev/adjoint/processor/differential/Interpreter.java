@@ -45,6 +45,8 @@ final class Interpreter<V> {
         final List<Double> decisions = new ArrayList<>();
         double margin = Double.POSITIVE_INFINITY;
         int steps;
+        /** Nested calls: a shrunk recursion may have lost its base case. */
+        int depth;
     }
 
     private Interpreter(Algebra<V> algebra, Unit unit, Shared shared) {
@@ -307,7 +309,12 @@ final class Interpreter<V> {
             }
         }
         // arrays by reference: the callee does not write its array parameters
-        return new Interpreter<>(algebra, unit, shared).invoke(callee, args, false);
+        if (++shared.depth > 200) {
+            throw new IllegalStateException("calls nested deeper than 200 (a recursion without its base case)");
+        }
+        V value = new Interpreter<>(algebra, unit, shared).invoke(callee, args, false);
+        shared.depth--;
+        return value;
     }
 
     private V call(Call c) {
