@@ -20,6 +20,15 @@ final class FiniteDifferences {
      * stencil, or the steps do not resolve it. The step scales with |x|.
      */
     static Estimate derivative(DoubleUnaryOperator f, double x) {
+        return derivative(f, x, 1e-9);
+    }
+
+    /**
+     * As {@link #derivative(DoubleUnaryOperator, double)}, the quotients agreeing to 1e-4 relative
+     * plus {@code slack}: scaled to the derivative's size, so that a tiny derivative the steps do
+     * not resolve (an oscillation faster than a step) is not taken for a resolved 0.
+     */
+    static Estimate derivative(DoubleUnaryOperator f, double x, double slack) {
         double h = 1e-3 * Math.max(1, Math.abs(x));
         double[] d = new double[3];
         for (int level = 0; level < 3; level++) {
@@ -33,7 +42,7 @@ final class FiniteDifferences {
         }
         // the three quotients must agree to leading order: when they do not, the steps do not
         // resolve f (it oscillates within a step, or it is rounded coarser than a step)
-        if (Math.abs(d[0] - d[2]) > 1e-4 * (Math.abs(d[0]) + Math.abs(d[2])) + 1e-9) {
+        if (Math.abs(d[0] - d[2]) > 1e-4 * (Math.abs(d[0]) + Math.abs(d[2])) + slack) {
             return null;
         }
         double r1 = (4 * d[1] - d[0]) / 3;

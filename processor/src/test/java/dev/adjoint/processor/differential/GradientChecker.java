@@ -226,7 +226,8 @@ final class GradientChecker {
             }
             int at = k;
             FiniteDifferences.Estimate estimate = FiniteDifferences.derivative(
-                    x -> stable(p, inputs, at, x, centre.decisions()), value(p, inputs.get(k)));
+                    x -> stable(p, inputs, at, x, centre.decisions()), value(p, inputs.get(k)),
+                    1e-4 * dual.magnitude()[k] + 1e-12);
             if (estimate == null) {
                 return null;
             }
