@@ -25,8 +25,8 @@ final class FiniteDifferences {
 
     /**
      * As {@link #derivative(DoubleUnaryOperator, double)}, the quotients agreeing to 1e-4 relative
-     * plus {@code slack}: scaled to the derivative's size, so that a tiny derivative the steps do
-     * not resolve (an oscillation faster than a step) is not taken for a resolved 0.
+     * plus {@code slack}: below 1e-9 for a tiny derivative, so that one the steps do not resolve
+     * (an oscillation faster than a step) is not taken for a resolved 0.
      */
     static Estimate derivative(DoubleUnaryOperator f, double x, double slack) {
         double h = 1e-3 * Math.max(1, Math.abs(x));

@@ -227,7 +227,7 @@ final class GradientChecker {
             int at = k;
             FiniteDifferences.Estimate estimate = FiniteDifferences.derivative(
                     x -> stable(p, inputs, at, x, centre.decisions()), value(p, inputs.get(k)),
-                    1e-4 * dual.magnitude()[k] + 1e-12);
+                    Math.min(1e-9, 1e-4 * dual.magnitude()[k] + 1e-15));
             if (estimate == null) {
                 return null;
             }
