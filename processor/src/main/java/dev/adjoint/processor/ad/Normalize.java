@@ -223,6 +223,16 @@ final class Normalize {
         if (e instanceof Expr.Cast c) {
             return new Expr.Cast(c.type(), split(c.operand(), before), c.position());
         }
+        if (e instanceof Expr.DiffCall c) {
+            List<Expr> args = new ArrayList<>();
+            c.args().forEach(a -> args.add(split(a, before)));
+            return new Expr.DiffCall(c.method(), c.adjoint(), c.gradientFields(), c.writtenArrays(), args, c.position());
+        }
+        if (e instanceof Expr.CustomCall c) {
+            List<Expr> args = new ArrayList<>();
+            c.args().forEach(a -> args.add(split(a, before)));
+            return new Expr.CustomCall(c.method(), c.derivatives(), args, c.position());
+        }
         return e;
     }
 
