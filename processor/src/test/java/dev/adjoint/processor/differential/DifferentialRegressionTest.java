@@ -371,9 +371,6 @@ class DifferentialRegressionTest {
 
     /** As found by the campaign (m11 of a batch), shrunk. */
     @Test
-    @Disabled("open: a ?: reading an array element, passed as a call's argument, is refused: "
-            + "[AdjointNotYetSupported] a call or array read inside a branch of ?: whose value the derivative "
-            + "needs is not supported yet (assigned to a local first, it is accepted)")
     void conditionalReadInArgument() throws Exception {
         SourceCheck.check("difftest.Batch", HEADER + """
                 public final class Batch {

@@ -22,15 +22,4 @@ final class KnownBugs {
     static boolean skipSingularPoints() {
         return AVOID;
     }
-
-    /**
-     * A ?: whose branch reads an array element, passed as a call's argument
-     * ({@code m4(1.0, c ? 1.0 : 1.0 / w[0], 1.0)}), is refused: "[AdjointNotYetSupported] a call or
-     * array read inside a branch of ?: whose value the derivative needs is not supported yet" (the
-     * same ?: assigned to a local is accepted; DifferentialRegressionTest.conditionalReadInArgument).
-     * Workaround: such an argument is replaced by a leaf.
-     */
-    static boolean avoidConditionalReadsInArguments() {
-        return AVOID;
-    }
 }

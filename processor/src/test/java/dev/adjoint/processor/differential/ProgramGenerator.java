@@ -642,27 +642,11 @@ final class ProgramGenerator {
         return new Ast.Invoke(callee.name(), arguments(callee.params(), depth, false));
     }
 
-    /** Whether a branch of a ?: in {@code e} reads an array element or calls a method. */
-    private static boolean conditionalReads(Ast.Arg e) {
-        if (e instanceof Ast.Cond c && (readsOrCalls(c.then()) || readsOrCalls(c.otherwise()))) {
-            return true;
-        }
-        return Ast.children(e).stream().anyMatch(ProgramGenerator::conditionalReads);
-    }
-
-    private static boolean readsOrCalls(Ast.Arg e) {
-        return e instanceof Ast.Element || e instanceof Ast.MatrixElement || e instanceof Ast.Invoke
-                || Ast.children(e).stream().anyMatch(ProgramGenerator::readsOrCalls);
-    }
-
     private List<Ast.Arg> arguments(List<Param> params, int depth, boolean recursion) {
         List<Ast.Arg> args = new ArrayList<>();
         for (Param p : params) {
             args.add(switch (p.type()) {
-                case DOUBLE -> {
-                    Expr e = expr(depth);
-                    yield KnownBugs.avoidConditionalReadsInArguments() && conditionalReads(e) ? leaf() : e;
-                }
+                case DOUBLE -> expr(depth);
                 case DOUBLE_ARRAY -> new Ast.ArrayName(recursion ? p.name() : arrays.get(random.nextInt(arrays.size())));
                 case MATRIX -> new Ast.ArrayName(recursion ? p.name() : matrices.get(random.nextInt(matrices.size())));
                 // an int or long parameter is 1 to 3 (a callee's array length may be n + 2)
