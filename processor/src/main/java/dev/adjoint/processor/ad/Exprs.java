@@ -84,29 +84,24 @@ final class Exprs {
         return e instanceof Expr.Length l && l.array() instanceof Expr.Local;
     }
 
+    /** Whether evaluating {@code e} cannot throw nor have an effect: double arithmetic on variables and constants. */
+    static boolean isPure(Expr e) {
+        return isPure(e, false);
+    }
+
     /**
      * Like {@link #isPure}, but also allowing element reads {@code a[i]} of array variables: in code
      * the differentiator wrote (a rule's ?: over values the forward sweep already read), evaluating
      * them ahead of the condition cannot fail.
      */
-    static boolean isPureBut(Expr e) {
-        if (e instanceof Expr.ArrayRead a && isAtom(a)) {
-            return true;
-        }
-        if (e instanceof Expr.Invoke || e instanceof Expr.New || e instanceof Expr.FieldRead || e instanceof Expr.DiffCall
-                || e instanceof Expr.CustomCall || e instanceof Expr.NewArray || e instanceof Expr.ArrayRead
-                || e instanceof Expr.Apply) {
-            return false;
-        }
-        if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
-                && !b.type().isDouble()) {
-            return false;
-        }
-        return children(e).stream().allMatch(Exprs::isPureBut);
+    static boolean isPureReadingElements(Expr e) {
+        return isPure(e, true);
     }
 
-    /** Whether evaluating {@code e} cannot throw nor have an effect: double arithmetic on variables and constants. */
-    static boolean isPure(Expr e) {
+    private static boolean isPure(Expr e, boolean elementReads) {
+        if (elementReads && e instanceof Expr.ArrayRead a && isAtom(a)) {
+            return true;
+        }
         if (e instanceof Expr.Invoke || e instanceof Expr.New || e instanceof Expr.FieldRead || e instanceof Expr.DiffCall
                 || e instanceof Expr.CustomCall || e instanceof Expr.NewArray || e instanceof Expr.ArrayRead
                 || e instanceof Expr.Apply) {
@@ -116,7 +111,7 @@ final class Exprs {
                 && !b.type().isDouble()) {
             return false; // integer division by zero throws
         }
-        return children(e).stream().allMatch(Exprs::isPure);
+        return children(e).stream().allMatch(c -> isPure(c, elementReads));
     }
 
     // ---------------------------------------------------------------- operations with a rule in DerivativeRules

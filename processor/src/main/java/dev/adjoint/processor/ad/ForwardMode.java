@@ -654,7 +654,7 @@ public final class ForwardMode {
             if (e instanceof Local) {
                 return e;
             }
-            if (inBranch && !Exprs.isPureBut(e)) { // user ?: reading elements are split into ifs before this
+            if (inBranch && !Exprs.isPureReadingElements(e)) { // user ?: reading elements are split into ifs before this
                 throw reporter.abortWithError(method.position(), "AdjointNotYetSupported",
                         "a call or array read inside a branch of ?: whose value the derivative needs is not "
                                 + "supported yet; compute it in a variable before the ?:");
