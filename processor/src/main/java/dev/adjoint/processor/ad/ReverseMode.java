@@ -1437,14 +1437,9 @@ public final class ReverseMode {
          * names share one array.
          */
         private void checkArrays(Stmt s, Local target, Expr value) {
+            // element writes are fine: the reader admits them on array variables only, and
+            // countAssignments() has noted which arrays are written
             if (!target.type().isDoubleArray() || s instanceof Stmt.ArrayWrite) {
-                if (s instanceof Stmt.ArrayWrite w) {
-                    writtenArrays.add(target.name());
-                    if (!(w.array() instanceof Local)) {
-                        throw reporter.abortWithError(position(s), "AdjointUnsupportedArrayWrite",
-                                "only elements of a double[] variable may be written");
-                    }
-                }
                 return;
             }
             boolean carries = activity.isActive(target) || activity.isVaried(target);
