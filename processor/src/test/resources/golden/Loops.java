@@ -4,7 +4,7 @@ import dev.adjoint.Differentiable;
 
 public final class Loops {
     /** Logistic loss over samples: an increment, a kept index, a branch recomputed in the reverse sweep. */
-    @Differentiable(wrt = {"w"})
+    @Differentiable(wrt = {"w"}, order = 2)
     public static double loss(double[] w, double[][] x, double[] y) {
         double total = 0;
         for (int i = 0; i < x.length; i++) {

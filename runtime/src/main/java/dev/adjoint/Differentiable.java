@@ -13,7 +13,10 @@ import java.lang.annotation.Target;
  * <p>For a method {@code f} in class {@code demo.Functions}, the annotation processor writes
  * {@code demo.FunctionsAdjoint} holding {@code FGradient}, {@code fGradient(...)},
  * {@code fPullback(..., double seed, FGradient into)} and a {@code Tensor f(Tensor...)} overload
- * that puts {@code f} on the runtime tape as a single node.
+ * that puts {@code f} on the runtime tape as a single node, and {@code fTangent(...)} (forward mode).
+ * With {@link #order() order = 2} it also holds the second-order members {@code fHvp(...)}
+ * (Hessian-vector product), {@code fHessian(...)} (for {@code double} parameters) and
+ * {@code fPullbackTangent(...)}, which they and second-order callers build on.
  *
  * <p>Parameters of type {@code double} and {@code double[]} are differentiable (the gradient of a
  * {@code double[]} is an array of its length); every other parameter, {@code double[][]} data
@@ -37,4 +40,16 @@ public @interface Differentiable {
      * not of a differentiable type, is a compile error.
      */
     String[] wrt() default {};
+
+    /**
+     * The highest order of derivative to generate: {@code 1} (the default) for gradients,
+     * pullbacks and tangents; {@code 2} adds the second-order members, exact by forward mode over
+     * the generated pullback. Second order is asked for per method because it roughly doubles the
+     * generated code a build compiles. The {@code @Differentiable} methods an {@code order = 2}
+     * method calls in the same compilation get second-order members too; a method it calls from
+     * a library must have been compiled with {@code order = 2}. A method whose second order cannot
+     * be generated (it writes to an array parameter, returns {@code double[]}, or calls a method
+     * without one) is a compile error that says why. Any other value is a compile error.
+     */
+    int order() default 1;
 }

@@ -17,9 +17,12 @@ import dev.adjoint.processor.validate.CustomDerivatives;
 import dev.adjoint.processor.validate.DiffMethod;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,7 +113,7 @@ public final class AdjointProcessor extends AbstractProcessor {
                 tangents.put(method, tangent);
             });
         }
-        Map<DiffMethod, ForwardMode.Tangent> secondOrder = secondOrder(forward, pullbacks);
+        Map<DiffMethod, ForwardMode.Tangent> secondOrder = secondOrder(forward, pullbacks, read.keySet());
         for (Map.Entry<TypeElement, List<DiffMethod>> entry : byClass.entrySet()) {
             List<AdjointWriter.Differentiated> done = new ArrayList<>();
             for (DiffMethod method : entry.getValue()) {
@@ -134,39 +137,53 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
 
     /**
-     * Forward-over-reverse for every differentiated method that allows it. A method gets none
-     * when its pullback holds what {@link ForwardMode#pullbackTangent} refuses, or when it calls a
-     * method that has none; each is told in a note ({@code AdjointNoSecondOrder}) at the cause.
+     * Forward over reverse for the methods that ask for it ({@code order = 2}) and for the
+     * {@code @Differentiable} methods of this round they call, directly or not. One of those that
+     * cannot have it is a compile error ({@code AdjointNoSecondOrder}) at the cause: what
+     * {@link ForwardMode#pullbackTangent} refuses, or a call of a method that has none.
      */
-    private Map<DiffMethod, ForwardMode.Tangent> secondOrder(ForwardMode forward, Map<DiffMethod, Pullback> pullbacks) {
+    private Map<DiffMethod, ForwardMode.Tangent> secondOrder(ForwardMode forward, Map<DiffMethod, Pullback> pullbacks,
+            Set<DiffMethod> inRound) {
+        Map<ExecutableElement, DiffMethod> byElement = new HashMap<>();
+        inRound.forEach(m -> byElement.put(m.element(), m));
+        Set<DiffMethod> wanted = new LinkedHashSet<>();
+        Deque<DiffMethod> work = new ArrayDeque<>();
+        pullbacks.keySet().stream().filter(m -> m.order() == 2).forEach(m -> {
+            wanted.add(m);
+            work.add(m);
+        });
+        while (!work.isEmpty()) {
+            for (Pullback.Site site : pullbacks.get(work.pop()).sites().values()) {
+                DiffMethod callee = site.call() == null ? null : byElement.get(site.call().method());
+                if (callee != null && pullbacks.containsKey(callee) && wanted.add(callee)) {
+                    work.add(callee);
+                }
+            }
+        }
         Map<DiffMethod, ForwardMode.Tangent> out = new LinkedHashMap<>();
-        Map<ExecutableElement, DiffMethod> inRound = new HashMap<>();
-        for (Map.Entry<DiffMethod, Pullback> entry : pullbacks.entrySet()) {
-            DiffMethod method = entry.getKey();
-            inRound.put(method.element(), method);
+        for (DiffMethod method : wanted) {
             guarded(method, () -> {
                 try {
-                    out.put(method, forward.pullbackTangent(entry.getValue()));
+                    out.put(method, forward.pullbackTangent(pullbacks.get(method)));
                 } catch (ForwardMode.Refused refused) {
-                    reporter.reportNote(refused.position, "AdjointNoSecondOrder", refused.getMessage());
+                    reporter.reportError(refused.position, "AdjointNoSecondOrder", refused.getMessage());
                 }
             });
         }
         boolean changed = true;
         while (changed) {
             changed = false;
-            for (Map.Entry<DiffMethod, Pullback> entry : pullbacks.entrySet()) {
-                if (!out.containsKey(entry.getKey())) {
+            for (DiffMethod method : wanted) {
+                if (!out.containsKey(method)) {
                     continue;
                 }
-                for (Pullback.Site site : entry.getValue().sites().values()) {
+                for (Pullback.Site site : pullbacks.get(method).sites().values()) {
                     ExecutableElement callee = site.call() == null ? null : site.call().method();
-                    boolean available = callee == null || (inRound.containsKey(callee)
-                            ? out.containsKey(inRound.get(callee)) : hasPullbackTangent(callee));
-                    if (!available) {
-                        out.remove(entry.getKey());
-                        reporter.reportNote(site.position(), "AdjointNoSecondOrder", "no second-order members for "
-                                + entry.getKey().name() + ": it calls " + callee.getSimpleName() + ", which has none");
+                    String missing = callee == null ? null : missingSecondOrder(callee, byElement, pullbacks, out);
+                    if (missing != null) {
+                        out.remove(method);
+                        reporter.reportError(site.position(), "AdjointNoSecondOrder", "no second-order members for "
+                                + method.name() + ": it calls " + callee.getSimpleName() + missing);
                         changed = true;
                         break;
                     }
@@ -174,6 +191,20 @@ public final class AdjointProcessor extends AbstractProcessor {
             }
         }
         return out;
+    }
+
+    /**
+     * Why a called method has no second-order members, or {@code null} when it has them (or
+     * failed first order, which is reported already).
+     */
+    private String missingSecondOrder(ExecutableElement callee, Map<ExecutableElement, DiffMethod> inRound,
+            Map<DiffMethod, Pullback> pullbacks, Map<DiffMethod, ForwardMode.Tangent> done) {
+        DiffMethod method = inRound.get(callee);
+        if (method == null) {
+            return hasPullbackTangent(callee) ? null
+                    : ", compiled without them; rebuild it with @Differentiable(order = 2)";
+        }
+        return done.containsKey(method) || !pullbacks.containsKey(method) ? null : ", which has none";
     }
 
     /** Whether a method compiled earlier has {@code <name>PullbackTangent} in its adjoint class. */

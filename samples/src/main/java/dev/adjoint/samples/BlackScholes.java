@@ -24,7 +24,7 @@ public final class BlackScholes {
      * @param sigma volatility, positive
      * @param t time to expiry in years, positive
      */
-    @Differentiable
+    @Differentiable(order = 2) // order 2: callHessian gives gamma, vanna and volga
     public static double call(double s, double k, double r, double sigma, double t) {
         if (sigma <= 0 || t <= 0) {
             throw new IllegalArgumentException("sigma and t must be positive, were " + sigma + " and " + t);

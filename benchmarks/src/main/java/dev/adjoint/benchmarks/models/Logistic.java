@@ -14,7 +14,7 @@ public final class Logistic {
     private Logistic() {}
 
     /** {@code (1/n)·Σᵢ log(1 + exp(-yᵢ·(w·xᵢ)))}. */
-    @Differentiable(wrt = "w")
+    @Differentiable(wrt = "w", order = 2) // order 2: the benchmark's Hessian-vector product row
     public static double loss(double[] w, double[][] x, double[] y) {
         double total = 0.0;
         for (int i = 0; i < x.length; i++) {

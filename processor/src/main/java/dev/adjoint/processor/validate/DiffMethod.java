@@ -8,9 +8,11 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * A {@code @Differentiable} method that passed validation: its element, its source path, the
- * class holding it and its parameters with the ones to differentiate marked.
+ * class holding it, its parameters with the ones to differentiate marked, and the order of
+ * derivatives asked for ({@code 1} or {@code 2}).
  */
-public record DiffMethod(ExecutableElement element, TreePath path, TypeElement owner, List<MethodIr.Param> params) {
+public record DiffMethod(ExecutableElement element, TreePath path, TypeElement owner, List<MethodIr.Param> params,
+        int order) {
 
     public String name() {
         return element.getSimpleName().toString();

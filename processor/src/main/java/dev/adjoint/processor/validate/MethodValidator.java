@@ -108,13 +108,19 @@ public final class MethodValidator {
                             + "exception instead");
         }
         List<MethodIr.Param> params = parameters(method);
+        int order = method.getAnnotation(Differentiable.class).order();
+        if (order != 1 && order != 2) {
+            reporter.reportError(annotationValuePosition(method, "order"), "AdjointOrder",
+                    "@Differentiable(order = " + order + ") on " + name + ": Adjoint generates first (order = 1, "
+                            + "the default) and second (order = 2) derivatives; use one of those");
+        }
         reporter.abortIfAnyError(before);
         TreePath path = trees.getPath(method);
         if (path == null) {
             throw reporter.abortWithError(at, "AdjointNoSource",
                     "@Differentiable method " + name + " has no source in this compilation");
         }
-        return new DiffMethod(method, path, (TypeElement) enclosing, params);
+        return new DiffMethod(method, path, (TypeElement) enclosing, params, order);
     }
 
     private List<MethodIr.Param> parameters(ExecutableElement method) {
@@ -141,7 +147,7 @@ public final class MethodValidator {
             }
             boolean differentiable = type.isDifferentiable() && (wrt.isEmpty() || wrt.contains(pName));
             if (wrt.contains(pName) && !type.isDifferentiable()) {
-                reporter.reportError(wrtPosition(method), "AdjointWrtNotDifferentiable",
+                reporter.reportError(annotationValuePosition(method, "wrt"), "AdjointWrtNotDifferentiable",
                         "wrt names parameter " + pName + " of " + name + ", which is of type " + p.asType()
                                 + "; only double and double[] parameters can be differentiated"
                                 + (isArrayOf(p.asType(), TypeKind.DOUBLE) ? " (double[][] is read as data)" : ""));
@@ -183,7 +189,7 @@ public final class MethodValidator {
         Set<String> wrt = new LinkedHashSet<>();
         for (String w : method.getAnnotation(Differentiable.class).wrt()) {
             if (!params.contains(w)) {
-                reporter.reportError(wrtPosition(method), "AdjointUnknownWrt",
+                reporter.reportError(annotationValuePosition(method, "wrt"), "AdjointUnknownWrt",
                         "wrt names \"" + w + "\", which is not a parameter of " + method.getSimpleName()
                                 + (params.isEmpty() ? ", which has no parameters"
                                         : "; its parameters are " + String.join(", ", params)));
@@ -193,14 +199,17 @@ public final class MethodValidator {
         return wrt;
     }
 
-    /** The position of the {@code wrt = ...} value, or of the method when it cannot be found. */
-    private Position wrtPosition(ExecutableElement method) {
+    /**
+     * The position of the {@code @Differentiable} annotation's {@code element = ...} value, or of
+     * the method when it cannot be found.
+     */
+    private Position annotationValuePosition(ExecutableElement method, String element) {
         for (AnnotationMirror a : method.getAnnotationMirrors()) {
             if (!a.getAnnotationType().toString().equals(Differentiable.class.getCanonicalName())) {
                 continue;
             }
             for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> v : a.getElementValues().entrySet()) {
-                if (v.getKey().getSimpleName().contentEquals("wrt")) {
+                if (v.getKey().getSimpleName().contentEquals(element)) {
                     Tree tree = trees.getTree(method, a, v.getValue());
                     TreePath path = trees.getPath(method);
                     if (tree != null && path != null) {

@@ -2,6 +2,7 @@ package dev.adjoint.processor.diagnostics;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertError;
 import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
 import static dev.adjoint.processor.diagnostics.Sources.compile;
 import static dev.adjoint.processor.diagnostics.Sources.generated;
@@ -13,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Second-order members ({@code fPullbackTangent}, {@code fHvp}, {@code fHessian}) are generated
- * where forward over reverse applies; where it does not, the build still succeeds (first order is
- * unaffected) and a note tagged {@code AdjointNoSecondOrder} says why, at the cause.
+ * for {@code @Differentiable(order = 2)} methods and the methods they call; not for the default
+ * {@code order = 1}. Where an {@code order = 2} method cannot have them, the build fails with an
+ * error tagged {@code AdjointNoSecondOrder} at the cause, saying why.
  */
 class DiagnosticsSecondOrderTest {
 
@@ -50,28 +52,81 @@ class DiagnosticsSecondOrderTest {
     }
 
     @Test
-    void customDerivativeThatIsNotDifferentiableGetsANoteAtTheCall() {
-        JavaFileObject file = functions(with(softWithDerivative(false),
+    void theDefaultOrderOneGetsTangentsButNoSecondOrderMembers() {
+        JavaFileObject file = functions(
                 "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        return Math.sin(x * y) + y;",
+                "    }");
+        Compilation c = compile(file);
+        assertNoCrash(c);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c.notes().stream().filter(n -> n.getMessage(null).contains("Adjoint"))).isEmpty();
+        assertThat(adjoint(c)).contains(" fTangent(double x, double y, double dX, double dY)");
+        assertThat(adjoint(c)).doesNotContain(" fPullbackTangent(");
+        assertThat(adjoint(c)).doesNotContain(" fHvp(");
+        assertThat(adjoint(c)).doesNotContain(" fHessian(");
+    }
+
+    @Test
+    void anOrderOtherThanOneOrTwoIsAnErrorAtTheValue() {
+        JavaFileObject file = functions(
+                "    @Differentiable(order = 3)",
+                "    static double f(double x) {",
+                "        return x * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "@Differentiable(order = 3)", "[AdjointOrder] @Differentiable(order = 3) on f: Adjoint "
+                + "generates first (order = 1, the default) and second (order = 2) derivatives; use one of those");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    @Test
+    void theMethodsAnOrderTwoMethodCallsGetSecondOrderToo() throws Exception {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double inner(double x) {",
+                "        return Math.sin(x);",
+                "    }",
+                "    @Differentiable",
+                "    static double unrelated(double x) {",
+                "        return Math.cos(x);",
+                "    }",
+                "    @Differentiable(order = 2)",
+                "    static double outer(double x) {",
+                "        return inner(x) * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertNoCrash(c);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(adjoint(c)).contains(" innerPullbackTangent(");
+        assertThat(adjoint(c)).contains(" innerHessian(");
+        assertThat(adjoint(c)).doesNotContain(" unrelatedPullbackTangent(");
+        Method hessian = Sources.classLoader(c).loadClass(Sources.FUNCTIONS_ADJOINT).getMethod("outerHessian", double.class);
+        double x = 0.8;
+        // outer = x·sin x: outer'' = 2 cos x - x sin x
+        assertThat(((double[][]) hessian.invoke(null, x))[0][0]).isWithin(1e-14).of(2 * Math.cos(x) - x * Math.sin(x));
+    }
+
+    @Test
+    void customDerivativeThatIsNotDifferentiableIsAnErrorAtTheCall() {
+        JavaFileObject file = functions(with(softWithDerivative(false),
+                "    @Differentiable(order = 2)",
                 "    static double f(double x, double y) {",
                 "        return soft(x * y) + y;",
                 "    }"));
         Compilation c = compile(file);
+        assertError(c, file, "return soft(x * y)", "[AdjointNoSecondOrder] no second-order members for f: the derivative "
+                + "it uses here, Functions.softDerivative, is not @Differentiable; annotate it @Differentiable");
+        assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
-        assertThat(c).succeeded();
-        assertThat(c).hadNoteContaining("[AdjointNoSecondOrder] no second-order members for f").inFile(file)
-                .onLineContaining("return soft(x * y)");
-        assertThat(c).hadNoteContaining("Functions.softDerivative, is not @Differentiable; annotate it @Differentiable")
-                .inFile(file).onLineContaining("return soft(x * y)");
-        assertThat(adjoint(c)).contains(" fTangent(double x, double y, double dX, double dY)");
-        assertThat(adjoint(c)).doesNotContain(" fHessian(");
-        assertThat(adjoint(c)).doesNotContain(" fHvp(");
     }
 
     @Test
     void customDerivativeThatIsDifferentiableGivesAnExactHessian() throws Exception {
         JavaFileObject file = functions(with(softWithDerivative(true),
-                "    @Differentiable",
+                "    @Differentiable(order = 2)",
                 "    static double f(double x, double y) {",
                 "        return soft(x * y) + y;",
                 "    }"));
@@ -93,40 +148,37 @@ class DiagnosticsSecondOrderTest {
     }
 
     @Test
-    void methodWritingItsArrayParameterGetsANoteAtTheMethod() {
+    void methodWritingItsArrayParameterIsAnErrorAtTheMethod() {
         JavaFileObject file = functions(
-                "    @Differentiable",
+                "    @Differentiable(order = 2)",
                 "    static double scaleInPlace(double[] w, double x) {",
                 "        w[0] = w[0] * x;",
                 "        return w[0] * w[1];",
                 "    }");
         Compilation c = compile(file);
+        assertError(c, file, "static double scaleInPlace", "[AdjointNoSecondOrder] no second-order members for "
+                + "scaleInPlace: it writes to its array parameter w; write into a local array instead");
+        assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
-        assertThat(c).succeeded();
-        assertThat(c).hadNoteContaining("[AdjointNoSecondOrder] no second-order members for scaleInPlace: it writes "
-                + "to its array parameter w; write into a local array instead").inFile(file)
-                .onLineContaining("static double scaleInPlace");
-        assertThat(adjoint(c)).contains(" scaleInPlaceTangent(");
-        assertThat(adjoint(c)).doesNotContain(" scaleInPlaceHvp(");
     }
 
     @Test
-    void callerOfAMethodWithoutSecondOrderGetsANoteAtTheCall() {
+    void aCalleeWithoutSecondOrderIsAnErrorAtItsCauseAndAtTheCall() {
         JavaFileObject file = functions(with(softWithDerivative(false),
                 "    @Differentiable",
                 "    static double inner(double x) {",
                 "        return soft(x);",
                 "    }",
-                "    @Differentiable",
+                "    @Differentiable(order = 2)",
                 "    static double outer(double x) {",
                 "        return inner(x * x) * x;",
                 "    }"));
         Compilation c = compile(file);
+        assertError(c, file, "return soft(x);", "[AdjointNoSecondOrder] no second-order members for inner: the "
+                + "derivative it uses here, Functions.softDerivative, is not @Differentiable");
+        assertError(c, file, "return inner(x * x)", "[AdjointNoSecondOrder] no second-order members for outer: it "
+                + "calls inner, which has none");
+        assertThat(c).hadErrorCount(2);
         assertNoCrash(c);
-        assertThat(c).succeeded();
-        assertThat(c).hadNoteContaining("[AdjointNoSecondOrder] no second-order members for outer: it calls inner, "
-                + "which has none").inFile(file).onLineContaining("return inner(x * x)");
-        assertThat(adjoint(c)).contains(" outerTangent(");
-        assertThat(adjoint(c)).doesNotContain(" outerHessian(");
     }
 }

@@ -37,12 +37,17 @@ class LibraryCallTest {
             "import dev.adjoint.Differentiable;",
             "",
             "public final class Special {",
-            "    @Differentiable",
+            "    @Differentiable(order = 2)",
             "    public static double cube(double x) {",
             "        return x * x * x;",
             "    }",
             "",
             "    @Differentiable",
+            "    public static double square(double x) {",
+            "        return x * x;",
+            "    }",
+            "",
+            "    @Differentiable(order = 2)",
             "    public static double weighted(double[] w, double[] x) {",
             "        double s = 0;",
             "        for (int i = 0; i < w.length; i++) {",
@@ -65,7 +70,7 @@ class LibraryCallTest {
     void callsIntoALibraryUseItsGeneratedAdjoint() throws Exception {
         Path library = build(Compiler.javac().withProcessors(new AdjointProcessor()), "library", LIBRARY);
         JavaFileObject caller = Sources.functions(
-                "    @Differentiable",
+                "    @Differentiable(order = 2)",
                 "    public static double f(double x, double[] w) {",
                 "        double[] xs = new double[w.length];",
                 "        for (int i = 0; i < w.length; i++) {",
@@ -116,6 +121,22 @@ class LibraryCallTest {
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void secondOrderThroughALibraryMethodCompiledWithoutItIsAnErrorAtTheCall() throws Exception {
+        Path library = build(Compiler.javac().withProcessors(new AdjointProcessor()), "library", LIBRARY);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable(order = 2)",
+                "    static double f(double x) {",
+                "        return lib.Special.square(x) * x;",
+                "    }");
+        Compilation c = client(library).compile(caller);
+        assertError(c, caller, "return lib.Special.square(x) * x;",
+                "[AdjointNoSecondOrder] no second-order members for f: it calls square, compiled without them; "
+                        + "rebuild it with @Differentiable(order = 2)");
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
     }
 
     @Test
