@@ -15,6 +15,7 @@ import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.validate.CustomDerivatives;
 import dev.adjoint.processor.validate.DiffMethod;
+import dev.adjoint.processor.validate.MethodPaths;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -83,8 +84,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         if (round.getElementsAnnotatedWith(Differentiable.class).isEmpty()) {
             return true;
         }
-        MethodValidator validator = new MethodValidator(trees, reporter);
-        IrReader reader = new IrReader(trees, processingEnv.getElementUtils(), reporter, customDerivatives);
+        MethodPaths paths = new MethodPaths(trees);
+        MethodValidator validator = new MethodValidator(trees, paths, reporter);
+        IrReader reader = new IrReader(trees, paths, processingEnv.getElementUtils(), reporter, customDerivatives);
         ReverseMode reverse = new ReverseMode(reporter);
         ForwardMode forward = new ForwardMode(reporter);
         AdjointWriter writer = new AdjointWriter(processingEnv.getElementUtils());

@@ -21,80 +21,102 @@ final class ExprPrinter {
     private ExprPrinter() {}
 
     static CodeBlock print(Expr e) {
-        if (e instanceof Expr.Literal l) {
-            return literal(l);
-        }
-        if (e instanceof Expr.Local l) {
-            return CodeBlock.of("$N", l.name());
-        }
-        if (e instanceof Expr.StaticField f) {
-            return CodeBlock.of("$T.$N", ClassName.get(f.owner()), f.name());
-        }
-        if (e instanceof Expr.FieldRead f) {
-            return CodeBlock.of("$L.$N", operand(f.target(), PRIMARY), f.name());
-        }
-        if (e instanceof Expr.Unary u) {
-            boolean sign = u.operand() instanceof Expr.Unary || isNegativeLiteral(u.operand());
-            CodeBlock inner = sign ? CodeBlock.of("($L)", print(u.operand())) : operand(u.operand(), UNARY);
-            return CodeBlock.of("$L$L", u.op().symbol, inner);
-        }
-        if (e instanceof Expr.Binary b) {
-            int p = b.op().precedence;
-            return CodeBlock.of("$L $L $L", operand(b.left(), p), b.op().symbol, operand(b.right(), p + 1));
-        }
-        if (e instanceof Expr.Conditional c) {
-            return CodeBlock.of("$L ? $L : $L", operand(c.condition(), CONDITIONAL + 1),
-                    operand(c.then(), CONDITIONAL), operand(c.otherwise(), CONDITIONAL));
-        }
-        if (e instanceof Expr.Cast c) {
-            return CodeBlock.of("($T) $L", type(c.type()), operand(c.operand(), UNARY));
-        }
-        if (e instanceof Expr.MathCall m) {
-            return CodeBlock.of("$T.$N($L)", m.strict() ? StrictMath.class : Math.class, m.function().javaName,
-                    arguments(m.args()));
-        }
-        if (e instanceof Expr.Invoke i) {
-            String name = i.method().getSimpleName().toString();
-            if (i.receiver() == null) {
-                TypeElement owner = (TypeElement) i.method().getEnclosingElement();
-                return CodeBlock.of("$T.$N($L)", ClassName.get(owner), name, arguments(i.args()));
-            }
-            return CodeBlock.of("$L.$N($L)", operand(i.receiver(), PRIMARY), name, arguments(i.args()));
-        }
-        if (e instanceof Expr.ArrayRead a) {
-            return CodeBlock.of("$L[$L]", operand(a.array(), PRIMARY), print(a.index()));
-        }
-        if (e instanceof Expr.Length l) {
-            return CodeBlock.of("$L.length", operand(l.array(), PRIMARY));
-        }
-        if (e instanceof Expr.NewArray n) {
-            return CodeBlock.of("new $T[$L]", type(n.type().component()), print(n.length()));
-        }
-        if (e instanceof Expr.DiffCall c) {
-            return staticCall(c.method(), c.args());
-        }
-        if (e instanceof Expr.CustomCall c) {
-            return staticCall(c.method(), c.args());
-        }
-        if (e instanceof Expr.StopGradient g) {
-            return CodeBlock.of("$T.stopGradient($L)", ClassName.get("dev.adjoint", "Adjoint"), print(g.operand()));
-        }
-        if (e instanceof Expr.Apply a) {
-            if (a.receiver() != null) {
-                return CodeBlock.of("$L.$N($L)", operand(a.receiver(), PRIMARY), a.method(), arguments(a.args()));
-            }
-            if (a.method().equals("new")) {
-                return CodeBlock.of("new $T($L)", className(a.owner()), arguments(a.args()));
-            }
-            return CodeBlock.of("$T.$N($L)", className(a.owner()), a.method(), arguments(a.args()));
-        }
-        Expr.New n = (Expr.New) e;
-        return CodeBlock.of("new $T($L)", type(n.type()), arguments(n.args()));
+        Flat out = new Flat();
+        print(e, out);
+        return out.build();
     }
 
-    private static CodeBlock staticCall(javax.lang.model.element.ExecutableElement method, java.util.List<Expr> args) {
-        return CodeBlock.of("$T.$N($L)", ClassName.get((TypeElement) method.getEnclosingElement()),
-                method.getSimpleName().toString(), arguments(args));
+    /**
+     * Prints into one format string rather than a tree of nested blocks: JavaPoet then writes a
+     * statement as a few text runs instead of one part per operator and operand, which was most
+     * of the processor's own time.
+     */
+    private static void print(Expr e, Flat out) {
+        if (e instanceof Expr.Literal l) {
+            literal(l, out);
+        } else if (e instanceof Expr.Local l) {
+            out.text(l.name());
+        } else if (e instanceof Expr.StaticField f) {
+            out.type(ClassName.get(f.owner())).text(".").text(f.name());
+        } else if (e instanceof Expr.FieldRead f) {
+            operand(f.target(), PRIMARY, out);
+            out.text(".").text(f.name());
+        } else if (e instanceof Expr.Unary u) {
+            out.text(u.op().symbol);
+            if (u.operand() instanceof Expr.Unary || isNegativeLiteral(u.operand())) {
+                out.text("(");
+                print(u.operand(), out);
+                out.text(")");
+            } else {
+                operand(u.operand(), UNARY, out);
+            }
+        } else if (e instanceof Expr.Binary b) {
+            int p = b.op().precedence;
+            operand(b.left(), p, out);
+            out.text(" ").text(b.op().symbol).text(" ");
+            operand(b.right(), p + 1, out);
+        } else if (e instanceof Expr.Conditional c) {
+            operand(c.condition(), CONDITIONAL + 1, out);
+            out.text(" ? ");
+            operand(c.then(), CONDITIONAL, out);
+            out.text(" : ");
+            operand(c.otherwise(), CONDITIONAL, out);
+        } else if (e instanceof Expr.Cast c) {
+            out.text("(").type(type(c.type())).text(") ");
+            operand(c.operand(), UNARY, out);
+        } else if (e instanceof Expr.MathCall m) {
+            out.type(ClassName.get(m.strict() ? StrictMath.class : Math.class)).text(".").text(m.function().javaName);
+            arguments(m.args(), out);
+        } else if (e instanceof Expr.Invoke i) {
+            if (i.receiver() == null) {
+                out.type(ClassName.get((TypeElement) i.method().getEnclosingElement()));
+            } else {
+                operand(i.receiver(), PRIMARY, out);
+            }
+            out.text(".").text(i.method().getSimpleName().toString());
+            arguments(i.args(), out);
+        } else if (e instanceof Expr.ArrayRead a) {
+            operand(a.array(), PRIMARY, out);
+            out.text("[");
+            print(a.index(), out);
+            out.text("]");
+        } else if (e instanceof Expr.Length l) {
+            operand(l.array(), PRIMARY, out);
+            out.text(".length");
+        } else if (e instanceof Expr.NewArray n) {
+            out.text("new ").type(type(n.type().component())).text("[");
+            print(n.length(), out);
+            out.text("]");
+        } else if (e instanceof Expr.DiffCall c) {
+            staticCall(c.method(), c.args(), out);
+        } else if (e instanceof Expr.CustomCall c) {
+            staticCall(c.method(), c.args(), out);
+        } else if (e instanceof Expr.StopGradient g) {
+            out.type(ClassName.get("dev.adjoint", "Adjoint")).text(".stopGradient(");
+            print(g.operand(), out);
+            out.text(")");
+        } else if (e instanceof Expr.Apply a) {
+            if (a.receiver() != null) {
+                operand(a.receiver(), PRIMARY, out);
+                out.text(".").text(a.method());
+            } else if (a.method().equals("new")) {
+                out.text("new ").type(className(a.owner()));
+            } else {
+                out.type(className(a.owner())).text(".").text(a.method());
+            }
+            arguments(a.args(), out);
+        } else {
+            Expr.New n = (Expr.New) e;
+            out.text("new ").type(type(n.type()));
+            arguments(n.args(), out);
+        }
+    }
+
+    private static void staticCall(javax.lang.model.element.ExecutableElement method, java.util.List<Expr> args,
+            Flat out) {
+        out.type(ClassName.get((TypeElement) method.getEnclosingElement())).text(".")
+                .text(method.getSimpleName().toString());
+        arguments(args, out);
     }
 
     static ClassName className(JType.ClassRef ref) {
@@ -116,14 +138,28 @@ final class ExprPrinter {
         };
     }
 
-    private static CodeBlock arguments(java.util.List<Expr> args) {
-        return args.stream().map(ExprPrinter::print).collect(CodeBlock.joining(", "));
+    /** {@code (a, b, c)}. */
+    private static void arguments(java.util.List<Expr> args, Flat out) {
+        out.text("(");
+        for (int k = 0; k < args.size(); k++) {
+            if (k > 0) {
+                out.text(", ");
+            }
+            print(args.get(k), out);
+        }
+        out.text(")");
     }
 
     /** {@code e} printed as an operand that needs at least precedence {@code min}. */
-    private static CodeBlock operand(Expr e, int min) {
-        CodeBlock printed = print(e);
-        return precedence(e) < min ? CodeBlock.of("($L)", printed) : printed;
+    private static void operand(Expr e, int min, Flat out) {
+        boolean parenthesised = precedence(e) < min;
+        if (parenthesised) {
+            out.text("(");
+        }
+        print(e, out);
+        if (parenthesised) {
+            out.text(")");
+        }
     }
 
     private static int precedence(Expr e) {
@@ -147,37 +183,32 @@ final class ExprPrinter {
                 && (n.doubleValue() < 0 || (n.doubleValue() == 0 && 1 / n.doubleValue() < 0));
     }
 
-    private static CodeBlock literal(Expr.Literal l) {
+    private static void literal(Expr.Literal l, Flat out) {
         Object v = l.value();
         if (v instanceof Double d) {
             if (d.isNaN()) {
-                return CodeBlock.of("$T.NaN", Double.class);
+                out.type(ClassName.get(Double.class)).text(".NaN");
+            } else if (d.isInfinite()) {
+                out.type(ClassName.get(Double.class)).text(d > 0 ? ".POSITIVE_INFINITY" : ".NEGATIVE_INFINITY");
+            } else {
+                out.text(d.toString());
             }
-            if (d.isInfinite()) {
-                return CodeBlock.of(d > 0 ? "$T.POSITIVE_INFINITY" : "$T.NEGATIVE_INFINITY", Double.class);
-            }
-            return CodeBlock.of("$L", d.toString());
-        }
-        if (v instanceof Float f) {
-            return CodeBlock.of("$L", f + "f");
-        }
-        if (v instanceof Long n) {
-            return CodeBlock.of("$LL", n);
-        }
-        if (v instanceof String s) {
-            return CodeBlock.of("$S", s);
-        }
-        if (v instanceof Character c) {
-            return CodeBlock.of("'$L'", escape(c));
-        }
-        if (v == null) {
-            return CodeBlock.of("null");
-        }
-        if (v instanceof Number n && l.type().kind() == JType.Kind.OTHER) {
+        } else if (v instanceof Float f) {
+            out.text(f + "f");
+        } else if (v instanceof Long n) {
+            out.text(n + "L");
+        } else if (v instanceof String str) {
+            out.string(str);
+        } else if (v instanceof Character c) {
+            out.text("'").text(escape(c)).text("'");
+        } else if (v == null) {
+            out.text("null");
+        } else if (v instanceof Number n && l.type().kind() == JType.Kind.OTHER) {
             // a short or byte constant: keep its type
-            return CodeBlock.of("($T) $L", type(l.type()), n);
+            out.text("(").type(type(l.type())).text(") ").text(n.toString());
+        } else {
+            out.text(String.valueOf(v));
         }
-        return CodeBlock.of("$L", v);
     }
 
     private static String escape(char c) {
@@ -191,4 +222,33 @@ final class ExprPrinter {
         };
     }
 
+    /**
+     * A code block being built as one JavaPoet format string: text (its {@code $} escaped), and
+     * {@code $T} and {@code $S} arguments for types (imported by JavaPoet) and string literals.
+     */
+    private static final class Flat {
+        private final StringBuilder format = new StringBuilder();
+        private final java.util.List<Object> args = new java.util.ArrayList<>();
+
+        Flat text(String text) {
+            format.append(text.indexOf('$') < 0 ? text : text.replace("$", "$$"));
+            return this;
+        }
+
+        Flat type(TypeName type) {
+            format.append("$T");
+            args.add(type);
+            return this;
+        }
+
+        Flat string(String literal) {
+            format.append("$S");
+            args.add(literal);
+            return this;
+        }
+
+        CodeBlock build() {
+            return CodeBlock.of(format.toString(), args.toArray());
+        }
+    }
 }

@@ -42,6 +42,7 @@ import dev.adjoint.processor.ErrorReporter.Position;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.Expr.UnaryOp;
 import dev.adjoint.processor.validate.CustomDerivatives;
+import dev.adjoint.processor.validate.MethodPaths;
 import dev.adjoint.processor.validate.DiffMethod;
 import dev.adjoint.processor.validate.MethodValidator;
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ import javax.lang.model.util.Elements;
 public final class IrReader {
 
     private final Trees trees;
+    private final MethodPaths paths;
     private final Elements elements;
     private final ErrorReporter reporter;
     private final CustomDerivatives customDerivatives;
@@ -76,8 +78,10 @@ public final class IrReader {
     private String methodName;
     private Set<String> userNames;
 
-    public IrReader(Trees trees, Elements elements, ErrorReporter reporter, CustomDerivatives customDerivatives) {
+    public IrReader(Trees trees, MethodPaths paths, Elements elements, ErrorReporter reporter,
+            CustomDerivatives customDerivatives) {
         this.trees = trees;
+        this.paths = paths;
         this.elements = elements;
         this.reporter = reporter;
         this.customDerivatives = customDerivatives;
@@ -541,8 +545,8 @@ public final class IrReader {
         List<String> written = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         Set<String> wanted = Set.of(method.getAnnotation(Differentiable.class).wrt());
-        Tree source = trees.getTree(method);
-        if (source instanceof MethodTree m && m.getBody() != null) {
+        TreePath path = paths.of(method);
+        if (path != null && path.getLeaf() instanceof MethodTree m && m.getBody() != null) {
             written.addAll(ArrayWrites.of(m));
             for (VariableElement p : method.getParameters()) {
                 String n = p.getSimpleName().toString();

@@ -37,10 +37,12 @@ import javax.lang.model.type.TypeMirror;
 public final class MethodValidator {
 
     private final Trees trees;
+    private final MethodPaths paths;
     private final ErrorReporter reporter;
 
-    public MethodValidator(Trees trees, ErrorReporter reporter) {
+    public MethodValidator(Trees trees, MethodPaths paths, ErrorReporter reporter) {
         this.trees = trees;
+        this.paths = paths;
         this.reporter = reporter;
     }
 
@@ -115,7 +117,7 @@ public final class MethodValidator {
                             + "the default) and second (order = 2) derivatives; use one of those");
         }
         reporter.abortIfAnyError(before);
-        TreePath path = trees.getPath(method);
+        TreePath path = paths.of(method);
         if (path == null) {
             throw reporter.abortWithError(at, "AdjointNoSource",
                     "@Differentiable method " + name + " has no source in this compilation");
@@ -211,7 +213,7 @@ public final class MethodValidator {
             for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> v : a.getElementValues().entrySet()) {
                 if (v.getKey().getSimpleName().contentEquals(element)) {
                     Tree tree = trees.getTree(method, a, v.getValue());
-                    TreePath path = trees.getPath(method);
+                    TreePath path = paths.of(method);
                     if (tree != null && path != null) {
                         return Position.of(tree, path.getCompilationUnit());
                     }
