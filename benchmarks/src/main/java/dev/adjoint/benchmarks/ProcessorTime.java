@@ -40,10 +40,11 @@ import javax.tools.ToolProvider;
  * </ol>
  * After warm-up rounds (javac and the processor are loaded once and JIT-compiled, the steady
  * state of an incremental build server rather than a cold {@code javac}), it reports the median
- * of each and the median per-round ratio processor/plain, in wall-clock and in CPU time.
+ * of each and the median per-round ratio processor/plain, in wall-clock and in CPU time. Then it
+ * times the first two cold: a new {@code javac} process per compilation, as on the command line.
  *
  * <p>Usage: {@code ProcessorTime --classpath CP --processorpath PP [--methods 500] [--warmup 3]
- * [--rounds 5] [--out FILE]}; {@code CP} must hold {@code adjoint-runtime}, {@code PP} the
+ * [--rounds 5] [--cold-rounds 3] [--out FILE]}; {@code CP} must hold {@code adjoint-runtime}, {@code PP} the
  * processor and its dependencies. {@code benchmarks/run --processor} passes both.
  */
 public final class ProcessorTime {
@@ -57,10 +58,11 @@ public final class ProcessorTime {
         int methods = Integer.parseInt(Report.takeOption(rest, "--methods", "500"));
         int warmup = Integer.parseInt(Report.takeOption(rest, "--warmup", "3"));
         int rounds = Integer.parseInt(Report.takeOption(rest, "--rounds", "5"));
+        int coldRounds = Integer.parseInt(Report.takeOption(rest, "--cold-rounds", "3"));
         Path out = Path.of(Report.takeOption(rest, "--out", "benchmarks/results/processor-time.md"));
         if (classpath == null || processorpath == null || !rest.isEmpty()) {
             throw new IllegalArgumentException("usage: ProcessorTime --classpath CP --processorpath PP "
-                    + "[--methods N] [--warmup N] [--rounds N] [--out FILE]; unexpected " + rest);
+                    + "[--methods N] [--warmup N] [--rounds N] [--cold-rounds N] [--out FILE]; unexpected " + rest);
         }
 
         Path dir = Files.createTempDirectory("adjoint-processor-time");
@@ -94,8 +96,18 @@ public final class ProcessorTime {
                     outputOnly[round] = o;
                 }
             }
+            long[] coldPlain = new long[coldRounds];
+            long[] coldProcessor = new long[coldRounds];
+            for (int round = 0; round < coldRounds; round++) {
+                coldPlain[round] = compiler.cold(List.of(source), List.of("-proc:none"));
+                coldProcessor[round] = compiler.cold(List.of(source), List.of("-processorpath", processorpath,
+                        "-s", Files.createDirectories(dir.resolve("scratch-cold")).toString()));
+                System.out.printf(Locale.ROOT, "cold    %2d: plain %6.0f ms, processor %6.0f ms%n", round + 1,
+                        coldPlain[round] / 1e6, coldProcessor[round] / 1e6);
+            }
             String report = report(methods, lines(List.of(source)), lines(sourceAndOutput) - lines(List.of(source)),
-                    warmup, plain, processor, outputOnly);
+                    warmup, plain, processor, outputOnly)
+                    + coldReport(coldPlain, coldProcessor);
             System.out.println();
             System.out.print(report);
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -174,6 +186,30 @@ public final class ProcessorTime {
             return compile(sources, List.of("-s", generated.toString()), processors, dir.resolve("classes-processor"));
         }
 
+        /**
+         * Wall time of one compilation by a new {@code javac} process, as a command-line build or
+         * the first compilation in a fresh build JVM runs it: JVM start and javac's warm-up included.
+         */
+        long cold(List<Path> sources, List<String> extra) throws IOException {
+            Path classes = Files.createDirectories(dir.resolve("classes-cold"));
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac")
+                    .toString(), "--release", "17", "-classpath", classpath, "-d", classes.toString(), "-implicit:none"));
+            command.addAll(extra);
+            sources.forEach(source -> command.add(source.toString()));
+            long start = System.nanoTime();
+            Process javacProcess = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(javacProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (javacProcess.waitFor() != 0) {
+                    throw new IllegalStateException("javac failed: " + output);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return System.nanoTime() - start;
+        }
+
         private Timing compile(List<Path> sources, List<String> extra, List<Processor> processors, Path classes)
                 throws IOException {
             Files.createDirectories(classes);
@@ -221,6 +257,23 @@ public final class ProcessorTime {
         md.append(String.format(Locale.ROOT, "%n**processor / plain: %.2f** wall time, %.2f CPU time (target < 2).%n",
                 ratio(processor, plain, Timing::wallNanos), ratio(processor, plain, Timing::cpuNanos)));
         return md.toString();
+    }
+
+    private static String coldReport(long[] plain, long[] processor) {
+        if (plain.length == 0) {
+            return "";
+        }
+        double[] ratios = new double[plain.length];
+        for (int i = 0; i < plain.length; i++) {
+            ratios[i] = (double) processor[i] / plain[i];
+        }
+        return String.format(Locale.ROOT, "%nCold: a new `javac` process per compilation (JVM start and javac's warm-up "
+                + "included, as a command-line build), %d rounds of the two in turn:%n%n"
+                + "| configuration | median wall time | ratio |%n|---|---:|---:|%n"
+                + "| plain javac (-proc:none) | %.0f ms | 1.00 |%n"
+                + "| javac + Adjoint processor (compiles its output too) | %.0f ms | %.2f |%n",
+                plain.length, Report.median(Arrays.stream(plain).asDoubleStream().toArray()) / 1e6,
+                Report.median(Arrays.stream(processor).asDoubleStream().toArray()) / 1e6, Report.median(ratios));
     }
 
     private static void row(StringBuilder md, String label, Timing[] timings, Timing[] plain) {
