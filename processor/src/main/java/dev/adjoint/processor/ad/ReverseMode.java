@@ -617,6 +617,23 @@ public final class ReverseMode {
                 propagate(b.left(), Build.mul(Build.mul(Build.lit(2), adj), b.left()), out);
                 return;
             }
+            if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.DIV && varied[1]) {
+                // y = u/v: du += adj/v and dv -= (adj/v)·y (= adj·u/v²), one division for both
+                // partials instead of one each; for y = 1/v, dv -= adj·y·y divides nothing
+                Expr y = results.get(e);
+                Double numerator = Build.constant(b.left());
+                if (!varied[0] && numerator != null && numerator == 1.0) {
+                    propagate(b.right(), Build.neg(Build.mul(Build.mul(adj, y), y)), out);
+                    return;
+                }
+                Expr q = Build.div(adj, b.right());
+                if (varied[0]) {
+                    q = atomic(q, out);
+                    propagate(b.left(), q, out);
+                }
+                propagate(b.right(), Build.neg(Build.mul(q, y)), out);
+                return;
+            }
             List<Expr> partials = DerivativeRules.of(Exprs.operator(e)).partials(args.toArray(new Expr[0]), results.get(e));
             Expr a = count > 1 ? atomic(adj, out) : adj;
             for (int i = 0; i < args.size(); i++) {
