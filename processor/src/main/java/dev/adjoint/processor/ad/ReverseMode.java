@@ -1215,7 +1215,7 @@ public final class ReverseMode {
                 }
             }
             out.add(new Stmt.Return(result, null, null));
-            return out;
+            return startWithFirstTerm(out);
         }
 
         /** The adjoints of the parameters and top-level locals, then the holders of called pullbacks. */
@@ -1447,7 +1447,49 @@ public final class ReverseMode {
             for (int k = b.nodes.size() - 1; k >= 0; k--) {
                 emitReverse(b.nodes.get(k), out);
             }
-            return mergeElementUpdates(out);
+            return startWithFirstTerm(mergeElementUpdates(out));
+        }
+
+        /**
+         * {@code double _d_a = 0.0; ...; _d_a += e;} as {@code ...; double _d_a = e;} when nothing in
+         * between touches {@code _d_a} and the {@code +=} is in the same statement list: {@code 0.0 + e}
+         * is an addition the JIT must keep (it is not {@code e} for {@code e = -0.0}), on the path
+         * of every adjoint that flows through {@code _d_a}.
+         */
+        private List<Stmt> startWithFirstTerm(List<Stmt> stmts) {
+            List<Stmt> out = new ArrayList<>(stmts);
+            for (int p = 0; p < out.size(); p++) {
+                if (!(out.get(p) instanceof Stmt.Declare d) || !d.var().type().isDouble()
+                        || !Double.valueOf(0.0).equals(Build.constant(d.init())) || !adjoints.containsValue(d.var())) {
+                    continue;
+                }
+                for (int q = p + 1; q < out.size(); q++) {
+                    Stmt later = out.get(q);
+                    if (!touches(later, d.var())) {
+                        continue;
+                    }
+                    if (later instanceof Stmt.Accumulate a && a.target().equals(d.var()) && !touches(
+                            new Stmt.Eval(a.delta(), null, null), d.var())) {
+                        out.set(q, new Stmt.Declare(d.var(), a.delta(), null, null));
+                        out.remove(p);
+                        p--;
+                    }
+                    break;
+                }
+            }
+            return out;
+        }
+
+        /** Whether {@code s} (nested statements included) reads or writes {@code var}. */
+        private boolean touches(Stmt s, Local var) {
+            boolean[] found = {false};
+            Stmts.forEach(List.of(s), t -> {
+                if (t instanceof Stmt.Assign a && a.var().equals(var) || t instanceof Stmt.Declare d && d.var().equals(var)) {
+                    found[0] = true;
+                }
+                Stmts.exprs(t).forEach(e -> Activity.locals(e, l -> found[0] |= l.equals(var)));
+            });
+            return found[0];
         }
 
         /**
