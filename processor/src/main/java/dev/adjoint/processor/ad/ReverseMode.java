@@ -624,6 +624,17 @@ public final class ReverseMode {
                 propagate(b.left(), Build.mul(Build.mul(Build.lit(2), adj), b.left()), out);
                 return;
             }
+            if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.type().isDouble()) {
+                // v·u with v = k·u and k constant in u (100·a·a, -0.5·x·x): d(k·u²) = 2·v du, one term, not two
+                if (scaled(b.left(), b.right())) {
+                    propagate(b.right(), Build.mul(Build.mul(Build.lit(2), adj), b.left()), out);
+                    return;
+                }
+                if (scaled(b.right(), b.left())) {
+                    propagate(b.left(), Build.mul(Build.mul(Build.lit(2), adj), b.right()), out);
+                    return;
+                }
+            }
             if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.DIV && varied[1]) {
                 // y = u/v: du += adj/v and dv -= (adj/v)·y (= adj·u/v²), one division for both
                 // partials instead of one each; for y = 1/v, dv -= adj·y·y divides nothing
@@ -648,6 +659,21 @@ public final class ReverseMode {
                     propagate(args.get(i), Build.mul(a, partials.get(i)), out);
                 }
             }
+        }
+
+        /** Whether {@code v} is {@code k·u} (or {@code u·k}, or a temporary holding it) with {@code k} not varied. */
+        private boolean scaled(Expr v, Expr u) {
+            Expr definition = v instanceof Local l && definitions.containsKey(l.name()) ? definitions.get(l.name()) : v;
+            if (!(definition instanceof Expr.Binary m) || m.op() != Expr.BinaryOp.MUL || !activity.isVaried(u)
+                    || !Exprs.isAtom(u)) {
+                return false;
+            }
+            return m.right().equals(u) && constantIn(m.left()) || m.left().equals(u) && constantIn(m.right());
+        }
+
+        /** Not varied, looking through a temporary of the forward sweep (which holds, e.g., {@code -0.5}). */
+        private boolean constantIn(Expr k) {
+            return !activity.isVaried(k instanceof Local l && definitions.containsKey(l.name()) ? definitions.get(l.name()) : k);
         }
 
         /**
