@@ -55,6 +55,13 @@ final class Build {
         if (a instanceof Unary u && u.op() == UnaryOp.NEG) {
             return neg(mul(u.operand(), b));
         }
+        // a·(1/b) = a/b: one operation, one rounding
+        if (b instanceof Binary d && d.op() == BinaryOp.DIV && Double.valueOf(1.0).equals(constant(d.left()))) {
+            return div(a, d.right());
+        }
+        if (a instanceof Binary d && d.op() == BinaryOp.DIV && Double.valueOf(1.0).equals(constant(d.left()))) {
+            return div(b, d.right());
+        }
         return new Binary(BinaryOp.MUL, a, b, JType.DOUBLE);
     }
 
@@ -62,6 +69,9 @@ final class Build {
         Double cb = constant(b);
         if (cb != null && cb == 1.0) {
             return a;
+        }
+        if (a instanceof Unary u && u.op() == UnaryOp.NEG) {
+            return neg(div(u.operand(), b));
         }
         return new Binary(BinaryOp.DIV, a, b, JType.DOUBLE);
     }

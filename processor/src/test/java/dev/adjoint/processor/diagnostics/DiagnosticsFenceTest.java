@@ -204,7 +204,7 @@ class DiagnosticsFenceTest {
                 "double s = 0;",
                 "double[][] current = rows;",
                 "for (int i = 0; i < 3; i++) {",
-                "    s += current[0][i] * x * x;",
+                "    s += current[0][i] * Math.sin(x);",
                 "    current = rows;",
                 "}",
                 "return s;"),
