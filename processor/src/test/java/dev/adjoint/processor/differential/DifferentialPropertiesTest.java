@@ -31,11 +31,19 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * campaign, e.g.
  * {@code mvn -B -pl processor -am test -Dtest=DifferentialPropertiesTest -Dsurefire.failIfNoSpecifiedTests=false -Dadjoint.differential.programs=100000}.
  * Shrinking is the {@link Shrinker}'s (on the AST, each step a compilation), not jqwik's.
+ *
+ * <p>The default run (the build's, so CI's) uses a fixed seed, {@link #DEFAULT_SEED}: the same
+ * 1,500 programs every time, so a red build means a change broke something, not that a new random
+ * program found a point where finite differences mislead (about one program in 10,000 does, at
+ * points of extreme conditioning). A long campaign ({@code adjoint.differential.programs} set)
+ * draws a random seed, printed by jqwik for replaying; {@code -Dadjoint.differential.seed=S} fixes
+ * one, {@code =random} draws one for the default run too.
  */
 class DifferentialPropertiesTest {
 
     static final int BATCH = 100;
     static final int DEFAULT_PROGRAMS = 1500;
+    static final String DEFAULT_SEED = "20261126";
 
     private static final Campaign CAMPAIGN = new Campaign();
     /** {@code -Dadjoint.differential.keepGoing=true}: report failures as they come and fail at the end. */
@@ -84,12 +92,20 @@ class DifferentialPropertiesTest {
         assertTrue(rejected <= BATCH / 5, rejected + " of " + BATCH + " programs had no valid point");
     }
 
-    /** Sets the number of tries from {@code adjoint.differential.programs}, and reports the tally. */
+    /**
+     * Sets the number of tries from {@code adjoint.differential.programs} and the seed (see the
+     * class comment), and reports the tally.
+     */
     static final class ProgramBudget implements AroundPropertyHook {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
             int programs = Integer.getInteger("adjoint.differential.programs", DEFAULT_PROGRAMS);
             context.attributes().setTries(Math.max(1, (programs + BATCH - 1) / BATCH));
+            String seed = System.getProperty("adjoint.differential.seed",
+                    System.getProperty("adjoint.differential.programs") == null ? DEFAULT_SEED : "random");
+            if (!seed.equals("random")) {
+                context.attributes().setSeed(seed);
+            }
             long start = System.nanoTime();
             PropertyExecutionResult result = property.execute();
             System.out.printf("[differential] %s; %d failing; %.1f s in all%n", CAMPAIGN.tally, FINDINGS.size(),

@@ -36,8 +36,7 @@ enum TensorAlgebra implements Algebra<Tensor> {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            // a % b = a - q·b with q = trunc(a / b) a constant between jumps
-            case REM -> a.sub(b.mul(Math.rint((a.item() - a.item() % b.item()) / b.item())));
+            case REM -> remainder(a, b);
         };
     }
 
@@ -68,6 +67,21 @@ enum TensorAlgebra implements Algebra<Tensor> {
             case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA -> node(fn, strict, args);
             case FLOOR, CEIL, RINT, ROUND, SIGNUM -> constant(DoubleAlgebra.math(fn, strict, a.item()));
         };
+    }
+
+    /**
+     * {@code a % b} as one node: {@code ∂/∂a = 1}, {@code ∂/∂b = -q} with {@code q = trunc(a / b)}
+     * a constant between jumps. Its value is the primal's {@code a % b}: {@code a - q·b} taken
+     * apart on the tape rounds differently, and where {@code q} is huge (b tiny) it can come out 0
+     * where the primal's is not, which flips the derivative of an {@code abs} after it.
+     */
+    private static Tensor remainder(Tensor a, Tensor b) {
+        double r = a.item() % b.item();
+        double q = Math.rint((a.item() - r) / b.item());
+        return Tensor.function("RemainderBackward", r, (up, g) -> {
+            g[0][0] += up[0];
+            g[1][0] -= up[0] * q;
+        }, a, b);
     }
 
     /** One tape node whose backward multiplies by the partials of {@code fn} at the forward values. */
