@@ -390,6 +390,10 @@ public final class IrReader {
                     default -> UnaryOp.COMPLEMENT;
                 };
                 Expr operand = expression(new TreePath(path, ((UnaryTree) tree).getExpression()));
+                if (op == UnaryOp.NEG && operand instanceof Expr.Literal l && l.value() instanceof Double d) {
+                    // -0.5 is a constant, as the derivative rules (k·u·u) and the printer see it
+                    return new Expr.Literal(-d, JType.DOUBLE);
+                }
                 TypeMirror type = trees.getTypeMirror(path); // javac may leave it unattributed, e.g. -2.0 in a return
                 return new Expr.Unary(op, operand, type != null ? JType.of(type)
                         : op == UnaryOp.NOT ? JType.BOOLEAN : operand.type());
