@@ -211,9 +211,8 @@ public final class AdjointProcessor extends AbstractProcessor {
 
     /** Whether a method compiled earlier has {@code <name>PullbackTangent} in its adjoint class. */
     private boolean hasPullbackTangent(ExecutableElement callee) {
-        JType.ClassRef ref = JType.ClassRef.adjointOf((TypeElement) callee.getEnclosingElement());
-        String name = (ref.packageName().isEmpty() ? "" : ref.packageName() + ".") + ref.simpleNames().get(0);
-        TypeElement adjoint = processingEnv.getElementUtils().getTypeElement(name);
+        TypeElement adjoint = processingEnv.getElementUtils().getTypeElement(
+                JType.ClassRef.adjointOf((TypeElement) callee.getEnclosingElement()).qualifiedName());
         return adjoint != null && ElementFilter.methodsIn(adjoint.getEnclosedElements()).stream()
                 .anyMatch(m -> m.getSimpleName().contentEquals(callee.getSimpleName() + "PullbackTangent"));
     }

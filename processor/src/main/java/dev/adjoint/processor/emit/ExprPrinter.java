@@ -69,12 +69,12 @@ final class ExprPrinter {
             arguments(m.args(), out);
         } else if (e instanceof Expr.Invoke i) {
             if (i.receiver() == null) {
-                out.type(ClassName.get((TypeElement) i.method().getEnclosingElement()));
+                staticCall(i.method(), i.args(), out);
             } else {
                 operand(i.receiver(), PRIMARY, out);
+                out.text(".").text(i.method().getSimpleName().toString());
+                arguments(i.args(), out);
             }
-            out.text(".").text(i.method().getSimpleName().toString());
-            arguments(i.args(), out);
         } else if (e instanceof Expr.ArrayRead a) {
             operand(a.array(), PRIMARY, out);
             out.text("[");

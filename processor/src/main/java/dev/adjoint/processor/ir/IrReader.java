@@ -557,8 +557,7 @@ public final class IrReader {
                 fields.add(JType.of(p.asType()).isDifferentiable() && (wanted.isEmpty() || wanted.contains(n)) ? n : null);
             }
         } else {
-            String qualified = adjoint.packageName().isEmpty() ? adjoint.simpleNames().get(0)
-                    : adjoint.packageName() + "." + adjoint.simpleNames().get(0);
+            String qualified = adjoint.qualifiedName();
             TypeElement adjointClass = elements.getTypeElement(qualified);
             TypeElement gradient = adjointClass == null ? null
                     : elements.getTypeElement(qualified + "." + MethodValidator.capitalize(name) + "Gradient");

@@ -39,6 +39,12 @@ public record JType(Kind kind, TypeMirror mirror, ClassRef generated) {
             return new ClassRef(ref.packageName(), List.of(String.join("_", ref.simpleNames()) + "Adjoint"));
         }
 
+        /** The canonical name, as {@code Elements.getTypeElement} takes it: {@code demo.Outer.Inner}. */
+        public String qualifiedName() {
+            String names = String.join(".", simpleNames);
+            return packageName.isEmpty() ? names : packageName + "." + names;
+        }
+
         public ClassRef nested(String simpleName) {
             ArrayList<String> names = new ArrayList<>(simpleNames);
             names.add(simpleName);
