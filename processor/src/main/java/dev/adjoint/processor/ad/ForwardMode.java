@@ -8,6 +8,7 @@ import dev.adjoint.processor.ir.Expr.Local;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.validate.MethodValidator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -109,8 +110,8 @@ public final class ForwardMode {
         });
         Names names = new Names(taken);
         List<String> directions = directions(method, names);
-        String dSeed = names.fresh("d" + ReverseMode.capitalize(pullback.seed()));
-        String dInto = names.fresh("d" + ReverseMode.capitalize(pullback.into()));
+        String dSeed = names.fresh("d" + MethodValidator.capitalize(pullback.seed()));
+        String dInto = names.fresh("d" + MethodValidator.capitalize(pullback.into()));
         Run run = new Run(method, names, pullback.sites());
         run.tangents.put(pullback.seed(), new Local(dSeed, JType.DOUBLE));
         run.tangents.put(pullback.into(), new Local(dInto, JType.DOUBLE));
@@ -123,7 +124,7 @@ public final class ForwardMode {
         List<String> out = new ArrayList<>();
         for (MethodIr.Param p : method.params()) {
             if (p.wrt()) {
-                out.add(names.fresh("d" + ReverseMode.capitalize(p.name())));
+                out.add(names.fresh("d" + MethodValidator.capitalize(p.name())));
             }
         }
         return out;

@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Expr.Local;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.validate.MethodValidator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -684,7 +685,7 @@ public final class ReverseMode {
         private void propagateCall(Expr.DiffCall c, Expr adj, List<Stmt> out) {
             ExecutableElement callee = c.method();
             String name = callee.getSimpleName().toString();
-            JType.ClassRef gradientClass = c.adjoint().nested(capitalize(name) + "Gradient");
+            JType.ClassRef gradientClass = c.adjoint().nested(MethodValidator.capitalize(name) + "Gradient");
             JType holderType = JType.generated(gradientClass);
             Local holder = new Local(names.temp("_g"), holderType);
             if (calls.reaches(callee, element)) {
@@ -1789,7 +1790,7 @@ public final class ReverseMode {
             if (!target.type().isDoubleArray() || s instanceof Stmt.ArrayWrite) {
                 return;
             }
-            boolean carries = activity.isActive(target) || activity.isVaried(target);
+            boolean carries = activity.isVaried(target);
             if (s instanceof Stmt.Assign && carries) {
                 throw reporter.abortWithError(position(s), "AdjointArrayAlias",
                         "cannot differentiate the assignment " + sourceOf(s) + ": a differentiated array variable "
@@ -1811,13 +1812,7 @@ public final class ReverseMode {
 
         /** A name declared in a nested scope must not be declared again at the top level (the reverse sweep redeclares it). */
         private void checkScopes() {
-            Set<String> top = new HashSet<>();
-            method.params().forEach(p -> top.add(p.name()));
-            for (Stmt s : body) {
-                if (s instanceof Stmt.Declare d) {
-                    top.add(d.var().name());
-                }
-            }
+            Set<String> top = new HashSet<>(declarationOrder());
             for (Stmt s : body) {
                 for (List<Stmt> inner : Stmts.blocks(s)) {
                     Stmts.forEach(inner, t -> {
@@ -1966,7 +1961,4 @@ public final class ReverseMode {
         return method.getEnclosingElement().getSimpleName() + "." + method.getSimpleName() + "(" + params + ")";
     }
 
-    static String capitalize(String name) {
-        return name.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + name.substring(1);
-    }
 }

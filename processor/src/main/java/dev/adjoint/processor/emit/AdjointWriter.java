@@ -151,7 +151,7 @@ public final class AdjointWriter {
                 .addParameters(userParameters(d))
                 .returns(gradient)
                 .addStatement("$T $N = new $T()", gradient, g, gradient)
-                .addCode(allocateArrays(d, g, p -> CodeBlock.of("new double[$N.length]", p)))
+                .addCode(allocateArrays(d, g))
                 .addStatement("$NPullback($L, 1.0, $N)", name, argumentNames(d), g)
                 .addStatement("return $N", g)
                 .build();
@@ -260,7 +260,7 @@ public final class AdjointWriter {
                 .addStatement("double[][] $N = new double[$N][]", jacobian, outputs)
                 .addStatement("double[] $N = new double[$N]", seed, outputs)
                 .addStatement("$T $N = new $T()", gradient, g, gradient)
-                .addCode(allocateArrays(d, g, p -> CodeBlock.of("new double[$N.length]", p)))
+                .addCode(allocateArrays(d, g))
                 .beginControlFlow("for (int $N = 0; $N < $N; $N++)", i, i, outputs, i)
                 .addStatement("$N.zero()", g)
                 .addStatement("$N[$N] = 1.0", seed, i)
@@ -344,8 +344,8 @@ public final class AdjointWriter {
                 .returns(gradient)
                 .addStatement("$T $N = new $T()", gradient, g, gradient)
                 .addStatement("$T $N = new $T()", gradient, hvp, gradient)
-                .addCode(allocateArrays(d, g, p -> CodeBlock.of("new double[$N.length]", p)))
-                .addCode(allocateArrays(d, hvp, p -> CodeBlock.of("new double[$N.length]", p)))
+                .addCode(allocateArrays(d, g))
+                .addCode(allocateArrays(d, hvp))
                 .addStatement("$NPullbackTangent($L, 1.0, 0.0, $N, $N)", d.method().name(), String.join(", ", args), g, hvp)
                 .addStatement("return $N", hvp)
                 .build();
@@ -403,12 +403,12 @@ public final class AdjointWriter {
                 ? " A direction for an array has its input's length." : "";
     }
 
-    /** {@code g.w = <array>;} for every differentiable array parameter. */
-    private static CodeBlock allocateArrays(Differentiated d, String g, java.util.function.Function<String, CodeBlock> array) {
+    /** {@code g.w = new double[w.length];} for every differentiable array parameter. */
+    private static CodeBlock allocateArrays(Differentiated d, String g) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (MethodIr.Param w : wrt(d)) {
             if (w.type().isDoubleArray()) {
-                code.addStatement("$N.$N = $L", g, w.name(), array.apply(w.name()));
+                code.addStatement("$N.$N = new double[$N.length]", g, w.name(), w.name());
             }
         }
         return code.build();
