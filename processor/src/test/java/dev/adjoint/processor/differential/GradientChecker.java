@@ -348,7 +348,7 @@ final class GradientChecker {
     private Failure checkTangent(Point p, List<Input> inputs, Reference ref, Object[] primalArgs, Random random)
             throws ReflectiveOperationException {
         if (tangentMethod == null) {
-            return null;
+            return new Failure("shape", "missing " + method.name() + "Tangent");
         }
         List<String> differentiated = method.differentiated();
         Object[] args = p.copy();

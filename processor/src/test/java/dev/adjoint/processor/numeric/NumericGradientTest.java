@@ -13,6 +13,7 @@ import dev.adjoint.processor.fixtures.ForwardNames;
 import dev.adjoint.processor.fixtures.DemoAdjoint;
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -72,8 +73,16 @@ class NumericGradientTest {
         List<String> without = harness.differentiableMethods().stream().filter(m -> !harness.hasSecondOrder(m))
                 .map(Method::getName).sorted().toList();
         assertEquals(List.of("customDerivative", "writesInputArray"), without);
-        GradientHarness constructs = new GradientHarness(Constructs.class);
-        assertEquals(29, constructs.differentiableMethods().stream().filter(constructs::hasSecondOrder).count());
+        assertEquals(35, harness.differentiableMethods().size());
+        // every method of the other fixtures asks for order 2: (class, how many methods)
+        for (Map.Entry<Class<?>, Integer> fixture : Map.<Class<?>, Integer>of(Constructs.class, 29,
+                Constructs.Nested.class, 1, Demo.class, 1, Helpers.class, 3, ForwardNames.class, 1).entrySet()) {
+            GradientHarness other = new GradientHarness(fixture.getKey());
+            List<Method> methods = other.differentiableMethods();
+            assertEquals(fixture.getValue(), methods.size(), fixture.getKey().getSimpleName());
+            assertEquals(List.of(), methods.stream().filter(m -> !other.hasSecondOrder(m)).map(Method::getName).toList(),
+                    fixture.getKey().getSimpleName() + " methods without second order");
+        }
     }
 
     @Test
