@@ -541,6 +541,13 @@ public final class ForwardMode {
                 lowered.add(lower(children.get(i), out, null, inBranch));
                 variedArgs[i] = lowered.get(i).tangent != null;
             }
+            if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.type().isDouble() && variedArgs[0]
+                    && lowered.get(0).value.equals(lowered.get(1).value)) {
+                // d(u·u) = 2u du: one term, not two equal ones (as the reverse sweep does)
+                Expr u = lowered.get(0).value;
+                return new Pair(Exprs.rebuild(e, List.of(u, u)),
+                        Build.mul(Build.mul(Build.lit(2), u), lowered.get(0).tangent));
+            }
             DerivativeRules.Needs needs = DerivativeRules.needs(op, variedArgs);
             List<Expr> values = new ArrayList<>();
             for (int i = 0; i < lowered.size(); i++) {
