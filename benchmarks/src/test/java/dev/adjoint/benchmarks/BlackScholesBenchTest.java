@@ -10,9 +10,11 @@ import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 
 import dev.adjoint.benchmarks.models.BlackScholesAdjoint;
 import dev.adjoint.benchmarks.models.BlackScholesBaselines;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BlackScholesBenchTest {
 
@@ -34,15 +36,19 @@ class BlackScholesBenchTest {
         assertBaselinesAgree(hand, components(bench.tape), components(bench.ds), bench.fdGradient[0]);
     }
 
-    /** Both branches of Φ (d1, d2 of either sign), deep in and out of the money. */
+    /** s, k, r, sigma, t: both branches of Φ (d1, d2 of either sign), deep in and out of the money. */
+    static Stream<Arguments> markets() {
+        return Stream.of(
+                Arguments.of(100.0, 95.0, 0.03, 0.25, 0.75),
+                Arguments.of(100.0, 100.0, 0.0, 0.2, 1.0),
+                Arguments.of(60.0, 100.0, 0.05, 0.3, 0.5),
+                Arguments.of(150.0, 100.0, 0.01, 0.15, 2.0),
+                Arguments.of(100.0, 104.0, 0.02, 0.4, 0.1));
+    }
+
+    /** On each of the {@link #markets}. */
     @ParameterizedTest
-    @CsvSource({
-        "100, 95, 0.03, 0.25, 0.75",
-        "100, 100, 0.0, 0.2, 1.0",
-        "60, 100, 0.05, 0.3, 0.5",
-        "150, 100, 0.01, 0.15, 2.0",
-        "100, 104, 0.02, 0.4, 0.1",
-    })
+    @MethodSource("markets")
     void generatedEqualsHandWritten(double s, double k, double r, double sigma, double t) {
         BlackScholesBaselines.Gradient hand = new BlackScholesBaselines.Gradient();
         BlackScholesBaselines.callPullback(s, k, r, sigma, t, 1.0, hand);
@@ -76,13 +82,7 @@ class BlackScholesBenchTest {
 
     /** callTangent is ∇call·v; callHessian is DerivativeStructure's order-2 Hessian; on both branches of Φ. */
     @ParameterizedTest
-    @CsvSource({
-        "100, 95, 0.03, 0.25, 0.75",
-        "100, 100, 0.0, 0.2, 1.0",
-        "60, 100, 0.05, 0.3, 0.5",
-        "150, 100, 0.01, 0.15, 2.0",
-        "100, 104, 0.02, 0.4, 0.1",
-    })
+    @MethodSource("markets")
     void tangentAndHessianMatchTheGradientAndDerivativeStructure(double s, double k, double r, double sigma, double t) {
         double[] gradient = components(BlackScholesAdjoint.callGradient(s, k, r, sigma, t));
         double[][] directions = {{1, 0, 0, 0, 0}, {0, 0, 0, 0, 1}, {0.8, -0.3, 0.01, 0.05, 0.2}, {-2, 3, 0.5, -0.7, 1.1}};

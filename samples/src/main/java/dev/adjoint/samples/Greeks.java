@@ -56,8 +56,8 @@ public final class Greeks {
         double[] generated = {h[0][0], h[0][3], h[3][3]};
         double[] closedForm = closedFormSecondOrder(S, K, R, SIGMA, T);
         double[] x = {S, K, R, SIGMA, T};
-        double[] finiteDifference = {
-            gradientDifference(x, 0)[0], gradientDifference(x, 3)[0], gradientDifference(x, 3)[3]};
+        double[] alongSigma = gradientDifference(x, 3);
+        double[] finiteDifference = {gradientDifference(x, 0)[0], alongSigma[0], alongSigma[3]};
         String[] names = {"gamma      d2C/dS2", "vanna      d2C/dSdsigma", "volga      d2C/dsigma2"};
         System.out.printf("%-22s %16s %16s %16s %10s%n", "Second order", "generated", "finite diff", "closed form",
                 "|gen - cf|");

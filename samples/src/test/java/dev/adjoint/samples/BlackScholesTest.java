@@ -34,16 +34,18 @@ class BlackScholesTest {
         }
     }
 
+    /** s, k, r, sigma, t of the options both tests check. */
+    private static final double[][] POINTS = {
+        {S, K, R, SIGMA, T}, // the sample's option
+        {100, 140, 0.05, 0.2, 0.1}, // far out of the money, short expiry
+        {100, 60, 0.01, 0.6, 5}, // deep in the money, long expiry
+        {42, 40, 0.1, 0.2, 0.5}, // Hull's textbook example
+    };
+
     /** Exact model, exact derivative: the generated Greeks are the closed form to rounding, here and elsewhere. */
     @Test
     void generatedGreeksMatchTheClosedFormTo1e10() {
-        double[][] points = {
-            {S, K, R, SIGMA, T}, // the sample's option
-            {100, 140, 0.05, 0.2, 0.1}, // far out of the money, short expiry
-            {100, 60, 0.01, 0.6, 5}, // deep in the money, long expiry
-            {42, 40, 0.1, 0.2, 0.5}, // Hull's textbook example
-        };
-        for (double[] p : points) {
+        for (double[] p : POINTS) {
             BlackScholesAdjoint.CallGradient g = BlackScholesAdjoint.callGradient(p[0], p[1], p[2], p[3], p[4]);
             double[] generated = {g.s, g.k, g.r, g.sigma, -g.t};
             double[] closedForm = Greeks.closedForm(p[0], p[1], p[2], p[3], p[4]);
@@ -56,13 +58,7 @@ class BlackScholesTest {
     /** Gamma, vanna and volga from the generated Hessian (forward over reverse) are the closed forms to rounding. */
     @Test
     void generatedHessianGivesGammaVannaAndVolga() {
-        double[][] points = {
-            {S, K, R, SIGMA, T},
-            {100, 140, 0.05, 0.2, 0.1},
-            {100, 60, 0.01, 0.6, 5},
-            {42, 40, 0.1, 0.2, 0.5},
-        };
-        for (double[] p : points) {
+        for (double[] p : POINTS) {
             double[][] h = BlackScholesAdjoint.callHessian(p[0], p[1], p[2], p[3], p[4]);
             double[] closedForm = Greeks.closedFormSecondOrder(p[0], p[1], p[2], p[3], p[4]);
             String at = " at " + Arrays.toString(p);
