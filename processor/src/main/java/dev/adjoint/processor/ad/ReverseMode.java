@@ -1440,37 +1440,30 @@ public final class ReverseMode {
                     out.add(new Stmt.Declare(l.count, load(l.countSlot), null, null));
                 }
                 List<Stmt> body = reverseScope(l.body);
-                if (l.bound != null) {
-                    // the body saw counter = start, ..., bound: the same range backwards
+                int step = l.counter == null ? 0 : Normalize.step(l.source);
+                if (step == 1 || step == -1) {
+                    // the body saw counter = start, ..., last (the bound, or start ± (count - 1)): the same range backwards
                     Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
-                    boolean up = Normalize.step(l.source) == 1;
-                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, l.bound, null, null)),
-                            new Expr.Binary(up ? Expr.BinaryOp.GE : Expr.BinaryOp.LE, l.counter, start, JType.BOOLEAN),
-                            List.of(new Stmt.Assign(l.counter, up ? Build.decrement(l.counter) : Build.increment(l.counter),
-                                    null, null)), body, false, null, null));
+                    Expr last = l.bound != null ? l.bound
+                            : step == 1 ? Build.intSub(Build.intAdd(start, l.count), Build.intLit(1))
+                            : Build.intSub(start, Build.intSub(l.count, Build.intLit(1)));
+                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, last, null, null)),
+                            new Expr.Binary(step == 1 ? Expr.BinaryOp.GE : Expr.BinaryOp.LE, l.counter, start,
+                                    JType.BOOLEAN),
+                            List.of(new Stmt.Assign(l.counter, step == 1 ? Build.decrement(l.counter)
+                                    : Build.increment(l.counter), null, null)), body, false, null, null));
                 } else if (l.counter != null) {
                     // the body saw counter = start, start + step, ..., start + (count - 1) * step
                     Expr start = ((Stmt.Declare) l.source.init().get(0)).init();
-                    int step = Normalize.step(l.source);
-                    if (step == 1 || step == -1) {
-                        Expr last = step == 1 ? Build.intSub(Build.intAdd(start, l.count), Build.intLit(1))
-                                : Build.intSub(start, Build.intSub(l.count, Build.intLit(1)));
-                        out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(l.counter, last, null, null)),
-                                new Expr.Binary(step == 1 ? Expr.BinaryOp.GE : Expr.BinaryOp.LE, l.counter, start,
-                                        JType.BOOLEAN),
-                                List.of(new Stmt.Assign(l.counter, step == 1 ? Build.decrement(l.counter)
-                                        : Build.increment(l.counter), null, null)), body, false, null, null));
-                    } else {
-                        Local k = new Local(names.temp("_k"), JType.INT);
-                        List<Stmt> withCounter = new ArrayList<>();
-                        withCounter.add(new Stmt.Declare(l.counter, Build.intAdd(start, new Expr.Binary(Expr.BinaryOp.MUL,
-                                k, Build.intLit(step), JType.INT)), null, null));
-                        withCounter.addAll(body);
-                        out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(k, Build.intSub(l.count, Build.intLit(1)),
-                                null, null)), new Expr.Binary(Expr.BinaryOp.GE, k, Build.intLit(0), JType.BOOLEAN),
-                                List.of(new Stmt.Assign(k, Build.decrement(k), null, null)), withCounter, false, null,
-                                null));
-                    }
+                    Local k = new Local(names.temp("_k"), JType.INT);
+                    List<Stmt> withCounter = new ArrayList<>();
+                    withCounter.add(new Stmt.Declare(l.counter, Build.intAdd(start, new Expr.Binary(Expr.BinaryOp.MUL,
+                            k, Build.intLit(step), JType.INT)), null, null));
+                    withCounter.addAll(body);
+                    out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(k, Build.intSub(l.count, Build.intLit(1)),
+                            null, null)), new Expr.Binary(Expr.BinaryOp.GE, k, Build.intLit(0), JType.BOOLEAN),
+                            List.of(new Stmt.Assign(k, Build.decrement(k), null, null)), withCounter, false, null,
+                            null));
                 } else {
                     Local k = new Local(names.temp("_k"), JType.INT);
                     out.add(new Stmt.Loop(null, List.of(new Stmt.Declare(k, l.count, null, null)),
