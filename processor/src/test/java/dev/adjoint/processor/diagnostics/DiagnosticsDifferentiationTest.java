@@ -5,6 +5,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.adjoint.processor.diagnostics.Sources.assertError;
 import static dev.adjoint.processor.diagnostics.Sources.assertGenerated;
 import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
 import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
 import static dev.adjoint.processor.diagnostics.Sources.assertWarning;
 import static dev.adjoint.processor.diagnostics.Sources.compile;
@@ -45,11 +46,9 @@ class DiagnosticsDifferentiationTest {
                 "        return helper(x) * x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "return helper(x) * x;",
+        assertOnlyError(c, file, "return helper(x) * x;",
                 "[AdjointUnsupportedCall] cannot differentiate through Functions.helper(double)",
                 "annotate it @Differentiable");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -62,10 +61,8 @@ class DiagnosticsDifferentiationTest {
                 "        return h + x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "double h = helper(x);",
+        assertOnlyError(c, file, "double h = helper(x);",
                 "[AdjointUnsupportedCall] cannot differentiate through Functions.helper(double)");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -77,11 +74,9 @@ class DiagnosticsDifferentiationTest {
                 "        return Math.IEEEremainder(x, 2.0) + x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "Math.IEEEremainder(x, 2.0)",
+        assertOnlyError(c, file, "Math.IEEEremainder(x, 2.0)",
                 "[AdjointUnsupportedCall] cannot differentiate through Math.IEEEremainder(double, double)",
                 "annotate it @Differentiable");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.adjoint.processor.diagnostics.Sources.assertError;
 import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
 import static dev.adjoint.processor.diagnostics.Sources.compile;
 import static dev.adjoint.processor.diagnostics.Sources.generated;
 
@@ -76,10 +77,8 @@ class DiagnosticsSecondOrderTest {
                 "        return x * x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "@Differentiable(order = 3)", "[AdjointOrder] @Differentiable(order = 3) on f: Adjoint "
+        assertOnlyError(c, file, "@Differentiable(order = 3)", "[AdjointOrder] @Differentiable(order = 3) on f: Adjoint "
                 + "generates first (order = 1, the default) and second (order = 2) derivatives; use one of those");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     @Test
@@ -117,10 +116,8 @@ class DiagnosticsSecondOrderTest {
                 "        return soft(x * y) + y;",
                 "    }"));
         Compilation c = compile(file);
-        assertError(c, file, "return soft(x * y)", "[AdjointNoSecondOrder] no second-order members for f: the derivative "
+        assertOnlyError(c, file, "return soft(x * y)", "[AdjointNoSecondOrder] no second-order members for f: the derivative "
                 + "it uses here, Functions.softDerivative, is not @Differentiable; annotate it @Differentiable");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     @Test
@@ -156,10 +153,8 @@ class DiagnosticsSecondOrderTest {
                 "        return w[0] * w[1];",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "static double scaleInPlace", "[AdjointNoSecondOrder] no second-order members for "
+        assertOnlyError(c, file, "static double scaleInPlace", "[AdjointNoSecondOrder] no second-order members for "
                 + "scaleInPlace: it writes to its array parameter w; write into a local array instead");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.adjoint.processor.diagnostics.Sources.assertError;
 import static dev.adjoint.processor.diagnostics.Sources.assertGenerated;
 import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
 import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
 import static dev.adjoint.processor.diagnostics.Sources.compile;
 import static dev.adjoint.processor.diagnostics.Sources.functions;
@@ -27,11 +28,9 @@ class DiagnosticsValidationTest {
                 "        return x * x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "double notStatic(",
+        assertOnlyError(c, file, "double notStatic(",
                 "[AdjointNotStatic] @Differentiable method notStatic must be static",
                 "make it static and pass what it reads as parameters");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "notStatic");
     }
 
@@ -43,11 +42,9 @@ class DiagnosticsValidationTest {
                 "        return (int) x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "static int count(",
+        assertOnlyError(c, file, "static int count(",
                 "[AdjointReturnType] @Differentiable method count must return double or double[], not int",
                 "only those outputs are differentiated");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "count");
     }
 
@@ -73,11 +70,9 @@ class DiagnosticsValidationTest {
                 "    @Differentiable",
                 "    static native double fromC(double x);");
         Compilation c = compile(file);
-        assertError(c, file, "static native double fromC(",
+        assertOnlyError(c, file, "static native double fromC(",
                 "[AdjointNoBody] @Differentiable method fromC has no body to differentiate",
                 "give it a Java body");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "fromC");
     }
 
@@ -89,11 +84,9 @@ class DiagnosticsValidationTest {
                 "        return x * x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "private static double secret(",
+        assertOnlyError(c, file, "private static double secret(",
                 "[AdjointPrivate] @Differentiable method secret is private",
                 "make it package-private or public");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "secret");
     }
 
@@ -110,11 +103,9 @@ class DiagnosticsValidationTest {
                 "        return x * y;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "static double f(double x, double y)",
+        assertOnlyError(c, file, "static double f(double x, double y)",
                 "[AdjointDuplicateName] two @Differentiable methods in Functions are named f",
                 "would clash: rename one (e.g. f2)");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         // The first f keeps its adjoint; the rejected overload gets none.
         assertGenerated(c, "f");
         assertThat(generated(c, Sources.FUNCTIONS_ADJOINT).orElseThrow()).doesNotContain("fPullback(double x, double y");
@@ -133,12 +124,10 @@ class DiagnosticsValidationTest {
                 "        return x + x;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "static double F(",
+        assertOnlyError(c, file, "static double F(",
                 "[AdjointDuplicateName] two @Differentiable methods in Functions are named f and F",
                 "their generated FGradient and FPullback would clash",
                 "rename one (e.g. F2)");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertGenerated(c, "f");
         assertNotGenerated(c, "F");
     }
@@ -151,11 +140,9 @@ class DiagnosticsValidationTest {
                 "        return x * y;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "@Differentiable(wrt = {\"z\"})",
+        assertOnlyError(c, file, "@Differentiable(wrt = {\"z\"})",
                 "[AdjointUnknownWrt] wrt names \"z\", which is not a parameter of f",
                 "its parameters are x, y");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -167,11 +154,9 @@ class DiagnosticsValidationTest {
                 "        return x * n;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "@Differentiable(wrt = {\"n\"})",
+        assertOnlyError(c, file, "@Differentiable(wrt = {\"n\"})",
                 "[AdjointWrtNotDifferentiable] wrt names parameter n of f",
                 "only double and double[] parameters can be differentiated");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -183,11 +168,9 @@ class DiagnosticsValidationTest {
                 "        return n / 2.0;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "static double half(",
+        assertOnlyError(c, file, "static double half(",
                 "[AdjointNothingToDifferentiate] @Differentiable method half has no double or double[] parameter to differentiate",
                 "add one or remove the annotation");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "half");
     }
 
@@ -200,11 +183,9 @@ class DiagnosticsValidationTest {
                 "        return x * scale;",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "float scale",
+        assertOnlyError(c, file, "float scale",
                 "[AdjointFloat] parameter scale of f is a float",
                 "declare it double");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -217,11 +198,9 @@ class DiagnosticsValidationTest {
                 "        return x * weights[0];",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "float[] weights",
+        assertOnlyError(c, file, "float[] weights",
                 "[AdjointFloat] parameter weights of f is a float[]: Adjoint differentiates double arithmetic only; "
                         + "declare it double[]");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -233,11 +212,9 @@ class DiagnosticsValidationTest {
                 "        return x * m[0][0];",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "@Differentiable(wrt = {\"m\"})",
+        assertOnlyError(c, file, "@Differentiable(wrt = {\"m\"})",
                 "[AdjointWrtNotDifferentiable] wrt names parameter m of f, which is of type double[][]",
                 "(double[][] is read as data)");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -268,11 +245,9 @@ class DiagnosticsValidationTest {
                 "        }",
                 "    }");
         Compilation c = compile(file);
-        assertError(c, file, "static double f(",
+        assertOnlyError(c, file, "static double f(",
                 "[AdjointInnerClass] @Differentiable method f is in inner class Inner",
                 "make the class static");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertThat(generated(c, "demo.Outer_InnerAdjoint")).isEmpty();
     }
 }

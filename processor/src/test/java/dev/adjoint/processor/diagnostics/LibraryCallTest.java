@@ -2,8 +2,7 @@ package dev.adjoint.processor.diagnostics;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
-import static dev.adjoint.processor.diagnostics.Sources.assertError;
-import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
 import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
 
 import com.google.testing.compile.Compilation;
@@ -115,11 +114,9 @@ class LibraryCallTest {
                 "        return lib.Special.scaleInPlace(w, x) * x;",
                 "    }");
         Compilation c = client(library).compile(caller);
-        assertError(c, caller, "return lib.Special.scaleInPlace(w, x) * x;",
+        assertOnlyError(c, caller, "return lib.Special.scaleInPlace(w, x) * x;",
                 "[AdjointUnsupportedCall] cannot differentiate through Special.scaleInPlace(double[], double): it "
                         + "writes to its array parameter v, and the reverse sweep runs it again");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
 
@@ -132,11 +129,9 @@ class LibraryCallTest {
                 "        return lib.Special.square(x) * x;",
                 "    }");
         Compilation c = client(library).compile(caller);
-        assertError(c, caller, "return lib.Special.square(x) * x;",
+        assertOnlyError(c, caller, "return lib.Special.square(x) * x;",
                 "[AdjointNoSecondOrder] no second-order members for f: it calls square, compiled without them; "
                         + "rebuild it with @Differentiable(order = 2)");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     @Test
@@ -148,12 +143,10 @@ class LibraryCallTest {
                 "        return lib.Special.cube(x);",
                 "    }");
         Compilation c = client(library).compile(caller);
-        assertError(c, caller, "return lib.Special.cube(x);",
+        assertOnlyError(c, caller, "return lib.Special.cube(x);",
                 "[AdjointMissingAdjoint] cannot differentiate through Special.cube: it is @Differentiable but its "
                         + "adjoint class lib.SpecialAdjoint is not on the class path; compile Special with the Adjoint "
                         + "processor");
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
     }
 
     private Compiler client(Path library) {

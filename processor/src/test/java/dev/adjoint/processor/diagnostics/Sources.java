@@ -98,6 +98,13 @@ final class Sources {
         }
     }
 
+    /** {@link #assertError}, and that it is the only error and the processor did not crash. */
+    static void assertOnlyError(Compilation c, JavaFileObject file, String line, String... fragments) {
+        assertError(c, file, line, fragments);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
     /** Asserts a warning on the line containing {@code line}, holding every fragment. */
     static void assertWarning(Compilation c, JavaFileObject file, String line, String... fragments) {
         for (String fragment : fragments) {
