@@ -1,6 +1,7 @@
 package dev.adjoint.processor.ad;
 
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Stmt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -148,5 +149,18 @@ final class Exprs {
         }
         Expr.MathCall m = (Expr.MathCall) e;
         return new Expr.MathCall(m.function(), m.strict(), List.copyOf(operands), m.type(), m.position());
+    }
+
+    /** Whether evaluating {@code e} allocates: a new array, a clone, or a generated {@code new} (a holder, an exception). */
+    static boolean allocates(Expr e) {
+        return e instanceof Expr.NewArray || (e instanceof Expr.Apply a && (a.method().equals("clone")
+                || a.method().equals("new"))) || children(e).stream().anyMatch(Exprs::allocates);
+    }
+
+    /** Whether any expression of {@code body} allocates. */
+    static boolean allocates(List<Stmt> body) {
+        boolean[] found = {false};
+        Stmts.forEachExpr(body, e -> found[0] |= allocates(e));
+        return found[0];
     }
 }

@@ -80,7 +80,7 @@ public final class ForwardMode {
         List<Stmt> body = new Normalize(names, reporter, method.position()).run(method.body());
         Run run = new Run(method, names, Map.of());
         List<Stmt> out = run.run(body, directions, List.of());
-        return new Tangent(method, directions, null, null, out, !run.allocates(out));
+        return new Tangent(method, directions, null, null, out, !Exprs.allocates(out));
     }
 
     /**
@@ -116,7 +116,7 @@ public final class ForwardMode {
         run.tangents.put(pullback.seed(), new Local(dSeed, JType.DOUBLE));
         run.tangents.put(pullback.into(), new Local(dInto, JType.DOUBLE));
         List<Stmt> out = run.run(pullback.body(), directions, List.of(pullback.seed(), pullback.into()));
-        return new Tangent(method, directions, dSeed, dInto, out, !run.allocates(out));
+        return new Tangent(method, directions, dSeed, dInto, out, !Exprs.allocates(out));
     }
 
     /** {@code dX} for a differentiated parameter {@code x}, hygienic. */
@@ -181,17 +181,6 @@ public final class ForwardMode {
             List<Stmt> out = new ArrayList<>(prologue);
             out.addAll(block(body));
             return out;
-        }
-
-        boolean allocates(List<Stmt> body) {
-            boolean[] found = {false};
-            Stmts.forEachExpr(body, e -> found[0] |= allocates(e));
-            return found[0];
-        }
-
-        private boolean allocates(Expr e) {
-            return e instanceof Expr.NewArray || (e instanceof Expr.Apply a && (a.method().equals("clone")
-                    || a.method().equals("new"))) || Exprs.children(e).stream().anyMatch(this::allocates);
         }
 
         // ------------------------------------------------------------ which variables carry tangents

@@ -239,9 +239,7 @@ public final class ReverseMode {
             reverse(top);
             saveOverwrittenValues(top, new HashSet<>(), List.of());
             List<Stmt> pullback = assemble(top, into);
-            boolean[] allocates = {holders.size() > sharedHolders.size()};
-            Stmts.forEachExpr(pullback, e -> allocates[0] |= allocates(e));
-            return new Pullback(method, seed, into, pullback, List.copyOf(writtenArraysOfParams()), !allocates[0],
+            return new Pullback(method, seed, into, pullback, List.copyOf(writtenArraysOfParams()), !Exprs.allocates(pullback),
                     stack != null, List.copyOf(sharedHolders), sites);
         }
 
@@ -1915,11 +1913,6 @@ public final class ReverseMode {
             }
             return null;
         }
-    }
-
-    private static boolean allocates(Expr e) {
-        return e instanceof Expr.NewArray || (e instanceof Expr.Apply a && a.method().equals("clone"))
-                || Exprs.children(e).stream().anyMatch(ReverseMode::allocates);
     }
 
     private static Expr defaultValue(JType type) {
