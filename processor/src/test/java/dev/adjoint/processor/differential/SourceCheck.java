@@ -12,8 +12,8 @@ import java.util.Arrays;
 /**
  * Checks a program given as Java source, for regression tests of minimal programs: it compiles
  * cleanly with the processor, and the gradient of {@code method} at {@code args} matches finite
- * differences of the compiled primal (parameters named by {@code -parameters}); array arguments
- * are passed as they are, their gradients are the campaign's to check.
+ * differences of the compiled primal (parameters named by {@code -parameters}), element by
+ * element for {@code double[]} arguments; every evaluation gets its own copies of the arrays.
  */
 final class SourceCheck {
     private SourceCheck() {}
@@ -30,10 +30,10 @@ final class SourceCheck {
                 .filter(m -> m.getName().equals(method)).findFirst().orElseThrow();
         Method gradientMethod = Arrays.stream(loader.loadClass(qualifiedName + "Adjoint").getMethods())
                 .filter(m -> m.getName().equals(method + "Gradient")).findFirst().orElseThrow();
-        Object gradient = gradientMethod.invoke(null, args);
+        Object gradient = gradientMethod.invoke(null, copy(args));
         for (int i = 0; i < args.length; i++) {
             String name = primal.getParameters()[i].getName();
-            if (!(args[i] instanceof Double)) {
+            if (!(args[i] instanceof Double) && !(args[i] instanceof double[])) {
                 continue;
             }
             java.lang.reflect.Field field;
@@ -42,18 +42,50 @@ final class SourceCheck {
             } catch (NoSuchFieldException notDifferentiated) {
                 continue;
             }
-            int at = i;
-            FiniteDifferences.Estimate fd = FiniteDifferences.derivative(x -> {
-                Object[] shifted = args.clone();
-                shifted[at] = x;
-                return invoke(primal, shifted);
-            }, (Double) args[i]);
-            assertNotNull(fd);
-            double generated = field.getDouble(gradient);
-            assertEquals(fd.derivative(), generated, 1e-6 * (1 + Math.abs(fd.derivative())),
-                    "∂" + method + "/∂" + name + " at " + Arrays.toString(args) + "; generated adjoint:\n" + adjoint);
+            if (args[i] instanceof double[] array) {
+                double[] generated = (double[]) field.get(gradient);
+                for (int j = 0; j < array.length; j++) {
+                    assertMatchesFiniteDifferences(primal, args, i, j, generated[j],
+                            "∂" + method + "/∂" + name + "[" + j + "] at " + Arrays.deepToString(args), adjoint);
+                }
+            } else {
+                assertMatchesFiniteDifferences(primal, args, i, -1, field.getDouble(gradient),
+                        "∂" + method + "/∂" + name + " at " + Arrays.deepToString(args), adjoint);
+            }
         }
         assertNull(Campaign.compilationFailure(qualifiedName, result), "compilation");
+    }
+
+    /**
+     * Central differences of the primal in argument {@code at} (element {@code element} of it when
+     * it is an array, else -1), each evaluation on fresh copies of the arguments.
+     */
+    private static void assertMatchesFiniteDifferences(Method primal, Object[] args, int at, int element,
+            double generated, String what, String adjoint) {
+        double x0 = element < 0 ? (Double) args[at] : ((double[]) args[at])[element];
+        FiniteDifferences.Estimate fd = FiniteDifferences.derivative(x -> {
+            Object[] shifted = copy(args);
+            if (element < 0) {
+                shifted[at] = x;
+            } else {
+                ((double[]) shifted[at])[element] = x;
+            }
+            return invoke(primal, shifted);
+        }, x0);
+        assertNotNull(fd, what);
+        assertEquals(fd.derivative(), generated, 1e-6 * (1 + Math.abs(fd.derivative())),
+                what + "; generated adjoint:\n" + adjoint);
+    }
+
+    /** The arguments with every array copied, so that a method writing its arrays leaves {@code args} as they were. */
+    private static Object[] copy(Object[] args) {
+        Object[] copy = args.clone();
+        for (int i = 0; i < copy.length; i++) {
+            if (copy[i] instanceof double[] a) {
+                copy[i] = a.clone();
+            }
+        }
+        return copy;
     }
 
     private static double invoke(Method m, Object[] args) {
