@@ -1,179 +1,129 @@
 package dev.adjoint.processor.ad;
 
-import dev.adjoint.Differentiable;
-import dev.adjoint.processor.ErrorReporter;
-import dev.adjoint.processor.ErrorReporter.Position;
+import dev.adjoint.processor.contract.Naming;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.Expr.Local;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.validate.MethodValidator;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
-import javax.lang.model.element.VariableElement;
 
 /**
- * Stage 3, differentiate: forward mode on the IR, once for first order and once more for second.
+ * Stage 6, differentiate: forward mode, once for {@code fTangent} and once more, over the
+ * generated pullback, for second order.
  *
- * <p>Every {@code double} (and {@code double[]}) variable that depends on a differentiated value
- * gets a tangent beside it, named {@code _d} + its name ({@code _dz} for {@code z}, {@code _d_t1}
- * for a temporary {@code _t1}); a parameter's tangent is the direction passed for it ({@code dX}).
- * Statement by statement, {@code v = e} gets {@code _dv = Σ_i ∂e/∂a_i · _da_i}, the partials
- * taken from the one table, {@link DerivativeRules}: the same rules reverse mode multiplies by
- * adjoints are here multiplied by tangents. A declaration is followed by its tangent (which may
- * read the new value, as {@code exp}'s does); an assignment is preceded by it (the tangent reads
- * the values before the assignment). Loops and branches stay as they are: tangents travel with
- * the values, so nothing is stored and loop-free code allocates nothing.
+ * <p>Every {@code double} (and {@code double[]}) variable that carries a derivative gets a tangent
+ * beside it ({@code _dz} for {@code z}); an input's tangent is the direction passed for it
+ * ({@code dX}). Statement by statement, {@code v = e} gets {@code _dv = Σ_i ∂e/∂a_i·_da_i}, the
+ * partials from the same registry reverse mode uses ({@link Rules}). A declaration's tangent comes
+ * after it (it may read the new value, as {@code exp}'s does); an assignment's before it (it reads
+ * the values before the assignment). Loops and branches stay as they are: tangents travel with the
+ * values, so nothing is stored and loop-free code allocates nothing.
  *
- * <ul>
- *   <li>{@link #tangent} works on the user's {@link Normalize normalized} method: the body of
- *       {@code fTangent}, which returns the directional derivative Σ_p ∂f/∂p · dP only.</li>
- *   <li>{@link #pullbackTangent} works on the generated pullback (forward-over-reverse): the body
- *       of {@code fPullbackTangent}, whose tangent of {@code into} is seed·H·v (plus
- *       dSeed·∇f), the Hessian-vector product. The pullback's value stack carries each double's
- *       tangent pushed just below it; a call of another method's pullback becomes a call of its
- *       {@code PullbackTangent}, a user-supplied partial derivative a call of its own
- *       {@code Tangent} (so it must be {@code @Differentiable} itself).</li>
- * </ul>
+ * <p>Over a pullback (forward over reverse) the value stack carries each double's tangent pushed
+ * just below it; a call of another method's pullback becomes its {@code PullbackTangent}; a
+ * user-supplied partial derivative its own {@code Tangent}. The tangent of {@code into} is then
+ * seed·H·v (plus dSeed·∇f): the Hessian-vector product.
  */
 public final class ForwardMode {
 
-    private static final String POP_DOUBLE = "popDouble";
+    private ForwardMode() {}
 
-    private final ErrorReporter reporter;
+    /**
+     * A differentiated body: {@code directions} holds, per input (in order), the variable of its
+     * tangent; {@code dSeed} and {@code dInto} are the tangents of the pullback's {@code seed} and
+     * {@code into} (null in first order).
+     */
+    public record Tangent(List<Var> directions, Var dSeed, Var dInto, List<Stmt> body, boolean allocationFree) {}
 
-    public ForwardMode(ErrorReporter reporter) {
-        this.reporter = reporter;
+    /** The body of {@code fTangent}: the directional derivative of a normalized method. */
+    public static Tangent tangent(MethodIr method, List<String> directionNames) {
+        Run run = new Run(method);
+        List<Var> directions = run.directions(directionNames);
+        List<Stmt> body = run.run(method.body(), directions, Set.of());
+        body = Cleanup.run(body);
+        return new Tangent(directions, null, null, body, !Cleanup.allocates(body));
     }
 
     /**
-     * A differentiated body: {@code directions} names, per differentiated parameter (in order),
-     * the parameter holding its tangent; {@code dSeed} and {@code dInto} are the tangents of the
-     * pullback's {@code seed} and {@code into} (null in first order).
+     * The body of {@code fPullbackTangent}: forward mode on a pullback's body, the seed and the
+     * gradient holder carrying tangents too.
      */
-    public record Tangent(MethodIr method, List<String> directions, String dSeed, String dInto, List<Stmt> body,
-            boolean allocationFree) {}
-
-    /** Why a method gets no second-order members: reported as a note at {@code position}. */
-    public static final class Refused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        public final transient Position position;
-
-        Refused(Position position, String message) {
-            super(message, null, false, false);
-            this.position = position;
-        }
+    public static Tangent pullbackTangent(MethodIr method, Var seed, Var into, List<Stmt> pullback,
+            List<String> directionNames, String dSeedName, String dIntoName) {
+        Run run = new Run(method);
+        List<Var> directions = run.directions(directionNames);
+        Var dSeed = new Var(dSeedName, JType.DOUBLE, Var.Role.FIXED);
+        Var dInto = new Var(dIntoName, into.type, Var.Role.FIXED);
+        run.tangents.put(seed, dSeed);
+        run.tangents.put(into, dInto);
+        List<Stmt> body = run.run(pullback, directions, Set.of(seed, into));
+        body = Cleanup.run(body);
+        return new Tangent(directions, dSeed, dInto, body, !Cleanup.allocates(body));
     }
 
-    /** The body of {@code fTangent}: the directional derivative of {@code method}. */
-    public Tangent tangent(MethodIr method) {
-        Names names = new Names(method.userNames());
-        List<String> directions = directions(method, names);
-        List<Stmt> body = new Normalize(names, reporter, method.position()).run(method.body());
-        Run run = new Run(method, names, Map.of());
-        List<Stmt> out = run.run(body, directions, List.of());
-        return new Tangent(method, directions, null, null, out, !Exprs.allocates(out));
-    }
-
-    /**
-     * The body of {@code fPullbackTangent}: forward mode on {@code pullback}'s body, the seed and
-     * the gradient holder carrying tangents too.
-     *
-     * @throws Refused when the pullback contains what this cannot differentiate again
-     */
-    public Tangent pullbackTangent(Pullback pullback) {
-        MethodIr method = pullback.method();
-        if (pullback.body().get(pullback.body().size() - 1) instanceof Stmt.Return r && r.value().type().isDoubleArray()) {
-            throw new Refused(method.position(), "no second-order members for " + method.name() + ": it returns "
-                    + "double[]; second order is built for scalar outputs (differentiate one output at a time)");
-        }
-        if (!pullback.writtenArrays().isEmpty()) {
-            throw new Refused(method.position(), "no second-order members for " + method.name() + ": it writes to its "
-                    + "array parameter " + pullback.writtenArrays().get(0) + "; write into a local array instead");
-        }
-        Set<String> taken = new HashSet<>(method.userNames());
-        taken.add(pullback.seed());
-        taken.add(pullback.into());
-        Stmts.forEachExpr(pullback.body(), e -> Activity.locals(e, l -> taken.add(l.name())));
-        Stmts.forEach(pullback.body(), s -> {
-            if (s instanceof Stmt.Declare d) {
-                taken.add(d.var().name());
-            }
-        });
-        Names names = new Names(taken);
-        List<String> directions = directions(method, names);
-        String dSeed = names.fresh("d" + MethodValidator.capitalize(pullback.seed()));
-        String dInto = names.fresh("d" + MethodValidator.capitalize(pullback.into()));
-        Run run = new Run(method, names, pullback.sites());
-        run.tangents.put(pullback.seed(), new Local(dSeed, JType.DOUBLE));
-        run.tangents.put(pullback.into(), new Local(dInto, JType.DOUBLE));
-        List<Stmt> out = run.run(pullback.body(), directions, List.of(pullback.seed(), pullback.into()));
-        return new Tangent(method, directions, dSeed, dInto, out, !Exprs.allocates(out));
-    }
-
-    /** {@code dX} for a differentiated parameter {@code x}, hygienic. */
-    private static List<String> directions(MethodIr method, Names names) {
-        List<String> out = new ArrayList<>();
-        for (MethodIr.Param p : method.params()) {
-            if (p.wrt()) {
-                out.add(names.fresh("d" + MethodValidator.capitalize(p.name())));
-            }
-        }
-        return out;
-    }
-
-    private final class Run {
+    private static final class Run {
         private final MethodIr method;
-        private final Names names;
-        private final Map<Expr.Apply, Pullback.Site> sites;
         /** Variables (arrays and gradient holders as a whole) that carry a tangent. */
-        private final Set<String> varied = new HashSet<>();
-        private final Map<String, Local> tangents = new LinkedHashMap<>();
+        private final Set<Var> varied = new HashSet<>();
+        private final Map<Var, Var> tangents = new HashMap<>();
         /** Whether a double on the value stack carries a tangent (then every double pushed has one below it). */
         private boolean stackVaried;
 
-        Run(MethodIr method, Names names, Map<Expr.Apply, Pullback.Site> sites) {
+        Run(MethodIr method) {
             this.method = method;
-            this.names = names;
-            this.sites = sites;
         }
 
-        List<Stmt> run(List<Stmt> body, List<String> directions, List<String> alsoVaried) {
+        List<Var> directions(List<String> names) {
+            List<Var> out = new ArrayList<>();
             int k = 0;
-            Set<String> written = new HashSet<>();
-            Stmts.forEach(body, s -> {
-                if (s instanceof Stmt.ArrayWrite w && w.array() instanceof Local a) {
-                    written.add(a.name());
+            for (MethodIr.Input input : method.inputs()) {
+                if (input.wrt()) {
+                    out.add(new Var(names.get(k++), input.var().type, Var.Role.FIXED));
                 }
-            });
+            }
+            return out;
+        }
+
+        List<Stmt> run(List<Stmt> body, List<Var> directions, Set<Var> alsoVaried) {
+            Set<Var> written = new HashSet<>();
+            for (Stmt s : Stmts.all(body)) {
+                if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null) {
+                    written.add(Exprs.var(w.array()));
+                }
+            }
             List<Stmt> prologue = new ArrayList<>();
-            for (MethodIr.Param p : method.params()) {
-                if (p.wrt()) {
-                    varied.add(p.name());
-                    Local direction = new Local(directions.get(k++), p.type());
-                    if (p.type().isDoubleArray() && written.contains(p.name())) {
-                        // the method writes to the array: its tangent is a copy of the direction, written alongside
-                        Local copy = tangent(new Local(p.name(), p.type()));
-                        prologue.add(new Stmt.Declare(copy, new Expr.Apply(direction, null, "clone", List.of(),
-                                JType.DOUBLE_ARRAY), null, null));
-                    } else {
-                        tangents.put(p.name(), direction);
-                    }
+            int k = 0;
+            for (MethodIr.Input input : method.inputs()) {
+                if (!input.wrt()) {
+                    continue;
+                }
+                Var var = input.var();
+                Var direction = directions.get(k++);
+                varied.add(var);
+                if (var.type.isDoubleArray() && written.contains(var)) {
+                    // the method writes to the array: its tangent is a copy of the direction, written alongside
+                    Var copy = tangent(var);
+                    prologue.add(new Stmt.Declare(copy, cloneOf(new Expr.Read(direction)), null, null));
+                } else {
+                    tangents.put(var, direction);
                 }
             }
             varied.addAll(alsoVaried);
             analyse(body);
             for (MethodIr.Param p : method.params()) {
-                Local var = new Local(p.name(), p.type());
-                if (!p.wrt() && varied.contains(p.name()) && p.type().isDifferentiable()) {
+                Var var = p.var();
+                boolean input = method.inputs().stream().anyMatch(i -> i.wrt() && i.var() == var);
+                if (!input && varied.contains(var) && var.type.isDifferentiable()) {
                     // a parameter not differentiated that takes varied values later: its tangent starts at 0
                     prologue.add(new Stmt.Declare(tangent(var), zero(var), null, null));
                 }
@@ -185,21 +135,20 @@ public final class ForwardMode {
 
         // ------------------------------------------------------------ which variables carry tangents
 
-        /** A flow-insensitive fixpoint, like {@link Activity}'s: a target is varied when a varied value reaches it. */
+        /** A flow-insensitive fixpoint: a target is varied when a varied value reaches it. */
         private void analyse(List<Stmt> body) {
-            List<Stmt> all = new ArrayList<>();
-            Stmts.forEach(body, all::add);
+            List<Stmt> all = Stmts.all(body);
             boolean changed = true;
             while (changed) {
                 changed = false;
                 for (Stmt s : all) {
-                    String target = null;
+                    Var target = null;
                     Expr value = null;
                     if (s instanceof Stmt.Declare d) {
-                        target = d.var().name();
+                        target = d.var();
                         value = d.init();
                     } else if (s instanceof Stmt.Assign a) {
-                        target = a.var().name();
+                        target = a.var();
                         value = a.value();
                     } else if (s instanceof Stmt.ArrayWrite w) {
                         target = location(w.array());
@@ -210,19 +159,20 @@ public final class ForwardMode {
                     } else if (s instanceof Stmt.Put p) {
                         target = location(p.target());
                         value = p.value();
-                        if (value.type().isDoubleArray() && value instanceof Local array && varied.contains(target)) {
+                        if (value.type().isDoubleArray() && Exprs.var(value) != null && target != null
+                                && varied.contains(target)) {
                             // a holder's array field is the caller's adjoint array: what a call adds to one it adds to the other
-                            changed |= varied.add(array.name());
+                            changed |= varied.add(Exprs.var(value));
                         }
-                    } else if (s instanceof Stmt.Eval e && e.expr() instanceof Expr.Apply a) {
-                        if (isPush(a) && a.args().get(0).type().isDouble() && isVaried(a.args().get(0)) && !stackVaried) {
+                    } else if (s instanceof Stmt.Push p) {
+                        if (p.value().type().isDouble() && isVaried(p.value()) && !stackVaried) {
                             stackVaried = true;
                             changed = true;
                         }
-                        Pullback.Site site = sites.get(a);
-                        if (site != null && site.call() != null && a.args().stream().anyMatch(this::isVaried)) {
+                    } else if (s instanceof Stmt.Eval e && e.expr() instanceof Expr.Pullback pb) {
+                        if (pb.args().stream().anyMatch(this::isVaried) || isVaried(pb.seed())) {
                             // a varied argument or seed: the gradient holder gets varied values
-                            changed |= varied.add(location(a.args().get(a.args().size() - 1)));
+                            changed |= varied.add(pb.holder());
                         }
                     }
                     if (target != null && value != null && isVaried(value)) {
@@ -233,46 +183,72 @@ public final class ForwardMode {
         }
 
         /** The variable a write goes to: a local, the array of an element, the holder of a field. */
-        private String location(Expr target) {
-            if (target instanceof Local l) {
-                return l.name();
+        private Var location(Expr target) {
+            if (target instanceof Expr.Read r) {
+                return r.var();
             }
             if (target instanceof Expr.ArrayRead a) {
                 return location(a.array());
             }
-            if (target instanceof Expr.FieldRead f) {
+            if (target instanceof Expr.FieldGet f) {
                 return location(f.target());
             }
             return null;
         }
 
         private boolean isVaried(Expr e) {
-            return Activity.carries(e, leaf -> {
-                if (leaf instanceof Local || leaf instanceof Expr.FieldRead) {
-                    return location(leaf) != null && varied.contains(location(leaf));
-                }
-                if (leaf instanceof Expr.Apply a) {
-                    if (isPop(a)) {
-                        return stackVaried;
-                    }
-                    Pullback.Site site = sites.get(a);
-                    return site != null && site.partial() != null && a.args().stream().anyMatch(this::isVaried);
-                }
+            if (!e.type().isDifferentiable()) {
                 return false;
-            });
+            }
+            if (e instanceof Expr.Read r) {
+                return varied.contains(r.var());
+            }
+            if (e instanceof Expr.FieldGet f) {
+                return location(f) != null && varied.contains(location(f));
+            }
+            if (e instanceof Expr.Pop) {
+                return stackVaried;
+            }
+            if (e instanceof Expr.Call c && c.callee() instanceof Callee.PartialCall) {
+                return c.args().stream().anyMatch(this::isVaried);
+            }
+            if (e instanceof Expr.Unary || e instanceof Expr.Binary || e instanceof Expr.Cond || e instanceof Expr.Cast
+                    || e instanceof Expr.MathCall || e instanceof Expr.ArrayRead
+                    || e instanceof Expr.Call c && (c.callee() instanceof Callee.Differentiable
+                            || c.callee() instanceof Callee.Custom)) {
+                for (Expr child : carried(e)) {
+                    if (isVaried(child)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
-        private boolean isPush(Expr.Apply a) {
-            return a.receiver() != null && a.method().equals("push");
-        }
-
-        /** A value taken from the stack as it is: its tangent is the next one down. */
-        private boolean isPopped(Expr e) {
-            return e instanceof Expr.Apply a && isPop(a) && stackVaried;
-        }
-
-        private boolean isPop(Expr.Apply a) {
-            return a.receiver() != null && a.method().equals(POP_DOUBLE);
+        /** The sub-expressions a derivative flows out of into {@code e}. */
+        private static List<Expr> carried(Expr e) {
+            if (e instanceof Expr.Unary u) {
+                return u.op() == Expr.UnaryOp.NEG || u.op() == Expr.UnaryOp.PLUS ? List.of(u.operand()) : List.of();
+            }
+            if (e instanceof Expr.Binary b) {
+                return b.op().isArithmetic() && b.type().isDouble() ? List.of(b.left(), b.right()) : List.of();
+            }
+            if (e instanceof Expr.Cond c) {
+                return List.of(c.then(), c.otherwise());
+            }
+            if (e instanceof Expr.Cast c) {
+                return c.type().isDouble() ? List.of(c.operand()) : List.of();
+            }
+            if (e instanceof Expr.MathCall m) {
+                return m.function().piecewiseConstant ? List.of() : m.args();
+            }
+            if (e instanceof Expr.ArrayRead a) {
+                return List.of(a.array());
+            }
+            if (e instanceof Expr.Call c) {
+                return c.args();
+            }
+            return List.of();
         }
 
         // ------------------------------------------------------------ statements
@@ -287,18 +263,18 @@ public final class ForwardMode {
 
         private void statement(Stmt s, List<Stmt> out) {
             if (s instanceof Stmt.If f) {
-                out.add(new Stmt.If(f.condition(), block(f.then()), block(f.otherwise()), f.position(), f.source()));
+                out.add(new Stmt.If(f.condition(), block(f.then()), block(f.otherwise()), f.pos(), f.source()));
             } else if (s instanceof Stmt.Loop l) {
-                // init and update of a loop are int bookkeeping: they carry no tangent
-                out.add(new Stmt.Loop(l.label(), l.init(), l.condition(), l.update(), block(l.body()), l.doWhile(),
-                        l.position(), l.source()));
+                // init, head and update of a loop are int and boolean bookkeeping: they carry no tangent
+                out.add(new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), block(l.body()),
+                        l.doWhile(), l.pos(), l.source()));
             } else if (s instanceof Stmt.Block b) {
-                out.add(new Stmt.Block(block(b.body())));
-            } else if (s instanceof Stmt.Return r && r.value().type().isDoubleArray()) {
-                out.add(new Stmt.Return(arrayTangent(r.value(), null), r.position(), r.source())); // J·v
-            } else if (s instanceof Stmt.Return r) {
-                Pair v = lower(r.value(), out, null, false);
-                out.add(new Stmt.Return(orZero(v.tangent), r.position(), r.source()));
+                out.add(new Stmt.Block(b.label(), block(b.body())));
+            } else if (s instanceof Stmt.Return r && r.value() != null && r.value().type().isDoubleArray()) {
+                out.add(new Stmt.Return(arrayTangent(r.value(), null), r.pos(), r.source())); // J·v
+            } else if (s instanceof Stmt.Return r && r.value() != null) {
+                Pair v = lower(r.value(), out, null);
+                out.add(new Stmt.Return(orZero(v.tangent), r.pos(), r.source()));
             } else if (s instanceof Stmt.Declare d) {
                 declare(d, out);
             } else if (s instanceof Stmt.Assign a) {
@@ -306,13 +282,15 @@ public final class ForwardMode {
             } else if (s instanceof Stmt.ArrayWrite w) {
                 arrayWrite(w, out);
             } else if (s instanceof Stmt.Accumulate a) {
-                Pair delta = lower(a.delta(), out, null, false);
-                if (delta.tangent != null && varied.contains(location(a.target()))) {
+                Pair delta = lower(a.delta(), out, null);
+                if (delta.tangent != null && location(a.target()) != null && varied.contains(location(a.target()))) {
                     out.add(new Stmt.Accumulate(tangentOfTarget(a.target()), delta.tangent));
                 }
                 out.add(new Stmt.Accumulate(a.target(), delta.value));
             } else if (s instanceof Stmt.Put p) {
                 put(p, out);
+            } else if (s instanceof Stmt.Push p) {
+                push(p, out);
             } else if (s instanceof Stmt.Eval e) {
                 eval(e, out);
             } else {
@@ -321,89 +299,89 @@ public final class ForwardMode {
         }
 
         private void declare(Stmt.Declare d, List<Stmt> out) {
-            Local v = d.var();
-            if (!varied.contains(v.name())) {
-                out.add(d.init() == null ? d : new Stmt.Declare(v, lower(d.init(), out, null, false).value, d.position(),
-                        d.source()));
+            Var v = d.var();
+            if (!varied.contains(v)) {
+                out.add(d.init() == null ? d : new Stmt.Declare(v, lower(d.init(), out, null).value, d.pos(), d.source()));
                 return;
             }
-            if (v.type().isDouble() && isPopped(d.init())) {
+            if (v.type.isDouble() && d.init() instanceof Expr.Pop) {
+                // the value is on top, its tangent below it
                 out.add(d);
-                out.add(new Stmt.Declare(tangent(v), d.init(), null, null));
-            } else if (v.type().isDouble()) {
+                out.add(new Stmt.Declare(tangent(v), new Expr.Pop(JType.DOUBLE), null, null));
+            } else if (v.type.isDouble()) {
                 // the new variable holds the result a rule reads: its tangent comes right after it
-                Pair init = d.init() == null ? null : lower(d.init(), out, v, false);
-                out.add(init == null ? d : new Stmt.Declare(v, init.value, d.position(), d.source()));
-                out.add(new Stmt.Declare(tangent(v), init == null ? Build.lit(0) : orZero(init.tangent), null, null));
-            } else if (v.type().isDoubleArray()) {
+                Pair init = d.init() == null ? null : lower(d.init(), out, v);
+                out.add(init == null ? d : new Stmt.Declare(v, init.value, d.pos(), d.source()));
+                out.add(new Stmt.Declare(tangent(v), init == null ? Algebra.lit(0) : orZero(init.tangent), null, null));
+            } else if (v.type.isDoubleArray()) {
                 out.add(d);
                 out.add(new Stmt.Declare(tangent(v), d.init() == null ? null : arrayTangent(d.init(), v), null, null));
             } else {
                 // a gradient holder of a call: its tangent is a holder of the same class
                 out.add(d);
-                out.add(new Stmt.Declare(tangent(v), new Expr.Apply(null, v.type().generated(), "new", List.of(), v.type()),
-                        null, null));
+                out.add(new Stmt.Declare(tangent(v), new Expr.New(v.type, List.of(), null), null, null));
             }
         }
 
         private void assign(Stmt.Assign a, List<Stmt> out) {
-            Local v = a.var();
-            if (!varied.contains(v.name()) || !v.type().isDouble()) {
-                out.add(new Stmt.Assign(v, lower(a.value(), out, null, false).value, a.position(), a.source()));
-                if (varied.contains(v.name())) {
+            Var v = a.var();
+            if (!varied.contains(v) || !v.type.isDouble()) {
+                out.add(new Stmt.Assign(v, lower(a.value(), out, null).value, a.pos(), a.source()));
+                if (varied.contains(v)) {
                     out.add(new Stmt.Assign(tangent(v), arrayTangent(a.value(), v), null, null));
                 }
                 return;
             }
-            if (isPopped(a.value())) {
+            if (a.value() instanceof Expr.Pop) {
                 out.add(a);
-                out.add(new Stmt.Assign(tangent(v), a.value(), null, null));
+                out.add(new Stmt.Assign(tangent(v), new Expr.Pop(JType.DOUBLE), null, null));
                 return;
             }
-            Expr increment = increment(a.value(), v);
+            Expr increment = increment(a.value(), new Expr.Read(v), v);
             if (increment != null) {
                 // v += e: v's tangent gets e's
                 Expr.Binary b = (Expr.Binary) a.value();
-                Pair e = lower(increment, out, null, false);
+                Pair e = lower(increment, out, null);
                 if (e.tangent != null) {
-                    out.add(new Stmt.Accumulate(tangent(v), b.op() == Expr.BinaryOp.SUB ? Build.neg(e.tangent) : e.tangent));
+                    out.add(new Stmt.Accumulate(new Expr.Read(tangent(v)),
+                            b.op() == Expr.BinaryOp.SUB ? Algebra.neg(e.tangent) : e.tangent));
                 }
-                out.add(new Stmt.Assign(v, new Expr.Binary(b.op(), v, e.value, b.type()), a.position(), a.source()));
+                out.add(new Stmt.Assign(v, new Expr.Binary(b.op(), b.left(), e.value, b.type(), b.pos()), a.pos(),
+                        a.source()));
                 return;
             }
-            Pair value = lower(a.value(), out, null, false);
+            Pair value = lower(a.value(), out, null);
             out.add(new Stmt.Assign(tangent(v), orZero(value.tangent), null, null));
-            out.add(new Stmt.Assign(v, value.value, a.position(), a.source()));
+            out.add(new Stmt.Assign(v, value.value, a.pos(), a.source()));
         }
 
         private void arrayWrite(Stmt.ArrayWrite w, List<Stmt> out) {
-            Local array = (Local) w.array();
-            Expr index = Exprs.isIndex(w.index()) ? w.index() : hoist(w.index(), JType.INT, out, false);
-            Expr self = new Expr.ArrayRead(array, index, JType.DOUBLE);
-            if (!varied.contains(array.name())) {
-                out.add(new Stmt.ArrayWrite(array, index, lower(w.value(), out, null, false).value, w.position(), w.source()));
+            Var array = Exprs.var(w.array());
+            if (array == null || !varied.contains(array)) {
+                out.add(new Stmt.ArrayWrite(w.array(), w.index(), lower(w.value(), out, null).value, w.pos(), w.source()));
                 return;
             }
-            Expr element = new Expr.ArrayRead(tangent(array), index, JType.DOUBLE);
-            Expr value = w.value();
-            if (value instanceof Expr.Binary b && b.type().isDouble() && (b.op() == Expr.BinaryOp.ADD
-                    || b.op() == Expr.BinaryOp.SUB) && b.left().equals(new Expr.ArrayRead(array, w.index(), JType.DOUBLE))
-                    && !mentions(b.right(), array.name())) {
-                Pair e = lower(b.right(), out, null, false);
+            Expr element = new Expr.ArrayRead(arrayTangent(w.array(), null), w.index(), JType.DOUBLE, null);
+            Expr self = new Expr.ArrayRead(w.array(), w.index(), JType.DOUBLE, null);
+            Expr increment = increment(w.value(), self, array);
+            if (increment != null) {
+                Expr.Binary b = (Expr.Binary) w.value();
+                Pair e = lower(increment, out, null);
                 if (e.tangent != null) {
-                    out.add(new Stmt.Accumulate(element, b.op() == Expr.BinaryOp.SUB ? Build.neg(e.tangent) : e.tangent));
+                    out.add(new Stmt.Accumulate(element, b.op() == Expr.BinaryOp.SUB ? Algebra.neg(e.tangent) : e.tangent));
                 }
-                out.add(new Stmt.ArrayWrite(array, index, new Expr.Binary(b.op(), self, e.value, b.type()), w.position(),
-                        w.source()));
+                out.add(new Stmt.ArrayWrite(w.array(), w.index(), new Expr.Binary(b.op(), b.left(), e.value, b.type(),
+                        b.pos()), w.pos(), w.source()));
                 return;
             }
-            Pair v = lower(value, out, null, false);
+            Pair v = lower(w.value(), out, null);
             out.add(new Stmt.Put(element, orZero(v.tangent)));
-            out.add(new Stmt.ArrayWrite(array, index, v.value, w.position(), w.source()));
+            out.add(new Stmt.ArrayWrite(w.array(), w.index(), v.value, w.pos(), w.source()));
         }
 
         private void put(Stmt.Put p, List<Stmt> out) {
-            boolean carries = varied.contains(location(p.target())) && p.target().type().isDifferentiable();
+            Var location = location(p.target());
+            boolean carries = location != null && varied.contains(location) && p.target().type().isDifferentiable();
             if (p.value().type().isDoubleArray()) {
                 out.add(p);
                 if (carries) {
@@ -411,47 +389,45 @@ public final class ForwardMode {
                 }
                 return;
             }
-            Pair v = lower(p.value(), out, null, false);
+            Pair v = lower(p.value(), out, null);
             if (carries) {
                 out.add(new Stmt.Put(tangentOfTarget(p.target()), orZero(v.tangent)));
             }
             out.add(new Stmt.Put(p.target(), v.value));
         }
 
-        private void eval(Stmt.Eval e, List<Stmt> out) {
-            if (!(e.expr() instanceof Expr.Apply a)) {
-                out.add(e); // a call for its effect: its value is dropped
-                return;
-            }
-            if (isPush(a) && a.args().get(0).type().isDouble() && stackVaried) {
+        private void push(Stmt.Push p, List<Stmt> out) {
+            if (p.value().type().isDouble() && stackVaried) {
                 // the tangent goes below the value: pops take the value, then its tangent
-                Pair v = lower(a.args().get(0), out, null, false);
-                out.add(new Stmt.Eval(new Expr.Apply(a.receiver(), null, "push", List.of(orZero(v.tangent)), a.type()),
-                        null, null));
-                out.add(new Stmt.Eval(new Expr.Apply(a.receiver(), null, "push", List.of(v.value), a.type()), null, null));
+                Pair v = lower(p.value(), out, null);
+                out.add(new Stmt.Push(orZero(v.tangent)));
+                out.add(new Stmt.Push(v.value));
                 return;
             }
-            Pullback.Site site = sites.get(a);
-            Expr holder = site == null ? null : a.args().get(a.args().size() - 1);
-            if (site == null || site.call() == null || !varied.contains(location(holder))) {
-                out.add(e);
+            out.add(p);
+        }
+
+        private void eval(Stmt.Eval e, List<Stmt> out) {
+            if (!(e.expr() instanceof Expr.Pullback pb) || !varied.contains(pb.holder())) {
+                out.add(e); // a call for its effect
                 return;
             }
             // callee's pullback → its PullbackTangent: arguments, their tangents, seed, its tangent, holder, its tangent
-            Expr.DiffCall call = site.call();
+            Callee.Differentiable callee = pb.callee();
             List<Pair> callArgs = new ArrayList<>();
-            for (Expr arg : a.args().subList(0, a.args().size() - 2)) {
-                callArgs.add(lower(arg, out, null, false)); // atoms already: the pullback reads them again
+            for (Expr arg : pb.args()) {
+                callArgs.add(lower(arg, out, null)); // variables already: the pullback reads them again
             }
             List<Expr> args = values(callArgs);
-            args.addAll(directionsOf(call.method(), call.gradientFields(), callArgs, site.position()));
-            Pair seed = lower(a.args().get(a.args().size() - 2), out, null, false);
+            args.addAll(directionsOf(callee.gradientFields(), callArgs));
+            Pair seed = lower(pb.seed(), out, null);
             args.add(seed.value);
             args.add(orZero(seed.tangent));
-            args.add(holder);
-            args.add(tangent((Local) holder));
-            String name = call.method().getSimpleName() + "PullbackTangent";
-            out.add(new Stmt.Eval(new Expr.Apply(null, call.adjoint(), name, args, JType.DOUBLE), null, null));
+            args.add(new Expr.Read(pb.holder()));
+            args.add(new Expr.Read(tangent(pb.holder())));
+            ClassRef owner = callee.sameBuild() ? Naming.implClass(callee.owner()) : callee.adjoint();
+            out.add(new Stmt.Eval(new Expr.Call(new Callee.Generated(owner, Naming.pullbackTangent(callee.name())), null,
+                    args, JType.DOUBLE, null), null, null));
         }
 
         // ------------------------------------------------------------ expressions
@@ -464,151 +440,114 @@ public final class ForwardMode {
          * {@code out}), and builds its tangent. {@code holder}, when given, is the variable that
          * will hold {@code e}'s value, declared just before the tangent is.
          */
-        private Pair lower(Expr e, List<Stmt> out, Local holder, boolean inBranch) {
+        private Pair lower(Expr e, List<Stmt> out, Var holder) {
             if (!isVaried(e)) {
                 return new Pair(e, null);
             }
-            if (e instanceof Local l) {
-                return new Pair(l, tangent(l));
+            if (e instanceof Expr.Read r) {
+                return new Pair(r, new Expr.Read(tangent(r.var())));
             }
             if (e instanceof Expr.ArrayRead a) {
-                Expr index = Exprs.isIndex(a.index()) ? a.index() : hoist(a.index(), JType.INT, out, inBranch);
-                return new Pair(new Expr.ArrayRead(a.array(), index, a.type()),
-                        new Expr.ArrayRead(arrayTangent(a.array(), null), index, JType.DOUBLE));
+                return new Pair(a, new Expr.ArrayRead(arrayTangent(a.array(), null), a.index(), JType.DOUBLE, null));
             }
-            if (e instanceof Expr.FieldRead f) {
+            if (e instanceof Expr.FieldGet f) {
                 return new Pair(f, tangentOfTarget(f));
             }
+            if (e instanceof Expr.Pop) {
+                // the value is on top, its tangent below it
+                Var value = (Var) hoist(e, out);
+                Var t = tangent(value);
+                out.add(new Stmt.Declare(t, new Expr.Pop(JType.DOUBLE), null, null));
+                return new Pair(new Expr.Read(value), new Expr.Read(t));
+            }
             if (e instanceof Expr.Cast c) {
-                Pair operand = lower(c.operand(), out, null, inBranch);
-                return new Pair(new Expr.Cast(c.type(), operand.value, c.position()), operand.tangent);
+                Pair operand = lower(c.operand(), out, null);
+                return new Pair(new Expr.Cast(c.type(), operand.value, c.pos()), operand.tangent);
             }
-            if (e instanceof Expr.Conditional c) {
-                Expr condition = Exprs.isPure(c.condition()) ? c.condition()
-                        : hoist(c.condition(), JType.BOOLEAN, out, inBranch);
-                Pair then = lower(c.then(), out, null, true);
-                Pair otherwise = lower(c.otherwise(), out, null, true);
-                return new Pair(new Expr.Conditional(condition, then.value, otherwise.value, c.type()),
+            if (e instanceof Expr.Cond c) {
+                Pair then = lower(c.then(), out, null);
+                Pair otherwise = lower(c.otherwise(), out, null);
+                return new Pair(new Expr.Cond(c.condition(), then.value, otherwise.value, c.type(), c.pos()),
                         then.tangent == null && otherwise.tangent == null ? null
-                                : Build.choose(condition, orZero(then.tangent), orZero(otherwise.tangent)));
+                                : Algebra.choose(c.condition(), orZero(then.tangent), orZero(otherwise.tangent)));
             }
-            if (e instanceof Expr.DiffCall c) {
+            if (e instanceof Expr.Call c && c.callee() instanceof Callee.Differentiable d) {
                 // the callee's value from itself, its tangent from its generated Tangent
-                List<Pair> pairs = atoms(c.args(), out, inBranch);
+                List<Pair> pairs = atoms(c.args(), out);
                 List<Expr> args = values(pairs);
                 List<Expr> tangentArgs = new ArrayList<>(args);
-                tangentArgs.addAll(directionsOf(c.method(), c.gradientFields(), pairs, c.position()));
-                return new Pair(new Expr.DiffCall(c.method(), c.adjoint(), c.gradientFields(), c.writtenArrays(), args,
-                        c.position()), new Expr.Apply(null, c.adjoint(), c.method().getSimpleName() + "Tangent",
-                        tangentArgs, JType.DOUBLE));
+                tangentArgs.addAll(directionsOf(d.gradientFields(), pairs));
+                return new Pair(new Expr.Call(d, null, args, c.type(), c.pos()), new Expr.Call(new Callee.Generated(
+                        d.adjoint(), Naming.tangent(d.name())), null, tangentArgs, JType.DOUBLE, null));
             }
-            if (e instanceof Expr.CustomCall c) {
+            if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
                 // Σ_i ∂f/∂a_i · da_i with the user's partials
-                List<Pair> pairs = atoms(c.args(), out, inBranch);
+                List<Pair> pairs = atoms(c.args(), out);
                 List<Expr> args = values(pairs);
                 Expr sum = null;
                 for (int i = 0; i < args.size(); i++) {
                     Expr t = pairs.get(i).tangent;
                     if (t != null) {
-                        ExecutableElement d = c.derivatives().get(i);
-                        Expr partial = new Expr.Apply(null, JType.ClassRef.of((TypeElement) d.getEnclosingElement()),
-                                d.getSimpleName().toString(), args, JType.DOUBLE);
-                        sum = plus(sum, Build.mul(partial, t));
+                        sum = plus(sum, Algebra.mul(Rules.partial(custom, i, args), t));
                     }
                 }
-                return new Pair(new Expr.CustomCall(c.method(), c.derivatives(), args, c.position()), sum);
+                return new Pair(new Expr.Call(custom, null, args, c.type(), c.pos()), sum);
             }
-            if (e instanceof Expr.Apply a) {
-                return apply(a, out, inBranch);
+            if (e instanceof Expr.Call c && c.callee() instanceof Callee.PartialCall p) {
+                // a user's partial derivative in a pullback: its own tangent (it is @Differentiable)
+                List<Pair> pairs = atoms(c.args(), out);
+                List<Expr> args = values(pairs);
+                List<Expr> tangentArgs = new ArrayList<>(args);
+                for (int i = 0; i < pairs.size(); i++) {
+                    if (p.parameterTypes().get(i).isDouble()) {
+                        tangentArgs.add(orZero(pairs.get(i).tangent));
+                    }
+                }
+                return new Pair(new Expr.Call(p, null, args, c.type(), c.pos()), new Expr.Call(new Callee.Generated(
+                        Naming.adjointClass(p.partial().owner()), Naming.tangent(p.partial().name())), null,
+                        tangentArgs, JType.DOUBLE, null));
             }
             // an operation with a rule: Σ_i ∂y/∂a_i · da_i
-            Enum<?> op = Exprs.operator(e);
-            List<Expr> children = Exprs.operands(e);
+            List<Expr> children = Rules.operands(e);
             List<Pair> lowered = new ArrayList<>();
             boolean[] variedArgs = new boolean[children.size()];
             for (int i = 0; i < children.size(); i++) {
-                lowered.add(lower(children.get(i), out, null, inBranch));
+                lowered.add(lower(children.get(i), out, null));
                 variedArgs[i] = lowered.get(i).tangent != null;
             }
-            if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.type().isDouble() && variedArgs[0]
-                    && lowered.get(0).value.equals(lowered.get(1).value)) {
-                // d(u·u) = 2u du: one term, not two equal ones (as the reverse sweep does)
-                Expr u = lowered.get(0).value;
-                return new Pair(Exprs.rebuild(e, List.of(u, u)),
-                        Build.mul(Build.mul(Build.lit(2), u), lowered.get(0).tangent));
-            }
-            DerivativeRules.Needs needs = DerivativeRules.needs(op, variedArgs);
+            Rules.Needs needs = Rules.needs(Rules.operator(e), variedArgs);
             List<Expr> values = new ArrayList<>();
             for (int i = 0; i < lowered.size(); i++) {
                 Expr v = lowered.get(i).value;
-                values.add(needs.args()[i] && !Exprs.isAtom(v) ? hoist(v, JType.DOUBLE, out, inBranch) : v);
+                values.add(needs.args()[i] && !Exprs.isAtom(v) ? new Expr.Read((Var) hoist(v, out)) : v);
             }
             Expr node = Exprs.rebuild(e, values);
             Expr y = node;
             if (needs.result()) {
-                y = holder != null ? holder : hoist(node, JType.DOUBLE, out, inBranch);
+                y = holder != null ? new Expr.Read(holder) : new Expr.Read((Var) hoist(node, out));
             }
-            List<Expr> partials = DerivativeRules.of(op).partials(values.toArray(new Expr[0]), y);
-            Expr sum = null;
+            List<Expr> tangents = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
-                if (variedArgs[i]) {
-                    sum = plus(sum, Build.mul(partials.get(i), lowered.get(i).tangent));
-                }
+                tangents.add(variedArgs[i] ? lowered.get(i).tangent : null);
             }
+            Expr sum = Rules.tangent(node, y, tangents);
             return new Pair(needs.result() && holder == null ? y : node, sum);
-        }
-
-        /** A generated call of the pullback: a value popped from the stack, or a user-supplied partial derivative. */
-        private Pair apply(Expr.Apply a, List<Stmt> out, boolean inBranch) {
-            if (isPop(a)) {
-                // the value is on top, its tangent below it
-                Local value = (Local) hoist(a, JType.DOUBLE, out, inBranch);
-                Local t = tangent(value);
-                out.add(new Stmt.Declare(t, new Expr.Apply(a.receiver(), null, POP_DOUBLE, List.of(), JType.DOUBLE),
-                        null, null));
-                return new Pair(value, t);
-            }
-            Pullback.Site site = sites.get(a);
-            ExecutableElement partial = site.partial();
-            if (partial.getAnnotation(Differentiable.class) == null) {
-                throw new Refused(site.position(), "no second-order members for " + method.name() + ": the derivative "
-                        + "it uses here, " + partial.getEnclosingElement().getSimpleName() + "." + partial.getSimpleName()
-                        + ", is not @Differentiable; annotate it @Differentiable so its own derivative is generated");
-            }
-            List<Pair> pairs = atoms(a.args(), out, inBranch);
-            List<Expr> args = values(pairs);
-            List<String> fields = new ArrayList<>();
-            List<String> wrt = Arrays.asList(partial.getAnnotation(Differentiable.class).wrt());
-            for (VariableElement p : partial.getParameters()) {
-                JType type = JType.of(p.asType());
-                String name = p.getSimpleName().toString();
-                fields.add(type.isDifferentiable() && (wrt.isEmpty() || wrt.contains(name)) ? name : null);
-            }
-            List<Expr> tangentArgs = new ArrayList<>(args);
-            tangentArgs.addAll(directionsOf(partial, fields, pairs, site.position()));
-            TypeElement owner = (TypeElement) partial.getEnclosingElement();
-            return new Pair(new Expr.Apply(null, a.owner(), a.method(), args, a.type()), new Expr.Apply(null,
-                    JType.ClassRef.adjointOf(owner), partial.getSimpleName() + "Tangent", tangentArgs, JType.DOUBLE));
         }
 
         /**
          * The directions to pass a callee's {@code Tangent}: per parameter it differentiates, the
          * argument's tangent, or zero ({@code 0.0}, a new array) when the argument carries none.
          */
-        private List<Expr> directionsOf(ExecutableElement callee, List<String> fields, List<Pair> args, Position at) {
+        private List<Expr> directionsOf(List<String> fields, List<Pair> args) {
             List<Expr> directions = new ArrayList<>();
             for (int k = 0; k < args.size(); k++) {
                 Expr arg = args.get(k).value;
                 if (fields.get(k) == null) {
-                    if (args.get(k).tangent != null) {
-                        throw new Refused(at, "no second-order members for " + method.name() + ": "
-                                + callee.getSimpleName() + " is not differentiated in its parameter " + k);
-                    }
                     continue;
                 }
                 if (arg.type().isDoubleArray()) {
                     directions.add(isVaried(arg) ? arrayTangent(arg, null)
-                            : new Expr.NewArray(JType.DOUBLE_ARRAY, new Expr.Length(arg)));
+                            : new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(new Expr.Length(arg, null)), null));
                 } else {
                     directions.add(orZero(args.get(k).tangent));
                 }
@@ -616,25 +555,22 @@ public final class ForwardMode {
             return directions;
         }
 
-        /**
-         * Arguments read twice (by the call and by its tangent) as variables or constants, with
-         * their tangents; a varied argument moved into a temporary gets its tangent in one too.
-         */
-        private List<Pair> atoms(List<Expr> args, List<Stmt> out, boolean inBranch) {
+        /** Arguments read twice (by the call and by its tangent) as variables or constants, with their tangents. */
+        private List<Pair> atoms(List<Expr> args, List<Stmt> out) {
             List<Pair> lowered = new ArrayList<>();
             for (Expr arg : args) {
-                Pair a = lower(arg, out, null, inBranch);
+                Pair a = lower(arg, out, null);
                 if (Exprs.isAtom(a.value)) {
                     lowered.add(a);
                     continue;
                 }
-                Local temp = (Local) hoist(a.value, a.value.type(), out, inBranch);
+                Var temp = (Var) hoist(a.value, out);
                 if (a.tangent == null) {
-                    lowered.add(new Pair(temp, null));
+                    lowered.add(new Pair(new Expr.Read(temp), null));
                 } else {
-                    Local t = tangent(temp);
+                    Var t = tangent(temp);
                     out.add(new Stmt.Declare(t, a.tangent, null, null));
-                    lowered.add(new Pair(temp, t));
+                    lowered.add(new Pair(new Expr.Read(temp), new Expr.Read(t)));
                 }
             }
             return lowered;
@@ -646,86 +582,89 @@ public final class ForwardMode {
             return out;
         }
 
-        /** Moves {@code e} into a fresh temporary declared in {@code out}; a varied double's tangent follows it. */
-        private Expr hoist(Expr e, JType type, List<Stmt> out, boolean inBranch) {
-            if (e instanceof Local) {
-                return e;
+        /** Moves {@code e} into a new temporary declared in {@code out}; returns the variable. */
+        private Object hoist(Expr e, List<Stmt> out) {
+            if (e instanceof Expr.Read r) {
+                return r.var();
             }
-            if (inBranch && !Exprs.isPureReadingElements(e)) { // user ?: reading elements are split into ifs before this
-                throw reporter.abortWithError(method.position(), "AdjointNotYetSupported",
-                        "a call or array read inside a branch of ?: whose value the derivative needs is not "
-                                + "supported yet; compute it in a variable before the ?:");
-            }
-            Local temp = new Local(names.temp("_t"), type);
+            Var temp = new Var("_t", e.type(), Var.Role.TEMP);
             out.add(new Stmt.Declare(temp, e, null, null));
             return temp;
         }
 
         // ------------------------------------------------------------ tangents of variables
 
-        private Local tangent(Local var) {
-            return tangents.computeIfAbsent(var.name(), n -> new Local(names.fresh("_d" + n), var.type()));
+        private Var tangent(Var var) {
+            return tangents.computeIfAbsent(var, v -> new Var("_d", v.type, Var.Role.TANGENT, v));
         }
 
         /** The tangent of a write target or field: {@code _dv}, {@code _da[i]}, {@code dInto.x}. */
         private Expr tangentOfTarget(Expr target) {
-            if (target instanceof Local l) {
-                return tangent(l);
+            if (target instanceof Expr.Read r) {
+                return new Expr.Read(tangent(r.var()));
             }
             if (target instanceof Expr.ArrayRead a) {
-                return new Expr.ArrayRead(arrayTangent(a.array(), null), a.index(), a.type());
+                return new Expr.ArrayRead(arrayTangent(a.array(), null), a.index(), a.type(), null);
             }
-            Expr.FieldRead f = (Expr.FieldRead) target;
-            return new Expr.FieldRead(tangent((Local) f.target()), f.name(), f.type());
+            Expr.FieldGet f = (Expr.FieldGet) target;
+            return new Expr.FieldGet(tangentOfTarget(f.target()), f.owner(), f.name(), f.type(), f.hidden(), null);
         }
 
         /**
          * The tangent of an array-valued expression: the tangent array of a variable or field, a
-         * new array for a new array, a new zero array of {@code owner}'s length for an array that
-         * carries none.
+         * new zero array of {@code owner}'s (or its own) length for an array that carries none.
          */
-        private Expr arrayTangent(Expr array, Local owner) {
-            if (array instanceof Local l && varied.contains(l.name())) {
-                return tangent(l);
+        private Expr arrayTangent(Expr array, Var owner) {
+            if (array instanceof Expr.Read r && varied.contains(r.var())) {
+                return new Expr.Read(tangent(r.var()));
             }
-            if (array instanceof Expr.FieldRead f && isVaried(f)) {
+            if (array instanceof Expr.FieldGet f && isVaried(f)) {
                 return tangentOfTarget(f);
             }
-            return new Expr.NewArray(JType.DOUBLE_ARRAY, new Expr.Length(owner != null ? owner : array));
+            Expr length = new Expr.Length(owner != null ? new Expr.Read(owner) : array, null);
+            if (array instanceof Expr.NewArray n) {
+                length = n.dimensions().get(0);
+            }
+            return new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(length), null);
         }
 
-        private Expr zero(Local var) {
-            return var.type().isDoubleArray() ? new Expr.NewArray(JType.DOUBLE_ARRAY, new Expr.Length(var)) : Build.lit(0);
+        private static Expr zero(Var var) {
+            return var.type.isDoubleArray()
+                    ? new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(new Expr.Length(new Expr.Read(var), null)), null)
+                    : Algebra.lit(0);
         }
 
-        private Expr orZero(Expr tangent) {
-            return tangent != null ? tangent : Build.lit(0);
+        private static Expr orZero(Expr tangent) {
+            return tangent != null ? tangent : Algebra.lit(0);
         }
 
         /** {@code a + b}, written {@code a - c} when b is {@code -c}; a may be null (nothing yet). */
-        private Expr plus(Expr a, Expr b) {
-            if (a == null) {
-                return b;
-            }
-            if (b instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
-                return Build.sub(a, u.operand());
-            }
-            return Build.add(a, b);
+        private static Expr plus(Expr a, Expr b) {
+            return a == null ? b : Algebra.add(a, b);
         }
 
         /** For {@code v + e} or {@code v - e} where e does not read v: e; else null. */
-        private Expr increment(Expr value, Local v) {
+        private static Expr increment(Expr value, Expr self, Var v) {
             if (value instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
-                    && b.type().isDouble() && b.left().equals(v) && !mentions(b.right(), v.name())) {
+                    && b.type().isDouble() && same(b.left(), self) && !Exprs.readsVar(b.right(), v)) {
                 return b.right();
             }
             return null;
         }
 
-        private boolean mentions(Expr e, String name) {
-            boolean[] found = {false};
-            Activity.locals(e, l -> found[0] |= l.name().equals(name));
-            return found[0];
+        private static boolean same(Expr a, Expr b) {
+            if (a instanceof Expr.Read x && b instanceof Expr.Read y) {
+                return x.var() == y.var();
+            }
+            if (a instanceof Expr.ArrayRead x && b instanceof Expr.ArrayRead y) {
+                return same(x.array(), y.array()) && x.index().equals(y.index());
+            }
+            return false;
+        }
+
+        private static Expr cloneOf(Expr array) {
+            return new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Object"), "clone", List.of(),
+                    JType.DOUBLE_ARRAY, false, false, true), array, List.of(), JType.DOUBLE_ARRAY, null);
         }
     }
 }

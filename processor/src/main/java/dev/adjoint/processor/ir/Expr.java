@@ -1,114 +1,309 @@
 package dev.adjoint.processor.ir;
 
-import dev.adjoint.processor.ErrorReporter.Position;
+import dev.adjoint.processor.diag.Position;
 import java.util.List;
-import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
 
 /**
- * An expression of the IR. The reader builds these from javac trees; the differentiator builds
- * new ones (adjoints, partial derivatives) from the same records, and the emitter prints them.
+ * An expression of the IR. The reader builds these from javac trees, keeping each node's source
+ * position; the normal form flattens them so that every intermediate value has a name; the
+ * differentiators build new ones (adjoints, partial derivatives) from the same records, and the
+ * emitter prints them. Every pass that must handle every kind implements {@link Visitor}: a new
+ * node is then a compile error in each of them.
  */
 public sealed interface Expr {
 
     JType type();
 
-    /** A literal: a boxed {@code Double}, {@code Integer}, {@code Long}, {@code Boolean}, {@code Character}, {@code String}, or null. */
-    record Literal(Object value, JType type) implements Expr {
-        public static Literal of(double v) {
-            return new Literal(v, JType.DOUBLE);
+    /** Where the expression is in the user's source; null for what the processor made. */
+    Position pos();
+
+    <R> R accept(Visitor<R> v);
+
+    /** One method per node kind. */
+    interface Visitor<R> {
+        R visitConst(Const e);
+
+        R visitRead(Read e);
+
+        R visitStaticGet(StaticGet e);
+
+        R visitFieldGet(FieldGet e);
+
+        R visitUnary(Unary e);
+
+        R visitBinary(Binary e);
+
+        R visitCond(Cond e);
+
+        R visitCast(Cast e);
+
+        R visitMathCall(MathCall e);
+
+        R visitCall(Call e);
+
+        R visitNew(New e);
+
+        R visitNewArray(NewArray e);
+
+        R visitArrayLit(ArrayLit e);
+
+        R visitArrayRead(ArrayRead e);
+
+        R visitLength(Length e);
+
+        R visitStopGradient(StopGradient e);
+
+        R visitAssignment(Assignment e);
+
+        R visitSwitchExpr(SwitchExpr e);
+
+        R visitPop(Pop e);
+
+        R visitPullback(Pullback e);
+
+        R visitUnsupported(Unsupported e);
+    }
+
+    /** A literal or compile-time constant: a boxed Double, Float, Integer, Long, Boolean, Character, String, or null. */
+    record Const(Object value, JType type, Position pos) implements Expr {
+        public static Const of(double v) {
+            return new Const(v, JType.DOUBLE, null);
+        }
+
+        public static Const ofInt(int v) {
+            return new Const(v, JType.INT, null);
+        }
+
+        public static Const ofBoolean(boolean v) {
+            return new Const(v, JType.BOOLEAN, null);
+        }
+
+        /** The numeric value as a double, or null when this is not a number. */
+        public Double number() {
+            return value instanceof Number n ? n.doubleValue() : value instanceof Character c ? (double) c : null;
         }
 
         public boolean isDouble(double v) {
             return value instanceof Double d && d == v;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitConst(this);
+        }
     }
 
-    /** A local variable or parameter, of the user's or generated ({@code _d_x}, {@code _t0}). */
-    record Local(String name, JType type) implements Expr {}
+    /** A read of a variable. */
+    record Read(Var var, Position pos) implements Expr {
+        public Read(Var var) {
+            this(var, null);
+        }
 
-    /** A static field that is not a compile-time constant, read through its class. */
-    record StaticField(TypeElement owner, String name, JType type) implements Expr {}
+        @Override
+        public JType type() {
+            return var.type;
+        }
 
-    /** A field of a passed-through object. */
-    record FieldRead(Expr target, String name, JType type) implements Expr {}
-
-    record Unary(UnaryOp op, Expr operand, JType type) implements Expr {}
-
-    record Binary(BinaryOp op, Expr left, Expr right, JType type) implements Expr {}
-
-    record Conditional(Expr condition, Expr then, Expr otherwise, JType type) implements Expr {}
-
-    record Cast(JType type, Expr operand, Position position) implements Expr {}
-
-    /** A call of a {@link MathFunction}, on {@code Math} or ({@code strict}) {@code StrictMath}. */
-    record MathCall(MathFunction function, boolean strict, List<Expr> args, JType type, Position position)
-            implements Expr {}
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitRead(this);
+        }
+    }
 
     /**
-     * A call the differentiator does not see into: allowed only where no derivative has to flow
-     * through it. Static when {@code receiver} is null.
+     * A static field that is not a compile-time constant, read through its class; {@code hidden}
+     * when the adjoint class cannot name it (private), so it is read through a handle.
      */
-    record Invoke(ExecutableElement method, Expr receiver, List<Expr> args, JType type, Position position)
-            implements Expr {}
+    record StaticGet(ClassRef owner, String name, JType type, boolean hidden, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitStaticGet(this);
+        }
+    }
+
+    /** A field of an object: {@code target.name}; {@code hidden} as for {@link StaticGet}. */
+    record FieldGet(Expr target, ClassRef owner, String name, JType type, boolean hidden, Position pos)
+            implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitFieldGet(this);
+        }
+    }
+
+    record Unary(UnaryOp op, Expr operand, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitUnary(this);
+        }
+    }
+
+    record Binary(BinaryOp op, Expr left, Expr right, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBinary(this);
+        }
+    }
+
+    /** {@code condition ? then : otherwise}. */
+    record Cond(Expr condition, Expr then, Expr otherwise, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitCond(this);
+        }
+    }
+
+    record Cast(JType type, Expr operand, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitCast(this);
+        }
+    }
+
+    /** A call of a {@link MathFunction}, on {@code Math} or ({@code strict}) {@code StrictMath}. */
+    record MathCall(MathFunction function, boolean strict, List<Expr> args, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitMathCall(this);
+        }
+    }
+
+    /**
+     * A call of a method: what the differentiators do with it is decided by its {@link Callee}.
+     * {@code receiver} is null for a static method.
+     */
+    record Call(Callee callee, Expr receiver, List<Expr> args, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitCall(this);
+        }
+    }
 
     /** {@code new T(args)}, e.g. an exception in a guard clause. */
-    record New(JType type, List<Expr> args) implements Expr {}
+    record New(JType type, List<Expr> args, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitNew(this);
+        }
+    }
+
+    /** {@code new T[d1][d2]...}: the dimensions given (one for a {@code double[]}). */
+    record NewArray(JType type, List<Expr> dimensions, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitNewArray(this);
+        }
+    }
+
+    /** An array initializer, {@code {a, b}} or {@code new double[] {a, b}}. */
+    record ArrayLit(JType type, List<Expr> elements, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitArrayLit(this);
+        }
+    }
 
     /** {@code array[index]}. */
-    record ArrayRead(Expr array, Expr index, JType type) implements Expr {}
+    record ArrayRead(Expr array, Expr index, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitArrayRead(this);
+        }
+    }
 
     /** {@code array.length}. */
-    record Length(Expr array) implements Expr {
+    record Length(Expr array, Position pos) implements Expr {
         @Override
         public JType type() {
             return JType.INT;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitLength(this);
+        }
     }
 
-    /** {@code new T[length]}, for a one-dimensional array type. */
-    record NewArray(JType type, Expr length) implements Expr {}
-
-    /**
-     * A call of another {@code @Differentiable} method: the forward sweep calls it, the reverse
-     * sweep calls its generated pullback in {@code adjoint}. {@code gradientFields} names, per
-     * parameter, its field in the callee's gradient (null when the gradient has none);
-     * {@code writtenArrays} names the {@code double[]} parameters it writes to.
-     */
-    record DiffCall(ExecutableElement method, JType.ClassRef adjoint, List<String> gradientFields,
-            List<String> writtenArrays, List<Expr> args, Position position) implements Expr {
+    /** {@code Adjoint.stopGradient(operand)}: the operand's value (a double or an array), through which no derivative flows. */
+    record StopGradient(Expr operand, Position pos) implements Expr {
         @Override
         public JType type() {
-            return JType.DOUBLE;
+            return operand.type();
         }
 
-        public boolean wrt(int parameter) {
-            return gradientFields.get(parameter) != null;
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitStopGradient(this);
         }
     }
 
     /**
-     * A call of a method with user-supplied partial derivatives ({@code @DerivativeOf}): entry i of
-     * {@code derivatives} computes ∂/∂(argument i), or is null when none was given.
+     * An assignment used as a value: {@code a = b = v}, {@code n--} in a condition, {@code ++t[0]},
+     * {@code s += c / ++k}. {@code target} is a {@link Read} of a variable or an {@link ArrayRead};
+     * {@code op} is the operator of a compound assignment or increment (null for {@code =}).
+     * The value is the target's new value, except for a postfix increment, whose value is the old one.
      */
-    record CustomCall(ExecutableElement method, List<ExecutableElement> derivatives, List<Expr> args,
-            Position position) implements Expr {
+    record Assignment(Expr target, BinaryOp op, Expr value, boolean postfix, JType type, Position pos)
+            implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitAssignment(this);
+        }
+    }
+
+    /**
+     * A switch expression: {@code statement} (a labelled block holding the switch) assigns
+     * {@code result} where the source yields a value, and breaks out of the block; the normal
+     * form puts it before the statement that uses the value.
+     */
+    record SwitchExpr(Stmt statement, Var result, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitSwitchExpr(this);
+        }
+    }
+
+    /** Generated: the value the forward sweep pushed on the thread's value stack, popped. */
+    record Pop(JType type) implements Expr {
+        @Override
+        public Position pos() {
+            return null;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitPop(this);
+        }
+    }
+
+    /**
+     * Generated: the pullback of a called method (or, in second order, its forward-over-reverse
+     * twin): {@code callee}'s pullback with the call's arguments, {@code seed}, and {@code holder}
+     * receiving the arguments' adjoints.
+     */
+    record Pullback(Callee.Differentiable callee, List<Expr> args, Expr seed, Var holder) implements Expr {
         @Override
         public JType type() {
             return JType.DOUBLE;
         }
-    }
 
-    /** {@code Adjoint.stopGradient(operand)}: the operand's value, through which no derivative flows. */
-    record StopGradient(Expr operand) implements Expr {
         @Override
-        public JType type() {
-            return JType.DOUBLE;
+        public Position pos() {
+            return null;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitPullback(this);
         }
     }
 
-    /** A call the differentiator writes (a pullback, a stack operation): static on {@code owner}, or on {@code receiver}. */
-    record Apply(Expr receiver, JType.ClassRef owner, String method, List<Expr> args, JType type) implements Expr {}
+    /** A construct the reader could not translate: the fence reports it, with {@code tag} and {@code message}. */
+    record Unsupported(dev.adjoint.processor.diag.Tag tag, String message, JType type, Position pos) implements Expr {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.visitUnsupported(this);
+        }
+    }
 
     enum UnaryOp {
         NEG("-"), PLUS("+"), NOT("!"), COMPLEMENT("~");
@@ -136,6 +331,14 @@ public sealed interface Expr {
         BinaryOp(String symbol, int precedence) {
             this.symbol = symbol;
             this.precedence = precedence;
+        }
+
+        public boolean isComparison() {
+            return precedence == 9 || precedence == 8;
+        }
+
+        public boolean isArithmetic() {
+            return this == MUL || this == DIV || this == REM || this == ADD || this == SUB;
         }
     }
 }

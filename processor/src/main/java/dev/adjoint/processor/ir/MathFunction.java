@@ -1,13 +1,14 @@
 package dev.adjoint.processor.ir;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code java.lang.Math} / {@code StrictMath} functions Adjoint understands, by name and
- * arity. Their derivatives live in one table, {@code dev.adjoint.processor.ad.DerivativeRules}.
+ * The {@code java.lang.Math} / {@code StrictMath} functions Adjoint differentiates, by name and
+ * parameter types. Their derivatives live in one table, {@code ad.Rules}.
  *
  * <p>{@link #piecewiseConstant} functions have derivative 0 almost everywhere: their result
- * carries no derivative, and the processor warns when their argument is active.
+ * carries no derivative, and the processor warns where a derivative would be dropped.
  */
 public enum MathFunction {
     SIN("sin", 1), COS("cos", 1), TAN("tan", 1),
@@ -17,10 +18,16 @@ public enum MathFunction {
     SQRT("sqrt", 1), CBRT("cbrt", 1), POW("pow", 2), HYPOT("hypot", 2),
     ABS("abs", 1), MAX("max", 2), MIN("min", 2), FMA("fma", 3),
     TO_RADIANS("toRadians", 1), TO_DEGREES("toDegrees", 1),
+    COPY_SIGN("copySign", 2), SCALB("scalb", List.of(JType.Kind.DOUBLE, JType.Kind.INT), false),
+    NEXT_UP("nextUp", 1), NEXT_DOWN("nextDown", 1), NEXT_AFTER("nextAfter", 2),
+    IEEE_REMAINDER("IEEEremainder", 2),
     FLOOR("floor", 1, true), CEIL("ceil", 1, true), RINT("rint", 1, true),
-    ROUND("round", 1, true), SIGNUM("signum", 1, true);
+    ROUND("round", 1, true), SIGNUM("signum", 1, true), ULP("ulp", 1, true);
 
     public final String javaName;
+    /** The kinds of the parameters: all {@code double} but scalb's exponent. */
+    public final List<JType.Kind> parameters;
+    /** The number of parameters. */
     public final int arity;
     public final boolean piecewiseConstant;
 
@@ -29,17 +36,28 @@ public enum MathFunction {
     }
 
     MathFunction(String javaName, int arity, boolean piecewiseConstant) {
+        this(javaName, java.util.Collections.nCopies(arity, JType.Kind.DOUBLE), piecewiseConstant);
+    }
+
+    MathFunction(String javaName, List<JType.Kind> parameters, boolean piecewiseConstant) {
         this.javaName = javaName;
-        this.arity = arity;
+        this.parameters = parameters;
+        this.arity = parameters.size();
         this.piecewiseConstant = piecewiseConstant;
     }
 
-    public static Optional<MathFunction> lookup(String name, int arity) {
+    /** The function {@code Math.name} with these parameter kinds, if Adjoint knows it. */
+    public static Optional<MathFunction> lookup(String name, List<JType.Kind> parameterKinds) {
         for (MathFunction f : values()) {
-            if (f.javaName.equals(name) && f.arity == arity) {
+            if (f.javaName.equals(name) && f.parameters.equals(parameterKinds)) {
                 return Optional.of(f);
             }
         }
         return Optional.empty();
+    }
+
+    /** What {@code Math.name} returns: {@code round(double)} is a long, every other one a double. */
+    public JType resultType() {
+        return this == ROUND ? JType.LONG : JType.DOUBLE;
     }
 }

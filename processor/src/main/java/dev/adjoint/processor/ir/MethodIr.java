@@ -1,17 +1,46 @@
 package dev.adjoint.processor.ir;
 
-import dev.adjoint.processor.ErrorReporter;
+import dev.adjoint.processor.diag.Position;
 import java.util.List;
-import java.util.Set;
 
 /**
- * One {@code @Differentiable} method lowered to IR: its parameters (in order, with the ones to
- * differentiate marked), its body, and every name the user's code declares (so generated names
- * can avoid them).
+ * One method read into the IR: its parameters (in order), the values it is differentiated with
+ * respect to ({@link Input}s: parameters, record components, the receiver's fields), its body and
+ * the helpers it inlines.
+ *
+ * @param key a stable identity of the method across rounds ({@code demo.Functions#f(double,double)})
+ * @param self the receiver of an instance method, or null
+ * @param inputs what carries a derivative into the method, in the order of the gradient's fields
+ * @param vector whether it returns {@code double[]}
  */
-public record MethodIr(String name, List<Param> params, List<Stmt> body, Set<String> userNames,
-        ErrorReporter.Position position) {
+public record MethodIr(String key, String name, ClassRef owner, List<Param> params, Var self, List<Input> inputs,
+        List<Stmt> body, boolean vector, Position pos) {
 
-    /** A parameter; {@code wrt} when its gradient is wanted. */
-    public record Param(String name, JType type, boolean wrt) {}
+    /** A parameter: its variable in the body. */
+    public record Param(Var var) {
+        public String name() {
+            return var.name;
+        }
+
+        public JType type() {
+            return var.type;
+        }
+    }
+
+    /**
+     * A value the method is differentiated with respect to (or could be): a {@code double} or
+     * {@code double[]} parameter, a component of a record parameter, a field of the receiver.
+     * {@code var} holds it in the body; {@code load} reads it at entry (null for a parameter,
+     * which is its own variable); {@code path} is its field in the gradient ({@code [x]},
+     * {@code [params, mu]}); {@code wrt} when its derivative is wanted.
+     */
+    public record Input(Var var, Expr load, List<String> path, boolean wrt) {
+        public boolean isParameter() {
+            return load == null;
+        }
+    }
+
+    public boolean isInstance() {
+        return self != null;
+    }
 }

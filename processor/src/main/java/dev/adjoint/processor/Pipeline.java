@@ -1,0 +1,260 @@
+package dev.adjoint.processor;
+
+import com.palantir.javapoet.JavaFile;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.ad.Cleanup;
+import dev.adjoint.processor.ad.ForwardMode;
+import dev.adjoint.processor.ad.reverse.ReverseMode;
+import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.contract.ClassPlan;
+import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.diag.Diagnostics;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.emit.ImplWriter;
+import dev.adjoint.processor.fence.Fence;
+import dev.adjoint.processor.find.CustomDerivatives;
+import dev.adjoint.processor.find.Keys;
+import dev.adjoint.processor.find.MethodPaths;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.normalize.Normalizer;
+import dev.adjoint.processor.read.Catalog;
+import dev.adjoint.processor.read.Reader;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.ExecutableElement;
+
+/**
+ * The stages after a class's API class exists, for every method of the classes ready in a round:
+ * read → fence → (refusals through calls, second order's reach) → normalize → differentiate
+ * (reverse, forward, forward over reverse) → emit the implementation class. Every stage runs
+ * guarded per method: an error stops that method only, a bug becomes a positioned
+ * {@code AdjointInternalError}, and a refused method leaves only stubs that no running program
+ * reaches (the build fails with the refusal).
+ */
+final class Pipeline {
+
+    private final ProcessingEnvironment env;
+    private final Trees trees;
+    private final Diagnostics diagnostics;
+    private final CustomDerivatives custom;
+    private final Catalog catalog;
+
+    Pipeline(ProcessingEnvironment env, Trees trees, Diagnostics diagnostics, CustomDerivatives custom, Catalog catalog) {
+        this.env = env;
+        this.trees = trees;
+        this.diagnostics = diagnostics;
+        this.custom = custom;
+        this.catalog = catalog;
+    }
+
+    /** One method going through the stages. */
+    private static final class Work {
+        final MethodPlan plan;
+        final ClassPlan owner;
+        Position position;
+        MethodIr ir;
+        Activity activity;
+        Fence.Verdict verdict;
+        boolean refused;
+        boolean secondOrder;
+
+        Work(MethodPlan plan, ClassPlan owner) {
+            this.plan = plan;
+            this.owner = owner;
+        }
+    }
+
+    Map<ClassPlan, JavaFile> implementations(List<ClassPlan> plans) {
+        MethodPaths paths = new MethodPaths(trees);
+        Reader reader = new Reader(trees, env.getElementUtils(), env.getTypeUtils(), paths, custom, catalog);
+        Fence fence = new Fence(diagnostics);
+        Map<String, Work> work = new LinkedHashMap<>();
+        for (ClassPlan plan : plans) {
+            for (MethodPlan m : plan.methods()) {
+                Work w = new Work(m, plan);
+                work.put(m.key(), w);
+                guarded(w, () -> {
+                    ExecutableElement element = Keys.resolve(m.key(), env.getElementUtils(), env.getTypeUtils());
+                    if (element == null) {
+                        throw new IllegalStateException("method " + m.key() + " not found in this round");
+                    }
+                    w.position = Position.of(element);
+                    w.ir = reader.read(element, m);
+                });
+            }
+        }
+        for (Work w : work.values()) {
+            if (!w.refused) {
+                guarded(w, () -> {
+                    w.activity = Activity.of(w.ir, w.ir.body(), catalog.helpers());
+                    w.verdict = fence.check(w.ir, catalog.helpers(), w.activity, w.plan.order() == 2,
+                            w.plan.writtenArrays());
+                    w.refused = !w.verdict.ok();
+                });
+            }
+        }
+        refuseCallersOfRefused(work);
+        secondOrder(work, fence);
+        Map<ClassPlan, List<ImplWriter.Done>> done = new LinkedHashMap<>();
+        plans.forEach(p -> done.put(p, new ArrayList<>()));
+        for (Work w : work.values()) {
+            ImplWriter.Done d = w.refused ? null : differentiate(w, work);
+            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null));
+        }
+        boolean generated = env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
+        Map<ClassPlan, JavaFile> out = new LinkedHashMap<>();
+        for (Map.Entry<ClassPlan, List<ImplWriter.Done>> e : done.entrySet()) {
+            try {
+                out.put(e.getKey(), new ImplWriter(generated).write(e.getKey(), e.getValue()));
+            } catch (RuntimeException | Error bug) {
+                diagnostics.internalError(Position.of(env.getElementUtils().getTypeElement(
+                        e.getKey().owner().qualifiedName())), e.getKey().owner().simpleName(), bug);
+            }
+        }
+        return out;
+    }
+
+    private ImplWriter.Done differentiate(Work w, Map<String, Work> work) {
+        ImplWriter.Done[] out = {null};
+        guarded(w, () -> {
+            MethodIr normalized = new Normalizer(catalog.helpers()).run(w.ir);
+            // a callee that can lead back to this method needs a gradient holder of its own per call
+            ReverseMode.Pullback pullback = ReverseMode.differentiate(normalized, w.owner.impl(), w.plan.gradient(),
+                    w.plan.names().seed(), w.plan.names().into(), callee -> reaches(callee, w.plan.key(), work));
+            ForwardMode.Tangent tangent = ForwardMode.tangent(normalized, w.plan.names().directions());
+            ForwardMode.Tangent second = !w.secondOrder ? null : ForwardMode.pullbackTangent(normalized, pullback.seed(),
+                    pullback.into(), pullback.body(), w.plan.names().directions(), w.plan.names().dSeed(),
+                    w.plan.names().dInto());
+            List<Stmt> primal = w.plan.hidden() ? Cleanup.run(normalized.body()) : null;
+            out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, primal);
+        });
+        return out[0];
+    }
+
+    /** Whether {@code from} may, through calls of this round's methods, call {@code to}. */
+    private static boolean reaches(String from, String to, Map<String, Work> work) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> queue = new ArrayDeque<>();
+        queue.add(from);
+        while (!queue.isEmpty()) {
+            String m = queue.poll();
+            if (m.equals(to)) {
+                return true;
+            }
+            Work w = work.get(m);
+            if (seen.add(m) && w != null && w.verdict != null) {
+                queue.addAll(w.verdict.sameBuildCallees().keySet());
+            }
+        }
+        return false;
+    }
+
+    /** A method calling a refused method of this round cannot be differentiated either: an error at the call. */
+    private void refuseCallersOfRefused(Map<String, Work> work) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Work w : work.values()) {
+                if (w.refused || w.verdict == null) {
+                    continue;
+                }
+                for (Map.Entry<String, Position> call : w.verdict.sameBuildCallees().entrySet()) {
+                    Work callee = work.get(call.getKey());
+                    if (callee != null && callee.refused) {
+                        diagnostics.error(Position.either(call.getValue(), w.position), Tag.AdjointRefusedCallee,
+                                "cannot differentiate " + w.plan.name() + ": it calls " + callee.plan.name()
+                                        + ", which Adjoint refused (see the error reported for " + callee.plan.name()
+                                        + "); fix that one first");
+                        w.refused = true;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Second order for the methods that ask for it ({@code order = 2}) and for the methods of this
+     * round they call, directly or not: forward over reverse calls each callee's
+     * {@code PullbackTangent}. A method that cannot have it is an error at the cause.
+     */
+    private void secondOrder(Map<String, Work> work, Fence fence) {
+        Deque<Work> queue = new ArrayDeque<>();
+        Map<Work, String> reason = new LinkedHashMap<>();
+        for (Work w : work.values()) {
+            if (!w.refused && w.plan.order() == 2) {
+                w.secondOrder = true;
+                queue.add(w);
+            }
+        }
+        while (!queue.isEmpty()) {
+            Work w = queue.poll();
+            for (String key : w.verdict.sameBuildCallees().keySet()) {
+                Work callee = work.get(key);
+                if (callee != null && !callee.refused && !callee.secondOrder) {
+                    callee.secondOrder = true;
+                    reason.put(callee, w.plan.name());
+                    queue.add(callee);
+                }
+            }
+        }
+        Set<Work> failed = new LinkedHashSet<>();
+        for (Map.Entry<Work, String> e : reason.entrySet()) {
+            Work w = e.getKey();
+            if (w.plan.order() != 2) {
+                guarded(w, () -> {
+                    if (!fence.checkSecondOrder(w.ir, catalog.helpers(), w.activity, w.plan.writtenArrays(), e.getValue())) {
+                        failed.add(w);
+                    }
+                });
+            }
+        }
+        boolean changed = !failed.isEmpty();
+        while (changed) {
+            changed = false;
+            for (Work w : work.values()) {
+                if (!w.secondOrder || failed.contains(w) || w.refused) {
+                    continue;
+                }
+                for (Map.Entry<String, Position> call : w.verdict.sameBuildCallees().entrySet()) {
+                    Work callee = work.get(call.getKey());
+                    if (callee != null && failed.contains(callee)) {
+                        diagnostics.error(Position.either(call.getValue(), w.position), Tag.AdjointNoSecondOrder,
+                                "no second-order members for " + w.plan.name() + ": it calls " + callee.plan.name()
+                                        + ", which has none (see the error reported for it)");
+                        failed.add(w);
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (Work w : failed) {
+            w.refused = true;
+        }
+    }
+
+    /** Runs one stage for one method: an error stops only that method; a bug is reported, not thrown. */
+    private void guarded(Work w, Runnable stage) {
+        try {
+            stage.run();
+        } catch (Diagnostics.Abort abort) {
+            w.refused = true;
+        } catch (RuntimeException | Error bug) {
+            w.refused = true;
+            diagnostics.internalError(w.position != null ? w.position : Position.of(
+                    env.getElementUtils().getTypeElement(w.owner.owner().qualifiedName())), w.plan.name(), bug);
+        }
+    }
+}

@@ -1,0 +1,597 @@
+package dev.adjoint.processor.ad;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Clean-up passes over generated code, "to make the generated derivative source code more
+ * legible" (as Tangent's): a name the normal form or a rule introduced that is read once goes back
+ * into the expression that reads it; an adjoint starts as its first term instead of 0 plus it;
+ * terms into one array element are summed before one store; an adjoint nothing ever adds to, and
+ * what it would pass on, disappear. None changes a value: moved expressions have no effects and
+ * nothing they read changes in between.
+ */
+public final class Cleanup {
+
+    /** How large an expression inlining may make (nodes): beyond it a statement is split for the reader. */
+    private static final int MAX_SIZE = 48;
+
+    private Cleanup() {}
+
+    public static List<Stmt> run(List<Stmt> body) {
+        List<Stmt> out = body;
+        for (int round = 0; round < 8; round++) {
+            List<Stmt> before = out;
+            out = dropDeadAdjoints(out);
+            out = dropDeadStores(out, new HashSet<>());
+            out = dropUnused(out);
+            out = propagateCopies(out);
+            out = dropZeroAdjoints(out);
+            out = startWithFirstTerm(out);
+            out = inline(out);
+            out = mergeElementUpdates(out);
+            if (out.equals(before)) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- single-use names back into their use
+
+    private static List<Stmt> inline(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            out.add(Stmts.mapBlocks(s, Cleanup::inline));
+        }
+        for (int p = out.size() - 1; p >= 0; p--) {
+            if (!(out.get(p) instanceof Stmt.Declare d) || d.init() == null || !inlinable(d.var()) || !movable(d.init())) {
+                continue;
+            }
+            // a variable declared here is visible only in the rest of this list: count there
+            List<Stmt> rest = out.subList(p + 1, out.size());
+            Map<Var, Integer> reads = new HashMap<>();
+            Map<Var, Integer> writes = new HashMap<>();
+            count(rest, reads, writes);
+            if (reads.getOrDefault(d.var(), 0) != 1 || writes.getOrDefault(d.var(), 0) != 0) {
+                continue;
+            }
+            for (int q = p + 1; q < out.size(); q++) {
+                Stmt use = out.get(q);
+                if (readsIn(use, d.var())) {
+                    Stmt replaced = replaceIn(use, d.var(), d.init());
+                    if (replaced != null) {
+                        out.set(q, replaced);
+                        out.remove(p);
+                    }
+                    break;
+                }
+                if (conflicts(use, d.init())) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The names a clean-up may fold away: those the processor made, not the user's. */
+    private static boolean inlinable(Var v) {
+        return v.role == Var.Role.TEMP || v.role == Var.Role.REVERSE_TEMP
+                || (v.role == Var.Role.ADJOINT && v.type.isDouble())
+                || (v.role == Var.Role.TANGENT && v.type.isDouble() && v.primal != null && !v.primal.isUser());
+    }
+
+    // ---------------------------------------------------------------- dead stores
+
+    /**
+     * Removes assignments of a value with no effect to an adjoint or reverse intermediate that
+     * nothing reads afterwards ({@code _d_v = 0.0} at the end of its life), by a backward liveness
+     * walk; {@code live} holds what is read after {@code list}. A loop's statements count what its
+     * next iteration reads as read after them.
+     */
+    private static List<Stmt> dropDeadStores(List<Stmt> list, Set<Var> live) {
+        List<Stmt> out = new ArrayList<>(list);
+        for (int k = out.size() - 1; k >= 0; k--) {
+            Stmt s = out.get(k);
+            if (s instanceof Stmt.Assign a && (a.var().role == Var.Role.ADJOINT || a.var().role == Var.Role.REVERSE_TEMP)
+                    && !live.contains(a.var()) && movable(a.value())) {
+                out.remove(k);
+                continue;
+            }
+            if (s instanceof Stmt.Loop l) {
+                Set<Var> inLoop = new HashSet<>(live);
+                readsOf(List.of(l), inLoop); // another iteration may read anything the loop reads
+                out.set(k, new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(),
+                        dropDeadStores(l.body(), inLoop), l.doWhile(), l.pos(), l.source()));
+            } else if (s instanceof Stmt.If f) {
+                out.set(k, new Stmt.If(f.condition(), dropDeadStores(f.then(), new HashSet<>(live)),
+                        dropDeadStores(f.otherwise(), new HashSet<>(live)), f.pos(), f.source()));
+            } else if (s instanceof Stmt.Block b) {
+                out.set(k, new Stmt.Block(b.label(), dropDeadStores(b.body(), new HashSet<>(live))));
+            }
+            readsOf(List.of(out.get(k)), live);
+        }
+        return out;
+    }
+
+    private static void readsOf(List<Stmt> stmts, Set<Var> into) {
+        for (Stmt t : Stmts.all(stmts)) {
+            for (Expr e : Stmts.exprs(t)) {
+                if (t instanceof Stmt.Accumulate a && e == a.target() && a.target() instanceof Expr.Read r) {
+                    into.add(r.var()); // += reads its target too
+                    continue;
+                }
+                Exprs.reads(e, into::add);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- copies and unused names
+
+    /**
+     * {@code double _d_ret = seed;}: a name the processor made for a copy of a variable nothing
+     * writes afterwards reads that variable instead, wherever it is read.
+     */
+    private static List<Stmt> propagateCopies(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            out.add(Stmts.mapBlocks(s, Cleanup::propagateCopies));
+        }
+        for (int p = out.size() - 1; p >= 0; p--) {
+            if (!(out.get(p) instanceof Stmt.Declare d) || !(d.init() instanceof Expr.Read r) || !inlinable(d.var())
+                    || !d.var().type.equals(r.var().type)
+                    || (r.var().role != Var.Role.FIXED && r.var().role != Var.Role.PARAM)) {
+                continue;
+            }
+            List<Stmt> rest = out.subList(p + 1, out.size());
+            Map<Var, Integer> reads = new HashMap<>();
+            Map<Var, Integer> writes = new HashMap<>();
+            count(rest, reads, writes);
+            if (writes.getOrDefault(d.var(), 0) != 0 || writes.getOrDefault(r.var(), 0) != 0) {
+                continue;
+            }
+            List<Stmt> renamed = dev.adjoint.processor.ir.Rename.substitute(new ArrayList<>(rest), Map.of(d.var(), r.var()));
+            List<Stmt> next = new ArrayList<>(out.subList(0, p));
+            next.addAll(renamed);
+            out = next;
+        }
+        return out;
+    }
+
+    /** Declarations of names the processor made that nothing after them reads, whose value has no effect. */
+    private static List<Stmt> dropUnused(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            out.add(Stmts.mapBlocks(s, Cleanup::dropUnused));
+        }
+        for (int p = out.size() - 1; p >= 0; p--) {
+            if (!(out.get(p) instanceof Stmt.Declare d) || d.var().isUser() || d.var().role == Var.Role.HOLDER
+                    || (d.init() != null && !movable(d.init()))) {
+                continue;
+            }
+            Map<Var, Integer> reads = new HashMap<>();
+            Map<Var, Integer> writes = new HashMap<>();
+            count(out.subList(p + 1, out.size()), reads, writes);
+            if (reads.getOrDefault(d.var(), 0) == 0 && writes.getOrDefault(d.var(), 0) == 0) {
+                out.remove(p);
+            }
+        }
+        return out;
+    }
+
+    private static List<Stmt> dropDeclarations(List<Stmt> list, Set<Var> vars) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            if (s instanceof Stmt.Declare d && vars.contains(d.var())) {
+                continue;
+            }
+            out.add(Stmts.mapBlocks(s, inner -> dropDeclarations(inner, vars)));
+        }
+        return out;
+    }
+
+    /** Whether {@code e} may be evaluated later than written: no calls but Math, no stack, no allocation. */
+    private static boolean movable(Expr e) {
+        return !Exprs.any(e, n -> (n instanceof Expr.Call c && !(c.callee() instanceof Callee.PartialCall))
+                || n instanceof Expr.New || n instanceof Expr.NewArray || n instanceof Expr.Pop
+                || n instanceof Expr.Pullback || n instanceof Expr.Assignment || n instanceof Expr.ArrayLit);
+    }
+
+    /** Whether statement {@code s} itself (not nested lists, not a loop's condition) reads {@code v}. */
+    private static boolean readsIn(Stmt s, Var v) {
+        if (s instanceof Stmt.Loop) {
+            return Stmts.all(List.of(s)).stream().anyMatch(t -> Stmts.exprs(t).stream().anyMatch(e -> Exprs.readsVar(e, v)))
+                    || loopHeadReads((Stmt.Loop) s, v);
+        }
+        for (Stmt t : Stmts.all(List.of(s))) {
+            for (Expr e : Stmts.exprs(t)) {
+                if (Exprs.readsVar(e, v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean loopHeadReads(Stmt.Loop l, Var v) {
+        return l.condition() != null && Exprs.readsVar(l.condition(), v);
+    }
+
+    /** {@code s} with its read of {@code v} replaced by {@code e}, or null when the read is nested or the result too large. */
+    private static Stmt replaceIn(Stmt s, Var v, Expr e) {
+        if (s instanceof Stmt.Loop || s instanceof Stmt.If f && !f.then().isEmpty() && readsNested(f, v)) {
+            return null;
+        }
+        if (s instanceof Stmt.If f) {
+            if (!Exprs.readsVar(f.condition(), v) || !small(f.condition(), e)) {
+                return null;
+            }
+            return new Stmt.If(substitute(f.condition(), v, e), f.then(), f.otherwise(), f.pos(), f.source());
+        }
+        if (!Stmts.blocks(s).isEmpty()) {
+            return null;
+        }
+        for (Expr x : Stmts.exprs(s)) {
+            if (Exprs.readsVar(x, v) && !small(x, e)) {
+                return null;
+            }
+        }
+        UnaryOperator<Expr> f = x -> substitute(x, v, e);
+        if (s instanceof Stmt.Declare d) {
+            return new Stmt.Declare(d.var(), f.apply(d.init()), d.pos(), d.source());
+        }
+        if (s instanceof Stmt.Assign a) {
+            return new Stmt.Assign(a.var(), f.apply(a.value()), a.pos(), a.source());
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return new Stmt.ArrayWrite(f.apply(w.array()), f.apply(w.index()), f.apply(w.value()), w.pos(), w.source());
+        }
+        if (s instanceof Stmt.Eval x) {
+            return new Stmt.Eval(f.apply(x.expr()), x.pos(), x.source());
+        }
+        if (s instanceof Stmt.Return r) {
+            return new Stmt.Return(f.apply(r.value()), r.pos(), r.source());
+        }
+        if (s instanceof Stmt.Throw t) {
+            return new Stmt.Throw(f.apply(t.exception()), t.pos(), t.source());
+        }
+        if (s instanceof Stmt.Accumulate a) {
+            if (Exprs.readsVar(a.target(), v)) {
+                return null;
+            }
+            return new Stmt.Accumulate(a.target(), f.apply(a.delta()));
+        }
+        if (s instanceof Stmt.Put p) {
+            return new Stmt.Put(f.apply(p.target()), f.apply(p.value()));
+        }
+        if (s instanceof Stmt.Push p) {
+            return new Stmt.Push(f.apply(p.value()));
+        }
+        return null;
+    }
+
+    private static boolean readsNested(Stmt.If f, Var v) {
+        return readsIn(new Stmt.Block(null, f.then()), v) || readsIn(new Stmt.Block(null, f.otherwise()), v);
+    }
+
+    private static boolean small(Expr into, Expr e) {
+        return size(into) + size(e) <= MAX_SIZE;
+    }
+
+    private static int size(Expr e) {
+        int[] n = {0};
+        Exprs.postOrder(e, x -> n[0]++);
+        return n[0];
+    }
+
+    static Expr substitute(Expr x, Var v, Expr e) {
+        if (x instanceof Expr.Read r && r.var() == v) {
+            return e;
+        }
+        Expr mapped = Exprs.map(x, c -> substitute(c, v, e));
+        return mapped == x ? x : Algebra.simplify(mapped);
+    }
+
+    /** Whether statement {@code s} may change what {@code e} reads, or has effects {@code e} must not cross. */
+    private static boolean conflicts(Stmt s, Expr e) {
+        Set<Var> read = new HashSet<>();
+        Exprs.reads(e, read::add);
+        boolean readsArrays = Exprs.any(e, n -> n instanceof Expr.ArrayRead || n instanceof Expr.Length
+                || n instanceof Expr.FieldGet);
+        for (Stmt t : Stmts.all(List.of(s))) {
+            Var target = Stmts.target(t);
+            if (target != null && read.contains(target)) {
+                return true;
+            }
+            if (t instanceof Stmt.Accumulate a) {
+                Var w = Exprs.var(a.target() instanceof Expr.ArrayRead r ? r.array() : a.target());
+                if (w != null && read.contains(w)) {
+                    return true;
+                }
+            }
+            if ((t instanceof Stmt.Put || t instanceof Stmt.Eval || t instanceof Stmt.Accumulate) && readsArrays) {
+                return true;
+            }
+            if (t instanceof Stmt.Eval || t instanceof Stmt.Throw) {
+                if (Stmts.exprs(t).stream().anyMatch(x -> Exprs.any(x, n -> n instanceof Expr.Call
+                        || n instanceof Expr.Pullback || n instanceof Expr.New))) {
+                    return true;
+                }
+            }
+            if (t instanceof Stmt.Loop || t instanceof Stmt.If || t instanceof Stmt.Block) {
+                continue;
+            }
+        }
+        return false;
+    }
+
+    private static void count(List<Stmt> body, Map<Var, Integer> reads, Map<Var, Integer> writes) {
+        for (Stmt s : Stmts.all(body)) {
+            for (Expr e : Stmts.exprs(s)) {
+                if (s instanceof Stmt.Accumulate a && e == a.target()) {
+                    Var t = Exprs.var(a.target());
+                    if (t != null) {
+                        writes.merge(t, 1, Integer::sum);
+                        continue;
+                    }
+                }
+                Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum));
+            }
+            if (s instanceof Stmt.Loop l && l.condition() != null) {
+                // Stmts.exprs already gave the condition
+                continue;
+            }
+            if (s instanceof Stmt.Declare d) {
+                writes.merge(d.var(), 1, Integer::sum);
+            } else if (s instanceof Stmt.Assign a) {
+                writes.merge(a.var(), 1, Integer::sum);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- an adjoint starts as its first term
+
+    /**
+     * {@code double _d_a = 0.0; ...; _d_a += e;} as {@code ...; double _d_a = e;} when nothing in
+     * between touches {@code _d_a} and the {@code +=} is in the same list: {@code 0.0 + e} is an
+     * addition the JIT must keep (it is not {@code e} for {@code e = -0.0}), on the path of every
+     * adjoint that flows through {@code _d_a}. Likewise {@code _d_a = 0.0; _d_a += e;} as
+     * {@code _d_a = e;}.
+     */
+    private static List<Stmt> startWithFirstTerm(List<Stmt> stmts) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            out.add(Stmts.mapBlocks(s, Cleanup::startWithFirstTerm));
+        }
+        for (int p = 0; p < out.size(); p++) {
+            Var var;
+            boolean declared;
+            if (out.get(p) instanceof Stmt.Declare d && isZero(d.init()) && d.var().type.isDouble()
+                    && (d.var().role == Var.Role.ADJOINT || d.var().role == Var.Role.REVERSE_TEMP)) {
+                var = d.var();
+                declared = true;
+            } else if (out.get(p) instanceof Stmt.Assign a && isZero(a.value()) && a.var().type.isDouble()
+                    && a.var().role == Var.Role.ADJOINT) {
+                var = a.var();
+                declared = false;
+            } else {
+                continue;
+            }
+            for (int q = p + 1; q < out.size(); q++) {
+                Stmt later = out.get(q);
+                if (later instanceof Stmt.Comment || !touches(later, var)) {
+                    continue;
+                }
+                if (later instanceof Stmt.Accumulate a && Exprs.var(a.target()) == var && !Exprs.readsVar(a.delta(), var)) {
+                    out.set(q, declared ? new Stmt.Declare(var, a.delta(), null, null)
+                            : new Stmt.Assign(var, a.delta(), null, null));
+                    out.remove(p);
+                    p--;
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static boolean isZero(Expr e) {
+        Double c = Exprs.constant(e);
+        return c != null && c == 0.0 && !(e instanceof Expr.Const k && k.value() instanceof Integer);
+    }
+
+    /** Whether {@code s} (nested statements included) reads or writes {@code var}. */
+    private static boolean touches(Stmt s, Var var) {
+        for (Stmt t : Stmts.all(List.of(s))) {
+            if (Stmts.target(t) == var) {
+                return true;
+            }
+            for (Expr e : Stmts.exprs(t)) {
+                if (Exprs.readsVar(e, var)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- one store per element
+
+    /**
+     * {@code _d_x[i] -= a; ...; _d_x[i] -= b;} as one {@code _d_x[i] -= a + b;} at the second place,
+     * when nothing in between reads that array or changes what {@code a} reads: one memory update
+     * per element instead of one per term.
+     */
+    private static List<Stmt> mergeElementUpdates(List<Stmt> stmts) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            out.add(Stmts.mapBlocks(s, Cleanup::mergeElementUpdates));
+        }
+        for (int p = 0; p < out.size(); p++) {
+            if (!(out.get(p) instanceof Stmt.Accumulate first) || !(first.target() instanceof Expr.ArrayRead target)
+                    || !(target.array() instanceof Expr.Read array)) {
+                continue;
+            }
+            Set<Var> inputs = new HashSet<>();
+            Exprs.reads(first.delta(), inputs::add);
+            for (int q = p + 1; q < out.size(); q++) {
+                Stmt between = out.get(q);
+                if (between instanceof Stmt.Comment) {
+                    continue;
+                }
+                if (!(between instanceof Stmt.Accumulate later)) {
+                    break;
+                }
+                if (later.target().equals(target)) {
+                    out.set(q, new Stmt.Accumulate(target, sum(first.delta(), later.delta())));
+                    out.remove(p);
+                    p--;
+                    break;
+                }
+                if (Exprs.readsVar(later.delta(), array.var())) {
+                    break;
+                }
+                Var written = Exprs.var(later.target() instanceof Expr.ArrayRead r ? r.array() : later.target());
+                if (written != null && inputs.contains(written)) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code a + b}, written {@code -(a' + b')} when both are negated, so it prints as {@code -= a' + b'}. */
+    private static Expr sum(Expr a, Expr b) {
+        boolean negA = Algebra.isNegation(a);
+        boolean negB = Algebra.isNegation(b);
+        if (negA && negB) {
+            return Algebra.neg(Algebra.add(((Expr.Unary) a).operand(), ((Expr.Unary) b).operand()));
+        }
+        if (negB) {
+            return Algebra.sub(a, ((Expr.Unary) b).operand());
+        }
+        if (negA) {
+            return Algebra.sub(b, ((Expr.Unary) a).operand());
+        }
+        return Algebra.add(a, b);
+    }
+
+    // ---------------------------------------------------------------- adjoints nobody adds to or reads
+
+    /**
+     * A double adjoint (or reverse intermediate) that is only declared 0 and never added to carries
+     * nothing: what it would pass on is dropped (this is how the k·u·u rule's unused term goes).
+     */
+    private static List<Stmt> dropZeroAdjoints(List<Stmt> body) {
+        Map<Var, Integer> reads = new HashMap<>();
+        Map<Var, Integer> writes = new HashMap<>();
+        count(body, reads, writes);
+        Set<Var> zero = new HashSet<>();
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Declare d && (d.var().role == Var.Role.ADJOINT) && d.var().type.isDouble()
+                    && isZero(d.init()) && writes.getOrDefault(d.var(), 0) == 1) {
+                zero.add(d.var());
+            }
+        }
+        if (zero.isEmpty()) {
+            return body;
+        }
+        return dropTerms(body, zero);
+    }
+
+    private static List<Stmt> dropTerms(List<Stmt> list, Set<Var> zero) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            if (s instanceof Stmt.Accumulate a && factor(a.delta(), zero)) {
+                continue;
+            }
+            if (s instanceof Stmt.Declare d && d.var().role == Var.Role.REVERSE_TEMP && factor(d.init(), zero)) {
+                zero.add(d.var());
+                continue;
+            }
+            out.add(Stmts.mapBlocks(s, inner -> dropTerms(inner, zero)));
+        }
+        return out;
+    }
+
+    /** Whether {@code e} is a product (or quotient, or negation) with a factor from {@code zero}. */
+    private static boolean factor(Expr e, Set<Var> zero) {
+        if (e instanceof Expr.Read r) {
+            return zero.contains(r.var());
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+            return factor(u.operand(), zero);
+        }
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
+            return factor(b.left(), zero) || factor(b.right(), zero);
+        }
+        return e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.DIV && factor(b.left(), zero);
+    }
+
+    /** A double adjoint nothing reads: its declaration and every update of it go. */
+    private static List<Stmt> dropDeadAdjoints(List<Stmt> body) {
+        Map<Var, Integer> reads = new HashMap<>();
+        Map<Var, Integer> writes = new HashMap<>();
+        count(body, reads, writes);
+        Set<Var> dead = new HashSet<>();
+        for (Var v : writes.keySet()) {
+            if ((v.role == Var.Role.ADJOINT || v.role == Var.Role.REVERSE_TEMP) && v.type.isDouble()
+                    && reads.getOrDefault(v, 0) == 0) {
+                dead.add(v);
+            }
+        }
+        return dead.isEmpty() ? body : dropWrites(body, dead);
+    }
+
+    private static List<Stmt> dropWrites(List<Stmt> list, Set<Var> dead) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            Var target = s instanceof Stmt.Accumulate a ? Exprs.var(a.target()) : Stmts.target(s);
+            if (target != null && dead.contains(target) && !(s instanceof Stmt.ArrayWrite)
+                    && movable(Stmts.value(s) != null ? Stmts.value(s) : s instanceof Stmt.Accumulate a ? a.delta()
+                    : Expr.Const.of(0))) {
+                continue;
+            }
+            out.add(Stmts.mapBlocks(s, inner -> dropWrites(inner, dead)));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** Whether evaluating {@code e} allocates: a new array, a clone, an object. */
+    public static boolean allocates(Expr e) {
+        return Exprs.any(e, n -> n instanceof Expr.NewArray || n instanceof Expr.New || n instanceof Expr.ArrayLit
+                || (n instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.name().equals("clone")));
+    }
+
+    /** Whether any expression of {@code body} allocates. */
+    public static boolean allocates(List<Stmt> body) {
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Throw) {
+                continue;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                if (allocates(e)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean isMath(Expr e) {
+        return e instanceof Expr.MathCall m && m.function() != MathFunction.ROUND;
+    }
+}

@@ -1,0 +1,376 @@
+package dev.adjoint.processor.ad;
+
+import static dev.adjoint.processor.ad.Algebra.add;
+import static dev.adjoint.processor.ad.Algebra.and;
+import static dev.adjoint.processor.ad.Algebra.call;
+import static dev.adjoint.processor.ad.Algebra.choose;
+import static dev.adjoint.processor.ad.Algebra.compare;
+import static dev.adjoint.processor.ad.Algebra.constant;
+import static dev.adjoint.processor.ad.Algebra.div;
+import static dev.adjoint.processor.ad.Algebra.lit;
+import static dev.adjoint.processor.ad.Algebra.mul;
+import static dev.adjoint.processor.ad.Algebra.neg;
+import static dev.adjoint.processor.ad.Algebra.sub;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Expr.BinaryOp;
+import dev.adjoint.processor.ir.Expr.UnaryOp;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one registry of local derivative rules, used by reverse mode, forward mode and second
+ * order alike. For an operation {@code y = op(a, b, ...)} a rule gives the partial derivatives
+ * {@code ∂y/∂a, ∂y/∂b, ...} as expressions over the argument values {@code a[i]} and the result
+ * {@code y}. Reverse mode adds {@code adj·∂y/∂a_i} into each argument's adjoint; forward mode sums
+ * {@code ∂y/∂a_i·da_i}. Beside the table, the algebraic shortcuts that make fewer operations than
+ * the rules taken one by one ({@code d(u·u) = 2u·du}; {@code d(k·u·u)}; one division for both
+ * partials of a quotient), and users' {@code @DerivativeOf} partials, found by the same lookup.
+ *
+ * <p>Conventions at kinks follow PyTorch: {@code abs'(0) = 0}; {@code max} and {@code min} split
+ * the gradient evenly between equal arguments ({@code torch.maximum}); {@code pow(u, 0)} has
+ * derivative 0 in {@code u}, and {@code pow(0, v)} derivative 0 in {@code v} for {@code v >= 0}.
+ * Piecewise-constant functions (floor, ceil, rint, round, signum, ulp) have no rule: their results
+ * carry no derivative.
+ */
+public final class Rules {
+
+    /** Partial derivatives of one operation, over its argument values {@code a} and result {@code y}. */
+    @FunctionalInterface
+    interface Rule {
+        List<Expr> partials(Expr[] a, Expr y);
+    }
+
+    private static final Map<Enum<?>, Rule> TABLE = new HashMap<>();
+
+    static {
+        // y = a + b: dy/da = 1, dy/db = 1
+        rule(BinaryOp.ADD, (a, y) -> List.of(lit(1), lit(1)));
+        // y = a - b: dy/da = 1, dy/db = -1
+        rule(BinaryOp.SUB, (a, y) -> List.of(lit(1), lit(-1)));
+        // y = a * b: dy/da = b, dy/db = a
+        rule(BinaryOp.MUL, (a, y) -> List.of(a[1], a[0]));
+        // y = a / b: dy/da = 1/b, dy/db = -a/b² = -y/b
+        rule(BinaryOp.DIV, (a, y) -> List.of(div(lit(1), a[1]), neg(div(y, a[1]))));
+        // y = a % b = a - trunc(a/b)·b: dy/da = 1, dy/db = -trunc(a/b) = -(a - y)/b
+        rule(BinaryOp.REM, (a, y) -> List.of(lit(1), neg(div(sub(a[0], y), a[1]))));
+        // y = -a: dy/da = -1
+        rule(UnaryOp.NEG, (a, y) -> List.of(lit(-1)));
+        // y = +a: dy/da = 1
+        rule(UnaryOp.PLUS, (a, y) -> List.of(lit(1)));
+
+        // y = sin(a): dy/da = cos(a)
+        rule(MathFunction.SIN, (a, y) -> List.of(call(MathFunction.COS, a[0])));
+        // y = cos(a): dy/da = -sin(a)
+        rule(MathFunction.COS, (a, y) -> List.of(neg(call(MathFunction.SIN, a[0]))));
+        // y = tan(a): dy/da = 1/cos²(a) = 1 + tan²(a) = 1 + y²
+        rule(MathFunction.TAN, (a, y) -> List.of(add(lit(1), mul(y, y))));
+        // y = asin(a): dy/da = 1/√(1 - a²)
+        rule(MathFunction.ASIN, (a, y) -> List.of(div(lit(1), call(MathFunction.SQRT, sub(lit(1), mul(a[0], a[0]))))));
+        // y = acos(a): dy/da = -1/√(1 - a²)
+        rule(MathFunction.ACOS, (a, y) -> List.of(neg(div(lit(1), call(MathFunction.SQRT, sub(lit(1), mul(a[0], a[0])))))));
+        // y = atan(a): dy/da = 1/(1 + a²)
+        rule(MathFunction.ATAN, (a, y) -> List.of(div(lit(1), add(lit(1), mul(a[0], a[0])))));
+        // y = atan2(a, b) (the angle of the point (b, a)): dy/da = b/(a² + b²), dy/db = -a/(a² + b²)
+        rule(MathFunction.ATAN2, (a, y) -> List.of(
+                div(a[1], add(mul(a[0], a[0]), mul(a[1], a[1]))),
+                neg(div(a[0], add(mul(a[0], a[0]), mul(a[1], a[1]))))));
+        // y = sinh(a): dy/da = cosh(a)
+        rule(MathFunction.SINH, (a, y) -> List.of(call(MathFunction.COSH, a[0])));
+        // y = cosh(a): dy/da = sinh(a)
+        rule(MathFunction.COSH, (a, y) -> List.of(call(MathFunction.SINH, a[0])));
+        // y = tanh(a): dy/da = 1 - tanh²(a) = 1 - y²
+        rule(MathFunction.TANH, (a, y) -> List.of(sub(lit(1), mul(y, y))));
+        // y = exp(a): dy/da = exp(a) = y
+        rule(MathFunction.EXP, (a, y) -> List.of(y));
+        // y = expm1(a) = exp(a) - 1: dy/da = exp(a) = y + 1
+        rule(MathFunction.EXPM1, (a, y) -> List.of(add(y, lit(1))));
+        // y = log(a): dy/da = 1/a
+        rule(MathFunction.LOG, (a, y) -> List.of(div(lit(1), a[0])));
+        // y = log10(a) = ln(a)/ln(10): dy/da = 1/(a·ln 10)
+        rule(MathFunction.LOG10, (a, y) -> List.of(div(lit(1), mul(a[0], lit(Math.log(10))))));
+        // y = log1p(a) = ln(1 + a): dy/da = 1/(1 + a)
+        rule(MathFunction.LOG1P, (a, y) -> List.of(div(lit(1), add(lit(1), a[0]))));
+        // y = √a: dy/da = 1/(2√a) = 0.5/y
+        rule(MathFunction.SQRT, (a, y) -> List.of(div(lit(0.5), y)));
+        // y = ∛a: dy/da = 1/(3·a^(2/3)) = 1/(3y²)
+        rule(MathFunction.CBRT, (a, y) -> List.of(div(lit(1), mul(lit(3), mul(y, y)))));
+        // y = a^b: dy/da = b·a^(b-1) (0 where b = 0), dy/db = y·ln(a) (0 where a = 0 and b >= 0)
+        rule(MathFunction.POW, (a, y) -> List.of(powBase(a[0], a[1]),
+                choose(and(compare(BinaryOp.EQ, a[0], lit(0)), compare(BinaryOp.GE, a[1], lit(0))),
+                        lit(0), mul(y, call(MathFunction.LOG, a[0])))));
+        // y = √(a² + b²): dy/da = a/y, dy/db = b/y
+        rule(MathFunction.HYPOT, (a, y) -> List.of(div(a[0], y), div(a[1], y)));
+        // y = |a|: dy/da = sign(a), with abs'(0) = 0 as in PyTorch
+        rule(MathFunction.ABS, (a, y) -> List.of(call(MathFunction.SIGNUM, a[0])));
+        // y = max(a, b): dy/da = 1 where a > b, 1/2 where a = b, else 0 (torch.maximum)
+        rule(MathFunction.MAX, (a, y) -> List.of(
+                choose(compare(BinaryOp.GT, a[0], a[1]), lit(1), choose(compare(BinaryOp.EQ, a[0], a[1]), lit(0.5), lit(0))),
+                choose(compare(BinaryOp.GT, a[1], a[0]), lit(1), choose(compare(BinaryOp.EQ, a[0], a[1]), lit(0.5), lit(0)))));
+        // y = min(a, b): dy/da = 1 where a < b, 1/2 where a = b, else 0 (torch.minimum)
+        rule(MathFunction.MIN, (a, y) -> List.of(
+                choose(compare(BinaryOp.LT, a[0], a[1]), lit(1), choose(compare(BinaryOp.EQ, a[0], a[1]), lit(0.5), lit(0))),
+                choose(compare(BinaryOp.LT, a[1], a[0]), lit(1), choose(compare(BinaryOp.EQ, a[0], a[1]), lit(0.5), lit(0)))));
+        // y = a·b + c: dy/da = b, dy/db = a, dy/dc = 1
+        rule(MathFunction.FMA, (a, y) -> List.of(a[1], a[0], lit(1)));
+        // y = a·π/180: dy/da = π/180
+        rule(MathFunction.TO_RADIANS, (a, y) -> List.of(lit(Math.toRadians(1.0))));
+        // y = a·180/π: dy/da = 180/π
+        rule(MathFunction.TO_DEGREES, (a, y) -> List.of(lit(Math.toDegrees(1.0))));
+        // y = copySign(m, s) = sign(s)·|m|: dy/dm = copySign(1, s)·sign(m) (0 at m = 0, as abs), dy/ds = 0
+        rule(MathFunction.COPY_SIGN, (a, y) -> List.of(mul(call(MathFunction.COPY_SIGN, lit(1), a[1]),
+                call(MathFunction.SIGNUM, a[0])), lit(0)));
+        // y = scalb(a, n) = a·2ⁿ: dy/da = 2ⁿ = scalb(1, n); the int exponent carries none
+        rule(MathFunction.SCALB, (a, y) -> List.of(new Expr.MathCall(MathFunction.SCALB, false, List.of(lit(1), a[1]),
+                JType.DOUBLE, null), lit(0)));
+        // y = nextUp(a), nextDown(a): the neighbouring double, dy/da = 1
+        rule(MathFunction.NEXT_UP, (a, y) -> List.of(lit(1)));
+        rule(MathFunction.NEXT_DOWN, (a, y) -> List.of(lit(1)));
+        // y = nextAfter(a, b): the double next to a towards b, dy/da = 1, dy/db = 0
+        rule(MathFunction.NEXT_AFTER, (a, y) -> List.of(lit(1), lit(0)));
+        // y = IEEEremainder(a, b) = a - b·rint(a/b): dy/da = 1, dy/db = -rint(a/b) = -(a - y)/b
+        rule(MathFunction.IEEE_REMAINDER, (a, y) -> List.of(lit(1), neg(div(sub(a[0], y), a[1]))));
+    }
+
+    private Rules() {}
+
+    /** d(a^b)/da = b·a^(b-1), folded for constant exponents: a^2 gives 2a, a^1 gives 1, a^0 gives 0. */
+    private static Expr powBase(Expr a, Expr b) {
+        Double k = constant(b);
+        if (k == null) {
+            return choose(compare(BinaryOp.EQ, b, lit(0)), lit(0), mul(b, call(MathFunction.POW, a, sub(b, lit(1)))));
+        }
+        if (k == 0) {
+            return lit(0);
+        }
+        if (k == 1) {
+            return lit(1);
+        }
+        if (k == 2) {
+            return mul(lit(2), a);
+        }
+        return mul(lit(k), call(MathFunction.POW, a, lit(k - 1)));
+    }
+
+    private static void rule(Enum<?> op, Rule rule) {
+        TABLE.put(op, rule);
+    }
+
+    /** Whether {@code op} has a rule: every {@link MathFunction} but the piecewise-constant ones must. */
+    public static boolean covers(Enum<?> op) {
+        return TABLE.containsKey(op);
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** The table key of an operation node: a {@code Binary}, {@code Unary} or {@code MathCall}. */
+    public static Enum<?> operator(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return b.op();
+        }
+        if (e instanceof Expr.Unary u) {
+            return u.op();
+        }
+        return ((Expr.MathCall) e).function();
+    }
+
+    /** Whether {@code e} is an operation with a rule: double arithmetic, a negation, a differentiable Math function. */
+    public static boolean isOperation(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return b.type().isDouble() && TABLE.containsKey(b.op());
+        }
+        if (e instanceof Expr.Unary u) {
+            return u.type().isDouble() && TABLE.containsKey(u.op());
+        }
+        return e instanceof Expr.MathCall m && TABLE.containsKey(m.function());
+    }
+
+    /** The operands of an operation node, in the order its rule's partials are given. */
+    public static List<Expr> operands(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return List.of(b.left(), b.right());
+        }
+        if (e instanceof Expr.Unary u) {
+            return List.of(u.operand());
+        }
+        return ((Expr.MathCall) e).args();
+    }
+
+    /** The partial derivatives of operation {@code e} with respect to its operands; {@code y} holds its result. */
+    public static List<Expr> partials(Expr e, Expr y) {
+        return TABLE.get(operator(e)).partials(operands(e).toArray(new Expr[0]), y);
+    }
+
+    /** Which operand values and whether the result the partials of the varied operands read. */
+    public record Needs(boolean[] args, boolean result) {}
+
+    private static final Map<String, Needs> NEEDS = new ConcurrentHashMap<>();
+
+    /**
+     * What the partials of {@code op} with respect to the operands marked in {@code varied} read:
+     * reverse mode must have those values when its reverse sweep runs, forward mode when it
+     * computes the tangent. Memoised by operator and mask.
+     */
+    public static Needs needs(Enum<?> op, boolean[] varied) {
+        StringBuilder key = new StringBuilder(op.getDeclaringClass().getSimpleName()).append('.').append(op.name());
+        for (boolean v : varied) {
+            key.append(v ? '1' : '0');
+        }
+        return NEEDS.computeIfAbsent(key.toString(), k -> computeNeeds(op, varied));
+    }
+
+    private static Needs computeNeeds(Enum<?> op, boolean[] varied) {
+        Var[] args = new Var[varied.length];
+        Expr[] reads = new Expr[varied.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = new Var("a" + i, JType.DOUBLE, Var.Role.TEMP);
+            reads[i] = new Expr.Read(args[i]);
+        }
+        Var y = new Var("y", JType.DOUBLE, Var.Role.TEMP);
+        List<Expr> partials = TABLE.get(op).partials(reads, new Expr.Read(y));
+        Set<Var> read = new HashSet<>();
+        for (int i = 0; i < varied.length; i++) {
+            if (varied[i]) {
+                Exprs.reads(partials.get(i), read::add);
+            }
+        }
+        boolean[] out = new boolean[varied.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = read.contains(args[i]);
+        }
+        return new Needs(out, read.contains(y));
+    }
+
+    // ---------------------------------------------------------------- reverse mode
+
+    /** One adjoint contribution: {@code delta} into the adjoint of operand {@code operand}. */
+    public record Term(int operand, Expr delta) {}
+
+    /** The adjoint contributions of one operation, and the statements that compute what they share. */
+    public record Adjoint(List<Stmt> first, List<Term> terms) {}
+
+    /**
+     * The contributions of {@code y = e} (an operation over variables and constants) to its
+     * operands' adjoints, given the adjoint {@code adj} of {@code y}.
+     *
+     * @param varied which operands carry a derivative
+     * @param definition the value a temporary of the normal form holds, or null (for the k·u·u shortcut)
+     * @param constantIn whether an expression carries no derivative
+     * @param temp a new name for a shared intermediate of the reverse sweep
+     */
+    public static Adjoint reverse(Expr e, Expr y, Expr adj, boolean[] varied, Function<Var, Expr> definition,
+            Function<Expr, Boolean> constantIn, Supplier<Var> temp) {
+        List<Expr> args = operands(e);
+        List<Stmt> first = new ArrayList<>();
+        List<Term> terms = new ArrayList<>();
+        if (e instanceof Expr.Binary b && b.op() == BinaryOp.MUL) {
+            if (same(b.left(), b.right())) {
+                // d(u·u) = 2u du: one term, not two equal ones
+                terms.add(new Term(0, mul(mul(lit(2), adj), b.left())));
+                return new Adjoint(first, terms);
+            }
+            // y = v·u with v = k·u and k constant in u (100·a·a, -0.5·x·x): d(k·u²) = 2·v du, one term
+            if (varied[1] && scaled(b.left(), b.right(), definition, constantIn)) {
+                terms.add(new Term(1, mul(mul(lit(2), adj), b.left())));
+                return new Adjoint(first, terms);
+            }
+            if (varied[0] && scaled(b.right(), b.left(), definition, constantIn)) {
+                terms.add(new Term(0, mul(mul(lit(2), adj), b.right())));
+                return new Adjoint(first, terms);
+            }
+        }
+        if (e instanceof Expr.Binary b && b.op() == BinaryOp.DIV && varied[1]) {
+            // y = u/v: du += adj/v and dv -= (adj/v)·y (= adj·u/v²), one division for both
+            // partials instead of one each; for y = 1/v, dv -= adj·y·y divides nothing
+            Double numerator = constant(b.left());
+            if (!varied[0] && numerator != null && numerator == 1.0) {
+                terms.add(new Term(1, neg(mul(mul(adj, y), y))));
+                return new Adjoint(first, terms);
+            }
+            Expr q = div(adj, b.right());
+            if (varied[0]) {
+                Var t = temp.get();
+                first.add(new Stmt.Declare(t, q, null, null));
+                q = new Expr.Read(t);
+                terms.add(new Term(0, q));
+            }
+            terms.add(new Term(1, neg(mul(q, y))));
+            return new Adjoint(first, terms);
+        }
+        List<Expr> partials = partials(e, y);
+        int count = 0;
+        for (boolean v : varied) {
+            count += v ? 1 : 0;
+        }
+        Expr a = adj;
+        if (count > 1 && !Exprs.isAtom(adj)) {
+            Var t = temp.get();
+            first.add(new Stmt.Declare(t, adj, null, null));
+            a = new Expr.Read(t);
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (varied[i]) {
+                terms.add(new Term(i, mul(a, partials.get(i))));
+            }
+        }
+        return new Adjoint(first, terms);
+    }
+
+    /** Whether {@code v} is {@code k·u} (or {@code u·k}, or a temporary holding it) with {@code k} constant in u. */
+    private static boolean scaled(Expr v, Expr u, Function<Var, Expr> definition, Function<Expr, Boolean> constantIn) {
+        Expr def = v instanceof Expr.Read r && definition.apply(r.var()) != null ? definition.apply(r.var()) : v;
+        if (!(def instanceof Expr.Binary m) || m.op() != BinaryOp.MUL || !(u instanceof Expr.Read)) {
+            return false;
+        }
+        return same(m.right(), u) && constantIn.apply(m.left()) || same(m.left(), u) && constantIn.apply(m.right());
+    }
+
+    private static boolean same(Expr a, Expr b) {
+        return a instanceof Expr.Read x && b instanceof Expr.Read y && x.var() == y.var()
+                || a instanceof Expr.Const c && b instanceof Expr.Const d && c.value().equals(d.value());
+    }
+
+    // ---------------------------------------------------------------- forward mode
+
+    /**
+     * The tangent of {@code y = e}: Σ ∂y/∂a_i·da_i over the operands with a tangent
+     * ({@code tangents.get(i)} null for one without), with d(u·u) = 2u·du.
+     */
+    public static Expr tangent(Expr e, Expr y, List<Expr> tangents) {
+        List<Expr> args = operands(e);
+        if (e instanceof Expr.Binary b && b.op() == BinaryOp.MUL && same(b.left(), b.right()) && tangents.get(0) != null) {
+            return mul(mul(lit(2), b.left()), tangents.get(0));
+        }
+        List<Expr> partials = partials(e, y);
+        Expr sum = null;
+        for (int i = 0; i < args.size(); i++) {
+            if (tangents.get(i) == null) {
+                continue;
+            }
+            Expr term = mul(partials.get(i), tangents.get(i));
+            sum = sum == null ? term : add(sum, term);
+        }
+        return sum == null ? lit(0) : sum;
+    }
+
+    // ---------------------------------------------------------------- users' partials
+
+    /** The call of a user-supplied partial derivative of {@code target} with respect to argument {@code i}. */
+    public static Expr partial(Callee.Custom target, int i, List<Expr> args) {
+        Callee.Partial p = target.partials().get(i);
+        return new Expr.Call(new Callee.PartialCall(p, target.parameterTypes()), null, args, JType.DOUBLE, null);
+    }
+}

@@ -1,0 +1,416 @@
+package dev.adjoint.processor.ad.reverse;
+
+import dev.adjoint.processor.ad.Algebra;
+import dev.adjoint.processor.ad.reverse.Tree.Branch;
+import dev.adjoint.processor.ad.reverse.Tree.LoopNode;
+import dev.adjoint.processor.ad.reverse.Tree.Node;
+import dev.adjoint.processor.ad.reverse.Tree.Scope;
+import dev.adjoint.processor.ad.reverse.Tree.Slot;
+import dev.adjoint.processor.ad.reverse.Tree.Step;
+import dev.adjoint.processor.analysis.Loops;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The to-be-recorded analysis (as Clad's TBR): which values the reverse sweep needs that the
+ * forward sweep destroys, and where they are kept. The reverse sweep of a statement runs with the
+ * variables as the forward sweep left them just after it; so
+ * <ul>
+ *   <li>a statement that overwrites a variable (or array element) saves the old value when the
+ *       reverse sweep of an earlier statement, or of any statement of a loop around it, reads that
+ *       value; its own reverse sweep restores it once done;</li>
+ *   <li>a scope's own variables that its reverse sweep reads are kept at its end (one slot per
+ *       iteration in a loop), or computed again at the start of its reverse sweep when their
+ *       definition is cheap arithmetic on values that are the same there (values no statement after
+ *       the definition can change, counters, earlier such locals of the scope);</li>
+ *   <li>the branch an {@code if} took is evaluated again from its condition when the condition
+ *       reads only such values, else kept; a counting loop to such a bound runs backwards
+ *       without a stored count.</li>
+ * </ul>
+ * A value is kept in a local when the statement storing it runs at most once per call, else on
+ * the thread's value stack.
+ */
+final class ToBeRecorded {
+
+    private final Context c;
+    private final Scope top;
+    /** The nodes defining each variable (loops for their counters). */
+    private final Map<Var, List<Node>> definitions = new HashMap<>();
+    private final Map<Node, Scope> scopeOf = new HashMap<>();
+    /** Counters of counting loops: the reverse sweep counts them back. */
+    final Set<Var> counters = new HashSet<>();
+    /** Array parameters whose elements are saved and restored: the caller gets them back as the primal leaves them. */
+    final Set<Var> savedArrays = new HashSet<>();
+    /** Slots declared at the start of the pullback. */
+    final List<Slot> topSlots = new ArrayList<>();
+    /** How many slots live on the value stack. */
+    int stackedSlots;
+
+    ToBeRecorded(Context c, Scope top) {
+        this.c = c;
+        this.top = top;
+        index(top);
+    }
+
+    /** Runs the analysis: aggregates what each node's reverse sweep reads, then decides saves, exits and recomputation. */
+    void run() {
+        aggregate(top);
+        save(top, new HashSet<>(), List.of());
+    }
+
+    // ------------------------------------------------------------ indexing
+
+    private void index(Scope scope) {
+        for (Node n : scope.nodes) {
+            scopeOf.put(n, scope);
+            if (n instanceof Step s && s.target != null && !(s.source instanceof Stmt.Declare d && d.init() == null)) {
+                definitions.computeIfAbsent(s.target, k -> new ArrayList<>()).add(s);
+            } else if (n instanceof Branch b) {
+                index(b.then);
+                index(b.otherwise);
+            } else if (n instanceof LoopNode l) {
+                if (l.counter != null) {
+                    counters.add(l.counter);
+                }
+                for (Stmt init : l.source.init()) {
+                    Var t = Stmts.target(init);
+                    if (t != null) {
+                        definitions.computeIfAbsent(t, k -> new ArrayList<>()).add(l);
+                    }
+                }
+                for (Stmt u : l.source.update()) {
+                    Var t = Stmts.target(u);
+                    if (t != null) {
+                        definitions.computeIfAbsent(t, k -> new ArrayList<>()).add(l);
+                    }
+                }
+                for (Stmt h : Stmts.all(l.source.head())) {
+                    Var t = Stmts.target(h);
+                    if (t != null) {
+                        definitions.computeIfAbsent(t, k -> new ArrayList<>()).add(l);
+                    }
+                }
+                index(l.body);
+            } else if (n instanceof Scope inner) {
+                index(inner);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ reads, branch choices, loop bounds
+
+    private void aggregate(Node node) {
+        if (node instanceof Scope b) {
+            for (int k = b.nodes.size() - 1; k >= 0; k--) {
+                aggregate(b.nodes.get(k));
+                b.reads.addAll(b.nodes.get(k).reads);
+            }
+        } else if (node instanceof Branch f) {
+            aggregate(f.otherwise);
+            aggregate(f.then);
+            f.reads.addAll(f.then.reads);
+            f.reads.addAll(f.otherwise.reads);
+            if (Assembler.hasReverse(f)) {
+                f.recompute = available(f.source.condition(), f);
+                if (f.recompute) {
+                    Exprs.reads(f.source.condition(), f.reads::add);
+                }
+            }
+        } else if (node instanceof LoopNode l) {
+            aggregate(l.body);
+            l.reads.addAll(l.body.reads);
+            if (l.counter != null && Assembler.hasReverse(l)) {
+                Exprs.reads(Loops.start(l.source), l.reads::add);
+                l.last = last(l);
+                if (l.last != null) {
+                    Exprs.reads(l.last, l.reads::add);
+                }
+            }
+        }
+    }
+
+    /**
+     * The counter's last value of a counting loop {@code for (int i = a; i < n; i++)} (or {@code <=},
+     * or {@code i > n} counting down) without any other exit, when the reverse sweep can evaluate
+     * {@code a} and {@code n} again: then it needs no count.
+     */
+    private Expr last(LoopNode l) {
+        int step = Loops.step(l.source);
+        Expr start = Loops.start(l.source);
+        if (!l.source.head().isEmpty() || !(l.source.condition() instanceof Expr.Binary cond)
+                || !(cond.left() instanceof Expr.Read r) || r.var() != l.counter
+                || cond.right().type().kind() != JType.Kind.INT || !available(cond.right(), l) || !available(start, l)) {
+            return null;
+        }
+        if (step == 1 && (cond.op() == Expr.BinaryOp.LT || cond.op() == Expr.BinaryOp.LE)) {
+            return cond.op() == Expr.BinaryOp.LT ? Algebra.intSub(cond.right(), Algebra.intLit(1)) : cond.right();
+        }
+        if (step == -1 && (cond.op() == Expr.BinaryOp.GT || cond.op() == Expr.BinaryOp.GE)) {
+            return cond.op() == Expr.BinaryOp.GT ? Algebra.intAdd(cond.right(), Algebra.intLit(1)) : cond.right();
+        }
+        return null;
+    }
+
+    /**
+     * Whether the reverse sweep, where it reaches {@code at}, can evaluate {@code e} again and get
+     * the value the forward sweep got there: it reads only constants, values no later statement
+     * changes, counters of loops around it, locals of a scope around it defined once there (the
+     * reverse sweep of that scope gives them back first), and elements of arrays nothing writes.
+     */
+    boolean available(Expr e, Node at) {
+        if (e instanceof Expr.Const) {
+            return true;
+        }
+        if (e instanceof Expr.Read r) {
+            Var v = r.var();
+            return counterAround(v, at) || stableAfter(v, at) || definedOnceAround(v, at);
+        }
+        if (e instanceof Expr.ArrayRead a) {
+            Var base = base(a);
+            return base != null && !c.writtenArrays.contains(base) && available(a.array(), at) && available(a.index(), at);
+        }
+        if (e instanceof Expr.Binary || e instanceof Expr.Unary || e instanceof Expr.Cast || e instanceof Expr.Length
+                || e instanceof Expr.Cond) {
+            for (Expr child : Exprs.children(e)) {
+                if (!available(child, at)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether {@code v} is the counter of a counting loop around {@code at}. */
+    private boolean counterAround(Var v, Node at) {
+        for (LoopNode l : loopsAround(at)) {
+            if (l.counter == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether no definition of {@code v} can run after {@code at}: none later in program order, none in a loop around both. */
+    boolean stableAfter(Var v, Node at) {
+        List<LoopNode> around = loopsAround(at);
+        for (Node d : definitions.getOrDefault(v, List.of())) {
+            if (d.order >= at.order) {
+                return false;
+            }
+            for (LoopNode l : loopsAround(d)) {
+                if (around.contains(l)) {
+                    return false;
+                }
+            }
+            if (d instanceof LoopNode l && around.contains(l)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code v} is declared, and only defined by that declaration, in a non-top scope around {@code at}, before it. */
+    private boolean definedOnceAround(Var v, Node at) {
+        List<Node> defs = definitions.getOrDefault(v, List.of());
+        if (defs.size() != 1 || !(defs.get(0) instanceof Step d) || d.order >= at.order) {
+            return false;
+        }
+        for (Scope s = scopeOf.get(at); s != null && !s.top(); s = s.parent) {
+            if (s.locals.contains(v)) {
+                return true;
+            }
+        }
+        return at instanceof Scope self && !self.top() && self.locals.contains(v);
+    }
+
+    /** The loops around a node, innermost first. */
+    private List<LoopNode> loopsAround(Node node) {
+        List<LoopNode> out = new ArrayList<>();
+        Scope s = node instanceof Scope self ? self : scopeOf.get(node);
+        for (; s != null; s = s.loop != null ? s.loop.scope : null) {
+            if (s.loop != null) {
+                out.add(s.loop);
+            } else {
+                break;
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ saves and exits
+
+    /**
+     * A variable or element overwritten by a step is saved just before it when the reverse sweep
+     * of an earlier statement, or of any statement of a loop around it, reads it; the reverse
+     * sweep restores it on the way back. Then each scope's own variables its reverse sweep reads
+     * are kept at its end or computed again.
+     */
+    private void save(Scope block, Set<Var> readBefore, List<LoopNode> loops) {
+        for (Node node : block.nodes) {
+            if (node instanceof Step step && step.overwrites && step.target != null && !counters.contains(step.target)
+                    && (readBefore.contains(step.target) || readInLoops(step, loops))) {
+                JType type = step.isElementWrite() ? step.target.type.component() : step.target.type;
+                step.saved = slot(type, block);
+                if (step.isElementWrite()) {
+                    savedArrays.add(step.target);
+                }
+            } else if (node instanceof Branch f) {
+                // the branches are alternatives: what one reads is not read before the other
+                save(f.then, new HashSet<>(readBefore), loops);
+                save(f.otherwise, new HashSet<>(readBefore), loops);
+            } else if (node instanceof LoopNode l) {
+                List<LoopNode> inLoop = new ArrayList<>(loops);
+                inLoop.add(l);
+                save(l.body, readBefore, inLoop);
+            } else if (node instanceof Scope b) {
+                save(b, readBefore, loops);
+            }
+            readBefore.addAll(node.reads);
+        }
+        if (!block.top()) {
+            keepLocals(block);
+        }
+    }
+
+    /**
+     * Whether a loop around the step reads its target in its reverse sweep, where the target
+     * outlives the loop's iterations: a variable declared inside a loop's body is a new one in each
+     * iteration, so that loop's other iterations never read this one.
+     */
+    private boolean readInLoops(Step step, List<LoopNode> loops) {
+        Scope declared = step.scope;
+        while (declared != null && !declared.locals.contains(step.target)) {
+            declared = declared.parent;
+        }
+        for (LoopNode loop : loops) {
+            if (loop.reads.contains(step.target) && (declared == null || within(loop.scope, declared))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean within(Scope inner, Scope outer) {
+        for (Scope b = inner; b != null; b = b.parent) {
+            if (b == outer) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The scope's own variables its reverse sweep reads: computed again when their definition is
+     * cheap arithmetic on values the reverse sweep has, else kept at the scope's end. Latest first,
+     * so that a recomputed variable's own inputs become needed too.
+     */
+    private void keepLocals(Scope block) {
+        Set<Var> needed = new HashSet<>(block.reads);
+        for (Var local : block.locals) {
+            if (local.type.isDoubleArray() && c.adjoints.containsKey(local)) {
+                needed.add(local); // its adjoint array is made with its length
+            }
+        }
+        Map<Var, Expr> recompute = new LinkedHashMap<>();
+        List<Var> locals = block.locals;
+        Set<Var> exits = new HashSet<>();
+        for (int k = locals.size() - 1; k >= 0; k--) {
+            Var local = locals.get(k);
+            if (!needed.contains(local) || counters.contains(local)) {
+                continue;
+            }
+            Step def = definition(block, local);
+            if (def != null && cheap(Stmts.value(def.source), def, locals.subList(0, k))) {
+                recompute.put(local, Stmts.value(def.source));
+                Exprs.reads(Stmts.value(def.source), needed::add);
+            } else {
+                exits.add(local);
+            }
+        }
+        for (Var local : locals) { // slots in declaration order: stored at the end, loaded in reverse order
+            if (exits.contains(local)) {
+                block.exits.put(local, slot(local.type, block));
+            }
+        }
+        for (Var local : locals) {
+            if (recompute.containsKey(local)) {
+                block.recomputed.put(local, recompute.get(local));
+            }
+        }
+    }
+
+    /** The declaration of a scope's local when it is its only definition, else null. */
+    private Step definition(Scope block, Var local) {
+        List<Node> defs = definitions.getOrDefault(local, List.of());
+        if (defs.size() != 1 || !(defs.get(0) instanceof Step step) || !(step.source instanceof Stmt.Declare d)
+                || d.init() == null || step.scope != block) {
+            return null;
+        }
+        return step;
+    }
+
+    /** Arithmetic, element reads and lengths over values the reverse sweep has at the scope's start. */
+    private boolean cheap(Expr e, Step def, List<Var> earlier) {
+        if (e instanceof Expr.Read r) {
+            Var v = r.var();
+            return (earlier.contains(v) && c.stable(v)) || counterAround(v, def) || stableAfter(v, def);
+        }
+        if (e instanceof Expr.Const) {
+            return true;
+        }
+        if (e instanceof Expr.ArrayRead a && (base(a) == null || c.writtenArrays.contains(base(a))
+                || (a.array() instanceof Expr.Read r && c.writtenArrays.contains(r.var())))) {
+            return false;
+        }
+        if (!(e instanceof Expr.Binary || e instanceof Expr.Unary || e instanceof Expr.Cast
+                || e instanceof Expr.ArrayRead || e instanceof Expr.Length)) {
+            return false; // calls cost as much as a stored value, or have effects
+        }
+        if (e instanceof Expr.Binary b && !b.type().isDouble() && (b.op() == Expr.BinaryOp.DIV
+                || b.op() == Expr.BinaryOp.REM)) {
+            return false;
+        }
+        for (Expr child : Exprs.children(e)) {
+            if (!cheap(child, def, earlier)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The variable an element read {@code m[i][j]} starts from ({@code m}), or null. */
+    private static Var base(Expr.ArrayRead a) {
+        Expr e = a;
+        while (e instanceof Expr.ArrayRead r) {
+            e = r.array();
+        }
+        return Exprs.var(e);
+    }
+
+    /** A slot for a value stored in scope {@code where}. */
+    Slot slot(JType type, Scope where) {
+        if (where.depth > 0) {
+            c.stack();
+            stackedSlots++;
+            return new Slot(type, null, false);
+        }
+        Slot slot = new Slot(type, new Var(type.kind() == JType.Kind.BOOLEAN ? "_c" : "_t", type, Var.Role.KEPT),
+                !where.top());
+        if (slot.declaredAtTop) {
+            topSlots.add(slot);
+        }
+        return slot;
+    }
+}

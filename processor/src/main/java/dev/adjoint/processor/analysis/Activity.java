@@ -1,0 +1,321 @@
+package dev.adjoint.processor.analysis;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Activity analysis. A {@code double} or {@code double[]} variable is <em>varied</em> when a
+ * derivative flows into it from an input being differentiated, and <em>useful</em> when one flows
+ * from it into the result; only variables that are both (<em>active</em>) get adjoints. Both are
+ * flow-insensitive fixpoints over every statement at any depth, safe for any statement order,
+ * loops included. An array counts as one variable: it is varied when any value written into it is.
+ * A derivative flows through arithmetic, the branches of {@code ?:}, casts to double, the
+ * functions and calls that have derivatives, and element reads; never through a comparison, an
+ * integer, or a call Adjoint cannot see into.
+ *
+ * <p>Through calls of helpers the reader will inline, activity flows as it will once they are
+ * inlined: a helper's parameter is varied when an argument passed to it carries a derivative, its
+ * result carries one when a value it returns does, and an array it writes carries derivatives back
+ * into the caller's array. (One analysis per helper for all its calls: a parameter varied at one
+ * call is varied at all.)
+ */
+public final class Activity {
+
+    private final Set<Var> varied = new HashSet<>();
+    private final Set<Var> useful = new HashSet<>();
+    private final Map<String, MethodIr> helpers;
+    /** Helpers whose returned value carries a derivative. */
+    private final Set<String> carryingHelpers = new HashSet<>();
+    /** Helpers whose returned value is useful. */
+    private final Set<String> usefulHelpers = new HashSet<>();
+
+    public Activity(Collection<Var> inputs, List<Stmt> body, Map<String, MethodIr> helpers) {
+        this.helpers = helpers;
+        varied.addAll(inputs);
+        List<Stmt> all = new ArrayList<>();
+        Stmts.forEach(body, all::add);
+        for (MethodIr helper : helpers.values()) {
+            if (helper != null) {
+                Stmts.forEach(helper.body(), all::add);
+            }
+        }
+        List<Expr> roots = new ArrayList<>();
+        all.forEach(s -> roots.addAll(Stmts.exprs(s)));
+        List<Expr.Call> inlined = new ArrayList<>();
+        roots.forEach(r -> Exprs.postOrder(r, n -> {
+            if (n instanceof Expr.Call c && c.callee() instanceof Callee.Inline) {
+                inlined.add(c);
+            }
+        }));
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Stmt s : all) {
+                Var target = Stmts.target(s);
+                Expr value = Stmts.value(s);
+                if (target != null && value != null && target.type.isDifferentiable() && carries(value)) {
+                    changed |= varied.add(target);
+                }
+            }
+            for (Expr root : roots) {
+                changed |= assignments(root);
+            }
+            for (Expr.Call call : inlined) {
+                changed |= variedThrough(call);
+            }
+            for (Map.Entry<String, MethodIr> h : helpers.entrySet()) {
+                if (h.getValue() != null && !carryingHelpers.contains(h.getKey()) && returnsCarried(h.getValue())) {
+                    carryingHelpers.add(h.getKey());
+                    changed = true;
+                }
+            }
+        }
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Return r && r.value() != null) {
+                usefulIn(r.value());
+            }
+        }
+        changed = true;
+        while (changed) {
+            int before = useful.size() + usefulHelpers.size();
+            for (Stmt s : all) {
+                Var target = Stmts.target(s);
+                Expr value = Stmts.value(s);
+                if (target != null && value != null && useful.contains(target)) {
+                    usefulIn(value);
+                }
+            }
+            for (Expr root : roots) {
+                usefulThroughAssignments(root);
+            }
+            for (Expr.Call call : inlined) {
+                usefulThrough(call);
+            }
+            for (String key : new ArrayList<>(usefulHelpers)) {
+                MethodIr helper = helpers.get(key);
+                if (helper != null) {
+                    for (Stmt s : Stmts.all(helper.body())) {
+                        if (s instanceof Stmt.Return r && r.value() != null) {
+                            usefulIn(r.value());
+                        }
+                    }
+                }
+            }
+            changed = useful.size() + usefulHelpers.size() != before;
+        }
+    }
+
+    /** The activity of a method with its helpers: its differentiated inputs are varied. */
+    public static Activity of(MethodIr method, List<Stmt> body, Map<String, MethodIr> helpers) {
+        List<Var> inputs = new ArrayList<>();
+        method.inputs().stream().filter(MethodIr.Input::wrt).forEach(i -> inputs.add(i.var()));
+        return new Activity(inputs, body, helpers);
+    }
+
+    private boolean returnsCarried(MethodIr helper) {
+        for (Stmt s : Stmts.all(helper.body())) {
+            if (s instanceof Stmt.Return r && r.value() != null && carries(r.value())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Arguments into a helper's parameters; arrays it writes back into the caller's. */
+    private boolean variedThrough(Expr.Call call) {
+        MethodIr helper = helpers.get(((Callee.Inline) call.callee()).key());
+        if (helper == null) {
+            return false;
+        }
+        boolean changed = false;
+        for (int i = 0; i < call.args().size() && i < helper.params().size(); i++) {
+            Var param = helper.params().get(i).var();
+            Expr arg = call.args().get(i);
+            if (param.type.isDifferentiable() && carries(arg)) {
+                changed |= varied.add(param);
+            }
+            Var argVar = Exprs.var(arg);
+            if (argVar != null && param.type.isDoubleArray() && varied.contains(param)) {
+                changed |= varied.add(argVar);
+            }
+        }
+        return changed;
+    }
+
+    private void usefulThrough(Expr.Call call) {
+        MethodIr helper = helpers.get(((Callee.Inline) call.callee()).key());
+        if (helper == null) {
+            return;
+        }
+        for (int i = 0; i < call.args().size() && i < helper.params().size(); i++) {
+            Var param = helper.params().get(i).var();
+            Expr arg = call.args().get(i);
+            Var argVar = Exprs.var(arg);
+            if (useful.contains(param)) {
+                usefulIn(arg);
+            }
+            if (argVar != null && param.type.isDoubleArray() && useful.contains(argVar)) {
+                useful.add(param);
+            }
+        }
+    }
+
+    /** Marks the targets of assignments inside expressions; whether any changed. */
+    private boolean assignments(Expr e) {
+        boolean[] changed = {false};
+        Exprs.postOrder(e, node -> {
+            if (node instanceof Expr.Assignment a && a.type().isDifferentiable() && carries(a)) {
+                Var target = assignedVar(a);
+                if (target != null) {
+                    changed[0] |= varied.add(target);
+                }
+            }
+        });
+        return changed[0];
+    }
+
+    private static Var assignedVar(Expr.Assignment a) {
+        return Exprs.var(a.target() instanceof Expr.ArrayRead r ? r.array() : a.target());
+    }
+
+    private void usefulThroughAssignments(Expr e) {
+        Exprs.postOrder(e, node -> {
+            if (node instanceof Expr.Assignment a) {
+                Var target = assignedVar(a);
+                if (target != null && useful.contains(target)) {
+                    usefulIn(a.value());
+                }
+            }
+        });
+    }
+
+    /** Marks useful the variables whose value reaches {@code e}'s value through operations a derivative flows through. */
+    private void usefulIn(Expr e) {
+        carrying(e, node -> {
+            if (node instanceof Expr.Read r) {
+                useful.add(r.var());
+            } else if (node instanceof Expr.SwitchExpr w) {
+                useful.add(w.result());
+            } else if (node instanceof Expr.Assignment a) {
+                Var target = assignedVar(a);
+                if (target != null) {
+                    useful.add(target);
+                }
+            } else if (node instanceof Expr.Call c && c.callee() instanceof Callee.Inline inline) {
+                usefulHelpers.add(inline.key());
+            }
+        });
+    }
+
+    /**
+     * Calls {@code action} for {@code e} and every sub-expression a derivative could flow out of
+     * into {@code e}'s value. It stops at what no derivative crosses: comparisons, integers, calls
+     * Adjoint cannot see into, {@code stopGradient}.
+     */
+    public static void carrying(Expr e, Consumer<Expr> action) {
+        action.accept(e);
+        for (Expr c : carriedChildren(e)) {
+            carrying(c, action);
+        }
+    }
+
+    /** The direct sub-expressions a derivative flows out of into {@code e}. */
+    public static List<Expr> carriedChildren(Expr e) {
+        if (e instanceof Expr.Unary u && (u.op() == Expr.UnaryOp.NEG || u.op() == Expr.UnaryOp.PLUS)) {
+            return List.of(u.operand());
+        }
+        if (e instanceof Expr.Binary b && b.op().isArithmetic() && b.type().isDouble()) {
+            return List.of(b.left(), b.right());
+        }
+        if (e instanceof Expr.Cond c) {
+            return List.of(c.then(), c.otherwise());
+        }
+        if (e instanceof Expr.Cast c && c.type().isDouble()) {
+            return List.of(c.operand());
+        }
+        if (e instanceof Expr.MathCall m && !m.function().piecewiseConstant) {
+            return m.args();
+        }
+        if (e instanceof Expr.Call c && (c.callee() instanceof Callee.Differentiable || c.callee() instanceof Callee.Custom)) {
+            return c.args();
+        }
+        if (e instanceof Expr.ArrayRead a && a.type().isDouble()) {
+            return List.of(a.array());
+        }
+        if (e instanceof Expr.ArrayLit l && l.type().isDoubleArray()) {
+            return l.elements();
+        }
+        if (e instanceof Expr.Assignment a && a.type().isDifferentiable()) {
+            return a.op() == null ? List.of(a.value()) : List.of(a.target(), a.value());
+        }
+        return List.of();
+    }
+
+    /** Whether a derivative flows into {@code e}'s value from a varied variable. */
+    public boolean carries(Expr e) {
+        if (!e.type().isDifferentiable()) {
+            return false;
+        }
+        if (e instanceof Expr.Read r) {
+            return varied.contains(r.var());
+        }
+        if (e instanceof Expr.SwitchExpr w) {
+            return varied.contains(w.result());
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Callee.Inline inline) {
+            return carryingHelpers.contains(inline.key());
+        }
+        for (Expr c : carriedChildren(e)) {
+            if (carries(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code e} reads a varied variable at all, whatever the operations in between. */
+    public boolean dependsOnVaried(Expr e) {
+        boolean[] found = {false};
+        Exprs.reads(e, v -> found[0] |= v.type.isDifferentiable() && varied.contains(v));
+        return found[0];
+    }
+
+    public boolean isVaried(Var v) {
+        return varied.contains(v);
+    }
+
+    public boolean isUseful(Var v) {
+        return useful.contains(v);
+    }
+
+    /** Whether a variable gets an adjoint: a double or double[] both varied and useful. */
+    public boolean isActive(Var v) {
+        return v.type.isDifferentiable() && varied.contains(v) && useful.contains(v);
+    }
+
+    /** Marks a variable the differentiators add (a temporary holding a varied, useful value). */
+    public void addActive(Var v) {
+        varied.add(v);
+        useful.add(v);
+    }
+
+    /** The helpers (by key) whose inlined bodies carry derivatives: none of them when empty. */
+    public Map<String, Boolean> helperActivity() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        helpers.keySet().forEach(k -> out.put(k, carryingHelpers.contains(k)));
+        return out;
+    }
+}

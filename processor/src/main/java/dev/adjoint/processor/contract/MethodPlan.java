@@ -1,0 +1,60 @@
+package dev.adjoint.processor.contract;
+
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.JType;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What is generated for one {@code @Differentiable} method, decided from its declaration alone
+ * (before its body is read): the members, their names and parameters, the gradient's fields. The
+ * emitter renders it and decides nothing; the differentiators fill in the bodies.
+ *
+ * @param key a stable identity across rounds, {@code demo.Functions#f(double,double)}
+ * @param exposed whether the generated members are public (the method is public or protected)
+ *        or package-private
+ * @param hidden whether the method is private: generated code cannot call it, so the adjoint class
+ *        carries its own copy of the primal computation
+ * @param params the method's parameters, in order
+ * @param fields the gradient class's fields, in order: one per differentiated input
+ * @param names the hygienic names of generated parameters and locals
+ * @param writtenArrays the {@code double[]} parameters the body writes elements of (read from its source)
+ * @param javadocSignature {@code f(double, double[])}, for {@code {@link Owner#f(double, double[])}}
+ */
+public record MethodPlan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed, boolean hidden,
+        List<Param> params, boolean vector, int order, Set<Member> members, ClassRef gradient,
+        List<GradientField> fields, GeneratedNames names, List<String> writtenArrays, String javadocSignature) {
+
+    /** A parameter of the method: differentiated or passed through. */
+    public record Param(String name, JType type, boolean differentiated) {}
+
+    /**
+     * A field of the gradient class: {@code double x}, {@code double[] w}, or the gradient of a
+     * record's components ({@code ParamsGradient params}, {@code record} non-null). {@code
+     * parameter} is the index of the parameter it belongs to, or -1 for a receiver's field.
+     */
+    public record GradientField(String name, JType type, RecordPlan record, int parameter) {
+        public boolean isArray() {
+            return record == null && type.isDoubleArray();
+        }
+
+        public boolean isScalar() {
+            return record == null && type.isDouble();
+        }
+    }
+
+    /**
+     * The hygienic names of what the generated members add to the method's parameters: never one
+     * of the method's own parameter names.
+     */
+    public record GeneratedNames(String seed, String into, String self, String dSeed, String dInto,
+            List<String> directions) {}
+
+    public boolean has(Member member) {
+        return members.contains(member);
+    }
+
+    public boolean isInstance() {
+        return !isStatic;
+    }
+}

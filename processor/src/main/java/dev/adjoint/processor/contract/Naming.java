@@ -1,0 +1,84 @@
+package dev.adjoint.processor.contract;
+
+import dev.adjoint.processor.ir.ClassRef;
+import java.util.Locale;
+
+/**
+ * The generated-class contract, in one place: every name of a class or member that users and
+ * generated code see (DESIGN.md, "What the processor generates").
+ *
+ * <p>For a class {@code demo.Functions} the processor writes two classes in the same package:
+ * {@code FunctionsAdjoint}, the public API (gradient classes, {@code fGradient}, {@code
+ * fPullback}, the tape overload, ...), written from the methods' signatures alone in the first
+ * round; and {@code FunctionsAdjointImpl}, the derivative code (the forward and reverse sweeps),
+ * written in the next round once javac has seen {@code FunctionsAdjoint}. Code in {@code
+ * Functions} itself may then use {@code FunctionsAdjoint} in every way ({@code var}, lambdas),
+ * since reading the method bodies, which makes javac attribute the class, happens only when the
+ * API class exists.
+ */
+public final class Naming {
+
+    private Naming() {}
+
+    /** {@code Outer.Inner} gives {@code Outer_InnerAdjoint}, in the same package. */
+    public static ClassRef adjointClass(ClassRef owner) {
+        return owner.sibling(String.join("_", owner.simpleNames()) + "Adjoint");
+    }
+
+    /** Where the derivative code of {@code owner} goes: {@code Outer_InnerAdjointImpl}. */
+    public static ClassRef implClass(ClassRef owner) {
+        return owner.sibling(String.join("_", owner.simpleNames()) + "AdjointImpl");
+    }
+
+    public static String capitalize(String name) {
+        return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+    }
+
+    /** The gradient class of method {@code f}: {@code FGradient}, nested in the adjoint class. */
+    public static ClassRef gradientClass(ClassRef owner, String method) {
+        return adjointClass(owner).nested(capitalize(method) + "Gradient");
+    }
+
+    /** The gradient class of a record's components, nested in the adjoint class: {@code ParamsGradient}. */
+    public static ClassRef recordGradientClass(ClassRef adjoint, ClassRef record) {
+        return adjoint.nested(String.join("_", record.simpleNames()) + "Gradient");
+    }
+
+    public static String gradient(String method) {
+        return method + "Gradient";
+    }
+
+    public static String pullback(String method) {
+        return method + "Pullback";
+    }
+
+    public static String tangent(String method) {
+        return method + "Tangent";
+    }
+
+    public static String pullbackTangent(String method) {
+        return method + "PullbackTangent";
+    }
+
+    public static String hvp(String method) {
+        return method + "Hvp";
+    }
+
+    public static String hessian(String method) {
+        return method + "Hessian";
+    }
+
+    public static String jacobian(String method) {
+        return method + "Jacobian";
+    }
+
+    /** The tape node's {@code grad_fn} name: {@code FBackward}. */
+    public static String gradFn(String method) {
+        return capitalize(method) + "Backward";
+    }
+
+    /** A direction parameter of forward mode: {@code dX} for {@code x}. */
+    public static String direction(String input) {
+        return "d" + capitalize(input);
+    }
+}

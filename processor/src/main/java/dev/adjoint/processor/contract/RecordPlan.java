@@ -1,0 +1,15 @@
+package dev.adjoint.processor.contract;
+
+import dev.adjoint.processor.ir.ClassRef;
+import java.util.List;
+
+/**
+ * The gradient class of a record's differentiable components ({@code record Params(double mu,
+ * double sigma)} gives {@code ParamsGradient} with {@code mu} and {@code sigma}), nested in the
+ * adjoint class; components that are records themselves have gradients of their own.
+ */
+public record RecordPlan(ClassRef record, ClassRef gradient, List<Component> components) {
+
+    /** A differentiable component: its name, and the nested record's plan when it is a record. */
+    public record Component(String name, dev.adjoint.processor.ir.JType type, RecordPlan record) {}
+}

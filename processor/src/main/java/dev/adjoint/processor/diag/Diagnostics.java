@@ -1,0 +1,76 @@
+package dev.adjoint.processor.diag;
+
+import com.sun.source.util.Trees;
+import javax.annotation.processing.Messager;
+import javax.tools.Diagnostic;
+
+/**
+ * Owns every diagnostic the processor prints. Messages start with a stable {@link Tag} in
+ * brackets. {@link #abort} reports and throws {@link Abort}, which the processor catches per
+ * method: one bad method never hides the errors of the others, and nothing is emitted for a method
+ * once an error is reported for it.
+ */
+public final class Diagnostics {
+
+    /** Thrown after an error has been reported; caught per method by the processor. */
+    public static final class Abort extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Abort() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Messager messager;
+    private final Trees trees;
+    private int errors;
+
+    public Diagnostics(Messager messager, Trees trees) {
+        this.messager = messager;
+        this.trees = trees;
+    }
+
+    public void error(Position at, Tag tag, String message) {
+        errors++;
+        print(Diagnostic.Kind.ERROR, at, tag, message);
+    }
+
+    public void warning(Position at, Tag tag, String message) {
+        print(Diagnostic.Kind.WARNING, at, tag, message);
+    }
+
+    /** Reports an error and throws {@link Abort}: for a stage that cannot go on with this method. */
+    public Abort abort(Position at, Tag tag, String message) {
+        error(at, tag, message);
+        throw new Abort();
+    }
+
+    public int errorCount() {
+        return errors;
+    }
+
+    /**
+     * Reports what escaped a stage for one method: a bug of the processor. Positioned at the
+     * method, with what a user can do until it is fixed.
+     */
+    public void internalError(Position at, String method, Throwable bug) {
+        String what = bug instanceof StackOverflowError
+                ? "the method is nested too deeply for the processor (" + bug.getClass().getSimpleName() + ")"
+                : bug.toString();
+        StackTraceElement[] trace = bug.getStackTrace();
+        String where = trace.length > 0 ? " at " + trace[0] : "";
+        error(at, Tag.AdjointInternalError, "Adjoint failed on " + method + " (" + what + where + "); please "
+                + "report this with the method's source. Until it is fixed, move the method out of @Differentiable");
+    }
+
+    private void print(Diagnostic.Kind kind, Position at, Tag tag, String message) {
+        String text = tag.bracketed() + " " + message;
+        if (at != null && at.tree() != null && at.unit() != null && trees != null) {
+            trees.printMessage(kind, text, at.tree(), at.unit());
+        } else if (at != null && at.element() != null) {
+            messager.printMessage(kind, text, at.element());
+        } else {
+            messager.printMessage(kind, text);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.adjoint.processor.diag;
+
+/**
+ * The stable tags that start every message the processor prints ({@code [AdjointUnsupportedCall]
+ * ...}), so that users can search for them and tests can pin them. docs/diagnostics.md has one
+ * section per tag.
+ */
+public enum Tag {
+    // declarations (find & validate)
+    AdjointNotInClass, AdjointReturnType, AdjointNoBody, AdjointInnerClass, AdjointPrivate, AdjointCheckedException,
+    AdjointOrder, AdjointUnknownWrt, AdjointWrtNotDifferentiable, AdjointNothingToDifferentiate, AdjointDuplicateName,
+    AdjointNoSource, AdjointNotStatic, AdjointDerivativeSignature, AdjointNameClash, AdjointMissingType, AdjointNeedsJavac,
+    // bodies (the fence)
+    AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
+    AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,
+    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointInterfaceCall,
+    // warnings
+    AdjointLostDerivative,
+    // the processor itself
+    AdjointInternalError, AdjointWriteFailed;
+
+    /** {@code [Tag]}, as messages start. */
+    public String bracketed() {
+        return "[" + name() + "]";
+    }
+}

@@ -1,0 +1,635 @@
+package dev.adjoint.processor.fence;
+
+import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.diag.Diagnostics;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stage 3, the fence: one checking pass over a method's IR, before any transformation, that
+ * decides every refusal for reverse mode, forward mode and second order at once, each a tagged
+ * error at the user's code. The stages after it handle everything it lets through; what they
+ * cannot handle is a bug of the processor ({@code AdjointInternalError}), never a refusal.
+ *
+ * <p>The principle: a derivative must never be silently lost. A value that carries one may go only
+ * where Adjoint can follow it: arithmetic, {@code Math} functions, {@code @Differentiable} methods,
+ * methods with {@code @DerivativeOf} partials, helpers of the same class (inlined), array elements.
+ * Passing it anywhere else is an error unless the user says with {@code Adjoint.stopGradient} that
+ * no derivative should flow there, the call only reads (a documented JDK method, or a method of
+ * this build that writes nothing and returns no number a derivative could flow through), or it
+ * happens inside a {@code throw} statement (which ends the computation).
+ */
+public final class Fence {
+
+    private final Diagnostics diagnostics;
+
+    public Fence(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    /** What the fence learned of a method it let through. */
+    public record Verdict(boolean ok, Map<String, Position> sameBuildCallees) {}
+
+    /**
+     * Checks {@code method} (and the helpers it inlines); reports every refusal.
+     *
+     * @param secondOrder whether second-order members are wanted for it
+     */
+    public Verdict check(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder,
+            List<String> writtenArrays) {
+        Run run = new Run(method, helpers, activity, secondOrder);
+        int before = diagnostics.errorCount();
+        if (secondOrder && !writtenArrays.isEmpty()) {
+            diagnostics.error(method.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name()
+                    + ": it writes to its array parameter " + writtenArrays.get(0) + "; write into a local array instead");
+        }
+        run.block(method.body());
+        if (method.vector()) {
+            run.vectorReturn();
+        }
+        run.warnAboutLostDerivatives(method.body());
+        return new Verdict(diagnostics.errorCount() == before, run.sameBuildCallees);
+    }
+
+    /** Reports why a method cannot have the second-order members a caller of order 2 needs; false when it cannot. */
+    public boolean checkSecondOrder(MethodIr method, Map<String, MethodIr> helpers, Activity activity,
+            List<String> writtenArrays, String caller) {
+        int before = diagnostics.errorCount();
+        if (!writtenArrays.isEmpty()) {
+            diagnostics.error(method.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name()
+                    + " (which " + caller + " of order 2 calls): it writes to its array parameter "
+                    + writtenArrays.get(0) + "; write into a local array instead");
+        }
+        Run run = new Run(method, helpers, activity, true);
+        run.onlySecondOrder = true;
+        run.block(method.body());
+        return diagnostics.errorCount() == before;
+    }
+
+    private final class Run {
+        final MethodIr method;
+        final Map<String, MethodIr> helpers;
+        final Activity activity;
+        final boolean secondOrder;
+        boolean onlySecondOrder;
+        final Map<String, Position> sameBuildCallees = new java.util.LinkedHashMap<>();
+        final Deque<String> inlining = new ArrayDeque<>();
+        final Set<String> checkedHelpers = new HashSet<>();
+        final Set<Expr> warned = new HashSet<>();
+        int throwDepth;
+
+        Run(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder) {
+            this.method = method;
+            this.helpers = helpers;
+            this.activity = activity;
+            this.secondOrder = secondOrder;
+        }
+
+        void error(Position at, Tag tag, String message) {
+            if (!onlySecondOrder || tag == Tag.AdjointNoSecondOrder) {
+                diagnostics.error(Position.either(at, method.pos()), tag, message);
+            }
+        }
+
+        // ------------------------------------------------------------ statements
+
+        void block(List<Stmt> stmts) {
+            for (Stmt s : stmts) {
+                statement(s);
+            }
+        }
+
+        void statement(Stmt s) {
+            s.accept(new Stmt.Visitor<Void>() {
+                @Override
+                public Void visitDeclare(Stmt.Declare d) {
+                    if (d.init() != null) {
+                        expr(d.init());
+                        boxedNull(d.var(), d.init(), d.pos());
+                        if (d.var().type.isDoubleArray() && activity.isVaried(d.var())
+                                && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)) {
+                            error(d.pos(), Tag.AdjointArrayAlias, "cannot differentiate " + d.source() + ": a "
+                                    + "differentiated local array must be created with new double[n] (here it would be "
+                                    + "a second name for another array); copy the elements instead");
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitAssign(Stmt.Assign a) {
+                    expr(a.value());
+                    boxedNull(a.var(), a.value(), a.pos());
+                    if (a.var().type.isDoubleArray() && activity.isVaried(a.var())) {
+                        error(a.pos(), Tag.AdjointArrayAlias, "cannot differentiate the assignment " + a.source()
+                                + ": a differentiated array variable must keep the array it starts with (two names for "
+                                + "one array would mix their gradients); copy the elements instead");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitArrayWrite(Stmt.ArrayWrite w) {
+                    expr(w.array());
+                    expr(w.index());
+                    expr(w.value());
+                    if (!(w.array() instanceof Expr.Read)) {
+                        error(w.pos(), Tag.AdjointUnsupportedArrayWrite, "cannot differentiate a write to "
+                                + target(w.source()) + ": only elements of a double[] local variable or parameter may "
+                                + "be written (not rows of a double[][], nor fields)");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitEval(Stmt.Eval e) {
+                    expr(e.expr());
+                    return null;
+                }
+
+                @Override
+                public Void visitIf(Stmt.If f) {
+                    expr(f.condition());
+                    block(f.then());
+                    block(f.otherwise());
+                    return null;
+                }
+
+                @Override
+                public Void visitLoop(Stmt.Loop l) {
+                    block(l.init());
+                    block(l.head());
+                    if (l.condition() != null) {
+                        expr(l.condition());
+                    }
+                    block(l.body());
+                    block(l.update());
+                    return null;
+                }
+
+                @Override
+                public Void visitForEach(Stmt.ForEach f) {
+                    expr(f.array());
+                    block(f.body());
+                    return null;
+                }
+
+                @Override
+                public Void visitSwitch(Stmt.Switch w) {
+                    expr(w.selector());
+                    for (Stmt.Case c : w.cases()) {
+                        if (c.labels() != null) {
+                            c.labels().forEach(Run.this::expr);
+                        }
+                        block(c.body());
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitBlock(Stmt.Block b) {
+                    block(b.body());
+                    return null;
+                }
+
+                @Override
+                public Void visitBreak(Stmt.Break b) {
+                    return null;
+                }
+
+                @Override
+                public Void visitContinue(Stmt.Continue c) {
+                    return null;
+                }
+
+                @Override
+                public Void visitReturn(Stmt.Return r) {
+                    if (r.value() != null) {
+                        expr(r.value());
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitThrow(Stmt.Throw t) {
+                    throwDepth++;
+                    expr(t.exception());
+                    throwDepth--;
+                    return null;
+                }
+
+                @Override
+                public Void visitAccumulate(Stmt.Accumulate a) {
+                    return null;
+                }
+
+                @Override
+                public Void visitPut(Stmt.Put p) {
+                    return null;
+                }
+
+                @Override
+                public Void visitPush(Stmt.Push p) {
+                    return null;
+                }
+
+                @Override
+                public Void visitComment(Stmt.Comment c) {
+                    return null;
+                }
+
+                @Override
+                public Void visitUnsupported(Stmt.Unsupported u) {
+                    error(u.pos(), u.tag(), u.message());
+                    return null;
+                }
+            });
+        }
+
+        /** A boxed {@code Double} local given {@code null}: Adjoint reads boxed doubles as doubles. */
+        void boxedNull(Var var, Expr value, Position at) {
+            if (var.type.isDouble() && value instanceof Expr.Const c && c.value() == null) {
+                error(at, Tag.AdjointUnsupportedExpression, "cannot differentiate a boxed Double that may be null ("
+                        + var.name + "): Adjoint reads Double values as double; use a double and a separate boolean");
+            }
+        }
+
+        // ------------------------------------------------------------ expressions
+
+        void expr(Expr e) {
+            for (Expr c : Exprs.children(e)) {
+                expr(c);
+            }
+            e.accept(new Expr.Visitor<Void>() {
+                @Override
+                public Void visitConst(Expr.Const x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitRead(Expr.Read x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitStaticGet(Expr.StaticGet x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitFieldGet(Expr.FieldGet x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitUnary(Expr.Unary x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitBinary(Expr.Binary x) {
+                    if (x.op() == Expr.BinaryOp.ADD && x.type().equals(JType.STRING) && throwDepth == 0
+                            && (carried(x.left()) || carried(x.right()))) {
+                        error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot turn a differentiated value into "
+                                + "text outside a throw statement (" + describe(x) + "): its derivative would be lost; "
+                                + "wrap it in Adjoint.stopGradient(...) if no derivative should flow through it");
+                    }
+                    if ((x.op() == Expr.BinaryOp.EQ || x.op() == Expr.BinaryOp.NE)
+                            && (isNull(x.left()) && x.right().type().isDouble()
+                            || isNull(x.right()) && x.left().type().isDouble())) {
+                        error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot differentiate a boxed Double compared "
+                                + "with null (" + describe(x) + "): Adjoint reads Double values as double; use a "
+                                + "double and a separate boolean");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitCond(Expr.Cond x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitCast(Expr.Cast x) {
+                    if (x.type().kind() == JType.Kind.FLOAT && carried(x.operand())) {
+                        error(x.pos(), Tag.AdjointFloat, "cannot differentiate through a cast to float ("
+                                + describe(x) + "): Adjoint differentiates double arithmetic only; keep the value a "
+                                + "double");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitMathCall(Expr.MathCall x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitCall(Expr.Call x) {
+                    call(x);
+                    return null;
+                }
+
+                @Override
+                public Void visitNew(Expr.New x) {
+                    if (throwDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
+                        error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through new " + x.type()
+                                + "(...): a differentiated value passed to a constructor loses its derivative; compute "
+                                + "with doubles, or wrap the argument in Adjoint.stopGradient(...) if no derivative "
+                                + "should flow through it");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitNewArray(Expr.NewArray x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitArrayLit(Expr.ArrayLit x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitArrayRead(Expr.ArrayRead x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitLength(Expr.Length x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitStopGradient(Expr.StopGradient x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitAssignment(Expr.Assignment x) {
+                    Var target = Exprs.var(x.target());
+                    if (target != null) {
+                        boxedNull(target, x.value(), x.pos());
+                        if (target.type.isDoubleArray() && activity.isVaried(target)) {
+                            error(x.pos(), Tag.AdjointArrayAlias, "cannot differentiate the assignment " + describe(x)
+                                    + ": a differentiated array variable must keep the array it starts with (two names "
+                                    + "for one array would mix their gradients); copy the elements instead");
+                        }
+                    } else if (!(x.target() instanceof Expr.ArrayRead r && r.array() instanceof Expr.Read)) {
+                        error(x.pos(), Tag.AdjointUnsupportedArrayWrite, "cannot differentiate a write to "
+                                + describe(x.target()) + ": only elements of a double[] local variable or parameter "
+                                + "may be written (not rows of a double[][], nor fields)");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitSwitchExpr(Expr.SwitchExpr x) {
+                    statement(x.statement());
+                    return null;
+                }
+
+                @Override
+                public Void visitPop(Expr.Pop x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitPullback(Expr.Pullback x) {
+                    return null;
+                }
+
+                @Override
+                public Void visitUnsupported(Expr.Unsupported x) {
+                    error(x.pos(), x.tag(), x.message());
+                    return null;
+                }
+            });
+        }
+
+        private void call(Expr.Call x) {
+            Callee callee = x.callee();
+            if (callee instanceof Callee.Opaque o) {
+                if (x.receiver() != null && x.receiver().type().isDouble()) {
+                    error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot call " + o.name() + " on a boxed Double "
+                            + "in a @Differentiable method: Adjoint reads Double values as double; use double "
+                            + "arithmetic (Double.compare(a, b) == 0 for equals)");
+                    return;
+                }
+                if (throwDepth > 0 || o.readOnly()) {
+                    return;
+                }
+                Expr carried = null;
+                if (x.receiver() != null && carried(x.receiver())) {
+                    carried = x.receiver();
+                }
+                for (Expr a : x.args()) {
+                    if (carried == null && carried(a)) {
+                        carried = a;
+                    }
+                }
+                if (carried == null) {
+                    return;
+                }
+                if (o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")) {
+                    error(x.pos(), Tag.AdjointBitTrick, "cannot differentiate through the bits of a double ("
+                            + o.describe() + "): a derivative cannot follow bit manipulation; compute the value with "
+                            + "Math functions (Math.abs, Math.copySign, Math.scalb, Math.getExponent)");
+                } else if (carried.type().isDoubleArray()) {
+                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot pass the differentiated array "
+                            + describe(carried) + " to " + o.describe() + ": Adjoint cannot see whether it reads or "
+                            + "writes it; annotate that method @Differentiable, pass it the values it needs, or wrap "
+                            + "the array in Adjoint.stopGradient(" + describe(carried) + ") if the call only reads it");
+                } else {
+                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + o.describe()
+                            + ": annotate it @Differentiable, give it a derivative with @DerivativeOf, or compute it "
+                            + "from Math functions inside this method; wrap the argument in Adjoint.stopGradient(...) "
+                            + "if no derivative should flow through the call");
+                }
+            } else if (callee instanceof Callee.Differentiable d) {
+                if (d.sameBuild()) {
+                    sameBuildCallees.putIfAbsent(d.key(), x.pos());
+                }
+                for (int k = 0; k < x.args().size(); k++) {
+                    Expr arg = x.args().get(k);
+                    if (carried(arg) && !d.wrt(k)) {
+                        error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + d.describe()
+                                + " with respect to its parameter " + d.parameterNames().get(k) + ": it is "
+                                + "@Differentiable with a wrt that leaves " + d.parameterNames().get(k) + " out; add it "
+                                + "to wrt, or pass a value that does not depend on the differentiated parameters");
+                    }
+                    if (arg.type().isDoubleArray() && d.wrt(k) && d.writtenArrays().contains(d.gradientFields().get(k))) {
+                        error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + d.describe()
+                                + ": it writes to its array parameter " + d.gradientFields().get(k) + ", and the "
+                                + "reverse sweep runs it again; have it write into a new array instead");
+                    }
+                    if (arg.type().isDoubleArray() && carried(arg) && !(arg instanceof Expr.Read)) {
+                        error(x.pos(), Tag.AdjointUnsupportedCall, "pass a double[] variable to " + d.describe()
+                                + " (not an array expression)");
+                    }
+                }
+                if (secondOrder && !d.sameBuild() && !d.secondOrder()) {
+                    error(x.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name()
+                            + ": it calls " + d.name() + ", compiled without them; rebuild it with "
+                            + "@Differentiable(order = 2)");
+                }
+            } else if (callee instanceof Callee.Custom c) {
+                for (int k = 0; k < x.args().size(); k++) {
+                    if (carried(x.args().get(k)) && c.partials().get(k) == null) {
+                        error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + c.describe()
+                                + " with respect to its parameter " + k + ": its @DerivativeOf methods give no "
+                                + "derivative for it; add one with @DerivativeOf(..., wrt = " + k + ")");
+                    }
+                    Callee.Partial p = c.partials().get(k);
+                    if (secondOrder && p != null && !p.differentiable() && carried(x.args().get(k))) {
+                        error(x.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name()
+                                + ": the derivative " + p.name() + " of " + c.describe() + " is not @Differentiable; "
+                                + "annotate it @Differentiable so that second order can differentiate it");
+                    }
+                }
+            } else if (callee instanceof Callee.Inline i) {
+                if (inlining.contains(i.key())) {
+                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of "
+                            + i.describe() + ": Adjoint inlines helpers, and a recursive one has no end; annotate it "
+                            + "@Differentiable, so that its own pullback calls itself");
+                    return;
+                }
+                MethodIr helper = helpers.get(i.key());
+                if (helper == null || !checkedHelpers.add(i.key())) {
+                    return;
+                }
+                inlining.push(i.key());
+                block(helper.body());
+                warnAboutLostDerivatives(helper.body());
+                inlining.pop();
+            }
+        }
+
+        boolean carried(Expr e) {
+            return activity.carries(e) || (e.type().isDoubleArray() && Exprs.var(e) != null
+                    && activity.isVaried(Exprs.var(e)));
+        }
+
+        // ------------------------------------------------------------ vector outputs
+
+        /**
+         * A method returning {@code double[]} must end with its only return, of a local array it
+         * creates at its top level, or of a new array: the reverse sweep seeds that array's adjoint.
+         */
+        void vectorReturn() {
+            List<Stmt> body = method.body();
+            int returns = 0;
+            for (Stmt s : Stmts.all(body)) {
+                returns += s instanceof Stmt.Return ? 1 : 0;
+            }
+            Stmt last = body.isEmpty() ? null : body.get(body.size() - 1);
+            boolean ok = returns == 1 && last instanceof Stmt.Return r && r.value() != null
+                    && (r.value() instanceof Expr.NewArray || r.value() instanceof Expr.ArrayLit
+                    || (r.value() instanceof Expr.Read read && createdAtTop(read.var())));
+            if (!ok) {
+                Position at = method.pos();
+                for (Stmt s : Stmts.all(body)) {
+                    if (s instanceof Stmt.Return r) {
+                        at = r.pos();
+                        break;
+                    }
+                }
+                error(at, Tag.AdjointNotYetSupported, method.name() + " returns double[]: it must end with its only "
+                        + "return, of a local array it creates with new double[n] at its top level (double[] r = new "
+                        + "double[n]; ... return r;); copy the values into one");
+            }
+        }
+
+        private boolean createdAtTop(Var v) {
+            int assigned = 0;
+            boolean created = false;
+            for (Stmt s : Stmts.all(method.body())) {
+                if (s instanceof Stmt.Assign a && a.var() == v) {
+                    assigned++;
+                }
+            }
+            for (Stmt s : method.body()) {
+                if (s instanceof Stmt.Declare d && d.var() == v
+                        && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                    created = true;
+                }
+            }
+            return created && assigned == 0;
+        }
+
+        // ------------------------------------------------------------ warnings
+
+        /**
+         * Warns where a derivative is dropped on purpose by the language: a differentiated double
+         * cast to an integer, or a piecewise-constant function of one, whose value feeds the result.
+         */
+        void warnAboutLostDerivatives(List<Stmt> body) {
+            for (Stmt s : Stmts.all(body)) {
+                Var target = Stmts.target(s);
+                Expr value = s instanceof Stmt.Return r ? r.value() : Stmts.value(s);
+                if (value == null || (target != null && !activity.isUseful(target)) || (target == null
+                        && !(s instanceof Stmt.Return))) {
+                    continue;
+                }
+                Activity.carrying(value, node -> {
+                    if (node instanceof Expr.Cast c && !c.type().isDouble() && c.type().isNumeric()
+                            && c.operand().type().isDouble() && activity.carries(c.operand()) && warned.add(node)) {
+                        diagnostics.warning(Position.either(c.pos(), method.pos()), Tag.AdjointLostDerivative,
+                                "casting a differentiated double to " + c.type() + " drops its derivative (treated as "
+                                        + "0); keep the value a double if it should carry one");
+                    }
+                    if (node instanceof Expr.MathCall m && m.function().piecewiseConstant
+                            && m.args().stream().anyMatch(activity::carries) && warned.add(node)) {
+                        diagnostics.warning(Position.either(m.pos(), method.pos()), Tag.AdjointLostDerivative,
+                                (m.strict() ? "StrictMath." : "Math.") + m.function().javaName + " is piecewise "
+                                        + "constant: its derivative is 0 and the gradient does not flow through it");
+                    }
+                });
+            }
+        }
+    }
+
+    private static boolean isNull(Expr e) {
+        return e instanceof Expr.Const c && c.value() == null;
+    }
+
+    private static String target(String source) {
+        if (source == null) {
+            return "an array element";
+        }
+        int eq = source.indexOf('=');
+        String t = eq > 0 ? source.substring(0, eq) : source;
+        t = t.trim();
+        while (!t.isEmpty() && "+-*/%&|^<>".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            t = t.substring(0, t.length() - 1).trim();
+        }
+        return t;
+    }
+
+    /** A short description of an expression for a message: a variable's name, else its source text. */
+    static String describe(Expr e) {
+        if (e instanceof Expr.Read r) {
+            return r.var().name;
+        }
+        if (e.pos() != null && e.pos().tree() != null) {
+            return e.pos().tree().toString();
+        }
+        return "an expression";
+    }
+}

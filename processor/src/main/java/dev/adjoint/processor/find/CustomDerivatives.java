@@ -1,0 +1,138 @@
+package dev.adjoint.processor.find;
+
+import dev.adjoint.DerivativeOf;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.diag.Diagnostics;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.MirroredTypeException;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Types;
+
+/**
+ * The user-supplied derivatives ({@code @DerivativeOf}) of the build: checks each declaration's
+ * signature against its target, reporting a mismatch at the declaration, and answers which
+ * partial derivatives a call target has. Kept by method key, so they serve every later round.
+ */
+public final class CustomDerivatives {
+
+    private final Types types;
+    private final Diagnostics diagnostics;
+    private final Map<String, Callee.Partial[]> byTarget = new HashMap<>();
+    private final Map<String, String> declaredBy = new HashMap<>();
+
+    public CustomDerivatives(Types types, Diagnostics diagnostics) {
+        this.types = types;
+        this.diagnostics = diagnostics;
+    }
+
+    /** Registers the {@code @DerivativeOf} methods of a round. */
+    public void add(Set<? extends Element> annotated) {
+        for (Element e : annotated) {
+            if (e instanceof ExecutableElement derivative) {
+                try {
+                    add(derivative);
+                } catch (Diagnostics.Abort abort) {
+                    // reported at the declaration
+                }
+            }
+        }
+    }
+
+    /** The partial derivatives given for the method with {@code key}, entry i for parameter i (null if none); null when none at all. */
+    public List<Callee.Partial> of(String key) {
+        Callee.Partial[] d = byTarget.get(key);
+        return d == null ? null : Arrays.asList(d);
+    }
+
+    private void add(ExecutableElement derivative) {
+        Position at = Position.of(derivative);
+        DerivativeOf spec = derivative.getAnnotation(DerivativeOf.class);
+        TypeElement owner = targetClass(spec, derivative);
+        String described = owner.getSimpleName() + "." + spec.method() + "(" + parameterTypes(derivative) + ")";
+        if (!derivative.getModifiers().contains(Modifier.STATIC) || derivative.getModifiers().contains(Modifier.PRIVATE)
+                || derivative.getReturnType().getKind() != TypeKind.DOUBLE) {
+            throw diagnostics.abort(at, Tag.AdjointDerivativeSignature, "@DerivativeOf method "
+                    + derivative.getSimpleName() + " must be static, not private, and return double (the partial "
+                    + "derivative of " + described + ")");
+        }
+        List<ExecutableElement> named = ElementFilter.methodsIn(owner.getEnclosedElements()).stream()
+                .filter(m -> m.getSimpleName().contentEquals(spec.method())).collect(Collectors.toList());
+        ExecutableElement target = named.stream().filter(m -> sameParameters(m, derivative)).findFirst().orElse(null);
+        if (target == null) {
+            String candidates = named.isEmpty() ? "it has no method named " + spec.method()
+                    : "its methods named " + spec.method() + " take (" + named.stream()
+                            .map(CustomDerivatives::parameterTypes).collect(Collectors.joining("), (")) + ")";
+            throw diagnostics.abort(at, Tag.AdjointDerivativeSignature, "@DerivativeOf names " + described
+                    + ", which does not exist: " + candidates + "; a derivative takes exactly its target's parameters");
+        }
+        if (!target.getModifiers().contains(Modifier.STATIC) || target.getReturnType().getKind() != TypeKind.DOUBLE) {
+            throw diagnostics.abort(at, Tag.AdjointDerivativeSignature, "@DerivativeOf target " + described
+                    + " must be a static method returning double");
+        }
+        int wrt = spec.wrt();
+        if (wrt < 0 || wrt >= target.getParameters().size()
+                || target.getParameters().get(wrt).asType().getKind() != TypeKind.DOUBLE) {
+            throw diagnostics.abort(at, Tag.AdjointDerivativeSignature, "@DerivativeOf(wrt = " + wrt
+                    + ") must name a double parameter of " + described + " by its index (0 for the first)");
+        }
+        String key = Keys.of(target, types);
+        Callee.Partial[] partials = byTarget.computeIfAbsent(key, t -> new Callee.Partial[target.getParameters().size()]);
+        String me = Keys.of(derivative, types);
+        if (partials[wrt] != null && !me.equals(declaredBy.get(key + "@" + wrt))) {
+            throw diagnostics.abort(at, Tag.AdjointDerivativeSignature, "two derivatives of " + described
+                    + " with respect to parameter " + wrt + ": " + partials[wrt].name() + " and "
+                    + derivative.getSimpleName() + "; keep one");
+        }
+        partials[wrt] = new Callee.Partial(ClassRef.of((TypeElement) derivative.getEnclosingElement()),
+                derivative.getSimpleName().toString(), derivative.getAnnotation(Differentiable.class) != null);
+        declaredBy.put(key + "@" + wrt, me);
+    }
+
+    private TypeElement targetClass(DerivativeOf spec, ExecutableElement derivative) {
+        TypeMirror type;
+        try {
+            type = types.getNoType(TypeKind.NONE);
+            spec.type();
+        } catch (MirroredTypeException mirrored) {
+            type = mirrored.getTypeMirror();
+        }
+        if (type.getKind() == TypeKind.VOID || type.getKind() == TypeKind.NONE) {
+            return (TypeElement) derivative.getEnclosingElement();
+        }
+        return (TypeElement) types.asElement(type);
+    }
+
+    private boolean sameParameters(ExecutableElement a, ExecutableElement b) {
+        if (a.getParameters().size() != b.getParameters().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.getParameters().size(); i++) {
+            if (!types.isSameType(a.getParameters().get(i).asType(), b.getParameters().get(i).asType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String parameterTypes(ExecutableElement m) {
+        List<String> names = new ArrayList<>();
+        m.getParameters().forEach(p -> names.add(p.asType().toString()));
+        return String.join(", ", names);
+    }
+}

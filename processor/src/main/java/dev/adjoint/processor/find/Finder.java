@@ -1,0 +1,302 @@
+package dev.adjoint.processor.find;
+
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.contract.ClassPlan;
+import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.contract.Naming;
+import dev.adjoint.processor.contract.Planner;
+import dev.adjoint.processor.diag.Diagnostics;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.JType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Types;
+
+/**
+ * Stage 1, find and validate: checks each {@code @Differentiable} method's declaration and plans
+ * what is generated for it, grouped by the class that holds it. It reads declarations only (the
+ * element API and the parsed source, never attributed bodies), so it can run before the adjoint
+ * classes exist. Every problem is reported at the declaration.
+ */
+public final class Finder {
+
+    private final Trees trees;
+    private final Types types;
+    private final MethodPaths paths;
+    private final Diagnostics diagnostics;
+
+    public Finder(Trees trees, Types types, MethodPaths paths, Diagnostics diagnostics) {
+        this.trees = trees;
+        this.types = types;
+        this.paths = paths;
+        this.diagnostics = diagnostics;
+    }
+
+    /** The result of one round: plans of the classes ready, and the classes whose declarations name types not generated yet. */
+    public record Found(List<ClassPlan> plans, Set<TypeElement> deferred) {}
+
+    /** Validates the annotated methods of {@code classes}' and plans their classes. */
+    public Found find(Set<? extends Element> annotated) {
+        Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+        Set<TypeElement> deferred = new LinkedHashSet<>();
+        for (Element e : annotated) {
+            if (!(e instanceof ExecutableElement method) || e.getKind() != ElementKind.METHOD) {
+                continue;
+            }
+            Element enclosing = method.getEnclosingElement();
+            if (!(enclosing instanceof TypeElement owner) || !enclosing.getKind().isClass()) {
+                diagnostics.error(Position.of(method), Tag.AdjointNotInClass, "@Differentiable method "
+                        + method.getSimpleName() + " must be declared in a class, enum or record");
+                continue;
+            }
+            if (mentionsMissingType(method)) {
+                deferred.add(owner);
+                continue;
+            }
+            byClass.computeIfAbsent(owner, k -> new ArrayList<>()).add(method);
+        }
+        byClass.keySet().removeAll(deferred);
+        List<ClassPlan> plans = new ArrayList<>();
+        for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
+            Map<MethodPlan, ExecutableElement> valid = new LinkedHashMap<>();
+            for (ExecutableElement method : entry.getValue()) {
+                try {
+                    valid.put(validate(entry.getKey(), method), method);
+                } catch (Diagnostics.Abort abort) {
+                    // reported at the declaration; the other methods go on
+                }
+            }
+            List<MethodPlan> methods = rejectClashingNames(valid, entry.getKey());
+            if (!methods.isEmpty()) {
+                ClassRef owner = ClassRef.of(entry.getKey());
+                plans.add(new ClassPlan(owner, Naming.adjointClass(owner), Naming.implClass(owner), List.copyOf(methods),
+                        List.of()));
+            }
+        }
+        return new Found(plans, deferred);
+    }
+
+    /** Whether the method's signature names a type javac cannot resolve yet (generated later by another processor). */
+    private boolean mentionsMissingType(ExecutableElement method) {
+        if (isError(method.getReturnType())) {
+            return true;
+        }
+        for (VariableElement p : method.getParameters()) {
+            if (isError(p.asType())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isError(TypeMirror type) {
+        while (type instanceof ArrayType a) {
+            type = a.getComponentType();
+        }
+        if (type.getKind() == TypeKind.ERROR) {
+            return true;
+        }
+        return type instanceof DeclaredType d && d.getTypeArguments().stream().anyMatch(Finder::isError);
+    }
+
+    private MethodPlan validate(TypeElement owner, ExecutableElement method) {
+        Position at = Position.of(method);
+        String name = method.getSimpleName().toString();
+        int before = diagnostics.errorCount();
+        if (!method.getModifiers().contains(Modifier.STATIC)) {
+            diagnostics.error(at, Tag.AdjointNotStatic, "@Differentiable method " + name + " must be static: Adjoint "
+                    + "differentiates plain static math methods; make it static and pass what it reads as parameters");
+        }
+        TypeMirror returned = method.getReturnType();
+        boolean vector = JType.of(returned).isDoubleArray();
+        if (returned.getKind() != TypeKind.DOUBLE && !vector) {
+            diagnostics.error(at, Tag.AdjointReturnType, "@Differentiable method " + name
+                    + " must return double or double[], not " + returned + ": only those outputs are differentiated");
+        }
+        if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
+            diagnostics.error(at, Tag.AdjointNoBody, "@Differentiable method " + name
+                    + " has no body to differentiate; give it a Java body");
+        }
+        for (Element outer = owner; outer instanceof TypeElement t; outer = t.getEnclosingElement()) {
+            if (t.getModifiers().contains(Modifier.PRIVATE)) {
+                diagnostics.error(at, Tag.AdjointPrivate, "class " + t.getSimpleName() + " holding @Differentiable method "
+                        + name + " is private, so the generated adjoint class cannot use it; make it package-private");
+            }
+            if (t.getNestingKind().isNested() && !t.getModifiers().contains(Modifier.STATIC)
+                    && t.getKind() == ElementKind.CLASS) {
+                diagnostics.error(at, Tag.AdjointInnerClass, "@Differentiable method " + name + " is in inner class "
+                        + t.getSimpleName() + "; make the class static");
+            }
+        }
+        if (method.getThrownTypes().stream().anyMatch(this::isChecked)) {
+            diagnostics.error(at, Tag.AdjointCheckedException, "@Differentiable method " + name
+                    + " throws checked exceptions (" + method.getThrownTypes() + "), which its generated tape overload "
+                    + "could not rethrow; throw an unchecked exception instead");
+        }
+        Differentiable annotation = method.getAnnotation(Differentiable.class);
+        int order = annotation.order();
+        if (order != 1 && order != 2) {
+            diagnostics.error(annotationValue(method, "order"), Tag.AdjointOrder, "@Differentiable(order = " + order
+                    + ") on " + name + ": Adjoint generates first (order = 1, the default) and second (order = 2) "
+                    + "derivatives; use one of those");
+        }
+        if (order == 2 && vector) {
+            diagnostics.error(annotationValue(method, "order"), Tag.AdjointNoSecondOrder, "no second-order members for "
+                    + name + ": it returns double[]; second order is built for scalar outputs (differentiate one "
+                    + "output at a time)");
+        }
+        List<MethodPlan.Param> params = new ArrayList<>();
+        List<MethodPlan.GradientField> fields = new ArrayList<>();
+        parameters(method, params, fields);
+        if (fields.isEmpty() && diagnostics.errorCount() == before) {
+            diagnostics.error(at, Tag.AdjointNothingToDifferentiate, "@Differentiable method " + name
+                    + " has no double or double[] parameter to differentiate; add one or remove the annotation");
+        }
+        if (diagnostics.errorCount() > before) {
+            throw new Diagnostics.Abort();
+        }
+        TreePath path = paths.of(method);
+        if (path == null || !(path.getLeaf() instanceof MethodTree tree)) {
+            throw diagnostics.abort(at, Tag.AdjointNoSource, "@Differentiable method " + name
+                    + " has no source in this compilation");
+        }
+        boolean exposed = method.getModifiers().contains(Modifier.PUBLIC)
+                || method.getModifiers().contains(Modifier.PROTECTED);
+        boolean hidden = method.getModifiers().contains(Modifier.PRIVATE);
+        String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
+                .collect(Collectors.joining(", ")) + ")";
+        return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), true, exposed, hidden, params, vector, order,
+                fields, ArrayWrites.of(tree), signature);
+    }
+
+    private void parameters(ExecutableElement method, List<MethodPlan.Param> params,
+            List<MethodPlan.GradientField> fields) {
+        String name = method.getSimpleName().toString();
+        List<String> all = method.getParameters().stream().map(p -> p.getSimpleName().toString())
+                .collect(Collectors.toList());
+        Set<String> wrt = wrtNames(method, all);
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            VariableElement p = method.getParameters().get(i);
+            String pName = p.getSimpleName().toString();
+            TypeMirror mirror = p.asType();
+            JType type = mirror.getKind() == TypeKind.DOUBLE ? JType.DOUBLE : JType.of(mirror);
+            boolean differentiable = mirror.getKind() == TypeKind.DOUBLE || type.isDoubleArray();
+            if (wrt.contains(pName) && !differentiable) {
+                String why = isArrayOf(mirror, TypeKind.DOUBLE) ? " (double[][] is read as data)"
+                        : mirror.getKind() == TypeKind.FLOAT || isArrayOf(mirror, TypeKind.FLOAT)
+                        ? " (float values are data: declare it double to differentiate it)" : "";
+                diagnostics.error(annotationValue(method, "wrt"), Tag.AdjointWrtNotDifferentiable, "wrt names parameter "
+                        + pName + " of " + name + ", which is of type " + mirror + "; only double and double[] "
+                        + "parameters can be differentiated" + why);
+            }
+            boolean wanted = differentiable && (wrt.isEmpty() || wrt.contains(pName));
+            params.add(new MethodPlan.Param(pName, type, wanted));
+            if (wanted) {
+                fields.add(new MethodPlan.GradientField(pName, type, null, i));
+            }
+        }
+    }
+
+    private Set<String> wrtNames(ExecutableElement method, List<String> params) {
+        Set<String> wrt = new LinkedHashSet<>();
+        for (String w : method.getAnnotation(Differentiable.class).wrt()) {
+            if (!params.contains(w)) {
+                diagnostics.error(annotationValue(method, "wrt"), Tag.AdjointUnknownWrt, "wrt names \"" + w
+                        + "\", which is not a parameter of " + method.getSimpleName()
+                        + (params.isEmpty() ? ", which has no parameters" : "; its parameters are "
+                        + String.join(", ", params)));
+            }
+            wrt.add(w);
+        }
+        return wrt;
+    }
+
+    /** Whether {@code thrown} is a checked exception: not a RuntimeException nor an Error. */
+    private boolean isChecked(TypeMirror thrown) {
+        for (TypeMirror t = thrown; t.getKind() == TypeKind.DECLARED;
+                t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+            String n = types.erasure(t).toString();
+            if (n.equals("java.lang.RuntimeException") || n.equals("java.lang.Error")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code float[]}, {@code double[][]}, ...: an array (of any rank) of {@code kind}. */
+    private static boolean isArrayOf(TypeMirror type, TypeKind kind) {
+        if (!(type instanceof ArrayType)) {
+            return false;
+        }
+        while (type instanceof ArrayType array) {
+            type = array.getComponentType();
+        }
+        return type.getKind() == kind;
+    }
+
+    /** The position of the {@code @Differentiable} annotation's {@code element = ...}, or of the method. */
+    private Position annotationValue(ExecutableElement method, String element) {
+        for (AnnotationMirror a : method.getAnnotationMirrors()) {
+            if (!a.getAnnotationType().toString().equals(Differentiable.class.getCanonicalName())) {
+                continue;
+            }
+            for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> v : a.getElementValues().entrySet()) {
+                if (v.getKey().getSimpleName().contentEquals(element)) {
+                    Tree tree = trees.getTree(method, a, v.getValue());
+                    TreePath path = paths.of(method);
+                    if (tree != null && path != null) {
+                        return Position.of(tree, path.getCompilationUnit());
+                    }
+                }
+            }
+        }
+        return Position.of(method);
+    }
+
+    /**
+     * Two methods whose generated members would share names (the same name, or names that differ
+     * only in the case of their first letter) cannot both be generated.
+     */
+    private List<MethodPlan> rejectClashingNames(Map<MethodPlan, ExecutableElement> methods, TypeElement owner) {
+        Map<String, MethodPlan> seen = new LinkedHashMap<>();
+        List<MethodPlan> kept = new ArrayList<>();
+        for (Map.Entry<MethodPlan, ExecutableElement> entry : methods.entrySet()) {
+            MethodPlan m = entry.getKey();
+            String key = Naming.capitalize(m.name());
+            MethodPlan first = seen.putIfAbsent(key, m);
+            if (first == null) {
+                kept.add(m);
+                continue;
+            }
+            diagnostics.error(Position.of(entry.getValue()), Tag.AdjointDuplicateName,
+                    "two @Differentiable methods in " + owner.getSimpleName() + " are named "
+                            + (first.name().equals(m.name()) ? m.name() : first.name() + " and " + m.name())
+                            + "; their generated " + key + "Gradient and " + m.name() + "Pullback would clash: rename one "
+                            + "(e.g. " + m.name() + "2)");
+        }
+        return kept;
+    }
+}

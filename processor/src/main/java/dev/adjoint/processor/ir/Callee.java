@@ -1,0 +1,110 @@
+package dev.adjoint.processor.ir;
+
+import java.util.List;
+
+/**
+ * What a call in a differentiated method calls, as far as differentiation cares: a method
+ * Adjoint cannot see into, a {@code @Differentiable} method (called through its adjoint class), a
+ * method with user-supplied partial derivatives, or a helper whose body is inlined.
+ */
+public sealed interface Callee {
+
+    /** {@code Owner.name(T1, T2)}, as messages name the method. */
+    String describe();
+
+    /**
+     * A method Adjoint cannot see into. {@code hidden} when the adjoint class cannot call it
+     * directly (private), so it is called through a method handle. {@code readOnly} when Adjoint
+     * knows it neither writes its arguments nor lets a derivative through its result: a
+     * documented JDK method, or a method of this build whose body reads only.
+     */
+    record Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
+            boolean hidden, boolean readOnly) implements Callee {
+        @Override
+        public String describe() {
+            return Callee.describe(owner, name, parameterTypes);
+        }
+    }
+
+    /**
+     * A {@code @Differentiable} method, of this build or of a library compiled with the processor.
+     * {@code gradientFields} names, per parameter, its field in the callee's gradient class (null
+     * for a parameter without one); {@code writtenArrays} names the {@code double[]} parameters it
+     * writes to. {@code secondOrder} when it has {@code PullbackTangent} (asked for with order 2).
+     */
+    record Differentiable(ClassRef owner, String name, List<JType> parameterTypes, List<String> parameterNames,
+            ClassRef adjoint, ClassRef gradient, List<String> gradientFields, List<String> writtenArrays,
+            boolean secondOrder, boolean sameBuild, String key) implements Callee {
+        @Override
+        public String describe() {
+            return Callee.describe(owner, name, parameterTypes);
+        }
+
+        public boolean wrt(int parameter) {
+            return gradientFields.get(parameter) != null;
+        }
+    }
+
+    /**
+     * A method with partial derivatives from {@code @DerivativeOf}: entry i of {@code partials} is
+     * the method computing ∂/∂(argument i) (taking the same arguments), or null when none was given.
+     */
+    record Custom(ClassRef owner, String name, List<JType> parameterTypes, boolean hidden,
+            List<Partial> partials) implements Callee {
+        @Override
+        public String describe() {
+            return Callee.describe(owner, name, parameterTypes);
+        }
+    }
+
+    /** A user-supplied partial derivative: a static method of {@code owner}. */
+    record Partial(ClassRef owner, String name, boolean differentiable) {}
+
+    /**
+     * Generated: a call of a user-supplied partial derivative ({@link Partial}) with the target's
+     * arguments, made by the reverse sweep; forward over reverse calls its tangent.
+     */
+    record PartialCall(Partial partial, List<JType> parameterTypes) implements Callee {
+        @Override
+        public String describe() {
+            return Callee.describe(partial.owner(), partial.name(), parameterTypes);
+        }
+    }
+
+    /**
+     * A method of the same class whose body the normal form inlines: private helpers, and
+     * {@code @Differentiable} methods that write into an array parameter.
+     */
+    record Inline(String key, String name, List<JType> parameterTypes, ClassRef owner) implements Callee {
+        @Override
+        public String describe() {
+            return Callee.describe(owner, name, parameterTypes);
+        }
+    }
+
+    /**
+     * Generated: a call of a member the processor generates ({@code fTangent},
+     * {@code fPullbackTangent}) on a generated class, made by forward mode and second order.
+     */
+    record Generated(ClassRef owner, String member) implements Callee {
+        @Override
+        public String describe() {
+            return owner.simpleName() + "." + member;
+        }
+    }
+
+    static String describe(ClassRef owner, String name, List<JType> parameterTypes) {
+        StringBuilder s = new StringBuilder(owner.simpleName()).append('.').append(name).append('(');
+        for (int i = 0; i < parameterTypes.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(simple(parameterTypes.get(i).toString()));
+        }
+        return s.append(')').toString();
+    }
+
+    private static String simple(String type) {
+        int lt = type.indexOf('<');
+        String raw = lt < 0 ? type : type.substring(0, lt);
+        int dot = raw.lastIndexOf('.');
+        return dot < 0 ? type : type.substring(dot + 1);
+    }
+}

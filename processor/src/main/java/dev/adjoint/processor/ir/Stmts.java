@@ -1,0 +1,198 @@
+package dev.adjoint.processor.ir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Structural helpers over statements: nested lists, the expressions a statement evaluates, walks. */
+public final class Stmts {
+
+    private Stmts() {}
+
+    /** The statement lists nested directly in {@code s}: branches, loop parts, block and case bodies. */
+    public static List<List<Stmt>> blocks(Stmt s) {
+        if (s instanceof Stmt.If f) {
+            return List.of(f.then(), f.otherwise());
+        }
+        if (s instanceof Stmt.Loop l) {
+            return List.of(l.init(), l.head(), l.body(), l.update());
+        }
+        if (s instanceof Stmt.ForEach f) {
+            return List.of(f.body());
+        }
+        if (s instanceof Stmt.Block b) {
+            return List.of(b.body());
+        }
+        if (s instanceof Stmt.Switch w) {
+            List<List<Stmt>> out = new ArrayList<>();
+            w.cases().forEach(c -> out.add(c.body()));
+            return out;
+        }
+        return List.of();
+    }
+
+    /** The expressions {@code s} itself evaluates (not those of nested statements). */
+    public static List<Expr> exprs(Stmt s) {
+        List<Expr> out = new ArrayList<>(3);
+        if (s instanceof Stmt.Declare d) {
+            if (d.init() != null) {
+                out.add(d.init());
+            }
+        } else if (s instanceof Stmt.Assign a) {
+            out.add(a.value());
+        } else if (s instanceof Stmt.ArrayWrite w) {
+            out.add(w.array());
+            out.add(w.index());
+            out.add(w.value());
+        } else if (s instanceof Stmt.Eval e) {
+            out.add(e.expr());
+        } else if (s instanceof Stmt.If f) {
+            out.add(f.condition());
+        } else if (s instanceof Stmt.Loop l) {
+            if (l.condition() != null) {
+                out.add(l.condition());
+            }
+        } else if (s instanceof Stmt.ForEach f) {
+            out.add(f.array());
+        } else if (s instanceof Stmt.Switch w) {
+            out.add(w.selector());
+            w.cases().forEach(c -> {
+                if (c.labels() != null) {
+                    out.addAll(c.labels());
+                }
+            });
+        } else if (s instanceof Stmt.Throw t) {
+            out.add(t.exception());
+        } else if (s instanceof Stmt.Return r) {
+            if (r.value() != null) {
+                out.add(r.value());
+            }
+        } else if (s instanceof Stmt.Accumulate a) {
+            out.add(a.target());
+            out.add(a.delta());
+        } else if (s instanceof Stmt.Put p) {
+            out.add(p.target());
+            out.add(p.value());
+        } else if (s instanceof Stmt.Push p) {
+            out.add(p.value());
+        }
+        return out;
+    }
+
+    /** Every statement of {@code list}, nested ones included (also those inside switch expressions), in program order. */
+    public static void forEach(List<Stmt> list, Consumer<Stmt> action) {
+        for (Stmt s : list) {
+            action.accept(s);
+            for (Expr e : exprs(s)) {
+                forEachSwitchExpr(e, w -> forEach(List.of(w.statement()), action));
+            }
+            for (List<Stmt> inner : blocks(s)) {
+                forEach(inner, action);
+            }
+        }
+    }
+
+    /** Every statement of {@code list}, nested ones included, in program order. */
+    public static List<Stmt> all(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>();
+        forEach(list, out::add);
+        return out;
+    }
+
+    /** Every expression evaluated anywhere in {@code list} (the roots: each statement's own expressions). */
+    public static void forEachExpr(List<Stmt> list, Consumer<Expr> action) {
+        forEach(list, s -> exprs(s).forEach(action));
+    }
+
+    private static void forEachSwitchExpr(Expr e, Consumer<Expr.SwitchExpr> action) {
+        if (e instanceof Expr.SwitchExpr w) {
+            action.accept(w);
+        }
+        for (Expr c : Exprs.children(e)) {
+            forEachSwitchExpr(c, action);
+        }
+    }
+
+    /**
+     * {@code s} with each nested statement list replaced by {@code f} of it (branches, loop parts,
+     * block and case bodies), the same node when none changes.
+     */
+    public static Stmt mapBlocks(Stmt s, java.util.function.UnaryOperator<List<Stmt>> f) {
+        if (s instanceof Stmt.If i) {
+            return new Stmt.If(i.condition(), f.apply(i.then()), f.apply(i.otherwise()), i.pos(), i.source());
+        }
+        if (s instanceof Stmt.Loop l) {
+            return new Stmt.Loop(l.label(), f.apply(l.init()), f.apply(l.head()), l.condition(), f.apply(l.update()),
+                    f.apply(l.body()), l.doWhile(), l.pos(), l.source());
+        }
+        if (s instanceof Stmt.ForEach e) {
+            return new Stmt.ForEach(e.label(), e.var(), e.array(), f.apply(e.body()), e.pos(), e.source());
+        }
+        if (s instanceof Stmt.Block b) {
+            return new Stmt.Block(b.label(), f.apply(b.body()));
+        }
+        if (s instanceof Stmt.Switch w) {
+            List<Stmt.Case> cases = new ArrayList<>();
+            w.cases().forEach(c -> cases.add(new Stmt.Case(c.labels(), f.apply(c.body()))));
+            return new Stmt.Switch(w.selector(), cases, w.arrow(), w.pos(), w.source());
+        }
+        return s;
+    }
+
+    /** The variable a statement defines: a declared or assigned variable, or the array whose element it writes. */
+    public static Var target(Stmt s) {
+        if (s instanceof Stmt.Declare d) {
+            return d.var();
+        }
+        if (s instanceof Stmt.Assign a) {
+            return a.var();
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return Exprs.var(w.array());
+        }
+        return null;
+    }
+
+    /** The value a statement stores into its {@link #target}, or null. */
+    public static Expr value(Stmt s) {
+        if (s instanceof Stmt.Declare d) {
+            return d.init();
+        }
+        if (s instanceof Stmt.Assign a) {
+            return a.value();
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return w.value();
+        }
+        return null;
+    }
+
+    /** The source text of a statement the user wrote, or null. */
+    public static String source(Stmt s) {
+        if (s instanceof Stmt.Declare d) {
+            return d.source();
+        }
+        if (s instanceof Stmt.Assign a) {
+            return a.source();
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return w.source();
+        }
+        if (s instanceof Stmt.Eval e) {
+            return e.source();
+        }
+        if (s instanceof Stmt.Return r) {
+            return r.source();
+        }
+        if (s instanceof Stmt.Throw t) {
+            return t.source();
+        }
+        if (s instanceof Stmt.If f) {
+            return f.source();
+        }
+        if (s instanceof Stmt.Loop l) {
+            return l.source();
+        }
+        return null;
+    }
+}

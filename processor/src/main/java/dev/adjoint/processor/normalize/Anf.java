@@ -1,0 +1,499 @@
+package dev.adjoint.processor.normalize;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Rename;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The A-normal form: every intermediate {@code double} value gets a name. After this pass a
+ * statement's value is one operation whose {@code double} operands are variables or constants
+ * ({@code _t1 = x * y; _t2 = Math.sin(_t1)}), so expression depth is bounded and every value a
+ * derivative rule reads is in a variable. Assignments inside expressions, switch expressions,
+ * array initializers and the conditional operators whose branches have effects become statements,
+ * in Java's evaluation order; calls of helpers are inlined here. Integer and boolean expressions
+ * that differentiation never looks into (indices, conditions) stay as they are unless their
+ * evaluation order forces a name. The clean-up after differentiation puts single-use names back
+ * where that reads better.
+ */
+final class Anf {
+
+    private final Normalizer normalizer;
+    private final Map<String, MethodIr> helpers;
+    private int inlined;
+
+    Anf(Normalizer normalizer, Map<String, MethodIr> helpers) {
+        this.normalizer = normalizer;
+        this.helpers = helpers;
+    }
+
+    List<Stmt> block(List<Stmt> stmts) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            statement(s, out);
+        }
+        return out;
+    }
+
+    private void statement(Stmt s, List<Stmt> out) {
+        if (s instanceof Stmt.Declare d) {
+            if (d.init() == null) {
+                out.add(d);
+            } else if (d.init() instanceof Expr.ArrayLit lit && needsLowering(lit)) {
+                out.add(new Stmt.Declare(d.var(), newArray(lit), d.pos(), d.source()));
+                fill(d.var(), lit, out);
+            } else {
+                out.add(new Stmt.Declare(d.var(), simple(d.init(), out), d.pos(), d.source()));
+            }
+        } else if (s instanceof Stmt.Assign a) {
+            if (a.value() instanceof Expr.ArrayLit lit && needsLowering(lit)) {
+                Var t = temp(lit.type());
+                out.add(new Stmt.Declare(t, newArray(lit), a.pos(), null));
+                fill(t, lit, out);
+                out.add(new Stmt.Assign(a.var(), new Expr.Read(t), a.pos(), a.source()));
+                return;
+            }
+            if (a.value() instanceof Expr.Binary b && increment(b, new Expr.Read(a.var()), a.var())) {
+                // s = s + e stays an increment: its reverse sweep passes the adjoint of s on to e unchanged
+                Expr e = b.type().isDouble() ? atom(b.right(), out) : operand(b.right(), out, List.of());
+                out.add(new Stmt.Assign(a.var(), new Expr.Binary(b.op(), b.left(), e, b.type(), b.pos()), a.pos(),
+                        a.source()));
+                return;
+            }
+            Expr value = simple(a.value(), out);
+            if (!Exprs.isAtom(value) && Exprs.readsVar(value, a.var()) && a.var().type.isDifferentiable()) {
+                // the target is also an operand: compute into a new name first, so the reverse sweep
+                // can read the operand's old value and the result side by side
+                Var t = temp(a.var().type);
+                out.add(new Stmt.Declare(t, value, a.pos(), null));
+                value = new Expr.Read(t);
+            }
+            out.add(new Stmt.Assign(a.var(), value, a.pos(), a.source()));
+        } else if (s instanceof Stmt.ArrayWrite w) {
+            Expr array = operand(w.array(), out, List.of(w.index(), w.value()));
+            Expr index = index(w.index(), out, List.of(w.value()));
+            Var arrayVar = Exprs.var(array);
+            if (w.value() instanceof Expr.Binary b && arrayVar != null && b.type().isDouble()
+                    && increment(b, new Expr.ArrayRead(array, w.index(), JType.DOUBLE, null), arrayVar)
+                    && index == w.index()) {
+                // a[i] = a[i] + e stays an increment
+                Expr e = atom(b.right(), out);
+                out.add(new Stmt.ArrayWrite(array, index, new Expr.Binary(b.op(), new Expr.ArrayRead(array, index,
+                        JType.DOUBLE, null), e, b.type(), b.pos()), w.pos(), w.source()));
+                return;
+            }
+            Expr value = atom(w.value(), out);
+            out.add(new Stmt.ArrayWrite(array, index, value, w.pos(), w.source()));
+        } else if (s instanceof Stmt.Eval e) {
+            Expr value = simple(e.expr(), out);
+            if (value instanceof Expr.Call || value instanceof Expr.New) {
+                out.add(new Stmt.Eval(value, e.pos(), e.source()));
+            }
+        } else if (s instanceof Stmt.If f) {
+            Expr condition = condition(f.condition(), out);
+            out.add(new Stmt.If(condition, block(f.then()), block(f.otherwise()), f.pos(), f.source()));
+        } else if (s instanceof Stmt.Loop l) {
+            List<Stmt> init = block(l.init());
+            List<Stmt> head = new ArrayList<>(block(l.head()));
+            Expr condition = l.condition() == null ? null : condition(l.condition(), head);
+            out.add(new Stmt.Loop(l.label(), init, head, condition, block(l.update()), block(l.body()), l.doWhile(),
+                    l.pos(), l.source()));
+        } else if (s instanceof Stmt.Block b) {
+            out.add(new Stmt.Block(b.label(), block(b.body())));
+        } else if (s instanceof Stmt.Return r) {
+            if (r.value() == null || Exprs.isAtom(r.value())) {
+                out.add(r);
+                return;
+            }
+            Var ret = new Var("_ret", r.value().type(), Var.Role.FIXED);
+            if (r.value() instanceof Expr.ArrayLit lit) {
+                out.add(new Stmt.Declare(ret, newArray(lit), r.pos(), r.source()));
+                fill(ret, lit, out);
+            } else {
+                out.add(new Stmt.Declare(ret, simple(r.value(), out), r.pos(), r.source()));
+            }
+            out.add(new Stmt.Return(new Expr.Read(ret), r.pos(), null));
+        } else if (s instanceof Stmt.Throw t) {
+            out.add(new Stmt.Throw(needsLowering(t.exception()) ? simple(t.exception(), out) : t.exception(), t.pos(),
+                    t.source()));
+        } else {
+            out.add(s);
+        }
+    }
+
+    /** Whether {@code b} is {@code self + e} or {@code self - e} with {@code e} not reading {@code v}: an increment. */
+    private static boolean increment(Expr.Binary b, Expr self, Var v) {
+        return (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB) && (b.type().isDouble()
+                || b.type().kind() == JType.Kind.INT && b.type().mirror() == null || b.type().kind() == JType.Kind.LONG)
+                && Exprs.same(b.left(), self) && !Exprs.readsVar(b.right(), v) && !needsLowering(b.right());
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    /** {@code e} flattened: one operation whose double operands are atoms; what it needs first goes to {@code out}. */
+    Expr simple(Expr e, List<Stmt> out) {
+        if (Exprs.isAtom(e) || e instanceof Expr.StaticGet) {
+            return e;
+        }
+        if (e instanceof Expr.Assignment a) {
+            return assignment(a, out);
+        }
+        if (e instanceof Expr.SwitchExpr w) {
+            out.add(new Stmt.Declare(w.result(), defaultValue(w.type()), w.pos(), null));
+            out.addAll(normalizer.nested(List.of(w.statement())));
+            return new Expr.Read(w.result());
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Callee.Inline inline) {
+            return inline(c, inline, out);
+        }
+        if (e instanceof Expr.ArrayLit lit) {
+            if (!needsLowering(lit)) {
+                return lit;
+            }
+            Var t = temp(lit.type());
+            out.add(new Stmt.Declare(t, newArray(lit), lit.pos(), null));
+            fill(t, lit, out);
+            return new Expr.Read(t);
+        }
+        if (e instanceof Expr.Cond c) {
+            return conditional(c, out);
+        }
+        if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR)
+                && needsLowering(b.right())) {
+            // the right operand runs only when the left does not decide: an if
+            Var t = temp(JType.BOOLEAN);
+            out.add(new Stmt.Declare(t, condition(b.left(), out), b.pos(), null));
+            List<Stmt> then = new ArrayList<>();
+            then.add(new Stmt.Assign(t, condition(b.right(), then), null, null));
+            Expr test = b.op() == Expr.BinaryOp.CAND ? new Expr.Read(t)
+                    : new Expr.Unary(Expr.UnaryOp.NOT, new Expr.Read(t), JType.BOOLEAN, null);
+            out.add(new Stmt.If(test, then, List.of(), null, null));
+            return new Expr.Read(t);
+        }
+        List<Expr> children = Exprs.children(e);
+        List<Expr> flat = new ArrayList<>(children.size());
+        boolean differentiable = e.type().isDifferentiable() || e instanceof Expr.Call || e instanceof Expr.MathCall;
+        for (int k = 0; k < children.size(); k++) {
+            Expr child = children.get(k);
+            if (effectful(child)) {
+                // what is already evaluated must not see the effects of what comes after
+                for (int j = 0; j < flat.size(); j++) {
+                    if (!(flat.get(j) instanceof Expr.Const)
+                            && (!(flat.get(j) instanceof Expr.Read r) || assigns(child, r.var()))) {
+                        flat.set(j, hoist(flat.get(j), out));
+                    }
+                }
+            }
+            boolean wantAtom = differentiable && child.type().isDouble() && !(e instanceof Expr.ArrayRead);
+            List<Expr> later = children.subList(k + 1, children.size());
+            flat.add(wantAtom ? atom(child, out) : e instanceof Expr.ArrayRead && k == 1 ? index(child, out, later)
+                    : operand(child, out, later));
+        }
+        return Exprs.rebuild(e, flat);
+    }
+
+    /** {@code e} as a variable or constant, naming it when it is neither. */
+    Expr atom(Expr e, List<Stmt> out) {
+        Expr s = simple(e, out);
+        return Exprs.isAtom(s) ? s : hoist(s, out);
+    }
+
+    /**
+     * An operand differentiation does not look into (an integer, a boolean, an object): kept as an
+     * expression when it has no effects and needs no statements, else named.
+     */
+    private Expr operand(Expr e, List<Stmt> out, List<Expr> later) {
+        if (!needsLowering(e) && !effectful(e)) {
+            return e;
+        }
+        Expr s = simple(e, out);
+        boolean laterEffects = later.stream().anyMatch(Anf::effectful);
+        return Exprs.isAtom(s) || !laterEffects ? s : hoist(s, out);
+    }
+
+    /** An array index: kept when it is integer arithmetic on variables (the reverse sweep evaluates it again), else named. */
+    private Expr index(Expr e, List<Stmt> out, List<Expr> later) {
+        if (isIndex(e) && later.stream().noneMatch(l -> Exprs.any(l, n -> n instanceof Expr.Assignment
+                || n instanceof Expr.SwitchExpr))) {
+            return e;
+        }
+        return atom(e, out);
+    }
+
+    /** A condition: kept as an expression unless it needs statements. */
+    private Expr condition(Expr e, List<Stmt> out) {
+        return needsLowering(e) ? simple(e, out) : e;
+    }
+
+    private Expr hoist(Expr e, List<Stmt> out) {
+        if (Exprs.isAtom(e)) {
+            return e;
+        }
+        Var t = temp(e.type());
+        out.add(new Stmt.Declare(t, e, e.pos(), null));
+        return new Expr.Read(t);
+    }
+
+    private static Var temp(JType type) {
+        return new Var("_t", type, Var.Role.TEMP);
+    }
+
+    /**
+     * {@code c ? a : b}: for doubles with branches that cannot throw nor have effects, both
+     * branches named ahead and the choice an expression; otherwise an if assigning a new name.
+     */
+    private Expr conditional(Expr.Cond c, List<Stmt> out) {
+        boolean pure = pure(c.then()) && pure(c.otherwise());
+        if (pure && !needsLowering(c.condition())) {
+            if (!c.type().isDouble()) {
+                return c;
+            }
+            // the choice is named (the reverse sweep reads it after the target may have changed), each
+            // branch one operation on named values: the reverse sweep differentiates only the branch
+            // taken, never multiplying a zero adjoint by the other's (possibly infinite) local derivative
+            List<Stmt> thenFirst = new ArrayList<>();
+            List<Stmt> otherwiseFirst = new ArrayList<>();
+            Expr then = simple(c.then(), thenFirst);
+            Expr otherwise = simple(c.otherwise(), otherwiseFirst);
+            if (thenFirst.isEmpty() && otherwiseFirst.isEmpty() && (Exprs.isAtom(then) || oneOperation(then))
+                    && (Exprs.isAtom(otherwise) || oneOperation(otherwise))) {
+                Expr condition = Exprs.isAtom(c.condition()) ? c.condition() : hoist(c.condition(), out);
+                return new Expr.Cond(condition, then, otherwise, c.type(), c.pos());
+            }
+            // a branch of more than one operation: an if (its statements run only when taken)
+        }
+        Var v = new Var("_v", c.type(), Var.Role.TEMP);
+        Expr condition = condition(c.condition(), out);
+        out.add(new Stmt.Declare(v, defaultValue(c.type()), null, null));
+        List<Stmt> then = new ArrayList<>();
+        then.add(new Stmt.Assign(v, simple(c.then(), then), null, null));
+        List<Stmt> otherwise = new ArrayList<>();
+        otherwise.add(new Stmt.Assign(v, simple(c.otherwise(), otherwise), null, null));
+        out.add(new Stmt.If(condition, then, otherwise, c.pos(), null));
+        return new Expr.Read(v);
+    }
+
+    /** Whether an expression is one operation over atoms (what a branch of {@code ?:} may compute). */
+    private static boolean oneOperation(Expr e) {
+        return (e instanceof Expr.Binary || e instanceof Expr.Unary || e instanceof Expr.MathCall || e instanceof Expr.Cast)
+                && Exprs.children(e).stream().allMatch(c -> Exprs.isAtom(c) || !c.type().isDouble());
+    }
+
+    /**
+     * An assignment used as a value, as statements: the target's new value (a postfix increment's
+     * old value) is the expression's value.
+     */
+    private Expr assignment(Expr.Assignment a, List<Stmt> out) {
+        if (a.target() instanceof Expr.Read r) {
+            Var v = r.var();
+            Expr old = null;
+            if (a.postfix()) {
+                Var t = temp(v.type);
+                out.add(new Stmt.Declare(t, new Expr.Read(v), a.pos(), null));
+                old = new Expr.Read(t);
+            }
+            Expr value;
+            if (a.op() == null) {
+                value = simple(a.value(), out);
+            } else {
+                Expr operand = atomOrOperand(a.value(), out);
+                value = narrow(v.type, new Expr.Binary(a.op(), old != null ? old : new Expr.Read(v), operand,
+                        promote(v.type, operand.type()), a.pos()), a.pos());
+            }
+            if (!Exprs.isAtom(value) && Exprs.readsVar(value, v) && v.type.isDifferentiable()) {
+                value = hoist(value, out);
+            }
+            out.add(new Stmt.Assign(v, value, a.pos(), null));
+            return old != null ? old : new Expr.Read(v);
+        }
+        Expr.ArrayRead element = (Expr.ArrayRead) a.target();
+        Expr array = operand(element.array(), out, List.of(element.index(), a.value()));
+        Expr index = atom(element.index(), out);
+        Expr.ArrayRead at = new Expr.ArrayRead(array, index, element.type(), element.pos());
+        Expr old = null;
+        if (a.op() != null) {
+            old = hoist(at, out);
+        }
+        Expr value;
+        if (a.op() == null) {
+            value = atom(a.value(), out);
+        } else {
+            Expr operand = atomOrOperand(a.value(), out);
+            value = hoist(narrow(element.type(), new Expr.Binary(a.op(), old, operand,
+                    promote(element.type(), operand.type()), a.pos()), a.pos()), out);
+        }
+        out.add(new Stmt.ArrayWrite(array, index, value, a.pos(), null));
+        return a.postfix() ? old : value;
+    }
+
+    private Expr atomOrOperand(Expr e, List<Stmt> out) {
+        return e.type().isDouble() ? atom(e, out) : operand(e, out, List.of());
+    }
+
+    /**
+     * A helper's body in place of its call: its parameters as new locals holding the arguments
+     * (an array parameter is the caller's array itself), its locals new variables, each
+     * {@code return v} an assignment of the call's value and a jump out of the inlined block.
+     */
+    private Expr inline(Expr.Call c, Callee.Inline callee, List<Stmt> out) {
+        MethodIr helper = helpers.get(callee.key());
+        String label = "_inline" + (++inlined);
+        Map<Var, Var> given = new HashMap<>();
+        List<Stmt> block = new ArrayList<>();
+        for (int i = 0; i < c.args().size(); i++) {
+            Var param = helper.params().get(i).var();
+            Expr arg = c.args().get(i);
+            if (param.type.isArray() && arg instanceof Expr.Read r && !assignedIn(helper.body(), param)) {
+                given.put(param, r.var()); // the caller's array, written in place as the helper writes it
+                continue;
+            }
+            Var local = new Var(param.name, param.type, Var.Role.LOCAL);
+            given.put(param, local);
+            Expr value = param.type.isDouble() ? atom(arg, out) : operand(arg, out, c.args().subList(i + 1,
+                    c.args().size()));
+            block.add(new Stmt.Declare(local, value, c.pos(), param.type + " " + param.name + " = "
+                    + describe(arg)));
+        }
+        Var result = c.type().kind() == JType.Kind.OTHER && c.type().mirror() != null
+                && c.type().mirror().getKind() == javax.lang.model.type.TypeKind.VOID
+                ? null : new Var(helper.name(), c.type(), Var.Role.LOCAL);
+        if (result != null) {
+            out.add(new Stmt.Declare(result, defaultValue(c.type()), c.pos(), null));
+        }
+        List<Stmt> body = Rename.fresh(helper.body(), given);
+        block.addAll(returnsToBreaks(body, result, label));
+        out.addAll(normalizer.nested(List.of(new Stmt.Block(label, block))));
+        return result == null ? Expr.Const.ofInt(0) : new Expr.Read(result);
+    }
+
+    private static boolean assignedIn(List<Stmt> body, Var v) {
+        for (Stmt s : dev.adjoint.processor.ir.Stmts.all(body)) {
+            if ((s instanceof Stmt.Assign a && a.var() == v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Stmt> returnsToBreaks(List<Stmt> body, Var result, String label) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Return r) {
+                if (r.value() != null && result != null) {
+                    out.add(new Stmt.Assign(result, r.value(), r.pos(), r.source()));
+                }
+                out.add(new Stmt.Break(label, r.pos()));
+            } else {
+                out.add(dev.adjoint.processor.ir.Stmts.mapBlocks(s, inner -> returnsToBreaks(inner, result, label)));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- array initializers
+
+    private static Expr newArray(Expr.ArrayLit lit) {
+        return new Expr.NewArray(lit.type(), List.of(Expr.Const.ofInt(lit.elements().size())), lit.pos());
+    }
+
+    private void fill(Var array, Expr.ArrayLit lit, List<Stmt> out) {
+        for (int k = 0; k < lit.elements().size(); k++) {
+            Expr element = lit.elements().get(k);
+            Expr value = element instanceof Expr.ArrayLit inner ? simple(inner, out) : atom(element, out);
+            out.add(new Stmt.ArrayWrite(new Expr.Read(array), Expr.Const.ofInt(k), value, element.pos(), null));
+        }
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** Whether {@code e} needs statements of its own: an assignment, a switch, an inlined call, a non-constant array of doubles. */
+    static boolean needsLowering(Expr e) {
+        return Exprs.any(e, n -> n instanceof Expr.Assignment || n instanceof Expr.SwitchExpr
+                || (n instanceof Expr.Call c && c.callee() instanceof Callee.Inline)
+                || (n instanceof Expr.ArrayLit l && l.type().isDoubleArray()
+                        && !l.elements().stream().allMatch(x -> x instanceof Expr.Const))
+                || (n instanceof Expr.Cond c && (needsLowering(c.then()) || needsLowering(c.otherwise()))));
+    }
+
+    /** Whether evaluating {@code e} may change state another operand reads: assignments, calls, object creation. */
+    static boolean effectful(Expr e) {
+        return Exprs.any(e, n -> n instanceof Expr.Assignment || n instanceof Expr.SwitchExpr
+                || (n instanceof Expr.Call c && !(c.callee() instanceof Callee.Differentiable))
+                || n instanceof Expr.New);
+    }
+
+    private static boolean assigns(Expr e, Var v) {
+        return Exprs.any(e, n -> (n instanceof Expr.Assignment a && a.target() instanceof Expr.Read r && r.var() == v)
+                || n instanceof Expr.SwitchExpr);
+    }
+
+    /** Whether evaluating {@code e} can neither throw nor have an effect: arithmetic on variables and constants, Math. */
+    static boolean pure(Expr e) {
+        return !Exprs.any(e, n -> n instanceof Expr.Call || n instanceof Expr.New || n instanceof Expr.NewArray
+                || n instanceof Expr.ArrayRead || n instanceof Expr.FieldGet || n instanceof Expr.Assignment
+                || n instanceof Expr.SwitchExpr || n instanceof Expr.ArrayLit
+                || (n instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
+                        && !b.type().isDouble() && b.type().kind() != JType.Kind.FLOAT));
+    }
+
+    /** Integer arithmetic on variables and constants, and lengths. */
+    static boolean isIndex(Expr e) {
+        if (e instanceof Expr.Read || e instanceof Expr.Const) {
+            return true;
+        }
+        if (e instanceof Expr.Binary b && !b.type().isDouble() && (b.op() == Expr.BinaryOp.ADD
+                || b.op() == Expr.BinaryOp.SUB || b.op() == Expr.BinaryOp.MUL)) {
+            return isIndex(b.left()) && isIndex(b.right());
+        }
+        return e instanceof Expr.Length l && l.array() instanceof Expr.Read;
+    }
+
+    static Expr defaultValue(JType type) {
+        return switch (type.kind()) {
+            case DOUBLE -> Expr.Const.of(0);
+            case FLOAT -> new Expr.Const(0f, type, null);
+            case BOOLEAN -> Expr.Const.ofBoolean(false);
+            case LONG -> new Expr.Const(0L, type, null);
+            case INT -> type.mirror() == null || type.mirror().getKind() == javax.lang.model.type.TypeKind.INT
+                    ? Expr.Const.ofInt(0) : new Expr.Cast(type, Expr.Const.ofInt(0), null);
+            default -> new Expr.Const(null, type, null);
+        };
+    }
+
+    private static Expr narrow(JType target, Expr value, dev.adjoint.processor.diag.Position at) {
+        boolean same = value.type().kind() == target.kind() && (target.kind() != JType.Kind.INT
+                || target.mirror() == null || target.mirror().getKind() == javax.lang.model.type.TypeKind.INT);
+        return same ? value : new Expr.Cast(target, value, at);
+    }
+
+    private static JType promote(JType a, JType b) {
+        if (a.isDouble() || b.isDouble()) {
+            return JType.DOUBLE;
+        }
+        if (a.kind() == JType.Kind.FLOAT || b.kind() == JType.Kind.FLOAT) {
+            return JType.FLOAT;
+        }
+        if (a.kind() == JType.Kind.LONG || b.kind() == JType.Kind.LONG) {
+            return JType.LONG;
+        }
+        return JType.INT;
+    }
+
+    private static String describe(Expr e) {
+        if (e instanceof Expr.Read r) {
+            return r.var().name;
+        }
+        if (e instanceof Expr.Const c) {
+            return String.valueOf(c.value());
+        }
+        return e.pos() != null && e.pos().tree() != null ? e.pos().tree().toString() : "...";
+    }
+}

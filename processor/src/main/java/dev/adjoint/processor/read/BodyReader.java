@@ -1,0 +1,830 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LabeledStatementTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.YieldTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Expr.BinaryOp;
+import dev.adjoint.processor.ir.Expr.UnaryOp;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Translates one method body (javac's Compiler Tree API, attributed) into the IR. It translates
+ * faithfully and refuses nothing: what the IR cannot express becomes an {@code Unsupported} node
+ * with its position, which the fence reports. Names resolve through javac's elements, so each
+ * local is one {@link Var} however often its name is reused in disjoint blocks.
+ */
+final class BodyReader {
+
+    private final Trees trees;
+    private final Calls calls;
+    private final CompilationUnitTree unit;
+    private final Map<Element, Var> vars = new HashMap<>();
+    /** The switch expressions being read, innermost first: where a {@code yield} goes. */
+    private final Deque<Yield> yields = new ArrayDeque<>();
+    private int switchLabels;
+
+    private record Yield(Var result, String label) {}
+
+    BodyReader(Trees trees, Calls calls, CompilationUnitTree unit) {
+        this.trees = trees;
+        this.calls = calls;
+        this.unit = unit;
+    }
+
+    /** Declares a parameter (or another variable known before the body) for the body's reads. */
+    void bind(Element element, Var var) {
+        vars.put(element, var);
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    /** The statements of a block, or the one statement of a branch or loop body that is not a block. */
+    List<Stmt> block(TreePath path) {
+        List<Stmt> out = new ArrayList<>();
+        if (path.getLeaf() instanceof BlockTree b) {
+            for (StatementTree s : b.getStatements()) {
+                Stmt stmt = statement(new TreePath(path, s), null);
+                if (stmt != null) {
+                    out.add(stmt);
+                }
+            }
+        } else {
+            Stmt stmt = statement(path, null);
+            if (stmt != null) {
+                out.add(stmt);
+            }
+        }
+        return out;
+    }
+
+    private Stmt statement(TreePath path, String label) {
+        StatementTree tree = (StatementTree) path.getLeaf();
+        String source = sourceOf(tree);
+        Position at = at(tree);
+        switch (tree.getKind()) {
+            case VARIABLE -> {
+                VariableTree v = (VariableTree) tree;
+                Element el = trees.getElement(path);
+                if (el == null) {
+                    return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot resolve the variable " + v.getName());
+                }
+                Var var = new Var(v.getName().toString(), typeOf(el.asType()), Var.Role.LOCAL);
+                Expr init = v.getInitializer() == null ? null : initializer(new TreePath(path, v.getInitializer()), var.type);
+                vars.put(el, var);
+                return new Stmt.Declare(var, init, at, source);
+            }
+            case EXPRESSION_STATEMENT -> {
+                return expressionStatement(new TreePath(path, ((ExpressionStatementTree) tree).getExpression()), at,
+                        source);
+            }
+            case RETURN -> {
+                ExpressionTree value = ((ReturnTree) tree).getExpression();
+                return new Stmt.Return(value == null ? null : expr(new TreePath(path, value)), at, source);
+            }
+            case EMPTY_STATEMENT -> {
+                return null;
+            }
+            case IF -> {
+                IfTree i = (IfTree) tree;
+                Expr condition = expr(new TreePath(path, i.getCondition()));
+                List<Stmt> then = block(new TreePath(path, i.getThenStatement()));
+                List<Stmt> otherwise = i.getElseStatement() == null ? List.of()
+                        : block(new TreePath(path, i.getElseStatement()));
+                return new Stmt.If(condition, then, otherwise, at, "if (" + sourceOf(i.getCondition()) + ")");
+            }
+            case FOR_LOOP -> {
+                ForLoopTree f = (ForLoopTree) tree;
+                List<Stmt> init = new ArrayList<>();
+                for (StatementTree s : f.getInitializer()) {
+                    Stmt st = statement(new TreePath(path, s), null);
+                    if (st != null) {
+                        init.add(st);
+                    }
+                }
+                Expr condition = f.getCondition() == null ? null : expr(new TreePath(path, f.getCondition()));
+                List<Stmt> update = new ArrayList<>();
+                for (ExpressionStatementTree u : f.getUpdate()) {
+                    Stmt st = statement(new TreePath(path, u), null);
+                    if (st != null) {
+                        update.add(st);
+                    }
+                }
+                List<Stmt> body = block(new TreePath(path, f.getStatement()));
+                return new Stmt.Loop(label, init, List.of(), condition, update, body, false, at, loopSource(tree));
+            }
+            case ENHANCED_FOR_LOOP -> {
+                EnhancedForLoopTree f = (EnhancedForLoopTree) tree;
+                Expr array = expr(new TreePath(path, f.getExpression()));
+                TreePath varPath = new TreePath(path, f.getVariable());
+                Element el = trees.getElement(varPath);
+                if (!array.type().isArray()) {
+                    return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a for-each loop over "
+                            + array.type() + "; only arrays can be iterated in a @Differentiable method");
+                }
+                Var var = new Var(f.getVariable().getName().toString(), typeOf(el.asType()), Var.Role.LOCAL);
+                vars.put(el, var);
+                return new Stmt.ForEach(label, var, array, block(new TreePath(path, f.getStatement())), at,
+                        loopSource(tree));
+            }
+            case WHILE_LOOP -> {
+                WhileLoopTree w = (WhileLoopTree) tree;
+                Expr condition = expr(new TreePath(path, w.getCondition()));
+                return new Stmt.Loop(label, List.of(), List.of(), condition, List.of(),
+                        block(new TreePath(path, w.getStatement())), false, at, loopSource(tree));
+            }
+            case DO_WHILE_LOOP -> {
+                DoWhileLoopTree d = (DoWhileLoopTree) tree;
+                List<Stmt> body = block(new TreePath(path, d.getStatement()));
+                Expr condition = expr(new TreePath(path, d.getCondition()));
+                return new Stmt.Loop(label, List.of(), List.of(), condition, List.of(), body, true, at, loopSource(tree));
+            }
+            case LABELED_STATEMENT -> {
+                LabeledStatementTree l = (LabeledStatementTree) tree;
+                String name = l.getLabel().toString();
+                Tree.Kind inner = l.getStatement().getKind();
+                TreePath innerPath = new TreePath(path, l.getStatement());
+                if (inner == Tree.Kind.FOR_LOOP || inner == Tree.Kind.ENHANCED_FOR_LOOP || inner == Tree.Kind.WHILE_LOOP
+                        || inner == Tree.Kind.DO_WHILE_LOOP) {
+                    return statement(innerPath, name);
+                }
+                // a label on any other statement: a block that `break name;` leaves
+                Stmt s = statement(innerPath, null);
+                return new Stmt.Block(name, s == null ? List.of() : List.of(s));
+            }
+            case BREAK -> {
+                var target = ((BreakTree) tree).getLabel();
+                return new Stmt.Break(target == null ? null : target.toString(), at);
+            }
+            case CONTINUE -> {
+                var target = ((ContinueTree) tree).getLabel();
+                return new Stmt.Continue(target == null ? null : target.toString(), at);
+            }
+            case YIELD -> {
+                Yield y = yields.peek();
+                if (y == null) {
+                    return unsupported(tree, Tag.AdjointUnsupportedStatement, "yield outside a switch expression");
+                }
+                Expr value = expr(new TreePath(path, ((YieldTree) tree).getValue()));
+                return new Stmt.Block(null, List.of(new Stmt.Assign(y.result(), value, at, source),
+                        new Stmt.Break(y.label(), at)));
+            }
+            case BLOCK -> {
+                return new Stmt.Block(null, block(path));
+            }
+            case THROW -> {
+                return new Stmt.Throw(expr(new TreePath(path, ((ThrowTree) tree).getExpression())), at, source);
+            }
+            case SWITCH -> {
+                SwitchTree s = (SwitchTree) tree;
+                Stmt.Switch sw = switchStatement(path, new TreePath(path, s.getExpression()), s.getCases(), at,
+                        "switch (" + sourceOf(s.getExpression()) + ")", null);
+                return label == null ? sw : new Stmt.Block(label, List.of(sw));
+            }
+            case TRY -> {
+                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a try statement; "
+                        + "move the try out of the @Differentiable method (into its caller)");
+            }
+            case SYNCHRONIZED -> {
+                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a synchronized "
+                        + "statement; synchronize in the caller");
+            }
+            case CLASS, INTERFACE, ENUM, RECORD -> {
+                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a local class "
+                        + "declaration; declare the class outside the @Differentiable method");
+            }
+            case ASSERT -> {
+                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate an assert statement; "
+                        + "check the condition with if and throw instead");
+            }
+            default -> {
+                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate "
+                        + article(describe(tree.getKind()).replace(" statement", "")) + " statement; "
+                        + "move it out of the @Differentiable method");
+            }
+        }
+    }
+
+    /** A variable's initializer: an array initializer {@code {a, b}} takes the variable's type. */
+    private Expr initializer(TreePath path, JType type) {
+        if (path.getLeaf() instanceof NewArrayTree n && n.getType() == null && n.getInitializers() != null) {
+            return arrayLiteral(path, n, type);
+        }
+        return expr(path);
+    }
+
+    private Expr arrayLiteral(TreePath path, NewArrayTree n, JType type) {
+        JType component = type.isArray() ? type.component() : JType.DOUBLE;
+        List<Expr> elements = new ArrayList<>();
+        for (ExpressionTree e : n.getInitializers()) {
+            TreePath p = new TreePath(path, e);
+            elements.add(e instanceof NewArrayTree inner && inner.getType() == null && inner.getInitializers() != null
+                    ? arrayLiteral(p, inner, component) : expr(p));
+        }
+        return new Expr.ArrayLit(type, elements, at(n));
+    }
+
+    private Stmt.Switch switchStatement(TreePath path, TreePath selectorPath, List<? extends CaseTree> caseTrees,
+            Position at, String source, Var result) {
+        Expr selector = expr(selectorPath);
+        List<Stmt.Case> cases = new ArrayList<>();
+        boolean arrow = false;
+        for (CaseTree c : caseTrees) {
+            TreePath casePath = new TreePath(path, c);
+            List<Expr> labels = null;
+            if (!c.getExpressions().isEmpty()) {
+                labels = new ArrayList<>();
+                for (ExpressionTree label : c.getExpressions()) {
+                    labels.add(caseLabel(new TreePath(casePath, label), selector.type()));
+                }
+            }
+            List<Stmt> body = new ArrayList<>();
+            if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
+                arrow = true;
+                Tree b = c.getBody();
+                TreePath bodyPath = new TreePath(casePath, b);
+                if (b instanceof BlockTree) {
+                    body.addAll(block(bodyPath));
+                } else if (b instanceof ThrowTree || b instanceof StatementTree) {
+                    Stmt s = statement(bodyPath, null);
+                    if (s != null) {
+                        body.add(s);
+                    }
+                } else if (result != null) {
+                    Yield y = yields.peek();
+                    body.add(new Stmt.Assign(result, expr(bodyPath), at(b), sourceOf(b)));
+                    body.add(new Stmt.Break(y.label(), at(b)));
+                } else {
+                    body.add(new Stmt.Eval(expr(bodyPath), at(b), sourceOf(b)));
+                }
+                if (result == null) {
+                    body.add(new Stmt.Break(null, null)); // an arrow case never falls through
+                }
+            } else {
+                for (StatementTree s : c.getStatements()) {
+                    Stmt st = statement(new TreePath(casePath, s), null);
+                    if (st != null) {
+                        body.add(st);
+                    }
+                }
+            }
+            cases.add(new Stmt.Case(labels, body));
+        }
+        return new Stmt.Switch(selector, cases, arrow, at, source);
+    }
+
+    /** A case label: a constant, or an enum constant named without its type. */
+    private Expr caseLabel(TreePath path, JType selectorType) {
+        Element el = trees.getElement(path);
+        if (el != null && el.getKind() == ElementKind.ENUM_CONSTANT) {
+            TypeElement owner = (TypeElement) el.getEnclosingElement();
+            return new Expr.StaticGet(ClassRef.of(owner), el.getSimpleName().toString(), selectorType,
+                    el.getModifiers().contains(Modifier.PRIVATE) || owner.getModifiers().contains(Modifier.PRIVATE),
+                    at(path.getLeaf()));
+        }
+        return expr(path);
+    }
+
+    /** The head of a loop, for the comments of generated code: {@code for (int i = 0; i < n; i++)}. */
+    private static String loopSource(StatementTree loop) {
+        String s = sourceOf(loop);
+        int brace = s.indexOf(" {");
+        return brace > 0 ? s.substring(0, brace) : s;
+    }
+
+    private Stmt expressionStatement(TreePath path, Position at, String source) {
+        ExpressionTree tree = (ExpressionTree) path.getLeaf();
+        switch (tree.getKind()) {
+            case ASSIGNMENT -> {
+                AssignmentTree a = (AssignmentTree) tree;
+                TreePath targetPath = new TreePath(path, a.getVariable());
+                Var var = localTarget(targetPath);
+                if (var != null) {
+                    return new Stmt.Assign(var, expr(new TreePath(path, a.getExpression())), at, source);
+                }
+                if (stripParens(a.getVariable()) instanceof ArrayAccessTree) {
+                    Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
+                    return new Stmt.ArrayWrite(element.array(), element.index(),
+                            expr(new TreePath(path, a.getExpression())), at, source);
+                }
+                return fieldWrite(a.getVariable());
+            }
+            case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, REMAINDER_ASSIGNMENT,
+                    LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT, AND_ASSIGNMENT,
+                    OR_ASSIGNMENT, XOR_ASSIGNMENT -> {
+                CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
+                BinaryOp op = binaryOp(compoundKind(tree.getKind()));
+                TreePath targetPath = new TreePath(path, a.getVariable());
+                Var var = localTarget(targetPath);
+                if (var != null) {
+                    Expr value = expr(new TreePath(path, a.getExpression()));
+                    return new Stmt.Assign(var, narrow(var.type, binary(op, new Expr.Read(var, at), value, at), at), at,
+                            source);
+                }
+                if (stripParens(a.getVariable()) instanceof ArrayAccessTree) {
+                    Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
+                    Expr value = expr(new TreePath(path, a.getExpression()));
+                    if (simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
+                        return new Stmt.ArrayWrite(element.array(), element.index(),
+                                narrow(element.type(), binary(op, element, value, at), at), at, source);
+                    }
+                    return new Stmt.Eval(new Expr.Assignment(element, op, value, false, element.type(), at), at, source);
+                }
+                return fieldWrite(a.getVariable());
+            }
+            case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
+                UnaryTree u = (UnaryTree) tree;
+                BinaryOp op = tree.getKind() == Tree.Kind.PREFIX_INCREMENT || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT
+                        ? BinaryOp.ADD : BinaryOp.SUB;
+                Expr one = Expr.Const.ofInt(1);
+                TreePath targetPath = new TreePath(path, u.getExpression());
+                Var var = localTarget(targetPath);
+                if (var != null) {
+                    return new Stmt.Assign(var, narrow(var.type, binary(op, new Expr.Read(var, at), one, at), at), at,
+                            source);
+                }
+                if (stripParens(u.getExpression()) instanceof ArrayAccessTree) {
+                    Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
+                    if (simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
+                        return new Stmt.ArrayWrite(element.array(), element.index(),
+                                narrow(element.type(), binary(op, element, one, at), at), at, source);
+                    }
+                    return new Stmt.Eval(new Expr.Assignment(element, op, one, false, element.type(), at), at, source);
+                }
+                return fieldWrite(u.getExpression());
+            }
+            case METHOD_INVOCATION, NEW_CLASS -> {
+                return new Stmt.Eval(expr(path), at, source);
+            }
+            default -> {
+                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate the statement " + source
+                        + "; move it out of the @Differentiable method");
+            }
+        }
+    }
+
+    private Stmt fieldWrite(ExpressionTree target) {
+        return unsupported(target, Tag.AdjointFieldWrite, "cannot write to " + target + " from a @Differentiable "
+                + "method: only its own local variables, parameters and their array elements may be assigned; "
+                + "return the value instead");
+    }
+
+    /** The local variable or parameter an assignment writes, or null when it writes something else. */
+    private Var localTarget(TreePath path) {
+        Tree tree = stripParens((ExpressionTree) path.getLeaf());
+        if (!(tree instanceof com.sun.source.tree.IdentifierTree)) {
+            return null;
+        }
+        Element el = trees.getElement(path.getLeaf() == tree ? path : new TreePath(path, tree));
+        return el == null ? null : vars.get(el);
+    }
+
+    private static ExpressionTree stripParens(ExpressionTree e) {
+        while (e instanceof ParenthesizedTree p) {
+            e = p.getExpression();
+        }
+        return e;
+    }
+
+    /** An index a compound assignment may evaluate twice: variables, constants and their arithmetic. */
+    private static boolean simpleIndex(Expr e) {
+        if (e instanceof Expr.Read || e instanceof Expr.Const) {
+            return true;
+        }
+        if (e instanceof Expr.Binary b && (b.op() == BinaryOp.ADD || b.op() == BinaryOp.SUB || b.op() == BinaryOp.MUL)) {
+            return simpleIndex(b.left()) && simpleIndex(b.right());
+        }
+        return e instanceof Expr.Length l && l.array() instanceof Expr.Read;
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    Expr expr(TreePath path) {
+        ExpressionTree tree = (ExpressionTree) path.getLeaf();
+        Position at = at(tree);
+        switch (tree.getKind()) {
+            case PARENTHESIZED -> {
+                return expr(new TreePath(path, ((ParenthesizedTree) tree).getExpression()));
+            }
+            case INT_LITERAL, LONG_LITERAL, DOUBLE_LITERAL, FLOAT_LITERAL, BOOLEAN_LITERAL, CHAR_LITERAL,
+                    STRING_LITERAL, NULL_LITERAL -> {
+                return literal(path);
+            }
+            case IDENTIFIER, MEMBER_SELECT -> {
+                return name(path);
+            }
+            case METHOD_INVOCATION -> {
+                return calls.invocation(path, this);
+            }
+            case NEW_CLASS -> {
+                NewClassTree n = (NewClassTree) tree;
+                if (n.getClassBody() != null || n.getEnclosingExpression() != null) {
+                    return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate an anonymous "
+                            + "or inner class creation; move it to a helper method");
+                }
+                List<Expr> args = new ArrayList<>();
+                for (ExpressionTree a : n.getArguments()) {
+                    args.add(expr(new TreePath(path, a)));
+                }
+                return new Expr.New(typeOf(path), args, at);
+            }
+            case CONDITIONAL_EXPRESSION -> {
+                ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
+                Expr condition = expr(new TreePath(path, c.getCondition()));
+                Expr then = expr(new TreePath(path, c.getTrueExpression()));
+                Expr otherwise = expr(new TreePath(path, c.getFalseExpression()));
+                TypeMirror type = trees.getTypeMirror(path);
+                return new Expr.Cond(condition, then, otherwise,
+                        type != null && type.getKind() != TypeKind.ERROR ? typeOf(type) : promoted(then, otherwise), at);
+            }
+            case TYPE_CAST -> {
+                TypeCastTree c = (TypeCastTree) tree;
+                // the cast's own type tree: javac may leave the cast node untyped (e.g. in a return)
+                JType target = castType(new TreePath(path, c.getType()));
+                return new Expr.Cast(target, expr(new TreePath(path, c.getExpression())), at);
+            }
+            case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
+                UnaryOp op = switch (tree.getKind()) {
+                    case UNARY_MINUS -> UnaryOp.NEG;
+                    case UNARY_PLUS -> UnaryOp.PLUS;
+                    case LOGICAL_COMPLEMENT -> UnaryOp.NOT;
+                    default -> UnaryOp.COMPLEMENT;
+                };
+                Expr operand = expr(new TreePath(path, ((UnaryTree) tree).getExpression()));
+                if (op == UnaryOp.NEG && operand instanceof Expr.Const l && l.value() instanceof Double d) {
+                    return new Expr.Const(-d, JType.DOUBLE, at); // -0.5 is a constant, as rules and printer see it
+                }
+                TypeMirror type = trees.getTypeMirror(path);
+                return new Expr.Unary(op, operand, type != null && type.getKind() != TypeKind.ERROR ? typeOf(type)
+                        : op == UnaryOp.NOT ? JType.BOOLEAN : operand.type(), at);
+            }
+            case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
+                UnaryTree u = (UnaryTree) tree;
+                Expr target = assignable(new TreePath(path, u.getExpression()));
+                if (target instanceof Expr.Unsupported) {
+                    return target;
+                }
+                boolean up = tree.getKind() == Tree.Kind.PREFIX_INCREMENT || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT;
+                boolean postfix = tree.getKind() == Tree.Kind.POSTFIX_INCREMENT
+                        || tree.getKind() == Tree.Kind.POSTFIX_DECREMENT;
+                return new Expr.Assignment(target, up ? BinaryOp.ADD : BinaryOp.SUB, Expr.Const.ofInt(1), postfix,
+                        target.type(), at);
+            }
+            case ASSIGNMENT -> {
+                AssignmentTree a = (AssignmentTree) tree;
+                Expr target = assignable(new TreePath(path, a.getVariable()));
+                if (target instanceof Expr.Unsupported) {
+                    return target;
+                }
+                return new Expr.Assignment(target, null, expr(new TreePath(path, a.getExpression())), false,
+                        target.type(), at);
+            }
+            case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, REMAINDER_ASSIGNMENT,
+                    LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT, AND_ASSIGNMENT,
+                    OR_ASSIGNMENT, XOR_ASSIGNMENT -> {
+                CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
+                Expr target = assignable(new TreePath(path, a.getVariable()));
+                if (target instanceof Expr.Unsupported) {
+                    return target;
+                }
+                return new Expr.Assignment(target, binaryOp(compoundKind(tree.getKind())),
+                        expr(new TreePath(path, a.getExpression())), false, target.type(), at);
+            }
+            case ARRAY_ACCESS -> {
+                ArrayAccessTree access = (ArrayAccessTree) tree;
+                Expr array = expr(new TreePath(path, access.getExpression()));
+                Expr index = expr(new TreePath(path, access.getIndex()));
+                TypeMirror type = trees.getTypeMirror(path);
+                return new Expr.ArrayRead(array, index, type != null && type.getKind() != TypeKind.ERROR ? typeOf(type)
+                        : array.type().isArray() ? array.type().component() : JType.DOUBLE, at);
+            }
+            case NEW_ARRAY -> {
+                NewArrayTree n = (NewArrayTree) tree;
+                JType type = typeOf(path);
+                if (n.getInitializers() != null) {
+                    return arrayLiteral(path, n, type);
+                }
+                List<Expr> dims = new ArrayList<>();
+                for (ExpressionTree d : n.getDimensions()) {
+                    dims.add(expr(new TreePath(path, d)));
+                }
+                return new Expr.NewArray(type, dims, at);
+            }
+            case SWITCH_EXPRESSION -> {
+                SwitchExpressionTree s = (SwitchExpressionTree) tree;
+                JType type = typeOf(path);
+                Var result = new Var("_switch", type, Var.Role.TEMP);
+                String label = "_yield" + (++switchLabels);
+                yields.push(new Yield(result, label));
+                Stmt.Switch sw = switchStatement(path, new TreePath(path, s.getExpression()), s.getCases(), at,
+                        "switch (" + sourceOf(s.getExpression()) + ")", result);
+                yields.pop();
+                return new Expr.SwitchExpr(new Stmt.Block(label, List.of(sw)), result, type, at);
+            }
+            case LAMBDA_EXPRESSION, MEMBER_REFERENCE -> {
+                return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate "
+                        + describe(tree.getKind()) + " (" + tree + "); compute it outside the @Differentiable method "
+                        + "and pass it in, or write it as a loop");
+            }
+            default -> {
+                BinaryOp op = binaryOp(tree.getKind());
+                if (op != null) {
+                    BinaryTree b = (BinaryTree) tree;
+                    Expr left = expr(new TreePath(path, b.getLeftOperand()));
+                    Expr right = expr(new TreePath(path, b.getRightOperand()));
+                    TypeMirror type = trees.getTypeMirror(path);
+                    if (type == null || type.getKind() == TypeKind.ERROR) {
+                        return untypedBinary(op, left, right, at);
+                    }
+                    return new Expr.Binary(op, left, right, typeOf(type), at);
+                }
+                return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate "
+                        + describe(tree.getKind()) + " (" + tree + "); compute it outside the @Differentiable method "
+                        + "and pass it in");
+            }
+        }
+    }
+
+    /** The target of an assignment inside an expression: a local, a parameter or an array element. */
+    private Expr assignable(TreePath path) {
+        Var var = localTarget(path);
+        if (var != null) {
+            return new Expr.Read(var, at(path.getLeaf()));
+        }
+        if (stripParens((ExpressionTree) path.getLeaf()) instanceof ArrayAccessTree) {
+            return expr(path);
+        }
+        Tree t = path.getLeaf();
+        return unsupportedExpr(t, Tag.AdjointFieldWrite, "cannot write to " + t + " from a @Differentiable method: "
+                + "only its own local variables, parameters and their array elements may be assigned; return the "
+                + "value instead");
+    }
+
+    private Expr name(TreePath path) {
+        Tree tree = path.getLeaf();
+        Position at = at(tree);
+        if (tree instanceof MemberSelectTree select && select.getIdentifier().contentEquals("length")) {
+            TreePath target = new TreePath(path, select.getExpression());
+            TypeMirror type = trees.getTypeMirror(target);
+            if (type != null && type.getKind() == TypeKind.ARRAY) {
+                return new Expr.Length(expr(target), at);
+            }
+        }
+        Element el = trees.getElement(path);
+        if (el == null) {
+            return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot resolve " + tree);
+        }
+        switch (el.getKind()) {
+            case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> {
+                Var var = vars.get(el);
+                if (var == null) {
+                    return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate " + tree
+                            + ", a variable from outside the method");
+                }
+                return new Expr.Read(var, at);
+            }
+            case FIELD, ENUM_CONSTANT -> {
+                VariableElement field = (VariableElement) el;
+                Object constant = field.getConstantValue();
+                if (constant != null) {
+                    return new Expr.Const(constant, typeOf(field.asType()), at);
+                }
+                TypeElement owner = (TypeElement) field.getEnclosingElement();
+                boolean hidden = !calls.accessible(field);
+                if (!field.getModifiers().contains(Modifier.STATIC)) {
+                    if (tree instanceof MemberSelectTree select) {
+                        Expr target = expr(new TreePath(path, select.getExpression()));
+                        return new Expr.FieldGet(target, ClassRef.of(owner), field.getSimpleName().toString(),
+                                typeOf(field.asType()), hidden, at);
+                    }
+                    return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot read instance field "
+                            + tree + " from a static @Differentiable method");
+                }
+                return new Expr.StaticGet(ClassRef.of(owner), field.getSimpleName().toString(), typeOf(field.asType()),
+                        hidden, at);
+            }
+            default -> {
+                return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate " + tree + " (a "
+                        + el.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- types
+
+    /** The type a cast converts to, read from the cast's type tree: javac may leave the cast node unattributed. */
+    private JType castType(TreePath typePath) {
+        TypeMirror type = trees.getTypeMirror(typePath);
+        if (type != null && type.getKind() != TypeKind.ERROR) {
+            return typeOf(type);
+        }
+        TypeKind kind = typePath.getLeaf() instanceof PrimitiveTypeTree p ? p.getPrimitiveTypeKind() : null;
+        return switch (kind == null ? TypeKind.ERROR : kind) {
+            case DOUBLE -> JType.DOUBLE;
+            case FLOAT -> JType.FLOAT;
+            case INT -> JType.INT;
+            case LONG -> JType.LONG;
+            case BOOLEAN -> JType.BOOLEAN;
+            default -> typeOf(typePath);
+        };
+    }
+
+    /** A literal's type from its kind: javac may leave literals inside a return unattributed. */
+    private Expr literal(TreePath path) {
+        LiteralTree literal = (LiteralTree) path.getLeaf();
+        JType type = switch (literal.getKind()) {
+            case DOUBLE_LITERAL -> JType.DOUBLE;
+            case FLOAT_LITERAL -> JType.FLOAT;
+            case INT_LITERAL -> JType.INT;
+            case LONG_LITERAL -> JType.LONG;
+            case BOOLEAN_LITERAL -> JType.BOOLEAN;
+            case STRING_LITERAL -> JType.STRING;
+            case NULL_LITERAL -> JType.OBJECT;
+            default -> typeOf(path);
+        };
+        return new Expr.Const(literal.getValue(), type, at(literal));
+    }
+
+    JType typeOf(TreePath path) {
+        TypeMirror type = trees.getTypeMirror(path);
+        return type == null ? JType.OBJECT : typeOf(type);
+    }
+
+    static JType typeOf(TypeMirror type) {
+        return JType.of(type);
+    }
+
+    /** The type of {@code a ? b : c} from its branches, when javac left it untyped. */
+    private static JType promoted(Expr a, Expr b) {
+        return a.type().isNumeric() && b.type().isNumeric() ? promote(a.type(), b.type()) : a.type();
+    }
+
+    /** The type javac would give {@code a op b}, for the nodes it leaves untyped. */
+    private static Expr untypedBinary(BinaryOp op, Expr left, Expr right, Position at) {
+        switch (op) {
+            case LT, GT, LE, GE, EQ, NE, CAND, COR -> {
+                return new Expr.Binary(op, left, right, JType.BOOLEAN, at);
+            }
+            case AND, OR, XOR -> {
+                if (left.type().kind() == JType.Kind.BOOLEAN) {
+                    return new Expr.Binary(op, left, right, JType.BOOLEAN, at);
+                }
+                return binary(op, left, right, at);
+            }
+            default -> {
+                if (op == BinaryOp.ADD && (left.type().equals(JType.STRING) || right.type().equals(JType.STRING))) {
+                    return new Expr.Binary(op, left, right, JType.STRING, at);
+                }
+                return binary(op, left, right, at);
+            }
+        }
+    }
+
+    /** Binary numeric promotion, as javac types {@code a op b}. */
+    static Expr binary(BinaryOp op, Expr left, Expr right, Position at) {
+        return new Expr.Binary(op, left, right, promote(left.type(), right.type()), at);
+    }
+
+    private static JType promote(JType a, JType b) {
+        if (a.isDouble() || b.isDouble()) {
+            return JType.DOUBLE;
+        }
+        if (a.kind() == JType.Kind.FLOAT || b.kind() == JType.Kind.FLOAT) {
+            return JType.FLOAT;
+        }
+        if (a.kind() == JType.Kind.LONG || b.kind() == JType.Kind.LONG) {
+            return JType.LONG;
+        }
+        if (a.kind() == JType.Kind.OTHER) {
+            return a;
+        }
+        return JType.INT;
+    }
+
+    /** The implicit narrowing of a compound assignment ({@code int n; n += 0.5} is {@code n = (int) (n + 0.5)}). */
+    static Expr narrow(JType target, Expr value, Position at) {
+        boolean same = value.type().kind() == target.kind() && (target.kind() != JType.Kind.INT
+                || target.mirror() == null || target.mirror().getKind() == TypeKind.INT);
+        return same ? value : new Expr.Cast(target, value, at);
+    }
+
+    private static Tree.Kind compoundKind(Tree.Kind kind) {
+        return switch (kind) {
+            case PLUS_ASSIGNMENT -> Tree.Kind.PLUS;
+            case MINUS_ASSIGNMENT -> Tree.Kind.MINUS;
+            case MULTIPLY_ASSIGNMENT -> Tree.Kind.MULTIPLY;
+            case DIVIDE_ASSIGNMENT -> Tree.Kind.DIVIDE;
+            case REMAINDER_ASSIGNMENT -> Tree.Kind.REMAINDER;
+            case LEFT_SHIFT_ASSIGNMENT -> Tree.Kind.LEFT_SHIFT;
+            case RIGHT_SHIFT_ASSIGNMENT -> Tree.Kind.RIGHT_SHIFT;
+            case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> Tree.Kind.UNSIGNED_RIGHT_SHIFT;
+            case AND_ASSIGNMENT -> Tree.Kind.AND;
+            case OR_ASSIGNMENT -> Tree.Kind.OR;
+            default -> Tree.Kind.XOR;
+        };
+    }
+
+    static BinaryOp binaryOp(Tree.Kind kind) {
+        return switch (kind) {
+            case MULTIPLY -> BinaryOp.MUL;
+            case DIVIDE -> BinaryOp.DIV;
+            case REMAINDER -> BinaryOp.REM;
+            case PLUS -> BinaryOp.ADD;
+            case MINUS -> BinaryOp.SUB;
+            case LEFT_SHIFT -> BinaryOp.SHL;
+            case RIGHT_SHIFT -> BinaryOp.SHR;
+            case UNSIGNED_RIGHT_SHIFT -> BinaryOp.USHR;
+            case LESS_THAN -> BinaryOp.LT;
+            case GREATER_THAN -> BinaryOp.GT;
+            case LESS_THAN_EQUAL -> BinaryOp.LE;
+            case GREATER_THAN_EQUAL -> BinaryOp.GE;
+            case EQUAL_TO -> BinaryOp.EQ;
+            case NOT_EQUAL_TO -> BinaryOp.NE;
+            case AND -> BinaryOp.AND;
+            case XOR -> BinaryOp.XOR;
+            case OR -> BinaryOp.OR;
+            case CONDITIONAL_AND -> BinaryOp.CAND;
+            case CONDITIONAL_OR -> BinaryOp.COR;
+            default -> null;
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    Position at(Tree tree) {
+        return Position.of(tree, unit);
+    }
+
+    static String sourceOf(Tree tree) {
+        String s = tree.toString().trim().replaceAll("\\s+", " ");
+        return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String article(String noun) {
+        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
+    }
+
+    static String describe(Tree.Kind kind) {
+        return kind.toString().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    private Stmt unsupported(Tree tree, Tag tag, String message) {
+        return new Stmt.Unsupported(tag, message, at(tree));
+    }
+
+    Expr unsupportedExpr(Tree tree, Tag tag, String message) {
+        return new Expr.Unsupported(tag, message, JType.OBJECT, at(tree));
+    }
+}

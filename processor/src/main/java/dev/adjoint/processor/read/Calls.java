@@ -1,0 +1,391 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.contract.Naming;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.find.CustomDerivatives;
+import dev.adjoint.processor.find.Keys;
+import dev.adjoint.processor.find.MethodPaths;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Resolves the calls of a method body into what differentiation needs to know of their targets
+ * ({@link Callee}): a {@code Math} function, {@code Adjoint.stopGradient}, a {@code @Differentiable}
+ * method (of this build, by its plan, or of a library, by its generated adjoint class), a method
+ * with {@code @DerivativeOf} partials, a helper of the same class to inline, or a method Adjoint
+ * cannot see into (and whether it only reads its arguments).
+ */
+final class Calls {
+
+    /** JDK methods that neither write their arguments nor let a derivative through their result. */
+    private static final Set<String> READ_ONLY_JDK = Set.of(
+            "java.util.Objects#requireNonNull(java.lang.Object)",
+            "java.util.Objects#requireNonNull(java.lang.Object,java.lang.String)",
+            "java.util.Objects#requireNonNull(java.lang.Object,java.util.function.Supplier)",
+            "java.util.Objects#isNull(java.lang.Object)",
+            "java.util.Objects#nonNull(java.lang.Object)",
+            "java.util.Objects#checkIndex(int,int)",
+            "java.lang.Double#isNaN(double)",
+            "java.lang.Double#isInfinite(double)",
+            "java.lang.Double#isFinite(double)",
+            "java.lang.Double#compare(double,double)",
+            "java.lang.Math#getExponent(double)",
+            "java.lang.StrictMath#getExponent(double)");
+
+    private final Trees trees;
+    private final Elements elements;
+    private final Types types;
+    private final MethodPaths paths;
+    private final CustomDerivatives custom;
+    private final Catalog catalog;
+    private final Reader reader;
+    /** The top-level class of the method being read: its helpers are inlined. */
+    private final TypeElement home;
+
+    Calls(Trees trees, Elements elements, Types types, MethodPaths paths, CustomDerivatives custom, Catalog catalog,
+            Reader reader, TypeElement home) {
+        this.trees = trees;
+        this.elements = elements;
+        this.types = types;
+        this.paths = paths;
+        this.custom = custom;
+        this.catalog = catalog;
+        this.reader = reader;
+        this.home = home;
+    }
+
+    Expr invocation(TreePath path, BodyReader body) {
+        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        Position at = body.at(call);
+        Element el = trees.getElement(path);
+        if (!(el instanceof ExecutableElement method)) {
+            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot resolve the call " + call);
+        }
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        String ownerName = owner.getQualifiedName().toString();
+        String name = method.getSimpleName().toString();
+        Expr receiver = null;
+        if (!method.getModifiers().contains(Modifier.STATIC)) {
+            if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
+                return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot call instance method "
+                        + call + " without a receiver from a static method");
+            }
+            receiver = body.expr(new TreePath(new TreePath(path, call.getMethodSelect()), select.getExpression()));
+        }
+        List<Expr> args = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) {
+            args.add(body.expr(new TreePath(path, a)));
+        }
+        if (method.isVarArgs()) {
+            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
+                    + "variable-arity method " + describe(method) + "; call it outside the @Differentiable method");
+        }
+        TypeMirror mirror = trees.getTypeMirror(path);
+        JType type = JType.of(mirror != null && mirror.getKind() != TypeKind.ERROR ? mirror : method.getReturnType());
+        List<JType> parameterTypes = new ArrayList<>();
+        List<JType.Kind> kinds = new ArrayList<>();
+        for (VariableElement p : method.getParameters()) {
+            parameterTypes.add(JType.of(p.asType()));
+            kinds.add(p.asType().getKind() == TypeKind.DOUBLE ? JType.Kind.DOUBLE
+                    : p.asType().getKind() == TypeKind.INT ? JType.Kind.INT : JType.Kind.OTHER);
+        }
+        ClassRef ownerRef = ClassRef.of(owner);
+        boolean strict = ownerName.equals("java.lang.StrictMath");
+        if (strict || ownerName.equals("java.lang.Math")) {
+            var function = MathFunction.lookup(name, kinds);
+            if (function.isPresent()) {
+                return new Expr.MathCall(function.get(), strict, args, function.get().resultType(), at);
+            }
+        }
+        if (ownerName.equals("java.lang.Double") && receiver != null) {
+            // a boxed Double is read as a double: its value methods are the value itself
+            if ((name.equals("doubleValue")) && args.isEmpty()) {
+                return receiver;
+            }
+            if ((name.equals("isNaN") || name.equals("isInfinite")) && args.isEmpty()) {
+                return new Expr.Call(new Callee.Opaque(ownerRef, name, List.of(JType.DOUBLE), JType.BOOLEAN, true,
+                        false, true), null, List.of(receiver), JType.BOOLEAN, at);
+            }
+        }
+        if (ownerName.equals("java.lang.Double") && name.equals("valueOf") && kinds.equals(List.of(JType.Kind.DOUBLE))) {
+            return args.get(0);
+        }
+        if (ownerName.equals("dev.adjoint.Adjoint") && name.equals("stopGradient")) {
+            return new Expr.StopGradient(args.get(0), at);
+        }
+        String key = Keys.of(method, types);
+        if (method.getAnnotation(Differentiable.class) != null) {
+            return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
+        }
+        List<Callee.Partial> partials = custom.of(key);
+        if (partials != null) {
+            return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, !accessible(method), partials),
+                    receiver, args, type, at);
+        }
+        if (receiver == null && inHome(owner) && paths.of(method) != null) {
+            // a helper of the same class: its body is inlined where it is called
+            reader.helper(method, key);
+            return new Expr.Call(new Callee.Inline(key, name, parameterTypes, ownerRef), null, args, type, at);
+        }
+        boolean readOnly = READ_ONLY_JDK.contains(key) || isReadOnly(method, key, new HashSet<>());
+        return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
+                receiver == null, !accessible(method), readOnly), receiver, args, type, at);
+    }
+
+    private Expr differentiable(ExecutableElement method, String key, ClassRef ownerRef, List<JType> parameterTypes,
+            Expr receiver, List<Expr> args, JType type, Position at, MethodInvocationTree call, BodyReader body) {
+        String name = method.getSimpleName().toString();
+        MethodPlan plan = catalog.plan(key);
+        if (plan != null) {
+            if (!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden()) {
+                // its pullback cannot stand in for it: it writes into an array argument, returns an
+                // array, or cannot be called from here; its body is inlined instead
+                reader.helper(method, key);
+                return new Expr.Call(new Callee.Inline(key, name, parameterTypes, ownerRef), receiver, args, type, at);
+            }
+            List<String> fields = new ArrayList<>();
+            for (MethodPlan.Param p : plan.params()) {
+                fields.add(p.differentiated() ? p.name() : null);
+            }
+            List<String> names = plan.params().stream().map(MethodPlan.Param::name).toList();
+            return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, Naming.adjointClass(ownerRef),
+                    plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, key), receiver, args,
+                    type, at);
+        }
+        if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
+            return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
+                    + ", which returns " + method.getReturnType() + ": calls of vector-valued @Differentiable methods "
+                    + "of a library are not supported yet; compute the values in this method");
+        }
+        ClassRef adjoint = Naming.adjointClass(ownerRef);
+        TypeElement adjointClass = elements.getTypeElement(adjoint.qualifiedName());
+        ClassRef gradientRef = Naming.gradientClass(ownerRef, name);
+        TypeElement gradient = adjointClass == null ? null : elements.getTypeElement(gradientRef.qualifiedName());
+        if (gradient == null) {
+            return body.unsupportedExpr(call, Tag.AdjointMissingAdjoint, "cannot differentiate through "
+                    + ownerRef.simpleName() + "." + name + ": it is @Differentiable but its adjoint class "
+                    + adjoint.qualifiedName() + " is not on the class path; compile " + ownerRef.simpleName()
+                    + " with the Adjoint processor");
+        }
+        List<String> written = new ArrayList<>();
+        boolean secondOrder = false;
+        for (ExecutableElement m : ElementFilter.methodsIn(adjointClass.getEnclosedElements())) {
+            if (m.getSimpleName().contentEquals(Naming.pullback(name))) {
+                written.addAll(writtenArrays(m));
+            }
+            secondOrder |= m.getSimpleName().contentEquals(Naming.pullbackTangent(name));
+        }
+        // the gradient's fields, in parameter order, are the differentiated parameters' source names
+        // (a library compiled without -parameters has no names of its own)
+        List<String> gradientFields = new ArrayList<>();
+        ElementFilter.fieldsIn(gradient.getEnclosedElements()).forEach(f -> gradientFields.add(f.getSimpleName().toString()));
+        java.util.Set<String> wanted = java.util.Set.of(method.getAnnotation(Differentiable.class).wrt());
+        List<String> fields = new ArrayList<>();
+        int next = 0;
+        for (VariableElement p : method.getParameters()) {
+            boolean differentiable = JType.of(p.asType()).isDifferentiable() && p.asType().getKind() != TypeKind.FLOAT;
+            boolean named = gradientFields.contains(p.getSimpleName().toString());
+            if (differentiable && (named || (wanted.isEmpty() && next < gradientFields.size()))) {
+                fields.add(named ? p.getSimpleName().toString() : gradientFields.get(next));
+                next++;
+            } else {
+                fields.add(null);
+            }
+        }
+        List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
+        return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, adjoint, gradientRef, fields,
+                written, secondOrder, false, Keys.of(method, types)), receiver, args, type, at);
+    }
+
+    /** The names in a generated pullback's {@code @WritesArrays}, read from the class file. */
+    private static List<String> writtenArrays(ExecutableElement pullback) {
+        List<String> out = new ArrayList<>();
+        for (AnnotationMirror a : pullback.getAnnotationMirrors()) {
+            if (!a.getAnnotationType().toString().endsWith(".WritesArrays")) {
+                continue;
+            }
+            a.getElementValues().forEach((k, v) -> {
+                if (v.getValue() instanceof List<?> values) {
+                    for (Object o : values) {
+                        out.add(String.valueOf(((AnnotationValue) o).getValue()));
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Whether the adjoint class (another top-level class of the same package) can name {@code e} directly. */
+    boolean accessible(Element e) {
+        if (e.getModifiers().contains(Modifier.PRIVATE)) {
+            return false;
+        }
+        for (Element outer = e.getEnclosingElement(); outer instanceof TypeElement t; outer = t.getEnclosingElement()) {
+            if (t.getModifiers().contains(Modifier.PRIVATE)) {
+                return false;
+            }
+        }
+        if (e.getModifiers().contains(Modifier.PUBLIC)) {
+            for (Element outer = e.getEnclosingElement(); outer instanceof TypeElement t; outer = t.getEnclosingElement()) {
+                if (!t.getModifiers().contains(Modifier.PUBLIC) && !samePackage(t)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        // package-private or protected: the adjoint class is in the home class's package
+        return samePackage(e);
+    }
+
+    private boolean samePackage(Element e) {
+        return elements.getPackageOf(e).equals(elements.getPackageOf(home));
+    }
+
+    private boolean inHome(TypeElement owner) {
+        return outermost(owner).equals(outermost(home));
+    }
+
+    private static TypeElement outermost(TypeElement t) {
+        TypeElement out = t;
+        for (Element e = t; e instanceof TypeElement type; e = type.getEnclosingElement()) {
+            out = type;
+        }
+        return out;
+    }
+
+    /**
+     * Whether a method of this build, read from its source, only reads: it writes no array
+     * element, field or anything but its own locals, calls only such methods or read-only JDK ones
+     * (a throw statement may call anything: it ends the computation), and returns nothing a
+     * derivative could flow through ({@code void}, {@code boolean} or an integer).
+     */
+    private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
+        TypeKind result = method.getReturnType().getKind();
+        if (result != TypeKind.VOID && result != TypeKind.BOOLEAN && result != TypeKind.INT && result != TypeKind.LONG) {
+            return false;
+        }
+        Boolean cached = catalog.readOnlyCache().get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (!visiting.add(key)) {
+            return true; // recursion: read-only unless something else says otherwise
+        }
+        TreePath path = paths.of(method);
+        boolean readOnly = path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
+                && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
+        visiting.remove(key);
+        catalog.readOnlyCache().put(key, readOnly);
+        return readOnly;
+    }
+
+    private boolean readsOnly(TreePath body, MethodTree tree, Set<String> visiting) {
+        Set<String> locals = new HashSet<>();
+        tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
+        boolean[] ok = {true};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitVariable(VariableTree node, Void unused) {
+                locals.add(node.getName().toString());
+                return super.visitVariable(node, unused);
+            }
+
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                ok[0] &= writesLocal(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                ok[0] &= writesLocal(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                switch (node.getKind()) {
+                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
+                            ok[0] &= writesLocal(node.getExpression());
+                    default -> { }
+                }
+                return super.visitUnary(node, unused);
+            }
+
+            @Override
+            public Void visitThrow(ThrowTree node, Void unused) {
+                return null; // a throw ends the computation: what it calls does not matter
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                Element called = trees.getElement(getCurrentPath());
+                if (!(called instanceof ExecutableElement m)) {
+                    ok[0] = false;
+                } else {
+                    String k = Keys.of(m, types);
+                    ok[0] &= READ_ONLY_JDK.contains(k) || isReadOnly(m, k, visiting);
+                }
+                return super.visitMethodInvocation(node, unused);
+            }
+
+            private boolean writesLocal(ExpressionTree target) {
+                while (target instanceof ParenthesizedTree p) {
+                    target = p.getExpression();
+                }
+                return target instanceof IdentifierTree id && locals.contains(id.getName().toString());
+            }
+        }.scan(body, null);
+        return ok[0];
+    }
+
+    static String describe(ExecutableElement method) {
+        StringBuilder s = new StringBuilder(method.getEnclosingElement().getSimpleName()).append('.')
+                .append(method.getSimpleName()).append('(');
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(method.getParameters().get(i).asType());
+        }
+        return s.append(')').toString();
+    }
+
+    static boolean isThrow(Tree t) {
+        return t instanceof ThrowTree;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.adjoint.processor.read;
+
+import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.ir.MethodIr;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the reader knows of the build beyond the method it reads: the plans of every
+ * {@code @Differentiable} method of the build (by key), and the helpers read so far for inlining.
+ */
+public final class Catalog {
+
+    private final Map<String, MethodPlan> plans = new HashMap<>();
+    private final Map<String, MethodIr> helpers = new LinkedHashMap<>();
+    private final Map<String, Boolean> readOnly = new HashMap<>();
+
+    public void addPlan(MethodPlan plan) {
+        plans.put(plan.key(), plan);
+    }
+
+    /** The plan of a {@code @Differentiable} method of this build, or null. */
+    public MethodPlan plan(String key) {
+        return plans.get(key);
+    }
+
+    /** The helpers read so far, by key: the normal form inlines them. */
+    public Map<String, MethodIr> helpers() {
+        return helpers;
+    }
+
+    MethodIr helper(String key) {
+        return helpers.get(key);
+    }
+
+    boolean reading(String key) {
+        return helpers.containsKey(key);
+    }
+
+    void putHelper(String key, MethodIr ir) {
+        helpers.put(key, ir);
+    }
+
+    Map<String, Boolean> readOnlyCache() {
+        return readOnly;
+    }
+
+    public Set<String> planKeys() {
+        return plans.keySet();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.find.CustomDerivatives;
+import dev.adjoint.processor.find.MethodPaths;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Stage 2, read: translates a method's body into the IR, resolving names and types with javac's
+ * {@link Trees} (which attributes the class: this runs only once the class's adjoint API class
+ * exists, see {@code contract.Naming}). It refuses nothing itself; the fence does.
+ */
+public final class Reader {
+
+    private final Trees trees;
+    private final Elements elements;
+    private final Types types;
+    private final MethodPaths paths;
+    private final CustomDerivatives custom;
+    private final Catalog catalog;
+
+    public Reader(Trees trees, Elements elements, Types types, MethodPaths paths, CustomDerivatives custom,
+            Catalog catalog) {
+        this.trees = trees;
+        this.elements = elements;
+        this.types = types;
+        this.paths = paths;
+        this.custom = custom;
+        this.catalog = catalog;
+    }
+
+    /** The IR of a {@code @Differentiable} method, with the inputs its plan differentiates. */
+    public MethodIr read(ExecutableElement method, MethodPlan plan) {
+        List<MethodIr.Param> params = new ArrayList<>();
+        List<Stmt> body = new ArrayList<>();
+        BodyReader reader = bodyReader(method, params, body);
+        List<MethodIr.Input> inputs = new ArrayList<>();
+        for (MethodPlan.GradientField f : plan.fields()) {
+            if (f.parameter() >= 0) {
+                Var var = params.get(f.parameter()).var();
+                inputs.add(new MethodIr.Input(var, null, List.of(f.name()), true));
+            }
+        }
+        body.addAll(readBody(method, reader));
+        return new MethodIr(plan.key(), plan.name(), plan.owner(), List.copyOf(params), null, List.copyOf(inputs),
+                List.copyOf(body), plan.vector(), Position.of(method));
+    }
+
+    /** Reads a method the normal form will inline (once per build), into the catalog. */
+    void helper(ExecutableElement method, String key) {
+        if (catalog.reading(key)) {
+            return;
+        }
+        catalog.putHelper(key, null); // being read: a recursive call finds it here
+        List<MethodIr.Param> params = new ArrayList<>();
+        List<Stmt> body = new ArrayList<>();
+        BodyReader reader = bodyReader(method, params, body);
+        body.addAll(readBody(method, reader));
+        catalog.putHelper(key, new MethodIr(key, method.getSimpleName().toString(),
+                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(params), null, List.of(),
+                List.copyOf(body), JType.of(method.getReturnType()).isDoubleArray(), Position.of(method)));
+    }
+
+    private BodyReader bodyReader(ExecutableElement method, List<MethodIr.Param> params, List<Stmt> prologue) {
+        TreePath path = paths.of(method);
+        Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, outermost(method));
+        BodyReader reader = new BodyReader(trees, calls, path.getCompilationUnit());
+        MethodTree tree = (MethodTree) path.getLeaf();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            VariableElement p = method.getParameters().get(i);
+            // the parameter's element as the body sees it (javac's own symbol for the tree)
+            Element bodyElement = trees.getElement(new TreePath(path, tree.getParameters().get(i)));
+            Var var = new Var(p.getSimpleName().toString(), JType.of(p.asType()), Var.Role.PARAM);
+            reader.bind(bodyElement != null ? bodyElement : p, var);
+            params.add(new MethodIr.Param(var));
+        }
+        return reader;
+    }
+
+    private List<Stmt> readBody(ExecutableElement method, BodyReader reader) {
+        TreePath path = paths.of(method);
+        MethodTree tree = (MethodTree) path.getLeaf();
+        return reader.block(new TreePath(path, tree.getBody()));
+    }
+
+    private static TypeElement outermost(ExecutableElement method) {
+        TypeElement out = (TypeElement) method.getEnclosingElement();
+        for (Element e = out; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+            out = t;
+        }
+        return out;
+    }
+}

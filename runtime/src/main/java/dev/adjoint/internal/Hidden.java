@@ -1,0 +1,66 @@
+package dev.adjoint.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * How generated code reaches what a user's class keeps private: method handles looked up with
+ * {@link MethodHandles#privateLookupIn} from the generated class's own lookup, which is in the same
+ * package and module as the user's class. Generated code only.
+ */
+public final class Hidden {
+
+    private Hidden() {}
+
+    /** A handle on {@code owner.name(params)}, static. */
+    public static MethodHandle staticMethod(MethodHandles.Lookup caller, Class<?> owner, String name, Class<?> result,
+            Class<?>... params) {
+        try {
+            return MethodHandles.privateLookupIn(owner, caller).findStatic(owner, name,
+                    MethodType.methodType(result, params));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
+        }
+    }
+
+    /** A handle on {@code owner.name(params)} of an instance, taking the instance first. */
+    public static MethodHandle virtualMethod(MethodHandles.Lookup caller, Class<?> owner, String name, Class<?> result,
+            Class<?>... params) {
+        try {
+            return MethodHandles.privateLookupIn(owner, caller).findVirtual(owner, name,
+                    MethodType.methodType(result, params));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
+        }
+    }
+
+    /** A handle reading static field {@code owner.name}. */
+    public static MethodHandle staticGetter(MethodHandles.Lookup caller, Class<?> owner, String name, Class<?> type) {
+        try {
+            return MethodHandles.privateLookupIn(owner, caller).findStaticGetter(owner, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
+        }
+    }
+
+    /** A handle reading instance field {@code name} of an {@code owner}. */
+    public static MethodHandle getter(MethodHandles.Lookup caller, Class<?> owner, String name, Class<?> type) {
+        try {
+            return MethodHandles.privateLookupIn(owner, caller).findGetter(owner, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
+        }
+    }
+
+    /** Rethrows what a handle threw: unchecked exceptions as they are, a checked one wrapped. */
+    public static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+}

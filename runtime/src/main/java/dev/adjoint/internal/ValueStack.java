@@ -1,0 +1,127 @@
+package dev.adjoint.internal;
+
+import java.util.Arrays;
+
+/**
+ * The stack a generated pullback keeps what its reverse sweep needs from loops on: values a loop
+ * overwrites, iteration counts, branch choices. The forward sweep pushes, the reverse sweep pops
+ * in the opposite order, so one stack per thread serves every pullback, nested and recursive ones
+ * included. Primitive arrays, no boxing; growth is amortised and the arrays are kept, so a warm
+ * pullback allocates nothing per iteration nor per call.
+ *
+ * <p>Generated code only: {@code ValueStack stack = ValueStack.get();} then {@code push}/{@code pop*}.
+ */
+public final class ValueStack {
+
+    private static final ThreadLocal<ValueStack> CURRENT = ThreadLocal.withInitial(ValueStack::new);
+
+    private double[] doubles = new double[64];
+    private int doubleTop;
+    private int[] ints = new int[64];
+    private int intTop;
+    private double[][] arrays = new double[16][];
+    private int arrayTop;
+    private Object[] objects = new Object[16];
+    private int objectTop;
+
+    private ValueStack() {}
+
+    /** This thread's stack. */
+    public static ValueStack get() {
+        return CURRENT.get();
+    }
+
+    public void push(double value) {
+        if (doubleTop == doubles.length) {
+            doubles = Arrays.copyOf(doubles, doubles.length * 2);
+        }
+        doubles[doubleTop++] = value;
+    }
+
+    public double popDouble() {
+        return doubles[--doubleTop];
+    }
+
+    public void push(int value) {
+        if (intTop == ints.length) {
+            ints = Arrays.copyOf(ints, ints.length * 2);
+        }
+        ints[intTop++] = value;
+    }
+
+    public int popInt() {
+        return ints[--intTop];
+    }
+
+    /** A {@code long} as two ints. */
+    public void push(long value) {
+        push((int) (value >>> 32));
+        push((int) value);
+    }
+
+    public long popLong() {
+        long low = popInt() & 0xFFFFFFFFL;
+        return ((long) popInt() << 32) | low;
+    }
+
+    /** A branch choice. */
+    public void push(boolean value) {
+        push(value ? 1 : 0);
+    }
+
+    public boolean popBoolean() {
+        return popInt() != 0;
+    }
+
+    /** An array a loop body names (a row of a matrix): the reference, not a copy. */
+    public void push(double[] array) {
+        if (arrayTop == arrays.length) {
+            arrays = Arrays.copyOf(arrays, arrays.length * 2);
+        }
+        arrays[arrayTop++] = array;
+    }
+
+    public double[] popArray() {
+        double[] array = arrays[--arrayTop];
+        arrays[arrayTop] = null; // do not keep the caller's data alive
+        return array;
+    }
+
+    /** A float, kept as a double (exactly). */
+    public void push(float value) {
+        push((double) value);
+    }
+
+    public float popFloat() {
+        return (float) popDouble();
+    }
+
+    /** Any other value a loop overwrites that the reverse sweep needs: the reference, not a copy. */
+    public void pushObject(Object value) {
+        if (objectTop == objects.length) {
+            objects = Arrays.copyOf(objects, objects.length * 2);
+        }
+        objects[objectTop++] = value;
+    }
+
+    public Object popObject() {
+        Object value = objects[--objectTop];
+        objects[objectTop] = null; // do not keep the caller's data alive
+        return value;
+    }
+
+    /** How many values are on the stack; a pullback that threw leaves its pushes behind, see {@link #clear}. */
+    public int size() {
+        return doubleTop + intTop + arrayTop + objectTop;
+    }
+
+    /** Drops everything pushed on this thread, e.g. after a pullback threw halfway. */
+    public void clear() {
+        doubleTop = 0;
+        intTop = 0;
+        Arrays.fill(arrays, 0, arrayTop, null);
+        arrayTop = 0;
+        Arrays.fill(objects, 0, objectTop, null);
+        objectTop = 0;
+    }
+}
