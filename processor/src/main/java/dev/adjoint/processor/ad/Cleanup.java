@@ -42,6 +42,7 @@ public final class Cleanup {
             out = startWithFirstTerm(out);
             out = inline(out);
             out = mergeElementUpdates(out);
+            out = dropEmptyComments(out);
             if (out.equals(before)) {
                 break;
             }
@@ -54,7 +55,7 @@ public final class Cleanup {
     private static List<Stmt> inline(List<Stmt> list) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : list) {
-            out.add(Stmts.mapBlocks(s, Cleanup::inline));
+            out.add(scopes(s, Cleanup::inline));
         }
         for (int p = out.size() - 1; p >= 0; p--) {
             if (!(out.get(p) instanceof Stmt.Declare d) || d.init() == null || !inlinable(d.var()) || !movable(d.init())) {
@@ -91,6 +92,35 @@ public final class Cleanup {
         return v.role == Var.Role.TEMP || v.role == Var.Role.REVERSE_TEMP
                 || (v.role == Var.Role.ADJOINT && v.type.isDouble())
                 || (v.role == Var.Role.TANGENT && v.type.isDouble() && v.primal != null && !v.primal.isUser());
+    }
+
+    /**
+     * {@code s} with each nested scope (branch, loop body, block) passed through {@code f}; a loop's
+     * initialiser, head and update stay as they are: what they declare is visible in the whole loop,
+     * which a pass over one list would not see.
+     */
+    private static Stmt scopes(Stmt s, UnaryOperator<List<Stmt>> f) {
+        if (s instanceof Stmt.Loop l) {
+            return new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), f.apply(l.body()), l.doWhile(),
+                    l.pos(), l.source());
+        }
+        return Stmts.mapBlocks(s, f);
+    }
+
+    /** A "grad of:" comment over nothing (its statements turned out to have no reverse sweep) goes. */
+    private static List<Stmt> dropEmptyComments(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            out.add(scopes(s, Cleanup::dropEmptyComments));
+        }
+        for (int k = out.size() - 1; k >= 0; k--) {
+            if (out.get(k) instanceof Stmt.Comment c && c.text().startsWith("grad of:")
+                    && (k == out.size() - 1 || out.get(k + 1) instanceof Stmt.Comment
+                            || out.get(k + 1) instanceof Stmt.Return)) {
+                out.remove(k);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- dead stores
@@ -147,7 +177,7 @@ public final class Cleanup {
     private static List<Stmt> propagateCopies(List<Stmt> list) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : list) {
-            out.add(Stmts.mapBlocks(s, Cleanup::propagateCopies));
+            out.add(scopes(s, Cleanup::propagateCopies));
         }
         for (int p = out.size() - 1; p >= 0; p--) {
             if (!(out.get(p) instanceof Stmt.Declare d) || !(d.init() instanceof Expr.Read r) || !inlinable(d.var())
@@ -174,7 +204,7 @@ public final class Cleanup {
     private static List<Stmt> dropUnused(List<Stmt> list) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : list) {
-            out.add(Stmts.mapBlocks(s, Cleanup::dropUnused));
+            out.add(scopes(s, Cleanup::dropUnused));
         }
         for (int p = out.size() - 1; p >= 0; p--) {
             if (!(out.get(p) instanceof Stmt.Declare d) || d.var().isUser() || d.var().role == Var.Role.HOLDER
@@ -197,7 +227,7 @@ public final class Cleanup {
             if (s instanceof Stmt.Declare d && vars.contains(d.var())) {
                 continue;
             }
-            out.add(Stmts.mapBlocks(s, inner -> dropDeclarations(inner, vars)));
+            out.add(scopes(s, inner -> dropDeclarations(inner, vars)));
         }
         return out;
     }
@@ -373,7 +403,7 @@ public final class Cleanup {
     private static List<Stmt> startWithFirstTerm(List<Stmt> stmts) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : stmts) {
-            out.add(Stmts.mapBlocks(s, Cleanup::startWithFirstTerm));
+            out.add(scopes(s, Cleanup::startWithFirstTerm));
         }
         for (int p = 0; p < out.size(); p++) {
             Var var;
@@ -436,7 +466,7 @@ public final class Cleanup {
     private static List<Stmt> mergeElementUpdates(List<Stmt> stmts) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : stmts) {
-            out.add(Stmts.mapBlocks(s, Cleanup::mergeElementUpdates));
+            out.add(scopes(s, Cleanup::mergeElementUpdates));
         }
         for (int p = 0; p < out.size(); p++) {
             if (!(out.get(p) instanceof Stmt.Accumulate first) || !(first.target() instanceof Expr.ArrayRead target)
@@ -520,7 +550,7 @@ public final class Cleanup {
                 zero.add(d.var());
                 continue;
             }
-            out.add(Stmts.mapBlocks(s, inner -> dropTerms(inner, zero)));
+            out.add(scopes(s, inner -> dropTerms(inner, zero)));
         }
         return out;
     }
@@ -563,7 +593,7 @@ public final class Cleanup {
                     : Expr.Const.of(0))) {
                 continue;
             }
-            out.add(Stmts.mapBlocks(s, inner -> dropWrites(inner, dead)));
+            out.add(scopes(s, inner -> dropWrites(inner, dead)));
         }
         return out;
     }

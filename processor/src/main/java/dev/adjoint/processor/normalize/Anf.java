@@ -54,6 +54,9 @@ final class Anf {
                 out.add(new Stmt.Declare(d.var(), simple(d.init(), out), d.pos(), d.source()));
             }
         } else if (s instanceof Stmt.Assign a) {
+            if (a.value() instanceof Expr.Read r && r.var() == a.var()) {
+                return; // x = x changes nothing
+            }
             if (a.value() instanceof Expr.ArrayLit lit && needsLowering(lit)) {
                 Var t = temp(lit.type());
                 out.add(new Stmt.Declare(t, newArray(lit), a.pos(), null));

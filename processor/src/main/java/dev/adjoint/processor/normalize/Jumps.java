@@ -87,7 +87,7 @@ final class Jumps {
                     null), null, null));
             out.add(new Stmt.Declare(returned, Expr.Const.ofBoolean(false), null, null));
             out.addAll(normalized);
-            out.add(new Stmt.Return(new Expr.Read(result), null, "return"));
+            out.add(new Stmt.Return(new Expr.Read(result), null, null));
         }
         return removeUnreadFlags(out);
     }

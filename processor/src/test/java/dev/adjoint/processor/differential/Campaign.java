@@ -139,13 +139,13 @@ final class Campaign {
         Failure unitFailure = compilationFailure(unit.qualifiedName(), result);
         if (unitFailure == null && batches++ % DETERMINISM_EVERY == 0) {
             start = System.nanoTime();
-            String again = compiler.compile(unit.qualifiedName(), source, true).generated(unit.qualifiedName() + "Adjoint");
+            String again = generated(compiler.compile(unit.qualifiedName(), source, true), unit.qualifiedName());
             tally.compileNanos += System.nanoTime() - start;
-            if (!result.generated(unit.qualifiedName() + "Adjoint").equals(again)) {
+            if (!generated(result, unit.qualifiedName()).equals(again)) {
                 // not a per-method property: report the batch as it is
                 findings.add(new Finding(unit.methods().get(0), unit, null,
                         new Failure("nondeterministic", "two compilations of one source generated different adjoints"),
-                        result.generated(unit.qualifiedName() + "Adjoint") + "\n--- second run:\n" + again));
+                        generated(result, unit.qualifiedName()) + "\n--- second run:\n" + again));
                 return findings;
             }
         }
@@ -213,6 +213,14 @@ final class Campaign {
         return new CheckResult(null, null, valid);
     }
 
+    /** The generated API class and implementation class of {@code qualifiedName}, one after the other. */
+    static String generated(InMemoryCompiler.Result result, String qualifiedName) {
+        String api = result.generated(qualifiedName + "Adjoint");
+        String impl = result.generated(qualifiedName + "AdjointImpl");
+        return (api == null ? "(no API class generated)\n" : api) + (impl == null ? "(no implementation generated)\n"
+                : "--- and its implementation:\n" + impl);
+    }
+
     /** Compiles a unit alone (for shrinking): its result, or the compilation failure. */
     InMemoryCompiler.Result compile(Unit unit) {
         return compiler.compile(unit.qualifiedName(), JavaPrinter.print(unit), false);
@@ -220,9 +228,7 @@ final class Campaign {
 
     /** The generated adjoint's source, even when it does not compile. */
     String adjointSource(Unit unit) {
-        String generated = compiler.compile(unit.qualifiedName(), JavaPrinter.print(unit), true)
-                .generated(unit.qualifiedName() + "Adjoint");
-        return generated == null ? "(none generated)\n" : generated;
+        return generated(compiler.compile(unit.qualifiedName(), JavaPrinter.print(unit), true), unit.qualifiedName());
     }
 
     /**

@@ -72,7 +72,9 @@ enum DoubleAlgebra implements Algebra<Double> {
         Map<MathFunction, Method> out = new EnumMap<>(MathFunction.class);
         for (MathFunction fn : MathFunction.values()) {
             Class<?>[] types = new Class<?>[fn.arity];
-            Arrays.fill(types, double.class);
+            for (int i = 0; i < types.length; i++) {
+                types[i] = fn.parameters.get(i) == dev.adjoint.processor.ir.JType.Kind.INT ? int.class : double.class;
+            }
             try {
                 out.put(fn, owner.getMethod(fn.javaName, types));
             } catch (NoSuchMethodException e) {

@@ -54,7 +54,12 @@ final class Partials {
             case FMA -> new double[] {a[1], u, 1};
             case TO_RADIANS -> new double[] {Math.PI / 180};
             case TO_DEGREES -> new double[] {180 / Math.PI};
-            case FLOOR, CEIL, RINT, ROUND, SIGNUM -> new double[] {0};
+            case COPY_SIGN -> new double[] {Math.copySign(1, a[1]) * Math.signum(u), 0};
+            case SCALB -> new double[] {Math.scalb(1.0, (int) a[1]), 0};
+            case NEXT_UP, NEXT_DOWN -> new double[] {1};
+            case NEXT_AFTER -> new double[] {1, 0};
+            case IEEE_REMAINDER -> new double[] {1, -(u - y) / a[1]};
+            case FLOOR, CEIL, RINT, ROUND, SIGNUM, ULP -> new double[] {0};
         };
     }
 }

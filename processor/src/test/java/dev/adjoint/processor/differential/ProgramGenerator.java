@@ -661,8 +661,15 @@ final class ProgramGenerator {
         return args;
     }
 
+    /** The functions random programs call: those of double arguments the checkers have partials for. */
+    private static final List<MathFunction> GENERATED_FUNCTIONS = java.util.Arrays.stream(MathFunction.values())
+            .filter(f -> f.parameters.stream().allMatch(k -> k == dev.adjoint.processor.ir.JType.Kind.DOUBLE))
+            .filter(f -> f != MathFunction.COPY_SIGN && f != MathFunction.NEXT_UP && f != MathFunction.NEXT_DOWN
+                    && f != MathFunction.NEXT_AFTER && f != MathFunction.IEEE_REMAINDER && f != MathFunction.ULP)
+            .toList();
+
     private Expr call(int depth) {
-        MathFunction fn = MathFunction.values()[random.nextInt(MathFunction.values().length)];
+        MathFunction fn = GENERATED_FUNCTIONS.get(random.nextInt(GENERATED_FUNCTIONS.size()));
         if (fn.piecewiseConstant && random.nextInt(3) > 0) {
             fn = MathFunction.SIN;
         }

@@ -64,8 +64,9 @@ enum TensorAlgebra implements Algebra<Tensor> {
             case TO_DEGREES -> a.mul(180 / Math.PI);
             // fma as one node: a·b + c rounded apart differs from the primal's value, and where the
             // derivative is ill-conditioned (cos near a zero of sin(exp(u))) that shows in the gradient
-            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA -> node(fn, strict, args);
-            case FLOOR, CEIL, RINT, ROUND, SIGNUM -> constant(DoubleAlgebra.math(fn, strict, a.item()));
+            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA, COPY_SIGN, SCALB, NEXT_UP, NEXT_DOWN, NEXT_AFTER,
+                    IEEE_REMAINDER -> node(fn, strict, args);
+            case FLOOR, CEIL, RINT, ROUND, SIGNUM, ULP -> constant(DoubleAlgebra.math(fn, strict, a.item()));
         };
     }
 

@@ -334,7 +334,18 @@ final class ToBeRecorded {
             Step def = definition(block, local);
             if (def != null && cheap(Stmts.value(def.source), def, locals.subList(0, k))) {
                 recompute.put(local, Stmts.value(def.source));
-                Exprs.reads(Stmts.value(def.source), needed::add);
+                Exprs.reads(Stmts.value(def.source), v -> {
+                    needed.add(v);
+                    if (!locals.contains(v)) {
+                        // a local of a scope around this one: that scope's reverse sweep must give it back first
+                        for (Scope s = block.parent; s != null; s = s.parent) {
+                            s.reads.add(v);
+                            if (s.locals.contains(v)) {
+                                break;
+                            }
+                        }
+                    }
+                });
             } else {
                 exits.add(local);
             }
