@@ -118,7 +118,11 @@ final class Printer {
         }
         if (!l.head().isEmpty()) {
             // statements the condition needs first: while (true) { head; if (!cond) break; body }
-            code.beginControlFlow(l.init().isEmpty() ? "while (true)" : "for ($L; ; )", joined(l.init()));
+            if (l.init().isEmpty()) {
+                code.beginControlFlow("while (true)");
+            } else {
+                code.beginControlFlow("for ($L; ; )", joined(l.init()));
+            }
             if (!l.doWhile()) {
                 l.head().forEach(t -> statement(t, code));
                 code.beginControlFlow("if (!$L)", operand(l.condition(), UNARY)).addStatement("break").endControlFlow();

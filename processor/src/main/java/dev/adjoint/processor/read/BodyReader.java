@@ -235,11 +235,11 @@ final class BodyReader {
             }
             case TRY -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a try statement; "
-                        + "move the try out of the @Differentiable method (into its caller)");
+                        + "move it out of the @Differentiable method (into its caller)");
             }
             case SYNCHRONIZED -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a synchronized "
-                        + "statement; synchronize in the caller");
+                        + "statement; move it out of the @Differentiable method (synchronize in the caller)");
             }
             case CLASS, INTERFACE, ENUM, RECORD -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a local class "
