@@ -22,18 +22,19 @@ import org.junit.jupiter.api.Test;
  */
 class DiagnosticsDifferentiationTest {
 
-    private static final String[] HELPER = {
+    /** A method of another class, not {@code @Differentiable}: one Adjoint cannot see into. */
+    private static final JavaFileObject OTHER = Sources.source("demo.Other", "final class Other {",
             "    static double helper(double v) {",
             "        return v * v;",
-            "    }",
-            ""};
+            "    }");
 
-    /** {@code demo.Functions} with {@link #HELPER}, then the given member lines. */
+    /** {@code demo.Functions} with the given member lines, which call {@code Other.helper}. */
     private static JavaFileObject withHelper(String... members) {
-        String[] lines = new String[HELPER.length + members.length];
-        System.arraycopy(HELPER, 0, lines, 0, HELPER.length);
-        System.arraycopy(members, 0, lines, HELPER.length, members.length);
-        return functions(lines);
+        return functions(members);
+    }
+
+    private static Compilation compileWithHelper(JavaFileObject file) {
+        return compile(file, OTHER);
     }
 
     // ---------------------------------------------------------------- errors
@@ -43,11 +44,11 @@ class DiagnosticsDifferentiationTest {
         JavaFileObject file = withHelper(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        return helper(x) * x;",
+                "        return Other.helper(x) * x;",
                 "    }");
-        Compilation c = compile(file);
-        assertOnlyError(c, file, "return helper(x) * x;",
-                "[AdjointUnsupportedCall] cannot differentiate through Functions.helper(double)",
+        Compilation c = compileWithHelper(file);
+        assertOnlyError(c, file, "return Other.helper(x) * x;",
+                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)",
                 "annotate it @Differentiable");
         assertNotGenerated(c, "f");
     }
@@ -57,38 +58,66 @@ class DiagnosticsDifferentiationTest {
         JavaFileObject file = withHelper(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        double h = helper(x);",
+                "        double h = Other.helper(x);",
                 "        return h + x;",
                 "    }");
-        Compilation c = compile(file);
-        assertOnlyError(c, file, "double h = helper(x);",
-                "[AdjointUnsupportedCall] cannot differentiate through Functions.helper(double)");
+        Compilation c = compileWithHelper(file);
+        assertOnlyError(c, file, "double h = Other.helper(x);",
+                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)");
         assertNotGenerated(c, "f");
     }
 
     @Test
-    void derivativeThroughAMathFunctionWithoutARule() {
-        JavaFileObject file = functions(
+    void ieeeRemainderHasARule() throws ReflectiveOperationException {
+        Compilation c = compile(functions(
                 "    @Differentiable",
                 "    static double f(double x) {",
                 "        return Math.IEEEremainder(x, 2.0) + x;",
-                "    }");
-        Compilation c = compile(file);
-        assertOnlyError(c, file, "Math.IEEEremainder(x, 2.0)",
-                "[AdjointUnsupportedCall] cannot differentiate through Math.IEEEremainder(double, double)",
-                "annotate it @Differentiable");
-        assertNotGenerated(c, "f");
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(2.0);
+    }
+
+    @Test
+    void aHelperOfTheSameClassIsInlined() throws ReflectiveOperationException {
+        Compilation c = compile(functions(
+                "    static double helper(double v) {",
+                "        return v * v;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return helper(x) * x;",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(3 * 0.7 * 0.7);
     }
 
     // ---------------------------------------------------------------- calls that are fine
 
     @Test
-    void callWhoseResultIsNotReturnedIsNoError() throws ReflectiveOperationException {
-        Compilation c = compile(withHelper(
+    void aDifferentiatedValuePassedToAnOpaqueCallIsAnErrorEvenWhenItsResultIsUnused() {
+        // the call may keep the value (a list, a builder) and hand it back later without its derivative
+        JavaFileObject file = withHelper(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        double unused = helper(x);",
-                "        helper(x);",
+                "        double unused = Other.helper(x);",
+                "        return x * x;",
+                "    }");
+        Compilation c = compileWithHelper(file);
+        assertOnlyError(c, file, "double unused = Other.helper(x);",
+                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)",
+                "wrap the argument in Adjoint.stopGradient(...) if no derivative should flow through the call");
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void stopGradientAcknowledgesACallThatLetsNoDerivativeThrough() throws ReflectiveOperationException {
+        Compilation c = compileWithHelper(withHelper(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        double unused = Other.helper(dev.adjoint.Adjoint.stopGradient(x));",
+                "        Other.helper(dev.adjoint.Adjoint.stopGradient(x));",
                 "        return x * x;",
                 "    }"));
         assertThat(c).succeededWithoutWarnings();
@@ -98,10 +127,10 @@ class DiagnosticsDifferentiationTest {
 
     @Test
     void inactiveCallIsNoError() throws ReflectiveOperationException {
-        Compilation c = compile(withHelper(
+        Compilation c = compileWithHelper(withHelper(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        return helper(3.0) * x;",
+                "        return Other.helper(3.0) * x;",
                 "    }"));
         assertThat(c).succeededWithoutWarnings();
         assertGenerated(c, "f");
@@ -111,10 +140,10 @@ class DiagnosticsDifferentiationTest {
 
     @Test
     void callOnAParameterNotDifferentiatedIsNoError() throws ReflectiveOperationException {
-        Compilation c = compile(withHelper(
+        Compilation c = compileWithHelper(withHelper(
                 "    @Differentiable(wrt = {\"x\"})",
                 "    static double f(double x, double c) {",
-                "        return helper(c) * x;",
+                "        return Other.helper(c) * x;",
                 "    }"));
         assertThat(c).succeededWithoutWarnings();
         assertGenerated(c, "f");
@@ -124,11 +153,11 @@ class DiagnosticsDifferentiationTest {
 
     /** No derivative flows through a condition, so a helper only compared is fine. */
     @Test
-    void callOnlyInAConditionIsNoError() throws ReflectiveOperationException {
-        Compilation c = compile(withHelper(
+    void callOnlyInAConditionIsNoErrorWithStopGradient() throws ReflectiveOperationException {
+        Compilation c = compileWithHelper(withHelper(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        return helper(x) > 1 ? x : -x;",
+                "        return Other.helper(dev.adjoint.Adjoint.stopGradient(x)) > 1 ? x : -x;",
                 "    }"));
         assertNoCrash(c);
         assertThat(c).succeededWithoutWarnings();
@@ -136,11 +165,11 @@ class DiagnosticsDifferentiationTest {
     }
 
     @Test
-    void callWhoseResultIsOverwrittenIsNoError() throws ReflectiveOperationException {
-        Compilation c = compile(withHelper(
+    void callWhoseResultIsOverwrittenIsNoErrorWithStopGradient() throws ReflectiveOperationException {
+        Compilation c = compileWithHelper(withHelper(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        double y = helper(x);",
+                "        double y = Other.helper(dev.adjoint.Adjoint.stopGradient(x));",
                 "        y = x * x;",
                 "        return y;",
                 "    }"));
@@ -257,9 +286,10 @@ class DiagnosticsDifferentiationTest {
                 "    @Differentiable",
                 "    static double loops(double x, int n) {",
                 "        double y = x;",
-                "        switch (n) {",
-                "            case 0 -> y = 1;",
-                "            default -> y = x * x;",
+                "        try {",
+                "            y = x * x;",
+                "        } finally {",
+                "            y = y + n;",
                 "        }",
                 "        return y;",
                 "    }",
@@ -271,13 +301,12 @@ class DiagnosticsDifferentiationTest {
                 "",
                 "    @Differentiable",
                 "    static double opaque(double x) {",
-                "        return helper(x) * x;",
+                "        return Other.helper(x) * x;",
                 "    }");
-        Compilation c = compile(file);
-        assertError(c, file, "switch (n) {",
-                "[AdjointNotYetSupported] switch statements are not supported yet in @Differentiable method loops");
-        assertError(c, file, "return helper(x) * x;",
-                "[AdjointUnsupportedCall] cannot differentiate through Functions.helper(double)");
+        Compilation c = compileWithHelper(file);
+        assertError(c, file, "try {", "[AdjointUnsupportedStatement] cannot differentiate a try statement");
+        assertError(c, file, "return Other.helper(x) * x;",
+                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)");
         assertThat(c).hadErrorCount(2);
         assertNoCrash(c);
         assertGenerated(c, "good");
@@ -300,12 +329,16 @@ class DiagnosticsDifferentiationTest {
                 "",
                 "    @Differentiable",
                 "    static double branchy(double x) {",
-                "        double[] pair = {x, -x};",
-                "        return pair[0];",
+                "        double y = x;",
+                "        synchronized (Functions.class) {",
+                "            y = -x;",
+                "        }",
+                "        return y;",
                 "    }");
         Compilation c = compile(file);
         assertError(c, file, "static int count(", "[AdjointReturnType] @Differentiable method count must return double");
-        assertError(c, file, "double[] pair = {x, -x};", "[AdjointNotYetSupported] only new T[n] arrays are supported");
+        assertError(c, file, "synchronized (Functions.class)",
+                "[AdjointUnsupportedStatement] cannot differentiate a synchronized statement");
         assertThat(c).hadErrorCount(2);
         assertNoCrash(c);
         assertGenerated(c, "good");

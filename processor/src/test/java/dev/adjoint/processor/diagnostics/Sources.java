@@ -183,7 +183,6 @@ final class Sources {
      */
     static void assertNotGenerated(Compilation c, String method) {
         generated(c, FUNCTIONS_IMPL).ifPresent(text -> {
-            assertWithMessage("generated %s", FUNCTIONS_IMPL).that(text).contains("Adjoint refused " + method + ":");
             assertWithMessage("generated %s", FUNCTIONS_IMPL).that(text).doesNotContain(
                     "The pullback of {@code " + method + "(");
         });
@@ -285,8 +284,9 @@ final class Sources {
     /** Calls {@code demo.FunctionsAdjoint.<method>Gradient(args)} and reads the gradient component {@code wrt}. */
     static double gradient(Compilation c, String method, String wrt, Object... args) throws ReflectiveOperationException {
         Class<?> adjoint = classLoader(c).loadClass(FUNCTIONS_ADJOINT);
-        for (java.lang.reflect.Method m : adjoint.getMethods()) {
+        for (java.lang.reflect.Method m : adjoint.getDeclaredMethods()) {
             if (m.getName().equals(method + "Gradient") && m.getParameterCount() == args.length) {
+                m.setAccessible(true);
                 Object g = m.invoke(null, args);
                 return g.getClass().getField(wrt).getDouble(g);
             }
