@@ -122,7 +122,8 @@ public final class Fence {
                         expr(d.init());
                         boxedNull(d.var(), d.init(), d.pos());
                         if (d.var().type.isDoubleArray() && activity.isVaried(d.var())
-                                && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)) {
+                                && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)
+                                && !(d.init() instanceof Expr.Call call && call.callee() instanceof Callee.Inline)) {
                             error(d.pos(), Tag.AdjointArrayAlias, "cannot differentiate " + d.source() + ": a "
                                     + "differentiated local array must be created with new double[n] (here it would be "
                                     + "a second name for another array); copy the elements instead");
@@ -499,8 +500,9 @@ public final class Fence {
                     Callee.Partial p = c.partials().get(k);
                     if (secondOrder && p != null && !p.differentiable() && carried(x.args().get(k))) {
                         error(x.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name()
-                                + ": the derivative " + p.name() + " of " + c.describe() + " is not @Differentiable; "
-                                + "annotate it @Differentiable so that second order can differentiate it");
+                                + ": the derivative it uses here, " + p.owner().simpleName() + "." + p.name()
+                                + ", is not @Differentiable; annotate it @Differentiable so its own derivative is "
+                                + "generated");
                     }
                 }
             } else if (callee instanceof Callee.Inline i) {
@@ -514,11 +516,40 @@ public final class Fence {
                 if (helper == null || !checkedHelpers.add(i.key())) {
                     return;
                 }
+                if (x.type().isArray() && !arrayReturnOfOwnArray(helper)) {
+                    error(x.pos(), Tag.AdjointNotYetSupported, "cannot differentiate through " + i.describe()
+                            + ", which returns an array: inlined, it must end with its only return, of a local array "
+                            + "it creates (double[] r = new double[n]; ... return r;)");
+                    return;
+                }
                 inlining.push(i.key());
                 block(helper.body());
                 warnAboutLostDerivatives(helper.body());
                 inlining.pop();
             }
+        }
+
+        /** Whether a helper returning an array ends with its only return, of a local array it creates. */
+        private boolean arrayReturnOfOwnArray(MethodIr helper) {
+            List<Stmt> body = helper.body();
+            if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read)) {
+                return false;
+            }
+            Var v = ((Expr.Read) r.value()).var();
+            int returns = 0;
+            for (Stmt s : Stmts.all(body)) {
+                returns += s instanceof Stmt.Return ? 1 : 0;
+                if (s instanceof Stmt.Assign a && a.var() == v) {
+                    return false;
+                }
+            }
+            for (Stmt s : body) {
+                if (s instanceof Stmt.Declare d && d.var() == v && returns == 1
+                        && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean carried(Expr e) {

@@ -164,7 +164,7 @@ public final class Finder {
                     + "derivatives; use one of those");
         }
         if (order == 2 && vector) {
-            diagnostics.error(annotationValue(method, "order"), Tag.AdjointNoSecondOrder, "no second-order members for "
+            diagnostics.error(at, Tag.AdjointNoSecondOrder, "no second-order members for "
                     + name + ": it returns double[]; second order is built for scalar outputs (differentiate one "
                     + "output at a time)");
         }
@@ -183,8 +183,8 @@ public final class Finder {
             throw diagnostics.abort(at, Tag.AdjointNoSource, "@Differentiable method " + name
                     + " has no source in this compilation");
         }
-        boolean exposed = method.getModifiers().contains(Modifier.PUBLIC)
-                || method.getModifiers().contains(Modifier.PROTECTED);
+        // public, as DESIGN's table has them; a private method's derivatives stay within its package
+        boolean exposed = !method.getModifiers().contains(Modifier.PRIVATE);
         boolean hidden = method.getModifiers().contains(Modifier.PRIVATE);
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";

@@ -47,6 +47,10 @@ final class Anf {
         if (s instanceof Stmt.Declare d) {
             if (d.init() == null) {
                 out.add(d);
+            } else if (d.init() instanceof Expr.Call c && c.callee() instanceof Callee.Inline inline
+                    && d.var().type.isArray()) {
+                // an array a helper builds and returns: the helper's array is this variable (no second name)
+                inline(c, inline, out, d.var());
             } else if (d.init() instanceof Expr.ArrayLit lit && needsLowering(lit)) {
                 out.add(new Stmt.Declare(d.var(), newArray(lit), d.pos(), d.source()));
                 fill(d.var(), lit, out);
@@ -347,8 +351,18 @@ final class Anf {
      * {@code return v} an assignment of the call's value and a jump out of the inlined block.
      */
     private Expr inline(Expr.Call c, Callee.Inline callee, List<Stmt> out) {
+        return inline(c, callee, out, null);
+    }
+
+    /**
+     * A helper's body in place of its call: its parameters as new locals holding the arguments
+     * (an array parameter is the caller's array itself), its locals new variables. A helper whose
+     * only return is its last statement is inlined as straight code; otherwise in a labelled block
+     * each {@code return v} leaves, having assigned the call's value. The array a helper builds and
+     * returns becomes {@code into} (or a new variable): no second name for it.
+     */
+    private Expr inline(Expr.Call c, Callee.Inline callee, List<Stmt> out, Var into) {
         MethodIr helper = helpers.get(callee.key());
-        String label = "_inline" + (++inlined);
         Map<Var, Var> given = new HashMap<>();
         List<Stmt> block = new ArrayList<>();
         for (int i = 0; i < c.args().size(); i++) {
@@ -362,19 +376,68 @@ final class Anf {
             given.put(param, local);
             Expr value = param.type.isDouble() ? atom(arg, out) : operand(arg, out, c.args().subList(i + 1,
                     c.args().size()));
-            block.add(new Stmt.Declare(local, value, c.pos(), param.type + " " + param.name + " = "
-                    + describe(arg)));
+            block.add(new Stmt.Declare(local, value, c.pos(), param.type + " " + param.name + " = " + describe(arg)));
         }
-        Var result = c.type().kind() == JType.Kind.OTHER && c.type().mirror() != null
-                && c.type().mirror().getKind() == javax.lang.model.type.TypeKind.VOID
-                ? null : new Var(helper.name(), c.type(), Var.Role.LOCAL);
-        if (result != null) {
-            out.add(new Stmt.Declare(result, defaultValue(c.type()), c.pos(), null));
+        boolean isVoid = c.type().kind() == JType.Kind.OTHER && c.type().mirror() != null
+                && c.type().mirror().getKind() == javax.lang.model.type.TypeKind.VOID;
+        List<Stmt> helperBody = helper.body();
+        Var built = returnedArray(helper);
+        int returns = 0;
+        for (Stmt st : dev.adjoint.processor.ir.Stmts.all(helperBody)) {
+            returns += st instanceof Stmt.Return ? 1 : 0;
         }
-        List<Stmt> body = Rename.fresh(helper.body(), given);
-        block.addAll(returnsToBreaks(body, result, label));
-        out.addAll(normalizer.nested(List.of(new Stmt.Block(label, block))));
+        boolean straight = returns == 0 || (returns == 1 && helperBody.get(helperBody.size() - 1) instanceof Stmt.Return);
+        if (built != null) {
+            Var result = into != null ? into : new Var(helper.name(), c.type(), Var.Role.LOCAL);
+            given.put(built, result);
+            List<Stmt> body = Rename.fresh(helperBody.subList(0, helperBody.size() - 1), given);
+            block.addAll(body);
+            out.addAll(normalizer.nested(block));
+            return new Expr.Read(result);
+        }
+        Var result = isVoid ? null : new Var(helper.name(), c.type(), Var.Role.LOCAL);
+        if (straight) {
+            List<Stmt> body = Rename.fresh(helperBody, given);
+            Stmt last = body.isEmpty() ? null : body.get(body.size() - 1);
+            if (last instanceof Stmt.Return r) {
+                block.addAll(body.subList(0, body.size() - 1));
+                if (result != null) {
+                    block.add(new Stmt.Declare(result, r.value(), r.pos(), r.source()));
+                }
+            } else {
+                block.addAll(body);
+            }
+            out.addAll(normalizer.nested(block));
+        } else {
+            String label = "_inline" + (++inlined);
+            if (result != null) {
+                out.add(new Stmt.Declare(result, defaultValue(c.type()), c.pos(), null));
+            }
+            List<Stmt> body = Rename.fresh(helperBody, given);
+            block.addAll(returnsToBreaks(body, result, label));
+            out.addAll(normalizer.nested(List.of(new Stmt.Block(label, block))));
+        }
         return result == null ? Expr.Const.ofInt(0) : new Expr.Read(result);
+    }
+
+    /** The local array a helper builds and returns in its one final {@code return r;}, or null. */
+    static Var returnedArray(MethodIr helper) {
+        List<Stmt> body = helper.body();
+        if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read read)
+                || !read.var().type.isArray()) {
+            return null;
+        }
+        int returns = 0;
+        for (Stmt s : dev.adjoint.processor.ir.Stmts.all(body)) {
+            returns += s instanceof Stmt.Return ? 1 : 0;
+        }
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Declare d && d.var() == read.var() && returns == 1 && !assignedIn(body, d.var())
+                    && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                return d.var();
+            }
+        }
+        return null;
     }
 
     private static boolean assignedIn(List<Stmt> body, Var v) {

@@ -77,17 +77,14 @@ class DiagnosticsValidationTest {
     }
 
     @Test
-    void privateMethod() {
-        JavaFileObject file = functions(
+    void privateMethodIsDifferentiated() throws ReflectiveOperationException {
+        Compilation c = compile(functions(
                 "    @Differentiable",
                 "    private static double secret(double x) {",
                 "        return x * x;",
-                "    }");
-        Compilation c = compile(file);
-        assertOnlyError(c, file, "private static double secret(",
-                "[AdjointPrivate] @Differentiable method secret is private",
-                "make it package-private or public");
-        assertNotGenerated(c, "secret");
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(Sources.gradient(c, "secret", "x", 3.0)).isEqualTo(6.0);
     }
 
     @Test
@@ -175,33 +172,41 @@ class DiagnosticsValidationTest {
     }
 
     @Test
-    void floatParameter() {
-        JavaFileObject file = functions(
+    void floatParameterIsData() throws ReflectiveOperationException {
+        Compilation c = compile(functions(
                 "    @Differentiable",
                 "    static double f(double x,",
                 "                    float scale) {",
                 "        return x * scale;",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(Sources.gradient(c, "f", "x", 3.0, 0.5f)).isEqualTo(0.5);
+    }
+
+    @Test
+    void floatParameterNamedInWrt() {
+        JavaFileObject file = functions(
+                "    @Differentiable(wrt = {\"x\", \"scale\"})",
+                "    static double f(double x, float scale) {",
+                "        return x * scale;",
                 "    }");
         Compilation c = compile(file);
-        assertOnlyError(c, file, "float scale",
-                "[AdjointFloat] parameter scale of f is a float",
-                "declare it double");
+        assertOnlyError(c, file, "@Differentiable(wrt",
+                "[AdjointWrtNotDifferentiable] wrt names parameter scale of f, which is of type float",
+                "float values are data: declare it double to differentiate it");
         assertNotGenerated(c, "f");
     }
 
     @Test
-    void floatArrayParameter() {
-        JavaFileObject file = functions(
+    void floatArrayParameterIsData() throws ReflectiveOperationException {
+        Compilation c = compile(functions(
                 "    @Differentiable",
                 "    static double f(double x,",
                 "                    float[] weights) {",
                 "        return x * weights[0];",
-                "    }");
-        Compilation c = compile(file);
-        assertOnlyError(c, file, "float[] weights",
-                "[AdjointFloat] parameter weights of f is a float[]: Adjoint differentiates double arithmetic only; "
-                        + "declare it double[]");
-        assertNotGenerated(c, "f");
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(Sources.gradient(c, "f", "x", 3.0, new float[] {0.25f})).isEqualTo(0.25);
     }
 
     @Test
