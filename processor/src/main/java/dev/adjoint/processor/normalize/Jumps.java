@@ -285,11 +285,13 @@ final class Jumps {
         return out;
     }
 
-    /** Whether every path through {@code list} ends in a jump (return, break, continue, throw). */
+    /**
+     * Whether every path through {@code list} ends in a jump (return, break, continue). A throw is
+     * not one: nothing after it needs guarding, since it leaves the method altogether.
+     */
     static boolean alwaysJumps(List<Stmt> list) {
         for (Stmt s : list) {
-            if (s instanceof Stmt.Return || s instanceof Stmt.Break || s instanceof Stmt.Continue
-                    || s instanceof Stmt.Throw) {
+            if (s instanceof Stmt.Return || s instanceof Stmt.Break || s instanceof Stmt.Continue) {
                 return true;
             }
             if (s instanceof Stmt.If f && alwaysJumps(f.then()) && alwaysJumps(f.otherwise())) {
