@@ -11,12 +11,14 @@ import java.util.List;
  * Shows where the processor wrote the derivative code of {@link BlackScholes} and prints two of its
  * pullbacks, the readable reverse-mode code behind {@code callGradient}: {@code normalCdf}'s, which
  * uses the derivative of {@code erf} given by {@code @DerivativeOf}, and {@code call}'s, which calls it.
+ * The API a user calls is {@code BlackScholesAdjoint}; it checks the arguments and hands over to
+ * {@code BlackScholesAdjointImpl}, where the sweeps are.
  */
 public final class GeneratedSource {
 
     /** Where Maven's compiler plugin puts sources written by annotation processors. */
     static final Path RELATIVE = Paths.get("target", "generated-sources", "annotations", "dev", "adjoint", "samples",
-            "BlackScholesAdjoint.java");
+            "BlackScholesAdjointImpl.java");
 
     private GeneratedSource() {}
 
@@ -27,7 +29,7 @@ public final class GeneratedSource {
                     + RELATIVE + ")");
             return;
         }
-        System.out.println("Generated adjoint of BlackScholes: " + file.toAbsolutePath().normalize());
+        System.out.println("Derivative code generated for BlackScholes: " + file.toAbsolutePath().normalize());
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         printMethod(lines, "public static double normalCdfPullback(");
         System.out.println();
