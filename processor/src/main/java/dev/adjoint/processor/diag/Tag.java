@@ -9,11 +9,11 @@ public enum Tag {
     // declarations (find & validate)
     AdjointNotInClass, AdjointReturnType, AdjointNoBody, AdjointInnerClass, AdjointPrivate, AdjointCheckedException,
     AdjointOrder, AdjointUnknownWrt, AdjointWrtNotDifferentiable, AdjointNothingToDifferentiate, AdjointDuplicateName,
-    AdjointNoSource, AdjointNotStatic, AdjointDerivativeSignature, AdjointNameClash, AdjointMissingType, AdjointNeedsJavac,
+    AdjointNoSource, AdjointNotStatic, AdjointDerivativeSignature, AdjointMissingType, AdjointNeedsJavac,
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
     AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,
-    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointInterfaceCall,
+    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick,
     // warnings
     AdjointLostDerivative,
     // the processor itself

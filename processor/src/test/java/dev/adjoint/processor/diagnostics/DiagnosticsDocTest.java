@@ -45,8 +45,8 @@ class DiagnosticsDocTest {
             "AdjointMissingAdjoint", "it needs a library compiled without the processor first",
             "AdjointInternalError", "it is a bug in the processor");
 
-    /** A tag as the sources write it: the string literal passed to the reporter, or inside brackets. */
-    private static final Pattern SOURCE_TAG = Pattern.compile("\"(Adjoint[A-Z]\\w+)\"|\\[(Adjoint[A-Z]\\w+)]");
+    /** A tag as the sources report it: a constant of {@code diag.Tag} passed to the reporter. */
+    private static final Pattern SOURCE_TAG = Pattern.compile("\\bTag\\.(Adjoint[A-Z]\\w+)");
     private static final Pattern SECTION = Pattern.compile("^### (Adjoint[A-Z]\\w+)\\s*$");
     /** A quoted diagnostic, as javac prints it: {@code Functions.java:7: error: [AdjointFloat] ...}. */
     private static final Pattern QUOTED = Pattern.compile("^(\\S+\\.java):(\\d+): (error|warning): (.*)$");
@@ -64,7 +64,7 @@ class DiagnosticsDocTest {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
                 Matcher m = SOURCE_TAG.matcher(Files.readString(file, StandardCharsets.UTF_8));
                 while (m.find()) {
-                    reported.add(m.group(1) != null ? m.group(1) : m.group(2));
+                    reported.add(m.group(1));
                 }
             }
         }
