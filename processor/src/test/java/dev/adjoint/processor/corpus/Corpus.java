@@ -104,6 +104,8 @@ final class Corpus {
                     .at(0.45).at(5.3).at(15.2),
             method("SpecialFunctions.regularizedGammaP", "`double n;` set from the counter in a do-while series (Gamma.regularizedGammaP)")
                     .at(1.5, 0.8).at(2.5, 2.0).at(0.7, 0.3),
+            method("SpecialFunctions.gammaSeries", "`double n;` set from the counter in a do-while, no return before the loop")
+                    .at(1.5, 0.8).at(0.7, 2.5),
             method("SpecialFunctions.erf", "private A&S constants, Math.copySign (Erf.erf)")
                     .at(0.3).at(-0.8).at(1.7),
             method("SpecialFunctions.erfcFraction", "continued fraction with `while (n-- > 0)`")
@@ -146,6 +148,8 @@ final class Corpus {
                     .at(0.3, v(0.1, 0.5, -0.4, 1.2), 0.6),
             method("Distributions.poissonLogProbability", "cast inside a call's argument `logFactorial((int) k - 1)`, wrt = mean (PoissonDistribution)")
                     .at(2.5, 3.0).at(0.7, 0.0).at(4.2, 6.0),
+            method("Distributions.interpolatedLogFactorial", "library call with `(int) x` and `(int) x + 1` casts as arguments (CombinatoricsUtils.factorialLog)")
+                    .at(3.4).at(7.8).at(1.3),
             method("Distributions.Normal.logDensity", "instance method reading final fields (NormalDistribution object)")
                     .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
             // ------------------------------------------------------------ KernelsAndLosses

@@ -56,6 +56,11 @@ class CorpusTest {
             entry("SpecialFunctions.digamma", "accepted"),
             // issue 13: refused private helper still referenced (LanczosLogGammaGradient); with privates opened: accepted
             entry("SpecialFunctions.regularizedGammaP", "does-not-compile"),
+            // KNOWN BUG (issue 13): the reverse sweep reads n, assigned from the counter without an initializer,
+            // at its last value in every iteration: d/da = -0.470 where finite differences give -0.754 at
+            // (a, x) = (1.5, 0.8); max rel. error 0.94 (at (0.7, 2.5)). Not when a return precedes the loop
+            // (regularizedGammaP with privates opened is correct)
+            entry("SpecialFunctions.gammaSeries", "wrong"),
             entry("SpecialFunctions.erf", "refused AdjointUnsupportedCall"),
             entry("SpecialFunctions.erfcFraction", "refused AdjointSideEffect"),
             entry("SpecialFunctions.besselI0", "refused AdjointPrivate+AdjointPrivateMember"),
@@ -84,6 +89,8 @@ class CorpusTest {
             entry("Distributions.cauchyQuantile", "refused AdjointPrivateMember"),
             entry("Distributions.kernelDensity", "accepted"),
             entry("Distributions.poissonLogProbability", "refused AdjointPrivateMember"),
+            // issue 14 item 9: `factorialLog((int) x)` is taken as differentiating through the int call
+            entry("Distributions.interpolatedLogFactorial", "refused AdjointUnsupportedCall"),
             entry("Distributions.Normal.logDensity", "refused AdjointNotStatic"),
             entry("KernelsAndLosses.maternKernel", "refused AdjointNotYetSupported"),
             entry("KernelsAndLosses.kernel", "refused AdjointNotYetSupported+AdjointPrivate"),
