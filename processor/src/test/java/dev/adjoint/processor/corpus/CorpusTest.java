@@ -192,14 +192,25 @@ class CorpusTest {
         }
     }
 
+    /** The fixtures with every {@code @Differentiable} blanked, compiled once for the two tests below. */
+    private static Map<String, InMemoryCompiler.Result> plainFixtures;
+
+    private static synchronized Map<String, InMemoryCompiler.Result> plainFixtures() {
+        if (plainFixtures == null) {
+            InMemoryCompiler compiler = new InMemoryCompiler();
+            plainFixtures = new LinkedHashMap<>();
+            for (Fixture f : FIXTURES.values()) {
+                plainFixtures.put(f.file(), compiler.compile(f.qualifiedName(), f.plain(), false));
+            }
+        }
+        return plainFixtures;
+    }
+
     /** The fixtures are plain Java that javac compiles without a warning, -Xlint:all (the processor then has nothing to do). */
     @Test
     void fixturesCompileAsPlainJava() {
-        InMemoryCompiler compiler = new InMemoryCompiler();
-        for (Fixture f : FIXTURES.values()) {
-            InMemoryCompiler.Result result = compiler.compile(f.qualifiedName(), f.plain(), false);
-            assertTrue(result.success() && result.diagnostics().isEmpty(), f.file() + ":\n" + result.diagnosticsText());
-        }
+        plainFixtures().forEach((file, result) -> assertTrue(result.success() && result.diagnostics().isEmpty(),
+                file + ":\n" + result.diagnosticsText()));
     }
 
     /**
@@ -208,16 +219,11 @@ class CorpusTest {
      */
     @Test
     void pointsAreResolvable() throws Exception {
-        InMemoryCompiler compiler = new InMemoryCompiler();
-        Map<String, ClassLoader> loaders = new LinkedHashMap<>();
-        for (Fixture f : FIXTURES.values()) {
-            InMemoryCompiler.Result result = compiler.compile(f.qualifiedName(), f.plain(), false);
-            assertTrue(result.success(), result.diagnosticsText());
-            loaders.put(f.file(), result.loader());
-        }
         for (Case c : Corpus.CASES) {
+            InMemoryCompiler.Result plain = plainFixtures().get(c.file());
+            assertTrue(plain.success(), plain.diagnosticsText());
             Annotated method = annotated(c);
-            CorpusChecker checker = new CorpusChecker(c, method.className(), method.wrt(), loaders.get(c.file()), false);
+            CorpusChecker checker = new CorpusChecker(c, method.className(), method.wrt(), plain.loader(), false);
             for (Point p : c.points()) {
                 List<CorpusChecker.Input> inputs = checker.inputs(p);
                 assertFalse(inputs.isEmpty(), c.key() + " has no differentiable input at " + p);
