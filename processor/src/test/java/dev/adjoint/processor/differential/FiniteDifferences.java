@@ -6,20 +6,20 @@ import java.util.function.DoubleUnaryOperator;
  * Central finite differences, Richardson-extrapolated: with D(h) = (f(x+h) - f(x-h)) / 2h =
  * f' + c·h² + e·h⁴ + ..., the steps h, h/2, h/4 eliminate the h² and h⁴ terms.
  */
-final class FiniteDifferences {
+public final class FiniteDifferences {
     private FiniteDifferences() {}
 
     /**
      * The derivative and an estimate of its error: the Richardson estimate (truncation) plus
      * the rounding noise of f (see {@link #noise}) divided by the smallest step.
      */
-    record Estimate(double derivative, double error) {}
+    public record Estimate(double derivative, double error) {}
 
     /**
      * f'(x), or null when f is not finite (NaN is how {@code f} says "not here") at a point of the
      * stencil, or the steps do not resolve it. The step scales with |x|.
      */
-    static Estimate derivative(DoubleUnaryOperator f, double x) {
+    public static Estimate derivative(DoubleUnaryOperator f, double x) {
         return derivative(f, x, 1e-9);
     }
 
@@ -28,8 +28,16 @@ final class FiniteDifferences {
      * plus {@code slack}: below 1e-9 for a tiny derivative, so that one the steps do not resolve
      * (an oscillation faster than a step) is not taken for a resolved 0.
      */
-    static Estimate derivative(DoubleUnaryOperator f, double x, double slack) {
-        double h = 1e-3 * Math.max(1, Math.abs(x));
+    public static Estimate derivative(DoubleUnaryOperator f, double x, double slack) {
+        return derivative(f, x, slack, 1e-3 * Math.max(1, Math.abs(x)));
+    }
+
+    /**
+     * As {@link #derivative(DoubleUnaryOperator, double, double)} with the largest step {@code h}
+     * given: for inputs whose scale is far from 1 (a rate of 0.03, a price of 100), the step the
+     * caller knows fits.
+     */
+    public static Estimate derivative(DoubleUnaryOperator f, double x, double slack, double h) {
         double[] d = new double[3];
         for (int level = 0; level < 3; level++) {
             double step = h / (1 << level);

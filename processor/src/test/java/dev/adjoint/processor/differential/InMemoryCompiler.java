@@ -29,24 +29,24 @@ import javax.tools.ToolProvider;
  * every output (class files and generated sources) in memory. One instance reuses javac's file
  * manager, so the class path is opened once for a whole campaign.
  */
-final class InMemoryCompiler {
+public final class InMemoryCompiler {
 
     /** What one compilation produced. */
-    record Result(boolean success, List<Diagnostic<? extends JavaFileObject>> diagnostics,
+    public record Result(boolean success, List<Diagnostic<? extends JavaFileObject>> diagnostics,
             Map<String, String> generatedSources, Map<String, byte[]> classes) {
 
         /** The generated source of the adjoint class {@code qualifiedName}, or null. */
-        String generated(String qualifiedName) {
+        public String generated(String qualifiedName) {
             return generatedSources.get(qualifiedName);
         }
 
         /** A fresh class loader over the compiled classes, delegating to the test's (for Tensor). */
-        ClassLoader loader() {
+        public ClassLoader loader() {
             return new BytesClassLoader(classes, InMemoryCompiler.class.getClassLoader());
         }
 
         /** Diagnostics as javac prints them, one a line. */
-        String diagnosticsText() {
+        public String diagnosticsText() {
             StringBuilder out = new StringBuilder();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics) {
                 out.append(d.getKind()).append(' ')
@@ -64,7 +64,7 @@ final class InMemoryCompiler {
      * Compiles {@code source} (the class {@code qualifiedName}) under {@code -Xlint:all};
      * {@code procOnly} runs only the processor (no class files), e.g. to compare generated sources.
      */
-    Result compile(String qualifiedName, String source, boolean procOnly) {
+    public Result compile(String qualifiedName, String source, boolean procOnly) {
         Memory memory = new Memory(standard);
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = new ArrayList<>(List.of("-Xlint:all", "-parameters", "--release", "17"));

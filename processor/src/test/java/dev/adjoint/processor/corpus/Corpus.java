@@ -1,0 +1,247 @@
+package dev.adjoint.processor.corpus;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The corpus's cases: for every {@code @Differentiable} entry method of the fixtures, the library
+ * shape it imitates (one line, for the report) and the points where its gradient is checked.
+ * Points are chosen inside each method's domain and away from its kinks, jumps and branch
+ * switches by at least the finite-difference step ({@code CorpusTest.pointsAreResolvable} proves
+ * it on the plain methods, whatever the processor does with them).
+ */
+final class Corpus {
+    private Corpus() {}
+
+    /** An enum constant argument: the enum is a nested type of the fixture class. */
+    record EnumArg(String type, String constant) {
+        @Override
+        public String toString() {
+            return constant;
+        }
+    }
+
+    /** A record argument built by its canonical constructor; the record is a nested type of the fixture class. */
+    record RecordArg(String type, Object... components) {
+        @Override
+        public String toString() {
+            return type + Arrays.deepToString(components).replace('[', '(').replace(']', ')');
+        }
+    }
+
+    /** One point: constructor arguments of the receiver (null for a static method), then the method's arguments. */
+    record Point(Object[] receiver, Object[] args) {
+        @Override
+        public String toString() {
+            String a = Arrays.deepToString(args);
+            return receiver == null ? a : "new(" + Arrays.deepToString(receiver) + ")." + a;
+        }
+    }
+
+    /**
+     * A corpus method and where to check it.
+     *
+     * @param roughStep      0 for Richardson-extrapolated central differences (the default); else
+     *                       a plain central difference of this relative step, for methods whose
+     *                       values are rounded coarser than Richardson's steps resolve (float)
+     * @param roughTolerance the relative tolerance that goes with a rough step
+     */
+    record Case(String key, String shape, List<Point> points, double roughStep, double roughTolerance) {
+
+        Case at(Object... args) {
+            return with(new Point(null, args));
+        }
+
+        /** A point of an instance method: the receiver's constructor arguments, then the method's. */
+        Case on(Object[] receiver, Object... args) {
+            return with(new Point(receiver, args));
+        }
+
+        Case rough(double step, double tolerance) {
+            return new Case(key, shape, points, step, tolerance);
+        }
+
+        private Case with(Point p) {
+            List<Point> more = new ArrayList<>(points);
+            more.add(p);
+            return new Case(key, shape, List.copyOf(more), roughStep, roughTolerance);
+        }
+
+        String file() {
+            return key.substring(0, key.indexOf('.'));
+        }
+
+        String method() {
+            return key.substring(key.lastIndexOf('.') + 1);
+        }
+    }
+
+    static Case method(String key, String shape) {
+        return new Case(key, shape, List.of(), 0, 0);
+    }
+
+    static double[] v(double... values) {
+        return values;
+    }
+
+    static Object[] ctor(Object... args) {
+        return args;
+    }
+
+    static EnumArg constant(String type, String name) {
+        return new EnumArg(type, name);
+    }
+
+    /** Every case, grouped by fixture file. */
+    static final List<Case> CASES = List.of(
+            // ------------------------------------------------------------ SpecialFunctions
+            method("SpecialFunctions.lnGamma", "Lanczos series with `s += c[i] / ++shifted` (NR gammln)")
+                    .at(0.6).at(3.7).at(12.3),
+            method("SpecialFunctions.logGamma", "unassigned `double ret;` + early returns, floor loop, private helper (Gamma.logGamma)")
+                    .at(0.7).at(2.2).at(6.9).at(12.4),
+            method("SpecialFunctions.digamma", "private limits, recursion, asymptotic Horner (Gamma.digamma)")
+                    .at(0.45).at(5.3).at(15.2),
+            method("SpecialFunctions.regularizedGammaP", "`double n;` set from the counter in a do-while series (Gamma.regularizedGammaP)")
+                    .at(1.5, 0.8).at(2.5, 2.0).at(0.7, 0.3),
+            method("SpecialFunctions.gammaSeries", "`double n;` set from the counter in a do-while, no return before the loop")
+                    .at(1.5, 0.8).at(0.7, 2.5),
+            method("SpecialFunctions.erf", "private A&S constants, Math.copySign (Erf.erf)")
+                    .at(0.3).at(-0.8).at(1.7),
+            method("SpecialFunctions.erfcFraction", "continued fraction with `while (n-- > 0)`")
+                    .at(1.2).at(2.5).at(4.0),
+            method("SpecialFunctions.besselI0", "private double[] tables + private polevl(x, coef) helper (Cephes)")
+                    .at(0.5).at(-1.3).at(2.0).at(5.0),
+            method("SpecialFunctions.logGamma1p", "16-level inline Horner form (Gamma.logGamma1p/invGamma1pm1)")
+                    .at(0.1).at(-0.3).at(0.4),
+            method("SpecialFunctions.sinPi", "argument reduction by Math.rint")
+                    .at(0.3).at(0.8).at(1.7).at(-2.4),
+            method("SpecialFunctions.logViaMantissa", "bit trick: doubleToRawLongBits + mask (FastMath)")
+                    .at(0.3).at(1.5).at(7.0),
+            // ------------------------------------------------------------ Distributions
+            method("Distributions.normalLogDensity", "`final double z;` + throw branch quoting the value (NormalDistribution)")
+                    .at(0.3, -0.2, 1.4).at(2.5, 1.0, 0.7),
+            method("Distributions.normalCdf", "early saturating return + private @Differentiable helper (cumulativeProbability)")
+                    .at(0.3, -0.2, 1.4).at(-1.1, 0.4, 0.9).at(2.0, 0.1, 0.5),
+            method("Distributions.gammaLogDensity", "private log-gamma helper writing its parameter in a loop (GammaDistribution)")
+                    .at(1.3, 2.4, 0.8).at(4.2, 0.6, 2.5).at(0.5, 9.5, 0.3),
+            method("Distributions.studentTLogDensity", "computed private constant + two helper calls (TDistribution)")
+                    .at(0.4, 3.3).at(-1.7, 8.6).at(1.2, 0.7),
+            method("Distributions.betaLogDensity", "library range check on a differentiated double, helper calling helper (BetaDistribution)")
+                    .at(0.3, 2.5, 1.7).at(0.75, 0.8, 3.3),
+            method("Distributions.weibullCdf", "early return, expm1 of pow (WeibullDistribution)")
+                    .at(0.8, 1.5, 1.2).at(2.3, 0.7, 1.9),
+            method("Distributions.logisticLogCdf", "StrictMath.log1p/exp (LogisticDistribution)")
+                    .at(0.4, 0.1, 0.8).at(-2.0, 0.5, 1.3),
+            method("Distributions.gumbelLogDensity", "`var` locals (GumbelDistribution)")
+                    .at(0.4, 0.1, 0.8).at(3.0, 1.0, 2.0),
+            method("Distributions.logNormalCdf", "boxed `Double` local, unboxed into a helper (LogNormalDistribution)")
+                    .at(1.3, 0.2, 0.6).at(0.4, -0.3, 1.1),
+            method("Distributions.mixtureLogDensity", "MathArrays.checkEqualLength from a library + log-sum-exp")
+                    .at(0.3, v(0.2, 0.5, 0.3), v(-1.0, 0.4, 2.0), v(0.8, 1.2, 0.5))
+                    .at(1.7, v(0.6, 0.4), v(0.9, 2.2), v(0.7, 0.4)),
+            method("Distributions.multinomialLogLikelihood", "Objects.requireNonNull + int data, private int-only helper")
+                    .at(v(0.2, 0.3, 0.5), new int[] {2, 5, 3}),
+            method("Distributions.cauchyQuantile", "same-class void check helper on a differentiated double (CauchyDistribution)")
+                    .at(0.3, 0.5, 2.0).at(0.85, -1.0, 0.7),
+            method("Distributions.kernelDensity", "for-each over samples, private constant")
+                    .at(0.3, v(0.1, 0.5, -0.4, 1.2), 0.6),
+            method("Distributions.poissonLogProbability", "cast inside a call's argument `logFactorial((int) k - 1)`, wrt = mean (PoissonDistribution)")
+                    .at(2.5, 3.0).at(0.7, 0.0).at(4.2, 6.0),
+            method("Distributions.interpolatedLogFactorial", "library call with `(int) x` and `(int) x + 1` casts as arguments (CombinatoricsUtils.factorialLog)")
+                    .at(3.4).at(7.8).at(1.3),
+            method("Distributions.Normal.logDensity", "instance method reading final fields (NormalDistribution object)")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
+            // ------------------------------------------------------------ KernelsAndLosses
+            method("KernelsAndLosses.maternKernel", "colon `switch` on int, returning cases, default throws (Smile Matern)")
+                    .at(0.7, 1.3, 1).at(0.7, 1.3, 3).at(1.9, 0.8, 5),
+            method("KernelsAndLosses.kernel", "arrow `switch` statement on an enum, unassigned local, private array helpers")
+                    .at(constant("KernelType", "LINEAR"), v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2), 0.5)
+                    .at(constant("KernelType", "GAUSSIAN"), v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2), 0.5)
+                    .at(constant("KernelType", "LAPLACIAN"), v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2), 0.5)
+                    .at(constant("KernelType", "POLYNOMIAL"), v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2), 0.5),
+            method("KernelsAndLosses.loss", "`switch` expression on String, multi-label cases, yield blocks")
+                    .at("mse", v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2))
+                    .at("l1", v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2))
+                    .at("logcosh", v(0.3, -0.5, 0.8), v(1.1, 0.4, -0.2)),
+            method("KernelsAndLosses.huberLoss", "Objects.requireNonNull(pred, \"pred\") on differentiated arrays (nd4j LossHuber)")
+                    .at(v(0.2, 1.5, -0.7, 0.1), v(0.0, 0.3, 0.4, 0.15), 0.5),
+            method("KernelsAndLosses.softmaxCrossEntropy", "log-sum-exp with running Math.max, int label")
+                    .at(v(0.3, -1.2, 2.1, 0.5), 2).at(v(1.0, 0.2, -0.4), 0),
+            method("KernelsAndLosses.weightedSquaredError", "float[] weights, float local and float accumulator as data")
+                    .at(v(0.2, 1.5, -0.7, 0.1), v(0.0, 0.3, 0.4, 0.15), new float[] {0.5f, 0f, 1.5f, 2f}),
+            method("KernelsAndLosses.binaryCrossEntropyFloat", "float arithmetic on differentiated values")
+                    .at(v(0.3, -1.2, 2.1), v(1, 0, 1))
+                    // p is rounded to float: values carry relative noise ~6e-8, which Richardson's small steps do not resolve
+                    .rough(1e-2, 1e-3),
+            method("KernelsAndLosses.gaussianKernelAndGradient", "vector result `return new double[] {k, g}` (Smile kg)")
+                    .at(0.7, 1.3).at(2.0, 0.9),
+            method("KernelsAndLosses.hingeLoss", "Math.max(0, 1 - y f)")
+                    .at(v(0.3, -0.2, 0.5), v(1.0, 0.4, -0.6), 1.0).at(v(0.3, -0.2, 0.5), v(0.2, 0.4, 0.1), -1.0),
+            method("KernelsAndLosses.polynomialKernel", "MathUtils.checkNotNull from a library, pow with an int degree")
+                    .at(v(0.3, 0.7, -0.2), v(1.1, -0.4, 0.6), 0.8, 1.0, 3),
+            method("KernelsAndLosses.trimmedSquaredLoss", "terms in a List<Double>, Collections.sort")
+                    .at(v(0.3, -1.2, 0.7, 2.5, -0.1), 1),
+            method("KernelsAndLosses.rbfAt", "array initialiser `double[] p = {x, y, z}` passed to a helper")
+                    .at(0.3, -0.2, 0.9, v(0.1, 0.4, 0.5), 0.7),
+            method("KernelsAndLosses.LinearModel.squaredError", "instance method reading a double[] field and a double field")
+                    .on(ctor(v(0.3, -0.5, 0.8), 0.1), v(1.0, 0.2, -0.7), 0.4),
+            // ------------------------------------------------------------ Finance
+            method("Finance.blackScholesPrice", "boolean option type, private normal CDF helpers (JQuantLib BlackCalculator)")
+                    .at(100.0, 95.0, 0.25, 0.03, 0.75, true).at(100.0, 110.0, 0.3, 0.01, 1.5, false),
+            method("Finance.bachelierPrice", "enum `switch` expression with arrow cases and a yield block (Strata)")
+                    .at(constant("OptionType", "CALL"), 100.0, 98.0, 15.0, 0.5)
+                    .at(constant("OptionType", "PUT"), 100.0, 103.0, 12.0, 1.2)
+                    .at(constant("OptionType", "STRADDLE"), 100.0, 99.0, 20.0, 0.8),
+            method("Finance.discountFactor", "colon `switch` on String with fall-through")
+                    .at("ANNUAL", 0.04, 2.5, 4).at("PERIODIC", 0.04, 2.5, 4).at("SIMPLE", 0.03, 0.5, 0)
+                    .at("CONTINUOUS", 0.05, 3.0, 0),
+            method("Finance.bondPrice", "MathArrays.checkEqualLength from a library on differentiated arrays")
+                    .at(v(5, 5, 5, 105), v(1, 2, 3, 4), 0.045),
+            method("Finance.impliedYield", "Newton solve, break on a negligible step, wrt = {price, coupon}")
+                    .at(98.5, 4.0, 100.0, 5).at(103.0, 6.0, 100.0, 10),
+            method("Finance.annuityFactor", "`while (n-- > 0)` on an int parameter")
+                    .at(0.05, 10).at(0.02, 3),
+            method("Finance.sabrVolatility", "`final double zOverX;` assigned in both branches (Hagan SABR)")
+                    .at(0.03, 0.035, 2.0, 0.04, 0.5, -0.3, 0.4).at(0.03, 0.025, 5.0, 0.05, 0.7, 0.2, 0.6),
+            method("Finance.forwardRates", "vector result from a local new double[n - 1]")
+                    .at(v(0.99, 0.97, 0.94, 0.90), v(0.5, 1.0, 2.0, 3.0)),
+            method("Finance.presentValue", "private @Differentiable helper overwriting its array parameter")
+                    .at(v(0.02, 0.025, 0.03), v(1, 2, 3), v(5, 5, 105)),
+            method("Finance.roundToTick", "Math.round(price / tick) * tick")
+                    .at(101.26, 0.25).at(3.1, 0.25),
+            method("Finance.FlatCurve.discount", "instance method reading a final double field (Strata curve)")
+                    .on(ctor(0.03), 2.5).on(ctor(0.05), 0.7),
+            method("Finance.blackCall", "record parameter OptionTerms(forward, strike, expiry)")
+                    .at(new RecordArg("OptionTerms", 100.0, 95.0, 1.0), 0.2)
+                    .at(new RecordArg("OptionTerms", 0.03, 0.035, 2.0), 0.25),
+            // ------------------------------------------------------------ Numerics
+            method("Numerics.rk4Step", "RK4 step, void computeDerivatives(y, yDot) helper writing its output array")
+                    .at(v(1.0, 0.3), 0.1, 2.0, 0.4),
+            method("Numerics.simpson", "int parameter bumped in place (`n++`), parity weights")
+                    .at(0.2, 1.7, 0.8, 7).at(-0.5, 1.0, 1.3, 10),
+            method("Numerics.hornerFma", "Math.fma in Horner's rule")
+                    .at(v(1.0, -0.5, 0.25, 0.125), 0.7),
+            method("Numerics.truncatedExp", "colon `switch` on int with fall-through")
+                    .at(0.4, 4).at(-0.7, 2).at(1.3, 0),
+            method("Numerics.chebyshev", "MathUtils.checkNotNull from a library, `double b2;` assigned in the loop (chebev)")
+                    .at(v(1.2, -0.4, 0.3, 0.1, -0.05), 0.35),
+            method("Numerics.tanhViaExp", "chained assignment `s = c = 0.5 * e` (FastMath.sinhCosh)")
+                    .at(0.4).at(-1.3),
+            method("Numerics.hurwitzZetaPartial", "`double[] shift = {x}` + `++shift[0]` inside a call")
+                    .at(2.3, 0.7, 20).at(1.5, 2.2, 5),
+            method("Numerics.newtonSqrt", "while (true) left by return, Math.ulp in the exit test")
+                    .at(0.3).at(2.0).at(17.5),
+            method("Numerics.kahanSum", "compensated summation")
+                    .at(v(0.1, 0.7, -0.3, 1e-3, 5.0)),
+            method("Numerics.wrapAngle", "Math.floor")
+                    .at(0.5).at(4.0).at(-7.0),
+            method("Numerics.softThreshold", "Math.signum * Math.max (lasso prox)")
+                    .at(0.8, 0.3).at(-1.5, 0.4).at(0.2, 0.5),
+            method("Numerics.haversine", "Math.toRadians")
+                    .at(52.52, 13.40, 48.86, 2.35).at(40.71, -74.01, 34.05, -118.24),
+            method("Numerics.scaledNorm", "Math.getExponent + Math.scalb (MathArrays.safeNorm)")
+                    .at(v(3.0, -4.0, 0.5)).at(v(1e-3, 2e-3, -5e-4)),
+            method("Numerics.trapezoid", "panel count `(int) Math.ceil((b - a) / maxStep)`")
+                    .at(0.2, 1.7, 0.8, 0.103).at(0.0, 2.0, 1.1, 0.3));
+}
