@@ -200,7 +200,7 @@ final class Engine {
         }
         node.apply(up, into);
         for (int i = 0; i < inputs; i++) {
-            if (into[i] != null && into[i] == scalarInto[i]) {
+            if (i < scalarInto.length && into[i] == scalarInto[i]) {
                 addScalar(node.next(i), into[i][0]);
             }
         }
@@ -398,7 +398,8 @@ final class Engine {
         }
 
         void put(Node key, Object value) {
-            values[slot(key)] = value;
+            int i = slot(key); // first: it may grow the arrays
+            values[i] = value;
         }
 
         /** Adds into a scalar entry, creating it at {@code g}; returns whether it was new. */

@@ -100,6 +100,84 @@ final class ShapeOps {
         }
     }
 
+    // ---------------------------------------------------------------- select
+
+    /** The slice at {@code index} along {@code dim}, that dimension removed; PyTorch's {@code x[i]} ({@code SelectBackward0}). */
+    static Tensor select(Tensor x, int dim, int index) {
+        if (x.dim() == 0) {
+            throw new IndexOutOfBoundsException("select() cannot be applied to a 0-dim tensor.");
+        }
+        int d = Shapes.wrapDim(dim, x.dim());
+        int size = x.shape[d];
+        int i = index < 0 ? index + size : index;
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("select(): index " + index + " out of range for tensor of size "
+                    + Shapes.str(x.shape) + " at dimension " + dim);
+        }
+        int[] shape = Shapes.reduce(x.shape, d, false);
+        // the flat positions of the selected elements, in the output's order
+        int[] positions = new int[Shapes.numel(shape)];
+        int cols = Shapes.cols(x.shape);
+        for (int k = 0; k < positions.length; k++) {
+            positions[k] = x.dim() == 1 ? i : d == 0 ? i * cols + k : k * cols + i;
+        }
+        return gather(x, positions, shape);
+    }
+
+    /** {@code out[k] = x[positions[k]]}; its derivative scatters back ({@link #scatter}). */
+    private static Tensor gather(Tensor x, int[] positions, int[] shape) {
+        double[] y = new double[positions.length];
+        for (int k = 0; k < y.length; k++) {
+            y[k] = x.data[positions[k]];
+        }
+        Tensor out = new Tensor(y, shape);
+        return Tensor.recording(x) ? out.attach(new IndexNode(false, x, positions, shape)) : out;
+    }
+
+    /** {@code out[positions[k]] += x[k]} into zeros of {@code shape}: the derivative of {@link #gather}. */
+    private static Tensor scatter(Tensor x, int[] positions, int[] shape) {
+        double[] y = new double[Shapes.numel(shape)];
+        for (int k = 0; k < positions.length; k++) {
+            y[positions[k]] += x.data[k];
+        }
+        Tensor out = new Tensor(y, shape);
+        return Tensor.recording(x) ? out.attach(new IndexNode(true, x, positions, shape)) : out;
+    }
+
+    /** The node of {@link #gather} ({@code SelectBackward0}) or of {@link #scatter}, each the other's derivative. */
+    private static final class IndexNode extends Node.OneInput {
+        private final boolean scatter;
+        private final int[] positions;
+
+        IndexNode(boolean scatter, Tensor x, int[] positions, int[] outShape) {
+            super(outShape, x);
+            this.scatter = scatter;
+            this.positions = positions;
+        }
+
+        @Override
+        String name() {
+            return scatter ? "SelectBackwardBackward0" : "SelectBackward0";
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            double[] g = into[0];
+            for (int k = 0; g != null && k < positions.length; k++) {
+                if (scatter) {
+                    g[k] += up[positions[k]];
+                } else {
+                    g[positions[k]] += up[k];
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            return new Tensor[] {scatter ? gather(up, positions, next0.shape) : scatter(up, positions, next0.shape)};
+        }
+    }
+
     // ---------------------------------------------------------------- transpose
 
     /** PyTorch's {@code t()}: a matrix transposed, a vector or scalar as is ({@code TBackward0}). */

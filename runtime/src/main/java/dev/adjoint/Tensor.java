@@ -561,6 +561,15 @@ public final class Tensor {
         return ShapeOps.reshape(this, shape);
     }
 
+    /**
+     * The slice at {@code index} along {@code dim}, which is removed: PyTorch's {@code x[i]} is
+     * {@code x.select(0, i)}, {@code x[:, j]} is {@code x.select(1, j)}; a negative index counts
+     * from the end ({@code SelectBackward0}). A copy, not a view.
+     */
+    public Tensor select(int dim, int index) {
+        return ShapeOps.select(this, dim, index);
+    }
+
     /** Inserts a dimension of size 1 at {@code dim}, e.g. {@code [n] -> [1, n]} for dim 0 ({@code UnsqueezeBackward0}). */
     public Tensor unsqueeze(int dim) {
         return ShapeOps.unsqueeze(this, dim);
