@@ -12,11 +12,13 @@ import java.util.Map;
  * only shared state they write, and {@link Tensor#accumulate} locks each leaf.
  *
  * <h2>Order</h2>
- * Each node has a level, one more than the highest level of its inputs' nodes, so a node's senders
- * all have higher levels than it. The walk pops nodes from a max-heap keyed by level: when a node
- * is popped, every node that sends it a gradient has run, so its gradient is complete. There is no
- * counting pass over the graph and no recursion: a chain of a million operations is a heap of one
- * or two nodes.
+ * Each node has a sequence number larger than its inputs' nodes' ({@link Node#seq}), so a node's
+ * senders all have larger numbers than it. The walk pops nodes from a max-heap keyed by that
+ * number, as PyTorch's ready queue does: when a node is popped, every node that sends it a
+ * gradient has run, so its gradient is complete. There is no counting pass over the graph and no
+ * recursion (a chain of a million operations is a heap of one or two nodes), and nodes are
+ * visited in reverse creation order, close in memory. Leaf accumulators, which nothing follows,
+ * wait outside the heap and run last.
  *
  * <h2>Two representations</h2>
  * Without createGraph, gradients are {@code double[]} buffers that nodes add into ({@link
@@ -31,8 +33,13 @@ final class Engine {
     private final boolean createGraph;
     /** Node -> its pending gradient so far: {@code double[]}, a double (one element), or a {@link Tensor} (createGraph). */
     private final PendingMap pending = new PendingMap();
+    /** Nodes to run, a max-heap by sequence number; the numbers alongside, so that sifting reads no node. */
     private Node[] heap = new Node[16];
+    private long[] heapSeqs = new long[16];
     private int heapSize;
+    /** Leaf accumulators with a pending gradient: they run last, in any order, outside the heap. */
+    private Node[] accumulators = new Node[8];
+    private int accumulatorCount;
     /** For {@code grad()}: the nodes whose gradient is asked for -> the indices of the inputs they answer. */
     private Map<Node, int[]> captures;
     /** For {@code grad()}: the nodes on a path to a captured node (true: runs; false: only captured). Null: all run. */
@@ -141,8 +148,8 @@ final class Engine {
     private void run() {
         // PyTorch runs a backward with grad mode set to create_graph
         try (GradMode mode = new GradMode(createGraph)) {
-            while (heapSize > 0) {
-                Node node = pop();
+            while (heapSize > 0 || accumulatorCount > 0) {
+                Node node = heapSize > 0 ? pop() : accumulators[--accumulatorCount];
                 Object grad = pending.remove(node);
                 if (captures != null) {
                     int[] indices = captures.get(node);
@@ -331,26 +338,40 @@ final class Engine {
 
     // ---------------------------------------------------------------- max-heap of nodes by level
 
+    /** Queues a node whose first pending gradient just arrived. */
     private void push(Node node) {
+        if (node instanceof Node.AccumulateGrad) {
+            if (accumulatorCount == accumulators.length) {
+                accumulators = Arrays.copyOf(accumulators, accumulatorCount * 2);
+            }
+            accumulators[accumulatorCount++] = node;
+            return;
+        }
         if (heapSize == heap.length) {
             heap = Arrays.copyOf(heap, heapSize * 2);
+            heapSeqs = Arrays.copyOf(heapSeqs, heapSize * 2);
         }
+        long seq = node.seq;
         int i = heapSize++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (heap[parent].level >= node.level) {
+            if (heapSeqs[parent] >= seq) {
                 break;
             }
             heap[i] = heap[parent];
+            heapSeqs[i] = heapSeqs[parent];
             i = parent;
         }
         heap[i] = node;
+        heapSeqs[i] = seq;
     }
 
     private Node pop() {
         Node top = heap[0];
-        Node last = heap[--heapSize];
-        heap[heapSize] = null;
+        int last = --heapSize;
+        Node lastNode = heap[last];
+        long lastSeq = heapSeqs[last];
+        heap[last] = null;
         if (heapSize > 0) {
             int i = 0;
             while (true) {
@@ -358,23 +379,25 @@ final class Engine {
                 if (child >= heapSize) {
                     break;
                 }
-                if (child + 1 < heapSize && heap[child + 1].level > heap[child].level) {
+                if (child + 1 < heapSize && heapSeqs[child + 1] > heapSeqs[child]) {
                     child++;
                 }
-                if (heap[child].level <= last.level) {
+                if (heapSeqs[child] <= lastSeq) {
                     break;
                 }
                 heap[i] = heap[child];
+                heapSeqs[i] = heapSeqs[child];
                 i = child;
             }
-            heap[i] = last;
+            heap[i] = lastNode;
+            heapSeqs[i] = lastSeq;
         }
         return top;
     }
 
     /**
      * The pending gradients: an open-addressing hash map from nodes (by identity, hashed by
-     * {@link Node#hash}) to a gradient, where a one-element first-order gradient is stored as a
+     * {@link Node#hash()}) to a gradient, where a one-element first-order gradient is stored as a
      * primitive double (its value slot holds {@link #SCALAR}). It holds the walk's frontier only.
      */
     static final class PendingMap {
@@ -382,6 +405,8 @@ final class Engine {
         static final Object SCALAR = new Object();
 
         private Node[] keys = new Node[16];
+        /** The keys' hashes, so that moving entries reads no node. */
+        private int[] hashes = new int[16];
         private Object[] values = new Object[16];
         private double[] scalars = new double[16];
         private int size;
@@ -416,7 +441,7 @@ final class Engine {
 
         private int find(Node key) {
             int mask = keys.length - 1;
-            for (int i = key.hash & mask; ; i = (i + 1) & mask) {
+            for (int i = key.hash() & mask; ; i = (i + 1) & mask) {
                 Node k = keys[i];
                 if (k == key) {
                     return i;
@@ -433,12 +458,14 @@ final class Engine {
                 grow();
             }
             int mask = keys.length - 1;
-            int i = key.hash & mask;
+            int hash = key.hash();
+            int i = hash & mask;
             while (keys[i] != null && keys[i] != key) {
                 i = (i + 1) & mask;
             }
             if (keys[i] == null) {
                 keys[i] = key;
+                hashes[i] = hash;
                 size++;
             }
             return i;
@@ -455,10 +482,11 @@ final class Engine {
             int mask = keys.length - 1;
             int hole = i;
             for (int j = (i + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
-                int home = keys[j].hash & mask;
+                int home = hashes[j] & mask;
                 boolean movable = hole <= j ? home <= hole || home > j : home <= hole && home > j;
                 if (movable) {
                     keys[hole] = keys[j];
+                    hashes[hole] = hashes[j];
                     values[hole] = values[j];
                     scalars[hole] = scalars[j];
                     hole = j;
@@ -474,6 +502,7 @@ final class Engine {
             Node[] oldKeys = keys;
             Object[] oldValues = values;
             double[] oldScalars = scalars;
+            hashes = new int[oldKeys.length * 2];
             keys = new Node[oldKeys.length * 2];
             values = new Object[oldKeys.length * 2];
             scalars = new double[oldKeys.length * 2];

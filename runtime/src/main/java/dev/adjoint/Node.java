@@ -40,41 +40,58 @@ abstract class Node {
     private static final Map<Node, WeakReference<Tensor>> RETAINED = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * 1 + the highest level among the input edges (0 for a leaf's accumulator). A node is created
-     * after its inputs' nodes, so every node that sends this one a gradient has a higher level:
-     * running nodes from the highest level down runs each after all of its senders.
+     * The node's sequence number, PyTorch's {@code sequence_nr}: larger than every input node's,
+     * so every node that sends this one a gradient has a larger number, and running nodes from the
+     * largest number down runs each after all of its senders. It counts creations on this thread
+     * (so the walk visits nodes in reverse creation order, as PyTorch's does, which keeps it
+     * local in memory), raised past the inputs' numbers when they came from another thread. A
+     * leaf's accumulator has a distinct negative number: it runs after everything.
      */
-    final int level;
+    final long seq;
     /** Shape of the output whose gradient this node receives. */
     final int[] shape;
-    /** For the engine's hash map (identity hash codes cost more to compute). */
-    final int hash = ThreadLocalRandom.current().nextInt();
     /** Whether an output tensor retains its gradient: see {@link #retained()}. */
     volatile boolean retainsGrad;
     private volatile boolean released;
 
-    Node(int[] shape, int level) {
+    /** This thread's last sequence number. */
+    private static final ThreadLocal<long[]> SEQUENCE = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** A node whose inputs' nodes have sequence numbers below {@code above}. */
+    Node(int[] shape, long above) {
         this.shape = shape;
-        this.level = level;
+        long[] last = SEQUENCE.get();
+        this.seq = last[0] = Math.max(last[0] + 1, above);
     }
 
-    /** 1 + the level of {@code edge} (1 if it is null). */
-    static int levelAbove(Node edge) {
-        return edge == null ? 1 : edge.level + 1;
+    /** A leaf's accumulator. */
+    private Node(int[] shape) {
+        this.shape = shape;
+        this.seq = -1 - (ThreadLocalRandom.current().nextLong() >>> 2);
     }
 
-    /** 1 + the highest level of two edges. */
-    static int levelAbove(Node a, Node b) {
-        return Math.max(levelAbove(a), levelAbove(b));
+    /** For the engine's hash map: the sequence number mixed (Fibonacci hashing). */
+    final int hash() {
+        return (int) ((seq * 0x9E3779B97F4A7C15L) >>> 32);
     }
 
-    /** 1 + the highest level among these edges. */
-    static int levelAbove(Node[] edges) {
-        int level = 1;
+    /** 1 + the sequence number of {@code edge} (1 if it is null). */
+    static long above(Node edge) {
+        return edge == null ? 1 : edge.seq + 1;
+    }
+
+    /** 1 + the largest sequence number of two edges. */
+    static long above(Node a, Node b) {
+        return Math.max(above(a), above(b));
+    }
+
+    /** 1 + the largest sequence number among these edges. */
+    static long above(Node[] edges) {
+        long above = 1;
         for (Node n : edges) {
-            level = Math.max(level, levelAbove(n));
+            above = Math.max(above, above(n));
         }
-        return level;
+        return above;
     }
 
     /** Number of inputs (edges, null or not). */
@@ -183,7 +200,7 @@ abstract class Node {
         }
 
         private OneInput(int[] shape, Node edge) {
-            super(shape, levelAbove(edge));
+            super(shape, above(edge));
             this.next0 = edge;
         }
 
@@ -207,7 +224,7 @@ abstract class Node {
         }
 
         private TwoInputs(int[] shape, Node edge0, Node edge1) {
-            super(shape, levelAbove(edge0, edge1));
+            super(shape, above(edge0, edge1));
             this.next0 = edge0;
             this.next1 = edge1;
         }
@@ -228,7 +245,7 @@ abstract class Node {
         final Node[] next;
 
         ManyInputs(int[] shape, Node[] edges) {
-            super(shape, levelAbove(edges));
+            super(shape, above(edges));
             this.next = edges;
         }
 
@@ -248,7 +265,7 @@ abstract class Node {
         final Tensor leaf;
 
         AccumulateGrad(Tensor leaf) {
-            super(leaf.shape, 0);
+            super(leaf.shape);
             this.leaf = leaf;
         }
 

@@ -72,6 +72,31 @@ class EngineTest {
     }
 
     @Test
+    void aGraphContinuedOnAnotherThreadKeepsItsOrder() throws Exception {
+        // nodes are numbered per thread: a thread that has made many nodes numbers high, a fresh one
+        // low; a node made from another thread's nodes must still be numbered above them
+        Tensor x = Tensor.scalar(0.5).requiresGrad(true);
+        Tensor[] built = new Tensor[1];
+        Thread busy = new Thread(() -> {
+            Tensor y = x;
+            for (int i = 0; i < 100_000; i++) {
+                y = y.mul(1.0);
+            }
+            built[0] = y.sin();
+        });
+        busy.start();
+        busy.join();
+        Tensor[] result = new Tensor[1];
+        // numbered from 1 on this thread: two nodes both send to built's sin node, which must run after both
+        Thread fresh = new Thread(() -> result[0] = built[0].mul(2.0).add(built[0].mul(x)));
+        fresh.start();
+        fresh.join();
+        result[0].backward();
+        // d/dx [2 sin(x) + sin(x)·x] = 2 cos(x) + cos(x)·x + sin(x)
+        assertEquals(2 * Math.cos(0.5) + Math.cos(0.5) * 0.5 + Math.sin(0.5), x.grad().item(), 1e-15);
+    }
+
+    @Test
     void aFunctionNodeOfManyScalarAndVectorInputs() {
         Tensor[] in = new Tensor[7];
         for (int i = 0; i < in.length; i++) {
