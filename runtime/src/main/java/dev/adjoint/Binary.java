@@ -177,89 +177,95 @@ final class Binary {
         }
 
         @Override
+        boolean overwritesUpstream() {
+            return true;
+        }
+
+        /**
+         * b's gradient first, then a's, which may overwrite {@code up} ({@code into[0] == up}, see
+         * {@link Node#overwritesUpstream}). Each is formed at the broadcast shape, then summed back
+         * to its operand's shape.
+         */
+        @Override
         void apply(double[] up, double[][] into) {
             double[] ga = into[0], gb = into[1];
             int[] aShape = ga == null ? null : next0.shape, bShape = gb == null ? null : next1.shape;
             int n = up.length;
-            // each gradient is formed at the broadcast shape, then summed back to its operand's shape
-            double[] ea = ga == null || Arrays.equals(aShape, shape) ? ga : new double[n];
-            double[] eb = gb == null || Arrays.equals(bShape, shape) ? gb : new double[n];
             boolean needA = op == Op.POW || (op == Op.MUL || op == Op.DIV) && gb != null;
             boolean needB = op == Op.POW || op == Op.DIV || op == Op.MUL && ga != null;
             double[] av = needA ? operand(a, aVersion) : null;
             double[] bv = needB ? operand(b, bVersion) : null;
-            switch (op) {
-                case ADD -> { // d(a+b) = da + db
-                    addInto(ea, up);
-                    addInto(eb, up);
-                }
-                case SUB -> { // d(a-b) = da - db
-                    addInto(ea, up);
-                    if (eb != null) {
+            if (gb != null) {
+                double[] eb = Arrays.equals(bShape, shape) ? gb : new double[n];
+                switch (op) {
+                    case ADD -> { // d(a+b)/db = 1
+                        for (int i = 0; i < n; i++) {
+                            eb[i] += up[i];
+                        }
+                    }
+                    case SUB -> { // d(a-b)/db = -1
                         for (int i = 0; i < n; i++) {
                             eb[i] -= up[i];
                         }
                     }
-                }
-                case MUL -> { // d(ab) = b da + a db
-                    if (ea != null) {
-                        for (int i = 0; i < n; i++) {
-                            ea[i] += up[i] * bv[i];
-                        }
-                    }
-                    if (eb != null) {
+                    case MUL -> { // d(ab)/db = a
                         for (int i = 0; i < n; i++) {
                             eb[i] += up[i] * av[i];
                         }
                     }
-                }
-                case DIV -> { // d(a/b) = da / b - a db / b²
-                    if (ea != null) {
-                        for (int i = 0; i < n; i++) {
-                            ea[i] += up[i] / bv[i];
-                        }
-                    }
-                    if (eb != null) {
+                    case DIV -> { // d(a/b)/db = -a/b²
                         for (int i = 0; i < n; i++) {
                             eb[i] -= up[i] * av[i] / (bv[i] * bv[i]);
                         }
                     }
-                }
-                case POW -> {
-                    // d(a^b) = b·a^(b-1) da + a^b·ln(a) db; PyTorch takes the first as 0 where b == 0 and
-                    // the second as 0 where a == 0 and b >= 0 (where(), so even a NaN upstream gives 0)
-                    if (ea != null) {
-                        for (int i = 0; i < n; i++) {
-                            ea[i] += bv[i] == 0 ? 0 : up[i] * (bv[i] * Math.pow(av[i], bv[i] - 1));
-                        }
-                    }
-                    if (eb != null) {
+                    case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0 (PyTorch's where)
                         double[] y = savedOutput().data;
                         for (int i = 0; i < n; i++) {
                             eb[i] += av[i] == 0 && bv[i] >= 0 ? 0 : up[i] * (y[i] * Math.log(av[i]));
                         }
                     }
                 }
+                if (eb != gb) {
+                    Reductions.sumToInto(eb, shape, gb, bShape);
+                }
             }
-            if (ea != ga) {
-                Reductions.sumToInto(ea, shape, ga, aShape);
-            }
-            if (eb != gb) {
-                Reductions.sumToInto(eb, shape, gb, bShape);
+            if (ga != null) {
+                boolean assign = ga == up; // overwrite the upstream with a's gradient
+                double[] ea = assign || Arrays.equals(aShape, shape) ? ga : new double[n];
+                switch (op) {
+                    case ADD, SUB -> { // d(a±b)/da = 1
+                        for (int i = 0; !assign && i < n; i++) {
+                            ea[i] += up[i];
+                        }
+                    }
+                    case MUL -> { // d(ab)/da = b
+                        for (int i = 0; i < n; i++) {
+                            double d = up[i] * bv[i];
+                            ea[i] = assign ? d : ea[i] + d;
+                        }
+                    }
+                    case DIV -> { // d(a/b)/da = 1/b
+                        for (int i = 0; i < n; i++) {
+                            double d = up[i] / bv[i];
+                            ea[i] = assign ? d : ea[i] + d;
+                        }
+                    }
+                    case POW -> { // d(a^b)/da = b·a^(b-1), taken as 0 where b == 0 (PyTorch's where)
+                        for (int i = 0; i < n; i++) {
+                            double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Math.pow(av[i], bv[i] - 1));
+                            ea[i] = assign ? d : ea[i] + d;
+                        }
+                    }
+                }
+                if (ea != ga) {
+                    Reductions.sumToInto(ea, shape, ga, aShape);
+                }
             }
         }
 
         /** A saved operand, version-checked, expanded to the output's shape. */
         private double[] operand(Tensor t, int version) {
             return expand(unpack(t, version, false), shape);
-        }
-
-        private static void addInto(double[] into, double[] up) {
-            if (into != null) {
-                for (int i = 0; i < up.length; i++) {
-                    into[i] += up[i];
-                }
-            }
         }
 
         @Override

@@ -194,9 +194,12 @@ final class Engine {
         node.checkNotReleased();
         int inputs = node.inputs();
         double[][] into = into(inputs);
+        Node handedOver = handOver(node, up); // input 0's node, if it takes over the upstream buffer
         for (int i = 0; i < inputs; i++) {
             Node next = node.next(i);
-            if (!runs(next)) {
+            if (i == 0 && handedOver != null) {
+                into[i] = up;
+            } else if (!runs(next)) {
                 into[i] = null;
             } else if (Shapes.numel(next.shape) == 1 && i < scalarInto.length) {
                 into[i] = scalarInto[i];
@@ -206,11 +209,36 @@ final class Engine {
             }
         }
         node.apply(up, into);
+        if (handedOver != null) {
+            pending.put(handedOver, up);
+            push(handedOver);
+        }
         for (int i = 0; i < inputs; i++) {
             if (i < scalarInto.length && into[i] == scalarInto[i]) {
                 addScalar(node.next(i), into[i][0]);
             }
         }
+    }
+
+    /**
+     * Input 0's node if {@code node} may overwrite its upstream buffer with input 0's gradient
+     * ({@link Node#overwritesUpstream}): the buffer is this call's own, input 0 has as many elements
+     * and nothing pending yet, and no other input shares its node. Null otherwise.
+     */
+    private Node handOver(Node node, double[] up) {
+        if (up == scalarUp || !node.overwritesUpstream()) {
+            return null;
+        }
+        Node next0 = node.next(0);
+        if (!runs(next0) || Shapes.numel(next0.shape) != up.length || pending.get(next0) != null) {
+            return null;
+        }
+        for (int i = 1; i < node.inputs(); i++) {
+            if (node.next(i) == next0) {
+                return null;
+            }
+        }
+        return next0;
     }
 
     /** Runs one node on recorded tensors (createGraph). */

@@ -111,6 +111,17 @@ abstract class Node {
     abstract void apply(double[] up, double[][] into);
 
     /**
+     * Whether {@link #apply} may be handed the upstream buffer itself as input 0's buffer
+     * ({@code into[0] == up}), to overwrite it with input 0's gradient instead of adding into a
+     * fresh one: true for elementwise nodes, whose input 0 has the output's elements in the same
+     * order. The engine does so only when nothing else is pending for input 0, which then takes
+     * over the buffer: a chain of elementwise ops allocates no gradient buffer on the way back.
+     */
+    boolean overwritesUpstream() {
+        return false;
+    }
+
+    /**
      * The same derivative with tape operations, recorded when grad mode is on: the gradient of
      * each input (shaped as the input), or null where {@link #next} is null.
      */

@@ -86,8 +86,13 @@ final class ShapeOps {
         }
 
         @Override
+        boolean overwritesUpstream() {
+            return true;
+        }
+
+        @Override
         void apply(double[] up, double[][] into) {
-            if (into[0] != null) {
+            if (into[0] != null && into[0] != up) { // handed the upstream itself, it already is the gradient
                 for (int i = 0; i < up.length; i++) {
                     into[0][i] += up[i];
                 }

@@ -16,7 +16,8 @@ final class Unary {
     /**
      * The operations. {@code c} is the constant of the {@code _SCALAR} ones (ignored by the
      * others); {@code s} is the saved tensor ({@link #saves}); {@code g} the input's gradient
-     * buffer, added into.
+     * buffer, added into, or the upstream buffer itself ({@code g == up}), which the engine hands
+     * over when no other gradient is pending for the input: then it is overwritten.
      */
     enum Op {
         // d(-x) = -dx
@@ -28,8 +29,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] -= up[i];
+                    double d = -(up[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -46,8 +49,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * Math.cos(s[i]);
+                    double d = up[i] * Math.cos(s[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -64,8 +69,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] -= up[i] * Math.sin(s[i]);
+                    double d = -(up[i] * Math.sin(s[i]));
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -82,8 +89,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * (1 + s[i] * s[i]);
+                    double d = up[i] * (1 + s[i] * s[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -100,8 +109,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * s[i];
+                    double d = up[i] * s[i];
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -118,8 +129,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] / s[i];
+                    double d = up[i] / s[i];
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -136,8 +149,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] / (2 * s[i]);
+                    double d = up[i] / (2 * s[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -154,8 +169,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * (1 - s[i] * s[i]);
+                    double d = up[i] * (1 - s[i] * s[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -173,8 +190,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * s[i] * (1 - s[i]);
+                    double d = up[i] * s[i] * (1 - s[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -192,8 +211,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += s[i] > 0 ? up[i] : 0;
+                    double d = s[i] > 0 ? up[i] : 0;
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -214,8 +235,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * sgn(s[i]);
+                    double d = up[i] * sgn(s[i]);
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -236,8 +259,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i];
+                    double d = up[i];
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -254,8 +279,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i];
+                    double d = up[i];
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -272,8 +299,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * c;
+                    double d = up[i] * c;
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -290,8 +319,10 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] / c;
+                    double d = up[i] / c;
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -314,17 +345,23 @@ final class Unary {
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
-                if (c == 0) {
+                boolean assign = g == up;
+                if (c == 0) { // the gradient is 0: nothing to add, or zeros in place of the upstream
+                    if (assign) {
+                        java.util.Arrays.fill(g, 0);
+                    }
                     return;
                 }
                 if (c == 2) {
                     for (int i = 0; i < up.length; i++) {
-                        g[i] += up[i] * (2 * s[i]);
+                        double d = up[i] * (2 * s[i]);
+                        g[i] = assign ? d : g[i] + d;
                     }
                     return;
                 }
                 for (int i = 0; i < up.length; i++) {
-                    g[i] += up[i] * (c * Math.pow(s[i], c - 1));
+                    double d = up[i] * (c * Math.pow(s[i], c - 1));
+                    g[i] = assign ? d : g[i] + d;
                 }
             }
 
@@ -351,7 +388,7 @@ final class Unary {
         /** {@code y = f(x)} elementwise. */
         abstract void forward(double[] x, double c, double[] y);
 
-        /** {@code g += up·f'(x)}, f' read from the saved tensor {@code s}. */
+        /** {@code g += up·f'(x)} ({@code g = up·f'(x)} if {@code g == up}), f' read from the saved tensor {@code s}. */
         abstract void backward(double[] up, double[] s, double c, double[] g);
 
         /** {@code up·f'(x)} as tape operations. */
@@ -404,6 +441,11 @@ final class Unary {
 
         private Tensor saved() {
             return op.saves == Saves.NOTHING ? null : unpack(saved, savedVersion, op.saves == Saves.OUTPUT);
+        }
+
+        @Override
+        boolean overwritesUpstream() {
+            return true;
         }
 
         @Override
