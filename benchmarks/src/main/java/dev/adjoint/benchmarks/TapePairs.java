@@ -14,8 +14,9 @@ import java.util.function.DoubleSupplier;
  * collector's work on the tape's garbage counts) and wall time; bytes are those the measuring
  * thread allocated per call.
  *
- * <p>Usage: {@code TapePairs [rounds]} (default 15), after a warm-up of a few seconds per variant.
- * It complements {@link TapeReport}'s JMH run, whose variants run one after the other.
+ * <p>Usage: {@code TapePairs [--append FILE] [rounds]} (default 15 rounds, after a warm-up of a
+ * few seconds per variant); the table is printed and, with {@code --append}, added to FILE. It
+ * complements {@link TapeReport}'s JMH run, whose variants run one after the other.
  */
 public final class TapePairs {
 
@@ -29,8 +30,11 @@ public final class TapePairs {
 
     private TapePairs() {}
 
-    public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    public static void main(String[] args) throws java.io.IOException {
+        java.util.List<String> rest = new java.util.ArrayList<>(Arrays.asList(args));
+        String append = Report.takeOption(rest, "--append", null);
+        int rounds = rest.isEmpty() ? 15 : Integer.parseInt(rest.get(0));
+        StringBuilder md = new StringBuilder();
         TapeBench b = new TapeBench();
         List<Pair> pairs = List.of(
                 new Pair("(sin(v)·v).sum() + backward, n = 1,000,000", b::sinTimesTapeLarge, b::sinTimesLoopLarge, 0),
@@ -41,9 +45,13 @@ public final class TapePairs {
                 new Pair("256×256 (A·B).sum() + backward", b::matmulBackwardTape, b::matmulBackwardLoop, 0),
                 new Pair("scalar node: Rosenbrock N = 100, per node", b::rosenbrockTape, null, TapeBench.ROSENBROCK_NODES),
                 new Pair("scalar node: chain of 1,000, per node", b::scalarChainTape, null, TapeBench.CHAIN));
-        System.out.println("| goal | tape / loop, CPU time | tape / loop, wall time | tape per call (CPU) | loop per call (CPU) "
-                + "| tape B/call | loop B/call |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        md.append("\n## Paired, same JVM\n\n").append(rounds).append(" rounds; in each, the tape variant and its loop ")
+                .append("run back to back for 300 ms each (alternating which goes first), after 3 s of warm-up each. ")
+                .append("The ratio is taken per round: median (min–max). CPU time counts the whole JVM (the ")
+                .append("collector's work on the tape's garbage included); bytes are the measuring thread's ")
+                .append("allocations per call. Load average ").append(Report.loadAverage()).append(" at the start.\n\n");
+        md.append("| goal | tape / loop, CPU time | tape / loop, wall time | tape per call (CPU) | loop per call (CPU) ")
+                .append("| tape B/call | loop B/call |\n|---|---:|---:|---:|---:|---:|---:|\n");
         for (Pair p : pairs) {
             warmUp(p.tape());
             if (p.loop() != null) {
@@ -63,14 +71,20 @@ public final class TapePairs {
                 wallRatio[r] = tape[1] / loop[1];
             }
             if (p.loop() == null) {
-                System.out.printf(Locale.ROOT, "| %s | — | — | %s per node (wall %s) | — | %.0f B per node | — |%n",
+                md.append(String.format(Locale.ROOT, "| %s | — | — | %s per node (wall %s) | — | %.0f B per node | — |%n",
                         p.label(), spread(tapeCpu, p.nodes()), time(Report.median(tapeWall) / p.nodes()),
-                        bytes(p.tape()) / p.nodes());
+                        bytes(p.tape()) / p.nodes()));
             } else {
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %,.0f | %,.0f |%n", p.label(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,.0f | %,.0f |%n", p.label(),
                         ratio(cpuRatio), ratio(wallRatio), time(Report.median(tapeCpu)), time(Report.median(loopCpu)),
-                        bytes(p.tape()), bytes(p.loop()));
+                        bytes(p.tape()), bytes(p.loop())));
             }
+        }
+        System.out.print(md);
+        if (append != null) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(append), md, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            System.out.println("(appended to " + append + ")");
         }
         System.out.println("(" + sink + ")");
     }
