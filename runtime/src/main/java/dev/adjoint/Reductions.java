@@ -109,7 +109,8 @@ final class Reductions {
         @Override
         Tensor[] applyGraph(Tensor up) {
             Tensor g = Arrays.equals(up.shape, kept) ? up : up.reshape(kept);
-            return new Tensor[] {expandTo(divisor == 1 ? g : g.div(divisor), next0.shape)};
+            Tensor spread = expandTo(g, next0.shape);
+            return new Tensor[] {divisor == 1 ? spread : spread.div(divisor)}; // PyTorch: grad.expand(sizes) / n
         }
     }
 
