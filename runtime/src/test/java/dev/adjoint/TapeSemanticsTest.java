@@ -10,12 +10,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Accumulation, zeroing, detaching, grad mode, retainGraph and retainGrad, as in PyTorch. */
 @SuppressWarnings("try") // grad-mode scope variables are only there to be closed
 class TapeSemanticsTest {
+
+    /** Some tests read .grad() of a non-leaf on purpose; WarningsTest checks the warning, here it would only be noise. */
+    private static final java.util.logging.Logger WARNINGS = java.util.logging.Logger.getLogger("dev.adjoint.Tensor");
+
+    @BeforeAll
+    static void quietWarnings() {
+        WARNINGS.setLevel(java.util.logging.Level.OFF);
+    }
+
+    @AfterAll
+    static void restoreWarnings() {
+        WARNINGS.setLevel(null);
+    }
 
     @AfterEach
     void restoreGradMode() {
