@@ -166,11 +166,9 @@ public final class GradCheck {
             Tensor[] leaves = copies(inputs, true);
             Tensor out = f.apply(leaves);
             if (out.requiresGrad()) { // otherwise out does not depend on the inputs on the tape
-                Tensor seed = out.dim() == 0 ? Tensor.scalar(1) : Tensor.vector(new double[out.numel()]);
-                if (out.dim() != 0) {
-                    seed.set(j, 1);
-                }
-                out.backward(seed);
+                double[] oneHot = new double[out.numel()];
+                oneHot[j] = 1;
+                out.backward(out.withData(oneHot));
             }
             double[][] row = new double[inputs.length][];
             for (int i = 0; i < inputs.length; i++) {
@@ -185,9 +183,7 @@ public final class GradCheck {
     private static Tensor[] copies(Tensor[] inputs, boolean requiresGrad) {
         Tensor[] copies = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            Tensor t = inputs[i];
-            Tensor copy = t.dim() == 0 ? Tensor.scalar(t.item()) : Tensor.vector(t.toArray());
-            copies[i] = copy.requiresGrad(requiresGrad);
+            copies[i] = inputs[i].withData(inputs[i].toArray()).requiresGrad(requiresGrad);
         }
         return copies;
     }

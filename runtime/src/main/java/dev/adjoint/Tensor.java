@@ -1,51 +1,55 @@
 package dev.adjoint;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
 
 /**
- * A scalar or a dense 1-D array of doubles that records the operations applied to it, so that
+ * A scalar, a vector or a matrix of doubles that records the operations applied to it, so that
  * {@link #backward()} can compute gradients: the runtime tape of Adjoint, modelled on PyTorch
- * autograd (and, in size, on micrograd).
+ * autograd. Method names are PyTorch's ({@code add_} becomes {@link #addInPlace}); docs/tape.md
+ * maps every PyTorch call to its Java form and lists where the tape differs on purpose.
  *
  * <h2>How the tape works</h2>
  * Every operation returns a new tensor. When grad mode is on ({@link #isGradEnabled()}) and an
  * input {@linkplain #requiresGrad() requires grad}, the result also gets a <em>node</em> (its
- * {@link #gradFn()}, e.g. {@code MulBackward0}) holding a pullback closure and edges to the
- * nodes of its inputs. A leaf that requires grad is reached through a hidden accumulator node
- * that adds into its {@link #grad()}. {@link #backward()} sorts the reachable nodes
- * topologically (iteratively: a chain of a million operations is fine) and walks them in
- * reverse, each node turning the gradient of its output into gradients of its inputs. Gradients
- * <em>accumulate</em> ({@code +=}) into leaves across backward calls, as in PyTorch.
+ * {@link #gradFn()}, e.g. {@code MulBackward0}) with edges to the nodes of its inputs and whatever
+ * values its backward needs. A leaf that requires grad is reached through its accumulator node,
+ * which adds into its {@link #grad()}. {@link #backward()} walks the reachable nodes from the
+ * output down (the engine, {@code Engine}), each node turning the gradient of its output into the
+ * gradients of its inputs; gradients <em>accumulate</em> ({@code +=}) into leaves across backward
+ * calls, as in PyTorch. The walk keeps all of its state to itself, so several threads may run
+ * backward at once on graphs that share leaves.
  *
  * <h2>Saved values and versions</h2>
- * A node that needs values for its backward (sin needs x, exp needs its result) keeps a reference
- * to those tensors together with their version. After a backward without {@code retainGraph}
- * those references are released, and a second backward through that node fails, as in PyTorch.
- * In-place operations ({@link #addInPlace(Tensor)}, {@link #zero()}, {@link #set(int, double)},
- * ...) bump the version counter, which is shared with {@link #detach() detached} views of the same
- * values; backward refuses to use a saved value whose version changed.
+ * A node keeps the tensors its backward reads (sin keeps its input, exp its output, {@code a·b}
+ * keeps b only if a needs a gradient) together with their version. In-place operations
+ * ({@link #addInPlace(Tensor)}, {@link #zero()}, {@link #set(int, double)}, ...) bump a version
+ * counter shared with {@link #detach() detached} tensors; backward refuses a saved value whose
+ * version changed, with PyTorch's message. After a backward without {@code retainGraph} the saved
+ * values are released, and a second backward through such a node fails, as in PyTorch.
  *
- * <h2>Errors</h2>
- * Messages follow PyTorch's wording. Bad shapes or indices are {@link IllegalArgumentException}
- * (or {@link IndexOutOfBoundsException}); misuse of the graph or of grad mode (backward twice,
- * backward of a tensor that does not require grad, an in-place change of a saved value or of a
- * leaf that requires grad) is {@link IllegalStateException}.
+ * <h2>Shapes</h2>
+ * Zero, one or two dimensions (PyTorch's tensors have any number; this tape stops at matrices).
+ * Elementwise operations broadcast as PyTorch does (a vector over the rows of a matrix, a scalar
+ * over everything); reductions take a {@code dim}, negative counting from the end.
  *
- * <p>Tensors are not thread-safe; grad mode is per thread. Equality is identity, as in PyTorch.
+ * <h2>Errors and warnings</h2>
+ * Messages follow PyTorch's wording. Bad shapes or arguments are {@link IllegalArgumentException}
+ * (indices {@link IndexOutOfBoundsException}); misuse of the graph (backward twice, a saved value
+ * changed in place, backward of a tensor that does not require grad) is
+ * {@link IllegalStateException}. PyTorch's {@code UserWarning}s are logged through
+ * {@link System.Logger} {@code dev.adjoint.Tensor} at {@code WARNING}, once per call site.
+ *
+ * <p>Tensors are not thread-safe to mutate; reading them and running backward from several
+ * threads is safe. Grad mode is per thread. Equality is identity, as in PyTorch.
  */
 public final class Tensor {
 
     /**
-     * Backward of a function node: adds {@code upstream·∂out/∂input_i} into
-     * {@code inputGrads[i]} (arrays pre-zeroed, one per input, of that input's numel).
-     * {@code upstream} holds the gradient of the node's output, one entry per output element;
-     * it must not be modified.
+     * Backward of a {@linkplain #function(String, double, Pullback, Tensor...) function node}:
+     * adds {@code upstream·∂out/∂input_i} into {@code inputGrads[i]} (arrays pre-zeroed, one per
+     * input, of that input's number of elements). {@code upstream} holds the gradient of the node's
+     * output, one entry per output element; it must not be modified.
      */
     @FunctionalInterface
     public interface Pullback {
@@ -53,81 +57,133 @@ public final class Tensor {
         void pullback(double[] upstream, double[][] inputGrads);
     }
 
-    private static final int[] SCALAR = {};
-    private static final Tensor[] NOTHING = {};
-
-    /** The values, plus the version counter that in-place operations bump; shared by detach(). */
-    private static final class Storage {
-        final double[] data;
-        int version;
-
-        Storage(double[] data) {
-            this.data = data;
-        }
-    }
-
-    private final Storage storage;
-    private final int[] shape;
-    private boolean requiresGrad;
-    /** The node that produced this tensor; null for a leaf. */
-    private Node gradFn;
-    /** For a leaf that requires grad: the node backward sends this leaf's gradient to. */
-    private Node accumulator;
+    /** The values, row-major; shared with detached tensors. */
+    final double[] data;
+    final int[] shape;
+    /** The tensor whose version counter this one shares (set by detach()), or null for its own. */
+    private final Tensor versionOwner;
+    private int version;
+    boolean requiresGrad;
+    /**
+     * The node that produced this tensor (its grad_fn), or for a leaf that ever required grad its
+     * accumulator (PyTorch keeps the two apart; one field keeps a scalar tensor small); else null.
+     */
+    private Node node;
     private Tensor grad;
 
-    private Tensor(Storage storage, int[] shape) {
-        this.storage = storage;
+    Tensor(double[] data, int[] shape) {
+        this.data = data;
         this.shape = shape;
+        this.versionOwner = null;
     }
 
-    private Tensor(double[] data, int[] shape) {
-        this(new Storage(data), shape);
+    private Tensor(double[] data, int[] shape, Tensor versionOwner) {
+        this.data = data;
+        this.shape = shape;
+        this.versionOwner = versionOwner;
     }
 
-    // ---------------------------------------------------------------- creation and properties
+    // ---------------------------------------------------------------- creation
 
     /** A 0-dimensional tensor (shape {@code []}) holding {@code value}; a leaf, not requiring grad. */
     public static Tensor scalar(double value) {
-        return new Tensor(new double[] {value}, SCALAR);
+        return new Tensor(new double[] {value}, Shapes.SCALAR);
     }
 
-    /** A 1-D tensor (shape {@code [n]}) holding a copy of {@code values}; a leaf, not requiring grad. */
+    /** A 1-D tensor (shape {@code [n]}) holding a copy of {@code values}; PyTorch's {@code torch.tensor([...])}. */
     public static Tensor vector(double... values) {
         return new Tensor(values.clone(), new int[] {values.length});
     }
+
+    /**
+     * A 2-D tensor (shape {@code [rows, cols]}) holding a copy of {@code rows}; PyTorch's
+     * {@code torch.tensor([[...], [...]])}. Every row must have the same length.
+     */
+    public static Tensor matrix(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] data = new double[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) {
+                throw new IllegalArgumentException("expected sequence of length " + cols + " at dim 1 (got "
+                        + rows[r].length + ")");
+            }
+            System.arraycopy(rows[r], 0, data, r * cols, cols);
+        }
+        return new Tensor(data, new int[] {rows.length, cols});
+    }
+
+    /** A tensor of zeros with the given shape ({@code []}, {@code [n]} or {@code [rows, cols]}); {@code torch.zeros}. */
+    public static Tensor zeros(int... shape) {
+        int[] s = Shapes.checkRank(shape.clone());
+        return new Tensor(new double[Shapes.numel(s)], s);
+    }
+
+    /** A tensor of ones with the given shape; {@code torch.ones}. */
+    public static Tensor ones(int... shape) {
+        Tensor t = zeros(shape);
+        Arrays.fill(t.data, 1);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- values and properties
 
     /** The value of a tensor with one element; PyTorch's {@code item()}. */
     public double item() {
         if (numel() != 1) {
             throw new IllegalArgumentException("a Tensor with " + numel()
-                    + " elements cannot be converted to Scalar (shape " + Arrays.toString(shape) + ")");
+                    + " elements cannot be converted to Scalar (shape " + Shapes.str(shape) + ")");
         }
-        return storage.data[0];
+        return data[0];
     }
 
-    /** Element {@code index} of the flattened values. */
+    /** Element {@code index} of the values flattened in row-major order. */
     public double get(int index) {
-        return storage.data[Objects.checkIndex(index, numel())];
+        return data[Objects.checkIndex(index, numel())];
     }
 
-    /** A copy of the values, flattened. */
+    /** Element {@code [row, col]} of a matrix; PyTorch's {@code x[row, col].item()}. */
+    public double get(int row, int col) {
+        return data[matrixIndex(row, col)];
+    }
+
+    /** A copy of the values, flattened in row-major order; PyTorch's {@code x.flatten().tolist()}. */
     public double[] toArray() {
-        return storage.data.clone();
+        return data.clone();
     }
 
-    /** A copy of the shape: {@code []} for a scalar, {@code [n]} for a vector. */
+    /** A copy of a matrix's values as rows; PyTorch's {@code tolist()} for a 2-D tensor. */
+    public double[][] toMatrix() {
+        if (dim() != 2) {
+            throw new IllegalArgumentException("toMatrix() needs a 2-D tensor, got shape " + Shapes.str(shape));
+        }
+        double[][] rows = new double[shape[0]][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = Arrays.copyOfRange(data, r * shape[1], (r + 1) * shape[1]);
+        }
+        return rows;
+    }
+
+    /** A copy of the shape: {@code []} for a scalar, {@code [n]} for a vector, {@code [rows, cols]} for a matrix. */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Number of dimensions: 0 for a scalar, 1 for a vector. */
+    /** The size of dimension {@code dim} (negative counts from the end); PyTorch's {@code size(dim)}. */
+    public int size(int dim) {
+        if (shape.length == 0) {
+            throw new IndexOutOfBoundsException("Dimension specified as " + dim + " but tensor has no dimensions");
+        }
+        return shape[Shapes.wrapDim(dim, shape.length)];
+    }
+
+    /** Number of dimensions: 0, 1 or 2. */
     public int dim() {
         return shape.length;
     }
 
     /** Number of elements. */
     public int numel() {
-        return storage.data.length;
+        return data.length;
     }
 
     /** Whether operations on this tensor are recorded for backward. */
@@ -139,6 +195,8 @@ public final class Tensor {
      * Sets, in place, whether this leaf records operations for backward; PyTorch's
      * {@code requires_grad_()}. Returns this tensor. A non-leaf always requires grad: asking it
      * for {@code true} is a no-op, asking it for {@code false} is refused (use {@link #detach()}).
+     * A leaf set to {@code false} after a graph was built from it receives no gradient from that
+     * graph's backward, as in PyTorch (frozen weights stay frozen).
      */
     public Tensor requiresGrad(boolean requiresGrad) {
         if (!isLeaf()) {
@@ -149,26 +207,53 @@ public final class Tensor {
             }
             return this;
         }
+        if (requiresGrad && node == null) {
+            node = new Node.AccumulateGrad(this);
+        }
         this.requiresGrad = requiresGrad;
         return this;
     }
 
     /** True for a tensor created by the user (or computed without grad): it has no {@link #gradFn()}. */
     public boolean isLeaf() {
-        return gradFn == null;
+        return node == null || node instanceof Node.AccumulateGrad;
     }
 
     /** The name of the node that produced this tensor, e.g. {@code "MulBackward0"}; null for a leaf. */
     public String gradFn() {
-        return gradFn == null ? null : gradFn.name;
+        return isLeaf() ? null : node.name();
     }
 
     /**
      * The accumulated gradient: null until a backward reaches this tensor (PyTorch's None). Only
-     * leaves, and non-leaves that called {@link #retainGrad()}, receive one.
+     * leaves, and non-leaves that called {@link #retainGrad()}, receive one. Reading it on a
+     * non-leaf that did not call {@code retainGrad()} returns null and logs PyTorch's warning
+     * ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed...").
      */
     public Tensor grad() {
+        if (!isLeaf() && !node.retainsGrad) {
+            Warnings.warnOnce("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                    + ".grad attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                    + "field to be populated for a non-leaf Tensor, use .retainGrad() on the non-leaf Tensor. If "
+                    + "you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                    + "github.com/pytorch/pytorch/pull/30531 for more information.");
+        }
         return grad;
+    }
+
+    /**
+     * Replaces the gradient (PyTorch's {@code x.grad = g}); {@code null} clears it, as
+     * {@code optimizer.zero_grad(set_to_none=True)} does. Returns this tensor.
+     */
+    public Tensor setGrad(Tensor grad) {
+        if (grad != null && !Arrays.equals(grad.shape, shape)) {
+            throw new IllegalArgumentException("assigned grad has data of a different size: "
+                    + Shapes.str(grad.shape) + " instead of " + Shapes.str(shape));
+        }
+        synchronized (this) {
+            this.grad = grad;
+        }
+        return this;
     }
 
     /**
@@ -179,10 +264,15 @@ public final class Tensor {
         if (!requiresGrad) {
             throw new IllegalStateException("can't retain_grad on Tensor that has requires_grad=False");
         }
-        if (gradFn != null) {
-            gradFn.retained = this;
+        if (!isLeaf()) {
+            node.retain(this);
         }
         return this;
+    }
+
+    /** Whether {@link #grad()} is populated during backward for this non-leaf; PyTorch's {@code retains_grad}. */
+    public boolean retainsGrad() {
+        return !isLeaf() && node.retainsGrad;
     }
 
     /**
@@ -190,22 +280,23 @@ public final class Tensor {
      * require grad, and an in-place change to either is seen by both (and by backward's checks).
      */
     public Tensor detach() {
-        return new Tensor(storage, shape);
+        return new Tensor(data, shape, versionOwner == null ? this : versionOwner);
     }
 
     /**
      * Zeroes this tensor's gradient in place, if it has one (PyTorch's {@code x.grad.zero_()});
-     * a tensor without a gradient is left as is. Equivalent to {@code grad().zero()}.
+     * a tensor without a gradient is left as is.
      */
     public void zeroGrad() {
-        if (grad != null) {
-            grad.zero();
+        Tensor g = grad;
+        if (g != null) {
+            g.zero();
         }
     }
 
     /** The version counter: how many in-place operations changed these values (PyTorch's {@code _version}). */
     public int version() {
-        return storage.version;
+        return versionOwner == null ? version : versionOwner.version;
     }
 
     // ---------------------------------------------------------------- grad mode
@@ -215,7 +306,7 @@ public final class Tensor {
         return new GradMode(false);
     }
 
-    /** Opens a scope in which recording is on again, e.g. inside {@link #noGrad()}. */
+    /** Opens a scope in which recording is on again, e.g. inside {@link #noGrad()} ({@code torch.enable_grad()}). */
     public static GradMode enableGrad() {
         return new GradMode(true);
     }
@@ -234,312 +325,315 @@ public final class Tensor {
 
     /**
      * A scalar computed outside the tape (e.g. by generated code), put on the tape as one node
-     * named {@code gradFnName} whose backward is {@code pullback}. If grad mode is on and an input
-     * requires grad, the result requires grad; otherwise it is a plain constant. The node counts
-     * as holding saved values: a second backward through it needs {@code retainGraph}.
+     * named {@code gradFnName} whose backward is {@code pullback}; the analogue of a custom
+     * {@code torch.autograd.Function} marked {@code @once_differentiable}. If grad mode is on and
+     * an input requires grad, the result requires grad; otherwise it is a plain constant. The node
+     * counts as holding saved values: a second backward through it needs {@code retainGraph}.
+     * Under {@code createGraph} its gradients are computed but cannot be differentiated again: a
+     * backward through them fails, as PyTorch's {@code once_differentiable} does.
      */
     public static Tensor function(String gradFnName, double value, Pullback pullback, Tensor... inputs) {
-        return functionNode(gradFnName, new Tensor(new double[] {value}, SCALAR), pullback, inputs);
+        return FunctionNode.record(gradFnName, new Tensor(new double[] {value}, Shapes.SCALAR), pullback, inputs);
     }
 
     /** Like {@link #function(String, double, Pullback, Tensor...)} with a 1-D result (a copy of {@code value}). */
     public static Tensor function(String gradFnName, double[] value, Pullback pullback, Tensor... inputs) {
-        return functionNode(gradFnName, vector(value), pullback, inputs);
+        return FunctionNode.record(gradFnName, vector(value), pullback, inputs);
     }
 
-    private static Tensor functionNode(String name, Tensor out, Pullback pullback, Tensor[] inputs) {
-        Objects.requireNonNull(name, "gradFnName");
-        Objects.requireNonNull(pullback, "pullback");
-        return out.record(name, pullback, true, NOTHING, inputs);
-    }
+    // ---------------------------------------------------------------- arithmetic (Binary, Unary)
 
-    // ---------------------------------------------------------------- arithmetic
-
-    /** Elementwise {@code this + other}, broadcasting a scalar against a vector. */
+    /** Elementwise {@code this + other}, broadcasting ({@code AddBackward0}). */
     public Tensor add(Tensor other) {
-        Tensor a = this, b = other;
-        int sa = stride(a, b), sb = stride(b, a);
-        Tensor out = zip(a, b, Double::sum);
-        // d(a+b)/da = 1, d(a+b)/db = 1; a broadcast scalar collects the sum over elements
-        return out.record("AddBackward0", (up, g) -> {
-            for (int i = 0; i < up.length; i++) {
-                g[0][i * sa] += up[i];
-                g[1][i * sb] += up[i];
-            }
-        }, false, NOTHING, a, b);
+        return Binary.apply(Binary.Op.ADD, this, other);
     }
 
-    /** {@code this + c}; recorded as {@code AddBackward0}, as PyTorch does for {@code x + 2.0}. */
+    /** {@code this + c} ({@code AddBackward0}, as PyTorch records {@code x + 2.0}). */
     public Tensor add(double c) {
-        return add(scalar(c));
+        return Unary.apply(Unary.Op.ADD_SCALAR, this, c);
     }
 
-    /** Elementwise {@code this - other}, broadcasting. */
+    /** Elementwise {@code this - other}, broadcasting ({@code SubBackward0}). */
     public Tensor sub(Tensor other) {
-        Tensor a = this, b = other;
-        int sa = stride(a, b), sb = stride(b, a);
-        Tensor out = zip(a, b, (x, y) -> x - y);
-        // d(a-b)/da = 1, d(a-b)/db = -1
-        return out.record("SubBackward0", (up, g) -> {
-            for (int i = 0; i < up.length; i++) {
-                g[0][i * sa] += up[i];
-                g[1][i * sb] -= up[i];
-            }
-        }, false, NOTHING, a, b);
+        return Binary.apply(Binary.Op.SUB, this, other);
     }
 
     /** {@code this - c} ({@code SubBackward0}). */
     public Tensor sub(double c) {
-        return sub(scalar(c));
+        return Unary.apply(Unary.Op.SUB_SCALAR, this, c);
     }
 
-    /** Elementwise {@code this * other}, broadcasting. */
+    /** Elementwise {@code this * other}, broadcasting ({@code MulBackward0}). */
     public Tensor mul(Tensor other) {
-        // d(a*b)/da = b, d(a*b)/db = a
-        return binary("MulBackward0", this, other, (a, b) -> a * b, (a, b, out) -> b, (a, b, out) -> a);
+        return Binary.apply(Binary.Op.MUL, this, other);
     }
 
     /** {@code this * c} ({@code MulBackward0}). */
     public Tensor mul(double c) {
-        return mul(scalar(c));
+        return Unary.apply(Unary.Op.MUL_SCALAR, this, c);
     }
 
-    /** Elementwise {@code this / other}, broadcasting. */
+    /** Elementwise {@code this / other}, broadcasting ({@code DivBackward0}). */
     public Tensor div(Tensor other) {
-        // d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-        return binary("DivBackward0", this, other, (a, b) -> a / b,
-                (a, b, out) -> 1 / b, (a, b, out) -> -a / (b * b));
+        return Binary.apply(Binary.Op.DIV, this, other);
     }
 
     /** {@code this / c} ({@code DivBackward0}). */
     public Tensor div(double c) {
-        return div(scalar(c));
+        return Unary.apply(Unary.Op.DIV_SCALAR, this, c);
     }
 
-    /** Elementwise {@code -this}. */
+    /** Elementwise {@code -this} ({@code NegBackward0}). */
     public Tensor neg() {
-        // d(-x)/dx = -1: nothing needs saving
-        return unary("NegBackward0", Saves.NOTHING, x -> -x, (x, out) -> -1);
+        return Unary.apply(Unary.Op.NEG, this, 0);
     }
 
     /** Elementwise {@code this^p} for a constant exponent ({@code PowBackward0}). */
     public Tensor pow(double p) {
-        // d(x^p)/dx = p·x^(p-1); PyTorch defines it as 0 when p == 0 (even at x == 0)
-        return unary("PowBackward0", Saves.INPUT, x -> Math.pow(x, p),
-                (x, out) -> p == 0 ? 0 : p * Math.pow(x, p - 1));
+        return Unary.apply(Unary.Op.POW_SCALAR, this, p);
     }
 
-    /** Elementwise {@code this^e} for a tensor exponent ({@code PowBackward1}), broadcasting. */
+    /** Elementwise {@code this^e} for a tensor exponent, broadcasting ({@code PowBackward1}). */
     public Tensor pow(Tensor e) {
-        // d(a^b)/da = b·a^(b-1) (0 when b == 0);
-        // d(a^b)/db = a^b·ln(a), which PyTorch defines as 0 where a == 0 and b >= 0
-        return binary("PowBackward1", this, e, Math::pow,
-                (a, b, out) -> b == 0 ? 0 : b * Math.pow(a, b - 1),
-                (a, b, out) -> a == 0 && b >= 0 ? 0 : out * Math.log(a));
+        return Binary.apply(Binary.Op.POW, this, e);
     }
 
-    // ---------------------------------------------------------------- elementwise functions
+    // ---------------------------------------------------------------- elementwise functions (Unary)
 
-    /** Elementwise sine. */
+    /** Elementwise sine ({@code SinBackward0}). */
     public Tensor sin() {
-        return unary("SinBackward0", Saves.INPUT, Math::sin, (x, out) -> Math.cos(x)); // d sin(x)/dx = cos(x)
+        return Unary.apply(Unary.Op.SIN, this, 0);
     }
 
-    /** Elementwise cosine. */
+    /** Elementwise cosine ({@code CosBackward0}). */
     public Tensor cos() {
-        return unary("CosBackward0", Saves.INPUT, Math::cos, (x, out) -> -Math.sin(x)); // d cos(x)/dx = -sin(x)
+        return Unary.apply(Unary.Op.COS, this, 0);
     }
 
-    /** Elementwise tangent. */
+    /** Elementwise tangent ({@code TanBackward0}). */
     public Tensor tan() {
-        return unary("TanBackward0", Saves.OUTPUT, Math::tan, (x, out) -> 1 + out * out); // d tan(x)/dx = 1 + tan²(x)
+        return Unary.apply(Unary.Op.TAN, this, 0);
     }
 
-    /** Elementwise {@code e^x}. */
+    /** Elementwise {@code e^x} ({@code ExpBackward0}). */
     public Tensor exp() {
-        return unary("ExpBackward0", Saves.OUTPUT, Math::exp, (x, out) -> out); // d e^x/dx = e^x
+        return Unary.apply(Unary.Op.EXP, this, 0);
     }
 
-    /** Elementwise natural logarithm. */
+    /** Elementwise natural logarithm ({@code LogBackward0}). */
     public Tensor log() {
-        return unary("LogBackward0", Saves.INPUT, Math::log, (x, out) -> 1 / x); // d ln(x)/dx = 1/x
+        return Unary.apply(Unary.Op.LOG, this, 0);
     }
 
-    /** Elementwise square root. */
+    /** Elementwise square root ({@code SqrtBackward0}). */
     public Tensor sqrt() {
-        return unary("SqrtBackward0", Saves.OUTPUT, Math::sqrt, (x, out) -> 0.5 / out); // d √x/dx = 1/(2√x)
+        return Unary.apply(Unary.Op.SQRT, this, 0);
     }
 
-    /** Elementwise hyperbolic tangent. */
+    /** Elementwise hyperbolic tangent ({@code TanhBackward0}). */
     public Tensor tanh() {
-        // d tanh(x)/dx = 1 - tanh²(x)
-        return unary("TanhBackward0", Saves.OUTPUT, Math::tanh, (x, out) -> 1 - out * out);
+        return Unary.apply(Unary.Op.TANH, this, 0);
     }
 
-    /** Elementwise logistic sigmoid {@code 1 / (1 + e^-x)}. */
+    /** Elementwise logistic sigmoid {@code 1 / (1 + e^-x)} ({@code SigmoidBackward0}). */
     public Tensor sigmoid() {
-        // d σ(x)/dx = σ(x)·(1 - σ(x)); the forward avoids overflowing e^-x for very negative x
-        return unary("SigmoidBackward0", Saves.OUTPUT,
-                x -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)),
-                (x, out) -> out * (1 - out));
+        return Unary.apply(Unary.Op.SIGMOID, this, 0);
     }
 
-    /** Elementwise {@code max(x, 0)}. */
+    /** Elementwise {@code max(x, 0)}; NaN stays NaN, as in PyTorch ({@code ReluBackward0}). */
     public Tensor relu() {
-        // d relu(x)/dx = 1 if x > 0 else 0 (0 at the kink, as PyTorch)
-        return unary("ReluBackward0", Saves.OUTPUT, x -> x > 0 ? x : 0, (x, out) -> out > 0 ? 1 : 0);
+        return Unary.apply(Unary.Op.RELU, this, 0);
     }
 
-    /** Elementwise absolute value. */
+    /** Elementwise absolute value ({@code AbsBackward0}); its gradient at 0 and at NaN is 0, as in PyTorch. */
     public Tensor abs() {
-        // d|x|/dx = sign(x) (0 at the kink, as PyTorch)
-        return unary("AbsBackward0", Saves.INPUT, Math::abs, (x, out) -> Math.signum(x));
+        return Unary.apply(Unary.Op.ABS, this, 0);
     }
 
-    // ---------------------------------------------------------------- reductions
+    /** A copy that stays on the graph; PyTorch's {@code clone()} ({@code CloneBackward0}). */
+    @Override
+    public Tensor clone() {
+        return ShapeOps.clone(this);
+    }
 
-    /** The sum of all elements, as a scalar. */
+    // ---------------------------------------------------------------- reductions (Reductions)
+
+    /** The sum of all elements, as a scalar ({@code SumBackward0}). */
     public Tensor sum() {
-        double s = 0;
-        for (double v : storage.data) {
-            s += v;
-        }
-        // d(Σx)/dx_i = 1
-        return scalar(s).record("SumBackward0", (up, g) -> {
-            for (int i = 0; i < g[0].length; i++) {
-                g[0][i] += up[0];
-            }
-        }, false, NOTHING, this);
+        return Reductions.sum(this);
     }
 
-    /** The mean of all elements, as a scalar (NaN for an empty vector, as PyTorch). */
+    /** The sum along dimension {@code dim}, which is removed ({@code SumBackward1}). */
+    public Tensor sum(int dim) {
+        return Reductions.sum(this, dim, false);
+    }
+
+    /** The sum along {@code dim}; with {@code keepdim} that dimension stays, with size 1 ({@code SumBackward1}). */
+    public Tensor sum(int dim, boolean keepdim) {
+        return Reductions.sum(this, dim, keepdim);
+    }
+
+    /** The mean of all elements, as a scalar (NaN for no elements, as PyTorch) ({@code MeanBackward0}). */
     public Tensor mean() {
-        int n = numel();
-        double s = 0;
-        for (double v : storage.data) {
-            s += v;
-        }
-        // d(Σx/n)/dx_i = 1/n
-        return scalar(s / n).record("MeanBackward0", (up, g) -> {
-            for (int i = 0; i < n; i++) {
-                g[0][i] += up[0] / n;
-            }
-        }, false, NOTHING, this);
+        return Reductions.mean(this);
     }
 
-    /** The dot product {@code Σ a_i·b_i} of two vectors of one length, as a scalar. */
-    public Tensor dot(Tensor other) {
-        Tensor a = this, b = other;
-        if (a.dim() != 1 || b.dim() != 1) {
-            throw new IllegalArgumentException("1D tensors expected, but got " + a.dim() + "D and "
-                    + b.dim() + "D tensors");
-        }
-        if (a.numel() != b.numel()) {
-            throw new IllegalArgumentException("inconsistent tensor size, expected tensor "
-                    + Arrays.toString(a.shape) + " and src " + Arrays.toString(b.shape)
-                    + " to have the same number of elements, but got " + a.numel() + " and "
-                    + b.numel() + " elements respectively");
-        }
-        double s = 0;
-        for (int i = 0; i < a.numel(); i++) {
-            s += a.storage.data[i] * b.storage.data[i];
-        }
-        // d(a·b)/da_i = b_i, d(a·b)/db_i = a_i
-        return scalar(s).record("DotBackward0", (up, g) -> {
-            double[] av = a.storage.data, bv = b.storage.data;
-            for (int i = 0; i < av.length; i++) {
-                g[0][i] += up[0] * bv[i];
-                g[1][i] += up[0] * av[i];
-            }
-        }, false, new Tensor[] {a, b}, a, b);
+    /** The mean along dimension {@code dim}, which is removed ({@code MeanBackward1}). */
+    public Tensor mean(int dim) {
+        return Reductions.mean(this, dim, false);
     }
 
-    // ---------------------------------------------------------------- in-place operations
+    /** The mean along {@code dim}, keeping it with size 1 if {@code keepdim} ({@code MeanBackward1}). */
+    public Tensor mean(int dim, boolean keepdim) {
+        return Reductions.mean(this, dim, keepdim);
+    }
+
+    /** {@code exp(x_i) / Σ_j exp(x_j)} along {@code dim}, computed stably ({@code SoftmaxBackward0}). */
+    public Tensor softmax(int dim) {
+        return Reductions.softmax(this, dim, false);
+    }
+
+    /** {@code x_i - log Σ_j exp(x_j)} along {@code dim}, computed stably ({@code LogSoftmaxBackward0}). */
+    public Tensor logSoftmax(int dim) {
+        return Reductions.softmax(this, dim, true);
+    }
 
     /**
-     * Adds {@code other} into this tensor in place (broadcasting a scalar {@code other}) and bumps
-     * the version counter. In-place operations are not recorded on the tape: with grad mode on,
-     * they are refused on a leaf that requires grad (as PyTorch does) and on any operand that
-     * requires grad; use them on plain values, on gradients, or inside {@link #noGrad()} (e.g. an
-     * SGD step). Returns this tensor.
+     * PyTorch's {@code F.nll_loss(input, target)} with mean reduction: {@code -mean_i input[i, target[i]]}
+     * for {@code input} of shape {@code [N, C]} and N class indices (a target of -100 is ignored,
+     * PyTorch's {@code ignore_index}), or {@code -input[target]} for a 1-D input and one index
+     * ({@code NllLossBackward0}).
+     */
+    public static Tensor nllLoss(Tensor input, int... target) {
+        return Reductions.nllLoss(input, target);
+    }
+
+    /**
+     * PyTorch's {@code F.cross_entropy(input, target)}: {@code nllLoss(input.logSoftmax(classDim), target)}
+     * for logits of shape {@code [N, C]} (classes along dim 1) or {@code [C]} with one target
+     * ({@code NllLossBackward0}).
+     */
+    public static Tensor crossEntropy(Tensor input, int... target) {
+        return Reductions.nllLoss(input.logSoftmax(input.dim() == 2 ? 1 : 0), target);
+    }
+
+    // ---------------------------------------------------------------- linear algebra and shapes (LinearAlgebra, ShapeOps)
+
+    /** The dot product {@code Σ a_i·b_i} of two vectors of one length, as a scalar ({@code DotBackward0}). */
+    public Tensor dot(Tensor other) {
+        return LinearAlgebra.dot(this, other);
+    }
+
+    /** Matrix times vector: {@code [m, n]·[n] -> [m]} ({@code MvBackward0}). */
+    public Tensor mv(Tensor vector) {
+        return LinearAlgebra.mv(this, vector);
+    }
+
+    /** Matrix product {@code [m, k]·[k, n] -> [m, n]} ({@code MmBackward0}). */
+    public Tensor mm(Tensor other) {
+        return LinearAlgebra.mm(this, other);
+    }
+
+    /**
+     * PyTorch's {@code matmul} ({@code @}): {@link #dot} for two vectors, {@link #mv} for matrix
+     * times vector, {@link #mm} for two matrices, and for vector times matrix
+     * {@code this.unsqueeze(0).mm(other).squeeze(0)} ({@code SqueezeBackward1}, as PyTorch).
+     */
+    public Tensor matmul(Tensor other) {
+        return LinearAlgebra.matmul(this, other);
+    }
+
+    /** The transpose of a matrix (a vector or scalar is returned as a copy) ({@code TBackward0}). */
+    public Tensor t() {
+        return ShapeOps.t(this);
+    }
+
+    /** Swaps dimensions {@code dim0} and {@code dim1} ({@code TransposeBackward0}). */
+    public Tensor transpose(int dim0, int dim1) {
+        return ShapeOps.transpose(this, dim0, dim1);
+    }
+
+    /**
+     * The same values in another shape of at most two dimensions; one size may be -1, inferred
+     * ({@code ViewBackward0}). A copy, not a view: see docs/tape.md.
+     */
+    public Tensor reshape(int... shape) {
+        return ShapeOps.reshape(this, shape);
+    }
+
+    /**
+     * The slice at {@code index} along {@code dim}, which is removed: PyTorch's {@code x[i]} is
+     * {@code x.select(0, i)}, {@code x[:, j]} is {@code x.select(1, j)}; a negative index counts
+     * from the end ({@code SelectBackward0}). A copy, not a view.
+     */
+    public Tensor select(int dim, int index) {
+        return ShapeOps.select(this, dim, index);
+    }
+
+    /** Inserts a dimension of size 1 at {@code dim}, e.g. {@code [n] -> [1, n]} for dim 0 ({@code UnsqueezeBackward0}). */
+    public Tensor unsqueeze(int dim) {
+        return ShapeOps.unsqueeze(this, dim);
+    }
+
+    /** Removes dimension {@code dim} if its size is 1 (otherwise a copy as is) ({@code SqueezeBackward1}). */
+    public Tensor squeeze(int dim) {
+        return ShapeOps.squeeze(this, dim);
+    }
+
+    // ---------------------------------------------------------------- in-place operations (InPlace)
+
+    /**
+     * Adds {@code other} (broadcast to this tensor's shape) into this tensor in place and bumps the
+     * version counter; PyTorch's {@code add_}. With grad mode on and this tensor or {@code other}
+     * requiring grad, the change is recorded: this tensor's {@link #gradFn()} becomes
+     * {@code AddBackward0}, and any node that saved the old values refuses at backward. A leaf
+     * that requires grad is refused with grad mode on (update weights inside {@link #noGrad()}).
+     * Returns this tensor.
      */
     public Tensor addInPlace(Tensor other) {
-        checkInPlace("addInPlace", other);
-        int s = stride(other, this);
-        for (int i = 0; i < numel(); i++) {
-            storage.data[i] += other.storage.data[i * s];
-        }
-        return bumpVersion();
+        return InPlace.binary(Binary.Op.ADD, this, other);
     }
 
     /** Adds {@code c} to every element in place; see {@link #addInPlace(Tensor)}. */
     public Tensor addInPlace(double c) {
-        return addInPlace(scalar(c));
+        return InPlace.unary(Unary.Op.ADD_SCALAR, this, c);
     }
 
-    /** Subtracts {@code other} in place; see {@link #addInPlace(Tensor)}. */
+    /** Subtracts {@code other} in place ({@code sub_}); see {@link #addInPlace(Tensor)}. */
     public Tensor subInPlace(Tensor other) {
-        checkInPlace("subInPlace", other);
-        int s = stride(other, this);
-        for (int i = 0; i < numel(); i++) {
-            storage.data[i] -= other.storage.data[i * s];
-        }
-        return bumpVersion();
+        return InPlace.binary(Binary.Op.SUB, this, other);
     }
 
-    /** Multiplies every element by {@code c} in place; see {@link #addInPlace(Tensor)}. */
+    /** Subtracts {@code c} from every element in place; see {@link #addInPlace(Tensor)}. */
+    public Tensor subInPlace(double c) {
+        return InPlace.unary(Unary.Op.SUB_SCALAR, this, c);
+    }
+
+    /** Multiplies every element by {@code c} in place ({@code mul_}); see {@link #addInPlace(Tensor)}. */
     public Tensor mulInPlace(double c) {
-        checkInPlace("mulInPlace", null);
-        for (int i = 0; i < numel(); i++) {
-            storage.data[i] *= c;
-        }
-        return bumpVersion();
+        return InPlace.unary(Unary.Op.MUL_SCALAR, this, c);
     }
 
-    /** Sets every element to 0 in place (PyTorch's {@code zero_()}); see {@link #addInPlace(Tensor)}. */
+    /** Sets every element to 0 in place (PyTorch's {@code zero_()}, {@code ZeroBackward0}); see {@link #addInPlace(Tensor)}. */
     public Tensor zero() {
-        checkInPlace("zero", null);
-        Arrays.fill(storage.data, 0);
-        return bumpVersion();
+        return InPlace.zero(this);
     }
 
-    /** Sets element {@code index} in place; see {@link #addInPlace(Tensor)}. */
+    /** Sets element {@code index} (flattened) in place ({@code CopySlices}); see {@link #addInPlace(Tensor)}. */
     public Tensor set(int index, double value) {
-        Objects.checkIndex(index, numel());
-        checkInPlace("set", null);
-        storage.data[index] = value;
-        return bumpVersion();
+        return InPlace.set(this, Objects.checkIndex(index, numel()), value);
     }
 
-    private void checkInPlace(String op, Tensor other) {
-        if (other != null && !Arrays.equals(broadcastShape(this, other), shape)) {
-            throw new IllegalArgumentException("output with shape " + Arrays.toString(shape)
-                    + " doesn't match the broadcast shape " + Arrays.toString(broadcastShape(this, other)));
-        }
-        if (!isGradEnabled()) {
-            return;
-        }
-        if (requiresGrad && isLeaf()) {
-            throw new IllegalStateException(
-                    "a leaf Variable that requires grad is being used in an in-place operation.");
-        }
-        if (requiresGrad || (other != null && other.requiresGrad)) {
-            throw new IllegalStateException(op + " is not recorded on the tape, so it cannot be used on a "
-                    + "tensor that requires grad while grad mode is on; use the out-of-place operation, "
-                    + "or run it inside Tensor.noGrad()");
-        }
-    }
-
-    private Tensor bumpVersion() {
-        storage.version++;
-        return this;
+    /** Sets element {@code [row, col]} of a matrix in place; see {@link #set(int, double)}. */
+    public Tensor set(int row, int col, double value) {
+        return InPlace.set(this, matrixIndex(row, col), value);
     }
 
     // ---------------------------------------------------------------- backward
 
-    /** Computes the gradient of this scalar with respect to every leaf that requires grad, freeing the graph. */
+    /** Computes the gradient of this one-element tensor with respect to every leaf that requires grad, freeing the graph. */
     public void backward() {
-        backward(false);
+        backward(null, false, false);
     }
 
     /**
@@ -547,12 +641,7 @@ public final class Tensor {
      * later backward can go through the same graph again (PyTorch's {@code retain_graph=True}).
      */
     public void backward(boolean retainGraph) {
-        checkRequiresGrad();
-        if (numel() != 1) {
-            throw new IllegalArgumentException("grad can be implicitly created only for scalar outputs (shape "
-                    + Arrays.toString(shape) + "); pass a gradient: backward(Tensor gradient)");
-        }
-        runBackward(new double[] {1}, retainGraph);
+        backward(null, retainGraph, false);
     }
 
     /**
@@ -560,328 +649,164 @@ public final class Tensor {
      * computes the vector-Jacobian product into the leaves. Frees the graph.
      */
     public void backward(Tensor gradient) {
-        backward(gradient, false);
+        backward(gradient, false, false);
     }
 
     /** Like {@link #backward(Tensor)}, keeping the graph if {@code retainGraph}. */
     public void backward(Tensor gradient, boolean retainGraph) {
-        checkRequiresGrad();
-        if (!Arrays.equals(gradient.shape, shape)) {
-            throw new IllegalArgumentException("Mismatch in shape: grad_output[0] has a shape of "
-                    + Arrays.toString(gradient.shape) + " and output[0] has a shape of "
-                    + Arrays.toString(shape) + ".");
-        }
-        runBackward(gradient.toArray(), retainGraph);
-    }
-
-    private void checkRequiresGrad() {
-        if (!requiresGrad) {
-            throw new IllegalStateException("element 0 of tensors does not require grad and does not have a grad_fn");
-        }
+        backward(gradient, retainGraph, false);
     }
 
     /**
-     * The engine. Phase 1 finds every node reachable from this tensor's node and counts, for each,
-     * how many reachable nodes send it a gradient. Phase 2 (Kahn's algorithm) runs a node once all
-     * of its senders have run, so its gradient is complete. Both phases use explicit stacks.
+     * PyTorch's {@code backward(gradient, retain_graph, create_graph)}. {@code gradient} may be
+     * null for a one-element tensor (a gradient of 1). With {@code createGraph} the backward pass
+     * is itself recorded on the tape, so the gradients it accumulates can be differentiated again
+     * (a Hessian-vector product is {@code x.grad().mul(v).sum().backward()}); PyTorch users pass
+     * {@code retainGraph = createGraph}.
      */
-    private void runBackward(double[] seed, boolean retainGraph) {
-        Node root = gradientEdge();
-        List<Node> reachable = new ArrayList<>();
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        try {
-            root.visited = true;
-            reachable.add(root);
-            stack.push(root);
-            while (!stack.isEmpty()) {
-                for (Node next : stack.pop().next) {
-                    if (next == null) {
-                        continue;
-                    }
-                    next.dependencies++;
-                    if (!next.visited) {
-                        next.visited = true;
-                        reachable.add(next);
-                        stack.push(next);
-                    }
-                }
-            }
-            root.pending = seed;
-            stack.push(root);
-            while (!stack.isEmpty()) {
-                Node node = stack.pop();
-                double[] upstream = node.pending;
-                node.pending = null;
-                double[][] inputGrads = node.apply(upstream, retainGraph);
-                for (int i = 0; i < node.next.length; i++) {
-                    Node next = node.next[i];
-                    if (next == null) {
-                        continue;
-                    }
-                    if (next.pending == null) {
-                        next.pending = inputGrads[i]; // a fresh array, owned from here on
-                    } else {
-                        addInto(next.pending, inputGrads[i]);
-                    }
-                    if (--next.dependencies == 0) {
-                        stack.push(next);
-                    }
-                }
-            }
-        } finally {
-            for (Node node : reachable) { // leave no scratch state behind, even after an error
-                node.visited = false;
-                node.dependencies = 0;
-                node.pending = null;
-            }
-        }
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        Engine.backward(new Tensor[] {this}, new Tensor[] {gradient}, retainGraph, createGraph);
     }
-
-    /** Where gradients for this tensor go: its grad_fn, its leaf accumulator, or nowhere (null). */
-    private Node gradientEdge() {
-        if (gradFn != null) {
-            return gradFn;
-        }
-        if (!requiresGrad) {
-            return null;
-        }
-        if (accumulator == null) {
-            accumulator = new Node(this);
-        }
-        return accumulator;
-    }
-
-    private void accumulateGrad(double[] g) {
-        if (grad == null) {
-            grad = new Tensor(g.clone(), shape);
-        } else {
-            addInto(grad.storage.data, g);
-            grad.bumpVersion();
-        }
-    }
-
-    private static void addInto(double[] into, double[] g) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] += g[i];
-        }
-    }
-
-    /** A node of the graph: one operation's backward, or a leaf's gradient accumulator. */
-    private static final class Node {
-        final String name;
-        /** Gradient edges, one per input of the operation; null where the input needs no gradient. */
-        final Node[] next;
-        final int[] inputNumels;
-        /** Whether the pullback depends on values that backward frees unless retainGraph is set. */
-        final boolean holdsValues;
-        Pullback pullback;
-        Tensor[] saved;
-        int[] savedVersions;
-        boolean freed;
-        /** For a leaf's accumulator: the leaf. */
-        final Tensor leaf;
-        /** The output tensor, if it called retainGrad(). */
-        Tensor retained;
-        // scratch state of a running backward
-        boolean visited;
-        int dependencies;
-        double[] pending;
-
-        Node(String name, Pullback pullback, boolean holdsValues, Tensor[] saved, Tensor[] inputs) {
-            this.name = name;
-            this.pullback = pullback;
-            this.holdsValues = holdsValues || saved.length > 0;
-            this.saved = saved;
-            this.savedVersions = new int[saved.length];
-            for (int i = 0; i < saved.length; i++) {
-                savedVersions[i] = saved[i].storage.version;
-            }
-            this.next = new Node[inputs.length];
-            this.inputNumels = new int[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                next[i] = inputs[i].gradientEdge();
-                inputNumels[i] = inputs[i].numel();
-            }
-            this.leaf = null;
-        }
-
-        Node(Tensor leaf) {
-            this.name = "AccumulateGrad";
-            this.next = new Node[0];
-            this.inputNumels = new int[0];
-            this.holdsValues = false;
-            this.leaf = leaf;
-        }
-
-        /** Turns the gradient of this node's output into the gradients of its inputs. */
-        double[][] apply(double[] upstream, boolean retainGraph) {
-            if (leaf != null) {
-                leaf.accumulateGrad(upstream);
-                return new double[0][];
-            }
-            if (freed) {
-                throw new IllegalStateException("Trying to backward through the graph a second time (or directly "
-                        + "access saved tensors after they have already been freed). Saved intermediate values of "
-                        + "the graph are freed when you call backward(). Specify retainGraph=true (backward(true) "
-                        + "or backward(gradient, true)) if you need to backward through the graph a second time "
-                        + "or if you need to access saved tensors after calling backward.");
-            }
-            for (int i = 0; i < saved.length; i++) {
-                Tensor t = saved[i];
-                if (t.storage.version != savedVersions[i]) {
-                    throw new IllegalStateException("one of the variables needed for gradient computation has been "
-                            + "modified by an inplace operation: [Tensor " + Arrays.toString(t.shape) + "]"
-                            + (t.gradFn == null ? "" : ", which is output 0 of " + t.gradFn.name)
-                            + ", is at version " + t.storage.version + "; expected version " + savedVersions[i]
-                            + " instead. Hint: the value was changed in place after " + name
-                            + " saved it; use an out-of-place operation.");
-                }
-            }
-            if (retained != null) {
-                retained.accumulateGrad(upstream);
-            }
-            double[][] inputGrads = new double[next.length][];
-            for (int i = 0; i < next.length; i++) {
-                inputGrads[i] = new double[inputNumels[i]];
-            }
-            pullback.pullback(upstream, inputGrads);
-            if (!retainGraph && holdsValues) {
-                pullback = null;
-                saved = null;
-                freed = true;
-            }
-            return inputGrads;
-        }
-    }
-
-    // ---------------------------------------------------------------- op helpers
 
     /**
-     * Makes this freshly computed tensor the output of a node, if grad mode is on and an input
-     * requires grad; otherwise leaves it a plain constant. Returns this tensor.
+     * The gradients of a one-element {@code output} with respect to {@code inputs}, accumulating
+     * nothing into any {@link #grad()}; PyTorch's {@code torch.autograd.grad(output, inputs)}. Frees
+     * the graph. Every input must require grad and be used by the output.
      */
-    private Tensor record(String name, Pullback pullback, boolean holdsValues, Tensor[] saved, Tensor... inputs) {
-        if (!isGradEnabled()) {
-            return this;
-        }
-        boolean anyRequiresGrad = false;
-        for (Tensor input : inputs) {
-            anyRequiresGrad |= input.requiresGrad;
-        }
-        if (!anyRequiresGrad) {
-            return this;
-        }
-        gradFn = new Node(name, pullback, holdsValues, saved, inputs);
+    public static Tensor[] grad(Tensor output, Tensor... inputs) {
+        return grad(new Tensor[] {output}, inputs, GradOptions.defaults());
+    }
+
+    /** {@code torch.autograd.grad(outputs, inputs)}: the gradient of the sum of one-element {@code outputs}. */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs) {
+        return grad(outputs, inputs, GradOptions.defaults());
+    }
+
+    /**
+     * PyTorch's {@code torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+     * allow_unused, materialize_grads)}, the options in {@link GradOptions}. Returns one gradient
+     * per input, in order: ∂(Σ_k ⟨gradOutputs_k, outputs_k⟩)/∂input. Only the nodes on a path from
+     * the outputs to the inputs run, and no {@code .grad} of a leaf changes.
+     */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, GradOptions options) {
+        return Engine.grad(outputs, inputs, options);
+    }
+
+    // ---------------------------------------------------------------- tape plumbing (package-private)
+
+    /** Whether an operation on {@code a} is recorded: grad mode is on and it requires grad. */
+    static boolean recording(Tensor a) {
+        return a.requiresGrad && GradMode.isEnabled();
+    }
+
+    /** Whether an operation on a and b is recorded. */
+    static boolean recording(Tensor a, Tensor b) {
+        return (a.requiresGrad || b.requiresGrad) && GradMode.isEnabled();
+    }
+
+    /** Makes this freshly computed tensor the output of {@code node}. Returns this tensor. */
+    Tensor attach(Node gradFn) {
+        node = gradFn;
         requiresGrad = true;
         return this;
     }
 
-    /** ∂out/∂x of an elementwise function at one element, given the input and the output there. */
-    private interface UnaryPartial {
-        double at(double x, double out);
-    }
-
-    /** ∂out/∂a (or ∂out/∂b) of an elementwise binary function at one element. */
-    private interface BinaryPartial {
-        double at(double a, double b, double out);
-    }
-
-    /** Which value an elementwise function's backward reads, and so saves (as PyTorch's node does). */
-    private enum Saves { INPUT, OUTPUT, NOTHING }
-
-    /** An elementwise function {@code f} with derivative {@code d}. */
-    private Tensor unary(String name, Saves saves, DoubleUnaryOperator f, UnaryPartial d) {
-        double[] x = storage.data;
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = f.applyAsDouble(x[i]);
+    /**
+     * Records an in-place change: {@code node} (whose edge for this tensor was taken before the
+     * change) becomes this tensor's grad_fn, and a retained gradient follows it, as PyTorch's
+     * {@code rebase_history}.
+     */
+    void rebase(Node gradFn) {
+        if (!isLeaf() && node.retainsGrad) {
+            node.unretain();
+            gradFn.retain(this);
         }
-        Tensor in = this;
-        Tensor out = new Tensor(y, shape);
-        Tensor[] saved = saves == Saves.INPUT ? new Tensor[] {in}
-                : saves == Saves.OUTPUT ? new Tensor[] {out}
-                : NOTHING;
-        // chain rule, elementwise: ∂L/∂x_i = ∂L/∂out_i · ∂out_i/∂x_i
-        return out.record(name, (up, g) -> {
-            double[] xv = in.storage.data, yv = out.storage.data;
-            for (int i = 0; i < up.length; i++) {
-                g[0][i] += up[i] * d.at(xv[i], yv[i]);
-            }
-        }, false, saved, in);
+        attach(gradFn);
     }
 
-    /** An elementwise binary function with broadcasting; saves both inputs for backward. */
-    private static Tensor binary(String name, Tensor a, Tensor b, DoubleBinaryOperator f,
-            BinaryPartial da, BinaryPartial db) {
-        int sa = stride(a, b), sb = stride(b, a);
-        Tensor out = zip(a, b, f);
-        return out.record(name, (up, g) -> {
-            double[] av = a.storage.data, bv = b.storage.data, ov = out.storage.data;
-            for (int i = 0; i < up.length; i++) {
-                double x = av[i * sa], y = bv[i * sb];
-                g[0][i * sa] += up[i] * da.at(x, y, ov[i]);
-                g[1][i * sb] += up[i] * db.at(x, y, ov[i]);
-            }
-        }, false, new Tensor[] {a, b}, a, b);
+    /** Where gradients for this tensor go: its grad_fn, its leaf accumulator, or nowhere (null). */
+    Node gradientEdge() {
+        return node instanceof Node.AccumulateGrad ? (requiresGrad ? node : null) : node;
     }
 
-    /** Applies {@code f} elementwise over the broadcast shape of a and b. */
-    private static Tensor zip(Tensor a, Tensor b, DoubleBinaryOperator f) {
-        int[] shape = broadcastShape(a, b);
-        int n = shape.length == 0 ? 1 : shape[0];
-        int sa = stride(a, b), sb = stride(b, a);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = f.applyAsDouble(a.storage.data[i * sa], b.storage.data[i * sb]);
+    /** A new tensor of this shape owning {@code values}. */
+    Tensor withData(double[] values) {
+        return new Tensor(values, shape);
+    }
+
+    Tensor bumpVersion() {
+        if (versionOwner == null) {
+            version++;
+        } else {
+            versionOwner.version++;
         }
-        return new Tensor(out, shape);
-    }
-
-    /** Index step of {@code t} when paired elementwise with {@code other}: 0 if t is broadcast. */
-    private static int stride(Tensor t, Tensor other) {
-        return t.numel() == 1 && other.numel() != 1 ? 0 : 1;
+        return this;
     }
 
     /**
-     * The shape of an elementwise result: equal shapes, or a one-element tensor ({@code []} or
-     * {@code [1]}) stretched over the other one, as PyTorch's broadcasting does in one dimension.
+     * PyTorch's AccumulateGrad, first order: adds {@code g} into {@link #grad()} in place, or makes
+     * it the gradient ({@code owned}: the array is no one else's, so it is taken, not copied).
+     * Locked, so that backward calls on several threads add up.
      */
-    private static int[] broadcastShape(Tensor a, Tensor b) {
-        if (a.dim() == 0 && b.dim() == 0) {
-            return SCALAR;
+    void accumulate(double[] g, boolean owned) {
+        synchronized (this) {
+            Tensor current = grad;
+            if (current == null) {
+                grad = new Tensor(owned ? g : g.clone(), shape);
+            } else {
+                double[] into = current.data;
+                for (int i = 0; i < into.length; i++) {
+                    into[i] += g[i];
+                }
+                current.bumpVersion();
+            }
         }
-        int na = a.dim() == 0 ? 1 : a.shape[0];
-        int nb = b.dim() == 0 ? 1 : b.shape[0];
-        if (na == nb || nb == 1) {
-            return new int[] {na};
+    }
+
+    /**
+     * AccumulateGrad while recording (createGraph): the gradient keeps its graph, so it is copied
+     * on the tape the first time ({@code CopyBackwards}, as PyTorch) and added out of place after.
+     */
+    void accumulate(Tensor g) {
+        synchronized (this) {
+            Tensor current = grad;
+            grad = current == null ? ShapeOps.copyForGrad(g) : current.add(g);
         }
-        if (na == 1) {
-            return new int[] {nb};
+    }
+
+    private int matrixIndex(int row, int col) {
+        if (dim() != 2) {
+            throw new IllegalArgumentException("[row, col] needs a 2-D tensor, got shape " + Shapes.str(shape));
         }
-        throw new IllegalArgumentException("shape mismatch: " + Arrays.toString(a.shape) + " and "
-                + Arrays.toString(b.shape) + " cannot be broadcast together (the size of tensor a (" + na
-                + ") must match the size of tensor b (" + nb + ") at non-singleton dimension 0)");
+        return Objects.checkIndex(row, shape[0]) * shape[1] + Objects.checkIndex(col, shape[1]);
     }
 
     // ---------------------------------------------------------------- printing
 
     /**
      * Prints as PyTorch does for a default-dtype tensor: {@code tensor(5., requires_grad=True)},
-     * {@code tensor(-0.1324, grad_fn=<SinBackward0>)}, {@code tensor([ 1., -2.])}.
+     * {@code tensor(-0.1324, grad_fn=<SinBackward0>)}, {@code tensor([ 1., -2.])}, and a matrix
+     * one row per line:
+     *
+     * <pre>
+     * tensor([[1.0000, 2.5000],
+     *         [3.0000, 4.0000]], grad_fn=&lt;MmBackward0&gt;)
+     * </pre>
      *
      * <p>PyTorch's rule (torch/_tensor_str.py, precision 4), over the nonzero finite values: if
      * all are integral, print {@code 5.}; otherwise fixed with 4 decimals ({@code 9.9120}); use
      * scientific ({@code 1.0000e+10}) when max/min of their magnitudes exceeds 1000, or the max
-     * exceeds 1e8, or (non-integral only) the min is below 1e-4. A vector uses one format for all
-     * elements, right-aligned to a common width, wraps lines at 80 characters, and shows only the
-     * first and last 3 elements beyond 1000. Rounding is half-even on the exact binary value, as
-     * Python's. {@code nan}, {@code inf}, {@code -inf} print as such. The {@code grad_fn} suffix
-     * wins over {@code requires_grad=True}. No dtype suffix is printed although values are
+     * exceeds 1e8, or (non-integral only) the min is below 1e-4. All elements share one format,
+     * right-aligned to a common width; lines wrap at 80 characters; beyond 1000 elements only the
+     * first and last 3 of each dimension are shown. Rounding is half-even on the exact binary
+     * value, as Python's. {@code nan}, {@code inf}, {@code -inf} print as such. The {@code grad_fn}
+     * suffix wins over {@code requires_grad=True}. No dtype suffix is printed although values are
      * doubles: the digits are those PyTorch prints for the same float64 values.
      */
     @Override
     public String toString() {
-        String suffix = gradFn != null ? "grad_fn=<" + gradFn.name + ">" : requiresGrad ? "requires_grad=True" : null;
-        return TensorFormat.format(storage.data, dim() == 0, suffix);
+        String fn = gradFn();
+        String suffix = fn != null ? "grad_fn=<" + fn + ">" : requiresGrad ? "requires_grad=True" : null;
+        return TensorFormat.format(data, shape, suffix);
     }
 }

@@ -8,54 +8,114 @@ import java.util.List;
 
 /**
  * Prints tensors the way PyTorch does (torch/_tensor_str.py with the default print options:
- * precision 4, line width 80, summarizing beyond 1000 elements with 3 at each edge). Used by
- * {@link Tensor#toString()}, whose Javadoc states the rule.
+ * precision 4, line width 80, summarizing beyond 1000 elements with 3 at each edge of each
+ * dimension). Used by {@link Tensor#toString()}, whose Javadoc states the rule.
  */
 final class TensorFormat {
 
     private TensorFormat() {}
 
+    private static final String PREFIX = "tensor(";
+    private static final int LINE_WIDTH = 80;
+    private static final int THRESHOLD = 1000;
+    private static final int EDGE_ITEMS = 3;
+
     /**
-     * {@code tensor(<values>[, <suffix>])} for the values of a scalar (if {@code scalar}) or a
-     * vector, with an optional suffix such as {@code requires_grad=True}.
+     * {@code tensor(<values>[, <suffix>])} for row-major values of the given shape (0, 1 or 2
+     * dimensions), with an optional suffix such as {@code requires_grad=True}.
      */
-    static String format(double[] v, boolean scalar, String suffix) {
-        String prefix = "tensor(";
+    static String format(double[] v, int[] shape, String suffix) {
+        List<String> suffixes = new ArrayList<>();
         String body;
-        if (scalar) {
-            body = new Formatter(v).format(v[0]);
-        } else if (v.length == 0) {
+        int indent = PREFIX.length();
+        if (v.length == 0) {
             body = "[]";
+            if (shape.length != 1) { // PyTorch shows the size of an empty tensor unless it is (0,)
+                StringBuilder size = new StringBuilder("size=(");
+                for (int i = 0; i < shape.length; i++) {
+                    size.append(i > 0 ? ", " : "").append(shape[i]);
+                }
+                suffixes.add(size.append(")").toString());
+            }
         } else {
-            boolean summarize = v.length > 1000;
-            double[] shown = summarize
-                    ? new double[] {v[0], v[1], v[2], v[v.length - 3], v[v.length - 2], v[v.length - 1]} : v;
-            Formatter formatter = new Formatter(shown);
-            List<String> items = new ArrayList<>();
-            for (int i = 0; i < shown.length; i++) {
-                if (summarize && i == 3) {
-                    items.add(" ...");
+            boolean summarize = v.length > THRESHOLD;
+            Formatter formatter = new Formatter(summarized(v, shape, summarize));
+            if (shape.length == 0) {
+                body = formatter.format(v[0]);
+            } else if (shape.length == 1) {
+                body = vector(v, 0, v.length, indent, summarize, formatter);
+            } else {
+                int rows = shape[0], cols = shape[1];
+                List<String> slices = new ArrayList<>();
+                for (int r = 0; r < rows; r++) {
+                    if (summarize && rows > 2 * EDGE_ITEMS && r == EDGE_ITEMS) {
+                        slices.add("...");
+                        r = rows - EDGE_ITEMS;
+                    }
+                    slices.add(vector(v, r * cols, cols, indent + 1, summarize, formatter));
                 }
-                items.add(formatter.format(shown[i]));
+                body = "[" + String.join(",\n" + " ".repeat(indent + 1), slices) + "]";
             }
-            int perLine = Math.max(1, (80 - prefix.length()) / (formatter.width + 2));
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < items.size(); i++) {
-                if (i > 0) {
-                    sb.append(i % perLine == 0 ? ",\n" + " ".repeat(prefix.length() + 1) : ", ");
-                }
-                sb.append(items.get(i));
-            }
-            body = sb.append(']').toString();
         }
-        StringBuilder out = new StringBuilder(prefix).append(body);
         if (suffix != null) {
-            // PyTorch's _add_suffixes: the suffix goes on a new line if the last line would pass 80 characters
-            int lastLineLength = out.length() - out.lastIndexOf("\n") + 1;
-            out.append(lastLineLength + suffix.length() + 2 > 80 ? ",\n" + " ".repeat(prefix.length()) : ", ");
-            out.append(suffix);
+            suffixes.add(suffix);
+        }
+        // PyTorch's _add_suffixes: a suffix goes on a new line if the last line would pass the width
+        StringBuilder out = new StringBuilder(PREFIX).append(body);
+        int lastLine = out.length() - out.lastIndexOf("\n") + 1;
+        for (String s : suffixes) {
+            if (lastLine + s.length() + 2 > LINE_WIDTH) {
+                out.append(",\n").append(" ".repeat(indent)).append(s);
+                lastLine = indent + s.length();
+            } else {
+                out.append(", ").append(s);
+                lastLine += s.length() + 2;
+            }
         }
         return out.append(')').toString();
+    }
+
+    /** PyTorch's _vector_str for {@code length} values from {@code from}: wrapped to the line width. */
+    private static String vector(double[] v, int from, int length, int indent, boolean summarize,
+            Formatter formatter) {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < length; i++) {
+            if (summarize && length > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
+                items.add(" ...");
+                i = length - EDGE_ITEMS;
+            }
+            items.add(formatter.format(v[from + i]));
+        }
+        int perLine = Math.max(1, (LINE_WIDTH - indent) / (formatter.width + 2));
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                sb.append(i % perLine == 0 ? ",\n" + " ".repeat(indent + 1) : ", ");
+            }
+            sb.append(items.get(i));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** PyTorch's get_summarized_data: the values that are shown, which alone choose the format. */
+    private static double[] summarized(double[] v, int[] shape, boolean summarize) {
+        if (!summarize || shape.length == 0) {
+            return v;
+        }
+        int rows = Shapes.rows(shape), cols = Shapes.cols(shape);
+        List<Double> shown = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            if (rows > 2 * EDGE_ITEMS && r == EDGE_ITEMS) {
+                r = rows - EDGE_ITEMS;
+            }
+            for (int c = 0; c < cols; c++) {
+                if (cols > 2 * EDGE_ITEMS && c == EDGE_ITEMS) {
+                    c = cols - EDGE_ITEMS;
+                }
+                shown.add(v[r * cols + c]);
+            }
+        }
+        return shown.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** PyTorch's _Formatter: chooses one number format for a set of values. */

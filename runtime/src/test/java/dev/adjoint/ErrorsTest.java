@@ -11,9 +11,8 @@ class ErrorsTest {
 
     private static final String SECOND_BACKWARD = "Trying to backward through the graph a second time (or directly "
             + "access saved tensors after they have already been freed). Saved intermediate values of the graph are "
-            + "freed when you call backward(). Specify retainGraph=true (backward(true) or backward(gradient, true)) "
-            + "if you need to backward through the graph a second time or if you need to access saved tensors after "
-            + "calling backward.";
+            + "freed when you call backward() or Tensor.grad(). Specify retainGraph=true if you need to backward "
+            + "through the graph a second time or if you need to access saved tensors after calling backward.";
 
     @Test
     void backwardTwiceThroughAFreedGraph() {
@@ -69,7 +68,7 @@ class ErrorsTest {
         c.mulInPlace(2);
         IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
         assertTrue(e.getMessage().startsWith("one of the variables needed for gradient computation has been "
-                + "modified by an inplace operation: [Tensor [3]], is at version 1; expected version 0 instead."),
+                + "modified by an inplace operation: [Tensor [3]] is at version 1; expected version 0 instead."),
                 e.getMessage());
     }
 
@@ -97,16 +96,6 @@ class ErrorsTest {
     }
 
     @Test
-    void inPlaceWithAnOperandThatRequiresGradIsNotRecorded() {
-        Tensor plain = Tensor.scalar(1);
-        Tensor w = Tensor.scalar(2).requiresGrad(true);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> plain.addInPlace(w));
-        assertTrue(e.getMessage().startsWith("addInPlace is not recorded on the tape"), e.getMessage());
-        Tensor nonLeaf = w.mul(2);
-        assertThrows(IllegalStateException.class, () -> nonLeaf.mulInPlace(2));
-    }
-
-    @Test
     void inPlaceResultMustKeepItsShape() {
         Tensor s = Tensor.scalar(1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -129,10 +118,10 @@ class ErrorsTest {
     }
 
     @Test
-    void shapeMismatchNamesBothShapes() {
+    void shapeMismatchNamesBothSizesAndTheDimension() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Tensor.vector(1, 2, 3).add(Tensor.vector(1, 2)));
-        assertTrue(e.getMessage().startsWith("shape mismatch: [3] and [2] cannot be broadcast together"),
+        assertEquals("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0",
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.vector(1, 2).mul(Tensor.vector(1, 2, 3)));
         assertThrows(IllegalArgumentException.class, () -> Tensor.vector(1, 2).pow(Tensor.vector(1, 2, 3)));

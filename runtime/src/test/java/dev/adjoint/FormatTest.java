@@ -122,4 +122,100 @@ class FormatTest {
         assertEquals(-1, all.indexOf("..."), "exactly 1000 elements are all printed");
         assertEquals(1000, all.split("2\\.", -1).length - 1);
     }
+
+    /** {@code torch.arange(rows * cols, dtype=torch.float64).reshape(rows, cols)}. */
+    private static Tensor range(int rows, int cols) {
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        return Tensor.vector(v).reshape(rows, cols);
+    }
+
+    /** Rows {@code [i / 7, 1]}. */
+    private static Tensor sevenths(int rows) {
+        double[][] m = new double[rows][];
+        for (int i = 0; i < rows; i++) {
+            m[i] = new double[] {i / 7.0, 1};
+        }
+        return Tensor.matrix(m);
+    }
+
+    /**
+     * Matrices: one row per line, one format and width for all elements, rows and columns
+     * summarized beyond 1000 elements. The expected strings come from a line-by-line Python
+     * transcription of torch/_tensor_str.py (_Formatter, _vector_str, _tensor_str_with_formatter,
+     * get_summarized_data, _add_suffixes) run on the same values.
+     */
+    @Test
+    void matricesPrintOneRowPerLineAsPyTorch() {
+        assertEquals("tensor([[1., 2.],\n"
+                + "        [3., 4.]])",
+                Tensor.matrix(new double[][] {{1, 2}, {3, 4}}).toString());
+        assertEquals("tensor([[1., 2.],\n"
+                + "        [3., 4.]], requires_grad=True)",
+                Tensor.matrix(new double[][] {{1, 2}, {3, 4}}).requiresGrad(true).toString());
+        assertEquals("tensor([[ 0.1000, -2.0000],\n"
+                + "        [ 3.0000, 40.0000]])",
+                Tensor.matrix(new double[][] {{0.1, -2}, {3, 40}}).toString());
+        assertEquals("tensor([[1.0000e-05, 1.0000e+00],\n"
+                + "        [2.0000e+00, 3.0000e+00]])",
+                Tensor.matrix(new double[][] {{1e-5, 1}, {2, 3}}).toString());
+        assertEquals("tensor([[    nan,  1.5000],\n"
+                + "        [    inf, -2.0000]])",
+                Tensor.matrix(new double[][] {{Double.NaN, 1.5}, {Double.POSITIVE_INFINITY, -2}}).toString());
+        assertEquals("tensor([[1., 2., 3.]])",
+                Tensor.matrix(new double[][] {{1, 2, 3}}).toString());
+        assertEquals("tensor([[1.],\n"
+                + "        [2.],\n"
+                + "        [3.]])",
+                Tensor.matrix(new double[][] {{1}, {2}, {3}}).toString());
+        assertEquals("tensor([[ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.,\n"
+                + "         14., 15., 16., 17., 18., 19.],\n"
+                + "        [20., 21., 22., 23., 24., 25., 26., 27., 28., 29., 30., 31., 32., 33.,\n"
+                + "         34., 35., 36., 37., 38., 39.]])",
+                range(2, 20).toString());
+        assertEquals("tensor([[ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.,\n"
+                + "         14., 15., 16., 17., 18., 19.],\n"
+                + "        [20., 21., 22., 23., 24., 25., 26., 27., 28., 29., 30., 31., 32., 33.,\n"
+                + "         34., 35., 36., 37., 38., 39.]], requires_grad=True)",
+                range(2, 20).requiresGrad(true).toString());
+        assertEquals("tensor([[0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 3.7000e+01, 3.8000e+01,\n"
+                + "         3.9000e+01],\n"
+                + "        [4.0000e+01, 4.1000e+01, 4.2000e+01,  ..., 7.7000e+01, 7.8000e+01,\n"
+                + "         7.9000e+01],\n"
+                + "        [8.0000e+01, 8.1000e+01, 8.2000e+01,  ..., 1.1700e+02, 1.1800e+02,\n"
+                + "         1.1900e+02],\n"
+                + "        ...,\n"
+                + "        [1.0800e+03, 1.0810e+03, 1.0820e+03,  ..., 1.1170e+03, 1.1180e+03,\n"
+                + "         1.1190e+03],\n"
+                + "        [1.1200e+03, 1.1210e+03, 1.1220e+03,  ..., 1.1570e+03, 1.1580e+03,\n"
+                + "         1.1590e+03],\n"
+                + "        [1.1600e+03, 1.1610e+03, 1.1620e+03,  ..., 1.1970e+03, 1.1980e+03,\n"
+                + "         1.1990e+03]])",
+                range(30, 40).toString());
+        assertEquals("tensor([[ 0.0000,  1.0000],\n"
+                + "        [ 0.1429,  1.0000],\n"
+                + "        [ 0.2857,  1.0000],\n"
+                + "        ...,\n"
+                + "        [85.2857,  1.0000],\n"
+                + "        [85.4286,  1.0000],\n"
+                + "        [85.5714,  1.0000]])",
+                sevenths(600).toString());
+    }
+
+    @Test
+    void emptyTensorsShowTheirSizeUnlessOneDimensional() {
+        assertEquals("tensor([])", Tensor.zeros(0).toString());
+        assertEquals("tensor([], size=(0, 3))", Tensor.zeros(0, 3).toString());
+        assertEquals("tensor([], size=(2, 0))", Tensor.zeros(2, 0).toString());
+    }
+
+    @Test
+    void aGradFnSuffixAfterAMatrix() {
+        Tensor a = Tensor.matrix(new double[][] {{0.5, 1}, {-1, 2}}).requiresGrad(true);
+        assertEquals("tensor([[ 0.5000,  2.2500],\n"
+                + "        [-1.0000,  3.5000]], grad_fn=<MmBackward0>)",
+                a.mm(Tensor.matrix(new double[][] {{1, 0.5}, {0, 2}})).toString());
+    }
 }

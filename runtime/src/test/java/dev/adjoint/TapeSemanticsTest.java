@@ -6,15 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Accumulation, zeroing, detaching, grad mode, retainGraph and retainGrad, as in PyTorch. */
 @SuppressWarnings("try") // grad-mode scope variables are only there to be closed
 class TapeSemanticsTest {
+
+    /** Some tests read .grad() of a non-leaf on purpose; WarningsTest checks the warning, here it would only be noise. */
+    private static final java.util.logging.Logger WARNINGS = java.util.logging.Logger.getLogger("dev.adjoint.Tensor");
+
+    @BeforeAll
+    static void quietWarnings() {
+        WARNINGS.setLevel(java.util.logging.Level.OFF);
+    }
+
+    @AfterAll
+    static void restoreWarnings() {
+        WARNINGS.setLevel(null);
+    }
 
     @AfterEach
     void restoreGradMode() {
@@ -106,6 +122,35 @@ class TapeSemanticsTest {
         assertFalse(y.requiresGrad());
         assertNull(y.gradFn());
         assertEquals("tensor(25.)", y.toString());
+    }
+
+    @Test
+    void aLeafFrozenAfterTheGraphWasBuiltReceivesNoGradient() {
+        Tensor w = Tensor.vector(1, 2).requiresGrad(true);
+        Tensor b = Tensor.scalar(3).requiresGrad(true);
+        Tensor loss = w.mul(b).sum();
+        w.requiresGrad(false); // PyTorch's AccumulateGrad checks requires_grad when it runs
+        loss.backward();
+        assertNull(w.grad(), "frozen weights do not move");
+        assertEquals(3.0, b.grad().item(), 0);
+        w.requiresGrad(true); // unfrozen: the same accumulator again
+        w.mul(b).sum().backward();
+        assertArrayEquals(new double[] {3, 3}, w.grad().toArray(), 0);
+    }
+
+    @Test
+    void setGradReplacesOrClearsTheGradient() {
+        Tensor x = Tensor.vector(1, 2).requiresGrad(true);
+        x.mul(x).sum().backward();
+        assertSame(x, x.setGrad(null));
+        assertNull(x.grad(), "x.grad = None");
+        x.mul(x).sum().backward();
+        assertArrayEquals(new double[] {2, 4}, x.grad().toArray(), 0, "a fresh gradient, nothing accumulated");
+        x.setGrad(Tensor.vector(10, 10));
+        x.sum().backward();
+        assertArrayEquals(new double[] {11, 11}, x.grad().toArray(), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.setGrad(Tensor.scalar(1)));
+        assertEquals("assigned grad has data of a different size: [] instead of [2]", e.getMessage());
     }
 
     @Test

@@ -1,0 +1,397 @@
+package dev.adjoint;
+
+import java.util.Arrays;
+
+/**
+ * Operations that reduce or spread along dimensions: sums and means (of everything or along a
+ * {@code dim}), broadcasting a gradient back ({@code expandTo}) and summing it to an operand's
+ * shape ({@code sumTo}), softmax and log-softmax along a dim, and the negative log-likelihood
+ * loss. {@code expandTo} and {@code sumTo} are each other's derivative, which is what makes
+ * broadcasting differentiable twice.
+ */
+final class Reductions {
+
+    private Reductions() {}
+
+    // ---------------------------------------------------------------- sum and mean
+
+    /** Σ x, a scalar ({@code SumBackward0}). */
+    static Tensor sum(Tensor x) {
+        double s = 0;
+        for (double v : x.data) {
+            s += v;
+        }
+        return all(x, s, 1, "SumBackward0");
+    }
+
+    /** Σ x / n ({@code MeanBackward0}). */
+    static Tensor mean(Tensor x) {
+        double s = 0;
+        for (double v : x.data) {
+            s += v;
+        }
+        int n = x.numel();
+        return all(x, s / n, n, "MeanBackward0");
+    }
+
+    private static Tensor all(Tensor x, double value, int divisor, String name) {
+        Tensor out = new Tensor(new double[] {value}, Shapes.SCALAR);
+        return Tensor.recording(x) ? out.attach(new ReduceNode(name, x, Shapes.SCALAR, Shapes.SCALAR, divisor)) : out;
+    }
+
+    /** The sum along {@code dim} ({@code SumBackward1}). */
+    static Tensor sum(Tensor x, int dim, boolean keepdim) {
+        return alongDim(x, dim, keepdim, false);
+    }
+
+    /** The mean along {@code dim} ({@code MeanBackward1}). */
+    static Tensor mean(Tensor x, int dim, boolean keepdim) {
+        return alongDim(x, dim, keepdim, true);
+    }
+
+    private static Tensor alongDim(Tensor x, int dim, boolean keepdim, boolean mean) {
+        int d = Shapes.wrapDim(dim, x.dim());
+        int[] kept = Shapes.reduce(x.shape, d, true);
+        int count = x.dim() == 0 ? 1 : x.shape[d];
+        double[] y = new double[Shapes.numel(kept)];
+        sumToInto(x.data, x.shape, y, kept);
+        if (mean) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] /= count;
+            }
+        }
+        Tensor out = new Tensor(y, Shapes.reduce(x.shape, d, keepdim));
+        String name = mean ? "MeanBackward1" : "SumBackward1";
+        return Tensor.recording(x) ? out.attach(new ReduceNode(name, x, out.shape, kept, mean ? count : 1)) : out;
+    }
+
+    /**
+     * The node of a sum or mean: each input element receives the gradient of the output element it
+     * was summed into, divided by {@code divisor} for a mean. {@code kept} is the output's shape
+     * with the reduced dimensions kept as size 1, so that it broadcasts back to the input's.
+     */
+    private static final class ReduceNode extends Node.OneInput {
+        private final String name;
+        private final int[] kept;
+        private final int divisor;
+
+        ReduceNode(String name, Tensor x, int[] outShape, int[] kept, int divisor) {
+            super(outShape, x);
+            this.name = name;
+            this.kept = kept;
+            this.divisor = divisor;
+        }
+
+        @Override
+        String name() {
+            return name;
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            double[] g = into[0];
+            if (g == null) {
+                return;
+            }
+            if (up.length == 1) {
+                double v = up[0] / divisor;
+                for (int i = 0; i < g.length; i++) {
+                    g[i] += v;
+                }
+            } else {
+                int[] index = Shapes.broadcastIndex(kept, next0.shape);
+                for (int i = 0; i < g.length; i++) {
+                    g[i] += up[index[i]] / divisor;
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            Tensor g = Arrays.equals(up.shape, kept) ? up : up.reshape(kept);
+            Tensor spread = expandTo(g, next0.shape);
+            return new Tensor[] {divisor == 1 ? spread : spread.div(divisor)}; // PyTorch: grad.expand(sizes) / n
+        }
+    }
+
+    // ---------------------------------------------------------------- broadcasting a gradient
+
+    /** Adds {@code src} (of shape {@code srcShape}) into {@code dst}, summed down to {@code dstShape}, which broadcasts to srcShape. */
+    static void sumToInto(double[] src, int[] srcShape, double[] dst, int[] dstShape) {
+        if (dst.length == 1) {
+            double s = 0;
+            for (double v : src) {
+                s += v;
+            }
+            dst[0] += s;
+            return;
+        }
+        int[] index = Shapes.broadcastIndex(dstShape, srcShape);
+        for (int i = 0; i < src.length; i++) {
+            dst[index[i]] += src[i];
+        }
+    }
+
+    /** x broadcast to {@code shape} ({@code ExpandBackward0}); its derivative is {@link #sumTo}. */
+    static Tensor expandTo(Tensor x, int[] shape) {
+        if (Arrays.equals(x.shape, shape)) {
+            return x;
+        }
+        Shapes.broadcast(x.shape, shape); // checks
+        Tensor out = new Tensor(Binary.expand(x, shape), shape);
+        return Tensor.recording(x) ? out.attach(new BroadcastNode(false, x, shape)) : out;
+    }
+
+    /** x (of a shape that {@code shape} broadcasts to) summed down to {@code shape} ({@code SumBackward1}); its derivative is {@link #expandTo}. */
+    static Tensor sumTo(Tensor x, int[] shape) {
+        double[] y = new double[Shapes.numel(shape)];
+        sumToInto(x.data, x.shape, y, shape);
+        Tensor out = new Tensor(y, shape);
+        return Tensor.recording(x) ? out.attach(new BroadcastNode(true, x, shape)) : out;
+    }
+
+    /** The node of {@link #expandTo} ({@code sum} false) or of {@link #sumTo} ({@code sum} true). */
+    private static final class BroadcastNode extends Node.OneInput {
+        private final boolean sum;
+
+        BroadcastNode(boolean sum, Tensor x, int[] outShape) {
+            super(outShape, x);
+            this.sum = sum;
+        }
+
+        @Override
+        String name() {
+            return sum ? "SumBackward1" : "ExpandBackward0";
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            if (into[0] == null) {
+                return;
+            }
+            if (sum) { // the gradient of a sum spreads back over what was summed
+                int[] index = Shapes.broadcastIndex(shape, next0.shape);
+                for (int i = 0; i < into[0].length; i++) {
+                    into[0][i] += up[index[i]];
+                }
+            } else { // the gradient of an expansion sums what was copied
+                sumToInto(up, shape, into[0], next0.shape);
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            return new Tensor[] {sum ? expandTo(up, next0.shape) : sumTo(up, next0.shape)};
+        }
+    }
+
+    // ---------------------------------------------------------------- softmax
+
+    /**
+     * The slices of a tensor along one dimension: {@code count} slices of {@code length} elements
+     * {@code stride} apart; slice k starts at {@code (k / stride)·stride·length + k % stride}.
+     */
+    private record Slices(int count, int length, int stride) {
+        static Slices along(int[] shape, int dim) {
+            int length = shape.length == 0 ? 1 : shape[dim];
+            int stride = 1;
+            for (int i = dim + 1; i < shape.length; i++) {
+                stride *= shape[i];
+            }
+            return new Slices(length == 0 ? 0 : Shapes.numel(shape) / length, length, stride);
+        }
+
+        int start(int k) {
+            return (k / stride) * stride * length + k % stride;
+        }
+    }
+
+    /**
+     * softmax {@code y_i = e^(x_i - m) / Σ_j e^(x_j - m)} or log-softmax
+     * {@code y_i = x_i - m - log Σ_j e^(x_j - m)} along {@code dim}, with m the slice's maximum
+     * so that no exponential overflows; a NaN in a slice makes the whole slice NaN, as in PyTorch.
+     */
+    static Tensor softmax(Tensor x, int dim, boolean log) {
+        int d = Shapes.wrapDim(dim, x.dim());
+        Slices slices = Slices.along(x.shape, d);
+        double[] v = x.data, y = new double[v.length];
+        for (int k = 0; k < slices.count(); k++) {
+            int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = start; i < end; i += step) {
+                max = Math.max(max, v[i]);
+            }
+            double sum = 0;
+            for (int i = start; i < end; i += step) {
+                sum += Math.exp(v[i] - max);
+            }
+            double logSum = Math.log(sum);
+            for (int i = start; i < end; i += step) {
+                y[i] = log ? v[i] - max - logSum : Math.exp(v[i] - max) / sum;
+            }
+        }
+        Tensor out = x.withData(y);
+        return Tensor.recording(x) ? out.attach(new SoftmaxNode(log, d, x, out)) : out;
+    }
+
+    /** The node of softmax and log-softmax; both save their output, as PyTorch. */
+    private static final class SoftmaxNode extends Node.OneInput {
+        private final boolean log;
+        private final int dim;
+        private Tensor out;
+        private final int outVersion;
+
+        SoftmaxNode(boolean log, int dim, Tensor x, Tensor out) {
+            super(x.shape, x);
+            this.log = log;
+            this.dim = dim;
+            this.out = out;
+            this.outVersion = out.version();
+        }
+
+        @Override
+        String name() {
+            return log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
+        }
+
+        @Override
+        boolean savesValues() {
+            return true;
+        }
+
+        @Override
+        void releaseValues() {
+            out = null;
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            double[] g = into[0];
+            double[] y = unpack(out, outVersion, true).data;
+            if (g == null) {
+                return;
+            }
+            Slices slices = Slices.along(shape, dim);
+            for (int k = 0; k < slices.count(); k++) {
+                int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
+                double s = 0;
+                for (int i = start; i < end; i += step) {
+                    s += log ? up[i] : up[i] * y[i];
+                }
+                for (int i = start; i < end; i += step) {
+                    // softmax: dx_i = y_i (dy_i - Σ_j dy_j y_j); log-softmax: dx_i = dy_i - e^(y_i) Σ_j dy_j
+                    g[i] += log ? up[i] - Math.exp(y[i]) * s : y[i] * (up[i] - s);
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            Tensor y = unpack(out, outVersion, true);
+            return new Tensor[] {log
+                    ? up.sub(y.exp().mul(up.sum(dim, true)))
+                    : y.mul(up.sub(up.mul(y).sum(dim, true)))};
+        }
+    }
+
+    // ---------------------------------------------------------------- negative log-likelihood
+
+    /** PyTorch's default {@code ignore_index}: a target with this value adds nothing and is not counted. */
+    static final int IGNORE_INDEX = -100;
+
+    /** {@code -Σ_i input[i, target_i] / (number of counted targets)}; see {@link Tensor#nllLoss}. */
+    static Tensor nllLoss(Tensor input, int[] target) {
+        int rows, classes;
+        if (input.dim() == 2) {
+            rows = input.shape[0];
+            classes = input.shape[1];
+            if (target.length != rows) {
+                throw new IllegalArgumentException("Expected input batch_size (" + rows + ") to match target "
+                        + "batch_size (" + target.length + ").");
+            }
+        } else if (input.dim() == 1) {
+            rows = 1;
+            classes = input.shape[0];
+            if (target.length != 1) {
+                throw new IllegalArgumentException("a 1-D input (one sample of " + classes + " classes) takes one "
+                        + "target, got " + target.length);
+            }
+        } else {
+            throw new IllegalArgumentException("Expected 1 or 2 dimensions for input (got 0)");
+        }
+        double sum = 0;
+        int counted = 0;
+        for (int i = 0; i < rows; i++) {
+            if (target[i] == IGNORE_INDEX) {
+                continue;
+            }
+            if (target[i] < 0 || target[i] >= classes) {
+                throw new IndexOutOfBoundsException("Target " + target[i] + " is out of bounds.");
+            }
+            sum += input.data[i * classes + target[i]];
+            counted++;
+        }
+        Tensor out = new Tensor(new double[] {-sum / counted}, Shapes.SCALAR);
+        return Tensor.recording(input) ? out.attach(new NllLossNode(input, target.clone(), counted)) : out;
+    }
+
+    /** The node of the NLL loss: d loss / d input[i, t_i] = -1 / counted. Saves its input, as PyTorch. */
+    private static final class NllLossNode extends Node.OneInput {
+        private final int[] target;
+        private final int counted;
+        private Tensor input;
+        private final int inputVersion;
+
+        NllLossNode(Tensor input, int[] target, int counted) {
+            super(Shapes.SCALAR, input);
+            this.target = target;
+            this.counted = counted;
+            this.input = input;
+            this.inputVersion = input.version();
+        }
+
+        @Override
+        String name() {
+            return "NllLossBackward0";
+        }
+
+        @Override
+        boolean savesValues() {
+            return true;
+        }
+
+        @Override
+        void releaseValues() {
+            input = null;
+        }
+
+        /** The derivative of the loss per input element: -1/counted at each counted target, else 0. */
+        private double[] weights() {
+            Tensor in = unpack(input, inputVersion, false);
+            double[] w = new double[in.numel()];
+            int classes = in.shape[in.dim() - 1];
+            for (int i = 0; i < target.length; i++) {
+                if (target[i] != IGNORE_INDEX) {
+                    w[i * classes + target[i]] = -1.0 / counted;
+                }
+            }
+            return w;
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            double[] w = weights();
+            if (into[0] != null) {
+                for (int i = 0; i < w.length; i++) {
+                    into[0][i] += w[i] == 0 ? 0 : up[0] * w[i];
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            Tensor in = unpack(input, inputVersion, false);
+            return new Tensor[] {in.withData(weights()).mul(up)};
+        }
+    }
+}

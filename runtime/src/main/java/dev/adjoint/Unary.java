@@ -1,0 +1,464 @@
+package dev.adjoint;
+
+/**
+ * Elementwise operations of one tensor, and of a tensor with a constant ({@code x + c},
+ * {@code x^c}). Each operation is one entry of {@link Op}: its forward loop, its first-order
+ * backward loop, and the same derivative written with tape operations for double backward. Each
+ * saves what PyTorch's derivatives.yaml saves for it, so the same in-place changes are refused.
+ */
+final class Unary {
+
+    private Unary() {}
+
+    /** What an operation's backward reads, and so saves: its input, its output, or no tensor. */
+    enum Saves { INPUT, OUTPUT, NOTHING }
+
+    /**
+     * The operations. {@code c} is the constant of the {@code _SCALAR} ones (ignored by the
+     * others); {@code s} is the saved tensor ({@link #saves}); {@code g} the input's gradient
+     * buffer, added into, or the upstream buffer itself ({@code g == up}), which the engine hands
+     * over when no other gradient is pending for the input: then it is overwritten.
+     */
+    enum Op {
+        // d(-x) = -dx
+        NEG("NegBackward0", Saves.NOTHING) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = -x[i];
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = -(up[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.neg();
+            }
+        },
+        // d sin x = cos x dx
+        SIN("SinBackward0", Saves.INPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.sin(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * Math.cos(s[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(s.cos());
+            }
+        },
+        // d cos x = -sin x dx
+        COS("CosBackward0", Saves.INPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.cos(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = -(up[i] * Math.sin(s[i]));
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(s.sin()).neg();
+            }
+        },
+        // d tan x = (1 + tan² x) dx, from the saved output y = tan x
+        TAN("TanBackward0", Saves.OUTPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.tan(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * (1 + s[i] * s[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(s.mul(s).add(1));
+            }
+        },
+        // d e^x = e^x dx, from the saved output
+        EXP("ExpBackward0", Saves.OUTPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.exp(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * s[i];
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(s);
+            }
+        },
+        // d ln x = dx / x
+        LOG("LogBackward0", Saves.INPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.log(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] / s[i];
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.div(s);
+            }
+        },
+        // d √x = dx / (2√x), from the saved output
+        SQRT("SqrtBackward0", Saves.OUTPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.sqrt(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] / (2 * s[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.div(s.mul(2));
+            }
+        },
+        // d tanh x = (1 - tanh² x) dx, from the saved output
+        TANH("TanhBackward0", Saves.OUTPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.tanh(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * (1 - s[i] * s[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(s.mul(s).neg().add(1));
+            }
+        },
+        // d σ(x) = σ(x)(1 - σ(x)) dx, from the saved output; the forward never overflows e^-x
+        SIGMOID("SigmoidBackward0", Saves.OUTPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    double v = x[i];
+                    y[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * s[i] * (1 - s[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(s.mul(s.neg().add(1)));
+            }
+        },
+        // relu(x) = x if x > 0, 0 if x <= 0, NaN if NaN (PyTorch's clamp propagates NaN);
+        // d relu = dx where the saved output is > 0, else 0 (threshold_backward: NaN gets 0)
+        RELU("ReluBackward0", Saves.OUTPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] <= 0 ? 0 : x[i];
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = s[i] > 0 ? up[i] : 0;
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                boolean[] keep = new boolean[s.numel()];
+                for (int i = 0; i < keep.length; i++) {
+                    keep[i] = s.data[i] > 0;
+                }
+                return Binary.where(keep, up);
+            }
+        },
+        // d|x| = sgn(x) dx with sgn(0) = sgn(NaN) = 0, as PyTorch's sgn
+        ABS("AbsBackward0", Saves.INPUT) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.abs(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * sgn(s[i]);
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                double[] sign = new double[s.numel()];
+                for (int i = 0; i < sign.length; i++) {
+                    sign[i] = sgn(s.data[i]);
+                }
+                return up.mul(s.withData(sign)); // a constant: |x|'' = 0 away from the kink
+            }
+        },
+        // d(x + c) = dx
+        ADD_SCALAR("AddBackward0", Saves.NOTHING) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] + c;
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i];
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up;
+            }
+        },
+        // d(x - c) = dx
+        SUB_SCALAR("SubBackward0", Saves.NOTHING) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] - c;
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i];
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up;
+            }
+        },
+        // d(c·x) = c dx; PyTorch saves c as a wrapped number, so a second backward needs retainGraph
+        MUL_SCALAR("MulBackward0", Saves.NOTHING, true) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] * c;
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * c;
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.mul(c);
+            }
+        },
+        // d(x / c) = dx / c (c saved as a wrapped number)
+        DIV_SCALAR("DivBackward0", Saves.NOTHING, true) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = x[i] / c;
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] / c;
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return up.div(c);
+            }
+        },
+        // d x^c = c·x^(c-1) dx, defined as 0 when c == 0 (even at x == 0), as PyTorch's pow_backward
+        POW_SCALAR("PowBackward0", Saves.INPUT) {
+            void forward(double[] x, double c, double[] y) {
+                if (c == 2) { // the common square, exactly as Math.pow(x, 2) rounds, without its call
+                    for (int i = 0; i < x.length; i++) {
+                        y[i] = x[i] * x[i];
+                    }
+                    return;
+                }
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = Math.pow(x[i], c);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                if (c == 0) { // the gradient is 0: nothing to add, or zeros in place of the upstream
+                    if (assign) {
+                        java.util.Arrays.fill(g, 0);
+                    }
+                    return;
+                }
+                if (c == 2) {
+                    for (int i = 0; i < up.length; i++) {
+                        double d = up[i] * (2 * s[i]);
+                        g[i] = assign ? d : g[i] + d;
+                    }
+                    return;
+                }
+                for (int i = 0; i < up.length; i++) {
+                    double d = up[i] * (c * Math.pow(s[i], c - 1));
+                    g[i] = assign ? d : g[i] + d;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return c == 0 ? Tensor.zeros(s.shape) : up.mul(s.pow(c - 1).mul(c));
+            }
+        };
+
+        final String gradFn;
+        final Saves saves;
+        /** Whether a node keeps a value (a tensor, or a wrapped number) that backward releases. */
+        final boolean savesValues;
+
+        Op(String gradFn, Saves saves) {
+            this(gradFn, saves, saves != Saves.NOTHING);
+        }
+
+        Op(String gradFn, Saves saves, boolean savesValues) {
+            this.gradFn = gradFn;
+            this.saves = saves;
+            this.savesValues = savesValues;
+        }
+
+        /** {@code y = f(x)} elementwise. */
+        abstract void forward(double[] x, double c, double[] y);
+
+        /** {@code g += up·f'(x)} ({@code g = up·f'(x)} if {@code g == up}), f' read from the saved tensor {@code s}. */
+        abstract void backward(double[] up, double[] s, double c, double[] g);
+
+        /** {@code up·f'(x)} as tape operations. */
+        abstract Tensor backward(Tensor up, Tensor s, double c);
+    }
+
+    /** PyTorch's sgn for reals: 1, -1, or 0 for zero and NaN. */
+    static double sgn(double x) {
+        return x > 0 ? 1 : x < 0 ? -1 : 0;
+    }
+
+    /** Runs {@code op} on {@code x}, recording a node if x requires grad and grad mode is on. */
+    static Tensor apply(Op op, Tensor x, double c) {
+        double[] y = new double[x.data.length];
+        op.forward(x.data, c, y);
+        Tensor out = x.withData(y);
+        return Tensor.recording(x) ? out.attach(new UnaryNode(op, c, x, out)) : out;
+    }
+
+    /** The node of a unary operation. */
+    static final class UnaryNode extends Node.OneInput {
+        private final Op op;
+        private final double c;
+        private Tensor saved;
+        private final int savedVersion;
+
+        /** {@code x} is the input (its current gradient edge is taken), {@code out} the output. */
+        UnaryNode(Op op, double c, Tensor x, Tensor out) {
+            super(x.shape, x);
+            this.op = op;
+            this.c = c;
+            this.saved = op.saves == Saves.INPUT ? x : op.saves == Saves.OUTPUT ? out : null;
+            this.savedVersion = saved == null ? 0 : saved.version();
+        }
+
+        @Override
+        String name() {
+            return op.gradFn;
+        }
+
+        @Override
+        boolean savesValues() {
+            return op.savesValues;
+        }
+
+        @Override
+        void releaseValues() {
+            saved = null;
+        }
+
+        private Tensor saved() {
+            return op.saves == Saves.NOTHING ? null : unpack(saved, savedVersion, op.saves == Saves.OUTPUT);
+        }
+
+        @Override
+        boolean overwritesUpstream() {
+            return true;
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            if (into[0] != null) {
+                Tensor s = saved();
+                op.backward(up, s == null ? null : s.data, c, into[0]);
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            return new Tensor[] {op.backward(up, saved(), c)};
+        }
+    }
+}
