@@ -1,0 +1,35 @@
+package dev.adjoint.spark.models;
+
+import dev.adjoint.Differentiable;
+
+/**
+ * Logistic regression, one example at a time: what Spark MLlib's {@code LogisticRegression} fits
+ * (binary, no regularisation), written as the plain Java of one example's loss. Adjoint generates
+ * {@code LogisticAdjoint.lossPullback(w, x, y, seed, into)} from it.
+ *
+ * <p>{@code w} has {@code x.length + 1} entries: a weight per feature, then the intercept.
+ */
+public final class Logistic {
+
+    private Logistic() {}
+
+    /** The number of parameters for {@code features} features. */
+    public static int parameters(int features) {
+        return features + 1;
+    }
+
+    /**
+     * The negative log-likelihood of label {@code y} (0 or 1) under P(y = 1) = σ(z), z = w·x + b:
+     * log(1 + eᶻ) − y·z, computed without overflow.
+     */
+    @Differentiable(wrt = "w")
+    public static double loss(double[] w, double[] x, double y) {
+        double z = w[x.length];
+        for (int k = 0; k < x.length; k++) {
+            z += w[k] * x[k];
+        }
+        // log(1 + e^z) = z + log(1 + e^-z) for z > 0: never exp of a large positive number.
+        double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+        return softplus - y * z;
+    }
+}
