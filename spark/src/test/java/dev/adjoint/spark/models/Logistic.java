@@ -28,8 +28,9 @@ public final class Logistic {
         for (int k = 0; k < x.length; k++) {
             z += w[k] * x[k];
         }
-        // log(1 + e^z) = z + log(1 + e^-z) for z > 0: never exp of a large positive number.
-        double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-        return softplus - y * z;
+        // log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): never exp of a large positive number, and one
+        // exp per example. At z = 0 the kinks' conventions (max splits evenly, abs' = 0) give the
+        // derivative 1/2 = σ(0), as they should.
+        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y * z;
     }
 }
