@@ -34,13 +34,17 @@ public final class BadRowException extends IllegalArgumentException {
 
     /** The same problem, named with its position in the whole data set. */
     BadRowException at(long rowsBefore) {
-        return new BadRowException(rowsBefore + rowInPartition, partition, rowInPartition, problem);
+        return rowInPartition < 0 ? this : new BadRowException(rowsBefore + rowInPartition, partition, rowInPartition, problem);
     }
 
     private static String message(long row, int partition, long rowInPartition, String problem) {
-        String where = "partition " + partition + ", row " + rowInPartition + " of it";
-        return (row >= 0 ? "row " + row + " (" + where + ")" : "row " + rowInPartition + " of partition " + partition)
-                + ": " + problem;
+        if (rowInPartition < 0) {
+            return "partition " + partition + ": " + problem;
+        }
+        if (row < 0) {
+            return "row " + rowInPartition + " of partition " + partition + ": " + problem;
+        }
+        return "row " + row + " (partition " + partition + ", row " + rowInPartition + " of it): " + problem;
     }
 
     /** The row's position in the data set, from 0 in partition order; -1 if not known. */
@@ -53,7 +57,7 @@ public final class BadRowException extends IllegalArgumentException {
         return partition;
     }
 
-    /** The row's position inside its partition, from 0. */
+    /** The row's position inside its partition, from 0; -1 if not known. */
     public long rowInPartition() {
         return rowInPartition;
     }

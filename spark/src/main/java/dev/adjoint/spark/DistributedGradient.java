@@ -1,10 +1,12 @@
 package dev.adjoint.spark;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -174,8 +176,7 @@ public final class DistributedGradient<G> implements Objective {
     }
 
     /** The task: one holder per partition, the pullback over every row. */
-    private static final class PartitionSum<G>
-            implements org.apache.spark.api.java.function.Function2<Integer, Iterator<Example>, Iterator<Partial>> {
+    private static final class PartitionSum<G> implements Function2<Integer, Iterator<Example>, Iterator<Partial>> {
         private static final long serialVersionUID = 1L;
 
         private final Broadcast<double[]> weights;
@@ -207,8 +208,9 @@ public final class DistributedGradient<G> implements Objective {
                 n++;
             }
             if (!finite(gradient)) {
-                // Some row's gradient is not finite though its loss is: a second pass finds it, rarely.
-                throw BadRowException.inPartition(partition, -1, "a gradient is not finite");
+                // Some row's gradient is not finite though its loss is: the driver runs a second
+                // pass over this partition to find it (named), rather than checking every row here.
+                throw BadRowException.inPartition(partition, -1, "a row's gradient is not finite");
             }
             return List.of(new Partial(n, loss, gradient)).iterator();
         }
@@ -235,7 +237,7 @@ public final class DistributedGradient<G> implements Objective {
             G into = makeHolder.wrap(gradient);
             for (long n = 0; rows.hasNext(); n++) {
                 Example example = rows.next();
-                java.util.Arrays.fill(gradient, 0.0);
+                Arrays.fill(gradient, 0.0);
                 loss.pullback(w, example, 1.0, into);
                 if (!finite(gradient)) {
                     return List.of(BadRowException.inPartition(partition, n,
@@ -244,6 +246,7 @@ public final class DistributedGradient<G> implements Objective {
             }
             return List.<BadRowException>of().iterator();
         }, true).collect();
+        // Not found again (a pullback that is not deterministic): the partition is all we know.
         return found.isEmpty() ? bad : found.get(0).at(data.rowsBefore(target));
     }
 

@@ -78,13 +78,14 @@ public final class Lbfgs {
     /** Minimises {@code objective} from {@code start}, handing each iteration to {@code onIteration}. */
     public Fit minimize(Objective objective, double[] start, Consumer<Progress> onIteration) {
         int[] evaluations = {0};
+        // Timed from here: breeze evaluates the starting point when the iterator is made.
+        long before = System.nanoTime();
         Iterator<BreezeLbfgs.Step> steps = BreezeLbfgs.iterations((w, gradient) -> {
             evaluations[0]++;
             return objective.valueAndGradient(w, gradient);
         }, start, maxIterations, memory, tolerance);
         List<Progress> history = new ArrayList<>();
         BreezeLbfgs.Step last = null;
-        long before = System.nanoTime();
         int evaluationsBefore = 0;
         while (steps.hasNext()) {
             BreezeLbfgs.Step step = steps.next();

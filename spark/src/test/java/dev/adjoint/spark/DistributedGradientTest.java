@@ -10,6 +10,7 @@ import dev.adjoint.spark.models.Logistic;
 import dev.adjoint.spark.models.LogisticAdjoint;
 import dev.adjoint.spark.models.TwoLayerNet;
 import dev.adjoint.spark.models.TwoLayerNetAdjoint;
+import dev.adjoint.spark.sample.SparkSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,9 +62,9 @@ class DistributedGradientTest {
         return sets[partitions];
     }
 
+    /** The sample's wiring of the generated logistic pullback. */
     static DistributedGradient<LogisticAdjoint.LossGradient> logistic(TrainingSet data) {
-        return DistributedGradient.of(data, Logistic.parameters(D), DistributedGradientTest::logisticHolder,
-                (w, e, seed, into) -> LogisticAdjoint.lossPullback(w, e.x(), e.y(), seed, into));
+        return SparkSample.logisticGradient(data);
     }
 
     static LogisticAdjoint.LossGradient logisticHolder(double[] gradient) {
@@ -155,13 +156,7 @@ class DistributedGradientTest {
         }
         for (int partitions : new int[] {1, 3, 8}) {
             try (TrainingSet data = TrainingSet.of(LocalSpark.context().parallelize(curve, partitions), 4)) {
-                DistributedGradient<TwoLayerNetAdjoint.LossGradient> gradient = DistributedGradient.of(data, n,
-                        g -> {
-                            TwoLayerNetAdjoint.LossGradient h = new TwoLayerNetAdjoint.LossGradient();
-                            h.w = g;
-                            return h;
-                        },
-                        (w, e, seed, into) -> TwoLayerNetAdjoint.lossPullback(w, e.x(), e.y(), seed, into));
+                DistributedGradient<TwoLayerNetAdjoint.LossGradient> gradient = SparkSample.networkGradient(data);
                 // The reference scales each row by 1/n; the distributed sum divides once: rounding apart.
                 assertRounding(expected.w, gradient.evaluate(weights).gradient());
             }

@@ -89,6 +89,33 @@ public final class SparkSample {
         }
     }
 
+    // --- the wiring: a generated pullback and its holder ---------------------------------------
+
+    /**
+     * {@link Logistic#loss}'s mean over {@code data}, by its generated pullback: a holder over the
+     * array {@link DistributedGradient} owns, and the pullback for one example.
+     */
+    public static DistributedGradient<LogisticAdjoint.LossGradient> logisticGradient(TrainingSet data) {
+        return DistributedGradient.of(data, Logistic.parameters(data.width()),
+                gradient -> {
+                    LogisticAdjoint.LossGradient holder = new LogisticAdjoint.LossGradient();
+                    holder.w = gradient;
+                    return holder;
+                },
+                (w, e, seed, into) -> LogisticAdjoint.lossPullback(w, e.x(), e.y(), seed, into));
+    }
+
+    /** {@link TwoLayerNet#loss}'s mean over {@code data}, wired the same way. */
+    public static DistributedGradient<TwoLayerNetAdjoint.LossGradient> networkGradient(TrainingSet data) {
+        return DistributedGradient.of(data, TwoLayerNet.parameters(data.width()),
+                gradient -> {
+                    TwoLayerNetAdjoint.LossGradient holder = new TwoLayerNetAdjoint.LossGradient();
+                    holder.w = gradient;
+                    return holder;
+                },
+                (w, e, seed, into) -> TwoLayerNetAdjoint.lossPullback(w, e.x(), e.y(), seed, into));
+    }
+
     // --- logistic regression, ours and MLlib's ---------------------------------------------------
 
     static void logistic(SparkSession spark, JobTimes jobs, int rows, int d, int partitions, int cores,
@@ -106,13 +133,7 @@ public final class SparkSample {
         start[d] = Math.log(positives / (1 - positives));
         double setup = seconds(setupStart);
 
-        DistributedGradient<LogisticAdjoint.LossGradient> gradient = DistributedGradient.of(data, Logistic.parameters(d),
-                g -> {
-                    LogisticAdjoint.LossGradient holder = new LogisticAdjoint.LossGradient();
-                    holder.w = g;
-                    return holder;
-                },
-                (w, e, seed, into) -> LogisticAdjoint.lossPullback(w, e.x(), e.y(), seed, into));
+        DistributedGradient<LogisticAdjoint.LossGradient> gradient = logisticGradient(data);
         jobs.settle();
         jobs.clear();
         System.out.println("Generated gradient on Spark, breeze L-BFGS (as MLlib runs it):");
@@ -194,13 +215,7 @@ public final class SparkSample {
     static void paired(TrainingSet data, int d, double[] w, int cores) {
         final int rounds = 15;
         try (MllibGradient mllib = new MllibGradient(data.examples(), d)) {
-            DistributedGradient<LogisticAdjoint.LossGradient> generated = DistributedGradient.of(data, d + 1,
-                    g -> {
-                        LogisticAdjoint.LossGradient holder = new LogisticAdjoint.LossGradient();
-                        holder.w = g;
-                        return holder;
-                    },
-                    (v, e, seed, into) -> LogisticAdjoint.lossPullback(v, e.x(), e.y(), seed, into));
+            DistributedGradient<LogisticAdjoint.LossGradient> generated = logisticGradient(data);
             List<Double> oursSeconds = new ArrayList<>();
             List<Double> mllibSeconds = new ArrayList<>();
             double oursLoss = 0;
@@ -272,13 +287,7 @@ public final class SparkSample {
         JavaRDD<Example> source = context.parallelize(parts, partitions)
                 .flatMap(p -> Synthetic.curve(9, p, rows / partitions + (p < rows % partitions ? 1 : 0), d, noise).iterator());
         try (TrainingSet data = TrainingSet.of(source, d)) {
-            DistributedGradient<TwoLayerNetAdjoint.LossGradient> gradient = DistributedGradient.of(data, n,
-                    g -> {
-                        TwoLayerNetAdjoint.LossGradient holder = new TwoLayerNetAdjoint.LossGradient();
-                        holder.w = g;
-                        return holder;
-                    },
-                    (w, e, seed, into) -> TwoLayerNetAdjoint.lossPullback(w, e.x(), e.y(), seed, into));
+            DistributedGradient<TwoLayerNetAdjoint.LossGradient> gradient = networkGradient(data);
             long start = System.nanoTime();
             Lbfgs.Fit fit = new Lbfgs(100, 10, 1e-9).minimize(gradient, Synthetic.start(n, 0.5, 1), progress -> {
                 if (progress.iteration() % 10 == 0) {
