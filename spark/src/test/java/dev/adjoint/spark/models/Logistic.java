@@ -30,8 +30,8 @@ public final class Logistic {
         }
         // log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): never exp of a large positive number, and one
         // exp per example. max(z, 0) is written (z + |z|)/2, whose derivative (1 + signum z)/2 has
-        // no branch (max's is 1, 1/2 or 0); it measured a little faster. At z = 0 (abs' = 0) the
-        // derivative is 1/2 = σ(0), as it should be.
+        // no branch (max's is 1, 1/2 or 0). At z = 0 (abs' = 0) the derivative is 1/2 = σ(0), as
+        // it should be.
         double a = Math.abs(z);
         return 0.5 * (z + a) + Math.log1p(Math.exp(-a)) - y * z;
     }
