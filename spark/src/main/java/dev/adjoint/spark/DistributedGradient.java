@@ -53,6 +53,9 @@ public final class DistributedGradient<G> implements Objective {
         if (parameters < 1) {
             throw new IllegalArgumentException("parameters must be at least 1, was " + parameters);
         }
+        if (data.rows() == 0) {
+            throw new IllegalArgumentException("the training set has no rows: a mean loss over none is not defined");
+        }
         this.data = data;
         this.parameters = parameters;
         this.holder = holder;

@@ -209,6 +209,15 @@ class DistributedGradientTest {
     }
 
     @Test
+    void anEmptyTrainingSetIsRefused() {
+        try (TrainingSet empty = TrainingSet.of(LocalSpark.context().parallelize(new ArrayList<Example>(), 3), D)) {
+            assertEquals(0, empty.rows());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> logistic(empty));
+            assertEquals("the training set has no rows: a mean loss over none is not defined", e.getMessage());
+        }
+    }
+
+    @Test
     void theCallersParametersAreNotChanged() {
         double[] copy = w.clone();
         DistributedGradient.Evaluation evaluation = logistic(partitioned(2)).evaluate(copy);
