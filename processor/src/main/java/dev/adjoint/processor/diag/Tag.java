@@ -13,7 +13,7 @@ public enum Tag {
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
     AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,
-    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick,
+    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointUntracked,
     // warnings
     AdjointLostDerivative,
     // the processor itself

@@ -33,7 +33,7 @@ import javax.lang.model.element.Modifier;
 public final class FacadeWriter {
 
     static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
-    static final ClassName SAVED = ClassName.get("dev.adjoint.internal", "Saved");
+    static final ClassName SNAPSHOTS = ClassName.get("dev.adjoint.internal", "Snapshots");
     private static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
 
     private final boolean generatedAvailable;
@@ -388,7 +388,9 @@ public final class FacadeWriter {
                     tensors.add(param.name());
                 } else if (param.type().isArray()) {
                     b.addParameter(ParameterSpec.builder(Printer.type(param.type()), param.name()).build());
-                    unpack.addStatement("final $T $N = $T.copy($N)", Printer.type(param.type()), value, SAVED,
+                    String t = param.type().toString();
+                    unpack.addStatement("final $T $N = $T.$N($N)", Printer.type(param.type()), value, SNAPSHOTS,
+                            t.equals("double[]") || t.equals("int[]") || t.equals("double[][]") ? "copy" : "deepCopy",
                             param.name());
                     values.add(value);
                 } else {

@@ -59,6 +59,7 @@ public final class Fence {
                     + ": it writes to its array parameter " + writtenArrays.get(0) + "; write into a local array instead");
         }
         run.block(method.body());
+        run.unplannedWrites(writtenArrays);
         if (method.vector()) {
             run.vectorReturn();
         }
@@ -89,6 +90,8 @@ public final class Fence {
         boolean onlySecondOrder;
         final Map<String, Position> sameBuildCallees = new java.util.LinkedHashMap<>();
         final Deque<String> inlining = new ArrayDeque<>();
+        /** The return types of the helpers being inlined, innermost first. */
+        final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
         final Set<Expr> warned = new HashSet<>();
         int throwDepth;
@@ -121,6 +124,7 @@ public final class Fence {
                     if (d.init() != null) {
                         expr(d.init());
                         boxedNull(d.var(), d.init(), d.pos());
+                        untracked(d.var().type, d.init(), d.var().name + ", " + a(d.var().type), d.pos());
                         if (d.var().type.isDoubleArray() && activity.isVaried(d.var())
                                 && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)
                                 && !(d.init() instanceof Expr.Call call && call.callee() instanceof Callee.Inline)) {
@@ -136,6 +140,7 @@ public final class Fence {
                 public Void visitAssign(Stmt.Assign a) {
                     expr(a.value());
                     boxedNull(a.var(), a.value(), a.pos());
+                    untracked(a.var().type, a.value(), a.var().name + ", " + a(a.var().type), a.pos());
                     if (a.var().type.isDoubleArray() && activity.isVaried(a.var())) {
                         error(a.pos(), Tag.AdjointArrayAlias, "cannot differentiate the assignment " + a.source()
                                 + ": a differentiated array variable must keep the array it starts with (two names for "
@@ -149,6 +154,8 @@ public final class Fence {
                     expr(w.array());
                     expr(w.index());
                     expr(w.value());
+                    untracked(element(w.array()), w.value(), "an element of " + describe(w.array()) + ", "
+                            + a(w.array().type()), w.pos());
                     if (!(w.array() instanceof Expr.Read)) {
                         error(w.pos(), Tag.AdjointUnsupportedArrayWrite, "cannot differentiate a write to "
                                 + target(w.source()) + ": only elements of a double[] local variable or parameter may "
@@ -222,6 +229,10 @@ public final class Fence {
                 public Void visitReturn(Stmt.Return r) {
                     if (r.value() != null) {
                         expr(r.value());
+                        if (!returnTypes.isEmpty()) {
+                            untracked(returnTypes.peek(), r.value(), "the " + simple(returnTypes.peek()) + " a helper "
+                                    + "returns", r.pos());
+                        }
                     }
                     return null;
                 }
@@ -364,6 +375,12 @@ public final class Fence {
 
                 @Override
                 public Void visitArrayLit(Expr.ArrayLit x) {
+                    for (Expr element : x.elements()) {
+                        if (untracked(x.type().isDoubleArray() ? JType.DOUBLE : x.type(), element, "an element of a "
+                                + "new " + simple(x.type()), x.pos())) {
+                            break;
+                        }
+                    }
                     return null;
                 }
 
@@ -385,6 +402,9 @@ public final class Fence {
                 @Override
                 public Void visitAssignment(Expr.Assignment x) {
                     Var target = Exprs.var(x.target());
+                    Expr into = x.target() instanceof Expr.ArrayRead r ? r.array() : x.target();
+                    untracked(x.target() instanceof Expr.ArrayRead r ? element(r.array()) : x.target().type(), x.value(),
+                            (into == x.target() ? "" : "an element of ") + describe(into) + ", " + a(into.type()), x.pos());
                     if (target != null) {
                         boxedNull(target, x.value(), x.pos());
                         if (target.type.isDoubleArray() && activity.isVaried(target)) {
@@ -464,6 +484,7 @@ public final class Fence {
                             + "if no derivative should flow through the call");
                 }
             } else if (callee instanceof Callee.Differentiable d) {
+                arguments(x, d.parameterTypes(), d.name());
                 if (d.sameBuild()) {
                     sameBuildCallees.putIfAbsent(d.key(), x.pos());
                 }
@@ -491,6 +512,7 @@ public final class Fence {
                             + "@Differentiable(order = 2)");
                 }
             } else if (callee instanceof Callee.Custom c) {
+                arguments(x, c.parameterTypes(), c.name());
                 for (int k = 0; k < x.args().size(); k++) {
                     if (carried(x.args().get(k)) && c.partials().get(k) == null) {
                         error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + c.describe()
@@ -506,6 +528,7 @@ public final class Fence {
                     }
                 }
             } else if (callee instanceof Callee.Inline i) {
+                arguments(x, i.parameterTypes(), i.name());
                 if (inlining.contains(i.key())) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of "
                             + i.describe() + ": Adjoint inlines helpers, and a recursive one has no end; annotate it "
@@ -523,8 +546,10 @@ public final class Fence {
                     return;
                 }
                 inlining.push(i.key());
+                returnTypes.push(x.type());
                 block(helper.body());
                 warnAboutLostDerivatives(helper.body());
+                returnTypes.pop();
                 inlining.pop();
             }
         }
@@ -552,9 +577,155 @@ public final class Fence {
             return false;
         }
 
+        /** The arguments of a call Adjoint differentiates through go into parameters it tracks. */
+        private void arguments(Expr.Call x, List<JType> parameterTypes, String name) {
+            for (int k = 0; k < x.args().size() && k < parameterTypes.size(); k++) {
+                untracked(parameterTypes.get(k), x.args().get(k), "parameter " + (k + 1) + " of " + name + ", "
+                        + a(parameterTypes.get(k)), x.pos());
+            }
+        }
+
+        /**
+         * A value carrying a derivative must not go where Adjoint does not follow it: a variable, an
+         * element, a parameter or a return value of a type other than {@code double} ({@code Double})
+         * and {@code double[]}, such as {@code Object}, {@code Number}, {@code Double[]} or {@code double[][]}.
+         */
+        boolean untracked(JType into, Expr value, String where, Position at) {
+            if (into.isDifferentiable() || !into.isArray() && into.isPrimitive() || throwDepth > 0 || !leaks(value)) {
+                return false;
+            }
+            error(at, Tag.AdjointUntracked, "cannot follow the derivative of " + describe(value) + " into " + where
+                    + ": Adjoint tracks derivatives through double and double[] values only; keep it a double (or "
+                    + "double[]), or wrap it in Adjoint.stopGradient(...) if no derivative should flow there");
+            return true;
+        }
+
+        private static String a(JType type) {
+            String name = simple(type);
+            return ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+        }
+
+        private static String simple(JType type) {
+            return type.toString().replaceAll("\\b[a-z]\\w*\\.", "");
+        }
+
+        /** Whether a derivative flows into {@code e}, whatever its type: boxing conversions and reference casts included. */
+        private boolean leaks(Expr e) {
+            if (e.type().isDifferentiable()) {
+                return carried(e);
+            }
+            if (e instanceof Expr.Cond c) {
+                return leaks(c.then()) || leaks(c.otherwise());
+            }
+            if (e instanceof Expr.Cast c && !c.type().isPrimitive()) {
+                return leaks(c.operand());
+            }
+            if (e instanceof Expr.Assignment a) {
+                return leaks(a.value());
+            }
+            return false;
+        }
+
+        /** What a write to an element of {@code array} goes into: a double Adjoint tracks, or an array it does not. */
+        private static JType element(Expr array) {
+            return array.type().isDoubleArray() ? JType.DOUBLE : array.type();
+        }
+
         boolean carried(Expr e) {
             return activity.carries(e) || (e.type().isDoubleArray() && Exprs.var(e) != null
                     && activity.isVaried(Exprs.var(e)));
+        }
+
+        // ------------------------------------------------------------ written parameters
+
+        /**
+         * The API class was planned from the declarations, before the bodies could be attributed,
+         * with the array parameters the method writes as its source shows them; the IR knows them
+         * for sure. A write the plan missed would make the API class run the method on arrays it
+         * has already changed: refused.
+         */
+        void unplannedWrites(List<String> planned) {
+            Map<Var, Position> written = new java.util.LinkedHashMap<>();
+            Map<Var, Var> identity = new java.util.HashMap<>();
+            method.params().forEach(p -> identity.put(p.var(), p.var()));
+            writes(method.body(), identity, new HashSet<>(), written, null);
+            written.forEach((param, at) -> {
+                if (!planned.contains(param.name)) {
+                    error(at, Tag.AdjointUnsupportedArrayWrite, "cannot differentiate this write to the array parameter "
+                            + param.name + " of " + method.name() + ": it happens in a method Adjoint could not follow "
+                            + "from the source of " + method.name() + "; copy " + param.name + " first (double[] copy = "
+                            + param.name + ".clone()) and pass the copy");
+                }
+            });
+        }
+
+        /** Records into {@code out} the parameters (through {@code binding}) whose elements {@code body} writes. */
+        private void writes(List<Stmt> body, Map<Var, Var> given, Set<String> open, Map<Var, Position> out,
+                Position call) {
+            Map<Var, Var> binding = new java.util.HashMap<>(given);
+            for (Stmt s : Stmts.all(body)) {
+                // a local array given a parameter's array (or a row of it) is that array
+                Var target = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
+                if (target != null && target.type.isArray() && Stmts.value(s) != null) {
+                    for (Var source : arraysIn(Stmts.value(s))) {
+                        if (binding.containsKey(source)) {
+                            binding.put(target, binding.get(source));
+                        }
+                    }
+                }
+                if (s instanceof Stmt.ArrayWrite w) {
+                    wrote(w.array(), binding, out, Position.either(call, w.pos()));
+                }
+                for (Expr root : Stmts.exprs(s)) {
+                    Exprs.postOrder(root, e -> {
+                        if (e instanceof Expr.Assignment a && a.target() instanceof Expr.ArrayRead r) {
+                            wrote(r.array(), binding, out, Position.either(call, a.pos()));
+                        } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.Inline i
+                                && helpers.get(i.key()) != null && open.add(i.key())) {
+                            MethodIr helper = helpers.get(i.key());
+                            Map<Var, Var> inner = new java.util.HashMap<>();
+                            for (int k = 0; k < c.args().size() && k < helper.params().size(); k++) {
+                                Var arg = Exprs.var(c.args().get(k));
+                                if (arg != null && binding.containsKey(arg)) {
+                                    inner.put(helper.params().get(k).var(), binding.get(arg));
+                                }
+                            }
+                            writes(helper.body(), inner, open, out, Position.either(call, c.pos()));
+                            open.remove(i.key());
+                        } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.Differentiable d) {
+                            for (int k = 0; k < c.args().size() && k < d.parameterNames().size(); k++) {
+                                if (d.writtenArrays().contains(d.parameterNames().get(k))) {
+                                    wrote(c.args().get(k), binding, out, Position.either(call, c.pos()));
+                                }
+                            }
+                        }
+                    });
+                }
+            }
+        }
+
+        /** The variables whose array (or a row of it) {@code e} may be: {@code a}, {@code m[i]}, {@code c ? a : b}. */
+        private static List<Var> arraysIn(Expr e) {
+            if (e instanceof Expr.Cond c) {
+                List<Var> both = new java.util.ArrayList<>(arraysIn(c.then()));
+                both.addAll(arraysIn(c.otherwise()));
+                return both;
+            }
+            while (e instanceof Expr.ArrayRead r) {
+                e = r.array();
+            }
+            Var v = Exprs.var(e);
+            return v == null ? List.of() : List.of(v);
+        }
+
+        private static void wrote(Expr array, Map<Var, Var> binding, Map<Var, Position> out, Position at) {
+            while (array instanceof Expr.ArrayRead r) {
+                array = r.array();
+            }
+            Var v = Exprs.var(array);
+            if (v != null && binding.containsKey(v)) {
+                out.putIfAbsent(binding.get(v), at);
+            }
         }
 
         // ------------------------------------------------------------ vector outputs
@@ -620,12 +791,14 @@ public final class Fence {
                 }
                 Activity.carrying(value, node -> {
                     if (node instanceof Expr.Cast c && !c.type().isDouble() && c.type().isNumeric()
+                            && c.type().kind() != JType.Kind.FLOAT // refused, not warned about
                             && c.operand().type().isDouble() && activity.carries(c.operand()) && warned.add(node)) {
                         diagnostics.warning(Position.either(c.pos(), method.pos()), Tag.AdjointLostDerivative,
                                 "casting a differentiated double to " + c.type() + " drops its derivative (treated as "
                                         + "0); keep the value a double if it should carry one");
                     }
                     if (node instanceof Expr.MathCall m && m.function().piecewiseConstant
+                            && m.function().rounds()
                             && m.args().stream().anyMatch(activity::carries) && warned.add(node)) {
                         diagnostics.warning(Position.either(m.pos(), method.pos()), Tag.AdjointLostDerivative,
                                 (m.strict() ? "StrictMath." : "Math.") + m.function().javaName + " is piecewise "

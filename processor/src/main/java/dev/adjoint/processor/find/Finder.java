@@ -47,6 +47,7 @@ public final class Finder {
     private final Types types;
     private final MethodPaths paths;
     private final Diagnostics diagnostics;
+    private final ArrayWrites writes = new ArrayWrites();
 
     public Finder(Trees trees, Types types, MethodPaths paths, Diagnostics diagnostics) {
         this.trees = trees;
@@ -79,6 +80,14 @@ public final class Finder {
             byClass.computeIfAbsent(owner, k -> new ArrayList<>()).add(method);
         }
         byClass.keySet().removeAll(deferred);
+        for (List<ExecutableElement> methods : byClass.values()) {
+            for (ExecutableElement method : methods) {
+                TreePath path = paths.of(method);
+                if (path != null) {
+                    writes.index(path.getCompilationUnit());
+                }
+            }
+        }
         List<ClassPlan> plans = new ArrayList<>();
         for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
             Map<MethodPlan, ExecutableElement> valid = new LinkedHashMap<>();
@@ -189,7 +198,7 @@ public final class Finder {
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
         return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), true, exposed, hidden, params, vector, order,
-                fields, ArrayWrites.of(tree), signature);
+                fields, writes.of(tree), signature);
     }
 
     private void parameters(ExecutableElement method, List<MethodPlan.Param> params,

@@ -35,6 +35,15 @@ public enum MathFunction {
         this(javaName, arity, false);
     }
 
+    /**
+     * Whether the function rounds its argument ({@code floor}, {@code ceil}, {@code rint},
+     * {@code round}), so that a derivative a user may expect is lost: warned about where it feeds the
+     * result. {@code signum} and {@code ulp} are as constant, but nobody expects them to carry one.
+     */
+    public boolean rounds() {
+        return this == FLOOR || this == CEIL || this == RINT || this == ROUND;
+    }
+
     MathFunction(String javaName, int arity, boolean piecewiseConstant) {
         this(javaName, java.util.Collections.nCopies(arity, JType.Kind.DOUBLE), piecewiseConstant);
     }

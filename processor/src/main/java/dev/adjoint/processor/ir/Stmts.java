@@ -139,6 +139,15 @@ public final class Stmts {
         return s;
     }
 
+    /** {@code list} with every statement, at any depth, replaced by {@code f}'s answer for it (blocks first). */
+    public static List<Stmt> mapAll(List<Stmt> list, java.util.function.UnaryOperator<Stmt> f) {
+        List<Stmt> out = new ArrayList<>(list.size());
+        for (Stmt s : list) {
+            out.add(f.apply(mapBlocks(s, inner -> mapAll(inner, f))));
+        }
+        return out;
+    }
+
     /** The variable a statement defines: a declared or assigned variable, or the array whose element it writes. */
     public static Var target(Stmt s) {
         if (s instanceof Stmt.Declare d) {
@@ -149,6 +158,9 @@ public final class Stmts {
         }
         if (s instanceof Stmt.ArrayWrite w) {
             return Exprs.var(w.array());
+        }
+        if (s instanceof Stmt.ForEach f) {
+            return f.var();
         }
         return null;
     }
@@ -163,6 +175,9 @@ public final class Stmts {
         }
         if (s instanceof Stmt.ArrayWrite w) {
             return w.value();
+        }
+        if (s instanceof Stmt.ForEach f) {
+            return f.array(); // each element in turn: what flows into one flows into the variable
         }
         return null;
     }

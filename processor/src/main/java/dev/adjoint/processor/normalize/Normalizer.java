@@ -3,6 +3,7 @@ package dev.adjoint.processor.normalize;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ public final class Normalizer {
     /** The method's body in normal form. */
     public MethodIr run(MethodIr method) {
         List<Stmt> body = new Desugar().run(method.body());
-        body = new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE);
+        body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
         body = new Anf(this, helpers).block(body);
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
                 method.inputs(), List.copyOf(body), method.vector(), method.pos());
@@ -32,7 +33,20 @@ public final class Normalizer {
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
         List<Stmt> body = new Desugar().run(stmts);
-        body = new Jumps().method(body, null);
+        body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
+    }
+
+    /**
+     * Once jumps are flags, javac can no longer see that a local declared without a value is
+     * assigned on every path that reads it ({@code double r; if (c) return a; else r = b; return r;}):
+     * such locals start at their type's default value, which no path reads.
+     */
+    private static List<Stmt> initialized(List<Stmt> before, List<Stmt> after) {
+        if (after.equals(before)) {
+            return after;
+        }
+        return Stmts.mapAll(after, s -> s instanceof Stmt.Declare d && d.init() == null
+                ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
     }
 }

@@ -113,10 +113,6 @@ final class Calls {
         for (ExpressionTree a : call.getArguments()) {
             args.add(body.expr(new TreePath(path, a)));
         }
-        if (method.isVarArgs()) {
-            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
-                    + "variable-arity method " + describe(method) + "; call it outside the @Differentiable method");
-        }
         TypeMirror mirror = trees.getTypeMirror(path);
         JType type = JType.of(mirror != null && mirror.getKind() != TypeKind.ERROR ? mirror : method.getReturnType());
         List<JType> parameterTypes = new ArrayList<>();
@@ -151,6 +147,11 @@ final class Calls {
             return new Expr.StopGradient(args.get(0), at);
         }
         String key = Keys.of(method, types);
+        if (method.isVarArgs() && (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
+                || (receiver == null && inHome(owner) && paths.of(method) != null))) {
+            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
+                    + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
+        }
         if (method.getAnnotation(Differentiable.class) != null) {
             return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
         }
@@ -163,6 +164,18 @@ final class Calls {
             // a helper of the same class: its body is inlined where it is called
             reader.helper(method, key);
             return new Expr.Call(new Callee.Inline(key, name, parameterTypes, ownerRef), null, args, type, at);
+        }
+        String builtin = Builtins.of(key, name, receiver, args);
+        if (builtin != null) {
+            // a copy or fill of double[]s: inlined as the loop it is
+            Builtins.register(builtin, catalog.helpers(), catalog);
+            List<Expr> all = new ArrayList<>();
+            if (receiver != null) {
+                all.add(receiver);
+            }
+            all.addAll(args);
+            return new Expr.Call(new Callee.Inline(builtin, Builtins.name(builtin), Builtins.parameterTypes(builtin),
+                    Builtins.owner(builtin)), null, all, type, at);
         }
         boolean readOnly = READ_ONLY_JDK.contains(key) || isReadOnly(method, key, new HashSet<>());
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
@@ -379,8 +392,13 @@ final class Calls {
     static String describe(ExecutableElement method) {
         StringBuilder s = new StringBuilder(method.getEnclosingElement().getSimpleName()).append('.')
                 .append(method.getSimpleName()).append('(');
-        for (int i = 0; i < method.getParameters().size(); i++) {
-            s.append(i == 0 ? "" : ", ").append(method.getParameters().get(i).asType());
+        int n = method.getParameters().size();
+        for (int i = 0; i < n; i++) {
+            String type = method.getParameters().get(i).asType().toString();
+            if (i == n - 1 && method.isVarArgs() && type.endsWith("[]")) {
+                type = type.substring(0, type.length() - 2) + "...";
+            }
+            s.append(i == 0 ? "" : ", ").append(type);
         }
         return s.append(')').toString();
     }

@@ -380,4 +380,122 @@ class DiagnosticsFenceTest {
         assertThat(c).succeededWithoutWarnings();
         assertGenerated(c, "f");
     }
+
+    private static final String UNTRACKED = ": Adjoint tracks derivatives through double and double[] values only; "
+            + "keep it a double (or double[]), or wrap it in Adjoint.stopGradient(...) if no derivative should flow there";
+
+    @Test
+    void derivativeIntoAnObjectLocal() {
+        assertRejected(method(
+                "Object o = x;",
+                "return (Double) o * 2;"),
+                "Object o = x;",
+                "[AdjointUntracked] cannot follow the derivative of x into o, an Object" + UNTRACKED);
+    }
+
+    @Test
+    void derivativeIntoANumberLocal() {
+        assertRejected(method(
+                "Number n = x * 3;",
+                "return n.doubleValue();"),
+                "Number n = x * 3;",
+                "[AdjointUntracked] cannot follow the derivative of x * 3 into n, a Number" + UNTRACKED);
+    }
+
+    @Test
+    void derivativeIntoABoxedArray() {
+        assertRejected(method(
+                "Double[] boxes = new Double[1];",
+                "boxes[0] = x;",
+                "return boxes[0] * 2;"),
+                "boxes[0] = x;",
+                "[AdjointUntracked] cannot follow the derivative of x into an element of boxes, a Double[]" + UNTRACKED);
+    }
+
+    @Test
+    void differentiatedArrayAsARowOfAMatrix() {
+        assertRejected(method("double[] w", List.of(),
+                "double[][] m = {w, w};",
+                "return m[0][0] * m[1][0];"),
+                "double[][] m = {w, w};",
+                "[AdjointUntracked] cannot follow the derivative of w into an element of a new double[][]" + UNTRACKED);
+    }
+
+    @Test
+    void derivativeIntoAGenericHelper() {
+        assertRejected(method("double x", List.of(
+                "    private static <T> T same(T value) {",
+                "        return value;",
+                "    }",
+                ""),
+                "return same(x) * 2;"),
+                "return same(x) * 2;",
+                "[AdjointUntracked] cannot follow the derivative of x into parameter 1 of same, a T" + UNTRACKED);
+    }
+
+    @Test
+    void derivativeStoppedBeforeAnObjectIsAccepted() throws Exception {
+        Compilation c = compile(method(
+                "Object o = dev.adjoint.Adjoint.stopGradient(x);",
+                "return x * x + (Double) o;"));
+        assertGenerated(c, "f");
+        // stopGradient: o is a constant to the derivative, 2x only
+        org.junit.jupiter.api.Assertions.assertEquals(1.2, Sources.gradient(c, "f", "x", 0.6), 1e-12);
+    }
+
+    @Test
+    void derivativeIntoAListInAForEachLoop() {
+        assertRejected(method("double[] residuals", List.of(),
+                "java.util.List<Double> squares = new java.util.ArrayList<>();",
+                "for (double r : residuals) {",
+                "    squares.add(r * r);",
+                "}",
+                "return squares.get(0);"),
+                "    squares.add(r * r);",
+                "[AdjointUnsupportedCall] cannot differentiate through List.add(E): annotate it @Differentiable");
+    }
+
+    @Test
+    void variableArityHelper() {
+        assertRejected(method("double x", List.of(
+                "    private static double sum(double... values) {",
+                "        double s = 0;",
+                "        for (double v : values) {",
+                "            s += v;",
+                "        }",
+                "        return s;",
+                "    }",
+                ""),
+                "return sum(x, x * x);"),
+                "return sum(x, x * x);",
+                "[AdjointUnsupportedCall] cannot differentiate through the variable-arity method "
+                        + "Functions.sum(double...); give it a double[] parameter instead");
+    }
+
+    @Test
+    void variableArityJdkMethodInAThrowIsAccepted() throws Exception {
+        assertSupported(method(
+                "if (x > 10) {",
+                "    throw new IllegalArgumentException(String.format(\"x = %f is too large\", x));",
+                "}",
+                "return x * x;"), 0.6);
+    }
+
+    @Test
+    void assertStatementIsLeftToThePrimal() throws Exception {
+        assertSupported(method(
+                "assert x > 0 : \"x must be positive, was \" + x;",
+                "return x * x;"), 0.6);
+    }
+
+    @Test
+    void floatCastOfADifferentiatedValueIsOneErrorWithoutAWarning() {
+        JavaFileObject file = method(
+                "float f = 1;",
+                "f += x;",
+                "return f * x;");
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "f += x;", "[AdjointFloat] cannot differentiate through a cast to float");
+        assertThat(c).hadWarningCount(0);
+    }
 }

@@ -64,6 +64,8 @@ final class GradientHarness {
                     : types[i] == double[].class ? randomArray(random)
                     : types[i] == double[][].class ? new double[][] {randomArray(random), randomArray(random),
                             randomArray(random), randomArray(random), randomArray(random)}
+                    : types[i] == float.class ? 0.5f + random.nextFloat()
+                    : types[i] == float[].class ? new float[] {0.5f + random.nextFloat(), 1.5f, 0.25f}
                     : types[i] == int.class ? 3
                     : types[i] == long.class ? 4L
                     : types[i] == boolean.class ? random.nextBoolean()

@@ -10,6 +10,7 @@ import dev.adjoint.processor.fixtures.ConstructsAdjoint;
 import dev.adjoint.processor.fixtures.Constructs_NestedAdjoint;
 import dev.adjoint.processor.fixtures.Demo;
 import dev.adjoint.processor.fixtures.ForwardNames;
+import dev.adjoint.processor.fixtures.RealJava;
 import dev.adjoint.processor.fixtures.DemoAdjoint;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -34,7 +35,7 @@ class NumericGradientTest {
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
         return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
-                ForwardNames.class).flatMap(type -> {
+                ForwardNames.class, RealJava.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();

@@ -1,7 +1,9 @@
 package dev.adjoint.processor.ad.reverse;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
@@ -60,6 +62,17 @@ final class Context {
             } else if (s instanceof Stmt.ArrayWrite w && w.array() instanceof Expr.Read r) {
                 writtenArrays.add(r.var());
             }
+            for (Expr root : Stmts.exprs(s)) {
+                Exprs.postOrder(root, e -> {
+                    if (e instanceof Expr.Call call && mayWrite(call.callee())) {
+                        // an array a call may write: its elements cannot be read again in the reverse sweep
+                        if (call.receiver() != null) {
+                            noteArray(call.receiver());
+                        }
+                        call.args().forEach(this::noteArray);
+                    }
+                });
+            }
             if (s instanceof Stmt.Loop l) {
                 for (Stmt init : l.init()) {
                     if (init instanceof Stmt.Declare d) {
@@ -68,10 +81,72 @@ final class Context {
                 }
             }
         }
+        aliases(Stmts.all(body));
         for (Stmt s : Stmts.all(body)) {
             if (s instanceof Stmt.Declare d && d.init() != null && definitions.getOrDefault(d.var(), 0) == 1) {
                 definedAs.put(d.var(), d.init());
             }
+        }
+    }
+
+    /**
+     * An array variable given another's array ({@code double[] v = data}, {@code double[] row = m[i]},
+     * {@code c ? a : b}) writes into it: a write to either counts for both.
+     */
+    private void aliases(List<Stmt> all) {
+        Map<Var, Set<Var>> linked = new HashMap<>();
+        for (Stmt s : all) {
+            Var target = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
+            Expr value = target == null ? null : Stmts.value(s);
+            if (target != null && target.type.isArray() && value != null) {
+                for (Var source : arraysIn(value, new ArrayList<>())) {
+                    linked.computeIfAbsent(target, k -> new HashSet<>()).add(source);
+                    linked.computeIfAbsent(source, k -> new HashSet<>()).add(target);
+                }
+            }
+        }
+        List<Var> work = new ArrayList<>(writtenArrays);
+        while (!work.isEmpty()) {
+            for (Var other : linked.getOrDefault(work.remove(work.size() - 1), Set.of())) {
+                if (writtenArrays.add(other)) {
+                    work.add(other);
+                }
+            }
+        }
+    }
+
+    private static List<Var> arraysIn(Expr e, List<Var> out) {
+        if (e instanceof Expr.Cond c) {
+            arraysIn(c.then(), out);
+            return arraysIn(c.otherwise(), out);
+        }
+        while (e instanceof Expr.ArrayRead r) {
+            e = r.array();
+        }
+        Var v = Exprs.var(e);
+        if (v != null) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** Whether a call may write into an array it is given: anything but a read-only or inlined method. */
+    private static boolean mayWrite(Callee callee) {
+        return callee instanceof Callee.Opaque o ? !o.readOnly()
+                : callee instanceof Callee.Differentiable d ? !d.writtenArrays().isEmpty()
+                : callee instanceof Callee.Custom;
+    }
+
+    private void noteArray(Expr e) {
+        if (!e.type().isArray()) {
+            return; // a number is passed by value
+        }
+        while (e instanceof Expr.ArrayRead a) {
+            e = a.array();
+        }
+        Var v = Exprs.var(e);
+        if (v != null) {
+            writtenArrays.add(v);
         }
     }
 
