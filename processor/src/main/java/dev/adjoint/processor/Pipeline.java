@@ -135,7 +135,10 @@ final class Pipeline {
             ForwardMode.Tangent second = !w.secondOrder ? null : ForwardMode.pullbackTangent(normalized, pullback.seed(),
                     pullback.into(), pullback.body(), w.plan.names().directions(), w.plan.names().dSeed(),
                     w.plan.names().dInto());
-            List<Stmt> primal = w.plan.hidden() ? Cleanup.run(normalized.body()) : null;
+            // the primal's own copy: for a private method (the API class cannot call it), and for one
+            // differentiated with respect to fields (the tape evaluates it at its tensors' values)
+            List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty() ? Cleanup.run(normalized.body())
+                    : null;
             out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, primal);
         });
         return out[0];

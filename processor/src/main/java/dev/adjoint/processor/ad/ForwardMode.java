@@ -477,8 +477,10 @@ public final class ForwardMode {
                 List<Expr> args = values(pairs);
                 List<Expr> tangentArgs = new ArrayList<>(args);
                 tangentArgs.addAll(directionsOf(d.gradientFields(), pairs));
+                // an instance method of another object: the implementation's variant whose receiver is data
+                ClassRef tangentOwner = d.instance() ? Naming.implClass(d.owner()) : d.adjoint();
                 return new Pair(new Expr.Call(d, null, args, c.type(), c.pos()), new Expr.Call(new Callee.Generated(
-                        d.adjoint(), Naming.tangent(d.name())), null, tangentArgs, JType.DOUBLE, null));
+                        tangentOwner, Naming.tangent(d.name())), null, tangentArgs, JType.DOUBLE, null));
             }
             if (e instanceof Expr.Call c && c.callee() instanceof Callee.Custom custom) {
                 // Σ_i ∂f/∂a_i · da_i with the user's partials

@@ -45,10 +45,17 @@ public record MethodPlan(String key, String name, ClassRef owner, boolean isStat
 
     /**
      * The hygienic names of what the generated members add to the method's parameters: never one
-     * of the method's own parameter names.
+     * of the method's own parameter names. {@code self} is the receiver's (null for a static
+     * method); {@code receiverLocals} name the values of the differentiated receiver fields where
+     * the implementation takes them as parameters, in the order of their gradient fields.
      */
     public record GeneratedNames(String seed, String into, String self, String dSeed, String dInto,
-            List<String> directions) {}
+            List<String> directions, List<String> receiverLocals) {}
+
+    /** The differentiated fields of the receiver, in order (the first gradient fields). */
+    public List<GradientField> receiverFields() {
+        return fields.stream().filter(f -> f.parameter() < 0).toList();
+    }
 
     public boolean has(Member member) {
         return members.contains(member);

@@ -81,4 +81,9 @@ public final class Naming {
     public static String direction(String input) {
         return "d" + capitalize(input);
     }
+
+    /** {@code field$w}: the implementation's accessor of the receiver's field {@code w} (which may be private). */
+    public static String fieldAccessor(String field) {
+        return "field$" + field;
+    }
 }

@@ -28,6 +28,12 @@ public final class Planner {
         Set<String> taken = new HashSet<>();
         params.forEach(p -> taken.add(p.name()));
         String self = isStatic ? null : fresh("self", taken);
+        List<String> receiverLocals = new ArrayList<>();
+        for (MethodPlan.GradientField f : fields) {
+            if (f.parameter() < 0) {
+                receiverLocals.add(fresh(f.name(), taken));
+            }
+        }
         String seed = fresh("seed", taken);
         String into = fresh("into", taken);
         List<String> directions = new ArrayList<>();
@@ -47,7 +53,8 @@ public final class Planner {
         }
         return new MethodPlan(key, name, owner, isStatic, exposed, hidden, List.copyOf(params), vector, order,
                 members, Naming.gradientClass(owner, name), List.copyOf(fields),
-                new MethodPlan.GeneratedNames(seed, into, self, dSeed, dInto, List.copyOf(directions)),
+                new MethodPlan.GeneratedNames(seed, into, self, dSeed, dInto, List.copyOf(directions),
+                        List.copyOf(receiverLocals)),
                 List.copyOf(writtenArrays), javadocSignature);
     }
 

@@ -9,7 +9,7 @@ public enum Tag {
     // declarations (find & validate)
     AdjointNotInClass, AdjointReturnType, AdjointNoBody, AdjointInnerClass, AdjointPrivate, AdjointCheckedException,
     AdjointOrder, AdjointUnknownWrt, AdjointWrtNotDifferentiable, AdjointNothingToDifferentiate, AdjointDuplicateName,
-    AdjointNoSource, AdjointNotStatic, AdjointDerivativeSignature, AdjointMissingType, AdjointNeedsJavac,
+    AdjointNoSource, AdjointDerivativeSignature, AdjointNameClash, AdjointMissingType, AdjointNeedsJavac,
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
     AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,

@@ -118,8 +118,9 @@ public final class FacadeWriter {
         private TypeSpec gradientClass() {
             TypeSpec.Builder type = TypeSpec.classBuilder(gradient)
                     .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("The gradient of {@link $T#$L}: one field per differentiable parameter, named after it.\n",
-                            owner, m.javadocSignature());
+                    .addJavadoc("The gradient of {@link $T#$L}: one field per differentiable $L, named after it.\n",
+                            owner, m.javadocSignature(), m.receiverFields().isEmpty() ? "parameter"
+                                    : "field of the receiver and parameter");
             MethodSpec.Builder zero = MethodSpec.methodBuilder("zero").addModifiers(Modifier.PUBLIC)
                     .addJavadoc("Sets every component to zero, so the holder can be reused across pullbacks.\n");
             CodeBlock.Builder text = CodeBlock.builder().add("return $S", gradient.simpleName() + "{");
@@ -188,7 +189,7 @@ public final class FacadeWriter {
             }
             for (GradientField f : m.fields()) {
                 if (f.isArray()) {
-                    requireLength(b, n.into() + "." + f.name(), f.name());
+                    requireLength(b, n.into() + "." + f.name(), value(f), label(f));
                 }
             }
             return b.addStatement("return $T.$N($L, $N, $N)", impl, Naming.pullback(m.name()), argumentNames(), n.seed(),
@@ -234,8 +235,8 @@ public final class FacadeWriter {
             requireDirectionLengths(b);
             for (GradientField f : m.fields()) {
                 if (f.isArray()) {
-                    requireLength(b, n.into() + "." + f.name(), f.name());
-                    requireLength(b, n.dInto() + "." + f.name(), f.name());
+                    requireLength(b, n.into() + "." + f.name(), value(f), label(f));
+                    requireLength(b, n.dInto() + "." + f.name(), value(f), label(f));
                 }
             }
             List<String> args = new ArrayList<>(parameterNames());
@@ -314,14 +315,15 @@ public final class FacadeWriter {
             String row = names.newName("row");
             String k = names.newName("k");
             // a method that writes to an array parameter gets a fresh copy each time
-            String args = m.params().stream().map(p -> m.writtenArrays().contains(p.name()) ? p.name() + ".clone()"
-                    : p.name()).collect(Collectors.joining(", "));
+            List<String> own = m.params().stream().map(p -> m.writtenArrays().contains(p.name()) ? p.name() + ".clone()"
+                    : p.name()).collect(Collectors.toList());
+            String args = String.join(", ", withSelf(own));
             long scalars = m.fields().stream().filter(GradientField::isScalar).count();
             List<CodeBlock> counts = new ArrayList<>();
             if (scalars > 0) {
                 counts.add(CodeBlock.of("$L", scalars));
             }
-            m.fields().stream().filter(GradientField::isArray).forEach(f -> counts.add(CodeBlock.of("$N.length", f.name())));
+            m.fields().stream().filter(GradientField::isArray).forEach(f -> counts.add(CodeBlock.of("$L.length", value(f))));
             MethodSpec.Builder b = MethodSpec.methodBuilder(Naming.jacobian(m.name()))
                     .addModifiers(access)
                     .addJavadoc("Returns the Jacobian of {@link $T#$L}: row i holds ∂$L_i/∂p for the differentiable\n"
@@ -331,7 +333,7 @@ public final class FacadeWriter {
                             m.fields().stream().map(GradientField::name).collect(Collectors.joining(", ")))
                     .addParameters(userParameters())
                     .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)))
-                    .addStatement("int $N = $L($L).length", outputs, primal(), args)
+                    .addStatement("int $N = $L.length", outputs, primalCall(own))
                     .addStatement("double[][] $N = new double[$N][]", jacobian, outputs)
                     .addStatement("double[] $N = new double[$N]", seed, outputs)
                     .addStatement("$T $N = new $T()", gradient, g, gradient)
@@ -345,9 +347,9 @@ public final class FacadeWriter {
                     .addStatement("int $N = 0", k);
             for (GradientField f : m.fields()) {
                 if (f.isArray()) {
-                    b.addStatement("$T.arraycopy($N.$N, 0, $N, $N, $N.length)", System.class, g, f.name(), row, k,
-                                    f.name())
-                            .addStatement("$N += $N.length", k, f.name());
+                    b.addStatement("$T.arraycopy($N.$N, 0, $N, $N, $N.$N.length)", System.class, g, f.name(), row, k,
+                                    g, f.name())
+                            .addStatement("$N += $N.$N.length", k, g, f.name());
                 } else {
                     b.addStatement("$N[$N++] = $N.$N", row, k, g, f.name());
                 }
@@ -375,6 +377,21 @@ public final class FacadeWriter {
             List<String> values = new ArrayList<>();
             List<String> tensors = new ArrayList<>();
             CodeBlock.Builder unpack = CodeBlock.builder();
+            List<String> fieldValues = new ArrayList<>();
+            if (m.isInstance()) {
+                b.addParameter(owner, m.names().self());
+                // the receiver's differentiated fields come as tensors, named after them
+                List<GradientField> fields = m.receiverFields();
+                for (int i = 0; i < fields.size(); i++) {
+                    String tensor = m.names().receiverLocals().get(i);
+                    String value = names.newName(tensor + "Value");
+                    b.addParameter(TENSOR, tensor);
+                    unpack.addStatement(fields.get(i).isArray() ? "final double[] $N = $N.toArray()"
+                            : "final double $N = $N.item()", value, tensor);
+                    fieldValues.add(value);
+                    tensors.add(tensor);
+                }
+            }
             for (MethodPlan.Param param : m.params()) {
                 String value = names.newName(param.name() + "Value");
                 if (param.differentiated()) {
@@ -414,23 +431,58 @@ public final class FacadeWriter {
                     backward.addStatement("$N.$N = $N[$L]", g, m.fields().get(i).name(), grads, i);
                 }
             }
-            backward.addStatement("$N($L, $N$L, $N)", Naming.pullback(m.name()), String.join(", ", values), upstream,
-                    m.vector() ? "" : "[0]", g);
+            List<String> pullbackArgs = new ArrayList<>();
+            if (m.isInstance()) {
+                pullbackArgs.add(m.names().self());
+            }
+            pullbackArgs.addAll(fieldValues);
+            // the pullback runs the method again: on fresh copies of what it writes, for every backward
+            for (int k = 0; k < m.params().size(); k++) {
+                boolean written = m.writtenArrays().contains(m.params().get(k).name());
+                pullbackArgs.add(written ? values.get(k) + ".clone()" : values.get(k));
+            }
+            if (fieldValues.isEmpty()) {
+                backward.addStatement("$N($L, $N$L, $N)", Naming.pullback(m.name()), String.join(", ", pullbackArgs),
+                        upstream, m.vector() ? "" : "[0]", g);
+            } else {
+                // at the tensors' values of the fields, not the receiver's
+                backward.addStatement("$T.$N($L, $N$L, $N)", impl, Naming.pullback(m.name()),
+                        String.join(", ", pullbackArgs), upstream, m.vector() ? "" : "[0]", g);
+            }
             for (int i = 0; i < m.fields().size(); i++) {
                 if (m.fields().get(i).isScalar()) {
                     backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, m.fields().get(i).name());
                 }
             }
             b.addCode(unpack.build());
-            b.addCode("return $T.function($S, $L($L), ($N, $N) -> {\n$>$L$<}, $L);\n", TENSOR, Naming.gradFn(m.name()),
-                    primal(), String.join(", ", primalValues), upstream, grads, backward.build(),
-                    String.join(", ", tensors));
+            b.addCode("return $T.function($S, $L, ($N, $N) -> {\n$>$L$<}, $L);\n", TENSOR, Naming.gradFn(m.name()),
+                    primalCall(primalValues, fieldValues.stream().map(v -> CodeBlock.of("$N", v)).toList()), upstream,
+                    grads, backward.build(), String.join(", ", tensors));
             return b.build();
         }
 
-        /** How the primal is called: {@code Owner.f}, or the implementation's copy of a private one. */
-        private CodeBlock primal() {
-            return m.hidden() ? CodeBlock.of("$T.$N", impl, m.name()) : CodeBlock.of("$T.$N", owner, m.name());
+        /**
+         * A call of the primal on the method's own arguments {@code own}: {@code Owner.f(...)},
+         * {@code self.f(...)}, or the implementation's copy (of a private method, or of one
+         * differentiated with respect to its receiver's fields, which then takes their values).
+         */
+        private CodeBlock primalCall(List<String> own) {
+            return primalCall(own, m.receiverFields().stream().map(this::value).toList());
+        }
+
+        private CodeBlock primalCall(List<String> own, List<CodeBlock> fieldValues) {
+            CodeBlock args = own.stream().map(a -> CodeBlock.of("$L", a)).collect(CodeBlock.joining(", "));
+            if (m.hidden() || !fieldValues.isEmpty()) {
+                List<CodeBlock> all = new ArrayList<>();
+                if (m.isInstance()) {
+                    all.add(CodeBlock.of("$N", m.names().self()));
+                }
+                all.addAll(fieldValues);
+                own.forEach(a -> all.add(CodeBlock.of("$L", a)));
+                return CodeBlock.of("$T.$N($L)", impl, m.name(), CodeBlock.join(all, ", "));
+            }
+            return m.isInstance() ? CodeBlock.of("$N.$N($L)", m.names().self(), m.name(), args)
+                    : CodeBlock.of("$T.$N($L)", owner, m.name(), args);
         }
 
         // ------------------------------------------------------------ helpers
@@ -441,14 +493,38 @@ public final class FacadeWriter {
 
         private List<ParameterSpec> userParameters() {
             List<ParameterSpec> out = new ArrayList<>();
+            if (m.isInstance()) {
+                out.add(ParameterSpec.builder(owner, m.names().self()).build());
+            }
             for (MethodPlan.Param p : m.params()) {
                 out.add(ParameterSpec.builder(Printer.type(p.type()), p.name()).build());
             }
             return out;
         }
 
+        /** The receiver's name (for an instance method), then the method's parameters' names. */
         private List<String> parameterNames() {
-            return m.params().stream().map(MethodPlan.Param::name).collect(Collectors.toList());
+            return withSelf(m.params().stream().map(MethodPlan.Param::name).collect(Collectors.toList()));
+        }
+
+        private List<String> withSelf(List<String> args) {
+            if (!m.isInstance()) {
+                return args;
+            }
+            List<String> out = new ArrayList<>(List.of(m.names().self()));
+            out.addAll(args);
+            return out;
+        }
+
+        /** An expression for an input's value: the parameter, or the receiver's field (through the implementation). */
+        private CodeBlock value(GradientField f) {
+            return f.parameter() >= 0 ? CodeBlock.of("$N", f.name())
+                    : CodeBlock.of("$T.$N($N)", impl, Naming.fieldAccessor(f.name()), m.names().self());
+        }
+
+        /** How messages name an input: {@code w}, {@code this.w}. */
+        private static String label(GradientField f) {
+            return f.parameter() >= 0 ? f.name() : "this." + f.name();
         }
 
         private String argumentNames() {
@@ -467,7 +543,7 @@ public final class FacadeWriter {
         private void requireDirectionLengths(MethodSpec.Builder b) {
             for (int i = 0; i < m.fields().size(); i++) {
                 if (m.fields().get(i).isArray()) {
-                    requireLength(b, m.names().directions().get(i), m.fields().get(i).name());
+                    requireLength(b, m.names().directions().get(i), value(m.fields().get(i)), label(m.fields().get(i)));
                 }
             }
         }
@@ -482,7 +558,7 @@ public final class FacadeWriter {
             CodeBlock.Builder code = CodeBlock.builder();
             for (GradientField f : m.fields()) {
                 if (f.isArray()) {
-                    code.addStatement("$N.$N = new double[$N.length]", g, f.name(), f.name());
+                    code.addStatement("$N.$N = new double[$L.length]", g, f.name(), value(f));
                 }
             }
             return code.build();
@@ -491,15 +567,22 @@ public final class FacadeWriter {
         private NameAllocator reserved() {
             NameAllocator names = new NameAllocator();
             m.params().forEach(p -> names.newName(p.name(), p));
+            if (m.isInstance()) {
+                names.newName(m.names().self(), "self");
+                m.names().receiverLocals().forEach(l -> names.newName(l, "field " + l));
+            }
             return names;
         }
     }
 
-    /** {@code if (array == null || array.length != param.length) throw new IllegalArgumentException(...)}. */
-    static void requireLength(MethodSpec.Builder m, String array, String param) {
-        m.beginControlFlow("if ($L == null || $L.length != $N.length)", array, array, param)
-                .addStatement("throw new $T($S + $N.length + $S)", IllegalArgumentException.class,
-                        array + " must be a double[] of the length of " + param + " (", param, ")")
+    /**
+     * {@code if (array == null || array.length != input.length) throw new IllegalArgumentException(...)};
+     * {@code input} is an expression for the input's value, {@code name} how messages call it.
+     */
+    static void requireLength(MethodSpec.Builder m, String array, CodeBlock input, String name) {
+        m.beginControlFlow("if ($L == null || $L.length != $L.length)", array, array, input)
+                .addStatement("throw new $T($S + $L.length + $S)", IllegalArgumentException.class,
+                        array + " must be a double[] of the length of " + name + " (", input, ")")
                 .endControlFlow();
     }
 

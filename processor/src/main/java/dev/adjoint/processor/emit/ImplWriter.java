@@ -15,12 +15,16 @@ import dev.adjoint.processor.ad.reverse.ReverseMode;
 import dev.adjoint.processor.contract.ClassPlan;
 import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.contract.Naming;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -57,9 +61,10 @@ public final class ImplWriter {
                     .addMember("value", "$S", PROCESSOR).build());
         }
         Bridges bridges = new Bridges();
+        java.util.Set<String> accessorNames = new java.util.HashSet<>();
         for (Done d : methods) {
             if (d.pullback() == null) {
-                stubs(d.plan(), type);
+                stubs(d.plan(), type, accessorNames);
                 continue;
             }
             for (ReverseMode.SharedHolder h : d.pullback().sharedHolders()) {
@@ -75,6 +80,11 @@ public final class ImplWriter {
             }
             if (d.primal() != null) {
                 type.addMethod(primal(plan.impl(), d, bridges));
+            }
+            if (!d.method().fieldVars().isEmpty()) {
+                loaders(plan.impl(), d, bridges).forEach(type::addMethod);
+                accessors(plan.impl(), d, bridges).stream().filter(a -> accessorNames.add(a.name()))
+                        .forEach(type::addMethod);
             }
         }
         bridges.addTo(type);
@@ -151,7 +161,8 @@ public final class ImplWriter {
         Namer namer = new Namer(parameters(d.method()), List.of(d.primal()));
         return MethodSpec.methodBuilder(d.plan().name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("{@code $L}, which is private: its body, for the value of the tape's node.\n",
+                .addJavadoc(d.plan().hidden() ? "{@code $L}, which is private: its body, for the value of the tape's node.\n"
+                        : "{@code $L} at the given values of its receiver's fields: the value of the tape's node.\n",
                         d.plan().javadocSignature())
                 .addParameters(parameterSpecs(d.method()))
                 .returns(valueType(d))
@@ -163,54 +174,215 @@ public final class ImplWriter {
      * A refused method's members, so that the API class refers to nothing that was not generated;
      * never compiled into a running program, since the build fails with the refusal.
      */
-    private void stubs(MethodPlan plan, TypeSpec.Builder type) {
-        List<ParameterSpec> params = new ArrayList<>();
+    private void stubs(MethodPlan plan, TypeSpec.Builder type, java.util.Set<String> accessorNames) {
+        // the members the API class calls: with the method's own parameters, and (for fields of the
+        // receiver) with the fields' values after the receiver
+        List<List<ParameterSpec>> variants = new ArrayList<>();
+        List<ParameterSpec> user = new ArrayList<>();
+        if (plan.isInstance()) {
+            user.add(ParameterSpec.builder(Printer.className(plan.owner()), plan.names().self()).build());
+        }
         for (MethodPlan.Param p : plan.params()) {
-            params.add(ParameterSpec.builder(Printer.type(p.type()), p.name()).build());
+            user.add(ParameterSpec.builder(Printer.type(p.type()), p.name()).build());
+        }
+        variants.add(user);
+        if (!plan.receiverFields().isEmpty()) {
+            List<ParameterSpec> values = new ArrayList<>(user.subList(0, 1));
+            for (int i = 0; i < plan.receiverFields().size(); i++) {
+                values.add(ParameterSpec.builder(Printer.type(plan.receiverFields().get(i).type()),
+                        plan.names().receiverLocals().get(i)).build());
+            }
+            values.addAll(user.subList(1, user.size()));
+            variants.add(values);
         }
         TypeName value = plan.vector() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
         String refused = "Adjoint refused " + plan.name() + ": see the compile error reported for it";
-        MethodPlan.GeneratedNames n = plan.names();
-        type.addMethod(MethodSpec.methodBuilder(Naming.pullback(plan.name())).addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addParameters(params).addParameter(value, n.seed())
-                .addParameter(Printer.className(plan.gradient()), n.into()).returns(value)
-                .addStatement("throw new $T($S)", AssertionError.class, refused).build());
-        MethodSpec.Builder tangent = MethodSpec.methodBuilder(Naming.tangent(plan.name()))
-                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(value);
-        for (int i = 0; i < plan.fields().size(); i++) {
-            tangent.addParameter(plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE,
-                    n.directions().get(i));
-        }
-        type.addMethod(tangent.addStatement("throw new $T($S)", AssertionError.class, refused).build());
-        if (plan.order() == 2) {
-            MethodSpec.Builder pt = MethodSpec.methodBuilder(Naming.pullbackTangent(plan.name()))
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
-            for (int i = 0; i < plan.fields().size(); i++) {
-                pt.addParameter(plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE,
-                        n.directions().get(i));
+        for (MethodPlan.GradientField f : plan.receiverFields()) {
+            if (!accessorNames.add(Naming.fieldAccessor(f.name()))) {
+                continue;
             }
-            pt.addParameter(TypeName.DOUBLE, n.seed()).addParameter(TypeName.DOUBLE, n.dSeed())
-                    .addParameter(Printer.className(plan.gradient()), n.into())
-                    .addParameter(Printer.className(plan.gradient()), n.dInto());
-            type.addMethod(pt.addStatement("throw new $T($S)", AssertionError.class, refused).build());
-        }
-        if (plan.hidden()) {
-            type.addMethod(MethodSpec.methodBuilder(plan.name()).addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                    .addParameters(params).returns(value)
+            type.addMethod(MethodSpec.methodBuilder(Naming.fieldAccessor(f.name())).addModifiers(Modifier.PUBLIC,
+                            Modifier.STATIC).addParameter(user.get(0)).returns(Printer.type(f.type()))
                     .addStatement("throw new $T($S)", AssertionError.class, refused).build());
+        }
+        MethodPlan.GeneratedNames n = plan.names();
+        for (List<ParameterSpec> params : variants) {
+            type.addMethod(MethodSpec.methodBuilder(Naming.pullback(plan.name())).addModifiers(Modifier.PUBLIC,
+                            Modifier.STATIC)
+                    .addParameters(params).addParameter(value, n.seed())
+                    .addParameter(Printer.className(plan.gradient()), n.into()).returns(value)
+                    .addStatement("throw new $T($S)", AssertionError.class, refused).build());
+            MethodSpec.Builder tangent = MethodSpec.methodBuilder(Naming.tangent(plan.name()))
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(value);
+            for (int i = 0; i < plan.fields().size(); i++) {
+                tangent.addParameter(plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
+                        : TypeName.DOUBLE, n.directions().get(i));
+            }
+            type.addMethod(tangent.addStatement("throw new $T($S)", AssertionError.class, refused).build());
+            if (plan.order() == 2) {
+                MethodSpec.Builder pt = MethodSpec.methodBuilder(Naming.pullbackTangent(plan.name()))
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
+                for (int i = 0; i < plan.fields().size(); i++) {
+                    pt.addParameter(plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
+                            : TypeName.DOUBLE, n.directions().get(i));
+                }
+                pt.addParameter(TypeName.DOUBLE, n.seed()).addParameter(TypeName.DOUBLE, n.dSeed())
+                        .addParameter(Printer.className(plan.gradient()), n.into())
+                        .addParameter(Printer.className(plan.gradient()), n.dInto());
+                type.addMethod(pt.addStatement("throw new $T($S)", AssertionError.class, refused).build());
+            }
+            if (!plan.receiverFields().isEmpty() && params == user) {
+                // the variants whose receiver is data: directions of the method's own parameters only
+                MethodSpec.Builder data = MethodSpec.methodBuilder(Naming.tangent(plan.name()))
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(value);
+                MethodSpec.Builder dataPt = MethodSpec.methodBuilder(Naming.pullbackTangent(plan.name()))
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
+                for (int i = 0; i < plan.fields().size(); i++) {
+                    if (plan.fields().get(i).parameter() >= 0) {
+                        TypeName t = plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
+                        data.addParameter(t, n.directions().get(i));
+                        dataPt.addParameter(t, n.directions().get(i));
+                    }
+                }
+                type.addMethod(data.addStatement("throw new $T($S)", AssertionError.class, refused).build());
+                if (plan.order() == 2) {
+                    dataPt.addParameter(TypeName.DOUBLE, n.seed()).addParameter(TypeName.DOUBLE, n.dSeed())
+                            .addParameter(Printer.className(plan.gradient()), n.into())
+                            .addParameter(Printer.className(plan.gradient()), n.dInto());
+                    type.addMethod(dataPt.addStatement("throw new $T($S)", AssertionError.class, refused).build());
+                }
+            }
+            if ((plan.hidden() || !plan.receiverFields().isEmpty()) && params == variants.get(variants.size() - 1)) {
+                type.addMethod(MethodSpec.methodBuilder(plan.name()).addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                        .addParameters(params).returns(value)
+                        .addStatement("throw new $T($S)", AssertionError.class, refused).build());
+            }
         }
     }
 
+    /**
+     * For an instance method differentiated with respect to fields of its receiver: each member
+     * again with the API class's parameters (the receiver and the method's own), reading the
+     * fields' values from the receiver and passing them on. The tape's overload calls the members
+     * that take the values instead, with its tensors' values.
+     */
+    private List<MethodSpec> loaders(ClassRef self, Done d, Bridges bridges) {
+        MethodIr method = d.method();
+        Set<Var> fields = method.fieldVars();
+        List<Var> outer = new ArrayList<>();
+        outer.add(method.self());
+        method.params().stream().map(MethodIr.Param::var).filter(v -> !fields.contains(v)).forEach(outer::add);
+        List<Expr> passed = new ArrayList<>();
+        passed.add(new Expr.Read(method.self()));
+        for (MethodIr.Param p : method.params()) {
+            passed.add(fields.contains(p.var()) ? loadOf(method, p.var()) : new Expr.Read(p.var()));
+        }
+        List<MethodSpec> out = new ArrayList<>();
+        ReverseMode.Pullback p = d.pullback();
+        out.add(loader(self, bridges, Naming.pullback(d.plan().name()), outer, passed, List.of(p.seed(), p.into()),
+                valueType(d), "The pullback of {@code $L} at its receiver's fields.\n", d));
+        out.add(loader(self, bridges, Naming.tangent(d.plan().name()), outer, passed, d.tangent().directions(),
+                valueType(d), "The tangent of {@code $L} at its receiver's fields.\n", d));
+        if (d.secondOrder() != null) {
+            ForwardMode.Tangent t = d.secondOrder();
+            List<Var> extra = new ArrayList<>(t.directions());
+            extra.addAll(List.of(p.seed(), t.dSeed(), p.into(), t.dInto()));
+            out.add(loader(self, bridges, Naming.pullbackTangent(d.plan().name()), outer, passed, extra, TypeName.DOUBLE,
+                    "Forward over reverse of {@code $L} at its receiver's fields.\n", d));
+        }
+        // called on another object by a method that differentiates only its arguments: the receiver's
+        // fields are data, their directions zero
+        int fieldCount = fields.size();
+        List<Var> own = d.tangent().directions().subList(fieldCount, d.tangent().directions().size());
+        List<Expr> withZeros = new ArrayList<>(passed);
+        List<MethodIr.Input> wrt = method.inputs().stream().filter(MethodIr.Input::wrt).toList();
+        for (int i = 0; i < fieldCount; i++) {
+            withZeros.add(zeroDirection(wrt.get(i)));
+        }
+        List<Var> dataExtra = new ArrayList<>(own);
+        out.add(dataLoader(self, bridges, Naming.tangent(d.plan().name()), outer, withZeros, dataExtra, List.of(),
+                valueType(d), "The tangent of {@code $L} in its arguments only, its receiver's fields held fixed.\n", d));
+        if (d.secondOrder() != null) {
+            ForwardMode.Tangent t = d.secondOrder();
+            List<Var> after = List.of(p.seed(), t.dSeed(), p.into(), t.dInto());
+            out.add(dataLoader(self, bridges, Naming.pullbackTangent(d.plan().name()), outer, withZeros,
+                    t.directions().subList(fieldCount, t.directions().size()), after, TypeName.DOUBLE,
+                    "Forward over reverse of {@code $L} in its arguments only, its receiver's fields held fixed.\n", d));
+        }
+        return out;
+    }
+
+    /** Like {@link #loader}, the zero directions of the fields already in {@code passed} before {@code own}. */
+    private MethodSpec dataLoader(ClassRef self, Bridges bridges, String name, List<Var> outer, List<Expr> passed,
+            List<Var> own, List<Var> after, TypeName returns, String javadoc, Done d) {
+        List<Var> fixed = new ArrayList<>(outer);
+        fixed.addAll(own);
+        fixed.addAll(after);
+        List<Expr> args = new ArrayList<>(passed);
+        own.forEach(v -> args.add(new Expr.Read(v)));
+        after.forEach(v -> args.add(new Expr.Read(v)));
+        List<Stmt> body = List.of(new Stmt.Return(new Expr.Call(new Callee.Generated(self, name), null, args,
+                JType.DOUBLE, null), null, null));
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc(javadoc, d.plan().javadocSignature()).returns(returns);
+        fixed.forEach(v -> m.addParameter(Printer.type(v.type), v.name));
+        return m.addCode(new Printer(new Namer(fixed, List.of(body)), self, bridges, null).statements(body)).build();
+    }
+
+    private MethodSpec loader(ClassRef self, Bridges bridges, String name, List<Var> outer, List<Expr> passed,
+            List<Var> extra, TypeName returns, String javadoc, Done d) {
+        return dataLoader(self, bridges, name, outer, passed, List.of(), extra, returns, javadoc, d);
+    }
+
+    /** A zero direction for a field: {@code 0.0}, or a new array of the field's length. */
+    private static Expr zeroDirection(MethodIr.Input field) {
+        return field.var().type.isDouble() ? Expr.Const.of(0.0)
+                : new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(new Expr.Length(field.load(), null)), null);
+    }
+
+    /** {@code field$w(self)}: the API class reads the receiver's fields through these (they may be private). */
+    private List<MethodSpec> accessors(ClassRef self, Done d, Bridges bridges) {
+        List<MethodSpec> out = new ArrayList<>();
+        for (MethodIr.Input input : d.method().inputs()) {
+            if (!input.field()) {
+                continue;
+            }
+            List<Stmt> body = List.of(new Stmt.Return(input.load(), null, null));
+            Var receiver = d.method().self();
+            out.add(MethodSpec.methodBuilder(Naming.fieldAccessor(input.path().get(0)))
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("{@code $N.$L}, for the API class.\n", receiver.name, input.path().get(0))
+                    .addParameter(Printer.type(receiver.type), receiver.name)
+                    .returns(Printer.type(input.var().type))
+                    .addCode(new Printer(new Namer(List.of(receiver), List.of(body)), self, bridges, null).statements(body))
+                    .build());
+        }
+        return out;
+    }
+
+    private static Expr loadOf(MethodIr method, Var field) {
+        for (MethodIr.Input i : method.inputs()) {
+            if (i.var() == field) {
+                return i.load();
+            }
+        }
+        throw new IllegalStateException("no load for " + field.name);
+    }
+
+    /** The implementation's parameters: the receiver, its differentiated fields' values, the method's own. */
     private static List<Var> parameters(MethodIr method) {
         List<Var> out = new ArrayList<>();
+        if (method.self() != null) {
+            out.add(method.self());
+        }
         method.params().forEach(p -> out.add(p.var()));
         return out;
     }
 
     private static List<ParameterSpec> parameterSpecs(MethodIr method) {
         List<ParameterSpec> out = new ArrayList<>();
-        for (MethodIr.Param p : method.params()) {
-            out.add(ParameterSpec.builder(Printer.type(p.type()), p.name()).build());
+        for (Var v : parameters(method)) {
+            out.add(ParameterSpec.builder(Printer.type(v.type), v.name).build());
         }
         return out;
     }

@@ -362,6 +362,12 @@ final class Printer {
                 qualified(o.owner(), out);
                 out.text(o.name());
             }
+        } else if (callee instanceof Callee.Differentiable d && d.instance()) {
+            // the receiver travels as the first argument of the generated members
+            operand(c.args().get(0), PRIMARY, out);
+            out.text(".").text(d.name());
+            arguments(c.args().subList(1, c.args().size()), out);
+            return;
         } else if (callee instanceof Callee.Differentiable d) {
             qualified(d.owner(), out);
             out.text(d.name());

@@ -90,6 +90,8 @@ public final class Fence {
         boolean onlySecondOrder;
         final Map<String, Position> sameBuildCallees = new java.util.LinkedHashMap<>();
         final Deque<String> inlining = new ArrayDeque<>();
+        /** The receiver's variables: the method's, and those of the instance methods it inlines. */
+        final Set<Var> selves = new HashSet<>();
         /** The return types of the helpers being inlined, innermost first. */
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
@@ -98,6 +100,9 @@ public final class Fence {
 
         Run(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder) {
             this.method = method;
+            if (method.self() != null) {
+                selves.add(method.self());
+            }
             this.helpers = helpers;
             this.activity = activity;
             this.secondOrder = secondOrder;
@@ -118,6 +123,11 @@ public final class Fence {
         }
 
         void statement(Stmt s) {
+            if (!method.fieldVars().isEmpty()) {
+                for (Expr e : Stmts.exprs(s)) {
+                    escapes(e);
+                }
+            }
             s.accept(new Stmt.Visitor<Void>() {
                 @Override
                 public Void visitDeclare(Stmt.Declare d) {
@@ -468,7 +478,13 @@ public final class Fence {
                 if (carried == null) {
                     return;
                 }
-                if (o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")) {
+                if (o.dispatched()) {
+                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + describe(x.receiver())
+                            + "." + o.name() + "(...): " + o.owner().simpleName() + "." + o.name() + " is abstract, so the "
+                            + "code it runs is chosen at run time among implementations Adjoint cannot see; call a "
+                            + "concrete @Differentiable method instead, or wrap the argument in "
+                            + "Adjoint.stopGradient(...) if no derivative should flow through the call");
+                } else if (o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")) {
                     error(x.pos(), Tag.AdjointBitTrick, "cannot differentiate through the bits of a double ("
                             + o.describe() + "): a derivative cannot follow bit manipulation; compute the value with "
                             + "Math functions (Math.abs, Math.copySign, Math.scalb, Math.getExponent)");
@@ -544,6 +560,9 @@ public final class Fence {
                             + ", which returns an array: inlined, it must end with its only return, of a local array "
                             + "it creates (double[] r = new double[n]; ... return r;)");
                     return;
+                }
+                if (helper.self() != null) {
+                    selves.add(helper.self());
                 }
                 inlining.push(i.key());
                 returnTypes.push(x.type());
@@ -636,6 +655,48 @@ public final class Fence {
                     && activity.isVaried(Exprs.var(e)));
         }
 
+        // ------------------------------------------------------------ the receiver
+
+        /**
+         * {@code this} may go where Adjoint follows its differentiated fields: field reads, instance
+         * methods of its class (inlined), read-only calls. Anywhere else code Adjoint cannot see
+         * could read those fields, and their derivative would be lost.
+         */
+        private void escapes(Expr e) {
+            if (e instanceof Expr.FieldGet f && isSelf(f.target())) {
+                return;
+            }
+            if (e instanceof Expr.Read r && selves.contains(r.var())) {
+                error(r.pos(), Tag.AdjointUntracked, "cannot pass this where Adjoint cannot follow it: "
+                        + method.name() + " differentiates with respect to its fields "
+                        + method.inputs().stream().filter(MethodIr.Input::field).map(i -> "this." + i.path().get(0))
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + ", which code Adjoint cannot see could read; pass the values it needs instead, or move the "
+                        + "code into a method of this class");
+                return;
+            }
+            if (e instanceof Expr.Call c) {
+                boolean readOnly = c.callee() instanceof Callee.Opaque o && o.readOnly();
+                boolean inlined = c.callee() instanceof Callee.Inline;
+                if (c.receiver() != null && !(isSelf(c.receiver()) && (inlined || readOnly))) {
+                    escapes(c.receiver());
+                }
+                for (Expr a : c.args()) {
+                    if (!(readOnly && isSelf(a))) {
+                        escapes(a);
+                    }
+                }
+                return;
+            }
+            for (Expr child : Exprs.children(e)) {
+                escapes(child);
+            }
+        }
+
+        private boolean isSelf(Expr e) {
+            return e instanceof Expr.Read r && selves.contains(r.var());
+        }
+
         // ------------------------------------------------------------ written parameters
 
         /**
@@ -649,14 +710,29 @@ public final class Fence {
             Map<Var, Var> identity = new java.util.HashMap<>();
             method.params().forEach(p -> identity.put(p.var(), p.var()));
             writes(method.body(), identity, new HashSet<>(), written, null);
+            Set<Var> fields = method.fieldVars();
             written.forEach((param, at) -> {
-                if (!planned.contains(param.name)) {
+                if (fields.contains(param)) {
+                    error(at, Tag.AdjointFieldWrite, "cannot write to an element of the field " + fieldName(param)
+                            + " from a @Differentiable method: Adjoint differentiates with respect to it, and reads it "
+                            + "once at the start; write into a local copy (double[] copy = " + fieldName(param)
+                            + ".clone())");
+                } else if (!planned.contains(param.name)) {
                     error(at, Tag.AdjointUnsupportedArrayWrite, "cannot differentiate this write to the array parameter "
                             + param.name + " of " + method.name() + ": it happens in a method Adjoint could not follow "
                             + "from the source of " + method.name() + "; copy " + param.name + " first (double[] copy = "
                             + param.name + ".clone()) and pass the copy");
                 }
             });
+        }
+
+        private String fieldName(Var v) {
+            for (MethodIr.Input i : method.inputs()) {
+                if (i.var() == v) {
+                    return "this." + i.path().get(0);
+                }
+            }
+            return v.name;
         }
 
         /** Records into {@code out} the parameters (through {@code binding}) whose elements {@code body} writes. */

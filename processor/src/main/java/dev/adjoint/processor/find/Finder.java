@@ -135,10 +135,6 @@ public final class Finder {
         Position at = Position.of(method);
         String name = method.getSimpleName().toString();
         int before = diagnostics.errorCount();
-        if (!method.getModifiers().contains(Modifier.STATIC)) {
-            diagnostics.error(at, Tag.AdjointNotStatic, "@Differentiable method " + name + " must be static: Adjoint "
-                    + "differentiates plain static math methods; make it static and pass what it reads as parameters");
-        }
         TypeMirror returned = method.getReturnType();
         boolean vector = JType.of(returned).isDoubleArray();
         if (returned.getKind() != TypeKind.DOUBLE && !vector) {
@@ -177,36 +173,85 @@ public final class Finder {
                     + name + ": it returns double[]; second order is built for scalar outputs (differentiate one "
                     + "output at a time)");
         }
-        List<MethodPlan.Param> params = new ArrayList<>();
-        List<MethodPlan.GradientField> fields = new ArrayList<>();
-        parameters(method, params, fields);
-        if (fields.isEmpty() && diagnostics.errorCount() == before) {
-            diagnostics.error(at, Tag.AdjointNothingToDifferentiate, "@Differentiable method " + name
-                    + " has no double or double[] parameter to differentiate; add one or remove the annotation");
-        }
-        if (diagnostics.errorCount() > before) {
-            throw new Diagnostics.Abort();
-        }
         TreePath path = paths.of(method);
         if (path == null || !(path.getLeaf() instanceof MethodTree tree)) {
             throw diagnostics.abort(at, Tag.AdjointNoSource, "@Differentiable method " + name
                     + " has no source in this compilation");
+        }
+        boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
+        List<MethodPlan.Param> params = new ArrayList<>();
+        List<MethodPlan.GradientField> fields = new ArrayList<>();
+        List<VariableElement> receiverFields = isStatic ? List.of()
+                : receiverFields(owner, FieldReads.of(tree, (com.sun.source.tree.ClassTree) path.getParentPath().getLeaf()));
+        parameters(method, receiverFields, params, fields);
+        if (fields.isEmpty() && diagnostics.errorCount() == before) {
+            diagnostics.error(at, Tag.AdjointNothingToDifferentiate, "@Differentiable method " + name
+                    + " has no double or double[] parameter" + (isStatic ? "" : " or field") + " to differentiate; add one "
+                    + "or remove the annotation");
+        }
+        if (diagnostics.errorCount() > before) {
+            throw new Diagnostics.Abort();
         }
         // public, as DESIGN's table has them; a private method's derivatives stay within its package
         boolean exposed = !method.getModifiers().contains(Modifier.PRIVATE);
         boolean hidden = method.getModifiers().contains(Modifier.PRIVATE);
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
-        return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), true, exposed, hidden, params, vector, order,
-                fields, writes.of(tree), signature);
+        return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), isStatic, exposed, hidden, params, vector,
+                order, fields, writes.of(tree), signature);
     }
 
-    private void parameters(ExecutableElement method, List<MethodPlan.Param> params,
-            List<MethodPlan.GradientField> fields) {
+    /**
+     * The receiver's {@code double} and {@code double[]} fields (its class's and its superclasses')
+     * whose names the method may read them by, in declaration order, superclasses first.
+     */
+    private List<VariableElement> receiverFields(TypeElement owner, Set<String> read) {
+        List<TypeElement> chain = new ArrayList<>();
+        for (TypeElement t = owner; t != null; ) {
+            chain.add(0, t);
+            TypeMirror up = t.getSuperclass();
+            t = up instanceof DeclaredType d && d.asElement() instanceof TypeElement e
+                    && !e.getQualifiedName().contentEquals("java.lang.Object") ? e : null;
+        }
+        List<VariableElement> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (TypeElement t : chain) {
+            for (Element e : t.getEnclosedElements()) {
+                if (e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
+                        && read.contains(e.getSimpleName().toString()) && differentiable(e.asType())
+                        && (t == owner || !e.getModifiers().contains(Modifier.PRIVATE))) {
+                    String n = e.getSimpleName().toString();
+                    if (seen.add(n)) {
+                        out.add((VariableElement) e);
+                    } else {
+                        out.removeIf(f -> f.getSimpleName().contentEquals(n)); // hidden by a subclass's field
+                        out.add((VariableElement) e);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean differentiable(TypeMirror type) {
+        return type.getKind() == TypeKind.DOUBLE || JType.of(type).isDoubleArray();
+    }
+
+    private void parameters(ExecutableElement method, List<VariableElement> receiverFields,
+            List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
         String name = method.getSimpleName().toString();
         List<String> all = method.getParameters().stream().map(p -> p.getSimpleName().toString())
                 .collect(Collectors.toList());
-        Set<String> wrt = wrtNames(method, all);
+        List<String> fieldNames = receiverFields.stream().map(f -> f.getSimpleName().toString()).toList();
+        Set<String> wrt = wrtNames(method, all, fieldNames);
+        Set<String> differentiatedFields = new LinkedHashSet<>();
+        for (VariableElement f : receiverFields) {
+            String fName = f.getSimpleName().toString();
+            if (wrt.isEmpty() || wrt.contains("this." + fName)) {
+                fields.add(new MethodPlan.GradientField(fName, JType.of(f.asType()), null, -1));
+                differentiatedFields.add(fName);
+            }
+        }
         for (int i = 0; i < method.getParameters().size(); i++) {
             VariableElement p = method.getParameters().get(i);
             String pName = p.getSimpleName().toString();
@@ -223,16 +268,28 @@ public final class Finder {
             }
             boolean wanted = differentiable && (wrt.isEmpty() || wrt.contains(pName));
             params.add(new MethodPlan.Param(pName, type, wanted));
-            if (wanted) {
+            if (wanted && differentiatedFields.contains(pName)) {
+                diagnostics.error(Position.of(p), Tag.AdjointNameClash, "field " + pName + " of the receiver and "
+                        + "parameter " + pName + " of " + name + " would both be " + Naming.capitalize(name)
+                        + "Gradient." + pName + ": rename the parameter, or leave one out with wrt (wrt = {\"this."
+                        + pName + "\"} differentiates the field only, wrt = {\"" + pName + "\"} the parameter only)");
+            } else if (wanted) {
                 fields.add(new MethodPlan.GradientField(pName, type, null, i));
             }
         }
     }
 
-    private Set<String> wrtNames(ExecutableElement method, List<String> params) {
+    private Set<String> wrtNames(ExecutableElement method, List<String> params, List<String> fields) {
         Set<String> wrt = new LinkedHashSet<>();
         for (String w : method.getAnnotation(Differentiable.class).wrt()) {
-            if (!params.contains(w)) {
+            if (w.startsWith("this.")) {
+                if (method.getModifiers().contains(Modifier.STATIC) || !fields.contains(w.substring(5))) {
+                    diagnostics.error(annotationValue(method, "wrt"), Tag.AdjointUnknownWrt, "wrt names \"" + w
+                            + "\", which is not a double or double[] field " + method.getSimpleName() + " reads"
+                            + (fields.isEmpty() ? "" : "; the fields it reads are "
+                            + fields.stream().map(f -> "this." + f).collect(Collectors.joining(", "))));
+                }
+            } else if (!params.contains(w)) {
                 diagnostics.error(annotationValue(method, "wrt"), Tag.AdjointUnknownWrt, "wrt names \"" + w
                         + "\", which is not a parameter of " + method.getSimpleName()
                         + (params.isEmpty() ? ", which has no parameters" : "; its parameters are "

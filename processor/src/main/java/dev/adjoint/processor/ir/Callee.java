@@ -19,7 +19,13 @@ public sealed interface Callee {
      * documented JDK method, or a method of this build whose body reads only.
      */
     record Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
-            boolean hidden, boolean readOnly) implements Callee {
+            boolean hidden, boolean readOnly, boolean dispatched) implements Callee {
+        /** A method called directly (not abstract: its code is known, if not to Adjoint). */
+        public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
+                boolean hidden, boolean readOnly) {
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false);
+        }
+
         @Override
         public String describe() {
             return Callee.describe(owner, name, parameterTypes);
@@ -34,7 +40,15 @@ public sealed interface Callee {
      */
     record Differentiable(ClassRef owner, String name, List<JType> parameterTypes, List<String> parameterNames,
             ClassRef adjoint, ClassRef gradient, List<String> gradientFields, List<String> writtenArrays,
-            boolean secondOrder, boolean sameBuild, String key) implements Callee {
+            boolean secondOrder, boolean sameBuild, String key, boolean instance) implements Callee {
+        /** A static method. */
+        public Differentiable(ClassRef owner, String name, List<JType> parameterTypes, List<String> parameterNames,
+                ClassRef adjoint, ClassRef gradient, List<String> gradientFields, List<String> writtenArrays,
+                boolean secondOrder, boolean sameBuild, String key) {
+            this(owner, name, parameterTypes, parameterNames, adjoint, gradient, gradientFields, writtenArrays,
+                    secondOrder, sameBuild, key, false);
+        }
+
         @Override
         public String describe() {
             return Callee.describe(owner, name, parameterTypes);

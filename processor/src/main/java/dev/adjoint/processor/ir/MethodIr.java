@@ -32,12 +32,23 @@ public record MethodIr(String key, String name, ClassRef owner, List<Param> para
      * {@code double[]} parameter, a component of a record parameter, a field of the receiver.
      * {@code var} holds it in the body; {@code load} reads it at entry (null for a parameter,
      * which is its own variable); {@code path} is its field in the gradient ({@code [x]},
-     * {@code [params, mu]}); {@code wrt} when its derivative is wanted.
+     * {@code [params, mu]}); {@code wrt} when its derivative is wanted; {@code field} for a field of the receiver.
      */
-    public record Input(Var var, Expr load, List<String> path, boolean wrt) {
+    public record Input(Var var, Expr load, List<String> path, boolean wrt, boolean field) {
+        /**
+         * Whether the implementation takes it as a parameter: a parameter of the method, or a field
+         * of the receiver (whose {@code load} the API class passes in); else it is loaded at entry.
+         */
         public boolean isParameter() {
-            return load == null;
+            return load == null || field;
         }
+    }
+
+    /** The variables holding the receiver's differentiated fields (parameters of the implementation). */
+    public java.util.Set<Var> fieldVars() {
+        java.util.Set<Var> out = new java.util.HashSet<>();
+        inputs.stream().filter(Input::field).forEach(i -> out.add(i.var()));
+        return out;
     }
 
     public boolean isInstance() {

@@ -48,8 +48,9 @@ final class Anf {
             if (d.init() == null) {
                 out.add(d);
             } else if (d.init() instanceof Expr.Call c && c.callee() instanceof Callee.Inline inline
-                    && d.var().type.isArray()) {
-                // an array a helper builds and returns: the helper's array is this variable (no second name)
+                    && (d.var().type.isArray() || d.var().type.sameAs(c.type()))) {
+                // what a helper returns goes straight into this variable: an array it builds is this
+                // variable (no second name), a value it returns is assigned to it
                 inline(c, inline, out, d.var());
             } else if (d.init() instanceof Expr.ArrayLit lit && needsLowering(lit)) {
                 out.add(new Stmt.Declare(d.var(), newArray(lit), d.pos(), d.source()));
@@ -365,11 +366,21 @@ final class Anf {
         MethodIr helper = helpers.get(callee.key());
         Map<Var, Var> given = new HashMap<>();
         List<Stmt> block = new ArrayList<>();
+        if (helper.self() != null) {
+            // an instance method of this object: its this is the caller's
+            Var receiver = c.receiver() == null ? null : Exprs.var(c.receiver());
+            if (receiver == null) {
+                throw new IllegalStateException("inlined " + helper.name() + " without its receiver");
+            }
+            given.put(helper.self(), receiver);
+        }
         for (int i = 0; i < c.args().size(); i++) {
             Var param = helper.params().get(i).var();
             Expr arg = c.args().get(i);
-            if (param.type.isArray() && arg instanceof Expr.Read r && !assignedIn(helper.body(), param)) {
-                given.put(param, r.var()); // the caller's array, written in place as the helper writes it
+            if (arg instanceof Expr.Read r && !assignedIn(helper.body(), param) && r.var().type.sameAs(param.type)) {
+                // the caller's variable itself: an array is written in place as the helper writes it; a
+                // number cannot change while the helper runs, which never assigns it
+                given.put(param, r.var());
                 continue;
             }
             Var local = new Var(param.name, param.type, Var.Role.LOCAL);
@@ -395,7 +406,7 @@ final class Anf {
             out.addAll(normalizer.nested(block));
             return new Expr.Read(result);
         }
-        Var result = isVoid ? null : new Var(helper.name(), c.type(), Var.Role.LOCAL);
+        Var result = isVoid ? null : into != null ? into : new Var(helper.name(), c.type(), Var.Role.LOCAL);
         if (straight) {
             List<Stmt> body = Rename.fresh(helperBody, given);
             Stmt last = body.isEmpty() ? null : body.get(body.size() - 1);

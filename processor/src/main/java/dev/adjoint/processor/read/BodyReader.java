@@ -15,6 +15,7 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LiteralTree;
@@ -75,6 +76,13 @@ final class BodyReader {
     /** The switch expressions being read, innermost first: where a {@code yield} goes. */
     private final Deque<Yield> yields = new ArrayDeque<>();
     private int switchLabels;
+    /** The receiver, in an instance method's body; null in a static one. */
+    private Var self;
+    /**
+     * In a helper's body: the receiver's {@code double} and {@code double[]} fields it reads, each
+     * a parameter of its own that the caller fills (with its own input or the field's value).
+     */
+    private List<VariableElement> implicitFields;
 
     private record Yield(Var result, String label) {}
 
@@ -87,6 +95,32 @@ final class BodyReader {
     /** Declares a parameter (or another variable known before the body) for the body's reads. */
     void bind(Element element, Var var) {
         vars.put(element, var);
+    }
+
+    /**
+     * An instance method's receiver. With {@code implicit} non-null (a helper), each
+     * {@code double}/{@code double[]} field of the receiver read gets a variable, added to
+     * {@code implicit} with its element in order of first read.
+     */
+    void receiver(Var self, List<VariableElement> implicit) {
+        this.self = self;
+        this.implicitFields = implicit;
+    }
+
+    Var self() {
+        return self;
+    }
+
+    /** The variable a receiver's field is read into (bound, or made now in a helper), or null. */
+    Var fieldVar(VariableElement field) {
+        Var v = vars.get(field);
+        if (v == null && implicitFields != null && (field.asType().getKind() == TypeKind.DOUBLE
+                || JType.of(field.asType()).isDoubleArray())) {
+            v = new Var(field.getSimpleName().toString(), JType.of(field.asType()), Var.Role.PARAM);
+            vars.put(field, v);
+            implicitFields.add(field);
+        }
+        return v;
     }
 
     // ---------------------------------------------------------------- statements
@@ -429,7 +463,8 @@ final class BodyReader {
             return null;
         }
         Element el = trees.getElement(path.getLeaf() == tree ? path : new TreePath(path, tree));
-        return el == null ? null : vars.get(el);
+        // a field's input variable stands for the field: writing it is writing the field
+        return el == null || el.getKind() == ElementKind.FIELD ? null : vars.get(el);
     }
 
     private static ExpressionTree stripParens(ExpressionTree e) {
@@ -623,6 +658,10 @@ final class BodyReader {
                 return new Expr.Length(expr(target), at);
             }
         }
+        if (tree instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+            return self != null ? new Expr.Read(self, at)
+                    : unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate this here");
+        }
         Element el = trees.getElement(path);
         if (el == null) {
             return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot resolve " + tree);
@@ -645,6 +684,14 @@ final class BodyReader {
                 TypeElement owner = (TypeElement) field.getEnclosingElement();
                 boolean hidden = !calls.accessible(field);
                 if (!field.getModifiers().contains(Modifier.STATIC)) {
+                    boolean ofThis = tree instanceof IdentifierTree || tree instanceof MemberSelectTree select
+                            && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
+                    if (ofThis && self != null) {
+                        // the receiver's field: its input variable, or its value read from the receiver
+                        Var input = fieldVar(field);
+                        return input != null ? new Expr.Read(input, at) : new Expr.FieldGet(new Expr.Read(self, at),
+                                ClassRef.of(owner), field.getSimpleName().toString(), typeOf(field.asType()), hidden, at);
+                    }
                     if (tree instanceof MemberSelectTree select) {
                         Expr target = expr(new TreePath(path, select.getExpression()));
                         return new Expr.FieldGet(target, ClassRef.of(owner), field.getSimpleName().toString(),

@@ -28,6 +28,7 @@ import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -103,11 +104,14 @@ final class Calls {
         String name = method.getSimpleName().toString();
         Expr receiver = null;
         if (!method.getModifiers().contains(Modifier.STATIC)) {
-            if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
+            if (call.getMethodSelect() instanceof MemberSelectTree select) {
+                receiver = body.expr(new TreePath(new TreePath(path, call.getMethodSelect()), select.getExpression()));
+            } else if (body.self() != null) {
+                receiver = new Expr.Read(body.self(), at); // an implicit this
+            } else {
                 return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot call instance method "
                         + call + " without a receiver from a static method");
             }
-            receiver = body.expr(new TreePath(new TreePath(path, call.getMethodSelect()), select.getExpression()));
         }
         List<Expr> args = new ArrayList<>();
         for (ExpressionTree a : call.getArguments()) {
@@ -152,6 +156,11 @@ final class Calls {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
                     + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
         }
+        boolean onThis = receiver instanceof Expr.Read r && r.var() == body.self() && body.self() != null;
+        if (onThis && inHome(owner) && paths.of(method) != null) {
+            // an instance method of this class on this object: inlined, its fields the caller's
+            return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body);
+        }
         if (method.getAnnotation(Differentiable.class) != null) {
             return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
         }
@@ -162,8 +171,7 @@ final class Calls {
         }
         if (receiver == null && inHome(owner) && paths.of(method) != null) {
             // a helper of the same class: its body is inlined where it is called
-            reader.helper(method, key);
-            return new Expr.Call(new Callee.Inline(key, name, parameterTypes, ownerRef), null, args, type, at);
+            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
         }
         String builtin = Builtins.of(key, name, receiver, args);
         if (builtin != null) {
@@ -178,8 +186,34 @@ final class Calls {
                     Builtins.owner(builtin)), null, all, type, at);
         }
         boolean readOnly = READ_ONLY_JDK.contains(key) || isReadOnly(method, key, new HashSet<>());
+        // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
+        boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
+                && !ownerName.startsWith("javax.");
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
-                receiver == null, !accessible(method), readOnly), receiver, args, type, at);
+                receiver == null, !accessible(method), readOnly, dispatched), receiver, args, type, at);
+    }
+
+    /**
+     * A call whose callee's body is inlined: a helper of the same class, or an instance method of
+     * this object, whose reads of this object's fields come first among its arguments (the caller's
+     * input variable for a differentiated field, the field's value otherwise).
+     */
+    private Expr inline(ExecutableElement method, String key, Expr receiver, List<Expr> args, List<JType> parameterTypes,
+            ClassRef ownerRef, JType type, Position at, BodyReader body) {
+        reader.helper(method, key);
+        List<Expr> all = new ArrayList<>();
+        List<JType> types = new ArrayList<>();
+        for (VariableElement field : catalog.fieldParams(key)) {
+            Var input = body.fieldVar(field);
+            all.add(input != null ? new Expr.Read(input, at) : new Expr.FieldGet(receiver, ClassRef.of(
+                    (TypeElement) field.getEnclosingElement()), field.getSimpleName().toString(), JType.of(field.asType()),
+                    !accessible(field), at));
+            types.add(JType.of(field.asType()));
+        }
+        all.addAll(args);
+        types.addAll(parameterTypes);
+        return new Expr.Call(new Callee.Inline(key, method.getSimpleName().toString(), types, ownerRef), receiver, all,
+                type, at);
     }
 
     private Expr differentiable(ExecutableElement method, String key, ClassRef ownerRef, List<JType> parameterTypes,
@@ -187,20 +221,39 @@ final class Calls {
         String name = method.getSimpleName().toString();
         MethodPlan plan = catalog.plan(key);
         if (plan != null) {
-            if (!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden()) {
+            if ((!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden()) && receiver == null) {
                 // its pullback cannot stand in for it: it writes into an array argument, returns an
                 // array, or cannot be called from here; its body is inlined instead
-                reader.helper(method, key);
-                return new Expr.Call(new Callee.Inline(key, name, parameterTypes, ownerRef), receiver, args, type, at);
+                return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
             }
             List<String> fields = new ArrayList<>();
             for (MethodPlan.Param p : plan.params()) {
                 fields.add(p.differentiated() ? p.name() : null);
             }
             List<String> names = plan.params().stream().map(MethodPlan.Param::name).toList();
+            if (receiver != null) {
+                // an instance method of another object: its receiver is data, passed first (as the
+                // generated members take it); the derivative flows through the arguments
+                List<Expr> all = new ArrayList<>(List.of(receiver));
+                all.addAll(args);
+                List<JType> types = new ArrayList<>(List.of(receiver.type()));
+                types.addAll(parameterTypes);
+                List<String> allNames = new ArrayList<>(List.of(plan.names().self()));
+                allNames.addAll(names);
+                List<String> allFields = new ArrayList<>(java.util.Collections.singletonList(null));
+                allFields.addAll(fields);
+                return new Expr.Call(new Callee.Differentiable(ownerRef, name, types, allNames,
+                        Naming.adjointClass(ownerRef), plan.gradient(), allFields, plan.writtenArrays(), plan.order() == 2,
+                        true, key, true), null, all, type, at);
+            }
             return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, Naming.adjointClass(ownerRef),
                     plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, key), receiver, args,
                     type, at);
+        }
+        if (receiver != null) {
+            return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
+                    + ", a @Differentiable instance method of a library: not supported yet; call it on a class of "
+                    + "this build, or make it static");
         }
         if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
             return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name

@@ -16,6 +16,7 @@ public final class Catalog {
     private final Map<String, MethodPlan> plans = new HashMap<>();
     private final Map<String, MethodIr> helpers = new LinkedHashMap<>();
     private final Map<String, Boolean> readOnly = new HashMap<>();
+    private final Map<String, java.util.List<javax.lang.model.element.VariableElement>> fieldParams = new HashMap<>();
 
     public void addPlan(MethodPlan plan) {
         plans.put(plan.key(), plan);
@@ -41,6 +42,15 @@ public final class Catalog {
 
     void putHelper(String key, MethodIr ir) {
         helpers.put(key, ir);
+    }
+
+    /** The receiver's fields an instance helper reads, which lead its parameters (empty for a static one). */
+    java.util.List<javax.lang.model.element.VariableElement> fieldParams(String key) {
+        return fieldParams.getOrDefault(key, java.util.List.of());
+    }
+
+    void putFieldParams(String key, java.util.List<javax.lang.model.element.VariableElement> fields) {
+        fieldParams.put(key, fields);
     }
 
     Map<String, Boolean> readOnlyCache() {

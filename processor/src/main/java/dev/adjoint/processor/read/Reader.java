@@ -8,6 +8,7 @@ import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
@@ -51,15 +52,51 @@ public final class Reader {
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body);
         List<MethodIr.Input> inputs = new ArrayList<>();
+        Var self = null;
+        List<MethodIr.Param> fieldParams = new ArrayList<>();
+        if (plan.isInstance()) {
+            // the receiver, and each differentiated field of it as a parameter of the implementation
+            TypeElement owner = (TypeElement) method.getEnclosingElement();
+            self = new Var(plan.names().self(), JType.of(owner.asType()), Var.Role.PARAM);
+            reader.receiver(self, null);
+            List<MethodPlan.GradientField> fields = plan.receiverFields();
+            for (int i = 0; i < fields.size(); i++) {
+                MethodPlan.GradientField f = fields.get(i);
+                Var var = new Var(plan.names().receiverLocals().get(i), f.type(), Var.Role.PARAM);
+                VariableElement element = field(owner, f.name());
+                reader.bind(element, var);
+                fieldParams.add(new MethodIr.Param(var));
+                Expr load = new Expr.FieldGet(new Expr.Read(self), ClassRef.of((TypeElement) element.getEnclosingElement()),
+                        f.name(), f.type(), element.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE),
+                        null);
+                inputs.add(new MethodIr.Input(var, load, List.of(f.name()), true, true));
+            }
+        }
         for (MethodPlan.GradientField f : plan.fields()) {
             if (f.parameter() >= 0) {
                 Var var = params.get(f.parameter()).var();
-                inputs.add(new MethodIr.Input(var, null, List.of(f.name()), true));
+                inputs.add(new MethodIr.Input(var, null, List.of(f.name()), true, false));
             }
         }
         body.addAll(readBody(method, reader));
-        return new MethodIr(plan.key(), plan.name(), plan.owner(), List.copyOf(params), null, List.copyOf(inputs),
+        List<MethodIr.Param> all = new ArrayList<>(fieldParams);
+        all.addAll(params);
+        return new MethodIr(plan.key(), plan.name(), plan.owner(), List.copyOf(all), self, List.copyOf(inputs),
                 List.copyOf(body), plan.vector(), Position.of(method));
+    }
+
+    /** The field {@code name} of {@code type} or of its nearest superclass that has one. */
+    static VariableElement field(TypeElement type, String name) {
+        for (TypeElement t = type; t != null; ) {
+            for (Element e : t.getEnclosedElements()) {
+                if (e.getKind() == javax.lang.model.element.ElementKind.FIELD && e.getSimpleName().contentEquals(name)) {
+                    return (VariableElement) e;
+                }
+            }
+            t = t.getSuperclass() instanceof javax.lang.model.type.DeclaredType d
+                    && d.asElement() instanceof TypeElement up ? up : null;
+        }
+        throw new IllegalStateException("no field " + name + " in " + type);
     }
 
     /** Reads a method the normal form will inline (once per build), into the catalog. */
@@ -71,9 +108,23 @@ public final class Reader {
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body);
+        Var self = null;
+        List<VariableElement> fields = new ArrayList<>();
+        if (!method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
+            // an instance helper: the fields it reads become parameters its callers fill
+            TypeElement owner = (TypeElement) method.getEnclosingElement();
+            self = new Var("this", JType.of(owner.asType()), Var.Role.PARAM);
+            reader.receiver(self, fields);
+        }
         body.addAll(readBody(method, reader));
+        List<MethodIr.Param> all = new ArrayList<>();
+        for (VariableElement f : fields) {
+            all.add(new MethodIr.Param(reader.fieldVar(f)));
+        }
+        all.addAll(params);
+        catalog.putFieldParams(key, List.copyOf(fields));
         catalog.putHelper(key, new MethodIr(key, method.getSimpleName().toString(),
-                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(params), null, List.of(),
+                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), self, List.of(),
                 List.copyOf(body), JType.of(method.getReturnType()).isDoubleArray(), Position.of(method)));
     }
 
