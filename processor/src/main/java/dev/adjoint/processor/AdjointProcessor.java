@@ -146,9 +146,30 @@ public final class AdjointProcessor extends AbstractProcessor {
         if (round.processingOver()) {
             for (String name : deferred) {
                 TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
-                diagnostics.error(type != null ? Position.of(type) : null, Tag.AdjointMissingType, "the @Differentiable "
-                        + "methods of " + name + " name types that no processor generated; Adjoint could not generate "
-                        + "their adjoint class");
+                if (type == null) {
+                    continue;
+                }
+                for (javax.lang.model.element.ExecutableElement m
+                        : javax.lang.model.util.ElementFilter.methodsIn(type.getEnclosedElements())) {
+                    if (m.getAnnotation(dev.adjoint.Differentiable.class) == null) {
+                        continue;
+                    }
+                    List<String> missing = new java.util.ArrayList<>();
+                    if (dev.adjoint.processor.find.Finder.isError(m.getReturnType())) {
+                        missing.add("its return type " + m.getReturnType());
+                    }
+                    for (javax.lang.model.element.VariableElement p : m.getParameters()) {
+                        if (dev.adjoint.processor.find.Finder.isError(p.asType())) {
+                            missing.add("parameter " + p.getSimpleName() + " of type " + p.asType());
+                        }
+                    }
+                    if (!missing.isEmpty()) {
+                        diagnostics.error(Position.of(m), Tag.AdjointMissingType, "@Differentiable method "
+                                + m.getSimpleName() + " names a type that does not exist (" + String.join(", ", missing)
+                                + "), and no annotation processor generated it; Adjoint cannot generate its adjoint "
+                                + "class: fix the type's name or add the processor that generates it");
+                    }
+                }
             }
         }
     }

@@ -97,6 +97,8 @@ public final class Fence {
         final Set<String> checkedHelpers = new HashSet<>();
         final Set<Expr> warned = new HashSet<>();
         int throwDepth;
+        /** How many {@code Adjoint.stopGradient(...)} the expression being checked is inside. */
+        int stopDepth;
 
         Run(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder) {
             this.method = method;
@@ -294,6 +296,13 @@ public final class Fence {
         // ------------------------------------------------------------ expressions
 
         void expr(Expr e) {
+            if (e instanceof Expr.StopGradient stop) {
+                // the user says no derivative flows out of this: calls inside may take differentiated values
+                stopDepth++;
+                expr(stop.operand());
+                stopDepth--;
+                return;
+            }
             for (Expr c : Exprs.children(e)) {
                 expr(c);
             }
@@ -325,7 +334,7 @@ public final class Fence {
 
                 @Override
                 public Void visitBinary(Expr.Binary x) {
-                    if (x.op() == Expr.BinaryOp.ADD && x.type().equals(JType.STRING) && throwDepth == 0
+                    if (x.op() == Expr.BinaryOp.ADD && x.type().isString() && throwDepth == 0 && stopDepth == 0
                             && (carried(x.left()) || carried(x.right()))) {
                         error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot turn a differentiated value into "
                                 + "text outside a throw statement (" + describe(x) + "): its derivative would be lost; "
@@ -369,7 +378,7 @@ public final class Fence {
 
                 @Override
                 public Void visitNew(Expr.New x) {
-                    if (throwDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
+                    if (throwDepth == 0 && stopDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
                         error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through new " + x.type()
                                 + "(...): a differentiated value passed to a constructor loses its derivative; compute "
                                 + "with doubles, or wrap the argument in Adjoint.stopGradient(...) if no derivative "
@@ -463,7 +472,10 @@ public final class Fence {
                             + "arithmetic (Double.compare(a, b) == 0 for equals)");
                     return;
                 }
-                if (throwDepth > 0 || o.readOnly()) {
+                // inside stopGradient(...): a static function of its arguments, whose number is not
+                // differentiated; a call on an object could keep the value for later, so it is not
+                boolean stopped = stopDepth > 0 && o.isStatic() && o.returnType().isPrimitive();
+                if (throwDepth > 0 || stopped || o.readOnly()) {
                     return;
                 }
                 Expr carried = null;
@@ -610,7 +622,8 @@ public final class Fence {
          * and {@code double[]}, such as {@code Object}, {@code Number}, {@code Double[]} or {@code double[][]}.
          */
         boolean untracked(JType into, Expr value, String where, Position at) {
-            if (into.isDifferentiable() || !into.isArray() && into.isPrimitive() || throwDepth > 0 || !leaks(value)) {
+            if (into.isDifferentiable() || !into.isArray() && into.isPrimitive() || throwDepth > 0 || stopDepth > 0
+                    || !leaks(value)) {
                 return false;
             }
             error(at, Tag.AdjointUntracked, "cannot follow the derivative of " + describe(value) + " into " + where

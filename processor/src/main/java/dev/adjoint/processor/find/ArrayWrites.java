@@ -147,6 +147,11 @@ final class ArrayWrites {
                 List<? extends ExpressionTree> args = node.getArguments();
                 String qualified = qualifiedName(node.getMethodSelect());
                 Integer jdk = JDK_WRITES.get(qualified);
+                if (jdk == null && node.getMethodSelect() instanceof IdentifierTree id) {
+                    // a static import (import static java.util.Arrays.fill): matched by name alone
+                    jdk = JDK_WRITES.entrySet().stream().filter(e -> e.getKey().endsWith("." + id.getName()))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                }
                 if (jdk != null && jdk < args.size()) {
                     passed(args.get(jdk));
                 }

@@ -121,7 +121,8 @@ public final class Finder {
         return false;
     }
 
-    private static boolean isError(TypeMirror type) {
+    /** Whether {@code type} (or an array's element, or a type argument) is one javac could not resolve. */
+    public static boolean isError(TypeMirror type) {
         while (type instanceof ArrayType a) {
             type = a.getComponentType();
         }

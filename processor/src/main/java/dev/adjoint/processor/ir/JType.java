@@ -51,6 +51,11 @@ public record JType(Kind kind, TypeMirror mirror, ClassRef named) {
         return kind == Kind.DOUBLE_ARRAY;
     }
 
+    /** {@code java.lang.String}, however the type was made (named or from javac's mirror). */
+    public boolean isString() {
+        return kind == Kind.OTHER && toString().equals("java.lang.String");
+    }
+
     /** A double or a double[]: what can carry a derivative. */
     public boolean isDifferentiable() {
         return kind == Kind.DOUBLE || kind == Kind.DOUBLE_ARRAY;

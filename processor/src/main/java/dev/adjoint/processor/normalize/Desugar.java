@@ -129,7 +129,7 @@ final class Desugar {
         for (Expr label : labels) {
             Expr sel = new Expr.Read(selector);
             Expr test;
-            if (selector.type.equals(JType.STRING) || "java.lang.String".equals(String.valueOf(selector.type))) {
+            if (selector.type.isString() || "java.lang.String".equals(String.valueOf(selector.type))) {
                 Callee.Opaque equals = new Callee.Opaque(ClassRef.of("java.lang", "String"), "equals",
                         List.of(JType.OBJECT), JType.BOOLEAN, false, false, true);
                 test = new Expr.Call(equals, sel, List.of(label), JType.BOOLEAN, null);

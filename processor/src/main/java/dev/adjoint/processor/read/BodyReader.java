@@ -772,7 +772,7 @@ final class BodyReader {
                 return binary(op, left, right, at);
             }
             default -> {
-                if (op == BinaryOp.ADD && (left.type().equals(JType.STRING) || right.type().equals(JType.STRING))) {
+                if (op == BinaryOp.ADD && (left.type().isString() || right.type().isString())) {
                     return new Expr.Binary(op, left, right, JType.STRING, at);
                 }
                 return binary(op, left, right, at);

@@ -29,8 +29,9 @@ class DiagnosticsValidationTest {
                 "    }");
         Compilation c = compile(file);
         assertThat(c).succeededWithoutWarnings();
-        Class<?> api = Sources.classLoader(c).loadClass("demo.FunctionsAdjoint");
-        Class<?> owner = Sources.classLoader(c).loadClass("demo.Functions");
+        ClassLoader loader = Sources.classLoader(c);
+        Class<?> api = loader.loadClass("demo.FunctionsAdjoint");
+        Class<?> owner = loader.loadClass("demo.Functions");
         java.lang.reflect.Constructor<?> make = owner.getDeclaredConstructor();
         make.setAccessible(true);
         Object g = api.getMethod("notStaticGradient", owner, double.class).invoke(null, make.newInstance(), 3.0);
