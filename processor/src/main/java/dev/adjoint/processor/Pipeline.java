@@ -131,9 +131,10 @@ final class Pipeline {
             // a callee that can lead back to this method needs a gradient holder of its own per call
             ReverseMode.Pullback pullback = ReverseMode.differentiate(normalized, w.owner.impl(), w.plan.gradient(),
                     w.plan.names().seed(), w.plan.names().into(), callee -> reaches(callee, w.plan.key(), work));
-            ForwardMode.Tangent tangent = ForwardMode.tangent(normalized, w.plan.names().directions());
+            List<String> directions = inputDirections(w.plan, normalized);
+            ForwardMode.Tangent tangent = ForwardMode.tangent(normalized, directions);
             ForwardMode.Tangent second = !w.secondOrder ? null : ForwardMode.pullbackTangent(normalized, pullback.seed(),
-                    pullback.into(), pullback.body(), w.plan.names().directions(), w.plan.names().dSeed(),
+                    pullback.into(), pullback.body(), directions, w.plan.names().dSeed(),
                     w.plan.names().dInto());
             // the primal's own copy: for a private method (the API class cannot call it), and for one
             // differentiated with respect to fields (the tape evaluates it at its tensors' values)
@@ -142,6 +143,29 @@ final class Pipeline {
             out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, primal);
         });
         return out[0];
+    }
+
+    /**
+     * The name of each differentiated input's direction: the plan's for a parameter or a field; for a
+     * component of a record, the record's direction's name and its path ({@code dParams_mu}), read
+     * from the record direction at entry.
+     */
+    private static List<String> inputDirections(MethodPlan plan, MethodIr method) {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < plan.fields().size(); k++) {
+            MethodPlan.GradientField f = plan.fields().get(k);
+            String direction = plan.names().directions().get(k);
+            if (f.record() == null) {
+                out.add(direction);
+                continue;
+            }
+            for (MethodIr.Input i : method.inputs()) {
+                if (i.wrt() && i.of() != null && i.path().get(0).equals(f.name())) {
+                    out.add(direction + "_" + String.join("_", i.path().subList(1, i.path().size())));
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether {@code from} may, through calls of this round's methods, call {@code to}. */

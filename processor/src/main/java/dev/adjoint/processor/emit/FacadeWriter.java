@@ -60,11 +60,60 @@ public final class FacadeWriter {
             type.addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                     .addMember("value", "$S", PROCESSOR).build());
         }
+        for (dev.adjoint.processor.contract.RecordPlan r : plan.records()) {
+            type.addType(recordGradientClass(r));
+        }
         for (MethodPlan m : plan.methods()) {
             new Method(m, adjoint, impl, owner).addTo(type);
         }
         return JavaFile.builder(adjoint.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
+
+    /**
+     * {@code ParamsGradient}: the gradient of a record's differentiable components, one field per
+     * component, named after it; a nested record's is an object of its own gradient class.
+     */
+    private static TypeSpec recordGradientClass(dev.adjoint.processor.contract.RecordPlan r) {
+        ClassName name = Printer.className(r.gradient());
+        TypeSpec.Builder type = TypeSpec.classBuilder(name)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The gradient of a {@link $T}'s differentiable components, one field per component.\n",
+                        Printer.className(r.record()));
+        MethodSpec.Builder zero = MethodSpec.methodBuilder("zero").addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Sets every component to zero.\n");
+        CodeBlock.Builder text = CodeBlock.builder().add("return $S", "{");
+        for (int i = 0; i < r.components().size(); i++) {
+            dev.adjoint.processor.contract.RecordPlan.Component c = r.components().get(i);
+            String sep = (i == 0 ? "" : ", ") + c.name() + "=";
+            if (c.record() != null) {
+                ClassName nested = Printer.className(c.record().gradient());
+                type.addField(FieldSpec.builder(nested, c.name(), Modifier.PUBLIC, Modifier.FINAL)
+                        .initializer("new $T()", nested).build());
+                zero.addStatement("this.$N.zero()", c.name());
+                text.add(" + $S + this.$N", sep, c.name());
+            } else if (c.type().isDoubleArray()) {
+                type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), c.name(), Modifier.PUBLIC).build());
+                zero.beginControlFlow("if (this.$N != null)", c.name())
+                        .addStatement("$T.fill(this.$N, 0.0)", Arrays.class, c.name()).endControlFlow();
+                text.add(" + $S + $T.toString(this.$N)", sep, Arrays.class, c.name());
+            } else {
+                type.addField(FieldSpec.builder(TypeName.DOUBLE, c.name(), Modifier.PUBLIC).build());
+                zero.addStatement("this.$N = 0.0", c.name());
+                text.add(" + $S + this.$N", sep, c.name());
+            }
+        }
+        text.add(" + $S", "}");
+        return type.addMethod(zero.build())
+                .addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
+                        .addModifiers(Modifier.PUBLIC).returns(String.class).addStatement(text.build()).build())
+                .build();
+    }
+
+    /**
+     * An array among a method's inputs: where its gradient goes ({@code params.w}), its value now
+     * ({@code params.w()}), and how messages name it.
+     */
+    private record ArrayLeaf(String gradient, CodeBlock value, String label) {}
 
     /** The members of one method. */
     private static final class Method {
@@ -127,6 +176,15 @@ public final class FacadeWriter {
             for (int i = 0; i < m.fields().size(); i++) {
                 GradientField f = m.fields().get(i);
                 String p = f.name();
+                if (f.record() != null) {
+                    ClassName nested = Printer.className(f.record().gradient());
+                    type.addField(FieldSpec.builder(nested, p, Modifier.PUBLIC, Modifier.FINAL)
+                            .addJavadoc("∂$L/∂$L, component by component\n", m.name(), p)
+                            .initializer("new $T()", nested).build());
+                    zero.addStatement("this.$N.zero()", p);
+                    text.add(" + $S + this.$N", (i == 0 ? "" : ", ") + p + "=", p);
+                    continue;
+                }
                 boolean array = f.isArray();
                 type.addField(FieldSpec.builder(array ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE, p,
                                 Modifier.PUBLIC)
@@ -167,7 +225,7 @@ public final class FacadeWriter {
 
         private MethodSpec pullbackMethod() {
             MethodPlan.GeneratedNames n = m.names();
-            boolean arrays = m.fields().stream().anyMatch(GradientField::isArray);
+            boolean arrays = !arrayLeaves().isEmpty();
             String what = m.vector()
                     ? "Returns {@link $T#$L} and adds the vector-Jacobian product {@code $L}ᵀ·J into {@code $L}: for\n"
                             + "each parameter p, the sum over outputs i of seed[i]·∂f_i/∂p (gradients accumulate, as in\n"
@@ -187,10 +245,8 @@ public final class FacadeWriter {
                         .addMember("value", "$L", m.writtenArrays().stream().map(w -> CodeBlock.of("$S", w))
                                 .collect(CodeBlock.joining(", ", "{", "}"))).build());
             }
-            for (GradientField f : m.fields()) {
-                if (f.isArray()) {
-                    requireLength(b, n.into() + "." + f.name(), value(f), label(f));
-                }
+            for (ArrayLeaf leaf : arrayLeaves()) {
+                requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
             return b.addStatement("return $T.$N($L, $N, $N)", impl, Naming.pullback(m.name()), argumentNames(), n.seed(),
                     n.into()).build();
@@ -233,11 +289,9 @@ public final class FacadeWriter {
                     .addParameter(gradient, n.dInto())
                     .returns(TypeName.DOUBLE);
             requireDirectionLengths(b);
-            for (GradientField f : m.fields()) {
-                if (f.isArray()) {
-                    requireLength(b, n.into() + "." + f.name(), value(f), label(f));
-                    requireLength(b, n.dInto() + "." + f.name(), value(f), label(f));
-                }
+            for (ArrayLeaf leaf : arrayLeaves()) {
+                requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
+                requireLength(b, n.dInto() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
             List<String> args = new ArrayList<>(parameterNames());
             args.addAll(n.directions());
@@ -318,12 +372,13 @@ public final class FacadeWriter {
             List<String> own = m.params().stream().map(p -> m.writtenArrays().contains(p.name()) ? p.name() + ".clone()"
                     : p.name()).collect(Collectors.toList());
             String args = String.join(", ", withSelf(own));
-            long scalars = m.fields().stream().filter(GradientField::isScalar).count();
+            List<String> leaves = columns();
+            long scalars = leaves.stream().filter(l -> !arrayLeaves().stream().anyMatch(a -> a.gradient().equals(l))).count();
             List<CodeBlock> counts = new ArrayList<>();
             if (scalars > 0) {
                 counts.add(CodeBlock.of("$L", scalars));
             }
-            m.fields().stream().filter(GradientField::isArray).forEach(f -> counts.add(CodeBlock.of("$L.length", value(f))));
+            arrayLeaves().forEach(a -> counts.add(CodeBlock.of("$L.length", a.value())));
             MethodSpec.Builder b = MethodSpec.methodBuilder(Naming.jacobian(m.name()))
                     .addModifiers(access)
                     .addJavadoc("Returns the Jacobian of {@link $T#$L}: row i holds ∂$L_i/∂p for the differentiable\n"
@@ -345,13 +400,12 @@ public final class FacadeWriter {
                     .addStatement("$N[$N] = 0.0", seed, i)
                     .addStatement("double[] $N = new double[$L]", row, CodeBlock.join(counts, " + "))
                     .addStatement("int $N = 0", k);
-            for (GradientField f : m.fields()) {
-                if (f.isArray()) {
-                    b.addStatement("$T.arraycopy($N.$N, 0, $N, $N, $N.$N.length)", System.class, g, f.name(), row, k,
-                                    g, f.name())
-                            .addStatement("$N += $N.$N.length", k, g, f.name());
+            for (String leaf : leaves) {
+                if (arrayLeaves().stream().anyMatch(a -> a.gradient().equals(leaf))) {
+                    b.addStatement("$T.arraycopy($N.$L, 0, $N, $N, $N.$L.length)", System.class, g, leaf, row, k, g, leaf)
+                            .addStatement("$N += $N.$L.length", k, g, leaf);
                 } else {
-                    b.addStatement("$N[$N++] = $N.$N", row, k, g, f.name());
+                    b.addStatement("$N[$N++] = $N.$L", row, k, g, leaf);
                 }
             }
             return b.addStatement("$N[$N] = $N", jacobian, i, row)
@@ -394,7 +448,8 @@ public final class FacadeWriter {
             }
             for (MethodPlan.Param param : m.params()) {
                 String value = names.newName(param.name() + "Value");
-                if (param.differentiated()) {
+                boolean record = m.fields().stream().anyMatch(f -> f.record() != null && f.name().equals(param.name()));
+                if (param.differentiated() && !record) {
                     b.addParameter(TENSOR, param.name());
                     if (param.type().isDoubleArray()) {
                         unpack.addStatement("final double[] $N = $N.toArray()", value, param.name());
@@ -425,10 +480,22 @@ public final class FacadeWriter {
             String grads = names.newName("grads");
             String g = names.newName("gradient");
             CodeBlock.Builder backward = CodeBlock.builder().addStatement("$T $N = new $T()", gradient, g, gradient);
-            for (int i = 0; i < m.fields().size(); i++) {
-                if (m.fields().get(i).isArray()) {
+            // the tape's inputs: the gradient's fields but records' (a record is data on the tape)
+            List<GradientField> onTape = m.fields().stream().filter(f -> f.record() == null).toList();
+            for (GradientField f : m.fields()) {
+                if (f.record() != null) {
+                    // a record is data on the tape: its gradient is computed, and dropped
+                    for (ArrayLeaf leaf : arrayLeaves()) {
+                        if (leaf.gradient().startsWith(f.name() + ".")) {
+                            backward.addStatement("$N.$L = new double[$L.length]", g, leaf.gradient(), leaf.value());
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < onTape.size(); i++) {
+                if (onTape.get(i).isArray()) {
                     // the pullback adds straight into the tape's gradient of that input
-                    backward.addStatement("$N.$N = $N[$L]", g, m.fields().get(i).name(), grads, i);
+                    backward.addStatement("$N.$N = $N[$L]", g, onTape.get(i).name(), grads, i);
                 }
             }
             List<String> pullbackArgs = new ArrayList<>();
@@ -449,9 +516,9 @@ public final class FacadeWriter {
                 backward.addStatement("$T.$N($L, $N$L, $N)", impl, Naming.pullback(m.name()),
                         String.join(", ", pullbackArgs), upstream, m.vector() ? "" : "[0]", g);
             }
-            for (int i = 0; i < m.fields().size(); i++) {
-                if (m.fields().get(i).isScalar()) {
-                    backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, m.fields().get(i).name());
+            for (int i = 0; i < onTape.size(); i++) {
+                if (onTape.get(i).isScalar()) {
+                    backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, onTape.get(i).name());
                 }
             }
             b.addCode(unpack.build());
@@ -516,6 +583,54 @@ public final class FacadeWriter {
             return out;
         }
 
+        /** The gradient's leaves in order ({@code x}, {@code w}, {@code params.mu}): the Jacobian's columns. */
+        private List<String> columns() {
+            List<String> out = new ArrayList<>();
+            for (GradientField f : m.fields()) {
+                if (f.record() == null) {
+                    out.add(f.name());
+                } else {
+                    columns(f.record(), f.name(), out);
+                }
+            }
+            return out;
+        }
+
+        private static void columns(dev.adjoint.processor.contract.RecordPlan r, String prefix, List<String> out) {
+            for (dev.adjoint.processor.contract.RecordPlan.Component c : r.components()) {
+                if (c.record() != null) {
+                    columns(c.record(), prefix + "." + c.name(), out);
+                } else {
+                    out.add(prefix + "." + c.name());
+                }
+            }
+        }
+
+        /** Every array among the inputs, records' components included, in gradient order. */
+        private List<ArrayLeaf> arrayLeaves() {
+            List<ArrayLeaf> out = new ArrayList<>();
+            for (GradientField f : m.fields()) {
+                if (f.isArray()) {
+                    out.add(new ArrayLeaf(f.name(), value(f), label(f)));
+                } else if (f.record() != null) {
+                    recordLeaves(f.record(), f.name(), CodeBlock.of("$N", f.name()), f.name(), out);
+                }
+            }
+            return out;
+        }
+
+        private static void recordLeaves(dev.adjoint.processor.contract.RecordPlan r, String gradient, CodeBlock value,
+                String label, List<ArrayLeaf> out) {
+            for (dev.adjoint.processor.contract.RecordPlan.Component c : r.components()) {
+                CodeBlock v = CodeBlock.of("$L.$N()", value, c.name());
+                if (c.record() != null) {
+                    recordLeaves(c.record(), gradient + "." + c.name(), v, label + "." + c.name(), out);
+                } else if (c.type().isDoubleArray()) {
+                    out.add(new ArrayLeaf(gradient + "." + c.name(), v, label + "." + c.name()));
+                }
+            }
+        }
+
         /** An expression for an input's value: the parameter, or the receiver's field (through the implementation). */
         private CodeBlock value(GradientField f) {
             return f.parameter() >= 0 ? CodeBlock.of("$N", f.name())
@@ -534,7 +649,10 @@ public final class FacadeWriter {
         private List<ParameterSpec> directionParameters() {
             List<ParameterSpec> out = new ArrayList<>();
             for (int i = 0; i < m.fields().size(); i++) {
-                TypeName type = m.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
+                GradientField f = m.fields().get(i);
+                // a record's direction is a record of its type
+                TypeName type = f.record() != null ? Printer.type(f.type())
+                        : f.isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
                 out.add(ParameterSpec.builder(type, m.names().directions().get(i)).build());
             }
             return out;
@@ -556,10 +674,8 @@ public final class FacadeWriter {
         /** {@code g.w = new double[w.length];} for every differentiable array parameter. */
         private CodeBlock allocateArrays(String g) {
             CodeBlock.Builder code = CodeBlock.builder();
-            for (GradientField f : m.fields()) {
-                if (f.isArray()) {
-                    code.addStatement("$N.$N = new double[$L.length]", g, f.name(), value(f));
-                }
+            for (ArrayLeaf leaf : arrayLeaves()) {
+                code.addStatement("$N.$L = new double[$L.length]", g, leaf.gradient(), leaf.value());
             }
             return code.build();
         }

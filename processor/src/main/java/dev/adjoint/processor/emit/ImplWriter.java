@@ -96,7 +96,8 @@ public final class ImplWriter {
         List<Var> fixed = parameters(d.method());
         fixed.add(p.seed());
         fixed.add(p.into());
-        Namer namer = new Namer(fixed, List.of(p.body()));
+        List<Stmt> body = withLoads(loads(d.method()), p.body());
+        Namer namer = new Namer(fixed, List.of(body));
         Var stack = stackOf(p.body());
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.pullback(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -108,25 +109,27 @@ public final class ImplWriter {
                 .addParameter(Printer.type(p.seed().type), p.seed().name)
                 .addParameter(Printer.type(p.into().type), p.into().name)
                 .returns(valueType(d));
-        m.addCode(new Printer(namer, self, bridges, stack).statements(p.body()));
+        m.addCode(new Printer(namer, self, bridges, stack).statements(body));
         return m.build();
     }
 
     private MethodSpec tangent(ClassRef self, Done d, Bridges bridges) {
         ForwardMode.Tangent t = d.tangent();
         List<Var> fixed = parameters(d.method());
-        fixed.addAll(t.directions());
-        Namer namer = new Namer(fixed, List.of(t.body()));
+        Directions directions = directions(d, t.directions());
+        fixed.addAll(directions.params());
+        List<Stmt> body = withLoads(loads(d.method()), withLoads(directions.loads(), t.body()));
+        Namer namer = new Namer(fixed, List.of(body));
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.tangent(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The tangent of {@code $L}: forward mode.$L\n", d.plan().javadocSignature(),
                         t.allocationFree() ? " Allocates nothing." : "")
                 .addParameters(parameterSpecs(d.method()))
                 .returns(valueType(d));
-        for (Var v : t.directions()) {
+        for (Var v : directions.params()) {
             m.addParameter(Printer.type(v.type), v.name);
         }
-        m.addCode(new Printer(namer, self, bridges, null).statements(t.body()));
+        m.addCode(new Printer(namer, self, bridges, null).statements(body));
         return m.build();
     }
 
@@ -134,31 +137,34 @@ public final class ImplWriter {
         ForwardMode.Tangent t = d.secondOrder();
         ReverseMode.Pullback p = d.pullback();
         List<Var> fixed = parameters(d.method());
-        fixed.addAll(t.directions());
+        Directions directions = directions(d, t.directions());
+        fixed.addAll(directions.params());
         fixed.add(p.seed());
         fixed.add(t.dSeed());
         fixed.add(p.into());
         fixed.add(t.dInto());
-        Namer namer = new Namer(fixed, List.of(t.body()));
+        List<Stmt> body = withLoads(loads(d.method()), withLoads(directions.loads(), t.body()));
+        Namer namer = new Namer(fixed, List.of(body));
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.pullbackTangent(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Forward mode over {@code $L}: second order.\n", Naming.pullback(d.plan().name()))
                 .addParameters(parameterSpecs(d.method()))
                 .returns(TypeName.DOUBLE);
-        for (Var v : t.directions()) {
+        for (Var v : directions.params()) {
             m.addParameter(Printer.type(v.type), v.name);
         }
         m.addParameter(TypeName.DOUBLE, p.seed().name)
                 .addParameter(TypeName.DOUBLE, t.dSeed().name)
                 .addParameter(Printer.type(p.into().type), p.into().name)
                 .addParameter(Printer.type(t.dInto().type), t.dInto().name);
-        m.addCode(new Printer(namer, self, bridges, stackOf(t.body())).statements(t.body()));
+        m.addCode(new Printer(namer, self, bridges, stackOf(t.body())).statements(body));
         return m.build();
     }
 
     /** The primal of a private method, which the API class cannot call: its own body, for the tape's value. */
     private MethodSpec primal(ClassRef self, Done d, Bridges bridges) {
-        Namer namer = new Namer(parameters(d.method()), List.of(d.primal()));
+        List<Stmt> body = withLoads(loads(d.method()), d.primal());
+        Namer namer = new Namer(parameters(d.method()), List.of(body));
         return MethodSpec.methodBuilder(d.plan().name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(d.plan().hidden() ? "{@code $L}, which is private: its body, for the value of the tape's node.\n"
@@ -166,7 +172,7 @@ public final class ImplWriter {
                         d.plan().javadocSignature())
                 .addParameters(parameterSpecs(d.method()))
                 .returns(valueType(d))
-                .addCode(new Printer(namer, self, bridges, null).statements(d.primal()))
+                .addCode(new Printer(namer, self, bridges, null).statements(body))
                 .build();
     }
 
@@ -215,7 +221,8 @@ public final class ImplWriter {
             MethodSpec.Builder tangent = MethodSpec.methodBuilder(Naming.tangent(plan.name()))
                     .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(value);
             for (int i = 0; i < plan.fields().size(); i++) {
-                tangent.addParameter(plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
+                tangent.addParameter(plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
+                        : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
                         : TypeName.DOUBLE, n.directions().get(i));
             }
             type.addMethod(tangent.addStatement("throw new $T($S)", AssertionError.class, refused).build());
@@ -223,7 +230,8 @@ public final class ImplWriter {
                 MethodSpec.Builder pt = MethodSpec.methodBuilder(Naming.pullbackTangent(plan.name()))
                         .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
                 for (int i = 0; i < plan.fields().size(); i++) {
-                    pt.addParameter(plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
+                    pt.addParameter(plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
+                        : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
                             : TypeName.DOUBLE, n.directions().get(i));
                 }
                 pt.addParameter(TypeName.DOUBLE, n.seed()).addParameter(TypeName.DOUBLE, n.dSeed())
@@ -239,7 +247,8 @@ public final class ImplWriter {
                         .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
                 for (int i = 0; i < plan.fields().size(); i++) {
                     if (plan.fields().get(i).parameter() >= 0) {
-                        TypeName t = plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
+                        TypeName t = plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
+                        : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
                         data.addParameter(t, n.directions().get(i));
                         dataPt.addParameter(t, n.directions().get(i));
                     }
@@ -281,11 +290,12 @@ public final class ImplWriter {
         ReverseMode.Pullback p = d.pullback();
         out.add(loader(self, bridges, Naming.pullback(d.plan().name()), outer, passed, List.of(p.seed(), p.into()),
                 valueType(d), "The pullback of {@code $L} at its receiver's fields.\n", d));
-        out.add(loader(self, bridges, Naming.tangent(d.plan().name()), outer, passed, d.tangent().directions(),
+        List<Var> tangentDirections = directions(d, d.tangent().directions()).params();
+        out.add(loader(self, bridges, Naming.tangent(d.plan().name()), outer, passed, tangentDirections,
                 valueType(d), "The tangent of {@code $L} at its receiver's fields.\n", d));
         if (d.secondOrder() != null) {
             ForwardMode.Tangent t = d.secondOrder();
-            List<Var> extra = new ArrayList<>(t.directions());
+            List<Var> extra = new ArrayList<>(directions(d, t.directions()).params());
             extra.addAll(List.of(p.seed(), t.dSeed(), p.into(), t.dInto()));
             out.add(loader(self, bridges, Naming.pullbackTangent(d.plan().name()), outer, passed, extra, TypeName.DOUBLE,
                     "Forward over reverse of {@code $L} at its receiver's fields.\n", d));
@@ -293,7 +303,7 @@ public final class ImplWriter {
         // called on another object by a method that differentiates only its arguments: the receiver's
         // fields are data, their directions zero
         int fieldCount = fields.size();
-        List<Var> own = d.tangent().directions().subList(fieldCount, d.tangent().directions().size());
+        List<Var> own = tangentDirections.subList(fieldCount, tangentDirections.size());
         List<Expr> withZeros = new ArrayList<>(passed);
         List<MethodIr.Input> wrt = method.inputs().stream().filter(MethodIr.Input::wrt).toList();
         for (int i = 0; i < fieldCount; i++) {
@@ -305,8 +315,9 @@ public final class ImplWriter {
         if (d.secondOrder() != null) {
             ForwardMode.Tangent t = d.secondOrder();
             List<Var> after = List.of(p.seed(), t.dSeed(), p.into(), t.dInto());
+            List<Var> second = directions(d, t.directions()).params();
             out.add(dataLoader(self, bridges, Naming.pullbackTangent(d.plan().name()), outer, withZeros,
-                    t.directions().subList(fieldCount, t.directions().size()), after, TypeName.DOUBLE,
+                    second.subList(fieldCount, second.size()), after, TypeName.DOUBLE,
                     "Forward over reverse of {@code $L} in its arguments only, its receiver's fields held fixed.\n", d));
         }
         return out;
@@ -367,6 +378,66 @@ public final class ImplWriter {
             }
         }
         throw new IllegalStateException("no load for " + field.name);
+    }
+
+    /** The components of record parameters, read at entry: {@code double mu = params.mu();}. */
+    private static List<Stmt> loads(MethodIr method) {
+        List<Stmt> out = new ArrayList<>();
+        for (MethodIr.Input i : method.inputs()) {
+            if (!i.isParameter()) {
+                out.add(new Stmt.Declare(i.var(), i.load(), null, null));
+            }
+        }
+        return out;
+    }
+
+    private static List<Stmt> withLoads(List<Stmt> loads, List<Stmt> body) {
+        if (loads.isEmpty()) {
+            return body;
+        }
+        List<Stmt> out = new ArrayList<>(loads);
+        out.addAll(body);
+        return out;
+    }
+
+    /** A member's direction parameters (one per gradient field), and the reads of record directions' components. */
+    private record Directions(List<Var> params, List<Stmt> loads) {}
+
+    /**
+     * The direction parameters of a tangent: the differentiator's own for a number, an array, a
+     * field; for a record parameter a record of its type ({@code dParams}), whose components are
+     * read at entry into the differentiator's directions of the components.
+     */
+    private static Directions directions(Done d, List<Var> leaves) {
+        MethodPlan plan = d.plan();
+        List<Var> params = new ArrayList<>();
+        List<Stmt> loads = new ArrayList<>();
+        int next = 0;
+        for (int k = 0; k < plan.fields().size(); k++) {
+            MethodPlan.GradientField f = plan.fields().get(k);
+            if (f.record() == null) {
+                params.add(leaves.get(next++));
+                continue;
+            }
+            Var record = new Var(plan.names().directions().get(k), f.type(), Var.Role.FIXED);
+            params.add(record);
+            java.util.Map<Var, Var> directionOf = new java.util.HashMap<>();
+            for (MethodIr.Input i : d.method().inputs()) {
+                if (i.of() == null || !i.path().get(0).equals(f.name())) {
+                    continue;
+                }
+                if (i.path().size() == 2) {
+                    directionOf.put(i.of(), record);
+                }
+                Var direction = i.wrt() ? leaves.get(next++) : new Var("d" + Naming.capitalize(i.var().name), i.var().type,
+                        Var.Role.LOCAL);
+                directionOf.put(i.var(), direction);
+                Expr.Call load = (Expr.Call) i.load();
+                loads.add(new Stmt.Declare(direction, new Expr.Call(load.callee(), new Expr.Read(directionOf.get(i.of())),
+                        List.of(), load.type(), null), null, null));
+            }
+        }
+        return new Directions(params, loads);
     }
 
     /** The implementation's parameters: the receiver, its differentiated fields' values, the method's own. */

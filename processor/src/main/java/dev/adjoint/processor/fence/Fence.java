@@ -92,6 +92,8 @@ public final class Fence {
         final Deque<String> inlining = new ArrayDeque<>();
         /** The receiver's variables: the method's, and those of the instance methods it inlines. */
         final Set<Var> selves = new HashSet<>();
+        /** The record variables whose components are differentiated (or a helper's parameters). */
+        final Set<Var> records = new HashSet<>();
         /** The return types of the helpers being inlined, innermost first. */
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
@@ -102,9 +104,10 @@ public final class Fence {
 
         Run(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder) {
             this.method = method;
-            if (method.self() != null) {
+            if (method.self() != null && !method.fieldVars().isEmpty()) {
                 selves.add(method.self());
             }
+            records.addAll(method.expandedRecords());
             this.helpers = helpers;
             this.activity = activity;
             this.secondOrder = secondOrder;
@@ -125,7 +128,7 @@ public final class Fence {
         }
 
         void statement(Stmt s) {
-            if (!method.fieldVars().isEmpty()) {
+            if ((!selves.isEmpty() || !records.isEmpty()) && !(s instanceof Stmt.Throw)) {
                 for (Expr e : Stmts.exprs(s)) {
                     escapes(e);
                 }
@@ -573,9 +576,10 @@ public final class Fence {
                             + "it creates (double[] r = new double[n]; ... return r;)");
                     return;
                 }
-                if (helper.self() != null) {
+                if (helper.self() != null && !method.fieldVars().isEmpty()) {
                     selves.add(helper.self());
                 }
+                records.addAll(helper.expandedRecords());
                 inlining.push(i.key());
                 returnTypes.push(x.type());
                 block(helper.body());
@@ -679,6 +683,13 @@ public final class Fence {
             if (e instanceof Expr.FieldGet f && isSelf(f.target())) {
                 return;
             }
+            if (e instanceof Expr.Read r && records.contains(r.var())) {
+                error(r.pos(), Tag.AdjointUntracked, "cannot pass the record " + r.var().name + " where Adjoint cannot "
+                        + "follow it: its components are differentiated, and code Adjoint cannot see could read them; "
+                        + "pass the components it needs instead (" + r.var().name + ".x()), or a method of this class "
+                        + "(inlined)");
+                return;
+            }
             if (e instanceof Expr.Read r && selves.contains(r.var())) {
                 error(r.pos(), Tag.AdjointUntracked, "cannot pass this where Adjoint cannot follow it: "
                         + method.name() + " differentiates with respect to its fields "
@@ -695,7 +706,9 @@ public final class Fence {
                     escapes(c.receiver());
                 }
                 for (Expr a : c.args()) {
-                    if (!(readOnly && isSelf(a))) {
+                    // a record passed to a helper is passed with its components, which the helper reads
+                    boolean expanded = inlined && a instanceof Expr.Read r && records.contains(r.var());
+                    if (!(readOnly && isSelf(a)) && !expanded) {
                         escapes(a);
                     }
                 }
@@ -707,7 +720,7 @@ public final class Fence {
         }
 
         private boolean isSelf(Expr e) {
-            return e instanceof Expr.Read r && selves.contains(r.var());
+            return e instanceof Expr.Read r && (selves.contains(r.var()) || records.contains(r.var()));
         }
 
         // ------------------------------------------------------------ written parameters

@@ -9,6 +9,7 @@ import dev.adjoint.processor.contract.ClassPlan;
 import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.contract.Naming;
 import dev.adjoint.processor.contract.Planner;
+import dev.adjoint.processor.contract.RecordPlan;
 import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
@@ -102,10 +103,24 @@ public final class Finder {
             if (!methods.isEmpty()) {
                 ClassRef owner = ClassRef.of(entry.getKey());
                 plans.add(new ClassPlan(owner, Naming.adjointClass(owner), Naming.implClass(owner), List.copyOf(methods),
-                        List.of()));
+                        records(methods)));
             }
         }
         return new Found(plans, deferred);
+    }
+
+    /** The gradient classes of the record parameters of {@code methods}, nested ones included, each once. */
+    private static List<RecordPlan> records(List<MethodPlan> methods) {
+        Map<ClassRef, RecordPlan> out = new LinkedHashMap<>();
+        List<RecordPlan> work = new ArrayList<>();
+        methods.forEach(m -> m.fields().stream().filter(f -> f.record() != null).forEach(f -> work.add(f.record())));
+        while (!work.isEmpty()) {
+            RecordPlan r = work.remove(0);
+            if (out.putIfAbsent(r.record(), r) == null) {
+                r.components().stream().filter(c -> c.record() != null).forEach(c -> work.add(c.record()));
+            }
+        }
+        return List.copyOf(out.values());
     }
 
     /** Whether the method's signature names a type javac cannot resolve yet (generated later by another processor). */
@@ -234,6 +249,32 @@ public final class Finder {
         return out;
     }
 
+    /** The gradient class of a record's differentiable components, nested in the adjoint class. */
+    private RecordPlan recordPlan(ExecutableElement method, TypeMirror type, List<Records.Component> components) {
+        ClassRef record = ClassRef.of((TypeElement) ((DeclaredType) type).asElement());
+        ClassRef adjoint = Naming.adjointClass(ClassRef.of((TypeElement) method.getEnclosingElement()));
+        List<RecordPlan.Component> out = new ArrayList<>();
+        for (Records.Component c : components) {
+            out.add(new RecordPlan.Component(c.name(), c.type(), c.isRecord() ? recordPlan(method, c.mirror(), c.nested())
+                    : null));
+        }
+        return new RecordPlan(record, Naming.recordGradientClass(adjoint, record), List.copyOf(out));
+    }
+
+    /** Whether a type (or an array's element type) is a private class, which generated code cannot name. */
+    private static boolean isPrivate(TypeMirror type) {
+        while (type instanceof ArrayType a) {
+            type = a.getComponentType();
+        }
+        for (Element e = type instanceof DeclaredType d ? d.asElement() : null; e instanceof TypeElement t;
+                e = t.getEnclosingElement()) {
+            if (t.getModifiers().contains(Modifier.PRIVATE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean differentiable(TypeMirror type) {
         return type.getKind() == TypeKind.DOUBLE || JType.of(type).isDoubleArray();
     }
@@ -258,14 +299,20 @@ public final class Finder {
             String pName = p.getSimpleName().toString();
             TypeMirror mirror = p.asType();
             JType type = mirror.getKind() == TypeKind.DOUBLE ? JType.DOUBLE : JType.of(mirror);
-            boolean differentiable = mirror.getKind() == TypeKind.DOUBLE || type.isDoubleArray();
+            List<Records.Component> components = Records.of(mirror);
+            boolean differentiable = mirror.getKind() == TypeKind.DOUBLE || type.isDoubleArray() || !components.isEmpty();
+            if (isPrivate(mirror)) {
+                diagnostics.error(Position.of(p), Tag.AdjointPrivate, "parameter " + pName + " of " + name + " has type "
+                        + mirror + ", which is private, so the generated adjoint class cannot name it; make the type "
+                        + "package-private");
+            }
             if (wrt.contains(pName) && !differentiable) {
                 String why = isArrayOf(mirror, TypeKind.DOUBLE) ? " (double[][] is read as data)"
                         : mirror.getKind() == TypeKind.FLOAT || isArrayOf(mirror, TypeKind.FLOAT)
                         ? " (float values are data: declare it double to differentiate it)" : "";
                 diagnostics.error(annotationValue(method, "wrt"), Tag.AdjointWrtNotDifferentiable, "wrt names parameter "
-                        + pName + " of " + name + ", which is of type " + mirror + "; only double and double[] "
-                        + "parameters can be differentiated" + why);
+                        + pName + " of " + name + ", which is of type " + mirror + "; only double, double[] and "
+                        + "record parameters with such components can be differentiated" + why);
             }
             boolean wanted = differentiable && (wrt.isEmpty() || wrt.contains(pName));
             params.add(new MethodPlan.Param(pName, type, wanted));
@@ -275,7 +322,8 @@ public final class Finder {
                         + "Gradient." + pName + ": rename the parameter, or leave one out with wrt (wrt = {\"this."
                         + pName + "\"} differentiates the field only, wrt = {\"" + pName + "\"} the parameter only)");
             } else if (wanted) {
-                fields.add(new MethodPlan.GradientField(pName, type, null, i));
+                fields.add(new MethodPlan.GradientField(pName, type, components.isEmpty() ? null
+                        : recordPlan(method, mirror, components), i));
             }
         }
     }

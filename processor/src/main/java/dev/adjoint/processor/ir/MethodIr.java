@@ -32,9 +32,15 @@ public record MethodIr(String key, String name, ClassRef owner, List<Param> para
      * {@code double[]} parameter, a component of a record parameter, a field of the receiver.
      * {@code var} holds it in the body; {@code load} reads it at entry (null for a parameter,
      * which is its own variable); {@code path} is its field in the gradient ({@code [x]},
-     * {@code [params, mu]}); {@code wrt} when its derivative is wanted; {@code field} for a field of the receiver.
+     * {@code [params, mu]}); {@code wrt} when its derivative is wanted; {@code field} for a field of the
+     * receiver; {@code of} the record variable it is a component of (null for the others).
      */
-    public record Input(Var var, Expr load, List<String> path, boolean wrt, boolean field) {
+    public record Input(Var var, Expr load, List<String> path, boolean wrt, boolean field, Var of) {
+        /** A parameter or a field of the receiver. */
+        public Input(Var var, Expr load, List<String> path, boolean wrt, boolean field) {
+            this(var, load, path, wrt, field, null);
+        }
+
         /**
          * Whether the implementation takes it as a parameter: a parameter of the method, or a field
          * of the receiver (whose {@code load} the API class passes in); else it is loaded at entry.
@@ -42,6 +48,13 @@ public record MethodIr(String key, String name, ClassRef owner, List<Param> para
         public boolean isParameter() {
             return load == null || field;
         }
+    }
+
+    /** The record variables whose components are variables of their own (differentiated, or a helper's parameters). */
+    public java.util.Set<Var> expandedRecords() {
+        java.util.Set<Var> out = new java.util.HashSet<>();
+        inputs.stream().filter(i -> i.of() != null).forEach(i -> out.add(i.of()));
+        return out;
     }
 
     /** The variables holding the receiver's differentiated fields (parameters of the implementation). */

@@ -83,6 +83,8 @@ final class BodyReader {
      * a parameter of its own that the caller fills (with its own input or the field's value).
      */
     private List<VariableElement> implicitFields;
+    /** The components of record variables that are variables of their own (a record's accessor reads them). */
+    private final Map<Var, Map<String, Var>> components = new HashMap<>();
 
     private record Yield(Var result, String label) {}
 
@@ -109,6 +111,17 @@ final class BodyReader {
 
     Var self() {
         return self;
+    }
+
+    /** Declares that {@code record}'s component {@code name} is read from {@code component}. */
+    void bindComponent(Var record, String name, Var component) {
+        components.computeIfAbsent(record, k -> new HashMap<>()).put(name, component);
+    }
+
+    /** The variable a record variable's component is read from, or null. */
+    Var component(Var record, String name) {
+        Map<String, Var> c = components.get(record);
+        return c == null ? null : c.get(name);
     }
 
     /** The variable a receiver's field is read into (bound, or made now in a helper), or null. */

@@ -36,6 +36,7 @@ import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -113,6 +114,12 @@ final class Calls {
                         + call + " without a receiver from a static method");
             }
         }
+        if (receiver instanceof Expr.Read r && call.getArguments().isEmpty() && owner.getKind() == ElementKind.RECORD) {
+            Var component = body.component(r.var(), name);
+            if (component != null) {
+                return new Expr.Read(component, at); // a differentiated record's component
+            }
+        }
         List<Expr> args = new ArrayList<>();
         for (ExpressionTree a : call.getArguments()) {
             args.add(body.expr(new TreePath(path, a)));
@@ -185,7 +192,10 @@ final class Calls {
             return new Expr.Call(new Callee.Inline(builtin, Builtins.name(builtin), Builtins.parameterTypes(builtin),
                     Builtins.owner(builtin)), null, all, type, at);
         }
-        boolean readOnly = READ_ONLY_JDK.contains(key) || isReadOnly(method, key, new HashSet<>());
+        // a record's accessor reads a component: it writes nothing
+        boolean accessor = owner.getKind() == ElementKind.RECORD && method.getParameters().isEmpty()
+                && owner.getRecordComponents().stream().anyMatch(c -> c.getSimpleName().contentEquals(name));
+        boolean readOnly = accessor || READ_ONLY_JDK.contains(key) || isReadOnly(method, key, new HashSet<>());
         // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
         boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
                 && !ownerName.startsWith("javax.");
@@ -212,6 +222,18 @@ final class Calls {
         }
         all.addAll(args);
         types.addAll(parameterTypes);
+        // the components of its record parameters: the caller's variables for them, or read from the record
+        for (Catalog.Component c : catalog.components(key)) {
+            Expr e = args.get(c.parameter());
+            for (dev.adjoint.processor.find.Records.Component step : c.path()) {
+                Var known = e instanceof Expr.Read r ? body.component(r.var(), step.name()) : null;
+                e = known != null ? new Expr.Read(known, at) : new Expr.Call(new Callee.Opaque(ClassRef.of(
+                        (TypeElement) step.accessor().getEnclosingElement()), step.name(), List.of(), step.type(), false,
+                        false, true), e, List.of(), step.type(), at);
+            }
+            all.add(e);
+            types.add(c.path().get(c.path().size() - 1).type());
+        }
         return new Expr.Call(new Callee.Inline(key, method.getSimpleName().toString(), types, ownerRef), receiver, all,
                 type, at);
     }
@@ -221,9 +243,15 @@ final class Calls {
         String name = method.getSimpleName().toString();
         MethodPlan plan = catalog.plan(key);
         if (plan != null) {
-            if ((!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden()) && receiver == null) {
+            boolean records = plan.fields().stream().anyMatch(f -> f.record() != null);
+            if (records && receiver != null) {
+                return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
+                        + " of another object with record parameters: not supported yet; call it with the record's "
+                        + "components, or make it static");
+            }
+            if ((!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden() || records) && receiver == null) {
                 // its pullback cannot stand in for it: it writes into an array argument, returns an
-                // array, or cannot be called from here; its body is inlined instead
+                // array, cannot be called from here, or takes records; its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
             }
             List<String> fields = new ArrayList<>();

@@ -17,6 +17,13 @@ public final class Catalog {
     private final Map<String, MethodIr> helpers = new LinkedHashMap<>();
     private final Map<String, Boolean> readOnly = new HashMap<>();
     private final Map<String, java.util.List<javax.lang.model.element.VariableElement>> fieldParams = new HashMap<>();
+    private final Map<String, java.util.List<Component>> components = new HashMap<>();
+
+    /**
+     * A helper's parameter standing for a component of one of its record parameters: which
+     * parameter ({@code parameter}), and the components from it down ({@code path}, accessors in order).
+     */
+    record Component(int parameter, java.util.List<dev.adjoint.processor.find.Records.Component> path) {}
 
     public void addPlan(MethodPlan plan) {
         plans.put(plan.key(), plan);
@@ -47,6 +54,15 @@ public final class Catalog {
     /** The receiver's fields an instance helper reads, which lead its parameters (empty for a static one). */
     java.util.List<javax.lang.model.element.VariableElement> fieldParams(String key) {
         return fieldParams.getOrDefault(key, java.util.List.of());
+    }
+
+    /** The component parameters of a helper's record parameters, in the order they follow its own. */
+    java.util.List<Component> components(String key) {
+        return components.getOrDefault(key, java.util.List.of());
+    }
+
+    void putComponents(String key, java.util.List<Component> list) {
+        components.put(key, list);
     }
 
     void putFieldParams(String key, java.util.List<javax.lang.model.element.VariableElement> fields) {

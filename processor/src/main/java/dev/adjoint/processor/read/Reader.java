@@ -7,6 +7,7 @@ import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.MethodPaths;
+import dev.adjoint.processor.find.Records;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
@@ -75,7 +76,13 @@ public final class Reader {
         for (MethodPlan.GradientField f : plan.fields()) {
             if (f.parameter() >= 0) {
                 Var var = params.get(f.parameter()).var();
-                inputs.add(new MethodIr.Input(var, null, List.of(f.name()), true, false));
+                if (f.record() != null) {
+                    // a record: each component a variable, loaded at entry, its leaves differentiated
+                    expand(var, Records.of(method.getParameters().get(f.parameter()).asType()), List.of(f.name()),
+                            reader, inputs, true);
+                } else {
+                    inputs.add(new MethodIr.Input(var, null, List.of(f.name()), true, false));
+                }
             }
         }
         body.addAll(readBody(method, reader));
@@ -83,6 +90,33 @@ public final class Reader {
         all.addAll(params);
         return new MethodIr(plan.key(), plan.name(), plan.owner(), List.copyOf(all), self, List.copyOf(inputs),
                 List.copyOf(body), plan.vector(), Position.of(method));
+    }
+
+    /**
+     * The components of record variable {@code record}, each a variable of its own: loaded at
+     * entry from the record (a method's input, {@code loaded}) or a parameter its callers fill (a
+     * helper's). Nested records are expanded in turn, depth first.
+     */
+    private static void expand(Var record, List<Records.Component> components, List<String> path, BodyReader reader,
+            List<MethodIr.Input> out, boolean loaded) {
+        for (Records.Component c : components) {
+            Var v = new Var(c.name(), c.type(), loaded ? Var.Role.LOCAL : Var.Role.PARAM);
+            List<String> at = new ArrayList<>(path);
+            at.add(c.name());
+            Expr load = !loaded ? null : accessor(record, c);
+            out.add(new MethodIr.Input(v, load, List.copyOf(at), loaded && !c.isRecord(), false, record));
+            reader.bindComponent(record, c.name(), v);
+            if (c.isRecord()) {
+                expand(v, c.nested(), at, reader, out, loaded);
+            }
+        }
+    }
+
+    /** {@code record.name()}: a component's accessor, read-only. */
+    static Expr accessor(Var record, Records.Component c) {
+        TypeElement owner = (TypeElement) c.accessor().getEnclosingElement();
+        return new Expr.Call(new dev.adjoint.processor.ir.Callee.Opaque(ClassRef.of(owner), c.name(), List.of(), c.type(),
+                false, false, true), new Expr.Read(record), List.of(), c.type(), null);
     }
 
     /** The field {@code name} of {@code type} or of its nearest superclass that has one. */
@@ -116,16 +150,43 @@ public final class Reader {
             self = new Var("this", JType.of(owner.asType()), Var.Role.PARAM);
             reader.receiver(self, fields);
         }
+        // a record parameter with differentiable components: each component a parameter of its own
+        List<MethodIr.Input> components = new ArrayList<>();
+        List<Catalog.Component> expanded = new ArrayList<>();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            List<Records.Component> rc = Records.of(method.getParameters().get(i).asType());
+            if (!rc.isEmpty()) {
+                int before = components.size();
+                expand(params.get(i).var(), rc, List.of(params.get(i).name()), reader, components, false);
+                for (MethodIr.Input c : components.subList(before, components.size())) {
+                    expanded.add(new Catalog.Component(i, chain(rc, c.path().subList(1, c.path().size()))));
+                }
+            }
+        }
         body.addAll(readBody(method, reader));
         List<MethodIr.Param> all = new ArrayList<>();
         for (VariableElement f : fields) {
             all.add(new MethodIr.Param(reader.fieldVar(f)));
         }
         all.addAll(params);
+        components.forEach(c -> all.add(new MethodIr.Param(c.var())));
         catalog.putFieldParams(key, List.copyOf(fields));
+        catalog.putComponents(key, List.copyOf(expanded));
         catalog.putHelper(key, new MethodIr(key, method.getSimpleName().toString(),
-                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), self, List.of(),
+                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), self, List.copyOf(components),
                 List.copyOf(body), JType.of(method.getReturnType()).isDoubleArray(), Position.of(method)));
+    }
+
+    /** The components along {@code path} (names) from {@code top}. */
+    private static List<Records.Component> chain(List<Records.Component> top, List<String> path) {
+        List<Records.Component> out = new ArrayList<>();
+        List<Records.Component> level = top;
+        for (String name : path) {
+            Records.Component c = level.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            out.add(c);
+            level = c.isRecord() ? c.nested() : List.of();
+        }
+        return out;
     }
 
     private BodyReader bodyReader(ExecutableElement method, List<MethodIr.Param> params, List<Stmt> prologue) {

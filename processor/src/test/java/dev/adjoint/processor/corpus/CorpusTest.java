@@ -105,9 +105,7 @@ class CorpusTest {
             entry("Finance.presentValue", "accepted"),
             entry("Finance.roundToTick", "accepted"),
             entry("Finance.FlatCurve.discount", "accepted"),
-            // KNOWN BUG (issue 15): a record parameter is taken as data, so blackCallGradient has no component for
-            // terms.forward, terms.strike, terms.expiry (DESIGN.md: records are differentiable inputs)
-            entry("Finance.blackCall", "wrong"),
+            entry("Finance.blackCall", "accepted"),
             entry("Numerics.rk4Step", "accepted"),
             entry("Numerics.simpson", "accepted"),
             entry("Numerics.hornerFma", "accepted"),

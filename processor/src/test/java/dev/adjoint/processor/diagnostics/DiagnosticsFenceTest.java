@@ -498,4 +498,40 @@ class DiagnosticsFenceTest {
         assertOnlyError(c, file, "f += x;", "[AdjointFloat] cannot differentiate through a cast to float");
         assertThat(c).hadWarningCount(0);
     }
+
+    @Test
+    void differentiatedValueTurnedIntoText() {
+        assertRejected(method(
+                "String s = \"\" + x;",
+                "return Double.parseDouble(s) * x;"),
+                "String s = \"\" + x;",
+                "[AdjointUnsupportedExpression] cannot turn a differentiated value into text outside a throw statement");
+    }
+
+    @Test
+    void staticFunctionInsideStopGradientIsAccepted() throws Exception {
+        Compilation c = compile(method("double x", List.of(
+                "    static double opaque(double v) {",
+                "        return v * v;",
+                "    }",
+                ""),
+                "return x * dev.adjoint.Adjoint.stopGradient(Other.squash(x));"),
+                Sources.source("demo.Other", "public final class Other {",
+                        "    public static double squash(double v) {",
+                        "        return Math.tanh(v);",
+                        "    }"));
+        assertGenerated(c, "f");
+        // tanh(x) is a constant to the derivative: d/dx = tanh(x)
+        org.junit.jupiter.api.Assertions.assertEquals(Math.tanh(0.6), Sources.gradient(c, "f", "x", 0.6), 1e-12);
+    }
+
+    @Test
+    void callOnAnObjectInsideStopGradientIsStillRefused() {
+        assertRejected(method("double x", List.of(),
+                "java.util.List<Double> kept = new java.util.ArrayList<>();",
+                "boolean added = dev.adjoint.Adjoint.stopGradient(kept.add(x) ? 1.0 : 0.0) > 0;",
+                "return added ? kept.get(0) * x : x;"),
+                "boolean added = dev.adjoint.Adjoint.stopGradient(kept.add(x) ? 1.0 : 0.0) > 0;",
+                "[AdjointUnsupportedCall] cannot differentiate through List.add(E)");
+    }
 }

@@ -155,7 +155,7 @@ class DiagnosticsValidationTest {
         Compilation c = compile(file);
         assertOnlyError(c, file, "@Differentiable(wrt = {\"n\"})",
                 "[AdjointWrtNotDifferentiable] wrt names parameter n of f",
-                "only double and double[] parameters can be differentiated");
+                "only double, double[] and record parameters with such components can be differentiated");
         assertNotGenerated(c, "f");
     }
 

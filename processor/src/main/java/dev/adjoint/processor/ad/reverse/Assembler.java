@@ -124,7 +124,7 @@ final class Assembler {
             Expr field = gradientField(input);
             if (input.var().type.isDouble()) {
                 out.add(new Stmt.Accumulate(field, new Expr.Read(adj)));
-            } else if (c.writtenArrays.contains(input.var()) || !input.isParameter()) {
+            } else if (!sharesGradient(input)) {
                 Var j = new Var("_j", JType.INT, Var.Role.INDEX);
                 out.add(countingLoop(j, Algebra.intLit(0), new Expr.Length(new Expr.Read(adj), null), List.of(
                         new Stmt.Accumulate(new Expr.ArrayRead(field, new Expr.Read(j), JType.DOUBLE, null),
@@ -186,11 +186,20 @@ final class Assembler {
             return Algebra.lit(0);
         }
         for (MethodIr.Input input : c.method.inputs()) {
-            if (input.var() == v && input.wrt() && input.isParameter() && !c.writtenArrays.contains(v)) {
+            if (input.var() == v && input.wrt() && sharesGradient(input)) {
                 return gradientField(input);
             }
         }
         return newArrayLike(v);
+    }
+
+    /**
+     * Whether an array input's adjoint is the caller's gradient array itself: an array the method
+     * takes (a parameter, a field, a record's component) and does not write, whose elements' adjoints
+     * then add straight into the gradient.
+     */
+    private boolean sharesGradient(MethodIr.Input input) {
+        return (input.isParameter() || input.of() != null) && !c.writtenArrays.contains(input.var());
     }
 
     private static Expr newArrayLike(Var v) {
