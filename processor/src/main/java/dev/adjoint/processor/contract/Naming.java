@@ -39,9 +39,26 @@ public final class Naming {
         return adjointClass(owner).nested(capitalize(method) + "Gradient");
     }
 
-    /** The gradient class of a record's components, nested in the adjoint class: {@code ParamsGradient}. */
-    public static ClassRef recordGradientClass(ClassRef adjoint, ClassRef record) {
-        return adjoint.nested(String.join("_", record.simpleNames()) + "Gradient");
+    /**
+     * The gradient class name of each record type (by qualified name) a class's methods take:
+     * {@code ParamsGradient}, unless two records share a simple name or one would take a method's
+     * gradient class name; then with the names of its enclosing classes ({@code Outer_ParamsGradient}).
+     */
+    public static java.util.Map<String, String> recordGradientNames(java.util.List<ClassRef> records,
+            java.util.List<String> methods) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        methods.forEach(m -> taken.add(capitalize(m) + "Gradient"));
+        java.util.Map<String, Long> simple = records.stream().collect(java.util.stream.Collectors.groupingBy(
+                ClassRef::simpleName, java.util.stream.Collectors.counting()));
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (ClassRef r : records) {
+            String name = r.simpleName() + "Gradient";
+            if (simple.get(r.simpleName()) > 1 || taken.contains(name)) {
+                name = String.join("_", r.simpleNames()) + "Gradient";
+            }
+            out.put(r.qualifiedName(), name);
+        }
+        return out;
     }
 
     public static String gradient(String method) {

@@ -49,6 +49,8 @@ public final class Finder {
     private final MethodPaths paths;
     private final Diagnostics diagnostics;
     private final ArrayWrites writes = new ArrayWrites();
+    /** The gradient class names of the record types the class being planned takes. */
+    private Map<String, String> recordGradientNames = Map.of();
 
     public Finder(Trees trees, Types types, MethodPaths paths, Diagnostics diagnostics) {
         this.trees = trees;
@@ -91,6 +93,7 @@ public final class Finder {
         }
         List<ClassPlan> plans = new ArrayList<>();
         for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
+            recordGradientNames = recordGradientNames(entry.getValue());
             Map<MethodPlan, ExecutableElement> valid = new LinkedHashMap<>();
             for (ExecutableElement method : entry.getValue()) {
                 try {
@@ -258,7 +261,29 @@ public final class Finder {
             out.add(new RecordPlan.Component(c.name(), c.type(), c.isRecord() ? recordPlan(method, c.mirror(), c.nested())
                     : null));
         }
-        return new RecordPlan(record, Naming.recordGradientClass(adjoint, record), List.copyOf(out));
+        return new RecordPlan(record, adjoint.nested(recordGradientNames.get(record.qualifiedName())), List.copyOf(out));
+    }
+
+    /**
+     * The gradient class name of each record type a class's methods take: {@code ParamsGradient},
+     * unless two records share a simple name or one would take a method's gradient class name; then
+     * the names of its enclosing classes too ({@code Outer_ParamsGradient}).
+     */
+    private static Map<String, String> recordGradientNames(List<ExecutableElement> methods) {
+        Map<String, ClassRef> records = new LinkedHashMap<>();
+        List<TypeMirror> work = new ArrayList<>();
+        methods.forEach(m -> m.getParameters().forEach(p -> work.add(p.asType())));
+        while (!work.isEmpty()) {
+            TypeMirror t = work.remove(0);
+            if (!Records.of(t).isEmpty()) {
+                ClassRef r = ClassRef.of((TypeElement) ((DeclaredType) t).asElement());
+                if (records.putIfAbsent(r.qualifiedName(), r) == null) {
+                    Records.of(t).stream().filter(Records.Component::isRecord).forEach(c -> work.add(c.mirror()));
+                }
+            }
+        }
+        return Naming.recordGradientNames(List.copyOf(records.values()),
+                methods.stream().map(m -> m.getSimpleName().toString()).toList());
     }
 
     /** Whether a type (or an array's element type) is a private class, which generated code cannot name. */

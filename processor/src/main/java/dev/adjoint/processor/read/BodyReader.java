@@ -290,7 +290,8 @@ final class BodyReader {
             }
             case CLASS, INTERFACE, ENUM, RECORD -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a local class "
-                        + "declaration; declare the class outside the @Differentiable method");
+                        + "declaration: its code (which may capture this method's locals) is not followed; declare the "
+                        + "class outside the @Differentiable method and pass it what it needs");
             }
             case ASSERT -> {
                 // checked when the method itself runs with -ea; the derivative code runs without it, as
@@ -521,7 +522,8 @@ final class BodyReader {
                 NewClassTree n = (NewClassTree) tree;
                 if (n.getClassBody() != null || n.getEnclosingExpression() != null) {
                     return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate an anonymous "
-                            + "or inner class creation; move it to a helper method");
+                            + "or inner class creation: its code (which may capture this method's locals) is not followed; "
+                            + "move it to a helper method or a class of its own");
                 }
                 List<Expr> args = new ArrayList<>();
                 for (ExpressionTree a : n.getArguments()) {

@@ -1,0 +1,161 @@
+package dev.adjoint.processor.diagnostics;
+
+import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
+import static dev.adjoint.processor.diagnostics.Sources.compile;
+import static dev.adjoint.processor.diagnostics.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Objects (issue 15): what stays refused where the meaning is unclear, each an error at the line
+ * that causes it.
+ */
+class DiagnosticsModelsTest {
+
+    /** {@code demo.Model} with {@code double[] w} and {@code double bias} fields and the given members. */
+    private static JavaFileObject model(String... members) {
+        List<String> lines = new ArrayList<>(List.of(
+                "    double[] w = {1, 2};",
+                "    double bias = 0.5;"));
+        lines.addAll(List.of(members));
+        return source("demo.Model", "public class Model {", lines.toArray(new String[0]));
+    }
+
+    private static void refused(JavaFileObject file, String line, String... fragments) {
+        Compilation c = compile(file);
+        assertOnlyError(c, file, line, fragments);
+    }
+
+    /** An error at {@code line} (calls of the class's methods are refused too, later in the method). */
+    private static void refusedAmongOthers(JavaFileObject file, String line, String... fragments) {
+        Compilation c = compile(file);
+        Sources.assertError(c, file, line, fragments);
+        Sources.assertNoCrash(c);
+    }
+
+    @Test
+    void writingADifferentiatedField() {
+        refused(model(
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        bias = bias * x;",
+                "        return bias;",
+                "    }"),
+                "bias = bias * x;",
+                "[AdjointFieldWrite] cannot write to bias from a @Differentiable method");
+    }
+
+    @Test
+    void writingAnElementOfADifferentiatedField() {
+        refused(model(
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        w[0] = x;",
+                "        return w[0] * w[1];",
+                "    }"),
+                "w[0] = x;",
+                "[AdjointFieldWrite] cannot write to an element of the field this.w from a @Differentiable method");
+    }
+
+    @Test
+    void callThroughAnInterfaceTypedField() {
+        JavaFileObject kernel = source("demo.Kernel", "public interface Kernel {", "    double at(double r);");
+        JavaFileObject file = model(
+                "    Kernel kernel;",
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        return kernel.at(x * bias);",
+                "    }");
+        Compilation c = compile(file, kernel);
+        assertOnlyError(c, file, "return kernel.at(x * bias);",
+                "[AdjointUnsupportedCall] cannot differentiate through kernel.at(...): Kernel.at is abstract, so the code "
+                        + "it runs is chosen at run time among implementations Adjoint cannot see");
+    }
+
+    @Test
+    void localClassCapturingALocal() {
+        refusedAmongOthers(model(
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        double k = 2 * x;",
+                "        class Scaled { double of(double v) { return k * v; } }",
+                "        return new Scaled().of(bias);",
+                "    }"),
+                "class Scaled",
+                "[AdjointUnsupportedStatement] cannot differentiate a local class declaration: its code (which may "
+                        + "capture this method's locals) is not followed");
+    }
+
+    @Test
+    void anonymousClassCapturingALocal() {
+        refusedAmongOthers(model(
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        double k = 2 * x;",
+                "        java.util.function.DoubleUnaryOperator op = new java.util.function.DoubleUnaryOperator() {",
+                "            public double applyAsDouble(double v) { return k * v; }",
+                "        };",
+                "        return op.applyAsDouble(bias);",
+                "    }"),
+                "new java.util.function.DoubleUnaryOperator() {",
+                "[AdjointUnsupportedExpression] cannot differentiate an anonymous or inner class creation: its code "
+                        + "(which may capture this method's locals) is not followed");
+    }
+
+    @Test
+    void passingThisWhereItsFieldsCannotBeFollowed() {
+        JavaFileObject other = source("demo.Other", "public final class Other {",
+                "    static double read(Model m) { return m.bias; }");
+        JavaFileObject file = model(
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        return Other.read(this) * x + bias;",
+                "    }");
+        Compilation c = compile(file, other);
+        assertOnlyError(c, file, "return Other.read(this) * x + bias;",
+                "[AdjointUntracked] cannot pass this where Adjoint cannot follow it: f differentiates with respect to its "
+                        + "fields this.bias");
+    }
+
+    @Test
+    void passingADifferentiatedRecordWhereItsComponentsCannotBeFollowed() {
+        JavaFileObject other = source("demo.Other", "public final class Other {",
+                "    static double read(Model.Params p) { return p.mu(); }");
+        JavaFileObject file = model(
+                "    public record Params(double mu, double sigma) {}",
+                "    @Differentiable",
+                "    static double g(Params p, double x) {",
+                "        return Other.read(p) * x + p.sigma();",
+                "    }");
+        Compilation c = compile(file, other);
+        assertOnlyError(c, file, "return Other.read(p) * x + p.sigma();",
+                "[AdjointUntracked] cannot pass the record p where Adjoint cannot follow it");
+    }
+
+    @Test
+    void aFieldAndAParameterOfOneName() {
+        refused(model(
+                "    @Differentiable",
+                "    double f(double bias) {",
+                "        return this.bias * bias;",
+                "    }"),
+                "double f(double bias)",
+                "[AdjointNameClash] field bias of the receiver and parameter bias of f would both be FGradient.bias");
+    }
+
+    @Test
+    void wrtNamesAFieldTheMethodDoesNotRead() {
+        refused(model(
+                "    @Differentiable(wrt = {\"this.scale\"})",
+                "    double f(double x) {",
+                "        return bias * x;",
+                "    }"),
+                "@Differentiable(wrt = {\"this.scale\"})",
+                "[AdjointUnknownWrt] wrt names \"this.scale\", which is not a double or double[] field f reads; the "
+                        + "fields it reads are this.bias");
+    }
+}
