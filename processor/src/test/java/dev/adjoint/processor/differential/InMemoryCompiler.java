@@ -31,9 +31,12 @@ import javax.tools.ToolProvider;
  */
 final class InMemoryCompiler {
 
-    /** What one compilation produced. */
+    /**
+     * What one compilation produced; {@code crash} is what javac threw (an annotation processor's
+     * uncaught exception or error reaches an in-process caller this way), else null.
+     */
     record Result(boolean success, List<Diagnostic<? extends JavaFileObject>> diagnostics,
-            Map<String, String> generatedSources, Map<String, byte[]> classes) {
+            Map<String, String> generatedSources, Map<String, byte[]> classes, Throwable crash) {
 
         /** The generated source of the adjoint class {@code qualifiedName}, or null. */
         String generated(String qualifiedName) {
@@ -65,16 +68,35 @@ final class InMemoryCompiler {
      * {@code procOnly} runs only the processor (no class files), e.g. to compare generated sources.
      */
     Result compile(String qualifiedName, String source, boolean procOnly) {
+        return compile(qualifiedName, source, procOnly ? "-proc:only" : null);
+    }
+
+    /** Compiles {@code source} with plain javac, no processor: what javac itself says of a program. */
+    Result compileWithoutProcessor(String qualifiedName, String source) {
+        return compile(qualifiedName, source, "-proc:none");
+    }
+
+    private Result compile(String qualifiedName, String source, String procOption) {
         Memory memory = new Memory(standard);
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = new ArrayList<>(List.of("-Xlint:all", "-parameters", "--release", "17"));
-        if (procOnly) {
-            options.add("-proc:only");
+        if (procOption != null) {
+            options.add(procOption);
         }
         JavaCompiler.CompilationTask task = javac.getTask(null, memory, diagnostics, options, null,
                 List.of(new Source(qualifiedName, source)));
-        task.setProcessors(List.of(new AdjointProcessor()));
-        boolean success = task.call();
+        if (!"-proc:none".equals(procOption)) {
+            task.setProcessors(List.of(new AdjointProcessor()));
+        }
+        boolean success;
+        Throwable crash = null;
+        try {
+            success = task.call();
+        } catch (RuntimeException | Error e) {
+            // javac wraps what a processor throws (an AnnotationProcessingError's cause) in a RuntimeException
+            crash = e instanceof RuntimeException && e.getCause() != null ? e.getCause() : e;
+            success = false;
+        }
         Map<String, String> sources = new TreeMap<>();
         Map<String, byte[]> classes = new TreeMap<>();
         memory.outputs.forEach((key, out) -> {
@@ -85,7 +107,7 @@ final class InMemoryCompiler {
                 classes.put(name, out.bytes.toByteArray());
             }
         });
-        return new Result(success, diagnostics.getDiagnostics(), sources, classes);
+        return new Result(success, diagnostics.getDiagnostics(), sources, classes, crash);
     }
 
     /** A source file held in a string. */
