@@ -809,27 +809,31 @@ final class Ast {
 
     /** How each argument of a call Adjoint cannot see into ({@link HelperCall}, {@link Stash}) in {@code m} flows. */
     static List<Flow> opaqueArguments(Unit unit, Method m) {
-        Set<String> varied = varied(m);
+        List<Flow> out = new ArrayList<>();
+        for (Stmt s : statements(m.body())) {
+            if (s instanceof Stash st) {
+                out.add(flow(m, st.value()));
+            }
+            for (Arg a : parts(s)) {
+                for (Arg x : everything(a)) {
+                    if (x instanceof HelperCall h) {
+                        out.add(flow(m, h.arg()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How {@code arg}, an argument of a call Adjoint cannot see into in {@code m}, flows. */
+    static Flow flow(Method m, Expr arg) {
         Set<String> pinned = new TreeSet<>();
         for (String p : m.differentiated()) {
             if (!writes(m.body(), p) && !writesArray(m.body(), p)) {
                 pinned.add(p);
             }
         }
-        List<Flow> out = new ArrayList<>();
-        for (Stmt s : statements(m.body())) {
-            if (s instanceof Stash st) {
-                out.add(flow(st.value(), varied, pinned));
-            }
-            for (Arg a : parts(s)) {
-                for (Arg x : everything(a)) {
-                    if (x instanceof HelperCall h) {
-                        out.add(flow(h.arg(), varied, pinned));
-                    }
-                }
-            }
-        }
-        return out;
+        return flow(arg, varied(m), pinned);
     }
 
     private static Flow flow(Expr arg, Set<String> varied, Set<String> pinned) {

@@ -59,13 +59,13 @@ final class Campaign {
                 return REFUSED;
             }
             return switch (kind) {
-                case "crash" -> CRASH;
+                case "crash", "javac-crash" -> CRASH;
                 case "generated-code-error" -> GENERATED_CODE_ERROR;
                 case "accepted-must-refuse" -> ACCEPTED_MUST_REFUSE;
                 case "refusal-misplaced" -> MISPLACED_REFUSAL;
                 case "generated-code-warning" -> WARNING;
                 case "nondeterministic" -> NONDETERMINISTIC;
-                case "interpreter", "javac-error", "javac-warning", "javac-crash" -> TEST;
+                case "interpreter", "javac-error", "javac-warning" -> TEST;
                 default -> WRONG; // finite-differences, tape, dual, tangent, pullback-*, tensor-overload, exception, ...
             };
         }
@@ -512,6 +512,11 @@ final class Campaign {
      */
     static String signature(Failure failure, Method m) {
         String message = failure.message().replaceAll("mem:///\\S*:\\d+: ", "");
+        if (failure.kind().equals("accepted-must-refuse")) {
+            // what matters is whether the gradient came out wrong, not where
+            int bracket = message.indexOf(']', message.indexOf("its gradient: "));
+            message = bracket < 0 ? message : message.substring(0, bracket + 1);
+        }
         if (failure.kind().equals("crash")) {
             message = message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message;
         }
@@ -582,10 +587,18 @@ final class Campaign {
         return generated == null ? "(none generated)\n" : generated;
     }
 
-    /** The failure for a crash: the processor's ("crash"), or javac's own limits ("javac-crash"). */
+    /**
+     * The failure for a crash: "crash" when the processor's code is on the stack (or the JVM left
+     * the stack out, as it does for an exception thrown often: run with
+     * {@code -DargLine=-XX:-OmitStackTraceInFastThrow} to keep it), "javac-crash" when only javac's
+     * is (a crash the processor provoked in javac, e.g. through the attribution it triggers).
+     */
     static Failure crash(Throwable crash) {
         StringBuilder trace = new StringBuilder(crash.toString());
-        boolean processor = false;
+        boolean processor = crash.getStackTrace().length == 0;
+        if (processor) {
+            trace.append(" (no stack trace: the JVM omitted it)");
+        }
         int shown = 0;
         for (StackTraceElement e : crash.getStackTrace()) {
             if (e.getClassName().startsWith("dev.adjoint.processor")) {
@@ -658,7 +671,9 @@ final class Campaign {
             }
         }
         if (!result.success()) {
-            return new Failure("javac-error", "compilation failed without an error diagnostic");
+            // javac printed "An exception has occurred in the compiler" and gave up
+            String output = result.output().lines().limit(4).collect(java.util.stream.Collectors.joining("\n"));
+            return new Failure("javac-crash", "compilation failed without an error diagnostic: javac aborted: " + output);
         }
         if (result.generated(adjoint) == null) {
             return new Failure("not-generated", "no " + adjoint + " was generated");

@@ -61,7 +61,7 @@ class GeneratorTest {
         Set<String> constructs = new TreeSet<>();
         int mustRefuse = 0;
         for (long seed = 1; seed <= 3; seed++) {
-            Unit unit = new ProgramGenerator(new Random(seed), everyShapeOften()).unit("gentest", "Batch" + seed, 60);
+            Unit unit = new ProgramGenerator(new Random(seed), everyShapeOften(), false).unit("gentest", "Batch" + seed, 60);
             InMemoryCompiler.Result result = COMPILER.compileWithoutProcessor(unit.qualifiedName(), JavaPrinter.print(unit));
             assertTrue(result.success() && result.diagnostics().stream().noneMatch(d -> d.getKind() != Diagnostic.Kind.NOTE),
                     result.diagnosticsText() + "\n" + JavaPrinter.print(unit));

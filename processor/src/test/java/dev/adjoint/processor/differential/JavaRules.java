@@ -123,6 +123,11 @@ final class JavaRules {
         return rules.block(block, rules.vacuous()) != null;
     }
 
+    /** Whether {@code condition} is a constant expression (over literals and the unit's constants). */
+    static boolean isConstant(Unit unit, Bool condition) {
+        return new JavaRules(unit).constant(condition) != null;
+    }
+
     /** The pseudo-variable "the holder was filled": a read back needs it definitely assigned. */
     static String holderMark(String holder) {
         return holder + "#filled";
@@ -354,6 +359,8 @@ final class JavaRules {
         } else if (e instanceof Ast.AssignExpr a) {
             f = read(a.value(), f);
             return assign(a.name(), a.value(), f);
+        } else if (e instanceof Ast.Truncate t && Ast.boxedTyped(t.operand(), boxed)) {
+            fail("incompatible types: Double cannot be converted to int");
         }
         for (Arg child : Ast.children(e)) {
             f = read(child, f);

@@ -34,8 +34,195 @@ final class KnownBugs {
     /** A known bug's shape: its name (the regression test's) and the methods that have it. */
     record Shape(String name, BiPredicate<Unit, Method> matches) {}
 
-    /** The open bugs' shapes, each with its regression test's name. */
-    static final List<Shape> SHAPES = List.of();
+    /** The open bugs' shapes, each with its regression test's name (issue 13 lists most). */
+    static final List<Shape> SHAPES = List.of(
+            // Double b = x: NullPointerException in ExprPrinter.className (the emitter runs unguarded); a
+            // Double overwritten in a loop or branch: [AdjointNotYetSupported]
+            new Shape("boxedLocal", (u, m) -> Ast.statements(m.body()).stream()
+                    .anyMatch(s -> s instanceof Ast.Declare d && d.kind() == Ast.Local.BOXED)),
+            // double r; if (c) { r = e; } else { return e2; } ... return r: "variable r might not have been
+            // initialized" in the generated code
+            new Shape("unassignedLocalBesideReturn", (u, m) -> declaresUnassigned(m) && returnsEarly(m.body(), false)),
+            // double n; ... loop { n = k; term *= x / (a + n); ... }: a wrong reverse sweep (do-while) or
+            // "variable n might not have been initialized" (while, for)
+            new Shape("unassignedLocalInLoop", (u, m) -> assignedInLoop(m.body(), unassigned(m), false)),
+            // if (c) { x = Math.sqrt(x); throw ...; }, or a throw beside a return: the forward sweep writes a
+            // statement after the throw ("unreachable statement")
+            new Shape("throwAfterStatement", (u, m) -> throwAfterStatement(m.body())),
+            new Shape("throwBesideReturn", (u, m) -> throwBesideReturn(m.body())),
+            // loop { if (c) { y *= x; } else { throw ...; } }: the branch choice is recorded after the throw
+            new Shape("throwInLoopBranch", (u, m) -> throwInLoopBranch(m.body(), false, false)),
+            // if (1.0 > 2.0) { throw new X("..."); }: [AdjointUnsupportedExpression] cannot determine the type of
+            // new X(...)
+            new Shape("throwUnderConstantCondition", (u, m) -> throwUnderConstant(u, m.body(), false)),
+            // xs.add(x * x), sb.append(x): accepted, the derivative through the holder silently lost
+            new Shape("differentiatedValueIntoHolder", (u, m) -> Ast.statements(m.body()).stream()
+                    .anyMatch(s -> s instanceof Ast.Stash st && Ast.flow(m, st.value()) == Ast.Flow.ACTIVE)),
+            // double t = helper(x) with t never read: accepted, though x reaches a call Adjoint cannot see into
+            new Shape("unusedOpaqueResult", (u, m) -> unusedOpaqueResult(u, m)),
+            // helper(Adjoint.stopGradient(x)): refused, though stopGradient acknowledges the call
+            new Shape("stopGradientIntoHelper", (u, m) -> Ast.everything(m.body()).stream()
+                    .anyMatch(a -> a instanceof Ast.HelperCall h && Ast.everything(h.arg()).stream()
+                            .anyMatch(x -> x instanceof Ast.StopGradient))),
+            // a caller of a method that must be refused gets no error of its own
+            new Shape("callerOfRefusedMethod", (u, m) -> Ast.callees(m.body()).stream()
+                    .anyMatch(c -> !c.equals(m.name()) && u.methods().stream().anyMatch(x -> x.name().equals(c))
+                            && Ast.mustRefuse(u, u.method(c)))),
+            // a sum of 800 terms: StackOverflowError in Exprs.allocates (700 pass on javac's default 1 MB stack)
+            new Shape("longSum", (u, m) -> Ast.everything(m.body()).stream()
+                    .anyMatch(a -> a instanceof Ast.Chain c && c.terms().size() > 700)));
+
+    private static boolean declaresUnassigned(Method m) {
+        return !unassigned(m).isEmpty();
+    }
+
+    private static java.util.Set<String> unassigned(Method m) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        Ast.statements(m.body()).stream().filter(s -> s instanceof Ast.DeclareUnassigned)
+                .forEach(s -> out.add(((Ast.DeclareUnassigned) s).name()));
+        return out;
+    }
+
+    /** Whether a return (or throw) sits in a branch or loop: not the method's last statement. */
+    private static boolean returnsEarly(List<Ast.Stmt> body, boolean nested) {
+        for (Ast.Stmt s : body) {
+            if (nested && (s instanceof Ast.Return || s instanceof Ast.Throw)) {
+                return true;
+            }
+            for (List<Ast.Stmt> b : Ast.blocks(s)) {
+                if (returnsEarly(b, true)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean assignedInLoop(List<Ast.Stmt> body, java.util.Set<String> names, boolean inLoop) {
+        for (Ast.Stmt s : body) {
+            if (inLoop && s instanceof Ast.Assign a && names.contains(a.name())) {
+                return true;
+            }
+            boolean loop = !(s instanceof Ast.If) && !(s instanceof Ast.Switch) && !Ast.blocks(s).isEmpty();
+            for (List<Ast.Stmt> b : Ast.blocks(s)) {
+                if (assignedInLoop(b, names, inLoop || loop)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean throwAfterStatement(List<Ast.Stmt> body) {
+        for (int i = 0; i < body.size(); i++) {
+            if (i > 0 && body.get(i) instanceof Ast.Throw) {
+                return true;
+            }
+            for (List<Ast.Stmt> b : Ast.blocks(body.get(i))) {
+                if (throwAfterStatement(b)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** An if (or else-if chain) one of whose branches throws while another returns, at any depth. */
+    private static boolean throwBesideReturn(List<Ast.Stmt> body) {
+        for (Ast.Stmt s : Ast.statements(body)) {
+            if (s instanceof Ast.If i) {
+                List<Ast.Stmt> all = Ast.statements(List.of(i));
+                if (all.stream().anyMatch(x -> x instanceof Ast.Throw) && all.stream().anyMatch(x -> x instanceof Ast.Return)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean throwInLoopBranch(List<Ast.Stmt> body, boolean inLoop, boolean inBranch) {
+        for (Ast.Stmt s : body) {
+            if (inLoop && inBranch && s instanceof Ast.Throw) {
+                return true;
+            }
+            boolean loop = !(s instanceof Ast.If) && !(s instanceof Ast.Switch) && !Ast.blocks(s).isEmpty();
+            for (List<Ast.Stmt> b : Ast.blocks(s)) {
+                if (throwInLoopBranch(b, inLoop || loop, loop ? false : inBranch || s instanceof Ast.If)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean throwUnderConstant(Unit unit, List<Ast.Stmt> body, boolean underConstant) {
+        for (Ast.Stmt s : body) {
+            if (underConstant && s instanceof Ast.Throw) {
+                return true;
+            }
+            boolean constant = s instanceof Ast.If i && JavaRules.isConstant(unit, i.condition());
+            for (List<Ast.Stmt> b : Ast.blocks(s)) {
+                if (throwUnderConstant(unit, b, underConstant || constant)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A helper given a differentiated value whose result does not reach the returned value through
+     * operations with a derivative (the processor checks a call only where its value is "useful").
+     */
+    private static boolean unusedOpaqueResult(Unit unit, Method m) {
+        java.util.Set<Ast.Arg> reaching = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<String> useful = new java.util.TreeSet<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Ast.Stmt s : Ast.statements(m.body())) {
+                String target = s instanceof Ast.Declare d ? d.name() : Ast.written(s);
+                boolean counts = s instanceof Ast.Return || target != null && useful.contains(target);
+                if (counts) {
+                    for (Ast.Arg part : Ast.parts(s)) {
+                        if (part instanceof Ast.Expr e) {
+                            for (Ast.Arg x : smooth(e)) {
+                                changed |= reaching.add(x);
+                                if (x instanceof Ast.Var v) {
+                                    changed |= useful.add(v.name());
+                                } else if (x instanceof Ast.Element el) {
+                                    changed |= useful.add(el.array());
+                                } else if (x instanceof Ast.Unstash st) {
+                                    changed |= useful.add(st.holder());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Ast.everything(m.body()).stream().anyMatch(a -> a instanceof Ast.HelperCall h
+                && Ast.flow(m, h.arg()) == Ast.Flow.ACTIVE && !reaching.contains(h));
+    }
+
+    /** {@code e} and the sub-expressions its value depends on smoothly (not conditions, casts to int, step functions). */
+    private static List<Ast.Arg> smooth(Ast.Expr e) {
+        List<Ast.Arg> out = new java.util.ArrayList<>(List.of(e));
+        if (e instanceof Ast.Cond c) {
+            out.addAll(smooth(c.then()));
+            out.addAll(smooth(c.otherwise()));
+        } else if (e instanceof Ast.Call c && c.fn().piecewiseConstant || e instanceof Ast.Truncate
+                || e instanceof Ast.StopGradient) {
+            return out;
+        } else {
+            for (Ast.Arg child : Ast.children(e)) {
+                if (child instanceof Ast.Expr x) {
+                    out.addAll(smooth(x));
+                }
+            }
+        }
+        return out;
+    }
 
     /** The name of the first known bug whose shape {@code m} has, or null. */
     static String hit(Unit unit, Method m) {

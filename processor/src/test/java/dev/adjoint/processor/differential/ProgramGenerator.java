@@ -154,13 +154,20 @@ final class ProgramGenerator {
     /** The weight of each shape, in percent (see {@link Shapes}). */
     private final Map<Shape, Double> weights = new java.util.EnumMap<>(Shape.class);
 
+    /** Whether methods holding a known bug's shape are drawn again. */
+    private final boolean avoidKnownBugs;
+
     ProgramGenerator(Random random) {
-        this(random, Map.of());
+        this(random, Map.of(), KnownBugs.AVOID);
     }
 
-    /** A generator whose shapes have the weights {@link Shapes} gives them, but those in {@code override}. */
-    ProgramGenerator(Random random, Map<Shape, Double> override) {
+    /**
+     * A generator whose shapes have the weights {@link Shapes} gives them, but those in
+     * {@code override}; {@code avoidKnownBugs} draws a method holding a known bug's shape again.
+     */
+    ProgramGenerator(Random random, Map<Shape, Double> override, boolean avoidKnownBugs) {
         this.random = random;
+        this.avoidKnownBugs = avoidKnownBugs;
         for (Shape s : Shape.values()) {
             weights.put(s, override.getOrDefault(s, s.weight()));
         }
@@ -174,8 +181,8 @@ final class ProgramGenerator {
 
     /**
      * A class {@code pkg.className} with {@code methods} random methods, a few constants and two
-     * helpers without {@code @Differentiable}. Each method is one javac accepts (checked); while
-     * {@link KnownBugs#AVOID}, one that holds a known bug's shape is drawn again.
+     * helpers without {@code @Differentiable}. Each method is one javac accepts (checked); one that
+     * holds a known bug's shape is drawn again while known bugs are avoided.
      */
     Unit unit(String pkg, String className, int methods) {
         List<Ast.Constant> shared = List.of(new Ast.Constant("RATE", 0.375), new Ast.Constant("SHIFT", -1.25));
@@ -193,7 +200,7 @@ final class ProgramGenerator {
                     throw new IllegalStateException("the generator wrote a program javac would reject ("
                             + JavaRules.violation(soFar, candidate) + "):\n" + JavaPrinter.method(candidate));
                 }
-                if (!KnownBugs.AVOID || KnownBugs.hit(soFar, candidate) == null || attempt > 1000) {
+                if (!avoidKnownBugs || KnownBugs.hit(soFar, candidate) == null || attempt > 1000) {
                     m = candidate;
                 }
             }
@@ -955,7 +962,9 @@ final class ProgramGenerator {
 
     /** A condition that rarely holds at the checked points: a domain check. */
     private Bool guard() {
-        Expr e = expr(1);
+        Expr raw = expr(1);
+        // b != b of a Double compares references
+        Expr e = Ast.boxedTyped(raw, boxed) ? new Bin(Op.MUL, raw, new Num(1.0)) : raw;
         return switch (random.nextInt(3)) {
             case 0 -> new Ast.Cmp(CmpOp.GT, e, new Num(List.of(50.0, 100.0, 1e3).get(random.nextInt(3))));
             case 1 -> new Ast.Cmp(CmpOp.LT, e, new Num(List.of(-50.0, -1e3).get(random.nextInt(2))));
@@ -1349,7 +1358,9 @@ final class ProgramGenerator {
             return new Ast.Cond(bool(depth), expr(depth), expr(depth));
         }
         if (roll < 95) {
-            return new Ast.Truncate(expr(depth));
+            Expr operand = expr(depth);
+            // (int) of a Double does not compile: (int) (b * 1.0) does
+            return new Ast.Truncate(Ast.boxedTyped(operand, boxed) ? new Bin(Op.MUL, operand, new Num(1.0)) : operand);
         }
         if (roll < 96) {
             return new Ast.StopGradient(expr(depth));
