@@ -466,6 +466,27 @@ class DifferentialRegressionTest {
     }
 
     /**
+     * As found by a campaign (m26 of a batch), shrunk: assigned and read in one branch only, no
+     * return anywhere: "variable ret might not have been initialized" in the generated code.
+     */
+    @Test
+    void unassignedLocalInOneBranch() throws Exception {
+        knownBug(Outcome.GENERATED_CODE_ERROR).check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m26(double x) {
+                        double ret;
+                        if ((x != 1.0)) {
+                            ret = 1.0;
+                            x = (ret / Math.hypot(x, 1.0));
+                        }
+                        return x;
+                    }
+                }
+                """, "m26", 0.6);
+    }
+
+    /**
      * Issue 13's series: n assigned from the counter in a do-while. The reverse sweep recomputes
      * {@code a + n} with n at its last value in every iteration: ∂f/∂a is wrong.
      */
@@ -900,6 +921,28 @@ class DifferentialRegressionTest {
                     }
                 }
                 """, "f", 0.7, 2);
+    }
+
+    /**
+     * As found by a campaign (m97 of a batch), shrunk: a helper given a constant, inside a branch of
+     * ?:, refused: "[AdjointNotYetSupported] a call or array read inside a branch of ?: whose value
+     * the derivative needs is not supported yet" (the same call outside the ?: is accepted).
+     */
+    @Test
+    void helperCallInConditional() throws Exception {
+        knownBug(Outcome.REFUSED).check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static double scaled(double u) {
+                        return u * u;
+                    }
+
+                    @Differentiable
+                    public static double m97(double x) {
+                        double b = (x > 0.0) ? 1.0 : (scaled(1.0) / x);
+                        return b * x;
+                    }
+                }
+                """, "m97", 0.5);
     }
 
     /**

@@ -43,6 +43,9 @@ final class KnownBugs {
             // double r; if (c) { r = e; } else { return e2; } ... return r: "variable r might not have been
             // initialized" in the generated code
             new Shape("unassignedLocalBesideReturn", (u, m) -> declaresUnassigned(m) && returnsEarly(m.body(), false)),
+            // double r; if (c) { r = 1.0; x = r / h(x); } return x: assigned in one branch only (read there):
+            // "variable r might not have been initialized" in the generated code
+            new Shape("unassignedLocalInOneBranch", (u, m) -> assignedInOneBranch(m.body(), unassigned(m))),
             // double n; ... loop { n = k; term *= x / (a + n); ... }: a wrong reverse sweep (do-while) or
             // "variable n might not have been initialized" (while, for)
             new Shape("unassignedLocalInLoop", (u, m) -> assignedInLoop(m.body(), unassigned(m), false)),
@@ -64,6 +67,11 @@ final class KnownBugs {
             new Shape("stopGradientIntoHelper", (u, m) -> Ast.everything(m.body()).stream()
                     .anyMatch(a -> a instanceof Ast.HelperCall h && Ast.everything(h.arg()).stream()
                             .anyMatch(x -> x instanceof Ast.StopGradient))),
+            // c ? 1.0 : helper(1.0) / x: [AdjointNotYetSupported] a call ... inside a branch of ?: whose value the
+            // derivative needs
+            new Shape("helperCallInConditional", (u, m) -> Ast.everything(m.body()).stream()
+                    .anyMatch(a -> a instanceof Ast.Cond c && (Ast.everything(c.then()).stream().anyMatch(x -> x instanceof Ast.HelperCall)
+                            || Ast.everything(c.otherwise()).stream().anyMatch(x -> x instanceof Ast.HelperCall)))),
             // a caller of a method that must be refused gets no error of its own
             new Shape("callerOfRefusedMethod", (u, m) -> Ast.callees(m.body()).stream()
                     .anyMatch(c -> !c.equals(m.name()) && u.methods().stream().anyMatch(x -> x.name().equals(c))
@@ -96,6 +104,30 @@ final class KnownBugs {
             }
         }
         return false;
+    }
+
+    /** An if one of whose branches assigns a local without initialiser that the other does not. */
+    private static boolean assignedInOneBranch(List<Ast.Stmt> body, java.util.Set<String> names) {
+        for (Ast.Stmt s : Ast.statements(body)) {
+            if (s instanceof Ast.If i) {
+                java.util.Set<String> then = assignedIn(i.then(), names);
+                java.util.Set<String> otherwise = assignedIn(i.otherwise(), names);
+                if (!then.equals(otherwise)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static java.util.Set<String> assignedIn(List<Ast.Stmt> block, java.util.Set<String> names) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Ast.Stmt s : Ast.statements(block)) {
+            if (s instanceof Ast.Assign a && names.contains(a.name())) {
+                out.add(a.name());
+            }
+        }
+        return out;
     }
 
     private static boolean assignedInLoop(List<Ast.Stmt> body, java.util.Set<String> names, boolean inLoop) {

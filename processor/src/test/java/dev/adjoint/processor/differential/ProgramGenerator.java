@@ -156,9 +156,20 @@ final class ProgramGenerator {
 
     /** Whether methods holding a known bug's shape are drawn again. */
     private final boolean avoidKnownBugs;
+    /** Where a program javac would reject goes (then drawn again); null: the generator throws. */
+    private Consumer<String> slips;
 
     ProgramGenerator(Random random) {
         this(random, Map.of(), KnownBugs.AVOID);
+    }
+
+    /**
+     * Reports a program javac would reject (a slip of the generator) to {@code slips} and draws
+     * again, instead of throwing: a long campaign goes on and fails at the end.
+     */
+    ProgramGenerator reportingSlipsTo(Consumer<String> slips) {
+        this.slips = slips;
+        return this;
     }
 
     /**
@@ -197,10 +208,13 @@ final class ProgramGenerator {
                 Method candidate = method("m" + i, shared);
                 Unit soFar = new Unit(pkg, className, shared, helpers, append(earlier, candidate));
                 if (!Ast.wellScoped(soFar, candidate)) {
-                    throw new IllegalStateException("the generator wrote a program javac would reject ("
-                            + JavaRules.violation(soFar, candidate) + "):\n" + JavaPrinter.method(candidate));
-                }
-                if (!avoidKnownBugs || KnownBugs.hit(soFar, candidate) == null || attempt > 1000) {
+                    String slip = "the generator wrote a program javac would reject (" + JavaRules.violation(soFar, candidate)
+                            + "):\n" + JavaPrinter.method(candidate);
+                    if (slips == null) {
+                        throw new IllegalStateException(slip);
+                    }
+                    slips.accept(slip);
+                } else if (!avoidKnownBugs || KnownBugs.hit(soFar, candidate) == null || attempt > 1000) {
                     m = candidate;
                 }
             }
@@ -1358,15 +1372,19 @@ final class ProgramGenerator {
             return new Ast.Cond(bool(depth), expr(depth), expr(depth));
         }
         if (roll < 95) {
-            Expr operand = expr(depth);
-            // (int) of a Double does not compile: (int) (b * 1.0) does
-            return new Ast.Truncate(Ast.boxedTyped(operand, boxed) ? new Bin(Op.MUL, operand, new Num(1.0)) : operand);
+            return truncate(depth);
         }
         if (roll < 96) {
             return new Ast.StopGradient(expr(depth));
         }
         Expr invoke = invoke(depth);
-        return invoke != null ? invoke : new Ast.Truncate(expr(depth));
+        return invoke != null ? invoke : truncate(depth);
+    }
+
+    /** {@code (double) (int) e}; (int) of a Double does not compile, (int) (b * 1.0) does. */
+    private Expr truncate(int depth) {
+        Expr operand = expr(depth);
+        return new Ast.Truncate(Ast.boxedTyped(operand, boxed) ? new Bin(Op.MUL, operand, new Num(1.0)) : operand);
     }
 
     /**
