@@ -453,22 +453,37 @@ final class Campaign {
     Failure refusalFailure(Unit unit, Method m, Random random) {
         JavaPrinter.Printed printed = JavaPrinter.printed(unit);
         InMemoryCompiler.Result result = compiler.compile(unit.qualifiedName(), printed.source(), false);
+        Failure failure = refusal(unit.qualifiedName(), result, printed.lines().get(m.name()), m.name());
+        if (failure == null || !failure.kind().equals("accepted-must-refuse")) {
+            return failure;
+        }
+        // accepted: say what its gradient looks like
+        Failure gradient = check(unit, m, result.loader(), null, random).failure();
+        return new Failure("accepted-must-refuse", failure.message() + "; its gradient: " + (gradient == null
+                ? "agrees with the checks" : "[" + gradient.kind() + "] " + gradient.message()));
+    }
+
+    /**
+     * What is wrong with a compilation of a program whose method {@code name} (on {@code lines},
+     * first to last) must be refused, or null when it is: a crash, an error in generated code or an
+     * AdjointInternalError, an error javac itself reports ("javac-error"), no error on the method's
+     * lines but some elsewhere ("refusal-misplaced"), or none at all ("accepted-must-refuse").
+     */
+    static Failure refusal(String qualifiedName, InMemoryCompiler.Result result, int[] lines, String name) {
         if (result.crash() != null) {
             return crash(result.crash());
         }
-        int[] lines = printed.lines().get(m.name());
         String elsewhere = null;
         boolean positioned = false;
         for (Diagnostic<? extends JavaFileObject> d : result.diagnostics()) {
             if (d.getKind() != Diagnostic.Kind.ERROR) {
                 continue;
             }
-            String message = d.getMessage(Locale.ROOT);
             String where = where(d);
-            if (inGenerated(unit.qualifiedName(), d)) {
+            if (inGenerated(qualifiedName, d)) {
                 return new Failure("generated-code-error", where);
             }
-            String tag = tag(message);
+            String tag = tag(d.getMessage(Locale.ROOT));
             boolean inMethod = d.getSource() != null && d.getLineNumber() >= lines[0] && d.getLineNumber() <= lines[1];
             if ("[AdjointInternalError]".equals(tag)) {
                 return new Failure("crash", where);
@@ -484,14 +499,11 @@ final class Campaign {
             return null;
         }
         if (elsewhere != null || !result.success()) {
-            return new Failure("refusal-misplaced", "no error on lines " + lines[0] + "-" + lines[1] + " (" + m.name()
+            return new Failure("refusal-misplaced", "no error on lines " + lines[0] + "-" + lines[1] + " (" + name
                     + "), which must be refused; the compilation's errors: " + elsewhere);
         }
-        // accepted: say what its gradient looks like
-        Failure gradient = check(unit, m, result.loader(), null, random).failure();
         return new Failure("accepted-must-refuse", "compiled without an error, though a differentiated value goes "
-                + "where Adjoint cannot follow it; its gradient: " + (gradient == null ? "agrees with the checks"
-                        : "[" + gradient.kind() + "] " + gradient.message()));
+                + "where Adjoint cannot follow it");
     }
 
     /** Counts, and shrinks the first {@link #SHRINKS_PER_SIGNATURE} failures of a signature. */

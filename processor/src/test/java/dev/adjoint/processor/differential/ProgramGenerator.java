@@ -1041,12 +1041,11 @@ final class ProgramGenerator {
 
     /** {@code double t = ++h[i] * e;}: an element incremented inside an expression. */
     private void incrementInExpression(List<Stmt> out) {
-        List<String> targets = self == null ? arrays : arrays.stream().filter(a -> !paramArrays.contains(a)).toList();
-        if (targets.isEmpty()) {
+        String array = writableArray();
+        if (array == null) {
             out.add(simple());
             return;
         }
-        String array = targets.get(random.nextInt(targets.size()));
         String t = fresh(LOCAL_NAMES, "v");
         Expr value = new Bin(Op.MUL, new Ast.IncElement(array, index(array), random.nextBoolean()), expr(1));
         out.add(new Ast.Declare(t, Local.DOUBLE, value));
@@ -1181,14 +1180,19 @@ final class ProgramGenerator {
         }
     }
 
+    /** An array an element may be written to (not a parameter of a recursive method), or null. */
+    private String writableArray() {
+        List<String> targets = self == null ? arrays : arrays.stream().filter(a -> !paramArrays.contains(a)).toList();
+        return targets.isEmpty() ? null : targets.get(random.nextInt(targets.size()));
+    }
+
     /** {@code a[i] = e;} or {@code a[i] op= e;}; not to a parameter of a recursive method. */
     private void store(List<Stmt> out) {
-        List<String> targets = self == null ? arrays : arrays.stream().filter(a -> !paramArrays.contains(a)).toList();
-        if (targets.isEmpty()) {
+        String array = writableArray();
+        if (array == null) {
             out.add(simple());
             return;
         }
-        String array = targets.get(random.nextInt(targets.size()));
         Op op = random.nextInt(5) < 3 ? null : List.of(Op.ADD, Op.SUB, Op.MUL).get(random.nextInt(3));
         out.add(new Ast.Store(array, index(array), op, expr(0)));
     }

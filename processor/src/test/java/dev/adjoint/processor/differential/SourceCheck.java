@@ -6,9 +6,6 @@ import dev.adjoint.processor.differential.GradientChecker.Failure;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
-import java.util.Locale;
-import javax.tools.Diagnostic;
-import javax.tools.JavaFileObject;
 
 /**
  * Checks a program given as Java source, for regression tests of minimal programs. An ordinary
@@ -197,42 +194,13 @@ final class SourceCheck {
 
     static Verdict refused(String qualifiedName, String source, String method) {
         InMemoryCompiler.Result result = new InMemoryCompiler().compile(qualifiedName, source, false);
-        if (result.crash() != null) {
-            Failure crash = Campaign.crash(result.crash());
-            return new Verdict(Outcome.of(crash.kind()), crash.message());
-        }
-        int[] lines = lines(source, method);
-        String elsewhere = null;
-        boolean positioned = false;
-        for (Diagnostic<? extends JavaFileObject> d : result.diagnostics()) {
-            if (d.getKind() != Diagnostic.Kind.ERROR) {
-                continue;
-            }
-            String message = d.getMessage(Locale.ROOT);
-            String where = (d.getSource() == null ? "" : d.getSource().getName() + ":" + d.getLineNumber() + ": ") + message;
-            boolean generated = d.getSource() != null
-                    && d.getSource().getName().contains((qualifiedName + "Adjoint").replace('.', '/'));
-            if (generated) {
-                return new Verdict(Outcome.GENERATED_CODE_ERROR, where);
-            } else if (message.contains("[AdjointInternalError]")) {
-                return new Verdict(Outcome.CRASH, where);
-            } else if (!message.contains("[Adjoint")) {
-                return new Verdict(Outcome.TEST, "javac rejects the program itself: " + where);
-            } else if (d.getLineNumber() >= lines[0] && d.getLineNumber() <= lines[1]) {
-                positioned = true;
-            } else if (elsewhere == null) {
-                elsewhere = where;
-            }
-        }
-        if (positioned) {
+        Failure failure = Campaign.refusal(qualifiedName, result, lines(source, method), method);
+        if (failure == null) {
             return new Verdict(Outcome.REFUSED_AS_REQUIRED, "");
         }
-        if (elsewhere != null || !result.success()) {
-            return new Verdict(Outcome.MISPLACED_REFUSAL, "no error on " + method + "'s lines " + lines[0] + "-" + lines[1]
-                    + "; errors: " + elsewhere);
-        }
-        return new Verdict(Outcome.ACCEPTED_MUST_REFUSE, "compiled without an error; generated:\n"
-                + result.generated(qualifiedName + "Adjoint"));
+        String generated = failure.kind().equals("accepted-must-refuse")
+                ? "; generated:\n" + result.generated(qualifiedName + "Adjoint") : "";
+        return new Verdict(Outcome.of(failure.kind()), failure.message() + generated);
     }
 
     /** The first and last line (1-based) of {@code method} in {@code source}: its annotations to its closing brace. */
