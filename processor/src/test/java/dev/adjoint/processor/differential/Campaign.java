@@ -104,8 +104,8 @@ final class Campaign {
             outcomes.forEach((o, n) -> classes.append(classes.length() == 0 ? "" : ", ").append(o.text).append(' ').append(n));
             return String.format(Locale.ROOT, "%d programs: %d checked at %d points, %d rejected (no point where "
                             + "finite differences are meaningful); outcomes: {%s}; refusals of programs that must be "
-                            + "refused, by tag: %s; compiling %.1f s, checking %.1f s; checked methods with each "
-                            + "construct: %s; shapes: %s",
+                            + "refused, by tag: %s; compiling %.1f s, checking %.1f s; methods checked or refused as "
+                            + "required with each construct: %s; shapes: %s",
                     programs, checked, points, rejected, classes, refusalTags, compileNanos / 1e9, checkNanos / 1e9,
                     constructs, Shapes.describe());
         }
