@@ -260,4 +260,20 @@ class GeneratorTest {
         }
         assertNull(JavaRules.violation(unit, active));
     }
+
+    @Test
+    void everyKnownBugIsPinnedByRegressionTestsThatExist() {
+        Set<String> tests = new TreeSet<>();
+        for (java.lang.reflect.Method m : DifferentialRegressionTest.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(Test.class)) {
+                tests.add(m.getName());
+            }
+        }
+        for (KnownBugs.Shape shape : KnownBugs.SHAPES) {
+            assertTrue(!shape.tests().isBlank(), shape.name() + " names no regression test");
+            for (String test : shape.tests().split(" ")) {
+                assertTrue(tests.contains(test), shape.name() + " names " + test + ", which DifferentialRegressionTest lacks");
+            }
+        }
+    }
 }

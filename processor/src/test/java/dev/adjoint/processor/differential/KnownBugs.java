@@ -31,53 +31,73 @@ final class KnownBugs {
         return AVOID;
     }
 
-    /** A known bug's shape: its name (the regression test's) and the methods that have it. */
-    record Shape(String name, BiPredicate<Unit, Method> matches) {}
+    /**
+     * A known bug's shape: its name, the regression tests in {@link DifferentialRegressionTest}
+     * that pin it (space-separated), and the methods that have it.
+     */
+    record Shape(String name, String tests, BiPredicate<Unit, Method> matches) {}
 
-    /** The open bugs' shapes, each with its regression test's name (issue 13 lists most). */
+    /** The open bugs' shapes (issue 13 lists most), each with the regression tests that pin it. */
     static final List<Shape> SHAPES = List.of(
             // Double b = x: NullPointerException in ExprPrinter.className (the emitter runs unguarded); a
             // Double overwritten in a loop or branch: [AdjointNotYetSupported]
-            new Shape("boxedLocal", (u, m) -> Ast.statements(m.body()).stream()
+            new Shape("boxedLocal", "boxedLocal boxedLocalOverwrittenInLoop",
+                    (u, m) -> Ast.statements(m.body()).stream()
                     .anyMatch(s -> s instanceof Ast.Declare d && d.kind() == Ast.Local.BOXED)),
             // double r; if (c) { r = e; } else { return e2; } ... return r: "variable r might not have been
             // initialized" in the generated code
-            new Shape("unassignedLocalBesideReturn", (u, m) -> declaresUnassigned(m) && returnsEarly(m.body(), false)),
+            new Shape("unassignedLocalBesideReturn",
+                    "unassignedLocalBesideReturn unassignedLocalBesideReturnAsFound",
+                    (u, m) -> declaresUnassigned(m) && returnsEarly(m.body(), false)),
             // double r; if (c) { r = 1.0; x = r / h(x); } return x: assigned in one branch only (read there):
             // "variable r might not have been initialized" in the generated code
-            new Shape("unassignedLocalInOneBranch", (u, m) -> assignedInOneBranch(m.body(), unassigned(m))),
+            new Shape("unassignedLocalInOneBranch", "unassignedLocalInOneBranch",
+                    (u, m) -> assignedInOneBranch(m.body(), unassigned(m))),
             // double n; ... loop { n = k; term *= x / (a + n); ... }: a wrong reverse sweep (do-while) or
             // "variable n might not have been initialized" (while, for)
-            new Shape("unassignedLocalInLoop", (u, m) -> assignedInLoop(m.body(), unassigned(m), false)),
+            new Shape("unassignedLocalInLoop",
+                    "unassignedLocalInDoWhile unassignedLocalInDoWhileAsFound unassignedLocalInWhile unassignedLocalInFor",
+                    (u, m) -> assignedInLoop(m.body(), unassigned(m), false)),
             // if (c) { x = Math.sqrt(x); throw ...; }, or a throw beside a return: the forward sweep writes a
             // statement after the throw ("unreachable statement")
-            new Shape("throwAfterStatement", (u, m) -> throwAfterStatement(m.body())),
-            new Shape("throwBesideReturn", (u, m) -> throwBesideReturn(m.body())),
+            new Shape("throwAfterStatement", "throwAfterOverwrite",
+                    (u, m) -> throwAfterStatement(m.body())),
+            new Shape("throwBesideReturn", "throwBesideReturn",
+                    (u, m) -> throwBesideReturn(m.body())),
             // loop { if (c) { y *= x; } else { throw ...; } }: the branch choice is recorded after the throw
-            new Shape("throwInLoopBranch", (u, m) -> throwInLoopBranch(m.body(), false, false)),
+            new Shape("throwInLoopBranch", "throwInLoopBranch throwInLoopBranchAsFound",
+                    (u, m) -> throwInLoopBranch(m.body(), false, false)),
             // if (1.0 > 2.0) { throw new X("..."); }: [AdjointUnsupportedExpression] cannot determine the type of
             // new X(...)
-            new Shape("throwUnderConstantCondition", (u, m) -> throwUnderConstant(u, m.body(), false)),
+            new Shape("throwUnderConstantCondition", "throwUnderConstantCondition",
+                    (u, m) -> throwUnderConstant(u, m.body(), false)),
             // xs.add(x * x), sb.append(x): accepted, the derivative through the holder silently lost
-            new Shape("differentiatedValueIntoHolder", (u, m) -> Ast.statements(m.body()).stream()
+            new Shape("differentiatedValueIntoHolder",
+                    "differentiatedValueIntoList differentiatedValueIntoStringBuilder differentiatedValueIntoListAsFound",
+                    (u, m) -> Ast.statements(m.body()).stream()
                     .anyMatch(s -> s instanceof Ast.Stash st && Ast.flow(m, st.value()) == Ast.Flow.ACTIVE)),
             // double t = helper(x) with t never read: accepted, though x reaches a call Adjoint cannot see into
-            new Shape("unusedOpaqueResult", (u, m) -> unusedOpaqueResult(u, m)),
+            new Shape("unusedOpaqueResult", "differentiatedValueIntoHelperUnused",
+                    (u, m) -> unusedOpaqueResult(u, m)),
             // helper(Adjoint.stopGradient(x)): refused, though stopGradient acknowledges the call
-            new Shape("stopGradientIntoHelper", (u, m) -> Ast.everything(m.body()).stream()
+            new Shape("stopGradientIntoHelper", "stopGradientIntoHelper",
+                    (u, m) -> Ast.everything(m.body()).stream()
                     .anyMatch(a -> a instanceof Ast.HelperCall h && Ast.everything(h.arg()).stream()
                             .anyMatch(x -> x instanceof Ast.StopGradient))),
             // c ? 1.0 : helper(1.0) / x: [AdjointNotYetSupported] a call ... inside a branch of ?: whose value the
             // derivative needs
-            new Shape("helperCallInConditional", (u, m) -> Ast.everything(m.body()).stream()
+            new Shape("helperCallInConditional", "helperCallInConditional",
+                    (u, m) -> Ast.everything(m.body()).stream()
                     .anyMatch(a -> a instanceof Ast.Cond c && (Ast.everything(c.then()).stream().anyMatch(x -> x instanceof Ast.HelperCall)
                             || Ast.everything(c.otherwise()).stream().anyMatch(x -> x instanceof Ast.HelperCall)))),
             // a caller of a method that must be refused gets no error of its own
-            new Shape("callerOfRefusedMethod", (u, m) -> Ast.callees(m.body()).stream()
+            new Shape("callerOfRefusedMethod", "callerOfRefusedMethod callerOfRefusedMethodUnused callerOfPrivateMethod",
+                    (u, m) -> Ast.callees(m.body()).stream()
                     .anyMatch(c -> !c.equals(m.name()) && u.methods().stream().anyMatch(x -> x.name().equals(c))
                             && Ast.mustRefuse(u, u.method(c)))),
             // a sum of 800 terms: StackOverflowError in Exprs.allocates (700 pass on javac's default 1 MB stack)
-            new Shape("longSum", (u, m) -> Ast.everything(m.body()).stream()
+            new Shape("longSum", "thousandTermSum",
+                    (u, m) -> Ast.everything(m.body()).stream()
                     .anyMatch(a -> a instanceof Ast.Chain c && c.terms().size() > 700)));
 
     private static boolean declaresUnassigned(Method m) {
