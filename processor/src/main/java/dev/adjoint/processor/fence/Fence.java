@@ -309,6 +309,12 @@ public final class Fence {
             for (Expr c : Exprs.children(e)) {
                 expr(c);
             }
+            if (e.type().isUnknown()) {
+                error(e.pos(), Tag.AdjointUnsupportedExpression, "cannot determine the type of " + describe(e)
+                        + ": javac left it untyped (is it under a condition that is constant false?); move it out of "
+                        + "the @Differentiable method or make its type explicit");
+                return;
+            }
             e.accept(new Expr.Visitor<Void>() {
                 @Override
                 public Void visitConst(Expr.Const x) {

@@ -23,6 +23,8 @@ public record JType(Kind kind, TypeMirror mirror, ClassRef named) {
     public static final JType DOUBLE_ARRAY = new JType(Kind.DOUBLE_ARRAY, null, null);
     public static final JType STRING = named(ClassRef.of("java.lang", "String"));
     public static final JType OBJECT = named(ClassRef.of("java.lang", "Object"));
+    /** A type javac left undetermined (code it did not attribute): the fence refuses what has it. */
+    public static final JType UNKNOWN = named(ClassRef.of("", "unknown type"));
 
     public static JType of(TypeMirror mirror) {
         return switch (mirror.getKind()) {
@@ -49,6 +51,10 @@ public record JType(Kind kind, TypeMirror mirror, ClassRef named) {
 
     public boolean isDoubleArray() {
         return kind == Kind.DOUBLE_ARRAY;
+    }
+
+    public boolean isUnknown() {
+        return this.equals(UNKNOWN);
     }
 
     /** {@code java.lang.String}, however the type was made (named or from javac's mirror). */

@@ -529,7 +529,7 @@ final class BodyReader {
                 for (ExpressionTree a : n.getArguments()) {
                     args.add(expr(new TreePath(path, a)));
                 }
-                return new Expr.New(typeOf(path), args, at);
+                return new Expr.New(newType(path, n), args, at);
             }
             case CONDITIONAL_EXPRESSION -> {
                 ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
@@ -744,6 +744,22 @@ final class BodyReader {
         };
     }
 
+    /**
+     * The class a {@code new} creates: javac may leave the expression unattributed (under a
+     * constant-false condition), but not the class name it names.
+     */
+    private JType newType(TreePath path, NewClassTree n) {
+        TypeMirror type = trees.getTypeMirror(path);
+        if (type != null && type.getKind() != TypeKind.ERROR) {
+            return typeOf(type);
+        }
+        Element named = trees.getElement(new TreePath(path, n.getIdentifier()));
+        if (named != null && named.asType().getKind() != TypeKind.ERROR) {
+            return typeOf(named.asType());
+        }
+        return typeOf(path);
+    }
+
     /** A literal's type from its kind: javac may leave literals inside a return unattributed. */
     private Expr literal(TreePath path) {
         LiteralTree literal = (LiteralTree) path.getLeaf();
@@ -762,7 +778,7 @@ final class BodyReader {
 
     JType typeOf(TreePath path) {
         TypeMirror type = trees.getTypeMirror(path);
-        return type == null ? JType.OBJECT : typeOf(type);
+        return type == null || type.getKind() == TypeKind.ERROR ? JType.UNKNOWN : typeOf(type);
     }
 
     static JType typeOf(TypeMirror type) {

@@ -199,8 +199,12 @@ final class Calls {
         // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
         boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
                 && !ownerName.startsWith("javax.");
+        // a public method called on an object is callable as written (sb.setLength(0), though
+        // AbstractStringBuilder, which declares it, is not public)
+        boolean callable = receiver != null && method.getModifiers().contains(Modifier.PUBLIC)
+                && !method.getModifiers().contains(Modifier.STATIC) || accessible(method);
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
-                receiver == null, !accessible(method), readOnly, dispatched), receiver, args, type, at);
+                receiver == null, !callable, readOnly, dispatched), receiver, args, type, at);
     }
 
     /**

@@ -12,8 +12,10 @@ import java.util.TreeSet;
  * {@link JavaPrinter} as Java source, and in {@link Interpreter} as its meaning (on doubles, on the
  * tape, on dual numbers). Adding a construct means adding a record here, a case to the printer and
  * to the interpreter, a production to {@link ProgramGenerator} and a reduction to {@link Shrinker}
- * (and, for a statement with a block, a case to {@link #blocks} and {@link #wellScoped}). (Java 17 has no pattern switch: each visitor is an
- * {@code instanceof} chain ending in a throw for an unknown node, so a forgotten case fails loudly.)
+ * (and, for a statement with a block, a case to {@link #blocks} and {@link #wellScoped}; for one
+ * that assigns, reads or jumps in a new way, a case to {@link JavaRules}). (Java 17 has no pattern
+ * switch: each visitor is an {@code instanceof} chain ending in a throw for an unknown node, so a
+ * forgotten case fails loudly.)
  */
 final class Ast {
     private Ast() {}
@@ -48,7 +50,8 @@ final class Ast {
 
     /** A double-valued expression. */
     sealed interface Expr extends Arg
-            permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate, Element, MatrixElement, Invoke, StopGradient {}
+            permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate, Element, MatrixElement, Invoke, StopGradient,
+            Chain, HelperCall, Unstash, AssignExpr, IncElement {}
 
     /** A double literal. */
     record Num(double value) implements Expr {}
@@ -84,8 +87,38 @@ final class Ast {
     /** {@code Adjoint.stopGradient(operand)}: operand's value, no derivative through it. */
     record StopGradient(Expr operand) implements Expr {}
 
+    /**
+     * {@code (t1 op t2 op ... op tn)} printed flat (no parentheses between the terms), evaluated left to
+     * right as javac does: the long sums and products ({@code x * 1.0 + x * 2.0 + ...}, 1,000 terms)
+     * real code has. {@code op} is ADD or MUL.
+     */
+    record Chain(Op op, List<Expr> terms) implements Expr {}
+
+    /**
+     * {@code helper(arg)}: a static method of the class <em>without</em> {@code @Differentiable}, so
+     * Adjoint cannot see into it. With a differentiated argument the program must be refused.
+     */
+    record HelperCall(String helper, Expr arg) implements Expr {}
+
+    /** What a {@link Stash} put into a holder parameter, read back: {@code xs.get(0)} or {@code Double.parseDouble(sb.toString())}. */
+    record Unstash(Holder kind, String holder) implements Expr {}
+
+    /** {@code (name = value)}: an assignment inside an expression (refused today: behind the future flag). */
+    record AssignExpr(String name, Expr value) implements Expr {}
+
+    /** {@code (++array[index])} or {@code (--array[index])} inside an expression (future flag). */
+    record IncElement(String array, IntExpr index, boolean increment) implements Expr {}
+
     /** An array passed to a call by name. */
     record ArrayName(String name) implements Arg {}
+
+    /**
+     * An object parameter a differentiated value can leave through, by calls Adjoint cannot see into:
+     * {@code List<Double> xs} ({@code xs.clear(); xs.add(v);} ... {@code xs.get(0)}) or
+     * {@code StringBuilder sb} ({@code sb.setLength(0); sb.append(v);} ...
+     * {@code Double.parseDouble(sb.toString())}).
+     */
+    enum Holder { LIST, BUILDER }
 
     /** An int-valued expression over int/long parameters, loop indices and array lengths. */
     sealed interface IntExpr extends Arg permits IntParam, IntLit, IntBin, Length {}
@@ -117,11 +150,30 @@ final class Ast {
 
     // ------------------------------------------------------------------ statements
 
-    sealed interface Stmt permits Declare, Assign, Compound, Step, Return, If, For, ForEach, While, DoWhile, Break,
-            Continue, DeclareArray, Store {}
+    sealed interface Stmt permits Declare, DeclareUnassigned, Assign, Compound, Step, Return, Throw, If, For, ForEach,
+            While, DoWhile, CountDown, Switch, Break, Continue, DeclareArray, DeclareArrayInit, Store, Stash {}
 
-    /** {@code double name = init;} or {@code var name = init;}. */
-    record Declare(String name, boolean useVar, Expr init) implements Stmt {}
+    /** How a local with an initialiser is declared. */
+    enum Local {
+        /** {@code double name = init;} */
+        DOUBLE,
+        /** {@code var name = init;} ({@code double} when init is int-typed: {@code var} would make an int) */
+        VAR,
+        /** {@code Double name = init;}: a boxed local, unboxed wherever it is used in arithmetic */
+        BOXED,
+        /** {@code final double name = init;}: never written again */
+        FINAL
+    }
+
+    /** {@code double name = init;} and its {@link Local} variants. */
+    record Declare(String name, Local kind, Expr init) implements Stmt {}
+
+    /**
+     * {@code double name;} or {@code final double name;}: a local declared without an initialiser,
+     * assigned later (in loops, in some or all branches). Every read must be after a definite
+     * assignment (JLS 16), which {@link JavaRules} checks and the {@link Interpreter} enforces.
+     */
+    record DeclareUnassigned(String name, boolean isFinal) implements Stmt {}
 
     /** {@code name = value;} of a local or a double parameter. */
     record Assign(String name, Expr value) implements Stmt {}
@@ -133,6 +185,9 @@ final class Ast {
     record Step(String name, boolean increment, boolean prefix) implements Stmt {}
 
     record Return(Expr value) implements Stmt {}
+
+    /** {@code throw new exception("message");} of an unchecked exception (java.lang). */
+    record Throw(String exception, String message) implements Stmt {}
 
     /** {@code if (condition) { then } else { otherwise }}; no else when {@code otherwise} is empty. */
     record If(Bool condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
@@ -158,17 +213,41 @@ final class Ast {
     /** {@code continue;} or {@code continue label;}. */
     record Continue(String label) implements Stmt {}
 
-    /** {@code double[] name = new double[length];}. */
-    record DeclareArray(String name, IntExpr length) implements Stmt {}
+    /**
+     * {@code int counter = start; label: while (counter-- > 0) { body }}: an assignment inside the
+     * loop's condition (future flag).
+     */
+    record CountDown(String label, String counter, IntExpr start, List<Stmt> body) implements Stmt {}
+
+    /**
+     * {@code switch (selector) { case k: { body } ... default: { body } }}; a case whose body does not
+     * end with {@code break;} falls through to the next (future flag).
+     */
+    record Switch(IntExpr selector, List<Case> cases) implements Stmt {}
+
+    /** One group of a {@link Switch}: {@code label} null for {@code default}. */
+    record Case(Integer label, List<Stmt> body) {}
+
+    /** {@code double[] name = new double[length];} or, when {@code useVar}, {@code var name = new double[length];}. */
+    record DeclareArray(String name, boolean useVar, IntExpr length) implements Stmt {}
+
+    /** {@code double[] name = {v1, v2, ...};}: an array initialiser (future flag). */
+    record DeclareArrayInit(String name, List<Expr> values) implements Stmt {}
 
     /** {@code array[index] = value;}, or {@code array[index] op= value;} when {@code op} is not null. */
     record Store(String array, IntExpr index, Op op, Expr value) implements Stmt {}
+
+    /**
+     * {@code xs.clear(); xs.add(value);} or {@code sb.setLength(0); sb.append(value);}: the value leaves
+     * through calls Adjoint cannot see into (to come back by an {@link Unstash}).
+     */
+    record Stash(Holder kind, String holder, Expr value) implements Stmt {}
 
     // ------------------------------------------------------------------ methods and classes
 
     enum Type {
         DOUBLE("double"), INT("int"), LONG("long"), BOOLEAN("boolean"), DOUBLE_ARRAY("double[]"),
-        MATRIX("double[][]");
+        MATRIX("double[][]"), LIST("List<Double>"), BUILDER("StringBuilder");
 
         final String java;
 
@@ -208,8 +287,19 @@ final class Ast {
     /** A {@code static final double name = value;} of the generated class. */
     record Constant(String name, double value) {}
 
-    /** One compilation unit: {@code package pkg; public final class className { constants; methods }}. */
-    record Unit(String pkg, String className, List<Constant> constants, List<Method> methods) {
+    /**
+     * {@code static double name(double u) { return body; }}: a helper without {@code @Differentiable}
+     * ({@code body} reads only {@code u} and the constants).
+     */
+    record Helper(String name, Expr body) {
+        static final String PARAM = "u";
+    }
+
+    /**
+     * One compilation unit: {@code package pkg; public final class className { constants; helpers;
+     * methods }}.
+     */
+    record Unit(String pkg, String className, List<Constant> constants, List<Helper> helpers, List<Method> methods) {
         String qualifiedName() {
             return pkg + "." + className;
         }
@@ -245,7 +335,24 @@ final class Ast {
                 }
             }
             kept.add(m);
-            return new Unit(pkg, className, constants, kept);
+            return new Unit(pkg, className, constants, helpers, kept);
+        }
+
+        /** The same class without the constants and helpers none of its methods uses. */
+        Unit trimmed() {
+            Set<String> used = new TreeSet<>();
+            Set<String> helpersUsed = new TreeSet<>();
+            for (Method x : methods) {
+                used.addAll(reads(x.body()));
+                helpersUsed.addAll(helperCalls(x.body()));
+            }
+            return new Unit(pkg, className, constants.stream().filter(c -> used.contains(c.name())).toList(),
+                    helpers.stream().filter(h -> helpersUsed.contains(h.name())).toList(), methods);
+        }
+
+        /** The same class holding only {@code kept} (in the class's order). */
+        Unit with(List<Method> kept) {
+            return new Unit(pkg, className, constants, helpers, kept);
         }
     }
 
@@ -267,6 +374,10 @@ final class Ast {
     static List<List<Stmt>> blocks(Stmt s) {
         if (s instanceof If i) {
             return List.of(i.then(), i.otherwise());
+        } else if (s instanceof CountDown c) {
+            return List.of(c.body());
+        } else if (s instanceof Switch sw) {
+            return sw.cases().stream().map(Case::body).toList();
         } else if (s instanceof For f) {
             return List.of(f.body());
         } else if (s instanceof ForEach f) {
@@ -297,6 +408,38 @@ final class Ast {
         children(a).forEach(c -> collectCalls(c, out));
     }
 
+    /** The names of the helpers (methods without {@code @Differentiable}) a body calls. */
+    static Set<String> helperCalls(List<Stmt> body) {
+        Set<String> out = new TreeSet<>();
+        for (Stmt s : statements(body)) {
+            for (Arg a : parts(s)) {
+                everything(a).stream().filter(x -> x instanceof HelperCall).forEach(x -> out.add(((HelperCall) x).helper()));
+            }
+        }
+        return out;
+    }
+
+    /** {@code a} and every expression, condition and argument inside it. */
+    static List<Arg> everything(Arg a) {
+        List<Arg> out = new ArrayList<>();
+        List<Arg> work = new ArrayList<>(List.of(a));
+        while (!work.isEmpty()) {
+            Arg next = work.remove(work.size() - 1);
+            out.add(next);
+            work.addAll(children(next));
+        }
+        return out;
+    }
+
+    /** Every expression a method evaluates, nested ones included. */
+    static List<Arg> everything(List<Stmt> body) {
+        List<Arg> out = new ArrayList<>();
+        for (Stmt s : statements(body)) {
+            parts(s).forEach(p -> out.addAll(everything(p)));
+        }
+        return out;
+    }
+
     /** Whether a body uses {@code Adjoint.stopGradient}. */
     static boolean stopsGradient(List<Stmt> body) {
         for (Stmt s : statements(body)) {
@@ -317,6 +460,14 @@ final class Ast {
     static List<Arg> parts(Stmt s) {
         if (s instanceof Declare d) {
             return List.of(d.init());
+        } else if (s instanceof Stash st) {
+            return List.of(st.value());
+        } else if (s instanceof CountDown c) {
+            return List.of(c.start());
+        } else if (s instanceof Switch sw) {
+            return List.of(sw.selector());
+        } else if (s instanceof DeclareArrayInit d) {
+            return new ArrayList<>(d.values());
         } else if (s instanceof Assign a) {
             return List.of(a.value());
         } else if (s instanceof Compound c) {
@@ -361,6 +512,14 @@ final class Ast {
             return i.args();
         } else if (a instanceof StopGradient s) {
             return List.of(s.operand());
+        } else if (a instanceof Chain c) {
+            return new ArrayList<>(c.terms());
+        } else if (a instanceof HelperCall h) {
+            return List.of(h.arg());
+        } else if (a instanceof AssignExpr x) {
+            return List.of(x.value());
+        } else if (a instanceof IncElement x) {
+            return List.of(x.index());
         } else if (a instanceof IntBin b) {
             return List.of(b.left(), b.right());
         } else if (a instanceof Cmp c) {
@@ -397,6 +556,12 @@ final class Ast {
             out.add(e.array());
         } else if (a instanceof MatrixElement e) {
             out.add(e.matrix());
+        } else if (a instanceof Unstash u) {
+            out.add(u.holder());
+        } else if (a instanceof AssignExpr x) {
+            out.add(x.name()); // not read, but it must be in scope
+        } else if (a instanceof IncElement x) {
+            out.add(x.array());
         }
         children(a).forEach(c -> collect(c, out));
     }
@@ -411,6 +576,8 @@ final class Ast {
             return st.name();
         } else if (s instanceof Store st) {
             return st.array();
+        } else if (s instanceof Stash st) {
+            return st.holder();
         }
         return null;
     }
@@ -421,7 +588,7 @@ final class Ast {
         for (Stmt s : statements(body)) {
             parts(s).forEach(p -> collect(p, out));
             // x op= e, x++ and a[i] = e read x (a)
-            if (s instanceof Compound || s instanceof Step || s instanceof Store) {
+            if (s instanceof Compound || s instanceof Step || s instanceof Store || s instanceof Stash) {
                 out.add(written(s));
             }
             if (s instanceof ForEach f) {
@@ -433,16 +600,26 @@ final class Ast {
 
     /** Whether {@code body} writes an element of the array {@code name}. */
     static boolean writesArray(List<Stmt> body, String name) {
-        return statements(body).stream().anyMatch(s -> s instanceof Store st && st.array().equals(name));
+        return statements(body).stream().anyMatch(s -> s instanceof Store st && st.array().equals(name))
+                || everything(body).stream().anyMatch(a -> a instanceof IncElement x && x.array().equals(name));
+    }
+
+    /** Whether {@code body} assigns the variable {@code name} anywhere (not counting its declaration). */
+    static boolean writes(List<Stmt> body, String name) {
+        return statements(body).stream().anyMatch(s -> name.equals(written(s)))
+                || everything(body).stream().anyMatch(a -> a instanceof AssignExpr x && x.name().equals(name));
     }
 
     /**
-     * Whether javac accepts the method as the generator would have written it: every name declared
-     * before use, in scope, and declared once in the method; {@code break}/{@code continue} inside a
-     * loop (a labelled one inside that loop), and every jump the last statement of an {@code if}'s
-     * branch (so nothing is unreachable); the body ends with a top-level {@code return}; every call
-     * names a method of the unit. What a shrinking step must keep: a program javac rejects is not a
-     * smaller failing program.
+     * Whether javac accepts the method as the generator would have written it, and it means what the
+     * {@link Interpreter} says it means: every name declared before use, in scope, and declared once
+     * in the method; {@code break}/{@code continue} inside a loop (a labelled one inside that loop)
+     * or a {@code switch}, and every jump ({@code throw} too) the last statement of an {@code if}'s
+     * branch or a {@code case}; the body ends with a top-level {@code return}; every call names a
+     * method or helper of the unit with one argument per parameter; and {@link JavaRules} holds
+     * (definite assignment, reachability, boxing). A call Adjoint cannot see into gets an argument
+     * that is clearly differentiated or clearly not ({@link #opaqueArguments}). What a shrinking step
+     * must keep: a program javac rejects is not a smaller failing program.
      */
     static boolean wellScoped(Unit unit, Method m) {
         List<Stmt> body = m.body();
@@ -459,21 +636,36 @@ final class Ast {
         if (!methods.containsAll(callees(body))) {
             return false;
         }
+        Set<String> helpers = new TreeSet<>();
+        unit.helpers().forEach(h -> helpers.add(h.name()));
+        if (!helpers.containsAll(helperCalls(body))) {
+            return false;
+        }
         // every call passes one argument per parameter (a shrink may drop a recursive method's parameter)
-        for (Stmt s : statements(body)) {
-            List<Arg> work = new ArrayList<>(parts(s));
-            while (!work.isEmpty()) {
-                Arg a = work.remove(work.size() - 1);
-                if (a instanceof Invoke call) {
-                    Method callee = call.method().equals(m.name()) ? m : unit.method(call.method());
-                    if (callee.params().size() != call.args().size()) {
-                        return false;
-                    }
+        for (Arg a : everything(body)) {
+            if (a instanceof Invoke call) {
+                Method callee = call.method().equals(m.name()) ? m : unit.method(call.method());
+                if (callee.params().size() != call.args().size()) {
+                    return false;
                 }
-                work.addAll(children(a));
+            } else if (a instanceof Unstash u && m.params().stream()
+                    .noneMatch(p -> p.name().equals(u.holder()) && p.type() == (u.kind() == Holder.LIST ? Type.LIST : Type.BUILDER))) {
+                return false;
             }
         }
-        return block(body, scope, new Names(new TreeSet<>(scope), new TreeSet<>()), constants, new ArrayList<>(), false, true);
+        for (Stmt s : statements(body)) {
+            if (s instanceof Stash st && m.params().stream().noneMatch(
+                    p -> p.name().equals(st.holder()) && p.type() == (st.kind() == Holder.LIST ? Type.LIST : Type.BUILDER))) {
+                return false;
+            }
+        }
+        if (!block(body, scope, new Names(new TreeSet<>(scope), new TreeSet<>()), constants, new ArrayList<>(), false, true, false)) {
+            return false;
+        }
+        if (opaqueArguments(unit, m).contains(Flow.AMBIGUOUS)) {
+            return false;
+        }
+        return JavaRules.violation(unit, m) == null;
     }
 
     /**
@@ -484,10 +676,11 @@ final class Ast {
 
     /**
      * Checks one block; {@code loops} holds the enclosing loops' labels ("" for an unlabelled one),
-     * {@code branch} whether the block is an {@code if}'s branch (where a jump may end it).
+     * {@code branch} whether the block is an {@code if}'s branch or a {@code case} (where a jump may
+     * end it), {@code inSwitch} whether an unlabelled {@code break} has a {@code switch} to leave.
      */
     private static boolean block(List<Stmt> body, Set<String> outer, Names names, Set<String> constants,
-            List<String> loops, boolean branch, boolean top) {
+            List<String> loops, boolean branch, boolean top, boolean inSwitch) {
         Set<String> scope = new TreeSet<>(outer);
         for (int i = 0; i < body.size(); i++) {
             Stmt s = body.get(i);
@@ -501,23 +694,33 @@ final class Ast {
                     return false;
                 }
             }
+            for (Arg a : parts(s)) {
+                for (Arg x : everything(a)) {
+                    if (x instanceof AssignExpr ax && constants.contains(ax.name())) {
+                        return false;
+                    }
+                }
+            }
             if (s instanceof ForEach f) {
                 used.add(f.array());
             }
             if (!scope.containsAll(used)) {
                 return false;
             }
-            if (s instanceof Break || s instanceof Continue || (s instanceof Return && !top)) {
+            boolean jump = s instanceof Break || s instanceof Continue || s instanceof Throw || (s instanceof Return && !top);
+            if (jump) {
                 String label = s instanceof Break b ? b.label() : s instanceof Continue c ? c.label() : null;
-                if (!last || !branch || (!(s instanceof Return) && loops.isEmpty())
-                        || (label != null && !loops.contains(label))) {
+                boolean leavable = s instanceof Return || s instanceof Throw || !loops.isEmpty()
+                        || (s instanceof Break && label == null && inSwitch);
+                if (!last || !branch || !leavable || (label != null && !loops.contains(label))) {
                     return false;
                 }
             }
             if (s instanceof Return && top && !last) {
                 return false;
             }
-            String declares = s instanceof Declare d ? d.name() : s instanceof DeclareArray d ? d.name() : null;
+            String declares = s instanceof Declare d ? d.name() : s instanceof DeclareArray d ? d.name()
+                    : s instanceof DeclareUnassigned d ? d.name() : s instanceof DeclareArrayInit d ? d.name() : null;
             if (declares != null && (names.indices().contains(declares) || !names.declared().add(declares)
                     || !scope.add(declares))) {
                 return false;
@@ -538,6 +741,9 @@ final class Ast {
             } else if (s instanceof DoWhile d) {
                 label = d.label();
                 local = d.counter();
+            } else if (s instanceof CountDown c) {
+                label = c.label();
+                local = c.counter();
             }
             if (local != null) {
                 boolean fresh;
@@ -562,13 +768,181 @@ final class Ast {
             if (s instanceof DoWhile d && !innerScope.containsAll(reads(d.condition()))) {
                 return false;
             }
+            if (s instanceof Switch sw) {
+                Set<Integer> labels = new TreeSet<>();
+                long defaults = sw.cases().stream().filter(c -> c.label() == null).count();
+                for (Case c : sw.cases()) {
+                    if (c.label() != null && !labels.add(c.label())) {
+                        return false; // duplicate case label
+                    }
+                }
+                if (defaults > 1 || sw.cases().isEmpty()) {
+                    return false;
+                }
+            }
             boolean isIf = s instanceof If;
+            boolean isSwitch = s instanceof Switch;
+            boolean loop = local != null;
             for (List<Stmt> b : blocks(s)) {
-                if (!block(b, innerScope, names, constants, inner, isIf, false)) {
+                if (!block(b, innerScope, names, constants, inner, isIf || isSwitch, false, isSwitch || (inSwitch && !loop))) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ calls Adjoint cannot see into
+
+    /** What reaches a call Adjoint cannot see into. */
+    enum Flow {
+        /** A value that depends on no differentiated input (or only through {@code stopGradient}): fine. */
+        INACTIVE,
+        /** A differentiated parameter, read directly or through smooth operations: must be refused. */
+        ACTIVE,
+        /**
+         * Anything in between (a local that some analysis may call differentiated and another not, a
+         * value only through a cast to int): neither outcome can be demanded, so not generated.
+         */
+        AMBIGUOUS
+    }
+
+    /** How each argument of a call Adjoint cannot see into ({@link HelperCall}, {@link Stash}) in {@code m} flows. */
+    static List<Flow> opaqueArguments(Unit unit, Method m) {
+        List<Flow> out = new ArrayList<>();
+        for (Stmt s : statements(m.body())) {
+            if (s instanceof Stash st) {
+                out.add(flow(m, st.value()));
+            }
+            for (Arg a : parts(s)) {
+                for (Arg x : everything(a)) {
+                    if (x instanceof HelperCall h) {
+                        out.add(flow(m, h.arg()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How {@code arg}, an argument of a call Adjoint cannot see into in {@code m}, flows. */
+    static Flow flow(Method m, Expr arg) {
+        Set<String> pinned = new TreeSet<>();
+        for (String p : m.differentiated()) {
+            if (!writes(m.body(), p) && !writesArray(m.body(), p)) {
+                pinned.add(p);
+            }
+        }
+        return flow(arg, varied(m), pinned);
+    }
+
+    private static Flow flow(Expr arg, Set<String> varied, Set<String> pinned) {
+        if (smoothlyReads(arg, pinned)) {
+            return Flow.ACTIVE;
+        }
+        return mayVary(arg, varied) ? Flow.AMBIGUOUS : Flow.INACTIVE;
+    }
+
+    /** Whether {@code e} reads one of {@code names} through operations whose derivative is not 0 everywhere. */
+    private static boolean smoothlyReads(Arg e, Set<String> names) {
+        if (e instanceof Var v) {
+            return names.contains(v.name());
+        } else if (e instanceof Element el) {
+            return names.contains(el.array());
+        } else if (e instanceof Neg || e instanceof Bin || e instanceof Chain || e instanceof AssignExpr) {
+            return children(e).stream().anyMatch(c -> smoothlyReads(c, names));
+        } else if (e instanceof Call c) {
+            return !c.fn().piecewiseConstant && c.args().stream().anyMatch(a -> smoothlyReads(a, names));
+        } else if (e instanceof Cond c) {
+            return smoothlyReads(c.then(), names) || smoothlyReads(c.otherwise(), names);
+        }
+        return false; // stopGradient, casts to int, calls, int values, data
+    }
+
+    /** Whether {@code e} may carry a derivative by a flow-insensitive reading (outside stopGradient). */
+    private static boolean mayVary(Arg e, Set<String> varied) {
+        if (e instanceof StopGradient) {
+            return false;
+        } else if (e instanceof Var v) {
+            return varied.contains(v.name());
+        } else if (e instanceof Element el) {
+            return varied.contains(el.array());
+        } else if (e instanceof Unstash u) {
+            return varied.contains(u.holder());
+        } else if (e instanceof Invoke i) {
+            return i.args().stream().anyMatch(a -> a instanceof ArrayName n ? varied.contains(n.name()) : mayVary(a, varied));
+        }
+        return children(e).stream().anyMatch(c -> mayVary(c, varied));
+    }
+
+    /**
+     * The variables (arrays and holders too) that may carry a derivative anywhere in {@code m}: the
+     * differentiated parameters and whatever is assigned from them, a fixpoint over every
+     * statement regardless of order, as an analysis that ignores flow would say.
+     */
+    static Set<String> varied(Method m) {
+        Set<String> varied = new TreeSet<>(m.differentiated());
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Stmt s : statements(m.body())) {
+                String target = s instanceof Declare d ? d.name() : s instanceof DeclareArrayInit d ? d.name()
+                        : s instanceof ForEach f && varied.contains(f.array()) ? f.variable() : written(s);
+                if (target != null && !varied.contains(target)
+                        && (s instanceof ForEach || parts(s).stream().anyMatch(p -> mayVary(p, varied)))) {
+                    changed |= varied.add(target);
+                }
+                for (Arg p : parts(s)) {
+                    for (Arg x : everything(p)) {
+                        if (x instanceof AssignExpr ax && !varied.contains(ax.name()) && mayVary(ax.value(), varied)) {
+                            changed |= varied.add(ax.name());
+                        }
+                    }
+                }
+            }
+        }
+        return varied;
+    }
+
+    /**
+     * Whether the processor must refuse {@code m}: a differentiated value goes to a call Adjoint
+     * cannot see into, or {@code m} calls a method that must be refused (its adjoint cannot exist).
+     */
+    static boolean mustRefuse(Unit unit, Method m) {
+        return mustRefuse(unit, m, new TreeSet<>());
+    }
+
+    private static boolean mustRefuse(Unit unit, Method m, Set<String> seen) {
+        if (!seen.add(m.name())) {
+            return false;
+        }
+        if (opaqueArguments(unit, m).contains(Flow.ACTIVE)) {
+            return true;
+        }
+        for (String callee : callees(m.body())) {
+            if (!callee.equals(m.name()) && unit.methods().stream().anyMatch(x -> x.name().equals(callee))
+                    && mustRefuse(unit, unit.method(callee), seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code e} has type {@code Double} (not {@code double}) in Java: a boxed local, a
+     * {@code var} initialised from one, {@code xs.get(0)}, or a {@code ?:} of two such. Two of
+     * these compared with == or != compare references, not values.
+     */
+    static boolean boxedTyped(Expr e, Set<String> boxed) {
+        if (e instanceof Var v) {
+            return boxed.contains(v.name());
+        } else if (e instanceof Unstash u) {
+            return u.kind() == Holder.LIST;
+        } else if (e instanceof Cond c) {
+            return boxedTyped(c.then(), boxed) && boxedTyped(c.otherwise(), boxed);
+        } else if (e instanceof AssignExpr a) {
+            return boxed.contains(a.name());
+        }
+        return false;
     }
 }

@@ -51,10 +51,15 @@ class DifferentialPropertiesTest {
     private static final List<Campaign.Finding> FINDINGS = new java.util.ArrayList<>();
     /** In a long campaign: what went wrong with a batch other than a failing program. */
     private static final List<String> ABORTED = new java.util.ArrayList<>();
+    /** Programs the generator wrote that javac would reject (drawn again; the run fails at the end). */
+    private static final List<String> SLIPS = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     @Provide
     Arbitrary<Unit> batches() {
-        return Arbitraries.randomValue(random -> new ProgramGenerator(random).unit("difftest", "Batch", BATCH));
+        return Arbitraries.randomValue(random -> new ProgramGenerator(random).reportingSlipsTo(slip -> {
+            System.out.println("[differential] GENERATOR SLIP " + slip);
+            SLIPS.add(slip);
+        }).unit("difftest", "Batch", BATCH));
     }
 
     @Property(shrinking = ShrinkingMode.OFF)
@@ -110,12 +115,12 @@ class DifferentialPropertiesTest {
             PropertyExecutionResult result = property.execute();
             System.out.printf("[differential] %s; %d failing; %.1f s in all%n", CAMPAIGN.tally, FINDINGS.size(),
                     (System.nanoTime() - start) / 1e9);
-            if (FINDINGS.isEmpty() && ABORTED.isEmpty()) {
+            if (FINDINGS.isEmpty() && ABORTED.isEmpty() && SLIPS.isEmpty()) {
                 return result;
             }
             String cause = result.throwable().map(t -> "; and " + t).orElse("");
             return result.mapToFailed(FINDINGS.size() + " failing programs, reported above; batches that went wrong: "
-                    + ABORTED + cause);
+                    + ABORTED + "; " + SLIPS.size() + " programs the generator wrote javac would reject" + cause);
         }
     }
 }

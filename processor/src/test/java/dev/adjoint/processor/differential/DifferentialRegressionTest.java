@@ -1,18 +1,26 @@
 package dev.adjoint.processor.differential;
 
+import static dev.adjoint.processor.differential.SourceCheck.knownBug;
+
+import dev.adjoint.processor.differential.Campaign.Outcome;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * The minimal programs of the bugs the differential campaign found, each as it was shrunk. A
- * test is {@code @Disabled} while its bug is open (the reason says what goes wrong); enable it
- * with the fix, and remove the matching workaround in {@link KnownBugs}. To run the disabled ones:
- * {@code mvn -pl processor -am test -Dtest=DifferentialRegressionTest -Dsurefire.failIfNoSpecifiedTests=false
- * '-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition'}.
+ * The minimal programs of the bugs the differential campaign found (and of the shapes issue 13
+ * lists), each as it was shrunk or written from the shrunk one. A test of an open bug states how
+ * the program fails today ({@code knownBug(Outcome.X).check(...)}): it passes while the bug is
+ * there and fails loudly once it is fixed, or once it fails another way; then make it an ordinary
+ * test and remove the matching workaround in {@link KnownBugs}. A test kept on purpose (a decided
+ * behaviour) is {@code @Disabled} with its reason.
  */
 class DifferentialRegressionTest {
 
     private static final String HEADER = "package difftest;\n\nimport dev.adjoint.Differentiable;\n\n";
+    private static final String HEADER_ADJOINT = "package difftest;\n\nimport dev.adjoint.Adjoint;\n"
+            + "import dev.adjoint.Differentiable;\n\n";
 
     @Test
     void literalInFirstReturn() throws Exception {
@@ -385,5 +393,716 @@ class DifferentialRegressionTest {
                     }
                 }
                 """, "f", new double[] {0.5, 1.0, 2.0}, 0.3);
+    }
+
+    // ------------------------------------------------------------------ issue 13: locals without initialiser
+
+    /** Assigned in every branch: works today, kept as the base of the shapes below. */
+    @Test
+    void unassignedLocalAssignedInEveryBranch() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x) {
+                        final double r;
+                        if (x > 0.0) {
+                            r = Math.sin(x);
+                        } else if (x > -1.0) {
+                            r = x * x;
+                        } else {
+                            r = -x;
+                        }
+                        return r * x;
+                    }
+                }
+                """, "f", 0.4);
+    }
+
+    /**
+     * The shape of Gamma.logGamma (Commons Math, Hipparchus): assigned in some branches, an early
+     * return in another, {@code return ret;} at the end. The generated code reads ret where javac
+     * cannot see it assigned: "variable ret might not have been initialized".
+     */
+    @Test
+    void unassignedLocalBesideReturn() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double logGammaShape(double x) {
+                        double ret;
+                        if (x < 0.5) {
+                            ret = Math.log1p(x * x);
+                        } else if (x <= 2.5) {
+                            return Math.log(x) - x;
+                        } else {
+                            ret = x * Math.log(x) - x;
+                        }
+                        return ret;
+                    }
+                }
+                """, "logGammaShape", 0.3);
+    }
+
+    /** As found by the campaign (m6 of a batch), shrunk. */
+    @Test
+    void unassignedLocalBesideReturnAsFound() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m6(double y) {
+                        double ret;
+                        if ((1.0 >= y)) {
+                            return 1.0;
+                        } else {
+                            ret = 1.0;
+                        }
+                        if ((ret == 1.0)) {
+                            return 1.0;
+                        }
+                        return y;
+                    }
+                }
+                """, "m6", 1.7);
+    }
+
+    /**
+     * As found by a campaign (m26 of a batch), shrunk: assigned and read in one branch only, no
+     * return anywhere: "variable ret might not have been initialized" in the generated code.
+     */
+    @Test
+    void unassignedLocalInOneBranch() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m26(double x) {
+                        double ret;
+                        if ((x != 1.0)) {
+                            ret = 1.0;
+                            x = (ret / Math.hypot(x, 1.0));
+                        }
+                        return x;
+                    }
+                }
+                """, "m26", 0.6);
+    }
+
+    /**
+     * Issue 13's series: n assigned from the counter in a do-while. The reverse sweep recomputes
+     * {@code a + n} with n at its last value in every iteration: ∂f/∂a is wrong.
+     */
+    @Test
+    void unassignedLocalInDoWhile() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double series(double x, double a) {
+                        double n;
+                        int k = 0;
+                        double term = 1.0;
+                        double sum = 1.0;
+                        do {
+                            k++;
+                            n = k;
+                            term *= x / (a + n);
+                            sum += term;
+                        } while (Math.abs(term) > 1e-15 * Math.abs(sum) && k < 200);
+                        return sum;
+                    }
+                }
+                """, "series", 0.8, 1.3);
+    }
+
+    /** As found by the campaign (m67 of a batch), shrunk: ∂/∂x -0.279 where finite differences give -19.18. */
+    @Test
+    void unassignedLocalInDoWhileAsFound() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m67(double x) {
+                        double ret;
+                        double c = 1.0;
+                        double _t1 = 1.0;
+                        int iter = 0;
+                        do {
+                            iter++;
+                            ret = iter;
+                            c = (1.0 / (x + ret));
+                            _t1 += c;
+                        } while ((1.0 > x) && iter < 5);
+                        return _t1;
+                    }
+                }
+                """, "m67", -0.765396);
+    }
+
+    /** The same series in a while loop: "variable n might not have been initialized" in the generated code. */
+    @Test
+    void unassignedLocalInWhile() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double series(double x, double a) {
+                        double n;
+                        int k = 0;
+                        double term = 1.0;
+                        double sum = 1.0;
+                        while (Math.abs(term) > 1e-15 * Math.abs(sum) && k < 200) {
+                            k++;
+                            n = k;
+                            term *= x / (a + n);
+                            sum += term;
+                        }
+                        return sum;
+                    }
+                }
+                """, "series", 0.8, 1.3);
+    }
+
+    /** The same in a for loop: "variable n might not have been initialized". */
+    @Test
+    void unassignedLocalInFor() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double series(double x, double a) {
+                        double n;
+                        double term = 1.0;
+                        double sum = 0.0;
+                        for (int k = 1; k < 30; k++) {
+                            n = k;
+                            term *= x / (a + n);
+                            sum += term;
+                        }
+                        return sum;
+                    }
+                }
+                """, "series", 0.8, 1.3);
+    }
+
+    // ------------------------------------------------------------------ issue 13: throw in a branch
+
+    /** A domain check that throws: works today. */
+    @Test
+    void throwInGuard() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x, double y) {
+                        if (x != x) {
+                            throw new IllegalArgumentException("not a number");
+                        }
+                        double r;
+                        if (x > -50.0) {
+                            r = Math.sin(x) * y;
+                        } else {
+                            throw new ArithmeticException("out of range");
+                        }
+                        return r;
+                    }
+                }
+                """, "f", 0.4, 1.1);
+    }
+
+    /**
+     * An overwrite before the throw in the same branch: the forward sweep stores the value after
+     * the throw, "unreachable statement" in the generated code.
+     */
+    @Test
+    void throwAfterOverwrite() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x) {
+                        if (x > 1.0) {
+                            x = Math.sqrt(x);
+                            throw new ArithmeticException("did not converge");
+                        }
+                        return x;
+                    }
+                }
+                """, "f", 0.5);
+    }
+
+    /** As found by the campaign (m5 of a batch), shrunk: a throw beside a return, a branch flag written after the throw. */
+    @Test
+    void throwBesideReturn() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m5(double y, double x) {
+                        if (y > 1.0) {
+                        } else if (x > 1.0) {
+                            throw new IllegalStateException("not finite");
+                        } else {
+                            x = 1.0;
+                            return 1.0;
+                        }
+                        return y;
+                    }
+                }
+                """, "m5", 1.5, 0.5);
+    }
+
+    /**
+     * As found by the campaign (m39 of a batch), shrunk: a throw in a branch inside a while loop;
+     * the forward sweep pushes the branch choice after the throw, "unreachable statement".
+     */
+    @Test
+    void throwInLoopBranch() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x, double y) {
+                        int c = 0;
+                        while (x < 5.0 && c < 3) {
+                            c++;
+                            if (x > -100.0) {
+                                y *= x;
+                            } else {
+                                throw new ArithmeticException("not finite");
+                            }
+                            x += 0.5;
+                        }
+                        return y;
+                    }
+                }
+                """, "f", 0.5, 1.5);
+    }
+
+    /** As found by the campaign (m13 of a batch), shrunk: the same in a for loop. */
+    @Test
+    void throwInLoopBranchAsFound() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m13(double y) {
+                        for (int i = 0; i < 1; i++) {
+                            if ((1.0 != y)) {
+                                y = 1.0;
+                            } else {
+                                throw new ArithmeticException("did not converge");
+                            }
+                        }
+                        return y;
+                    }
+                }
+                """, "m13", 0.5);
+    }
+
+    /** A throw in a for loop's guard, alone in its branch, works today. */
+    @Test
+    void throwInForLoopGuard() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x, double y) {
+                        for (int i = 0; i < 3; i++) {
+                            if (x < -100.0) {
+                                throw new ArithmeticException("not finite");
+                            }
+                            y = y * x;
+                        }
+                        return y;
+                    }
+                }
+                """, "f", 0.5, 1.5);
+    }
+
+    /**
+     * As found by the campaign (m77 of a batch), shrunk: a throw under a constant condition is
+     * refused, "[AdjointUnsupportedExpression] cannot determine the type of new IllegalStateException(...)".
+     */
+    @Test
+    void throwUnderConstantCondition() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m77(double x) {
+                        if ((1.0 > 2.0)) {
+                            throw new IllegalStateException("did not converge");
+                        }
+                        return x * x;
+                    }
+                }
+                """, "m77", 0.5);
+    }
+
+    // ------------------------------------------------------------------ issue 13: boxing
+
+    /** Issue 13: a NullPointerException in ExprPrinter.className (the emitter does not run guarded). */
+    @Test
+    void boxedLocal() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x) {
+                        Double b = x;
+                        return b * b;
+                    }
+                }
+                """, "f", 0.7);
+    }
+
+    /**
+     * As found by the campaign (m55 of a batch), shrunk: a Double overwritten in a loop is refused,
+     * "[AdjointNotYetSupported] the reverse sweep ... would need to keep values of type java.lang.Double".
+     */
+    @Test
+    void boxedLocalOverwrittenInLoop() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m55(double x) {
+                        Double b = 1.0;
+                        for (int i = 0; i < 2; i++) {
+                            if (x <= 1.0) {
+                                b++;
+                                return b * x;
+                            }
+                        }
+                        return 1.0;
+                    }
+                }
+                """, "m55", 0.7);
+    }
+
+    // ------------------------------------------------------------------ issue 13: long expressions
+
+    /**
+     * Issue 13: a sum of 1,000 terms, which plain javac compiles, overflows the processor's stack
+     * (Exprs.allocates). How deep a stack goes depends on the JIT's state, so the sum here is the
+     * longest of 1,000 to 3,000 terms that plain javac compiles on the same 1 MB thread right now:
+     * whatever javac compiles, the processor must differentiate or refuse.
+     */
+    @Test
+    void thousandTermSum() throws Exception {
+        String source = null;
+        for (int terms : new int[] {3000, 2000, 1500, 1000}) {
+            String sum = IntStream.rangeClosed(1, terms).mapToObj(k -> "x * " + k + ".0").collect(Collectors.joining(" + "));
+            String candidate = HEADER + """
+                    public final class Batch {
+                        @Differentiable
+                        public static double f(double x) {
+                            return %s;
+                        }
+                    }
+                    """.formatted(sum);
+            if (new InMemoryCompiler().compileWithoutProcessor("difftest.Batch", candidate).success()) {
+                source = candidate;
+                break;
+            }
+        }
+        if (source == null) {
+            throw new IllegalStateException("plain javac does not compile a 1,000-term sum on a 1 MB stack");
+        }
+        SourceCheck.check("difftest.Batch", source, "f", 0.7);
+    }
+
+    /** 700 terms and a nesting of 200 levels pass today (on javac's default 1 MB stack). */
+    @Test
+    void longSumAndDeepNesting() throws Exception {
+        String sum = IntStream.rangeClosed(1, 700).mapToObj(k -> "x * " + k + ".0").collect(Collectors.joining(" + "));
+        String nested = "0.5";
+        for (int k = 0; k < 200; k++) {
+            nested = "((" + nested + " * (0.5 * Math.tanh(x))) + 0.25)";
+        }
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x) {
+                        double t = %s;
+                        return t + %s;
+                    }
+                }
+                """.formatted(nested, sum), "f", 0.7);
+    }
+
+    // ------------------------------------------------------------------ issue 13: calls Adjoint cannot see into
+
+    /** Issue 13: accepted, ∂f/∂x 0 instead of 4x: the value leaves through List.add and comes back by get. */
+    @Test
+    void differentiatedValueIntoList() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                import java.util.List;
+
+                public final class Batch {
+                    @Differentiable
+                    public static double f(List<Double> xs, double x) {
+                        xs.clear();
+                        xs.add(x * x);
+                        return xs.get(0) * 2;
+                    }
+                }
+                """, "f");
+    }
+
+    /** Issue 13: accepted, the derivative through the string silently lost. */
+    @Test
+    void differentiatedValueIntoStringBuilder() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(StringBuilder sb, double x) {
+                        sb.setLength(0);
+                        sb.append(x);
+                        return Double.parseDouble(sb.toString()) * x;
+                    }
+                }
+                """, "f");
+    }
+
+    /** As found by the campaign (m18 of a batch), shrunk: passing x is enough, whatever comes back. */
+    @Test
+    void differentiatedValueIntoListAsFound() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                import java.util.List;
+
+                public final class Batch {
+                    @Differentiable
+                    public static double m18(double x, List<Double> xs) {
+                        xs.clear();
+                        xs.add(x);
+                        return 1.0;
+                    }
+                }
+                """, "m18");
+    }
+
+    /** A helper without @Differentiable given x: refused, positioned in the method (works today). */
+    @Test
+    void differentiatedValueIntoHelper() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final Helpers HELPERS = new Helpers();
+
+                    static final class Helpers {
+                        double scaled(double u) {
+                            return u * u;
+                        }
+                    }
+
+                    @Differentiable
+                    public static double f(double x) {
+                        double t = HELPERS.scaled(x) * 2.0;
+                        return t + x;
+                    }
+                }
+                """, "f");
+    }
+
+    /** The same helper in the method's own class: Adjoint reads its body and inlines it. */
+    @Test
+    void differentiatedValueIntoHelperOfTheSameClass() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static double scaled(double u) {
+                        return u * u;
+                    }
+
+                    @Differentiable
+                    public static double f(double x) {
+                        double t = scaled(x) * 2.0;
+                        return t + x;
+                    }
+                }
+                """, "f", 0.7);
+    }
+
+    /** As found by the campaign (m10 of a batch), shrunk: the helper's result unused, and the call accepted. */
+    @Test
+    void differentiatedValueIntoHelperUnused() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final Helpers HELPERS = new Helpers();
+
+                    static final class Helpers {
+                        double scaled(double u) {
+                            return u * u;
+                        }
+                    }
+
+                    @Differentiable
+                    public static double m10(double x) {
+                        double a = HELPERS.scaled(x);
+                        return 1.0;
+                    }
+                }
+                """, "m10");
+    }
+
+    /** A helper given values with no derivative: accepted (works today). */
+    @Test
+    void inactiveValuesIntoHelper() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final double RATE = 0.375;
+
+                    static double scaled(double u) {
+                        return u * u;
+                    }
+
+                    @Differentiable
+                    public static double f(double x, int n) {
+                        return scaled(RATE) * x + scaled((double) n) + scaled(2.0);
+                    }
+                }
+                """, "f", 0.7, 2);
+    }
+
+    /**
+     * As found by a campaign (m97 of a batch), shrunk: a helper given a constant, inside a branch of
+     * ?:, refused: "[AdjointNotYetSupported] a call or array read inside a branch of ?: whose value
+     * the derivative needs is not supported yet" (the same call outside the ?: is accepted).
+     */
+    @Test
+    void helperCallInConditional() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static double scaled(double u) {
+                        return u * u;
+                    }
+
+                    @Differentiable
+                    public static double m97(double x) {
+                        double b = (x > 0.0) ? 1.0 : (scaled(1.0) / x);
+                        return b * x;
+                    }
+                }
+                """, "m97", 0.5);
+    }
+
+    /**
+     * As found by the campaign (m30 of a batch), shrunk: Adjoint.stopGradient acknowledges the call
+     * (DESIGN.md), yet it is refused: "[AdjointUnsupportedCall] cannot differentiate through Batch.clip(double)".
+     */
+    @Test
+    void stopGradientIntoHelper() throws Exception {
+        // finite differences would see through stopGradient: the gradient is clip(y), y's own factor
+        InMemoryCompiler.Result result = new InMemoryCompiler().compile("difftest.Batch", HEADER_ADJOINT + """
+                public final class Batch {
+                    static final Helpers HELPERS = new Helpers();
+
+                    static final class Helpers {
+                        double clip(double u) {
+                            return 0.375 * Math.exp(0.5 * u);
+                        }
+                    }
+
+                    @Differentiable
+                    public static double m30(double y) {
+                        return HELPERS.clip(Adjoint.stopGradient(y)) * y;
+                    }
+                }
+                """, false);
+        org.junit.jupiter.api.Assertions.assertNull(Campaign.compilationFailure("difftest.Batch", result));
+        Object g = result.loader().loadClass("difftest.BatchAdjoint").getMethod("m30Gradient", double.class)
+                .invoke(null, 0.7);
+        org.junit.jupiter.api.Assertions.assertEquals(0.375 * Math.exp(0.35), g.getClass().getField("y").getDouble(g),
+                1e-15);
+    }
+
+    /**
+     * A caller of a method refused for a call Adjoint cannot see into: its adjoint refers to the
+     * callee's, which was not generated ("cannot find symbol" in the generated file).
+     */
+    @Test
+    void callerOfRefusedMethod() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final Helpers HELPERS = new Helpers();
+
+                    static final class Helpers {
+                        double clip(double u) {
+                            return u / (1.0 + u * u);
+                        }
+                    }
+
+                    @Differentiable
+                    public static double g(double x, double y) {
+                        return HELPERS.clip(x * x) * 2.0 + y;
+                    }
+
+                    @Differentiable
+                    public static double m78(double grads) {
+                        double a = g(3.0, grads);
+                        return a * grads;
+                    }
+                }
+                """, "m78");
+    }
+
+    /**
+     * As found by the campaign (m78 of a batch), shrunk: the callee is refused, its caller (whose
+     * result is unused) gets no error of its own (issue 13: the caller gets one naming the refused
+     * callee).
+     */
+    @Test
+    void callerOfRefusedMethodUnused() {
+        SourceCheck.checkRefused("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final Helpers HELPERS = new Helpers();
+
+                    static final class Helpers {
+                        double clip(double u) {
+                            return u / (1.0 + u * u);
+                        }
+                    }
+
+                    @Differentiable
+                    public static double g(double x, double y) {
+                        return HELPERS.clip(x * x) * 2.0 + y;
+                    }
+
+                    @Differentiable
+                    public static double m78(double grads) {
+                        double a = g(3.0, 1.0);
+                        return 1.0;
+                    }
+                }
+                """, "m78");
+    }
+
+    /**
+     * Issue 13: a refused callee (private) is still referenced from its caller's adjoint: "cannot
+     * find symbol ... HiddenGradient" in the generated file.
+     */
+    @Test
+    void callerOfPrivateMethod() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    private static double hidden(double x) {
+                        return x * x;
+                    }
+
+                    @Differentiable
+                    public static double f(double x) {
+                        return hidden(x) + x;
+                    }
+                }
+                """, "f", 0.7);
+    }
+
+    /**
+     * Issue 13: {@code var g = BatchAdjoint.fGradient(x)} inside Batch itself crashes javac ("An
+     * exception has occurred in the compiler": an AssertionError "typecode ERROR" in Gen on 17.0.15,
+     * a NullPointerException in Flow.visitApply in issue 13's report): the attribution the
+     * processor triggers runs before the adjoint class exists.
+     */
+    @Test
+    void varOfOwnGradient() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double f(double x) {
+                        return x * x;
+                    }
+
+                    public static double slope(double x) {
+                        var g = BatchAdjoint.fGradient(x);
+                        return g.x;
+                    }
+                }
+                """, "f", 0.7);
     }
 }

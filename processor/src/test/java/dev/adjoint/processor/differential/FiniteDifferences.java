@@ -57,20 +57,41 @@ public final class FiniteDifferences {
         double r2 = (4 * d[2] - d[1]) / 3;
         double best = (16 * r2 - r1) / 15;
         double noise = noise(f, x, best);
-        return Double.isFinite(noise) ? new Estimate(best, Math.abs(best - r2) + noise / (h / 4)) : null;
+        if (!Double.isFinite(noise)) {
+            return null;
+        }
+        // the steps must be in the asymptotic regime: a quotient at a far smaller step (its own rounding
+        // allowed for) agrees with the extrapolation. A map iterated to a fixed point has a derivative that
+        // the steps above flatten: 20 contractions of sin make f'(x) = -9e-9, every quotient of these steps
+        // about -1e-10.
+        double small = h / 1000;
+        double plus = f.applyAsDouble(x + small);
+        double minus = f.applyAsDouble(x - small);
+        if (!Double.isFinite(plus) || !Double.isFinite(minus)) {
+            return null;
+        }
+        double fine = (plus - minus) / (2 * small);
+        if (Math.abs(fine - best) > 1e-3 * (Math.abs(fine) + Math.abs(best)) + slack + 10 * noise / small) {
+            return null;
+        }
+        return new Estimate(best, Math.abs(best - r2) + noise / (h / 4));
     }
 
     /**
-     * How far f's computed values stray from a straight line over a few steps of 1e-11: the
-     * rounding noise of f at x. Large when f rounds a huge intermediate, e.g. sin(sinh(27)),
-     * where no step size gives a meaningful difference quotient.
+     * How far f's computed values stray from a straight line over a few steps of 1e-11, and of 1e-8:
+     * the rounding noise of f at x. Large when f rounds a huge intermediate, e.g. sin(sinh(27)),
+     * where no step size gives a meaningful difference quotient. The coarser steps see what the
+     * finer cannot: an intermediate so large that its rounding is a staircase wider than 1e-11
+     * ({@code cos(x - 2147483647.0)} changes only every 5e-7 in x), flat at the finer steps.
      */
     private static double noise(DoubleUnaryOperator f, double x, double slope) {
-        double delta = 1e-11 * Math.max(1, Math.abs(x));
         double f0 = f.applyAsDouble(x);
         double noise = 0;
-        for (int i = 1; i <= 4; i++) {
-            noise = Math.max(noise, Math.abs(f.applyAsDouble(x + i * delta) - f0 - i * delta * slope));
+        for (double scale : new double[] {1e-11, 1e-8}) {
+            double delta = scale * Math.max(1, Math.abs(x));
+            for (int i = 1; i <= 4; i++) {
+                noise = Math.max(noise, Math.abs(f.applyAsDouble(x + i * delta) - f0 - i * delta * slope));
+            }
         }
         return noise;
     }

@@ -56,7 +56,7 @@ final class GradientChecker {
                     .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
         }
 
-        /** The same point with every array copied (a call may write its arrays). */
+        /** The same point with every array and holder copied (a call may write them). */
         Object[] copy() {
             Object[] out = args.toArray();
             for (int i = 0; i < out.length; i++) {
@@ -64,6 +64,10 @@ final class GradientChecker {
                     out[i] = v.clone();
                 } else if (out[i] instanceof double[][] m) {
                     out[i] = Arrays.stream(m).map(double[]::clone).toArray(double[][]::new);
+                } else if (out[i] instanceof List<?> list) {
+                    out[i] = new ArrayList<>(list);
+                } else if (out[i] instanceof StringBuilder sb) {
+                    out[i] = new StringBuilder(sb);
                 }
             }
             return out;
@@ -149,6 +153,8 @@ final class GradientChecker {
                 case INT -> 1 + random.nextInt(3);
                 case LONG -> (long) (1 + random.nextInt(3));
                 case BOOLEAN -> random.nextBoolean();
+                case LIST -> new ArrayList<Double>();
+                case BUILDER -> new StringBuilder();
             });
         }
         return new Point(args);
@@ -197,7 +203,12 @@ final class GradientChecker {
 
     /** The references at {@code p}, or null when finite differences are not meaningful there. */
     private Reference reference(Point p, List<Input> inputs) {
-        Interpreter.Run<Double> centre = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (k, v) -> v));
+        Interpreter.Run<Double> centre;
+        try {
+            centre = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (k, v) -> v));
+        } catch (Interpreter.Thrown e) {
+            return null; // the program throws here: nothing to differentiate
+        }
         double f = centre.value();
         if (!Double.isFinite(f)) {
             return null;
@@ -247,8 +258,12 @@ final class GradientChecker {
 
     /** f with input {@code k} set to {@code x}, or NaN if it decides differently from the centre. */
     private double stable(Point p, List<Input> inputs, int k, double x, List<Double> decisions) {
-        Interpreter.Run<Double> run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method,
-                lift(p, inputs, (i, v) -> i == k ? x : v));
+        Interpreter.Run<Double> run;
+        try {
+            run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (i, v) -> i == k ? x : v));
+        } catch (Interpreter.Thrown e) {
+            return Double.NaN; // a point of the stencil throws: a branch, as far as differences go
+        }
         return run.decisions().equals(decisions) ? run.value() : Double.NaN;
     }
 
@@ -560,6 +575,8 @@ final class GradientChecker {
             case BOOLEAN -> boolean.class;
             case DOUBLE_ARRAY -> double[].class;
             case MATRIX -> double[][].class;
+            case LIST -> List.class;
+            case BUILDER -> StringBuilder.class;
         }).toArray(Class<?>[]::new);
     }
 }

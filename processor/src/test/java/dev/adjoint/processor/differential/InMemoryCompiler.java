@@ -28,12 +28,20 @@ import javax.tools.ToolProvider;
  * Compiles one source file with the Adjoint processor in-process ({@code javax.tools}), keeping
  * every output (class files and generated sources) in memory. One instance reuses javac's file
  * manager, so the class path is opened once for a whole campaign.
+ *
+ * <p>javac runs on a thread of its own with the JVM's default stack ({@link #STACK}, 1 MB: what
+ * {@code javac} and {@code mvn compile} run with), so that how deep a program can nest before the
+ * compiler or the processor overflows its stack does not depend on the test runner's threads.
  */
 public final class InMemoryCompiler {
 
-    /** What one compilation produced. */
+    /**
+     * What one compilation produced; {@code crash} is what javac threw (an annotation processor's
+     * uncaught exception or error reaches an in-process caller this way), else null; {@code output}
+     * what javac printed besides diagnostics (the stack trace of a crash of javac itself).
+     */
     public record Result(boolean success, List<Diagnostic<? extends JavaFileObject>> diagnostics,
-            Map<String, String> generatedSources, Map<String, byte[]> classes) {
+            Map<String, String> generatedSources, Map<String, byte[]> classes, Throwable crash, String output) {
 
         /** The generated source of the adjoint class {@code qualifiedName}, or null. */
         public String generated(String qualifiedName) {
@@ -57,6 +65,9 @@ public final class InMemoryCompiler {
         }
     }
 
+    /** The stack javac runs on: the JVM's default thread stack size on 64-bit Linux. */
+    static final long STACK = 1L << 20;
+
     private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     private final StandardJavaFileManager standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
 
@@ -65,16 +76,45 @@ public final class InMemoryCompiler {
      * {@code procOnly} runs only the processor (no class files), e.g. to compare generated sources.
      */
     public Result compile(String qualifiedName, String source, boolean procOnly) {
+        return compile(qualifiedName, source, procOnly ? "-proc:only" : null);
+    }
+
+    /** Compiles {@code source} with plain javac, no processor: what javac itself says of a program. */
+    Result compileWithoutProcessor(String qualifiedName, String source) {
+        return compile(qualifiedName, source, "-proc:none");
+    }
+
+    private Result compile(String qualifiedName, String source, String procOption) {
         Memory memory = new Memory(standard);
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = new ArrayList<>(List.of("-Xlint:all", "-parameters", "--release", "17"));
-        if (procOnly) {
-            options.add("-proc:only");
+        if (procOption != null) {
+            options.add(procOption);
         }
-        JavaCompiler.CompilationTask task = javac.getTask(null, memory, diagnostics, options, null,
+        java.io.StringWriter printed = new java.io.StringWriter();
+        JavaCompiler.CompilationTask task = javac.getTask(printed, memory, diagnostics, options, null,
                 List.of(new Source(qualifiedName, source)));
-        task.setProcessors(List.of(new AdjointProcessor()));
-        boolean success = task.call();
+        if (!"-proc:none".equals(procOption)) {
+            task.setProcessors(List.of(new AdjointProcessor()));
+        }
+        Object[] outcome = new Object[1];
+        Thread thread = new Thread(null, () -> {
+            try {
+                outcome[0] = task.call();
+            } catch (RuntimeException | Error e) {
+                // javac wraps what a processor throws (an AnnotationProcessingError's cause) in a RuntimeException
+                outcome[0] = e instanceof RuntimeException && e.getCause() != null ? e.getCause() : e;
+            }
+        }, "javac", STACK);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling", e);
+        }
+        boolean success = Boolean.TRUE.equals(outcome[0]);
+        Throwable crash = outcome[0] instanceof Throwable t ? t : null;
         Map<String, String> sources = new TreeMap<>();
         Map<String, byte[]> classes = new TreeMap<>();
         memory.outputs.forEach((key, out) -> {
@@ -85,7 +125,7 @@ public final class InMemoryCompiler {
                 classes.put(name, out.bytes.toByteArray());
             }
         });
-        return new Result(success, diagnostics.getDiagnostics(), sources, classes);
+        return new Result(success, diagnostics.getDiagnostics(), sources, classes, crash, printed.toString());
     }
 
     /** A source file held in a string. */

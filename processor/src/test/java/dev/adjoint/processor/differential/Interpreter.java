@@ -17,7 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a method of the AST over any {@link Algebra}, with Java's semantics. Along the way it
+ * Runs a method of the AST over any {@link Algebra}, with Java's semantics, including its
+ * definite-assignment rule: a local declared without an initialiser is unbound until assigned (again
+ * at each execution of its declaration, in a loop), and reading it then is an error, never a stale
+ * value. A {@code throw} of the program ends the run with {@link Thrown}: such a point is not
+ * checkable. A holder parameter ({@code List<Double>}, {@code StringBuilder}) holds the value last
+ * stashed in it, as the real object would give it back. Along the way it
  * records the <em>decisions</em> the program makes (each comparison and loop test, which side of
  * {@code abs}, {@code max}, {@code %} or a step function a value falls on): a finite difference is
  * meaningful only when every point of its stencil makes the same decisions as the centre. It also
@@ -38,6 +43,8 @@ final class Interpreter<V> {
     private final Map<String, V> doubles = new HashMap<>();
     private final Map<String, List<V>> arrays = new HashMap<>();
     private final Map<String, Object> others = new HashMap<>();
+    /** What each holder parameter was last given ({@code xs.add(v)}, {@code sb.append(v)}). */
+    private final Map<String, V> stashed = new HashMap<>();
     private final Shared shared;
 
     /** What the runs of one program (a method and the calls it makes) share. */
@@ -53,6 +60,15 @@ final class Interpreter<V> {
         this.algebra = algebra;
         this.unit = unit;
         this.shared = shared;
+    }
+
+    /** The program threw (a {@code throw} statement ran): the point is not one the checker can use. */
+    static final class Thrown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Thrown(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The result of one run: the method's value, the decisions taken and the smallest margin. */
@@ -111,7 +127,37 @@ final class Interpreter<V> {
 
     private Jump<V> statement(Stmt s) {
         if (s instanceof Ast.Declare d) {
+            // Double, var and final locals hold the same values as double ones
             doubles.put(d.name(), expr(d.init()));
+        } else if (s instanceof Ast.DeclareUnassigned d) {
+            doubles.remove(d.name());
+        } else if (s instanceof Ast.Throw t) {
+            throw new Thrown(t.exception() + ": " + t.message());
+        } else if (s instanceof Ast.Stash st) {
+            stashed.put(st.holder(), expr(st.value()));
+        } else if (s instanceof Ast.DeclareArrayInit d) {
+            List<V> values = new ArrayList<>();
+            for (Expr v : d.values()) {
+                values.add(expr(v));
+            }
+            arrays.put(d.name(), values);
+        } else if (s instanceof Ast.Switch sw) {
+            return switchStatement(sw);
+        } else if (s instanceof Ast.CountDown c) {
+            // while (counter-- > 0): the test reads the old value, the body sees the decremented one
+            others.put(c.counter(), (int) intExpr(c.start()));
+            while (true) {
+                int old = (Integer) others.get(c.counter());
+                others.put(c.counter(), old - 1);
+                decide(old > 0 ? 1 : 0);
+                if (old <= 0) {
+                    break;
+                }
+                Jump<V> jump = block(c.body());
+                if (leaves(jump, c.label())) {
+                    return exit(jump, c.label());
+                }
+            }
         } else if (s instanceof Ast.Assign a) {
             doubles.put(a.name(), expr(a.value()));
         } else if (s instanceof Ast.Compound c) {
@@ -181,6 +227,32 @@ final class Interpreter<V> {
         return null;
     }
 
+    /** Runs the cases from the one the selector picks (or default) on, falling through, until a break. */
+    private Jump<V> switchStatement(Ast.Switch sw) {
+        long selector = intExpr(sw.selector());
+        int start = -1;
+        for (int k = 0; k < sw.cases().size() && start < 0; k++) {
+            Integer label = sw.cases().get(k).label();
+            if (label != null && label == selector) {
+                start = k;
+            }
+        }
+        for (int k = 0; k < sw.cases().size() && start < 0; k++) {
+            if (sw.cases().get(k).label() == null) {
+                start = k;
+            }
+        }
+        decide(start);
+        for (int k = Math.max(start, 0); start >= 0 && k < sw.cases().size(); k++) {
+            Jump<V> jump = block(sw.cases().get(k).body());
+            if (jump != null) {
+                // an unlabelled break leaves the switch; anything else leaves what encloses it
+                return jump.kind() == Jump.Kind.BREAK && jump.label() == null ? null : jump;
+            }
+        }
+        return null;
+    }
+
     private Jump<V> forLoop(Ast.For f) {
         others.put(f.index(), 0);
         while (true) {
@@ -222,7 +294,8 @@ final class Interpreter<V> {
     private V variable(String name) {
         V value = doubles.get(name);
         if (value == null) {
-            throw new IllegalStateException("unbound " + name + " in " + unit.className());
+            throw new IllegalStateException("unbound " + name + " in " + unit.className()
+                    + " (read before a definite assignment?)");
         }
         return value;
     }
@@ -286,6 +359,38 @@ final class Interpreter<V> {
             return algebra.stop(expr(s.operand()));
         } else if (e instanceof Ast.Invoke i) {
             return invoke(i);
+        } else if (e instanceof Ast.Chain c) {
+            // javac's left-associative evaluation: ((t1 op t2) op t3) ...
+            V acc = expr(c.terms().get(0));
+            for (int k = 1; k < c.terms().size(); k++) {
+                acc = algebra.binary(c.op(), acc, expr(c.terms().get(k)));
+            }
+            return acc;
+        } else if (e instanceof Ast.HelperCall h) {
+            V arg = expr(h.arg());
+            Ast.Helper helper = unit.helpers().stream().filter(x -> x.name().equals(h.helper())).findFirst().orElseThrow();
+            Interpreter<V> inside = new Interpreter<>(algebra, unit, shared);
+            for (Ast.Constant c : unit.constants()) {
+                inside.doubles.put(c.name(), algebra.constant(c.value()));
+            }
+            inside.doubles.put(Ast.Helper.PARAM, arg);
+            return inside.expr(helper.body());
+        } else if (e instanceof Ast.Unstash u) {
+            V value = stashed.get(u.holder());
+            if (value == null) {
+                throw new IllegalStateException(u.holder() + " read back before anything was put into it");
+            }
+            return value;
+        } else if (e instanceof Ast.AssignExpr a) {
+            V value = expr(a.value());
+            doubles.put(a.name(), value);
+            return value;
+        } else if (e instanceof Ast.IncElement x) {
+            List<V> array = array(x.array());
+            int index = index(array, x.index());
+            V value = algebra.binary(x.increment() ? Op.ADD : Op.SUB, array.get(index), algebra.constant(1));
+            array.set(index, value);
+            return value;
         }
         throw new IllegalArgumentException("unknown expression " + e);
     }
@@ -378,6 +483,12 @@ final class Interpreter<V> {
             return intOp(b.op(), intValue(b.left()), intValue(b.right()));
         } else if (e instanceof Ast.Cond c) {
             return bool(c.condition()) ? intValue(c.then()) : intValue(c.otherwise());
+        } else if (e instanceof Ast.Chain c) {
+            long acc = intValue(c.terms().get(0));
+            for (int k = 1; k < c.terms().size(); k++) {
+                acc = intOp(c.op(), acc, intValue(c.terms().get(k)));
+            }
+            return acc;
         }
         throw new IllegalArgumentException("not an int expression: " + e);
     }

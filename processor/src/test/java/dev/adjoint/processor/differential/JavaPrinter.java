@@ -11,7 +11,9 @@ import dev.adjoint.processor.differential.Ast.Op;
 import dev.adjoint.processor.differential.Ast.Stmt;
 import dev.adjoint.processor.differential.Ast.Unit;
 import dev.adjoint.processor.ir.MathFunction;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -24,23 +26,62 @@ final class JavaPrinter {
     private JavaPrinter() {}
 
     static String print(Unit unit) {
+        return printed(unit).source();
+    }
+
+    /** A printed unit and, for each method, its first and last line (1-based: annotation to closing brace). */
+    record Printed(String source, Map<String, int[]> lines) {}
+
+    static Printed printed(Unit unit) {
         StringBuilder out = new StringBuilder();
         out.append("package ").append(unit.pkg()).append(";\n\n");
         boolean stops = unit.methods().stream().anyMatch(m -> Ast.stopsGradient(m.body()));
-        out.append(stops ? "import dev.adjoint.Adjoint;\n" : "").append("import dev.adjoint.Differentiable;\n\n");
+        boolean lists = unit.methods().stream().anyMatch(m -> m.params().stream().anyMatch(p -> p.type() == Ast.Type.LIST));
+        out.append(stops ? "import dev.adjoint.Adjoint;\n" : "").append("import dev.adjoint.Differentiable;\n")
+                .append(lists ? "import java.util.List;\n" : "");
+        out.append('\n');
         out.append("public final class ").append(unit.className()).append(" {\n");
         out.append("    private ").append(unit.className()).append("() {}\n");
         for (Ast.Constant c : unit.constants()) {
             out.append("\n    static final double ").append(c.name()).append(" = ").append(literal(c.value())).append(";\n");
         }
+        Map<String, int[]> lines = new LinkedHashMap<>();
         for (Method m : unit.methods()) {
-            out.append('\n').append(method(m));
+            out.append('\n');
+            int first = lineCount(out) + 1;
+            out.append(method(m));
+            lines.put(m.name(), new int[] {first, lineCount(out)});
         }
-        return out.append("}\n").toString();
+        if (!unit.helpers().isEmpty()) {
+            // methods of an object: Adjoint inlines a helper its class calls directly, not these
+            out.append("\n    static final Helpers HELPERS = new Helpers();\n");
+            out.append("\n    static final class Helpers {\n");
+            for (Ast.Helper h : unit.helpers()) {
+                out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM)
+                        .append(") {\n").append("            return ").append(isInt(h.body()) ? "(double) " : "")
+                        .append(expr(h.body())).append(";\n        }\n");
+            }
+            out.append("    }\n");
+        }
+        out.append("}\n");
+        return new Printed(out.toString(), lines);
+    }
+
+    private static int lineCount(CharSequence text) {
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     static String method(Method m) {
-        StringBuilder out = new StringBuilder("    @Differentiable");
+        boolean switches = Ast.statements(m.body()).stream().anyMatch(s -> s instanceof Ast.Switch);
+        // a case falling through to the next is on purpose: -Xlint:all would warn [fallthrough]
+        StringBuilder out = new StringBuilder(switches ? "    @SuppressWarnings(\"fallthrough\")\n" : "");
+        out.append("    @Differentiable");
         if (!m.wrt().isEmpty()) {
             out.append(m.wrt().stream().map(w -> '"' + w + '"').collect(Collectors.joining(", ", "(wrt = {", "})")));
         }
@@ -62,9 +103,34 @@ final class JavaPrinter {
         if (s instanceof Ast.If i) {
             out.append(indent).append("if (").append(bool(i.condition())).append(") {\n");
             block(out, i.then(), inner);
-            if (!i.otherwise().isEmpty()) {
+            List<Stmt> otherwise = i.otherwise();
+            // else if: an else holding a single if prints as a chain, as users write it
+            while (otherwise.size() == 1 && otherwise.get(0) instanceof Ast.If next) {
+                out.append(indent).append("} else if (").append(bool(next.condition())).append(") {\n");
+                block(out, next.then(), inner);
+                otherwise = next.otherwise();
+            }
+            if (!otherwise.isEmpty()) {
                 out.append(indent).append("} else {\n");
-                block(out, i.otherwise(), inner);
+                block(out, otherwise, inner);
+            }
+            out.append(indent).append("}\n");
+        } else if (s instanceof Ast.Stash st) {
+            // two calls Adjoint cannot see into: the holder is emptied, then given the value
+            out.append(indent).append(st.holder()).append(st.kind() == Ast.Holder.LIST ? ".clear();\n" : ".setLength(0);\n");
+            out.append(indent).append(st.holder()).append(st.kind() == Ast.Holder.LIST ? ".add(" : ".append(")
+                    .append(expr(st.value())).append(");\n");
+        } else if (s instanceof Ast.CountDown c) {
+            out.append(indent).append("int ").append(c.counter()).append(" = ").append(intExpr(c.start())).append(";\n");
+            out.append(indent).append(label(c.label())).append("while (").append(c.counter()).append("-- > 0) {\n");
+            block(out, c.body(), inner);
+            out.append(indent).append("}\n");
+        } else if (s instanceof Ast.Switch sw) {
+            out.append(indent).append("switch (").append(intExpr(sw.selector())).append(") {\n");
+            for (Ast.Case c : sw.cases()) {
+                out.append(inner).append(c.label() == null ? "default" : "case " + c.label()).append(": {\n");
+                block(out, c.body(), inner + "    ");
+                out.append(inner).append("}\n");
             }
             out.append(indent).append("}\n");
         } else if (s instanceof Ast.For f) {
@@ -100,13 +166,34 @@ final class JavaPrinter {
         return label == null ? "" : label + ": ";
     }
 
+    /** A statement in a few words, for messages: its first line. */
+    static String describe(Stmt s) {
+        StringBuilder out = new StringBuilder();
+        statement(out, s, "");
+        String text = out.toString();
+        return text.contains("\n") ? text.substring(0, text.indexOf('\n')) : text;
+    }
+
     /** A simple (block-free) statement on one line. */
     static String statement(Stmt s) {
         if (s instanceof Ast.Declare d) {
-            // `var a = n;` would make an int local: keep every local a double
-            return (d.useVar() && !isInt(d.init()) ? "var " : "double ") + d.name() + " = " + expr(d.init()) + ";";
+            String type = switch (d.kind()) {
+                // `var a = n;` would make an int local: keep every local a double
+                case VAR -> isInt(d.init()) ? "double " : "var ";
+                case BOXED -> "Double ";
+                case FINAL -> "final double ";
+                case DOUBLE -> "double ";
+            };
+            return type + d.name() + " = " + value(d.init()) + ";";
+        } else if (s instanceof Ast.DeclareUnassigned d) {
+            return (d.isFinal() ? "final double " : "double ") + d.name() + ";";
+        } else if (s instanceof Ast.Throw t) {
+            return "throw new " + t.exception() + "(\"" + t.message() + "\");";
+        } else if (s instanceof Ast.DeclareArrayInit d) {
+            return "double[] " + d.name() + " = " + d.values().stream().map(JavaPrinter::expr)
+                    .collect(Collectors.joining(", ", "{", "}")) + ";";
         } else if (s instanceof Ast.Assign a) {
-            return a.name() + " = " + expr(a.value()) + ";";
+            return a.name() + " = " + value(a.value()) + ";";
         } else if (s instanceof Ast.Compound c) {
             return c.name() + " " + c.op().symbol + "= " + expr(c.value()) + ";";
         } else if (s instanceof Ast.Step st) {
@@ -119,12 +206,17 @@ final class JavaPrinter {
         } else if (s instanceof Ast.Continue c) {
             return c.label() == null ? "continue;" : "continue " + c.label() + ";";
         } else if (s instanceof Ast.DeclareArray d) {
-            return "double[] " + d.name() + " = new double[" + intExpr(d.length()) + "];";
+            return (d.useVar() ? "var " : "double[] ") + d.name() + " = new double[" + intExpr(d.length()) + "];";
         } else if (s instanceof Ast.Store st) {
             return st.array() + "[" + intExpr(st.index()) + "] " + (st.op() == null ? "" : st.op().symbol) + "= "
                     + expr(st.value()) + ";";
         }
         throw new IllegalArgumentException("unknown statement " + s);
+    }
+
+    /** An assigned value: a chain of assignments unparenthesised ({@code a = b = x * x;}), as users write it. */
+    private static String value(Expr e) {
+        return e instanceof Ast.AssignExpr a ? a.name() + " = " + value(a.value()) : expr(e);
     }
 
     static String expr(Expr e) {
@@ -156,6 +248,17 @@ final class JavaPrinter {
             return "Adjoint.stopGradient(" + (isInt(st.operand()) ? "(double) " : "") + expr(st.operand()) + ")";
         } else if (e instanceof Ast.Invoke i) {
             return i.method() + i.args().stream().map(JavaPrinter::arg).collect(Collectors.joining(", ", "(", ")"));
+        } else if (e instanceof Ast.Chain c) {
+            // flat, as a user writes a long sum: javac groups it to the left, as the interpreter does
+            return c.terms().stream().map(JavaPrinter::expr).collect(Collectors.joining(" " + c.op().symbol + " ", "(", ")"));
+        } else if (e instanceof Ast.HelperCall h) {
+            return "HELPERS." + h.helper() + "(" + (isInt(h.arg()) ? "(double) " : "") + expr(h.arg()) + ")";
+        } else if (e instanceof Ast.Unstash u) {
+            return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";
+        } else if (e instanceof Ast.AssignExpr a) {
+            return "(" + a.name() + " = " + expr(a.value()) + ")";
+        } else if (e instanceof Ast.IncElement x) {
+            return "(" + (x.increment() ? "++" : "--") + x.array() + "[" + intExpr(x.index()) + "])";
         }
         throw new IllegalArgumentException("unknown expression " + e);
     }
@@ -218,6 +321,8 @@ final class JavaPrinter {
             return isInt(b.left()) && isInt(b.right()) && b.op() != Op.DIV && b.op() != Op.REM;
         } else if (e instanceof Cond c) {
             return isInt(c.then()) && isInt(c.otherwise());
+        } else if (e instanceof Ast.Chain c) {
+            return c.terms().stream().allMatch(JavaPrinter::isInt);
         }
         return false;
     }

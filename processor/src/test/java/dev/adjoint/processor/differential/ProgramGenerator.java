@@ -5,7 +5,9 @@ import dev.adjoint.processor.differential.Ast.Bool;
 import dev.adjoint.processor.differential.Ast.Call;
 import dev.adjoint.processor.differential.Ast.CmpOp;
 import dev.adjoint.processor.differential.Ast.Expr;
+import dev.adjoint.processor.differential.Ast.Holder;
 import dev.adjoint.processor.differential.Ast.IntExpr;
+import dev.adjoint.processor.differential.Ast.Local;
 import dev.adjoint.processor.differential.Ast.Method;
 import dev.adjoint.processor.differential.Ast.Num;
 import dev.adjoint.processor.differential.Ast.Op;
@@ -14,33 +16,53 @@ import dev.adjoint.processor.differential.Ast.Stmt;
 import dev.adjoint.processor.differential.Ast.Type;
 import dev.adjoint.processor.differential.Ast.Unit;
 import dev.adjoint.processor.differential.Ast.Var;
+import dev.adjoint.processor.differential.Shapes.Shape;
 import dev.adjoint.processor.ir.MathFunction;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
- * Writes random {@code @Differentiable} classes from the constructs the processor supports today:
- * double, double[], double[][] (data), int, long and boolean parameters, {@code wrt} subsets,
- * locals ({@code double} and {@code var}), reassignment of locals and parameters,
- * {@code += -= *= /=}, {@code ++}/{@code --}, {@code + - * / %}, unary minus, int→double
- * conversions, {@code static final} constants, every {@code Math}/{@code StrictMath} function,
- * {@code ?:} over comparisons, {@code && || !} and flags, a cast to int,
- * {@code Adjoint.stopGradient}; {@code if}/{@code else} (nested, in loops), {@code for} loops with
- * fixed and array-length trip counts, for-each over {@code double[]}, {@code while} and
- * {@code do}-{@code while} loops with data-dependent (capped) trip counts, overwrites in loops,
- * {@code break}/{@code continue} (labelled too) and {@code return} inside loops and branches;
- * element reads and writes of {@code double[]} parameters and {@code new double[n]} locals,
- * {@code .length}, reads of a {@code double[][]}; calls of methods generated earlier in the batch,
- * and recursion on a decreasing int.
+ * Writes random {@code @Differentiable} classes: double, double[], double[][] (data), int, long and
+ * boolean parameters, {@code wrt} subsets, locals ({@code double}, {@code var}, {@code final},
+ * boxed {@code Double}), locals declared without an initialiser and assigned later (in all or some
+ * branches, in loops, with early returns and throws elsewhere), reassignment of locals and
+ * parameters, {@code += -= *= /=}, {@code ++}/{@code --}, {@code + - * / %}, unary minus,
+ * int→double conversions, {@code static final} constants, every {@code Math}/{@code StrictMath}
+ * function, {@code ?:} over comparisons, {@code && || !} and flags, a cast to int,
+ * {@code Adjoint.stopGradient}; long sums and products (up to 1,000 terms) and deep nestings;
+ * {@code if}/{@code else} (nested, in loops, else-if chains), {@code for} loops with fixed and
+ * array-length trip counts, for-each over {@code double[]}, {@code while} and {@code do}-{@code while}
+ * loops with data-dependent (capped) trip counts, overwrites in loops, {@code break}/{@code continue}
+ * (labelled too), {@code return} inside loops and (nested) branches, {@code throw} in a branch;
+ * element reads and writes of {@code double[]} parameters and {@code new double[n]} locals
+ * ({@code var} too), {@code .length}, reads of a {@code double[][]}; calls of methods generated
+ * earlier in the batch, recursion on a decreasing int; and calls Adjoint cannot see into (a helper
+ * without {@code @Differentiable}, a {@code List<Double>} or {@code StringBuilder} parameter): given
+ * values that carry no derivative in ordinary methods, a differentiated value in the methods that
+ * must be refused ({@link Ast#mustRefuse}). Behind {@link Shapes#FUTURE}: assignments inside
+ * expressions, {@code while (n-- > 0)}, {@code ++t[i]}, {@code switch} with fall-through and array
+ * initialisers. How often each of the newer shapes comes is {@link Shapes}'.
  *
  * <p>Domains are kept valid by construction: {@code log}, {@code sqrt} and a division's
  * denominator get an argument that is positive everywhere ({@code 1.0 + u*u}, {@code exp(u)},
  * ...), {@code asin}/{@code acos} one in (-0.9, 0.9); every index is in bounds (a loop's own index,
  * a literal below 3, {@code i % a.length}); every loop ends (fixed bounds, or a cap on a counter).
  * What construction cannot rule out (a point near a kink or a branch's threshold, a pole of
- * {@code tan}, an overflow) the checker rejects at run time.
+ * {@code tan}, an overflow, a {@code throw} that runs) the checker rejects at run time.
+ *
+ * <p>Every program is one javac accepts: the generator tracks definite assignment as it writes
+ * (a local without initialiser becomes readable where every path to it assigns it: after an
+ * if/else whose completing branches all assign it, after a do-while whose body and every jump
+ * out of it do), never writes a statement after one that cannot complete, and {@link #unit}
+ * checks the result with {@link Ast#wellScoped} ({@link JavaRules}), failing loudly on a slip.
  *
  * <p>Names are drawn on purpose from the names generated code uses itself ({@code seed},
  * {@code into}, {@code gradient}, {@code _d_x}, {@code xValue}, ...): hygiene is part of the test.
@@ -56,16 +78,30 @@ final class ProgramGenerator {
             "x", "y", "z", "w", "seed", "into", "gradient", "xValue", "upstream", "grads", "_d_x", "_ret");
     private static final List<String> ARRAY_NAMES = List.of("w", "v", "p", "grads", "into", "_d_w", "xs");
     private static final List<String> LOCAL_NAMES = List.of("a", "b", "c", "t", "_t1", "_r1", "_d_a", "_ret", "s");
+    private static final List<String> UNASSIGNED_NAMES = List.of("ret", "r", "ii", "n", "result", "_d_r", "value");
     private static final List<String> LOCAL_ARRAY_NAMES = List.of("h", "buf", "_d_h", "tmp", "_t2", "q");
     private static final List<String> INDEX_NAMES = List.of("i", "j", "k", "_i", "idx");
+    private static final List<String> EXCEPTIONS = List.of("IllegalArgumentException", "ArithmeticException",
+            "IllegalStateException");
     private static final double[] LITERALS = {0.5, 2.0, 1.0, 3.0, 0.25, 1.5, -0.75, 0.1, 10.0, -2.0};
     /** Methods calling deeper than this are not called again (keeps a program's run time bounded). */
     private static final int MAX_CALL_DEPTH = 2;
+    /** Nested parentheses javac itself parses in-process (it overflows its stack at about 500 levels). */
+    static final int MAX_NESTING = 200;
+    /** Terms of the longest sum: the issue's 1,000 (javac itself overflows at about 3,000). */
+    static final int MAX_TERMS = 1000;
+
+    /** How a method that must be refused passes a differentiated value where Adjoint cannot follow it. */
+    private enum Refusal { HELPER, LIST, BUILDER, UNUSED_HELPER, CALLS_REFUSED }
 
     private final Random random;
     /** The methods of the batch generated so far: the ones a new method may call. */
     private final List<Method> earlier = new ArrayList<>();
-    private final java.util.Map<String, Integer> callDepth = new java.util.HashMap<>();
+    private final Map<String, Integer> callDepth = new HashMap<>();
+    /** The batch's methods that must be refused (never called by an ordinary method). */
+    private final Set<String> refused = new TreeSet<>();
+    private List<Ast.Helper> helpers = List.of();
+    private List<Ast.Constant> unitConstants = List.of();
 
     // the scope of the method being generated
     private final List<String> readable = new ArrayList<>();
@@ -80,36 +116,131 @@ final class ProgramGenerator {
     private final List<String> paramArrays = new ArrayList<>();
     private final List<String> matrices = new ArrayList<>();
     /** Every name declared in the method so far (locals, counters, labels): none is declared twice. */
-    private final java.util.Set<String> declared = new java.util.TreeSet<>();
+    private final Set<String> declared = new TreeSet<>();
     /** The loop indices in scope and the array whose length bounds each (or null). */
-    private final java.util.Map<String, String> indexBound = new java.util.LinkedHashMap<>();
+    private final Map<String, String> indexBound = new LinkedHashMap<>();
     /** The labels of the enclosing loops (null for an unlabelled one), innermost last. */
     private final List<String> loops = new ArrayList<>();
+    /** For each enclosing loop (as {@link #loops}): the unassigned locals at each break or continue to it. */
+    private final List<List<Set<String>>> jumps = new ArrayList<>();
     /** The variables that carry a derivative at this point of the method (flow-sensitive, conservative in blocks). */
-    private final java.util.Set<String> active = new java.util.TreeSet<>();
+    private final Set<String> active = new TreeSet<>();
+    /** Locals in scope declared without an initialiser and not definitely assigned here: not readable yet. */
+    private final Set<String> unassigned = new TreeSet<>();
+    /** Final locals (never written once assigned). */
+    private final Set<String> finals = new TreeSet<>();
+    /** Boxed locals in scope: two of them are never compared with == (that compares references). */
+    private final Set<String> boxed = new TreeSet<>();
+    /** Holder parameters ({@code List<Double>}, {@code StringBuilder}) and the ones filled at the top level. */
+    private final Map<String, Holder> holders = new LinkedHashMap<>();
+    private final Set<String> filled = new TreeSet<>();
     private int maxDepth;
     private int blockDepth;
+    /** How many switch cases enclose this point with no loop in between: an unlabelled break there leaves the switch. */
+    private int caseDepth;
     private int labels;
     /** The method being generated, when it is recursive (on its int parameter n), and its parameters. */
     private String self;
     private List<Param> selfParams;
     private int selfCalls;
     private boolean calls;
+    /** For a method that must be refused: how, the differentiated parameter it hands over (never written), and whether it did. */
+    private Refusal refusal;
+    private String pinned;
+    private boolean refusalPlaced;
+    /** A local the final return should read (the Gamma shape's {@code return ret;}), or null. */
+    private String result;
+
+    /** The weight of each shape, in percent (see {@link Shapes}). */
+    private final Map<Shape, Double> weights = new java.util.EnumMap<>(Shape.class);
+
+    /** Whether methods holding a known bug's shape are drawn again. */
+    private final boolean avoidKnownBugs;
+    /** Where a program javac would reject goes (then drawn again); null: the generator throws. */
+    private Consumer<String> slips;
 
     ProgramGenerator(Random random) {
-        this.random = random;
+        this(random, Map.of(), KnownBugs.AVOID);
     }
 
-    /** A class {@code pkg.className} with {@code methods} random methods and a few constants. */
+    /**
+     * Reports a program javac would reject (a slip of the generator) to {@code slips} and draws
+     * again, instead of throwing: a long campaign goes on and fails at the end.
+     */
+    ProgramGenerator reportingSlipsTo(Consumer<String> slips) {
+        this.slips = slips;
+        return this;
+    }
+
+    /**
+     * A generator whose shapes have the weights {@link Shapes} gives them, but those in
+     * {@code override}; {@code avoidKnownBugs} draws a method holding a known bug's shape again.
+     */
+    ProgramGenerator(Random random, Map<Shape, Double> override, boolean avoidKnownBugs) {
+        this.random = random;
+        this.avoidKnownBugs = avoidKnownBugs;
+        for (Shape s : Shape.values()) {
+            weights.put(s, override.getOrDefault(s, s.weight()));
+        }
+    }
+
+    /** Whether this draw produces {@code shape}. */
+    private boolean draw(Shape shape) {
+        double weight = weights.get(shape);
+        return weight > 0 && random.nextDouble() * 100 < weight;
+    }
+
+    /**
+     * A class {@code pkg.className} with {@code methods} random methods, a few constants and two
+     * helpers without {@code @Differentiable}. Each method is one javac accepts (checked); one that
+     * holds a known bug's shape is drawn again while known bugs are avoided.
+     */
     Unit unit(String pkg, String className, int methods) {
         List<Ast.Constant> shared = List.of(new Ast.Constant("RATE", 0.375), new Ast.Constant("SHIFT", -1.25));
+        unitConstants = shared;
+        helpers = List.of(new Ast.Helper("scaled", helperBody()), new Ast.Helper("clip", helperBody()));
         earlier.clear();
         callDepth.clear();
+        refused.clear();
         for (int i = 0; i < methods; i++) {
-            Method m = method("m" + i, shared);
+            Method m = null;
+            for (int attempt = 0; m == null; attempt++) {
+                Method candidate = method("m" + i, shared);
+                Unit soFar = new Unit(pkg, className, shared, helpers, append(earlier, candidate));
+                if (!Ast.wellScoped(soFar, candidate)) {
+                    String slip = "the generator wrote a program javac would reject (" + JavaRules.violation(soFar, candidate)
+                            + "):\n" + JavaPrinter.method(candidate);
+                    if (slips == null) {
+                        throw new IllegalStateException(slip);
+                    }
+                    slips.accept(slip);
+                } else if (!avoidKnownBugs || KnownBugs.hit(soFar, candidate) == null || attempt > 1000) {
+                    m = candidate;
+                }
+            }
             earlier.add(m);
+            if (Ast.mustRefuse(new Unit(pkg, className, shared, helpers, earlier), m)) {
+                refused.add(m.name());
+            }
         }
-        return new Unit(pkg, className, shared, new ArrayList<>(earlier));
+        return new Unit(pkg, className, shared, helpers, new ArrayList<>(earlier));
+    }
+
+    private static List<Method> append(List<Method> list, Method m) {
+        List<Method> out = new ArrayList<>(list);
+        out.add(m);
+        return out;
+    }
+
+    /** A helper's body: a smooth function of its parameter u. */
+    private Expr helperBody() {
+        Var u = new Var(Ast.Helper.PARAM);
+        return switch (random.nextInt(4)) {
+            case 0 -> new Bin(Op.MUL, u, u);
+            case 1 -> new Bin(Op.ADD, new Call(MathFunction.SIN, false, List.of(u)), new Bin(Op.MUL, new Num(0.5), u));
+            case 2 -> new Bin(Op.DIV, u, new Bin(Op.ADD, new Num(1.0), new Bin(Op.MUL, u, u)));
+            default -> new Bin(Op.MUL, new Var("RATE"), new Call(MathFunction.EXP, false, List.of(new Bin(Op.MUL, new Num(0.5), u))));
+        };
     }
 
     Method method(String name, List<Ast.Constant> unitConstants) {
@@ -125,13 +256,24 @@ final class ProgramGenerator {
         declared.clear();
         indexBound.clear();
         loops.clear();
+        jumps.clear();
         active.clear();
+        unassigned.clear();
+        finals.clear();
+        boxed.clear();
+        holders.clear();
+        filled.clear();
         maxDepth = 2 + random.nextInt(3);
         blockDepth = 0;
+        caseDepth = 0;
         labels = 0;
         self = null;
         selfCalls = 0;
         calls = false;
+        refusal = null;
+        pinned = null;
+        refusalPlaced = false;
+        result = null;
 
         List<Param> params = new ArrayList<>();
         List<String> names = new ArrayList<>(DOUBLE_NAMES);
@@ -177,6 +319,21 @@ final class ProgramGenerator {
             params.add(new Param(Type.MATRIX, "data"));
             matrices.add("data");
         }
+        if (!recursive && draw(Shape.MUST_REFUSE) && params.stream().anyMatch(p -> p.type() == Type.DOUBLE)) {
+            List<Refusal> ways = new ArrayList<>(List.of(Refusal.HELPER, Refusal.LIST, Refusal.BUILDER, Refusal.UNUSED_HELPER));
+            if (earlier.stream().anyMatch(this::callableRefused)) {
+                ways.add(Refusal.CALLS_REFUSED);
+            }
+            refusal = ways.get(random.nextInt(ways.size()));
+        }
+        // a holder parameter: for a refusal through it, else (3 times the opaque weight) for values with no derivative
+        if (refusal == Refusal.LIST || refusal == Refusal.BUILDER
+                || refusal == null && !recursive && random.nextDouble() * 100 < 3 * weights.get(Shape.OPAQUE)) {
+            boolean list = refusal == Refusal.LIST || refusal != Refusal.BUILDER && random.nextBoolean();
+            String n = list ? (params.stream().anyMatch(p -> p.name().equals("xs")) ? "cache" : "xs") : "sb";
+            params.add(new Param(list ? Type.LIST : Type.BUILDER, n));
+            holders.put(n, list ? Holder.LIST : Holder.BUILDER);
+        }
         Collections.shuffle(params, random);
         params.forEach(p -> declared.add(p.name()));
         List<String> differentiable = params.stream()
@@ -187,6 +344,17 @@ final class ProgramGenerator {
         }
         active.addAll(wrt.isEmpty() ? differentiable : wrt);
         unitConstants.forEach(c -> constants.add(c.name()));
+        if (refusal != null) {
+            // the differentiated parameter handed over: never written, so it is differentiated everywhere
+            List<String> candidates = params.stream().filter(p -> p.type() == Type.DOUBLE && active.contains(p.name()))
+                    .map(Param::name).toList();
+            if (candidates.isEmpty()) {
+                refusal = null;
+            } else {
+                pinned = candidates.get(random.nextInt(candidates.size()));
+                writable.remove(pinned);
+            }
+        }
 
         List<Stmt> body = new ArrayList<>();
         if (recursive) {
@@ -197,27 +365,126 @@ final class ProgramGenerator {
             selfParams = params;
         }
         int statements = random.nextInt(7);
+        int refuseAt = random.nextInt(statements + 1);
         for (int i = 0; i < statements; i++) {
+            if (i == refuseAt) {
+                placeRefusal(body);
+            }
             statement(body);
         }
-        Expr result = expr(0);
+        if (!refusalPlaced) {
+            placeRefusal(body);
+        }
+        Expr value = expr(0);
+        if (result != null && readable.contains(result)) {
+            // the Gamma shape ends with `return ret;`
+            value = random.nextBoolean() ? new Var(result) : new Bin(Op.ADD, new Var(result), value);
+        }
+        List<String> reads = new ArrayList<>(filled);
+        if (!reads.isEmpty() && random.nextInt(4) > 0) {
+            // return xs.get(0) * 2: the stashed value comes back into the result
+            String h = reads.get(random.nextInt(reads.size()));
+            value = new Bin(Op.MUL, new Ast.Unstash(holders.get(h), h), random.nextBoolean() ? new Num(2.0) : value);
+        }
+        if (refusal == Refusal.HELPER && random.nextBoolean()) {
+            value = new Bin(Op.ADD, value, new Ast.HelperCall(helper(), activeArgument()));
+        }
         if (self != null && selfCalls == 0) {
             // a recursive method calls itself at least once
             selfCalls++;
             calls = true;
-            result = new Bin(Op.ADD, result, new Ast.Invoke(self, arguments(selfParams, 1, true)));
+            value = new Bin(Op.ADD, value, new Ast.Invoke(self, arguments(selfParams, 1, true)));
         }
-        body.add(new Ast.Return(result));
+        body.add(new Ast.Return(value));
         Method m = new Method(name, params, wrt, body);
         callDepth.put(name, calls ? 1 + Ast.callees(body).stream().filter(c -> !c.equals(name))
                 .mapToInt(c -> callDepth.getOrDefault(c, 0)).max().orElse(0) : 0);
         return m;
     }
 
+    // ------------------------------------------------------------------ calls Adjoint cannot see into
+
+    private String helper() {
+        return helpers.get(random.nextInt(helpers.size())).name();
+    }
+
+    /** An earlier method that must be refused and can be called (it takes no holder). */
+    private boolean callableRefused(Method m) {
+        return refused.contains(m.name()) && callDepth.get(m.name()) < MAX_CALL_DEPTH
+                && m.params().stream().noneMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER
+                        || p.type() == Type.DOUBLE_ARRAY || p.type() == Type.MATRIX);
+    }
+
+    /** A value that carries the derivative of {@link #pinned} through smooth operations. */
+    private Expr activeArgument() {
+        Var p = new Var(pinned);
+        return switch (random.nextInt(4)) {
+            case 0 -> p;
+            case 1 -> new Bin(Op.MUL, p, p);
+            case 2 -> new Bin(random.nextBoolean() ? Op.ADD : Op.MUL, expr(1), p);
+            default -> new Call(List.of(MathFunction.SIN, MathFunction.EXP, MathFunction.TANH).get(random.nextInt(3)),
+                    false, List.of(p));
+        };
+    }
+
+    /** A value that carries no derivative, whatever an analysis makes of it: literals, constants, ints, data, stopGradient. */
+    private Expr inactiveArgument(int depth) {
+        int roll = random.nextInt(10);
+        if (roll < 3) {
+            return new Num(LITERALS[random.nextInt(LITERALS.length)]);
+        } else if (roll < 4) {
+            return new Var(constants.get(random.nextInt(constants.size())));
+        } else if (roll < 5 && !ints.isEmpty()) {
+            return new Ast.Widen(intExpr(), true);
+        } else if (roll < 6 && !matrices.isEmpty()) {
+            return new Ast.MatrixElement(matrices.get(0), new Ast.IntLit(random.nextInt(2)), new Ast.IntLit(random.nextInt(3)));
+        }
+        return new Ast.StopGradient(expr(depth));
+    }
+
+    /** The statement that makes a method one to refuse (at the top level, once). */
+    private void placeRefusal(List<Stmt> out) {
+        if (refusal == null || refusalPlaced) {
+            return;
+        }
+        refusalPlaced = true;
+        switch (refusal) {
+            case LIST, BUILDER -> {
+                String h = holders.keySet().iterator().next();
+                out.add(new Ast.Stash(holders.get(h), h, activeArgument()));
+                filled.add(h);
+            }
+            case HELPER, UNUSED_HELPER -> {
+                // double t = helper(x * x) * 2: used in the result, or (UNUSED) maybe not at all
+                String t = fresh(LOCAL_NAMES, "v");
+                Expr call = new Ast.HelperCall(helper(), activeArgument());
+                out.add(new Ast.Declare(t, Local.DOUBLE, random.nextBoolean() ? call : new Bin(Op.MUL, call, new Num(2.0))));
+                if (refusal == Refusal.HELPER) {
+                    readable.add(t);
+                    writable.add(t);
+                    track(t, true);
+                }
+            }
+            case CALLS_REFUSED -> {
+                List<Method> callable = earlier.stream().filter(this::callableRefused).toList();
+                Method callee = callable.get(random.nextInt(callable.size()));
+                String t = fresh(LOCAL_NAMES, "v");
+                calls = true;
+                out.add(new Ast.Declare(t, Local.DOUBLE, new Ast.Invoke(callee.name(), arguments(callee.params(), 1, false))));
+                readable.add(t);
+                writable.add(t);
+                track(t, true);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ statements
 
     /** Appends one random statement (or a few: a declared array and the loop filling it) to {@code out}. */
     private void statement(List<Stmt> out) {
+        if (newShape(out)) {
+            return;
+        }
         int roll = random.nextInt(100);
         boolean nest = blockDepth < 2;
         if (roll < 8 && nest) {
@@ -240,31 +507,107 @@ final class ProgramGenerator {
         }
     }
 
+    /** The shapes of {@link Shapes}, each drawn at its weight; whether one was written. */
+    private boolean newShape(List<Stmt> out) {
+        boolean nest = blockDepth < 2;
+        if (nest && draw(Shape.UNASSIGNED)) {
+            unassignedLocal(out);
+        } else if (nest && draw(Shape.SERIES_LOOP)) {
+            seriesLoop(out);
+        } else if (nest && draw(Shape.NESTED_RETURN)) {
+            nestedReturn(out);
+        } else if (draw(Shape.THROW)) {
+            throwing(out);
+        } else if (draw(Shape.LONG_EXPRESSION)) {
+            longExpression(out);
+        } else if (blockDepth == 0 && !holders.isEmpty() && filled.size() < holders.size() && draw(Shape.OPAQUE) ) {
+            String h = holders.keySet().stream().filter(x -> !filled.contains(x)).findFirst().orElseThrow();
+            out.add(new Ast.Stash(holders.get(h), h, inactiveArgument(0)));
+            filled.add(h);
+        } else if (draw(Shape.ASSIGN_EXPR) && writable.size() + unassignedWritable().size() >= 2) {
+            chainedAssignment(out);
+        } else if (!arrays.isEmpty() && draw(Shape.INC_ELEMENT)) {
+            incrementInExpression(out);
+        } else if (nest && !intIndices().isEmpty() && draw(Shape.SWITCH)) {
+            switchStatement(out);
+        } else if (blockDepth == 0 && draw(Shape.ARRAY_INIT)) {
+            String name = fresh(LOCAL_ARRAY_NAMES, "arr");
+            List<Expr> values = new ArrayList<>();
+            for (int k = 3 + random.nextInt(3); k > 0; k--) {
+                values.add(expr(1));
+            }
+            out.add(new Ast.DeclareArrayInit(name, values));
+            arrays.add(name);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** The unassigned locals a random statement may assign (not finals: those are assigned once, by the shapes). */
+    private List<String> unassignedWritable() {
+        return unassigned.stream().filter(n -> !finals.contains(n)).toList();
+    }
+
     private Stmt simple() {
         int roll = random.nextInt(100);
         List<String> targets = new ArrayList<>(writable);
+        List<String> later = unassignedWritable();
+        if (!later.isEmpty() && random.nextInt(3) == 0) {
+            // assigned here, in this branch or loop body: readable from here on in this block
+            String target = later.get(random.nextInt(later.size()));
+            Expr value = expr(0);
+            assigned(target, value);
+            return new Ast.Assign(target, value);
+        }
         if (roll < 40 || targets.isEmpty()) {
             String local = fresh(LOCAL_NAMES, "v");
             // the initialiser cannot read the local it declares
-            Ast.Expr init = expr(0);
+            Expr init = expr(0);
+            Local kind = random.nextInt(4) == 0 ? Local.VAR : Local.DOUBLE;
+            if (draw(Shape.BOXED) && !JavaPrinter.isInt(init)) {
+                kind = Local.BOXED;
+                boxed.add(local);
+            } else if (draw(Shape.FINAL)) {
+                kind = Local.FINAL;
+                finals.add(local);
+            } else if (kind == Local.VAR && Ast.boxedTyped(init, boxed)) {
+                boxed.add(local);
+            }
             readable.add(local);
-            writable.add(local);
+            if (kind != Local.FINAL) {
+                writable.add(local);
+            }
             track(local, isActive(init));
-            return new Ast.Declare(local, random.nextInt(4) == 0, init);
+            return new Ast.Declare(local, kind, init);
         }
         String target = targets.get(random.nextInt(targets.size()));
         if (roll < 55) {
-            Ast.Expr value = expr(0);
+            Expr value = expr(0);
+            if (boxed.contains(target) && JavaPrinter.isInt(value)) {
+                value = new Bin(Op.ADD, value, new Num(0.5)); // Double d = n does not compile
+            }
             track(target, isActive(value));
             return new Ast.Assign(target, value);
         }
         if (roll < 85) {
             Op op = List.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV).get(random.nextInt(4));
-            Ast.Expr value = op == Op.DIV ? positive(expr(1)) : expr(0);
+            Expr value = op == Op.DIV ? positive(expr(1)) : expr(0);
             track(target, active.contains(target) || isActive(value));
             return new Ast.Compound(target, op, value);
         }
         return new Ast.Step(target, random.nextBoolean(), random.nextBoolean());
+    }
+
+    /** Records the assignment of a local declared without an initialiser: readable (and, unless final, writable) from here. */
+    private void assigned(String name, Expr value) {
+        if (unassigned.remove(name)) {
+            readable.add(name);
+            if (!finals.contains(name)) {
+                writable.add(name);
+            }
+        }
+        track(name, isActive(value));
     }
 
     /** {@code t = f(t) * c + e}: the overwrite loops are made of ({@code x = sin(x) + 0.5 * x}). */
@@ -285,25 +628,64 @@ final class ProgramGenerator {
 
     private void ifStatement(List<Stmt> out) {
         Bool condition = bool(0);
-        List<Stmt> then = block(1 + random.nextInt(3));
-        List<Stmt> otherwise = random.nextBoolean() ? block(1 + random.nextInt(2)) : List.of();
-        out.add(new Ast.If(condition, then, otherwise));
+        int thenCount = 1 + random.nextInt(3);
+        Sub then = sub(b -> statements(b, thenCount));
+        Sub otherwise = random.nextBoolean() ? sub(b -> statements(b, 1 + random.nextInt(2))) : null;
+        out.add(new Ast.If(condition, then.body(), otherwise == null ? List.of() : otherwise.body()));
+        if (otherwise != null) {
+            assignedOnBoth(then, otherwise);
+        }
     }
 
-    /** A nested block of {@code count} statements; its declarations go out of scope at its end. */
-    private List<Stmt> block(int count) {
-        int r = readable.size(), w = writable.size(), i = ints.size(), a = arrays.size();
-        blockDepth++;
-        List<Stmt> body = new ArrayList<>();
+    private void statements(List<Stmt> body, int count) {
         for (int k = 0; k < count; k++) {
             statement(body);
         }
+    }
+
+    /**
+     * A nested block and what it definitely assigned: the locals of {@link #unassigned} at its start
+     * that every normal completion assigns, or null when it cannot complete normally (it ends with a
+     * jump: then it adds nothing to what holds after the statement holding it).
+     */
+    private record Sub(List<Stmt> body, Set<String> assigned) {}
+
+    /** Writes a nested block with {@code fill}; its declarations and assignments go out of scope at its end. */
+    private Sub sub(Consumer<List<Stmt>> fill) {
+        int r = readable.size(), w = writable.size(), i = ints.size(), a = arrays.size();
+        Set<String> unassignedBefore = new TreeSet<>(unassigned);
+        Set<String> boxedBefore = new TreeSet<>(boxed);
+        blockDepth++;
+        List<Stmt> body = new ArrayList<>();
+        fill.accept(body);
         blockDepth--;
+        Set<String> assigned = null;
+        if (JavaRules.completesNormally(body)) {
+            assigned = new TreeSet<>(unassignedBefore);
+            assigned.removeAll(unassigned);
+        }
         truncate(readable, r);
         truncate(writable, w);
         truncate(ints, i);
         truncate(arrays, a);
-        return body;
+        unassigned.clear();
+        unassigned.addAll(unassignedBefore);
+        boxed.retainAll(boxedBefore);
+        return new Sub(body, assigned);
+    }
+
+    /** After an if/else: what both branches (those that complete) assigned is assigned. */
+    private void assignedOnBoth(Sub then, Sub otherwise) {
+        Set<String> both = then.assigned() == null ? otherwise.assigned() : new TreeSet<>(then.assigned());
+        if (both != null && otherwise.assigned() != null) {
+            both.retainAll(otherwise.assigned());
+        }
+        if (both != null) {
+            for (String name : both) {
+                assigned(name, new Var(name));
+                active.add(name); // conservative: a branch may have made it active
+            }
+        }
     }
 
     private static void truncate(List<String> list, int size) {
@@ -315,26 +697,392 @@ final class ProgramGenerator {
     /** if (c) { [s;] break|continue|return e; }, sometimes to an outer loop's label. */
     private Stmt jump() {
         Bool condition = bool(0);
-        List<Stmt> then = new ArrayList<>();
-        if (random.nextInt(3) == 0) {
-            then.add(simple());
+        Sub then = sub(b -> {
+            if (random.nextInt(3) == 0) {
+                b.add(simple());
+            }
+            List<String> labelled = loops.stream().filter(java.util.Objects::nonNull).toList();
+            String label = !labelled.isEmpty() && random.nextBoolean() ? labelled.get(random.nextInt(labelled.size())) : null;
+            int roll = random.nextInt(10);
+            if (roll < 4 && label == null && caseDepth > 0) {
+                roll = 5; // an unlabelled break in a case leaves the switch, not the loop
+            }
+            Stmt jump = roll < 4 ? new Ast.Break(label) : roll < 7 ? new Ast.Continue(label) : new Ast.Return(expr(0));
+            if (!(jump instanceof Ast.Return)) {
+                int target = label == null ? loops.size() - 1 : loops.indexOf(label);
+                jumps.get(target).add(new TreeSet<>(unassigned));
+            }
+            b.add(jump);
+        });
+        return new Ast.If(condition, then.body(), List.of());
+    }
+
+    // ------------------------------------------------------------------ the shapes of issue 13
+
+    /**
+     * {@code double r;} (or {@code final double r;}) and then: an if/else-if chain whose every arm
+     * assigns it; or the Gamma shape, some arms assigning it and others returning or throwing; or
+     * nothing yet (random statements later assign it in some branches). Where it is definitely
+     * assigned after, it becomes readable, and sometimes the method ends with {@code return r;}.
+     */
+    private void unassignedLocal(List<Stmt> out) {
+        String r = fresh(UNASSIGNED_NAMES, "u");
+        int form = random.nextInt(10);
+        boolean isFinal = form < 7 && draw(Shape.FINAL) || form < 7 && random.nextInt(8) == 0;
+        out.add(new Ast.DeclareUnassigned(r, isFinal));
+        unassigned.add(r);
+        if (isFinal) {
+            finals.add(r);
         }
-        List<String> labelled = loops.stream().filter(java.util.Objects::nonNull).toList();
-        String label = !labelled.isEmpty() && random.nextBoolean() ? labelled.get(random.nextInt(labelled.size())) : null;
+        if (form >= 7) {
+            return; // assigned later, in some branches or all
+        }
+        boolean gamma = form >= 3;
+        int arms = 2 + random.nextInt(gamma ? 3 : 2);
+        int leaving = gamma ? random.nextInt(arms - 1) : -1; // one arm (not the last) returns or throws
+        out.add(chain(r, arms, 0, leaving));
+        if (!unassigned.contains(r) && blockDepth == 0 && random.nextBoolean()) {
+            result = r;
+        }
+    }
+
+    /** Arm {@code k} of {@code arms} of an if/else-if chain assigning {@code r}; arm {@code leaving} returns or throws. */
+    private Stmt chain(String r, int arms, int k, int leaving) {
+        Bool condition = k == leaving && random.nextBoolean() ? guard() : bool(0);
+        Sub then = arm(r, k == leaving);
+        List<Stmt> rest;
+        Sub otherwise;
+        if (k + 2 < arms) {
+            // else if: the rest of the chain is one statement in the else
+            Set<String> before = new TreeSet<>(unassigned);
+            Stmt next = chain(r, arms, k + 1, leaving);
+            Set<String> after = new TreeSet<>(before);
+            after.removeAll(unassigned);
+            unassigned.clear();
+            unassigned.addAll(before);
+            rest = List.of(next);
+            otherwise = new Sub(rest, after);
+            // an else-if chain whose every arm leaves cannot complete: it never does here (only one arm leaves)
+        } else {
+            otherwise = arm(r, k + 1 == leaving);
+            rest = otherwise.body();
+        }
+        Stmt out = new Ast.If(condition, then.body(), rest);
+        if (k == 0) {
+            assignedOnBoth(then, otherwise);
+        } else {
+            // inner links only report what they assign; the outermost applies it
+            Set<String> both = then.assigned() == null ? otherwise.assigned() : new TreeSet<>(then.assigned());
+            if (both != null && otherwise.assigned() != null) {
+                both.retainAll(otherwise.assigned());
+            }
+            if (both != null) {
+                unassigned.removeAll(both);
+            }
+        }
+        return out;
+    }
+
+    /** One arm: a few statements, then {@code r = e;}, or (when {@code leaves}) {@code return e;} or a throw. */
+    private Sub arm(String r, boolean leaves) {
+        return sub(b -> {
+            for (int n = random.nextInt(3); n > 0; n--) {
+                statement(b);
+            }
+            if (!leaves) {
+                Expr value = expr(0);
+                b.add(new Ast.Assign(r, value));
+                assigned(r, value);
+                if (random.nextInt(4) == 0) {
+                    statement(b); // statements after the assignment may read it
+                }
+            } else if (random.nextInt(3) > 0) {
+                b.add(new Ast.Return(expr(0)));
+            } else {
+                b.add(throwStatement());
+            }
+        });
+    }
+
+    /**
+     * The series loop of issue 13: {@code double n; double term = e; double sum = term;} then
+     * {@code do { k++; n = k; term *= x / (p + n); sum += term; ... } while (|term| > tol·|sum| && k < cap);}
+     * (or the same in a while loop, or {@code n = i + 1} in a for loop). After the do-while, n is
+     * definitely assigned; after the others it is not.
+     */
+    private void seriesLoop(List<Stmt> out) {
+        String n = fresh(UNASSIGNED_NAMES, "u");
+        out.add(new Ast.DeclareUnassigned(n, false));
+        unassigned.add(n);
+        String term = fresh(LOCAL_NAMES, "v");
+        Expr termInit = random.nextBoolean() ? new Num(1.0) : expr(1);
+        out.add(new Ast.Declare(term, Local.DOUBLE, termInit));
+        track(term, isActive(termInit));
+        String sum = fresh(LOCAL_NAMES, "v");
+        Expr sumInit = random.nextBoolean() ? new Var(term) : new Num(0.0);
+        out.add(new Ast.Declare(sum, Local.DOUBLE, sumInit));
+        track(sum, isActive(sumInit));
+        Expr x = readable.isEmpty() ? new Num(0.5) : new Var(readable.get(random.nextInt(readable.size())));
+        Expr shift = positive(expr(2));
+        readable.add(term);
+        writable.add(term);
+        readable.add(sum);
+        writable.add(sum);
+        double tolerance = List.of(1e-15, 1e-6, 1e-3).get(random.nextInt(3));
+        Bool condition = new Ast.Cmp(CmpOp.GT, new Call(MathFunction.ABS, false, List.of(new Var(term))),
+                new Bin(Op.MUL, new Num(tolerance), new Call(MathFunction.ABS, false, List.of(new Var(sum)))));
+        int kind = random.nextInt(10);
+        String label = loops.isEmpty() && random.nextInt(4) == 0 ? "outer" + labels++ : null;
+        if (label != null) {
+            declared.add(label);
+        }
+        String counter = kind < 8 ? fresh(List.of("k", "iter", "_n1", "steps"), "k") : indexName();
+        int cap = List.of(5, 10, 20).get(random.nextInt(3));
+        LoopBody body = loopBody(label, counter, null, b -> {
+            Expr value = kind < 8 ? new Ast.Widen(new Ast.IntParam(counter), false)
+                    : new Bin(Op.ADD, new Ast.Widen(new Ast.IntParam(counter), false), new Num(1.0));
+            b.add(new Ast.Assign(n, value));
+            assigned(n, value);
+            Expr ratio = new Bin(Op.DIV, x, new Bin(Op.ADD, shift, new Var(n)));
+            b.add(new Ast.Compound(term, Op.MUL, ratio));
+            track(term, active.contains(term) || isActive(ratio));
+            b.add(new Ast.Compound(sum, Op.ADD, new Var(term)));
+            track(sum, active.contains(sum) || active.contains(term));
+            for (int k = random.nextInt(3); k > 0; k--) {
+                statement(b);
+            }
+        });
+        Stmt loop = kind < 5 ? new Ast.DoWhile(label, counter, body.sub().body(), condition, cap)
+                : kind < 8 ? new Ast.While(label, counter, condition, cap, body.sub().body())
+                : new Ast.For(label, counter, new Ast.IntLit(1 + random.nextInt(cap)), body.sub().body());
+        out.add(loop);
+        if (kind < 5) {
+            afterDoWhile(body);
+        }
+        if (blockDepth == 0 && result == null && random.nextInt(3) == 0) {
+            result = sum;
+        }
+    }
+
+    /** A loop's body as written, and the unassigned locals at each break or continue to the loop. */
+    private record LoopBody(Sub sub, List<Set<String>> jumps) {}
+
+    /**
+     * Writes a loop's body with {@code fill}: the loop's own int ({@code counter}: an index, a
+     * counter; null for a for-each) and variable ({@code variable}) are in scope inside only, and
+     * jumps to it are recorded.
+     */
+    private LoopBody loopBody(String label, String counter, String variable, Consumer<List<Stmt>> fill) {
+        int r = readable.size(), i = ints.size();
+        int cases = caseDepth;
+        caseDepth = 0;
+        if (counter != null) {
+            ints.add(counter);
+        }
+        if (variable != null) {
+            readable.add(variable);
+        }
+        loops.add(label);
+        List<Set<String>> own = new ArrayList<>();
+        jumps.add(own);
+        Sub sub = sub(fill);
+        jumps.remove(jumps.size() - 1);
+        loops.remove(loops.size() - 1);
+        truncate(readable, r);
+        truncate(ints, i);
+        caseDepth = cases;
+        return new LoopBody(sub, own);
+    }
+
+    /** After a do-while: what its body assigned before every exit (the end of the body and each jump) is assigned. */
+    private void afterDoWhile(LoopBody body) {
+        if (body.sub().assigned() == null) {
+            return;
+        }
+        Set<String> assigned = new TreeSet<>(body.sub().assigned());
+        for (Set<String> stillUnassigned : body.jumps()) {
+            assigned.removeAll(stillUnassigned);
+        }
+        for (String name : assigned) {
+            assigned(name, new Var(name));
+            active.add(name);
+        }
+    }
+
+    /**
+     * Returns nested in branches: {@code if (c1) { ...; if (c2) { return e; } [else { return e'; }] ... }},
+     * in loops too; when both inner branches return, the inner if ends the outer branch.
+     */
+    private void nestedReturn(List<Stmt> out) {
+        Bool outer = bool(0);
+        Sub then = sub(b -> {
+            if (random.nextBoolean()) {
+                statement(b);
+            }
+            Bool inner = bool(0);
+            boolean both = random.nextBoolean();
+            Sub first = sub(bb -> {
+                if (random.nextInt(3) == 0) {
+                    bb.add(simple());
+                }
+                bb.add(new Ast.Return(expr(0)));
+            });
+            Sub second = both ? sub(bb -> bb.add(random.nextInt(4) == 0 ? throwStatement() : new Ast.Return(expr(0)))) : null;
+            b.add(new Ast.If(inner, first.body(), second == null ? List.of() : second.body()));
+            if (!both && random.nextBoolean()) {
+                statement(b);
+                if (random.nextBoolean()) {
+                    b.add(new Ast.Return(expr(0)));
+                }
+            }
+        });
+        Sub otherwise = random.nextInt(3) == 0 ? sub(b -> statement(b)) : null;
+        out.add(new Ast.If(outer, then.body(), otherwise == null ? List.of() : otherwise.body()));
+        if (otherwise != null) {
+            assignedOnBoth(then, otherwise);
+        }
+    }
+
+    /**
+     * A throw in one branch: {@code if (guard) { [s;] throw ...; }}, or {@code if (ok) { ... } else
+     * { throw ...; }} where what the first branch assigns is then assigned. The guard rarely holds
+     * at the checked points ({@code e > 50.0}, {@code e != e}); now and then any condition, whose
+     * throwing points the checker skips.
+     */
+    private void throwing(List<Stmt> out) {
+        if (random.nextBoolean()) {
+            Bool condition = random.nextInt(5) > 0 ? guard() : bool(0);
+            Sub then = sub(b -> {
+                if (random.nextInt(3) == 0) {
+                    b.add(simple());
+                }
+                b.add(throwStatement());
+            });
+            out.add(new Ast.If(condition, then.body(), List.of()));
+        } else {
+            Bool condition = random.nextInt(5) > 0 ? new Ast.Not(guard()) : bool(0);
+            int count = 1 + random.nextInt(2);
+            Sub then = sub(b -> statements(b, count));
+            Sub otherwise = sub(b -> b.add(throwStatement()));
+            out.add(new Ast.If(condition, then.body(), otherwise.body()));
+            assignedOnBoth(then, otherwise);
+        }
+    }
+
+    private Stmt throwStatement() {
+        String exception = EXCEPTIONS.get(random.nextInt(EXCEPTIONS.size()));
+        return new Ast.Throw(exception, List.of("argument out of range", "did not converge", "not finite").get(random.nextInt(3)));
+    }
+
+    /** A condition that rarely holds at the checked points: a domain check. */
+    private Bool guard() {
+        Expr raw = expr(1);
+        // b != b of a Double compares references
+        Expr e = Ast.boxedTyped(raw, boxed) ? new Bin(Op.MUL, raw, new Num(1.0)) : raw;
+        return switch (random.nextInt(3)) {
+            case 0 -> new Ast.Cmp(CmpOp.GT, e, new Num(List.of(50.0, 100.0, 1e3).get(random.nextInt(3))));
+            case 1 -> new Ast.Cmp(CmpOp.LT, e, new Num(List.of(-50.0, -1e3).get(random.nextInt(2))));
+            default -> new Ast.Cmp(CmpOp.NE, e, e); // NaN
+        };
+    }
+
+    /**
+     * {@code double t = <long expression>;}: a flat sum {@code x * 1.0 + x * 2.0 + ...} or product
+     * of {@code (1.0 + x * c)} factors of 10 to 1,000 terms, or a Horner nesting of 50 to
+     * {@link #MAX_NESTING} levels; the largest sizes a tenth of the time.
+     */
+    private void longExpression(List<Stmt> out) {
+        String t = fresh(LOCAL_NAMES, "v");
+        List<String> sources = readable.isEmpty() ? List.of() : readable;
+        Expr x = sources.isEmpty() ? new Num(0.5) : new Var(sources.get(random.nextInt(sources.size())));
         int roll = random.nextInt(10);
-        then.add(roll < 4 ? new Ast.Break(label) : roll < 7 ? new Ast.Continue(label) : new Ast.Return(expr(0)));
-        // a declaration inside the branch goes out of scope with it
-        if (then.get(0) instanceof Ast.Declare d) {
-            readable.remove(d.name());
-            writable.remove(d.name());
+        int kind = random.nextInt(3);
+        Expr value;
+        if (kind < 2) {
+            int terms = roll == 0 ? MAX_TERMS : roll < 3 ? 100 + random.nextInt(200) : 10 + random.nextInt(40);
+            List<Expr> list = new ArrayList<>();
+            for (int k = 1; k <= terms; k++) {
+                list.add(kind == 0 ? new Bin(Op.MUL, x, new Num(k))
+                        : new Bin(Op.ADD, new Num(1.0), new Bin(Op.MUL, x, new Num(0.0005 * (1 + k % 4)))));
+            }
+            value = new Ast.Chain(kind == 0 ? Op.ADD : Op.MUL, list);
+        } else {
+            // ((((c0 * s) + c1) * s) + c2) ...: s = 0.5 * tanh(x) keeps every level bounded
+            int depth = roll == 0 ? MAX_NESTING : 50 + random.nextInt(100);
+            Expr s = new Bin(Op.MUL, new Num(0.5), new Call(MathFunction.TANH, false, List.of(x)));
+            value = new Num(0.5);
+            for (int k = 0; k < depth; k++) {
+                value = new Bin(Op.ADD, new Bin(Op.MUL, value, s), new Num(LITERALS[k % LITERALS.length]));
+            }
         }
-        return new Ast.If(condition, then, List.of());
+        out.add(new Ast.Declare(t, Local.DOUBLE, value));
+        readable.add(t);
+        writable.add(t);
+        track(t, isActive(value));
+    }
+
+    // ------------------------------------------------------------------ future shapes (refused today)
+
+    /** {@code a = b = e;}: two writable (or not yet assigned) locals in one statement. */
+    private void chainedAssignment(List<Stmt> out) {
+        List<String> targets = new ArrayList<>(writable);
+        targets.addAll(unassignedWritable());
+        Collections.shuffle(targets, random);
+        String a = targets.get(0);
+        String b = targets.get(1);
+        Expr value = expr(0);
+        if ((boxed.contains(a) || boxed.contains(b)) && JavaPrinter.isInt(value)) {
+            value = new Bin(Op.ADD, value, new Num(0.5));
+        }
+        out.add(new Ast.Assign(a, new Ast.AssignExpr(b, value)));
+        assigned(b, value);
+        assigned(a, value);
+    }
+
+    /** {@code double t = ++h[i] * e;}: an element incremented inside an expression. */
+    private void incrementInExpression(List<Stmt> out) {
+        String array = writableArray();
+        if (array == null) {
+            out.add(simple());
+            return;
+        }
+        String t = fresh(LOCAL_NAMES, "v");
+        Expr value = new Bin(Op.MUL, new Ast.IncElement(array, index(array), random.nextBoolean()), expr(1));
+        out.add(new Ast.Declare(t, Local.DOUBLE, value));
+        readable.add(t);
+        writable.add(t);
+        track(t, true);
+    }
+
+    /** {@code switch (i % 3) { case 0: { ... } case 1: { ...; break; } default: { ... } }}, falling through sometimes. */
+    private void switchStatement(List<Stmt> out) {
+        List<String> indices = intIndices();
+        IntExpr selector = new Ast.IntBin(Op.REM, new Ast.IntParam(indices.get(random.nextInt(indices.size()))),
+                new Ast.IntLit(3));
+        List<Integer> labels = new ArrayList<>(List.of(0, 1, 2));
+        Collections.shuffle(labels, random);
+        int count = 2 + random.nextInt(2);
+        boolean withDefault = random.nextBoolean();
+        List<Ast.Case> cases = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            Integer label = withDefault && k == count - 1 ? null : labels.get(k);
+            caseDepth++;
+            Sub body = sub(b -> {
+                statements(b, 1 + random.nextInt(2));
+                if (random.nextInt(3) > 0) {
+                    b.add(new Ast.Break(null));
+                }
+            });
+            caseDepth--;
+            cases.add(new Ast.Case(label, body.body()));
+        }
+        out.add(new Ast.Switch(selector, cases));
     }
 
     /**
      * A loop: for with a fixed or array-length bound, for-each, while or do-while with a
-     * data-dependent trip count. {@code fill} (an array just declared) makes it
-     * {@code for (i < fill.length) fill[i] = e;}.
+     * data-dependent trip count, or (future) {@code while (n-- > 0)}. {@code fill} (an array just
+     * declared) makes it {@code for (i < fill.length) fill[i] = e;}.
      */
     private void loop(List<Stmt> out, String fill) {
         String label = loops.isEmpty() && random.nextInt(3) == 0 ? "outer" + labels++ : null;
@@ -342,11 +1090,15 @@ final class ProgramGenerator {
             declared.add(label);
         }
         int kind = fill != null ? 0 : random.nextInt(10);
-        int r = readable.size(), w = writable.size(), i = ints.size();
-        blockDepth++;
-        loops.add(label);
-        List<Stmt> body = new ArrayList<>();
-        Stmt loop;
+        if (fill == null && draw(Shape.COUNT_DOWN)) {
+            String counter = fresh(List.of("remaining", "left", "_n2"), "c");
+            // int n, not long m: int remaining = m would not compile
+            IntExpr start = intParams.contains("n") && random.nextBoolean() ? new Ast.IntParam("n")
+                    : new Ast.IntLit(1 + random.nextInt(4));
+            LoopBody body = loopBody(label, counter, null, this::randomLoopBody);
+            out.add(new Ast.CountDown(label, counter, start, body.sub().body()));
+            return;
+        }
         if (kind < 5) {
             String index = indexName();
             String over = fill != null ? fill : !arrays.isEmpty() && random.nextBoolean()
@@ -356,26 +1108,26 @@ final class ProgramGenerator {
                     ? random.nextBoolean() ? new Ast.IntParam(intParams.get(0))
                             : new Ast.IntBin(Op.ADD, new Ast.IntParam(intParams.get(0)), new Ast.IntLit(1))
                     : new Ast.IntLit(1 + random.nextInt(4));
-            ints.add(index);
             indexBound.put(index, over);
-            if (fill != null) {
-                body.add(new Ast.Store(fill, new Ast.IntParam(index), null, expr(0)));
-            } else {
-                loopBody(body);
-            }
+            LoopBody body = loopBody(label, index, null, b -> {
+                if (fill != null) {
+                    b.add(new Ast.Store(fill, new Ast.IntParam(index), null, expr(0)));
+                } else {
+                    randomLoopBody(b);
+                }
+            });
             indexBound.remove(index);
-            loop = new Ast.For(label, index, bound, body);
+            out.add(new Ast.For(label, index, bound, body.sub().body()));
         } else if (kind < 7 && !arrays.isEmpty()) {
             String variable = fresh(List.of("e", "wi", "_d_e", "value"), "e");
             String array = arrays.get(random.nextInt(arrays.size()));
-            readable.add(variable);
-            loopBody(body);
-            loop = new Ast.ForEach(label, variable, array, body);
+            LoopBody body = loopBody(label, null, variable, this::randomLoopBody);
+            out.add(new Ast.ForEach(label, variable, array, body.sub().body()));
         } else {
             String counter = fresh(List.of("count", "iter", "_n1", "steps"), "k");
-            ints.add(counter);
             int cap = List.of(5, 10, 20).get(random.nextInt(3));
             Bool condition;
+            LoopBody body;
             if (!writable.isEmpty() && random.nextInt(4) > 0) {
                 // while (t < bound): the body moves t towards the bound, so the trip count depends on t
                 String t = writable.get(random.nextInt(writable.size()));
@@ -383,25 +1135,25 @@ final class ProgramGenerator {
                 condition = new Ast.Cmp(up ? CmpOp.LT : CmpOp.GT, new Var(t), random.nextBoolean() ? leaf() : expr(1));
                 // the step reads only what is in scope before the body
                 Expr step = new Bin(Op.MUL, new Num(0.25), positive(expr(1)));
-                loopBody(body);
-                body.add(random.nextInt(body.size() + 1), new Ast.Compound(t, up ? Op.ADD : Op.SUB, step));
+                body = loopBody(label, counter, null, b -> {
+                    randomLoopBody(b);
+                    b.add(random.nextInt(b.size() + 1), new Ast.Compound(t, up ? Op.ADD : Op.SUB, step));
+                });
                 track(t, active.contains(t) || isActive(step));
             } else {
                 condition = bool(0);
-                loopBody(body);
+                body = loopBody(label, counter, null, this::randomLoopBody);
             }
-            loop = kind < 9 ? new Ast.While(label, counter, condition, cap, body)
-                    : new Ast.DoWhile(label, counter, body, condition, cap);
+            if (kind < 9) {
+                out.add(new Ast.While(label, counter, condition, cap, body.sub().body()));
+            } else {
+                out.add(new Ast.DoWhile(label, counter, body.sub().body(), condition, cap));
+                afterDoWhile(body);
+            }
         }
-        loops.remove(loops.size() - 1);
-        blockDepth--;
-        truncate(readable, r);
-        truncate(writable, w);
-        truncate(ints, i);
-        out.add(loop);
     }
 
-    private void loopBody(List<Stmt> body) {
+    private void randomLoopBody(List<Stmt> body) {
         int count = 1 + random.nextInt(3);
         for (int k = 0; k < count; k++) {
             if (random.nextInt(4) == 0) {
@@ -412,7 +1164,7 @@ final class ProgramGenerator {
         }
     }
 
-    /** {@code double[] h = new double[len];} at the top level, mostly followed by a loop filling it. */
+    /** {@code double[] h = new double[len];} (or {@code var h = ...}) at the top level, mostly followed by a loop filling it. */
     private void declareArray(List<Stmt> out) {
         String name = fresh(LOCAL_ARRAY_NAMES, "arr");
         IntExpr length = switch (random.nextInt(3)) {
@@ -421,21 +1173,26 @@ final class ProgramGenerator {
             default -> !intParams.contains("n") ? new Ast.IntLit(3)
                     : new Ast.IntBin(Op.ADD, new Ast.IntParam("n"), new Ast.IntLit(2));
         };
-        out.add(new Ast.DeclareArray(name, length));
+        out.add(new Ast.DeclareArray(name, draw(Shape.VAR_ARRAY), length));
         arrays.add(name);
         if (random.nextInt(3) > 0) {
             loop(out, name);
         }
     }
 
+    /** An array an element may be written to (not a parameter of a recursive method), or null. */
+    private String writableArray() {
+        List<String> targets = self == null ? arrays : arrays.stream().filter(a -> !paramArrays.contains(a)).toList();
+        return targets.isEmpty() ? null : targets.get(random.nextInt(targets.size()));
+    }
+
     /** {@code a[i] = e;} or {@code a[i] op= e;}; not to a parameter of a recursive method. */
     private void store(List<Stmt> out) {
-        List<String> targets = self == null ? arrays : arrays.stream().filter(a -> !paramArrays.contains(a)).toList();
-        if (targets.isEmpty()) {
+        String array = writableArray();
+        if (array == null) {
             out.add(simple());
             return;
         }
-        String array = targets.get(random.nextInt(targets.size()));
         Op op = random.nextInt(5) < 3 ? null : List.of(Op.ADD, Op.SUB, Op.MUL).get(random.nextInt(3));
         out.add(new Ast.Store(array, index(array), op, expr(0)));
     }
@@ -490,6 +1247,16 @@ final class ProgramGenerator {
         } else if (e instanceof Ast.Invoke i) {
             return i.args().stream().anyMatch(a -> a instanceof Expr x ? isActive(x)
                     : a instanceof Ast.ArrayName n && (active.contains(n.name()) || arrays.contains(n.name())));
+        } else if (e instanceof Ast.Chain c) {
+            return c.terms().stream().anyMatch(this::isActive);
+        } else if (e instanceof Ast.HelperCall h) {
+            return isActive(h.arg());
+        } else if (e instanceof Ast.Unstash) {
+            return refusal == Refusal.LIST || refusal == Refusal.BUILDER;
+        } else if (e instanceof Ast.AssignExpr a) {
+            return isActive(a.value());
+        } else if (e instanceof Ast.IncElement x) {
+            return active.contains(x.array()) || !paramArrays.contains(x.array());
         }
         return false; // literals, int values, (int) casts, double[][] data, stopGradient
     }
@@ -554,6 +1321,12 @@ final class ProgramGenerator {
                     : new Ast.IntLit(random.nextInt(2));
             return new Ast.MatrixElement(matrix, row, new Ast.IntLit(random.nextInt(3)));
         }
+        if (roll < 63 && !filled.isEmpty()) {
+            // xs.get(0), Double.parseDouble(sb.toString()): what went into a holder comes back
+            List<String> full = new ArrayList<>(filled);
+            String h = full.get(random.nextInt(full.size()));
+            return new Ast.Unstash(holders.get(h), h);
+        }
         if (readable.isEmpty()) {
             return new Num(LITERALS[random.nextInt(LITERALS.length)]);
         }
@@ -574,6 +1347,10 @@ final class ProgramGenerator {
     }
 
     private Expr composite(int depth) {
+        if (draw(Shape.OPAQUE)) {
+            // a helper without @Differentiable given a value that carries no derivative: accepted
+            return new Ast.HelperCall(helper(), inactiveArgument(depth));
+        }
         int roll = random.nextInt(100);
         if (roll < 28) {
             Op op = List.of(Op.ADD, Op.SUB, Op.MUL).get(random.nextInt(3));
@@ -599,13 +1376,19 @@ final class ProgramGenerator {
             return new Ast.Cond(bool(depth), expr(depth), expr(depth));
         }
         if (roll < 95) {
-            return new Ast.Truncate(expr(depth));
+            return truncate(depth);
         }
         if (roll < 96) {
             return new Ast.StopGradient(expr(depth));
         }
         Expr invoke = invoke(depth);
-        return invoke != null ? invoke : new Ast.Truncate(expr(depth));
+        return invoke != null ? invoke : truncate(depth);
+    }
+
+    /** {@code (double) (int) e}; (int) of a Double does not compile, (int) (b * 1.0) does. */
+    private Expr truncate(int depth) {
+        Expr operand = expr(depth);
+        return new Ast.Truncate(Ast.boxedTyped(operand, boxed) ? new Bin(Op.MUL, operand, new Num(1.0)) : operand);
     }
 
     /**
@@ -622,7 +1405,8 @@ final class ProgramGenerator {
         }
         List<Method> callable = new ArrayList<>();
         for (Method m : earlier) {
-            boolean ok = m.wrt().isEmpty() && callDepth.get(m.name()) < MAX_CALL_DEPTH
+            boolean ok = m.wrt().isEmpty() && callDepth.get(m.name()) < MAX_CALL_DEPTH && !refused.contains(m.name())
+                    && m.params().stream().noneMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER)
                     && m.params().stream().noneMatch(p -> p.type() == Type.DOUBLE_ARRAY && Ast.writesArray(m.body(), p.name()))
 
                     && m.params().stream().noneMatch(p -> p.type() == Type.DOUBLE_ARRAY && arrays.isEmpty()
@@ -656,6 +1440,7 @@ final class ProgramGenerator {
                         : p.type() == Type.LONG && intParams.contains("m") && random.nextBoolean() ? new Ast.IntParam("m")
                         : new Ast.IntLit(1 + random.nextInt(3));
                 case BOOLEAN -> bool(depth);
+                case LIST, BUILDER -> throw new IllegalStateException("a method taking a holder is never called");
             });
         }
         return args;
@@ -723,6 +1508,9 @@ final class ProgramGenerator {
         CmpOp op = CmpOp.values()[random.nextInt(CmpOp.values().length)];
         Expr left = expr(depth + 1);
         Expr right = random.nextBoolean() ? leaf() : expr(depth + 1);
+        if ((op == CmpOp.EQ || op == CmpOp.NE) && Ast.boxedTyped(left, boxed) && Ast.boxedTyped(right, boxed)) {
+            op = CmpOp.LT; // == of two Doubles compares references
+        }
         return new Ast.Cmp(op, left, right);
     }
 }

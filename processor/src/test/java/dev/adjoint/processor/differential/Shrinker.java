@@ -35,6 +35,8 @@ final class Shrinker {
 
     private final Campaign campaign;
     private final String kind;
+    /** Whether the method must be refused: every candidate must be so too (or neither). */
+    private boolean mustRefuse;
     private final Map<String, Object> point = new HashMap<>();
     private final long deadline = System.nanoTime() + BUDGET_NANOS;
     private Failure lastFailure;
@@ -53,6 +55,7 @@ final class Shrinker {
             }
         }
         lastFailure = failure;
+        mustRefuse = Ast.mustRefuse(alone, original);
         Method current = original;
         boolean progress = true;
         while (progress && System.nanoTime() < deadline) {
@@ -68,20 +71,20 @@ final class Shrinker {
                 }
             }
         }
-        Unit kept = alone.only(current);
-        Set<String> used = new java.util.TreeSet<>();
-        kept.methods().forEach(x -> used.addAll(Ast.reads(x.body())));
-        Unit minimal = new Unit(alone.pkg(), alone.className(),
-                alone.constants().stream().filter(c -> used.contains(c.name())).toList(), kept.methods());
-        return new Campaign.Finding(original, minimal, lastPoint, lastFailure, campaign.adjointSource(minimal));
+        Unit minimal = alone.only(current).trimmed();
+        return new Campaign.Finding(original, minimal, lastPoint, lastFailure, campaign.adjointSource(minimal), true);
     }
 
     /** Whether {@code candidate} is a valid program that still fails with the same kind of failure. */
     private boolean fails(Unit alone, Method candidate) {
         Unit unit = alone.only(candidate);
         // without a double parameter the processor rightly refuses the method
-        if (!Ast.wellScoped(unit, candidate) || candidate.differentiable().isEmpty()) {
+        if (!Ast.wellScoped(unit, candidate) || candidate.differentiable().isEmpty()
+                || Ast.mustRefuse(unit, candidate) != mustRefuse) {
             return false;
+        }
+        if (mustRefuse) {
+            return keep(campaign.refusalFailure(unit, candidate, new Random(7)), null);
         }
         InMemoryCompiler.Result result = campaign.compile(unit);
         Failure compileFailure = Campaign.compilationFailure(unit.qualifiedName(), result);
@@ -175,6 +178,12 @@ final class Shrinker {
     private static Stmt withBlock(Stmt s, int which, List<Stmt> block) {
         if (s instanceof Ast.If i) {
             return which == 0 ? new Ast.If(i.condition(), block, i.otherwise()) : new Ast.If(i.condition(), i.then(), block);
+        } else if (s instanceof Ast.CountDown c) {
+            return new Ast.CountDown(c.label(), c.counter(), c.start(), block);
+        } else if (s instanceof Ast.Switch sw) {
+            List<Ast.Case> cases = new ArrayList<>(sw.cases());
+            cases.set(which, new Ast.Case(cases.get(which).label(), block));
+            return new Ast.Switch(sw.selector(), cases);
         } else if (s instanceof Ast.For f) {
             return new Ast.For(f.label(), f.index(), f.bound(), block);
         } else if (s instanceof Ast.ForEach f) {
@@ -190,10 +199,31 @@ final class Shrinker {
     private static List<Stmt> statementVariants(Stmt s, Expr leaf) {
         List<Stmt> out = new ArrayList<>();
         if (s instanceof Ast.Declare d) {
-            if (d.useVar()) {
-                out.add(new Ast.Declare(d.name(), false, d.init()));
+            if (d.kind() != Ast.Local.DOUBLE) {
+                out.add(new Ast.Declare(d.name(), Ast.Local.DOUBLE, d.init()));
             }
-            variants(d.init(), leaf).forEach(e -> out.add(new Ast.Declare(d.name(), d.useVar(), e)));
+            variants(d.init(), leaf).forEach(e -> out.add(new Ast.Declare(d.name(), d.kind(), e)));
+        } else if (s instanceof Ast.DeclareUnassigned d && d.isFinal()) {
+            out.add(new Ast.DeclareUnassigned(d.name(), false));
+        } else if (s instanceof Ast.Stash st) {
+            variants(st.value(), leaf).forEach(e -> out.add(new Ast.Stash(st.kind(), st.holder(), e)));
+        } else if (s instanceof Ast.DeclareArrayInit d) {
+            for (int i = 0; i < d.values().size(); i++) {
+                int at = i;
+                variants(d.values().get(i), leaf).forEach(e -> {
+                    List<Expr> values = new ArrayList<>(d.values());
+                    values.set(at, e);
+                    out.add(new Ast.DeclareArrayInit(d.name(), values));
+                });
+            }
+        } else if (s instanceof Ast.Switch sw && sw.cases().size() > 1) {
+            for (int i = 0; i < sw.cases().size(); i++) {
+                List<Ast.Case> fewer = new ArrayList<>(sw.cases());
+                fewer.remove(i);
+                out.add(new Ast.Switch(sw.selector(), fewer));
+            }
+        } else if (s instanceof Ast.CountDown c && !(c.start() instanceof Ast.IntLit l && l.value() == 1)) {
+            out.add(new Ast.CountDown(c.label(), c.counter(), new Ast.IntLit(1), c.body()));
         } else if (s instanceof Ast.Assign a) {
             variants(a.value(), leaf).forEach(e -> out.add(new Ast.Assign(a.name(), e)));
         } else if (s instanceof Ast.Compound c) {
@@ -245,8 +275,13 @@ final class Shrinker {
                 out.add(new Ast.Store(st.array(), new Ast.IntLit(0), st.op(), st.value()));
             }
             variants(st.value(), leaf).forEach(e -> out.add(new Ast.Store(st.array(), st.index(), st.op(), e)));
-        } else if (s instanceof Ast.DeclareArray d && !(d.length() instanceof Ast.IntLit)) {
-            out.add(new Ast.DeclareArray(d.name(), new Ast.IntLit(3)));
+        } else if (s instanceof Ast.DeclareArray d) {
+            if (d.useVar()) {
+                out.add(new Ast.DeclareArray(d.name(), false, d.length()));
+            }
+            if (!(d.length() instanceof Ast.IntLit)) {
+                out.add(new Ast.DeclareArray(d.name(), d.useVar(), new Ast.IntLit(3)));
+            }
         }
         return out;
     }
@@ -297,6 +332,31 @@ final class Shrinker {
             inside(out, st.operand(), leaf, Ast.StopGradient::new);
         } else if (e instanceof Ast.Element el && !(el.index() instanceof Ast.IntLit)) {
             out.add(new Ast.Element(el.array(), new Ast.IntLit(0)));
+        } else if (e instanceof Ast.Chain c) {
+            // halves first: a 1,000-term sum shrinks in a few steps
+            int n = c.terms().size();
+            if (n > 2) {
+                out.add(new Ast.Chain(c.op(), c.terms().subList(0, n / 2)));
+                out.add(new Ast.Chain(c.op(), c.terms().subList(n / 2, n)));
+                out.add(new Ast.Chain(c.op(), c.terms().subList(0, n - 1)));
+            }
+            out.add(c.terms().get(0));
+            if (n <= 8) {
+                for (int i = 0; i < n; i++) {
+                    int at = i;
+                    inside(out, c.terms().get(i), leaf, x -> {
+                        List<Expr> terms = new ArrayList<>(c.terms());
+                        terms.set(at, x);
+                        return new Ast.Chain(c.op(), terms);
+                    });
+                }
+            }
+        } else if (e instanceof Ast.HelperCall h) {
+            out.add(h.arg());
+            inside(out, h.arg(), leaf, x -> new Ast.HelperCall(h.helper(), x));
+        } else if (e instanceof Ast.AssignExpr a) {
+            out.add(a.value());
+            inside(out, a.value(), leaf, x -> new Ast.AssignExpr(a.name(), x));
         } else if (e instanceof Ast.Invoke call) {
             for (int i = 0; i < call.args().size(); i++) {
                 if (call.args().get(i) instanceof Expr arg) {

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The program on the runtime tape: the tape's own operations where it has them, compositions of
- * them where a function is one (sinh, log1p, hypot, ...), and a function node with
- * {@link Partials} for the rest (asin, atan2, max, ...). A second reverse mode, written
+ * them where a function is one without cancellation (cosh, log10, hypot, ...), and a function node
+ * with {@link Partials} for the rest (asin, atan2, max, sinh, expm1, log1p, ...). A second reverse mode, written
  * independently of the processor, whose gradients the generated ones must match.
  */
 enum TensorAlgebra implements Algebra<Tensor> {
@@ -53,19 +53,19 @@ enum TensorAlgebra implements Algebra<Tensor> {
             case TANH -> a.tanh();
             case ABS -> a.abs();
             case POW -> a.pow(args.get(1));
-            case SINH -> a.exp().sub(a.neg().exp()).mul(0.5);
             case COSH -> a.exp().add(a.neg().exp()).mul(0.5);
-            case EXPM1 -> a.exp().sub(1.0);
             case LOG10 -> a.log().div(Math.log(10));
-            case LOG1P -> a.add(1.0).log();
             case HYPOT -> a.mul(a).add(args.get(1).mul(args.get(1))).sqrt();
 
             case TO_RADIANS -> a.mul(Math.PI / 180);
             case TO_DEGREES -> a.mul(180 / Math.PI);
             // fma as one node: a·b + c rounded apart differs from the primal's value, and where the
             // derivative is ill-conditioned (cos near a zero of sin(exp(u))) that shows in the gradient
-            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA, COPY_SIGN, SCALB, NEXT_UP, NEXT_DOWN, NEXT_AFTER,
-                    IEEE_REMAINDER -> node(fn, strict, args);
+            // sinh, expm1 and log1p composed from exp and log cancel for a tiny argument (exp(u) - 1 keeps
+            // few digits of u): after a few such steps the tape's values, and so its gradient, drift from
+            // the primal's; one node each keeps the primal's value
+            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA, SINH, EXPM1, LOG1P, COPY_SIGN, SCALB, NEXT_UP, NEXT_DOWN,
+                    NEXT_AFTER, IEEE_REMAINDER -> node(fn, strict, args);
             case FLOOR, CEIL, RINT, ROUND, SIGNUM, ULP -> constant(DoubleAlgebra.math(fn, strict, a.item()));
         };
     }

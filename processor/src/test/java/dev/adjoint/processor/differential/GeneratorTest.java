@@ -1,0 +1,279 @@
+package dev.adjoint.processor.differential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.processor.differential.Ast.Assign;
+import dev.adjoint.processor.differential.Ast.Bin;
+import dev.adjoint.processor.differential.Ast.Bool;
+import dev.adjoint.processor.differential.Ast.Cmp;
+import dev.adjoint.processor.differential.Ast.CmpOp;
+import dev.adjoint.processor.differential.Ast.DeclareUnassigned;
+import dev.adjoint.processor.differential.Ast.Expr;
+import dev.adjoint.processor.differential.Ast.If;
+import dev.adjoint.processor.differential.Ast.IntParam;
+import dev.adjoint.processor.differential.Ast.Method;
+import dev.adjoint.processor.differential.Ast.Num;
+import dev.adjoint.processor.differential.Ast.Op;
+import dev.adjoint.processor.differential.Ast.Param;
+import dev.adjoint.processor.differential.Ast.Return;
+import dev.adjoint.processor.differential.Ast.Stmt;
+import dev.adjoint.processor.differential.Ast.Type;
+import dev.adjoint.processor.differential.Ast.Unit;
+import dev.adjoint.processor.differential.Ast.Var;
+import dev.adjoint.processor.differential.Ast.Widen;
+import dev.adjoint.processor.differential.GradientChecker.Point;
+import dev.adjoint.processor.differential.Shapes.Shape;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.tools.Diagnostic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator's own contract, held to plain javac (no processor): every program it writes, with
+ * every shape drawn often (the future ones too), compiles without an error or a warning, and the
+ * compiled method computes bit for bit what the {@link Interpreter} computes. {@link JavaRules}
+ * agrees with javac on the programs that test its rules (definite assignment, reachability,
+ * finals, boxing), and the interpreter refuses to read a local before its definite assignment.
+ */
+class GeneratorTest {
+
+    private static final InMemoryCompiler COMPILER = new InMemoryCompiler();
+
+    /** Every shape at 12%: each appears in a batch of 60 methods. */
+    private static Map<Shape, Double> everyShapeOften() {
+        Map<Shape, Double> weights = new EnumMap<>(Shape.class);
+        for (Shape s : Shape.values()) {
+            weights.put(s, s == Shape.LONG_EXPRESSION ? 3.0 : s == Shape.COUNT_DOWN || s == Shape.VAR_ARRAY ? 40.0 : 12.0);
+        }
+        return weights;
+    }
+
+    @Test
+    void generatedProgramsCompileWithPlainJavacAndMeanWhatTheInterpreterComputes() throws Exception {
+        Set<String> constructs = new TreeSet<>();
+        int mustRefuse = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            Unit unit = new ProgramGenerator(new Random(seed), everyShapeOften(), false).unit("gentest", "Batch" + seed, 60);
+            InMemoryCompiler.Result result = COMPILER.compileWithoutProcessor(unit.qualifiedName(), JavaPrinter.print(unit));
+            assertTrue(result.success() && result.diagnostics().stream().noneMatch(d -> d.getKind() != Diagnostic.Kind.NOTE),
+                    result.diagnosticsText() + "\n" + JavaPrinter.print(unit));
+            ClassLoader loader = result.loader();
+            Class<?> compiled = loader.loadClass(unit.qualifiedName());
+            Random random = new Random(seed);
+            for (Method m : unit.methods()) {
+                constructs.addAll(Campaign.constructs(m));
+                if (Ast.mustRefuse(unit, m)) {
+                    mustRefuse++;
+                }
+                java.lang.reflect.Method primal = java.util.Arrays.stream(compiled.getMethods())
+                        .filter(x -> x.getName().equals(m.name())).findFirst().orElseThrow();
+                for (int k = 0; k < 3; k++) {
+                    Point p = GradientChecker.randomPoint(m, random);
+                    assertSameAsInterpreter(unit, m, primal, p);
+                }
+            }
+        }
+        for (String expected : List.of("local without initialiser", "final local without initialiser",
+                "unassigned local assigned in a branch", "unassigned local assigned in a loop",
+                "unassigned local assigned in a do-while", "else if", "nested return", "return in loop", "throw",
+                "Double local", "final local", "var array", "helper call", "xs.add", "sb.append", "xs.get(0)",
+                "parseDouble(sb)", "long chain", "nesting 50+", "assignment in expression", "while (n-- > 0)",
+                "++a[i] in expression", "switch", "array initialiser")) {
+            assertTrue(constructs.contains(expected), "no generated method has " + expected + ": " + constructs);
+        }
+        assertTrue(mustRefuse > 0, "no method that must be refused");
+    }
+
+    /** The compiled primal returns what the interpreter computes, or both throw. */
+    private static void assertSameAsInterpreter(Unit unit, Method m, java.lang.reflect.Method primal, Point p)
+            throws IllegalAccessException {
+        List<Object> args = new ArrayList<>(p.args());
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof double[] v) {
+                List<Double> list = new ArrayList<>();
+                for (double d : v) {
+                    list.add(d);
+                }
+                args.set(i, list);
+            }
+        }
+        Double interpreted;
+        try {
+            interpreted = Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, args).value();
+        } catch (Interpreter.Thrown e) {
+            interpreted = null;
+        }
+        Double compiled;
+        try {
+            compiled = (Double) primal.invoke(null, p.copy());
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            assertTrue(e.getCause() instanceof RuntimeException, e.getCause().toString());
+            compiled = null;
+        }
+        assertEquals(compiled == null ? null : Double.doubleToLongBits(compiled),
+                interpreted == null ? null : Double.doubleToLongBits(interpreted),
+                m.name() + " at " + p + ": compiled " + compiled + ", interpreted " + interpreted + "\n" + JavaPrinter.method(m));
+    }
+
+    // ------------------------------------------------------------------ JavaRules against javac
+
+    private static final Var X = new Var("x");
+    private static final Bool POSITIVE = new Cmp(CmpOp.GT, X, new Num(0));
+
+    /** A method {@code f(double x, int n)} with {@code body}, and whether javac and JavaRules should accept it. */
+    private record Case(String name, List<Stmt> body, boolean javacAccepts, boolean rulesAccept) {}
+
+    private static Case both(String name, boolean accepted, Stmt... body) {
+        return new Case(name, List.of(body), accepted, accepted);
+    }
+
+    @Test
+    void javaRulesAgreeWithJavac() {
+        Stmt declareR = new DeclareUnassigned("r", false);
+        Stmt declareFinalR = new DeclareUnassigned("r", true);
+        Expr k = new Widen(new IntParam("k"), false);
+        List<Case> cases = List.of(
+                both("assigned in one branch only", false, declareR, new If(POSITIVE, List.of(new Assign("r", X)), List.of()),
+                        new Return(new Var("r"))),
+                both("assigned in both branches", true, declareR, new If(POSITIVE, List.of(new Assign("r", X)),
+                        List.of(new Assign("r", new Num(1)))), new Return(new Var("r"))),
+                both("gamma: assigned or returning", true, declareR, new If(POSITIVE, List.of(new Assign("r", X)),
+                        List.of(new If(new Cmp(CmpOp.LT, X, new Num(-1)), List.of(new Return(new Num(2))),
+                                List.of(new Assign("r", new Num(3)))))), new Return(new Var("r"))),
+                both("assigned in a while body, read after", false, declareR,
+                        new Ast.While(null, "k", POSITIVE, 5, List.of(new Assign("r", k))), new Return(new Var("r"))),
+                both("assigned in a while body, read inside", true, declareR,
+                        new Ast.While(null, "k", POSITIVE, 5, List.of(new Assign("r", k),
+                                new Ast.Compound("x", Op.ADD, new Var("r")))), new Return(X)),
+                both("assigned in a do-while body", true, declareR,
+                        new Ast.DoWhile(null, "k", List.of(new Assign("r", k)), POSITIVE, 5), new Return(new Var("r"))),
+                both("do-while: a break before the assignment", false, declareR,
+                        new Ast.DoWhile(null, "k", List.of(new If(POSITIVE, List.of(new Ast.Break(null)), List.of()),
+                                new Assign("r", k)), POSITIVE, 5), new Return(new Var("r"))),
+                both("do-while: a continue before the assignment", false, declareR,
+                        new Ast.DoWhile(null, "k", List.of(new If(POSITIVE, List.of(new Ast.Continue(null)), List.of()),
+                                new Assign("r", k)), POSITIVE, 5), new Return(new Var("r"))),
+                both("a constant-false branch reads it (vacuously assigned)", true, declareR,
+                        new If(new Cmp(CmpOp.GT, new Num(1), new Num(2)), List.of(new Return(new Var("r"))), List.of()),
+                        new Return(X)),
+                both("a constant condition over a static final", true, declareR,
+                        new If(new Cmp(CmpOp.LT, new Var("RATE"), new Num(0)), List.of(new Return(new Var("r"))), List.of()),
+                        new Return(X)),
+                both("a condition over a final local with a constant initialiser", true,
+                        new Ast.Declare("t", Ast.Local.FINAL, new Num(2)), declareR,
+                        new If(new Cmp(CmpOp.LT, new Var("t"), new Num(1)), List.of(new Return(new Var("r"))), List.of()),
+                        new Return(X)),
+                both("a statement after an if/else that always returns", false,
+                        new If(POSITIVE, List.of(new Return(X)), List.of(new Return(new Num(1)))), new Return(X)),
+                both("a statement after a do-while whose body returns", false,
+                        new Ast.DoWhile(null, "k", List.of(new If(POSITIVE, List.of(new Return(X)),
+                                List.of(new Ast.Throw("IllegalStateException", "no")))), POSITIVE, 5), new Return(X)),
+                both("a final assigned in both branches", true, declareFinalR, new If(POSITIVE, List.of(new Assign("r", X)),
+                        List.of(new Assign("r", new Num(1)))), new Return(new Var("r"))),
+                both("a final assigned twice", false, declareFinalR, new Assign("r", X), new Assign("r", new Num(1)),
+                        new Return(new Var("r"))),
+                both("a final assigned in a loop", false, declareFinalR,
+                        new Ast.For(null, "i", new Ast.IntLit(2), List.of(new Assign("r", X))), new Return(X)),
+                both("a boxed local from an int", false, new Ast.Declare("b", Ast.Local.BOXED, new Widen(new IntParam("n"), false)),
+                        new Return(new Var("b"))),
+                both("a switch assigning in every case and default", true, declareR,
+                        new Ast.Switch(new IntParam("n"), List.of(new Ast.Case(0, List.of(new Assign("r", X), new Ast.Break(null))),
+                                new Ast.Case(null, List.of(new Assign("r", new Num(1)))))), new Return(new Var("r"))),
+                both("a switch without default", false, declareR,
+                        new Ast.Switch(new IntParam("n"), List.of(new Ast.Case(0, List.of(new Assign("r", X), new Ast.Break(null))),
+                                new Ast.Case(1, List.of(new Assign("r", new Num(1)))))), new Return(new Var("r"))),
+                both("a switch case falling through into an assignment", true, declareR,
+                        new Ast.Switch(new IntParam("n"), List.of(new Ast.Case(0, List.of(new Ast.Compound("x", Op.MUL, X))),
+                                new Ast.Case(null, List.of(new Assign("r", X))))), new Return(new Var("r"))),
+                // javac accepts == of two Doubles, but it compares references, not what the interpreter computes
+                new Case("== of two boxed locals", List.of(new Ast.Declare("b", Ast.Local.BOXED, X),
+                        new Ast.Declare("c", Ast.Local.BOXED, X), new If(new Cmp(CmpOp.EQ, new Var("b"), new Var("c")),
+                                List.of(new Return(new Num(1))), List.of()), new Return(X)), true, false));
+        Unit base = new Unit("gentest", "Rules", List.of(new Ast.Constant("RATE", 0.375)), List.of(), List.of());
+        for (Case c : cases) {
+            Method m = new Method("f", List.of(new Param(Type.DOUBLE, "x"), new Param(Type.INT, "n")), List.of(), c.body());
+            Unit unit = base.with(List.of(m));
+            String source = JavaPrinter.print(unit);
+            InMemoryCompiler.Result javac = COMPILER.compileWithoutProcessor(unit.qualifiedName(), source);
+            assertEquals(c.javacAccepts(), javac.success(), c.name() + ": javac says\n" + javac.diagnosticsText() + source);
+            String violation = JavaRules.violation(unit, m);
+            assertEquals(c.rulesAccept(), violation == null, c.name() + ": JavaRules says " + violation + "\n" + source);
+            assertEquals(c.rulesAccept(), Ast.wellScoped(unit, m), c.name() + ": wellScoped\n" + source);
+        }
+    }
+
+    @Test
+    void theInterpreterNeverReadsAStaleValueOfALocalWithoutInitialiser() {
+        // for (i < 2) { double t; if (i == 1) { s += t; } t = x; }: javac rejects it; the interpreter
+        // must not read iteration 0's t in iteration 1
+        Stmt loop = new Ast.For(null, "i", new Ast.IntLit(2), List.of(new DeclareUnassigned("t", false),
+                new If(new Cmp(CmpOp.EQ, new Widen(new IntParam("i"), false), new Num(1)),
+                        List.of(new Ast.Compound("s", Op.ADD, new Var("t"))), List.of()),
+                new Assign("t", X)));
+        Method m = new Method("f", List.of(new Param(Type.DOUBLE, "x")), List.of(),
+                List.of(new Ast.Declare("s", Ast.Local.DOUBLE, new Num(0)), loop, new Return(new Var("s"))));
+        Unit unit = new Unit("gentest", "Stale", List.of(), List.of(), List.of(m));
+        assertTrue(!Ast.wellScoped(unit, m));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, List.of(0.5)));
+        assertTrue(e.getMessage().contains("unbound t"), e.getMessage());
+    }
+
+    @Test
+    void aMethodMustBeRefusedExactlyWhenADifferentiatedValueReachesACallAdjointCannotSeeInto() {
+        Ast.Helper helper = new Ast.Helper("scaled", new Bin(Op.MUL, new Var("u"), new Var("u")));
+        Unit base = new Unit("gentest", "Opaque", List.of(), List.of(helper), List.of());
+        List<Param> params = List.of(new Param(Type.DOUBLE, "x"), new Param(Type.LIST, "xs"));
+        Method active = new Method("f", params, List.of(), List.of(
+                new Ast.Stash(Ast.Holder.LIST, "xs", new Bin(Op.MUL, X, X)),
+                new Return(new Bin(Op.MUL, new Ast.Unstash(Ast.Holder.LIST, "xs"), new Num(2)))));
+        Method stopped = new Method("g", params, List.of(), List.of(
+                new Ast.Stash(Ast.Holder.LIST, "xs", new Ast.StopGradient(new Bin(Op.MUL, X, X))),
+                new Return(new Bin(Op.MUL, new Ast.Unstash(Ast.Holder.LIST, "xs"), X))));
+        Method helperActive = new Method("h", List.of(new Param(Type.DOUBLE, "x")), List.of(),
+                List.of(new Return(new Ast.HelperCall("scaled", new Ast.Call(dev.adjoint.processor.ir.MathFunction.SIN, false, List.of(X))))));
+        Method helperConstant = new Method("k", List.of(new Param(Type.DOUBLE, "x")), List.of(),
+                List.of(new Return(new Bin(Op.MUL, new Ast.HelperCall("scaled", new Num(2)), X))));
+        Method caller = new Method("c", List.of(new Param(Type.DOUBLE, "x")), List.of(),
+                List.of(new Return(new Ast.Invoke("h", List.of(new Num(1))))));
+        // a local that some analyses call differentiated and others not: neither outcome can be demanded
+        Method ambiguous = new Method("a", List.of(new Param(Type.DOUBLE, "x")), List.of(), List.of(
+                new Ast.Declare("t", Ast.Local.DOUBLE, X), new Assign("t", new Num(1)),
+                new Return(new Bin(Op.MUL, new Ast.HelperCall("scaled", new Var("t")), X))));
+        Unit unit = base.with(List.of(active, stopped, helperActive, helperConstant, caller, ambiguous));
+        assertTrue(Ast.mustRefuse(unit, active));
+        assertTrue(!Ast.mustRefuse(unit, stopped));
+        assertTrue(Ast.mustRefuse(unit, helperActive));
+        assertTrue(!Ast.mustRefuse(unit, helperConstant));
+        assertTrue(Ast.mustRefuse(unit, caller), "a caller of a method that must be refused must be refused");
+        assertTrue(!Ast.wellScoped(unit, ambiguous));
+        for (Method m : List.of(active, stopped, helperActive, helperConstant, caller)) {
+            assertTrue(Ast.wellScoped(unit, m), m.name());
+        }
+        assertNull(JavaRules.violation(unit, active));
+    }
+
+    @Test
+    void everyKnownBugIsPinnedByRegressionTestsThatExist() {
+        Set<String> tests = new TreeSet<>();
+        for (java.lang.reflect.Method m : DifferentialRegressionTest.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(Test.class)) {
+                tests.add(m.getName());
+            }
+        }
+        for (KnownBugs.Shape shape : KnownBugs.SHAPES) {
+            assertTrue(!shape.tests().isBlank(), shape.name() + " names no regression test");
+            for (String test : shape.tests().split(" ")) {
+                assertTrue(tests.contains(test), shape.name() + " names " + test + ", which DifferentialRegressionTest lacks");
+            }
+        }
+    }
+}

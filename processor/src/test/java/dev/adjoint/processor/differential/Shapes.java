@@ -1,0 +1,100 @@
+package dev.adjoint.processor.differential;
+
+import java.util.Locale;
+
+/**
+ * The shapes the {@link ProgramGenerator} draws beyond plain statements and expressions (the shapes
+ * that broke the processor before, issue 13), each with a weight: the percentage of draws at the
+ * place the shape can occur that produce it (a statement, a declaration, an expression, a method;
+ * each shape says which). Every weight can be set for a campaign, e.g.
+ * {@code -Dadjoint.differential.weight.throw=10} or {@code =0} to turn one off.
+ *
+ * <p>The {@code future} shapes are constructs the processor refuses today (issue 14 adds them): off
+ * unless {@code -Dadjoint.differential.future=true}, when their weights apply.
+ */
+final class Shapes {
+    private Shapes() {}
+
+    /** {@code -Dadjoint.differential.future=true}: also the constructs refused today. */
+    static final boolean FUTURE = Boolean.getBoolean("adjoint.differential.future");
+
+    enum Shape {
+        /**
+         * Per statement: {@code double r;} then assigned in every branch of an if/else-if chain, or
+         * in some while another returns or throws ({@code Gamma.logGamma}: {@code return ret;} at the
+         * end), or left for later assignments in some branches.
+         */
+        UNASSIGNED("unassigned", 3, false),
+        /**
+         * Per statement: a local without initialiser assigned from the loop counter in a do-while,
+         * while or for loop ({@code double n; do { k++; n = k; term *= x / (a + n); sum += term; }
+         * while (...)}).
+         */
+        SERIES_LOOP("seriesLoop", 1.5, false),
+        /** Per statement: returns nested in branches (in loops too), both branches of an if returning. */
+        NESTED_RETURN("nestedReturn", 2, false),
+        /** Per statement: {@code throw} in one branch of an if (a guard that rarely holds, or any condition). */
+        THROW("throw", 2, false),
+        /** Per declaration: {@code Double b = ...;} used in arithmetic. */
+        BOXED("boxed", 6, false),
+        /** Per declaration: {@code final double t = ...;} (and {@code final double r;} in the unassigned shapes). */
+        FINAL("final", 5, false),
+        /** Per array declaration: {@code var h = new double[n];}. */
+        VAR_ARRAY("varArray", 25, false),
+        /**
+         * Per statement: a long sum or product (10 to 1,000 terms, printed flat) or a deep nesting
+         * (50 to 300 levels); a tenth of them are the largest sizes.
+         */
+        LONG_EXPRESSION("longExpression", 0.15, false),
+        /**
+         * Per expression, statement or method: a call Adjoint cannot see into (a helper without
+         * {@code @Differentiable}, a {@code List<Double>} or {@code StringBuilder} parameter) given a
+         * value that carries no derivative (literals, data, {@code Adjoint.stopGradient(...)}): accepted.
+         */
+        OPAQUE("opaque", 1, false),
+        /**
+         * Per method: the same calls given a differentiated value, or a call of a method that must
+         * be refused: the processor must refuse it, positioned in the method.
+         */
+        MUST_REFUSE("mustRefuse", 3, false),
+        /** Per statement (future): {@code a = b = x * x;}. */
+        ASSIGN_EXPR("assignExpr", 2, true),
+        /** Per loop (future): {@code int n = k; while (n-- > 0) { ... }}. */
+        COUNT_DOWN("countDown", 10, true),
+        /** Per statement (future): {@code ++t[i]} inside an expression. */
+        INC_ELEMENT("incElement", 2, true),
+        /** Per statement (future): a switch on an int, with fall-through. */
+        SWITCH("switch", 2, true),
+        /** Per statement (future): {@code double[] v = {x, y, z};}. */
+        ARRAY_INIT("arrayInit", 2, true);
+
+        final String property;
+        final double defaultWeight;
+        final boolean future;
+
+        Shape(String property, double defaultWeight, boolean future) {
+            this.property = property;
+            this.defaultWeight = defaultWeight;
+            this.future = future;
+        }
+
+        /** The weight in percent: the system property if set, else the default; 0 for a future shape unless FUTURE. */
+        double weight() {
+            if (future && !FUTURE) {
+                return 0;
+            }
+            String set = System.getProperty("adjoint.differential.weight." + property);
+            return set == null ? defaultWeight : Double.parseDouble(set);
+        }
+    }
+
+    /** The weights in effect, for the campaign's report. */
+    static String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Shape s : Shape.values()) {
+            out.append(out.length() == 0 ? "" : ", ").append(s.property).append('=')
+                    .append(String.format(Locale.ROOT, "%s", s.weight()));
+        }
+        return out.toString();
+    }
+}
