@@ -14,6 +14,8 @@ public final class RunAll {
         GeneratedSource.main(args);
         banner("TrainingLoop: a two-layer network trained on the tape, PyTorch's loop in Java");
         TrainingLoop.main(args);
+        banner("GammaFit: a distribution object fitted by maximum likelihood, Newton on its generated Hessian");
+        GammaFit.main(args);
         banner("CurveFit: a least-squares fit with the generated gradient vs finite differences");
         CurveFit.main(args);
         banner("Plots: sin(x^2) and its generated derivative");

@@ -6,17 +6,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
  * PyTorch's training loop, in Java: a small two-layer network ({@link TwoLayerNet}) learns to
  * tell apart two interleaved half-moons of noisy points by mini-batch gradient descent.
  *
- * <p>The network's weights are one vector leaf of the tape. Each step builds the batch's mean loss
- * on the tape, one generated {@code LossBackward} node per sample; {@code backward()} sends every
- * node's gradient into that same leaf, where they accumulate; the update runs in a
- * {@link Tensor#noGrad()} block, in place; and the gradient is zeroed before the next step. It prints the loss of each epoch
- * with the held-out accuracy, then the final accuracy, and draws the loss curve.
+ * <p>The network is an object whose weights are fields; on the tape its four weight arrays are
+ * four leaves, as an {@code nn.Module}'s parameters are. Each step builds the batch's mean loss on
+ * the tape, one generated {@code LossBackward} node per sample with the four leaves as inputs;
+ * {@code backward()} sends every node's gradient into those leaves, where they accumulate; the
+ * update runs in a {@link Tensor#noGrad()} block, in place; and the gradients are zeroed before the
+ * next step. It prints the loss of each epoch with the held-out accuracy, then the final accuracy,
+ * and draws the loss curve.
  */
 public final class TrainingLoop {
 
@@ -74,12 +77,14 @@ public final class TrainingLoop {
                     loss = loss.add(model.loss(training.x1[i], training.x2[i], training.y[i]));
                 }
                 loss = loss.div(end - start);
-                // Backward: w.grad() is now the sum of what each sample's node sent it.
+                // Backward: each weight's grad() is now the sum of what each sample's node sent it.
                 loss.backward();
-                // Update outside the tape, then zero the gradient so the next batch starts fresh.
+                // Update outside the tape, then zero the gradients so the next batch starts fresh.
                 try (GradMode noGrad = Tensor.noGrad()) {
-                    model.w.subInPlace(model.w.grad().mul(LEARNING_RATE));
-                    model.w.zeroGrad();
+                    for (Tensor p : model.parameters()) {
+                        p.subInPlace(p.grad().mul(LEARNING_RATE));
+                        p.zeroGrad();
+                    }
                 }
                 lossSum += loss.item() * (end - start);
                 bar.show(end, order.length, "epoch " + (epoch + 1));
@@ -107,41 +112,53 @@ public final class TrainingLoop {
     }
 
     /**
-     * The network's weights as one leaf of the tape, laid out as {@link TwoLayerNet} reads them:
-     * PyTorch's {@code nn.Module} with a single parameter.
+     * The network's weights on the tape: one leaf per field of {@link TwoLayerNet}, PyTorch's
+     * {@code nn.Module} with four parameters.
      */
     static final class Model {
-        final Tensor w;
+        final TwoLayerNet net;
+        final Tensor w1;
+        final Tensor b1;
+        final Tensor w2;
+        final Tensor b2;
 
-        /** Gaussian weights, scaled by 1/√(fan-in) (hidden layer: 2 inputs; output: HIDDEN), zero biases. */
         Model(Random random) {
-            double[] init = new double[TwoLayerNet.WEIGHTS];
-            for (int i = 0; i < init.length; i++) {
-                boolean hidden = i < 3 * TwoLayerNet.HIDDEN;
-                boolean bias = hidden ? i % 3 == 2 : i == 4 * TwoLayerNet.HIDDEN;
-                double scale = hidden ? 1 / Math.sqrt(2) : 1 / Math.sqrt(TwoLayerNet.HIDDEN);
-                init[i] = bias ? 0 : scale * random.nextGaussian();
-            }
-            w = Tensor.vector(init).requiresGrad(true);
+            net = TwoLayerNet.initial(random);
+            w1 = Tensor.vector(net.w1).requiresGrad(true);
+            b1 = Tensor.vector(net.b1).requiresGrad(true);
+            w2 = Tensor.vector(net.w2).requiresGrad(true);
+            b2 = Tensor.scalar(net.b2).requiresGrad(true);
         }
 
-        /** The loss of one sample, on the tape when grad mode is on: one LossBackward node. */
+        List<Tensor> parameters() {
+            return List.of(w1, b1, w2, b2);
+        }
+
+        /**
+         * The loss of one sample, on the tape when grad mode is on: one LossBackward node, at the
+         * weights the tensors hold (the generated overload reads them, not {@code net}'s fields).
+         */
         Tensor loss(double x1, double x2, double y) {
-            return TwoLayerNetAdjoint.loss(w, x1, x2, y);
+            return TwoLayerNetAdjoint.loss(net, w1, b1, w2, b2, x1, x2, y);
+        }
+
+        /** The network with the weights trained so far: a plain object again. */
+        TwoLayerNet current() {
+            return new TwoLayerNet(w1.toArray(), b1.toArray(), w2.toArray(), b2.item());
         }
 
         /**
          * The mean loss over {@code data} and the fraction of its points classified right, off the
-         * tape: the @Differentiable methods are plain Java methods too. A point is classified as 1
+         * tape: the @Differentiable method is a plain Java method too. A point is classified as 1
          * when its logit is positive (σ(z) above ½).
          */
         Evaluation evaluate(Moons data) {
-            double[] weights = w.toArray();
+            TwoLayerNet trained = current();
             double sum = 0;
             int right = 0;
             for (int i = 0; i < data.size(); i++) {
-                sum += TwoLayerNet.loss(weights, data.x1[i], data.x2[i], data.y[i]);
-                if ((TwoLayerNet.logit(weights, data.x1[i], data.x2[i]) > 0) == (data.y[i] == 1)) {
+                sum += trained.loss(data.x1[i], data.x2[i], data.y[i]);
+                if ((trained.logit(data.x1[i], data.x2[i]) > 0) == (data.y[i] == 1)) {
                     right++;
                 }
             }

@@ -59,8 +59,8 @@ class TrainingLoopTest {
     }
 
     /**
-     * The batch's loss is a sum of LossBackward nodes, each with the weight vector as its input;
-     * backward accumulates all their gradients in that one leaf, and zeroGrad clears it.
+     * The batch's loss is a sum of LossBackward nodes, each with the four weight tensors as its
+     * inputs; backward accumulates all their gradients in those leaves, and zeroGrad clears them.
      */
     @Test
     void gradientsAccumulateOverTheBatchsNodes() {
@@ -74,32 +74,48 @@ class TrainingLoopTest {
         }
         loss.backward();
 
-        double[] w = model.w.toArray();
-        double[] expected = new double[w.length];
+        TwoLayerNet net = model.current();
+        double[] w1 = new double[net.w1.length];
+        double[] w2 = new double[net.w2.length];
+        double b2 = 0;
         for (double[] s : samples) {
-            double[] g = TwoLayerNetAdjoint.lossGradient(w, s[0], s[1], s[2]).w;
-            for (int i = 0; i < g.length; i++) {
-                expected[i] += g[i];
+            TwoLayerNetAdjoint.LossGradient g = TwoLayerNetAdjoint.lossGradient(net, s[0], s[1], s[2]);
+            for (int i = 0; i < w1.length; i++) {
+                w1[i] += g.w1[i];
             }
+            for (int j = 0; j < w2.length; j++) {
+                w2[j] += g.w2[j];
+            }
+            b2 += g.b2;
         }
-        assertArrayEquals(expected, model.w.grad().toArray(), 1e-15);
-        model.w.zeroGrad();
-        assertArrayEquals(new double[w.length], model.w.grad().toArray(), 0.0);
+        assertArrayEquals(w1, model.w1.grad().toArray(), 1e-15);
+        assertArrayEquals(w2, model.w2.grad().toArray(), 1e-15);
+        assertEquals(b2, model.b2.grad().item(), 1e-15);
+        model.parameters().forEach(Tensor::zeroGrad);
+        assertArrayEquals(new double[w1.length], model.w1.grad().toArray(), 0.0);
     }
 
-    /** The generated gradient of the loss (through the call to logit) against central differences. */
+    /** The generated gradient of the loss with respect to the fields (through logit) against central differences. */
     @Test
     void theLossGradientMatchesCentralDifferences() {
-        double[] w = new TrainingLoop.Model(new Random(3)).w.toArray();
-        double[] g = TwoLayerNetAdjoint.lossGradient(w, 0.4, -0.7, 1).w;
-        for (int i = 0; i < w.length; i++) {
-            double h = 1e-6;
-            double[] up = w.clone();
-            double[] down = w.clone();
-            up[i] += h;
-            down[i] -= h;
-            double fd = (TwoLayerNet.loss(up, 0.4, -0.7, 1) - TwoLayerNet.loss(down, 0.4, -0.7, 1)) / (2 * h);
-            assertEquals(fd, g[i], 1e-8, "weight " + i);
+        TwoLayerNet net = new TrainingLoop.Model(new Random(3)).current();
+        TwoLayerNetAdjoint.LossGradient g = TwoLayerNetAdjoint.lossGradient(net, 0.4, -0.7, 1);
+        double h = 1e-6;
+        double[][] fields = {net.w1, net.b1, net.w2};
+        double[][] grads = {g.w1, g.b1, g.w2};
+        for (int f = 0; f < fields.length; f++) {
+            for (int i = 0; i < fields[f].length; i++) {
+                double[][] up = {net.w1.clone(), net.b1.clone(), net.w2.clone()};
+                double[][] down = {net.w1.clone(), net.b1.clone(), net.w2.clone()};
+                up[f][i] += h;
+                down[f][i] -= h;
+                double fd = (new TwoLayerNet(up[0], up[1], up[2], net.b2).loss(0.4, -0.7, 1)
+                        - new TwoLayerNet(down[0], down[1], down[2], net.b2).loss(0.4, -0.7, 1)) / (2 * h);
+                assertEquals(fd, grads[f][i], 1e-8, "field " + f + ", weight " + i);
+            }
         }
+        double fd = (new TwoLayerNet(net.w1, net.b1, net.w2, net.b2 + h).loss(0.4, -0.7, 1)
+                - new TwoLayerNet(net.w1, net.b1, net.w2, net.b2 - h).loss(0.4, -0.7, 1)) / (2 * h);
+        assertEquals(fd, g.b2, 1e-8, "b2");
     }
 }
