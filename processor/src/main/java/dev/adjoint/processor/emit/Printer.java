@@ -256,7 +256,7 @@ final class Printer {
             }
         } else if (e instanceof Expr.Unary u) {
             out.text(u.op().symbol);
-            if (u.operand() instanceof Expr.Unary || isNegativeLiteral(u.operand())) {
+            if (startsWithSign(u.operand())) {
                 out.text("(");
                 print(u.operand(), out);
                 out.text(")");
@@ -464,6 +464,14 @@ final class Printer {
             return UNARY; // new T[n][0] would index the new array
         }
         return PRIMARY;
+    }
+
+    /** Whether {@code e} prints starting with a sign: after a unary minus, {@code --x} would be a decrement. */
+    private static boolean startsWithSign(Expr e) {
+        while (e instanceof Expr.StopGradient s) {
+            e = s.operand();
+        }
+        return e instanceof Expr.Unary || isNegativeLiteral(e);
     }
 
     private static boolean isNegativeLiteral(Expr e) {

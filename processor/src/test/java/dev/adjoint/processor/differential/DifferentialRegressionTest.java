@@ -1105,4 +1105,23 @@ class DifferentialRegressionTest {
                 }
                 """, "f", 0.7);
     }
+
+    /**
+     * As found by a campaign (m43, shrunk): minus a stopped negative constant printed as
+     * {@code --1.25}, a decrement of a literal ("unexpected type" in the generated code).
+     */
+    @Test
+    void negatedNegativeConstantUnderStopGradient() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER_ADJOINT + """
+                public final class Batch {
+                    static final double SHIFT = (-1.25);
+
+                    @Differentiable
+                    public static double m43(double x) {
+                        double a = (-Adjoint.stopGradient(SHIFT));
+                        return a * x;
+                    }
+                }
+                """, "m43", 0.7);
+    }
 }
