@@ -63,7 +63,7 @@ public final class Fence {
         if (method.vector()) {
             run.vectorReturn();
         }
-        run.warnAboutLostDerivatives(method.body());
+        run.lostDerivatives.warn(method.body());
         return new Verdict(diagnostics.errorCount() == before, run.sameBuildCallees);
     }
 
@@ -90,24 +90,21 @@ public final class Fence {
         boolean onlySecondOrder;
         final Map<String, Position> sameBuildCallees = new java.util.LinkedHashMap<>();
         final Deque<String> inlining = new ArrayDeque<>();
-        /** The receiver's variables: the method's, and those of the instance methods it inlines. */
-        final Set<Var> selves = new HashSet<>();
-        /** The record variables whose components are differentiated (or a helper's parameters). */
-        final Set<Var> records = new HashSet<>();
+        /** Where this and differentiated records go: the method's, and those of the helpers it inlines. */
+        final Escapes escapes;
         /** The return types of the helpers being inlined, innermost first. */
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
-        final Set<Expr> warned = new HashSet<>();
+        final LostDerivatives lostDerivatives;
         int throwDepth;
         /** How many {@code Adjoint.stopGradient(...)} the expression being checked is inside. */
         int stopDepth;
 
         Run(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder) {
             this.method = method;
-            if (method.self() != null && !method.fieldVars().isEmpty()) {
-                selves.add(method.self());
-            }
-            records.addAll(method.expandedRecords());
+            this.escapes = new Escapes(method, this::error);
+            this.lostDerivatives = new LostDerivatives(method, activity, diagnostics);
+            escapes.watch(method, !method.fieldVars().isEmpty());
             this.helpers = helpers;
             this.activity = activity;
             this.secondOrder = secondOrder;
@@ -128,9 +125,9 @@ public final class Fence {
         }
 
         void statement(Stmt s) {
-            if ((!selves.isEmpty() || !records.isEmpty()) && !(s instanceof Stmt.Throw)) {
+            if (escapes.watching() && !(s instanceof Stmt.Throw)) {
                 for (Expr e : Stmts.exprs(s)) {
-                    escapes(e);
+                    escapes.check(e);
                 }
             }
             s.accept(new Stmt.Visitor<Void>() {
@@ -582,14 +579,11 @@ public final class Fence {
                             + "it creates (double[] r = new double[n]; ... return r;)");
                     return;
                 }
-                if (helper.self() != null && !method.fieldVars().isEmpty()) {
-                    selves.add(helper.self());
-                }
-                records.addAll(helper.expandedRecords());
+                escapes.watch(helper, !method.fieldVars().isEmpty());
                 inlining.push(i.key());
                 returnTypes.push(x.type());
                 block(helper.body());
-                warnAboutLostDerivatives(helper.body());
+                lostDerivatives.warn(helper.body());
                 returnTypes.pop();
                 inlining.pop();
             }
@@ -678,57 +672,6 @@ public final class Fence {
                     && activity.isVaried(Exprs.var(e)));
         }
 
-        // ------------------------------------------------------------ the receiver
-
-        /**
-         * {@code this} may go where Adjoint follows its differentiated fields: field reads, instance
-         * methods of its class (inlined), read-only calls. Anywhere else code Adjoint cannot see
-         * could read those fields, and their derivative would be lost.
-         */
-        private void escapes(Expr e) {
-            if (e instanceof Expr.FieldGet f && isSelf(f.target())) {
-                return;
-            }
-            if (e instanceof Expr.Read r && records.contains(r.var())) {
-                error(r.pos(), Tag.AdjointUntracked, "cannot pass the record " + r.var().name + " where Adjoint cannot "
-                        + "follow it: its components are differentiated, and code Adjoint cannot see could read them; "
-                        + "pass the components it needs instead (" + r.var().name + ".x()), or a method of this class "
-                        + "(inlined)");
-                return;
-            }
-            if (e instanceof Expr.Read r && selves.contains(r.var())) {
-                error(r.pos(), Tag.AdjointUntracked, "cannot pass this where Adjoint cannot follow it: "
-                        + method.name() + " differentiates with respect to its fields "
-                        + method.inputs().stream().filter(MethodIr.Input::field).map(i -> "this." + i.path().get(0))
-                                .collect(java.util.stream.Collectors.joining(", "))
-                        + ", which code Adjoint cannot see could read; pass the values it needs instead, or move the "
-                        + "code into a method of this class");
-                return;
-            }
-            if (e instanceof Expr.Call c) {
-                boolean readOnly = c.callee() instanceof Callee.Opaque o && o.readOnly();
-                boolean inlined = c.callee() instanceof Callee.Inline;
-                if (c.receiver() != null && !(isSelf(c.receiver()) && (inlined || readOnly))) {
-                    escapes(c.receiver());
-                }
-                for (Expr a : c.args()) {
-                    // a record passed to a helper is passed with its components, which the helper reads
-                    boolean expanded = inlined && a instanceof Expr.Read r && records.contains(r.var());
-                    if (!(readOnly && isSelf(a)) && !expanded) {
-                        escapes(a);
-                    }
-                }
-                return;
-            }
-            for (Expr child : Exprs.children(e)) {
-                escapes(child);
-            }
-        }
-
-        private boolean isSelf(Expr e) {
-            return e instanceof Expr.Read r && (selves.contains(r.var()) || records.contains(r.var()));
-        }
-
         // ------------------------------------------------------------ written parameters
 
         /**
@@ -738,10 +681,7 @@ public final class Fence {
          * has already changed: refused.
          */
         void unplannedWrites(List<String> planned) {
-            Map<Var, Position> written = new java.util.LinkedHashMap<>();
-            Map<Var, Var> identity = new java.util.HashMap<>();
-            method.params().forEach(p -> identity.put(p.var(), p.var()));
-            writes(method.body(), identity, new HashSet<>(), written, null);
+            Map<Var, Position> written = ParameterWrites.of(method, helpers);
             Set<Var> fields = method.fieldVars();
             written.forEach((param, at) -> {
                 if (fields.contains(param)) {
@@ -765,75 +705,6 @@ public final class Fence {
                 }
             }
             return v.name;
-        }
-
-        /** Records into {@code out} the parameters (through {@code binding}) whose elements {@code body} writes. */
-        private void writes(List<Stmt> body, Map<Var, Var> given, Set<String> open, Map<Var, Position> out,
-                Position call) {
-            Map<Var, Var> binding = new java.util.HashMap<>(given);
-            for (Stmt s : Stmts.all(body)) {
-                // a local array given a parameter's array (or a row of it) is that array
-                Var target = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
-                if (target != null && target.type.isArray() && Stmts.value(s) != null) {
-                    for (Var source : arraysIn(Stmts.value(s))) {
-                        if (binding.containsKey(source)) {
-                            binding.put(target, binding.get(source));
-                        }
-                    }
-                }
-                if (s instanceof Stmt.ArrayWrite w) {
-                    wrote(w.array(), binding, out, Position.either(call, w.pos()));
-                }
-                for (Expr root : Stmts.exprs(s)) {
-                    Exprs.postOrder(root, e -> {
-                        if (e instanceof Expr.Assignment a && a.target() instanceof Expr.ArrayRead r) {
-                            wrote(r.array(), binding, out, Position.either(call, a.pos()));
-                        } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.Inline i
-                                && helpers.get(i.key()) != null && open.add(i.key())) {
-                            MethodIr helper = helpers.get(i.key());
-                            Map<Var, Var> inner = new java.util.HashMap<>();
-                            for (int k = 0; k < c.args().size() && k < helper.params().size(); k++) {
-                                Var arg = Exprs.var(c.args().get(k));
-                                if (arg != null && binding.containsKey(arg)) {
-                                    inner.put(helper.params().get(k).var(), binding.get(arg));
-                                }
-                            }
-                            writes(helper.body(), inner, open, out, Position.either(call, c.pos()));
-                            open.remove(i.key());
-                        } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.Differentiable d) {
-                            for (int k = 0; k < c.args().size() && k < d.parameterNames().size(); k++) {
-                                if (d.writtenArrays().contains(d.parameterNames().get(k))) {
-                                    wrote(c.args().get(k), binding, out, Position.either(call, c.pos()));
-                                }
-                            }
-                        }
-                    });
-                }
-            }
-        }
-
-        /** The variables whose array (or a row of it) {@code e} may be: {@code a}, {@code m[i]}, {@code c ? a : b}. */
-        private static List<Var> arraysIn(Expr e) {
-            if (e instanceof Expr.Cond c) {
-                List<Var> both = new java.util.ArrayList<>(arraysIn(c.then()));
-                both.addAll(arraysIn(c.otherwise()));
-                return both;
-            }
-            while (e instanceof Expr.ArrayRead r) {
-                e = r.array();
-            }
-            Var v = Exprs.var(e);
-            return v == null ? List.of() : List.of(v);
-        }
-
-        private static void wrote(Expr array, Map<Var, Var> binding, Map<Var, Position> out, Position at) {
-            while (array instanceof Expr.ArrayRead r) {
-                array = r.array();
-            }
-            Var v = Exprs.var(array);
-            if (v != null && binding.containsKey(v)) {
-                out.putIfAbsent(binding.get(v), at);
-            }
         }
 
         // ------------------------------------------------------------ vector outputs
@@ -883,38 +754,6 @@ public final class Fence {
             return created && assigned == 0;
         }
 
-        // ------------------------------------------------------------ warnings
-
-        /**
-         * Warns where a derivative is dropped on purpose by the language: a differentiated double
-         * cast to an integer, or a piecewise-constant function of one, whose value feeds the result.
-         */
-        void warnAboutLostDerivatives(List<Stmt> body) {
-            for (Stmt s : Stmts.all(body)) {
-                Var target = Stmts.target(s);
-                Expr value = s instanceof Stmt.Return r ? r.value() : Stmts.value(s);
-                if (value == null || (target != null && !activity.isUseful(target)) || (target == null
-                        && !(s instanceof Stmt.Return))) {
-                    continue;
-                }
-                Activity.carrying(value, node -> {
-                    if (node instanceof Expr.Cast c && !c.type().isDouble() && c.type().isNumeric()
-                            && c.type().kind() != JType.Kind.FLOAT // refused, not warned about
-                            && c.operand().type().isDouble() && activity.carries(c.operand()) && warned.add(node)) {
-                        diagnostics.warning(Position.either(c.pos(), method.pos()), Tag.AdjointLostDerivative,
-                                "casting a differentiated double to " + c.type() + " drops its derivative (treated as "
-                                        + "0); keep the value a double if it should carry one");
-                    }
-                    if (node instanceof Expr.MathCall m && m.function().piecewiseConstant
-                            && m.function().rounds()
-                            && m.args().stream().anyMatch(activity::carries) && warned.add(node)) {
-                        diagnostics.warning(Position.either(m.pos(), method.pos()), Tag.AdjointLostDerivative,
-                                (m.strict() ? "StrictMath." : "Math.") + m.function().javaName + " is piecewise "
-                                        + "constant: its derivative is 0 and the gradient does not flow through it");
-                    }
-                });
-            }
-        }
     }
 
     private static boolean isNull(Expr e) {

@@ -377,4 +377,21 @@ public final class Exprs {
             return List.of();
         }
     };
+
+    /**
+     * The variables whose array (or a row of it) {@code e} may be: {@code a}, {@code m[i]},
+     * {@code c ? a : b}; what an array variable given {@code e} is another name of.
+     */
+    public static List<Var> arraysIn(Expr e) {
+        if (e instanceof Expr.Cond c) {
+            List<Var> both = new java.util.ArrayList<>(arraysIn(c.then()));
+            both.addAll(arraysIn(c.otherwise()));
+            return both;
+        }
+        while (e instanceof Expr.ArrayRead r) {
+            e = r.array();
+        }
+        Var v = var(e);
+        return v == null ? List.of() : List.of(v);
+    }
 }

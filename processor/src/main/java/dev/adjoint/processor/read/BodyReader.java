@@ -70,6 +70,7 @@ import javax.lang.model.type.TypeMirror;
 final class BodyReader {
 
     private final Trees trees;
+    private final Typing typing;
     private final Calls calls;
     private final CompilationUnitTree unit;
     private final Map<Element, Var> vars = new HashMap<>();
@@ -90,6 +91,7 @@ final class BodyReader {
 
     BodyReader(Trees trees, Calls calls, CompilationUnitTree unit) {
         this.trees = trees;
+        this.typing = new Typing(trees);
         this.calls = calls;
         this.unit = unit;
     }
@@ -168,7 +170,7 @@ final class BodyReader {
                 if (el == null) {
                     return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot resolve the variable " + v.getName());
                 }
-                Var var = new Var(v.getName().toString(), typeOf(el.asType()), Var.Role.LOCAL);
+                Var var = new Var(v.getName().toString(), JType.of(el.asType()), Var.Role.LOCAL);
                 Expr init = v.getInitializer() == null ? null : initializer(new TreePath(path, v.getInitializer()), var.type);
                 vars.put(el, var);
                 return new Stmt.Declare(var, init, at, source);
@@ -221,7 +223,7 @@ final class BodyReader {
                     return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a for-each loop over "
                             + array.type() + "; only arrays can be iterated in a @Differentiable method");
                 }
-                Var var = new Var(f.getVariable().getName().toString(), typeOf(el.asType()), Var.Role.LOCAL);
+                Var var = new Var(f.getVariable().getName().toString(), JType.of(el.asType()), Var.Role.LOCAL);
                 vars.put(el, var);
                 return new Stmt.ForEach(label, var, array, block(new TreePath(path, f.getStatement())), at,
                         loopSource(tree));
@@ -414,12 +416,12 @@ final class BodyReader {
                     LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT, AND_ASSIGNMENT,
                     OR_ASSIGNMENT, XOR_ASSIGNMENT -> {
                 CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
-                BinaryOp op = binaryOp(compoundKind(tree.getKind()));
+                BinaryOp op = Operators.binaryOp(Operators.compoundKind(tree.getKind()));
                 TreePath targetPath = new TreePath(path, a.getVariable());
                 Var var = localTarget(targetPath);
                 if (var != null) {
                     Expr value = expr(new TreePath(path, a.getExpression()));
-                    return new Stmt.Assign(var, narrow(var.type, binary(op, new Expr.Read(var, at), value, at), at), at,
+                    return new Stmt.Assign(var, Operators.narrow(var.type, Operators.binary(op, new Expr.Read(var, at), value, at), at), at,
                             source);
                 }
                 if (stripParens(a.getVariable()) instanceof ArrayAccessTree) {
@@ -427,7 +429,7 @@ final class BodyReader {
                     Expr value = expr(new TreePath(path, a.getExpression()));
                     if (simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
                         return new Stmt.ArrayWrite(element.array(), element.index(),
-                                narrow(element.type(), binary(op, element, value, at), at), at, source);
+                                Operators.narrow(element.type(), Operators.binary(op, element, value, at), at), at, source);
                     }
                     return new Stmt.Eval(new Expr.Assignment(element, op, value, false, element.type(), at), at, source);
                 }
@@ -441,14 +443,14 @@ final class BodyReader {
                 TreePath targetPath = new TreePath(path, u.getExpression());
                 Var var = localTarget(targetPath);
                 if (var != null) {
-                    return new Stmt.Assign(var, narrow(var.type, binary(op, new Expr.Read(var, at), one, at), at), at,
+                    return new Stmt.Assign(var, Operators.narrow(var.type, Operators.binary(op, new Expr.Read(var, at), one, at), at), at,
                             source);
                 }
                 if (stripParens(u.getExpression()) instanceof ArrayAccessTree) {
                     Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
                     if (simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
                         return new Stmt.ArrayWrite(element.array(), element.index(),
-                                narrow(element.type(), binary(op, element, one, at), at), at, source);
+                                Operators.narrow(element.type(), Operators.binary(op, element, one, at), at), at, source);
                     }
                     return new Stmt.Eval(new Expr.Assignment(element, op, one, false, element.type(), at), at, source);
                 }
@@ -510,7 +512,7 @@ final class BodyReader {
             }
             case INT_LITERAL, LONG_LITERAL, DOUBLE_LITERAL, FLOAT_LITERAL, BOOLEAN_LITERAL, CHAR_LITERAL,
                     STRING_LITERAL, NULL_LITERAL -> {
-                return literal(path);
+                return typing.literal(path, at(path.getLeaf()));
             }
             case IDENTIFIER, MEMBER_SELECT -> {
                 return name(path);
@@ -529,7 +531,7 @@ final class BodyReader {
                 for (ExpressionTree a : n.getArguments()) {
                     args.add(expr(new TreePath(path, a)));
                 }
-                return new Expr.New(newType(path, n), args, at);
+                return new Expr.New(typing.newType(path, n), args, at);
             }
             case CONDITIONAL_EXPRESSION -> {
                 ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
@@ -538,12 +540,12 @@ final class BodyReader {
                 Expr otherwise = expr(new TreePath(path, c.getFalseExpression()));
                 TypeMirror type = trees.getTypeMirror(path);
                 return new Expr.Cond(condition, then, otherwise,
-                        type != null && type.getKind() != TypeKind.ERROR ? typeOf(type) : promoted(then, otherwise), at);
+                        type != null && type.getKind() != TypeKind.ERROR ? JType.of(type) : Operators.promoted(then, otherwise), at);
             }
             case TYPE_CAST -> {
                 TypeCastTree c = (TypeCastTree) tree;
                 // the cast's own type tree: javac may leave the cast node untyped (e.g. in a return)
-                JType target = castType(new TreePath(path, c.getType()));
+                JType target = typing.castType(new TreePath(path, c.getType()));
                 return new Expr.Cast(target, expr(new TreePath(path, c.getExpression())), at);
             }
             case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
@@ -558,7 +560,7 @@ final class BodyReader {
                     return new Expr.Const(-d, JType.DOUBLE, at); // -0.5 is a constant, as rules and printer see it
                 }
                 TypeMirror type = trees.getTypeMirror(path);
-                return new Expr.Unary(op, operand, type != null && type.getKind() != TypeKind.ERROR ? typeOf(type)
+                return new Expr.Unary(op, operand, type != null && type.getKind() != TypeKind.ERROR ? JType.of(type)
                         : op == UnaryOp.NOT ? JType.BOOLEAN : operand.type(), at);
             }
             case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
@@ -590,7 +592,7 @@ final class BodyReader {
                 if (target instanceof Expr.Unsupported) {
                     return target;
                 }
-                return new Expr.Assignment(target, binaryOp(compoundKind(tree.getKind())),
+                return new Expr.Assignment(target, Operators.binaryOp(Operators.compoundKind(tree.getKind())),
                         expr(new TreePath(path, a.getExpression())), false, target.type(), at);
             }
             case ARRAY_ACCESS -> {
@@ -598,12 +600,12 @@ final class BodyReader {
                 Expr array = expr(new TreePath(path, access.getExpression()));
                 Expr index = expr(new TreePath(path, access.getIndex()));
                 TypeMirror type = trees.getTypeMirror(path);
-                return new Expr.ArrayRead(array, index, type != null && type.getKind() != TypeKind.ERROR ? typeOf(type)
+                return new Expr.ArrayRead(array, index, type != null && type.getKind() != TypeKind.ERROR ? JType.of(type)
                         : array.type().isArray() ? array.type().component() : JType.DOUBLE, at);
             }
             case NEW_ARRAY -> {
                 NewArrayTree n = (NewArrayTree) tree;
-                JType type = typeOf(path);
+                JType type = typing.typeOf(path);
                 if (n.getInitializers() != null) {
                     return arrayLiteral(path, n, type);
                 }
@@ -615,7 +617,7 @@ final class BodyReader {
             }
             case SWITCH_EXPRESSION -> {
                 SwitchExpressionTree s = (SwitchExpressionTree) tree;
-                JType type = typeOf(path);
+                JType type = typing.typeOf(path);
                 Var result = new Var("_switch", type, Var.Role.TEMP);
                 String label = "_yield" + (++switchLabels);
                 yields.push(new Yield(result, label));
@@ -630,16 +632,16 @@ final class BodyReader {
                         + "and pass it in, or write it as a loop");
             }
             default -> {
-                BinaryOp op = binaryOp(tree.getKind());
+                BinaryOp op = Operators.binaryOp(tree.getKind());
                 if (op != null) {
                     BinaryTree b = (BinaryTree) tree;
                     Expr left = expr(new TreePath(path, b.getLeftOperand()));
                     Expr right = expr(new TreePath(path, b.getRightOperand()));
                     TypeMirror type = trees.getTypeMirror(path);
                     if (type == null || type.getKind() == TypeKind.ERROR) {
-                        return untypedBinary(op, left, right, at);
+                        return Operators.untypedBinary(op, left, right, at);
                     }
-                    return new Expr.Binary(op, left, right, typeOf(type), at);
+                    return new Expr.Binary(op, left, right, JType.of(type), at);
                 }
                 return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate "
                         + describe(tree.getKind()) + " (" + tree + "); compute it outside the @Differentiable method "
@@ -694,7 +696,7 @@ final class BodyReader {
                 VariableElement field = (VariableElement) el;
                 Object constant = field.getConstantValue();
                 if (constant != null) {
-                    return new Expr.Const(constant, typeOf(field.asType()), at);
+                    return new Expr.Const(constant, JType.of(field.asType()), at);
                 }
                 TypeElement owner = (TypeElement) field.getEnclosingElement();
                 boolean hidden = !calls.accessible(field);
@@ -705,17 +707,17 @@ final class BodyReader {
                         // the receiver's field: its input variable, or its value read from the receiver
                         Var input = fieldVar(field);
                         return input != null ? new Expr.Read(input, at) : new Expr.FieldGet(new Expr.Read(self, at),
-                                ClassRef.of(owner), field.getSimpleName().toString(), typeOf(field.asType()), hidden, at);
+                                ClassRef.of(owner), field.getSimpleName().toString(), JType.of(field.asType()), hidden, at);
                     }
                     if (tree instanceof MemberSelectTree select) {
                         Expr target = expr(new TreePath(path, select.getExpression()));
                         return new Expr.FieldGet(target, ClassRef.of(owner), field.getSimpleName().toString(),
-                                typeOf(field.asType()), hidden, at);
+                                JType.of(field.asType()), hidden, at);
                     }
                     return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot read instance field "
                             + tree + " from a static @Differentiable method");
                 }
-                return new Expr.StaticGet(ClassRef.of(owner), field.getSimpleName().toString(), typeOf(field.asType()),
+                return new Expr.StaticGet(ClassRef.of(owner), field.getSimpleName().toString(), JType.of(field.asType()),
                         hidden, at);
             }
             default -> {
@@ -723,161 +725,6 @@ final class BodyReader {
                         + el.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
             }
         }
-    }
-
-    // ---------------------------------------------------------------- types
-
-    /** The type a cast converts to, read from the cast's type tree: javac may leave the cast node unattributed. */
-    private JType castType(TreePath typePath) {
-        TypeMirror type = trees.getTypeMirror(typePath);
-        if (type != null && type.getKind() != TypeKind.ERROR) {
-            return typeOf(type);
-        }
-        TypeKind kind = typePath.getLeaf() instanceof PrimitiveTypeTree p ? p.getPrimitiveTypeKind() : null;
-        return switch (kind == null ? TypeKind.ERROR : kind) {
-            case DOUBLE -> JType.DOUBLE;
-            case FLOAT -> JType.FLOAT;
-            case INT -> JType.INT;
-            case LONG -> JType.LONG;
-            case BOOLEAN -> JType.BOOLEAN;
-            default -> typeOf(typePath);
-        };
-    }
-
-    /**
-     * The class a {@code new} creates: javac may leave the expression unattributed (under a
-     * constant-false condition), but not the class name it names.
-     */
-    private JType newType(TreePath path, NewClassTree n) {
-        TypeMirror type = trees.getTypeMirror(path);
-        if (type != null && type.getKind() != TypeKind.ERROR) {
-            return typeOf(type);
-        }
-        Element named = trees.getElement(new TreePath(path, n.getIdentifier()));
-        if (named != null && named.asType().getKind() != TypeKind.ERROR) {
-            return typeOf(named.asType());
-        }
-        return typeOf(path);
-    }
-
-    /** A literal's type from its kind: javac may leave literals inside a return unattributed. */
-    private Expr literal(TreePath path) {
-        LiteralTree literal = (LiteralTree) path.getLeaf();
-        JType type = switch (literal.getKind()) {
-            case DOUBLE_LITERAL -> JType.DOUBLE;
-            case FLOAT_LITERAL -> JType.FLOAT;
-            case INT_LITERAL -> JType.INT;
-            case LONG_LITERAL -> JType.LONG;
-            case BOOLEAN_LITERAL -> JType.BOOLEAN;
-            case STRING_LITERAL -> JType.STRING;
-            case NULL_LITERAL -> JType.OBJECT;
-            default -> typeOf(path);
-        };
-        return new Expr.Const(literal.getValue(), type, at(literal));
-    }
-
-    JType typeOf(TreePath path) {
-        TypeMirror type = trees.getTypeMirror(path);
-        return type == null || type.getKind() == TypeKind.ERROR ? JType.UNKNOWN : typeOf(type);
-    }
-
-    static JType typeOf(TypeMirror type) {
-        return JType.of(type);
-    }
-
-    /** The type of {@code a ? b : c} from its branches, when javac left it untyped. */
-    private static JType promoted(Expr a, Expr b) {
-        return a.type().isNumeric() && b.type().isNumeric() ? promote(a.type(), b.type()) : a.type();
-    }
-
-    /** The type javac would give {@code a op b}, for the nodes it leaves untyped. */
-    private static Expr untypedBinary(BinaryOp op, Expr left, Expr right, Position at) {
-        switch (op) {
-            case LT, GT, LE, GE, EQ, NE, CAND, COR -> {
-                return new Expr.Binary(op, left, right, JType.BOOLEAN, at);
-            }
-            case AND, OR, XOR -> {
-                if (left.type().kind() == JType.Kind.BOOLEAN) {
-                    return new Expr.Binary(op, left, right, JType.BOOLEAN, at);
-                }
-                return binary(op, left, right, at);
-            }
-            default -> {
-                if (op == BinaryOp.ADD && (left.type().isString() || right.type().isString())) {
-                    return new Expr.Binary(op, left, right, JType.STRING, at);
-                }
-                return binary(op, left, right, at);
-            }
-        }
-    }
-
-    /** Binary numeric promotion, as javac types {@code a op b}. */
-    static Expr binary(BinaryOp op, Expr left, Expr right, Position at) {
-        return new Expr.Binary(op, left, right, promote(left.type(), right.type()), at);
-    }
-
-    private static JType promote(JType a, JType b) {
-        if (a.isDouble() || b.isDouble()) {
-            return JType.DOUBLE;
-        }
-        if (a.kind() == JType.Kind.FLOAT || b.kind() == JType.Kind.FLOAT) {
-            return JType.FLOAT;
-        }
-        if (a.kind() == JType.Kind.LONG || b.kind() == JType.Kind.LONG) {
-            return JType.LONG;
-        }
-        if (a.kind() == JType.Kind.OTHER) {
-            return a;
-        }
-        return JType.INT;
-    }
-
-    /** The implicit narrowing of a compound assignment ({@code int n; n += 0.5} is {@code n = (int) (n + 0.5)}). */
-    static Expr narrow(JType target, Expr value, Position at) {
-        boolean same = value.type().kind() == target.kind() && (target.kind() != JType.Kind.INT
-                || target.mirror() == null || target.mirror().getKind() == TypeKind.INT);
-        return same ? value : new Expr.Cast(target, value, at);
-    }
-
-    private static Tree.Kind compoundKind(Tree.Kind kind) {
-        return switch (kind) {
-            case PLUS_ASSIGNMENT -> Tree.Kind.PLUS;
-            case MINUS_ASSIGNMENT -> Tree.Kind.MINUS;
-            case MULTIPLY_ASSIGNMENT -> Tree.Kind.MULTIPLY;
-            case DIVIDE_ASSIGNMENT -> Tree.Kind.DIVIDE;
-            case REMAINDER_ASSIGNMENT -> Tree.Kind.REMAINDER;
-            case LEFT_SHIFT_ASSIGNMENT -> Tree.Kind.LEFT_SHIFT;
-            case RIGHT_SHIFT_ASSIGNMENT -> Tree.Kind.RIGHT_SHIFT;
-            case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> Tree.Kind.UNSIGNED_RIGHT_SHIFT;
-            case AND_ASSIGNMENT -> Tree.Kind.AND;
-            case OR_ASSIGNMENT -> Tree.Kind.OR;
-            default -> Tree.Kind.XOR;
-        };
-    }
-
-    static BinaryOp binaryOp(Tree.Kind kind) {
-        return switch (kind) {
-            case MULTIPLY -> BinaryOp.MUL;
-            case DIVIDE -> BinaryOp.DIV;
-            case REMAINDER -> BinaryOp.REM;
-            case PLUS -> BinaryOp.ADD;
-            case MINUS -> BinaryOp.SUB;
-            case LEFT_SHIFT -> BinaryOp.SHL;
-            case RIGHT_SHIFT -> BinaryOp.SHR;
-            case UNSIGNED_RIGHT_SHIFT -> BinaryOp.USHR;
-            case LESS_THAN -> BinaryOp.LT;
-            case GREATER_THAN -> BinaryOp.GT;
-            case LESS_THAN_EQUAL -> BinaryOp.LE;
-            case GREATER_THAN_EQUAL -> BinaryOp.GE;
-            case EQUAL_TO -> BinaryOp.EQ;
-            case NOT_EQUAL_TO -> BinaryOp.NE;
-            case AND -> BinaryOp.AND;
-            case XOR -> BinaryOp.XOR;
-            case OR -> BinaryOp.OR;
-            case CONDITIONAL_AND -> BinaryOp.CAND;
-            case CONDITIONAL_OR -> BinaryOp.COR;
-            default -> null;
-        };
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1124,4 +1124,27 @@ class DifferentialRegressionTest {
                 }
                 """, "m43", 0.7);
     }
+
+    /**
+     * As found by a campaign (m22, shrunk): the loop before the return fused with the return's
+     * reverse sweep moved first, though that reads the return's own value (expm1's derivative is
+     * its result + 1), computed after the loop: "cannot find symbol _ret" in the generated code.
+     */
+    @Test
+    void reverseOfTheReturnReadsItsResult() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m22(double z) {
+                        double a = 1.0;
+                        int count = 0;
+                        while (z < 1.0 && count < 1) {
+                            count++;
+                            a += z;
+                        }
+                        return Math.expm1(a);
+                    }
+                }
+                """, "m22", 0.7);
+    }
 }

@@ -99,7 +99,7 @@ final class Context {
             Var target = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
             Expr value = target == null ? null : Stmts.value(s);
             if (target != null && target.type.isArray() && value != null) {
-                for (Var source : arraysIn(value, new ArrayList<>())) {
+                for (Var source : Exprs.arraysIn(value)) {
                     linked.computeIfAbsent(target, k -> new HashSet<>()).add(source);
                     linked.computeIfAbsent(source, k -> new HashSet<>()).add(target);
                 }
@@ -113,21 +113,6 @@ final class Context {
                 }
             }
         }
-    }
-
-    private static List<Var> arraysIn(Expr e, List<Var> out) {
-        if (e instanceof Expr.Cond c) {
-            arraysIn(c.then(), out);
-            return arraysIn(c.otherwise(), out);
-        }
-        while (e instanceof Expr.ArrayRead r) {
-            e = r.array();
-        }
-        Var v = Exprs.var(e);
-        if (v != null) {
-            out.add(v);
-        }
-        return out;
     }
 
     /** Whether a call may write into an array it is given: anything but a read-only or inlined method. */

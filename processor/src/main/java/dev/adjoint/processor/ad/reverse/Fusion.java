@@ -73,6 +73,7 @@ final class Fusion {
         }
         boolean returns = false;
         Set<Var> after = new HashSet<>();
+        Set<Var> definedAfter = new HashSet<>();
         for (Node node : top.nodes.subList(at + 1, top.nodes.size())) {
             if (!(node instanceof Step step) || step.saved != null) {
                 return null;
@@ -80,10 +81,13 @@ final class Fusion {
             returns |= step.ret;
             if (step.target != null) {
                 written.add(step.target);
+                definedAfter.add(step.target);
             }
             after.addAll(step.reads);
         }
-        if (!returns || after.stream().anyMatch(written::contains)) {
+        // the reverse sweep after the loop runs before it once fused: it must read nothing the loop
+        // writes, nor what the statements after the loop compute (expm1's derivative reads its result)
+        if (!returns || after.stream().anyMatch(written::contains) || after.stream().anyMatch(definedAfter::contains)) {
             return null;
         }
         Set<Var> added = new HashSet<>();

@@ -154,7 +154,8 @@ final class ReverseVisitor {
         for (Stmt s : Stmts.all(out)) {
             for (Expr e : Stmts.exprs(s)) {
                 Exprs.reads(e, var -> {
-                    if (isPrimal(var)) {
+                    // the step's own result too, fixed name or not (expm1's derivative reads it)
+                    if (isPrimal(var) || var == step.target) {
                         step.reads.add(var);
                     }
                 });
