@@ -57,31 +57,37 @@ public final class Cleanup {
         for (Stmt s : list) {
             out.add(scopes(s, Cleanup::inline));
         }
+        // a variable declared here is visible only in the rest of this list: count there, the counts
+        // of the rest kept as the walk goes back (linear, however long the list)
+        Counts rest = new Counts();
         for (int p = out.size() - 1; p >= 0; p--) {
-            if (!(out.get(p) instanceof Stmt.Declare d) || d.init() == null || !inlinable(d.var()) || !movable(d.init())) {
+            Stmt at = out.get(p);
+            if (!(at instanceof Stmt.Declare d) || d.init() == null || !inlinable(d.var()) || !movable(d.init())
+                    || rest.reads(d.var()) != 1 || rest.writes(d.var()) != 0) {
+                rest.add(at);
                 continue;
             }
-            // a variable declared here is visible only in the rest of this list: count there
-            List<Stmt> rest = out.subList(p + 1, out.size());
-            Map<Var, Integer> reads = new HashMap<>();
-            Map<Var, Integer> writes = new HashMap<>();
-            count(rest, reads, writes);
-            if (reads.getOrDefault(d.var(), 0) != 1 || writes.getOrDefault(d.var(), 0) != 0) {
-                continue;
-            }
-            for (int q = p + 1; q < out.size(); q++) {
+            boolean moved = false;
+            for (int q = p + 1; q < out.size() && q <= p + INLINE_REACH; q++) {
                 Stmt use = out.get(q);
                 if (readsIn(use, d.var())) {
                     Stmt replaced = replaceIn(use, d.var(), d.init());
                     if (replaced != null) {
                         out.set(q, replaced);
                         out.remove(p);
+                        moved = true;
                     }
                     break;
                 }
                 if (conflicts(use, d.init())) {
                     break;
                 }
+            }
+            if (moved) {
+                rest.addReads(d.init()); // now read where it is used
+                rest.forget(d.var());
+            } else {
+                rest.add(at);
             }
         }
         return out;
@@ -179,25 +185,24 @@ public final class Cleanup {
         for (Stmt s : list) {
             out.add(scopes(s, Cleanup::propagateCopies));
         }
+        Counts rest = new Counts();
+        Map<Var, Var> renames = new HashMap<>();
+        List<Stmt> kept = new ArrayList<>();
         for (int p = out.size() - 1; p >= 0; p--) {
-            if (!(out.get(p) instanceof Stmt.Declare d) || !(d.init() instanceof Expr.Read r) || !inlinable(d.var())
-                    || !d.var().type.equals(r.var().type)
-                    || (r.var().role != Var.Role.FIXED && r.var().role != Var.Role.PARAM)) {
+            Stmt at = out.get(p);
+            if (at instanceof Stmt.Declare d && d.init() instanceof Expr.Read r && inlinable(d.var())
+                    && d.var().type.equals(r.var().type) && (r.var().role == Var.Role.FIXED || r.var().role == Var.Role.PARAM)
+                    && rest.writes(d.var()) == 0 && rest.writes(r.var()) == 0) {
+                // the copy's readers read the variable itself
+                renames.put(d.var(), r.var());
+                rest.rename(d.var(), r.var());
                 continue;
             }
-            List<Stmt> rest = out.subList(p + 1, out.size());
-            Map<Var, Integer> reads = new HashMap<>();
-            Map<Var, Integer> writes = new HashMap<>();
-            count(rest, reads, writes);
-            if (writes.getOrDefault(d.var(), 0) != 0 || writes.getOrDefault(r.var(), 0) != 0) {
-                continue;
-            }
-            List<Stmt> renamed = dev.adjoint.processor.ir.Rename.substitute(new ArrayList<>(rest), Map.of(d.var(), r.var()));
-            List<Stmt> next = new ArrayList<>(out.subList(0, p));
-            next.addAll(renamed);
-            out = next;
+            rest.add(at);
+            kept.add(at);
         }
-        return out;
+        java.util.Collections.reverse(kept);
+        return renames.isEmpty() ? kept : dev.adjoint.processor.ir.Rename.substitute(kept, renames);
     }
 
     /** Declarations of names the processor made that nothing after them reads, whose value has no effect. */
@@ -206,17 +211,15 @@ public final class Cleanup {
         for (Stmt s : list) {
             out.add(scopes(s, Cleanup::dropUnused));
         }
+        Counts rest = new Counts();
         for (int p = out.size() - 1; p >= 0; p--) {
-            if (!(out.get(p) instanceof Stmt.Declare d) || d.var().isUser() || d.var().role == Var.Role.HOLDER
-                    || (d.init() != null && !movable(d.init()))) {
+            Stmt at = out.get(p);
+            if (at instanceof Stmt.Declare d && !d.var().isUser() && d.var().role != Var.Role.HOLDER
+                    && (d.init() == null || movable(d.init())) && rest.reads(d.var()) == 0 && rest.writes(d.var()) == 0) {
+                out.remove(p);
                 continue;
             }
-            Map<Var, Integer> reads = new HashMap<>();
-            Map<Var, Integer> writes = new HashMap<>();
-            count(out.subList(p + 1, out.size()), reads, writes);
-            if (reads.getOrDefault(d.var(), 0) == 0 && writes.getOrDefault(d.var(), 0) == 0) {
-                out.remove(p);
-            }
+            rest.add(at);
         }
         return out;
     }
@@ -367,6 +370,45 @@ public final class Cleanup {
         return false;
     }
 
+    /** How far (statements) a single use may be for its definition to be inlined into it. */
+    private static final int INLINE_REACH = 64;
+
+    /** Reads and writes of each variable in the statements walked so far (a list's rest, walking back). */
+    private static final class Counts {
+        final Map<Var, Integer> reads = new HashMap<>();
+        final Map<Var, Integer> writes = new HashMap<>();
+
+        void add(Stmt s) {
+            count(List.of(s), reads, writes);
+        }
+
+        void addReads(Expr e) {
+            Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum));
+        }
+
+        int reads(Var v) {
+            return reads.getOrDefault(v, 0);
+        }
+
+        int writes(Var v) {
+            return writes.getOrDefault(v, 0);
+        }
+
+        void forget(Var v) {
+            reads.remove(v);
+            writes.remove(v);
+        }
+
+        /** What read {@code from} reads {@code to} now. */
+        void rename(Var from, Var to) {
+            Integer n = reads.remove(from);
+            if (n != null) {
+                reads.merge(to, n, Integer::sum);
+            }
+            writes.remove(from);
+        }
+    }
+
     private static void count(List<Stmt> body, Map<Var, Integer> reads, Map<Var, Integer> writes) {
         for (Stmt s : Stmts.all(body)) {
             for (Expr e : Stmts.exprs(s)) {
@@ -405,6 +447,19 @@ public final class Cleanup {
         for (Stmt s : stmts) {
             out.add(scopes(s, Cleanup::startWithFirstTerm));
         }
+        // where each variable is touched, found once: the walk below only replaces statements by ones
+        // touching the same variables, so the positions stay right
+        Map<Var, List<Integer>> touchedAt = new HashMap<>();
+        for (int q = 0; q < out.size(); q++) {
+            int at = q;
+            touched(out.get(q), v -> {
+                List<Integer> at_ = touchedAt.computeIfAbsent(v, k -> new ArrayList<>());
+                if (at_.isEmpty() || at_.get(at_.size() - 1) != at) {
+                    at_.add(at);
+                }
+            });
+        }
+        boolean[] removed = new boolean[out.size()];
         for (int p = 0; p < out.size(); p++) {
             Var var;
             boolean declared;
@@ -419,41 +474,48 @@ public final class Cleanup {
             } else {
                 continue;
             }
-            for (int q = p + 1; q < out.size(); q++) {
-                Stmt later = out.get(q);
-                if (later instanceof Stmt.Comment || !touches(later, var)) {
-                    continue;
-                }
-                if (later instanceof Stmt.Accumulate a && Exprs.var(a.target()) == var && !Exprs.readsVar(a.delta(), var)) {
-                    out.set(q, declared ? new Stmt.Declare(var, a.delta(), null, null)
-                            : new Stmt.Assign(var, a.delta(), null, null));
-                    out.remove(p);
-                    p--;
-                }
-                break;
+            List<Integer> at = touchedAt.get(var);
+            int next = java.util.Collections.binarySearch(at, p);
+            next = next >= 0 ? next + 1 : -next - 1;
+            while (next < at.size() && removed[at.get(next)]) {
+                next++;
+            }
+            if (next >= at.size()) {
+                continue;
+            }
+            int q = at.get(next);
+            if (out.get(q) instanceof Stmt.Accumulate a && Exprs.var(a.target()) == var
+                    && !Exprs.readsVar(a.delta(), var)) {
+                out.set(q, declared ? new Stmt.Declare(var, a.delta(), null, null)
+                        : new Stmt.Assign(var, a.delta(), null, null));
+                removed[p] = true;
             }
         }
-        return out;
+        List<Stmt> kept = new ArrayList<>();
+        for (int q = 0; q < out.size(); q++) {
+            if (!removed[q]) {
+                kept.add(out.get(q));
+            }
+        }
+        return kept;
+    }
+
+    /** Every variable {@code s} (nested statements included) reads or writes. */
+    private static void touched(Stmt s, java.util.function.Consumer<Var> action) {
+        for (Stmt t : Stmts.all(List.of(s))) {
+            Var target = Stmts.target(t);
+            if (target != null) {
+                action.accept(target);
+            }
+            for (Expr e : Stmts.exprs(t)) {
+                Exprs.reads(e, action);
+            }
+        }
     }
 
     private static boolean isZero(Expr e) {
         Double c = Exprs.constant(e);
         return c != null && c == 0.0 && !(e instanceof Expr.Const k && k.value() instanceof Integer);
-    }
-
-    /** Whether {@code s} (nested statements included) reads or writes {@code var}. */
-    private static boolean touches(Stmt s, Var var) {
-        for (Stmt t : Stmts.all(List.of(s))) {
-            if (Stmts.target(t) == var) {
-                return true;
-            }
-            for (Expr e : Stmts.exprs(t)) {
-                if (Exprs.readsVar(e, var)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------- one store per element

@@ -21,6 +21,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,9 @@ public final class ImplWriter {
     private static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
 
     private final boolean generatedAvailable;
+    /** The parts of split members and their frames, added to the class being written. */
+    private final List<MethodSpec> extraMethods = new ArrayList<>();
+    private final List<TypeSpec> extraTypes = new ArrayList<>();
 
     public ImplWriter(boolean generatedAvailable) {
         this.generatedAvailable = generatedAvailable;
@@ -87,6 +91,10 @@ public final class ImplWriter {
                         .forEach(type::addMethod);
             }
         }
+        extraMethods.forEach(type::addMethod);
+        extraTypes.forEach(type::addType);
+        extraMethods.clear();
+        extraTypes.clear();
         bridges.addTo(type);
         return JavaFile.builder(impl.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
@@ -97,7 +105,6 @@ public final class ImplWriter {
         fixed.add(p.seed());
         fixed.add(p.into());
         List<Stmt> body = withLoads(loads(d.method()), p.body());
-        Namer namer = new Namer(fixed, List.of(body));
         Var stack = stackOf(p.body());
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.pullback(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -109,7 +116,7 @@ public final class ImplWriter {
                 .addParameter(Printer.type(p.seed().type), p.seed().name)
                 .addParameter(Printer.type(p.into().type), p.into().name)
                 .returns(valueType(d));
-        m.addCode(new Printer(namer, self, bridges, stack).statements(body));
+        code(m, self, bridges, fixed, body, stack, valueType(d));
         return m.build();
     }
 
@@ -119,7 +126,6 @@ public final class ImplWriter {
         Directions directions = directions(d, t.directions());
         fixed.addAll(directions.params());
         List<Stmt> body = withLoads(loads(d.method()), withLoads(directions.loads(), t.body()));
-        Namer namer = new Namer(fixed, List.of(body));
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.tangent(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The tangent of {@code $L}: forward mode.$L\n", d.plan().javadocSignature(),
@@ -129,7 +135,7 @@ public final class ImplWriter {
         for (Var v : directions.params()) {
             m.addParameter(Printer.type(v.type), v.name);
         }
-        m.addCode(new Printer(namer, self, bridges, null).statements(body));
+        code(m, self, bridges, fixed, body, null, valueType(d));
         return m.build();
     }
 
@@ -144,7 +150,6 @@ public final class ImplWriter {
         fixed.add(p.into());
         fixed.add(t.dInto());
         List<Stmt> body = withLoads(loads(d.method()), withLoads(directions.loads(), t.body()));
-        Namer namer = new Namer(fixed, List.of(body));
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.pullbackTangent(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Forward mode over {@code $L}: second order.\n", Naming.pullback(d.plan().name()))
@@ -157,23 +162,22 @@ public final class ImplWriter {
                 .addParameter(TypeName.DOUBLE, t.dSeed().name)
                 .addParameter(Printer.type(p.into().type), p.into().name)
                 .addParameter(Printer.type(t.dInto().type), t.dInto().name);
-        m.addCode(new Printer(namer, self, bridges, stackOf(t.body())).statements(body));
+        code(m, self, bridges, fixed, body, stackOf(t.body()), TypeName.DOUBLE);
         return m.build();
     }
 
     /** The primal of a private method, which the API class cannot call: its own body, for the tape's value. */
     private MethodSpec primal(ClassRef self, Done d, Bridges bridges) {
         List<Stmt> body = withLoads(loads(d.method()), d.primal());
-        Namer namer = new Namer(parameters(d.method()), List.of(body));
-        return MethodSpec.methodBuilder(d.plan().name())
+        MethodSpec.Builder m = MethodSpec.methodBuilder(d.plan().name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc(d.plan().hidden() ? "{@code $L}, which is private: its body, for the value of the tape's node.\n"
                         : "{@code $L} at the given values of its receiver's fields: the value of the tape's node.\n",
                         d.plan().javadocSignature())
                 .addParameters(parameterSpecs(d.method()))
-                .returns(valueType(d))
-                .addCode(new Printer(namer, self, bridges, null).statements(body))
-                .build();
+                .returns(valueType(d));
+        code(m, self, bridges, parameters(d.method()), body, null, valueType(d));
+        return m.build();
     }
 
     /**
@@ -378,6 +382,79 @@ public final class ImplWriter {
             }
         }
         throw new IllegalStateException("no load for " + field.name);
+    }
+
+    /**
+     * A member's code: its body as it is, or, when it is too large for the JIT, calls of its parts
+     * ({@link Splitter}), methods of the implementation that share the variables crossing from one
+     * to another through a frame ({@code FPullbackFrame}), allocated once per call.
+     */
+    private void code(MethodSpec.Builder m, ClassRef self, Bridges bridges, List<Var> fixed, List<Stmt> body, Var stack,
+            TypeName returns) {
+        Splitter.Split split = Splitter.of(body, fixed, stack);
+        if (split == null) {
+            m.addCode(new Printer(new Namer(fixed, List.of(body)), self, bridges, stack).statements(body));
+            return;
+        }
+        String member = m.build().name();
+        ClassName frameClass = Printer.className(self).nestedClass(Naming.capitalize(member) + "Frame");
+        Var frame = new Var("_frame", JType.named(ClassRef.of(frameClass.packageName(),
+                frameClass.simpleNames().toArray(new String[0]))), Var.Role.FIXED);
+        List<Var> all = new ArrayList<>(fixed);
+        all.add(frame);
+        Namer namer = new Namer(all, List.of(body));
+        TypeSpec.Builder frameType = TypeSpec.classBuilder(frameClass)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The variables the parts of {@code $L} share: it is too long for the JIT to compile whole.\n",
+                        member);
+        for (Var v : split.framed()) {
+            frameType.addField(Printer.type(v.type), namer.name(v));
+        }
+        extraTypes.add(frameType.build());
+        m.addStatement("$T $L = new $T()", frameClass, namer.name(frame), frameClass);
+        for (Var p : split.framedParameters()) {
+            m.addStatement("$L.$L = $L", namer.name(frame), namer.name(p), namer.name(p));
+        }
+        String args = all.stream().map(namer::name).collect(java.util.stream.Collectors.joining(", "));
+        int forward = 0;
+        int reverse = 0;
+        boolean reversing = false;
+        boolean sweeps = body.stream().anyMatch(st -> st instanceof Stmt.Comment c && c.text().equals("forward sweep"));
+        for (int k = 0; k < split.parts().size(); k++) {
+            List<Stmt> part = split.parts().get(k);
+            for (Stmt st : part) {
+                if (st instanceof Stmt.Comment c && c.text().startsWith("reverse sweep")) {
+                    reversing = true;
+                }
+            }
+            boolean last = k == split.parts().size() - 1;
+            String name = member + (!sweeps ? "Part" + (k + 1)
+                    : reversing ? "Reverse" + (++reverse) : "Forward" + (++forward));
+            MethodSpec.Builder p = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("Part $L of $L of {@code $L}$L.\n", k + 1, split.parts().size(), member, from(part))
+                    .returns(last ? returns : TypeName.VOID);
+            for (Var v : all) {
+                p.addParameter(Printer.type(v.type), namer.name(v));
+            }
+            p.addCode(new Printer(namer, self, bridges, stack).framed(split.framed(), frame).statements(part));
+            extraMethods.add(p.build());
+            if (last) {
+                m.addStatement("return $L($L)", name, args);
+            } else {
+                m.addStatement("$L($L)", name, args);
+            }
+        }
+    }
+
+    /** {@code , from double z = x * y}: where a part starts, for its Javadoc. */
+    private static String from(List<Stmt> part) {
+        for (Stmt s : part) {
+            String source = s instanceof Stmt.Comment c ? c.text() : Stmts.source(s);
+            if (source != null && !source.isBlank()) {
+                return ", from {@code " + source.replace("*/", "* /") + "}";
+            }
+        }
+        return "";
     }
 
     /** The components of record parameters, read at entry: {@code double mu = params.mu();}. */

@@ -30,13 +30,32 @@ final class Printer {
     /** The class the code goes into: its own static members print without their class. */
     private final ClassRef self;
     private final Bridges bridges;
-    private final String stack;
+    private final Var stackVar;
+    /** The variables the parts of a split method share, read and written as fields of {@link #frame}. */
+    private java.util.Set<Var> framed = java.util.Set.of();
+    private String frame;
 
     Printer(Namer namer, ClassRef self, Bridges bridges, Var stack) {
         this.namer = namer;
         this.self = self;
         this.bridges = bridges;
-        this.stack = stack == null ? "_stack" : namer.name(stack);
+        this.stackVar = stack;
+    }
+
+    /** This printer for one part of a split method: {@code framed} print as fields of {@code frame}. */
+    Printer framed(java.util.Set<Var> framed, Var frame) {
+        this.framed = framed;
+        this.frame = namer.name(frame);
+        return this;
+    }
+
+    private String stack() {
+        return stackVar == null ? "_stack" : name(stackVar);
+    }
+
+    /** A variable as the code names it: its name, or its field of the frame. */
+    private String name(Var v) {
+        return framed.contains(v) ? frame + "." + namer.name(v) : namer.name(v);
     }
 
     // ---------------------------------------------------------------- statements
@@ -44,6 +63,9 @@ final class Printer {
     CodeBlock statements(List<Stmt> body) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (Stmt s : body) {
+            if (s instanceof Stmt.Declare d && d.init() == null && framed.contains(d.var())) {
+                continue; // a field of the frame: declared there
+            }
             statement(s, code);
         }
         return code.build();
@@ -164,12 +186,15 @@ final class Printer {
     private CodeBlock simple(Stmt s) {
         if (s instanceof Stmt.Declare d) {
             Var v = d.var();
+            if (framed.contains(v)) {
+                return CodeBlock.of("$L = $L", name(v), print(d.init()));
+            }
             return d.init() == null ? CodeBlock.of("$T $L", type(v.type), namer.name(v))
                     : CodeBlock.of("$T $L = $L", type(v.type), namer.name(v), print(d.init()));
         }
         if (s instanceof Stmt.Assign a) {
             Var v = a.var();
-            String name = namer.name(v);
+            String name = name(v);
             if (a.value() instanceof Expr.Binary b && b.left() instanceof Expr.Read r && r.var() == v
                     && !v.type.isDouble() && b.right() instanceof Expr.Const one && Integer.valueOf(1).equals(one.value())
                     && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
@@ -203,7 +228,7 @@ final class Printer {
             return CodeBlock.of("$L += $L", print(a.target()), print(a.delta()));
         }
         if (s instanceof Stmt.Push p) {
-            return CodeBlock.of("$L.push($L)", stack, print(p.value()));
+            return CodeBlock.of("$L.push($L)", stack(), print(p.value()));
         }
         return print(((Stmt.Eval) s).expr());
     }
@@ -236,7 +261,7 @@ final class Printer {
         if (e instanceof Expr.Const l) {
             literal(l, out);
         } else if (e instanceof Expr.Read r) {
-            out.text(namer.name(r.var()));
+            out.text(name(r.var()));
         } else if (e instanceof Expr.StaticGet f) {
             if (f.hidden()) {
                 out.text(bridges.staticField(f)).text("()");
@@ -327,7 +352,7 @@ final class Printer {
             if (p.type().kind() == JType.Kind.OTHER || (p.type().kind() == JType.Kind.INT && p.type().mirror() != null)) {
                 out.text("(").type(type(p.type())).text(") ");
             }
-            out.text(stack).text(".").text(pop).text("()");
+            out.text(stack()).text(".").text(pop).text("()");
         } else if (e instanceof Expr.Pullback p) {
             ClassRef owner = p.callee().sameBuild() ? Naming.implClass(p.callee().owner()) : p.callee().adjoint();
             qualified(owner, out);
