@@ -29,7 +29,7 @@ class ArchitectureTest {
 
     private static final Path SOURCES = Path.of("src", "main", "java", "dev", "adjoint", "processor");
     /** A use of a processor class (a name in a string, as @Generated's, is none). */
-    private static final Pattern REFERENCE = Pattern.compile("(?<!\"")dev\\.adjoint\\.processor\\.((?:[a-z]+\\.)*)[A-Z]");
+    private static final Pattern REFERENCE = Pattern.compile("(?<!\")dev\\.adjoint\\.processor\\.((?:[a-z]+\\.)*)[A-Z]");
     private static final int LONGEST = 800;
 
     private static String stage(Path file) {

@@ -1,0 +1,123 @@
+package dev.adjoint.processor.size;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.processor.differential.InMemoryCompiler;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated code of any size compiles and gets JIT-compiled (issue 19): a straight-line method of
+ * 360 statements (its pullback would be three times the JIT's 8,000-byte limit) and one of 1,400
+ * (whose pullback would pass the JVM's 64 KB limit) compile, every generated method stays under
+ * 8,000 bytes of bytecode, and the split members give the right gradient and tangent.
+ */
+class LargeMethodTest {
+
+    /** HotSpot's {@code HugeMethodLimit}: longer methods are never JIT-compiled. */
+    static final int JIT_LIMIT = 8000;
+
+    private static InMemoryCompiler.Result result;
+
+    /** {@code double aK = 0.6 * Math.sin(aI + aJ) + 0.4 * Math.tanh(aM) * aI;} and similar, n of them, from four inputs. */
+    static List<String> method(String name, int n, Random random) {
+        List<String> lines = new ArrayList<>();
+        lines.add("    @Differentiable");
+        lines.add("    public static double " + name + "(double a0, double a1, double a2, double a3) {");
+        for (int k = 4; k < n + 4; k++) {
+            int i = k - 1 - random.nextInt(Math.min(k, 8));
+            int j = k - 1 - random.nextInt(Math.min(k, 8));
+            int m = k - 1 - random.nextInt(Math.min(k, 8));
+            String e = switch (random.nextInt(3)) {
+                case 0 -> "0.6 * Math.sin(a" + i + " + a" + j + ") + 0.4 * Math.tanh(a" + m + ") * a" + i;
+                case 1 -> "0.5 * a" + i + " * Math.cos(a" + j + ") + 0.3 * a" + m;
+                default -> "Math.tanh(a" + i + " - 0.5 * a" + j + ") + 0.2 * Math.exp(-a" + m + " * a" + m + ")";
+            };
+            lines.add("        double a" + k + " = " + e + ";");
+        }
+        lines.add("        return a" + (n + 3) + " + 0.5 * a" + (n + 2) + ";");
+        lines.add("    }");
+        return lines;
+    }
+
+    @BeforeAll
+    static void compile() {
+        Random random = new Random(19);
+        List<String> source = new ArrayList<>(List.of("package big;", "", "import dev.adjoint.Differentiable;", "",
+                "public final class Big {"));
+        source.addAll(method("medium", 360, random));
+        source.add("");
+        source.addAll(method("large", 1400, random));
+        source.add("}");
+        result = new InMemoryCompiler().compile("big.Big", String.join("\n", source), false);
+        assertTrue(result.success(), result.diagnosticsText());
+        assertEquals("", result.diagnosticsText(), "no warning either");
+    }
+
+    @Test
+    void everyGeneratedMethodIsUnderTheJitLimit() {
+        for (Map.Entry<String, byte[]> c : result.classes().entrySet()) {
+            if (c.getKey().startsWith("big.BigAdjoint")) {
+                Bytecode.codeLengths(c.getValue()).forEach((method, length) -> assertTrue(length < JIT_LIMIT,
+                        c.getKey() + "." + method + " has " + length + " bytes of bytecode"));
+            }
+        }
+    }
+
+    @Test
+    void theSplitMembersGiveTheGradientAndTheTangent() throws ReflectiveOperationException {
+        ClassLoader loader = result.loader();
+        Class<?> primal = loader.loadClass("big.Big");
+        Class<?> api = loader.loadClass("big.BigAdjoint");
+        double[] x = {0.3, -0.7, 1.1, 0.45};
+        double[] v = {0.2, -0.1, 0.4, 0.3};
+        for (String name : List.of("medium", "large")) {
+            Method f = primal.getMethod(name, double.class, double.class, double.class, double.class);
+            Object g = api.getMethod(name + "Gradient", double.class, double.class, double.class, double.class)
+                    .invoke(null, x[0], x[1], x[2], x[3]);
+            double dot = 0;
+            for (int i = 0; i < 4; i++) {
+                double h = 1e-6;
+                double[] up = x.clone();
+                double[] down = x.clone();
+                up[i] += h;
+                down[i] -= h;
+                double fd = ((double) f.invoke(null, up[0], up[1], up[2], up[3])
+                        - (double) f.invoke(null, down[0], down[1], down[2], down[3])) / (2 * h);
+                double ad = g.getClass().getField("a" + i).getDouble(g);
+                assertEquals(fd, ad, 1e-7 * Math.max(1, Math.abs(fd)), name + ": ∂/∂a" + i);
+                dot += ad * v[i];
+            }
+            double tangent = (double) api.getMethod(name + "Tangent", double.class, double.class, double.class,
+                    double.class, double.class, double.class, double.class, double.class)
+                    .invoke(null, x[0], x[1], x[2], x[3], v[0], v[1], v[2], v[3]);
+            assertEquals(dot, tangent, 1e-12 * Math.max(1, Math.abs(dot)), name + ": tangent");
+        }
+    }
+
+    /** The classes generated for the test fixtures (compiled with the processor by Maven) obey the limit too. */
+    @Test
+    void theFixturesGeneratedClassesAreUnderTheJitLimit() throws IOException {
+        Path classes = Path.of("target", "test-classes", "dev", "adjoint", "processor", "fixtures");
+        int checked = 0;
+        try (Stream<Path> files = Files.list(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().matches(".*Adjoint(Impl)?(\\$.*)?\\.class"))::iterator) {
+                for (Map.Entry<String, Integer> m : Bytecode.codeLengths(Files.readAllBytes(f)).entrySet()) {
+                    assertTrue(m.getValue() < JIT_LIMIT, f.getFileName() + "." + m.getKey() + ": " + m.getValue());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 100, "only " + checked + " methods checked");
+    }
+}
