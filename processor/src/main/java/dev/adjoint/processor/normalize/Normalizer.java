@@ -25,7 +25,7 @@ public final class Normalizer {
     public MethodIr run(MethodIr method) {
         List<Stmt> body = new Desugar().run(method.body());
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
-        body = new Anf(this, helpers).block(body);
+        body = Cse.run(new Anf(this, helpers).block(body));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
                 method.inputs(), List.copyOf(body), method.vector(), method.pos());
     }

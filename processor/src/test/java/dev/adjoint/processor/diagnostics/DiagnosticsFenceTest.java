@@ -534,4 +534,20 @@ class DiagnosticsFenceTest {
                 "boolean added = dev.adjoint.Adjoint.stopGradient(kept.add(x) ? 1.0 : 0.0) > 0;",
                 "[AdjointUnsupportedCall] cannot differentiate through List.add(E)");
     }
+
+    /** A value computed twice is computed once (issue 19): d1's σ√T is d2's, x[i]·x[i] one read. */
+    @Test
+    void commonSubexpressionsOnce() throws Exception {
+        JavaFileObject file = method("double x, double sigma, double sqrtT", List.of(),
+                "double d1 = (x + 0.5 * sigma * sigma) / (sigma * sqrtT);",
+                "double d2 = d1 - sigma * sqrtT;",
+                "return d1 * d2 + x * x;");
+        Compilation c = compile(file);
+        String impl = Sources.generated(c, "demo.FunctionsAdjointImpl").orElseThrow();
+        String pullback = impl.substring(impl.indexOf("fPullback("), impl.indexOf("fTangent("));
+        String code = pullback.lines().filter(l -> !l.strip().startsWith("//") && !l.strip().startsWith("*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        org.junit.jupiter.api.Assertions.assertEquals(1, code.split("sigma \\* sqrtT", -1).length - 1, pullback);
+        assertSupported(file, 0.7, 0.3, 1.2);
+    }
 }
