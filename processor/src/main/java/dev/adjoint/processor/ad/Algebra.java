@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Builds the double expressions of derivative code, folding the trivial cases ({@code 1.0 * a},
  * {@code -(-a)}, {@code 2.0 * 3.0}) so that generated source reads like hand-written code. Every
- * fold is exact in floating point: {@code 1·a = a} and {@code -(-a) = a} hold bit for bit.
+ * fold but one is exact in floating point: {@code 1·a = a} and {@code -(-a) = a} hold bit for bit;
+ * {@code a·(1/b) = a/b} rounds once instead of twice and is made only while building a derivative.
  */
 public final class Algebra {
 
@@ -35,6 +36,15 @@ public final class Algebra {
     }
 
     public static Expr mul(Expr a, Expr b) {
+        return mul(a, b, false);
+    }
+
+    /**
+     * {@code a·b} folded; {@code exactOnly} keeps {@code a·(1/b)} as written (the fold to {@code a/b}
+     * rounds once instead of twice, so it may change the last bit: fine in a derivative this class
+     * builds, not in the user's own arithmetic).
+     */
+    private static Expr mul(Expr a, Expr b, boolean exactOnly) {
         Double ca = constant(a);
         Double cb = constant(b);
         if (ca != null && cb != null) {
@@ -53,10 +63,13 @@ public final class Algebra {
             return neg(a);
         }
         if (b instanceof Unary u && u.op() == UnaryOp.NEG) {
-            return neg(mul(a, u.operand()));
+            return neg(mul(a, u.operand(), exactOnly));
         }
         if (a instanceof Unary u && u.op() == UnaryOp.NEG) {
-            return neg(mul(u.operand(), b));
+            return neg(mul(u.operand(), b, exactOnly));
+        }
+        if (exactOnly) {
+            return new Binary(BinaryOp.MUL, a, b, JType.DOUBLE, null);
         }
         // a·(1/b) = a/b: one operation, one rounding
         if (b instanceof Binary d && d.op() == BinaryOp.DIV && Double.valueOf(1.0).equals(constant(d.left()))) {
@@ -127,11 +140,14 @@ public final class Algebra {
         return new Expr.Cond(condition, then, otherwise, JType.DOUBLE, null);
     }
 
-    /** {@code e} with its top node folded again (after its operands changed, e.g. by substitution). */
+    /**
+     * {@code e} with its top node folded again (after its operands changed, e.g. by substitution);
+     * only the folds exact bit for bit, since {@code e} may be the user's own arithmetic.
+     */
     public static Expr simplify(Expr e) {
         if (e instanceof Binary b && b.type().isDouble()) {
             return switch (b.op()) {
-                case MUL -> mul(b.left(), b.right());
+                case MUL -> mul(b.left(), b.right(), true);
                 case DIV -> div(b.left(), b.right());
                 case ADD -> add(b.left(), b.right());
                 case SUB -> sub(b.left(), b.right());

@@ -319,7 +319,9 @@ final class Anf {
             if (!Exprs.isAtom(value) && Exprs.readsVar(value, v) && v.type.isDifferentiable()) {
                 value = hoist(value, out);
             }
-            out.add(new Stmt.Assign(v, value, a.pos(), null));
+            if (!(value instanceof Expr.Read same && same.var() == v)) { // x = x changes nothing
+                out.add(new Stmt.Assign(v, value, a.pos(), null));
+            }
             return old != null ? old : new Expr.Read(v);
         }
         Expr.ArrayRead element = (Expr.ArrayRead) a.target();

@@ -1147,4 +1147,40 @@ class DifferentialRegressionTest {
                 }
                 """, "m22", 0.7);
     }
+
+    /**
+     * A campaign found {@code y = w = w} zeroing the gradient: the chained assignment's inner
+     * {@code w = w} was kept, and its reverse sweep cleared w's adjoint after passing it to itself.
+     */
+    @Test
+    void selfAssignmentInsideAChainedAssignment() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m43(double w, double y) {
+                        y = w = w;
+                        return w * y;
+                    }
+                }
+                """, "m43", 0.129212, 1.217148);
+    }
+
+    /**
+     * A campaign found the user's {@code w[0] *= (1.0 / x)} printed as {@code w[0] /= x}: one
+     * rounding instead of two, so the primal's array came out different in the last bit. The
+     * clean-up's folds on the user's arithmetic are now only the exact ones.
+     */
+    @Test
+    void theUsersArithmeticIsKeptBitForBit() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m40(double x, double[] w) {
+                        w[0] *= (1.0 / x);
+                        w[1] = w[1] * (1.0 / (2.0 + Math.sin(x)));
+                        return 2.0 * x;
+                    }
+                }
+                """, "m40", -1.15195, new double[] {0.266903, -0.081076, -0.736735, -0.352098});
+    }
 }

@@ -95,10 +95,21 @@ final class SourceCheck {
         Method gradientMethod = Arrays.stream(adjointClass.getMethods())
                 .filter(m -> m.getName().equals(method + "Gradient")).findFirst().orElseThrow();
         Object gradient;
+        Object[] gradientArgs = copy(args);
         try {
-            gradient = gradientMethod.invoke(null, copy(args));
+            gradient = gradientMethod.invoke(null, gradientArgs);
         } catch (InvocationTargetException e) {
             return new Verdict(Outcome.WRONG, method + "Gradient threw " + e.getCause());
+        }
+        Object[] primalArgs = copy(args);
+        invoke(primal, primalArgs);
+        for (int i = 0; i < args.length; i++) {
+            // the arrays the primal writes: the gradient must leave them bit for bit as the primal does
+            if (args[i] instanceof double[] && !Arrays.equals((double[]) primalArgs[i], (double[]) gradientArgs[i])) {
+                return new Verdict(Outcome.WRONG, method + "Gradient left argument " + i + " as "
+                        + Arrays.toString((double[]) gradientArgs[i]) + " but the primal leaves it as "
+                        + Arrays.toString((double[]) primalArgs[i]) + "; generated adjoint:\n" + adjoint);
+            }
         }
         double[][] generated = new double[args.length][];
         for (int i = 0; i < args.length; i++) {

@@ -141,6 +141,13 @@ final class ReverseVisitor {
                 if (increment != null) {
                     Expr.Binary b = (Expr.Binary) value;
                     propagate(increment, b.op() == Expr.BinaryOp.SUB ? neg(adj) : adj, out);
+                } else if (step.overwrites && Exprs.readsVar(value, v)) {
+                    // v = f(v): the old v's adjoint arrives while the new v's is passed on, so take the
+                    // new one aside and clear it first (v = v must keep its gradient, not zero it)
+                    Var taken = c.reverseTemp(JType.DOUBLE);
+                    out.add(new Stmt.Declare(taken, adj, null, null));
+                    out.add(new Stmt.Assign(c.adjoint(v), lit(0), null, null));
+                    propagateValue(value, new Expr.Read(taken), null, out);
                 } else {
                     propagateValue(value, adj, v, out);
                     if (step.overwrites) {
