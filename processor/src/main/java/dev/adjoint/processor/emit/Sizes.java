@@ -2,18 +2,41 @@ package dev.adjoint.processor.emit;
 
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import java.util.List;
 
 /**
  * An estimate of the bytecode javac makes of generated statements, generous rather than short: a
- * few bytes per load, store, operation and call (wide locals included, as long methods have
- * hundreds), for {@link Splitter} to keep each method under the JIT's limit.
+ * few bytes per load, store, operation and call, for {@link Splitter} to keep each method under
+ * the JIT's limit. A method with more than 256 local slots needs {@code wide} loads and stores of
+ * four bytes where others take two, so a body's locals are counted first ({@link #of(List, int)}).
  */
 final class Sizes {
 
-    private Sizes() {}
+    /** The bytes of a load or store: two for a local in the first 256 slots, four past them (or a frame's field). */
+    private final int access;
 
-    static int of(List<Stmt> body) {
+    private Sizes(int access) {
+        this.access = access;
+    }
+
+    /** The estimated bytecode of a body whose parameters take {@code parameterSlots} local slots. */
+    static int of(List<Stmt> body, int parameterSlots) {
+        int slots = parameterSlots;
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Declare) {
+                slots += 2; // a double or a long; others take one
+            }
+        }
+        return new Sizes(slots < 250 ? 2 : 4).of(body);
+    }
+
+    /** The estimated bytecode of a statement of a part of a split body, where shared variables are a frame's fields. */
+    static int ofPart(Stmt s) {
+        return new Sizes(4).of(s);
+    }
+
+    private int of(List<Stmt> body) {
         int n = 0;
         for (Stmt s : body) {
             n += of(s);
@@ -21,11 +44,11 @@ final class Sizes {
         return n;
     }
 
-    static int of(Stmt s) {
+    private int of(Stmt s) {
         if (s instanceof Stmt.Declare d) {
-            return d.init() == null ? 0 : 5 + of(d.init());
+            return d.init() == null ? 0 : 1 + access + of(d.init());
         } else if (s instanceof Stmt.Assign a) {
-            return 5 + of(a.value());
+            return 1 + access + of(a.value());
         } else if (s instanceof Stmt.ArrayWrite w) {
             return 2 + of(w.array()) + of(w.index()) + of(w.value());
         } else if (s instanceof Stmt.Accumulate a) {
@@ -57,12 +80,13 @@ final class Sizes {
         return 3; // a comment (nothing), a break or continue (a goto)
     }
 
-    static int of(Expr e) {
+    private int of(Expr e) {
         int n;
         if (e instanceof Expr.Read) {
-            n = 4; // a wide load, or a frame's field
-        } else if (e instanceof Expr.Binary) {
-            n = 4; // with the branch of a comparison
+            n = access;
+        } else if (e instanceof Expr.Binary b) {
+            // dmul is one byte; a comparison, && and || take a branch
+            n = b.op().isComparison() || b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR ? 4 : 1;
         } else if (e instanceof Expr.Unary || e instanceof Expr.Cast) {
             n = 2;
         } else if (e instanceof Expr.ArrayRead || e instanceof Expr.Length) {

@@ -34,7 +34,8 @@ final class Splitter {
 
     /** The split of {@code body}, or null when it is small enough as it is. */
     static Split of(List<Stmt> body, List<Var> parameters, Var stack) {
-        if (Sizes.of(body) <= LIMIT || body.size() < 2) {
+        int parameterSlots = 2 * parameters.size() + 2;
+        if (Sizes.of(body, parameterSlots) <= LIMIT || body.size() < 2) {
             return null;
         }
         List<List<Stmt>> parts = new ArrayList<>();
@@ -46,7 +47,7 @@ final class Splitter {
                 comments.add(s); // goes with the statement it introduces
                 continue;
             }
-            int bytes = Sizes.of(s);
+            int bytes = Sizes.ofPart(s);
             if (!part.isEmpty() && size + bytes > LIMIT) {
                 parts.add(part);
                 part = new ArrayList<>();

@@ -31,8 +31,12 @@ class LargeMethodTest {
 
     /** {@code double aK = 0.6 * Math.sin(aI + aJ) + 0.4 * Math.tanh(aM) * aI;} and similar, n of them, from four inputs. */
     static List<String> method(String name, int n, Random random) {
+        return method("@Differentiable", name, n, random);
+    }
+
+    static List<String> method(String annotation, String name, int n, Random random) {
         List<String> lines = new ArrayList<>();
-        lines.add("    @Differentiable");
+        lines.add("    " + annotation);
         lines.add("    public static double " + name + "(double a0, double a1, double a2, double a3) {");
         for (int k = 4; k < n + 4; k++) {
             int i = k - 1 - random.nextInt(Math.min(k, 8));
@@ -103,6 +107,25 @@ class LargeMethodTest {
                     .invoke(null, x[0], x[1], x[2], x[3], v[0], v[1], v[2], v[3]);
             assertEquals(dot, tangent, 1e-12 * Math.max(1, Math.abs(dot)), name + ": tangent");
         }
+    }
+
+    /**
+     * The estimate is not so generous that a member well under the limit is split (a split member
+     * allocates its frame on each call): the second-order member of a 12-statement method, a few
+     * thousand bytes, stays one method.
+     */
+    @Test
+    void aMemberWellUnderTheLimitIsNotSplit() {
+        List<String> source = new ArrayList<>(List.of("package big;", "", "import dev.adjoint.Differentiable;", "",
+                "public final class Small {"));
+        source.addAll(method("@Differentiable(order = 2)", "small", 12, new Random(20)));
+        source.add("}");
+        InMemoryCompiler.Result small = new InMemoryCompiler().compile("big.Small", String.join("\n", source), false);
+        assertTrue(small.success(), small.diagnosticsText());
+        int longest = small.classes().entrySet().stream().filter(c -> c.getKey().startsWith("big.SmallAdjoint"))
+                .flatMap(c -> Bytecode.codeLengths(c.getValue()).values().stream()).max(Integer::compare).orElseThrow();
+        assertTrue(longest > 2500 && longest < 5000, "the longest member has " + longest + " bytes");
+        small.generatedSources().forEach((name, text) -> assertTrue(!text.contains("Frame"), name + " was split"));
     }
 
     /** The classes generated for the test fixtures (compiled with the processor by Maven) obey the limit too. */
