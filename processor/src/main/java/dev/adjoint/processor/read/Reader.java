@@ -8,6 +8,7 @@ import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.find.Records;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
@@ -16,10 +17,17 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
@@ -60,6 +68,7 @@ public final class Reader {
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             self = new Var(plan.names().self(), JType.of(owner.asType()), Var.Role.PARAM);
             reader.receiver(self, null);
+            guard(method, self, body);
             List<MethodPlan.GradientField> fields = plan.receiverFields();
             for (int i = 0; i < fields.size(); i++) {
                 MethodPlan.GradientField f = fields.get(i);
@@ -149,6 +158,7 @@ public final class Reader {
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             self = new Var("this", JType.of(owner.asType()), Var.Role.PARAM);
             reader.receiver(self, fields);
+            guard(method, self, body);
         }
         // a record parameter with differentiable components: each component a parameter of its own
         List<MethodIr.Input> components = new ArrayList<>();
@@ -203,6 +213,45 @@ public final class Reader {
             params.add(new MethodIr.Param(var));
         }
         return reader;
+    }
+
+    /**
+     * A subclass may override an instance method, and then runs a body whose derivative was not
+     * generated: a method that can be overridden starts with {@code Overrides.check(self, owner,
+     * signature)}, which refuses such an object (see {@code dev.adjoint.internal.Overrides}).
+     */
+    private void guard(ExecutableElement method, Var self, List<Stmt> body) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        Set<Modifier> modifiers = method.getModifiers();
+        if (modifiers.contains(Modifier.PRIVATE)
+                || modifiers.contains(Modifier.FINAL)
+                || owner.getModifiers().contains(Modifier.FINAL)
+                || owner.getKind() == ElementKind.RECORD) {
+            return;
+        }
+        StringBuilder signature = new StringBuilder(method.getSimpleName()).append('(');
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            signature.append(i == 0 ? "" : ",").append(typeName(types.erasure(method.getParameters().get(i).asType())));
+        }
+        signature.append(')');
+        Position at = Position.of(method);
+        JType result = JType.of(types.getNoType(TypeKind.VOID));
+        Callee check = new Callee.Opaque(ClassRef.of("dev.adjoint.internal", "Overrides"), "check",
+                List.of(JType.OBJECT, JType.STRING, JType.STRING), result, true, false, true);
+        body.add(new Stmt.Eval(new Expr.Call(check, null, List.of(new Expr.Read(self, at),
+                new Expr.Const(elements.getBinaryName(owner).toString(), JType.STRING, at),
+                new Expr.Const(signature.toString(), JType.STRING, at)), result, at), at, null));
+    }
+
+    /** A type's name as {@code Class.getTypeName()} gives it: {@code double[]}, {@code demo.Outer$Inner}. */
+    private String typeName(TypeMirror type) {
+        if (type instanceof ArrayType a) {
+            return typeName(a.getComponentType()) + "[]";
+        }
+        if (type instanceof DeclaredType d && d.asElement() instanceof TypeElement t) {
+            return elements.getBinaryName(t).toString();
+        }
+        return type.toString();
     }
 
     private List<Stmt> readBody(ExecutableElement method, BodyReader reader) {

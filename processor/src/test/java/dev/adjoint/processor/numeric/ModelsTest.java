@@ -2,6 +2,8 @@ package dev.adjoint.processor.numeric;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.fixtures.Models;
@@ -12,6 +14,7 @@ import dev.adjoint.processor.fixtures.Models.Params;
 import dev.adjoint.processor.fixtures.Models.Softplus;
 import dev.adjoint.processor.fixtures.ModelsAdjoint;
 import dev.adjoint.processor.fixtures.Models_GammaDistributionAdjoint;
+import dev.adjoint.processor.fixtures.Models_KernelAdjoint;
 import dev.adjoint.processor.fixtures.Models_LogisticAdjoint;
 import dev.adjoint.processor.fixtures.Models_SoftplusAdjoint;
 import java.lang.reflect.Field;
@@ -132,6 +135,38 @@ class ModelsTest {
         close(fd(h -> new Softplus(1.5 + h, 0.2).apply(0.7)), g.scale, "scale (Scaled's field)");
         close(fd(h -> new Softplus(1.5, 0.2 + h).apply(0.7)), g.shift, "shift");
         close(fd(h -> s.apply(0.7 + h)), g.x, "x");
+    }
+
+    @Test
+    void aMethodCallingAnOverridableMethodOfThisObject() {
+        Models.Kernel k = new Models.Kernel(1.3);
+        Models_KernelAdjoint.DensityGradient g = Models_KernelAdjoint.densityGradient(k, 0.4);
+        close(fd(h -> new Models.Kernel(1.3 + h).density(0.4)), g.width, "width");
+        close(fd(h -> k.density(0.4 + h)), g.x, "x");
+        // a subclass that runs the same bodies has the same derivative
+        Models.SameKernel same = new Models.SameKernel(1.3);
+        Models_KernelAdjoint.DensityGradient s = Models_KernelAdjoint.densityGradient(same, 0.4);
+        assertEquals(g.x, s.x, 0.0);
+        assertEquals(g.width, s.width, 0.0);
+    }
+
+    @Test
+    void anOverridingSubclassIsRefusedNotGivenTheWrongDerivative() {
+        Models.Kernel cauchy = new Models.CauchyKernel(1.3);
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class, () -> Models_KernelAdjoint.densityGradient(cauchy, 0.4));
+        assertEquals(Models.CauchyKernel.class.getName() + " overrides profile(double) of " + Models.Kernel.class.getName()
+                + ", and Adjoint generated this derivative from " + Models.Kernel.class.getName() + "'s body, not from "
+                + "the override: differentiate the subclass's method with a @Differentiable method of its own, or make "
+                + "profile final", e.getMessage());
+        assertThrows(UnsupportedOperationException.class,
+                () -> Models_KernelAdjoint.densityTangent(cauchy, 0.4, 0.0, 1.0));
+        assertThrows(UnsupportedOperationException.class,
+                () -> Models_KernelAdjoint.density(cauchy, Tensor.scalar(1.3).requiresGrad(true), Tensor.scalar(0.4).requiresGrad(true)));
+        UnsupportedOperationException own = assertThrows(
+                UnsupportedOperationException.class,
+                () -> Models_KernelAdjoint.densityGradient(new Models.ShiftedKernel(1.3), 0.4));
+        assertTrue(own.getMessage().contains("overrides density(double) of "), own.getMessage());
     }
 
     @Test

@@ -1,0 +1,60 @@
+package dev.adjoint.internal;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The guard of generated code against virtual dispatch it did not see. The derivative of an
+ * instance method is generated from the bodies its class declares: its own, and those of the
+ * methods it calls on {@code this}. A subclass that overrides one of them runs other code, whose
+ * derivative was never generated, so the generated members check, on entry, that the object's
+ * class still runs the declared body and refuse it otherwise rather than give a wrong derivative.
+ * Generated code only.
+ */
+public final class Overrides {
+
+    /** For each class, each instance method signature it has and the class whose body it runs. */
+    private static final ClassValue<Map<String, String>> BODIES = new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> type) {
+            Map<String, String> out = new HashMap<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Method m : c.getDeclaredMethods()) {
+                    int modifiers = m.getModifiers();
+                    if (!Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers) && !m.isBridge()
+                            && !m.isSynthetic()) {
+                        // the nearest declaration runs; interned, as the generated literals are
+                        out.putIfAbsent(signature(m), c.getName().intern());
+                    }
+                }
+            }
+            return Map.copyOf(out);
+        }
+    };
+
+    private Overrides() {}
+
+    /**
+     * Throws unless {@code self}'s class runs the body of {@code method} ({@code name(type,...)},
+     * types as {@link Class#getTypeName()} writes them) that class {@code owner} (a binary name)
+     * declares.
+     */
+    public static void check(Object self, String owner, String method) {
+        String runs = BODIES.get(self.getClass()).get(method);
+        if (!owner.equals(runs)) {
+            throw new UnsupportedOperationException(self.getClass().getName() + " overrides " + method + " of "
+                    + owner + ", and Adjoint generated this derivative from " + owner + "'s body, not from the "
+                    + "override: differentiate the subclass's method with a @Differentiable method of its own, or "
+                    + "make " + method.substring(0, method.indexOf('(')) + " final");
+        }
+    }
+
+    static String signature(Method m) {
+        return m.getName() + Stream.of(m.getParameterTypes()).map(Class::getTypeName)
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+}
