@@ -497,7 +497,9 @@ public final class Fence {
                     return;
                 }
                 if (o.dispatched()) {
-                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + describe(x.receiver())
+                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through "
+                            + (x.receiver() instanceof Expr.Read r && r.var() == method.self() ? "this"
+                                    : describe(x.receiver()))
                             + "." + o.name() + "(...): " + o.owner().simpleName() + "." + o.name() + " is abstract, so the "
                             + "code it runs is chosen at run time among implementations Adjoint cannot see; call a "
                             + "concrete @Differentiable method instead, or wrap the argument in "

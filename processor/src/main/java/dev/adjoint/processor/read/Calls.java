@@ -159,12 +159,12 @@ final class Calls {
         }
         String key = Keys.of(method, types);
         if (method.isVarArgs() && (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
-                || (receiver == null && inHome(owner) && paths.of(method) != null))) {
+                || (receiver == null && inHome(owner) && hasBody(method)))) {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
                     + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
         }
         boolean onThis = receiver instanceof Expr.Read r && r.var() == body.self() && body.self() != null;
-        if (onThis && inHome(owner) && paths.of(method) != null) {
+        if (onThis && inHome(owner) && hasBody(method)) {
             // an instance method of this class on this object: inlined, its fields the caller's
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body);
         }
@@ -176,7 +176,7 @@ final class Calls {
             return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, !accessible(method), partials),
                     receiver, args, type, at);
         }
-        if (receiver == null && inHome(owner) && paths.of(method) != null) {
+        if (receiver == null && inHome(owner) && hasBody(method)) {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
         }
@@ -374,6 +374,12 @@ final class Calls {
 
     private boolean samePackage(Element e) {
         return elements.getPackageOf(e).equals(elements.getPackageOf(home));
+    }
+
+    /** Whether {@code method}'s body is in this compilation (an abstract method has none). */
+    private boolean hasBody(ExecutableElement method) {
+        TreePath path = paths.of(method);
+        return path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null;
     }
 
     private boolean inHome(TypeElement owner) {

@@ -257,4 +257,25 @@ class DiagnosticsValidationTest {
                 "make the class static");
         assertThat(generated(c, "demo.Outer_InnerAdjoint")).isEmpty();
     }
+
+    /** Hipparchus' ContinuedFraction: the coefficients come from abstract methods of this object. */
+    @Test
+    void methodCallingAnAbstractMethodOfThisObject() {
+        JavaFileObject file = source("demo.Fraction", "public abstract class Fraction {",
+                "    protected abstract double getA(int n, double x);",
+                "",
+                "    @Differentiable",
+                "    public double evaluate(double x) {",
+                "        double h = getA(0, x);",
+                "        for (int n = 1; n < 10; n++) {",
+                "            h = getA(n, x) + 1 / h;",
+                "        }",
+                "        return h;",
+                "    }");
+        Compilation c = compile(file);
+        assertNoCrash(c);
+        assertError(c, file, "double h = getA(0, x);", "[AdjointUnsupportedCall] cannot differentiate through "
+                + "this.getA(...): Fraction.getA is abstract, so the code it runs is chosen at run time");
+        assertError(c, file, "h = getA(n, x) + 1 / h;", "[AdjointUnsupportedCall] cannot differentiate through this.getA");
+    }
 }
