@@ -112,8 +112,12 @@ final class Anf {
             List<Stmt> init = block(l.init());
             List<Stmt> head = new ArrayList<>(block(l.head()));
             Expr condition = l.condition() == null ? null : condition(l.condition(), head);
-            out.add(new Stmt.Loop(l.label(), init, head, condition, block(l.update()), block(l.body()), l.doWhile(),
-                    l.pos(), l.source()));
+            if (head.isEmpty()) {
+                out.add(new Stmt.Loop(l.label(), init, head, condition, block(l.update()), block(l.body()), l.doWhile(),
+                        l.pos(), l.source()));
+            } else {
+                out.add(rotated(l, init, head, condition, block(l.update()), block(l.body())));
+            }
         } else if (s instanceof Stmt.Block b) {
             out.add(new Stmt.Block(b.label(), block(b.body())));
         } else if (s instanceof Stmt.Return r) {
@@ -533,6 +537,44 @@ final class Anf {
             return isIndex(b.left()) && isIndex(b.right());
         }
         return e instanceof Expr.Length l && l.array() instanceof Expr.Read;
+    }
+
+    /**
+     * A loop whose condition has effects ({@code while (n-- > 0)}, {@code while ((x *= 0.9) > t)}),
+     * which left statements to run before each test (its head), as a loop without one: the head
+     * runs once before the loop and again at the end of each iteration ({@code init; head; while
+     * (c) { body; update; head }}; for a {@code do}-{@code while}, only at the end). Then every
+     * write happens in a loop's body, where the reverse sweep undoes it, iteration by iteration,
+     * the last test's included. The head's own locals are declared once, before the loop.
+     */
+    private static Stmt rotated(Stmt.Loop l, List<Stmt> init, List<Stmt> head, Expr condition, List<Stmt> update,
+            List<Stmt> body) {
+        List<Stmt> again = new ArrayList<>();
+        List<Stmt> declared = new ArrayList<>();
+        Map<Var, Var> fresh = new HashMap<>();
+        for (Stmt h : head) {
+            if (h instanceof Stmt.Declare d) {
+                declared.add(new Stmt.Declare(d.var(), defaultValue(d.var().type), d.pos(), null));
+                again.add(new Stmt.Assign(d.var(), d.init() == null ? defaultValue(d.var().type) : d.init(), d.pos(),
+                        d.source()));
+            } else {
+                // a local of a nested block (a branch of && or ?:) is a new one in the copy
+                for (Stmt nested : dev.adjoint.processor.ir.Stmts.all(List.of(h))) {
+                    if (nested instanceof Stmt.Declare d) {
+                        fresh.put(d.var(), d.var().copy());
+                    }
+                }
+                again.add(h);
+            }
+        }
+        List<Stmt> loopBody = new ArrayList<>(body);
+        loopBody.addAll(update);
+        loopBody.addAll(Rename.substitute(again, fresh));
+        List<Stmt> out = new ArrayList<>(init);
+        out.addAll(l.doWhile() ? declared : head);
+        out.add(new Stmt.Loop(l.label(), List.of(), List.of(), condition, List.of(), loopBody, l.doWhile(), l.pos(),
+                l.source()));
+        return new Stmt.Block(null, out);
     }
 
     static Expr defaultValue(JType type) {
