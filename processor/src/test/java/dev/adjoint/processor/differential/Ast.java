@@ -217,7 +217,7 @@ final class Ast {
      * {@code int counter = start; label: while (counter-- > 0) { body }}: an assignment inside the
      * loop's condition (future flag).
      */
-    record CountDown(String label, String counter, IntExpr start, List<Stmt> body) implements Stmt {}
+    record CountDown(String label, String counter, IntExpr start, List<Stmt> body, boolean pre) implements Stmt {}
 
     /**
      * {@code switch (selector) { case k: { body } ... default: { body } }}; a case whose body does not

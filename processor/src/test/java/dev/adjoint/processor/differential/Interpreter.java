@@ -144,13 +144,15 @@ final class Interpreter<V> {
         } else if (s instanceof Ast.Switch sw) {
             return switchStatement(sw);
         } else if (s instanceof Ast.CountDown c) {
-            // while (counter-- > 0): the test reads the old value, the body sees the decremented one
+            // while (counter-- > 0): the test reads the old value, the body sees the decremented one;
+            // while (--counter > 0): both see the decremented one
             others.put(c.counter(), (int) intExpr(c.start()));
             while (true) {
                 int old = (Integer) others.get(c.counter());
                 others.put(c.counter(), old - 1);
-                decide(old > 0 ? 1 : 0);
-                if (old <= 0) {
+                int tested = c.pre() ? old - 1 : old;
+                decide(tested > 0 ? 1 : 0);
+                if (tested <= 0) {
                     break;
                 }
                 Jump<V> jump = block(c.body());

@@ -122,7 +122,8 @@ final class JavaPrinter {
                     .append(expr(st.value())).append(");\n");
         } else if (s instanceof Ast.CountDown c) {
             out.append(indent).append("int ").append(c.counter()).append(" = ").append(intExpr(c.start())).append(";\n");
-            out.append(indent).append(label(c.label())).append("while (").append(c.counter()).append("-- > 0) {\n");
+            out.append(indent).append(label(c.label())).append("while (")
+                    .append(c.pre() ? "--" + c.counter() : c.counter() + "--").append(" > 0) {\n");
             block(out, c.body(), inner);
             out.append(indent).append("}\n");
         } else if (s instanceof Ast.Switch sw) {

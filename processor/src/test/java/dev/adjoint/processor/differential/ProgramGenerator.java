@@ -1096,7 +1096,7 @@ final class ProgramGenerator {
             IntExpr start = intParams.contains("n") && random.nextBoolean() ? new Ast.IntParam("n")
                     : new Ast.IntLit(1 + random.nextInt(4));
             LoopBody body = loopBody(label, counter, null, this::randomLoopBody);
-            out.add(new Ast.CountDown(label, counter, start, body.sub().body()));
+            out.add(new Ast.CountDown(label, counter, start, body.sub().body(), random.nextInt(3) == 0));
             return;
         }
         if (kind < 5) {

@@ -59,7 +59,7 @@ final class Shapes {
         MUST_REFUSE("mustRefuse", 3, false),
         /** Per statement (future): {@code a = b = x * x;}. */
         ASSIGN_EXPR("assignExpr", 2, true),
-        /** Per loop (future): {@code int n = k; while (n-- > 0) { ... }}. */
+        /** Per loop (future): {@code int n = k; while (n-- > 0) { ... }}, a third of them {@code while (--n > 0)}. */
         COUNT_DOWN("countDown", 10, true),
         /** Per statement (future): {@code ++t[i]} inside an expression. */
         INC_ELEMENT("incElement", 2, true),

@@ -179,7 +179,7 @@ final class Shrinker {
         if (s instanceof Ast.If i) {
             return which == 0 ? new Ast.If(i.condition(), block, i.otherwise()) : new Ast.If(i.condition(), i.then(), block);
         } else if (s instanceof Ast.CountDown c) {
-            return new Ast.CountDown(c.label(), c.counter(), c.start(), block);
+            return new Ast.CountDown(c.label(), c.counter(), c.start(), block, c.pre());
         } else if (s instanceof Ast.Switch sw) {
             List<Ast.Case> cases = new ArrayList<>(sw.cases());
             cases.set(which, new Ast.Case(cases.get(which).label(), block));
@@ -223,7 +223,7 @@ final class Shrinker {
                 out.add(new Ast.Switch(sw.selector(), fewer));
             }
         } else if (s instanceof Ast.CountDown c && !(c.start() instanceof Ast.IntLit l && l.value() == 1)) {
-            out.add(new Ast.CountDown(c.label(), c.counter(), new Ast.IntLit(1), c.body()));
+            out.add(new Ast.CountDown(c.label(), c.counter(), new Ast.IntLit(1), c.body(), c.pre()));
         } else if (s instanceof Ast.Assign a) {
             variants(a.value(), leaf).forEach(e -> out.add(new Ast.Assign(a.name(), e)));
         } else if (s instanceof Ast.Compound c) {
