@@ -69,7 +69,8 @@ final class Anf {
                 out.add(new Stmt.Assign(a.var(), new Expr.Read(t), a.pos(), a.source()));
                 return;
             }
-            if (a.value() instanceof Expr.Binary b && increment(b, new Expr.Read(a.var()), a.var())) {
+            if (a.value() instanceof Expr.Binary b && increment(b, new Expr.Read(a.var()), a.var())
+                    && !assignsAny(b.right())) {
                 // s = s + e stays an increment: its reverse sweep passes the adjoint of s on to e unchanged
                 Expr e = b.type().isDouble() ? atom(b.right(), out) : operand(b.right(), out, List.of());
                 out.add(new Stmt.Assign(a.var(), new Expr.Binary(b.op(), b.left(), e, b.type(), b.pos()), a.pos(),
@@ -91,7 +92,7 @@ final class Anf {
             Var arrayVar = Exprs.var(array);
             if (w.value() instanceof Expr.Binary b && arrayVar != null && b.type().isDouble()
                     && increment(b, new Expr.ArrayRead(array, w.index(), JType.DOUBLE, null), arrayVar)
-                    && index == w.index()) {
+                    && index == w.index() && !effectful(b.right())) {
                 // a[i] = a[i] + e stays an increment
                 Expr e = atom(b.right(), out);
                 out.add(new Stmt.ArrayWrite(array, index, new Expr.Binary(b.op(), new Expr.ArrayRead(array, index,
@@ -200,7 +201,7 @@ final class Anf {
                 for (int j = 0; j < flat.size(); j++) {
                     if (!(flat.get(j) instanceof Expr.Const)
                             && (!(flat.get(j) instanceof Expr.Read r) || assigns(child, r.var()))) {
-                        flat.set(j, hoist(flat.get(j), out));
+                        flat.set(j, flat.get(j) instanceof Expr.Read ? snapshot(flat.get(j), out) : hoist(flat.get(j), out));
                     }
                 }
             }
@@ -231,13 +232,29 @@ final class Anf {
         return Exprs.isAtom(s) || !laterEffects ? s : hoist(s, out);
     }
 
-    /** An array index: kept when it is integer arithmetic on variables (the reverse sweep evaluates it again), else named. */
+    /**
+     * An array index: kept when it is integer arithmetic on variables (the reverse sweep evaluates
+     * it again), else named. Java evaluates the index before what comes {@code later} (the value
+     * written): when that has effects, which may change a variable the index reads ({@code a[i] =
+     * a[i++ - 1] * x}), the index is named first, even a lone variable.
+     */
     private Expr index(Expr e, List<Stmt> out, List<Expr> later) {
-        if (isIndex(e) && later.stream().noneMatch(l -> Exprs.any(l, n -> n instanceof Expr.Assignment
-                || n instanceof Expr.SwitchExpr))) {
+        boolean laterEffects = later.stream().anyMatch(Anf::assignsAny);
+        if (isIndex(e) && !laterEffects) {
             return e;
         }
-        return atom(e, out);
+        Expr s = simple(e, out);
+        if (s instanceof Expr.Const || Exprs.isAtom(s) && !laterEffects) {
+            return s;
+        }
+        return snapshot(s, out);
+    }
+
+    /** {@code e}'s value now, in a new name, even a variable's (which a later effect may change). */
+    private static Expr snapshot(Expr e, List<Stmt> out) {
+        Var t = temp(e.type());
+        out.add(new Stmt.Declare(t, e, e.pos(), null));
+        return new Expr.Read(t);
     }
 
     /** A condition: kept as an expression unless it needs statements. */
@@ -331,6 +348,9 @@ final class Anf {
         Expr.ArrayRead element = (Expr.ArrayRead) a.target();
         Expr array = operand(element.array(), out, List.of(element.index(), a.value()));
         Expr index = atom(element.index(), out);
+        if (index instanceof Expr.Read && assignsAny(a.value())) {
+            index = snapshot(index, out); // evaluated before the value, which may change it (a[i] = i++ * x)
+        }
         Expr.ArrayRead at = new Expr.ArrayRead(array, index, element.type(), element.pos());
         Expr old = null;
         if (a.op() != null) {
@@ -383,7 +403,10 @@ final class Anf {
         for (int i = 0; i < c.args().size(); i++) {
             Var param = helper.params().get(i).var();
             Expr arg = c.args().get(i);
-            if (arg instanceof Expr.Read r && !assignedIn(helper.body(), param) && r.var().type.sameAs(param.type)) {
+            // a later argument that assigns a local (h(z, z = z * y)) must not change this one's value
+            boolean laterAssigns = c.args().subList(i + 1, c.args().size()).stream().anyMatch(Anf::assignsAny);
+            if (arg instanceof Expr.Read r && !assignedIn(helper.body(), param) && r.var().type.sameAs(param.type)
+                    && !laterAssigns) {
                 // the caller's variable itself: an array is written in place as the helper writes it; a
                 // number cannot change while the helper runs, which never assigns it
                 given.put(param, r.var());
@@ -393,6 +416,9 @@ final class Anf {
             given.put(param, local);
             Expr value = param.type.isDouble() ? atom(arg, out) : operand(arg, out, c.args().subList(i + 1,
                     c.args().size()));
+            if (laterAssigns && value instanceof Expr.Read) {
+                value = snapshot(value, out);
+            }
             block.add(new Stmt.Declare(local, value, c.pos(), param.type + " " + param.name + " = " + describe(arg)));
         }
         boolean isVoid = c.type().kind() == JType.Kind.OTHER && c.type().mirror() != null
@@ -511,6 +537,11 @@ final class Anf {
         return Exprs.any(e, n -> n instanceof Expr.Assignment || n instanceof Expr.SwitchExpr
                 || (n instanceof Expr.Call c && !(c.callee() instanceof Callee.Differentiable))
                 || n instanceof Expr.New);
+    }
+
+    /** Whether evaluating {@code e} may assign a local (an assignment inside it, a switch expression's statements). */
+    private static boolean assignsAny(Expr e) {
+        return Exprs.any(e, n -> n instanceof Expr.Assignment || n instanceof Expr.SwitchExpr);
     }
 
     private static boolean assigns(Expr e, Var v) {

@@ -1023,7 +1023,7 @@ final class ProgramGenerator {
 
     // ------------------------------------------------------------------ future shapes (refused today)
 
-    /** {@code a = b = e;}: two writable (or not yet assigned) locals in one statement. */
+    /** {@code a = b = e;}, or {@code a = b + (b = e)}: two writable (or not yet assigned) locals in one statement. */
     private void chainedAssignment(List<Stmt> out) {
         List<String> targets = new ArrayList<>(writable);
         targets.addAll(unassignedWritable());
@@ -1033,6 +1033,18 @@ final class ProgramGenerator {
         Expr value = expr(0);
         if ((boxed.contains(a) || boxed.contains(b)) && JavaPrinter.isInt(value)) {
             value = new Bin(Op.ADD, value, new Num(0.5));
+        }
+        if (readable.contains(b) && !boxed.contains(a) && random.nextBoolean()) {
+            // b read beside an assignment to it: left of it the old value, right of it the new one
+            // (Java's left-to-right order: z + (z = e), (z = e) * z)
+            Expr assignment = new Ast.AssignExpr(b, value);
+            Op op = random.nextBoolean() ? Op.MUL : Op.ADD;
+            Expr whole = random.nextBoolean() ? new Bin(op, new Ast.Var(b), assignment)
+                    : new Bin(op, assignment, new Ast.Var(b));
+            out.add(new Ast.Assign(a, whole));
+            assigned(b, value);
+            assigned(a, whole);
+            return;
         }
         out.add(new Ast.Assign(a, new Ast.AssignExpr(b, value)));
         assigned(b, value);

@@ -57,7 +57,7 @@ final class Shapes {
          * be refused: the processor must refuse it, positioned in the method.
          */
         MUST_REFUSE("mustRefuse", 3, false),
-        /** Per statement (future): {@code a = b = x * x;}. */
+        /** Per statement (future): {@code a = b = x * x;}, or {@code a = b * (b = x * x)} (b read before and after). */
         ASSIGN_EXPR("assignExpr", 2, true),
         /** Per loop (future): {@code int n = k; while (n-- > 0) { ... }}, a third of them {@code while (--n > 0)}. */
         COUNT_DOWN("countDown", 10, true),
