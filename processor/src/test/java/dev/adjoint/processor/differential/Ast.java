@@ -103,10 +103,10 @@ final class Ast {
     /** What a {@link Stash} put into a holder parameter, read back: {@code xs.get(0)} or {@code Double.parseDouble(sb.toString())}. */
     record Unstash(Holder kind, String holder) implements Expr {}
 
-    /** {@code (name = value)}: an assignment inside an expression (refused today: behind the future flag). */
+    /** {@code (name = value)}: an assignment inside an expression. */
     record AssignExpr(String name, Expr value) implements Expr {}
 
-    /** {@code (++array[index])} or {@code (--array[index])} inside an expression (future flag). */
+    /** {@code (++array[index])} or {@code (--array[index])} inside an expression. */
     record IncElement(String array, IntExpr index, boolean increment) implements Expr {}
 
     /** An array passed to a call by name. */
@@ -215,13 +215,13 @@ final class Ast {
 
     /**
      * {@code int counter = start; label: while (counter-- > 0) { body }}: an assignment inside the
-     * loop's condition (future flag).
+     * loop's condition.
      */
     record CountDown(String label, String counter, IntExpr start, List<Stmt> body, boolean pre) implements Stmt {}
 
     /**
      * {@code switch (selector) { case k: { body } ... default: { body } }}; a case whose body does not
-     * end with {@code break;} falls through to the next (future flag).
+     * end with {@code break;} falls through to the next.
      */
     record Switch(IntExpr selector, List<Case> cases) implements Stmt {}
 
@@ -231,7 +231,7 @@ final class Ast {
     /** {@code double[] name = new double[length];} or, when {@code useVar}, {@code var name = new double[length];}. */
     record DeclareArray(String name, boolean useVar, IntExpr length) implements Stmt {}
 
-    /** {@code double[] name = {v1, v2, ...};}: an array initialiser (future flag). */
+    /** {@code double[] name = {v1, v2, ...};}: an array initialiser. */
     record DeclareArrayInit(String name, List<Expr> values) implements Stmt {}
 
     /** {@code array[index] = value;}, or {@code array[index] op= value;} when {@code op} is not null. */

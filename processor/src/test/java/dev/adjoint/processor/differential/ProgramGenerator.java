@@ -1021,7 +1021,7 @@ final class ProgramGenerator {
         track(t, isActive(value));
     }
 
-    // ------------------------------------------------------------------ future shapes (refused today)
+    // ------------------------------------------------------------------ shapes of issue 14 (assignments in expressions, count-downs, switch, initialisers)
 
     /** {@code a = b = e;}, or {@code a = b + (b = e)}: two writable (or not yet assigned) locals in one statement. */
     private void chainedAssignment(List<Stmt> out) {
@@ -1093,7 +1093,7 @@ final class ProgramGenerator {
 
     /**
      * A loop: for with a fixed or array-length bound, for-each, while or do-while with a
-     * data-dependent trip count, or (future) {@code while (n-- > 0)}. {@code fill} (an array just
+     * data-dependent trip count, or {@code while (n-- > 0)}. {@code fill} (an array just
      * declared) makes it {@code for (i < fill.length) fill[i] = e;}.
      */
     private void loop(List<Stmt> out, String fill) {

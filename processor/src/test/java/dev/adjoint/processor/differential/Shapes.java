@@ -9,8 +9,10 @@ import java.util.Locale;
  * each shape says which). Every weight can be set for a campaign, e.g.
  * {@code -Dadjoint.differential.weight.throw=10} or {@code =0} to turn one off.
  *
- * <p>The {@code future} shapes are constructs the processor refuses today (issue 14 adds them): off
- * unless {@code -Dadjoint.differential.future=true}, when their weights apply.
+ * <p>A {@code future} shape is a construct the processor refuses today: off unless
+ * {@code -Dadjoint.differential.future=true}, when its weight applies. None is now: the last ones
+ * (assignments in expressions, {@code while (n-- > 0)}, {@code ++a[i]}, {@code switch}, array
+ * initialisers) are supported and drawn by default.
  */
 final class Shapes {
     private Shapes() {}
@@ -57,16 +59,16 @@ final class Shapes {
          * be refused: the processor must refuse it, positioned in the method.
          */
         MUST_REFUSE("mustRefuse", 3, false),
-        /** Per statement (future): {@code a = b = x * x;}, or {@code a = b * (b = x * x)} (b read before and after). */
-        ASSIGN_EXPR("assignExpr", 2, true),
-        /** Per loop (future): {@code int n = k; while (n-- > 0) { ... }}, a third of them {@code while (--n > 0)}. */
-        COUNT_DOWN("countDown", 10, true),
-        /** Per statement (future): {@code ++t[i]} inside an expression. */
-        INC_ELEMENT("incElement", 2, true),
-        /** Per statement (future): a switch on an int, with fall-through. */
-        SWITCH("switch", 2, true),
-        /** Per statement (future): {@code double[] v = {x, y, z};}. */
-        ARRAY_INIT("arrayInit", 2, true);
+        /** Per statement: {@code a = b = x * x;}, or {@code a = b * (b = x * x)} (b read before and after). */
+        ASSIGN_EXPR("assignExpr", 2, false),
+        /** Per loop: {@code int n = k; while (n-- > 0) { ... }}, a third of them {@code while (--n > 0)}. */
+        COUNT_DOWN("countDown", 10, false),
+        /** Per statement: {@code ++t[i]} inside an expression. */
+        INC_ELEMENT("incElement", 2, false),
+        /** Per statement: a switch on an int, with fall-through. */
+        SWITCH("switch", 2, false),
+        /** Per statement: {@code double[] v = {x, y, z};}. */
+        ARRAY_INIT("arrayInit", 2, false);
 
         final String property;
         final double defaultWeight;
