@@ -83,16 +83,19 @@ public final class Report {
     /**
      * The forward-mode and second-order variants (the second table), for the models that have
      * them: method names with their labels. A model's second-order variant is {@code hessian}
-     * (scalar inputs: the whole Hessian) or {@code hvp} (an array input: a Hessian-vector product),
-     * its finite-difference baseline that name plus {@code FiniteDifferences}.
+     * (scalar inputs: the whole Hessian) or {@code hvp} (an array input: a Hessian-vector product);
+     * the same derivatives into holders the benchmark allocated once are that name plus
+     * {@code IntoHolders}, its finite-difference baseline that name plus {@code FiniteDifferences}.
      */
     private static final String[][] SECOND_ORDER_VARIANTS = {
         {"tangent", "tangent (generated forward mode, one direction)"},
         {"tangentDerivativeStructure", "DerivativeStructure, 1 free parameter along the direction"},
         {"hessian", "Hessian (generated, forward over reverse)"},
+        {"hessianIntoHolders", "Hessian as 5 generated fPullbackTangent calls into the caller's holders"},
         {"hessianDerivativeStructure", "DerivativeStructure of order 2 (value, gradient and Hessian)"},
         {"hessianFiniteDifferences", "Hessian by central differences of the generated gradient"},
         {"hvp", "Hessian-vector product (generated, forward over reverse)"},
+        {"hvpIntoHolders", "Hessian-vector product by the generated fPullbackTangent into the caller's holders"},
         {"hvpFiniteDifferences", "Hessian-vector product by central differences of the generated gradient"},
     };
 
@@ -211,14 +214,20 @@ public final class Report {
 
         md.append("\n## Forward mode and second order\n\n")
                 .append("tangent: the generated `fTangent` in one fixed direction; second order: the generated ")
-                .append("`fHessian` (all inputs scalar) or `fHvp` in a fixed direction (array input); DerivativeStructure ")
-                .append("along the direction: one free parameter, order 1; DerivativeStructure of order 2: one free ")
-                .append("parameter per input, one evaluation giving value, gradient and Hessian; finite differences: ")
-                .append("central differences of the generated gradient (2 pullbacks per direction). B/op is per call.\n\n");
+                .append("`fHessian` (all inputs scalar) or `fHvp` in a fixed direction (array input), each allocating its ")
+                .append("holders and result; second order with caller's holders: the same derivatives by the generated ")
+                .append("`fPullbackTangent` into two holders the benchmark allocated once and zeroes before each call, one ")
+                .append("call per direction (for the Hessian, one per input, its rows copied into a reused array); ")
+                .append("DerivativeStructure along the direction: one free parameter, order 1; DerivativeStructure of order ")
+                .append("2: one free parameter per input, one evaluation giving value, gradient and Hessian; finite ")
+                .append("differences: central differences of the generated gradient (2 pullbacks per direction). ")
+                .append("B/op is per call.\n\n");
         md.append("| model | second order | tangent / primal | tangent / gradient | DerivativeStructure along the direction / tangent")
-                .append(" | second order / gradient | DerivativeStructure of order 2 / second order")
-                .append(" | finite differences of the gradient / second order | tangent B/op | second order B/op |\n")
-                .append("|---|---|").append("---:|".repeat(8)).append('\n');
+                .append(" | second order / gradient | second order with caller's holders / gradient")
+                .append(" | DerivativeStructure of order 2 / second order")
+                .append(" | finite differences of the gradient / second order | tangent B/op | second order B/op")
+                .append(" | second order with caller's holders B/op |\n")
+                .append("|---|---|").append("---:|".repeat(10)).append('\n');
         for (Model model : MODELS) {
             if (!model.has("tangent")) {
                 continue;
@@ -231,14 +240,16 @@ public final class Report {
                     .append(ratio(byName, model, "tangent", "gradient")).append(" | ")
                     .append(ratio(byName, model, "tangentDerivativeStructure", "tangent")).append(" | ");
             if (second == null) {
-                md.append("— | — | — | ").append(bytesOf(byName, model, "tangent")).append(" | — |\n");
+                md.append("— | — | — | — | ").append(bytesOf(byName, model, "tangent")).append(" | — | — |\n");
                 continue;
             }
             md.append(ratio(byName, model, second, "gradient")).append(" | ")
+                    .append(ratio(byName, model, second + "IntoHolders", "gradient")).append(" | ")
                     .append(ratio(byName, model, "hessianDerivativeStructure", second)).append(" | ")
                     .append(ratio(byName, model, second + "FiniteDifferences", second)).append(" | ")
                     .append(bytesOf(byName, model, "tangent")).append(" | ")
-                    .append(bytesOf(byName, model, second)).append(" |\n");
+                    .append(bytesOf(byName, model, second)).append(" | ")
+                    .append(bytesOf(byName, model, second + "IntoHolders")).append(" |\n");
         }
 
         md.append("\nTimes are medians over the measurement iterations. CPU time/op is the benchmark JVM's CPU ")
