@@ -33,7 +33,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the benchmark suite in one JMH run (with the GC profiler, for bytes allocated per
  * operation) and prints, per model, the ratios the project's speed claims are made of, plus each
- * variant's time and allocation. The table goes to stdout and to a Markdown file.
+ * variant's time and allocation (and, for the large method, the bytecode sizes of its primal and of
+ * the methods generated from it). The table goes to stdout and to a Markdown file.
  *
  * <p>Usage: {@code Report [--out FILE] [JMH options...]}, e.g. {@code -wi 3 -i 5} or a benchmark
  * regex to run a part of the suite; without options the settings of the benchmark classes apply
