@@ -15,9 +15,12 @@ import org.openjdk.jmh.annotations.Benchmark;
  * <p>Forward mode and second order (not part of {@link ModelBench}; the report's second table):
  * the generated tangent in one fixed direction against {@code DerivativeStructure} with one free
  * parameter along it, and the generated 5×5 Hessian ({@code callHessian}, five forward-over-reverse
- * sweeps) against {@code DerivativeStructure} of order 2 with five free parameters (one evaluation
- * gives the value, gradient and Hessian) and against central differences of the generated
- * gradient (ten pullbacks).
+ * sweeps, allocating five pairs of holders and the array) against the same five sweeps called as
+ * {@code callPullbackTangent} into two holders allocated once here and zeroed before each sweep,
+ * the rows copied into a reused array (as a caller who keeps its holders would: no allocation),
+ * against {@code DerivativeStructure} of order 2 with five free parameters (one evaluation gives
+ * the value, gradient and Hessian) and against central differences of the generated gradient (ten
+ * pullbacks).
  */
 public class BlackScholesBench extends ModelBench {
 
@@ -45,6 +48,10 @@ public class BlackScholesBench extends ModelBench {
     public final double[][] fdHessian = new double[5][5];
     public final BlackScholesAdjoint.CallGradient fdUp = new BlackScholesAdjoint.CallGradient();
     public final BlackScholesAdjoint.CallGradient fdDown = new BlackScholesAdjoint.CallGradient();
+    /** The holders of {@link #hessianIntoHolders}: the gradient and a row of the Hessian, zeroed per sweep. */
+    public final BlackScholesAdjoint.CallGradient hessianGradient = new BlackScholesAdjoint.CallGradient();
+    public final BlackScholesAdjoint.CallGradient hessianRow = new BlackScholesAdjoint.CallGradient();
+    public final double[][] hessianMatrix = new double[5][5];
     private final DoubleSupplier fdFunction = () -> {
         double[] p = fdInputs[0];
         return BlackScholes.call(p[0], p[1], p[2], p[3], p[4]);
@@ -102,6 +109,34 @@ public class BlackScholesBench extends ModelBench {
     @Benchmark
     public double[][] hessian() {
         return BlackScholesAdjoint.callHessian(s, k, r, sigma, t);
+    }
+
+    /**
+     * The Hessian as {@code callHessian} computes it, row i the sweep of {@code callPullbackTangent}
+     * along the i-th input (seed 1, dSeed 0), but into {@link #hessianGradient} and
+     * {@link #hessianRow}, zeroed before each sweep, and the reused {@link #hessianMatrix}.
+     */
+    @Benchmark
+    public double[][] hessianIntoHolders() {
+        hessianSweep(0, 1.0, 0.0, 0.0, 0.0, 0.0);
+        hessianSweep(1, 0.0, 1.0, 0.0, 0.0, 0.0);
+        hessianSweep(2, 0.0, 0.0, 1.0, 0.0, 0.0);
+        hessianSweep(3, 0.0, 0.0, 0.0, 1.0, 0.0);
+        hessianSweep(4, 0.0, 0.0, 0.0, 0.0, 1.0);
+        return hessianMatrix;
+    }
+
+    private void hessianSweep(int i, double vS, double vK, double vR, double vSigma, double vT) {
+        hessianGradient.zero();
+        hessianRow.zero();
+        BlackScholesAdjoint.callPullbackTangent(s, k, r, sigma, t, vS, vK, vR, vSigma, vT, 1.0, 0.0, hessianGradient,
+                hessianRow);
+        double[] row = hessianMatrix[i];
+        row[0] = hessianRow.s;
+        row[1] = hessianRow.k;
+        row[2] = hessianRow.r;
+        row[3] = hessianRow.sigma;
+        row[4] = hessianRow.t;
     }
 
     /** {@code DerivativeStructure} of order 2, five free parameters, into a reused 5×5 array. */

@@ -17,7 +17,9 @@ import org.openjdk.jmh.annotations.Benchmark;
  * <p>Forward mode and second order (the report's second table), along a fixed random direction
  * {@link #v} in the weights: the generated tangent against {@code DerivativeStructure} with one
  * free parameter along {@code v}, and the generated Hessian-vector product ({@code lossHvp}, one
- * forward-over-reverse sweep, allocating its two holders) against central differences of the
+ * forward-over-reverse sweep, allocating its two holders) against the same sweep called as
+ * {@code lossPullbackTangent} into two holders allocated once here and zeroed before each call
+ * (as a caller who keeps its holders would: no allocation) and against central differences of the
  * generated gradient along {@code v} (two pullbacks into reused holders).
  */
 public class LogisticBench extends ModelBench {
@@ -44,6 +46,9 @@ public class LogisticBench extends ModelBench {
     public final double[] fdHvp = new double[D];
     public final LogisticAdjoint.LossGradient fdUp = new LogisticAdjoint.LossGradient();
     public final LogisticAdjoint.LossGradient fdDown = new LogisticAdjoint.LossGradient();
+    /** The holders of {@link #hvpIntoHolders}: the gradient and H·v, allocated once, zeroed per call. */
+    public final LogisticAdjoint.LossGradient hvpGradient = new LogisticAdjoint.LossGradient();
+    public final LogisticAdjoint.LossGradient hvpProduct = new LogisticAdjoint.LossGradient();
     private final DoubleSupplier fdFunction;
 
     public LogisticBench() {
@@ -66,6 +71,8 @@ public class LogisticBench extends ModelBench {
         v = Data.gaussian(new Random(5), D, 1.0);
         fdUp.w = new double[D];
         fdDown.w = new double[D];
+        hvpGradient.w = new double[D];
+        hvpProduct.w = new double[D];
     }
 
     @Benchmark
@@ -120,6 +127,18 @@ public class LogisticBench extends ModelBench {
     @Benchmark
     public LogisticAdjoint.LossGradient hvp() {
         return LogisticAdjoint.lossHvp(w, x, y, v);
+    }
+
+    /**
+     * The generated {@code lossPullbackTangent} (what {@code lossHvp} calls) with seed 1 and dSeed
+     * 0, into {@link #hvpGradient} and {@link #hvpProduct}, zeroed first: H·v in {@code hvpProduct.w}.
+     */
+    @Benchmark
+    public double[] hvpIntoHolders() {
+        hvpGradient.zero();
+        hvpProduct.zero();
+        LogisticAdjoint.lossPullbackTangent(w, x, y, v, 1.0, 0.0, hvpGradient, hvpProduct);
+        return hvpProduct.w;
     }
 
     /** Central differences of the generated gradient along {@link #v}: two pullbacks. */

@@ -1,5 +1,6 @@
 package dev.adjoint.benchmarks;
 
+import dev.adjoint.benchmarks.models.LargeMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.IterationResult;
@@ -30,7 +33,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the benchmark suite in one JMH run (with the GC profiler, for bytes allocated per
  * operation) and prints, per model, the ratios the project's speed claims are made of, plus each
- * variant's time and allocation. The table goes to stdout and to a Markdown file.
+ * variant's time and allocation (and, for the large method, the bytecode sizes of its primal and of
+ * the methods generated from it). The table goes to stdout and to a Markdown file.
  *
  * <p>Usage: {@code Report [--out FILE] [JMH options...]}, e.g. {@code -wi 3 -i 5} or a benchmark
  * regex to run a part of the suite; without options the settings of the benchmark classes apply
@@ -48,7 +52,11 @@ public final class Report {
                     "x = sin(x) + x/2, " + dev.adjoint.benchmarks.models.Overwrite.STEPS + " steps, 1 input", null),
             new Model(TwoLayerNetBench.class, "Two-layer net", "d=" + TwoLayerNetBench.D + ", h="
                     + TwoLayerNetBench.H + ", batch " + TwoLayerNetBench.B + ", "
-                    + (TwoLayerNetBench.H * TwoLayerNetBench.D + 2 * TwoLayerNetBench.H + 1) + " parameters", null));
+                    + (TwoLayerNetBench.H * TwoLayerNetBench.D + 2 * TwoLayerNetBench.H + 1) + " parameters", null),
+            new Model(LargeMethodBench.class, "Large method",
+                    LargeMethodSource.STATEMENTS + " straight-line statements, 4 inputs", null, LargeMethod.class,
+                    "No hand-written adjoint (writing " + LargeMethodSource.STATEMENTS + " statements' adjoint by hand "
+                            + "is not practical), tape or DerivativeStructure variant: their ratios are \"—\"."));
 
     /** The variants every model times: the benchmark method names, with their labels. */
     private static final String[][] VARIANTS = {
@@ -76,24 +84,42 @@ public final class Report {
     /**
      * The forward-mode and second-order variants (the second table), for the models that have
      * them: method names with their labels. A model's second-order variant is {@code hessian}
-     * (scalar inputs: the whole Hessian) or {@code hvp} (an array input: a Hessian-vector product),
-     * its finite-difference baseline that name plus {@code FiniteDifferences}.
+     * (scalar inputs: the whole Hessian) or {@code hvp} (an array input: a Hessian-vector product);
+     * the same derivatives into holders the benchmark allocated once are that name plus
+     * {@code IntoHolders}, its finite-difference baseline that name plus {@code FiniteDifferences}.
      */
     private static final String[][] SECOND_ORDER_VARIANTS = {
         {"tangent", "tangent (generated forward mode, one direction)"},
         {"tangentDerivativeStructure", "DerivativeStructure, 1 free parameter along the direction"},
         {"hessian", "Hessian (generated, forward over reverse)"},
+        {"hessianIntoHolders", "Hessian as 5 generated fPullbackTangent calls into the caller's holders"},
         {"hessianDerivativeStructure", "DerivativeStructure of order 2 (value, gradient and Hessian)"},
         {"hessianFiniteDifferences", "Hessian by central differences of the generated gradient"},
         {"hvp", "Hessian-vector product (generated, forward over reverse)"},
+        {"hvpIntoHolders", "Hessian-vector product by the generated fPullbackTangent into the caller's holders"},
         {"hvpFiniteDifferences", "Hessian-vector product by central differences of the generated gradient"},
     };
 
     /**
-     * A model: benchmark class, title, sizes, and its second-order variant ({@code "hessian"},
-     * {@code "hvp"}, or null when it has no forward-mode and second-order variants).
+     * A model: benchmark class, title, sizes, its second-order variant ({@code "hessian"},
+     * {@code "hvp"}, or null when it has none), the class whose bytecode sizes its section gives
+     * with those of the methods generated from it (or null), and a note for its section (or null).
+     * A model is in the second table when its benchmark class has a {@code tangent} variant; each
+     * section lists the variants its class has.
      */
-    private record Model(Class<?> bench, String title, String sizes, String secondOrder) {}
+    private record Model(Class<?> bench, String title, String sizes, String secondOrder, Class<?> bytecodeOf,
+            String note) {
+
+        Model(Class<?> bench, String title, String sizes, String secondOrder) {
+            this(bench, title, sizes, secondOrder, null, null);
+        }
+
+        /** Whether the benchmark class has the variant {@code name}. */
+        boolean has(String name) {
+            return Arrays.stream(bench.getMethods()).anyMatch(m -> m.getName().equals(name)
+                    && m.isAnnotationPresent(Benchmark.class));
+        }
+    }
 
     /**
      * One variant's measurement, each the median over measurement iterations (robust to the few
@@ -172,7 +198,7 @@ public final class Report {
                     .append(arguments.isEmpty() ? "" : ", arguments `" + arguments + "`").append('\n');
         }
         md.append("\nEach ratio divides two variants' CPU times per operation (see below): below 1, the first is ")
-                .append("faster; \"—\": a variant was not run.\n\n");
+                .append("faster; \"—\": a variant was not run, or the model has none (see its section).\n\n");
 
         md.append("| model | sizes |");
         for (String[] ratio : RATIOS) {
@@ -189,29 +215,42 @@ public final class Report {
 
         md.append("\n## Forward mode and second order\n\n")
                 .append("tangent: the generated `fTangent` in one fixed direction; second order: the generated ")
-                .append("`fHessian` (all inputs scalar) or `fHvp` in a fixed direction (array input); DerivativeStructure ")
-                .append("along the direction: one free parameter, order 1; DerivativeStructure of order 2: one free ")
-                .append("parameter per input, one evaluation giving value, gradient and Hessian; finite differences: ")
-                .append("central differences of the generated gradient (2 pullbacks per direction). B/op is per call.\n\n");
+                .append("`fHessian` (all inputs scalar) or `fHvp` in a fixed direction (array input), each allocating its ")
+                .append("holders and result; second order with caller's holders: the same derivatives by the generated ")
+                .append("`fPullbackTangent` into two holders the benchmark allocated once and zeroes before each call, one ")
+                .append("call per direction (for the Hessian, one per input, its rows copied into a reused array); ")
+                .append("DerivativeStructure along the direction: one free parameter, order 1; DerivativeStructure of order ")
+                .append("2: one free parameter per input, one evaluation giving value, gradient and Hessian; finite ")
+                .append("differences: central differences of the generated gradient (2 pullbacks per direction). ")
+                .append("B/op is per call.\n\n");
         md.append("| model | second order | tangent / primal | tangent / gradient | DerivativeStructure along the direction / tangent")
-                .append(" | second order / gradient | DerivativeStructure of order 2 / second order")
-                .append(" | finite differences of the gradient / second order | tangent B/op | second order B/op |\n")
-                .append("|---|---|").append("---:|".repeat(8)).append('\n');
+                .append(" | second order / gradient | second order with caller's holders / gradient")
+                .append(" | DerivativeStructure of order 2 / second order")
+                .append(" | finite differences of the gradient / second order | tangent B/op | second order B/op")
+                .append(" | second order with caller's holders B/op |\n")
+                .append("|---|---|").append("---:|".repeat(10)).append('\n');
         for (Model model : MODELS) {
-            if (model.secondOrder() == null) {
+            if (!model.has("tangent")) {
                 continue;
             }
             String second = model.secondOrder();
             md.append("| ").append(model.title()).append(" | ")
-                    .append(second.equals("hessian") ? "Hessian" : "Hessian-vector product").append(" | ")
+                    .append(second == null ? "—" : second.equals("hessian") ? "Hessian" : "Hessian-vector product")
+                    .append(" | ")
                     .append(ratio(byName, model, "tangent", "primal")).append(" | ")
                     .append(ratio(byName, model, "tangent", "gradient")).append(" | ")
-                    .append(ratio(byName, model, "tangentDerivativeStructure", "tangent")).append(" | ")
-                    .append(ratio(byName, model, second, "gradient")).append(" | ")
+                    .append(ratio(byName, model, "tangentDerivativeStructure", "tangent")).append(" | ");
+            if (second == null) {
+                md.append("— | — | — | — | ").append(bytesOf(byName, model, "tangent")).append(" | — | — |\n");
+                continue;
+            }
+            md.append(ratio(byName, model, second, "gradient")).append(" | ")
+                    .append(ratio(byName, model, second + "IntoHolders", "gradient")).append(" | ")
                     .append(ratio(byName, model, "hessianDerivativeStructure", second)).append(" | ")
                     .append(ratio(byName, model, second + "FiniteDifferences", second)).append(" | ")
                     .append(bytesOf(byName, model, "tangent")).append(" | ")
-                    .append(bytesOf(byName, model, second)).append(" |\n");
+                    .append(bytesOf(byName, model, second)).append(" | ")
+                    .append(bytesOf(byName, model, second + "IntoHolders")).append(" |\n");
         }
 
         md.append("\nTimes are medians over the measurement iterations. CPU time/op is the benchmark JVM's CPU ")
@@ -220,15 +259,19 @@ public final class Report {
                 .append("time. B/op is gc.alloc.rate.norm from -prof gc.\n");
         for (Model model : MODELS) {
             md.append("\n### ").append(model.title()).append(" (").append(model.sizes()).append(")\n\n");
+            if (model.note() != null) {
+                md.append(model.note()).append('\n');
+            }
+            if (model.bytecodeOf() != null) {
+                md.append(bytecodeSizes(model.bytecodeOf())).append('\n');
+            }
+            if (model.note() != null || model.bytecodeOf() != null) {
+                md.append('\n');
+            }
             md.append("| variant | CPU time/op | wall time/op | B/op |\n|---|---:|---:|---:|\n");
             List<String[]> variants = new ArrayList<>(Arrays.asList(VARIANTS));
-            if (model.secondOrder() != null) {
-                for (String[] variant : SECOND_ORDER_VARIANTS) {
-                    if (variant[0].startsWith("tangent") || variant[0].startsWith(model.secondOrder())) {
-                        variants.add(variant);
-                    }
-                }
-            }
+            variants.addAll(Arrays.asList(SECOND_ORDER_VARIANTS));
+            variants.removeIf(variant -> !model.has(variant[0]));
             for (String[] variant : variants) {
                 Measurement m = byName.get(name(model, variant[0]));
                 md.append("| ").append(variant[1]).append(" | ");
@@ -241,6 +284,40 @@ public final class Report {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The bytecode length of {@code primal}'s longest method and of the methods generated from it
+     * (its {@code Adjoint} and {@code AdjointImpl} classes and their nested classes), against
+     * HotSpot's limit for JIT compilation.
+     */
+    static String bytecodeSizes(Class<?> primal) {
+        try {
+            Map.Entry<String, Integer> source = longest(Bytecode.codeLengths(primal));
+            Map<String, Integer> generated = new TreeMap<>(); // by name: the first of equally long ones
+            for (String suffix : List.of("Adjoint", "AdjointImpl")) {
+                Class<?> top = Class.forName(primal.getName() + suffix);
+                List<Class<?>> classes = new ArrayList<>(List.of(top));
+                classes.addAll(Arrays.asList(top.getDeclaredClasses()));
+                for (Class<?> c : classes) {
+                    Bytecode.codeLengths(c).forEach((method, length) -> generated.put(c.getSimpleName() + "." + method, length));
+                }
+            }
+            Map.Entry<String, Integer> largest = longest(generated);
+            int total = generated.values().stream().mapToInt(Integer::intValue).sum();
+            return String.format(Locale.ROOT, "Bytecode: the primal `%s.%s` has %,d bytes; the longest of the %d "
+                    + "methods generated from it, `%s`, has %,d (HotSpot JIT-compiles methods of up to %,d bytes); "
+                    + "together they have %,d.", primal.getSimpleName(), source.getKey().substring(0,
+                    source.getKey().indexOf('(')), source.getValue(), generated.size(),
+                    largest.getKey().substring(0, largest.getKey().indexOf('(')), largest.getValue(),
+                    Bytecode.JIT_LIMIT, total);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "Bytecode sizes unavailable: " + e;
+        }
+    }
+
+    private static Map.Entry<String, Integer> longest(Map<String, Integer> lengths) {
+        return lengths.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
     }
 
     private static String name(Model model, String variant) {

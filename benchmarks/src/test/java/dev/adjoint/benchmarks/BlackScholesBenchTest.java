@@ -5,6 +5,7 @@ import static dev.adjoint.benchmarks.Gradients.assertBaselinesAgree;
 import static dev.adjoint.benchmarks.Gradients.FD_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertClose;
 import static dev.adjoint.benchmarks.Gradients.assertTangent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 
@@ -78,6 +79,23 @@ class BlackScholesBenchTest {
         assertClose("generated Hessian vs DerivativeStructure of order 2", bench.dsHessian, hessian, HESSIAN_TOLERANCE);
         assertClose("finite differences of the gradient vs generated Hessian", hessian,
                 bench.hessianFiniteDifferences(), FD_TOLERANCE);
+    }
+
+    /**
+     * The Hessian from five {@code callPullbackTangent} sweeps into the benchmark's holders is
+     * {@code callHessian}'s, bit for bit (the same sweeps), on every call: the holders are zeroed
+     * before each sweep, not accumulated into.
+     */
+    @Test
+    void secondOrderIntoTheCallersHoldersEqualsCallHessian() {
+        BlackScholesBench bench = new BlackScholesBench();
+        double[][] hessian = bench.hessian();
+        for (int call = 1; call <= 2; call++) {
+            double[][] intoHolders = bench.hessianIntoHolders();
+            for (int i = 0; i < hessian.length; i++) {
+                assertArrayEquals(hessian[i], intoHolders[i], "call " + call + ", row " + i);
+            }
+        }
     }
 
     /** callTangent is ∇call·v; callHessian is DerivativeStructure's order-2 Hessian; on both branches of Φ. */

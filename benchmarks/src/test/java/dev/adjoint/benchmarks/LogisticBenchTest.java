@@ -5,6 +5,7 @@ import static dev.adjoint.benchmarks.Gradients.assertBaselinesAgree;
 import static dev.adjoint.benchmarks.Gradients.FD_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertClose;
 import static dev.adjoint.benchmarks.Gradients.assertTangent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 
@@ -38,5 +39,17 @@ class LogisticBenchTest {
                 "DerivativeStructure along the direction");
         assertClose("finite differences of the gradient vs generated HVP", bench.hvp().w,
                 bench.hvpFiniteDifferences(), FD_TOLERANCE);
+    }
+
+    /**
+     * The Hessian-vector product into the benchmark's holders is {@code fHvp}'s, bit for bit (the
+     * same sweep), on every call: the holders are zeroed, not accumulated into.
+     */
+    @Test
+    void secondOrderIntoTheCallersHoldersEqualsHvp() {
+        LogisticBench bench = new LogisticBench();
+        double[] hvp = bench.hvp().w;
+        assertArrayEquals(hvp, bench.hvpIntoHolders().clone(), "first call");
+        assertArrayEquals(hvp, bench.hvpIntoHolders(), "second call, same holders");
     }
 }

@@ -5,6 +5,7 @@ import static dev.adjoint.benchmarks.Gradients.assertBaselinesAgree;
 import static dev.adjoint.benchmarks.Gradients.FD_TOLERANCE;
 import static dev.adjoint.benchmarks.Gradients.assertClose;
 import static dev.adjoint.benchmarks.Gradients.assertTangent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.adjoint.benchmarks.Gradients.runEveryVariant;
 
@@ -38,5 +39,17 @@ class RosenbrockBenchTest {
                 "DerivativeStructure along the direction");
         assertClose("finite differences of the gradient vs generated HVP", bench.hvp().x,
                 bench.hvpFiniteDifferences(), FD_TOLERANCE);
+    }
+
+    /**
+     * The Hessian-vector product into the benchmark's holders is {@code fHvp}'s, bit for bit (the
+     * same sweep), on every call: the holders are zeroed, not accumulated into.
+     */
+    @Test
+    void secondOrderIntoTheCallersHoldersEqualsHvp() {
+        RosenbrockBench bench = new RosenbrockBench();
+        double[] hvp = bench.hvp().x;
+        assertArrayEquals(hvp, bench.hvpIntoHolders().clone(), "first call");
+        assertArrayEquals(hvp, bench.hvpIntoHolders(), "second call, same holders");
     }
 }
