@@ -138,7 +138,9 @@ public final class Report {
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
         if (cli.getIncludes().isEmpty()) {
+            // the models' benches; TapeBench has its own report (TapeReport, results/tape.md)
             options.include("dev\\.adjoint\\.benchmarks\\.\\w+Bench\\.");
+            options.exclude("dev\\.adjoint\\.benchmarks\\.TapeBench\\.");
         }
         Options built = options.addProfiler(GCProfiler.class).addProfiler(CpuTimeProfiler.class).build();
         String loadBefore = loadAverage();
