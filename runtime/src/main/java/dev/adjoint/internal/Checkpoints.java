@@ -7,9 +7,12 @@ import java.util.Arrays;
  * = s)}): at most {@code s} snapshots of the loop's state, and a schedule that tells the reverse
  * sweep how to get each iteration's state back from them. Generated code only: not a user API.
  *
- * <p>The forward sweep runs the loop as written, counting its {@code n} iterations; before the
- * first it puts the state into snapshot 0 ({@link #start}, then {@code put}s). The reverse sweep
- * then asks {@link #reverse(int)} and {@link #next()} for actions until {@link #DONE}:
+ * <p>The forward sweep runs the loop as written, counting its {@code n} iterations. Before each it
+ * asks {@link #snapshotBefore(int)}, and when a snapshot is due puts the state into it (the
+ * {@code put}s): before the first iteration always; when the loop's trip count is known before it
+ * runs ({@link #expect(int)}), also where the schedule below would take its first snapshots, so that
+ * the reverse sweep need not run the loop once more to place them. The reverse sweep then asks
+ * {@link #reverse(int)} and {@link #next()} for actions until {@link #DONE}:
  * <ul>
  *   <li>{@link #RESTORE}: set the loop's variables from the newest snapshot ({@code get}s, in the
  *       order of the {@code put}s);</li>
@@ -30,10 +33,12 @@ import java.util.Arrays;
  * <pre>
  *   max(β(s, t-2), l - β(s-1, t))  ≤  m  ≤  min(β(s, t-1), l - β(s-1, t-1))
  * </pre>
- * So {@code n} iterations cost about {@code t} extra runs of the loop where {@code n ≈ C(s + t, s)}:
- * with 100 snapshots, 5 runs for ten million iterations, 6 for a billion (CheckpointsTest checks the
- * count against the exhaustive minimum). Recomputing an iteration gives bitwise the values the
- * forward sweep had, so a checkpointed gradient equals the recorded one exactly.
+ * So {@code n} iterations cost about {@code t} runs of the loop where {@code n ≈ C(s + t, s)}, the
+ * forward sweep's included when the trip count was expected (one more when not): with 100
+ * snapshots, 5 for ten million iterations, 6 for a billion (CheckpointsTest checks the count
+ * against the exhaustive minimum). The expected count is only a plan: a loop that runs more or
+ * fewer iterations is reversed just as correctly. Recomputing an iteration gives bitwise the values
+ * the forward sweep had, so a checkpointed gradient equals the recorded one exactly.
  *
  * <p>Memory: the snapshots (each the loop's scalars and copies of the arrays it writes) and one
  * iteration's recording, whatever {@code n}.
@@ -56,7 +61,12 @@ public final class Checkpoints {
     private final int snapshots;
     /** The iteration each snapshot holds the state before; snapshot {@code top} is the newest. */
     private int[] at = new int[8];
-    private int top;
+    private int top = -1;
+    /** The forward sweep's snapshots: before which iterations, and the next one due (or UNKNOWN). */
+    private int[] plan = {0};
+    private int planned = 1;
+    private int nextPlanned;
+    private int due;
     /** Iterations from {@code end} on are reversed. */
     private int end;
     /** The iteration whose starting state the loop's variables hold, or UNKNOWN. */
@@ -78,30 +88,81 @@ public final class Checkpoints {
     private long advanced;
     private int taken;
     private int restored;
-    private int held = 1;
+    private int held;
 
     private Checkpoints(int snapshots) {
         if (snapshots < 1) {
             throw new IllegalArgumentException("checkpointing needs at least one snapshot, not " + snapshots);
         }
         this.snapshots = snapshots;
-        open(0);
     }
 
-    /** A schedule with at most {@code snapshots} snapshots; snapshot 0 is open for the state before the first iteration. */
+    /** A schedule with at most {@code snapshots} snapshots, for a loop about to run. */
     public static Checkpoints start(int snapshots) {
         return new Checkpoints(snapshots);
     }
 
+    // ------------------------------------------------------------ the forward sweep
+
+    /**
+     * The loop is expected to run {@code iterations} iterations: the forward sweep takes the
+     * snapshots the schedule would take first (Griewank's first sweep). Only a plan: the reverse
+     * sweep works from whatever snapshots were taken.
+     */
+    public void expect(int iterations) {
+        int[] out = new int[Math.min(snapshots, 64)];
+        int count = 1;
+        int a = 0;
+        for (int free = snapshots - 1; iterations - a >= 2 && free > 0; free--) {
+            int m = a + split(iterations - a, free + 1);
+            if (m >= iterations - 1) {
+                break; // the schedule runs on to the last iteration and records it: no snapshot
+            }
+            if (count == out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            out[count++] = m;
+            a = m;
+        }
+        plan = out;
+        planned = count;
+        nextPlanned = 0;
+        due = 0;
+    }
+
+    /**
+     * Whether a snapshot is due before iteration {@code iteration} (counted from 0, the forward
+     * sweep's count so far); if so, the {@code put}s that follow fill it.
+     */
+    public boolean snapshotBefore(int iteration) {
+        if (iteration != due) {
+            return false;
+        }
+        push(iteration);
+        nextPlanned++;
+        due = nextPlanned < planned ? plan[nextPlanned] : UNKNOWN;
+        return true;
+    }
+
     // ------------------------------------------------------------ the schedule
 
-    /** Starts the reverse sweep of a loop that ran {@code n} iterations: its first action. */
+    /**
+     * Starts the reverse sweep of a loop that ran {@code n} iterations, from the snapshots the
+     * forward sweep took: its first action.
+     */
     public int reverse(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("iterations: " + n);
         }
-        top = 0;
-        at[0] = 0;
+        if (n == 0) {
+            return DONE;
+        }
+        if (top < 0 || at[0] != 0) {
+            throw new IllegalStateException("no snapshot before the first iteration");
+        }
+        while (top > 0 && at[top] >= n) {
+            top--; // more snapshots than iterations (cannot happen when the count is the forward sweep's)
+        }
         end = n;
         current = UNKNOWN; // the variables hold the state after the last iteration
         return next();
@@ -163,6 +224,9 @@ public final class Checkpoints {
      * snapshots counting the one at the start: the smallest optimal split (see the class comment).
      */
     static int split(int l, int s) {
+        if (l <= s + 1) {
+            return 1; // t = 1: a snapshot before every iteration
+        }
         // β(s, t) for t = 0, 1, ... until it reaches l; b1 = β(s, t - 1), b2 = β(s, t - 2)
         long b = 1;
         long b1 = 0;
@@ -286,12 +350,12 @@ public final class Checkpoints {
 
     // ------------------------------------------------------------ what it cost
 
-    /** How many iterations the reverse sweep ran again ({@link #ADVANCE}s), steps not counted. */
+    /** How many iterations the reverse sweep ran again ({@link #ADVANCE}s), the forward sweep's and steps not counted. */
     public long advanced() {
         return advanced;
     }
 
-    /** How many snapshots the reverse sweep took (snapshot 0 not counted). */
+    /** How many snapshots the reverse sweep took (the forward sweep's not counted). */
     public int taken() {
         return taken;
     }

@@ -16,16 +16,31 @@ import org.junit.jupiter.api.Test;
  */
 class CheckpointsTest {
 
-    /** What one schedule did, simulated. */
-    private record Run(long advanced, int held, int restored) {}
+    /** What one schedule did, simulated: the reverse sweep's recomputation, the forward sweep's last snapshot. */
+    private record Run(long advanced, int held, int restored, int lastForwardSnapshot) {}
 
     private static Run simulate(int n, int snapshots) {
+        return simulate(n, snapshots, -1);
+    }
+
+    /** With {@code expected} ≥ 0, the forward sweep is told to expect that many iterations. */
+    private static Run simulate(int n, int snapshots, int expected) {
         Checkpoints c = Checkpoints.start(snapshots);
-        c.put(0); // the state before the first iteration
-        c.put(0.0);
-        c.put(new double[] {0});
-        int state = n; // the forward sweep ran every iteration
-        int expected = n - 1;
+        if (expected >= 0) {
+            c.expect(expected);
+        }
+        int state = 0;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            if (c.snapshotBefore(i)) {
+                c.put(state);
+                c.put((double) state);
+                c.put(new double[] {state});
+                last = i;
+            }
+            state++;
+        }
+        int next = n - 1;
         for (int action = c.reverse(n); action != Checkpoints.DONE; action = c.next()) {
             switch (action) {
                 case Checkpoints.RESTORE -> {
@@ -46,17 +61,17 @@ class CheckpointsTest {
                     assertTrue(state < n, "advanced past the last iteration");
                 }
                 case Checkpoints.STEP -> {
-                    assertEquals(expected, c.iteration(), "iterations are reversed last first");
-                    assertEquals(expected, state, "iteration " + expected + " runs from its own state");
-                    expected--;
+                    assertEquals(next, c.iteration(), "iterations are reversed last first");
+                    assertEquals(next, state, "iteration " + next + " runs from its own state");
+                    next--;
                     state = Integer.MIN_VALUE; // its recording and reverse sweep leave the state undefined
                 }
                 default -> throw new AssertionError("action " + action);
             }
         }
-        assertEquals(-1, expected, "every iteration reversed");
+        assertEquals(-1, next, "every iteration reversed");
         assertTrue(c.held() <= snapshots, c.held() + " snapshots held, " + snapshots + " allowed");
-        return new Run(c.advanced(), c.held(), c.restored());
+        return new Run(c.advanced(), c.held(), c.restored(), last);
     }
 
     /** The fewest iterations run again to reverse l iterations with s snapshots (the first holding the start). */
@@ -86,6 +101,35 @@ class CheckpointsTest {
             for (int n = 0; n <= maxL; n++) {
                 Run run = simulate(n, s);
                 assertEquals(n < 2 ? 0 : min[n][s], run.advanced(), "n = " + n + ", s = " + s);
+            }
+        }
+    }
+
+    /**
+     * A forward sweep that expects the trip count takes the schedule's first snapshots: the
+     * reverse sweep runs again only what the schedule runs after them.
+     */
+    @Test
+    void anExpectedTripCountSavesTheFirstSweep() {
+        int maxL = 90;
+        int maxS = 7;
+        long[][] min = minimum(maxL, maxS);
+        for (int s = 1; s <= maxS; s++) {
+            for (int n = 2; n <= maxL; n++) {
+                Run run = simulate(n, s, n);
+                assertEquals(min[n][s] - run.lastForwardSnapshot(), run.advanced(), "n = " + n + ", s = " + s);
+            }
+        }
+    }
+
+    /** The expected count is a plan only: fewer or more iterations are reversed as correctly (simulate checks). */
+    @Test
+    void aWrongExpectationIsStillCorrect() {
+        for (int s = 1; s <= 6; s++) {
+            for (int n = 0; n <= 60; n++) {
+                for (int expected : new int[] {0, 1, n / 2, n - 1, n + 1, 2 * n + 3, 1000}) {
+                    simulate(n, s, expected);
+                }
             }
         }
     }
@@ -121,13 +165,17 @@ class CheckpointsTest {
     }
 
     @Test
-    void tenMillionIterationsWithAHundredSnapshotsCostFiveExtraSweeps() {
+    void tenMillionIterationsWithAHundredSnapshotsCostFiveSweeps() {
         int n = 10_000_000;
         Run run = simulate(n, 100);
         // β(100, 4) < n ≤ β(100, 5): t = 5, and 5n − β(101, 4) iterations run again
         assertEquals(closedForm(n, 100), run.advanced());
         assertEquals(5L * n - 4_780_230L, run.advanced());
         assertEquals(100, run.held());
+        // expected, the forward sweep's run counts as the first of the five (less its last stretch)
+        Run planned = simulate(n, 100, n);
+        assertEquals(run.advanced() - planned.lastForwardSnapshot(), planned.advanced());
+        assertTrue(planned.lastForwardSnapshot() > n - 200, "last forward snapshot " + planned.lastForwardSnapshot());
     }
 
     @Test
@@ -140,6 +188,7 @@ class CheckpointsTest {
     @Test
     void snapshotsKeepEveryKindOfValueAndCopyArrays() {
         Checkpoints c = Checkpoints.start(3);
+        assertTrue(c.snapshotBefore(0));
         double[] a = {1, 2, 3};
         for (int k = 0; k < 10; k++) { // more values than the first allocation holds
             c.put(k + 0.5);
@@ -151,6 +200,7 @@ class CheckpointsTest {
         c.put(a);
         c.put((double[]) null);
         a[0] = 99; // the snapshot is a copy
+        assertFalse(c.snapshotBefore(1));
         assertEquals(Checkpoints.RESTORE, c.reverse(2));
         for (int k = 0; k < 10; k++) {
             assertEquals(k + 0.5, c.getDouble(), 0.0);
@@ -182,11 +232,14 @@ class CheckpointsTest {
     void misuseIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> Checkpoints.start(0));
         assertThrows(IllegalArgumentException.class, () -> Checkpoints.start(2).reverse(-1));
+        assertThrows(IllegalStateException.class, () -> Checkpoints.start(2).reverse(3)); // no snapshot taken
         Checkpoints c = Checkpoints.start(2);
+        c.snapshotBefore(0);
         c.put(new double[3]);
         c.reverse(1);
         assertThrows(IllegalStateException.class, () -> c.get(new double[4]));
         Checkpoints d = Checkpoints.start(2);
+        d.snapshotBefore(0);
         d.put(new double[3]);
         d.reverse(1);
         assertThrows(IllegalStateException.class, () -> d.get((double[]) null));

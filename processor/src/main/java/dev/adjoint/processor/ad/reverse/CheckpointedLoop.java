@@ -47,6 +47,7 @@ final class CheckpointedLoop {
     /** The runtime's schedule and snapshot storage (generated code only). */
     static final ClassRef CHECKPOINTS = ClassRef.of("dev.adjoint.internal", "Checkpoints");
     private static final JType SCHEDULE = JType.named(CHECKPOINTS);
+    private static final JType VOID = JType.named(ClassRef.of("java.lang", "Void"));
 
     final LoopNode loop;
     private final int snapshots;
@@ -57,6 +58,8 @@ final class CheckpointedLoop {
     private final List<Var> arrays = new ArrayList<>();
     /** What running an iteration again reads that the loop does not declare: it must still hold then. */
     final Set<Var> replayReads = new LinkedHashSet<>();
+    /** The trip count, computable once the initialiser has run ({@code n - k}), or null. */
+    private final Expr tripCount;
     private final Var schedule = new Var("_ck", SCHEDULE, Var.Role.KEPT);
     private final Var count = new Var("_n", JType.INT, Var.Role.COUNT);
     /** One iteration recorded, then its reverse sweep: made with the forward sweep, used by the reverse sweep. */
@@ -88,6 +91,9 @@ final class CheckpointedLoop {
                 declared.add(d.var());
             }
         }
+        Set<Var> changing = new HashSet<>(declared);
+        changing.addAll(writes.assigned.keySet());
+        tripCount = tripCount(l, l.condition(), changing);
         for (Stmt s : all) {
             for (Expr e : Stmts.exprs(s)) {
                 Exprs.reads(e, v -> {
@@ -175,6 +181,54 @@ final class CheckpointedLoop {
         }
     }
 
+    /**
+     * For a counting loop ({@code for (int k = a; k < n; k++)}, or to {@code <= n}, or down to
+     * {@code > n}, {@code >= n}), possibly with other exits ({@code !_break1 && k < n}): the number
+     * of iterations it runs without them, from the counter's start ({@code n - k}), when nothing in
+     * the loop changes the bound. A plan for where the forward sweep takes snapshots, not a
+     * promise: the schedule is correct for any count.
+     */
+    private static Expr tripCount(Stmt.Loop l, Expr condition, Set<Var> changing) {
+        Var counter = dev.adjoint.processor.analysis.Loops.counter(l);
+        int step = counter == null ? 0 : dev.adjoint.processor.analysis.Loops.step(l);
+        if (condition instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.AND)) {
+            Expr left = tripCount(l, b.left(), changing);
+            return left != null ? left : tripCount(l, b.right(), changing);
+        }
+        if ((step != 1 && step != -1) || !(condition instanceof Expr.Binary b) || !(b.left() instanceof Expr.Read r)
+                || r.var() != counter || b.right().type().kind() != JType.Kind.INT || !fixed(b.right(), changing)) {
+            return null;
+        }
+        Expr k = new Expr.Read(counter);
+        Expr bound = b.right();
+        return switch (b.op()) {
+            case LT -> step == 1 ? Algebra.intSub(bound, k) : null;
+            case LE -> step == 1 ? Algebra.intAdd(Algebra.intSub(bound, k), Algebra.intLit(1)) : null;
+            case GT -> step == -1 ? Algebra.intSub(k, bound) : null;
+            case GE -> step == -1 ? Algebra.intAdd(Algebra.intSub(k, bound), Algebra.intLit(1)) : null;
+            default -> null;
+        };
+    }
+
+    /** Integer arithmetic on constants, lengths and variables the loop does not change. */
+    private static boolean fixed(Expr e, Set<Var> changing) {
+        if (e instanceof Expr.Const) {
+            return true;
+        }
+        if (e instanceof Expr.Read r) {
+            return !changing.contains(r.var());
+        }
+        if (e instanceof Expr.Length || e instanceof Expr.Binary || e instanceof Expr.Unary || e instanceof Expr.Cast) {
+            for (Expr child : Exprs.children(e)) {
+                if (!fixed(child, changing)) {
+                    return false;
+                }
+            }
+            return !(e instanceof Expr.Length len) || len.array() instanceof Expr.Read;
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------ the forward sweep
 
     /**
@@ -188,8 +242,9 @@ final class CheckpointedLoop {
         out.add(new Stmt.Comment("checkpointed: " + l.source()));
         out.add(new Stmt.Comment("binomial checkpointing (revolve), at most " + snapshots + " snapshot"
                 + (snapshots == 1 ? "" : "s") + " of the loop's state: the loop runs"));
-        out.add(new Stmt.Comment("here as written, counting its iterations; the reverse sweep runs each iteration"));
-        out.add(new Stmt.Comment("again from the nearest snapshot, records it and sweeps it back"));
+        out.add(new Stmt.Comment("here as written, counting its iterations and taking the schedule's first snapshots;"));
+        out.add(new Stmt.Comment("the reverse sweep runs each iteration again from the nearest snapshot, records it"));
+        out.add(new Stmt.Comment("and sweeps it back"));
         Expr start = call(null, "start", SCHEDULE, Expr.Const.ofInt(snapshots));
         if (loop.scope.top()) {
             out.add(new Stmt.Declare(schedule, start, null, null));
@@ -202,11 +257,19 @@ final class CheckpointedLoop {
             out.add(new Stmt.Assign(count, Algebra.intLit(0), null, null));
         }
         List<Stmt> block = new ArrayList<>(l.init());
-        block.addAll(puts());
+        if (tripCount != null) {
+            block.add(new Stmt.Eval(call(schedule, "expect", VOID, tripCount), null, null));
+        }
+        // before each iteration (before the statements its condition needs, if any): a snapshot, when due
+        Stmt snapshot = new Stmt.If(call(schedule, "snapshotBefore", JType.BOOLEAN, new Expr.Read(count)), puts(),
+                List.of(), null, null);
+        boolean inHead = !l.head().isEmpty() && !l.doWhile();
+        List<Stmt> head = new ArrayList<>(l.head());
         List<Stmt> body = new ArrayList<>();
+        (inHead ? head : body).add(0, snapshot);
         body.add(new Stmt.Assign(count, Algebra.increment(count), null, null));
         body.addAll(l.body());
-        block.add(new Stmt.Loop(l.label(), List.of(), l.head(), l.condition(), l.update(), body, l.doWhile(), l.pos(),
+        block.add(new Stmt.Loop(l.label(), List.of(), head, l.condition(), l.update(), body, l.doWhile(), l.pos(),
                 l.source()));
         out.add(new Stmt.Block(null, block));
         step = new ArrayList<>();
@@ -267,12 +330,10 @@ final class CheckpointedLoop {
     private List<Stmt> puts() {
         List<Stmt> out = new ArrayList<>();
         for (Var v : scalars) {
-            out.add(new Stmt.Eval(call(schedule, "put", JType.named(ClassRef.of("java.lang", "Void")), new Expr.Read(v)),
-                    null, null));
+            out.add(new Stmt.Eval(call(schedule, "put", VOID, new Expr.Read(v)), null, null));
         }
         for (Var a : arrays) {
-            out.add(new Stmt.Eval(call(schedule, "put", JType.named(ClassRef.of("java.lang", "Void")), new Expr.Read(a)),
-                    null, null));
+            out.add(new Stmt.Eval(call(schedule, "put", VOID, new Expr.Read(a)), null, null));
         }
         return out;
     }
@@ -302,8 +363,7 @@ final class CheckpointedLoop {
             out.add(new Stmt.Assign(v, value, null, null));
         }
         for (Var a : arrays) {
-            out.add(new Stmt.Eval(call(schedule, "get", JType.named(ClassRef.of("java.lang", "Void")), new Expr.Read(a)),
-                    null, null));
+            out.add(new Stmt.Eval(call(schedule, "get", VOID, new Expr.Read(a)), null, null));
         }
         return out;
     }
