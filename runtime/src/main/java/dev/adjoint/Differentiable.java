@@ -61,8 +61,12 @@ public @interface Differentiable {
      * most {@code s} snapshots of its state (its {@code double}, {@code int}, {@code long},
      * {@code boolean} and {@code float} variables, and copies of the {@code double[]} arrays it
      * writes) and runs iterations again from them in the reverse sweep (Griewank's revolve). For
-     * {@code n} iterations that costs about {@code t} extra runs of the loop, where
-     * {@code n ≈ C(s + t, s)}: with 100 snapshots, 5 for ten million iterations, 6 for a billion. The
+     * {@code n > s + 1} iterations the loop then runs as written at most {@code t} times in all, the
+     * forward sweep included, where {@code t} is the least with {@code n ≤ C(s + t, s)} (once more
+     * when its trip count is not known before it runs, as in a {@code while} loop), and each
+     * iteration once more, recorded, just before its reverse sweep; a shorter loop runs once and one
+     * iteration more. With 100 snapshots that is 4.5 runs for ten million iterations ({@code t = 5})
+     * and 5.9 for a billion ({@code t = 6}). The
      * gradient is bitwise the same as without checkpointing, for any {@code n}: the same build
      * serves short loops and very long ones.
      *

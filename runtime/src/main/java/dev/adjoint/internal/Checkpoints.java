@@ -33,12 +33,16 @@ import java.util.Arrays;
  * <pre>
  *   max(β(s, t-2), l - β(s-1, t))  ≤  m  ≤  min(β(s, t-1), l - β(s-1, t-1))
  * </pre>
- * So {@code n} iterations cost about {@code t} runs of the loop where {@code n ≈ C(s + t, s)}, the
- * forward sweep's included when the trip count was expected (one more when not): with 100
- * snapshots, 5 for ten million iterations, 6 for a billion (CheckpointsTest checks the count
- * against the exhaustive minimum). The expected count is only a plan: a loop that runs more or
- * fewer iterations is reversed just as correctly. Recomputing an iteration gives bitwise the values
- * the forward sweep had, so a checkpointed gradient equals the recorded one exactly.
+ * So the reverse sweep of {@code n} iterations runs {@code t·n - β(s + 1, t - 1)} of them again
+ * (CheckpointsTest checks the count against the exhaustive minimum), where {@code t} is the least
+ * with {@code n ≤ β(s, t) = C(s + t, s)}; each {@link #STEP} then runs its iteration once more,
+ * recording it. When the trip count was expected, the forward sweep's run is the first of those
+ * {@code t}: for {@code n > s + 1} the loop runs as written at most {@code t} times in all, one
+ * more when the count was not expected. With 100 snapshots that is 4.5 runs for ten million
+ * iterations ({@code t = 5}), 5.9 for a billion ({@code t = 6}). The expected count is only a
+ * plan: a loop that runs more or fewer iterations is reversed just as correctly. Recomputing an
+ * iteration gives bitwise the values the forward sweep had, so a checkpointed gradient equals the
+ * recorded one exactly.
  *
  * <p>Memory: the snapshots (each the loop's scalars and copies of the arrays it writes) and one
  * iteration's recording, whatever {@code n}.
