@@ -10,6 +10,7 @@ import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
@@ -96,7 +97,8 @@ public final class Plots {
 
     /**
      * Plots the range over the launch angle and, at a few angles, a line with the slope the
-     * generated gradient gives, into {@code dir/plots/range-sensitivity.png}.
+     * generated gradient gives, into {@code dir/plots/range-sensitivity.png}. The slopes share one
+     * colour and one legend entry, the first one's name.
      */
     static Path rangeSensitivity(Line range, List<Line> slopes, Path dir) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
@@ -105,9 +107,11 @@ public final class Plots {
         JFreeChart chart = ChartFactory.createXYLineChart("Range, and d range / d angle from the generated gradient",
                 "launch angle (degrees)", "range (m)", data, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
+        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false); // zoom on the curve
         XYItemRenderer renderer = chart.getXYPlot().getRenderer();
         for (int i = 1; i <= slopes.size(); i++) {
             renderer.setSeriesPaint(i, ORANGE);
+            renderer.setSeriesVisibleInLegend(i, i == 1);
         }
         return save(chart, dir.resolve("plots").resolve(RANGE_SENSITIVITY));
     }

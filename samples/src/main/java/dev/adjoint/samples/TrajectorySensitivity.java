@@ -37,10 +37,10 @@ public final class TrajectorySensitivity {
                 Projectile.DT * 1e6, flight.steps() * Projectile.DT);
 
         double[] g = gradient(SPEED, ANGLE, DRAG, HEIGHT);
-        // timed once the code is compiled: the best of three runs of each
+        // timed once the code is compiled: the best of five runs of each
         double gradientSeconds = Double.MAX_VALUE;
         double simulationSeconds = Double.MAX_VALUE;
-        for (int run = 0; run < 3; run++) {
+        for (int run = 0; run < 5; run++) {
             long start = System.nanoTime();
             gradient(SPEED, ANGLE, DRAG, HEIGHT);
             gradientSeconds = Math.min(gradientSeconds, (System.nanoTime() - start) / 1e9);
@@ -124,12 +124,13 @@ public final class TrajectorySensitivity {
         return new Optimum(b, Projectile.range(speed, b, drag, height), gradients);
     }
 
-    /** Trajectories at 30°, 45°, the best angle and 60°, named by their angle. */
+    /** Trajectories at 30°, the best angle, 45° and 60°, named by their angle. */
     static List<Plots.Line> paths(double best) {
         List<Plots.Line> out = new ArrayList<>();
-        for (double degrees : new double[] {30, 45, Math.toDegrees(best), 60}) {
+        for (double degrees : new double[] {30, Math.toDegrees(best), 45, 60}) {
             Projectile.Flight f = Projectile.fly(SPEED, Math.toRadians(degrees), DRAG, HEIGHT, 20_000);
-            out.add(new Plots.Line(String.format("%.1f°", degrees), f.x(), f.y()));
+            String name = String.format("%.1f°", degrees) + (degrees == Math.toDegrees(best) ? ", the farthest" : "");
+            out.add(new Plots.Line(name, f.x(), f.y()));
         }
         return out;
     }
@@ -146,14 +147,21 @@ public final class TrajectorySensitivity {
         return new Plots.Line("range (simulated)", x, y);
     }
 
-    /** Tangents of the range curve, ±5° long, at four angles and the best one: their slopes from the gradient. */
+    /**
+     * Tangents of the range curve, ±5° long, at four angles and the best one: their slopes from the
+     * gradient. The first is named for all of them (the plot's legend shows only its name).
+     */
     static List<Plots.Line> tangents(double best) {
+        double[] angles = {25, 35, Math.toDegrees(best), 55, 65};
         List<Plots.Line> out = new ArrayList<>();
-        for (double degrees : new double[] {25, 35, Math.toDegrees(best), 55, 65}) {
+        for (double degrees : angles) {
             double theta = Math.toRadians(degrees);
             double r = Projectile.range(SPEED, theta, DRAG, HEIGHT);
             double perDegree = gradient(SPEED, theta, DRAG, HEIGHT)[1] * Math.PI / 180;
-            out.add(new Plots.Line(String.format("slope at %.1f°", degrees), new double[] {degrees - 5, degrees + 5},
+            String name = out.isEmpty()
+                    ? String.format("slopes from the generated gradient, at 25°, 35°, %.1f°, 55° and 65°", angles[2])
+                    : String.format("slope at %.1f°", degrees);
+            out.add(new Plots.Line(name, new double[] {degrees - 5, degrees + 5},
                     new double[] {r - 5 * perDegree, r + 5 * perDegree}));
         }
         return out;
