@@ -242,7 +242,12 @@ final class CheckpointedLoop {
         out.add(new Stmt.Comment("checkpointed: " + l.source()));
         out.add(new Stmt.Comment("binomial checkpointing (revolve), at most " + snapshots + " snapshot"
                 + (snapshots == 1 ? "" : "s") + " of the loop's state: the loop runs"));
-        out.add(new Stmt.Comment("here as written, counting its iterations and taking the schedule's first snapshots;"));
+        out.add(new Stmt.Comment(tripCount != null
+                ? "here as written, counting its iterations and taking the schedule's first snapshots;"
+                : "here as written, counting its iterations, with a snapshot before the first (its trip"));
+        if (tripCount == null) {
+            out.add(new Stmt.Comment("count is not known before it runs, so the schedule cannot place more yet);"));
+        }
         out.add(new Stmt.Comment("the reverse sweep runs each iteration again from the nearest snapshot, records it"));
         out.add(new Stmt.Comment("and sweeps it back"));
         Expr start = call(null, "start", SCHEDULE, Expr.Const.ofInt(snapshots));
