@@ -37,7 +37,7 @@ class CheckpointTest {
                 out.add(new Method[] {GradientHarness.find(Checkpointed.class, name), recorded});
             }
         }
-        assertEquals(9, out.size()); // every pair of the fixture
+        assertEquals(11, out.size()); // every pair of the fixture
         return out;
     }
 
