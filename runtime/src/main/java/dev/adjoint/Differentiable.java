@@ -52,4 +52,29 @@ public @interface Differentiable {
      * without one) is a compile error that says why. Any other value is a compile error.
      */
     int order() default 1;
+
+    /**
+     * Binomial checkpointing of the method's long loops: {@code 0} (the default) records every
+     * iteration of a loop for the reverse sweep, so its memory grows with the number of
+     * iterations; a positive number {@code s} bounds it. Each loop of the method that is not inside
+     * another loop, and whose reverse sweep would record something per iteration, then keeps at
+     * most {@code s} snapshots of its state (its {@code double}, {@code int}, {@code long},
+     * {@code boolean} and {@code float} variables, and copies of the {@code double[]} arrays it
+     * writes) and runs iterations again from them in the reverse sweep (Griewank's revolve). For
+     * {@code n > s + 1} iterations the loop then runs as written at most {@code t} times in all, the
+     * forward sweep included, where {@code t} is the least with {@code n ≤ C(s + t, s)} (once more
+     * when its trip count is not known before it runs, as in a {@code while} loop), and each
+     * iteration once more, recorded, just before its reverse sweep; a shorter loop runs once and one
+     * iteration more. With 100 snapshots that is 4.5 runs for ten million iterations ({@code t = 5})
+     * and 5.9 for a billion ({@code t = 6}). The
+     * gradient is bitwise the same as without checkpointing, for any {@code n}: the same build
+     * serves short loops and very long ones.
+     *
+     * <p>It applies to the pullback and everything built on it (the gradient, the tape); the
+     * second-order members still record every iteration. A method without a loop that carries a
+     * derivative, or whose checkpointed loop changes what a snapshot cannot copy (an object, an
+     * {@code int[]}, a random generator's state), is a compile error that says so; so is a negative
+     * number.
+     */
+    int checkpoints() default 0;
 }

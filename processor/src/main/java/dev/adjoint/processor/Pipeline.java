@@ -12,6 +12,7 @@ import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
 import dev.adjoint.processor.emit.ImplWriter;
+import dev.adjoint.processor.fence.Checkpointing;
 import dev.adjoint.processor.fence.Fence;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.Keys;
@@ -78,6 +79,7 @@ final class Pipeline {
         MethodPaths paths = new MethodPaths(trees);
         Reader reader = new Reader(trees, env.getElementUtils(), env.getTypeUtils(), paths, custom, catalog);
         Fence fence = new Fence(diagnostics);
+        Checkpointing checkpointing = new Checkpointing(diagnostics);
         Map<String, Work> work = new LinkedHashMap<>();
         for (ClassPlan plan : plans) {
             for (MethodPlan m : plan.methods()) {
@@ -100,6 +102,10 @@ final class Pipeline {
                     w.verdict = fence.check(w.ir, catalog.helpers(), w.activity, w.plan.order() == 2,
                             w.plan.writtenArrays());
                     w.refused = !w.verdict.ok();
+                    if (w.plan.checkpoints() > 0 && !checkpointing.check(w.ir, catalog.helpers(), w.activity,
+                            w.plan.checkpoints())) {
+                        w.refused = true;
+                    }
                 });
             }
         }
@@ -130,11 +136,17 @@ final class Pipeline {
             MethodIr normalized = new Normalizer(catalog.helpers()).run(w.ir);
             // a callee that can lead back to this method needs a gradient holder of its own per call
             ReverseMode.Pullback pullback = ReverseMode.differentiate(normalized, w.owner.impl(), w.plan.gradient(),
-                    w.plan.names().seed(), w.plan.names().into(), callee -> reaches(callee, w.plan.key(), work));
+                    w.plan.names().seed(), w.plan.names().into(), callee -> reaches(callee, w.plan.key(), work),
+                    w.plan.checkpoints());
             List<String> directions = inputDirections(w.plan, normalized);
             ForwardMode.Tangent tangent = ForwardMode.tangent(normalized, directions);
-            ForwardMode.Tangent second = !w.secondOrder ? null : ForwardMode.pullbackTangent(normalized, pullback.seed(),
-                    pullback.into(), pullback.body(), directions, w.plan.names().dSeed(),
+            // second order is forward mode over a pullback that records every iteration (checkpointing
+            // drives its loops from the runtime, which forward mode does not follow)
+            ReverseMode.Pullback recorded = !w.secondOrder || w.plan.checkpoints() == 0 ? pullback
+                    : ReverseMode.recordingEveryIteration(pullback, w.owner.impl(),
+                            callee -> reaches(callee, w.plan.key(), work));
+            ForwardMode.Tangent second = !w.secondOrder ? null : ForwardMode.pullbackTangent(normalized, recorded.seed(),
+                    recorded.into(), recorded.body(), directions, w.plan.names().dSeed(),
                     w.plan.names().dInto());
             // the primal's own copy: for a private method (the API class cannot call it), and for one
             // differentiated with respect to fields (the tape evaluates it at its tensors' values)

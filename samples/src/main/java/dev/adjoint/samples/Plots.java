@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
@@ -16,8 +18,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Pictures: {@code sin(x²)} beside the derivative Adjoint generated for it, and (for
- * {@link TrainingLoop}) the training loss curve, drawn with JFreeChart as PNG files under
+ * Pictures: {@code sin(x²)} beside the derivative Adjoint generated for it, (for
+ * {@link TrainingLoop}) the training loss curve, and (for {@link TrajectorySensitivity}) a thrown
+ * ball's trajectories and the slopes of its range, drawn with JFreeChart as PNG files under
  * {@code samples/target/plots/}. Runs headless: no display is needed.
  */
 public final class Plots {
@@ -30,6 +33,19 @@ public final class Plots {
     static final int HEIGHT = 450;
     static final String SIN_X2 = "sin-x2.png";
     static final String TRAINING_LOSS = "training-loss.png";
+    static final String TRAJECTORY = "trajectory.png";
+    static final String RANGE_SENSITIVITY = "range-sensitivity.png";
+
+    /** A named line through the points (x[i], y[i]). */
+    record Line(String name, double[] x, double[] y) {
+        XYSeries series() {
+            XYSeries s = new XYSeries(name, false);
+            for (int i = 0; i < x.length; i++) {
+                s.add(x[i], y[i]);
+            }
+            return s;
+        }
+    }
 
     private static final Color BLUE = new Color(0x1f77b4);
     private static final Color ORANGE = new Color(0xff7f0e);
@@ -69,6 +85,37 @@ public final class Plots {
                 dir.resolve("plots").resolve(TRAINING_LOSS));
     }
 
+    /** Plots a ball's trajectories, height over distance, into {@code dir/plots/trajectory.png}. */
+    static Path trajectories(List<Line> paths, Path dir) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        paths.forEach(p -> data.addSeries(p.series()));
+        JFreeChart chart = ChartFactory.createXYLineChart("A ball thrown at 50 m/s through air, by launch angle",
+                "distance (m)", "height (m)", data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        return save(chart, dir.resolve("plots").resolve(TRAJECTORY));
+    }
+
+    /**
+     * Plots the range over the launch angle and, at a few angles, a line with the slope the
+     * generated gradient gives, into {@code dir/plots/range-sensitivity.png}. The slopes share one
+     * colour and one legend entry, the first one's name.
+     */
+    static Path rangeSensitivity(Line range, List<Line> slopes, Path dir) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(range.series());
+        slopes.forEach(s -> data.addSeries(s.series()));
+        JFreeChart chart = ChartFactory.createXYLineChart("Range, and d range / d angle from the generated gradient",
+                "launch angle (degrees)", "range (m)", data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false); // zoom on the curve
+        XYItemRenderer renderer = chart.getXYPlot().getRenderer();
+        for (int i = 1; i <= slopes.size(); i++) {
+            renderer.setSeriesPaint(i, ORANGE);
+            renderer.setSeriesVisibleInLegend(i, i == 1);
+        }
+        return save(chart, dir.resolve("plots").resolve(RANGE_SENSITIVITY));
+    }
+
     /** Where pictures go: args[0] if given (the build passes samples/target), else samples/target or target. */
     static Path directory(String[] args) {
         if (args.length > 0) {
@@ -83,6 +130,12 @@ public final class Plots {
         data.addSeries(second);
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 true, false, false);
+        style(chart);
+        return chart;
+    }
+
+    /** White background, light grid, blue then orange, 2-pixel lines. */
+    private static void style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
@@ -91,9 +144,9 @@ public final class Plots {
         XYItemRenderer renderer = plot.getRenderer();
         renderer.setSeriesPaint(0, BLUE);
         renderer.setSeriesPaint(1, ORANGE);
-        renderer.setSeriesStroke(0, new BasicStroke(2f));
-        renderer.setSeriesStroke(1, new BasicStroke(2f));
-        return chart;
+        for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
     }
 
     private static Path save(JFreeChart chart, Path file) throws IOException {

@@ -18,6 +18,8 @@ public final class RunAll {
         GammaFit.main(args);
         banner("CurveFit: a least-squares fit with the generated gradient vs finite differences");
         CurveFit.main(args);
+        banner("TrajectorySensitivity: a million-step simulation differentiated in bounded memory (checkpointing)");
+        TrajectorySensitivity.main(args);
         banner("Plots: sin(x^2) and its generated derivative");
         Plots.main(args);
     }

@@ -18,11 +18,13 @@ import java.util.Set;
  * @param params the method's parameters, in order
  * @param fields the gradient class's fields, in order: one per differentiated input
  * @param names the hygienic names of generated parameters and locals
+ * @param checkpoints how many snapshots each long loop's reverse sweep may keep (the annotation's
+ *        {@code checkpoints}), or 0 to record every iteration
  * @param writtenArrays the {@code double[]} parameters the body writes elements of (read from its source)
  * @param javadocSignature {@code f(double, double[])}, for {@code {@link Owner#f(double, double[])}}
  */
 public record MethodPlan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed, boolean hidden,
-        List<Param> params, boolean vector, int order, Set<Member> members, ClassRef gradient,
+        List<Param> params, boolean vector, int order, int checkpoints, Set<Member> members, ClassRef gradient,
         List<GradientField> fields, GeneratedNames names, List<String> writtenArrays, String javadocSignature) {
 
     /** A parameter of the method: differentiated or passed through. */

@@ -23,7 +23,7 @@ public final class Planner {
      * @param reserved names generated parameters must not take (the method's parameter names)
      */
     public static MethodPlan plan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed,
-            boolean hidden, List<MethodPlan.Param> params, boolean vector, int order,
+            boolean hidden, List<MethodPlan.Param> params, boolean vector, int order, int checkpoints,
             List<MethodPlan.GradientField> fields, List<String> writtenArrays, String javadocSignature) {
         Set<String> taken = new HashSet<>();
         params.forEach(p -> taken.add(p.name()));
@@ -51,7 +51,7 @@ public final class Planner {
                 members.add(Member.HESSIAN);
             }
         }
-        return new MethodPlan(key, name, owner, isStatic, exposed, hidden, List.copyOf(params), vector, order,
+        return new MethodPlan(key, name, owner, isStatic, exposed, hidden, List.copyOf(params), vector, order, checkpoints,
                 members, Naming.gradientClass(owner, name), List.copyOf(fields),
                 new MethodPlan.GeneratedNames(seed, into, self, dSeed, dInto, List.copyOf(directions),
                         List.copyOf(receiverLocals)),

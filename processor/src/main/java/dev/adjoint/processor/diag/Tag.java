@@ -13,7 +13,7 @@ public enum Tag {
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
     AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,
-    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointUntracked,
+    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointUntracked, AdjointCheckpoint,
     // warnings
     AdjointLostDerivative,
     // the processor itself

@@ -187,6 +187,12 @@ public final class Finder {
                     + ") on " + name + ": Adjoint generates first (order = 1, the default) and second (order = 2) "
                     + "derivatives; use one of those");
         }
+        int checkpoints = annotation.checkpoints();
+        if (checkpoints < 0) {
+            diagnostics.error(annotationValue(method, "checkpoints"), Tag.AdjointCheckpoint,
+                    "@Differentiable(checkpoints = " + checkpoints + ") on " + name + ": the number of snapshots must be positive (0, the default, "
+                    + "records every iteration of a loop instead)");
+        }
         if (order == 2 && vector) {
             diagnostics.error(at, Tag.AdjointNoSecondOrder, "no second-order members for "
                     + name + ": it returns double[]; second order is built for scalar outputs (differentiate one "
@@ -217,7 +223,7 @@ public final class Finder {
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
         return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), isStatic, exposed, hidden, params, vector,
-                order, fields, writes.of(tree), signature);
+                order, checkpoints, fields, writes.of(tree), signature);
     }
 
     /**

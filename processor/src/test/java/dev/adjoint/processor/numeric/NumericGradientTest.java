@@ -3,6 +3,7 @@ package dev.adjoint.processor.numeric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.adjoint.processor.fixtures.Checkpointed;
 import dev.adjoint.processor.fixtures.Constructs;
 import dev.adjoint.processor.fixtures.ControlFlow;
 import dev.adjoint.processor.fixtures.Helpers;
@@ -35,7 +36,7 @@ class NumericGradientTest {
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
         return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
-                ForwardNames.class, RealJava.class).flatMap(type -> {
+                ForwardNames.class, RealJava.class, Checkpointed.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();

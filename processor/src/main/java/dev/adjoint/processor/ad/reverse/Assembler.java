@@ -255,13 +255,20 @@ final class Assembler {
             append(out, List.of(new Stmt.Block(null, scope(b, List.of()))));
         } else if (node instanceof Branch f) {
             emitIf(f, out);
+        } else if (((LoopNode) node).checkpointed != null) {
+            append(out, ((LoopNode) node).checkpointed.forward(this, tbr));
         } else {
-            emitLoop((LoopNode) node, out);
+            LoopNode l = (LoopNode) node;
+            if (c.checkpoints > 0 && l.scope.depth == 0 && hasReverse(l)) {
+                append(out, List.of(new Stmt.Comment("not checkpointed: " + l.source.source() + " (its reverse sweep"
+                        + " keeps nothing per iteration)")));
+            }
+            emitLoop(l, out);
         }
     }
 
     /** A scope's forward statements, then the values its reverse sweep needs, then {@code after}. */
-    private List<Stmt> scope(Scope b, List<Stmt> after) {
+    List<Stmt> scope(Scope b, List<Stmt> after) {
         List<Stmt> out = new ArrayList<>();
         b.nodes.forEach(n -> emitForward(n, out));
         List<Stmt> exits = new ArrayList<>();
@@ -276,7 +283,7 @@ final class Assembler {
         List<Stmt> markThen = List.of();
         List<Stmt> markElse = List.of();
         if (!f.recompute && hasReverse(f)) {
-            f.choice = fused != null && f.scope == fused.body
+            f.choice = runsWithItsReverse(f.scope)
                     ? new Slot(JType.BOOLEAN, new Var("_c", JType.BOOLEAN, Var.Role.KEPT), false)
                     : tbr.slot(JType.BOOLEAN, f.scope);
             if (f.choice.stacked()) {
@@ -299,7 +306,7 @@ final class Assembler {
         if (hasReverse(l) && l.last == null) {
             l.count = new Var("_n", JType.INT, Var.Role.COUNT);
             // in the fused loop's body the count stays in a local the reverse part reads
-            boolean inFusedBody = fused != null && l.scope == fused.body;
+            boolean inFusedBody = runsWithItsReverse(l.scope);
             l.countSlot = l.scope.depth > 0 && !inFusedBody ? tbr.slot(JType.INT, l.scope) : null;
             if (l.scope.depth == 0 && !l.scope.top()) {
                 tbr.topSlots.add(new Slot(JType.INT, l.count, true));
@@ -355,8 +362,21 @@ final class Assembler {
             if (!hasReverse(l)) {
                 return;
             }
-            reverseLoop(l, out);
+            if (l.checkpointed != null) {
+                out.addAll(l.checkpointed.reverse());
+            } else {
+                reverseLoop(l, out);
+            }
         }
+    }
+
+    /**
+     * Whether {@code s} is the body of a loop whose iterations run their reverse sweep right after
+     * their forward sweep, in the same block (the fused loop, a checkpointed one): what it keeps for
+     * one iteration can stay in locals.
+     */
+    private boolean runsWithItsReverse(Scope s) {
+        return fused != null && s == fused.body || s.loop != null && s == s.loop.body && s.loop.checkpointed != null;
     }
 
     private void reverseLoop(LoopNode l, List<Stmt> out) {
@@ -399,7 +419,7 @@ final class Assembler {
     }
 
     /** A scope's reverse sweep: its kept variables back, its adjoints at zero, its statements backwards. */
-    private List<Stmt> reverseScope(Scope b) {
+    List<Stmt> reverseScope(Scope b) {
         List<Stmt> out = new ArrayList<>();
         List<Map.Entry<Var, Slot>> exits = new ArrayList<>(b.exits.entrySet());
         for (int k = exits.size() - 1; k >= 0; k--) {

@@ -45,6 +45,8 @@ final class Context {
     /** For a method returning {@code double[]}: the local array it returns. */
     Var vector;
     Var stack;
+    /** The snapshots asked for per long loop ({@code @Differentiable(checkpoints = s)}), or 0. */
+    int checkpoints;
 
     Context(MethodIr method, List<Stmt> body, Activity activity, Var seed, Var into, Predicate<String> recursive) {
         this.method = method;

@@ -53,7 +53,8 @@ final class Fusion {
         return loop;
     }
 
-    private static LoopNode fusable(Context c, Scope top) {
+    /** The loop {@link #decide} would fuse, deciding nothing; or null. */
+    static LoopNode fusable(Context c, Scope top) {
         int at = -1;
         for (int k = top.nodes.size() - 1; k >= 0; k--) {
             if (top.nodes.get(k) instanceof LoopNode) {
@@ -65,6 +66,9 @@ final class Fusion {
             return null;
         }
         LoopNode loop = (LoopNode) top.nodes.get(at);
+        if (loop.checkpointed != null) {
+            return null; // its iterations run again in the reverse sweep: they cannot run in the forward sweep's loop
+        }
         Set<Var> inside = new HashSet<>();
         Set<Var> written = new HashSet<>();
         List<Step> steps = new ArrayList<>();
@@ -112,8 +116,11 @@ final class Fusion {
         return added.isEmpty() && !stacks(loop.body, loop.body) ? loop : null;
     }
 
-    /** Whether the reverse sweep of {@code node}, in the body of a loop to fuse, would still keep values on the stack. */
-    private static boolean stacks(Node node, Scope fusedBody) {
+    /**
+     * Whether the reverse sweep of {@code node}, in the body of a loop to fuse ({@code fusedBody},
+     * or null for none), would still keep values on the stack.
+     */
+    static boolean stacks(Node node, Scope fusedBody) {
         if (node instanceof Step step) {
             return step.saved != null && step.saved.stacked();
         }

@@ -10,13 +10,15 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Stage 6, differentiate: reverse mode. The {@link ReverseVisitor} gives each statement of the
  * normalized body its reverse statements; {@link ToBeRecorded} decides which values the reverse
  * sweep needs kept and where; {@link Fusion} may run the last loop's reverse sweep inside it; the
- * {@link Assembler} writes the pullback; {@link Cleanup} makes it read like hand-written code.
+ * {@link Assembler} writes the pullback; {@link Cleanup} makes it read like hand-written code. With
+ * {@code @Differentiable(checkpoints = s)}, the long loops are {@link CheckpointedLoop checkpointed}.
  */
 public final class ReverseMode {
 
@@ -42,20 +44,46 @@ public final class ReverseMode {
      *
      * @param recursive whether a call of the {@code @Differentiable} method with this key can lead
      *        back to this one (it then needs a holder of its own per call)
+     * @param checkpoints the snapshots each long loop may keep ({@link CheckpointedLoop}), or 0 to
+     *        record every iteration
      */
     public static Pullback differentiate(MethodIr method, ClassRef implClass, ClassRef gradientClass, String seedName,
-            String intoName, Predicate<String> recursive) {
-        Activity activity = Activity.of(method, method.body(), java.util.Map.of());
+            String intoName, Predicate<String> recursive, int checkpoints) {
         Var seed = new Var(seedName, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE, Var.Role.FIXED);
         Var into = new Var(intoName, JType.named(gradientClass), Var.Role.FIXED);
-        Context c = new Context(method, method.body(), activity, seed, into, recursive);
-        if (method.vector()) {
-            Stmt last = method.body().get(method.body().size() - 1);
-            c.vector = ((Expr.Read) ((Stmt.Return) last).value()).var();
-        }
+        return differentiate(method, implClass, seed, into, recursive, checkpoints);
+    }
+
+    /**
+     * The pullback of the same method recording every iteration of its loops, with the same seed and
+     * gradient parameters as {@code checkpointed}: second order is forward mode over this one.
+     */
+    public static Pullback recordingEveryIteration(Pullback checkpointed, ClassRef implClass,
+            Predicate<String> recursive) {
+        return differentiate(checkpointed.method(), implClass, checkpointed.seed(), checkpointed.into(), recursive, 0);
+    }
+
+    private static Pullback differentiate(MethodIr method, ClassRef implClass, Var seed, Var into,
+            Predicate<String> recursive, int checkpoints) {
+        Context c = context(method, seed, into, recursive);
         Tree.Scope top = new ReverseVisitor(c, implClass).build();
         ToBeRecorded tbr = new ToBeRecorded(c, top);
         tbr.run();
+        List<CheckpointedLoop> checkpointed = List.of();
+        if (checkpoints > 0) {
+            Set<Stmt.Loop> chosen = CheckpointedLoop.choose(c, top);
+            if (!chosen.isEmpty()) {
+                // again, knowing which loops run their iterations again: what those read must still
+                // hold when they do
+                c = context(method, seed, into, recursive);
+                top = new ReverseVisitor(c, implClass).build();
+                checkpointed = CheckpointedLoop.mark(top, chosen, checkpoints);
+                tbr = new ToBeRecorded(c, top);
+                tbr.run();
+                CheckpointedLoop.settle(checkpointed, c, tbr);
+            }
+            c.checkpoints = checkpoints; // the generated code says which loops are not checkpointed, too
+        }
         Tree.LoopNode fused = Fusion.decide(c, top, tbr);
         List<Stmt> body = new Assembler(c, tbr, fused).assemble(top);
         body = Cleanup.run(body);
@@ -65,7 +93,19 @@ public final class ReverseMode {
                 written.add(p.name());
             }
         }
-        return new Pullback(method, seed, into, body, List.copyOf(written), !Cleanup.allocates(body), c.stack != null,
+        // snapshots are allocated per call
+        boolean allocationFree = !Cleanup.allocates(body) && checkpointed.isEmpty();
+        return new Pullback(method, seed, into, body, List.copyOf(written), allocationFree, c.stack != null,
                 List.copyOf(c.sharedHolders));
+    }
+
+    private static Context context(MethodIr method, Var seed, Var into, Predicate<String> recursive) {
+        Activity activity = Activity.of(method, method.body(), java.util.Map.of());
+        Context c = new Context(method, method.body(), activity, seed, into, recursive);
+        if (method.vector()) {
+            Stmt last = method.body().get(method.body().size() - 1);
+            c.vector = ((Expr.Read) ((Stmt.Return) last).value()).var();
+        }
+        return c;
     }
 }

@@ -39,7 +39,8 @@ import java.util.Set;
  *       without a stored count.</li>
  * </ul>
  * A value is kept in a local when the statement storing it runs at most once per call, else on
- * the thread's value stack.
+ * the thread's value stack. A checkpointed loop's reverse sweep runs its iterations again, so it
+ * also reads what they read ({@link CheckpointedLoop#replayReads}).
  */
 final class ToBeRecorded {
 
@@ -115,6 +116,7 @@ final class ToBeRecorded {
             for (int k = b.nodes.size() - 1; k >= 0; k--) {
                 aggregate(b.nodes.get(k));
                 b.reads.addAll(b.nodes.get(k).reads);
+                b.reads.addAll(replayReads(b.nodes.get(k)));
             }
         } else if (node instanceof Branch f) {
             aggregate(f.otherwise);
@@ -278,10 +280,19 @@ final class ToBeRecorded {
                 save(b, readBefore, loops);
             }
             readBefore.addAll(node.reads);
+            readBefore.addAll(replayReads(node));
         }
         if (!block.top()) {
             keepLocals(block);
         }
+    }
+
+    /**
+     * What a checkpointed loop's reverse sweep reads besides what its iterations' reverse sweeps
+     * do: everything an iteration run again reads (none for another node).
+     */
+    private static Set<Var> replayReads(Node node) {
+        return node instanceof LoopNode l && l.checkpointed != null ? l.checkpointed.replayReads : Set.of();
     }
 
     /**

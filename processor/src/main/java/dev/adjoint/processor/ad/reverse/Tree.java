@@ -81,6 +81,8 @@ final class Tree {
         Slot countSlot;
         /** For a counting loop to a bound the reverse sweep can evaluate: the counter's last value; else null. */
         Expr last;
+        /** How the loop is checkpointed ({@code @Differentiable(checkpoints = s)}), or null when it is recorded. */
+        CheckpointedLoop checkpointed;
 
         LoopNode(Stmt.Loop source, Var counter, Scope body, Scope scope) {
             this.source = source;
