@@ -30,6 +30,18 @@ final class Corpus {
         }
     }
 
+    /**
+     * An object argument built by the constructor of {@code type} that fits {@code args}: a nested
+     * type of the fixture class, or a qualified name. Objects are data, never differentiated.
+     */
+    record ObjectArg(String type, Object... args) {
+        @Override
+        public String toString() {
+            return "new " + type.substring(type.lastIndexOf('.') + 1) + Arrays.deepToString(args).replace('[', '(')
+                    .replace(']', ')');
+        }
+    }
+
     /** One point: constructor arguments of the receiver (null for a static method), then the method's arguments. */
     record Point(Object[] receiver, Object[] args) {
         @Override

@@ -3,6 +3,7 @@ package dev.adjoint.processor.corpus;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.corpus.Corpus.Case;
 import dev.adjoint.processor.corpus.Corpus.EnumArg;
+import dev.adjoint.processor.corpus.Corpus.ObjectArg;
 import dev.adjoint.processor.corpus.Corpus.Point;
 import dev.adjoint.processor.corpus.Corpus.RecordArg;
 import dev.adjoint.processor.differential.FiniteDifferences;
@@ -168,7 +169,8 @@ final class CorpusChecker {
                 return;
             }
             for (int k = 0; k < inputs.size(); k++) {
-                generated[0][k] = g.get(inputs.get(k).holderKey());
+                // a receiver field the method does not read has no component: its derivative must be 0
+                generated[0][k] = g.getOrDefault(inputs.get(k).holderKey(), 0.0);
             }
         }
         compareWithFiniteDifferences(p, inputs, fd, generated);
@@ -244,6 +246,9 @@ final class CorpusChecker {
         }
         Map<String, Double> after = flatten(holder);
         for (int k = 0; k < inputs.size(); k++) {
+            if (inputs.get(k).where() == Where.RECEIVER_FIELD && !after.containsKey(inputs.get(k).holderKey())) {
+                continue; // a field the method does not read: its zero derivative is checked against finite differences
+            }
             double vjp = 0;
             for (int i = 0; i < generated.length; i++) {
                 vjp += seed[i] * generated[i][k];
@@ -480,11 +485,10 @@ final class CorpusChecker {
             }
         }
         if (!isStatic) {
-            for (Field f : owner.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers()) || (!wrt.isEmpty() && !wrt.contains("this." + f.getName()))) {
+            for (Field f : receiverFields().values()) {
+                if (!wrt.isEmpty() && !wrt.contains("this." + f.getName())) {
                     continue;
                 }
-                f.setAccessible(true);
                 if (f.getType() == double.class) {
                     out.add(new Input("this." + f.getName(), f.getName(), Where.RECEIVER_FIELD, -1, f.getName(), -1));
                 } else if (f.getType() == double[].class) {
@@ -496,6 +500,36 @@ final class CorpusChecker {
             }
         }
         return out;
+    }
+
+    /**
+     * The receiver's instance fields by name, its class's and its superclasses' (up to the JDK's),
+     * superclasses first; a subclass's field hides a superclass's of the same name, as in Java.
+     */
+    private Map<String, Field> receiverFields() {
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> k = owner; k != null && !k.getName().startsWith("java."); k = k.getSuperclass()) {
+            chain.add(0, k);
+        }
+        Map<String, Field> out = new LinkedHashMap<>();
+        for (Class<?> k : chain) {
+            for (Field f : k.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) && !f.isSynthetic()) {
+                    f.setAccessible(true);
+                    out.remove(f.getName());
+                    out.put(f.getName(), f);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Field receiverField(String name) {
+        Field f = receiverFields().get(name);
+        if (f == null) {
+            throw new IllegalStateException(c.key() + ": the receiver has no field " + name);
+        }
+        return f;
     }
 
     private boolean hasRecordParameter() {
@@ -510,14 +544,55 @@ final class CorpusChecker {
             if (p.receiver() == null) {
                 throw new IllegalStateException(c.key() + " is an instance method: give its points a receiver");
             }
-            Constructor<?> ctor = Arrays.stream(owner.getDeclaredConstructors())
-                    .filter(k -> k.getParameterCount() == p.receiver().length).findFirst()
-                    .orElseThrow(() -> new IllegalStateException(c.key() + ": no constructor taking "
-                            + p.receiver().length + " arguments"));
-            ctor.setAccessible(true);
-            call.receiver = ctor.newInstance(convert(p.receiver(), ctor.getParameterTypes()));
+            call.receiver = construct(owner, p.receiver());
         }
         return call;
+    }
+
+    /**
+     * A new {@code type} from {@code args}: the constructor of that arity whose parameter types fit
+     * the arguments (a number fits any primitive number type, an array its own type, an enum,
+     * record or object argument its named type); more than one fitting is a corpus mistake.
+     */
+    private Object construct(Class<?> type, Object[] args) throws ReflectiveOperationException {
+        List<Constructor<?>> fitting = new ArrayList<>();
+        for (Constructor<?> k : type.getDeclaredConstructors()) {
+            if (k.getParameterCount() == args.length && fits(args, k.getParameterTypes())) {
+                fitting.add(k);
+            }
+        }
+        if (fitting.size() != 1) {
+            throw new IllegalStateException(c.key() + ": " + fitting.size() + " constructors of " + type.getSimpleName()
+                    + " fit the arguments " + Arrays.deepToString(args) + "; make the case's arguments unambiguous");
+        }
+        Constructor<?> ctor = fitting.get(0);
+        ctor.setAccessible(true);
+        return ctor.newInstance(convert(args, ctor.getParameterTypes()));
+    }
+
+    private boolean fits(Object[] args, Class<?>[] types) throws ClassNotFoundException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            Class<?> t = types[i];
+            boolean ok = a instanceof Number ? t.isPrimitive() && t != boolean.class && t != char.class
+                    || Number.class.isAssignableFrom(t)
+                    : a instanceof Boolean ? t == boolean.class || t == Boolean.class
+                    : a instanceof EnumArg e ? t == nestedType(e.type())
+                    : a instanceof RecordArg r ? t == nestedType(r.type())
+                    : a instanceof ObjectArg o ? t.isAssignableFrom(nestedType(o.type()))
+                    : a == null ? !t.isPrimitive()
+                    : t.isInstance(a);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A type named by a case: a nested type of the fixture class, or a qualified name. */
+    private Class<?> nestedType(String name) throws ClassNotFoundException {
+        String binary = name.contains(".") ? name : outer.getName() + "$" + name;
+        return Class.forName(binary, true, outer.getClassLoader());
     }
 
     private Object[] convert(Object[] values, Class<?>[] types) throws ReflectiveOperationException {
@@ -537,14 +612,22 @@ final class CorpusChecker {
                     : type == long.class ? (Object) n.longValue() : type == float.class ? (Object) n.floatValue() : n;
         } else if (value instanceof double[] a) {
             return a.clone();
+        } else if (value instanceof double[][] m) {
+            double[][] copy = new double[m.length][];
+            for (int i = 0; i < m.length; i++) {
+                copy[i] = m[i].clone();
+            }
+            return copy;
         } else if (value instanceof float[] a) {
             return a.clone();
         } else if (value instanceof int[] a) {
             return a.clone();
         } else if (value instanceof EnumArg e) {
             return enumConstant(e);
+        } else if (value instanceof ObjectArg o) {
+            return construct(nestedType(o.type()), o.args()); // data, not differentiated (DESIGN.md)
         } else if (value instanceof RecordArg r) {
-            Class<?> recordType = Class.forName(outer.getName() + "$" + r.type(), true, outer.getClassLoader());
+            Class<?> recordType = nestedType(r.type());
             Class<?>[] componentTypes = Arrays.stream(recordType.getRecordComponents())
                     .map(RecordComponent::getType).toArray(Class<?>[]::new);
             Constructor<?> ctor = recordType.getDeclaredConstructor(componentTypes);
@@ -556,8 +639,7 @@ final class CorpusChecker {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Object enumConstant(EnumArg e) throws ClassNotFoundException {
-        Class<? extends Enum> type = (Class<? extends Enum>) Class.forName(outer.getName() + "$" + e.type(), true,
-                outer.getClassLoader());
+        Class<? extends Enum> type = (Class<? extends Enum>) nestedType(e.type());
         return Enum.valueOf(type, e.constant());
     }
 
@@ -573,9 +655,7 @@ final class CorpusChecker {
             } else if (in.where() == Where.PARAMETER) {
                 call.args[in.param()] = value;
             } else if (in.where() == Where.RECEIVER_FIELD) {
-                Field f = owner.getDeclaredField(in.member());
-                f.setAccessible(true);
-                f.setDouble(call.receiver, value);
+                receiverField(in.member()).setDouble(call.receiver, value);
             } else {
                 // a record is immutable: rebuild it with the component replaced
                 Object record = call.args[in.param()];
@@ -601,11 +681,7 @@ final class CorpusChecker {
     private Object container(Call call, Input in) throws ReflectiveOperationException {
         return switch (in.where()) {
             case PARAMETER -> call.args[in.param()];
-            case RECEIVER_FIELD -> {
-                Field f = owner.getDeclaredField(in.member());
-                f.setAccessible(true);
-                yield f.get(call.receiver);
-            }
+            case RECEIVER_FIELD -> receiverField(in.member()).get(call.receiver);
             case RECORD_COMPONENT -> {
                 Object record = call.args[in.param()];
                 Method accessor = record.getClass().getDeclaredMethod(in.member());
@@ -736,13 +812,22 @@ final class CorpusChecker {
         return out;
     }
 
-    /** Whether the holder has exactly the inputs' keys; records a failure when not. */
+    /**
+     * Whether the holder has the inputs' keys: every parameter's and record component's, and a
+     * subset of the receiver's fields (DESIGN.md: the fields the method reads; a field left out
+     * is then checked to have derivative 0 against finite differences); records a failure when not.
+     */
     private boolean sameKeys(Map<String, Double> holder, List<Input> inputs, Point p) {
         Set<String> expected = new LinkedHashSet<>();
-        inputs.forEach(in -> expected.add(in.holderKey()));
-        if (holder.keySet().equals(expected)) {
+        Set<String> optional = new LinkedHashSet<>();
+        inputs.forEach(in -> (in.where() == Where.RECEIVER_FIELD ? optional : expected).add(in.holderKey()));
+        Set<String> present = new LinkedHashSet<>(holder.keySet());
+        present.removeAll(optional);
+        if (present.equals(expected)) {
             return true;
         }
+        holder = new LinkedHashMap<>(holder);
+        holder.keySet().removeAll(optional);
         Set<String> missing = new LinkedHashSet<>(expected);
         missing.removeAll(holder.keySet());
         Set<String> extra = new LinkedHashSet<>(holder.keySet());

@@ -67,7 +67,7 @@ final class CorpusRun {
         InMemoryCompiler.Result result;
         try {
             String source = openPrivate ? fixture.openVariantFor(c.key()) : fixture.variantFor(c.key());
-            result = compiler.compile(fixture.qualifiedName(), source, false);
+            result = compiler.compile(fixture.qualifiedName(), source, fixture.companions());
         } catch (Throwable t) { // a processor exception or Error escaping javac, or javac itself crashing
             return new Outcome(Outcome.Kind.CRASH, List.of(), "javac threw " + t, 0, Double.NaN, List.of());
         }

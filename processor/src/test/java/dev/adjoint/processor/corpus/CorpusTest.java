@@ -157,7 +157,7 @@ class CorpusTest {
         return Stream.concat(cases, Stream.of(DynamicTest.dynamicTest("report", () -> writeReport(run.output()))));
     }
 
-    /** Every public {@code @Differentiable} method of the fixtures has a case and an expectation, and nothing else has. */
+    /** Every non-private {@code @Differentiable} method of the fixtures has a case and an expectation, and nothing else has. */
     @Test
     void everyCorpusMethodHasACaseAndAnExpectation() {
         Set<String> entries = new TreeSet<>();
@@ -183,7 +183,7 @@ class CorpusTest {
             InMemoryCompiler compiler = new InMemoryCompiler();
             plainFixtures = new LinkedHashMap<>();
             for (Fixture f : FIXTURES.values()) {
-                plainFixtures.put(f.file(), compiler.compile(f.qualifiedName(), f.plain(), false));
+                plainFixtures.put(f.file(), compiler.compile(f.qualifiedName(), f.plain(), f.companions()));
             }
         }
         return plainFixtures;
