@@ -53,13 +53,30 @@ final class CorpusRun {
     /** Whether the fixtures' private modifiers are blanked (see {@link Fixture#openVariantFor}). */
     private final boolean openPrivate;
 
-    CorpusRun(boolean openPrivate) {
+    /** Whether the fixtures call {@code Math} where they call {@code FastMath} (see {@link #fastMathAsMath(String)}). */
+    private final boolean fastMathAsMath;
+
+    CorpusRun(boolean openPrivate, boolean fastMathAsMath) {
         this.openPrivate = openPrivate;
+        this.fastMathAsMath = fastMathAsMath;
     }
 
-    /** Where generated sources and the report go: {@code target/corpus} ({@code target/corpus-open} with privates blanked). */
+    /**
+     * Where generated sources and the report go: {@code target/corpus}, or with the diagnostic
+     * variants {@code target/corpus-open} (privates blanked), {@code target/corpus-math}
+     * ({@code FastMath} read as {@code Math}), {@code target/corpus-open-math} (both).
+     */
     Path output() {
-        return Path.of("target", openPrivate ? "corpus-open" : "corpus");
+        return Path.of("target", "corpus" + (openPrivate ? "-open" : "") + (fastMathAsMath ? "-math" : ""));
+    }
+
+    /**
+     * The text with {@code FastMath.f} calls turned into {@code Math.f} calls, columns kept
+     * ({@code Math.    f} is legal Java): what a method meets once Adjoint sees through the
+     * library's {@code FastMath} (a diagnostic, see {@code CorpusTest}).
+     */
+    static String fastMathAsMath(String text) {
+        return text.replace("FastMath.", "Math.    ");
     }
 
     /** The verdict for {@code c}, whose annotated method in {@code fixture} is {@code method}. */
@@ -67,6 +84,9 @@ final class CorpusRun {
         InMemoryCompiler.Result result;
         try {
             String source = openPrivate ? fixture.openVariantFor(c.key()) : fixture.variantFor(c.key());
+            if (fastMathAsMath) {
+                source = fastMathAsMath(source);
+            }
             result = compiler.compile(fixture.qualifiedName(), source, fixture.companions());
         } catch (Throwable t) { // a processor exception or Error escaping javac, or javac itself crashing
             return new Outcome(Outcome.Kind.CRASH, List.of(), "javac threw " + t, 0, Double.NaN, List.of());
@@ -80,7 +100,8 @@ final class CorpusRun {
             String message = d.getMessage(Locale.ROOT);
             if (d.getKind() == Diagnostic.Kind.ERROR) {
                 errors.add(d);
-            } else if (d.getKind() == Diagnostic.Kind.WARNING || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING) {
+            } else if ((d.getKind() == Diagnostic.Kind.WARNING || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING)
+                    && !message.startsWith(CorpusTest.UNCLAIMED)) { // javac's, about other annotations
                 Matcher tag = TAG.matcher(message);
                 notes.add(tag.find() ? "warns " + tag.group(1) + " line " + d.getLineNumber()
                         : "javac warns in " + (inFixture ? "the fixture" : name(d)) + ": " + firstLine(message));
