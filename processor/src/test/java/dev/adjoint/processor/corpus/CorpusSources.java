@@ -105,10 +105,26 @@ final class CorpusSources {
             List<String> wrt, int line, int annotationStart, int annotationEnd) {}
 
     /**
-     * One fixture file: its text, its annotated methods, and which methods of the file each method
-     * calls, by key ({@code File.Nested.method}; overloads share a key), as javac resolves them.
+     * A method of a support class, for the {@code annotateSupport} lens: where its declaration
+     * starts in its file, and the support methods it calls.
+     *
+     * @param id        {@code qualified.Class#name(erased parameter types)}
+     * @param file      the qualified name of the support file's top-level class
+     * @param start     the offset of the declaration's first modifier
+     * @param annotable whether it returns {@code double} or {@code double[]} and takes a
+     *                  {@code double} or {@code double[]}: what {@code @Differentiable} accepts
+     * @param callees   the ids of the support methods it calls
      */
-    record Fixture(String file, String text, List<Annotated> methods, Map<String, Set<String>> callsByKey) {
+    record SupportMethod(String id, String file, int start, boolean annotable, Set<String> callees) {}
+
+    /**
+     * One fixture file: its text, its annotated methods, which methods of the file each method
+     * calls, by key ({@code File.Nested.method}; overloads share a key), as javac resolves them,
+     * and for the {@code annotateSupport} lens which support methods each calls and the support
+     * methods themselves.
+     */
+    record Fixture(String file, String text, List<Annotated> methods, Map<String, Set<String>> callsByKey,
+            Map<String, Set<String>> supportCallsByKey, Map<String, SupportMethod> supportMethods) {
 
         /** The top-level class's qualified name. */
         String qualifiedName() {
@@ -118,6 +134,48 @@ final class CorpusSources {
         /** The sources compiled with this fixture: the support classes when it refers to them, else none. */
         Map<String, String> companions() {
             return text.contains(SUPPORT_PACKAGE + ".") ? support() : Map.of();
+        }
+
+        /**
+         * The companions as the {@code annotateSupport} lens compiles them for {@code key}: every
+         * support method the entry reaches (through the fixture's methods and the support's own
+         * calls) that {@code @Differentiable} accepts carries it, as a user does who follows
+         * {@code AdjointUnsupportedCall}'s advice "annotate it @Differentiable".
+         */
+        Map<String, String> annotatedCompanions(String key) {
+            Set<String> reachable = new HashSet<>();
+            Deque<String> todo = new ArrayDeque<>(List.of(key));
+            while (!todo.isEmpty()) {
+                String k = todo.pop();
+                if (reachable.add(k)) {
+                    todo.addAll(callsByKey.getOrDefault(k, Set.of()));
+                }
+            }
+            Set<String> called = new HashSet<>();
+            Deque<String> support = new ArrayDeque<>();
+            reachable.forEach(k -> support.addAll(supportCallsByKey.getOrDefault(k, Set.of())));
+            while (!support.isEmpty()) {
+                String id = support.pop();
+                SupportMethod m = supportMethods.get(id);
+                if (m != null && called.add(id)) {
+                    support.addAll(m.callees());
+                }
+            }
+            Map<String, String> out = new LinkedHashMap<>(companions());
+            Map<String, List<Integer>> starts = new LinkedHashMap<>();
+            for (String id : called) {
+                SupportMethod m = supportMethods.get(id);
+                if (m.annotable()) {
+                    starts.computeIfAbsent(m.file(), f -> new ArrayList<>()).add(m.start());
+                }
+            }
+            starts.forEach((file, at) -> {
+                StringBuilder text = new StringBuilder(out.get(file));
+                at.stream().sorted(java.util.Comparator.reverseOrder())
+                        .forEach(i -> text.insert((int) i, "@dev.adjoint.Differentiable "));
+                out.put(file, text.toString());
+            });
+            return out;
         }
 
         /** The text with only {@code key}'s annotation and those of the methods it reaches by calls. */
@@ -200,8 +258,10 @@ final class CorpusSources {
         JavacTask task = (JavacTask) javac.getTask(errors, null, null, List.of("-proc:none", "--release", "17"), null,
                 sources);
         CompilationUnitTree unit;
+        List<CompilationUnitTree> units = new ArrayList<>();
         try {
-            unit = task.parse().iterator().next();
+            task.parse().forEach(units::add);
+            unit = units.get(0);
             task.analyze();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -211,6 +271,7 @@ final class CorpusSources {
         LineMap lines = unit.getLineMap();
         List<Annotated> methods = new ArrayList<>();
         Map<String, Set<String>> calls = new LinkedHashMap<>();
+        Map<String, Set<String>> supportCalls = new LinkedHashMap<>();
         String prefix = PACKAGE + ".";
         new TreePathScanner<Void, Deque<String>>() {
             @Override
@@ -226,6 +287,7 @@ final class CorpusSources {
                 String name = tree.getName().toString();
                 String key = String.join(".", classes) + "." + name;
                 Set<String> called = calls.computeIfAbsent(key, n -> new TreeSet<>());
+                Set<String> calledSupport = supportCalls.computeIfAbsent(key, n -> new TreeSet<>());
                 if (tree.getBody() != null) {
                     new TreePathScanner<Void, Void>() {
                         @Override
@@ -235,6 +297,8 @@ final class CorpusSources {
                                 String qualified = owner.getQualifiedName().toString();
                                 if (qualified.startsWith(prefix + file + ".") || qualified.equals(prefix + file)) {
                                     called.add(qualified.substring(prefix.length()) + "." + m.getSimpleName());
+                                } else if (qualified.startsWith(SUPPORT_PACKAGE + ".")) {
+                                    calledSupport.add(supportId(m, task));
                                 }
                             }
                             return super.visitMethodInvocation(call, null);
@@ -266,7 +330,55 @@ final class CorpusSources {
                         + "; give corpus methods distinct names within a class");
             }
         }
-        return new Fixture(file, text, List.copyOf(methods), calls);
+        return new Fixture(file, text, List.copyOf(methods), calls, supportCalls, supportMethods(task, trees, units));
+    }
+
+    /** {@code qualified.Class#name(erased parameter types)}: one overload of a support method. */
+    private static String supportId(ExecutableElement m, JavacTask task) {
+        return ((TypeElement) m.getEnclosingElement()).getQualifiedName() + "#" + m.getSimpleName() + "("
+                + m.getParameters().stream().map(p -> task.getTypes().erasure(p.asType()).toString())
+                        .collect(java.util.stream.Collectors.joining(",")) + ")";
+    }
+
+    /** Every method of the support sources analysed with a fixture, with what it calls of the support. */
+    private static Map<String, SupportMethod> supportMethods(JavacTask task, Trees trees, List<CompilationUnitTree> units) {
+        Map<String, SupportMethod> out = new LinkedHashMap<>();
+        for (CompilationUnitTree unit : units) {
+            String fileName = unit.getSourceFile().toUri().getPath();
+            if (!fileName.contains("/" + SUPPORT_PACKAGE.replace('.', '/') + "/")) {
+                continue;
+            }
+            String qualifiedFile = fileName.substring(1, fileName.length() - ".java".length()).replace('/', '.');
+            SourcePositions positions = trees.getSourcePositions();
+            new TreePathScanner<Void, Void>() {
+                @Override
+                public Void visitMethod(MethodTree tree, Void unused) {
+                    if (trees.getElement(getCurrentPath()) instanceof ExecutableElement m && tree.getBody() != null) {
+                        Set<String> callees = new TreeSet<>();
+                        new TreePathScanner<Void, Void>() {
+                            @Override
+                            public Void visitMethodInvocation(MethodInvocationTree call, Void unused2) {
+                                if (trees.getElement(getCurrentPath()) instanceof ExecutableElement c
+                                        && c.getEnclosingElement() instanceof TypeElement owner
+                                        && owner.getQualifiedName().toString().startsWith(SUPPORT_PACKAGE + ".")) {
+                                    callees.add(supportId(c, task));
+                                }
+                                return super.visitMethodInvocation(call, null);
+                            }
+                        }.scan(new TreePath(getCurrentPath(), tree.getBody()), null);
+                        String result = m.getReturnType().toString();
+                        boolean annotable = (result.equals("double") || result.equals("double[]"))
+                                && m.getParameters().stream().anyMatch(p -> p.asType().toString().equals("double")
+                                        || p.asType().toString().equals("double[]"));
+                        String id = supportId(m, task);
+                        out.put(id, new SupportMethod(id, qualifiedFile, (int) positions.getStartPosition(unit, tree),
+                                annotable, callees));
+                    }
+                    return super.visitMethod(tree, null);
+                }
+            }.scan(new TreePath(unit), null);
+        }
+        return out;
     }
 
     private static JavaFileObject source(String qualifiedName, String text) {

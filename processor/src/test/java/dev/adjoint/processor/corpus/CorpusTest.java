@@ -205,13 +205,22 @@ class CorpusTest {
      */
     static final boolean FASTMATH_AS_MATH = Boolean.getBoolean("adjoint.corpus.fastMathAsMath");
 
+    /**
+     * {@code -Dadjoint.corpus.annotateSupport=true}: measure every method with the support methods
+     * it reaches annotated {@code @Differentiable}, as a user does who follows the advice of
+     * {@code AdjointUnsupportedCall} ("annotate it @Differentiable"): what a method meets next
+     * (report in {@code target/corpus-annotated/}; combines with the other lenses; expectations
+     * not checked).
+     */
+    static final boolean ANNOTATE_SUPPORT = Boolean.getBoolean("adjoint.corpus.annotateSupport");
+
     @TestFactory
     Stream<DynamicNode> corpus() {
-        CorpusRun run = new CorpusRun(OPEN_PRIVATE, FASTMATH_AS_MATH);
+        CorpusRun run = new CorpusRun(OPEN_PRIVATE, FASTMATH_AS_MATH, ANNOTATE_SUPPORT);
         Stream<DynamicNode> cases = Corpus.CASES.stream().map(c -> DynamicTest.dynamicTest(c.key(), () -> {
             Outcome outcome = run.measure(c, FIXTURES.get(c.file()), annotated(c));
             MEASURED.put(c.key(), outcome);
-            if (OPEN_PRIVATE || FASTMATH_AS_MATH) {
+            if (OPEN_PRIVATE || FASTMATH_AS_MATH || ANNOTATE_SUPPORT) {
                 return;
             }
             String expected = EXPECTED.getOrDefault(c.key(), "(no expectation)");
