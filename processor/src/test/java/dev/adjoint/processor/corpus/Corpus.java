@@ -384,8 +384,9 @@ final class Corpus {
                     .on(ctor(), 0.035, 0.03, 2.0, 0.04, 0.5, 0.4, -0.3),
             method("ProbeQuantLibDistributions.GammaFunction.logValue", "GammaFunction.logValue: instance, QL.require, six `ser += c_k / (x + k)`")
                     .on(ctor(), 0.7).on(ctor(), 5.3),
-            method("ProbeQuantLibDistributions.NormalDistribution.derivative", "NormalDistribution.derivative: op(x) of this, protected non-final field, derived field")
-                    .on(ctor(0.3, 1.4), 0.9),
+            method("ProbeQuantLibDistributions.NormalDistribution.derivative", "NormalDistribution.derivative: op(x) of this, protected non-final field, derived field; "
+                    + "called on a MoroInverseCumulativeNormal too, which inherits derivative and overrides op")
+                    .on(ctor(0.3, 1.4), 0.9).onSubclass("MoroInverseCumulativeNormal", ctor(0.3, 1.4), 0.4),
             method("ProbeQuantLibDistributions.CumulativeNormalDistribution.op", "CumulativeNormalDistribution.op: superclass protected fields, static ErrorFunction object of the library, asymptotic do-while")
                     .on(ctor(0.3, 1.4), 0.9).on(ctor(0.0, 1.0), -6.5),
             method("ProbeQuantLibDistributions.MoroInverseCumulativeNormal.op", "MoroInverseCumulativeNormal.op: package-private static coefficients, superclass fields, sign flip")

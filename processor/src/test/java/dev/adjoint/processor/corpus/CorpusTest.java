@@ -171,7 +171,10 @@ class CorpusTest {
             entry("ProbeQuantLib.ErrorFunction.op", "accepted"),
             entry("ProbeQuantLib.Sabr.sabrVolatility", "refused AdjointUnsupportedCall"),
             entry("ProbeQuantLibDistributions.GammaFunction.logValue", "accepted"),
-            entry("ProbeQuantLibDistributions.NormalDistribution.derivative", "accepted"),
+            // KNOWN BUG: op(x) of this is inlined as NormalDistribution.op, but a MoroInverseCumulativeNormal receiver
+            // inherits derivative and overrides op: d/dx -0.1804 where finite differences give -0.1570 (max rel. error
+            // 7.7); an overridable instance method called on this needs a guard on the receiver's class (Reader)
+            entry("ProbeQuantLibDistributions.NormalDistribution.derivative", "wrong"),
             entry("ProbeQuantLibDistributions.CumulativeNormalDistribution.op", "refused AdjointUnsupportedCall"),
             entry("ProbeQuantLibDistributions.MoroInverseCumulativeNormal.op", "accepted"),
             entry("ProbeStrata.BlackFormulaRepository.price", "refused AdjointUnsupportedCall"),
