@@ -33,7 +33,9 @@ final class GradientHarness {
         this.primalClass = primalClass;
         String binary = primalClass.getName();
         String simple = binary.substring(binary.lastIndexOf('.') + 1).replace('$', '_');
-        this.adjointClass = Class.forName(primalClass.getPackageName() + "." + simple + "Adjoint");
+        // by the primal's own loader: a class compiled in memory by a test has its adjoint beside it
+        this.adjointClass = Class.forName(primalClass.getPackageName() + "." + simple + "Adjoint", true,
+                primalClass.getClassLoader());
     }
 
     /** Every public static double method that has a generated {@code <name>Gradient}. */
