@@ -55,8 +55,11 @@ import javax.lang.model.util.Types;
  * whether it only reads its arguments).
  *
  * <p>Helpers are inlined: every method of the site's class (the top-level class of the
- * {@code @Differentiable} method being read, whose adjoint class the code goes into). What the site
- * cannot name is judged by {@link Access}, from the site's package, in an inlined body too.
+ * {@code @Differentiable} method being read, whose adjoint class the code goes into), and the static
+ * methods of other classes of the same build that return {@code double} or {@code double[]} or write
+ * a {@code double[]} parameter. A static method of another class that returns nothing a derivative
+ * could flow through and writes nothing stays a read-only call, as a library's would. What the site
+ * cannot name is judged by {@link Access}, from the site's package, in a foreign helper's body too.
  */
 final class Calls {
 
@@ -199,6 +202,11 @@ final class Calls {
         }
         if (receiver == null && inSite(owner) && hasBody(method)) {
             // a helper of the same class: its body is inlined where it is called
+            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
+        }
+        if (receiver == null && !method.isVarArgs() && paths.of(method) != null && foreignHelper(method, key)) {
+            // a static method of another class of this build that computes a number (or writes an
+            // array): inlined as a helper of the same class is, judged from the site
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
         }
         String builtin = Builtins.of(key, name, receiver, args);
@@ -409,6 +417,103 @@ final class Calls {
      */
     private String helperKey(ExecutableElement method, String key) {
         return inSite((TypeElement) method.getEnclosingElement()) ? key : key + "@" + site.getQualifiedName();
+    }
+
+    /**
+     * Whether a static method of another class of this build is inlined: it is not
+     * {@code @Differentiable} and has no {@code @DerivativeOf} partials (those are called as such),
+     * and it returns a {@code double} or a {@code double[]}, or writes a {@code double[]} parameter.
+     * Checks and other methods returning no number stay calls (read-only ones are accepted).
+     */
+    private boolean foreignHelper(ExecutableElement method, String key) {
+        if (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
+                || !method.getModifiers().contains(Modifier.STATIC)) {
+            return false;
+        }
+        if (JType.of(method.getReturnType()).isDifferentiable()) {
+            return true;
+        }
+        return writesArrayParameter(method, new HashSet<>());
+    }
+
+    /**
+     * Whether a method of this build writes an element of one of its {@code double[]} parameters:
+     * directly, or by passing it to a method of the build that does, or to a JDK method that
+     * writes its array argument.
+     */
+    private boolean writesArrayParameter(ExecutableElement method, Set<ExecutableElement> visiting) {
+        TreePath path = paths.of(method);
+        if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null
+                || !visiting.add(method)) {
+            return false;
+        }
+        Set<Element> arrays = new HashSet<>();
+        for (int i = 0; i < tree.getParameters().size(); i++) {
+            if (JType.of(method.getParameters().get(i).asType()).isDoubleArray()) {
+                Element p = trees.getElement(new TreePath(path, tree.getParameters().get(i)));
+                arrays.add(p != null ? p : method.getParameters().get(i));
+            }
+        }
+        if (arrays.isEmpty()) {
+            return false;
+        }
+        boolean[] writes = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                element(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                element(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                switch (node.getKind()) {
+                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
+                            element(node.getExpression());
+                    default -> { }
+                }
+                return super.visitUnary(node, unused);
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                // passing the array on: to a method that may write it (anything but a read-only one)
+                Element called = trees.getElement(getCurrentPath());
+                for (ExpressionTree a : node.getArguments()) {
+                    if (isArray(a) && !(called instanceof ExecutableElement m && (READ_ONLY_JDK.contains(Keys.of(m, types))
+                            || paths.of(m) != null && !writesArrayParameter(m, visiting)
+                            || m.getEnclosingElement() instanceof TypeElement t
+                                    && t.getQualifiedName().contentEquals("java.lang.Math")))) {
+                        writes[0] = true;
+                    }
+                }
+                return super.visitMethodInvocation(node, unused);
+            }
+
+            private void element(ExpressionTree target) {
+                while (target instanceof ParenthesizedTree p) {
+                    target = p.getExpression();
+                }
+                if (target instanceof com.sun.source.tree.ArrayAccessTree a && isArray(a.getExpression())) {
+                    writes[0] = true;
+                }
+            }
+
+            private boolean isArray(ExpressionTree e) {
+                while (e instanceof ParenthesizedTree p) {
+                    e = p.getExpression();
+                }
+                return e instanceof IdentifierTree && arrays.contains(trees.getElement(new TreePath(getCurrentPath(), e)));
+            }
+        }.scan(new TreePath(path, tree.getBody()), null);
+        visiting.remove(method);
+        return writes[0];
     }
 
     /**

@@ -101,6 +101,11 @@ final class GradientHarness {
         return out;
     }
 
+    /** The holder {@code <name>Gradient(args)} returns, as a user gets it. */
+    Object gradientHolder(String name, Object... args) throws Exception {
+        return invoke(find(adjointClass, name + "Gradient"), args);
+    }
+
     /** The generated gradient at {@code args}, by parameter name; a double's is an array of one. */
     Map<String, double[]> gradient(Method m, Object[] args) throws Exception {
         Object g = invoke(find(adjointClass, m.getName() + "Gradient"), copy(args));
