@@ -606,16 +606,23 @@ final class Calls {
     }
 
     /**
-     * Whether a method of this build, read from its source, only reads: it writes no array
-     * element, field or anything but its own locals, calls only such methods or read-only JDK ones
-     * (a throw statement may call anything: it ends the computation), and returns nothing a
-     * derivative could flow through ({@code void}, {@code boolean} or an integer).
+     * Whether a method of this build, read from its source, only reads: it {@linkplain #writesNothing
+     * writes nothing}, and returns nothing a derivative could flow through ({@code void},
+     * {@code boolean} or an integer).
      */
     private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
         TypeKind result = method.getReturnType().getKind();
-        if (result != TypeKind.VOID && result != TypeKind.BOOLEAN && result != TypeKind.INT && result != TypeKind.LONG) {
-            return false;
-        }
+        return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
+                && writesNothing(method, key, visiting);
+    }
+
+    /**
+     * Whether a method of this build, read from its source, writes nothing: no array element, field
+     * or anything but its own locals, and calls only such methods, {@code Math} functions or
+     * read-only JDK ones (a throw statement may call anything: it ends the computation). What it
+     * returns does not matter here: a check may compute with numbers.
+     */
+    private boolean writesNothing(ExecutableElement method, String key, Set<String> visiting) {
         Boolean cached = catalog.readOnlyCache().get(key);
         if (cached != null) {
             return cached;
@@ -676,7 +683,9 @@ final class Calls {
                     ok[0] = false;
                 } else {
                     String k = Keys.of(m, types);
-                    ok[0] &= READ_ONLY_JDK.contains(k) || isReadOnly(m, k, visiting);
+                    String owner = m.getEnclosingElement() instanceof TypeElement t ? t.getQualifiedName().toString() : "";
+                    ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math")
+                            || owner.equals("java.lang.StrictMath") || writesNothing(m, k, visiting);
                 }
                 return super.visitMethodInvocation(node, unused);
             }

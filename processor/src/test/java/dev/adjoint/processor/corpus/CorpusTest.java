@@ -166,10 +166,10 @@ class CorpusTest {
             entry("ProbeDl4j.MathUtils.information", "accepted"),
             entry("ProbeDl4j.MathUtils.entropy", "accepted"),
             entry("ProbeQuantLib.BlackFormula.blackFormula", "refused AdjointUnsupportedCall"),
-            entry("ProbeQuantLib.BlackFormula.blackFormulaImpliedStdDevApproximation", "refused AdjointUnsupportedCall"),
+            entry("ProbeQuantLib.BlackFormula.blackFormulaImpliedStdDevApproximation", "accepted"),
             entry("ProbeQuantLib.BlackFormula.bachelierBlackFormula", "refused AdjointUnsupportedCall"),
             entry("ProbeQuantLib.ErrorFunction.op", "accepted"),
-            entry("ProbeQuantLib.Sabr.sabrVolatility", "refused AdjointUnsupportedCall"),
+            entry("ProbeQuantLib.Sabr.sabrVolatility", "accepted"),
             entry("ProbeQuantLibDistributions.GammaFunction.logValue", "accepted"),
             // KNOWN BUG: op(x) of this is inlined as NormalDistribution.op, but a MoroInverseCumulativeNormal receiver
             // inherits derivative and overrides op: d/dx -0.1804 where finite differences give -0.1570 (max rel. error

@@ -261,6 +261,42 @@ class ForeignHelperTest {
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
 
+    /** A check of another class that computes with Math (and writes nothing) stays a call, given differentiated values. */
+    @Test
+    void checkComputingWithMathStaysACall() throws Exception {
+        InMemoryCompiler.Result r = compile("demo.Difference", """
+                package demo;
+
+                import dev.adjoint.Differentiable;
+
+                public final class Difference {
+                    private Difference() {}
+
+                    /** (x² - y²) / (x - y), which is x + y, also where x and y are close. */
+                    @Differentiable(order = 2)
+                    public static double sumBySquares(double x, double y) {
+                        if (Closeness.isClose(x, y)) {
+                            return 2 * x;
+                        }
+                        return (x * x - y * y) / (x - y);
+                    }
+                }
+                """, "demo.Closeness", """
+                package demo;
+
+                public final class Closeness {
+                    private Closeness() {}
+
+                    public static boolean isClose(double x, double y) {
+                        return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+                    }
+                }
+                """);
+        assertTrue(code(r.generated("demo.DifferenceAdjointImpl")).contains("Closeness.isClose(x, y)"),
+                r.generated("demo.DifferenceAdjointImpl"));
+        checkEveryMethod(r, "demo.Difference", "sumBySquares");
+    }
+
     /** A private table of a private nested class: the bridge looks the class up by its name, which it cannot write. */
     @Test
     void privateNestedClassReachedByName() throws Exception {
