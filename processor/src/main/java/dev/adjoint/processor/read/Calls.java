@@ -204,7 +204,7 @@ final class Calls {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
         }
-        if (receiver == null && !method.isVarArgs() && paths.of(method) != null && foreignHelper(method, key)) {
+        if (receiver == null && !method.isVarArgs() && hasBody(method) && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
