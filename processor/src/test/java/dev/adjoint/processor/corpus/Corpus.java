@@ -45,11 +45,17 @@ final class Corpus {
     /**
      * One point: constructor arguments of the receiver (null for a static method), then the
      * method's arguments; {@code receiverType} names a subclass to construct (a nested type of the
-     * fixture class) when the method's class is abstract, else null.
+     * fixture class) when the method's class is abstract, else null. {@code refused}: the receiver
+     * overrides a method whose body the derivative was generated from, so every generated member
+     * must refuse it at run time ({@code UnsupportedOperationException}), not differentiate it.
      */
-    record Point(Object[] receiver, Object[] args, String receiverType) {
+    record Point(Object[] receiver, Object[] args, String receiverType, boolean refused) {
         Point(Object[] receiver, Object[] args) {
-            this(receiver, args, null);
+            this(receiver, args, null, false);
+        }
+
+        Point(Object[] receiver, Object[] args, String receiverType) {
+            this(receiver, args, receiverType, false);
         }
 
         @Override
@@ -82,6 +88,14 @@ final class Corpus {
         /** A point of an instance method of an abstract class: the receiver is a {@code subclass}. */
         Case onSubclass(String subclass, Object[] receiver, Object... args) {
             return with(new Point(receiver, args, subclass));
+        }
+
+        /**
+         * A point whose receiver is a {@code subclass} overriding a method the derivative inlined:
+         * the generated members must refuse it at run time.
+         */
+        Case refusedOnSubclass(String subclass, Object[] receiver, Object... args) {
+            return with(new Point(receiver, args, subclass, true));
         }
 
         Case rough(double step, double tolerance) {
@@ -385,8 +399,8 @@ final class Corpus {
             method("ProbeQuantLibDistributions.GammaFunction.logValue", "GammaFunction.logValue: instance, QL.require, six `ser += c_k / (x + k)`")
                     .on(ctor(), 0.7).on(ctor(), 5.3),
             method("ProbeQuantLibDistributions.NormalDistribution.derivative", "NormalDistribution.derivative: op(x) of this, protected non-final field, derived field; "
-                    + "called on a MoroInverseCumulativeNormal too, which inherits derivative and overrides op")
-                    .on(ctor(0.3, 1.4), 0.9).onSubclass("MoroInverseCumulativeNormal", ctor(0.3, 1.4), 0.4),
+                    + "refused at run time on a MoroInverseCumulativeNormal, which inherits derivative and overrides op")
+                    .on(ctor(0.3, 1.4), 0.9).refusedOnSubclass("MoroInverseCumulativeNormal", ctor(0.3, 1.4), 0.4),
             method("ProbeQuantLibDistributions.CumulativeNormalDistribution.op", "CumulativeNormalDistribution.op: superclass protected fields, static ErrorFunction object of the library, asymptotic do-while")
                     .on(ctor(0.3, 1.4), 0.9).on(ctor(0.0, 1.0), -6.5),
             method("ProbeQuantLibDistributions.MoroInverseCumulativeNormal.op", "MoroInverseCumulativeNormal.op: package-private static coefficients, superclass fields, sign flip")

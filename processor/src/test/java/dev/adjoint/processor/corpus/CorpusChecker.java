@@ -133,6 +133,10 @@ final class CorpusChecker {
     }
 
     private void checkPoint(Point p, boolean first) throws Exception {
+        if (p.refused()) {
+            checkRefusedAtRunTime(p);
+            return;
+        }
         List<Input> inputs = inputs(p);
         double[][] fd = finiteDifferences(p, inputs);
         Call afterPrimal = fresh(p);
@@ -764,6 +768,44 @@ final class CorpusChecker {
             return m.invoke(null, all.toArray());
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * At a point whose receiver overrides a method the derivative inlined, the gradient (or
+     * Jacobian) and the pullback refuse the receiver, naming the override, rather than return the
+     * derivative of the base class's code.
+     */
+    private void checkRefusedAtRunTime(Point p) throws Exception {
+        for (String name : vector ? List.of(c.method() + "Jacobian") : List.of(c.method() + "Gradient",
+                c.method() + "Pullback")) {
+            Method m = member(name);
+            if (m == null) {
+                fail("no " + name + " generated");
+                continue;
+            }
+            List<Object> extra = new ArrayList<>();
+            if (name.endsWith("Pullback")) {
+                // a holder of the right shape, zero: the refusal must come from the override, not the holder
+                Object holder = m.getParameterTypes()[m.getParameterCount() - 1].getDeclaredConstructor().newInstance();
+                List<Input> inputs = inputs(p);
+                Map<String, Double> zeros = new LinkedHashMap<>();
+                inputs.forEach(in -> zeros.put(in.holderKey(), 0.0));
+                fill(holder, "", zeros, lengths(inputs, 0));
+                extra.add(SEED);
+                extra.add(holder);
+            }
+            try {
+                Object out = invoke(m, fresh(p), extra);
+                fail(name + " returned " + show(out) + " for " + p + ", which overrides a method it inlined; "
+                        + "expected an UnsupportedOperationException");
+            } catch (UnsupportedOperationException expected) {
+                if (expected.getMessage() == null || !expected.getMessage().contains(" overrides ")) {
+                    fail(name + " refused " + p + " without naming the override: " + expected.getMessage());
+                }
+            } catch (Exception other) {
+                fail(name + " threw " + other + " for " + p + ", expected an UnsupportedOperationException");
+            }
         }
     }
 
