@@ -121,7 +121,8 @@ final class Pipeline {
         Map<ClassPlan, JavaFile> out = new LinkedHashMap<>();
         for (Map.Entry<ClassPlan, List<ImplWriter.Done>> e : done.entrySet()) {
             try {
-                out.put(e.getKey(), new ImplWriter(generated).write(e.getKey(), e.getValue()));
+                out.put(e.getKey(), new ImplWriter(generated).write(e.getKey(), e.getValue(),
+                        catalog.lookedUpByName(e.getKey().owner().packageName())));
             } catch (RuntimeException | Error bug) {
                 diagnostics.internalError(Position.of(env.getElementUtils().getTypeElement(
                         e.getKey().owner().qualifiedName())), e.getKey().owner().simpleName(), bug);

@@ -53,6 +53,19 @@ public final class Hidden {
         }
     }
 
+    /**
+     * The class {@code binaryName} ({@code q.Outer$Inner}), for a class whose members generated code
+     * reaches but whose name it cannot write (not public in another package, or private): loaded
+     * by the generated class's own loader, without initialising it.
+     */
+    public static Class<?> type(MethodHandles.Lookup caller, String binaryName) {
+        try {
+            return Class.forName(binaryName, false, caller.lookupClass().getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("generated code cannot find " + binaryName, e);
+        }
+    }
+
     /** Rethrows what a handle threw: unchecked exceptions as they are, a checked one wrapped. */
     public static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {

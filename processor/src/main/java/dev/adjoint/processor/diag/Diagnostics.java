@@ -63,6 +63,17 @@ public final class Diagnostics {
                 + "report this with the method's source. Until it is fixed, move the method out of @Differentiable");
     }
 
+    /** {@code File.java:12}: where a position is, for messages that point at a second place. */
+    public String where(Position at) {
+        if (at == null || at.tree() == null || at.unit() == null || trees == null) {
+            return "?";
+        }
+        long start = trees.getSourcePositions().getStartPosition(at.unit(), at.tree());
+        String path = at.unit().getSourceFile().getName();
+        String file = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+        return file + ":" + at.unit().getLineMap().getLineNumber(start);
+    }
+
     private void print(Diagnostic.Kind kind, Position at, Tag tag, String message) {
         String text = tag.bracketed() + " " + message;
         if (at != null && at.tree() != null && at.unit() != null && trees != null) {

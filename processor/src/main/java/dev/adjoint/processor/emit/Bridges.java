@@ -25,7 +25,9 @@ import javax.lang.model.element.Modifier;
  * double[]} table, a private helper): a method of the adjoint class, the bridge, that calls a
  * method handle found once with {@code MethodHandles.privateLookupIn} from the adjoint class's own
  * lookup (the same package and module as the user's class). A constant handle in a static final
- * field is inlined by the JIT like a direct call.
+ * field is inlined by the JIT like a direct call. A class whose name the adjoint class cannot write
+ * (a class that is not public in another package, whose helper was inlined; a private nested class)
+ * is looked up by its name.
  */
 final class Bridges {
 
@@ -33,6 +35,12 @@ final class Bridges {
 
     private final Map<String, MethodSpec> methods = new LinkedHashMap<>();
     private final Map<String, FieldSpec> fields = new LinkedHashMap<>();
+    /** The classes to look up by name (the reader decided which). */
+    private final java.util.Set<ClassRef> byName;
+
+    Bridges(java.util.Set<ClassRef> byName) {
+        this.byName = byName;
+    }
 
     /** The bridge to a static field the adjoint class cannot name. */
     String staticField(Expr.StaticGet f) {
@@ -42,10 +50,10 @@ final class Bridges {
             String handle = handle(f.owner(), f.name());
             TypeName type = Printer.type(f.type());
             fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer("$T.staticGetter($T.lookup(), $T.class, $S, $T.class)", HIDDEN,
-                    MethodHandles.class, raw(f.owner()), f.name(), erasure(type)).build());
+                    Modifier.FINAL).initializer("$T.staticGetter($T.lookup(), $L, $S, $T.class)", HIDDEN,
+                    MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)).build());
             methods.put(key, MethodSpec.methodBuilder(unique(name)).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("{@code $L.$L}, which is private.\n", f.owner().simpleName(), f.name())
+                    .addJavadoc("{@code $L.$L}, which this class cannot name.\n", f.owner().simpleName(), f.name())
                     .returns(type)
                     .addCode(invoke(handle, type, List.of()))
                     .build());
@@ -61,11 +69,11 @@ final class Bridges {
             TypeName type = Printer.type(f.type());
             TypeName owner = Printer.className(f.owner());
             fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer("$T.getter($T.lookup(), $T.class, $S, $T.class)", HIDDEN,
-                    MethodHandles.class, raw(f.owner()), f.name(), erasure(type)).build());
+                    Modifier.FINAL).initializer("$T.getter($T.lookup(), $L, $S, $T.class)", HIDDEN,
+                    MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)).build());
             methods.put(key, MethodSpec.methodBuilder(unique("get" + capital(f.name())))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("{@code self.$L}, which is private.\n", f.name())
+                    .addJavadoc("{@code self.$L}, which this class cannot name.\n", f.name())
                     .addParameter(owner, "self")
                     .returns(type)
                     .addCode(invoke(handle, type, List.of(CodeBlock.of("self"))))
@@ -86,7 +94,7 @@ final class Bridges {
             types.add(CodeBlock.of("$T.class", erasure(result)));
             MethodSpec.Builder m = MethodSpec.methodBuilder(unique(o.name()))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("{@code $L}, which is private.\n", o.describe())
+                    .addJavadoc("{@code $L}, which this class cannot name.\n", o.describe())
                     .returns(result);
             List<CodeBlock> args = new ArrayList<>();
             if (!o.isStatic()) {
@@ -100,8 +108,8 @@ final class Bridges {
                 types.add(CodeBlock.of("$T.class", erasure(t)));
             }
             fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer("$T.$L($T.lookup(), $T.class, $S, $L)", HIDDEN,
-                    o.isStatic() ? "staticMethod" : "virtualMethod", MethodHandles.class, raw(o.owner()), o.name(),
+                    Modifier.FINAL).initializer("$T.$L($T.lookup(), $L, $S, $L)", HIDDEN,
+                    o.isStatic() ? "staticMethod" : "virtualMethod", MethodHandles.class, classOf(o.owner()), o.name(),
                     CodeBlock.join(types, ", ")).build());
             methods.put(key, m.addCode(invoke(handle, result, args)).build());
         }
@@ -140,8 +148,14 @@ final class Bridges {
                 .build();
     }
 
-    private static TypeName raw(ClassRef ref) {
-        return Printer.className(ref);
+    /** {@code Owner.class}, or the class looked up by its binary name when the adjoint class cannot name it. */
+    private CodeBlock classOf(ClassRef ref) {
+        if (byName.contains(ref)) {
+            String binary = (ref.packageName().isEmpty() ? "" : ref.packageName() + ".")
+                    + String.join("$", ref.simpleNames());
+            return CodeBlock.of("$T.type($T.lookup(), $S)", HIDDEN, MethodHandles.class, binary);
+        }
+        return CodeBlock.of("$T.class", Printer.className(ref));
     }
 
     private static TypeName erasure(TypeName t) {

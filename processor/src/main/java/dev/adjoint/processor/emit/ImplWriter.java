@@ -51,7 +51,11 @@ public final class ImplWriter {
     public record Done(MethodPlan plan, MethodIr method, ReverseMode.Pullback pullback, ForwardMode.Tangent tangent,
             ForwardMode.Tangent secondOrder, List<Stmt> primal) {}
 
-    public JavaFile write(ClassPlan plan, List<Done> methods) {
+    /**
+     * The implementation class of {@code plan}; its bridges look the classes of {@code byName} up by
+     * name (classes the reader found it reaches but cannot name).
+     */
+    public JavaFile write(ClassPlan plan, List<Done> methods, java.util.Set<ClassRef> byName) {
         ClassName impl = Printer.className(plan.impl());
         TypeSpec.Builder type = TypeSpec.classBuilder(impl)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -64,7 +68,7 @@ public final class ImplWriter {
             type.addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                     .addMember("value", "$S", PROCESSOR).build());
         }
-        Bridges bridges = new Bridges();
+        Bridges bridges = new Bridges(byName);
         java.util.Set<String> accessorNames = new java.util.HashSet<>();
         for (Done d : methods) {
             if (d.pullback() == null) {

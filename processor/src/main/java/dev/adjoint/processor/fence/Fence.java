@@ -28,7 +28,8 @@ import java.util.Set;
  *
  * <p>The principle: a derivative must never be silently lost. A value that carries one may go only
  * where Adjoint can follow it: arithmetic, {@code Math} functions, {@code @Differentiable} methods,
- * methods with {@code @DerivativeOf} partials, helpers of the same class (inlined), array elements.
+ * methods with {@code @DerivativeOf} partials, inlined helpers (of the same class, and static ones
+ * of other classes of the build), array elements.
  * Passing it anywhere else is an error unless the user says with {@code Adjoint.stopGradient} that
  * no derivative should flow there, the call only reads (a documented JDK method, or a method of
  * this build that writes nothing and returns no number a derivative could flow through), or it
@@ -90,6 +91,7 @@ public final class Fence {
         boolean onlySecondOrder;
         final Map<String, Position> sameBuildCallees = new java.util.LinkedHashMap<>();
         final Deque<String> inlining = new ArrayDeque<>();
+        final InlinedFrom inlinedFrom;
         /** Where this and differentiated records go: the method's, and those of the helpers it inlines. */
         final Escapes escapes;
         /** The return types of the helpers being inlined, innermost first. */
@@ -102,6 +104,7 @@ public final class Fence {
 
         Run(MethodIr method, Map<String, MethodIr> helpers, Activity activity, boolean secondOrder) {
             this.method = method;
+            this.inlinedFrom = new InlinedFrom(diagnostics, method.name());
             this.escapes = new Escapes(method, this::error);
             this.lostDerivatives = new LostDerivatives(method, activity, diagnostics);
             escapes.watch(method, !method.fieldVars().isEmpty());
@@ -112,7 +115,7 @@ public final class Fence {
 
         void error(Position at, Tag tag, String message) {
             if (!onlySecondOrder || tag == Tag.AdjointNoSecondOrder) {
-                diagnostics.error(Position.either(at, method.pos()), tag, message);
+                diagnostics.error(Position.either(at, method.pos()), tag, message + inlinedFrom.suffix(at));
             }
         }
 
@@ -125,6 +128,7 @@ public final class Fence {
         }
 
         void statement(Stmt s) {
+            inlinedFrom.visit(s);
             if (escapes.watching() && !(s instanceof Stmt.Throw)) {
                 for (Expr e : Stmts.exprs(s)) {
                     escapes.check(e);
@@ -584,8 +588,10 @@ public final class Fence {
                 escapes.watch(helper, !method.fieldVars().isEmpty());
                 inlining.push(i.key());
                 returnTypes.push(x.type());
+                boolean outermost = inlinedFrom.enter(x);
                 block(helper.body());
                 lostDerivatives.warn(helper.body());
+                inlinedFrom.leave(outermost);
                 returnTypes.pop();
                 inlining.pop();
             }

@@ -171,6 +171,10 @@ final class BodyReader {
                     return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot resolve the variable " + v.getName());
                 }
                 Var var = new Var(v.getName().toString(), JType.of(el.asType()), Var.Role.LOCAL);
+                if (calls.access().unwritable(var.type) != null) {
+                    return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate the local variable "
+                            + v.getName() + ": " + calls.access().unwritable(var.type));
+                }
                 Expr init = v.getInitializer() == null ? null : initializer(new TreePath(path, v.getInitializer()), var.type);
                 vars.put(el, var);
                 return new Stmt.Declare(var, init, at, source);
@@ -224,6 +228,10 @@ final class BodyReader {
                             + array.type() + "; only arrays can be iterated in a @Differentiable method");
                 }
                 Var var = new Var(f.getVariable().getName().toString(), JType.of(el.asType()), Var.Role.LOCAL);
+                if (calls.access().unwritable(var.type) != null) {
+                    return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate the loop variable "
+                            + var.name + ": " + calls.access().unwritable(var.type));
+                }
                 vars.put(el, var);
                 return new Stmt.ForEach(label, var, array, block(new TreePath(path, f.getStatement())), at,
                         loopSource(tree));
@@ -324,7 +332,19 @@ final class BodyReader {
             elements.add(e instanceof NewArrayTree inner && inner.getType() == null && inner.getInitializers() != null
                     ? arrayLiteral(p, inner, component) : expr(p));
         }
-        return new Expr.ArrayLit(type, elements, at(n));
+        return written(n, new Expr.ArrayLit(type, elements, at(n)));
+    }
+
+    /** {@code e}, or its refusal when the adjoint class cannot write its type (a creation's or a cast's). */
+    private Expr written(Tree tree, Expr e) {
+        Expr refused = refusal(tree, calls.access().unwritable(e.type()));
+        return refused != null ? refused : e;
+    }
+
+    /** The refusal of {@code tree} for the reason {@code why}; null when there is none. */
+    private Expr refusal(Tree tree, String why) {
+        return why == null ? null : unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate "
+                + sourceOf(tree) + ": " + why);
     }
 
     private Stmt.Switch switchStatement(TreePath path, TreePath selectorPath, List<? extends CaseTree> caseTrees,
@@ -503,7 +523,16 @@ final class BodyReader {
 
     // ---------------------------------------------------------------- expressions
 
+    /** An expression; one of a class the adjoint class cannot name is refused (the code may name it in a variable). */
     Expr expr(TreePath path) {
+        Expr e = read(path);
+        boolean refused = e instanceof Expr.Unsupported
+                || dev.adjoint.processor.ir.Exprs.children(e).stream().anyMatch(c -> c instanceof Expr.Unsupported);
+        Expr unholdable = refused ? null : refusal(path.getLeaf(), calls.access().unholdable(e.type()));
+        return unholdable != null ? unholdable : e;
+    }
+
+    private Expr read(TreePath path) {
         ExpressionTree tree = (ExpressionTree) path.getLeaf();
         Position at = at(tree);
         switch (tree.getKind()) {
@@ -531,7 +560,8 @@ final class BodyReader {
                 for (ExpressionTree a : n.getArguments()) {
                     args.add(expr(new TreePath(path, a)));
                 }
-                return new Expr.New(typing.newType(path, n), args, at);
+                Expr unreachable = refusal(tree, calls.unreachable(trees.getElement(path)));
+                return unreachable != null ? unreachable : written(tree, new Expr.New(typing.newType(path, n), args, at));
             }
             case CONDITIONAL_EXPRESSION -> {
                 ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
@@ -546,7 +576,7 @@ final class BodyReader {
                 TypeCastTree c = (TypeCastTree) tree;
                 // the cast's own type tree: javac may leave the cast node untyped (e.g. in a return)
                 JType target = typing.castType(new TreePath(path, c.getType()));
-                return new Expr.Cast(target, expr(new TreePath(path, c.getExpression())), at);
+                return written(tree, new Expr.Cast(target, expr(new TreePath(path, c.getExpression())), at));
             }
             case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
                 UnaryOp op = switch (tree.getKind()) {
@@ -613,7 +643,7 @@ final class BodyReader {
                 for (ExpressionTree d : n.getDimensions()) {
                     dims.add(expr(new TreePath(path, d)));
                 }
-                return new Expr.NewArray(type, dims, at);
+                return written(tree, new Expr.NewArray(type, dims, at));
             }
             case SWITCH_EXPRESSION -> {
                 SwitchExpressionTree s = (SwitchExpressionTree) tree;
@@ -700,6 +730,10 @@ final class BodyReader {
                 }
                 TypeElement owner = (TypeElement) field.getEnclosingElement();
                 boolean hidden = !calls.accessible(field);
+                Expr unreachable = refusal(tree, calls.unreachable(field));
+                if (unreachable != null) {
+                    return unreachable;
+                }
                 if (!field.getModifiers().contains(Modifier.STATIC)) {
                     boolean ofThis = tree instanceof IdentifierTree || tree instanceof MemberSelectTree select
                             && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");

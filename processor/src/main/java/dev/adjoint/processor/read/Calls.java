@@ -51,8 +51,15 @@ import javax.lang.model.util.Types;
  * Resolves the calls of a method body into what differentiation needs to know of their targets
  * ({@link Callee}): a {@code Math} function, {@code Adjoint.stopGradient}, a {@code @Differentiable}
  * method (of this build, by its plan, or of a library, by its generated adjoint class), a method
- * with {@code @DerivativeOf} partials, a helper of the same class to inline, or a method Adjoint
- * cannot see into (and whether it only reads its arguments).
+ * with {@code @DerivativeOf} partials, a helper to inline, or a method Adjoint cannot see into (and
+ * whether it only reads its arguments).
+ *
+ * <p>Helpers are inlined: every method of the site's class (the top-level class of the
+ * {@code @Differentiable} method being read, whose adjoint class the code goes into), and the static
+ * methods of other classes of the same build that return {@code double} or {@code double[]} or write
+ * a {@code double[]} parameter. A static method of another class that returns nothing a derivative
+ * could flow through and writes nothing stays a read-only call, as a library's would. What the site
+ * cannot name is judged by {@link Access}, from the site's package, in a foreign helper's body too.
  */
 final class Calls {
 
@@ -78,11 +85,13 @@ final class Calls {
     private final CustomDerivatives custom;
     private final Catalog catalog;
     private final Reader reader;
-    /** The top-level class of the method being read: its helpers are inlined. */
-    private final TypeElement home;
+    /** The site: the top-level class of the {@code @Differentiable} method being read, helpers included. */
+    private final TypeElement site;
+    /** What the adjoint class, in the site's package, can name. */
+    private final Access access;
 
     Calls(Trees trees, Elements elements, Types types, MethodPaths paths, CustomDerivatives custom, Catalog catalog,
-            Reader reader, TypeElement home) {
+            Reader reader, TypeElement site) {
         this.trees = trees;
         this.elements = elements;
         this.types = types;
@@ -90,7 +99,12 @@ final class Calls {
         this.custom = custom;
         this.catalog = catalog;
         this.reader = reader;
-        this.home = home;
+        this.site = site;
+        this.access = new Access(elements, elements.getPackageOf(site));
+    }
+
+    Access access() {
+        return access;
     }
 
     Expr invocation(TreePath path, BodyReader body) {
@@ -159,12 +173,12 @@ final class Calls {
         }
         String key = Keys.of(method, types);
         if (method.isVarArgs() && (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
-                || (receiver == null && inHome(owner) && hasBody(method)))) {
+                || (receiver == null && inSite(owner) && hasBody(method)))) {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
                     + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
         }
         boolean onThis = receiver instanceof Expr.Read r && r.var() == body.self() && body.self() != null;
-        if (onThis && inHome(owner) && hasBody(method)) {
+        if (onThis && inSite(owner) && hasBody(method)) {
             // an instance method of this class on this object: inlined, its fields the caller's
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body);
         }
@@ -173,11 +187,26 @@ final class Calls {
         }
         List<Callee.Partial> partials = custom.of(key);
         if (partials != null) {
-            return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, !accessible(method), partials),
-                    receiver, args, type, at);
+            String unreachable = unreachablePartial(partials);
+            if (unreachable != null) {
+                return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through "
+                        + describe(method) + " here: its derivative " + unreachable + " cannot be called from the "
+                        + "adjoint class, generated in package " + access.site().getQualifiedName() + "; make it public");
+            }
+            boolean hidden = !accessible(method);
+            if (hidden && !bridgeable(method)) {
+                return unbridgeable(method, call, body);
+            }
+            return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, hidden, partials), receiver, args,
+                    type, at);
         }
-        if (receiver == null && inHome(owner) && hasBody(method)) {
+        if (receiver == null && inSite(owner) && hasBody(method)) {
             // a helper of the same class: its body is inlined where it is called
+            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
+        }
+        if (receiver == null && !method.isVarArgs() && hasBody(method) && foreignHelper(method, key)) {
+            // a static method of another class of this build that computes a number (or writes an
+            // array): inlined as a helper of the same class is, judged from the site
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
         }
         String builtin = Builtins.of(key, name, receiver, args);
@@ -203,6 +232,9 @@ final class Calls {
         // AbstractStringBuilder, which declares it, is not public)
         boolean callable = receiver != null && method.getModifiers().contains(Modifier.PUBLIC)
                 && !method.getModifiers().contains(Modifier.STATIC) || accessible(method);
+        if (!callable && !bridgeable(method)) {
+            return unbridgeable(method, call, body);
+        }
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
                 receiver == null, !callable, readOnly, dispatched), receiver, args, type, at);
     }
@@ -212,9 +244,19 @@ final class Calls {
      * this object, whose reads of this object's fields come first among its arguments (the caller's
      * input variable for a differentiated field, the field's value otherwise).
      */
-    private Expr inline(ExecutableElement method, String key, Expr receiver, List<Expr> args, List<JType> parameterTypes,
-            ClassRef ownerRef, JType type, Position at, BodyReader body) {
-        reader.helper(method, key);
+    private Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
+            List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body) {
+        String key = helperKey(method, methodKey);
+        for (VariableElement p : method.getParameters()) {
+            if (!access.nameable(p.asType())) {
+                // inlined, its parameters are locals of the adjoint's code
+                return unnameable(method, "its parameter " + p.getSimpleName(), p.asType(), at);
+            }
+        }
+        if (!access.nameable(method.getReturnType())) {
+            return unnameable(method, "its result", method.getReturnType(), at);
+        }
+        reader.helper(method, key, site);
         List<Expr> all = new ArrayList<>();
         List<JType> types = new ArrayList<>();
         for (VariableElement field : catalog.fieldParams(key)) {
@@ -242,6 +284,12 @@ final class Calls {
                 type, at);
     }
 
+    private Expr unnameable(ExecutableElement method, String what, TypeMirror type, Position at) {
+        return new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot inline " + describe(method) + " into the "
+                + "adjoint class, generated in package " + access.site().getQualifiedName() + ": " + what + " is of "
+                + "a type it cannot name, " + access.cannotName(type), JType.OBJECT, at);
+    }
+
     private Expr differentiable(ExecutableElement method, String key, ClassRef ownerRef, List<JType> parameterTypes,
             Expr receiver, List<Expr> args, JType type, Position at, MethodInvocationTree call, BodyReader body) {
         String name = method.getSimpleName().toString();
@@ -253,9 +301,11 @@ final class Calls {
                         + " of another object with record parameters: not supported yet; call it with the record's "
                         + "components, or make it static");
             }
-            if ((!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden() || records) && receiver == null) {
+            if ((!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden() || records || !accessible(method))
+                    && receiver == null) {
                 // its pullback cannot stand in for it: it writes into an array argument, returns an
-                // array, cannot be called from here, or takes records; its body is inlined instead
+                // array, cannot be called from the site (private, or package-private elsewhere), or
+                // takes records; its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
             }
             List<String> fields = new ArrayList<>();
@@ -350,30 +400,173 @@ final class Calls {
         return out;
     }
 
-    /** Whether the adjoint class (another top-level class of the same package) can name {@code e} directly. */
+    /** Whether the adjoint class (a top-level class of the site's package) can name {@code e} directly. */
     boolean accessible(Element e) {
-        if (e.getModifiers().contains(Modifier.PRIVATE)) {
+        return access.accessible(e);
+    }
+
+    /** Whether {@code owner} is of the site's class (nested classes included): its helpers are inlined as they are. */
+    private boolean inSite(TypeElement owner) {
+        return outermost(owner).equals(site);
+    }
+
+    /**
+     * The key a helper's IR is kept under in the build-wide catalog. A helper of the site's class
+     * has its method key; one of another class is read for each site class apart ({@code key@site}),
+     * since what its body's code may name, and which of its calls are inlined, depend on the site.
+     */
+    private String helperKey(ExecutableElement method, String key) {
+        return inSite((TypeElement) method.getEnclosingElement()) ? key : key + "@" + site.getQualifiedName();
+    }
+
+    /**
+     * Whether a static method of another class of this build is inlined: it is not
+     * {@code @Differentiable} and has no {@code @DerivativeOf} partials (those are called as such),
+     * and it returns a {@code double} or a {@code double[]}, or writes a {@code double[]} parameter.
+     * Checks and other methods returning no number stay calls (read-only ones are accepted).
+     */
+    private boolean foreignHelper(ExecutableElement method, String key) {
+        if (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
+                || !method.getModifiers().contains(Modifier.STATIC)) {
             return false;
         }
-        for (Element outer = e.getEnclosingElement(); outer instanceof TypeElement t; outer = t.getEnclosingElement()) {
-            if (t.getModifiers().contains(Modifier.PRIVATE)) {
+        if (JType.of(method.getReturnType()).isDifferentiable()) {
+            return true;
+        }
+        return writesArrayParameter(method, new HashSet<>());
+    }
+
+    /**
+     * Whether a method of this build writes an element of one of its {@code double[]} parameters:
+     * directly, or by passing it to a method of the build that does, or to a JDK method that
+     * writes its array argument.
+     */
+    private boolean writesArrayParameter(ExecutableElement method, Set<ExecutableElement> visiting) {
+        TreePath path = paths.of(method);
+        if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null
+                || !visiting.add(method)) {
+            return false;
+        }
+        Set<Element> arrays = new HashSet<>();
+        for (int i = 0; i < tree.getParameters().size(); i++) {
+            if (JType.of(method.getParameters().get(i).asType()).isDoubleArray()) {
+                Element p = trees.getElement(new TreePath(path, tree.getParameters().get(i)));
+                arrays.add(p != null ? p : method.getParameters().get(i));
+            }
+        }
+        if (arrays.isEmpty()) {
+            return false;
+        }
+        boolean[] writes = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                element(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                element(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                switch (node.getKind()) {
+                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
+                            element(node.getExpression());
+                    default -> { }
+                }
+                return super.visitUnary(node, unused);
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                // passing the array on: to a method that may write it (anything but a read-only one)
+                Element called = trees.getElement(getCurrentPath());
+                for (ExpressionTree a : node.getArguments()) {
+                    if (isArray(a) && !(called instanceof ExecutableElement m && (READ_ONLY_JDK.contains(Keys.of(m, types))
+                            || paths.of(m) != null && !writesArrayParameter(m, visiting)
+                            || m.getEnclosingElement() instanceof TypeElement t
+                                    && t.getQualifiedName().contentEquals("java.lang.Math")))) {
+                        writes[0] = true;
+                    }
+                }
+                return super.visitMethodInvocation(node, unused);
+            }
+
+            private void element(ExpressionTree target) {
+                while (target instanceof ParenthesizedTree p) {
+                    target = p.getExpression();
+                }
+                if (target instanceof com.sun.source.tree.ArrayAccessTree a && isArray(a.getExpression())) {
+                    writes[0] = true;
+                }
+            }
+
+            private boolean isArray(ExpressionTree e) {
+                while (e instanceof ParenthesizedTree p) {
+                    e = p.getExpression();
+                }
+                return e instanceof IdentifierTree && arrays.contains(trees.getElement(new TreePath(getCurrentPath(), e)));
+            }
+        }.scan(new TreePath(path, tree.getBody()), null);
+        visiting.remove(method);
+        return writes[0];
+    }
+
+    /**
+     * Whether the adjoint class can reach the method it cannot name through a bridge: the bridge's
+     * signature names its parameter and result types, and an instance method's class. A static
+     * method's class it cannot name is looked up by name (registered here for the emitter).
+     */
+    private boolean bridgeable(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        for (VariableElement p : method.getParameters()) {
+            if (!access.nameable(types.erasure(p.asType()))) {
                 return false;
             }
         }
-        if (e.getModifiers().contains(Modifier.PUBLIC)) {
-            for (Element outer = e.getEnclosingElement(); outer instanceof TypeElement t; outer = t.getEnclosingElement()) {
-                if (!t.getModifiers().contains(Modifier.PUBLIC) && !samePackage(t)) {
-                    return false;
-                }
-            }
-            return true;
+        if (!access.nameable(types.erasure(method.getReturnType()))) {
+            return false;
         }
-        // package-private or protected: the adjoint class is in the home class's package
-        return samePackage(e);
+        if (!access.nameable(owner)) {
+            if (!method.getModifiers().contains(Modifier.STATIC)) {
+                return false;
+            }
+            catalog.lookedUpByName(access.site().getQualifiedName().toString()).add(ClassRef.of(owner));
+        }
+        return true;
     }
 
-    private boolean samePackage(Element e) {
-        return elements.getPackageOf(e).equals(elements.getPackageOf(home));
+    /**
+     * Why the adjoint class can reach neither directly nor through a bridge the field or constructor
+     * {@code e}, or null when it can: a constructor must be accessible (creations are not bridged); a
+     * bridge to a field names the field's type, and an instance field's class. A static field's class
+     * it cannot name is looked up by name (registered here for the emitter).
+     */
+    String unreachable(Element e) {
+        if (e == null || accessible(e)) {
+            return null;
+        }
+        TypeElement owner = (TypeElement) e.getEnclosingElement();
+        if (e.getKind() == ElementKind.CONSTRUCTOR) {
+            return "the adjoint class, generated in package " + access.site().getQualifiedName() + ", cannot call "
+                    + "this constructor of " + owner.getQualifiedName() + ", which is "
+                    + (e.getModifiers().contains(Modifier.PRIVATE) ? "private" : "not public") + "; make it "
+                    + (elements.getPackageOf(owner).equals(access.site()) ? "package-private" : "public");
+        }
+        if (!access.nameable(e.asType())) {
+            return access.cannot(access.cannotName(e.asType()));
+        }
+        if (!access.nameable(owner)) {
+            if (!e.getModifiers().contains(Modifier.STATIC)) {
+                return access.cannot(access.cannotName(owner));
+            }
+            catalog.lookedUpByName(access.site().getQualifiedName().toString()).add(ClassRef.of(owner));
+        }
+        return null;
     }
 
     /** Whether {@code method}'s body is in this compilation (an abstract method has none). */
@@ -382,8 +575,26 @@ final class Calls {
         return path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null;
     }
 
-    private boolean inHome(TypeElement owner) {
-        return outermost(owner).equals(outermost(home));
+    private Expr unbridgeable(ExecutableElement method, MethodInvocationTree call, BodyReader body) {
+        return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot call " + describe(method) + " from the "
+                + "adjoint class, generated in package " + access.site().getQualifiedName() + ": it cannot name the "
+                + "method's class or the types of its signature; make them public");
+    }
+
+    /** The first {@code @DerivativeOf} partial the adjoint class cannot call ({@code Owner.name}), or null. */
+    private String unreachablePartial(List<Callee.Partial> partials) {
+        for (Callee.Partial p : partials) {
+            if (p == null) {
+                continue;
+            }
+            TypeElement owner = elements.getTypeElement(p.owner().qualifiedName());
+            boolean reachable = owner != null && ElementFilter.methodsIn(owner.getEnclosedElements()).stream()
+                    .filter(m -> m.getSimpleName().contentEquals(p.name())).allMatch(access::accessible);
+            if (!reachable) {
+                return p.owner().simpleName() + "." + p.name();
+            }
+        }
+        return null;
     }
 
     private static TypeElement outermost(TypeElement t) {
@@ -395,16 +606,23 @@ final class Calls {
     }
 
     /**
-     * Whether a method of this build, read from its source, only reads: it writes no array
-     * element, field or anything but its own locals, calls only such methods or read-only JDK ones
-     * (a throw statement may call anything: it ends the computation), and returns nothing a
-     * derivative could flow through ({@code void}, {@code boolean} or an integer).
+     * Whether a method of this build, read from its source, only reads: it {@linkplain #writesNothing
+     * writes nothing}, and returns nothing a derivative could flow through ({@code void},
+     * {@code boolean} or an integer).
      */
     private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
         TypeKind result = method.getReturnType().getKind();
-        if (result != TypeKind.VOID && result != TypeKind.BOOLEAN && result != TypeKind.INT && result != TypeKind.LONG) {
-            return false;
-        }
+        return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
+                && writesNothing(method, key, visiting);
+    }
+
+    /**
+     * Whether a method of this build, read from its source, writes nothing: no array element, field
+     * or anything but its own locals, and calls only such methods, {@code Math} functions or
+     * read-only JDK ones (a throw statement may call anything: it ends the computation). What it
+     * returns does not matter here: a check may compute with numbers.
+     */
+    private boolean writesNothing(ExecutableElement method, String key, Set<String> visiting) {
         Boolean cached = catalog.readOnlyCache().get(key);
         if (cached != null) {
             return cached;
@@ -465,7 +683,9 @@ final class Calls {
                     ok[0] = false;
                 } else {
                     String k = Keys.of(m, types);
-                    ok[0] &= READ_ONLY_JDK.contains(k) || isReadOnly(m, k, visiting);
+                    String owner = m.getEnclosingElement() instanceof TypeElement t ? t.getQualifiedName().toString() : "";
+                    ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math")
+                            || owner.equals("java.lang.StrictMath") || writesNothing(m, k, visiting);
                 }
                 return super.visitMethodInvocation(node, unused);
             }

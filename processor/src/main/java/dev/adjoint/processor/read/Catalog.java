@@ -18,6 +18,7 @@ public final class Catalog {
     private final Map<String, Boolean> readOnly = new HashMap<>();
     private final Map<String, java.util.List<javax.lang.model.element.VariableElement>> fieldParams = new HashMap<>();
     private final Map<String, java.util.List<Component>> components = new HashMap<>();
+    private final Map<String, Set<dev.adjoint.processor.ir.ClassRef>> byName = new HashMap<>();
 
     /**
      * A helper's parameter standing for a component of one of its record parameters: which
@@ -71,6 +72,15 @@ public final class Catalog {
 
     Map<String, Boolean> readOnlyCache() {
         return readOnly;
+    }
+
+    /**
+     * The classes whose hidden members the adjoint classes of package {@code sitePackage} reach
+     * through bridges but cannot name (a class that is not public in another package, a private
+     * nested class): their bridges look them up by name.
+     */
+    public Set<dev.adjoint.processor.ir.ClassRef> lookedUpByName(String sitePackage) {
+        return byName.computeIfAbsent(sitePackage, p -> new java.util.LinkedHashSet<>());
     }
 
     public Set<String> planKeys() {

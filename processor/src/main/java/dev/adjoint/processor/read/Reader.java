@@ -59,7 +59,7 @@ public final class Reader {
     public MethodIr read(ExecutableElement method, MethodPlan plan) {
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
-        BodyReader reader = bodyReader(method, params, body);
+        BodyReader reader = bodyReader(method, params, body, outermost(method));
         List<MethodIr.Input> inputs = new ArrayList<>();
         Var self = null;
         List<MethodIr.Param> fieldParams = new ArrayList<>();
@@ -142,15 +142,19 @@ public final class Reader {
         throw new IllegalStateException("no field " + name + " in " + type);
     }
 
-    /** Reads a method the normal form will inline (once per build), into the catalog. */
-    void helper(ExecutableElement method, String key) {
+    /**
+     * Reads a method the normal form will inline (once per build and key), into the catalog, as code
+     * of the adjoint class of {@code site} (the top-level class of the {@code @Differentiable} method
+     * it is inlined into).
+     */
+    void helper(ExecutableElement method, String key, TypeElement site) {
         if (catalog.reading(key)) {
             return;
         }
         catalog.putHelper(key, null); // being read: a recursive call finds it here
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
-        BodyReader reader = bodyReader(method, params, body);
+        BodyReader reader = bodyReader(method, params, body, site);
         Var self = null;
         List<VariableElement> fields = new ArrayList<>();
         if (!method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
@@ -199,9 +203,10 @@ public final class Reader {
         return out;
     }
 
-    private BodyReader bodyReader(ExecutableElement method, List<MethodIr.Param> params, List<Stmt> prologue) {
+    private BodyReader bodyReader(ExecutableElement method, List<MethodIr.Param> params, List<Stmt> prologue,
+            TypeElement site) {
         TreePath path = paths.of(method);
-        Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, outermost(method));
+        Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, site);
         BodyReader reader = new BodyReader(trees, calls, path.getCompilationUnit());
         MethodTree tree = (MethodTree) path.getLeaf();
         for (int i = 0; i < method.getParameters().size(); i++) {

@@ -30,12 +30,39 @@ final class Corpus {
         }
     }
 
-    /** One point: constructor arguments of the receiver (null for a static method), then the method's arguments. */
-    record Point(Object[] receiver, Object[] args) {
+    /**
+     * An object argument built by the constructor of {@code type} that fits {@code args}: a nested
+     * type of the fixture class, or a qualified name. Objects are data, never differentiated.
+     */
+    record ObjectArg(String type, Object... args) {
+        @Override
+        public String toString() {
+            return "new " + type.substring(type.lastIndexOf('.') + 1) + Arrays.deepToString(args).replace('[', '(')
+                    .replace(']', ')');
+        }
+    }
+
+    /**
+     * One point: constructor arguments of the receiver (null for a static method), then the
+     * method's arguments; {@code receiverType} names a subclass to construct (a nested type of the
+     * fixture class) when the method's class is abstract, else null. {@code refused}: the receiver
+     * overrides a method whose body the derivative was generated from, so every generated member
+     * must refuse it at run time ({@code UnsupportedOperationException}), not differentiate it.
+     */
+    record Point(Object[] receiver, Object[] args, String receiverType, boolean refused) {
+        Point(Object[] receiver, Object[] args) {
+            this(receiver, args, null, false);
+        }
+
+        Point(Object[] receiver, Object[] args, String receiverType) {
+            this(receiver, args, receiverType, false);
+        }
+
         @Override
         public String toString() {
             String a = Arrays.deepToString(args);
-            return receiver == null ? a : "new(" + Arrays.deepToString(receiver) + ")." + a;
+            return receiver == null ? a : "new " + (receiverType == null ? "" : receiverType)
+                    + "(" + Arrays.deepToString(receiver) + ")." + a;
         }
     }
 
@@ -56,6 +83,19 @@ final class Corpus {
         /** A point of an instance method: the receiver's constructor arguments, then the method's. */
         Case on(Object[] receiver, Object... args) {
             return with(new Point(receiver, args));
+        }
+
+        /** A point of an instance method of an abstract class: the receiver is a {@code subclass}. */
+        Case onSubclass(String subclass, Object[] receiver, Object... args) {
+            return with(new Point(receiver, args, subclass));
+        }
+
+        /**
+         * A point whose receiver is a {@code subclass} overriding a method the derivative inlined:
+         * the generated members must refuse it at run time.
+         */
+        Case refusedOnSubclass(String subclass, Object[] receiver, Object... args) {
+            return with(new Point(receiver, args, subclass, true));
         }
 
         Case rough(double step, double tolerance) {
@@ -92,6 +132,13 @@ final class Corpus {
     static EnumArg constant(String type, String name) {
         return new EnumArg(type, name);
     }
+
+    /** The probe's library types named by qualified name. */
+    private static final String STRATA = CorpusSources.SUPPORT_PACKAGE + ".strata.";
+    private static final EnumArg QL_CALL = constant(CorpusSources.SUPPORT_PACKAGE + ".quantlib.Option$Type", "Call");
+    private static final EnumArg QL_PUT = constant(CorpusSources.SUPPORT_PACKAGE + ".quantlib.Option$Type", "Put");
+    private static final EnumArg STRATA_CALL = constant(STRATA + "PutCall", "CALL");
+    private static final EnumArg STRATA_PUT = constant(STRATA + "PutCall", "PUT");
 
     /** Every case, grouped by fixture file. */
     static final List<Case> CASES = List.of(
@@ -243,5 +290,141 @@ final class Corpus {
             method("Numerics.scaledNorm", "Math.getExponent + Math.scalb (MathArrays.safeNorm)")
                     .at(v(3.0, -4.0, 0.5)).at(v(1e-3, 2e-3, -5e-4)),
             method("Numerics.trapezoid", "panel count `(int) Math.ceil((b - a) / maxStep)`")
-                    .at(0.2, 1.7, 0.8, 0.103).at(0.0, 2.0, 1.1, 0.3));
+                    .at(0.2, 1.7, 0.8, 0.103).at(0.0, 2.0, 1.1, 0.3),
+            // ============================================================ the probe: six libraries' shapes
+            // ------------------------------------------------------------ ProbeHipparchus
+            method("ProbeHipparchus.logGamma", "Gamma.logGamma: unassigned `double ret;`, early returns, floor loop, same-class helpers, FastMath")
+                    .at(0.3).at(1.7).at(4.6).at(12.3),
+            method("ProbeHipparchus.digamma", "Gamma.digamma: NaN/infinity guard, recursion ψ(x+1) - 1/x up to 49 deep, FastMath.log")
+                    .at(0.45).at(5.3).at(60.0),
+            method("ProbeHipparchus.regularizedGammaP", "Gamma.regularizedGammaP(a, x): overload delegation, series with throwing cap, Q by an anonymous ContinuedFraction")
+                    .at(1.5, 0.8).at(2.5, 2.0).at(1.2, 3.5),
+            method("ProbeHipparchus.Beta.logBeta", "Beta.logBeta: min/max, private helpers with checkRangeInclusive and throws, local array, Gamma.logGamma of the library")
+                    .at(0.6, 0.7).at(1.4, 1.7).at(3.7, 4.2).at(12.0, 15.0).at(1.6, 25.0).at(0.55, 12.0),
+            method("ProbeHipparchus.NormalDistribution.density", "NormalDistribution.density: exp(logDensity(x)), an @Override on this; derived final field; superclass field")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -1.5),
+            method("ProbeHipparchus.NormalDistribution.cumulativeProbability", "NormalDistribution.cumulativeProbability: saturating early return, the library's Erf.erfc")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -1.5),
+            method("ProbeHipparchus.GammaDistribution.logDensity", "GammaDistribution.logDensity: nine final fields from the constructor, two forms by comparison")
+                    .on(ctor(2.5, 1.3), 1.7).on(ctor(0.5, 2.0), 0.8),
+            method("ProbeHipparchus.PolynomialFunction.evaluate", "PolynomialFunction.evaluate: protected static, MathUtils.checkNotNull on the array, throw if empty")
+                    .at(v(1.0, -0.5, 0.25, 0.125), 0.7).at(v(2.0), 1.3),
+            method("ProbeHipparchus.PolynomialSplineFunction.value", "PolynomialSplineFunction.value: knots field, Arrays.binarySearch, call on an object of an object array")
+                    .on(ctor(v(0.0, 1.0, 2.5), new double[][] {{1.0, 0.5, -0.2}, {1.3, 0.1, 0.3}}), 1.7)
+                    .on(ctor(v(0.0, 1.0, 2.5), new double[][] {{1.0, 0.5, -0.2}, {1.3, 0.1, 0.3}}), 0.4),
+            method("ProbeHipparchus.MathArrays.safeNorm", "MathArrays.safeNorm: Minpack enorm, three rescaled sums, nested branches")
+                    .at(v(3.0, -4.0, 0.5)).at(v(3e19, -4e19, 1.0)),
+            method("ProbeHipparchus.Logit.value", "Logit.value (private static in the library): range check throwing with varargs parts")
+                    .at(0.3, 0.0, 1.0).at(2.5, 1.0, 4.0),
+            // ------------------------------------------------------------ ProbeCommonsMath
+            method("ProbeCommonsMath.Skewness.evaluate", "Skewness.evaluate: inherited test(...) on the array, a Mean object created and called, two passes")
+                    .on(ctor(), v(0.3, 1.2, -0.5, 2.2, 0.9), 0, 5).on(ctor(), v(1.0, 0.2, 0.7, -1.1, 0.4, 3.0), 1, 4),
+            method("ProbeCommonsMath.NakagamiDistribution.density", "NakagamiDistribution.density: FastMath.pow of fields, the library's Gamma.gamma")
+                    .on(ctor(1.7, 2.0), 0.9).on(ctor(0.8, 1.2), 1.4),
+            method("ProbeCommonsMath.TriangularDistribution.cumulativeProbability", "TriangularDistribution.cumulativeProbability: if-chain over three fields, an equality case")
+                    .on(ctor(0.0, 1.0, 3.0), 0.6).on(ctor(0.0, 1.0, 3.0), 2.2),
+            method("ProbeCommonsMath.WeibullDistribution.density", "WeibullDistribution.density: final locals, FastMath.pow/exp")
+                    .on(ctor(1.5, 2.0), 1.3).on(ctor(0.7, 1.1), 0.4),
+            method("ProbeCommonsMath.LevyDistribution.density", "LevyDistribution.density: NaN below the location, a derived field")
+                    .on(ctor(0.2, 1.3), 1.5).on(ctor(-1.0, 0.4), 0.3),
+            method("ProbeCommonsMath.HarmonicOscillator.value", "HarmonicOscillator.value(x): delegates to an overloaded private static value(...)")
+                    .on(ctor(1.2, 2.0, 0.3), 0.7),
+            method("ProbeCommonsMath.Gaussian.value", "Gaussian.value(x): derived fields, overloaded private static helper")
+                    .on(ctor(1.3, 0.2, 0.8), 0.9),
+            method("ProbeCommonsMath.MathArrays.linearCombination", "MathArrays.linearCombination: Dekker split by doubleToRawLongBits masks, compensated sum")
+                    .at(v(1.5, -2.0, 0.3), v(0.7, 1.1, -4.0)),
+            method("ProbeCommonsMath.MathUtils.normalizeAngle", "MathUtils.normalizeAngle: FastMath.floor, a constant from FastMath.PI")
+                    .at(7.5, 0.0).at(-2.0, 3.14),
+            method("ProbeCommonsMath.RungeKuttaIntegrator.singleStep", "RungeKuttaIntegrator.singleStep: vector, Butcher arrays, double[][] stages written by an interface method")
+                    .onSubclass("ClassicalRungeKuttaIntegrator", ctor(), new ObjectArg("HarmonicOde", 1.3), 0.1, v(1.0, 0.3), 0.35),
+            // ------------------------------------------------------------ ProbeSmile
+            method("ProbeSmile.Gamma.lgamma", "Gamma.lgamma: `second += c[i] / ++xcopy`, integer test by cast, reflection via gamma, throw with concatenation")
+                    .at(0.7).at(3.3).at(12.6).at(-1.3),
+            method("ProbeSmile.Gamma.regularizedIncompleteGamma", "Gamma.regularizedIncompleteGamma: private helpers, `++a` on a parameter, SLF4J logger (interface), boolean loop flag")
+                    .at(1.5, 0.8).at(2.5, 4.0),
+            method("ProbeSmile.Erf.erfc", "Erf.erfc: private Chebyshev helper, `double t, ty, tmp, d = 0., dd = 0.;`")
+                    .at(0.3).at(-0.8).at(2.1),
+            method("ProbeSmile.Erf.inverfc", "Erf.inverfc: `double x, err, t, pp;`, two Newton steps calling erfc")
+                    .at(0.3).at(1.4),
+            method("ProbeSmile.GaussianDistribution.logp", "GaussianDistribution.logp: public final fields, cached variance, mutable cache field")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -1.5),
+            method("ProbeSmile.GaussianDistribution.cdf", "GaussianDistribution.cdf: Erf.erfc of a nested class (annotated too)")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -1.5),
+            method("ProbeSmile.Matern.k", "Matern.k: package-private fields, `nu == 1.5` chain, `d *= SQRT3`, wrt = {dist, this.sigma}")
+                    .on(ctor(0.8, 1.5, 0.1, 10.0), 0.6).on(ctor(0.8, 2.5, 0.1, 10.0), 1.1).on(ctor(1.2, 0.5, 0.1, 10.0), 0.4),
+            method("ProbeSmile.Matern.kg", "Matern.kg: vector `new double[] {k, g}`, `double k, g;` per branch")
+                    .on(ctor(0.8, 1.5, 0.1, 10.0), 0.6).on(ctor(0.8, 2.5, 0.1, 10.0), 1.1),
+            method("ProbeSmile.MathEx.squaredDistance", "MathEx.squaredDistance: colon switch on a.length, case blocks returning, no default")
+                    .at(v(0.3, 1.2), v(-0.4, 0.8)).at(v(0.3, 1.2, 0.5), v(1.0, 2.0, 3.0)).at(v(0.1, 0.2, 0.3, 0.4, 0.5), v(0.5, 0.4, 0.3, 0.2, 0.0)),
+            method("ProbeSmile.MathEx.JensenShannonDivergence", "MathEx.JensenShannonDivergence: local mixture array, helper with a boolean flag called twice")
+                    .at(v(0.2, 0.5, 0.3), v(0.4, 0.4, 0.2)),
+            method("ProbeSmile.MathEx.cor", "MathEx.cor: helpers calling helpers (cov, mean, sum, var), capitalised locals")
+                    .at(v(0.3, 1.2, -0.5, 2.2), v(1.0, 0.7, 0.1, 1.9)),
+            method("ProbeSmile.MathEx.sigmoid", "MathEx.sigmoid: parameter clipped in place by Math.max/min")
+                    .at(0.4).at(-2.0),
+            method("ProbeSmile.BinomialObjective.f", "LogisticRegression.BinomialObjective.f: IntStream.parallel().mapToDouble(lambda).sum()")
+                    .on(ctor(new double[][] {{0.5, 1.0}, {-0.3, 0.8}, {1.2, -0.4}}, new int[] {1, 0, 1}, 0.1), v(0.3, -0.2, 0.1)),
+            // ------------------------------------------------------------ ProbeDl4j
+            method("ProbeDl4j.MathUtils.pow", "MathUtils.pow: recursion on the negated exponent, FastMath.pow")
+                    .at(1.7, 2.3).at(1.3, -1.5),
+            method("ProbeDl4j.MathUtils.factorial", "MathUtils.factorial(double): empty for loop, work in the update `i--, n *= (i > 0 ? i : 1)`")
+                    .at(4.3).at(2.6),
+            method("ProbeDl4j.MathUtils.w_1", "MathUtils.w_1: varargs sumOfProducts(x, y) of differentiated arrays, private varargs column helper")
+                    .at(v(0.5, 1.2, 2.1, 3.3), v(1.1, 1.9, 3.2, 4.1), 4),
+            method("ProbeDl4j.MathUtils.squaredLoss", "MathUtils.squaredLoss: Math.pow(residual, 2), underscore names")
+                    .at(v(0.5, 1.2, 2.1), v(1.1, 1.9, 3.2), 0.3, 1.2),
+            method("ProbeDl4j.MathUtils.correlation", "MathUtils.correlation: C-style `double targetAttribute[]`, three levels of helpers")
+                    .at(v(0.1, -0.2, 0.15, 0.05), v(1.1, 1.9, 3.2, 4.1)),
+            method("ProbeDl4j.MathUtils.logs2probs", "MathUtils.logs2probs: vector, a[maxIndex(a)], void normalize(result, sum) writing in place")
+                    .at(v(0.3, -1.2, 2.1, 0.5)),
+            method("ProbeDl4j.MathUtils.probToLogOdds", "MathUtils.probToLogOdds: boolean helpers gr/sm on the value, throw with concatenation")
+                    .at(0.3).at(0.85),
+            method("ProbeDl4j.MathUtils.hypotenuse", "MathUtils.hypotenuse: `double r;` reassigned per branch")
+                    .at(3.0, -4.0).at(0.5, 1.2),
+            method("ProbeDl4j.MathUtils.information", "MathUtils.information: -Σ log2(d)·d through a helper with an `a == 0` case")
+                    .at(v(0.2, 0.5, 0.3)),
+            method("ProbeDl4j.MathUtils.entropy", "MathUtils.entropy: braceless guard, else block with its own return")
+                    .at(v(0.2, 0.5, 0.3)),
+            // ------------------------------------------------------------ ProbeQuantLib
+            method("ProbeQuantLib.BlackFormula.blackFormula", "BlackFormula.blackFormula: QL.require ×5, parameters reassigned, enum toInteger(), `new CumulativeNormalDistribution()` then phi.op")
+                    .at(QL_CALL, 95.0, 100.0, 0.25, 0.97, 0.0).at(QL_PUT, 105.0, 100.0, 0.3, 0.95, 1.0),
+            method("ProbeQuantLib.BlackFormula.blackFormulaImpliedStdDevApproximation", "BlackFormula.blackFormulaImpliedStdDevApproximation: Closeness.isClose, braceless ifs, compound assignments")
+                    .at(QL_CALL, 95.0, 100.0, 7.5, 0.97, 0.0).at(QL_PUT, 104.0, 100.0, 9.0, 0.95, 0.0),
+            method("ProbeQuantLib.BlackFormula.bachelierBlackFormula", "BlackFormula.bachelierBlackFormula: `final double d = ..., h = d / stddev;`, ordinal(), phi.derivative and phi.op")
+                    .at(QL_CALL, 98.0, 100.0, 12.0, 0.97),
+            method("ProbeQuantLib.ErrorFunction.op", "ErrorFunction.op: fdlibm erf, `double R,S,P,Q,s,y,z,r, ax;` (names differing in case), early returns per range")
+                    .on(ctor(), 0.3).on(ctor(), 1.0).on(ctor(), -2.0).on(ctor(), 3.5),
+            method("ProbeQuantLib.Sabr.sabrVolatility", "Sabr.sabrVolatility: QL.require, void validate...(...) on this, unsafeSabrVolatility on this with locals A, B, C, D, d")
+                    .on(ctor(), 0.035, 0.03, 2.0, 0.04, 0.5, 0.4, -0.3),
+            method("ProbeQuantLibDistributions.GammaFunction.logValue", "GammaFunction.logValue: instance, QL.require, six `ser += c_k / (x + k)`")
+                    .on(ctor(), 0.7).on(ctor(), 5.3),
+            method("ProbeQuantLibDistributions.NormalDistribution.derivative", "NormalDistribution.derivative: op(x) of this, protected non-final field, derived field; "
+                    + "refused at run time on a MoroInverseCumulativeNormal, which inherits derivative and overrides op")
+                    .on(ctor(0.3, 1.4), 0.9).refusedOnSubclass("MoroInverseCumulativeNormal", ctor(0.3, 1.4), 0.4),
+            method("ProbeQuantLibDistributions.CumulativeNormalDistribution.op", "CumulativeNormalDistribution.op: superclass protected fields, static ErrorFunction object of the library, asymptotic do-while")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(0.0, 1.0), -6.5),
+            method("ProbeQuantLibDistributions.MoroInverseCumulativeNormal.op", "MoroInverseCumulativeNormal.op: package-private static coefficients, superclass fields, sign flip")
+                    .on(ctor(0.3, 1.4), 0.7).on(ctor(0.0, 1.0), 0.9),
+            // ------------------------------------------------------------ ProbeStrata
+            method("ProbeStrata.BlackFormulaRepository.price", "BlackFormulaRepository.price: ArgChecker.isTrue(.., double), SLF4J log, NORMAL.getCDF through ProbabilityDistribution<Double>")
+                    .at(100.0, 95.0, 0.75, 0.25, true).at(100.0, 110.0, 1.5, 0.3, false),
+            method("ProbeStrata.BlackFormulaRepository.vega", "BlackFormulaRepository.vega: non-short-circuit `|`, NORMAL.getPDF through the interface")
+                    .at(100.0, 95.0, 0.75, 0.25),
+            method("ProbeStrata.BlackFormulaRepository.impliedStrike", "BlackFormulaRepository.impliedStrike: ArgChecker.isTrue varargs (boolean, delta), `^`, getInverseCDF")
+                    .at(0.4, true, 100.0, 0.75, 0.25).at(-0.3, false, 100.0, 1.2, 0.2),
+            method("ProbeStrata.NormalFormulaRepository.price", "NormalFormulaRepository.price: PutCall enum isCall(), DISTRIBUTION.getCDF/getPDF")
+                    .at(100.0, 98.0, 0.5, 15.0, STRATA_CALL).at(100.0, 103.0, 1.2, 12.0, STRATA_PUT),
+            method("ProbeStrata.SabrHaganVolatilityFunctionProvider.volatility", "SabrHagan.volatility: new Object[] {strike, ...} to a logger, Guava fuzzyEquals (jar), static-imported nearZero/pow2, private helper")
+                    .on(ctor(), 0.03, 0.035, 2.0, 0.04, 0.5, -0.3, 0.4),
+            method("ProbeStrata.HullWhiteOneFactorPiecewiseConstantInterestRateModel.futuresConvexityFactor", "HullWhite.futuresConvexityFactor: parameter bean getters, DoubleArray.get(i), System.arraycopy into a local then s[i] = t0")
+                    .on(ctor(), new ObjectArg(STRATA + "HullWhiteOneFactorPiecewiseConstantParameters", 0.02,
+                            new ObjectArg(STRATA + "DoubleArray", v(0.01, 0.012, 0.011)),
+                            new ObjectArg(STRATA + "DoubleArray", v(0.5, 1.0))), 0.7, 0.9, 1.2),
+            method("ProbeStrata.LinearBound.doInterpolate", "LinearCurveInterpolator.Bound.doInterpolate: superclass static search guarded by doubleToRawLongBits(x) == NEGATIVE_ZERO_BITS, >>>")
+                    .on(ctor(new ObjectArg(STRATA + "DoubleArray", v(0.0, 1.0, 2.5, 4.0)),
+                            new ObjectArg(STRATA + "DoubleArray", v(0.01, 0.015, 0.02, 0.022))), 1.7),
+            method("ProbeStrata.TopHatFunction.apply", "TopHatFunction.apply: Function<Double, Double>, boxed Double in and out")
+                    .on(ctor(0.5, 2.0, 1.3), 1.1),
+            method("ProbeStrata.StrataNormalDistribution.getCDF", "NormalDistribution.getCDF(Double x): boxed parameter checked by ArgChecker.notNull")
+                    .on(ctor(0.3, 1.4), 0.9));
 }

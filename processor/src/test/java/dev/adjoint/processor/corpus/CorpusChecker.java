@@ -3,6 +3,7 @@ package dev.adjoint.processor.corpus;
 import dev.adjoint.Tensor;
 import dev.adjoint.processor.corpus.Corpus.Case;
 import dev.adjoint.processor.corpus.Corpus.EnumArg;
+import dev.adjoint.processor.corpus.Corpus.ObjectArg;
 import dev.adjoint.processor.corpus.Corpus.Point;
 import dev.adjoint.processor.corpus.Corpus.RecordArg;
 import dev.adjoint.processor.differential.FiniteDifferences;
@@ -94,8 +95,11 @@ final class CorpusChecker {
         this.c = c;
         this.owner = loader.loadClass(className);
         this.outer = loader.loadClass(CorpusSources.PACKAGE + "." + c.file());
+        // overloads (an entry that fills in defaults and delegates): the one the case's points call
+        int arity = c.points().isEmpty() ? -1 : c.points().get(0).args().length;
         List<Method> named = Arrays.stream(owner.getDeclaredMethods())
-                .filter(m -> m.getName().equals(c.method())).toList();
+                .filter(m -> m.getName().equals(c.method()) && !m.isSynthetic() && !m.isBridge())
+                .filter(m -> arity < 0 || m.getParameterCount() == arity).toList();
         if (named.size() != 1) {
             throw new IllegalStateException(c.key() + ": expected one method named " + c.method() + ", found " + named.size());
         }
@@ -129,6 +133,10 @@ final class CorpusChecker {
     }
 
     private void checkPoint(Point p, boolean first) throws Exception {
+        if (p.refused()) {
+            checkRefusedAtRunTime(p);
+            return;
+        }
         List<Input> inputs = inputs(p);
         double[][] fd = finiteDifferences(p, inputs);
         Call afterPrimal = fresh(p);
@@ -147,12 +155,19 @@ final class CorpusChecker {
             if (j == null) {
                 return;
             }
-            if (j.length != outputs || Arrays.stream(j).anyMatch(row -> row.length != inputs.size())) {
+            // docs/generated-code.md: the columns are the differentiated receiver fields (those
+            // the method reads, as FGradient has them), then the parameters in declaration order
+            List<Integer> columns = jacobianColumns(inputs);
+            if (j.length != outputs || Arrays.stream(j).anyMatch(row -> row.length != columns.size())) {
                 fail(c.method() + "Jacobian is " + j.length + "×" + (j.length == 0 ? 0 : j[0].length)
-                        + ", expected " + outputs + "×" + inputs.size() + " at " + p);
+                        + ", expected " + outputs + "×" + columns.size() + " at " + p);
                 return;
             }
-            generated = j;
+            for (int i = 0; i < outputs; i++) {
+                for (int col = 0; col < columns.size(); col++) {
+                    generated[i][columns.get(col)] = j[i][col]; // an input without a column stays 0
+                }
+            }
         } else {
             Method gradient = member(c.method() + "Gradient");
             if (gradient == null) {
@@ -168,7 +183,8 @@ final class CorpusChecker {
                 return;
             }
             for (int k = 0; k < inputs.size(); k++) {
-                generated[0][k] = g.get(inputs.get(k).holderKey());
+                // a receiver field the method does not read has no component: its derivative must be 0
+                generated[0][k] = g.getOrDefault(inputs.get(k).holderKey(), 0.0);
             }
         }
         compareWithFiniteDifferences(p, inputs, fd, generated);
@@ -177,6 +193,33 @@ final class CorpusChecker {
             checkTensor(p, inputs, value, generated);
             checkTangent(p, inputs, generated);
         }
+    }
+
+    /**
+     * The input each column of {@code fJacobian} stands for: the receiver's fields that the
+     * gradient class has (the ones the method reads), in their order, then the parameters'
+     * elements and record components.
+     */
+    private List<Integer> jacobianColumns(List<Input> inputs) {
+        Method pullback = member(c.method() + "Pullback");
+        Set<String> present = new LinkedHashSet<>();
+        if (pullback != null) {
+            for (Field f : pullback.getParameterTypes()[pullback.getParameterCount() - 1].getFields()) {
+                present.add(f.getName());
+            }
+        }
+        List<Integer> columns = new ArrayList<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            if (inputs.get(k).where() == Where.RECEIVER_FIELD && present.contains(inputs.get(k).member())) {
+                columns.add(k);
+            }
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            if (inputs.get(k).where() != Where.RECEIVER_FIELD) {
+                columns.add(k);
+            }
+        }
+        return columns;
     }
 
     /** The largest relative error of each component against finite differences, and a failure when out of tolerance. */
@@ -244,6 +287,9 @@ final class CorpusChecker {
         }
         Map<String, Double> after = flatten(holder);
         for (int k = 0; k < inputs.size(); k++) {
+            if (inputs.get(k).where() == Where.RECEIVER_FIELD && !after.containsKey(inputs.get(k).holderKey())) {
+                continue; // a field the method does not read: its zero derivative is checked against finite differences
+            }
             double vjp = 0;
             for (int i = 0; i < generated.length; i++) {
                 vjp += seed[i] * generated[i][k];
@@ -480,11 +526,13 @@ final class CorpusChecker {
             }
         }
         if (!isStatic) {
-            for (Field f : owner.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers()) || (!wrt.isEmpty() && !wrt.contains("this." + f.getName()))) {
+            for (Field f : receiverFields().values()) {
+                if (!wrt.isEmpty() && !wrt.contains("this." + f.getName())) {
                     continue;
                 }
-                f.setAccessible(true);
+                if (f.getType() == double.class && !Double.isFinite(f.getDouble(call.receiver))) {
+                    continue; // a NaN cache (Smile's z1): nothing to perturb, and a method reading it returns NaN
+                }
                 if (f.getType() == double.class) {
                     out.add(new Input("this." + f.getName(), f.getName(), Where.RECEIVER_FIELD, -1, f.getName(), -1));
                 } else if (f.getType() == double[].class) {
@@ -496,6 +544,36 @@ final class CorpusChecker {
             }
         }
         return out;
+    }
+
+    /**
+     * The receiver's instance fields by name, its class's and its superclasses' (up to the JDK's),
+     * superclasses first; a subclass's field hides a superclass's of the same name, as in Java.
+     */
+    private Map<String, Field> receiverFields() {
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> k = owner; k != null && !k.getName().startsWith("java."); k = k.getSuperclass()) {
+            chain.add(0, k);
+        }
+        Map<String, Field> out = new LinkedHashMap<>();
+        for (Class<?> k : chain) {
+            for (Field f : k.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) && !f.isSynthetic()) {
+                    f.setAccessible(true);
+                    out.remove(f.getName());
+                    out.put(f.getName(), f);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Field receiverField(String name) {
+        Field f = receiverFields().get(name);
+        if (f == null) {
+            throw new IllegalStateException(c.key() + ": the receiver has no field " + name);
+        }
+        return f;
     }
 
     private boolean hasRecordParameter() {
@@ -510,14 +588,55 @@ final class CorpusChecker {
             if (p.receiver() == null) {
                 throw new IllegalStateException(c.key() + " is an instance method: give its points a receiver");
             }
-            Constructor<?> ctor = Arrays.stream(owner.getDeclaredConstructors())
-                    .filter(k -> k.getParameterCount() == p.receiver().length).findFirst()
-                    .orElseThrow(() -> new IllegalStateException(c.key() + ": no constructor taking "
-                            + p.receiver().length + " arguments"));
-            ctor.setAccessible(true);
-            call.receiver = ctor.newInstance(convert(p.receiver(), ctor.getParameterTypes()));
+            call.receiver = construct(p.receiverType() == null ? owner : nestedType(p.receiverType()), p.receiver());
         }
         return call;
+    }
+
+    /**
+     * A new {@code type} from {@code args}: the constructor of that arity whose parameter types fit
+     * the arguments (a number fits any primitive number type, an array its own type, an enum,
+     * record or object argument its named type); more than one fitting is a corpus mistake.
+     */
+    private Object construct(Class<?> type, Object[] args) throws ReflectiveOperationException {
+        List<Constructor<?>> fitting = new ArrayList<>();
+        for (Constructor<?> k : type.getDeclaredConstructors()) {
+            if (k.getParameterCount() == args.length && fits(args, k.getParameterTypes())) {
+                fitting.add(k);
+            }
+        }
+        if (fitting.size() != 1) {
+            throw new IllegalStateException(c.key() + ": " + fitting.size() + " constructors of " + type.getSimpleName()
+                    + " fit the arguments " + Arrays.deepToString(args) + "; make the case's arguments unambiguous");
+        }
+        Constructor<?> ctor = fitting.get(0);
+        ctor.setAccessible(true);
+        return ctor.newInstance(convert(args, ctor.getParameterTypes()));
+    }
+
+    private boolean fits(Object[] args, Class<?>[] types) throws ClassNotFoundException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            Class<?> t = types[i];
+            boolean ok = a instanceof Number ? t.isPrimitive() && t != boolean.class && t != char.class
+                    || Number.class.isAssignableFrom(t)
+                    : a instanceof Boolean ? t == boolean.class || t == Boolean.class
+                    : a instanceof EnumArg e ? t == nestedType(e.type())
+                    : a instanceof RecordArg r ? t == nestedType(r.type())
+                    : a instanceof ObjectArg o ? t.isAssignableFrom(nestedType(o.type()))
+                    : a == null ? !t.isPrimitive()
+                    : t.isInstance(a);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A type named by a case: a nested type of the fixture class, or a qualified name. */
+    private Class<?> nestedType(String name) throws ClassNotFoundException {
+        String binary = name.contains(".") ? name : outer.getName() + "$" + name;
+        return Class.forName(binary, true, outer.getClassLoader());
     }
 
     private Object[] convert(Object[] values, Class<?>[] types) throws ReflectiveOperationException {
@@ -537,14 +656,22 @@ final class CorpusChecker {
                     : type == long.class ? (Object) n.longValue() : type == float.class ? (Object) n.floatValue() : n;
         } else if (value instanceof double[] a) {
             return a.clone();
+        } else if (value instanceof double[][] m) {
+            double[][] copy = new double[m.length][];
+            for (int i = 0; i < m.length; i++) {
+                copy[i] = m[i].clone();
+            }
+            return copy;
         } else if (value instanceof float[] a) {
             return a.clone();
         } else if (value instanceof int[] a) {
             return a.clone();
         } else if (value instanceof EnumArg e) {
             return enumConstant(e);
+        } else if (value instanceof ObjectArg o) {
+            return construct(nestedType(o.type()), o.args()); // data, not differentiated (DESIGN.md)
         } else if (value instanceof RecordArg r) {
-            Class<?> recordType = Class.forName(outer.getName() + "$" + r.type(), true, outer.getClassLoader());
+            Class<?> recordType = nestedType(r.type());
             Class<?>[] componentTypes = Arrays.stream(recordType.getRecordComponents())
                     .map(RecordComponent::getType).toArray(Class<?>[]::new);
             Constructor<?> ctor = recordType.getDeclaredConstructor(componentTypes);
@@ -556,8 +683,7 @@ final class CorpusChecker {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Object enumConstant(EnumArg e) throws ClassNotFoundException {
-        Class<? extends Enum> type = (Class<? extends Enum>) Class.forName(outer.getName() + "$" + e.type(), true,
-                outer.getClassLoader());
+        Class<? extends Enum> type = (Class<? extends Enum>) nestedType(e.type());
         return Enum.valueOf(type, e.constant());
     }
 
@@ -573,9 +699,7 @@ final class CorpusChecker {
             } else if (in.where() == Where.PARAMETER) {
                 call.args[in.param()] = value;
             } else if (in.where() == Where.RECEIVER_FIELD) {
-                Field f = owner.getDeclaredField(in.member());
-                f.setAccessible(true);
-                f.setDouble(call.receiver, value);
+                receiverField(in.member()).setDouble(call.receiver, value);
             } else {
                 // a record is immutable: rebuild it with the component replaced
                 Object record = call.args[in.param()];
@@ -601,11 +725,7 @@ final class CorpusChecker {
     private Object container(Call call, Input in) throws ReflectiveOperationException {
         return switch (in.where()) {
             case PARAMETER -> call.args[in.param()];
-            case RECEIVER_FIELD -> {
-                Field f = owner.getDeclaredField(in.member());
-                f.setAccessible(true);
-                yield f.get(call.receiver);
-            }
+            case RECEIVER_FIELD -> receiverField(in.member()).get(call.receiver);
             case RECORD_COMPONENT -> {
                 Object record = call.args[in.param()];
                 Method accessor = record.getClass().getDeclaredMethod(in.member());
@@ -648,6 +768,44 @@ final class CorpusChecker {
             return m.invoke(null, all.toArray());
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * At a point whose receiver overrides a method the derivative inlined, the gradient (or
+     * Jacobian) and the pullback refuse the receiver, naming the override, rather than return the
+     * derivative of the base class's code.
+     */
+    private void checkRefusedAtRunTime(Point p) throws Exception {
+        for (String name : vector ? List.of(c.method() + "Jacobian") : List.of(c.method() + "Gradient",
+                c.method() + "Pullback")) {
+            Method m = member(name);
+            if (m == null) {
+                fail("no " + name + " generated");
+                continue;
+            }
+            List<Object> extra = new ArrayList<>();
+            if (name.endsWith("Pullback")) {
+                // a holder of the right shape, zero: the refusal must come from the override, not the holder
+                Object holder = m.getParameterTypes()[m.getParameterCount() - 1].getDeclaredConstructor().newInstance();
+                List<Input> inputs = inputs(p);
+                Map<String, Double> zeros = new LinkedHashMap<>();
+                inputs.forEach(in -> zeros.put(in.holderKey(), 0.0));
+                fill(holder, "", zeros, lengths(inputs, 0));
+                extra.add(SEED);
+                extra.add(holder);
+            }
+            try {
+                Object out = invoke(m, fresh(p), extra);
+                fail(name + " returned " + show(out) + " for " + p + ", which overrides a method it inlined; "
+                        + "expected an UnsupportedOperationException");
+            } catch (UnsupportedOperationException expected) {
+                if (expected.getMessage() == null || !expected.getMessage().contains(" overrides ")) {
+                    fail(name + " refused " + p + " without naming the override: " + expected.getMessage());
+                }
+            } catch (Exception other) {
+                fail(name + " threw " + other + " for " + p + ", expected an UnsupportedOperationException");
+            }
         }
     }
 
@@ -736,13 +894,22 @@ final class CorpusChecker {
         return out;
     }
 
-    /** Whether the holder has exactly the inputs' keys; records a failure when not. */
+    /**
+     * Whether the holder has the inputs' keys: every parameter's and record component's, and a
+     * subset of the receiver's fields (DESIGN.md: the fields the method reads; a field left out
+     * is then checked to have derivative 0 against finite differences); records a failure when not.
+     */
     private boolean sameKeys(Map<String, Double> holder, List<Input> inputs, Point p) {
         Set<String> expected = new LinkedHashSet<>();
-        inputs.forEach(in -> expected.add(in.holderKey()));
-        if (holder.keySet().equals(expected)) {
+        Set<String> optional = new LinkedHashSet<>();
+        inputs.forEach(in -> (in.where() == Where.RECEIVER_FIELD ? optional : expected).add(in.holderKey()));
+        Set<String> present = new LinkedHashSet<>(holder.keySet());
+        present.removeAll(optional);
+        if (present.equals(expected)) {
             return true;
         }
+        holder = new LinkedHashMap<>(holder);
+        holder.keySet().removeAll(optional);
         Set<String> missing = new LinkedHashSet<>(expected);
         missing.removeAll(holder.keySet());
         Set<String> extra = new LinkedHashSet<>(holder.keySet());

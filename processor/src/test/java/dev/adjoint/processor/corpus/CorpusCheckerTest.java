@@ -206,6 +206,9 @@ class CorpusCheckerTest {
                     if (into.w.length != self.w.length) {
                         throw new IllegalArgumentException("w");
                     }
+                    /*GUARD*/if (self.getClass() != Handmade.Scaled.class) {
+                        throw new UnsupportedOperationException(self.getClass().getName() + " overrides h(double)");
+                    }/*END*/
                     into.x += seed * (2 * self.a * x + self.w[0]);
                     into.a += seed * /*RECEIVER*/x * x/*END*/;
                     into.w[0] += seed * x;
@@ -215,7 +218,7 @@ class CorpusCheckerTest {
             }
 
             final class Handmade {
-                static final class Scaled {
+                static class Scaled {
                     final double a;
                     final double[] w;
 
@@ -226,6 +229,17 @@ class CorpusCheckerTest {
 
                     double h(double x) {
                         return a * x * x + w[0] * x + w[1];
+                    }
+                }
+
+                static final class Doubled extends Scaled {
+                    Doubled(double a, double[] w) {
+                        super(a, w);
+                    }
+
+                    @Override
+                    double h(double x) {
+                        return 2 * super.h(x);
                     }
                 }
             }
@@ -293,6 +307,24 @@ class CorpusCheckerTest {
         Outcome o = check("Handmade_ScaledAdjoint", source, H, "Handmade$Scaled");
         assertEquals(Outcome.Kind.WRONG, o.kind(), o.describe());
         assertTrue(o.message().contains("df/dthis.a"), o.describe());
+    }
+
+    /**
+     * A receiver overriding the method the derivative was generated from must be refused at run
+     * time: refused, the point passes; differentiated as the base class, it is wrong.
+     */
+    @Test
+    void aSubclassOverridingTheMethodMustBeRefusedAtRunTime() throws Exception {
+        Case refused = Corpus.method("Handmade.Scaled.h", "self-test").on(Corpus.ctor(0.6, Corpus.v(-0.2, 1.1)), 0.8)
+                .refusedOnSubclass("dev.adjoint.processor.corpus.fixtures.Handmade$Doubled",
+                        Corpus.ctor(0.6, Corpus.v(-0.2, 1.1)), 0.8);
+        Outcome guarded = check("Handmade_ScaledAdjoint", apply(INSTANCE, null), refused, "Handmade$Scaled");
+        assertEquals(Outcome.Kind.ACCEPTED, guarded.kind(), guarded.describe());
+        String unguarded = INSTANCE.replaceAll("(?s)/\\*GUARD\\*/.*?/\\*END\\*/", "");
+        Outcome o = check("Handmade_ScaledAdjoint", apply(unguarded, null), refused, "Handmade$Scaled");
+        assertEquals(Outcome.Kind.WRONG, o.kind(), o.describe());
+        assertTrue(o.message().contains("hGradient returned") && o.message().contains("expected an "
+                + "UnsupportedOperationException"), o.describe());
     }
 
     /** A tiny gradient error is measured against the gradient's scale, not an absolute floor. */

@@ -53,13 +53,36 @@ final class CorpusRun {
     /** Whether the fixtures' private modifiers are blanked (see {@link Fixture#openVariantFor}). */
     private final boolean openPrivate;
 
-    CorpusRun(boolean openPrivate) {
+    /** Whether the fixtures call {@code Math} where they call {@code FastMath} (see {@link #fastMathAsMath(String)}). */
+    private final boolean fastMathAsMath;
+
+    /** Whether the support methods a method reaches carry {@code @Differentiable} (see {@link Fixture#annotatedCompanions}). */
+    private final boolean annotateSupport;
+
+    CorpusRun(boolean openPrivate, boolean fastMathAsMath, boolean annotateSupport) {
         this.openPrivate = openPrivate;
+        this.fastMathAsMath = fastMathAsMath;
+        this.annotateSupport = annotateSupport;
     }
 
-    /** Where generated sources and the report go: {@code target/corpus} ({@code target/corpus-open} with privates blanked). */
+    /**
+     * Where generated sources and the report go: {@code target/corpus}, or with the diagnostic
+     * variants {@code target/corpus-open} (privates blanked), {@code target/corpus-math}
+     * ({@code FastMath} read as {@code Math}), {@code target/corpus-annotated} (support methods
+     * annotated), and their combinations ({@code corpus-open-math}, ...).
+     */
     Path output() {
-        return Path.of("target", openPrivate ? "corpus-open" : "corpus");
+        return Path.of("target", "corpus" + (openPrivate ? "-open" : "") + (fastMathAsMath ? "-math" : "")
+                + (annotateSupport ? "-annotated" : ""));
+    }
+
+    /**
+     * The text with {@code FastMath.f} calls turned into {@code Math.f} calls, columns kept
+     * ({@code Math.    f} is legal Java): what a method meets once Adjoint sees through the
+     * library's {@code FastMath} (a diagnostic, see {@code CorpusTest}).
+     */
+    static String fastMathAsMath(String text) {
+        return text.replace("FastMath.", "Math.    ");
     }
 
     /** The verdict for {@code c}, whose annotated method in {@code fixture} is {@code method}. */
@@ -67,7 +90,11 @@ final class CorpusRun {
         InMemoryCompiler.Result result;
         try {
             String source = openPrivate ? fixture.openVariantFor(c.key()) : fixture.variantFor(c.key());
-            result = compiler.compile(fixture.qualifiedName(), source, false);
+            if (fastMathAsMath) {
+                source = fastMathAsMath(source);
+            }
+            result = compiler.compile(fixture.qualifiedName(), source,
+                    annotateSupport ? fixture.annotatedCompanions(c.key()) : fixture.companions());
         } catch (Throwable t) { // a processor exception or Error escaping javac, or javac itself crashing
             return new Outcome(Outcome.Kind.CRASH, List.of(), "javac threw " + t, 0, Double.NaN, List.of());
         }
@@ -80,7 +107,8 @@ final class CorpusRun {
             String message = d.getMessage(Locale.ROOT);
             if (d.getKind() == Diagnostic.Kind.ERROR) {
                 errors.add(d);
-            } else if (d.getKind() == Diagnostic.Kind.WARNING || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING) {
+            } else if ((d.getKind() == Diagnostic.Kind.WARNING || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING)
+                    && !message.startsWith(CorpusTest.UNCLAIMED)) { // javac's, about other annotations
                 Matcher tag = TAG.matcher(message);
                 notes.add(tag.find() ? "warns " + tag.group(1) + " line " + d.getLineNumber()
                         : "javac warns in " + (inFixture ? "the fixture" : name(d)) + ": " + firstLine(message));
@@ -94,17 +122,33 @@ final class CorpusRun {
                         Double.NaN, remarks);
             }
         }
-        errors.sort(Comparator.comparingLong(Diagnostic::getLineNumber));
+        // the fixture's errors first, by line; then a support file's (the annotateSupport lens: a
+        // user's copied library class that Adjoint refuses is a refusal too)
+        errors.sort(Comparator.comparing((Diagnostic<? extends JavaFileObject> d) -> d.getSource() == null
+                || !d.getSource().getName().equals(fixturePath)).thenComparingLong(Diagnostic::getLineNumber));
         for (Diagnostic<? extends JavaFileObject> d : errors) {
             boolean inFixture = d.getSource() != null && d.getSource().getName().equals(fixturePath);
-            if (!inFixture || !TAG.matcher(d.getMessage(Locale.ROOT)).find()) {
+            boolean inSupport = d.getSource() != null && d.getSource().getName().contains(
+                    "/" + CorpusSources.SUPPORT_PACKAGE.replace('.', '/') + "/");
+            if (!(inFixture || inSupport) || !TAG.matcher(d.getMessage(Locale.ROOT)).find()) {
                 return new Outcome(Outcome.Kind.DOES_NOT_COMPILE, tags(errors), name(d) + ":" + d.getLineNumber() + ": "
                         + oneLine(d.getMessage(Locale.ROOT)), inFixture ? (int) d.getLineNumber() : 0, Double.NaN, remarks);
             }
         }
         if (!errors.isEmpty()) {
             Diagnostic<? extends JavaFileObject> first = errors.get(0);
-            String message = firstLine(first.getMessage(Locale.ROOT));
+            String message = (first.getSource().getName().equals(fixturePath) ? "" : name(first) + ":"
+                    + first.getLineNumber() + ": ") + firstLine(first.getMessage(Locale.ROOT));
+            if (errors.size() > 1) {
+                // what else the method meets: each further error's line and the start of its message
+                StringBuilder more = new StringBuilder(" — also:");
+                for (Diagnostic<? extends JavaFileObject> d : errors.subList(1, errors.size())) {
+                    String m = firstLine(d.getMessage(Locale.ROOT));
+                    more.append(" line ").append(d.getSource().getName().equals(fixturePath) ? "" : name(d) + ":")
+                            .append(d.getLineNumber()).append(' ').append(m, 0, Math.min(m.length(), 110)).append(';');
+                }
+                message += more;
+            }
             return new Outcome(Outcome.Kind.REFUSED, tags(errors), message, (int) first.getLineNumber(), Double.NaN, remarks);
         }
         if (!result.success()) {

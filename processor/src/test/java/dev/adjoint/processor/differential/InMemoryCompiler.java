@@ -25,7 +25,7 @@ import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles one source file with the Adjoint processor in-process ({@code javax.tools}), keeping
+ * Compiles one source file (or several, see {@link #compile(String, String, Map)}) with the Adjoint processor in-process ({@code javax.tools}), keeping
  * every output (class files and generated sources) in memory. One instance reuses javac's file
  * manager, so the class path is opened once for a whole campaign.
  *
@@ -84,7 +84,23 @@ public final class InMemoryCompiler {
         return compile(qualifiedName, source, "-proc:none");
     }
 
+    /**
+     * Compiles {@code source} (the class {@code qualifiedName}) together with {@code companions}
+     * (qualified name to source text) in one javac run: classes of the same build, whose bodies
+     * the processor can read, as a user's own copied helpers are.
+     */
+    public Result compile(String qualifiedName, String source, Map<String, String> companions) {
+        List<JavaFileObject> units = new ArrayList<>();
+        units.add(new Source(qualifiedName, source));
+        companions.forEach((name, text) -> units.add(new Source(name, text)));
+        return compile(units, null);
+    }
+
     private Result compile(String qualifiedName, String source, String procOption) {
+        return compile(List.of(new Source(qualifiedName, source)), procOption);
+    }
+
+    private Result compile(List<JavaFileObject> units, String procOption) {
         Memory memory = new Memory(standard);
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = new ArrayList<>(List.of("-Xlint:all", "-parameters", "--release", "17"));
@@ -92,8 +108,7 @@ public final class InMemoryCompiler {
             options.add(procOption);
         }
         java.io.StringWriter printed = new java.io.StringWriter();
-        JavaCompiler.CompilationTask task = javac.getTask(printed, memory, diagnostics, options, null,
-                List.of(new Source(qualifiedName, source)));
+        JavaCompiler.CompilationTask task = javac.getTask(printed, memory, diagnostics, options, null, units);
         if (!"-proc:none".equals(procOption)) {
             task.setProcessors(List.of(new AdjointProcessor()));
         }

@@ -33,7 +33,9 @@ final class GradientHarness {
         this.primalClass = primalClass;
         String binary = primalClass.getName();
         String simple = binary.substring(binary.lastIndexOf('.') + 1).replace('$', '_');
-        this.adjointClass = Class.forName(primalClass.getPackageName() + "." + simple + "Adjoint");
+        // by the primal's own loader: a class compiled in memory by a test has its adjoint beside it
+        this.adjointClass = Class.forName(primalClass.getPackageName() + "." + simple + "Adjoint", true,
+                primalClass.getClassLoader());
     }
 
     /** Every public static double method that has a generated {@code <name>Gradient}. */
@@ -97,6 +99,11 @@ final class GradientHarness {
             }
         }
         return out;
+    }
+
+    /** The holder {@code <name>Gradient(args)} returns, as a user gets it. */
+    Object gradientHolder(String name, Object... args) throws Exception {
+        return invoke(find(adjointClass, name + "Gradient"), args);
     }
 
     /** The generated gradient at {@code args}, by parameter name; a double's is an array of one. */

@@ -1,0 +1,164 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
+import static dev.adjoint.processor.diagnostics.Sources.compile;
+import static dev.adjoint.processor.diagnostics.Sources.functions;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What stays refused of the static helpers of other classes that Adjoint inlines: each error is at
+ * the offending line of the helper's file, and says how the method reaches it (the method's call
+ * of the helper, file and line); nothing is emitted for the method.
+ */
+class DiagnosticsForeignHelperTest {
+
+    /** {@code demo.Functions.f(x)}, on line 7, calling {@code call} (line 8). */
+    private static JavaFileObject caller(String call) {
+        return functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return " + call + " + x;",
+                "    }");
+    }
+
+    @Test
+    void recursiveHelperOfAnotherClassIsRefusedAtItsRecursiveCall() {
+        JavaFileObject series = JavaFileObjects.forSourceLines("demo.Series",
+                "package demo;",
+                "",
+                "public final class Series {",
+                "    public static double power(double x, int n) {",
+                "        return n == 0 ? 1 : x * power(x, n - 1);",
+                "    }",
+                "}");
+        JavaFileObject functions = caller("Series.power(x, 3)");
+        Compilation c = compile(functions, series);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
+                + "Series.power(double, int): Adjoint inlines helpers, and a recursive one has no end; annotate it "
+                + "@Differentiable, so that its own pullback calls itself (reached from f through its call of "
+                + "Series.power(double, int) at Functions.java:8)").inFile(series).onLine(5);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void helperOfAnotherPackageUsingAClassItsSiteCannotNameIsRefused() {
+        JavaFileObject state = JavaFileObjects.forSourceLines("lib.State",
+                "package lib;",
+                "",
+                "final class State {",
+                "    double sum;",
+                "}");
+        JavaFileObject accumulate = JavaFileObjects.forSourceLines("lib.Accumulate",
+                "package lib;",
+                "",
+                "public final class Accumulate {",
+                "    public static double twice(double x) {",
+                "        State s = new State();",
+                "        return 2 * x;",
+                "    }",
+                "}");
+        Compilation c = compile(caller("lib.Accumulate.twice(x)"), accumulate, state);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedStatement] cannot differentiate the local variable s: the "
+                + "adjoint class, generated in package demo, cannot name lib.State, which is package-private in package "
+                + "lib; make it public (reached from f through its call of Accumulate.twice(double) at Functions.java:8)")
+                .inFile(accumulate).onLine(5);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void helperOfAnotherPackageCreatingWhatItsSiteCannotCreateIsRefused() {
+        JavaFileObject failure = JavaFileObjects.forSourceLines("lib.Failure",
+                "package lib;",
+                "",
+                "public final class Failure extends RuntimeException {",
+                "    Failure(String message) {",
+                "        super(message);",
+                "    }",
+                "}");
+        JavaFileObject checked = JavaFileObjects.forSourceLines("lib.Checked",
+                "package lib;",
+                "",
+                "public final class Checked {",
+                "    public static double log(double x) {",
+                "        if (x <= 0) {",
+                "            throw new Failure(\"log of \" + x);",
+                "        }",
+                "        return Math.log(x);",
+                "    }",
+                "}");
+        Compilation c = compile(caller("lib.Checked.log(x)"), checked, failure);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedExpression] cannot differentiate new Failure(\"log of \" + x): "
+                + "the adjoint class, generated in package demo, cannot call this constructor of lib.Failure, which is "
+                + "not public; make it public (reached from f through its call of Checked.log(double) at "
+                + "Functions.java:8)").inFile(checked).onLine(6);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    /** A method with @DerivativeOf partials: called from another package, its partials must be callable from there. */
+    @Test
+    void partialsTheSiteCannotCallAreRefused() {
+        JavaFileObject special = JavaFileObjects.forSourceLines("lib.Special",
+                "package lib;",
+                "",
+                "import dev.adjoint.DerivativeOf;",
+                "",
+                "public final class Special {",
+                "    public static double softplus(double x) {",
+                "        return Math.log1p(Math.exp(x));",
+                "    }",
+                "",
+                "    @DerivativeOf(method = \"softplus\")",
+                "    static double softplusDerivative(double x) {",
+                "        return 1 / (1 + Math.exp(-x));",
+                "    }",
+                "}");
+        JavaFileObject functions = caller("lib.Special.softplus(x)");
+        Compilation c = compile(functions, special);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Special.softplus(double) "
+                + "here: its derivative Special.softplusDerivative cannot be called from the adjoint class, generated in "
+                + "package demo; make it public").inFile(functions).onLine(8);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    /**
+     * The API class is planned before bodies can be attributed, from the method's own file: a write
+     * into the method's parameter by a helper of another file is found only when the body is read.
+     */
+    @Test
+    void helperOfAnotherClassWritingTheMethodsOwnArrayIsRefused() {
+        JavaFileObject arrays = JavaFileObjects.forSourceLines("demo.InPlace",
+                "package demo;",
+                "",
+                "public final class InPlace {",
+                "    public static void square(double[] v) {",
+                "        for (int i = 0; i < v.length; i++) {",
+                "            v[i] *= v[i];",
+                "        }",
+                "    }",
+                "}");
+        JavaFileObject functions = functions(
+                "    @Differentiable",
+                "    static double f(double[] w) {",
+                "        InPlace.square(w);",
+                "        return w[0];",
+                "    }");
+        Compilation c = compile(functions, arrays);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedArrayWrite] cannot differentiate this write to the array "
+                + "parameter w of f: it happens in a method Adjoint could not follow from the source of f; copy w first "
+                + "(double[] copy = w.clone()) and pass the copy").inFile(functions).onLine(8);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+}
