@@ -308,6 +308,12 @@ final class Calls {
                 // takes records; its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
             }
+            if (receiver != null && (plan.hidden() || !accessible(method))) {
+                return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through "
+                        + name + " of another object: it is " + (plan.hidden() ? "private" : "not visible from "
+                        + "this class's package") + ", so the generated class cannot call it; make it package-private "
+                        + "(or public), or call it on this object");
+            }
             List<String> fields = new ArrayList<>();
             for (MethodPlan.Param p : plan.params()) {
                 fields.add(p.differentiated() ? p.name() : null);

@@ -37,6 +37,24 @@ class DiagnosticsModelsTest {
         Sources.assertNoCrash(c);
     }
 
+    /** A private @Differentiable method of another object: the generated class cannot call it for the value. */
+    @Test
+    void aPrivateDifferentiableMethodOfAnotherObject() {
+        refused(model(
+                "    @Differentiable",
+                "    private double m(double x) {",
+                "        return bias * x * x;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(Model other, double x) {",
+                "        return other.m(x) * x;",
+                "    }"),
+                "return other.m(x) * x;",
+                "[AdjointNotYetSupported] cannot differentiate through m of another object: it is private, so the "
+                        + "generated class cannot call it; make it package-private (or public), or call it on this object");
+    }
+
     @Test
     void writingADifferentiatedField() {
         refused(model(
