@@ -42,8 +42,9 @@ class AllocationTest {
         long before = threads.getThreadAllocatedBytes(thread);
         sink += run(call, CALLS);
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
-        // the counter itself may cost a few bytes; a single allocation per call would be 16+ MB
-        assertEquals(0.0, (double) allocated / CALLS, 0.001, "bytes per call (sink " + sink + ")");
+        // a single allocation per call would be 16+ MB (16 bytes a call); a one-off of a few KB (the
+        // counter, a recompilation on a loaded machine: 1,864 bytes once) is not the generated code's
+        assertEquals(0.0, (double) allocated / CALLS, 0.1, "bytes per call (sink " + sink + ")");
     }
 
     private static double run(IntToDoubleFunction call, int calls) {
