@@ -16,6 +16,7 @@ import dev.adjoint.processor.find.Finder;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.read.Catalog;
 import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +33,7 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
 
 /**
  * The Adjoint annotation processor. For every class with {@code @Differentiable} methods it writes,
@@ -57,6 +59,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     /** Classes whose declarations name types another processor has not generated yet. */
     private final Set<String> deferred = new LinkedHashSet<>();
     private Pipeline pipeline;
+    private Timing timing = new Timing(false);
 
     @Override
     public synchronized void init(ProcessingEnvironment env) {
@@ -70,9 +73,15 @@ public final class AdjointProcessor extends AbstractProcessor {
                             + "or Gradle's default compiler, instead of the Eclipse compiler (ECJ)");
             return;
         }
+        timing = new Timing("true".equals(env.getOptions().get(Timing.OPTION)));
         diagnostics = new Diagnostics(env.getMessager(), trees);
         custom = new CustomDerivatives(env.getTypeUtils(), diagnostics);
-        pipeline = new Pipeline(env, trees, diagnostics, custom, catalog);
+        pipeline = new Pipeline(env, trees, diagnostics, custom, catalog, timing);
+    }
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(Timing.OPTION);
     }
 
     @Override
@@ -88,10 +97,13 @@ public final class AdjointProcessor extends AbstractProcessor {
         Throwable[] escaped = {null};
         // the pipeline recurses over expressions as deep as the user's: a thread with a large stack
         Thread worker = new Thread(null, () -> {
+            long start = timing.now();
             try {
                 round(round);
             } catch (Throwable t) {
                 escaped[0] = t;
+            } finally {
+                timing.round(timing.now() - start);
             }
         }, "adjoint-processor", 512L << 20);
         worker.start();
@@ -102,6 +114,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
         if (escaped[0] != null) {
             diagnostics.internalError(null, "this round", escaped[0]);
+        }
+        if (round.processingOver() && timing.on()) {
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, timing.report());
         }
         return claims(round);
     }
@@ -126,15 +141,15 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
         deferred.clear();
         if (!annotated.isEmpty()) {
-            Finder.Found found = new Finder(trees, processingEnv.getTypeUtils(), new MethodPaths(trees), diagnostics)
-                    .find(annotated);
+            Finder.Found found = timing.time("find", () -> new Finder(trees, processingEnv.getTypeUtils(),
+                    new MethodPaths(trees), diagnostics).find(annotated));
             found.deferred().forEach(t -> deferred.add(t.getQualifiedName().toString()));
             for (ClassPlan plan : found.plans()) {
                 plan.methods().forEach(catalog::addPlan);
                 boolean generated = processingEnv.getElementUtils().getTypeElement(
                         "javax.annotation.processing.Generated") != null;
                 try {
-                    JavaFile facade = new FacadeWriter(generated).write(plan);
+                    JavaFile facade = timing.time("plan the API class", () -> new FacadeWriter(generated).write(plan));
                     write(facade, plan.owner().qualifiedName());
                     pending.put(plan.owner().qualifiedName(), plan);
                 } catch (RuntimeException | Error bug) {
@@ -180,7 +195,16 @@ public final class AdjointProcessor extends AbstractProcessor {
             JavaFile withOrigin = owner == null ? file : JavaFile.builder(file.packageName(),
                     file.typeSpec().toBuilder().addOriginatingElement(owner).build())
                     .skipJavaLangImports(true).indent("    ").build();
-            withOrigin.writeTo(processingEnv.getFiler());
+            // rendered, then written, as JavaFile.writeTo(Filer) does, the two timed apart
+            String text = timing.time("render (JavaPoet)", () -> withOrigin.toString());
+            long start = timing.now();
+            JavaFileObject source = processingEnv.getFiler().createSourceFile(
+                    (file.packageName().isEmpty() ? "" : file.packageName() + ".") + file.typeSpec().name(),
+                    withOrigin.typeSpec().originatingElements().toArray(new Element[0]));
+            try (Writer writer = source.openWriter()) {
+                writer.write(text);
+            }
+            timing.add("write (Filer)", timing.now() - start);
         } catch (IOException e) {
             diagnostics.error(owner == null ? null : Position.of(owner), Tag.AdjointWriteFailed,
                     "could not write " + file.packageName() + "." + file.typeSpec().name() + ": " + e.getMessage());

@@ -49,13 +49,16 @@ final class Pipeline {
     private final Diagnostics diagnostics;
     private final CustomDerivatives custom;
     private final Catalog catalog;
+    private final Timing timing;
 
-    Pipeline(ProcessingEnvironment env, Trees trees, Diagnostics diagnostics, CustomDerivatives custom, Catalog catalog) {
+    Pipeline(ProcessingEnvironment env, Trees trees, Diagnostics diagnostics, CustomDerivatives custom, Catalog catalog,
+            Timing timing) {
         this.env = env;
         this.trees = trees;
         this.diagnostics = diagnostics;
         this.custom = custom;
         this.catalog = catalog;
+        this.timing = timing;
     }
 
     /** One method going through the stages. */
@@ -85,19 +88,19 @@ final class Pipeline {
             for (MethodPlan m : plan.methods()) {
                 Work w = new Work(m, plan);
                 work.put(m.key(), w);
-                guarded(w, () -> {
+                guarded(w, () -> timing.time("read", () -> {
                     ExecutableElement element = Keys.resolve(m.key(), env.getElementUtils(), env.getTypeUtils());
                     if (element == null) {
                         throw new IllegalStateException("method " + m.key() + " not found in this round");
                     }
                     w.position = Position.of(element);
                     w.ir = reader.read(element, m);
-                });
+                }));
             }
         }
         for (Work w : work.values()) {
             if (!w.refused) {
-                guarded(w, () -> {
+                guarded(w, () -> timing.time("activity + fence", () -> {
                     w.activity = Activity.of(w.ir, w.ir.body(), catalog.helpers());
                     w.verdict = fence.check(w.ir, catalog.helpers(), w.activity, w.plan.order() == 2,
                             w.plan.writtenArrays());
@@ -106,7 +109,7 @@ final class Pipeline {
                             w.plan.checkpoints())) {
                         w.refused = true;
                     }
-                });
+                }));
             }
         }
         refuseCallersOfRefused(work);
@@ -121,8 +124,9 @@ final class Pipeline {
         Map<ClassPlan, JavaFile> out = new LinkedHashMap<>();
         for (Map.Entry<ClassPlan, List<ImplWriter.Done>> e : done.entrySet()) {
             try {
-                out.put(e.getKey(), new ImplWriter(generated).write(e.getKey(), e.getValue(),
-                        catalog.lookedUpByName(e.getKey().owner().packageName())));
+                out.put(e.getKey(), timing.time("plan the implementation class",
+                        () -> new ImplWriter(generated).write(e.getKey(), e.getValue(),
+                                catalog.lookedUpByName(e.getKey().owner().packageName()))));
             } catch (RuntimeException | Error bug) {
                 diagnostics.internalError(Position.of(env.getElementUtils().getTypeElement(
                         e.getKey().owner().qualifiedName())), e.getKey().owner().simpleName(), bug);
@@ -134,25 +138,25 @@ final class Pipeline {
     private ImplWriter.Done differentiate(Work w, Map<String, Work> work) {
         ImplWriter.Done[] out = {null};
         guarded(w, () -> {
-            MethodIr normalized = new Normalizer(catalog.helpers()).run(w.ir);
+            MethodIr normalized = timing.time("normalize", () -> new Normalizer(catalog.helpers()).run(w.ir));
             // a callee that can lead back to this method needs a gradient holder of its own per call
-            ReverseMode.Pullback pullback = ReverseMode.differentiate(normalized, w.owner.impl(), w.plan.gradient(),
-                    w.plan.names().seed(), w.plan.names().into(), callee -> reaches(callee, w.plan.key(), work),
-                    w.plan.checkpoints());
+            ReverseMode.Pullback pullback = timing.time("reverse mode", () -> ReverseMode.differentiate(normalized,
+                    w.owner.impl(), w.plan.gradient(), w.plan.names().seed(), w.plan.names().into(),
+                    callee -> reaches(callee, w.plan.key(), work), w.plan.checkpoints()));
             List<String> directions = inputDirections(w.plan, normalized);
-            ForwardMode.Tangent tangent = ForwardMode.tangent(normalized, directions);
+            ForwardMode.Tangent tangent = timing.time("forward mode", () -> ForwardMode.tangent(normalized, directions));
             // second order is forward mode over a pullback that records every iteration (checkpointing
             // drives its loops from the runtime, which forward mode does not follow)
             ReverseMode.Pullback recorded = !w.secondOrder || w.plan.checkpoints() == 0 ? pullback
-                    : ReverseMode.recordingEveryIteration(pullback, w.owner.impl(),
-                            callee -> reaches(callee, w.plan.key(), work));
-            ForwardMode.Tangent second = !w.secondOrder ? null : ForwardMode.pullbackTangent(normalized, recorded.seed(),
-                    recorded.into(), recorded.body(), directions, w.plan.names().dSeed(),
-                    w.plan.names().dInto());
+                    : timing.time("second order", () -> ReverseMode.recordingEveryIteration(pullback, w.owner.impl(),
+                            callee -> reaches(callee, w.plan.key(), work)));
+            ForwardMode.Tangent second = !w.secondOrder ? null : timing.time("second order", () ->
+                    ForwardMode.pullbackTangent(normalized, recorded.seed(), recorded.into(), recorded.body(),
+                            directions, w.plan.names().dSeed(), w.plan.names().dInto()));
             // the primal's own copy: for a private method (the API class cannot call it), and for one
             // differentiated with respect to fields (the tape evaluates it at its tensors' values)
-            List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty() ? Cleanup.run(normalized.body())
-                    : null;
+            List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
+                    ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
             out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, primal);
         });
         return out[0];
