@@ -25,6 +25,7 @@ import dev.adjoint.processor.read.Reader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -84,12 +85,15 @@ final class Pipeline {
         Fence fence = new Fence(diagnostics);
         Checkpointing checkpointing = new Checkpointing(diagnostics);
         Map<String, Work> work = new LinkedHashMap<>();
+        // each class's methods by key, found once for all its methods
+        Map<String, Map<String, ExecutableElement>> methods = new HashMap<>();
         for (ClassPlan plan : plans) {
             for (MethodPlan m : plan.methods()) {
                 Work w = new Work(m, plan);
                 work.put(m.key(), w);
                 guarded(w, () -> timing.time("read", () -> {
-                    ExecutableElement element = Keys.resolve(m.key(), env.getElementUtils(), env.getTypeUtils());
+                    ExecutableElement element = methods.computeIfAbsent(Keys.owner(m.key()), owner -> Keys.methods(
+                            owner, env.getElementUtils(), env.getTypeUtils())).get(m.key());
                     if (element == null) {
                         throw new IllegalStateException("method " + m.key() + " not found in this round");
                     }

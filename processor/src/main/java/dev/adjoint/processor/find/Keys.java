@@ -1,6 +1,8 @@
 package dev.adjoint.processor.find;
 
 import dev.adjoint.processor.ir.ClassRef;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
@@ -23,18 +25,23 @@ public final class Keys {
                 .map(p -> types.erasure(p.asType()).toString()).collect(Collectors.joining(",")) + ")";
     }
 
-    /** The method with this key in the current round, or null. */
-    public static ExecutableElement resolve(String key, Elements elements, Types types) {
-        int hash = key.indexOf('#');
-        TypeElement owner = elements.getTypeElement(key.substring(0, hash));
-        if (owner == null) {
-            return null;
-        }
-        for (ExecutableElement m : ElementFilter.methodsIn(owner.getEnclosedElements())) {
-            if (of(m, types).equals(key)) {
-                return m;
+    /**
+     * The methods of the class named {@code owner} by key, in the current round (empty when there is no
+     * such class): one pass over the class for many look-ups, where {@link #resolve} is one pass per look-up.
+     */
+    public static Map<String, ExecutableElement> methods(String owner, Elements elements, Types types) {
+        Map<String, ExecutableElement> out = new HashMap<>();
+        TypeElement type = elements.getTypeElement(owner);
+        if (type != null) {
+            for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+                out.putIfAbsent(of(m, types), m);
             }
         }
-        return null;
+        return out;
+    }
+
+    /** The name of the class of the method with this key. */
+    public static String owner(String key) {
+        return key.substring(0, key.indexOf('#'));
     }
 }
