@@ -45,6 +45,16 @@ public final class Exprs {
             reads(a.value(), action);
             return;
         }
+        // the commonest nodes walked without building their list of children (these walks run over
+        // every statement in every clean-up pass)
+        if (e instanceof Expr.Binary b) {
+            reads(b.left(), action);
+            reads(b.right(), action);
+            return;
+        }
+        if (e instanceof Expr.Const) {
+            return;
+        }
         for (Expr c : children(e)) {
             reads(c, action);
         }
@@ -62,6 +72,12 @@ public final class Exprs {
         if (p.test(e)) {
             return true;
         }
+        if (e instanceof Expr.Binary b) {
+            return any(b.left(), p) || any(b.right(), p);
+        }
+        if (e instanceof Expr.Const || e instanceof Expr.Read) {
+            return false;
+        }
         for (Expr c : children(e)) {
             if (any(c, p)) {
                 return true;
@@ -72,8 +88,13 @@ public final class Exprs {
 
     /** Calls {@code action} on every node of {@code e}, children before parents. */
     public static void postOrder(Expr e, Consumer<Expr> action) {
-        for (Expr c : children(e)) {
-            postOrder(c, action);
+        if (e instanceof Expr.Binary b) {
+            postOrder(b.left(), action);
+            postOrder(b.right(), action);
+        } else if (!(e instanceof Expr.Const || e instanceof Expr.Read)) {
+            for (Expr c : children(e)) {
+                postOrder(c, action);
+            }
         }
         action.accept(e);
     }

@@ -108,6 +108,14 @@ public final class Stmts {
         if (e instanceof Expr.SwitchExpr w) {
             action.accept(w);
         }
+        if (e instanceof Expr.Binary b) {
+            forEachSwitchExpr(b.left(), action);
+            forEachSwitchExpr(b.right(), action);
+            return;
+        }
+        if (e instanceof Expr.Const || e instanceof Expr.Read) {
+            return;
+        }
         for (Expr c : Exprs.children(e)) {
             forEachSwitchExpr(c, action);
         }
