@@ -68,6 +68,7 @@ public final class Cleanup {
                 continue;
             }
             boolean moved = false;
+            Inputs inputs = null; // what the moved value reads, found at the first statement it must cross
             for (int q = p + 1; q < out.size() && q <= p + INLINE_REACH; q++) {
                 Stmt use = out.get(q);
                 if (readsIn(use, d.var())) {
@@ -79,7 +80,10 @@ public final class Cleanup {
                     }
                     break;
                 }
-                if (conflicts(use, d.init())) {
+                if (inputs == null) {
+                    inputs = new Inputs(d.init());
+                }
+                if (conflicts(use, inputs)) {
                     break;
                 }
             }
@@ -337,12 +341,22 @@ public final class Cleanup {
         return mapped == x ? x : Algebra.simplify(mapped);
     }
 
+    /** What an expression to be moved reads: its variables, and whether it reads arrays or fields. */
+    private static final class Inputs {
+        final Set<Var> read = new HashSet<>();
+        final boolean readsArrays;
+
+        Inputs(Expr e) {
+            Exprs.reads(e, read::add);
+            readsArrays = Exprs.any(e, n -> n instanceof Expr.ArrayRead || n instanceof Expr.Length
+                    || n instanceof Expr.FieldGet);
+        }
+    }
+
     /** Whether statement {@code s} may change what {@code e} reads, or has effects {@code e} must not cross. */
-    private static boolean conflicts(Stmt s, Expr e) {
-        Set<Var> read = new HashSet<>();
-        Exprs.reads(e, read::add);
-        boolean readsArrays = Exprs.any(e, n -> n instanceof Expr.ArrayRead || n instanceof Expr.Length
-                || n instanceof Expr.FieldGet);
+    private static boolean conflicts(Stmt s, Inputs e) {
+        Set<Var> read = e.read;
+        boolean readsArrays = e.readsArrays;
         for (Stmt t : Stmts.all(List.of(s))) {
             Var target = Stmts.target(t);
             if (target != null && read.contains(target)) {
