@@ -73,18 +73,25 @@ final class Printer {
 
     private void statement(Stmt s, CodeBlock.Builder code) {
         if (s instanceof Stmt.Comment c) {
-            code.add("// $L\n", c.text());
+            new Flat().text("// ").text(c.text()).text("\n").addTo(code);
         } else if (s instanceof Stmt.Declare || s instanceof Stmt.Assign || s instanceof Stmt.ArrayWrite
                 || s instanceof Stmt.Put || s instanceof Stmt.Accumulate || s instanceof Stmt.Eval
                 || s instanceof Stmt.Push) {
-            code.addStatement("$L", simple(s));
+            // one text run per statement (JavaPoet splits every run into lines with a regular expression)
+            Flat out = new Flat().raw("$[");
+            simple(s, out);
+            out.raw(";\n$]").addTo(code);
         } else if (s instanceof Stmt.Throw t) {
-            code.addStatement("throw $L", print(t.exception()));
+            Flat out = new Flat().raw("$[").text("throw ");
+            print(t.exception(), out);
+            out.raw(";\n$]").addTo(code);
         } else if (s instanceof Stmt.Return r) {
             if (r.value() == null) {
                 code.addStatement("return");
             } else {
-                code.addStatement("return $L", print(r.value()));
+                Flat out = new Flat().raw("$[").text("return ");
+                print(r.value(), out);
+                out.raw(";\n$]").addTo(code);
             }
         } else if (s instanceof Stmt.Block b) {
             if (b.label() != null) {
@@ -178,19 +185,29 @@ final class Printer {
 
     private CodeBlock joined(List<Stmt> stmts) {
         List<CodeBlock> parts = new ArrayList<>();
-        stmts.forEach(s -> parts.add(simple(s)));
+        for (Stmt s : stmts) {
+            Flat out = new Flat();
+            simple(s, out);
+            parts.add(out.build());
+        }
         return CodeBlock.join(parts, ", ");
     }
 
-    /** A statement without its semicolon: {@code double x = e}, {@code i++}, {@code a[i] += d}. */
-    private CodeBlock simple(Stmt s) {
+    /** A statement without its semicolon, into {@code out}: {@code double x = e}, {@code i++}, {@code a[i] += d}. */
+    private void simple(Stmt s, Flat out) {
         if (s instanceof Stmt.Declare d) {
             Var v = d.var();
             if (framed.contains(v)) {
-                return CodeBlock.of("$L = $L", name(v), print(d.init()));
+                out.text(name(v)).text(" = ");
+                print(d.init(), out);
+                return;
             }
-            return d.init() == null ? CodeBlock.of("$T $L", type(v.type), namer.name(v))
-                    : CodeBlock.of("$T $L = $L", type(v.type), namer.name(v), print(d.init()));
+            out.declaredType(type(v.type)).text(" ").text(namer.name(v));
+            if (d.init() != null) {
+                out.text(" = ");
+                print(d.init(), out);
+            }
+            return;
         }
         if (s instanceof Stmt.Assign a) {
             Var v = a.var();
@@ -198,7 +215,8 @@ final class Printer {
             if (a.value() instanceof Expr.Binary b && b.left() instanceof Expr.Read r && r.var() == v
                     && !v.type.isDouble() && b.right() instanceof Expr.Const one && Integer.valueOf(1).equals(one.value())
                     && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
-                return CodeBlock.of("$L$L", name, b.op() == Expr.BinaryOp.ADD ? "++" : "--");
+                out.text(name).text(b.op() == Expr.BinaryOp.ADD ? "++" : "--");
+                return;
             }
             boolean arithmetic = v.type.isDouble() || (v.type.kind() == JType.Kind.INT && v.type.mirror() == null)
                     || v.type.kind() == JType.Kind.LONG;
@@ -206,31 +224,53 @@ final class Printer {
                     && b.type().kind() == v.type.kind() && b.op().precedence >= Expr.BinaryOp.ADD.precedence
                     && b.op() != Expr.BinaryOp.REM) {
                 // as the user wrote it: s += e
-                return CodeBlock.of("$L $L= $L", name, b.op().symbol, print(b.right()));
+                out.text(name).text(" ").text(b.op().symbol).text("= ");
+                print(b.right(), out);
+                return;
             }
-            return CodeBlock.of("$L = $L", name, print(a.value()));
+            out.text(name).text(" = ");
+            print(a.value(), out);
+            return;
         }
         if (s instanceof Stmt.ArrayWrite w) {
             Expr element = new Expr.ArrayRead(w.array(), w.index(), w.value().type(), null);
             if (w.value() instanceof Expr.Binary b && sameElement(b.left(), element) && element.type().isDouble()
                     && b.op().precedence >= Expr.BinaryOp.ADD.precedence && b.op() != Expr.BinaryOp.REM) {
-                return CodeBlock.of("$L $L= $L", print(element), b.op().symbol, print(b.right()));
+                print(element, out);
+                out.text(" ").text(b.op().symbol).text("= ");
+                print(b.right(), out);
+                return;
             }
-            return CodeBlock.of("$L = $L", print(element), print(w.value()));
+            print(element, out);
+            out.text(" = ");
+            print(w.value(), out);
+            return;
         }
         if (s instanceof Stmt.Put p) {
-            return CodeBlock.of("$L = $L", print(p.target()), print(p.value()));
+            print(p.target(), out);
+            out.text(" = ");
+            print(p.value(), out);
+            return;
         }
         if (s instanceof Stmt.Accumulate a) {
             if (a.delta() instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
-                return CodeBlock.of("$L -= $L", print(a.target()), print(u.operand()));
+                print(a.target(), out);
+                out.text(" -= ");
+                print(u.operand(), out);
+                return;
             }
-            return CodeBlock.of("$L += $L", print(a.target()), print(a.delta()));
+            print(a.target(), out);
+            out.text(" += ");
+            print(a.delta(), out);
+            return;
         }
         if (s instanceof Stmt.Push p) {
-            return CodeBlock.of("$L.push($L)", stack(), print(p.value()));
+            out.text(stack()).text(".push(");
+            print(p.value(), out);
+            out.text(")");
+            return;
         }
-        return print(((Stmt.Eval) s).expr());
+        print(((Stmt.Eval) s).expr(), out);
     }
 
     private static boolean sameElement(Expr a, Expr b) {
@@ -577,6 +617,29 @@ final class Printer {
     private static final class Flat {
         private final StringBuilder format = new StringBuilder();
         private final List<Object> args = new ArrayList<>();
+
+        /** Format text as is: JavaPoet's statement markers. */
+        Flat raw(String format) {
+            this.format.append(format);
+            return this;
+        }
+
+        /**
+         * A declared type: a primitive or an array of one as its keyword (what JavaPoet would write
+         * for it, in the same text run), any other type as {@code $T}.
+         */
+        Flat declaredType(TypeName type) {
+            TypeName t = type;
+            while (t instanceof ArrayTypeName a) {
+                t = a.componentType();
+            }
+            return t.isPrimitive() && t.annotations().isEmpty() && type.annotations().isEmpty() ? text(type.toString())
+                    : type(type);
+        }
+
+        void addTo(CodeBlock.Builder code) {
+            code.add(format.toString(), args.toArray());
+        }
 
         Flat text(String text) {
             format.append(text.indexOf('$') < 0 ? text : text.replace("$", "$$"));
