@@ -424,26 +424,29 @@ public final class Cleanup {
     }
 
     private static void count(List<Stmt> body, Map<Var, Integer> reads, Map<Var, Integer> writes) {
-        for (Stmt s : Stmts.all(body)) {
-            for (Expr e : Stmts.exprs(s)) {
-                if (s instanceof Stmt.Accumulate a && e == a.target()) {
-                    Var t = Exprs.var(a.target());
-                    if (t != null) {
-                        writes.merge(t, 1, Integer::sum);
-                        continue;
-                    }
+        Stmts.forEach(body, s -> count(s, reads, writes));
+    }
+
+    /** {@link #count} for one statement, not those nested in it. */
+    private static void count(Stmt s, Map<Var, Integer> reads, Map<Var, Integer> writes) {
+        for (Expr e : Stmts.exprs(s)) {
+            if (s instanceof Stmt.Accumulate a && e == a.target()) {
+                Var t = Exprs.var(a.target());
+                if (t != null) {
+                    writes.merge(t, 1, Integer::sum);
+                    continue;
                 }
-                Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum));
             }
-            if (s instanceof Stmt.Loop l && l.condition() != null) {
-                // Stmts.exprs already gave the condition
-                continue;
-            }
-            if (s instanceof Stmt.Declare d) {
-                writes.merge(d.var(), 1, Integer::sum);
-            } else if (s instanceof Stmt.Assign a) {
-                writes.merge(a.var(), 1, Integer::sum);
-            }
+            Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum));
+        }
+        if (s instanceof Stmt.Loop l && l.condition() != null) {
+            // Stmts.exprs already gave the condition
+            return;
+        }
+        if (s instanceof Stmt.Declare d) {
+            writes.merge(d.var(), 1, Integer::sum);
+        } else if (s instanceof Stmt.Assign a) {
+            writes.merge(a.var(), 1, Integer::sum);
         }
     }
 

@@ -83,8 +83,28 @@ public final class Stmts {
     public static void forEach(List<Stmt> list, Consumer<Stmt> action) {
         for (Stmt s : list) {
             action.accept(s);
+            // the commonest statements searched without building their list of expressions
+            Consumer<Expr.SwitchExpr> nested = w -> forEach(List.of(w.statement()), action);
+            if (s instanceof Stmt.Declare d) {
+                if (d.init() != null) {
+                    forEachSwitchExpr(d.init(), nested);
+                }
+                continue;
+            }
+            if (s instanceof Stmt.Assign a) {
+                forEachSwitchExpr(a.value(), nested);
+                continue;
+            }
+            if (s instanceof Stmt.Accumulate a) {
+                forEachSwitchExpr(a.target(), nested);
+                forEachSwitchExpr(a.delta(), nested);
+                continue;
+            }
+            if (s instanceof Stmt.Comment) {
+                continue;
+            }
             for (Expr e : exprs(s)) {
-                forEachSwitchExpr(e, w -> forEach(List.of(w.statement()), action));
+                forEachSwitchExpr(e, nested);
             }
             for (List<Stmt> inner : blocks(s)) {
                 forEach(inner, action);
