@@ -167,7 +167,7 @@ public final class Cleanup {
     }
 
     private static void readsOf(List<Stmt> stmts, Set<Var> into) {
-        for (Stmt t : Stmts.all(stmts)) {
+        Stmts.forEach(stmts, t -> {
             for (Expr e : Stmts.exprs(t)) {
                 if (t instanceof Stmt.Accumulate a && e == a.target() && a.target() instanceof Expr.Read r) {
                     into.add(r.var()); // += reads its target too
@@ -175,7 +175,7 @@ public final class Cleanup {
                 }
                 Exprs.reads(e, into::add);
             }
-        }
+        });
     }
 
     // ---------------------------------------------------------------- copies and unused names
@@ -519,7 +519,7 @@ public final class Cleanup {
 
     /** Every variable {@code s} (nested statements included) reads or writes. */
     private static void touched(Stmt s, java.util.function.Consumer<Var> action) {
-        for (Stmt t : Stmts.all(List.of(s))) {
+        Stmts.forEach(List.of(s), t -> {
             Var target = Stmts.target(t);
             if (target != null) {
                 action.accept(target);
@@ -527,7 +527,7 @@ public final class Cleanup {
             for (Expr e : Stmts.exprs(t)) {
                 Exprs.reads(e, action);
             }
-        }
+        });
     }
 
     private static boolean isZero(Expr e) {
