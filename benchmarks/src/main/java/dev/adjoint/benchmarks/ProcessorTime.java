@@ -151,9 +151,10 @@ public final class ProcessorTime {
     }
 
     /**
-     * One compilation's wall-clock time and the CPU time of the compiling thread (javac runs in
-     * the caller's thread): the CPU time is the steadier of the two on a busy machine, but leaves
-     * out JIT and GC threads.
+     * One compilation's wall-clock time and CPU time: the compiling thread's (javac runs in the
+     * caller's thread) plus the processor's own thread's, which the processor reports with
+     * {@code -Aadjoint.timing=true}, per stage ({@code stages}). The CPU time is the steadier of the
+     * two on a busy machine, but leaves out JIT and GC threads.
      */
     private record Timing(long wallNanos, long cpuNanos, Map<String, Double> stages) {
         @Override
