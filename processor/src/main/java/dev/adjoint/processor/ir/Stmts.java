@@ -81,10 +81,10 @@ public final class Stmts {
 
     /** Every statement of {@code list}, nested ones included (also those inside switch expressions), in program order. */
     public static void forEach(List<Stmt> list, Consumer<Stmt> action) {
+        Consumer<Expr.SwitchExpr> nested = w -> forEach(List.of(w.statement()), action);
         for (Stmt s : list) {
             action.accept(s);
             // the commonest statements searched without building their list of expressions
-            Consumer<Expr.SwitchExpr> nested = w -> forEach(List.of(w.statement()), action);
             if (s instanceof Stmt.Declare d) {
                 if (d.init() != null) {
                     forEachSwitchExpr(d.init(), nested);
