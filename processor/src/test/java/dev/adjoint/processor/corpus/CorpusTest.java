@@ -325,7 +325,9 @@ class CorpusTest {
         StringBuilder expected = new StringBuilder();
         MEASURED.forEach((key, o) -> expected.append(String.format("            entry(\"%s\", \"%s\"),%n", key, o.status())));
         Files.writeString(output.resolve("expected.txt"), expected, StandardCharsets.UTF_8);
-        System.out.println(report());
+        if (OPEN_PRIVATE || FASTMATH_AS_MATH || ANNOTATE_SUPPORT) {
+            System.out.println(report()); // a lens is a question asked by hand; the build's log stays quiet
+        }
     }
 
     static String report() {
