@@ -25,8 +25,10 @@ public final class Overrides {
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
                 for (Method m : c.getDeclaredMethods()) {
                     int modifiers = m.getModifiers();
-                    if (!Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers) && !m.isBridge()
-                            && !m.isSynthetic()) {
+                    // a bridge counts: javac writes one where a subclass overrides a generic method
+                    // (score(T) as score(String)), and it runs the override
+                    if (!Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers)
+                            && (m.isBridge() || !m.isSynthetic())) {
                         // the nearest declaration runs; interned, as the generated literals are
                         out.putIfAbsent(signature(m), c.getName().intern());
                     }

@@ -1,0 +1,66 @@
+package dev.adjoint.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Overrides.check: which objects run the bodies a derivative was generated from. */
+class OverridesTest {
+
+    static class Base<T> {
+        double profile(double u) {
+            return u;
+        }
+
+        double score(T item) {
+            return 1;
+        }
+    }
+
+    static class Inherits extends Base<String> {}
+
+    static class OverridesProfile extends Base<String> {
+        @Override
+        double profile(double u) {
+            return 2 * u;
+        }
+    }
+
+    /** score(String) overrides score(T): javac writes a bridge score(Object) that runs it. */
+    static class OverridesGenerically extends Base<String> {
+        @Override
+        double score(String item) {
+            return 2;
+        }
+    }
+
+    static class Deeper extends OverridesProfile {}
+
+    private static final String BASE = Base.class.getName();
+
+    @Test
+    void theClassItselfAndASubclassThatInheritsPass() {
+        Overrides.check(new Base<String>(), BASE, "profile(double)");
+        Overrides.check(new Inherits(), BASE, "profile(double)");
+        Overrides.check(new Inherits(), BASE, "score(java.lang.Object)");
+        Overrides.check(new OverridesProfile(), BASE, "score(java.lang.Object)");
+    }
+
+    @Test
+    void anOverrideAnywhereBelowIsRefused() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.check(new OverridesProfile(), BASE, "profile(double)"));
+        assertEquals(OverridesProfile.class.getName() + " overrides profile(double) of " + BASE
+                + ", and Adjoint generated this derivative from " + BASE + "'s body, not from the override: "
+                + "differentiate the subclass's method with a @Differentiable method of its own, or make profile "
+                + "final", e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> Overrides.check(new Deeper(), BASE, "profile(double)"));
+    }
+
+    @Test
+    void aGenericOverrideSeenThroughItsBridgeIsRefused() {
+        assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.check(new OverridesGenerically(), BASE, "score(java.lang.Object)"));
+    }
+}
