@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Rename;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -201,7 +202,7 @@ final class Anf {
                 for (int j = 0; j < flat.size(); j++) {
                     if (!(flat.get(j) instanceof Expr.Const)
                             && (!(flat.get(j) instanceof Expr.Read r) || assigns(child, r.var()))) {
-                        flat.set(j, flat.get(j) instanceof Expr.Read ? snapshot(flat.get(j), out) : hoist(flat.get(j), out));
+                        flat.set(j, snapshot(flat.get(j), out)); // a variable too: the later operand may assign it
                     }
                 }
             }
@@ -263,12 +264,7 @@ final class Anf {
     }
 
     private Expr hoist(Expr e, List<Stmt> out) {
-        if (Exprs.isAtom(e)) {
-            return e;
-        }
-        Var t = temp(e.type());
-        out.add(new Stmt.Declare(t, e, e.pos(), null));
-        return new Expr.Read(t);
+        return Exprs.isAtom(e) ? e : snapshot(e, out);
     }
 
     private static Var temp(JType type) {
@@ -426,7 +422,7 @@ final class Anf {
         List<Stmt> helperBody = helper.body();
         Var built = returnedArray(helper);
         int returns = 0;
-        for (Stmt st : dev.adjoint.processor.ir.Stmts.all(helperBody)) {
+        for (Stmt st : Stmts.all(helperBody)) {
             returns += st instanceof Stmt.Return ? 1 : 0;
         }
         boolean straight = returns == 0 || (returns == 1 && helperBody.get(helperBody.size() - 1) instanceof Stmt.Return);
@@ -471,7 +467,7 @@ final class Anf {
             return null;
         }
         int returns = 0;
-        for (Stmt s : dev.adjoint.processor.ir.Stmts.all(body)) {
+        for (Stmt s : Stmts.all(body)) {
             returns += s instanceof Stmt.Return ? 1 : 0;
         }
         for (Stmt s : body) {
@@ -484,7 +480,7 @@ final class Anf {
     }
 
     private static boolean assignedIn(List<Stmt> body, Var v) {
-        for (Stmt s : dev.adjoint.processor.ir.Stmts.all(body)) {
+        for (Stmt s : Stmts.all(body)) {
             if ((s instanceof Stmt.Assign a && a.var() == v)) {
                 return true;
             }
@@ -501,7 +497,7 @@ final class Anf {
                 }
                 out.add(new Stmt.Break(label, r.pos()));
             } else {
-                out.add(dev.adjoint.processor.ir.Stmts.mapBlocks(s, inner -> returnsToBreaks(inner, result, label)));
+                out.add(Stmts.mapBlocks(s, inner -> returnsToBreaks(inner, result, label)));
             }
         }
         return out;
@@ -590,7 +586,7 @@ final class Anf {
                         d.source()));
             } else {
                 // a local of a nested block (a branch of && or ?:) is a new one in the copy
-                for (Stmt nested : dev.adjoint.processor.ir.Stmts.all(List.of(h))) {
+                for (Stmt nested : Stmts.all(List.of(h))) {
                     if (nested instanceof Stmt.Declare d) {
                         fresh.put(d.var(), d.var().copy());
                     }
