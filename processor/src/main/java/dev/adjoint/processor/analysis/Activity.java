@@ -58,6 +58,8 @@ public final class Activity {
         roots.forEach(r -> Exprs.postOrder(r, n -> {
             if (n instanceof Expr.Call c && c.callee() instanceof Callee.Inline) {
                 inlined.add(c);
+            } else if (n instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.inlined() != null) {
+                inlined.add(o.inlined()); // a call the fence checks as inlined where a derivative flows into it
             }
         }));
         boolean changed = true;

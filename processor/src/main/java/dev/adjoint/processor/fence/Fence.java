@@ -500,6 +500,15 @@ public final class Fence {
                 if (carried == null) {
                     return;
                 }
+                if (o.inlined() != null) {
+                    // a method Adjoint would inline but whose body it refuses: what its body holds
+                    boolean first = !checkedHelpers.contains(((Callee.Inline) o.inlined().callee()).key());
+                    int before = diagnostics.errorCount();
+                    call(o.inlined());
+                    if (!first || diagnostics.errorCount() > before) {
+                        return;
+                    }
+                }
                 if (o.dispatched()) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through "
                             + (x.receiver() instanceof Expr.Read r && r.var() == method.self() ? "this"
@@ -579,13 +588,13 @@ public final class Fence {
                 if (helper == null || !checkedHelpers.add(i.key())) {
                     return;
                 }
-                if (x.type().isArray() && !arrayReturnOfOwnArray(helper)) {
+                if (x.type().isArray() && !helper.returnsOwnArray()) {
                     error(x.pos(), Tag.AdjointNotYetSupported, "cannot differentiate through " + i.describe()
                             + ", which returns an array: inlined, it must end with its only return, of a local array "
                             + "it creates (double[] r = new double[n]; ... return r;)");
                     return;
                 }
-                escapes.watch(helper, !method.fieldVars().isEmpty());
+                escapes.watch(helper, !method.fieldVars().isEmpty() && !helper.selfIsData());
                 inlining.push(i.key());
                 returnTypes.push(x.type());
                 boolean outermost = inlinedFrom.enter(x);
@@ -595,29 +604,6 @@ public final class Fence {
                 returnTypes.pop();
                 inlining.pop();
             }
-        }
-
-        /** Whether a helper returning an array ends with its only return, of a local array it creates. */
-        private boolean arrayReturnOfOwnArray(MethodIr helper) {
-            List<Stmt> body = helper.body();
-            if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read)) {
-                return false;
-            }
-            Var v = ((Expr.Read) r.value()).var();
-            int returns = 0;
-            for (Stmt s : Stmts.all(body)) {
-                returns += s instanceof Stmt.Return ? 1 : 0;
-                if (s instanceof Stmt.Assign a && a.var() == v) {
-                    return false;
-                }
-            }
-            for (Stmt s : body) {
-                if (s instanceof Stmt.Declare d && d.var() == v && returns == 1
-                        && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** The arguments of a call Adjoint differentiates through go into parameters it tracks. */

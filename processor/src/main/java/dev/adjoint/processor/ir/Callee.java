@@ -16,14 +16,22 @@ public sealed interface Callee {
      * A method Adjoint cannot see into. {@code hidden} when the adjoint class cannot call it
      * directly (private), so it is called through a method handle. {@code readOnly} when Adjoint
      * knows it neither writes its arguments nor lets a derivative through its result: a
-     * documented JDK method, or a method of this build whose body reads only.
+     * documented JDK method, or a method of this build whose body reads only. {@code inlined}: a
+     * method of another class Adjoint would inline but whose body (or a helper it calls) it cannot
+     * differentiate: called as written while no derivative flows through it, else refused for what
+     * its body holds.
      */
     record Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
-            boolean hidden, boolean readOnly, boolean dispatched) implements Callee {
+            boolean hidden, boolean readOnly, boolean dispatched, Expr.Call inlined) implements Callee {
         /** A method called directly (not abstract: its code is known, if not to Adjoint). */
         public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
                 boolean hidden, boolean readOnly) {
-            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false);
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false, null);
+        }
+
+        public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
+                boolean hidden, boolean readOnly, boolean dispatched) {
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, dispatched, null);
         }
 
         @Override

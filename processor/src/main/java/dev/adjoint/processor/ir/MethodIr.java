@@ -67,4 +67,34 @@ public record MethodIr(String key, String name, ClassRef owner, List<Param> para
     public boolean isInstance() {
         return self != null;
     }
+
+    /** What ends the key of an instance method read for another object than the caller's (its fields data). */
+    public static final String OTHER_OBJECT = "#other";
+
+    /** Whether this is an instance method inlined for another object than the caller's: its receiver's fields are data. */
+    public boolean selfIsData() {
+        return key.endsWith(OTHER_OBJECT);
+    }
+
+    /** Whether the method (a helper returning an array) ends with its only return, of a local array it creates. */
+    public boolean returnsOwnArray() {
+        if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read read)) {
+            return false;
+        }
+        Var v = read.var();
+        int returns = 0;
+        for (Stmt s : Stmts.all(body)) {
+            returns += s instanceof Stmt.Return ? 1 : 0;
+            if (s instanceof Stmt.Assign a && a.var() == v) {
+                return false;
+            }
+        }
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Declare d && d.var() == v && returns == 1
+                    && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

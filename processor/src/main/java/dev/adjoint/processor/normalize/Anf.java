@@ -389,10 +389,16 @@ final class Anf {
         Map<Var, Var> given = new HashMap<>();
         List<Stmt> block = new ArrayList<>();
         if (helper.self() != null) {
-            // an instance method of this object: its this is the caller's
-            Var receiver = c.receiver() == null ? null : Exprs.var(c.receiver());
-            if (receiver == null) {
+            // an instance method: its this is the receiver, evaluated once, before the arguments
+            if (c.receiver() == null) {
                 throw new IllegalStateException("inlined " + helper.name() + " without its receiver");
+            }
+            Var receiver = Exprs.var(c.receiver());
+            if (receiver == null || c.args().stream().anyMatch(Anf::assignsAny)) {
+                // another object's method on an expression (new Normal(0, 1), curves[i]), or on a
+                // variable an argument assigns: the object named first
+                receiver = new Var(objectName(c.receiver().type()), c.receiver().type(), Var.Role.LOCAL);
+                out.add(new Stmt.Declare(receiver, simple(c.receiver(), out), c.pos(), null));
             }
             given.put(helper.self(), receiver);
         }
@@ -457,6 +463,14 @@ final class Anf {
             out.addAll(normalizer.nested(List.of(new Stmt.Block(label, block))));
         }
         return result == null ? Expr.Const.ofInt(0) : new Expr.Read(result);
+    }
+
+    /** A name for an object of {@code type}: its class's simple name, decapitalized ({@code normal}). */
+    private static String objectName(JType type) {
+        String simple = type.mirror() instanceof javax.lang.model.type.DeclaredType d
+                ? d.asElement().getSimpleName().toString() : "object";
+        String name = Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+        return javax.lang.model.SourceVersion.isName(name) ? name : "object";
     }
 
     /** The local array a helper builds and returns in its one final {@code return r;}, or null. */

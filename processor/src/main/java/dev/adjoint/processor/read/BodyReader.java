@@ -18,12 +18,10 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
-import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
-import com.sun.source.tree.PrimitiveTypeTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchExpressionTree;
@@ -77,14 +75,12 @@ final class BodyReader {
     /** The switch expressions being read, innermost first: where a {@code yield} goes. */
     private final Deque<Yield> yields = new ArrayDeque<>();
     private int switchLabels;
-    /** The receiver, in an instance method's body; null in a static one. */
-    private Var self;
-    /**
-     * In a helper's body: the receiver's {@code double} and {@code double[]} fields it reads, each
-     * a parameter of its own that the caller fills (with its own input or the field's value).
-     */
+    private Var self; // the receiver, in an instance method's body; null in a static one
+    /** In a helper: the receiver's double and double[] fields it reads, each a parameter its caller fills. */
     private List<VariableElement> implicitFields;
-    /** The components of record variables that are variables of their own (a record's accessor reads them). */
+    /** In an instance method inlined for another object than the caller's: its fields are data, read from it. */
+    private boolean selfIsData;
+    /** The components of record variables that are variables of their own (read by a record's accessor). */
     private final Map<Var, Map<String, Var>> components = new HashMap<>();
 
     private record Yield(Var result, String label) {}
@@ -102,17 +98,31 @@ final class BodyReader {
     }
 
     /**
-     * An instance method's receiver. With {@code implicit} non-null (a helper), each
-     * {@code double}/{@code double[]} field of the receiver read gets a variable, added to
-     * {@code implicit} with its element in order of first read.
+     * An instance method's receiver. With {@code implicit} (a helper), each double/double[] field
+     * read gets a variable, its element added to {@code implicit} in order of first read.
      */
     void receiver(Var self, List<VariableElement> implicit) {
         this.self = self;
         this.implicitFields = implicit;
     }
 
+    /** The receiver of another object's inlined method: its fields are data. */
+    void receiverAsData(Var self) {
+        receiver(self, null);
+        this.selfIsData = true;
+    }
+
     Var self() {
         return self;
+    }
+
+    /** Whether a derivative may flow from this object's fields (a helper's caller may differentiate them). */
+    boolean fieldsDifferentiated() {
+        return implicitFields != null || selfIsData || vars.keySet().stream().anyMatch(e -> e.getKind() == ElementKind.FIELD);
+    }
+
+    boolean selfIsData() {
+        return selfIsData;
     }
 
     /** Declares that {@code record}'s component {@code name} is read from {@code component}. */

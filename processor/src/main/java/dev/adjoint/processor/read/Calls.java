@@ -1,19 +1,10 @@
 package dev.adjoint.processor.read;
 
-import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.ParenthesizedTree;
-import com.sun.source.tree.ThrowTree;
-import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.Differentiable;
 import dev.adjoint.processor.contract.MethodPlan;
@@ -26,8 +17,12 @@ import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,21 +58,6 @@ import javax.lang.model.util.Types;
  */
 final class Calls {
 
-    /** JDK methods that neither write their arguments nor let a derivative through their result. */
-    private static final Set<String> READ_ONLY_JDK = Set.of(
-            "java.util.Objects#requireNonNull(java.lang.Object)",
-            "java.util.Objects#requireNonNull(java.lang.Object,java.lang.String)",
-            "java.util.Objects#requireNonNull(java.lang.Object,java.util.function.Supplier)",
-            "java.util.Objects#isNull(java.lang.Object)",
-            "java.util.Objects#nonNull(java.lang.Object)",
-            "java.util.Objects#checkIndex(int,int)",
-            "java.lang.Double#isNaN(double)",
-            "java.lang.Double#isInfinite(double)",
-            "java.lang.Double#isFinite(double)",
-            "java.lang.Double#compare(double,double)",
-            "java.lang.Math#getExponent(double)",
-            "java.lang.StrictMath#getExponent(double)");
-
     private final Trees trees;
     private final Elements elements;
     private final Types types;
@@ -89,6 +69,7 @@ final class Calls {
     private final TypeElement site;
     /** What the adjoint class, in the site's package, can name. */
     private final Access access;
+    private final Effects effects;
 
     Calls(Trees trees, Elements elements, Types types, MethodPaths paths, CustomDerivatives custom, Catalog catalog,
             Reader reader, TypeElement site) {
@@ -101,6 +82,7 @@ final class Calls {
         this.reader = reader;
         this.site = site;
         this.access = new Access(elements, elements.getPackageOf(site));
+        this.effects = new Effects(trees, types, paths, catalog);
     }
 
     Access access() {
@@ -168,6 +150,16 @@ final class Calls {
         if (ownerName.equals("java.lang.Double") && name.equals("valueOf") && kinds.equals(List.of(JType.Kind.DOUBLE))) {
             return args.get(0);
         }
+        if (ownerName.equals("java.lang.Double") && kinds.equals(List.of(JType.Kind.DOUBLE, JType.Kind.DOUBLE))) {
+            // Double.sum, max, min (BinaryOperator<Double> method references' targets): a + b, Math.max, Math.min
+            if (name.equals("sum")) {
+                return new Expr.Binary(Expr.BinaryOp.ADD, args.get(0), args.get(1), JType.DOUBLE, at);
+            }
+            var function = name.equals("max") || name.equals("min") ? MathFunction.lookup(name, kinds) : java.util.Optional.<MathFunction>empty();
+            if (function.isPresent()) {
+                return new Expr.MathCall(function.get(), false, args, JType.DOUBLE, at);
+            }
+        }
         if (ownerName.equals("dev.adjoint.Adjoint") && name.equals("stopGradient")) {
             return new Expr.StopGradient(args.get(0), at);
         }
@@ -178,9 +170,13 @@ final class Calls {
                     + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
         }
         boolean onThis = receiver instanceof Expr.Read r && r.var() == body.self() && body.self() != null;
-        if (onThis && inSite(owner) && hasBody(method)) {
+        if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData()) {
             // an instance method of this class on this object: inlined, its fields the caller's
-            return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body);
+            return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, false);
+        }
+        if (onThis && body.selfIsData() && ofObject(method, key)) {
+            // in the body of another object's method, inlined: its own methods on it, its fields data
+            return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
         if (method.getAnnotation(Differentiable.class) != null) {
             return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
@@ -202,12 +198,25 @@ final class Calls {
         }
         if (receiver == null && inSite(owner) && hasBody(method)) {
             // a helper of the same class: its body is inlined where it is called
-            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
+            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
+        Expr.Call inlined = null;
         if (receiver == null && !method.isVarArgs() && hasBody(method) && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
-            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
+            inlined = (Expr.Call) inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
+        } else if (receiver != null && !onThis && ofObject(method, key)
+                && !(body.fieldsDifferentiated() && mayBeCallersOwn(receiver))) {
+            // a method of another object of this build that computes a number (a distribution's
+            // cdf, a curve's rate): inlined, the object's fields data read from it
+            inlined = (Expr.Call) inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
+        }
+        if (inlined != null) {
+            String inlinedKey = ((Callee.Inline) inlined.callee()).key();
+            if (catalog.helper(inlinedKey) == null || !refused(inlinedKey, new HashSet<>())) {
+                // inlined; a call of a helper still being read is a recursive one, which the fence refuses
+                return inlined;
+            }
         }
         String builtin = Builtins.of(key, name, receiver, args);
         if (builtin != null) {
@@ -224,7 +233,7 @@ final class Calls {
         // a record's accessor reads a component: it writes nothing
         boolean accessor = owner.getKind() == ElementKind.RECORD && method.getParameters().isEmpty()
                 && owner.getRecordComponents().stream().anyMatch(c -> c.getSimpleName().contentEquals(name));
-        boolean readOnly = accessor || READ_ONLY_JDK.contains(key) || isReadOnly(method, key, new HashSet<>());
+        boolean readOnly = accessor || Effects.READ_ONLY_JDK.contains(key) || effects.isReadOnly(method, key);
         // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
         boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
                 && !ownerName.startsWith("javax.");
@@ -236,7 +245,26 @@ final class Calls {
             return unbridgeable(method, call, body);
         }
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
-                receiver == null, !callable, readOnly, dispatched), receiver, args, type, at);
+                receiver == null, !callable, readOnly, dispatched, inlined), receiver, args, type, at);
+    }
+
+    /**
+     * Whether the helper read under {@code key} holds code Adjoint refuses, itself or in a helper it
+     * inlines in turn (a recursive call among them): then the call of another class's method stays
+     * a call while no derivative flows through it.
+     */
+    private boolean refused(String key, Set<String> visiting) {
+        MethodIr helper = catalog.helper(key);
+        if (helper == null || !visiting.add(key)) {
+            return true; // still being read, or met again: a recursive call
+        }
+        boolean[] refused = {helper.vector() && !helper.returnsOwnArray()};
+        Stmts.forEach(helper.body(), s -> refused[0] |= s instanceof Stmt.Unsupported);
+        Stmts.forEachExpr(helper.body(), e -> refused[0] |= Exprs.any(e, n -> n instanceof Expr.Unsupported
+                        || n instanceof Expr.Call c && (c.callee() instanceof Callee.Opaque o && o.inlined() != null
+                                || c.callee() instanceof Callee.Inline i && refused(i.key(), visiting))));
+        visiting.remove(key);
+        return refused[0];
     }
 
     /**
@@ -245,8 +273,9 @@ final class Calls {
      * input variable for a differentiated field, the field's value otherwise).
      */
     private Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
-            List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body) {
-        String key = helperKey(method, methodKey);
+            List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body,
+            boolean selfIsData) {
+        String key = helperKey(method, methodKey) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
         for (VariableElement p : method.getParameters()) {
             if (!access.nameable(p.asType())) {
                 // inlined, its parameters are locals of the adjoint's code
@@ -256,7 +285,7 @@ final class Calls {
         if (!access.nameable(method.getReturnType())) {
             return unnameable(method, "its result", method.getReturnType(), at);
         }
-        reader.helper(method, key, site);
+        reader.helper(method, key, site, selfIsData);
         List<Expr> all = new ArrayList<>();
         List<JType> types = new ArrayList<>();
         for (VariableElement field : catalog.fieldParams(key)) {
@@ -306,7 +335,15 @@ final class Calls {
                 // its pullback cannot stand in for it: it writes into an array argument, returns an
                 // array, cannot be called from the site (private, or package-private elsewhere), or
                 // takes records; its body is inlined instead
-                return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body);
+                return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
+            }
+            if (receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver)) {
+                // the object may be this one, whose fields the caller differentiates: passed as data,
+                // their derivatives through the call would be lost
+                return body.unsupportedExpr(call, Tag.AdjointUntracked, "cannot differentiate through " + name
+                        + " of another object of this class: it may be this very object, whose fields are "
+                        + "differentiated here, and the call takes its receiver as data; call it on this ("
+                        + name + "(...)), or pass the values it needs to a static method");
             }
             if (receiver != null && (plan.hidden() || !accessible(method))) {
                 return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through "
@@ -439,87 +476,68 @@ final class Calls {
         if (JType.of(method.getReturnType()).isDifferentiable()) {
             return true;
         }
-        return writesArrayParameter(method, new HashSet<>());
+        return effects.writesArrayParameter(method);
     }
 
     /**
-     * Whether a method of this build writes an element of one of its {@code double[]} parameters:
-     * directly, or by passing it to a method of the build that does, or to a JDK method that
-     * writes its array argument.
+     * Whether an instance method called on an object is inlined, its fields data: a concrete
+     * method of a class of this build (not an interface's, whose implementation is chosen at run
+     * time), not {@code @Differentiable} and without {@code @DerivativeOf} partials, that returns a
+     * {@code double} or a {@code double[]}, or writes a {@code double[]} parameter. A subclass
+     * overriding it is refused at run time by the inlined body's override check.
      */
-    private boolean writesArrayParameter(ExecutableElement method, Set<ExecutableElement> visiting) {
-        TreePath path = paths.of(method);
-        if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null
-                || !visiting.add(method)) {
+    private boolean ofObject(ExecutableElement method, String key) {
+        Set<Modifier> modifiers = method.getModifiers();
+        if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.ABSTRACT) || method.isVarArgs()
+                || method.getAnnotation(Differentiable.class) != null || custom.of(key) != null || !hasBody(method)
+                || method.getEnclosingElement().getKind().isInterface()) {
             return false;
         }
-        Set<Element> arrays = new HashSet<>();
-        for (int i = 0; i < tree.getParameters().size(); i++) {
-            if (JType.of(method.getParameters().get(i).asType()).isDoubleArray()) {
-                Element p = trees.getElement(new TreePath(path, tree.getParameters().get(i)));
-                arrays.add(p != null ? p : method.getParameters().get(i));
+        return JType.of(method.getReturnType()).isDifferentiable() || effects.writesArrayParameter(method);
+    }
+
+    /**
+     * Whether {@code receiver} may be, at run time, the receiver of a {@code @Differentiable}
+     * instance method of the site, which may differentiate its fields: read as another object's,
+     * as data, their derivatives would be lost. That is when its class and such a method's class
+     * are one a subclass of the other (an interface type is refused before this).
+     */
+    private boolean mayBeCallersOwn(Expr receiver) {
+        TypeMirror r = receiver.type().mirror();
+        if (r == null || r.getKind() != TypeKind.DECLARED) {
+            return true;
+        }
+        TypeMirror erased = types.erasure(r);
+        for (TypeElement c : differentiableInstanceClasses()) {
+            TypeMirror mine = types.erasure(c.asType());
+            if (types.isSubtype(mine, erased) || types.isSubtype(erased, mine)) {
+                return true;
             }
         }
-        if (arrays.isEmpty()) {
-            return false;
+        return false;
+    }
+
+    private List<TypeElement> instanceClasses;
+
+    /** The classes of the site (nested ones included) that declare a {@code @Differentiable} instance method. */
+    private List<TypeElement> differentiableInstanceClasses() {
+        if (instanceClasses == null) {
+            instanceClasses = new ArrayList<>();
+            collectInstanceClasses(site, instanceClasses);
         }
-        boolean[] writes = {false};
-        new TreePathScanner<Void, Void>() {
-            @Override
-            public Void visitAssignment(AssignmentTree node, Void unused) {
-                element(node.getVariable());
-                return super.visitAssignment(node, unused);
-            }
+        return instanceClasses;
+    }
 
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                element(node.getVariable());
-                return super.visitCompoundAssignment(node, unused);
+    private static void collectInstanceClasses(TypeElement type, List<TypeElement> out) {
+        for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+            if (m.getAnnotation(Differentiable.class) != null && !m.getModifiers().contains(Modifier.STATIC)) {
+                out.add(type);
+                break;
             }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void unused) {
-                switch (node.getKind()) {
-                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
-                            element(node.getExpression());
-                    default -> { }
-                }
-                return super.visitUnary(node, unused);
-            }
-
-            @Override
-            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-                // passing the array on: to a method that may write it (anything but a read-only one)
-                Element called = trees.getElement(getCurrentPath());
-                for (ExpressionTree a : node.getArguments()) {
-                    if (isArray(a) && !(called instanceof ExecutableElement m && (READ_ONLY_JDK.contains(Keys.of(m, types))
-                            || paths.of(m) != null && !writesArrayParameter(m, visiting)
-                            || m.getEnclosingElement() instanceof TypeElement t
-                                    && t.getQualifiedName().contentEquals("java.lang.Math")))) {
-                        writes[0] = true;
-                    }
-                }
-                return super.visitMethodInvocation(node, unused);
-            }
-
-            private void element(ExpressionTree target) {
-                while (target instanceof ParenthesizedTree p) {
-                    target = p.getExpression();
-                }
-                if (target instanceof com.sun.source.tree.ArrayAccessTree a && isArray(a.getExpression())) {
-                    writes[0] = true;
-                }
-            }
-
-            private boolean isArray(ExpressionTree e) {
-                while (e instanceof ParenthesizedTree p) {
-                    e = p.getExpression();
-                }
-                return e instanceof IdentifierTree && arrays.contains(trees.getElement(new TreePath(getCurrentPath(), e)));
-            }
-        }.scan(new TreePath(path, tree.getBody()), null);
-        visiting.remove(method);
-        return writes[0];
+        }
+        for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
+            collectInstanceClasses(nested, out);
+        }
     }
 
     /**
@@ -611,101 +629,6 @@ final class Calls {
         return out;
     }
 
-    /**
-     * Whether a method of this build, read from its source, only reads: it {@linkplain #writesNothing
-     * writes nothing}, and returns nothing a derivative could flow through ({@code void},
-     * {@code boolean} or an integer).
-     */
-    private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
-        TypeKind result = method.getReturnType().getKind();
-        return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
-                && writesNothing(method, key, visiting);
-    }
-
-    /**
-     * Whether a method of this build, read from its source, writes nothing: no array element, field
-     * or anything but its own locals, and calls only such methods, {@code Math} functions or
-     * read-only JDK ones (a throw statement may call anything: it ends the computation). What it
-     * returns does not matter here: a check may compute with numbers.
-     */
-    private boolean writesNothing(ExecutableElement method, String key, Set<String> visiting) {
-        Boolean cached = catalog.readOnlyCache().get(key);
-        if (cached != null) {
-            return cached;
-        }
-        if (!visiting.add(key)) {
-            return true; // recursion: read-only unless something else says otherwise
-        }
-        TreePath path = paths.of(method);
-        boolean readOnly = path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
-                && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
-        visiting.remove(key);
-        catalog.readOnlyCache().put(key, readOnly);
-        return readOnly;
-    }
-
-    private boolean readsOnly(TreePath body, MethodTree tree, Set<String> visiting) {
-        Set<String> locals = new HashSet<>();
-        tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
-        boolean[] ok = {true};
-        new TreePathScanner<Void, Void>() {
-            @Override
-            public Void visitVariable(VariableTree node, Void unused) {
-                locals.add(node.getName().toString());
-                return super.visitVariable(node, unused);
-            }
-
-            @Override
-            public Void visitAssignment(AssignmentTree node, Void unused) {
-                ok[0] &= writesLocal(node.getVariable());
-                return super.visitAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                ok[0] &= writesLocal(node.getVariable());
-                return super.visitCompoundAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void unused) {
-                switch (node.getKind()) {
-                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
-                            ok[0] &= writesLocal(node.getExpression());
-                    default -> { }
-                }
-                return super.visitUnary(node, unused);
-            }
-
-            @Override
-            public Void visitThrow(ThrowTree node, Void unused) {
-                return null; // a throw ends the computation: what it calls does not matter
-            }
-
-            @Override
-            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-                Element called = trees.getElement(getCurrentPath());
-                if (!(called instanceof ExecutableElement m)) {
-                    ok[0] = false;
-                } else {
-                    String k = Keys.of(m, types);
-                    String owner = m.getEnclosingElement() instanceof TypeElement t ? t.getQualifiedName().toString() : "";
-                    ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math")
-                            || owner.equals("java.lang.StrictMath") || writesNothing(m, k, visiting);
-                }
-                return super.visitMethodInvocation(node, unused);
-            }
-
-            private boolean writesLocal(ExpressionTree target) {
-                while (target instanceof ParenthesizedTree p) {
-                    target = p.getExpression();
-                }
-                return target instanceof IdentifierTree id && locals.contains(id.getName().toString());
-            }
-        }.scan(body, null);
-        return ok[0];
-    }
-
     static String describe(ExecutableElement method) {
         StringBuilder s = new StringBuilder(method.getEnclosingElement().getSimpleName()).append('.')
                 .append(method.getSimpleName()).append('(');
@@ -718,9 +641,5 @@ final class Calls {
             s.append(i == 0 ? "" : ", ").append(type);
         }
         return s.append(')').toString();
-    }
-
-    static boolean isThrow(Tree t) {
-        return t instanceof ThrowTree;
     }
 }

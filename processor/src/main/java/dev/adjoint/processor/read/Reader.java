@@ -145,9 +145,11 @@ public final class Reader {
     /**
      * Reads a method the normal form will inline (once per build and key), into the catalog, as code
      * of the adjoint class of {@code site} (the top-level class of the {@code @Differentiable} method
-     * it is inlined into).
+     * it is inlined into). An instance method's fields are parameters its callers fill (the caller's
+     * variables for its own fields), or, with {@code selfIsData}, read from the receiver: another
+     * object than the caller's, whose fields are data.
      */
-    void helper(ExecutableElement method, String key, TypeElement site) {
+    void helper(ExecutableElement method, String key, TypeElement site, boolean selfIsData) {
         if (catalog.reading(key)) {
             return;
         }
@@ -161,7 +163,11 @@ public final class Reader {
             // an instance helper: the fields it reads become parameters its callers fill
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             self = new Var("this", JType.of(owner.asType()), Var.Role.PARAM);
-            reader.receiver(self, fields);
+            if (selfIsData) {
+                reader.receiverAsData(self); // another object's: its fields are read from it
+            } else {
+                reader.receiver(self, fields);
+            }
             guard(method, self, body);
         }
         // a record parameter with differentiable components: each component a parameter of its own

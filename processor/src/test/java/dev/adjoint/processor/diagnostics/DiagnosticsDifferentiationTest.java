@@ -23,15 +23,14 @@ import org.junit.jupiter.api.Test;
 class DiagnosticsDifferentiationTest {
 
     /**
-     * A method of an object of another class, not {@code @Differentiable}: one Adjoint cannot see
-     * into (a static method of another class of the build would be inlined).
+     * A method of an interface, not {@code @Differentiable}: one Adjoint cannot see into, as the
+     * code it runs is chosen at run time (a concrete method of another class of the build would be
+     * inlined).
      */
-    private static final JavaFileObject OTHER = Sources.source("demo.Other", "final class Other {",
-            "    static final Other ONE = new Other();",
+    private static final JavaFileObject OTHER = Sources.source("demo.Other", "interface Other {",
+            "    Other ONE = v -> v * v;",
             "",
-            "    double helper(double v) {",
-            "        return v * v;",
-            "    }");
+            "    double helper(double v);");
 
     /** {@code demo.Functions} with the given member lines, which call {@code Other.ONE.helper}. */
     private static JavaFileObject withHelper(String... members) {
@@ -53,8 +52,8 @@ class DiagnosticsDifferentiationTest {
                 "    }");
         Compilation c = compileWithHelper(file);
         assertOnlyError(c, file, "return Other.ONE.helper(x) * x;",
-                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)",
-                "annotate it @Differentiable");
+                "[AdjointUnsupportedCall] cannot differentiate through Other.ONE.helper(...): Other.helper is abstract",
+                "call a concrete @Differentiable method instead");
         assertNotGenerated(c, "f");
     }
 
@@ -68,7 +67,7 @@ class DiagnosticsDifferentiationTest {
                 "    }");
         Compilation c = compileWithHelper(file);
         assertOnlyError(c, file, "double h = Other.ONE.helper(x);",
-                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)");
+                "[AdjointUnsupportedCall] cannot differentiate through Other.ONE.helper(...): Other.helper is abstract");
         assertNotGenerated(c, "f");
     }
 
@@ -111,7 +110,7 @@ class DiagnosticsDifferentiationTest {
                 "    }");
         Compilation c = compileWithHelper(file);
         assertOnlyError(c, file, "double unused = Other.ONE.helper(x);",
-                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)",
+                "[AdjointUnsupportedCall] cannot differentiate through Other.ONE.helper(...): Other.helper is abstract",
                 "wrap the argument in Adjoint.stopGradient(...) if no derivative should flow through the call");
         assertNotGenerated(c, "f");
     }
@@ -311,7 +310,7 @@ class DiagnosticsDifferentiationTest {
         Compilation c = compileWithHelper(file);
         assertError(c, file, "try {", "[AdjointUnsupportedStatement] cannot differentiate a try statement");
         assertError(c, file, "return Other.ONE.helper(x) * x;",
-                "[AdjointUnsupportedCall] cannot differentiate through Other.helper(double)");
+                "[AdjointUnsupportedCall] cannot differentiate through Other.ONE.helper(...): Other.helper is abstract");
         assertThat(c).hadErrorCount(2);
         assertNoCrash(c);
         assertGenerated(c, "good");

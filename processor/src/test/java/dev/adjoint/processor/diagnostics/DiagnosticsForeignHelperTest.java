@@ -12,7 +12,8 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * What stays refused of the static helpers of other classes that Adjoint inlines: each error is at
+ * What stays refused of the static helpers of other classes, and of the methods of other objects,
+ * that Adjoint inlines: each error is at
  * the offending line of the helper's file, and says how the method reaches it (the method's call
  * of the helper, file and line); nothing is emitted for the method.
  */
@@ -160,5 +161,129 @@ class DiagnosticsForeignHelperTest {
                 + "(double[] copy = w.clone()) and pass the copy").inFile(functions).onLine(8);
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
+    }
+
+    /** A distribution of another class: its fields are data, its methods inlined (see ObjectHelperTest). */
+    private static final String[] DISTRIBUTION = {
+        "package demo;",
+        "",
+        "public class Dist {",
+        "    private final double scale;",
+        "    private final double[] work = new double[1];",
+        "    public Dist(double scale) { this.scale = scale; }",
+        "    public double spread() {",
+        "        java.util.function.DoubleSupplier s = () -> scale * scale;",
+        "        return s.getAsDouble();",
+        "    }",
+        "    public double logistic(double x) {",
+        "        java.util.function.DoubleUnaryOperator f = v -> 1 / (1 + Math.exp(-v / scale));",
+        "        return f.applyAsDouble(x);",
+        "    }",
+        "    public double cached(double x) {",
+        "        work[0] = x * scale;",
+        "        return work[0];",
+        "    }",
+        "}"};
+
+    /** Another object's method whose body Adjoint refuses, given a differentiated value: refused in its body. */
+    @Test
+    void methodOfAnotherObjectWithARefusedBodyIsRefusedWhereItsBodyIs() {
+        JavaFileObject dist = JavaFileObjects.forSourceLines("demo.Dist", DISTRIBUTION);
+        JavaFileObject functions = caller("new Dist(2).logistic(x) * new Dist(3).spread()");
+        Compilation c = compile(functions, dist);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedExpression] cannot differentiate lambda expression ((v)->1 / "
+                + "(1 + Math.exp(-v / scale))); compute it outside the @Differentiable method and pass it in, or write "
+                + "it as a loop (reached from f through its call of Dist.logistic(double) at Functions.java:8)")
+                .inFile(dist).onLine(12);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through "
+                + "DoubleUnaryOperator.applyAsDouble(double)").inFile(dist).onLine(13);
+        assertThat(c).hadErrorCount(2); // spread() takes no differentiated value: called as written
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    /** Another object's method writing its own array field: the derivative would be lost in the object. */
+    @Test
+    void methodOfAnotherObjectWritingItsFieldIsRefused() {
+        JavaFileObject dist = JavaFileObjects.forSourceLines("demo.Dist", DISTRIBUTION);
+        Compilation c = compile(caller("new Dist(2).cached(x)"), dist);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedArrayWrite] cannot differentiate a write to work[0]: only "
+                + "elements of a double[] local variable or parameter may be written (not rows of a double[][], nor "
+                + "fields) (reached from f through its call of Dist.cached(double) at Functions.java:8)")
+                .inFile(dist).onLine(16);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    /** An object built from a differentiated value: its fields would hold the value without its derivative. */
+    @Test
+    void objectBuiltFromADifferentiatedValueIsRefusedAtItsCreation() {
+        JavaFileObject dist = JavaFileObjects.forSourceLines("demo.Dist", DISTRIBUTION);
+        JavaFileObject functions = caller("new Dist(x).spread()");
+        Compilation c = compile(functions, dist);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through new demo.Dist(...): a "
+                + "differentiated value passed to a constructor loses its derivative").inFile(functions).onLine(8);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    /**
+     * An instance method of an object that may be the caller's own receiver, whose fields the
+     * caller differentiates (it reads w): read as another object's, as data, their derivatives
+     * would be lost; it stays a call Adjoint cannot see into.
+     */
+    @Test
+    void methodOfAnObjectThatMayBeThisIsNotInlined() {
+        JavaFileObject model = JavaFileObjects.forSourceLines("demo.Model",
+                "package demo;",
+                "",
+                "import dev.adjoint.Differentiable;",
+                "",
+                "public class Model {",
+                "    double w = 2;",
+                "    Model other = this;",
+                "    double twice(double x) { return w * x * 2; }",
+                "    @Differentiable",
+                "    public double viaOther(double x) {",
+                "        return other.twice(x) * w;",
+                "    }",
+                "}");
+        Compilation c = compile(model);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Model.twice(double)")
+                .inFile(model).onLine(11);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    /**
+     * A {@code @Differentiable} instance method called on an object that may be this one, from a
+     * method differentiating its fields: its generated members take the receiver as data, so the
+     * derivatives through this object's fields would be lost (a wrong gradient before).
+     */
+    @Test
+    void differentiableMethodOfAnObjectThatMayBeThisIsRefused() {
+        JavaFileObject model = JavaFileObjects.forSourceLines("demo.Model",
+                "package demo;",
+                "",
+                "import dev.adjoint.Differentiable;",
+                "",
+                "public class Model {",
+                "    double w = 2;",
+                "    Model other = this;",
+                "    @Differentiable",
+                "    public double twice(double x) { return w * x * 2; }",
+                "    @Differentiable",
+                "    public double viaOther(double x) {",
+                "        return other.twice(x) + w;",
+                "    }",
+                "}");
+        Compilation c = compile(model);
+        assertThat(c).hadErrorContaining("[AdjointUntracked] cannot differentiate through twice of another object of "
+                + "this class: it may be this very object, whose fields are differentiated here, and the call takes its "
+                + "receiver as data; call it on this (twice(...)), or pass the values it needs to a static method")
+                .inFile(model).onLine(12);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "viaOther");
     }
 }

@@ -141,10 +141,10 @@ class DiagnosticsModelsTest {
 
     @Test
     void passingADifferentiatedRecordWhereItsComponentsCannotBeFollowed() {
-        // a method of an object (a static one of the build would be inlined, its record parameter followed)
-        JavaFileObject other = source("demo.Other", "public final class Other {",
-                "    static final Other ONE = new Other();",
-                "    double read(Model.Params p) { return p.mu(); }");
+        // an interface's method (a concrete one of the build would be inlined, its record parameter followed)
+        JavaFileObject other = source("demo.Other", "public interface Other {",
+                "    Other ONE = p -> p.mu();",
+                "    double read(Model.Params p);");
         JavaFileObject file = model(
                 "    public record Params(double mu, double sigma) {}",
                 "    @Differentiable",

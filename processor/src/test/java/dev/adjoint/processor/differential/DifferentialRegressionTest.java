@@ -873,12 +873,10 @@ class DifferentialRegressionTest {
     void differentiatedValueIntoHelper() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = new Helpers();
+                    static final Helpers HELPERS = u -> u * u;
 
-                    static final class Helpers {
-                        double scaled(double u) {
-                            return u * u;
-                        }
+                    interface Helpers {
+                        double scaled(double u);
                     }
 
                     @Differentiable
@@ -913,12 +911,10 @@ class DifferentialRegressionTest {
     void differentiatedValueIntoHelperUnused() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = new Helpers();
+                    static final Helpers HELPERS = u -> u * u;
 
-                    static final class Helpers {
-                        double scaled(double u) {
-                            return u * u;
-                        }
+                    interface Helpers {
+                        double scaled(double u);
                     }
 
                     @Differentiable
@@ -980,12 +976,10 @@ class DifferentialRegressionTest {
         // finite differences would see through stopGradient: the gradient is clip(y), y's own factor
         InMemoryCompiler.Result result = new InMemoryCompiler().compile("difftest.Batch", HEADER_ADJOINT + """
                 public final class Batch {
-                    static final Helpers HELPERS = new Helpers();
+                    static final Helpers HELPERS = u -> 0.375 * Math.exp(0.5 * u);
 
-                    static final class Helpers {
-                        double clip(double u) {
-                            return 0.375 * Math.exp(0.5 * u);
-                        }
+                    interface Helpers {
+                        double clip(double u);
                     }
 
                     @Differentiable
@@ -1009,12 +1003,10 @@ class DifferentialRegressionTest {
     void callerOfRefusedMethod() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = new Helpers();
+                    static final Helpers HELPERS = u -> u / (1.0 + u * u);
 
-                    static final class Helpers {
-                        double clip(double u) {
-                            return u / (1.0 + u * u);
-                        }
+                    interface Helpers {
+                        double clip(double u);
                     }
 
                     @Differentiable
@@ -1040,12 +1032,10 @@ class DifferentialRegressionTest {
     void callerOfRefusedMethodUnused() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = new Helpers();
+                    static final Helpers HELPERS = u -> u / (1.0 + u * u);
 
-                    static final class Helpers {
-                        double clip(double u) {
-                            return u / (1.0 + u * u);
-                        }
+                    interface Helpers {
+                        double clip(double u);
                     }
 
                     @Differentiable

@@ -1,15 +1,14 @@
 package dev.adjoint.processor.numeric;
 
+import static dev.adjoint.processor.numeric.GradientHarness.checkEveryMethod;
+import static dev.adjoint.processor.numeric.GradientHarness.compileClean;
+import static dev.adjoint.processor.numeric.GradientHarness.withoutComments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.differential.InMemoryCompiler;
 import java.lang.reflect.Method;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,19 +176,19 @@ class ForeignHelperTest {
     /** A helper of another class of the package: its private table and private sub-helper come along, judged from the site. */
     @Test
     void helperOfAnotherClassWithPrivateTableAndSubHelper() throws Exception {
-        InMemoryCompiler.Result r = compile("demo.Distributions", DISTRIBUTIONS, "demo.SpecialMath", SPECIAL_MATH);
-        String impl = code(r.generated("demo.DistributionsAdjointImpl"));
+        InMemoryCompiler.Result r = compileClean("demo.Distributions", DISTRIBUTIONS, "demo.SpecialMath", SPECIAL_MATH);
+        String impl = withoutComments(r.generated("demo.DistributionsAdjointImpl"));
         assertFalse(impl.contains("SpecialMath.logGamma("), "logGamma is inlined:\n" + impl);
         assertTrue(impl.contains("Hidden.staticGetter(MethodHandles.lookup(), SpecialMath.class, \"LANCZOS\""),
                 "the private table through a bridge:\n" + impl);
-        checkEveryMethod(r, "demo.Distributions", "gammaLogDensity", "scaledEnergy");
+        checkEveryMethod(r, "demo.Distributions", POINTS, "gammaLogDensity", "scaledEnergy");
     }
 
     /** A helper of another class writing its double[] parameter: the pullback restores what it overwrote. */
     @Test
     void helperOfAnotherClassWritingItsArrayParameter() throws Exception {
-        InMemoryCompiler.Result r = compile("demo.Distributions", DISTRIBUTIONS, "demo.SpecialMath", SPECIAL_MATH);
-        assertFalse(code(r.generated("demo.DistributionsAdjointImpl")).contains("SpecialMath.scale("), "scale is inlined");
+        InMemoryCompiler.Result r = compileClean("demo.Distributions", DISTRIBUTIONS, "demo.SpecialMath", SPECIAL_MATH);
+        assertFalse(withoutComments(r.generated("demo.DistributionsAdjointImpl")).contains("SpecialMath.scale("), "scale is inlined");
         Class<?> type = r.loader().loadClass("demo.Distributions");
         // e = s⁴ Σ w², de/ds = 4 s³ Σ w², de/dw_i = 2 s⁴ w_i
         double[] w = {0.3, -0.7, 1.1};
@@ -198,14 +197,14 @@ class ForeignHelperTest {
         double sum = 0.3 * 0.3 + 0.7 * 0.7 + 1.1 * 1.1;
         assertEquals(4 * s * s * s * sum, g.getClass().getField("s").getDouble(g), 1e-12);
         assertEquals(2 * Math.pow(s, 4) * -0.7, ((double[]) g.getClass().getField("w").get(g))[1], 1e-12);
-        checkEveryMethod(r, "demo.Distributions", "gammaLogDensity", "scaledEnergy");
+        checkEveryMethod(r, "demo.Distributions", POINTS, "gammaLogDensity", "scaledEnergy");
     }
 
     /** A check of another class (void, writes nothing, formats its message) stays a call, beside an inlined helper. */
     @Test
     void validationHelperOfAnotherClassStaysACall() throws Exception {
-        InMemoryCompiler.Result r = compile("demo.Distributions", DISTRIBUTIONS, "demo.SpecialMath", SPECIAL_MATH);
-        String impl = code(r.generated("demo.DistributionsAdjointImpl"));
+        InMemoryCompiler.Result r = compileClean("demo.Distributions", DISTRIBUTIONS, "demo.SpecialMath", SPECIAL_MATH);
+        String impl = withoutComments(r.generated("demo.DistributionsAdjointImpl"));
         assertTrue(impl.contains("SpecialMath.checkPositive(x, \"x\");"), "the check is called as written:\n" + impl);
         assertFalse(impl.contains("String.format"), "the check's body is not inlined:\n" + impl);
         Method density = r.loader().loadClass("demo.Distributions").getMethod("gammaLogDensity", double.class,
@@ -223,13 +222,13 @@ class ForeignHelperTest {
      */
     @Test
     void helperOfAnotherPackageThroughBridges() throws Exception {
-        InMemoryCompiler.Result r = compile("demo.Model", MODEL, "demo.lib.Erf", ERF, "demo.lib.Limits", LIMITS);
+        InMemoryCompiler.Result r = compileClean("demo.Model", MODEL, "demo.lib.Erf", ERF, "demo.lib.Limits", LIMITS);
         String impl = r.generated("demo.ModelAdjointImpl");
         assertTrue(impl.contains("Hidden.staticGetter(MethodHandles.lookup(), Erf.class, \"A\", double[].class)"), impl);
         assertTrue(impl.contains("Hidden.type(MethodHandles.lookup(), \"demo.lib.Limits\"), \"TWO\""), impl);
         assertTrue(impl.contains("Hidden.staticMethod(MethodHandles.lookup(), Hidden.type(MethodHandles.lookup(), "
                 + "\"demo.lib.Limits\"), \"checkFinite\""), impl);
-        checkEveryMethod(r, "demo.Model", "survival");
+        checkEveryMethod(r, "demo.Model", POINTS, "survival");
     }
 
     /**
@@ -241,30 +240,24 @@ class ForeignHelperTest {
     void oneHelperForSitesInTwoPackages() throws Exception {
         for (boolean libFirst : new boolean[] {false, true}) {
             InMemoryCompiler.Result r = libFirst
-                    ? compile("demo.lib.LibModel", LIB_MODEL, "demo.Model", MODEL, "demo.lib.Erf", ERF, "demo.lib.Limits",
+                    ? compileClean("demo.lib.LibModel", LIB_MODEL, "demo.Model", MODEL, "demo.lib.Erf", ERF, "demo.lib.Limits",
                             LIMITS)
-                    : compile("demo.Model", MODEL, "demo.lib.LibModel", LIB_MODEL, "demo.lib.Erf", ERF, "demo.lib.Limits",
+                    : compileClean("demo.Model", MODEL, "demo.lib.LibModel", LIB_MODEL, "demo.lib.Erf", ERF, "demo.lib.Limits",
                             LIMITS);
             String demo = r.generated("demo.ModelAdjointImpl");
             String lib = r.generated("demo.lib.LibModelAdjointImpl");
             assertTrue(demo.contains("Erf.class, \"A\""), "demo bridges Erf.A:\n" + demo);
             assertFalse(lib.contains("Erf.class, \"A\""), "demo.lib reads Erf.A directly:\n" + lib);
             assertTrue(lib.contains("Limits.checkFinite(") && lib.contains("Limits.TWO"), lib);
-            checkEveryMethod(r, "demo.Model", "survival");
-            checkEveryMethod(r, "demo.lib.LibModel", "tail");
+            checkEveryMethod(r, "demo.Model", POINTS, "survival");
+            checkEveryMethod(r, "demo.lib.LibModel", POINTS, "tail");
         }
-    }
-
-    /** Generated source without its comments (which quote the user's code). */
-    private static String code(String source) {
-        return source.lines().filter(l -> !l.trim().startsWith("//") && !l.trim().startsWith("*"))
-                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** A check of another class that computes with Math (and writes nothing) stays a call, given differentiated values. */
     @Test
     void checkComputingWithMathStaysACall() throws Exception {
-        InMemoryCompiler.Result r = compile("demo.Difference", """
+        InMemoryCompiler.Result r = compileClean("demo.Difference", """
                 package demo;
 
                 import dev.adjoint.Differentiable;
@@ -292,15 +285,15 @@ class ForeignHelperTest {
                     }
                 }
                 """);
-        assertTrue(code(r.generated("demo.DifferenceAdjointImpl")).contains("Closeness.isClose(x, y)"),
+        assertTrue(withoutComments(r.generated("demo.DifferenceAdjointImpl")).contains("Closeness.isClose(x, y)"),
                 r.generated("demo.DifferenceAdjointImpl"));
-        checkEveryMethod(r, "demo.Difference", "sumBySquares");
+        checkEveryMethod(r, "demo.Difference", POINTS, "sumBySquares");
     }
 
     /** A private table of a private nested class: the bridge looks the class up by its name, which it cannot write. */
     @Test
     void privateNestedClassReachedByName() throws Exception {
-        InMemoryCompiler.Result r = compile("demo.Horner", """
+        InMemoryCompiler.Result r = compileClean("demo.Horner", """
                 package demo;
 
                 import dev.adjoint.Differentiable;
@@ -328,37 +321,6 @@ class ForeignHelperTest {
                 """);
         assertTrue(r.generated("demo.HornerAdjointImpl").contains("Hidden.type(MethodHandles.lookup(), \"demo.Horner$Table\")"),
                 r.generated("demo.HornerAdjointImpl"));
-        checkEveryMethod(r, "demo.Horner", "weighted");
-    }
-
-    /** Compiles the sources (qualified name, text, ...) with the processor; they must compile without a diagnostic. */
-    private static InMemoryCompiler.Result compile(String mainName, String main, String... companions) {
-        Map<String, String> others = new LinkedHashMap<>();
-        for (int i = 0; i < companions.length; i += 2) {
-            others.put(companions[i], companions[i + 1]);
-        }
-        InMemoryCompiler.Result r = new InMemoryCompiler().compile(mainName, main, others);
-        assertTrue(r.success() && r.diagnostics().isEmpty(), r.diagnosticsText() + r.generatedSources());
-        return r;
-    }
-
-    /** Every check of {@link NumericGradientTest} at 20 random points, for each named method of {@code className}. */
-    private static void checkEveryMethod(InMemoryCompiler.Result r, String className, String... names) throws Exception {
-        GradientHarness harness = new GradientHarness(r.loader().loadClass(className));
-        List<Method> methods = harness.differentiableMethods();
-        assertEquals(List.of(names), methods.stream().map(Method::getName).toList());
-        for (Method m : methods) {
-            Random random = new Random(m.getName().hashCode());
-            for (int i = 0; i < POINTS; i++) {
-                Object[] args = GradientHarness.arguments(m, random);
-                harness.checkAgainstFiniteDifferences(m, args);
-                harness.checkPullback(m, args);
-                harness.checkTensorOverload(m, args);
-                Object[] v = harness.direction(m, args, random);
-                harness.checkTangent(m, args, v);
-                assertTrue(harness.hasSecondOrder(m), m.getName() + " has second order");
-                harness.checkSecondOrder(m, args, v);
-            }
-        }
+        checkEveryMethod(r, "demo.Horner", POINTS, "weighted");
     }
 }

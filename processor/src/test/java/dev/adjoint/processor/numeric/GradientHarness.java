@@ -383,4 +383,50 @@ final class GradientHarness {
             throw e;
         }
     }
+
+    /**
+     * Compiles the sources (qualified name, text, ...) in memory with the processor; they must
+     * compile without a diagnostic.
+     */
+    static dev.adjoint.processor.differential.InMemoryCompiler.Result compileClean(String mainName, String main,
+            String... companions) {
+        Map<String, String> others = new LinkedHashMap<>();
+        for (int i = 0; i < companions.length; i += 2) {
+            others.put(companions[i], companions[i + 1]);
+        }
+        var r = new dev.adjoint.processor.differential.InMemoryCompiler().compile(mainName, main, others);
+        assertTrue(r.success() && r.diagnostics().isEmpty(), r.diagnosticsText() + r.generatedSources());
+        return r;
+    }
+
+    /** Generated source without its comments (which quote the user's code). */
+    static String withoutComments(String source) {
+        return source.lines().filter(l -> !l.trim().startsWith("//") && !l.trim().startsWith("*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /**
+     * Every check of {@link NumericGradientTest} at {@code points} random points, for each named
+     * method of {@code className} (all of its {@code @Differentiable} methods, in order): central
+     * differences, pullback, tape, tangent, second order.
+     */
+    static void checkEveryMethod(dev.adjoint.processor.differential.InMemoryCompiler.Result r, String className,
+            int points, String... names) throws Exception {
+        GradientHarness harness = new GradientHarness(r.loader().loadClass(className));
+        List<Method> methods = harness.differentiableMethods();
+        assertEquals(List.of(names), methods.stream().map(Method::getName).toList());
+        for (Method m : methods) {
+            Random random = new Random(m.getName().hashCode());
+            for (int i = 0; i < points; i++) {
+                Object[] args = arguments(m, random);
+                harness.checkAgainstFiniteDifferences(m, args);
+                harness.checkPullback(m, args);
+                harness.checkTensorOverload(m, args);
+                Object[] v = harness.direction(m, args, random);
+                harness.checkTangent(m, args, v);
+                assertTrue(harness.hasSecondOrder(m), m.getName() + " has second order");
+                harness.checkSecondOrder(m, args, v);
+            }
+        }
+    }
 }

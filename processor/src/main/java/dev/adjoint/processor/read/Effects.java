@@ -1,0 +1,250 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.find.Keys;
+import dev.adjoint.processor.find.MethodPaths;
+import dev.adjoint.processor.ir.JType;
+import java.util.HashSet;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.Types;
+
+/**
+ * What a method of this build writes, read from its source: whether it writes one of its
+ * {@code double[]} parameters (then it is inlined, so that the pullback restores what it
+ * overwrote), and whether it only reads (then a call of it needs no derivative). JDK methods are
+ * judged by a short documented list.
+ */
+final class Effects {
+
+    /** JDK methods that neither write their arguments nor let a derivative through their result. */
+    static final Set<String> READ_ONLY_JDK = Set.of(
+            "java.util.Objects#requireNonNull(java.lang.Object)",
+            "java.util.Objects#requireNonNull(java.lang.Object,java.lang.String)",
+            "java.util.Objects#requireNonNull(java.lang.Object,java.util.function.Supplier)",
+            "java.util.Objects#isNull(java.lang.Object)",
+            "java.util.Objects#nonNull(java.lang.Object)",
+            "java.util.Objects#checkIndex(int,int)",
+            "java.util.Objects#checkFromToIndex(int,int,int)",
+            "java.util.Objects#checkFromIndexSize(int,int,int)",
+            "java.util.Objects#equals(java.lang.Object,java.lang.Object)",
+            "java.util.Arrays#binarySearch(double[],double)",
+            "java.util.Arrays#binarySearch(double[],int,int,double)",
+            "java.util.Arrays#equals(double[],double[])",
+            "java.lang.Double#isNaN(double)",
+            "java.lang.Double#isInfinite(double)",
+            "java.lang.Double#isFinite(double)",
+            "java.lang.Double#compare(double,double)",
+            "java.lang.Math#getExponent(double)",
+            "java.lang.StrictMath#getExponent(double)");
+
+    private final Trees trees;
+    private final Types types;
+    private final MethodPaths paths;
+    private final Catalog catalog;
+
+    Effects(Trees trees, Types types, MethodPaths paths, Catalog catalog) {
+        this.trees = trees;
+        this.types = types;
+        this.paths = paths;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Whether a method of this build writes an element of one of its {@code double[]} parameters:
+     * directly, or by passing it to a method of the build that does, or to a JDK method that
+     * writes its array argument.
+     */
+    boolean writesArrayParameter(ExecutableElement method) {
+        return writesArrayParameter(method, new HashSet<>());
+    }
+
+    private boolean writesArrayParameter(ExecutableElement method, Set<ExecutableElement> visiting) {
+        TreePath path = paths.of(method);
+        if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null
+                || !visiting.add(method)) {
+            return false;
+        }
+        Set<Element> arrays = new HashSet<>();
+        for (int i = 0; i < tree.getParameters().size(); i++) {
+            if (JType.of(method.getParameters().get(i).asType()).isDoubleArray()) {
+                Element p = trees.getElement(new TreePath(path, tree.getParameters().get(i)));
+                arrays.add(p != null ? p : method.getParameters().get(i));
+            }
+        }
+        if (arrays.isEmpty()) {
+            return false;
+        }
+        boolean[] writes = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                element(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                element(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                switch (node.getKind()) {
+                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
+                            element(node.getExpression());
+                    default -> { }
+                }
+                return super.visitUnary(node, unused);
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                // passing the array on: to a method that may write it (anything but a read-only one)
+                Element called = trees.getElement(getCurrentPath());
+                for (ExpressionTree a : node.getArguments()) {
+                    if (isArray(a) && !(called instanceof ExecutableElement m && (READ_ONLY_JDK.contains(Keys.of(m, types))
+                            || paths.of(m) != null && !writesArrayParameter(m, visiting)
+                            || m.getEnclosingElement() instanceof TypeElement t
+                                    && t.getQualifiedName().contentEquals("java.lang.Math")))) {
+                        writes[0] = true;
+                    }
+                }
+                return super.visitMethodInvocation(node, unused);
+            }
+
+            private void element(ExpressionTree target) {
+                while (target instanceof ParenthesizedTree p) {
+                    target = p.getExpression();
+                }
+                if (target instanceof com.sun.source.tree.ArrayAccessTree a && isArray(a.getExpression())) {
+                    writes[0] = true;
+                }
+            }
+
+            private boolean isArray(ExpressionTree e) {
+                while (e instanceof ParenthesizedTree p) {
+                    e = p.getExpression();
+                }
+                return e instanceof IdentifierTree && arrays.contains(trees.getElement(new TreePath(getCurrentPath(), e)));
+            }
+        }.scan(new TreePath(path, tree.getBody()), null);
+        visiting.remove(method);
+        return writes[0];
+    }
+
+    /**
+     * Whether a method of this build, read from its source, only reads: it {@linkplain #writesNothing
+     * writes nothing}, and returns nothing a derivative could flow through ({@code void},
+     * {@code boolean} or an integer).
+     */
+    boolean isReadOnly(ExecutableElement method, String key) {
+        return isReadOnly(method, key, new HashSet<>());
+    }
+
+    private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
+        TypeKind result = method.getReturnType().getKind();
+        return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
+                && writesNothing(method, key, visiting);
+    }
+
+    /**
+     * Whether a method of this build, read from its source, writes nothing: no array element, field
+     * or anything but its own locals, and calls only such methods, {@code Math} functions or
+     * read-only JDK ones (a throw statement may call anything: it ends the computation). What it
+     * returns does not matter here: a check may compute with numbers.
+     */
+    private boolean writesNothing(ExecutableElement method, String key, Set<String> visiting) {
+        Boolean cached = catalog.readOnlyCache().get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (!visiting.add(key)) {
+            return true; // recursion: read-only unless something else says otherwise
+        }
+        TreePath path = paths.of(method);
+        boolean readOnly = path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
+                && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
+        visiting.remove(key);
+        catalog.readOnlyCache().put(key, readOnly);
+        return readOnly;
+    }
+
+    private boolean readsOnly(TreePath body, MethodTree tree, Set<String> visiting) {
+        Set<String> locals = new HashSet<>();
+        tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
+        boolean[] ok = {true};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitVariable(VariableTree node, Void unused) {
+                locals.add(node.getName().toString());
+                return super.visitVariable(node, unused);
+            }
+
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                ok[0] &= writesLocal(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                ok[0] &= writesLocal(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                switch (node.getKind()) {
+                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
+                            ok[0] &= writesLocal(node.getExpression());
+                    default -> { }
+                }
+                return super.visitUnary(node, unused);
+            }
+
+            @Override
+            public Void visitThrow(ThrowTree node, Void unused) {
+                return null; // a throw ends the computation: what it calls does not matter
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                Element called = trees.getElement(getCurrentPath());
+                if (!(called instanceof ExecutableElement m)) {
+                    ok[0] = false;
+                } else {
+                    String k = Keys.of(m, types);
+                    String owner = m.getEnclosingElement() instanceof TypeElement t ? t.getQualifiedName().toString() : "";
+                    ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math")
+                            || owner.equals("java.lang.StrictMath") || writesNothing(m, k, visiting);
+                }
+                return super.visitMethodInvocation(node, unused);
+            }
+
+            private boolean writesLocal(ExpressionTree target) {
+                while (target instanceof ParenthesizedTree p) {
+                    target = p.getExpression();
+                }
+                return target instanceof IdentifierTree id && locals.contains(id.getName().toString());
+            }
+        }.scan(body, null);
+        return ok[0];
+    }
+}
