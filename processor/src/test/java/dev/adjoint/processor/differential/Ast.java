@@ -51,7 +51,7 @@ final class Ast {
     /** A double-valued expression. */
     sealed interface Expr extends Arg
             permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate, Element, MatrixElement, Invoke, StopGradient,
-            Chain, HelperCall, Unstash, AssignExpr, IncElement {}
+            Chain, HelperCall, ObjectCall, Unstash, AssignExpr, IncElement {}
 
     /** A double literal. */
     record Num(double value) implements Expr {}
@@ -95,10 +95,16 @@ final class Ast {
     record Chain(Op op, List<Expr> terms) implements Expr {}
 
     /**
-     * {@code helper(arg)}: a static method of the class <em>without</em> {@code @Differentiable}, so
-     * Adjoint cannot see into it. With a differentiated argument the program must be refused.
+     * {@code HELPERS.helper(arg)}: a method of an interface, <em>without</em> {@code @Differentiable},
+     * so Adjoint cannot see into it. With a differentiated argument the program must be refused.
      */
     record HelperCall(String helper, Expr arg) implements Expr {}
+
+    /**
+     * {@code SHAPES.helper(arg)}: the same helper as a method of an object of a concrete class of
+     * the build, which Adjoint inlines with the object's fields as data: always accepted.
+     */
+    record ObjectCall(String helper, Expr arg) implements Expr {}
 
     /** What a {@link Stash} put into a holder parameter, read back: {@code xs.get(0)} or {@code Double.parseDouble(sb.toString())}. */
     record Unstash(Holder kind, String holder) implements Expr {}
@@ -516,6 +522,8 @@ final class Ast {
             return new ArrayList<>(c.terms());
         } else if (a instanceof HelperCall h) {
             return List.of(h.arg());
+        } else if (a instanceof ObjectCall o) {
+            return List.of(o.arg());
         } else if (a instanceof AssignExpr x) {
             return List.of(x.value());
         } else if (a instanceof IncElement x) {

@@ -160,6 +160,8 @@ final class Campaign {
                         : c.terms().size() >= 100 ? "100+-term chain" : "long chain");
             } else if (a instanceof Ast.HelperCall) {
                 out.add("helper call");
+            } else if (a instanceof Ast.ObjectCall) {
+                out.add("another object's method");
             } else if (a instanceof Ast.Unstash u) {
                 out.add(u.kind() == Ast.Holder.LIST ? "xs.get(0)" : "parseDouble(sb)");
             } else if (a instanceof Ast.AssignExpr) {

@@ -368,9 +368,10 @@ final class Interpreter<V> {
                 acc = algebra.binary(c.op(), acc, expr(c.terms().get(k)));
             }
             return acc;
-        } else if (e instanceof Ast.HelperCall h) {
-            V arg = expr(h.arg());
-            Ast.Helper helper = unit.helpers().stream().filter(x -> x.name().equals(h.helper())).findFirst().orElseThrow();
+        } else if (e instanceof Ast.HelperCall || e instanceof Ast.ObjectCall) {
+            String name = e instanceof Ast.HelperCall h ? h.helper() : ((Ast.ObjectCall) e).helper();
+            V arg = expr(e instanceof Ast.HelperCall h ? h.arg() : ((Ast.ObjectCall) e).arg());
+            Ast.Helper helper = unit.helpers().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
             Interpreter<V> inside = new Interpreter<>(algebra, unit, shared);
             for (Ast.Constant c : unit.constants()) {
                 inside.doubles.put(c.name(), algebra.constant(c.value()));

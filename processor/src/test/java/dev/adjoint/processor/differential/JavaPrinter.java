@@ -53,13 +53,28 @@ final class JavaPrinter {
             lines.put(m.name(), new int[] {first, lineCount(out)});
         }
         if (!unit.helpers().isEmpty()) {
-            // methods of an object: Adjoint inlines a helper its class calls directly, not these
-            out.append("\n    static final Helpers HELPERS = new Helpers();\n");
-            out.append("\n    static final class Helpers {\n");
+            // methods of an interface: the code they run is chosen at run time, Adjoint cannot see into them
+            out.append("\n    static final Helpers HELPERS = new HelpersImpl();\n");
+            out.append("\n    interface Helpers {\n");
+            for (Ast.Helper h : unit.helpers()) {
+                out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
+            }
+            out.append("    }\n");
+            out.append("\n    static final class HelpersImpl implements Helpers {\n");
+            for (Ast.Helper h : unit.helpers()) {
+                out.append("        @Override\n        public double ").append(h.name()).append("(double ")
+                        .append(Ast.Helper.PARAM).append(") {\n").append("            return ")
+                        .append(isInt(h.body()) ? "(double) " : "").append(expr(h.body())).append(";\n        }\n");
+            }
+            out.append("    }\n");
+            // the same helpers on an object of a concrete class (not final: the override check runs)
+            out.append("\n    static final Shapes SHAPES = new Shapes();\n");
+            out.append("\n    static class Shapes {\n");
+            out.append("        private final double rate = RATE;\n");
             for (Ast.Helper h : unit.helpers()) {
                 out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM)
                         .append(") {\n").append("            return ").append(isInt(h.body()) ? "(double) " : "")
-                        .append(expr(h.body())).append(";\n        }\n");
+                        .append(expr(h.body()).replace("RATE", "rate")).append(";\n        }\n");
             }
             out.append("    }\n");
         }
@@ -254,6 +269,8 @@ final class JavaPrinter {
             return c.terms().stream().map(JavaPrinter::expr).collect(Collectors.joining(" " + c.op().symbol + " ", "(", ")"));
         } else if (e instanceof Ast.HelperCall h) {
             return "HELPERS." + h.helper() + "(" + (isInt(h.arg()) ? "(double) " : "") + expr(h.arg()) + ")";
+        } else if (e instanceof Ast.ObjectCall o) {
+            return "SHAPES." + o.helper() + "(" + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";
         } else if (e instanceof Ast.AssignExpr a) {

@@ -1263,6 +1263,8 @@ final class ProgramGenerator {
             return c.terms().stream().anyMatch(this::isActive);
         } else if (e instanceof Ast.HelperCall h) {
             return isActive(h.arg());
+        } else if (e instanceof Ast.ObjectCall o) {
+            return isActive(o.arg());
         } else if (e instanceof Ast.Unstash) {
             return refusal == Refusal.LIST || refusal == Refusal.BUILDER;
         } else if (e instanceof Ast.AssignExpr a) {
@@ -1392,6 +1394,10 @@ final class ProgramGenerator {
         }
         if (roll < 96) {
             return new Ast.StopGradient(expr(depth));
+        }
+        if (roll < 98 && !helpers.isEmpty()) {
+            // the helper as a method of an object of a concrete class: inlined, its fields data
+            return new Ast.ObjectCall(helper(), expr(depth));
         }
         Expr invoke = invoke(depth);
         return invoke != null ? invoke : truncate(depth);

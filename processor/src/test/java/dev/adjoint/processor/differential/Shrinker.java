@@ -354,6 +354,9 @@ final class Shrinker {
         } else if (e instanceof Ast.HelperCall h) {
             out.add(h.arg());
             inside(out, h.arg(), leaf, x -> new Ast.HelperCall(h.helper(), x));
+        } else if (e instanceof Ast.ObjectCall o) {
+            out.add(o.arg());
+            inside(out, o.arg(), leaf, x -> new Ast.ObjectCall(o.helper(), x));
         } else if (e instanceof Ast.AssignExpr a) {
             out.add(a.value());
             inside(out, a.value(), leaf, x -> new Ast.AssignExpr(a.name(), x));
