@@ -414,10 +414,17 @@ final class Anf {
                 given.put(param, r.var());
                 continue;
             }
-            Var local = new Var(param.name, param.type, Var.Role.LOCAL);
-            given.put(param, local);
             Expr value = param.type.isDouble() ? atom(arg, out) : operand(arg, out, c.args().subList(i + 1,
                     c.args().size()));
+            if (param.type.isDoubleArray() && value instanceof Expr.Read r && r.var().role == Var.Role.TEMP
+                    && !assignedIn(helper.body(), param)) {
+                // an array built for the call (the values of a double... parameter): the parameter
+                // is that array, not a second name for it
+                given.put(param, r.var());
+                continue;
+            }
+            Var local = new Var(param.name, param.type, Var.Role.LOCAL);
+            given.put(param, local);
             if (laterAssigns && value instanceof Expr.Read) {
                 value = snapshot(value, out);
             }

@@ -319,8 +319,9 @@ final class BodyReader {
                 return null;
             }
             default -> {
+                String kind = describe(tree.getKind()).replace(" statement", "");
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate "
-                        + article(describe(tree.getKind()).replace(" statement", "")) + " statement; "
+                        + ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " statement; "
                         + "move it out of the @Differentiable method");
             }
         }
@@ -586,7 +587,9 @@ final class BodyReader {
                 TypeCastTree c = (TypeCastTree) tree;
                 // the cast's own type tree: javac may leave the cast node untyped (e.g. in a return)
                 JType target = typing.castType(new TreePath(path, c.getType()));
-                return written(tree, new Expr.Cast(target, expr(new TreePath(path, c.getExpression())), at));
+                Expr operand = expr(new TreePath(path, c.getExpression()));
+                // (Double) x of a double boxes it, which Adjoint reads as the double itself
+                return written(tree, target.isDouble() && operand.type().isDouble() ? operand : new Expr.Cast(target, operand, at));
             }
             case UNARY_MINUS, UNARY_PLUS, LOGICAL_COMPLEMENT, BITWISE_COMPLEMENT -> {
                 UnaryOp op = switch (tree.getKind()) {
@@ -780,10 +783,6 @@ final class BodyReader {
     static String sourceOf(Tree tree) {
         String s = tree.toString().trim().replaceAll("\\s+", " ");
         return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static String article(String noun) {
-        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     static String describe(Tree.Kind kind) {

@@ -1,9 +1,12 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.Differentiable;
@@ -164,7 +167,19 @@ final class Calls {
             return new Expr.StopGradient(args.get(0), at);
         }
         String key = Keys.of(method, types);
-        if (method.isVarArgs() && (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
+        boolean varargs = method.isVarArgs();
+        if (varargs && hasBody(method) && method.getAnnotation(Differentiable.class) == null && custom.of(key) == null
+                && parameterTypes.get(parameterTypes.size() - 1).isDoubleArray()) {
+            // a helper taking double... (max(a, b, c)): its values packed into the array it receives
+            int fixed = parameterTypes.size() - 1;
+            if (!(args.size() == fixed + 1 && args.get(fixed).type().isDoubleArray())) {
+                Expr packed = new Expr.ArrayLit(JType.DOUBLE_ARRAY, List.copyOf(args.subList(fixed, args.size())), at);
+                args = new ArrayList<>(args.subList(0, fixed));
+                args.add(packed);
+            }
+            varargs = false;
+        }
+        if (varargs && (method.getAnnotation(Differentiable.class) != null || custom.of(key) != null
                 || (receiver == null && inSite(owner) && hasBody(method)))) {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
                     + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
@@ -201,7 +216,16 @@ final class Calls {
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
         Expr.Call inlined = null;
-        if (receiver == null && !method.isVarArgs() && hasBody(method) && foreignHelper(method, key)) {
+        ExecutableElement known = receiver != null && !onThis && method.getModifiers().contains(Modifier.ABSTRACT)
+                ? implementation(method, call, path) : null;
+        if (known != null && ofObject(known, Keys.of(known, types)) && !(body.fieldsDifferentiated() && mayBeCallersOwn(receiver))) {
+            // an interface's method on a constant whose class is known (static final NORMAL = new
+            // NormalDistribution(0, 1)): that class's method, inlined as another object's
+            TypeMirror exact = types.erasure(exactClass(call, path).asType());
+            List<JType> knownTypes = known.getParameters().stream().map(p -> JType.of(p.asType())).toList();
+            inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(exact), receiver, at), args,
+                    knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
+        } else if (receiver == null && !varargs && hasBody(method) && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
             inlined = (Expr.Call) inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
@@ -233,7 +257,10 @@ final class Calls {
         // a record's accessor reads a component: it writes nothing
         boolean accessor = owner.getKind() == ElementKind.RECORD && method.getParameters().isEmpty()
                 && owner.getRecordComponents().stream().anyMatch(c -> c.getSimpleName().contentEquals(name));
-        boolean readOnly = accessor || Effects.READ_ONLY_JDK.contains(key) || effects.isReadOnly(method, key);
+        // a check whose result is dropped (ArgChecker.notNull(x, "x");) only reads, whatever it returns
+        boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
+        boolean readOnly = accessor || Effects.READ_ONLY_JDK.contains(key) || effects.isReadOnly(method, key)
+                || discarded && effects.writesNothing(method, key);
         // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
         boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
                 && !ownerName.startsWith("javax.");
@@ -488,12 +515,56 @@ final class Calls {
      */
     private boolean ofObject(ExecutableElement method, String key) {
         Set<Modifier> modifiers = method.getModifiers();
-        if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.ABSTRACT) || method.isVarArgs()
+        if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.ABSTRACT) || isVarArgsOfObjects(method)
                 || method.getAnnotation(Differentiable.class) != null || custom.of(key) != null || !hasBody(method)
                 || method.getEnclosingElement().getKind().isInterface()) {
             return false;
         }
         return JType.of(method.getReturnType()).isDifferentiable() || effects.writesArrayParameter(method);
+    }
+
+    /**
+     * The method an abstract {@code method} runs when called on a constant whose class is known:
+     * a {@code static final} field of this build initialised with {@code new C(...)} (no class
+     * body), which holds a C and nothing else; null otherwise, or when the adjoint class cannot
+     * name C (it casts the constant to C) or C's method is abstract too.
+     */
+    private ExecutableElement implementation(ExecutableElement method, MethodInvocationTree call, TreePath path) {
+        TypeElement exact = exactClass(call, path);
+        if (exact == null || !access.nameable(types.erasure(exact.asType()))) {
+            return null;
+        }
+        for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(exact))) {
+            if (!m.getModifiers().contains(Modifier.ABSTRACT) && elements.overrides(m, method, exact)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** C, when the call's receiver is a {@code static final} field of this build initialised with {@code new C(...)}. */
+    private TypeElement exactClass(MethodInvocationTree call, TreePath path) {
+        if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
+            return null;
+        }
+        Element field = trees.getElement(new TreePath(new TreePath(path, select), select.getExpression()));
+        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)
+                || !field.getModifiers().contains(Modifier.FINAL)) {
+            return null;
+        }
+        TreePath declaration = trees.getPath(field);
+        if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)
+                || !(variable.getInitializer() instanceof NewClassTree creation) || creation.getClassBody() != null) {
+            return null;
+        }
+        Element constructor = trees.getElement(new TreePath(declaration, creation));
+        return constructor != null && constructor.getEnclosingElement() instanceof TypeElement c ? c : null;
+    }
+
+    /** A variable-arity method whose values are not doubles: its call is not packed into an array Adjoint follows. */
+    private static boolean isVarArgsOfObjects(ExecutableElement method) {
+        return method.isVarArgs() && !JType.of(method.getParameters().get(method.getParameters().size() - 1).asType())
+                .isDoubleArray();
     }
 
     /**

@@ -158,6 +158,11 @@ final class Effects {
         return isReadOnly(method, key, new HashSet<>());
     }
 
+    /** Whether a method of this build, read from its source, writes nothing (what it returns aside). */
+    boolean writesNothing(ExecutableElement method, String key) {
+        return writesNothing(method, key, new HashSet<>());
+    }
+
     private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
         TypeKind result = method.getReturnType().getKind();
         return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)

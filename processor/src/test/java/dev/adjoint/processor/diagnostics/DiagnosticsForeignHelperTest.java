@@ -286,4 +286,38 @@ class DiagnosticsForeignHelperTest {
         assertNoCrash(c);
         assertNotGenerated(c, "viaOther");
     }
+
+    /**
+     * An interface's method on a field that is not final (or on a parameter): the object may be
+     * any implementation at run time; only a static final field initialised with new C(...) tells
+     * which code runs.
+     */
+    @Test
+    void interfaceMethodOnAFieldThatIsNotFinalStaysRefused() {
+        JavaFileObject api = JavaFileObjects.forSourceLines("demo.Curve",
+                "package demo;",
+                "",
+                "public interface Curve {",
+                "    double rate(double t);",
+                "}");
+        JavaFileObject flat = JavaFileObjects.forSourceLines("demo.Flat",
+                "package demo;",
+                "",
+                "public final class Flat implements Curve {",
+                "    public double rate(double t) { return 0.01 * t; }",
+                "}");
+        JavaFileObject functions = functions(
+                "    static Curve curve = new Flat();",
+                "    static final Curve KNOWN = new Flat();",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return curve.rate(x) + KNOWN.rate(x);",
+                "    }");
+        Compilation c = compile(functions, api, flat);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through curve.rate(...): "
+                + "Curve.rate is abstract, so the code it runs is chosen at run time among implementations Adjoint "
+                + "cannot see").inFile(functions).onLine(10);
+        assertThat(c).hadErrorCount(1); // KNOWN.rate(x) runs Flat.rate: inlined
+        assertNoCrash(c);
+    }
 }

@@ -53,8 +53,9 @@ final class JavaPrinter {
             lines.put(m.name(), new int[] {first, lineCount(out)});
         }
         if (!unit.helpers().isEmpty()) {
-            // methods of an interface: the code they run is chosen at run time, Adjoint cannot see into them
-            out.append("\n    static final Helpers HELPERS = new HelpersImpl();\n");
+            // methods of an interface on a field that is not final: the code they run is chosen at run
+            // time, Adjoint cannot see into them (on a static final field set to new C() it knows C's)
+            out.append("\n    static Helpers HELPERS = new HelpersImpl();\n");
             out.append("\n    interface Helpers {\n");
             for (Ast.Helper h : unit.helpers()) {
                 out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");

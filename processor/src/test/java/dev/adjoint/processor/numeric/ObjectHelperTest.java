@@ -31,7 +31,7 @@ class ObjectHelperTest {
     private static final String NORMAL = """
             package demo.lib;
 
-            public class Normal {
+            public class Normal implements Distribution {
                 private static final double SQRT2 = Math.sqrt(2.0);
                 private final double mean;
                 private final double sd;
@@ -61,6 +61,31 @@ class ObjectHelperTest {
                 public double variance() {
                     java.util.function.DoubleSupplier square = () -> sd * sd;
                     return square.getAsDouble();
+                }
+            }
+            """;
+
+    private static final String DISTRIBUTION = """
+            package demo.lib;
+
+            public interface Distribution {
+                double density(double x);
+
+                double cdf(double x);
+            }
+            """;
+
+    private static final String CHECKS = """
+            package demo.lib;
+
+            public final class Checks {
+                private Checks() {}
+
+                public static <T> T notNull(T value, String name) {
+                    if (value == null) {
+                        throw new IllegalArgumentException(name + " must not be null");
+                    }
+                    return value;
                 }
             }
             """;
@@ -118,12 +143,15 @@ class ObjectHelperTest {
     private static final String PRICING = """
             package demo;
 
+            import demo.lib.Checks;
             import demo.lib.Curve;
+            import demo.lib.Distribution;
             import demo.lib.Normal;
             import dev.adjoint.Differentiable;
 
             public final class Pricing {
                 private static final Normal STANDARD = new Normal(0, 1);
+                private static final Distribution SHIFTED = new Normal(0.25, 1.5);
                 static final Curve CURVE = new Curve(new double[] {0, 1, 2, 5}, new double[] {0.01, 0.02, 0.025, 0.03});
 
                 private Pricing() {}
@@ -137,6 +165,7 @@ class ObjectHelperTest {
 
                 @Differentiable(order = 2)
                 public static double mixture(double x, double w) {
+                    Checks.notNull((Double) w, "w"); // a check returning its argument, the result dropped: it only reads
                     Normal wide = new Normal(0.5, 2.0);
                     return w * wide.density(x) + (1 - w) * new Normal(-1, 0.5).density(x) * STANDARD.variance();
                 }
@@ -149,6 +178,12 @@ class ObjectHelperTest {
                         price += c * curves[i].discount(t * (i + 1));
                     }
                     return price + CURVE.discount(t);
+                }
+
+                /** An interface's methods on a constant whose class is known: that class's methods. */
+                @Differentiable(order = 2)
+                public static double viaInterface(double x, double y) {
+                    return SHIFTED.cdf(x * y) + SHIFTED.density(y) * x;
                 }
 
                 /** The receiver is evaluated before the argument that reassigns its variable. */
@@ -167,7 +202,8 @@ class ObjectHelperTest {
         assertFalse(impl.contains(".cdf(") || impl.contains(".density(") || impl.contains(".discount("),
                 "the methods are inlined:\n" + impl);
         assertTrue(impl.contains("Overrides.check("), "a method a subclass may override is checked:\n" + impl);
-        checkEveryMethod(r, "demo.Pricing", POINTS, "bond", "call", "mixture", "reassigned");
+        assertTrue(impl.contains("Checks.notNull("), "the check is called as written:\n" + impl);
+        checkEveryMethod(r, "demo.Pricing", POINTS, "bond", "call", "mixture", "reassigned", "viaInterface");
     }
 
     /**
@@ -226,7 +262,7 @@ class ObjectHelperTest {
                         return 1 - distribution.cdf(x);
                     }
                 }
-                """, "demo.lib.Normal", NORMAL, "demo.lib.Erf", ERF, "demo.Flat", """
+                """, "demo.lib.Normal", NORMAL, "demo.lib.Erf", ERF, "demo.lib.Distribution", DISTRIBUTION, "demo.Flat", """
                 package demo;
 
                 public final class Flat extends demo.lib.Normal {
@@ -252,7 +288,8 @@ class ObjectHelperTest {
     }
 
     private static InMemoryCompiler.Result compile() {
-        return compileClean("demo.Pricing", PRICING, "demo.lib.Normal", NORMAL, "demo.lib.Erf", ERF, "demo.lib.Curve", CURVE);
+        return compileClean("demo.Pricing", PRICING, "demo.lib.Normal", NORMAL, "demo.lib.Erf", ERF, "demo.lib.Curve", CURVE,
+                "demo.lib.Distribution", DISTRIBUTION, "demo.lib.Checks", CHECKS);
     }
 
 }
