@@ -338,7 +338,9 @@ public final class Rules {
     public static Expr polynomialDerivative(double[] d, Expr t) {
         Expr horner = lit(d[d.length - 1]);
         for (int k = d.length - 2; k >= 0; k--) {
-            horner = constant(horner) != null ? mul(horner, t) : mul(t, horner);
+            Double c = constant(horner);
+            // -2.0 - 6.0 * y rather than -2.0 + -6.0 * y
+            horner = c == null ? mul(t, horner) : c < 0 ? neg(mul(lit(-c), t)) : mul(horner, t);
             if (d[k] != 0) {
                 horner = add(lit(d[k]), horner);
             }
