@@ -329,6 +329,25 @@ public final class Rules {
         return new Adjoint(first, terms);
     }
 
+    /**
+     * The derivative of a polynomial in {@code t}, given by its coefficients {@code d} in increasing
+     * powers ({@code d[0] + d[1]·t + ...}), in Horner's scheme: {@code d0 + t * (d1 + t * d2)}, one
+     * multiplication and one addition per degree, reading nothing but {@code t}; the innermost
+     * product constant first ({@code 200.0 * a}).
+     */
+    public static Expr polynomialDerivative(double[] d, Expr t) {
+        Expr horner = lit(d[d.length - 1]);
+        for (int k = d.length - 2; k >= 0; k--) {
+            Double c = constant(horner);
+            // -2.0 - 6.0 * y rather than -2.0 + -6.0 * y
+            horner = c == null ? mul(t, horner) : c < 0 ? neg(mul(lit(-c), t)) : mul(horner, t);
+            if (d[k] != 0) {
+                horner = add(lit(d[k]), horner);
+            }
+        }
+        return horner;
+    }
+
     /** Whether {@code v} is {@code k·u} (or {@code u·k}, or a temporary holding it) with {@code k} constant in u. */
     private static boolean scaled(Expr v, Expr u, Function<Var, Expr> definition, Function<Expr, Boolean> constantIn) {
         Expr def = v instanceof Expr.Read r && definition.apply(r.var()) != null ? definition.apply(r.var()) : v;

@@ -42,6 +42,8 @@ final class Context {
     final List<Stmt> holders = new ArrayList<>();
     /** The holders reused per thread: fields of the adjoint class. */
     final List<ReverseMode.SharedHolder> sharedHolders = new ArrayList<>();
+    /** Polynomials in one variable spread over temporaries: their reverse sweep is one term. */
+    final Polynomials polynomials;
     /** For a method returning {@code double[]}: the local array it returns. */
     Var vector;
     Var stack;
@@ -89,6 +91,7 @@ final class Context {
                 definedAs.put(d.var(), d.init());
             }
         }
+        polynomials = new Polynomials(this);
     }
 
     /**

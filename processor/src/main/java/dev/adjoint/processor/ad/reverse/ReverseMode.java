@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * Stage 6, differentiate: reverse mode. The {@link ReverseVisitor} gives each statement of the
  * normalized body its reverse statements; {@link ToBeRecorded} decides which values the reverse
  * sweep needs kept and where; {@link Fusion} may run the last loop's reverse sweep inside it; the
- * {@link Assembler} writes the pullback; {@link Cleanup} makes it read like hand-written code. With
+ * {@link Assembler} writes the pullback; {@link Cleanup} makes it read like hand-written code, and
+ * {@link Products} writes its products as a hand-written adjoint would. With
  * {@code @Differentiable(checkpoints = s)}, the long loops are {@link CheckpointedLoop checkpointed}.
  */
 public final class ReverseMode {
@@ -87,6 +88,10 @@ public final class ReverseMode {
         Tree.LoopNode fused = Fusion.decide(c, top, tbr);
         List<Stmt> body = new Assembler(c, tbr, fused).assemble(top);
         body = Cleanup.run(body);
+        List<Stmt> products = Products.run(body, seed);
+        if (products != body) {
+            body = Cleanup.run(products); // a forward value now read once goes back into its use
+        }
         List<String> written = new ArrayList<>();
         for (MethodIr.Param p : method.params()) {
             if (c.writtenArrays.contains(p.var())) {

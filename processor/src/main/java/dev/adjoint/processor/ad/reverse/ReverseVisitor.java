@@ -135,7 +135,14 @@ final class ReverseVisitor {
         } else {
             Var v = step.target;
             Expr value = Stmts.value(step.source);
-            if (value != null && c.activity.isActive(v)) {
+            Polynomials.Root polynomial = step.source instanceof Stmt.Declare ? c.polynomials.root(v) : null;
+            if (value != null && c.polynomials.absorbed(v)) {
+                // inside a polynomial chain: its root's one term covers this temporary
+            } else if (value != null && polynomial != null) {
+                // the root of a polynomial p(t) spread over temporaries: _d_t += adj·p'(t)
+                propagate(new Expr.Read(polynomial.t()), mul(new Expr.Read(c.adjoint(v)),
+                        Rules.polynomialDerivative(polynomial.derivative(), new Expr.Read(polynomial.t()))), out);
+            } else if (value != null && c.activity.isActive(v)) {
                 Expr adj = new Expr.Read(c.adjoint(v));
                 Expr increment = step.overwrites ? increment(value, new Expr.Read(v), v) : null;
                 if (increment != null) {
