@@ -88,6 +88,16 @@ final class Reductions {
         }
 
         @Override
+        boolean spreads() {
+            return Shapes.numel(shape) == 1;
+        }
+
+        @Override
+        double spread(double up) {
+            return up / divisor;
+        }
+
+        @Override
         void apply(double[] up, double[][] into) {
             double[] g = into[0];
             if (g == null) {
