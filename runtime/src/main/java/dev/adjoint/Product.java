@@ -15,9 +15,10 @@ import java.util.Arrays;
  * product from node to node ({@link Node#factor}) and writes it out where something else is needed:
  * a node that is not a factor, a second gradient for the same node, a leaf's accumulator.
  *
- * <p>Constants are folded into one as they come ({@code (c·2)·r} is {@code c·(2·r)} exactly, but a
- * constant other than ±1 or 2 may round differently in the last bit than the node-by-node order).
- * Immutable: one product may go on to several inputs.
+ * <p>Constants are folded into one as they come. The nodes' constants are ±1 and 2, and scaling by
+ * a power of two is exact ({@code (c·2)·r} is {@code c·(2·r)}), so a product rounds as the
+ * node-by-node passes do (LazyGradientTest compares them to the bit). Immutable: one product may
+ * go on to several inputs.
  */
 final class Product {
 
