@@ -23,7 +23,9 @@ import java.util.Map;
  * <h2>Two representations</h2>
  * Without createGraph, gradients are {@code double[]} buffers that nodes add into ({@link
  * Node#apply}); a one-element gradient is kept as a plain double in {@link PendingMap}, so that a
- * graph of scalars allocates nothing per node on the way back. With createGraph they are tensors
+ * graph of scalars allocates nothing per node on the way back, and the gradient of a sum or mean
+ * travels as a lazy {@link Product} through the nodes that only scale it, written out once where
+ * it is used. With createGraph they are tensors
  * built by tape operations ({@link Node#applyGraph}) while grad mode is on, so the backward pass
  * is itself on the tape.
  */
