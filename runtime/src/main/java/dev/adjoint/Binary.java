@@ -263,6 +263,23 @@ final class Binary {
             }
         }
 
+        /**
+         * d(a±b) is ±1 and d(a·b) the other operand, for an input of the output's shape (a
+         * broadcast one sums its gradient instead).
+         */
+        @Override
+        Factor factor(int i) {
+            if (!Arrays.equals(next(i).shape, shape)) {
+                return null;
+            }
+            return switch (op) {
+                case ADD -> Factor.ONE;
+                case SUB -> i == 0 ? Factor.ONE : Factor.MINUS_ONE;
+                case MUL -> new Factor(1, i == 0 ? operand(b, bVersion) : operand(a, aVersion));
+                case DIV, POW -> null;
+            };
+        }
+
         /** A saved operand, version-checked, expanded to the output's shape. */
         private double[] operand(Tensor t, int version) {
             return expand(unpack(t, version, false), shape);

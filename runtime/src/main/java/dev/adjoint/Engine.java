@@ -23,7 +23,9 @@ import java.util.Map;
  * <h2>Two representations</h2>
  * Without createGraph, gradients are {@code double[]} buffers that nodes add into ({@link
  * Node#apply}); a one-element gradient is kept as a plain double in {@link PendingMap}, so that a
- * graph of scalars allocates nothing per node on the way back. With createGraph they are tensors
+ * graph of scalars allocates nothing per node on the way back, and the gradient of a sum or mean
+ * travels as a lazy {@link Product} through the nodes that only scale it, written out once where
+ * it is used. With createGraph they are tensors
  * built by tape operations ({@link Node#applyGraph}) while grad mode is on, so the backward pass
  * is itself on the tape.
  */
@@ -50,6 +52,8 @@ final class Engine {
     /** ... one-element buffers for inputs whose gradient is a scalar, and the upstream of a scalar node. */
     private final double[][] scalarInto = {new double[1], new double[1], new double[1], new double[1]};
     private final double[] scalarUp = new double[1];
+    /** Whether a {@link Product} was ever pending in this call. */
+    private boolean lazy;
 
     private Engine(boolean keepGraph, boolean createGraph) {
         this.keepGraph = keepGraph;
@@ -136,10 +140,7 @@ final class Engine {
             } else if (g.numel() == 1) {
                 addScalar(root, g.data[0]);
             } else {
-                double[] buffer = buffer(root);
-                for (int k = 0; k < buffer.length; k++) {
-                    buffer[k] += g.data[k];
-                }
+                deliver(root, Product.of(g.data)); // not copied: read when it is written out
             }
         }
     }
@@ -180,18 +181,34 @@ final class Engine {
         if (grad == PendingMap.SCALAR) {
             scalarUp[0] = pending.removedScalar;
             up = scalarUp;
+        } else if (grad instanceof Product product) {
+            if (node instanceof Node.AccumulateGrad acc) {
+                writeOutReaders(acc.leaf.gradValues());
+                acc.accumulate(product);
+                return;
+            }
+            if (node.retained() == null && multiply(node, product)) {
+                return;
+            }
+            up = product.materialize();
         } else {
             up = (double[]) grad;
         }
         if (node instanceof Node.AccumulateGrad acc) {
+            writeOutReaders(acc.leaf.gradValues());
             acc.accumulate(up, up != scalarUp); // a buffer is this call's own: taken, not copied
             return;
         }
         Tensor retained = node.retained();
         if (retained != null) {
+            writeOutReaders(retained.gradValues());
             retained.accumulate(up, false);
         }
         node.checkNotReleased();
+        if (up.length == 1 && node.spreads() && runs(node.next(0)) && Shapes.numel(node.next(0).shape) > 1) {
+            deliver(node.next(0), Product.spread(node.spread(up[0]), Shapes.numel(node.next(0).shape)));
+            return;
+        }
         int inputs = node.inputs();
         double[][] into = into(inputs);
         Node handedOver = handOver(node, up); // input 0's node, if it takes over the upstream buffer
@@ -217,6 +234,50 @@ final class Engine {
             if (i < scalarInto.length && into[i] == scalarInto[i]) {
                 addScalar(node.next(i), into[i][0]);
             }
+        }
+    }
+
+    /**
+     * Runs {@code node} on a lazy gradient if every input that needs a gradient gets
+     * {@code upstream · factor} ({@link Node#factor}): each receives the product times its factor,
+     * and nothing is computed yet. Returns false, having changed nothing, for any other node.
+     */
+    private boolean multiply(Node node, Product product) {
+        node.checkNotReleased();
+        int inputs = node.inputs();
+        Node.Factor[] factors = new Node.Factor[inputs];
+        for (int i = 0; i < inputs; i++) {
+            if (runs(node.next(i)) && (factors[i] = node.factor(i)) == null) {
+                return false;
+            }
+        }
+        for (int i = 0; i < inputs; i++) {
+            if (factors[i] != null) {
+                deliver(node.next(i), product.times(factors[i]));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Before a gradient is added in place into {@code grad} (a leaf's or a retained one): pending
+     * products that read that array (a model multiplying by a {@code .grad()}) are written out
+     * first, so that they see its values as the nodes that read them did.
+     */
+    private void writeOutReaders(double[] grad) {
+        if (lazy && grad != null && grad.length > 1) {
+            pending.writeOutReaders(grad);
+        }
+    }
+
+    /** Adds a lazy gradient into {@code node}'s pending one: kept lazy if it is the first, else written out into it. */
+    private void deliver(Node node, Product product) {
+        lazy = true;
+        if (pending.get(node) == null) {
+            pending.put(node, product);
+            push(node);
+        } else {
+            product.addInto(buffer(node));
         }
     }
 
@@ -268,7 +329,10 @@ final class Engine {
 
     /** A captured first-order gradient as an array of its own. */
     private Object owned(Object grad) {
-        return grad == PendingMap.SCALAR ? new double[] {pending.removedScalar} : ((double[]) grad).clone();
+        if (grad == PendingMap.SCALAR) {
+            return new double[] {pending.removedScalar};
+        }
+        return grad instanceof Product product ? product.materialize() : ((double[]) grad).clone();
     }
 
     /** Whether a gradient sent to {@code node} is used: it exists and (for grad()) leads to an input. */
@@ -295,6 +359,11 @@ final class Engine {
         }
         if (b == PendingMap.SCALAR) { // a one-element gradient that overflowed the scalar buffers
             double[] buffer = {pending.scalar(node)};
+            pending.put(node, buffer);
+            return buffer;
+        }
+        if (b instanceof Product product) { // a second gradient arrives: the first is written out to add to
+            double[] buffer = product.materialize();
             pending.put(node, buffer);
             return buffer;
         }
@@ -497,6 +566,15 @@ final class Engine {
                 size++;
             }
             return i;
+        }
+
+        /** Writes out, each into an array of its own, the pending products that read {@code array}. */
+        void writeOutReaders(double[] array) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] instanceof Product p && p.reads(array)) {
+                    values[i] = p.materialize();
+                }
+            }
         }
 
         Object remove(Node key) {

@@ -122,6 +122,37 @@ abstract class Node {
     }
 
     /**
+     * Input i's gradient as a factor of the upstream, when that is all this node's backward does for
+     * input i: {@code ∂L/∂input_i = ∂L/∂out · constant · values}, elementwise, input i having the
+     * output's elements in the same order ({@code a·b}: b for a; {@code -x}: -1; {@code x²}: 2 and
+     * x). Null where input i's gradient is anything else. The engine then multiplies a lazy gradient
+     * ({@link Product}) by it instead of running {@link #apply}; reading a saved value here checks
+     * it as {@link #apply} would.
+     */
+    Factor factor(int i) {
+        return null;
+    }
+
+    /** {@code constant · values[i]} at element i ({@code values} null: the constant alone). */
+    record Factor(double constant, double[] values) {
+        static final Factor ONE = new Factor(1, null);
+        static final Factor MINUS_ONE = new Factor(-1, null);
+    }
+
+    /**
+     * Whether this node spreads a one-element upstream evenly over all of input 0 (a sum or a mean
+     * of every element): then the engine starts a {@link Product} at {@link #spread}.
+     */
+    boolean spreads() {
+        return false;
+    }
+
+    /** For a node that {@link #spreads}: the gradient each element of input 0 receives from the upstream {@code up}. */
+    double spread(double up) {
+        throw new AssertionError(name() + " does not spread");
+    }
+
+    /**
      * The same derivative with tape operations, recorded when grad mode is on: the gradient of
      * each input (shaped as the input), or null where {@link #next} is null.
      */
@@ -299,6 +330,12 @@ abstract class Node {
         void accumulate(double[] g, boolean owned) {
             if (leaf.requiresGrad) {
                 leaf.accumulate(g, owned);
+            }
+        }
+
+        void accumulate(Product g) {
+            if (leaf.requiresGrad) {
+                leaf.accumulate(g);
             }
         }
 

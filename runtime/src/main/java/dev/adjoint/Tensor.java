@@ -763,6 +763,25 @@ public final class Tensor {
         }
     }
 
+    /** {@link #accumulate(double[], boolean)} for a lazy gradient: written out straight into {@link #grad()}, or as it. */
+    void accumulate(Product g) {
+        synchronized (this) {
+            Tensor current = grad;
+            if (current == null) {
+                grad = new Tensor(g.materialize(), shape);
+            } else {
+                g.addInto(current.data);
+                current.bumpVersion();
+            }
+        }
+    }
+
+    /** The values of {@link #grad()} (null if none), which a backward is about to add into in place. */
+    double[] gradValues() {
+        Tensor current = grad;
+        return current == null ? null : current.data;
+    }
+
     /**
      * AccumulateGrad while recording (createGraph): the gradient keeps its graph, so it is copied
      * on the tape the first time ({@code CopyBackwards}, as PyTorch) and added out of place after.

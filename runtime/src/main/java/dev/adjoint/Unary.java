@@ -393,6 +393,21 @@ final class Unary {
 
         /** {@code up·f'(x)} as tape operations. */
         abstract Tensor backward(Tensor up, Tensor s, double c);
+
+        /**
+         * f'(x) as a {@link Node.Factor} where {@code up·f'(x)} is {@code up·constant·s}, exactly as
+         * {@link #backward(double[], double[], double, double[])} rounds it (see {@link Product});
+         * null for the others.
+         */
+        Node.Factor factor(double[] s, double c) {
+            return switch (this) {
+                case NEG -> Node.Factor.MINUS_ONE;
+                case ADD_SCALAR, SUB_SCALAR -> Node.Factor.ONE;
+                case EXP -> new Node.Factor(1, s);
+                case POW_SCALAR -> c == 2 ? new Node.Factor(2, s) : null;
+                default -> null;
+            };
+        }
     }
 
     /** PyTorch's sgn for reals: 1, -1, or 0 for zero and NaN. */
@@ -454,6 +469,12 @@ final class Unary {
                 Tensor s = saved();
                 op.backward(up, s == null ? null : s.data, c, into[0]);
             }
+        }
+
+        @Override
+        Factor factor(int i) {
+            Tensor s = saved();
+            return op.factor(s == null ? null : s.data, c);
         }
 
         @Override

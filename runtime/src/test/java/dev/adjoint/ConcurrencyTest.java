@@ -111,6 +111,30 @@ class ConcurrencyTest {
         }
     }
 
+    /** Lazy gradients ({@link Product}) are each walk's own; only their adding into the shared leaf is shared. */
+    @Test
+    void threadsWalkingOneMeanSquaredErrorGraphAddTheirLazyGradients() throws Exception {
+        int n = 1000;
+        double[] x0 = new double[n], y0 = new double[n], w0 = new double[n];
+        for (int i = 0; i < n; i++) {
+            x0[i] = Math.sin(i);
+            y0[i] = Math.cos(i);
+            w0[i] = 0.001 * i;
+        }
+        for (int trial = 0; trial < TRIALS / 4; trial++) {
+            Tensor w = Tensor.vector(w0).requiresGrad(true);
+            Tensor loss = w.mul(Tensor.vector(x0)).sub(Tensor.vector(y0)).pow(2).mean();
+            together(t -> {
+                loss.backward(true); // one retained graph, walked by every thread
+                w.mul(Tensor.vector(x0)).sub(Tensor.vector(y0)).pow(2).mean().backward(); // and one of its own
+            });
+            for (int i = 0; i < n; i++) {
+                double r = w0[i] * x0[i] - y0[i];
+                assertEquals(2 * THREADS * 2 * r * x0[i] / n, w.grad().get(i), 1e-12, "trial " + trial);
+            }
+        }
+    }
+
     @Test
     void autogradGradOnSeveralThreadsTouchesNoLeaf() throws Exception {
         Tensor x = Tensor.vector(0.5, 1.5).requiresGrad(true);
