@@ -216,21 +216,23 @@ final class Calls {
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
         Expr.Call inlined = null;
-        ExecutableElement known = receiver != null && !onThis && method.getModifiers().contains(Modifier.ABSTRACT)
-                ? implementation(method, call, path) : null;
-        if (known != null && ofObject(known, Keys.of(known, types)) && !(body.fieldsDifferentiated() && mayBeCallersOwn(receiver))) {
+        TypeElement exact = receiver != null && !onThis ? exactClass(call, path) : null;
+        ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
+                ? implementation(method, exact) : null;
+        boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, exact);
+        if (known != null && ofObject(known, Keys.of(known, types)) && !mayBeThis) {
             // an interface's method on a constant whose class is known (static final NORMAL = new
             // NormalDistribution(0, 1)): that class's method, inlined as another object's
-            TypeMirror exact = types.erasure(exactClass(call, path).asType());
             List<JType> knownTypes = known.getParameters().stream().map(p -> JType.of(p.asType())).toList();
-            inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(exact), receiver, at), args,
+            inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(types.erasure(exact.asType())),
+                    receiver, at), args,
                     knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
         } else if (receiver == null && !varargs && hasBody(method) && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
             inlined = (Expr.Call) inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         } else if (receiver != null && !onThis && ofObject(method, key)
-                && !(body.fieldsDifferentiated() && mayBeCallersOwn(receiver))) {
+                && !mayBeThis) {
             // a method of another object of this build that computes a number (a distribution's
             // cdf, a curve's rate): inlined, the object's fields data read from it
             inlined = (Expr.Call) inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
@@ -364,7 +366,7 @@ final class Calls {
                 // takes records; its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
             }
-            if (receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver)) {
+            if (receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, null)) {
                 // the object may be this one, whose fields the caller differentiates: passed as data,
                 // their derivatives through the call would be lost
                 return body.unsupportedExpr(call, Tag.AdjointUntracked, "cannot differentiate through " + name
@@ -529,9 +531,8 @@ final class Calls {
      * body), which holds a C and nothing else; null otherwise, or when the adjoint class cannot
      * name C (it casts the constant to C) or C's method is abstract too.
      */
-    private ExecutableElement implementation(ExecutableElement method, MethodInvocationTree call, TreePath path) {
-        TypeElement exact = exactClass(call, path);
-        if (exact == null || !access.nameable(types.erasure(exact.asType()))) {
+    private ExecutableElement implementation(ExecutableElement method, TypeElement exact) {
+        if (!access.nameable(types.erasure(exact.asType()))) {
             return null;
         }
         for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(exact))) {
@@ -571,17 +572,19 @@ final class Calls {
      * Whether {@code receiver} may be, at run time, the receiver of a {@code @Differentiable}
      * instance method of the site, which may differentiate its fields: read as another object's,
      * as data, their derivatives would be lost. That is when its class and such a method's class
-     * are one a subclass of the other (an interface type is refused before this).
+     * are one a subclass of the other (an interface type is refused before this); when the
+     * receiver's class is known exactly ({@code exact}), only when it is that class or a subclass.
      */
-    private boolean mayBeCallersOwn(Expr receiver) {
-        TypeMirror r = receiver.type().mirror();
+    private boolean mayBeCallersOwn(Expr receiver, TypeElement exact) {
+        TypeMirror r = exact != null ? exact.asType() : receiver.type().mirror();
         if (r == null || r.getKind() != TypeKind.DECLARED) {
             return true;
         }
         TypeMirror erased = types.erasure(r);
         for (TypeElement c : differentiableInstanceClasses()) {
             TypeMirror mine = types.erasure(c.asType());
-            if (types.isSubtype(mine, erased) || types.isSubtype(erased, mine)) {
+            // an object of exactly class E is this only if E is the caller's class or a subclass of it
+            if (types.isSubtype(erased, mine) || exact == null && types.isSubtype(mine, erased)) {
                 return true;
             }
         }

@@ -320,4 +320,41 @@ class DiagnosticsForeignHelperTest {
         assertThat(c).hadErrorCount(1); // KNOWN.rate(x) runs Flat.rate: inlined
         assertNoCrash(c);
     }
+
+    /**
+     * A method of a constant of exactly the superclass (static final BASE = new Base()), called
+     * from the subclass's instance method that differentiates its fields: an object of exactly
+     * Base is never this (a Tail), so the call is inlined, and the gradient is right.
+     */
+    @Test
+    void methodOfAConstantOfTheSuperclassIsInlinedInASubclass() throws ReflectiveOperationException {
+        JavaFileObject base = JavaFileObjects.forSourceLines("demo.Base",
+                "package demo;",
+                "",
+                "public class Base {",
+                "    protected double scale = 2;",
+                "    public double op(double x) { return scale * x * x; }",
+                "}");
+        JavaFileObject tail = JavaFileObjects.forSourceLines("demo.Tail",
+                "package demo;",
+                "",
+                "import dev.adjoint.Differentiable;",
+                "",
+                "public class Tail extends Base {",
+                "    private static final Base BASE = new Base();",
+                "    @Differentiable",
+                "    public double f(double x) {",
+                "        return scale * BASE.op(x);",
+                "    }",
+                "}");
+        Compilation c = compile(tail, base);
+        assertThat(c).succeededWithoutWarnings();
+        ClassLoader loader = Sources.classLoader(c);
+        Object self = loader.loadClass("demo.Tail").getConstructor().newInstance();
+        Object g = loader.loadClass("demo.TailAdjoint").getMethod("fGradient", loader.loadClass("demo.Tail"),
+                double.class).invoke(null, self, 0.5);
+        // f = scale · 2x², this.scale = 2: ∂f/∂x = scale · 4x = 4, ∂f/∂scale = 2x² = 0.5
+        org.junit.jupiter.api.Assertions.assertEquals(4.0, g.getClass().getField("x").getDouble(g), 1e-12);
+        org.junit.jupiter.api.Assertions.assertEquals(0.5, g.getClass().getField("scale").getDouble(g), 1e-12);
+    }
 }
