@@ -343,7 +343,8 @@ final class Printer {
             out.text("(").type(type(c.type())).text(") ");
             operand(c.operand(), UNARY, out);
         } else if (e instanceof Expr.MathCall m) {
-            out.type(ClassName.get(m.strict() ? StrictMath.class : Math.class)).text(".").text(m.function().javaName);
+            out.type(m.via() != null ? ClassName.get(m.via().packageName(), m.via().simpleName())
+                    : ClassName.get(m.strict() ? StrictMath.class : Math.class)).text(".").text(m.function().javaName);
             arguments(m.args(), out);
         } else if (e instanceof Expr.Call c) {
             call(c, out);

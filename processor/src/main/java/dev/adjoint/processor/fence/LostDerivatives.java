@@ -51,7 +51,7 @@ final class LostDerivatives {
                 if (node instanceof Expr.MathCall m && m.function().piecewiseConstant && m.function().rounds()
                         && m.args().stream().anyMatch(activity::carries) && warned.add(node)) {
                     diagnostics.warning(Position.either(m.pos(), method.pos()), Tag.AdjointLostDerivative,
-                            (m.strict() ? "StrictMath." : "Math.") + m.function().javaName + " is piecewise "
+                            m.owner() + "." + m.function().javaName + " is piecewise "
                                     + "constant: its derivative is 0 and the gradient does not flow through it");
                 }
             });

@@ -159,8 +159,22 @@ public sealed interface Expr {
         }
     }
 
-    /** A call of a {@link MathFunction}, on {@code Math} or ({@code strict}) {@code StrictMath}. */
-    record MathCall(MathFunction function, boolean strict, List<Expr> args, JType type, Position pos) implements Expr {
+    /**
+     * A call of a {@link MathFunction}, on {@code Math} or ({@code strict}) {@code StrictMath}, or
+     * on a library class with Math's names and contracts ({@code via}: Hipparchus' FastMath), which
+     * the forward sweep calls as the method does.
+     */
+    record MathCall(MathFunction function, boolean strict, List<Expr> args, JType type, Position pos, ClassRef via)
+            implements Expr {
+        public MathCall(MathFunction function, boolean strict, List<Expr> args, JType type, Position pos) {
+            this(function, strict, args, type, pos, null);
+        }
+
+        /** The class the call names: {@code Math}, {@code StrictMath} or the library's. */
+        public String owner() {
+            return via != null ? via.simpleName() : strict ? "StrictMath" : "Math";
+        }
+
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.visitMathCall(this);

@@ -150,7 +150,7 @@ public final class Exprs {
             return java.util.Arrays.asList(b.op(), b.type().kind());
         }
         if (e instanceof Expr.MathCall m) {
-            return java.util.Arrays.asList(m.function(), m.strict());
+            return java.util.Arrays.asList(m.function(), m.strict(), String.valueOf(m.via()));
         }
         if (e instanceof Expr.Cast c) {
             return c.type().toString();
@@ -215,7 +215,7 @@ public final class Exprs {
 
             @Override
             public Expr visitMathCall(Expr.MathCall x) {
-                return new Expr.MathCall(x.function(), x.strict(), List.copyOf(c), x.type(), x.pos());
+                return new Expr.MathCall(x.function(), x.strict(), List.copyOf(c), x.type(), x.pos(), x.via());
             }
 
             @Override

@@ -158,7 +158,7 @@ final class Cse {
         String head = e instanceof Expr.Binary b ? "b" + b.op() + b.type()
                 : e instanceof Expr.Unary u ? "u" + u.op() + u.type()
                 : e instanceof Expr.Cast c ? "t" + c.type()
-                : e instanceof Expr.MathCall m ? "m" + m.function() + m.strict()
+                : e instanceof Expr.MathCall m ? "m" + m.function() + m.strict() + m.via()
                 : e instanceof Expr.ArrayRead a ? "a" + a.type()
                 : e instanceof Expr.Length ? "l" : null;
         if (head == null) {

@@ -61,6 +61,19 @@ import javax.lang.model.util.Types;
  */
 final class Calls {
 
+    /**
+     * Library classes with Math's names and contracts (values within an ulp or so of Math's): their
+     * functions are differentiated as Math's, and called as written in the forward sweep.
+     */
+    private static final Set<String> MATH_LIKE = Set.of(
+            "org.apache.commons.math3.util.FastMath",
+            "org.apache.commons.math.util.FastMath",
+            "org.apache.commons.math4.core.jdkmath.AccurateMath",
+            "org.apache.commons.math4.core.jdkmath.JdkMath",
+            "org.hipparchus.util.FastMath",
+            "net.jafama.FastMath",
+            "net.jafama.StrictFastMath");
+
     private final Trees trees;
     private final Elements elements;
     private final Types types;
@@ -134,10 +147,12 @@ final class Calls {
         }
         ClassRef ownerRef = ClassRef.of(owner);
         boolean strict = ownerName.equals("java.lang.StrictMath");
-        if (strict || ownerName.equals("java.lang.Math")) {
+        boolean library = MATH_LIKE.contains(ownerName);
+        if (strict || library || ownerName.equals("java.lang.Math")) {
             var function = MathFunction.lookup(name, kinds);
             if (function.isPresent()) {
-                return new Expr.MathCall(function.get(), strict, args, function.get().resultType(), at);
+                return new Expr.MathCall(function.get(), strict, args, function.get().resultType(), at,
+                        library ? ownerRef : null);
             }
         }
         if (ownerName.equals("java.lang.Double") && receiver != null) {

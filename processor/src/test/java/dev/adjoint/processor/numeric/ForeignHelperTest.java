@@ -323,4 +323,49 @@ class ForeignHelperTest {
                 r.generated("demo.HornerAdjointImpl"));
         checkEveryMethod(r, "demo.Horner", POINTS, "weighted");
     }
+
+    /**
+     * Hipparchus' FastMath (here a stand-in of its own package, whose bodies differ from Math's in
+     * the last bits, as the real tables do): its functions are differentiated as Math's, and the
+     * forward sweep calls them as the method does, so the pullback's value is the method's to the bit.
+     */
+    @Test
+    void fastMathOfALibraryIsDifferentiatedAsMath() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Kernel", """
+                package demo;
+
+                import dev.adjoint.Differentiable;
+                import org.hipparchus.util.FastMath;
+
+                public final class Kernel {
+                    private Kernel() {}
+
+                    @Differentiable(order = 2)
+                    public static double rbf(double x, double y) {
+                        double d = FastMath.sqrt(x * x + y * y);
+                        return FastMath.exp(-d) * FastMath.sin(x) + FastMath.pow(y, 1.5) + FastMath.log1p(x * y);
+                    }
+                }
+                """, "org.hipparchus.util.FastMath", """
+                package org.hipparchus.util;
+
+                public final class FastMath {
+                    private FastMath() {}
+
+                    public static double sqrt(double a) { return Math.sqrt(a) * (1 + 0x1p-52); }
+
+                    public static double exp(double x) { return Math.exp(x) * (1 - 0x1p-52); }
+
+                    public static double sin(double x) { return Math.sin(x) * (1 + 0x1p-52); }
+
+                    public static double pow(double x, double y) { return Math.pow(x, y) * (1 - 0x1p-52); }
+
+                    public static double log1p(double x) { return Math.log1p(x) * (1 + 0x1p-52); }
+                }
+                """);
+        String impl = withoutComments(r.generated("demo.KernelAdjointImpl"));
+        assertTrue(impl.contains("FastMath.exp(") && impl.contains("FastMath.sqrt("), "called as written:\n" + impl);
+        assertFalse(impl.contains("Math.exp(") && !impl.contains("FastMath.exp("), impl);
+        checkEveryMethod(r, "demo.Kernel", POINTS, "rbf");
+    }
 }
