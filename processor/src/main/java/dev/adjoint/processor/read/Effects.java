@@ -32,7 +32,11 @@ import javax.lang.model.util.Types;
  */
 final class Effects {
 
-    /** JDK methods that neither write their arguments nor let a derivative through their result. */
+    /**
+     * JDK methods, and the checks and comparisons of well-known numerical libraries (from their
+     * jars, documented to check or compare only), that neither write their arguments nor let a
+     * derivative through their result.
+     */
     static final Set<String> READ_ONLY_JDK = Set.of(
             "java.util.Objects#requireNonNull(java.lang.Object)",
             "java.util.Objects#requireNonNull(java.lang.Object,java.lang.String)",
@@ -51,7 +55,38 @@ final class Effects {
             "java.lang.Double#isFinite(double)",
             "java.lang.Double#compare(double,double)",
             "java.lang.Math#getExponent(double)",
-            "java.lang.StrictMath#getExponent(double)");
+            "java.lang.StrictMath#getExponent(double)",
+            "org.apache.commons.math3.util.MathArrays#checkEqualLength(double[],double[])",
+            "org.apache.commons.math3.util.MathArrays#checkEqualLength(double[],double[],boolean)",
+            "org.apache.commons.math3.util.MathArrays#checkPositive(double[])",
+            "org.apache.commons.math3.util.MathArrays#checkOrder(double[])",
+            "org.apache.commons.math3.util.MathUtils#checkNotNull(java.lang.Object)",
+            "org.apache.commons.math3.util.MathUtils#checkFinite(double)",
+            "org.apache.commons.math3.util.MathUtils#checkFinite(double[])",
+            "org.apache.commons.math3.util.Precision#equals(double,double)",
+            "org.apache.commons.math3.util.Precision#equals(double,double,double)",
+            "org.apache.commons.math3.util.Precision#equals(double,double,int)",
+            "org.apache.commons.math3.util.Precision#equalsIncludingNaN(double,double)",
+            "org.apache.commons.math3.util.Precision#compareTo(double,double,double)",
+            "org.apache.commons.math3.util.Precision#compareTo(double,double,int)",
+            "org.hipparchus.util.MathArrays#checkEqualLength(double[],double[])",
+            "org.hipparchus.util.MathArrays#checkEqualLength(double[],double[],boolean)",
+            "org.hipparchus.util.MathArrays#checkPositive(double[])",
+            "org.hipparchus.util.MathArrays#checkOrder(double[])",
+            "org.hipparchus.util.MathUtils#checkNotNull(java.lang.Object)",
+            "org.hipparchus.util.MathUtils#checkFinite(double)",
+            "org.hipparchus.util.MathUtils#checkFinite(double[])",
+            "org.hipparchus.util.Precision#equals(double,double)",
+            "org.hipparchus.util.Precision#equals(double,double,double)",
+            "org.hipparchus.util.Precision#equals(double,double,int)",
+            "org.hipparchus.util.Precision#equalsIncludingNaN(double,double)",
+            "org.hipparchus.util.Precision#compareTo(double,double,double)",
+            "org.hipparchus.util.Precision#compareTo(double,double,int)",
+            "com.google.common.math.DoubleMath#fuzzyEquals(double,double,double)",
+            "com.google.common.math.DoubleMath#fuzzyCompare(double,double,double)",
+            "com.google.common.math.DoubleMath#isMathematicalInteger(double)",
+            "com.google.common.base.Preconditions#checkNotNull(java.lang.Object)",
+            "com.google.common.base.Preconditions#checkNotNull(java.lang.Object,java.lang.Object)");
 
     private final Trees trees;
     private final Types types;

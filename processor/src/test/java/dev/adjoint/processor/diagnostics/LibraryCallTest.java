@@ -149,6 +149,58 @@ class LibraryCallTest {
                         + "processor");
     }
 
+    /**
+     * The checks and comparisons of well-known libraries, from their jars (here stand-ins compiled
+     * first, with bodies Adjoint could not judge from a class file): on the documented list, they
+     * only read, so differentiated arrays and values may be passed to them.
+     */
+    @Test
+    void documentedLibraryChecksOnlyRead() throws Exception {
+        Path commons = build(Compiler.javac(), "commons", JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.util.MathArrays",
+                "package org.apache.commons.math3.util;",
+                "",
+                "public final class MathArrays {",
+                "    private MathArrays() {}",
+                "    public static void checkEqualLength(double[] a, double[] b) {",
+                "        if (a.length != b.length) {",
+                "            throw new IllegalArgumentException(a.length + \" != \" + b.length);",
+                "        }",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.util.Precision",
+                "package org.apache.commons.math3.util;",
+                "",
+                "public final class Precision {",
+                "    private Precision() {}",
+                "    public static boolean equals(double x, double y, double eps) {",
+                "        return Math.abs(y - x) <= eps;",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double[] w, double[] x) {",
+                "        org.apache.commons.math3.util.MathArrays.checkEqualLength(w, x);",
+                "        double s = 0;",
+                "        for (int i = 0; i < w.length; i++) {",
+                "            s += org.apache.commons.math3.util.Precision.equals(w[i], 0, 1e-12) ? 0 : w[i] * x[i];",
+                "        }",
+                "        return s;",
+                "    }");
+        Compilation c = client(commons).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {commons.toUri().toURL(), client.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Object g = loader.loadClass(Sources.FUNCTIONS_ADJOINT).getMethod("fGradient", double[].class, double[].class)
+                    .invoke(null, new double[] {0.5, 2.0}, new double[] {3.0, -1.0});
+            assertThat((double[]) g.getClass().getField("w").get(g)).usingTolerance(1e-12).containsExactly(3.0, -1.0)
+                    .inOrder();
+            assertThat((double[]) g.getClass().getField("x").get(g)).usingTolerance(1e-12).containsExactly(0.5, 2.0)
+                    .inOrder();
+        }
+    }
+
     private Compiler client(Path library) {
         List<File> classPath = new ArrayList<>();
         classPath.add(library.toFile());
