@@ -245,6 +245,11 @@ public final class Fence {
                 public Void visitReturn(Stmt.Return r) {
                     if (r.value() != null) {
                         expr(r.value());
+                        boolean doubleResult = returnTypes.isEmpty() ? !method.vector() : returnTypes.peek().isDouble();
+                        if (doubleResult && r.value() instanceof Expr.Const c && c.value() == null) {
+                            error(r.pos(), Tag.AdjointUnsupportedExpression, "cannot return null for a Double: Adjoint "
+                                    + "reads Double values as double; return Double.NaN, or a double and a separate boolean");
+                        }
                         if (!returnTypes.isEmpty()) {
                             untracked(returnTypes.peek(), r.value(), "the " + simple(returnTypes.peek()) + " a helper "
                                     + "returns", r.pos());

@@ -156,9 +156,11 @@ public final class Finder {
         int before = diagnostics.errorCount();
         TypeMirror returned = method.getReturnType();
         boolean vector = JType.of(returned).isDoubleArray();
-        if (returned.getKind() != TypeKind.DOUBLE && !vector) {
+        // a boxed Double (Function<Double, Double>.apply) is read as a double, as its locals are
+        if (returned.getKind() != TypeKind.DOUBLE && !vector && !JType.of(returned).isDouble()) {
             diagnostics.error(at, Tag.AdjointReturnType, "@Differentiable method " + name
-                    + " must return double or double[], not " + returned + ": only those outputs are differentiated");
+                    + " must return double, Double or double[], not " + returned + ": only those outputs are "
+                    + "differentiated");
         }
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             diagnostics.error(at, Tag.AdjointNoBody, "@Differentiable method " + name
@@ -331,7 +333,8 @@ public final class Finder {
             TypeMirror mirror = p.asType();
             JType type = mirror.getKind() == TypeKind.DOUBLE ? JType.DOUBLE : JType.of(mirror);
             List<Records.Component> components = Records.of(mirror);
-            boolean differentiable = mirror.getKind() == TypeKind.DOUBLE || type.isDoubleArray() || !components.isEmpty();
+            // a boxed Double parameter (Function<Double, Double>.apply) is differentiated as a double
+            boolean differentiable = type.isDouble() || type.isDoubleArray() || !components.isEmpty();
             if (isPrivate(mirror)) {
                 diagnostics.error(Position.of(p), Tag.AdjointPrivate, "parameter " + pName + " of " + name + " has type "
                         + mirror + ", which is private, so the generated adjoint class cannot name it; make the type "

@@ -503,7 +503,7 @@ final class CorpusChecker {
             if (!wrt.isEmpty() && !wrt.contains(name)) {
                 continue;
             }
-            if (type == double.class) {
+            if (type == double.class || type == Double.class) { // a boxed Double is differentiated as a double
                 out.add(new Input(name, name, Where.PARAMETER, i, null, -1));
             } else if (type == double[].class) {
                 for (int j = 0; j < ((double[]) call.args[i]).length; j++) {

@@ -184,7 +184,7 @@ class CorpusTest {
             entry("ProbeStrata.SabrHaganVolatilityFunctionProvider.volatility", "refused AdjointUnsupportedCall+AdjointUntracked"),
             entry("ProbeStrata.HullWhiteOneFactorPiecewiseConstantInterestRateModel.futuresConvexityFactor", "accepted"),
             entry("ProbeStrata.LinearBound.doInterpolate", "refused AdjointBitTrick+AdjointUnsupportedCall"),
-            entry("ProbeStrata.TopHatFunction.apply", "refused AdjointReturnType"),
+            entry("ProbeStrata.TopHatFunction.apply", "accepted"),
             entry("ProbeStrata.StrataNormalDistribution.getCDF", "accepted"));
 
     private static final Map<String, Fixture> FIXTURES = CorpusSources.load();

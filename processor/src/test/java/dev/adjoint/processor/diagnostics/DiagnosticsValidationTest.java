@@ -47,9 +47,27 @@ class DiagnosticsValidationTest {
                 "    }");
         Compilation c = compile(file);
         assertOnlyError(c, file, "static int count(",
-                "[AdjointReturnType] @Differentiable method count must return double or double[], not int",
+                "[AdjointReturnType] @Differentiable method count must return double, Double or double[], not int",
                 "only those outputs are differentiated");
         assertNotGenerated(c, "count");
+    }
+
+    /** A Double result is read as a double: null has no double to stand for. */
+    @Test
+    void nullReturnedForADouble() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static Double orNull(double x) {",
+                "        if (x < 0) {",
+                "            return null;",
+                "        }",
+                "        return x * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "return null;",
+                "[AdjointUnsupportedExpression] cannot return null for a Double: Adjoint reads Double values as double; "
+                        + "return Double.NaN, or a double and a separate boolean");
+        assertNotGenerated(c, "orNull");
     }
 
     @Test
