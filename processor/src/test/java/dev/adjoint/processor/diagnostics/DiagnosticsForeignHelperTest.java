@@ -228,13 +228,12 @@ class DiagnosticsForeignHelperTest {
     }
 
     /**
-     * An instance method of an object that may be the caller's own receiver, whose fields the
-     * caller differentiates (it reads w): read as another object's, as data, their derivatives
-     * would be lost; it stays a call Adjoint cannot see into.
+     * {@code demo.Model}, whose {@code viaOther} (line 10, its return on line 11) differentiates its
+     * field w and calls {@code twice} (annotated with {@code annotation}) on another Model, which
+     * may be this one.
      */
-    @Test
-    void methodOfAnObjectThatMayBeThisIsNotInlined() {
-        JavaFileObject model = JavaFileObjects.forSourceLines("demo.Model",
+    private static JavaFileObject modelCallingOther(String annotation, String returnLine) {
+        return JavaFileObjects.forSourceLines("demo.Model",
                 "package demo;",
                 "",
                 "import dev.adjoint.Differentiable;",
@@ -242,12 +241,22 @@ class DiagnosticsForeignHelperTest {
                 "public class Model {",
                 "    double w = 2;",
                 "    Model other = this;",
-                "    double twice(double x) { return w * x * 2; }",
+                annotation + " public double twice(double x) { return w * x * 2; }",
                 "    @Differentiable",
                 "    public double viaOther(double x) {",
-                "        return other.twice(x) * w;",
+                returnLine,
                 "    }",
                 "}");
+    }
+
+    /**
+     * An instance method of an object that may be the caller's own receiver, whose fields the
+     * caller differentiates (it reads w): read as another object's, as data, their derivatives
+     * would be lost; it stays a call Adjoint cannot see into.
+     */
+    @Test
+    void methodOfAnObjectThatMayBeThisIsNotInlined() {
+        JavaFileObject model = modelCallingOther("", "        return other.twice(x) * w;");
         Compilation c = compile(model);
         assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Model.twice(double)")
                 .inFile(model).onLine(11);
@@ -262,26 +271,12 @@ class DiagnosticsForeignHelperTest {
      */
     @Test
     void differentiableMethodOfAnObjectThatMayBeThisIsRefused() {
-        JavaFileObject model = JavaFileObjects.forSourceLines("demo.Model",
-                "package demo;",
-                "",
-                "import dev.adjoint.Differentiable;",
-                "",
-                "public class Model {",
-                "    double w = 2;",
-                "    Model other = this;",
-                "    @Differentiable",
-                "    public double twice(double x) { return w * x * 2; }",
-                "    @Differentiable",
-                "    public double viaOther(double x) {",
-                "        return other.twice(x) + w;",
-                "    }",
-                "}");
+        JavaFileObject model = modelCallingOther("    @Differentiable", "        return other.twice(x) + w;");
         Compilation c = compile(model);
         assertThat(c).hadErrorContaining("[AdjointUntracked] cannot differentiate through twice of another object of "
                 + "this class: it may be this very object, whose fields are differentiated here, and the call takes its "
                 + "receiver as data; call it on this (twice(...)), or pass the values it needs to a static method")
-                .inFile(model).onLine(12);
+                .inFile(model).onLine(11);
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "viaOther");
