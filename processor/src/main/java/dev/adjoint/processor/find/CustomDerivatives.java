@@ -54,10 +54,41 @@ public final class CustomDerivatives {
         }
     }
 
-    /** The partial derivatives given for the method with {@code key}, entry i for parameter i (null if none); null when none at all. */
+    /**
+     * The partial derivatives given for the method with {@code key}, entry i for parameter i (null
+     * if none); null when none at all. A {@code @DerivativeOf} of the build comes first, then the
+     * built-in ones of well-known libraries' special functions ({@link #BUILT_IN}).
+     */
     public List<Callee.Partial> of(String key) {
         Callee.Partial[] d = byTarget.get(key);
-        return d == null ? null : Arrays.asList(d);
+        return d != null ? Arrays.asList(d) : BUILT_IN.get(key);
+    }
+
+    /**
+     * The derivatives of special functions of Commons Math 3, Hipparchus and Commons Numbers, from
+     * their jars (Adjoint cannot read their bodies): log Γ's is the library's digamma, digamma's its
+     * trigamma, erf's and erfc's 2/√π·e^(−x²) (with its sign) from {@code dev.adjoint.internal.Special}.
+     */
+    private static final Map<String, List<Callee.Partial>> BUILT_IN = builtIn();
+
+    private static Map<String, List<Callee.Partial>> builtIn() {
+        Map<String, List<Callee.Partial>> out = new HashMap<>();
+        ClassRef special = ClassRef.of("dev.adjoint.internal", "Special");
+        for (String pkg : List.of("org.apache.commons.math3.special", "org.hipparchus.special")) {
+            ClassRef gamma = ClassRef.of(pkg, "Gamma");
+            out.put(pkg + ".Gamma#logGamma(double)", List.of(new Callee.Partial(gamma, "digamma", false)));
+            out.put(pkg + ".Gamma#digamma(double)", List.of(new Callee.Partial(gamma, "trigamma", false)));
+            out.put(pkg + ".Erf#erf(double)", List.of(new Callee.Partial(special, "erfDerivative", false)));
+            out.put(pkg + ".Erf#erfc(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
+        }
+        String numbers = "org.apache.commons.numbers.gamma";
+        out.put(numbers + ".LogGamma#value(double)", List.of(new Callee.Partial(ClassRef.of(numbers, "Digamma"), "value",
+                false)));
+        out.put(numbers + ".Digamma#value(double)", List.of(new Callee.Partial(ClassRef.of(numbers, "Trigamma"), "value",
+                false)));
+        out.put(numbers + ".Erf#value(double)", List.of(new Callee.Partial(special, "erfDerivative", false)));
+        out.put(numbers + ".Erfc#value(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
+        return Map.copyOf(out);
     }
 
     private void add(ExecutableElement derivative) {

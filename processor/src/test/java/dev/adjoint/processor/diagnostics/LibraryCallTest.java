@@ -201,6 +201,81 @@ class LibraryCallTest {
         }
     }
 
+    /**
+     * Special functions of Commons Math 3 from its jar (stand-ins compiled first: Lanczos' log Γ,
+     * digamma by its asymptotic series, erf by its Taylor series): differentiated by the built-in
+     * partials, the library's digamma for log Γ and 2/√π·e^(−x²) for erf.
+     */
+    @Test
+    void specialFunctionsOfALibraryHaveBuiltInDerivatives() throws Exception {
+        Path commons = build(Compiler.javac(), "special", JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.special.Gamma",
+                "package org.apache.commons.math3.special;",
+                "",
+                "public final class Gamma {",
+                "    private static final double[] C = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,",
+                "        771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012,",
+                "        9.9843695780195716e-6, 1.5056327351493116e-7};",
+                "    private Gamma() {}",
+                "    public static double logGamma(double x) {",
+                "        double z = x - 1;",
+                "        double a = C[0];",
+                "        double t = z + 7.5;",
+                "        for (int i = 1; i < 9; i++) {",
+                "            a += C[i] / (z + i);",
+                "        }",
+                "        return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);",
+                "    }",
+                "    public static double digamma(double x) {",
+                "        double r = 0;",
+                "        while (x < 6) {",
+                "            r -= 1 / x;",
+                "            x += 1;",
+                "        }",
+                "        double f = 1 / (x * x);",
+                "        return r + Math.log(x) - 0.5 / x",
+                "            - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.special.Erf",
+                "package org.apache.commons.math3.special;",
+                "",
+                "public final class Erf {",
+                "    private Erf() {}",
+                "    public static double erf(double x) {",
+                "        double term = x;",
+                "        double sum = x;",
+                "        for (int n = 1; n < 60; n++) {",
+                "            term *= -x * x / n;",
+                "            sum += term / (2 * n + 1);",
+                "        }",
+                "        return 2 / Math.sqrt(Math.PI) * sum;",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double a, double x) {",
+                "        return org.apache.commons.math3.special.Gamma.logGamma(a * x)",
+                "            + a * org.apache.commons.math3.special.Erf.erf(x - 0.5);",
+                "    }");
+        Compilation c = client(commons).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {commons.toUri().toURL(), client.toUri().toURL()},
+                getClass().getClassLoader())) {
+            java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            for (double[] p : new double[][] {{1.3, 0.8}, {2.5, 1.7}, {0.9, 0.2}}) {
+                Object g = adjoint.getMethod("fGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-6;
+                double da = ((double) f.invoke(null, p[0] + h, p[1]) - (double) f.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) f.invoke(null, p[0], p[1] + h) - (double) f.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(g.getClass().getField("a").getDouble(g)).isWithin(1e-7).of(da);
+                assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-7).of(dx);
+            }
+        }
+    }
+
     private Compiler client(Path library) {
         List<File> classPath = new ArrayList<>();
         classPath.add(library.toFile());
