@@ -67,7 +67,8 @@ public final class CustomDerivatives {
     /**
      * The derivatives of special functions of Commons Math 3, Hipparchus and Commons Numbers, from
      * their jars (Adjoint cannot read their bodies): log Γ's is the library's digamma, digamma's its
-     * trigamma, erf's and erfc's 2/√π·e^(−x²) (with its sign) from {@code dev.adjoint.internal.Special}.
+     * trigamma, erf's and erfc's 2/√π·e^(−x²) (with its sign) and log B's ψ(a) − ψ(a + b) from
+     * {@code dev.adjoint.internal.Special}.
      */
     private static final Map<String, List<Callee.Partial>> BUILT_IN = builtIn();
 
@@ -80,6 +81,8 @@ public final class CustomDerivatives {
             out.put(pkg + ".Gamma#digamma(double)", List.of(new Callee.Partial(gamma, "trigamma", false)));
             out.put(pkg + ".Erf#erf(double)", List.of(new Callee.Partial(special, "erfDerivative", false)));
             out.put(pkg + ".Erf#erfc(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
+            out.put(pkg + ".Beta#logBeta(double,double)", List.of(new Callee.Partial(special, "logBetaDerivativeA", false),
+                    new Callee.Partial(special, "logBetaDerivativeB", false)));
         }
         String numbers = "org.apache.commons.numbers.gamma";
         out.put(numbers + ".LogGamma#value(double)", List.of(new Callee.Partial(ClassRef.of(numbers, "Digamma"), "value",

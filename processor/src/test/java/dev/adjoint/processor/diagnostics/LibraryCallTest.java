@@ -204,7 +204,7 @@ class LibraryCallTest {
     /**
      * Special functions of Commons Math 3 from its jar (stand-ins compiled first: Lanczos' log Γ,
      * digamma by its asymptotic series, erf by its Taylor series): differentiated by the built-in
-     * partials, the library's digamma for log Γ and 2/√π·e^(−x²) for erf.
+     * partials, the library's digamma for log Γ, 2/√π·e^(−x²) for erf, ψ(a) − ψ(a + b) for log B.
      */
     @Test
     void specialFunctionsOfALibraryHaveBuiltInDerivatives() throws Exception {
@@ -251,12 +251,22 @@ class LibraryCallTest {
                 "        }",
                 "        return 2 / Math.sqrt(Math.PI) * sum;",
                 "    }",
+                "}"), JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.special.Beta",
+                "package org.apache.commons.math3.special;",
+                "",
+                "public final class Beta {",
+                "    private Beta() {}",
+                "    public static double logBeta(double a, double b) {",
+                "        return Gamma.logGamma(a) + Gamma.logGamma(b) - Gamma.logGamma(a + b);",
+                "    }",
                 "}"));
         JavaFileObject caller = Sources.functions(
                 "    @Differentiable",
                 "    public static double f(double a, double x) {",
                 "        return org.apache.commons.math3.special.Gamma.logGamma(a * x)",
-                "            + a * org.apache.commons.math3.special.Erf.erf(x - 0.5);",
+                "            + a * org.apache.commons.math3.special.Erf.erf(x - 0.5)",
+                "            + org.apache.commons.math3.special.Beta.logBeta(a, x + 1);",
                 "    }");
         Compilation c = client(commons).compile(caller);
         assertThat(c).succeededWithoutWarnings();
