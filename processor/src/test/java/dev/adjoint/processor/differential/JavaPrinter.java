@@ -56,6 +56,7 @@ final class JavaPrinter {
             // methods of an interface on a field that is not final: the code they run is chosen at run
             // time, Adjoint cannot see into them (on a static final field set to new C() it knows C's)
             out.append("\n    static Helpers HELPERS = new HelpersImpl();\n");
+            out.append("\n    static final Helpers KNOWN = new HelpersImpl();\n");
             out.append("\n    interface Helpers {\n");
             for (Ast.Helper h : unit.helpers()) {
                 out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
@@ -271,7 +272,10 @@ final class JavaPrinter {
         } else if (e instanceof Ast.HelperCall h) {
             return "HELPERS." + h.helper() + "(" + (isInt(h.arg()) ? "(double) " : "") + expr(h.arg()) + ")";
         } else if (e instanceof Ast.ObjectCall o) {
-            return "SHAPES." + o.helper() + "(" + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
+            // on the concrete class's object, or (clip) through the interface on a constant whose class
+            // is known (static final KNOWN = new HelpersImpl()): both inlined
+            return (o.helper().equals("clip") ? "KNOWN." : "SHAPES.") + o.helper() + "("
+                    + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";
         } else if (e instanceof Ast.AssignExpr a) {
