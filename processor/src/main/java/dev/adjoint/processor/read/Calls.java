@@ -278,6 +278,16 @@ final class Calls {
         boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
         boolean readOnly = accessor || Effects.READ_ONLY_JDK.contains(key) || effects.isReadOnly(method, key)
                 || discarded && effects.writesNothing(method, key);
+        if (readOnly && !discarded && !accessor && type.isDifferentiable()) {
+            // a check that returns its argument (double[] v = Objects.requireNonNull(w)): the value
+            // itself, whose derivative goes on; any other result carrying a number is not a check's
+            boolean returnsArgument = !args.isEmpty() && types.isSameType(types.erasure(method.getReturnType()),
+                    types.erasure(method.getParameters().get(0).asType()));
+            if (returnsArgument) {
+                return args.get(0);
+            }
+            readOnly = false;
+        }
         // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
         boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
                 && !ownerName.startsWith("javax.");

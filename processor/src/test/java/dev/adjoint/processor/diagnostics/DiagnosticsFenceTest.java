@@ -458,6 +458,17 @@ class DiagnosticsFenceTest {
                 "[AdjointUnsupportedCall] cannot differentiate through List.add(E): annotate it @Differentiable");
     }
 
+    /** A check returning its argument is the argument: a second name for a differentiated array. */
+    @Test
+    void arrayNamedAgainByACheck() {
+        assertRejected(method("double[] w", List.of(),
+                "double[] v = java.util.Objects.requireNonNull(w);",
+                "return v[0] * v[0];"),
+                "double[] v = java.util.Objects.requireNonNull(w);",
+                "[AdjointArrayAlias] cannot differentiate double[] v = java.util.Objects.requireNonNull(w): a "
+                        + "differentiated local array must be created with new double[n]");
+    }
+
     /** double... is packed into the array the helper receives (see RealJava.varargsHelpers); double[]... is not. */
     @Test
     void variableArityHelperOfArrays() {
