@@ -62,10 +62,11 @@ public final class Algebra {
         if (cb != null && cb == -1.0) {
             return neg(a);
         }
-        if (b instanceof Unary u && u.op() == UnaryOp.NEG) {
+        // a negation moves out of a product of doubles only: an int's -0 is 0, a double's is -0.0
+        if (b instanceof Unary u && u.op() == UnaryOp.NEG && u.type().isDouble()) {
             return neg(mul(a, u.operand(), exactOnly));
         }
-        if (a instanceof Unary u && u.op() == UnaryOp.NEG) {
+        if (a instanceof Unary u && u.op() == UnaryOp.NEG && u.type().isDouble()) {
             return neg(mul(u.operand(), b, exactOnly));
         }
         if (exactOnly) {
@@ -86,7 +87,7 @@ public final class Algebra {
         if (cb != null && cb == 1.0) {
             return a;
         }
-        if (a instanceof Unary u && u.op() == UnaryOp.NEG) {
+        if (a instanceof Unary u && u.op() == UnaryOp.NEG && u.type().isDouble()) {
             return neg(div(u.operand(), b));
         }
         return new Binary(BinaryOp.DIV, a, b, JType.DOUBLE, null);
@@ -98,7 +99,7 @@ public final class Algebra {
         if (ca != null && cb != null) {
             return lit(ca + cb);
         }
-        if (b instanceof Unary u && u.op() == UnaryOp.NEG) {
+        if (b instanceof Unary u && u.op() == UnaryOp.NEG && u.type().isDouble()) {
             return sub(a, u.operand());
         }
         return new Binary(BinaryOp.ADD, a, b, JType.DOUBLE, null);
@@ -118,7 +119,7 @@ public final class Algebra {
         if (ca != null) {
             return lit(-ca);
         }
-        if (a instanceof Unary u && u.op() == UnaryOp.NEG) {
+        if (a instanceof Unary u && u.op() == UnaryOp.NEG && u.type().isDouble()) {
             return u.operand();
         }
         return new Unary(UnaryOp.NEG, a, JType.DOUBLE, null);
@@ -160,8 +161,9 @@ public final class Algebra {
         return e;
     }
 
+    /** A negated double (an int's negation is not: its -0 is 0, where a double's is -0.0). */
     public static boolean isNegation(Expr e) {
-        return e instanceof Unary u && u.op() == UnaryOp.NEG;
+        return e instanceof Unary u && u.op() == UnaryOp.NEG && u.type().isDouble();
     }
 
     // ---------------------------------------------------------------- int arithmetic of loop counters

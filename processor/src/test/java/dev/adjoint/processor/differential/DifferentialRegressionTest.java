@@ -1173,4 +1173,25 @@ class DifferentialRegressionTest {
                 }
                 """, "m40", -1.15195, new double[] {0.266903, -0.081076, -0.736735, -0.352098});
     }
+
+    /**
+     * As found by the campaign (m95 of a batch), shrunk: (-i) * d with an int i of 0 is 0.0 (an
+     * int's -0 is 0), where the simplification -(i * d) gave -0.0 as the pullback's value.
+     */
+    @Test
+    void negatedIntTimesADouble() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m95(double x, double[][] data, int n) {
+                        for (int i = 0; i < 1; i++) {
+                            if ((1.0 != 0.25)) {
+                                return ((-i) * data[(n % data.length)][0]);
+                            }
+                        }
+                        return 1.0;
+                    }
+                }
+                """, "m95", 0.148025, new double[][] {{0.52, -0.02, 0.11}, {0.94, 0.72, -0.2}}, 1);
+    }
 }

@@ -102,7 +102,7 @@ final class SourceCheck {
             return new Verdict(Outcome.WRONG, method + "Gradient threw " + e.getCause());
         }
         Object[] primalArgs = copy(args);
-        invoke(primal, primalArgs);
+        Object value = invoke(primal, primalArgs);
         for (int i = 0; i < args.length; i++) {
             // the arrays the primal writes: the gradient must leave them bit for bit as the primal does
             if (args[i] instanceof double[] && !Arrays.equals((double[]) primalArgs[i], (double[]) gradientArgs[i])) {
@@ -135,8 +135,19 @@ final class SourceCheck {
             }
         }
         String tape = tape(adjointClass, primal, method, args, generated);
-        return tape != null ? new Verdict(Outcome.WRONG, tape + "; generated adjoint:\n" + adjoint)
-                : new Verdict(Outcome.CORRECT, "");
+        if (tape != null) {
+            return new Verdict(Outcome.WRONG, tape + "; generated adjoint:\n" + adjoint);
+        }
+        // the pullback returns the primal's value, bit for bit (-0.0 for 0.0 too), into the holder
+        // fGradient filled (its arrays of the right length; what it adds is not read again)
+        Method pullback = Arrays.stream(adjointClass.getMethods()).filter(m -> m.getName().equals(method + "Pullback")
+                && m.getParameterTypes()[m.getParameterCount() - 1] == gradient.getClass()).findFirst().orElseThrow();
+        Object[] full = Arrays.copyOf(copy(args), args.length + 2);
+        full[args.length] = 1.0;
+        full[args.length + 1] = gradient;
+        Object returned = pullback.invoke(null, full);
+        return value.equals(returned) ? new Verdict(Outcome.CORRECT, "") : new Verdict(Outcome.WRONG, method
+                + "Pullback returned " + returned + " but the primal is " + value + "; generated adjoint:\n" + adjoint);
     }
 
     /** The Tensor overload: the primal's value, and backward() giving fGradient's values; else what differs. */
