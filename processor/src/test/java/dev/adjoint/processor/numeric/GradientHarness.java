@@ -364,13 +364,15 @@ final class GradientHarness {
         return Arrays.stream(m.getParameters()).map(java.lang.reflect.Parameter::getName).toArray(String[]::new);
     }
 
+    /** The public method named {@code name}; of overloads, one that returns a value ({@code fHvp}, not {@code fHvp} into a holder). */
     static Method find(Class<?> type, String name) {
+        Method found = null;
         for (Method m : type.getMethods()) {
-            if (m.getName().equals(name)) {
-                return m;
+            if (m.getName().equals(name) && (found == null || found.getReturnType() == void.class)) {
+                found = m;
             }
         }
-        return null;
+        return found;
     }
 
     static Object invoke(Method m, Object[] args) throws Exception {
