@@ -14,11 +14,10 @@ import org.openjdk.jmh.annotations.Benchmark;
  *
  * <p>Forward mode and second order (not part of {@link ModelBench}; the report's second table):
  * the generated tangent in one fixed direction against {@code DerivativeStructure} with one free
- * parameter along it, and the generated 5×5 Hessian ({@code callHessian}, five forward-over-reverse
- * sweeps, allocating five pairs of holders and the array) against the same five sweeps called as
- * {@code callPullbackTangent} into two holders allocated once here and zeroed before each sweep,
- * the rows copied into a reused array (as a caller who keeps its holders would: no allocation),
- * against {@code DerivativeStructure} of order 2 with five free parameters (one evaluation gives
+ * parameter along it, and the generated 5×5 Hessian ({@code callHessian}: forward over reverse,
+ * what the five directions share computed once, allocating the array) against the same called
+ * into an array allocated once here and zeroed before each call (as a caller who keeps its
+ * holders would: no allocation), against {@code DerivativeStructure} of order 2 with five free parameters (one evaluation gives
  * the value, gradient and Hessian) and against central differences of the generated gradient (ten
  * pullbacks).
  */
@@ -48,9 +47,7 @@ public class BlackScholesBench extends ModelBench {
     public final double[][] fdHessian = new double[5][5];
     public final BlackScholesAdjoint.CallGradient fdUp = new BlackScholesAdjoint.CallGradient();
     public final BlackScholesAdjoint.CallGradient fdDown = new BlackScholesAdjoint.CallGradient();
-    /** The holders of {@link #hessianIntoHolders}: the gradient and a row of the Hessian, zeroed per sweep. */
-    public final BlackScholesAdjoint.CallGradient hessianGradient = new BlackScholesAdjoint.CallGradient();
-    public final BlackScholesAdjoint.CallGradient hessianRow = new BlackScholesAdjoint.CallGradient();
+    /** The caller's array of {@link #hessianIntoHolders}, zeroed per call. */
     public final double[][] hessianMatrix = new double[5][5];
     private final DoubleSupplier fdFunction = () -> {
         double[] p = fdInputs[0];
@@ -105,38 +102,23 @@ public class BlackScholesBench extends ModelBench {
         return BlackScholesBaselines.callTangentDerivativeStructure(s, k, r, sigma, t, dS, dK, dR, dSigma, dT);
     }
 
-    /** The generated {@code callHessian}: a new 5×5 array (and its five HVP holders) per call. */
+    /** The generated {@code callHessian}: a new 5×5 array per call. */
     @Benchmark
     public double[][] hessian() {
         return BlackScholesAdjoint.callHessian(s, k, r, sigma, t);
     }
 
     /**
-     * The Hessian as {@code callHessian} computes it, row i the sweep of {@code callPullbackTangent}
-     * along the i-th input (seed 1, dSeed 0), but into {@link #hessianGradient} and
-     * {@link #hessianRow}, zeroed before each sweep, and the reused {@link #hessianMatrix}.
+     * The Hessian as {@code callHessian} computes it, by the generated {@code callHessian} overload
+     * that adds into the caller's array: {@link #hessianMatrix}, zeroed before each call.
      */
     @Benchmark
     public double[][] hessianIntoHolders() {
-        hessianSweep(0, 1.0, 0.0, 0.0, 0.0, 0.0);
-        hessianSweep(1, 0.0, 1.0, 0.0, 0.0, 0.0);
-        hessianSweep(2, 0.0, 0.0, 1.0, 0.0, 0.0);
-        hessianSweep(3, 0.0, 0.0, 0.0, 1.0, 0.0);
-        hessianSweep(4, 0.0, 0.0, 0.0, 0.0, 1.0);
+        for (double[] row : hessianMatrix) {
+            java.util.Arrays.fill(row, 0.0);
+        }
+        BlackScholesAdjoint.callHessian(s, k, r, sigma, t, hessianMatrix);
         return hessianMatrix;
-    }
-
-    private void hessianSweep(int i, double vS, double vK, double vR, double vSigma, double vT) {
-        hessianGradient.zero();
-        hessianRow.zero();
-        BlackScholesAdjoint.callPullbackTangent(s, k, r, sigma, t, vS, vK, vR, vSigma, vT, 1.0, 0.0, hessianGradient,
-                hessianRow);
-        double[] row = hessianMatrix[i];
-        row[0] = hessianRow.s;
-        row[1] = hessianRow.k;
-        row[2] = hessianRow.r;
-        row[3] = hessianRow.sigma;
-        row[4] = hessianRow.t;
     }
 
     /** {@code DerivativeStructure} of order 2, five free parameters, into a reused 5×5 array. */

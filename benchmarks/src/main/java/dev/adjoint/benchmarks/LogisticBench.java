@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.Benchmark;
  * <p>Forward mode and second order (the report's second table), along a fixed random direction
  * {@link #v} in the weights: the generated tangent against {@code DerivativeStructure} with one
  * free parameter along {@code v}, and the generated Hessian-vector product ({@code lossHvp}, one
- * forward-over-reverse sweep, allocating its two holders) against the same sweep called as
- * {@code lossPullbackTangent} into two holders allocated once here and zeroed before each call
- * (as a caller who keeps its holders would: no allocation) and against central differences of the
- * generated gradient along {@code v} (two pullbacks into reused holders).
+ * forward-over-reverse sweep, allocating its holder) against the same called into a holder
+ * allocated once here and zeroed before each call (as a caller who keeps its holders would: no
+ * allocation) and against central differences of the generated gradient along {@code v} (two
+ * pullbacks into reused holders).
  */
 public class LogisticBench extends ModelBench {
 
@@ -46,8 +46,7 @@ public class LogisticBench extends ModelBench {
     public final double[] fdHvp = new double[D];
     public final LogisticAdjoint.LossGradient fdUp = new LogisticAdjoint.LossGradient();
     public final LogisticAdjoint.LossGradient fdDown = new LogisticAdjoint.LossGradient();
-    /** The holders of {@link #hvpIntoHolders}: the gradient and H·v, allocated once, zeroed per call. */
-    public final LogisticAdjoint.LossGradient hvpGradient = new LogisticAdjoint.LossGradient();
+    /** The holder of {@link #hvpIntoHolders}: H·v, allocated once, zeroed per call. */
     public final LogisticAdjoint.LossGradient hvpProduct = new LogisticAdjoint.LossGradient();
     private final DoubleSupplier fdFunction;
 
@@ -71,7 +70,6 @@ public class LogisticBench extends ModelBench {
         v = Data.gaussian(new Random(5), D, 1.0);
         fdUp.w = new double[D];
         fdDown.w = new double[D];
-        hvpGradient.w = new double[D];
         hvpProduct.w = new double[D];
     }
 
@@ -130,14 +128,13 @@ public class LogisticBench extends ModelBench {
     }
 
     /**
-     * The generated {@code lossPullbackTangent} (what {@code lossHvp} calls) with seed 1 and dSeed
-     * 0, into {@link #hvpGradient} and {@link #hvpProduct}, zeroed first: H·v in {@code hvpProduct.w}.
+     * The generated {@code lossHvp} overload that adds H·v into the caller's holder:
+     * {@link #hvpProduct}, zeroed first.
      */
     @Benchmark
     public double[] hvpIntoHolders() {
-        hvpGradient.zero();
         hvpProduct.zero();
-        LogisticAdjoint.lossPullbackTangent(w, x, y, v, 1.0, 0.0, hvpGradient, hvpProduct);
+        LogisticAdjoint.lossHvp(w, x, y, v, hvpProduct);
         return hvpProduct.w;
     }
 

@@ -92,11 +92,11 @@ public final class Report {
         {"tangent", "tangent (generated forward mode, one direction)"},
         {"tangentDerivativeStructure", "DerivativeStructure, 1 free parameter along the direction"},
         {"hessian", "Hessian (generated, forward over reverse)"},
-        {"hessianIntoHolders", "Hessian as 5 generated fPullbackTangent calls into the caller's holders"},
+        {"hessianIntoHolders", "Hessian by the generated fHessian into the caller's array"},
         {"hessianDerivativeStructure", "DerivativeStructure of order 2 (value, gradient and Hessian)"},
         {"hessianFiniteDifferences", "Hessian by central differences of the generated gradient"},
         {"hvp", "Hessian-vector product (generated, forward over reverse)"},
-        {"hvpIntoHolders", "Hessian-vector product by the generated fPullbackTangent into the caller's holders"},
+        {"hvpIntoHolders", "Hessian-vector product by the generated fHvp into the caller's holder"},
         {"hvpFiniteDifferences", "Hessian-vector product by central differences of the generated gradient"},
     };
 
@@ -218,9 +218,9 @@ public final class Report {
         md.append("\n## Forward mode and second order\n\n")
                 .append("tangent: the generated `fTangent` in one fixed direction; second order: the generated ")
                 .append("`fHessian` (all inputs scalar) or `fHvp` in a fixed direction (array input), each allocating its ")
-                .append("holders and result; second order with caller's holders: the same derivatives by the generated ")
-                .append("`fPullbackTangent` into two holders the benchmark allocated once and zeroes before each call, one ")
-                .append("call per direction (for the Hessian, one per input, its rows copied into a reused array); ")
+                .append("result; second order with caller's holders: the same derivatives by the generated overloads that ")
+                .append("add into the caller's holder (`fHessian(..., double[][] into)`, `fHvp(..., into)`), allocated once ")
+                .append("by the benchmark and zeroed before each call; ")
                 .append("DerivativeStructure along the direction: one free parameter, order 1; DerivativeStructure of order ")
                 .append("2: one free parameter per input, one evaluation giving value, gradient and Hessian; finite ")
                 .append("differences: central differences of the generated gradient (2 pullbacks per direction). ")

@@ -82,9 +82,8 @@ class BlackScholesBenchTest {
     }
 
     /**
-     * The Hessian from five {@code callPullbackTangent} sweeps into the benchmark's holders is
-     * {@code callHessian}'s, bit for bit (the same sweeps), on every call: the holders are zeroed
-     * before each sweep, not accumulated into.
+     * The Hessian added into the benchmark's array is {@code callHessian}'s, bit for bit (the same
+     * code), on every call: the array is zeroed before each call, not accumulated into.
      */
     @Test
     void secondOrderIntoTheCallersHoldersEqualsCallHessian() {

@@ -4,9 +4,12 @@ import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.ad.Cleanup;
 import dev.adjoint.processor.ad.ForwardMode;
+import dev.adjoint.processor.ad.HessianRows;
+import dev.adjoint.processor.ad.HessianVector;
 import dev.adjoint.processor.ad.reverse.ReverseMode;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.contract.ClassPlan;
+import dev.adjoint.processor.contract.Member;
 import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
@@ -122,7 +125,7 @@ final class Pipeline {
         plans.forEach(p -> done.put(p, new ArrayList<>()));
         for (Work w : work.values()) {
             ImplWriter.Done d = w.refused ? null : differentiate(w, work);
-            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null));
+            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null, null, null));
         }
         boolean generated = env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
         Map<ClassPlan, JavaFile> out = new LinkedHashMap<>();
@@ -157,11 +160,20 @@ final class Pipeline {
             ForwardMode.Tangent second = !w.secondOrder ? null : timing.time("second order", () ->
                     ForwardMode.pullbackTangent(normalized, recorded.seed(), recorded.into(), recorded.body(),
                             directions, w.plan.names().dSeed(), w.plan.names().dInto()));
+            // fHvp's body: the second order's without the gradient and the value's tangent (null: fHvp goes
+            // through fPullbackTangent)
+            List<Stmt> hvp = second == null || !w.plan.receiverFields().isEmpty() ? null
+                    : timing.time("second order", () -> HessianVector.body(second.body(), recorded.seed(),
+                            second.dSeed(), recorded.into()));
+            // fHessian's body: fHvp's, what does not depend on the direction once for every row
+            HessianRows.Split rows = hvp == null || !w.plan.has(Member.HESSIAN) ? null
+                    : timing.time("second order", () -> HessianRows.split(hvp, second.directions(), second.dInto(),
+                            w.plan.fields().stream().map(MethodPlan.GradientField::name).toList()));
             // the primal's own copy: for a private method (the API class cannot call it), and for one
             // differentiated with respect to fields (the tape evaluates it at its tensors' values)
             List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
                     ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
-            out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, primal);
+            out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, hvp, rows, primal);
         });
         return out[0];
     }

@@ -158,9 +158,15 @@ public final class FacadeWriter {
             }
             if (m.has(Member.HVP)) {
                 type.addMethod(hvpMethod());
+                if (hvpIntoHolder()) {
+                    type.addMethod(hvpIntoMethod());
+                }
             }
             if (m.has(Member.HESSIAN)) {
                 type.addMethod(hessianMethod());
+                if (hvpIntoHolder()) {
+                    type.addMethod(hessianIntoMethod());
+                }
             }
         }
 
@@ -307,7 +313,7 @@ public final class FacadeWriter {
             String hvp = names.newName("hvp");
             List<String> args = new ArrayList<>(parameterNames());
             args.addAll(m.names().directions());
-            return MethodSpec.methodBuilder(Naming.hvp(m.name()))
+            MethodSpec.Builder b = MethodSpec.methodBuilder(Naming.hvp(m.name()))
                     .addModifiers(access)
                     .addJavadoc("Returns the Hessian of {@link $T#$L} times the direction ($L), one field per\n"
                                     + "differentiable parameter as in {@code $T}: exact (forward mode over the generated\n"
@@ -316,15 +322,86 @@ public final class FacadeWriter {
                             directionNote())
                     .addParameters(userParameters())
                     .addParameters(directionParameters())
-                    .returns(gradient)
-                    .addStatement("$T $N = new $T()", gradient, g, gradient)
-                    .addStatement("$T $N = new $T()", gradient, hvp, gradient)
-                    .addCode(allocateArrays(g))
+                    .returns(gradient);
+            if (!hvpIntoHolder()) {
+                return b.addStatement("$T $N = new $T()", gradient, g, gradient)
+                        .addStatement("$T $N = new $T()", gradient, hvp, gradient)
+                        .addCode(allocateArrays(g))
+                        .addCode(allocateArrays(hvp))
+                        .addStatement("$N($L, 1.0, 0.0, $N, $N)", Naming.pullbackTangent(m.name()),
+                                String.join(", ", args), g, hvp)
+                        .addStatement("return $N", hvp)
+                        .build();
+            }
+            return b.addStatement("$T $N = new $T()", gradient, hvp, gradient)
                     .addCode(allocateArrays(hvp))
-                    .addStatement("$N($L, 1.0, 0.0, $N, $N)", Naming.pullbackTangent(m.name()), String.join(", ", args), g,
-                            hvp)
+                    .addStatement("$N($L, $N)", Naming.hvp(m.name()), String.join(", ", args), hvp)
                     .addStatement("return $N", hvp)
                     .build();
+        }
+
+        /**
+         * Whether the implementation has {@code fHvp} into a holder: for every method but those
+         * differentiated with respect to their receiver's fields (which go through
+         * {@code fPullbackTangent}'s loaders).
+         */
+        private boolean hvpIntoHolder() {
+            return m.receiverFields().isEmpty();
+        }
+
+        /** {@code fHessian} adding into the caller's n×n array: allocates nothing for loop-free code. */
+        private MethodSpec hessianIntoMethod() {
+            String into = m.names().into();
+            int n = m.fields().size();
+            NameAllocator names = reserved();
+            names.newName(into);
+            String row = names.newName("row");
+            MethodSpec.Builder b = MethodSpec.methodBuilder(Naming.hessian(m.name()))
+                    .addModifiers(access)
+                    .addJavadoc("Adds the Hessian of {@link $T#$L} into {@code $L}, a $L×$L array, as {@code $L} does the\n"
+                                    + "gradient: the values {@code $L(...)} returns, without allocating them. Allocates\n"
+                                    + "nothing for loop-free code.\n",
+                            owner, m.javadocSignature(), into, n, n, Naming.pullback(m.name()), Naming.hessian(m.name()))
+                    .addParameters(userParameters())
+                    .addParameter(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)), into);
+            b.beginControlFlow("if ($N == null || $N.length != $L)", into, into, n)
+                    .addStatement("throw new $T($S)", IllegalArgumentException.class,
+                            into + " must be a double[" + n + "][" + n + "]")
+                    .endControlFlow();
+            b.beginControlFlow("for (double[] $N : $N)", row, into)
+                    .beginControlFlow("if ($N == null || $N.length != $L)", row, row, n)
+                    .addStatement("throw new $T($S)", IllegalArgumentException.class,
+                            into + " must be a double[" + n + "][" + n + "]")
+                    .endControlFlow()
+                    .endControlFlow();
+            List<String> args = new ArrayList<>(parameterNames());
+            args.add(into);
+            return b.addStatement("$T.$N($L)", impl, Naming.hessian(m.name()), String.join(", ", args)).build();
+        }
+
+        /** {@code fHvp} adding H·v into the caller's holder: allocates nothing. */
+        private MethodSpec hvpIntoMethod() {
+            MethodPlan.GeneratedNames n = m.names();
+            MethodSpec.Builder b = MethodSpec.methodBuilder(Naming.hvp(m.name()))
+                    .addModifiers(access)
+                    .addJavadoc("Adds the Hessian of {@link $T#$L} times the direction ($L) into {@code $L}, as\n"
+                                    + "{@code $L} does the gradient: the same values as {@code $L(...)} returns, without\n"
+                                    + "allocating them, and without the gradient, which {@code $L} computes too. Allocates\n"
+                                    + "nothing for loop-free code.$L\n",
+                            owner, m.javadocSignature(), String.join(", ", n.directions()), n.into(),
+                            Naming.pullback(m.name()), Naming.hvp(m.name()), Naming.pullbackTangent(m.name()),
+                            directionNote())
+                    .addParameters(userParameters())
+                    .addParameters(directionParameters())
+                    .addParameter(gradient, n.into());
+            requireDirectionLengths(b);
+            for (ArrayLeaf leaf : arrayLeaves()) {
+                requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
+            }
+            List<String> args = new ArrayList<>(parameterNames());
+            args.addAll(n.directions());
+            args.add(n.into());
+            return b.addStatement("$T.$N($L)", impl, Naming.hvp(m.name()), String.join(", ", args)).build();
         }
 
         private MethodSpec hessianMethod() {
@@ -339,6 +416,15 @@ public final class FacadeWriter {
                             Naming.hvp(m.name()))
                     .addParameters(userParameters())
                     .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
+            if (hvpIntoHolder()) {
+                String h = names.newName("hessian");
+                List<String> args = new ArrayList<>(parameterNames());
+                args.add(h);
+                return b.addStatement("double[][] $N = new double[$L][$L]", h, m.fields().size(), m.fields().size())
+                        .addStatement("$N($L)", Naming.hessian(m.name()), String.join(", ", args))
+                        .addStatement("return $N", h)
+                        .build();
+            }
             List<CodeBlock> rows = new ArrayList<>();
             for (int i = 0; i < m.fields().size(); i++) {
                 String row = names.newName("row" + i);

@@ -10,9 +10,12 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ad.Cleanup;
+import dev.adjoint.processor.ad.HessianRows;
 import dev.adjoint.processor.ad.ForwardMode;
 import dev.adjoint.processor.ad.reverse.ReverseMode;
 import dev.adjoint.processor.contract.ClassPlan;
+import dev.adjoint.processor.contract.Member;
 import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.contract.Naming;
 import dev.adjoint.processor.ir.Callee;
@@ -49,7 +52,7 @@ public final class ImplWriter {
 
     /** What was differentiated for one method; {@code pullback} null when the method was refused. */
     public record Done(MethodPlan plan, MethodIr method, ReverseMode.Pullback pullback, ForwardMode.Tangent tangent,
-            ForwardMode.Tangent secondOrder, List<Stmt> primal) {}
+            ForwardMode.Tangent secondOrder, List<Stmt> hvp, HessianRows.Split hessian, List<Stmt> primal) {}
 
     /**
      * The implementation class of {@code plan}; its bridges look the classes of {@code byName} up by
@@ -85,6 +88,12 @@ public final class ImplWriter {
             type.addMethod(tangent(plan.impl(), d, bridges));
             if (d.secondOrder() != null) {
                 type.addMethod(pullbackTangent(plan.impl(), d, bridges));
+                if (d.plan().receiverFields().isEmpty()) {
+                    type.addMethod(hvp(plan.impl(), d, bridges));
+                    if (d.plan().has(Member.HESSIAN)) {
+                        type.addMethod(hessian(plan.impl(), d, bridges));
+                    }
+                }
             }
             if (d.primal() != null) {
                 type.addMethod(primal(plan.impl(), d, bridges));
@@ -170,6 +179,143 @@ public final class ImplWriter {
         return m.build();
     }
 
+    /**
+     * {@code fHvp} into the caller's holder: the body the differentiator made without the gradient
+     * and the value's tangent, or (when it made none) {@code fPullbackTangent} with a gradient holder
+     * of its own.
+     */
+    private MethodSpec hvp(ClassRef self, Done d, Bridges bridges) {
+        ForwardMode.Tangent t = d.secondOrder();
+        List<Var> fixed = parameters(d.method());
+        Directions directions = directions(d, t.directions());
+        fixed.addAll(directions.params());
+        fixed.add(t.dInto());
+        MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.hvp(d.plan().name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addParameters(parameterSpecs(d.method()));
+        for (Var v : directions.params()) {
+            m.addParameter(Printer.type(v.type), v.name);
+        }
+        m.addParameter(Printer.type(t.dInto().type), t.dInto().name);
+        if (d.hvp() == null) {
+            ReverseMode.Pullback p = d.pullback();
+            TypeName holder = Printer.type(p.into().type);
+            m.addJavadoc("Adds H·v into {@code $L}, H the Hessian of {@code $L} and v the direction: {@code $L} with\n"
+                    + "seed 1 and dSeed 0.\n", t.dInto().name, d.plan().javadocSignature(),
+                    Naming.pullbackTangent(d.plan().name()));
+            m.addStatement("$T $N = new $T()", holder, p.into().name, holder);
+            for (String leaf : arrayLeaves(d.plan())) {
+                m.addStatement("$N.$L = new double[$N.$L.length]", p.into().name, leaf, t.dInto().name, leaf);
+            }
+            List<String> args = new ArrayList<>();
+            fixed.subList(0, fixed.size() - 1).forEach(v -> args.add(v.name));
+            args.addAll(List.of("1.0", "0.0", p.into().name, t.dInto().name));
+            return m.addStatement("$N($L)", Naming.pullbackTangent(d.plan().name()), String.join(", ", args)).build();
+        }
+        List<Stmt> body = withLoads(loads(d.method()), withLoads(directions.loads(), d.hvp()));
+        m.addJavadoc("Adds H·v into {@code $L}, H the Hessian of {@code $L} and v the direction: {@code $L} with\n"
+                        + "seed 1 and dSeed 0, without the gradient and the value's tangent, which H·v does not need.$L\n",
+                t.dInto().name, d.plan().javadocSignature(), Naming.pullbackTangent(d.plan().name()),
+                Cleanup.allocates(d.hvp()) ? "" : " Allocates nothing.");
+        code(m, self, bridges, fixed, body, stackOf(d.hvp()), TypeName.VOID);
+        return m.build();
+    }
+
+    /**
+     * {@code fHessian} adding into the caller's n×n array: what does not depend on the direction
+     * once, then per input the rest in its direction, into its row; or (when the differentiator
+     * found no such split, or the member would be too long for the JIT to compile whole) one
+     * {@code fHvp} per input.
+     */
+    private MethodSpec hessian(ClassRef self, Done d, Bridges bridges) {
+        MethodPlan plan = d.plan();
+        int n = plan.fields().size();
+        List<Var> fixed = parameters(d.method());
+        // the matrix, named as the pullback's holder is (a name no parameter has)
+        Var into = new Var(d.pullback().into().name, JType.DOUBLE_ARRAY, Var.Role.FIXED);
+        MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.hessian(plan.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addParameters(parameterSpecs(d.method()))
+                .addParameter(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)), into.name);
+        HessianRows.Split split = d.hessian();
+        List<Stmt> once = split == null ? null : withLoads(loads(d.method()), split.once());
+        if (split != null) {
+            List<Stmt> whole = new ArrayList<>(once);
+            whole.add(new Stmt.Loop(null, List.of(), List.of(), null, List.of(), split.perDirection(), false, null,
+                    null));
+            if (Splitter.of(whole, fixed, null) != null) {
+                split = null;
+            }
+        }
+        if (split == null) {
+            m.addJavadoc("Adds the Hessian of {@code $L} into {@code $L}: row i is {@code $L} in the direction of the\n"
+                    + "i-th input.\n", plan.javadocSignature(), into.name, Naming.hvp(plan.name()));
+            com.palantir.javapoet.NameAllocator names = new com.palantir.javapoet.NameAllocator();
+            fixed.forEach(v -> names.newName(v.name, v));
+            names.newName(into.name, into);
+            String row = names.newName("row");
+            TypeName holder = Printer.type(d.secondOrder().dInto().type);
+            m.addStatement("$T $N = new $T()", holder, row, holder);
+            for (int i = 0; i < n; i++) {
+                List<String> args = new ArrayList<>();
+                fixed.forEach(v -> args.add(v.name));
+                for (int j = 0; j < n; j++) {
+                    args.add(i == j ? "1.0" : "0.0");
+                }
+                args.add(row);
+                if (i > 0) {
+                    m.addStatement("$N.zero()", row);
+                }
+                m.addStatement("$N($L)", Naming.hvp(plan.name()), String.join(", ", args));
+                for (int j = 0; j < n; j++) {
+                    m.addStatement("$N[$L][$L] += $N.$N", into.name, i, j, row, plan.fields().get(j).name());
+                }
+            }
+            return m.build();
+        }
+        m.addJavadoc("Adds the Hessian of {@code $L} into {@code $L}: row i is {@code $L} in the direction of the\n"
+                + "i-th input. What does not depend on the direction (the primal, its first-order adjoints) is\n"
+                + "computed once, before the loop over the rows. Allocates nothing.\n",
+                plan.javadocSignature(), into.name, Naming.hvp(plan.name()));
+        List<Var> named = new ArrayList<>(fixed);
+        named.add(into);
+        Namer namer = new Namer(named, List.of(once, split.perDirection(), List.of(
+                new Stmt.Declare(split.index(), null, null, null), new Stmt.Declare(split.row(), null, null, null))));
+        Printer printer = new Printer(namer, self, bridges, null);
+        String i = namer.name(split.index());
+        String row = namer.name(split.row());
+        m.addCode("// once for every row\n");
+        m.addCode(printer.statements(once));
+        m.addCode("// per row i: the direction of the i-th input\n");
+        m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
+        m.addStatement("double[] $L = $L[$L]", row, into.name, i);
+        m.addCode(printer.statements(split.perDirection()));
+        return m.endControlFlow().build();
+    }
+
+    /** The paths of a gradient's arrays from its holder ({@code w}, {@code params.mu}). */
+    private static List<String> arrayLeaves(MethodPlan plan) {
+        List<String> out = new ArrayList<>();
+        for (MethodPlan.GradientField f : plan.fields()) {
+            if (f.isArray()) {
+                out.add(f.name());
+            } else if (f.record() != null) {
+                recordLeaves(f.record(), f.name(), out);
+            }
+        }
+        return out;
+    }
+
+    private static void recordLeaves(dev.adjoint.processor.contract.RecordPlan r, String path, List<String> out) {
+        for (dev.adjoint.processor.contract.RecordPlan.Component c : r.components()) {
+            if (c.record() != null) {
+                recordLeaves(c.record(), path + "." + c.name(), out);
+            } else if (c.type().isDoubleArray()) {
+                out.add(path + "." + c.name());
+            }
+        }
+    }
+
     /** The primal of a private method, which the API class cannot call: its own body, for the tape's value. */
     private MethodSpec primal(ClassRef self, Done d, Bridges bridges) {
         List<Stmt> body = withLoads(loads(d.method()), d.primal());
@@ -246,6 +392,23 @@ public final class ImplWriter {
                         .addParameter(Printer.className(plan.gradient()), n.into())
                         .addParameter(Printer.className(plan.gradient()), n.dInto());
                 type.addMethod(pt.addStatement("throw new $T($S)", AssertionError.class, refused).build());
+                if (plan.receiverFields().isEmpty()) {
+                    MethodSpec.Builder hvp = MethodSpec.methodBuilder(Naming.hvp(plan.name()))
+                            .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params);
+                    for (int i = 0; i < plan.fields().size(); i++) {
+                        hvp.addParameter(plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
+                                : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
+                                : TypeName.DOUBLE, n.directions().get(i));
+                    }
+                    hvp.addParameter(Printer.className(plan.gradient()), n.dInto());
+                    type.addMethod(hvp.addStatement("throw new $T($S)", AssertionError.class, refused).build());
+                    if (plan.has(Member.HESSIAN)) {
+                        type.addMethod(MethodSpec.methodBuilder(Naming.hessian(plan.name()))
+                                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params)
+                                .addParameter(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)), n.into())
+                                .addStatement("throw new $T($S)", AssertionError.class, refused).build());
+                    }
+                }
             }
             if (!plan.receiverFields().isEmpty() && params == user) {
                 // the variants whose receiver is data: directions of the method's own parameters only
@@ -442,7 +605,7 @@ public final class ImplWriter {
             }
             p.addCode(new Printer(namer, self, bridges, stack).framed(split.framed(), frame).statements(part));
             extraMethods.add(p.build());
-            if (last) {
+            if (last && !returns.equals(TypeName.VOID)) {
                 m.addStatement("return $L($L)", name, args);
             } else {
                 m.addStatement("$L($L)", name, args);

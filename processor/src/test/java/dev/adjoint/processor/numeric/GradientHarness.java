@@ -333,11 +333,26 @@ final class GradientHarness {
                         + j + "] expected " + numeric + " but generated " + e.getValue()[j] + " at " + describe(args));
             }
         }
+        checkHvpAgainstPullbackTangent(m, args, v, hvp);
         Method hessian = find(adjointClass, m.getName() + "Hessian");
         if (hessian == null) {
             return;
         }
         double[][] h = (double[][]) invoke(hessian, copy(args));
+        // the overload into the caller's array adds: twice into zeros gives 2·H, bit for bit
+        Method hessianInto = overload(adjointClass, m.getName() + "Hessian", double[][].class);
+        if (hessianInto != null) {
+            double[][] into = new double[h.length][h.length];
+            invoke(hessianInto, concat(copy(args), new Object[] {into}));
+            invoke(hessianInto, concat(copy(args), new Object[] {into}));
+            for (int i = 0; i < h.length; i++) {
+                for (int j = 0; j < h.length; j++) {
+                    assertTrue(into[i][j] == 2 * h[i][j] || Double.isNaN(h[i][j]), m.getName()
+                            + ": Hessian added twice into the caller's array at [" + i + "][" + j + "]: " + into[i][j]
+                            + " vs 2·" + h[i][j]);
+                }
+            }
+        }
         double[] hv = new double[h.length];
         for (int i = 0; i < h.length; i++) {
             for (int j = 0; j < h.length; j++) {
@@ -347,6 +362,50 @@ final class GradientHarness {
         }
         assertArrayEquals(flatten(hvp.values().toArray()), hv, 1e-9 * (1 + Arrays.stream(hv).map(Math::abs).max().orElse(0)),
                 m.getName() + ": Hessian times v differs from Hvp");
+    }
+
+    /**
+     * {@code fHvp} (its own body, without the gradient) against {@code fPullbackTangent} with seed 1
+     * and dSeed 0, whose {@code dInto} is H·v: equal up to the last bits (the terms 0·x fHvp drops).
+     */
+    private void checkHvpAgainstPullbackTangent(Method m, Object[] args, Object[] v, Map<String, double[]> hvp)
+            throws Exception {
+        Method pullbackTangent = find(adjointClass, m.getName() + "PullbackTangent");
+        if (pullbackTangent == null || pullbackTangent.getParameterCount() != args.length + v.length + 4) {
+            return; // receiver's fields: other parameters
+        }
+        Class<?> holderType = pullbackTangent.getParameterTypes()[pullbackTangent.getParameterCount() - 1];
+        Object gradient = holderType.getDeclaredConstructor().newInstance();
+        Object product = holderType.getDeclaredConstructor().newInstance();
+        for (Field f : holderType.getFields()) {
+            if (f.getType() == double[].class) {
+                f.set(gradient, new double[hvp.get(f.getName()).length]);
+                f.set(product, new double[hvp.get(f.getName()).length]);
+            } else if (f.getType() != double.class) {
+                return; // a record's gradient: compared through the finite differences only
+            }
+        }
+        invoke(pullbackTangent, concat(concat(copy(args), copy(v)), new Object[] {1.0, 0.0, gradient, product}));
+        Map<String, double[]> expected = components(product);
+        for (Map.Entry<String, double[]> e : hvp.entrySet()) {
+            for (int j = 0; j < e.getValue().length; j++) {
+                double x = expected.get(e.getKey())[j];
+                double y = e.getValue()[j];
+                assertTrue(Math.abs(x - y) <= 1e-12 * (1 + Math.abs(x)) || Double.isNaN(x), m.getName() + ": (Hv)."
+                        + e.getKey() + "[" + j + "] by fHvp " + y + " but by fPullbackTangent " + x);
+            }
+        }
+    }
+
+    /** The public method {@code name} whose last parameter is of {@code last}, or null. */
+    static Method overload(Class<?> type, String name, Class<?> last) {
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() > 0
+                    && m.getParameterTypes()[m.getParameterCount() - 1] == last) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private static String describe(Object[] args) {
@@ -364,13 +423,15 @@ final class GradientHarness {
         return Arrays.stream(m.getParameters()).map(java.lang.reflect.Parameter::getName).toArray(String[]::new);
     }
 
+    /** The public method named {@code name}; of overloads, one that returns a value ({@code fHvp}, not {@code fHvp} into a holder). */
     static Method find(Class<?> type, String name) {
+        Method found = null;
         for (Method m : type.getMethods()) {
-            if (m.getName().equals(name)) {
-                return m;
+            if (m.getName().equals(name) && (found == null || found.getReturnType() == void.class)) {
+                found = m;
             }
         }
-        return null;
+        return found;
     }
 
     static Object invoke(Method m, Object[] args) throws Exception {
