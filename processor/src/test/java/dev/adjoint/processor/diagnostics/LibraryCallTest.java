@@ -80,8 +80,7 @@ class LibraryCallTest {
         Compilation c = client(library).compile(caller);
         assertThat(c).succeededWithoutWarnings();
         Path client = write(c, "client");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {library.toUri().toURL(), client.toUri().toURL()},
-                getClass().getClassLoader())) {
+        try (URLClassLoader loader = loader(library, client)) {
             Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
             double x = 0.7;
             double[] w = {0.5, -1.0, 2.0};
@@ -190,8 +189,7 @@ class LibraryCallTest {
         Compilation c = client(commons).compile(caller);
         assertThat(c).succeededWithoutWarnings();
         Path client = write(c, "client");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {commons.toUri().toURL(), client.toUri().toURL()},
-                getClass().getClassLoader())) {
+        try (URLClassLoader loader = loader(commons, client)) {
             Object g = loader.loadClass(Sources.FUNCTIONS_ADJOINT).getMethod("fGradient", double[].class, double[].class)
                     .invoke(null, new double[] {0.5, 2.0}, new double[] {3.0, -1.0});
             assertThat((double[]) g.getClass().getField("w").get(g)).usingTolerance(1e-12).containsExactly(3.0, -1.0)
@@ -271,8 +269,7 @@ class LibraryCallTest {
         Compilation c = client(commons).compile(caller);
         assertThat(c).succeededWithoutWarnings();
         Path client = write(c, "client");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {commons.toUri().toURL(), client.toUri().toURL()},
-                getClass().getClassLoader())) {
+        try (URLClassLoader loader = loader(commons, client)) {
             java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
             Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
             for (double[] p : new double[][] {{1.3, 0.8}, {2.5, 1.7}, {0.9, 0.2}}) {
@@ -284,6 +281,11 @@ class LibraryCallTest {
                 assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-7).of(dx);
             }
         }
+    }
+
+    /** The library's and the client's class files, over the test's own class path. */
+    private URLClassLoader loader(Path library, Path client) throws java.net.MalformedURLException {
+        return new URLClassLoader(new URL[] {library.toUri().toURL(), client.toUri().toURL()}, getClass().getClassLoader());
     }
 
     private Compiler client(Path library) {
