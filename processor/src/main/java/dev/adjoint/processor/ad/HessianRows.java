@@ -90,6 +90,14 @@ public final class HessianRows {
             perDirection.add(new Stmt.Declare(directions.get(j), unit, null, null));
         }
         Set<Var> readPerDirection = new HashSet<>();
+        Set<Var> declared = new HashSet<>();
+        for (Stmt s : Stmts.all(hvp)) {
+            if (s instanceof Stmt.Declare d && !declared.add(d.var())) {
+                // one variable declared in two blocks (a branch's recomputation in each sweep): moved
+                // out of their blocks, the two declarations would clash; the rows call fHvp instead
+                return null;
+            }
+        }
         if (!place(hvp, varied, dInto, fields, row, once, perDirection, readPerDirection)) {
             return null;
         }

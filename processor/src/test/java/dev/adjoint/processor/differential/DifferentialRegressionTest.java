@@ -1194,4 +1194,40 @@ class DifferentialRegressionTest {
                 }
                 """, "m95", 0.148025, new double[][] {{0.52, -0.02, 0.11}, {0.94, 0.72, -0.2}}, 1);
     }
+
+    /**
+     * Found by a probe of random programs in second order (m32 of a batch): a local declared in a
+     * branch of the forward sweep and again in the reverse sweep's recomputation; fHessian's rows
+     * split moved both declarations out of their blocks, and the generated file did not compile.
+     */
+    @Test
+    void secondOrderRowsWithALocalDeclaredInBothSweeps() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER_ADJOINT + """
+                public final class Batch {
+                    static final double RATE = 0.375;
+
+                    @Differentiable(order = 2)
+                    public static double m32(double x, double[][] data) {
+                        double ret;
+                        if (((Adjoint.stopGradient(x) > x) || (Math.acos((0.9 * Math.tanh(x))) < x))) {
+                            if ((((x - (-1.38)) % Math.exp(x)) <= x)) {
+                                return ((((-2.0) / Math.hypot(data[0][1], 1.0)) * x) / (2.0 + Math.sin(data[1][0])));
+                            }
+                            x++;
+                            ret = 0.5;
+                        } else if ((Math.abs(x) <= 0.5)) {
+                            x += Math.sin(data[1][2]);
+                            if ((Math.tan(2.0) == data[0][2])) {
+                                return (-(Math.sinh(data[1][2]) * Math.toRadians(data[1][2])));
+                            }
+                            ret = 1.5;
+                        } else {
+                            ret = Math.sqrt(Math.cosh(data[0][1]));
+                        }
+                        double a = ((x + (ret % (Math.abs(x) + 0.5))) / (2.0 + Math.sin(ret)));
+                        return Math.max((ret - RATE), (a - x));
+                    }
+                }
+                """, "m32", 0.3, new double[][] {{0.52, -0.02, 0.11}, {0.94, 0.72, -0.2}});
+    }
 }
