@@ -76,25 +76,35 @@ public record MethodIr(String key, String name, ClassRef owner, List<Param> para
         return key.endsWith(OTHER_OBJECT);
     }
 
-    /** Whether the method (a helper returning an array) ends with its only return, of a local array it creates. */
-    public boolean returnsOwnArray() {
-        if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read read)) {
-            return false;
+    /**
+     * The local array the method (a helper returning an array) creates and returns in its one
+     * final {@code return r;}, never assigning {@code r} again; null otherwise. Inlined, it
+     * becomes the caller's variable, with no second name.
+     */
+    public Var returnedArray() {
+        if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read read)
+                || !read.var().type.isArray()) {
+            return null;
         }
         Var v = read.var();
         int returns = 0;
         for (Stmt s : Stmts.all(body)) {
             returns += s instanceof Stmt.Return ? 1 : 0;
             if (s instanceof Stmt.Assign a && a.var() == v) {
-                return false;
+                return null;
             }
         }
         for (Stmt s : body) {
             if (s instanceof Stmt.Declare d && d.var() == v && returns == 1
                     && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
-                return true;
+                return v;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** Whether the method ends with its only return, of a local array it creates ({@link #returnedArray}). */
+    public boolean returnsOwnArray() {
+        return returnedArray() != null;
     }
 }

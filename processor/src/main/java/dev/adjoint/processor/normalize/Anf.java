@@ -433,7 +433,7 @@ final class Anf {
         boolean isVoid = c.type().kind() == JType.Kind.OTHER && c.type().mirror() != null
                 && c.type().mirror().getKind() == javax.lang.model.type.TypeKind.VOID;
         List<Stmt> helperBody = helper.body();
-        Var built = returnedArray(helper);
+        Var built = helper.returnedArray();
         int returns = 0;
         for (Stmt st : Stmts.all(helperBody)) {
             returns += st instanceof Stmt.Return ? 1 : 0;
@@ -478,26 +478,6 @@ final class Anf {
                 ? d.asElement().getSimpleName().toString() : "object";
         String name = Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
         return javax.lang.model.SourceVersion.isName(name) ? name : "object";
-    }
-
-    /** The local array a helper builds and returns in its one final {@code return r;}, or null. */
-    static Var returnedArray(MethodIr helper) {
-        List<Stmt> body = helper.body();
-        if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r) || !(r.value() instanceof Expr.Read read)
-                || !read.var().type.isArray()) {
-            return null;
-        }
-        int returns = 0;
-        for (Stmt s : Stmts.all(body)) {
-            returns += s instanceof Stmt.Return ? 1 : 0;
-        }
-        for (Stmt s : body) {
-            if (s instanceof Stmt.Declare d && d.var() == read.var() && returns == 1 && !assignedIn(body, d.var())
-                    && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
-                return d.var();
-            }
-        }
-        return null;
     }
 
     private static boolean assignedIn(List<Stmt> body, Var v) {

@@ -173,9 +173,8 @@ final class Calls {
             if (name.equals("sum")) {
                 return new Expr.Binary(Expr.BinaryOp.ADD, args.get(0), args.get(1), JType.DOUBLE, at);
             }
-            var function = name.equals("max") || name.equals("min") ? MathFunction.lookup(name, kinds) : java.util.Optional.<MathFunction>empty();
-            if (function.isPresent()) {
-                return new Expr.MathCall(function.get(), false, args, JType.DOUBLE, at);
+            if (name.equals("max") || name.equals("min")) {
+                return new Expr.MathCall(MathFunction.lookup(name, kinds).orElseThrow(), false, args, JType.DOUBLE, at);
             }
         }
         if (ownerName.equals("dev.adjoint.Adjoint") && name.equals("stopGradient")) {
