@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,7 +38,7 @@ public final class Cleanup {
             out = dropDeadAdjoints(out);
             out = dropDeadStores(out, new HashSet<>());
             out = dropUnused(out);
-            out = propagateCopies(out);
+            out = propagateAllCopies(out);
             out = dropZeroAdjoints(out);
             out = startWithFirstTerm(out);
             out = inline(out);
@@ -184,10 +185,22 @@ public final class Cleanup {
      * {@code double _d_ret = seed;}: a name the processor made for a copy of a variable nothing
      * writes afterwards reads that variable instead, wherever it is read.
      */
-    private static List<Stmt> propagateCopies(List<Stmt> list) {
+    private static List<Stmt> propagateAllCopies(List<Stmt> list) {
+        // a copy of a copy ({@code b = a; c = b;}) becomes a copy of the variable only once the first
+        // is gone: repeated here, one pass each, rather than by whole rounds of every clean-up
+        int[] renamed = {0};
+        List<Stmt> out = propagateCopies(list, renamed);
+        for (int pass = 0; pass < 16 && renamed[0] > 0; pass++) {
+            renamed[0] = 0;
+            out = propagateCopies(out, renamed);
+        }
+        return out;
+    }
+
+    private static List<Stmt> propagateCopies(List<Stmt> list, int[] renamed) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : list) {
-            out.add(scopes(s, Cleanup::propagateCopies));
+            out.add(scopes(s, inner -> propagateCopies(inner, renamed)));
         }
         Counts rest = new Counts();
         Map<Var, Var> renames = new HashMap<>();
@@ -200,6 +213,7 @@ public final class Cleanup {
                 // the copy's readers read the variable itself
                 renames.put(d.var(), r.var());
                 rest.rename(d.var(), r.var());
+                renamed[0]++;
                 continue;
             }
             rest.add(at);
@@ -429,6 +443,21 @@ public final class Cleanup {
 
     /** {@link #count} for one statement, not those nested in it. */
     private static void count(Stmt s, Map<Var, Integer> reads, Map<Var, Integer> writes) {
+        Consumer<Var> read = v -> reads.merge(v, 1, Integer::sum);
+        // the commonest statements counted without building their list of expressions (this runs
+        // over every statement in every clean-up pass)
+        if (s instanceof Stmt.Declare d) {
+            if (d.init() != null) {
+                Exprs.reads(d.init(), read);
+            }
+            writes.merge(d.var(), 1, Integer::sum);
+            return;
+        }
+        if (s instanceof Stmt.Assign a) {
+            Exprs.reads(a.value(), read);
+            writes.merge(a.var(), 1, Integer::sum);
+            return;
+        }
         for (Expr e : Stmts.exprs(s)) {
             if (s instanceof Stmt.Accumulate a && e == a.target()) {
                 Var t = Exprs.var(a.target());
@@ -437,16 +466,7 @@ public final class Cleanup {
                     continue;
                 }
             }
-            Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum));
-        }
-        if (s instanceof Stmt.Loop l && l.condition() != null) {
-            // Stmts.exprs already gave the condition
-            return;
-        }
-        if (s instanceof Stmt.Declare d) {
-            writes.merge(d.var(), 1, Integer::sum);
-        } else if (s instanceof Stmt.Assign a) {
-            writes.merge(a.var(), 1, Integer::sum);
+            Exprs.reads(e, read);
         }
     }
 
