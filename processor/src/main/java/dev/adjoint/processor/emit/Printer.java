@@ -68,45 +68,82 @@ final class Printer {
             }
             statement(s, code);
         }
+        flush(code);
         return code.build();
+    }
+
+    /**
+     * Lines of statements that name no type, not yet handed to JavaPoet: a run of them goes in as
+     * one literal, which JavaPoet splits into lines once (it splits every piece of a format with a
+     * regular expression, in each of its two passes over a file, and that was half its time).
+     */
+    private final StringBuilder lines = new StringBuilder();
+
+    private void flush(CodeBlock.Builder code) {
+        if (!lines.isEmpty()) {
+            code.add("$L", lines.toString());
+            lines.setLength(0);
+        }
+    }
+
+    /** The statements of a nested list, then what is pending flushed: the caller adds to {@code code} next. */
+    private void body(List<Stmt> list, CodeBlock.Builder code) {
+        list.forEach(t -> statement(t, code));
+        flush(code);
+    }
+
+    /** One line of a statement: pending as text when it names no type, else a piece of its own. */
+    private void line(Flat out, CodeBlock.Builder code) {
+        if (out.args.isEmpty()) {
+            lines.append(out.plain).append(";\n");
+        } else {
+            flush(code);
+            out.raw(";\n$]").addTo(code);
+        }
     }
 
     private void statement(Stmt s, CodeBlock.Builder code) {
         if (s instanceof Stmt.Comment c) {
-            new Flat().text("// ").text(c.text()).text("\n").addTo(code);
+            lines.append("// ").append(c.text()).append('\n');
         } else if (s instanceof Stmt.Declare || s instanceof Stmt.Assign || s instanceof Stmt.ArrayWrite
                 || s instanceof Stmt.Put || s instanceof Stmt.Accumulate || s instanceof Stmt.Eval
                 || s instanceof Stmt.Push) {
-            // one text run per statement (JavaPoet splits every run into lines with a regular expression)
             Flat out = new Flat().raw("$[");
             simple(s, out);
-            out.raw(";\n$]").addTo(code);
+            line(out, code);
         } else if (s instanceof Stmt.Throw t) {
             Flat out = new Flat().raw("$[").text("throw ");
             print(t.exception(), out);
-            out.raw(";\n$]").addTo(code);
+            line(out, code);
         } else if (s instanceof Stmt.Return r) {
-            if (r.value() == null) {
-                code.addStatement("return");
-            } else {
-                Flat out = new Flat().raw("$[").text("return ");
+            Flat out = new Flat().raw("$[").text("return");
+            if (r.value() != null) {
+                out.text(" ");
                 print(r.value(), out);
-                out.raw(";\n$]").addTo(code);
             }
-        } else if (s instanceof Stmt.Block b) {
+            line(out, code);
+        } else {
+            flush(code);
+            structured(s, code);
+        }
+    }
+
+    /** A statement with nested statements: JavaPoet's control flow, which keeps the indentation. */
+    private void structured(Stmt s, CodeBlock.Builder code) {
+        if (s instanceof Stmt.Block b) {
             if (b.label() != null) {
                 code.add("$L: ", b.label());
             }
             code.add("{\n$>");
-            b.body().forEach(t -> statement(t, code));
+            body(b.body(), code);
             code.add("$<}\n");
         } else if (s instanceof Stmt.If i) {
             if (i.then().isEmpty() && !i.otherwise().isEmpty()) {
                 code.beginControlFlow("if (!$L)", operand(i.condition(), UNARY));
-                i.otherwise().forEach(t -> statement(t, code));
+                body(i.otherwise(), code);
             } else {
                 code.beginControlFlow("if ($L)", print(i.condition()));
-                i.then().forEach(t -> statement(t, code));
+                body(i.then(), code);
                 if (!i.otherwise().isEmpty()) {
                     if (i.otherwise().size() == 1 && i.otherwise().get(0) instanceof Stmt.If inner) {
                         code.unindent().add("} else ");
@@ -114,7 +151,7 @@ final class Printer {
                         return;
                     }
                     code.nextControlFlow("else");
-                    i.otherwise().forEach(t -> statement(t, code));
+                    body(i.otherwise(), code);
                 }
             }
             code.endControlFlow();
@@ -128,7 +165,7 @@ final class Printer {
     /** {@code else if (...) {...}} chains as the user writes them. */
     private void elseIf(Stmt.If i, CodeBlock.Builder code) {
         code.add("if ($L) {\n$>", print(i.condition()));
-        i.then().forEach(t -> statement(t, code));
+        body(i.then(), code);
         if (!i.otherwise().isEmpty()) {
             if (i.otherwise().size() == 1 && i.otherwise().get(0) instanceof Stmt.If inner) {
                 code.unindent().add("} else ");
@@ -136,7 +173,7 @@ final class Printer {
                 return;
             }
             code.nextControlFlow("else");
-            i.otherwise().forEach(t -> statement(t, code));
+            body(i.otherwise(), code);
         }
         code.endControlFlow();
     }
@@ -153,14 +190,14 @@ final class Printer {
                 code.beginControlFlow("for ($L; ; )", joined(l.init()));
             }
             if (!l.doWhile()) {
-                l.head().forEach(t -> statement(t, code));
+                body(l.head(), code);
                 code.beginControlFlow("if (!$L)", operand(l.condition(), UNARY)).addStatement("break").endControlFlow();
-                l.body().forEach(t -> statement(t, code));
-                l.update().forEach(t -> statement(t, code));
+                body(l.body(), code);
+                body(l.update(), code);
             } else {
-                l.body().forEach(t -> statement(t, code));
-                l.update().forEach(t -> statement(t, code));
-                l.head().forEach(t -> statement(t, code));
+                body(l.body(), code);
+                body(l.update(), code);
+                body(l.head(), code);
                 code.beginControlFlow("if (!$L)", operand(l.condition(), UNARY)).addStatement("break").endControlFlow();
             }
             code.endControlFlow();
@@ -169,7 +206,7 @@ final class Printer {
         CodeBlock condition = l.condition() == null ? CodeBlock.of("true") : print(l.condition());
         if (l.doWhile()) {
             code.beginControlFlow("do");
-            l.body().forEach(t -> statement(t, code));
+            body(l.body(), code);
             code.endControlFlow("while ($L)", condition);
             return;
         }
@@ -179,7 +216,7 @@ final class Printer {
             code.beginControlFlow("for ($L; $L; $L)", joined(l.init()),
                     l.condition() == null ? CodeBlock.of("") : condition, joined(l.update()));
         }
-        l.body().forEach(t -> statement(t, code));
+        body(l.body(), code);
         code.endControlFlow();
     }
 
@@ -617,6 +654,8 @@ final class Printer {
      */
     private static final class Flat {
         private final StringBuilder format = new StringBuilder();
+        /** The text as printed, for a run without arguments. */
+        private final StringBuilder plain = new StringBuilder();
         private final List<Object> args = new ArrayList<>();
 
         /** Format text as is: JavaPoet's statement markers. */
@@ -644,6 +683,7 @@ final class Printer {
 
         Flat text(String text) {
             format.append(text.indexOf('$') < 0 ? text : text.replace("$", "$$"));
+            plain.append(text);
             return this;
         }
 
