@@ -29,4 +29,42 @@ class SpecialTest {
         assertEquals(-1 / 2.5, Special.logBetaDerivativeA(2.5, 1), 1e-14);
         assertEquals(Special.logBetaDerivativeA(0.8, 3.1), Special.logBetaDerivativeB(3.1, 0.8), 0.0);
     }
+
+    @Test
+    void logGammaAtKnownPoints() {
+        // to a few units in the last place of the recurrence's product (about 15 there)
+        assertEquals(0.5 * Math.log(Math.PI), Special.logGamma(0.5), 1e-14);
+        assertEquals(0, Special.logGamma(1), 1e-14);
+        assertEquals(0, Special.logGamma(2), 1e-14);
+        assertEquals(Math.log(362880), Special.logGamma(10), 1e-14);
+        assertEquals(359.13420536957540, Special.logGamma(100), 1e-12);
+        // log Γ(x + 1) = log Γ(x) + log x, across the recurrence's threshold
+        for (double x : new double[] {1e-3, 0.37, 3.3, 9.5, 9.999, 25.0, 1e6}) {
+            assertEquals(Special.logGamma(x) + Math.log(x), Special.logGamma(x + 1),
+                    1e-14 * Math.max(1, Math.abs(Special.logGamma(x + 1))));
+        }
+        assertTrue(Double.isNaN(Special.logGamma(0)) && Double.isNaN(Special.logGamma(-2.5)));
+    }
+
+    @Test
+    void incompleteGammaAndBetaDerivativesInX() {
+        // P(1, x) = 1 - e^(-x); P(2, x) = 1 - (1 + x) e^(-x), whose derivative is x e^(-x)
+        assertEquals(Math.exp(-0.7), Special.regularizedGammaPDerivativeX(1, 0.7), 1e-14);
+        assertEquals(3.2 * Math.exp(-3.2), Special.regularizedGammaPDerivativeX(2, 3.2), 1e-14);
+        assertEquals(-3.2 * Math.exp(-3.2), Special.regularizedGammaQDerivativeX(2, 3.2, 1e-14, 100), 1e-14);
+        assertEquals(1, Special.regularizedGammaPDerivativeX(1, 0), 0.0);
+        assertEquals(0, Special.regularizedGammaPDerivativeX(2, 0), 0.0);
+        assertEquals(Double.POSITIVE_INFINITY, Special.regularizedGammaPDerivativeX(0.5, 0), 0.0);
+        assertEquals(0, Special.regularizedGammaPDerivativeX(2, Double.POSITIVE_INFINITY), 0.0);
+        assertTrue(Double.isNaN(Special.regularizedGammaPDerivativeX(2, -1))
+                && Double.isNaN(Special.regularizedGammaPDerivativeX(0, 1)));
+        // I_x(2, 3) = 6x^2/2 - 8x^3/3 + 3x^4/4 ... its derivative is 12 x (1 - x)^2
+        assertEquals(12 * 0.3 * 0.49, Special.regularizedBetaDerivativeX(0.3, 2, 3), 1e-14);
+        assertEquals(12 * 0.3 * 0.49, Special.regularizedBetaDerivativeX(0.3, 2, 3, 1e-14, 10), 1e-14);
+        // I_x(1, 1) = x
+        assertEquals(1, Special.regularizedBetaDerivativeX(0, 1, 1), 1e-14);
+        assertEquals(1, Special.regularizedBetaDerivativeX(1, 1, 1, 1e-14), 1e-14);
+        assertEquals(0, Special.regularizedBetaDerivativeX(1, 1, 2, 100), 0.0);
+        assertTrue(Double.isNaN(Special.regularizedBetaDerivativeX(1.5, 2, 3)));
+    }
 }

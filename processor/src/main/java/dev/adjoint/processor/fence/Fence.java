@@ -4,6 +4,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
@@ -570,8 +571,13 @@ public final class Fence {
                 for (int k = 0; k < x.args().size(); k++) {
                     if (carried(x.args().get(k)) && c.partials().get(k) == null) {
                         error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + c.describe()
-                                + " with respect to its parameter " + k + ": its @DerivativeOf methods give no "
-                                + "derivative for it; add one with @DerivativeOf(..., wrt = " + k + ")");
+                                + " with respect to its parameter " + k + (CustomDerivatives.isBuiltIn(c.owner())
+                                        ? ": Adjoint's built-in derivative of this library function is for another "
+                                                + "parameter only; pass this one through Adjoint.stopGradient(...) if its "
+                                                + "derivative is not wanted, or give all of the function's partials with "
+                                                + "@DerivativeOf"
+                                        : ": its @DerivativeOf methods give no derivative for it; add one with "
+                                                + "@DerivativeOf(..., wrt = " + k + ")"));
                     }
                     Callee.Partial p = c.partials().get(k);
                     if (secondOrder && p != null && !p.differentiable() && carried(x.args().get(k))) {

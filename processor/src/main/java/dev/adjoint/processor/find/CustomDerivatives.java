@@ -68,9 +68,20 @@ public final class CustomDerivatives {
      * The derivatives of special functions of Commons Math 3, Hipparchus and Commons Numbers, from
      * their jars (Adjoint cannot read their bodies): log Γ's is the library's digamma, digamma's its
      * trigamma, erf's and erfc's 2/√π·e^(−x²) (with its sign) and log B's ψ(a) − ψ(a + b) from
-     * {@code dev.adjoint.internal.Special}.
+     * {@code dev.adjoint.internal.Special}; the regularized incomplete gamma functions P(a, x) and
+     * Q(a, x), and beta function I_x(a, b), have theirs in x only (x^(a−1)e^(−x)/Γ(a) and
+     * x^(a−1)(1−x)^(b−1)/B(a, b)): a differentiated a or b is refused.
      */
     private static final Map<String, List<Callee.Partial>> BUILT_IN = builtIn();
+
+    /** The classes {@link #BUILT_IN} gives derivatives of methods of. */
+    private static final Set<String> BUILT_IN_OWNERS = BUILT_IN.keySet().stream()
+            .map(key -> key.substring(0, key.indexOf('#'))).collect(Collectors.toUnmodifiableSet());
+
+    /** Whether {@code owner} is a library class some of whose methods have built-in derivatives. */
+    public static boolean isBuiltIn(ClassRef owner) {
+        return BUILT_IN_OWNERS.contains(owner.qualifiedName());
+    }
 
     private static Map<String, List<Callee.Partial>> builtIn() {
         Map<String, List<Callee.Partial>> out = new HashMap<>();
@@ -83,6 +94,12 @@ public final class CustomDerivatives {
             out.put(pkg + ".Erf#erfc(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
             out.put(pkg + ".Beta#logBeta(double,double)", List.of(new Callee.Partial(special, "logBetaDerivativeA", false),
                     new Callee.Partial(special, "logBetaDerivativeB", false)));
+            for (String p : List.of("P", "Q")) {
+                Callee.Partial dx = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeX", false);
+                out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double)", Arrays.asList(null, dx));
+                out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double,double,int)", Arrays.asList(null, dx, null, null));
+            }
+            incompleteBeta(out, pkg + ".Beta#regularizedBeta", special, true);
         }
         String numbers = "org.apache.commons.numbers.gamma";
         out.put(numbers + ".LogGamma#value(double)", List.of(new Callee.Partial(ClassRef.of(numbers, "Digamma"), "value",
@@ -91,7 +108,29 @@ public final class CustomDerivatives {
                 false)));
         out.put(numbers + ".Erf#value(double)", List.of(new Callee.Partial(special, "erfDerivative", false)));
         out.put(numbers + ".Erfc#value(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
+        for (String p : List.of("P", "Q")) {
+            Callee.Partial dx = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeX", false);
+            out.put(numbers + ".RegularizedGamma." + p + "#value(double,double)", Arrays.asList(null, dx));
+            out.put(numbers + ".RegularizedGamma." + p + "#value(double,double,double,int)", Arrays.asList(null, dx, null, null));
+        }
+        incompleteBeta(out, numbers + ".RegularizedBeta#value", special, false);
         return Map.copyOf(out);
+    }
+
+    /**
+     * The regularized incomplete beta function I_x(a, b) under {@code method}, its derivative in x
+     * only (the first parameter): with a tolerance and an iteration bound, and, for Commons Math and
+     * Hipparchus ({@code eachBound}), with either alone.
+     */
+    private static void incompleteBeta(Map<String, List<Callee.Partial>> out, String method, ClassRef special,
+            boolean eachBound) {
+        Callee.Partial dx = new Callee.Partial(special, "regularizedBetaDerivativeX", false);
+        out.put(method + "(double,double,double)", Arrays.asList(dx, null, null));
+        out.put(method + "(double,double,double,double,int)", Arrays.asList(dx, null, null, null, null));
+        if (eachBound) {
+            out.put(method + "(double,double,double,double)", Arrays.asList(dx, null, null, null));
+            out.put(method + "(double,double,double,int)", Arrays.asList(dx, null, null, null));
+        }
     }
 
     private void add(ExecutableElement derivative) {

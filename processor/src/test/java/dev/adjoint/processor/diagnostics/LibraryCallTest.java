@@ -283,6 +283,124 @@ class LibraryCallTest {
         }
     }
 
+    /**
+     * The regularized incomplete gamma and beta functions of Commons Math 3 from its jar (stand-ins:
+     * P by its series, I by Simpson's rule, used where the integrand is smooth): differentiated in x
+     * by the built-in derivatives, in every overload; a differentiated shape parameter is refused at
+     * the call.
+     */
+    @Test
+    void incompleteGammaAndBetaOfALibraryHaveBuiltInDerivativesInX() throws Exception {
+        Path commons = build(Compiler.javac(), "incomplete", JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.special.Gamma",
+                "package org.apache.commons.math3.special;",
+                "",
+                "public final class Gamma {",
+                "    private Gamma() {}",
+                "    public static double logGamma(double x) {",
+                "        double shift = 0;",
+                "        while (x < 12) {",
+                "            shift -= Math.log(x);",
+                "            x += 1;",
+                "        }",
+                "        double f = 1 / (x * x);",
+                "        return shift + (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI)",
+                "            + (1.0 / 12 - f * (1.0 / 360 - f * (1.0 / 1260 - f / 1680))) / x;",
+                "    }",
+                "    public static double regularizedGammaP(double a, double x) {",
+                "        double term = 1 / a;",
+                "        double sum = term;",
+                "        for (int n = 1; n < 2000 && term > 1e-18 * sum; n++) {",
+                "            term *= x / (a + n);",
+                "            sum += term;",
+                "        }",
+                "        return Math.exp(-x + a * Math.log(x) - logGamma(a)) * sum;",
+                "    }",
+                "    public static double regularizedGammaP(double a, double x, double epsilon, int maxIterations) {",
+                "        return regularizedGammaP(a, x);",
+                "    }",
+                "    public static double regularizedGammaQ(double a, double x) {",
+                "        return 1 - regularizedGammaP(a, x);",
+                "    }",
+                "    public static double regularizedGammaQ(double a, double x, double epsilon, int maxIterations) {",
+                "        return 1 - regularizedGammaP(a, x);",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.special.Beta",
+                "package org.apache.commons.math3.special;",
+                "",
+                "public final class Beta {",
+                "    private Beta() {}",
+                "    public static double regularizedBeta(double x, double a, double b) {",
+                "        int n = 4000;",
+                "        double h = x / n;",
+                "        double sum = 0;",
+                "        for (int i = 0; i <= n; i++) {",
+                "            double t = i * h;",
+                "            double w = i == 0 || i == n ? 1 : i % 2 == 1 ? 4 : 2;",
+                "            sum += w * Math.pow(t, a - 1) * Math.pow(1 - t, b - 1);",
+                "        }",
+                "        double logB = Gamma.logGamma(a) + Gamma.logGamma(b) - Gamma.logGamma(a + b);",
+                "        return sum * h / 3 * Math.exp(-logB);",
+                "    }",
+                "    public static double regularizedBeta(double x, double a, double b, double epsilon) {",
+                "        return regularizedBeta(x, a, b);",
+                "    }",
+                "    public static double regularizedBeta(double x, double a, double b, int maxIterations) {",
+                "        return regularizedBeta(x, a, b);",
+                "    }",
+                "    public static double regularizedBeta(double x, double a, double b, double epsilon, int maxIterations) {",
+                "        return regularizedBeta(x, a, b);",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double a, double x) {",
+                "        return org.apache.commons.math3.special.Gamma.regularizedGammaP(2.5, x * a)",
+                "            + a * org.apache.commons.math3.special.Gamma.regularizedGammaQ(1.5, x, 1e-14, 1000)",
+                "            + org.apache.commons.math3.special.Gamma.regularizedGammaQ(0.7, a)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(x / 4, 3.5, 2.5)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(a / 5, 2.0, 3.0, 1e-14)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(x / 6, 3.0, 1.5, 100)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(a * x / 9, 1.0, 2.0, 1e-14, 100)",
+                "            + org.apache.commons.math3.special.Gamma.regularizedGammaP(3.0, x, 1e-14, 100);",
+                "    }");
+        Compilation c = client(commons).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = loader(commons, client)) {
+            java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            for (double[] p : new double[][] {{1.3, 0.8}, {2.5, 1.7}, {0.9, 0.2}, {3.1, 2.9}}) {
+                Object g = adjoint.getMethod("fGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-5;
+                double da = ((double) f.invoke(null, p[0] + h, p[1]) - (double) f.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) f.invoke(null, p[0], p[1] + h) - (double) f.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(g.getClass().getField("a").getDouble(g)).isWithin(1e-7).of(da);
+                assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-7).of(dx);
+                double tangent = (double) adjoint.getMethod("fTangent", double.class, double.class, double.class,
+                        double.class).invoke(null, p[0], p[1], 0.3, -0.7);
+                assertThat(tangent).isWithin(1e-7).of(0.3 * da - 0.7 * dx);
+            }
+        }
+
+        // the shape parameters have no built-in derivative: refused where one is differentiated
+        JavaFileObject shapes = Sources.functions(
+                "    @Differentiable",
+                "    public static double g(double a, double x) {",
+                "        return org.apache.commons.math3.special.Gamma.regularizedGammaP(a, x)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(0.5, 2.0, x);",
+                "    }");
+        Compilation refused = client(commons).compile(shapes);
+        assertThat(refused).failed();
+        assertThat(refused).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through "
+                + "Gamma.regularizedGammaP(double, double) with respect to its parameter 0: Adjoint's built-in "
+                + "derivative of this library function is for another parameter only; pass this one through "
+                + "Adjoint.stopGradient(...)").inFile(shapes).onLine(8);
+        assertThat(refused).hadErrorContaining("Beta.regularizedBeta(double, double, double) with respect to its "
+                + "parameter 2").inFile(shapes).onLine(9);
+    }
+
     /** The library's and the client's class files, over the test's own class path. */
     private URLClassLoader loader(Path library, Path client) throws java.net.MalformedURLException {
         return new URLClassLoader(new URL[] {library.toUri().toURL(), client.toUri().toURL()}, getClass().getClassLoader());
