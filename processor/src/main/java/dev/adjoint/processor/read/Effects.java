@@ -20,15 +20,22 @@ import java.util.HashSet;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
  * What a method of this build writes, read from its source: whether it writes one of its
  * {@code double[]} parameters (then it is inlined, so that the pullback restores what it
- * overwrote), and whether it only reads (then a call of it needs no derivative). JDK methods are
- * judged by a short documented list.
+ * overwrote), and whether it only reads (then a call of it needs no derivative). A library's
+ * method, without source here, is judged from its class file ({@link ClassFileEffects}); JDK
+ * methods by a short documented list.
  */
 final class Effects {
 
@@ -89,12 +96,14 @@ final class Effects {
             "com.google.common.base.Preconditions#checkNotNull(java.lang.Object,java.lang.Object)");
 
     private final Trees trees;
+    private final Elements elements;
     private final Types types;
     private final MethodPaths paths;
     private final Catalog catalog;
 
-    Effects(Trees trees, Types types, MethodPaths paths, Catalog catalog) {
+    Effects(Trees trees, Elements elements, Types types, MethodPaths paths, Catalog catalog) {
         this.trees = trees;
+        this.elements = elements;
         this.types = types;
         this.paths = paths;
         this.catalog = catalog;
@@ -219,11 +228,64 @@ final class Effects {
             return true; // recursion: read-only unless something else says otherwise
         }
         TreePath path = paths.of(method);
-        boolean readOnly = path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
-                && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
+        boolean readOnly = path == null ? fromClassFile(method) == null
+                : path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
+                        && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
         visiting.remove(key);
         catalog.readOnlyCache().put(key, readOnly);
         return readOnly;
+    }
+
+    /**
+     * Why a method without source here (a library's, from a jar) could not be proven to write
+     * nothing from its class file ({@link ClassFileEffects}), or null when it was. JDK methods are
+     * judged by {@link #READ_ONLY_JDK} alone: under {@code --release} javac sees their signatures,
+     * not their code.
+     */
+    String fromClassFile(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        String name = owner.getQualifiedName().toString();
+        if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")) {
+            return "it is a JDK method not on the list of those known to only read";
+        }
+        if (paths.of(method) != null) {
+            return null;
+        }
+        String descriptor = descriptor(method);
+        if (descriptor == null) {
+            return "its signature names a type Adjoint cannot find";
+        }
+        // an instance method is judged as called on any object of its class: refused if a subclass may override it
+        return catalog.classFiles().whyNot(elements.getBinaryName(owner).toString().replace('.', '/'),
+                method.getSimpleName().toString(), descriptor, method.getModifiers().contains(Modifier.STATIC));
+    }
+
+    /** The JVM descriptor of a method ({@code (D[D)V}), or null when a type in it is not a class of the class path. */
+    private String descriptor(ExecutableElement method) {
+        StringBuilder out = new StringBuilder("(");
+        for (VariableElement p : method.getParameters()) {
+            out.append(descriptor(types.erasure(p.asType())));
+        }
+        out.append(')').append(descriptor(types.erasure(method.getReturnType())));
+        return out.indexOf("?") >= 0 ? null : out.toString();
+    }
+
+    private String descriptor(TypeMirror type) {
+        return switch (type.getKind()) {
+            case BOOLEAN -> "Z";
+            case BYTE -> "B";
+            case SHORT -> "S";
+            case CHAR -> "C";
+            case INT -> "I";
+            case LONG -> "J";
+            case FLOAT -> "F";
+            case DOUBLE -> "D";
+            case VOID -> "V";
+            case ARRAY -> "[" + descriptor(types.erasure(((ArrayType) type).getComponentType()));
+            case DECLARED -> "L" + elements.getBinaryName((TypeElement) ((DeclaredType) type).asElement()).toString()
+                    .replace('.', '/') + ";";
+            default -> "?";
+        };
     }
 
     private boolean readsOnly(TreePath body, MethodTree tree, Set<String> visiting) {

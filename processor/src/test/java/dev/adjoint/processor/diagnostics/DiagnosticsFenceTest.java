@@ -157,7 +157,8 @@ class DiagnosticsFenceTest {
                 "return w[0];"),
                 "java.util.Arrays.sort(w);",
                 "[AdjointUnsupportedCall] cannot pass the differentiated array w to Arrays.sort(double[]): Adjoint "
-                        + "cannot see whether it reads or writes it");
+                        + "could not prove that it only reads it (it is a JDK method not on the list of those known to "
+                        + "only read)", "Adjoint.stopGradient(w)");
     }
 
     @Test
