@@ -16,7 +16,9 @@ import com.sun.source.util.Trees;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.JType;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
@@ -100,6 +102,8 @@ final class Effects {
     private final Types types;
     private final MethodPaths paths;
     private final Catalog catalog;
+    /** The outermost method being read that a recursive call assumed read-only (see writesNothing). */
+    private int assumed = Integer.MAX_VALUE;
 
     Effects(Trees trees, Elements elements, Types types, MethodPaths paths, Catalog catalog) {
         this.trees = trees;
@@ -199,15 +203,15 @@ final class Effects {
      * {@code boolean} or an integer).
      */
     boolean isReadOnly(ExecutableElement method, String key) {
-        return isReadOnly(method, key, new HashSet<>());
+        return isReadOnly(method, key, new ArrayList<>());
     }
 
     /** Whether a method of this build, read from its source, writes nothing (what it returns aside). */
     boolean writesNothing(ExecutableElement method, String key) {
-        return writesNothing(method, key, new HashSet<>());
+        return writesNothing(method, key, new ArrayList<>());
     }
 
-    private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
+    private boolean isReadOnly(ExecutableElement method, String key, List<String> visiting) {
         TypeKind result = method.getReturnType().getKind();
         return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
                 && writesNothing(method, key, visiting);
@@ -219,20 +223,31 @@ final class Effects {
      * read-only JDK ones (a throw statement may call anything: it ends the computation). What it
      * returns does not matter here: a check may compute with numbers.
      */
-    private boolean writesNothing(ExecutableElement method, String key, Set<String> visiting) {
+    private boolean writesNothing(ExecutableElement method, String key, List<String> visiting) {
         Boolean cached = catalog.readOnlyCache().get(key);
         if (cached != null) {
             return cached;
         }
-        if (!visiting.add(key)) {
+        int cycle = visiting.indexOf(key);
+        if (cycle >= 0) {
+            assumed = Math.min(assumed, cycle);
             return true; // recursion: read-only unless something else says otherwise
         }
+        int depth = visiting.size();
+        int outer = assumed;
+        assumed = Integer.MAX_VALUE;
+        visiting.add(key);
         TreePath path = paths.of(method);
         boolean readOnly = path == null ? fromClassFile(method) == null
                 : path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
                         && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
-        visiting.remove(key);
-        catalog.readOnlyCache().put(key, readOnly);
+        visiting.remove(depth);
+        if (!readOnly || assumed >= depth) {
+            // a verdict that leaned on a method still being read (assumed read-only) holds only once
+            // that one is decided: kept only then
+            catalog.readOnlyCache().put(key, readOnly);
+        }
+        assumed = Math.min(outer, assumed);
         return readOnly;
     }
 
@@ -288,7 +303,7 @@ final class Effects {
         };
     }
 
-    private boolean readsOnly(TreePath body, MethodTree tree, Set<String> visiting) {
+    private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting) {
         Set<String> locals = new HashSet<>();
         tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
         boolean[] ok = {true};
