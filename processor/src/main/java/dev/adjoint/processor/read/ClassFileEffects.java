@@ -52,7 +52,10 @@ final class ClassFileEffects {
     private static final int MAX_DEPTH = 16;
     private static final int MAX_METHODS = 200;
 
-    /** JDK classes all of whose methods only read, or write only themselves (immutable values, builders of text). */
+    /**
+     * JDK classes all of whose methods only read, or write only themselves: immutable values, and
+     * builders of text, which hold no number a derivative could follow.
+     */
     private static final Set<String> JDK_CLASSES = Set.of("java/lang/Math", "java/lang/StrictMath", "java/lang/String",
             "java/lang/StringBuilder", "java/lang/StringBuffer", "java/lang/Double", "java/lang/Float",
             "java/lang/Integer", "java/lang/Long", "java/lang/Short", "java/lang/Byte", "java/lang/Character",
@@ -181,6 +184,10 @@ final class ClassFileEffects {
     /** A JDK method: read-only if on the lists, given fresh arrays unless it only reads them. */
     private static String jdkCall(ClassFile.Member m, boolean[] fresh) {
         String method = m.owner() + "." + m.name();
+        if (method.equals("java/lang/System.arraycopy")) {
+            // (src, srcPos, dest, destPos, length): it writes dest only
+            return fresh[2] ? null : pretty(m) + " copies into an array it did not create";
+        }
         // a callback it is given (a Comparator, a Supplier) runs code of the caller's choosing
         boolean callback = m.descriptor().contains("Ljava/util/function/")
                 || m.descriptor().contains("Ljava/util/Comparator;");

@@ -59,7 +59,17 @@ class ClassFileEffectsTest {
             "        }",
             "        double[] d = a.clone();",
             "        d[0] = c[0];",
-            "        return d[0];",
+            "        double[] e = new double[a.length];",
+            "        System.arraycopy(a, 0, e, 0, a.length);",
+            "        return d[0] + e[0];",
+            "    }",
+            "",
+            "    public static void copyInto(double[] from, double[] to) {",
+            "        System.arraycopy(from, 0, to, 0, from.length);",
+            "    }",
+            "",
+            "    public static void checkWith(double[] a, java.util.function.Supplier<String> message) {",
+            "        java.util.Objects.requireNonNull(a, message);",
             "    }",
             "",
             "    public static boolean boxed(double[] a) {",
@@ -212,8 +222,20 @@ class ClassFileEffectsTest {
 
     @Test
     void writesIntoArraysAndObjectsTheMethodCreatedAreProven() {
-        assertNull(why("scaledCopy", "([D)D"), "new double[n] and a.clone() are its own");
+        assertNull(why("scaledCopy", "([D)D"), "new double[n] and a.clone() are its own, and copied into");
         assertNull(why("boxed", "([D)Z"), "a Box it constructs");
+    }
+
+    @Test
+    void copyingIntoAnArrayArgumentIsRefused() {
+        assertRefused(why("copyInto", "([D[D)V"), "calls System.arraycopy(Object, int, Object, int, int), which "
+                + "copies into an array it did not create");
+    }
+
+    @Test
+    void aJdkMethodGivenACallbackIsRefused() {
+        assertRefused(why("checkWith", "([DLjava/util/function/Supplier;)V"),
+                "calls Objects.requireNonNull(Object, Supplier), which is a JDK method not on the list");
     }
 
     @Test
