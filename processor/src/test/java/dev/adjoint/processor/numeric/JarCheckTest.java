@@ -20,13 +20,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code @Differentiable} method passing its differentiated arrays to the checks of a library
- * known only by its class files (a jar, not on the documented list): proven read-only from their
+ * known only by its class files (in a jar, not on the documented list): proven read-only from their
  * bytecode, the calls stay calls in the forward sweep, and the gradient is the one central
  * differences and the tape give; the pullback, the tangent and second order are checked as
  * {@link NumericGradientTest} checks the fixtures.
@@ -113,7 +116,7 @@ class JarCheckTest {
     void aJarCheckOnDifferentiatedArraysKeepsTheGradient() throws Exception {
         Compilation library = Compiler.javac().withOptions("--release", "17").compile(CHECKS, EXCEPTION);
         assertThat(library).succeededWithoutWarnings();
-        Path jar = write(library, "jar");
+        Path jar = jar(write(library, "jar"));
         List<File> classPath = new ArrayList<>();
         classPath.add(jar.toFile());
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -151,6 +154,20 @@ class JarCheckTest {
             assertThat((double[]) g.getClass().getField("x").get(g)).usingTolerance(1e-12)
                     .containsExactly(2 * Math.log(0.5), -Math.log(2.0), 6 * Math.log(1.5)).inOrder();
         }
+    }
+
+    /** The class files under {@code classes} packed into {@code classes.jar}, as a library ships them. */
+    private static Path jar(Path classes) throws IOException {
+        Path jar = classes.resolveSibling(classes.getFileName() + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     /** Writes a compilation's class files under {@code dir/name}, laid out by package. */
