@@ -665,13 +665,13 @@ final class ClassFileEffects {
         return pretty(m.owner(), m.name(), m.descriptor());
     }
 
-    /** {@code ArrayChecks.check(double[], Object)}: as the messages write a method. */
+    /** {@code ArrayChecks.check(double[], Object)}, {@code new Box(double)}: as the messages write a method. */
     static String pretty(String owner, String name, String descriptor) {
         List<String> types = new ArrayList<>();
         for (String p : parameters(descriptor)) {
             types.add(prettyType(p));
         }
-        return pretty(owner) + "." + (name.equals("<init>") ? "new " + pretty(owner) : name) + "("
+        return (name.equals("<init>") ? "new " + pretty(owner) : pretty(owner) + "." + name) + "("
                 + String.join(", ", types) + ")";
     }
 

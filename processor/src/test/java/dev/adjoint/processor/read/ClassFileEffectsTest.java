@@ -46,6 +46,12 @@ class ClassFileEffectsTest {
             "        }",
             "    }",
             "",
+            "    public static void checkNotEmpty(double[] a) {",
+            "        if (a.length == 0) {",
+            "            throw new DataException(a);",
+            "        }",
+            "    }",
+            "",
             "    public static void checkFormatted(double[] a, int n) {",
             "        if (a.length != n) {",
             "            throw new IllegalArgumentException(String.format(\"%d != %d\", a.length, n));",
@@ -148,6 +154,14 @@ class ClassFileEffectsTest {
                     + "        this.arguments = arguments;\n"
                     + "    }\n"
                     + "}\n",
+            "package lib;\n"
+                    + "public class DataException extends RuntimeException {\n"
+                    + "    private static final long serialVersionUID = 1L;\n"
+                    + "    public DataException(double[] data) {\n"
+                    + "        super(\"bad data\");\n"
+                    + "        data[0] = Double.NaN;\n"
+                    + "    }\n"
+                    + "}\n",
             "package lib;\nfinal class Box {\n    double value;\n    Box(double value) {\n        this.value = value;\n"
                     + "    }\n}\n",
             "package lib;\npublic interface Visitor {\n    void visit(double[] a);\n}\n",
@@ -213,6 +227,13 @@ class ClassFileEffectsTest {
     void aCheckThrowingALibraryExceptionWithVarargsIsProven() {
         // new LibException(pattern, in[i], i): an Object[] built for the message, its elements boxed
         assertNull(why("checkPositive", "([D)V"));
+    }
+
+    @Test
+    void anExceptionGivenTheArgumentArrayIsRefused() {
+        // an exception's constructor is taken as keeping what it is told, but not given an array of the caller's
+        assertRefused(why("checkNotEmpty", "([D)V"), "calls new DataException(double[]), which is "
+                + "given an array it may write");
     }
 
     @Test
