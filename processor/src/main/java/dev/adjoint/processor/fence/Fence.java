@@ -534,7 +534,9 @@ public final class Fence {
                             + "Adjoint.stopGradient(" + describe(carried) + ") if the call only reads it");
                 } else {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + o.describe()
-                            + ": annotate it @Differentiable, give it a derivative with @DerivativeOf, or compute it "
+                            + ": " + (o.unproven() != null ? "Adjoint could not prove that it only reads its arguments ("
+                                    + o.unproven() + "); " : "")
+                            + "annotate it @Differentiable, give it a derivative with @DerivativeOf, or compute it "
                             + "from Math functions inside this method; wrap the argument in Adjoint.stopGradient(...) "
                             + "if no derivative should flow through the call");
                 }

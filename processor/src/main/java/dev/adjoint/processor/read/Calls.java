@@ -306,6 +306,10 @@ final class Calls {
                 unproven = "it writes nothing, but its " + method.getReturnType() + " result may carry the array's "
                         + "derivative";
             }
+        } else if (!readOnly && !type.isDifferentiable() && !ownerName.startsWith("java.") && paths.of(method) == null
+                && args.stream().anyMatch(a -> a.type().isDouble())) {
+            // a library's check of a number (void, or a boolean or integer result): what its class file writes
+            unproven = effects.fromClassFile(method);
         }
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
                 receiver == null, !callable, readOnly, dispatched, inlined, unproven), receiver, args, type, at);

@@ -315,6 +315,15 @@ class LibraryCallTest {
             "        java.util.Arrays.fill(a, 0);",
             "    }",
             "",
+            "    static int checks;",
+            "",
+            "    public static void checkRange(double v, double lo, double hi) {",
+            "        checks++;",
+            "        if (v < lo || v > hi) {",
+            "            throw new IllegalArgumentException(v + \" is outside [\" + lo + \", \" + hi + \"]\");",
+            "        }",
+            "    }",
+            "",
             "    public static double largest(double[] a) {",
             "        double m = a[0];",
             "        for (double v : a) {",
@@ -375,6 +384,24 @@ class LibraryCallTest {
                 "[AdjointUnsupportedCall] cannot pass the differentiated array w to Tools.largest(double[]): Adjoint "
                         + "could not prove that it only reads it (it writes nothing, but its double result may carry "
                         + "the array's derivative)");
+    }
+
+    @Test
+    void aJarCheckOfANumberThatWritesAStaticFieldIsRefusedWithWhy() throws Exception {
+        Path jar = build(Compiler.javac(), "tools", TOOLS);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        jar.Tools.checkRange(x, 0, 1);",
+                "        return x * x;",
+                "    }");
+        Compilation c = client(jar).compile(caller);
+        assertOnlyError(c, caller, "jar.Tools.checkRange(x, 0, 1);",
+                "[AdjointUnsupportedCall] cannot differentiate through Tools.checkRange(double, double, double): Adjoint "
+                        + "could not prove that it only reads its arguments (Tools.checkRange(double, double, double) "
+                        + "writes the static field Tools.checks); annotate it @Differentiable",
+                "wrap the argument in Adjoint.stopGradient(...) if no derivative should flow through the call");
+        assertNotGenerated(c, "f");
     }
 
     @Test
