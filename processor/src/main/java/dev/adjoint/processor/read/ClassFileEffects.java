@@ -31,7 +31,8 @@ import javax.tools.StandardLocation;
  *     otherwise, depth and count bounded), whose code is known at the call: static, private, final,
  *     a constructor or of a final class (never an interface's method, whose implementation is chosen
  *     at run time), or JDK methods of a short list below (their array arguments must be fresh unless
- *     they only read arrays); {@code invokedynamic} only for string concatenation;
+ *     they only read arrays; none given a callback such as a {@code Comparator}; {@code System.arraycopy}
+ *     into a fresh array); {@code invokedynamic} only for string concatenation;
  * <li>constructs exceptions given no array but fresh ones: the constructor of a {@code Throwable}
  *     (a JDK's or a library's: Commons Math's keep their message's arguments in lists) is taken as
  *     keeping what it is told for its message, not as writing it.
