@@ -76,6 +76,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         timing = new Timing("true".equals(env.getOptions().get(Timing.OPTION)));
         diagnostics = new Diagnostics(env.getMessager(), trees);
         custom = new CustomDerivatives(env.getTypeUtils(), diagnostics);
+        catalog.readClassFilesWith(env.getFiler());
         pipeline = new Pipeline(env, trees, diagnostics, custom, catalog, timing);
     }
 

@@ -529,12 +529,15 @@ public final class Fence {
                             + "Math functions (Math.abs, Math.copySign, Math.scalb, Math.getExponent)");
                 } else if (carried.type().isDoubleArray()) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot pass the differentiated array "
-                            + describe(carried) + " to " + o.describe() + ": Adjoint cannot see whether it reads or "
-                            + "writes it; annotate that method @Differentiable, pass it the values it needs, or wrap "
-                            + "the array in Adjoint.stopGradient(" + describe(carried) + ") if the call only reads it");
+                            + describe(carried) + " to " + o.describe() + ": Adjoint could not prove that it only "
+                            + "reads it" + (o.unproven() != null ? " (" + o.unproven() + ")" : "") + "; annotate "
+                            + "that method @Differentiable, pass it the values it needs, or wrap the array in "
+                            + "Adjoint.stopGradient(" + describe(carried) + ") if the call only reads it");
                 } else {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + o.describe()
-                            + ": annotate it @Differentiable, give it a derivative with @DerivativeOf, or compute it "
+                            + ": " + (o.unproven() != null ? "Adjoint could not prove that it only reads its arguments ("
+                                    + o.unproven() + "); " : "")
+                            + "annotate it @Differentiable, give it a derivative with @DerivativeOf, or compute it "
                             + "from Math functions inside this method; wrap the argument in Adjoint.stopGradient(...) "
                             + "if no derivative should flow through the call");
                 }

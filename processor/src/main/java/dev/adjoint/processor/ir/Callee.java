@@ -19,19 +19,21 @@ public sealed interface Callee {
      * documented JDK method, or a method of this build whose body reads only. {@code inlined}: a
      * method of another class Adjoint would inline but whose body (or a helper it calls) it cannot
      * differentiate: called as written while no derivative flows through it, else refused for what
-     * its body holds.
+     * its body holds. {@code unproven}: why a method that is not read-only could not be proven so,
+     * when Adjoint can say (a library method's class file writes an array it did not create), or null.
      */
     record Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
-            boolean hidden, boolean readOnly, boolean dispatched, Expr.Call inlined) implements Callee {
+            boolean hidden, boolean readOnly, boolean dispatched, Expr.Call inlined, String unproven)
+            implements Callee {
         /** A method called directly (not abstract: its code is known, if not to Adjoint). */
         public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
                 boolean hidden, boolean readOnly) {
-            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false, null);
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false, null, null);
         }
 
         public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
                 boolean hidden, boolean readOnly, boolean dispatched) {
-            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, dispatched, null);
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, dispatched, null, null);
         }
 
         @Override

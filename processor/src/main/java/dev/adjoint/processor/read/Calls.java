@@ -98,7 +98,7 @@ final class Calls {
         this.reader = reader;
         this.site = site;
         this.access = new Access(elements, elements.getPackageOf(site));
-        this.effects = new Effects(trees, types, paths, catalog);
+        this.effects = new Effects(trees, elements, types, paths, catalog);
     }
 
     Access access() {
@@ -297,8 +297,22 @@ final class Calls {
         if (!callable && !bridgeable(method)) {
             return unbridgeable(method, call, body);
         }
+        // why a method given an array is not read-only, for the fence's message: what its class file
+        // writes (a library's method), or its result
+        String unproven = null;
+        if (!readOnly && args.stream().anyMatch(a -> a.type().isDoubleArray())) {
+            unproven = effects.fromClassFile(method);
+            if (unproven == null && effects.writesNothing(method, key)) {
+                unproven = "it writes nothing, but its " + method.getReturnType() + " result may carry the array's "
+                        + "derivative";
+            }
+        } else if (!readOnly && !type.isDifferentiable() && !ownerName.startsWith("java.") && paths.of(method) == null
+                && args.stream().anyMatch(a -> a.type().isDouble())) {
+            // a library's check of a number (void, or a boolean or integer result): what its class file writes
+            unproven = effects.fromClassFile(method);
+        }
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
-                receiver == null, !callable, readOnly, dispatched, inlined), receiver, args, type, at);
+                receiver == null, !callable, readOnly, dispatched, inlined, unproven), receiver, args, type, at);
     }
 
     /**

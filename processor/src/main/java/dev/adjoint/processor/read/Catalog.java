@@ -16,6 +16,8 @@ public final class Catalog {
     private final Map<String, MethodPlan> plans = new HashMap<>();
     private final Map<String, MethodIr> helpers = new LinkedHashMap<>();
     private final Map<String, Boolean> readOnly = new HashMap<>();
+    /** What library methods known by their class files write: none found until the processor says where to look. */
+    private ClassFileEffects classFiles = new ClassFileEffects(name -> null);
     private final Map<String, java.util.List<javax.lang.model.element.VariableElement>> fieldParams = new HashMap<>();
     private final Map<String, java.util.List<Component>> components = new HashMap<>();
     private final Map<String, Set<dev.adjoint.processor.ir.ClassRef>> byName = new HashMap<>();
@@ -72,6 +74,15 @@ public final class Catalog {
 
     Map<String, Boolean> readOnlyCache() {
         return readOnly;
+    }
+
+    /** Reads the class files of library methods through the compiler's {@code filer}, for the whole build. */
+    public void readClassFilesWith(javax.annotation.processing.Filer filer) {
+        classFiles = new ClassFileEffects(ClassFileEffects.of(filer));
+    }
+
+    ClassFileEffects classFiles() {
+        return classFiles;
     }
 
     /**

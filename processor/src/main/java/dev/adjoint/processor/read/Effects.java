@@ -16,19 +16,28 @@ import com.sun.source.util.Trees;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.JType;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
  * What a method of this build writes, read from its source: whether it writes one of its
  * {@code double[]} parameters (then it is inlined, so that the pullback restores what it
- * overwrote), and whether it only reads (then a call of it needs no derivative). JDK methods are
- * judged by a short documented list.
+ * overwrote), and whether it only reads (then a call of it needs no derivative). A library's
+ * method, without source here, is judged from its class file ({@link ClassFileEffects}); JDK
+ * methods by a short documented list.
  */
 final class Effects {
 
@@ -89,12 +98,16 @@ final class Effects {
             "com.google.common.base.Preconditions#checkNotNull(java.lang.Object,java.lang.Object)");
 
     private final Trees trees;
+    private final Elements elements;
     private final Types types;
     private final MethodPaths paths;
     private final Catalog catalog;
+    /** The outermost method being read that a recursive call assumed read-only (see writesNothing). */
+    private int assumed = Integer.MAX_VALUE;
 
-    Effects(Trees trees, Types types, MethodPaths paths, Catalog catalog) {
+    Effects(Trees trees, Elements elements, Types types, MethodPaths paths, Catalog catalog) {
         this.trees = trees;
+        this.elements = elements;
         this.types = types;
         this.paths = paths;
         this.catalog = catalog;
@@ -190,15 +203,15 @@ final class Effects {
      * {@code boolean} or an integer).
      */
     boolean isReadOnly(ExecutableElement method, String key) {
-        return isReadOnly(method, key, new HashSet<>());
+        return isReadOnly(method, key, new ArrayList<>());
     }
 
     /** Whether a method of this build, read from its source, writes nothing (what it returns aside). */
     boolean writesNothing(ExecutableElement method, String key) {
-        return writesNothing(method, key, new HashSet<>());
+        return writesNothing(method, key, new ArrayList<>());
     }
 
-    private boolean isReadOnly(ExecutableElement method, String key, Set<String> visiting) {
+    private boolean isReadOnly(ExecutableElement method, String key, List<String> visiting) {
         TypeKind result = method.getReturnType().getKind();
         return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
                 && writesNothing(method, key, visiting);
@@ -210,23 +223,87 @@ final class Effects {
      * read-only JDK ones (a throw statement may call anything: it ends the computation). What it
      * returns does not matter here: a check may compute with numbers.
      */
-    private boolean writesNothing(ExecutableElement method, String key, Set<String> visiting) {
+    private boolean writesNothing(ExecutableElement method, String key, List<String> visiting) {
         Boolean cached = catalog.readOnlyCache().get(key);
         if (cached != null) {
             return cached;
         }
-        if (!visiting.add(key)) {
+        int cycle = visiting.indexOf(key);
+        if (cycle >= 0) {
+            assumed = Math.min(assumed, cycle);
             return true; // recursion: read-only unless something else says otherwise
         }
+        int depth = visiting.size();
+        int outer = assumed;
+        assumed = Integer.MAX_VALUE;
+        visiting.add(key);
         TreePath path = paths.of(method);
-        boolean readOnly = path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
-                && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
-        visiting.remove(key);
-        catalog.readOnlyCache().put(key, readOnly);
+        boolean readOnly = path == null ? fromClassFile(method) == null
+                : path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
+                        && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
+        visiting.remove(depth);
+        if (!readOnly || assumed >= depth) {
+            // a verdict that leaned on a method still being read (assumed read-only) holds only once
+            // that one is decided: kept only then
+            catalog.readOnlyCache().put(key, readOnly);
+        }
+        assumed = Math.min(outer, assumed);
         return readOnly;
     }
 
-    private boolean readsOnly(TreePath body, MethodTree tree, Set<String> visiting) {
+    /**
+     * Why a method without source here (a library's, from a jar) could not be proven to write
+     * nothing from its class file ({@link ClassFileEffects}), or null when it was. JDK methods are
+     * judged by {@link #READ_ONLY_JDK} alone: under {@code --release} javac sees their signatures,
+     * not their code.
+     */
+    String fromClassFile(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        String name = owner.getQualifiedName().toString();
+        if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")) {
+            return "it is a JDK method not on the list of those known to only read";
+        }
+        if (paths.of(method) != null) {
+            return null;
+        }
+        String descriptor = descriptor(method);
+        if (descriptor == null) {
+            return "its signature names a type Adjoint cannot find";
+        }
+        // an instance method is judged as called on any object of its class: refused if a subclass may override it
+        return catalog.classFiles().whyNot(elements.getBinaryName(owner).toString().replace('.', '/'),
+                method.getSimpleName().toString(), descriptor, method.getModifiers().contains(Modifier.STATIC));
+    }
+
+    /** The JVM descriptor of a method ({@code (D[D)V}), or null when a type in it is not a class of the class path. */
+    private String descriptor(ExecutableElement method) {
+        StringBuilder out = new StringBuilder("(");
+        for (VariableElement p : method.getParameters()) {
+            out.append(descriptor(types.erasure(p.asType())));
+        }
+        out.append(')').append(descriptor(types.erasure(method.getReturnType())));
+        return out.indexOf("?") >= 0 ? null : out.toString();
+    }
+
+    private String descriptor(TypeMirror type) {
+        return switch (type.getKind()) {
+            case BOOLEAN -> "Z";
+            case BYTE -> "B";
+            case SHORT -> "S";
+            case CHAR -> "C";
+            case INT -> "I";
+            case LONG -> "J";
+            case FLOAT -> "F";
+            case DOUBLE -> "D";
+            case VOID -> "V";
+            case ARRAY -> "[" + descriptor(types.erasure(((ArrayType) type).getComponentType()));
+            case DECLARED -> "L" + elements.getBinaryName((TypeElement) ((DeclaredType) type).asElement()).toString()
+                    .replace('.', '/') + ";";
+            default -> "?";
+        };
+    }
+
+    private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting) {
         Set<String> locals = new HashSet<>();
         tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
         boolean[] ok = {true};

@@ -1,7 +1,9 @@
 package dev.adjoint.processor.diagnostics;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertError;
 import static dev.adjoint.processor.diagnostics.Sources.assertGenerated;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
 import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
 import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
 import static dev.adjoint.processor.diagnostics.Sources.compile;
@@ -157,7 +159,8 @@ class DiagnosticsFenceTest {
                 "return w[0];"),
                 "java.util.Arrays.sort(w);",
                 "[AdjointUnsupportedCall] cannot pass the differentiated array w to Arrays.sort(double[]): Adjoint "
-                        + "cannot see whether it reads or writes it");
+                        + "could not prove that it only reads it (it is a JDK method not on the list of those known to "
+                        + "only read)", "Adjoint.stopGradient(w)");
     }
 
     @Test
@@ -538,6 +541,44 @@ class DiagnosticsFenceTest {
         assertGenerated(c, "f");
         // tanh(x) is a constant to the derivative: d/dx = tanh(x)
         org.junit.jupiter.api.Assertions.assertEquals(Math.tanh(0.6), Sources.gradient(c, "f", "x", 0.6), 1e-12);
+    }
+
+    /**
+     * Two methods of the build calling each other, one of which writes a field: neither only reads,
+     * whichever is asked first (the other was once cached as read-only while the cycle was assumed so).
+     */
+    @Test
+    void aCycleThroughAWritingMethodIsNotReadOnlyFromEitherEnd() {
+        JavaFileObject file = Sources.functions(
+                "    @Differentiable",
+                "    static double g(double[] w) {",
+                "        Other.first(w, 1);",
+                "        return w[0];",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double[] w) {",
+                "        Other.second(w, 1);",
+                "        return w[0] * w[0];",
+                "    }");
+        Compilation c = compile(file, Sources.source("demo.Other", "public final class Other {",
+                "    static double[] kept;",
+                "    public static void first(double[] a, int n) {",
+                "        if (n > 0) {",
+                "            second(a, n - 1);",
+                "        }",
+                "        kept = a;",
+                "    }",
+                "    public static void second(double[] a, int n) {",
+                "        if (n > 0) {",
+                "            first(a, n - 1);",
+                "        }",
+                "    }"));
+        assertError(c, file, "Other.first(w, 1);", "[AdjointUnsupportedCall] cannot pass the differentiated array w to "
+                + "Other.first(double[], int): Adjoint could not prove that it only reads it;");
+        assertError(c, file, "Other.second(w, 1);", "[AdjointUnsupportedCall] cannot pass the differentiated array w "
+                + "to Other.second(double[], int): Adjoint could not prove that it only reads it;");
+        assertNoCrash(c);
     }
 
     @Test

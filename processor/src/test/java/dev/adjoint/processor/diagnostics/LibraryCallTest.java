@@ -150,8 +150,9 @@ class LibraryCallTest {
 
     /**
      * The checks and comparisons of well-known libraries, from their jars (here stand-ins compiled
-     * first, with bodies Adjoint could not judge from a class file): on the documented list, they
-     * only read, so differentiated arrays and values may be passed to them.
+     * first, whose class files Adjoint could not prove read-only: they count their calls in a static
+     * field): on the documented list, they only read, so differentiated arrays and values may be
+     * passed to them.
      */
     @Test
     void documentedLibraryChecksOnlyRead() throws Exception {
@@ -160,8 +161,10 @@ class LibraryCallTest {
                 "package org.apache.commons.math3.util;",
                 "",
                 "public final class MathArrays {",
+                "    static int checks;",
                 "    private MathArrays() {}",
                 "    public static void checkEqualLength(double[] a, double[] b) {",
+                "        checks++;",
                 "        if (a.length != b.length) {",
                 "            throw new IllegalArgumentException(a.length + \" != \" + b.length);",
                 "        }",
@@ -171,8 +174,10 @@ class LibraryCallTest {
                 "package org.apache.commons.math3.util;",
                 "",
                 "public final class Precision {",
+                "    static int comparisons;",
                 "    private Precision() {}",
                 "    public static boolean equals(double x, double y, double eps) {",
+                "        comparisons++;",
                 "        return Math.abs(y - x) <= eps;",
                 "    }",
                 "}"));
@@ -399,6 +404,142 @@ class LibraryCallTest {
                 + "Adjoint.stopGradient(...)").inFile(shapes).onLine(8);
         assertThat(refused).hadErrorContaining("Beta.regularizedBeta(double, double, double) with respect to its "
                 + "parameter 2").inFile(shapes).onLine(9);
+    }
+
+    /**
+     * Methods of a jar that are not read-only, each for a reason its class file shows: given a
+     * differentiated array, they stay refused, and the message says what Adjoint found.
+     */
+    private static final JavaFileObject TOOLS = JavaFileObjects.forSourceLines("jar.Tools",
+            "package jar;",
+            "",
+            "public final class Tools {",
+            "    private Tools() {}",
+            "",
+            "    public static void clip(double[] a) {",
+            "        for (int i = 0; i < a.length; i++) {",
+            "            a[i] = Math.max(a[i], 0);",
+            "        }",
+            "    }",
+            "",
+            "    public static void checkAndReset(double[] a) {",
+            "        if (a.length == 0) {",
+            "            throw new IllegalArgumentException(\"empty\");",
+            "        }",
+            "        reset(a);",
+            "    }",
+            "",
+            "    private static void reset(double[] a) {",
+            "        java.util.Arrays.fill(a, 0);",
+            "    }",
+            "",
+            "    static int checks;",
+            "",
+            "    public static void checkRange(double v, double lo, double hi) {",
+            "        checks++;",
+            "        if (v < lo || v > hi) {",
+            "            throw new IllegalArgumentException(v + \" is outside [\" + lo + \", \" + hi + \"]\");",
+            "        }",
+            "    }",
+            "",
+            "    public static double largest(double[] a) {",
+            "        double m = a[0];",
+            "        for (double v : a) {",
+            "            m = Math.max(m, v);",
+            "        }",
+            "        return m;",
+            "    }",
+            "}");
+
+    @Test
+    void aJarMethodWritingItsArrayIsRefusedWithWhatItWrites() throws Exception {
+        Path jar = build(Compiler.javac(), "tools", TOOLS);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double[] w) {",
+                "        jar.Tools.clip(w);",
+                "        return w[0] * w[1];",
+                "    }");
+        Compilation c = client(jar).compile(caller);
+        assertOnlyError(c, caller, "jar.Tools.clip(w);",
+                "[AdjointUnsupportedCall] cannot pass the differentiated array w to Tools.clip(double[]): Adjoint "
+                        + "could not prove that it only reads it (Tools.clip(double[]) writes an element of an array it "
+                        + "did not create); annotate that method @Differentiable, pass it the values it needs, or wrap "
+                        + "the array in Adjoint.stopGradient(w) if the call only reads it");
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void aJarCheckWritingThroughAHelperIsRefusedWithTheChain() throws Exception {
+        Path jar = build(Compiler.javac(), "tools", TOOLS);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double[] w) {",
+                "        double s = w[0] * w[0];",
+                "        jar.Tools.checkAndReset(w);",
+                "        return s;",
+                "    }");
+        Compilation c = client(jar).compile(caller);
+        assertOnlyError(c, caller, "jar.Tools.checkAndReset(w);",
+                "[AdjointUnsupportedCall] cannot pass the differentiated array w to Tools.checkAndReset(double[]): "
+                        + "Adjoint could not prove that it only reads it (Tools.checkAndReset(double[]) calls "
+                        + "Tools.reset(double[]), which calls Arrays.fill(double[], double), which is a JDK method not "
+                        + "on the list of those known to only read)");
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void aJarMethodReturningANumberOfTheArrayIsRefused() throws Exception {
+        Path jar = build(Compiler.javac(), "tools", TOOLS);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double[] w) {",
+                "        double m = jar.Tools.largest(w);",
+                "        return m * w[0];",
+                "    }");
+        Compilation c = client(jar).compile(caller);
+        assertOnlyError(c, caller, "double m = jar.Tools.largest(w);",
+                "[AdjointUnsupportedCall] cannot pass the differentiated array w to Tools.largest(double[]): Adjoint "
+                        + "could not prove that it only reads it (it writes nothing, but its double result may carry "
+                        + "the array's derivative)");
+    }
+
+    @Test
+    void aJarCheckOfANumberThatWritesAStaticFieldIsRefusedWithWhy() throws Exception {
+        Path jar = build(Compiler.javac(), "tools", TOOLS);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        jar.Tools.checkRange(x, 0, 1);",
+                "        return x * x;",
+                "    }");
+        Compilation c = client(jar).compile(caller);
+        assertOnlyError(c, caller, "jar.Tools.checkRange(x, 0, 1);",
+                "[AdjointUnsupportedCall] cannot differentiate through Tools.checkRange(double, double, double): Adjoint "
+                        + "could not prove that it only reads its arguments (Tools.checkRange(double, double, double) "
+                        + "writes the static field Tools.checks); annotate it @Differentiable",
+                "wrap the argument in Adjoint.stopGradient(...) if no derivative should flow through the call");
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void stopGradientIsTheWayOutOfAJarMethodNotProvenReadOnly() throws Exception {
+        Path jar = build(Compiler.javac(), "tools", TOOLS);
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    static double f(double[] w) {",
+                "        double m = jar.Tools.largest(dev.adjoint.Adjoint.stopGradient(w));",
+                "        return m * w[0];",
+                "    }");
+        Compilation c = client(jar).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        try (URLClassLoader loader = loader(jar, write(c, "client"))) {
+            Object g = loader.loadClass(Sources.FUNCTIONS_ADJOINT).getMethod("fGradient", double[].class)
+                    .invoke(null, (Object) new double[] {0.5, 2.0});
+            // m = max(w) held constant: ∂f/∂w = (0 + m, 0)
+            assertThat((double[]) g.getClass().getField("w").get(g)).usingTolerance(1e-12).containsExactly(2.0, 0.0)
+                    .inOrder();
+        }
     }
 
     /** The library's and the client's class files, over the test's own class path. */
