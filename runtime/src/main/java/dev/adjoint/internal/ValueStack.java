@@ -142,12 +142,15 @@ public final class ValueStack {
         borrowedTop--;
     }
 
-    /** How many values are on the stack; a pullback that threw leaves its pushes behind, see {@link #clear}. */
+    /**
+     * How many values are on the stack, borrowed arrays counting one each; a pullback that threw
+     * leaves its pushes and borrows behind, see {@link #clear}.
+     */
     public int size() {
         return doubleTop + intTop + arrayTop + objectTop + borrowedTop;
     }
 
-    /** Drops everything pushed on this thread, e.g. after a pullback threw halfway. */
+    /** Drops everything pushed or borrowed on this thread, e.g. after a pullback threw halfway. */
     public void clear() {
         doubleTop = 0;
         intTop = 0;

@@ -30,7 +30,9 @@ import java.util.Set;
  *       both, never set;</li>
  *   <li>no value from outside the loop is saved for the reverse sweep and restored by it, and the
  *       body's reverse sweep keeps nothing on the stack (fused, it would push and pop as much as
- *       before, and measured slower).</li>
+ *       before, and measured slower). Values an inner counting loop keeps by index do not count:
+ *       fused, each iteration borrows the inner loop's array and gives it back before the next
+ *       ({@link ToBeRecorded#settle}); what the body keeps itself becomes a local of the body.</li>
  * </ul>
  */
 final class Fusion {
