@@ -47,10 +47,31 @@ class CountedLoopsTest {
             }
         }
         assertEquals(List.of("net", "netNotFused", "topLevel", "countingDown", "startAndInclusiveBound", "zeroTrips", "negativeTrips",
-                "withContinue", "nestedNotFused", "triangular", "callsLooping"), borrowing);
+                "withContinue", "nestedNotFused", "triangular", "rowsInInnerLoops", "callsLooping"),
+                borrowing);
         // break, return, a bound the body writes, a loop in a branch; the inner loops of loops that are not fused
         assertEquals(List.of("netNotFused", "withBreak", "withReturn", "boundWrittenInBody", "nestedNotFused",
                 "loopInBranch"), pushing);
+    }
+
+    /** A matrix row is named once per iteration only where the loop's range keeps the counter a row index. */
+    @Test
+    void rowsAreNamedWhereTheCounterIndexesARow() throws IOException {
+        String source = Files.readString(GENERATED);
+        String rows = member(source, "rowsInInnerLoops");
+        assertTrue(rows.contains("double[] _xi = x[i];"), rows);
+        assertTrue(rows.contains("double[] _xi_ = x[i_];"), rows);
+        assertTrue(!rows.contains("x[i][") && !rows.contains("x[i_]["), rows);
+        String guarded = member(source, "rowGuardedInTheBody");
+        assertTrue(!guarded.contains("_xi"), guarded);
+        assertTrue(guarded.contains("x[i][k]"), guarded);
+    }
+
+    private static String member(String source, String name) {
+        Matcher m = Pattern.compile("public static double " + name + "Pullback\\((.*?)\\n    }\\n", Pattern.DOTALL)
+                .matcher(source);
+        assertTrue(m.find(), name);
+        return m.group(1).replaceAll("(?m)^\\s*//.*\\n", ""); // the code, not the comments quoting the source
     }
 
     @Test

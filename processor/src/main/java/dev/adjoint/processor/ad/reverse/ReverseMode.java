@@ -1,6 +1,7 @@
 package dev.adjoint.processor.ad.reverse;
 
 import dev.adjoint.processor.ad.Cleanup;
+import dev.adjoint.processor.ad.Rows;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
@@ -103,6 +104,7 @@ public final class ReverseMode {
         if (products != body) {
             body = Cleanup.run(products); // a forward value now read once goes back into its use
         }
+        body = Rows.run(method.params(), body);
         List<String> written = new ArrayList<>();
         for (MethodIr.Param p : method.params()) {
             if (c.writtenArrays.contains(p.var())) {
