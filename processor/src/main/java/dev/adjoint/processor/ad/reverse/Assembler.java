@@ -260,7 +260,7 @@ final class Assembler {
                 new Expr.Read(c.stack()), args, type, null);
     }
 
-    /** Where the current iteration of the loop indexing {@code slot} keeps it: the counter's distance from the start. */
+    /** Where the current iteration of {@code slot}'s loop keeps it: at the counter's distance from the start. */
     private static Expr.ArrayRead element(Slot slot) {
         LoopNode l = slot.indexedBy;
         Expr counter = new Expr.Read(l.counter);

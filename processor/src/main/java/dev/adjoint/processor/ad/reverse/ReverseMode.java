@@ -104,7 +104,7 @@ public final class ReverseMode {
         if (products != body) {
             body = Cleanup.run(products); // a forward value now read once goes back into its use
         }
-        body = Rows.run(method.params(), body);
+        body = Rows.run(method.params(), Products.factor(body));
         List<String> written = new ArrayList<>();
         for (MethodIr.Param p : method.params()) {
             if (c.writtenArrays.contains(p.var())) {

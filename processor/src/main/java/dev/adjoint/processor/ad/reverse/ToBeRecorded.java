@@ -40,8 +40,9 @@ import java.util.Set;
  * </ul>
  * A value is kept in a local when the statement storing it runs at most once per call, else on
  * the thread's value stack, or, a double in a loop whose trip count is known when it starts, in an
- * array borrowed from the stack for the loop, at the iteration's index ({@link #indexIfCounted}). A checkpointed loop's reverse sweep runs its iterations again, so it
- * also reads what they read ({@link CheckpointedLoop#replayReads}).
+ * array borrowed from the stack for the loop, at the iteration's index ({@link #indexIfCounted}).
+ * A checkpointed loop's reverse sweep runs its iterations again, so it also reads what they read
+ * ({@link CheckpointedLoop#replayReads}).
  */
 final class ToBeRecorded {
 
