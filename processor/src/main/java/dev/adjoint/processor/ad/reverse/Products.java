@@ -64,6 +64,13 @@ final class Products {
     static List<Stmt> factor(List<Stmt> body) {
         Map<Var, Integer> reads = new HashMap<>();
         Stmts.forEachExpr(body, e -> Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum)));
+        // a copy written after its declaration is not a copy to drop: count its writes as reads
+        for (Stmt s : Stmts.all(body)) {
+            Var target = s instanceof Stmt.Accumulate a ? Exprs.var(a.target()) : Stmts.target(s);
+            if (target != null && !(s instanceof Stmt.Declare)) {
+                reads.merge(target, 1, Integer::sum);
+            }
+        }
         return factor(body, reads);
     }
 
