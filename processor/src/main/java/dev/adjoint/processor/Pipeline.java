@@ -152,9 +152,9 @@ final class Pipeline {
                     callee -> reaches(callee, w.plan.key(), work), w.plan.checkpoints()));
             List<String> directions = inputDirections(w.plan, normalized);
             ForwardMode.Tangent tangent = timing.time("forward mode", () -> ForwardMode.tangent(normalized, directions));
-            // second order is forward mode over a pullback that records every iteration (checkpointing
-            // drives its loops from the runtime, which forward mode does not follow)
-            ReverseMode.Pullback recorded = !w.secondOrder || w.plan.checkpoints() == 0 ? pullback
+            // second order is forward mode over a pullback that records every iteration on the stack
+            // (checkpointing drives its loops from the runtime, which forward mode does not follow)
+            ReverseMode.Pullback recorded = !w.secondOrder ? pullback
                     : timing.time("second order", () -> ReverseMode.recordingEveryIteration(pullback, w.owner.impl(),
                             callee -> reaches(callee, w.plan.key(), work)));
             ForwardMode.Tangent second = !w.secondOrder ? null : timing.time("second order", () ->

@@ -9,6 +9,11 @@ import java.util.Arrays;
  * included. Primitive arrays, no boxing; growth is amortised and the arrays are kept, so a warm
  * pullback allocates nothing per iteration nor per call.
  *
+ * <p>A counted loop (its trip count known when it starts) keeps its values in a borrowed array
+ * instead, one element per iteration, which its reverse sweep reads by the counter: {@link #borrow}
+ * before the loop, {@link #release} after its reverse sweep. Borrowed arrays are kept too, so a warm
+ * pullback allocates nothing for them either.
+ *
  * <p>Generated code only: {@code ValueStack stack = ValueStack.get();} then {@code push}/{@code pop*}.
  */
 public final class ValueStack {
@@ -23,6 +28,9 @@ public final class ValueStack {
     private int arrayTop;
     private Object[] objects = new Object[16];
     private int objectTop;
+    /** Arrays lent by {@link #borrow}, reused: those below {@code borrowedTop} are lent out. */
+    private double[][] borrowed = new double[8][];
+    private int borrowedTop;
 
     private ValueStack() {}
 
@@ -110,12 +118,39 @@ public final class ValueStack {
         return value;
     }
 
-    /** How many values are on the stack; a pullback that threw leaves its pushes behind, see {@link #clear}. */
-    public int size() {
-        return doubleTop + intTop + arrayTop + objectTop;
+    /**
+     * An array of at least {@code n} doubles (none for {@code n <= 0}) for a loop that keeps one
+     * value per iteration at the iteration's index: the caller's until its {@link #release}. Borrows
+     * nest (a pullback called from a loop body borrows and releases its own): the last borrowed is
+     * the first released. Grows by allocation only when this thread never lent one so long here.
+     */
+    public double[] borrow(int n) {
+        if (borrowedTop == borrowed.length) {
+            borrowed = Arrays.copyOf(borrowed, borrowed.length * 2);
+        }
+        double[] array = borrowed[borrowedTop];
+        if (array == null || array.length < n) {
+            array = new double[Math.max(n, array == null ? 16 : array.length * 2)];
+            borrowed[borrowedTop] = array;
+        }
+        borrowedTop++;
+        return array;
     }
 
-    /** Drops everything pushed on this thread, e.g. after a pullback threw halfway. */
+    /** Gives back the latest borrowed array: its reverse sweep has read it. */
+    public void release() {
+        borrowedTop--;
+    }
+
+    /**
+     * How many values are on the stack, borrowed arrays counting one each; a pullback that threw
+     * leaves its pushes and borrows behind, see {@link #clear}.
+     */
+    public int size() {
+        return doubleTop + intTop + arrayTop + objectTop + borrowedTop;
+    }
+
+    /** Drops everything pushed or borrowed on this thread, e.g. after a pullback threw halfway. */
     public void clear() {
         doubleTop = 0;
         intTop = 0;
@@ -123,5 +158,6 @@ public final class ValueStack {
         arrayTop = 0;
         Arrays.fill(objects, 0, objectTop, null);
         objectTop = 0;
+        borrowedTop = 0;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Set;
 final class Namer {
 
     /** Stems numbered per method ({@code _t1, _t2}); any other stem is used as it is. */
-    private static final Set<String> NUMBERED = Set.of("_t", "_r", "_c", "_n", "_g", "_k", "_v", "_break", "_continue",
+    private static final Set<String> NUMBERED = Set.of("_t", "_r", "_c", "_n", "_g", "_k", "_v", "_kept", "_break", "_continue",
             "_fall", "_yield", "_switch", "_selector");
 
     private final Map<Var, String> names = new IdentityHashMap<>();

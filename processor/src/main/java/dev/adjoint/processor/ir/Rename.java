@@ -13,9 +13,21 @@ import java.util.function.Function;
 public final class Rename {
 
     private final Function<Var, Var> substitution;
+    /** An expression to put in place of one, or null to keep it (and look inside). */
+    private final Function<Expr, Expr> replacement;
 
     private Rename(Function<Var, Var> substitution) {
+        this(substitution, e -> null);
+    }
+
+    private Rename(Function<Var, Var> substitution, Function<Expr, Expr> replacement) {
         this.substitution = substitution;
+        this.replacement = replacement;
+    }
+
+    /** A copy of {@code body} in which every expression {@code f} gives a replacement for (non-null) is replaced. */
+    public static List<Stmt> replace(List<Stmt> body, Function<Expr, Expr> f) {
+        return new Rename(v -> v, f).stmts(body);
     }
 
     /** A copy of {@code body} in which every variable it declares is a new one; {@code given} maps the others. */
@@ -155,6 +167,10 @@ public final class Rename {
     }
 
     private Expr expr(Expr e) {
+        Expr replaced = replacement.apply(e);
+        if (replaced != null) {
+            return replaced;
+        }
         if (e instanceof Expr.Read r) {
             Var v = var(r.var());
             return v == r.var() ? r : new Expr.Read(v, r.pos());

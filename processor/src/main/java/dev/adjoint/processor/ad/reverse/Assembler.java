@@ -209,14 +209,64 @@ final class Assembler {
     /** The fused loop: its body's forward sweep, then at once its reverse sweep, which reads the body's variables where the forward sweep left them. */
     private void emitFusedLoop(LoopNode l, List<Stmt> out) {
         Stmt.Loop loop = l.source;
-        List<Stmt> body = scope(l.body, List.of());
+        List<Stmt> body = new ArrayList<>();
+        if (!tbr.fusedBodySlots.isEmpty()) {
+            body.add(new Stmt.Comment("kept for the iteration's reverse sweep"));
+        }
+        for (Slot s : tbr.fusedBodySlots) {
+            body.add(new Stmt.Declare(s.var, defaultValue(s.type), null, null));
+        }
+        body.addAll(scope(l.body, List.of()));
         List<Stmt> reverse = reverseScope(l.body);
         if (!reverse.isEmpty()) {
             body.add(new Stmt.Comment("reverse sweep of the iteration"));
             append(body, reverse);
         }
+        borrow(l, out);
         out.add(new Stmt.Loop(loop.label(), loop.init(), loop.head(), loop.condition(), loop.update(), body,
                 loop.doWhile(), loop.pos(), loop.source()));
+        release(l, out);
+    }
+
+    /**
+     * Before a counting loop whose iterations keep values by index: an array of its trip count
+     * borrowed from the value stack for each ({@code last - start + 1}, negative for a loop that
+     * does not run, which borrows none).
+     */
+    private void borrow(LoopNode l, List<Stmt> out) {
+        List<Slot> slots = tbr.indexedBy(l);
+        if (slots.isEmpty()) {
+            return;
+        }
+        Expr start = Loops.start(l.source);
+        Expr trips = Algebra.intAdd(Loops.step(l.source) == 1 ? Algebra.intSub(l.last, start)
+                : Algebra.intSub(start, l.last), Algebra.intLit(1));
+        out.add(new Stmt.Comment("kept per iteration of " + l.source.source() + ", by index"));
+        for (Slot slot : slots) {
+            out.add(new Stmt.Declare(slot.array, stackCall("borrow", JType.DOUBLE_ARRAY, List.of(trips)), null, null));
+        }
+    }
+
+    /** After a counting loop's reverse sweep: its borrowed arrays given back. */
+    private void release(LoopNode l, List<Stmt> out) {
+        for (Slot ignored : tbr.indexedBy(l)) {
+            out.add(new Stmt.Eval(stackCall("release", JType.named(ClassRef.of("java.lang", "Void")), List.of()), null,
+                    null));
+        }
+    }
+
+    private Expr stackCall(String name, JType type, List<Expr> args) {
+        return new Expr.Call(new Callee.Opaque(ReverseMode.VALUE_STACK, name, List.of(), type, false, false, true),
+                new Expr.Read(c.stack()), args, type, null);
+    }
+
+    /** Where the current iteration of {@code slot}'s loop keeps it: at the counter's distance from the start. */
+    private static Expr.ArrayRead element(Slot slot) {
+        LoopNode l = slot.indexedBy;
+        Expr counter = new Expr.Read(l.counter);
+        Expr start = Loops.start(l.source);
+        Expr index = Loops.step(l.source) == 1 ? Algebra.intSub(counter, start) : Algebra.intSub(start, counter);
+        return new Expr.ArrayRead(new Expr.Read(slot.array), index, slot.type, null);
     }
 
     // ------------------------------------------------------------ the forward sweep
@@ -317,6 +367,9 @@ final class Assembler {
         }
         List<Stmt> body = new ArrayList<>(first);
         body.addAll(scope(l.body, List.of()));
+        List<Stmt> borrowed = new ArrayList<>();
+        borrow(l, borrowed);
+        append(out, borrowed);
         append(out, List.of(new Stmt.Loop(loop.label(), loop.init(), loop.head(), loop.condition(), loop.update(), body,
                 loop.doWhile(), loop.pos(), loop.source())));
         if (l.countSlot != null) {
@@ -416,6 +469,7 @@ final class Assembler {
                     new Expr.Binary(Expr.BinaryOp.GT, new Expr.Read(k), Algebra.intLit(0), JType.BOOLEAN, null),
                     List.of(new Stmt.Assign(k, Algebra.decrement(k), null, null)), body, false, null, null));
         }
+        release(l, out);
     }
 
     /** A scope's reverse sweep: its kept variables back, its adjoints at zero, its statements backwards. */
@@ -484,6 +538,9 @@ final class Assembler {
     }
 
     private Stmt store(Slot slot, Expr value) {
+        if (slot.indexed()) {
+            return new Stmt.Put(element(slot), value);
+        }
         if (slot.stacked()) {
             return new Stmt.Push(value);
         }
@@ -494,7 +551,7 @@ final class Assembler {
     }
 
     private Expr load(Slot slot) {
-        return slot.stacked() ? new Expr.Pop(slot.type) : new Expr.Read(slot.var);
+        return slot.indexed() ? element(slot) : slot.stacked() ? new Expr.Pop(slot.type) : new Expr.Read(slot.var);
     }
 
     /** {@code if (seed.length != r.length) throw new IllegalArgumentException(...)}, once r's length is known. */

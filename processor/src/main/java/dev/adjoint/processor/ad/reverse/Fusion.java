@@ -30,7 +30,9 @@ import java.util.Set;
  *       both, never set;</li>
  *   <li>no value from outside the loop is saved for the reverse sweep and restored by it, and the
  *       body's reverse sweep keeps nothing on the stack (fused, it would push and pop as much as
- *       before, and measured slower).</li>
+ *       before, and measured slower). Values an inner counting loop keeps by index do not count:
+ *       fused, each iteration borrows the inner loop's array and gives it back before the next
+ *       ({@link ToBeRecorded#settle}); what the body keeps itself becomes a local of the body.</li>
  * </ul>
  */
 final class Fusion {
@@ -40,16 +42,16 @@ final class Fusion {
     /** The loop to fuse, with its body's kept values given back (they stay in the same scope); or null. */
     static LoopNode decide(Context c, Scope top, ToBeRecorded tbr) {
         LoopNode loop = fusable(c, top);
+        List<Slot> dropped = new ArrayList<>();
         if (loop != null) {
-            for (Slot slot : loop.body.exits.values()) {
-                tbr.stackedSlots -= slot.stacked() ? 1 : 0;
+            dropped.addAll(loop.body.exits.values());
+            for (Slot slot : dropped) {
+                tbr.stackedSlots -= slot.var == null ? 1 : 0;
             }
             loop.body.exits.clear();
             loop.body.recomputed.clear();
-            if (tbr.stackedSlots == 0) {
-                c.stack = null;
-            }
         }
+        tbr.settle(loop, dropped);
         return loop;
     }
 
@@ -118,11 +120,13 @@ final class Fusion {
 
     /**
      * Whether the reverse sweep of {@code node}, in the body of a loop to fuse ({@code fusedBody},
-     * or null for none), would still keep values on the stack.
+     * or null for none), would still keep values on the stack (a value kept in a borrowed array,
+     * one per iteration, is not: the pullback reads it by index).
      */
     static boolean stacks(Node node, Scope fusedBody) {
+        LoopNode fused = fusedBody == null ? null : fusedBody.loop;
         if (node instanceof Step step) {
-            return step.saved != null && step.saved.stacked();
+            return step.saved != null && step.saved.stackedUnless(fused);
         }
         if (node instanceof Branch f) {
             return (!f.recompute && Assembler.hasReverse(f) && f.scope != fusedBody) || stacks(f.then, fusedBody)
@@ -132,7 +136,7 @@ final class Fusion {
             return (Assembler.hasReverse(l) && l.last == null && l.scope != fusedBody) || stacks(l.body, fusedBody);
         }
         if (node instanceof Scope b) {
-            if (b != fusedBody && !b.exits.isEmpty()) {
+            if (b != fusedBody && b.exits.values().stream().anyMatch(slot -> slot.stackedUnless(fused))) {
                 return true;
             }
             for (Node n : b.nodes) {

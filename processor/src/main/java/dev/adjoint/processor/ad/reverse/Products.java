@@ -3,6 +3,7 @@ package dev.adjoint.processor.ad.reverse;
 import dev.adjoint.processor.ad.Algebra;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -50,6 +51,81 @@ final class Products {
         Stmts.forEach(body, p::countDefinitions);
         List<Stmt> out = p.walk(body, new ArrayList<>());
         return p.changed ? out : body;
+    }
+
+    /**
+     * An adjoint scaled, then given the old adjoint times a partial: {@code double _d_t1 = _d_x;
+     * ...; _d_x *= 0.5; _d_x += _d_t1 * Math.cos(x);}, the reverse sweep of {@code x = Math.sin(x) +
+     * 0.5 * x}, becomes {@code _d_x *= 0.5 + Math.cos(x);}, one multiplication on the adjoint's path
+     * where there were two and an addition, as a hand-written adjoint multiplies by the derivative
+     * once. Only when nothing between the copy and the scaling writes either variable and the copy
+     * is read nowhere else. (The adjoint is reassociated; the primal's value is not touched.)
+     */
+    static List<Stmt> factor(List<Stmt> body) {
+        Map<Var, Integer> reads = new HashMap<>();
+        Stmts.forEachExpr(body, e -> Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum)));
+        // a copy written after its declaration is not a copy to drop: count its writes as reads
+        for (Stmt s : Stmts.all(body)) {
+            Var target = s instanceof Stmt.Accumulate a ? Exprs.var(a.target()) : Stmts.target(s);
+            if (target != null && !(s instanceof Stmt.Declare)) {
+                reads.merge(target, 1, Integer::sum);
+            }
+        }
+        return factor(body, reads);
+    }
+
+    private static List<Stmt> factor(List<Stmt> list, Map<Var, Integer> reads) {
+        List<Stmt> out = new ArrayList<>(list.size());
+        for (Stmt s : list) {
+            out.add(Stmts.mapBlocks(s, inner -> factor(inner, reads)));
+        }
+        for (int k = 1; k + 1 < out.size(); k++) {
+            if (!(out.get(k) instanceof Stmt.Assign a && a.var().type.isDouble() && a.value() instanceof Expr.Binary m
+                    && m.op() == Expr.BinaryOp.MUL && isRead(m.left(), a.var())
+                    && out.get(k + 1) instanceof Stmt.Accumulate acc && isRead(acc.target(), a.var())
+                    && acc.delta() instanceof Expr.Binary d && d.op() == Expr.BinaryOp.MUL
+                    && d.left() instanceof Expr.Read copy && reads.getOrDefault(copy.var(), 0) == 1)) {
+                continue;
+            }
+            Var v = a.var();
+            Var t = copy.var();
+            int j = k - 1;
+            while (j >= 0 && !(out.get(j) instanceof Stmt.Declare decl && decl.var() == t)) {
+                j--;
+            }
+            if (j < 0 || !(out.get(j) instanceof Stmt.Declare decl && isRead(decl.init(), v))
+                    || Exprs.readsVar(m.right(), v) || Exprs.readsVar(m.right(), t) || Exprs.readsVar(d.right(), v)
+                    || Exprs.readsVar(d.right(), t) || writes(out.subList(j + 1, k), v, t)) {
+                continue;
+            }
+            Expr partial = new Expr.Binary(Expr.BinaryOp.ADD, m.right(), d.right(), JType.DOUBLE, null);
+            out.set(k, new Stmt.Assign(v, new Expr.Binary(Expr.BinaryOp.MUL, new Expr.Read(v), partial, JType.DOUBLE,
+                    null), a.pos(), a.source()));
+            out.remove(k + 1);
+            out.remove(j);
+            k--;
+        }
+        return out;
+    }
+
+    private static boolean isRead(Expr e, Var v) {
+        return e instanceof Expr.Read r && r.var() == v;
+    }
+
+    /** Whether a statement of {@code list}, at any depth, writes {@code v} or {@code t}. */
+    private static boolean writes(List<Stmt> list, Var v, Var t) {
+        for (Stmt s : Stmts.all(list)) {
+            Var target = s instanceof Stmt.Accumulate a ? Exprs.var(a.target()) : Stmts.target(s);
+            if (target == v || target == t) {
+                return true;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                if (Exprs.any(e, n -> n instanceof Expr.Assignment x && (isRead(x.target(), v) || isRead(x.target(), t)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A product of the forward sweep: its variable and its factors (variables and constants). */

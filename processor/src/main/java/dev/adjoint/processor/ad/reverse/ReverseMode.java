@@ -1,6 +1,7 @@
 package dev.adjoint.processor.ad.reverse;
 
 import dev.adjoint.processor.ad.Cleanup;
+import dev.adjoint.processor.ad.Rows;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
@@ -32,10 +33,11 @@ public final class ReverseMode {
      * The differentiated method, ready to print as the body of {@code fPullback}: {@code seed} and
      * {@code into} are its generated parameters; {@code writtenArrays} the array parameters the
      * method writes; whether it allocates nothing and whether it uses the value stack; the holders
-     * its calls reuse per thread.
+     * its calls reuse per thread; whether it records every iteration on the value stack itself (no
+     * checkpointed loop, no array borrowed for a counted loop), as forward mode over it needs.
      */
     public record Pullback(MethodIr method, Var seed, Var into, List<Stmt> body, List<String> writtenArrays,
-            boolean allocationFree, boolean usesStack, List<SharedHolder> sharedHolders) {}
+            boolean allocationFree, boolean usesStack, List<SharedHolder> sharedHolders, boolean onTheStack) {}
 
     /** A gradient holder a call reuses, one per thread: a {@code ThreadLocal} field of the adjoint class. */
     public record SharedHolder(String field, JType type) {}
@@ -56,19 +58,29 @@ public final class ReverseMode {
     }
 
     /**
-     * The pullback of the same method recording every iteration of its loops, with the same seed and
-     * gradient parameters as {@code checkpointed}: second order is forward mode over this one.
+     * The pullback of the same method recording every iteration of its loops on the value stack, with
+     * the same seed and gradient parameters as {@code pullback} ({@code pullback} itself when it does):
+     * second order is forward mode over this one. Forward mode follows pushes and pops (a tangent
+     * beside each value), not the runtime's checkpoint schedule nor arrays borrowed for counted loops.
      */
-    public static Pullback recordingEveryIteration(Pullback checkpointed, ClassRef implClass,
+    public static Pullback recordingEveryIteration(Pullback pullback, ClassRef implClass,
             Predicate<String> recursive) {
-        return differentiate(checkpointed.method(), implClass, checkpointed.seed(), checkpointed.into(), recursive, 0);
+        return pullback.onTheStack() ? pullback
+                : differentiate(pullback.method(), implClass, pullback.seed(), pullback.into(), recursive, 0, false);
     }
 
     private static Pullback differentiate(MethodIr method, ClassRef implClass, Var seed, Var into,
             Predicate<String> recursive, int checkpoints) {
+        return differentiate(method, implClass, seed, into, recursive, checkpoints, true);
+    }
+
+    /** {@code indexing}: whether a counted loop may keep its values in a borrowed array ({@link ToBeRecorded#slot}). */
+    private static Pullback differentiate(MethodIr method, ClassRef implClass, Var seed, Var into,
+            Predicate<String> recursive, int checkpoints, boolean indexing) {
         Context c = context(method, seed, into, recursive);
         Tree.Scope top = new ReverseVisitor(c, implClass).build();
-        ToBeRecorded tbr = new ToBeRecorded(c, top);
+        // which loops to checkpoint is judged on what they record on the stack
+        ToBeRecorded tbr = new ToBeRecorded(c, top, indexing && checkpoints == 0);
         tbr.run();
         List<CheckpointedLoop> checkpointed = List.of();
         if (checkpoints > 0) {
@@ -79,7 +91,7 @@ public final class ReverseMode {
                 c = context(method, seed, into, recursive);
                 top = new ReverseVisitor(c, implClass).build();
                 checkpointed = CheckpointedLoop.mark(top, chosen, checkpoints);
-                tbr = new ToBeRecorded(c, top);
+                tbr = new ToBeRecorded(c, top, indexing);
                 tbr.run();
                 CheckpointedLoop.settle(checkpointed, c, tbr);
             }
@@ -92,6 +104,7 @@ public final class ReverseMode {
         if (products != body) {
             body = Cleanup.run(products); // a forward value now read once goes back into its use
         }
+        body = Rows.run(method.params(), Products.factor(body));
         List<String> written = new ArrayList<>();
         for (MethodIr.Param p : method.params()) {
             if (c.writtenArrays.contains(p.var())) {
@@ -101,7 +114,7 @@ public final class ReverseMode {
         // snapshots are allocated per call
         boolean allocationFree = !Cleanup.allocates(body) && checkpointed.isEmpty();
         return new Pullback(method, seed, into, body, List.copyOf(written), allocationFree, c.stack != null,
-                List.copyOf(c.sharedHolders));
+                List.copyOf(c.sharedHolders), checkpointed.isEmpty() && tbr.indexed.isEmpty());
     }
 
     private static Context context(MethodIr method, Var seed, Var into, Predicate<String> recursive) {

@@ -39,8 +39,10 @@ import java.util.Set;
  *       without a stored count.</li>
  * </ul>
  * A value is kept in a local when the statement storing it runs at most once per call, else on
- * the thread's value stack. A checkpointed loop's reverse sweep runs its iterations again, so it
- * also reads what they read ({@link CheckpointedLoop#replayReads}).
+ * the thread's value stack, or, a double in a loop whose trip count is known when it starts, in an
+ * array borrowed from the stack for the loop, at the iteration's index ({@link #indexIfCounted}).
+ * A checkpointed loop's reverse sweep runs its iterations again, so it also reads what they read
+ * ({@link CheckpointedLoop#replayReads}).
  */
 final class ToBeRecorded {
 
@@ -55,12 +57,19 @@ final class ToBeRecorded {
     final Set<Var> savedArrays = new HashSet<>();
     /** Slots declared at the start of the pullback. */
     final List<Slot> topSlots = new ArrayList<>();
-    /** How many slots live on the value stack. */
+    /** How many slots live on the value stack (or in arrays borrowed from it). */
     int stackedSlots;
+    /** Slots of the fused loop's iterations, locals declared at the start of its body. */
+    final List<Slot> fusedBodySlots = new ArrayList<>();
+    /** The slots kept in borrowed arrays, indexed by a loop's iteration, in order of creation. */
+    final List<Slot> indexed = new ArrayList<>();
+    /** Whether a counted loop's values may go to a borrowed array (second order keeps them on the stack). */
+    private final boolean indexing;
 
-    ToBeRecorded(Context c, Scope top) {
+    ToBeRecorded(Context c, Scope top, boolean indexing) {
         this.c = c;
         this.top = top;
+        this.indexing = indexing;
         index(top);
     }
 
@@ -412,6 +421,75 @@ final class ToBeRecorded {
         return true;
     }
 
+    /**
+     * Keeps a double stored once per iteration of a counting loop in an array borrowed before the
+     * loop, at the iteration's index, instead of on the stack. The loop must run counter = start,
+     * ..., last without another exit, both evaluated again by the reverse sweep ({@code last}, as
+     * for a loop without a stored count): then its trip count is known when it starts, and the
+     * scope storing the value, whose innermost loop it is, runs at most once per iteration. The
+     * array holds one run of the loop: the loop is in the method's body (it runs once per call, its
+     * reverse sweep in the same block), or directly in the body of such a loop, when that one is
+     * fused (each iteration's reverse sweep follows its forward sweep in the same block, before the
+     * next iteration runs the inner loop again): {@code ifFused}, settled by {@link #settle}. A
+     * checkpointed loop runs its iterations again: its values stay on the stack.
+     */
+    private void indexIfCounted(Slot slot, Scope where) {
+        LoopNode l = where.loop;
+        if (!indexing || slot.type.kind() != JType.Kind.DOUBLE || l == null || l.counter == null || l.last == null
+                || l.checkpointed != null) {
+            return;
+        }
+        if (l.scope.top()) {
+            slot.indexedBy = l;
+        } else if (l.scope.depth == 1 && l.scope.loop != null && l.scope == l.scope.loop.body
+                && l.scope.loop.scope.top() && l.scope.loop.checkpointed == null) {
+            slot.indexedBy = l;
+            slot.ifFused = l.scope.loop;
+        } else {
+            return;
+        }
+        slot.array = new Var("_kept", JType.DOUBLE_ARRAY, Var.Role.KEPT);
+        indexed.add(slot);
+    }
+
+    /**
+     * Once fusion is decided: a slot indexed only if a loop around is fused goes on the stack when it
+     * is not. The fused loop's iteration reads what it keeps before the next one runs: its body's own
+     * exits are not kept at all ({@code dropped}: they stay in their locals), and what it keeps in a
+     * nested scope (a branch of the body) goes to a local declared at the start of the body.
+     */
+    void settle(LoopNode fused, java.util.Collection<Slot> dropped) {
+        for (Slot slot : indexed) {
+            if (slot.ifFused != null && slot.ifFused != fused) {
+                slot.indexedBy = null;
+                slot.ifFused = null;
+                slot.array = null;
+            } else if (slot.indexedBy == fused && !dropped.contains(slot)) {
+                slot.indexedBy = null;
+                slot.array = null;
+                slot.var = new Var("_t", slot.type, Var.Role.KEPT);
+                slot.declaredAtTop = true;
+                fusedBodySlots.add(slot);
+                stackedSlots--;
+            }
+        }
+        indexed.removeIf(slot -> slot.indexedBy == null || dropped.contains(slot));
+        if (stackedSlots == 0) {
+            c.stack = null;
+        }
+    }
+
+    /** The slots a loop's iterations index, in order of creation. */
+    List<Slot> indexedBy(LoopNode l) {
+        List<Slot> out = new ArrayList<>();
+        for (Slot slot : indexed) {
+            if (slot.indexedBy == l) {
+                out.add(slot);
+            }
+        }
+        return out;
+    }
+
     /** The variable an element read {@code m[i][j]} starts from ({@code m}), or null. */
     private static Var base(Expr.ArrayRead a) {
         Expr e = a;
@@ -426,7 +504,9 @@ final class ToBeRecorded {
         if (where.depth > 0) {
             c.stack();
             stackedSlots++;
-            return new Slot(type, null, false);
+            Slot slot = new Slot(type, null, false);
+            indexIfCounted(slot, where);
+            return slot;
         }
         Slot slot = new Slot(type, new Var(type.kind() == JType.Kind.BOOLEAN ? "_c" : "_t", type, Var.Role.KEPT),
                 !where.top());

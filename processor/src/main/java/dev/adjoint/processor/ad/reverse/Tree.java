@@ -135,12 +135,24 @@ final class Tree {
     /**
      * Where a value the reverse sweep needs is kept: a local when the statement that stores it runs
      * at most once per call ({@code declaredAtTop} when it must be declared at the start of the
-     * method because it is stored in a nested scope), the thread's value stack otherwise.
+     * method because it is stored in a nested scope); in a loop whose trip count is known when it
+     * starts, an array borrowed from the value stack for it, one element per iteration at the
+     * counter ({@code array}, {@code indexedBy}); the thread's value stack otherwise.
      */
     static final class Slot {
         final JType type;
-        final Var var;
-        final boolean declaredAtTop;
+        /** Not final: a value the fused loop's body keeps by index ends as a local of the body. */
+        Var var;
+        boolean declaredAtTop;
+        /** The counting loop whose iteration indexes the value, or null; see {@link ToBeRecorded#slot}. */
+        LoopNode indexedBy;
+        /**
+         * When the borrowed array holds one entry of {@code indexedBy} at a time only if this loop,
+         * around it, runs each iteration's reverse sweep right after its forward sweep (it is fused):
+         * else the value goes on the stack. Null when it holds in any case.
+         */
+        LoopNode ifFused;
+        Var array;
 
         Slot(JType type, Var var, boolean declaredAtTop) {
             this.type = type;
@@ -149,7 +161,16 @@ final class Tree {
         }
 
         boolean stacked() {
-            return var == null;
+            return var == null && indexedBy == null;
+        }
+
+        boolean indexed() {
+            return indexedBy != null;
+        }
+
+        /** Whether the value would go on the stack were {@code fused} the fused loop (null: none). */
+        boolean stackedUnless(LoopNode fused) {
+            return var == null && (indexedBy == null || ifFused != null && ifFused != fused);
         }
     }
 }
