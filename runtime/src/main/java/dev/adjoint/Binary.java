@@ -213,15 +213,15 @@ final class Binary {
                             eb[i] += up[i] * av[i];
                         }
                     }
-                    case DIV -> { // d(a/b)/db = -a/b²
+                    case DIV -> { // d(a/b)/db = -a/b², as PyTorch rounds it: -up·((a/b)/b)
                         for (int i = 0; i < n; i++) {
-                            eb[i] -= up[i] * av[i] / (bv[i] * bv[i]);
+                            eb[i] += -up[i] * (av[i] / bv[i] / bv[i]);
                         }
                     }
-                    case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0 (PyTorch's where)
+                    case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0: up·where(...)
                         double[] y = savedOutput().data;
                         for (int i = 0; i < n; i++) {
-                            eb[i] += av[i] == 0 && bv[i] >= 0 ? 0 : up[i] * (y[i] * Math.log(av[i]));
+                            eb[i] += up[i] * (av[i] == 0 && bv[i] >= 0 ? 0 : y[i] * Math.log(av[i]));
                         }
                     }
                 }
@@ -305,7 +305,7 @@ final class Binary {
                 case DIV -> {
                     Tensor bt = unpack(b, bVersion, false);
                     ga = gradA ? up.div(bt) : null;
-                    gb = gradB ? up.neg().mul(unpack(a, aVersion, false)).div(bt.mul(bt)) : null;
+                    gb = gradB ? up.neg().mul(unpack(a, aVersion, false).div(bt).div(bt)) : null;
                 }
                 case POW -> {
                     Tensor at = unpack(a, aVersion, false), bt = unpack(b, bVersion, false);
@@ -322,7 +322,7 @@ final class Binary {
                         for (int i = 0; i < keep.length; i++) {
                             keep[i] = !(av[i] == 0 && bv[i] >= 0);
                         }
-                        gb = where(keep, up.mul(savedOutput().mul(at.log())));
+                        gb = up.mul(where(keep, savedOutput().mul(at.log()))); // a NaN upstream stays NaN
                     }
                 }
             }

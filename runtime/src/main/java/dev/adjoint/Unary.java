@@ -71,13 +71,13 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = -(up[i] * Math.sin(s[i]));
+                    double d = up[i] * -Math.sin(s[i]);
                     g[i] = assign ? d : g[i] + d;
                 }
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.sin()).neg();
+                return up.mul(s.sin().neg()); // PyTorch's grad * -self.sin(): MulBackward0 under createGraph
             }
         },
         // d tan x = (1 + tan² x) dx, from the saved output y = tan x
@@ -333,14 +333,14 @@ final class Unary {
         // d x^c = c·x^(c-1) dx, defined as 0 when c == 0 (even at x == 0), as PyTorch's pow_backward
         POW_SCALAR("PowBackward0", Saves.INPUT) {
             void forward(double[] x, double c, double[] y) {
-                if (c == 2) { // the common square, exactly as Math.pow(x, 2) rounds, without its call
+                if (c == 2) { // the common square, without a call
                     for (int i = 0; i < x.length; i++) {
                         y[i] = x[i] * x[i];
                     }
                     return;
                 }
                 for (int i = 0; i < x.length; i++) {
-                    y[i] = Math.pow(x[i], c);
+                    y[i] = pow(x[i], c);
                 }
             }
 
@@ -360,7 +360,7 @@ final class Unary {
                     return;
                 }
                 for (int i = 0; i < up.length; i++) {
-                    double d = up[i] * (c * Math.pow(s[i], c - 1));
+                    double d = up[i] * (c * pow(s[i], c - 1));
                     g[i] = assign ? d : g[i] + d;
                 }
             }
@@ -408,6 +408,29 @@ final class Unary {
                 default -> null;
             };
         }
+    }
+
+    /**
+     * {@code x^c} as PyTorch's pow with a scalar exponent computes it: 0.5, 2, 3, -0.5, -1 and -2
+     * are a square root, products and reciprocals (so {@code pow(-inf, 0.5)} is nan, as
+     * {@code sqrt}, where {@code Math.pow} gives inf, and {@code pow(-0.0, 0.5)} is -0.0), any other
+     * exponent {@code Math.pow}. Its backward uses it too, for {@code x^(c-1)}, as PyTorch's does.
+     */
+    static double pow(double x, double c) {
+        if (c == 0.5) {
+            return Math.sqrt(x);
+        } else if (c == 2) {
+            return x * x;
+        } else if (c == 3) {
+            return x * x * x;
+        } else if (c == -0.5) {
+            return 1 / Math.sqrt(x);
+        } else if (c == -1) {
+            return 1 / x;
+        } else if (c == -2) {
+            return 1 / (x * x);
+        }
+        return Math.pow(x, c);
     }
 
     /** PyTorch's sgn for reals: 1, -1, or 0 for zero and NaN. */
