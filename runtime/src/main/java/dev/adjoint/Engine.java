@@ -220,7 +220,7 @@ final class Engine {
                 into[i] = null;
             } else if (Shapes.numel(next.shape) == 1 && i < scalarInto.length) {
                 into[i] = scalarInto[i];
-                into[i][0] = 0;
+                into[i][0] = -0.0; // see buffer()
             } else {
                 into[i] = buffer(next);
             }
@@ -348,7 +348,12 @@ final class Engine {
         return into != null ? into : (intoByArity[inputs] = new double[inputs][]);
     }
 
-    /** The pending array gradient of {@code node}, created (zero) and queued on first use. */
+    /**
+     * The pending array gradient of {@code node}, created and queued on first use. A new buffer
+     * holds -0.0, the identity of +: a first gradient added into it lands unchanged, -0.0 included,
+     * as PyTorch's InputBuffer takes a first gradient as it is (a +0.0 start turned -0.0 into 0.0).
+     * A node that sums several terms into one element first adds +0.0 ({@link #startSum}).
+     */
     private double[] buffer(Node node) {
         Object b = pending.get(node);
         if (b == null) {
@@ -358,6 +363,7 @@ final class Engine {
             return buffer;
         }
         if (b == PendingMap.SCALAR) { // a one-element gradient that overflowed the scalar buffers
+            Arrays.fill(buffer, -0.0);
             double[] buffer = {pending.scalar(node)};
             pending.put(node, buffer);
             return buffer;
@@ -375,6 +381,17 @@ final class Engine {
         Object b = pending.get(node);
         if (b instanceof double[] array) {
             array[0] += g;
+    /**
+     * Before a node adds a sum of several terms into each element of {@code g}: adds +0.0, which
+     * changes only a -0.0 (a fresh buffer) into 0.0, so the result rounds as PyTorch's, which sums
+     * from +0.0 and then adds the sum.
+     */
+    static void startSum(double[] g) {
+        for (int i = 0; i < g.length; i++) {
+            g[i] += 0.0;
+        }
+    }
+
         } else if (pending.addScalar(node, g)) {
             push(node);
         }

@@ -192,6 +192,9 @@ final class LinearAlgebra {
                     for (int i = 0; gb != null && i < m; i++) {
                         for (int j = 0; j < n; j++) {
                             gb[j] += av[i * n + j] * up[i];
+                    if (gb != null) {
+                        Engine.startSum(gb);
+                    }
                         }
                     }
                 }
@@ -201,9 +204,11 @@ final class LinearAlgebra {
                         multiplyAdd(up, ShapeOps.transpose(bv, k, n), ga, m, n, k);
                     }
                     if (gb != null) {
+                        Engine.startSum(ga);
                         for (int i = 0; i < m; i++) {
                             for (int p = 0; p < k; p++) {
                                 double aip = av[i * k + p];
+                        Engine.startSum(gb);
                                 for (int j = 0; j < n; j++) {
                                     gb[p * n + j] += aip * up[i * n + j];
                                 }

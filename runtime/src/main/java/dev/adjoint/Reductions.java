@@ -146,6 +146,7 @@ final class Reductions {
             return;
         }
         int[] index = Shapes.broadcastIndex(dstShape, srcShape);
+        Engine.startSum(dst);
         for (int i = 0; i < src.length; i++) {
             dst[index[i]] += src[i];
         }
@@ -338,7 +339,7 @@ final class Reductions {
         } else {
             throw new IllegalArgumentException("Expected 1 or 2 dimensions for input (got 0)");
         }
-        double sum = 0;
+        double sum = 0; // of -input[i, t_i], from +0.0 as PyTorch's kernel: a loss of 0 prints 0., not -0.
         int counted = 0;
         for (int i = 0; i < rows; i++) {
             if (target[i] == IGNORE_INDEX) {
@@ -347,10 +348,10 @@ final class Reductions {
             if (target[i] < 0 || target[i] >= classes) {
                 throw new IndexOutOfBoundsException("Target " + target[i] + " is out of bounds.");
             }
-            sum += input.data[i * classes + target[i]];
+            sum -= input.data[i * classes + target[i]];
             counted++;
         }
-        Tensor out = new Tensor(new double[] {-sum / counted}, Shapes.SCALAR);
+        Tensor out = new Tensor(new double[] {sum / counted}, Shapes.SCALAR);
         return Tensor.recording(input) ? out.attach(new NllLossNode(input, target.clone(), counted)) : out;
     }
 

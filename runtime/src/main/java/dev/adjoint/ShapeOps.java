@@ -176,6 +176,9 @@ final class ShapeOps {
                 }
             }
         }
+            if (g != null && !scatter) {
+                Engine.startSum(g); // the elements not selected get PyTorch's zeros, +0.0
+            }
 
         @Override
         Tensor[] applyGraph(Tensor up) {

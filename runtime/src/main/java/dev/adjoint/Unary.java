@@ -201,12 +201,12 @@ final class Unary {
                 return up.mul(s.mul(s.neg().add(1)));
             }
         },
-        // relu(x) = x if x > 0, 0 if x <= 0, NaN if NaN (PyTorch's clamp propagates NaN);
+        // relu(x) = 0 if x < 0, else x: NaN stays NaN and -0.0 stays -0.0, as PyTorch's clamp_min;
         // d relu = dx where the saved output is > 0, else 0 (threshold_backward: NaN gets 0)
         RELU("ReluBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
-                    y[i] = x[i] <= 0 ? 0 : x[i];
+                    y[i] = x[i] < 0 ? 0 : x[i];
                 }
             }
 
