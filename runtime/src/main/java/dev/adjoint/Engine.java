@@ -74,6 +74,10 @@ final class Engine {
             throw new IllegalArgumentException("grad requires one grad_output per output: got " + gradOutputs.length
                     + " grad_outputs for " + outputs.length + " outputs");
         }
+        if (options.materializeGrads() && !options.allowUnused()) {
+            throw new IllegalArgumentException("Expected allowUnused to be true or not passed when materializeGrads=true, "
+                    + "but got: allowUnused=false.");
+        }
         Engine task = new Engine(options.retainGraph(), options.createGraph());
         task.captures = new IdentityHashMap<>();
         for (int i = 0; i < inputs.length; i++) {
@@ -99,12 +103,13 @@ final class Engine {
         for (int i = 0; i < inputs.length; i++) {
             Object g = task.captured[i];
             if (g == null) {
-                if (!options.allowUnused() && !options.materializeGrads()) {
-                    throw new IllegalStateException("One of the differentiated Tensors appears to not have been used "
-                            + "in the graph. Set allowUnused=true (GradOptions.allowUnused) if this is the desired "
-                            + "behavior.");
+                if (!options.allowUnused()) {
+                    throw new IllegalStateException("The differentiated Tensor at index " + i + " appears to not have "
+                            + "been used in the graph. Set allowUnused=true if this is the desired behavior.");
                 }
-                result[i] = options.materializeGrads() ? Tensor.zeros(inputs[i].shape) : null;
+                // PyTorch: torch.zeros_like(input, requires_grad=create_graph)
+                result[i] = options.materializeGrads() ? Tensor.zeros(inputs[i].shape).requiresGrad(options.createGraph())
+                        : null;
             } else if (g instanceof Tensor t) {
                 result[i] = t;
             } else {
@@ -358,12 +363,12 @@ final class Engine {
         Object b = pending.get(node);
         if (b == null) {
             double[] buffer = new double[Shapes.numel(node.shape)];
+            Arrays.fill(buffer, -0.0);
             pending.put(node, buffer);
             push(node);
             return buffer;
         }
         if (b == PendingMap.SCALAR) { // a one-element gradient that overflowed the scalar buffers
-            Arrays.fill(buffer, -0.0);
             double[] buffer = {pending.scalar(node)};
             pending.put(node, buffer);
             return buffer;
@@ -376,11 +381,6 @@ final class Engine {
         return (double[]) b;
     }
 
-    /** Adds {@code g} into the pending one-element gradient of {@code node}. */
-    private void addScalar(Node node, double g) {
-        Object b = pending.get(node);
-        if (b instanceof double[] array) {
-            array[0] += g;
     /**
      * Before a node adds a sum of several terms into each element of {@code g}: adds +0.0, which
      * changes only a -0.0 (a fresh buffer) into 0.0, so the result rounds as PyTorch's, which sums
@@ -392,6 +392,11 @@ final class Engine {
         }
     }
 
+    /** Adds {@code g} into the pending one-element gradient of {@code node}. */
+    private void addScalar(Node node, double g) {
+        Object b = pending.get(node);
+        if (b instanceof double[] array) {
+            array[0] += g;
         } else if (pending.addScalar(node, g)) {
             push(node);
         }
