@@ -57,8 +57,11 @@ final class LinearAlgebra {
 
     /** A[m, n]·v[n] ({@code MvBackward0}). */
     static Tensor mv(Tensor a, Tensor v) {
-        if (a.dim() != 2 || v.dim() != 1) {
-            throw new IllegalArgumentException("vector + matrix @ vector expected, got " + a.dim() + ", "
+        if (a.dim() == 0) { // PyTorch sizes the result by a.size(0) first
+            throw new IndexOutOfBoundsException("Dimension specified as 0 but tensor has no dimensions");
+        }
+        if (a.dim() != 2 || v.dim() != 1) { // addmv's check: the result's, the matrix's and the vector's dims
+            throw new IllegalArgumentException("vector + matrix @ vector expected, got 1, " + a.dim() + ", "
                     + v.dim());
         }
         int m = a.shape[0], n = a.shape[1];

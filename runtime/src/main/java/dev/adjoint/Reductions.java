@@ -337,7 +337,7 @@ final class Reductions {
                         + "target, got " + target.length);
             }
         } else {
-            throw new IllegalArgumentException("Expected 1 or 2 dimensions for input (got 0)");
+            throw new IllegalArgumentException("Expected 1 or more dimensions (got 0)");
         }
         double sum = 0; // of -input[i, t_i], from +0.0 as PyTorch's kernel: a loss of 0 prints 0., not -0.
         int counted = 0;

@@ -514,6 +514,10 @@ public final class Tensor {
      * ({@code NllLossBackward0}).
      */
     public static Tensor crossEntropy(Tensor input, int... target) {
+        if (input.dim() == 0) { // PyTorch takes a target of the input's shape as class probabilities
+            throw new IllegalArgumentException("Expected floating point type for target with class probabilities, "
+                    + "got Long");
+        }
         return Reductions.nllLoss(input.logSoftmax(input.dim() == 2 ? 1 : 0), target);
     }
 
