@@ -31,7 +31,7 @@ final class LinearAlgebra {
             return mv(a, b);
         }
         if (a.dim() == 1) {
-            return mm(a.unsqueeze(0), b).squeeze(0);
+            return ShapeOps.squeeze(mm(a.unsqueeze(0), b), 0, "SqueezeBackward4");
         }
         return mm(a, b);
     }
@@ -192,26 +192,26 @@ final class LinearAlgebra {
                             ga[i * n + j] += up[i] * bv[j];
                         }
                     }
-                    for (int i = 0; gb != null && i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            gb[j] += av[i * n + j] * up[i];
                     if (gb != null) {
                         Engine.startSum(gb);
                     }
+                    for (int i = 0; gb != null && i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            gb[j] += av[i * n + j] * up[i];
                         }
                     }
                 }
                 case MM -> { // C = A B: dA = dC Bᵀ, dB = Aᵀ dC
                     int m = aShape[0], k = aShape[1], n = bShape[1];
                     if (ga != null) {
+                        Engine.startSum(ga);
                         multiplyAdd(up, ShapeOps.transpose(bv, k, n), ga, m, n, k);
                     }
                     if (gb != null) {
-                        Engine.startSum(ga);
+                        Engine.startSum(gb);
                         for (int i = 0; i < m; i++) {
                             for (int p = 0; p < k; p++) {
                                 double aip = av[i * k + p];
-                        Engine.startSum(gb);
                                 for (int j = 0; j < n; j++) {
                                     gb[p * n + j] += aip * up[i * n + j];
                                 }

@@ -29,9 +29,17 @@ final class ShapeOps {
 
     /** Dimension {@code dim} removed if its size is 1 ({@code SqueezeBackward1}). */
     static Tensor squeeze(Tensor x, int dim) {
+        return squeeze(x, dim, "SqueezeBackward1");
+    }
+
+    /**
+     * {@link #squeeze(Tensor, int)} under another grad_fn name: PyTorch 2.13's matmul squeezes a
+     * vector·matrix product with {@code squeeze(dims)}, {@code SqueezeBackward4}.
+     */
+    static Tensor squeeze(Tensor x, int dim, String gradFn) {
         int d = Shapes.wrapDim(dim, x.dim());
         int[] shape = x.dim() > 0 && x.shape[d] == 1 ? Shapes.reduce(x.shape, d, false) : x.shape;
-        return relabel(x, shape, "SqueezeBackward1");
+        return relabel(x, shape, gradFn);
     }
 
     /** A copy on the graph ({@code CloneBackward0}). */
@@ -168,6 +176,9 @@ final class ShapeOps {
         @Override
         void apply(double[] up, double[][] into) {
             double[] g = into[0];
+            if (g != null && !scatter) {
+                Engine.startSum(g); // the elements not selected get PyTorch's zeros, +0.0
+            }
             for (int k = 0; g != null && k < positions.length; k++) {
                 if (scatter) {
                     g[k] += up[positions[k]];
@@ -176,9 +187,6 @@ final class ShapeOps {
                 }
             }
         }
-            if (g != null && !scatter) {
-                Engine.startSum(g); // the elements not selected get PyTorch's zeros, +0.0
-            }
 
         @Override
         Tensor[] applyGraph(Tensor up) {

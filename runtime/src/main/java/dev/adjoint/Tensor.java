@@ -541,7 +541,7 @@ public final class Tensor {
     /**
      * PyTorch's {@code matmul} ({@code @}): {@link #dot} for two vectors, {@link #mv} for matrix
      * times vector, {@link #mm} for two matrices, and for vector times matrix
-     * {@code this.unsqueeze(0).mm(other).squeeze(0)} ({@code SqueezeBackward1}, as PyTorch).
+     * {@code this.unsqueeze(0).mm(other).squeeze(0)} ({@code SqueezeBackward4}, as PyTorch 2.13).
      */
     public Tensor matmul(Tensor other) {
         return LinearAlgebra.matmul(this, other);
