@@ -94,21 +94,49 @@ final class Binary {
      * the same way.
      */
     static Tensor where(boolean[] keep, Tensor g) {
+        return where(keep, g, null);
+    }
+
+    /**
+     * {@link #where(boolean[], Tensor)} whose mask was read from {@code maskedBy}: the result
+     * depends on it with derivative 0, as PyTorch's {@code threshold_backward(grad, self, 0)} on
+     * self, so that relu's recorded gradient requires grad (and can be differentiated again, to 0)
+     * even when the upstream is a constant.
+     */
+    static Tensor where(boolean[] keep, Tensor g, Tensor maskedBy) {
         double[] y = new double[g.data.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = keep[i] ? g.data[i] : 0;
         }
         Tensor out = g.withData(y);
-        return Tensor.recording(g) ? out.attach(new WhereNode(keep, g)) : out;
+        boolean record = maskedBy == null ? Tensor.recording(g) : Tensor.recording(g, maskedBy);
+        return record ? out.attach(new WhereNode(keep, g, maskedBy)) : out;
     }
 
-    /** The node of {@link #where}. */
-    private static final class WhereNode extends Node.OneInput {
+    /** The node of {@link #where}: input 0 is masked, input 1 (if any) gets gradient 0. */
+    private static final class WhereNode extends Node {
         private final boolean[] keep;
+        private final Node next0, next1;
 
-        WhereNode(boolean[] keep, Tensor g) {
-            super(g.shape, g);
+        WhereNode(boolean[] keep, Tensor g, Tensor maskedBy) {
+            this(keep, g.shape, g.gradientEdge(), maskedBy == null ? null : maskedBy.gradientEdge());
+        }
+
+        private WhereNode(boolean[] keep, int[] shape, Node next0, Node next1) {
+            super(shape, above(next0, next1));
             this.keep = keep;
+            this.next0 = next0;
+            this.next1 = next1;
+        }
+
+        @Override
+        int inputs() {
+            return 2;
+        }
+
+        @Override
+        Node next(int i) {
+            return i == 0 ? next0 : next1;
         }
 
         @Override
@@ -123,11 +151,14 @@ final class Binary {
                     into[0][i] += keep[i] ? up[i] : 0;
                 }
             }
+            if (into[1] != null) {
+                Engine.startSum(into[1]); // PyTorch's zeros: +0.0
+            }
         }
 
         @Override
         Tensor[] applyGraph(Tensor up) {
-            return new Tensor[] {where(keep, up)};
+            return new Tensor[] {where(keep, up), next1 == null ? null : Tensor.zeros(next1.shape)};
         }
     }
 

@@ -223,7 +223,7 @@ final class Unary {
                 for (int i = 0; i < keep.length; i++) {
                     keep[i] = s.data[i] > 0;
                 }
-                return Binary.where(keep, up);
+                return Binary.where(keep, up, s);
             }
         },
         // d|x| = sgn(x) dx with sgn(0) = sgn(NaN) = 0, as PyTorch's sgn
@@ -243,11 +243,27 @@ final class Unary {
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                double[] sign = new double[s.numel()];
-                for (int i = 0; i < sign.length; i++) {
-                    sign[i] = sgn(s.data[i]);
+                return up.mul(apply(SGN, s, 0)); // sgn(x) stays on the tape, with derivative 0, as PyTorch's
+            }
+        },
+        // sgn(x), derivative 0 (SgnBackward0): abs's recorded gradient up·sgn(x) depends on x as
+        // in PyTorch, so it requires grad (and differentiates to 0) even when up is a constant
+        SGN("SgnBackward0", Saves.NOTHING) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = sgn(x[i]);
                 }
-                return up.mul(s.withData(sign)); // a constant: |x|'' = 0 away from the kink
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    g[i] = assign ? 0 : g[i] + 0.0; // PyTorch's zeros: a fresh -0.0 buffer becomes +0.0
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return Tensor.zeros(up.shape);
             }
         },
         // d(x + c) = dx
