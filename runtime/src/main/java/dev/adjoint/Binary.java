@@ -69,7 +69,7 @@ final class Binary {
             }
             case POW -> {
                 for (int i = 0; i < y.length; i++) {
-                    y[i] = Math.pow(a[i], b[i]);
+                    y[i] = Unary.powC(a[i], b[i]);
                 }
             }
         }
@@ -283,7 +283,7 @@ final class Binary {
                     }
                     case POW -> { // d(a^b)/da = b·a^(b-1), taken as 0 where b == 0 (PyTorch's where)
                         for (int i = 0; i < n; i++) {
-                            double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Math.pow(av[i], bv[i] - 1));
+                            double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Unary.powC(av[i], bv[i] - 1));
                             ea[i] = assign ? d : ea[i] + d;
                         }
                     }

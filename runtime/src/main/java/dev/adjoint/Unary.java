@@ -430,7 +430,7 @@ final class Unary {
      * {@code x^c} as PyTorch's pow with a scalar exponent computes it: 0.5, 2, 3, -0.5, -1 and -2
      * are a square root, products and reciprocals (so {@code pow(-inf, 0.5)} is nan, as
      * {@code sqrt}, where {@code Math.pow} gives inf, and {@code pow(-0.0, 0.5)} is -0.0), any other
-     * exponent {@code Math.pow}. Its backward uses it too, for {@code x^(c-1)}, as PyTorch's does.
+     * exponent C's pow ({@link #powC}). Its backward uses it too, for {@code x^(c-1)}, as PyTorch's does.
      */
     static double pow(double x, double c) {
         if (c == 0.5) {
@@ -446,7 +446,19 @@ final class Unary {
         } else if (c == -2) {
             return 1 / (x * x);
         }
-        return Math.pow(x, c);
+        return powC(x, c);
+    }
+
+    /**
+     * {@code Math.pow} with C's {@code pow} where they differ, as PyTorch computes with C's:
+     * {@code pow(1, y)} is 1 for every y, NaN included, and {@code pow(-1, ±inf)} is 1; Java gives
+     * NaN for both.
+     */
+    static double powC(double x, double y) {
+        if (x == 1 || x == -1 && Double.isInfinite(y)) {
+            return 1;
+        }
+        return Math.pow(x, y);
     }
 
     /** PyTorch's sgn for reals: 1, -1, or 0 for zero and NaN. */
