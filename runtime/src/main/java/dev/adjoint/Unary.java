@@ -160,7 +160,8 @@ final class Unary {
                 return up.div(s.mul(2));
             }
         },
-        // d tanh x = (1 - tanh² x) dx, from the saved output
+        // d tanh x = (1 - tanh² x) dx, from the saved output; 1 - y² as one fused multiply-add, as
+        // PyTorch's tanh_backward kernel rounds it (bit for bit; 1 - y*y differs near |y| = 1)
         TANH("TanhBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
@@ -171,7 +172,7 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = up[i] * (1 - s[i] * s[i]);
+                    double d = up[i] * Math.fma(-s[i], s[i], 1);
                     g[i] = assign ? d : g[i] + d;
                 }
             }
@@ -180,7 +181,8 @@ final class Unary {
                 return up.mul(s.mul(s).neg().add(1));
             }
         },
-        // d σ(x) = σ(x)(1 - σ(x)) dx, from the saved output; the forward never overflows e^-x
+        // d σ(x) = σ(x)(1 - σ(x)) dx, from the saved output, rounded as PyTorch's sigmoid_backward:
+        // (up·(1 - y))·y; the forward never overflows e^-x
         SIGMOID("SigmoidBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
@@ -192,13 +194,13 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = up[i] * s[i] * (1 - s[i]);
+                    double d = up[i] * (1 - s[i]) * s[i];
                     g[i] = assign ? d : g[i] + d;
                 }
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.mul(s.neg().add(1)));
+                return up.mul(s.neg().add(1)).mul(s);
             }
         },
         // relu(x) = 0 if x < 0, else x: NaN stays NaN and -0.0 stays -0.0, as PyTorch's clamp_min;
