@@ -440,7 +440,10 @@ public final class Tensor {
         return Unary.apply(Unary.Op.SIGMOID, this, 0);
     }
 
-    /** Elementwise {@code max(x, 0)}; NaN stays NaN, as in PyTorch ({@code ReluBackward0}). */
+    /**
+     * Elementwise {@code max(x, 0)}; NaN stays NaN, and passes its gradient, as in PyTorch
+     * ({@code ReluBackward0}).
+     */
     public Tensor relu() {
         return Unary.apply(Unary.Op.RELU, this, 0);
     }

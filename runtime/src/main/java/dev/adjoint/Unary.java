@@ -204,7 +204,8 @@ final class Unary {
             }
         },
         // relu(x) = 0 if x < 0, else x: NaN stays NaN and -0.0 stays -0.0, as PyTorch's clamp_min;
-        // d relu = dx where the saved output is > 0, else 0 (threshold_backward: NaN gets 0)
+        // d relu = 0 where the saved output is <= 0, else dx: threshold_backward's where(y <= 0, 0, dy),
+        // so a NaN passes its gradient (PyTorch 2.13)
         RELU("ReluBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
@@ -215,7 +216,7 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = s[i] > 0 ? up[i] : 0;
+                    double d = s[i] <= 0 ? 0 : up[i];
                     g[i] = assign ? d : g[i] + d;
                 }
             }
@@ -223,7 +224,7 @@ final class Unary {
             Tensor backward(Tensor up, Tensor s, double c) {
                 boolean[] keep = new boolean[s.numel()];
                 for (int i = 0; i < keep.length; i++) {
-                    keep[i] = s.data[i] > 0;
+                    keep[i] = !(s.data[i] <= 0);
                 }
                 return Binary.where(keep, up, s);
             }
