@@ -97,9 +97,9 @@ final class InPlace {
 
         @Override
         void apply(double[] up, double[][] into) {
-            if (into[0] != null && index >= 0) {
+            if (into[0] != null) { // the overwritten elements get PyTorch's zeros, +0.0
                 for (int i = 0; i < up.length; i++) {
-                    into[0][i] += i == index ? 0 : up[i];
+                    into[0][i] += index < 0 || i == index ? 0.0 : up[i];
                 }
             }
         }
