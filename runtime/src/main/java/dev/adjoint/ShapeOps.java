@@ -176,15 +176,18 @@ final class ShapeOps {
         @Override
         void apply(double[] up, double[][] into) {
             double[] g = into[0];
-            if (g != null && !scatter) {
-                Engine.startSum(g); // the elements not selected get PyTorch's zeros, +0.0
-            }
-            for (int k = 0; g != null && k < positions.length; k++) {
-                if (scatter) {
-                    g[k] += up[positions[k]];
-                } else {
-                    g[positions[k]] += up[k];
+            if (g != null && !scatter) { // PyTorch: zeros (+0.0), the selected ones set to up
+                double[] before = new double[positions.length];
+                for (int k = 0; k < positions.length; k++) {
+                    before[k] = g[positions[k]];
                 }
+                Engine.startSum(g);
+                for (int k = 0; k < positions.length; k++) {
+                    g[positions[k]] = before[k] + up[k];
+                }
+            }
+            for (int k = 0; g != null && scatter && k < positions.length; k++) {
+                g[k] += up[positions[k]];
             }
         }
 

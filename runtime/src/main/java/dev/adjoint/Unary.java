@@ -365,9 +365,9 @@ final class Unary {
 
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
-                if (c == 0) { // the gradient is 0: nothing to add, or zeros in place of the upstream
-                    if (assign) {
-                        java.util.Arrays.fill(g, 0);
+                if (c == 0) { // the gradient is PyTorch's zeros_like: +0.0 added, or in place of the upstream
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] = assign ? 0 : g[i] + 0.0;
                     }
                     return;
                 }
