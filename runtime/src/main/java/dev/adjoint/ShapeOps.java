@@ -125,7 +125,7 @@ final class ShapeOps {
         int i = index < 0 ? index + size : index;
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("select(): index " + index + " out of range for tensor of size "
-                    + Shapes.str(x.shape) + " at dimension " + dim);
+                    + Shapes.str(x.shape) + " at dimension " + d); // PyTorch names the wrapped dim
         }
         int[] shape = Shapes.reduce(x.shape, d, false);
         // the flat positions of the selected elements, in the output's order
