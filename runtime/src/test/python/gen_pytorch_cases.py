@@ -8,6 +8,9 @@ Usage (PyTorch is needed here only, never in the build):
     /tmp/torchenv/bin/python runtime/src/test/python/gen_pytorch_cases.py \
         > runtime/src/test/resources/pytorch/cases.txt
 
+A campaign draws other programs (`gen_pytorch_cases.py SEED PROGRAMS > /tmp/more.txt`) and replays
+them with `mvn -pl runtime test -Dtest=PyTorchFixtureTest -DargLine=-Dadjoint.pytorch.cases=/tmp/more.txt`.
+
 Each program is a list of statements over named tensors, in a tiny language that
 PyTorchFixtureTest interprets on dev.adjoint.Tensor. After each statement the generator
 records what PyTorch did, as lines starting with "=": a new tensor's values, str() and grad_fn,
@@ -30,8 +33,8 @@ import torch.nn.functional as F
 warnings.simplefilter("ignore")
 torch.set_default_dtype(torch.float64)
 
-SEED = 20261130
-PROGRAMS = 600
+SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 20261130  # the committed fixture's seed and size
+PROGRAMS = int(sys.argv[2]) if len(sys.argv) > 2 else 600
 
 
 def fmt(v):
@@ -51,7 +54,10 @@ def esc(s):
 
 
 def values_of(t):
-    return " ".join(fmt(v) for v in t.detach().reshape(-1).tolist())
+    t = t.detach()
+    if t._is_zerotensor():  # PyTorch's efficient zeros (a gradient that is known to be 0) have no storage
+        t = torch.zeros(t.shape)
+    return " ".join(fmt(v) for v in t.reshape(-1).tolist())
 
 
 # ---------------------------------------------------------------- the interpreter (PyTorch side)
@@ -299,7 +305,8 @@ class Gen:
         return [n for n in self.run.env]
 
     def shape(self, name):
-        return list(self.run.env[name].shape)
+        """name's shape; [] once the program has ended (do() then records nothing more)."""
+        return list(self.run.env[name].shape) if self.alive else []
 
     def pick(self):
         return R.choice(self.tensors())
@@ -750,10 +757,39 @@ def prog_multi(g):
         g.do("backward", q, "-", 0, 0)
 
 
+def prog_rebase(g):
+    """In-place operations that put a tensor on the graph or move its history: c.add_(x) on a
+    constant c, add_/sub_ of a tensor that requires grad, zero_ and x[i, j] = v on non-leaves,
+    retain_grad before an in-place change."""
+    x = g.leaf(rg=True)
+    r = R.random()
+    if r < 0.35:
+        c = g.leaf(g.shape(x), rg=False)
+        g.do("inplace", R.choice(["add_", "sub_"]), c, x)  # c becomes a non-leaf (AddBackward0)
+        y = g.fresh()
+        g.do("op", y, R.choice(["mul", "add"]), c, x)
+    else:
+        y = g.fresh()
+        op = R.choice(["exp", "muls", "clone", "sin"])
+        g.do("op", y, op, x, *([2] if op in SCALAR else []))
+        if R.random() < 0.5:
+            g.do("retaingrad", y)
+        op = R.choice(["add_", "sub_", "mul_", "zero", "set"])
+        if op == "zero":
+            g.do("zero", y)
+        elif op == "set":
+            g.set_element(y, -1.5)
+        else:
+            g.do("inplace", op, y, R.choice([2, 0.5]) if op == "mul_" or R.random() < 0.5 else x)
+    g.finish_backward()
+    if R.random() < 0.5:
+        g.do("gradof", g.fresh("g"), y)
+
+
 KINDS = [(prog_expr, 0.40), (prog_accumulate, 0.08), (prog_modes, 0.07), (prog_seeded, 0.08),
          (prog_autograd, 0.10), (prog_double, 0.07), (prog_inplace, 0.08), (prog_kinks, 0.08),
          (prog_retain, 0.04),
-         (prog_print, 0.04), (prog_chain, 0.10), (prog_multi, 0.06)]
+         (prog_print, 0.04), (prog_chain, 0.10), (prog_multi, 0.06), (prog_rebase, 0.06)]
 
 
 def main():
