@@ -178,7 +178,7 @@ final class Unary {
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.mul(s).neg().add(1));
+                return fusedBackward(TANH, up, s);
             }
         },
         // d σ(x) = σ(x)(1 - σ(x)) dx, from the saved output, rounded as PyTorch's sigmoid_backward:
@@ -200,7 +200,7 @@ final class Unary {
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.neg().add(1)).mul(s);
+                return fusedBackward(SIGMOID, up, s);
             }
         },
         // relu(x) = 0 if x < 0, else x: NaN stays NaN and -0.0 stays -0.0, as PyTorch's clamp_min;
@@ -534,6 +534,84 @@ final class Unary {
         @Override
         Tensor[] applyGraph(Tensor up) {
             return new Tensor[] {op.backward(up, saved(), c)};
+        }
+    }
+
+    /**
+     * tanh's and sigmoid's gradient {@code up·f'} recorded as PyTorch records it under createGraph:
+     * one operation of both {@code up} and the saved output y ({@code tanh_backward},
+     * {@code TanhBackwardBackward0}: up·(1 - y²) as one fused multiply-add; {@code sigmoid_backward},
+     * {@code SigmoidBackwardBackward0}: (up·(1 - y))·y), so that its name, its rounding and its own
+     * derivatives (derivatives.yaml) are PyTorch's.
+     */
+    static Tensor fusedBackward(Op op, Tensor up, Tensor y) {
+        double[] g = new double[up.numel()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = fused(op, up.data[i], y.data[i]);
+        }
+        Tensor out = new Tensor(g, y.shape);
+        return Tensor.recording(up, y) ? out.attach(new FusedBackwardNode(op, up, y, out)) : out;
+    }
+
+    private static double fused(Op op, double up, double y) {
+        return op == Op.TANH ? up * Math.fma(-y, y, 1) : up * (1 - y) * y;
+    }
+
+    /**
+     * The node of {@link #fusedBackward}: with gg its upstream, d/d up is the same kernel of gg,
+     * d/dy is gg·(-2y·up) for tanh and (gg·up)·(1 - 2y) for sigmoid.
+     */
+    private static final class FusedBackwardNode extends Node.TwoInputs {
+        private final Op op;
+        private Tensor up, y;
+        private final int upVersion, yVersion;
+
+        FusedBackwardNode(Op op, Tensor up, Tensor y, Tensor out) {
+            super(out.shape, up, y);
+            this.op = op;
+            this.up = up;
+            this.y = y;
+            this.upVersion = up.version();
+            this.yVersion = y.version();
+        }
+
+        @Override
+        String name() {
+            return op == Op.TANH ? "TanhBackwardBackward0" : "SigmoidBackwardBackward0";
+        }
+
+        @Override
+        boolean savesValues() {
+            return true;
+        }
+
+        @Override
+        void releaseValues() {
+            up = null;
+            y = null;
+        }
+
+        @Override
+        void apply(double[] gg, double[][] into) {
+            double[] s = unpack(y, yVersion, false).data;
+            double[] u = into[1] == null ? null : unpack(up, upVersion, false).data;
+            for (int i = 0; i < gg.length; i++) {
+                if (into[0] != null) {
+                    into[0][i] += fused(op, gg[i], s[i]);
+                }
+                if (into[1] != null) {
+                    into[1][i] += op == Op.TANH ? gg[i] * (-2 * s[i] * u[i]) : gg[i] * u[i] * (-2 * s[i] + 1);
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor gg) {
+            Tensor s = unpack(y, yVersion, false);
+            Tensor u = next1 == null ? null : unpack(up, upVersion, false);
+            return new Tensor[] {
+                next0 == null ? null : fusedBackward(op, gg, s),
+                u == null ? null : op == Op.TANH ? gg.mul(s.mul(-2.0).mul(u)) : gg.mul(u).mul(s.mul(-2.0).add(1.0))};
         }
     }
 }
