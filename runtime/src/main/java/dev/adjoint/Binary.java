@@ -290,6 +290,8 @@ final class Binary {
                 }
                 if (ea != ga) {
                     Reductions.sumToInto(ea, shape, ga, aShape);
+                } else if (assign && !Arrays.equals(aShape, shape)) {
+                    Engine.startSum(ga); // [n] from [1, n]: PyTorch sums over the size-1 dim, from +0.0
                 }
             }
         }

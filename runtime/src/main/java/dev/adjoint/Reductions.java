@@ -402,8 +402,8 @@ final class Reductions {
             Slices slices = Slices.along(shape, dim);
             for (int k = 0; k < slices.count(); k++) {
                 int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
-                double s = 0;
-                for (int i = start; i < end; i += step) {
+                double s = log ? up[start] : up[start] * y[start]; // from the first term, as PyTorch's reduce
+                for (int i = start + step; i < end; i += step) {
                     s += log ? up[i] : up[i] * y[i];
                 }
                 for (int i = start; i < end; i += step) {
