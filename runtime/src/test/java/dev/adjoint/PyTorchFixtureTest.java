@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class PyTorchFixtureTest {
 
-    private static final String FIXTURE = "/pytorch/cases.txt";
+    /** The random programs, and the programs of campaigns that found a difference since fixed. */
+    private static final List<String> FIXTURES = List.of("/pytorch/cases.txt", "/pytorch/regressions.txt");
 
     /**
      * PyTorch's fused backward kernels: under createGraph PyTorch names a gradient after the
@@ -76,10 +77,17 @@ class PyTorchFixtureTest {
     private static List<Case> read() throws IOException {
         List<Case> cases = new ArrayList<>();
         String campaign = System.getProperty("adjoint.pytorch.cases"); // a file of other programs, if given
-        try (InputStream in = campaign != null ? Files.newInputStream(Path.of(campaign))
-                : PyTorchFixtureTest.class.getResourceAsStream(FIXTURE)) {
+        for (String fixture : campaign != null ? List.of(campaign) : FIXTURES) {
+            read(fixture, campaign != null, cases);
+        }
+        return cases;
+    }
+
+    private static void read(String fixture, boolean file, List<Case> cases) throws IOException {
+        try (InputStream in = file ? Files.newInputStream(Path.of(fixture))
+                : PyTorchFixtureTest.class.getResourceAsStream(fixture)) {
             if (in == null) {
-                throw new IOException("missing test resource " + FIXTURE);
+                throw new IOException("missing test resource " + fixture);
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             Case current = null;
@@ -97,7 +105,6 @@ class PyTorchFixtureTest {
                 }
             }
         }
-        return cases;
     }
 
     /** One program's run on the tape: its named tensors, its open grad-mode scopes, its mismatches. */
