@@ -87,6 +87,13 @@ final class Reductions {
      * i mod 4), the values past the last four into sum 0, then the four added in order.
      */
     private static double rowSum(double[] v, int from, int stride, int n) {
+        if (n < 4) { // no group of four: the values in order (the three empty sums add nothing)
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += v[from + i * stride];
+            }
+            return s;
+        }
         double[] p = multiRowSum(v, from, 4 * stride, stride, n / 4, 4);
         for (int i = n / 4 * 4; i < n; i++) {
             p[0] += v[from + i * stride];
@@ -102,14 +109,13 @@ final class Reductions {
      * pairwise summation does. The levels are added back at the end.
      */
     private static double[] multiRowSum(double[] v, int from, int rowStride, int colStride, int size, int width) {
-        double[][] acc = new double[4][width];
         int ceilLog2 = size <= 2 ? 1 : 32 - Integer.numberOfLeadingZeros(size - 1);
         int power = Math.max(4, ceilLog2 / 4), step = 1 << power, mask = step - 1;
+        double[][] acc = size < step ? new double[][] {new double[width]} : new double[4][width]; // levels if used
         int i = 0;
         while (i + step <= size) {
-            for (int j = 0; j < step; j++, i++) {
-                addRow(v, from + i * rowStride, colStride, acc[0]);
-            }
+            addRows(v, from, i, i + step, rowStride, colStride, acc[0]);
+            i += step;
             for (int level = 1; level < 4; level++) {
                 for (int k = 0; k < width; k++) {
                     acc[level][k] += acc[level - 1][k];
@@ -120,10 +126,8 @@ final class Reductions {
                 }
             }
         }
-        for (; i < size; i++) {
-            addRow(v, from + i * rowStride, colStride, acc[0]);
-        }
-        for (int level = 1; level < 4; level++) {
+        addRows(v, from, i, size, rowStride, colStride, acc[0]);
+        for (int level = 1; level < acc.length; level++) {
             for (int k = 0; k < width; k++) {
                 acc[0][k] += acc[level][k];
             }
@@ -131,10 +135,14 @@ final class Reductions {
         return acc[0];
     }
 
-    /** {@code acc[k] += v[at + k·stride]} for each of acc's sums. */
-    private static void addRow(double[] v, int at, int stride, double[] acc) {
-        for (int k = 0; k < acc.length; k++) {
-            acc[k] += v[at + k * stride];
+    /** {@code acc[k] += v[from + i·rowStride + k·colStride]} for rows i of [i0, i1), in order. */
+    private static void addRows(double[] v, int from, int i0, int i1, int rowStride, int colStride, double[] acc) {
+        for (int k = 0; k < acc.length; k++) { // sum k is its own chain: one at a time, each in a register
+            double s = acc[k];
+            for (int i = i0, at = from + i0 * rowStride + k * colStride; i < i1; i++, at += rowStride) {
+                s += v[at];
+            }
+            acc[k] = s;
         }
     }
 
