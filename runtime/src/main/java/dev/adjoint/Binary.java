@@ -69,7 +69,7 @@ final class Binary {
             }
             case POW -> {
                 for (int i = 0; i < y.length; i++) {
-                    y[i] = Math.pow(a[i], b[i]);
+                    y[i] = Unary.powC(a[i], b[i]);
                 }
             }
         }
@@ -94,21 +94,49 @@ final class Binary {
      * the same way.
      */
     static Tensor where(boolean[] keep, Tensor g) {
+        return where(keep, g, null);
+    }
+
+    /**
+     * {@link #where(boolean[], Tensor)} whose mask was read from {@code maskedBy}: the result
+     * depends on it with derivative 0, as PyTorch's {@code threshold_backward(grad, self, 0)} on
+     * self, so that relu's recorded gradient requires grad (and can be differentiated again, to 0)
+     * even when the upstream is a constant.
+     */
+    static Tensor where(boolean[] keep, Tensor g, Tensor maskedBy) {
         double[] y = new double[g.data.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = keep[i] ? g.data[i] : 0;
         }
         Tensor out = g.withData(y);
-        return Tensor.recording(g) ? out.attach(new WhereNode(keep, g)) : out;
+        boolean record = maskedBy == null ? Tensor.recording(g) : Tensor.recording(g, maskedBy);
+        return record ? out.attach(new WhereNode(keep, g, maskedBy)) : out;
     }
 
-    /** The node of {@link #where}. */
-    private static final class WhereNode extends Node.OneInput {
+    /** The node of {@link #where}: input 0 is masked, input 1 (if any) gets gradient 0. */
+    private static final class WhereNode extends Node {
         private final boolean[] keep;
+        private final Node next0, next1;
 
-        WhereNode(boolean[] keep, Tensor g) {
-            super(g.shape, g);
+        WhereNode(boolean[] keep, Tensor g, Tensor maskedBy) {
+            this(keep, g.shape, g.gradientEdge(), maskedBy == null ? null : maskedBy.gradientEdge());
+        }
+
+        private WhereNode(boolean[] keep, int[] shape, Node next0, Node next1) {
+            super(shape, above(next0, next1));
             this.keep = keep;
+            this.next0 = next0;
+            this.next1 = next1;
+        }
+
+        @Override
+        int inputs() {
+            return 2;
+        }
+
+        @Override
+        Node next(int i) {
+            return i == 0 ? next0 : next1;
         }
 
         @Override
@@ -123,11 +151,14 @@ final class Binary {
                     into[0][i] += keep[i] ? up[i] : 0;
                 }
             }
+            if (into[1] != null) {
+                Engine.startSum(into[1]); // PyTorch's zeros: +0.0
+            }
         }
 
         @Override
         Tensor[] applyGraph(Tensor up) {
-            return new Tensor[] {where(keep, up)};
+            return new Tensor[] {where(keep, up), next1 == null ? null : Tensor.zeros(next1.shape)};
         }
     }
 
@@ -213,15 +244,15 @@ final class Binary {
                             eb[i] += up[i] * av[i];
                         }
                     }
-                    case DIV -> { // d(a/b)/db = -a/b²
+                    case DIV -> { // d(a/b)/db = -a/b², as PyTorch rounds it: -up·((a/b)/b)
                         for (int i = 0; i < n; i++) {
-                            eb[i] -= up[i] * av[i] / (bv[i] * bv[i]);
+                            eb[i] += -up[i] * (av[i] / bv[i] / bv[i]);
                         }
                     }
-                    case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0 (PyTorch's where)
+                    case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0: up·where(...)
                         double[] y = savedOutput().data;
                         for (int i = 0; i < n; i++) {
-                            eb[i] += av[i] == 0 && bv[i] >= 0 ? 0 : up[i] * (y[i] * Math.log(av[i]));
+                            eb[i] += up[i] * (av[i] == 0 && bv[i] >= 0 ? 0 : y[i] * Math.log(av[i]));
                         }
                     }
                 }
@@ -252,13 +283,15 @@ final class Binary {
                     }
                     case POW -> { // d(a^b)/da = b·a^(b-1), taken as 0 where b == 0 (PyTorch's where)
                         for (int i = 0; i < n; i++) {
-                            double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Math.pow(av[i], bv[i] - 1));
+                            double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Unary.powC(av[i], bv[i] - 1));
                             ea[i] = assign ? d : ea[i] + d;
                         }
                     }
                 }
                 if (ea != ga) {
                     Reductions.sumToInto(ea, shape, ga, aShape);
+                } else if (assign && !Arrays.equals(aShape, shape)) {
+                    Engine.startSum(ga); // [n] from [1, n]: PyTorch sums over the size-1 dim, from +0.0
                 }
             }
         }
@@ -305,7 +338,7 @@ final class Binary {
                 case DIV -> {
                     Tensor bt = unpack(b, bVersion, false);
                     ga = gradA ? up.div(bt) : null;
-                    gb = gradB ? up.neg().mul(unpack(a, aVersion, false)).div(bt.mul(bt)) : null;
+                    gb = gradB ? up.neg().mul(unpack(a, aVersion, false).div(bt).div(bt)) : null;
                 }
                 case POW -> {
                     Tensor at = unpack(a, aVersion, false), bt = unpack(b, bVersion, false);
@@ -322,7 +355,7 @@ final class Binary {
                         for (int i = 0; i < keep.length; i++) {
                             keep[i] = !(av[i] == 0 && bv[i] >= 0);
                         }
-                        gb = where(keep, up.mul(savedOutput().mul(at.log())));
+                        gb = up.mul(where(keep, savedOutput().mul(at.log()))); // a NaN upstream stays NaN
                     }
                 }
             }

@@ -74,6 +74,10 @@ final class Engine {
             throw new IllegalArgumentException("grad requires one grad_output per output: got " + gradOutputs.length
                     + " grad_outputs for " + outputs.length + " outputs");
         }
+        if (options.materializeGrads() && !options.allowUnused()) {
+            throw new IllegalArgumentException("Expected allowUnused to be true or not passed when materializeGrads=true, "
+                    + "but got: allowUnused=false.");
+        }
         Engine task = new Engine(options.retainGraph(), options.createGraph());
         task.captures = new IdentityHashMap<>();
         for (int i = 0; i < inputs.length; i++) {
@@ -99,12 +103,13 @@ final class Engine {
         for (int i = 0; i < inputs.length; i++) {
             Object g = task.captured[i];
             if (g == null) {
-                if (!options.allowUnused() && !options.materializeGrads()) {
-                    throw new IllegalStateException("One of the differentiated Tensors appears to not have been used "
-                            + "in the graph. Set allowUnused=true (GradOptions.allowUnused) if this is the desired "
-                            + "behavior.");
+                if (!options.allowUnused()) {
+                    throw new IllegalStateException("The differentiated Tensor at index " + i + " appears to not have "
+                            + "been used in the graph. Set allowUnused=true if this is the desired behavior.");
                 }
-                result[i] = options.materializeGrads() ? Tensor.zeros(inputs[i].shape) : null;
+                // PyTorch: torch.zeros_like(input, requires_grad=create_graph)
+                result[i] = options.materializeGrads() ? Tensor.zeros(inputs[i].shape).requiresGrad(options.createGraph())
+                        : null;
             } else if (g instanceof Tensor t) {
                 result[i] = t;
             } else {
@@ -220,7 +225,7 @@ final class Engine {
                 into[i] = null;
             } else if (Shapes.numel(next.shape) == 1 && i < scalarInto.length) {
                 into[i] = scalarInto[i];
-                into[i][0] = 0;
+                into[i][0] = -0.0; // see buffer()
             } else {
                 into[i] = buffer(next);
             }
@@ -348,11 +353,17 @@ final class Engine {
         return into != null ? into : (intoByArity[inputs] = new double[inputs][]);
     }
 
-    /** The pending array gradient of {@code node}, created (zero) and queued on first use. */
+    /**
+     * The pending array gradient of {@code node}, created and queued on first use. A new buffer
+     * holds -0.0, the identity of +: a first gradient added into it lands unchanged, -0.0 included,
+     * as PyTorch's InputBuffer takes a first gradient as it is (a +0.0 start turned -0.0 into 0.0).
+     * A node that sums several terms into one element first adds +0.0 ({@link #startSum}).
+     */
     private double[] buffer(Node node) {
         Object b = pending.get(node);
         if (b == null) {
             double[] buffer = new double[Shapes.numel(node.shape)];
+            Arrays.fill(buffer, -0.0);
             pending.put(node, buffer);
             push(node);
             return buffer;
@@ -368,6 +379,17 @@ final class Engine {
             return buffer;
         }
         return (double[]) b;
+    }
+
+    /**
+     * Before a node adds a sum of several terms into each element of {@code g}: adds +0.0, which
+     * changes only a -0.0 (a fresh buffer) into 0.0, so the result rounds as PyTorch's, which sums
+     * from +0.0 and then adds the sum.
+     */
+    static void startSum(double[] g) {
+        for (int i = 0; i < g.length; i++) {
+            g[i] += 0.0;
+        }
     }
 
     /** Adds {@code g} into the pending one-element gradient of {@code node}. */

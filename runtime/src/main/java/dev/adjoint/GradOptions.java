@@ -21,15 +21,16 @@ package dev.adjoint;
  */
 public final class GradOptions {
 
-    private static final GradOptions DEFAULTS = new GradOptions(null, null, false, false, false);
+    private static final GradOptions DEFAULTS = new GradOptions(null, null, false, null, false);
 
     private final Tensor[] gradOutputs;
     private final Boolean retainGraph;
     private final boolean createGraph;
-    private final boolean allowUnused;
+    /** Null when not set: then it follows materializeGrads, as PyTorch's {@code allow_unused=None}. */
+    private final Boolean allowUnused;
     private final boolean materializeGrads;
 
-    private GradOptions(Tensor[] gradOutputs, Boolean retainGraph, boolean createGraph, boolean allowUnused,
+    private GradOptions(Tensor[] gradOutputs, Boolean retainGraph, boolean createGraph, Boolean allowUnused,
             boolean materializeGrads) {
         this.gradOutputs = gradOutputs;
         this.retainGraph = retainGraph;
@@ -67,7 +68,10 @@ public final class GradOptions {
         return new GradOptions(gradOutputs, retainGraph, createGraph, allowUnused, materializeGrads);
     }
 
-    /** Return zeros for an input the outputs do not depend on ({@code materialize_grads}; implies allowUnused). */
+    /**
+     * Return zeros for an input the outputs do not depend on ({@code materialize_grads}); implies
+     * allowUnused, which must then not be set to false.
+     */
     public GradOptions materializeGrads(boolean materializeGrads) {
         return new GradOptions(gradOutputs, retainGraph, createGraph, allowUnused, materializeGrads);
     }
@@ -85,7 +89,7 @@ public final class GradOptions {
     }
 
     boolean allowUnused() {
-        return allowUnused;
+        return allowUnused != null ? allowUnused : materializeGrads;
     }
 
     boolean materializeGrads() {

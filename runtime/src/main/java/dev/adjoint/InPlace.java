@@ -43,10 +43,19 @@ final class InPlace {
         return finish(self, node);
     }
 
-    /** {@code x[index] = value}: that element's old value gets gradient 0 ({@code CopySlices}). */
+    /**
+     * {@code x[index] = value}: that element's old value gets gradient 0. PyTorch writes through a
+     * view of x ({@code CopySlices}; for a leaf, "a view of a leaf Variable ..."), except for a
+     * scalar, where {@code x[()] = value} is a {@code copy_} into x itself ({@code CopyBackwards}).
+     */
     static Tensor set(Tensor self, int index, double value) {
+        boolean scalar = self.dim() == 0;
+        if (!scalar && Tensor.recording(self) && self.isLeaf()) {
+            throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an in-place "
+                    + "operation.");
+        }
         boolean record = check(self, Tensor.recording(self));
-        Node node = record ? new Overwrite("CopySlices", self, index) : null;
+        Node node = record ? new Overwrite(scalar ? "CopyBackwards" : "CopySlices", self, index) : null;
         self.data[index] = value;
         return finish(self, node);
     }
@@ -88,9 +97,9 @@ final class InPlace {
 
         @Override
         void apply(double[] up, double[][] into) {
-            if (into[0] != null && index >= 0) {
+            if (into[0] != null) { // the overwritten elements get PyTorch's zeros, +0.0
                 for (int i = 0; i < up.length; i++) {
-                    into[0][i] += i == index ? 0 : up[i];
+                    into[0][i] += index < 0 || i == index ? 0.0 : up[i];
                 }
             }
         }

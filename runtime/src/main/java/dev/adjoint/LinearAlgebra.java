@@ -1,5 +1,7 @@
 package dev.adjoint;
 
+import java.util.Arrays;
+
 /**
  * Products: {@code dot}, matrix-vector {@code mv}, matrix-matrix {@code mm}, and {@code matmul},
  * which dispatches between them as PyTorch's does. Each saves an operand only if the other
@@ -31,7 +33,7 @@ final class LinearAlgebra {
             return mv(a, b);
         }
         if (a.dim() == 1) {
-            return mm(a.unsqueeze(0), b).squeeze(0);
+            return ShapeOps.squeeze(mm(a.unsqueeze(0), b), 0, "SqueezeBackward4");
         }
         return mm(a, b);
     }
@@ -57,8 +59,11 @@ final class LinearAlgebra {
 
     /** A[m, n]·v[n] ({@code MvBackward0}). */
     static Tensor mv(Tensor a, Tensor v) {
-        if (a.dim() != 2 || v.dim() != 1) {
-            throw new IllegalArgumentException("vector + matrix @ vector expected, got " + a.dim() + ", "
+        if (a.dim() == 0) { // PyTorch sizes the result by a.size(0) first
+            throw new IndexOutOfBoundsException("Dimension specified as 0 but tensor has no dimensions");
+        }
+        if (a.dim() != 2 || v.dim() != 1) { // addmv's check: the result's, the matrix's and the vector's dims
+            throw new IllegalArgumentException("vector + matrix @ vector expected, got 1, " + a.dim() + ", "
                     + v.dim());
         }
         int m = a.shape[0], n = a.shape[1];
@@ -92,9 +97,21 @@ final class LinearAlgebra {
                     + b.shape[0] + "x" + n + ")");
         }
         double[] c = new double[m * n];
+        if (outerProduct(m, k, n)) {
+            Arrays.fill(c, -0.0); // each element is its one product, -0.0 included
+        }
         multiplyAdd(a.data, b.data, c, m, k, n);
         Tensor out = new Tensor(c, new int[] {m, n});
         return Tensor.recording(a, b) ? out.attach(new ProductNode(Kind.MM, a, b, out.shape)) : out;
+    }
+
+    /**
+     * Whether PyTorch's mm of [m, k]·[k, n] takes each element as its one product (k == 1, both m
+     * and n above 1: an outer product, -0.0 kept) rather than as a sum from +0.0 (every other
+     * shape, on the CPU build measured: a -0.0 product gives 0.0).
+     */
+    static boolean outerProduct(int m, int k, int n) {
+        return k == 1 && m > 1 && n > 1;
     }
 
     /** {@code c[m×n] += a[m×k]·b[k×n]}, all row-major, blocked i-k-j. */
@@ -189,6 +206,9 @@ final class LinearAlgebra {
                             ga[i * n + j] += up[i] * bv[j];
                         }
                     }
+                    if (gb != null) {
+                        Engine.startSum(gb);
+                    }
                     for (int i = 0; gb != null && i < m; i++) {
                         for (int j = 0; j < n; j++) {
                             gb[j] += av[i * n + j] * up[i];
@@ -197,10 +217,16 @@ final class LinearAlgebra {
                 }
                 case MM -> { // C = A B: dA = dC Bᵀ, dB = Aᵀ dC
                     int m = aShape[0], k = aShape[1], n = bShape[1];
-                    if (ga != null) {
+                    if (ga != null) { // dA = dC·Bᵀ: [m, n]·[n, k]
+                        if (!outerProduct(m, n, k)) {
+                            Engine.startSum(ga);
+                        }
                         multiplyAdd(up, ShapeOps.transpose(bv, k, n), ga, m, n, k);
                     }
-                    if (gb != null) {
+                    if (gb != null) { // dB = Aᵀ·dC: [k, m]·[m, n]
+                        if (!outerProduct(k, m, n)) {
+                            Engine.startSum(gb);
+                        }
                         for (int i = 0; i < m; i++) {
                             for (int p = 0; p < k; p++) {
                                 double aip = av[i * k + p];

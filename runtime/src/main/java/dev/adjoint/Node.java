@@ -216,8 +216,10 @@ abstract class Node {
         }
         int current = saved.version();
         if (current != savedVersion) {
-            // PyTorch names the saving node for a saved output, the tensor's current grad_fn for an input
+            // PyTorch names the saving node for a saved output, the tensor's current grad_fn for an input,
+            // without "Backward0" ("output 0 of Exp" for ExpBackward0, "Pow1" for PowBackward1; PyTorch 2.13)
             String producer = isOutput ? name() : saved.gradFn();
+            producer = producer == null ? null : producer.replace("Backward0", "").replace("Backward", "");
             throw new IllegalStateException("one of the variables needed for gradient computation has been modified "
                     + "by an inplace operation: [Tensor " + Shapes.str(saved.shape) + "]"
                     + (producer == null ? "" : ", which is output 0 of " + producer + ",")

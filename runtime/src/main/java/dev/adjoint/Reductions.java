@@ -26,25 +26,124 @@ final class Reductions {
         return all(x, sum(x.data) / n, n, "MeanBackward0");
     }
 
-    /**
-     * Σ values in four interleaved partial sums, added pairwise at the end, as PyTorch's vectorized
-     * sum keeps several accumulators rather than one running sum: no less accurate, and four
-     * chains of additions run at once where one would wait for each addition's latency (3× faster
-     * on a large vector). Up to three values are added in order.
-     */
+    /** Σ values, added as PyTorch adds them: {@link #sum(double[], int, int)}. */
     static double sum(double[] values) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        return sum(values, 0, values.length);
+    }
+
+    /**
+     * Σ v[from .. from + n) of contiguous values, added in the order of PyTorch's CPU sum
+     * (cascade_sum in ATen's native/cpu/SumKernel.cpp, 4-lane vectors as its AVX2 kernel), so that
+     * a sum rounds exactly as PyTorch's (checked bit for bit up to 30,000 elements; beyond 32,768
+     * PyTorch splits a sum over threads). Fewer than 4 values: {@link #rowSum}. Else the values are
+     * 4-lane vectors summed as rowSum sums numbers (four interleaved vector sums: 16 running sums
+     * over groups of 16 values); the vectors left over join vector 0, vectors 1-3 are added into it,
+     * and the sum is the values past the last vector, then vector 0's lanes, in order from 0.
+     * Sixteen independent chains of additions also keep the loop fast.
+     */
+    static double sum(double[] v, int from, int n) {
+        if (n < 4) {
+            return rowSum(v, from, 1, n);
+        }
+        int vectors = n / 4;
+        double[] acc = multiRowSum(v, from, 16, 1, vectors / 4, 16);
+        for (int i = vectors / 4 * 4; i < vectors; i++) {
+            for (int lane = 0; lane < 4; lane++) {
+                acc[lane] += v[from + 4 * i + lane];
+            }
+        }
+        for (int k = 1; k < 4; k++) {
+            for (int lane = 0; lane < 4; lane++) {
+                acc[lane] += acc[4 * k + lane];
+            }
+        }
+        double s = 0;
+        for (int i = 4 * vectors; i < n; i++) {
+            s += v[from + i];
+        }
+        return s + acc[0] + acc[1] + acc[2] + acc[3];
+    }
+
+    /**
+     * Adds the column sums of the row-major {@code [rows, cols]} matrix v into {@code into}, as
+     * PyTorch's outer reduction adds them: the columns of each full block of 16 each in order down
+     * the rows ({@link #multiRowSum}, 16 wide), the others as {@link #rowSum}.
+     */
+    static void columnSums(double[] v, int rows, int cols, double[] into) {
+        int blocked = cols / 16 * 16;
+        for (int j = 0; j < blocked; j += 16) {
+            double[] sums = multiRowSum(v, j, cols, 1, rows, 16);
+            for (int k = 0; k < 16; k++) {
+                into[j + k] += sums[k];
+            }
+        }
+        for (int j = blocked; j < cols; j++) {
+            into[j] += rowSum(v, j, cols, rows);
+        }
+    }
+
+    /**
+     * PyTorch's row_sum: n values at {@code stride} in four interleaved sums (value i into sum
+     * i mod 4), the values past the last four into sum 0, then the four added in order.
+     */
+    private static double rowSum(double[] v, int from, int stride, int n) {
+        if (n < 4) { // no group of four: the values in order (the three empty sums add nothing)
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += v[from + i * stride];
+            }
+            return s;
+        }
+        double[] p = multiRowSum(v, from, 4 * stride, stride, n / 4, 4);
+        for (int i = n / 4 * 4; i < n; i++) {
+            p[0] += v[from + i * stride];
+        }
+        return p[0] + p[1] + p[2] + p[3];
+    }
+
+    /**
+     * PyTorch's multi_row_sum: {@code width} running sums, sum k adding
+     * {@code v[from + i·rowStride + k·colStride]} for each row i below {@code size}; every 16 rows
+     * (2^⌈⌈log2 size⌉/4⌉ for very long sums) they are carried into the next of three cascade levels,
+     * and on into the next while a level completes its own 16, which bounds the rounding error as
+     * pairwise summation does. The levels are added back at the end.
+     */
+    private static double[] multiRowSum(double[] v, int from, int rowStride, int colStride, int size, int width) {
+        int ceilLog2 = size <= 2 ? 1 : 32 - Integer.numberOfLeadingZeros(size - 1);
+        int power = Math.max(4, ceilLog2 / 4), step = 1 << power, mask = step - 1;
+        double[][] acc = size < step ? new double[][] {new double[width]} : new double[4][width]; // levels if used
         int i = 0;
-        for (; i + 3 < values.length; i += 4) {
-            s0 += values[i];
-            s1 += values[i + 1];
-            s2 += values[i + 2];
-            s3 += values[i + 3];
+        while (i + step <= size) {
+            addRows(v, from, i, i + step, rowStride, colStride, acc[0]);
+            i += step;
+            for (int level = 1; level < 4; level++) {
+                for (int k = 0; k < width; k++) {
+                    acc[level][k] += acc[level - 1][k];
+                    acc[level - 1][k] = 0;
+                }
+                if ((i & (mask << (level * power))) != 0) {
+                    break;
+                }
+            }
         }
-        for (; i < values.length; i++) {
-            s0 += values[i];
+        addRows(v, from, i, size, rowStride, colStride, acc[0]);
+        for (int level = 1; level < acc.length; level++) {
+            for (int k = 0; k < width; k++) {
+                acc[0][k] += acc[level][k];
+            }
         }
-        return (s0 + s1) + (s2 + s3);
+        return acc[0];
+    }
+
+    /** {@code acc[k] += v[from + i·rowStride + k·colStride]} for rows i of [i0, i1), in order. */
+    private static void addRows(double[] v, int from, int i0, int i1, int rowStride, int colStride, double[] acc) {
+        for (int k = 0; k < acc.length; k++) { // sum k is its own chain: one at a time, each in a register
+            double s = acc[k];
+            for (int i = i0, at = from + i0 * rowStride + k * colStride; i < i1; i++, at += rowStride) {
+                s += v[at];
+            }
+            acc[k] = s;
+        }
     }
 
     private static Tensor all(Tensor x, double value, int divisor, String name) {
@@ -139,10 +238,28 @@ final class Reductions {
 
     // ---------------------------------------------------------------- broadcasting a gradient
 
-    /** Adds {@code src} (of shape {@code srcShape}) into {@code dst}, summed down to {@code dstShape}, which broadcasts to srcShape. */
+    /**
+     * Adds {@code src} (of shape {@code srcShape}) into {@code dst}, summed down to {@code dstShape},
+     * which broadcasts to srcShape. Each sum is added as PyTorch's: all values, or each row of a
+     * matrix (its contiguous inner dimension), as {@link #sum(double[], int, int)}; each column as
+     * {@link #columnSums}.
+     */
     static void sumToInto(double[] src, int[] srcShape, double[] dst, int[] dstShape) {
         if (dst.length == 1) {
             dst[0] += sum(src);
+            return;
+        }
+        Engine.startSum(dst);
+        boolean matrix = srcShape.length == 2;
+        if (matrix && dstShape.length == 2 && dstShape[0] == srcShape[0] && dstShape[1] == 1) { // [m, n] to [m, 1]
+            int cols = srcShape[1];
+            for (int r = 0; r < dst.length; r++) {
+                dst[r] += sum(src, r * cols, cols);
+            }
+            return;
+        }
+        if (matrix && dst.length == srcShape[1] && (dstShape.length == 1 || dstShape[0] == 1)) { // to [1, n], [n]
+            columnSums(src, srcShape[0], srcShape[1], dst);
             return;
         }
         int[] index = Shapes.broadcastIndex(dstShape, srcShape);
@@ -293,8 +410,8 @@ final class Reductions {
             Slices slices = Slices.along(shape, dim);
             for (int k = 0; k < slices.count(); k++) {
                 int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
-                double s = 0;
-                for (int i = start; i < end; i += step) {
+                double s = log ? up[start] : up[start] * y[start]; // from the first term, as PyTorch's reduce
+                for (int i = start + step; i < end; i += step) {
                     s += log ? up[i] : up[i] * y[i];
                 }
                 for (int i = start; i < end; i += step) {
@@ -336,9 +453,9 @@ final class Reductions {
                         + "target, got " + target.length);
             }
         } else {
-            throw new IllegalArgumentException("Expected 1 or 2 dimensions for input (got 0)");
+            throw new IllegalArgumentException("Expected 1 or more dimensions (got 0)");
         }
-        double sum = 0;
+        double sum = 0; // of -input[i, t_i], from +0.0 as PyTorch's kernel: a loss of 0 prints 0., not -0.
         int counted = 0;
         for (int i = 0; i < rows; i++) {
             if (target[i] == IGNORE_INDEX) {
@@ -347,10 +464,10 @@ final class Reductions {
             if (target[i] < 0 || target[i] >= classes) {
                 throw new IndexOutOfBoundsException("Target " + target[i] + " is out of bounds.");
             }
-            sum += input.data[i * classes + target[i]];
+            sum -= input.data[i * classes + target[i]];
             counted++;
         }
-        Tensor out = new Tensor(new double[] {-sum / counted}, Shapes.SCALAR);
+        Tensor out = new Tensor(new double[] {sum / counted}, Shapes.SCALAR);
         return Tensor.recording(input) ? out.attach(new NllLossNode(input, target.clone(), counted)) : out;
     }
 

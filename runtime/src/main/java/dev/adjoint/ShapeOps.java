@@ -29,9 +29,17 @@ final class ShapeOps {
 
     /** Dimension {@code dim} removed if its size is 1 ({@code SqueezeBackward1}). */
     static Tensor squeeze(Tensor x, int dim) {
+        return squeeze(x, dim, "SqueezeBackward1");
+    }
+
+    /**
+     * {@link #squeeze(Tensor, int)} under another grad_fn name: PyTorch 2.13's matmul squeezes a
+     * vector·matrix product with {@code squeeze(dims)}, {@code SqueezeBackward4}.
+     */
+    static Tensor squeeze(Tensor x, int dim, String gradFn) {
         int d = Shapes.wrapDim(dim, x.dim());
         int[] shape = x.dim() > 0 && x.shape[d] == 1 ? Shapes.reduce(x.shape, d, false) : x.shape;
-        return relabel(x, shape, "SqueezeBackward1");
+        return relabel(x, shape, gradFn);
     }
 
     /** A copy on the graph ({@code CloneBackward0}). */
@@ -117,7 +125,7 @@ final class ShapeOps {
         int i = index < 0 ? index + size : index;
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("select(): index " + index + " out of range for tensor of size "
-                    + Shapes.str(x.shape) + " at dimension " + dim);
+                    + Shapes.str(x.shape) + " at dimension " + d); // PyTorch names the wrapped dim
         }
         int[] shape = Shapes.reduce(x.shape, d, false);
         // the flat positions of the selected elements, in the output's order
@@ -168,12 +176,18 @@ final class ShapeOps {
         @Override
         void apply(double[] up, double[][] into) {
             double[] g = into[0];
-            for (int k = 0; g != null && k < positions.length; k++) {
-                if (scatter) {
-                    g[k] += up[positions[k]];
-                } else {
-                    g[positions[k]] += up[k];
+            if (g != null && !scatter) { // PyTorch: zeros (+0.0), the selected ones set to up
+                double[] before = new double[positions.length];
+                for (int k = 0; k < positions.length; k++) {
+                    before[k] = g[positions[k]];
                 }
+                Engine.startSum(g);
+                for (int k = 0; k < positions.length; k++) {
+                    g[positions[k]] = before[k] + up[k];
+                }
+            }
+            for (int k = 0; g != null && scatter && k < positions.length; k++) {
+                g[k] += up[positions[k]];
             }
         }
 

@@ -440,7 +440,10 @@ public final class Tensor {
         return Unary.apply(Unary.Op.SIGMOID, this, 0);
     }
 
-    /** Elementwise {@code max(x, 0)}; NaN stays NaN, as in PyTorch ({@code ReluBackward0}). */
+    /**
+     * Elementwise {@code max(x, 0)}; NaN stays NaN, and passes its gradient, as in PyTorch
+     * ({@code ReluBackward0}).
+     */
     public Tensor relu() {
         return Unary.apply(Unary.Op.RELU, this, 0);
     }
@@ -514,6 +517,10 @@ public final class Tensor {
      * ({@code NllLossBackward0}).
      */
     public static Tensor crossEntropy(Tensor input, int... target) {
+        if (input.dim() == 0) { // PyTorch takes a target of the input's shape as class probabilities
+            throw new IllegalArgumentException("Expected floating point type for target with class probabilities, "
+                    + "got Long");
+        }
         return Reductions.nllLoss(input.logSoftmax(input.dim() == 2 ? 1 : 0), target);
     }
 
@@ -537,7 +544,7 @@ public final class Tensor {
     /**
      * PyTorch's {@code matmul} ({@code @}): {@link #dot} for two vectors, {@link #mv} for matrix
      * times vector, {@link #mm} for two matrices, and for vector times matrix
-     * {@code this.unsqueeze(0).mm(other).squeeze(0)} ({@code SqueezeBackward1}, as PyTorch).
+     * {@code this.unsqueeze(0).mm(other).squeeze(0)} ({@code SqueezeBackward4}, as PyTorch 2.13).
      */
     public Tensor matmul(Tensor other) {
         return LinearAlgebra.matmul(this, other);

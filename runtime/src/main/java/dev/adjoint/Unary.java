@@ -71,13 +71,13 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = -(up[i] * Math.sin(s[i]));
+                    double d = up[i] * -Math.sin(s[i]);
                     g[i] = assign ? d : g[i] + d;
                 }
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.sin()).neg();
+                return up.mul(s.sin().neg()); // PyTorch's grad * -self.sin(): MulBackward0 under createGraph
             }
         },
         // d tan x = (1 + tan² x) dx, from the saved output y = tan x
@@ -160,7 +160,8 @@ final class Unary {
                 return up.div(s.mul(2));
             }
         },
-        // d tanh x = (1 - tanh² x) dx, from the saved output
+        // d tanh x = (1 - tanh² x) dx, from the saved output; 1 - y² as one fused multiply-add, as
+        // PyTorch's tanh_backward kernel rounds it (bit for bit; 1 - y*y differs near |y| = 1)
         TANH("TanhBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
@@ -171,16 +172,17 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = up[i] * (1 - s[i] * s[i]);
+                    double d = up[i] * Math.fma(-s[i], s[i], 1);
                     g[i] = assign ? d : g[i] + d;
                 }
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.mul(s).neg().add(1));
+                return fusedBackward(TANH, up, s);
             }
         },
-        // d σ(x) = σ(x)(1 - σ(x)) dx, from the saved output; the forward never overflows e^-x
+        // d σ(x) = σ(x)(1 - σ(x)) dx, from the saved output, rounded as PyTorch's sigmoid_backward:
+        // (up·(1 - y))·y; the forward never overflows e^-x
         SIGMOID("SigmoidBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
@@ -192,28 +194,29 @@ final class Unary {
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = up[i] * s[i] * (1 - s[i]);
+                    double d = up[i] * (1 - s[i]) * s[i];
                     g[i] = assign ? d : g[i] + d;
                 }
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                return up.mul(s.mul(s.neg().add(1)));
+                return fusedBackward(SIGMOID, up, s);
             }
         },
-        // relu(x) = x if x > 0, 0 if x <= 0, NaN if NaN (PyTorch's clamp propagates NaN);
-        // d relu = dx where the saved output is > 0, else 0 (threshold_backward: NaN gets 0)
+        // relu(x) = 0 if x < 0, else x: NaN stays NaN and -0.0 stays -0.0, as PyTorch's clamp_min;
+        // d relu = 0 where the saved output is <= 0, else dx: threshold_backward's where(y <= 0, 0, dy),
+        // so a NaN passes its gradient (PyTorch 2.13)
         RELU("ReluBackward0", Saves.OUTPUT) {
             void forward(double[] x, double c, double[] y) {
                 for (int i = 0; i < x.length; i++) {
-                    y[i] = x[i] <= 0 ? 0 : x[i];
+                    y[i] = x[i] < 0 ? 0 : x[i];
                 }
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
                 for (int i = 0; i < up.length; i++) {
-                    double d = s[i] > 0 ? up[i] : 0;
+                    double d = s[i] <= 0 ? 0 : up[i];
                     g[i] = assign ? d : g[i] + d;
                 }
             }
@@ -221,9 +224,9 @@ final class Unary {
             Tensor backward(Tensor up, Tensor s, double c) {
                 boolean[] keep = new boolean[s.numel()];
                 for (int i = 0; i < keep.length; i++) {
-                    keep[i] = s.data[i] > 0;
+                    keep[i] = !(s.data[i] <= 0);
                 }
-                return Binary.where(keep, up);
+                return Binary.where(keep, up, s);
             }
         },
         // d|x| = sgn(x) dx with sgn(0) = sgn(NaN) = 0, as PyTorch's sgn
@@ -243,11 +246,27 @@ final class Unary {
             }
 
             Tensor backward(Tensor up, Tensor s, double c) {
-                double[] sign = new double[s.numel()];
-                for (int i = 0; i < sign.length; i++) {
-                    sign[i] = sgn(s.data[i]);
+                return up.mul(apply(SGN, s, 0)); // sgn(x) stays on the tape, with derivative 0, as PyTorch's
+            }
+        },
+        // sgn(x), derivative 0 (SgnBackward0): abs's recorded gradient up·sgn(x) depends on x as
+        // in PyTorch, so it requires grad (and differentiates to 0) even when up is a constant
+        SGN("SgnBackward0", Saves.NOTHING) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = sgn(x[i]);
                 }
-                return up.mul(s.withData(sign)); // a constant: |x|'' = 0 away from the kink
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    g[i] = assign ? 0 : g[i] + 0.0; // PyTorch's zeros: a fresh -0.0 buffer becomes +0.0
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return Tensor.zeros(up.shape);
             }
         },
         // d(x + c) = dx
@@ -333,22 +352,22 @@ final class Unary {
         // d x^c = c·x^(c-1) dx, defined as 0 when c == 0 (even at x == 0), as PyTorch's pow_backward
         POW_SCALAR("PowBackward0", Saves.INPUT) {
             void forward(double[] x, double c, double[] y) {
-                if (c == 2) { // the common square, exactly as Math.pow(x, 2) rounds, without its call
+                if (c == 2) { // the common square, without a call
                     for (int i = 0; i < x.length; i++) {
                         y[i] = x[i] * x[i];
                     }
                     return;
                 }
                 for (int i = 0; i < x.length; i++) {
-                    y[i] = Math.pow(x[i], c);
+                    y[i] = pow(x[i], c);
                 }
             }
 
             void backward(double[] up, double[] s, double c, double[] g) {
                 boolean assign = g == up;
-                if (c == 0) { // the gradient is 0: nothing to add, or zeros in place of the upstream
-                    if (assign) {
-                        java.util.Arrays.fill(g, 0);
+                if (c == 0) { // the gradient is PyTorch's zeros_like: +0.0 added, or in place of the upstream
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] = assign ? 0 : g[i] + 0.0;
                     }
                     return;
                 }
@@ -360,7 +379,7 @@ final class Unary {
                     return;
                 }
                 for (int i = 0; i < up.length; i++) {
-                    double d = up[i] * (c * Math.pow(s[i], c - 1));
+                    double d = up[i] * (c * pow(s[i], c - 1));
                     g[i] = assign ? d : g[i] + d;
                 }
             }
@@ -408,6 +427,41 @@ final class Unary {
                 default -> null;
             };
         }
+    }
+
+    /**
+     * {@code x^c} as PyTorch's pow with a scalar exponent computes it: 0.5, 2, 3, -0.5, -1 and -2
+     * are a square root, products and reciprocals (so {@code pow(-inf, 0.5)} is nan, as
+     * {@code sqrt}, where {@code Math.pow} gives inf, and {@code pow(-0.0, 0.5)} is -0.0), any other
+     * exponent C's pow ({@link #powC}). Its backward uses it too, for {@code x^(c-1)}, as PyTorch's does.
+     */
+    static double pow(double x, double c) {
+        if (c == 0.5) {
+            return Math.sqrt(x);
+        } else if (c == 2) {
+            return x * x;
+        } else if (c == 3) {
+            return x * x * x;
+        } else if (c == -0.5) {
+            return 1 / Math.sqrt(x);
+        } else if (c == -1) {
+            return 1 / x;
+        } else if (c == -2) {
+            return 1 / (x * x);
+        }
+        return powC(x, c);
+    }
+
+    /**
+     * {@code Math.pow} with C's {@code pow} where they differ, as PyTorch computes with C's:
+     * {@code pow(1, y)} is 1 for every y, NaN included, and {@code pow(-1, ±inf)} is 1; Java gives
+     * NaN for both.
+     */
+    static double powC(double x, double y) {
+        if (x == 1 || x == -1 && Double.isInfinite(y)) {
+            return 1;
+        }
+        return Math.pow(x, y);
     }
 
     /** PyTorch's sgn for reals: 1, -1, or 0 for zero and NaN. */
@@ -480,6 +534,84 @@ final class Unary {
         @Override
         Tensor[] applyGraph(Tensor up) {
             return new Tensor[] {op.backward(up, saved(), c)};
+        }
+    }
+
+    /**
+     * tanh's and sigmoid's gradient {@code up·f'} recorded as PyTorch records it under createGraph:
+     * one operation of both {@code up} and the saved output y ({@code tanh_backward},
+     * {@code TanhBackwardBackward0}: up·(1 - y²) as one fused multiply-add; {@code sigmoid_backward},
+     * {@code SigmoidBackwardBackward0}: (up·(1 - y))·y), so that its name, its rounding and its own
+     * derivatives (derivatives.yaml) are PyTorch's.
+     */
+    static Tensor fusedBackward(Op op, Tensor up, Tensor y) {
+        double[] g = new double[up.numel()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = fused(op, up.data[i], y.data[i]);
+        }
+        Tensor out = new Tensor(g, y.shape);
+        return Tensor.recording(up, y) ? out.attach(new FusedBackwardNode(op, up, y, out)) : out;
+    }
+
+    private static double fused(Op op, double up, double y) {
+        return op == Op.TANH ? up * Math.fma(-y, y, 1) : up * (1 - y) * y;
+    }
+
+    /**
+     * The node of {@link #fusedBackward}: with gg its upstream, d/d up is the same kernel of gg,
+     * d/dy is gg·(-2y·up) for tanh and (gg·up)·(1 - 2y) for sigmoid.
+     */
+    private static final class FusedBackwardNode extends Node.TwoInputs {
+        private final Op op;
+        private Tensor up, y;
+        private final int upVersion, yVersion;
+
+        FusedBackwardNode(Op op, Tensor up, Tensor y, Tensor out) {
+            super(out.shape, up, y);
+            this.op = op;
+            this.up = up;
+            this.y = y;
+            this.upVersion = up.version();
+            this.yVersion = y.version();
+        }
+
+        @Override
+        String name() {
+            return op == Op.TANH ? "TanhBackwardBackward0" : "SigmoidBackwardBackward0";
+        }
+
+        @Override
+        boolean savesValues() {
+            return true;
+        }
+
+        @Override
+        void releaseValues() {
+            up = null;
+            y = null;
+        }
+
+        @Override
+        void apply(double[] gg, double[][] into) {
+            double[] s = unpack(y, yVersion, false).data;
+            double[] u = into[1] == null ? null : unpack(up, upVersion, false).data;
+            for (int i = 0; i < gg.length; i++) {
+                if (into[0] != null) {
+                    into[0][i] += fused(op, gg[i], s[i]);
+                }
+                if (into[1] != null) {
+                    into[1][i] += op == Op.TANH ? gg[i] * (-2 * s[i] * u[i]) : gg[i] * u[i] * (-2 * s[i] + 1);
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor gg) {
+            Tensor s = unpack(y, yVersion, false);
+            Tensor u = next1 == null ? null : unpack(up, upVersion, false);
+            return new Tensor[] {
+                next0 == null ? null : fusedBackward(op, gg, s),
+                u == null ? null : op == Op.TANH ? gg.mul(s.mul(-2.0).mul(u)) : gg.mul(u).mul(s.mul(-2.0).add(1.0))};
         }
     }
 }

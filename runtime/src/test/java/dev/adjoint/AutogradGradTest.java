@@ -58,8 +58,8 @@ class AutogradGradTest {
         Tensor x = Tensor.scalar(1).requiresGrad(true);
         Tensor unused = Tensor.vector(1, 2).requiresGrad(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Tensor.grad(x.mul(2.0), x, unused));
-        assertTrue(e.getMessage().startsWith("One of the differentiated Tensors appears to not have been used in the "
-                + "graph. Set allowUnused=true"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("The differentiated Tensor at index 1 appears to not have been used in "
+                + "the graph. Set allowUnused=true"), e.getMessage());
         Tensor[] g = Tensor.grad(new Tensor[] {x.mul(2.0)}, new Tensor[] {x, unused},
                 GradOptions.defaults().allowUnused(true));
         assertEquals(2.0, g[0].item(), 0);

@@ -79,7 +79,7 @@ class ErrorsTest {
         y.detach().set(0, 0).set(1, 0); // same storage, same version counter: now at version 2
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
         assertTrue(e.getMessage().startsWith("one of the variables needed for gradient computation has been "
-                + "modified by an inplace operation: [Tensor [2]], which is output 0 of ExpBackward0, is at "
+                + "modified by an inplace operation: [Tensor [2]], which is output 0 of Exp, is at "
                 + "version 2; expected version 0 instead."), e.getMessage());
     }
 
