@@ -137,6 +137,10 @@ final class Reductions {
 
     /** {@code acc[k] += v[from + i·rowStride + k·colStride]} for rows i of [i0, i1), in order. */
     private static void addRows(double[] v, int from, int i0, int i1, int rowStride, int colStride, double[] acc) {
+        if (acc.length == 16 && colStride == 1) {
+            addRows16(v, from, i0, i1, rowStride, acc);
+            return;
+        }
         for (int k = 0; k < acc.length; k++) { // sum k is its own chain: one at a time, each in a register
             double s = acc[k];
             for (int i = i0, at = from + i0 * rowStride + k * colStride; i < i1; i++, at += rowStride) {
@@ -144,6 +148,51 @@ final class Reductions {
             }
             acc[k] = s;
         }
+    }
+
+    /**
+     * {@link #addRows} for 16 adjacent sums (a contiguous sum's vectors, a block of columns): the same
+     * additions in the same order per sum, the 16 sums in locals, so that a row is read once, in
+     * order, and the 16 chains of additions overlap.
+     */
+    private static void addRows16(double[] v, int from, int i0, int i1, int rowStride, double[] acc) {
+        double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3], s4 = acc[4], s5 = acc[5], s6 = acc[6];
+        double s7 = acc[7], s8 = acc[8], s9 = acc[9], s10 = acc[10], s11 = acc[11], s12 = acc[12];
+        double s13 = acc[13], s14 = acc[14], s15 = acc[15];
+        for (int i = i0, at = from + i0 * rowStride; i < i1; i++, at += rowStride) {
+            s0 += v[at];
+            s1 += v[at + 1];
+            s2 += v[at + 2];
+            s3 += v[at + 3];
+            s4 += v[at + 4];
+            s5 += v[at + 5];
+            s6 += v[at + 6];
+            s7 += v[at + 7];
+            s8 += v[at + 8];
+            s9 += v[at + 9];
+            s10 += v[at + 10];
+            s11 += v[at + 11];
+            s12 += v[at + 12];
+            s13 += v[at + 13];
+            s14 += v[at + 14];
+            s15 += v[at + 15];
+        }
+        acc[0] = s0;
+        acc[1] = s1;
+        acc[2] = s2;
+        acc[3] = s3;
+        acc[4] = s4;
+        acc[5] = s5;
+        acc[6] = s6;
+        acc[7] = s7;
+        acc[8] = s8;
+        acc[9] = s9;
+        acc[10] = s10;
+        acc[11] = s11;
+        acc[12] = s12;
+        acc[13] = s13;
+        acc[14] = s14;
+        acc[15] = s15;
     }
 
     private static Tensor all(Tensor x, double value, int divisor, String name) {
