@@ -10,8 +10,9 @@ public final class FiniteDifferences {
     private FiniteDifferences() {}
 
     /**
-     * The derivative and an estimate of its error: the Richardson estimate (truncation) plus
-     * the rounding noise of f (see {@link #noise}) divided by the smallest step.
+     * The derivative and an estimate of its error: the Richardson estimate (truncation), the
+     * rounding noise of f (see {@link #noise}) divided by the smallest step, and how far a quotient
+     * at a far finer step lies from the extrapolation.
      */
     public record Estimate(double derivative, double error) {}
 
@@ -77,7 +78,9 @@ public final class FiniteDifferences {
         if (Math.abs(fine - best) > 1e-5 * (Math.abs(fine) + Math.abs(best)) + slack + 10 * noise / small) {
             return null;
         }
-        return new Estimate(best, Math.abs(best - r2) + noise / (h / 4));
+        // the fine step's disagreement is part of the error: what the steps could not settle widens
+        // the comparison's tolerance (or rejects the point) instead of being taken as exact
+        return new Estimate(best, Math.abs(best - r2) + noise / (h / 4) + Math.abs(fine - best));
     }
 
     /**
