@@ -271,9 +271,8 @@ public final class FacadeWriter {
                     .addParameters(directionParameters())
                     .returns(valueType());
             requireDirectionLengths(b);
-            List<String> args = new ArrayList<>(parameterNames());
-            args.addAll(m.names().directions());
-            return b.addStatement("return $T.$N($L)", impl, Naming.tangent(m.name()), String.join(", ", args)).build();
+            return b.addStatement("return $T.$N($L)", impl, Naming.tangent(m.name()), arguments(m.names().directions()))
+                    .build();
         }
 
         private MethodSpec pullbackTangentMethod() {
@@ -299,11 +298,9 @@ public final class FacadeWriter {
                 requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
                 requireLength(b, n.dInto() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
-            List<String> args = new ArrayList<>(parameterNames());
-            args.addAll(n.directions());
-            args.addAll(List.of(n.seed(), n.dSeed(), n.into(), n.dInto()));
-            return b.addStatement("return $T.$N($L)", impl, Naming.pullbackTangent(m.name()), String.join(", ", args))
-                    .build();
+            List<String> extra = new ArrayList<>(n.directions());
+            extra.addAll(List.of(n.seed(), n.dSeed(), n.into(), n.dInto()));
+            return b.addStatement("return $T.$N($L)", impl, Naming.pullbackTangent(m.name()), arguments(extra)).build();
         }
 
         private MethodSpec hvpMethod() {
@@ -374,9 +371,7 @@ public final class FacadeWriter {
                             into + " must be a double[" + n + "][" + n + "]")
                     .endControlFlow()
                     .endControlFlow();
-            List<String> args = new ArrayList<>(parameterNames());
-            args.add(into);
-            return b.addStatement("$T.$N($L)", impl, Naming.hessian(m.name()), String.join(", ", args)).build();
+            return b.addStatement("$T.$N($L)", impl, Naming.hessian(m.name()), arguments(List.of(into))).build();
         }
 
         /** {@code fHvp} adding H·v into the caller's holder: allocates nothing. */
@@ -398,10 +393,9 @@ public final class FacadeWriter {
             for (ArrayLeaf leaf : arrayLeaves()) {
                 requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
-            List<String> args = new ArrayList<>(parameterNames());
-            args.addAll(n.directions());
-            args.add(n.into());
-            return b.addStatement("$T.$N($L)", impl, Naming.hvp(m.name()), String.join(", ", args)).build();
+            List<String> extra = new ArrayList<>(n.directions());
+            extra.add(n.into());
+            return b.addStatement("$T.$N($L)", impl, Naming.hvp(m.name()), arguments(extra)).build();
         }
 
         private MethodSpec hessianMethod() {
@@ -418,10 +412,8 @@ public final class FacadeWriter {
                     .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
             if (hvpIntoHolder()) {
                 String h = names.newName("hessian");
-                List<String> args = new ArrayList<>(parameterNames());
-                args.add(h);
                 return b.addStatement("double[][] $N = new double[$L][$L]", h, m.fields().size(), m.fields().size())
-                        .addStatement("$N($L)", Naming.hessian(m.name()), String.join(", ", args))
+                        .addStatement("$N($L)", Naming.hessian(m.name()), arguments(List.of(h)))
                         .addStatement("return $N", h)
                         .build();
             }
@@ -656,6 +648,13 @@ public final class FacadeWriter {
         }
 
         /** The receiver's name (for an instance method), then the method's parameters' names. */
+        /** The call's arguments as code: the method's parameters (the receiver first), then {@code extra}. */
+        private String arguments(List<String> extra) {
+            List<String> args = new ArrayList<>(parameterNames());
+            args.addAll(extra);
+            return String.join(", ", args);
+        }
+
         private List<String> parameterNames() {
             return withSelf(m.params().stream().map(MethodPlan.Param::name).collect(Collectors.toList()));
         }
