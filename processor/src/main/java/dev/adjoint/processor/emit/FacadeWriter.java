@@ -647,7 +647,6 @@ public final class FacadeWriter {
             return out;
         }
 
-        /** The receiver's name (for an instance method), then the method's parameters' names. */
         /** The call's arguments as code: the method's parameters (the receiver first), then {@code extra}. */
         private String arguments(List<String> extra) {
             List<String> args = new ArrayList<>(parameterNames());
@@ -655,6 +654,7 @@ public final class FacadeWriter {
             return String.join(", ", args);
         }
 
+        /** The receiver's name (for an instance method), then the method's parameters' names. */
         private List<String> parameterNames() {
             return withSelf(m.params().stream().map(MethodPlan.Param::name).collect(Collectors.toList()));
         }
