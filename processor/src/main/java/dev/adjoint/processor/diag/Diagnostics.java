@@ -24,6 +24,8 @@ public final class Diagnostics {
     private final Messager messager;
     private final Trees trees;
     private int errors;
+    /** What was printed, by kind, place and text: a helper inlined twice, or read also as a method of its own, says it once. */
+    private final java.util.Set<java.util.List<Object>> printed = new java.util.HashSet<>();
 
     public Diagnostics(Messager messager, Trees trees) {
         this.messager = messager;
@@ -76,6 +78,10 @@ public final class Diagnostics {
 
     private void print(Diagnostic.Kind kind, Position at, Tag tag, String message) {
         String text = tag.bracketed() + " " + message;
+        Object place = at == null ? null : at.tree() != null ? at.tree() : at.element();
+        if (!printed.add(java.util.Arrays.asList(kind, place, text))) {
+            return;
+        }
         if (at != null && at.tree() != null && at.unit() != null && trees != null) {
             trees.printMessage(kind, text, at.tree(), at.unit());
         } else if (at != null && at.element() != null) {

@@ -472,7 +472,8 @@ final class Printer {
             arguments(c.args().subList(1, c.args().size()), out);
             return;
         } else if (callee instanceof Callee.Differentiable d) {
-            qualified(d.owner(), out);
+            // a private method's value: the implementation's copy of its primal
+            qualified(d.hidden() ? Naming.implClass(d.owner()) : d.owner(), out);
             out.text(d.name());
         } else if (callee instanceof Callee.Custom cu) {
             if (cu.hidden()) {

@@ -594,8 +594,10 @@ public final class Fence {
                 arguments(x, i.parameterTypes(), i.name());
                 if (inlining.contains(i.key())) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of "
-                            + i.describe() + ": Adjoint inlines helpers, and a recursive one has no end; annotate it "
-                            + "@Differentiable, so that its own pullback calls itself");
+                            + i.describe() + ": Adjoint inlines helpers, and a recursive one has no end; it "
+                            + "differentiates a recursion as a method of its own (whose pullback calls itself) when "
+                            + "the method is static, returns double and writes no array: annotate it @Differentiable "
+                            + "if it is in another class, make it such a method, or write the recursion as a loop");
                     return;
                 }
                 MethodIr helper = helpers.get(i.key());

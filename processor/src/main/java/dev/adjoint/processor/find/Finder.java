@@ -103,6 +103,7 @@ public final class Finder {
                 }
             }
             List<MethodPlan> methods = rejectClashingNames(valid, entry.getKey());
+            methods.addAll(recursiveHelpers(entry.getKey(), entry.getValue(), methods));
             if (!methods.isEmpty()) {
                 ClassRef owner = ClassRef.of(entry.getKey());
                 plans.add(new ClassPlan(owner, Naming.adjointClass(owner), Naming.implClass(owner), List.copyOf(methods),
@@ -184,12 +185,12 @@ public final class Finder {
         }
         Differentiable annotation = method.getAnnotation(Differentiable.class);
         int order = annotation.order();
+        int checkpoints = annotation.checkpoints();
         if (order != 1 && order != 2) {
             diagnostics.error(annotationValue(method, "order"), Tag.AdjointOrder, "@Differentiable(order = " + order
                     + ") on " + name + ": Adjoint generates first (order = 1, the default) and second (order = 2) "
                     + "derivatives; use one of those");
         }
-        int checkpoints = annotation.checkpoints();
         if (checkpoints < 0) {
             diagnostics.error(annotationValue(method, "checkpoints"), Tag.AdjointCheckpoint,
                     "@Differentiable(checkpoints = " + checkpoints + ") on " + name + ": the number of snapshots must be positive (0, the default, "
@@ -201,31 +202,73 @@ public final class Finder {
                     + "output at a time)");
         }
         TreePath path = paths.of(method);
-        if (path == null || !(path.getLeaf() instanceof MethodTree tree)) {
+        if (path == null || !(path.getLeaf() instanceof MethodTree)) {
             throw diagnostics.abort(at, Tag.AdjointNoSource, "@Differentiable method " + name
                     + " has no source in this compilation");
         }
-        boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
         List<MethodPlan.Param> params = new ArrayList<>();
         List<MethodPlan.GradientField> fields = new ArrayList<>();
-        List<VariableElement> receiverFields = isStatic ? List.of()
-                : receiverFields(owner, FieldReads.of(tree, (com.sun.source.tree.ClassTree) path.getParentPath().getLeaf()));
-        parameters(method, receiverFields, params, fields);
-        if (fields.isEmpty() && diagnostics.errorCount() == before) {
+        if (fieldsAndParameters(owner, method, params, fields).isEmpty() && diagnostics.errorCount() == before) {
             diagnostics.error(at, Tag.AdjointNothingToDifferentiate, "@Differentiable method " + name
-                    + " has no double or double[] parameter" + (isStatic ? "" : " or field") + " to differentiate; add one "
-                    + "or remove the annotation");
+                    + " has no double or double[] parameter" + (method.getModifiers().contains(Modifier.STATIC) ? ""
+                            : " or field") + " to differentiate; add one or remove the annotation");
         }
         if (diagnostics.errorCount() > before) {
             throw new Diagnostics.Abort();
         }
         // public, as DESIGN's table has them; a private method's derivatives stay within its package
-        boolean exposed = !method.getModifiers().contains(Modifier.PRIVATE);
+        return plan(owner, method, !method.getModifiers().contains(Modifier.PRIVATE), order, checkpoints, params, fields);
+    }
+
+    /**
+     * The helpers of {@code owner} that call themselves and that its {@code @Differentiable} methods
+     * reach ({@link RecursiveHelpers}), planned as {@code @Differentiable} methods of the highest order
+     * any of the class's asks for, their members package-private. One whose generated names would
+     * clash with another method's is left out: inlined, it is refused as recursive.
+     */
+    private List<MethodPlan> recursiveHelpers(TypeElement owner, List<ExecutableElement> annotated,
+            List<MethodPlan> planned) {
+        int order = annotated.stream().mapToInt(m -> m.getAnnotation(Differentiable.class).order())
+                .filter(o -> o == 1 || o == 2).max().orElse(1);
+        Set<String> taken = new java.util.HashSet<>();
+        annotated.forEach(m -> taken.add(Naming.capitalize(m.getSimpleName().toString())));
+        planned.forEach(m -> taken.add(Naming.capitalize(m.name())));
+        List<MethodPlan> out = new ArrayList<>();
+        for (ExecutableElement helper : new RecursiveHelpers(paths).of(owner, annotated)) {
+            if (taken.add(Naming.capitalize(helper.getSimpleName().toString()))) {
+                List<MethodPlan.Param> params = new ArrayList<>();
+                List<MethodPlan.GradientField> fields = new ArrayList<>();
+                fieldsAndParameters(owner, helper, params, fields);
+                out.add(plan(owner, helper, false, order, 0, params, fields));
+            }
+        }
+        return out;
+    }
+
+    /** The plan of {@code method}, whose declaration is valid. */
+    private MethodPlan plan(TypeElement owner, ExecutableElement method, boolean exposed, int order, int checkpoints,
+            List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
+        String name = method.getSimpleName().toString();
+        boolean vector = JType.of(method.getReturnType()).isDoubleArray();
+        MethodTree tree = (MethodTree) paths.of(method).getLeaf();
+        boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
         boolean hidden = method.getModifiers().contains(Modifier.PRIVATE);
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
         return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), isStatic, exposed, hidden, params, vector,
                 order, checkpoints, fields, writes.of(tree), signature);
+    }
+
+    /** Fills the plan's parameters and gradient fields of {@code method}; returns the fields. */
+    private List<MethodPlan.GradientField> fieldsAndParameters(TypeElement owner, ExecutableElement method,
+            List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
+        TreePath path = paths.of(method);
+        MethodTree tree = (MethodTree) path.getLeaf();
+        boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
+        List<VariableElement> receiverFields = isStatic ? List.of()
+                : receiverFields(owner, FieldReads.of(tree, (com.sun.source.tree.ClassTree) path.getParentPath().getLeaf()));
+        parameters(method, receiverFields, params, fields);
+        return fields;
     }
 
     /**
@@ -364,7 +407,8 @@ public final class Finder {
 
     private Set<String> wrtNames(ExecutableElement method, List<String> params, List<String> fields) {
         Set<String> wrt = new LinkedHashSet<>();
-        for (String w : method.getAnnotation(Differentiable.class).wrt()) {
+        Differentiable annotation = method.getAnnotation(Differentiable.class);
+        for (String w : annotation == null ? new String[0] : annotation.wrt()) { // a recursive helper: every input
             if (w.startsWith("this.")) {
                 if (method.getModifiers().contains(Modifier.STATIC) || !fields.contains(w.substring(5))) {
                     diagnostics.error(annotationValue(method, "wrt"), Tag.AdjointUnknownWrt, "wrt names \"" + w

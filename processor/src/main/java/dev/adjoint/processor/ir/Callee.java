@@ -47,16 +47,18 @@ public sealed interface Callee {
      * {@code gradientFields} names, per parameter, its field in the callee's gradient class (null
      * for a parameter without one); {@code writtenArrays} names the {@code double[]} parameters it
      * writes to. {@code secondOrder} when it has {@code PullbackTangent} (asked for with order 2).
+     * {@code hidden} when the method is private, so that its value comes from the implementation
+     * class's copy of its primal (a private method called by its own pullback: recursion).
      */
     record Differentiable(ClassRef owner, String name, List<JType> parameterTypes, List<String> parameterNames,
             ClassRef adjoint, ClassRef gradient, List<String> gradientFields, List<String> writtenArrays,
-            boolean secondOrder, boolean sameBuild, String key, boolean instance) implements Callee {
+            boolean secondOrder, boolean sameBuild, String key, boolean instance, boolean hidden) implements Callee {
         /** A static method. */
         public Differentiable(ClassRef owner, String name, List<JType> parameterTypes, List<String> parameterNames,
                 ClassRef adjoint, ClassRef gradient, List<String> gradientFields, List<String> writtenArrays,
                 boolean secondOrder, boolean sameBuild, String key) {
             this(owner, name, parameterTypes, parameterNames, adjoint, gradient, gradientFields, writtenArrays,
-                    secondOrder, sameBuild, key, false);
+                    secondOrder, sameBuild, key, false, false);
         }
 
         @Override

@@ -207,7 +207,8 @@ final class Calls {
             // in the body of another object's method, inlined: its own methods on it, its fields data
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
-        if (method.getAnnotation(Differentiable.class) != null) {
+        if (method.getAnnotation(Differentiable.class) != null || inSite(owner) && catalog.plan(key) != null) {
+            // a @Differentiable method, or a recursive helper of this class planned as one (find/RecursiveHelpers)
             return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
         }
         List<Callee.Partial> partials = custom.of(key);
@@ -397,11 +398,19 @@ final class Calls {
                         + " of another object with record parameters: not supported yet; call it with the record's "
                         + "components, or make it static");
             }
-            if ((!plan.writtenArrays().isEmpty() || plan.vector() || plan.hidden() || records || !accessible(method))
-                    && receiver == null) {
-                // its pullback cannot stand in for it: it writes into an array argument, returns an
-                // array, cannot be called from the site (private, or package-private elsewhere), or
-                // takes records; its body is inlined instead
+            // its pullback cannot stand in for it when it writes into an array argument, returns an array or
+            // takes records
+            boolean pullbackCannot = !plan.writtenArrays().isEmpty() || plan.vector() || records;
+            if (plan.hidden() && !pullbackCannot && receiver == null && plan.isStatic() && recursive(method, key)) {
+                // a private method calling itself: inlined it would have no end; its pullback calls itself,
+                // its value comes from the implementation's copy of its primal
+                return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names(plan),
+                        Naming.adjointClass(ownerRef), plan.gradient(), gradientFields(plan), plan.writtenArrays(),
+                        plan.order() == 2, true, key, false, true), null, args, type, at);
+            }
+            if ((pullbackCannot || plan.hidden() || !accessible(method)) && receiver == null) {
+                // its pullback cannot stand in for it, or it cannot be called from the site (private, or
+                // package-private elsewhere): its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
             }
             if (receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, null)) {
@@ -418,11 +427,8 @@ final class Calls {
                         + "this class's package") + ", so the generated class cannot call it; make it package-private "
                         + "(or public), or call it on this object");
             }
-            List<String> fields = new ArrayList<>();
-            for (MethodPlan.Param p : plan.params()) {
-                fields.add(p.differentiated() ? p.name() : null);
-            }
-            List<String> names = plan.params().stream().map(MethodPlan.Param::name).toList();
+            List<String> fields = gradientFields(plan);
+            List<String> names = names(plan);
             if (receiver != null) {
                 // an instance method of another object: its receiver is data, passed first (as the
                 // generated members take it); the derivative flows through the arguments
@@ -436,7 +442,7 @@ final class Calls {
                 allFields.addAll(fields);
                 return new Expr.Call(new Callee.Differentiable(ownerRef, name, types, allNames,
                         Naming.adjointClass(ownerRef), plan.gradient(), allFields, plan.writtenArrays(), plan.order() == 2,
-                        true, key, true), null, all, type, at);
+                        true, key, true, false), null, all, type, at);
             }
             return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, Naming.adjointClass(ownerRef),
                     plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, key), receiver, args,
@@ -490,6 +496,27 @@ final class Calls {
         List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
         return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, adjoint, gradientRef, fields,
                 written, secondOrder, false, Keys.of(method, types)), receiver, args, type, at);
+    }
+
+    /** Per parameter of {@code plan}'s method, its field in the gradient class, or null when it has none. */
+    private static List<String> gradientFields(MethodPlan plan) {
+        List<String> fields = new ArrayList<>();
+        for (MethodPlan.Param p : plan.params()) {
+            fields.add(p.differentiated() ? p.name() : null);
+        }
+        return fields;
+    }
+
+    private static List<String> names(MethodPlan plan) {
+        return plan.params().stream().map(MethodPlan.Param::name).toList();
+    }
+
+    /**
+     * Whether a call of {@code method} is met while its own body is being read: as the method
+     * being differentiated, or as a helper being inlined.
+     */
+    private boolean recursive(ExecutableElement method, String key) {
+        return catalog.reading(helperKey(method, key)) || key.equals(reader.outermostKey());
     }
 
     /** The names in a generated pullback's {@code @WritesArrays}, read from the class file. */

@@ -44,6 +44,8 @@ public final class Reader {
     private final MethodPaths paths;
     private final CustomDerivatives custom;
     private final Catalog catalog;
+    /** The key of the {@code @Differentiable} method being read, its helpers included. */
+    private String outermostKey;
 
     public Reader(Trees trees, Elements elements, Types types, MethodPaths paths, CustomDerivatives custom,
             Catalog catalog) {
@@ -57,6 +59,7 @@ public final class Reader {
 
     /** The IR of a {@code @Differentiable} method, with the inputs its plan differentiates. */
     public MethodIr read(ExecutableElement method, MethodPlan plan) {
+        outermostKey = plan.key();
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body, outermost(method));
@@ -195,6 +198,11 @@ public final class Reader {
         catalog.putHelper(key, new MethodIr(key, method.getSimpleName().toString(),
                 ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), self, List.copyOf(components),
                 List.copyOf(body), JType.of(method.getReturnType()).isDoubleArray(), Position.of(method)));
+    }
+
+    /** The key of the {@code @Differentiable} method being read. */
+    String outermostKey() {
+        return outermostKey;
     }
 
     /** The components along {@code path} (names) from {@code top}. */

@@ -122,7 +122,9 @@ class CorpusTest {
             // ================================================================== the probe (see README.md)
             entry("ProbeHipparchus.logGamma", "accepted"),
             entry("ProbeHipparchus.digamma", "accepted"),
-            entry("ProbeHipparchus.regularizedGammaP", "refused AdjointUnsupportedCall+AdjointUnsupportedExpression"),
+            // P and Q through each other are planned as methods of their own (recursive helpers); Q's anonymous
+            // ContinuedFraction stays refused
+            entry("ProbeHipparchus.regularizedGammaP", "refused AdjointRefusedCallee+AdjointUnsupportedCall+AdjointUnsupportedExpression"),
             entry("ProbeHipparchus.Beta.logBeta", "accepted"),
             entry("ProbeHipparchus.NormalDistribution.density", "accepted"),
             entry("ProbeHipparchus.NormalDistribution.cumulativeProbability", "refused AdjointUnsupportedCall+AdjointUnsupportedExpression"),
@@ -141,8 +143,9 @@ class CorpusTest {
             entry("ProbeCommonsMath.MathArrays.linearCombination", "refused AdjointBitTrick"),
             entry("ProbeCommonsMath.MathUtils.normalizeAngle", "accepted"),
             entry("ProbeCommonsMath.RungeKuttaIntegrator.singleStep", "refused AdjointNotYetSupported+AdjointUnsupportedCall"),
-            entry("ProbeSmile.Gamma.lgamma", "refused AdjointUnsupportedCall"),
-            entry("ProbeSmile.Gamma.regularizedIncompleteGamma", "refused AdjointRefusedCallee+AdjointUnsupportedCall"),
+            // gamma's reflection calls itself: a recursive helper, planned as a method of its own
+            entry("ProbeSmile.Gamma.lgamma", "accepted"),
+            entry("ProbeSmile.Gamma.regularizedIncompleteGamma", "accepted"),
             entry("ProbeSmile.Erf.erfc", "accepted"),
             entry("ProbeSmile.Erf.inverfc", "accepted"),
             entry("ProbeSmile.GaussianDistribution.logp", "accepted"),

@@ -41,8 +41,10 @@ class DiagnosticsForeignHelperTest {
         JavaFileObject functions = caller("Series.power(x, 3)");
         Compilation c = compile(functions, series);
         assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
-                + "Series.power(double, int): Adjoint inlines helpers, and a recursive one has no end; annotate it "
-                + "@Differentiable, so that its own pullback calls itself (reached from f through its call of "
+                + "Series.power(double, int): Adjoint inlines helpers, and a recursive one has no end; it "
+                + "differentiates a recursion as a method of its own (whose pullback calls itself) when the method is "
+                + "static, returns double and writes no array: annotate it @Differentiable if it is in another class, "
+                + "make it such a method, or write the recursion as a loop (reached from f through its call of "
                 + "Series.power(double, int) at Functions.java:8)").inFile(series).onLine(5);
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);

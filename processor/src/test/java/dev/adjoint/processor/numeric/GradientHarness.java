@@ -198,7 +198,7 @@ final class GradientHarness {
     /** The Tensor overload: one node named after the method whose backward gives the same gradient. */
     void checkTensorOverload(Method m, Object[] args) throws Exception {
         Method overload = null;
-        for (Method candidate : adjointClass.getMethods()) {
+        for (Method candidate : adjointClass.getDeclaredMethods()) {
             if (candidate.getName().equals(m.getName()) && candidate.getReturnType() == Tensor.class) {
                 overload = candidate;
             }
@@ -397,9 +397,9 @@ final class GradientHarness {
         }
     }
 
-    /** The public method {@code name} whose last parameter is of {@code last}, or null. */
+    /** The method {@code name} (public or package-private) whose last parameter is of {@code last}, or null. */
     static Method overload(Class<?> type, String name, Class<?> last) {
-        for (Method m : type.getMethods()) {
+        for (Method m : type.getDeclaredMethods()) {
             if (m.getName().equals(name) && m.getParameterCount() > 0
                     && m.getParameterTypes()[m.getParameterCount() - 1] == last) {
                 return m;
@@ -423,11 +423,15 @@ final class GradientHarness {
         return Arrays.stream(m.getParameters()).map(java.lang.reflect.Parameter::getName).toArray(String[]::new);
     }
 
-    /** The public method named {@code name}; of overloads, one that returns a value ({@code fHvp}, not {@code fHvp} into a holder). */
+    /**
+     * The method named {@code name}, public or not (a private method's and a recursive helper's
+     * members are package-private); of overloads, one that returns a value ({@code fHvp}, not
+     * {@code fHvp} into a holder).
+     */
     static Method find(Class<?> type, String name) {
         Method found = null;
-        for (Method m : type.getMethods()) {
-            if (m.getName().equals(name) && (found == null || found.getReturnType() == void.class)) {
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.getName().equals(name) && !m.isSynthetic() && (found == null || found.getReturnType() == void.class)) {
                 found = m;
             }
         }
@@ -435,6 +439,7 @@ final class GradientHarness {
     }
 
     static Object invoke(Method m, Object[] args) throws Exception {
+        m.setAccessible(true);
         try {
             return m.invoke(null, args);
         } catch (InvocationTargetException e) {

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.adjoint.processor.fixtures.Checkpointed;
 import dev.adjoint.processor.fixtures.Constructs;
-import dev.adjoint.processor.fixtures.ControlFlow;
-import dev.adjoint.processor.fixtures.CountedLoops;
-import dev.adjoint.processor.fixtures.Helpers;
 import dev.adjoint.processor.fixtures.ConstructsAdjoint;
 import dev.adjoint.processor.fixtures.Constructs_NestedAdjoint;
+import dev.adjoint.processor.fixtures.ControlFlow;
+import dev.adjoint.processor.fixtures.CountedLoops;
 import dev.adjoint.processor.fixtures.Demo;
-import dev.adjoint.processor.fixtures.ForwardNames;
-import dev.adjoint.processor.fixtures.RealJava;
 import dev.adjoint.processor.fixtures.DemoAdjoint;
+import dev.adjoint.processor.fixtures.ForwardNames;
+import dev.adjoint.processor.fixtures.Helpers;
+import dev.adjoint.processor.fixtures.RealJava;
+import dev.adjoint.processor.fixtures.Recursion;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ class NumericGradientTest {
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
         return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
-                ForwardNames.class, RealJava.class, Checkpointed.class, CountedLoops.class).flatMap(type -> {
+                ForwardNames.class, RealJava.class, Checkpointed.class, CountedLoops.class, Recursion.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();
@@ -79,7 +80,8 @@ class NumericGradientTest {
         assertEquals(49, harness.differentiableMethods().size());
         // every method of the other fixtures asks for order 2: (class, how many methods)
         for (Map.Entry<Class<?>, Integer> fixture : Map.<Class<?>, Integer>of(Constructs.class, 30,
-                Constructs.Nested.class, 1, Demo.class, 1, Helpers.class, 3, ForwardNames.class, 1, CountedLoops.class, 17)
+                Constructs.Nested.class, 1, Demo.class, 1, Helpers.class, 3, ForwardNames.class, 1, CountedLoops.class, 17,
+                Recursion.class, 13)
                 .entrySet()) {
             GradientHarness other = new GradientHarness(fixture.getKey());
             List<Method> methods = other.differentiableMethods();

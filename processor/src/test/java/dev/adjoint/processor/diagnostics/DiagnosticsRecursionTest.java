@@ -1,0 +1,94 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
+import static dev.adjoint.processor.diagnostics.Sources.compile;
+import static dev.adjoint.processor.diagnostics.Sources.functions;
+
+import com.google.testing.compile.Compilation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What stays refused of the helpers of a class that call themselves. One that is static, returns
+ * {@code double} and writes no array is differentiated as a method of its own (see
+ * {@code fixtures/Recursion}); any other is refused at its recursive call, once, and the method
+ * that reaches it gets nothing generated.
+ */
+class DiagnosticsRecursionTest {
+
+    private static final String WHY = ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a "
+            + "recursion as a method of its own (whose pullback calls itself) when the method is static, returns "
+            + "double and writes no array: annotate it @Differentiable if it is in another class, make it such a "
+            + "method, or write the recursion as a loop";
+
+    @Test
+    void recursiveHelperWritingItsArrayIsRefusedAtItsRecursiveCall() {
+        Compilation c = compile(functions(
+                "    static double doubled(double[] w, int i) {",
+                "        if (i == w.length) {",
+                "            return 0;",
+                "        }",
+                "        w[i] *= 2;",
+                "        return w[i] + doubled(w, i + 1);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double[] w, double x) {",
+                "        return doubled(w, 0) + x;",
+                "    }"));
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
+                + "Functions.doubled(double[], int)" + WHY).inFile(c.sourceFiles().get(0)).onLine(11);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void recursiveInstanceHelperIsRefusedAtItsRecursiveCall() {
+        Compilation c = compile(functions(
+                "    double rate = 0.5;",
+                "",
+                "    double decay(double x, int n) {",
+                "        return n == 0 ? x : rate * decay(x, n - 1);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        return decay(x * x, 3);",
+                "    }"));
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
+                + "Functions.decay(double, int)" + WHY).inFile(c.sourceFiles().get(0)).onLine(9);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    /**
+     * A recursive helper planned as a method of its own whose body holds what Adjoint refuses: the
+     * error is at the construct, said once (the helper is read inlined and as its own method), and
+     * the caller is told why it is refused.
+     */
+    @Test
+    void refusedConstructInARecursiveHelperIsReportedOnceAndTheCallerIsRefused() {
+        Compilation c = compile(functions(
+                "    static double collected(double x, int n) {",
+                "        java.util.List<Double> seen = new java.util.ArrayList<>();",
+                "        seen.add(x);",
+                "        return n == 0 ? x : collected(x * x, n - 1) + seen.size();",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return collected(x, 2);",
+                "    }"));
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through List.add(E)")
+                .inFile(c.sourceFiles().get(0)).onLine(8);
+        assertThat(c).hadErrorContaining("[AdjointRefusedCallee] cannot differentiate f: it calls collected, which "
+                + "Adjoint refused (see the error reported for collected); fix that one first")
+                .inFile(c.sourceFiles().get(0)).onLine(14);
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+}
