@@ -99,7 +99,8 @@ public final class Fence {
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
         final LostDerivatives lostDerivatives;
-        int throwDepth;
+        /** How many places whose values are only shown (a throw's message, a {@link Logging} call) we are in. */
+        int shownDepth;
         /** How many {@code Adjoint.stopGradient(...)} the expression being checked is inside. */
         int stopDepth;
 
@@ -141,7 +142,7 @@ public final class Fence {
                     if (d.init() != null) {
                         expr(d.init());
                         boxedNull(d.var(), d.init(), d.pos());
-                        untracked(d.var().type, d.init(), d.var().name + ", " + a(d.var().type), d.pos());
+                        untracked(d.var().type, d.init(), d.var().name + ", " + Words.a(d.var().type), d.pos());
                         if (d.var().type.isDoubleArray() && activity.isVaried(d.var())
                                 && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)
                                 && !(d.init() instanceof Expr.Call call && call.callee() instanceof Callee.Inline)) {
@@ -157,7 +158,7 @@ public final class Fence {
                 public Void visitAssign(Stmt.Assign a) {
                     expr(a.value());
                     boxedNull(a.var(), a.value(), a.pos());
-                    untracked(a.var().type, a.value(), a.var().name + ", " + a(a.var().type), a.pos());
+                    untracked(a.var().type, a.value(), a.var().name + ", " + Words.a(a.var().type), a.pos());
                     if (a.var().type.isDoubleArray() && activity.isVaried(a.var())) {
                         error(a.pos(), Tag.AdjointArrayAlias, "cannot differentiate the assignment " + a.source()
                                 + ": a differentiated array variable must keep the array it starts with (two names for "
@@ -172,7 +173,7 @@ public final class Fence {
                     expr(w.index());
                     expr(w.value());
                     untracked(element(w.array()), w.value(), "an element of " + describe(w.array()) + ", "
-                            + a(w.array().type()), w.pos());
+                            + Words.a(w.array().type()), w.pos());
                     if (!(w.array() instanceof Expr.Read)) {
                         error(w.pos(), Tag.AdjointUnsupportedArrayWrite, "cannot differentiate a write to "
                                 + target(w.source()) + ": only elements of a double[] local variable or parameter may "
@@ -252,7 +253,7 @@ public final class Fence {
                                     + "reads Double values as double; return Double.NaN, or a double and a separate boolean");
                         }
                         if (!returnTypes.isEmpty()) {
-                            untracked(returnTypes.peek(), r.value(), "the " + simple(returnTypes.peek()) + " a helper "
+                            untracked(returnTypes.peek(), r.value(), "the " + Words.simple(returnTypes.peek()) + " a helper "
                                     + "returns", r.pos());
                         }
                     }
@@ -261,9 +262,9 @@ public final class Fence {
 
                 @Override
                 public Void visitThrow(Stmt.Throw t) {
-                    throwDepth++;
+                    shownDepth++;
                     expr(t.exception());
-                    throwDepth--;
+                    shownDepth--;
                     return null;
                 }
 
@@ -306,6 +307,12 @@ public final class Fence {
         // ------------------------------------------------------------ expressions
 
         void expr(Expr e) {
+            if (e instanceof Expr.Call call && Logging.logs(call.callee())) {
+                shownDepth++; // a logger's arguments are only shown, as text or in an Object[]
+                call.args().forEach(this::expr);
+                shownDepth--;
+                return;
+            }
             if (e instanceof Expr.StopGradient stop) {
                 // the user says no derivative flows out of this: calls inside may take differentiated values
                 stopDepth++;
@@ -350,7 +357,7 @@ public final class Fence {
 
                 @Override
                 public Void visitBinary(Expr.Binary x) {
-                    if (x.op() == Expr.BinaryOp.ADD && x.type().isString() && throwDepth == 0 && stopDepth == 0
+                    if (x.op() == Expr.BinaryOp.ADD && x.type().isString() && shownDepth == 0 && stopDepth == 0
                             && (carried(x.left()) || carried(x.right()))) {
                         error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot turn a differentiated value into "
                                 + "text outside a throw statement (" + describe(x) + "): its derivative would be lost; "
@@ -394,7 +401,7 @@ public final class Fence {
 
                 @Override
                 public Void visitNew(Expr.New x) {
-                    if (throwDepth == 0 && stopDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
+                    if (shownDepth == 0 && stopDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
                         error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through new " + x.type()
                                 + "(...): a differentiated value passed to a constructor loses its derivative; compute "
                                 + "with doubles, or wrap the argument in Adjoint.stopGradient(...) if no derivative "
@@ -412,7 +419,7 @@ public final class Fence {
                 public Void visitArrayLit(Expr.ArrayLit x) {
                     for (Expr element : x.elements()) {
                         if (untracked(x.type().isDoubleArray() ? JType.DOUBLE : x.type(), element, "an element of a "
-                                + "new " + simple(x.type()), x.pos())) {
+                                + "new " + Words.simple(x.type()), x.pos())) {
                             break;
                         }
                     }
@@ -439,7 +446,8 @@ public final class Fence {
                     Var target = Exprs.var(x.target());
                     Expr into = x.target() instanceof Expr.ArrayRead r ? r.array() : x.target();
                     untracked(x.target() instanceof Expr.ArrayRead r ? element(r.array()) : x.target().type(), x.value(),
-                            (into == x.target() ? "" : "an element of ") + describe(into) + ", " + a(into.type()), x.pos());
+                            (into == x.target() ? "" : "an element of ") + describe(into) + ", " + Words.a(into.type()),
+                            x.pos());
                     if (target != null) {
                         boxedNull(target, x.value(), x.pos());
                         if (target.type.isDoubleArray() && activity.isVaried(target)) {
@@ -491,7 +499,7 @@ public final class Fence {
                 // inside stopGradient(...): a static function of its arguments, whose number is not
                 // differentiated; a call on an object could keep the value for later, so it is not
                 boolean stopped = stopDepth > 0 && o.isStatic() && o.returnType().isPrimitive();
-                if (throwDepth > 0 || stopped || o.readOnly()) {
+                if (shownDepth > 0 || stopped || o.readOnly()) {
                     return;
                 }
                 Expr carried = null;
@@ -593,11 +601,11 @@ public final class Fence {
             } else if (callee instanceof Callee.Inline i) {
                 arguments(x, i.parameterTypes(), i.name());
                 if (inlining.contains(i.key())) {
-                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of "
-                            + i.describe() + ": Adjoint inlines helpers, and a recursive one has no end; it "
-                            + "differentiates a recursion as a method of its own (whose pullback calls itself) when "
-                            + "the method is static, returns double and writes no array: annotate it @Differentiable "
-                            + "if it is in another class, make it such a method, or write the recursion as a loop");
+                    error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of " + i.describe()
+                            + ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a recursion "
+                            + "as a method of its own (whose pullback calls itself) when the method is static, returns "
+                            + "double and writes no array: annotate it @Differentiable if it is in another class, make "
+                            + "it such a method, or write the recursion as a loop");
                     return;
                 }
                 MethodIr helper = helpers.get(i.key());
@@ -626,7 +634,7 @@ public final class Fence {
         private void arguments(Expr.Call x, List<JType> parameterTypes, String name) {
             for (int k = 0; k < x.args().size() && k < parameterTypes.size(); k++) {
                 untracked(parameterTypes.get(k), x.args().get(k), "parameter " + (k + 1) + " of " + name + ", "
-                        + a(parameterTypes.get(k)), x.pos());
+                        + Words.a(parameterTypes.get(k)), x.pos());
             }
         }
 
@@ -636,7 +644,7 @@ public final class Fence {
          * and {@code double[]}, such as {@code Object}, {@code Number}, {@code Double[]} or {@code double[][]}.
          */
         boolean untracked(JType into, Expr value, String where, Position at) {
-            if (into.isDifferentiable() || !into.isArray() && into.isPrimitive() || throwDepth > 0 || stopDepth > 0
+            if (into.isDifferentiable() || !into.isArray() && into.isPrimitive() || shownDepth > 0 || stopDepth > 0
                     || !leaks(value)) {
                 return false;
             }
@@ -644,15 +652,6 @@ public final class Fence {
                     + ": Adjoint tracks derivatives through double and double[] values only; keep it a double (or "
                     + "double[]), or wrap it in Adjoint.stopGradient(...) if no derivative should flow there");
             return true;
-        }
-
-        private static String a(JType type) {
-            String name = simple(type);
-            return ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
-        }
-
-        private static String simple(JType type) {
-            return type.toString().replaceAll("\\b[a-z]\\w*\\.", "");
         }
 
         /** Whether a derivative flows into {@code e}, whatever its type: boxing conversions and reference casts included. */

@@ -1,0 +1,38 @@
+package dev.adjoint.processor.fence;
+
+import dev.adjoint.processor.ir.Callee;
+import java.util.Set;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * The logging calls a differentiated value may be passed to, as text or boxed into an
+ * {@code Object[]} of parameters ({@code log.info("strike {} below {}", new Object[] {strike, cutoff})}):
+ * the logging interfaces Java libraries log through, whose {@code void} methods only show the values
+ * to people. Nothing they are given comes back into the computation, so no derivative is lost.
+ * A logger of any other type is a call Adjoint cannot see into.
+ */
+final class Logging {
+
+    /** The types that declare the logging methods, by qualified name. */
+    static final Set<String> LOGGERS = Set.of(
+            "org.slf4j.Logger",
+            "java.util.logging.Logger",
+            "java.lang.System.Logger",
+            "org.apache.logging.log4j.Logger",
+            "org.apache.logging.log4j.spi.ExtendedLogger",
+            "org.apache.commons.logging.Log",
+            "org.apache.log4j.Category",
+            "org.apache.log4j.Logger");
+
+    /** The methods that log (and the levels' names java.util.logging gives its methods). */
+    static final Set<String> METHODS = Set.of("trace", "debug", "info", "warn", "error", "fatal", "log",
+            "severe", "warning", "config", "fine", "finer", "finest");
+
+    private Logging() {}
+
+    /** Whether {@code callee} logs: a {@code void} logging method of one of {@link #LOGGERS}. */
+    static boolean logs(Callee callee) {
+        return callee instanceof Callee.Opaque o && o.returnType().mirror() != null
+                && o.returnType().mirror().getKind() == TypeKind.VOID && LOGGERS.contains(o.owner().qualifiedName()) && METHODS.contains(o.name());
+    }
+}
