@@ -49,8 +49,8 @@ final class RecursiveHelpers {
     /**
      * The methods of {@code owner} that the {@code annotated} ones reach and that reach themselves,
      * without {@code @Differentiable}, and of a shape a pullback can stand in for: static, with a
-     * body, returning {@code double}, taking only primitives and {@code double[]} (one of them a
-     * {@code double} or {@code double[]}), and throwing no checked exception.
+     * body, returning {@code double}, taking only primitives and arrays of them (one a {@code double}
+     * or {@code double[]}; {@code double[][]} and the others data), and throwing nothing it declares.
      */
     List<ExecutableElement> of(TypeElement owner, List<ExecutableElement> annotated) {
         Map<ExecutableElement, Set<ExecutableElement>> calls = new LinkedHashMap<>();
@@ -137,8 +137,12 @@ final class RecursiveHelpers {
             TypeMirror t = p.asType();
             boolean doubles = t.getKind() == TypeKind.DOUBLE
                     || t instanceof ArrayType a && a.getComponentType().getKind() == TypeKind.DOUBLE;
-            if (!doubles && !t.getKind().isPrimitive()) {
-                return false;
+            TypeMirror element = t;
+            while (element instanceof ArrayType a) {
+                element = a.getComponentType();
+            }
+            if (!element.getKind().isPrimitive()) {
+                return false; // an object is data an annotated method could take, but its type may be private
             }
             differentiable |= doubles;
         }

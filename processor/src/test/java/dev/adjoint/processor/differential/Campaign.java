@@ -150,7 +150,8 @@ final class Campaign {
             } else if (a instanceof Ast.Length) {
                 out.add(".length");
             } else if (a instanceof Ast.Invoke i) {
-                out.add(i.method().equals(m.name()) ? "recursion" : "call");
+                out.add(!i.method().equals(m.name()) ? "call"
+                        : JavaPrinter.recursiveHelper(m) != null ? "recursion through a helper" : "recursion");
             } else if (a instanceof Ast.StopGradient) {
                 out.add("stopGradient");
             } else if (a instanceof Ast.Cond) {

@@ -97,16 +97,43 @@ final class JavaPrinter {
     static String method(Method m) {
         boolean switches = Ast.statements(m.body()).stream().anyMatch(s -> s instanceof Ast.Switch);
         // a case falling through to the next is on purpose: -Xlint:all would warn [fallthrough]
-        StringBuilder out = new StringBuilder(switches ? "    @SuppressWarnings(\"fallthrough\")\n" : "");
+        String suppress = switches ? "    @SuppressWarnings(\"fallthrough\")\n" : "";
+        StringBuilder out = new StringBuilder(suppress);
         out.append("    @Differentiable");
         if (!m.wrt().isEmpty()) {
             out.append(m.wrt().stream().map(w -> '"' + w + '"').collect(Collectors.joining(", ", "(wrt = {", "})")));
         }
-        out.append("\n    public static double ").append(m.name())
-                .append(m.params().stream().map(p -> p.type().java + " " + p.name()).collect(Collectors.joining(", ", "(", ")")))
-                .append(" {\n");
-        block(out, m.body(), "        ");
+        String params = m.params().stream().map(p -> p.type().java + " " + p.name())
+                .collect(Collectors.joining(", ", "(", ")"));
+        out.append("\n    public static double ").append(m.name()).append(params).append(" {\n");
+        StringBuilder body = new StringBuilder();
+        block(body, m.body(), "        ");
+        String helper = recursiveHelper(m, body);
+        if (helper == null) {
+            return out.append(body).append("    }\n").toString();
+        }
+        // the recursion in a helper without @Differentiable, which Adjoint plans as a method of its own
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
+        out.append("        return ").append(helper).append(args).append(";\n    }\n\n").append(suppress)
+                .append(Math.floorMod(body.toString().hashCode(), 2) == 0 ? "    private" : "   ")
+                .append(" static double ").append(helper).append(params).append(" {\n")
+                .append(body.toString().replaceAll("\\b" + m.name() + "\\(", helper + "("));
         return out.append("    }\n").toString();
+    }
+
+    /**
+     * For two in three recursive methods (chosen by their text, so a seed prints the same program),
+     * the name of a helper the method's body moves into, calling itself instead of the method; else null.
+     */
+    static String recursiveHelper(Method m) {
+        StringBuilder body = new StringBuilder();
+        block(body, m.body(), "        ");
+        return recursiveHelper(m, body);
+    }
+
+    private static String recursiveHelper(Method m, CharSequence body) {
+        boolean recursive = Ast.callees(m.body()).contains(m.name());
+        return recursive && Math.floorMod(body.toString().hashCode(), 3) != 0 ? m.name() + "Rec" : null;
     }
 
     private static void block(StringBuilder out, List<Stmt> body, String indent) {
