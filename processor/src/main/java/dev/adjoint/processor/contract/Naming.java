@@ -56,6 +56,12 @@ public final class Naming {
             if (simple.get(r.simpleName()) > 1 || taken.contains(name)) {
                 name = String.join("_", r.simpleNames()) + "Gradient";
             }
+            // a record F beside a method f (FGradient both), or two records F of other packages
+            String base = String.join("_", r.simpleNames()) + "RecordGradient";
+            for (int k = 2; taken.contains(name); k++) {
+                name = taken.contains(base) ? base + k : base;
+            }
+            taken.add(name);
             out.put(r.qualifiedName(), name);
         }
         return out;

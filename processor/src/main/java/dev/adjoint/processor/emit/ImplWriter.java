@@ -558,6 +558,7 @@ public final class ImplWriter {
      */
     private void code(MethodSpec.Builder m, ClassRef self, Bridges bridges, List<Var> fixed, List<Stmt> body, Var stack,
             TypeName returns) {
+        body = Stmts.reachable(body);
         Splitter.Split split = Splitter.of(body, fixed, stack);
         if (split == null) {
             m.addCode(new Printer(new Namer(fixed, List.of(body)), self, bridges, stack).statements(body));

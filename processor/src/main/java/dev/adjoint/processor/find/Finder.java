@@ -178,6 +178,16 @@ public final class Finder {
                         + t.getSimpleName() + "; make the class static");
             }
         }
+        if (!method.getModifiers().contains(Modifier.STATIC) && !owner.getTypeParameters().isEmpty()) {
+            diagnostics.error(at, Tag.AdjointNotYetSupported, "@Differentiable method " + name + " is an instance method "
+                    + "of generic class " + owner.getSimpleName() + typeParameters(owner.getTypeParameters()) + ": not supported yet; make "
+                    + "it static, taking the receiver's values it needs as parameters");
+        }
+        if (!method.getTypeParameters().isEmpty()) {
+            diagnostics.error(at, Tag.AdjointNotYetSupported, "@Differentiable method " + name + " has type parameters "
+                    + typeParameters(method.getTypeParameters()) + ": not supported yet; give its parameters concrete types (a "
+                    + "parameter that is only data may be an Object)");
+        }
         if (method.getThrownTypes().stream().anyMatch(this::isChecked)) {
             diagnostics.error(at, Tag.AdjointCheckedException, "@Differentiable method " + name
                     + " throws checked exceptions (" + method.getThrownTypes() + "), which its generated tape overload "
@@ -425,6 +435,11 @@ public final class Finder {
             wrt.add(w);
         }
         return wrt;
+    }
+
+    /** {@code <T, U>}, as a declaration writes them. */
+    private static String typeParameters(List<? extends Element> parameters) {
+        return parameters.stream().map(p -> p.getSimpleName().toString()).collect(Collectors.joining(", ", "<", ">"));
     }
 
     /** Whether {@code thrown} is a checked exception: not a RuntimeException nor an Error. */

@@ -167,6 +167,72 @@ public final class Stmts {
         return s;
     }
 
+    /**
+     * {@code list} without the statements javac would call unreachable: those after a statement
+     * that cannot complete normally (a {@code throw}, a jump, an {@code if} neither of whose branches
+     * completes, a loop on {@code true} that no {@code break} leaves), in every nested list. The
+     * user's code has none, but a copy of it may: an inlined helper that always throws, then its
+     * result read; a forward sweep that never ends, then the reverse sweep.
+     */
+    public static List<Stmt> reachable(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>(list.size());
+        for (Stmt s : list) {
+            Stmt kept = mapBlocks(s, Stmts::reachable);
+            out.add(kept);
+            if (!completes(kept)) {
+                break;
+            }
+        }
+        return out.size() == list.size() && out.equals(list) ? list : out;
+    }
+
+    /** Whether {@code s} can complete normally, by the JLS's rules (14.22). */
+    private static boolean completes(Stmt s) {
+        if (s instanceof Stmt.Throw || s instanceof Stmt.Return || s instanceof Stmt.Break || s instanceof Stmt.Continue) {
+            return false;
+        }
+        if (s instanceof Stmt.If i) {
+            return i.otherwise().isEmpty() || completes(i.then()) || completes(i.otherwise());
+        }
+        if (s instanceof Stmt.Block b) {
+            return completes(b.body()) || b.label() != null && leaves(b.body(), b.label(), true);
+        }
+        if (s instanceof Stmt.Loop l) {
+            boolean forever = l.condition() == null || l.condition() instanceof Expr.Const c && Boolean.TRUE.equals(c.value());
+            return !forever || leaves(l.body(), l.label(), false);
+        }
+        if (s instanceof Stmt.Switch w) {
+            boolean exhaustive = w.cases().stream().anyMatch(c -> c.labels() == null);
+            Stmt.Case last = w.cases().isEmpty() ? null : w.cases().get(w.cases().size() - 1);
+            return !exhaustive || w.cases().stream().anyMatch(c -> (w.arrow() || c == last) && completes(c.body())
+                    || leaves(c.body(), null, false));
+        }
+        return true;
+    }
+
+    private static boolean completes(List<Stmt> list) {
+        return list.stream().allMatch(Stmts::completes);
+    }
+
+    /**
+     * Whether a {@code break} in {@code list} leaves the statement holding it: one naming {@code label},
+     * or (unless {@code labelledOnly}, as for a block) one without a label outside any nested loop or switch.
+     */
+    private static boolean leaves(List<Stmt> list, String label, boolean labelledOnly) {
+        for (Stmt s : list) {
+            if (s instanceof Stmt.Break b && (b.label() == null ? !labelledOnly : b.label().equals(label))) {
+                return true;
+            }
+            boolean nested = s instanceof Stmt.Loop || s instanceof Stmt.ForEach || s instanceof Stmt.Switch;
+            for (List<Stmt> inner : blocks(s)) {
+                if (leaves(inner, label, labelledOnly || nested)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** {@code list} with every statement, at any depth, replaced by {@code f}'s answer for it (blocks first). */
     public static List<Stmt> mapAll(List<Stmt> list, java.util.function.UnaryOperator<Stmt> f) {
         List<Stmt> out = new ArrayList<>(list.size());

@@ -38,6 +38,37 @@ class DiagnosticsValidationTest {
         org.junit.jupiter.api.Assertions.assertEquals(6.0, g.getClass().getField("x").getDouble(g), 0.0);
     }
 
+    /** Generated members would name the type variable, which is not in scope there. */
+    @Test
+    void genericMethod() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static <T> double scaled(double x, T tag) {",
+                "        return 2 * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "static <T> double scaled(",
+                "[AdjointNotYetSupported] @Differentiable method scaled has type parameters <T>: not supported yet; "
+                        + "give its parameters concrete types (a parameter that is only data may be an Object)");
+        assertNotGenerated(c, "scaled");
+    }
+
+    /** The generated members are static: the receiver's type F<T> would name T outside its scope. */
+    @Test
+    void instanceMethodOfGenericClass() {
+        JavaFileObject file = Sources.source("demo.Model", "public final class Model<T extends Number> {",
+                "    T scale;",
+                "",
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        return scale.doubleValue() * x * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "double f(double x)",
+                "[AdjointNotYetSupported] @Differentiable method f is an instance method of generic class Model<T>: "
+                        + "not supported yet; make it static, taking the receiver's values it needs as parameters");
+    }
+
     @Test
     void intReturnType() {
         JavaFileObject file = functions(

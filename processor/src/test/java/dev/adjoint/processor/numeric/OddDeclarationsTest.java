@@ -1,0 +1,128 @@
+package dev.adjoint.processor.numeric;
+
+import static dev.adjoint.processor.numeric.GradientHarness.compileClean;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.adjoint.processor.differential.InMemoryCompiler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Legal but odd code whose generated members once did not compile: code after a helper that always
+ * throws (inlined, its result was read after the throw), methods that never return (the reverse
+ * sweep came after a forward sweep that never ends), and a record whose gradient class had the name
+ * of a method's ({@code record F} with a method {@code f}: {@code FGradient} twice). Each compiles
+ * without a warning; what returns is checked as the fixtures are (the endless loop is only compiled).
+ */
+class OddDeclarationsTest {
+
+    private static final String NEVER = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Never {
+                private Never() {}
+
+                private static double fail(String why) {
+                    throw new IllegalArgumentException(why);
+                }
+
+                private static void check(double x) {
+                    if (x < -100) {
+                        fail("below -100");
+                    }
+                }
+
+                /** The helper's throw inlined in a branch, then its never-assigned result read. */
+                @Differentiable(order = 2)
+                public static double chooses(double x, double y) {
+                    check(x);
+                    double r = x > -50 ? x * y : fail("negative");
+                    if (y < -50) {
+                        fail("y");
+                    }
+                    return r + Math.sin(y);
+                }
+
+                @Differentiable(order = 2)
+                public static double throwsAlways(double x) {
+                    throw new UnsupportedOperationException("not yet, x = " + x);
+                }
+
+                @Differentiable(order = 2)
+                public static double loopsForever(double x) {
+                    while (true) {
+                        x = x * 0.5;
+                        if (x > 1e300) {
+                            return x;
+                        }
+                    }
+                }
+            }
+            """;
+
+    private static final String POINT = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public record F(double a, double b) {
+                @Differentiable(order = 2)
+                double f(double x) {
+                    return a * x * x + b;
+                }
+
+                @Differentiable(order = 2)
+                static double g(F r, double x) {
+                    return r.a() * Math.sin(x) + r.b() * x;
+                }
+            }
+            """;
+
+    @Test
+    void codeAfterAThrowOrAnEndlessLoopIsLeftOut() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Never", NEVER);
+        GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Never"));
+        Method method = harness.differentiableMethods().get(0);
+        assertEquals("chooses", method.getName());
+        Random random = new Random(1);
+        for (int i = 0; i < 20; i++) {
+            Object[] args = GradientHarness.arguments(method, random);
+            harness.checkAgainstFiniteDifferences(method, args);
+            harness.checkPullback(method, args);
+            harness.checkTensorOverload(method, args);
+            Object[] v = harness.direction(method, args, random);
+            harness.checkTangent(method, args, v);
+            harness.checkSecondOrder(method, args, v);
+        }
+        Class<?> adjoint = r.loader().loadClass("demo.NeverAdjoint");
+        Method throwsAlways = adjoint.getMethod("throwsAlwaysGradient", double.class);
+        InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> throwsAlways.invoke(null, 0.5));
+        assertEquals("not yet, x = 0.5", e.getCause().getMessage());
+        Method chooses = adjoint.getMethod("choosesGradient", double.class, double.class);
+        e = assertThrows(InvocationTargetException.class, () -> chooses.invoke(null, -70.0, 1.0));
+        assertEquals("negative", e.getCause().getMessage());
+    }
+
+    @Test
+    void recordGradientNamedApartFromAMethodsOfTheSameName() throws Exception {
+        ClassLoader loader = compileClean("demo.F", POINT).loader();
+        Class<?> adjoint = loader.loadClass("demo.FAdjoint");
+        Method gGradient = java.util.Arrays.stream(adjoint.getDeclaredMethods())
+                .filter(m -> m.getName().equals("gGradient")).findFirst().orElseThrow();
+        assertEquals("demo.FAdjoint$FRecordGradient", gGradient.getReturnType().getField("r").getType().getName(),
+                java.util.Arrays.toString(adjoint.getDeclaredMethods()));
+        // g = a sin x + b x: ∂g/∂x = a cos x + b, ∂g/∂a = sin x, ∂g/∂b = x
+        Object record = loader.loadClass("demo.F").getDeclaredConstructors()[0].newInstance(0.7, -1.3);
+        gGradient.setAccessible(true);
+        Object g = gGradient.invoke(null, record, 0.4);
+        Object rg = g.getClass().getField("r").get(g);
+        assertEquals(0.7 * Math.cos(0.4) - 1.3, g.getClass().getField("x").getDouble(g), 1e-15);
+        assertEquals(Math.sin(0.4), rg.getClass().getField("a").getDouble(rg), 1e-15);
+        assertEquals(0.4, rg.getClass().getField("b").getDouble(rg), 1e-15);
+    }
+}
