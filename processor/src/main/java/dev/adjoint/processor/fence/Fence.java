@@ -325,8 +325,10 @@ public final class Fence {
             }
             if (e.type().isUnknown()) {
                 error(e.pos(), Tag.AdjointUnsupportedExpression, "cannot determine the type of " + describe(e)
-                        + ": javac left it untyped (is it under a condition that is constant false?); move it out of "
-                        + "the @Differentiable method or make its type explicit");
+                        + (e instanceof Expr.SwitchExpr ? ": javac left this switch expression untyped; assign it to "
+                                + "a local first (double v = switch ...)" : ": javac left it untyped (is it under a "
+                                + "condition that is constant false?); move it out of the @Differentiable method or "
+                                + "make its type explicit"));
                 return;
             }
             e.accept(new Expr.Visitor<Void>() {

@@ -660,7 +660,7 @@ final class BodyReader {
             }
             case SWITCH_EXPRESSION -> {
                 SwitchExpressionTree s = (SwitchExpressionTree) tree;
-                JType type = typing.typeOf(path);
+                JType type = typing.switchType(path);
                 Var result = new Var("_switch", type, Var.Role.TEMP);
                 String label = "_yield" + (++switchLabels);
                 yields.push(new Yield(result, label));

@@ -1,14 +1,24 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 
@@ -78,5 +88,79 @@ final class Typing {
     JType typeOf(TreePath path) {
         TypeMirror type = trees.getTypeMirror(path);
         return type == null || type.getKind() == TypeKind.ERROR ? JType.UNKNOWN : JType.of(type);
+    }
+
+    /**
+     * A switch expression's type. javac 17 leaves one unattributed where it is a poly expression
+     * (returned, an operand): then the type its results promote to (JLS 15.28.1) when all are
+     * numbers, {@code double} if one is; else their common type, or {@link JType#UNKNOWN}.
+     */
+    JType switchType(TreePath path) {
+        JType known = typeOf(path);
+        if (!known.isUnknown()) {
+            return known;
+        }
+        java.util.List<JType> results = new java.util.ArrayList<>();
+        SwitchExpressionTree s = (SwitchExpressionTree) path.getLeaf();
+        for (CaseTree c : s.getCases()) {
+            TreePath at = new TreePath(path, c);
+            if (c.getBody() instanceof ExpressionTree e) {
+                results.add(typeOf(new TreePath(at, e)));
+            } else if (c.getBody() != null || c.getCaseKind() == CaseTree.CaseKind.STATEMENT) {
+                new TreePathScanner<Void, Void>() {
+                    @Override
+                    public Void visitYield(YieldTree y, Void unused) {
+                        results.add(typeOf(new TreePath(getCurrentPath(), y.getValue())));
+                        return null;
+                    }
+
+                    @Override
+                    public Void visitSwitchExpression(SwitchExpressionTree inner, Void unused) {
+                        return null; // its yields are its own
+                    }
+
+                    @Override
+                    public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+                        return null;
+                    }
+
+                    @Override
+                    public Void visitClass(ClassTree type, Void unused) {
+                        return null;
+                    }
+                }.scan(at, null);
+            }
+        }
+        if (results.isEmpty() || results.stream().anyMatch(JType::isUnknown)) {
+            return returned(path);
+        }
+        if (results.stream().allMatch(t -> t.isNumeric() || t.isDouble())) {
+            for (JType promoted : java.util.List.of(JType.DOUBLE, JType.FLOAT, JType.LONG)) {
+                if (results.stream().anyMatch(t -> t.kind() == promoted.kind() || promoted.isDouble() && t.isDouble())) {
+                    return promoted;
+                }
+            }
+            return JType.INT;
+        }
+        return results.stream().allMatch(t -> t.sameAs(results.get(0))) ? results.get(0) : JType.UNKNOWN;
+    }
+
+    /**
+     * The return type of the method an expression is returned from ({@code return switch ...}: its
+     * results are converted to it, as in an assignment), or {@link JType#UNKNOWN} elsewhere.
+     */
+    private JType returned(TreePath path) {
+        if (!(path.getParentPath().getLeaf() instanceof ReturnTree)) {
+            return JType.UNKNOWN;
+        }
+        for (TreePath p = path; p != null; p = p.getParentPath()) {
+            if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+                return JType.UNKNOWN;
+            }
+            if (p.getLeaf() instanceof MethodTree && trees.getElement(p) instanceof ExecutableElement m) {
+                return JType.of(m.getReturnType());
+            }
+        }
+        return JType.UNKNOWN;
     }
 }

@@ -506,6 +506,20 @@ class DiagnosticsFenceTest {
                 "return x * x;"), 0.6);
     }
 
+    /**
+     * javac 17 leaves a switch expression that is an operand untyped (returned, its type is the
+     * method's; assigned, the variable's): refused with the way out, never guessed.
+     */
+    @Test
+    void switchExpressionAsAnOperandIsRefusedWithTheWayOut() {
+        JavaFileObject file = method(
+                "return 1.0 + switch ((int) (x * 4)) { case 0 -> x; default -> 2 * x; };");
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "return 1.0 + switch", "[AdjointUnsupportedExpression] cannot determine the type of "
+                + "switch ((int)(x * 4))", "javac left this switch expression untyped; assign it to a local first "
+                + "(double v = switch ...)");
+    }
+
     @Test
     void floatCastOfADifferentiatedValueIsOneErrorWithoutAWarning() {
         JavaFileObject file = method(
