@@ -134,6 +134,8 @@ final class Interpreter<V> {
         } else if (s instanceof Ast.Throw t) {
             throw new Thrown(t.exception() + ": " + t.message());
         } else if (s instanceof Ast.Stash st) {
+            // as printed: the holder emptied first, then the value computed (it may read the holder back)
+            stashed.remove(st.holder());
             stashed.put(st.holder(), expr(st.value()));
         } else if (s instanceof Ast.DeclareArrayInit d) {
             List<V> values = new ArrayList<>();
@@ -381,7 +383,8 @@ final class Interpreter<V> {
         } else if (e instanceof Ast.Unstash u) {
             V value = stashed.get(u.holder());
             if (value == null) {
-                throw new IllegalStateException(u.holder() + " read back before anything was put into it");
+                // Java's Double.parseDouble("") or list.get(0) of an empty list: the run ends with an exception
+                throw new Thrown(u.holder() + " read back while empty");
             }
             return value;
         } else if (e instanceof Ast.AssignExpr a) {

@@ -530,6 +530,8 @@ final class ProgramGenerator {
             incrementInExpression(out);
         } else if (nest && !intIndices().isEmpty() && draw(Shape.SWITCH)) {
             switchStatement(out);
+        } else if (writable.stream().anyMatch(readable::contains) && draw(Shape.STALE_PRODUCT)) {
+            staleProduct(out);
         } else if (blockDepth == 0 && draw(Shape.ARRAY_INIT)) {
             String name = fresh(LOCAL_ARRAY_NAMES, "arr");
             List<Expr> values = new ArrayList<>();
@@ -1049,6 +1051,31 @@ final class ProgramGenerator {
         out.add(new Ast.Assign(a, new Ast.AssignExpr(b, value)));
         assigned(b, value);
         assigned(a, value);
+    }
+
+    /** {@code double v = k * u; u = e; double w = v * u;}: a product of a value read before its factor changed. */
+    private void staleProduct(List<Stmt> out) {
+        List<String> candidates = writable.stream().filter(readable::contains).toList();
+        String u = candidates.get(random.nextInt(candidates.size()));
+        boolean boxedU = boxed.contains(u);
+        String v = fresh(LOCAL_NAMES, "v");
+        Expr scaled = new Bin(Op.MUL, new Num(LITERALS[random.nextInt(LITERALS.length)]), new Var(u));
+        out.add(new Ast.Declare(v, Local.DOUBLE, scaled));
+        readable.add(v);
+        writable.add(v);
+        track(v, isActive(scaled));
+        Expr changed = random.nextBoolean() ? new Bin(Op.ADD, new Var(u), new Num(1.0)) : expr(0);
+        if (boxedU && JavaPrinter.isInt(changed)) {
+            changed = new Bin(Op.ADD, changed, new Num(0.5));
+        }
+        out.add(new Ast.Assign(u, changed));
+        assigned(u, changed);
+        String w = fresh(LOCAL_NAMES, "v");
+        Expr product = random.nextBoolean() ? new Bin(Op.MUL, new Var(v), new Var(u)) : new Bin(Op.MUL, new Var(u), new Var(v));
+        out.add(new Ast.Declare(w, Local.DOUBLE, product));
+        readable.add(w);
+        writable.add(w);
+        track(w, isActive(product));
     }
 
     /** {@code double t = ++h[i] * e;}: an element incremented inside an expression. */

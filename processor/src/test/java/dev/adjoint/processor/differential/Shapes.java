@@ -68,7 +68,13 @@ final class Shapes {
         /** Per statement: a switch on an int, with fall-through. */
         SWITCH("switch", 2, false),
         /** Per statement: {@code double[] v = {x, y, z};}. */
-        ARRAY_INIT("arrayInit", 2, false);
+        ARRAY_INIT("arrayInit", 2, false),
+        /**
+         * Per statement: a value scaled from a variable, the variable changed, then their product
+         * ({@code v = 100 * x; x = x + 1; w = v * x}): the product is of the old and the new x, not a
+         * square.
+         */
+        STALE_PRODUCT("staleProduct", 2, false);
 
         final String property;
         final double defaultWeight;
