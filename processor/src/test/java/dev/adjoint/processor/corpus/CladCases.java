@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The cases of the peer-corpus fixtures ({@code CladLoops}, {@code CladGradients},
- * {@code CladSecondOrder}): the shapes of a peer AD tool's (Clad's) test functions, written anew
+ * {@code CladSecondOrder}, {@code CladEdgeCases}, {@code CladLimits}, {@code CladNames}): the shapes of a peer AD tool's (Clad's) test functions, written anew
  * in Java, each with the Clad test it comes from and points away from its kinks and branch
  * switches ({@code CorpusTest.pointsAreResolvable} proves it). Part of {@link Corpus#CASES}.
  */
@@ -208,5 +208,87 @@ final class CladCases {
             method("CladSecondOrder.recursiveSecondOrder", "recursion, order = 2").at(0.7, 3),
             method("CladSecondOrder.switchSecondOrder", "a switch and a ternary, order = 2")
                     .at(0.7, 1.3, 0).at(0.7, 1.3, 1).at(0.7, 1.3, 2),
-            method("CladSecondOrder.inPlaceSecondOrder", "in-place array writes and a for-each, order = 2").at(v(0.5, 1.5, -0.3), 0.7));
+            method("CladSecondOrder.inPlaceSecondOrder", "in-place array writes and a for-each, order = 2").at(v(0.5, 1.5, -0.3), 0.7),
+            // ------------------------------------------------------------ CladEdgeCases (the corners)
+            method("CladEdgeCases.indexBeforeRightSide", "`a[k] += (k = 1) * x`: the element taken before the right side").at(0.7, 1.3),
+            method("CladEdgeCases.nestedCompoundSameVariable", "`x += (x += y)`").at(0.7, 1.3),
+            method("CladEdgeCases.readThenOverwriteInProduct", "`y = x * (x = 3 * y)`").at(0.7, 1.3),
+            method("CladEdgeCases.postIncrementThenRead", "`t = t++ + t`").at(0.7),
+            method("CladEdgeCases.indexSideEffectInRead", "`s += a[i++] * x`").at(v(0.5, 1.5, -2.0), 1.3),
+            method("CladEdgeCases.indexSideEffectsInWrite", "`b[i++] = a[j--] * x`").at(v(0.5, 1.5, -2.0), 1.3),
+            method("CladEdgeCases.compoundWithIndexSideEffect", "`a[i++] += x * a[i]`").at(v(0.5, 1.5, -2.0, 0.3), 1.3),
+            method("CladEdgeCases.ternaryArmsWithSideEffects", "`c ? (a += x * y) : (b *= x)`").at(0.7, 1.3, true).at(0.7, 1.3, false),
+            method("CladEdgeCases.unaryChain", "`x = -x`, `+x`, `-(-x)`").at(0.7, 1.3),
+            method("CladEdgeCases.labelledBreak", "`break outer` from an inner loop").at(0.7, 0.5),
+            method("CladEdgeCases.labelledContinue", "`continue outer` from an inner loop").at(0.7, 1.3),
+            method("CladEdgeCases.labelledBlock", "`break block` out of a labelled block").at(0.7, 1.3).at(1.5, 0.3),
+            method("CladEdgeCases.continueInDoWhile", "continue in a do-while").at(0.7, 1.3),
+            method("CladEdgeCases.forEachOverWrittenArray", "for-each over an array its body writes").at(v(0.5, 1.5, -2.0), 1.3),
+            method("CladEdgeCases.inPlaceRecurrences", "Gradients running_sum: `p[i] *= p[i - 1]`, `p[i] += p[i - 1]`")
+                    .at(v(0.5, 1.5, -2.0, 0.7)),
+            method("CladEdgeCases.reverseInPlace", "swaps through a temporary, two loop variables").at(v(0.5, 1.5, -2.0, 0.7, 0.2), 1.3),
+            method("CladEdgeCases.indexFromValue", "`table[(int) (x * 3)]`").at(v(0.5, 1.5, -2.0, 0.7), 0.5),
+            method("CladEdgeCases.fixedPointIteration", "do-while to a fixed point, trip count from the inputs").at(0.5, 0.3),
+            method("CladEdgeCases.loopsThatDoNotRun", "a loop of 0 iterations, for-each over an empty array").at(0.7, v()),
+            method("CladEdgeCases.doubleCounterWithActiveStep", "`for (double t = 0; n < 5; t += step)`").at(0.7, 0.3),
+            method("CladEdgeCases.checkpointedBreak", "checkpoints = 3, break on a data-dependent test").at(1.5, 0.3).at(0.9, 0.2),
+            method("CladEdgeCases.checkpointedReturn", "checkpoints = 4, return from inside").at(0.7, 0.3),
+            method("CladEdgeCases.checkpointedArrays", "checkpoints = 5, a local and the parameter array written").at(v(0.5, 1.5, -2.0), 0.7),
+            method("CladEdgeCases.checkpointedWhileNested", "checkpoints = 2, a data-dependent while with an inner loop")
+                    .at(1.3, 2.0).at(1.3, 0.7),
+            method("CladEdgeCases.checkpointedContinueSwitch", "checkpoints = 3, continue and a switch").at(0.7, 1.3),
+            method("CladEdgeCases.trigSecondOrder", "tan, asin, acos, atan, sinh, cosh, tanh, order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.atan2HypotSecondOrder", "atan2, hypot, order = 2").at(0.7, 1.3).at(-0.7, -1.3),
+            method("CladEdgeCases.rootsAndLogsSecondOrder", "cbrt, log10, log1p, expm1, sqrt, order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.powSecondOrder", "pow(x, y), pow(x, 3), pow(2, y), pow(x, 0.5), order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.powAtZeroSecondOrder", "pow(x, 2), pow(x, 3) at x = 0, order = 2").at(0.0, 1.3).at(-0.7, 1.3),
+            method("CladEdgeCases.piecewiseSecondOrder", "abs, max, min, fma, copySign, order = 2").at(0.7, 1.3).at(-0.7, -1.3),
+            method("CladEdgeCases.conversionsSecondOrder", "toRadians, toDegrees, IEEEremainder, %, order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.quotientSecondOrder", "quotients, order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.localArrayLoopSecondOrder", "a recurrence in a local array, order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.arrayProductSecondOrder", "log Π(1 + w[i] x), order = 2").at(v(0.5, 1.5, -0.2), 0.7),
+            method("CladEdgeCases.helperEarlyReturnSecondOrder", "an inlined helper returning from inside its loop, order = 2")
+                    .at(0.7, 1.3).at(0.3, 0.5),
+            method("CladEdgeCases.evenSteps", "mutual recursion of two annotated methods, order = 2").at(0.7, 3).at(0.7, 4),
+            method("CladEdgeCases.oddSteps", "mutual recursion, the other entry, order = 2").at(0.7, 3),
+            method("CladEdgeCases.recordSecondOrder", "a record with a double[] component, order = 2")
+                    .at(new Corpus.RecordArg("Coefficients", 0.7, -0.4, v(0.3, 1.2)), 1.3),
+            method("CladEdgeCases.checkpointedSecondOrder", "checkpoints = 3 with order = 2").at(0.7, 1.3),
+            method("CladEdgeCases.vectorFromBranches", "a vector result returned from either branch").at(0.7, 1.3).at(1.5, 0.3),
+            method("CladEdgeCases.returnsParameterArray", "a vector result that is the written parameter array").at(v(0.5, 1.5, -2.0), 0.7),
+            method("CladEdgeCases.vectorByCopies", "clone() and Arrays.copyOf of a parameter").at(v(0.5, 1.5, -2.0), 0.7),
+            method("CladEdgeCases.vectorLoopBreak", "a vector filled by a loop left by break").at(0.9, 4).at(3.0, 4),
+            method("CladEdgeCases.helperSharesNames", "a helper with the caller's parameter and local names, swapped").at(0.7, 1.3),
+            method("CladEdgeCases.helperWithGeneratedNames", "a helper with parameters seed, into and locals _t0, _ret").at(0.7, 1.3),
+            method("CladEdgeCases.overloadedHelpers", "sq(double), sq(double[]), sq(int)").at(0.7, v(1.3, -0.4)),
+            method("CladEdgeCases.helperOfOtherClass", "a helper and a constant of a package-private class of the file").at(0.7, 1.3),
+            method("CladEdgeCases.guardsThrowAndAssert", "a throwing guard quoting x, an assert").at(0.7, 1.3),
+            method("CladEdgeCases.floatCast", "`double y = (float) x`").at(0.7),
+            method("CladEdgeCases.roundedCount", "`long n = Math.round(x * 4)` as a loop bound").at(0.7, 1.3),
+            method("CladEdgeCases.switchExpressionOnString", "arrow switch expression on a String, a yield block")
+                    .at(0.7, 1.3, "square").at(0.7, 1.3, "times").at(0.7, 1.3, "other"),
+            method("CladEdgeCases.wrtSubset", "wrt = {\"y\"}").at(0.7, 1.3, v(0.4)),
+            method("CladEdgeCases.longExpression", "a 60-term straight-line expression, order = 2").at(0.7, 1.3),
+            // ------------------------------------------------------------ CladLimits (the JVM's limits)
+            method("CladLimits.sixtyFourParameters", "64 double parameters: fTangent would need 256 slots").at(0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.40, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59, 0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.71, 0.72, 0.73),
+            method("CladLimits.sixtyThreeParameters", "63 double parameters: fTangent takes 252 slots").at(0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.40, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59, 0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.71, 0.72),
+            method("CladLimits.sixtyTwoSecondOrder", "62 double parameters, order = 2: fPullbackTangent takes 254 slots")
+                    .at(0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.40, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59, 0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.71),
+            method("CladLimits.sixtyThreeSecondOrder", "63 double parameters, order = 2: fPullbackTangent would need 258 slots")
+                    .at(0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.40, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59, 0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.71, 0.72),
+            method("CladLimits.wideCallee", "63 double parameters, order 1: fits alone").at(0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29, 0.30, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.40, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59, 0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.70, 0.71, 0.72),
+            method("CladLimits.callsWideCallee", "an order-2 caller of the 63-parameter method: its fPullbackTangent would need 258 slots")
+                    .at(0.7, 1.3),
+            method("CladLimits.bigLoopBody", "a loop of 2 iterations around 600 statements (its reverse sweep past 64 KB)").at(0.7, 0.3),
+            method("CladLimits.longStraightLineSecondOrder", "700 straight-line statements, order = 2").at(0.7, 0.3),
+            method("CladLimits.bigLoopBodySecondOrder", "a loop of 2 iterations around 200 statements, order = 2 (past 64 KB)").at(0.7, 0.3),
+            method("CladLimits.tenNestedLoops", "ten nested loops").at(0.7, 0.3),
+            method("CladLimits.longSwitch", "a switch of 150 cases").at(0.7, 1.3, 0).at(0.7, 1.3, 77).at(0.7, 1.3, 149).at(0.7, 1.3, 400),
+            method("CladLimits.deepTernaries", "ternaries nested 100 deep").at(0.7, 0.555).at(0.7, -0.3),
+            // ------------------------------------------------------------ CladNames (generated names that collide)
+            method("CladNames.fooBar", "fooBar beside FooBar: both FooBarGradient").at(0.7, 1.3),
+            method("CladNames.FooBar", "FooBar beside fooBar").at(0.7, 1.3),
+            method("CladNames.Inner.cube", "a nested class's method, adjoint CladNames_InnerAdjoint").at(0.7),
+            method("CladLimits.deeplyNested", "an expression nested 200 deep").at(0.7, 0.3),
+            method("CladLimits.longStraightLine", "1,500 straight-line statements").at(0.7, 0.3));
 }

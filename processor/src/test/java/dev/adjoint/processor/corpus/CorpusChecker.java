@@ -358,8 +358,7 @@ final class CorpusChecker {
                 args[i] = t;
             }
         }
-        Set<Integer> differentiated = new LinkedHashSet<>();
-        inputs.forEach(in -> differentiated.add(in.param()));
+        Set<Integer> differentiated = directions(p, inputs, new double[inputs.size()]).keySet();
         if (!leaves.keySet().equals(differentiated)) {
             fail("the Tensor overload takes Tensors for parameters " + leaves.keySet() + ", the differentiated ones are "
                     + differentiated);
@@ -405,19 +404,8 @@ final class CorpusChecker {
         if (tangent == null) {
             return; // forward mode is not asked of every method
         }
-        // one direction per differentiated parameter, in declaration order: a double or a double[]
-        Map<Integer, Object> directions = new LinkedHashMap<>();
         double[] v = new double[inputs.size()];
-        for (int k = 0; k < inputs.size(); k++) {
-            Input in = inputs.get(k);
-            v[k] = 0.3 - 0.17 * k;
-            if (in.element() < 0) {
-                directions.put(in.param(), v[k]);
-            } else {
-                int length = (int) inputs.stream().filter(x -> x.param() == in.param()).count();
-                ((double[]) directions.computeIfAbsent(in.param(), i -> new double[length]))[in.element()] = v[k];
-            }
-        }
+        Map<Integer, Object> directions = directions(p, inputs, v);
         Object result = run(tangent, fresh(p), List.copyOf(directions.values()));
         if (result == null) {
             return;
@@ -446,18 +434,8 @@ final class CorpusChecker {
      */
     private void checkSecondOrder(Point p, List<Input> inputs) throws Exception {
         Method gradient = member(c.method() + "Gradient");
-        Map<Integer, Object> directions = new LinkedHashMap<>();
         double[] v = new double[inputs.size()];
-        for (int k = 0; k < inputs.size(); k++) {
-            Input in = inputs.get(k);
-            v[k] = 0.3 - 0.17 * k;
-            if (in.element() < 0) {
-                directions.put(in.param(), v[k]);
-            } else {
-                int length = (int) inputs.stream().filter(x -> x.param() == in.param()).count();
-                ((double[]) directions.computeIfAbsent(in.param(), i -> new double[length]))[in.element()] = v[k];
-            }
-        }
+        Map<Integer, Object> directions = directions(p, inputs, v);
         Method hvp = memberWithArity(c.method() + "Hvp", primal.getParameterCount() + directions.size());
         if (hvp == null || gradient == null || vector) {
             return; // second order is asked for per method (order = 2)
@@ -531,6 +509,38 @@ final class CorpusChecker {
                 return;
             }
         }
+    }
+
+    /**
+     * One direction per differentiated parameter of a static method, in declaration order: a
+     * {@code double}, or a {@code double[]} of the argument's length (an empty array too, which has
+     * no input); {@code v} receives each input's component, 0.3 - 0.17k.
+     */
+    private Map<Integer, Object> directions(Point p, List<Input> inputs, double[] v) throws Exception {
+        Call call = fresh(p);
+        Map<Integer, Object> directions = new LinkedHashMap<>();
+        Parameter[] params = primal.getParameters();
+        for (int i = 0; i < params.length; i++) {
+            if (!wrt.isEmpty() && !wrt.contains(params[i].getName())) {
+                continue;
+            }
+            Class<?> type = params[i].getType();
+            if (type == double.class || type == Double.class) {
+                directions.put(i, 0.0);
+            } else if (type == double[].class) {
+                directions.put(i, new double[((double[]) call.args[i]).length]);
+            }
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            v[k] = 0.3 - 0.17 * k;
+            if (in.element() < 0) {
+                directions.put(in.param(), v[k]);
+            } else {
+                ((double[]) directions.get(in.param()))[in.element()] = v[k];
+            }
+        }
+        return directions;
     }
 
     /** Fresh copies of the direction arrays: a member must not write them, and one that did would not be seen twice. */
