@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The cases of the peer-corpus fixtures ({@code CladLoops}, {@code CladGradients},
- * {@code CladSecondOrder}, {@code CladEdgeCases}, {@code CladLimits}, {@code CladNames}): the shapes of a peer AD tool's (Clad's) test functions, written anew
+ * {@code CladSecondOrder}, {@code CladMembers}, {@code CladEdgeCases}, {@code CladLimits}, {@code CladNames}): the shapes of a peer AD tool's (Clad's) test functions, written anew
  * in Java, each with the Clad test it comes from and points away from its kinks and branch
  * switches ({@code CorpusTest.pointsAreResolvable} proves it). Part of {@link Corpus#CASES}.
  */
@@ -285,6 +285,18 @@ final class CladCases {
             method("CladLimits.tenNestedLoops", "ten nested loops").at(0.7, 0.3),
             method("CladLimits.longSwitch", "a switch of 150 cases").at(0.7, 1.3, 0).at(0.7, 1.3, 77).at(0.7, 1.3, 149).at(0.7, 1.3, 400),
             method("CladLimits.deepTernaries", "ternaries nested 100 deep").at(0.7, 0.555).at(0.7, -0.3),
+            // ------------------------------------------------------------ CladMembers (member functions)
+            method("CladMembers.Poly.value", "Horner over a field array, a helper of this, a superclass field")
+                    .on(ctor(1.3, v(0.5, -1.2, 0.7), 0.2), 0.9).on(ctor(0.8, v(2.0, 0.3), -0.4), 1.7),
+            method("CladMembers.Poly.squaredValue", "an annotated method of this called twice")
+                    .on(ctor(1.3, v(0.5, -1.2, 0.7), 0.2), 0.9, -0.4),
+            method("CladMembers.Poly.partial", "wrt = {x, this.c}").on(ctor(1.3, v(0.5, -1.2, 0.7), 0.2), 0.9),
+            method("CladMembers.Poly.energy", "order = 2 on an instance method with a field array")
+                    .on(ctor(1.3, v(0.5, -1.2, 0.7), 0.2), 0.9, -0.4),
+            method("CladMembers.Poly.iterate", "checkpoints = 3 on an instance method reading fields")
+                    .on(ctor(0.9, v(0.5, -1.2, 0.7), 0.2), 0.4),
+            method("CladMembers.Poly.viaStaticHelper", "a static helper given a field array and a local one")
+                    .on(ctor(1.3, v(0.5, -1.2, 0.7), 0.2), 0.9),
             // ------------------------------------------------------------ CladNames (generated names that collide)
             method("CladNames.fooBar", "fooBar beside FooBar: both FooBarGradient").at(0.7, 1.3),
             method("CladNames.FooBar", "FooBar beside fooBar").at(0.7, 1.3),

@@ -427,6 +427,12 @@ class CorpusTest {
             entry("CladLimits.deeplyNested", "accepted"),
             entry("CladLimits.longStraightLine", "accepted"),
             entry("CladLimits.longSwitch", "accepted"),
+            entry("CladMembers.Poly.value", "accepted"),
+            entry("CladMembers.Poly.squaredValue", "accepted"),
+            entry("CladMembers.Poly.partial", "accepted"),
+            entry("CladMembers.Poly.energy", "accepted"),
+            entry("CladMembers.Poly.iterate", "accepted"),
+            entry("CladMembers.Poly.viaStaticHelper", "accepted"),
             // fooBar and FooBar would both make FooBarGradient: refused by design, with a clear message
             entry("CladNames.fooBar", "refused AdjointDuplicateName"),
             entry("CladNames.FooBar", "accepted"),
