@@ -254,7 +254,7 @@ public final class FacadeWriter {
             for (ArrayLeaf leaf : arrayLeaves()) {
                 requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
-            requireDistinctArrays(b);
+            DistinctArrays.require(b, m);
             return b.addStatement("return $T.$N($L, $N, $N)", impl, Naming.pullback(m.name()), argumentNames(), n.seed(),
                     n.into()).build();
         }
@@ -272,35 +272,9 @@ public final class FacadeWriter {
                     .addParameters(directionParameters())
                     .returns(valueType());
             requireDirectionLengths(b);
-            requireDistinctArrays(b);
+            DistinctArrays.require(b, m);
             return b.addStatement("return $T.$N($L)", impl, Naming.tangent(m.name()), arguments(m.names().directions()))
                     .build();
-        }
-
-        /**
-         * A method that writes an array parameter, called with that array as another of its
-         * {@code double[]} arguments too: the derivative takes them for two arrays (the reverse
-         * sweep restores and reads each by its own name), so the gradients it gives them would not
-         * add up to the derivative through the one array. Refused at run time, before anything is
-         * computed; a method that only reads its arrays takes one array twice (the two gradients
-         * then add up, as PyTorch's do).
-         */
-        private void requireDistinctArrays(MethodSpec.Builder b) {
-            List<String> arrays = m.params().stream().filter(p -> p.type().isDoubleArray()).map(MethodPlan.Param::name)
-                    .toList();
-            java.util.Set<String> checked = new java.util.HashSet<>();
-            for (String written : m.writtenArrays()) {
-                for (String other : arrays) {
-                    if (!other.equals(written) && checked.add(written.compareTo(other) < 0 ? written + " " + other
-                            : other + " " + written)) {
-                        b.beginControlFlow("if ($N == $N)", written, other)
-                                .addStatement("throw new $T($S)", IllegalArgumentException.class, written + " and " + other
-                                        + " are the same array: " + m.name() + " writes " + written + ", and its "
-                                        + "derivative takes them for two arrays; pass a copy of one")
-                                .endControlFlow();
-                    }
-                }
-            }
         }
 
         private MethodSpec pullbackTangentMethod() {
@@ -494,7 +468,7 @@ public final class FacadeWriter {
                             m.fields().stream().map(GradientField::name).collect(Collectors.joining(", ")))
                     .addParameters(userParameters())
                     .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
-            requireDistinctArrays(b); // before the pullbacks, which get copies of the written arrays
+            DistinctArrays.require(b, m); // before the pullbacks, which get copies of the written arrays
             b.addStatement("int $N = $L.length", outputs, primalCall(own))
                     .addStatement("double[][] $N = new double[$N][]", jacobian, outputs)
                     .addStatement("double[] $N = new double[$N]", seed, outputs)
