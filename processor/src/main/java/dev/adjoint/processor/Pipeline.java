@@ -18,6 +18,7 @@ import dev.adjoint.processor.emit.ImplWriter;
 import dev.adjoint.processor.fence.Checkpointing;
 import dev.adjoint.processor.fence.Fence;
 import dev.adjoint.processor.find.CustomDerivatives;
+import dev.adjoint.processor.find.Finder;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.MethodIr;
@@ -273,6 +274,14 @@ final class Pipeline {
         for (Map.Entry<Work, String> e : reason.entrySet()) {
             Work w = e.getKey();
             if (w.plan.order() != 2) {
+                MethodPlan.Slots slots = w.plan.parameterSlots(true);
+                if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
+                    // its fPullbackTangent, which the caller's second order calls, would not compile
+                    diagnostics.error(w.position, Tag.AdjointTooManyParameters,
+                            Finder.tooManyParameters(w.plan.name(), slots, e.getValue()));
+                    failed.add(w);
+                    continue;
+                }
                 guarded(w, () -> {
                     if (!fence.checkSecondOrder(w.ir, catalog.helpers(), w.activity, w.plan.writtenArrays(), e.getValue())) {
                         failed.add(w);

@@ -63,6 +63,49 @@ public record MethodPlan(String key, String name, ClassRef owner, boolean isStat
         return members.contains(member);
     }
 
+    /** The JVM's limit on a method's parameters, in slots (JVMS 4.3.3): a {@code double} or {@code long} takes two. */
+    public static final int MAX_PARAMETER_SLOTS = 255;
+
+    /**
+     * The widest generated member's parameter slots: {@code member} takes {@code slots}.
+     * {@code directions} tells whether it is the directions that make it wide (a tangent), else a
+     * seed and a gradient (the pullback).
+     */
+    public record Slots(String member, int slots, boolean directions) {}
+
+    /**
+     * The parameter slots of the widest member generated for this method, first order's or, with
+     * {@code secondOrder}, second order's too (which a method of order 1 gets when an order-2 method
+     * calls it). The members take the method's parameters (the static ones the receiver first, the
+     * implementation's the values of the differentiated receiver fields too) and more:
+     * {@code fPullback} a seed (a {@code double}, or a {@code double[]} for a vector result) and a
+     * gradient; {@code fTangent} a direction per differentiated input (two slots for a
+     * {@code double}); {@code fPullbackTangent} the directions, seed, dSeed, into and dInto. Past
+     * {@link #MAX_PARAMETER_SLOTS} javac cannot write the class file ("too many parameters").
+     */
+    public Slots parameterSlots(boolean secondOrder) {
+        int base = isStatic ? 0 : 1;
+        for (Param p : params) {
+            base += slots(p.type());
+        }
+        int directions = 0;
+        for (GradientField f : fields) {
+            directions += f.isScalar() ? 2 : 1;
+            if (f.parameter() < 0) {
+                base += f.isScalar() ? 2 : 1;
+            }
+        }
+        int pullback = base + (vector ? 2 : 3);
+        int tangent = base + directions + (secondOrder ? 6 : 0);
+        return pullback >= tangent ? new Slots(name + "Pullback", pullback, false)
+                : new Slots(name + (secondOrder ? "PullbackTangent" : "Tangent"), tangent, true);
+    }
+
+    /** Two slots for a {@code double} or a {@code long} (a boxed {@code Double}, read as a double, counted two: one too many). */
+    private static int slots(JType type) {
+        return type.isDouble() || type.sameAs(JType.LONG) ? 2 : 1;
+    }
+
     public boolean isInstance() {
         return !isStatic;
     }

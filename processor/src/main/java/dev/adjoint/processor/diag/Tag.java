@@ -10,6 +10,7 @@ public enum Tag {
     AdjointNotInClass, AdjointReturnType, AdjointNoBody, AdjointInnerClass, AdjointPrivate, AdjointCheckedException,
     AdjointOrder, AdjointUnknownWrt, AdjointWrtNotDifferentiable, AdjointNothingToDifferentiate, AdjointDuplicateName,
     AdjointNoSource, AdjointDerivativeSignature, AdjointNameClash, AdjointMissingType, AdjointNeedsJavac,
+    AdjointTooManyParameters,
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
     AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,

@@ -254,6 +254,7 @@ public final class FacadeWriter {
             for (ArrayLeaf leaf : arrayLeaves()) {
                 requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
+            DistinctArrays.require(b, m);
             return b.addStatement("return $T.$N($L, $N, $N)", impl, Naming.pullback(m.name()), argumentNames(), n.seed(),
                     n.into()).build();
         }
@@ -271,6 +272,7 @@ public final class FacadeWriter {
                     .addParameters(directionParameters())
                     .returns(valueType());
             requireDirectionLengths(b);
+            DistinctArrays.require(b, m);
             return b.addStatement("return $T.$N($L)", impl, Naming.tangent(m.name()), arguments(m.names().directions()))
                     .build();
         }
@@ -465,8 +467,9 @@ public final class FacadeWriter {
                             owner, m.javadocSignature(), m.name(),
                             m.fields().stream().map(GradientField::name).collect(Collectors.joining(", ")))
                     .addParameters(userParameters())
-                    .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)))
-                    .addStatement("int $N = $L.length", outputs, primalCall(own))
+                    .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
+            DistinctArrays.require(b, m); // before the pullbacks, which get copies of the written arrays
+            b.addStatement("int $N = $L.length", outputs, primalCall(own))
                     .addStatement("double[][] $N = new double[$N][]", jacobian, outputs)
                     .addStatement("double[] $N = new double[$N]", seed, outputs)
                     .addStatement("$T $N = new $T()", gradient, g, gradient)

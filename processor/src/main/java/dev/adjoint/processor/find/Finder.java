@@ -265,8 +265,27 @@ public final class Finder {
         boolean hidden = method.getModifiers().contains(Modifier.PRIVATE);
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
-        return Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), isStatic, exposed, hidden, params, vector,
-                order, checkpoints, fields, writes.of(tree), signature);
+        MethodPlan plan = Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), isStatic, exposed, hidden, params,
+                vector, order, checkpoints, fields, writes.of(tree), signature);
+        MethodPlan.Slots slots = plan.parameterSlots(order == 2);
+        if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
+            // refused before anything is generated for it: javac could not write the member
+            diagnostics.error(at, Tag.AdjointTooManyParameters, tooManyParameters(name, slots, null));
+            throw new Diagnostics.Abort();
+        }
+        return plan;
+    }
+
+    /**
+     * The message of {@code AdjointTooManyParameters}: {@code caller}, when not null, is the method
+     * of order 2 whose call makes this one need second-order members.
+     */
+    public static String tooManyParameters(String name, MethodPlan.Slots slots, String caller) {
+        return "@Differentiable method " + name + " has too many parameters for its generated members: "
+                + slots.member() + (caller == null ? "" : " (which " + caller + " of order 2 needs)") + " would need "
+                + slots.slots() + " parameter slots, over the JVM's " + MethodPlan.MAX_PARAMETER_SLOTS
+                + " (a double takes two), as it takes " + (slots.directions() ? "a direction for each differentiated input"
+                        : "a seed and a gradient") + " besides the parameters; pass the inputs in a double[] instead";
     }
 
     /** Fills the plan's parameters and gradient fields of {@code method}; returns the fields. */

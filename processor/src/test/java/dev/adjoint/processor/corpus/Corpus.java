@@ -141,7 +141,7 @@ final class Corpus {
     private static final EnumArg STRATA_PUT = constant(STRATA + "PutCall", "PUT");
 
     /** Every case, grouped by fixture file. */
-    static final List<Case> CASES = List.of(
+    private static final List<Case> LIBRARIES = List.of(
             // ------------------------------------------------------------ SpecialFunctions
             method("SpecialFunctions.lnGamma", "Lanczos series with `s += c[i] / ++shifted` (NR gammln)")
                     .at(0.6).at(3.7).at(12.3),
@@ -427,4 +427,7 @@ final class Corpus {
                     .on(ctor(0.5, 2.0, 1.3), 1.1),
             method("ProbeStrata.StrataNormalDistribution.getCDF", "NormalDistribution.getCDF(Double x): boxed parameter checked by ArgChecker.notNull")
                     .on(ctor(0.3, 1.4), 0.9));
+
+    /** Every case: the library shapes above, then the peer corpus ({@link CladCases}). */
+    static final List<Case> CASES = java.util.stream.Stream.concat(LIBRARIES.stream(), CladCases.CASES.stream()).toList();
 }

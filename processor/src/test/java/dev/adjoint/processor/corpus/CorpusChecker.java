@@ -35,7 +35,9 @@ import java.util.Set;
  *   array of the wrong length with {@code IllegalArgumentException}, and {@code zero()} zeroes;</li>
  *   <li>the {@code Tensor} overload (static methods): same value bit for bit, {@code grad_fn}
  *   {@code FBackward}, and {@code backward} gives the gradient;</li>
- *   <li>{@code fTangent} when generated (static methods): equals gradient·v (Jacobian·v).</li>
+ *   <li>{@code fTangent} when generated (static methods): equals gradient·v (Jacobian·v);</li>
+ *   <li>with {@code order = 2} (static methods): {@code fHvp} against central differences of the
+ *   generated gradient along the direction, and {@code fHessian}·v against {@code fHvp}.</li>
  * </ul>
  * Every call gets fresh copies of the arguments (and a freshly constructed receiver): methods may
  * write their arrays. A point where finite differences do not resolve the primal is a mistake in
@@ -192,6 +194,7 @@ final class CorpusChecker {
         if (isStatic && !hasRecordParameter()) {
             checkTensor(p, inputs, value, generated);
             checkTangent(p, inputs, generated);
+            checkSecondOrder(p, inputs);
         }
     }
 
@@ -355,8 +358,7 @@ final class CorpusChecker {
                 args[i] = t;
             }
         }
-        Set<Integer> differentiated = new LinkedHashSet<>();
-        inputs.forEach(in -> differentiated.add(in.param()));
+        Set<Integer> differentiated = directions(p, inputs, new double[inputs.size()]).keySet();
         if (!leaves.keySet().equals(differentiated)) {
             fail("the Tensor overload takes Tensors for parameters " + leaves.keySet() + ", the differentiated ones are "
                     + differentiated);
@@ -402,19 +404,8 @@ final class CorpusChecker {
         if (tangent == null) {
             return; // forward mode is not asked of every method
         }
-        // one direction per differentiated parameter, in declaration order: a double or a double[]
-        Map<Integer, Object> directions = new LinkedHashMap<>();
         double[] v = new double[inputs.size()];
-        for (int k = 0; k < inputs.size(); k++) {
-            Input in = inputs.get(k);
-            v[k] = 0.3 - 0.17 * k;
-            if (in.element() < 0) {
-                directions.put(in.param(), v[k]);
-            } else {
-                int length = (int) inputs.stream().filter(x -> x.param() == in.param()).count();
-                ((double[]) directions.computeIfAbsent(in.param(), i -> new double[length]))[in.element()] = v[k];
-            }
-        }
+        Map<Integer, Object> directions = directions(p, inputs, v);
         Object result = run(tangent, fresh(p), List.copyOf(directions.values()));
         if (result == null) {
             return;
@@ -432,6 +423,142 @@ final class CorpusChecker {
                 return;
             }
         }
+    }
+
+    /**
+     * With {@code order = 2}: {@code fHvp} in a direction v against central differences of the
+     * generated gradient along v, d/dt ∇f(x + t·v) at t = 0 (the gradient itself was checked
+     * against finite differences of the primal), within {@link #FD_TOLERANCE} of each component's
+     * scale plus the estimate's error; and {@code fHessian}, when generated, times v equals
+     * {@code fHvp}'s H·v to {@link #EXACT_TOLERANCE}.
+     */
+    private void checkSecondOrder(Point p, List<Input> inputs) throws Exception {
+        Method gradient = member(c.method() + "Gradient");
+        double[] v = new double[inputs.size()];
+        Map<Integer, Object> directions = directions(p, inputs, v);
+        Method hvp = memberWithArity(c.method() + "Hvp", primal.getParameterCount() + directions.size());
+        if (hvp == null || gradient == null || vector) {
+            return; // second order is asked for per method (order = 2)
+        }
+        Object result = run(hvp, fresh(p), List.copyOf(copies(directions).values()));
+        if (result == null) {
+            return;
+        }
+        Map<String, Double> hv = flatten(result);
+        // the step along v: Richardson's for the input that moves most relative to its size
+        double h = Double.POSITIVE_INFINITY;
+        Call base = fresh(p);
+        for (int k = 0; k < inputs.size(); k++) {
+            h = Math.min(h, step(get(base, inputs.get(k))) / Math.abs(v[k]));
+        }
+        double[] fd = new double[inputs.size()];
+        double[] fdErr = new double[inputs.size()];
+        for (int k = 0; k < inputs.size(); k++) {
+            String key = inputs.get(k).holderKey();
+            java.util.function.DoubleUnaryOperator g = t -> {
+                try {
+                    Call call = fresh(p);
+                    for (int m = 0; m < inputs.size(); m++) {
+                        set(call, inputs.get(m), get(call, inputs.get(m)) + t * v[m]);
+                    }
+                    return flatten(invoke(gradient, call, List.of())).getOrDefault(key, 0.0);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            FiniteDifferences.Estimate e = FiniteDifferences.derivative(g, 0.0, 1e-9, h);
+            if (e == null) {
+                throw new IllegalStateException(c.key() + ": finite differences of the gradient do not resolve (H·v)["
+                        + inputs.get(k).name() + "] at " + p + "; choose another point");
+            }
+            fd[k] = e.derivative();
+            fdErr[k] = e.error();
+        }
+        double rowMax = Arrays.stream(fd).map(Math::abs).max().orElse(0);
+        for (int k = 0; k < inputs.size(); k++) {
+            double generated = hv.getOrDefault(inputs.get(k).holderKey(), 0.0);
+            double s = scale(fd[k], rowMax);
+            double error = Math.abs(generated - fd[k]) / s;
+            maxError = Math.max(maxError, error <= Double.MAX_VALUE ? error : Double.POSITIVE_INFINITY);
+            if (!(Math.abs(generated - fd[k]) <= FD_TOLERANCE * s + 4 * fdErr[k])) {
+                fail(c.method() + "Hvp gives (H·v)[" + inputs.get(k).name() + "] = " + generated
+                        + ", finite differences of the gradient give " + fd[k] + " (rel. error "
+                        + String.format("%.2e", error) + ") at " + p);
+                return;
+            }
+        }
+        Method hessian = memberWithArity(c.method() + "Hessian", primal.getParameterCount());
+        if (hessian == null || hessian.getReturnType() != double[][].class) {
+            return; // fHessian only when every differentiable parameter is a double
+        }
+        double[][] matrix = (double[][]) run(hessian, fresh(p), List.of());
+        if (matrix == null) {
+            return;
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            double hvI = 0;
+            double magnitude = 0;
+            for (int j = 0; j < inputs.size(); j++) {
+                hvI += matrix[i][j] * v[j];
+                magnitude += Math.abs(matrix[i][j] * v[j]);
+            }
+            double expected = hv.getOrDefault(inputs.get(i).holderKey(), 0.0);
+            if (!(Math.abs(hvI - expected) <= EXACT_TOLERANCE * Math.max(magnitude, Math.abs(expected)) + Double.MIN_NORMAL)) {
+                fail(c.method() + "Hessian times v gives " + hvI + " in row " + i + ", " + c.method() + "Hvp " + expected
+                        + " at " + p);
+                return;
+            }
+        }
+    }
+
+    /**
+     * One direction per differentiated parameter of a static method, in declaration order: a
+     * {@code double}, or a {@code double[]} of the argument's length (an empty array too, which has
+     * no input); {@code v} receives each input's component, 0.3 - 0.17k.
+     */
+    private Map<Integer, Object> directions(Point p, List<Input> inputs, double[] v) throws Exception {
+        Call call = fresh(p);
+        Map<Integer, Object> directions = new LinkedHashMap<>();
+        Parameter[] params = primal.getParameters();
+        for (int i = 0; i < params.length; i++) {
+            if (!wrt.isEmpty() && !wrt.contains(params[i].getName())) {
+                continue;
+            }
+            Class<?> type = params[i].getType();
+            if (type == double.class || type == Double.class) {
+                directions.put(i, 0.0);
+            } else if (type == double[].class) {
+                directions.put(i, new double[((double[]) call.args[i]).length]);
+            }
+        }
+        for (int k = 0; k < inputs.size(); k++) {
+            Input in = inputs.get(k);
+            v[k] = 0.3 - 0.17 * k;
+            if (in.element() < 0) {
+                directions.put(in.param(), v[k]);
+            } else {
+                ((double[]) directions.get(in.param()))[in.element()] = v[k];
+            }
+        }
+        return directions;
+    }
+
+    /** Fresh copies of the direction arrays: a member must not write them, and one that did would not be seen twice. */
+    private static Map<Integer, Object> copies(Map<Integer, Object> directions) {
+        Map<Integer, Object> out = new LinkedHashMap<>();
+        directions.forEach((k, d) -> out.put(k, d instanceof double[] a ? a.clone() : d));
+        return out;
+    }
+
+    /** The generated member of this name with {@code arity} parameters (the receiver not counted), else null. */
+    private Method memberWithArity(String name, int arity) {
+        for (Method m : adjoint.getMethods()) {
+            if (m.getName().equals(name) && m.getReturnType() != Tensor.class
+                    && m.getParameterCount() == arity + (isStatic ? 0 : 1)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------------------ finite differences

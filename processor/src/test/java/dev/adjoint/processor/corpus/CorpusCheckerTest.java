@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CorpusCheckerTest {
 
     /**
-     * {@code f(x, w) = x·Σw²} (scalar), {@code g(x, y) = (xy, x + y²)} (vector) and
-     * {@code k(t, z) = t.p·z + t.q²} (record), with adjoints written by hand. Markers
+     * {@code f(x, w) = x·Σw²} (scalar), {@code g(x, y) = (xy, x + y²)} (vector),
+     * {@code k(t, z) = t.p·z + t.q²} (record) and {@code m(x, y) = x²y} (second order), with
+     * adjoints written by hand. Markers
      * {@code /*NAME*&#47;...&#47;*END*&#47;} delimit the code a defect replaces.
      */
     private static final String STATIC = """
@@ -125,6 +126,55 @@ class CorpusCheckerTest {
                     return new double[] {dX * y + x * dY, dX + 2 * y * dY};
                 }
 
+                public static final class MGradient {
+                    public double x;
+                    public double y;
+
+                    public void zero() {
+                        x = 0;
+                        y = 0;
+                    }
+                }
+
+                public static MGradient mGradient(double x, double y) {
+                    MGradient g = new MGradient();
+                    mPullback(x, y, 1.0, g);
+                    return g;
+                }
+
+                public static double mPullback(double x, double y, double seed, MGradient into) {
+                    into.x += seed * 2 * x * y;
+                    into.y += seed * x * x;
+                    return Handmade.m(x, y);
+                }
+
+                public static Tensor m(Tensor x, Tensor y) {
+                    double xv = x.item();
+                    double yv = y.item();
+                    return Tensor.function("MBackward", Handmade.m(xv, yv), (up, grads) -> {
+                        MGradient g = new MGradient();
+                        mPullback(xv, yv, up[0], g);
+                        grads[0][0] += g.x;
+                        grads[1][0] += g.y;
+                    }, x, y);
+                }
+
+                public static double mTangent(double x, double y, double dX, double dY) {
+                    return 2 * x * y * dX + x * x * dY;
+                }
+
+                // H = [[2y, 2x], [2x, 0]]
+                public static MGradient mHvp(double x, double y, double dX, double dY) {
+                    MGradient g = new MGradient();
+                    g.x = 2 * y * dX + /*HVP*/2 * x/*END*/ * dY;
+                    g.y = 2 * x * dX;
+                    return g;
+                }
+
+                public static double[][] mHessian(double x, double y) {
+                    return new double[][] {{2 * y, 2 * x}, {/*HESSIAN*/2 * x/*END*/, 0}};
+                }
+
                 public static final class TermsGradient {
                     public double p;
                     public double q;
@@ -168,6 +218,10 @@ class CorpusCheckerTest {
 
                 static double[] g(double x, double y) {
                     return new double[] {x * y, x + y * y};
+                }
+
+                static double m(double x, double y) {
+                    return x * x * y;
                 }
 
                 static double k(Terms t, double z) {
@@ -254,7 +308,9 @@ class CorpusCheckerTest {
             "TAPE", List.of("2 * g.w[i]", "tape's gradient of w[0]"),
             "TANGENT", List.of("dX * s", "fTangent gives"),
             "JACOBIAN", List.of("2 * y + 1e-3", "df[1]/dy"),
-            "RECORD", List.of("t.q()", "df/dt.q"));
+            "RECORD", List.of("t.q()", "df/dt.q"),
+            "HVP", List.of("2.00001 * x", "mHvp gives (H·v)[x]"),
+            "HESSIAN", List.of("2 * x + 1e-9", "mHessian times v"));
 
     /** The source with every marker's code kept, except {@code defect}'s, replaced. */
     private static String apply(String source, String defect) {
@@ -277,13 +333,14 @@ class CorpusCheckerTest {
 
     private static final Case F = Corpus.method("Handmade.f", "self-test").at(0.7, Corpus.v(0.3, -0.5, 0.8));
     private static final Case G = Corpus.method("Handmade.g", "self-test").at(0.7, -1.3);
+    private static final Case M = Corpus.method("Handmade.m", "self-test").at(0.7, -1.3);
     private static final Case K = Corpus.method("Handmade.k", "self-test").at(new RecordArg("Terms", 0.4, -0.9), 1.7);
     private static final Case H = Corpus.method("Handmade.Scaled.h", "self-test")
             .on(Corpus.ctor(0.6, Corpus.v(-0.2, 1.1)), 0.8);
 
     @Test
     void correctAdjointsAreAccepted() throws Exception {
-        for (Case c : List.of(F, G, K)) {
+        for (Case c : List.of(F, G, K, M)) {
             Outcome o = check("HandmadeAdjoint", apply(STATIC, null), c, "Handmade");
             assertEquals(Outcome.Kind.ACCEPTED, o.kind(), c.key() + ": " + o.describe());
             assertTrue(o.maxError() < 1e-8, c.key() + ": " + o.describe());
@@ -293,9 +350,11 @@ class CorpusCheckerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"LENGTH", "ACCUMULATE", "GRADIENT", "VALUE", "TAPE", "TANGENT", "JACOBIAN", "RECORD"})
+    @ValueSource(strings = {"LENGTH", "ACCUMULATE", "GRADIENT", "VALUE", "TAPE", "TANGENT", "JACOBIAN", "RECORD", "HVP",
+        "HESSIAN"})
     void everyDefectIsWrong(String defect) throws Exception {
-        Case c = defect.equals("JACOBIAN") ? G : defect.equals("RECORD") ? K : F;
+        Case c = defect.equals("JACOBIAN") ? G : defect.equals("RECORD") ? K
+                : defect.equals("HVP") || defect.equals("HESSIAN") ? M : F;
         Outcome o = check("HandmadeAdjoint", apply(STATIC, defect), c, "Handmade");
         assertEquals(Outcome.Kind.WRONG, o.kind(), defect + ": " + o.describe());
         assertTrue(o.message().contains(DEFECTS.get(defect).get(1)), defect + ": " + o.describe());

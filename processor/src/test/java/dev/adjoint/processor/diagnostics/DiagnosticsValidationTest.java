@@ -327,4 +327,93 @@ class DiagnosticsValidationTest {
                 + "this.getA(...): Fraction.getA is abstract, so the code it runs is chosen at run time");
         assertError(c, file, "h = getA(n, x) + 1 / h;", "[AdjointUnsupportedCall] cannot differentiate through this.getA");
     }
+
+    // ------------------------------------------------------------------ the JVM's 255 parameter slots
+
+    /** {@code static double name(double x0, ..., double x(n-1))}: Σ x_i x_(i+1) + sin x_i, cyclic. */
+    private static String[] wide(String annotation, String name, int n) {
+        StringBuilder params = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            params.append(i == 0 ? "" : ", ").append("double x").append(i);
+            body.append(i == 0 ? "" : " + ").append("x").append(i).append(" * x").append((i + 1) % n)
+                    .append(" + Math.sin(x").append(i).append(")");
+        }
+        return new String[] {"    " + annotation, "    static double " + name + "(" + params + ") {",
+            "        return " + body + ";", "    }"};
+    }
+
+    /**
+     * 64 double parameters are 128 slots, and fTangent, a direction per input on top, would need
+     * 256 of the JVM's 255: javac could not write it ("too many parameters", in generated code).
+     * Refused at the method, nothing generated; 63 (fTangent 252 slots) compile, and their
+     * gradient is right (the cyclic sum's ∂/∂x_i = x_(i-1) + x_(i+1) + cos x_i).
+     */
+    @Test
+    void sixtyFourDoublesAreTooManyForTheTangentAndSixtyThreeFit() throws ReflectiveOperationException {
+        JavaFileObject file = functions(wide("@Differentiable", "wide", 64));
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "static double wide(", "[AdjointTooManyParameters] @Differentiable method wide has "
+                + "too many parameters for its generated members: wideTangent would need 256 parameter slots, over the "
+                + "JVM's 255 (a double takes two), as it takes a direction for each differentiated input besides the "
+                + "parameters; pass the inputs in a double[] instead");
+        assertNotGenerated(c, "wide");
+
+        int n = 63;
+        Compilation fits = compile(functions(wide("@Differentiable", "wide", n)));
+        assertThat(fits).succeededWithoutWarnings();
+        ClassLoader loader = Sources.classLoader(fits);
+        Class<?> api = loader.loadClass("demo.FunctionsAdjoint");
+        Class<?>[] types = new Class<?>[n];
+        Object[] args = new Object[n];
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            types[i] = double.class;
+            x[i] = 0.1 + 0.01 * i;
+            args[i] = x[i];
+        }
+        Object g = api.getMethod("wideGradient", types).invoke(null, args);
+        for (int i = 0; i < n; i++) {
+            double expected = x[(i + n - 1) % n] + x[(i + 1) % n] + Math.cos(x[i]);
+            org.junit.jupiter.api.Assertions.assertEquals(expected, g.getClass().getField("x" + i).getDouble(g), 1e-12,
+                    "d/dx" + i);
+        }
+    }
+
+    /** Second order's fPullbackTangent takes 4n + 6 slots: 62 doubles fit (254), 63 do not (258). */
+    @Test
+    void secondOrderFitsSixtyTwoDoubles() {
+        JavaFileObject file = functions(wide("@Differentiable(order = 2)", "wide", 63));
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "static double wide(", "[AdjointTooManyParameters] @Differentiable method wide has "
+                + "too many parameters for its generated members: widePullbackTangent would need 258 parameter slots");
+        assertThat(compile(functions(wide("@Differentiable(order = 2)", "wide", 62)))).succeededWithoutWarnings();
+    }
+
+    /**
+     * A method of order 1 that an order-2 method calls gets fPullbackTangent in the implementation:
+     * with 63 doubles it would not compile, so it is refused there, naming the caller, and the
+     * caller has no second order.
+     */
+    @Test
+    void anOrderTwoCallerOfAWideMethodIsRefusedAtTheCallee() {
+        String[] callee = wide("@Differentiable", "wide", 63);
+        StringBuilder args = new StringBuilder();
+        for (int i = 0; i < 63; i++) {
+            args.append(i == 0 ? "" : ", ").append(i % 2 == 0 ? "x" : "y");
+        }
+        String[] members = java.util.Arrays.copyOf(callee, callee.length + 4);
+        members[callee.length] = "    @Differentiable(order = 2)";
+        members[callee.length + 1] = "    static double outer(double x, double y) {";
+        members[callee.length + 2] = "        return wide(" + args + ") * x;";
+        members[callee.length + 3] = "    }";
+        JavaFileObject file = functions(members);
+        Compilation c = compile(file);
+        assertError(c, file, "static double wide(", "[AdjointTooManyParameters] @Differentiable method wide has too "
+                + "many parameters for its generated members: widePullbackTangent (which outer of order 2 needs) would "
+                + "need 258 parameter slots");
+        assertError(c, file, "return wide(", "[AdjointNoSecondOrder] no second-order members for outer: it calls wide");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+    }
 }
