@@ -4,7 +4,8 @@ package dev.adjoint.internal;
  * Derivatives of library special functions that have no derivative method of their own in their
  * library, called by generated code (the processor's built-in partials for Commons Math's,
  * Hipparchus' and Commons Numbers' {@code erf} and {@code erfc}, log B's partials, Γ's, log Γ(1 + x)'s
- * and 1/Γ(1 + x) − 1's, and the regularized incomplete gamma and beta functions' derivatives in x).
+ * and 1/Γ(1 + x) − 1's, FastMath's inverse hyperbolic functions', and the regularized incomplete
+ * gamma and beta functions' derivatives in x).
  * Not part of the API.
  */
 public final class Special {
@@ -35,6 +36,21 @@ public final class Special {
     /** ∂/∂b log B(a, b) = ψ(b) − ψ(a + b), for a, b > 0. */
     public static double logBetaDerivativeB(double a, double b) {
         return digamma(b) - digamma(a + b);
+    }
+
+    /** d/dx asinh(x) = 1/√(x² + 1), as 1/hypot(x, 1) so that it stays 1/|x| where x² overflows. */
+    public static double asinhDerivative(double x) {
+        return 1 / Math.hypot(x, 1);
+    }
+
+    /** d/dx acosh(x) = 1/√(x² − 1) for x > 1, as 1/√((x − 1)(x + 1)), exact near 1. */
+    public static double acoshDerivative(double x) {
+        return 1 / Math.sqrt((x - 1) * (x + 1));
+    }
+
+    /** d/dx atanh(x) = 1/(1 − x²) for |x| < 1, as 1/((1 − x)(1 + x)), exact near ±1. */
+    public static double atanhDerivative(double x) {
+        return 1 / ((1 - x) * (1 + x));
     }
 
     /** d/dx log Γ(1 + x) = ψ(1 + x); NaN at the poles of Γ(1 + x). */

@@ -56,6 +56,19 @@ class SpecialTest {
     }
 
     @Test
+    void inverseHyperbolicDerivatives() {
+        assertEquals(1, Special.asinhDerivative(0), 0.0);
+        assertEquals(1 / Math.sqrt(1.25), Special.asinhDerivative(-0.5), 1e-15);
+        // where x² overflows, 1/|x|
+        assertEquals(1e-200, Special.asinhDerivative(1e200), 1e-215);
+        assertEquals(1 / Math.sqrt(3), Special.acoshDerivative(2), 1e-15);
+        assertEquals(Double.POSITIVE_INFINITY, Special.acoshDerivative(1), 0.0);
+        assertTrue(Double.isNaN(Special.acoshDerivative(0.5)));
+        assertEquals(1 / 0.75, Special.atanhDerivative(0.5), 1e-15);
+        assertEquals(Special.atanhDerivative(0.3), Special.atanhDerivative(-0.3), 0.0);
+    }
+
+    @Test
     void logGammaAtKnownPoints() {
         // to a few units in the last place of the recurrence's product (about 15 there)
         assertEquals(0.5 * Math.log(Math.PI), Special.logGamma(0.5), 1e-14);

@@ -289,6 +289,56 @@ class LibraryCallTest {
     }
 
     /**
+     * FastMath's asinh, acosh and atanh, which Math lacks, from a jar (stand-ins by their logarithmic
+     * forms): built-in derivatives, against central differences, forward mode too.
+     */
+    @Test
+    void inverseHyperbolicFunctionsOfFastMathHaveBuiltInDerivatives() throws Exception {
+        Path fastMath = build(Compiler.javac(), "fastmath", JavaFileObjects.forSourceLines("org.hipparchus.util.FastMath",
+                "package org.hipparchus.util;",
+                "",
+                "public final class FastMath {",
+                "    private FastMath() {}",
+                "    public static double asinh(double x) {",
+                "        return Math.log(x + Math.sqrt(x * x + 1));",
+                "    }",
+                "    public static double acosh(double x) {",
+                "        return Math.log(x + Math.sqrt(x * x - 1));",
+                "    }",
+                "    public static double atanh(double x) {",
+                "        return 0.5 * Math.log((1 + x) / (1 - x));",
+                "    }",
+                "    public static double exp(double x) {",
+                "        return Math.exp(x);",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double a, double x) {",
+                "        return org.hipparchus.util.FastMath.asinh(a * x) + org.hipparchus.util.FastMath.acosh(1 + x * x)",
+                "            * a + org.hipparchus.util.FastMath.atanh(Math.tanh(a) * 0.9) + org.hipparchus.util.FastMath.exp(x);",
+                "    }");
+        Compilation c = client(fastMath).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = loader(fastMath, client)) {
+            java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            java.lang.reflect.Method tangent = adjoint.getMethod("fTangent", double.class, double.class, double.class,
+                    double.class);
+            for (double[] p : new double[][] {{1.3, 0.8}, {-0.4, 1.7}, {0.2, -0.6}}) {
+                Object g = adjoint.getMethod("fGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-6;
+                double da = ((double) f.invoke(null, p[0] + h, p[1]) - (double) f.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) f.invoke(null, p[0], p[1] + h) - (double) f.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(g.getClass().getField("a").getDouble(g)).isWithin(1e-7).of(da);
+                assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-7).of(dx);
+                assertThat((double) tangent.invoke(null, p[0], p[1], 0.3, -0.7)).isWithin(1e-7).of(0.3 * da - 0.7 * dx);
+            }
+        }
+    }
+
+    /**
      * Γ, log Γ(1 + x) and 1/Γ(1 + x) − 1 of Hipparchus, and Γ, log Γ(1 + x), 1/Γ(1 + x) − 1 and
      * log B of Commons Numbers, from their jars (stand-ins: Lanczos' Γ, reflected below 0), as a
      * library's own code calls them (log B through log Γ(1 + x), a density through Γ): their
