@@ -3,8 +3,10 @@ package dev.adjoint.internal;
 /**
  * Derivatives of library special functions that have no derivative method of their own in their
  * library, called by generated code (the processor's built-in partials for Commons Math's,
- * Hipparchus' and Commons Numbers' {@code erf} and {@code erfc}, log B's partials, and the
- * regularized incomplete gamma and beta functions' derivatives in x). Not part of the API.
+ * Hipparchus' and Commons Numbers' {@code erf} and {@code erfc}, log B's partials, Γ's, log Γ(1 + x)'s
+ * and 1/Γ(1 + x) − 1's, FastMath's inverse hyperbolic functions', and the regularized incomplete
+ * gamma and beta functions' derivatives in x).
+ * Not part of the API.
  */
 public final class Special {
 
@@ -34,6 +36,58 @@ public final class Special {
     /** ∂/∂b log B(a, b) = ψ(b) − ψ(a + b), for a, b > 0. */
     public static double logBetaDerivativeB(double a, double b) {
         return digamma(b) - digamma(a + b);
+    }
+
+    /** d/dx asinh(x) = 1/√(x² + 1), as 1/hypot(x, 1) so that it stays 1/|x| where x² overflows. */
+    public static double asinhDerivative(double x) {
+        return 1 / Math.hypot(x, 1);
+    }
+
+    /** d/dx acosh(x) = 1/√(x² − 1) for x > 1, as 1/√((x − 1)(x + 1)), exact near 1. */
+    public static double acoshDerivative(double x) {
+        return 1 / Math.sqrt((x - 1) * (x + 1));
+    }
+
+    /** d/dx atanh(x) = 1/(1 − x²) for |x| < 1, as 1/((1 − x)(1 + x)), exact near ±1. */
+    public static double atanhDerivative(double x) {
+        return 1 / ((1 - x) * (1 + x));
+    }
+
+    /** d/dx log Γ(1 + x) = ψ(1 + x); NaN at the poles of Γ(1 + x). */
+    public static double logGamma1pDerivative(double x) {
+        return psi(1 + x);
+    }
+
+    /** d/dx Γ(x) = Γ(x)·ψ(x); NaN at the poles 0, −1, −2, ... */
+    public static double gammaDerivative(double x) {
+        return gamma(x) * psi(x);
+    }
+
+    /** d/dx (1/Γ(1 + x) − 1) = −ψ(1 + x)/Γ(1 + x); NaN at the poles of Γ(1 + x). */
+    public static double invGamma1pm1Derivative(double x) {
+        return -psi(1 + x) / gamma(1 + x);
+    }
+
+    /** Γ(x): e^(log Γ(x)) for x > 0; below, by reflection, π/(sin(πx)·Γ(1 − x)); NaN at the poles. */
+    private static double gamma(double x) {
+        if (x > 0) {
+            return Math.exp(logGamma(x));
+        }
+        if (!(x < 0) || x == Math.rint(x)) {
+            return Double.NaN;
+        }
+        return Math.PI / (Math.sin(Math.PI * x) * Math.exp(logGamma(1 - x)));
+    }
+
+    /** ψ(x) on the whole line: below 0 by reflection, ψ(x) = ψ(1 − x) − π/tan(πx); NaN at the poles. */
+    private static double psi(double x) {
+        if (x > 0) {
+            return digamma(x);
+        }
+        if (!(x < 0) || x == Math.rint(x)) {
+            return Double.NaN;
+        }
+        return digamma(1 - x) - Math.PI / Math.tan(Math.PI * x);
     }
 
     /**

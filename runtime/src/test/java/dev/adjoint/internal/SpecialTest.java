@@ -31,6 +31,44 @@ class SpecialTest {
     }
 
     @Test
+    void gammaAndItsShiftedFormsDerivatives() {
+        double eulerGamma = 0.5772156649015329;
+        double sqrtPi = Math.sqrt(Math.PI);
+        // Γ'(x) = Γ(x)ψ(x): Γ'(1) = −γ, Γ'(2) = 1 − γ, Γ'(½) = √π(−γ − 2 ln 2)
+        assertEquals(-eulerGamma, Special.gammaDerivative(1), 1e-14);
+        assertEquals(1 - eulerGamma, Special.gammaDerivative(2), 1e-14);
+        assertEquals(sqrtPi * (-eulerGamma - 2 * Math.log(2)), Special.gammaDerivative(0.5), 1e-13);
+        // below 0 by reflection: Γ(−½) = −2√π and ψ(−½) = ψ(½) + 2
+        assertEquals(-2 * sqrtPi * (2 - eulerGamma - 2 * Math.log(2)), Special.gammaDerivative(-0.5), 1e-13);
+        // Γ(x + 1) = xΓ(x), so Γ'(x + 1) = Γ(x) + xΓ'(x); Γ(−1.3) = Γ(0.7)/(−1.3·−0.3)
+        double gamma07 = Math.exp(Special.logGamma(0.7));
+        assertEquals(Special.gammaDerivative(-0.3), gamma07 / 0.39 + -1.3 * Special.gammaDerivative(-1.3), 1e-12);
+        assertTrue(Double.isNaN(Special.gammaDerivative(0)) && Double.isNaN(Special.gammaDerivative(-2))
+                && Double.isNaN(Special.gammaDerivative(Double.NaN)));
+        // log Γ(1 + x) and 1/Γ(1 + x) − 1 at 0: ψ(1) = −γ, and −ψ(1)/Γ(1) = γ
+        assertEquals(-eulerGamma, Special.logGamma1pDerivative(0), 1e-15);
+        assertEquals(eulerGamma, Special.invGamma1pm1Derivative(0), 1e-14);
+        assertEquals(Special.digamma(1.5), Special.logGamma1pDerivative(0.5), 0.0);
+        // and below: ψ(−½) = ψ(½) + 2, Γ(−½) = −2√π
+        assertEquals(2 - eulerGamma - 2 * Math.log(2), Special.logGamma1pDerivative(-1.5), 1e-14);
+        assertEquals((2 - eulerGamma - 2 * Math.log(2)) / (2 * sqrtPi), Special.invGamma1pm1Derivative(-1.5), 1e-14);
+        assertTrue(Double.isNaN(Special.logGamma1pDerivative(-1)) && Double.isNaN(Special.invGamma1pm1Derivative(-3)));
+    }
+
+    @Test
+    void inverseHyperbolicDerivatives() {
+        assertEquals(1, Special.asinhDerivative(0), 0.0);
+        assertEquals(1 / Math.sqrt(1.25), Special.asinhDerivative(-0.5), 1e-15);
+        // where x² overflows, 1/|x|
+        assertEquals(1e-200, Special.asinhDerivative(1e200), 1e-215);
+        assertEquals(1 / Math.sqrt(3), Special.acoshDerivative(2), 1e-15);
+        assertEquals(Double.POSITIVE_INFINITY, Special.acoshDerivative(1), 0.0);
+        assertTrue(Double.isNaN(Special.acoshDerivative(0.5)));
+        assertEquals(1 / 0.75, Special.atanhDerivative(0.5), 1e-15);
+        assertEquals(Special.atanhDerivative(0.3), Special.atanhDerivative(-0.3), 0.0);
+    }
+
+    @Test
     void logGammaAtKnownPoints() {
         // to a few units in the last place of the recurrence's product (about 15 there)
         assertEquals(0.5 * Math.log(Math.PI), Special.logGamma(0.5), 1e-14);

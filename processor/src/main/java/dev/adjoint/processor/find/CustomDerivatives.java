@@ -67,8 +67,10 @@ public final class CustomDerivatives {
     /**
      * The derivatives of special functions of Commons Math 3, Hipparchus and Commons Numbers, from
      * their jars (Adjoint cannot read their bodies): log Γ's is the library's digamma, digamma's its
-     * trigamma, erf's and erfc's 2/√π·e^(−x²) (with its sign) and log B's ψ(a) − ψ(a + b) from
-     * {@code dev.adjoint.internal.Special}; the regularized incomplete gamma functions P(a, x) and
+     * trigamma, erf's and erfc's 2/√π·e^(−x²) (with its sign), log B's ψ(a) − ψ(a + b), Γ's Γ·ψ,
+     * log Γ(1 + x)'s ψ(1 + x) and 1/Γ(1 + x) − 1's −ψ(1 + x)/Γ(1 + x) from
+     * {@code dev.adjoint.internal.Special}, as are those of FastMath's asinh, acosh and atanh (which
+     * Math lacks, so they are not among the functions differentiated as Math's); the regularized incomplete gamma functions P(a, x) and
      * Q(a, x), and beta function I_x(a, b), have theirs in x only (x^(a−1)e^(−x)/Γ(a) and
      * x^(a−1)(1−x)^(b−1)/B(a, b)): a differentiated a or b is refused.
      */
@@ -94,12 +96,23 @@ public final class CustomDerivatives {
             out.put(pkg + ".Erf#erfc(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
             out.put(pkg + ".Beta#logBeta(double,double)", List.of(new Callee.Partial(special, "logBetaDerivativeA", false),
                     new Callee.Partial(special, "logBetaDerivativeB", false)));
+            out.put(pkg + ".Gamma#gamma(double)", List.of(new Callee.Partial(special, "gammaDerivative", false)));
+            out.put(pkg + ".Gamma#logGamma1p(double)", List.of(new Callee.Partial(special, "logGamma1pDerivative", false)));
+            out.put(pkg + ".Gamma#invGamma1pm1(double)", List.of(new Callee.Partial(special, "invGamma1pm1Derivative",
+                    false)));
             for (String p : List.of("P", "Q")) {
                 Callee.Partial dx = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeX", false);
                 out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double)", Arrays.asList(null, dx));
                 out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double,double,int)", Arrays.asList(null, dx, null, null));
             }
             incompleteBeta(out, pkg + ".Beta#regularizedBeta", special, true);
+        }
+        for (String fastMath : List.of("org.apache.commons.math3.util.FastMath", "org.hipparchus.util.FastMath",
+                "org.apache.commons.math4.core.jdkmath.AccurateMath", "org.apache.commons.math4.core.jdkmath.JdkMath",
+                "net.jafama.FastMath", "net.jafama.StrictFastMath")) {
+            for (String f : List.of("asinh", "acosh", "atanh")) {
+                out.put(fastMath + "#" + f + "(double)", List.of(new Callee.Partial(special, f + "Derivative", false)));
+            }
         }
         String numbers = "org.apache.commons.numbers.gamma";
         out.put(numbers + ".LogGamma#value(double)", List.of(new Callee.Partial(ClassRef.of(numbers, "Digamma"), "value",
@@ -108,6 +121,13 @@ public final class CustomDerivatives {
                 false)));
         out.put(numbers + ".Erf#value(double)", List.of(new Callee.Partial(special, "erfDerivative", false)));
         out.put(numbers + ".Erfc#value(double)", List.of(new Callee.Partial(special, "erfcDerivative", false)));
+        out.put(numbers + ".LogBeta#value(double,double)", List.of(new Callee.Partial(special, "logBetaDerivativeA",
+                false), new Callee.Partial(special, "logBetaDerivativeB", false)));
+        out.put(numbers + ".Gamma#value(double)", List.of(new Callee.Partial(special, "gammaDerivative", false)));
+        out.put(numbers + ".LogGamma1p#value(double)", List.of(new Callee.Partial(special, "logGamma1pDerivative",
+                false)));
+        out.put(numbers + ".InvGamma1pm1#value(double)", List.of(new Callee.Partial(special, "invGamma1pm1Derivative",
+                false)));
         for (String p : List.of("P", "Q")) {
             Callee.Partial dx = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeX", false);
             out.put(numbers + ".RegularizedGamma." + p + "#value(double,double)", Arrays.asList(null, dx));

@@ -179,7 +179,7 @@ final class ClassFileEffects {
         if (method.code() == null) {
             return pretty(m) + " has no code to read (abstract or native)";
         }
-        return prove(declaring, method);
+        return prove(declaring, method, fresh);
     }
 
     /** A JDK method: read-only if on the lists, given fresh arrays unless it only reads them. */
@@ -224,9 +224,18 @@ final class ClassFileEffects {
         return false;
     }
 
-    /** A method's verdict, cached; a method already being read (a cycle) is assumed read-only meanwhile. */
-    private String prove(ClassFile owner, ClassFile.Method method) {
-        String key = owner.name + "." + method.name() + method.descriptor();
+    /**
+     * A method's verdict for a call whose arguments are fresh where {@code fresh} says (receiver
+     * first), cached per method and pattern; a method already being read (a cycle) is assumed
+     * read-only meanwhile. The caller's facts hold in the callee: an argument the calling chain
+     * allocated (the {@code Object[]} a varargs call builds) may be written there, as in the caller.
+     */
+    private String prove(ClassFile owner, ClassFile.Method method, boolean[] fresh) {
+        StringBuilder pattern = new StringBuilder();
+        for (boolean f : fresh) {
+            pattern.append(f ? 'f' : '-');
+        }
+        String key = owner.name + "." + method.name() + method.descriptor() + " " + pattern;
         String cached = verdicts.get(key);
         if (cached != null) {
             return cached.isEmpty() ? null : cached;
@@ -245,7 +254,7 @@ final class ClassFileEffects {
         reading.add(key);
         String why;
         try {
-            why = new Interpreter(owner, method).run();
+            why = new Interpreter(owner, method, fresh).run();
         } catch (RuntimeException malformed) {
             why = "the code of " + pretty(owner.name, method.name(), method.descriptor()) + " cannot be read";
         }
@@ -285,16 +294,31 @@ final class ClassFileEffects {
         private final byte[] code;
         private final Frame[] frames;
         private final Deque<Integer> work = new ArrayDeque<>();
+        /** Per argument (receiver first), whether the caller passed a reference its chain allocated. */
+        private final boolean[] fresh;
 
-        Interpreter(ClassFile owner, ClassFile.Method method) {
+        Interpreter(ClassFile owner, ClassFile.Method method, boolean[] fresh) {
             this.owner = owner;
             this.method = method;
+            // a mismatch (a static method asked for as an instance one) assumes nothing fresh
+            int arguments = parameters(method.descriptor()).size() + (method.isStatic() ? 0 : 1);
+            this.fresh = fresh.length == arguments ? fresh : new boolean[arguments];
             this.code = method.code();
             this.frames = new Frame[code.length];
         }
 
         String run() {
             Frame entry = new Frame(method.maxLocals(), method.maxStack());
+            // the arguments' locals: the receiver in 0, then one or two words per parameter
+            int local = 0;
+            int argument = 0;
+            if (!method.isStatic()) {
+                entry.locals[local++] = fresh[argument++];
+            }
+            for (String parameter : parameters(method.descriptor())) {
+                entry.locals[local] = fresh[argument++];
+                local += words(parameter);
+            }
             // a constructor's object is fresh: made by the new that called it (or by its subclass's constructor)
             if (method.name().equals("<init>")) {
                 entry.locals[0] = true;

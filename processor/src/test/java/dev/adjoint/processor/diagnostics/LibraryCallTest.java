@@ -289,6 +289,158 @@ class LibraryCallTest {
     }
 
     /**
+     * FastMath's asinh, acosh and atanh, which Math lacks, from a jar (stand-ins by their logarithmic
+     * forms): built-in derivatives, against central differences, forward mode too.
+     */
+    @Test
+    void inverseHyperbolicFunctionsOfFastMathHaveBuiltInDerivatives() throws Exception {
+        Path fastMath = build(Compiler.javac(), "fastmath", JavaFileObjects.forSourceLines("org.hipparchus.util.FastMath",
+                "package org.hipparchus.util;",
+                "",
+                "public final class FastMath {",
+                "    private FastMath() {}",
+                "    public static double asinh(double x) {",
+                "        return Math.log(x + Math.sqrt(x * x + 1));",
+                "    }",
+                "    public static double acosh(double x) {",
+                "        return Math.log(x + Math.sqrt(x * x - 1));",
+                "    }",
+                "    public static double atanh(double x) {",
+                "        return 0.5 * Math.log((1 + x) / (1 - x));",
+                "    }",
+                "    public static double exp(double x) {",
+                "        return Math.exp(x);",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double a, double x) {",
+                "        return org.hipparchus.util.FastMath.asinh(a * x) + org.hipparchus.util.FastMath.acosh(1 + x * x)",
+                "            * a + org.hipparchus.util.FastMath.atanh(Math.tanh(a) * 0.9) + org.hipparchus.util.FastMath.exp(x);",
+                "    }");
+        Compilation c = client(fastMath).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = loader(fastMath, client)) {
+            java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            java.lang.reflect.Method tangent = adjoint.getMethod("fTangent", double.class, double.class, double.class,
+                    double.class);
+            for (double[] p : new double[][] {{1.3, 0.8}, {-0.4, 1.7}, {0.2, -0.6}}) {
+                Object g = adjoint.getMethod("fGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-6;
+                double da = ((double) f.invoke(null, p[0] + h, p[1]) - (double) f.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) f.invoke(null, p[0], p[1] + h) - (double) f.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(g.getClass().getField("a").getDouble(g)).isWithin(1e-7).of(da);
+                assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-7).of(dx);
+                assertThat((double) tangent.invoke(null, p[0], p[1], 0.3, -0.7)).isWithin(1e-7).of(0.3 * da - 0.7 * dx);
+            }
+        }
+    }
+
+    /**
+     * Γ, log Γ(1 + x) and 1/Γ(1 + x) − 1 of Hipparchus, and Γ, log Γ(1 + x), 1/Γ(1 + x) − 1 and
+     * log B of Commons Numbers, from their jars (stand-ins: Lanczos' Γ, reflected below 0), as a
+     * library's own code calls them (log B through log Γ(1 + x), a density through Γ): their
+     * built-in derivatives against central differences, Γ's on both sides of 0.
+     */
+    @Test
+    void gammaAndItsShiftedFormsOfALibraryHaveBuiltInDerivatives() throws Exception {
+        String lanczos = String.join("\n",
+                "    private static final double[] C = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,",
+                "        771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012,",
+                "        9.9843695780195716e-6, 1.5056327351493116e-7};",
+                "    static double gammaOf(double x) {",
+                "        if (x < 0) {",
+                "            return Math.PI / (Math.sin(Math.PI * x) * gammaOf(1 - x));",
+                "        }",
+                "        double z = x - 1;",
+                "        double a = C[0];",
+                "        double t = z + 7.5;",
+                "        for (int i = 1; i < 9; i++) {",
+                "            a += C[i] / (z + i);",
+                "        }",
+                "        return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * a;",
+                "    }");
+        Path libraries = build(Compiler.javac(), "gamma", JavaFileObjects.forSourceLines("org.hipparchus.special.Gamma",
+                "package org.hipparchus.special;",
+                "",
+                "public final class Gamma {",
+                lanczos,
+                "    private Gamma() {}",
+                "    public static double gamma(double x) {",
+                "        return gammaOf(x);",
+                "    }",
+                "    public static double logGamma1p(double x) {",
+                "        return Math.log(gammaOf(1 + x));",
+                "    }",
+                "    public static double invGamma1pm1(double x) {",
+                "        return 1 / gammaOf(1 + x) - 1;",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines("org.apache.commons.numbers.gamma.Gamma",
+                "package org.apache.commons.numbers.gamma;",
+                "",
+                "public final class Gamma {",
+                lanczos,
+                "    private Gamma() {}",
+                "    public static double value(double x) {",
+                "        return gammaOf(x);",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines("org.apache.commons.numbers.gamma.LogGamma1p",
+                "package org.apache.commons.numbers.gamma;",
+                "",
+                "public final class LogGamma1p {",
+                "    private LogGamma1p() {}",
+                "    public static double value(double x) {",
+                "        return Math.log(Gamma.value(1 + x));",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines("org.apache.commons.numbers.gamma.InvGamma1pm1",
+                "package org.apache.commons.numbers.gamma;",
+                "",
+                "public final class InvGamma1pm1 {",
+                "    private InvGamma1pm1() {}",
+                "    public static double value(double x) {",
+                "        return 1 / Gamma.value(1 + x) - 1;",
+                "    }",
+                "}"), JavaFileObjects.forSourceLines("org.apache.commons.numbers.gamma.LogBeta",
+                "package org.apache.commons.numbers.gamma;",
+                "",
+                "public final class LogBeta {",
+                "    private LogBeta() {}",
+                "    public static double value(double a, double b) {",
+                "        return Math.log(Gamma.value(a) * Gamma.value(b) / Gamma.value(a + b));",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    @Differentiable",
+                "    public static double f(double a, double x) {",
+                "        double shape = org.hipparchus.special.Gamma.gamma(a) * x;",
+                "        double shifted = org.hipparchus.special.Gamma.logGamma1p(x - 1) + a * org.hipparchus.special.Gamma",
+                "            .invGamma1pm1(x - 1.2);",
+                "        return shape + shifted + org.apache.commons.numbers.gamma.Gamma.value(a - x)",
+                "            + org.apache.commons.numbers.gamma.LogGamma1p.value(a * x - 0.5)",
+                "            + org.apache.commons.numbers.gamma.InvGamma1pm1.value(x - a)",
+                "            + org.apache.commons.numbers.gamma.LogBeta.value(a, 2 * x);",
+                "    }");
+        Compilation c = client(libraries).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client");
+        try (URLClassLoader loader = loader(libraries, client)) {
+            java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            // a − x runs through (−1, 0) and (0, 1) and above: Γ on both sides of its pole at 0
+            for (double[] p : new double[][] {{1.3, 0.8}, {1.1, 1.7}, {0.9, 1.2}, {2.6, 1.4}}) {
+                Object g = adjoint.getMethod("fGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-6;
+                double da = ((double) f.invoke(null, p[0] + h, p[1]) - (double) f.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) f.invoke(null, p[0], p[1] + h) - (double) f.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(g.getClass().getField("a").getDouble(g)).isWithin(1e-6 * Math.max(1, Math.abs(da))).of(da);
+                assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-6 * Math.max(1, Math.abs(dx))).of(dx);
+            }
+        }
+    }
+
+    /**
      * The regularized incomplete gamma and beta functions of Commons Math 3 from its jar (stand-ins:
      * P by its series, I by Simpson's rule, used where the integrand is smooth): differentiated in x
      * by the built-in derivatives, in every overload; a differentiated shape parameter is refused at

@@ -139,6 +139,20 @@ class ClassFileEffectsTest {
             "        Gone.check(a);",
             "    }",
             "",
+            "    public static void checkLength(double[] a, int n) {",
+            "        checkArgument(a.length == n, \"length {0} is not {1}\", a.length, n);",
+            "    }",
+            "",
+            "    public static void checkArgument(boolean ok, String pattern, Object... args) {",
+            "        if (!ok) {",
+            "            throw new LibException(pattern, args);",
+            "        }",
+            "    }",
+            "",
+            "    public static void checkBoth(double[] a, Object[] args) {",
+            "        checkArgument(a.length > 0, \"empty\", args);",
+            "    }",
+            "",
             "    public static void sort(double[] a) {",
             "        java.util.Arrays.sort(a);",
             "    }",
@@ -234,6 +248,18 @@ class ClassFileEffectsTest {
         // an exception's constructor is taken as keeping what it is told, but not given an array of the caller's
         assertRefused(why("checkNotEmpty", "([D)V"), "calls new DataException(double[]), which is "
                 + "given an array it may write");
+    }
+
+    @Test
+    void aVarargsArrayForwardedToAnExceptionByAHelperIsProven() {
+        // checkLength builds the Object[] for checkArgument's varargs; checkArgument hands it to the exception
+        assertNull(why("checkLength", "([DI)V"));
+        // asked for alone, checkArgument's array is its caller's: the exception may write it
+        assertRefused(why("checkArgument", "(ZLjava/lang/String;[Ljava/lang/Object;)V"),
+                "calls new LibException(String, Object[]), which is given an array it may write");
+        // and a caller forwarding an array it was given proves nothing either
+        assertRefused(why("checkBoth", "([D[Ljava/lang/Object;)V"), "calls Checks.checkArgument(boolean, String, "
+                + "Object[]), which calls new LibException(String, Object[]), which is given an array it may write");
     }
 
     @Test
