@@ -15,6 +15,7 @@ import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
 import dev.adjoint.processor.emit.ImplWriter;
+import dev.adjoint.processor.emit.Splitter;
 import dev.adjoint.processor.fence.Checkpointing;
 import dev.adjoint.processor.fence.Fence;
 import dev.adjoint.processor.find.CustomDerivatives;
@@ -174,6 +175,8 @@ final class Pipeline {
             // differentiated with respect to fields (the tape evaluates it at its tensors' values)
             List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
                     ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
+            tooLarge(w, List.of(pullback.body(), tangent.body(), second == null ? List.of() : second.body(),
+                    hvp == null ? List.of() : hvp, rows == null ? List.of() : rows.perDirection()));
             out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, hvp, rows, primal);
         });
         return out[0];
@@ -311,6 +314,26 @@ final class Pipeline {
         }
         for (Work w : failed) {
             w.refused = true;
+        }
+    }
+
+    /**
+     * Refuses a method one of whose generated bodies holds a loop or branch too large for a JVM method
+     * (Splitter cuts bodies between statements only): an error at the statement, not javac's "code too
+     * large" in the generated file.
+     */
+    private void tooLarge(Work w, List<List<Stmt>> bodies) {
+        for (List<Stmt> body : bodies) {
+            Stmt huge = Splitter.oversized(body);
+            if (huge != null) {
+                Position at = huge instanceof Stmt.Loop l && l.pos() != null ? l.pos()
+                        : huge instanceof Stmt.If i && i.pos() != null ? i.pos() : w.position;
+                throw diagnostics.abort(at, Tag.AdjointNotYetSupported, "cannot differentiate " + w.plan.name()
+                        + ": the derivative of one of its " + (huge instanceof Stmt.If ? "branches" : "loops") + " would "
+                        + "be over the JVM's 64 KB limit for one method, and Adjoint does not split the inside of a loop "
+                        + "or branch yet; move part of its body into a helper method, or split it into two loops"
+                        + (w.plan.order() == 2 ? " (or ask for order = 1: second order is about three times larger)" : ""));
+            }
         }
     }
 

@@ -249,7 +249,11 @@ public final class Finder {
                 List<MethodPlan.Param> params = new ArrayList<>();
                 List<MethodPlan.GradientField> fields = new ArrayList<>();
                 fieldsAndParameters(owner, helper, params, fields);
-                out.add(plan(owner, helper, false, order, 0, params, fields));
+                try {
+                    out.add(plan(owner, helper, false, order, 0, params, fields));
+                } catch (Diagnostics.Abort tooManyParameters) {
+                    // reported at the helper; its callers are refused at their calls
+                }
             }
         }
         return out;
@@ -270,7 +274,7 @@ public final class Finder {
         MethodPlan.Slots slots = plan.parameterSlots(order == 2);
         if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
             // refused before anything is generated for it: javac could not write the member
-            diagnostics.error(at, Tag.AdjointTooManyParameters, tooManyParameters(name, slots, null));
+            diagnostics.error(Position.of(method), Tag.AdjointTooManyParameters, tooManyParameters(name, slots, null));
             throw new Diagnostics.Abort();
         }
         return plan;

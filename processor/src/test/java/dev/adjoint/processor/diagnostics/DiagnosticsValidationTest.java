@@ -416,4 +416,35 @@ class DiagnosticsValidationTest {
         assertThat(c).hadErrorCount(2);
         assertNoCrash(c);
     }
+    /** A loop of {@code n} statements {@code s = s * 0.999 + Math.sin(s * y + k) * x;}, twice. */
+    private static JavaFileObject bigLoop(int order, int n) {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("    @Differentiable(order = " + order + ")",
+                "    static double big(double x, double y) {", "        double s = x;",
+                "        for (int i = 0; i < 2; i++) {"));
+        for (int k = 0; k < n; k++) {
+            lines.add("            s = s * 0.999 + Math.sin(s * y + " + k + ") * x;");
+        }
+        lines.addAll(java.util.List.of("        }", "        return s;", "    }"));
+        return functions(lines.toArray(new String[0]));
+    }
+
+    /**
+     * A loop is never cut into parts: one whose reverse sweep would pass the JVM's 64 KB per method
+     * is refused at the method, where javac used to reject the generated file ("code too large");
+     * 400 statements (60 KB compiled) still fit.
+     */
+    @Test
+    void aLoopTooLargeForOneMethodIsRefusedAtTheMethod() {
+        JavaFileObject file = bigLoop(1, 600);
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "static double big(", "[AdjointNotYetSupported] cannot differentiate big: the "
+                + "derivative of one of its loops would be over the JVM's 64 KB limit for one method, and Adjoint does "
+                + "not split the inside of a loop or branch yet; move part of its body into a helper method, or split "
+                + "it into two loops");
+        JavaFileObject second = bigLoop(2, 200);
+        assertOnlyError(compile(second), second, "static double big(", "(or ask for order = 1: second order is about "
+                + "three times larger)");
+        assertThat(compile(bigLoop(1, 400))).succeededWithoutWarnings();
+    }
 }
+
