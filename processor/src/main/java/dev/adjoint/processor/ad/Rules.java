@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -256,8 +257,11 @@ public final class Rules {
 
     // ---------------------------------------------------------------- reverse mode
 
-    /** One adjoint contribution: {@code delta} into the adjoint of operand {@code operand}. */
-    public record Term(int operand, Expr delta) {}
+    /**
+     * One adjoint contribution: {@code delta} into the adjoint of {@code target}, an operand of the
+     * operation or, for a shortcut that sees through a temporary, an operand of its definition.
+     */
+    public record Term(Expr target, Expr delta) {}
 
     /** The adjoint contributions of one operation, and the statements that compute what they share. */
     public record Adjoint(List<Stmt> first, List<Term> terms) {}
@@ -267,28 +271,31 @@ public final class Rules {
      * operands' adjoints, given the adjoint {@code adj} of {@code y}.
      *
      * @param varied which operands carry a derivative
-     * @param definition the value a temporary of the normal form holds, or null (for the k·u·u shortcut)
+     * @param definition the value a variable defined once holds, or null (for the k·u·u shortcut)
+     * @param unchanged whether a variable keeps one value wherever it is read (defined at most once):
+     *     a shortcut through a definition holds only when the definition's operands still have the
+     *     values it read
      * @param constantIn whether an expression carries no derivative
      * @param temp a new name for a shared intermediate of the reverse sweep
      */
     public static Adjoint reverse(Expr e, Expr y, Expr adj, boolean[] varied, Function<Var, Expr> definition,
-            Function<Expr, Boolean> constantIn, Supplier<Var> temp) {
+            Predicate<Var> unchanged, Function<Expr, Boolean> constantIn, Supplier<Var> temp) {
         List<Expr> args = operands(e);
         List<Stmt> first = new ArrayList<>();
         List<Term> terms = new ArrayList<>();
         if (e instanceof Expr.Binary b && b.op() == BinaryOp.MUL) {
             if (same(b.left(), b.right())) {
                 // d(u·u) = 2u du: one term, not two equal ones
-                terms.add(new Term(0, mul(mul(lit(2), adj), b.left())));
+                terms.add(new Term(args.get(0), mul(mul(lit(2), adj), b.left())));
                 return new Adjoint(first, terms);
             }
             // y = v·u with v = k·u and k constant in u (100·a·a, -0.5·x·x): d(k·u²) = 2·v du, one term
-            if (varied[1] && scaled(b.left(), b.right(), definition, constantIn)) {
-                terms.add(new Term(1, mul(mul(lit(2), adj), b.left())));
+            if (varied[1] && scaled(b.left(), b.right(), definition, unchanged, constantIn)) {
+                terms.add(new Term(args.get(1), mul(mul(lit(2), adj), b.left())));
                 return new Adjoint(first, terms);
             }
-            if (varied[0] && scaled(b.right(), b.left(), definition, constantIn)) {
-                terms.add(new Term(0, mul(mul(lit(2), adj), b.right())));
+            if (varied[0] && scaled(b.right(), b.left(), definition, unchanged, constantIn)) {
+                terms.add(new Term(args.get(0), mul(mul(lit(2), adj), b.right())));
                 return new Adjoint(first, terms);
             }
         }
@@ -297,7 +304,7 @@ public final class Rules {
             // partials instead of one each; for y = 1/v, dv -= adj·y·y divides nothing
             Double numerator = constant(b.left());
             if (!varied[0] && numerator != null && numerator == 1.0) {
-                terms.add(new Term(1, neg(mul(mul(adj, y), y))));
+                terms.add(new Term(args.get(1), neg(mul(mul(adj, y), y))));
                 return new Adjoint(first, terms);
             }
             Expr q = div(adj, b.right());
@@ -305,9 +312,9 @@ public final class Rules {
                 Var t = temp.get();
                 first.add(new Stmt.Declare(t, q, null, null));
                 q = new Expr.Read(t);
-                terms.add(new Term(0, q));
+                terms.add(new Term(args.get(0), q));
             }
-            terms.add(new Term(1, neg(mul(q, y))));
+            terms.add(new Term(args.get(1), neg(mul(q, y))));
             return new Adjoint(first, terms);
         }
         List<Expr> partials = partials(e, y);
@@ -323,7 +330,7 @@ public final class Rules {
         }
         for (int i = 0; i < args.size(); i++) {
             if (varied[i]) {
-                terms.add(new Term(i, mul(a, partials.get(i))));
+                terms.add(new Term(args.get(i), mul(a, partials.get(i))));
             }
         }
         return new Adjoint(first, terms);
@@ -348,9 +355,21 @@ public final class Rules {
         return horner;
     }
 
-    /** Whether {@code v} is {@code k·u} (or {@code u·k}, or a temporary holding it) with {@code k} constant in u. */
-    private static boolean scaled(Expr v, Expr u, Function<Var, Expr> definition, Function<Expr, Boolean> constantIn) {
-        Expr def = v instanceof Expr.Read r && definition.apply(r.var()) != null ? definition.apply(r.var()) : v;
+    /**
+     * Whether {@code v} is {@code k·u} (or {@code u·k}, or a variable defined once as that) with
+     * {@code k} constant in u. Through a definition, u must be unchanged since (for
+     * {@code v = 100·a; a = a + 1; y = v·a} the shortcut's 2v would be the derivative in the new a
+     * of a product with the old one).
+     */
+    private static boolean scaled(Expr v, Expr u, Function<Var, Expr> definition, Predicate<Var> unchanged,
+            Function<Expr, Boolean> constantIn) {
+        Expr def = v;
+        if (v instanceof Expr.Read r && definition.apply(r.var()) != null) {
+            if (!(u instanceof Expr.Read read) || !unchanged.test(read.var())) {
+                return false;
+            }
+            def = definition.apply(r.var());
+        }
         if (!(def instanceof Expr.Binary m) || m.op() != BinaryOp.MUL || !(u instanceof Expr.Read)) {
             return false;
         }

@@ -4,6 +4,7 @@ import dev.adjoint.processor.ad.Algebra;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -45,9 +46,13 @@ final class Products {
         this.seed = seed;
     }
 
-    /** {@code body} with its reverse sweep's products rewritten; the same list when nothing changes. */
-    static List<Stmt> run(List<Stmt> body, Var seed) {
+    /**
+     * {@code body} with its reverse sweep's products rewritten; the same list when nothing changes.
+     * A parameter counts as defined once on entry: one the body assigns is not "defined once".
+     */
+    static List<Stmt> run(List<Stmt> body, List<MethodIr.Param> params, Var seed) {
         Products p = new Products(seed);
+        params.forEach(param -> p.definitions.put(param.var(), 1));
         Stmts.forEach(body, p::countDefinitions);
         List<Stmt> out = p.walk(body, new ArrayList<>());
         return p.changed ? out : body;

@@ -100,7 +100,7 @@ public final class ReverseMode {
         Tree.LoopNode fused = Fusion.decide(c, top, tbr);
         List<Stmt> body = new Assembler(c, tbr, fused).assemble(top);
         body = Cleanup.run(body);
-        List<Stmt> products = Products.run(body, seed);
+        List<Stmt> products = Products.run(body, method.params(), seed);
         if (products != body) {
             body = Cleanup.run(products); // a forward value now read once goes back into its use
         }
