@@ -247,8 +247,7 @@ final class ReverseVisitor {
                 varied[i] = c.activity.carries(operands.get(i));
             }
             Expr result = y != null ? new Expr.Read(y) : null;
-            Rules.Adjoint adjoint = Rules.reverse(value, result, adj, varied, c.definedAs::get, c::stable,
-                    e -> !c.activity.carries(e), () -> c.reverseTemp(JType.DOUBLE));
+            Rules.Adjoint adjoint = Rules.reverse(value, result, adj, varied, c);
             out.addAll(adjoint.first());
             for (Rules.Term t : adjoint.terms()) {
                 propagate(t.target(), t.delta(), out);
