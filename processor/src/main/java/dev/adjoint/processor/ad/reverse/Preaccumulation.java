@@ -38,7 +38,9 @@ import java.util.Set;
  * <p>Within one statement list (each nested list on its own), an adjoint declared or assigned a
  * value linear in one adjoint {@code A} ({@code A·c}, sums of such, with {@code c} free of
  * adjoints and effects) has the <em>form</em> {@code (A, c)}, and one whose form is known is read
- * through it: {@code _d_x = _d_y * p} with {@code _d_y = A·c} becomes {@code _d_x = A * (c·p)}. An
+ * through it: {@code _d_x = _d_y * p} with {@code _d_y = A·c} becomes {@code _d_x = A * (c·p)}, when
+ * these are the last reads of {@code _d_y} (else {@code _d_y} stays, and {@code _d_x} keeps the form
+ * {@code (_d_y, p)}). An
  * accumulation {@code _d_x += A·c'} into an adjoint of form {@code (A, c)} whose value nothing has
  * read since it was set replaces that setting by {@code _d_x = A * (c + c')} here. A form holds while
  * neither the adjoint, nor {@code A}, nor anything its partial reads is written; a partial that
@@ -87,8 +89,11 @@ final class Preaccumulation {
                 Var x = s instanceof Stmt.Declare d && d.init() != null ? d.var()
                         : s instanceof Stmt.Assign a ? a.var() : null;
                 if (x != null && adjoint(x)) {
-                    // a form read as it is: its partial is the statement's own, read where it is used
-                    Linear l = linear(Stmts.value(s), forms);
+                    // a form as the statement reads: its partial is the statement's own, evaluated
+                    // again only where the statement goes (an adjoint read through it for the last
+                    // time); not through other forms, whose partials the adjoints they belong to
+                    // may still be computing (Math.cos(z) twice)
+                    Linear l = linear(Stmts.value(s), Map.of());
                     if (l != null && l.source() != null && l.source() != x) {
                         forms.put(x, l);
                         setAt.put(x, out.size());
