@@ -182,8 +182,10 @@ public final class Cleanup {
     // ---------------------------------------------------------------- copies and unused names
 
     /**
-     * {@code double _d_ret = seed;}: a name the processor made for a copy of a variable nothing
-     * writes afterwards reads that variable instead, wherever it is read.
+     * {@code double _d_ret = seed;}, {@code double _d_t17 = _d_t16;}: a name the processor made for
+     * a copy of a variable nothing writes afterwards reads that variable instead, wherever it is
+     * read. (A double is never written inside an expression after the normal form, so the rest's
+     * statements are all its writes; other types only from a parameter or a fixed name.)
      */
     private static List<Stmt> propagateAllCopies(List<Stmt> list) {
         // a copy of a copy ({@code b = a; c = b;}) becomes a copy of the variable only once the first
@@ -208,7 +210,8 @@ public final class Cleanup {
         for (int p = out.size() - 1; p >= 0; p--) {
             Stmt at = out.get(p);
             if (at instanceof Stmt.Declare d && d.init() instanceof Expr.Read r && inlinable(d.var())
-                    && d.var().type.equals(r.var().type) && (r.var().role == Var.Role.FIXED || r.var().role == Var.Role.PARAM)
+                    && d.var().type.equals(r.var().type)
+                    && (r.var().role == Var.Role.FIXED || r.var().role == Var.Role.PARAM || d.var().type.isDouble())
                     && rest.writes(d.var()) == 0 && rest.writes(r.var()) == 0) {
                 // the copy's readers read the variable itself
                 renames.put(d.var(), r.var());
@@ -220,6 +223,14 @@ public final class Cleanup {
             kept.add(at);
         }
         java.util.Collections.reverse(kept);
+        // a copy of a copy (c = b after b = a): its readers read a, the end of the chain
+        for (Map.Entry<Var, Var> e : renames.entrySet()) {
+            Var to = e.getValue();
+            while (renames.containsKey(to)) {
+                to = renames.get(to);
+            }
+            e.setValue(to);
+        }
         return renames.isEmpty() ? kept : dev.adjoint.processor.ir.Rename.substitute(kept, renames);
     }
 

@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The one registry of local derivative rules, used by reverse mode, forward mode and second
@@ -38,7 +36,8 @@ import java.util.function.Supplier;
  * {@code y}. Reverse mode adds {@code adj·∂y/∂a_i} into each argument's adjoint; forward mode sums
  * {@code ∂y/∂a_i·da_i}. Beside the table, the algebraic shortcuts that make fewer operations than
  * the rules taken one by one ({@code d(u·u) = 2u·du}; {@code d(k·u·u)}; one division for both
- * partials of a quotient), and users' {@code @DerivativeOf} partials, found by the same lookup.
+ * partials of a quotient; {@code d log(u/w) = du/u - dw/w}), and users' {@code @DerivativeOf}
+ * partials, found by the same lookup.
  *
  * <p>Conventions at kinks follow PyTorch: {@code abs'(0) = 0}; {@code max} and {@code min} split
  * the gradient evenly between equal arguments ({@code torch.maximum}); {@code pow(u, 0)} has
@@ -256,39 +255,87 @@ public final class Rules {
 
     // ---------------------------------------------------------------- reverse mode
 
-    /** One adjoint contribution: {@code delta} into the adjoint of operand {@code operand}. */
-    public record Term(int operand, Expr delta) {}
+    /**
+     * One adjoint contribution: {@code delta} into the adjoint of {@code target}, an operand of the
+     * operation or, for a shortcut that sees through a temporary, an operand of its definition.
+     */
+    public record Term(Expr target, Expr delta) {}
 
     /** The adjoint contributions of one operation, and the statements that compute what they share. */
     public record Adjoint(List<Stmt> first, List<Term> terms) {}
+
+    /**
+     * What the reverse sweep knows around an operation: the shortcuts that see through a temporary
+     * (k·u·u, log(u/w)) ask it about the variables they meet.
+     */
+    public interface Surroundings {
+        /** The value {@code v} holds when it is defined once (by its declaration), else null. */
+        Expr definition(Var v);
+
+        /**
+         * Whether {@code v} keeps one value wherever it is read (defined at most once): a shortcut
+         * through a definition holds only when the definition's operands still have the values it read.
+         */
+        boolean unchanged(Var v);
+
+        /** Whether {@code v} is read once in the whole method. */
+        boolean readOnce(Var v);
+
+        /** Whether {@code e} carries no derivative. */
+        boolean constant(Expr e);
+
+        /** A new name for a shared intermediate of the reverse sweep. */
+        Var temp();
+    }
 
     /**
      * The contributions of {@code y = e} (an operation over variables and constants) to its
      * operands' adjoints, given the adjoint {@code adj} of {@code y}.
      *
      * @param varied which operands carry a derivative
-     * @param definition the value a temporary of the normal form holds, or null (for the k·u·u shortcut)
-     * @param constantIn whether an expression carries no derivative
-     * @param temp a new name for a shared intermediate of the reverse sweep
      */
-    public static Adjoint reverse(Expr e, Expr y, Expr adj, boolean[] varied, Function<Var, Expr> definition,
-            Function<Expr, Boolean> constantIn, Supplier<Var> temp) {
+    public static Adjoint reverse(Expr e, Expr y, Expr adj, boolean[] varied, Surroundings around) {
         List<Expr> args = operands(e);
         List<Stmt> first = new ArrayList<>();
         List<Term> terms = new ArrayList<>();
         if (e instanceof Expr.Binary b && b.op() == BinaryOp.MUL) {
             if (same(b.left(), b.right())) {
                 // d(u·u) = 2u du: one term, not two equal ones
-                terms.add(new Term(0, mul(mul(lit(2), adj), b.left())));
+                terms.add(new Term(args.get(0), mul(mul(lit(2), adj), b.left())));
                 return new Adjoint(first, terms);
             }
             // y = v·u with v = k·u and k constant in u (100·a·a, -0.5·x·x): d(k·u²) = 2·v du, one term
-            if (varied[1] && scaled(b.left(), b.right(), definition, constantIn)) {
-                terms.add(new Term(1, mul(mul(lit(2), adj), b.left())));
+            if (varied[1] && scaled(b.left(), b.right(), around)) {
+                terms.add(new Term(args.get(1), mul(mul(lit(2), adj), b.left())));
                 return new Adjoint(first, terms);
             }
-            if (varied[0] && scaled(b.right(), b.left(), definition, constantIn)) {
-                terms.add(new Term(0, mul(mul(lit(2), adj), b.right())));
+            if (varied[0] && scaled(b.right(), b.left(), around)) {
+                terms.add(new Term(args.get(0), mul(mul(lit(2), adj), b.right())));
+                return new Adjoint(first, terms);
+            }
+        }
+        if (e instanceof Expr.MathCall m && m.function() == MathFunction.LOG && varied[0]) {
+            Expr.Binary quotient = quotient(args.get(0), around);
+            if (quotient != null) {
+                // y = log(v) with v = u/w: d log(u/w) = du/u - dw/w. Rule by rule the adjoint is
+                // divided by v and then by w, two dependent divisions (and 0·∞ where u/w under- or
+                // overflows); this gives two independent ones, each reading an operand, and the
+                // quotient's own reverse sweep gets nothing from here. The same derivative, the
+                // adjoint's arithmetic reassociated (adj/v/w = adj/u in exact arithmetic).
+                boolean numerator = !around.constant(quotient.left());
+                boolean denominator = !around.constant(quotient.right());
+                Expr a = adj;
+                if (numerator && denominator && !Exprs.isAtom(adj)) {
+                    Var t = around.temp();
+                    first.add(new Stmt.Declare(t, adj, null, null));
+                    a = new Expr.Read(t);
+                }
+                if (numerator) {
+                    terms.add(new Term(quotient.left(), div(a, quotient.left())));
+                }
+                if (denominator) {
+                    terms.add(new Term(quotient.right(), neg(div(a, quotient.right()))));
+                }
                 return new Adjoint(first, terms);
             }
         }
@@ -297,17 +344,17 @@ public final class Rules {
             // partials instead of one each; for y = 1/v, dv -= adj·y·y divides nothing
             Double numerator = constant(b.left());
             if (!varied[0] && numerator != null && numerator == 1.0) {
-                terms.add(new Term(1, neg(mul(mul(adj, y), y))));
+                terms.add(new Term(args.get(1), neg(mul(mul(adj, y), y))));
                 return new Adjoint(first, terms);
             }
             Expr q = div(adj, b.right());
             if (varied[0]) {
-                Var t = temp.get();
+                Var t = around.temp();
                 first.add(new Stmt.Declare(t, q, null, null));
                 q = new Expr.Read(t);
-                terms.add(new Term(0, q));
+                terms.add(new Term(args.get(0), q));
             }
-            terms.add(new Term(1, neg(mul(q, y))));
+            terms.add(new Term(args.get(1), neg(mul(q, y))));
             return new Adjoint(first, terms);
         }
         List<Expr> partials = partials(e, y);
@@ -317,13 +364,13 @@ public final class Rules {
         }
         Expr a = adj;
         if (count > 1 && !Exprs.isAtom(adj)) {
-            Var t = temp.get();
+            Var t = around.temp();
             first.add(new Stmt.Declare(t, adj, null, null));
             a = new Expr.Read(t);
         }
         for (int i = 0; i < args.size(); i++) {
             if (varied[i]) {
-                terms.add(new Term(i, mul(a, partials.get(i))));
+                terms.add(new Term(args.get(i), mul(a, partials.get(i))));
             }
         }
         return new Adjoint(first, terms);
@@ -348,13 +395,46 @@ public final class Rules {
         return horner;
     }
 
-    /** Whether {@code v} is {@code k·u} (or {@code u·k}, or a temporary holding it) with {@code k} constant in u. */
-    private static boolean scaled(Expr v, Expr u, Function<Var, Expr> definition, Function<Expr, Boolean> constantIn) {
-        Expr def = v instanceof Expr.Read r && definition.apply(r.var()) != null ? definition.apply(r.var()) : v;
+    /**
+     * Whether {@code v} is {@code k·u} (or {@code u·k}, or a variable defined once as that) with
+     * {@code k} constant in u. Through a definition, u must be unchanged since (for
+     * {@code v = 100·a; a = a + 1; y = v·a} the shortcut's 2v would be the derivative in the new a
+     * of a product with the old one).
+     */
+    private static boolean scaled(Expr v, Expr u, Surroundings around) {
+        Expr def = v;
+        if (v instanceof Expr.Read r && around.definition(r.var()) != null) {
+            if (!(u instanceof Expr.Read read) || !around.unchanged(read.var())) {
+                return false;
+            }
+            def = around.definition(r.var());
+        }
         if (!(def instanceof Expr.Binary m) || m.op() != BinaryOp.MUL || !(u instanceof Expr.Read)) {
             return false;
         }
-        return same(m.right(), u) && constantIn.apply(m.left()) || same(m.left(), u) && constantIn.apply(m.right());
+        return same(m.right(), u) && around.constant(m.left()) || same(m.left(), u) && around.constant(m.right());
+    }
+
+    /**
+     * The double quotient {@code u/w} that {@code v} holds when {@code v} is defined once, read
+     * only here (else its own reverse sweep divides anyway, and the shortcut would add divisions)
+     * and each of the quotient's operands is a constant or a variable that still has the value the
+     * quotient read; else null.
+     */
+    private static Expr.Binary quotient(Expr v, Surroundings around) {
+        if (!(v instanceof Expr.Read r) || !around.readOnce(r.var())
+                || !(around.definition(r.var()) instanceof Expr.Binary q)
+                || q.op() != BinaryOp.DIV || !q.type().isDouble()) {
+            return null;
+        }
+        for (Expr operand : List.of(q.left(), q.right())) {
+            boolean fixed = operand instanceof Expr.Const
+                    || operand instanceof Expr.Read read && read.var().type.isDouble() && around.unchanged(read.var());
+            if (!fixed) {
+                return null;
+            }
+        }
+        return q;
     }
 
     private static boolean same(Expr a, Expr b) {

@@ -118,8 +118,8 @@ class LargeMethodTest {
 
     /**
      * The estimate is not so generous that a member well under the limit is split (a split member
-     * allocates its frame on each call): the second-order member of a 9-statement method, a few
-     * thousand bytes, stays one method.
+     * allocates its frame on each call): the second-order member of a 9-statement method, two to
+     * five thousand bytes, stays one method.
      */
     @Test
     void aMemberWellUnderTheLimitIsNotSplit() {
@@ -131,7 +131,7 @@ class LargeMethodTest {
         assertTrue(small.success(), small.diagnosticsText());
         int longest = small.classes().entrySet().stream().filter(c -> c.getKey().startsWith("big.SmallAdjoint"))
                 .flatMap(c -> Bytecode.codeLengths(c.getValue()).values().stream()).max(Integer::compare).orElseThrow();
-        assertTrue(longest > 2500 && longest < 5000, "the longest member has " + longest + " bytes");
+        assertTrue(longest > 2000 && longest < 5000, "the longest member has " + longest + " bytes");
         small.generatedSources().forEach((name, text) -> assertTrue(!text.contains("Frame"), name + " was split"));
     }
 

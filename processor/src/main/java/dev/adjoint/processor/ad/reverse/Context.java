@@ -1,5 +1,6 @@
 package dev.adjoint.processor.ad.reverse;
 
+import dev.adjoint.processor.ad.Rules;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
  * What the parts of reverse mode share about one method: its activity, the adjoint of each
  * variable, what each variable is defined with, the arrays it writes, the generated names it needs.
  */
-final class Context {
+final class Context implements Rules.Surroundings {
 
     final MethodIr method;
     final List<Stmt> body;
@@ -36,6 +37,8 @@ final class Context {
     final Map<Var, Integer> definitions = new HashMap<>();
     /** The value a variable defined exactly once (by its declaration) holds. */
     final Map<Var, Expr> definedAs = new HashMap<>();
+    /** How often each variable is read, in the whole body. */
+    final Map<Var, Integer> reads = new HashMap<>();
     /** Arrays whose elements the method writes. */
     final Set<Var> writtenArrays = new HashSet<>();
     /** The holders of called pullbacks, declared before the reverse sweep. */
@@ -86,6 +89,7 @@ final class Context {
             }
         }
         aliases(Stmts.all(body));
+        Stmts.forEachExpr(body, e -> Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum)));
         for (Stmt s : Stmts.all(body)) {
             if (s instanceof Stmt.Declare d && d.init() != null && definitions.getOrDefault(d.var(), 0) == 1) {
                 definedAs.put(d.var(), d.init());
@@ -149,6 +153,31 @@ final class Context {
     /** A new intermediate of the reverse sweep. */
     Var reverseTemp(JType type) {
         return new Var("_r", type, Var.Role.REVERSE_TEMP);
+    }
+
+    @Override
+    public Expr definition(Var v) {
+        return definedAs.get(v);
+    }
+
+    @Override
+    public boolean unchanged(Var v) {
+        return stable(v);
+    }
+
+    @Override
+    public boolean readOnce(Var v) {
+        return reads.getOrDefault(v, 0) == 1;
+    }
+
+    @Override
+    public boolean constant(Expr e) {
+        return !activity.carries(e);
+    }
+
+    @Override
+    public Var temp() {
+        return reverseTemp(JType.DOUBLE);
     }
 
     boolean isParam(Var v) {

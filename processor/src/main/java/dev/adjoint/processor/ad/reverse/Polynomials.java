@@ -42,11 +42,9 @@ final class Polynomials {
     private final Set<Var> absorbed = new HashSet<>();
 
     private final Context c;
-    private final Map<Var, Integer> reads = new HashMap<>();
 
     Polynomials(Context c) {
         this.c = c;
-        Stmts.forEachExpr(c.body, e -> Exprs.reads(e, v -> reads.merge(v, 1, Integer::sum)));
         scan(c.body);
     }
 
@@ -155,7 +153,7 @@ final class Polynomials {
         private boolean member(Var v) {
             Integer at = declaredAt.get(v);
             return v.role == Var.Role.TEMP && v.type.isDouble() && at != null && at < root
-                    && reads.getOrDefault(v, 0) == 1 && c.definitions.getOrDefault(v, 0) == 1 && !members.contains(v)
+                    && c.readOnce(v) && c.definitions.getOrDefault(v, 0) == 1 && !members.contains(v)
                     && !absorbed.contains(v);
         }
     }

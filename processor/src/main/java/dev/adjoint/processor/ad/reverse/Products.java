@@ -4,6 +4,7 @@ import dev.adjoint.processor.ad.Algebra;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -45,9 +46,13 @@ final class Products {
         this.seed = seed;
     }
 
-    /** {@code body} with its reverse sweep's products rewritten; the same list when nothing changes. */
-    static List<Stmt> run(List<Stmt> body, Var seed) {
+    /**
+     * {@code body} with its reverse sweep's products rewritten; the same list when nothing changes.
+     * A parameter counts as defined once on entry: one the body assigns is not "defined once".
+     */
+    static List<Stmt> run(List<Stmt> body, List<MethodIr.Param> params, Var seed) {
         Products p = new Products(seed);
+        params.forEach(param -> p.definitions.put(param.var(), 1));
         Stmts.forEach(body, p::countDefinitions);
         List<Stmt> out = p.walk(body, new ArrayList<>());
         return p.changed ? out : body;
@@ -228,7 +233,7 @@ final class Products {
                 }
                 adjoint = expr(f, available);
             } else {
-                partial.add(f);
+                partial.add(partial(f, available));
             }
         }
         if (adjoint == null || partial.size() < 2) {
@@ -246,6 +251,29 @@ final class Products {
             return out;
         }
         return e;
+    }
+
+    /**
+     * A factor of a partial derivative (free of adjoints) with the products inside it reading what
+     * the forward sweep multiplied: a preaccumulated partial is a sum of products
+     * ({@code -(_t11 * t2 * 0.39 * _t8 * a2) - ...}), whose {@code t2 * 0.39 * _t8} is {@code _t10}.
+     */
+    private static Expr partial(Expr f, List<Made> available) {
+        if (f instanceof Expr.Read || f instanceof Expr.Const) {
+            return f;
+        }
+        if (f instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.type().isDouble()) {
+            List<Expr> factors = new ArrayList<>();
+            boolean negative = flatten(f, factors);
+            factors.replaceAll(x -> partial(x, available));
+            reuse(factors, available);
+            Expr p = null;
+            for (Expr x : factors) {
+                p = p == null ? x : Algebra.mul(p, x);
+            }
+            return negative ? Algebra.neg(p) : p;
+        }
+        return Exprs.map(f, x -> partial(x, available));
     }
 
     /**

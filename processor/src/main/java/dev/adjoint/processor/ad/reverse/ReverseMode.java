@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * Stage 6, differentiate: reverse mode. The {@link ReverseVisitor} gives each statement of the
  * normalized body its reverse statements; {@link ToBeRecorded} decides which values the reverse
  * sweep needs kept and where; {@link Fusion} may run the last loop's reverse sweep inside it; the
- * {@link Assembler} writes the pullback; {@link Cleanup} makes it read like hand-written code, and
+ * {@link Assembler} writes the pullback; {@link Cleanup} makes it read like hand-written code,
+ * {@link Preaccumulation} multiplies an adjoint once by a stretch's partial derivative, and
  * {@link Products} writes its products as a hand-written adjoint would. With
  * {@code @Differentiable(checkpoints = s)}, the long loops are {@link CheckpointedLoop checkpointed}.
  */
@@ -100,7 +101,11 @@ public final class ReverseMode {
         Tree.LoopNode fused = Fusion.decide(c, top, tbr);
         List<Stmt> body = new Assembler(c, tbr, fused).assemble(top);
         body = Cleanup.run(body);
-        List<Stmt> products = Products.run(body, seed);
+        List<Stmt> preaccumulated = Preaccumulation.run(body, seed);
+        if (preaccumulated != body) {
+            body = Cleanup.run(preaccumulated); // what nothing reads now goes, partials read once go into their use
+        }
+        List<Stmt> products = Products.run(body, method.params(), seed);
         if (products != body) {
             body = Cleanup.run(products); // a forward value now read once goes back into its use
         }

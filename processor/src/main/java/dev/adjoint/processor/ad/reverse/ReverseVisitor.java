@@ -247,11 +247,10 @@ final class ReverseVisitor {
                 varied[i] = c.activity.carries(operands.get(i));
             }
             Expr result = y != null ? new Expr.Read(y) : null;
-            Rules.Adjoint adjoint = Rules.reverse(value, result, adj, varied, c.definedAs::get,
-                    e -> !c.activity.carries(e), () -> c.reverseTemp(JType.DOUBLE));
+            Rules.Adjoint adjoint = Rules.reverse(value, result, adj, varied, c);
             out.addAll(adjoint.first());
             for (Rules.Term t : adjoint.terms()) {
-                propagate(operands.get(t.operand()), t.delta(), out);
+                propagate(t.target(), t.delta(), out);
             }
         } else if (value instanceof Expr.Cond cond) {
             // only the branch taken: within it, y is that branch's value
