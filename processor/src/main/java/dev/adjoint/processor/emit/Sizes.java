@@ -31,6 +31,30 @@ final class Sizes {
         return new Sizes(slots < 250 ? 2 : 4).of(body);
     }
 
+    /**
+     * The estimated bytecode of one statement as a method of its own would hold it: its loads and
+     * stores {@code wide} only when the slots live at once pass 256. javac gives a block's locals
+     * back at the block's end, so that count is the deepest nesting's, not every declaration's.
+     */
+    static int ofAlone(Stmt s, int parameterSlots) {
+        return new Sizes(parameterSlots + liveSlots(List.of(s)) < 250 ? 2 : 4).of(s);
+    }
+
+    /** The most local slots the statements hold at once: a block's declarations, plus its deepest nested block's. */
+    private static int liveSlots(List<Stmt> list) {
+        int declared = 0;
+        int nested = 0;
+        for (Stmt s : list) {
+            if (s instanceof Stmt.Declare) {
+                declared += 2;
+            }
+            for (List<Stmt> block : Stmts.blocks(s)) {
+                nested = Math.max(nested, declared + liveSlots(block));
+            }
+        }
+        return Math.max(declared, nested);
+    }
+
     /** The estimated bytecode of a statement of a part of a split body, where shared variables are a frame's fields. */
     static int ofPart(Stmt s) {
         return new Sizes(4).of(s);

@@ -33,11 +33,15 @@ public final class Splitter {
      * The estimated bytes over which one statement cannot be emitted: the JVM refuses a method over
      * 65,535 bytes of bytecode, and a statement is never cut (a loop body is not split), so its part
      * would be over the limit. Measured on loops of 150 to 600 statements, the estimate of such a
-     * part is 1.07 to 1.17 times javac's bytecode (a 400-statement loop's reverse sweep: 70,491
-     * estimated, 60,409 compiled); the limit sits where neither a method that compiles is refused
-     * nor one that does not is let through, on those.
+     * statement ({@link Sizes#ofAlone}) is 1.07 to 1.17 times javac's bytecode (a 400-statement
+     * loop's reverse sweep: 70,491 estimated, 60,409 compiled), and Hipparchus' Beta.logBeta's
+     * largest branch, which compiles, is estimated at 58,214: the limit sits where neither a method
+     * that compiles is refused nor one that does not is let through, on those.
      */
     static final int STATEMENT_LIMIT = 71_000;
+
+    /** The parameter slots assumed for the member holding an oversized statement. */
+    private static final int TYPICAL_PARAMETER_SLOTS = 16;
 
     /**
      * The first top-level statement of {@code body} too large for any generated method (a loop or
@@ -46,7 +50,7 @@ public final class Splitter {
      */
     public static Stmt oversized(List<Stmt> body) {
         for (Stmt s : body) {
-            if (!Stmts.blocks(s).isEmpty() && Sizes.ofPart(s) > STATEMENT_LIMIT) {
+            if (!Stmts.blocks(s).isEmpty() && Sizes.ofAlone(s, TYPICAL_PARAMETER_SLOTS) > STATEMENT_LIMIT) {
                 return s;
             }
         }
