@@ -401,14 +401,11 @@ final class Calls {
             // its pullback cannot stand in for it when it writes into an array argument, returns an array or
             // takes records
             boolean pullbackCannot = !plan.writtenArrays().isEmpty() || plan.vector() || records;
-            if (plan.hidden() && !pullbackCannot && receiver == null && plan.isStatic() && recursive(method, key)) {
-                // a private method calling itself: inlined it would have no end; its pullback calls itself,
-                // its value comes from the implementation's copy of its primal
-                return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names(plan),
-                        Naming.adjointClass(ownerRef), plan.gradient(), gradientFields(plan), plan.writtenArrays(),
-                        plan.order() == 2, true, key, false, true), null, args, type, at);
-            }
-            if ((pullbackCannot || plan.hidden() || !accessible(method)) && receiver == null) {
+            // a private method calling itself: inlined it would have no end; its pullback calls itself, its
+            // value comes from the implementation's copy of its primal
+            boolean viaCopy = plan.hidden() && !pullbackCannot && receiver == null && plan.isStatic()
+                    && recursive(method, key);
+            if (!viaCopy && (pullbackCannot || plan.hidden() || !accessible(method)) && receiver == null) {
                 // its pullback cannot stand in for it, or it cannot be called from the site (private, or
                 // package-private elsewhere): its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
@@ -427,8 +424,11 @@ final class Calls {
                         + "this class's package") + ", so the generated class cannot call it; make it package-private "
                         + "(or public), or call it on this object");
             }
-            List<String> fields = gradientFields(plan);
-            List<String> names = names(plan);
+            List<String> fields = new ArrayList<>();
+            for (MethodPlan.Param p : plan.params()) {
+                fields.add(p.differentiated() ? p.name() : null);
+            }
+            List<String> names = plan.params().stream().map(MethodPlan.Param::name).toList();
             if (receiver != null) {
                 // an instance method of another object: its receiver is data, passed first (as the
                 // generated members take it); the derivative flows through the arguments
@@ -445,8 +445,8 @@ final class Calls {
                         true, key, true, false), null, all, type, at);
             }
             return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, Naming.adjointClass(ownerRef),
-                    plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, key), receiver, args,
-                    type, at);
+                    plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, key, false, viaCopy), receiver,
+                    args, type, at);
         }
         if (receiver != null) {
             return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
@@ -496,19 +496,6 @@ final class Calls {
         List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
         return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, adjoint, gradientRef, fields,
                 written, secondOrder, false, Keys.of(method, types)), receiver, args, type, at);
-    }
-
-    /** Per parameter of {@code plan}'s method, its field in the gradient class, or null when it has none. */
-    private static List<String> gradientFields(MethodPlan plan) {
-        List<String> fields = new ArrayList<>();
-        for (MethodPlan.Param p : plan.params()) {
-            fields.add(p.differentiated() ? p.name() : null);
-        }
-        return fields;
-    }
-
-    private static List<String> names(MethodPlan plan) {
-        return plan.params().stream().map(MethodPlan.Param::name).toList();
     }
 
     /**
