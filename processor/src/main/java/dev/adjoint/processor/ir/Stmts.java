@@ -176,14 +176,24 @@ public final class Stmts {
      */
     public static List<Stmt> reachable(List<Stmt> list) {
         List<Stmt> out = new ArrayList<>(list.size());
+        boolean changed = false;
         for (Stmt s : list) {
-            Stmt kept = mapBlocks(s, Stmts::reachable);
+            // each nested list pruned once; the node rebuilt only when one of them lost statements
+            java.util.Map<List<Stmt>, List<Stmt>> pruned = new java.util.IdentityHashMap<>();
+            boolean inner = false;
+            for (List<Stmt> block : blocks(s)) {
+                List<Stmt> kept = reachable(block);
+                pruned.put(block, kept);
+                inner |= kept != block;
+            }
+            Stmt kept = inner ? mapBlocks(s, pruned::get) : s;
+            changed |= inner;
             out.add(kept);
             if (!completes(kept)) {
                 break;
             }
         }
-        return out.size() == list.size() && out.equals(list) ? list : out;
+        return changed || out.size() < list.size() ? out : list;
     }
 
     /** Whether {@code s} can complete normally, by the JLS's rules (14.22). */
