@@ -53,13 +53,14 @@ final class RecursiveHelpers {
      * or {@code double[]}; {@code double[][]} and the others data), and throwing nothing it declares.
      */
     List<ExecutableElement> of(TypeElement owner, List<ExecutableElement> annotated) {
-        Map<ExecutableElement, Set<ExecutableElement>> calls = new LinkedHashMap<>();
+        Map<String, List<ExecutableElement>> byName = new LinkedHashMap<>();
         for (Element e : owner.getEnclosedElements()) {
             if (e.getKind() == ElementKind.METHOD) {
-                ExecutableElement m = (ExecutableElement) e;
-                calls.put(m, callees(owner, m));
+                byName.computeIfAbsent(e.getSimpleName().toString(), k -> new ArrayList<>()).add((ExecutableElement) e);
             }
         }
+        Map<ExecutableElement, Set<ExecutableElement>> calls = new LinkedHashMap<>();
+        byName.values().forEach(methods -> methods.forEach(m -> calls.put(m, callees(owner, m, byName))));
         Set<ExecutableElement> reached = reach(annotated, calls);
         List<ExecutableElement> out = new ArrayList<>();
         for (ExecutableElement m : reached) {
@@ -86,7 +87,8 @@ final class RecursiveHelpers {
     }
 
     /** The methods of {@code owner} that {@code method}'s body may call, matched by name and arity. */
-    private Set<ExecutableElement> callees(TypeElement owner, ExecutableElement method) {
+    private Set<ExecutableElement> callees(TypeElement owner, ExecutableElement method,
+            Map<String, List<ExecutableElement>> byName) {
         TreePath path = paths.of(method);
         Set<ExecutableElement> out = new LinkedHashSet<>();
         if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
@@ -104,12 +106,9 @@ final class RecursiveHelpers {
                         && (qualifier.getName().contentEquals(ownerName) || qualifier.getName().contentEquals("this"))) {
                     name = select.getIdentifier().toString();
                 }
-                if (name != null) {
-                    for (Element e : owner.getEnclosedElements()) {
-                        if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
-                                && arityMatches((ExecutableElement) e, call.getArguments().size())) {
-                            out.add((ExecutableElement) e);
-                        }
+                for (ExecutableElement m : byName.getOrDefault(name, List.of())) {
+                    if (arityMatches(m, call.getArguments().size())) {
+                        out.add(m);
                     }
                 }
                 return super.visitMethodInvocation(call, unused);
