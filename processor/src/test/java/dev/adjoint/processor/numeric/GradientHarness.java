@@ -482,17 +482,24 @@ final class GradientHarness {
         List<Method> methods = harness.differentiableMethods();
         assertEquals(List.of(names), methods.stream().map(Method::getName).toList());
         for (Method m : methods) {
-            Random random = new Random(m.getName().hashCode());
-            for (int i = 0; i < points; i++) {
-                Object[] args = arguments(m, random);
-                harness.checkAgainstFiniteDifferences(m, args);
-                harness.checkPullback(m, args);
-                harness.checkTensorOverload(m, args);
-                Object[] v = harness.direction(m, args, random);
-                harness.checkTangent(m, args, v);
-                assertTrue(harness.hasSecondOrder(m), m.getName() + " has second order");
-                harness.checkSecondOrder(m, args, v);
-            }
+            assertTrue(harness.hasSecondOrder(m), m.getName() + " has second order");
+            harness.checkAtRandomPoints(m, new Random(m.getName().hashCode()), points);
+        }
+    }
+
+    /**
+     * Every check at {@code points} random points of {@code m}: central differences, pullback,
+     * tape, tangent along a random direction, and second order (which {@code m} must have).
+     */
+    void checkAtRandomPoints(Method m, Random random, int points) throws Exception {
+        for (int i = 0; i < points; i++) {
+            Object[] args = arguments(m, random);
+            checkAgainstFiniteDifferences(m, args);
+            checkPullback(m, args);
+            checkTensorOverload(m, args);
+            Object[] v = direction(m, args, random);
+            checkTangent(m, args, v);
+            checkSecondOrder(m, args, v);
         }
     }
 }

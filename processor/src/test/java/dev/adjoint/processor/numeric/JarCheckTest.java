@@ -134,16 +134,7 @@ class JarCheckTest {
             List<Method> methods = harness.differentiableMethods();
             assertEquals(List.of("weightedLogSum"), methods.stream().map(Method::getName).toList());
             Method m = methods.get(0);
-            Random random = new Random(14);
-            for (int i = 0; i < 10; i++) {
-                Object[] args = GradientHarness.arguments(m, random);
-                harness.checkAgainstFiniteDifferences(m, args);
-                harness.checkPullback(m, args);
-                harness.checkTensorOverload(m, args);
-                Object[] v = harness.direction(m, args, random);
-                harness.checkTangent(m, args, v);
-                harness.checkSecondOrder(m, args, v);
-            }
+            harness.checkAtRandomPoints(m, new Random(14), 10);
             // and by hand: ∂f/∂w_i = x_i² / w_i, ∂f/∂x_i = 2 log(w_i) x_i
             double[] w = {0.5, 2.0, 1.5};
             double[] x = {1.0, -0.5, 3.0};

@@ -89,16 +89,7 @@ class OddDeclarationsTest {
         GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Never"));
         Method method = harness.differentiableMethods().get(0);
         assertEquals("chooses", method.getName());
-        Random random = new Random(1);
-        for (int i = 0; i < 20; i++) {
-            Object[] args = GradientHarness.arguments(method, random);
-            harness.checkAgainstFiniteDifferences(method, args);
-            harness.checkPullback(method, args);
-            harness.checkTensorOverload(method, args);
-            Object[] v = harness.direction(method, args, random);
-            harness.checkTangent(method, args, v);
-            harness.checkSecondOrder(method, args, v);
-        }
+        harness.checkAtRandomPoints(method, new Random(1), 20);
         Class<?> adjoint = r.loader().loadClass("demo.NeverAdjoint");
         Method throwsAlways = adjoint.getMethod("throwsAlwaysGradient", double.class);
         InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> throwsAlways.invoke(null, 0.5));
