@@ -606,8 +606,9 @@ public final class Fence {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of " + i.describe()
                             + ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a recursion "
                             + "as a method of its own (whose pullback calls itself) when the method is static, returns "
-                            + "double and writes no array: annotate it @Differentiable if it is in another class, make "
-                            + "it such a method, or write the recursion as a loop");
+                            + "double and writes no array, and calls one that takes integers alone as written: "
+                            + "annotate it @Differentiable if it is in another class, make it such a method, or write "
+                            + "the recursion as a loop");
                     return;
                 }
                 MethodIr helper = helpers.get(i.key());

@@ -226,7 +226,11 @@ final class Calls {
             return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, hidden, partials), receiver, args,
                     type, at);
         }
-        if (receiver == null && inSite(owner) && hasBody(method)) {
+        // a recursion over integers (n!, a depth, a binomial coefficient) met in its own body: no
+        // derivative can enter it, so it is called as written (through a bridge when private)
+        boolean integerRecursion = receiver == null && inSite(owner) && hasBody(method) && recursive(method, key)
+                && integersOnly(method);
+        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion) {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
@@ -242,7 +246,7 @@ final class Calls {
             inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(types.erasure(exact.asType())),
                     receiver, at), args,
                     knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
-        } else if (receiver == null && !varargs && hasBody(method) && foreignHelper(method, key)) {
+        } else if (receiver == null && !varargs && hasBody(method) && !integerRecursion && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
             inlined = (Expr.Call) inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
@@ -496,6 +500,22 @@ final class Calls {
         List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
         return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, adjoint, gradientRef, fields,
                 written, secondOrder, false, Keys.of(method, types)), receiver, args, type, at);
+    }
+
+    /**
+     * Whether {@code method} takes only integers and booleans (no {@code double}, {@code float},
+     * array or object) and returns a primitive: a call of it carries no derivative in or out.
+     */
+    private static boolean integersOnly(ExecutableElement method) {
+        for (VariableElement p : method.getParameters()) {
+            switch (p.asType().getKind()) {
+                case INT, LONG, SHORT, BYTE, CHAR, BOOLEAN -> { }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return method.getReturnType().getKind().isPrimitive() && !method.isVarArgs();
     }
 
     /**

@@ -282,9 +282,8 @@ class CorpusTest {
             entry("CladGradients.helperReturnsItsArgument", "refused AdjointNotYetSupported"),
             entry("CladGradients.helperSquaresParameter", "accepted"),
             entry("CladGradients.helperAccumulatesIntoOutput", "accepted"),
-            // coverage gap: an int-only recursive helper, no derivative through it; the advice ("annotate it
-            // @Differentiable") cannot be followed for an int method
-            entry("CladGradients.intRecursiveHelper", "refused AdjointUnsupportedCall"),
+            // an int-only recursive helper: no derivative through it, called as written
+            entry("CladGradients.intRecursiveHelper", "accepted"),
             entry("CladGradients.recurseWithConstant", "accepted"),
             entry("CladGradients.recurseThreeWays", "accepted"),
             entry("CladGradients.nestedHelperCalls", "accepted"),

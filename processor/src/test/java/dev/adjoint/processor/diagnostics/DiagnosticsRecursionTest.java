@@ -19,8 +19,8 @@ class DiagnosticsRecursionTest {
 
     private static final String WHY = ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a "
             + "recursion as a method of its own (whose pullback calls itself) when the method is static, returns "
-            + "double and writes no array: annotate it @Differentiable if it is in another class, make it such a "
-            + "method, or write the recursion as a loop";
+            + "double and writes no array, and calls one that takes integers alone as written: annotate it "
+            + "@Differentiable if it is in another class, make it such a method, or write the recursion as a loop";
 
     @Test
     void recursiveHelperWritingItsArrayIsRefusedAtItsRecursiveCall() {
@@ -39,6 +39,29 @@ class DiagnosticsRecursionTest {
                 "    }"));
         assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
                 + "Functions.doubled(double[], int)" + WHY).inFile(c.sourceFiles().get(0)).onLine(11);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    /**
+     * A recursion that returns an integer but takes a {@code double}: called as written, the
+     * derivative of its argument would be dropped without a word, so it stays refused; the same
+     * recursion over integers alone is called as written (fixtures/Recursion's factorial).
+     */
+    @Test
+    void recursiveHelperTakingADoubleAndReturningAnIntIsRefused() {
+        Compilation c = compile(functions(
+                "    private static int halvings(double x) {",
+                "        return x < 1 ? 0 : 1 + halvings(x / 2);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return x * halvings(x * x);",
+                "    }"));
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
+                + "Functions.halvings(double)" + WHY).inFile(c.sourceFiles().get(0)).onLine(7);
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "f");
