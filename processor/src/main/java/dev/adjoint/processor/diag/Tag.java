@@ -17,6 +17,7 @@ public enum Tag {
     AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointUntracked, AdjointCheckpoint,
     // warnings
     AdjointLostDerivative,
+    AdjointEqualityBranch,
     // the processor itself
     AdjointInternalError, AdjointWriteFailed;
 

@@ -5,6 +5,7 @@ import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
@@ -17,7 +18,9 @@ import java.util.Set;
 /**
  * The warnings: where the language drops a derivative on purpose, and the value still feeds the
  * result: a differentiated double cast to an integer, or rounded ({@code floor}, {@code ceil},
- * {@code rint}, {@code round}). Each is warned about once.
+ * {@code rint}, {@code round}); and where a branch chosen by an equality test of a differentiated
+ * value gives the derivative at the point where the equality holds ({@code if (x == 2.0) return
+ * z;}), which is that branch's own and need not be the function's. Each is warned about once.
  */
 final class LostDerivatives {
 
@@ -34,6 +37,16 @@ final class LostDerivatives {
 
     void warn(List<Stmt> body) {
         for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.If i && !(i.then().size() == 1 && i.then().get(0) instanceof Stmt.Throw)) {
+                equalities(i.condition());
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                Exprs.postOrder(e, node -> {
+                    if (node instanceof Expr.Cond c) {
+                        equalities(c.condition());
+                    }
+                });
+            }
             Var target = Stmts.target(s);
             Expr value = s instanceof Stmt.Return r ? r.value() : Stmts.value(s);
             if (value == null || (target != null && !activity.isUseful(target)) || (target == null
@@ -56,5 +69,34 @@ final class LostDerivatives {
                 }
             });
         }
+    }
+
+    /**
+     * Warns at each {@code ==} or {@code !=} in {@code condition} that compares a differentiated
+     * value, except a NaN test ({@code x != x}) and a comparison with an infinity or NaN, where no
+     * neighbourhood has a derivative to miss.
+     */
+    private void equalities(Expr condition) {
+        Exprs.postOrder(condition, node -> {
+            if (node instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE)
+                    && (carriesNumber(b.left()) || carriesNumber(b.right())) && !Exprs.same(b.left(), b.right())
+                    && !nonFinite(b.left()) && !nonFinite(b.right()) && warned.add(node)) {
+                diagnostics.warning(Position.either(b.pos(), method.pos()), Tag.AdjointEqualityBranch,
+                        "this equality test of a differentiated value chooses a branch: where it holds, the "
+                                + "derivative is that branch's own, not that of the code around the point (as in PyTorch "
+                                + "and JAX); a shortcut for a value the code around also gives (Γ(2) = 1, erf(0) = 0) "
+                                + "has the wrong derivative there. Remove the shortcut, or compare "
+                                + "Adjoint.stopGradient(...) to say the branch's derivative is meant");
+            }
+        });
+    }
+
+    /** Whether {@code e} is a differentiated number (an array's identity is no value to differentiate). */
+    private boolean carriesNumber(Expr e) {
+        return e.type().isDouble() && activity.carries(e);
+    }
+
+    private static boolean nonFinite(Expr e) {
+        return e instanceof Expr.Const c && c.value() instanceof Number n && !Double.isFinite(n.doubleValue());
     }
 }

@@ -229,6 +229,60 @@ class DiagnosticsDifferentiationTest {
         assertThat(gradient(c, "f", "x", 2.5, 4)).isEqualTo(4.0);
     }
 
+    /**
+     * erf with the shortcut erf(0) = 0: right in value, but its derivative at 0 is the constant's,
+     * 0, where erf'(0) = 2/√π. Warned about at the test; the branch's derivative is what the
+     * generated code gives there, as PyTorch's would.
+     */
+    @Test
+    void equalityShortcutOfAnActiveValueWarns() throws ReflectiveOperationException {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        if (x == 0.0) {",
+                "            return 0.0;",
+                "        }",
+                "        return 1.1283791670955126 * x * (1 - x * x / 3);",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeeded();
+        assertWarning(c, file, "if (x == 0.0) {",
+                "[AdjointEqualityBranch] this equality test of a differentiated value chooses a branch: where it "
+                        + "holds, the derivative is that branch's own",
+                "compare Adjoint.stopGradient(...) to say the branch's derivative is meant");
+        assertThat(c).hadWarningCount(1);
+        assertNoCrash(c);
+        assertThat(gradient(c, "f", "x", 0.0)).isEqualTo(0.0);
+        assertThat(gradient(c, "f", "x", 0.5)).isWithin(1e-15).of(1.1283791670955126 * (1 - 0.25));
+    }
+
+    /**
+     * What is not warned about: a NaN test, a comparison with an infinity, a branch that only
+     * throws, an equality of data, a loop's condition and a comparison of stopGradient(x).
+     */
+    @Test
+    void equalityTestsThatChooseNoDerivativeDoNotWarn() {
+        Compilation c = compile(functions(
+                "    @Differentiable",
+                "    static double f(double x, int n) {",
+                "        if (x != x || x == Double.POSITIVE_INFINITY) {",
+                "            return Double.NaN;",
+                "        }",
+                "        if (x == -1.0) {",
+                "            throw new IllegalArgumentException(\"x = \" + x);",
+                "        }",
+                "        double y = n == 2 ? x * x : x;",
+                "        double previous = 0.0;",
+                "        while (y != previous && n-- > 0) {",
+                "            previous = y;",
+                "            y = 0.5 * (y + x / y);",
+                "        }",
+                "        return dev.adjoint.Adjoint.stopGradient(x) == 0.0 ? 0.0 : y;",
+                "    }"));
+        assertNoCrash(c);
+        assertThat(c).succeededWithoutWarnings();
+    }
+
     @Test
     void floatCastOfAnActiveDoubleIsAnError() {
         JavaFileObject file = functions(
