@@ -206,8 +206,7 @@ final class Engine {
         }
         Tensor retained = node.retained();
         if (retained != null) {
-            writeOutReaders(retained.gradValues());
-            retained.accumulate(up, false);
+            retained.retainGradient(up);
         }
         node.checkNotReleased();
         if (up.length == 1 && node.spreads() && runs(node.next(0)) && Shapes.numel(node.next(0).shape) > 1) {
@@ -265,7 +264,7 @@ final class Engine {
     }
 
     /**
-     * Before a gradient is added in place into {@code grad} (a leaf's or a retained one): pending
+     * Before a gradient is added in place into {@code grad} (a leaf's): pending
      * products that read that array (a model multiplying by a {@code .grad()}) are written out
      * first, so that they see its values as the nodes that read them did.
      */
@@ -315,7 +314,7 @@ final class Engine {
         }
         Tensor retained = node.retained();
         if (retained != null) {
-            retained.accumulate(grad);
+            retained.retainGradient(grad);
         }
         node.checkNotReleased();
         Tensor[] grads = node.applyGraph(grad);

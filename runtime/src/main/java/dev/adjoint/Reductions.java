@@ -520,7 +520,11 @@ final class Reductions {
         return Tensor.recording(input) ? out.attach(new NllLossNode(input, target.clone(), counted)) : out;
     }
 
-    /** The node of the NLL loss: d loss / d input[i, t_i] = -1 / counted. Saves its input, as PyTorch. */
+    /**
+     * The node of the NLL loss: d loss / d input[i, t_i] = -1 / counted, rounded as PyTorch's
+     * nll_loss_backward kernel: zeros (+0.0), and {@code -(up / counted)} at each counted target.
+     * Saves its input, as PyTorch.
+     */
     private static final class NllLossNode extends Node.OneInput {
         private final int[] target;
         private final int counted;
@@ -550,25 +554,26 @@ final class Reductions {
             input = null;
         }
 
-        /** The derivative of the loss per input element: -1/counted at each counted target, else 0. */
-        private double[] weights() {
-            Tensor in = unpack(input, inputVersion, false);
-            double[] w = new double[in.numel()];
+        /** Whether each input element is a counted target (its gradient -(up / counted)); the others get 0. */
+        private boolean[] targets() {
+            Tensor in = unpack(input, inputVersion, false); // checks the saved input, as PyTorch's backward reads it
+            boolean[] at = new boolean[in.numel()];
             int classes = in.shape[in.dim() - 1];
             for (int i = 0; i < target.length; i++) {
                 if (target[i] != IGNORE_INDEX) {
-                    w[i * classes + target[i]] = -1.0 / counted;
+                    at[i * classes + target[i]] = true;
                 }
             }
-            return w;
+            return at;
         }
 
         @Override
         void apply(double[] up, double[][] into) {
-            double[] w = weights();
+            boolean[] at = targets();
             if (into[0] != null) {
-                for (int i = 0; i < w.length; i++) {
-                    into[0][i] += w[i] == 0 ? 0 : up[0] * w[i];
+                double g = -(up[0] / counted);
+                for (int i = 0; i < at.length; i++) {
+                    into[0][i] += at[i] ? g : 0.0;
                 }
             }
         }
@@ -576,7 +581,13 @@ final class Reductions {
         @Override
         Tensor[] applyGraph(Tensor up) {
             Tensor in = unpack(input, inputVersion, false);
-            return new Tensor[] {in.withData(weights()).mul(up)};
+            boolean[] at = targets();
+            // -(up / counted) spread over the input's shape, then kept at the targets only: the other
+            // elements are +0.0 whatever up is (a product with zeros would give -0.0 for a negative up,
+            // NaN for a NaN one). It depends on the input with derivative 0, as derivatives.yaml's
+            // nll_loss_backward (self: zeros_like(grad)), so it requires grad as PyTorch's does.
+            Tensor g = expandTo(up.div(-counted), next0.shape);
+            return new Tensor[] {Binary.where(at, g, in)};
         }
     }
 }

@@ -203,7 +203,7 @@ public final class Tensor {
             if (!requiresGrad) {
                 throw new IllegalStateException("you can only change requires_grad flags of leaf variables. "
                         + "If you want to use a computed variable in a subgraph that doesn't require "
-                        + "differentiation use varNoGrad = var.detach().");
+                        + "differentiation use var_no_grad = var.detach().");
             }
             return this;
         }
@@ -797,6 +797,32 @@ public final class Tensor {
         synchronized (this) {
             Tensor current = grad;
             grad = current == null ? ShapeOps.copyForGrad(g) : current.add(g);
+        }
+    }
+
+    /**
+     * PyTorch's retain_grad hook (variable.cpp): a retained non-leaf's first gradient is a copy of
+     * {@code g}, a later one {@code grad() + g} out of place, a new tensor (unlike a leaf's, which
+     * is added into in place), so a {@code grad()} read before stays as it was.
+     */
+    void retainGradient(double[] g) {
+        synchronized (this) {
+            Tensor current = grad;
+            double[] sum = g.clone();
+            if (current != null) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = current.data[i] + g[i];
+                }
+            }
+            grad = new Tensor(sum, shape);
+        }
+    }
+
+    /** {@link #retainGradient(double[])} while recording: {@code g.clone()} ({@code CloneBackward0}), then {@code grad() + g}. */
+    void retainGradient(Tensor g) {
+        synchronized (this) {
+            Tensor current = grad;
+            grad = current == null ? g.clone() : current.add(g);
         }
     }
 
