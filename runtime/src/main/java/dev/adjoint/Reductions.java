@@ -451,31 +451,120 @@ final class Reductions {
 
         @Override
         void apply(double[] up, double[][] into) {
-            double[] g = into[0];
             double[] y = unpack(out, outVersion, true).data;
-            if (g == null) {
-                return;
-            }
-            Slices slices = Slices.along(shape, dim);
-            for (int k = 0; k < slices.count(); k++) {
-                int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
-                double s = log ? up[start] : up[start] * y[start]; // from the first term, as PyTorch's reduce
-                for (int i = start + step; i < end; i += step) {
-                    s += log ? up[i] : up[i] * y[i];
-                }
-                for (int i = start; i < end; i += step) {
-                    // softmax: dx_i = y_i (dy_i - Σ_j dy_j y_j); log-softmax: dx_i = dy_i - e^(y_i) Σ_j dy_j
-                    g[i] += log ? up[i] - Math.exp(y[i]) * s : y[i] * (up[i] - s);
-                }
+            if (into[0] != null) {
+                softmaxBackwardInto(log, dim, shape, up, y, into[0]);
             }
         }
 
         @Override
         Tensor[] applyGraph(Tensor up) {
-            Tensor y = unpack(out, outVersion, true);
-            return new Tensor[] {log
-                    ? up.sub(y.exp().mul(up.sum(dim, true)))
-                    : y.mul(up.sub(up.mul(y).sum(dim, true)))};
+            return new Tensor[] {softmaxBackward(log, dim, up, unpack(out, outVersion, true))};
+        }
+    }
+
+    /**
+     * Adds softmax's (or log-softmax's) gradient along {@code dim} into {@code g}, as PyTorch's
+     * kernel rounds it: per slice the sum s of {@code up·y} (of {@code up}) from its first term, then
+     * {@code y_i·(up_i - s)} (log-softmax: {@code up_i - e^(y_i)·s}).
+     */
+    static void softmaxBackwardInto(boolean log, int dim, int[] shape, double[] up, double[] y, double[] g) {
+        Slices slices = Slices.along(shape, dim);
+        for (int k = 0; k < slices.count(); k++) {
+            int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
+            double s = log ? up[start] : up[start] * y[start]; // from the first term, as PyTorch's reduce
+            for (int i = start + step; i < end; i += step) {
+                s += log ? up[i] : up[i] * y[i];
+            }
+            for (int i = start; i < end; i += step) {
+                // softmax: dx_i = y_i (dy_i - Σ_j dy_j y_j); log-softmax: dx_i = dy_i - e^(y_i) Σ_j dy_j
+                g[i] += log ? up[i] - Math.exp(y[i]) * s : y[i] * (up[i] - s);
+            }
+        }
+    }
+
+    /**
+     * Softmax's gradient recorded as PyTorch records it under createGraph: one operation of the
+     * upstream and the saved output, {@code _softmax_backward_data} ({@code SoftmaxBackwardDataBackward0};
+     * log-softmax: {@code LogSoftmaxBackwardDataBackward0}), with the kernel's values (the first-order
+     * path's, to the bit) and derivatives.yaml's derivatives ({@link SoftmaxBackwardNode}).
+     */
+    static Tensor softmaxBackward(boolean log, int dim, Tensor up, Tensor y) {
+        double[] g = new double[up.numel()];
+        Arrays.fill(g, -0.0); // the identity of +: each element is its one term
+        softmaxBackwardInto(log, dim, y.shape, up.data, y.data, g);
+        Tensor out = y.withData(g);
+        return Tensor.recording(up, y) ? out.attach(new SoftmaxBackwardNode(log, dim, up, y)) : out;
+    }
+
+    /**
+     * The node of {@link #softmaxBackward}, f(up, y). With gg its upstream, as derivatives.yaml and
+     * FunctionsManual.cpp: softmax, d/d up = f(gg, y) (it is self-adjoint), d/dy =
+     * {@code up·gg - (y·up).sum(dim)·gg - up·(y·gg).sum(dim)} (softmax_double_backward);
+     * log-softmax, d/d up = {@code gg - (gg·e^y).sum(dim)}, d/dy = {@code -up.sum(dim)·e^y·gg}.
+     */
+    private static final class SoftmaxBackwardNode extends Node.TwoInputs {
+        private final boolean log;
+        private final int dim;
+        private Tensor up, y;
+        private final int upVersion, yVersion;
+
+        SoftmaxBackwardNode(boolean log, int dim, Tensor up, Tensor y) {
+            super(y.shape, up, y);
+            this.log = log;
+            this.dim = dim;
+            this.up = up;
+            this.y = y;
+            this.upVersion = up.version();
+            this.yVersion = y.version();
+        }
+
+        @Override
+        String name() {
+            return log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0";
+        }
+
+        @Override
+        boolean savesValues() {
+            return true;
+        }
+
+        @Override
+        void releaseValues() {
+            up = null;
+            y = null;
+        }
+
+        @Override
+        void apply(double[] gg, double[][] into) {
+            // first order: the same formulas on plain tensors (grad mode is off, nothing records)
+            Tensor[] grads = gradients(new Tensor(gg, shape), into[0] != null, into[1] != null);
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; grads[i] != null && k < into[i].length; k++) {
+                    into[i][k] += grads[i].data[k];
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor gg) {
+            return gradients(gg, next0 != null, next1 != null);
+        }
+
+        private Tensor[] gradients(Tensor gg, boolean forUp, boolean forY) {
+            Tensor yt = unpack(y, yVersion, false);
+            Tensor ut = forY ? unpack(up, upVersion, false) : null;
+            Tensor gUp = null, gY = null;
+            if (log) {
+                Tensor e = yt.exp();
+                gUp = forUp ? gg.sub(gg.mul(e).sum(dim, true)) : null;
+                gY = forY ? ut.sum(dim, true).neg().mul(e).mul(gg) : null;
+            } else {
+                gUp = forUp ? softmaxBackward(false, dim, gg, yt) : null;
+                gY = forY ? ut.mul(gg).sub(yt.mul(ut).sum(dim, true).mul(gg)).sub(ut.mul(yt.mul(gg).sum(dim, true)))
+                        : null;
+            }
+            return new Tensor[] {gUp, gY};
         }
     }
 

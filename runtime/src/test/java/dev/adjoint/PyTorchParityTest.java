@@ -180,4 +180,72 @@ class PyTorchParityTest {
                 + "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
                 e.getMessage());
     }
+
+    /*
+     * x = torch.tensor([[1.], [2.]], requires_grad=True)
+     * g, = torch.autograd.grad(x.softmax(1), x, grad_outputs=torch.tensor([[-0.], [1.]]), create_graph=True)
+     * g   # tensor([[0.],
+     *     #         [0.]], grad_fn=<SoftmaxBackwardDataBackward0>)
+     *
+     * Under create_graph PyTorch still calls the kernel, _softmax_backward_data: per slice s = Σ up·y
+     * from its first term (-0. here), then (up - s)·y = (-0. - -0.)·1 = 0. The tape recorded the
+     * formula y·(up - (up·y).sum(1, keepdim)), whose sum from +0. gave -0. (log_softmax alike:
+     * _log_softmax_backward_data, LogSoftmaxBackwardDataBackward0.)
+     */
+    @Test
+    void softmaxRecordedGradientIsPyTorchsKernel() {
+        Tensor x = Tensor.matrix(new double[][] {{1}, {2}}).requiresGrad(true);
+        Tensor[] g = Tensor.grad(new Tensor[] {x.softmax(1)}, new Tensor[] {x}, GradOptions.defaults()
+                .gradOutputs(Tensor.matrix(new double[][] {{-0.0}, {1}})).createGraph(true));
+        assertEquals("tensor([[0.],\n        [0.]], grad_fn=<SoftmaxBackwardDataBackward0>)", g[0].toString());
+        assertBits(new double[] {0.0, 0.0}, g[0]);
+
+        Tensor z = Tensor.vector(0.5, -1, 2).requiresGrad(true);
+        Tensor[] lg = Tensor.grad(new Tensor[] {z.logSoftmax(0)}, new Tensor[] {z}, GradOptions.defaults()
+                .gradOutputs(Tensor.vector(1, 0, -2)).createGraph(true));
+        assertEquals("LogSoftmaxBackwardDataBackward0", lg[0].gradFn());
+        Tensor z2 = Tensor.vector(0.5, -1, 2).requiresGrad(true);
+        z2.logSoftmax(0).backward(Tensor.vector(1, 0, -2));
+        assertBits(z2.grad().toArray(), lg[0]); // the recorded gradient is the first-order one, to the bit
+    }
+
+    /**
+     * The recorded softmax gradient differentiates twice more: d/dx of (H(x)·v)·w, through
+     * {@code SoftmaxBackwardDataBackward0}'s own recorded derivatives, matches central differences
+     * of H(x)·v·w (for softmax and log-softmax, along a matrix's rows and columns).
+     */
+    @Test
+    void softmaxThirdDerivativesMatchCentralDifferences() {
+        double[] x0 = {0.3, -0.8, 1.1, 0.4, -0.2, 0.9};
+        double[] c = {0.7, -1.3, 0.4, 1.9, -0.6, 0.25};
+        double[] v = {0.2, 1.0, -0.5, 0.3, -0.7, 0.6};
+        double[] w = {-0.4, 0.8, 0.1, 0.5, 0.9, -1.1};
+        for (boolean log : new boolean[] {false, true}) {
+            for (int dim = 0; dim < 2; dim++) {
+                double[] third = hvpDotW(x0, c, v, w, log, dim, true);
+                for (int k = 0; k < x0.length; k++) {
+                    double h = 1e-5;
+                    double[] plus = x0.clone(), minus = x0.clone();
+                    plus[k] += h;
+                    minus[k] -= h;
+                    double fd = (hvpDotW(plus, c, v, w, log, dim, false)[0] - hvpDotW(minus, c, v, w, log, dim, false)[0])
+                            / (2 * h);
+                    assertEquals(fd, third[k], 1e-7, "log=" + log + " dim=" + dim + " k=" + k);
+                }
+            }
+        }
+    }
+
+    /** (H·v)·w of f(x) = Σ c·softmax(x) for x of shape [2, 3]; with {@code derive}, its gradient in x instead. */
+    private static double[] hvpDotW(double[] x0, double[] c, double[] v, double[] w, boolean log, int dim,
+            boolean derive) {
+        Tensor x = Tensor.vector(x0).reshape(2, 3).requiresGrad(true);
+        Tensor y = log ? x.logSoftmax(dim) : x.softmax(dim);
+        Tensor f = y.mul(Tensor.vector(c).reshape(2, 3)).sum();
+        GradOptions graph = GradOptions.defaults().createGraph(true);
+        Tensor g = Tensor.grad(new Tensor[] {f}, new Tensor[] {x}, graph)[0];
+        Tensor hv = Tensor.grad(new Tensor[] {g.mul(Tensor.vector(v).reshape(2, 3)).sum()}, new Tensor[] {x}, graph)[0];
+        Tensor s = hv.mul(Tensor.vector(w).reshape(2, 3)).sum();
+        return derive ? Tensor.grad(s, x)[0].toArray() : new double[] {s.item()};
+    }
 }
