@@ -248,4 +248,20 @@ class PyTorchParityTest {
         Tensor s = hv.mul(Tensor.vector(w).reshape(2, 3)).sum();
         return derive ? Tensor.grad(s, x)[0].toArray() : new double[] {s.item()};
     }
+
+    /*
+     * x = torch.tensor([0.5], requires_grad=True)
+     * (x / (x - x + 3)).backward(torch.tensor([2.]))
+     * x.grad.item()   # 0.6666666666666667
+     *
+     * x's input buffer receives, in the engine's order, DivBackward0's self gradient 2/3, then
+     * SubBackward0's outputs in order, self g then other -g (g = -2·(0.5/3/3)): (2/3 + g) + -g. The tape
+     * added -g before g (b's gradient first), which rounds to 0.6666666666666665.
+     */
+    @Test
+    void gradientsOfOneNodesTwoInputsAddInPyTorchsOrder() {
+        Tensor x = Tensor.vector(0.5).requiresGrad(true);
+        x.div(x.sub(x).add(3)).backward(Tensor.vector(2));
+        assertBits(new double[] {0.6666666666666667}, x.grad());
+    }
 }
