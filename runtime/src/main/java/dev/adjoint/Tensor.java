@@ -228,17 +228,19 @@ public final class Tensor {
      * The accumulated gradient: null until a backward reaches this tensor (PyTorch's None). Only
      * leaves, and non-leaves that called {@link #retainGrad()}, receive one. Reading it on a
      * non-leaf that did not call {@code retainGrad()} returns null and logs PyTorch's warning
-     * ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed...").
+     * ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed..."), unless a
+     * gradient was set on it with {@link #setGrad}, which it returns, as PyTorch does.
      */
     public Tensor grad() {
-        if (!isLeaf() && !node.retainsGrad) {
+        Tensor current = grad;
+        if (!isLeaf() && !node.retainsGrad && current == null) { // TensorBase::grad(): only an undefined grad warns
             Warnings.warnOnce("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                     + ".grad attribute won't be populated during autograd.backward(). If you indeed want the .grad "
                     + "field to be populated for a non-leaf Tensor, use .retainGrad() on the non-leaf Tensor. If "
                     + "you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
                     + "github.com/pytorch/pytorch/pull/30531 for more information.");
         }
-        return grad;
+        return current;
     }
 
     /**
