@@ -526,6 +526,61 @@ public final class Tensor {
         return Reductions.nllLoss(input.logSoftmax(input.dim() == 2 ? 1 : 0), target);
     }
 
+    // ---------------------------------------------------------------- selections (Extrema, Unary)
+
+    /**
+     * Elementwise sign: 1, -1, or 0 for ±0 and NaN, as PyTorch's {@code sign}; its gradient is 0
+     * ({@code SignBackward0}).
+     */
+    public Tensor sign() {
+        return Unary.apply(Unary.Op.SIGN, this, 0);
+    }
+
+    /**
+     * Each element limited to {@code [min, max]}, NaN kept ({@code ClampBackward1}); the gradient
+     * passes where {@code min <= x <= max}, bounds included, as PyTorch's clamp_backward, and is 0
+     * elsewhere (and at NaN).
+     */
+    public Tensor clamp(double min, double max) {
+        return Extrema.clamp(this, min, max);
+    }
+
+    /**
+     * The largest element as a scalar, NaN if any is NaN ({@code MaxBackward1}); tied elements
+     * share the gradient evenly, as PyTorch's {@code max()}. Refused for an empty tensor.
+     */
+    public Tensor max() {
+        return Extrema.all(this, true);
+    }
+
+    /** The smallest element; see {@link #max()} ({@code MinBackward1}). */
+    public Tensor min() {
+        return Extrema.all(this, false);
+    }
+
+    /**
+     * The largest element along {@code dim}, the dimension removed ({@code AmaxBackward0}); the
+     * gradient is divided among ties along dim, as PyTorch's {@code amax}.
+     */
+    public Tensor amax(int dim) {
+        return Extrema.along(this, dim, false, true);
+    }
+
+    /** {@link #amax(int)}, keeping dim with size 1 if {@code keepdim}. */
+    public Tensor amax(int dim, boolean keepdim) {
+        return Extrema.along(this, dim, keepdim, true);
+    }
+
+    /** The smallest element along {@code dim} ({@code AminBackward0}); see {@link #amax(int)}. */
+    public Tensor amin(int dim) {
+        return Extrema.along(this, dim, false, false);
+    }
+
+    /** {@link #amin(int)}, keeping dim with size 1 if {@code keepdim}. */
+    public Tensor amin(int dim, boolean keepdim) {
+        return Extrema.along(this, dim, keepdim, false);
+    }
+
     // ---------------------------------------------------------------- linear algebra and shapes (LinearAlgebra, ShapeOps)
 
     /** The dot product {@code Σ a_i·b_i} of two vectors of one length, as a scalar ({@code DotBackward0}). */
