@@ -1,8 +1,9 @@
 package dev.adjoint;
 
 /**
- * The operations whose derivative picks elements: {@code clamp}, the maximum and minimum of all
- * elements ({@code max()}, {@code min()}) and along a dimension ({@code amax}, {@code amin}).
+ * The operations whose derivative picks elements or has a kink: {@code clamp}, the maximum and
+ * minimum of all elements ({@code max()}, {@code min()}) and along a dimension ({@code amax},
+ * {@code amin}), and the 2-norm ({@code norm()}, not differentiable at 0).
  * Their gradients at bounds and ties are PyTorch's (derivatives.yaml, FunctionsManual.cpp):
  * clamp passes the gradient at the bounds themselves; {@code max()} shares it evenly among tied
  * elements; {@code amax} scales it by the count of ties and multiplies by the tie mask.
@@ -31,10 +32,18 @@ final class Extrema {
 
         /** Checks the saved values (throws if changed in place or released). */
         final void checkSaved() {
-            unpack(input, inputVersion, false);
+            savedInput();
             if (outputVersion >= 0) {
-                unpack(output, outputVersion, true);
+                savedOutput();
             }
+        }
+
+        final Tensor savedInput() {
+            return unpack(input, inputVersion, false);
+        }
+
+        final Tensor savedOutput() {
+            return unpack(output, outputVersion, true);
         }
 
         @Override
@@ -266,6 +275,66 @@ final class Extrema {
             checkSaved();
             Tensor restored = up.reshape(kept);
             return new Tensor[] {restored.div(new Tensor(count.clone(), kept)).mul(new Tensor(mask.clone(), next0.shape))};
+        }
+    }
+
+    // ---------------------------------------------------------------- the 2-norm of all elements
+
+    /**
+     * {@code sqrt(Σ x²)} over all elements, added as PyTorch's CPU kernel for a contiguous tensor
+     * (4-lane vectors of squares, the lanes added in order, then the values past the last vector)
+     * ({@code LinalgVectorNormBackward0}: {@code x.norm()} is {@code torch.linalg.vector_norm(x, 2)}).
+     * Its gradient is norm_backward's {@code grad * (x / norm).masked_fill_(norm == 0, 0)}: 0 at a
+     * zero vector, signed as the upstream.
+     */
+    static Tensor norm(Tensor x) {
+        double[] v = x.data;
+        int n = v.length, vectors = n - n % 4;
+        double[] lane = new double[4];
+        for (int d = 0; d < vectors; d += 4) {
+            for (int j = 0; j < 4; j++) {
+                lane[j] += v[d + j] * v[d + j];
+            }
+        }
+        double s = lane[0];
+        for (int j = 1; j < 4; j++) {
+            s = s + lane[j];
+        }
+        for (int d = vectors; d < n; d++) {
+            s += v[d] * v[d];
+        }
+        Tensor out = new Tensor(new double[] {Math.sqrt(s)}, Shapes.SCALAR);
+        return Tensor.recording(x) ? out.attach(new NormNode(x, out)) : out;
+    }
+
+    /** The node of {@link #norm}; saves self and the result, as derivatives.yaml's linalg_vector_norm. */
+    private static final class NormNode extends SavingNode {
+        NormNode(Tensor x, Tensor out) {
+            super(Shapes.SCALAR, x, out);
+        }
+
+        @Override
+        String name() {
+            return "LinalgVectorNormBackward0";
+        }
+
+        @Override
+        void apply(double[] up, double[][] into) {
+            Tensor x = savedInput(), out = savedOutput();
+            if (into[0] != null) {
+                double norm = out.data[0];
+                for (int i = 0; i < into[0].length; i++) {
+                    into[0][i] += up[0] * (norm == 0 ? 0.0 : x.data[i] / norm);
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor up) {
+            Tensor x = savedInput(), out = savedOutput();
+            boolean[] keep = new boolean[x.numel()];
+            java.util.Arrays.fill(keep, out.data[0] != 0);
+            return new Tensor[] {up.mul(Binary.where(keep, x.div(out)))}; // MulBackward0, as PyTorch
         }
     }
 }

@@ -581,6 +581,14 @@ public final class Tensor {
         return Extrema.along(this, dim, keepdim, false);
     }
 
+    /**
+     * The Euclidean norm of all elements, {@code sqrt(Σ x²)}: PyTorch's {@code x.norm()}
+     * ({@code LinalgVectorNormBackward0}); its gradient {@code up·x/‖x‖} is 0 at a zero vector.
+     */
+    public Tensor norm() {
+        return Extrema.norm(this);
+    }
+
     // ---------------------------------------------------------------- linear algebra and shapes (LinearAlgebra, ShapeOps)
 
     /** The dot product {@code Σ a_i·b_i} of two vectors of one length, as a scalar ({@code DotBackward0}). */

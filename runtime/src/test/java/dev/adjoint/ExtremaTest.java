@@ -210,4 +210,49 @@ class ExtremaTest {
         top.backward();
         assertEquals("tensor([0., 3.])", x.grad().toString()); // amax once, max twice: 1 + 2 at the larger
     }
+
+    /*
+     * x = torch.tensor([3., 4.], requires_grad=True)
+     * n = x.norm(); n           # tensor(5., grad_fn=<LinalgVectorNormBackward0>)
+     * n.backward(); x.grad      # tensor([0.6000, 0.8000])
+     * z = torch.zeros(3, requires_grad=True)
+     * z.norm()                  # tensor(0., grad_fn=<LinalgVectorNormBackward0>)
+     * z.norm().backward(torch.tensor(-1.)); z.grad   # tensor([-0., -0., -0.]):
+     *     # norm_backward: grad * (self / norm).masked_fill_(norm == 0, 0) = -1 * 0.
+     * g, = torch.autograd.grad(x.norm(), x, create_graph=True); g   # tensor([0.6000, 0.8000], grad_fn=<MulBackward0>)
+     * torch.autograd.grad(g.sum(), x)   # d/dx Σ x/‖x‖ = 1/‖x‖ - x·Σx/‖x‖³ = (0.032, -0.024)
+     */
+    @Test
+    void normIsZeroGradientAtZeroAndDifferentiatesTwice() {
+        Tensor x = Tensor.vector(3, 4).requiresGrad(true);
+        Tensor n = x.norm();
+        assertEquals("tensor(5., grad_fn=<LinalgVectorNormBackward0>)", n.toString());
+        n.backward();
+        assertEquals("tensor([0.6000, 0.8000])", x.grad().toString());
+
+        Tensor z = Tensor.zeros(3).requiresGrad(true);
+        assertEquals("tensor(0., grad_fn=<LinalgVectorNormBackward0>)", z.norm().toString());
+        z.norm().backward(Tensor.scalar(-1));
+        assertEquals("tensor([-0., -0., -0.])", z.grad().toString());
+
+        Tensor w = Tensor.vector(3, 4).requiresGrad(true);
+        Tensor g = Tensor.grad(new Tensor[] {w.norm()}, new Tensor[] {w}, GradOptions.defaults().createGraph(true))[0];
+        assertEquals("tensor([0.6000, 0.8000], grad_fn=<MulBackward0>)", g.toString());
+        Tensor h = Tensor.grad(g.sum(), w)[0];
+        assertEquals(0.032, h.get(0), 1e-15);
+        assertEquals(-0.024, h.get(1), 1e-15);
+
+        GradCheck.check(in -> in[0].norm(), new double[] {0.3, -1.2, 2.5, 0.9, -0.4, 1.7, 0.2});
+        GradCheck.check(in -> in[0].reshape(2, 2).norm().mul(in[0].sum()), new double[] {0.5, -1, 2, 0.25});
+    }
+
+    /*
+     * x = torch.tensor([1e200, 1e200]); x.norm()   # tensor(inf): no scaling, sqrt(Σ x²) overflows
+     * torch.tensor([1., 2., 3., 4., 5.]).norm().item()   # 7.416198487095663
+     */
+    @Test
+    void normAddsItsSquaresAsPyTorchsKernel() {
+        assertEquals("tensor(inf)", Tensor.vector(1e200, 1e200).norm().toString());
+        assertEquals(Math.sqrt(55), Tensor.vector(1, 2, 3, 4, 5).norm().item(), 0);
+    }
 }
