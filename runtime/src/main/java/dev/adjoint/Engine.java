@@ -165,6 +165,16 @@ final class Engine {
                         }
                     }
                     if (!Boolean.TRUE.equals(needed.get(node))) {
+                        // a node only captured does not run, but its tensor pre-hooks do, as PyTorch's
+                        // evaluate_function: a retained non-leaf input of Tensor.grad gets its grad()
+                        Tensor retained = node.retained();
+                        if (retained != null) {
+                            if (createGraph) {
+                                retained.retainGradient((Tensor) grad);
+                            } else {
+                                retained.retainGradient((double[]) owned(grad));
+                            }
+                        }
                         continue;
                     }
                 }
