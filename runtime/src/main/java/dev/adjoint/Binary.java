@@ -214,85 +214,102 @@ final class Binary {
 
         /**
          * b's gradient first, then a's, which may overwrite {@code up} ({@code into[0] == up}, see
-         * {@link Node#overwritesUpstream}). Each is formed at the broadcast shape, then summed back
-         * to its operand's shape.
+         * {@link Node#overwritesUpstream}); but when a and b send to one node ({@code x - x} and the
+         * like: one buffer), a's first, as PyTorch's engine adds a node's outputs into an input buffer
+         * in order, so that three or more terms round as there. Each is formed at the broadcast
+         * shape, then summed back to its operand's shape.
          */
         @Override
         void apply(double[] up, double[][] into) {
             double[] ga = into[0], gb = into[1];
-            int[] aShape = ga == null ? null : next0.shape, bShape = gb == null ? null : next1.shape;
-            int n = up.length;
             boolean needA = op == Op.POW || (op == Op.MUL || op == Op.DIV) && gb != null;
             boolean needB = op == Op.POW || op == Op.DIV || op == Op.MUL && ga != null;
             double[] av = needA ? operand(a, aVersion) : null;
             double[] bv = needB ? operand(b, bVersion) : null;
+            if (ga != null && ga == gb) {
+                gradientOfA(up, ga, av, bv);
+                gradientOfB(up, gb, av, bv);
+                return;
+            }
             if (gb != null) {
-                double[] eb = Arrays.equals(bShape, shape) ? gb : new double[n];
-                switch (op) {
-                    case ADD -> { // d(a+b)/db = 1
-                        for (int i = 0; i < n; i++) {
-                            eb[i] += up[i];
-                        }
-                    }
-                    case SUB -> { // d(a-b)/db = -1
-                        for (int i = 0; i < n; i++) {
-                            eb[i] -= up[i];
-                        }
-                    }
-                    case MUL -> { // d(ab)/db = a
-                        for (int i = 0; i < n; i++) {
-                            eb[i] += up[i] * av[i];
-                        }
-                    }
-                    case DIV -> { // d(a/b)/db = -a/b², as PyTorch rounds it: -up·((a/b)/b)
-                        for (int i = 0; i < n; i++) {
-                            eb[i] += -up[i] * (av[i] / bv[i] / bv[i]);
-                        }
-                    }
-                    case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0: up·where(...)
-                        double[] y = savedOutput().data;
-                        for (int i = 0; i < n; i++) {
-                            eb[i] += up[i] * (av[i] == 0 && bv[i] >= 0 ? 0 : y[i] * Math.log(av[i]));
-                        }
-                    }
-                }
-                if (eb != gb) {
-                    Reductions.sumToInto(eb, shape, gb, bShape);
-                }
+                gradientOfB(up, gb, av, bv);
             }
             if (ga != null) {
-                boolean assign = ga == up; // overwrite the upstream with a's gradient
-                double[] ea = assign || Arrays.equals(aShape, shape) ? ga : new double[n];
-                switch (op) {
-                    case ADD, SUB -> { // d(a±b)/da = 1
-                        for (int i = 0; !assign && i < n; i++) {
-                            ea[i] += up[i];
-                        }
-                    }
-                    case MUL -> { // d(ab)/da = b
-                        for (int i = 0; i < n; i++) {
-                            double d = up[i] * bv[i];
-                            ea[i] = assign ? d : ea[i] + d;
-                        }
-                    }
-                    case DIV -> { // d(a/b)/da = 1/b
-                        for (int i = 0; i < n; i++) {
-                            double d = up[i] / bv[i];
-                            ea[i] = assign ? d : ea[i] + d;
-                        }
-                    }
-                    case POW -> { // d(a^b)/da = b·a^(b-1), taken as 0 where b == 0 (PyTorch's where)
-                        for (int i = 0; i < n; i++) {
-                            double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Unary.powC(av[i], bv[i] - 1));
-                            ea[i] = assign ? d : ea[i] + d;
-                        }
+                gradientOfA(up, ga, av, bv);
+            }
+        }
+
+        private void gradientOfB(double[] up, double[] gb, double[] av, double[] bv) {
+            int[] bShape = next1.shape;
+            int n = up.length;
+            double[] eb = Arrays.equals(bShape, shape) ? gb : new double[n];
+            switch (op) {
+                case ADD -> { // d(a+b)/db = 1
+                    for (int i = 0; i < n; i++) {
+                        eb[i] += up[i];
                     }
                 }
-                if (ea != ga) {
-                    Reductions.sumToInto(ea, shape, ga, aShape);
-                } else if (assign && !Arrays.equals(aShape, shape)) {
-                    Engine.startSum(ga); // [n] from [1, n]: PyTorch sums over the size-1 dim, from +0.0
+                case SUB -> { // d(a-b)/db = -1
+                    for (int i = 0; i < n; i++) {
+                        eb[i] -= up[i];
+                    }
                 }
+                case MUL -> { // d(ab)/db = a
+                    for (int i = 0; i < n; i++) {
+                        eb[i] += up[i] * av[i];
+                    }
+                }
+                case DIV -> { // d(a/b)/db = -a/b², as PyTorch rounds it: -up·((a/b)/b)
+                    for (int i = 0; i < n; i++) {
+                        eb[i] += -up[i] * (av[i] / bv[i] / bv[i]);
+                    }
+                }
+                case POW -> { // d(a^b)/db = a^b·ln(a), taken as 0 where a == 0 and b >= 0: up·where(...)
+                    double[] y = savedOutput().data;
+                    for (int i = 0; i < n; i++) {
+                        eb[i] += up[i] * (av[i] == 0 && bv[i] >= 0 ? 0 : y[i] * Math.log(av[i]));
+                    }
+                }
+            }
+            if (eb != gb) {
+                Reductions.sumToInto(eb, shape, gb, bShape);
+            }
+        }
+
+        private void gradientOfA(double[] up, double[] ga, double[] av, double[] bv) {
+            int[] aShape = next0.shape;
+            int n = up.length;
+            boolean assign = ga == up; // overwrite the upstream with a's gradient
+            double[] ea = assign || Arrays.equals(aShape, shape) ? ga : new double[n];
+            switch (op) {
+                case ADD, SUB -> { // d(a±b)/da = 1
+                    for (int i = 0; !assign && i < n; i++) {
+                        ea[i] += up[i];
+                    }
+                }
+                case MUL -> { // d(ab)/da = b
+                    for (int i = 0; i < n; i++) {
+                        double d = up[i] * bv[i];
+                        ea[i] = assign ? d : ea[i] + d;
+                    }
+                }
+                case DIV -> { // d(a/b)/da = 1/b
+                    for (int i = 0; i < n; i++) {
+                        double d = up[i] / bv[i];
+                        ea[i] = assign ? d : ea[i] + d;
+                    }
+                }
+                case POW -> { // d(a^b)/da = b·a^(b-1), taken as 0 where b == 0 (PyTorch's where)
+                    for (int i = 0; i < n; i++) {
+                        double d = bv[i] == 0 ? 0 : up[i] * (bv[i] * Unary.powC(av[i], bv[i] - 1));
+                        ea[i] = assign ? d : ea[i] + d;
+                    }
+                }
+            }
+            if (ea != ga) {
+                Reductions.sumToInto(ea, shape, ga, aShape);
+            } else if (assign && !Arrays.equals(aShape, shape)) {
+                Engine.startSum(ga); // [n] from [1, n]: PyTorch sums over the size-1 dim, from +0.0
             }
         }
 

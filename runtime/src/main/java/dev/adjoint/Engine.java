@@ -165,6 +165,16 @@ final class Engine {
                         }
                     }
                     if (!Boolean.TRUE.equals(needed.get(node))) {
+                        // a node only captured does not run, but its tensor pre-hooks do, as PyTorch's
+                        // evaluate_function: a retained non-leaf input of Tensor.grad gets its grad()
+                        Tensor retained = node.retained();
+                        if (retained != null) {
+                            if (createGraph) {
+                                retained.retainGradient((Tensor) grad);
+                            } else {
+                                retained.retainGradient((double[]) owned(grad));
+                            }
+                        }
                         continue;
                     }
                 }
@@ -206,8 +216,7 @@ final class Engine {
         }
         Tensor retained = node.retained();
         if (retained != null) {
-            writeOutReaders(retained.gradValues());
-            retained.accumulate(up, false);
+            retained.retainGradient(up);
         }
         node.checkNotReleased();
         if (up.length == 1 && node.spreads() && runs(node.next(0)) && Shapes.numel(node.next(0).shape) > 1) {
@@ -265,7 +274,7 @@ final class Engine {
     }
 
     /**
-     * Before a gradient is added in place into {@code grad} (a leaf's or a retained one): pending
+     * Before a gradient is added in place into {@code grad} (a leaf's): pending
      * products that read that array (a model multiplying by a {@code .grad()}) are written out
      * first, so that they see its values as the nodes that read them did.
      */
@@ -315,7 +324,7 @@ final class Engine {
         }
         Tensor retained = node.retained();
         if (retained != null) {
-            retained.accumulate(grad);
+            retained.retainGradient(grad);
         }
         node.checkNotReleased();
         Tensor[] grads = node.applyGraph(grad);

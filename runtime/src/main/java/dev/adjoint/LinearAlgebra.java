@@ -247,7 +247,9 @@ final class LinearAlgebra {
             return switch (kind) {
                 case DOT -> new Tensor[] {bt == null ? null : bt.mul(up), at == null ? null : at.mul(up)};
                 case MV -> new Tensor[] {
-                    bt == null ? null : up.unsqueeze(1).mm(bt.unsqueeze(0)),
+                    // PyTorch's grad.ger(vec): outer(), a broadcast product [m, 1]·[n] (MulBackward0), each
+                    // element its one product, -0.0 kept (a mm of [m, 1]·[1, n] sums from +0.0 when m or n is 1)
+                    bt == null ? null : up.unsqueeze(1).mul(bt),
                     at == null ? null : at.t().mv(up)};
                 case MM -> new Tensor[] {
                     bt == null ? null : up.mm(bt.t()),

@@ -451,31 +451,120 @@ final class Reductions {
 
         @Override
         void apply(double[] up, double[][] into) {
-            double[] g = into[0];
             double[] y = unpack(out, outVersion, true).data;
-            if (g == null) {
-                return;
-            }
-            Slices slices = Slices.along(shape, dim);
-            for (int k = 0; k < slices.count(); k++) {
-                int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
-                double s = log ? up[start] : up[start] * y[start]; // from the first term, as PyTorch's reduce
-                for (int i = start + step; i < end; i += step) {
-                    s += log ? up[i] : up[i] * y[i];
-                }
-                for (int i = start; i < end; i += step) {
-                    // softmax: dx_i = y_i (dy_i - Σ_j dy_j y_j); log-softmax: dx_i = dy_i - e^(y_i) Σ_j dy_j
-                    g[i] += log ? up[i] - Math.exp(y[i]) * s : y[i] * (up[i] - s);
-                }
+            if (into[0] != null) {
+                softmaxBackwardInto(log, dim, shape, up, y, into[0]);
             }
         }
 
         @Override
         Tensor[] applyGraph(Tensor up) {
-            Tensor y = unpack(out, outVersion, true);
-            return new Tensor[] {log
-                    ? up.sub(y.exp().mul(up.sum(dim, true)))
-                    : y.mul(up.sub(up.mul(y).sum(dim, true)))};
+            return new Tensor[] {softmaxBackward(log, dim, up, unpack(out, outVersion, true))};
+        }
+    }
+
+    /**
+     * Adds softmax's (or log-softmax's) gradient along {@code dim} into {@code g}, as PyTorch's
+     * kernel rounds it: per slice the sum s of {@code up·y} (of {@code up}) from its first term, then
+     * {@code y_i·(up_i - s)} (log-softmax: {@code up_i - e^(y_i)·s}).
+     */
+    static void softmaxBackwardInto(boolean log, int dim, int[] shape, double[] up, double[] y, double[] g) {
+        Slices slices = Slices.along(shape, dim);
+        for (int k = 0; k < slices.count(); k++) {
+            int start = slices.start(k), step = slices.stride(), end = start + slices.length() * step;
+            double s = log ? up[start] : up[start] * y[start]; // from the first term, as PyTorch's reduce
+            for (int i = start + step; i < end; i += step) {
+                s += log ? up[i] : up[i] * y[i];
+            }
+            for (int i = start; i < end; i += step) {
+                // softmax: dx_i = y_i (dy_i - Σ_j dy_j y_j); log-softmax: dx_i = dy_i - e^(y_i) Σ_j dy_j
+                g[i] += log ? up[i] - Math.exp(y[i]) * s : y[i] * (up[i] - s);
+            }
+        }
+    }
+
+    /**
+     * Softmax's gradient recorded as PyTorch records it under createGraph: one operation of the
+     * upstream and the saved output, {@code _softmax_backward_data} ({@code SoftmaxBackwardDataBackward0};
+     * log-softmax: {@code LogSoftmaxBackwardDataBackward0}), with the kernel's values (the first-order
+     * path's, to the bit) and derivatives.yaml's derivatives ({@link SoftmaxBackwardNode}).
+     */
+    static Tensor softmaxBackward(boolean log, int dim, Tensor up, Tensor y) {
+        double[] g = new double[up.numel()];
+        Arrays.fill(g, -0.0); // the identity of +: each element is its one term
+        softmaxBackwardInto(log, dim, y.shape, up.data, y.data, g);
+        Tensor out = y.withData(g);
+        return Tensor.recording(up, y) ? out.attach(new SoftmaxBackwardNode(log, dim, up, y)) : out;
+    }
+
+    /**
+     * The node of {@link #softmaxBackward}, f(up, y). With gg its upstream, as derivatives.yaml and
+     * FunctionsManual.cpp: softmax, d/d up = f(gg, y) (it is self-adjoint), d/dy =
+     * {@code up·gg - (y·up).sum(dim)·gg - up·(y·gg).sum(dim)} (softmax_double_backward);
+     * log-softmax, d/d up = {@code gg - (gg·e^y).sum(dim)}, d/dy = {@code -up.sum(dim)·e^y·gg}.
+     */
+    private static final class SoftmaxBackwardNode extends Node.TwoInputs {
+        private final boolean log;
+        private final int dim;
+        private Tensor up, y;
+        private final int upVersion, yVersion;
+
+        SoftmaxBackwardNode(boolean log, int dim, Tensor up, Tensor y) {
+            super(y.shape, up, y);
+            this.log = log;
+            this.dim = dim;
+            this.up = up;
+            this.y = y;
+            this.upVersion = up.version();
+            this.yVersion = y.version();
+        }
+
+        @Override
+        String name() {
+            return log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0";
+        }
+
+        @Override
+        boolean savesValues() {
+            return true;
+        }
+
+        @Override
+        void releaseValues() {
+            up = null;
+            y = null;
+        }
+
+        @Override
+        void apply(double[] gg, double[][] into) {
+            // first order: the same formulas on plain tensors (grad mode is off, nothing records)
+            Tensor[] grads = gradients(new Tensor(gg, shape), into[0] != null, into[1] != null);
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; grads[i] != null && k < into[i].length; k++) {
+                    into[i][k] += grads[i].data[k];
+                }
+            }
+        }
+
+        @Override
+        Tensor[] applyGraph(Tensor gg) {
+            return gradients(gg, next0 != null, next1 != null);
+        }
+
+        private Tensor[] gradients(Tensor gg, boolean forUp, boolean forY) {
+            Tensor yt = unpack(y, yVersion, false);
+            Tensor ut = forY ? unpack(up, upVersion, false) : null;
+            Tensor gUp = null, gY = null;
+            if (log) {
+                Tensor e = yt.exp();
+                gUp = forUp ? gg.sub(gg.mul(e).sum(dim, true)) : null;
+                gY = forY ? ut.sum(dim, true).neg().mul(e).mul(gg) : null;
+            } else {
+                gUp = forUp ? softmaxBackward(false, dim, gg, yt) : null;
+                gY = forY ? ut.mul(gg).sub(yt.mul(ut).sum(dim, true).mul(gg)).sub(ut.mul(yt.mul(gg).sum(dim, true)))
+                        : null;
+            }
+            return new Tensor[] {gUp, gY};
         }
     }
 
@@ -520,7 +609,11 @@ final class Reductions {
         return Tensor.recording(input) ? out.attach(new NllLossNode(input, target.clone(), counted)) : out;
     }
 
-    /** The node of the NLL loss: d loss / d input[i, t_i] = -1 / counted. Saves its input, as PyTorch. */
+    /**
+     * The node of the NLL loss: d loss / d input[i, t_i] = -1 / counted, rounded as PyTorch's
+     * nll_loss_backward kernel: zeros (+0.0), and {@code -(up / counted)} at each counted target.
+     * Saves its input, as PyTorch.
+     */
     private static final class NllLossNode extends Node.OneInput {
         private final int[] target;
         private final int counted;
@@ -550,25 +643,26 @@ final class Reductions {
             input = null;
         }
 
-        /** The derivative of the loss per input element: -1/counted at each counted target, else 0. */
-        private double[] weights() {
-            Tensor in = unpack(input, inputVersion, false);
-            double[] w = new double[in.numel()];
+        /** Whether each input element is a counted target (its gradient -(up / counted)); the others get 0. */
+        private boolean[] targets() {
+            Tensor in = unpack(input, inputVersion, false); // checks the saved input, as PyTorch's backward reads it
+            boolean[] at = new boolean[in.numel()];
             int classes = in.shape[in.dim() - 1];
             for (int i = 0; i < target.length; i++) {
                 if (target[i] != IGNORE_INDEX) {
-                    w[i * classes + target[i]] = -1.0 / counted;
+                    at[i * classes + target[i]] = true;
                 }
             }
-            return w;
+            return at;
         }
 
         @Override
         void apply(double[] up, double[][] into) {
-            double[] w = weights();
+            boolean[] at = targets();
             if (into[0] != null) {
-                for (int i = 0; i < w.length; i++) {
-                    into[0][i] += w[i] == 0 ? 0 : up[0] * w[i];
+                double g = -(up[0] / counted);
+                for (int i = 0; i < at.length; i++) {
+                    into[0][i] += at[i] ? g : 0.0;
                 }
             }
         }
@@ -576,7 +670,13 @@ final class Reductions {
         @Override
         Tensor[] applyGraph(Tensor up) {
             Tensor in = unpack(input, inputVersion, false);
-            return new Tensor[] {in.withData(weights()).mul(up)};
+            boolean[] at = targets();
+            // -(up / counted) spread over the input's shape, then kept at the targets only: the other
+            // elements are +0.0 whatever up is (a product with zeros would give -0.0 for a negative up,
+            // NaN for a NaN one). It depends on the input with derivative 0, as derivatives.yaml's
+            // nll_loss_backward (self: zeros_like(grad)), so it requires grad as PyTorch's does.
+            Tensor g = expandTo(up.div(-counted), next0.shape);
+            return new Tensor[] {Binary.where(at, g, in)};
         }
     }
 }

@@ -147,11 +147,15 @@ final class ShapeOps {
         return Tensor.recording(x) ? out.attach(new IndexNode(false, x, positions, shape)) : out;
     }
 
-    /** {@code out[positions[k]] += x[k]} into zeros of {@code shape}: the derivative of {@link #gather}. */
+    /**
+     * {@code out[positions[k]] = x[k]} into zeros of {@code shape} (positions are distinct): the
+     * derivative of {@link #gather}, PyTorch's select_backward, which copies the gradient into
+     * zeros, so a -0.0 stays -0.0 (adding it to a +0.0 would not).
+     */
     private static Tensor scatter(Tensor x, int[] positions, int[] shape) {
         double[] y = new double[Shapes.numel(shape)];
         for (int k = 0; k < positions.length; k++) {
-            y[positions[k]] += x.data[k];
+            y[positions[k]] = x.data[k];
         }
         Tensor out = new Tensor(y, shape);
         return Tensor.recording(x) ? out.attach(new IndexNode(true, x, positions, shape)) : out;

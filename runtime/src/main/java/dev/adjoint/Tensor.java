@@ -203,7 +203,7 @@ public final class Tensor {
             if (!requiresGrad) {
                 throw new IllegalStateException("you can only change requires_grad flags of leaf variables. "
                         + "If you want to use a computed variable in a subgraph that doesn't require "
-                        + "differentiation use varNoGrad = var.detach().");
+                        + "differentiation use var_no_grad = var.detach().");
             }
             return this;
         }
@@ -228,17 +228,19 @@ public final class Tensor {
      * The accumulated gradient: null until a backward reaches this tensor (PyTorch's None). Only
      * leaves, and non-leaves that called {@link #retainGrad()}, receive one. Reading it on a
      * non-leaf that did not call {@code retainGrad()} returns null and logs PyTorch's warning
-     * ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed...").
+     * ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed..."), unless a
+     * gradient was set on it with {@link #setGrad}, which it returns, as PyTorch does.
      */
     public Tensor grad() {
-        if (!isLeaf() && !node.retainsGrad) {
+        Tensor current = grad;
+        if (!isLeaf() && !node.retainsGrad && current == null) { // TensorBase::grad(): only an undefined grad warns
             Warnings.warnOnce("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                     + ".grad attribute won't be populated during autograd.backward(). If you indeed want the .grad "
                     + "field to be populated for a non-leaf Tensor, use .retainGrad() on the non-leaf Tensor. If "
                     + "you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
                     + "github.com/pytorch/pytorch/pull/30531 for more information.");
         }
-        return grad;
+        return current;
     }
 
     /**
@@ -524,6 +526,69 @@ public final class Tensor {
         return Reductions.nllLoss(input.logSoftmax(input.dim() == 2 ? 1 : 0), target);
     }
 
+    // ---------------------------------------------------------------- selections (Extrema, Unary)
+
+    /**
+     * Elementwise sign: 1, -1, or 0 for ±0 and NaN, as PyTorch's {@code sign}; its gradient is 0
+     * ({@code SignBackward0}).
+     */
+    public Tensor sign() {
+        return Unary.apply(Unary.Op.SIGN, this, 0);
+    }
+
+    /**
+     * Each element limited to {@code [min, max]}, NaN kept ({@code ClampBackward1}); the gradient
+     * passes where {@code min <= x <= max}, bounds included, as PyTorch's clamp_backward, and is 0
+     * elsewhere (and at NaN).
+     */
+    public Tensor clamp(double min, double max) {
+        return Extrema.clamp(this, min, max);
+    }
+
+    /**
+     * The largest element as a scalar, NaN if any is NaN ({@code MaxBackward1}); tied elements
+     * share the gradient evenly, as PyTorch's {@code max()}. Refused for an empty tensor.
+     */
+    public Tensor max() {
+        return Extrema.all(this, true);
+    }
+
+    /** The smallest element; see {@link #max()} ({@code MinBackward1}). */
+    public Tensor min() {
+        return Extrema.all(this, false);
+    }
+
+    /**
+     * The largest element along {@code dim}, the dimension removed ({@code AmaxBackward0}); the
+     * gradient is divided among ties along dim, as PyTorch's {@code amax}.
+     */
+    public Tensor amax(int dim) {
+        return Extrema.along(this, dim, false, true);
+    }
+
+    /** {@link #amax(int)}, keeping dim with size 1 if {@code keepdim}. */
+    public Tensor amax(int dim, boolean keepdim) {
+        return Extrema.along(this, dim, keepdim, true);
+    }
+
+    /** The smallest element along {@code dim} ({@code AminBackward0}); see {@link #amax(int)}. */
+    public Tensor amin(int dim) {
+        return Extrema.along(this, dim, false, false);
+    }
+
+    /** {@link #amin(int)}, keeping dim with size 1 if {@code keepdim}. */
+    public Tensor amin(int dim, boolean keepdim) {
+        return Extrema.along(this, dim, keepdim, false);
+    }
+
+    /**
+     * The Euclidean norm of all elements, {@code sqrt(Σ x²)}: PyTorch's {@code x.norm()}
+     * ({@code LinalgVectorNormBackward0}); its gradient {@code up·x/‖x‖} is 0 at a zero vector.
+     */
+    public Tensor norm() {
+        return Extrema.norm(this);
+    }
+
     // ---------------------------------------------------------------- linear algebra and shapes (LinearAlgebra, ShapeOps)
 
     /** The dot product {@code Σ a_i·b_i} of two vectors of one length, as a scalar ({@code DotBackward0}). */
@@ -797,6 +862,32 @@ public final class Tensor {
         synchronized (this) {
             Tensor current = grad;
             grad = current == null ? ShapeOps.copyForGrad(g) : current.add(g);
+        }
+    }
+
+    /**
+     * PyTorch's retain_grad hook (variable.cpp): a retained non-leaf's first gradient is a copy of
+     * {@code g}, a later one {@code grad() + g} out of place, a new tensor (unlike a leaf's, which
+     * is added into in place), so a {@code grad()} read before stays as it was.
+     */
+    void retainGradient(double[] g) {
+        synchronized (this) {
+            Tensor current = grad;
+            double[] sum = g.clone();
+            if (current != null) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = current.data[i] + g[i];
+                }
+            }
+            grad = new Tensor(sum, shape);
+        }
+    }
+
+    /** {@link #retainGradient(double[])} while recording: {@code g.clone()} ({@code CloneBackward0}), then {@code grad() + g}. */
+    void retainGradient(Tensor g) {
+        synchronized (this) {
+            Tensor current = grad;
+            grad = current == null ? g.clone() : current.add(g);
         }
     }
 

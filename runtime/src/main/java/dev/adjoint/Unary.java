@@ -269,6 +269,26 @@ final class Unary {
                 return Tensor.zeros(up.shape);
             }
         },
+        // sign(x): 1, -1, or 0 for ±0 and NaN (ATen's (0 < x) - (x < 0)); derivatives.yaml's
+        // sign: self: zeros_like(grad), a +0. gradient that nothing records
+        SIGN("SignBackward0", Saves.NOTHING) {
+            void forward(double[] x, double c, double[] y) {
+                for (int i = 0; i < x.length; i++) {
+                    y[i] = sgn(x[i]);
+                }
+            }
+
+            void backward(double[] up, double[] s, double c, double[] g) {
+                boolean assign = g == up;
+                for (int i = 0; i < up.length; i++) {
+                    g[i] = assign ? 0 : g[i] + 0.0;
+                }
+            }
+
+            Tensor backward(Tensor up, Tensor s, double c) {
+                return Tensor.zeros(up.shape);
+            }
+        },
         // d(x + c) = dx
         ADD_SCALAR("AddBackward0", Saves.NOTHING) {
             void forward(double[] x, double c, double[] y) {

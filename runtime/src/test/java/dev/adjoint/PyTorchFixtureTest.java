@@ -403,8 +403,7 @@ class PyTorchFixtureTest {
                 .replaceAll("(retainGraph|allowUnused|materializeGrads)=True", "$1=true")
                 .replaceAll("(retainGraph|allowUnused|materializeGrads)=False", "$1=false")
                 .replace("allowUnused to be True", "allowUnused to be true")
-                .replace("call .backward() or autograd.grad()", "call backward() or Tensor.grad()")
-                .replace("var_no_grad = var.detach()", "varNoGrad = var.detach()");
+                .replace("call .backward() or autograd.grad()", "call backward() or Tensor.grad()");
     }
 
     static int[] parseShape(String s) {

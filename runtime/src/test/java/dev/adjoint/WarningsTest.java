@@ -80,4 +80,18 @@ class WarningsTest {
         assertEquals(1.0, retained.grad().item(), 0);
         assertEquals(0, records.size());
     }
+
+    /*
+     * y = torch.tensor(2., requires_grad=True) * 3
+     * y.grad = torch.tensor(7.)
+     * y.grad   # tensor(7.), no warning: TensorBase::grad() warns only when the grad is undefined
+     *          # (!is_leaf() && !retains_grad() && !maybe_grad.defined())
+     */
+    @Test
+    void aGradSetOnANonLeafIsReturnedWithoutAWarning() {
+        Tensor y = nonLeaf();
+        y.setGrad(Tensor.scalar(7));
+        assertEquals("tensor(7.)", y.grad().toString());
+        assertTrue(records.isEmpty(), "no warning for a defined grad");
+    }
 }
