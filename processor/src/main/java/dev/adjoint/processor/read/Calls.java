@@ -226,6 +226,16 @@ final class Calls {
             return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, hidden, partials), receiver, args,
                     type, at);
         }
+        TypeElement constant = receiver != null && !onThis ? exactClass(call, path) : null;
+        List<Callee.Partial> onObject = constant == null ? null
+                : CustomDerivatives.onObject(key, constant.getQualifiedName().toString());
+        if (onObject != null) {
+            // a library distribution held in a static final field of exactly its class
+            // (static final NormalDistribution N = new NormalDistribution()): N.cumulativeProbability(x)'s
+            // derivative is N.density(x), read from the same constant object in the reverse sweep
+            return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, false, onObject), receiver, args,
+                    type, at);
+        }
         if (receiver == null && inSite(owner) && hasBody(method)) {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
