@@ -262,6 +262,8 @@ final class Corpus {
             method("Finance.blackCall", "record parameter OptionTerms(forward, strike, expiry)")
                     .at(new RecordArg("OptionTerms", 100.0, 95.0, 1.0), 0.2)
                     .at(new RecordArg("OptionTerms", 0.03, 0.035, 2.0), 0.25),
+            method("Finance.blackValuePlusVega", "Φ and φ of a library NormalDistribution held in a static final field (finmath AnalyticFormulas)")
+                    .at(1.05, 0.25, 1.7, 0.95).at(0.03, 0.4, 2.0, 0.035).at(100.0, 0.15, 0.5, 110.0),
             // ------------------------------------------------------------ Numerics
             method("Numerics.rk4Step", "RK4 step, void computeDerivatives(y, yDot) helper writing its output array")
                     .at(v(1.0, 0.3), 0.1, 2.0, 0.4),

@@ -105,6 +105,7 @@ class CorpusTest {
             entry("Finance.roundToTick", "accepted"),
             entry("Finance.FlatCurve.discount", "accepted"),
             entry("Finance.blackCall", "accepted"),
+            entry("Finance.blackValuePlusVega", "accepted"),
             entry("Numerics.rk4Step", "accepted"),
             entry("Numerics.simpson", "accepted"),
             entry("Numerics.hornerFma", "accepted"),
