@@ -165,6 +165,8 @@ final class Corpus {
                     .at(0.3).at(0.8).at(1.7).at(-2.4),
             method("SpecialFunctions.logViaMantissa", "bit trick: doubleToRawLongBits + mask (FastMath)")
                     .at(0.3).at(1.5).at(7.0),
+            method("SpecialFunctions.gammaByShift", "`if (x == 2.0) return z;` after shifting x into [2, 3) (Cephes gamma, Colt, Weka)")
+                    .at(2.5).at(0.7).at(4.0),
             // ------------------------------------------------------------ Distributions
             method("Distributions.normalLogDensity", "`final double z;` + throw branch quoting the value (NormalDistribution)")
                     .at(0.3, -0.2, 1.4).at(2.5, 1.0, 0.7),
