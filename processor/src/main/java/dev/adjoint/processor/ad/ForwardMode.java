@@ -490,10 +490,10 @@ public final class ForwardMode {
                 for (int i = 0; i < args.size(); i++) {
                     Expr t = pairs.get(i).tangent;
                     if (t != null) {
-                        sum = plus(sum, Algebra.mul(Rules.partial(custom, i, args), t));
+                        sum = plus(sum, Algebra.mul(Rules.partial(custom, i, c.receiver(), args), t));
                     }
                 }
-                return new Pair(new Expr.Call(custom, null, args, c.type(), c.pos()), sum);
+                return new Pair(new Expr.Call(custom, c.receiver(), args, c.type(), c.pos()), sum);
             }
             if (e instanceof Expr.Call c && c.callee() instanceof Callee.PartialCall p) {
                 // a user's partial derivative in a pullback: its own tangent (it is @Differentiable)

@@ -12,6 +12,7 @@ import static dev.adjoint.processor.ad.Algebra.mul;
 import static dev.adjoint.processor.ad.Algebra.neg;
 import static dev.adjoint.processor.ad.Algebra.sub;
 
+import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
@@ -467,9 +468,32 @@ public final class Rules {
 
     // ---------------------------------------------------------------- users' partials
 
-    /** The call of a user-supplied partial derivative of {@code target} with respect to argument {@code i}. */
-    public static Expr partial(Callee.Custom target, int i, List<Expr> args) {
+    /**
+     * The partial derivative of {@code target} with respect to argument {@code i}: a call of a
+     * user-supplied (or built-in) static partial with the target's arguments, or a built-in rule on
+     * the target's {@code receiver} (a normal distribution's density: see
+     * {@code CustomDerivatives.onObject}).
+     */
+    public static Expr partial(Callee.Custom target, int i, Expr receiver, List<Expr> args) {
         Callee.Partial p = target.partials().get(i);
-        return new Expr.Call(new Callee.PartialCall(p, target.parameterTypes()), null, args, JType.DOUBLE, null);
+        if (!p.onReceiver()) {
+            return new Expr.Call(new Callee.PartialCall(p, target.parameterTypes()), null, args, JType.DOUBLE, null);
+        }
+        Expr x = args.get(i);
+        Expr density = onReceiver(p, receiver, CustomDerivatives.DENSITY, List.of(x));
+        if (p.name().equals(CustomDerivatives.DENSITY)) {
+            return density; // dΦ(x)/dx = φ(x)
+        }
+        // d/dx log φ(x) = −(x − μ)/σ², and dφ(x)/dx = φ(x)·d/dx log φ(x)
+        Expr sd = onReceiver(p, receiver, "getStandardDeviation", List.of());
+        Expr slope = neg(div(sub(x, onReceiver(p, receiver, "getMean", List.of())), mul(sd, sd)));
+        return p.name().equals(CustomDerivatives.DENSITY_SLOPE) ? mul(slope, density) : slope;
+    }
+
+    /** A read-only call of the public method {@code name} of {@code p}'s class on {@code receiver}. */
+    private static Expr onReceiver(Callee.Partial p, Expr receiver, String name, List<Expr> args) {
+        List<JType> parameterTypes = args.stream().map(a -> JType.DOUBLE).toList();
+        return new Expr.Call(new Callee.Opaque(p.owner(), name, parameterTypes, JType.DOUBLE, false, false, true),
+                receiver, args, JType.DOUBLE, null);
     }
 }

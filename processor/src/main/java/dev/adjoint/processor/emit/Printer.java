@@ -483,8 +483,14 @@ final class Printer {
                 out.text(")");
                 return;
             }
-            qualified(cu.owner(), out);
-            out.text(cu.name());
+            if (c.receiver() != null) {
+                // a library object's method with a built-in derivative (CustomDerivatives.onObject)
+                operand(c.receiver(), PRIMARY, out);
+                out.text(".").text(cu.name());
+            } else {
+                qualified(cu.owner(), out);
+                out.text(cu.name());
+            }
         } else if (callee instanceof Callee.PartialCall p) {
             qualified(p.partial().owner(), out);
             out.text(p.partial().name());

@@ -594,10 +594,12 @@ public final class Fence {
                     }
                     Callee.Partial p = c.partials().get(k);
                     if (secondOrder && p != null && !p.differentiable() && carried(x.args().get(k))) {
-                        error(x.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name()
-                                + ": the derivative it uses here, " + p.owner().simpleName() + "." + p.name()
+                        error(x.pos(), Tag.AdjointNoSecondOrder, "no second-order members for " + method.name() + (p
+                                .onReceiver() ? ": Adjoint's built-in derivative of " + c.describe() + " is first order "
+                                        + "only; compute the density from Math functions inside the method for order = 2"
+                                : ": the derivative it uses here, " + p.owner().simpleName() + "." + p.name()
                                 + ", is not @Differentiable; annotate it @Differentiable so its own derivative is "
-                                + "generated");
+                                + "generated"));
                     }
                 }
             } else if (callee instanceof Callee.Inline i) {

@@ -76,6 +76,42 @@ public final class CustomDerivatives {
      */
     private static final Map<String, List<Callee.Partial>> BUILT_IN = builtIn();
 
+    /**
+     * The derivatives of a library normal distribution's methods (Commons Math 3's and Hipparchus'
+     * {@code NormalDistribution(mean, sd)}, which finmath's and many users' Black–Scholes formulas
+     * call), in x, as rules on the object itself: Φ's is the object's {@code density}; the density
+     * φ's −(x − μ)/σ²·φ(x) and log φ's −(x − μ)/σ², with μ and σ from its {@code getMean()} and
+     * {@code getStandardDeviation()} (see {@code ad/Rules.partial}). Only for an object whose class
+     * is known to be exactly that one (read/Calls), so no subclass overrides them.
+     */
+    private static final Map<String, List<Callee.Partial>> ON_OBJECT = onObjects();
+
+    private static Map<String, List<Callee.Partial>> onObjects() {
+        Map<String, List<Callee.Partial>> out = new HashMap<>();
+        for (ClassRef normal : List.of(ClassRef.of("org.apache.commons.math3.distribution", "NormalDistribution"),
+                ClassRef.of("org.hipparchus.distribution.continuous", "NormalDistribution"))) {
+            String owner = normal.qualifiedName();
+            out.put(owner + "#cumulativeProbability(double)", List.of(new Callee.Partial(normal, DENSITY, false, true)));
+            out.put(owner + "#density(double)", List.of(new Callee.Partial(normal, DENSITY_SLOPE, false, true)));
+            out.put(owner + "#logDensity(double)", List.of(new Callee.Partial(normal, LOG_DENSITY_SLOPE, false, true)));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** The rule names of {@link #ON_OBJECT}'s partials. */
+    public static final String DENSITY = "density";
+    public static final String DENSITY_SLOPE = "densitySlope";
+    public static final String LOG_DENSITY_SLOPE = "logDensitySlope";
+
+    /**
+     * The built-in partial derivatives of the instance method with {@code key} of a library class,
+     * called on an object of exactly {@code exactClass} (its qualified name), entry i for
+     * parameter i; null when there are none.
+     */
+    public static List<Callee.Partial> onObject(String key, String exactClass) {
+        return key.startsWith(exactClass + "#") ? ON_OBJECT.get(key) : null;
+    }
+
     /** The classes {@link #BUILT_IN} gives derivatives of methods of. */
     private static final Set<String> BUILT_IN_OWNERS = BUILT_IN.keySet().stream()
             .map(key -> key.substring(0, key.indexOf('#'))).collect(Collectors.toUnmodifiableSet());

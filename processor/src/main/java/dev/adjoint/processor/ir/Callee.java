@@ -83,8 +83,18 @@ public sealed interface Callee {
         }
     }
 
-    /** A user-supplied partial derivative: a static method of {@code owner}. */
-    record Partial(ClassRef owner, String name, boolean differentiable) {}
+    /**
+     * A partial derivative: a static method of {@code owner} taking the target's arguments (a
+     * user's {@code @DerivativeOf}, a built-in one); or, {@code onReceiver}, a built-in rule named
+     * {@code name} made of read-only calls on the target's receiver (a library distribution's
+     * {@code density}, see {@code find/CustomDerivatives.onObject}).
+     */
+    record Partial(ClassRef owner, String name, boolean differentiable, boolean onReceiver) {
+        /** A static method of {@code owner}. */
+        public Partial(ClassRef owner, String name, boolean differentiable) {
+            this(owner, name, differentiable, false);
+        }
+    }
 
     /**
      * Generated: a call of a user-supplied partial derivative ({@link Partial}) with the target's

@@ -226,6 +226,16 @@ final class Calls {
             return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, hidden, partials), receiver, args,
                     type, at);
         }
+        TypeElement exact = receiver != null && !onThis ? exactClass(call, path) : null;
+        List<Callee.Partial> onObject = exact == null ? null
+                : CustomDerivatives.onObject(key, exact.getQualifiedName().toString());
+        if (onObject != null) {
+            // a library distribution held in a static final field of exactly its class
+            // (static final NormalDistribution N = new NormalDistribution()): N.cumulativeProbability(x)'s
+            // derivative is N.density(x), read from the same constant object in the reverse sweep
+            return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, false, onObject), receiver, args,
+                    type, at);
+        }
         // a recursion over integers (n!, a depth, a binomial coefficient) met in its own body: no
         // derivative can enter it, so it is called as written (through a bridge when private)
         boolean integerRecursion = receiver == null && inSite(owner) && hasBody(method) && recursive(method, key)
@@ -235,7 +245,6 @@ final class Calls {
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
         Expr.Call inlined = null;
-        TypeElement exact = receiver != null && !onThis ? exactClass(call, path) : null;
         ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
                 ? implementation(method, exact) : null;
         boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, exact);

@@ -165,6 +165,8 @@ final class Corpus {
                     .at(0.3).at(0.8).at(1.7).at(-2.4),
             method("SpecialFunctions.logViaMantissa", "bit trick: doubleToRawLongBits + mask (FastMath)")
                     .at(0.3).at(1.5).at(7.0),
+            method("SpecialFunctions.gammaByShift", "`if (x == 2.0) return z;` after shifting x into [2, 3) (Cephes gamma, Colt, Weka)")
+                    .at(2.5).at(0.7).at(4.0),
             // ------------------------------------------------------------ Distributions
             method("Distributions.normalLogDensity", "`final double z;` + throw branch quoting the value (NormalDistribution)")
                     .at(0.3, -0.2, 1.4).at(2.5, 1.0, 0.7),
@@ -262,6 +264,8 @@ final class Corpus {
             method("Finance.blackCall", "record parameter OptionTerms(forward, strike, expiry)")
                     .at(new RecordArg("OptionTerms", 100.0, 95.0, 1.0), 0.2)
                     .at(new RecordArg("OptionTerms", 0.03, 0.035, 2.0), 0.25),
+            method("Finance.blackValuePlusVega", "Φ and φ of a library NormalDistribution held in a static final field (finmath AnalyticFormulas)")
+                    .at(1.05, 0.25, 1.7, 0.95).at(0.03, 0.4, 2.0, 0.035).at(100.0, 0.15, 0.5, 110.0),
             // ------------------------------------------------------------ Numerics
             method("Numerics.rk4Step", "RK4 step, void computeDerivatives(y, yDot) helper writing its output array")
                     .at(v(1.0, 0.3), 0.1, 2.0, 0.4),

@@ -61,6 +61,9 @@ class CorpusTest {
             entry("SpecialFunctions.sinPi", "accepted"),
             // issue 14 item 8: a bit trick is refused at the call, as it must be
             entry("SpecialFunctions.logViaMantissa", "refused AdjointBitTrick"),
+            // KNOWN BUG: at x = 4.0 the x == 2.0 shortcut is taken and d/dx is that of z = (x - 1)(x - 2)
+            // alone, 5.0, where Γ'(4) = 7.54 (rel. error 0.34); 2.5 and 0.7 are right
+            entry("SpecialFunctions.gammaByShift", "wrong"),
             entry("Distributions.normalLogDensity", "accepted"),
             entry("Distributions.normalCdf", "accepted"),
             entry("Distributions.gammaLogDensity", "accepted"),
@@ -105,6 +108,7 @@ class CorpusTest {
             entry("Finance.roundToTick", "accepted"),
             entry("Finance.FlatCurve.discount", "accepted"),
             entry("Finance.blackCall", "accepted"),
+            entry("Finance.blackValuePlusVega", "accepted"),
             entry("Numerics.rk4Step", "accepted"),
             entry("Numerics.simpson", "accepted"),
             entry("Numerics.hornerFma", "accepted"),

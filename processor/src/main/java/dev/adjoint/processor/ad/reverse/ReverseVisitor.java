@@ -274,7 +274,7 @@ final class ReverseVisitor {
             Expr a = varied > 1 ? atomic(adj, out) : adj;
             for (int i = 0; i < call.args().size(); i++) {
                 if (c.activity.carries(call.args().get(i))) {
-                    propagate(call.args().get(i), mul(a, Rules.partial(custom, i, call.args())), out);
+                    propagate(call.args().get(i), mul(a, Rules.partial(custom, i, call.receiver(), call.args())), out);
                 }
             }
         }
