@@ -38,6 +38,25 @@ class DiagnosticsValidationTest {
         org.junit.jupiter.api.Assertions.assertEquals(6.0, g.getClass().getField("x").getDouble(g), 0.0);
     }
 
+    /** The generated code names the class and its adjoint classes in expressions: a variable would shadow them. */
+    @Test
+    void variableNamedLikeTheClass() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double scaled(double x, double Functions) {",
+                "        double FunctionsAdjointImpl = x * Functions;",
+                "        return 2 * FunctionsAdjointImpl;",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static double scaled(double x, double Functions)",
+                "[AdjointNameClash] variable Functions of scaled has the name of class Functions, which the generated "
+                        + "code must name in expressions: rename the variable");
+        assertError(c, file, "double FunctionsAdjointImpl = x * Functions;",
+                "[AdjointNameClash] variable FunctionsAdjointImpl of scaled has the name of class FunctionsAdjointImpl");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+    }
+
     /** Generated members would name the type variable, which is not in scope there. */
     @Test
     void genericMethod() {
