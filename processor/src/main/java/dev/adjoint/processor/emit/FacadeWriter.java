@@ -63,14 +63,10 @@ public final class FacadeWriter {
         for (dev.adjoint.processor.contract.RecordPlan r : plan.records()) {
             type.addType(recordGradientClass(r));
         }
-        // a parameter shadows a class of its name in an expression (Tensor.function with a parameter Tensor)
-        java.util.Set<String> shadowing = new java.util.TreeSet<>();
         for (MethodPlan m : plan.methods()) {
             new Method(m, adjoint, impl, owner).addTo(type);
-            m.params().forEach(p -> shadowing.add(p.name()));
-            m.fields().forEach(f -> shadowing.add(f.name()));
         }
-        type.alwaysQualify(shadowing.toArray(new String[0]));
+        type.alwaysQualify(Namer.parameterNames(plan));
         return JavaFile.builder(adjoint.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 

@@ -67,6 +67,20 @@ final class Namer {
         }
     }
 
+    /**
+     * The parameters' and differentiated fields' names of the methods of {@code plan}: the API
+     * class's variables, which hide classes of their names there ({@code Tensor.function} with a
+     * parameter {@code Tensor}).
+     */
+    static String[] parameterNames(dev.adjoint.processor.contract.ClassPlan plan) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (dev.adjoint.processor.contract.MethodPlan m : plan.methods()) {
+            m.params().forEach(p -> names.add(p.name()));
+            m.fields().forEach(f -> names.add(f.name()));
+        }
+        return names.toArray(new String[0]);
+    }
+
     String name(Var v) {
         String n = names.get(v);
         if (n == null) {
