@@ -56,6 +56,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     private final Catalog catalog = new Catalog();
     /** Classes whose API class was written: their bodies are read in the next round. */
     private final Map<String, ClassPlan> pending = new LinkedHashMap<>();
+    /** The class each adjoint class written belongs to: {@code A.B} and {@code A_B} would share {@code A_BAdjoint}. */
+    private final Map<String, String> adjointOwners = new java.util.HashMap<>();
     /** Classes whose declarations name types another processor has not generated yet. */
     private final Set<String> deferred = new LinkedHashSet<>();
     private Pipeline pipeline;
@@ -147,6 +149,15 @@ public final class AdjointProcessor extends AbstractProcessor {
             found.deferred().forEach(t -> deferred.add(t.getQualifiedName().toString()));
             for (ClassPlan plan : found.plans()) {
                 plan.methods().forEach(catalog::addPlan);
+                String owner = plan.owner().qualifiedName();
+                String first = adjointOwners.putIfAbsent(plan.adjoint().qualifiedName(), owner);
+                if (first != null && !first.equals(owner)) {
+                    diagnostics.error(Position.of(processingEnv.getElementUtils().getTypeElement(owner)),
+                            Tag.AdjointWriteFailed, "classes " + first + " and " + owner + " would both get the adjoint "
+                            + "class " + plan.adjoint().qualifiedName() + " (a nested class A.B gets A_BAdjoint): "
+                            + "rename one of them");
+                    continue;
+                }
                 boolean generated = processingEnv.getElementUtils().getTypeElement(
                         "javax.annotation.processing.Generated") != null;
                 try {
@@ -208,7 +219,8 @@ public final class AdjointProcessor extends AbstractProcessor {
             timing.add("write (Filer)", timing.now() - start);
         } catch (IOException e) {
             diagnostics.error(owner == null ? null : Position.of(owner), Tag.AdjointWriteFailed,
-                    "could not write " + file.packageName() + "." + file.typeSpec().name() + ": " + e.getMessage());
+                    "could not write " + (file.packageName().isEmpty() ? "" : file.packageName() + ".")
+                    + file.typeSpec().name() + ": " + e.getMessage());
         }
     }
 

@@ -108,7 +108,7 @@ public final class Rules {
         rule(MathFunction.SQRT, (a, y) -> List.of(div(lit(0.5), y)));
         // y = ∛a: dy/da = 1/(3·a^(2/3)) = 1/(3y²)
         rule(MathFunction.CBRT, (a, y) -> List.of(div(lit(1), mul(lit(3), mul(y, y)))));
-        // y = a^b: dy/da = b·a^(b-1) (0 where b = 0), dy/db = y·ln(a) (0 where a = 0 and b >= 0)
+        // y = a^b: dy/da = b·a^(b-1) (0 where b = 0 and a = 0 or NaN), dy/db = y·ln(a) (0 where a = 0 and b >= 0)
         rule(MathFunction.POW, (a, y) -> List.of(powBase(a[0], a[1]),
                 choose(and(compare(BinaryOp.EQ, a[0], lit(0)), compare(BinaryOp.GE, a[1], lit(0))),
                         lit(0), mul(y, call(MathFunction.LOG, a[0])))));
@@ -151,7 +151,13 @@ public final class Rules {
     private static Expr powBase(Expr a, Expr b) {
         Double k = constant(b);
         if (k == null) {
-            return choose(compare(BinaryOp.EQ, b, lit(0)), lit(0), mul(b, call(MathFunction.POW, a, sub(b, lit(1)))));
+            // b·a^(b-1) is 0·a^-1 = ±0 at b = 0 already, but 0·∞ and 0·NaN at a = 0 and a = NaN, where it is
+            // defined as 0 (as the tape's and PyTorch's pow_backward). Guarding b = 0 alone would be the
+            // same first derivative, but the guard would cut the second: d/db (b·a^(b-1)) = a^(b-1) ≠ 0 at b = 0.
+            Expr singular = new Expr.Binary(BinaryOp.COR, compare(BinaryOp.EQ, a, lit(0)), compare(BinaryOp.NE, a, a),
+                    JType.BOOLEAN, null);
+            return choose(and(compare(BinaryOp.EQ, b, lit(0)), singular), lit(0),
+                    mul(b, call(MathFunction.POW, a, sub(b, lit(1)))));
         }
         if (k == 0) {
             return lit(0);

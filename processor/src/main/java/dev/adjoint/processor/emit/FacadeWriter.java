@@ -66,6 +66,7 @@ public final class FacadeWriter {
         for (MethodPlan m : plan.methods()) {
             new Method(m, adjoint, impl, owner).addTo(type);
         }
+        type.alwaysQualify(Namer.parameterNames(plan));
         return JavaFile.builder(adjoint.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 

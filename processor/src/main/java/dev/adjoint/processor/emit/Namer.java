@@ -46,6 +46,41 @@ final class Namer {
         }
     }
 
+    /**
+     * Adds to {@code into} the names of the user's variables in {@code body}. A class whose simple
+     * name is one of them must be printed qualified there ({@code java.lang.Math.sin(Math)} for a
+     * parameter named {@code Math}): a variable shadows a type of its name in an expression.
+     */
+    static void userNames(List<Stmt> body, Set<String> into) {
+        for (Stmt s : Stmts.all(body)) {
+            Var target = s instanceof Stmt.Declare d ? d.var() : s instanceof Stmt.Assign a ? a.var() : null;
+            if (target != null && target.isUser()) {
+                into.add(target.name);
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                Exprs.postOrder(e, n -> {
+                    if (n instanceof Expr.Read r && r.var().isUser()) {
+                        into.add(r.var().name);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * The parameters' and differentiated fields' names of the methods of {@code plan}: the API
+     * class's variables, which hide classes of their names there ({@code Tensor.function} with a
+     * parameter {@code Tensor}).
+     */
+    static String[] parameterNames(dev.adjoint.processor.contract.ClassPlan plan) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (dev.adjoint.processor.contract.MethodPlan m : plan.methods()) {
+            m.params().forEach(p -> names.add(p.name()));
+            m.fields().forEach(f -> names.add(f.name()));
+        }
+        return names.toArray(new String[0]);
+    }
+
     String name(Var v) {
         String n = names.get(v);
         if (n == null) {

@@ -301,7 +301,31 @@ public final class Finder {
         List<VariableElement> receiverFields = isStatic ? List.of()
                 : receiverFields(owner, FieldReads.of(tree, (com.sun.source.tree.ClassTree) path.getParentPath().getLeaf()));
         parameters(method, receiverFields, params, fields);
+        shadowedClasses(ClassRef.of(owner), method, path);
         return fields;
+    }
+
+    /**
+     * A parameter or local variable named like the class, or like its adjoint classes, would shadow
+     * the class in the generated code's expressions ({@code Demo.f(...)}, {@code DemoAdjointImpl.gPullback(...)}),
+     * which name it unqualified (the same package's classes cannot be named otherwise, the default
+     * package's at all).
+     */
+    private void shadowedClasses(ClassRef owner, ExecutableElement method, TreePath path) {
+        Set<String> classes = Set.of(owner.simpleNames().get(0), Naming.adjointClass(owner).simpleName(),
+                Naming.implClass(owner).simpleName());
+        new com.sun.source.util.TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitVariable(com.sun.source.tree.VariableTree v, Void unused) {
+                String n = v.getName().toString();
+                if (classes.contains(n)) {
+                    diagnostics.error(Position.of(v, getCurrentPath().getCompilationUnit()), Tag.AdjointNameClash,
+                            "variable " + n + " of " + method.getSimpleName() + " has the name of class " + n
+                            + ", which the generated code must name in expressions: rename the variable");
+                }
+                return super.visitVariable(v, unused);
+            }
+        }.scan(path, null);
     }
 
     /**

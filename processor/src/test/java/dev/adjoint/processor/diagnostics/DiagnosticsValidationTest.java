@@ -38,6 +38,51 @@ class DiagnosticsValidationTest {
         org.junit.jupiter.api.Assertions.assertEquals(6.0, g.getClass().getField("x").getDouble(g), 0.0);
     }
 
+    /** The generated code names the class and its adjoint classes in expressions: a variable would shadow them. */
+    @Test
+    void variableNamedLikeTheClass() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double scaled(double x, double Functions) {",
+                "        double FunctionsAdjointImpl = x * Functions;",
+                "        return 2 * FunctionsAdjointImpl;",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "static double scaled(double x, double Functions)",
+                "[AdjointNameClash] variable Functions of scaled has the name of class Functions, which the generated "
+                        + "code must name in expressions: rename the variable");
+        assertError(c, file, "double FunctionsAdjointImpl = x * Functions;",
+                "[AdjointNameClash] variable FunctionsAdjointImpl of scaled has the name of class FunctionsAdjointImpl");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+    }
+
+    /** A nested class Outer.Inner gets Outer_InnerAdjoint, the adjoint class of a class Outer_Inner too. */
+    @Test
+    void twoClassesWithOneAdjointClass() {
+        JavaFileObject outer = source("demo.Outer", "public final class Outer {",
+                "    static final class Inner {",
+                "        @Differentiable",
+                "        static double f(double x) {",
+                "            return x * x;",
+                "        }",
+                "    }");
+        JavaFileObject flat = source("demo.Outer_Inner", "final class Outer_Inner {",
+                "    @Differentiable",
+                "    static double g(double x) {",
+                "        return x * x * x;",
+                "    }");
+        Compilation c = compile(outer, flat);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertThat(c).hadErrorContaining("[AdjointWriteFailed] classes demo.")
+                .inFile(c.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                        .map(d -> (JavaFileObject) d.getSource()).findFirst().orElseThrow())
+                .onLineContaining("class Outer");
+        assertThat(c).hadErrorContaining("would both get the adjoint class demo.Outer_InnerAdjoint (a nested class A.B "
+                + "gets A_BAdjoint): rename one of them");
+    }
+
     /** Generated members would name the type variable, which is not in scope there. */
     @Test
     void genericMethod() {

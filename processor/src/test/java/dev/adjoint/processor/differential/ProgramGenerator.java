@@ -75,9 +75,10 @@ import java.util.function.Consumer;
 final class ProgramGenerator {
 
     private static final List<String> DOUBLE_NAMES = List.of(
-            "x", "y", "z", "w", "seed", "into", "gradient", "xValue", "upstream", "grads", "_d_x", "_ret");
+            "x", "y", "z", "w", "seed", "into", "gradient", "xValue", "upstream", "grads", "_d_x", "_ret",
+            "Tensor", "Snapshots");
     private static final List<String> ARRAY_NAMES = List.of("w", "v", "p", "grads", "into", "_d_w", "xs");
-    private static final List<String> LOCAL_NAMES = List.of("a", "b", "c", "t", "_t1", "_r1", "_d_a", "_ret", "s");
+    private static final List<String> LOCAL_NAMES = List.of("a", "b", "c", "t", "_t1", "_r1", "_d_a", "_ret", "s", "ThreadLocal");
     private static final List<String> UNASSIGNED_NAMES = List.of("ret", "r", "ii", "n", "result", "_d_r", "value");
     private static final List<String> LOCAL_ARRAY_NAMES = List.of("h", "buf", "_d_h", "tmp", "_t2", "q");
     private static final List<String> INDEX_NAMES = List.of("i", "j", "k", "_i", "idx");
@@ -1388,6 +1389,11 @@ final class ProgramGenerator {
     }
 
     private Expr composite(int depth) {
+        if (!readable.isEmpty() && draw(Shape.POW_VARIABLE)) {
+            // a variable exponent, exactly 0 where that input is (SecondOrderRandomTest's zero points)
+            return new Call(MathFunction.POW, false, List.of(positive(expr(depth)),
+                    new Var(readable.get(random.nextInt(readable.size())))));
+        }
         if (draw(Shape.OPAQUE)) {
             // a helper without @Differentiable given a value that carries no derivative: accepted
             return new Ast.HelperCall(helper(), inactiveArgument(depth));

@@ -74,7 +74,13 @@ final class Shapes {
          * ({@code v = 100 * x; x = x + 1; w = v * x}): the product is of the old and the new x, not a
          * square.
          */
-        STALE_PRODUCT("staleProduct", 2, false);
+        STALE_PRODUCT("staleProduct", 2, false),
+        /**
+         * Per expression: {@code Math.pow(b, p)} of a positive base and a variable exponent, exactly 0
+         * where that input is (SecondOrderRandomTest's zero points: pow's derivative in its base was
+         * once guarded to 0 at a zero exponent, which cut its derivative in the exponent).
+         */
+        POW_VARIABLE("powVariable", 1.5, false);
 
         final String property;
         final double defaultWeight;

@@ -83,6 +83,41 @@ class OddDeclarationsTest {
             }
             """;
 
+    /**
+     * Variables named like classes the generated code names in expressions: {@code Math.sin(Math)}
+     * and {@code Tensor.function} with a parameter {@code Tensor} did not compile.
+     */
+    private static final String SHADOWS = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Shadows {
+                private Shadows() {}
+
+                @Differentiable(order = 2)
+                public static double math(double Math, double Double) {
+                    double StrictMath = Math * Double;
+                    double Arrays = java.lang.Math.exp(java.lang.Math.min(StrictMath, 1.0 / 0.0));
+                    return Arrays * java.lang.Math.sin(Math);
+                }
+
+                @Differentiable(order = 2)
+                public static double tensor(double Tensor, double System, double Float) {
+                    double ThreadLocal = Tensor * Float;
+                    for (int k = 0; k < 3; k++) {
+                        ThreadLocal = ThreadLocal * System + java.lang.Math.sin(ThreadLocal);
+                    }
+                    return ThreadLocal;
+                }
+            }
+            """;
+
+    @Test
+    void variablesNamedLikeTheClassesOfTheGeneratedCode() throws Exception {
+        GradientHarness.checkEveryMethod(compileClean("demo.Shadows", SHADOWS), "demo.Shadows", 10, "math", "tensor");
+    }
+
     @Test
     void codeAfterAThrowOrAnEndlessLoopIsLeftOut() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Never", NEVER);
