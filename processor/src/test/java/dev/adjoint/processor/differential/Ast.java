@@ -127,7 +127,7 @@ final class Ast {
     enum Holder { LIST, BUILDER }
 
     /** An int-valued expression over int/long parameters, loop indices and array lengths. */
-    sealed interface IntExpr extends Arg permits IntParam, IntLit, IntBin, Length {}
+    sealed interface IntExpr extends Arg permits IntParam, IntLit, IntBin, Length, Halvings {}
 
     /** An int or long parameter, a loop index or a loop counter. */
     record IntParam(String name) implements IntExpr {}
@@ -139,6 +139,18 @@ final class Ast {
 
     /** {@code array.length} of a {@code double[]} or a {@code double[][]}. */
     record Length(String array) implements IntExpr {}
+
+    /**
+     * {@code halvings(n)}: a private recursion over integers alone, {@code n <= 0 ? 0 : 1 +
+     * halvings(n / 2)}, which Adjoint calls as written (no derivative enters or leaves it).
+     */
+    record Halvings(IntExpr n) implements IntExpr {
+        static final String HELPER = "    private static int halvings(long n) {\n        return n <= 0 ? 0 : 1 + halvings(n / 2);\n    }\n";
+
+        static int of(long n) {
+            return n <= 0 ? 0 : 1 + of(n / 2);
+        }
+    }
 
     /** A boolean condition. */
     sealed interface Bool extends Arg permits Cmp, And, Or, Not, Flag {}
@@ -458,6 +470,24 @@ final class Ast {
         return false;
     }
 
+    /** Whether some method of {@code methods} calls {@link Halvings}' helper. */
+    static boolean callsHalvings(List<Method> methods) {
+        for (Method m : methods) {
+            for (Stmt s : statements(m.body())) {
+                for (Arg a : parts(s)) {
+                    if (contains(a, Halvings.class)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(Arg a, Class<?> kind) {
+        return kind.isInstance(a) || children(a).stream().anyMatch(c -> contains(c, kind));
+    }
+
     private static boolean containsStop(Arg a) {
         return a instanceof StopGradient || children(a).stream().anyMatch(Ast::containsStop);
     }
@@ -530,6 +560,8 @@ final class Ast {
             return List.of(x.index());
         } else if (a instanceof IntBin b) {
             return List.of(b.left(), b.right());
+        } else if (a instanceof Halvings h) {
+            return List.of(h.n());
         } else if (a instanceof Cmp c) {
             return List.of(c.left(), c.right());
         } else if (a instanceof And x) {

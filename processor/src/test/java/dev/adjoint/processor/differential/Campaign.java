@@ -169,6 +169,8 @@ final class Campaign {
                 out.add("assignment in expression");
             } else if (a instanceof Ast.IncElement) {
                 out.add("++a[i] in expression");
+            } else if (a instanceof Ast.Halvings) {
+                out.add("recursion over integers");
             }
             work.addAll(Ast.children(a));
         }

@@ -507,6 +507,8 @@ final class Interpreter<V> {
         } else if (e instanceof Ast.Length l) {
             Object matrix = others.get(l.array());
             return matrix instanceof double[][] rows ? rows.length : array(l.array()).size();
+        } else if (e instanceof Ast.Halvings h) {
+            return Ast.Halvings.of(intExpr(h.n()));
         }
         Ast.IntBin b = (Ast.IntBin) e;
         return intOp(b.op(), intExpr(b.left()), intExpr(b.right()));

@@ -45,6 +45,9 @@ final class JavaPrinter {
         for (Ast.Constant c : unit.constants()) {
             out.append("\n    static final double ").append(c.name()).append(" = ").append(literal(c.value())).append(";\n");
         }
+        if (Ast.callsHalvings(unit.methods())) {
+            out.append('\n').append(Ast.Halvings.HELPER);
+        }
         Map<String, int[]> lines = new LinkedHashMap<>();
         for (Method m : unit.methods()) {
             out.append('\n');
@@ -356,6 +359,8 @@ final class JavaPrinter {
             return l.array() + ".length";
         } else if (e instanceof Ast.IntLit l) {
             return Integer.toString(l.value());
+        } else if (e instanceof Ast.Halvings h) {
+            return "halvings(" + intExpr(h.n()) + ")";
         }
         Ast.IntBin b = (Ast.IntBin) e;
         return "(" + intExpr(b.left()) + " " + b.op().symbol + " " + intExpr(b.right()) + ")";

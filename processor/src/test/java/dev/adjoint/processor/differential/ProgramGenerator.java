@@ -1381,6 +1381,9 @@ final class ProgramGenerator {
 
     private IntExpr intExpr() {
         IntExpr param = new Ast.IntParam(ints.get(random.nextInt(ints.size())));
+        if (draw(Shape.INTEGER_RECURSION)) {
+            return new Ast.Halvings(random.nextBoolean() ? param : new Ast.IntBin(Op.MUL, param, new Ast.IntLit(5)));
+        }
         return switch (random.nextInt(3)) {
             case 0 -> param;
             case 1 -> new Ast.IntBin(Op.MUL, param, new Ast.IntLit(1 + random.nextInt(3)));

@@ -80,7 +80,12 @@ final class Shapes {
          * where that input is (SecondOrderRandomTest's zero points: pow's derivative in its base was
          * once guarded to 0 at a zero exponent, which cut its derivative in the exponent).
          */
-        POW_VARIABLE("powVariable", 1.5, false);
+        POW_VARIABLE("powVariable", 1.5, false),
+        /**
+         * Per int expression: {@code halvings(n)}, a private helper calling itself over integers alone,
+         * which Adjoint calls as written instead of inlining (a recursive one would have no end).
+         */
+        INTEGER_RECURSION("integerRecursion", 5, false);
 
         final String property;
         final double defaultWeight;
