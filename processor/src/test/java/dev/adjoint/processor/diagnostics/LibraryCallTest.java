@@ -11,8 +11,6 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.AdjointProcessor;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -716,21 +714,6 @@ class LibraryCallTest {
 
     /** Writes a compilation's class files under {@code dir/name}, laid out by package. */
     private Path write(Compilation c, String name) {
-        Path root = dir.resolve(name);
-        for (JavaFileObject f : c.generatedFiles()) {
-            if (f.getKind() != JavaFileObject.Kind.CLASS) {
-                continue;
-            }
-            String path = f.toUri().getPath();
-            String relative = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length());
-            try (InputStream in = f.openInputStream()) {
-                Path target = root.resolve(relative);
-                Files.createDirectories(target.getParent());
-                Files.write(target, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return root;
+        return Sources.writeClassFiles(c, dir.resolve(name));
     }
 }

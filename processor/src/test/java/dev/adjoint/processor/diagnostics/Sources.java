@@ -293,4 +293,23 @@ final class Sources {
         }
         throw new AssertionError("no " + method + "Gradient with " + args.length + " parameters in " + adjoint);
     }
+
+    /** Writes a compilation's class files under {@code root}, laid out by package; returns {@code root}. */
+    static java.nio.file.Path writeClassFiles(Compilation c, java.nio.file.Path root) {
+        for (JavaFileObject f : c.generatedFiles()) {
+            if (f.getKind() != JavaFileObject.Kind.CLASS) {
+                continue;
+            }
+            String path = f.toUri().getPath();
+            String relative = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length());
+            try (InputStream in = f.openInputStream()) {
+                java.nio.file.Path target = root.resolve(relative);
+                java.nio.file.Files.createDirectories(target.getParent());
+                java.nio.file.Files.write(target, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return root;
+    }
 }
