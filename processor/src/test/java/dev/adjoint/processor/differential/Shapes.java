@@ -76,7 +76,7 @@ final class Shapes {
          */
         STALE_PRODUCT("staleProduct", 2, false),
         /**
-         * Per expression: {@code Math.pow(b, p)} of a positive base and a variable exponent, exactly 0
+         * Per expression: {@code Math.pow(2 + sin(e), p)}, a base in [1, 3] and a variable exponent, exactly 0
          * where that input is (SecondOrderRandomTest's zero points: pow's derivative in its base was
          * once guarded to 0 at a zero exponent, which cut its derivative in the exponent).
          */
