@@ -39,6 +39,12 @@ class SecondOrderRandomTest {
             String source = JavaPrinter.printed(unit).source().replace("@Differentiable(wrt", "@Differentiable(order = 2, wrt")
                     .replace("@Differentiable\n", "@Differentiable(order = 2)\n");
             InMemoryCompiler.Result r = new InMemoryCompiler().compile("difftest.Batch", source, Map.of());
+            if (!r.success() && onlyRefusedForSize(r)) {
+                // a method whose second order would pass the JVM's 64 KB limit is refused at its line, as
+                // it must be: a correct outcome, though the batch has no class to check
+                System.out.println("[second order] batch " + seed + ": a method refused for its size, batch skipped");
+                continue;
+            }
             assertTrue(r.success(), "batch " + seed + " does not compile:\n" + r.diagnosticsText());
             ClassLoader loader = r.loader();
             Class<?> adjoint = loader.loadClass("difftest.BatchAdjoint");
@@ -59,6 +65,14 @@ class SecondOrderRandomTest {
         }
         assertEquals(List.of(), mismatches);
         assertTrue(checked >= 5 * batches, "too few methods checked: " + checked);
+    }
+
+    /** Whether every error of {@code r} is Adjoint's refusal of a method too large for the JVM. */
+    private static boolean onlyRefusedForSize(InMemoryCompiler.Result r) {
+        List<String> errors = r.diagnostics().stream().filter(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR)
+                .map(d -> d.getMessage(java.util.Locale.ROOT)).toList();
+        return !errors.isEmpty() && errors.stream().allMatch(e -> e.contains("[AdjointNotYetSupported]")
+                && e.contains("64 KB limit"));
     }
 
     /** A batch without the shapes that must be refused, and without what second order refuses. */
