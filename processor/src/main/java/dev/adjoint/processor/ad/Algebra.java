@@ -137,6 +137,10 @@ public final class Algebra {
         return new Binary(BinaryOp.CAND, a, b, JType.BOOLEAN, null);
     }
 
+    public static Expr or(Expr a, Expr b) {
+        return new Binary(BinaryOp.COR, a, b, JType.BOOLEAN, null);
+    }
+
     public static Expr choose(Expr condition, Expr then, Expr otherwise) {
         return new Expr.Cond(condition, then, otherwise, JType.DOUBLE, null);
     }

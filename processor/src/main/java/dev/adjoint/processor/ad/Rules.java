@@ -10,6 +10,7 @@ import static dev.adjoint.processor.ad.Algebra.div;
 import static dev.adjoint.processor.ad.Algebra.lit;
 import static dev.adjoint.processor.ad.Algebra.mul;
 import static dev.adjoint.processor.ad.Algebra.neg;
+import static dev.adjoint.processor.ad.Algebra.or;
 import static dev.adjoint.processor.ad.Algebra.sub;
 
 import dev.adjoint.processor.find.CustomDerivatives;
@@ -154,8 +155,7 @@ public final class Rules {
             // b·a^(b-1) is 0·a^-1 = ±0 at b = 0 already, but 0·∞ and 0·NaN at a = 0 and a = NaN, where it is
             // defined as 0 (as the tape's and PyTorch's pow_backward). Guarding b = 0 alone would be the
             // same first derivative, but the guard would cut the second: d/db (b·a^(b-1)) = a^(b-1) ≠ 0 at b = 0.
-            Expr singular = new Expr.Binary(BinaryOp.COR, compare(BinaryOp.EQ, a, lit(0)), compare(BinaryOp.NE, a, a),
-                    JType.BOOLEAN, null);
+            Expr singular = or(compare(BinaryOp.EQ, a, lit(0)), compare(BinaryOp.NE, a, a));
             return choose(and(compare(BinaryOp.EQ, b, lit(0)), singular), lit(0),
                     mul(b, call(MathFunction.POW, a, sub(b, lit(1)))));
         }
