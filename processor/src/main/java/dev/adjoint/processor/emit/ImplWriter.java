@@ -72,15 +72,7 @@ public final class ImplWriter {
                     .addMember("value", "$S", PROCESSOR).build());
         }
         Bridges bridges = new Bridges(byName);
-        java.util.Set<String> shadowing = new java.util.TreeSet<>();
-        for (Done d : methods) {
-            d.method().params().forEach(p -> shadowing.add(p.name()));
-            Namer.userNames(d.method().body(), shadowing);
-            if (d.pullback() != null) {
-                Namer.userNames(d.pullback().body(), shadowing);
-            }
-        }
-        type.alwaysQualify(shadowing.toArray(new String[0]));
+        type.alwaysQualify(Namer.userNames(methods));
         java.util.Set<String> accessorNames = new java.util.HashSet<>();
         for (Done d : methods) {
             if (d.pullback() == null) {

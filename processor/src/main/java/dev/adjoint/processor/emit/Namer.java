@@ -47,11 +47,25 @@ final class Namer {
     }
 
     /**
-     * Adds to {@code into} the names of the user's variables in {@code body}. A class whose simple
-     * name is one of them must be printed qualified there ({@code java.lang.Math.sin(Math)} for a
-     * parameter named {@code Math}): a variable shadows a type of its name in an expression.
+     * The names of the user's variables in {@code methods} (parameters, and variables of their
+     * bodies and pullbacks). A class whose simple name is one of them must be printed qualified in
+     * the implementation class ({@code java.lang.Math.sin(Math)} for a parameter named {@code Math}):
+     * a variable shadows a type of its name in an expression.
      */
-    static void userNames(List<Stmt> body, Set<String> into) {
+    static String[] userNames(List<ImplWriter.Done> methods) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (ImplWriter.Done d : methods) {
+            d.method().params().forEach(p -> names.add(p.name()));
+            userNames(d.method().body(), names);
+            if (d.pullback() != null) {
+                userNames(d.pullback().body(), names);
+            }
+        }
+        return names.toArray(new String[0]);
+    }
+
+    /** Adds to {@code into} the names of the user's variables in {@code body}. */
+    private static void userNames(List<Stmt> body, Set<String> into) {
         for (Stmt s : Stmts.all(body)) {
             Var target = s instanceof Stmt.Declare d ? d.var() : s instanceof Stmt.Assign a ? a.var() : null;
             if (target != null && target.isUser()) {
