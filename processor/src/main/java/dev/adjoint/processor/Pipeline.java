@@ -11,6 +11,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.contract.ClassPlan;
 import dev.adjoint.processor.contract.Member;
 import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.contract.Naming;
 import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
@@ -18,6 +19,7 @@ import dev.adjoint.processor.emit.ImplWriter;
 import dev.adjoint.processor.emit.Splitter;
 import dev.adjoint.processor.fence.Checkpointing;
 import dev.adjoint.processor.fence.Fence;
+import dev.adjoint.processor.fence.LostDerivatives;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.Finder;
 import dev.adjoint.processor.find.Keys;
@@ -25,6 +27,7 @@ import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.normalize.Normalizer;
+import dev.adjoint.processor.normalize.Shortcuts;
 import dev.adjoint.processor.read.Catalog;
 import dev.adjoint.processor.read.Reader;
 import java.util.ArrayDeque;
@@ -127,7 +130,7 @@ final class Pipeline {
         plans.forEach(p -> done.put(p, new ArrayList<>()));
         for (Work w : work.values()) {
             ImplWriter.Done d = w.refused ? null : differentiate(w, work);
-            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null, null, null));
+            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null, null, null, null));
         }
         boolean generated = env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
         Map<ClassPlan, JavaFile> out = new LinkedHashMap<>();
@@ -148,38 +151,81 @@ final class Pipeline {
         ImplWriter.Done[] out = {null};
         guarded(w, () -> {
             MethodIr normalized = timing.time("normalize", () -> new Normalizer(catalog.helpers()).run(w.ir));
-            // a callee that can lead back to this method needs a gradient holder of its own per call
-            ReverseMode.Pullback pullback = timing.time("reverse mode", () -> ReverseMode.differentiate(normalized,
-                    w.owner.impl(), w.plan.gradient(), w.plan.names().seed(), w.plan.names().into(),
-                    callee -> reaches(callee, w.plan.key(), work), w.plan.checkpoints()));
-            List<String> directions = inputDirections(w.plan, normalized);
-            ForwardMode.Tangent tangent = timing.time("forward mode", () -> ForwardMode.tangent(normalized, directions));
-            // second order is forward mode over a pullback that records every iteration on the stack
-            // (checkpointing drives its loops from the runtime, which forward mode does not follow)
-            ReverseMode.Pullback recorded = !w.secondOrder ? pullback
-                    : timing.time("second order", () -> ReverseMode.recordingEveryIteration(pullback, w.owner.impl(),
-                            callee -> reaches(callee, w.plan.key(), work)));
-            ForwardMode.Tangent second = !w.secondOrder ? null : timing.time("second order", () ->
-                    ForwardMode.pullbackTangent(normalized, recorded.seed(), recorded.into(), recorded.body(),
-                            directions, w.plan.names().dSeed(), w.plan.names().dInto()));
-            // fHvp's body: the second order's without the gradient and the value's tangent (null: fHvp goes
-            // through fPullbackTangent)
-            List<Stmt> hvp = second == null || !w.plan.receiverFields().isEmpty() ? null
-                    : timing.time("second order", () -> HessianVector.body(second.body(), recorded.seed(),
-                            second.dSeed(), recorded.into()));
-            // fHessian's body: fHvp's, what does not depend on the direction once for every row
-            HessianRows.Split rows = hvp == null || !w.plan.has(Member.HESSIAN) ? null
-                    : timing.time("second order", () -> HessianRows.split(hvp, second.directions(), second.dInto(),
-                            w.plan.fields().stream().map(MethodPlan.GradientField::name).toList()));
-            // the primal's own copy: for a private method (the API class cannot call it), and for one
-            // differentiated with respect to fields (the tape evaluates it at its tensors' values)
-            List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
-                    ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
-            tooLarge(w, List.of(pullback.body(), tangent.body(), second == null ? List.of() : second.body(),
-                    hvp == null ? List.of() : hvp, rows == null ? List.of() : rows.perDirection()));
-            out[0] = new ImplWriter.Done(w.plan, normalized, pullback, tangent, second, hvp, rows, primal);
+            Shortcuts.Result shortcuts = w.plan.checkpoints() > 0 ? null : timing.time("normalize", () -> Shortcuts.of(
+                    normalized, catalog.helpers(), w.owner.impl(), Naming.gap(w.plan.name())));
+            ImplWriter.Done done = shortcuts == null || shortcuts.around() == null ? null
+                    : derivatives(w, work, shortcuts.method(), normalized, shortcuts.around());
+            if (done == null) {
+                if (shortcuts == null || shortcuts.around() != null) {
+                    // the code around cannot run beside the method (or would make it too large): the branch's derivative
+                    LostDerivatives.warnEqualities(diagnostics, w.verdict.equalityTests());
+                }
+                done = derivatives(w, work, normalized, normalized, null);
+                tooLarge(w, done);
+            }
+            out[0] = done;
         });
         return out[0];
+    }
+
+    /**
+     * The derivative members' bodies for {@code differentiated} (the normal form, or it beside the
+     * code around its equality tests, {@code around}); null when {@code around} is given and a body
+     * would be too large for the JVM.
+     */
+    private ImplWriter.Done derivatives(Work w, Map<String, Work> work, MethodIr differentiated, MethodIr normalized,
+            List<Stmt> around) {
+        // a callee that can lead back to this method needs a gradient holder of its own per call
+        ReverseMode.Pullback pullback = timing.time("reverse mode", () -> ReverseMode.differentiate(differentiated,
+                w.owner.impl(), w.plan.gradient(), w.plan.names().seed(), w.plan.names().into(),
+                callee -> reaches(callee, w.plan.key(), work), w.plan.checkpoints()));
+        List<String> directions = inputDirections(w.plan, differentiated);
+        ForwardMode.Tangent tangent = timing.time("forward mode", () -> ForwardMode.tangent(differentiated, directions));
+        // second order is forward mode over a pullback that records every iteration on the stack
+        // (checkpointing drives its loops from the runtime, which forward mode does not follow)
+        ReverseMode.Pullback recorded = !w.secondOrder ? pullback
+                : timing.time("second order", () -> ReverseMode.recordingEveryIteration(pullback, w.owner.impl(),
+                        callee -> reaches(callee, w.plan.key(), work)));
+        ForwardMode.Tangent second = !w.secondOrder ? null : timing.time("second order", () ->
+                ForwardMode.pullbackTangent(differentiated, recorded.seed(), recorded.into(), recorded.body(),
+                        directions, w.plan.names().dSeed(), w.plan.names().dInto()));
+        // fHvp's body: the second order's without the gradient and the value's tangent (null: fHvp goes
+        // through fPullbackTangent)
+        List<Stmt> hvp = second == null || !w.plan.receiverFields().isEmpty() ? null
+                : timing.time("second order", () -> HessianVector.body(second.body(), recorded.seed(),
+                        second.dSeed(), recorded.into()));
+        // fHessian's body: fHvp's, what does not depend on the direction once for every row
+        HessianRows.Split rows = hvp == null || !w.plan.has(Member.HESSIAN) ? null
+                : timing.time("second order", () -> HessianRows.split(hvp, second.directions(), second.dInto(),
+                        w.plan.fields().stream().map(MethodPlan.GradientField::name).toList()));
+        // the primal's own copy: for a private method (the API class cannot call it), and for one
+        // differentiated with respect to fields (the tape evaluates it at its tensors' values)
+        List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
+                ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
+        ImplWriter.Done done = new ImplWriter.Done(w.plan, differentiated, pullback, tangent, second, hvp, rows, primal,
+                around == null ? null : Cleanup.run(around));
+        return around != null && oversized(done) != null ? null : done;
+    }
+
+    /** A loop or branch of {@code done}'s bodies too large for a JVM method (Splitter cuts bodies between statements only), or null. */
+    private static Stmt oversized(ImplWriter.Done done) {
+        List<List<Stmt>> bodies = new ArrayList<>(List.of(done.pullback().body(), done.tangent().body()));
+        if (done.secondOrder() != null) {
+            bodies.add(done.secondOrder().body());
+        }
+        if (done.hvp() != null) {
+            bodies.add(done.hvp());
+        }
+        if (done.hessian() != null) {
+            bodies.add(done.hessian().perDirection());
+        }
+        for (List<Stmt> body : bodies) {
+            Stmt huge = Splitter.oversized(body);
+            if (huge != null) {
+                return huge;
+            }
+        }
+        return null;
     }
 
     /**
@@ -322,18 +368,16 @@ final class Pipeline {
      * (Splitter cuts bodies between statements only): an error at the statement, not javac's "code too
      * large" in the generated file.
      */
-    private void tooLarge(Work w, List<List<Stmt>> bodies) {
-        for (List<Stmt> body : bodies) {
-            Stmt huge = Splitter.oversized(body);
-            if (huge != null) {
-                Position at = huge instanceof Stmt.Loop l && l.pos() != null ? l.pos()
-                        : huge instanceof Stmt.If i && i.pos() != null ? i.pos() : w.position;
-                throw diagnostics.abort(at, Tag.AdjointNotYetSupported, "cannot differentiate " + w.plan.name()
-                        + ": the derivative of one of its " + (huge instanceof Stmt.If ? "branches" : "loops") + " would "
-                        + "be over the JVM's 64 KB limit for one method, and Adjoint does not split the inside of a loop "
-                        + "or branch yet; move part of its body into a helper method, or split it into two loops"
-                        + (w.plan.order() == 2 ? " (or ask for order = 1: second order is about three times larger)" : ""));
-            }
+    private void tooLarge(Work w, ImplWriter.Done done) {
+        Stmt huge = oversized(done);
+        if (huge != null) {
+            Position at = huge instanceof Stmt.Loop l && l.pos() != null ? l.pos()
+                    : huge instanceof Stmt.If i && i.pos() != null ? i.pos() : w.position;
+            throw diagnostics.abort(at, Tag.AdjointNotYetSupported, "cannot differentiate " + w.plan.name()
+                    + ": the derivative of one of its " + (huge instanceof Stmt.If ? "branches" : "loops") + " would "
+                    + "be over the JVM's 64 KB limit for one method, and Adjoint does not split the inside of a loop "
+                    + "or branch yet; move part of its body into a helper method, or split it into two loops"
+                    + (w.plan.order() == 2 ? " (or ask for order = 1: second order is about three times larger)" : ""));
         }
     }
 

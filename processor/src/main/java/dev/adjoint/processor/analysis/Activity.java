@@ -288,6 +288,27 @@ public final class Activity {
         return false;
     }
 
+    /**
+     * Whether {@code e} is an equality test ({@code ==} or {@code !=}) of a differentiated number,
+     * other than a NaN test ({@code x != x}) or a comparison with an infinity or NaN, where no
+     * neighbourhood has a derivative to miss. Where such a test holds at a point, it fails at every
+     * point near it.
+     */
+    public boolean testsEquality(Expr e) {
+        return e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE)
+                && (carriesNumber(b.left()) || carriesNumber(b.right())) && !Exprs.same(b.left(), b.right())
+                && !nonFinite(b.left()) && !nonFinite(b.right());
+    }
+
+    /** Whether {@code e} is a differentiated number (an array's identity is no value to differentiate). */
+    private boolean carriesNumber(Expr e) {
+        return e.type().isDouble() && carries(e);
+    }
+
+    private static boolean nonFinite(Expr e) {
+        return e instanceof Expr.Const c && c.value() instanceof Number n && !Double.isFinite(n.doubleValue());
+    }
+
     /** Whether {@code e} reads a varied variable at all, whatever the operations in between. */
     public boolean dependsOnVaried(Expr e) {
         boolean[] found = {false};

@@ -95,6 +95,16 @@ public final class Naming {
         return method + "Jacobian";
     }
 
+    /** The implementation's copy of {@code f} with its equality tests of differentiated values failing: {@code fAround}. */
+    public static String around(String method) {
+        return method + "Around";
+    }
+
+    /** The implementation's {@code Shortcuts.gap} of {@code f} and {@code fAround} at the same arguments: {@code fGap}. */
+    public static String gap(String method) {
+        return method + "Gap";
+    }
+
     /** The tape node's {@code grad_fn} name: {@code FBackward}. */
     public static String gradFn(String method) {
         return capitalize(method) + "Backward";

@@ -3,6 +3,7 @@ package dev.adjoint.processor.emit;
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
@@ -52,7 +53,8 @@ public final class ImplWriter {
 
     /** What was differentiated for one method; {@code pullback} null when the method was refused. */
     public record Done(MethodPlan plan, MethodIr method, ReverseMode.Pullback pullback, ForwardMode.Tangent tangent,
-            ForwardMode.Tangent secondOrder, List<Stmt> hvp, HessianRows.Split hessian, List<Stmt> primal) {}
+            ForwardMode.Tangent secondOrder, List<Stmt> hvp, HessianRows.Split hessian, List<Stmt> primal,
+            List<Stmt> around) {}
 
     /**
      * The implementation class of {@code plan}; its bridges look the classes of {@code byName} up by
@@ -98,6 +100,10 @@ public final class ImplWriter {
             }
             if (d.primal() != null) {
                 type.addMethod(primal(plan.impl(), d, bridges));
+            }
+            if (d.around() != null) {
+                type.addMethod(around(plan.impl(), d, bridges));
+                type.addMethod(gap(d));
             }
             if (!d.method().fieldVars().isEmpty()) {
                 loaders(plan.impl(), d, bridges).forEach(type::addMethod);
@@ -329,6 +335,47 @@ public final class ImplWriter {
                 .returns(valueType(d));
         code(m, self, bridges, parameters(d.method()), body, null, valueType(d));
         return m.build();
+    }
+
+    /** The code around the equality tests of a method: its body with them failing, for {@link #gap}. */
+    private MethodSpec around(ClassRef self, Done d, Bridges bridges) {
+        List<Stmt> body = withLoads(loads(d.method()), d.around());
+        MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.around(d.plan().name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("{@code $L} with its equality tests of differentiated values failing, as they do at every "
+                        + "point near one where they hold: the code around those points.\n", d.plan().javadocSignature())
+                .addParameters(parameterSpecs(d.method()))
+                .returns(TypeName.DOUBLE);
+        code(m, self, bridges, parameters(d.method()), body, null, TypeName.DOUBLE);
+        return m.build();
+    }
+
+    /**
+     * How far the method's value is from its code around's at the same arguments, NaN where they do
+     * not agree (or the code around throws): the derivative members take the code around's
+     * derivative where this is a number.
+     */
+    private static MethodSpec gap(Done d) {
+        String args = String.join(", ", parameters(d.method()).stream().map(v -> v.name).toList());
+        String around = Naming.around(d.plan().name());
+        CodeBlock value = d.plan().hidden() ? CodeBlock.of("$N($L)", d.plan().name(), args)
+                : CodeBlock.of("$T.$N($L)", Printer.className(d.method().owner()), d.plan().name(), args);
+        return MethodSpec.methodBuilder(Naming.gap(d.plan().name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("{@code $L} minus {@code $N} at the same arguments where the two agree (the code around the "
+                        + "point gives the method's value), else NaN: a guard against 0/0, a shortcut to another value, or "
+                        + "code around that throws.\n", d.plan().javadocSignature(), around)
+                .addParameters(parameterSpecs(d.method()))
+                .returns(TypeName.DOUBLE)
+                .addStatement("double _value = $L", value)
+                .addStatement("double _around")
+                .beginControlFlow("try")
+                .addStatement("_around = $N($L)", around, args)
+                .nextControlFlow("catch ($T _thrown)", RuntimeException.class)
+                .addStatement("return $T.NaN", Double.class)
+                .endControlFlow()
+                .addStatement("return $T.gap(_value, _around)", ClassName.get("dev.adjoint.internal", "Shortcuts"))
+                .build();
     }
 
     /**

@@ -44,8 +44,8 @@ public final class Fence {
         this.diagnostics = diagnostics;
     }
 
-    /** What the fence learned of a method it let through. */
-    public record Verdict(boolean ok, Map<String, Position> sameBuildCallees) {}
+    /** What the fence learned of a method it let through; its equality tests ({@link LostDerivatives#warnEqualities}). */
+    public record Verdict(boolean ok, Map<String, Position> sameBuildCallees, List<Position> equalityTests) {}
 
     /**
      * Checks {@code method} (and the helpers it inlines); reports every refusal.
@@ -66,7 +66,7 @@ public final class Fence {
             run.vectorReturn();
         }
         run.lostDerivatives.warn(method.body());
-        return new Verdict(diagnostics.errorCount() == before, run.sameBuildCallees);
+        return new Verdict(diagnostics.errorCount() == before, run.sameBuildCallees, run.lostDerivatives.equalityTests());
     }
 
     /** Reports why a method cannot have the second-order members a caller of order 2 needs; false when it cannot. */

@@ -11,6 +11,7 @@ import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,14 +21,16 @@ import java.util.Set;
  * result: a differentiated double cast to an integer, or rounded ({@code floor}, {@code ceil},
  * {@code rint}, {@code round}); and where a branch chosen by an equality test of a differentiated
  * value gives the derivative at the point where the equality holds ({@code if (x == 2.0) return
- * z;}), which is that branch's own and need not be the function's. Each is warned about once.
+ * z;}), which is that branch's own and need not be the function's. Each is warned about once;
+ * the equality tests only where the pipeline cannot generate the derivative of the code around them.
  */
-final class LostDerivatives {
+public final class LostDerivatives {
 
     private final MethodIr method;
     private final Activity activity;
     private final Diagnostics diagnostics;
     private final Set<Expr> warned = new HashSet<>();
+    private final List<Position> equalityTests = new ArrayList<>();
 
     LostDerivatives(MethodIr method, Activity activity, Diagnostics diagnostics) {
         this.method = method;
@@ -71,32 +74,35 @@ final class LostDerivatives {
         }
     }
 
+    /** Where the method (or a helper it inlines) tests a differentiated value for equality in a condition. */
+    List<Position> equalityTests() {
+        return List.copyOf(equalityTests);
+    }
+
     /**
-     * Warns at each {@code ==} or {@code !=} in {@code condition} that compares a differentiated
-     * value, except a NaN test ({@code x != x}) and a comparison with an infinity or NaN, where no
-     * neighbourhood has a derivative to miss.
+     * Notes each {@code ==} or {@code !=} in {@code condition} that tests a differentiated value
+     * ({@link Activity#testsEquality}).
      */
     private void equalities(Expr condition) {
         Exprs.postOrder(condition, node -> {
-            if (node instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE)
-                    && (carriesNumber(b.left()) || carriesNumber(b.right())) && !Exprs.same(b.left(), b.right())
-                    && !nonFinite(b.left()) && !nonFinite(b.right()) && warned.add(node)) {
-                diagnostics.warning(Position.either(b.pos(), method.pos()), Tag.AdjointEqualityBranch,
-                        "this equality test of a differentiated value chooses a branch: where it holds, the "
-                                + "derivative is that branch's own, not that of the code around the point (as in PyTorch "
-                                + "and JAX); a shortcut for a value the code around also gives (Γ(2) = 1, erf(0) = 0) "
-                                + "has the wrong derivative there. Remove the shortcut, or compare "
-                                + "Adjoint.stopGradient(...) to say the branch's derivative is meant");
+            if (activity.testsEquality(node) && warned.add(node)) {
+                equalityTests.add(Position.either(node.pos(), method.pos()));
             }
         });
     }
 
-    /** Whether {@code e} is a differentiated number (an array's identity is no value to differentiate). */
-    private boolean carriesNumber(Expr e) {
-        return e.type().isDouble() && activity.carries(e);
-    }
-
-    private static boolean nonFinite(Expr e) {
-        return e instanceof Expr.Const c && c.value() instanceof Number n && !Double.isFinite(n.doubleValue());
+    /**
+     * Warns at each equality test of a differentiated value for which the derivative is the
+     * branch's own: the method could not have the derivative of the code around the point.
+     */
+    public static void warnEqualities(Diagnostics diagnostics, List<Position> at) {
+        for (Position p : at) {
+            diagnostics.warning(p, Tag.AdjointEqualityBranch, "this equality test of a differentiated value chooses a "
+                    + "branch: where it holds, the derivative is that branch's own, not that of the code around the point "
+                    + "(as in PyTorch and JAX), because Adjoint cannot run this method's code around the point beside it (it "
+                    + "writes to arrays it did not create, has effects, is an instance method or returns an array); a "
+                    + "shortcut for a value the code around also gives (Γ(2) = 1, erf(0) = 0) has the wrong derivative there. "
+                    + "Remove the shortcut, or compare Adjoint.stopGradient(...) to say the branch's derivative is meant");
+        }
     }
 }

@@ -408,7 +408,7 @@ final class GradientHarness {
         return null;
     }
 
-    private static String describe(Object[] args) {
+    static String describe(Object[] args) {
         return Arrays.deepToString(args);
     }
 

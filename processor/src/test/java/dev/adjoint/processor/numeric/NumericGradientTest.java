@@ -15,6 +15,7 @@ import dev.adjoint.processor.fixtures.ForwardNames;
 import dev.adjoint.processor.fixtures.Helpers;
 import dev.adjoint.processor.fixtures.RealJava;
 import dev.adjoint.processor.fixtures.Recursion;
+import dev.adjoint.processor.fixtures.Shortcuts;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ class NumericGradientTest {
     @TestFactory
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
         return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
-                ForwardNames.class, RealJava.class, Checkpointed.class, CountedLoops.class, Recursion.class).flatMap(type -> {
+                ForwardNames.class, RealJava.class, Checkpointed.class, CountedLoops.class, Recursion.class,
+                Shortcuts.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();
@@ -81,7 +83,7 @@ class NumericGradientTest {
         // every method of the other fixtures asks for order 2: (class, how many methods)
         for (Map.Entry<Class<?>, Integer> fixture : Map.<Class<?>, Integer>of(Constructs.class, 33,
                 Constructs.Nested.class, 1, Demo.class, 1, Helpers.class, 3, ForwardNames.class, 1, CountedLoops.class, 17,
-                Recursion.class, 14)
+                Recursion.class, 14, Shortcuts.class, 9)
                 .entrySet()) {
             GradientHarness other = new GradientHarness(fixture.getKey());
             List<Method> methods = other.differentiableMethods();

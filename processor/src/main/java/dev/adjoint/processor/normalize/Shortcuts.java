@@ -1,0 +1,257 @@
+package dev.adjoint.processor.normalize;
+
+import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Rename;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The derivative where an equality test of a differentiated value holds. A shortcut such as
+ * Cephes' {@code if (x == 2.0) return z;} (after shifting x into [2, 3)) gives the right value at
+ * the point but the derivative of {@code z} alone, while at every point near it the test fails and
+ * the code around runs. So the method is differentiated twice, as written and with its equality
+ * tests failing (the code around the point), and the derivative members choose at run time, all in
+ * the same way: where the code around gives the method's value ({@code Shortcuts.gap}, in the
+ * runtime), its derivative, which is the function's wherever the function has one; else (a guard
+ * against 0/0 such as {@code x == 0 ? 1 : Math.sin(x) / x}, whose code around gives NaN) the
+ * branch's, as PyTorch and JAX give. Where no test holds, the two are the same code.
+ *
+ * <p>Only for a method whose code can run beside itself: it returns a {@code double}, is static,
+ * writes no array it did not create, and calls nothing with effects. Tests in loop conditions and
+ * loop heads are kept (failing them could run a loop for ever).
+ */
+public final class Shortcuts {
+
+    /**
+     * The method the differentiators get: {@code if (Double.isNaN(_gap)) { as written } else { the
+     * code around }}; {@code around}, the code around's body (for its primal copy).
+     */
+    public record Result(MethodIr method, List<Stmt> around) {}
+
+    private final Activity activity;
+    private int forced;
+
+    private Shortcuts(Activity activity) {
+        this.activity = activity;
+    }
+
+    /**
+     * The method with its shortcuts' derivatives, or {@code method} itself when it tests no
+     * differentiated value for equality (around null); null when it does, but cannot run beside
+     * itself. {@code gap} is the implementation's method giving {@code Shortcuts.gap} at the
+     * method's arguments.
+     */
+    public static Result of(MethodIr method, Map<String, MethodIr> helpers, ClassRef impl, String gap) {
+        Shortcuts s = new Shortcuts(Activity.of(method, method.body(), helpers));
+        List<Stmt> around = s.force(method.body());
+        if (s.forced == 0) {
+            return new Result(method, null);
+        }
+        List<Stmt> body = method.body();
+        if (method.vector() || method.isInstance() || body.isEmpty()
+                || !(body.get(body.size() - 1) instanceof Stmt.Return r) || r.value() == null || !runsBeside(body)) {
+            return null;
+        }
+        return new Result(combined(method, around, impl, gap), around);
+    }
+
+    /**
+     * {@code double _gap = stopGradient(fGap(params)); if (Double.isNaN(_gap)) { body } else {
+     * around, renamed; } return _value;}: the value is the method's in both branches (the code
+     * around's plus the gap is the method's value exactly).
+     */
+    private static MethodIr combined(MethodIr method, List<Stmt> around, ClassRef impl, String gapName) {
+        List<Stmt> body = method.body();
+        Stmt.Return last = (Stmt.Return) body.get(body.size() - 1);
+        Position pos = last.pos() != null ? last.pos() : method.pos();
+        List<Expr> args = new ArrayList<>();
+        List<JType> types = new ArrayList<>();
+        for (MethodIr.Param p : method.params()) {
+            args.add(new Expr.Read(p.var()));
+            types.add(p.type());
+        }
+        Var gap = new Var("_gap", JType.DOUBLE, Var.Role.TEMP);
+        Var value = new Var("_value", JType.DOUBLE, Var.Role.TEMP);
+        Expr gapCall = new Expr.Call(new Callee.Opaque(impl, gapName, types, JType.DOUBLE, true, false, true), null,
+                args, JType.DOUBLE, pos);
+        Expr isNaN = new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Double"), "isNaN", List.of(JType.DOUBLE),
+                JType.BOOLEAN, true, false, true), null, List.of(new Expr.Read(gap)), JType.BOOLEAN, pos);
+        List<Stmt> asWritten = new ArrayList<>(body.subList(0, body.size() - 1));
+        asWritten.add(new Stmt.Assign(value, last.value(), last.pos(), last.source()));
+        List<Stmt> renamed = Rename.fresh(around, outside(around));
+        Stmt.Return aroundLast = (Stmt.Return) renamed.get(renamed.size() - 1);
+        List<Stmt> aroundBody = new ArrayList<>(renamed.subList(0, renamed.size() - 1));
+        Var aroundValue = new Var("_around", JType.DOUBLE, Var.Role.TEMP);
+        aroundBody.add(new Stmt.Declare(aroundValue, aroundLast.value(), aroundLast.pos(), aroundLast.source()));
+        aroundBody.add(new Stmt.Assign(value, new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Read(aroundValue),
+                new Expr.Read(gap), JType.DOUBLE, pos), pos, null));
+        List<Stmt> out = List.of(
+                new Stmt.Declare(gap, new Expr.StopGradient(gapCall, pos), pos,
+                        "where an equality test holds, the derivative of the code around the point, if it gives the same value"),
+                new Stmt.Declare(value, Expr.Const.of(0.0), pos, null),
+                new Stmt.If(isNaN, asWritten, aroundBody, pos, null),
+                new Stmt.Return(new Expr.Read(value), last.pos(), last.source()));
+        return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
+                method.inputs(), out, method.vector(), method.pos());
+    }
+
+    /** Each variable {@code body} uses but does not declare (parameters, loaded inputs), kept in a copy. */
+    private static Map<Var, Var> outside(List<Stmt> body) {
+        Set<Var> declared = declared(body);
+        Map<Var, Var> keep = new HashMap<>();
+        Stmts.forEachExpr(body, e -> Exprs.reads(e, v -> {
+            if (!declared.contains(v)) {
+                keep.put(v, v);
+            }
+        }));
+        for (Stmt s : Stmts.all(body)) {
+            Var target = Stmts.target(s);
+            if (target != null && !declared.contains(target)) {
+                keep.put(target, target);
+            }
+        }
+        return keep;
+    }
+
+    private static Set<Var> declared(List<Stmt> body) {
+        Set<Var> out = new HashSet<>();
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Declare d) {
+                out.add(d.var());
+            } else if (s instanceof Stmt.ForEach f) {
+                out.add(f.var());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether running {@code body} twice more changes nothing its own run sees: it writes only
+     * arrays it creates, and calls nothing with effects.
+     */
+    private static boolean runsBeside(List<Stmt> body) {
+        Set<Var> created = new HashSet<>();
+        Set<Var> other = new HashSet<>();
+        for (Stmt s : Stmts.all(body)) {
+            Var target = s instanceof Stmt.Declare d ? d.var() : s instanceof Stmt.Assign a ? a.var() : null;
+            Expr value = s instanceof Stmt.Declare d ? d.init() : s instanceof Stmt.Assign a ? a.value() : null;
+            if (target != null && target.type.isArray() && value != null) {
+                (value instanceof Expr.NewArray || value instanceof Expr.ArrayLit ? created : other).add(target);
+            }
+        }
+        created.removeAll(other);
+        boolean[] ok = {true};
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.ArrayWrite w && !(w.array() instanceof Expr.Read r && created.contains(r.var()))) {
+                return false;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                Exprs.postOrder(e, n -> ok[0] &= !effects(n));
+            }
+        }
+        return ok[0];
+    }
+
+    /** Whether {@code e} itself may change what a later run sees: a call with effects, an array element assigned. */
+    private static boolean effects(Expr e) {
+        if (e instanceof Expr.Call c) {
+            return c.callee() instanceof Callee.Opaque o ? !o.readOnly()
+                    : c.callee() instanceof Callee.Differentiable d && !d.writtenArrays().isEmpty();
+        }
+        return e instanceof Expr.Assignment a && !(a.target() instanceof Expr.Read);
+    }
+
+    // ------------------------------------------------------------ the code around
+
+    /** {@code body} with its equality tests failing, outside loop conditions and heads. */
+    private List<Stmt> force(List<Stmt> body) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Loop l) {
+                out.add(new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), force(l.body()),
+                        l.doWhile(), l.pos(), l.source()));
+            } else if (s instanceof Stmt.ForEach f) {
+                out.add(new Stmt.ForEach(f.label(), f.var(), f.array(), force(f.body()), f.pos(), f.source()));
+            } else if (s instanceof Stmt.If i) {
+                Expr condition = force(i.condition());
+                if (condition instanceof Expr.Const c && c.value() instanceof Boolean taken) {
+                    out.addAll(force(taken ? i.then() : i.otherwise()));
+                } else {
+                    out.add(new Stmt.If(condition, force(i.then()), force(i.otherwise()), i.pos(), i.source()));
+                }
+            } else {
+                out.add(forceOwn(Stmts.mapBlocks(s, this::force)));
+            }
+        }
+        return out;
+    }
+
+    /** {@code s} with its own expressions' equality tests failing (its nested statements done already). */
+    private Stmt forceOwn(Stmt s) {
+        if (s instanceof Stmt.Declare d && d.init() != null) {
+            return new Stmt.Declare(d.var(), force(d.init()), d.pos(), d.source());
+        }
+        if (s instanceof Stmt.Assign a) {
+            return new Stmt.Assign(a.var(), force(a.value()), a.pos(), a.source());
+        }
+        if (s instanceof Stmt.ArrayWrite w) {
+            return new Stmt.ArrayWrite(w.array(), w.index(), force(w.value()), w.pos(), w.source());
+        }
+        if (s instanceof Stmt.Eval e) {
+            return new Stmt.Eval(force(e.expr()), e.pos(), e.source());
+        }
+        if (s instanceof Stmt.Return r && r.value() != null) {
+            return new Stmt.Return(force(r.value()), r.pos(), r.source());
+        }
+        return s;
+    }
+
+    /** {@code e} with each equality test of a differentiated value failing, and what that decides folded. */
+    private Expr force(Expr e) {
+        if (activity.testsEquality(e)) {
+            forced++;
+            return Expr.Const.ofBoolean(((Expr.Binary) e).op() == Expr.BinaryOp.NE);
+        }
+        if (e instanceof Expr.SwitchExpr) {
+            return e;
+        }
+        Expr m = Exprs.map(e, this::force);
+        if (m instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT && truth(u.operand()) != null) {
+            return Expr.Const.ofBoolean(!truth(u.operand()));
+        }
+        if (m instanceof Expr.Cond c && truth(c.condition()) != null) {
+            return truth(c.condition()) ? c.then() : c.otherwise();
+        }
+        if (m instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR)) {
+            boolean decides = b.op() == Expr.BinaryOp.COR; // the value that decides alone
+            Boolean left = truth(b.left());
+            Boolean right = truth(b.right());
+            if (left != null) {
+                return left == decides ? b.left() : b.right();
+            }
+            if (right != null && right != decides) {
+                return b.left();
+            }
+        }
+        return m;
+    }
+
+    /** A boolean constant's value, else null. */
+    private static Boolean truth(Expr e) {
+        return e instanceof Expr.Const c && c.value() instanceof Boolean b ? b : null;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.adjoint.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link Shortcuts#gap}: NaN unless the two values agree, and then {@code around + gap} is the value, bit for bit. */
+class ShortcutsTest {
+
+    @Test
+    void agreeingValuesGiveTheValueBackExactly() {
+        Random random = new Random(7);
+        int agreed = 0;
+        for (int i = 0; i < 100_000; i++) {
+            double value = (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(40) - 20);
+            double around = value * (1 + (random.nextDouble() - 0.5) * Math.pow(10, -random.nextInt(17)));
+            double gap = Shortcuts.gap(value, around);
+            if (!Double.isNaN(gap)) {
+                agreed++;
+                assertEquals(Double.doubleToRawLongBits(value), Double.doubleToRawLongBits(around + gap),
+                        value + " from " + around + " + " + gap);
+                assertTrue(Math.abs(value - around) <= Shortcuts.AGREEMENT * Math.abs(value) * 1.0000001);
+            } else {
+                assertTrue(Math.abs(value - around) > Shortcuts.AGREEMENT * Math.max(Math.abs(value), Math.abs(around)));
+            }
+        }
+        assertTrue(agreed > 30_000, "agreed " + agreed);
+    }
+
+    @Test
+    void zerosKeepTheirSign() {
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(-0.0 + Shortcuts.gap(-0.0, -0.0)));
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(0.0 + Shortcuts.gap(0.0, 0.0)));
+        // no sum of +0 gives -0 and the other way round: the branch's derivative
+        assertTrue(Double.isNaN(Shortcuts.gap(-0.0, 0.0)));
+        assertTrue(Double.isNaN(Shortcuts.gap(0.0, -0.0)));
+    }
+
+    @Test
+    void guardsJumpsAndNonFiniteValuesDoNotAgree() {
+        assertTrue(Double.isNaN(Shortcuts.gap(1.0, Double.NaN)), "0/0 around a guard");
+        assertTrue(Double.isNaN(Shortcuts.gap(7.0, 0.25)), "a shortcut to another value");
+        assertTrue(Double.isNaN(Shortcuts.gap(1.0, 1.0 + 1e-9)), "beyond the agreement");
+        assertTrue(Double.isNaN(Shortcuts.gap(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY)));
+        assertTrue(Double.isNaN(Shortcuts.gap(Double.NaN, Double.NaN)));
+        assertTrue(Double.isNaN(Shortcuts.gap(0.0, 1e-300)), "no absolute tolerance: a tiny value is a value");
+        assertEquals(1.0, 1.0000000000000002 + Shortcuts.gap(1.0, 1.0000000000000002), 0.0);
+    }
+}
