@@ -95,14 +95,17 @@ public final class Naming {
         return method + "Jacobian";
     }
 
-    /** The implementation's copy of {@code f} with its equality tests of differentiated values failing: {@code fAround}. */
+    /**
+     * The implementation's copy of {@code f} with its equality tests of differentiated values failing:
+     * {@code f$around} (a {@code $} no user method name has, as the implementation's other copies are named).
+     */
     public static String around(String method) {
-        return method + "Around";
+        return method + "$around";
     }
 
-    /** The implementation's {@code Shortcuts.gap} of {@code f} and {@code fAround} at the same arguments: {@code fGap}. */
+    /** The implementation's {@code Shortcuts.gap} of {@code f} and {@code f$around} at the same arguments: {@code f$gap}. */
     public static String gap(String method) {
-        return method + "Gap";
+        return method + "$gap";
     }
 
     /** The tape node's {@code grad_fn} name: {@code FBackward}. */

@@ -129,9 +129,9 @@ public final class ImplWriter {
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.pullback(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The pullback of {@code $L}: its forward sweep, then its reverse sweep.$L\n",
-                        d.plan().javadocSignature(), !p.allocationFree() ? "" : p.usesStack()
+                        d.plan().javadocSignature(), (!p.allocationFree() ? "" : p.usesStack()
                                 ? " Allocates nothing once warm: loop values go on the thread's {@code ValueStack}."
-                                : " Allocates nothing.")
+                                : " Allocates nothing.") + aroundNote(d))
                 .addParameters(parameterSpecs(d.method()))
                 .addParameter(Printer.type(p.seed().type), p.seed().name)
                 .addParameter(Printer.type(p.into().type), p.into().name)
@@ -149,7 +149,7 @@ public final class ImplWriter {
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.tangent(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The tangent of {@code $L}: forward mode.$L\n", d.plan().javadocSignature(),
-                        t.allocationFree() ? " Allocates nothing." : "")
+                        (t.allocationFree() ? " Allocates nothing." : "") + aroundNote(d))
                 .addParameters(parameterSpecs(d.method()))
                 .returns(valueType(d));
         for (Var v : directions.params()) {
@@ -335,6 +335,13 @@ public final class ImplWriter {
                 .returns(valueType(d));
         code(m, self, bridges, parameters(d.method()), body, null, valueType(d));
         return m.build();
+    }
+
+    /** What the derivative members of a method with equality tests say of them. */
+    private static String aroundNote(Done d) {
+        return d.around() == null ? "" : "\nWhere an equality test of a differentiated value holds, the derivative of the code"
+                + " around the point ({@code " + Naming.around(d.plan().name()) + "}) where it gives the same value ({@code "
+                + Naming.gap(d.plan().name()) + "} is a number), else the branch's own.";
     }
 
     /** The code around the equality tests of a method: its body with them failing, for {@link #gap}. */

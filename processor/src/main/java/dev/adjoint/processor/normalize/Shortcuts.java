@@ -70,7 +70,7 @@ public final class Shortcuts {
     }
 
     /**
-     * {@code double _gap = stopGradient(fGap(params)); if (Double.isNaN(_gap)) { body } else {
+     * {@code double _gap = stopGradient(f$gap(params)); if (Double.isNaN(_gap)) { body } else {
      * around, renamed; } return _value;}: the value is the method's in both branches (the code
      * around's plus the gap is the method's value exactly).
      */

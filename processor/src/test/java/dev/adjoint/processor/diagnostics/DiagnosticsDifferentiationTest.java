@@ -250,6 +250,34 @@ class DiagnosticsDifferentiationTest {
     }
 
     /**
+     * The implementation's copies of a method with a shortcut ({@code f$around}, {@code f$gap})
+     * cannot clash with the copies of private methods named like them ({@code fAround}, {@code fGap}).
+     */
+    @Test
+    void shortcutCopiesDoNotClashWithTheUsersMethods() throws ReflectiveOperationException {
+        Compilation c = compile(functions(
+                "    @Differentiable",
+                "    private static double f(double x) {",
+                "        if (x == 1.0) {",
+                "            return 1.0;",
+                "        }",
+                "        return x * x;",
+                "    }",
+                "    @Differentiable",
+                "    private static double fAround(double x) {",
+                "        return f(x) * 2;",
+                "    }",
+                "    @Differentiable",
+                "    private static double fGap(double x) {",
+                "        return f(x) * 3;",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertNoCrash(c);
+        assertThat(gradient(c, "fAround", "x", 1.0)).isEqualTo(4.0);
+        assertThat(gradient(c, "fGap", "x", 1.0)).isEqualTo(6.0);
+    }
+
+    /**
      * The same shortcut in a method that writes its array parameter, which cannot run beside
      * itself: warned about at the test, and the branch's derivative is what the generated code gives
      * there, as PyTorch's would.
