@@ -291,13 +291,44 @@ public final class Activity {
     /**
      * Whether {@code e} is an equality test ({@code ==} or {@code !=}) of a differentiated number,
      * other than a NaN test ({@code x != x}) or a comparison with an infinity or NaN, where no
-     * neighbourhood has a derivative to miss. Where such a test holds at a point, it fails at every
-     * point near it.
+     * neighbourhood has a derivative to miss; or one in disguise, {@code Math.abs(u) < c} (any of
+     * {@code <, <=, >, >=}, either side) with {@code 0 < c <= Double.MIN_NORMAL}, which holds only
+     * where u is 0 (ELKI's {@code Math.abs(k - 1.0) < Double.MIN_NORMAL}). Where such a test holds
+     * at a point, it fails at every point near it (see {@link #nearby}).
      */
     public boolean testsEquality(Expr e) {
-        return e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE)
-                && (carriesNumber(b.left()) || carriesNumber(b.right())) && !Exprs.same(b.left(), b.right())
-                && !nonFinite(b.left()) && !nonFinite(b.right());
+        if (!(e instanceof Expr.Binary b)) {
+            return false;
+        }
+        if (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE) {
+            return (carriesNumber(b.left()) || carriesNumber(b.right())) && !Exprs.same(b.left(), b.right())
+                    && !nonFinite(b.left()) && !nonFinite(b.right());
+        }
+        boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
+                || b.op() == Expr.BinaryOp.GE;
+        return ordered && (absOfCarried(b.left()) && tiny(b.right()) || tiny(b.left()) && absOfCarried(b.right()));
+    }
+
+    /** The value an equality test {@link #testsEquality} takes at every point near one where it holds. */
+    public static boolean nearby(Expr.Binary test) {
+        return switch (test.op()) {
+            case EQ -> false;
+            case NE -> true;
+            // |u| < c fails nearby, and so does c > |u|
+            case LT, LE -> !(test.left() instanceof Expr.MathCall);
+            default -> test.left() instanceof Expr.MathCall;
+        };
+    }
+
+    private boolean absOfCarried(Expr e) {
+        return e instanceof Expr.MathCall m && m.function() == dev.adjoint.processor.ir.MathFunction.ABS
+                && carriesNumber(m.args().get(0));
+    }
+
+    /** A constant in (0, Double.MIN_NORMAL]: below it, a difference of two doubles near each other is 0. */
+    private static boolean tiny(Expr e) {
+        Double c = Exprs.constant(e);
+        return c != null && c > 0 && c <= Double.MIN_NORMAL;
     }
 
     /** Whether {@code e} is a differentiated number (an array's identity is no value to differentiate). */

@@ -224,7 +224,7 @@ public final class Shortcuts {
     private Expr force(Expr e) {
         if (activity.testsEquality(e)) {
             forced++;
-            return Expr.Const.ofBoolean(((Expr.Binary) e).op() == Expr.BinaryOp.NE);
+            return Expr.Const.ofBoolean(Activity.nearby((Expr.Binary) e));
         }
         if (e instanceof Expr.SwitchExpr) {
             return e;

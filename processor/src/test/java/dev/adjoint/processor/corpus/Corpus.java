@@ -167,6 +167,8 @@ final class Corpus {
                     .at(0.3).at(1.5).at(7.0),
             method("SpecialFunctions.gammaByShift", "`if (x == 2.0) return z;` after shifting x into [2, 3) (Cephes gamma, Colt, Weka)")
                     .at(2.5).at(0.7).at(4.0),
+            method("SpecialFunctions.upperGammaFraction", "continued fraction stopped on the value's relative change (Cephes igamc, Colt, Weka, ELKI)")
+                    .at(2.5, 4.0).at(2.0, 3.0),
             // ------------------------------------------------------------ Distributions
             method("Distributions.normalLogDensity", "`final double z;` + throw branch quoting the value (NormalDistribution)")
                     .at(0.3, -0.2, 1.4).at(2.5, 1.0, 0.7),

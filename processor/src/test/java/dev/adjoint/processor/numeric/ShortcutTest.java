@@ -33,6 +33,7 @@ class ShortcutTest {
         POINTS.put("diagonal", List.<Object[]>of(new Object[] {0.6, 0.6}, new Object[] {-1.5, -1.5}));
         POINTS.put("conjunction", List.<Object[]>of(new Object[] {1.0, 0.5}));
         POINTS.put("cubeUnlessTwo", List.<Object[]>of(new Object[] {2.0}));
+        POINTS.put("chiSquaredDensity", List.<Object[]>of(new Object[] {0.7, 2.0}, new Object[] {2.5, 2.0}));
         POINTS.put("weightedTerms", List.<Object[]>of(new Object[] {new double[] {0.3, 0.5, 0.5, 0.9}, 0.5}));
     }
 
