@@ -363,10 +363,14 @@ public final class ImplWriter {
      * derivative where this is a number.
      */
     private static MethodSpec gap(Done d) {
-        String args = String.join(", ", parameters(d.method()).stream().map(v -> v.name).toList());
+        List<String> params = parameters(d.method()).stream().map(v -> v.name).toList();
+        String args = String.join(", ", params);
         String around = Naming.around(d.plan().name());
         CodeBlock value = d.plan().hidden() ? CodeBlock.of("$N($L)", d.plan().name(), args)
                 : CodeBlock.of("$T.$N($L)", Printer.className(d.method().owner()), d.plan().name(), args);
+        String valueLocal = unused("_value", params);
+        String aroundLocal = unused("_around", params);
+        String thrown = unused("_thrown", params);
         return MethodSpec.methodBuilder(Naming.gap(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("{@code $L} minus {@code $N} at the same arguments where the two agree (the code around the "
@@ -374,15 +378,25 @@ public final class ImplWriter {
                         + "code around that throws.\n", d.plan().javadocSignature(), around)
                 .addParameters(parameterSpecs(d.method()))
                 .returns(TypeName.DOUBLE)
-                .addStatement("double _value = $L", value)
-                .addStatement("double _around")
+                .addStatement("double $N = $L", valueLocal, value)
+                .addStatement("double $N", aroundLocal)
                 .beginControlFlow("try")
-                .addStatement("_around = $N($L)", around, args)
-                .nextControlFlow("catch ($T _thrown)", RuntimeException.class)
+                .addStatement("$N = $N($L)", aroundLocal, around, args)
+                .nextControlFlow("catch ($T $N)", RuntimeException.class, thrown)
                 .addStatement("return $T.NaN", Double.class)
                 .endControlFlow()
-                .addStatement("return $T.gap(_value, _around)", ClassName.get("dev.adjoint.internal", "Shortcuts"))
+                .addStatement("return $T.gap($N, $N)", ClassName.get("dev.adjoint.internal", "Shortcuts"), valueLocal,
+                        aroundLocal)
                 .build();
+    }
+
+    /** {@code name}, with underscores after it until no parameter has it. */
+    private static String unused(String name, List<String> taken) {
+        String out = name;
+        while (taken.contains(out)) {
+            out += "_";
+        }
+        return out;
     }
 
     /**

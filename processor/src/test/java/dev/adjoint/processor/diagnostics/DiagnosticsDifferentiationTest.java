@@ -251,7 +251,8 @@ class DiagnosticsDifferentiationTest {
 
     /**
      * The implementation's copies of a method with a shortcut ({@code f$around}, {@code f$gap})
-     * cannot clash with the copies of private methods named like them ({@code fAround}, {@code fGap}).
+     * cannot clash with the copies of private methods named like them ({@code fAround}, {@code fGap}),
+     * nor their locals with parameters ({@code _value}, {@code _around}, {@code _thrown}).
      */
     @Test
     void shortcutCopiesDoNotClashWithTheUsersMethods() throws ReflectiveOperationException {
@@ -270,11 +271,16 @@ class DiagnosticsDifferentiationTest {
                 "    @Differentiable",
                 "    private static double fGap(double x) {",
                 "        return f(x) * 3;",
+                "    }",
+                "    @Differentiable",
+                "    static double g(double _value, double _around, double _thrown) {",
+                "        return _value == _around ? _value * _value : _value * _around * _thrown;",
                 "    }"));
         assertThat(c).succeededWithoutWarnings();
         assertNoCrash(c);
         assertThat(gradient(c, "fAround", "x", 1.0)).isEqualTo(4.0);
         assertThat(gradient(c, "fGap", "x", 1.0)).isEqualTo(6.0);
+        assertThat(gradient(c, "g", "_value", 0.5, 0.5, 1.0)).isEqualTo(0.5);
     }
 
     /**
