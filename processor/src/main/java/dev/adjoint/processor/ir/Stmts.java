@@ -220,7 +220,8 @@ public final class Stmts {
         return true;
     }
 
-    private static boolean completes(List<Stmt> list) {
+    /** Whether every statement of {@code list} can complete normally, by the JLS's rules (14.22). */
+    public static boolean completes(List<Stmt> list) {
         return list.stream().allMatch(Stmts::completes);
     }
 

@@ -188,9 +188,12 @@ public final class Shortcuts {
                 out.add(new Stmt.ForEach(f.label(), f.var(), f.array(), force(f.body()), f.pos(), f.source()));
             } else if (s instanceof Stmt.If i) {
                 Expr condition = force(i.condition());
-                if (condition instanceof Expr.Const c && c.value() instanceof Boolean taken) {
-                    out.addAll(force(taken ? i.then() : i.otherwise()));
+                List<Stmt> taken = condition instanceof Expr.Const c && c.value() instanceof Boolean t
+                        ? force(t ? i.then() : i.otherwise()) : null;
+                if (taken != null && Stmts.completes(taken)) {
+                    out.addAll(taken);
                 } else {
+                    // a branch that always throws stays under its if: spliced, javac would find what follows unreachable
                     out.add(new Stmt.If(condition, force(i.then()), force(i.otherwise()), i.pos(), i.source()));
                 }
             } else {

@@ -1,0 +1,65 @@
+package dev.adjoint.processor.differential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The minimal programs the differential campaign found in the code around equality tests (see
+ * {@code normalize.Shortcuts}), each checked at the point it failed: accepted, compiled, and its
+ * gradient and value right.
+ */
+class ShortcutRegressionTest {
+
+    private static final String HEADER = "package difftest;\n\nimport dev.adjoint.Differentiable;\n\n";
+
+    /**
+     * {@code -(x - x)} is -0.0: the code around gives it too, and its value plus the gap must keep
+     * the sign (-0.0 + 0.0 is 0.0), as the pullback returns the primal's value bit for bit.
+     */
+    @Test
+    void negativeZeroKeepsItsSign() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final double RATE = 0.375;
+
+                    @Differentiable
+                    public static double m57(double x) {
+                        if (((1.78 > x) || (!(x < RATE) && (10.0 != x)))) {
+                            return (-(x - x));
+                        }
+                        return 1.0;
+                    }
+                }
+                """, "m57", -1.395445);
+    }
+
+    /**
+     * {@code 1.0 != y} forced true makes the loop's body always throw: spliced, the statements after
+     * the loop were unreachable and the generated class did not compile.
+     */
+    @Test
+    void aBranchThatAlwaysThrowsStaysUnderItsIf() throws Exception {
+        // finite differences cannot check it: every point but 1.0 throws
+        InMemoryCompiler.Result result = new InMemoryCompiler().compile("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable(order = 2)
+                    public static double m35(double y) {
+                        int count = 0;
+                        do {
+                            count++;
+                            if ((1.0 != y)) {
+                                throw new IllegalStateException("did not converge");
+                            }
+                        } while ((1.0 < 1.0) && count < 1);
+                        return y * 1.0;
+                    }
+                }
+                """, false);
+        assertTrue(result.success(), result.diagnosticsText());
+        Class<?> adjoint = result.loader().loadClass("difftest.BatchAdjoint");
+        Object gradient = adjoint.getMethod("m35Gradient", double.class).invoke(null, 1.0);
+        assertEquals(1.0, gradient.getClass().getField("y").getDouble(gradient), 0.0);
+    }
+}
