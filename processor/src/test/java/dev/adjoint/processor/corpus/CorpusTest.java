@@ -131,7 +131,10 @@ class CorpusTest {
             entry("ProbeHipparchus.regularizedGammaP", "refused AdjointRefusedCallee+AdjointUnsupportedCall+AdjointUnsupportedExpression"),
             entry("ProbeHipparchus.Beta.logBeta", "accepted"),
             entry("ProbeHipparchus.NormalDistribution.density", "accepted"),
-            entry("ProbeHipparchus.NormalDistribution.cumulativeProbability", "refused AdjointUnsupportedCall+AdjointUnsupportedExpression"),
+            // Erf.erfc's Gamma.regularizedGammaQ and P (through each other, of another class) are planned as methods of
+            // their own since issue 14's recursion across classes; Q's anonymous ContinuedFraction still refuses both
+            entry("ProbeHipparchus.NormalDistribution.cumulativeProbability",
+                    "refused AdjointRefusedCallee+AdjointUnsupportedCall+AdjointUnsupportedExpression"),
             entry("ProbeHipparchus.GammaDistribution.logDensity", "accepted"),
             entry("ProbeHipparchus.PolynomialFunction.evaluate", "accepted"),
             entry("ProbeHipparchus.PolynomialSplineFunction.value", "accepted"),
@@ -192,6 +195,10 @@ class CorpusTest {
             entry("ProbeStrata.LinearBound.doInterpolate", "refused AdjointBitTrick+AdjointUnsupportedCall"),
             entry("ProbeStrata.TopHatFunction.apply", "accepted"),
             entry("ProbeStrata.StrataNormalDistribution.getCDF", "accepted"),
+            // Num.erf and Num.erfc of another class, through each other: planned as methods of their own (issue 14)
+            entry("ProbeSsj.NormalDist.cdf", "accepted"),
+            entry("ProbeSsj.NormalDist.barF", "accepted"),
+            entry("ProbeSsj.LognormalDist.cdf", "accepted"),
             // ================================================================== the peer corpus (Clad's test shapes, see README.md)
             entry("CladLoops.cubeByLoop", "accepted"),
             entry("CladLoops.ninthPowerNested", "accepted"),
