@@ -51,6 +51,8 @@ public final class Finder {
     private final MethodPaths paths;
     private final Diagnostics diagnostics;
     private final ArrayWrites writes = new ArrayWrites();
+    /** What the recursive helpers of other classes write, their files indexed apart (the others' answers unchanged). */
+    private final ArrayWrites foreignWrites = new ArrayWrites();
     /** The gradient class names of the record types the class being planned takes. */
     private Map<String, String> recordGradientNames = Map.of();
     /** The keys planned: in earlier rounds ({@code planned}), and in this one (helpers of other classes, at their sites). */
@@ -270,7 +272,9 @@ public final class Finder {
             }
             List<MethodPlan.Param> params = new ArrayList<>();
             List<MethodPlan.GradientField> fields = new ArrayList<>();
-            writes.index(paths.of(helper).getCompilationUnit());
+            if (foreign) {
+                foreignWrites.index(paths.of(helper).getCompilationUnit());
+            }
             fieldsAndParameters(owner, helper, params, fields);
             boolean hidden = helper.getModifiers().contains(Modifier.PRIVATE)
                     || foreign && !recursive.callable(helper, elements.getPackageOf(owner));
@@ -302,8 +306,8 @@ public final class Finder {
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
         MethodPlan plan = Planner.plan(key, name, ClassRef.of((TypeElement) method.getEnclosingElement()),
-                ClassRef.of(owner), isStatic, exposed, hidden, params, vector, order, checkpoints, fields, writes.of(tree),
-                signature);
+                ClassRef.of(owner), isStatic, exposed, hidden, params, vector, order, checkpoints, fields,
+                (Keys.site(key) != null ? foreignWrites : writes).of(tree), signature);
         MethodPlan.Slots slots = plan.parameterSlots(order == 2);
         if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
             // refused before anything is generated for it: javac could not write the member

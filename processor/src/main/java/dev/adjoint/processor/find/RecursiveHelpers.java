@@ -55,6 +55,8 @@ final class RecursiveHelpers {
 
     private final MethodPaths paths;
     private final Elements elements;
+    /** Whether each method's body is plain code ({@link #plainCode}), scanned once. */
+    private final Map<ExecutableElement, Boolean> plain = new HashMap<>();
     /** The classes each simple name denotes in a source file, resolved once. */
     private final Map<CompilationUnitTree, Map<String, TypeElement>> names = new HashMap<>();
 
@@ -93,7 +95,8 @@ final class RecursiveHelpers {
         for (ExecutableElement m : reached) {
             TypeElement of = (TypeElement) m.getEnclosingElement();
             boolean own = of.equals(owner);
-            boolean foreign = !outermost(of).equals(site) && nameable(of, elements.getPackageOf(owner));
+            boolean foreign = !outermost(of).equals(site) && nameable(of, elements.getPackageOf(owner))
+                    && reach(List.of(m), calls).stream().allMatch(this::plainCode);
             if ((own || foreign) && m.getAnnotation(Differentiable.class) == null && plannable(m)
                     && reach(new ArrayList<>(calls.getOrDefault(m, Set.of())), calls).contains(m)) {
                 out.add(m);
@@ -296,6 +299,89 @@ final class RecursiveHelpers {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code m}'s body holds none of what Adjoint refuses wherever a derivative flows (and a
+     * helper of another class is planned only when what it reaches holds none either): no
+     * lambda or method reference, no class or object created (but arrays, and exceptions thrown), no
+     * method called on an object (but an array's {@code clone()}), no {@code try} or
+     * {@code synchronized}, no bit trick ({@code Double.doubleToLongBits}). A helper of another class
+     * planned as a method of its own is checked as one, every {@code double} parameter differentiated,
+     * even where its callers pass it no differentiated value; one that is not stays inlined as before:
+     * called as written where no derivative flows into it (refused at its recursive call where one does).
+     */
+    private boolean plainCode(ExecutableElement m) {
+        return plain.computeIfAbsent(m, this::scanPlain);
+    }
+
+    private boolean scanPlain(ExecutableElement m) {
+        TreePath path = paths.of(m);
+        if (m.getAnnotation(Differentiable.class) != null || path == null) {
+            return true; // called through its own plan, or a library's method: judged at the call
+        }
+        if (!(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+            return false;
+        }
+        boolean[] plain = {true};
+        TypeElement owner = (TypeElement) m.getEnclosingElement();
+        tree.getBody().accept(new TreeScanner<Void, Void>() {
+            @Override
+            public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node, Void unused) {
+                plain[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitMemberReference(com.sun.source.tree.MemberReferenceTree node, Void unused) {
+                plain[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitClass(com.sun.source.tree.ClassTree node, Void unused) {
+                plain[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
+                plain[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
+                return null; // an exception's construction and message carry no derivative
+            }
+
+            @Override
+            public Void visitTry(com.sun.source.tree.TryTree node, Void unused) {
+                plain[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitSynchronized(com.sun.source.tree.SynchronizedTree node, Void unused) {
+                plain[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+                if (call.getMethodSelect() instanceof MemberSelectTree select) {
+                    String name = select.getIdentifier().toString();
+                    ExpressionTree q = select.getExpression();
+                    boolean onClass = type(q, path.getCompilationUnit(), owner) != null || q instanceof IdentifierTree id
+                            && elements.getTypeElement("java.lang." + id.getName()) != null;
+                    if (!onClass && !name.equals("clone") || name.contains("Bits")) {
+                        plain[0] = false;
+                    }
+                }
+                return super.visitMethodInvocation(call, unused);
+            }
+        }, null);
+        return plain[0];
     }
 
     private static boolean arityMatches(ExecutableElement m, int arguments) {

@@ -131,10 +131,7 @@ class CorpusTest {
             entry("ProbeHipparchus.regularizedGammaP", "refused AdjointRefusedCallee+AdjointUnsupportedCall+AdjointUnsupportedExpression"),
             entry("ProbeHipparchus.Beta.logBeta", "accepted"),
             entry("ProbeHipparchus.NormalDistribution.density", "accepted"),
-            // Erf.erfc's Gamma.regularizedGammaQ and P (through each other, of another class) are planned as methods of
-            // their own since issue 14's recursion across classes; Q's anonymous ContinuedFraction still refuses both
-            entry("ProbeHipparchus.NormalDistribution.cumulativeProbability",
-                    "refused AdjointRefusedCallee+AdjointUnsupportedCall+AdjointUnsupportedExpression"),
+            entry("ProbeHipparchus.NormalDistribution.cumulativeProbability", "refused AdjointUnsupportedCall+AdjointUnsupportedExpression"),
             entry("ProbeHipparchus.GammaDistribution.logDensity", "accepted"),
             entry("ProbeHipparchus.PolynomialFunction.evaluate", "accepted"),
             entry("ProbeHipparchus.PolynomialSplineFunction.value", "accepted"),

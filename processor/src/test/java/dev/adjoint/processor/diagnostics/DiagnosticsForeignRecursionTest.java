@@ -147,6 +147,47 @@ class DiagnosticsForeignRecursionTest {
         assertRefusedAtRecursiveCall(c, series, 5, "Series.erf(double)", "Series.erf(double)");
     }
 
+    /** A recursive helper whose body holds what Adjoint refuses wherever a derivative flows (a list of its values). */
+    private static final JavaFileObject COLLECTING = JavaFileObjects.forSourceLines("demo.Series",
+            "package demo;",
+            "",
+            "public final class Series {",
+            "    private Series() {}",
+            "",
+            "    public static double power(double x, int n) {",
+            "        java.util.List<Double> seen = new java.util.ArrayList<>();",
+            "        seen.add(x);",
+            "        return n == 0 ? 1 : x * power(x, n - 1) + seen.size();",
+            "    }",
+            "}");
+
+    /**
+     * Such a helper is not planned as a method of its own (where every double would be differentiated,
+     * so the list refused): given a differentiated value it is refused as before, for what its body holds.
+     */
+    @Test
+    void recursiveHelperHoldingWhatIsRefusedIsRefusedWhereADerivativeFlowsIn() {
+        Compilation c = compile(caller("Series.power(x, 2)"), COLLECTING);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through List.add(E)")
+                .inFile(COLLECTING).onLine(8);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
+                + "Series.power(double, int)" + WHY + " (reached from f through its call of Series.power(double, int) at "
+                + "Functions.java:8)").inFile(COLLECTING).onLine(9);
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    /** ... and, given none, it is called as written, as it was before recursions of other classes were planned. */
+    @Test
+    void recursiveHelperHoldingWhatIsRefusedIsCalledAsWrittenWhereNoDerivativeFlows() throws Exception {
+        Compilation c = compile(caller("Series.power(2.0, 3) * x"), COLLECTING);
+        assertThat(c).succeededWithoutWarnings();
+        Sources.assertGradientMatchesFiniteDifferences(c, "f", 0.7);
+        // power(2, n) = 2 power(2, n - 1) + 1 from power(2, 0) = 1: 15, and f = 15x + x
+        assertThat(Sources.gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(16.0);
+    }
+
     /** A class nested in the caller's is not another top-level class: its recursion stays refused. */
     @Test
     void recursiveHelperOfANestedClassOfTheCallerIsRefused() {
