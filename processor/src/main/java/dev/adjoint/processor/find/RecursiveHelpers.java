@@ -306,10 +306,12 @@ final class RecursiveHelpers {
      * helper of another class is planned only when what it reaches holds none either): no
      * lambda or method reference, no class or object created (but arrays, and exceptions thrown), no
      * method called on an object (but an array's {@code clone()}), no {@code try} or
-     * {@code synchronized}, no bit trick ({@code Double.doubleToLongBits}). A helper of another class
-     * planned as a method of its own is checked as one, every {@code double} parameter differentiated,
-     * even where its callers pass it no differentiated value; one that is not stays inlined as before:
-     * called as written where no derivative flows into it (refused at its recursive call where one does).
+     * {@code synchronized}, no bit trick ({@code Double.doubleToLongBits}), no {@code float}, no
+     * write to a field (a name of one of its class's fields, even shadowed, counts). A helper of
+     * another class planned as a method of its own is checked as one, every {@code double} parameter
+     * differentiated, even where its callers pass it no differentiated value; one that is not stays
+     * inlined as before: called as written where no derivative flows into it (refused at its
+     * recursive call where one does).
      */
     private boolean plainCode(ExecutableElement m) {
         return plain.computeIfAbsent(m, this::scanPlain);
@@ -325,6 +327,11 @@ final class RecursiveHelpers {
         }
         boolean[] plain = {true};
         TypeElement owner = (TypeElement) m.getEnclosingElement();
+        Set<String> fields = new java.util.HashSet<>();
+        for (Element e = owner; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+            t.getEnclosedElements().stream().filter(f -> f.getKind() == ElementKind.FIELD)
+                    .forEach(f -> fields.add(f.getSimpleName().toString()));
+        }
         tree.getBody().accept(new TreeScanner<Void, Void>() {
             @Override
             public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node, Void unused) {
@@ -365,6 +372,47 @@ final class RecursiveHelpers {
             public Void visitSynchronized(com.sun.source.tree.SynchronizedTree node, Void unused) {
                 plain[0] = false;
                 return null;
+            }
+
+            @Override
+            public Void visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
+                plain[0] &= !writesField(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(com.sun.source.tree.CompoundAssignmentTree node, Void unused) {
+                plain[0] &= !writesField(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(com.sun.source.tree.UnaryTree node, Void unused) {
+                plain[0] &= !writesField(node.getExpression());
+                return super.visitUnary(node, unused);
+            }
+
+            @Override
+            public Void visitVariable(com.sun.source.tree.VariableTree node, Void unused) {
+                plain[0] &= node.getType() == null || !node.getType().toString().startsWith("float"); // null: var
+                return super.visitVariable(node, unused);
+            }
+
+            @Override
+            public Void visitTypeCast(com.sun.source.tree.TypeCastTree node, Void unused) {
+                plain[0] &= !node.getType().toString().startsWith("float");
+                return super.visitTypeCast(node, unused);
+            }
+
+            /** A field (or an element of one) as an assignment's target: named, or by a qualifier. */
+            private boolean writesField(ExpressionTree target) {
+                while (target instanceof com.sun.source.tree.ArrayAccessTree a) {
+                    target = a.getExpression();
+                }
+                if (target instanceof MemberSelectTree) {
+                    return true;
+                }
+                return target instanceof IdentifierTree id && fields.contains(id.getName().toString());
             }
 
             @Override

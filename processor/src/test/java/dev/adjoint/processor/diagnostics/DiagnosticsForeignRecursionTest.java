@@ -188,6 +188,29 @@ class DiagnosticsForeignRecursionTest {
         assertThat(Sources.gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(16.0);
     }
 
+    /** The same of a helper that keeps its last argument in a field: Adjoint refuses writes to fields. */
+    @Test
+    void recursiveHelperWritingAFieldIsCalledAsWrittenWhereNoDerivativeFlows() throws Exception {
+        JavaFileObject series = JavaFileObjects.forSourceLines("demo.Series",
+                "package demo;",
+                "",
+                "public final class Series {",
+                "    private static double last;",
+                "",
+                "    private Series() {}",
+                "",
+                "    public static double power(double x, int n) {",
+                "        last = x;",
+                "        return n == 0 ? 1 : x * power(x, n - 1) + last;",
+                "    }",
+                "}");
+        Compilation c = compile(caller("Series.power(2.0, 3) * x"), series);
+        assertThat(c).succeededWithoutWarnings();
+        Sources.assertGradientMatchesFiniteDifferences(c, "f", 0.7);
+        // power(2, n) = 2 power(2, n - 1) + 2 from power(2, 0) = 1: 22, and f = 22x + x
+        assertThat(Sources.gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(23.0);
+    }
+
     /** A class nested in the caller's is not another top-level class: its recursion stays refused. */
     @Test
     void recursiveHelperOfANestedClassOfTheCallerIsRefused() {

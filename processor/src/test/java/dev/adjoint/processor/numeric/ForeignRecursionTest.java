@@ -122,7 +122,8 @@ class ForeignRecursionTest {
                 private Ping() {}
 
                 public static double down(double x, int n) {
-                    return n == 0 ? Math.sin(x) : x * Pong.up(0.9 * x, n - 1);
+                    var shrunk = 0.9 * x;
+                    return n == 0 ? Math.sin(x) : x * Pong.up(shrunk, n - 1);
                 }
             }
             """;
