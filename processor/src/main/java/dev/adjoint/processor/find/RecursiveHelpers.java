@@ -305,7 +305,8 @@ final class RecursiveHelpers {
      * Whether {@code m}'s body holds none of what Adjoint refuses wherever a derivative flows (and a
      * helper of another class is planned only when what it reaches holds none either): no
      * lambda or method reference, no class or object created (but arrays, and exceptions thrown), no
-     * method called on an object (but an array's {@code clone()}), no {@code try} or
+     * method called on an object (but an array's {@code clone()}) or of a library (but {@code java.lang}'s
+     * and a {@code FastMath}'s), no {@code try} or
      * {@code synchronized}, no bit trick ({@code Double.doubleToLongBits}), no {@code float}, no
      * write to a field (a name of one of its class's fields, even shadowed, counts). A helper of
      * another class planned as a method of its own is checked as one, every {@code double} parameter
@@ -420,9 +421,15 @@ final class RecursiveHelpers {
                 if (call.getMethodSelect() instanceof MemberSelectTree select) {
                     String name = select.getIdentifier().toString();
                     ExpressionTree q = select.getExpression();
-                    boolean onClass = type(q, path.getCompilationUnit(), owner) != null || q instanceof IdentifierTree id
-                            && elements.getTypeElement("java.lang." + id.getName()) != null;
-                    if (!onClass && !name.equals("clone") || name.contains("Bits")) {
+                    TypeElement type = type(q, path.getCompilationUnit(), owner);
+                    if (type == null && q instanceof IdentifierTree id) {
+                        type = elements.getTypeElement("java.lang." + id.getName());
+                    }
+                    // a static method of the build, of java.lang (Math, Double.isNaN) or of a FastMath: no
+                    // other library's method, whose class file may refuse a differentiated argument
+                    boolean known = type != null && (paths.hasSource(type) || type.getSimpleName().toString().endsWith("Math")
+                            || elements.getPackageOf(type).getQualifiedName().contentEquals("java.lang"));
+                    if (!known && !name.equals("clone") || name.contains("Bits")) {
                         plain[0] = false;
                     }
                 }

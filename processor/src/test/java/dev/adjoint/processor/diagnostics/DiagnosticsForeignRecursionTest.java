@@ -211,6 +211,25 @@ class DiagnosticsForeignRecursionTest {
         assertThat(Sources.gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(23.0);
     }
 
+    /** The same of a helper calling a library's method (boxing its argument), which Adjoint cannot follow. */
+    @Test
+    void recursiveHelperCallingALibraryIsCalledAsWrittenWhereNoDerivativeFlows() throws Exception {
+        JavaFileObject series = JavaFileObjects.forSourceLines("demo.Series",
+                "package demo;",
+                "",
+                "public final class Series {",
+                "    private Series() {}",
+                "",
+                "    public static double power(double x, int n) {",
+                "        return n == 0 ? 1 : x * power(x, n - 1) + java.util.Objects.hash(x, n) * 0.0;",
+                "    }",
+                "}");
+        Compilation c = compile(caller("Series.power(2.0, 3) * x"), series);
+        assertThat(c).succeededWithoutWarnings();
+        Sources.assertGradientMatchesFiniteDifferences(c, "f", 0.7);
+        assertThat(Sources.gradient(c, "f", "x", 0.7)).isWithin(1e-12).of(9.0); // 2³ x + x
+    }
+
     /** A class nested in the caller's is not another top-level class: its recursion stays refused. */
     @Test
     void recursiveHelperOfANestedClassOfTheCallerIsRefused() {
