@@ -101,7 +101,7 @@ final class Pipeline {
                 work.put(m.key(), w);
                 guarded(w, () -> timing.time("read", () -> {
                     ExecutableElement element = methods.computeIfAbsent(Keys.owner(m.key()), owner -> Keys.methods(
-                            owner, env.getElementUtils(), env.getTypeUtils())).get(m.key());
+                            owner, env.getElementUtils(), env.getTypeUtils())).get(Keys.method(m.key()));
                     if (element == null) {
                         throw new IllegalStateException("method " + m.key() + " not found in this round");
                     }

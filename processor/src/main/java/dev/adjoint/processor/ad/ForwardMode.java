@@ -425,7 +425,7 @@ public final class ForwardMode {
             args.add(orZero(seed.tangent));
             args.add(new Expr.Read(pb.holder()));
             args.add(new Expr.Read(tangent(pb.holder())));
-            ClassRef owner = callee.sameBuild() ? Naming.implClass(callee.owner()) : callee.adjoint();
+            ClassRef owner = callee.sameBuild() ? Naming.implOf(callee.adjoint()) : callee.adjoint();
             out.add(new Stmt.Eval(new Expr.Call(new Callee.Generated(owner, Naming.pullbackTangent(callee.name())), null,
                     args, JType.DOUBLE, null), null, null));
         }

@@ -106,6 +106,11 @@ public record MethodPlan(String key, String name, ClassRef owner, boolean isStat
         return type.isDouble() || type.sameAs(JType.LONG) ? 2 : 1;
     }
 
+    /** The API class its members are in: its class's, or for a helper of another class, its caller's ({@code Planner.plan}). */
+    public ClassRef adjoint() {
+        return new ClassRef(gradient.packageName(), gradient.simpleNames().subList(0, gradient.simpleNames().size() - 1));
+    }
+
     public boolean isInstance() {
         return !isStatic;
     }

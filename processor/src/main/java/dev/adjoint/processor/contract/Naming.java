@@ -30,6 +30,11 @@ public final class Naming {
         return owner.sibling(String.join("_", owner.simpleNames()) + "AdjointImpl");
     }
 
+    /** The implementation class beside the API class {@code adjoint}: {@code FunctionsAdjointImpl}. */
+    public static ClassRef implOf(ClassRef adjoint) {
+        return adjoint.sibling(adjoint.simpleName() + "Impl");
+    }
+
     public static String capitalize(String name) {
         return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
     }

@@ -16,14 +16,16 @@ public final class Planner {
     private Planner() {}
 
     /**
-     * The plan of one method.
+     * The plan of one method, whose members are generated in the adjoint classes of {@code host}: its
+     * own class {@code owner}'s, or, for a recursive helper of another class, those of the class that
+     * reaches it.
      *
      * @param fields the gradient's fields, already chosen (differentiated parameters, record
      *        components, receiver fields)
      * @param reserved names generated parameters must not take (the method's parameter names)
      */
-    public static MethodPlan plan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed,
-            boolean hidden, List<MethodPlan.Param> params, boolean vector, int order, int checkpoints,
+    public static MethodPlan plan(String key, String name, ClassRef owner, ClassRef host, boolean isStatic,
+            boolean exposed, boolean hidden, List<MethodPlan.Param> params, boolean vector, int order, int checkpoints,
             List<MethodPlan.GradientField> fields, List<String> writtenArrays, String javadocSignature) {
         Set<String> taken = new HashSet<>();
         params.forEach(p -> taken.add(p.name()));
@@ -52,7 +54,7 @@ public final class Planner {
             }
         }
         return new MethodPlan(key, name, owner, isStatic, exposed, hidden, List.copyOf(params), vector, order, checkpoints,
-                members, Naming.gradientClass(owner, name), List.copyOf(fields),
+                members, Naming.gradientClass(host, name), List.copyOf(fields),
                 new MethodPlan.GeneratedNames(seed, into, self, dSeed, dInto, List.copyOf(directions),
                         List.copyOf(receiverLocals)),
                 List.copyOf(writtenArrays), javadocSignature);

@@ -64,7 +64,8 @@ public final class FacadeWriter {
             type.addType(recordGradientClass(r));
         }
         for (MethodPlan m : plan.methods()) {
-            new Method(m, adjoint, impl, owner).addTo(type);
+            // a recursive helper of another class: documented and called as its own class's
+            new Method(m, adjoint, impl, m.owner().equals(plan.owner()) ? owner : Printer.className(m.owner())).addTo(type);
         }
         type.alwaysQualify(Namer.parameterNames(plan));
         return JavaFile.builder(adjoint.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();

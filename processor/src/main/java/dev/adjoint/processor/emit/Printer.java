@@ -432,7 +432,7 @@ final class Printer {
             }
             out.text(stack()).text(".").text(pop).text("()");
         } else if (e instanceof Expr.Pullback p) {
-            ClassRef owner = p.callee().sameBuild() ? Naming.implClass(p.callee().owner()) : p.callee().adjoint();
+            ClassRef owner = p.callee().sameBuild() ? Naming.implOf(p.callee().adjoint()) : p.callee().adjoint();
             qualified(owner, out);
             out.text(Naming.pullback(p.callee().name()));
             List<Expr> args = new ArrayList<>(p.args());
@@ -473,7 +473,7 @@ final class Printer {
             return;
         } else if (callee instanceof Callee.Differentiable d) {
             // a private method's value: the implementation's copy of its primal
-            qualified(d.hidden() ? Naming.implClass(d.owner()) : d.owner(), out);
+            qualified(d.hidden() ? Naming.implOf(d.adjoint()) : d.owner(), out);
             out.text(d.name());
         } else if (callee instanceof Callee.Custom cu) {
             if (cu.hidden()) {

@@ -606,11 +606,11 @@ public final class Fence {
                 arguments(x, i.parameterTypes(), i.name());
                 if (inlining.contains(i.key())) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of " + i.describe()
-                            + ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a recursion "
-                            + "as a method of its own (whose pullback calls itself) when the method is static, returns "
-                            + "double and writes no array, and calls one that takes integers alone as written: "
-                            + "annotate it @Differentiable if it is in another class, make it such a method, or write "
-                            + "the recursion as a loop");
+                            + ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a recursion as a "
+                            + "method of its own (whose pullback calls itself) when the method is static, returns double and "
+                            + "writes no array, of the calling class or of a top-level class compiled with it that is public "
+                            + "or of its package, and calls one that takes integers alone as written: make it such a method, "
+                            + "annotate it @Differentiable, or write the recursion as a loop");
                     return;
                 }
                 MethodIr helper = helpers.get(i.key());

@@ -34,6 +34,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
@@ -45,18 +46,28 @@ import javax.lang.model.util.Types;
 public final class Finder {
 
     private final Trees trees;
+    private final Elements elements;
     private final Types types;
     private final MethodPaths paths;
     private final Diagnostics diagnostics;
     private final ArrayWrites writes = new ArrayWrites();
+    /** What the recursive helpers of other classes write, their files indexed apart (the others' answers unchanged). */
+    private final ArrayWrites foreignWrites = new ArrayWrites();
     /** The gradient class names of the record types the class being planned takes. */
     private Map<String, String> recordGradientNames = Map.of();
+    /** The keys planned: in earlier rounds ({@code planned}), and in this one (helpers of other classes, at their sites). */
+    private final Set<String> planned;
+    private final Set<String> plannedNow = new java.util.HashSet<>();
 
-    public Finder(Trees trees, Types types, MethodPaths paths, Diagnostics diagnostics) {
+    /** @param planned the keys of the methods planned in earlier rounds */
+    public Finder(Trees trees, Elements elements, Types types, MethodPaths paths, Diagnostics diagnostics,
+            Set<String> planned) {
         this.trees = trees;
+        this.elements = elements;
         this.types = types;
         this.paths = paths;
         this.diagnostics = diagnostics;
+        this.planned = planned;
     }
 
     /** The result of one round: plans of the classes ready, and the classes whose declarations name types not generated yet. */
@@ -227,14 +238,18 @@ public final class Finder {
             throw new Diagnostics.Abort();
         }
         // public, as DESIGN's table has them; a private method's derivatives stay within its package
-        return plan(owner, method, !method.getModifiers().contains(Modifier.PRIVATE), order, checkpoints, params, fields);
+        return plan(owner, method, Keys.of(method, types), !method.getModifiers().contains(Modifier.PRIVATE),
+                method.getModifiers().contains(Modifier.PRIVATE), order, checkpoints, params, fields);
     }
 
     /**
-     * The helpers of {@code owner} that call themselves and that its {@code @Differentiable} methods
-     * reach ({@link RecursiveHelpers}), planned as {@code @Differentiable} methods of the highest order
-     * any of the class's asks for, their members package-private. One whose generated names would
-     * clash with another method's is left out: inlined, it is refused as recursive.
+     * The helpers that call themselves and that {@code owner}'s {@code @Differentiable} methods reach
+     * ({@link RecursiveHelpers}), planned as {@code @Differentiable} methods of the highest order any
+     * of the class's asks for, their members package-private in {@code owner}'s adjoint classes. One
+     * whose generated names would clash with another method's is left out: inlined, it is refused as
+     * recursive. One of another class is planned once per site (the top-level class whose adjoint
+     * classes it is read for: {@link Keys#at}), by the first of the site's classes that reaches it, in
+     * this round or an earlier one; the others call it there.
      */
     private List<MethodPlan> recursiveHelpers(TypeElement owner, List<ExecutableElement> annotated,
             List<MethodPlan> planned) {
@@ -244,33 +259,55 @@ public final class Finder {
         annotated.forEach(m -> taken.add(Naming.capitalize(m.getSimpleName().toString())));
         planned.forEach(m -> taken.add(Naming.capitalize(m.name())));
         List<MethodPlan> out = new ArrayList<>();
-        for (ExecutableElement helper : new RecursiveHelpers(paths).of(owner, annotated)) {
-            if (taken.add(Naming.capitalize(helper.getSimpleName().toString()))) {
-                List<MethodPlan.Param> params = new ArrayList<>();
-                List<MethodPlan.GradientField> fields = new ArrayList<>();
-                fieldsAndParameters(owner, helper, params, fields);
-                try {
-                    out.add(plan(owner, helper, false, order, 0, params, fields));
-                } catch (Diagnostics.Abort tooManyParameters) {
-                    // reported at the helper; its callers are refused at their calls
+        RecursiveHelpers recursive = new RecursiveHelpers(paths, elements);
+        String site = ClassRef.of(owner).sibling(ClassRef.of(owner).simpleNames().get(0)).qualifiedName();
+        for (ExecutableElement helper : recursive.of(owner, annotated)) {
+            boolean foreign = !helper.getEnclosingElement().equals(owner);
+            String key = foreign ? Keys.at(Keys.of(helper, types), site) : Keys.of(helper, types);
+            if (foreign && (this.planned.contains(key) || plannedNow.contains(key))) {
+                continue; // planned for another class of the site: called there
+            }
+            if (taken.contains(Naming.capitalize(helper.getSimpleName().toString()))) {
+                continue;
+            }
+            List<MethodPlan.Param> params = new ArrayList<>();
+            List<MethodPlan.GradientField> fields = new ArrayList<>();
+            if (foreign) {
+                foreignWrites.index(paths.of(helper).getCompilationUnit());
+            }
+            fieldsAndParameters(owner, helper, params, fields);
+            boolean hidden = helper.getModifiers().contains(Modifier.PRIVATE)
+                    || foreign && !recursive.callable(helper, elements.getPackageOf(owner));
+            try {
+                MethodPlan plan = plan(owner, helper, key, false, hidden, order, 0, params, fields);
+                if (foreign && !plan.writtenArrays().isEmpty()) {
+                    continue; // its pullback could not stand in for it: inlined, refused at its recursive call once
                 }
+                taken.add(Naming.capitalize(helper.getSimpleName().toString()));
+                out.add(plan);
+                plannedNow.add(key);
+            } catch (Diagnostics.Abort tooManyParameters) {
+                // reported at the helper; its callers are refused at their calls
             }
         }
         return out;
     }
 
-    /** The plan of {@code method}, whose declaration is valid. */
-    private MethodPlan plan(TypeElement owner, ExecutableElement method, boolean exposed, int order, int checkpoints,
-            List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
+    /**
+     * The plan of {@code method}, whose declaration is valid, with generated members in {@code owner}'s
+     * adjoint classes (a helper of another class: its own class is the plan's owner), under {@code key}.
+     */
+    private MethodPlan plan(TypeElement owner, ExecutableElement method, String key, boolean exposed, boolean hidden,
+            int order, int checkpoints, List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
         String name = method.getSimpleName().toString();
         boolean vector = JType.of(method.getReturnType()).isDoubleArray();
         MethodTree tree = (MethodTree) paths.of(method).getLeaf();
         boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
-        boolean hidden = method.getModifiers().contains(Modifier.PRIVATE);
         String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
-        MethodPlan plan = Planner.plan(Keys.of(method, types), name, ClassRef.of(owner), isStatic, exposed, hidden, params,
-                vector, order, checkpoints, fields, writes.of(tree), signature);
+        MethodPlan plan = Planner.plan(key, name, ClassRef.of((TypeElement) method.getEnclosingElement()),
+                ClassRef.of(owner), isStatic, exposed, hidden, params, vector, order, checkpoints, fields,
+                (Keys.site(key) != null ? foreignWrites : writes).of(tree), signature);
         MethodPlan.Slots slots = plan.parameterSlots(order == 2);
         if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
             // refused before anything is generated for it: javac could not write the member

@@ -40,6 +40,28 @@ public final class Keys {
         return out;
     }
 
+    /**
+     * The key of a helper of another class planned for the adjoint classes of {@code site} (a
+     * top-level class, by qualified name): {@code demo.Num#erf(double)@demo.NormalDist}. Such a
+     * helper is read from the site (what its code may name depends on it), as inlined helpers of
+     * other classes are, under the same key.
+     */
+    public static String at(String key, String site) {
+        return key + "@" + site;
+    }
+
+    /** The site of a key made by {@link #at}, or null for a method's own key. */
+    public static String site(String key) {
+        int close = key.lastIndexOf(')');
+        return close >= 0 && close + 1 < key.length() && key.charAt(close + 1) == '@' ? key.substring(close + 2) : null;
+    }
+
+    /** The method's own key, without the site {@link #at} adds. */
+    public static String method(String key) {
+        String site = site(key);
+        return site == null ? key : key.substring(0, key.length() - site.length() - 1);
+    }
+
     /** The name of the class of the method with this key. */
     public static String owner(String key) {
         return key.substring(0, key.indexOf('#'));

@@ -58,6 +58,11 @@ public final class MethodPaths {
         return trees.getPath(method);
     }
 
+    /** Whether {@code type} has source in this compilation (not a library's class file). */
+    public boolean hasSource(TypeElement type) {
+        return classes.computeIfAbsent(type, trees::getPath) != null;
+    }
+
     private static Map<String, List<MethodTree>> index(ClassTree c) {
         Map<String, List<MethodTree>> out = new HashMap<>();
         for (Tree member : c.getMembers()) {

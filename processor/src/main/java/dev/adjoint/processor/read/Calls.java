@@ -207,8 +207,8 @@ final class Calls {
             // in the body of another object's method, inlined: its own methods on it, its fields data
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
-        if (method.getAnnotation(Differentiable.class) != null || inSite(owner) && catalog.plan(key) != null) {
-            // a @Differentiable method, or a recursive helper of this class planned as one (find/RecursiveHelpers)
+        if (method.getAnnotation(Differentiable.class) != null || catalog.plan(helperKey(method, key)) != null) {
+            // a @Differentiable method, or a recursive helper planned as one (find/RecursiveHelpers), of any class
             return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
         }
         List<Callee.Partial> partials = custom.of(key);
@@ -238,8 +238,7 @@ final class Calls {
         }
         // a recursion over integers (n!, a depth, a binomial coefficient) met in its own body: no
         // derivative can enter it, so it is called as written (through a bridge when private)
-        boolean integerRecursion = receiver == null && inSite(owner) && hasBody(method) && recursive(method, key)
-                && integersOnly(method);
+        boolean integerRecursion = receiver == null && hasBody(method) && recursive(method, key) && integersOnly(method);
         if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion) {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
@@ -403,7 +402,7 @@ final class Calls {
     private Expr differentiable(ExecutableElement method, String key, ClassRef ownerRef, List<JType> parameterTypes,
             Expr receiver, List<Expr> args, JType type, Position at, MethodInvocationTree call, BodyReader body) {
         String name = method.getSimpleName().toString();
-        MethodPlan plan = catalog.plan(key);
+        MethodPlan plan = catalog.plan(helperKey(method, key)) != null ? catalog.plan(helperKey(method, key)) : catalog.plan(key);
         if (plan != null) {
             boolean records = plan.fields().stream().anyMatch(f -> f.record() != null);
             if (records && receiver != null) {
@@ -457,9 +456,10 @@ final class Calls {
                         Naming.adjointClass(ownerRef), plan.gradient(), allFields, plan.writtenArrays(), plan.order() == 2,
                         true, key, true, false), null, all, type, at);
             }
-            return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, Naming.adjointClass(ownerRef),
-                    plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, key, false, viaCopy), receiver,
-                    args, type, at);
+            // its members are in its plan's adjoint classes: another class's, for a helper of another class
+            return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, plan.adjoint(),
+                    plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, plan.key(), false, viaCopy),
+                    receiver, args, type, at);
         }
         if (receiver != null) {
             return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
@@ -532,7 +532,7 @@ final class Calls {
      * being differentiated, or as a helper being inlined.
      */
     private boolean recursive(ExecutableElement method, String key) {
-        return catalog.reading(helperKey(method, key)) || key.equals(reader.outermostKey());
+        return catalog.reading(helperKey(method, key)) || helperKey(method, key).equals(reader.outermostKey());
     }
 
     /** The names in a generated pullback's {@code @WritesArrays}, read from the class file. */

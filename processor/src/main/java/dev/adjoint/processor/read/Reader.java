@@ -57,12 +57,18 @@ public final class Reader {
         this.catalog = catalog;
     }
 
-    /** The IR of a {@code @Differentiable} method, with the inputs its plan differentiates. */
+    /**
+     * The IR of a {@code @Differentiable} method, with the inputs its plan differentiates (or of a
+     * recursive helper planned as one).
+     */
     public MethodIr read(ExecutableElement method, MethodPlan plan) {
         outermostKey = plan.key();
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
-        BodyReader reader = bodyReader(method, params, body, outermost(method));
+        // a recursive helper of another class is read from the site it was planned for (find/Keys.at)
+        String site = dev.adjoint.processor.find.Keys.site(plan.key());
+        BodyReader reader = bodyReader(method, params, body, site != null ? elements.getTypeElement(site)
+                : outermost(method));
         List<MethodIr.Input> inputs = new ArrayList<>();
         Var self = null;
         List<MethodIr.Param> fieldParams = new ArrayList<>();

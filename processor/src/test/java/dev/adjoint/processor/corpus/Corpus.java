@@ -432,7 +432,14 @@ final class Corpus {
             method("ProbeStrata.TopHatFunction.apply", "TopHatFunction.apply: Function<Double, Double>, boxed Double in and out")
                     .on(ctor(0.5, 2.0, 1.3), 1.1),
             method("ProbeStrata.StrataNormalDistribution.getCDF", "NormalDistribution.getCDF(Double x): boxed parameter checked by ArgChecker.notNull")
-                    .on(ctor(0.3, 1.4), 0.9));
+                    .on(ctor(0.3, 1.4), 0.9),
+            // ------------------------------------------------------------ ProbeSsj
+            method("ProbeSsj.NormalDist.cdf", "NormalDist.cdf: Num.erf of another class, erf and erfc through each other, reflected below 0")
+                    .at(0.0, 1.0, 0.7).at(1.0, 0.5, -1.2).at(0.3, 2.0, 2.5).at(-0.4, 0.6, 2.9),
+            method("ProbeSsj.NormalDist.barF", "NormalDist.barF: Num.erfc of another class, its continued fraction in the tail")
+                    .at(0.0, 1.0, 0.7).at(0.0, 1.0, 5.0).at(1.0, 0.8, -1.0),
+            method("ProbeSsj.LognormalDist.cdf", "LognormalDist.cdf: early return, Num.erfc of log x")
+                    .at(0.0, 0.5, 2.0).at(0.2, 0.3, 0.1).at(0.5, 1.0, 3.0));
 
     /** Every case: the library shapes above, then the peer corpus ({@link CladCases}). */
     static final List<Case> CASES = java.util.stream.Stream.concat(LIBRARIES.stream(), CladCases.CASES.stream()).toList();

@@ -29,30 +29,6 @@ class DiagnosticsForeignHelperTest {
     }
 
     @Test
-    void recursiveHelperOfAnotherClassIsRefusedAtItsRecursiveCall() {
-        JavaFileObject series = JavaFileObjects.forSourceLines("demo.Series",
-                "package demo;",
-                "",
-                "public final class Series {",
-                "    public static double power(double x, int n) {",
-                "        return n == 0 ? 1 : x * power(x, n - 1);",
-                "    }",
-                "}");
-        JavaFileObject functions = caller("Series.power(x, 3)");
-        Compilation c = compile(functions, series);
-        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate the recursive call of "
-                + "Series.power(double, int): Adjoint inlines helpers, and a recursive one has no end; it "
-                + "differentiates a recursion as a method of its own (whose pullback calls itself) when the method is "
-                + "static, returns double and writes no array, and calls one that takes integers alone as written: "
-                + "annotate it @Differentiable if it is in another class, make it such a method, or write the "
-                + "recursion as a loop (reached from f through its call of "
-                + "Series.power(double, int) at Functions.java:8)").inFile(series).onLine(5);
-        assertThat(c).hadErrorCount(1);
-        assertNoCrash(c);
-        assertNotGenerated(c, "f");
-    }
-
-    @Test
     void helperOfAnotherPackageUsingAClassItsSiteCannotNameIsRefused() {
         JavaFileObject state = JavaFileObjects.forSourceLines("lib.State",
                 "package lib;",

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class DiagnosticsRecursionTest {
 
-    private static final String WHY = ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a "
+    static final String WHY = ": Adjoint inlines helpers, and a recursive one has no end; it differentiates a "
             + "recursion as a method of its own (whose pullback calls itself) when the method is static, returns "
-            + "double and writes no array, and calls one that takes integers alone as written: annotate it "
-            + "@Differentiable if it is in another class, make it such a method, or write the recursion as a loop";
+            + "double and writes no array, of the calling class or of a top-level class compiled with it that is "
+            + "public or of its package, and calls one that takes integers alone as written: make it such a method, "
+            + "annotate it @Differentiable, or write the recursion as a loop";
 
     @Test
     void recursiveHelperWritingItsArrayIsRefusedAtItsRecursiveCall() {

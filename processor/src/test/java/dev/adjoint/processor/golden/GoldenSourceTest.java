@@ -27,7 +27,7 @@ class GoldenSourceTest {
     private static final Path GOLDEN = Paths.get("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut"})
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut", "Tails"})
     void generatedSourceMatchesGoldenFile(String name) throws IOException {
         // the API class, written from the declarations, and the implementation holding the derivative code
         for (String suffix : new String[] {"Adjoint", "AdjointImpl"}) {
@@ -41,19 +41,26 @@ class GoldenSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut"})
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut", "Tails"})
     void twoBuildsGiveByteIdenticalOutput(String name) {
         assertEquals(generate(name, "AdjointImpl"), generate(name, "AdjointImpl"));
         assertEquals(generate(name, "Adjoint"), generate(name, "Adjoint"));
     }
 
+    /** The classes of the build a golden input calls, compiled with it: Tails's Num (recursive helpers of another class). */
+    private static final java.util.Map<String, String> COMPANIONS = java.util.Map.of("Tails", "Num");
+
     /** Compiles one golden input with -Xlint:all -Werror: the generated code must not warn. */
     private static String generate(String name, String suffix) {
-        JavaFileObject source = JavaFileObjects.forResource(resource(name + ".java"));
+        java.util.List<JavaFileObject> sources = new java.util.ArrayList<>();
+        sources.add(JavaFileObjects.forResource(resource(name + ".java")));
+        if (COMPANIONS.containsKey(name)) {
+            sources.add(JavaFileObjects.forResource(resource(COMPANIONS.get(name) + ".java")));
+        }
         Compilation compilation = Compiler.javac()
                 .withProcessors(new AdjointProcessor())
                 .withOptions("-Xlint:all", "-Werror")
-                .compile(source);
+                .compile(sources);
         assertThat(compilation).succeededWithoutWarnings();
         try {
             return compilation.generatedSourceFile("demo." + name + suffix).orElseThrow()
