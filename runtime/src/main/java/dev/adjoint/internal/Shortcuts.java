@@ -17,21 +17,37 @@ public final class Shortcuts {
     private Shortcuts() {}
 
     /**
+     * How close to 0 two values may both be and still be the same value computed two ways: a
+     * shortcut's exact 0 (erf(0), log Γ(1)) and the general formula's rounding error around it.
+     */
+    static final double NEAR_ZERO = 1e-14;
+
+    /**
      * What added to {@code around} gives {@code value} exactly, when the method's value and the
-     * value of the code around the point agree (equal, or within {@link #AGREEMENT} of their size),
-     * else NaN: a guard against 0/0 ({@code x == 0 ? 1 : Math.sin(x) / x}), a shortcut to another
-     * value, a value that is not finite, or zeros of opposite signs (no sum gives −0 from +0). Equal
-     * values give −0 ({@code x + -0.0} is {@code x}, for −0 too); close ones their difference:
-     * two doubles within a factor of two of each other subtract exactly (Sterbenz), and the sum is
-     * then {@code value}.
+     * value of the code around the point agree: within {@link #AGREEMENT} of their size, or both
+     * within {@link #NEAR_ZERO} of 0. Else NaN: a guard against 0/0 ({@code x == 0 ? 1 :
+     * Math.sin(x) / x}), a shortcut to another value, a value that is not finite, or no double that
+     * makes the sum exact (zeros of opposite signs: no sum gives −0 from +0). Two doubles within a
+     * factor of two of each other subtract exactly (Sterbenz), so the difference usually does; for
+     * equal values −0 does ({@code x + -0.0} is {@code x}, for −0 too).
      */
     public static double gap(double value, double around) {
-        if (value == around) {
-            return Double.isFinite(value) && Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(around)
-                    ? -0.0 : Double.NaN;
+        if (!Double.isFinite(value) || !Double.isFinite(around)) {
+            return Double.NaN;
         }
         double difference = value - around;
-        return Math.abs(difference) <= AGREEMENT * Math.max(Math.abs(value), Math.abs(around))
-                ? difference : Double.NaN;
+        boolean agree = Math.abs(difference) <= AGREEMENT * Math.max(Math.abs(value), Math.abs(around))
+                || Math.abs(value) <= NEAR_ZERO && Math.abs(around) <= NEAR_ZERO;
+        if (!agree) {
+            return Double.NaN;
+        }
+        if (exact(around, difference, value)) {
+            return difference;
+        }
+        return exact(around, -0.0, value) ? -0.0 : Double.NaN;
+    }
+
+    private static boolean exact(double around, double gap, double value) {
+        return Double.doubleToRawLongBits(around + gap) == Double.doubleToRawLongBits(value);
     }
 }
