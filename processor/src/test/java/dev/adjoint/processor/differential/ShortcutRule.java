@@ -1,0 +1,178 @@
+package dev.adjoint.processor.differential;
+
+import dev.adjoint.processor.differential.Ast.Arg;
+import dev.adjoint.processor.differential.Ast.Cmp;
+import dev.adjoint.processor.differential.Ast.CmpOp;
+import dev.adjoint.processor.differential.Ast.Expr;
+import dev.adjoint.processor.differential.Ast.Method;
+import dev.adjoint.processor.differential.Ast.Param;
+import dev.adjoint.processor.differential.Ast.Type;
+import dev.adjoint.processor.differential.GradientChecker.Point;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The test's own model of the processor's rule for equality shortcuts (docs/diagnostics.md,
+ * AdjointEqualityBranch): a method testing a differentiated value with {@code ==} or {@code !=}
+ * has, where such a test holds, the derivative of its <em>code around</em> (the method with those
+ * tests failing, outside loop conditions) when that code gives the method's value, else the
+ * branch's own. Written from the documentation, not from the processor's code: which tests count
+ * ({@link #forcible}), the agreement test ({@link #gap}), and the points where the tests hold
+ * ({@link #specialPoints}), which random points never hit.
+ */
+final class ShortcutRule {
+    private ShortcutRule() {}
+
+    /**
+     * The literals {@link Shapes.Shape#SHORTCUT} compares with: eighths with three decimals, which
+     * the generator's other literals (a fixed list and hundredths) never are, so a printed method
+     * shows which comparisons are the shape's.
+     */
+    static final double[] LITERALS = {0.625, -0.875, 1.125, -0.375, 0.875, 1.375};
+
+    /**
+     * The index of the shape's loop ({@code for (int each = 0; ...) if (w[each] == s)}), a name the
+     * generator's other loops never take.
+     */
+    static final String LOOP_INDEX = "each";
+
+    /** How far apart a value and the code around's may be, relative to their size, and still agree. */
+    static final double AGREEMENT = 1e-10;
+
+    /**
+     * What the rule sees in {@code value} (the method's) and {@code around} (its code around's): a
+     * number when they agree (equal bit for bit, or within {@link #AGREEMENT} of the larger's size;
+     * zeros of opposite signs and values that are not finite do not), else NaN.
+     */
+    static double gap(double value, double around) {
+        if (Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(around)) {
+            return Double.isFinite(value) ? 0.0 : Double.NaN;
+        }
+        if (!Double.isFinite(value) || !Double.isFinite(around) || value == around) {
+            return Double.NaN; // infinities, NaN, or +0 against -0
+        }
+        double difference = value - around;
+        return Math.abs(difference) <= AGREEMENT * Math.max(Math.abs(value), Math.abs(around)) ? difference : Double.NaN;
+    }
+
+    /**
+     * Whether {@code c} is an equality test the rule makes fail in the code around: {@code ==} or
+     * {@code !=} with a side that carries a derivative ({@code varied}: the method's variables that
+     * may), not the same expression on both sides (a NaN test), no infinite or NaN literal.
+     */
+    static boolean forcible(Cmp c, Set<String> varied) {
+        return (c.op() == CmpOp.EQ || c.op() == CmpOp.NE) && (carries(c.left(), varied) || carries(c.right(), varied))
+                && !c.left().equals(c.right()) && finite(c.left()) && finite(c.right());
+    }
+
+    private static boolean finite(Expr e) {
+        return !(e instanceof Ast.Num n) || Double.isFinite(n.value());
+    }
+
+    /**
+     * Whether {@code e} is a double that carries a derivative: read from a varied variable through
+     * operations a derivative flows through (not a cast to int, a rounding, {@code stopGradient},
+     * data, or a call Adjoint cannot see into).
+     */
+    static boolean carries(Arg e, Set<String> varied) {
+        if (e instanceof Expr x && JavaPrinter.isInt(x)) {
+            return false;
+        } else if (e instanceof Ast.Var v) {
+            return varied.contains(v.name());
+        } else if (e instanceof Ast.Element el) {
+            return varied.contains(el.array());
+        } else if (e instanceof Ast.IncElement el) {
+            return varied.contains(el.array());
+        } else if (e instanceof Ast.ArrayName a) {
+            return varied.contains(a.name());
+        } else if (e instanceof Ast.Neg || e instanceof Ast.Bin || e instanceof Ast.Chain || e instanceof Ast.AssignExpr
+                || e instanceof Ast.Invoke) {
+            return Ast.children(e).stream().anyMatch(c -> carries(c, varied));
+        } else if (e instanceof Ast.Call c) {
+            return !c.fn().piecewiseConstant && c.args().stream().anyMatch(a -> carries(a, varied));
+        } else if (e instanceof Ast.Cond c) {
+            return carries(c.then(), varied) || carries(c.otherwise(), varied);
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code m} holds a comparison of {@link Shapes.Shape#SHORTCUT}: one with one of its
+     * {@link #LITERALS}, or of an element indexed by its {@link #LOOP_INDEX}.
+     */
+    static boolean hasShapesComparison(Method m) {
+        for (Arg a : Ast.everything(m.body())) {
+            if (a instanceof Cmp c && (c.op() == CmpOp.EQ || c.op() == CmpOp.NE) && (special(c.left()) || special(c.right()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean special(Expr e) {
+        if (e instanceof Ast.Element el && el.index() instanceof Ast.IntParam i && i.name().startsWith(LOOP_INDEX)) {
+            return true;
+        }
+        if (e instanceof Ast.Num n) {
+            for (double l : LITERALS) {
+                if (l == n.value()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The points near {@code p} where an equality test of {@code m} holds, as far as its text
+     * shows: a double parameter compared with a literal set to that literal ({@code x == 0.625}),
+     * an element of a double[] parameter compared with a double parameter set to that
+     * parameter's value ({@code w[i] == s}: one element, drawn), at most four.
+     */
+    static List<Point> specialPoints(Method m, Point p, Random random) {
+        List<Point> out = new ArrayList<>();
+        List<String> names = m.params().stream().map(Param::name).toList();
+        for (Arg a : Ast.everything(m.body())) {
+            if (!(a instanceof Cmp c) || (c.op() != CmpOp.EQ && c.op() != CmpOp.NE) || out.size() >= 4) {
+                continue;
+            }
+            for (Expr[] sides : List.of(new Expr[] {c.left(), c.right()}, new Expr[] {c.right(), c.left()})) {
+                Point q = at(m, names, p, sides[0], sides[1], random);
+                if (q != null && !out.contains(q)) {
+                    out.add(q);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code p} with {@code target} set to the value of {@code value}, or null when the comparison is not of that form. */
+    private static Point at(Method m, List<String> names, Point p, Expr target, Expr value, Random random) {
+        List<Object> args = new ArrayList<>(p.args());
+        double v;
+        if (value instanceof Ast.Num n && Double.isFinite(n.value())) {
+            v = n.value();
+        } else if (value instanceof Ast.Var s && type(m, s.name()) == Type.DOUBLE) {
+            v = (Double) p.args().get(names.indexOf(s.name()));
+        } else {
+            return null;
+        }
+        if (target instanceof Ast.Var x && type(m, x.name()) == Type.DOUBLE) {
+            args.set(names.indexOf(x.name()), v);
+        } else if (target instanceof Ast.Element el && type(m, el.array()) == Type.DOUBLE_ARRAY
+                && value instanceof Ast.Var) {
+            double[] array = ((double[]) p.args().get(names.indexOf(el.array()))).clone();
+            array[random.nextInt(array.length)] = v;
+            args.set(names.indexOf(el.array()), array);
+        } else {
+            return null;
+        }
+        return new Point(args);
+    }
+
+    private static Type type(Method m, String name) {
+        return m.params().stream().filter(q -> q.name().equals(name)).map(Param::type).findFirst().orElse(null);
+    }
+}
