@@ -187,7 +187,7 @@ final class Campaign {
     }
 
     /** The deepest expression nesting of a body. */
-    private static int nesting(List<Ast.Stmt> body) {
+    static int nesting(List<Ast.Stmt> body) {
         int max = 0;
         for (Ast.Stmt s : Ast.statements(body)) {
             for (Ast.Arg a : Ast.parts(s)) {
@@ -583,6 +583,11 @@ final class Campaign {
             checker = new GradientChecker(unit, m, loader);
         } catch (ClassNotFoundException | LinkageError e) {
             return new CheckResult(new Failure("shape", "cannot load the generated class: " + e), null, 0);
+        }
+        if (!checker.shortcuts() && ShortcutRule.expectsCodeAround(unit, m)) {
+            return new CheckResult(new Failure("shortcut-plan", m.name() + " tests a differentiated value for equality "
+                    + "and can run beside itself, but the processor generated no code around it (no " + m.name()
+                    + "Gap): it keeps the branch's derivative where the test holds"), null, 0);
         }
         int valid = 0;
         // first the points where an equality test holds, which random points never hit (drawn apart from

@@ -119,7 +119,7 @@ final class Interpreter<V> {
 
     @SuppressWarnings("unchecked")
     private V invoke(Method m, List<Object> args, boolean copyArrays) {
-        varied = shared.varied.computeIfAbsent(m.name(), k -> Ast.varied(m));
+        varied = shared.varied.computeIfAbsent(m.name(), k -> ShortcutRule.carrying(m));
         for (Ast.Constant c : unit.constants()) {
             doubles.put(c.name(), algebra.constant(c.value()));
         }

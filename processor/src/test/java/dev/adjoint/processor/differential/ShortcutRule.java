@@ -99,6 +99,35 @@ final class ShortcutRule {
     }
 
     /**
+     * The variables (arrays too) of {@code m} that may carry a derivative: the differentiated
+     * parameters and whatever is assigned a value that {@link #carries} one, a fixpoint over every
+     * statement regardless of order ({@link Ast#varied}, but not through a cast to int or a rounding).
+     */
+    static Set<String> carrying(Method m) {
+        Set<String> out = new java.util.TreeSet<>(m.differentiated());
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Ast.Stmt s : Ast.statements(m.body())) {
+                String target = s instanceof Ast.Declare d ? d.name() : s instanceof Ast.DeclareArrayInit d ? d.name()
+                        : s instanceof Ast.ForEach f && out.contains(f.array()) ? f.variable() : Ast.written(s);
+                if (target != null && !out.contains(target)
+                        && (s instanceof Ast.ForEach || Ast.parts(s).stream().anyMatch(p -> carries(p, out)))) {
+                    changed |= out.add(target);
+                }
+                for (Arg p : Ast.parts(s)) {
+                    for (Arg x : Ast.everything(p)) {
+                        if (x instanceof Ast.AssignExpr ax && !out.contains(ax.name()) && carries(ax.value(), out)) {
+                            changed |= out.add(ax.name());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Whether {@code m} holds a comparison of {@link Shapes.Shape#SHORTCUT}: one with one of its
      * {@link #LITERALS}, or of an element indexed by its {@link #LOOP_INDEX}.
      */
@@ -123,6 +152,67 @@ final class ShortcutRule {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the processor must differentiate {@code m} beside its code around, as far as the
+     * test can tell: it tests a differentiated value for equality outside loop conditions, and it
+     * can run beside itself (it writes only arrays it creates, has no holder parameter, calls no
+     * helper Adjoint cannot see into and no method that writes its array arguments). False where
+     * the test cannot tell (a long expression, whose code around may be too large for the JVM).
+     */
+    static boolean expectsCodeAround(Ast.Unit unit, Method m) {
+        if (m.params().stream().anyMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER)) {
+            return false;
+        }
+        Set<String> varied = carrying(m);
+        Set<String> created = new java.util.TreeSet<>();
+        boolean tests = false;
+        for (Ast.Stmt s : Ast.statements(m.body())) {
+            if (s instanceof Ast.DeclareArray d) {
+                created.add(d.name());
+            } else if (s instanceof Ast.DeclareArrayInit d) {
+                created.add(d.name());
+            }
+            for (Arg part : Ast.parts(s)) {
+                boolean loopCondition = s instanceof Ast.While w && part == w.condition()
+                        || s instanceof Ast.DoWhile d && part == d.condition();
+                for (Arg a : Ast.everything(part)) {
+                    tests |= !loopCondition && a instanceof Cmp c && forcible(c, varied);
+                    if (a instanceof Ast.HelperCall || a instanceof Ast.ObjectCall || a instanceof Ast.Unstash
+                            || a instanceof Ast.Chain ch && ch.terms().size() >= 50) {
+                        return false;
+                    }
+                    if (a instanceof Ast.Invoke i && writesArguments(unit, unit.method(i.method()), new java.util.TreeSet<>())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        for (Ast.Stmt s : Ast.statements(m.body())) {
+            if (s instanceof Ast.Stash || s instanceof Ast.Store st && !created.contains(st.array())) {
+                return false;
+            }
+        }
+        for (Arg a : Ast.everything(m.body())) {
+            if (a instanceof Ast.IncElement x && !created.contains(x.array())) {
+                return false;
+            }
+        }
+        return tests && Campaign.nesting(m.body()) < 50;
+    }
+
+    /** Whether {@code m} (or a method it calls) may write an array it is given. */
+    private static boolean writesArguments(Ast.Unit unit, Method m, Set<String> seen) {
+        if (!seen.add(m.name())) {
+            return false;
+        }
+        for (Param p : m.params()) {
+            if (p.type() == Type.DOUBLE_ARRAY && Ast.writesArray(m.body(), p.name())) {
+                return true;
+            }
+        }
+        return Ast.callees(m.body()).stream().anyMatch(c -> writesArguments(unit, unit.method(c), seen));
     }
 
     /**
