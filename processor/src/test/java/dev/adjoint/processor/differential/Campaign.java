@@ -587,7 +587,7 @@ final class Campaign {
         if (!checker.shortcuts() && ShortcutRule.expectsCodeAround(unit, m)) {
             return new CheckResult(new Failure("shortcut-plan", m.name() + " tests a differentiated value for equality "
                     + "and can run beside itself, but the processor generated no code around it (no " + m.name()
-                    + "Gap): it keeps the branch's derivative where the test holds"), null, 0);
+                    + "$gap): it keeps the branch's derivative where the test holds"), null, 0);
         }
         int valid = 0;
         // first the points where an equality test holds, which random points never hit (drawn apart from

@@ -111,7 +111,7 @@ final class GradientChecker {
     /** Forward mode, {@code fTangent(args, directions)}, or null when the processor does not generate it. */
     private final java.lang.reflect.Method tangentMethod;
     /**
-     * Whether the processor generated the code around the method's equality tests ({@code fGap}, of
+     * Whether the processor generated the code around the method's equality tests ({@code f$gap}, of
      * the method or of the private helper its body moved into): where one holds, the rule chooses the
      * derivative; else the method keeps each branch's own (AdjointEqualityBranch).
      */
@@ -148,7 +148,7 @@ final class GradientChecker {
         boolean gap = false;
         String helper = JavaPrinter.helperOf(method);
         for (java.lang.reflect.Method m : loader.loadClass(unit.qualifiedName() + "AdjointImpl").getDeclaredMethods()) {
-            gap |= m.getName().equals(method.name() + "Gap") || m.getName().equals(helper + "Gap");
+            gap |= m.getName().equals(method.name() + "$gap") || m.getName().equals(helper + "$gap");
         }
         this.shortcuts = gap;
     }

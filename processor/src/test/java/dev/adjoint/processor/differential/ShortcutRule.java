@@ -41,20 +41,27 @@ final class ShortcutRule {
     /** How far apart a value and the code around's may be, relative to their size, and still agree. */
     static final double AGREEMENT = 1e-10;
 
+    /** How close to 0 both may be and still agree (a shortcut's exact 0, the general formula's rounding). */
+    static final double NEAR_ZERO = 1e-14;
+
     /**
      * What the rule sees in {@code value} (the method's) and {@code around} (its code around's): a
-     * number when they agree (equal bit for bit, or within {@link #AGREEMENT} of the larger's size;
-     * zeros of opposite signs and values that are not finite do not), else NaN.
+     * number when they agree (both finite, within {@link #AGREEMENT} of the larger's size or both
+     * within {@link #NEAR_ZERO} of 0) and some double added to {@code around} gives {@code value}
+     * exactly (their difference, or -0), else NaN.
      */
     static double gap(double value, double around) {
-        if (Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(around)) {
-            return Double.isFinite(value) ? 0.0 : Double.NaN;
-        }
-        if (!Double.isFinite(value) || !Double.isFinite(around) || value == around) {
-            return Double.NaN; // infinities, NaN, or +0 against -0
+        if (!Double.isFinite(value) || !Double.isFinite(around)) {
+            return Double.NaN;
         }
         double difference = value - around;
-        return Math.abs(difference) <= AGREEMENT * Math.max(Math.abs(value), Math.abs(around)) ? difference : Double.NaN;
+        boolean agree = Math.abs(difference) <= AGREEMENT * Math.max(Math.abs(value), Math.abs(around))
+                || Math.abs(value) <= NEAR_ZERO && Math.abs(around) <= NEAR_ZERO;
+        long bits = Double.doubleToRawLongBits(value);
+        if (agree && Double.doubleToRawLongBits(around + difference) == bits) {
+            return difference;
+        }
+        return agree && Double.doubleToRawLongBits(around + -0.0) == bits ? -0.0 : Double.NaN;
     }
 
     /**
