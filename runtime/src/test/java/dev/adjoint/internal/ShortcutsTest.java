@@ -53,6 +53,11 @@ class ShortcutsTest {
         assertEquals(0.0, -3e-15 + Shortcuts.gap(0.0, -3e-15), 0.0);
         assertTrue(Double.isNaN(Shortcuts.gap(0.0, 1e-12)), "beyond the rounding of a zero");
         assertTrue(Double.isNaN(Shortcuts.gap(1e-13, 2e-13)), "small values, not zeros");
+        // one infinite: within 1e-10 of an infinite size, but no sum gives the value back
+        assertTrue(Double.isNaN(Shortcuts.gap(10.0, Double.POSITIVE_INFINITY)), "a shortcut where the code around overflows");
+        assertTrue(Double.isNaN(Shortcuts.gap(10.0, Double.NEGATIVE_INFINITY)));
+        assertTrue(Double.isNaN(Shortcuts.gap(Double.POSITIVE_INFINITY, 10.0)));
+        assertTrue(Double.isNaN(Shortcuts.gap(-Double.MAX_VALUE, Double.NEGATIVE_INFINITY)));
         assertEquals(1.0, 1.0000000000000002 + Shortcuts.gap(1.0, 1.0000000000000002), 0.0);
     }
 }

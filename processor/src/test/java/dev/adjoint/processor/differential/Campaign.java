@@ -105,9 +105,10 @@ final class Campaign {
             return String.format(Locale.ROOT, "%d programs: %d checked at %d points, %d rejected (no point where "
                             + "finite differences are meaningful); outcomes: {%s}; refusals of programs that must be "
                             + "refused, by tag: %s; compiling %.1f s, checking %.1f s; methods checked or refused as "
-                            + "required with each construct: %s; shapes: %s",
+                            + "required with each construct: %s; shapes: %s; points passed where an equality test holds: "
+                            + "%d with the code around's derivative, %d with the branch's own",
                     programs, checked, points, rejected, classes, refusalTags, compileNanos / 1e9, checkNanos / 1e9,
-                    constructs, Shapes.describe());
+                    constructs, Shapes.describe(), GradientChecker.AROUND_PASSED.get(), GradientChecker.BRANCH_PASSED.get());
         }
     }
 
@@ -178,11 +179,15 @@ final class Campaign {
         if (depth >= 50) {
             out.add(depth >= ProgramGenerator.MAX_NESTING ? "nesting 200+" : "nesting 50+");
         }
+        if (ShortcutRule.hasShapesComparison(m)) {
+            String helper = JavaPrinter.helperOf(m);
+            out.add(helper != null && helper.endsWith("Aid") ? "equality shortcut in a helper" : "equality shortcut");
+        }
         return out;
     }
 
     /** The deepest expression nesting of a body. */
-    private static int nesting(List<Ast.Stmt> body) {
+    static int nesting(List<Ast.Stmt> body) {
         int max = 0;
         for (Ast.Stmt s : Ast.statements(body)) {
             for (Ast.Arg a : Ast.parts(s)) {
@@ -579,7 +584,21 @@ final class Campaign {
         } catch (ClassNotFoundException | LinkageError e) {
             return new CheckResult(new Failure("shape", "cannot load the generated class: " + e), null, 0);
         }
+        if (!checker.shortcuts() && ShortcutRule.expectsCodeAround(unit, m)) {
+            return new CheckResult(new Failure("shortcut-plan", m.name() + " tests a differentiated value for equality "
+                    + "and can run beside itself, but the processor generated no code around it (no " + m.name()
+                    + "$gap): it keeps the branch's derivative where the test holds"), null, 0);
+        }
         int valid = 0;
+        // first the points where an equality test holds, which random points never hit (drawn apart from
+        // `random`, so the random points stay those of a method without such tests)
+        Random side = new Random(JavaPrinter.method(m).hashCode());
+        for (Point p : ShortcutRule.specialPoints(m, GradientChecker.randomPoint(m, side), side)) {
+            Failure f = checker.check(p, side);
+            if (f != null && f != GradientChecker.PASSED) {
+                return new CheckResult(f, p, valid);
+            }
+        }
         for (int attempt = 0; attempt < ATTEMPTS && valid < POINTS; attempt++) {
             Point p = attempt == 0 && first != null ? first : GradientChecker.randomPoint(m, random);
             Failure f = checker.check(p, random);

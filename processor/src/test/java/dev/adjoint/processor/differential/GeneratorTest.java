@@ -92,6 +92,80 @@ class GeneratorTest {
         assertTrue(mustRefuse > 0, "no method that must be refused");
     }
 
+    /**
+     * {@link Shape#SHORTCUT} comes in every form (a private helper too), and the checker's special
+     * points hit its equalities: at them the interpreter sees an equality test of a differentiated
+     * value hold, where the random points never do; the program still computes there what the
+     * interpreter says, and the code around gives the shortcut's value in most forms.
+     */
+    @Test
+    void shortcutsAreGeneratedAndTheirSpecialPointsHitThem() throws Exception {
+        Map<Shape, Double> weights = new EnumMap<>(Shape.class);
+        weights.put(Shape.SHORTCUT, 100.0);
+        Set<String> constructs = new TreeSet<>();
+        Set<String> forms = new TreeSet<>();
+        int held = 0;
+        int agreed = 0;
+        int randomHeld = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            Unit unit = new ProgramGenerator(new Random(seed), weights, false).unit("gentest", "Shortcuts" + seed, 60);
+            String source = JavaPrinter.print(unit);
+            InMemoryCompiler.Result result = COMPILER.compileWithoutProcessor(unit.qualifiedName(), source);
+            assertTrue(result.success() && result.diagnostics().stream().noneMatch(d -> d.getKind() != Diagnostic.Kind.NOTE),
+                    result.diagnosticsText() + "\n" + source);
+            Class<?> compiled = result.loader().loadClass(unit.qualifiedName());
+            Random random = new Random(seed);
+            for (Method m : unit.methods()) {
+                constructs.addAll(Campaign.constructs(m));
+                if (!ShortcutRule.hasShapesComparison(m)) {
+                    continue;
+                }
+                String printed = JavaPrinter.method(m);
+                forms.add(printed.contains(" != ") ? "!=" : "==");
+                forms.add(printed.contains("acc") ? "loop" : printed.contains("Math.sin(") && printed.contains(" ? ")
+                        ? "guard or ?:" : printed.contains(" && ") ? "&&" : "if");
+                java.lang.reflect.Method primal = java.util.Arrays.stream(compiled.getMethods())
+                        .filter(x -> x.getName().equals(m.name())).findFirst().orElseThrow();
+                Point base = GradientChecker.randomPoint(m, random);
+                List<Point> special = ShortcutRule.specialPoints(m, base, random);
+                assertTrue(!special.isEmpty(), "no special point for\n" + printed);
+                for (Point p : special) {
+                    assertSameAsInterpreter(unit, m, primal, p);
+                    Interpreter.Run<Double> run;
+                    Interpreter.Run<Double> around;
+                    try {
+                        run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, interpreterArgs(p));
+                        around = Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, interpreterArgs(p), true);
+                    } catch (Interpreter.Thrown e) {
+                        continue;
+                    }
+                    held += run.held() ? 1 : 0;
+                    agreed += run.held() && !Double.isNaN(ShortcutRule.gap(run.value(), around.value())) ? 1 : 0;
+                }
+                randomHeld += Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, interpreterArgs(base)).held() ? 1 : 0;
+            }
+        }
+        assertTrue(constructs.containsAll(List.of("equality shortcut", "equality shortcut in a helper")), constructs.toString());
+        assertEquals(Set.of("==", "!=", "if", "&&", "guard or ?:", "loop"), forms);
+        assertTrue(held >= 12 && agreed >= 4, "special points where an equality holds: " + held + ", of which the code "
+                + "around agrees at " + agreed);
+        assertEquals(0, randomHeld, "a random point hit an equality");
+    }
+
+    private static List<Object> interpreterArgs(Point p) {
+        List<Object> args = new ArrayList<>(p.args());
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof double[] v) {
+                List<Double> list = new ArrayList<>();
+                for (double d : v) {
+                    list.add(d);
+                }
+                args.set(i, list);
+            }
+        }
+        return args;
+    }
+
     /** The compiled primal returns what the interpreter computes, or both throw. */
     private static void assertSameAsInterpreter(Unit unit, Method m, java.lang.reflect.Method primal, Point p)
             throws IllegalAccessException {

@@ -44,6 +44,13 @@ final class GradientChecker {
     /** Points where a comparison whose sides move with the inputs is closer than this (relative) are not checked. */
     static final double MIN_MARGIN = 1e-4;
 
+    /**
+     * Points passed where an equality test of a differentiated value holds, by the derivative the
+     * rule chose there (the code around's, the branch's own): what a campaign covered of the rule.
+     */
+    static final java.util.concurrent.atomic.AtomicInteger AROUND_PASSED = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger BRANCH_PASSED = new java.util.concurrent.atomic.AtomicInteger();
+
     /** A failed check: what kind (stable, for shrinking) and the details. */
     record Failure(String kind, String message) {}
 
@@ -84,8 +91,13 @@ final class GradientChecker {
         }
     }
 
-    /** The references at a valid point, one entry per {@link Input}. */
-    private record Reference(double value, double[] fd, double[] fdError, double[] dual, double[] magnitude) {}
+    /**
+     * The references at a valid point, one entry per {@link Input}; {@code around}: the derivative
+     * expected is the code around's ({@link ShortcutRule}); {@code differences}: finite differences
+     * were taken (not where the rule keeps a branch's own derivative, which no neighbour sees).
+     */
+    private record Reference(double value, double[] fd, double[] fdError, double[] dual, double[] magnitude,
+            boolean around, boolean differences) {}
 
     private final Unit unit;
     private final Method method;
@@ -98,6 +110,12 @@ final class GradientChecker {
     private final java.lang.reflect.Method overload;
     /** Forward mode, {@code fTangent(args, directions)}, or null when the processor does not generate it. */
     private final java.lang.reflect.Method tangentMethod;
+    /**
+     * Whether the processor generated the code around the method's equality tests ({@code f$gap}, of
+     * the method or of the private helper its body moved into): where one holds, the rule chooses the
+     * derivative; else the method keeps each branch's own (AdjointEqualityBranch).
+     */
+    private final boolean shortcuts;
 
     GradientChecker(Unit unit, Method method, ClassLoader loader) throws ClassNotFoundException {
         this.unit = unit;
@@ -127,6 +145,17 @@ final class GradientChecker {
         this.pullbackMethod = pullback;
         this.overload = tensor;
         this.tangentMethod = tangent;
+        boolean gap = false;
+        String helper = JavaPrinter.helperOf(method);
+        for (java.lang.reflect.Method m : loader.loadClass(unit.qualifiedName() + "AdjointImpl").getDeclaredMethods()) {
+            gap |= m.getName().equals(method.name() + "$gap") || m.getName().equals(helper + "$gap");
+        }
+        this.shortcuts = gap;
+    }
+
+    /** Whether the processor generated the code around {@code m}'s equality tests. */
+    boolean shortcuts() {
+        return shortcuts;
     }
 
     static Point randomPoint(Method m, Random random) {
@@ -210,8 +239,11 @@ final class GradientChecker {
             return null; // the program throws here: nothing to differentiate
         }
         double f = centre.value();
-        if (!Double.isFinite(f)) {
-            return null;
+        if (!Double.isFinite(f) || centre.heldInCallee()) {
+            return null; // (an equality test holding in a callee: its rule is not modelled in the caller's run)
+        }
+        if (centre.held()) {
+            return shortcutReference(p, inputs, centre);
         }
         DualAlgebra dualAlgebra = new DualAlgebra(inputs.size());
         Interpreter.Run<Dual> dualRun = Interpreter.run(dualAlgebra, unit, method, lift(p, inputs, dualAlgebra::input));
@@ -248,7 +280,89 @@ final class GradientChecker {
                 return null;
             }
         }
-        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude());
+        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), false, true);
+    }
+
+    /**
+     * The references at a point where an equality test of a differentiated value holds: where the
+     * processor generated the code around and it gives the method's value ({@link ShortcutRule#gap}),
+     * the code around's derivative, and finite differences, which see only the code around (the
+     * stencil must decide as the code around decides at the centre, and give the method's values;
+     * along an input the test does not read, the neighbours hold it too and see the shortcut);
+     * else the branch's own, against the dual numbers and the tape only.
+     */
+    private Reference shortcutReference(Point p, List<Input> inputs, Interpreter.Run<Double> centre) {
+        double f = centre.value();
+        Interpreter.Run<Double> around = null;
+        if (shortcuts) {
+            try {
+                around = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (k, v) -> v), true);
+            } catch (Interpreter.Thrown e) {
+                around = null; // the code around throws here: the branch's derivative
+            }
+        }
+        boolean chosen = around != null && !around.heldInCallee() && !Double.isNaN(ShortcutRule.gap(f, around.value()));
+        Interpreter.Run<Double> aroundRun = around;
+        if (around != null && around.heldInCallee()) {
+            return null;
+        }
+        DualAlgebra dualAlgebra = new DualAlgebra(inputs.size());
+        Interpreter.Run<Dual> dualRun = Interpreter.run(dualAlgebra, unit, method, lift(p, inputs, dualAlgebra::input),
+                chosen);
+        Dual dual = dualRun.value();
+        if (dualAlgebra.singular && KnownBugs.skipSingularPoints() || dualAlgebra.huge || dualRun.margin() < MIN_MARGIN) {
+            return null;
+        }
+        int n = inputs.size();
+        double[] fd = new double[n];
+        double[] fdError = new double[n];
+        for (int k = 0; k < n; k++) {
+            if (!Double.isFinite(dual.grad()[k]) || !(dual.magnitude()[k] <= MAX_MAGNITUDE)) {
+                return null;
+            }
+            if (stops || !chosen) {
+                continue;
+            }
+            int at = k;
+            double slack = Math.min(1e-9, 1e-4 * dual.magnitude()[k] + 1e-15);
+            FiniteDifferences.Estimate estimate = FiniteDifferences.derivative(
+                    x -> aroundStable(p, inputs, at, x, aroundRun.decisions()), value(p, inputs.get(k)), slack);
+            if (estimate == null) {
+                // an input the equality test does not read: its neighbours hold the test too, and see the
+                // shortcut itself, which agrees with the code around along them in the shape's programs
+                estimate = FiniteDifferences.derivative(x -> stable(p, inputs, at, x, centre.decisions()),
+                        value(p, inputs.get(k)), slack);
+            }
+            if (estimate == null) {
+                return null;
+            }
+            fd[k] = estimate.derivative();
+            fdError[k] = estimate.error();
+            if (fdError[k] > 1e-5 * dual.magnitude()[k] + 1e-9 * (1 + Math.abs(f))) {
+                return null;
+            }
+        }
+        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), chosen, chosen);
+    }
+
+    /**
+     * f with input {@code k} set to {@code x} where the method as written gives there what its code
+     * around gives (no equality test holds) and the code around decides as at the centre, else NaN;
+     * at the centre, the code around's value (what the method's neighbours continue).
+     */
+    private double aroundStable(Point p, List<Input> inputs, int k, double x, List<Double> decisions) {
+        Interpreter.Run<Double> around;
+        Interpreter.Run<Double> written;
+        try {
+            around = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (i, v) -> i == k ? x : v), true);
+            written = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (i, v) -> i == k ? x : v));
+        } catch (Interpreter.Thrown e) {
+            return Double.NaN;
+        }
+        // at the centre itself (the estimate of rounding noise evaluates it) the code around's value
+        boolean same = x == value(p, inputs.get(k)) || !written.held() && !written.heldInCallee()
+                && Double.doubleToLongBits(written.value()) == Double.doubleToLongBits(around.value());
+        return same && around.decisions().equals(decisions) ? around.value() : Double.NaN;
     }
 
     private static double value(Point p, Input in) {
@@ -284,6 +398,9 @@ final class GradientChecker {
         }
         try {
             Failure failure = compare(p, inputs, ref, random);
+            if (failure == null && (ref.around() || !ref.differences())) {
+                (ref.around() ? AROUND_PASSED : BRANCH_PASSED).incrementAndGet();
+            }
             return failure == null ? PASSED : failure;
         } catch (InvocationTargetException e) {
             return new Failure("exception", "generated code threw " + e.getCause());
@@ -326,7 +443,7 @@ final class GradientChecker {
             return new Failure("gradient-fields", "an array gradient is null or not its parameter's length");
         }
 
-        double[] tape = tapeGradient(p, inputs);
+        double[] tape = tapeGradient(p, inputs, ref.around());
         for (int k = 0; k < inputs.size(); k++) {
             if (!differentiated.contains(inputs.get(k).param())) {
                 continue;
@@ -334,7 +451,7 @@ final class GradientChecker {
             double scale = ref.magnitude()[k];
             String where = " of ∂" + method.name() + "/∂" + inputs.get(k).name() + " at " + p + ": generated " + g[k];
             double fdTolerance = FD_TOLERANCE * scale + 1e-9 * (1 + Math.abs(ref.value())) + 10 * ref.fdError()[k];
-            if (!stops && !(Math.abs(g[k] - ref.fd()[k]) <= fdTolerance)) {
+            if (!stops && ref.differences() && !(Math.abs(g[k] - ref.fd()[k]) <= fdTolerance)) {
                 return new Failure("finite-differences", "finite differences" + where + ", finite differences "
                         + ref.fd()[k] + " (tolerance " + fdTolerance + ", magnitude of the terms " + scale + ")");
             }
@@ -553,10 +670,10 @@ final class GradientChecker {
     }
 
     /** The program run on the runtime tape (independent of the generated code): ∂f/∂(each input). */
-    private double[] tapeGradient(Point p, List<Input> inputs) {
+    private double[] tapeGradient(Point p, List<Input> inputs, boolean around) {
         Tensor[] leaves = new Tensor[inputs.size()];
         List<Object> args = lift(p, inputs, (k, v) -> leaves[k] = Tensor.scalar(v).requiresGrad(true));
-        Tensor out = Interpreter.run(TensorAlgebra.INSTANCE, unit, method, args).value();
+        Tensor out = Interpreter.run(TensorAlgebra.INSTANCE, unit, method, args, around).value();
         if (out.requiresGrad()) {
             out.backward();
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a method of the AST over any {@link Algebra}, with Java's semantics, including its
@@ -46,6 +47,14 @@ final class Interpreter<V> {
     /** What each holder parameter was last given ({@code xs.add(v)}, {@code sb.append(v)}). */
     private final Map<String, V> stashed = new HashMap<>();
     private final Shared shared;
+    /** The variables of the method run here that may carry a derivative (null in a helper): which equality tests count. */
+    private Set<String> varied;
+    /** Whether this run is of the code around: its own equality tests ({@link ShortcutRule#forcible}) fail. */
+    private final boolean around;
+    /** Whether this runs the method asked for, not a method it calls. */
+    private final boolean top;
+    /** Inside a loop's condition, whose equality tests the code around keeps. */
+    private int loopCondition;
 
     /** What the runs of one program (a method and the calls it makes) share. */
     private static final class Shared {
@@ -54,12 +63,18 @@ final class Interpreter<V> {
         int steps;
         /** Nested calls: a shrunk recursion may have lost its base case. */
         int depth;
+        /** Whether an equality test of a differentiated value held in the method asked for, in a method it calls. */
+        boolean held;
+        boolean heldInCallee;
+        final Map<String, Set<String>> varied = new HashMap<>();
     }
 
-    private Interpreter(Algebra<V> algebra, Unit unit, Shared shared) {
+    private Interpreter(Algebra<V> algebra, Unit unit, Shared shared, boolean around, boolean top) {
         this.algebra = algebra;
         this.unit = unit;
         this.shared = shared;
+        this.around = around;
+        this.top = top;
     }
 
     /** The program threw (a {@code throw} statement ran): the point is not one the checker can use. */
@@ -71,8 +86,12 @@ final class Interpreter<V> {
         }
     }
 
-    /** The result of one run: the method's value, the decisions taken and the smallest margin. */
-    record Run<V>(V value, List<Double> decisions, double margin) {}
+    /**
+     * The result of one run: the method's value, the decisions taken and the smallest margin; whether
+     * an equality test of a differentiated value held ({@link ShortcutRule}) in the method itself
+     * ({@code held}, a point where its derivative is chosen by the rule) or in a method it calls.
+     */
+    record Run<V>(V value, List<Double> decisions, double margin, boolean held, boolean heldInCallee) {}
 
     /** break, continue (label null for an unlabelled one) or return (with its value). */
     private record Jump<V>(Kind kind, String label, V value) {
@@ -85,13 +104,22 @@ final class Interpreter<V> {
      * the passed-through ones.
      */
     static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args) {
+        return run(algebra, unit, m, args, false);
+    }
+
+    /**
+     * Runs {@code m} as written, or ({@code around}) its code around: its equality tests of
+     * differentiated values failing outside loop conditions (the methods it calls run as written).
+     */
+    static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args, boolean around) {
         Shared shared = new Shared();
-        V value = new Interpreter<>(algebra, unit, shared).invoke(m, args, true);
-        return new Run<>(value, shared.decisions, shared.margin);
+        V value = new Interpreter<>(algebra, unit, shared, around, true).invoke(m, args, true);
+        return new Run<>(value, shared.decisions, shared.margin, shared.held, shared.heldInCallee);
     }
 
     @SuppressWarnings("unchecked")
     private V invoke(Method m, List<Object> args, boolean copyArrays) {
+        varied = shared.varied.computeIfAbsent(m.name(), k -> ShortcutRule.carrying(m));
         for (Ast.Constant c : unit.constants()) {
             doubles.put(c.name(), algebra.constant(c.value()));
         }
@@ -275,7 +303,9 @@ final class Interpreter<V> {
 
     /** {@code condition && counter < cap}, short-circuit as in Java. */
     private boolean test(Bool condition, String counter, int cap) {
+        loopCondition++;
         boolean go = bool(condition) && (Integer) others.get(counter) < cap;
+        loopCondition--;
         decide(go ? 1 : 0);
         return go;
     }
@@ -374,7 +404,7 @@ final class Interpreter<V> {
             String name = e instanceof Ast.HelperCall h ? h.helper() : ((Ast.ObjectCall) e).helper();
             V arg = expr(e instanceof Ast.HelperCall h ? h.arg() : ((Ast.ObjectCall) e).arg());
             Ast.Helper helper = unit.helpers().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-            Interpreter<V> inside = new Interpreter<>(algebra, unit, shared);
+            Interpreter<V> inside = new Interpreter<>(algebra, unit, shared, false, false);
             for (Ast.Constant c : unit.constants()) {
                 inside.doubles.put(c.name(), algebra.constant(c.value()));
             }
@@ -423,7 +453,7 @@ final class Interpreter<V> {
         if (++shared.depth > 200) {
             throw new IllegalStateException("calls nested deeper than 200 (a recursion without its base case)");
         }
-        V value = new Interpreter<>(algebra, unit, shared).invoke(callee, args, false);
+        V value = new Interpreter<>(algebra, unit, shared, false, false).invoke(callee, args, false);
         shared.depth--;
         return value;
     }
@@ -448,12 +478,20 @@ final class Interpreter<V> {
 
     private boolean bool(Bool b) {
         boolean result;
-        if (b instanceof Ast.Cmp c) {
+        boolean equality = b instanceof Ast.Cmp c && varied != null && loopCondition == 0 && ShortcutRule.forcible(c, varied);
+        if (equality && around && top) {
+            // the code around: the test fails, its sides are not evaluated
+            result = ((Ast.Cmp) b).op() == Ast.CmpOp.NE;
+        } else if (b instanceof Ast.Cmp c) {
             V left = expr(c.left());
             V right = expr(c.right());
             double l = algebra.value(left);
             double r = algebra.value(right);
-            if (algebra.varies(left, right)) {
+            if (equality && l == r) {
+                // a point where the rule chooses the derivative; no margin (every point near it fails the test)
+                shared.held |= top;
+                shared.heldInCallee |= !top;
+            } else if (algebra.varies(left, right)) {
                 shared.margin = Math.min(shared.margin, Math.abs(l - r) / Math.max(1, Math.max(Math.abs(l), Math.abs(r))));
             }
             result = switch (c.op()) {

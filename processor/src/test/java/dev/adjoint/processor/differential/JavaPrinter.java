@@ -111,14 +111,15 @@ final class JavaPrinter {
         out.append("\n    public static double ").append(m.name()).append(params).append(" {\n");
         StringBuilder body = new StringBuilder();
         block(body, m.body(), "        ");
-        String helper = recursiveHelper(m, body);
+        String helper = helper(m, body);
         if (helper == null) {
             return out.append(body).append("    }\n").toString();
         }
-        // the recursion in a helper without @Differentiable, which Adjoint plans as a method of its own
+        // the recursion (or an equality shortcut) in a helper without @Differentiable, which Adjoint plans
+        // as a method of its own (or inlines)
         String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
         out.append("        return ").append(helper).append(args).append(";\n    }\n\n").append(suppress)
-                .append(Math.floorMod(body.toString().hashCode(), 2) == 0 ? "    private" : "   ")
+                .append(Math.floorMod(body.toString().hashCode(), 2) == 0 || !helper.endsWith("Rec") ? "    private" : "   ")
                 .append(" static double ").append(helper).append(params).append(" {\n")
                 .append(body.toString().replaceAll("\\b" + m.name() + "\\(", helper + "("));
         return out.append("    }\n").toString();
@@ -132,6 +133,26 @@ final class JavaPrinter {
         StringBuilder body = new StringBuilder();
         block(body, m.body(), "        ");
         return recursiveHelper(m, body);
+    }
+
+    /**
+     * The name of the helper {@code m}'s body moves into, or null: a recursive one's (see
+     * {@link #recursiveHelper}), else for half the methods holding a {@link Shapes.Shape#SHORTCUT}
+     * comparison (chosen by their text) a private {@code nameAid}, whose equality tests Adjoint
+     * must find through the call.
+     */
+    static String helperOf(Method m) {
+        StringBuilder body = new StringBuilder();
+        block(body, m.body(), "        ");
+        return helper(m, body);
+    }
+
+    private static String helper(Method m, CharSequence body) {
+        String recursive = recursiveHelper(m, body);
+        if (recursive != null || !ShortcutRule.hasShapesComparison(m)) {
+            return recursive;
+        }
+        return Math.floorMod((body + "aid").hashCode(), 2) == 0 ? m.name() + "Aid" : null;
     }
 
     private static String recursiveHelper(Method m, CharSequence body) {

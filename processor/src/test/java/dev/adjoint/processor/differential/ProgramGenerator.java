@@ -396,11 +396,181 @@ final class ProgramGenerator {
             calls = true;
             value = new Bin(Op.ADD, value, new Ast.Invoke(self, arguments(selfParams, 1, true)));
         }
+        if (refusal == null && self == null && weights.get(Shape.SHORTCUT) > 0) {
+            // drawn apart from `random` (from the method's text), so the batch's other draws stay as they were
+            List<Stmt> whole = new ArrayList<>(body);
+            whole.add(new Ast.Return(value));
+            Random side = new Random(JavaPrinter.method(new Method(name, params, wrt, whole)).hashCode());
+            if (side.nextDouble() * 100 < weights.get(Shape.SHORTCUT)) {
+                value = shortcut(body, value, params, side);
+            }
+        }
         body.add(new Ast.Return(value));
         Method m = new Method(name, params, wrt, body);
         callDepth.put(name, calls ? 1 + Ast.callees(body).stream().filter(c -> !c.equals(name))
                 .mapToInt(c -> callDepth.getOrDefault(c, 0)).max().orElse(0) : 0);
         return m;
+    }
+
+    // ------------------------------------------------------------------ equality shortcuts
+
+    /**
+     * {@link Shape#SHORTCUT}: the method's last {@code return value;} given an equality shortcut
+     * that the checker's {@link ShortcutRule#specialPoints} hit: statements added to {@code body}
+     * and the value to return. {@code x} is a differentiated double parameter the body never writes
+     * and {@code value} reads; {@code c} one of {@link ShortcutRule#LITERALS}; the shortcut's own
+     * value is {@code value} with {@code x} replaced by {@code c} (the same number, so the code
+     * around's derivative is the one expected, and its derivative in x is 0), that times
+     * 1.0000000000001 (the same up to rounding) or that plus 1 (another value: the branch's own
+     * derivative stays). Forms: {@code if (x == c) return at;}, {@code x != c ? value : at},
+     * {@code if (x == c && data)}, {@code if (x != c) return value;}, a guard {@code x == c ? at :
+     * value * sin(x - c) / (x - c)} (0/0 at c: the branch's derivative stays), and a loop
+     * {@code for (k ...) if (w[k] == s) acc += g(s); else acc += g(w[k]);}.
+     */
+    private Expr shortcut(List<Stmt> body, Expr value, List<Param> params, Random side) {
+        List<String> xs = new ArrayList<>();
+        List<String> arraysRead = new ArrayList<>();
+        for (Param p : params) {
+            if (!active.contains(p.name()) || Ast.writes(body, p.name()) || Ast.writesArray(body, p.name())) {
+                continue;
+            }
+            if (p.type() == Type.DOUBLE) {
+                xs.add(p.name());
+            } else if (p.type() == Type.DOUBLE_ARRAY) {
+                arraysRead.add(p.name());
+            }
+        }
+        int form = side.nextInt(6);
+        if (form == 5 && !arraysRead.isEmpty() && !xs.isEmpty()) {
+            return shortcutLoop(body, value, arraysRead.get(side.nextInt(arraysRead.size())),
+                    xs.get(side.nextInt(xs.size())), side);
+        }
+        xs.removeIf(x -> !Ast.reads(value).contains(x));
+        if (xs.isEmpty()) {
+            return value;
+        }
+        String x = xs.get(side.nextInt(xs.size()));
+        Num c = new Num(ShortcutRule.LITERALS[side.nextInt(ShortcutRule.LITERALS.length)]);
+        Expr at = substitute(value, x, c);
+        Expr own = switch (side.nextInt(4)) {
+            case 0, 1 -> at;
+            case 2 -> new Bin(Op.MUL, at, new Num(1.0000000000001));
+            default -> new Bin(Op.ADD, at, new Num(1.0));
+        };
+        boolean flip = side.nextBoolean();
+        Bool equal = new Ast.Cmp(CmpOp.EQ, flip ? c : new Var(x), flip ? new Var(x) : c);
+        Bool differ = new Ast.Cmp(CmpOp.NE, flip ? c : new Var(x), flip ? new Var(x) : c);
+        switch (form) {
+            case 0 -> body.add(new Ast.If(equal, List.of(new Ast.Return(own)), List.of()));
+            case 1 -> {
+                return new Ast.Cond(differ, value, own);
+            }
+            case 2 -> {
+                Bool data = dataCondition(side);
+                body.add(new Ast.If(side.nextBoolean() ? new Ast.And(equal, data) : new Ast.And(data, equal),
+                        List.of(new Ast.Return(own)), List.of()));
+            }
+            case 3 -> {
+                body.add(new Ast.If(differ, List.of(new Ast.Return(value)), List.of()));
+                return own;
+            }
+            default -> {
+                Expr offset = new Bin(Op.SUB, new Var(x), c);
+                return new Ast.Cond(equal, at, new Bin(Op.DIV, new Bin(Op.MUL, value,
+                        new Call(MathFunction.SIN, false, List.of(offset))), offset));
+            }
+        }
+        return value;
+    }
+
+    /** A condition on data alone (a flag, an int parameter, a constant) for {@code x == c && data}. */
+    private Bool dataCondition(Random side) {
+        if (!flags.isEmpty()) {
+            return new Ast.Flag(flags.get(0));
+        }
+        if (!intParams.isEmpty()) {
+            return new Ast.Cmp(CmpOp.GE, new Ast.Widen(new Ast.IntParam(intParams.get(0)), false),
+                    new Num(1 + side.nextInt(2)));
+        }
+        return new Ast.Cmp(CmpOp.GT, new Var("RATE"), new Num(side.nextBoolean() ? 0.25 : 0.5));
+    }
+
+    /** The loop form of {@link #shortcut}: {@code acc} sums g(w[k]), g(s) where w[k] == s. */
+    private Expr shortcutLoop(List<Stmt> body, Expr value, String w, String s, Random side) {
+        Set<String> taken = new TreeSet<>(declared);
+        taken.addAll(Ast.reads(body));
+        taken.addAll(Ast.reads(value));
+        String acc = "acc";
+        String k = ShortcutRule.LOOP_INDEX;
+        for (int i = 0; taken.contains(acc) || taken.contains(k); i++) {
+            acc = "acc" + i;
+            k = ShortcutRule.LOOP_INDEX + i;
+        }
+        declared.add(acc);
+        Expr element = new Ast.Element(w, new Ast.IntParam(k));
+        int g = side.nextInt(4);
+        boolean flip = side.nextBoolean();
+        boolean equal = side.nextBoolean();
+        Bool test = new Ast.Cmp(equal ? CmpOp.EQ : CmpOp.NE, flip ? new Var(s) : element, flip ? element : new Var(s));
+        Stmt hit = new Ast.Compound(acc, Op.ADD, shortcutTerm(g, new Var(s), s));
+        Stmt miss = new Ast.Compound(acc, Op.ADD, shortcutTerm(g, element, s));
+        body.add(new Ast.Declare(acc, Ast.Local.DOUBLE, new Num(0.0)));
+        body.add(new Ast.For(null, k, new Ast.Length(w), List.of(equal ? new Ast.If(test, List.of(hit), List.of(miss))
+                : new Ast.If(test, List.of(miss), List.of(hit)))));
+        return new Bin(Op.ADD, value, new Var(acc));
+    }
+
+    /** g(t) of the loop form: t², exp(t / 2), sin(t) + t, t·s. */
+    private static Expr shortcutTerm(int g, Expr t, String s) {
+        return switch (g) {
+            case 0 -> new Bin(Op.MUL, t, t);
+            case 1 -> new Call(MathFunction.EXP, false, List.of(new Bin(Op.MUL, new Num(0.5), t)));
+            case 2 -> new Bin(Op.ADD, new Call(MathFunction.SIN, false, List.of(t)), t);
+            default -> new Bin(Op.MUL, t, new Var(s));
+        };
+    }
+
+    /** {@code e} with every read of the variable {@code x} replaced by {@code c}. */
+    static Expr substitute(Expr e, String x, Expr c) {
+        return (Expr) substituteArg(e, x, c);
+    }
+
+    private static Ast.Arg substituteArg(Ast.Arg a, String x, Expr c) {
+        if (a instanceof Var v) {
+            return v.name().equals(x) ? c : v;
+        } else if (a instanceof Ast.Neg n) {
+            return new Ast.Neg(substitute(n.operand(), x, c));
+        } else if (a instanceof Bin b) {
+            return new Bin(b.op(), substitute(b.left(), x, c), substitute(b.right(), x, c));
+        } else if (a instanceof Call f) {
+            return new Call(f.fn(), f.strict(), f.args().stream().map(y -> substitute(y, x, c)).toList());
+        } else if (a instanceof Ast.Cond f) {
+            return new Ast.Cond((Bool) substituteArg(f.condition(), x, c), substitute(f.then(), x, c),
+                    substitute(f.otherwise(), x, c));
+        } else if (a instanceof Ast.Truncate t) {
+            return new Ast.Truncate(substitute(t.operand(), x, c));
+        } else if (a instanceof Ast.Invoke i) {
+            return new Ast.Invoke(i.method(), i.args().stream().map(y -> substituteArg(y, x, c)).toList());
+        } else if (a instanceof Ast.StopGradient g) {
+            return new Ast.StopGradient(substitute(g.operand(), x, c));
+        } else if (a instanceof Ast.Chain ch) {
+            return new Ast.Chain(ch.op(), ch.terms().stream().map(y -> substitute(y, x, c)).toList());
+        } else if (a instanceof Ast.HelperCall h) {
+            return new Ast.HelperCall(h.helper(), substitute(h.arg(), x, c));
+        } else if (a instanceof Ast.ObjectCall o) {
+            return new Ast.ObjectCall(o.helper(), substitute(o.arg(), x, c));
+        } else if (a instanceof Ast.AssignExpr ax) {
+            return new Ast.AssignExpr(ax.name(), substitute(ax.value(), x, c));
+        } else if (a instanceof Ast.Cmp cmp) {
+            return new Ast.Cmp(cmp.op(), substitute(cmp.left(), x, c), substitute(cmp.right(), x, c));
+        } else if (a instanceof Ast.And y) {
+            return new Ast.And((Bool) substituteArg(y.left(), x, c), (Bool) substituteArg(y.right(), x, c));
+        } else if (a instanceof Ast.Or y) {
+            return new Ast.Or((Bool) substituteArg(y.left(), x, c), (Bool) substituteArg(y.right(), x, c));
+        } else if (a instanceof Ast.Not y) {
+            return new Ast.Not((Bool) substituteArg(y.operand(), x, c));
+        }
+        return a; // literals, int expressions, elements, data, holders, flags, array names
     }
 
     // ------------------------------------------------------------------ calls Adjoint cannot see into

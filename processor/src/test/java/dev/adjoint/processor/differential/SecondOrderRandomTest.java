@@ -24,10 +24,15 @@ import org.junit.jupiter.api.Test;
  * the gradient is smooth there (two step sizes agree) and no {@code Adjoint.stopGradient} is met
  * (its value is constant to the Hessian, as in JAX, but not to differences of the gradient). The
  * first probe of this kind found a generated file that did not compile (see
- * {@code DifferentialRegressionTest.secondOrderRowsWithALocalDeclaredInBothSweeps}).
+ * {@code DifferentialRegressionTest.secondOrderRowsWithALocalDeclaredInBothSweeps}). Where an
+ * equality test holds and its code around gives the method's value ({@link ShortcutRule}), the
+ * Hessian is checked the same way (the rule takes the code around's derivatives there and nearby).
  * {@code -Dadjoint.secondOrder.batches=N} runs more batches than the build's 12.
  */
 class SecondOrderRandomTest {
+
+    /** How many points where an equality test holds had their Hessian checked (reported, not asserted). */
+    private static int shortcutPoints;
 
     @Test
     void hessiansOfRandomProgramsAgreeWithDifferencesOfTheGradient() throws Exception {
@@ -57,12 +62,17 @@ class SecondOrderRandomTest {
                 if (mismatch == null) {
                     mismatch = symmetricWhereAnInputIsZero(adjoint, m, new Random(seed * 1000L + m.name().hashCode()));
                 }
+                if (mismatch == null) {
+                    mismatch = atShortcuts(unit, adjoint, m, new Random(seed * 1000L + m.name().hashCode()));
+                }
                 if (mismatch != null) {
                     mismatches.add("batch " + seed + " " + mismatch + "\n" + JavaPrinter.method(m));
                 }
                 checked++;
             }
         }
+        System.out.println("[second order] " + checked + " methods checked; Hessians also at " + shortcutPoints
+                + " points where an equality test holds");
         assertEquals(List.of(), mismatches);
         assertTrue(checked >= 5 * batches, "too few methods checked: " + checked);
     }
@@ -93,15 +103,50 @@ class SecondOrderRandomTest {
 
     /** fHessian at a random point against central differences of fGradient; null when they agree (or cannot be compared). */
     private static String check(Class<?> adjoint, Method m, Random random) throws Exception {
+        Object[] x = new Object[m.params().size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.2 + 0.6 * random.nextDouble();
+        }
+        return check(adjoint, m, x);
+    }
+
+    /**
+     * fHessian at the points where an equality test of {@code m} holds ({@link ShortcutRule}) and
+     * its code around gives the method's value, so that the rule takes the code around's
+     * derivatives there and at the neighbours along the tested input (the code around's) and along
+     * the others (the rule again): against central differences of fGradient, as elsewhere.
+     */
+    private static String atShortcuts(Unit unit, Class<?> adjoint, Method m, Random random) throws Exception {
+        List<Object> base = new ArrayList<>();
+        for (int i = 0; i < m.params().size(); i++) {
+            base.add(0.2 + 0.6 * random.nextDouble());
+        }
+        for (GradientChecker.Point p : ShortcutRule.specialPoints(m, new GradientChecker.Point(base), random)) {
+            Interpreter.Run<Double> written;
+            Interpreter.Run<Double> around;
+            try {
+                written = Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, p.args());
+                around = Interpreter.run(DoubleAlgebra.INSTANCE, unit, m, p.args(), true);
+            } catch (Interpreter.Thrown e) {
+                continue;
+            }
+            if (written.held() && !written.heldInCallee() && !Double.isNaN(ShortcutRule.gap(written.value(), around.value()))) {
+                String mismatch = check(adjoint, m, p.args().toArray());
+                shortcutPoints++;
+                if (mismatch != null) {
+                    return "at a shortcut: " + mismatch;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String check(Class<?> adjoint, Method m, Object[] x) throws Exception {
         int n = m.params().size();
         Class<?>[] types = new Class<?>[n];
         Arrays.fill(types, double.class);
         java.lang.reflect.Method hessian = adjoint.getMethod(m.name() + "Hessian", types);
         java.lang.reflect.Method gradient = adjoint.getMethod(m.name() + "Gradient", types);
-        Object[] x = new Object[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = 0.2 + 0.6 * random.nextDouble();
-        }
         double[][] h;
         try {
             h = (double[][]) hessian.invoke(null, x);

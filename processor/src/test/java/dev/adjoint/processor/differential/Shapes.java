@@ -85,7 +85,14 @@ final class Shapes {
          * Per int expression: {@code halvings(n)}, a private helper calling itself over integers alone,
          * which Adjoint calls as written instead of inlining (a recursive one would have no end).
          */
-        INTEGER_RECURSION("integerRecursion", 5, false);
+        INTEGER_RECURSION("integerRecursion", 5, false),
+        /**
+         * Per method: an equality shortcut before its last return ({@code if (x == 0.625) return e[x :=
+         * 0.625];}, {@code x != c ? e : ...}, under {@code &&} with a data condition, in a loop over an
+         * array's elements, a guard against 0/0, half of them in a private helper the method calls),
+         * checked also at the points where the equality holds ({@link ShortcutRule}).
+         */
+        SHORTCUT("shortcut", 4, false);
 
         final String property;
         final double defaultWeight;

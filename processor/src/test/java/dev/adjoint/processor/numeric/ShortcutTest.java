@@ -73,8 +73,9 @@ class ShortcutTest {
 
     /**
      * Where the code around does not give the method's value, the branch's derivative stays, as in
-     * PyTorch: sinc's guard (the code around is 0/0 at 0; sinc'(0) = 0 is right), and a shortcut to
-     * another value (no derivative exists there; the branch's is 0).
+     * PyTorch: sinc's guard (the code around is 0/0 at 0; sinc'(0) = 0 is right), a shortcut to
+     * another value (no derivative exists there; the branch's is 0), and one where the code around
+     * overflows.
      */
     @Test
     void guardsAndJumpsKeepTheBranchsDerivative() {
@@ -84,5 +85,11 @@ class ShortcutTest {
         assertEquals(7.0, ShortcutsAdjoint.spikePullback(0.5, 1.0, g), 0.0);
         assertEquals(0.0, g.x, 0.0);
         assertEquals(2 * 0.5000001, ShortcutsAdjoint.spikeGradient(0.5000001).x, 1e-15);
+        // the code around is 1/0 = ∞ there: no agreement, the branch's derivative and the method's value
+        ShortcutsAdjoint.PoleAroundGradient pole = new ShortcutsAdjoint.PoleAroundGradient();
+        assertEquals(10.0, ShortcutsAdjoint.poleAroundPullback(10.0, 1.0, pole), 0.0);
+        assertEquals(1.0, pole.x, 0.0);
+        assertEquals(1.0, ShortcutsAdjoint.poleAroundTangent(10.0, 1.0), 0.0);
+        assertEquals(0.0, ShortcutsAdjoint.poleAroundHessian(10.0)[0][0], 0.0);
     }
 }
