@@ -310,6 +310,28 @@ class DiagnosticsDifferentiationTest {
         assertNoCrash(c);
     }
 
+    /** A checkpointed method keeps the branch's derivative too, and the warning says why. */
+    @Test
+    void equalityShortcutOfACheckpointedMethodWarns() {
+        JavaFileObject file = functions(
+                "    @Differentiable(checkpoints = 10)",
+                "    static double f(double x, int n) {",
+                "        double acc = x;",
+                "        for (int i = 0; i < n; i++) {",
+                "            acc = Math.sin(acc);",
+                "        }",
+                "        if (x == 1.0) {",
+                "            return acc;",
+                "        }",
+                "        return acc * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeeded();
+        assertWarning(c, file, "if (x == 1.0) {", "[AdjointEqualityBranch]", "returns an array or is checkpointed)");
+        assertThat(c).hadWarningCount(1);
+        assertNoCrash(c);
+    }
+
     /**
      * What is not warned about: a NaN test, a comparison with an infinity, a branch that only
      * throws, an equality of data, a loop's condition and a comparison of stopGradient(x).
