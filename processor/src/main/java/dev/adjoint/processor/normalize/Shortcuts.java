@@ -44,6 +44,8 @@ public final class Shortcuts {
 
     private final Activity activity;
     private int forced;
+    /** Inside a loop: the variables deciding whether the loops around go on ({@link #loopControl}); else null. */
+    private Set<Var> control;
 
     private Shortcuts(Activity activity) {
         this.activity = activity;
@@ -177,15 +179,28 @@ public final class Shortcuts {
 
     // ------------------------------------------------------------ the code around
 
-    /** {@code body} with its equality tests failing, outside loop conditions and heads. */
+    /**
+     * {@code body} with its equality tests failing, except where they decide whether a loop goes on:
+     * in loop conditions and heads, and in a statement inside a loop that sets a jump's flag or a
+     * variable the loop's condition depends on ({@code if (next == x) return next;} in a
+     * {@code while (true)}: failing, the loop would never end).
+     */
     private List<Stmt> force(List<Stmt> body) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : body) {
             if (s instanceof Stmt.Loop l) {
+                Set<Var> outer = control;
+                control = loopControl(l, outer);
                 out.add(new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), force(l.body()),
                         l.doWhile(), l.pos(), l.source()));
+                control = outer;
             } else if (s instanceof Stmt.ForEach f) {
+                Set<Var> outer = control;
+                control = outer != null ? outer : Set.of(); // its length bounds it; a break's flag still counts
                 out.add(new Stmt.ForEach(f.label(), f.var(), f.array(), force(f.body()), f.pos(), f.source()));
+                control = outer;
+            } else if (decidesLoop(s)) {
+                out.add(Stmts.mapBlocks(s, this::force));
             } else if (s instanceof Stmt.If i) {
                 Expr condition = force(i.condition());
                 List<Stmt> taken = condition instanceof Expr.Const c && c.value() instanceof Boolean t
@@ -201,6 +216,49 @@ public final class Shortcuts {
             }
         }
         return out;
+    }
+
+    /**
+     * The variables whose values decide whether {@code l} (or a loop around it, {@code outer}) goes
+     * on: those its condition, head and update read, and those its body computes them from.
+     */
+    private static Set<Var> loopControl(Stmt.Loop l, Set<Var> outer) {
+        Set<Var> out = outer == null ? new HashSet<>() : new HashSet<>(outer);
+        List<Stmt> parts = new ArrayList<>(l.head());
+        parts.addAll(l.update());
+        if (l.condition() != null) {
+            Exprs.reads(l.condition(), out::add);
+        }
+        Stmts.forEachExpr(parts, e -> Exprs.reads(e, out::add));
+        List<Stmt> all = new ArrayList<>(Stmts.all(parts));
+        all.addAll(Stmts.all(l.body()));
+        boolean changed = true;
+        while (changed) {
+            int before = out.size();
+            for (Stmt st : all) {
+                Var target = Stmts.target(st);
+                Expr value = Stmts.value(st);
+                if (target != null && value != null && out.contains(target)) {
+                    Exprs.reads(value, out::add);
+                }
+            }
+            changed = out.size() != before;
+        }
+        return out;
+    }
+
+    /** Inside a loop: whether {@code s} (or a statement in it) sets a jump's flag or a variable the loop's going on depends on. */
+    private boolean decidesLoop(Stmt s) {
+        if (control == null) {
+            return false;
+        }
+        for (Stmt st : Stmts.all(List.of(s))) {
+            Var target = Stmts.target(st);
+            if (target != null && (target.role == Var.Role.FLAG || control.contains(target))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code s} with its own expressions' equality tests failing (its nested statements done already). */

@@ -1,8 +1,10 @@
 package dev.adjoint.processor.differential;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,5 +63,33 @@ class ShortcutRegressionTest {
         Class<?> adjoint = result.loader().loadClass("difftest.BatchAdjoint");
         Object gradient = adjoint.getMethod("m35Gradient", double.class).invoke(null, 1.0);
         assertEquals(1.0, gradient.getClass().getField("y").getDouble(gradient), 0.0);
+    }
+
+    /**
+     * An equality that ends a loop ({@code if (next == x) return next;} in a {@code while (true)}) is
+     * no shortcut: failed in the code around, the loop never ended and the gradient call hung.
+     */
+    @Test
+    void anEqualityThatEndsALoopStaysAsWritten() throws Exception {
+        InMemoryCompiler.Result result = new InMemoryCompiler().compile("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double root(double a) {
+                        double x = a;
+                        while (true) {
+                            double next = 0.5 * (x + a / x);
+                            if (next == x) {
+                                return next;
+                            }
+                            x = next;
+                        }
+                    }
+                }
+                """, false);
+        assertTrue(result.success(), result.diagnosticsText());
+        Class<?> adjoint = result.loader().loadClass("difftest.BatchAdjoint");
+        Object gradient = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> adjoint.getMethod("rootGradient", double.class).invoke(null, 2.0));
+        assertEquals(0.5 / Math.sqrt(2.0), gradient.getClass().getField("a").getDouble(gradient), 1e-15);
     }
 }

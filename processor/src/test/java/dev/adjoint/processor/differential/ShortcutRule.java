@@ -169,7 +169,8 @@ final class ShortcutRule {
      * the test cannot tell (a long expression, whose code around may be too large for the JVM).
      */
     static boolean expectsCodeAround(Ast.Unit unit, Method m) {
-        if (m.params().stream().anyMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER)) {
+        if (m.params().stream().anyMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER)
+                || testsDecideLoops(m.body(), false)) {
             return false;
         }
         Set<String> varied = carrying(m);
@@ -230,6 +231,9 @@ final class ShortcutRule {
      */
     static List<Point> specialPoints(Method m, Point p, Random random) {
         List<Point> out = new ArrayList<>();
+        if (testsDecideLoops(m.body(), false)) {
+            return out;
+        }
         List<String> names = m.params().stream().map(Param::name).toList();
         for (Arg a : Ast.everything(m.body())) {
             if (!(a instanceof Cmp c) || (c.op() != CmpOp.EQ && c.op() != CmpOp.NE) || out.size() >= 4) {
@@ -271,5 +275,29 @@ final class ShortcutRule {
 
     private static Type type(Method m, String name) {
         return m.params().stream().filter(q -> q.name().equals(name)).map(Param::type).findFirst().orElse(null);
+    }
+
+    /**
+     * Whether an equality test inside a loop chooses a branch that jumps ({@code return},
+     * {@code break}, {@code continue}): the processor keeps such a test in the code around (failing,
+     * it could keep the loop going for ever), and where it does the test cannot tell which code
+     * around the processor runs. Such methods are checked at random points only.
+     */
+    static boolean testsDecideLoops(List<Ast.Stmt> body, boolean inLoop) {
+        for (Ast.Stmt s : body) {
+            boolean loop = s instanceof Ast.For || s instanceof Ast.ForEach || s instanceof Ast.While
+                    || s instanceof Ast.DoWhile || s instanceof Ast.CountDown;
+            if (inLoop && s instanceof Ast.If i && Ast.everything(i.condition()).stream().anyMatch(a -> a instanceof Cmp c
+                    && (c.op() == CmpOp.EQ || c.op() == CmpOp.NE)) && Ast.statements(List.of(s)).stream().anyMatch(
+                    t -> t instanceof Ast.Return || t instanceof Ast.Break || t instanceof Ast.Continue)) {
+                return true;
+            }
+            for (List<Ast.Stmt> block : Ast.blocks(s)) {
+                if (testsDecideLoops(block, inLoop || loop)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
