@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Stage 4, the normal form: {@link Desugar} (for-each and switch into loops and if-chains),
  * {@link Jumps} (no break, continue or early return: flags instead), then {@link Anf} (every
- * intermediate double named; helpers inlined). What comes out is what the analyses and the
+ * intermediate double named; helpers inlined), {@link Cse} (a value computed once) and {@link Sink}
+ * (a value computed in the branch that reads it). What comes out is what the analyses and the
  * differentiators work on; positions and source texts survive for comments and messages.
  */
 public final class Normalizer {
@@ -25,7 +26,7 @@ public final class Normalizer {
     public MethodIr run(MethodIr method) {
         List<Stmt> body = new Desugar().run(method.body());
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
-        body = Cse.run(new Anf(this, helpers).block(body));
+        body = Sink.run(Cse.run(new Anf(this, helpers).block(body)));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
                 method.inputs(), List.copyOf(body), method.vector(), method.pos());
     }

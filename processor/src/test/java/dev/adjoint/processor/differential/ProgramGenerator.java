@@ -703,6 +703,8 @@ final class ProgramGenerator {
             switchStatement(out);
         } else if (writable.stream().anyMatch(readable::contains) && draw(Shape.STALE_PRODUCT)) {
             staleProduct(out);
+        } else if (draw(Shape.CHECKED_LATER)) {
+            checkedLater(out);
         } else if (blockDepth == 0 && draw(Shape.ARRAY_INIT)) {
             String name = fresh(LOCAL_ARRAY_NAMES, "arr");
             List<Expr> values = new ArrayList<>();
@@ -1222,6 +1224,39 @@ final class ProgramGenerator {
         out.add(new Ast.Assign(a, new Ast.AssignExpr(b, value)));
         assigned(b, value);
         assigned(a, value);
+    }
+
+    /**
+     * {@code double c = e; double v = Math.sqrt(c) [* e2]; if (c <= 0) { return k; }} (or log), or
+     * instead of the check {@code double w = c <= 0 ? k : v;}: v is NaN where the check holds, and
+     * unused there. Where c is negative at a checked point, the gradient must be k's (a tape's).
+     */
+    private void checkedLater(List<Stmt> out) {
+        String c = fresh(LOCAL_NAMES, "v");
+        Expr checked = expr(1);
+        out.add(new Ast.Declare(c, Local.DOUBLE, checked));
+        readable.add(c);
+        writable.add(c);
+        track(c, isActive(checked));
+        MathFunction fn = random.nextBoolean() ? MathFunction.SQRT : MathFunction.LOG;
+        Expr root = new Call(fn, false, List.of(new Var(c)));
+        Expr value = random.nextBoolean() ? root : new Bin(Op.MUL, root, expr(1));
+        String v = fresh(LOCAL_NAMES, "v");
+        out.add(new Ast.Declare(v, Local.DOUBLE, value));
+        Bool check = new Ast.Cmp(CmpOp.LE, new Var(c), new Num(0.0));
+        if (random.nextBoolean()) {
+            out.add(new Ast.If(check, List.of(new Ast.Return(expr(0))), List.of()));
+            readable.add(v);
+            writable.add(v);
+            track(v, isActive(value));
+        } else {
+            String w = fresh(LOCAL_NAMES, "v");
+            Expr chosen = new Ast.Cond(check, expr(0), new Var(v));
+            out.add(new Ast.Declare(w, Local.DOUBLE, chosen));
+            readable.add(w);
+            writable.add(w);
+            track(w, isActive(chosen));
+        }
     }
 
     /** {@code double v = k * u; u = e; double w = v * u;}: a product of a value read before its factor changed. */

@@ -92,7 +92,14 @@ final class Shapes {
          * array's elements, a guard against 0/0, half of them in a private helper the method calls),
          * checked also at the points where the equality holds ({@link ShortcutRule}).
          */
-        SHORTCUT("shortcut", 4, false);
+        SHORTCUT("shortcut", 4, false),
+        /**
+         * Per statement: a value computed before the check that leaves it unused, NaN past the check
+         * ({@code double c = e; double v = Math.sqrt(c) * e2; if (c <= 0) { return k; }}, or {@code
+         * double w = c <= 0 ? k : v;}), as real code computes first and validates after: where the
+         * check holds the gradient is that of what the method returns, never 0·NaN.
+         */
+        CHECKED_LATER("checkedLater", 3, false);
 
         final String property;
         final double defaultWeight;

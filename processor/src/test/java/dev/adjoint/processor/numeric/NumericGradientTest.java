@@ -9,6 +9,7 @@ import dev.adjoint.processor.fixtures.ConstructsAdjoint;
 import dev.adjoint.processor.fixtures.Constructs_NestedAdjoint;
 import dev.adjoint.processor.fixtures.ControlFlow;
 import dev.adjoint.processor.fixtures.CountedLoops;
+import dev.adjoint.processor.fixtures.DeadValues;
 import dev.adjoint.processor.fixtures.Demo;
 import dev.adjoint.processor.fixtures.DemoAdjoint;
 import dev.adjoint.processor.fixtures.ForwardNames;
@@ -40,7 +41,7 @@ class NumericGradientTest {
     Stream<DynamicTest> everyConstructAgainstFiniteDifferencesAndTheTape() throws Exception {
         return Stream.of(Constructs.class, Constructs.Nested.class, Demo.class, ControlFlow.class, Helpers.class,
                 ForwardNames.class, RealJava.class, Checkpointed.class, CountedLoops.class, Recursion.class,
-                Shortcuts.class).flatMap(type -> {
+                Shortcuts.class, DeadValues.class).flatMap(type -> {
             try {
                 GradientHarness harness = new GradientHarness(type);
                 List<Method> methods = harness.differentiableMethods();
