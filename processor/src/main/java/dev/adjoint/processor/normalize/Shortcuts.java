@@ -45,7 +45,16 @@ public final class Shortcuts {
     private final Activity activity;
     private int forced;
     /** Inside a loop: the variables deciding whether the loops around go on ({@link #loopControl}); else null. */
-    private Set<Var> control;
+    private Control control;
+
+    /**
+     * What decides whether the loops around a statement go on: the variables whose values do, and
+     * the arrays whose elements do (an array read only for its {@code length} is among the first
+     * alone: writing its elements changes no length).
+     */
+    private record Control(Set<Var> values, Set<Var> elements) {
+        static final Control NONE = new Control(Set.of(), Set.of());
+    }
 
     private Shortcuts(Activity activity) {
         this.activity = activity;
@@ -189,14 +198,14 @@ public final class Shortcuts {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : body) {
             if (s instanceof Stmt.Loop l) {
-                Set<Var> outer = control;
+                Control outer = control;
                 control = loopControl(l, outer);
                 out.add(new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), force(l.body()),
                         l.doWhile(), l.pos(), l.source()));
                 control = outer;
             } else if (s instanceof Stmt.ForEach f) {
-                Set<Var> outer = control;
-                control = outer != null ? outer : Set.of(); // its length bounds it; a break's flag still counts
+                Control outer = control;
+                control = outer != null ? outer : Control.NONE; // its length bounds it; a break's flag still counts
                 out.add(new Stmt.ForEach(f.label(), f.var(), f.array(), force(f.body()), f.pos(), f.source()));
                 control = outer;
             } else if (decidesLoop(s)) {
@@ -222,29 +231,58 @@ public final class Shortcuts {
      * The variables whose values decide whether {@code l} (or a loop around it, {@code outer}) goes
      * on: those its condition, head and update read, and those its body computes them from.
      */
-    private static Set<Var> loopControl(Stmt.Loop l, Set<Var> outer) {
-        Set<Var> out = outer == null ? new HashSet<>() : new HashSet<>(outer);
+    private static Control loopControl(Stmt.Loop l, Control outer) {
+        Set<Var> values = outer == null ? new HashSet<>() : new HashSet<>(outer.values());
+        Set<Var> elements = outer == null ? new HashSet<>() : new HashSet<>(outer.elements());
         List<Stmt> parts = new ArrayList<>(l.head());
         parts.addAll(l.update());
         if (l.condition() != null) {
-            Exprs.reads(l.condition(), out::add);
+            collect(l.condition(), values, elements);
         }
-        Stmts.forEachExpr(parts, e -> Exprs.reads(e, out::add));
+        Stmts.forEachExpr(parts, e -> collect(e, values, elements));
         List<Stmt> all = new ArrayList<>(Stmts.all(parts));
         all.addAll(Stmts.all(l.body()));
         boolean changed = true;
         while (changed) {
-            int before = out.size();
+            int before = values.size() + elements.size();
             for (Stmt st : all) {
                 Var target = Stmts.target(st);
                 Expr value = Stmts.value(st);
-                if (target != null && value != null && out.contains(target)) {
-                    Exprs.reads(value, out::add);
+                if (target != null && value != null && (st instanceof Stmt.ArrayWrite ? elements : values).contains(target)) {
+                    collect(value, values, elements);
+                    if (st instanceof Stmt.ArrayWrite w) {
+                        collect(w.index(), values, elements);
+                    }
                 }
             }
-            changed = out.size() != before;
+            changed = values.size() + elements.size() != before;
         }
-        return out;
+        return new Control(values, elements);
+    }
+
+    /** Adds the variables {@code e} reads to {@code values}, and the arrays whose elements it may read to {@code elements}. */
+    private static void collect(Expr e, Set<Var> values, Set<Var> elements) {
+        if (e instanceof Expr.Length n && n.array() instanceof Expr.Read r) {
+            values.add(r.var());
+            return;
+        }
+        if (e instanceof Expr.Read r) {
+            values.add(r.var());
+            if (r.var().type.isArray()) {
+                elements.add(r.var()); // read, or passed to a call that may read its elements
+            }
+            return;
+        }
+        if (e instanceof Expr.Assignment a && a.target() instanceof Expr.Read t) {
+            if (a.op() != null) {
+                collect(t, values, elements);
+            }
+            collect(a.value(), values, elements);
+            return;
+        }
+        for (Expr c : Exprs.children(e)) {
+            collect(c, values, elements);
+        }
     }
 
     /** Inside a loop: whether {@code s} (or a statement in it) sets a jump's flag or a variable the loop's going on depends on. */
@@ -254,7 +292,8 @@ public final class Shortcuts {
         }
         for (Stmt st : Stmts.all(List.of(s))) {
             Var target = Stmts.target(st);
-            if (target != null && (target.role == Var.Role.FLAG || control.contains(target))) {
+            if (target != null && (target.role == Var.Role.FLAG
+                    || (st instanceof Stmt.ArrayWrite ? control.elements() : control.values()).contains(target))) {
                 return true;
             }
         }

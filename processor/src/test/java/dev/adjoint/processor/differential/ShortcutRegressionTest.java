@@ -92,4 +92,26 @@ class ShortcutRegressionTest {
                 () -> adjoint.getMethod("rootGradient", double.class).invoke(null, 2.0));
         assertEquals(0.5 / Math.sqrt(2.0), gradient.getClass().getField("a").getDouble(gradient), 1e-15);
     }
+
+    /**
+     * An equality in a loop whose statement writes an element of the array whose length bounds the
+     * loop: writing an element changes no length, so the test is failed in the code around like any
+     * other (it was kept as written, as if it decided the loop, and the derivative in k was the
+     * branch's 0).
+     */
+    @Test
+    void anElementWriteDoesNotDecideALoopBoundedByTheLength() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double scaled(double x, double k) {
+                        double[] buf = new double[3];
+                        for (int i = 0; i < buf.length; i++) {
+                            buf[i] = k == 1.0 ? x * i : Math.pow(x, k) * i;
+                        }
+                        return buf[2];
+                    }
+                }
+                """, "scaled", 0.7, 1.0);
+    }
 }
