@@ -77,7 +77,46 @@ public final class Shortcuts {
                 || !(body.get(body.size() - 1) instanceof Stmt.Return r) || r.value() == null || !runsBeside(body)) {
             return null;
         }
-        return new Result(combined(method, around, impl, gap), around);
+        return new Result(combined(method, around, impl, gap), counted(around));
+    }
+
+    /**
+     * {@code around} counting its loops' iterations ({@code Shortcuts.step}, which throws past a
+     * bound): the code around runs where the method does not, and a shortcut may be what keeps a
+     * loop after it finite ({@code if (x == 0) return 0;} before a series stopped on
+     * {@code |term| >= eps |sum|}, which is {@code 0 >= 0} for ever at 0). For the primal copy only:
+     * the derivatives run the code around only where that copy ended.
+     */
+    private static List<Stmt> counted(List<Stmt> around) {
+        Var steps = new Var("_steps", JType.INT, Var.Role.TEMP);
+        Expr step = new Expr.Call(new Callee.Opaque(ClassRef.of("dev.adjoint.internal", "Shortcuts"), "step",
+                List.of(JType.INT), JType.INT, true, false, true), null, List.of(new Expr.Read(steps)), JType.INT, null);
+        boolean[] loops = {false};
+        List<Stmt> body = counted(around, new Stmt.Assign(steps, step, null, null), loops);
+        if (!loops[0]) {
+            return around;
+        }
+        List<Stmt> out = new ArrayList<>();
+        out.add(new Stmt.Declare(steps, Expr.Const.ofInt(0), null, null));
+        out.addAll(body);
+        return out;
+    }
+
+    private static List<Stmt> counted(List<Stmt> list, Stmt count, boolean[] loops) {
+        List<Stmt> out = new ArrayList<>(list.size());
+        for (Stmt s : list) {
+            Stmt m = Stmts.mapBlocks(s, b -> counted(b, count, loops));
+            if (m instanceof Stmt.Loop l) {
+                loops[0] = true;
+                List<Stmt> body = new ArrayList<>();
+                body.add(count);
+                body.addAll(l.body());
+                m = new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), body, l.doWhile(), l.pos(),
+                        l.source());
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     /**

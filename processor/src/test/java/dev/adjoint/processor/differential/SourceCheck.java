@@ -82,7 +82,20 @@ final class SourceCheck {
     }
 
     static Verdict ordinary(String qualifiedName, String source, String method, Object... args) throws Exception {
-        InMemoryCompiler.Result result = new InMemoryCompiler().compile(qualifiedName, source, false);
+        return ordinary(qualifiedName, new InMemoryCompiler().compile(qualifiedName, source, false), method, args);
+    }
+
+    /** As {@link #check}, for a program compiled already (several methods or points of one compilation). */
+    static void check(String qualifiedName, InMemoryCompiler.Result result, String method, Object... args)
+            throws Exception {
+        Verdict v = ordinary(qualifiedName, result, method, args);
+        if (v.outcome() != Outcome.CORRECT) {
+            throw new Failed(v);
+        }
+    }
+
+    static Verdict ordinary(String qualifiedName, InMemoryCompiler.Result result, String method, Object... args)
+            throws Exception {
         Failure compilation = Campaign.compilationFailure(qualifiedName, result);
         if (compilation != null) {
             return new Verdict(Outcome.of(compilation.kind()), compilation.message());
