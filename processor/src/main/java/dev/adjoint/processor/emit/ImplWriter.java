@@ -375,14 +375,15 @@ public final class ImplWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("{@code $L} minus {@code $N} at the same arguments where the two agree (the code around the "
                         + "point gives the method's value), else NaN: a guard against 0/0, a shortcut to another value, or "
-                        + "code around that throws.\n", d.plan().javadocSignature(), around)
+                        + "code around that throws or recurses for ever.\n", d.plan().javadocSignature(), around)
                 .addParameters(parameterSpecs(d.method()))
                 .returns(TypeName.DOUBLE)
                 .addStatement("double $N = $L", valueLocal, value)
                 .addStatement("double $N", aroundLocal)
                 .beginControlFlow("try")
                 .addStatement("$N = $N($L)", aroundLocal, around, args)
-                .nextControlFlow("catch ($T $N)", RuntimeException.class, thrown)
+                // a code around may recurse for ever where the method does not (x == 0 ends a recursion)
+                .nextControlFlow("catch ($T | $T $N)", RuntimeException.class, StackOverflowError.class, thrown)
                 .addStatement("return $T.NaN", Double.class)
                 .endControlFlow()
                 .addStatement("return $T.gap($N, $N)", ClassName.get("dev.adjoint.internal", "Shortcuts"), valueLocal,
