@@ -10,17 +10,19 @@ public final class Shortcuts {
 
     /**
      * How far apart two values may be, relative to their size, and still be the same value
-     * computed two ways: a shortcut's exact value and the general formula's rounded one.
+     * computed two ways: a shortcut's exact value and the general formula's rounded or approximated
+     * one (Numerical Recipes' Lanczos log Γ, which Smile and many others use, is within 2e-10).
      */
-    static final double AGREEMENT = 1e-10;
+    static final double AGREEMENT = 1e-8;
 
     private Shortcuts() {}
 
     /**
      * How close to 0 two values may both be and still be the same value computed two ways: a
-     * shortcut's exact 0 (erf(0), log Γ(1)) and the general formula's rounding error around it.
+     * shortcut's exact 0 (erf(0), log Γ(1) and log Γ(2)) and the general formula's error around it,
+     * of the size of its terms' (log Γ(2) by Lanczos' series: 1e-10).
      */
-    static final double NEAR_ZERO = 1e-14;
+    static final double NEAR_ZERO = 1e-9;
 
     /**
      * What added to {@code around} gives {@code value} exactly, when the method's value and the

@@ -21,19 +21,22 @@ public sealed interface Callee {
      * differentiate: called as written while no derivative flows through it, else refused for what
      * its body holds. {@code unproven}: why a method that is not read-only could not be proven so,
      * when Adjoint can say (a library method's class file writes an array it did not create), or null.
+     * {@code writesNothing}: the method changes nothing another call could see (read-only, or of
+     * this build and proven from its source to write nothing, whatever its result carries), so
+     * running it once more, as the code around an equality test does, changes nothing.
      */
     record Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
-            boolean hidden, boolean readOnly, boolean dispatched, Expr.Call inlined, String unproven)
-            implements Callee {
+            boolean hidden, boolean readOnly, boolean dispatched, Expr.Call inlined, String unproven,
+            boolean writesNothing) implements Callee {
         /** A method called directly (not abstract: its code is known, if not to Adjoint). */
         public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
                 boolean hidden, boolean readOnly) {
-            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false, null, null);
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, false, null, null, readOnly);
         }
 
         public Opaque(ClassRef owner, String name, List<JType> parameterTypes, JType returnType, boolean isStatic,
                 boolean hidden, boolean readOnly, boolean dispatched) {
-            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, dispatched, null, null);
+            this(owner, name, parameterTypes, returnType, isStatic, hidden, readOnly, dispatched, null, null, readOnly);
         }
 
         @Override

@@ -219,7 +219,7 @@ public final class Shortcuts {
     /** Whether {@code e} itself may change what a later run sees: a call with effects, an array element assigned. */
     private static boolean effects(Expr e) {
         if (e instanceof Expr.Call c) {
-            return c.callee() instanceof Callee.Opaque o ? !o.readOnly()
+            return c.callee() instanceof Callee.Opaque o ? !o.writesNothing()
                     : c.callee() instanceof Callee.Differentiable d && !d.writtenArrays().isEmpty();
         }
         return e instanceof Expr.Assignment a && !(a.target() instanceof Expr.Read);

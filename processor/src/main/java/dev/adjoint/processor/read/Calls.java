@@ -275,10 +275,7 @@ final class Calls {
         if (builtin != null) {
             // a copy or fill of double[]s: inlined as the loop it is
             Builtins.register(builtin, catalog.helpers(), catalog);
-            List<Expr> all = new ArrayList<>();
-            if (receiver != null) {
-                all.add(receiver);
-            }
+            List<Expr> all = new ArrayList<>(receiver != null ? List.of(receiver) : List.of());
             all.addAll(args);
             return new Expr.Call(new Callee.Inline(builtin, Builtins.name(builtin), Builtins.parameterTypes(builtin),
                     Builtins.owner(builtin)), null, all, type, at);
@@ -290,6 +287,7 @@ final class Calls {
         boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
         boolean readOnly = accessor || Effects.READ_ONLY_JDK.contains(key) || effects.isReadOnly(method, key)
                 || discarded && effects.writesNothing(method, key);
+        boolean writesNothing = readOnly || effects.writesNothing(method, key);
         if (readOnly && !discarded && !accessor && type.isDifferentiable()) {
             // a check that returns its argument (double[] v = Objects.requireNonNull(w)): the value
             // itself, whose derivative goes on; any other result carrying a number is not a check's
@@ -325,7 +323,8 @@ final class Calls {
             unproven = effects.fromClassFile(method);
         }
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
-                receiver == null, !callable, readOnly, dispatched, inlined, unproven), receiver, args, type, at);
+                receiver == null, !callable, readOnly, dispatched, inlined, unproven, writesNothing), receiver, args, type,
+                at);
     }
 
     /**

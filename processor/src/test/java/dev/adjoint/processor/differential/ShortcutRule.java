@@ -39,10 +39,10 @@ final class ShortcutRule {
     static final String LOOP_INDEX = "each";
 
     /** How far apart a value and the code around's may be, relative to their size, and still agree. */
-    static final double AGREEMENT = 1e-10;
+    static final double AGREEMENT = 1e-8;
 
     /** How close to 0 both may be and still agree (a shortcut's exact 0, the general formula's rounding). */
-    static final double NEAR_ZERO = 1e-14;
+    static final double NEAR_ZERO = 1e-9;
 
     /**
      * What the rule sees in {@code value} (the method's) and {@code around} (its code around's): a

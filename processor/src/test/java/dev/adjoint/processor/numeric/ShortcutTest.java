@@ -28,6 +28,7 @@ class ShortcutTest {
     static {
         POINTS.put("gammaShifted", List.<Object[]>of(new Object[] {1.0}, new Object[] {2.0}, new Object[] {3.0},
                 new Object[] {4.0}, new Object[] {5.0}));
+        POINTS.put("logGammaByFactorial", List.<Object[]>of(new Object[] {2.0}, new Object[] {3.0}, new Object[] {6.0}));
         POINTS.put("oddSeries", List.<Object[]>of(new Object[] {0.0}));
         POINTS.put("roundedAtZero", List.<Object[]>of(new Object[] {0.0}));
         POINTS.put("scaledPower", List.<Object[]>of(new Object[] {0.7, 1.0}, new Object[] {0.7, 2.0}, new Object[] {1.3, 2.0}));
@@ -62,6 +63,8 @@ class ShortcutTest {
         // Γ'(4) = Γ(4) ψ(4) = 6 (1 + 1/2 + 1/3 - γ); the branch alone gives 5 (z = 1·2·3's derivative)
         assertEquals(6 * (1 + 0.5 + 1.0 / 3 - 0.5772156649015329), ShortcutsAdjoint.gammaShiftedGradient(4.0).x, 1e-8);
         assertEquals(1.0, ShortcutsAdjoint.oddSeriesGradient(0.0).x, 0.0);
+        // ψ(3) = 1 + 1/2 - γ (the factorial's branch gives 0)
+        assertEquals(1.5 - 0.5772156649015329, ShortcutsAdjoint.logGammaByFactorialGradient(3.0).x, 1e-9);
         assertEquals(1.0, ShortcutsAdjoint.roundedAtZeroGradient(0.0).x, 1e-15);
         // ∂/∂k 3 x^k = 3 x^k ln x at k = 1 (the branch gives 0)
         assertEquals(3 * 0.7 * Math.log(0.7), ShortcutsAdjoint.scaledPowerGradient(0.7, 1.0).k, 1e-15);
