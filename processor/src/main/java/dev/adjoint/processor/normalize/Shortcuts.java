@@ -209,6 +209,9 @@ public final class Shortcuts {
             if (s instanceof Stmt.ArrayWrite w && !(w.array() instanceof Expr.Read r && created.contains(r.var()))) {
                 return false;
             }
+            if (s instanceof Stmt.Throw) {
+                continue; // it ends the run: what builds its message (String.format) is no effect another run sees
+            }
             for (Expr e : Stmts.exprs(s)) {
                 Exprs.postOrder(e, n -> ok[0] &= !effects(n));
             }
