@@ -307,7 +307,7 @@ public final class Fence {
         // ------------------------------------------------------------ expressions
 
         void expr(Expr e) {
-            if (e instanceof Expr.Call call && Logging.logs(call.callee())) {
+            if (e instanceof Expr.Call call && dev.adjoint.processor.ir.Logging.logs(call.callee())) {
                 shownDepth++; // a logger's arguments are only shown, as text or in an Object[]
                 call.args().forEach(this::expr);
                 shownDepth--;

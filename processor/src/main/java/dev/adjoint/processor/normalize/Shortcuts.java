@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.Logging;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Rename;
 import dev.adjoint.processor.ir.Stmt;
@@ -222,7 +223,7 @@ public final class Shortcuts {
     /** Whether {@code e} itself may change what a later run sees: a call with effects, an array element assigned. */
     private static boolean effects(Expr e) {
         if (e instanceof Expr.Call c) {
-            return c.callee() instanceof Callee.Opaque o ? !o.writesNothing()
+            return c.callee() instanceof Callee.Opaque o ? !o.writesNothing() && !Logging.logs(o)
                     : c.callee() instanceof Callee.Differentiable d && !d.writtenArrays().isEmpty();
         }
         return e instanceof Expr.Assignment a && !(a.target() instanceof Expr.Read);

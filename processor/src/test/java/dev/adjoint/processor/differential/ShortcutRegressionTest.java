@@ -114,4 +114,56 @@ class ShortcutRegressionTest {
                 }
                 """, "scaled", 0.7, 1.0);
     }
+
+    /**
+     * Smile's regularized incomplete beta function, reduced: log Γ(a + b) takes its factorial
+     * shortcut at a + b = 4 (a = 1.5, b = 2.5, neither whole), and a loop logs when it gives up. The
+     * logging call kept the method from running beside itself, so the derivative in a and b was the
+     * factorial's 0 for ψ(4) (-0.83 for -0.31 there): a logger's call only shows values, and the code
+     * around runs it again.
+     */
+    @Test
+    void aLoggingCallDoesNotKeepTheCodeAroundAway() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("batch");
+                    private static final double[] LANCZOS = {1.000000000190015, 76.18009172947146, -86.50532032941677,
+                        24.01409824083091, -1.231739572450155, 0.1208650973866179E-2, -0.5395239384953E-5};
+
+                    private static double logGamma(double x) {
+                        if (x >= 1.0 && x - (int) x == 0.0) {
+                            double f = 0.0;
+                            for (int i = 2; i < (int) x; i++) {
+                                f += Math.log(i);
+                            }
+                            return f;
+                        }
+                        double xcopy = x;
+                        double first = x + 5.5;
+                        first -= (x + 0.5) * Math.log(first);
+                        double second = LANCZOS[0];
+                        for (int i = 1; i <= 6; i++) {
+                            second += LANCZOS[i] / ++xcopy;
+                        }
+                        return Math.log(Math.sqrt(2.0 * Math.PI) * second / x) - first;
+                    }
+
+                    @Differentiable
+                    public static double logBetaTerms(double a, double b, double x) {
+                        double s = 0.0;
+                        for (int k = 1; k <= 100; k++) {
+                            double t = Math.pow(x, k) / k;
+                            s += t;
+                            if (t < 1e-12) {
+                                break;
+                            }
+                            if (k == 100) {
+                                LOG.warning("no convergence");
+                            }
+                        }
+                        return logGamma(a + b) - logGamma(a) - logGamma(b) + a * s;
+                    }
+                }
+                """, "logBetaTerms", 1.5, 2.5, 0.3);
+    }
 }

@@ -1,6 +1,5 @@
-package dev.adjoint.processor.fence;
+package dev.adjoint.processor.ir;
 
-import dev.adjoint.processor.ir.Callee;
 import java.util.Set;
 import javax.lang.model.type.TypeKind;
 
@@ -9,12 +8,14 @@ import javax.lang.model.type.TypeKind;
  * {@code Object[]} of parameters ({@code log.info("strike {} below {}", new Object[] {strike, cutoff})}):
  * the logging interfaces Java libraries log through, whose {@code void} methods only show the values
  * to people. Nothing they are given comes back into the computation, so no derivative is lost.
- * A logger of any other type is a call Adjoint cannot see into.
+ * A logger of any other type is a call Adjoint cannot see into. The code around an equality test
+ * (normalize.Shortcuts) runs them again: a line logged where the method gave up (an iteration
+ * limit) may be logged twice, and nothing else changes.
  */
-final class Logging {
+public final class Logging {
 
     /** The types that declare the logging methods, by qualified name. */
-    static final Set<String> LOGGERS = Set.of(
+    public static final Set<String> LOGGERS = Set.of(
             "org.slf4j.Logger",
             "java.util.logging.Logger",
             "java.lang.System.Logger",
@@ -25,13 +26,13 @@ final class Logging {
             "org.apache.log4j.Logger");
 
     /** The methods that log (and the levels' names java.util.logging gives its methods). */
-    static final Set<String> METHODS = Set.of("trace", "debug", "info", "warn", "error", "fatal", "log",
+    public static final Set<String> METHODS = Set.of("trace", "debug", "info", "warn", "error", "fatal", "log",
             "severe", "warning", "config", "fine", "finer", "finest");
 
     private Logging() {}
 
     /** Whether {@code callee} logs: a {@code void} logging method of one of {@link #LOGGERS}. */
-    static boolean logs(Callee callee) {
+    public static boolean logs(Callee callee) {
         return callee instanceof Callee.Opaque o && o.returnType().mirror() != null
                 && o.returnType().mirror().getKind() == TypeKind.VOID && LOGGERS.contains(o.owner().qualifiedName()) && METHODS.contains(o.name());
     }
