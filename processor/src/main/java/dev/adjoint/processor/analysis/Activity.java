@@ -309,6 +309,31 @@ public final class Activity {
         return ordered && (absOfCarried(b.left()) && tiny(b.right()) || tiny(b.left()) && absOfCarried(b.right()));
     }
 
+    /**
+     * Whether {@code e} tests a differentiated value against a small tolerance: {@code |u| < c} (or
+     * {@code <=}, or the other way round) with c a constant in (Double.MIN_NORMAL, 1e-6], or such a
+     * constant times something ({@code 1e-8 * (1 + |f|)}). Inside that band the branch taken often
+     * computes the general formula's limit (an at-the-money formula), whose derivative drops u.
+     */
+    public boolean testsTolerance(Expr e) {
+        if (!(e instanceof Expr.Binary b)) {
+            return false;
+        }
+        boolean less = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE;
+        boolean greater = b.op() == Expr.BinaryOp.GT || b.op() == Expr.BinaryOp.GE;
+        return less && absOfCarried(b.left()) && smallTolerance(b.right())
+                || greater && absOfCarried(b.right()) && smallTolerance(b.left());
+    }
+
+    private static boolean smallTolerance(Expr e) {
+        Double c = Exprs.constant(e);
+        if (c != null) {
+            return c > Double.MIN_NORMAL && c <= 1e-6;
+        }
+        return e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL
+                && (smallTolerance(b.left()) || smallTolerance(b.right()));
+    }
+
     /** The value an equality test {@link #testsEquality} takes at every point near one where it holds. */
     public static boolean nearby(Expr.Binary test) {
         return switch (test.op()) {

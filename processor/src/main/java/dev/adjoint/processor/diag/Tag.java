@@ -18,6 +18,7 @@ public enum Tag {
     // warnings
     AdjointLostDerivative,
     AdjointEqualityBranch,
+    AdjointToleranceBranch,
     // the processor itself
     AdjointInternalError, AdjointWriteFailed;
 

@@ -39,6 +39,7 @@ public final class LostDerivatives {
     }
 
     void warn(List<Stmt> body) {
+        tolerances(body);
         for (Stmt s : Stmts.all(body)) {
             if (s instanceof Stmt.If i && !(i.then().size() == 1 && i.then().get(0) instanceof Stmt.Throw)) {
                 equalities(i.condition());
@@ -71,6 +72,42 @@ public final class LostDerivatives {
                                     + "constant: its derivative is 0 and the gradient does not flow through it");
                 }
             });
+        }
+    }
+
+    /**
+     * Warns at each test of a differentiated value against a small tolerance ({@link
+     * Activity#testsTolerance}) that chooses a branch outside loops (in a loop such a test is a
+     * convergence test: it decides when to stop, not which formula holds).
+     */
+    private void tolerances(List<Stmt> body) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Loop || s instanceof Stmt.ForEach) {
+                continue;
+            }
+            List<Expr> conditions = new ArrayList<>();
+            if (s instanceof Stmt.If i) {
+                conditions.add(i.condition());
+            }
+            Stmts.exprs(s).forEach(e -> Exprs.postOrder(e, n -> {
+                if (n instanceof Expr.Cond c) {
+                    conditions.add(c.condition());
+                }
+            }));
+            for (Expr condition : conditions) {
+                Exprs.postOrder(condition, node -> {
+                    if (activity.testsTolerance(node) && warned.add(node)) {
+                        diagnostics.warning(Position.either(node.pos(), method.pos()), Tag.AdjointToleranceBranch,
+                                "this test of a differentiated value against a small tolerance chooses a branch: inside "
+                                        + "the band the derivative is that branch's own, right only if the branch is the "
+                                        + "formula to first order in the tested value; a limit that drops it (an "
+                                        + "at-the-money formula of the forward alone) gets the other inputs' derivatives "
+                                        + "wrong there. Write the branch to first order in the tested value, or compare "
+                                        + "Adjoint.stopGradient(...) to say the branch's derivative is meant");
+                    }
+                });
+            }
+            Stmts.blocks(s).forEach(this::tolerances);
         }
     }
 

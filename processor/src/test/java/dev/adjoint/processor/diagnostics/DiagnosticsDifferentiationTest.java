@@ -359,6 +359,60 @@ class DiagnosticsDifferentiationTest {
         assertThat(c).succeededWithoutWarnings();
     }
 
+    /** An at-the-money branch chosen by a tolerance band warns at its test, and the method is generated. */
+    @Test
+    void toleranceBandWarns() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double normalVol(double alpha, double forward, double strike) {",
+                "        double vol = Math.abs(forward - strike) < 1e-8 * (1 + Math.abs(forward)) ? alpha * forward",
+                "                : alpha * (forward - strike) / Math.log(forward / strike);",
+                "        if (1e-7 >= Math.abs(strike - 1.0)) {",
+                "            return vol;",
+                "        }",
+                "        return vol * strike;",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeeded();
+        assertWarning(c, file, "double vol = Math.abs(forward - strike) < 1e-8",
+                "[AdjointToleranceBranch] this test of a differentiated value against a small tolerance chooses a "
+                        + "branch: inside the band the derivative is that branch's own",
+                "Write the branch to first order in the tested value, or compare Adjoint.stopGradient(...)");
+        assertWarning(c, file, "if (1e-7 >= Math.abs(strike - 1.0)) {", "[AdjointToleranceBranch]");
+        assertThat(c).hadWarningCount(2);
+        assertNoCrash(c);
+    }
+
+    /**
+     * What is not a tolerance band: a convergence test in a loop, a band wider than 1e-6, one of
+     * an int, one of stopGradient(x).
+     */
+    @Test
+    void testsThatAreNoToleranceBandDoNotWarn() {
+        Compilation c = compile(functions(
+                "    @Differentiable",
+                "    static double f(double x, int n) {",
+                "        double sum = 0.0;",
+                "        double term = 1.0;",
+                "        for (int k = 1; k < 100; k++) {",
+                "            term *= x / k;",
+                "            sum += term;",
+                "            if (Math.abs(term) < 1e-15 * Math.abs(sum)) {",
+                "                break;",
+                "            }",
+                "        }",
+                "        if (Math.abs(x) < 0.5 || Math.abs(n) < 1e-9) {",
+                "            sum *= 2;",
+                "        }",
+                "        if (Math.abs(dev.adjoint.Adjoint.stopGradient(x) - 1.0) < 1e-9) {",
+                "            sum *= 3;",
+                "        }",
+                "        return sum;",
+                "    }"));
+        assertNoCrash(c);
+        assertThat(c).succeededWithoutWarnings();
+    }
+
     @Test
     void floatCastOfAnActiveDoubleIsAnError() {
         JavaFileObject file = functions(
