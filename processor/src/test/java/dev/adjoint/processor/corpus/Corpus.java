@@ -169,6 +169,14 @@ final class Corpus {
                     .at(2.5).at(0.7).at(4.0),
             method("SpecialFunctions.upperGammaFraction", "continued fraction stopped on the value's relative change (Cephes igamc, Colt, Weka, ELKI)")
                     .at(2.5, 4.0).at(2.0, 3.0),
+            method("SpecialFunctions.logGammaByFactorial", "`x - (int) x == 0.0` takes a factorial from an int helper that throws with String.format (Smile's lgamma)")
+                    .at(2.0).at(3.0).at(2.5),
+            method("SpecialFunctions.logBetaWithSeries", "log Γ's factorial shortcut at a + b = 4, a series that logs when it gives up (Smile's incomplete beta)")
+                    .at(1.5, 2.5, 0.3).at(2.0, 3.0, 0.4),
+            method("SpecialFunctions.digammaDeclared", "a recursive helper declaring throws ArithmeticException (Colt)")
+                    .at(0.7).at(3.0),
+            method("SpecialFunctions.logNormalDensityCheckedAfter", "a density computed, then its support checked (NaN before the check)")
+                    .at(1.5, 0.1, 0.7).at(-1.0, 0.1, 0.7),
             // ------------------------------------------------------------ Distributions
             method("Distributions.normalLogDensity", "`final double z;` + throw branch quoting the value (NormalDistribution)")
                     .at(0.3, -0.2, 1.4).at(2.5, 1.0, 0.7),
