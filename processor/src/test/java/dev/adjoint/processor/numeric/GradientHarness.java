@@ -488,6 +488,22 @@ final class GradientHarness {
     }
 
     /**
+     * Every check of {@code m} at the given point, each on fresh copies of the arguments: central
+     * differences, pullback, tape, tangent along a random direction drawn from {@code random}, and
+     * second order where {@code m} has it.
+     */
+    void checkAt(Method m, Object[] args, Random random) throws Exception {
+        checkAgainstFiniteDifferences(m, copy(args));
+        checkPullback(m, copy(args));
+        checkTensorOverload(m, copy(args));
+        Object[] v = direction(m, args, random);
+        checkTangent(m, copy(args), v);
+        if (hasSecondOrder(m)) {
+            checkSecondOrder(m, copy(args), v);
+        }
+    }
+
+    /**
      * Every check at {@code points} random points of {@code m}: central differences, pullback,
      * tape, tangent along a random direction, and second order (which {@code m} must have).
      */
