@@ -390,7 +390,14 @@ final class RecursiveHelpers {
 
             @Override
             public Void visitUnary(com.sun.source.tree.UnaryTree node, Void unused) {
-                plain[0] &= !writesField(node.getExpression());
+                // ++ and -- write; -Math.PI and !flag only read (they were taken for writes: Commons Numbers'
+                // tgamma, whose reflection divides -Math.PI, was refused)
+                com.sun.source.tree.Tree.Kind k = node.getKind();
+                boolean writes = k == com.sun.source.tree.Tree.Kind.PREFIX_INCREMENT
+                        || k == com.sun.source.tree.Tree.Kind.PREFIX_DECREMENT
+                        || k == com.sun.source.tree.Tree.Kind.POSTFIX_INCREMENT
+                        || k == com.sun.source.tree.Tree.Kind.POSTFIX_DECREMENT;
+                plain[0] &= !writes || !writesField(node.getExpression());
                 return super.visitUnary(node, unused);
             }
 

@@ -198,6 +198,49 @@ class ForeignRecursionTest {
             }
             """;
 
+    /**
+     * Commons Numbers' shape: a package-private class whose recursive Γ reflects with a negated
+     * constant ({@code -Math.PI / (z sin(πz) Γ(-z))}) and a negated field. A unary minus on a field
+     * was taken for a write to it, and the helper was refused at its recursive call.
+     */
+    @Test
+    void aNegatedConstantInARecursiveHelperOfAnotherClass() throws Exception {
+        String boost = """
+                package demo;
+
+                final class BoostGamma {
+                    private static final double HALF_LOG_TWO_PI = 0.9189385332046727;
+
+                    private BoostGamma() {}
+
+                    static double tgamma(double z) {
+                        if (z < 0) {
+                            return -Math.PI / (z * Math.sin(Math.PI * z) * tgamma(-z));
+                        }
+                        return Math.exp((z + 0.5) * Math.log(z + 1.5) - z - -HALF_LOG_TWO_PI - 1.0);
+                    }
+                }
+                """;
+        String user = """
+                package demo;
+
+                import dev.adjoint.Differentiable;
+
+                public final class Reflected {
+                    private Reflected() {}
+
+                    @Differentiable(order = 2)
+                    public static double shifted(double x) {
+                        return BoostGamma.tgamma(x - 1.0);
+                    }
+                }
+                """;
+        InMemoryCompiler.Result r = compileClean("demo.Reflected", user, "demo.BoostGamma", boost);
+        assertTrue(withoutComments(r.generated("demo.ReflectedAdjointImpl")).contains("tgammaPullback("),
+                "planned as a method of its own");
+        checkEveryMethod(r, "demo.Reflected", POINTS, "shifted");
+    }
+
     @Test
     void recursionBetweenClassesOverIntegersAndInThePackage() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Mixed", MIXED, "demo.lib.Ping", PING, "demo.lib.Pong", PONG,
