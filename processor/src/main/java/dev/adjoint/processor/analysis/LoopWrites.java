@@ -155,24 +155,11 @@ public final class LoopWrites {
                     element(arg, at, false); // Adjoint cannot see whether it writes them: snapshot them
                 }
             }
-        } else if (callee instanceof Callee.Opaque o && !o.readOnly() && !pure(o)) {
+        } else if (callee instanceof Callee.Opaque o && !o.readOnly() && !o.jdkPure()) {
             problems.add(new Problem(at, "it calls " + o.describe() + ", which may change state a snapshot does not hold "
                     + "(a random generator, a counter, output): running the iteration again would call it again; "
                     + "compute its values before the loop (into a double[]), or remove checkpoints"));
         }
-    }
-
-    /** Static JDK functions of their arguments alone (Math.random excepted). */
-    private static boolean pure(Callee.Opaque o) {
-        String owner = o.owner().qualifiedName();
-        if (!o.isStatic()) {
-            return false;
-        }
-        if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
-            return !o.name().equals("random");
-        }
-        return Set.of("java.lang.Double", "java.lang.Float", "java.lang.Integer", "java.lang.Long", "java.lang.Short",
-                "java.lang.Byte", "java.lang.Character", "java.lang.Boolean").contains(owner);
     }
 
     private void assign(Var v, Expr value, Position at) {

@@ -43,6 +43,23 @@ public sealed interface Callee {
         public String describe() {
             return Callee.describe(owner, name, parameterTypes);
         }
+
+        /**
+         * A static method of the JDK that only computes from its arguments: {@code Math}'s and
+         * {@code StrictMath}'s (but {@code random}), and those of the boxes ({@code Double.isNaN},
+         * {@code Integer.max}): calling it again changes nothing.
+         */
+        public boolean jdkPure() {
+            String o = owner.qualifiedName();
+            if (!isStatic) {
+                return false;
+            }
+            if (o.equals("java.lang.Math") || o.equals("java.lang.StrictMath")) {
+                return !name.equals("random");
+            }
+            return java.util.Set.of("java.lang.Double", "java.lang.Float", "java.lang.Integer", "java.lang.Long",
+                    "java.lang.Short", "java.lang.Byte", "java.lang.Character", "java.lang.Boolean").contains(o);
+        }
     }
 
     /**

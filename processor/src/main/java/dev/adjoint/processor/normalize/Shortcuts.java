@@ -223,7 +223,7 @@ public final class Shortcuts {
     /** Whether {@code e} itself may change what a later run sees: a call with effects, an array element assigned. */
     private static boolean effects(Expr e) {
         if (e instanceof Expr.Call c) {
-            return c.callee() instanceof Callee.Opaque o ? !o.writesNothing() && !Logging.logs(o)
+            return c.callee() instanceof Callee.Opaque o ? !o.writesNothing() && !o.jdkPure() && !Logging.logs(o)
                     : c.callee() instanceof Callee.Differentiable d && !d.writtenArrays().isEmpty();
         }
         return e instanceof Expr.Assignment a && !(a.target() instanceof Expr.Read);

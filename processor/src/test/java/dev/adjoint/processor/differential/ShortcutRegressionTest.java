@@ -166,4 +166,25 @@ class ShortcutRegressionTest {
                 }
                 """, "logBetaTerms", 1.5, 2.5, 0.3);
     }
+
+    /**
+     * A call of a JDK function on integers ({@code Math.abs(n)} for an int n is a call, not a
+     * differentiated function) counted as an effect: the method got no code around and the
+     * derivative at x = 2 was the shortcut's 0 for 4·scale.
+     */
+    @Test
+    void aJdkFunctionOfIntegersIsNoEffect() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double scaledSquare(double x, int n) {
+                        double scale = Math.abs(n) + 0.5;
+                        if (x == 2.0) {
+                            return 4.0 * scale;
+                        }
+                        return x * x * scale;
+                    }
+                }
+                """, "scaledSquare", 2.0, -3);
+    }
 }
