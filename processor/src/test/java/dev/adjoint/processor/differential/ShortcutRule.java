@@ -292,6 +292,13 @@ final class ShortcutRule {
                     t -> t instanceof Ast.Return || t instanceof Ast.Break || t instanceof Ast.Continue)) {
                 return true;
             }
+            // a while or do-while whose body tests an equality anywhere: the processor keeps a test as written
+            // where its statement sets what the loop's condition depends on (x += (x != c ? x : k) under
+            // while (x < y)), which this model does not follow; over-approximated, no prediction there
+            if ((s instanceof Ast.While || s instanceof Ast.DoWhile) && Ast.everything(Ast.blocks(s).get(0)).stream()
+                    .anyMatch(a -> a instanceof Cmp c && (c.op() == CmpOp.EQ || c.op() == CmpOp.NE))) {
+                return true;
+            }
             for (List<Ast.Stmt> block : Ast.blocks(s)) {
                 if (testsDecideLoops(block, inLoop || loop)) {
                     return true;
