@@ -199,7 +199,7 @@ public final class Finder {
                     + typeParameters(method.getTypeParameters()) + ": not supported yet; give its parameters concrete types (a "
                     + "parameter that is only data may be an Object)");
         }
-        if (method.getThrownTypes().stream().anyMatch(this::isChecked)) {
+        if (method.getThrownTypes().stream().anyMatch(Finder::isChecked)) {
             diagnostics.error(at, Tag.AdjointCheckedException, "@Differentiable method " + name
                     + " throws checked exceptions (" + method.getThrownTypes() + "), which its generated tape overload "
                     + "could not rethrow; throw an unchecked exception instead");
@@ -526,11 +526,14 @@ public final class Finder {
         return parameters.stream().map(p -> p.getSimpleName().toString()).collect(Collectors.joining(", ", "<", ">"));
     }
 
-    /** Whether {@code thrown} is a checked exception: not a RuntimeException nor an Error. */
-    private boolean isChecked(TypeMirror thrown) {
-        for (TypeMirror t = thrown; t.getKind() == TypeKind.DECLARED;
-                t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
-            String n = types.erasure(t).toString();
+    /**
+     * Whether a {@code throws} clause's type is a checked exception (not a RuntimeException or an
+     * Error): a {@code @Differentiable} method's tape overload could not rethrow it, and a recursive
+     * helper's pullback would have to declare it (Colt's {@code throws ArithmeticException} is fine).
+     */
+    static boolean isChecked(TypeMirror thrown) {
+        for (TypeMirror t = thrown; t instanceof DeclaredType d; t = ((TypeElement) d.asElement()).getSuperclass()) {
+            String n = ((TypeElement) d.asElement()).getQualifiedName().toString();
             if (n.equals("java.lang.RuntimeException") || n.equals("java.lang.Error")) {
                 return false;
             }

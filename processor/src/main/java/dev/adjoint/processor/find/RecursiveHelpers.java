@@ -28,7 +28,6 @@ import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
-import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
@@ -447,21 +446,6 @@ final class RecursiveHelpers {
         return plain[0];
     }
 
-    /**
-     * Whether a {@code throws} clause names a checked exception (Colt declares {@code throws
-     * ArithmeticException} on its special functions: unchecked, so no caller has to say it; a
-     * {@code @Differentiable} method can call no helper that throws a checked one).
-     */
-    private boolean isChecked(TypeMirror thrown) {
-        for (TypeMirror t = thrown; t instanceof DeclaredType d; t = ((TypeElement) d.asElement()).getSuperclass()) {
-            String n = ((TypeElement) d.asElement()).getQualifiedName().toString();
-            if (n.equals("java.lang.RuntimeException") || n.equals("java.lang.Error")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean arityMatches(ExecutableElement m, int arguments) {
         int n = m.getParameters().size();
         return m.isVarArgs() ? arguments >= n - 1 : arguments == n;
@@ -472,7 +456,7 @@ final class RecursiveHelpers {
         Set<Modifier> modifiers = m.getModifiers();
         if (!modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.ABSTRACT)
                 || modifiers.contains(Modifier.NATIVE) || m.isVarArgs() || paths.of(m) == null
-                || m.getReturnType().getKind() != TypeKind.DOUBLE || m.getThrownTypes().stream().anyMatch(this::isChecked)
+                || m.getReturnType().getKind() != TypeKind.DOUBLE || m.getThrownTypes().stream().anyMatch(Finder::isChecked)
                 || !m.getTypeParameters().isEmpty()) {
             return false;
         }
