@@ -46,30 +46,28 @@ final class Sink {
             if (!(list.get(i) instanceof Stmt.Declare d) || d.init() == null || !movable(d.init())) {
                 continue;
             }
-            Set<Var> operands = new HashSet<>();
-            Exprs.reads(d.init(), operands::add);
-            Set<Var> guarded = new HashSet<>(operands);
-            guarded.add(d.var());
+            Set<Var> self = Set.of(d.var());
+            Set<Var> guarded = new HashSet<>(self); // neither it nor what it reads may change before it moves
+            Exprs.reads(d.init(), guarded::add);
             int j = i + 1;
             while (j < list.size() && !touches(List.of(list.get(j)), d.var(), guarded)) {
                 j++;
             }
-            List<Stmt> split = j == list.size() ? null : choiceAsIf(list.get(j), d.var());
-            if (split != null && !touches(list.subList(j + 1, list.size()), d.var(), Set.of(d.var()))) {
+            if (j == list.size() || touches(list.subList(j + 1, list.size()), d.var(), self)) {
+                continue; // read after the first statement that touches it: it cannot move into one side
+            }
+            List<Stmt> split = choiceAsIf(list.get(j), d.var());
+            if (split != null) {
                 list.remove(j);
                 list.addAll(j, split);
                 j += split.size() - 1;
             }
-            if (j == list.size() || !(list.get(j) instanceof Stmt.If f)) {
+            if (!(list.get(j) instanceof Stmt.If f) || Exprs.readsVar(f.condition(), d.var()) || hasSwitch(f.condition())
+                    || assigns(f.condition(), guarded)) {
                 continue;
             }
-            if (Exprs.readsVar(f.condition(), d.var()) || writesAny(List.of(new Stmt.Eval(f.condition(), null, null)),
-                    guarded) || hasSwitch(f.condition())) {
-                continue;
-            }
-            boolean inThen = touches(f.then(), d.var(), Set.of(d.var()));
-            boolean inElse = touches(f.otherwise(), d.var(), Set.of(d.var()));
-            if (inThen == inElse || touches(list.subList(j + 1, list.size()), d.var(), Set.of(d.var()))) {
+            boolean inThen = touches(f.then(), d.var(), self);
+            if (inThen == touches(f.otherwise(), d.var(), self)) {
                 continue;
             }
             Stmt moved = inThen
@@ -158,11 +156,16 @@ final class Sink {
                 found[0] = true;
             }
             for (Expr e : Stmts.exprs(s)) {
-                found[0] |= Exprs.any(e, n -> n instanceof Expr.Assignment a && a.target() instanceof Expr.Read r
-                        && vars.contains(r.var()));
+                found[0] |= assigns(e, vars);
             }
         });
         return found[0];
+    }
+
+    /** Whether {@code e} assigns one of {@code vars} inside it ({@code x == (y = 2 * x)}). */
+    private static boolean assigns(Expr e, Set<Var> vars) {
+        return Exprs.any(e, n -> n instanceof Expr.Assignment a && a.target() instanceof Expr.Read r
+                && vars.contains(r.var()));
     }
 
     private static boolean hasSwitch(Expr e) {
