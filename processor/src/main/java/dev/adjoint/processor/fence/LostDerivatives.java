@@ -7,6 +7,7 @@ import dev.adjoint.processor.diag.Tag;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
@@ -86,7 +87,7 @@ public final class LostDerivatives {
                 continue;
             }
             List<Expr> conditions = new ArrayList<>();
-            if (s instanceof Stmt.If i) {
+            if (s instanceof Stmt.If i && !nudgedOffZero(i)) {
                 conditions.add(i.condition());
             }
             Stmts.exprs(s).forEach(e -> Exprs.postOrder(e, n -> {
@@ -109,6 +110,18 @@ public final class LostDerivatives {
             }
             Stmts.blocks(s).forEach(this::tolerances);
         }
+    }
+
+    /**
+     * A guard that moves a value off zero, {@code if (Math.abs(d) < TINY) d = TINY;} (the modified
+     * Lentz method's): inside the band the value is the constant, and 0 the derivative of what the
+     * code computes there; no formula is chosen.
+     */
+    private static boolean nudgedOffZero(Stmt.If i) {
+        return i.otherwise().isEmpty() && i.then().size() == 1 && i.then().get(0) instanceof Stmt.Assign a
+                && Exprs.constant(a.value()) != null && i.condition() instanceof Expr.Binary b
+                && b.left() instanceof Expr.MathCall abs && abs.function() == MathFunction.ABS
+                && Exprs.var(abs.args().get(0)) == a.var();
     }
 
     /** Where the method (or a helper it inlines) tests a differentiated value for equality in a condition. */
