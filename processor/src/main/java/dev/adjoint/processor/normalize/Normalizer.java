@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Stage 4, the normal form: {@link Desugar} (for-each and switch into loops and if-chains),
- * {@link Jumps} (no break, continue or early return: flags instead), then {@link Anf} (every
+ * {@link Converge} (a loop stopped on convergence run longer for the derivative where it stopped
+ * early), {@link Jumps} (no break, continue or early return: flags instead), then {@link Anf} (every
  * intermediate double named; helpers inlined), {@link Cse} (a value computed once) and {@link Sink}
  * (a value computed in the branch that reads it). What comes out is what the analyses and the
  * differentiators work on; positions and source texts survive for comments and messages.
@@ -24,7 +25,7 @@ public final class Normalizer {
 
     /** The method's body in normal form. */
     public MethodIr run(MethodIr method) {
-        List<Stmt> body = new Desugar().run(method.body());
+        List<Stmt> body = Converge.run(new Desugar().run(method.body()));
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
         body = Sink.run(Cse.run(new Anf(this, helpers).block(body)));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
@@ -33,7 +34,7 @@ public final class Normalizer {
 
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
-        List<Stmt> body = new Desugar().run(stmts);
+        List<Stmt> body = Converge.run(new Desugar().run(stmts));
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
     }

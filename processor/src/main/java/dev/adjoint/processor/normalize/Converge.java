@@ -1,0 +1,539 @@
+package dev.adjoint.processor.normalize;
+
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.Rename;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loops that stop on convergence keep running for the derivative where their value stopped
+ * changing too early.
+ *
+ * <p>A series or continued fraction stops when its last term or change is below a tolerance
+ * ({@code while (Math.abs(v) > EPS * Math.abs(sum))}, {@code if (Math.abs(del - 1) < EPS) break;}).
+ * At some points a factor of its terms is exactly 0 ({@code (n - b)} at a whole {@code b}): the
+ * value is then exact after a few steps and the loop stops, but the skipped terms' derivatives are
+ * not 0, and differentiating the steps taken gives a wrong derivative, with no sign of it. Such a
+ * loop (innermost, writing only its own scalars, calling nothing but {@code Math}) becomes:
+ * <ol>
+ *   <li>the same loop, without derivatives, from its inputs and state moved by a relative 10⁻², each
+ *       by its own amount: how many steps it takes near the point ({@code _stepsNear}), where no
+ *       factor is exactly 0;</li>
+ *   <li>the loop as written, counting its steps ({@code _steps});</li>
+ *   <li>where the loop near the point took at least two steps more: the loop again from the
+ *       same start, its convergence tests passing only after twice that many steps (near the
+ *       point the factor is small, not 0, so the value there converges before the derivative
+ *       does); each value it leaves that agrees with the loop's own to 10⁻⁶ keeps the loop's own
+ *       value and takes the longer run's derivative ({@code v = stop(v) - (stop(vLonger) -
+ *       vLonger)}).</li>
+ * </ol>
+ * Elsewhere the loop near the point takes as many steps as the loop itself, give or take one, and
+ * the derivative is the loop's own. The values are the method's own everywhere, bit for bit.
+ */
+final class Converge {
+
+    /**
+     * How far the copy that counts steps moves each input, relative to its size (times 1 + i/8 for
+     * the i-th): far enough that a factor exactly 0 at the point weighs enough near it for the
+     * copy's value to converge only with most of the terms the derivative needs.
+     */
+    private static final double NEAR = 1e-2;
+    /** The steps after which the copy near the point is taken not to converge (and decides nothing). */
+    private static final int BOUND = 100_000;
+    /** How closely a value of the longer run must agree with the loop's own to lend it its derivative. */
+    private static final double AGREEMENT = 1e-6;
+    /** The largest tolerance a convergence test compares with. */
+    private static final double LARGEST_TOLERANCE = 1e-4;
+
+    /** Locals written once, with the value they hold: a tolerance computed before the loop. */
+    private final Map<Var, Expr> once = new HashMap<>();
+
+    private Converge() {}
+
+    /** Locals declared without a value that a rewritten loop writes: its copies read them at its start. */
+    private final Set<Var> copied = new HashSet<>();
+
+    static List<Stmt> run(List<Stmt> body) {
+        Converge c = new Converge();
+        c.collect(body);
+        List<Stmt> out = c.block(body);
+        if (c.copied.isEmpty()) {
+            return out;
+        }
+        return Stmts.mapAll(out, s -> s instanceof Stmt.Declare d && d.init() == null && c.copied.contains(d.var())
+                ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
+    }
+
+    private void collect(List<Stmt> body) {
+        Map<Var, Integer> writes = new HashMap<>();
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Declare d && d.init() != null) {
+                once.put(d.var(), d.init());
+                writes.merge(d.var(), 1, Integer::sum);
+            } else if (s instanceof Stmt.Assign a) {
+                writes.merge(a.var(), 1, Integer::sum);
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                Exprs.postOrder(e, n -> {
+                    if (n instanceof Expr.Assignment x && Exprs.var(x.target()) != null) {
+                        writes.merge(Exprs.var(x.target()), 1, Integer::sum);
+                    }
+                });
+            }
+        }
+        writes.forEach((v, n) -> {
+            if (n > 1) {
+                once.remove(v);
+            }
+        });
+    }
+
+    private List<Stmt> block(List<Stmt> list) {
+        List<Stmt> out = new ArrayList<>(list.size());
+        for (Stmt s : list) {
+            Plan plan = s instanceof Stmt.Loop l ? plan(l) : null;
+            if (plan != null) {
+                out.addAll(rewrite(plan));
+            } else {
+                out.add(Stmts.mapBlocks(s, this::block));
+            }
+        }
+        return out;
+    }
+
+    /** What a rewritten loop needs: the loop, the variables it shares with the code around it. */
+    private record Plan(Stmt.Loop loop, Set<Var> written, Set<Var> read, Set<Var> declared, JType exitType,
+            boolean returns, boolean onlyReturns) {}
+
+    /** The plan for {@code l}, or null when it is no convergence loop this pass can run again safely. */
+    private Plan plan(Stmt.Loop l) {
+        List<Stmt> parts = new ArrayList<>();
+        parts.addAll(l.init());
+        parts.addAll(l.head());
+        parts.addAll(l.body());
+        parts.addAll(l.update());
+        Set<Var> declared = new HashSet<>();
+        Set<String> labels = new HashSet<>();
+        Set<Var> written = new LinkedHashSet<>();
+        boolean[] refused = {false};
+        boolean returns = false;
+        JType exitType = null;
+        for (Stmt s : Stmts.all(parts)) {
+            if (s instanceof Stmt.Declare d) {
+                declared.add(d.var());
+            } else if (s instanceof Stmt.Assign a) {
+                written.add(a.var());
+            } else if (s instanceof Stmt.Block b && b.label() != null) {
+                labels.add(b.label());
+            } else if (s instanceof Stmt.Return r) {
+                returns = true;
+                if (r.value() != null) {
+                    if (!r.value().type().isDouble() || exitType != null && !exitType.sameAs(r.value().type())) {
+                        return null;
+                    }
+                    exitType = r.value().type();
+                }
+            } else if (s instanceof Stmt.Loop || s instanceof Stmt.ForEach || s instanceof Stmt.Switch
+                    || s instanceof Stmt.ArrayWrite || s instanceof Stmt.Accumulate || s instanceof Stmt.Put) {
+                return null;
+            } else if (s instanceof Stmt.Eval e && !(e.expr() instanceof Expr.Assignment)) {
+                return null;
+            }
+            if (s instanceof Stmt.Throw) {
+                continue;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                Exprs.postOrder(e, n -> {
+                    if (n instanceof Expr.Call || n instanceof Expr.New || n instanceof Expr.NewArray
+                            || n instanceof Expr.ArrayLit || n instanceof Expr.SwitchExpr || n instanceof Expr.Pullback
+                            || n instanceof Expr.Unsupported || n instanceof Expr.Pop) {
+                        refused[0] = true;
+                    } else if (n instanceof Expr.Assignment x) {
+                        Var v = Exprs.var(x.target());
+                        if (v == null) {
+                            refused[0] = true;
+                        } else {
+                            written.add(v);
+                        }
+                    }
+                });
+            }
+        }
+        if (l.condition() != null) {
+            Exprs.postOrder(l.condition(), n -> {
+                if (n instanceof Expr.Call || n instanceof Expr.SwitchExpr || n instanceof Expr.Unsupported) {
+                    refused[0] = true;
+                } else if (n instanceof Expr.Assignment x) {
+                    Var v = Exprs.var(x.target());
+                    if (v == null) {
+                        refused[0] = true;
+                    } else {
+                        written.add(v);
+                    }
+                }
+            });
+        }
+        if (refused[0]) {
+            return null;
+        }
+        for (Stmt s : Stmts.all(parts)) {
+            String target = s instanceof Stmt.Break b ? b.label() : s instanceof Stmt.Continue c ? c.label() : null;
+            if (target != null && !target.equals(l.label()) && !labels.contains(target)) {
+                return null; // a jump out of an enclosing loop or block
+            }
+        }
+        written.removeAll(declared);
+        for (Var v : written) {
+            if (!v.type.isPrimitive()) {
+                return null;
+            }
+        }
+        Set<Var> read = new LinkedHashSet<>();
+        Stmts.forEachExpr(parts, e -> Exprs.reads(e, read::add));
+        if (l.condition() != null) {
+            Exprs.reads(l.condition(), read::add);
+        }
+        read.removeAll(declared);
+        read.removeAll(written);
+        boolean breaks = Stmts.all(l.body()).stream().anyMatch(s -> s instanceof Stmt.Break b
+                && (b.label() == null || b.label().equals(l.label())));
+        boolean endless = l.condition() == null || Boolean.TRUE.equals(l.condition() instanceof Expr.Const c ? c.value() : null);
+        Plan plan = new Plan(l, written, read, declared, exitType, returns, endless && !breaks);
+        boolean[] tests = {false};
+        if (l.condition() != null) {
+            forced(l.condition(), true, plan, null, tests);
+        }
+        exits(l.body(), plan, null, tests);
+        if (tests[0]) {
+            copied.addAll(written);
+        }
+        return tests[0] ? plan : null;
+    }
+
+    private List<Stmt> rewrite(Plan p) {
+        Stmt.Loop l = p.loop();
+        List<Stmt> out = new ArrayList<>();
+        Var stepsNear = local("_stepsNear", JType.INT);
+        Var steps = local("_steps", JType.INT);
+        out.add(new Stmt.Declare(stepsNear, Expr.Const.ofInt(0), l.pos(),
+                "the steps this loop takes near the point, where no factor is exactly 0"));
+        out.add(new Stmt.Block(null, near(p, stepsNear)));
+        out.add(new Stmt.If(binary(Expr.BinaryOp.GE, read(stepsNear), Expr.Const.ofInt(BOUND), JType.BOOLEAN),
+                List.of(new Stmt.Assign(stepsNear, Expr.Const.ofInt(0), null, null)), List.of(), null, null));
+        Map<Var, Var> entry = new HashMap<>();
+        for (Var v : p.written()) {
+            Var e = local(v.name + "Entry", v.type);
+            entry.put(v, e);
+            out.add(new Stmt.Declare(e, read(v), null, null));
+        }
+        Var exited = p.returns() ? local("_exited", JType.BOOLEAN) : null;
+        Var exitValue = p.exitType() != null ? local("_exitValue", p.exitType()) : null;
+        if (exited != null) {
+            out.add(new Stmt.Declare(exited, Expr.Const.ofBoolean(false), null, null));
+        }
+        if (exitValue != null) {
+            out.add(new Stmt.Declare(exitValue, Expr.Const.of(0.0), null, null));
+        }
+        out.add(new Stmt.Declare(steps, Expr.Const.ofInt(0), null, null));
+        List<Stmt> body = new ArrayList<>();
+        body.add(increment(steps));
+        body.addAll(returnsAsBreaks(l.body(), exited, exitValue));
+        out.add(new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), body, l.doWhile(), l.pos(),
+                l.source()));
+        out.add(new Stmt.If(binary(Expr.BinaryOp.GT, read(stepsNear),
+                binary(Expr.BinaryOp.ADD, read(steps), Expr.Const.ofInt(1), JType.INT), JType.BOOLEAN),
+                longer(p, stepsNear, entry, exited, exitValue), List.of(), l.pos(),
+                "where the loop stopped early: the derivative of the longer run"));
+        if (exited != null) {
+            Stmt leave = new Stmt.Return(exitValue == null ? null : read(exitValue), l.pos(), null);
+            // a loop left only by its returns: the code after it was unreachable, and is
+            out.add(p.onlyReturns() ? leave : new Stmt.If(read(exited), List.of(leave), List.of(), null, null));
+        }
+        return out;
+    }
+
+    /** The loop without derivatives, from its inputs moved apart, counting its steps into {@code count}. */
+    private List<Stmt> near(Plan p, Var count) {
+        Stmt.Loop l = p.loop();
+        List<Stmt> out = new ArrayList<>();
+        Map<Var, Var> map = new HashMap<>();
+        int i = 0;
+        for (Var v : union(p.written(), p.read())) {
+            if (v.type.isDouble()) {
+                Var c = local(v.name + "Near", v.type);
+                map.put(v, c);
+                double factor = 1.0 + NEAR * (1.0 + i++ / 8.0);
+                out.add(new Stmt.Declare(c, binary(Expr.BinaryOp.MUL, new Expr.StopGradient(read(v), null),
+                        Expr.Const.of(factor), JType.DOUBLE), null, null));
+            } else if (p.written().contains(v) || v.type.isArray()) {
+                Var c = local(v.name + "Near", v.type);
+                map.put(v, c);
+                // an array the loop reads, read without its derivatives too
+                out.add(new Stmt.Declare(c, v.type.isArray() ? new Expr.StopGradient(read(v), null) : read(v), null,
+                        null));
+            }
+        }
+        for (Var v : p.declared()) {
+            map.put(v, local(v.name + "Near", v.type));
+        }
+        String label = l.label() != null ? l.label() : "_near";
+        List<Stmt> body = new ArrayList<>();
+        body.add(increment(count));
+        body.addAll(stopped(l.body(), label, count, null));
+        Stmt.Loop copy = new Stmt.Loop(label, l.init(), l.head(), bounded(l.condition(), count), l.update(), body,
+                l.doWhile(), l.pos(), null);
+        out.addAll(Rename.substitute(List.of(copy), map));
+        return out;
+    }
+
+    /**
+     * The loop again from its start ({@code entry}), its convergence tests passing only after
+     * {@code need} steps; the values it agrees on take its derivative.
+     */
+    private List<Stmt> longer(Plan p, Var need, Map<Var, Var> entry, Var exited, Var exitValue) {
+        Stmt.Loop l = p.loop();
+        List<Stmt> out = new ArrayList<>();
+        Map<Var, Var> map = new HashMap<>();
+        for (Var v : p.written()) {
+            Var c = local(v.name + "Longer", v.type);
+            map.put(v, c);
+            out.add(new Stmt.Declare(c, read(entry.get(v)), null, null));
+        }
+        for (Var v : p.declared()) {
+            map.put(v, local(v.name + "Longer", v.type));
+        }
+        Var steps = local("_stepsLonger", JType.INT);
+        Var failed = local("_failed", JType.BOOLEAN);
+        Var exitedLonger = exited == null ? null : local("_exitedLonger", JType.BOOLEAN);
+        Var valueLonger = exitValue == null ? null : local("_exitValueLonger", exitValue.type);
+        out.add(new Stmt.Declare(steps, Expr.Const.ofInt(0), null, null));
+        out.add(new Stmt.Declare(failed, Expr.Const.ofBoolean(false), null, null));
+        if (exitedLonger != null) {
+            out.add(new Stmt.Declare(exitedLonger, Expr.Const.ofBoolean(false), null, null));
+        }
+        if (valueLonger != null) {
+            out.add(new Stmt.Declare(valueLonger, Expr.Const.of(0.0), null, null));
+        }
+        // twice the steps near the point: there the factor is small, not 0, and the value converges
+        // before the derivative does
+        Var twice = local("_stepsNeeded", JType.INT);
+        out.add(new Stmt.Declare(twice, binary(Expr.BinaryOp.MUL, Expr.Const.ofInt(2), read(need), JType.INT), null,
+                null));
+        Expr condition = l.condition() == null ? null : forced(l.condition(), true, p, new Need(steps, twice), null);
+        List<Stmt> body = new ArrayList<>();
+        body.add(increment(steps));
+        // a run much longer than the one near the point is no convergence: stop, and lend nothing
+        body.add(new Stmt.If(binary(Expr.BinaryOp.GT, read(steps), binary(Expr.BinaryOp.ADD,
+                binary(Expr.BinaryOp.MUL, Expr.Const.ofInt(2), read(twice), JType.INT), Expr.Const.ofInt(100), JType.INT),
+                JType.BOOLEAN), List.of(new Stmt.Assign(failed, Expr.Const.ofBoolean(true), null, null),
+                        new Stmt.Break(null, null)), List.of(), null, null));
+        List<Stmt> exits = exits(l.body(), p, new Need(steps, twice), null);
+        body.addAll(stopped(returnsAsBreaks(exits, exitedLonger, valueLonger), null, null, failed));
+        Stmt.Loop copy = new Stmt.Loop(l.label(), l.init(), l.head(), condition, l.update(), body, l.doWhile(), l.pos(),
+                null);
+        out.addAll(Rename.substitute(List.of(copy), map));
+        Expr agreed = new Expr.Unary(Expr.UnaryOp.NOT, read(failed), JType.BOOLEAN, null);
+        if (exited != null) {
+            agreed = binary(Expr.BinaryOp.CAND, agreed, binary(Expr.BinaryOp.EQ, read(exitedLonger), read(exited),
+                    JType.BOOLEAN), JType.BOOLEAN);
+        }
+        List<Stmt> lend = new ArrayList<>();
+        for (Var v : p.written()) {
+            if (v.type.isDouble()) {
+                lend.add(lent(v, map.get(v)));
+            }
+        }
+        if (exitValue != null) {
+            lend.add(lent(exitValue, valueLonger));
+        }
+        out.add(new Stmt.If(agreed, lend, List.of(), null, null));
+        return out;
+    }
+
+    /** {@code if (|v' - v| <= AGREEMENT |v|) v = stop(v) - (stop(v') - v');}: v's value, v''s derivative. */
+    private static Stmt lent(Var v, Var longer) {
+        Expr own = new Expr.StopGradient(read(v), null);
+        Expr other = new Expr.StopGradient(read(longer), null);
+        Expr close = binary(Expr.BinaryOp.LE, abs(binary(Expr.BinaryOp.SUB, other, own, JType.DOUBLE)),
+                binary(Expr.BinaryOp.MUL, Expr.Const.of(AGREEMENT), abs(own), JType.DOUBLE), JType.BOOLEAN);
+        Expr value = binary(Expr.BinaryOp.SUB, own, binary(Expr.BinaryOp.SUB, other, read(longer), JType.DOUBLE),
+                JType.DOUBLE);
+        return new Stmt.If(close, List.of(new Stmt.Assign(v, value, null,
+                v.name + ": its own value, the derivative of the longer run")), List.of(), null, null);
+    }
+
+    /** The step count and the steps needed, in the longer run. */
+    private record Need(Var steps, Var need) {}
+
+    /**
+     * {@code condition} (of the loop, {@code going} true, or of an exit, false) with each of its
+     * convergence tests made to hold on only after {@code need.need} steps; with {@code need} null,
+     * only notes in {@code found} whether there is one. Tests under {@code ||} or {@code !} are not
+     * looked at (left as they are).
+     */
+    private Expr forced(Expr condition, boolean going, Plan p, Need need, boolean[] found) {
+        if (condition instanceof Expr.Binary b && b.op() == Expr.BinaryOp.CAND) {
+            return binary(Expr.BinaryOp.CAND, forced(b.left(), going, p, need, found),
+                    forced(b.right(), going, p, need, found), JType.BOOLEAN);
+        }
+        if (!converges(condition, going, p)) {
+            return condition;
+        }
+        if (found != null) {
+            found[0] = true;
+        }
+        if (need == null) {
+            return condition;
+        }
+        return going
+                ? binary(Expr.BinaryOp.COR, condition, binary(Expr.BinaryOp.LT, read(need.steps()), read(need.need()),
+                        JType.BOOLEAN), JType.BOOLEAN)
+                : binary(Expr.BinaryOp.CAND, condition, binary(Expr.BinaryOp.GE, read(need.steps()), read(need.need()),
+                        JType.BOOLEAN), JType.BOOLEAN);
+    }
+
+    /** {@code body} with the conditions of its exits ({@code if (test) break;} or {@code return}) forced. */
+    private List<Stmt> exits(List<Stmt> body, Plan p, Need need, boolean[] found) {
+        List<Stmt> out = new ArrayList<>(body.size());
+        for (Stmt s : body) {
+            if (s instanceof Stmt.If i && i.otherwise().isEmpty() && !i.then().isEmpty()
+                    && leaves(i.then().get(i.then().size() - 1), p.loop())) {
+                out.add(new Stmt.If(forced(i.condition(), false, p, need, found), exits(i.then(), p, need, found),
+                        List.of(), i.pos(), i.source()));
+            } else {
+                out.add(Stmts.mapBlocks(s, b -> exits(b, p, need, found)));
+            }
+        }
+        return out;
+    }
+
+    private static boolean leaves(Stmt s, Stmt.Loop l) {
+        return s instanceof Stmt.Return || s instanceof Stmt.Break b && (b.label() == null || b.label().equals(l.label()));
+    }
+
+    /**
+     * Whether {@code e} is a convergence test: a value the loop computes compared with a small
+     * tolerance, true while the loop must go on ({@code going}) or once it may stop.
+     */
+    private boolean converges(Expr e, boolean going, Plan p) {
+        if (!(e instanceof Expr.Binary b)) {
+            return false;
+        }
+        boolean less = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE;
+        boolean greater = b.op() == Expr.BinaryOp.GT || b.op() == Expr.BinaryOp.GE;
+        if (!less && !greater) {
+            return false;
+        }
+        Expr measured;
+        if (tolerance(b.right(), 0)) {
+            measured = b.left();
+            if (less == going) {
+                return false;
+            }
+        } else if (tolerance(b.left(), 0)) {
+            measured = b.right();
+            if (greater == going) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        boolean[] computed = {false};
+        Exprs.reads(measured, v -> computed[0] |= v.type.isDouble()
+                && (p.written().contains(v) || p.declared().contains(v)));
+        return computed[0];
+    }
+
+    /** A small positive constant, or such a constant times something, or a local holding one. */
+    private boolean tolerance(Expr e, int depth) {
+        Double c = Exprs.constant(e);
+        if (c != null) {
+            return c > 0 && c <= LARGEST_TOLERANCE;
+        }
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
+            return tolerance(b.left(), depth) || tolerance(b.right(), depth);
+        }
+        Var v = Exprs.var(e);
+        return v != null && depth < 4 && once.containsKey(v) && tolerance(once.get(v), depth + 1);
+    }
+
+    /** {@code return e;} in {@code body} as {@code exitValue = e; exited = true; break;}. */
+    private static List<Stmt> returnsAsBreaks(List<Stmt> body, Var exited, Var exitValue) {
+        List<Stmt> out = new ArrayList<>(body.size());
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Return r) {
+                if (r.value() != null) {
+                    out.add(new Stmt.Assign(exitValue, r.value(), r.pos(), r.source()));
+                }
+                out.add(new Stmt.Assign(exited, Expr.Const.ofBoolean(true), null, null));
+                out.add(new Stmt.Break(null, r.pos()));
+            } else {
+                out.add(Stmts.mapBlocks(s, b -> returnsAsBreaks(b, exited, exitValue)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code body} with its returns leaving the loop {@code label} (the copy near the point) and
+     * its throws ending the copy: the steps counted set to 0 ({@code count}) or {@code failed} set.
+     */
+    private static List<Stmt> stopped(List<Stmt> body, String label, Var count, Var failed) {
+        List<Stmt> out = new ArrayList<>(body.size());
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Return && label != null) {
+                out.add(new Stmt.Break(label, null));
+            } else if (s instanceof Stmt.Throw) {
+                out.add(count != null ? new Stmt.Assign(count, Expr.Const.ofInt(BOUND), null, null)
+                        : new Stmt.Assign(failed, Expr.Const.ofBoolean(true), null, null));
+                out.add(new Stmt.Break(label, null));
+            } else {
+                out.add(Stmts.mapBlocks(s, b -> stopped(b, label, count, failed)));
+            }
+        }
+        return out;
+    }
+
+    /** The copy's condition, also ending it after {@link #BOUND} steps. */
+    private static Expr bounded(Expr condition, Var count) {
+        Expr within = binary(Expr.BinaryOp.LT, read(count), Expr.Const.ofInt(BOUND), JType.BOOLEAN);
+        return condition == null ? within : binary(Expr.BinaryOp.CAND, within, condition, JType.BOOLEAN);
+    }
+
+    private static Set<Var> union(Set<Var> a, Set<Var> b) {
+        Set<Var> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static Stmt increment(Var count) {
+        return new Stmt.Assign(count, binary(Expr.BinaryOp.ADD, read(count), Expr.Const.ofInt(1), JType.INT), null, null);
+    }
+
+    private static Var local(String name, JType type) {
+        return new Var(name, type, Var.Role.LOCAL);
+    }
+
+    private static Expr read(Var v) {
+        return new Expr.Read(v, null);
+    }
+
+    private static Expr abs(Expr e) {
+        return new Expr.MathCall(MathFunction.ABS, false, List.of(e), JType.DOUBLE, null, null);
+    }
+
+    private static Expr binary(Expr.BinaryOp op, Expr l, Expr r, JType type) {
+        return new Expr.Binary(op, l, r, type, null);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.adjoint.processor.differential;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shapes that could break {@code normalize.Converge} (a loop stopped on convergence run longer
+ * for the derivative where a factor of its terms is exactly 0), each at a whole parameter, where
+ * the loop stops early, and beside it, against finite differences and the tape: an array the loop
+ * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
+ * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
+ * condition, the tolerance in a local, the loop nested in another, and a loop that writes an array
+ * (not run again: right where no factor is 0).
+ */
+class ConvergeShapesTest {
+
+    private static final String SOURCE = """
+            package difftest;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Series {
+                private static final double EPS = 1e-15;
+
+                @Differentiable
+                public static double weighted(double b, double x, double[] w) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum)) {
+                        k++;
+                        term *= (k - b) * x / k * w[k % w.length];
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable
+                public static double capped(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    for (int k = 1; ; k++) {
+                        if (k > 200) {
+                            throw new ArithmeticException("no convergence after " + k + " terms");
+                        }
+                        term *= (k - b) * x / k;
+                        sum += term;
+                        if (Math.abs(term) < EPS * Math.abs(sum)) {
+                            return sum;
+                        }
+                    }
+                }
+
+                static double series(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    double k = 0.0;
+                    do {
+                        k += 1.0;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                    } while (Math.abs(term / sum) >= EPS);
+                    return sum;
+                }
+
+                @Differentiable
+                public static double viaHelper(double b, double x) {
+                    return series(b, x) * x;
+                }
+
+                @Differentiable
+                public static double labelled(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int n = 0;
+                    double tol = 1e-14;
+                    steps:
+                    while (++n < 400) {
+                        term *= (n - b) * x / n;
+                        if (n % 2 == 0) {
+                            sum += term;
+                            if (Math.abs(term) <= tol * Math.abs(sum)) {
+                                break steps;
+                            }
+                            continue steps;
+                        }
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable
+                public static double nested(double b, double[] xs) {
+                    double total = 0.0;
+                    for (int i = 0; i < xs.length; i++) {
+                        double term = 1.0;
+                        double sum = 1.0;
+                        int k = 0;
+                        while (Math.abs(term) > EPS * Math.abs(sum)) {
+                            k++;
+                            term *= (k - b) * xs[i] / k;
+                            sum += term;
+                        }
+                        total += sum * xs[i];
+                    }
+                    return total;
+                }
+
+                @Differentiable
+                public static double writesAnArray(double b, double x) {
+                    double[] terms = new double[400];
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum) && k < 399) {
+                        k++;
+                        term *= (k - b) * x / k;
+                        terms[k] = term;
+                        sum += term;
+                    }
+                    return sum + terms[1];
+                }
+            }
+            """;
+
+    private static InMemoryCompiler.Result compiled;
+
+    @BeforeAll
+    static void compile() {
+        compiled = new InMemoryCompiler().compile("difftest.Series", SOURCE, false);
+    }
+
+    private static void check(String method, Object... args) throws Exception {
+        SourceCheck.check("difftest.Series", compiled, method, args);
+    }
+
+    @Test
+    void anArrayTheLoopReads() throws Exception {
+        check("weighted", 3.0, 0.6, new double[] {1.0, 0.9, 1.1});
+        check("weighted", 3.3, 0.6, new double[] {1.0, 0.9, 1.1});
+    }
+
+    @Test
+    void aThrowInTheLoopAndALoopLeftOnlyByItsReturn() throws Exception {
+        check("capped", 4.0, 0.5);
+        check("capped", 2.0, -0.7);
+        check("capped", 4.2, 0.5);
+    }
+
+    @Test
+    void theLoopInAnInlinedHelper() throws Exception {
+        check("viaHelper", 3.0, 0.4);
+        check("viaHelper", 3.1, 0.4);
+    }
+
+    @Test
+    void aLabelledLoopWithContinueAndItsCounterIncrementedInItsCondition() throws Exception {
+        check("labelled", 5.0, 0.3);
+        check("labelled", 4.0, 0.3);
+        check("labelled", 4.5, 0.3);
+    }
+
+    @Test
+    void theLoopNestedInAnother() throws Exception {
+        check("nested", 2.0, new double[] {0.3, -0.5, 0.8});
+        check("nested", 2.5, new double[] {0.3, -0.5, 0.8});
+    }
+
+    @Test
+    void aLoopThatWritesAnArrayIsNotRunAgain() throws Exception {
+        check("writesAnArray", 3.5, 0.4);
+    }
+}

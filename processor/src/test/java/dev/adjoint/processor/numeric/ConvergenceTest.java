@@ -1,0 +1,49 @@
+package dev.adjoint.processor.numeric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.processor.fixtures.Convergence;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The loops of {@link Convergence} at whole parameters, where a factor of their terms is exactly 0
+ * and the loop stops early, and beside them: the gradient, the tape, the tangent and second order
+ * must be those of the function (central differences step off the whole number, where the loop
+ * runs to convergence), not those of the few steps taken.
+ */
+class ConvergenceTest {
+
+    private static final Map<String, List<Object[]>> POINTS = new LinkedHashMap<>();
+
+    static {
+        POINTS.put("betaSeries", List.<Object[]>of(new Object[] {2.0, 3.0, 0.4}, new Object[] {1.5, 2.0, 0.3},
+                new Object[] {2.5, 1.0, 0.6}, new Object[] {2.0, 3.3, 0.4}, new Object[] {0.5, 4.0, 0.7}));
+        POINTS.put("betaFraction", List.<Object[]>of(new Object[] {2.0, 3.0, 0.5}, new Object[] {1.5, 2.0, 0.6},
+                new Object[] {2.0, 3.4, 0.5}, new Object[] {4.0, 5.0, 0.3}));
+        POINTS.put("gammaFraction", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
+                new Object[] {1.0, 2.0}, new Object[] {2.2, 3.0}, new Object[] {0.5, 1.5}));
+        POINTS.put("gammaFractionDoWhile", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
+                new Object[] {2.2, 3.0}));
+        POINTS.put("reduced", List.<Object[]>of(new Object[] {2.5}, new Object[] {3.0}, new Object[] {1.5},
+                new Object[] {9.0}));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> atWholeParametersAndBeside() throws Exception {
+        GradientHarness harness = new GradientHarness(Convergence.class);
+        Map<String, Method> methods = new LinkedHashMap<>();
+        harness.differentiableMethods().forEach(m -> methods.put(m.getName(), m));
+        assertEquals(POINTS.keySet(), methods.keySet());
+        return POINTS.entrySet().stream().flatMap(e -> e.getValue().stream().map(args -> DynamicTest.dynamicTest(
+                e.getKey() + " at " + GradientHarness.describe(args), () -> {
+                    harness.checkAt(methods.get(e.getKey()), args, new Random(e.getKey().hashCode()));
+                })));
+    }
+}
