@@ -56,7 +56,7 @@ final class Converge {
     /** The largest tolerance a convergence test compares with. */
     private static final double LARGEST_TOLERANCE = 1e-4;
 
-    /** Locals written once, with the value they hold: a tolerance computed before the loop. */
+    /** Locals written once (declared with the value or assigned it later), with that value: a tolerance computed before the loop. */
     private final Map<Var, Expr> once = new HashMap<>();
 
     private Converge() {}
@@ -82,6 +82,8 @@ final class Converge {
                 once.put(d.var(), d.init());
                 writes.merge(d.var(), 1, Integer::sum);
             } else if (s instanceof Stmt.Assign a) {
+                // double thresh; ... thresh = 3.0 * MACHEP; (Cephes declares first, assigns later)
+                once.put(a.var(), a.value());
                 writes.merge(a.var(), 1, Integer::sum);
             }
             for (Expr e : Stmts.exprs(s)) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -24,11 +25,17 @@ class ConvergenceTest {
 
     static {
         POINTS.put("betaSeries", List.<Object[]>of(new Object[] {2.0, 3.0, 0.4}, new Object[] {1.5, 2.0, 0.3},
-                new Object[] {2.5, 1.0, 0.6}, new Object[] {2.0, 3.3, 0.4}, new Object[] {0.5, 4.0, 0.7}));
+                new Object[] {2.5, 1.0, 0.6}, new Object[] {2.0, 3.3, 0.4}, new Object[] {0.5, 4.0, 0.7},
+                // a factor 10⁻¹² from 0: the loop stops as early, and runs on the same way
+                new Object[] {2.0, 3.0 + 1e-12, 0.4}));
         POINTS.put("betaFraction", List.<Object[]>of(new Object[] {2.0, 3.0, 0.5}, new Object[] {1.5, 2.0, 0.6},
                 new Object[] {2.0, 3.4, 0.5}, new Object[] {4.0, 5.0, 0.3}));
+        POINTS.put("betaFractionDeclaredFirst", List.<Object[]>of(new Object[] {2.0, 3.0, 0.5},
+                new Object[] {1.5, 2.0, 0.6}, new Object[] {2.0, 3.4, 0.5}, new Object[] {4.0, 5.0, 0.3},
+                new Object[] {3.0, 1.0, 0.4}));
         POINTS.put("gammaFraction", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
-                new Object[] {1.0, 2.0}, new Object[] {2.2, 3.0}, new Object[] {0.5, 1.5}));
+                new Object[] {1.0, 2.0}, new Object[] {2.2, 3.0}, new Object[] {0.5, 1.5},
+                new Object[] {1.0 + 1e-9, 2.0}, new Object[] {5.0, 1.5}));
         POINTS.put("gammaFractionDoWhile", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
                 new Object[] {2.2, 3.0}));
         POINTS.put("reduced", List.<Object[]>of(new Object[] {2.5}, new Object[] {3.0}, new Object[] {1.5},
@@ -45,5 +52,15 @@ class ConvergenceTest {
                 e.getKey() + " at " + GradientHarness.describe(args), () -> {
                     harness.checkAt(methods.get(e.getKey()), args, new Random(e.getKey().hashCode()));
                 })));
+    }
+
+    /** The two forms of the beta fraction agree, whole parameters or not: the fixtures compute what they say. */
+    @Test
+    void theFormsAgree() {
+        for (double[] p : new double[][] {{2.0, 3.0, 0.5}, {1.5, 2.0, 0.6}, {2.0, 3.4, 0.5}, {4.0, 5.0, 0.3}}) {
+            assertEquals(Convergence.betaFraction(p[0], p[1], p[2]), Convergence.betaFractionDeclaredFirst(p[0], p[1], p[2]),
+                    1e-13 * Math.abs(Convergence.betaFraction(p[0], p[1], p[2])));
+        }
+        assertEquals(Convergence.gammaFraction(2.2, 3.0), Convergence.gammaFractionDoWhile(2.2, 3.0), 1e-14);
     }
 }
