@@ -289,7 +289,7 @@ final class Converge {
         for (Var v : p.declared()) {
             map.put(v, local(v.name + "Near", v.type));
         }
-        String label = l.label() != null ? l.label() : "_near";
+        String label = l.label(); // the copy's returns and throws leave it by a break to it
         List<Stmt> body = new ArrayList<>();
         body.add(increment(count));
         body.addAll(stopped(l.body(), label, count, null));

@@ -106,6 +106,8 @@ final class ProgramGenerator {
 
     // the scope of the method being generated
     private final List<String> readable = new ArrayList<>();
+    /** The method's double parameters. */
+    private final List<String> doubleParams = new ArrayList<>();
     private final List<String> writable = new ArrayList<>();
     /** int values: int/long parameters, loop indices and counters. */
     private final List<String> ints = new ArrayList<>();
@@ -246,6 +248,7 @@ final class ProgramGenerator {
 
     Method method(String name, List<Ast.Constant> unitConstants) {
         readable.clear();
+        doubleParams.clear();
         writable.clear();
         ints.clear();
         intParams.clear();
@@ -300,6 +303,7 @@ final class ProgramGenerator {
             params.add(new Param(Type.DOUBLE, n));
             readable.add(n);
             writable.add(n);
+            doubleParams.add(n);
         }
         boolean recursive = random.nextInt(25) == 0;
         if (recursive || random.nextInt(4) == 0) {
@@ -1004,6 +1008,14 @@ final class ProgramGenerator {
         readable.add(sum);
         writable.add(sum);
         double tolerance = List.of(1e-15, 1e-6, 1e-3).get(random.nextInt(3));
+        // EXACT_END, drawn apart from `random` (from what is drawn already), so the other draws stay as they were
+        Random side = new Random(java.util.Objects.hash(term, sum, tolerance, termInit, sumInit));
+        List<String> parameters = readable.stream().filter(doubleParams::contains).filter(active::contains).toList();
+        String whole = !parameters.isEmpty() && side.nextDouble() * 100 < weights.get(Shape.EXACT_END)
+                ? parameters.get(side.nextInt(parameters.size())) : null;
+        if (whole != null) {
+            tolerance = 1e-15;
+        }
         Bool condition = new Ast.Cmp(CmpOp.GT, new Call(MathFunction.ABS, false, List.of(new Var(term))),
                 new Bin(Op.MUL, new Num(tolerance), new Call(MathFunction.ABS, false, List.of(new Var(sum)))));
         int kind = random.nextInt(10);
@@ -1019,11 +1031,14 @@ final class ProgramGenerator {
             b.add(new Ast.Assign(n, value));
             assigned(n, value);
             Expr ratio = new Bin(Op.DIV, x, new Bin(Op.ADD, shift, new Var(n)));
+            if (whole != null) {
+                ratio = new Bin(Op.MUL, new Bin(Op.SUB, new Var(n), new Var(whole)), ratio);
+            }
             b.add(new Ast.Compound(term, Op.MUL, ratio));
             track(term, active.contains(term) || isActive(ratio));
             b.add(new Ast.Compound(sum, Op.ADD, new Var(term)));
             track(sum, active.contains(sum) || active.contains(term));
-            for (int k = random.nextInt(3); k > 0; k--) {
+            for (int k = random.nextInt(3); k > 0 && whole == null; k--) {
                 statement(b);
             }
         });

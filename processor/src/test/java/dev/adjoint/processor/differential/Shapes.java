@@ -99,7 +99,14 @@ final class Shapes {
          * double w = c <= 0 ? k : v;}), as real code computes first and validates after: where the
          * check holds the gradient is that of what the method returns, never 0·NaN.
          */
-        CHECKED_LATER("checkedLater", 3, false);
+        CHECKED_LATER("checkedLater", 3, false),
+        /**
+         * Per {@link #SERIES_LOOP}: its term given the factor {@code (n - p)}, p a differentiated
+         * parameter, and nothing else in its body: at a whole p the series ends exactly and the loop
+         * stops early ({@code normalize.Converge} runs it on for the derivative); the campaign checks
+         * such methods also at p = 2 and p = 3 ({@link ShortcutRule#specialPoints}).
+         */
+        EXACT_END("exactEnd", 40, false);
 
         final String property;
         final double defaultWeight;

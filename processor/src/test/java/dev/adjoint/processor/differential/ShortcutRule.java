@@ -227,7 +227,9 @@ final class ShortcutRule {
      * The points near {@code p} where an equality test of {@code m} holds, as far as its text
      * shows: a double parameter compared with a literal set to that literal ({@code x == 0.625}),
      * an element of a double[] parameter compared with a double parameter set to that
-     * parameter's value ({@code w[i] == s}: one element, drawn), at most four.
+     * parameter's value ({@code w[i] == s}: one element, drawn), at most four; and where a
+     * series' factor {@code (n - p)} is exactly 0 at some step ({@link Shapes.Shape#EXACT_END}), p
+     * a double parameter and n a local: p = 2 and p = 3.
      */
     static List<Point> specialPoints(Method m, Point p, Random random) {
         List<Point> out = new ArrayList<>();
@@ -235,6 +237,19 @@ final class ShortcutRule {
             return out;
         }
         List<String> names = m.params().stream().map(Param::name).toList();
+        for (Arg a : Ast.everything(m.body())) {
+            if (a instanceof Ast.Bin b && b.op() == Ast.Op.SUB && b.left() instanceof Ast.Var n && !names.contains(n.name())
+                    && b.right() instanceof Ast.Var whole && type(m, whole.name()) == Type.DOUBLE && out.size() < 2) {
+                for (double v : new double[] {2.0, 3.0}) {
+                    List<Object> args = new ArrayList<>(p.args());
+                    args.set(names.indexOf(whole.name()), v);
+                    Point q = new Point(args);
+                    if (!out.contains(q)) {
+                        out.add(q);
+                    }
+                }
+            }
+        }
         for (Arg a : Ast.everything(m.body())) {
             if (!(a instanceof Cmp c) || (c.op() != CmpOp.EQ && c.op() != CmpOp.NE) || out.size() >= 4) {
                 continue;
