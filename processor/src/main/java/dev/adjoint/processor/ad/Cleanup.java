@@ -4,6 +4,7 @@ import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.Rename;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -647,7 +648,10 @@ public final class Cleanup {
         if (zero.isEmpty()) {
             return body;
         }
-        return dropTerms(body, zero);
+        List<Stmt> out = dropTerms(body, zero);
+        // what still reads a dropped value (an adjoint started as its first term, _d_y = _r1, a sum)
+        // reads its 0: a declaration gone must leave no name behind
+        return Rename.replace(out, e -> e instanceof Expr.Read r && zero.contains(r.var()) ? Expr.Const.of(0.0) : null);
     }
 
     private static List<Stmt> dropTerms(List<Stmt> list, Set<Var> zero) {

@@ -1230,4 +1230,25 @@ class DifferentialRegressionTest {
                 }
                 """, "m32", 0.3, new double[][] {{0.52, -0.02, 0.11}, {0.94, 0.72, -0.2}});
     }
+
+    /**
+     * Found by a campaign of random programs (m53 of a batch, shrunk): a parameter outside {@code
+     * wrt} read, then given a value from one inside it. Its adjoint is 0 before that assignment, so
+     * the clean-up dropped the term the assignment passes to {@code y} (0 times its partial), but
+     * {@code y}'s adjoint had been started as that term ({@code _d_y = _r1}): {@code into.y += _r1}
+     * named a variable no longer declared, and the generated file did not compile.
+     */
+    @Test
+    void aDroppedZeroTermThatAnAdjointStartedAs() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable(wrt = {"y"})
+                    public static double m53(double x, double y) {
+                        double a = x;
+                        x = (y / y);
+                        return a;
+                    }
+                }
+                """, "m53", 0.7, 1.3);
+    }
 }
