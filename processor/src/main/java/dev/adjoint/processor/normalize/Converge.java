@@ -25,7 +25,9 @@ import java.util.Set;
  * At some points a factor of its terms is exactly 0 ({@code (n - b)} at a whole {@code b}): the
  * value is then exact after a few steps and the loop stops, but the skipped terms' derivatives are
  * not 0, and differentiating the steps taken gives a wrong derivative, with no sign of it. Such a
- * loop (innermost, writing only its own scalars, calling nothing but {@code Math}) becomes:
+ * loop (innermost, writing only its own scalars, calling nothing but {@code Math}, and safe to run
+ * for more steps than it takes: no array read at an index that moves with its steps, no double made
+ * an integer, no integer division by a variable) becomes:
  * <ol>
  *   <li>the same loop, without derivatives, from its inputs and state moved by a relative 10⁻², each
  *       by its own amount: how many steps it takes near the point ({@code _stepsNear}), where no
@@ -189,6 +191,18 @@ final class Converge {
         if (refused[0]) {
             return null;
         }
+        // the copies run steps the loop does not (the longer run twice as many as near the point): an
+        // index that moves with the steps could leave its array there, a double made an int divide by 0
+        Set<Var> moving = new HashSet<>(written);
+        moving.addAll(declared);
+        boolean[] unsafe = {false};
+        Stmts.forEachExpr(parts, e -> Exprs.postOrder(e, n -> unsafe[0] |= unsafe(n, moving)));
+        if (l.condition() != null) {
+            Exprs.postOrder(l.condition(), n -> unsafe[0] |= unsafe(n, moving));
+        }
+        if (unsafe[0]) {
+            return null;
+        }
         for (Stmt s : Stmts.all(parts)) {
             String target = s instanceof Stmt.Break b ? b.label() : s instanceof Stmt.Continue c ? c.label() : null;
             if (target != null && !target.equals(l.label()) && !labels.contains(target)) {
@@ -221,6 +235,20 @@ final class Converge {
             copied.addAll(written);
         }
         return tests[0] ? plan : null;
+    }
+
+    /** An element read at an index that moves with the steps, a double made an integer, an integer division by a variable. */
+    private static boolean unsafe(Expr n, Set<Var> moving) {
+        if (n instanceof Expr.ArrayRead r) {
+            boolean[] moves = {false};
+            Exprs.reads(r.index(), v -> moves[0] |= moving.contains(v));
+            return moves[0];
+        }
+        if (n instanceof Expr.Cast c) {
+            return c.operand().type().isDouble() && !c.type().isDouble();
+        }
+        return n instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
+                && !b.type().isDouble() && Exprs.constant(b.right()) == null;
     }
 
     private List<Stmt> rewrite(Plan p) {
@@ -488,13 +516,15 @@ final class Converge {
     }
 
     /**
-     * {@code body} with its returns leaving the loop {@code label} (the copy near the point) and
-     * its throws ending the copy: the steps counted set to 0 ({@code count}) or {@code failed} set.
+     * {@code body} with its returns leaving the copy near the point (a {@code break} to {@code
+     * label}, the loop's own label or none, when {@code count} is given) and its throws ending the
+     * copy: the steps counted set past the bound ({@code count}, which then decides nothing) or
+     * {@code failed} set. The longer run's returns are breaks already.
      */
     private static List<Stmt> stopped(List<Stmt> body, String label, Var count, Var failed) {
         List<Stmt> out = new ArrayList<>(body.size());
         for (Stmt s : body) {
-            if (s instanceof Stmt.Return && label != null) {
+            if (s instanceof Stmt.Return && count != null) {
                 out.add(new Stmt.Break(label, null));
             } else if (s instanceof Stmt.Throw) {
                 out.add(count != null ? new Stmt.Assign(count, Expr.Const.ofInt(BOUND), null, null)

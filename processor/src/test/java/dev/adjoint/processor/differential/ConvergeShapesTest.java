@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
  * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
- * condition, the tolerance in a local, the loop nested in another, and a loop that writes an array
- * (not run again: right where no factor is 0).
+ * condition, the tolerance in a local, the loop nested in another, and loops that write an array or read
+ * one at an index that moves with the steps (not run again: right where no factor is 0).
  */
 class ConvergeShapesTest {
 
@@ -29,7 +29,7 @@ class ConvergeShapesTest {
                     int k = 0;
                     while (Math.abs(term) > EPS * Math.abs(sum)) {
                         k++;
-                        term *= (k - b) * x / k * w[k % w.length];
+                        term *= (k - b) * x / k * w[1];
                         sum += term;
                     }
                     return sum;
@@ -107,6 +107,19 @@ class ConvergeShapesTest {
                 }
 
                 @Differentiable
+                public static double readsByStep(double b, double x, double[] c) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum) && k < c.length - 1) {
+                        k++;
+                        term *= (k - b) * x / k * c[k];
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable
                 public static double writesAnArray(double b, double x) {
                     double[] terms = new double[400];
                     double term = 1.0;
@@ -167,7 +180,9 @@ class ConvergeShapesTest {
     }
 
     @Test
-    void aLoopThatWritesAnArrayIsNotRunAgain() throws Exception {
+    void aLoopThatWritesAnArrayOrReadsOneByStepIsNotRunAgain() throws Exception {
         check("writesAnArray", 3.5, 0.4);
+        // run on, it could read past the table's end where the loop does not
+        check("readsByStep", 3.5, 0.4, new double[] {1.0, 0.9, 1.1, 1.0, 0.8, 1.2});
     }
 }
