@@ -111,7 +111,10 @@ public final class Splitter {
                         framed.add(v);
                     }
                 });
-                Var assigned = s instanceof Stmt.Assign a ? a.var() : null;
+                // a parameter a part changes is the frame's from the start: x = ..., and a tangent's
+                // dX -= ... (an accumulation into it, as when the method assigns its parameter x)
+                Var assigned = s instanceof Stmt.Assign a ? a.var()
+                        : s instanceof Stmt.Accumulate acc && acc.target() instanceof Expr.Read r ? r.var() : null;
                 if (assigned != null && parameters.contains(assigned)) {
                     framedParameters.add(assigned);
                 }

@@ -150,4 +150,54 @@ class LargeMethodTest {
         }
         assertTrue(checked > 100, "only " + checked + " methods checked");
     }
+
+    /**
+     * A parameter the method changes in a loop, then reads over a method long enough to split:
+     * its tangent is changed by accumulation ({@code dA0 -= ...}), and the parts after the first
+     * read it from the frame. They once read the parameter as passed: the tangent and second
+     * order were silently wrong (found by a random program with an equality shortcut, whose code
+     * around doubled its length).
+     */
+    @Test
+    void aParameterChangedInALoopIsSharedByTheParts() throws ReflectiveOperationException {
+        List<String> lines = method("@Differentiable(order = 2)", "moved", 150, new Random(7));
+        lines.add(2, "        for (int k = 0; k < 3; k++) {\n            a0 -= 0.25 * Math.exp(0.1 * a1);\n        }");
+        // read in the last part too
+        lines.set(lines.size() - 2, lines.get(lines.size() - 2).replace(";", " + Math.sin(a0);"));
+        List<String> source = new ArrayList<>(List.of("package big;", "", "import dev.adjoint.Differentiable;", "",
+                "public final class Moved {"));
+        source.addAll(lines);
+        source.add("}");
+        InMemoryCompiler.Result moved = new InMemoryCompiler().compile("big.Moved", String.join("\n", source), false);
+        assertTrue(moved.success(), moved.diagnosticsText());
+        assertTrue(moved.generated("big.MovedAdjointImpl").contains("MovedTangentFrame"), "the tangent is split");
+        Class<?> primal = moved.loader().loadClass("big.Moved");
+        Class<?> api = moved.loader().loadClass("big.MovedAdjoint");
+        Method f = primal.getMethod("moved", double.class, double.class, double.class, double.class);
+        Method tangent = api.getMethod("movedTangent", double.class, double.class, double.class, double.class,
+                double.class, double.class, double.class, double.class);
+        Method gradient = api.getMethod("movedGradient", double.class, double.class, double.class, double.class);
+        Method hessian = api.getMethod("movedHessian", double.class, double.class, double.class, double.class);
+        double[] x = {0.3, -0.2, 0.5, 0.1};
+        double h = 1e-6;
+        // along a1, which moves a0 in the loop: a0's tangent changes there, by dA0 -= ...
+        double fd = ((double) f.invoke(null, x[0], x[1] + h, x[2], x[3]) - (double) f.invoke(null, x[0], x[1] - h, x[2], x[3]))
+                / (2 * h);
+        assertEquals(fd, (double) tangent.invoke(null, x[0], x[1], x[2], x[3], 0.0, 1.0, 0.0, 0.0), 1e-6);
+        double[][] hess = (double[][]) hessian.invoke(null, x[0], x[1], x[2], x[3]);
+        for (int i = 0; i < 4; i++) {
+            double[] plus = x.clone();
+            double[] minus = x.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            Object gp = gradient.invoke(null, plus[0], plus[1], plus[2], plus[3]);
+            Object gm = gradient.invoke(null, minus[0], minus[1], minus[2], minus[3]);
+            for (int j = 0; j < 4; j++) {
+                String name = "a" + j;
+                double d = (gp.getClass().getField(name).getDouble(gp) - gm.getClass().getField(name).getDouble(gm))
+                        / (2 * h);
+                assertEquals(d, hess[i][j], 1e-5, "H[" + i + "][" + j + "]");
+            }
+        }
+    }
 }
