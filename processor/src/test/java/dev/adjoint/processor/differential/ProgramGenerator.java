@@ -1008,8 +1008,9 @@ final class ProgramGenerator {
         readable.add(sum);
         writable.add(sum);
         double tolerance = List.of(1e-15, 1e-6, 1e-3).get(random.nextInt(3));
-        // EXACT_END, drawn apart from `random` (from what is drawn already), so the other draws stay as they were
-        Random side = new Random(java.util.Objects.hash(term, sum, tolerance, termInit, sumInit));
+        // EXACT_END, drawn apart from `random` (from what is drawn already: names and numbers, whose hashes
+        // are the same in every JVM, unlike an enum's), so the other draws stay as they were
+        Random side = new Random(java.util.Objects.hash(term, sum, tolerance, n, readable.size(), blockDepth));
         List<String> parameters = readable.stream().filter(doubleParams::contains).filter(active::contains).toList();
         String whole = !parameters.isEmpty() && side.nextDouble() * 100 < weights.get(Shape.EXACT_END)
                 ? parameters.get(side.nextInt(parameters.size())) : null;
