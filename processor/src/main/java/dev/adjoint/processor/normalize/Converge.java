@@ -51,7 +51,7 @@ final class Converge {
      * copy's value to converge only with most of the terms the derivative needs.
      */
     private static final double NEAR = 1e-2;
-    /** The steps after which the copy near the point is taken not to converge (and decides nothing). */
+    /** The steps after which the copy near the point is taken not to converge (and decides nothing; so does a value of it that overflowed). */
     private static final int BOUND = 100_000;
     /** How closely a value of the longer run must agree with the loop's own to lend it its derivative. */
     private static final double AGREEMENT = 1e-6;
@@ -324,6 +324,19 @@ final class Converge {
         Stmt.Loop copy = new Stmt.Loop(label, l.init(), l.head(), bounded(l.condition(), count), l.update(), body,
                 l.doWhile(), l.pos(), null);
         out.addAll(Rename.substitute(List.of(copy), map));
+        // a loop that diverges near the point (its value exact here only because a term is 0) decides
+        // nothing: run on here, its derivative would overflow too
+        Expr finite = null;
+        for (Var v : p.written()) {
+            if (v.type.isDouble()) {
+                Expr f = binary(Expr.BinaryOp.LE, abs(read(map.get(v))), Expr.Const.of(Double.MAX_VALUE), JType.BOOLEAN);
+                finite = finite == null ? f : binary(Expr.BinaryOp.CAND, finite, f, JType.BOOLEAN);
+            }
+        }
+        if (finite != null) {
+            out.add(new Stmt.If(new Expr.Unary(Expr.UnaryOp.NOT, finite, JType.BOOLEAN, null),
+                    List.of(new Stmt.Assign(count, Expr.Const.ofInt(BOUND), null, null)), List.of(), null, null));
+        }
         return out;
     }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
  * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
- * condition, the tolerance in a local, the loop nested in another, and loops that write an array or read
+ * condition, the tolerance in a local, the loop nested in another, a series that diverges near the point
+ * (not run on), and loops that write an array or read
  * one at an index that moves with the steps (not run again: right where no factor is 0).
  */
 class ConvergeShapesTest {
@@ -120,6 +121,19 @@ class ConvergeShapesTest {
                 }
 
                 @Differentiable
+                public static double binomial(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum)) {
+                        k++;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable
                 public static double writesAnArray(double b, double x) {
                     double[] terms = new double[400];
                     double term = 1.0;
@@ -177,6 +191,25 @@ class ConvergeShapesTest {
     void theLoopNestedInAnother() throws Exception {
         check("nested", 2.0, new double[] {0.3, -0.5, 0.8});
         check("nested", 2.5, new double[] {0.3, -0.5, 0.8});
+    }
+
+    /**
+     * Σₖ Πⱼ≤ₖ (j − b) x / j is (1 − x)ᵇ⁻¹, a polynomial at a whole b, but diverges near it for |x| &gt; 1:
+     * the copy near the point overflows and decides nothing, and the derivative is the polynomial's
+     * (run on, it would overflow to infinity).
+     */
+    @Test
+    void aSeriesThatDivergesNearThePointIsNotRunOn() throws Exception {
+        java.lang.reflect.Method gradient = java.util.Arrays.stream(compiled.loader().loadClass("difftest.SeriesAdjoint")
+                .getMethods()).filter(m -> m.getName().equals("binomialGradient")).findFirst().orElseThrow();
+        Object g = gradient.invoke(null, 3.0, 3.0);
+        double db = g.getClass().getField("b").getDouble(g);
+        double dx = g.getClass().getField("x").getDouble(g);
+        // d/dx (1 − x)² = −2 (1 − x) = 4 at x = 3; d/db of the terms the polynomial has
+        org.junit.jupiter.api.Assertions.assertEquals(4.0, dx, 1e-12);
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(db), "d/db = " + db);
+        check("binomial", 3.0, 0.5);
+        check("binomial", 2.6, 0.5);
     }
 
     @Test
