@@ -150,7 +150,17 @@ final class Pipeline {
     private ImplWriter.Done differentiate(Work w, Map<String, Work> work) {
         ImplWriter.Done[] out = {null};
         guarded(w, () -> {
-            MethodIr normalized = timing.time("normalize", () -> new Normalizer(catalog.helpers()).run(w.ir));
+            Normalizer normalizer = w.activity == null ? new Normalizer(catalog.helpers())
+                    : new Normalizer(catalog.helpers(), w.activity::isVaried);
+            MethodIr normalized = timing.time("normalize", () -> normalizer.run(w.ir));
+            for (Map.Entry<Position, String> loop : normalizer.notRunOn()) {
+                diagnostics.warning(loop.getKey(), Tag.AdjointConvergenceLoop, "this loop stops on a convergence test of "
+                        + "a differentiated value but " + loop.getValue() + ", so it is not run on for the derivative: "
+                        + "where a factor of its terms is exactly 0 (a series or continued fraction at a whole "
+                        + "parameter) it stops early, and the derivative is that of the steps it took. Keep the "
+                        + "loop to its own scalars and Math calls (store into the array after it, call the method "
+                        + "before it) to have it run on");
+            }
             Shortcuts.Result shortcuts = w.plan.checkpoints() > 0 ? null : timing.time("normalize", () -> Shortcuts.of(
                     normalized, catalog.helpers(), w.owner.impl(), Naming.gap(w.plan.name())));
             ImplWriter.Done done = shortcuts == null || shortcuts.around() == null ? null

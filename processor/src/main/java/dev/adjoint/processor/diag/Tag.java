@@ -19,6 +19,7 @@ public enum Tag {
     AdjointLostDerivative,
     AdjointEqualityBranch,
     AdjointToleranceBranch,
+    AdjointConvergenceLoop,
     // the processor itself
     AdjointInternalError, AdjointWriteFailed;
 

@@ -58,16 +58,29 @@ final class Converge {
     /** The largest tolerance a convergence test compares with. */
     private static final double LARGEST_TOLERANCE = 1e-4;
 
+    /** Why a loop with a loop inside is not run on: it is not said (see {@link #plan}). */
+    private static final String OUTER = "has a loop inside";
+
     /** Locals written once (declared with the value or assigned it later), with that value: a tolerance computed before the loop. */
     private final Map<Var, Expr> once = new HashMap<>();
 
-    private Converge() {}
-
     /** Locals declared without a value that a rewritten loop writes: its copies read them at its start. */
     private final Set<Var> copied = new HashSet<>();
+    /** Whether a variable carries a derivative (the method's activity; every variable in a helper's body). */
+    private final java.util.function.Predicate<Var> varied;
+    /** The loops stopped on a convergence test of a differentiated value that are not run on, and why. */
+    private final List<Skipped> skipped;
 
-    static List<Stmt> run(List<Stmt> body) {
-        Converge c = new Converge();
+    /** A loop stopped on convergence that stays as written: where it is, and why ("writes an array"). */
+    record Skipped(dev.adjoint.processor.diag.Position pos, String why) {}
+
+    private Converge(java.util.function.Predicate<Var> varied, List<Skipped> skipped) {
+        this.varied = varied;
+        this.skipped = skipped;
+    }
+
+    static List<Stmt> run(List<Stmt> body, java.util.function.Predicate<Var> varied, List<Skipped> skipped) {
+        Converge c = new Converge(varied, skipped);
         c.collect(body);
         List<Stmt> out = c.block(body);
         if (c.copied.isEmpty()) {
@@ -130,7 +143,8 @@ final class Converge {
         Set<Var> declared = new HashSet<>();
         Set<String> labels = new HashSet<>();
         Set<Var> written = new LinkedHashSet<>();
-        boolean[] refused = {false};
+        // why this loop cannot be run again safely (the first reason found), or null
+        String[] why = {null};
         boolean returns = false;
         JType exitType = null;
         for (Stmt s : Stmts.all(parts)) {
@@ -144,75 +158,44 @@ final class Converge {
                 returns = true;
                 if (r.value() != null) {
                     if (!r.value().type().isDouble() || exitType != null && !exitType.sameAs(r.value().type())) {
-                        return null;
+                        because(why, "returns what is not a double");
+                    } else {
+                        exitType = r.value().type();
                     }
-                    exitType = r.value().type();
                 }
-            } else if (s instanceof Stmt.Loop || s instanceof Stmt.ForEach || s instanceof Stmt.Switch
-                    || s instanceof Stmt.ArrayWrite || s instanceof Stmt.Accumulate || s instanceof Stmt.Put) {
-                return null;
-            } else if (s instanceof Stmt.Eval e && !(e.expr() instanceof Expr.Assignment)) {
-                return null;
+            } else if (s instanceof Stmt.Loop || s instanceof Stmt.ForEach) {
+                because(why, OUTER);
+            } else if (s instanceof Stmt.ArrayWrite || s instanceof Stmt.Accumulate || s instanceof Stmt.Put) {
+                because(why, "writes an array");
+            } else if (s instanceof Stmt.Switch || s instanceof Stmt.Eval e && !(e.expr() instanceof Expr.Assignment)) {
+                because(why, "calls a method");
             }
             if (s instanceof Stmt.Throw) {
                 continue;
             }
-            for (Expr e : Stmts.exprs(s)) {
-                Exprs.postOrder(e, n -> {
-                    if (n instanceof Expr.Call || n instanceof Expr.New || n instanceof Expr.NewArray
-                            || n instanceof Expr.ArrayLit || n instanceof Expr.SwitchExpr || n instanceof Expr.Pullback
-                            || n instanceof Expr.Unsupported || n instanceof Expr.Pop) {
-                        refused[0] = true;
-                    } else if (n instanceof Expr.Assignment x) {
-                        Var v = Exprs.var(x.target());
-                        if (v == null) {
-                            refused[0] = true;
-                        } else {
-                            written.add(v);
-                        }
-                    }
-                });
-            }
+            Stmts.exprs(s).forEach(e -> scan(e, written, why));
         }
         if (l.condition() != null) {
-            Exprs.postOrder(l.condition(), n -> {
-                if (n instanceof Expr.Call || n instanceof Expr.SwitchExpr || n instanceof Expr.Unsupported) {
-                    refused[0] = true;
-                } else if (n instanceof Expr.Assignment x) {
-                    Var v = Exprs.var(x.target());
-                    if (v == null) {
-                        refused[0] = true;
-                    } else {
-                        written.add(v);
-                    }
-                }
-            });
-        }
-        if (refused[0]) {
-            return null;
+            scan(l.condition(), written, why);
         }
         // the copies run steps the loop does not (the longer run twice as many as near the point): an
         // index that moves with the steps could leave its array there, a double made an int divide by 0
         Set<Var> moving = new HashSet<>(written);
         moving.addAll(declared);
-        boolean[] unsafe = {false};
-        Stmts.forEachExpr(parts, e -> Exprs.postOrder(e, n -> unsafe[0] |= unsafe(n, moving)));
+        Stmts.forEachExpr(parts, e -> Exprs.postOrder(e, n -> because(why, unsafe(n, moving))));
         if (l.condition() != null) {
-            Exprs.postOrder(l.condition(), n -> unsafe[0] |= unsafe(n, moving));
-        }
-        if (unsafe[0]) {
-            return null;
+            Exprs.postOrder(l.condition(), n -> because(why, unsafe(n, moving)));
         }
         for (Stmt s : Stmts.all(parts)) {
             String target = s instanceof Stmt.Break b ? b.label() : s instanceof Stmt.Continue c ? c.label() : null;
             if (target != null && !target.equals(l.label()) && !labels.contains(target)) {
-                return null; // a jump out of an enclosing loop or block
+                because(why, "jumps out of an enclosing loop or block");
             }
         }
         written.removeAll(declared);
         for (Var v : written) {
             if (!v.type.isPrimitive()) {
-                return null;
+                because(why, "changes which array or object a variable holds");
             }
         }
         Set<Var> read = new LinkedHashSet<>();
@@ -226,29 +209,67 @@ final class Converge {
                 && (b.label() == null || b.label().equals(l.label())));
         boolean endless = l.condition() == null || Boolean.TRUE.equals(l.condition() instanceof Expr.Const c ? c.value() : null);
         Plan plan = new Plan(l, written, read, declared, exitType, returns, endless && !breaks);
-        boolean[] tests = {false};
+        List<Expr> tests = new ArrayList<>();
         if (l.condition() != null) {
             forced(l.condition(), true, plan, null, tests);
         }
         exits(l.body(), plan, null, tests);
-        if (tests[0]) {
-            copied.addAll(written);
+        if (tests.isEmpty()) {
+            return null;
         }
-        return tests[0] ? plan : null;
+        if (why[0] != null) {
+            if (why[0] == OUTER) {
+                return null; // an iteration around inner loops (a Newton solve): no series, nothing to say
+            }
+            // a convergence test of a differentiated value: the user hears why the loop stays as it is
+            boolean differentiated = tests.stream().anyMatch(t -> Exprs.any(t, n -> n instanceof Expr.Read r
+                    && r.var().type.isDouble() && varied.test(r.var())));
+            if (differentiated) {
+                skipped.add(new Skipped(l.pos(), why[0]));
+            }
+            return null;
+        }
+        copied.addAll(written);
+        return plan;
     }
 
-    /** An element read at an index that moves with the steps, a double made an integer, an integer division by a variable. */
-    private static boolean unsafe(Expr n, Set<Var> moving) {
+    private static void because(String[] why, String reason) {
+        if (why[0] == null && reason != null) {
+            why[0] = reason;
+        }
+    }
+
+    /** Notes in {@code written} the variables {@code e} assigns, and in {@code why} what the copies cannot repeat. */
+    private static void scan(Expr e, Set<Var> written, String[] why) {
+        Exprs.postOrder(e, n -> {
+            if (n instanceof Expr.Call || n instanceof Expr.SwitchExpr || n instanceof Expr.Pullback
+                    || n instanceof Expr.Unsupported || n instanceof Expr.Pop) {
+                because(why, "calls a method");
+            } else if (n instanceof Expr.New || n instanceof Expr.NewArray || n instanceof Expr.ArrayLit) {
+                because(why, "creates an array or object");
+            } else if (n instanceof Expr.Assignment x) {
+                Var v = Exprs.var(x.target());
+                if (v == null) {
+                    because(why, "writes an array");
+                } else {
+                    written.add(v);
+                }
+            }
+        });
+    }
+
+    /** Why the copies could fail where the loop does not, or null: an index that moves with the steps, a double made an integer, an integer division by a variable. */
+    private static String unsafe(Expr n, Set<Var> moving) {
         if (n instanceof Expr.ArrayRead r) {
             boolean[] moves = {false};
             Exprs.reads(r.index(), v -> moves[0] |= moving.contains(v));
-            return moves[0];
+            return moves[0] ? "reads an array at an index that moves with its steps" : null;
         }
-        if (n instanceof Expr.Cast c) {
-            return c.operand().type().isDouble() && !c.type().isDouble();
+        if (n instanceof Expr.Cast c && c.operand().type().isDouble() && !c.type().isDouble()) {
+            return "makes a double an integer";
         }
         return n instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
-                && !b.type().isDouble() && Exprs.constant(b.right()) == null;
+                && !b.type().isDouble() && Exprs.constant(b.right()) == null ? "divides an integer by a variable" : null;
     }
 
     private List<Stmt> rewrite(Plan p) {
@@ -422,10 +443,10 @@ final class Converge {
     /**
      * {@code condition} (of the loop, {@code going} true, or of an exit, false) with each of its
      * convergence tests made to hold on only after {@code need.need} steps; with {@code need} null,
-     * only notes in {@code found} whether there is one. Tests under {@code ||} or {@code !} are not
+     * only adds them to {@code found}. Tests under {@code ||} or {@code !} are not
      * looked at (left as they are).
      */
-    private Expr forced(Expr condition, boolean going, Plan p, Need need, boolean[] found) {
+    private Expr forced(Expr condition, boolean going, Plan p, Need need, List<Expr> found) {
         if (condition instanceof Expr.Binary b && b.op() == Expr.BinaryOp.CAND) {
             return binary(Expr.BinaryOp.CAND, forced(b.left(), going, p, need, found),
                     forced(b.right(), going, p, need, found), JType.BOOLEAN);
@@ -434,7 +455,7 @@ final class Converge {
             return condition;
         }
         if (found != null) {
-            found[0] = true;
+            found.add(condition);
         }
         if (need == null) {
             return condition;
@@ -447,7 +468,7 @@ final class Converge {
     }
 
     /** {@code body} with the conditions of its exits ({@code if (test) break;} or {@code return}) forced. */
-    private List<Stmt> exits(List<Stmt> body, Plan p, Need need, boolean[] found) {
+    private List<Stmt> exits(List<Stmt> body, Plan p, Need need, List<Expr> found) {
         List<Stmt> out = new ArrayList<>(body.size());
         for (Stmt s : body) {
             if (s instanceof Stmt.If i && i.otherwise().isEmpty() && !i.then().isEmpty()

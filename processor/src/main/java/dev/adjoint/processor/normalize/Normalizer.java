@@ -1,11 +1,16 @@
 package dev.adjoint.processor.normalize;
 
+import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Stage 4, the normal form: {@link Desugar} (for-each and switch into loops and if-chains),
@@ -18,14 +23,36 @@ import java.util.Map;
 public final class Normalizer {
 
     private final Map<String, MethodIr> helpers;
+    /** Whether a variable of the method carries a derivative (its activity). */
+    private final Predicate<Var> varied;
+    private final List<Converge.Skipped> skipped = new ArrayList<>();
 
     public Normalizer(Map<String, MethodIr> helpers) {
+        this(helpers, v -> true);
+    }
+
+    public Normalizer(Map<String, MethodIr> helpers, Predicate<Var> varied) {
         this.helpers = helpers;
+        this.varied = varied;
+    }
+
+    /**
+     * The loops stopped on a convergence test of a differentiated value that {@link Converge} left as
+     * written, each with where it is and why ({@code "writes an array"}), once each.
+     */
+    public List<Map.Entry<Position, String>> notRunOn() {
+        Map<Position, String> out = new LinkedHashMap<>();
+        for (Converge.Skipped s : skipped) {
+            if (s.pos() != null) {
+                out.putIfAbsent(s.pos(), s.why());
+            }
+        }
+        return List.copyOf(out.entrySet());
     }
 
     /** The method's body in normal form. */
     public MethodIr run(MethodIr method) {
-        List<Stmt> body = Converge.run(new Desugar().run(method.body()));
+        List<Stmt> body = Converge.run(new Desugar().run(method.body()), varied, skipped);
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
         body = Sink.run(Cse.run(new Anf(this, helpers).block(body)));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
@@ -34,7 +61,8 @@ public final class Normalizer {
 
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
-        List<Stmt> body = Converge.run(new Desugar().run(stmts));
+        // a helper's variables are not the method's: each may carry a derivative
+        List<Stmt> body = Converge.run(new Desugar().run(stmts), v -> true, skipped);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
     }

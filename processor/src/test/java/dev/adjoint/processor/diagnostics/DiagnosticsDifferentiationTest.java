@@ -384,6 +384,53 @@ class DiagnosticsDifferentiationTest {
     }
 
     /**
+     * A loop stopped on a convergence test of a differentiated value that cannot be run on for the
+     * derivative (it stores its terms in an array) warns at the loop, saying why; one that stops on
+     * a value carrying no derivative (a count of data) does not, nor does one that is run on.
+     */
+    @Test
+    void aConvergenceLoopThatIsNotRunOnWarns() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double series(double b, double x, double[] scale) {",
+                "        double[] terms = new double[100];",
+                "        double term = 1.0;",
+                "        double sum = 1.0;",
+                "        int k = 0;",
+                "        while (Math.abs(term) > 1e-15 * Math.abs(sum) && k < 99) {",
+                "            k++;",
+                "            term *= (k - b) * x / k;",
+                "            terms[k] = term;",
+                "            sum += term;",
+                "        }",
+                "        double data = 1.0;",
+                "        int n = 0;",
+                "        while (Math.abs(data) > 1e-12 && n < 50) {",
+                "            n++;",
+                "            data *= 0.5;",
+                "            terms[n] = data;",
+                "        }",
+                "        double plain = 1.0;",
+                "        double total = 1.0;",
+                "        int j = 0;",
+                "        while (Math.abs(plain) > 1e-15 * Math.abs(total)) {",
+                "            j++;",
+                "            plain *= (j - b) * x / j;",
+                "            total += plain;",
+                "        }",
+                "        return sum + terms[1] * scale[0] + n + total;",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeeded();
+        assertWarning(c, file, "while (Math.abs(term) > 1e-15 * Math.abs(sum) && k < 99) {",
+                "[AdjointConvergenceLoop] this loop stops on a convergence test of a differentiated value but writes "
+                        + "an array, so it is not run on for the derivative",
+                "Keep the loop to its own scalars and Math calls");
+        assertThat(c).hadWarningCount(1);
+        assertNoCrash(c);
+    }
+
+    /**
      * What is not a tolerance band: a convergence test in a loop, a band wider than 1e-6, one of
      * an int, one of stopGradient(x).
      */
