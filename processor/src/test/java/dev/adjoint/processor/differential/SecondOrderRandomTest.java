@@ -228,6 +228,18 @@ class SecondOrderRandomTest {
     /** The mean of fGradient at x ± step along input i (NaN where the method throws). */
     private static double[] mean(java.lang.reflect.Method gradient, Method m, Object[] x, int i, double step)
             throws Exception {
+        return combined(gradient, m, x, i, step, (p, q) -> (p + q) / 2);
+    }
+
+    /** Central differences of fGradient along input i (NaN where the method throws: nothing to compare). */
+    private static double[] difference(java.lang.reflect.Method gradient, Method m, Object[] x, int i, double step)
+            throws Exception {
+        return combined(gradient, m, x, i, step, (p, q) -> (p - q) / (2 * step));
+    }
+
+    /** fGradient at x + step and x − step along input i, combined component by component. */
+    private static double[] combined(java.lang.reflect.Method gradient, Method m, Object[] x, int i, double step,
+            java.util.function.DoubleBinaryOperator f) throws Exception {
         Object[] plus = x.clone();
         Object[] minus = x.clone();
         plus[i] = (double) x[i] + step;
@@ -237,34 +249,10 @@ class SecondOrderRandomTest {
             double[] p = components(gradient.invoke(null, plus), m);
             double[] q = components(gradient.invoke(null, minus), m);
             for (int j = 0; j < out.length; j++) {
-                out[j] = (p[j] + q[j]) / 2;
+                out[j] = f.applyAsDouble(p[j], q[j]);
             }
         } catch (InvocationTargetException thrown) {
             Arrays.fill(out, Double.NaN);
-        }
-        return out;
-    }
-
-    private static double[] difference(java.lang.reflect.Method gradient, Method m, Object[] x, int i, double step)
-            throws Exception {
-        Object[] plus = x.clone();
-        Object[] minus = x.clone();
-        plus[i] = (double) x[i] + step;
-        minus[i] = (double) x[i] - step;
-        Object gp;
-        Object gm;
-        try {
-            gp = gradient.invoke(null, plus);
-            gm = gradient.invoke(null, minus);
-        } catch (InvocationTargetException thrown) {
-            double[] none = new double[m.params().size()];
-            Arrays.fill(none, Double.NaN); // the method throws there: nothing to compare
-            return none;
-        }
-        double[] out = new double[m.params().size()];
-        for (int j = 0; j < out.length; j++) {
-            String name = m.params().get(j).name();
-            out[j] = (gp.getClass().getField(name).getDouble(gp) - gm.getClass().getField(name).getDouble(gm)) / (2 * step);
         }
         return out;
     }

@@ -3,11 +3,9 @@ package dev.adjoint.processor.numeric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.processor.fixtures.Convergence;
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -44,14 +42,7 @@ class ConvergenceTest {
 
     @TestFactory
     Stream<DynamicTest> atWholeParametersAndBeside() throws Exception {
-        GradientHarness harness = new GradientHarness(Convergence.class);
-        Map<String, Method> methods = new LinkedHashMap<>();
-        harness.differentiableMethods().forEach(m -> methods.put(m.getName(), m));
-        assertEquals(POINTS.keySet(), methods.keySet());
-        return POINTS.entrySet().stream().flatMap(e -> e.getValue().stream().map(args -> DynamicTest.dynamicTest(
-                e.getKey() + " at " + GradientHarness.describe(args), () -> {
-                    harness.checkAt(methods.get(e.getKey()), args, new Random(e.getKey().hashCode()));
-                })));
+        return GradientHarness.atPoints(Convergence.class, POINTS);
     }
 
     /** The two forms of the beta fraction agree, whole parameters or not: the fixtures compute what they say. */

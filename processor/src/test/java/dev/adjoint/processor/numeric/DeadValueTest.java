@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.processor.fixtures.DeadValues;
 import dev.adjoint.processor.fixtures.DeadValuesAdjoint;
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -36,14 +34,7 @@ class DeadValueTest {
 
     @TestFactory
     Stream<DynamicTest> onBothSidesOfTheChecks() throws Exception {
-        GradientHarness harness = new GradientHarness(DeadValues.class);
-        Map<String, Method> methods = new LinkedHashMap<>();
-        harness.differentiableMethods().forEach(m -> methods.put(m.getName(), m));
-        assertEquals(POINTS.keySet(), methods.keySet());
-        return POINTS.entrySet().stream().flatMap(e -> e.getValue().stream().map(args -> DynamicTest.dynamicTest(
-                e.getKey() + " at " + GradientHarness.describe(args), () -> {
-                    harness.checkAt(methods.get(e.getKey()), args, new Random(e.getKey().hashCode()));
-                })));
+        return GradientHarness.atPoints(DeadValues.class, POINTS);
     }
 
     /** The figures themselves where the unused value is NaN: exact zeros (the factory above checks the tape there). */

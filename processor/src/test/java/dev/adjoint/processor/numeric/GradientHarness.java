@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Checks a generated adjoint the way a user would rely on it: the gradient against central
@@ -501,6 +503,20 @@ final class GradientHarness {
         if (hasSecondOrder(m)) {
             checkSecondOrder(m, copy(args), v);
         }
+    }
+
+    /**
+     * A test per method of {@code fixture} and point given for it, each running every check there
+     * ({@link #checkAt}); {@code points} must name every method of {@code fixture} that has a gradient.
+     */
+    static Stream<DynamicTest> atPoints(Class<?> fixture, Map<String, List<Object[]>> points) throws Exception {
+        GradientHarness harness = new GradientHarness(fixture);
+        Map<String, Method> methods = new LinkedHashMap<>();
+        harness.differentiableMethods().forEach(m -> methods.put(m.getName(), m));
+        assertEquals(points.keySet(), methods.keySet());
+        return points.entrySet().stream().flatMap(e -> e.getValue().stream().map(args -> DynamicTest.dynamicTest(
+                e.getKey() + " at " + describe(args),
+                () -> harness.checkAt(methods.get(e.getKey()), args, new Random(e.getKey().hashCode())))));
     }
 
     /**
