@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
  * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
- * condition, the tolerance in a local, the loop nested in another, a series that diverges near the point
+ * condition, the tolerance in a local, the loop nested in another or in a checkpointed method, a series that diverges near the point
  * (not run on), and loops that write an array or read
  * one at an index that moves with the steps (not run again: right where no factor is 0).
  */
@@ -120,6 +120,19 @@ class ConvergeShapesTest {
                     return sum;
                 }
 
+                @Differentiable(checkpoints = 4)
+                public static double checkpointed(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum)) {
+                        k++;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                    }
+                    return sum;
+                }
+
                 @Differentiable
                 public static double binomial(double b, double x) {
                     double term = 1.0;
@@ -185,6 +198,12 @@ class ConvergeShapesTest {
         check("labelled", 5.0, 0.3);
         check("labelled", 4.0, 0.3);
         check("labelled", 4.5, 0.3);
+    }
+
+    @Test
+    void aCheckpointedMethod() throws Exception {
+        check("checkpointed", 3.0, 0.4);
+        check("checkpointed", 3.3, 0.4);
     }
 
     @Test
