@@ -131,7 +131,7 @@ final class Converge {
 
     /** What a rewritten loop needs: the loop, the variables it shares with the code around it. */
     private record Plan(Stmt.Loop loop, Set<Var> written, Set<Var> read, Set<Var> declared, JType exitType,
-            boolean returns, boolean onlyReturns) {}
+            boolean returns, boolean onlyReturns, Map<Var, Expr> flags) {}
 
     /** The plan for {@code l}, or null when it is no convergence loop this pass can run again safely. */
     private Plan plan(Stmt.Loop l) {
@@ -208,7 +208,7 @@ final class Converge {
         boolean breaks = Stmts.all(l.body()).stream().anyMatch(s -> s instanceof Stmt.Break b
                 && (b.label() == null || b.label().equals(l.label())));
         boolean endless = l.condition() == null || Boolean.TRUE.equals(l.condition() instanceof Expr.Const c ? c.value() : null);
-        Plan plan = new Plan(l, written, read, declared, exitType, returns, endless && !breaks);
+        Plan plan = new Plan(l, written, read, declared, exitType, returns, endless && !breaks, flags(parts));
         List<Expr> tests = new ArrayList<>();
         if (l.condition() != null) {
             forced(l.condition(), true, plan, null, tests);
@@ -451,11 +451,12 @@ final class Converge {
             return binary(Expr.BinaryOp.CAND, forced(b.left(), going, p, need, found),
                     forced(b.right(), going, p, need, found), JType.BOOLEAN);
         }
-        if (!converges(condition, going, p)) {
+        Expr test = converges(condition, going, p, 0);
+        if (test == null) {
             return condition;
         }
         if (found != null) {
-            found.add(condition);
+            found.add(test);
         }
         if (need == null) {
             return condition;
@@ -487,36 +488,69 @@ final class Converge {
     }
 
     /**
-     * Whether {@code e} is a convergence test: a value the loop computes compared with a small
-     * tolerance, true while the loop must go on ({@code going}) or once it may stop.
+     * The comparison that makes {@code e} a convergence test, or null: a value the loop computes
+     * compared with a small tolerance, {@code e} true while the loop must go on ({@code going}) or
+     * once it may stop; directly, negated, or through a boolean the loop sets to it once a step.
      */
-    private boolean converges(Expr e, boolean going, Plan p) {
+    private Expr converges(Expr e, boolean going, Plan p, int depth) {
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT) {
+            // while (!done), while (!(err < tol)): the test the other way round
+            return converges(u.operand(), !going, p, depth);
+        }
+        Var flag = Exprs.var(e);
+        if (flag != null && depth < 4 && p.flags().containsKey(flag)) {
+            // boolean done = Math.abs(d) < EPS; ... if (done) break;
+            return converges(p.flags().get(flag), going, p, depth + 1);
+        }
         if (!(e instanceof Expr.Binary b)) {
-            return false;
+            return null;
         }
         boolean less = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE;
         boolean greater = b.op() == Expr.BinaryOp.GT || b.op() == Expr.BinaryOp.GE;
         if (!less && !greater) {
-            return false;
+            return null;
         }
         Expr measured;
         if (tolerance(b.right(), 0)) {
             measured = b.left();
             if (less == going) {
-                return false;
+                return null;
             }
         } else if (tolerance(b.left(), 0)) {
             measured = b.right();
             if (greater == going) {
-                return false;
+                return null;
             }
         } else {
-            return false;
+            return null;
         }
         boolean[] computed = {false};
         Exprs.reads(measured, v -> computed[0] |= v.type.isDouble()
                 && (p.written().contains(v) || p.declared().contains(v)));
-        return computed[0];
+        return computed[0] ? e : null;
+    }
+
+    /**
+     * The booleans the loop sets once per step, each with the value it sets ({@code done =
+     * Math.abs(d) < EPS}): a convergence test kept in a flag.
+     */
+    private static Map<Var, Expr> flags(List<Stmt> parts) {
+        Map<Var, Expr> values = new HashMap<>();
+        Map<Var, Integer> writes = new HashMap<>();
+        for (Stmt s : Stmts.all(parts)) {
+            Var v = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
+            Expr value = v == null ? null : Stmts.value(s);
+            if (v != null && v.type.sameAs(JType.BOOLEAN) && value != null) {
+                values.put(v, value);
+                writes.merge(v, 1, Integer::sum);
+            }
+        }
+        writes.forEach((v, n) -> {
+            if (n > 1) {
+                values.remove(v);
+            }
+        });
+        return values;
     }
 
     /** A small positive constant, or such a constant times something, or a local holding one. */

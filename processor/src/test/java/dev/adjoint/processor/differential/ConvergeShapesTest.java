@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
  * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
- * condition, the tolerance in a local, the loop nested in another or in a checkpointed method, a series that diverges near the point
+ * condition, the tolerance in a local, the test kept in a boolean or negated, the loop nested in another or in a checkpointed method, a series that diverges near the point
  * (not run on), and loops that write an array or read
  * one at an index that moves with the steps (not run again: right where no factor is 0).
  */
@@ -120,6 +120,36 @@ class ConvergeShapesTest {
                     return sum;
                 }
 
+                @Differentiable
+                public static double flagged(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    boolean converged = false;
+                    while (!converged) {
+                        k++;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                        converged = Math.abs(term) <= EPS * Math.abs(sum);
+                    }
+                    return sum;
+                }
+
+                @Differentiable
+                public static double flaggedExit(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    for (int k = 1; k < 400; k++) {
+                        term *= (k - b) * x / k;
+                        sum += term;
+                        boolean small = !(Math.abs(term) > EPS * Math.abs(sum));
+                        if (small) {
+                            break;
+                        }
+                    }
+                    return sum;
+                }
+
                 @Differentiable(checkpoints = 4)
                 public static double checkpointed(double b, double x) {
                     double term = 1.0;
@@ -198,6 +228,14 @@ class ConvergeShapesTest {
         check("labelled", 5.0, 0.3);
         check("labelled", 4.0, 0.3);
         check("labelled", 4.5, 0.3);
+    }
+
+    @Test
+    void aTestKeptInAFlagOrNegated() throws Exception {
+        check("flagged", 3.0, 0.4);
+        check("flagged", 3.3, 0.4);
+        check("flaggedExit", 4.0, 0.6);
+        check("flaggedExit", 4.4, 0.6);
     }
 
     @Test
