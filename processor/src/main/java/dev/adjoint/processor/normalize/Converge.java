@@ -25,7 +25,8 @@ import java.util.Set;
  * At some points a factor of its terms is exactly 0 ({@code (n - b)} at a whole {@code b}): the
  * value is then exact after a few steps and the loop stops, but the skipped terms' derivatives are
  * not 0, and differentiating the steps taken gives a wrong derivative, with no sign of it. Such a
- * loop (innermost, writing only its own scalars, calling nothing but {@code Math}, and safe to run
+ * loop (innermost, writing only its own scalars, calling nothing but {@code Math} and helpers of
+ * arithmetic alone, and safe to run
  * for more steps than it takes: no array read at an index that moves with its steps, no double made
  * an integer, no integer division by a variable) becomes:
  * <ol>
@@ -74,13 +75,19 @@ final class Converge {
     /** A loop stopped on convergence that stays as written: where it is, and why ("writes an array"). */
     record Skipped(dev.adjoint.processor.diag.Position pos, String why) {}
 
-    private Converge(java.util.function.Predicate<Var> varied, List<Skipped> skipped) {
+    /** The helpers a call may inline, by key. */
+    private final Map<String, dev.adjoint.processor.ir.MethodIr> helpers;
+
+    private Converge(java.util.function.Predicate<Var> varied, List<Skipped> skipped,
+            Map<String, dev.adjoint.processor.ir.MethodIr> helpers) {
         this.varied = varied;
         this.skipped = skipped;
+        this.helpers = helpers;
     }
 
-    static List<Stmt> run(List<Stmt> body, java.util.function.Predicate<Var> varied, List<Skipped> skipped) {
-        Converge c = new Converge(varied, skipped);
+    static List<Stmt> run(List<Stmt> body, java.util.function.Predicate<Var> varied, List<Skipped> skipped,
+            Map<String, dev.adjoint.processor.ir.MethodIr> helpers) {
+        Converge c = new Converge(varied, skipped, helpers);
         c.collect(body);
         List<Stmt> out = c.block(body);
         if (c.copied.isEmpty()) {
@@ -233,6 +240,40 @@ final class Converge {
         return plan;
     }
 
+    /**
+     * Whether the helper {@code key} is arithmetic alone: locals of primitive types, {@code if} and
+     * {@code return}, Math functions and such helpers; no array, loop, throw or other call, no
+     * double made an integer, no integer division by a variable. Called more often by a copy than
+     * by the loop, it can do nothing the loop would not, nor fail.
+     */
+    private boolean arithmetic(String key, int depth) {
+        dev.adjoint.processor.ir.MethodIr helper = helpers.get(key);
+        if (helper == null || depth > 3) {
+            return false;
+        }
+        for (Stmt s : Stmts.all(helper.body())) {
+            boolean allowed = s instanceof Stmt.Declare d && d.var().type.isPrimitive()
+                    || s instanceof Stmt.Assign a && a.var().type.isPrimitive()
+                    || s instanceof Stmt.If || s instanceof Stmt.Return || s instanceof Stmt.Block;
+            if (!allowed) {
+                return false; // a throw too: the copies would throw where the loop does not
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                if (Exprs.any(e, n -> n instanceof Expr.Call c ? !(c.callee() instanceof dev.adjoint.processor.ir.Callee.Inline i
+                        && arithmetic(i.key(), depth + 1))
+                        : n instanceof Expr.ArrayRead || n instanceof Expr.Length || n instanceof Expr.New
+                        || n instanceof Expr.NewArray || n instanceof Expr.ArrayLit || n instanceof Expr.Assignment
+                        || n instanceof Expr.SwitchExpr || n instanceof Expr.FieldGet || n instanceof Expr.Unsupported
+                        || n instanceof Expr.Cast c2 && c2.operand().type().isDouble() && !c2.type().isDouble()
+                        || n instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
+                                && !b.type().isDouble() && Exprs.constant(b.right()) == null)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static void because(String[] why, String reason) {
         if (why[0] == null && reason != null) {
             why[0] = reason;
@@ -240,8 +281,12 @@ final class Converge {
     }
 
     /** Notes in {@code written} the variables {@code e} assigns, and in {@code why} what the copies cannot repeat. */
-    private static void scan(Expr e, Set<Var> written, String[] why) {
+    private void scan(Expr e, Set<Var> written, String[] why) {
         Exprs.postOrder(e, n -> {
+            if (n instanceof Expr.Call c && c.callee() instanceof dev.adjoint.processor.ir.Callee.Inline i
+                    && arithmetic(i.key(), 0)) {
+                return; // a helper of arithmetic alone, inlined in each copy
+            }
             if (n instanceof Expr.Call || n instanceof Expr.SwitchExpr || n instanceof Expr.Pullback
                     || n instanceof Expr.Unsupported || n instanceof Expr.Pop) {
                 because(why, "calls a method");

@@ -52,7 +52,7 @@ public final class Normalizer {
 
     /** The method's body in normal form. */
     public MethodIr run(MethodIr method) {
-        List<Stmt> body = Converge.run(new Desugar().run(method.body()), varied, skipped);
+        List<Stmt> body = Converge.run(new Desugar().run(method.body()), varied, skipped, helpers);
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
         body = Sink.run(Cse.run(new Anf(this, helpers).block(body)));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
@@ -62,7 +62,7 @@ public final class Normalizer {
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
         // a helper's variables are not the method's: each may carry a derivative
-        List<Stmt> body = Converge.run(new Desugar().run(stmts), v -> true, skipped);
+        List<Stmt> body = Converge.run(new Desugar().run(stmts), v -> true, skipped, helpers);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
     }

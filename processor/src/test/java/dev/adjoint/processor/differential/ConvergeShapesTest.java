@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
  * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
- * condition, the tolerance in a local, the test kept in a boolean or negated, the loop nested in another or in a checkpointed method, a series that diverges near the point
+ * condition, the tolerance in a local, a helper of arithmetic alone, the test kept in a boolean or negated, the loop nested in another or in a checkpointed method, a series that diverges near the point
  * (not run on), and loops that write an array or read
  * one at an index that moves with the steps (not run again: right where no factor is 0).
  */
@@ -150,6 +150,42 @@ class ConvergeShapesTest {
                     return sum;
                 }
 
+                private static double ratio(int k, double b, double x) {
+                    double r = (k - b) * x;
+                    return r / k;
+                }
+
+                private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("series");
+
+                @Differentiable
+                public static double viaArithmetic(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum)) {
+                        k++;
+                        term *= ratio(k, b, x);
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable
+                public static double logging(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > EPS * Math.abs(sum) && k < 200) {
+                        k++;
+                        term *= ratio(k, b, x);
+                        sum += term;
+                        if (k == 199) {
+                            LOG.warning("no convergence");
+                        }
+                    }
+                    return sum;
+                }
+
                 @Differentiable(checkpoints = 4)
                 public static double checkpointed(double b, double x) {
                     double term = 1.0;
@@ -236,6 +272,14 @@ class ConvergeShapesTest {
         check("flagged", 3.3, 0.4);
         check("flaggedExit", 4.0, 0.6);
         check("flaggedExit", 4.4, 0.6);
+    }
+
+    @Test
+    void aHelperOfArithmeticAlone() throws Exception {
+        check("viaArithmetic", 3.0, 0.4);
+        check("viaArithmetic", 3.3, 0.4);
+        // a call with an effect keeps the loop as written (with a warning): right where no factor is 0
+        check("logging", 3.3, 0.4);
     }
 
     @Test
