@@ -1,9 +1,12 @@
 package dev.adjoint.processor.normalize;
 
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Rename;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
@@ -15,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Loops that stop on convergence keep running for the derivative where their value stopped
@@ -68,25 +72,27 @@ final class Converge {
     /** Locals declared without a value that a rewritten loop writes: its copies read them at its start. */
     private final Set<Var> copied = new HashSet<>();
     /** Whether a variable carries a derivative (the method's activity; every variable in a helper's body). */
-    private final java.util.function.Predicate<Var> varied;
+    private final Predicate<Var> varied;
     /** The loops stopped on a convergence test of a differentiated value that are not run on, and why. */
     private final List<Skipped> skipped;
 
     /** A loop stopped on convergence that stays as written: where it is, and why ("writes an array"). */
-    record Skipped(dev.adjoint.processor.diag.Position pos, String why) {}
+    record Skipped(Position pos, String why) {}
 
     /** The helpers a call may inline, by key. */
-    private final Map<String, dev.adjoint.processor.ir.MethodIr> helpers;
+    private final Map<String, MethodIr> helpers;
+    /** {@link #arithmetic} of each helper asked about from a loop, once each. */
+    private final Map<String, Boolean> arithmetic = new HashMap<>();
 
-    private Converge(java.util.function.Predicate<Var> varied, List<Skipped> skipped,
-            Map<String, dev.adjoint.processor.ir.MethodIr> helpers) {
+    private Converge(Predicate<Var> varied, List<Skipped> skipped,
+            Map<String, MethodIr> helpers) {
         this.varied = varied;
         this.skipped = skipped;
         this.helpers = helpers;
     }
 
-    static List<Stmt> run(List<Stmt> body, java.util.function.Predicate<Var> varied, List<Skipped> skipped,
-            Map<String, dev.adjoint.processor.ir.MethodIr> helpers) {
+    static List<Stmt> run(List<Stmt> body, Predicate<Var> varied, List<Skipped> skipped,
+            Map<String, MethodIr> helpers) {
         Converge c = new Converge(varied, skipped, helpers);
         c.collect(body);
         List<Stmt> out = c.block(body);
@@ -247,10 +253,22 @@ final class Converge {
      * by the loop, it can do nothing the loop would not, nor fail.
      */
     private boolean arithmetic(String key, int depth) {
-        dev.adjoint.processor.ir.MethodIr helper = helpers.get(key);
+        Boolean known = arithmetic.get(key);
+        if (known != null) {
+            return known;
+        }
+        MethodIr helper = helpers.get(key);
         if (helper == null || depth > 3) {
             return false;
         }
+        boolean out = arithmeticBody(helper, depth);
+        if (depth == 0) {
+            arithmetic.put(key, out); // deeper, the depth's bound may have decided
+        }
+        return out;
+    }
+
+    private boolean arithmeticBody(MethodIr helper, int depth) {
         for (Stmt s : Stmts.all(helper.body())) {
             boolean allowed = s instanceof Stmt.Declare d && d.var().type.isPrimitive()
                     || s instanceof Stmt.Assign a && a.var().type.isPrimitive()
@@ -259,14 +277,12 @@ final class Converge {
                 return false; // a throw too: the copies would throw where the loop does not
             }
             for (Expr e : Stmts.exprs(s)) {
-                if (Exprs.any(e, n -> n instanceof Expr.Call c ? !(c.callee() instanceof dev.adjoint.processor.ir.Callee.Inline i
+                if (Exprs.any(e, n -> n instanceof Expr.Call c ? !(c.callee() instanceof Callee.Inline i
                         && arithmetic(i.key(), depth + 1))
                         : n instanceof Expr.ArrayRead || n instanceof Expr.Length || n instanceof Expr.New
                         || n instanceof Expr.NewArray || n instanceof Expr.ArrayLit || n instanceof Expr.Assignment
                         || n instanceof Expr.SwitchExpr || n instanceof Expr.FieldGet || n instanceof Expr.Unsupported
-                        || n instanceof Expr.Cast c2 && c2.operand().type().isDouble() && !c2.type().isDouble()
-                        || n instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
-                                && !b.type().isDouble() && Exprs.constant(b.right()) == null)) {
+                        || unsafe(n, Set.of()) != null)) {
                     return false;
                 }
             }
@@ -283,7 +299,7 @@ final class Converge {
     /** Notes in {@code written} the variables {@code e} assigns, and in {@code why} what the copies cannot repeat. */
     private void scan(Expr e, Set<Var> written, String[] why) {
         Exprs.postOrder(e, n -> {
-            if (n instanceof Expr.Call c && c.callee() instanceof dev.adjoint.processor.ir.Callee.Inline i
+            if (n instanceof Expr.Call c && c.callee() instanceof Callee.Inline i
                     && arithmetic(i.key(), 0)) {
                 return; // a helper of arithmetic alone, inlined in each copy
             }
