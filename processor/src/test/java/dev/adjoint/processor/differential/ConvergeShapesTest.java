@@ -313,6 +313,27 @@ class ConvergeShapesTest {
         check("binomial", 2.6, 0.5);
     }
 
+    /**
+     * NaN and infinite inputs: the loop and the copy near the point end (a NaN test is false at
+     * once), the value is the primal's, and the derivative is that of the one step taken.
+     */
+    @Test
+    void nanAndInfiniteInputsEnd() throws Exception {
+        Class<?> primal = compiled.loader().loadClass("difftest.Series");
+        Class<?> api = compiled.loader().loadClass("difftest.SeriesAdjoint");
+        java.lang.reflect.Method f = primal.getMethod("binomial", double.class, double.class);
+        java.lang.reflect.Method pullback = java.util.Arrays.stream(api.getMethods())
+                .filter(m -> m.getName().equals("binomialPullback")).findFirst().orElseThrow();
+        for (double[] p : new double[][] {{Double.NaN, 0.4}, {3.0, Double.NaN}, {Double.POSITIVE_INFINITY, 0.4}}) {
+            Object holder = pullback.getParameterTypes()[3].getDeclaredConstructor().newInstance();
+            double value = (double) pullback.invoke(null, p[0], p[1], 1.0, holder);
+            org.junit.jupiter.api.Assertions.assertEquals((double) f.invoke(null, p[0], p[1]), value, 0.0);
+            // the first term (1 - b) x is not finite, so the loop stops after one step: d/db is -x
+            org.junit.jupiter.api.Assertions.assertEquals(-p[1], holder.getClass().getField("b").getDouble(holder), 0.0,
+                    "d/db at " + java.util.Arrays.toString(p));
+        }
+    }
+
     @Test
     void aLoopThatWritesAnArrayOrReadsOneByStepIsNotRunAgain() throws Exception {
         check("writesAnArray", 3.5, 0.4);
