@@ -7,7 +7,6 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -37,17 +36,12 @@ public final class Normalizer {
     }
 
     /**
-     * The loops stopped on a convergence test of a differentiated value that {@link Converge} left as
-     * written, each with where it is and why ({@code "writes an array"}), once each.
+     * Where the loops stopped on a convergence test of a differentiated value that {@link Converge}
+     * left as written are, each with why ({@code "writes an array"}); the diagnostics print each once.
      */
     public List<Map.Entry<Position, String>> notRunOn() {
-        Map<Position, String> out = new LinkedHashMap<>();
-        for (Converge.Skipped s : skipped) {
-            if (s.pos() != null) {
-                out.putIfAbsent(s.pos(), s.why());
-            }
-        }
-        return List.copyOf(out.entrySet());
+        return skipped.stream().<Map.Entry<Position, String>>map(s -> new java.util.AbstractMap.SimpleImmutableEntry<>(
+                s.pos(), s.why())).toList();
     }
 
     /** The method's body in normal form. */
