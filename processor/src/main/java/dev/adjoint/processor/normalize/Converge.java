@@ -69,6 +69,9 @@ final class Converge {
     /** Locals written once (declared with the value or assigned it later), with that value: a tolerance computed before the loop. */
     private final Map<Var, Expr> once = new HashMap<>();
 
+    /** Every variable the body declares or writes: one it never does comes from outside (a parameter). */
+    private final Set<Var> assigned = new HashSet<>();
+
     /** Locals declared without a value that a rewritten loop writes: its copies read them at its start. */
     private final Set<Var> copied = new HashSet<>();
     /** Whether a variable carries a derivative (the method's activity; every variable in a helper's body). */
@@ -125,6 +128,12 @@ final class Converge {
         writes.forEach((v, n) -> {
             if (n > 1) {
                 once.remove(v);
+            }
+        });
+        assigned.addAll(writes.keySet());
+        Stmts.all(body).forEach(s -> {
+            if (s instanceof Stmt.Declare d) {
+                assigned.add(d.var());
             }
         });
     }
@@ -504,12 +513,13 @@ final class Converge {
     /**
      * {@code condition} (of the loop, {@code going} true, or of an exit, false) with each of its
      * convergence tests made to hold on only after {@code need.need} steps; with {@code need} null,
-     * only adds them to {@code found}. Tests under {@code ||} or {@code !} are not
-     * looked at (left as they are).
+     * only adds them to {@code found}. Tests under {@code !} of a compound condition
+     * are not looked at (left as they are).
      */
     private Expr forced(Expr condition, boolean going, Plan p, Need need, List<Expr> found) {
-        if (condition instanceof Expr.Binary b && b.op() == Expr.BinaryOp.CAND) {
-            return binary(Expr.BinaryOp.CAND, forced(b.left(), going, p, need, found),
+        if (condition instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR)) {
+            // a test delayed under && or || delays what it decides; the other tests (a step cap) stay
+            return binary(b.op(), forced(b.left(), going, p, need, found),
                     forced(b.right(), going, p, need, found), JType.BOOLEAN);
         }
         Expr test = converges(condition, going, p, 0);
@@ -614,16 +624,27 @@ final class Converge {
         return values;
     }
 
-    /** A small positive constant, or such a constant times something, or a local holding one. */
+    /**
+     * A small positive constant, or such a constant times something, or a local holding one; or a
+     * tolerance passed in ({@code epsilon}, a parameter the body never writes) or kept in a field
+     * that is no compile-time constant ({@code Precision.EPSILON}), whose size is known only at run
+     * time: the longer run lends its derivative only where it agrees with the loop anyway.
+     */
     private boolean tolerance(Expr e, int depth) {
         Double c = Exprs.constant(e);
         if (c != null) {
             return c > 0 && c <= LARGEST_TOLERANCE;
         }
+        if (e instanceof Expr.StaticGet g) {
+            return g.type().isDouble();
+        }
         if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
             return tolerance(b.left(), depth) || tolerance(b.right(), depth);
         }
         Var v = Exprs.var(e);
+        if (v != null && v.type.isDouble() && !assigned.contains(v)) {
+            return true;
+        }
         return v != null && depth < 4 && once.containsKey(v) && tolerance(once.get(v), depth + 1);
     }
 

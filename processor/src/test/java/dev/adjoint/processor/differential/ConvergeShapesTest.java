@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
  * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
- * condition, the tolerance in a local, a helper of arithmetic alone, the test kept in a boolean or negated, the loop nested in another or in a checkpointed method, a series that diverges near the point
+ * condition, the tolerance in a local, a field or a parameter, a helper of arithmetic alone, the test kept in a boolean or negated, the loop nested in another or in a checkpointed method, a series that diverges near the point
  * (not run on), and loops that write an array or read
  * one at an index that moves with the steps (not run again: right where no factor is 0).
  */
@@ -212,6 +212,45 @@ class ConvergeShapesTest {
                     return sum;
                 }
 
+                private static final double RELATIVE = 8 * Math.ulp(1.0);
+
+                @Differentiable
+                public static double toleranceInAField(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > RELATIVE * Math.abs(sum)) {
+                        k++;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable(wrt = {"b", "x"})
+                public static double tolerancePassedIn(double b, double x, double eps) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    while (Math.abs(term) > eps * Math.abs(sum) || k < 2) {
+                        k++;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                    }
+                    return sum;
+                }
+
+                @Differentiable
+                public static double halvedBelow(double x, double limit) {
+                    double y = x;
+                    double scale = 1.0;
+                    while (y > limit) {
+                        y *= 0.5;
+                        scale *= 2.0;
+                    }
+                    return y * y * scale;
+                }
+
                 @Differentiable
                 public static double writesAnArray(double b, double x) {
                     double[] terms = new double[400];
@@ -332,6 +371,28 @@ class ConvergeShapesTest {
             org.junit.jupiter.api.Assertions.assertEquals(-p[1], holder.getClass().getField("b").getDouble(holder), 0.0,
                     "d/db at " + java.util.Arrays.toString(p));
         }
+    }
+
+    /**
+     * A tolerance known only at run time: passed in (and tested under {@code ||} with a step
+     * minimum) or kept in a field that is no compile-time constant. Where it is small the loop runs
+     * on at a whole b; where it is loose (0.3) the loop stops far from convergence and the longer
+     * run agrees with nothing, so the derivative stays that of the steps taken, which is the
+     * function's there. A parameter compared the same way that is no tolerance (halving x below a
+     * limit) keeps its derivative too.
+     */
+    @Test
+    void aToleranceKnownOnlyAtRunTime() throws Exception {
+        check("toleranceInAField", 3.0, 0.4);
+        check("toleranceInAField", 3.3, 0.4);
+        check("tolerancePassedIn", 3.0, 0.4, 1e-15);
+        check("tolerancePassedIn", 4.0, 0.6, 1e-13);
+        check("tolerancePassedIn", 3.3, 0.4, 1e-15);
+        check("tolerancePassedIn", 5.0, 0.4, 0.3);
+        check("tolerancePassedIn", 5.3, 0.4, 0.3);
+        check("halvedBelow", 5.0, 2.0);
+        check("halvedBelow", 1000.0, 1.5);
+        check("halvedBelow", 0.7, 1.0);
     }
 
     @Test

@@ -26,6 +26,11 @@ class ConvergenceTest {
                 new Object[] {2.5, 1.0, 0.6}, new Object[] {2.0, 3.3, 0.4}, new Object[] {0.5, 4.0, 0.7},
                 // a factor 10⁻¹² from 0: the loop stops as early, and runs on the same way
                 new Object[] {2.0, 3.0 + 1e-12, 0.4}));
+        POINTS.put("betaSeriesTolerancePassedIn", List.<Object[]>of(new Object[] {2.0, 3.0, 0.4, 1e-15, 1000},
+                new Object[] {2.5, 1.0, 0.6, 1e-15, 1000}, new Object[] {2.0, 3.3, 0.4, 1e-15, 1000},
+                new Object[] {0.5, 4.0, 0.7, 1e-14, 1000}));
+        POINTS.put("betaSeriesEitherExit", List.<Object[]>of(new Object[] {2.0, 3.0, 0.4},
+                new Object[] {2.5, 1.0, 0.6}, new Object[] {2.0, 3.3, 0.4}, new Object[] {0.5, 4.0, 0.7}));
         POINTS.put("betaFraction", List.<Object[]>of(new Object[] {2.0, 3.0, 0.5}, new Object[] {1.5, 2.0, 0.6},
                 new Object[] {2.0, 3.4, 0.5}, new Object[] {4.0, 5.0, 0.3}));
         POINTS.put("betaFractionDeclaredFirst", List.<Object[]>of(new Object[] {2.0, 3.0, 0.5},
