@@ -130,7 +130,7 @@ final class Pipeline {
         plans.forEach(p -> done.put(p, new ArrayList<>()));
         for (Work w : work.values()) {
             ImplWriter.Done d = w.refused ? null : differentiate(w, work);
-            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null, null, null, null));
+            done.get(w.owner).add(d != null ? d : new ImplWriter.Done(w.plan, w.ir, null, null, null, null, null, null, null, null, 0));
         }
         boolean generated = env.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
         Map<ClassPlan, JavaFile> out = new LinkedHashMap<>();
@@ -162,15 +162,15 @@ final class Pipeline {
                         + "before it) to have it run on");
             }
             Shortcuts.Result shortcuts = w.plan.checkpoints() > 0 ? null : timing.time("normalize", () -> Shortcuts.of(
-                    normalized, catalog.helpers(), w.owner.impl(), Naming.gap(w.plan.name())));
+                    normalized, catalog.helpers(), w.owner.impl(), Naming.gap(w.plan.name()), Naming.kept(w.plan.name())));
             ImplWriter.Done done = shortcuts == null || shortcuts.around() == null ? null
-                    : derivatives(w, work, shortcuts.method(), normalized, shortcuts.around());
+                    : derivatives(w, work, shortcuts.method(), normalized, shortcuts.around(), shortcuts.kept());
             if (done == null) {
                 if (shortcuts == null || shortcuts.around() != null) {
                     // the code around cannot run beside the method (or would make it too large): the branch's derivative
                     LostDerivatives.warnEqualities(diagnostics, w.verdict.equalityTests());
                 }
-                done = derivatives(w, work, normalized, normalized, null);
+                done = derivatives(w, work, normalized, normalized, null, 0);
                 tooLarge(w, done);
             }
             out[0] = done;
@@ -184,7 +184,7 @@ final class Pipeline {
      * would be too large for the JVM.
      */
     private ImplWriter.Done derivatives(Work w, Map<String, Work> work, MethodIr differentiated, MethodIr normalized,
-            List<Stmt> around) {
+            List<Stmt> around, int keptTests) {
         // a callee that can lead back to this method needs a gradient holder of its own per call
         ReverseMode.Pullback pullback = timing.time("reverse mode", () -> ReverseMode.differentiate(differentiated,
                 w.owner.impl(), w.plan.gradient(), w.plan.names().seed(), w.plan.names().into(),
@@ -213,7 +213,7 @@ final class Pipeline {
         List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
                 ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
         ImplWriter.Done done = new ImplWriter.Done(w.plan, differentiated, pullback, tangent, second, hvp, rows, primal,
-                around == null ? null : Cleanup.run(around));
+                around == null ? null : Cleanup.run(around), keptTests == 0 ? null : Shortcuts.KEPT, keptTests);
         return around != null && oversized(done) != null ? null : done;
     }
 

@@ -113,6 +113,14 @@ public final class Naming {
         return method + "$gap";
     }
 
+    /**
+     * The implementation's choice of which equality tests of {@code f} its code around keeps as
+     * written, where failing them all does not give the method's value: {@code f$kept}.
+     */
+    public static String kept(String method) {
+        return method + "$kept";
+    }
+
     /** The tape node's {@code grad_fn} name: {@code FBackward}. */
     public static String gradFn(String method) {
         return capitalize(method) + "Backward";

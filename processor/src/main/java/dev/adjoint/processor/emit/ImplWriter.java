@@ -51,10 +51,14 @@ public final class ImplWriter {
         this.generatedAvailable = generatedAvailable;
     }
 
-    /** What was differentiated for one method; {@code pullback} null when the method was refused. */
+    /**
+     * What was differentiated for one method; {@code pullback} null when the method was refused;
+     * {@code keptTests}, how many equality tests the code around can keep as written, by a bit of its
+     * parameter {@code kept} each (normalize.Shortcuts.Result).
+     */
     public record Done(MethodPlan plan, MethodIr method, ReverseMode.Pullback pullback, ForwardMode.Tangent tangent,
             ForwardMode.Tangent secondOrder, List<Stmt> hvp, HessianRows.Split hessian, List<Stmt> primal,
-            List<Stmt> around) {}
+            List<Stmt> around, Var kept, int keptTests) {}
 
     /**
      * The implementation class of {@code plan}; its bridges look the classes of {@code byName} up by
@@ -103,7 +107,10 @@ public final class ImplWriter {
             }
             if (d.around() != null) {
                 type.addMethod(around(plan.impl(), d, bridges));
-                type.addMethod(gap(d));
+                type.addMethod(AroundMembers.gap(d));
+                if (d.keptTests() > 0) {
+                    type.addMethod(AroundMembers.kept(d));
+                }
             }
             if (!d.method().fieldVars().isEmpty()) {
                 loaders(plan.impl(), d, bridges).forEach(type::addMethod);
@@ -131,7 +138,7 @@ public final class ImplWriter {
                 .addJavadoc("The pullback of {@code $L}: its forward sweep, then its reverse sweep.$L\n",
                         d.plan().javadocSignature(), (!p.allocationFree() ? "" : p.usesStack()
                                 ? " Allocates nothing once warm: loop values go on the thread's {@code ValueStack}."
-                                : " Allocates nothing.") + aroundNote(d))
+                                : " Allocates nothing.") + AroundMembers.note(d))
                 .addParameters(parameterSpecs(d.method()))
                 .addParameter(Printer.type(p.seed().type), p.seed().name)
                 .addParameter(Printer.type(p.into().type), p.into().name)
@@ -149,7 +156,7 @@ public final class ImplWriter {
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.tangent(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The tangent of {@code $L}: forward mode.$L\n", d.plan().javadocSignature(),
-                        (t.allocationFree() ? " Allocates nothing." : "") + aroundNote(d))
+                        (t.allocationFree() ? " Allocates nothing." : "") + AroundMembers.note(d))
                 .addParameters(parameterSpecs(d.method()))
                 .returns(valueType(d));
         for (Var v : directions.params()) {
@@ -337,14 +344,7 @@ public final class ImplWriter {
         return m.build();
     }
 
-    /** What the derivative members of a method with equality tests say of them. */
-    private static String aroundNote(Done d) {
-        return d.around() == null ? "" : "\nWhere an equality test of a differentiated value holds, the derivative of the code"
-                + " around the point ({@code " + Naming.around(d.plan().name()) + "}) where it gives the same value ({@code "
-                + Naming.gap(d.plan().name()) + "} is a number), else the branch's own.";
-    }
-
-    /** The code around the equality tests of a method: its body with them failing, for {@link #gap}. */
+    /** The code around the equality tests of a method: its body with them failing, for {@link AroundMembers#gap}. */
     private MethodSpec around(ClassRef self, Done d, Bridges bridges) {
         List<Stmt> body = withLoads(loads(d.method()), d.around());
         MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.around(d.plan().name()))
@@ -353,51 +353,14 @@ public final class ImplWriter {
                         + "point near one where they hold: the code around those points.\n", d.plan().javadocSignature())
                 .addParameters(parameterSpecs(d.method()))
                 .returns(TypeName.DOUBLE);
-        code(m, self, bridges, parameters(d.method()), body, null, TypeName.DOUBLE);
-        return m.build();
-    }
-
-    /**
-     * How far the method's value is from its code around's at the same arguments, NaN where they do
-     * not agree (or the code around throws): the derivative members take the code around's
-     * derivative where this is a number.
-     */
-    private static MethodSpec gap(Done d) {
-        List<String> params = parameters(d.method()).stream().map(v -> v.name).toList();
-        String args = String.join(", ", params);
-        String around = Naming.around(d.plan().name());
-        CodeBlock value = d.plan().hidden() ? CodeBlock.of("$N($L)", d.plan().name(), args)
-                : CodeBlock.of("$T.$N($L)", Printer.className(d.method().owner()), d.plan().name(), args);
-        String valueLocal = unused("_value", params);
-        String aroundLocal = unused("_around", params);
-        String thrown = unused("_thrown", params);
-        return MethodSpec.methodBuilder(Naming.gap(d.plan().name()))
-                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("{@code $L} minus {@code $N} at the same arguments where the two agree (the code around the "
-                        + "point gives the method's value), else NaN: a guard against 0/0, a shortcut to another value, or "
-                        + "code around that throws or recurses for ever.\n", d.plan().javadocSignature(), around)
-                .addParameters(parameterSpecs(d.method()))
-                .returns(TypeName.DOUBLE)
-                .addStatement("double $N = $L", valueLocal, value)
-                .addStatement("double $N", aroundLocal)
-                .beginControlFlow("try")
-                .addStatement("$N = $N($L)", aroundLocal, around, args)
-                // a code around may recurse for ever where the method does not (x == 0 ends a recursion)
-                .nextControlFlow("catch ($T | $T $N)", RuntimeException.class, StackOverflowError.class, thrown)
-                .addStatement("return $T.NaN", Double.class)
-                .endControlFlow()
-                .addStatement("return $T.gap($N, $N)", ClassName.get("dev.adjoint.internal", "Shortcuts"), valueLocal,
-                        aroundLocal)
-                .build();
-    }
-
-    /** {@code name}, with underscores after it until no parameter has it. */
-    private static String unused(String name, List<String> taken) {
-        String out = name;
-        while (taken.contains(out)) {
-            out += "_";
+        List<Var> parameters = parameters(d.method());
+        if (d.keptTests() > 0) {
+            m.addJavadoc("Test i is kept as written where bit i of {@code $N} is set.\n", d.kept().name);
+            m.addParameter(TypeName.INT, d.kept().name);
+            parameters.add(d.kept());
         }
-        return out;
+        code(m, self, bridges, parameters, body, null, TypeName.DOUBLE);
+        return m.build();
     }
 
     /**
@@ -756,7 +719,7 @@ public final class ImplWriter {
     }
 
     /** The implementation's parameters: the receiver, its differentiated fields' values, the method's own. */
-    private static List<Var> parameters(MethodIr method) {
+    static List<Var> parameters(MethodIr method) {
         List<Var> out = new ArrayList<>();
         if (method.self() != null) {
             out.add(method.self());
@@ -765,7 +728,7 @@ public final class ImplWriter {
         return out;
     }
 
-    private static List<ParameterSpec> parameterSpecs(MethodIr method) {
+    static List<ParameterSpec> parameterSpecs(MethodIr method) {
         List<ParameterSpec> out = new ArrayList<>();
         for (Var v : parameters(method)) {
             out.add(ParameterSpec.builder(Printer.type(v.type), v.name).build());

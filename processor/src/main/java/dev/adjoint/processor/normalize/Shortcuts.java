@@ -39,12 +39,27 @@ public final class Shortcuts {
 
     /**
      * The method the differentiators get: {@code if (Double.isNaN(_gap)) { as written } else { the
-     * code around }}; {@code around}, the code around's body (for its primal copy).
+     * code around }}; {@code around}, the code around's body (for its primal copy); {@code kept},
+     * how many of its tests the code around can keep as written by a bit of {@link #KEPT} (0: it
+     * fails them all).
      */
-    public record Result(MethodIr method, List<Stmt> around) {}
+    public record Result(MethodIr method, List<Stmt> around, int kept) {}
+
+    /**
+     * In a method with several tests, which of them the code around keeps as written: bit i for
+     * the i-th test. A guard against 0/0 ({@code x == 0 ? 1 : Math.sin(x) / x}) fails to agree
+     * wherever it holds; kept, the method's other shortcuts still take the derivative around them
+     * ({@code Naming.kept} finds the fewest tests to keep). Its parameter in {@code f$around}.
+     */
+    public static final Var KEPT = new Var("_kept", JType.INT, Var.Role.TEMP);
+
+    /** The most tests the code around can keep as written (a bit each): {@code f$kept} tries at most 2⁵ − 1 choices. */
+    public static final int KEPT_TESTS = 5;
 
     private final Activity activity;
     private int forced;
+    /** Whether the tests are kept by a bit of {@link #KEPT} each (the first {@link #KEPT_TESTS}), rather than failed. */
+    private boolean masked;
     /** Inside a loop: the variables deciding whether the loops around go on ({@link #loopControl}); else null. */
     private Control control;
 
@@ -67,18 +82,27 @@ public final class Shortcuts {
      * itself. {@code gap} is the implementation's method giving {@code Shortcuts.gap} at the
      * method's arguments.
      */
-    public static Result of(MethodIr method, Map<String, MethodIr> helpers, ClassRef impl, String gap) {
-        Shortcuts s = new Shortcuts(Activity.of(method, method.body(), helpers));
+    public static Result of(MethodIr method, Map<String, MethodIr> helpers, ClassRef impl, String gap, String kept) {
+        Activity activity = Activity.of(method, method.body(), helpers);
+        Shortcuts s = new Shortcuts(activity);
         List<Stmt> around = s.force(method.body());
         if (s.forced == 0) {
-            return new Result(method, null);
+            return new Result(method, null, 0);
         }
         List<Stmt> body = method.body();
         if (method.vector() || method.isInstance() || body.isEmpty()
                 || !(body.get(body.size() - 1) instanceof Stmt.Return r) || r.value() == null || !runsBeside(body)) {
             return null;
         }
-        return new Result(combined(method, around, impl, gap), counted(around));
+        int tests = 0;
+        if (s.forced > 1) {
+            // several tests: one may be a guard whose code around never agrees, so each can be kept
+            s = new Shortcuts(activity);
+            s.masked = true;
+            around = s.force(method.body());
+            tests = Math.min(s.forced, KEPT_TESTS);
+        }
+        return new Result(combined(method, around, impl, gap, tests > 0 ? kept : null), counted(around), tests);
     }
 
     /**
@@ -125,7 +149,8 @@ public final class Shortcuts {
      * around, renamed; } return _value;}: the value is the method's in both branches (the code
      * around's plus the gap is the method's value exactly).
      */
-    private static MethodIr combined(MethodIr method, List<Stmt> around, ClassRef impl, String gapName) {
+    private static MethodIr combined(MethodIr method, List<Stmt> around, ClassRef impl, String gapName,
+            String keptName) {
         List<Stmt> body = method.body();
         Stmt.Return last = (Stmt.Return) body.get(body.size() - 1);
         Position pos = last.pos() != null ? last.pos() : method.pos();
@@ -137,6 +162,16 @@ public final class Shortcuts {
         }
         Var gap = new Var("_gap", JType.DOUBLE, Var.Role.TEMP);
         Var value = new Var("_value", JType.DOUBLE, Var.Role.TEMP);
+        List<Stmt> out = new ArrayList<>();
+        if (keptName != null) {
+            // int _kept = f$kept(params); the tests to keep as written, fewest first (-1: none agrees)
+            out.add(new Stmt.Declare(KEPT, new Expr.Call(new Callee.Opaque(impl, keptName, types, JType.INT, true, false,
+                    true), null, args, JType.INT, pos), pos, "which tests the code around keeps as written"));
+            args = new ArrayList<>(args);
+            args.add(new Expr.Read(KEPT));
+            types = new ArrayList<>(types);
+            types.add(JType.INT);
+        }
         Expr gapCall = new Expr.Call(new Callee.Opaque(impl, gapName, types, JType.DOUBLE, true, false, true), null,
                 args, JType.DOUBLE, pos);
         Expr isNaN = new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Double"), "isNaN", List.of(JType.DOUBLE),
@@ -150,12 +185,12 @@ public final class Shortcuts {
         aroundBody.add(new Stmt.Declare(aroundValue, aroundLast.value(), aroundLast.pos(), aroundLast.source()));
         aroundBody.add(new Stmt.Assign(value, new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Read(aroundValue),
                 new Expr.Read(gap), JType.DOUBLE, pos), pos, null));
-        List<Stmt> out = List.of(
+        out.addAll(List.of(
                 new Stmt.Declare(gap, new Expr.StopGradient(gapCall, pos), pos,
                         "where an equality test holds, the derivative of the code around the point, if it gives the same value"),
                 new Stmt.Declare(value, Expr.Const.of(0.0), pos, null),
                 new Stmt.If(isNaN, asWritten, aroundBody, pos, null),
-                new Stmt.Return(new Expr.Read(value), last.pos(), last.source()));
+                new Stmt.Return(new Expr.Read(value), last.pos(), last.source())));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
                 method.inputs(), out, method.vector(), method.pos());
     }
@@ -366,8 +401,17 @@ public final class Shortcuts {
     /** {@code e} with each equality test of a differentiated value failing, and what that decides folded. */
     private Expr force(Expr e) {
         if (activity.testsEquality(e)) {
-            forced++;
-            return Expr.Const.ofBoolean(Activity.nearby((Expr.Binary) e));
+            int bit = forced++;
+            boolean nearby = Activity.nearby((Expr.Binary) e);
+            if (!masked || bit >= KEPT_TESTS) {
+                return Expr.Const.ofBoolean(nearby);
+            }
+            // kept as written where its bit is set: (_kept & 2) != 0 && y == 2.0, (_kept & 2) == 0 || y != 2.0
+            Expr bits = new Expr.Binary(Expr.BinaryOp.AND, new Expr.Read(KEPT), Expr.Const.ofInt(1 << bit), JType.INT,
+                    e.pos());
+            Expr keep = new Expr.Binary(nearby ? Expr.BinaryOp.EQ : Expr.BinaryOp.NE, bits, Expr.Const.ofInt(0),
+                    JType.BOOLEAN, e.pos());
+            return new Expr.Binary(nearby ? Expr.BinaryOp.COR : Expr.BinaryOp.CAND, keep, e, JType.BOOLEAN, e.pos());
         }
         if (e instanceof Expr.SwitchExpr) {
             return e;

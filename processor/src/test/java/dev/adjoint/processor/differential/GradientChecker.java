@@ -10,7 +10,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -94,10 +96,11 @@ final class GradientChecker {
     /**
      * The references at a valid point, one entry per {@link Input}; {@code around}: the derivative
      * expected is the code around's ({@link ShortcutRule}); {@code differences}: finite differences
-     * were taken (not where the rule keeps a branch's own derivative, which no neighbour sees).
+     * were taken (not where the rule keeps a branch's own derivative, which no neighbour sees); {@code
+     * kept}: the tests the code around keeps as written (a guard holding beside other tests).
      */
     private record Reference(double value, double[] fd, double[] fdError, double[] dual, double[] magnitude,
-            boolean around, boolean differences) {}
+            boolean around, boolean differences, Set<Ast.Bool> kept) {}
 
     private final Unit unit;
     private final Method method;
@@ -280,7 +283,7 @@ final class GradientChecker {
                 return null;
             }
         }
-        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), false, true);
+        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), false, true, Set.of());
     }
 
     /**
@@ -305,6 +308,15 @@ final class GradientChecker {
         Interpreter.Run<Double> aroundRun = around;
         if (around != null && around.heldInCallee()) {
             return null;
+        }
+        if (shortcuts && !chosen && ShortcutRule.keepsTests(method)) {
+            Optional<Set<Ast.Bool>> fewest = fewestKept(p, inputs, f, centre, around);
+            if (fewest == null) {
+                return null;
+            }
+            if (fewest.isPresent()) {
+                return keptReference(p, inputs, f, fewest.get());
+            }
         }
         DualAlgebra dualAlgebra = new DualAlgebra(inputs.size());
         Interpreter.Run<Dual> dualRun = Interpreter.run(dualAlgebra, unit, method, lift(p, inputs, dualAlgebra::input),
@@ -342,7 +354,81 @@ final class GradientChecker {
                 return null;
             }
         }
-        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), chosen, chosen);
+        return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), chosen, chosen, Set.of());
+    }
+
+    /**
+     * Where the code around failing every test does not give the method's value (a guard against
+     * 0/0 holds): the fewest of the tests that ran to keep as written for it to (ShortcutRule: the
+     * processor keeps them by {@code f$kept}); empty when no choice agrees (the branch's
+     * derivative), null when the test cannot tell which the processor takes (more than four tests
+     * ran, or two choices of as many tests agree and give different derivatives).
+     */
+    private Optional<Set<Ast.Bool>> fewestKept(Point p, List<Input> inputs, double f, Interpreter.Run<Double> centre,
+            Interpreter.Run<Double> around) {
+        List<Ast.Bool> ran = new ArrayList<>(centre.tests());
+        if (around != null) {
+            around.tests().stream().filter(t -> ran.stream().noneMatch(r -> r == t)).forEach(ran::add);
+        }
+        int n = ran.size();
+        if (n > 4) {
+            return null;
+        }
+        for (int count = 1; count <= n; count++) {
+            double[] grad = null;
+            Set<Ast.Bool> first = null;
+            for (int choice = 1; choice < 1 << n; choice++) {
+                if (Integer.bitCount(choice) != count) {
+                    continue;
+                }
+                Set<Ast.Bool> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                for (int i = 0; i < n; i++) {
+                    if ((choice & 1 << i) != 0) {
+                        kept.add(ran.get(i));
+                    }
+                }
+                Interpreter.Run<Double> run;
+                try {
+                    run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (k, v) -> v), true, kept);
+                } catch (Interpreter.Thrown e) {
+                    continue;
+                }
+                if (run.heldInCallee() || Double.isNaN(ShortcutRule.gap(f, run.value()))) {
+                    continue;
+                }
+                double[] g = keptDual(p, inputs, kept).value().grad();
+                if (first == null) {
+                    first = kept;
+                    grad = g;
+                } else if (!java.util.Arrays.equals(grad, g)) {
+                    return null;
+                }
+            }
+            if (first != null) {
+                return Optional.of(first);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Interpreter.Run<Dual> keptDual(Point p, List<Input> inputs, Set<Ast.Bool> kept) {
+        DualAlgebra dualAlgebra = new DualAlgebra(inputs.size());
+        return Interpreter.run(dualAlgebra, unit, method, lift(p, inputs, dualAlgebra::input), true, kept);
+    }
+
+    /**
+     * The reference where the code around keeps {@code kept} as written: its derivative, against the
+     * dual numbers and the tape only (a kept test holds at the point, and its neighbours fail it).
+     */
+    private Reference keptReference(Point p, List<Input> inputs, double f, Set<Ast.Bool> kept) {
+        Dual dual = keptDual(p, inputs, kept).value();
+        int n = inputs.size();
+        for (int k = 0; k < n; k++) {
+            if (!Double.isFinite(dual.grad()[k]) || !(dual.magnitude()[k] <= MAX_MAGNITUDE)) {
+                return null;
+            }
+        }
+        return new Reference(f, new double[n], new double[n], dual.grad(), dual.magnitude(), true, false, kept);
     }
 
     /**
@@ -443,7 +529,7 @@ final class GradientChecker {
             return new Failure("gradient-fields", "an array gradient is null or not its parameter's length");
         }
 
-        double[] tape = tapeGradient(p, inputs, ref.around());
+        double[] tape = tapeGradient(p, inputs, ref.around(), ref.kept());
         for (int k = 0; k < inputs.size(); k++) {
             if (!differentiated.contains(inputs.get(k).param())) {
                 continue;
@@ -670,10 +756,10 @@ final class GradientChecker {
     }
 
     /** The program run on the runtime tape (independent of the generated code): ∂f/∂(each input). */
-    private double[] tapeGradient(Point p, List<Input> inputs, boolean around) {
+    private double[] tapeGradient(Point p, List<Input> inputs, boolean around, Set<Ast.Bool> kept) {
         Tensor[] leaves = new Tensor[inputs.size()];
         List<Object> args = lift(p, inputs, (k, v) -> leaves[k] = Tensor.scalar(v).requiresGrad(true));
-        Tensor out = Interpreter.run(TensorAlgebra.INSTANCE, unit, method, args, around).value();
+        Tensor out = Interpreter.run(TensorAlgebra.INSTANCE, unit, method, args, around, kept).value();
         if (out.requiresGrad()) {
             out.backward();
         }

@@ -51,6 +51,8 @@ final class Interpreter<V> {
     private Set<String> varied;
     /** Whether this run is of the code around: its own equality tests ({@link ShortcutRule#forcible}) fail. */
     private final boolean around;
+    /** The tests the code around keeps as written (by identity): a guard its code around cannot fail. */
+    private final Set<Ast.Bool> kept;
     /** Whether this runs the method asked for, not a method it calls. */
     private final boolean top;
     /** Inside a loop's condition, whose equality tests the code around keeps. */
@@ -67,13 +69,17 @@ final class Interpreter<V> {
         boolean held;
         boolean heldInCallee;
         final Map<String, Set<String>> varied = new HashMap<>();
+        /** The method's own equality tests of differentiated values that ran (outside loop conditions), each once. */
+        final Set<Ast.Bool> tests = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        final List<Ast.Bool> testsInOrder = new ArrayList<>();
     }
 
-    private Interpreter(Algebra<V> algebra, Unit unit, Shared shared, boolean around, boolean top) {
+    private Interpreter(Algebra<V> algebra, Unit unit, Shared shared, boolean around, Set<Ast.Bool> kept, boolean top) {
         this.algebra = algebra;
         this.unit = unit;
         this.shared = shared;
         this.around = around;
+        this.kept = kept;
         this.top = top;
     }
 
@@ -91,7 +97,8 @@ final class Interpreter<V> {
      * an equality test of a differentiated value held ({@link ShortcutRule}) in the method itself
      * ({@code held}, a point where its derivative is chosen by the rule) or in a method it calls.
      */
-    record Run<V>(V value, List<Double> decisions, double margin, boolean held, boolean heldInCallee) {}
+    record Run<V>(V value, List<Double> decisions, double margin, boolean held, boolean heldInCallee,
+            List<Ast.Bool> tests) {}
 
     /** break, continue (label null for an unlabelled one) or return (with its value). */
     private record Jump<V>(Kind kind, String label, V value) {
@@ -112,9 +119,16 @@ final class Interpreter<V> {
      * differentiated values failing outside loop conditions (the methods it calls run as written).
      */
     static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args, boolean around) {
+        return run(algebra, unit, m, args, around, Set.of());
+    }
+
+    /** As {@link #run(Algebra, Unit, Method, List, boolean)}, the code around keeping {@code kept} as written. */
+    static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args, boolean around,
+            Set<Ast.Bool> kept) {
         Shared shared = new Shared();
-        V value = new Interpreter<>(algebra, unit, shared, around, true).invoke(m, args, true);
-        return new Run<>(value, shared.decisions, shared.margin, shared.held, shared.heldInCallee);
+        V value = new Interpreter<>(algebra, unit, shared, around, kept, true).invoke(m, args, true);
+        return new Run<>(value, shared.decisions, shared.margin, shared.held, shared.heldInCallee,
+                List.copyOf(shared.testsInOrder));
     }
 
     @SuppressWarnings("unchecked")
@@ -404,7 +418,7 @@ final class Interpreter<V> {
             String name = e instanceof Ast.HelperCall h ? h.helper() : ((Ast.ObjectCall) e).helper();
             V arg = expr(e instanceof Ast.HelperCall h ? h.arg() : ((Ast.ObjectCall) e).arg());
             Ast.Helper helper = unit.helpers().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-            Interpreter<V> inside = new Interpreter<>(algebra, unit, shared, false, false);
+            Interpreter<V> inside = new Interpreter<>(algebra, unit, shared, false, Set.of(), false);
             for (Ast.Constant c : unit.constants()) {
                 inside.doubles.put(c.name(), algebra.constant(c.value()));
             }
@@ -453,7 +467,7 @@ final class Interpreter<V> {
         if (++shared.depth > 200) {
             throw new IllegalStateException("calls nested deeper than 200 (a recursion without its base case)");
         }
-        V value = new Interpreter<>(algebra, unit, shared, false, false).invoke(callee, args, false);
+        V value = new Interpreter<>(algebra, unit, shared, false, Set.of(), false).invoke(callee, args, false);
         shared.depth--;
         return value;
     }
@@ -479,7 +493,10 @@ final class Interpreter<V> {
     private boolean bool(Bool b) {
         boolean result;
         boolean equality = b instanceof Ast.Cmp c && varied != null && loopCondition == 0 && ShortcutRule.forcible(c, varied);
-        if (equality && around && top) {
+        if (equality && top && shared.tests.add(b)) {
+            shared.testsInOrder.add(b);
+        }
+        if (equality && around && top && !kept.contains(b)) {
             // the code around: the test fails, its sides are not evaluated
             result = ((Ast.Cmp) b).op() == Ast.CmpOp.NE;
         } else if (b instanceof Ast.Cmp c) {

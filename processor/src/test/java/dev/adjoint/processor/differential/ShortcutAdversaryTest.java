@@ -565,16 +565,15 @@ class ShortcutAdversaryTest {
 
     /**
      * A guard and a removable shortcut in one method: sinc(x)·y², smooth at (0, 2), whose gradient
-     * is (0, 4). The code around fails both tests at once; its sin(0)/0 is NaN, so no agreement and
-     * the branch's derivative for both: ∂/∂y = 0 (the shortcut {@code y == 2.0 ? 4.0 : y * y}'s) where
-     * it is 4. The choice is one for the whole method, not one per test; a fix needs a choice per
-     * test (or per set of tests), in the generated members, not in normalize.Shortcuts.
+     * is (0, 4). The code around failing both tests gives sin(0)/0, NaN, so no agreement; it used
+     * to take the branch's derivative for both: ∂/∂y = 0 (the shortcut {@code y == 2.0 ? 4.0 : y * y}'s)
+     * where it is 4. Now {@code f$kept} keeps the guard as written and fails the shortcut: that
+     * agrees, and ∂/∂y is the code around's. Also with the guard last, a third test that does not
+     * hold, both tests holding in a loop, and the guard alone holding.
      */
     @Test
-    @Disabled("open: one code around for all tests; a guard's NaN takes the branch's derivative for every other shortcut"
-            + " too (∂/∂y 0 for 4 at (0, 2))")
     void aGuardDoesNotTakeAnotherShortcutsDerivative() throws Exception {
-        SourceCheck.check("difftest.Batch", HEADER + """
+        InMemoryCompiler.Result result = compile("""
                 public final class Batch {
                     @Differentiable
                     public static double guardAndShortcut(double x, double y) {
@@ -582,8 +581,48 @@ class ShortcutAdversaryTest {
                         double z = y == 2.0 ? 4.0 : y * y;
                         return s * z;
                     }
+
+                    @Differentiable
+                    public static double shortcutsThenGuard(double x, double y, double u) {
+                        if (u == 1.0) {
+                            return 0.0;
+                        }
+                        double z = y == 3.0 ? 9.0 : y * y;
+                        double e = x != 0.0 ? Math.expm1(x) / x : 1.0;
+                        return z * e + Math.log(u);
+                    }
+
+                    @Differentiable
+                    public static double inALoop(double x, double y) {
+                        double sum = 0.0;
+                        for (int i = 0; i < 3; i++) {
+                            double s = x == 0.0 ? 1.0 : Math.sin(x) / x;
+                            double p = y == 1.0 ? 1.0 : Math.pow(y, i + 1.0);
+                            sum += s * p;
+                        }
+                        return sum;
+                    }
                 }
-                """, "guardAndShortcut", 0.0, 2.0);
+                """);
+        // ∂/∂y of sinc(x) y² at (0, 2) is 4; ∂/∂x is sinc'(0) = 0
+        assertEquals(4.0, gradient(result, "guardAndShortcut", "y", 0.0, 2.0), 1e-12);
+        assertEquals(0.0, gradient(result, "guardAndShortcut", "x", 0.0, 2.0), 1e-12);
+        // the guard last, a first test that does not hold: ∂/∂y of y² (e^x - 1)/x at (0, 3) is 6
+        assertEquals(6.0, gradient(result, "shortcutsThenGuard", "y", 0.0, 3.0, 2.0), 1e-12);
+        assertEquals(0.0, gradient(result, "shortcutsThenGuard", "x", 0.0, 3.0, 2.0), 0.0,
+                "a guard kept as written gives its branch's derivative, as PyTorch does (the function's is 4.5)");
+        assertEquals(0.5, gradient(result, "shortcutsThenGuard", "u", 0.0, 3.0, 2.0), 1e-12);
+        // Σ sinc(x) yⁱ⁺¹ at (0, 1): ∂/∂y = 1 + 2 + 3
+        assertEquals(6.0, gradient(result, "inALoop", "y", 0.0, 1.0), 1e-12);
+        for (Object[] at : new Object[][] {{0.0, 2.0}, {0.3, 2.0}, {0.0, 2.5}}) {
+            SourceCheck.check("difftest.Batch", result, "guardAndShortcut", at);
+        }
+        for (Object[] at : new Object[][] {{0.4, 3.0, 2.0}, {0.4, 2.5, 2.0}, {0.4, 3.0, 0.5}}) {
+            SourceCheck.check("difftest.Batch", result, "shortcutsThenGuard", at);
+        }
+        for (Object[] at : new Object[][] {{0.0, 1.0}, {0.2, 1.0}, {0.0, 1.5}}) {
+            SourceCheck.check("difftest.Batch", result, "inALoop", at);
+        }
     }
 
     /**

@@ -210,6 +210,26 @@ final class ShortcutRule {
         return tests && Campaign.nesting(m.body()) < 50;
     }
 
+    /**
+     * Whether the processor can keep each of {@code m}'s equality tests as written in its code
+     * around (docs/generated-code.md: a method with several, at most five): it has two to five
+     * outside loop conditions.
+     */
+    static boolean keepsTests(Method m) {
+        Set<String> varied = carrying(m);
+        int tests = 0;
+        for (Ast.Stmt s : Ast.statements(m.body())) {
+            for (Arg part : Ast.parts(s)) {
+                boolean loopCondition = s instanceof Ast.While w && part == w.condition()
+                        || s instanceof Ast.DoWhile d && part == d.condition();
+                for (Arg a : Ast.everything(part)) {
+                    tests += !loopCondition && a instanceof Cmp c && forcible(c, varied) ? 1 : 0;
+                }
+            }
+        }
+        return tests >= 2 && tests <= 5;
+    }
+
     /** Whether {@code m} (or a method it calls) may write an array it is given. */
     private static boolean writesArguments(Ast.Unit unit, Method m, Set<String> seen) {
         if (!seen.add(m.name())) {
