@@ -14,7 +14,7 @@ public enum Tag {
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
     AdjointFieldWrite, AdjointUnsupportedArrayWrite, AdjointArrayAlias, AdjointFloat, AdjointNotYetSupported,
-    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointUntracked, AdjointCheckpoint,
+    AdjointNoSecondOrder, AdjointRefusedCallee, AdjointBitTrick, AdjointUntracked, AdjointCheckpoint, AdjointSearchLoop,
     // warnings
     AdjointLostDerivative,
     AdjointEqualityBranch,

@@ -39,7 +39,9 @@ public final class LostDerivatives {
         this.diagnostics = diagnostics;
     }
 
+    /** Warns about {@code body} (the method's or an inlined helper's); refuses its searches ({@link Searches}), whose derivative is lost in their choices. */
     void warn(List<Stmt> body) {
+        Searches.check(body, activity, diagnostics);
         tolerances(body);
         for (Stmt s : Stmts.all(body)) {
             if (s instanceof Stmt.If i && !(i.then().size() == 1 && i.then().get(0) instanceof Stmt.Throw)) {

@@ -431,6 +431,114 @@ class DiagnosticsDifferentiationTest {
     }
 
     /**
+     * A bisection whose test reads a differentiated value: refused at the test, in a loop that runs
+     * until the bracket is small, in one counted to 100 and in an inlined helper's do-while (an
+     * implied volatility's derivative by the price would be 0; a square root found in [0, a] would
+     * have 0.5 for 0.25 at a = 4).
+     */
+    @Test
+    void aSearchLoopIsRefusedAtItsTest() {
+        JavaFileObject file = functions(
+                "    static double call(double s, double k, double v) {",
+                "        double d = (Math.log(s / k) + 0.5 * v * v) / v;",
+                "        return s * (1 + Math.tanh(d)) - k * (1 + Math.tanh(d - v));",
+                "    }",
+                "    @Differentiable",
+                "    static double impliedVol(double price, double s, double k) {",
+                "        double lo = 1e-4, hi = 5.0;",
+                "        while (hi - lo > 1e-10) {",
+                "            double mid = 0.5 * (lo + hi);",
+                "            if (call(s, k, mid) > price) {",
+                "                hi = mid;",
+                "            } else {",
+                "                lo = mid;",
+                "            }",
+                "        }",
+                "        return 0.5 * (lo + hi);",
+                "    }",
+                "    @Differentiable",
+                "    static double root(double a) {",
+                "        double lo = 0, hi = Math.max(1.0, a);",
+                "        for (int i = 0; i < 100; i++) {",
+                "            double mid = 0.5 * (lo + hi);",
+                "            if (mid * mid > a) hi = mid; else lo = mid;",
+                "        }",
+                "        return lo;",
+                "    }",
+                "    private static double bySearch(double a) {",
+                "        double lo = 0.0, hi = a + 1.0;",
+                "        do {",
+                "            double mid = 0.5 * (lo + hi);",
+                "            if (mid * mid * mid < a) { lo = mid; } else { hi = mid; }",
+                "        } while (hi - lo > 1e-12);",
+                "        return hi;",
+                "    }",
+                "    @Differentiable",
+                "    static double viaHelper(double a) {",
+                "        return 2.0 * bySearch(a);",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "if (call(s, k, mid) > price) {",
+                "[AdjointSearchLoop] this test of differentiated values moves one end of a bracket or the other in a "
+                        + "loop that runs until the bracket is small",
+                "end with one Newton step, root - g(root) / Adjoint.stopGradient(g'(root))");
+        assertError(c, file, "if (mid * mid > a) hi = mid; else lo = mid;", "[AdjointSearchLoop]");
+        assertError(c, file, "if (mid * mid * mid < a) { lo = mid; } else { hi = mid; }", "[AdjointSearchLoop]");
+        assertThat(c).hadErrorCount(3);
+        assertNoCrash(c);
+    }
+
+    /**
+     * What the message advises: the search on values without derivatives, then one Newton step,
+     * gives the root's derivative (1 / (2 √a)). Loops that branch on differentiated values but
+     * search nothing (a piecewise formula, a short loop, branches that move the same variable) are
+     * accepted.
+     */
+    @Test
+    void aSearchWithoutDerivativesAndANewtonStepIsAccepted() throws Exception {
+        Compilation c = compile(functions(
+                "    @Differentiable",
+                "    static double root(double a) {",
+                "        double lo = 0, hi = Math.max(1.0, a);",
+                "        while (hi - lo > 1e-13 * hi) {",
+                "            double mid = 0.5 * (lo + hi);",
+                "            if (dev.adjoint.Adjoint.stopGradient(mid * mid - a) > 0) hi = mid; else lo = mid;",
+                "        }",
+                "        double r = 0.5 * (lo + hi);",
+                "        return r - (r * r - a) / dev.adjoint.Adjoint.stopGradient(2 * r);",
+                "    }",
+                "    @Differentiable",
+                "    static double piecewise(double x, double y) {",
+                "        double s = 0, t = 0;",
+                "        for (int i = 0; i < 3; i++) {",
+                "            if (x > s) s = x * 2 + i; else t = s + y;",
+                "        }",
+                "        return s + t;",
+                "    }",
+                "    @Differentiable",
+                "    static double leaky(double[] w, double b) {",
+                "        double pos = 0, neg = 0;",
+                "        for (int i = 0; i < 100; i++) {",
+                "            double z = w[i % w.length] * b;",
+                "            if (z > 0) pos += z; else neg += z;",
+                "        }",
+                "        return pos + 0.1 * neg;",
+                "    }",
+                "    @Differentiable",
+                "    static double damped(double x) {",
+                "        double v = x;",
+                "        while (Math.abs(v) > 1e-12) {",
+                "            if (v > 0) v = 0.5 * v - 1e-14; else v = 0.5 * v + 1e-14;",
+                "        }",
+                "        return v + x;",
+                "    }"));
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(0);
+        org.junit.jupiter.api.Assertions.assertEquals(0.25, gradient(c, "root", "a", 4.0), 1e-12);
+        org.junit.jupiter.api.Assertions.assertEquals(1 / (2 * Math.sqrt(2.0)), gradient(c, "root", "a", 2.0), 1e-12);
+    }
+
+    /**
      * What is not a tolerance band: a convergence test in a loop, a band wider than 1e-6, one of
      * an int, one of stopGradient(x).
      */

@@ -106,9 +106,11 @@ final class Campaign {
                             + "finite differences are meaningful); outcomes: {%s}; refusals of programs that must be "
                             + "refused, by tag: %s; compiling %.1f s, checking %.1f s; methods checked or refused as "
                             + "required with each construct: %s; shapes: %s; points passed where an equality test holds: "
-                            + "%d with the code around's derivative, %d with the branch's own",
+                            + "%d with the code around's derivative (%d of them keeping some tests), %d with the "
+                            + "branch's own",
                     programs, checked, points, rejected, classes, refusalTags, compileNanos / 1e9, checkNanos / 1e9,
-                    constructs, Shapes.describe(), GradientChecker.AROUND_PASSED.get(), GradientChecker.BRANCH_PASSED.get());
+                    constructs, Shapes.describe(), GradientChecker.AROUND_PASSED.get(), GradientChecker.KEPT_PASSED.get(),
+                    GradientChecker.BRANCH_PASSED.get());
         }
     }
 

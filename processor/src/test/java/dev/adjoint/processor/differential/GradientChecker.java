@@ -52,6 +52,8 @@ final class GradientChecker {
      */
     static final java.util.concurrent.atomic.AtomicInteger AROUND_PASSED = new java.util.concurrent.atomic.AtomicInteger();
     static final java.util.concurrent.atomic.AtomicInteger BRANCH_PASSED = new java.util.concurrent.atomic.AtomicInteger();
+    /** Of {@link #AROUND_PASSED}, those where the code around kept some tests as written (a guard beside a shortcut). */
+    static final java.util.concurrent.atomic.AtomicInteger KEPT_PASSED = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A failed check: what kind (stable, for shrinking) and the details. */
     record Failure(String kind, String message) {}
@@ -486,6 +488,9 @@ final class GradientChecker {
             Failure failure = compare(p, inputs, ref, random);
             if (failure == null && (ref.around() || !ref.differences())) {
                 (ref.around() ? AROUND_PASSED : BRANCH_PASSED).incrementAndGet();
+                if (!ref.kept().isEmpty()) {
+                    KEPT_PASSED.incrementAndGet();
+                }
             }
             return failure == null ? PASSED : failure;
         } catch (InvocationTargetException e) {
