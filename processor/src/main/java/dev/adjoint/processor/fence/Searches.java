@@ -26,9 +26,10 @@ import java.util.Set;
  *
  * <p>The shape: inside a loop that runs until a value it computes is below a small tolerance, or
  * a counted loop of at least {@link #LONG} steps, an {@code if} whose test reads a differentiated
- * value and whose two branches each move a different variable the loop carries, the test itself
- * computed from one of them. A loop that only branches on data, or whose branches move the same
- * variable (a piecewise formula), is not such a search.
+ * value and whose two branches each move a different variable the loop carries (an end), each to a
+ * value computed from the other end, the test itself computed from them. A loop that only branches
+ * on data, whose branches move the same variable (a piecewise formula) or set an end to a value of
+ * its own, is not such a search.
  */
 final class Searches {
 
@@ -88,19 +89,22 @@ final class Searches {
                     || !readsVaried(i.condition())) {
                 continue;
             }
-            // hi = mid on one side, lo = mid on the other: each branch moves a variable the other does not
-            Set<Var> then = moved(i.then(), declared);
-            Set<Var> otherwise = moved(i.otherwise(), declared);
-            Set<Var> one = new HashSet<>(then);
-            one.removeAll(otherwise);
-            Set<Var> other = new HashSet<>(otherwise);
-            other.removeAll(then);
-            if (one.isEmpty() || other.isEmpty()) {
-                continue;
+            // hi = mid on one side, lo = mid on the other: each branch moves an end the other does not,
+            // to a value computed from the other end (mid from lo and hi)
+            Map<Var, List<Expr>> then = moved(i.then(), declared);
+            Map<Var, List<Expr>> otherwise = moved(i.otherwise(), declared);
+            Set<Var> ends = new HashSet<>();
+            for (Map.Entry<Var, List<Expr>> a : then.entrySet()) {
+                for (Map.Entry<Var, List<Expr>> b : otherwise.entrySet()) {
+                    if (!otherwise.containsKey(a.getKey()) && !then.containsKey(b.getKey())
+                            && a.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(b.getKey())))
+                            && b.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(a.getKey())))) {
+                        ends.add(a.getKey());
+                        ends.add(b.getKey());
+                    }
+                }
             }
-            Set<Var> ends = new HashSet<>(one);
-            ends.addAll(other);
-            if (reaches(i.condition(), from, ends)) {
+            if (!ends.isEmpty() && reaches(i.condition(), from, ends)) {
                 diagnostics.error(i.pos() != null ? i.pos() : l.pos(), Tag.AdjointSearchLoop, "this test of "
                         + "differentiated values moves one end of a bracket or the other in a loop that runs until "
                         + "the bracket is small (a bisection or a search like it): the result depends on those values "
@@ -129,18 +133,17 @@ final class Searches {
         return false;
     }
 
-    /** The doubles a branch assigns that the loop carries from step to step (declared outside it). */
-    private static Set<Var> moved(List<Stmt> branch, Set<Var> declaredInLoop) {
-        Set<Var> out = new HashSet<>();
+    /** The doubles a branch assigns that the loop carries from step to step (declared outside it), with the values. */
+    private static Map<Var, List<Expr>> moved(List<Stmt> branch, Set<Var> declaredInLoop) {
+        Map<Var, List<Expr>> out = new HashMap<>();
         for (Stmt s : Stmts.all(branch)) {
-            Var target = s instanceof Stmt.Assign a ? a.var() : null;
-            if (target != null && target.type.isDouble() && !declaredInLoop.contains(target)) {
-                out.add(target);
+            if (s instanceof Stmt.Assign a && a.var().type.isDouble() && !declaredInLoop.contains(a.var())) {
+                out.computeIfAbsent(a.var(), k -> new ArrayList<>()).add(a.value());
             }
             Stmts.exprs(s).forEach(e -> Exprs.postOrder(e, n -> {
                 Var v = n instanceof Expr.Assignment x ? Exprs.var(x.target()) : null;
                 if (v != null && v.type.isDouble() && !declaredInLoop.contains(v)) {
-                    out.add(v);
+                    out.computeIfAbsent(v, k -> new ArrayList<>()).add(n);
                 }
             }));
         }

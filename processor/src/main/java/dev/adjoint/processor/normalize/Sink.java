@@ -21,7 +21,11 @@ import java.util.Set;
  * gives 0. Moved into the side that reads it, the value is computed, and differentiated, only on
  * the paths that use it, as on a tape.
  *
- * <p>Only a declaration whose value can neither throw nor have an effect moves (arithmetic other than
+ * <p>So does an assignment ({@code double t = 1.0; t = Math.pow(x, x); if (x == -2) return 1; ...})
+ * whose variable the method reads nowhere but in that side: the value it had before is then read by
+ * no path, in a loop's next step neither.
+ *
+ * <p>Only a declaration or assignment whose value can neither throw nor have an effect moves (arithmetic other than
  * integer division, {@code Math} functions of primitives, casts between primitives, reads of
  * locals and static fields): computing it later, on fewer paths, gives the same value bit for bit
  * where it is computed and changes nothing where it is not. It moves past the statements that
@@ -31,43 +35,52 @@ import java.util.Set;
  */
 final class Sink {
 
-    private Sink() {}
-
     static List<Stmt> run(List<Stmt> body) {
-        return block(body);
+        return new Sink(body).block(body);
     }
 
-    private static List<Stmt> block(List<Stmt> in) {
+    /** The method's whole body: where else an assigned variable is read. */
+    private final List<Stmt> method;
+
+    private Sink(List<Stmt> method) {
+        this.method = method;
+    }
+
+    private List<Stmt> block(List<Stmt> in) {
         List<Stmt> list = new ArrayList<>(in.size());
         for (Stmt s : in) {
-            list.add(Stmts.mapBlocks(s, Sink::block));
+            list.add(Stmts.mapBlocks(s, this::block));
         }
         for (int i = list.size() - 1; i >= 0; i--) {
-            if (!(list.get(i) instanceof Stmt.Declare d) || d.init() == null || !movable(d.init())) {
+            Stmt d = list.get(i);
+            Var var = d instanceof Stmt.Declare || d instanceof Stmt.Assign ? Stmts.target(d) : null;
+            Expr value = var == null ? null : Stmts.value(d);
+            if (value == null || !movable(value) || d instanceof Stmt.Assign && Exprs.readsVar(value, var)) {
                 continue;
             }
-            Set<Var> self = Set.of(d.var());
+            Set<Var> self = Set.of(var);
             Set<Var> guarded = new HashSet<>(self); // neither it nor what it reads may change before it moves
-            Exprs.reads(d.init(), guarded::add);
+            Exprs.reads(value, guarded::add);
             int j = i + 1;
-            while (j < list.size() && !touches(List.of(list.get(j)), d.var(), guarded)) {
+            while (j < list.size() && !touches(List.of(list.get(j)), var, guarded)) {
                 j++;
             }
-            if (j == list.size() || touches(list.subList(j + 1, list.size()), d.var(), self)) {
+            if (j == list.size() || touches(list.subList(j + 1, list.size()), var, self)) {
                 continue; // read after the first statement that touches it: it cannot move into one side
             }
-            List<Stmt> split = choiceAsIf(list.get(j), d.var());
+            List<Stmt> split = choiceAsIf(list.get(j), var);
             if (split != null) {
                 list.remove(j);
                 list.addAll(j, split);
                 j += split.size() - 1;
             }
-            if (!(list.get(j) instanceof Stmt.If f) || Exprs.readsVar(f.condition(), d.var()) || hasSwitch(f.condition())
+            if (!(list.get(j) instanceof Stmt.If f) || Exprs.readsVar(f.condition(), var) || hasSwitch(f.condition())
                     || assigns(f.condition(), guarded)) {
                 continue;
             }
-            boolean inThen = touches(f.then(), d.var(), self);
-            if (inThen == touches(f.otherwise(), d.var(), self)) {
+            boolean inThen = touches(f.then(), var, self);
+            if (inThen == touches(f.otherwise(), var, self)
+                    || d instanceof Stmt.Assign && reads(method, var) != reads(inThen ? f.then() : f.otherwise(), var)) {
                 continue;
             }
             Stmt moved = inThen
@@ -96,6 +109,17 @@ final class Sink {
                 List.of(new Stmt.Assign(target, c.otherwise(), pos, source)), c.pos(), null);
         return s instanceof Stmt.Declare ? List.of(new Stmt.Declare(target, Anf.defaultValue(target.type), null, null),
                 choice) : List.of(choice);
+    }
+
+    /** How many expressions of {@code list}, at any depth, read {@code v}. */
+    private static int reads(List<Stmt> list, Var v) {
+        int[] n = {0};
+        Stmts.forEach(list, s -> {
+            for (Expr e : Stmts.exprs(s)) {
+                n[0] += Exprs.readsVar(e, v) ? 1 : 0;
+            }
+        });
+        return n[0];
     }
 
     private static List<Stmt> prepend(Stmt s, List<Stmt> list) {

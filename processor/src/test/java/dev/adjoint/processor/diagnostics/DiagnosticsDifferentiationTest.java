@@ -492,7 +492,7 @@ class DiagnosticsDifferentiationTest {
      * What the message advises: the search on values without derivatives, then one Newton step,
      * gives the root's derivative (1 / (2 √a)). Loops that branch on differentiated values but
      * search nothing (a piecewise formula, a short loop, branches that move the same variable) are
-     * accepted.
+     * accepted; so are branches that set an end to a value of its own (as a random program found).
      */
     @Test
     void aSearchWithoutDerivativesAndANewtonStepIsAccepted() throws Exception {
@@ -531,6 +531,14 @@ class DiagnosticsDifferentiationTest {
                 "            if (v > 0) v = 0.5 * v - 1e-14; else v = 0.5 * v + 1e-14;",
                 "        }",
                 "        return v + x;",
+                "    }",
+                "    @Differentiable",
+                "    static double resets(double x) {",
+                "        double a = 2.0;",
+                "        for (int i = 0; i < 20; i++) {",
+                "            if (x * a > 1.0) x = 1.0; else a = 0.5 * a;",
+                "        }",
+                "        return a * x;",
                 "    }"));
         assertThat(c).succeeded();
         assertThat(c).hadWarningCount(0);

@@ -1232,6 +1232,55 @@ class DifferentialRegressionTest {
     }
 
     /**
+     * Found by a campaign of random programs (m72, shrunk): a value assigned (not declared) before
+     * the check that leaves it unused, {@code t = Math.pow(x, x)} with {@code return 1.0} at x = -2.
+     * Its adjoint there is 0, its partial log(-2) NaN, and 0·NaN made the gradient NaN where a tape
+     * gives 0; normalize.Sink moved declarations only. An assignment moves too when the method reads
+     * its variable nowhere else; one whose old value a loop's next step reads stays ({@code carried}).
+     */
+    @Test
+    void anAssignedValueTheCheckLeavesUnusedIsNotDifferentiated() throws Exception {
+        InMemoryCompiler.Result result = new InMemoryCompiler().compile("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m72(double x) {
+                        double t = 1.0;
+                        t = Math.pow(x, x);
+                        if (((-2.0) == x)) {
+                            return 1.0;
+                        }
+                        return ((1.0 != x) ? x : t);
+                    }
+
+                    @Differentiable
+                    public static double carried(double x) {
+                        double t = 0.0;
+                        double s = 0.0;
+                        for (int i = 0; i < 3; i++) {
+                            s += t;
+                            t = Math.sqrt(x) * i;
+                            if (x < 0.25) {
+                                s += 1.0;
+                            } else {
+                                s += t;
+                            }
+                        }
+                        return s;
+                    }
+                }
+                """, false);
+        // at -2 the method returns 1.0 where x is -2 around it: no derivative to difference, the tape's 0
+        Object g = result.loader().loadClass("difftest.BatchAdjoint").getMethod("m72Gradient", double.class)
+                .invoke(null, -2.0);
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, g.getClass().getField("x").getDouble(g), 0.0);
+        for (double x : new double[] {0.5, 1.0, 2.0}) {
+            SourceCheck.check("difftest.Batch", result, "m72", x);
+        }
+        SourceCheck.check("difftest.Batch", result, "carried", 0.5);
+        SourceCheck.check("difftest.Batch", result, "carried", 0.1);
+    }
+
+    /**
      * Found by a campaign of random programs (m53 of a batch, shrunk): a parameter outside {@code
      * wrt} read, then given a value from one inside it. Its adjoint is 0 before that assignment, so
      * the clean-up dropped the term the assignment passes to {@code y} (0 times its partial), but
