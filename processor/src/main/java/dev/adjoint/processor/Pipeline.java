@@ -213,7 +213,7 @@ final class Pipeline {
         List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
                 ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
         ImplWriter.Done done = new ImplWriter.Done(w.plan, differentiated, pullback, tangent, second, hvp, rows, primal,
-                around == null ? null : Cleanup.run(around), keptTests == 0 ? null : Shortcuts.KEPT, keptTests);
+                around == null ? null : Shortcuts.checked(Cleanup.run(around)), keptTests == 0 ? null : Shortcuts.KEPT, keptTests);
         return around != null && oversized(done) != null ? null : done;
     }
 

@@ -69,6 +69,29 @@ public final class Shortcuts {
         return steps + 1;
     }
 
+    /**
+     * {@code v} where it is finite; else throws, which the code around's caller takes for "no
+     * agreement". The code around may pass through an infinity and still end at the method's value
+     * (Black-Scholes at t = 0: d1 = log(s/k) / 0 is infinite, N(d1) is 1), but its derivative
+     * there is not a number (∞ · 0), so the branch's is taken.
+     */
+    public static double finite(double v) {
+        if (Double.isFinite(v)) {
+            return v;
+        }
+        throw NotFinite.INSTANCE;
+    }
+
+    /** What {@link #finite} throws: one instance, without a stack trace (it is caught at once). */
+    private static final class NotFinite extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final NotFinite INSTANCE = new NotFinite();
+
+        private NotFinite() {
+            super("the code around an equality test computed a value that is not finite", null, false, false);
+        }
+    }
+
     private static boolean exact(double around, double gap, double value) {
         return Double.doubleToRawLongBits(around + gap) == Double.doubleToRawLongBits(value);
     }

@@ -6,8 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link Shortcuts#gap}: NaN unless the two values agree, and then {@code around + gap} is the value, bit for bit. */
+/**
+ * {@link Shortcuts#gap}: NaN unless the two values agree, and then {@code around + gap} is the
+ * value, bit for bit; {@link Shortcuts#finite}: the value where finite, else a throw.
+ */
 class ShortcutsTest {
+
+    @Test
+    void finiteValuesPassAndOthersThrow() {
+        for (double v : new double[] {0.0, -0.0, 1.5, -Double.MAX_VALUE, Double.MIN_VALUE}) {
+            assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(Shortcuts.finite(v)));
+        }
+        for (double v : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
+            org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Shortcuts.finite(v));
+        }
+    }
 
     @Test
     void agreeingValuesGiveTheValueBackExactly() {

@@ -106,6 +106,55 @@ public final class Shortcuts {
     }
 
     /**
+     * The code around's primal copy (cleaned up) with the values it computes checked finite
+     * ({@code Shortcuts.finite}, which throws): where the code around passes through an infinity or
+     * a NaN and still ends at the method's value (Black-Scholes at t = 0: d1 = log(s/k)/0, N(d1) = 1;
+     * exp(a·log 0) = 0), its derivative is ∞·0, not a number, and the branch's is taken. Checked: each
+     * value a statement stores, each argument of a Math function and each divisor, where the infinity
+     * becomes finite.
+     */
+    public static List<Stmt> checked(List<Stmt> around) {
+        return Stmts.mapAll(around, s -> {
+            Var target = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
+            Expr value = Stmts.value(s);
+            if (target != null && value != null) {
+                Expr checked = target.type.sameAs(JType.DOUBLE) ? finite(within(value)) : within(value);
+                return s instanceof Stmt.Declare d ? new Stmt.Declare(d.var(), checked, d.pos(), d.source())
+                        : new Stmt.Assign(target, checked, ((Stmt.Assign) s).pos(), Stmts.source(s));
+            }
+            if (s instanceof Stmt.Return r && r.value() != null) {
+                return new Stmt.Return(within(r.value()), r.pos(), r.source());
+            }
+            if (s instanceof Stmt.If i) {
+                return new Stmt.If(within(i.condition()), i.then(), i.otherwise(), i.pos(), i.source());
+            }
+            return s;
+        });
+    }
+
+    /** {@code e} with its Math functions' arguments and its divisors checked finite. */
+    private static Expr within(Expr e) {
+        Expr m = Exprs.map(e, Shortcuts::within);
+        if (m instanceof Expr.MathCall c) {
+            return Exprs.rebuild(c, c.args().stream().map(a -> a.type().isDouble() ? finite(a) : a).toList());
+        }
+        if (m instanceof Expr.Binary b && b.op() == Expr.BinaryOp.DIV && b.type().isDouble()) {
+            return new Expr.Binary(b.op(), b.left(), finite(b.right()), b.type(), b.pos());
+        }
+        return m;
+    }
+
+    private static Expr finite(Expr e) {
+        if (e instanceof Expr.Const || e instanceof Expr.Read
+                || e instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.name().equals("finite")) {
+            return e;
+        }
+        Callee check = new Callee.Opaque(ClassRef.of("dev.adjoint.internal", "Shortcuts"), "finite",
+                List.of(JType.DOUBLE), JType.DOUBLE, true, false, true);
+        return new Expr.Call(check, null, List.of(e), JType.DOUBLE, null);
+    }
+
+    /**
      * {@code around} counting its loops' iterations ({@code Shortcuts.step}, which throws past a
      * bound): the code around runs where the method does not, and a shortcut may be what keeps a
      * loop after it finite ({@code if (x == 0) return 0;} before a series stopped on

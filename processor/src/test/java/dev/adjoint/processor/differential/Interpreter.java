@@ -72,6 +72,8 @@ final class Interpreter<V> {
         /** The method's own equality tests of differentiated values that ran (outside loop conditions), each once. */
         final Set<Ast.Bool> tests = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         final List<Ast.Bool> testsInOrder = new ArrayList<>();
+        /** A run of the code around: a value it computes that is not finite ends it (Shortcuts.finite). */
+        boolean finiteOnly;
     }
 
     private Interpreter(Algebra<V> algebra, Unit unit, Shared shared, boolean around, Set<Ast.Bool> kept, boolean top) {
@@ -84,11 +86,24 @@ final class Interpreter<V> {
     }
 
     /** The program threw (a {@code throw} statement ran): the point is not one the checker can use. */
-    static final class Thrown extends RuntimeException {
+    static class Thrown extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Thrown(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The code around computed a value that is not finite. Whether the processor's code around
+     * computes it too (and so takes the branch's derivative) the test cannot tell: the processor
+     * drops values nothing reads, this interpreter does not.
+     */
+    static final class NotFinite extends Thrown {
+        private static final long serialVersionUID = 1L;
+
+        NotFinite() {
+            super("the code around computed a value that is not finite");
         }
     }
 
@@ -125,7 +140,14 @@ final class Interpreter<V> {
     /** As {@link #run(Algebra, Unit, Method, List, boolean)}, the code around keeping {@code kept} as written. */
     static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args, boolean around,
             Set<Ast.Bool> kept) {
+        return run(algebra, unit, m, args, around, kept, around);
+    }
+
+    /** As above; {@code finiteOnly}: whether a value that is not finite ends the run ({@link NotFinite}). */
+    static <V> Run<V> run(Algebra<V> algebra, Unit unit, Method m, List<Object> args, boolean around,
+            Set<Ast.Bool> kept, boolean finiteOnly) {
         Shared shared = new Shared();
+        shared.finiteOnly = finiteOnly;
         V value = new Interpreter<>(algebra, unit, shared, around, kept, true).invoke(m, args, true);
         return new Run<>(value, shared.decisions, shared.margin, shared.held, shared.heldInCallee,
                 List.copyOf(shared.testsInOrder));
@@ -364,6 +386,18 @@ final class Interpreter<V> {
         return (int) i;
     }
 
+    /**
+     * {@code v}; in a run of the code around, a {@link Thrown} where it is not finite: the processor's
+     * code around checks every value it computes, since one through an infinity may end at the
+     * method's value with a derivative that is not a number (docs/generated-code.md).
+     */
+    private V finite(V v) {
+        if (shared.finiteOnly && !Double.isFinite(algebra.value(v))) {
+            throw new NotFinite();
+        }
+        return v;
+    }
+
     private V expr(Expr e) {
         if (JavaPrinter.isInt(e)) {
             // Java computes int-typed expressions in int (-(n - 1) is 0, not -0.0), then widens
@@ -385,9 +419,9 @@ final class Interpreter<V> {
                 double a = algebra.value(left), d = algebra.value(right);
                 decide(Math.rint((a - a % d) / d));
             }
-            return algebra.binary(b.op(), left, right);
+            return finite(algebra.binary(b.op(), left, right));
         } else if (e instanceof Call c) {
-            return call(c);
+            return finite(call(c));
         } else if (e instanceof Ast.Cond c) {
             // only the chosen branch is evaluated, as in Java
             return bool(c.condition()) ? expr(c.then()) : expr(c.otherwise());

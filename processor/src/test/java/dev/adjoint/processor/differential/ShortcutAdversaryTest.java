@@ -626,6 +626,55 @@ class ShortcutAdversaryTest {
     }
 
     /**
+     * A code around that passes through an infinity and still ends at the method's value:
+     * Black-Scholes at expiry ({@code t == 0}: d1 = log(s/k)/0 is infinite, N(d1) = 1, the value
+     * s − k) and a series at x = 0 ({@code x == 0}: a·log(0) is −∞, exp of it 0). The values agree, but
+     * the code around's derivative is ∞·0 = NaN; the branch's is taken instead: the intrinsic
+     * value's delta 1 (0 below the strike), and 0 for the series' ∂/∂a.
+     */
+    @Test
+    void aCodeAroundThroughAnInfinityTakesTheBranchsDerivative() throws Exception {
+        InMemoryCompiler.Result result = compile("""
+                public final class Batch {
+                    private static double cdf(double x) {
+                        return 0.5 * (1.0 + Math.tanh(0.7978845608 * (x + 0.044715 * x * x * x)));
+                    }
+
+                    @Differentiable
+                    public static double call(double s, double k, double t, double v) {
+                        if (t == 0.0) {
+                            return Math.max(s - k, 0.0);
+                        }
+                        double sd = v * Math.sqrt(t);
+                        double d1 = (Math.log(s / k) + 0.5 * v * v * t) / sd;
+                        return s * cdf(d1) - k * cdf(d1 - sd);
+                    }
+
+                    @Differentiable
+                    public static double lowerGamma(double a, double x) {
+                        if (x == 0.0) {
+                            return 0.0;
+                        }
+                        double term = 1.0 / a;
+                        double sum = term;
+                        for (int n = 1; n < 200; n++) {
+                            term *= x / (a + n);
+                            sum += term;
+                        }
+                        return Math.exp(a * Math.log(x) - x) * sum;
+                    }
+                }
+                """);
+        assertEquals(1.0, gradient(result, "call", "s", 110.0, 100.0, 0.0, 0.2), 0.0);
+        assertEquals(-1.0, gradient(result, "call", "k", 110.0, 100.0, 0.0, 0.2), 0.0);
+        assertEquals(0.0, gradient(result, "call", "s", 90.0, 100.0, 0.0, 0.2), 0.0);
+        assertEquals(0.0, gradient(result, "lowerGamma", "a", 2.0, 0.0), 0.0);
+        // beside the points, the formulas' own derivatives
+        check(result, "call", 110.0, 100.0, 0.5, 0.2);
+        check(result, "lowerGamma", 2.0, 0.7);
+    }
+
+    /**
      * {@code |u| < Double.MIN_NORMAL} (equality in disguise) at a subnormal u: the code around
      * expm1(u)/u gives the method's 1 there, so its derivative is taken, exp(u)/u - expm1(u)/u², which
      * is ∞ - ∞ = NaN (1/u overflows). The function's derivative is 1/2; the branch's was 0. The gap
