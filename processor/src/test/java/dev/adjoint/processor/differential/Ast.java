@@ -956,13 +956,36 @@ final class Ast {
         if (!seen.add(m.name())) {
             return false;
         }
-        if (opaqueArguments(unit, m).contains(Flow.ACTIVE)) {
+        if (opaqueArguments(unit, m).contains(Flow.ACTIVE) || searches(m)) {
             return true;
         }
         for (String callee : callees(m.body())) {
             if (!callee.equals(m.name()) && unit.methods().stream().anyMatch(x -> x.name().equals(callee))
                     && mustRefuse(unit, unit.method(callee), seen)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code m} holds the generator's bisection ({@link Shapes.Shape#SEARCH}, its counter
+     * {@code bisect}) on a test of a value that may carry a derivative: a search the processor
+     * refuses (AdjointSearchLoop), its ends moved to the midpoint one way or the other.
+     */
+    static boolean searches(Method m) {
+        Set<String> varied = varied(m);
+        for (Stmt s : statements(m.body())) {
+            if (!(s instanceof While w) || !w.counter().startsWith("bisect")) {
+                continue;
+            }
+            for (Stmt b : w.body()) {
+                if (b instanceof If i && i.then().size() == 1 && i.otherwise().size() == 1
+                        && i.then().get(0) instanceof Assign up && i.otherwise().get(0) instanceof Assign down
+                        && !up.name().equals(down.name()) && up.value().equals(down.value())
+                        && mayVary(i.condition(), varied)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -709,6 +709,8 @@ final class ProgramGenerator {
             staleProduct(out);
         } else if (draw(Shape.CHECKED_LATER)) {
             checkedLater(out);
+        } else if (blockDepth == 0 && loops.isEmpty() && draw(Shape.SEARCH)) {
+            search(out);
         } else if (blockDepth == 0 && draw(Shape.ARRAY_INIT)) {
             String name = fresh(LOCAL_ARRAY_NAMES, "arr");
             List<Expr> values = new ArrayList<>();
@@ -1052,6 +1054,43 @@ final class ProgramGenerator {
         }
         if (blockDepth == 0 && result == null && random.nextInt(3) == 0) {
             result = sum;
+        }
+    }
+
+    /**
+     * {@link Shape#SEARCH}: a bisection for the root of r³ + r = t in [0, t + 1], t positive and
+     * computed from a differentiated value, the root kept in a new local. Ast.mustRefuse knows it by
+     * its counter ({@code bisect}).
+     */
+    private void search(List<Stmt> out) {
+        List<String> sources = readable.stream().filter(active::contains).toList();
+        if (sources.isEmpty()) {
+            return;
+        }
+        String target = fresh(List.of("target"), "target");
+        out.add(new Ast.Declare(target, Local.DOUBLE, positive(new Var(sources.get(random.nextInt(sources.size()))))));
+        String lo = fresh(List.of("lo"), "lo");
+        String hi = fresh(List.of("hi"), "hi");
+        String mid = fresh(List.of("mid"), "mid");
+        String counter = fresh(List.of("bisect"), "bisect");
+        out.add(new Ast.Declare(lo, Local.DOUBLE, new Num(0.0)));
+        out.add(new Ast.Declare(hi, Local.DOUBLE, new Bin(Op.ADD, new Var(target), new Num(1.0))));
+        Expr m = new Var(mid);
+        Bool above = new Ast.Cmp(CmpOp.GT, new Bin(Op.ADD, new Bin(Op.MUL, new Bin(Op.MUL, m, m), m), m), new Var(target));
+        List<Stmt> body = List.of(new Ast.Declare(mid, Local.DOUBLE, new Bin(Op.MUL, new Num(0.5),
+                        new Bin(Op.ADD, new Var(lo), new Var(hi)))),
+                new Ast.If(above, List.of(new Ast.Assign(hi, m)), List.of(new Ast.Assign(lo, m))));
+        out.add(new Ast.While(null, counter, new Ast.Cmp(CmpOp.GT, new Bin(Op.SUB, new Var(hi), new Var(lo)),
+                new Num(1e-12)), 200, body));
+        String root = fresh(LOCAL_NAMES, "v");
+        out.add(new Ast.Declare(root, Local.DOUBLE, new Bin(Op.MUL, new Num(0.5), new Bin(Op.ADD, new Var(lo),
+                new Var(hi)))));
+        for (String v : List.of(target, lo, hi, root)) {
+            track(v, true);
+            readable.add(v);
+        }
+        if (result == null) {
+            result = root;
         }
     }
 

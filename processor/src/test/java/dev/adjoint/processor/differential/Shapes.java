@@ -106,7 +106,14 @@ final class Shapes {
          * stops early ({@code normalize.Converge} runs it on for the derivative); the campaign checks
          * such methods also at p = 2 and p = 3 ({@link ShortcutRule#specialPoints}).
          */
-        EXACT_END("exactEnd", 40, false);
+        EXACT_END("exactEnd", 40, false),
+        /**
+         * Per statement: a bisection for the root of r³ + r = t, t a differentiated value ({@code while
+         * (hi - lo > 1e-12 && bisect < 200) { double mid = 0.5 * (lo + hi); if (mid * mid * mid + mid > t)
+         * hi = mid; else lo = mid; }}): the processor must refuse it (AdjointSearchLoop), since its
+         * steps' derivative is not the root's, wherever it stands among other code.
+         */
+        SEARCH("search", 1, false);
 
         final String property;
         final double defaultWeight;
