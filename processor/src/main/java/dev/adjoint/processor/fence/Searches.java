@@ -2,6 +2,7 @@ package dev.adjoint.processor.fence;
 
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diag.Diagnostics;
+import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
@@ -27,9 +28,11 @@ import java.util.Set;
  * <p>The shape: inside a loop that runs until a value it computes is below a small tolerance, or
  * a counted loop of at least {@link #LONG} steps, an {@code if} whose test reads a differentiated
  * value and whose two branches each move a different variable the loop carries (an end), each to a
- * value computed from the other end, the test itself computed from them. A loop that only branches
- * on data, whose branches move the same variable (a piecewise formula) or set an end to a value of
- * its own, is not such a search.
+ * value computed from the ends alone (a midpoint, a golden section), the test itself computed from
+ * them. A loop that only branches on data, whose branches move the same variable (a piecewise
+ * formula) or set an end to a value of its own, is not such a search; nor is a safeguarded Newton
+ * or secant iteration ({@code rtsafe}, regula falsi, Brent), whose ends move to an iterate computed
+ * from the differentiated values themselves: its derivative converges to the root's as it does.
  */
 final class Searches {
 
@@ -42,6 +45,8 @@ final class Searches {
     private final Diagnostics diagnostics;
     /** Every variable the method declares or assigns: one it never does is a parameter (a tolerance passed in). */
     private final Set<Var> assigned = new HashSet<>();
+    /** Locals declared with a value and never assigned again ({@code double EPS = 2.2e-16}), with it. */
+    private final Map<Var, Expr> constants = new HashMap<>();
 
     private Searches(Activity activity, Diagnostics diagnostics) {
         this.activity = activity;
@@ -51,25 +56,45 @@ final class Searches {
     /** Reports each search loop of {@code body}: an error at its deciding test. */
     static void check(List<Stmt> body, Activity activity, Diagnostics diagnostics) {
         Searches s = new Searches(activity, diagnostics);
+        Map<Var, Integer> writes = new HashMap<>();
         for (Stmt st : Stmts.all(body)) {
             Var target = Stmts.target(st);
             if (target != null) {
                 s.assigned.add(target);
+                writes.merge(target, 1, Integer::sum);
+                if (st instanceof Stmt.Declare d && d.init() != null) {
+                    s.constants.put(target, d.init());
+                }
             }
             Stmts.exprs(st).forEach(e -> Exprs.postOrder(e, n -> {
                 if (n instanceof Expr.Assignment a && Exprs.var(a.target()) != null) {
                     s.assigned.add(Exprs.var(a.target()));
+                    writes.merge(Exprs.var(a.target()), 2, Integer::sum);
                 }
             }));
         }
+        writes.forEach((v, n) -> {
+            if (n > 1) {
+                s.constants.remove(v);
+            }
+        });
         for (Stmt st : Stmts.all(body)) {
-            if (st instanceof Stmt.Loop l && s.runsLong(l)) {
+            if (st instanceof Stmt.Loop l) {
                 s.search(l);
             }
         }
     }
 
-    /** Reports the first test of {@code l} that moves one end of a bracket or the other. */
+    private void report(Position pos) {
+        diagnostics.error(pos, Tag.AdjointSearchLoop, "this loop narrows a bracket by comparing differentiated values "
+                + "until it is small (a bisection, a golden-section search, Brent's method): the result depends on "
+                + "those values only through the choices, so its derivative would be 0 or that of the bracket's "
+                + "start, not the root's. Search without derivatives (compare Adjoint.stopGradient values) and end "
+                + "with one Newton step, root - g(root) / Adjoint.stopGradient(g'(root)) for the g whose zero it "
+                + "finds: its derivative is the root's");
+    }
+
+    /** Reports {@code l} once if it is a search: at the test that moves an end, or at the exit on the bracket's width. */
     private void search(Stmt.Loop l) {
         List<Stmt> parts = parts(l);
         Set<Var> declared = new HashSet<>();
@@ -84,9 +109,15 @@ final class Searches {
                 Exprs.reads(value, v -> from.computeIfAbsent(target, k -> new HashSet<>()).add(v));
             }
         }
+        Set<Var> chosen = new HashSet<>();
+        boolean runsLong = runsLong(l);
         for (Stmt s : Stmts.all(l.body())) {
-            if (!(s instanceof Stmt.If i) || i.then().isEmpty() || i.otherwise().isEmpty()
-                    || !readsVaried(i.condition())) {
+            if (!(s instanceof Stmt.If i) || !readsVaried(i.condition())) {
+                continue;
+            }
+            chosen.addAll(moved(i.then(), declared).keySet());
+            chosen.addAll(moved(i.otherwise(), declared).keySet());
+            if (i.then().isEmpty() || i.otherwise().isEmpty() || !runsLong) {
                 continue;
             }
             // hi = mid on one side, lo = mid on the other: each branch moves an end the other does not,
@@ -98,23 +129,116 @@ final class Searches {
                 for (Map.Entry<Var, List<Expr>> b : otherwise.entrySet()) {
                     if (!otherwise.containsKey(a.getKey()) && !then.containsKey(b.getKey())
                             && a.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(b.getKey())))
-                            && b.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(a.getKey())))) {
+                            && b.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(a.getKey())))
+                            && a.getValue().stream().noneMatch(e -> carriesBesides(e, from, Set.of(a.getKey(), b.getKey())))
+                            && b.getValue().stream().noneMatch(e -> carriesBesides(e, from, Set.of(a.getKey(), b.getKey())))) {
                         ends.add(a.getKey());
                         ends.add(b.getKey());
                     }
                 }
             }
             if (!ends.isEmpty() && reaches(i.condition(), from, ends)) {
-                diagnostics.error(i.pos() != null ? i.pos() : l.pos(), Tag.AdjointSearchLoop, "this test of "
-                        + "differentiated values moves one end of a bracket or the other in a loop that runs until "
-                        + "the bracket is small (a bisection or a search like it): the result depends on those values "
-                        + "only through the choices, so its derivative would be 0 or that of the bracket's start, not "
-                        + "the root's. Search without derivatives (compare Adjoint.stopGradient values) and end with "
-                        + "one Newton step, root - g(root) / Adjoint.stopGradient(g'(root)) for the g whose zero it "
-                        + "finds: its derivative is the root's");
+                report(i.pos() != null ? i.pos() : l.pos());
                 return;
             }
         }
+        // Brent's method and its kind: the loop stops when the distance between two variables it moves
+        // under tests of differentiated values is small (|c - b|, hi - lo), however it moves them
+        Map<Var, Expr> once = new HashMap<>();
+        for (Stmt s : Stmts.all(parts)) {
+            Var target = s instanceof Stmt.Declare || s instanceof Stmt.Assign ? Stmts.target(s) : null;
+            if (target != null) {
+                once.put(target, once.containsKey(target) ? null : Stmts.value(s));
+            }
+        }
+        for (Map.Entry<Expr, Position> exit : exits(l).entrySet()) {
+            boolean[] width = {false};
+            Exprs.postOrder(exit.getKey(), n -> {
+                if (n instanceof Expr.Binary b && ordered(b)) {
+                    width[0] |= narrows(b.left(), once, chosen, 0) && small(b.right(), once, 0)
+                            || narrows(b.right(), once, chosen, 0) && small(b.left(), once, 0);
+                }
+            });
+            if (width[0]) {
+                report(exit.getValue() != null ? exit.getValue() : l.pos());
+                return;
+            }
+        }
+    }
+
+    /** The loop's exit tests (its condition, the tests of {@code if}s that leave it), each with where it is. */
+    private static Map<Expr, Position> exits(Stmt.Loop l) {
+        Map<Expr, Position> out = new java.util.LinkedHashMap<>();
+        if (l.condition() != null) {
+            out.put(l.condition(), l.pos());
+        }
+        for (Stmt s : Stmts.all(l.body())) {
+            if (s instanceof Stmt.If i && !i.then().isEmpty()
+                    && (i.then().get(i.then().size() - 1) instanceof Stmt.Break
+                            || i.then().get(i.then().size() - 1) instanceof Stmt.Return)) {
+                out.put(i.condition(), i.pos());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether {@code e} is a tolerance: it holds a constant in (0, 1e-4], a local declared with one,
+     * a parameter or a field ({@code 2 * EPS * Math.abs(b) + 0.5 * tol}), or is a variable the loop
+     * assigns once such a value ({@code tol1}).
+     */
+    private boolean small(Expr e, Map<Var, Expr> once, int depth) {
+        if (depth > 4) {
+            return false;
+        }
+        if (tolerance(e)) {
+            return true;
+        }
+        Var v = Exprs.var(e);
+        if (v != null) {
+            Expr value = once.containsKey(v) ? once.get(v) : constants.get(v);
+            return value != null && small(value, once, depth + 1);
+        }
+        for (Expr c : Exprs.children(e)) {
+            if (small(c, once, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ordered(Expr.Binary b) {
+        return b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
+                || b.op() == Expr.BinaryOp.GE;
+    }
+
+    /**
+     * Whether {@code e} is the distance between two variables of {@code chosen} (declared before the
+     * loop, moved under tests of differentiated values): {@code hi - lo}, {@code Math.abs(c - b)},
+     * {@code 0.5 * (c - b)}, or a variable the loop assigns once such a value ({@code xm}).
+     */
+    private static boolean narrows(Expr e, Map<Var, Expr> once, Set<Var> chosen, int depth) {
+        if (depth > 4) {
+            return false;
+        }
+        if (e instanceof Expr.MathCall m && m.function() == dev.adjoint.processor.ir.MathFunction.ABS) {
+            return narrows(m.args().get(0), once, chosen, depth + 1);
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+            return narrows(u.operand(), once, chosen, depth + 1);
+        }
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
+            return b.left() instanceof Expr.Const && narrows(b.right(), once, chosen, depth + 1)
+                    || b.right() instanceof Expr.Const && narrows(b.left(), once, chosen, depth + 1);
+        }
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.SUB) {
+            Var x = Exprs.var(b.left());
+            Var y = Exprs.var(b.right());
+            return x != null && y != null && x != y && chosen.contains(x) && chosen.contains(y);
+        }
+        Var v = Exprs.var(e);
+        Expr value = v == null ? null : once.get(v);
+        return value != null && narrows(value, once, chosen, depth + 1);
     }
 
     /** Whether {@code e} reads a differentiated value outside {@code Adjoint.stopGradient}. */
@@ -148,6 +272,32 @@ final class Searches {
             }));
         }
         return out;
+    }
+
+    /**
+     * Whether {@code e} reads a differentiated value other than through the two {@code ends}: a
+     * Newton or secant step ({@code x - f / f'}, f computed from the parameter; regula falsi's
+     * interpolation of the function's values at the ends) carries the root's derivative, and the
+     * loop converges to it; a midpoint or a golden section of the ends alone does not.
+     */
+    private boolean carriesBesides(Expr e, Map<Var, Set<Var>> from, Set<Var> ends) {
+        Set<Var> seen = new HashSet<>();
+        List<Var> work = new ArrayList<>();
+        Exprs.reads(e, work::add);
+        while (!work.isEmpty()) {
+            Var v = work.remove(work.size() - 1);
+            if (!seen.add(v) || ends.contains(v)) {
+                continue; // what an end holds is the search's own
+            }
+            if (!from.containsKey(v)) {
+                if (activity.isVaried(v)) {
+                    return true; // a parameter, or a value from before the loop, that carries a derivative
+                }
+                continue;
+            }
+            work.addAll(from.get(v));
+        }
+        return false;
     }
 
     /** Whether {@code e} reads one of {@code ends}, directly or through what the loop computes from them. */

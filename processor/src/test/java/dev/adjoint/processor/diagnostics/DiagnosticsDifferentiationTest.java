@@ -432,7 +432,8 @@ class DiagnosticsDifferentiationTest {
 
     /**
      * A bisection whose test reads a differentiated value: refused at the test, in a loop that runs
-     * until the bracket is small, in one counted to 100 and in an inlined helper's do-while (an
+     * until the bracket is small, in one counted to 100, in an inlined helper's do-while, and a
+     * Brent-like method that stops on the bracket's width, at that exit (an
      * implied volatility's derivative by the price would be 0; a square root found in [0, a] would
      * have 0.5 for 0.25 at a = 4).
      */
@@ -476,15 +477,30 @@ class DiagnosticsDifferentiationTest {
                 "    @Differentiable",
                 "    static double viaHelper(double a) {",
                 "        return 2.0 * bySearch(a);",
+                "    }",
+                "    @Differentiable",
+                "    static double brentLike(double a) {",
+                "        double b = a + 1.0, c = 0.0, fb = b * b * b + b - a, fc = -a, xm;",
+                "        for (int iter = 0; iter < 100; iter++) {",
+                "            if (Math.abs(fc) < Math.abs(fb)) { double t = b; b = c; c = t; t = fb; fb = fc; fc = t; }",
+                "            xm = 0.5 * (c - b);",
+                "            if (Math.abs(xm) <= 1e-13) return b;",
+                "            double s = b - fb * (b - c) / (fb - fc);",
+                "            double next = Math.abs(s - b) < Math.abs(xm) ? s : b + xm;",
+                "            double fn = next * next * next + next - a;",
+                "            if ((fn > 0) == (fb > 0)) { b = next; fb = fn; } else { c = b; fc = fb; b = next; fb = fn; }",
+                "        }",
+                "        return b;",
                 "    }");
         Compilation c = compile(file);
         assertError(c, file, "if (call(s, k, mid) > price) {",
-                "[AdjointSearchLoop] this test of differentiated values moves one end of a bracket or the other in a "
-                        + "loop that runs until the bracket is small",
+                "[AdjointSearchLoop] this loop narrows a bracket by comparing differentiated values until it is "
+                        + "small (a bisection, a golden-section search, Brent's method)",
                 "end with one Newton step, root - g(root) / Adjoint.stopGradient(g'(root))");
         assertError(c, file, "if (mid * mid > a) hi = mid; else lo = mid;", "[AdjointSearchLoop]");
         assertError(c, file, "if (mid * mid * mid < a) { lo = mid; } else { hi = mid; }", "[AdjointSearchLoop]");
-        assertThat(c).hadErrorCount(3);
+        assertError(c, file, "if (Math.abs(xm) <= 1e-13) return b;", "[AdjointSearchLoop]");
+        assertThat(c).hadErrorCount(4);
         assertNoCrash(c);
     }
 
@@ -492,7 +508,10 @@ class DiagnosticsDifferentiationTest {
      * What the message advises: the search on values without derivatives, then one Newton step,
      * gives the root's derivative (1 / (2 √a)). Loops that branch on differentiated values but
      * search nothing (a piecewise formula, a short loop, branches that move the same variable) are
-     * accepted; so are branches that set an end to a value of its own (as a random program found).
+     * accepted; so are branches that set an end to a value of its own (as a random program found),
+     * and solvers whose ends move to an iterate computed from the differentiated values (regula
+     * falsi, a safeguarded Newton method) or that stop on successive iterates: their derivative
+     * converges to the root's.
      */
     @Test
     void aSearchWithoutDerivativesAndANewtonStepIsAccepted() throws Exception {
@@ -533,6 +552,38 @@ class DiagnosticsDifferentiationTest {
                 "        return v + x;",
                 "    }",
                 "    @Differentiable",
+                "    static double regulaFalsi(double a) {",
+                "        double lo = 0.0, hi = a + 1.0, flo = -a, fhi = hi * hi * hi + hi - a, x = lo;",
+                "        for (int i = 0; i < 200; i++) {",
+                "            x = (lo * fhi - hi * flo) / (fhi - flo);",
+                "            double fx = x * x * x + x - a;",
+                "            if (Math.abs(fx) < 1e-14) break;",
+                "            if (fx * flo < 0) { hi = x; fhi = fx; } else { lo = x; flo = fx; }",
+                "        }",
+                "        return x;",
+                "    }",
+                "    @Differentiable",
+                "    static double safeNewton(double a) {",
+                "        double lo = 0.0, hi = a + 1.0, x = 0.5 * (lo + hi);",
+                "        for (int i = 0; i < 100; i++) {",
+                "            double f = x * x * x + x - a;",
+                "            if (Math.abs(f) < 1e-14) break;",
+                "            if (f > 0) hi = x; else lo = x;",
+                "            double next = x - f / (3 * x * x + 1);",
+                "            x = next > lo && next < hi ? next : 0.5 * (lo + hi);",
+                "        }",
+                "        return x;",
+                "    }",
+                "    @Differentiable",
+                "    static double fixedPoint(double a) {",
+                "        double old = 0.0, x = 1.0;",
+                "        while (Math.abs(x - old) > 1e-14) {",
+                "            old = x;",
+                "            x = x > 2.0 ? 0.5 * (x + a / x) : Math.cos(x) * a * 0.1 + 1.0;",
+                "        }",
+                "        return x;",
+                "    }",
+                "    @Differentiable",
                 "    static double resets(double x) {",
                 "        double a = 2.0;",
                 "        for (int i = 0; i < 20; i++) {",
@@ -544,6 +595,12 @@ class DiagnosticsDifferentiationTest {
         assertThat(c).hadWarningCount(0);
         org.junit.jupiter.api.Assertions.assertEquals(0.25, gradient(c, "root", "a", 4.0), 1e-12);
         org.junit.jupiter.api.Assertions.assertEquals(1 / (2 * Math.sqrt(2.0)), gradient(c, "root", "a", 2.0), 1e-12);
+        // the root r of r³ + r = a has dr/da = 1 / (3r² + 1): 1/4 at a = 2 (r = 1), 1/13 at a = 10 (r = 2);
+        // regula falsi's derivative converges more slowly than its value (one end stays): 1.5e-6 off at 10, within 1e-5
+        for (String solver : new String[] {"regulaFalsi", "safeNewton"}) {
+            org.junit.jupiter.api.Assertions.assertEquals(0.25, gradient(c, solver, "a", 2.0), 1e-9, solver);
+            org.junit.jupiter.api.Assertions.assertEquals(1.0 / 13, gradient(c, solver, "a", 10.0), 1e-5 / 13, solver);
+        }
     }
 
     /**
