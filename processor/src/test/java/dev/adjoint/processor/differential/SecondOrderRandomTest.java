@@ -88,7 +88,7 @@ class SecondOrderRandomTest {
     /** A batch without the shapes that must be refused, and without what second order refuses. */
     private static Unit secondOrderUnit(int seed) {
         Unit unit = new ProgramGenerator(new Random(seed), Map.of(Shapes.Shape.MUST_REFUSE, 0.0, Shapes.Shape.OPAQUE,
-                0.0), true).unit("difftest", "Batch", 40);
+                0.0, Shapes.Shape.SEARCH, 0.0), true).unit("difftest", "Batch", 40);
         Set<String> kept = new HashSet<>();
         for (Method m : unit.methods()) {
             boolean writes = m.params().stream().anyMatch(p -> p.type() == Type.DOUBLE_ARRAY
