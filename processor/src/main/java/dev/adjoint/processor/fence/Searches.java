@@ -17,22 +17,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Refuses a loop that narrows a bracket by comparing differentiated values: bisection, regula
- * falsi, golden-section search ({@code if (price(mid) > target) hi = mid; else lo = mid;} until
- * {@code hi - lo} is below a tolerance). Its result depends on the compared values only through
- * which end each step moves, so differentiating its steps gives 0 (an implied volatility's
+ * Refuses a loop that narrows a bracket by comparing differentiated values: bisection, a
+ * golden-section search, Brent's method ({@code if (price(mid) > target) hi = mid; else lo = mid;}
+ * until {@code hi - lo} is below a tolerance). Its result depends on the compared values only
+ * through which end each step moves, so differentiating its steps gives 0 (an implied volatility's
  * derivative by the price) or the derivative of the bracket's start scaled down (a square root
- * found in [0, a]): never the root's, and with nothing to show it. One Newton step after the
- * search gives the root's derivative; the message says how.
+ * found in [0, a]): never the root's, and with nothing to show it. One Newton step after the search
+ * gives the root's derivative; the message says how.
  *
- * <p>The shape: inside a loop that runs until a value it computes is below a small tolerance, or
- * a counted loop of at least {@link #LONG} steps, an {@code if} whose test reads a differentiated
- * value and whose two branches each move a different variable the loop carries (an end), each to a
- * value computed from the ends alone (a midpoint, a golden section), the test itself computed from
- * them. A loop that only branches on data, whose branches move the same variable (a piecewise
- * formula) or set an end to a value of its own, is not such a search; nor is a safeguarded Newton
- * or secant iteration ({@code rtsafe}, regula falsi, Brent), whose ends move to an iterate computed
- * from the differentiated values themselves: its derivative converges to the root's as it does.
+ * <p>Two shapes. An {@code if} whose test reads a differentiated value and whose two branches each
+ * move a different variable the loop carries (an end), each to a value computed from the ends alone
+ * (a midpoint, a golden section), the test itself computed from them, in a loop that runs until a
+ * value it computes is below a small tolerance or counts to at least {@link #LONG}. Or a loop that
+ * stops when the distance between two variables it moves under such tests ({@code |c - b|}) is
+ * below a tolerance, however it moves them (Brent's method, whose last steps move b by the
+ * tolerance or half the bracket). A loop that only branches on data, whose branches move the same
+ * variable (a piecewise formula) or set an end to a value of its own, is not a search; nor is a
+ * safeguarded Newton or secant iteration, or regula falsi, whose ends move to an iterate computed
+ * from the differentiated values and which stops on the residual or the step: its derivative
+ * converges to the root's as it does.
  */
 final class Searches {
 
@@ -53,7 +56,7 @@ final class Searches {
         this.diagnostics = diagnostics;
     }
 
-    /** Reports each search loop of {@code body}: an error at its deciding test. */
+    /** Reports each search loop of {@code body}: an error at its deciding test, or at its exit on the bracket's width. */
     static void check(List<Stmt> body, Activity activity, Diagnostics diagnostics) {
         Searches s = new Searches(activity, diagnostics);
         Map<Var, Integer> writes = new HashMap<>();
@@ -121,17 +124,22 @@ final class Searches {
                 continue;
             }
             // hi = mid on one side, lo = mid on the other: each branch moves an end the other does not,
-            // to a value computed from the other end (mid from lo and hi)
+            // to a new point computed from the other end (mid from lo and hi), not a copy of an end
             Map<Var, List<Expr>> then = moved(i.then(), declared);
             Map<Var, List<Expr>> otherwise = moved(i.otherwise(), declared);
             Set<Var> ends = new HashSet<>();
             for (Map.Entry<Var, List<Expr>> a : then.entrySet()) {
                 for (Map.Entry<Var, List<Expr>> b : otherwise.entrySet()) {
-                    if (!otherwise.containsKey(a.getKey()) && !then.containsKey(b.getKey())
+                    if (otherwise.containsKey(a.getKey()) || then.containsKey(b.getKey())) {
+                        continue;
+                    }
+                    Set<Var> pair = Set.of(a.getKey(), b.getKey());
+                    if (a.getValue().stream().noneMatch(e -> copies(e, pair))
+                            && b.getValue().stream().noneMatch(e -> copies(e, pair))
                             && a.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(b.getKey())))
                             && b.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(a.getKey())))
-                            && a.getValue().stream().noneMatch(e -> carriesBesides(e, from, Set.of(a.getKey(), b.getKey())))
-                            && b.getValue().stream().noneMatch(e -> carriesBesides(e, from, Set.of(a.getKey(), b.getKey())))) {
+                            && a.getValue().stream().noneMatch(e -> carriesBesides(e, from, pair))
+                            && b.getValue().stream().noneMatch(e -> carriesBesides(e, from, pair))) {
                         ends.add(a.getKey());
                         ends.add(b.getKey());
                     }
@@ -300,6 +308,12 @@ final class Searches {
         return false;
     }
 
+    /** Whether {@code e} is a plain read of one of {@code ends}: a copy, not a new point. */
+    private static boolean copies(Expr e, Set<Var> ends) {
+        Var v = Exprs.var(e);
+        return v != null && ends.contains(v);
+    }
+
     /** Whether {@code e} reads one of {@code ends}, directly or through what the loop computes from them. */
     private static boolean reaches(Expr e, Map<Var, Set<Var>> from, Set<Var> ends) {
         Set<Var> seen = new HashSet<>();
@@ -338,22 +352,11 @@ final class Searches {
                 computed.add(target);
             }
         }
-        List<Expr> tests = new ArrayList<>();
-        if (l.condition() != null) {
-            tests.add(l.condition());
+        boolean[] found = {false};
+        for (Expr t : exits(l).keySet()) {
+            Exprs.postOrder(t, n -> found[0] |= n instanceof Expr.Binary b && (stopsSmall(b, computed) || counts(b)));
         }
-        for (Stmt s : Stmts.all(l.body())) {
-            if (s instanceof Stmt.If i && !i.then().isEmpty()
-                    && (i.then().get(i.then().size() - 1) instanceof Stmt.Break
-                            || i.then().get(i.then().size() - 1) instanceof Stmt.Return)) {
-                tests.add(i.condition());
-            }
-        }
-        boolean[] long_ = {false};
-        for (Expr t : tests) {
-            Exprs.postOrder(t, n -> long_[0] |= n instanceof Expr.Binary b && (stopsSmall(b, computed) || counts(b)));
-        }
-        return long_[0];
+        return found[0];
     }
 
     /** {@code i < 100}: a count compared with a constant of at least {@link #LONG}. */

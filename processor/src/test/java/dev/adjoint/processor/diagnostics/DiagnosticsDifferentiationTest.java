@@ -508,7 +508,8 @@ class DiagnosticsDifferentiationTest {
      * What the message advises: the search on values without derivatives, then one Newton step,
      * gives the root's derivative (1 / (2 √a)). Loops that branch on differentiated values but
      * search nothing (a piecewise formula, a short loop, branches that move the same variable) are
-     * accepted; so are branches that set an end to a value of its own (as a random program found),
+     * accepted; so are branches that set an end to a value of its own or a copy of an end (as random
+     * programs found),
      * and solvers whose ends move to an iterate computed from the differentiated values (regula
      * falsi, a safeguarded Newton method) or that stop on successive iterates: their derivative
      * converges to the root's.
@@ -582,6 +583,18 @@ class DiagnosticsDifferentiationTest {
                 "            x = x > 2.0 ? 0.5 * (x + a / x) : Math.cos(x) * a * 0.1 + 1.0;",
                 "        }",
                 "        return x;",
+                "    }",
+                "    @Differentiable",
+                "    static double copies(double[] w) {",
+                "        double a = 1.0, b = 1.0, c = 1.0;",
+                "        int iter = 0;",
+                "        do {",
+                "            iter++;",
+                "            b = a;",
+                "            c = b;",
+                "            if (w[0] == c) { a = c; } else { c = c * 1.0; }",
+                "        } while (b > 1.0E-6 && iter < 30);",
+                "        return a + w[1];",
                 "    }",
                 "    @Differentiable",
                 "    static double resets(double x) {",
