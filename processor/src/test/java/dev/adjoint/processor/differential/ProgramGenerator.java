@@ -1027,6 +1027,11 @@ final class ProgramGenerator {
             declared.add(label);
         }
         String counter = kind < 8 ? fresh(List.of("k", "iter", "_n1", "steps"), "k") : indexName();
+        if (side.nextInt(4) == 0) {
+            // a relative and an absolute test under || (Converge delays both there too)
+            condition = new Ast.Or(condition, new Ast.Cmp(CmpOp.GT, new Call(MathFunction.ABS, false,
+                    List.of(new Var(term))), new Num(1e-12)));
+        }
         int cap = List.of(5, 10, 20).get(random.nextInt(3));
         LoopBody body = loopBody(label, counter, null, b -> {
             Expr value = kind < 8 ? new Ast.Widen(new Ast.IntParam(counter), false)
