@@ -301,7 +301,9 @@ public final class Activity {
             return false;
         }
         if (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE) {
-            return (carriesNumber(b.left()) || carriesNumber(b.right())) && !Exprs.same(b.left(), b.right())
+            // x != x and stopGradient(x) != x are NaN tests: the sides are the same value everywhere
+            return (carriesNumber(b.left()) || carriesNumber(b.right()))
+                    && !Exprs.same(unstopped(b.left()), unstopped(b.right()))
                     && !nonFinite(b.left()) && !nonFinite(b.right());
         }
         boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
@@ -359,6 +361,10 @@ public final class Activity {
     /** Whether {@code e} is a differentiated number (an array's identity is no value to differentiate). */
     private boolean carriesNumber(Expr e) {
         return e.type().isDouble() && carries(e);
+    }
+
+    private static Expr unstopped(Expr e) {
+        return e instanceof Expr.StopGradient s ? s.operand() : e;
     }
 
     private static boolean nonFinite(Expr e) {

@@ -334,7 +334,8 @@ class DiagnosticsDifferentiationTest {
 
     /**
      * What is not warned about: a NaN test, a comparison with an infinity, a branch that only
-     * throws, an equality of data, a loop's condition and a comparison of stopGradient(x).
+     * throws, an equality of data, a loop's condition and a comparison of stopGradient(x), and
+     * {@code stopGradient(x) != x}, a NaN test too (as a random program wrote it).
      */
     @Test
     void equalityTestsThatChooseNoDerivativeDoNotWarn() {
@@ -354,6 +355,12 @@ class DiagnosticsDifferentiationTest {
                 "            y = 0.5 * (y + x / y);",
                 "        }",
                 "        return dev.adjoint.Adjoint.stopGradient(x) == 0.0 ? 0.0 : y;",
+                "    }",
+                "    @Differentiable",
+                "    static double[] g(double x) {",
+                "        double[] r = new double[1];",
+                "        r[0] = dev.adjoint.Adjoint.stopGradient(x) != x ? Double.NaN : x * x;",
+                "        return r;",
                 "    }"));
         assertNoCrash(c);
         assertThat(c).succeededWithoutWarnings();

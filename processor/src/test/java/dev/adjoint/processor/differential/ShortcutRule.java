@@ -67,11 +67,17 @@ final class ShortcutRule {
     /**
      * Whether {@code c} is an equality test the rule makes fail in the code around: {@code ==} or
      * {@code !=} with a side that carries a derivative ({@code varied}: the method's variables that
-     * may), not the same expression on both sides (a NaN test), no infinite or NaN literal.
+     * may), not the same expression on both sides (a NaN test, also with a stopGradient around one
+     * side), no infinite or NaN literal.
      */
     static boolean forcible(Cmp c, Set<String> varied) {
         return (c.op() == CmpOp.EQ || c.op() == CmpOp.NE) && (carries(c.left(), varied) || carries(c.right(), varied))
-                && !c.left().equals(c.right()) && finite(c.left()) && finite(c.right());
+                && !unstopped(c.left()).equals(unstopped(c.right())) && finite(c.left()) && finite(c.right());
+    }
+
+    /** {@code e} without a stopGradient around it: {@code stopGradient(x) != x} is a NaN test, as {@code x != x} is. */
+    private static Expr unstopped(Expr e) {
+        return e instanceof Ast.StopGradient s ? s.operand() : e;
     }
 
     private static boolean finite(Expr e) {
