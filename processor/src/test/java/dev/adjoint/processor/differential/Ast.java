@@ -974,7 +974,16 @@ final class Ast {
      * refuses (AdjointSearchLoop), its ends moved to the midpoint one way or the other.
      */
     static boolean searches(Method m) {
-        Set<String> varied = varied(m);
+        // the test reads a local declared from a differentiated parameter (the shape's t): a derivative
+        // the processor's activity sees too, whatever else the method does
+        Set<String> parameters = new TreeSet<>(m.differentiated());
+        Set<String> fromParameters = new TreeSet<>();
+        for (Stmt s : statements(m.body())) {
+            if (s instanceof Declare d && d.init() != null && ShortcutRule.carries(d.init(), parameters)
+                    && statements(m.body()).stream().noneMatch(x -> d.name().equals(written(x)))) {
+                fromParameters.add(d.name());
+            }
+        }
         for (Stmt s : statements(m.body())) {
             if (!(s instanceof While w) || !w.counter().startsWith("bisect")) {
                 continue;
@@ -983,7 +992,7 @@ final class Ast {
                 if (b instanceof If i && i.then().size() == 1 && i.otherwise().size() == 1
                         && i.then().get(0) instanceof Assign up && i.otherwise().get(0) instanceof Assign down
                         && !up.name().equals(down.name()) && up.value().equals(down.value())
-                        && mayVary(i.condition(), varied)) {
+                        && reads(i.condition()).stream().anyMatch(v -> fromParameters.contains(v) || parameters.contains(v))) {
                     return true;
                 }
             }

@@ -108,6 +108,8 @@ final class ProgramGenerator {
     private final List<String> readable = new ArrayList<>();
     /** The method's double parameters. */
     private final List<String> doubleParams = new ArrayList<>();
+    /** The method's differentiated parameters (its {@code wrt}, or all it has). */
+    private List<String> differentiated = List.of();
     private final List<String> writable = new ArrayList<>();
     /** int values: int/long parameters, loop indices and counters. */
     private final List<String> ints = new ArrayList<>();
@@ -348,6 +350,7 @@ final class ProgramGenerator {
             wrt = List.of(differentiable.get(random.nextInt(differentiable.size())));
         }
         active.addAll(wrt.isEmpty() ? differentiable : wrt);
+        differentiated = new ArrayList<>(wrt.isEmpty() ? differentiable : wrt);
         unitConstants.forEach(c -> constants.add(c.name()));
         if (refusal != null) {
             // the differentiated parameter handed over: never written, so it is differentiated everywhere
@@ -1064,11 +1067,13 @@ final class ProgramGenerator {
 
     /**
      * {@link Shape#SEARCH}: a bisection for the root of r³ + r = t in [0, t + 1], t positive and
-     * computed from a differentiated value, the root kept in a new local. Ast.mustRefuse knows it by
+     * computed from a differentiated parameter, the root kept in a new local. Ast.mustRefuse knows it by
      * its counter ({@code bisect}).
      */
     private void search(List<Stmt> out) {
-        List<String> sources = readable.stream().filter(active::contains).toList();
+        // a differentiated parameter, so that the processor and Ast.searches agree the test carries a derivative
+        List<String> sources = readable.stream().filter(doubleParams::contains).filter(differentiated::contains)
+                .filter(active::contains).toList();
         if (sources.isEmpty()) {
             return;
         }
