@@ -26,8 +26,8 @@ import java.util.Set;
  * gives the root's derivative; the message says how.
  *
  * <p>Two shapes. An {@code if} whose test reads a differentiated value and whose two branches each
- * move a different variable the loop carries (an end), each to a value computed from the ends alone
- * (a midpoint, a golden section), the test itself computed from them, in a loop that runs until a
+ * move a different variable the loop carries (an end) to the same new point, computed from the ends
+ * alone (a midpoint), the test itself computed from them, in a loop that runs until a
  * value it computes is below a small tolerance or counts to at least {@link #LONG}. Or a loop that
  * stops when the distance between two variables it moves under such tests ({@code |c - b|}) is
  * below a tolerance, however it moves them (Brent's method, whose last steps move b by the
@@ -134,7 +134,11 @@ final class Searches {
                         continue;
                     }
                     Set<Var> pair = Set.of(a.getKey(), b.getKey());
-                    if (a.getValue().stream().noneMatch(e -> copies(e, pair))
+                    // the same new point either way (hi = mid, lo = mid); a golden section moves its ends to
+                    // two points, and is found by its exit on the bracket's width below
+                    boolean samePoint = a.getValue().stream().anyMatch(e -> b.getValue().stream()
+                            .anyMatch(f -> Exprs.same(e, f)));
+                    if (samePoint && a.getValue().stream().noneMatch(e -> copies(e, pair))
                             && b.getValue().stream().noneMatch(e -> copies(e, pair))
                             && a.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(b.getKey())))
                             && b.getValue().stream().anyMatch(e -> reaches(e, from, Set.of(a.getKey())))

@@ -440,7 +440,7 @@ class DiagnosticsDifferentiationTest {
     /**
      * A bisection whose test reads a differentiated value: refused at the test, in a loop that runs
      * until the bracket is small, in one counted to 100, in an inlined helper's do-while, and a
-     * Brent-like method that stops on the bracket's width, at that exit (an
+     * golden-section search and a Brent-like method that stop on the bracket's width, at that exit (an
      * implied volatility's derivative by the price would be 0; a square root found in [0, a] would
      * have 0.5 for 0.25 at a = 4).
      */
@@ -486,6 +486,20 @@ class DiagnosticsDifferentiationTest {
                 "        return 2.0 * bySearch(a);",
                 "    }",
                 "    @Differentiable",
+                "    static double golden(double a) {",
+                "        double lo = -5, hi = 5, r = 0.6180339887498949;",
+                "        double x1 = hi - r * (hi - lo), x2 = lo + r * (hi - lo);",
+                "        double f1 = (x1 - a) * (x1 - a), f2 = (x2 - a) * (x2 - a);",
+                "        while (hi - lo > 2e-10) {",
+                "            if (f1 < f2) {",
+                "                hi = x2; x2 = x1; f2 = f1; x1 = hi - r * (hi - lo); f1 = (x1 - a) * (x1 - a);",
+                "            } else {",
+                "                lo = x1; x1 = x2; f1 = f2; x2 = lo + r * (hi - lo); f2 = (x2 - a) * (x2 - a);",
+                "            }",
+                "        }",
+                "        return 0.5 * (lo + hi);",
+                "    }",
+                "    @Differentiable",
                 "    static double brentLike(double a) {",
                 "        double b = a + 1.0, c = 0.0, fb = b * b * b + b - a, fc = -a, xm;",
                 "        for (int iter = 0; iter < 100; iter++) {",
@@ -507,7 +521,8 @@ class DiagnosticsDifferentiationTest {
         assertError(c, file, "if (mid * mid > a) hi = mid; else lo = mid;", "[AdjointSearchLoop]");
         assertError(c, file, "if (mid * mid * mid < a) { lo = mid; } else { hi = mid; }", "[AdjointSearchLoop]");
         assertError(c, file, "if (Math.abs(xm) <= 1e-13) return b;", "[AdjointSearchLoop]");
-        assertThat(c).hadErrorCount(4);
+        assertError(c, file, "while (hi - lo > 2e-10) {", "[AdjointSearchLoop]");
+        assertThat(c).hadErrorCount(5);
         assertNoCrash(c);
     }
 
@@ -602,6 +617,16 @@ class DiagnosticsDifferentiationTest {
                 "            if (w[0] == c) { a = c; } else { c = c * 1.0; }",
                 "        } while (b > 1.0E-6 && iter < 30);",
                 "        return a + w[1];",
+                "    }",
+                "    @Differentiable",
+                "    static double swaps(double x) {",
+                "        double t = 1.0;",
+                "        int iter = 0;",
+                "        do {",
+                "            iter++;",
+                "            if (1.0 >= x) { x = Math.toDegrees(t); } else { t = Math.atan(x); }",
+                "        } while (t > 1e-9 && iter < 20);",
+                "        return x + t;",
                 "    }",
                 "    @Differentiable",
                 "    static double resets(double x) {",
