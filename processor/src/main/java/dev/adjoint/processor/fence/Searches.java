@@ -28,7 +28,8 @@ import java.util.Set;
  * <p>Two shapes. An {@code if} whose test reads a differentiated value and whose two branches each
  * move a different variable the loop carries (an end) to the same new point, computed from the ends
  * alone (a midpoint), the test itself computed from them, in a loop that runs until a
- * value it computes is below a small tolerance or counts to at least {@link #LONG}. Or a loop that
+ * value it computes is below a small tolerance or counts to at least {@link #LONG} or to a count
+ * passed in. Or a loop that
  * stops when the distance between two variables it moves under such tests ({@code |c - b|}) is
  * below a tolerance, however it moves them (Brent's method, whose last steps move b by the
  * tolerance or half the bracket). A loop that only branches on data, whose branches move the same
@@ -363,12 +364,15 @@ final class Searches {
         return found[0];
     }
 
-    /** {@code i < 100}: a count compared with a constant of at least {@link #LONG}. */
+    /** {@code i < 100}, {@code i < iterations}: a count compared with a constant of at least {@link #LONG} or a variable. */
     private static boolean counts(Expr.Binary b) {
         boolean less = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE;
+        if (!less || b.left().type().isDouble() || b.right().type().isDouble()) {
+            return false;
+        }
+        // a count passed in (bisect(lo, hi, iterations)) may be long: only a small constant is short
         Object bound = b.right() instanceof Expr.Const c ? c.value() : null;
-        return less && !b.left().type().isDouble() && bound instanceof Number n && !(bound instanceof Double)
-                && n.longValue() >= LONG;
+        return bound == null || bound instanceof Number n && n.longValue() >= LONG;
     }
 
     /** {@code hi - lo > 1e-12}: a value the loop computes compared with a small tolerance. */

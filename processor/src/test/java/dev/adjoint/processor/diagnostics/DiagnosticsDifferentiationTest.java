@@ -439,7 +439,7 @@ class DiagnosticsDifferentiationTest {
 
     /**
      * A bisection whose test reads a differentiated value: refused at the test, in a loop that runs
-     * until the bracket is small, in one counted to 100, in an inlined helper's do-while, and a
+     * until the bracket is small, in one counted to a count passed in, in an inlined helper's do-while, and a
      * golden-section search and a Brent-like method that stop on the bracket's width, at that exit (an
      * implied volatility's derivative by the price would be 0; a square root found in [0, a] would
      * have 0.5 for 0.25 at a = 4).
@@ -465,9 +465,9 @@ class DiagnosticsDifferentiationTest {
                 "        return 0.5 * (lo + hi);",
                 "    }",
                 "    @Differentiable",
-                "    static double root(double a) {",
+                "    static double root(double a, int iterations) {",
                 "        double lo = 0, hi = Math.max(1.0, a);",
-                "        for (int i = 0; i < 100; i++) {",
+                "        for (int i = 0; i < iterations; i++) {",
                 "            double mid = 0.5 * (lo + hi);",
                 "            if (mid * mid > a) hi = mid; else lo = mid;",
                 "        }",
