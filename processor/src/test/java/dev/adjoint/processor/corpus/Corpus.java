@@ -276,6 +276,21 @@ final class Corpus {
                     .at(new RecordArg("OptionTerms", 0.03, 0.035, 2.0), 0.25),
             method("Finance.blackValuePlusVega", "Φ and φ of a library NormalDistribution held in a static final field (finmath AnalyticFormulas)")
                     .at(1.05, 0.25, 1.7, 0.95).at(0.03, 0.4, 2.0, 0.035).at(100.0, 0.15, 0.5, 110.0),
+            // ------------------------------------------------------------ Solvers
+            method("Solvers.betaSeries", "series with epsilon and maxIterations passed in (Commons Math), whole b")
+                    .at(2.0, 3.0, 0.4, 1e-15, 1000).at(2.5, 1.0, 0.6, 1e-15, 1000).at(2.0, 3.3, 0.4, 1e-15, 1000),
+            method("Solvers.sincTimesSquare", "a guard against 0/0 and a shortcut in one method")
+                    .at(0.0, 2.0).at(0.3, 2.0).at(0.0, 2.5),
+            method("Solvers.safeNewton", "Newton kept inside a bracket (rtsafe)")
+                    .at(2.0).at(10.0),
+            method("Solvers.secant", "secant method")
+                    .at(2.0).at(10.0),
+            method("Solvers.impliedVol", "implied volatility by bisection")
+                    .at(12.0, 100.0, 95.0).at(5.0, 100.0, 110.0),
+            method("Solvers.impliedVolNewton", "bisection on stopGradient values, then one Newton step")
+                    .at(12.0, 100.0, 95.0).at(5.0, 100.0, 110.0),
+            method("Solvers.golden", "golden-section search (NR golden)")
+                    .at(1.0).at(-0.5),
             // ------------------------------------------------------------ Numerics
             method("Numerics.rk4Step", "RK4 step, void computeDerivatives(y, yDot) helper writing its output array")
                     .at(v(1.0, 0.3), 0.1, 2.0, 0.4),
