@@ -1,6 +1,7 @@
 package dev.adjoint.processor.fence;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.analysis.Tolerances;
 import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
@@ -42,46 +43,21 @@ final class Searches {
 
     /** The fewest steps of a counted loop taken for a search: below it, a loop of a few branches. */
     static final int LONG = 20;
-    /** The largest tolerance a search stops on. */
-    private static final double LARGEST_TOLERANCE = 1e-4;
 
     private final Activity activity;
     private final Diagnostics diagnostics;
-    /** Every variable the method declares or assigns: one it never does is a parameter (a tolerance passed in). */
-    private final Set<Var> assigned = new HashSet<>();
-    /** Locals declared with a value and never assigned again ({@code double EPS = 2.2e-16}), with it. */
-    private final Map<Var, Expr> constants = new HashMap<>();
+    /** What the method's loops may stop on. */
+    private final Tolerances tolerances;
 
-    private Searches(Activity activity, Diagnostics diagnostics) {
+    private Searches(Activity activity, Diagnostics diagnostics, Tolerances tolerances) {
         this.activity = activity;
         this.diagnostics = diagnostics;
+        this.tolerances = tolerances;
     }
 
     /** Reports each search loop of {@code body}: an error at its deciding test, or at its exit on the bracket's width. */
     static void check(List<Stmt> body, Activity activity, Diagnostics diagnostics) {
-        Searches s = new Searches(activity, diagnostics);
-        Map<Var, Integer> writes = new HashMap<>();
-        for (Stmt st : Stmts.all(body)) {
-            Var target = Stmts.target(st);
-            if (target != null) {
-                s.assigned.add(target);
-                writes.merge(target, 1, Integer::sum);
-                if (st instanceof Stmt.Declare d && d.init() != null) {
-                    s.constants.put(target, d.init());
-                }
-            }
-            Stmts.exprs(st).forEach(e -> Exprs.postOrder(e, n -> {
-                if (n instanceof Expr.Assignment a && Exprs.var(a.target()) != null) {
-                    s.assigned.add(Exprs.var(a.target()));
-                    writes.merge(Exprs.var(a.target()), 2, Integer::sum);
-                }
-            }));
-        }
-        writes.forEach((v, n) -> {
-            if (n > 1) {
-                s.constants.remove(v);
-            }
-        });
+        Searches s = new Searches(activity, diagnostics, new Tolerances(body));
         for (Stmt st : Stmts.all(body)) {
             if (st instanceof Stmt.Loop l) {
                 s.search(l);
@@ -204,12 +180,12 @@ final class Searches {
         if (depth > 4) {
             return false;
         }
-        if (tolerance(e)) {
+        if (tolerances.direct(e)) {
             return true;
         }
         Var v = Exprs.var(e);
         if (v != null) {
-            Expr value = once.containsKey(v) ? once.get(v) : constants.get(v);
+            Expr value = once.containsKey(v) ? once.get(v) : tolerances.once(v);
             return value != null && small(value, once, depth + 1);
         }
         for (Expr c : Exprs.children(e)) {
@@ -377,33 +353,15 @@ final class Searches {
 
     /** {@code hi - lo > 1e-12}: a value the loop computes compared with a small tolerance. */
     private boolean stopsSmall(Expr.Binary b, Set<Var> computed) {
-        boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
-                || b.op() == Expr.BinaryOp.GE;
-        if (!ordered) {
+        if (!ordered(b)) {
             return false;
         }
-        Expr measured = tolerance(b.right()) ? b.left() : tolerance(b.left()) ? b.right() : null;
+        Expr measured = tolerances.direct(b.right()) ? b.left() : tolerances.direct(b.left()) ? b.right() : null;
         if (measured == null) {
             return false;
         }
         boolean[] moves = {false};
         Exprs.reads(measured, v -> moves[0] |= v.type.isDouble() && computed.contains(v));
         return moves[0];
-    }
-
-    /** A constant in (0, 1e-4], such a constant times something, or a double the method never assigns (passed in). */
-    private boolean tolerance(Expr e) {
-        Double c = Exprs.constant(e);
-        if (c != null) {
-            return c > 0 && c <= LARGEST_TOLERANCE;
-        }
-        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
-            return tolerance(b.left()) || tolerance(b.right());
-        }
-        if (e instanceof Expr.StaticGet g) {
-            return g.type().isDouble();
-        }
-        Var v = Exprs.var(e);
-        return v != null && v.type.isDouble() && !assigned.contains(v);
     }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.normalize;
 
+import dev.adjoint.processor.analysis.Tolerances;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
@@ -60,17 +61,9 @@ final class Converge {
     private static final int BOUND = 100_000;
     /** How closely a value of the longer run must agree with the loop's own to lend it its derivative. */
     private static final double AGREEMENT = 1e-6;
-    /** The largest tolerance a convergence test compares with. */
-    private static final double LARGEST_TOLERANCE = 1e-4;
 
     /** Why a loop with a loop inside is not run on: it is not said (see {@link #plan}). */
     private static final String OUTER = "has a loop inside";
-
-    /** Locals written once (declared with the value or assigned it later), with that value: a tolerance computed before the loop. */
-    private final Map<Var, Expr> once = new HashMap<>();
-
-    /** Every variable the body declares or writes: one it never does comes from outside (a parameter). */
-    private final Set<Var> assigned = new HashSet<>();
 
     /** Locals declared without a value that a rewritten loop writes: its copies read them at its start. */
     private final Set<Var> copied = new HashSet<>();
@@ -84,58 +77,28 @@ final class Converge {
 
     /** The helpers a call may inline, by key. */
     private final Map<String, MethodIr> helpers;
+    /** What the body's convergence tests may compare with. */
+    private final Tolerances tolerances;
     /** {@link #arithmetic} of each helper asked about from a loop, once each. */
     private final Map<String, Boolean> arithmetic = new HashMap<>();
 
-    private Converge(Predicate<Var> varied, List<Skipped> skipped,
-            Map<String, MethodIr> helpers) {
+    private Converge(Predicate<Var> varied, List<Skipped> skipped, Map<String, MethodIr> helpers,
+            Tolerances tolerances) {
         this.varied = varied;
         this.skipped = skipped;
         this.helpers = helpers;
+        this.tolerances = tolerances;
     }
 
     static List<Stmt> run(List<Stmt> body, Predicate<Var> varied, List<Skipped> skipped,
             Map<String, MethodIr> helpers) {
-        Converge c = new Converge(varied, skipped, helpers);
-        c.collect(body);
+        Converge c = new Converge(varied, skipped, helpers, new Tolerances(body));
         List<Stmt> out = c.block(body);
         if (c.copied.isEmpty()) {
             return out;
         }
         return Stmts.mapAll(out, s -> s instanceof Stmt.Declare d && d.init() == null && c.copied.contains(d.var())
                 ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
-    }
-
-    private void collect(List<Stmt> body) {
-        Map<Var, Integer> writes = new HashMap<>();
-        for (Stmt s : Stmts.all(body)) {
-            if (s instanceof Stmt.Declare d && d.init() != null) {
-                once.put(d.var(), d.init());
-                writes.merge(d.var(), 1, Integer::sum);
-            } else if (s instanceof Stmt.Assign a) {
-                // double thresh; ... thresh = 3.0 * MACHEP; (Cephes declares first, assigns later)
-                once.put(a.var(), a.value());
-                writes.merge(a.var(), 1, Integer::sum);
-            }
-            for (Expr e : Stmts.exprs(s)) {
-                Exprs.postOrder(e, n -> {
-                    if (n instanceof Expr.Assignment x && Exprs.var(x.target()) != null) {
-                        writes.merge(Exprs.var(x.target()), 1, Integer::sum);
-                    }
-                });
-            }
-        }
-        writes.forEach((v, n) -> {
-            if (n > 1) {
-                once.remove(v);
-            }
-        });
-        assigned.addAll(writes.keySet());
-        Stmts.all(body).forEach(s -> {
-            if (s instanceof Stmt.Declare d) {
-                assigned.add(d.var());
-            }
-        });
     }
 
     private List<Stmt> block(List<Stmt> list) {
@@ -582,12 +545,12 @@ final class Converge {
             return null;
         }
         Expr measured;
-        if (tolerance(b.right(), 0)) {
+        if (tolerances.is(b.right())) {
             measured = b.left();
             if (less == going) {
                 return null;
             }
-        } else if (tolerance(b.left(), 0)) {
+        } else if (tolerances.is(b.left())) {
             measured = b.right();
             if (greater == going) {
                 return null;
@@ -622,30 +585,6 @@ final class Converge {
             }
         });
         return values;
-    }
-
-    /**
-     * A small positive constant, or such a constant times something, or a local holding one; or a
-     * tolerance passed in ({@code epsilon}, a parameter the body never writes) or kept in a field
-     * that is no compile-time constant ({@code Precision.EPSILON}), whose size is known only at run
-     * time: the longer run lends its derivative only where it agrees with the loop anyway.
-     */
-    private boolean tolerance(Expr e, int depth) {
-        Double c = Exprs.constant(e);
-        if (c != null) {
-            return c > 0 && c <= LARGEST_TOLERANCE;
-        }
-        if (e instanceof Expr.StaticGet g) {
-            return g.type().isDouble();
-        }
-        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
-            return tolerance(b.left(), depth) || tolerance(b.right(), depth);
-        }
-        Var v = Exprs.var(e);
-        if (v != null && v.type.isDouble() && !assigned.contains(v)) {
-            return true;
-        }
-        return v != null && depth < 4 && once.containsKey(v) && tolerance(once.get(v), depth + 1);
     }
 
     /** {@code return e;} in {@code body} as {@code exitValue = e; exited = true; break;}. */
