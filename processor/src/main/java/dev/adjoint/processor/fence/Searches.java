@@ -95,15 +95,15 @@ final class Searches {
             if (!(s instanceof Stmt.If i) || !readsVaried(i.condition())) {
                 continue;
             }
-            chosen.addAll(moved(i.then(), declared).keySet());
-            chosen.addAll(moved(i.otherwise(), declared).keySet());
+            Map<Var, List<Expr>> then = moved(i.then(), declared);
+            Map<Var, List<Expr>> otherwise = moved(i.otherwise(), declared);
+            chosen.addAll(then.keySet());
+            chosen.addAll(otherwise.keySet());
             if (i.then().isEmpty() || i.otherwise().isEmpty() || !runsLong) {
                 continue;
             }
             // hi = mid on one side, lo = mid on the other: each branch moves an end the other does not,
             // to a new point computed from the other end (mid from lo and hi), not a copy of an end
-            Map<Var, List<Expr>> then = moved(i.then(), declared);
-            Map<Var, List<Expr>> otherwise = moved(i.otherwise(), declared);
             Set<Var> ends = new HashSet<>();
             for (Map.Entry<Var, List<Expr>> a : then.entrySet()) {
                 for (Map.Entry<Var, List<Expr>> b : otherwise.entrySet()) {

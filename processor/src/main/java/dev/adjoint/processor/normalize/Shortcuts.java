@@ -56,6 +56,15 @@ public final class Shortcuts {
     /** The most tests the code around can keep as written (a bit each): {@code f$kept} tries at most 2⁵ − 1 choices. */
     public static final int KEPT_TESTS = 5;
 
+    /** The runtime's {@code Shortcuts}, which the code around calls. */
+    private static final ClassRef RUNTIME = ClassRef.of("dev.adjoint.internal", "Shortcuts");
+    /** {@code Shortcuts.step(steps)}: a loop iteration of the code around counted. */
+    private static final Callee STEP = new Callee.Opaque(RUNTIME, "step", List.of(JType.INT), JType.INT, true, false,
+            true);
+    /** {@code Shortcuts.finite(v)}: a value of the code around checked finite. */
+    private static final Callee FINITE = new Callee.Opaque(RUNTIME, "finite", List.of(JType.DOUBLE), JType.DOUBLE,
+            true, false, true);
+
     private final Activity activity;
     private int forced;
     /** Whether the tests are kept by a bit of {@link #KEPT} each (the first {@link #KEPT_TESTS}), rather than failed. */
@@ -145,13 +154,10 @@ public final class Shortcuts {
     }
 
     private static Expr finite(Expr e) {
-        if (e instanceof Expr.Const || e instanceof Expr.Read
-                || e instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.name().equals("finite")) {
+        if (e instanceof Expr.Const || e instanceof Expr.Read || e instanceof Expr.Call c && c.callee() == FINITE) {
             return e;
         }
-        Callee check = new Callee.Opaque(ClassRef.of("dev.adjoint.internal", "Shortcuts"), "finite",
-                List.of(JType.DOUBLE), JType.DOUBLE, true, false, true);
-        return new Expr.Call(check, null, List.of(e), JType.DOUBLE, null);
+        return new Expr.Call(FINITE, null, List.of(e), JType.DOUBLE, null);
     }
 
     /**
@@ -163,8 +169,7 @@ public final class Shortcuts {
      */
     private static List<Stmt> counted(List<Stmt> around) {
         Var steps = new Var("_steps", JType.INT, Var.Role.TEMP);
-        Expr step = new Expr.Call(new Callee.Opaque(ClassRef.of("dev.adjoint.internal", "Shortcuts"), "step",
-                List.of(JType.INT), JType.INT, true, false, true), null, List.of(new Expr.Read(steps)), JType.INT, null);
+        Expr step = new Expr.Call(STEP, null, List.of(new Expr.Read(steps)), JType.INT, null);
         boolean[] loops = {false};
         List<Stmt> body = counted(around, new Stmt.Assign(steps, step, null, null), loops);
         if (!loops[0]) {
