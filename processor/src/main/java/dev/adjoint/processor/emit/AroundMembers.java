@@ -36,6 +36,8 @@ final class AroundMembers {
         String args = String.join(", ", params);
         String count = unused("_count", params);
         String choice = unused("_choice", params);
+        String valueLocal = unused("_value", params);
+        String thrown = unused("_thrown", params);
         int tests = d.keptTests();
         return MethodSpec.methodBuilder(Naming.kept(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -44,11 +46,19 @@ final class AroundMembers {
                         d.plan().javadocSignature())
                 .addParameters(ImplWriter.parameterSpecs(d.method()))
                 .returns(TypeName.INT)
+                .addStatement("double $N = $L", valueLocal, primal(d, args))
                 .beginControlFlow("for (int $N = 0; $N < $L; $N++)", count, count, tests, count)
                 .beginControlFlow("for (int $N = 0; $N < $L; $N++)", choice, choice, (1 << tests) - 1, choice)
-                .beginControlFlow("if ($T.bitCount($N) == $N && !$T.isNaN($N($L, $N)))", Integer.class, choice, count,
-                        Double.class, Naming.gap(d.plan().name()), args, choice)
+                .beginControlFlow("if ($T.bitCount($N) != $N)", Integer.class, choice, count)
+                .addStatement("continue")
+                .endControlFlow()
+                .beginControlFlow("try")
+                .beginControlFlow("if (!$T.isNaN($T.gap($N, $N($L))))", Double.class, RUNTIME, valueLocal,
+                        Naming.around(d.plan().name()), args.isEmpty() ? choice : args + ", " + choice)
                 .addStatement("return $N", choice)
+                .endControlFlow()
+                .nextControlFlow("catch ($T | $T $N)", RuntimeException.class, StackOverflowError.class, thrown)
+                .addCode("// this choice's code around throws or recurses for ever: no agreement\n")
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
@@ -65,8 +75,7 @@ final class AroundMembers {
         List<String> params = ImplWriter.parameters(d.method()).stream().map(v -> v.name).toList();
         String args = String.join(", ", params);
         String around = Naming.around(d.plan().name());
-        CodeBlock value = d.plan().hidden() ? CodeBlock.of("$N($L)", d.plan().name(), args)
-                : CodeBlock.of("$T.$N($L)", Printer.className(d.method().owner()), d.plan().name(), args);
+        CodeBlock value = primal(d, args);
         String valueLocal = unused("_value", params);
         String aroundLocal = unused("_around", params);
         String thrown = unused("_thrown", params);
@@ -97,9 +106,18 @@ final class AroundMembers {
                 .nextControlFlow("catch ($T | $T $N)", RuntimeException.class, StackOverflowError.class, thrown)
                 .addStatement("return $T.NaN", Double.class)
                 .endControlFlow()
-                .addStatement("return $T.gap($N, $N)", ClassName.get("dev.adjoint.internal", "Shortcuts"), valueLocal,
+                .addStatement("return $T.gap($N, $N)", RUNTIME, valueLocal,
                         aroundLocal)
                 .build();
+    }
+
+    /** The runtime's {@code Shortcuts}: {@code gap}, {@code finite}. */
+    private static final ClassName RUNTIME = ClassName.get("dev.adjoint.internal", "Shortcuts");
+
+    /** The call of the method itself at {@code args} (its copy in the implementation when it is private). */
+    private static CodeBlock primal(ImplWriter.Done d, String args) {
+        return d.plan().hidden() ? CodeBlock.of("$N($L)", d.plan().name(), args)
+                : CodeBlock.of("$T.$N($L)", Printer.className(d.method().owner()), d.plan().name(), args);
     }
 
     /** {@code name}, with underscores after it until no parameter has it. */
