@@ -201,7 +201,8 @@ public final class Shortcuts {
     /**
      * {@code double _gap = stopGradient(f$gap(params)); if (Double.isNaN(_gap)) { body } else {
      * around, renamed; } return _value;}: the value is the method's in both branches (the code
-     * around's plus the gap is the method's value exactly).
+     * around's plus the gap is the method's value exactly). With tests to keep, the gap is first the
+     * code around's that fails them all, and {@code f$kept} is asked only where that one disagrees.
      */
     private static MethodIr combined(MethodIr method, List<Stmt> around, ClassRef impl, String gapName,
             String keptName) {
@@ -214,22 +215,32 @@ public final class Shortcuts {
             args.add(new Expr.Read(p.var()));
             types.add(p.type());
         }
+        List<Stmt> out = new ArrayList<>();
         Var gap = new Var("_gap", JType.DOUBLE, Var.Role.TEMP);
         Var value = new Var("_value", JType.DOUBLE, Var.Role.TEMP);
-        List<Stmt> out = new ArrayList<>();
-        if (keptName != null) {
-            // int _kept = f$kept(params); the tests to keep as written, fewest first (-1: none agrees)
-            out.add(new Stmt.Declare(KEPT, new Expr.Call(new Callee.Opaque(impl, keptName, types, JType.INT, true, false,
-                    true), null, args, JType.INT, pos), pos, "which tests the code around keeps as written"));
-            args = new ArrayList<>(args);
-            args.add(new Expr.Read(KEPT));
-            types = new ArrayList<>(types);
-            types.add(JType.INT);
+        if (keptName == null) {
+            out.add(new Stmt.Declare(gap, new Expr.StopGradient(gapCall(impl, gapName, types, args, pos), pos), pos,
+                    "where an equality test holds, the derivative of the code around the point, if it gives the same value"));
+        } else {
+            // int _kept = 0; double _gap = f$gap(params, 0); where that code around fails every test and disagrees,
+            // _kept = f$kept(params), the fewest tests to keep as written (-1: none agrees), and its gap. Most
+            // points hold no test, and there f$kept would answer 0 after the same evaluation
+            List<Expr> withKept = new ArrayList<>(args);
+            withKept.add(new Expr.Read(KEPT));
+            List<Expr> withNone = new ArrayList<>(args);
+            withNone.add(Expr.Const.ofInt(0));
+            List<JType> keptTypes = new ArrayList<>(types);
+            keptTypes.add(JType.INT);
+            Expr keptCall = new Expr.Call(new Callee.Opaque(impl, keptName, types, JType.INT, true, false, true), null,
+                    args, JType.INT, pos);
+            out.add(new Stmt.Declare(KEPT, Expr.Const.ofInt(0), pos, "which tests the code around keeps as written"));
+            out.add(new Stmt.Declare(gap, new Expr.StopGradient(gapCall(impl, gapName, keptTypes, withNone, pos), pos),
+                    pos, "where an equality test holds, the derivative of the code around the point, if it gives the same value"));
+            out.add(new Stmt.If(isNaN(gap, pos), List.of(
+                    new Stmt.Assign(KEPT, keptCall, pos, null),
+                    new Stmt.Assign(gap, new Expr.StopGradient(gapCall(impl, gapName, keptTypes, withKept, pos), pos),
+                            pos, null)), List.of(), pos, null));
         }
-        Expr gapCall = new Expr.Call(new Callee.Opaque(impl, gapName, types, JType.DOUBLE, true, false, true), null,
-                args, JType.DOUBLE, pos);
-        Expr isNaN = new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Double"), "isNaN", List.of(JType.DOUBLE),
-                JType.BOOLEAN, true, false, true), null, List.of(new Expr.Read(gap)), JType.BOOLEAN, pos);
         List<Stmt> asWritten = new ArrayList<>(body.subList(0, body.size() - 1));
         asWritten.add(new Stmt.Assign(value, last.value(), last.pos(), last.source()));
         List<Stmt> renamed = Rename.fresh(around, outside(around));
@@ -240,13 +251,21 @@ public final class Shortcuts {
         aroundBody.add(new Stmt.Assign(value, new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Read(aroundValue),
                 new Expr.Read(gap), JType.DOUBLE, pos), pos, null));
         out.addAll(List.of(
-                new Stmt.Declare(gap, new Expr.StopGradient(gapCall, pos), pos,
-                        "where an equality test holds, the derivative of the code around the point, if it gives the same value"),
                 new Stmt.Declare(value, Expr.Const.of(0.0), pos, null),
-                new Stmt.If(isNaN, asWritten, aroundBody, pos, null),
+                new Stmt.If(isNaN(gap, pos), asWritten, aroundBody, pos, null),
                 new Stmt.Return(new Expr.Read(value), last.pos(), last.source())));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
                 method.inputs(), out, method.vector(), method.pos());
+    }
+
+    private static Expr gapCall(ClassRef impl, String gapName, List<JType> types, List<Expr> args, Position pos) {
+        return new Expr.Call(new Callee.Opaque(impl, gapName, types, JType.DOUBLE, true, false, true), null, args,
+                JType.DOUBLE, pos);
+    }
+
+    private static Expr isNaN(Var v, Position pos) {
+        return new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Double"), "isNaN", List.of(JType.DOUBLE),
+                JType.BOOLEAN, true, false, true), null, List.of(new Expr.Read(v)), JType.BOOLEAN, pos);
     }
 
     /** Each variable {@code body} uses but does not declare (parameters, loaded inputs), kept in a copy. */
