@@ -208,9 +208,11 @@ final class Pipeline {
         HessianRows.Split rows = hvp == null || !w.plan.has(Member.HESSIAN) ? null
                 : timing.time("second order", () -> HessianRows.split(hvp, second.directions(), second.dInto(),
                         w.plan.fields().stream().map(MethodPlan.GradientField::name).toList()));
-        // the primal's own copy: for a private method (the API class cannot call it), and for one
-        // differentiated with respect to fields (the tape evaluates it at its tensors' values)
+        // the primal's own copy: for a private method (the API class cannot call it), for one
+        // differentiated with respect to fields (the tape evaluates it at its tensors' values), and for an
+        // instance method's code around to compare with (f$gap has the receiver and its fields' values)
         List<Stmt> primal = w.plan.hidden() || !w.plan.receiverFields().isEmpty()
+                || around != null && w.plan.isInstance()
                 ? timing.time("primal copy", () -> Cleanup.run(normalized.body())) : null;
         ImplWriter.Done done = new ImplWriter.Done(w.plan, differentiated, pullback, tangent, second, hvp, rows, primal,
                 around == null ? null : Shortcuts.checked(Cleanup.run(around)), keptTests == 0 ? null : Shortcuts.KEPT, keptTests);

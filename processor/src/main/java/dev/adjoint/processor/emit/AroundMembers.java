@@ -114,9 +114,12 @@ final class AroundMembers {
     /** The runtime's {@code Shortcuts}: {@code gap}, {@code finite}. */
     private static final ClassName RUNTIME = ClassName.get("dev.adjoint.internal", "Shortcuts");
 
-    /** The call of the method itself at {@code args} (its copy in the implementation when it is private). */
+    /**
+     * The call of the method itself at {@code args}: its copy in the implementation when it is
+     * private or an instance method (which takes the receiver and its fields' values).
+     */
     private static CodeBlock primal(ImplWriter.Done d, String args) {
-        return d.plan().hidden() ? CodeBlock.of("$N($L)", d.plan().name(), args)
+        return d.plan().hidden() || d.method().isInstance() ? CodeBlock.of("$N($L)", d.plan().name(), args)
                 : CodeBlock.of("$T.$N($L)", Printer.className(d.method().owner()), d.plan().name(), args);
     }
 

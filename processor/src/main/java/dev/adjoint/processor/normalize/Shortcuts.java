@@ -31,8 +31,9 @@ import java.util.Set;
  * against 0/0 such as {@code x == 0 ? 1 : Math.sin(x) / x}, whose code around gives NaN) the
  * branch's, as PyTorch and JAX give. Where no test holds, the two are the same code.
  *
- * <p>Only for a method whose code can run beside itself: it returns a {@code double}, is static,
- * writes no array it did not create, and calls nothing with effects. Tests in loop conditions and
+ * <p>Only for a method whose code can run beside itself: it returns a {@code double}, writes no
+ * array it did not create, and calls nothing with effects. An instance method's code around runs
+ * on its receiver, at the values of the fields it is differentiated with respect to. Tests in loop conditions and
  * loop heads are kept (failing them could run a loop for ever).
  */
 public final class Shortcuts {
@@ -99,7 +100,7 @@ public final class Shortcuts {
             return new Result(method, null, 0);
         }
         List<Stmt> body = method.body();
-        if (method.vector() || method.isInstance() || body.isEmpty()
+        if (method.vector() || body.isEmpty()
                 || !(body.get(body.size() - 1) instanceof Stmt.Return r) || r.value() == null || !runsBeside(body)) {
             return null;
         }
@@ -211,6 +212,11 @@ public final class Shortcuts {
         Position pos = last.pos() != null ? last.pos() : method.pos();
         List<Expr> args = new ArrayList<>();
         List<JType> types = new ArrayList<>();
+        if (method.self() != null) {
+            // an instance method's members take its receiver first (its fields' values after it, as parameters)
+            args.add(new Expr.Read(method.self()));
+            types.add(method.self().type);
+        }
         for (MethodIr.Param p : method.params()) {
             args.add(new Expr.Read(p.var()));
             types.add(p.type());

@@ -702,6 +702,91 @@ class ShortcutAdversaryTest {
     }
 
     /**
+     * An instance method whose helper takes a shortcut at a whole number, as Smile's
+     * {@code BetaDistribution.logp} reaches {@code lgamma}'s {@code lfactorial} where alpha + beta is
+     * whole: the code around was built for static methods only, so an instance method kept the
+     * branch's derivative with a warning (∂/∂x 0 where it is 4, ∂/∂alpha missing its ψ term). Now its
+     * code around runs on the receiver at its fields' values, one test or several.
+     */
+    @Test
+    void anInstanceMethodsShortcutTakesTheCodeAroundsDerivative() throws Exception {
+        InMemoryCompiler.Result result = compile("""
+                public final class Batch {
+                    static double sq(double x) {
+                        if (x == 2.0) {
+                            return 4.0;
+                        }
+                        return x * x;
+                    }
+
+                    /** log(x)·(x + 1), with its values at 1 and 2 as shortcuts. */
+                    static double twoPoints(double x) {
+                        if (x == 1.0) {
+                            return 0.0;
+                        }
+                        if (x == 2.0) {
+                            return 3.0 * Math.log(2.0);
+                        }
+                        return Math.log(x) * (x + 1.0);
+                    }
+
+                    public static final class Holder {
+                        final double a;
+
+                        public Holder(double a) {
+                            this.a = a;
+                        }
+
+                        @Differentiable
+                        public double f(double x) {
+                            return sq(a + x);
+                        }
+                    }
+
+                    public static final class Pair {
+                        final double alpha;
+                        final double beta;
+
+                        public Pair(double alpha, double beta) {
+                            this.alpha = alpha;
+                            this.beta = beta;
+                        }
+
+                        @Differentiable(order = 2)
+                        public double g(double x) {
+                            double s = alpha + beta == 3.0 ? 0.5 : 1.0 / (alpha + beta - 1.0);
+                            return twoPoints(alpha + x) * s + twoPoints(beta);
+                        }
+                    }
+                }
+                """);
+        assertTrue(result.diagnosticsText().isEmpty(), result.diagnosticsText());
+        ClassLoader loader = result.loader();
+        Object holder = loader.loadClass("difftest.Batch$Holder").getConstructor(double.class).newInstance(1.5);
+        assertEquals(4.0, instanceGradient(loader, "Batch_Holder", "f", "x", holder, 0.5), 1e-12);
+        assertEquals(4.0, instanceGradient(loader, "Batch_Holder", "f", "a", holder, 0.5), 1e-12);
+        // g at alpha + x = 2, beta = 1, alpha + beta = 3: every shortcut holds at once
+        Object pair = loader.loadClass("difftest.Batch$Pair").getConstructors()[0].newInstance(2.0, 1.0);
+        double dTwo2 = 1.5 + Math.log(2.0); // twoPoints' derivative at 2
+        double dTwo1 = 2.0; // and at 1
+        double s = 0.5;
+        double ds = -0.25; // d/d(alpha + beta) of 1 / (alpha + beta - 1) at 3
+        double value = 3.0 * Math.log(2.0);
+        assertEquals(dTwo2 * s, instanceGradient(loader, "Batch_Pair", "g", "x", pair, 0.0), 1e-12);
+        assertEquals(dTwo2 * s + value * ds, instanceGradient(loader, "Batch_Pair", "g", "alpha", pair, 0.0), 1e-12);
+        assertEquals(value * ds + dTwo1, instanceGradient(loader, "Batch_Pair", "g", "beta", pair, 0.0), 1e-12);
+    }
+
+    private static double instanceGradient(ClassLoader loader, String adjointPrefix, String method,
+            String field, Object receiver, double x) throws Exception {
+        Class<?> adjoint = loader.loadClass("difftest." + adjointPrefix + "Adjoint");
+        Method m = Arrays.stream(adjoint.getMethods()).filter(c -> c.getName().equals(method + "Gradient")
+                && c.getParameterCount() == 2 && c.getParameterTypes()[1] == double.class).findFirst().orElseThrow();
+        Object g = m.invoke(null, receiver, x);
+        return g.getClass().getField(field).getDouble(g);
+    }
+
+    /**
      * A recursive helper that ends on an equality ({@code if (x == 0.0) return 1.0;}): its code around
      * at 0 calls fact(-1), which recurses until the stack overflows. f$gap caught only
      * RuntimeException, so StackOverflowError escaped from every gradient call at a positive integer
