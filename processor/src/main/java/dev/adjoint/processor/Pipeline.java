@@ -137,7 +137,8 @@ final class Pipeline {
         for (Map.Entry<ClassPlan, List<ImplWriter.Done>> e : done.entrySet()) {
             try {
                 out.put(e.getKey(), timing.time("plan the implementation class",
-                        () -> new ImplWriter(generated).write(e.getKey(), e.getValue(),
+                        () -> new ImplWriter(generated).write(e.getKey().suppressing(catalog.deprecatedUses(
+                                e.getKey().owner().packageName()), dev.adjoint.processor.find.Deprecations.ORDER), e.getValue(),
                                 catalog.lookedUpByName(e.getKey().owner().packageName()))));
             } catch (RuntimeException | Error bug) {
                 diagnostics.internalError(Position.of(env.getElementUtils().getTypeElement(

@@ -60,6 +60,7 @@ public final class FacadeWriter {
             type.addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                     .addMember("value", "$S", PROCESSOR).build());
         }
+        Printer.suppress(type, plan.suppressed());
         for (dev.adjoint.processor.contract.RecordPlan r : plan.records()) {
             type.addType(recordGradientClass(r));
         }

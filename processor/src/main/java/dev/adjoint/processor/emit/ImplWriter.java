@@ -77,6 +77,7 @@ public final class ImplWriter {
             type.addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                     .addMember("value", "$S", PROCESSOR).build());
         }
+        Printer.suppress(type, plan.suppressed());
         Bridges bridges = new Bridges(byName);
         type.alwaysQualify(Namer.userNames(methods));
         java.util.Set<String> accessorNames = new java.util.HashSet<>();

@@ -635,6 +635,16 @@ final class Printer {
         };
     }
 
+    /** {@code @SuppressWarnings({"deprecation", ...})} on a generated class, when it would repeat those warnings of the user's code. */
+    static void suppress(com.palantir.javapoet.TypeSpec.Builder type, List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return;
+        }
+        CodeBlock names = warnings.stream().map(w -> CodeBlock.of("$S", w)).collect(CodeBlock.joining(", "));
+        type.addAnnotation(com.palantir.javapoet.AnnotationSpec.builder(SuppressWarnings.class)
+                .addMember("value", warnings.size() == 1 ? names : CodeBlock.of("{$L}", names)).build());
+    }
+
     static ClassName className(ClassRef ref) {
         List<String> names = ref.simpleNames();
         return ClassName.get(ref.packageName(), names.get(0), names.subList(1, names.size()).toArray(new String[0]));

@@ -152,7 +152,7 @@ public final class LostDerivatives {
             diagnostics.warning(p, Tag.AdjointEqualityBranch, "this equality test of a differentiated value chooses a "
                     + "branch: where it holds, the derivative is that branch's own, not that of the code around the point "
                     + "(as in PyTorch and JAX), because Adjoint cannot run this method's code around the point beside it (it "
-                    + "writes to arrays it did not create, has effects, is an instance method, returns an array or is "
+                    + "writes to arrays it did not create, has effects, returns an array or is "
                     + "checkpointed); a shortcut for a value the code around also gives (Γ(2) = 1, erf(0) = 0) has the "
                     + "wrong derivative there. Remove the shortcut, or compare Adjoint.stopGradient(...) to say the branch's "
                     + "derivative is meant");

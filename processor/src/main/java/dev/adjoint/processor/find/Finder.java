@@ -118,7 +118,7 @@ public final class Finder {
             if (!methods.isEmpty()) {
                 ClassRef owner = ClassRef.of(entry.getKey());
                 plans.add(new ClassPlan(owner, Naming.adjointClass(owner), Naming.implClass(owner), List.copyOf(methods),
-                        records(methods)));
+                        records(methods), Deprecations.suppressed(entry.getKey(), entry.getValue(), elements)));
             }
         }
         return new Found(plans, deferred);

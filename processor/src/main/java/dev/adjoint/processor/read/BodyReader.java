@@ -5,7 +5,6 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
-import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
@@ -80,10 +79,12 @@ final class BodyReader {
     private List<VariableElement> implicitFields;
     /** In an instance method inlined for another object than the caller's: its fields are data, read from it. */
     private boolean selfIsData;
+    /** How many throw statements the expression being read is inside. */
+    private int throwDepth;
     /** The components of record variables that are variables of their own (read by a record's accessor). */
     private final Map<Var, Map<String, Var>> components = new HashMap<>();
 
-    private record Yield(Var result, String label) {}
+    record Yield(Var result, String label) {}
 
     BodyReader(Trees trees, Calls calls, CompilationUnitTree unit) {
         this.trees = trees;
@@ -123,6 +124,20 @@ final class BodyReader {
 
     boolean selfIsData() {
         return selfIsData;
+    }
+
+    /** The switch expression whose {@code yield} is being read. */
+    Yield yielding() {
+        return yields.peek();
+    }
+
+    /**
+     * Whether the expression being read builds a thrown exception: the method ends there, so what
+     * it calls only makes the message (Strata's {@code Messages.format}, recursive) and is called
+     * as written, never inlined.
+     */
+    boolean inThrow() {
+        return throwDepth > 0;
     }
 
     /** Declares that {@code record}'s component {@code name} is read from {@code component}. */
@@ -169,7 +184,7 @@ final class BodyReader {
         return out;
     }
 
-    private Stmt statement(TreePath path, String label) {
+    Stmt statement(TreePath path, String label) {
         StatementTree tree = (StatementTree) path.getLeaf();
         String source = sourceOf(tree);
         Position at = at(tree);
@@ -292,11 +307,16 @@ final class BodyReader {
                 return new Stmt.Block(null, block(path));
             }
             case THROW -> {
-                return new Stmt.Throw(expr(new TreePath(path, ((ThrowTree) tree).getExpression())), at, source);
+                throwDepth++;
+                try {
+                    return new Stmt.Throw(expr(new TreePath(path, ((ThrowTree) tree).getExpression())), at, source);
+                } finally {
+                    throwDepth--;
+                }
             }
             case SWITCH -> {
                 SwitchTree s = (SwitchTree) tree;
-                Stmt.Switch sw = switchStatement(path, new TreePath(path, s.getExpression()), s.getCases(), at,
+                Stmt.Switch sw = Switches.read(this, trees, path, new TreePath(path, s.getExpression()), s.getCases(), at,
                         "switch (" + sourceOf(s.getExpression()) + ")", null);
                 return label == null ? sw : new Stmt.Block(label, List.of(sw));
             }
@@ -356,67 +376,6 @@ final class BodyReader {
     private Expr refusal(Tree tree, String why) {
         return why == null ? null : unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate "
                 + sourceOf(tree) + ": " + why);
-    }
-
-    private Stmt.Switch switchStatement(TreePath path, TreePath selectorPath, List<? extends CaseTree> caseTrees,
-            Position at, String source, Var result) {
-        Expr selector = expr(selectorPath);
-        List<Stmt.Case> cases = new ArrayList<>();
-        boolean arrow = false;
-        for (CaseTree c : caseTrees) {
-            TreePath casePath = new TreePath(path, c);
-            List<Expr> labels = null;
-            if (!c.getExpressions().isEmpty()) {
-                labels = new ArrayList<>();
-                for (ExpressionTree label : c.getExpressions()) {
-                    labels.add(caseLabel(new TreePath(casePath, label), selector.type()));
-                }
-            }
-            List<Stmt> body = new ArrayList<>();
-            if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
-                arrow = true;
-                Tree b = c.getBody();
-                TreePath bodyPath = new TreePath(casePath, b);
-                if (b instanceof BlockTree) {
-                    body.addAll(block(bodyPath));
-                } else if (b instanceof ThrowTree || b instanceof StatementTree) {
-                    Stmt s = statement(bodyPath, null);
-                    if (s != null) {
-                        body.add(s);
-                    }
-                } else if (result != null) {
-                    Yield y = yields.peek();
-                    body.add(new Stmt.Assign(result, expr(bodyPath), at(b), sourceOf(b)));
-                    body.add(new Stmt.Break(y.label(), at(b)));
-                } else {
-                    body.add(new Stmt.Eval(expr(bodyPath), at(b), sourceOf(b)));
-                }
-                if (result == null) {
-                    body.add(new Stmt.Break(null, null)); // an arrow case never falls through
-                }
-            } else {
-                for (StatementTree s : c.getStatements()) {
-                    Stmt st = statement(new TreePath(casePath, s), null);
-                    if (st != null) {
-                        body.add(st);
-                    }
-                }
-            }
-            cases.add(new Stmt.Case(labels, body));
-        }
-        return new Stmt.Switch(selector, cases, arrow, at, source);
-    }
-
-    /** A case label: a constant, or an enum constant named without its type. */
-    private Expr caseLabel(TreePath path, JType selectorType) {
-        Element el = trees.getElement(path);
-        if (el != null && el.getKind() == ElementKind.ENUM_CONSTANT) {
-            TypeElement owner = (TypeElement) el.getEnclosingElement();
-            return new Expr.StaticGet(ClassRef.of(owner), el.getSimpleName().toString(), selectorType,
-                    el.getModifiers().contains(Modifier.PRIVATE) || owner.getModifiers().contains(Modifier.PRIVATE),
-                    at(path.getLeaf()));
-        }
-        return expr(path);
     }
 
     /** The head of a loop, for the comments of generated code: {@code for (int i = 0; i < n; i++)}. */
@@ -571,8 +530,17 @@ final class BodyReader {
                 for (ExpressionTree a : n.getArguments()) {
                     args.add(expr(new TreePath(path, a)));
                 }
+                JType created = typing.newType(path, n);
+                if (created.isDouble()) {
+                    // new Double(x), deprecated: the boxed value, which Adjoint reads as the double itself
+                    return args.size() == 1 && args.get(0).type().isNumeric()
+                            ? written(tree, args.get(0).type().isDouble() ? args.get(0) : new Expr.Cast(JType.DOUBLE, args.get(0), at))
+                            : unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate " + tree
+                                    + ": write the double value itself (Double.parseDouble for a text)");
+                }
+                calls.noteDeprecated(trees.getElement(path));
                 Expr unreachable = refusal(tree, calls.unreachable(trees.getElement(path)));
-                return unreachable != null ? unreachable : written(tree, new Expr.New(typing.newType(path, n), args, at));
+                return unreachable != null ? unreachable : written(tree, new Expr.New(created, args, at));
             }
             case CONDITIONAL_EXPRESSION -> {
                 ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
@@ -664,7 +632,7 @@ final class BodyReader {
                 Var result = new Var("_switch", type, Var.Role.TEMP);
                 String label = "_yield" + (++switchLabels);
                 yields.push(new Yield(result, label));
-                Stmt.Switch sw = switchStatement(path, new TreePath(path, s.getExpression()), s.getCases(), at,
+                Stmt.Switch sw = Switches.read(this, trees, path, new TreePath(path, s.getExpression()), s.getCases(), at,
                         "switch (" + sourceOf(s.getExpression()) + ")", result);
                 yields.pop();
                 return new Expr.SwitchExpr(new Stmt.Block(label, List.of(sw)), result, type, at);
@@ -723,9 +691,10 @@ final class BodyReader {
                     : unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate this here");
         }
         Element el = trees.getElement(path);
-        if (el == null) {
-            return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot resolve " + tree);
+        if (el == null || el.asType().getKind() == TypeKind.ERROR) {
+            return unresolved(tree, tree.toString());
         }
+        calls.noteDeprecated(el);
         switch (el.getKind()) {
             case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> {
                 Var var = vars.get(el);
@@ -791,6 +760,16 @@ final class BodyReader {
 
     private Stmt unsupported(Tree tree, Tag tag, String message) {
         return new Stmt.Unsupported(tag, message, at(tree));
+    }
+
+    /**
+     * A name javac cannot resolve either (a typo, a missing import). javac reports it only after
+     * annotation processing, which stops at this processor's errors, so this error is the one the
+     * user sees: it says what javac would.
+     */
+    Expr unresolved(Tree tree, String name) {
+        return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot find symbol " + name
+                + ": javac cannot resolve it either; check its spelling and the imports");
     }
 
     Expr unsupportedExpr(Tree tree, Tag tag, String message) {

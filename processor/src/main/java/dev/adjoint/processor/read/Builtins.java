@@ -215,4 +215,37 @@ final class Builtins {
     private static Var local(String name, JType type) {
         return new Var(name, type, Var.Role.LOCAL);
     }
+
+    /**
+     * {@code java.lang.Double}'s methods on a boxed value, which Adjoint reads as a double: its value
+     * methods are the value itself, {@code valueOf} too; {@code sum}, {@code max}, {@code min}
+     * (BinaryOperator&lt;Double&gt; method references' targets) are {@code a + b} and Math's; null
+     * for any other call.
+     */
+    static Expr ofDouble(String ownerName, String name, List<JType.Kind> kinds, Expr receiver, List<Expr> args,
+            dev.adjoint.processor.diag.Position at) {
+        if (ownerName.equals("java.lang.Double") && receiver != null) {
+            // a boxed Double is read as a double: its value methods are the value itself
+            if ((name.equals("doubleValue")) && args.isEmpty()) {
+                return receiver;
+            }
+            if ((name.equals("isNaN") || name.equals("isInfinite")) && args.isEmpty()) {
+                return new Expr.Call(new dev.adjoint.processor.ir.Callee.Opaque(ClassRef.of("java.lang", "Double"), name, List.of(JType.DOUBLE), JType.BOOLEAN, true,
+                        false, true), null, List.of(receiver), JType.BOOLEAN, at);
+            }
+        }
+        if (ownerName.equals("java.lang.Double") && name.equals("valueOf") && kinds.equals(List.of(JType.Kind.DOUBLE))) {
+            return args.get(0);
+        }
+        if (ownerName.equals("java.lang.Double") && kinds.equals(List.of(JType.Kind.DOUBLE, JType.Kind.DOUBLE))) {
+            // Double.sum, max, min (BinaryOperator<Double> method references' targets): a + b, Math.max, Math.min
+            if (name.equals("sum")) {
+                return new Expr.Binary(Expr.BinaryOp.ADD, args.get(0), args.get(1), JType.DOUBLE, at);
+            }
+            if (name.equals("max") || name.equals("min")) {
+                return new Expr.MathCall(dev.adjoint.processor.ir.MathFunction.lookup(name, kinds).orElseThrow(), false, args, JType.DOUBLE, at);
+            }
+        }
+        return null;
+    }
 }

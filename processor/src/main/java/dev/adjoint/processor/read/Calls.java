@@ -105,13 +105,22 @@ final class Calls {
         return access;
     }
 
+    /** Notes that the derivative code repeats a use of {@code e}, when it is deprecated (find/Deprecations). */
+    void noteDeprecated(Element e) {
+        String warning = dev.adjoint.processor.find.Deprecations.warning(e, elements);
+        if (warning != null) {
+            catalog.deprecatedUses(access.site().getQualifiedName().toString()).add(warning);
+        }
+    }
+
     Expr invocation(TreePath path, BodyReader body) {
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
         Position at = body.at(call);
         Element el = trees.getElement(path);
         if (!(el instanceof ExecutableElement method)) {
-            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot resolve the call " + call);
+            return body.unresolved(call, "method " + call.getMethodSelect());
         }
+        noteDeprecated(method);
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         String ownerName = owner.getQualifiedName().toString();
         String name = method.getSimpleName().toString();
@@ -155,27 +164,9 @@ final class Calls {
                         library ? ownerRef : null);
             }
         }
-        if (ownerName.equals("java.lang.Double") && receiver != null) {
-            // a boxed Double is read as a double: its value methods are the value itself
-            if ((name.equals("doubleValue")) && args.isEmpty()) {
-                return receiver;
-            }
-            if ((name.equals("isNaN") || name.equals("isInfinite")) && args.isEmpty()) {
-                return new Expr.Call(new Callee.Opaque(ownerRef, name, List.of(JType.DOUBLE), JType.BOOLEAN, true,
-                        false, true), null, List.of(receiver), JType.BOOLEAN, at);
-            }
-        }
-        if (ownerName.equals("java.lang.Double") && name.equals("valueOf") && kinds.equals(List.of(JType.Kind.DOUBLE))) {
-            return args.get(0);
-        }
-        if (ownerName.equals("java.lang.Double") && kinds.equals(List.of(JType.Kind.DOUBLE, JType.Kind.DOUBLE))) {
-            // Double.sum, max, min (BinaryOperator<Double> method references' targets): a + b, Math.max, Math.min
-            if (name.equals("sum")) {
-                return new Expr.Binary(Expr.BinaryOp.ADD, args.get(0), args.get(1), JType.DOUBLE, at);
-            }
-            if (name.equals("max") || name.equals("min")) {
-                return new Expr.MathCall(MathFunction.lookup(name, kinds).orElseThrow(), false, args, JType.DOUBLE, at);
-            }
+        Expr boxed = Builtins.ofDouble(ownerName, name, kinds, receiver, args, at);
+        if (boxed != null) {
+            return boxed; // a boxed Double's methods, read as the double's
         }
         if (ownerName.equals("dev.adjoint.Adjoint") && name.equals("stopGradient")) {
             return new Expr.StopGradient(args.get(0), at);
@@ -199,11 +190,13 @@ final class Calls {
                     + "variable-arity method " + describe(method) + "; give it a double[] parameter instead");
         }
         boolean onThis = receiver instanceof Expr.Read r && r.var() == body.self() && body.self() != null;
-        if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData()) {
+        // what builds a thrown exception is called as written: it carries no derivative out of the method
+        boolean shown = body.inThrow();
+        if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData() && !shown) {
             // an instance method of this class on this object: inlined, its fields the caller's
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, false);
         }
-        if (onThis && body.selfIsData() && ofObject(method, key)) {
+        if (onThis && body.selfIsData() && ofObject(method, key) && !shown) {
             // in the body of another object's method, inlined: its own methods on it, its fields data
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
@@ -239,21 +232,29 @@ final class Calls {
         // a recursion over integers (n!, a depth, a binomial coefficient) met in its own body: no
         // derivative can enter it, so it is called as written (through a bridge when private)
         boolean integerRecursion = receiver == null && hasBody(method) && recursive(method, key) && integersOnly(method);
-        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion) {
-            // a helper of the same class: its body is inlined where it is called
-            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
+        // a check whose result is dropped (ArgChecker.notNull(x, "x");) only reads, whatever it returns
+        boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
+        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion && !shown) {
+            // a helper of the same class: its body is inlined where it is called; a check that writes nothing
+            // and that cannot be inlined (<T> T notNull(T, String): T has no name there) is called as written
+            Expr inline = inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
+            if (!(inline instanceof Expr.Unsupported && discarded && effects.writesNothing(method, key))) {
+                return inline;
+            }
         }
         Expr.Call inlined = null;
         ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
                 ? implementation(method, exact) : null;
         boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, exact);
-        if (known != null && ofObject(known, Keys.of(known, types)) && !mayBeThis) {
+        if (known != null && ofObject(known, Keys.of(known, types)) && !mayBeThis && !shown) {
             // an interface's method on a constant whose class is known (static final NORMAL = new
             // NormalDistribution(0, 1)): that class's method, inlined as another object's
             List<JType> knownTypes = known.getParameters().stream().map(p -> JType.of(p.asType())).toList();
             inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(types.erasure(exact.asType())),
                     receiver, at), args,
                     knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
+        } else if (shown) {
+            // building a thrown exception: called as written
         } else if (receiver == null && !varargs && hasBody(method) && !integerRecursion && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
@@ -283,8 +284,6 @@ final class Calls {
         // a record's accessor reads a component: it writes nothing
         boolean accessor = owner.getKind() == ElementKind.RECORD && method.getParameters().isEmpty()
                 && owner.getRecordComponents().stream().anyMatch(c -> c.getSimpleName().contentEquals(name));
-        // a check whose result is dropped (ArgChecker.notNull(x, "x");) only reads, whatever it returns
-        boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
         boolean readOnly = accessor || Effects.READ_ONLY_JDK.contains(key) || effects.isReadOnly(method, key)
                 || discarded && effects.writesNothing(method, key);
         boolean writesNothing = readOnly || effects.writesNothing(method, key);

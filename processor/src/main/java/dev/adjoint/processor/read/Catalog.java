@@ -21,6 +21,7 @@ public final class Catalog {
     private final Map<String, java.util.List<javax.lang.model.element.VariableElement>> fieldParams = new HashMap<>();
     private final Map<String, java.util.List<Component>> components = new HashMap<>();
     private final Map<String, Set<dev.adjoint.processor.ir.ClassRef>> byName = new HashMap<>();
+    private final Map<String, Set<String>> deprecated = new HashMap<>();
 
     /**
      * A helper's parameter standing for a component of one of its record parameters: which
@@ -90,6 +91,14 @@ public final class Catalog {
      * through bridges but cannot name (a class that is not public in another package, a private
      * nested class): their bridges look them up by name.
      */
+    /**
+     * The deprecation warnings ({@code "deprecation"}, {@code "removal"}) the derivative code of a
+     * site package would repeat: what the bodies read there name or call that is deprecated.
+     */
+    public Set<String> deprecatedUses(String sitePackage) {
+        return deprecated.computeIfAbsent(sitePackage, p -> new java.util.HashSet<>());
+    }
+
     public Set<dev.adjoint.processor.ir.ClassRef> lookedUpByName(String sitePackage) {
         return byName.computeIfAbsent(sitePackage, p -> new java.util.LinkedHashSet<>());
     }

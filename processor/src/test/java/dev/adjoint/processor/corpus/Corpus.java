@@ -211,6 +211,8 @@ final class Corpus {
                     .at(3.4).at(7.8).at(1.3),
             method("Distributions.Normal.logDensity", "instance method reading final fields (NormalDistribution object)")
                     .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
+            method("Distributions.Beta.logDensity", "Smile BetaDistribution object: log Γ tabled at whole numbers (an instance method's shortcut)")
+                    .on(ctor(2.5, 1.5), 0.3).on(ctor(2.0, 3.0), 0.4).on(ctor(2.2, 1.3), 0.6),
             // ------------------------------------------------------------ KernelsAndLosses
             method("KernelsAndLosses.maternKernel", "colon `switch` on int, returning cases, default throws (Smile Matern)")
                     .at(0.7, 1.3, 1).at(0.7, 1.3, 3).at(1.9, 0.8, 5),
@@ -276,6 +278,10 @@ final class Corpus {
                     .at(new RecordArg("OptionTerms", 0.03, 0.035, 2.0), 0.25),
             method("Finance.blackValuePlusVega", "Φ and φ of a library NormalDistribution held in a static final field (finmath AnalyticFormulas)")
                     .at(1.05, 0.25, 1.7, 0.95).at(0.03, 0.4, 2.0, 0.035).at(100.0, 0.15, 0.5, 110.0),
+            method("Finance.checkedBlackPrice", "Strata ArgChecker.isTrue with the value in its message, formatted by a recursive helper")
+                    .at(100.0, 95.0, 1.0, 0.2).at(0.03, 0.035, 2.0, 0.25),
+            method("Finance.StandardNormal.cdf", "Strata getCDF(Double): a generic <T> T notNull(T, String) whose result is dropped")
+                    .on(ctor(), 0.3).on(ctor(), -1.2),
             // ------------------------------------------------------------ Solvers
             method("Solvers.betaSeries", "series with epsilon and maxIterations passed in (Commons Math), whole b")
                     .at(2.0, 3.0, 0.4, 1e-15, 1000).at(2.5, 1.0, 0.6, 1e-15, 1000).at(2.0, 3.3, 0.4, 1e-15, 1000),

@@ -305,7 +305,7 @@ class DiagnosticsDifferentiationTest {
                 "[AdjointEqualityBranch] this equality test of a differentiated value chooses a branch: where it "
                         + "holds, the derivative is that branch's own",
                 "because Adjoint cannot run this method's code around the point beside it (it writes to arrays it did "
-                        + "not create, has effects, is an instance method, returns an array or is checkpointed)");
+                        + "not create, has effects, returns an array or is checkpointed)");
         assertThat(c).hadWarningCount(1);
         assertNoCrash(c);
     }

@@ -172,6 +172,64 @@ class DiagnosticsValidationTest {
         assertNotGenerated(c, "fromC");
     }
 
+    /**
+     * A misspelt name or call in a @Differentiable method: javac reports its "cannot find symbol" only
+     * after annotation processing, which stops at the processor's errors, so the processor's error is
+     * the one the user sees. It says what javac would, at the line.
+     */
+    @Test
+    void aNameJavacCannotResolveIsReportedAsSuch() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return x * undefinedScale;",
+                "    }",
+                "    @Differentiable",
+                "    static double g(double x) {",
+                "        return squre(x);",
+                "    }");
+        Compilation c = compile(file);
+        assertError(c, file, "return x * undefinedScale;",
+                "cannot find symbol undefinedScale: javac cannot resolve it either; check its spelling and the imports");
+        assertError(c, file, "return squre(x);",
+                "cannot find symbol method squre: javac cannot resolve it either");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+    }
+
+    /**
+     * A deprecated method, class or callee: javac warns at the user's line (or not at all, inside
+     * the class), and the generated classes that call and copy it must not warn again, or a build
+     * with -Werror fails in code the user did not write. {@code new Double(x)} is read as the value.
+     */
+    @Test
+    void deprecatedCodeDoesNotWarnInGeneratedClasses() throws ReflectiveOperationException {
+        JavaFileObject file = source("demo.Legacy", "@Deprecated public final class Legacy {",
+                "    @Deprecated(forRemoval = true)",
+                "    static double old(double x) {",
+                "        return x * x;",
+                "    }",
+                "    @Deprecated",
+                "    @Differentiable",
+                "    public static double f(double x) {",
+                "        return old(x) * 3.0;",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeededWithoutWarnings();
+        // the API class names the deprecated class and method; the implementation also inlines old()
+        assertThat(generated(c, "demo.LegacyAdjoint").orElseThrow()).contains("@SuppressWarnings(\"deprecation\")");
+        assertThat(generated(c, "demo.LegacyAdjointImpl").orElseThrow()).contains("@SuppressWarnings({\"deprecation\", \"removal\"})");
+        JavaFileObject boxed = functions(
+                "    @Differentiable",
+                "    @SuppressWarnings(\"removal\")",
+                "    static double boxed(double x) {",
+                "        return new Double(2.0) * x + new Double(3) * x * x;",
+                "    }");
+        Compilation b = compile(boxed);
+        assertThat(b).succeededWithoutWarnings();
+        assertThat(Sources.gradient(b, "boxed", "x", 2.0)).isEqualTo(14.0);
+    }
+
     @Test
     void privateMethodIsDifferentiated() throws ReflectiveOperationException {
         Compilation c = compile(functions(
