@@ -745,9 +745,9 @@ public final class Fence {
                         break;
                     }
                 }
-                error(at, Tag.AdjointNotYetSupported, method.name() + " returns double[]: it must end with its only "
-                        + "return, of a local array it creates with new double[n] at its top level (double[] r = new "
-                        + "double[n]; ... return r;); copy the values into one");
+                error(at, Tag.AdjointNotYetSupported, method.name() + " returns double[]: every return must give "
+                        + "the one local array it creates with new double[n] at its top level, and the last statement "
+                        + "return it (double[] r = new double[n]; ... return r;); copy the values into one");
             }
         }
 

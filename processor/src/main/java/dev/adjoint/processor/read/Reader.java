@@ -14,6 +14,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
@@ -282,7 +283,59 @@ public final class Reader {
     private List<Stmt> readBody(ExecutableElement method, BodyReader reader) {
         TreePath path = paths.of(method);
         MethodTree tree = (MethodTree) path.getLeaf();
-        return reader.block(new TreePath(path, tree.getBody()));
+        return oneArrayReturn(reader.block(new TreePath(path, tree.getBody())));
+    }
+
+    /**
+     * A method returning the array it creates from early returns too (Smile's kernels:
+     * {@code if (dist == 0.0) { g[0] = 0; g[1] = 0; return g; }} before the final {@code return g;}):
+     * its statements after the array's declaration in a labelled block, each early {@code return g}
+     * a {@code break} out of it, so that the method ends with its only return as the reverse sweep
+     * needs. Any other body is left as it is (and the fence says what it needs).
+     */
+    static List<Stmt> oneArrayReturn(List<Stmt> body) {
+        if (body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return last)
+                || !(last.value() instanceof Expr.Read read) || !read.var().type.isDoubleArray()) {
+            return body;
+        }
+        Var array = read.var();
+        int declared = -1;
+        for (int i = 0; i < body.size(); i++) {
+            if (body.get(i) instanceof Stmt.Declare d && d.var() == array) {
+                declared = i;
+            }
+        }
+        List<Stmt> after = body.subList(declared + 1, body.size() - 1);
+        Set<Stmt> afterDeclaration = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        afterDeclaration.addAll(Stmts.all(after));
+        boolean early = false;
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        for (Stmt s : Stmts.all(body.subList(0, body.size() - 1))) {
+            if (s instanceof Stmt.Return r) {
+                if (!(r.value() instanceof Expr.Read x && x.var() == array) || !afterDeclaration.contains(s)) {
+                    return body; // another value returned, or a return before the array exists
+                }
+                early = true;
+            }
+            if (s instanceof Stmt.Assign a && a.var() == array) {
+                return body;
+            }
+            if (s instanceof Stmt.Block b && b.label() != null) {
+                labels.add(b.label());
+            }
+        }
+        if (declared < 0 || !early) {
+            return body;
+        }
+        String label = "returns";
+        while (labels.contains(label)) {
+            label += "_";
+        }
+        String out = label;
+        List<Stmt> rewritten = new ArrayList<>(body.subList(0, declared + 1));
+        rewritten.add(new Stmt.Block(out, Stmts.mapAll(after, s -> s instanceof Stmt.Return r ? new Stmt.Break(out, r.pos()) : s)));
+        rewritten.add(last);
+        return List.copyOf(rewritten);
     }
 
     private static TypeElement outermost(ExecutableElement method) {

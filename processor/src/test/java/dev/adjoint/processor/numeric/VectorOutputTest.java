@@ -67,6 +67,32 @@ class VectorOutputTest {
         return out;
     }
 
+    /**
+     * The array returned early too (Smile's {@code ThinPlateSpline.kg}: zeros at the centre; a loop
+     * and a switch case returning it): each path's Jacobian against central differences.
+     */
+    @Test
+    void anArrayReturnedEarlyFromABranchALoopOrACase() {
+        for (double[] p : new double[][] {{0.7, -0.4, 0.2, 0.1}, {1.5, 2.0, -0.3, 0.8}}) {
+            assertClose(finiteJacobian(x -> VectorOutputs.thinPlateGradient(x[0], x[1], x[2], x[3]), p),
+                    VectorOutputsAdjoint.thinPlateGradientJacobian(p[0], p[1], p[2], p[3]));
+        }
+        double[][] atCentre = VectorOutputsAdjoint.thinPlateGradientJacobian(0.5, 0.5, 0.5, 0.5);
+        assertArrayEquals(new double[] {0, 0, 0, 0}, atCentre[0], 0.0); // the early branch's own: zeros
+        // returned from the loop at i = 0, 1 and 2, from the switch case, and at the end
+        for (double[] p : new double[][] {{9.0, 1.5}, {4.5, 1.5}, {3.2, 1.3}, {1.0, -1.2}, {1.0, 1.2}}) {
+            assertClose(finiteJacobian(x -> VectorOutputs.clippedSteps(x[0], x[1]), p),
+                    VectorOutputsAdjoint.clippedStepsJacobian(p[0], p[1]));
+            double[] seed = {0.3, -1.1, 0.6};
+            VectorOutputsAdjoint.ClippedStepsGradient into = new VectorOutputsAdjoint.ClippedStepsGradient();
+            assertArrayEquals(VectorOutputs.clippedSteps(p[0], p[1]),
+                    VectorOutputsAdjoint.clippedStepsPullback(p[0], p[1], seed, into), 0.0);
+            double[] vjp = transposeTimes(VectorOutputsAdjoint.clippedStepsJacobian(p[0], p[1]), seed);
+            GradientHarness.assertClose(vjp[0], into.x, "seed·J for x");
+            GradientHarness.assertClose(vjp[1], into.y, "seed·J for y");
+        }
+    }
+
     @Test
     void polar() {
         double r = 1.3;
