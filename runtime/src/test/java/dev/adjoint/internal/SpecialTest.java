@@ -105,4 +105,83 @@ class SpecialTest {
         assertEquals(0, Special.regularizedBetaDerivativeX(1, 1, 2, 100), 0.0);
         assertTrue(Double.isNaN(Special.regularizedBetaDerivativeX(1.5, 2, 3)));
     }
+
+    /** A central difference of {@code f} at {@code t} with Richardson's extrapolation (error O(h⁴)). */
+    private static double slope(java.util.function.DoubleUnaryOperator f, double t) {
+        double h = 1e-3 * Math.max(1, Math.abs(t));
+        double d1 = (f.applyAsDouble(t + h) - f.applyAsDouble(t - h)) / (2 * h);
+        double d2 = (f.applyAsDouble(t + h / 2) - f.applyAsDouble(t - h / 2)) / h;
+        return (4 * d2 - d1) / 3;
+    }
+
+    /**
+     * P(a, x) and I_x(a, b) as the derivatives in their shape parameters compute them, against
+     * closed forms: P(1, x) = 1 − e^(−x), P(½, x) = erf(√x) (by its own series here), P(3, x) =
+     * 1 − e^(−x)(1 + x + x²/2); I_x(a, 1) = x^a, I_x(1, b) = 1 − (1 − x)^b, I_x(2, 2) = 3x² − 2x³;
+     * on both sides of the switch between series and continued fraction (x = a + 1, the mean).
+     */
+    @Test
+    void incompleteGammaAndBetaValuesBehindTheShapeDerivatives() {
+        for (double x : new double[] {1e-3, 0.3, 1.0, 1.999, 2.0, 2.001, 4.5, 30.0}) {
+            assertEquals(1 - Math.exp(-x), Special.regularizedGammaP(1, x), 1e-14, "P(1, " + x + ")");
+            assertEquals(1 - Math.exp(-x) * (1 + x + x * x / 2), Special.regularizedGammaP(3, x), 2e-14, "P(3, " + x + ")");
+            if (x < 10) { // the reference series cancels beyond
+                assertEquals(erf(Math.sqrt(x)), Special.regularizedGammaP(0.5, x), 1e-13, "P(1/2, " + x + ")");
+            }
+        }
+        for (double x : new double[] {1e-4, 0.2, 0.5, 0.66, 0.67, 0.9, 0.9999}) {
+            assertEquals(Math.pow(x, 2.7), Special.regularizedBeta(x, 2.7, 1), 1e-14, "I(2.7, 1)");
+            assertEquals(1 - Math.pow(1 - x, 3.2), Special.regularizedBeta(x, 1, 3.2), 1e-14, "I(1, 3.2)");
+            assertEquals(3 * x * x - 2 * x * x * x, Special.regularizedBeta(x, 2, 2), 1e-14, "I(2, 2)");
+        }
+        assertEquals(0, Special.regularizedGammaP(2.5, 0), 0.0);
+        assertEquals(1, Special.regularizedBeta(1, 2.5, 0.5), 0.0);
+        assertTrue(Double.isNaN(Special.regularizedGammaP(-1, 2)) && Double.isNaN(Special.regularizedBeta(1.5, 2, 2)));
+    }
+
+    /** erf by its Maclaurin series (a test's reference, for small arguments). */
+    private static double erf(double z) {
+        double term = z;
+        double sum = z;
+        for (int n = 1; n < 200; n++) {
+            term *= -z * z / n;
+            sum += term / (2 * n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
+
+    /**
+     * ∂P/∂a, ∂Q/∂a and ∂I/∂a, ∂I/∂b against central differences of the values checked above,
+     * over both methods (series, continued fraction) and the mirror of I; with closed forms where
+     * there are: ∂/∂a I_x(a, 1) = x^a ln x, ∂/∂b I_x(1, b) = −(1 − x)^b ln(1 − x). All overloads agree.
+     */
+    @Test
+    void incompleteGammaAndBetaDerivativesInTheirShapes() {
+        for (double a : new double[] {0.3, 1.0, 2.5, 7.0, 40.0}) {
+            for (double x : new double[] {0.05, 0.9, a + 0.999, a + 1.001, 3 * a + 2, 60.0}) {
+                double expected = slope(t -> Special.regularizedGammaP(t, x), a);
+                double actual = Special.regularizedGammaPDerivativeA(a, x);
+                assertEquals(expected, actual, 1e-9 * Math.max(1e-3, Math.abs(expected)), "dP/da at " + a + ", " + x);
+                assertEquals(-actual, Special.regularizedGammaQDerivativeA(a, x), 0.0);
+                assertEquals(actual, Special.regularizedGammaPDerivativeA(a, x, 1e-15, 100), 0.0);
+            }
+        }
+        assertEquals(0, Special.regularizedGammaPDerivativeA(2, 0), 0.0);
+        for (double[] ab : new double[][] {{0.5, 0.5}, {2.5, 1.5}, {1.0, 3.0}, {8.0, 2.0}, {30.0, 45.0}}) {
+            for (double x : new double[] {0.02, 0.3, (ab[0] + 1) / (ab[0] + ab[1] + 2), 0.7, 0.98}) {
+                double da = slope(t -> Special.regularizedBeta(x, t, ab[1]), ab[0]);
+                double db = slope(t -> Special.regularizedBeta(x, ab[0], t), ab[1]);
+                String at = " at x = " + x + ", a = " + ab[0] + ", b = " + ab[1];
+                assertEquals(da, Special.regularizedBetaDerivativeA(x, ab[0], ab[1]), 1e-9 * Math.max(1e-3, Math.abs(da)), "dI/da" + at);
+                assertEquals(db, Special.regularizedBetaDerivativeB(x, ab[0], ab[1]), 1e-9 * Math.max(1e-3, Math.abs(db)), "dI/db" + at);
+                assertEquals(Special.regularizedBetaDerivativeA(x, ab[0], ab[1]),
+                        Special.regularizedBetaDerivativeA(x, ab[0], ab[1], 1e-15, 100), 0.0);
+                assertEquals(Special.regularizedBetaDerivativeB(x, ab[0], ab[1]),
+                        Special.regularizedBetaDerivativeB(x, ab[0], ab[1], 200), 0.0);
+            }
+        }
+        assertEquals(Math.pow(0.4, 2.7) * Math.log(0.4), Special.regularizedBetaDerivativeA(0.4, 2.7, 1), 1e-14);
+        assertEquals(-Math.pow(0.6, 3.2) * Math.log(0.6), Special.regularizedBetaDerivativeB(0.4, 1, 3.2), 1e-14);
+        assertEquals(0, Special.regularizedBetaDerivativeB(1, 2, 3, 1e-14), 0.0);
+    }
 }

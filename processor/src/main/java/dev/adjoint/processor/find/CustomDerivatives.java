@@ -71,8 +71,9 @@ public final class CustomDerivatives {
      * log Γ(1 + x)'s ψ(1 + x) and 1/Γ(1 + x) − 1's −ψ(1 + x)/Γ(1 + x) from
      * {@code dev.adjoint.internal.Special}, as are those of FastMath's asinh, acosh and atanh (which
      * Math lacks, so they are not among the functions differentiated as Math's); the regularized incomplete gamma functions P(a, x) and
-     * Q(a, x), and beta function I_x(a, b), have theirs in x only (x^(a−1)e^(−x)/Γ(a) and
-     * x^(a−1)(1−x)^(b−1)/B(a, b)): a differentiated a or b is refused.
+     * Q(a, x), and beta function I_x(a, b), have theirs in x (x^(a−1)e^(−x)/Γ(a) and
+     * x^(a−1)(1−x)^(b−1)/B(a, b)) and in a and b (Special's series and continued fractions carried
+     * with their derivatives).
      */
     private static final Map<String, List<Callee.Partial>> BUILT_IN = builtIn();
 
@@ -137,9 +138,10 @@ public final class CustomDerivatives {
             out.put(pkg + ".Gamma#invGamma1pm1(double)", List.of(new Callee.Partial(special, "invGamma1pm1Derivative",
                     false)));
             for (String p : List.of("P", "Q")) {
+                Callee.Partial da = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeA", false);
                 Callee.Partial dx = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeX", false);
-                out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double)", Arrays.asList(null, dx));
-                out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double,double,int)", Arrays.asList(null, dx, null, null));
+                out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double)", Arrays.asList(da, dx));
+                out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double,double,int)", Arrays.asList(da, dx, null, null));
             }
             incompleteBeta(out, pkg + ".Beta#regularizedBeta", special, true);
         }
@@ -165,27 +167,30 @@ public final class CustomDerivatives {
         out.put(numbers + ".InvGamma1pm1#value(double)", List.of(new Callee.Partial(special, "invGamma1pm1Derivative",
                 false)));
         for (String p : List.of("P", "Q")) {
+            Callee.Partial da = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeA", false);
             Callee.Partial dx = new Callee.Partial(special, "regularizedGamma" + p + "DerivativeX", false);
-            out.put(numbers + ".RegularizedGamma." + p + "#value(double,double)", Arrays.asList(null, dx));
-            out.put(numbers + ".RegularizedGamma." + p + "#value(double,double,double,int)", Arrays.asList(null, dx, null, null));
+            out.put(numbers + ".RegularizedGamma." + p + "#value(double,double)", Arrays.asList(da, dx));
+            out.put(numbers + ".RegularizedGamma." + p + "#value(double,double,double,int)", Arrays.asList(da, dx, null, null));
         }
         incompleteBeta(out, numbers + ".RegularizedBeta#value", special, false);
         return Map.copyOf(out);
     }
 
     /**
-     * The regularized incomplete beta function I_x(a, b) under {@code method}, its derivative in x
-     * only (the first parameter): with a tolerance and an iteration bound, and, for Commons Math and
-     * Hipparchus ({@code eachBound}), with either alone.
+     * The regularized incomplete beta function I_x(a, b) under {@code method}, its derivatives in x,
+     * a and b: with a tolerance and an iteration bound, and, for Commons Math and Hipparchus
+     * ({@code eachBound}), with either alone.
      */
     private static void incompleteBeta(Map<String, List<Callee.Partial>> out, String method, ClassRef special,
             boolean eachBound) {
         Callee.Partial dx = new Callee.Partial(special, "regularizedBetaDerivativeX", false);
-        out.put(method + "(double,double,double)", Arrays.asList(dx, null, null));
-        out.put(method + "(double,double,double,double,int)", Arrays.asList(dx, null, null, null, null));
+        Callee.Partial da = new Callee.Partial(special, "regularizedBetaDerivativeA", false);
+        Callee.Partial db = new Callee.Partial(special, "regularizedBetaDerivativeB", false);
+        out.put(method + "(double,double,double)", Arrays.asList(dx, da, db));
+        out.put(method + "(double,double,double,double,int)", Arrays.asList(dx, da, db, null, null));
         if (eachBound) {
-            out.put(method + "(double,double,double,double)", Arrays.asList(dx, null, null, null));
-            out.put(method + "(double,double,double,int)", Arrays.asList(dx, null, null, null));
+            out.put(method + "(double,double,double,double)", Arrays.asList(dx, da, db, null));
+            out.put(method + "(double,double,double,int)", Arrays.asList(dx, da, db, null));
         }
     }
 

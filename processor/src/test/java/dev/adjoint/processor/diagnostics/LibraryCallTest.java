@@ -439,11 +439,10 @@ class LibraryCallTest {
     /**
      * The regularized incomplete gamma and beta functions of Commons Math 3 from its jar (stand-ins:
      * P by its series, I by Simpson's rule, used where the integrand is smooth): differentiated in x
-     * by the built-in derivatives, in every overload; a differentiated shape parameter is refused at
-     * the call.
+     * and in their shape parameters by the built-in derivatives, in every overload.
      */
     @Test
-    void incompleteGammaAndBetaOfALibraryHaveBuiltInDerivativesInX() throws Exception {
+    void incompleteGammaAndBetaOfALibraryHaveBuiltInDerivativesInXAndTheirShapes() throws Exception {
         Path commons = build(Compiler.javac(), "incomplete", JavaFileObjects.forSourceLines(
                 "org.apache.commons.math3.special.Gamma",
                 "package org.apache.commons.math3.special;",
@@ -537,21 +536,32 @@ class LibraryCallTest {
             }
         }
 
-        // the shape parameters have no built-in derivative: refused where one is differentiated
+        // the shape parameters too: P's and Q's in a, I's in a and b (Special's series and continued fractions)
         JavaFileObject shapes = Sources.functions(
                 "    @Differentiable",
                 "    public static double g(double a, double x) {",
                 "        return org.apache.commons.math3.special.Gamma.regularizedGammaP(a, x)",
-                "            + org.apache.commons.math3.special.Beta.regularizedBeta(0.5, 2.0, x);",
+                "            + org.apache.commons.math3.special.Gamma.regularizedGammaQ(a * 0.5, x, 1e-15, 1000)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(0.3, a, x)",
+                "            + org.apache.commons.math3.special.Beta.regularizedBeta(0.45, x + 1.0, 2.0, 1e-15);",
                 "    }");
-        Compilation refused = client(commons).compile(shapes);
-        assertThat(refused).failed();
-        assertThat(refused).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through "
-                + "Gamma.regularizedGammaP(double, double) with respect to its parameter 0: Adjoint's built-in "
-                + "derivative of this library function is for another parameter only; pass this one through "
-                + "Adjoint.stopGradient(...)").inFile(shapes).onLine(8);
-        assertThat(refused).hadErrorContaining("Beta.regularizedBeta(double, double, double) with respect to its "
-                + "parameter 2").inFile(shapes).onLine(9);
+        Compilation withShapes = client(commons).compile(shapes);
+        assertThat(withShapes).succeededWithoutWarnings();
+        Path shapesClient = write(withShapes, "shapes");
+        try (URLClassLoader loader = loader(commons, shapesClient)) {
+            java.lang.reflect.Method g = loader.loadClass(Sources.FUNCTIONS).getMethod("g", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            // Q's continued fraction (x > a/2 + 1) and P's series (x < a + 1) both, I below and above its mean
+            // (the stand-in's Simpson rule is accurate where t^(a-1), near 0, is smooth: first shape above 2)
+            for (double[] p : new double[][] {{2.2, 1.2}, {2.5, 1.7}, {3.1, 4.2}, {6.0, 2.9}}) {
+                Object gradient = adjoint.getMethod("gGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-5;
+                double da = ((double) g.invoke(null, p[0] + h, p[1]) - (double) g.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) g.invoke(null, p[0], p[1] + h) - (double) g.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(gradient.getClass().getField("a").getDouble(gradient)).isWithin(1e-7).of(da);
+                assertThat(gradient.getClass().getField("x").getDouble(gradient)).isWithin(1e-7).of(dx);
+            }
+        }
     }
 
     /**
