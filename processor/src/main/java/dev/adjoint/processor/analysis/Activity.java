@@ -308,7 +308,27 @@ public final class Activity {
         }
         boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
                 || b.op() == Expr.BinaryOp.GE;
-        return ordered && (absOfCarried(b.left()) && tiny(b.right()) || tiny(b.left()) && absOfCarried(b.right()));
+        return ordered && (absOfCarried(b.left()) && tiny(b.right()) || tiny(b.left()) && absOfCarried(b.right())
+                || remainderOfCarried(b.left()) && wholeTolerance(b.right())
+                || wholeTolerance(b.left()) && remainderOfCarried(b.right()));
+    }
+
+    /**
+     * {@code u % c} of a differentiated u by a positive constant c: below a {@link #wholeTolerance}
+     * it tests u for a whole multiple of c (SSJ's {@code beta % 1.0 < 1.0e-100}), an equality.
+     */
+    private boolean remainderOfCarried(Expr e) {
+        Double c = e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.REM ? Exprs.constant(b.right()) : null;
+        return c != null && c > 0 && carriesNumber(((Expr.Binary) e).left());
+    }
+
+    /**
+     * A constant in (0, 1e-30]: the remainder of a double near a whole number by 1 is 0 or at least its
+     * ulp (2⁻⁵² of it), so below this it is 0, or u itself is below it.
+     */
+    private static boolean wholeTolerance(Expr e) {
+        Double c = Exprs.constant(e);
+        return c != null && c > 0 && c <= 1e-30;
     }
 
     /**
@@ -341,10 +361,15 @@ public final class Activity {
         return switch (test.op()) {
             case EQ -> false;
             case NE -> true;
-            // |u| < c fails nearby, and so does c > |u|
-            case LT, LE -> !(test.left() instanceof Expr.MathCall);
-            default -> test.left() instanceof Expr.MathCall;
+            // |u| < c fails nearby, and so does c > |u|; u % 1.0 < c too
+            case LT, LE -> !measured(test.left());
+            default -> measured(test.left());
         };
+    }
+
+    /** The measured side of an ordered equality test: |u|, or u % c. */
+    private static boolean measured(Expr e) {
+        return e instanceof Expr.MathCall || e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.REM;
     }
 
     private boolean absOfCarried(Expr e) {

@@ -8,7 +8,8 @@ import javax.lang.model.type.TypeKind;
  * {@code Object[]} of parameters ({@code log.info("strike {} below {}", new Object[] {strike, cutoff})}):
  * the logging interfaces Java libraries log through, whose {@code void} methods only show the values
  * to people. Nothing they are given comes back into the computation, so no derivative is lost.
- * A logger of any other type is a call Adjoint cannot see into. The code around an equality test
+ * {@code System.out} and {@code System.err} print the same way. A logger of any other type is a
+ * call Adjoint cannot see into. The code around an equality test
  * (normalize.Shortcuts) runs them again: a line logged where the method gave up (an iteration
  * limit) may be logged twice, and nothing else changes.
  */
@@ -31,9 +32,21 @@ public final class Logging {
 
     private Logging() {}
 
-    /** Whether {@code callee} logs: a {@code void} logging method of one of {@link #LOGGERS}. */
+    /** The methods of {@code java.io.PrintStream} that print ({@code System.err.println("...")}, as SSJ's checks do). */
+    public static final Set<String> PRINTS = Set.of("print", "println");
+
+    /**
+     * Whether {@code callee} logs: a {@code void} logging method of one of {@link #LOGGERS}, or
+     * {@code print}/{@code println} of a {@code PrintStream} ({@code System.out}, {@code System.err}),
+     * which shows its values as text too.
+     */
     public static boolean logs(Callee callee) {
-        return callee instanceof Callee.Opaque o && o.returnType().mirror() != null
-                && o.returnType().mirror().getKind() == TypeKind.VOID && LOGGERS.contains(o.owner().qualifiedName()) && METHODS.contains(o.name());
+        if (!(callee instanceof Callee.Opaque o) || o.returnType().mirror() == null
+                || o.returnType().mirror().getKind() != TypeKind.VOID) {
+            return false;
+        }
+        String owner = o.owner().qualifiedName();
+        return LOGGERS.contains(owner) && METHODS.contains(o.name())
+                || owner.equals("java.io.PrintStream") && PRINTS.contains(o.name());
     }
 }

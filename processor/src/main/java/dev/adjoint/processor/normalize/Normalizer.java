@@ -55,8 +55,22 @@ public final class Normalizer {
 
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
+        return nestedConverged(converged(stmts));
+    }
+
+    /**
+     * A helper's body with its loops stopped on convergence run on ({@link Converge}), before its
+     * returns become breaks out of the inlined block: a {@code return} inside such a loop is an exit
+     * Converge knows; a {@code break} out of a block around the loop is not.
+     */
+    List<Stmt> converged(List<Stmt> stmts) {
         // a helper's variables are not the method's: each may carry a derivative
-        List<Stmt> body = Converge.run(new Desugar().run(stmts), v -> true, skipped, helpers);
+        return Converge.run(new Desugar().run(stmts), v -> true, skipped, helpers);
+    }
+
+    /** {@link #nested} of statements {@link #converged} already. */
+    List<Stmt> nestedConverged(List<Stmt> body) {
+        body = new Desugar().run(body);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
     }

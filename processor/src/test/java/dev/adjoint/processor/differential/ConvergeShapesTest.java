@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
  * for the derivative where a factor of its terms is exactly 0), each at a whole parameter, where
  * the loop stops early, and beside it, against finite differences and the tape: an array the loop
  * reads, a {@code throw} in the loop and a loop left only by its {@code return}, the loop in an
- * inlined helper, a labelled loop with {@code continue} and a counter incremented in its
+ * inlined helper (left by a {@code return} inside it too), a labelled loop with {@code continue} and a counter incremented in its
  * condition, the tolerance in a local, a field or a parameter, a helper of arithmetic alone, the test kept in a boolean or negated, the loop nested in another or in a checkpointed method, a series that diverges near the point
  * (not run on), and loops that write an array or read
  * one at an index that moves with the steps (not run again: right where no factor is 0).
@@ -67,6 +67,25 @@ class ConvergeShapesTest {
                 @Differentiable
                 public static double viaHelper(double b, double x) {
                     return series(b, x) * x;
+                }
+
+                /** The loop left by a return inside it, in a helper: inlined, that return leaves a block around it. */
+                static double leftByReturn(double b, double x) {
+                    double term = 1.0;
+                    double sum = 1.0;
+                    for (int k = 1; k < 1000; k++) {
+                        term *= (k - b) * x / k;
+                        sum += term;
+                        if (Math.abs(term) < EPS * Math.abs(sum)) {
+                            return sum;
+                        }
+                    }
+                    throw new ArithmeticException("no convergence");
+                }
+
+                @Differentiable
+                public static double viaHelperLeftByReturn(double b, double x) {
+                    return leftByReturn(b, x) + x;
                 }
 
                 @Differentiable
@@ -296,6 +315,18 @@ class ConvergeShapesTest {
     void theLoopInAnInlinedHelper() throws Exception {
         check("viaHelper", 3.0, 0.4);
         check("viaHelper", 3.1, 0.4);
+    }
+
+    /**
+     * As SSJ's continued fractions: the loop, in a helper, left by a {@code return} inside it. Inlined,
+     * that return became a break out of a block around the loop, which Converge did not take for an
+     * exit: at a whole b the derivative was that of the steps taken, without a word.
+     */
+    @Test
+    void aHelpersLoopLeftByItsReturn() throws Exception {
+        check("viaHelperLeftByReturn", 3.0, 0.4);
+        check("viaHelperLeftByReturn", 2.0, -0.6);
+        check("viaHelperLeftByReturn", 3.1, 0.4);
     }
 
     @Test

@@ -777,6 +777,66 @@ class ShortcutAdversaryTest {
         assertEquals(value * ds + dTwo1, instanceGradient(loader, "Batch_Pair", "g", "beta", pair, 0.0), 1e-12);
     }
 
+    /**
+     * Found in SSJ by a held-out probe: {@code GammaDist.cdf}'s shortcut at α = 1 beside a helper that
+     * prints to {@code System.err} (an effect, so the code around did not run: ∂/∂a was 0 where it is
+     * −1.12, with a warning); and {@code BetaDist}'s series cut at {@code (int) beta} where
+     * {@code beta % 1.0 < 1.0e-100} (a whole β: ∂/∂β 0.435 where it is 0.443, without one). Printing
+     * shows values as a logger does, and a remainder below 1e-30 is an equality test.
+     */
+    @Test
+    void aShortcutBesidePrintingAndAWholeNumberTestedByItsRemainder() throws Exception {
+        InMemoryCompiler.Result result = compile("""
+                public final class Batch {
+                    @Differentiable
+                    public static double seriesOrLog(double a, double x) {
+                        if (1.0 == a) {
+                            return -Math.log1p(-x) / x;
+                        }
+                        double sum = 0.0;
+                        double term = 1.0;
+                        int n = 0;
+                        do {
+                            sum += term / (a + n);
+                            term *= x;
+                            n++;
+                        } while (term > 1e-17 * sum);
+                        return checked(sum);
+                    }
+
+                    static double checked(double s) {
+                        if (s > 1e300) {
+                            System.err.println("large: " + s);
+                        }
+                        return s;
+                    }
+
+                    @Differentiable
+                    public static double binomial(double beta, double x) {
+                        int m1 = 60;
+                        if (beta <= 60 && beta % 1.0 < 1.0e-100) {
+                            m1 = (int) beta;
+                        }
+                        double term = 1.0;
+                        double sum = 1.0;
+                        for (int m = 1; m < m1; m++) {
+                            term *= (beta - m) * x / m;
+                            sum += term;
+                        }
+                        return sum;
+                    }
+                }
+                """);
+        assertTrue(!result.diagnosticsText().contains("AdjointEqualityBranch"), result.diagnosticsText());
+        check(result, "seriesOrLog", 1.0, 0.4);
+        check(result, "seriesOrLog", 1.3, 0.4);
+        check(result, "binomial", 3.0, 0.3);
+        check(result, "binomial", 1.0, -0.4);
+        check(result, "binomial", 3.4, 0.3);
+        // (1 + x)^(β − 1): ∂/∂β = ln(1 + x)·(1 + x)^(β − 1) at the whole β
+        assertEquals(Math.log(1.3) * 1.69, gradient(result, "binomial", "beta", 3.0, 0.3), 1e-12);
+    }
+
     private static double instanceGradient(ClassLoader loader, String adjointPrefix, String method,
             String field, Object receiver, double x) throws Exception {
         Class<?> adjoint = loader.loadClass("difftest." + adjointPrefix + "Adjoint");
