@@ -302,7 +302,8 @@ final class Printer {
             return;
         }
         if (s instanceof Stmt.Push p) {
-            out.text(stack()).text(".push(");
+            // an object (an enum a loop gets anew each step) has its own stack, as popObject reads it
+            out.text(stack()).text(p.value().type().kind() == JType.Kind.OTHER ? ".pushObject(" : ".push(");
             print(p.value(), out);
             out.text(")");
             return;

@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * The names an instance method may read fields of its receiver by: simple names and
- * {@code this.name}, in its body and in the bodies of the instance methods of its class it calls on
- * {@code this} (matched by name and argument count), read from the parsed source without
+ * {@code this.name}, in its body and in the bodies of the instance methods of its class and of its
+ * superclasses with source it calls on {@code this} (matched by name and argument count: a getter
+ * of the superclass reads that class's private field), read from the parsed source without
  * attributing it. A superset of the fields it reads (a local of the same name counts too): a field
  * in it that is never read gets a gradient of 0.
  */
@@ -24,11 +25,13 @@ final class FieldReads {
 
     private FieldReads() {}
 
-    static Set<String> of(MethodTree method, ClassTree owner) {
+    static Set<String> of(MethodTree method, List<ClassTree> classes) {
         List<MethodTree> methods = new ArrayList<>();
-        for (Tree member : owner.getMembers()) {
-            if (member instanceof MethodTree m) {
-                methods.add(m);
+        for (ClassTree owner : classes) {
+            for (Tree member : owner.getMembers()) {
+                if (member instanceof MethodTree m) {
+                    methods.add(m);
+                }
             }
         }
         Set<String> names = new LinkedHashSet<>();

@@ -336,7 +336,7 @@ public final class Finder {
         MethodTree tree = (MethodTree) path.getLeaf();
         boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
         List<VariableElement> receiverFields = isStatic ? List.of()
-                : receiverFields(owner, FieldReads.of(tree, (com.sun.source.tree.ClassTree) path.getParentPath().getLeaf()));
+                : receiverFields(owner, FieldReads.of(tree, classTrees(owner)));
         parameters(method, receiverFields, params, fields);
         shadowedClasses(ClassRef.of(owner), method, path);
         return fields;
@@ -365,11 +365,8 @@ public final class Finder {
         }.scan(path, null);
     }
 
-    /**
-     * The receiver's {@code double} and {@code double[]} fields (its class's and its superclasses')
-     * whose names the method may read them by, in declaration order, superclasses first.
-     */
-    private List<VariableElement> receiverFields(TypeElement owner, Set<String> read) {
+    /** {@code owner} and its superclasses, up to Object: superclasses first. */
+    private static List<TypeElement> chain(TypeElement owner) {
         List<TypeElement> chain = new ArrayList<>();
         for (TypeElement t = owner; t != null; ) {
             chain.add(0, t);
@@ -377,13 +374,37 @@ public final class Finder {
             t = up instanceof DeclaredType d && d.asElement() instanceof TypeElement e
                     && !e.getQualifiedName().contentEquals("java.lang.Object") ? e : null;
         }
+        return chain;
+    }
+
+    /** The source trees of {@code owner} and of those of its superclasses compiled with it. */
+    private List<com.sun.source.tree.ClassTree> classTrees(TypeElement owner) {
+        List<com.sun.source.tree.ClassTree> out = new ArrayList<>();
+        for (TypeElement t : chain(owner)) {
+            com.sun.source.tree.ClassTree c = trees.getTree(t);
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The receiver's {@code double} and {@code double[]} fields (its class's and its superclasses')
+     * whose names the method may read them by, in declaration order, superclasses first. A
+     * superclass's private field is among them when the class has source: its own methods, called
+     * on the receiver and inlined ({@code getV()}), read it.
+     */
+    private List<VariableElement> receiverFields(TypeElement owner, Set<String> read) {
+        List<TypeElement> chain = chain(owner);
         List<VariableElement> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         for (TypeElement t : chain) {
+            boolean source = t == owner || trees.getTree(t) != null;
             for (Element e : t.getEnclosedElements()) {
                 if (e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
                         && read.contains(e.getSimpleName().toString()) && differentiable(e.asType())
-                        && (t == owner || !e.getModifiers().contains(Modifier.PRIVATE))) {
+                        && (source || !e.getModifiers().contains(Modifier.PRIVATE))) {
                     String n = e.getSimpleName().toString();
                     if (seen.add(n)) {
                         out.add((VariableElement) e);

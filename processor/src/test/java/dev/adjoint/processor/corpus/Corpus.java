@@ -213,6 +213,8 @@ final class Corpus {
                     .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
             method("Distributions.Beta.logDensity", "Smile BetaDistribution object: log Γ tabled at whole numbers (an instance method's shortcut)")
                     .on(ctor(2.5, 1.5), 0.3).on(ctor(2.0, 3.0), 0.4).on(ctor(2.2, 1.3), 0.6),
+            method("Distributions.Laplace.logDensity", "a superclass's private field read through its getter (Commons Statistics' distributions)")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
             // ------------------------------------------------------------ KernelsAndLosses
             method("KernelsAndLosses.maternKernel", "colon `switch` on int, returning cases, default throws (Smile Matern)")
                     .at(0.7, 1.3, 1).at(0.7, 1.3, 3).at(1.9, 0.8, 5),

@@ -88,6 +88,7 @@ class CorpusTest {
             entry("Distributions.interpolatedLogFactorial", "accepted"),
             entry("Distributions.Normal.logDensity", "accepted"),
             entry("Distributions.Beta.logDensity", "accepted"),
+            entry("Distributions.Laplace.logDensity", "accepted"),
             entry("KernelsAndLosses.maternKernel", "accepted"),
             entry("KernelsAndLosses.kernel", "accepted"),
             entry("KernelsAndLosses.loss", "accepted"),

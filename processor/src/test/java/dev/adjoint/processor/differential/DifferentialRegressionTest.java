@@ -1074,6 +1074,51 @@ class DifferentialRegressionTest {
     }
 
     /**
+     * Found by a held-out probe (JQuantLib's Barone-Adesi–Whaley {@code criticalPrice}): an enum a
+     * loop gets anew each step, which the reverse sweep needs, was kept with {@code _stack.push(sign)},
+     * which has no overload for an object: the generated file did not compile. It goes on the
+     * stack's objects ({@code pushObject}), as {@code popObject} reads it back.
+     */
+    @Test
+    void anEnumALoopGetsAnewIsKeptAsAnObject() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    public enum Sign {
+                        MINUS(-1), PLUS(1);
+                        private final int value;
+
+                        Sign(int value) {
+                            this.value = value;
+                        }
+
+                        public int toInteger() {
+                            return value;
+                        }
+                    }
+
+                    static double signed(final Sign k, final double x) {
+                        return k.toInteger() * x * x;
+                    }
+
+                    static Sign sign(int i, int flip) {
+                        return i < flip ? Sign.MINUS : Sign.PLUS;
+                    }
+
+                    @Differentiable
+                    public static double root(double a, int flip) {
+                        double x = 1.0;
+                        int i = 0;
+                        while (Math.abs(x * x - a) > 1e-15 * a && i < 60) {
+                            x = x - (signed(sign(i, flip), x) - a) / (2.0 * x);
+                            i++;
+                        }
+                        return x;
+                    }
+                }
+                """, "root", 2.0, 3);
+    }
+
+    /**
      * Issue 13: {@code var g = BatchAdjoint.fGradient(x)} inside Batch itself crashes javac ("An
      * exception has occurred in the compiler": an AssertionError "typecode ERROR" in Gen on 17.0.15,
      * a NullPointerException in Flow.visitApply in issue 13's report): the attribution the
