@@ -305,6 +305,25 @@ class GeneratorTest {
         assertTrue(e.getMessage().contains("unbound t"), e.getMessage());
     }
 
+    /**
+     * As a campaign found (m20, shrunk): {@code while (|b| > 1e-15 && k < 20) { k++; b *= (k - y); }}
+     * at y = 2, where b becomes exactly 0 and the loop stops early. |b| has dual derivative 0 there,
+     * so the margin missed that a hair decides the loop, and the oracle compared the generated
+     * derivative (the loop run on, normalize.Converge) with the steps taken. |u| at 0 counts now.
+     */
+    @Test
+    void aLoopStoppedByAnAbsoluteValueAtExactlyZeroHasNoMargin() {
+        Stmt loop = new Ast.While(null, "k", new Cmp(CmpOp.GT, new Ast.Call(dev.adjoint.processor.ir.MathFunction.ABS,
+                false, List.of(new Var("b"))), new Num(1e-15)), 20,
+                List.of(new Ast.Compound("b", Op.MUL, new Bin(Op.SUB, new Widen(new IntParam("k"), false), new Var("y")))));
+        Method m = new Method("f", List.of(new Param(Type.DOUBLE, "y")), List.of(),
+                List.of(new Ast.Declare("b", Ast.Local.DOUBLE, new Num(1)), loop, new Return(new Var("b"))));
+        Unit unit = new Unit("gentest", "Exact", List.of(), List.of(), List.of(m));
+        DualAlgebra dual = new DualAlgebra(1);
+        assertTrue(Interpreter.run(dual, unit, m, List.of(dual.input(0, 2.0))).margin() < GradientChecker.MIN_MARGIN);
+        assertTrue(Interpreter.run(dual, unit, m, List.of(dual.input(0, 2.5))).margin() >= GradientChecker.MIN_MARGIN);
+    }
+
     @Test
     void aMethodMustBeRefusedExactlyWhenADifferentiatedValueReachesACallAdjointCannotSeeInto() {
         Ast.Helper helper = new Ast.Helper("scaled", new Bin(Op.MUL, new Var("u"), new Var("u")));

@@ -10,6 +10,7 @@ import dev.adjoint.processor.differential.Ast.Method;
 import dev.adjoint.processor.differential.Ast.Op;
 import dev.adjoint.processor.differential.Ast.Param;
 import dev.adjoint.processor.differential.Ast.Stmt;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.differential.Ast.Unit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -524,6 +525,15 @@ final class Interpreter<V> {
         return algebra.call(c.fn(), c.strict(), args);
     }
 
+    /**
+     * Whether {@code e} is |u| at u = 0: its derivative there is 0 (dual numbers do not see it move),
+     * yet it moves with u. A loop stopped on {@code |b| > 1e-15} where b is exactly 0 (a series
+     * ending exactly at a whole parameter) is decided by a hair, as a comparison of values that vary.
+     */
+    private static boolean atKink(Ast.Expr e, double value) {
+        return value == 0 && e instanceof Ast.Call call && call.fn() == MathFunction.ABS;
+    }
+
     private boolean bool(Bool b) {
         boolean result;
         boolean equality = b instanceof Ast.Cmp c && varied != null && loopCondition == 0 && ShortcutRule.forcible(c, varied);
@@ -542,7 +552,7 @@ final class Interpreter<V> {
                 // a point where the rule chooses the derivative; no margin (every point near it fails the test)
                 shared.held |= top;
                 shared.heldInCallee |= !top;
-            } else if (algebra.varies(left, right)) {
+            } else if (algebra.varies(left, right) || atKink(c.left(), l) || atKink(c.right(), r)) {
                 shared.margin = Math.min(shared.margin, Math.abs(l - r) / Math.max(1, Math.max(Math.abs(l), Math.abs(r))));
             }
             result = switch (c.op()) {
