@@ -113,6 +113,8 @@ public final class Rules {
         rule(MathFunction.POW, (a, y) -> List.of(powBase(a[0], a[1]),
                 choose(and(compare(BinaryOp.EQ, a[0], lit(0)), compare(BinaryOp.GE, a[1], lit(0))),
                         lit(0), mul(y, call(MathFunction.LOG, a[0])))));
+        // y = a^n, n an int (FastMath.pow(double, int)): dy/da = n·a^(n-1), as pow's; the int exponent carries none
+        rule(MathFunction.POW_INT, (a, y) -> List.of(powBase(a[0], a[1]), lit(0)));
         // y = √(a² + b²): dy/da = a/y, dy/db = b/y
         rule(MathFunction.HYPOT, (a, y) -> List.of(div(a[0], y), div(a[1], y)));
         // y = |a|: dy/da = sign(a), with abs'(0) = 0 as in PyTorch

@@ -16,6 +16,8 @@ public enum MathFunction {
     SINH("sinh", 1), COSH("cosh", 1), TANH("tanh", 1),
     EXP("exp", 1), EXPM1("expm1", 1), LOG("log", 1), LOG10("log10", 1), LOG1P("log1p", 1),
     SQRT("sqrt", 1), CBRT("cbrt", 1), POW("pow", 2), HYPOT("hypot", 2),
+    /** {@code FastMath.pow(double, int)} (Commons Math, Hipparchus): Math has no such overload. */
+    POW_INT("pow", List.of(JType.Kind.DOUBLE, JType.Kind.INT), false),
     ABS("abs", 1), MAX("max", 2), MIN("min", 2), FMA("fma", 3),
     TO_RADIANS("toRadians", 1), TO_DEGREES("toDegrees", 1),
     COPY_SIGN("copySign", 2), SCALB("scalb", List.of(JType.Kind.DOUBLE, JType.Kind.INT), false),
@@ -25,7 +27,7 @@ public enum MathFunction {
     ROUND("round", 1, true), SIGNUM("signum", 1, true), ULP("ulp", 1, true);
 
     public final String javaName;
-    /** The kinds of the parameters: all {@code double} but scalb's exponent. */
+    /** The kinds of the parameters: all {@code double} but scalb's and FastMath's pow's int exponent. */
     public final List<JType.Kind> parameters;
     /** The number of parameters. */
     public final int arity;

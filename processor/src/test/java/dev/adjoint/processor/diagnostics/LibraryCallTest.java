@@ -285,8 +285,9 @@ class LibraryCallTest {
     }
 
     /**
-     * FastMath's asinh, acosh and atanh, which Math lacks, from a jar (stand-ins by their logarithmic
-     * forms): built-in derivatives, against central differences, forward mode too.
+     * FastMath's asinh, acosh and atanh, and pow(double, int), which Math lacks, from a jar (stand-ins
+     * by their logarithmic forms, pow by products): built-in derivatives, against central
+     * differences, forward mode too.
      */
     @Test
     void inverseHyperbolicFunctionsOfFastMathHaveBuiltInDerivatives() throws Exception {
@@ -307,12 +308,22 @@ class LibraryCallTest {
                 "    public static double exp(double x) {",
                 "        return Math.exp(x);",
                 "    }",
+                "    public static double pow(double x, int n) {",
+                "        double p = 1;",
+                "        for (int i = 0; i < Math.abs(n); i++) {",
+                "            p *= x;",
+                "        }",
+                "        return n < 0 ? 1 / p : p;",
+                "    }",
                 "}"));
+        // and pow(double, int), which Math lacks too (Orekit's Lambert solver: pow(sigma / y, 3))
         JavaFileObject caller = Sources.functions(
                 "    @Differentiable",
                 "    public static double f(double a, double x) {",
+                "        int n = 3;",
                 "        return org.hipparchus.util.FastMath.asinh(a * x) + org.hipparchus.util.FastMath.acosh(1 + x * x)",
-                "            * a + org.hipparchus.util.FastMath.atanh(Math.tanh(a) * 0.9) + org.hipparchus.util.FastMath.exp(x);",
+                "            * a + org.hipparchus.util.FastMath.atanh(Math.tanh(a) * 0.9) + org.hipparchus.util.FastMath.exp(x)",
+                "            + org.hipparchus.util.FastMath.pow(a / x, 3) + org.hipparchus.util.FastMath.pow(x, n - 5);",
                 "    }");
         Compilation c = client(fastMath).compile(caller);
         assertThat(c).succeededWithoutWarnings();

@@ -71,6 +71,9 @@ enum DoubleAlgebra implements Algebra<Double> {
     private static Map<MathFunction, Method> functions(Class<?> owner) {
         Map<MathFunction, Method> out = new EnumMap<>(MathFunction.class);
         for (MathFunction fn : MathFunction.values()) {
+            if (fn == MathFunction.POW_INT) {
+                continue; // FastMath's alone: the generator writes Math's functions only
+            }
             Class<?>[] types = new Class<?>[fn.arity];
             for (int i = 0; i < types.length; i++) {
                 types[i] = fn.parameters.get(i) == dev.adjoint.processor.ir.JType.Kind.INT ? int.class : double.class;

@@ -47,6 +47,7 @@ final class Partials {
             // u^v: v·u^(v-1) (0 for v = 0); u^v·ln u (0 for u = 0, v >= 0)
             case POW -> new double[] {a[1] == 0 ? 0 : a[1] * Math.pow(u, a[1] - 1),
                     u == 0 && a[1] >= 0 ? 0 : Math.pow(u, a[1]) * Math.log(u)};
+            case POW_INT -> new double[] {a[1] == 0 ? 0 : a[1] * Math.pow(u, a[1] - 1), 0};
             case HYPOT -> new double[] {u / Math.hypot(u, a[1]), a[1] / Math.hypot(u, a[1])};
             case ABS -> new double[] {Math.signum(u)};
             case MAX -> u == a[1] ? new double[] {0.5, 0.5} : u > a[1] ? new double[] {1, 0} : new double[] {0, 1};

@@ -63,7 +63,7 @@ enum TensorAlgebra implements Algebra<Tensor> {
             // the primal's; one node each keeps the primal's value. cosh, log10 and hypot composed differ from
             // Math's by an ulp, which a sin of cosh(259.6) ~ 1e112 turns into another value altogether
             // (found by a campaign), and hypot composed overflows where Math.hypot does not
-            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA, SINH, COSH, LOG10, HYPOT, EXPM1, LOG1P, COPY_SIGN, SCALB,
+            case ASIN, ACOS, ATAN, ATAN2, CBRT, MAX, MIN, FMA, SINH, COSH, LOG10, HYPOT, EXPM1, LOG1P, COPY_SIGN, SCALB, POW_INT,
                     NEXT_UP, NEXT_DOWN, NEXT_AFTER, IEEE_REMAINDER -> node(fn, strict, args);
             case FLOOR, CEIL, RINT, ROUND, SIGNUM, ULP -> constant(DoubleAlgebra.math(fn, strict, a.item()));
         };
