@@ -105,12 +105,10 @@ final class Calls {
         return access;
     }
 
-    /** Notes that the derivative code repeats a use of {@code e}, when it is deprecated (find/Deprecations). */
+    /** Notes that the derivative code repeats a use of a deprecated {@code e} (find/Deprecations). */
     void noteDeprecated(Element e) {
-        String warning = dev.adjoint.processor.find.Deprecations.warning(e, elements);
-        if (warning != null) {
-            catalog.deprecatedUses(access.site().getQualifiedName().toString()).add(warning);
-        }
+        java.util.Optional.ofNullable(dev.adjoint.processor.find.Deprecations.warning(e, elements))
+                .ifPresent(catalog.deprecatedUses(access.site().getQualifiedName().toString())::add);
     }
 
     Expr invocation(TreePath path, BodyReader body) {
@@ -234,7 +232,10 @@ final class Calls {
         boolean integerRecursion = receiver == null && hasBody(method) && recursive(method, key) && integersOnly(method);
         // a check whose result is dropped (ArgChecker.notNull(x, "x");) only reads, whatever it returns
         boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
-        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion && !shown) {
+        // a check given a differentiated value as an Object (MathUtils.checkNotNull(param)) only reads: called as written
+        boolean checksObject = discarded && hasBody(method) && receiver == null && Typing.objectGets(method, args)
+                && effects.writesNothing(method, key);
+        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion && !shown && !checksObject) {
             // a helper of the same class: its body is inlined where it is called; a check that writes nothing
             // and that cannot be inlined (<T> T notNull(T, String): T has no name there) is called as written
             Expr inline = inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
@@ -253,8 +254,8 @@ final class Calls {
             inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(types.erasure(exact.asType())),
                     receiver, at), args,
                     knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
-        } else if (shown) {
-            // building a thrown exception: called as written
+        } else if (shown || checksObject) {
+            // building a thrown exception, or a check of an Object: called as written
         } else if (receiver == null && !varargs && hasBody(method) && !integerRecursion && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site

@@ -163,4 +163,18 @@ final class Typing {
         }
         return JType.UNKNOWN;
     }
+
+    /** Whether a parameter of {@code method} typed as an object (not a boxed Double) gets a differentiated value. */
+    static boolean objectGets(ExecutableElement method, java.util.List<Expr> args) {
+        java.util.List<? extends javax.lang.model.element.VariableElement> params = method.getParameters();
+        for (int i = 0; i < params.size() && i < args.size(); i++) {
+            TypeMirror t = params.get(i).asType();
+            boolean object = (t.getKind() == TypeKind.DECLARED || t.getKind() == TypeKind.TYPEVAR)
+                    && !t.toString().equals("java.lang.Double");
+            if (object && args.get(i).type().isDifferentiable()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1074,6 +1074,39 @@ class DifferentialRegressionTest {
     }
 
     /**
+     * Found by a held-out probe (Hipparchus' {@code HarmonicOscillator.Parametric.value}): a check of
+     * the build taking an {@code Object} ({@code MathUtils.checkNotNull(param)}) given a differentiated
+     * array. Inlined, the array went into an Object local, where no derivative is followed
+     * (AdjointUntracked); the check writes nothing and its result is dropped, so it is called as written.
+     */
+    @Test
+    void aCheckOfAnObjectGivenADifferentiatedArrayIsCalledAsWritten() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static void checkNotNull(Object o) {
+                        if (o == null) {
+                            throw new NullPointerException("null argument");
+                        }
+                    }
+
+                    static <T> void checkLength(T[] a, double[] b) {
+                        if (a != null && a.length != b.length) {
+                            throw new IllegalArgumentException("lengths");
+                        }
+                    }
+
+                    @Differentiable
+                    public static double oscillator(double x, double[] param) {
+                        checkNotNull(param);
+                        checkNotNull(x);
+                        checkLength(null, param);
+                        return param[0] * Math.cos(param[1] * x + param[2]);
+                    }
+                }
+                """, "oscillator", 0.7, new double[] {1.5, 2.0, 0.3});
+    }
+
+    /**
      * Found by a held-out probe (JQuantLib's Barone-Adesi–Whaley {@code criticalPrice}): an enum a
      * loop gets anew each step, which the reverse sweep needs, was kept with {@code _stack.push(sign)},
      * which has no overload for an object: the generated file did not compile. It goes on the
