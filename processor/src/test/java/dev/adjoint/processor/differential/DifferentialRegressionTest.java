@@ -1074,6 +1074,32 @@ class DifferentialRegressionTest {
     }
 
     /**
+     * Found by a held-out probe (Orekit's {@code KeplerianAnomalyUtility.eMeSinE} loop): a fixed point
+     * iterated until its value repeats bit for bit, {@code while (!Double.valueOf(x).equals(x0))},
+     * was refused (a boxed Double's equals); it is {@code Double.compare(x, x0) == 0}. Kepler's
+     * equation E − e·sin E = M by that iteration: dE/dM = 1/(1 − e·cos E).
+     */
+    @Test
+    void aLoopUntilTheValueRepeatsBitForBit() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double kepler(double m, double e) {
+                        double x = m;
+                        double x0 = Double.NaN;
+                        int k = 0;
+                        while (!Double.valueOf(x).equals(x0) && k < 500) {
+                            x0 = x;
+                            x = m + e * Math.sin(x);
+                            k++;
+                        }
+                        return x;
+                    }
+                }
+                """, "kepler", 0.8, 0.3);
+    }
+
+    /**
      * Found by a held-out probe (Hipparchus' {@code HarmonicOscillator.Parametric.value}): a check of
      * the build taking an {@code Object} ({@code MathUtils.checkNotNull(param)}) given a differentiated
      * array. Inlined, the array went into an Object local, where no derivative is followed
