@@ -224,33 +224,15 @@ public final class Special {
         }
         // Q = x^a e^-x / Γ(a) · 1/(x + 1 − a − 1(1 − a)/(x + 3 − a − 2(2 − a)/(x + 5 − a − ...)))
         double b = x + 1 - a;
-        double c = 1 / TINY;
-        double dc = 0;
-        double d = 1 / b;
-        double dd = d * d; // ∂(1/b)/∂a, ∂b/∂a = −1
-        double h = d;
-        double dh = dd;
+        Lentz f = new Lentz(1 / b, 1 / (b * b)); // ∂(1/b)/∂a, ∂b/∂a = −1
         for (int i = 1; i < MAX_STEPS; i++) {
-            double an = -i * (i - a);
             b += 2;
-            double den = an * d + b;
-            double dden = i * d + an * dd - 1;
-            if (Math.abs(den) < TINY) {
-                den = TINY;
-            }
-            double next = b + an / c;
-            dc = -1 + (i * c - an * dc) / (c * c);
-            c = Math.abs(next) < TINY ? TINY : next;
-            d = 1 / den;
-            dd = -dden * d * d;
-            double step = d * c;
-            double dstep = dd * c + d * dc;
-            dh = dh * step + h * dstep;
-            h *= step;
-            if (Math.abs(step - 1) <= EPS && Math.abs(dstep) <= EPS * Math.max(1, Math.abs(dh / h))) {
+            if (f.step(-i * (i - a), i, b, -1)) {
                 break;
             }
         }
+        double h = f.h;
+        double dh = f.dh;
         double front = Math.exp(a * lx - x - logGamma(a));
         return value ? 1 - front * h : -front * ((lx - digamma(a)) * h + dh);
     }
@@ -320,13 +302,8 @@ public final class Special {
         double front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - logGamma(a) - logGamma(b) + logGamma(a + b));
         double dLogFront = sa * (Math.log(x) - digamma(a) + ab) + sb * (Math.log1p(-x) - digamma(b) + ab);
         // 1/(1 + d₁/(1 + d₂/(1 + ...))): d₂ₘ₊₁ = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)),
-        // d₂ₘ = m(b − m)x / ((a + 2m − 1)(a + 2m)), each with its derivative, by modified Lentz
-        double c = 1 / TINY;
-        double dc = 0;
-        double d = 1;
-        double dd = 0;
-        double h = 1;
-        double dh = 0;
+        // d₂ₘ = m(b − m)x / ((a + 2m − 1)(a + 2m)), each with its derivative
+        Lentz f = new Lentz(1, 0);
         for (int k = 0; k < 2 * MAX_STEPS; k++) {
             double num;
             double dnum;
@@ -346,27 +323,54 @@ public final class Special {
                 dden = sa * (2 * a + 4 * m - 1);
             }
             double term = num / den;
-            double dterm = (dnum - term * dden) / den;
-            double nd = 1 + term * d;
-            double dnd = dterm * d + term * dd;
-            if (Math.abs(nd) < TINY) {
-                nd = TINY;
+            if (f.step(term, (dnum - term * dden) / den, 1, 0)) {
+                break;
             }
-            double nc = 1 + term / c;
-            dc = dterm / c - term * dc / (c * c);
-            c = Math.abs(nc) < TINY ? TINY : nc;
-            d = 1 / nd;
-            dd = -dnd * d * d;
+        }
+        double h = f.h;
+        double dh = f.dh;
+        double result = front * h / a;
+        return value ? result : result * (dLogFront + dh / h - sa / a);
+    }
+
+    /**
+     * A continued fraction h = b₀ + a₁/(b₁ + a₂/(b₂ + ...)) by modified Lentz, each quantity carried
+     * with its derivative in one direction (forward mode by hand): {@code step} takes the next aᵢ, bᵢ
+     * and theirs, and says when the value and its derivative have converged.
+     */
+    private static final class Lentz {
+        private double c = 1 / TINY;
+        private double dc;
+        private double d;
+        private double dd;
+        double h;
+        double dh;
+
+        /** Started from h = d = 1/b₀ (or 1) and its derivative. */
+        Lentz(double d, double dd) {
+            this.d = d;
+            this.dd = dd;
+            this.h = d;
+            this.dh = dd;
+        }
+
+        boolean step(double a, double da, double b, double db) {
+            double den = b + a * d;
+            double dden = db + da * d + a * dd;
+            if (Math.abs(den) < TINY) {
+                den = TINY;
+            }
+            double next = b + a / c;
+            dc = db + (da * c - a * dc) / (c * c);
+            c = Math.abs(next) < TINY ? TINY : next;
+            d = 1 / den;
+            dd = -dden * d * d;
             double step = d * c;
             double dstep = dd * c + d * dc;
             dh = dh * step + h * dstep;
             h *= step;
-            if (Math.abs(step - 1) <= EPS && Math.abs(dstep) <= EPS * Math.max(1, Math.abs(dh / h))) {
-                break;
-            }
+            return Math.abs(step - 1) <= EPS && Math.abs(dstep) <= EPS * Math.max(1, Math.abs(dh / h));
         }
-        double result = front * h / a;
-        return value ? result : result * (dLogFront + dh / h - sa / a);
     }
 
     /**
