@@ -465,9 +465,10 @@ final class Anf {
             if (result != null) {
                 out.add(new Stmt.Declare(result, defaultValue(c.type()), c.pos(), null));
             }
-            List<Stmt> body = normalizer.converged(Rename.fresh(helperBody, given));
+            List<Stmt> body = Rename.fresh(helperBody, given);
+            normalizer.reportReturnsFromLoops(body);
             block.addAll(returnsToBreaks(body, result, label));
-            out.addAll(normalizer.nestedConverged(List.of(new Stmt.Block(label, block))));
+            out.addAll(normalizer.nested(List.of(new Stmt.Block(label, block))));
         }
         return result == null ? Expr.Const.ofInt(0) : new Expr.Read(result);
     }

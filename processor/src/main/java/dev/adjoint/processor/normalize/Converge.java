@@ -101,6 +101,23 @@ final class Converge {
                 ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
     }
 
+    /**
+     * Notes, without rewriting anything, each loop of {@code body} (a helper's, its returns about to
+     * become breaks out of the inlined block) that would be run on: inlined, its exit is no longer
+     * one this pass knows, so it stays as written, and the user hears {@code why}. (Run on there, its
+     * copies beside the code around an equality test made methods too large for the JVM, which lost
+     * the code around's derivative: Colt's incomplete beta function.)
+     */
+    static void report(List<Stmt> body, List<Skipped> skipped, Map<String, MethodIr> helpers, String why) {
+        Converge c = new Converge(v -> true, skipped, helpers, new Tolerances(body));
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Loop l && Stmts.all(l.body()).stream().anyMatch(x -> x instanceof Stmt.Return)
+                    && c.plan(l) != null) {
+                skipped.add(new Skipped(l.pos(), why));
+            }
+        }
+    }
+
     private List<Stmt> block(List<Stmt> list) {
         List<Stmt> out = new ArrayList<>(list.size());
         for (Stmt s : list) {

@@ -55,24 +55,16 @@ public final class Normalizer {
 
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
-        return nestedConverged(converged(stmts));
-    }
-
-    /**
-     * A helper's body with its loops stopped on convergence run on ({@link Converge}), before its
-     * returns become breaks out of the inlined block: a {@code return} inside such a loop is an exit
-     * Converge knows; a {@code break} out of a block around the loop is not.
-     */
-    List<Stmt> converged(List<Stmt> stmts) {
         // a helper's variables are not the method's: each may carry a derivative
-        return Converge.run(new Desugar().run(stmts), v -> true, skipped, helpers);
-    }
-
-    /** {@link #nested} of statements {@link #converged} already. */
-    List<Stmt> nestedConverged(List<Stmt> body) {
-        body = new Desugar().run(body);
+        List<Stmt> body = Converge.run(new Desugar().run(stmts), v -> true, skipped, helpers);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
+    }
+
+    /** Warns of the loops of a helper's body it leaves by a return from inside them: inlined, they are not run on. */
+    void reportReturnsFromLoops(List<Stmt> helperBody) {
+        Converge.report(new Desugar().run(helperBody), skipped, helpers, "is in a helper that returns from inside it "
+                + "(annotate the helper @Differentiable, or break out of the loop and return after it)");
     }
 
     /**
