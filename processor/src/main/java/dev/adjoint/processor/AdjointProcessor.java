@@ -60,6 +60,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     private final Map<String, String> adjointOwners = new java.util.HashMap<>();
     /** Classes whose declarations name types another processor has not generated yet. */
     private final Set<String> deferred = new LinkedHashSet<>();
+    /** Reports @Differentiable methods of local and anonymous classes, which processing never sees. */
+    private final dev.adjoint.processor.find.LocalClasses localClasses = new dev.adjoint.processor.find.LocalClasses();
     private Pipeline pipeline;
     private Timing timing = new Timing(false);
 
@@ -134,6 +136,7 @@ public final class AdjointProcessor extends AbstractProcessor {
                 write(impl.getValue(), impl.getKey().owner().qualifiedName());
             }
         }
+        localClasses.report(round.getRootElements(), trees, diagnostics);
         Set<Element> annotated = new LinkedHashSet<>(round.getElementsAnnotatedWith(Differentiable.class));
         for (String name : new ArrayList<>(deferred)) {
             TypeElement type = processingEnv.getElementUtils().getTypeElement(name);

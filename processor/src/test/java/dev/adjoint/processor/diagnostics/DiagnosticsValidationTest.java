@@ -173,6 +173,43 @@ class DiagnosticsValidationTest {
     }
 
     /**
+     * @Differentiable on a method of a local or anonymous class: annotation processing never hands
+     * it to the processor, so nothing was generated and nothing said. It is an error at the method,
+     * found in the source of the files the processor runs on (javac runs it only for a build with a
+     * @Differentiable method it can see: here {@code ordinary}).
+     */
+    @Test
+    void aMethodOfALocalOrAnonymousClassIsReported() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double ordinary(double x) {",
+                "        return x * x;",
+                "    }",
+                "    static double viaLocal(double y) {",
+                "        class Local {",
+                "            @Differentiable",
+                "            double square(double x) {",
+                "                return x * x;",
+                "            }",
+                "        }",
+                "        return new Local().square(y);",
+                "    }",
+                "    static final Object ANONYMOUS = new Object() {",
+                "        @Differentiable",
+                "        double cube(double x) {",
+                "            return x * x * x;",
+                "        }",
+                "    };");
+        Compilation c = compile(file);
+        assertError(c, file, "double square(double x) {", "[AdjointInnerClass] @Differentiable method square is in a "
+                + "local or anonymous class", "move it to a top-level or static nested class");
+        assertError(c, file, "double cube(double x) {", "[AdjointInnerClass] @Differentiable method cube is in a "
+                + "local or anonymous class");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+    }
+
+    /**
      * A misspelt name or call in a @Differentiable method: javac reports its "cannot find symbol" only
      * after annotation processing, which stops at the processor's errors, so the processor's error is
      * the one the user sees. It says what javac would, at the line.
