@@ -71,6 +71,10 @@ public final class Tolerances {
         if (e instanceof Expr.StaticGet g) {
             return g.type().isDouble();
         }
+        if (e instanceof Expr.ArrayRead r && r.array() instanceof Expr.StaticGet g && g.type().isDoubleArray()
+                && !r.index().type().isDouble()) {
+            return true; // a static table of tolerances by precision (SSJ's EPSARRAY[d])
+        }
         if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
             return direct(b.left()) || direct(b.right());
         }

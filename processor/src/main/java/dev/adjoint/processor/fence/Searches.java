@@ -92,7 +92,7 @@ final class Searches {
         Set<Var> chosen = new HashSet<>();
         boolean runsLong = runsLong(l);
         for (Stmt s : Stmts.all(l.body())) {
-            if (!(s instanceof Stmt.If i) || !readsVaried(i.condition())) {
+            if (!(s instanceof Stmt.If i) || !readsVaried(i.condition()) || guard(i.condition())) {
                 continue;
             }
             Map<Var, List<Expr>> then = moved(i.then(), declared);
@@ -153,6 +153,14 @@ final class Searches {
                 return;
             }
         }
+    }
+
+    /**
+     * An equality test ({@code if (V[5] != 0.0)}, SSJ's continued fraction guarding its division):
+     * a guard, not a comparison that chooses which end of a bracket moves.
+     */
+    private static boolean guard(Expr condition) {
+        return condition instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE);
     }
 
     /** The loop's exit tests (its condition, the tests of {@code if}s that leave it), each with where it is. */

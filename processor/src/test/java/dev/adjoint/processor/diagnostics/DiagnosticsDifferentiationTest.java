@@ -527,6 +527,55 @@ class DiagnosticsDifferentiationTest {
     }
 
     /**
+     * SSJ's continued fraction for Q(a, x) (GammaDist.barF): it divides only where its denominator is
+     * not 0 ({@code if (V[5] != 0.0) { R = V[4] / V[5]; ... res = R; }}) and stops on
+     * {@code |res − R| <= EPS·R}, EPS from a static table. The guard is no comparison that chooses an
+     * end of a bracket: no AdjointSearchLoop. The loop writes its array, so it is not run on at a whole
+     * a: an AdjointConvergenceLoop warning at the loop says so.
+     */
+    @Test
+    void aContinuedFractionGuardingItsDivisionIsNoSearch() {
+        JavaFileObject file = functions(
+                "    private static final double[] EPSARRAY = {0.5, 0.5e-5, 0.5e-10, 0.5e-15};",
+                "    @Differentiable",
+                "    static double fraction(double alpha, double x) {",
+                "        double[] v = new double[6];",
+                "        final double eps = EPSARRAY[3];",
+                "        double a = 1.0 - alpha;",
+                "        double b = a + x + 1.0;",
+                "        double term = 0.0;",
+                "        v[0] = 1.0;",
+                "        v[1] = x;",
+                "        v[2] = x + 1.0;",
+                "        v[3] = x * b;",
+                "        double res = v[2] / v[3];",
+                "        do {",
+                "            a += 1.0;",
+                "            b += 2.0;",
+                "            term += 1.0;",
+                "            v[4] = b * v[2] - a * term * v[0];",
+                "            v[5] = b * v[3] - a * term * v[1];",
+                "            if (v[5] != 0.0) {",
+                "                double r = v[4] / v[5];",
+                "                if (Math.abs(res - r) <= eps * r) {",
+                "                    return res;",
+                "                }",
+                "                res = r;",
+                "            }",
+                "            for (int i = 0; i < 4; i++) {",
+                "                v[i] = v[i + 2];",
+                "            }",
+                "        } while (true);",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeeded();
+        assertWarning(c, file, "        do {", "[AdjointConvergenceLoop] this loop stops on a convergence test of a "
+                + "differentiated value but writes an array, so it is not run on for the derivative");
+        assertThat(c).hadWarningCount(1);
+        assertNoCrash(c);
+    }
+
+    /**
      * What the message advises: the search on values without derivatives, then one Newton step,
      * gives the root's derivative (1 / (2 √a)). Loops that branch on differentiated values but
      * search nothing (a piecewise formula, a short loop, branches that move the same variable) are

@@ -23,6 +23,24 @@ class ConvergeShapesTest {
             public final class Series {
                 private static final double EPS = 1e-15;
 
+                /** SSJ's tolerances by decimal digits of precision. */
+                private static final double[] EPSARRAY = {0.5, 0.5e-1, 0.5e-2, 0.5e-3, 0.5e-4, 0.5e-5, 0.5e-6, 0.5e-7,
+                    0.5e-8, 0.5e-9, 0.5e-10, 0.5e-11, 0.5e-12, 0.5e-13, 0.5e-14, 0.5e-15};
+
+                @Differentiable
+                public static double tabled(double b, double x, int d) {
+                    final double eps = EPSARRAY[d];
+                    double term = 1.0;
+                    double sum = 1.0;
+                    int k = 0;
+                    do {
+                        k++;
+                        term *= (k - b) * x / k;
+                        sum += term;
+                    } while (Math.abs(term) >= eps * Math.abs(sum));
+                    return sum;
+                }
+
                 @Differentiable
                 public static double weighted(double b, double x, double[] w) {
                     double term = 1.0;
@@ -419,6 +437,14 @@ class ConvergeShapesTest {
      * function's there. A parameter compared the same way that is no tolerance (halving x below a
      * limit) keeps its derivative too.
      */
+    /** SSJ's shape: the tolerance read from a static table by the precision asked for ({@code EPSARRAY[d]}). */
+    @Test
+    void aToleranceFromAStaticTable() throws Exception {
+        check("tabled", 3.0, 0.4, 15);
+        check("tabled", 2.0, -0.6, 14);
+        check("tabled", 3.2, 0.4, 15);
+    }
+
     @Test
     void aToleranceKnownOnlyAtRunTime() throws Exception {
         check("toleranceInAField", 3.0, 0.4);
