@@ -87,17 +87,18 @@ public final class Catalog {
     }
 
     /**
-     * The classes whose hidden members the adjoint classes of package {@code sitePackage} reach
-     * through bridges but cannot name (a class that is not public in another package, a private
-     * nested class): their bridges look them up by name.
-     */
-    /**
      * The deprecation warnings ({@code "deprecation"}, {@code "removal"}) the derivative code of a
      * site package would repeat: what the bodies read there name or call that is deprecated.
      */
     public Set<String> deprecatedUses(String sitePackage) {
         return deprecated.computeIfAbsent(sitePackage, p -> new java.util.HashSet<>());
     }
+
+    /**
+     * The classes whose hidden members the adjoint classes of package {@code sitePackage} reach
+     * through bridges but cannot name (a class that is not public in another package, a private
+     * nested class): their bridges look them up by name.
+     */
 
     public Set<dev.adjoint.processor.ir.ClassRef> lookedUpByName(String sitePackage) {
         return byName.computeIfAbsent(sitePackage, p -> new java.util.LinkedHashSet<>());

@@ -429,14 +429,6 @@ class ConvergeShapesTest {
         }
     }
 
-    /**
-     * A tolerance known only at run time: passed in (and tested under {@code ||} with a step
-     * minimum) or kept in a field that is no compile-time constant. Where it is small the loop runs
-     * on at a whole b; where it is loose (0.3) the loop stops far from convergence and the longer
-     * run agrees with nothing, so the derivative stays that of the steps taken, which is the
-     * function's there. A parameter compared the same way that is no tolerance (halving x below a
-     * limit) keeps its derivative too.
-     */
     /** SSJ's shape: the tolerance read from a static table by the precision asked for ({@code EPSARRAY[d]}). */
     @Test
     void aToleranceFromAStaticTable() throws Exception {
@@ -445,6 +437,14 @@ class ConvergeShapesTest {
         check("tabled", 3.2, 0.4, 15);
     }
 
+    /**
+     * A tolerance known only at run time: passed in (and tested under {@code ||} with a step
+     * minimum) or kept in a field that is no compile-time constant. Where it is small the loop runs
+     * on at a whole b; where it is loose (0.3) the loop stops far from convergence and the longer
+     * run agrees with nothing, so the derivative stays that of the steps taken, which is the
+     * function's there. A parameter compared the same way that is no tolerance (halving x below a
+     * limit) keeps its derivative too.
+     */
     @Test
     void aToleranceKnownOnlyAtRunTime() throws Exception {
         check("toleranceInAField", 3.0, 0.4);
