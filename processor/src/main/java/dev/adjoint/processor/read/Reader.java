@@ -305,10 +305,15 @@ public final class Reader {
                 declared = i;
             }
         }
+        if (declared < 0) {
+            return body;
+        }
         List<Stmt> after = body.subList(declared + 1, body.size() - 1);
         Set<Stmt> afterDeclaration = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         afterDeclaration.addAll(Stmts.all(after));
         boolean early = false;
+        // every label in the body: the new block's must differ from a loop's too, or an early return inside a
+        // loop labelled so would leave only that loop
         java.util.Set<String> labels = new java.util.HashSet<>();
         for (Stmt s : Stmts.all(body.subList(0, body.size() - 1))) {
             if (s instanceof Stmt.Return r) {
@@ -320,11 +325,13 @@ public final class Reader {
             if (s instanceof Stmt.Assign a && a.var() == array) {
                 return body;
             }
-            if (s instanceof Stmt.Block b && b.label() != null) {
-                labels.add(b.label());
+            String named = s instanceof Stmt.Block b ? b.label() : s instanceof Stmt.Loop l ? l.label()
+                    : s instanceof Stmt.ForEach f ? f.label() : null;
+            if (named != null) {
+                labels.add(named);
             }
         }
-        if (declared < 0 || !early) {
+        if (!early) {
             return body;
         }
         String label = "returns";

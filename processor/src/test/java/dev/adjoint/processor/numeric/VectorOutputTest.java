@@ -79,6 +79,14 @@ class VectorOutputTest {
         }
         double[][] atCentre = VectorOutputsAdjoint.thinPlateGradientJacobian(0.5, 0.5, 0.5, 0.5);
         assertArrayEquals(new double[] {0, 0, 0, 0}, atCentre[0], 0.0); // the early branch's own: zeros
+        // a loop labelled as the reader's own block would be: its early return leaves the method, not the loop
+        for (double[] p : new double[][] {{3.0, 0.5}, {0.5, 0.7}, {0.5, -0.7}}) {
+            assertArrayEquals(VectorOutputs.labelledReturns(p[0], p[1]),
+                    VectorOutputsAdjoint.labelledReturnsPullback(p[0], p[1], new double[] {1, 1},
+                            new VectorOutputsAdjoint.LabelledReturnsGradient()), 0.0);
+            assertClose(finiteJacobian(x -> VectorOutputs.labelledReturns(x[0], x[1]), p),
+                    VectorOutputsAdjoint.labelledReturnsJacobian(p[0], p[1]));
+        }
         // returned from the loop at i = 0, 1 and 2, from the switch case, and at the end
         for (double[] p : new double[][] {{9.0, 1.5}, {4.5, 1.5}, {3.2, 1.3}, {1.0, -1.2}, {1.0, 1.2}}) {
             assertClose(finiteJacobian(x -> VectorOutputs.clippedSteps(x[0], x[1]), p),
