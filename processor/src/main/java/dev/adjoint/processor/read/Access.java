@@ -69,6 +69,11 @@ final class Access {
         return true;
     }
 
+    /** Whether {@code method}'s parameter and result types are all nameable, as inlining it needs. */
+    boolean nameable(javax.lang.model.element.ExecutableElement method) {
+        return nameable(method.getReturnType()) && method.getParameters().stream().allMatch(p -> nameable(p.asType()));
+    }
+
     /**
      * Whether the adjoint class can write {@code type} as a variable's, a cast's or a creation's
      * type: its classes, its type arguments and its array components nameable; no type variable

@@ -232,16 +232,15 @@ final class Calls {
         boolean integerRecursion = receiver == null && hasBody(method) && recursive(method, key) && integersOnly(method);
         // a check whose result is dropped (ArgChecker.notNull(x, "x");) only reads, whatever it returns
         boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
-        // a check given a differentiated value as an Object (MathUtils.checkNotNull(param)) only reads: called as written
-        boolean checksObject = discarded && hasBody(method) && receiver == null && Typing.objectGets(method, args)
+        // a dropped check that writes nothing is called as written where inlining would lose the value: given a
+        // differentiated value as an Object (MathUtils.checkNotNull(param)), or of a type the adjoint class
+        // cannot name (<T> T notNull(T, String): T has no name there)
+        boolean checkAsWritten = discarded && receiver == null && hasBody(method)
+                && (Typing.objectGets(method, args) || inSite(owner) && !access.nameable(method))
                 && effects.writesNothing(method, key);
-        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion && !shown && !checksObject) {
-            // a helper of the same class: its body is inlined where it is called; a check that writes nothing
-            // and that cannot be inlined (<T> T notNull(T, String): T has no name there) is called as written
-            Expr inline = inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
-            if (!(inline instanceof Expr.Unsupported && discarded && effects.writesNothing(method, key))) {
-                return inline;
-            }
+        if (receiver == null && inSite(owner) && hasBody(method) && !integerRecursion && !shown && !checkAsWritten) {
+            // a helper of the same class: its body is inlined where it is called
+            return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
         Expr.Call inlined = null;
         ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
@@ -254,7 +253,7 @@ final class Calls {
             inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(types.erasure(exact.asType())),
                     receiver, at), args,
                     knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
-        } else if (shown || checksObject) {
+        } else if (shown || checkAsWritten) {
             // building a thrown exception, or a check of an Object: called as written
         } else if (receiver == null && !varargs && hasBody(method) && !integerRecursion && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
