@@ -138,7 +138,7 @@ final class Pipeline {
             try {
                 out.put(e.getKey(), timing.time("plan the implementation class",
                         () -> new ImplWriter(generated).write(e.getKey().suppressing(catalog.deprecatedUses(
-                                e.getKey().owner().packageName()), dev.adjoint.processor.find.Deprecations.ORDER), e.getValue(),
+                                e.getKey().owner().packageName())), e.getValue(),
                                 catalog.lookedUpByName(e.getKey().owner().packageName()))));
             } catch (RuntimeException | Error bug) {
                 diagnostics.internalError(Position.of(env.getElementUtils().getTypeElement(

@@ -318,8 +318,11 @@ public final class Activity {
      * it tests u for a whole multiple of c (SSJ's {@code beta % 1.0 < 1.0e-100}), an equality.
      */
     private boolean remainderOfCarried(Expr e) {
-        Double c = e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.REM ? Exprs.constant(b.right()) : null;
-        return c != null && c > 0 && carriesNumber(((Expr.Binary) e).left());
+        if (!(e instanceof Expr.Binary b) || b.op() != Expr.BinaryOp.REM) {
+            return false;
+        }
+        Double c = Exprs.constant(b.right());
+        return c != null && c > 0 && carriesNumber(b.left());
     }
 
     /**

@@ -11,10 +11,10 @@ import java.util.List;
 public record ClassPlan(ClassRef owner, ClassRef adjoint, ClassRef impl, List<MethodPlan> methods,
         List<RecordPlan> records, List<String> suppressed) {
 
-    /** This plan suppressing {@code more} warnings too, in {@code order}. */
-    public ClassPlan suppressing(java.util.Collection<String> more, List<String> order) {
-        java.util.Set<String> all = new java.util.HashSet<>(suppressed);
+    /** This plan suppressing {@code more} warnings too ({@code "deprecation"} before {@code "removal"}: sorted). */
+    public ClassPlan suppressing(java.util.Collection<String> more) {
+        java.util.Set<String> all = new java.util.TreeSet<>(suppressed);
         all.addAll(more);
-        return new ClassPlan(owner, adjoint, impl, methods, records, order.stream().filter(all::contains).toList());
+        return new ClassPlan(owner, adjoint, impl, methods, records, List.copyOf(all));
     }
 }

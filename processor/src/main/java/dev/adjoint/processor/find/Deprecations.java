@@ -20,9 +20,6 @@ import javax.lang.model.util.Elements;
  */
 public final class Deprecations {
 
-    /** The order the warnings are written in. */
-    public static final List<String> ORDER = List.of("deprecation", "removal");
-
     private Deprecations() {}
 
     /** What the generated classes of {@code owner} suppress for the class and its annotated methods' declarations. */
@@ -35,14 +32,14 @@ public final class Deprecations {
             declared.add(m);
             m.getParameters().forEach(p -> declared.add(p.asType() instanceof DeclaredType d ? d.asElement() : null));
         }
-        Set<String> found = new java.util.HashSet<>();
+        Set<String> found = new java.util.TreeSet<>(); // "deprecation" before "removal"
         declared.forEach(e -> {
             String w = warning(e, elements);
             if (w != null) {
                 found.add(w);
             }
         });
-        return ORDER.stream().filter(found::contains).toList();
+        return List.copyOf(found);
     }
 
     /** {@code "removal"} for an element deprecated for removal, {@code "deprecation"} for another deprecated one, else null. */

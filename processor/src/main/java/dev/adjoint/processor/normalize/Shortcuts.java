@@ -224,28 +224,26 @@ public final class Shortcuts {
         List<Stmt> out = new ArrayList<>();
         Var gap = new Var("_gap", JType.DOUBLE, Var.Role.TEMP);
         Var value = new Var("_value", JType.DOUBLE, Var.Role.TEMP);
-        if (keptName == null) {
-            out.add(new Stmt.Declare(gap, new Expr.StopGradient(gapCall(impl, gapName, types, args, pos), pos), pos,
-                    "where an equality test holds, the derivative of the code around the point, if it gives the same value"));
-        } else {
-            // int _kept = 0; double _gap = f$gap(params, 0); where that code around fails every test and disagrees,
-            // _kept = f$kept(params), the fewest tests to keep as written (-1: none agrees), and its gap. Most
-            // points hold no test, and there f$kept would answer 0 after the same evaluation
+        // with tests to keep: int _kept = 0; the gap of the code around that fails them all, f$gap(params, 0); where
+        // that one disagrees, _kept = f$kept(params), the fewest tests to keep as written (-1: none agrees), and its
+        // gap. Most points hold no test, and there f$kept would answer 0 after the same evaluation
+        List<Expr> gapArgs = new ArrayList<>(args);
+        List<JType> gapTypes = new ArrayList<>(types);
+        if (keptName != null) {
+            gapArgs.add(Expr.Const.ofInt(0));
+            gapTypes.add(JType.INT);
+            out.add(new Stmt.Declare(KEPT, Expr.Const.ofInt(0), pos, "which tests the code around keeps as written"));
+        }
+        out.add(new Stmt.Declare(gap, new Expr.StopGradient(gapCall(impl, gapName, gapTypes, gapArgs, pos), pos), pos,
+                "where an equality test holds, the derivative of the code around the point, if it gives the same value"));
+        if (keptName != null) {
             List<Expr> withKept = new ArrayList<>(args);
             withKept.add(new Expr.Read(KEPT));
-            List<Expr> withNone = new ArrayList<>(args);
-            withNone.add(Expr.Const.ofInt(0));
-            List<JType> keptTypes = new ArrayList<>(types);
-            keptTypes.add(JType.INT);
             Expr keptCall = new Expr.Call(new Callee.Opaque(impl, keptName, types, JType.INT, true, false, true), null,
                     args, JType.INT, pos);
-            out.add(new Stmt.Declare(KEPT, Expr.Const.ofInt(0), pos, "which tests the code around keeps as written"));
-            out.add(new Stmt.Declare(gap, new Expr.StopGradient(gapCall(impl, gapName, keptTypes, withNone, pos), pos),
-                    pos, "where an equality test holds, the derivative of the code around the point, if it gives the same value"));
-            out.add(new Stmt.If(isNaN(gap, pos), List.of(
-                    new Stmt.Assign(KEPT, keptCall, pos, null),
-                    new Stmt.Assign(gap, new Expr.StopGradient(gapCall(impl, gapName, keptTypes, withKept, pos), pos),
-                            pos, null)), List.of(), pos, null));
+            out.add(new Stmt.If(isNaN(gap, pos), List.of(new Stmt.Assign(KEPT, keptCall, pos, null),
+                    new Stmt.Assign(gap, new Expr.StopGradient(gapCall(impl, gapName, gapTypes, withKept, pos), pos), pos,
+                            null)), List.of(), pos, null));
         }
         List<Stmt> asWritten = new ArrayList<>(body.subList(0, body.size() - 1));
         asWritten.add(new Stmt.Assign(value, last.value(), last.pos(), last.source()));

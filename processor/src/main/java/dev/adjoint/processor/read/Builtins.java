@@ -1,9 +1,12 @@
 package dev.adjoint.processor.read;
 
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
@@ -216,6 +219,8 @@ final class Builtins {
         return new Var(name, type, Var.Role.LOCAL);
     }
 
+    private static final ClassRef DOUBLE = ClassRef.of("java.lang", "Double");
+
     /**
      * {@code java.lang.Double}'s methods on a boxed value, which Adjoint reads as a double: its value
      * methods are the value itself, {@code valueOf} too; {@code equals} of another double compares
@@ -224,7 +229,7 @@ final class Builtins {
      * for any other call.
      */
     static Expr ofDouble(String ownerName, String name, List<JType.Kind> kinds, Expr receiver, List<Expr> args,
-            dev.adjoint.processor.diag.Position at) {
+            Position at) {
         if (ownerName.equals("java.lang.Double") && receiver != null) {
             // a boxed Double is read as a double: its value methods are the value itself
             if ((name.equals("doubleValue")) && args.isEmpty()) {
@@ -232,15 +237,13 @@ final class Builtins {
             }
             if (name.equals("equals") && args.size() == 1 && args.get(0).type().isDouble()) {
                 // Double.valueOf(x).equals(x0) (Orekit's fixed points): the same bits, as Double.compare(x, x0) == 0
-                Expr compare = new Expr.Call(new dev.adjoint.processor.ir.Callee.Opaque(ClassRef.of("java.lang", "Double"),
-                        "compare", List.of(JType.DOUBLE, JType.DOUBLE), JType.INT, true, false, true), null,
-                        List.of(receiver, args.get(0)), JType.INT, at);
+                Expr compare = new Expr.Call(new Callee.Opaque(DOUBLE, "compare", List.of(JType.DOUBLE, JType.DOUBLE),
+                        JType.INT, true, false, true), null, List.of(receiver, args.get(0)), JType.INT, at);
                 return new Expr.Binary(BinaryOp.EQ, compare, Expr.Const.ofInt(0), JType.BOOLEAN, at);
             }
             if ((name.equals("isNaN") || name.equals("isInfinite")) && args.isEmpty()) {
-                return new Expr.Call(new dev.adjoint.processor.ir.Callee.Opaque(ClassRef.of("java.lang", "Double"), name,
-                        List.of(JType.DOUBLE), JType.BOOLEAN, true,
-                        false, true), null, List.of(receiver), JType.BOOLEAN, at);
+                return new Expr.Call(new Callee.Opaque(DOUBLE, name, List.of(JType.DOUBLE), JType.BOOLEAN, true, false,
+                        true), null, List.of(receiver), JType.BOOLEAN, at);
             }
         }
         if (ownerName.equals("java.lang.Double") && name.equals("valueOf") && kinds.equals(List.of(JType.Kind.DOUBLE))) {
@@ -252,7 +255,7 @@ final class Builtins {
                 return new Expr.Binary(Expr.BinaryOp.ADD, args.get(0), args.get(1), JType.DOUBLE, at);
             }
             if (name.equals("max") || name.equals("min")) {
-                return new Expr.MathCall(dev.adjoint.processor.ir.MathFunction.lookup(name, kinds).orElseThrow(), false, args, JType.DOUBLE, at);
+                return new Expr.MathCall(MathFunction.lookup(name, kinds).orElseThrow(), false, args, JType.DOUBLE, at);
             }
         }
         return null;
