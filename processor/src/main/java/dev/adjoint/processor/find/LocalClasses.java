@@ -33,10 +33,11 @@ public final class LocalClasses {
             if (path == null || !seen.add(path.getCompilationUnit())) {
                 continue;
             }
+            boolean imported = imports(path.getCompilationUnit());
             new TreePathScanner<Void, Integer>() {
                 @Override
                 public Void visitMethod(MethodTree method, Integer depth) {
-                    if (depth > 0 && annotated(method)) {
+                    if (depth > 0 && annotated(method, imported)) {
                         diagnostics.error(Position.of(method, getCurrentPath().getCompilationUnit()), Tag.AdjointInnerClass,
                                 "@Differentiable method " + method.getName() + " is in a local or anonymous class, "
                                 + "which annotation processing does not see and generated code cannot name: nothing "
@@ -60,10 +61,17 @@ public final class LocalClasses {
         }
     }
 
-    private static boolean annotated(MethodTree method) {
+    /** Whether the simple name {@code Differentiable} is Adjoint's in {@code unit}: imported, by name or on demand. */
+    private static boolean imports(CompilationUnitTree unit) {
+        return unit.getImports().stream().map(i -> i.getQualifiedIdentifier().toString())
+                .anyMatch(n -> n.equals("dev.adjoint.Differentiable") || n.equals("dev.adjoint.*"));
+    }
+
+    /** Whether {@code method} is annotated Adjoint's {@code @Differentiable} (not another library's of that name). */
+    private static boolean annotated(MethodTree method, boolean imported) {
         for (AnnotationTree a : method.getModifiers().getAnnotations()) {
             String name = a.getAnnotationType().toString();
-            if (name.equals("Differentiable") || name.equals("dev.adjoint.Differentiable")) {
+            if (imported && name.equals("Differentiable") || name.equals("dev.adjoint.Differentiable")) {
                 return true;
             }
         }

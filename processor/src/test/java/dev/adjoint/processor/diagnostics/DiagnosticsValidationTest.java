@@ -207,6 +207,22 @@ class DiagnosticsValidationTest {
                 + "local or anonymous class");
         assertThat(c).hadErrorCount(2);
         assertNoCrash(c);
+        // another library's annotation of that simple name, in a file that does not import Adjoint's: not Adjoint's
+        JavaFileObject other = com.google.testing.compile.JavaFileObjects.forSourceLines("demo.Other", "package demo;",
+                "public final class Other {",
+                "    @interface Differentiable {}",
+                "    @dev.adjoint.Differentiable",
+                "    static double ordinary(double x) {",
+                "        return x * x;",
+                "    }",
+                "    static final Object LOCAL = new Object() {",
+                "        @Differentiable",
+                "        double cube(double x) {",
+                "            return x * x * x;",
+                "        }",
+                "    };",
+                "}");
+        assertThat(compile(other)).succeededWithoutWarnings();
     }
 
     /**
