@@ -295,9 +295,15 @@ public final class Special {
             return value ? x : 0;
         }
         if (x > (a + 1) / (a + b + 2)) {
-            double mirrored = beta(1 - x, b, a, sb, sa, value);
+            // above the mean, through I_x(a, b) = 1 − I_(1−x)(b, a): once, whatever 1 − x rounds to
+            double mirrored = fraction(1 - x, b, a, sb, sa, value);
             return value ? 1 - mirrored : -mirrored;
         }
+        return fraction(x, a, b, sa, sb, value);
+    }
+
+    /** I_x(a, b) or its derivative by the continued fraction, which converges fast below the mean. */
+    private static double fraction(double x, double a, double b, double sa, double sb, boolean value) {
         double ab = digamma(a + b);
         double front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - logGamma(a) - logGamma(b) + logGamma(a + b));
         double dLogFront = sa * (Math.log(x) - digamma(a) + ab) + sb * (Math.log1p(-x) - digamma(b) + ab);
