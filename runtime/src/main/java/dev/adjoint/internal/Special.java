@@ -38,6 +38,19 @@ public final class Special {
         return digamma(b) - digamma(a + b);
     }
 
+    /**
+     * ∂/∂a of {@code MathUtils.normalizeAngle(a, center)} = a − 2π⌊(a + π − center)/2π⌋: 1, the
+     * angle shifted by a whole number of turns (the turns jump only where the result is at center ± π).
+     */
+    public static double normalizeAngleDerivativeA(double a, double center) {
+        return 1.0;
+    }
+
+    /** ∂/∂center of {@code MathUtils.normalizeAngle(a, center)}: 0, the centre choosing only the whole turns. */
+    public static double normalizeAngleDerivativeCenter(double a, double center) {
+        return 0.0;
+    }
+
     /** d/dx asinh(x) = 1/√(x² + 1), as 1/hypot(x, 1) so that it stays 1/|x| where x² overflows. */
     public static double asinhDerivative(double x) {
         return 1 / Math.hypot(x, 1);

@@ -73,7 +73,8 @@ public final class CustomDerivatives {
      * Math lacks, so they are not among the functions differentiated as Math's); the regularized incomplete gamma functions P(a, x) and
      * Q(a, x), and beta function I_x(a, b), have theirs in x (x^(a−1)e^(−x)/Γ(a) and
      * x^(a−1)(1−x)^(b−1)/B(a, b)) and in a and b (Special's series and continued fractions carried
-     * with their derivatives).
+     * with their derivatives). {@code MathUtils.normalizeAngle(a, center)}'s are 1 in a and 0 in the
+     * centre (a whole number of turns apart).
      */
     private static final Map<String, List<Callee.Partial>> BUILT_IN = builtIn();
 
@@ -144,6 +145,10 @@ public final class CustomDerivatives {
                 out.put(pkg + ".Gamma#regularizedGamma" + p + "(double,double,double,int)", Arrays.asList(da, dx, null, null));
             }
             incompleteBeta(out, pkg + ".Beta#regularizedBeta", special, true);
+        }
+        for (String utils : List.of("org.apache.commons.math3.util.MathUtils", "org.hipparchus.util.MathUtils")) {
+            out.put(utils + "#normalizeAngle(double,double)", List.of(new Callee.Partial(special,
+                    "normalizeAngleDerivativeA", false), new Callee.Partial(special, "normalizeAngleDerivativeCenter", false)));
         }
         for (String fastMath : List.of("org.apache.commons.math3.util.FastMath", "org.hipparchus.util.FastMath",
                 "org.apache.commons.math4.core.jdkmath.AccurateMath", "org.apache.commons.math4.core.jdkmath.JdkMath",
