@@ -366,8 +366,8 @@ public final class Fence {
                                 + "wrap it in Adjoint.stopGradient(...) if no derivative should flow through it");
                     }
                     if ((x.op() == Expr.BinaryOp.EQ || x.op() == Expr.BinaryOp.NE)
-                            && (isNull(x.left()) && x.right().type().isDouble()
-                            || isNull(x.right()) && x.left().type().isDouble())) {
+                            && (Exprs.isNull(x.left()) && x.right().type().isDouble()
+                            || Exprs.isNull(x.right()) && x.left().type().isDouble())) {
                         error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot differentiate a boxed Double compared "
                                 + "with null (" + describe(x) + "): Adjoint reads Double values as double; use a "
                                 + "double and a separate boolean");
@@ -404,10 +404,11 @@ public final class Fence {
                 @Override
                 public Void visitNew(Expr.New x) {
                     if (shownDepth == 0 && stopDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
-                        error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through new " + x.type()
-                                + "(...): a differentiated value passed to a constructor loses its derivative; compute "
-                                + "with doubles, or wrap the argument in Adjoint.stopGradient(...) if no derivative "
-                                + "should flow through it");
+                        error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through new " + x.type() + "(...): a "
+                                + "differentiated value passed to a constructor loses its derivative, unless Adjoint can split the "
+                                + "object into its fields (a class of the build with final fields its constructor only assigns, an "
+                                + "object only read: its fields, its methods, never passed on or compared); compute with doubles, "
+                                + "or wrap the argument in Adjoint.stopGradient(...) if no derivative should flow through it");
                     }
                     return null;
                 }
@@ -768,10 +769,6 @@ public final class Fence {
             return created && assigned == 0;
         }
 
-    }
-
-    private static boolean isNull(Expr e) {
-        return e instanceof Expr.Const c && c.value() == null;
     }
 
     private static String target(String source) {

@@ -104,6 +104,11 @@ public final class Exprs {
         return e instanceof Expr.Read || e instanceof Expr.Const;
     }
 
+    /** Whether {@code e} is the literal {@code null}. */
+    public static boolean isNull(Expr e) {
+        return e instanceof Expr.Const c && c.value() == null;
+    }
+
     /** The variable {@code e} reads when it is a plain read, else null. */
     public static Var var(Expr e) {
         return e instanceof Expr.Read r ? r.var() : null;

@@ -83,14 +83,21 @@ final class BodyReader {
     private int throwDepth;
     /** The components of record variables that are variables of their own (read by a record's accessor). */
     private final Map<Var, Map<String, Var>> components = new HashMap<>();
+    /** The value objects of this body split into their fields. */
+    private final ValueReads values;
 
     record Yield(Var result, String label) {}
 
-    BodyReader(Trees trees, Calls calls, CompilationUnitTree unit) {
+    BodyReader(Trees trees, Calls calls, CompilationUnitTree unit, Values values) {
         this.trees = trees;
         this.typing = new Typing(trees);
         this.calls = calls;
         this.unit = unit;
+        this.values = new ValueReads(this, calls, trees, values);
+    }
+
+    ValueReads values() {
+        return values;
     }
 
     /** Declares a parameter (or another variable known before the body) for the body's reads. */
@@ -170,6 +177,10 @@ final class BodyReader {
         List<Stmt> out = new ArrayList<>();
         if (path.getLeaf() instanceof BlockTree b) {
             for (StatementTree s : b.getStatements()) {
+                if (s instanceof VariableTree && values.split(trees.getElement(new TreePath(path, s)))) {
+                    out.addAll(values.declare(new TreePath(path, s), trees.getElement(new TreePath(path, s)), at(s), sourceOf(s)));
+                    continue;
+                }
                 Stmt stmt = statement(new TreePath(path, s), null);
                 if (stmt != null) {
                     out.add(stmt);
@@ -210,7 +221,8 @@ final class BodyReader {
             }
             case RETURN -> {
                 ExpressionTree value = ((ReturnTree) tree).getExpression();
-                return new Stmt.Return(value == null ? null : expr(new TreePath(path, value)), at, source);
+                return new Stmt.Return(value == null ? null : values.returnsField() ? values.returned(new TreePath(path, value))
+                        : expr(new TreePath(path, value)), at, source);
             }
             case EMPTY_STATEMENT -> {
                 return null;
@@ -391,6 +403,9 @@ final class BodyReader {
             case ASSIGNMENT -> {
                 AssignmentTree a = (AssignmentTree) tree;
                 TreePath targetPath = new TreePath(path, a.getVariable());
+                if (a.getVariable() instanceof IdentifierTree && values.split(trees.getElement(targetPath))) {
+                    return values.assign(path, trees.getElement(targetPath), at, source); // a value object, field by field
+                }
                 Var var = localTarget(targetPath);
                 if (var != null) {
                     return new Stmt.Assign(var, expr(new TreePath(path, a.getExpression())), at, source);
@@ -517,7 +532,8 @@ final class BodyReader {
                 return name(path);
             }
             case METHOD_INVOCATION -> {
-                return calls.invocation(path, this);
+                Expr onValue = values.call(path); // a method of a value object split into its fields
+                return onValue != null ? onValue : calls.invocation(path, this);
             }
             case NEW_CLASS -> {
                 NewClassTree n = (NewClassTree) tree;
@@ -698,6 +714,9 @@ final class BodyReader {
         switch (el.getKind()) {
             case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> {
                 Var var = vars.get(el);
+                if (var == null && values.split(el)) {
+                    return values.misused(tree);
+                }
                 if (var == null) {
                     return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate " + tree
                             + ", a variable from outside the method");
@@ -724,6 +743,9 @@ final class BodyReader {
                         Var input = fieldVar(field);
                         return input != null ? new Expr.Read(input, at) : new Expr.FieldGet(new Expr.Read(self, at),
                                 ClassRef.of(owner), field.getSimpleName().toString(), JType.of(field.asType()), hidden, at);
+                    }
+                    if (tree instanceof MemberSelectTree select && values.splits(new TreePath(path, select.getExpression()))) {
+                        return values.field(new TreePath(path, select.getExpression()), field);
                     }
                     if (tree instanceof MemberSelectTree select) {
                         Expr target = expr(new TreePath(path, select.getExpression()));

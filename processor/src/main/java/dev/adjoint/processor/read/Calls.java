@@ -31,8 +31,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -483,7 +481,7 @@ final class Calls {
         boolean secondOrder = false;
         for (ExecutableElement m : ElementFilter.methodsIn(adjointClass.getEnclosedElements())) {
             if (m.getSimpleName().contentEquals(Naming.pullback(name))) {
-                written.addAll(writtenArrays(m));
+                written.addAll(Effects.writtenArrays(m));
             }
             secondOrder |= m.getSimpleName().contentEquals(Naming.pullbackTangent(name));
         }
@@ -533,22 +531,24 @@ final class Calls {
         return catalog.reading(helperKey(method, key)) || helperKey(method, key).equals(reader.outermostKey());
     }
 
-    /** The names in a generated pullback's {@code @WritesArrays}, read from the class file. */
-    private static List<String> writtenArrays(ExecutableElement pullback) {
-        List<String> out = new ArrayList<>();
-        for (AnnotationMirror a : pullback.getAnnotationMirrors()) {
-            if (!a.getAnnotationType().toString().endsWith(".WritesArrays")) {
-                continue;
+    /** The key of {@code m} on a split value object ({@link ValueReads}), read now (for {@code field} of its result); null: unnameable. */
+    String valueHelper(ExecutableElement m, VariableElement field) {
+        for (VariableElement p : m.getParameters()) {
+            if (!access.nameable(p.asType())) {
+                return null;
             }
-            a.getElementValues().forEach((k, v) -> {
-                if (v.getValue() instanceof List<?> values) {
-                    for (Object o : values) {
-                        out.add(String.valueOf(((AnnotationValue) o).getValue()));
-                    }
-                }
-            });
         }
-        return out;
+        if (field == null && !access.nameable(m.getReturnType())) {
+            return null;
+        }
+        String key = helperKey(m, Keys.of(m, types)) + "#value" + (field == null ? "" : "." + field.getSimpleName());
+        reader.valueHelper(m, key, site, field);
+        return key;
+    }
+
+    /** A simple constructor's value {@code value} for a field, its parameters' variables put in {@code params}. */
+    Expr constructorValue(ExecutableElement ctor, TreePath value, List<Var> params) {
+        return reader.constructorValue(ctor, value, params, site);
     }
 
     /** Whether the adjoint class (a top-level class of the site's package) can name {@code e} directly. */

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -363,5 +365,23 @@ final class Effects {
             }
         }.scan(body, null);
         return ok[0];
+    }
+
+    /** The names in a generated pullback's {@code @WritesArrays}, read from the class file. */
+    static List<String> writtenArrays(ExecutableElement pullback) {
+        List<String> out = new ArrayList<>();
+        for (AnnotationMirror a : pullback.getAnnotationMirrors()) {
+            if (!a.getAnnotationType().toString().endsWith(".WritesArrays")) {
+                continue;
+            }
+            a.getElementValues().forEach((k, v) -> {
+                if (v.getValue() instanceof List<?> values) {
+                    for (Object o : values) {
+                        out.add(String.valueOf(((AnnotationValue) o).getValue()));
+                    }
+                }
+            });
+        }
+        return out;
     }
 }

@@ -47,6 +47,7 @@ public final class Reader {
     private final Catalog catalog;
     /** The key of the {@code @Differentiable} method being read, its helpers included. */
     private String outermostKey;
+    private final Values values;
 
     public Reader(Trees trees, Elements elements, Types types, MethodPaths paths, CustomDerivatives custom,
             Catalog catalog) {
@@ -56,6 +57,11 @@ public final class Reader {
         this.paths = paths;
         this.custom = custom;
         this.catalog = catalog;
+        this.values = new Values(trees, elements, paths);
+    }
+
+    Values values() {
+        return values;
     }
 
     /**
@@ -207,6 +213,53 @@ public final class Reader {
                 List.copyOf(body), JType.of(method.getReturnType()).isDoubleArray(), Position.of(method)));
     }
 
+    /**
+     * Reads a method the normal form will inline on a split value object ({@link ValueReads}):
+     * an instance method's fields are its first parameters, filled with the object's fields; with
+     * {@code field}, a method returning a value object is read for that field of its result.
+     */
+    void valueHelper(ExecutableElement method, String key, TypeElement site, VariableElement field) {
+        if (catalog.reading(key)) {
+            return;
+        }
+        catalog.putHelper(key, null);
+        List<MethodIr.Param> params = new ArrayList<>();
+        BodyReader reader = bodyReader(method, params, new ArrayList<>(), site);
+        List<MethodIr.Param> all = new ArrayList<>();
+        boolean instance = !method.getModifiers().contains(Modifier.STATIC);
+        if (instance) {
+            TypeElement owner = (TypeElement) method.getEnclosingElement();
+            reader.receiver(new Var("this", JType.of(owner.asType()), Var.Role.PARAM), null);
+            for (VariableElement f : values.of(owner.asType()).fields()) {
+                Var v = new Var(f.getSimpleName().toString(), JType.of(f.asType()), Var.Role.PARAM);
+                reader.bind(f, v);
+                all.add(new MethodIr.Param(v));
+            }
+        }
+        TreePath path = paths.of(method);
+        reader.values().enter(values.scope(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), field != null,
+                instance), field);
+        List<Stmt> body = readBody(method, reader);
+        all.addAll(params);
+        catalog.putFieldParams(key, List.of());
+        catalog.putComponents(key, List.of());
+        JType result = field != null ? JType.of(field.asType()) : JType.of(method.getReturnType());
+        catalog.putHelper(key, new MethodIr(key, method.getSimpleName() + (field != null ? "_" + field.getSimpleName() : ""),
+                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), null, List.of(),
+                List.copyOf(body), result.isDoubleArray(), Position.of(method)));
+    }
+
+    /**
+     * A simple constructor's value for a field (the expression at {@code value}, in its body), read
+     * as code of the adjoint class of {@code site}; the variables of its parameters go into {@code params}.
+     */
+    Expr constructorValue(ExecutableElement ctor, TreePath value, List<Var> params, TypeElement site) {
+        List<MethodIr.Param> declared = new ArrayList<>();
+        BodyReader reader = bodyReader(ctor, declared, new ArrayList<>(), site);
+        declared.forEach(p -> params.add(p.var()));
+        return reader.expr(value);
+    }
+
     /** The key of the {@code @Differentiable} method being read. */
     String outermostKey() {
         return outermostKey;
@@ -228,7 +281,7 @@ public final class Reader {
             TypeElement site) {
         TreePath path = paths.of(method);
         Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, site);
-        BodyReader reader = new BodyReader(trees, calls, path.getCompilationUnit());
+        BodyReader reader = new BodyReader(trees, calls, path.getCompilationUnit(), values);
         MethodTree tree = (MethodTree) path.getLeaf();
         for (int i = 0; i < method.getParameters().size(); i++) {
             VariableElement p = method.getParameters().get(i);
@@ -283,6 +336,9 @@ public final class Reader {
     private List<Stmt> readBody(ExecutableElement method, BodyReader reader) {
         TreePath path = paths.of(method);
         MethodTree tree = (MethodTree) path.getLeaf();
+        if (!reader.values().entered()) {
+            reader.values().enter(values.scope(new TreePath(path, tree.getBody()), false, false), null);
+        }
         return oneArrayReturn(reader.block(new TreePath(path, tree.getBody())));
     }
 

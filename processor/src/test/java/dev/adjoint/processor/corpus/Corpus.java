@@ -299,6 +299,17 @@ final class Corpus {
                     .at(12.0, 100.0, 95.0).at(5.0, 100.0, 110.0),
             method("Solvers.golden", "golden-section search (NR golden)")
                     .at(1.0).at(-0.5),
+            // ------------------------------------------------------------ Orbits
+            method("Orbits.eccentricToTrue", "Orekit: a SinCos value object from FastMath.sinCos, e = 0")
+                    .at(0.3, 1.1).at(0.0, 2.0).at(0.7, -0.5),
+            method("Orbits.meanToEccentric", "Newton on Kepler's equation, a SinCos built in each step")
+                    .at(0.2, 1.0).at(0.6, 2.5),
+            method("Orbits.meanToEccentricAnyTurn", "Commons Math's MathUtils.normalizeAngle from its jar, then a @Differentiable call")
+                    .at(0.3, 4.0).at(0.3, -7.5).at(0.1, 1.0),
+            method("Orbits.planarRadius", "a record returned by a helper, read by its accessors and a method")
+                    .at(1.5, 0.3, 0.8).at(2.0, 0.0, 2.0),
+            method("Orbits.gaussianTail", "Commons Statistics: a double-double DD (private constructor, methods returning DDs)")
+                    .at(0.5).at(1.9).at(3.2),
             // ------------------------------------------------------------ Numerics
             method("Numerics.rk4Step", "RK4 step, void computeDerivatives(y, yDot) helper writing its output array")
                     .at(v(1.0, 0.3), 0.1, 2.0, 0.4),

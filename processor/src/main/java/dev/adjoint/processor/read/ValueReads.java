@@ -1,0 +1,262 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+
+/**
+ * Reads split value objects (see {@link Values}) for one body: a split local is a variable per
+ * field ({@code SinCos sc = FastMath.sinCos(e)} declares {@code sc_sin} and {@code sc_cos}), a field
+ * read is that variable, a method called on a split object is inlined with the object's fields as
+ * its first arguments, and a call that returns a split object is read once for each field of its
+ * result (a helper returning that field alone). A constructor is its field values, its parameters
+ * replaced by the arguments.
+ */
+final class ValueReads {
+
+    private final BodyReader body;
+    private final Calls calls;
+    private final Trees trees;
+    private final Values values;
+    private Values.Scope scope = Values.Scope.NONE;
+    /** In a body read for one field of its result: that field. */
+    private VariableElement returned;
+    private final Map<Element, Map<VariableElement, Var>> locals = new HashMap<>();
+
+    ValueReads(BodyReader body, Calls calls, Trees trees, Values values) {
+        this.body = body;
+        this.calls = calls;
+        this.trees = trees;
+        this.values = values;
+    }
+
+    /** The split locals of the body about to be read, and the field it returns (or null). */
+    void enter(Values.Scope scope, VariableElement returned) {
+        this.scope = scope;
+        this.returned = returned;
+    }
+
+    boolean entered() {
+        return scope != Values.Scope.NONE;
+    }
+
+    /** Whether {@code local} is split into a variable per field. */
+    boolean split(Element local) {
+        return scope.locals().contains(local);
+    }
+
+    /** Whether the body returns one field of its result. */
+    boolean returnsField() {
+        return returned != null;
+    }
+
+    /** Whether the expression at {@code path} is a split object. */
+    boolean splits(TreePath path) {
+        return values.of(trees.getTypeMirror(path)) != null && values.splits(path, scope);
+    }
+
+    /** The declaration of split local {@code local}: a variable per field, each given its field of the value. */
+    List<Stmt> declare(TreePath path, Element local, Position at, String source) {
+        VariableTree tree = (VariableTree) path.getLeaf();
+        Map<VariableElement, Var> fields = new LinkedHashMap<>();
+        for (VariableElement f : values.of(local.asType()).fields()) {
+            fields.put(f, new Var(tree.getName() + "_" + f.getSimpleName(), JType.of(f.asType()), Var.Role.LOCAL));
+        }
+        locals.put(local, fields);
+        List<Stmt> out = new ArrayList<>();
+        TreePath init = tree.getInitializer() == null ? null : new TreePath(path, tree.getInitializer());
+        fields.forEach((f, v) -> out.add(new Stmt.Declare(v, init == null ? null : field(init, f), at,
+                out.isEmpty() ? source : null)));
+        return out;
+    }
+
+    /** {@code local = value;} of a split local: each field variable given its field of the value, all read first. */
+    Stmt assign(TreePath assignment, Element local, Position at, String source) {
+        TreePath value = new TreePath(assignment, ((AssignmentTree) assignment.getLeaf()).getExpression());
+        Map<VariableElement, Var> fields = locals.get(local);
+        boolean readsItself = reads(value, local);
+        List<Stmt> out = new ArrayList<>();
+        List<Stmt> then = new ArrayList<>();
+        fields.forEach((f, v) -> {
+            Expr e = field(value, f);
+            if (readsItself) {
+                // local = local.multiply(y): every field of the new value from the old ones
+                Var t = new Var(v.name + "New", v.type, Var.Role.LOCAL);
+                out.add(new Stmt.Declare(t, e, at, out.isEmpty() ? source : null));
+                then.add(new Stmt.Assign(v, new Expr.Read(t, at), at, null));
+            } else {
+                out.add(new Stmt.Assign(v, e, at, out.isEmpty() ? source : null));
+            }
+        });
+        out.addAll(then);
+        return new Stmt.Block(null, out);
+    }
+
+    private boolean reads(TreePath expr, Element local) {
+        boolean[] found = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                found[0] |= local.equals(trees.getElement(getCurrentPath()));
+                return null;
+            }
+        }.scan(expr, null);
+        return found[0];
+    }
+
+    /** What a body read for one field of its result returns: that field of the value. */
+    Expr returned(TreePath value) {
+        return field(value, returned);
+    }
+
+    /**
+     * A call on a split object: a record's accessor is its field; a safe method that returns no
+     * value object is inlined, the object's fields its first arguments. Null when the call is not
+     * on a split object (or returns one, read field by field where it is used).
+     */
+    Expr call(TreePath path) {
+        if (!(trees.getElement(path) instanceof ExecutableElement m) || m.getModifiers().contains(Modifier.STATIC)) {
+            return null;
+        }
+        TreePath receiver = values.receiver(path);
+        boolean onSplit = receiver != null ? splits(receiver) && m.getEnclosingElement().equals(values.classOf(receiver))
+                : scope.self() && body.self() != null && m.getEnclosingElement().equals(values.classOf(body.self()));
+        if (!onSplit) {
+            return null;
+        }
+        VariableElement field = values.accessor(m);
+        if (field != null) {
+            return receiver != null ? field(receiver, field) : new Expr.Read(body.fieldVar(field), body.at(path.getLeaf()));
+        }
+        if (!values.safe(m) || values.of(m.getReturnType()) != null) {
+            return null;
+        }
+        return inlined(path, m, receiver, null);
+    }
+
+    /** Field {@code f} of the split object at {@code path}. */
+    Expr field(TreePath path, VariableElement f) {
+        Tree tree = path.getLeaf();
+        Position at = body.at(tree);
+        if (tree instanceof ParenthesizedTree p) {
+            return field(new TreePath(path, p.getExpression()), f);
+        }
+        if (tree instanceof TypeCastTree c) {
+            return field(new TreePath(path, c.getExpression()), f);
+        }
+        if (tree instanceof ConditionalExpressionTree c) {
+            return new Expr.Cond(body.expr(new TreePath(path, c.getCondition())),
+                    field(new TreePath(path, c.getTrueExpression()), f), field(new TreePath(path, c.getFalseExpression()), f),
+                    JType.of(f.asType()), at);
+        }
+        if (tree instanceof IdentifierTree id) {
+            Var v = id.getName().contentEquals("this") ? body.fieldVar(f) : locals.get(trees.getElement(path)).get(f);
+            return new Expr.Read(v, at);
+        }
+        if (tree instanceof NewClassTree n) {
+            return constructed(path, n, f, at);
+        }
+        MethodInvocationTree call = (MethodInvocationTree) tree;
+        ExecutableElement m = (ExecutableElement) trees.getElement(path);
+        return inlined(path, m, m.getModifiers().contains(Modifier.STATIC) ? null : values.receiver(path), f);
+        // (an unqualified instance call, on this, split: its fields are this body's field variables)
+    }
+
+    /** Field {@code f} of {@code new C(args)}: the constructor's value for it, its parameters the arguments. */
+    private Expr constructed(TreePath path, NewClassTree n, VariableElement f, Position at) {
+        ExecutableElement ctor = (ExecutableElement) trees.getElement(path);
+        Values.Ctor c = values.ctor(ctor);
+        Integer index = c.params().get(f);
+        JType type = JType.of(f.asType());
+        if (index != null) {
+            return converted(body.expr(new TreePath(path, n.getArguments().get(index))), type, at);
+        }
+        TreePath value = c.values().get(f);
+        if (value == null) {
+            return new Expr.Const(f.getConstantValue(), type, at);
+        }
+        List<Var> params = new ArrayList<>();
+        Expr read = calls.constructorValue(ctor, value, params);
+        Map<Var, Expr> args = new HashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            args.put(params.get(i), converted(body.expr(new TreePath(path, n.getArguments().get(i))), params.get(i).type, at));
+        }
+        return converted(substitute(read, args), type, at);
+    }
+
+    private static Expr converted(Expr e, JType type, Position at) {
+        return type.isPrimitive() && !e.type().sameAs(type) ? new Expr.Cast(type, e, at) : e;
+    }
+
+    private static Expr substitute(Expr e, Map<Var, Expr> args) {
+        if (e instanceof Expr.Read r && args.containsKey(r.var())) {
+            return args.get(r.var());
+        }
+        return Exprs.map(e, c -> substitute(c, args));
+    }
+
+    /**
+     * The call at {@code path} of {@code m}, inlined: on a split receiver (null: this, split, or a
+     * static method), whose fields come first among the arguments; read for field {@code f} of its
+     * result when {@code f} is given.
+     */
+    private Expr inlined(TreePath path, ExecutableElement m, TreePath receiver, VariableElement f) {
+        Position at = body.at(path.getLeaf());
+        List<Expr> args = new ArrayList<>();
+        List<JType> types = new ArrayList<>();
+        if (!m.getModifiers().contains(Modifier.STATIC)) {
+            for (VariableElement field : values.of(m.getEnclosingElement().asType()).fields()) {
+                args.add(receiver != null ? field(receiver, field) : new Expr.Read(body.fieldVar(field), at));
+                types.add(JType.of(field.asType()));
+            }
+        }
+        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        for (int i = 0; i < call.getArguments().size(); i++) {
+            args.add(body.expr(new TreePath(path, call.getArguments().get(i))));
+            types.add(JType.of(m.getParameters().get(i).asType()));
+        }
+        String key = calls.valueHelper(m, f);
+        if (key == null) {
+            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot inline " + Calls.describe(m)
+                    + " on a value object split into its fields: the adjoint class cannot name a type of its signature");
+        }
+        JType type = f != null ? JType.of(f.asType()) : JType.of(trees.getTypeMirror(path));
+        return new Expr.Call(new Callee.Inline(key, m.getSimpleName().toString(), types,
+                ClassRef.of((TypeElement) m.getEnclosingElement())), null, args, type, at);
+    }
+
+    /** The refusal of a use of a split local that {@link Values} did not foresee (a guard: none is known). */
+    Expr misused(Tree tree) {
+        return body.unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot use the value object " + tree
+                + " here: Adjoint splits it into its fields to follow their derivatives, and only its fields can be "
+                + "read and its methods called; pass the fields it needs instead");
+    }
+}

@@ -1,0 +1,726 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.find.MethodPaths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Value objects: instances of a small immutable class of the build (Hipparchus' {@code SinCos},
+ * Commons Numbers' {@code DD}, a record) that a method builds, often from differentiated values,
+ * only to read its fields back ({@code SinCos sc = FastMath.sinCos(e); ... sc.sin() ...}).
+ * Adjoint follows derivatives through numbers, so such an object is split into its fields, each a
+ * variable of its own, and what reads a field reads that variable (see {@link ValueReads}). This
+ * class decides from the source where that is sound; where it is not, the object stays an object
+ * and the fence judges it as before.
+ *
+ * <p>A <em>value class</em> is a class or record of this build, not abstract, generic or inner,
+ * extending {@code Object} (or {@code Record}), whose instance fields are all final and of a
+ * primitive, primitive array or {@code String} type, with no instance initializer. A constructor
+ * is <em>simple</em> when it only assigns each field a value computed from its parameters. A method
+ * of a value class is <em>safe</em> on a split object when it uses {@code this} only to read
+ * fields and to call safe methods. A local variable is split when each of its values is a split
+ * object (a simple constructor's, another split local's, or the result of a method that returns
+ * only split objects) and each of its uses reads a field or calls a safe method, or is the value
+ * of another split local (or, in a method read for one field of its result, returned).
+ */
+final class Values {
+
+    /** A value class and its instance fields, in declaration order. */
+    record ValueClass(TypeElement type, List<VariableElement> fields) {}
+
+    /**
+     * A simple constructor: for each field, the index of the parameter it is given as is ({@code
+     * params}), or the tree of the expression it is assigned ({@code values}, in the constructor's
+     * body), or its constant initializer.
+     */
+    record Ctor(ExecutableElement element, TreePath path, Map<VariableElement, Integer> params,
+            Map<VariableElement, TreePath> values) {}
+
+    /**
+     * Where the split locals of one body are known: {@code returns} when the body is read for one
+     * field of its result (its returns are split objects), {@code self} when its receiver is split.
+     */
+    record Scope(Set<Element> locals, boolean returns, boolean self) {
+        static final Scope NONE = new Scope(Set.of(), false, false);
+    }
+
+    private final Trees trees;
+    private final Elements elements;
+    private final MethodPaths paths;
+    private final Map<TypeElement, Optional<ValueClass>> classes = new HashMap<>();
+    private final Map<ExecutableElement, Optional<Ctor>> ctors = new HashMap<>();
+    private final Map<ExecutableElement, Boolean> safe = new HashMap<>();
+    private final Map<ExecutableElement, Boolean> returnsValues = new HashMap<>();
+    private final Map<ExecutableElement, Boolean> pure = new HashMap<>();
+
+    Values(Trees trees, Elements elements, MethodPaths paths) {
+        this.trees = trees;
+        this.elements = elements;
+        this.paths = paths;
+    }
+
+    // ------------------------------------------------------------------ classes
+
+    /** The value class {@code type} is, or null. */
+    ValueClass of(TypeMirror type) {
+        if (!(type instanceof DeclaredType d) || !(d.asElement() instanceof TypeElement t)) {
+            return null;
+        }
+        return classes.computeIfAbsent(t, k -> Optional.ofNullable(valueClass(k))).orElse(null);
+    }
+
+    private ValueClass valueClass(TypeElement t) {
+        boolean record = t.getKind() == ElementKind.RECORD;
+        if (!(t.getKind() == ElementKind.CLASS || record) || t.getModifiers().contains(Modifier.ABSTRACT)
+                || !t.getTypeParameters().isEmpty()
+                || t.getNestingKind() != NestingKind.TOP_LEVEL && !(t.getNestingKind() == NestingKind.MEMBER
+                && (t.getModifiers().contains(Modifier.STATIC) || record))) {
+            return null;
+        }
+        String up = t.getSuperclass() instanceof DeclaredType s ? ((TypeElement) s.asElement()).getQualifiedName()
+                .toString() : "";
+        if (!up.equals(record ? "java.lang.Record" : "java.lang.Object")) {
+            return null;
+        }
+        TreePath path = trees.getPath(t);
+        if (path == null || !(path.getLeaf() instanceof ClassTree c)) {
+            return null; // no source in this build
+        }
+        for (Tree member : c.getMembers()) {
+            if (member instanceof BlockTree b && !b.isStatic()) {
+                return null; // an instance initializer
+            }
+        }
+        List<VariableElement> fields = new ArrayList<>();
+        for (VariableElement f : ElementFilter.fieldsIn(t.getEnclosedElements())) {
+            if (f.getModifiers().contains(Modifier.STATIC)) {
+                continue;
+            }
+            if (!f.getModifiers().contains(Modifier.FINAL) || !plain(f.asType())) {
+                return null;
+            }
+            fields.add(f);
+        }
+        return new ValueClass(t, List.copyOf(fields));
+    }
+
+    /**
+     * A primitive or a String: a field value the split object holds as a variable. (An array field
+     * would make that variable a second name for an array, which the fence refuses.)
+     */
+    private static boolean plain(TypeMirror type) {
+        if (type.getKind().isPrimitive()) {
+            return true;
+        }
+        return type instanceof DeclaredType d && ((TypeElement) d.asElement()).getQualifiedName()
+                .contentEquals("java.lang.String");
+    }
+
+    /** The constructor's field values when it is simple, or null. */
+    Ctor ctor(ExecutableElement ctor) {
+        return ctors.computeIfAbsent(ctor, k -> Optional.ofNullable(simple(k))).orElse(null);
+    }
+
+    private Ctor simple(ExecutableElement ctor) {
+        ValueClass value = of(ctor.getEnclosingElement().asType());
+        TreePath path = paths.of(ctor);
+        if (value == null || ctor.isVarArgs()) {
+            return null;
+        }
+        Map<VariableElement, Integer> params = new LinkedHashMap<>();
+        Map<VariableElement, TreePath> values = new LinkedHashMap<>();
+        TypeElement owner = value.type();
+        if (owner.getKind() == ElementKind.RECORD && (path == null || elements.getOrigin(ctor) != Elements.Origin.EXPLICIT)
+                && ctor.getParameters().size() == value.fields().size()) {
+            // a record's implicit canonical constructor: each component its parameter (a compact one
+            // assigns the fields only once compiled, so it is read as what it is: not simple)
+            for (int i = 0; i < value.fields().size(); i++) {
+                params.put(value.fields().get(i), i);
+            }
+            return new Ctor(ctor, path, params, values);
+        }
+        if (path == null) {
+            return null;
+        }
+        List<VariableElement> parameters = new ArrayList<>();
+        for (VariableTree p : ((MethodTree) path.getLeaf()).getParameters()) {
+            parameters.add((VariableElement) trees.getElement(new TreePath(path, p)));
+        }
+        for (StatementTree s : statements(path)) {
+            TreePath at = new TreePath(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), s);
+            if (s instanceof ExpressionStatementTree e && e.getExpression() instanceof MethodInvocationTree call
+                    && call.getArguments().isEmpty() && call.getMethodSelect() instanceof IdentifierTree id
+                    && id.getName().contentEquals("super")) {
+                continue; // Object's or Record's constructor
+            }
+            if (!(s instanceof ExpressionStatementTree e) || !(e.getExpression() instanceof AssignmentTree a)) {
+                return null;
+            }
+            TreePath assignment = new TreePath(at, a);
+            Element target = trees.getElement(new TreePath(assignment, a.getVariable()));
+            boolean ofThis = a.getVariable() instanceof IdentifierTree || a.getVariable() instanceof MemberSelectTree m
+                    && m.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
+            if (!ofThis || !(target instanceof VariableElement field) || !value.fields().contains(field)
+                    || params.containsKey(field) || values.containsKey(field)) {
+                return null;
+            }
+            TreePath rhs = new TreePath(assignment, a.getExpression());
+            if (!ofParameters(rhs, parameters, owner)) {
+                return null;
+            }
+            int index = parameters.indexOf(trees.getElement(rhs));
+            if (a.getExpression() instanceof IdentifierTree && index >= 0) {
+                params.put(field, index);
+            } else {
+                values.put(field, rhs);
+            }
+        }
+        for (VariableElement f : value.fields()) {
+            if (!params.containsKey(f) && !values.containsKey(f) && f.getConstantValue() == null) {
+                return null;
+            }
+        }
+        return new Ctor(ctor, path, params, values);
+    }
+
+    private static List<? extends StatementTree> statements(TreePath method) {
+        BlockTree body = ((MethodTree) method.getLeaf()).getBody();
+        return body == null ? List.of() : body.getStatements();
+    }
+
+    /** Whether an expression reads, of the object being built, nothing: only parameters, constants, static members. */
+    private boolean ofParameters(TreePath expr, List<VariableElement> parameters, TypeElement owner) {
+        boolean[] ok = {true};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (node.getName().contentEquals("this") || node.getName().contentEquals("super") || e == null
+                        || (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER)
+                        && !parameters.contains(e) || instanceMember(e)) {
+                    ok[0] = false;
+                }
+                return null;
+            }
+
+            @Override
+            public Void visitSwitchExpression(com.sun.source.tree.SwitchExpressionTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitNewClass(NewClassTree node, Void unused) {
+                ok[0] &= node.getClassBody() == null;
+                return super.visitNewClass(node, unused);
+            }
+
+            private boolean instanceMember(Element e) {
+                return e != null && !e.getModifiers().contains(Modifier.STATIC) && e.getEnclosingElement().equals(owner)
+                        && (e.getKind() == ElementKind.FIELD || e.getKind() == ElementKind.METHOD);
+            }
+        }.scan(expr, null);
+        return ok[0] && !assigns(expr);
+    }
+
+    // ------------------------------------------------------------------ methods
+
+    /**
+     * Whether {@code method}, an instance method of a value class with a body here, uses its
+     * receiver only to read its fields and to call such methods of it: then it runs on a split
+     * object, its fields its parameters.
+     */
+    boolean safe(ExecutableElement method) {
+        Boolean known = safe.get(method);
+        if (known != null) {
+            return known;
+        }
+        safe.put(method, false); // a method that calls itself on this: not split
+        boolean out = isSafe(method);
+        safe.put(method, out);
+        return out;
+    }
+
+    private boolean isSafe(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        TreePath path = paths.of(method);
+        if (method.getModifiers().contains(Modifier.STATIC) || method.getModifiers().contains(Modifier.ABSTRACT)
+                || method.isVarArgs() || method.getAnnotation(Differentiable.class) != null || of(owner.asType()) == null
+                || path == null || ((MethodTree) path.getLeaf()).getBody() == null) {
+            return false;
+        }
+        boolean[] ok = {true};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                Tree parent = getCurrentPath().getParentPath().getLeaf();
+                if (node.getName().contentEquals("this") || node.getName().contentEquals("super")) {
+                    // this.f, this.m(...): judged at the member; a bare this escapes
+                    ok[0] &= parent instanceof MemberSelectTree;
+                } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
+                    ok[0] &= onThis(m, owner);
+                }
+                return null;
+            }
+
+            @Override
+            public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")
+                        && e instanceof ExecutableElement m) {
+                    ok[0] &= onThis(m, owner);
+                    return null;
+                }
+                return super.visitMemberSelect(node, unused);
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitMemberReference(MemberReferenceTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        return ok[0];
+    }
+
+    /** Whether a call of {@code m} on this, in a method of {@code owner}, runs on the split object. */
+    private boolean onThis(ExecutableElement m, TypeElement owner) {
+        return m.getEnclosingElement().equals(owner) && (safe(m) && (of(m.getReturnType()) == null
+                || returnsValues(m)) || accessor(m) != null);
+    }
+
+    /** The field a record's implicit accessor reads, or null. */
+    VariableElement accessor(ExecutableElement m) {
+        TypeElement owner = (TypeElement) m.getEnclosingElement();
+        if (owner.getKind() != ElementKind.RECORD || !m.getParameters().isEmpty() || paths.of(m) != null
+                && ((MethodTree) paths.of(m).getLeaf()).getBody() != null && !generated(m)) {
+            return null;
+        }
+        ValueClass value = of(owner.asType());
+        if (value == null) {
+            return null;
+        }
+        for (VariableElement f : value.fields()) {
+            if (f.getSimpleName().contentEquals(m.getSimpleName())) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private boolean generated(ExecutableElement m) {
+        return elements.getOrigin(m) != Elements.Origin.EXPLICIT;
+    }
+
+    /**
+     * Whether each return of {@code method} (with a body here) gives a split object: then a call
+     * of it is read once for each field of its result.
+     */
+    boolean returnsValues(ExecutableElement method) {
+        Boolean known = returnsValues.get(method);
+        if (known != null) {
+            return known;
+        }
+        returnsValues.put(method, false); // a method returning its own call's result: not split
+        boolean out = isReturningValues(method);
+        returnsValues.put(method, out);
+        return out;
+    }
+
+    private boolean isReturningValues(ExecutableElement method) {
+        TreePath path = paths.of(method);
+        boolean instance = !method.getModifiers().contains(Modifier.STATIC);
+        if (of(method.getReturnType()) == null || path == null || ((MethodTree) path.getLeaf()).getBody() == null
+                || method.getAnnotation(Differentiable.class) != null || instance && !safe(method) || !pure(method)) {
+            return false; // read once per field, it must have no effect to repeat
+        }
+        TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
+        Scope scope = scope(body, true, instance);
+        boolean[] ok = {true};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitReturn(ReturnTree node, Void unused) {
+                ok[0] &= node.getExpression() != null && splits(new TreePath(getCurrentPath(), node.getExpression()), scope);
+                return null;
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                return null;
+            }
+        }.scan(body, null);
+        return ok[0];
+    }
+
+    // ------------------------------------------------------------------ effects
+
+    /** JDK classes whose static methods compute a value and nothing else. */
+    private static final Set<String> PURE_CLASSES = Set.of("java.lang.Math", "java.lang.StrictMath", "java.lang.Double",
+            "java.lang.Float", "java.lang.Integer", "java.lang.Long", "org.apache.commons.math3.util.FastMath",
+            "org.hipparchus.util.FastMath");
+
+    /**
+     * Whether {@code method} has no effect a second run would repeat: a JDK math function, or a
+     * method of this build that assigns only its own locals (no element, no field) and calls only
+     * such methods. A call read once per field of its result runs once per field.
+     */
+    private boolean pure(ExecutableElement method) {
+        Boolean known = pure.get(method);
+        if (known != null) {
+            return known;
+        }
+        pure.put(method, true); // a recursion adds no effect of its own
+        TreePath path = paths.of(method);
+        boolean out = path != null && ((MethodTree) path.getLeaf()).getBody() != null
+                ? pure(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), true)
+                : method.getModifiers().contains(Modifier.STATIC) && PURE_CLASSES.contains(
+                        ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString());
+        pure.put(method, out);
+        return out;
+    }
+
+    /**
+     * Whether the code at {@code tree} has no effect: it assigns only locals declared in a body
+     * ({@code locals}: none in an expression), creates only arrays, split objects and what it
+     * throws, and calls only pure methods.
+     */
+    private boolean pure(TreePath tree, boolean locals) {
+        boolean[] ok = {true};
+        new TreePathScanner<Void, Void>() {
+            private int throwing;
+
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                ok[0] &= local(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                ok[0] &= local(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                Tree.Kind k = node.getKind();
+                if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
+                        || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
+                    ok[0] &= local(node.getExpression());
+                }
+                return super.visitUnary(node, unused);
+            }
+
+            private boolean local(ExpressionTree target) {
+                Element e = trees.getElement(new TreePath(getCurrentPath(), target));
+                return locals && target instanceof IdentifierTree && e != null
+                        && (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER);
+            }
+
+            @Override
+            public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
+                throwing++;
+                super.visitThrow(node, unused);
+                throwing--;
+                return null;
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                ok[0] &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m && pure(m);
+                return super.visitMethodInvocation(node, unused);
+            }
+
+            @Override
+            public Void visitNewClass(NewClassTree node, Void unused) {
+                ok[0] &= throwing > 0 || node.getClassBody() == null
+                        && trees.getElement(getCurrentPath()) instanceof ExecutableElement ctor && ctor(ctor) != null;
+                return super.visitNewClass(node, unused);
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                ok[0] = false;
+                return null;
+            }
+        }.scan(tree, null);
+        return ok[0];
+    }
+
+    // ------------------------------------------------------------------ expressions and locals
+
+    /**
+     * Whether the value-class expression at {@code path} is a split object in {@code scope}: a
+     * simple constructor's, a split local's (or this, split), a call that returns split objects,
+     * or either of two such.
+     */
+    boolean splits(TreePath path, Scope scope) {
+        Tree tree = path.getLeaf();
+        if (tree instanceof ParenthesizedTree p) {
+            return splits(new TreePath(path, p.getExpression()), scope);
+        }
+        if (tree instanceof TypeCastTree c) {
+            TypeMirror inner = trees.getTypeMirror(new TreePath(path, c.getExpression()));
+            TypeMirror outer = trees.getTypeMirror(path);
+            return inner != null && outer != null && same(inner, outer) && splits(new TreePath(path, c.getExpression()), scope);
+        }
+        if (tree instanceof ConditionalExpressionTree c) {
+            return pure(new TreePath(path, c.getCondition()), false) && splits(new TreePath(path, c.getTrueExpression()), scope)
+                    && splits(new TreePath(path, c.getFalseExpression()), scope);
+        }
+        if (tree instanceof NewClassTree n) {
+            return n.getClassBody() == null && n.getEnclosingExpression() == null
+                    && trees.getElement(path) instanceof ExecutableElement ctor && ctor(ctor) != null
+                    && n.getArguments().stream().allMatch(a -> pure(new TreePath(path, a), false));
+        }
+        if (tree instanceof IdentifierTree id) {
+            return id.getName().contentEquals("this") ? scope.self() : scope.locals().contains(trees.getElement(path));
+        }
+        if (tree instanceof MethodInvocationTree call && trees.getElement(path) instanceof ExecutableElement m
+                && call.getArguments().stream().allMatch(a -> pure(new TreePath(path, a), false))) {
+            if (m.getModifiers().contains(Modifier.STATIC)) {
+                return returnsValues(m);
+            }
+            TreePath receiver = receiver(path);
+            return receiver != null ? splits(receiver, scope) && m.getEnclosingElement().equals(classOf(receiver))
+                    && returnsValues(m) : scope.self() && returnsValues(m);
+        }
+        return false;
+    }
+
+    /** The receiver expression of a call {@code r.m(...)}, or null for an unqualified call. */
+    TreePath receiver(TreePath call) {
+        ExpressionTree select = ((MethodInvocationTree) call.getLeaf()).getMethodSelect();
+        return select instanceof MemberSelectTree m ? new TreePath(new TreePath(call, select), m.getExpression()) : null;
+    }
+
+    /** The class of the expression at {@code path}'s static type, or null. */
+    TypeElement classOf(TreePath path) {
+        return classOf(trees.getTypeMirror(path));
+    }
+
+    /** The class of a variable's type, or null. */
+    TypeElement classOf(dev.adjoint.processor.ir.Var v) {
+        return classOf(v.type.mirror());
+    }
+
+    private static TypeElement classOf(TypeMirror t) {
+        return t instanceof DeclaredType d && d.asElement() instanceof TypeElement e ? e : null;
+    }
+
+    private boolean same(TypeMirror a, TypeMirror b) {
+        return a instanceof DeclaredType x && b instanceof DeclaredType y && x.asElement().equals(y.asElement());
+    }
+
+    /**
+     * Whether the value-class expression at {@code path} is used where a split object may be: to
+     * read a field, to call a safe method, as the value of a split local, or returned by a body
+     * read for one field of its result.
+     */
+    boolean usedAsValue(TreePath path, Scope scope) {
+        TreePath parentPath = path.getParentPath();
+        Tree parent = parentPath.getLeaf();
+        Tree leaf = path.getLeaf();
+        if (parent instanceof ParenthesizedTree) {
+            return usedAsValue(parentPath, scope);
+        }
+        if (parent instanceof TypeCastTree) {
+            TypeMirror outer = trees.getTypeMirror(parentPath);
+            TypeMirror inner = trees.getTypeMirror(path);
+            return outer != null && inner != null && same(outer, inner) && usedAsValue(parentPath, scope);
+        }
+        if (parent instanceof ConditionalExpressionTree c) {
+            return c.getCondition() != leaf && usedAsValue(parentPath, scope);
+        }
+        if (parent instanceof MemberSelectTree select && select.getExpression() == leaf) {
+            Element member = trees.getElement(parentPath);
+            TypeElement owner = classOf(path);
+            if (member instanceof VariableElement f && owner != null && of(owner.asType()) != null
+                    && of(owner.asType()).fields().contains(f)) {
+                return !(parentPath.getParentPath().getLeaf() instanceof AssignmentTree a && a.getVariable() == parent);
+            }
+            if (member instanceof ExecutableElement m && parentPath.getParentPath().getLeaf() instanceof MethodInvocationTree
+                    && owner != null && m.getEnclosingElement().equals(owner)) {
+                if (accessor(m) != null) {
+                    return true;
+                }
+                if (!safe(m)) {
+                    return false;
+                }
+                TreePath call = parentPath.getParentPath();
+                return of(m.getReturnType()) == null || returnsValues(m) && usedAsValue(call, scope);
+            }
+            return false;
+        }
+        if (parent instanceof VariableTree v && v.getInitializer() == leaf) {
+            return scope.locals().contains(trees.getElement(parentPath));
+        }
+        if (parent instanceof AssignmentTree a && a.getExpression() == leaf) {
+            return parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree
+                    && a.getVariable() instanceof IdentifierTree
+                    && scope.locals().contains(trees.getElement(new TreePath(parentPath, a.getVariable())));
+        }
+        return parent instanceof ReturnTree && scope.returns();
+    }
+
+    /**
+     * The split locals of the body at {@code body}: of its local variables of a value class, those
+     * whose every value is a split object and every use one a split object allows, found by
+     * removing the others until none is left to remove.
+     */
+    Scope scope(TreePath body, boolean returns, boolean self) {
+        Map<Element, List<TreePath>> values = new LinkedHashMap<>();
+        Map<Element, List<TreePath>> uses = new HashMap<>();
+        Set<Element> declared = new HashSet<>();
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitVariable(VariableTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (e != null && e.getKind() == ElementKind.LOCAL_VARIABLE && of(e.asType()) != null
+                        && getCurrentPath().getParentPath().getLeaf() instanceof BlockTree) {
+                    declared.add(e);
+                    values.computeIfAbsent(e, k -> new ArrayList<>());
+                    if (node.getInitializer() != null) {
+                        values.get(e).add(new TreePath(getCurrentPath(), node.getInitializer()));
+                    }
+                }
+                return super.visitVariable(node, unused);
+            }
+
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (e != null && e.getKind() == ElementKind.LOCAL_VARIABLE) {
+                    Tree parent = getCurrentPath().getParentPath().getLeaf();
+                    if (parent instanceof AssignmentTree a && a.getVariable() == node) {
+                        values.computeIfAbsent(e, k -> new ArrayList<>()).add(new TreePath(getCurrentPath().getParentPath(),
+                                a.getExpression()));
+                    } else {
+                        uses.computeIfAbsent(e, k -> new ArrayList<>()).add(getCurrentPath());
+                    }
+                }
+                return null;
+            }
+        }.scan(body, null);
+        Set<Element> locals = new HashSet<>(declared);
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Scope scope = new Scope(Set.copyOf(locals), returns, self);
+            for (Element e : new ArrayList<>(locals)) {
+                boolean ok = values.get(e).stream().allMatch(v -> splits(v, scope) && sameClass(v, e))
+                        && uses.getOrDefault(e, List.of()).stream().allMatch(u -> usedAsValue(u, scope));
+                if (!ok) {
+                    locals.remove(e);
+                    changed = true;
+                }
+            }
+        }
+        return new Scope(Set.copyOf(locals), returns, self);
+    }
+
+    private boolean sameClass(TreePath value, Element local) {
+        TypeMirror t = trees.getTypeMirror(value);
+        return t != null && same(t, local.asType());
+    }
+
+    /** Whether an expression assigns anything (an assignment, a compound one, ++ or --). */
+    static boolean assigns(TreePath expr) {
+        boolean[] found = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                found[0] = true;
+                return null;
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                found[0] = true;
+                return null;
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                Tree.Kind k = node.getKind();
+                found[0] |= k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
+                        || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT;
+                return super.visitUnary(node, unused);
+            }
+        }.scan(expr, null);
+        return found[0];
+    }
+}

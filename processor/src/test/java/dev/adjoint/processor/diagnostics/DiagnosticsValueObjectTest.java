@@ -1,0 +1,128 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
+import static dev.adjoint.processor.diagnostics.Sources.compile;
+import static dev.adjoint.processor.diagnostics.Sources.functions;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Value objects Adjoint cannot split into their fields (read/Values), built from a differentiated
+ * value: each refused where it is created, with the way out; none compiles into a derivative that
+ * loses the value's.
+ */
+class DiagnosticsValueObjectTest {
+
+    private static final String MESSAGE = "[AdjointUnsupportedCall] cannot differentiate through new demo.Pair(...): a "
+            + "differentiated value passed to a constructor loses its derivative, unless Adjoint can split the object "
+            + "into its fields (a class of the build with final fields its constructor only assigns, an object only "
+            + "read: its fields, its methods, never passed on or compared)";
+
+    /** A value class of final fields, accessors, and a method returning another one. */
+    private static final JavaFileObject PAIR = JavaFileObjects.forSourceLines("demo.Pair",
+            "package demo;",
+            "",
+            "public final class Pair {",
+            "    private final double a;",
+            "    private final double b;",
+            "",
+            "    public Pair(double a, double b) {",
+            "        this.a = a;",
+            "        this.b = b;",
+            "    }",
+            "",
+            "    public double a() {",
+            "        return a;",
+            "    }",
+            "",
+            "    public double b() {",
+            "        return b;",
+            "    }",
+            "}");
+
+    /** {@code demo.Functions.f(x)} with {@code body} from line 8 on. */
+    private static JavaFileObject f(String... body) {
+        String[] lines = new String[body.length + 3];
+        lines[0] = "    @Differentiable";
+        lines[1] = "    static double f(double x) {";
+        System.arraycopy(body, 0, lines, 2, body.length);
+        lines[lines.length - 1] = "    }";
+        return functions(lines);
+    }
+
+    private static void assertRefusedOnLine(JavaFileObject functions, int line) {
+        Compilation c = compile(functions, PAIR);
+        assertThat(c).hadErrorContaining(MESSAGE).inFile(functions).onLine(line);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void passedOnToAMethodAdjointCannotSeeIntoIsRefused() {
+        assertRefusedOnLine(f(
+                "        Pair p = new Pair(x, 2 * x);",
+                "        return p.a() + String.valueOf(p).length();"), 8);
+    }
+
+    @Test
+    void comparedAsAnObjectIsRefused() {
+        assertRefusedOnLine(f(
+                "        Pair p = new Pair(x, 2 * x);",
+                "        Pair q = p;",
+                "        return p == q ? p.b() : p.a();"), 8);
+    }
+
+    @Test
+    void storedInAnArrayIsRefused() {
+        assertRefusedOnLine(f(
+                "        Pair[] ps = {new Pair(x, 1)};",
+                "        return ps[0].a();"), 8);
+    }
+
+    @Test
+    void passedToAHelperIsRefused() {
+        JavaFileObject functions = functions(
+                "    static double sum(Pair p) {",
+                "        return p.a() + p.b();",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return sum(new Pair(x, x * x));",
+                "    }");
+        assertRefusedOnLine(functions, 12);
+    }
+
+    /** A constructor that checks its argument is not one that only assigns: the object is not split. */
+    @Test
+    void constructorThatChecksIsRefused() {
+        JavaFileObject checked = JavaFileObjects.forSourceLines("demo.Pair",
+                "package demo;",
+                "",
+                "public final class Pair {",
+                "    private final double a;",
+                "",
+                "    public Pair(double a) {",
+                "        if (a < 0) {",
+                "            throw new IllegalArgumentException();",
+                "        }",
+                "        this.a = a;",
+                "    }",
+                "",
+                "    public double a() {",
+                "        return a;",
+                "    }",
+                "}");
+        JavaFileObject functions = f("        return new Pair(x).a();");
+        Compilation c = compile(functions, checked);
+        assertThat(c).hadErrorContaining(MESSAGE).inFile(functions).onLine(8);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+}

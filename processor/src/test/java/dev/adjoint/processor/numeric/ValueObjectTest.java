@@ -1,0 +1,296 @@
+package dev.adjoint.processor.numeric;
+
+import static dev.adjoint.processor.numeric.GradientHarness.checkEveryMethod;
+import static dev.adjoint.processor.numeric.GradientHarness.compileClean;
+import static dev.adjoint.processor.numeric.GradientHarness.withoutComments;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.processor.differential.InMemoryCompiler;
+import java.lang.reflect.Method;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Value objects built from differentiated values (issue 14): a small class of final fields whose
+ * constructor only assigns them ({@code SinCos} from {@code FastMath.sinCos}, a double-double
+ * {@code DD}, a record), split into a variable per field (read/Values). Each method is compiled with
+ * the processor and checked at random points as {@link NumericGradientTest} checks the fixtures
+ * (central differences, pullback, tape, tangent, second order); then the shapes that break a
+ * splitter: an object reassigned from itself, aliased and assigned on two branches, carried
+ * around a loop, built in a ternary, with int, String and constant fields.
+ */
+class ValueObjectTest {
+
+    private static final int POINTS = 20;
+
+    /** As Hipparchus writes it: private final fields, accessors, built by a static method of another class. */
+    private static final String LIB = """
+            package demo.lib;
+
+            public final class SinCos {
+                private final double sin;
+                private final double cos;
+
+                SinCos(final double s, final double c) {
+                    this.sin = s;
+                    this.cos = c;
+                }
+
+                public double sin() {
+                    return sin;
+                }
+
+                public double cos() {
+                    return cos;
+                }
+            }
+            """;
+
+    private static final String FAST_MATH = """
+            package demo.lib;
+
+            public final class FastMath {
+                private FastMath() {}
+
+                public static SinCos sinCos(final double x) {
+                    return new SinCos(Math.sin(x), Math.cos(x));
+                }
+            }
+            """;
+
+    /** As Commons Numbers writes it: a private constructor, static factories, methods returning new objects. */
+    private static final String DD = """
+            package demo.lib;
+
+            public final class DD {
+                private static final double MULTIPLIER = 1.0 + 0x1.0p27;
+                private final double x;
+                private final double xx;
+
+                private DD(double x, double xx) {
+                    this.x = x;
+                    this.xx = xx;
+                }
+
+                public static DD of(double x) {
+                    return new DD(x, 0);
+                }
+
+                public static DD ofProduct(double a, double b) {
+                    final double p = a * b;
+                    return new DD(p, productLow(a, b, p));
+                }
+
+                static DD fastTwoSum(double a, double b) {
+                    final double s = a + b;
+                    return new DD(s, b - (s - a));
+                }
+
+                static double productLow(double a, double b, double p) {
+                    final double ha = highPart(a);
+                    final double la = a - ha;
+                    final double hb = highPart(b);
+                    final double lb = b - hb;
+                    return la * lb - (((p - ha * hb) - la * hb) - ha * lb);
+                }
+
+                static double highPart(double value) {
+                    final double c = MULTIPLIER * value;
+                    return c - (c - value);
+                }
+
+                public double hi() {
+                    return x;
+                }
+
+                public double lo() {
+                    return xx;
+                }
+
+                public double doubleValue() {
+                    return x + xx;
+                }
+
+                public DD add(double y) {
+                    return fastTwoSum(x, xx + y);
+                }
+
+                public DD multiply(double y) {
+                    final double hi = x * y;
+                    return fastTwoSum(hi, productLow(x, y, hi) + xx * y);
+                }
+
+                public DD sqrt() {
+                    final double c = Math.sqrt(x);
+                    if (c == 0) {
+                        return new DD(c, 0);
+                    }
+                    final double u = c * c;
+                    final double cc = (x - u - productLow(c, c, u) + xx) * 0.5 / c;
+                    return fastTwoSum(c, cc);
+                }
+            }
+            """;
+
+    private static final String SHAPES = """
+            package demo;
+
+            import demo.lib.DD;
+            import demo.lib.FastMath;
+            import demo.lib.SinCos;
+            import dev.adjoint.Differentiable;
+
+            public final class Shapes {
+                private Shapes() {}
+
+                /** A record whose method reads its components. */
+                record Params(double mu, double sigma) {
+                    double z(double v) {
+                        return (v - mu) / sigma;
+                    }
+                }
+
+                /** Fields computed from the parameters, each read twice. */
+                static final class Polar {
+                    final double x;
+                    final double y;
+
+                    Polar(double r, double t) {
+                        this.x = r * Math.cos(t);
+                        this.y = r * Math.sin(t);
+                    }
+
+                    double dot(Polar o) {
+                        return x * o.x + y * o.y;
+                    }
+                }
+
+                /** Fields of other kinds: an int, a String, a constant. */
+                static final class Tagged {
+                    private static final int SCALE = 3;
+                    private final int n;
+                    private final String name;
+                    private final double k = 2.5;
+                    private final double v;
+
+                    Tagged(int n, String name, double v) {
+                        this.n = n;
+                        this.name = name;
+                        this.v = v;
+                    }
+
+                    double weighted(double[] w) {
+                        double s = 0;
+                        for (int i = 0; i < n; i++) {
+                            s += w[i] * v;
+                        }
+                        return s * k * SCALE + name.length();
+                    }
+                }
+
+                /** Orekit's eccentric to true anomaly: SinCos from FastMath.sinCos. */
+                @Differentiable(order = 2)
+                public static double trueAnomaly(double e, double E) {
+                    final double beta = e / (1 + Math.sqrt((1 - e) * (1 + e)));
+                    final SinCos scE = FastMath.sinCos(E);
+                    return E + 2 * Math.atan(beta * scE.sin() / (1 - beta * scE.cos()));
+                }
+
+                /** Commons Statistics' sqrt(2 a a) in double-double: calls chained on results, no local. */
+                @Differentiable(order = 2)
+                public static double chained(double a) {
+                    return DD.ofProduct(2 * a, a).sqrt().hi() + DD.of(a).add(a).doubleValue();
+                }
+
+                /** A local reassigned from itself, aliased, assigned on two branches, read after. */
+                @Differentiable(order = 2)
+                public static double reassigned(double a, double y) {
+                    DD d = DD.ofProduct(a, a);
+                    d = d.multiply(y);
+                    DD e;
+                    if (a > y) {
+                        e = d;
+                    } else {
+                        e = DD.of(y).multiply(a);
+                    }
+                    d = d.add(e.hi());
+                    return e.hi() + e.lo() + d.doubleValue();
+                }
+
+                /** A value carried around a loop (compensated summation) and one built in each step. */
+                @Differentiable(order = 2)
+                public static double loop(double x, double y) {
+                    DD sum = DD.of(0);
+                    for (int i = 1; i <= 6; i++) {
+                        SinCos sc = FastMath.sinCos(x * i);
+                        sum = sum.add(sc.sin() * sc.cos() * y);
+                    }
+                    return sum.doubleValue();
+                }
+
+                /** A record built from differentiated values, in a ternary and directly. */
+                @Differentiable(order = 2)
+                public static double record(double m, double s, double v) {
+                    Params p = new Params(m * 2, s);
+                    Params q = (v > 0 ? p : new Params(v, s * s));
+                    return p.z(v) + q.mu() * q.sigma() + new Params(m, 1).z(s);
+                }
+
+                /** A constructor computing its fields, a method taking another object as data. */
+                @Differentiable(order = 2)
+                public static double polar(double r, double t) {
+                    Polar p = new Polar(r, t);
+                    return p.x * p.y + p.dot(new Polar(1, 2)) + new Polar(2, r).x;
+                }
+
+                /** Fields that are no doubles, and an int passed for a double. */
+                @Differentiable(order = 2)
+                public static double tagged(double[] w, double v) {
+                    Tagged t = new Tagged(w.length, "abc", v);
+                    return t.weighted(w) + new Polar(1, v).x * new Params(2, v).mu() * v;
+                }
+            }
+            """;
+
+    private static InMemoryCompiler.Result compile() {
+        return compileClean("demo.Shapes", SHAPES, "demo.lib.SinCos", LIB, "demo.lib.FastMath", FAST_MATH, "demo.lib.DD",
+                DD);
+    }
+
+    @Test
+    void valueObjectsAreSplitIntoTheirFields() throws Exception {
+        InMemoryCompiler.Result r = compile();
+        String impl = withoutComments(r.generated("demo.ShapesAdjointImpl"));
+        assertFalse(impl.contains("new SinCos(") || impl.contains("new DD(") || impl.contains("new Params(")
+                || impl.contains("new Polar(") || impl.contains("new Tagged("), "no object is built:\n" + impl);
+        assertTrue(impl.contains("double scE_sin = Math.sin(E);"), "a variable per field, named after both:\n" + impl);
+        checkEveryMethod(r, "demo.Shapes", POINTS, "chained", "loop", "polar", "reassigned", "record", "tagged",
+                "trueAnomaly");
+    }
+
+    /** The branches each point takes: a > y and not, v > 0 and not; sqrt at 0 (its shortcut: the value). */
+    @Test
+    void eachBranchAndTheShortcut() throws Exception {
+        InMemoryCompiler.Result r = compile();
+        ClassLoader loader = r.loader();
+        Class<?> shapes = loader.loadClass("demo.Shapes");
+        GradientHarness harness = new GradientHarness(shapes);
+        Random random = new Random(14);
+        Method reassigned = shapes.getMethod("reassigned", double.class, double.class);
+        harness.checkAt(reassigned, new Object[] {2.0, 0.5}, random);
+        harness.checkAt(reassigned, new Object[] {0.5, 2.0}, random);
+        Method record = shapes.getMethod("record", double.class, double.class, double.class);
+        harness.checkAt(record, new Object[] {0.3, 1.5, 0.7}, random);
+        harness.checkAt(record, new Object[] {0.3, 1.5, -0.7}, random);
+        Method chained = shapes.getMethod("chained", double.class);
+        harness.checkAt(chained, new Object[] {1e-3}, random);
+        Class<?> adjoint = loader.loadClass("demo.ShapesAdjoint");
+        Class<?> gradient = loader.loadClass("demo.ShapesAdjoint$ChainedGradient");
+        Object into = gradient.getConstructor().newInstance();
+        double value = (double) adjoint.getMethod("chainedPullback", double.class, double.class, gradient)
+                .invoke(null, 0.0, 1.0, into);
+        assertEquals((double) chained.invoke(null, 0.0), value, "the shortcut's value, where sqrt is at 0");
+    }
+}
