@@ -714,7 +714,7 @@ final class BodyReader {
         switch (el.getKind()) {
             case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> {
                 Var var = vars.get(el);
-                if (var == null && values.split(el)) {
+                if (values.split(el)) {
                     return values.misused(tree);
                 }
                 if (var == null) {

@@ -17,7 +17,9 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -237,10 +239,25 @@ public final class Reader {
             }
         }
         TreePath path = paths.of(method);
-        reader.values().enter(values.scope(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), field != null,
-                instance), field);
+        reader.values().enter(values.scope(method, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()),
+                field != null, instance, true), field);
+        Set<Integer> split = values.splitParams(method);
+        for (int i = 0; i < params.size(); i++) {
+            if (!split.contains(i)) {
+                all.add(params.get(i));
+                continue;
+            }
+            // a parameter read as a split object: its fields are parameters in its place
+            Map<VariableElement, Var> fields = new LinkedHashMap<>();
+            for (VariableElement f : values.of(method.getParameters().get(i).asType()).fields()) {
+                Var v = new Var(params.get(i).name() + "_" + f.getSimpleName(), JType.of(f.asType()), Var.Role.PARAM);
+                fields.put(f, v);
+                all.add(new MethodIr.Param(v));
+            }
+            reader.values().bind(trees.getElement(new TreePath(path, ((MethodTree) path.getLeaf()).getParameters()
+                    .get(i))), fields);
+        }
         List<Stmt> body = readBody(method, reader);
-        all.addAll(params);
         catalog.putFieldParams(key, List.of());
         catalog.putComponents(key, List.of());
         JType result = field != null ? JType.of(field.asType()) : JType.of(method.getReturnType());

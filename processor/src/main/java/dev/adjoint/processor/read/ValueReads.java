@@ -68,6 +68,11 @@ final class ValueReads {
         return scope != Values.Scope.NONE;
     }
 
+    /** Binds split parameter {@code param} of the body to its field variables. */
+    void bind(Element param, Map<VariableElement, Var> fields) {
+        locals.put(param, fields);
+    }
+
     /** Whether {@code local} is split into a variable per field. */
     boolean split(Element local) {
         return scope.locals().contains(local);
@@ -143,8 +148,13 @@ final class ValueReads {
      * on a split object (or returns one, read field by field where it is used).
      */
     Expr call(TreePath path) {
-        if (!(trees.getElement(path) instanceof ExecutableElement m) || m.getModifiers().contains(Modifier.STATIC)) {
+        if (!(trees.getElement(path) instanceof ExecutableElement m)) {
             return null;
+        }
+        if (m.getModifiers().contains(Modifier.STATIC)) {
+            // a helper given split objects for parameters it only reads as such
+            return values.splitParams(m).isEmpty() || values.of(m.getReturnType()) != null
+                    || !values.splitArguments(path, m, scope) ? null : inlined(path, m, null, null);
         }
         TreePath receiver = values.receiver(path);
         boolean onSplit = receiver != null ? splits(receiver) && m.getEnclosingElement().equals(values.classOf(receiver))
@@ -156,7 +166,7 @@ final class ValueReads {
         if (field != null) {
             return receiver != null ? field(receiver, field) : new Expr.Read(body.fieldVar(field), body.at(path.getLeaf()));
         }
-        if (!values.safe(m) || values.of(m.getReturnType()) != null) {
+        if (!values.safe(m) || values.of(m.getReturnType()) != null || !values.splitArguments(path, m, scope)) {
             return null;
         }
         return inlined(path, m, receiver, null);
@@ -176,6 +186,10 @@ final class ValueReads {
             return new Expr.Cond(body.expr(new TreePath(path, c.getCondition())),
                     field(new TreePath(path, c.getTrueExpression()), f), field(new TreePath(path, c.getFalseExpression()), f),
                     JType.of(f.asType()), at);
+        }
+        if (values.constant(path)) {
+            return new Expr.FieldGet(body.expr(path), ClassRef.of((TypeElement) f.getEnclosingElement()),
+                    f.getSimpleName().toString(), JType.of(f.asType()), !calls.accessible(f), at);
         }
         if (tree instanceof IdentifierTree id) {
             Var v = id.getName().contentEquals("this") ? body.fieldVar(f) : locals.get(trees.getElement(path)).get(f);
@@ -240,7 +254,16 @@ final class ValueReads {
         }
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
         for (int i = 0; i < call.getArguments().size(); i++) {
-            args.add(body.expr(new TreePath(path, call.getArguments().get(i))));
+            TreePath arg = new TreePath(path, call.getArguments().get(i));
+            if (values.splitParams(m).contains(i)) {
+                // a parameter the helper reads as a split object: the argument's fields
+                for (VariableElement field : values.of(m.getParameters().get(i).asType()).fields()) {
+                    args.add(field(arg, field));
+                    types.add(JType.of(field.asType()));
+                }
+                continue;
+            }
+            args.add(body.expr(arg));
             types.add(JType.of(m.getParameters().get(i).asType()));
         }
         String key = calls.valueHelper(m, f);

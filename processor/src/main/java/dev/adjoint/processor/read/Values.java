@@ -94,12 +94,14 @@ final class Values {
     private final Map<ExecutableElement, Optional<Ctor>> ctors = new HashMap<>();
     private final Map<ExecutableElement, Boolean> safe = new HashMap<>();
     private final Map<ExecutableElement, Boolean> returnsValues = new HashMap<>();
-    private final Map<ExecutableElement, Boolean> pure = new HashMap<>();
+    private final Purity purity;
+    private final Map<ExecutableElement, Set<Integer>> splitParams = new HashMap<>();
 
     Values(Trees trees, Elements elements, MethodPaths paths) {
         this.trees = trees;
         this.elements = elements;
         this.paths = paths;
+        this.purity = new Purity(trees, paths, this);
     }
 
     // ------------------------------------------------------------------ classes
@@ -393,11 +395,11 @@ final class Values {
         TreePath path = paths.of(method);
         boolean instance = !method.getModifiers().contains(Modifier.STATIC);
         if (of(method.getReturnType()) == null || path == null || ((MethodTree) path.getLeaf()).getBody() == null
-                || method.getAnnotation(Differentiable.class) != null || instance && !safe(method) || !pure(method)) {
+                || method.getAnnotation(Differentiable.class) != null || instance && !safe(method) || !purity.pure(method)) {
             return false; // read once per field, it must have no effect to repeat
         }
         TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
-        Scope scope = scope(body, true, instance);
+        Scope scope = scope(method, body, true, instance, true);
         boolean[] ok = {true};
         new TreePathScanner<Void, Void>() {
             @Override
@@ -419,107 +421,6 @@ final class Values {
         return ok[0];
     }
 
-    // ------------------------------------------------------------------ effects
-
-    /** JDK classes whose static methods compute a value and nothing else. */
-    private static final Set<String> PURE_CLASSES = Set.of("java.lang.Math", "java.lang.StrictMath", "java.lang.Double",
-            "java.lang.Float", "java.lang.Integer", "java.lang.Long", "org.apache.commons.math3.util.FastMath",
-            "org.hipparchus.util.FastMath");
-
-    /**
-     * Whether {@code method} has no effect a second run would repeat: a JDK math function, or a
-     * method of this build that assigns only its own locals (no element, no field) and calls only
-     * such methods. A call read once per field of its result runs once per field.
-     */
-    private boolean pure(ExecutableElement method) {
-        Boolean known = pure.get(method);
-        if (known != null) {
-            return known;
-        }
-        pure.put(method, true); // a recursion adds no effect of its own
-        TreePath path = paths.of(method);
-        boolean out = path != null && ((MethodTree) path.getLeaf()).getBody() != null
-                ? pure(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), true)
-                : method.getModifiers().contains(Modifier.STATIC) && PURE_CLASSES.contains(
-                        ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString());
-        pure.put(method, out);
-        return out;
-    }
-
-    /**
-     * Whether the code at {@code tree} has no effect: it assigns only locals declared in a body
-     * ({@code locals}: none in an expression), creates only arrays, split objects and what it
-     * throws, and calls only pure methods.
-     */
-    private boolean pure(TreePath tree, boolean locals) {
-        boolean[] ok = {true};
-        new TreePathScanner<Void, Void>() {
-            private int throwing;
-
-            @Override
-            public Void visitAssignment(AssignmentTree node, Void unused) {
-                ok[0] &= local(node.getVariable());
-                return super.visitAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                ok[0] &= local(node.getVariable());
-                return super.visitCompoundAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void unused) {
-                Tree.Kind k = node.getKind();
-                if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
-                        || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
-                    ok[0] &= local(node.getExpression());
-                }
-                return super.visitUnary(node, unused);
-            }
-
-            private boolean local(ExpressionTree target) {
-                Element e = trees.getElement(new TreePath(getCurrentPath(), target));
-                return locals && target instanceof IdentifierTree && e != null
-                        && (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER);
-            }
-
-            @Override
-            public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
-                throwing++;
-                super.visitThrow(node, unused);
-                throwing--;
-                return null;
-            }
-
-            @Override
-            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-                ok[0] &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m && pure(m);
-                return super.visitMethodInvocation(node, unused);
-            }
-
-            @Override
-            public Void visitNewClass(NewClassTree node, Void unused) {
-                ok[0] &= throwing > 0 || node.getClassBody() == null
-                        && trees.getElement(getCurrentPath()) instanceof ExecutableElement ctor && ctor(ctor) != null;
-                return super.visitNewClass(node, unused);
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-
-            @Override
-            public Void visitClass(ClassTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-        }.scan(tree, null);
-        return ok[0];
-    }
-
     // ------------------------------------------------------------------ expressions and locals
 
     /**
@@ -538,27 +439,92 @@ final class Values {
             return inner != null && outer != null && same(inner, outer) && splits(new TreePath(path, c.getExpression()), scope);
         }
         if (tree instanceof ConditionalExpressionTree c) {
-            return pure(new TreePath(path, c.getCondition()), false) && splits(new TreePath(path, c.getTrueExpression()), scope)
+            return purity.pure(new TreePath(path, c.getCondition()), false) && splits(new TreePath(path, c.getTrueExpression()), scope)
                     && splits(new TreePath(path, c.getFalseExpression()), scope);
         }
         if (tree instanceof NewClassTree n) {
             return n.getClassBody() == null && n.getEnclosingExpression() == null
                     && trees.getElement(path) instanceof ExecutableElement ctor && ctor(ctor) != null
-                    && n.getArguments().stream().allMatch(a -> pure(new TreePath(path, a), false));
+                    && n.getArguments().stream().allMatch(a -> purity.pure(new TreePath(path, a), false));
+        }
+        if (constant(path)) {
+            return true; // an object that exists, its fields read from it
         }
         if (tree instanceof IdentifierTree id) {
             return id.getName().contentEquals("this") ? scope.self() : scope.locals().contains(trees.getElement(path));
         }
         if (tree instanceof MethodInvocationTree call && trees.getElement(path) instanceof ExecutableElement m
-                && call.getArguments().stream().allMatch(a -> pure(new TreePath(path, a), false))) {
+                && call.getArguments().stream().allMatch(a -> purity.pure(new TreePath(path, a), false))) {
+            if (!returnsValues(m) || !splitArguments(path, m, scope)) {
+                return false;
+            }
             if (m.getModifiers().contains(Modifier.STATIC)) {
-                return returnsValues(m);
+                return true;
             }
             TreePath receiver = receiver(path);
             return receiver != null ? splits(receiver, scope) && m.getEnclosingElement().equals(classOf(receiver))
-                    && returnsValues(m) : scope.self() && returnsValues(m);
+                    : scope.self();
         }
         return false;
+    }
+
+    /**
+     * Whether the expression at {@code path} is a {@code static final} field holding a value object
+     * of a final class ({@code static final DD SQRT2PI = ...}): split by reading its fields.
+     */
+    boolean constant(TreePath path) {
+        Tree tree = path.getLeaf();
+        Element e = tree instanceof IdentifierTree || tree instanceof MemberSelectTree ? trees.getElement(path) : null;
+        ValueClass value = e != null && e.getKind() == ElementKind.FIELD && e.getModifiers().contains(Modifier.STATIC)
+                && e.getModifiers().contains(Modifier.FINAL) ? of(e.asType()) : null;
+        // of a final class (a record is one): no subclass's method can be what the object runs
+        return value != null && (value.type().getModifiers().contains(Modifier.FINAL)
+                || value.type().getKind() == ElementKind.RECORD);
+    }
+
+    /**
+     * The indices of {@code method}'s parameters of a value class that its body only reads as a
+     * split object: read on a split object (or for a field of its result), it takes their fields
+     * instead, from arguments that split.
+     */
+    Set<Integer> splitParams(ExecutableElement method) {
+        Set<Integer> known = splitParams.get(method);
+        if (known != null) {
+            return known;
+        }
+        splitParams.put(method, Set.of()); // a method passing its parameter to itself: not split
+        TreePath path = paths.of(method);
+        Set<Integer> out = new HashSet<>();
+        if (path != null && ((MethodTree) path.getLeaf()).getBody() != null
+                && method.getAnnotation(Differentiable.class) == null) {
+            Scope scope = scope(method, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()),
+                    of(method.getReturnType()) != null, !method.getModifiers().contains(Modifier.STATIC), true);
+            for (int i = 0; i < method.getParameters().size(); i++) {
+                if (scope.locals().contains(parameter(method, i))) {
+                    out.add(i);
+                }
+            }
+        }
+        splitParams.put(method, Set.copyOf(out));
+        return splitParams.get(method);
+    }
+
+    /** Parameter {@code i} of {@code method} as its body's names resolve (javac's symbol for the tree). */
+    private Element parameter(ExecutableElement method, int i) {
+        TreePath path = paths.of(method);
+        Element e = trees.getElement(new TreePath(path, ((MethodTree) path.getLeaf()).getParameters().get(i)));
+        return e != null ? e : method.getParameters().get(i);
+    }
+
+    /** Whether each argument of the call at {@code path} that {@code m} takes split does split. */
+    boolean splitArguments(TreePath path, ExecutableElement m, Scope scope) {
+        List<? extends ExpressionTree> args = ((MethodInvocationTree) path.getLeaf()).getArguments();
+        for (int i : splitParams(m)) {
+            if (i >= args.size() || !splits(new TreePath(path, args.get(i)), scope)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The receiver expression of a call {@code r.m(...)}, or null for an unqualified call. */
@@ -628,6 +594,16 @@ final class Values {
         if (parent instanceof VariableTree v && v.getInitializer() == leaf) {
             return scope.locals().contains(trees.getElement(parentPath));
         }
+        if (parent instanceof MethodInvocationTree call && call.getArguments().contains(leaf)
+                && trees.getElement(parentPath) instanceof ExecutableElement m
+                && splitParams(m).contains(call.getArguments().indexOf(leaf))) {
+            // a helper's parameter it only reads as a split object: the call is read on split objects
+            TreePath receiver = receiver(parentPath);
+            boolean onSplit = m.getModifiers().contains(Modifier.STATIC) || (receiver != null
+                    ? splits(receiver, scope) && m.getEnclosingElement().equals(classOf(receiver)) : scope.self())
+                    && safe(m);
+            return onSplit && (of(m.getReturnType()) == null || returnsValues(m) && usedAsValue(parentPath, scope));
+        }
         if (parent instanceof AssignmentTree a && a.getExpression() == leaf) {
             return parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree
                     && a.getVariable() instanceof IdentifierTree
@@ -642,9 +618,22 @@ final class Values {
      * removing the others until none is left to remove.
      */
     Scope scope(TreePath body, boolean returns, boolean self) {
+        return scope(null, body, returns, self, false);
+    }
+
+    /** {@link #scope(TreePath, boolean, boolean)}, {@code method}'s parameters of a value class candidates too with {@code params}. */
+    Scope scope(ExecutableElement method, TreePath body, boolean returns, boolean self, boolean params) {
         Map<Element, List<TreePath>> values = new LinkedHashMap<>();
         Map<Element, List<TreePath>> uses = new HashMap<>();
         Set<Element> declared = new HashSet<>();
+        if (params) {
+            for (int i = 0; i < method.getParameters().size(); i++) {
+                if (of(method.getParameters().get(i).asType()) != null) {
+                    declared.add(parameter(method, i));
+                    values.put(parameter(method, i), new ArrayList<>());
+                }
+            }
+        }
         new TreePathScanner<Void, Void>() {
             @Override
             public Void visitVariable(VariableTree node, Void unused) {
@@ -663,7 +652,7 @@ final class Values {
             @Override
             public Void visitIdentifier(IdentifierTree node, Void unused) {
                 Element e = trees.getElement(getCurrentPath());
-                if (e != null && e.getKind() == ElementKind.LOCAL_VARIABLE) {
+                if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER)) {
                     Tree parent = getCurrentPath().getParentPath().getLeaf();
                     if (parent instanceof AssignmentTree a && a.getVariable() == node) {
                         values.computeIfAbsent(e, k -> new ArrayList<>()).add(new TreePath(getCurrentPath().getParentPath(),

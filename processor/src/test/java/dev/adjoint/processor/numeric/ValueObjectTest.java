@@ -122,6 +122,15 @@ class ValueObjectTest {
                     return fastTwoSum(hi, productLow(x, y, hi) + xx * y);
                 }
 
+                public DD add(DD y) {
+                    final DD s = fastTwoSum(x, y.x);
+                    return fastTwoSum(s.x, s.xx + xx + y.xx);
+                }
+
+                public static double sum(DD a, double b) {
+                    return a.hi() + a.lo() + b;
+                }
+
                 public DD sqrt() {
                     final double c = Math.sqrt(x);
                     if (c == 0) {
@@ -143,6 +152,9 @@ class ValueObjectTest {
             import dev.adjoint.Differentiable;
 
             public final class Shapes {
+                /** A double-double constant: its fields read from it. */
+                private static final DD TWO_PI = DD.ofProduct(Math.PI, 2);
+
                 private Shapes() {}
 
                 /** A record whose method reads its components. */
@@ -245,6 +257,24 @@ class ValueObjectTest {
                     return p.x * p.y + p.dot(new Polar(1, 2)) + new Polar(2, r).x;
                 }
 
+                /** Methods of a constant value object, its private fields read from it. */
+                @Differentiable(order = 2)
+                public static double constant(double x) {
+                    return TWO_PI.multiply(x).hi() + TWO_PI.lo() * x + TWO_PI.add(x).doubleValue();
+                }
+
+                /** Value objects passed to a method of their class and to a static helper. */
+                @Differentiable(order = 2)
+                public static double passed(double a, double b) {
+                    DD p = DD.ofProduct(a, b);
+                    DD q = p.add(DD.of(b)).add(p);
+                    return DD.sum(q, a) + norm(new Polar(a, b)) + DD.sum(TWO_PI, b);
+                }
+
+                private static double norm(Polar p) {
+                    return Math.sqrt(p.dot(p));
+                }
+
                 /** Fields that are no doubles, and an int passed for a double. */
                 @Differentiable(order = 2)
                 public static double tagged(double[] w, double v) {
@@ -266,7 +296,7 @@ class ValueObjectTest {
         assertFalse(impl.contains("new SinCos(") || impl.contains("new DD(") || impl.contains("new Params(")
                 || impl.contains("new Polar(") || impl.contains("new Tagged("), "no object is built:\n" + impl);
         assertTrue(impl.contains("double scE_sin = Math.sin(E);"), "a variable per field, named after both:\n" + impl);
-        checkEveryMethod(r, "demo.Shapes", POINTS, "chained", "loop", "polar", "reassigned", "record", "tagged",
+        checkEveryMethod(r, "demo.Shapes", POINTS, "chained", "constant", "loop", "passed", "polar", "reassigned", "record", "tagged",
                 "trueAnomaly");
     }
 
