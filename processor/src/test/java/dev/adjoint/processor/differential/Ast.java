@@ -51,7 +51,7 @@ final class Ast {
     /** A double-valued expression. */
     sealed interface Expr extends Arg
             permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate, Element, MatrixElement, Invoke, StopGradient,
-            Chain, HelperCall, ObjectCall, Unstash, AssignExpr, IncElement {}
+            Chain, HelperCall, ObjectCall, Unstash, AssignExpr, IncElement, ValueRead {}
 
     /** A double literal. */
     record Num(double value) implements Expr {}
@@ -108,6 +108,14 @@ final class Ast {
 
     /** What a {@link Stash} put into a holder parameter, read back: {@code xs.get(0)} or {@code Double.parseDouble(sb.toString())}. */
     record Unstash(Holder kind, String holder) implements Expr {}
+
+    /**
+     * A value object of two fields built and read back in one expression, as library code reads a
+     * {@code SinCos} (read/Values splits it into its fields): {@code new Pair(a, b).first()} (form 0),
+     * {@code Pair.of(a, b).second()} (1), {@code new Pair(a, b).mix()} = a·b + a (2),
+     * {@code Pair.of(a, b).swap().first()} = b (3).
+     */
+    record ValueRead(Expr a, Expr b, int form) implements Expr {}
 
     /** {@code (name = value)}: an assignment inside an expression. */
     record AssignExpr(String name, Expr value) implements Expr {}
@@ -554,6 +562,8 @@ final class Ast {
             return List.of(h.arg());
         } else if (a instanceof ObjectCall o) {
             return List.of(o.arg());
+        } else if (a instanceof ValueRead v) {
+            return List.of(v.a(), v.b());
         } else if (a instanceof AssignExpr x) {
             return List.of(x.value());
         } else if (a instanceof IncElement x) {

@@ -166,6 +166,8 @@ final class Campaign {
                 out.add("helper call");
             } else if (a instanceof Ast.ObjectCall) {
                 out.add("another object's method");
+            } else if (a instanceof Ast.ValueRead) {
+                out.add("value object");
             } else if (a instanceof Ast.Unstash u) {
                 out.add(u.kind() == Ast.Holder.LIST ? "xs.get(0)" : "parseDouble(sb)");
             } else if (a instanceof Ast.AssignExpr) {

@@ -459,6 +459,14 @@ final class Interpreter<V> {
             }
             inside.doubles.put(Ast.Helper.PARAM, arg);
             return inside.expr(helper.body());
+        } else if (e instanceof Ast.ValueRead v) {
+            V a = expr(v.a());
+            V b = expr(v.b());
+            return switch (v.form()) {
+                case 0 -> a;
+                case 2 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, b), a);
+                default -> b;
+            };
         } else if (e instanceof Ast.Unstash u) {
             V value = stashed.get(u.holder());
             if (value == null) {

@@ -83,6 +83,13 @@ final class JavaPrinter {
             }
             out.append("    }\n");
         }
+        if (out.indexOf("Pair") >= 0) {
+            // the value class of Ast.ValueRead: final fields, split by the processor into a variable each
+            out.append("\n    record Pair(double first, double second) {\n")
+                    .append("        static Pair of(double a, double b) {\n            return new Pair(a, b);\n        }\n")
+                    .append("\n        double mix() {\n            return first * second + first;\n        }\n")
+                    .append("\n        Pair swap() {\n            return new Pair(second, first);\n        }\n    }\n");
+        }
         out.append("}\n");
         return new Printed(out.toString(), lines);
     }
@@ -327,6 +334,15 @@ final class JavaPrinter {
             // is known (static final KNOWN = new HelpersImpl()): both inlined
             return (o.helper().equals("clip") ? "KNOWN." : "SHAPES.") + o.helper() + "("
                     + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
+        } else if (e instanceof Ast.ValueRead v) {
+            String a = (isInt(v.a()) ? "(double) " : "") + expr(v.a());
+            String b = (isInt(v.b()) ? "(double) " : "") + expr(v.b());
+            return switch (v.form()) {
+                case 0 -> "new Pair(" + a + ", " + b + ").first()";
+                case 1 -> "Pair.of(" + a + ", " + b + ").second()";
+                case 2 -> "new Pair(" + a + ", " + b + ").mix()";
+                default -> "Pair.of(" + a + ", " + b + ").swap().first()";
+            };
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";
         } else if (e instanceof Ast.AssignExpr a) {

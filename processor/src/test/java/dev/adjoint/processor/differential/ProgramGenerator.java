@@ -566,6 +566,8 @@ final class ProgramGenerator {
             return new Ast.HelperCall(h.helper(), substitute(h.arg(), x, c));
         } else if (a instanceof Ast.ObjectCall o) {
             return new Ast.ObjectCall(o.helper(), substitute(o.arg(), x, c));
+        } else if (a instanceof Ast.ValueRead v) {
+            return new Ast.ValueRead(substitute(v.a(), x, c), substitute(v.b(), x, c), v.form());
         } else if (a instanceof Ast.AssignExpr ax) {
             return new Ast.AssignExpr(ax.name(), substitute(ax.value(), x, c));
         } else if (a instanceof Ast.Cmp cmp) {
@@ -1563,6 +1565,8 @@ final class ProgramGenerator {
             return isActive(h.arg());
         } else if (e instanceof Ast.ObjectCall o) {
             return isActive(o.arg());
+        } else if (e instanceof Ast.ValueRead v) {
+            return isActive(v.a()) || isActive(v.b());
         } else if (e instanceof Ast.Unstash) {
             return refusal == Refusal.LIST || refusal == Refusal.BUILDER;
         } else if (e instanceof Ast.AssignExpr a) {
@@ -1645,6 +1649,16 @@ final class ProgramGenerator {
         return new Var(readable.get(random.nextInt(readable.size())));
     }
 
+    /**
+     * An expression with an effect a second evaluation would repeat, or whose code Adjoint does not
+     * see as such (an interface's method, KNOWN.clip, too: read/Values judges the method javac names).
+     */
+    private static boolean effect(Ast.Arg a) {
+        return a instanceof Ast.AssignExpr || a instanceof Ast.IncElement || a instanceof Ast.Unstash
+                || a instanceof Ast.HelperCall || a instanceof Ast.Invoke
+                || a instanceof Ast.ObjectCall o && o.helper().equals("clip");
+    }
+
     private static Num literal(double value) {
         return new Num(value);
     }
@@ -1672,6 +1686,14 @@ final class ProgramGenerator {
         if (draw(Shape.OPAQUE)) {
             // a helper without @Differentiable given a value that carries no derivative: accepted
             return new Ast.HelperCall(helper(), inactiveArgument(depth));
+        }
+        if (draw(Shape.VALUE)) {
+            // arguments without effects: a value object's method may read them once per field
+            Expr a = expr(depth);
+            Expr b = expr(depth);
+            boolean effects = Ast.everything(a).stream().anyMatch(ProgramGenerator::effect)
+                    || Ast.everything(b).stream().anyMatch(ProgramGenerator::effect);
+            return effects ? new Bin(Op.ADD, a, b) : new Ast.ValueRead(a, b, random.nextInt(4));
         }
         int roll = random.nextInt(100);
         if (roll < 28) {

@@ -82,6 +82,12 @@ final class Shapes {
          */
         POW_VARIABLE("powVariable", 1.5, false),
         /**
+         * Per expression: a value object of two fields built and read back ({@code new Pair(a,
+         * b).first()}, {@code Pair.of(a, b).swap().first()}, {@code new Pair(a, b).mix()}), which the
+         * processor splits into its fields.
+         */
+        VALUE("value", 2, false),
+        /**
          * Per int expression: {@code halvings(n)}, a private helper calling itself over integers alone,
          * which Adjoint calls as written instead of inlining (a recursive one would have no end).
          */

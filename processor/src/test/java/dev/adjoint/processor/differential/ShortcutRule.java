@@ -193,7 +193,9 @@ final class ShortcutRule {
                         || s instanceof Ast.DoWhile d && part == d.condition();
                 for (Arg a : Ast.everything(part)) {
                     tests |= !loopCondition && a instanceof Cmp c && forcible(c, varied);
+                    // a value object's unread field (new Pair(u, x == c ? a : b).first()) is dropped, its test too
                     if (a instanceof Ast.HelperCall || a instanceof Ast.ObjectCall || a instanceof Ast.Unstash
+                            || a instanceof Ast.ValueRead
                             || a instanceof Ast.Chain ch && ch.terms().size() >= 50) {
                         return false;
                     }

@@ -357,6 +357,10 @@ final class Shrinker {
         } else if (e instanceof Ast.ObjectCall o) {
             out.add(o.arg());
             inside(out, o.arg(), leaf, x -> new Ast.ObjectCall(o.helper(), x));
+        } else if (e instanceof Ast.ValueRead v) {
+            out.add(v.form() == 0 || v.form() == 2 ? v.a() : v.b());
+            inside(out, v.a(), leaf, x -> new Ast.ValueRead(x, v.b(), v.form()));
+            inside(out, v.b(), leaf, x -> new Ast.ValueRead(v.a(), x, v.form()));
         } else if (e instanceof Ast.AssignExpr a) {
             out.add(a.value());
             inside(out, a.value(), leaf, x -> new Ast.AssignExpr(a.name(), x));
