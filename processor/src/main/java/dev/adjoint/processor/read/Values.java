@@ -301,14 +301,21 @@ final class Values {
             return false;
         }
         boolean[] ok = {true};
+        TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
+        Scope[] scope = {null};
         new TreePathScanner<Void, Void>() {
             @Override
             public Void visitIdentifier(IdentifierTree node, Void unused) {
                 Element e = trees.getElement(getCurrentPath());
                 Tree parent = getCurrentPath().getParentPath().getLeaf();
-                if (node.getName().contentEquals("this") || node.getName().contentEquals("super")) {
-                    // this.f, this.m(...): judged at the member; a bare this escapes
-                    ok[0] &= parent instanceof MemberSelectTree;
+                if (node.getName().contentEquals("super")) {
+                    ok[0] = false;
+                } else if (node.getName().contentEquals("this") && !(parent instanceof MemberSelectTree)) {
+                    // a bare this (Acc a = this;) where a split object may be, as the body is read on one
+                    if (scope[0] == null) {
+                        scope[0] = scope(method, body, of(method.getReturnType()) != null, true, true);
+                    }
+                    ok[0] &= usedAsValue(getCurrentPath(), scope[0]);
                 } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
                     ok[0] &= onThis(m, owner);
                 }
@@ -343,7 +350,7 @@ final class Values {
                 ok[0] = false;
                 return null;
             }
-        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        }.scan(body, null);
         return ok[0];
     }
 

@@ -284,6 +284,107 @@ class ValueObjectTest {
             }
             """;
 
+    /** The shapes that break a splitter: jumps, switch, aliasing, shortcuts, checkpoints, loops inside methods. */
+    private static final String ADVERSARY = """
+            package demo;
+
+            import demo.lib.DD;
+            import demo.lib.FastMath;
+            import demo.lib.SinCos;
+            import dev.adjoint.Differentiable;
+
+            public final class Adversary {
+                private Adversary() {}
+
+                /** A sum kept in double-double by a method that loops itself. */
+                record Acc(double hi, double lo) {
+                    Acc plus(double[] xs, double scale) {
+                        Acc a = this;
+                        for (double x : xs) {
+                            if (x == 0) {
+                                continue;
+                            }
+                            final double s = a.hi + x * scale;
+                            a = new Acc(s, a.lo + (x * scale - (s - a.hi)));
+                        }
+                        return a;
+                    }
+
+                    double value() {
+                        return hi + lo;
+                    }
+                }
+
+                /** Split locals in a loop left by break, continue and return. */
+                @Differentiable(order = 2)
+                public static double jumps(double x, double y) {
+                    SinCos last = FastMath.sinCos(x);
+                    double sum = 0;
+                    for (int i = 1; i <= 8; i++) {
+                        SinCos sc = FastMath.sinCos(x * i + y);
+                        if (sc.sin() > 0.95) {
+                            return sum + last.cos();
+                        }
+                        if (i % 3 == 0) {
+                            continue;
+                        }
+                        if (sum > 4) {
+                            break;
+                        }
+                        sum += sc.sin() * last.cos();
+                        last = sc;
+                    }
+                    return sum + last.sin();
+                }
+
+                /** An alias keeps the old fields when the first name is given a new object. */
+                @Differentiable(order = 2)
+                public static double aliased(double x, double y) {
+                    SinCos a = FastMath.sinCos(x);
+                    SinCos b = a;
+                    a = FastMath.sinCos(y);
+                    SinCos c;
+                    switch ((int) Math.floor(Math.abs(x)) % 3) {
+                        case 0 -> {
+                            SinCos d = FastMath.sinCos(x * y);
+                            c = d;
+                        }
+                        case 1 -> c = b;
+                        default -> c = a;
+                    }
+                    return a.sin() * b.cos() + c.sin();
+                }
+
+                /** An equality shortcut beside a value object (the code around is taken at the point). */
+                @Differentiable(order = 2)
+                public static double shortcut(double x) {
+                    if (x == 1.0) {
+                        return 0.5;
+                    }
+                    DD d = DD.ofProduct(x, x).add(-1.0);
+                    return d.doubleValue() / (2 * (x - 1) * (x + 1)) + d.hi() * 0;
+                }
+
+                /** A value object carried by a method with a loop of its own, given an array. */
+                @Differentiable(order = 2)
+                public static double accumulated(double[] xs, double scale) {
+                    Acc a = new Acc(scale, 0).plus(xs, scale);
+                    return a.plus(xs, -0.5).value();
+                }
+
+                /** Split locals in a checkpointed loop. */
+                @Differentiable(checkpoints = 4)
+                public static double checkpointed(double x, int n) {
+                    DD sum = DD.of(0);
+                    for (int i = 0; i < n; i++) {
+                        SinCos sc = FastMath.sinCos(x + i);
+                        sum = sum.add(sc.sin() * sc.cos());
+                    }
+                    return sum.doubleValue();
+                }
+            }
+            """;
+
     private static InMemoryCompiler.Result compile() {
         return compileClean("demo.Shapes", SHAPES, "demo.lib.SinCos", LIB, "demo.lib.FastMath", FAST_MATH, "demo.lib.DD",
                 DD);
@@ -298,6 +399,36 @@ class ValueObjectTest {
         assertTrue(impl.contains("double scE_sin = Math.sin(E);"), "a variable per field, named after both:\n" + impl);
         checkEveryMethod(r, "demo.Shapes", POINTS, "chained", "constant", "loop", "passed", "polar", "reassigned", "record", "tagged",
                 "trueAnomaly");
+    }
+
+    @Test
+    void theShapesThatBreakASplitter() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Adversary", ADVERSARY, "demo.lib.SinCos", LIB, "demo.lib.FastMath",
+                FAST_MATH, "demo.lib.DD", DD);
+        String impl = withoutComments(r.generated("demo.AdversaryAdjointImpl"));
+        assertFalse(impl.contains("new SinCos(") || impl.contains("new DD(") || impl.contains("new Acc("),
+                "no object is built:\n" + impl);
+        ClassLoader loader = r.loader();
+        Class<?> type = loader.loadClass("demo.Adversary");
+        GradientHarness harness = new GradientHarness(type);
+        Random random = new Random(19);
+        for (Method m : harness.differentiableMethods()) {
+            if (m.getName().equals("checkpointed")) {
+                for (int n : new int[] {0, 1, 5, 13}) {
+                    harness.checkAt(m, new Object[] {0.3, n}, random);
+                }
+            } else {
+                harness.checkAtRandomPoints(m, random, POINTS);
+            }
+        }
+        Method shortcut = type.getMethod("shortcut", double.class);
+        harness.checkPullback(shortcut, new Object[] {1.0});
+        for (double x : new double[] {0.05, 0.3, 0.6, 1.1, 2.3}) {
+            harness.checkAt(type.getMethod("jumps", double.class, double.class), new Object[] {x, 0.2}, random);
+        }
+        for (double x : new double[] {0.5, 1.5, 2.5}) {
+            harness.checkAt(type.getMethod("aliased", double.class, double.class), new Object[] {x, 0.7}, random);
+        }
     }
 
     /** The branches each point takes: a > y and not, v > 0 and not; sqrt at 0 (its shortcut: the value). */
