@@ -546,9 +546,13 @@ final class Calls {
         return key;
     }
 
-    /** A simple constructor's value {@code value} for a field, its parameters' variables put in {@code params}. */
-    Expr constructorValue(ExecutableElement ctor, TreePath value, List<Var> params) {
-        return reader.constructorValue(ctor, value, params, site);
+    /** The reader, and the class it reads for: a constructor's values are read there (ValueReads). */
+    Reader reader() {
+        return reader;
+    }
+
+    TypeElement site() {
+        return site;
     }
 
     /** Whether the adjoint class (a top-level class of the site's package) can name {@code e} directly. */
@@ -558,7 +562,11 @@ final class Calls {
 
     /** Whether {@code owner} is of the site's class (nested classes included): its helpers are inlined as they are. */
     private boolean inSite(TypeElement owner) {
-        return outermost(owner).equals(site);
+        Element outermost = owner;
+        while (outermost.getEnclosingElement() instanceof TypeElement outer) {
+            outermost = outer;
+        }
+        return outermost.equals(site);
     }
 
     /**
@@ -772,14 +780,6 @@ final class Calls {
             }
         }
         return null;
-    }
-
-    private static TypeElement outermost(TypeElement t) {
-        TypeElement out = t;
-        for (Element e = t; e instanceof TypeElement type; e = type.getEnclosingElement()) {
-            out = type;
-        }
-        return out;
     }
 
     static String describe(ExecutableElement method) {

@@ -270,11 +270,26 @@ public final class Reader {
      * A simple constructor's value for a field (the expression at {@code value}, in its body), read
      * as code of the adjoint class of {@code site}; the variables of its parameters go into {@code params}.
      */
-    Expr constructorValue(ExecutableElement ctor, TreePath value, List<Var> params, TypeElement site) {
+    Expr constructorValue(ExecutableElement ctor, TreePath value, List<TreePath> locals, List<Var> params,
+            TypeElement site) {
         List<MethodIr.Param> declared = new ArrayList<>();
         BodyReader reader = bodyReader(ctor, declared, new ArrayList<>(), site);
         declared.forEach(p -> params.add(p.var()));
-        return reader.expr(value);
+        // the constructor's locals, each replaced by its value (in terms of the parameters) where read
+        Map<Var, Expr> known = new java.util.HashMap<>();
+        for (TreePath local : locals) {
+            Stmt.Declare d = (Stmt.Declare) reader.statement(local, null);
+            known.put(d.var(), ValueReads.substitute(d.init(), known));
+        }
+        return ValueReads.substitute(reader.expr(value), known);
+    }
+
+    /** The arguments a constructor passes to {@code this(...)}, read with its parameters' variables put in {@code params}. */
+    List<Expr> constructorArgs(ExecutableElement ctor, List<TreePath> args, List<Var> params, TypeElement site) {
+        List<MethodIr.Param> declared = new ArrayList<>();
+        BodyReader reader = bodyReader(ctor, declared, new ArrayList<>(), site);
+        declared.forEach(p -> params.add(p.var()));
+        return args.stream().map(reader::expr).toList();
     }
 
     /** The key of the {@code @Differentiable} method being read. */

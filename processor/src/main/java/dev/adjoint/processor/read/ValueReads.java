@@ -2,6 +2,7 @@ package dev.adjoint.processor.read;
 
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
@@ -206,31 +207,50 @@ final class ValueReads {
 
     /** Field {@code f} of {@code new C(args)}: the constructor's value for it, its parameters the arguments. */
     private Expr constructed(TreePath path, NewClassTree n, VariableElement f, Position at) {
-        ExecutableElement ctor = (ExecutableElement) trees.getElement(path);
-        Values.Ctor c = values.ctor(ctor);
-        Integer index = c.params().get(f);
+        List<Expr> args = new ArrayList<>();
+        for (ExpressionTree a : n.getArguments()) {
+            args.add(body.expr(new TreePath(path, a)));
+        }
+        return constructed(values.ctor((ExecutableElement) trees.getElement(path)), f, args, at);
+    }
+
+    /** Field {@code f} as constructor {@code c} sets it from arguments {@code args} (through this(...) too). */
+    private Expr constructed(Values.Ctor c, VariableElement f, List<Expr> args, Position at) {
         JType type = JType.of(f.asType());
+        if (c.delegate() != null) {
+            List<Var> params = new ArrayList<>();
+            List<Expr> inner = calls.reader().constructorArgs(c.element(), c.delegateArgs(), params, calls.site());
+            Map<Var, Expr> given = parameters(params, args, at);
+            return constructed(c.delegate(), f, inner.stream().map(e -> substitute(e, given)).toList(), at);
+        }
+        Integer index = c.params().get(f);
         if (index != null) {
-            return converted(body.expr(new TreePath(path, n.getArguments().get(index))), type, at);
+            return converted(args.get(index), type, at);
         }
         TreePath value = c.values().get(f);
         if (value == null) {
             return new Expr.Const(f.getConstantValue(), type, at);
         }
         List<Var> params = new ArrayList<>();
-        Expr read = calls.constructorValue(ctor, value, params);
-        Map<Var, Expr> args = new HashMap<>();
+        Expr read = calls.reader().constructorValue(c.element(), value, c.locals(), params, calls.site());
+        return converted(substitute(read, parameters(params, args, at)), type, at);
+    }
+
+    /** Each parameter's variable given its argument, converted to its type. */
+    private static Map<Var, Expr> parameters(List<Var> params, List<Expr> args, Position at) {
+        Map<Var, Expr> out = new HashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            args.put(params.get(i), converted(body.expr(new TreePath(path, n.getArguments().get(i))), params.get(i).type, at));
+            out.put(params.get(i), converted(args.get(i), params.get(i).type, at));
         }
-        return converted(substitute(read, args), type, at);
+        return out;
     }
 
     private static Expr converted(Expr e, JType type, Position at) {
         return type.isPrimitive() && !e.type().sameAs(type) ? new Expr.Cast(type, e, at) : e;
     }
 
-    private static Expr substitute(Expr e, Map<Var, Expr> args) {
+    /** {@code e} with each read of a variable of {@code args} replaced by its expression. */
+    static Expr substitute(Expr e, Map<Var, Expr> args) {
         if (e instanceof Expr.Read r && args.containsKey(r.var())) {
             return args.get(r.var());
         }

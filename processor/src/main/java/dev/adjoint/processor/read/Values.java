@@ -74,10 +74,17 @@ final class Values {
     /**
      * A simple constructor: for each field, the index of the parameter it is given as is ({@code
      * params}), or the tree of the expression it is assigned ({@code values}, in the constructor's
-     * body), or its constant initializer.
+     * body, which may read the locals {@code locals} declares first), or its constant initializer;
+     * or, for one that only calls {@code this(...)}, the constructor it calls ({@code delegate}) and
+     * the arguments it gives it ({@code delegateArgs}, of this one's parameters).
      */
     record Ctor(ExecutableElement element, TreePath path, Map<VariableElement, Integer> params,
-            Map<VariableElement, TreePath> values) {}
+            Map<VariableElement, TreePath> values, List<TreePath> locals, Ctor delegate, List<TreePath> delegateArgs) {
+        Ctor(ExecutableElement element, TreePath path, Map<VariableElement, Integer> params,
+                Map<VariableElement, TreePath> values, List<TreePath> locals) {
+            this(element, path, params, values, locals, null, List.of());
+        }
+    }
 
     /**
      * Where the split locals of one body are known: {@code returns} when the body is read for one
@@ -163,7 +170,13 @@ final class Values {
 
     /** The constructor's field values when it is simple, or null. */
     Ctor ctor(ExecutableElement ctor) {
-        return ctors.computeIfAbsent(ctor, k -> Optional.ofNullable(simple(k))).orElse(null);
+        Optional<Ctor> known = ctors.get(ctor);
+        if (known == null) {
+            ctors.put(ctor, Optional.empty()); // a constructor whose value builds its own class: not simple
+            known = Optional.ofNullable(simple(ctor));
+            ctors.put(ctor, known);
+        }
+        return known.orElse(null);
     }
 
     private Ctor simple(ExecutableElement ctor) {
@@ -182,7 +195,7 @@ final class Values {
             for (int i = 0; i < value.fields().size(); i++) {
                 params.put(value.fields().get(i), i);
             }
-            return new Ctor(ctor, path, params, values);
+            return new Ctor(ctor, path, params, values, List.of());
         }
         if (path == null) {
             return null;
@@ -191,12 +204,39 @@ final class Values {
         for (VariableTree p : ((MethodTree) path.getLeaf()).getParameters()) {
             parameters.add((VariableElement) trees.getElement(new TreePath(path, p)));
         }
-        for (StatementTree s : statements(path)) {
+        List<? extends StatementTree> statements = statements(path);
+        if (statements.size() == 1 && statements.get(0) instanceof ExpressionStatementTree e
+                && e.getExpression() instanceof MethodInvocationTree call && call.getMethodSelect() instanceof IdentifierTree id
+                && id.getName().contentEquals("this")) {
+            // this(...): the fields the called constructor gives them, from these arguments
+            TreePath at = new TreePath(new TreePath(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), e), call);
+            Ctor delegate = trees.getElement(at) instanceof ExecutableElement d ? ctor(d) : null;
+            List<TreePath> args = new ArrayList<>();
+            for (ExpressionTree a : call.getArguments()) {
+                TreePath arg = new TreePath(at, a);
+                if (!ofParameters(arg, parameters, owner) || !purity.pure(arg, false)) {
+                    return null;
+                }
+                args.add(arg);
+            }
+            return delegate == null ? null : new Ctor(ctor, path, Map.of(), Map.of(), List.of(), delegate, List.copyOf(args));
+        }
+        List<TreePath> locals = new ArrayList<>();
+        for (StatementTree s : statements) {
             TreePath at = new TreePath(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), s);
             if (s instanceof ExpressionStatementTree e && e.getExpression() instanceof MethodInvocationTree call
                     && call.getArguments().isEmpty() && call.getMethodSelect() instanceof IdentifierTree id
                     && id.getName().contentEquals("super")) {
                 continue; // Object's or Record's constructor
+            }
+            if (s instanceof VariableTree v && v.getInitializer() != null
+                    && trees.getElement(at) != null && trees.getElement(at).asType().getKind().isPrimitive()
+                    && ofParameters(new TreePath(at, v.getInitializer()), parameters, owner)
+                    && purity.pure(new TreePath(at, v.getInitializer()), false)) {
+                // a local computed once, read by the fields' values (each reads its value again)
+                locals.add(at);
+                parameters.add((VariableElement) trees.getElement(at));
+                continue;
             }
             if (!(s instanceof ExpressionStatementTree e) || !(e.getExpression() instanceof AssignmentTree a)) {
                 return null;
@@ -214,7 +254,7 @@ final class Values {
                 return null;
             }
             int index = parameters.indexOf(trees.getElement(rhs));
-            if (a.getExpression() instanceof IdentifierTree && index >= 0) {
+            if (a.getExpression() instanceof IdentifierTree && index >= 0 && index < ctor.getParameters().size()) {
                 params.put(field, index);
             } else {
                 values.put(field, rhs);
@@ -225,7 +265,7 @@ final class Values {
                 return null;
             }
         }
-        return new Ctor(ctor, path, params, values);
+        return new Ctor(ctor, path, params, values, List.copyOf(locals));
     }
 
     private static List<? extends StatementTree> statements(TreePath method) {

@@ -164,14 +164,21 @@ class ValueObjectTest {
                     }
                 }
 
-                /** Fields computed from the parameters, each read twice. */
+                /** Fields computed from the parameters (through locals), each read twice. */
                 static final class Polar {
                     final double x;
                     final double y;
 
                     Polar(double r, double t) {
-                        this.x = r * Math.cos(t);
-                        this.y = r * Math.sin(t);
+                        final double c = Math.cos(t);
+                        final double rs = r * Math.sin(t);
+                        this.x = r * c;
+                        this.y = rs;
+                    }
+
+                    /** At angle 0.5 (a constructor that calls another). */
+                    Polar(double r) {
+                        this(r * 2, 0.5);
                     }
 
                     double dot(Polar o) {
@@ -254,7 +261,7 @@ class ValueObjectTest {
                 @Differentiable(order = 2)
                 public static double polar(double r, double t) {
                     Polar p = new Polar(r, t);
-                    return p.x * p.y + p.dot(new Polar(1, 2)) + new Polar(2, r).x;
+                    return p.x * p.y + p.dot(new Polar(1, 2)) + new Polar(2, r).x + new Polar(t).y * new Polar(3).x;
                 }
 
                 /** Methods of a constant value object, its private fields read from it. */
