@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The JDK's copies and fills of {@code double[]} ({@code a.clone()}, {@code Arrays.copyOf},
- * {@code Arrays.copyOfRange}, {@code System.arraycopy}, {@code Arrays.fill}) written as helper
+ * {@code Arrays.copyOfRange}, {@code System.arraycopy}, {@code Arrays.fill}; Commons Math's and
+ * Hipparchus' {@code MathArrays.copyOf}, the same copies) written as helper
  * bodies in the IR: a call of one is inlined like a helper of the user's class, so its elements'
  * derivatives flow through plain loops that every later stage already handles.
  */
@@ -31,7 +32,10 @@ final class Builtins {
             return name.equals("clone") && args.isEmpty() && receiver.type().isDoubleArray() ? "builtin#clone" : null;
         }
         return switch (key) {
-            case "java.util.Arrays#copyOf(double[],int)" -> "builtin#copyOf";
+            case "java.util.Arrays#copyOf(double[],int)", "org.apache.commons.math3.util.MathArrays#copyOf(double[],int)",
+                    "org.hipparchus.util.MathArrays#copyOf(double[],int)" -> "builtin#copyOf";
+            case "org.apache.commons.math3.util.MathArrays#copyOf(double[])",
+                    "org.hipparchus.util.MathArrays#copyOf(double[])" -> "builtin#clone";
             case "java.util.Arrays#copyOfRange(double[],int,int)" -> "builtin#copyOfRange";
             case "java.util.Arrays#fill(double[],double)" -> "builtin#fill";
             case "java.util.Arrays#fill(double[],int,int,double)" -> "builtin#fillRange";
