@@ -327,7 +327,7 @@ final class Corpus {
                     .at(2.3, 0.7, 20).at(1.5, 2.2, 5),
             method("Numerics.newtonSqrt", "while (true) left by return, Math.ulp in the exit test")
                     .at(0.3).at(2.0).at(17.5),
-            method("Numerics.extendedPolynomial", "Commons Math's MathArrays.copyOf from its jar, then element writes")
+            method("Numerics.extendedPolynomial", "Hipparchus' MathArrays.copyOf from its jar, then element writes")
                     .at(v(1.0, -0.5, 0.25), 0.3, 0.7).at(v(2.0), -1.2, 1.1),
             method("Numerics.kahanSum", "compensated summation")
                     .at(v(0.1, 0.7, -0.3, 1e-3, 5.0)),

@@ -1,7 +1,7 @@
-package org.apache.commons.math3.util;
+package org.hipparchus.util;
 
 /**
- * Stands in for Commons Math 3's {@code MathArrays} (not a dependency of the processor): compiled
+ * Stands in for Hipparchus' {@code MathArrays} (not a dependency of the processor): compiled
  * by Maven, seen by the corpus fixtures only as a class file, in the library's package so that
  * Adjoint reads its copies of a {@code double[]} as the copies they are.
  */
