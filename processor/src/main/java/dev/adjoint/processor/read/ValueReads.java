@@ -152,6 +152,11 @@ final class ValueReads {
         if (!(trees.getElement(path) instanceof ExecutableElement m)) {
             return null;
         }
+        List<? extends ExpressionTree> arguments = ((MethodInvocationTree) path.getLeaf()).getArguments();
+        if (Values.nullCheck(m) && path.getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree
+                && splits(new TreePath(path, arguments.get(0)))) {
+            return Expr.Const.ofBoolean(true); // a split object is not null: the check, dropped, does nothing
+        }
         if (m.getModifiers().contains(Modifier.STATIC)) {
             // a helper given split objects for parameters it only reads as such
             return values.splitParams(m).isEmpty() || values.of(m.getReturnType()) != null

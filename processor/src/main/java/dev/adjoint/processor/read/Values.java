@@ -529,6 +529,18 @@ final class Values {
                 || value.type().getKind() == ElementKind.RECORD);
     }
 
+    /** The classes whose static methods of these names only check that their first argument is not null. */
+    private static final Map<String, String> NULL_CHECKS = Map.of("java.util.Objects", "requireNonNull",
+            "org.apache.commons.math3.util.MathUtils", "checkNotNull", "org.hipparchus.util.MathUtils", "checkNotNull",
+            "com.google.common.base.Preconditions", "checkNotNull", "org.apache.commons.lang3.Validate", "notNull");
+
+    /** Whether {@code m} is a library's check that its first argument is not null (dropped for a split object). */
+    static boolean nullCheck(ExecutableElement m) {
+        return m.getModifiers().contains(Modifier.STATIC) && !m.getParameters().isEmpty() && m.getSimpleName()
+                .contentEquals(NULL_CHECKS.getOrDefault(((TypeElement) m.getEnclosingElement()).getQualifiedName()
+                        .toString(), ""));
+    }
+
     /**
      * The indices of {@code method}'s parameters of a value class that its body only reads as a
      * split object: read on a split object (or for a field of its result), it takes their fields
@@ -640,6 +652,11 @@ final class Values {
         }
         if (parent instanceof VariableTree v && v.getInitializer() == leaf) {
             return scope.locals().contains(trees.getElement(parentPath));
+        }
+        if (parent instanceof MethodInvocationTree call && !call.getArguments().isEmpty() && call.getArguments().get(0) == leaf
+                && trees.getElement(parentPath) instanceof ExecutableElement check && nullCheck(check)
+                && parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+            return true; // Objects.requireNonNull(p);: a split object is never null
         }
         if (parent instanceof MethodInvocationTree call && call.getArguments().contains(leaf)
                 && trees.getElement(parentPath) instanceof ExecutableElement m

@@ -279,6 +279,7 @@ class ValueObjectTest {
                 }
 
                 private static double norm(Polar p) {
+                    java.util.Objects.requireNonNull(p, "p");
                     return Math.sqrt(p.dot(p));
                 }
 
