@@ -1,18 +1,14 @@
 package dev.adjoint.processor.read;
 
 import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.find.MethodPaths;
 import java.util.HashMap;
@@ -78,28 +74,25 @@ final class Purity {
      * throws, and calls only pure methods.
      */
     boolean pure(TreePath tree, boolean locals) {
-        boolean[] ok = {true};
-        new TreePathScanner<Void, Void>() {
+        return new Values.Check() {
             private int throwing;
 
             @Override
             public Void visitAssignment(AssignmentTree node, Void unused) {
-                ok[0] &= local(node.getVariable());
+                ok &= local(node.getVariable());
                 return super.visitAssignment(node, unused);
             }
 
             @Override
             public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                ok[0] &= local(node.getVariable());
+                ok &= local(node.getVariable());
                 return super.visitCompoundAssignment(node, unused);
             }
 
             @Override
             public Void visitUnary(UnaryTree node, Void unused) {
-                Tree.Kind k = node.getKind();
-                if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
-                        || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
-                    ok[0] &= local(node.getExpression());
+                if (Values.increments(node)) {
+                    ok &= local(node.getExpression());
                 }
                 return super.visitUnary(node, unused);
             }
@@ -120,29 +113,16 @@ final class Purity {
 
             @Override
             public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-                ok[0] &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m && pure(m);
+                ok &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m && pure(m);
                 return super.visitMethodInvocation(node, unused);
             }
 
             @Override
             public Void visitNewClass(NewClassTree node, Void unused) {
-                ok[0] &= throwing > 0 || node.getClassBody() == null
+                ok &= throwing > 0 || node.getClassBody() == null
                         && trees.getElement(getCurrentPath()) instanceof ExecutableElement ctor && values.ctor(ctor) != null;
                 return super.visitNewClass(node, unused);
             }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-
-            @Override
-            public Void visitClass(ClassTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-        }.scan(tree, null);
-        return ok[0];
+        }.passes(tree);
     }
 }

@@ -42,7 +42,6 @@ import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -109,6 +108,44 @@ final class Values {
         this.elements = elements;
         this.paths = paths;
         this.purity = new Purity(trees, paths, this);
+    }
+
+    /**
+     * A scan that judges code run where it is written: a lambda, a method reference or a class body
+     * (code run elsewhere, or never) fails it.
+     */
+    abstract static class Check extends TreePathScanner<Void, Void> {
+        boolean ok = true;
+
+        boolean passes(TreePath tree) {
+            scan(tree, null);
+            return ok;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+            ok = false;
+            return null;
+        }
+
+        @Override
+        public Void visitMemberReference(MemberReferenceTree node, Void unused) {
+            ok = false;
+            return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree node, Void unused) {
+            ok = false;
+            return null;
+        }
+    }
+
+    /** Whether {@code node} is {@code ++} or {@code --}, prefix or postfix. */
+    static boolean increments(UnaryTree node) {
+        Tree.Kind k = node.getKind();
+        return k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT || k == Tree.Kind.PREFIX_DECREMENT
+                || k == Tree.Kind.POSTFIX_DECREMENT;
     }
 
     // ------------------------------------------------------------------ classes
@@ -275,43 +312,29 @@ final class Values {
 
     /** Whether an expression reads, of the object being built, nothing: only parameters, constants, static members. */
     private boolean ofParameters(TreePath expr, List<VariableElement> parameters, TypeElement owner) {
-        boolean[] ok = {true};
-        new TreePathScanner<Void, Void>() {
+        return !assigns(expr) && new Check() {
             @Override
             public Void visitIdentifier(IdentifierTree node, Void unused) {
                 Element e = trees.getElement(getCurrentPath());
                 if (node.getName().contentEquals("this") || node.getName().contentEquals("super") || e == null
                         || (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER)
                         && !parameters.contains(e) || instanceMember(e)) {
-                    ok[0] = false;
+                    ok = false;
                 }
                 return null;
             }
 
             @Override
             public Void visitSwitchExpression(com.sun.source.tree.SwitchExpressionTree node, Void unused) {
-                ok[0] = false;
+                ok = false;
                 return null;
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-
-            @Override
-            public Void visitNewClass(NewClassTree node, Void unused) {
-                ok[0] &= node.getClassBody() == null;
-                return super.visitNewClass(node, unused);
             }
 
             private boolean instanceMember(Element e) {
                 return e != null && !e.getModifiers().contains(Modifier.STATIC) && e.getEnclosingElement().equals(owner)
                         && (e.getKind() == ElementKind.FIELD || e.getKind() == ElementKind.METHOD);
             }
-        }.scan(expr, null);
-        return ok[0] && !assigns(expr);
+        }.passes(expr);
     }
 
     // ------------------------------------------------------------------ methods
@@ -340,24 +363,23 @@ final class Values {
                 || path == null || ((MethodTree) path.getLeaf()).getBody() == null) {
             return false;
         }
-        boolean[] ok = {true};
         TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
         Scope[] scope = {null};
-        new TreePathScanner<Void, Void>() {
+        return new Check() {
             @Override
             public Void visitIdentifier(IdentifierTree node, Void unused) {
                 Element e = trees.getElement(getCurrentPath());
                 Tree parent = getCurrentPath().getParentPath().getLeaf();
                 if (node.getName().contentEquals("super")) {
-                    ok[0] = false;
+                    ok = false;
                 } else if (node.getName().contentEquals("this") && !(parent instanceof MemberSelectTree)) {
                     // a bare this (Acc a = this;) where a split object may be, as the body is read on one
                     if (scope[0] == null) {
                         scope[0] = scope(method, body, of(method.getReturnType()) != null, true, true);
                     }
-                    ok[0] &= usedAsValue(getCurrentPath(), scope[0]);
+                    ok &= usedAsValue(getCurrentPath(), scope[0]);
                 } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
-                    ok[0] &= onThis(m, owner);
+                    ok &= onThis(m, owner);
                 }
                 return null;
             }
@@ -367,31 +389,12 @@ final class Values {
                 Element e = trees.getElement(getCurrentPath());
                 if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")
                         && e instanceof ExecutableElement m) {
-                    ok[0] &= onThis(m, owner);
+                    ok &= onThis(m, owner);
                     return null;
                 }
                 return super.visitMemberSelect(node, unused);
             }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-
-            @Override
-            public Void visitMemberReference(MemberReferenceTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-
-            @Override
-            public Void visitClass(ClassTree node, Void unused) {
-                ok[0] = false;
-                return null;
-            }
-        }.scan(body, null);
-        return ok[0];
+        }.passes(body);
     }
 
     /** Whether a call of {@code m} on this, in a method of {@code owner}, runs on the split object. */
@@ -752,28 +755,24 @@ final class Values {
 
     /** Whether an expression assigns anything (an assignment, a compound one, ++ or --). */
     static boolean assigns(TreePath expr) {
-        boolean[] found = {false};
-        new TreePathScanner<Void, Void>() {
+        return !new Check() {
             @Override
             public Void visitAssignment(AssignmentTree node, Void unused) {
-                found[0] = true;
+                ok = false;
                 return null;
             }
 
             @Override
             public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                found[0] = true;
+                ok = false;
                 return null;
             }
 
             @Override
             public Void visitUnary(UnaryTree node, Void unused) {
-                Tree.Kind k = node.getKind();
-                found[0] |= k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
-                        || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT;
+                ok &= !increments(node);
                 return super.visitUnary(node, unused);
             }
-        }.scan(expr, null);
-        return found[0];
+        }.passes(expr);
     }
 }
