@@ -292,7 +292,7 @@ class ValueObjectTest {
             }
             """;
 
-    /** The shapes that break a splitter: jumps, switch, aliasing, shortcuts, checkpoints, loops inside methods. */
+    /** The shapes that break a splitter: jumps, switch, aliasing, shortcuts, checkpoints, loops in methods, a user's Complex. */
     private static final String ADVERSARY = """
             package demo;
 
@@ -380,6 +380,47 @@ class ValueObjectTest {
                     return a.plus(xs, -0.5).value();
                 }
 
+                /** Complex numbers as a user writes them: a final class, methods returning new values. */
+                static final class Complex {
+                    static final Complex I = new Complex(0, 1);
+                    private final double re;
+                    private final double im;
+
+                    Complex(double re, double im) {
+                        this.re = re;
+                        this.im = im;
+                    }
+
+                    Complex plus(Complex o) {
+                        return new Complex(re + o.re, im + o.im);
+                    }
+
+                    Complex times(Complex o) {
+                        return new Complex(re * o.re - im * o.im, re * o.im + im * o.re);
+                    }
+
+                    Complex exp() {
+                        final double m = Math.exp(re);
+                        return new Complex(m * Math.cos(im), m * Math.sin(im));
+                    }
+
+                    double abs() {
+                        return Math.hypot(re, im);
+                    }
+                }
+
+                /** |exp(z) * w + i| and the real part of a power by repeated products. */
+                @Differentiable(order = 2)
+                public static double complex(double x, double y, double u) {
+                    Complex z = new Complex(x, y);
+                    Complex w = new Complex(u, -x);
+                    Complex p = z;
+                    for (int k = 1; k < 4; k++) {
+                        p = p.times(z);
+                    }
+                    return z.exp().times(w).plus(Complex.I).abs() + p.re;
+                }
+
                 /** Split locals in a checkpointed loop. */
                 @Differentiable(checkpoints = 4)
                 public static double checkpointed(double x, int n) {
@@ -414,7 +455,8 @@ class ValueObjectTest {
         InMemoryCompiler.Result r = compileClean("demo.Adversary", ADVERSARY, "demo.lib.SinCos", LIB, "demo.lib.FastMath",
                 FAST_MATH, "demo.lib.DD", DD);
         String impl = withoutComments(r.generated("demo.AdversaryAdjointImpl"));
-        assertFalse(impl.contains("new SinCos(") || impl.contains("new DD(") || impl.contains("new Acc("),
+        assertFalse(impl.contains("new SinCos(") || impl.contains("new DD(") || impl.contains("new Acc(")
+                || impl.contains("new Complex("),
                 "no object is built:\n" + impl);
         ClassLoader loader = r.loader();
         Class<?> type = loader.loadClass("demo.Adversary");
