@@ -59,7 +59,7 @@ public final class Reader {
         this.paths = paths;
         this.custom = custom;
         this.catalog = catalog;
-        this.values = new Values(trees, elements, paths);
+        this.values = new Values(trees, elements, types, paths, catalog);
     }
 
     Values values() {

@@ -45,6 +45,7 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /**
  * Value objects: instances of a small immutable class of the build (Hipparchus' {@code SinCos},
@@ -103,11 +104,11 @@ final class Values {
     private final Purity purity;
     private final Map<ExecutableElement, Set<Integer>> splitParams = new HashMap<>();
 
-    Values(Trees trees, Elements elements, MethodPaths paths) {
+    Values(Trees trees, Elements elements, Types types, MethodPaths paths, Catalog catalog) {
         this.trees = trees;
         this.elements = elements;
         this.paths = paths;
-        this.purity = new Purity(trees, paths, this);
+        this.purity = new Purity(trees, types, this, new Effects(trees, elements, types, paths, catalog));
     }
 
     /**
@@ -251,7 +252,7 @@ final class Values {
             List<TreePath> args = new ArrayList<>();
             for (ExpressionTree a : call.getArguments()) {
                 TreePath arg = new TreePath(at, a);
-                if (!ofParameters(arg, parameters, owner) || !purity.pure(arg, false)) {
+                if (!ofParameters(arg, parameters, owner) || !purity.pure(arg)) {
                     return null;
                 }
                 args.add(arg);
@@ -269,7 +270,7 @@ final class Values {
             if (s instanceof VariableTree v && v.getInitializer() != null
                     && trees.getElement(at) != null && trees.getElement(at).asType().getKind().isPrimitive()
                     && ofParameters(new TreePath(at, v.getInitializer()), parameters, owner)
-                    && purity.pure(new TreePath(at, v.getInitializer()), false)) {
+                    && purity.pure(new TreePath(at, v.getInitializer()))) {
                 // a local computed once, read by the fields' values (each reads its value again)
                 locals.add(at);
                 parameters.add((VariableElement) trees.getElement(at));
@@ -489,13 +490,13 @@ final class Values {
             return inner != null && outer != null && same(inner, outer) && splits(new TreePath(path, c.getExpression()), scope);
         }
         if (tree instanceof ConditionalExpressionTree c) {
-            return purity.pure(new TreePath(path, c.getCondition()), false) && splits(new TreePath(path, c.getTrueExpression()), scope)
+            return purity.pure(new TreePath(path, c.getCondition())) && splits(new TreePath(path, c.getTrueExpression()), scope)
                     && splits(new TreePath(path, c.getFalseExpression()), scope);
         }
         if (tree instanceof NewClassTree n) {
             return n.getClassBody() == null && n.getEnclosingExpression() == null
                     && trees.getElement(path) instanceof ExecutableElement ctor && ctor(ctor) != null
-                    && n.getArguments().stream().allMatch(a -> purity.pure(new TreePath(path, a), false));
+                    && n.getArguments().stream().allMatch(a -> purity.pure(new TreePath(path, a)));
         }
         if (constant(path)) {
             return true; // an object that exists, its fields read from it
@@ -504,7 +505,7 @@ final class Values {
             return id.getName().contentEquals("this") ? scope.self() : scope.locals().contains(trees.getElement(path));
         }
         if (tree instanceof MethodInvocationTree call && trees.getElement(path) instanceof ExecutableElement m
-                && call.getArguments().stream().allMatch(a -> purity.pure(new TreePath(path, a), false))) {
+                && call.getArguments().stream().allMatch(a -> purity.pure(new TreePath(path, a)))) {
             if (!returnsValues(m) || !splitArguments(path, m, scope)) {
                 return false;
             }
