@@ -2,6 +2,7 @@ package dev.adjoint.processor.read;
 
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -153,7 +154,7 @@ final class ValueReads {
             return null;
         }
         List<? extends ExpressionTree> arguments = ((MethodInvocationTree) path.getLeaf()).getArguments();
-        if (Values.nullCheck(m) && path.getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree
+        if (Values.nullCheck(m) && path.getParentPath().getLeaf() instanceof ExpressionStatementTree
                 && splits(new TreePath(path, arguments.get(0)))) {
             return Expr.Const.ofBoolean(true); // a split object is not null: the check, dropped, does nothing
         }

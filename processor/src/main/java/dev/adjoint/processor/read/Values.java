@@ -17,6 +17,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -149,6 +151,21 @@ final class Values {
                 || k == Tree.Kind.POSTFIX_DECREMENT;
     }
 
+    /**
+     * {@code compute(key)}, computed once. While it is computed (a method that reaches itself)
+     * the answer is {@code meanwhile}, the one that splits nothing, so what leans on it is safe.
+     */
+    private static <K, V> V once(Map<K, V> memo, K key, V meanwhile, Function<K, V> compute) {
+        V known = memo.get(key);
+        if (known != null) {
+            return known;
+        }
+        memo.put(key, meanwhile);
+        V out = compute.apply(key);
+        memo.put(key, out);
+        return out;
+    }
+
     // ------------------------------------------------------------------ classes
 
     /** The value class {@code type} is, or null. */
@@ -208,13 +225,8 @@ final class Values {
 
     /** The constructor's field values when it is simple, or null. */
     Ctor ctor(ExecutableElement ctor) {
-        Optional<Ctor> known = ctors.get(ctor);
-        if (known == null) {
-            ctors.put(ctor, Optional.empty()); // a constructor whose value builds its own class: not simple
-            known = Optional.ofNullable(simple(ctor));
-            ctors.put(ctor, known);
-        }
-        return known.orElse(null);
+        // a constructor whose value builds its own class: not simple
+        return once(ctors, ctor, Optional.empty(), k -> Optional.ofNullable(simple(k))).orElse(null);
     }
 
     private Ctor simple(ExecutableElement ctor) {
@@ -326,7 +338,7 @@ final class Values {
             }
 
             @Override
-            public Void visitSwitchExpression(com.sun.source.tree.SwitchExpressionTree node, Void unused) {
+            public Void visitSwitchExpression(SwitchExpressionTree node, Void unused) {
                 ok = false;
                 return null;
             }
@@ -346,14 +358,7 @@ final class Values {
      * object, its fields its parameters.
      */
     boolean safe(ExecutableElement method) {
-        Boolean known = safe.get(method);
-        if (known != null) {
-            return known;
-        }
-        safe.put(method, false); // a method that calls itself on this: not split
-        boolean out = isSafe(method);
-        safe.put(method, out);
-        return out;
+        return once(safe, method, false, this::isSafe); // a method that calls itself on this: not split
     }
 
     private boolean isSafe(ExecutableElement method) {
@@ -432,14 +437,8 @@ final class Values {
      * of it is read once for each field of its result.
      */
     boolean returnsValues(ExecutableElement method) {
-        Boolean known = returnsValues.get(method);
-        if (known != null) {
-            return known;
-        }
-        returnsValues.put(method, false); // a method returning its own call's result: not split
-        boolean out = isReturningValues(method);
-        returnsValues.put(method, out);
-        return out;
+        // a method returning its own call's result: not split
+        return once(returnsValues, method, false, this::isReturningValues);
     }
 
     private boolean isReturningValues(ExecutableElement method) {
@@ -551,11 +550,10 @@ final class Values {
      * instead, from arguments that split.
      */
     Set<Integer> splitParams(ExecutableElement method) {
-        Set<Integer> known = splitParams.get(method);
-        if (known != null) {
-            return known;
-        }
-        splitParams.put(method, Set.of()); // a method passing its parameter to itself: not split
+        return once(splitParams, method, Set.of(), this::parametersSplit); // one passing it to itself: not split
+    }
+
+    private Set<Integer> parametersSplit(ExecutableElement method) {
         TreePath path = paths.of(method);
         Set<Integer> out = new HashSet<>();
         if (path != null && ((MethodTree) path.getLeaf()).getBody() != null
@@ -568,8 +566,7 @@ final class Values {
                 }
             }
         }
-        splitParams.put(method, Set.copyOf(out));
-        return splitParams.get(method);
+        return Set.copyOf(out);
     }
 
     /** Parameter {@code i} of {@code method} as its body's names resolve (javac's symbol for the tree). */
