@@ -238,9 +238,7 @@ public final class Reader {
                 all.add(new MethodIr.Param(v));
             }
         }
-        TreePath path = paths.of(method);
-        reader.values().enter(values.scope(method, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()),
-                field != null, instance, true), field);
+        reader.values().enter(values.methodScope(method), field); // the scope splitParams and the callers saw
         Set<Integer> split = values.splitParams(method);
         for (int i = 0; i < params.size(); i++) {
             if (!split.contains(i)) {
@@ -254,8 +252,7 @@ public final class Reader {
                 fields.put(f, v);
                 all.add(new MethodIr.Param(v));
             }
-            reader.values().bind(trees.getElement(new TreePath(path, ((MethodTree) path.getLeaf()).getParameters()
-                    .get(i))), fields);
+            reader.values().bind(values.parameter(method, i), fields);
         }
         List<Stmt> body = readBody(method, reader);
         catalog.putFieldParams(key, List.of());

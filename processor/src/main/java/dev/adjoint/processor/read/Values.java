@@ -105,6 +105,7 @@ final class Values {
     private final Map<ExecutableElement, Boolean> returnsValues = new HashMap<>();
     private final Purity purity;
     private final Map<ExecutableElement, Set<Integer>> splitParams = new HashMap<>();
+    private final Map<ExecutableElement, Scope> methodScopes = new HashMap<>();
 
     Values(Trees trees, Elements elements, Types types, MethodPaths paths, Catalog catalog) {
         this.trees = trees;
@@ -370,7 +371,6 @@ final class Values {
             return false;
         }
         TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
-        Scope[] scope = {null};
         return new Check() {
             @Override
             public Void visitIdentifier(IdentifierTree node, Void unused) {
@@ -380,10 +380,7 @@ final class Values {
                     ok = false;
                 } else if (node.getName().contentEquals("this") && !(parent instanceof MemberSelectTree)) {
                     // a bare this (Acc a = this;) where a split object may be, as the body is read on one
-                    if (scope[0] == null) {
-                        scope[0] = scope(method, body, of(method.getReturnType()) != null, true, true);
-                    }
-                    ok &= usedAsValue(getCurrentPath(), scope[0]);
+                    ok &= usedAsValue(getCurrentPath(), methodScope(method));
                 } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
                     ok &= onThis(m, owner);
                 }
@@ -449,7 +446,7 @@ final class Values {
             return false; // read once per field, it must have no effect to repeat
         }
         TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
-        Scope scope = scope(method, body, true, instance, true);
+        Scope scope = methodScope(method);
         boolean[] ok = {true};
         new TreePathScanner<Void, Void>() {
             @Override
@@ -558,8 +555,7 @@ final class Values {
         Set<Integer> out = new HashSet<>();
         if (path != null && ((MethodTree) path.getLeaf()).getBody() != null
                 && method.getAnnotation(Differentiable.class) == null) {
-            Scope scope = scope(method, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()),
-                    of(method.getReturnType()) != null, !method.getModifiers().contains(Modifier.STATIC), true);
+            Scope scope = methodScope(method);
             for (int i = 0; i < method.getParameters().size(); i++) {
                 if (scope.locals().contains(parameter(method, i))) {
                     out.add(i);
@@ -569,8 +565,22 @@ final class Values {
         return Set.copyOf(out);
     }
 
+    /**
+     * The split locals and parameters of {@code method}'s body (with a body here) as it is read on
+     * split objects: its returns split objects when it returns a value object, its this is split
+     * when it is an instance method. One answer for every question asked of the body (is it safe,
+     * does it return split objects, which parameters split) and for its reading, so they agree.
+     */
+    Scope methodScope(ExecutableElement method) {
+        return once(methodScopes, method, Scope.NONE, m -> {
+            TreePath path = paths.of(m);
+            return scope(m, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), of(m.getReturnType()) != null,
+                    !m.getModifiers().contains(Modifier.STATIC), true);
+        });
+    }
+
     /** Parameter {@code i} of {@code method} as its body's names resolve (javac's symbol for the tree). */
-    private Element parameter(ExecutableElement method, int i) {
+    Element parameter(ExecutableElement method, int i) {
         TreePath path = paths.of(method);
         Element e = trees.getElement(new TreePath(path, ((MethodTree) path.getLeaf()).getParameters().get(i)));
         return e != null ? e : method.getParameters().get(i);
