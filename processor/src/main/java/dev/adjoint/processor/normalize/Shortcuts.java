@@ -498,7 +498,9 @@ public final class Shortcuts {
             return Expr.Const.ofBoolean(!truth(u.operand()));
         }
         if (m instanceof Expr.Cond c && truth(c.condition()) != null) {
-            return truth(c.condition()) ? c.then() : c.otherwise();
+            // the branch at the ternary's type: (int) (c ? 1.0 : n) must stay a cast of a double (of an int, javac warns)
+            Expr branch = truth(c.condition()) ? c.then() : c.otherwise();
+            return branch.type().sameAs(c.type()) ? branch : new Expr.Cast(c.type(), branch, c.pos());
         }
         if (m instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR)) {
             boolean decides = b.op() == Expr.BinaryOp.COR; // the value that decides alone

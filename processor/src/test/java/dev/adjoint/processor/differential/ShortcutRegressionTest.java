@@ -17,6 +17,30 @@ class ShortcutRegressionTest {
     private static final String HEADER = "package difftest;\n\nimport dev.adjoint.Differentiable;\n\n";
 
     /**
+     * A ternary decided in the code around keeps its type: {@code (int) (x == 1.0 ? 1.0 : n + 3)}
+     * became {@code (int) (n + 3)}, a redundant cast javac warns of, and a build with {@code -Werror}
+     * failed in the generated file. (In arithmetic the normal form names the ternary first, in a
+     * double, so no value changed.)
+     */
+    @Test
+    void aDecidedTernaryKeepsItsType() throws Exception {
+        String source = HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m36(double x, int n) {
+                        double t = ((double) (int) ((x == 1.0) ? 1.0 : (n + 3)));
+                        return t * x;
+                    }
+                }
+                """;
+        com.google.testing.compile.Compilation c = com.google.testing.compile.Compiler.javac()
+                .withProcessors(new dev.adjoint.processor.AdjointProcessor()).withOptions("-Xlint:all", "-Werror")
+                .compile(com.google.testing.compile.JavaFileObjects.forSourceString("difftest.Batch", source));
+        com.google.testing.compile.CompilationSubject.assertThat(c).succeededWithoutWarnings();
+        SourceCheck.check("difftest.Batch", source, "m36", 0.5, 3); // (at 1.0 t jumps from 1 to 6)
+    }
+
+    /**
      * {@code -(x - x)} is -0.0: the code around gives it too, and its value plus the gap must keep
      * the sign (-0.0 + 0.0 is 0.0), as the pullback returns the primal's value bit for bit.
      */
