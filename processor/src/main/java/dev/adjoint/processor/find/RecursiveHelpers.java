@@ -70,10 +70,10 @@ final class RecursiveHelpers {
      * without {@code @Differentiable}, and of a shape a pullback can stand in for: static, with a
      * body, returning {@code double}, taking only primitives and arrays of them (one a {@code double}
      * or {@code double[]}; {@code double[][]} and the others data), and throwing nothing it declares.
-     * They are {@code owner}'s own, and those of other top-level classes whose source is in this
-     * compilation and whose names the adjoint class (in {@code owner}'s package) can write; a helper
-     * of another class nested in the same top-level class is left out (inlined, it is refused as
-     * recursive), as is one of a class the adjoint class cannot name.
+     * They are {@code owner}'s own, and those of other classes (top-level or nested, Commons Math's
+     * {@code Gamma} copied as a nested class) whose source is in this compilation and whose names the
+     * adjoint class (in {@code owner}'s package) can write; one of a class the adjoint class cannot
+     * name is left out (inlined, it is refused as recursive).
      */
     List<ExecutableElement> of(TypeElement owner, List<ExecutableElement> annotated) {
         Map<ExecutableElement, Set<ExecutableElement>> calls = new LinkedHashMap<>();
@@ -90,12 +90,11 @@ final class RecursiveHelpers {
             work.addAll(callees);
         }
         Set<ExecutableElement> reached = reach(annotated, calls);
-        TypeElement site = outermost(owner);
         List<ExecutableElement> out = new ArrayList<>();
         for (ExecutableElement m : reached) {
             TypeElement of = (TypeElement) m.getEnclosingElement();
             boolean own = of.equals(owner);
-            boolean foreign = !outermost(of).equals(site) && nameable(of, elements.getPackageOf(owner))
+            boolean foreign = !of.equals(owner) && nameable(of, elements.getPackageOf(owner))
                     && reach(List.of(m), calls).stream().allMatch(this::plainCode);
             if ((own || foreign) && m.getAnnotation(Differentiable.class) == null && plannable(m)
                     && reach(new ArrayList<>(calls.getOrDefault(m, Set.of())), calls).contains(m)) {
@@ -334,6 +333,9 @@ final class RecursiveHelpers {
                     .forEach(f -> fields.add(f.getSimpleName().toString()));
         }
         tree.getBody().accept(new TreeScanner<Void, Void>() {
+            /** The locals declared with an anonymous continued fraction, whose evaluate(...) read/Fractions reads. */
+            private final Set<String> fractions = new java.util.HashSet<>();
+
             @Override
             public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node, Void unused) {
                 plain[0] = false;
@@ -354,8 +356,23 @@ final class RecursiveHelpers {
 
             @Override
             public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
-                plain[0] = false;
+                if (!fraction(node)) {
+                    plain[0] = false;
+                    return null;
+                }
+                // an anonymous continued fraction: its methods are read as helpers, judged as this body is
+                for (com.sun.source.tree.Tree member : node.getClassBody().getMembers()) {
+                    if (member instanceof MethodTree method && method.getBody() != null) {
+                        method.getBody().accept(this, null);
+                    }
+                }
                 return null;
+            }
+
+            /** {@code new ContinuedFraction() { ... }}: an anonymous object read/Fractions may read (or refuse). */
+            private boolean fraction(ExpressionTree e) {
+                return e instanceof com.sun.source.tree.NewClassTree n && n.getClassBody() != null
+                        && n.getArguments().isEmpty();
             }
 
             @Override
@@ -403,6 +420,9 @@ final class RecursiveHelpers {
             @Override
             public Void visitVariable(com.sun.source.tree.VariableTree node, Void unused) {
                 plain[0] &= node.getType() == null || !node.getType().toString().startsWith("float"); // null: var
+                if (fraction(node.getInitializer())) {
+                    fractions.add(node.getName().toString());
+                }
                 return super.visitVariable(node, unused);
             }
 
@@ -436,7 +456,9 @@ final class RecursiveHelpers {
                     // other library's method, whose class file may refuse a differentiated argument
                     boolean known = type != null && (paths.hasSource(type) || type.getSimpleName().toString().endsWith("Math")
                             || elements.getPackageOf(type).getQualifiedName().contentEquals("java.lang"));
-                    if (!known && !name.equals("clone") || name.contains("Bits")) {
+                    boolean evaluated = (fraction(q)
+                            || q instanceof IdentifierTree id && fractions.contains(id.getName().toString()));
+                    if (!known && !name.equals("clone") && !evaluated || name.contains("Bits")) {
                         plain[0] = false;
                     }
                 }

@@ -292,6 +292,9 @@ final class Converge {
                     && arithmetic(i.key(), 0)) {
                 return; // a helper of arithmetic alone, inlined in each copy
             }
+            if (n instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.jdkPure() && !c.type().isDouble()) {
+                return; // a test of a number (Double.isNaN(h)): it computes from its argument alone
+            }
             if (n instanceof Expr.Call || n instanceof Expr.SwitchExpr || n instanceof Expr.Pullback
                     || n instanceof Expr.Unsupported || n instanceof Expr.Pop) {
                 because(why, "calls a method");

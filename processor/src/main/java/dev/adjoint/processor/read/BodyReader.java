@@ -177,7 +177,7 @@ final class BodyReader {
         List<Stmt> out = new ArrayList<>();
         if (path.getLeaf() instanceof BlockTree b) {
             for (StatementTree s : b.getStatements()) {
-                if (s instanceof VariableTree && values.split(trees.getElement(new TreePath(path, s)))) {
+                if (s instanceof VariableTree && values.declares(new TreePath(path, s))) {
                     out.addAll(values.declare(new TreePath(path, s), trees.getElement(new TreePath(path, s)), at(s), sourceOf(s)));
                     continue;
                 }
@@ -715,7 +715,7 @@ final class BodyReader {
             case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> {
                 Var var = vars.get(el);
                 if (values.split(el)) {
-                    return values.misused(tree);
+                    return values.misused(tree, el);
                 }
                 if (var == null) {
                     return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate " + tree

@@ -63,13 +63,9 @@ final class Calls {
      * Library classes with Math's names and contracts (values within an ulp or so of Math's): their
      * functions are differentiated as Math's, and called as written in the forward sweep.
      */
-    private static final Set<String> MATH_LIKE = Set.of(
-            "org.apache.commons.math3.util.FastMath",
-            "org.apache.commons.math.util.FastMath",
-            "org.apache.commons.math4.core.jdkmath.AccurateMath",
-            "org.apache.commons.math4.core.jdkmath.JdkMath",
-            "org.hipparchus.util.FastMath",
-            "net.jafama.FastMath",
+    private static final Set<String> MATH_LIKE = Set.of("org.apache.commons.math3.util.FastMath",
+            "org.apache.commons.math.util.FastMath", "org.apache.commons.math4.core.jdkmath.AccurateMath",
+            "org.apache.commons.math4.core.jdkmath.JdkMath", "org.hipparchus.util.FastMath", "net.jafama.FastMath",
             "net.jafama.StrictFastMath");
 
     private final Trees trees;
@@ -196,7 +192,7 @@ final class Calls {
             // in the body of another object's method, inlined: its own methods on it, its fields data
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
-        if (method.getAnnotation(Differentiable.class) != null || catalog.plan(helperKey(method, key)) != null) {
+        if (method.getAnnotation(Differentiable.class) != null || plan(method, key) != null) {
             // a @Differentiable method, or a recursive helper planned as one (find/RecursiveHelpers), of any class
             return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
         }
@@ -398,7 +394,7 @@ final class Calls {
     private Expr differentiable(ExecutableElement method, String key, ClassRef ownerRef, List<JType> parameterTypes,
             Expr receiver, List<Expr> args, JType type, Position at, MethodInvocationTree call, BodyReader body) {
         String name = method.getSimpleName().toString();
-        MethodPlan plan = catalog.plan(helperKey(method, key)) != null ? catalog.plan(helperKey(method, key)) : catalog.plan(key);
+        MethodPlan plan = plan(method, key);
         if (plan != null) {
             boolean records = plan.fields().stream().anyMatch(f -> f.record() != null);
             if (records && receiver != null) {
@@ -576,6 +572,12 @@ final class Calls {
      */
     private String helperKey(ExecutableElement method, String key) {
         return inSite((TypeElement) method.getEnclosingElement()) ? key : key + "@" + site.getQualifiedName();
+    }
+
+    /** The plan of a recursive helper (of the site's class, of another class of the site or of the build), or of a method. */
+    private MethodPlan plan(ExecutableElement method, String key) {
+        return java.util.stream.Stream.of(helperKey(method, key), key + "@" + site.getQualifiedName(), key)
+                .map(catalog::plan).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /**

@@ -216,6 +216,76 @@ public final class Reader {
     }
 
     /**
+     * Reads a method of an anonymous class the normal form will inline (read/Fractions), as code of
+     * the adjoint class of {@code site}: the variables it captures from the method around are its
+     * first parameters, in the order of {@code captured}, then its own.
+     */
+    void captured(ExecutableElement method, String key, TypeElement site, List<Element> captured,
+            Fractions.Context object) {
+        if (catalog.reading(key)) {
+            return;
+        }
+        catalog.putHelper(key, null);
+        List<MethodIr.Param> params = new ArrayList<>();
+        BodyReader reader = bodyReader(method, params, new ArrayList<>(), site);
+        List<MethodIr.Param> all = new ArrayList<>();
+        for (Element c : captured) {
+            Var v = new Var(c.getSimpleName().toString(), JType.of(c.asType()), Var.Role.PARAM);
+            reader.bind(c, v);
+            all.add(new MethodIr.Param(v));
+        }
+        all.addAll(params);
+        if (object != null) {
+            // a method of the object's superclass: its calls on this go to the object's methods
+            reader.values().fractions().within(object, all.subList(0, captured.size()).stream().map(MethodIr.Param::var).toList());
+        }
+        List<Stmt> body = readBody(method, reader);
+        catalog.putFieldParams(key, List.of());
+        catalog.putComponents(key, List.of());
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        TypeElement named = owner.getNestingKind() == javax.lang.model.element.NestingKind.ANONYMOUS
+                ? (TypeElement) types.asElement(owner.getSuperclass()) : owner;
+        catalog.putHelper(key, new MethodIr(key, method.getSimpleName().toString(), ClassRef.of(named),
+                List.copyOf(all), null, List.of(), List.copyOf(body), false, Position.of(method)));
+    }
+
+    /** Whether {@code type} has source in this compilation. */
+    boolean hasSource(TypeElement type) {
+        return paths.hasSource(type);
+    }
+
+    /** Whether {@code method} has a body in this compilation's source. */
+    boolean hasSource(ExecutableElement method) {
+        return !method.getModifiers().contains(Modifier.ABSTRACT) && paths.of(method) != null;
+    }
+
+    /** Whether {@code m} overrides {@code other} in {@code m}'s class. */
+    boolean overrides(ExecutableElement m, ExecutableElement other) {
+        return m.getSimpleName().equals(other.getSimpleName())
+                && elements.overrides(m, other, (TypeElement) m.getEnclosingElement());
+    }
+
+    /** Whether a helper is read (or being read) under {@code key}. */
+    boolean hasHelper(String key) {
+        return catalog.helpers().containsKey(key);
+    }
+
+    /** Puts a helper written by the reader itself (read/Fractions' loop). */
+    void putHelper(String key, MethodIr ir) {
+        catalog.putHelper(key, ir);
+    }
+
+    /** The class named {@code name} on the class path, or null. */
+    TypeElement type(String name) {
+        return elements.getTypeElement(name);
+    }
+
+    /** {@code type}'s binary name ({@code demo.Gamma$1} for an anonymous class). */
+    String binaryName(TypeElement type) {
+        return elements.getBinaryName(type).toString();
+    }
+
+    /**
      * Reads a method the normal form will inline on a split value object ({@link ValueReads}):
      * an instance method's fields are its first parameters, filled with the object's fields; with
      * {@code field}, a method returning a value object is read for that field of its result.

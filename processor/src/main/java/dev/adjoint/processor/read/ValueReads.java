@@ -52,12 +52,20 @@ final class ValueReads {
     /** In a body read for one field of its result: that field. */
     private VariableElement returned;
     private final Map<Element, Map<VariableElement, Var>> locals = new HashMap<>();
+    /** The anonymous continued fractions of the body, never built either. */
+    private final Fractions fractions;
+
+    /** The anonymous objects of this body. */
+    Fractions fractions() {
+        return fractions;
+    }
 
     ValueReads(BodyReader body, Calls calls, Trees trees, Values values) {
         this.body = body;
         this.calls = calls;
         this.trees = trees;
         this.values = values;
+        this.fractions = new Fractions(body, calls, trees);
     }
 
     /** The split locals of the body about to be read, and the field it returns (or null). */
@@ -77,7 +85,12 @@ final class ValueReads {
 
     /** Whether {@code local} is split into a variable per field. */
     boolean split(Element local) {
-        return scope.locals().contains(local);
+        return scope.locals().contains(local) || fractions.holds(local);
+    }
+
+    /** Whether the local declared at {@code path} is split, or holds an anonymous continued fraction (then noted). */
+    boolean declares(TreePath path) {
+        return split(trees.getElement(path)) || fractions.declares(path);
     }
 
     /** Whether the body returns one field of its result. */
@@ -92,6 +105,9 @@ final class ValueReads {
 
     /** The declaration of split local {@code local}: a variable per field, each given its field of the value. */
     List<Stmt> declare(TreePath path, Element local, Position at, String source) {
+        if (fractions.holds(local)) {
+            return List.of(); // read where it is evaluated
+        }
         VariableTree tree = (VariableTree) path.getLeaf();
         Map<VariableElement, Var> fields = new LinkedHashMap<>();
         for (VariableElement f : values.of(local.asType()).fields()) {
@@ -108,6 +124,9 @@ final class ValueReads {
     /** {@code local = value;} of a split local: each field variable given its field of the value, all read first. */
     Stmt assign(TreePath assignment, Element local, Position at, String source) {
         TreePath value = new TreePath(assignment, ((AssignmentTree) assignment.getLeaf()).getExpression());
+        if (fractions.holds(local)) {
+            return new Stmt.Eval(fractions.misused(assignment.getLeaf()), at, source);
+        }
         Map<VariableElement, Var> fields = locals.get(local);
         boolean readsItself = reads(value, local);
         List<Stmt> out = new ArrayList<>();
@@ -152,6 +171,10 @@ final class ValueReads {
     Expr call(TreePath path) {
         if (!(trees.getElement(path) instanceof ExecutableElement m)) {
             return null;
+        }
+        Expr fraction = fractions.call(path);
+        if (fraction != null) {
+            return fraction; // a method of an anonymous object (a continued fraction's evaluate)
         }
         List<? extends ExpressionTree> arguments = ((MethodInvocationTree) path.getLeaf()).getArguments();
         if (Values.nullCheck(m) && path.getParentPath().getLeaf() instanceof ExpressionStatementTree
@@ -303,7 +326,10 @@ final class ValueReads {
     }
 
     /** The refusal of a use of a split local that {@link Values} did not foresee (a guard: none is known). */
-    Expr misused(Tree tree) {
+    Expr misused(Tree tree, Element local) {
+        if (fractions.holds(local)) {
+            return fractions.misused(tree);
+        }
         return body.unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot use the value object " + tree
                 + " here: Adjoint splits it into its fields to follow their derivatives, and only its fields can be "
                 + "read and its methods called; pass the fields it needs instead");

@@ -1,0 +1,247 @@
+package dev.adjoint.processor.numeric;
+
+import static dev.adjoint.processor.numeric.GradientHarness.compileClean;
+import static dev.adjoint.processor.numeric.GradientHarness.withoutComments;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.processor.differential.InMemoryCompiler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commons Math's anonymous {@code ContinuedFraction} (read/Fractions), written the way its
+ * {@code Gamma} and {@code Beta} write it, against the library's class as a class file (the test
+ * stand-in in {@code org.apache.commons.math3.util}). Each method is checked at points on both sides
+ * of the series/fraction switch (central differences, pullback, tape, tangent, second order), and
+ * the pullback's value must be the method's own, bit for bit.
+ */
+class ContinuedFractionTest {
+
+    private static final int POINTS = 12;
+
+    /** P and Q of the incomplete gamma function through each other, as Commons Math writes them. */
+    private static final String GAMMA = """
+            package demo;
+
+            import org.apache.commons.math3.util.ContinuedFraction;
+
+            public final class Gamma {
+                private static final double DEFAULT_EPSILON = 10e-15;
+
+                private Gamma() {}
+
+                /** log Γ(a) for a > 0: Stirling's series at a + 7, shifted back by Γ's recurrence. */
+                public static double logGamma(double a) {
+                    double shift = 0.0;
+                    for (int k = 0; k < 7; k++) {
+                        shift += Math.log(a + k);
+                    }
+                    double z = a + 7;
+                    double inv = 1.0 / (z * z);
+                    double series = (1.0 / 12.0 - inv * (1.0 / 360.0 - inv * (1.0 / 1260.0 - inv / 1680.0))) / z;
+                    return (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + series - shift;
+                }
+
+                public static double regularizedGammaP(double a, double x) {
+                    return regularizedGammaP(a, x, DEFAULT_EPSILON, Integer.MAX_VALUE);
+                }
+
+                public static double regularizedGammaP(double a, double x, double epsilon, int maxIterations) {
+                    double ret;
+                    if (Double.isNaN(a) || Double.isNaN(x) || (a <= 0.0) || (x < 0.0)) {
+                        ret = Double.NaN;
+                    } else if (x == 0.0) {
+                        ret = 0.0;
+                    } else if (x >= a + 1) {
+                        ret = 1.0 - regularizedGammaQ(a, x, epsilon, maxIterations);
+                    } else {
+                        double n = 0.0;
+                        double an = 1.0 / a;
+                        double sum = an;
+                        while (Math.abs(an / sum) > epsilon && n < maxIterations && sum < Double.POSITIVE_INFINITY) {
+                            n += 1.0;
+                            an *= x / (a + n);
+                            sum += an;
+                        }
+                        if (n >= maxIterations) {
+                            throw new IllegalStateException("no convergence");
+                        } else if (Double.isInfinite(sum)) {
+                            ret = 1.0;
+                        } else {
+                            ret = Math.exp(-x + (a * Math.log(x)) - logGamma(a)) * sum;
+                        }
+                    }
+                    return ret;
+                }
+
+                public static double regularizedGammaQ(double a, double x) {
+                    return regularizedGammaQ(a, x, DEFAULT_EPSILON, Integer.MAX_VALUE);
+                }
+
+                public static double regularizedGammaQ(final double a, double x, double epsilon, int maxIterations) {
+                    double ret;
+                    if (Double.isNaN(a) || Double.isNaN(x) || (a <= 0.0) || (x < 0.0)) {
+                        ret = Double.NaN;
+                    } else if (x == 0.0) {
+                        ret = 1.0;
+                    } else if (x < a + 1.0) {
+                        ret = 1.0 - regularizedGammaP(a, x, epsilon, maxIterations);
+                    } else {
+                        ContinuedFraction cf = new ContinuedFraction() {
+                            @Override
+                            protected double getA(int n, double x) {
+                                return ((2.0 * n) + 1.0) - a + x;
+                            }
+
+                            @Override
+                            protected double getB(int n, double x) {
+                                return n * (a - n);
+                            }
+                        };
+                        ret = 1.0 / cf.evaluate(x, epsilon, maxIterations);
+                        ret = Math.exp(-x + (a * Math.log(x)) - logGamma(a)) * ret;
+                    }
+                    return ret;
+                }
+            }
+            """;
+
+    private static final String MAIN = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+            import org.apache.commons.math3.util.ContinuedFraction;
+
+            public class Fractions {
+                /** The regularised incomplete gamma function, series or fraction as x lies. */
+                @Differentiable(order = 2)
+                public static double lower(double a, double x) {
+                    return Gamma.regularizedGammaP(a, x);
+                }
+
+                @Differentiable(order = 2)
+                public static double upper(double a, double x) {
+                    return Gamma.regularizedGammaQ(a, x, 1e-14, 10000);
+                }
+
+                /** erf by P(1/2, x²), as Commons Math's Erf. */
+                @Differentiable
+                public static double erf(double x) {
+                    if (Math.abs(x) > 40) {
+                        return x > 0 ? 1 : -1;
+                    }
+                    final double ret = Gamma.regularizedGammaP(0.5, x * x, 1.0e-15, 10000);
+                    return x < 0 ? -ret : ret;
+                }
+
+                /**
+                 * Beta's fraction, created where it is evaluated: getA a constant, getB by the
+                 * parity of n, and the fraction's own x shadowing the method's.
+                 */
+                @Differentiable(order = 2)
+                public static double betaFraction(double x, final double a, final double b) {
+                    return new ContinuedFraction() {
+                        @Override
+                        protected double getB(int n, double x) {
+                            double ret;
+                            double m;
+                            if (n % 2 == 0) {
+                                m = n / 2.0;
+                                ret = (m * (b - m) * x) / ((a + (2 * m) - 1) * (a + (2 * m)));
+                            } else {
+                                m = (n - 1.0) / 2.0;
+                                ret = -((a + m) * (a + b + m) * x) / ((a + (2 * m)) * (a + (2 * m) + 1.0));
+                            }
+                            return ret;
+                        }
+
+                        @Override
+                        protected double getA(int n, double x) {
+                            return 1.0;
+                        }
+                    }.evaluate(x, 1e-14);
+                }
+
+                /** Captured locals, the default tolerance, and a fraction evaluated twice. */
+                @Differentiable
+                public static double twice(double x, double[] w) {
+                    final double scale = w[0] * w[1];
+                    double odd = w[2];
+                    ContinuedFraction f = new ContinuedFraction() {
+                        protected double getA(int n, double y) {
+                            return n == 0 ? 0.0 : 1.0 + scale * y;
+                        }
+
+                        protected double getB(int n, double y) {
+                            return (n % 2 == 0 ? scale : odd) * y;
+                        }
+                    };
+                    return f.evaluate(x) + f.evaluate(0.5 * x, 200);
+                }
+            }
+            """;
+
+    private static InMemoryCompiler.Result compile() {
+        return compileClean("demo.Fractions", MAIN, "demo.Gamma", GAMMA);
+    }
+
+    @Test
+    void anAnonymousFractionIsReadAsTheLoopItRuns() throws Exception {
+        InMemoryCompiler.Result r = compile();
+        String impl = withoutComments(r.generated("demo.FractionsAdjointImpl"));
+        assertFalse(impl.contains("new ContinuedFraction") || impl.contains("new org.apache.commons.math3.util"
+                + ".ContinuedFraction"), "the fraction is never built:\n" + impl);
+        ClassLoader loader = r.loader();
+        Class<?> type = loader.loadClass("demo.Fractions");
+        GradientHarness harness = new GradientHarness(type);
+        Random random = new Random(41);
+        Method lower = type.getMethod("lower", double.class, double.class);
+        Method upper = type.getMethod("upper", double.class, double.class);
+        // both sides of x = a + 1, where P and Q switch between the series and the fraction
+        double[][] points = {{0.7, 0.3}, {1.5, 1.2}, {2.5, 4.0}, {0.6, 3.1}, {3.2, 9.5}, {5.0, 5.9}, {5.0, 6.1}};
+        for (double[] p : points) {
+            harness.checkAt(lower, new Object[] {p[0], p[1]}, random);
+            harness.checkAt(upper, new Object[] {p[0], p[1]}, random);
+        }
+        Method erf = type.getMethod("erf", double.class);
+        for (double x : new double[] {-2.3, -0.4, 0.05, 0.8, 1.3, 3.0}) {
+            harness.checkAt(erf, new Object[] {x}, random);
+        }
+        Method beta = type.getMethod("betaFraction", double.class, double.class, double.class);
+        for (int i = 0; i < POINTS; i++) {
+            double x = 0.05 + 0.4 * random.nextDouble();
+            harness.checkAt(beta, new Object[] {x, 0.5 + 4 * random.nextDouble(), 0.5 + 4 * random.nextDouble()}, random);
+        }
+        harness.checkAt(beta, new Object[] {0.3, 2.0, 3.0}, random); // whole a and b
+        Method twice = type.getMethod("twice", double.class, double[].class);
+        for (int i = 0; i < POINTS; i++) {
+            harness.checkAt(twice, new Object[] {0.1 + 0.5 * random.nextDouble(), new double[] {0.3 + 0.2 * random.nextDouble(),
+                0.2 + 0.2 * random.nextDouble(), 0.1 + 0.3 * random.nextDouble()}}, random);
+        }
+    }
+
+    @Test
+    void theLibrarysExceptionsAreThrownAsItThrowsThem() throws Exception {
+        InMemoryCompiler.Result r = compile();
+        ClassLoader loader = r.loader();
+        Class<?> type = loader.loadClass("demo.Fractions");
+        Class<?> adjoint = loader.loadClass("demo.FractionsAdjoint");
+        Class<?> gradient = loader.loadClass("demo.FractionsAdjoint$UpperGradient");
+        Method pullback = adjoint.getMethod("upperPullback", double.class, double.class, double.class, gradient);
+        // the pullback's value is the method's own, bit for bit
+        double value = (double) pullback.invoke(null, 2.0, 5.0, 1.0, gradient.getConstructor().newInstance());
+        assertEquals((double) type.getMethod("upper", double.class, double.class).invoke(null, 2.0, 5.0), value, 0.0);
+        // where the fraction diverges, the library's exception, as the method throws it
+        InvocationTargetException e = assertThrows(InvocationTargetException.class,
+                () -> pullback.invoke(null, 2.0, Double.POSITIVE_INFINITY, 1.0, gradient.getConstructor().newInstance()));
+        InvocationTargetException primal = assertThrows(InvocationTargetException.class,
+                () -> type.getMethod("upper", double.class, double.class).invoke(null, 2.0, Double.POSITIVE_INFINITY));
+        assertEquals(primal.getCause().getClass(), e.getCause().getClass());
+        assertEquals("org.apache.commons.math3.exception.ConvergenceException", e.getCause().getClass().getName());
+    }
+}
