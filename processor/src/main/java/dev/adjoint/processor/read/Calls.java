@@ -63,7 +63,7 @@ final class Calls {
      * Library classes with Math's names and contracts (values within an ulp or so of Math's): their
      * functions are differentiated as Math's, and called as written in the forward sweep.
      */
-    private static final Set<String> MATH_LIKE = Set.of("org.apache.commons.math3.util.FastMath",
+    static final Set<String> MATH_LIKE = Set.of("org.apache.commons.math3.util.FastMath",
             "org.apache.commons.math.util.FastMath", "org.apache.commons.math4.core.jdkmath.AccurateMath",
             "org.apache.commons.math4.core.jdkmath.JdkMath", "org.hipparchus.util.FastMath", "net.jafama.FastMath",
             "net.jafama.StrictFastMath");

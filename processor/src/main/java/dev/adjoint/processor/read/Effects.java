@@ -351,8 +351,10 @@ final class Effects {
                 } else {
                     String k = Keys.of(m, types);
                     String owner = m.getEnclosingElement() instanceof TypeElement t ? t.getQualifiedName().toString() : "";
-                    ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math")
-                            || owner.equals("java.lang.StrictMath") || writesNothing(m, k, visiting);
+                    // Math's functions and those of the libraries with its names and contracts (FastMath)
+                    ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")
+                            || Calls.MATH_LIKE.contains(owner) && m.getModifiers().contains(Modifier.STATIC)
+                            || writesNothing(m, k, visiting);
                 }
                 return super.visitMethodInvocation(node, unused);
             }

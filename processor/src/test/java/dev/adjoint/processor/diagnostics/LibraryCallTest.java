@@ -716,6 +716,76 @@ class LibraryCallTest {
         return new URLClassLoader(new URL[] {library.toUri().toURL(), client.toUri().toURL()}, getClass().getClassLoader());
     }
 
+    /**
+     * Hipparchus' {@code SinCos} as Orekit copies it: a value class nested beside the caller, built
+     * by a nested {@code sinCos} from a jar's FastMath whose class file Adjoint cannot prove to write
+     * nothing (the real one fills arrays of its own). FastMath's functions compute a value and
+     * nothing else by contract, so the object is split into its fields, not refused (it was, from
+     * 91bc1cb on: the held-out Orekit methods).
+     */
+    @Test
+    void aValueObjectBuiltFromFastMathIsSplit() throws Exception {
+        Path fastMath = build(Compiler.javac(), "fastmath3", JavaFileObjects.forSourceLines(
+                "org.apache.commons.math3.util.FastMath",
+                "package org.apache.commons.math3.util;",
+                "",
+                "public final class FastMath {",
+                "    private static final double[] LAST = new double[1];",
+                "    private FastMath() {}",
+                "    public static double sin(double x) {",
+                "        LAST[0] = x;",
+                "        return Math.sin(x);",
+                "    }",
+                "    public static double cos(double x) {",
+                "        LAST[0] = x;",
+                "        return Math.cos(x);",
+                "    }",
+                "}"));
+        JavaFileObject caller = Sources.functions(
+                "    static final class SinCos {",
+                "        private final double sin;",
+                "        private final double cos;",
+                "        SinCos(final double s, final double c) {",
+                "            this.sin = s;",
+                "            this.cos = c;",
+                "        }",
+                "        double sin() {",
+                "            return sin;",
+                "        }",
+                "        double cos() {",
+                "            return cos;",
+                "        }",
+                "    }",
+                "",
+                "    static final class Trig {",
+                "        static SinCos sinCos(final double x) {",
+                "            return new SinCos(org.apache.commons.math3.util.FastMath.sin(x),",
+                "                    org.apache.commons.math3.util.FastMath.cos(x));",
+                "        }",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    public static double f(double e, double x) {",
+                "        final SinCos sc = Trig.sinCos(x);",
+                "        return x + 2 * Math.atan(e * sc.sin() / (1 - e * sc.cos()));",
+                "    }");
+        Compilation c = client(fastMath).compile(caller);
+        assertThat(c).succeededWithoutWarnings();
+        Path client = write(c, "client3");
+        try (URLClassLoader loader = loader(fastMath, client)) {
+            java.lang.reflect.Method f = loader.loadClass(Sources.FUNCTIONS).getMethod("f", double.class, double.class);
+            Class<?> adjoint = loader.loadClass(Sources.FUNCTIONS_ADJOINT);
+            for (double[] p : new double[][] {{0.3, 0.8}, {0.7, 2.1}, {0.05, -0.6}}) {
+                Object g = adjoint.getMethod("fGradient", double.class, double.class).invoke(null, p[0], p[1]);
+                double h = 1e-6;
+                double de = ((double) f.invoke(null, p[0] + h, p[1]) - (double) f.invoke(null, p[0] - h, p[1])) / (2 * h);
+                double dx = ((double) f.invoke(null, p[0], p[1] + h) - (double) f.invoke(null, p[0], p[1] - h)) / (2 * h);
+                assertThat(g.getClass().getField("e").getDouble(g)).isWithin(1e-7).of(de);
+                assertThat(g.getClass().getField("x").getDouble(g)).isWithin(1e-7).of(dx);
+            }
+        }
+    }
+
     private Compiler client(Path library) {
         List<File> classPath = new ArrayList<>();
         classPath.add(library.toFile());
