@@ -62,23 +62,32 @@ import javax.lang.model.type.TypeMirror;
  */
 final class Fractions {
 
-    /** The classes read so without their source, by qualified name, with what their {@code evaluate} throws. */
+    /**
+     * The classes read so without their source, by qualified name, with what their {@code evaluate}
+     * throws. Commons Numbers 1.0's names the terms the other way round (b_0 first) and throws a
+     * package-private {@code FractionException}, an {@code ArithmeticException} here.
+     */
     private static final Map<String, Library> LIBRARIES = Map.of(
             "org.apache.commons.math3.util.ContinuedFraction", new Library(
                     "org.apache.commons.math3.exception.ConvergenceException",
                     "org.apache.commons.math3.exception.MaxCountExceededException",
-                    "org.apache.commons.math3.exception.util.LocalizedFormats"),
+                    "org.apache.commons.math3.exception.util.LocalizedFormats", false),
             "org.hipparchus.util.ContinuedFraction", new Library(
                     "org.hipparchus.exception.MathIllegalStateException",
                     "org.hipparchus.exception.MathIllegalStateException",
-                    "org.hipparchus.exception.LocalizedCoreFormats"));
+                    "org.hipparchus.exception.LocalizedCoreFormats", false),
+            "org.apache.commons.numbers.fraction.ContinuedFraction", new Library(null, null, null, true));
     /** Both libraries' {@code DEFAULT_EPSILON}, for {@code evaluate(x)} and {@code evaluate(x, maxIterations)}. */
     private static final double DEFAULT_EPSILON = 1e-8;
     /** Both libraries' {@code small}: a denominator within it of 0 is taken to be it. */
     private static final double SMALL = 1e-50;
 
-    /** The exceptions a library's {@code evaluate} throws: on divergence, and when out of iterations; their messages' enum. */
-    private record Library(String diverged, String exhausted, String formats) {}
+    /**
+     * The exceptions a library's {@code evaluate} throws (on divergence, and when out of
+     * iterations) and their messages' enum, or null (an {@code ArithmeticException}); and whether its
+     * terms are the other way round (Commons Numbers 1.0: a_n and b_n swapped, {@code n <= maxIterations}).
+     */
+    private record Library(String diverged, String exhausted, String formats, boolean swapped) {}
 
     /**
      * A body read for an anonymous object (a method of its superclass, from source): the
@@ -472,11 +481,14 @@ final class Fractions {
         List<Stmt> loop = new ArrayList<>();
         loop.add(new Stmt.Declare(a, term(getA, captured, read(n), x), null, "final double a = getA(n, x)"));
         loop.add(new Stmt.Declare(b, term(getB, captured, read(n), x), null, "final double b = getB(n, x)"));
-        loop.add(new Stmt.Declare(dN, op(BinaryOp.ADD, read(a), op(BinaryOp.MUL, read(b), read(dPrev))), null,
-                "double dN = a + b * dPrev"));
+        // Commons Numbers 1.0 adds a_n times, and divides a_n by, what the others give b_n
+        Var first = library.swapped() ? b : a;
+        Var second = library.swapped() ? a : b;
+        loop.add(new Stmt.Declare(dN, op(BinaryOp.ADD, read(first), op(BinaryOp.MUL, read(second), read(dPrev))), null,
+                "double dN = " + first.name + " + " + second.name + " * dPrev"));
         loop.add(small(dN, "dN"));
-        loop.add(new Stmt.Declare(cN, op(BinaryOp.ADD, read(a), op(BinaryOp.DIV, read(b), read(cPrev))), null,
-                "double cN = a + b / cPrev"));
+        loop.add(new Stmt.Declare(cN, op(BinaryOp.ADD, read(first), op(BinaryOp.DIV, read(second), read(cPrev))), null,
+                "double cN = " + first.name + " + " + second.name + " / cPrev"));
         loop.add(small(cN, "cN"));
         loop.add(new Stmt.Assign(dN, op(BinaryOp.DIV, Expr.Const.of(1.0), read(dN)), null, "dN = 1 / dN"));
         loop.add(new Stmt.Declare(deltaN, op(BinaryOp.MUL, read(cN), read(dN)), null, "final double deltaN = cN * dN"));
@@ -493,17 +505,22 @@ final class Fractions {
         loop.add(new Stmt.Assign(hPrev, read(hN), null, "hPrev = hN"));
         loop.add(new Stmt.Assign(n, new Expr.Binary(BinaryOp.ADD, read(n), Expr.Const.ofInt(1), JType.INT, null), null, "n++"));
         List<Stmt> body = new ArrayList<>();
-        body.add(new Stmt.Declare(hPrev, term(getA, captured, Expr.Const.ofInt(0), x), null, "double hPrev = getA(0, x)"));
+        body.add(new Stmt.Declare(hPrev, term(library.swapped() ? getB : getA, captured, Expr.Const.ofInt(0), x), null,
+                "double hPrev = " + (library.swapped() ? "getB" : "getA") + "(0, x)"));
         body.add(small(hPrev, "hPrev"));
         body.add(new Stmt.Declare(n, Expr.Const.ofInt(1), null, "int n = 1"));
         body.add(new Stmt.Declare(dPrev, Expr.Const.of(0.0), null, "double dPrev = 0.0"));
         body.add(new Stmt.Declare(cPrev, read(hPrev), null, "double cPrev = hPrev"));
         body.add(new Stmt.Declare(hN, read(hPrev), null, "double hN = hPrev"));
-        body.add(new Stmt.Loop(null, List.of(), List.of(), new Expr.Binary(BinaryOp.LT, read(n), read(most), JType.BOOLEAN,
-                null), List.of(), List.copyOf(loop), false, at, "while (n < maxIterations)"));
-        body.add(new Stmt.If(new Expr.Binary(BinaryOp.GE, read(n), read(most), JType.BOOLEAN, null), List.of(thrown(library,
-                library.exhausted(), "NON_CONVERGENT_CONTINUED_FRACTION", List.of(read(most), read(x)))), List.of(), null,
-                "if (n >= maxIterations)"));
+        // Commons Numbers 1.0 takes one step more, returns where it converges and throws after the loop
+        String within = library.swapped() ? " <= " : " < ";
+        body.add(new Stmt.Loop(null, List.of(), List.of(), new Expr.Binary(library.swapped() ? BinaryOp.LE : BinaryOp.LT,
+                read(n), read(most), JType.BOOLEAN, null), List.of(), List.copyOf(loop), false, at,
+                "while (n" + within + "maxIterations)"));
+        body.add(new Stmt.If(new Expr.Binary(library.swapped() ? BinaryOp.GT : BinaryOp.GE, read(n), read(most),
+                JType.BOOLEAN, null), List.of(thrown(library, library.exhausted(), "NON_CONVERGENT_CONTINUED_FRACTION",
+                List.of(read(most), read(x)))), List.of(), null, "if (n" + (library.swapped() ? " > " : " >= ")
+                + "maxIterations)"));
         body.add(new Stmt.Return(read(hN), null, "return hN"));
         List<MethodIr.Param> params = new ArrayList<>();
         captured.forEach(v -> params.add(new MethodIr.Param(v)));
@@ -530,8 +547,8 @@ final class Fractions {
 
     /** {@code new E(Formats.FORMAT, args...)}, or an {@code ArithmeticException} where the library's classes are not found. */
     private Stmt thrown(Library library, String exception, String format, List<Expr> args) {
-        TypeElement type = calls.reader().type(exception);
-        TypeElement formats = calls.reader().type(library.formats());
+        TypeElement type = exception == null ? null : calls.reader().type(exception);
+        TypeElement formats = library.formats() == null ? null : calls.reader().type(library.formats());
         Expr created;
         if (type == null || formats == null) {
             created = new Expr.New(JType.named(ClassRef.of("java.lang", "ArithmeticException")), List.of(new Expr.Const(
@@ -543,7 +560,8 @@ final class Fractions {
             all.addAll(args);
             created = new Expr.New(JType.of(type.asType()), all, null);
         }
-        return new Stmt.Throw(created, null, "throw new " + exception.substring(exception.lastIndexOf('.') + 1) + "(...)");
+        String shown = exception == null ? "ArithmeticException" : exception.substring(exception.lastIndexOf('.') + 1);
+        return new Stmt.Throw(created, null, "throw new " + shown + "(...)");
     }
 
     private static Expr test(String name, Var v) {

@@ -167,6 +167,24 @@ class ContinuedFractionTest {
                     }.evaluate(x, 1e-14);
                 }
 
+                /** Q(a, x) as Commons Numbers 1.0 writes it: its fraction names the terms the other way round. */
+                @Differentiable
+                public static double upperNumbers(final double a, double x) {
+                    final org.apache.commons.numbers.fraction.ContinuedFraction cf =
+                            new org.apache.commons.numbers.fraction.ContinuedFraction() {
+                                @Override
+                                protected double getA(int n, double x) {
+                                    return n * (a - n);
+                                }
+
+                                @Override
+                                protected double getB(int n, double x) {
+                                    return ((2 * n) + 1) - a + x;
+                                }
+                            };
+                    return Math.exp(-x + (a * Math.log(x)) - Gamma.logGamma(a)) / cf.evaluate(x, 1e-15, 100000);
+                }
+
                 /** Captured locals, the default tolerance, and a fraction evaluated twice. */
                 @Differentiable
                 public static double twice(double x, double[] w) {
@@ -207,6 +225,13 @@ class ContinuedFractionTest {
         for (double[] p : points) {
             harness.checkAt(lower, new Object[] {p[0], p[1]}, random);
             harness.checkAt(upper, new Object[] {p[0], p[1]}, random);
+        }
+        Method numbers = type.getMethod("upperNumbers", double.class, double.class);
+        for (double[] p : new double[][] {{0.6, 3.1}, {2.5, 4.0}, {3.2, 9.5}, {5.0, 6.1}}) {
+            harness.checkAt(numbers, new Object[] {p[0], p[1]}, random);
+            // the same value as Commons Math's fraction, to rounding
+            assertEquals((double) upper.invoke(null, p[0], p[1]), (double) numbers.invoke(null, p[0], p[1]),
+                    1e-13 * (double) upper.invoke(null, p[0], p[1]));
         }
         Method erf = type.getMethod("erf", double.class);
         for (double x : new double[] {-2.3, -0.4, 0.05, 0.8, 1.3, 3.0}) {
