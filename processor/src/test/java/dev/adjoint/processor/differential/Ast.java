@@ -51,7 +51,7 @@ final class Ast {
     /** A double-valued expression. */
     sealed interface Expr extends Arg
             permits Num, Var, Widen, Neg, Bin, Call, Cond, Truncate, Element, MatrixElement, Invoke, StopGradient,
-            Chain, HelperCall, ObjectCall, Unstash, AssignExpr, IncElement, ValueRead {}
+            Chain, HelperCall, ObjectCall, Unstash, AssignExpr, IncElement, ValueRead, FractionRead {}
 
     /** A double literal. */
     record Num(double value) implements Expr {}
@@ -116,6 +116,15 @@ final class Ast {
      * {@code Pair.of(a, b).swap().first()} = b (3).
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
+
+    /**
+     * A continued fraction evaluated through an anonymous Commons Math {@code ContinuedFraction}
+     * (read/Fractions reads it as the loop it runs), in a private helper whose fraction captures
+     * {@code shape}: {@code fractionOf(shape, at)} (form 0: a local, {@code evaluate(y, 1e-13, 500)})
+     * or {@code fractionAt(shape, at)} (form 1: the creation evaluated, {@code evaluate(y, 1e-13)}).
+     * Its terms: a_0 = 1, a_n = 2 + n·t with t = 1/(1 + s²), b_n = y²/((1 + y²)(n + 1)).
+     */
+    record FractionRead(Expr at, Expr shape, int form) implements Expr {}
 
     /** {@code (name = value)}: an assignment inside an expression. */
     record AssignExpr(String name, Expr value) implements Expr {}
@@ -564,6 +573,8 @@ final class Ast {
             return List.of(o.arg());
         } else if (a instanceof ValueRead v) {
             return List.of(v.a(), v.b());
+        } else if (a instanceof FractionRead f) {
+            return List.of(f.at(), f.shape());
         } else if (a instanceof AssignExpr x) {
             return List.of(x.value());
         } else if (a instanceof IncElement x) {

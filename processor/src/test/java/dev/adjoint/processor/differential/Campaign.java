@@ -166,6 +166,8 @@ final class Campaign {
                 out.add("helper call");
             } else if (a instanceof Ast.ObjectCall) {
                 out.add("another object's method");
+            } else if (a instanceof Ast.FractionRead) {
+                out.add("continued fraction");
             } else if (a instanceof Ast.ValueRead) {
                 out.add("value object");
             } else if (a instanceof Ast.Unstash u) {

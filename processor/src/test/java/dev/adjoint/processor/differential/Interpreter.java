@@ -399,6 +399,56 @@ final class Interpreter<V> {
         return v;
     }
 
+    /**
+     * {@code Ast.FractionRead}'s fraction at {@code y}, its terms from {@code s}, as Commons Math's
+     * {@code ContinuedFraction.evaluate(y, 1e-13, most)} runs it (modified Lentz): the same operations
+     * in the same order, so that the value is the compiled method's bit for bit. Each test is a
+     * decision; a step that is not finite ends the run, as the library's exception does.
+     */
+    private V fraction(V s, V y, int most) {
+        V one = algebra.constant(1.0);
+        V t = algebra.binary(Ast.Op.DIV, one, algebra.binary(Ast.Op.ADD, one, algebra.binary(Ast.Op.MUL, s, s)));
+        V hPrev = algebra.constant(1.0); // a_0 = 1: never within 1e-50 of 0
+        V dPrev = algebra.constant(0.0);
+        V cPrev = hPrev;
+        V hN = hPrev;
+        int n = 1;
+        while (n < most) {
+            V a = algebra.binary(Ast.Op.ADD, algebra.constant(2.0), algebra.binary(Ast.Op.MUL, algebra.constant(n), t));
+            V yy = algebra.binary(Ast.Op.MUL, y, y);
+            V b = algebra.binary(Ast.Op.DIV, yy, algebra.binary(Ast.Op.MUL, algebra.binary(Ast.Op.ADD, one,
+                    algebra.binary(Ast.Op.MUL, y, y)), algebra.constant(n + 1.0)));
+            V dN = small(algebra.binary(Ast.Op.ADD, a, algebra.binary(Ast.Op.MUL, b, dPrev)));
+            V cN = small(algebra.binary(Ast.Op.ADD, a, algebra.binary(Ast.Op.DIV, b, cPrev)));
+            dN = algebra.binary(Ast.Op.DIV, one, dN);
+            V deltaN = algebra.binary(Ast.Op.MUL, cN, dN);
+            hN = algebra.binary(Ast.Op.MUL, hPrev, deltaN);
+            if (!Double.isFinite(algebra.value(hN))) {
+                throw new Thrown("ConvergenceException: the continued fraction diverged");
+            }
+            boolean converged = Math.abs(algebra.value(deltaN) - 1.0) < 1e-13;
+            decide(converged ? 1 : 0);
+            if (converged) {
+                break;
+            }
+            dPrev = dN;
+            cPrev = cN;
+            hPrev = hN;
+            n++;
+        }
+        if (n >= most) {
+            throw new Thrown("MaxCountExceededException: the continued fraction did not converge");
+        }
+        return hN;
+    }
+
+    /** {@code v}, or 1e-50 where it is within that of 0 (a decision), as the fraction's Precision.equals test. */
+    private V small(V v) {
+        boolean tiny = Math.abs(algebra.value(v)) <= 1e-50;
+        decide(tiny ? 1 : 0);
+        return tiny ? algebra.constant(1e-50) : v;
+    }
+
     private V expr(Expr e) {
         if (JavaPrinter.isInt(e)) {
             // Java computes int-typed expressions in int (-(n - 1) is 0, not -0.0), then widens
@@ -459,6 +509,9 @@ final class Interpreter<V> {
             }
             inside.doubles.put(Ast.Helper.PARAM, arg);
             return inside.expr(helper.body());
+        } else if (e instanceof Ast.FractionRead f) {
+            V s = expr(f.shape());
+            return fraction(s, expr(f.at()), f.form() == 0 ? 500 : Integer.MAX_VALUE);
         } else if (e instanceof Ast.ValueRead v) {
             V a = expr(v.a());
             V b = expr(v.b());

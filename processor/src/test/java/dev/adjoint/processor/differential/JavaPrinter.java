@@ -83,6 +83,22 @@ final class JavaPrinter {
             }
             out.append("    }\n");
         }
+        if (out.indexOf("fractionOf(") >= 0 || out.indexOf("fractionAt(") >= 0) {
+            // the helpers of Ast.FractionRead: an anonymous ContinuedFraction, never built by the processor
+            String terms = "            @Override\n            protected double getA(int n, double x) {\n"
+                    + "                return n == 0 ? 1.0 : 2.0 + n * t;\n            }\n\n"
+                    + "            @Override\n            protected double getB(int n, double x) {\n"
+                    + "                return x * x / ((1.0 + x * x) * (n + 1.0));\n            }\n";
+            out.append("\n    private static double fractionOf(final double s, double y) {\n")
+                    .append("        final double t = 1.0 / (1.0 + s * s);\n")
+                    .append("        org.apache.commons.math3.util.ContinuedFraction cf = new org.apache.commons.math3.util"
+                            + ".ContinuedFraction() {\n").append(terms).append("        };\n")
+                    .append("        return cf.evaluate(y, 1e-13, 500);\n    }\n")
+                    .append("\n    private static double fractionAt(double s, double y) {\n")
+                    .append("        final double t = 1.0 / (1.0 + s * s);\n")
+                    .append("        return new org.apache.commons.math3.util.ContinuedFraction() {\n").append(terms)
+                    .append("        }.evaluate(y, 1e-13);\n    }\n");
+        }
         if (out.indexOf("Pair") >= 0) {
             // the value class of Ast.ValueRead: final fields, split by the processor into a variable each
             out.append("\n    record Pair(double first, double second) {\n")
@@ -334,6 +350,9 @@ final class JavaPrinter {
             // is known (static final KNOWN = new HelpersImpl()): both inlined
             return (o.helper().equals("clip") ? "KNOWN." : "SHAPES.") + o.helper() + "("
                     + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
+        } else if (e instanceof Ast.FractionRead f) {
+            return (f.form() == 0 ? "fractionOf(" : "fractionAt(") + (isInt(f.shape()) ? "(double) " : "")
+                    + expr(f.shape()) + ", " + (isInt(f.at()) ? "(double) " : "") + expr(f.at()) + ")";
         } else if (e instanceof Ast.ValueRead v) {
             String a = (isInt(v.a()) ? "(double) " : "") + expr(v.a());
             String b = (isInt(v.b()) ? "(double) " : "") + expr(v.b());

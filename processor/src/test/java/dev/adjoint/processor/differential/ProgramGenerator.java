@@ -568,6 +568,8 @@ final class ProgramGenerator {
             return new Ast.ObjectCall(o.helper(), substitute(o.arg(), x, c));
         } else if (a instanceof Ast.ValueRead v) {
             return new Ast.ValueRead(substitute(v.a(), x, c), substitute(v.b(), x, c), v.form());
+        } else if (a instanceof Ast.FractionRead f) {
+            return new Ast.FractionRead(substitute(f.at(), x, c), substitute(f.shape(), x, c), f.form());
         } else if (a instanceof Ast.AssignExpr ax) {
             return new Ast.AssignExpr(ax.name(), substitute(ax.value(), x, c));
         } else if (a instanceof Ast.Cmp cmp) {
@@ -1567,6 +1569,8 @@ final class ProgramGenerator {
             return isActive(o.arg());
         } else if (e instanceof Ast.ValueRead v) {
             return isActive(v.a()) || isActive(v.b());
+        } else if (e instanceof Ast.FractionRead f) {
+            return isActive(f.at()) || isActive(f.shape());
         } else if (e instanceof Ast.Unstash) {
             return refusal == Refusal.LIST || refusal == Refusal.BUILDER;
         } else if (e instanceof Ast.AssignExpr a) {
@@ -1651,11 +1655,12 @@ final class ProgramGenerator {
 
     /**
      * An expression with an effect a second evaluation would repeat, or whose code Adjoint does not
-     * see as such (an interface's method, KNOWN.clip, too: read/Values judges the method javac names).
+     * see as such (an interface's method, KNOWN.clip, too: read/Values judges the method javac names;
+     * a fraction's helper, whose evaluate Effects cannot prove from the library's class file).
      */
     private static boolean effect(Ast.Arg a) {
         return a instanceof Ast.AssignExpr || a instanceof Ast.IncElement || a instanceof Ast.Unstash
-                || a instanceof Ast.HelperCall || a instanceof Ast.Invoke
+                || a instanceof Ast.HelperCall || a instanceof Ast.Invoke || a instanceof Ast.FractionRead
                 || a instanceof Ast.ObjectCall o && o.helper().equals("clip");
     }
 
@@ -1686,6 +1691,10 @@ final class ProgramGenerator {
         if (draw(Shape.OPAQUE)) {
             // a helper without @Differentiable given a value that carries no derivative: accepted
             return new Ast.HelperCall(helper(), inactiveArgument(depth));
+        }
+        if (draw(Shape.FRACTION)) {
+            // a helper's anonymous ContinuedFraction, capturing its first parameter
+            return new Ast.FractionRead(expr(depth), expr(depth), random.nextInt(2));
         }
         if (draw(Shape.VALUE)) {
             // arguments without effects: a value object's method may read them once per field

@@ -88,6 +88,12 @@ final class Shapes {
          */
         VALUE("value", 2, false),
         /**
+         * Per expression: a continued fraction evaluated through an anonymous {@code ContinuedFraction}
+         * capturing its helper's parameter ({@code fractionOf(s, y)}, {@code fractionAt(s, y)}), which
+         * the processor reads as the Lentz loop it runs.
+         */
+        FRACTION("fraction", 1, false),
+        /**
          * Per int expression: {@code halvings(n)}, a private helper calling itself over integers alone,
          * which Adjoint calls as written instead of inlining (a recursive one would have no end).
          */

@@ -195,7 +195,7 @@ final class ShortcutRule {
                     tests |= !loopCondition && a instanceof Cmp c && forcible(c, varied);
                     // a value object's unread field (new Pair(u, x == c ? a : b).first()) is dropped, its test too
                     if (a instanceof Ast.HelperCall || a instanceof Ast.ObjectCall || a instanceof Ast.Unstash
-                            || a instanceof Ast.ValueRead
+                            || a instanceof Ast.ValueRead || a instanceof Ast.FractionRead
                             || a instanceof Ast.Chain ch && ch.terms().size() >= 50) {
                         return false;
                     }

@@ -357,6 +357,10 @@ final class Shrinker {
         } else if (e instanceof Ast.ObjectCall o) {
             out.add(o.arg());
             inside(out, o.arg(), leaf, x -> new Ast.ObjectCall(o.helper(), x));
+        } else if (e instanceof Ast.FractionRead f) {
+            out.add(f.at());
+            inside(out, f.at(), leaf, x -> new Ast.FractionRead(x, f.shape(), f.form()));
+            inside(out, f.shape(), leaf, x -> new Ast.FractionRead(f.at(), x, f.form()));
         } else if (e instanceof Ast.ValueRead v) {
             out.add(v.form() == 0 || v.form() == 2 ? v.a() : v.b());
             inside(out, v.a(), leaf, x -> new Ast.ValueRead(x, v.b(), v.form()));
