@@ -502,7 +502,10 @@ public final class Fence {
                 // inside stopGradient(...): a static function of its arguments, whose number is not
                 // differentiated; a call on an object could keep the value for later, so it is not
                 boolean stopped = stopDepth > 0 && o.isStatic() && o.returnType().isPrimitive();
-                if (shownDepth > 0 || stopped || o.readOnly()) {
+                // the bits of a double read in a helper that only decides a test (fence/Predicates)
+                boolean decides = o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")
+                        && !inlining.isEmpty() && Predicates.decides(helpers.get(inlining.peek()), returnTypes.peek(), helpers);
+                if (shownDepth > 0 || stopped || o.readOnly() || decides) {
                     return;
                 }
                 Expr carried = null;

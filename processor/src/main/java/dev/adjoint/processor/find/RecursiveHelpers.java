@@ -458,7 +458,9 @@ final class RecursiveHelpers {
                             || elements.getPackageOf(type).getQualifiedName().contentEquals("java.lang"));
                     boolean evaluated = (fraction(q)
                             || q instanceof IdentifierTree id && fractions.contains(id.getName().toString()));
-                    if (!known && !name.equals("clone") && !evaluated || name.contains("Bits")) {
+                    // the bits of a double only decide a test in a predicate (Precision.equals(x, y, maxUlps))
+                    boolean bits = name.contains("Bits") && m.getReturnType().getKind() != TypeKind.BOOLEAN;
+                    if (!known && !name.equals("clone") && !evaluated || bits) {
                         plain[0] = false;
                     }
                 }

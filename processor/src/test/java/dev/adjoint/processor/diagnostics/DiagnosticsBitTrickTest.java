@@ -1,0 +1,112 @@
+package dev.adjoint.processor.diagnostics;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
+import static dev.adjoint.processor.diagnostics.Sources.assertNotGenerated;
+import static dev.adjoint.processor.diagnostics.Sources.compile;
+import static dev.adjoint.processor.diagnostics.Sources.functions;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bits of a double (fence/Predicates): refused wherever a value made from them could carry a
+ * lost derivative, read in a helper that only decides a test (Commons Math's
+ * {@code Precision.equals(x, y, maxUlps)}, copied as source, as its {@code ContinuedFraction} calls it).
+ */
+class DiagnosticsBitTrickTest {
+
+    private static final String MESSAGE = "[AdjointBitTrick] cannot differentiate through the bits of a double "
+            + "(Double.doubleToRawLongBits(double)): a derivative cannot follow bit manipulation";
+
+    /** Within {@code maxUlps} of each other, as Precision writes it: its bits only decide the result. */
+    private static final String[] PRECISION = {
+        "    private static boolean equals(final double x, final double y, final int maxUlps) {",
+        "        final long xInt = Double.doubleToRawLongBits(x);",
+        "        final long yInt = Double.doubleToRawLongBits(y);",
+        "        final boolean isEqual;",
+        "        if (((xInt ^ yInt) & 0x8000000000000000L) == 0L) {",
+        "            isEqual = Math.abs(xInt - yInt) <= maxUlps;",
+        "        } else {",
+        "            isEqual = false;",
+        "        }",
+        "        return isEqual && !Double.isNaN(x) && !Double.isNaN(y);",
+        "    }",
+        "",
+        "    private static boolean equals(double x, double y, double eps) {",
+        "        return equals(x, y, 1) || Math.abs(y - x) <= eps;",
+        "    }",
+        ""};
+
+    private static JavaFileObject withPrecision(String... members) {
+        String[] lines = new String[PRECISION.length + members.length];
+        System.arraycopy(PRECISION, 0, lines, 0, PRECISION.length);
+        System.arraycopy(members, 0, lines, PRECISION.length, members.length);
+        return functions(lines);
+    }
+
+    @Test
+    void bitsThatOnlyDecideATestAreRead() throws Exception {
+        Compilation c = compile(withPrecision(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        double d = x * x - 0.5;",
+                "        if (equals(d, 0.0, 1e-50)) {",
+                "            d = 1e-50;",
+                "        }",
+                "        return 1 / d + x;",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        Sources.assertGradientMatchesFiniteDifferences(c, "f", 0.9);
+        assertThat(Sources.gradient(c, "f", "x", 0.9)).isWithin(1e-9).of(-2 * 0.9 / Math.pow(0.81 - 0.5, 2) + 1);
+    }
+
+    @Test
+    void aDoubleMadeOfBitsIsRefused() {
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long bits = Double.doubleToRawLongBits(x) & 0xfff0000000000000L;",
+                "        return Double.longBitsToDouble(bits) * x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE).inFile(source).onLine(8);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void aPredicateThatWritesBitsIntoAnArrayIsRefused() {
+        JavaFileObject source = functions(
+                "    private static boolean split(double x, double[] out) {",
+                "        out[0] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) & 0xfff0000000000000L);",
+                "        return out[0] != 0;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        double[] high = new double[1];",
+                "        return split(x, high) ? high[0] * x : x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE).inFile(source).onLine(7);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void bitsComparedInTheMethodItselfAreRefused() {
+        // outside a helper that returns a boolean, what the bits reach is not followed: refused
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long bits = Double.doubleToRawLongBits(x);",
+                "        return bits < 0 ? -x : x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE).inFile(source).onLine(8);
+        assertNoCrash(c);
+    }
+}
