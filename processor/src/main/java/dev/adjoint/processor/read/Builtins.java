@@ -211,15 +211,16 @@ final class Builtins {
         return new Expr.Binary(op, a, b, JType.INT, null);
     }
 
-    private static Expr read(Var v) {
+    /** A read of {@code v} in code the reader writes itself (here and read/Fractions). */
+    static Expr read(Var v) {
         return new Expr.Read(v, null);
     }
 
-    private static Var param(String name, JType type) {
+    static Var param(String name, JType type) {
         return new Var(name, type, Var.Role.PARAM);
     }
 
-    private static Var local(String name, JType type) {
+    static Var local(String name, JType type) {
         return new Var(name, type, Var.Role.LOCAL);
     }
 

@@ -1,5 +1,9 @@
 package dev.adjoint.processor.read;
 
+import static dev.adjoint.processor.read.Builtins.local;
+import static dev.adjoint.processor.read.Builtins.param;
+import static dev.adjoint.processor.read.Builtins.read;
+
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -532,7 +536,7 @@ final class Fractions {
 
     /** {@code getA(captured..., n, x)}. */
     private static Expr term(Callee.Inline method, List<Var> captured, Expr n, Var x) {
-        List<Expr> args = new ArrayList<>(captured.stream().map(Fractions::read).toList());
+        List<Expr> args = new ArrayList<>(captured.stream().map(Builtins::read).toList());
         args.add(n);
         args.add(read(x));
         return new Expr.Call(method, null, args, JType.DOUBLE, null);
@@ -577,17 +581,5 @@ final class Fractions {
 
     private static Expr op(BinaryOp op, Expr a, Expr b) {
         return new Expr.Binary(op, a, b, JType.DOUBLE, null);
-    }
-
-    private static Expr read(Var v) {
-        return new Expr.Read(v, null);
-    }
-
-    private static Var param(String name, JType type) {
-        return new Var(name, type, Var.Role.PARAM);
-    }
-
-    private static Var local(String name, JType type) {
-        return new Var(name, type, Var.Role.LOCAL);
     }
 }
