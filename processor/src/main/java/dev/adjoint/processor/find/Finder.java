@@ -238,7 +238,8 @@ public final class Finder {
             throw new Diagnostics.Abort();
         }
         // public, as DESIGN's table has them; a private method's derivatives stay within its package
-        return plan(owner, method, Keys.of(method, types), !method.getModifiers().contains(Modifier.PRIVATE),
+        return plan(owner, method, method.getSimpleName().toString(), Keys.of(method, types),
+                !method.getModifiers().contains(Modifier.PRIVATE),
                 method.getModifiers().contains(Modifier.PRIVATE), order, checkpoints, params, fields);
     }
 
@@ -246,8 +247,8 @@ public final class Finder {
      * The helpers that call themselves and that {@code owner}'s {@code @Differentiable} methods reach
      * ({@link RecursiveHelpers}), planned as {@code @Differentiable} methods of the highest order any
      * of the class's asks for, their members package-private in {@code owner}'s adjoint classes. One
-     * whose generated names would clash with another method's is left out: inlined, it is refused as
-     * recursive. One of another class is planned once per site (the top-level class whose adjoint
+     * whose generated names would clash with another method's gets names of its own ({@code value2}),
+     * and its value from the implementation's copy of its primal, as a private one. One of another class is planned once per site (the top-level class whose adjoint
      * classes it is read for: {@link Keys#at}), by the first of the site's classes that reaches it, in
      * this round or an earlier one; the others call it there.
      */
@@ -267,8 +268,12 @@ public final class Finder {
             if (foreign && (this.planned.contains(key) || plannedNow.contains(key))) {
                 continue; // planned for another class of the site: called there
             }
-            if (taken.contains(Naming.capitalize(helper.getSimpleName().toString()))) {
-                continue;
+            // a helper named like a method whose members are generated here (Commons Numbers' value(a, x) and
+            // its P.value(a, x, eps, max)): its members get a name of their own, its value the implementation's copy
+            String name = helper.getSimpleName().toString();
+            String member = name;
+            for (int k = 2; taken.contains(Naming.capitalize(member)); k++) {
+                member = name + k;
             }
             List<MethodPlan.Param> params = new ArrayList<>();
             List<MethodPlan.GradientField> fields = new ArrayList<>();
@@ -276,14 +281,14 @@ public final class Finder {
                 foreignWrites.index(paths.of(helper).getCompilationUnit());
             }
             fieldsAndParameters(owner, helper, params, fields);
-            boolean hidden = helper.getModifiers().contains(Modifier.PRIVATE)
+            boolean hidden = helper.getModifiers().contains(Modifier.PRIVATE) || !member.equals(name)
                     || foreign && !recursive.callable(helper, elements.getPackageOf(owner));
             try {
-                MethodPlan plan = plan(owner, helper, key, false, hidden, order, 0, params, fields);
+                MethodPlan plan = plan(owner, helper, member, key, false, hidden, order, 0, params, fields);
                 if (foreign && !plan.writtenArrays().isEmpty()) {
                     continue; // its pullback could not stand in for it: inlined, refused at its recursive call once
                 }
-                taken.add(Naming.capitalize(helper.getSimpleName().toString()));
+                taken.add(Naming.capitalize(member));
                 out.add(plan);
                 plannedNow.add(key);
             } catch (Diagnostics.Abort tooManyParameters) {
@@ -297,13 +302,12 @@ public final class Finder {
      * The plan of {@code method}, whose declaration is valid, with generated members in {@code owner}'s
      * adjoint classes (a helper of another class: its own class is the plan's owner), under {@code key}.
      */
-    private MethodPlan plan(TypeElement owner, ExecutableElement method, String key, boolean exposed, boolean hidden,
-            int order, int checkpoints, List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
-        String name = method.getSimpleName().toString();
+    private MethodPlan plan(TypeElement owner, ExecutableElement method, String name, String key, boolean exposed,
+            boolean hidden, int order, int checkpoints, List<MethodPlan.Param> params, List<MethodPlan.GradientField> fields) {
         boolean vector = JType.of(method.getReturnType()).isDoubleArray();
         MethodTree tree = (MethodTree) paths.of(method).getLeaf();
         boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
-        String signature = name + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
+        String signature = method.getSimpleName() + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
         MethodPlan plan = Planner.plan(key, name, ClassRef.of((TypeElement) method.getEnclosingElement()),
                 ClassRef.of(owner), isStatic, exposed, hidden, params, vector, order, checkpoints, fields,

@@ -449,7 +449,7 @@ final class Calls {
                         true, key, true, false), null, all, type, at);
             }
             // its members are in its plan's adjoint classes: another class's, for a helper of another class
-            return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, plan.adjoint(),
+            return new Expr.Call(new Callee.Differentiable(ownerRef, plan.name(), parameterTypes, names, plan.adjoint(),
                     plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, plan.key(), false, viaCopy),
                     receiver, args, type, at);
         }

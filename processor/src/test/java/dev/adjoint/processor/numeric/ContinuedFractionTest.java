@@ -204,6 +204,91 @@ class ContinuedFractionTest {
             }
             """;
 
+    /**
+     * Commons Numbers 1.0's shape: {@code P.value(a, x)} annotated, delegating to {@code P.value(a, x,
+     * eps, max)}, which goes through {@code Q.value(a, x, eps, max)} and back, each a nested class and
+     * each method named {@code value}. The recursive helpers get member names of their own.
+     */
+    private static final String NUMBERS = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+            import org.apache.commons.numbers.fraction.ContinuedFraction;
+
+            public final class RegularizedGamma {
+                private static final double EPS = 1e-15;
+
+                private RegularizedGamma() {}
+
+                public static final class P {
+                    private P() {}
+
+                    @Differentiable
+                    public static double value(double a, double x) {
+                        return value(a, x, EPS, Integer.MAX_VALUE);
+                    }
+
+                    public static double value(double a, double x, double epsilon, int maxIterations) {
+                        if (Double.isNaN(a) || Double.isNaN(x) || a <= 0 || x < 0) {
+                            return Double.NaN;
+                        } else if (x == 0) {
+                            return 0;
+                        } else if (x >= a + 1) {
+                            return 1 - RegularizedGamma.Q.value(a, x, epsilon, maxIterations);
+                        }
+                        double n = 0;
+                        double an = 1 / a;
+                        double sum = an;
+                        while (Math.abs(an / sum) > epsilon && n < maxIterations && sum < Double.POSITIVE_INFINITY) {
+                            n += 1;
+                            an *= x / (a + n);
+                            sum += an;
+                        }
+                        return Math.exp(-x + (a * Math.log(x)) - Gamma.logGamma(a)) * sum;
+                    }
+                }
+
+                public static final class Q {
+                    private Q() {}
+
+                    public static double value(final double a, double x, double epsilon, int maxIterations) {
+                        if (Double.isNaN(a) || Double.isNaN(x) || a <= 0 || x < 0) {
+                            return Double.NaN;
+                        } else if (x == 0) {
+                            return 1;
+                        } else if (x < a + 1) {
+                            return 1 - RegularizedGamma.P.value(a, x, epsilon, maxIterations);
+                        }
+                        final ContinuedFraction cf = new ContinuedFraction() {
+                            @Override
+                            protected double getA(int n, double x) {
+                                return n * (a - n);
+                            }
+
+                            @Override
+                            protected double getB(int n, double x) {
+                                return ((2 * n) + 1) - a + x;
+                            }
+                        };
+                        return Math.exp(-x + (a * Math.log(x)) - Gamma.logGamma(a)) / cf.evaluate(x, epsilon, maxIterations);
+                    }
+                }
+            }
+            """;
+
+    @Test
+    void recursiveHelpersNamedLikeTheMethodGetNamesOfTheirOwn() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.RegularizedGamma", NUMBERS, "demo.Gamma", GAMMA);
+        ClassLoader loader = r.loader();
+        Class<?> type = loader.loadClass("demo.RegularizedGamma$P");
+        GradientHarness harness = new GradientHarness(type);
+        Random random = new Random(43);
+        Method value = type.getMethod("value", double.class, double.class);
+        for (double[] p : new double[][] {{0.7, 0.3}, {1.5, 1.2}, {2.5, 4.0}, {0.6, 3.1}, {3.2, 9.5}, {5.0, 5.9}}) {
+            harness.checkAt(value, new Object[] {p[0], p[1]}, random);
+        }
+    }
+
     private static InMemoryCompiler.Result compile() {
         return compileClean("demo.Fractions", MAIN, "demo.Gamma", GAMMA);
     }
