@@ -185,6 +185,30 @@ class ContinuedFractionTest {
                     return Math.exp(-x + (a * Math.log(x)) - Gamma.logGamma(a)) / cf.evaluate(x, 1e-15, 100000);
                 }
 
+                /**
+                 * A fraction per step of a loop, capturing that step's local: the reverse sweep needs
+                 * each step's captured value back; n = 0 runs none.
+                 */
+                @Differentiable
+                public static double perStep(double x, int n) {
+                    double s = x;
+                    for (int k = 1; k <= n; k++) {
+                        final double c = k * x;
+                        s += new ContinuedFraction() {
+                            @Override
+                            protected double getA(int m, double y) {
+                                return m == 0 ? 1.0 : 2.0 + c * y;
+                            }
+
+                            @Override
+                            protected double getB(int m, double y) {
+                                return c / (m + 1.0);
+                            }
+                        }.evaluate(s, 1e-14);
+                    }
+                    return s;
+                }
+
                 /** Captured locals, the default tolerance, and a fraction evaluated twice. */
                 @Differentiable
                 public static double twice(double x, double[] w) {
@@ -328,6 +352,11 @@ class ContinuedFractionTest {
             harness.checkAt(beta, new Object[] {x, 0.5 + 4 * random.nextDouble(), 0.5 + 4 * random.nextDouble()}, random);
         }
         harness.checkAt(beta, new Object[] {0.3, 2.0, 3.0}, random); // whole a and b
+        Method perStep = type.getMethod("perStep", double.class, int.class);
+        for (int n : new int[] {0, 1, 5}) {
+            harness.checkAt(perStep, new Object[] {0.3, n}, random);
+            harness.checkAt(perStep, new Object[] {0.05 + 0.5 * random.nextDouble(), n}, random);
+        }
         Method twice = type.getMethod("twice", double.class, double[].class);
         for (int i = 0; i < POINTS; i++) {
             harness.checkAt(twice, new Object[] {0.1 + 0.5 * random.nextDouble(), new double[] {0.3 + 0.2 * random.nextDouble(),
