@@ -167,6 +167,23 @@ class ContinuedFractionTest {
                     }.evaluate(x, 1e-14);
                 }
 
+                /** Q(a, x) through Hipparchus' fraction, which throws its own exception. */
+                @Differentiable
+                public static double upperHipparchus(final double a, double x) {
+                    final org.hipparchus.util.ContinuedFraction cf = new org.hipparchus.util.ContinuedFraction() {
+                        @Override
+                        protected double getA(int n, double x) {
+                            return ((2.0 * n) + 1.0) - a + x;
+                        }
+
+                        @Override
+                        protected double getB(int n, double x) {
+                            return n * (a - n);
+                        }
+                    };
+                    return Math.exp(-x + (a * Math.log(x)) - Gamma.logGamma(a)) / cf.evaluate(x, 1e-14, 10000);
+                }
+
                 /** Q(a, x) as Commons Numbers 1.0 writes it: its fraction names the terms the other way round. */
                 @Differentiable
                 public static double upperNumbers(final double a, double x) {
@@ -336,8 +353,10 @@ class ContinuedFractionTest {
             harness.checkAt(upper, new Object[] {p[0], p[1]}, random);
         }
         Method numbers = type.getMethod("upperNumbers", double.class, double.class);
+        Method hipparchus = type.getMethod("upperHipparchus", double.class, double.class);
         for (double[] p : new double[][] {{0.6, 3.1}, {2.5, 4.0}, {3.2, 9.5}, {5.0, 6.1}}) {
             harness.checkAt(numbers, new Object[] {p[0], p[1]}, random);
+            harness.checkAt(hipparchus, new Object[] {p[0], p[1]}, random);
             // the same value as Commons Math's fraction, to rounding
             assertEquals((double) upper.invoke(null, p[0], p[1]), (double) numbers.invoke(null, p[0], p[1]),
                     1e-13 * (double) upper.invoke(null, p[0], p[1]));
@@ -382,5 +401,12 @@ class ContinuedFractionTest {
                 () -> type.getMethod("upper", double.class, double.class).invoke(null, 2.0, Double.POSITIVE_INFINITY));
         assertEquals(primal.getCause().getClass(), e.getCause().getClass());
         assertEquals("org.apache.commons.math3.exception.ConvergenceException", e.getCause().getClass().getName());
+        // Hipparchus' own, as its method throws it
+        Class<?> hipparchusGradient = loader.loadClass("demo.FractionsAdjoint$UpperHipparchusGradient");
+        Method hipparchusPullback = adjoint.getMethod("upperHipparchusPullback", double.class, double.class, double.class,
+                hipparchusGradient);
+        InvocationTargetException h = assertThrows(InvocationTargetException.class, () -> hipparchusPullback.invoke(null,
+                2.0, Double.POSITIVE_INFINITY, 1.0, hipparchusGradient.getConstructor().newInstance()));
+        assertEquals("org.hipparchus.exception.MathIllegalStateException", h.getCause().getClass().getName());
     }
 }
