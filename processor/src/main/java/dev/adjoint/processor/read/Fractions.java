@@ -52,17 +52,25 @@ import javax.lang.model.type.TypeMirror;
  * };
  * double q = 1.0 / cf.evaluate(x, epsilon, maxIterations);
  * }</pre>
- * The object is never built. {@code cf.evaluate(...)} is read as a helper holding the library's
- * modified Lentz loop, operation for operation (so its value is the library's, bit for bit), that
- * calls {@code getA} and {@code getB} as helpers of their own. What they capture from the method
- * around ({@code a}) is passed to them as leading arguments, so derivatives flow through the
- * captured values as through {@code x}. Everything after the reader sees a loop, which
- * normalize.Converge runs on where the value stopped early.
+ * The object is never built. {@code cf.evaluate(...)} is read as a helper whose first parameters
+ * are what the anonymous class captures from the method around ({@code a}), so derivatives flow
+ * through the captured values as through {@code x}:
+ * <ul>
+ *   <li>when the class of the method called has source in this build (a {@code ContinuedFraction}
+ *       copied into the project, or any abstract class without instance fields), that method is read
+ *       from its source ({@link Context}), and its calls on {@code this} go to the anonymous class's
+ *       methods, each read as a helper of its own;</li>
+ *   <li>for the jars of Commons Math 3, Hipparchus and Commons Numbers 1.0, {@code evaluate} is the
+ *       library's modified Lentz loop, operation for operation (so its value is the library's, bit
+ *       for bit), calling {@code getA} and {@code getB} as helpers of their own.</li>
+ * </ul>
+ * Everything after the reader sees a loop, which normalize.Converge runs on where the value stopped
+ * early.
  *
- * <p>Read so only where that is sure: a local (or the creation itself) whose class body holds
- * {@code getA} and {@code getB} and nothing else, whose methods use no {@code this} and no member
- * of the object, and whose only use is {@code evaluate}. Anything else about such a local is
- * refused at its line.
+ * <p>Read so only where that is sure: a local (or the creation itself) whose class body holds the
+ * methods its superclass declares abstract and nothing else, whose methods use no {@code this} and
+ * no member of the object, and whose only use is a call of its methods. Anything else about such a
+ * local is refused at its line.
  */
 final class Fractions {
 
@@ -81,9 +89,9 @@ final class Fractions {
                     "org.hipparchus.exception.MathIllegalStateException",
                     "org.hipparchus.exception.LocalizedCoreFormats", false),
             "org.apache.commons.numbers.fraction.ContinuedFraction", new Library(null, null, null, true));
-    /** Both libraries' {@code DEFAULT_EPSILON}, for {@code evaluate(x)} and {@code evaluate(x, maxIterations)}. */
+    /** Commons Math's and Hipparchus' {@code DEFAULT_EPSILON}, for {@code evaluate(x)} and {@code evaluate(x, maxIterations)}. */
     private static final double DEFAULT_EPSILON = 1e-8;
-    /** Both libraries' {@code small}: a denominator within it of 0 is taken to be it. */
+    /** The libraries' {@code small}: a denominator within it of 0 is taken to be it. */
     private static final double SMALL = 1e-50;
 
     /**
