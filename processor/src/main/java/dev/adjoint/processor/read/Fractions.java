@@ -206,7 +206,8 @@ final class Fractions {
         if (!(trees.getElement(path) instanceof ExecutableElement method)) {
             return null;
         }
-        if (context != null && onThis(call)) {
+        if (context != null && onThis(call) && !method.getModifiers().contains(Modifier.STATIC)) {
+            // a method of the object itself (a static one called by its simple name is read as anywhere)
             return within(path, method);
         }
         if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {

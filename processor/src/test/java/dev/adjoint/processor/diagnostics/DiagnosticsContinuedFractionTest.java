@@ -76,6 +76,87 @@ class DiagnosticsContinuedFractionTest {
     }
 
     @Test
+    void aFractionDeclaredFirstAndAssignedLaterIsRefusedAtTheCreation() {
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        " + CF + " cf;",
+                "        cf = new " + CF + "() {",
+                TERMS[0],
+                TERMS[1],
+                "        };",
+                "        return cf.evaluate(x);",
+                "    }");
+        // and the call of its evaluate, through an object Adjoint cannot see into
+        assertRefusedTwice(source, "[AdjointUnsupportedExpression] cannot differentiate an anonymous or inner class "
+                + "creation", 9, 13);
+    }
+
+    @Test
+    void aSecondNameForAFractionIsRefusedWhereItIsGiven() {
+        assertRefusedTwice(f(TERMS, "        " + CF + " g = cf;", "        return g.evaluate(x);"),
+                "[AdjointUnsupportedExpression] cannot use the anonymous object cf here", 12, 13);
+    }
+
+    /** Refused at {@code line}, and once more where the object Adjoint does not follow is called ({@code called}). */
+    private static void assertRefusedTwice(JavaFileObject source, String message, int line, int called) {
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(message).inFile(source).onLine(line);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through "
+                + "ContinuedFraction.evaluate(double)").inFile(source).onLine(called);
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void aClassInsideATermIsRefused() {
+        assertRefused(f(new String[] {
+            "            protected double getA(int n, double y) {",
+            "                return 1.0 + new Object() { double twice() { return 2 * x; } }.twice();",
+            "            }",
+            TERMS[1]}, "        return cf.evaluate(x);"),
+                "[AdjointUnsupportedExpression] cannot differentiate through this anonymous ContinuedFraction", 10);
+    }
+
+    /**
+     * An abstract class of the build evaluated through an anonymous subclass: its method is read
+     * from source, its call on {@code this} goes to the subclass's method, and a static function it
+     * calls by its simple name (imported statically) stays the function it is.
+     */
+    @Test
+    void aStatelessAbstractClassOfTheBuildIsReadFromSource() throws Exception {
+        JavaFileObject series = com.google.testing.compile.JavaFileObjects.forSourceLines("demo.Series",
+                "package demo;",
+                "",
+                "import static java.lang.Math.abs;",
+                "",
+                "public abstract class Series {",
+                "    protected abstract double term(int n, double x);",
+                "",
+                "    public double sum(double x, int terms) {",
+                "        double s = 0;",
+                "        for (int n = 0; n < terms; n++) {",
+                "            s += abs(term(n, x));",
+                "        }",
+                "        return s;",
+                "    }",
+                "}");
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x, double a) {",
+                "        return new Series() {",
+                "            protected double term(int n, double y) {",
+                "                return a * Math.pow(y, n) / (n + 1);",
+                "            }",
+                "        }.sum(x, 6);",
+                "    }");
+        Compilation c = compile(source, series);
+        assertThat(c).succeededWithoutWarnings();
+        Sources.assertGradientMatchesFiniteDifferences(c, "f", 0.4, 1.3);
+    }
+
+    @Test
     void aFractionReadWithoutADerivativeIsStillNotBuilt() throws Exception {
         // no derivative reaches the fraction (its terms are constants): read as a loop all the same
         JavaFileObject source = f(new String[] {
