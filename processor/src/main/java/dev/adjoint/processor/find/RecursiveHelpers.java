@@ -333,8 +333,8 @@ final class RecursiveHelpers {
                     .forEach(f -> fields.add(f.getSimpleName().toString()));
         }
         tree.getBody().accept(new TreeScanner<Void, Void>() {
-            /** The locals declared with an anonymous continued fraction, whose evaluate(...) read/Fractions reads. */
-            private final Set<String> fractions = new java.util.HashSet<>();
+            /** The locals declared with an anonymous object, whose method calls read/Fractions reads. */
+            private final Set<String> anonymousLocals = new java.util.HashSet<>();
 
             @Override
             public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node, Void unused) {
@@ -356,11 +356,12 @@ final class RecursiveHelpers {
 
             @Override
             public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
-                if (!fraction(node)) {
+                if (!anonymous(node)) {
                     plain[0] = false;
                     return null;
                 }
-                // an anonymous continued fraction: its methods are read as helpers, judged as this body is
+                // an anonymous object without arguments (a ContinuedFraction): its methods are read as
+                // helpers, judged as this body is
                 for (com.sun.source.tree.Tree member : node.getClassBody().getMembers()) {
                     if (member instanceof MethodTree method && method.getBody() != null) {
                         method.getBody().accept(this, null);
@@ -370,7 +371,7 @@ final class RecursiveHelpers {
             }
 
             /** {@code new ContinuedFraction() { ... }}: an anonymous object read/Fractions may read (or refuse). */
-            private boolean fraction(ExpressionTree e) {
+            private boolean anonymous(ExpressionTree e) {
                 return e instanceof com.sun.source.tree.NewClassTree n && n.getClassBody() != null
                         && n.getArguments().isEmpty();
             }
@@ -420,8 +421,8 @@ final class RecursiveHelpers {
             @Override
             public Void visitVariable(com.sun.source.tree.VariableTree node, Void unused) {
                 plain[0] &= node.getType() == null || !node.getType().toString().startsWith("float"); // null: var
-                if (fraction(node.getInitializer())) {
-                    fractions.add(node.getName().toString());
+                if (anonymous(node.getInitializer())) {
+                    anonymousLocals.add(node.getName().toString());
                 }
                 return super.visitVariable(node, unused);
             }
@@ -456,11 +457,11 @@ final class RecursiveHelpers {
                     // other library's method, whose class file may refuse a differentiated argument
                     boolean known = type != null && (paths.hasSource(type) || type.getSimpleName().toString().endsWith("Math")
                             || elements.getPackageOf(type).getQualifiedName().contentEquals("java.lang"));
-                    boolean evaluated = (fraction(q)
-                            || q instanceof IdentifierTree id && fractions.contains(id.getName().toString()));
+                    boolean onAnonymous = anonymous(q)
+                            || q instanceof IdentifierTree id && anonymousLocals.contains(id.getName().toString());
                     // the bits of a double only decide a test in a predicate (Precision.equals(x, y, maxUlps))
                     boolean bits = name.contains("Bits") && m.getReturnType().getKind() != TypeKind.BOOLEAN;
-                    if (!known && !name.equals("clone") && !evaluated || bits) {
+                    if (!known && !name.equals("clone") && !onAnonymous || bits) {
                         plain[0] = false;
                     }
                 }

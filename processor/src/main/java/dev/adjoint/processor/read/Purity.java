@@ -20,10 +20,12 @@ import javax.lang.model.util.Types;
  */
 final class Purity {
 
-    /** Classes whose static methods compute a value and nothing else, whatever their class files say. */
+    /**
+     * Classes whose static methods compute a value and nothing else, whatever their class files say;
+     * with them, the libraries with Math's names and contracts ({@link Calls#MATH_LIKE}: FastMath).
+     */
     private static final Set<String> PURE_CLASSES = Set.of("java.lang.Math", "java.lang.StrictMath", "java.lang.Double",
-            "java.lang.Float", "java.lang.Integer", "java.lang.Long", "org.apache.commons.math3.util.FastMath",
-            "org.hipparchus.util.FastMath", "dev.adjoint.Adjoint");
+            "java.lang.Float", "java.lang.Integer", "java.lang.Long", "dev.adjoint.Adjoint");
 
     private final Trees trees;
     private final Types types;
@@ -42,9 +44,10 @@ final class Purity {
      * function, or a method that writes nothing ({@link Effects#writesNothing}).
      */
     boolean pure(ExecutableElement method) {
+        String owner = ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString();
         return values.accessor(method) != null
-                || method.getModifiers().contains(Modifier.STATIC) && PURE_CLASSES.contains(
-                        ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString())
+                || method.getModifiers().contains(Modifier.STATIC) && (PURE_CLASSES.contains(owner)
+                        || Calls.MATH_LIKE.contains(owner))
                 || effects.writesNothing(method, Keys.of(method, types));
     }
 
