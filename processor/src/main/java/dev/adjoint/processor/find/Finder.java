@@ -264,7 +264,11 @@ public final class Finder {
         String site = ClassRef.of(owner).sibling(ClassRef.of(owner).simpleNames().get(0)).qualifiedName();
         for (ExecutableElement helper : recursive.of(owner, annotated)) {
             boolean foreign = !helper.getEnclosingElement().equals(owner);
-            String key = foreign ? Keys.at(Keys.of(helper, types), site) : Keys.of(helper, types);
+            // one of another top-level class is read for this site, under its key there; one of a class
+            // nested in the site's top-level class under its own key, as read.Calls looks for it
+            ClassRef of = ClassRef.of((TypeElement) helper.getEnclosingElement());
+            boolean otherTop = !of.sibling(of.simpleNames().get(0)).qualifiedName().equals(site);
+            String key = otherTop ? Keys.at(Keys.of(helper, types), site) : Keys.of(helper, types);
             if (foreign && (this.planned.contains(key) || plannedNow.contains(key))) {
                 continue; // planned for another class of the site: called there
             }

@@ -574,10 +574,10 @@ final class Calls {
         return inSite((TypeElement) method.getEnclosingElement()) ? key : key + "@" + site.getQualifiedName();
     }
 
-    /** The plan of a recursive helper (of the site's class, of another class of the site or of the build), or of a method. */
+    /** The plan of a recursive helper (under its key at the site, for another top-level class's), or of a method. */
     private MethodPlan plan(ExecutableElement method, String key) {
-        return java.util.stream.Stream.of(helperKey(method, key), key + "@" + site.getQualifiedName(), key)
-                .map(catalog::plan).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        MethodPlan helper = catalog.plan(helperKey(method, key));
+        return helper != null ? helper : catalog.plan(key);
     }
 
     /**
