@@ -235,22 +235,22 @@ final class Fractions {
             if (member instanceof MethodTree m && m.getName().contentEquals("<init>")) {
                 continue; // the constructor javac gives it
             }
-            TreePath at2 = new TreePath(new TreePath(created, anonymous), member);
+            TreePath memberPath = new TreePath(new TreePath(created, anonymous), member);
+            // a library's fraction declares getA and getB abstract: those two, then, and javac sees both given
             if (!(member instanceof MethodTree m) || m.getModifiers().getFlags().contains(Modifier.STATIC)
-                    || abstractOf(superclass, (ExecutableElement) trees.getElement(at2)) == null
-                    || library != null && !fromSource && !m.getName().contentEquals("getA") && !m.getName().contentEquals("getB")) {
+                    || abstractOf(superclass, (ExecutableElement) trees.getElement(memberPath)) == null) {
                 return body.unsupportedExpr(member, Tag.AdjointUnsupportedExpression, "cannot differentiate through "
                         + "this anonymous " + superclass.getSimpleName() + ": Adjoint reads an anonymous class whose body "
                         + "holds methods its superclass declares abstract and nothing else; compute what this member holds "
                         + "inside those methods, or in a static helper they call");
             }
-            Tree own = ownMember(at2);
+            Tree own = ownMember(memberPath);
             if (own != null) {
                 return body.unsupportedExpr(own, Tag.AdjointUnsupportedExpression, "cannot differentiate through "
                         + "this anonymous " + superclass.getSimpleName() + ": " + own + " uses the object itself, which "
                         + "Adjoint never builds; use only the values it captures, its parameters and static methods");
             }
-            captured.addAll(captures(at2));
+            captured.addAll(captures(memberPath));
         }
         List<Expr> args = new ArrayList<>();
         List<Var> params = new ArrayList<>();
@@ -362,10 +362,6 @@ final class Fractions {
         Map<String, ExecutableElement> terms = new HashMap<>();
         for (ExecutableElement m : javax.lang.model.util.ElementFilter.methodsIn(type.getEnclosedElements())) {
             terms.put(m.getSimpleName().toString(), m);
-        }
-        if (terms.size() != 2) {
-            return body.unsupportedExpr(call, Tag.AdjointUnsupportedExpression, "cannot differentiate through "
-                    + "this continued fraction: it does not define both getA and getB");
         }
         String keyA = object.prefix() + "getA@" + site;
         String keyB = object.prefix() + "getB@" + site;
