@@ -65,6 +65,8 @@ final class Converge {
     /** Why a loop with a loop inside is not run on: it is not said (see {@link #plan}). */
     private static final String OUTER = "has a loop inside";
 
+    /** When asked: the arrays written by the convergence loops that cannot be run on (as scalars, they might). */
+    private Set<Var> arrays;
     /** Locals declared without a value that a rewritten loop writes: its copies read them at its start. */
     private final Set<Var> copied = new HashSet<>();
     /** Whether a variable carries a derivative (the method's activity; every variable in a helper's body). */
@@ -92,6 +94,11 @@ final class Converge {
 
     static List<Stmt> run(List<Stmt> body, Predicate<Var> varied, List<Skipped> skipped,
             Map<String, MethodIr> helpers) {
+        SmallArrays.Result small = scalars(body, varied, helpers);
+        if (small != null) {
+            body = small.body();
+            varied = varied(varied, small);
+        }
         Converge c = new Converge(varied, skipped, helpers, new Tolerances(body));
         List<Stmt> out = c.block(body);
         if (c.copied.isEmpty()) {
@@ -99,6 +106,44 @@ final class Converge {
         }
         return Stmts.mapAll(out, s -> s instanceof Stmt.Declare d && d.init() == null && c.copied.contains(d.var())
                 ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
+    }
+
+    /**
+     * {@code body} with the small arrays that keep a convergence loop from being run on as
+     * scalars ({@link SmallArrays}), when more of its loops are then run on; else null.
+     */
+    private static SmallArrays.Result scalars(List<Stmt> body, Predicate<Var> varied, Map<String, MethodIr> helpers) {
+        Converge before = new Converge(varied, new ArrayList<>(), helpers, new Tolerances(body));
+        before.arrays = new LinkedHashSet<>();
+        int planned = before.planned(body);
+        if (before.arrays.isEmpty()) {
+            return null;
+        }
+        SmallArrays.Result small = SmallArrays.scalars(body, before.arrays);
+        if (small == null) {
+            return null;
+        }
+        Converge after = new Converge(varied(varied, small), new ArrayList<>(), helpers, new Tolerances(small.body()));
+        int plannedAfter = after.planned(small.body());
+        // more loops run on; or as many, and one a loop inside hid is now warned of with its true reason
+        return plannedAfter > planned || plannedAfter == planned && after.skipped.size() > before.skipped.size()
+                ? small : null;
+    }
+
+    /** Whether a variable of the scalars' body carries a derivative: as its origin does. */
+    private static Predicate<Var> varied(Predicate<Var> varied, SmallArrays.Result small) {
+        return v -> varied.test(small.origins().getOrDefault(v, v));
+    }
+
+    /** How many loops of {@code body} would be run on. */
+    private int planned(List<Stmt> body) {
+        int n = 0;
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Loop l && plan(l) != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -220,6 +265,13 @@ final class Converge {
             return null;
         }
         if (why[0] != null) {
+            if (arrays != null) {
+                for (Stmt s : Stmts.all(parts)) {
+                    if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null) {
+                        arrays.add(Exprs.var(w.array()));
+                    }
+                }
+            }
             if (why[0] == OUTER) {
                 return null; // an iteration around inner loops (a Newton solve): no series, nothing to say
             }
@@ -678,3 +730,5 @@ final class Converge {
         return new Expr.Binary(op, l, r, type, null);
     }
 }
+
+

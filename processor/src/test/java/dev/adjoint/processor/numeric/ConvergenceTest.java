@@ -41,6 +41,10 @@ class ConvergenceTest {
                 new Object[] {1.0 + 1e-9, 2.0}, new Object[] {5.0, 1.5}));
         POINTS.put("gammaFractionDoWhile", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
                 new Object[] {2.2, 3.0}));
+        POINTS.put("gammaFractionInArray", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
+                new Object[] {1.0, 2.0}, new Object[] {2.2, 3.0}, new Object[] {0.5, 1.5}, new Object[] {3.0, 6.0}));
+        POINTS.put("gammaFractionInitializers", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
+                new Object[] {2.2, 3.0}));
         POINTS.put("reduced", List.<Object[]>of(new Object[] {2.5}, new Object[] {3.0}, new Object[] {1.5},
                 new Object[] {9.0}));
     }
@@ -57,6 +61,11 @@ class ConvergenceTest {
             assertEquals(Convergence.betaFraction(p[0], p[1], p[2]), Convergence.betaFractionDeclaredFirst(p[0], p[1], p[2]),
                     1e-13 * Math.abs(Convergence.betaFraction(p[0], p[1], p[2])));
         }
-        assertEquals(Convergence.gammaFraction(2.2, 3.0), Convergence.gammaFractionDoWhile(2.2, 3.0), 1e-14);
+        for (double[] p : new double[][] {{2.2, 3.0}, {3.0, 4.5}, {2.0, 3.0}, {0.5, 1.5}}) {
+            double expected = Convergence.gammaFraction(p[0], p[1]);
+            assertEquals(expected, Convergence.gammaFractionDoWhile(p[0], p[1]), 1e-14 * Math.abs(expected));
+            assertEquals(expected, Convergence.gammaFractionInArray(p[0], p[1]), 1e-14 * Math.abs(expected));
+            assertEquals(expected, Convergence.gammaFractionInitializers(p[0], p[1]), 1e-14 * Math.abs(expected));
+        }
     }
 }
