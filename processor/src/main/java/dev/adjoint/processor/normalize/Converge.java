@@ -36,8 +36,9 @@ import java.util.function.Predicate;
  * an integer, no integer division by a variable) becomes:
  * <ol>
  *   <li>the same loop, without derivatives, from its inputs and state moved by a relative 10⁻², each
- *       by its own amount: how many steps it takes near the point ({@code _stepsNear}), where no
- *       factor is exactly 0;</li>
+ *       by its own amount (one exactly 0 set to that amount: the last term of a series that ended
+ *       exactly, which the next one starts from or multiplies by): how many steps it takes near the
+ *       point ({@code _stepsNear}), where no factor is exactly 0;</li>
  *   <li>the loop as written, counting its steps ({@code _steps});</li>
  *   <li>where the loop near the point took at least two steps more: the loop again from the
  *       same start, its convergence tests passing only after twice that many steps (near the
@@ -429,9 +430,15 @@ final class Converge {
             if (v.type.isDouble()) {
                 Var c = local(v.name + "Near", v.type);
                 map.put(v, c);
-                double factor = 1.0 + NEAR * (1.0 + i++ / 8.0);
+                double offset = NEAR * (1.0 + i++ / 8.0);
+                double factor = 1.0 + offset;
                 out.add(new Stmt.Declare(c, binary(Expr.BinaryOp.MUL, new Expr.StopGradient(read(v), null),
                         Expr.Const.of(factor), JType.DOUBLE), null, null));
+                // a value exactly 0 at the start (the last term of a series that ended exactly, which the
+                // next series starts from or multiplies by) is not 0 near the point: moved there by an
+                // amount of its own, the copy counts the steps the loop takes where the terms are not 0
+                out.add(new Stmt.If(binary(Expr.BinaryOp.EQ, read(c), Expr.Const.of(0.0), JType.BOOLEAN),
+                        List.of(new Stmt.Assign(c, Expr.Const.of(offset), null, null)), List.of(), null, null));
             } else if (p.written().contains(v) || v.type.isArray()) {
                 Var c = local(v.name + "Near", v.type);
                 map.put(v, c);

@@ -45,6 +45,8 @@ class ConvergenceTest {
                 new Object[] {1.0, 2.0}, new Object[] {2.2, 3.0}, new Object[] {0.5, 1.5}, new Object[] {3.0, 6.0}));
         POINTS.put("gammaFractionInitializers", List.<Object[]>of(new Object[] {2.0, 3.0}, new Object[] {3.0, 4.5},
                 new Object[] {2.2, 3.0}));
+        POINTS.put("seriesAtZero", List.<Object[]>of(new Object[] {0.0, 0.7}, new Object[] {0.0, -1.3},
+                new Object[] {0.3, 0.7}));
         POINTS.put("reduced", List.<Object[]>of(new Object[] {2.5}, new Object[] {3.0}, new Object[] {1.5},
                 new Object[] {9.0}));
     }
