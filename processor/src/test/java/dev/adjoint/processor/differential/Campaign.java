@@ -6,6 +6,7 @@ import dev.adjoint.processor.differential.GradientChecker.Failure;
 import dev.adjoint.processor.differential.GradientChecker.Point;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import javax.tools.Diagnostic;
@@ -107,10 +108,10 @@ final class Campaign {
                             + "refused, by tag: %s; compiling %.1f s, checking %.1f s; methods checked or refused as "
                             + "required with each construct: %s; shapes: %s; points passed where an equality test holds: "
                             + "%d with the code around's derivative (%d of them keeping some tests), %d with the "
-                            + "branch's own",
+                            + "branch's own; points passed where a loop stopped on a term exactly 0: %d",
                     programs, checked, points, rejected, classes, refusalTags, compileNanos / 1e9, checkNanos / 1e9,
                     constructs, Shapes.describe(), GradientChecker.AROUND_PASSED.get(), GradientChecker.KEPT_PASSED.get(),
-                    GradientChecker.BRANCH_PASSED.get());
+                    GradientChecker.BRANCH_PASSED.get(), GradientChecker.EXACT_ENDS_PASSED.get());
         }
     }
 
@@ -242,7 +243,8 @@ final class Campaign {
                     : s instanceof Ast.Return && loops > 0 ? "return in loop" : s instanceof Ast.Return && branch ? "return in branch"
                     : s instanceof Ast.Throw ? "throw" : s instanceof Ast.Stash st ? (st.kind() == Ast.Holder.LIST ? "xs.add" : "sb.append")
                     : s instanceof Ast.Switch ? "switch" : s instanceof Ast.CountDown ? "while (n-- > 0)"
-                    : s instanceof Ast.DeclareArrayInit ? "array initialiser" : null;
+                    : s instanceof Ast.DeclareArrayInit d ? (d.name().startsWith("state") ? "series state in a small array"
+                    : "array initialiser") : null;
             if (name != null) {
                 out.add(name);
             }
@@ -355,13 +357,12 @@ final class Campaign {
             }
         }
         start = System.nanoTime();
-        ClassLoader loader = result.loader();
         for (Method m : unit.methods()) {
             Unit alone = unit.only(m);
             if (alone.methods().stream().anyMatch(callee -> failed.contains(callee.name()))) {
                 continue; // a method it calls fails already: that one is reported
             }
-            CheckResult checked = check(unit, m, loader, null, random);
+            CheckResult checked = check(unit, m, result, null, random);
             Failure failure = checked.failure();
             if (checked.points() == 0 && failure == null) {
                 tally.rejected++;
@@ -474,7 +475,7 @@ final class Campaign {
             return failure;
         }
         // accepted: say what its gradient looks like
-        Failure gradient = check(unit, m, result.loader(), null, random).failure();
+        Failure gradient = check(unit, m, result, null, random).failure();
         return new Failure("accepted-must-refuse", failure.message() + "; its gradient: " + (gradient == null
                 ? "agrees with the checks" : "[" + gradient.kind() + "] " + gradient.message()));
     }
@@ -583,13 +584,14 @@ final class Campaign {
      * Checks {@code m} of {@code unit} (its classes loaded by {@code loader}): first at {@code first}
      * if given, then at random points, until {@link #POINTS} valid points passed.
      */
-    static CheckResult check(Unit unit, Method m, ClassLoader loader, Point first, Random random) {
+    static CheckResult check(Unit unit, Method m, InMemoryCompiler.Result result, Point first, Random random) {
         GradientChecker checker;
         try {
-            checker = new GradientChecker(unit, m, loader);
+            checker = new GradientChecker(unit, m, result.loader());
         } catch (ClassNotFoundException | LinkageError e) {
             return new CheckResult(new Failure("shape", "cannot load the generated class: " + e), null, 0);
         }
+        checker.loopsWarned(loopsWarned(unit, m, result));
         if (!checker.shortcuts() && ShortcutRule.expectsCodeAround(unit, m)) {
             return new CheckResult(new Failure("shortcut-plan", m.name() + " tests a differentiated value for equality "
                     + "and can run beside itself, but the processor generated no code around it (no " + m.name()
@@ -615,6 +617,27 @@ final class Campaign {
             }
         }
         return new CheckResult(null, null, valid);
+    }
+
+    /**
+     * Whether the processor warned (AdjointConvergenceLoop) that a loop of {@code m}, or of a method it
+     * calls, is not run on for the derivative: where such a loop stops on a term exactly 0, the
+     * derivative is that of its steps, as documented, and finite differences there decide nothing.
+     */
+    static boolean loopsWarned(Unit unit, Method m, InMemoryCompiler.Result result) {
+        Map<String, int[]> lines = JavaPrinter.printed(unit).lines();
+        for (Diagnostic<? extends JavaFileObject> d : result.diagnostics()) {
+            if (d.getKind() == Diagnostic.Kind.ERROR || !"[AdjointConvergenceLoop]".equals(tag(d.getMessage(Locale.ROOT)))) {
+                continue;
+            }
+            for (Method callee : unit.only(m).methods()) {
+                int[] span = lines.get(callee.name());
+                if (span != null && d.getLineNumber() >= span[0] && d.getLineNumber() <= span[1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The generated API class and implementation class of {@code qualifiedName}, one after the other. */

@@ -156,6 +156,37 @@ class GeneratorTest {
         assertEquals(0, randomHeld, "a random point hit an equality");
     }
 
+    /**
+     * Series that end exactly at a whole parameter ({@link Shape#EXACT_END}), their terms also kept in
+     * a small array: the checker checks the generated derivative at p = 2 and p = 3 against finite
+     * differences (the dual numbers and the tape follow the steps taken there), and it passes.
+     */
+    @Test
+    void exactEndsAreCheckedAgainstFiniteDifferences() {
+        Map<Shape, Double> weights = new EnumMap<>(Shape.class);
+        weights.put(Shape.SERIES_LOOP, 60.0);
+        weights.put(Shape.EXACT_END, 100.0);
+        Campaign campaign = new Campaign();
+        int before = GradientChecker.EXACT_ENDS_PASSED.get();
+        Set<String> constructs = new TreeSet<>();
+        for (long seed = 1; seed <= 2; seed++) {
+            Unit drawn = new ProgramGenerator(new Random(seed), weights, false).unit("gentest", "Ends" + seed, 20);
+            // the methods the processor must refuse (and those calling them) are the campaign's other business
+            Unit unit = drawn.with(drawn.methods().stream().filter(m -> drawn.only(m).methods().stream()
+                    .noneMatch(c -> Ast.mustRefuse(drawn, c))).toList());
+            InMemoryCompiler.Result result = campaign.compile(unit);
+            assertNull(Campaign.compilationFailure(unit.qualifiedName(), result), result.diagnosticsText());
+            for (Method m : unit.methods()) {
+                constructs.addAll(Campaign.constructs(m));
+                Campaign.CheckResult checked = Campaign.check(unit, m, result, null, new Random(seed));
+                assertNull(checked.failure(), m.name() + " at " + checked.point() + "\n" + JavaPrinter.method(m));
+            }
+        }
+        assertTrue(constructs.contains("series state in a small array"), constructs.toString());
+        assertTrue(GradientChecker.EXACT_ENDS_PASSED.get() - before >= 10,
+                "points checked where a loop stopped on a term exactly 0: " + (GradientChecker.EXACT_ENDS_PASSED.get() - before));
+    }
+
     private static List<Object> interpreterArgs(Point p) {
         List<Object> args = new ArrayList<>(p.args());
         for (int i = 0; i < args.size(); i++) {

@@ -63,6 +63,8 @@ final class Interpreter<V> {
     private static final class Shared {
         final List<Double> decisions = new ArrayList<>();
         double margin = Double.POSITIVE_INFINITY;
+        /** The margin of every comparison but a loop's condition on |u| at u = 0 exactly (an exact end). */
+        double marginBesideEnds = Double.POSITIVE_INFINITY;
         int steps;
         /** Nested calls: a shrunk recursion may have lost its base case. */
         int depth;
@@ -113,8 +115,8 @@ final class Interpreter<V> {
      * an equality test of a differentiated value held ({@link ShortcutRule}) in the method itself
      * ({@code held}, a point where its derivative is chosen by the rule) or in a method it calls.
      */
-    record Run<V>(V value, List<Double> decisions, double margin, boolean held, boolean heldInCallee,
-            List<Ast.Bool> tests) {}
+    record Run<V>(V value, List<Double> decisions, double margin, double marginBesideEnds, boolean held,
+            boolean heldInCallee, List<Ast.Bool> tests) {}
 
     /** break, continue (label null for an unlabelled one) or return (with its value). */
     private record Jump<V>(Kind kind, String label, V value) {
@@ -150,8 +152,8 @@ final class Interpreter<V> {
         Shared shared = new Shared();
         shared.finiteOnly = finiteOnly;
         V value = new Interpreter<>(algebra, unit, shared, around, kept, true).invoke(m, args, true);
-        return new Run<>(value, shared.decisions, shared.margin, shared.held, shared.heldInCallee,
-                List.copyOf(shared.testsInOrder));
+        return new Run<>(value, shared.decisions, shared.margin, shared.marginBesideEnds, shared.held,
+                shared.heldInCallee, List.copyOf(shared.testsInOrder));
     }
 
     @SuppressWarnings("unchecked")
@@ -614,7 +616,11 @@ final class Interpreter<V> {
                 shared.held |= top;
                 shared.heldInCallee |= !top;
             } else if (algebra.varies(left, right) || atKink(c.left(), l) || atKink(c.right(), r)) {
-                shared.margin = Math.min(shared.margin, Math.abs(l - r) / Math.max(1, Math.max(Math.abs(l), Math.abs(r))));
+                double margin = Math.abs(l - r) / Math.max(1, Math.max(Math.abs(l), Math.abs(r)));
+                shared.margin = Math.min(shared.margin, margin);
+                if (!(loopCondition > 0 && (atKink(c.left(), l) || atKink(c.right(), r)))) {
+                    shared.marginBesideEnds = Math.min(shared.marginBesideEnds, margin);
+                }
             }
             result = switch (c.op()) {
                 case LT -> l < r;

@@ -1039,6 +1039,12 @@ final class ProgramGenerator {
             condition = new Ast.Or(condition, new Ast.Cmp(CmpOp.GT, new Call(MathFunction.ABS, false,
                     List.of(new Var(term))), new Num(1e-12)));
         }
+        // the term kept in a small local array, shifted by a counted loop each step (SSJ's continued
+        // fractions): normalize.SmallArrays makes it scalars so that Converge can run the loop on
+        String state = side.nextInt(3) == 0 ? unused("state") : null;
+        if (state != null) {
+            out.add(new Ast.DeclareArrayInit(state, List.of(new Var(term), new Num(0.0), new Num(0.0))));
+        }
         int cap = List.of(5, 10, 20).get(random.nextInt(3));
         LoopBody body = loopBody(label, counter, null, b -> {
             Expr value = kind < 8 ? new Ast.Widen(new Ast.IntParam(counter), false)
@@ -1049,7 +1055,18 @@ final class ProgramGenerator {
             if (whole != null) {
                 ratio = new Bin(Op.MUL, new Bin(Op.SUB, new Var(n), new Var(whole)), ratio);
             }
-            b.add(new Ast.Compound(term, Op.MUL, ratio));
+            if (state == null) {
+                b.add(new Ast.Compound(term, Op.MUL, ratio));
+            } else {
+                // for (int j = 0; j < 2; j++) state[2 - j] = state[1 - j]; state[0] = state[1] * ratio; term = state[0];
+                String j = unused("shift"); // a name no later local takes (indexName's may be)
+                b.add(new Ast.For(null, j, new Ast.IntLit(2), List.of(new Ast.Store(state,
+                        new Ast.IntBin(Op.SUB, new Ast.IntLit(2), new Ast.IntParam(j)), null,
+                        new Ast.Element(state, new Ast.IntBin(Op.SUB, new Ast.IntLit(1), new Ast.IntParam(j)))))));
+                b.add(new Ast.Store(state, new Ast.IntLit(0), null, new Bin(Op.MUL,
+                        new Ast.Element(state, new Ast.IntLit(1)), ratio)));
+                b.add(new Ast.Assign(term, new Ast.Element(state, new Ast.IntLit(0))));
+            }
             track(term, active.contains(term) || isActive(ratio));
             b.add(new Ast.Compound(sum, Op.ADD, new Var(term)));
             track(sum, active.contains(sum) || active.contains(term));
@@ -1061,7 +1078,9 @@ final class ProgramGenerator {
                 : kind < 8 ? new Ast.While(label, counter, condition, cap, body.sub().body())
                 : new Ast.For(label, counter, new Ast.IntLit(1 + random.nextInt(cap)), body.sub().body());
         out.add(loop);
-        if (kind < 5) {
+        if (kind < 5 && whole == null) {
+            // after a series that can end exactly, n is left unread: its value (the steps taken) jumps
+            // there, and a product of it with the term, 0 there, has a derivative no run-on gives
             afterDoWhile(body);
         }
         if (blockDepth == 0 && result == null && random.nextInt(3) == 0) {
@@ -1591,6 +1610,15 @@ final class ProgramGenerator {
     }
 
     /** A name not declared in the method yet: one of {@code preferred}, else {@code prefix + k}. */
+    /** {@code prefix} and the first number that makes a name not yet declared; draws nothing from {@code random}. */
+    private String unused(String prefix) {
+        for (int i = 0; ; i++) {
+            if (declared.add(prefix + i)) {
+                return prefix + i;
+            }
+        }
+    }
+
     private String fresh(List<String> preferred, String prefix) {
         String name = null;
         for (String candidate : preferred) {

@@ -30,7 +30,9 @@ final class Shapes {
         /**
          * Per statement: a local without initialiser assigned from the loop counter in a do-while,
          * while or for loop ({@code double n; do { k++; n = k; term *= x / (a + n); sum += term; }
-         * while (...)}).
+         * while (...)}); in a third of them the term kept in a small local array shifted by a counted
+         * loop each step ({@code state[2 - j] = state[1 - j]; state[0] = state[1] * ratio;}), as SSJ keeps
+         * its convergents.
          */
         SERIES_LOOP("seriesLoop", 1.5, false),
         /** Per statement: returns nested in branches (in loops too), both branches of an if returning. */
@@ -116,7 +118,10 @@ final class Shapes {
          * Per {@link #SERIES_LOOP}: its term given the factor {@code (n - p)}, p a differentiated
          * parameter, and nothing else in its body: at a whole p the series ends exactly and the loop
          * stops early ({@code normalize.Converge} runs it on for the derivative); the campaign checks
-         * such methods also at p = 2 and p = 3 ({@link ShortcutRule#specialPoints}).
+         * such methods also at p = 2 and p = 3 ({@link ShortcutRule#specialPoints}). There the dual
+         * numbers and the tape follow the steps taken, so the derivative is checked against finite
+         * differences alone, unless the processor warned that the loop is not run on
+         * (AdjointConvergenceLoop); n, whose value jumps there, is left unread after the loop.
          */
         EXACT_END("exactEnd", 40, false),
         /**

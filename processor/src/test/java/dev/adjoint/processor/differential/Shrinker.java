@@ -95,7 +95,7 @@ final class Shrinker {
         for (Param p : candidate.params()) {
             args.add(point.get(p.name()));
         }
-        Campaign.CheckResult checked = Campaign.check(unit, candidate, result.loader(), new Point(args), new Random(7));
+        Campaign.CheckResult checked = Campaign.check(unit, candidate, result, new Point(args), new Random(7));
         return keep(checked.failure(), checked.point());
     }
 
