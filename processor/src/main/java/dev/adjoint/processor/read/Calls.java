@@ -184,6 +184,19 @@ final class Calls {
         boolean onThis = receiver instanceof Expr.Read r && r.var() == body.self() && body.self() != null;
         // what builds a thrown exception is called as written: it carries no derivative out of the method
         boolean shown = body.inThrow();
+        if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData() && !shown
+                && method.getAnnotation(Differentiable.class) != null && recursive(method, key)) {
+            // a @Differentiable instance method calling itself on this (JQuantLib's GammaFunction.value(x + 1)
+            // / x): inlined it would have no end; its pullback calls itself, this passed as data
+            MethodPlan plan = plan(method, key);
+            if (plan == null || !plan.receiverFields().isEmpty() || body.fieldsDifferentiated()) {
+                return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate "
+                        + describe(method) + " calling itself on this: it reads fields of this object, and the "
+                        + "derivatives of their values would have to pass through the call; not supported yet: "
+                        + "move the recursion into a static method that takes those values as parameters");
+            }
+            return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
+        }
         if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData() && !shown) {
             // an instance method of this class on this object: inlined, its fields the caller's
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, false);

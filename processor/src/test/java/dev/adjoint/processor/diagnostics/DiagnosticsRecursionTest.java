@@ -115,4 +115,42 @@ class DiagnosticsRecursionTest {
         assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
+
+    /**
+     * A @Differentiable instance method calling itself on this is differentiated as a method of its
+     * own (numeric.InstanceRecursionTest) when it reads no double field of this object: the fields'
+     * derivatives would have to pass through the call, which takes the object as data. Reading one,
+     * before or after the call, it is refused at the call, with the way out.
+     */
+    @Test
+    void instanceRecursionReadingAFieldIsRefusedAtTheCall() {
+        javax.tools.JavaFileObject file = Sources.source("demo.Scaled", "public class Scaled {",
+                "    private final double scale;",
+                "    public Scaled(double scale) {",
+                "        this.scale = scale;",
+                "    }",
+                "    @Differentiable",
+                "    public double before(double x) {",
+                "        if (x < 1.0) {",
+                "            return before(x + 1.0) / x;",
+                "        }",
+                "        return scale * x;",
+                "    }",
+                "    @Differentiable",
+                "    public double after(double x) {",
+                "        double s = scale;",
+                "        if (x < 1.0) {",
+                "            return after(x + 1.0) / x;",
+                "        }",
+                "        return s * x;",
+                "    }");
+        Compilation c = compile(file);
+        String message = "[AdjointNotYetSupported] cannot differentiate %s calling itself on this: it reads fields of "
+                + "this object, and the derivatives of their values would have to pass through the call; not supported "
+                + "yet: move the recursion into a static method that takes those values as parameters";
+        assertThat(c).hadErrorContaining(String.format(message, "Scaled.before(double)")).inFile(file).onLine(13);
+        assertThat(c).hadErrorContaining(String.format(message, "Scaled.after(double)")).inFile(file).onLine(21);
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
+    }
 }
