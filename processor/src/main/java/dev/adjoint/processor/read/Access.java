@@ -1,15 +1,20 @@
 package dev.adjoint.processor.read;
 
+import dev.adjoint.processor.ir.ClassRef;
+import java.util.Set;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /**
  * What the generated adjoint class can name, judged from the <em>site</em>: the package of the
@@ -194,5 +199,29 @@ final class Access {
 
     private boolean inSite(Element e) {
         return elements.getPackageOf(e).equals(site);
+    }
+
+    /**
+     * Whether the adjoint class can reach the method it cannot name through a bridge: the bridge's
+     * signature names its parameter and result types, and an instance method's class. A static
+     * method's class it cannot name is looked up by name (registered here for the emitter).
+     */
+    boolean bridgeable(ExecutableElement method, Types types, Set<ClassRef> lookedUp) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        for (VariableElement p : method.getParameters()) {
+            if (!nameable(types.erasure(p.asType()))) {
+                return false;
+            }
+        }
+        if (!nameable(types.erasure(method.getReturnType()))) {
+            return false;
+        }
+        if (!nameable(owner)) {
+            if (!method.getModifiers().contains(Modifier.STATIC)) {
+                return false;
+            }
+            lookedUp.add(ClassRef.of(owner));
+        }
+        return true;
     }
 }

@@ -185,17 +185,16 @@ final class Calls {
         // what builds a thrown exception is called as written: it carries no derivative out of the method
         boolean shown = body.inThrow();
         if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData() && !shown
-                && method.getAnnotation(Differentiable.class) != null && recursive(method, key)) {
-            // a @Differentiable instance method calling itself on this (JQuantLib's GammaFunction.value(x + 1)
-            // / x): inlined it would have no end; its pullback calls itself, this passed as data
+                && method.getAnnotation(Differentiable.class) != null && beingRead(method, key)) {
+            // a @Differentiable instance method calling itself on this (JQuantLib's Γ: value(x + 1.0) / x): inlined
+            // it would have no end; its pullback calls itself, this passed as data, where no field is differentiated
             MethodPlan plan = plan(method, key);
-            if (plan == null || !plan.receiverFields().isEmpty() || body.fieldsDifferentiated()) {
-                return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate "
-                        + describe(method) + " calling itself on this: it reads fields of this object, and the "
-                        + "derivatives of their values would have to pass through the call; not supported yet: "
-                        + "move the recursion into a static method that takes those values as parameters");
-            }
-            return differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body);
+            return plan != null && plan.receiverFields().isEmpty() && !body.fieldsDifferentiated()
+                    ? differentiable(method, key, ownerRef, parameterTypes, receiver, args, type, at, call, body)
+                    : body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate " + describe(method)
+                            + " calling itself on this: it reads fields of this object, and the derivatives of their "
+                            + "values would have to pass through the call; not supported yet: move the recursion into "
+                            + "a static method that takes those values as parameters");
         }
         if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData() && !shown) {
             // an instance method of this class on this object: inlined, its fields the caller's
@@ -536,6 +535,12 @@ final class Calls {
      * Whether a call of {@code method} is met while its own body is being read: as the method
      * being differentiated, or as a helper being inlined.
      */
+    /** Whether {@code method} is being read now: a call of it is a recursive one (one read before is not). */
+    private boolean beingRead(ExecutableElement method, String key) {
+        String helper = helperKey(method, key);
+        return catalog.reading(helper) && catalog.helper(helper) == null || helper.equals(reader.outermostKey());
+    }
+
     private boolean recursive(ExecutableElement method, String key) {
         return catalog.reading(helperKey(method, key)) || helperKey(method, key).equals(reader.outermostKey());
     }
@@ -717,30 +722,6 @@ final class Calls {
     }
 
     /**
-     * Whether the adjoint class can reach the method it cannot name through a bridge: the bridge's
-     * signature names its parameter and result types, and an instance method's class. A static
-     * method's class it cannot name is looked up by name (registered here for the emitter).
-     */
-    private boolean bridgeable(ExecutableElement method) {
-        TypeElement owner = (TypeElement) method.getEnclosingElement();
-        for (VariableElement p : method.getParameters()) {
-            if (!access.nameable(types.erasure(p.asType()))) {
-                return false;
-            }
-        }
-        if (!access.nameable(types.erasure(method.getReturnType()))) {
-            return false;
-        }
-        if (!access.nameable(owner)) {
-            if (!method.getModifiers().contains(Modifier.STATIC)) {
-                return false;
-            }
-            catalog.lookedUpByName(access.site().getQualifiedName().toString()).add(ClassRef.of(owner));
-        }
-        return true;
-    }
-
-    /**
      * Why the adjoint class can reach neither directly nor through a bridge the field or constructor
      * {@code e}, or null when it can: a constructor must be accessible (creations are not bridged); a
      * bridge to a field names the field's type, and an instance field's class. A static field's class
@@ -773,6 +754,10 @@ final class Calls {
     private boolean hasBody(ExecutableElement method) {
         TreePath path = paths.of(method);
         return path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null;
+    }
+
+    private boolean bridgeable(ExecutableElement method) {
+        return access.bridgeable(method, types, catalog.lookedUpByName(access.site().getQualifiedName().toString()));
     }
 
     private Expr unbridgeable(ExecutableElement method, MethodInvocationTree call, BodyReader body) {
