@@ -40,7 +40,8 @@ import java.util.function.Predicate;
  *       exactly, which the next one starts from or multiplies by): how many steps it takes near the
  *       point ({@code _stepsNear}), where no factor is exactly 0;</li>
  *   <li>the loop as written, counting its steps ({@code _steps});</li>
- *   <li>where the loop near the point took at least two steps more: the loop again from the
+ *   <li>where the loop near the point took at least two steps more (or one, and a value the loop
+ *       computes is exactly 0): the loop again from the
  *       same start, its convergence tests passing only after twice that many steps (near the
  *       point the factor is small, not 0, so the value there converges before the derivative
  *       does); each value it leaves that agrees with the loop's own to 10⁻⁶ keeps the loop's own
@@ -179,7 +180,7 @@ final class Converge {
 
     /** What a rewritten loop needs: the loop, the variables it shares with the code around it. */
     private record Plan(Stmt.Loop loop, Set<Var> written, Set<Var> read, Set<Var> declared, JType exitType,
-            boolean returns, boolean onlyReturns, Map<Var, Expr> flags) {}
+            boolean returns, boolean onlyReturns, Map<Var, Expr> flags, Set<Var> arraysWritten) {}
 
     /** The plan for {@code l}, or null when it is no convergence loop this pass can run again safely. */
     private Plan plan(Stmt.Loop l) {
@@ -256,7 +257,15 @@ final class Converge {
         boolean breaks = Stmts.all(l.body()).stream().anyMatch(s -> s instanceof Stmt.Break b
                 && (b.label() == null || b.label().equals(l.label())));
         boolean endless = l.condition() == null || Boolean.TRUE.equals(l.condition() instanceof Expr.Const c ? c.value() : null);
-        Plan plan = new Plan(l, written, read, declared, exitType, returns, endless && !breaks, flags(parts));
+        // the arrays whose elements it writes: a test of one of their elements is a test of what it computes
+        Set<Var> arraysWritten = new HashSet<>();
+        for (Stmt s : Stmts.all(parts)) {
+            if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null) {
+                arraysWritten.add(Exprs.var(w.array()));
+            }
+        }
+        Plan plan = new Plan(l, written, read, declared, exitType, returns, endless && !breaks, flags(parts),
+                arraysWritten);
         List<Expr> tests = new ArrayList<>();
         if (l.condition() != null) {
             forced(l.condition(), true, plan, null, tests);
@@ -270,6 +279,9 @@ final class Converge {
                 for (Stmt s : Stmts.all(parts)) {
                     if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null) {
                         arrays.add(Exprs.var(w.array()));
+                    } else if (s instanceof Stmt.Declare d && d.var().type.isArray()
+                            && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                        arrays.add(d.var()); // made in each step
                     }
                 }
             }
@@ -408,9 +420,23 @@ final class Converge {
         body.addAll(returnsAsBreaks(l.body(), exited, exitValue));
         out.add(new Stmt.Loop(l.label(), l.init(), l.head(), l.condition(), l.update(), body, l.doWhile(), l.pos(),
                 l.source()));
-        out.add(new Stmt.If(binary(Expr.BinaryOp.GT, read(stepsNear),
-                binary(Expr.BinaryOp.ADD, read(steps), Expr.Const.ofInt(1), JType.INT), JType.BOOLEAN),
-                longer(p, stepsNear, entry, exited, exitValue), List.of(), l.pos(),
+        Expr early = binary(Expr.BinaryOp.GT, read(stepsNear), binary(Expr.BinaryOp.ADD, read(steps),
+                Expr.Const.ofInt(1), JType.INT), JType.BOOLEAN);
+        // one step more near the point is chance, unless a value it computes is exactly 0 (a term that
+        // ended the series; a step cap right after it keeps the copy from going further)
+        Expr zero = null;
+        for (Var v : p.written()) {
+            if (v.type.isDouble()) {
+                Expr z = binary(Expr.BinaryOp.EQ, new Expr.StopGradient(read(v), null), Expr.Const.of(0.0),
+                        JType.BOOLEAN);
+                zero = zero == null ? z : binary(Expr.BinaryOp.COR, zero, z, JType.BOOLEAN);
+            }
+        }
+        if (zero != null) {
+            early = binary(Expr.BinaryOp.COR, early, binary(Expr.BinaryOp.CAND, binary(Expr.BinaryOp.GT,
+                    read(stepsNear), read(steps), JType.BOOLEAN), zero, JType.BOOLEAN), JType.BOOLEAN);
+        }
+        out.add(new Stmt.If(early, longer(p, stepsNear, entry, exited, exitValue), List.of(), l.pos(),
                 "where the loop stopped early: the derivative of the longer run"));
         if (exited != null) {
             Stmt leave = new Stmt.Return(exitValue == null ? null : read(exitValue), l.pos(), null);
@@ -640,6 +666,8 @@ final class Converge {
         boolean[] computed = {false};
         Exprs.reads(measured, v -> computed[0] |= v.type.isDouble()
                 && (p.written().contains(v) || p.declared().contains(v)));
+        computed[0] |= Exprs.any(measured, n -> n instanceof Expr.ArrayRead r && r.type().isDouble()
+                && p.arraysWritten().contains(Exprs.var(r.array())));
         return computed[0] ? e : null;
     }
 

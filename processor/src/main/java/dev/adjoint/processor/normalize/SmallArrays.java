@@ -226,7 +226,7 @@ final class SmallArrays {
                 return null;
             }
             Integer bound = intValue(c.right(), lengths);
-            if (bound == null || !indexes(l.body(), counter) || !plain(l.body(), counter)) {
+            if (bound == null || !indexes(l.body(), counter) || !plain(l.body(), counter) || !Stmts.completes(l.body())) {
                 return null;
             }
             List<Integer> values = new ArrayList<>();
@@ -286,7 +286,10 @@ final class SmallArrays {
             return found[0];
         }
 
-        /** Whether {@code body} leaves the loop only by its end (or a return or throw), and never writes {@code counter}. */
+        /**
+         * Whether {@code body} leaves the loop only by its end (or a return or throw that may not be
+         * taken: the caller asks that it can complete), and never writes {@code counter}.
+         */
         private static boolean plain(List<Stmt> body, Var counter) {
             for (Stmt s : Stmts.all(body)) {
                 if (s instanceof Stmt.Break || s instanceof Stmt.Continue || Stmts.target(s) == counter

@@ -47,6 +47,8 @@ class ConvergenceTest {
                 new Object[] {2.2, 3.0}));
         POINTS.put("seriesAtZero", List.<Object[]>of(new Object[] {0.0, 0.7}, new Object[] {0.0, -1.3},
                 new Object[] {0.3, 0.7}));
+        POINTS.put("cappedProducts", List.<Object[]>of(new Object[] {4.0}, new Object[] {3.0}, new Object[] {2.5},
+                new Object[] {5.0}));
         POINTS.put("reduced", List.<Object[]>of(new Object[] {2.5}, new Object[] {3.0}, new Object[] {1.5},
                 new Object[] {9.0}));
     }
