@@ -531,16 +531,16 @@ final class Calls {
         return method.getReturnType().getKind().isPrimitive() && !method.isVarArgs();
     }
 
-    /**
-     * Whether a call of {@code method} is met while its own body is being read: as the method
-     * being differentiated, or as a helper being inlined.
-     */
     /** Whether {@code method} is being read now: a call of it is a recursive one (one read before is not). */
     private boolean beingRead(ExecutableElement method, String key) {
         String helper = helperKey(method, key);
         return catalog.reading(helper) && catalog.helper(helper) == null || helper.equals(reader.outermostKey());
     }
 
+    /**
+     * Whether a call of {@code method} is met while its own body is being read: as the method
+     * being differentiated, or as a helper being inlined.
+     */
     private boolean recursive(ExecutableElement method, String key) {
         return catalog.reading(helperKey(method, key)) || helperKey(method, key).equals(reader.outermostKey());
     }
