@@ -490,7 +490,6 @@ final class GradientChecker {
         return in.element() < 0 ? (Double) arg : ((double[]) arg)[in.element()];
     }
 
-    /** f with input {@code k} set to {@code x}, or NaN if it decides differently from the centre. */
     /** f with input {@code k} at x, whatever it decides (NaN where it throws). */
     private double plain(Point p, List<Input> inputs, int k, double x) {
         try {
@@ -500,6 +499,7 @@ final class GradientChecker {
         }
     }
 
+    /** f with input {@code k} set to {@code x}, or NaN if it decides differently from the centre. */
     private double stable(Point p, List<Input> inputs, int k, double x, List<Double> decisions) {
         Interpreter.Run<Double> run;
         try {

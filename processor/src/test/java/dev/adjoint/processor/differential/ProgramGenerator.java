@@ -1609,7 +1609,6 @@ final class ProgramGenerator {
         }
     }
 
-    /** A name not declared in the method yet: one of {@code preferred}, else {@code prefix + k}. */
     /** {@code prefix} and the first number that makes a name not yet declared; draws nothing from {@code random}. */
     private String unused(String prefix) {
         for (int i = 0; ; i++) {
@@ -1619,6 +1618,7 @@ final class ProgramGenerator {
         }
     }
 
+    /** A name not declared in the method yet: one of {@code preferred}, else {@code prefix + k}. */
     private String fresh(List<String> preferred, String prefix) {
         String name = null;
         for (String candidate : preferred) {
