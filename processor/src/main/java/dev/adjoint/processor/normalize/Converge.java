@@ -276,12 +276,10 @@ final class Converge {
         }
         if (why[0] != null) {
             if (arrays != null) {
-                for (Stmt s : Stmts.all(parts)) {
-                    if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null) {
-                        arrays.add(Exprs.var(w.array()));
-                    } else if (s instanceof Stmt.Declare d && d.var().type.isArray()
-                            && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
-                        arrays.add(d.var()); // made in each step
+                arrays.addAll(arraysWritten);
+                for (Var d : declared) {
+                    if (d.type.isArray()) {
+                        arrays.add(d); // made in each step (SmallArrays takes it if it is new T[k] or {...})
                     }
                 }
             }
@@ -765,5 +763,3 @@ final class Converge {
         return new Expr.Binary(op, l, r, type, null);
     }
 }
-
-

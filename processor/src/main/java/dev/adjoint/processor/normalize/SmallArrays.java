@@ -52,7 +52,7 @@ final class SmallArrays {
                 .anyMatch(e -> Exprs.any(e, n -> n instanceof Expr.SwitchExpr)))) {
             return null; // statements inside an expression: not walked here
         }
-        Map<Var, Integer> lengths = new HashMap<>();
+        Map<Var, Integer> lengths = new LinkedHashMap<>(); // in the order declared: the scalars are made in it
         Map<Var, Integer> declarations = new HashMap<>();
         for (Stmt s : Stmts.all(body)) {
             if (s instanceof Stmt.Declare d && wanted.contains(d.var())) {
@@ -117,14 +117,9 @@ final class SmallArrays {
         for (Expr e : s instanceof Stmt.ArrayWrite w ? List.of(w.index(), w.value()) : Stmts.exprs(s)) {
             checkExpr(e, lengths, bad);
         }
-        Var target = s instanceof Stmt.Assign a ? a.var() : null;
-        if (target != null && lengths.containsKey(target)) {
-            bad.add(target); // another array in the variable
-        }
+        // (an array assigned another array is out already; a for-each is a loop by now, Desugar's)
         if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null && lengths.containsKey(Exprs.var(w.array()))) {
             within(Exprs.var(w.array()), w.index(), lengths, bad);
-        } else if (s instanceof Stmt.ForEach f && Exprs.var(f.array()) != null) {
-            bad.add(Exprs.var(f.array()));
         }
     }
 
