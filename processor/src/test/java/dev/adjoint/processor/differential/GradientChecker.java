@@ -490,24 +490,25 @@ final class GradientChecker {
         return in.element() < 0 ? (Double) arg : ((double[]) arg)[in.element()];
     }
 
+    /** The run with input {@code k} at x, or null where it throws (a branch, as far as differences go). */
+    private Interpreter.Run<Double> runAt(Point p, List<Input> inputs, int k, double x) {
+        try {
+            return Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (i, v) -> i == k ? x : v));
+        } catch (Interpreter.Thrown e) {
+            return null;
+        }
+    }
+
     /** f with input {@code k} at x, whatever it decides (NaN where it throws). */
     private double plain(Point p, List<Input> inputs, int k, double x) {
-        try {
-            return Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (i, v) -> i == k ? x : v)).value();
-        } catch (Interpreter.Thrown e) {
-            return Double.NaN;
-        }
+        Interpreter.Run<Double> run = runAt(p, inputs, k, x);
+        return run == null ? Double.NaN : run.value();
     }
 
     /** f with input {@code k} set to {@code x}, or NaN if it decides differently from the centre. */
     private double stable(Point p, List<Input> inputs, int k, double x, List<Double> decisions) {
-        Interpreter.Run<Double> run;
-        try {
-            run = Interpreter.run(DoubleAlgebra.INSTANCE, unit, method, lift(p, inputs, (i, v) -> i == k ? x : v));
-        } catch (Interpreter.Thrown e) {
-            return Double.NaN; // a point of the stencil throws: a branch, as far as differences go
-        }
-        return run.decisions().equals(decisions) ? run.value() : Double.NaN;
+        Interpreter.Run<Double> run = runAt(p, inputs, k, x);
+        return run != null && run.decisions().equals(decisions) ? run.value() : Double.NaN;
     }
 
     /**
