@@ -119,8 +119,10 @@ class SmallArraysTest {
                 harness.checkAt(m, new Object[] {p[0], p[1]}, random);
             }
         }
-        for (String name : new String[] {"countDown", "nested", "guarded"}) {
-            assertTrue(impl.contains("_stepsNear"), name + " is run on");
+        for (String name : new String[] {"countDown", "nested", "guarded", "perStep"}) {
+            int at = impl.indexOf("public static double " + name + "Pullback(");
+            String pullback = impl.substring(at, impl.indexOf("\n    }\n", at));
+            assertTrue(pullback.contains("_stepsNear"), name + " is run on:\n" + pullback);
         }
         assertFalse(impl.contains("new double[4]"), "the small arrays are scalars");
     }
