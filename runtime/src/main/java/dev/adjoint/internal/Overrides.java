@@ -34,6 +34,28 @@ public final class Overrides {
                     }
                 }
             }
+            // then interfaces' default methods, which run where no class declares the method: of those
+            // declaring one, the most specific (javac refuses a class with two unrelated ones)
+            java.util.Set<Class<?>> interfaces = new java.util.LinkedHashSet<>();
+            java.util.ArrayDeque<Class<?>> todo = new java.util.ArrayDeque<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                todo.addAll(java.util.List.of(c.getInterfaces()));
+            }
+            while (!todo.isEmpty()) {
+                Class<?> i = todo.poll();
+                if (interfaces.add(i)) {
+                    todo.addAll(java.util.List.of(i.getInterfaces()));
+                }
+            }
+            Map<String, Class<?>> defaults = new HashMap<>();
+            for (Class<?> i : interfaces) {
+                for (Method m : i.getDeclaredMethods()) {
+                    if (m.isDefault() && !out.containsKey(signature(m))) {
+                        defaults.merge(signature(m), i, (a, b) -> a.isAssignableFrom(b) ? b : a);
+                    }
+                }
+            }
+            defaults.forEach((signature, i) -> out.put(signature, i.getName().intern()));
             return Map.copyOf(out);
         }
     };
@@ -47,12 +69,33 @@ public final class Overrides {
      */
     public static void check(Object self, String owner, String method) {
         String runs = BODIES.get(self.getClass()).get(method);
+        if (!owner.equals(runs) && !isA(self.getClass(), owner)) {
+            // generated code that holds the object as a base (of a private nested class) was given another
+            throw new ClassCastException(self.getClass().getName() + " is not a " + owner + ": this derivative is of "
+                    + owner + "'s " + method);
+        }
         if (!owner.equals(runs)) {
             throw new UnsupportedOperationException(self.getClass().getName() + " overrides " + method + " of "
                     + owner + ", and Adjoint generated this derivative from " + owner + "'s body, not from the "
                     + "override: differentiate the subclass's method with a @Differentiable method of its own, or "
                     + "make " + method.substring(0, method.indexOf('(')) + " final");
         }
+    }
+
+    /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */
+    private static boolean isA(Class<?> type, String name) {
+        if (type == null) {
+            return false;
+        }
+        if (type.getName().equals(name)) {
+            return true;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (isA(i, name)) {
+                return true;
+            }
+        }
+        return isA(type.getSuperclass(), name);
     }
 
     static String signature(Method m) {

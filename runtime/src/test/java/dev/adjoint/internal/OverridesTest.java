@@ -37,7 +37,65 @@ class OverridesTest {
 
     static class Deeper extends OverridesProfile {}
 
+    interface Scaled {
+        double scale();
+
+        default double twice(double x) {
+            return 2 * x * scale();
+        }
+    }
+
+    interface Thrice extends Scaled {
+        @Override
+        default double twice(double x) {
+            return 3 * x * scale();
+        }
+    }
+
+    static class UsesDefault implements Scaled {
+        @Override
+        public double scale() {
+            return 1.5;
+        }
+    }
+
+    static class UsesNearerDefault extends UsesDefault implements Thrice {}
+
+    /** Scaled listed first: Thrice's default still runs, being the more specific. */
+    static class ListsBoth implements Scaled, Thrice {
+        @Override
+        public double scale() {
+            return 2;
+        }
+    }
+
+    static class OverridesDefault extends UsesDefault {
+        @Override
+        public double twice(double x) {
+            return x;
+        }
+    }
+
     private static final String BASE = Base.class.getName();
+
+    @Test
+    void anObjectOfAnotherClassIsRefusedAsSuch() {
+        ClassCastException e = assertThrows(ClassCastException.class,
+                () -> Overrides.check(new UsesDefault(), BASE, "profile(double)"));
+        assertEquals(UsesDefault.class.getName() + " is not a " + BASE + ": this derivative is of " + BASE
+                + "'s profile(double)", e.getMessage());
+    }
+
+    @Test
+    void anInterfacesDefaultMethodRunsWhereNoClassDeclaresIt() {
+        Overrides.check(new UsesDefault(), Scaled.class.getName(), "twice(double)");
+        Overrides.check(new UsesNearerDefault(), Thrice.class.getName(), "twice(double)");
+        Overrides.check(new ListsBoth(), Thrice.class.getName(), "twice(double)");
+        assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.check(new UsesNearerDefault(), Scaled.class.getName(), "twice(double)"));
+        assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.check(new OverridesDefault(), Scaled.class.getName(), "twice(double)"));
+    }
 
     @Test
     void theClassItselfAndASubclassThatInheritsPass() {
