@@ -24,12 +24,18 @@ public final class Hidden {
         }
     }
 
-    /** A handle on {@code owner.name(params)} of an instance, taking the instance first. */
+    /**
+     * A handle on {@code owner.name(params)} of an instance, taking the instance first: a public
+     * method of a class of another module ({@code Object.toString()}, called on an object generated
+     * code holds as a base) with the caller's own lookup.
+     */
     public static MethodHandle virtualMethod(MethodHandles.Lookup caller, Class<?> owner, String name, Class<?> result,
             Class<?>... params) {
+        MethodType type = MethodType.methodType(result, params);
         try {
-            return MethodHandles.privateLookupIn(owner, caller).findVirtual(owner, name,
-                    MethodType.methodType(result, params));
+            MethodHandles.Lookup lookup = owner.getModule() == caller.lookupClass().getModule()
+                    ? MethodHandles.privateLookupIn(owner, caller) : caller;
+            return lookup.findVirtual(owner, name, type);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
         }
@@ -51,6 +57,15 @@ public final class Hidden {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
         }
+    }
+
+    /**
+     * {@code handle} taking its receiver (its first parameter) as an {@code Object}: for a class
+     * generated code cannot name (a private nested class), which holds the receiver as an {@code
+     * Object} or a superclass. A receiver of another class throws {@code ClassCastException}.
+     */
+    public static MethodHandle onAnyReceiver(MethodHandle handle) {
+        return handle.asType(handle.type().changeParameterType(0, Object.class));
     }
 
     /**

@@ -22,10 +22,14 @@ import java.util.Set;
  *        {@code checkpoints}), or 0 to record every iteration
  * @param writtenArrays the {@code double[]} parameters the body writes elements of (read from its source)
  * @param javadocSignature {@code f(double, double[])}, for {@code {@link Owner#f(double, double[])}}
+ * @param receiver the class generated members take the receiver as: {@code owner}, or for a method
+ *        of a private nested class, a superclass the adjoint class can name (its members are then
+ *        reached through bridges); null for a static method
  */
 public record MethodPlan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed, boolean hidden,
         List<Param> params, boolean vector, int order, int checkpoints, Set<Member> members, ClassRef gradient,
-        List<GradientField> fields, GeneratedNames names, List<String> writtenArrays, String javadocSignature) {
+        List<GradientField> fields, GeneratedNames names, List<String> writtenArrays, String javadocSignature,
+        JType receiver) {
 
     /** A parameter of the method: differentiated or passed through. */
     public record Param(String name, JType type, boolean differentiated) {}

@@ -38,8 +38,12 @@ final class Bridges {
     /** The classes to look up by name (the reader decided which). */
     private final java.util.Set<ClassRef> byName;
 
-    Bridges(java.util.Set<ClassRef> byName) {
+    /** The types (as printed) of receivers held as a base of their class: see {@link #heldAsBase}. */
+    private final java.util.Set<String> heldAsBase;
+
+    Bridges(java.util.Set<ClassRef> byName, java.util.Set<String> heldAsBase) {
         this.byName = byName;
+        this.heldAsBase = heldAsBase;
     }
 
     /** The bridge to a static field the adjoint class cannot name. */
@@ -67,10 +71,10 @@ final class Bridges {
         if (!methods.containsKey(key)) {
             String handle = handle(f.owner(), f.name());
             TypeName type = Printer.type(f.type());
-            TypeName owner = Printer.className(f.owner());
+            TypeName owner = receiverType(f.owner());
             fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer("$T.getter($T.lookup(), $L, $S, $T.class)", HIDDEN,
-                    MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)).build());
+                    Modifier.FINAL).initializer(onReceiver(f.owner(), CodeBlock.of("$T.getter($T.lookup(), $L, $S, $T.class)",
+                            HIDDEN, MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)))).build());
             methods.put(key, MethodSpec.methodBuilder(unique("get" + capital(f.name())))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("{@code self.$L}, which this class cannot name.\n", f.name())
@@ -82,9 +86,24 @@ final class Bridges {
         return methods.get(key).name();
     }
 
+    /**
+     * Whether generated code holds {@code receiver} as a base of its class (a private nested class's
+     * object, as {@code MethodPlan.receiver}): its instance methods are called through bridges, since
+     * the base need not have them (an interface's).
+     */
+    boolean heldAsBase(Expr receiver) {
+        return receiver != null && receiver.type().mirror() != null && heldAsBase.contains(receiver.type().mirror().toString());
+    }
+
     /** The bridge to a method the adjoint class cannot call: takes the receiver first for an instance method. */
     String method(Callee.Opaque o) {
-        String key = "method:" + o.describe() + (o.isStatic() ? "" : "#");
+        return method(o, false);
+    }
+
+    /** {@link #method(Callee.Opaque)}, taking the receiver as an {@code Object} when {@code anyReceiver}. */
+    String method(Callee.Opaque o, boolean anyReceiver) {
+        boolean onObject = anyReceiver || byName.contains(o.owner());
+        String key = "method:" + o.describe() + (o.isStatic() ? "" : onObject ? "#object" : "#");
         if (!methods.containsKey(key)) {
             String handle = handle(o.owner(), o.name());
             TypeName result = o.returnType().kind() == JType.Kind.OTHER && o.returnType().mirror() != null
@@ -98,7 +117,7 @@ final class Bridges {
                     .returns(result);
             List<CodeBlock> args = new ArrayList<>();
             if (!o.isStatic()) {
-                m.addParameter(Printer.className(o.owner()), "self");
+                m.addParameter(onObject ? ClassName.OBJECT : Printer.className(o.owner()), "self");
                 args.add(CodeBlock.of("self"));
             }
             for (int i = 0; i < o.parameterTypes().size(); i++) {
@@ -107,10 +126,12 @@ final class Bridges {
                 args.add(CodeBlock.of("a$L", i));
                 types.add(CodeBlock.of("$T.class", erasure(t)));
             }
-            fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer("$T.$L($T.lookup(), $L, $S, $L)", HIDDEN,
+            CodeBlock lookup = CodeBlock.of("$T.$L($T.lookup(), $L, $S, $L)", HIDDEN,
                     o.isStatic() ? "staticMethod" : "virtualMethod", MethodHandles.class, classOf(o.owner()), o.name(),
-                    CodeBlock.join(types, ", ")).build());
+                    CodeBlock.join(types, ", "));
+            fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
+                    Modifier.FINAL).initializer(o.isStatic() || !onObject ? lookup
+                            : CodeBlock.of("$T.onAnyReceiver($L)", HIDDEN, lookup)).build());
             methods.put(key, m.addCode(invoke(handle, result, args)).build());
         }
         return methods.get(key).name();
@@ -146,6 +167,20 @@ final class Bridges {
                 .addStatement("throw $T.rethrow(t)", HIDDEN)
                 .endControlFlow()
                 .build();
+    }
+
+    /**
+     * The type a bridge takes an instance of {@code owner} as: {@code owner}, or {@code Object} for a
+     * class the adjoint class cannot name (a private nested class, whose objects generated code holds
+     * as a superclass it can name).
+     */
+    private TypeName receiverType(ClassRef owner) {
+        return byName.contains(owner) ? ClassName.OBJECT : Printer.className(owner);
+    }
+
+    /** The handle {@code lookup} of an instance member, adapted to take an {@code Object} receiver where needed. */
+    private CodeBlock onReceiver(ClassRef owner, CodeBlock lookup) {
+        return byName.contains(owner) ? CodeBlock.of("$T.onAnyReceiver($L)", HIDDEN, lookup) : lookup;
     }
 
     /** {@code Owner.class}, or the class looked up by its binary name when the adjoint class cannot name it. */

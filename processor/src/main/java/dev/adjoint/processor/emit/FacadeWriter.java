@@ -517,7 +517,7 @@ public final class FacadeWriter {
             CodeBlock.Builder unpack = CodeBlock.builder();
             List<String> fieldValues = new ArrayList<>();
             if (m.isInstance()) {
-                b.addParameter(owner, m.names().self());
+                b.addParameter(Printer.type(m.receiver()), m.names().self());
                 // the receiver's differentiated fields come as tensors, named after them
                 List<GradientField> fields = m.receiverFields();
                 for (int i = 0; i < fields.size(); i++) {
@@ -645,7 +645,7 @@ public final class FacadeWriter {
         private List<ParameterSpec> userParameters() {
             List<ParameterSpec> out = new ArrayList<>();
             if (m.isInstance()) {
-                out.add(ParameterSpec.builder(owner, m.names().self()).build());
+                out.add(ParameterSpec.builder(Printer.type(m.receiver()), m.names().self()).build());
             }
             for (MethodPlan.Param p : m.params()) {
                 out.add(ParameterSpec.builder(Printer.type(p.type()), p.name()).build());

@@ -78,7 +78,14 @@ public final class ImplWriter {
                     .addMember("value", "$S", PROCESSOR).build());
         }
         Printer.suppress(type, plan.suppressed());
-        Bridges bridges = new Bridges(byName);
+        // the receivers held as a base of their class (a private nested class's): see MethodPlan.receiver
+        java.util.Set<String> heldAsBase = new java.util.HashSet<>();
+        for (Done d : methods) {
+            if (d.plan().isInstance() && !d.plan().receiver().mirror().toString().equals(d.plan().owner().qualifiedName())) {
+                heldAsBase.add(d.plan().receiver().mirror().toString());
+            }
+        }
+        Bridges bridges = new Bridges(byName, heldAsBase);
         type.alwaysQualify(Namer.userNames(methods));
         java.util.Set<String> accessorNames = new java.util.HashSet<>();
         for (Done d : methods) {
@@ -374,7 +381,7 @@ public final class ImplWriter {
         List<List<ParameterSpec>> variants = new ArrayList<>();
         List<ParameterSpec> user = new ArrayList<>();
         if (plan.isInstance()) {
-            user.add(ParameterSpec.builder(Printer.className(plan.owner()), plan.names().self()).build());
+            user.add(ParameterSpec.builder(Printer.type(plan.receiver()), plan.names().self()).build());
         }
         for (MethodPlan.Param p : plan.params()) {
             user.add(ParameterSpec.builder(Printer.type(p.type()), p.name()).build());

@@ -448,8 +448,9 @@ final class Printer {
     private void call(Expr.Call c, Flat out) {
         Callee callee = c.callee();
         if (callee instanceof Callee.Opaque o) {
-            if (o.hidden()) {
-                out.text(bridges.method(o)).text("(");
+            boolean onBase = !o.isStatic() && bridges.heldAsBase(c.receiver());
+            if (o.hidden() || onBase) {
+                out.text(bridges.method(o, onBase)).text("(");
                 List<Expr> args = new ArrayList<>();
                 if (c.receiver() != null) {
                     args.add(c.receiver());

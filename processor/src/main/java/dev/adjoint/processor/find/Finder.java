@@ -179,10 +179,6 @@ public final class Finder {
                     + " has no body to differentiate; give it a Java body");
         }
         for (Element outer = owner; outer instanceof TypeElement t; outer = t.getEnclosingElement()) {
-            if (t.getModifiers().contains(Modifier.PRIVATE)) {
-                diagnostics.error(at, Tag.AdjointPrivate, "class " + t.getSimpleName() + " holding @Differentiable method "
-                        + name + " is private, so the generated adjoint class cannot use it; make it package-private");
-            }
             if (t.getNestingKind().isNested() && !t.getModifiers().contains(Modifier.STATIC)
                     && t.getKind() == ElementKind.CLASS) {
                 diagnostics.error(at, Tag.AdjointInnerClass, "@Differentiable method " + name + " is in inner class "
@@ -238,9 +234,20 @@ public final class Finder {
             throw new Diagnostics.Abort();
         }
         // public, as DESIGN's table has them; a private method's derivatives stay within its package
+        // a method of a private nested class is called by its copy too: the adjoint class cannot name its class
         return plan(owner, method, method.getSimpleName().toString(), Keys.of(method, types),
                 !method.getModifiers().contains(Modifier.PRIVATE),
-                method.getModifiers().contains(Modifier.PRIVATE), order, checkpoints, params, fields);
+                method.getModifiers().contains(Modifier.PRIVATE) || inPrivateClass(owner), order, checkpoints, params,
+                fields);
+    }
+
+    private static boolean inPrivateClass(TypeElement type) {
+        for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+            if (t.getModifiers().contains(Modifier.PRIVATE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -313,9 +320,11 @@ public final class Finder {
         boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
         String signature = method.getSimpleName() + "(" + method.getParameters().stream().map(p -> types.erasure(p.asType()).toString())
                 .collect(Collectors.joining(", ")) + ")";
-        MethodPlan plan = Planner.plan(key, name, ClassRef.of((TypeElement) method.getEnclosingElement()),
-                ClassRef.of(owner), isStatic, exposed, hidden, params, vector, order, checkpoints, fields,
-                (Keys.site(key) != null ? foreignWrites : writes).of(tree), signature);
+        TypeElement declaring = (TypeElement) method.getEnclosingElement();
+        JType receiver = isStatic ? null : JType.of(new Access(elements, elements.getPackageOf(owner)).heldAs(declaring, types));
+        MethodPlan plan = Planner.plan(key, name, ClassRef.of(declaring), ClassRef.of(owner), isStatic, exposed,
+                hidden, params, vector, order, checkpoints, fields, (Keys.site(key) != null ? foreignWrites : writes).of(tree),
+                signature, receiver);
         MethodPlan.Slots slots = plan.parameterSlots(order == 2);
         if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
             // refused before anything is generated for it: javac could not write the member

@@ -14,6 +14,7 @@ import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.contract.Naming;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.find.Access;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
@@ -724,8 +725,8 @@ final class Calls {
     /**
      * Why the adjoint class can reach neither directly nor through a bridge the field or constructor
      * {@code e}, or null when it can: a constructor must be accessible (creations are not bridged); a
-     * bridge to a field names the field's type, and an instance field's class. A static field's class
-     * it cannot name is looked up by name (registered here for the emitter).
+     * bridge to a field names the field's type. A field's class it cannot name is looked up by name
+     * (registered here for the emitter), unless it is local or anonymous.
      */
     String unreachable(Element e) {
         if (e == null || accessible(e)) {
@@ -742,9 +743,10 @@ final class Calls {
             return access.cannot(access.cannotName(e.asType()));
         }
         if (!access.nameable(owner)) {
-            if (!e.getModifiers().contains(Modifier.STATIC)) {
+            if (!Access.lookable(owner)) {
                 return access.cannot(access.cannotName(owner));
             }
+            // an instance field's bridge takes the object as an Object
             catalog.lookedUpByName(access.site().getQualifiedName().toString()).add(ClassRef.of(owner));
         }
         return null;

@@ -5,6 +5,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.contract.MethodPlan;
 import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.find.Access;
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.find.Records;
@@ -76,17 +77,19 @@ public final class Reader {
         List<Stmt> body = new ArrayList<>();
         // a recursive helper of another class is read from the site it was planned for (find/Keys.at)
         String site = dev.adjoint.processor.find.Keys.site(plan.key());
-        BodyReader reader = bodyReader(method, params, body, site != null ? elements.getTypeElement(site)
-                : outermost(method));
+        TypeElement siteType = site != null ? elements.getTypeElement(site) : outermost(method);
+        BodyReader reader = bodyReader(method, params, body, siteType);
+        Access access = new Access(elements, elements.getPackageOf(siteType));
         List<MethodIr.Input> inputs = new ArrayList<>();
         Var self = null;
         List<MethodIr.Param> fieldParams = new ArrayList<>();
         if (plan.isInstance()) {
             // the receiver, and each differentiated field of it as a parameter of the implementation
             TypeElement owner = (TypeElement) method.getEnclosingElement();
-            self = new Var(plan.names().self(), JType.of(owner.asType()), Var.Role.PARAM);
+            // held as a class the adjoint class can name (a private nested class's base): read through bridges
+            self = new Var(plan.names().self(), JType.of(access.heldAs(owner, types)), Var.Role.PARAM);
             reader.receiver(self, null);
-            guard(method, self, body);
+            guard(method, self, body, !self.type.equals(JType.of(owner.asType())));
             List<MethodPlan.GradientField> fields = plan.receiverFields();
             for (int i = 0; i < fields.size(); i++) {
                 MethodPlan.GradientField f = fields.get(i);
@@ -94,9 +97,12 @@ public final class Reader {
                 VariableElement element = field(owner, f.name());
                 reader.bind(element, var);
                 fieldParams.add(new MethodIr.Param(var));
-                Expr load = new Expr.FieldGet(new Expr.Read(self), ClassRef.of((TypeElement) element.getEnclosingElement()),
-                        f.name(), f.type(), element.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE),
-                        null);
+                TypeElement declaring = (TypeElement) element.getEnclosingElement();
+                boolean hidden = !access.accessible(element);
+                if (hidden && !access.nameable(declaring)) {
+                    catalog.lookedUpByName(access.site().getQualifiedName().toString()).add(ClassRef.of(declaring));
+                }
+                Expr load = new Expr.FieldGet(new Expr.Read(self), ClassRef.of(declaring), f.name(), f.type(), hidden, null);
                 inputs.add(new MethodIr.Input(var, load, List.of(f.name()), true, true));
             }
         }
@@ -180,13 +186,13 @@ public final class Reader {
         if (!method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
             // an instance helper: the fields it reads become parameters its callers fill
             TypeElement owner = (TypeElement) method.getEnclosingElement();
-            self = new Var("this", JType.of(owner.asType()), Var.Role.PARAM);
+            self = new Var("this", JType.of(new Access(elements, elements.getPackageOf(site)).heldAs(owner, types)), Var.Role.PARAM);
             if (selfIsData) {
                 reader.receiverAsData(self); // another object's: its fields are read from it
             } else {
                 reader.receiver(self, fields);
             }
-            guard(method, self, body);
+            guard(method, self, body, false);
         }
         // a record parameter with differentiable components: each component a parameter of its own
         List<MethodIr.Input> components = new ArrayList<>();
@@ -396,15 +402,17 @@ public final class Reader {
     /**
      * A subclass may override an instance method, and then runs a body whose derivative was not
      * generated: a method that can be overridden starts with {@code Overrides.check(self, owner,
-     * signature)}, which refuses such an object (see {@code dev.adjoint.internal.Overrides}).
+     * signature)}, which refuses such an object (see {@code dev.adjoint.internal.Overrides}). So does
+     * every method whose receiver generated code holds {@code asBase} (a private nested class's
+     * object as its base), which refuses an object of another class.
      */
-    private void guard(ExecutableElement method, Var self, List<Stmt> body) {
+    private void guard(ExecutableElement method, Var self, List<Stmt> body, boolean asBase) {
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         Set<Modifier> modifiers = method.getModifiers();
-        if (modifiers.contains(Modifier.PRIVATE)
+        if (!asBase && (modifiers.contains(Modifier.PRIVATE)
                 || modifiers.contains(Modifier.FINAL)
                 || owner.getModifiers().contains(Modifier.FINAL)
-                || owner.getKind() == ElementKind.RECORD) {
+                || owner.getKind() == ElementKind.RECORD)) {
             return;
         }
         StringBuilder signature = new StringBuilder(method.getSimpleName()).append('(');
