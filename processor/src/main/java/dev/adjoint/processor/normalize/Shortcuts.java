@@ -345,9 +345,9 @@ public final class Shortcuts {
 
     /**
      * {@code body} with its equality tests failing, except where they decide whether a loop goes on:
-     * in loop conditions and heads, and in a statement inside a loop that sets a jump's flag or a
-     * variable the loop's condition depends on ({@code if (next == x) return next;} in a
-     * {@code while (true)}: failing, the loop would never end).
+     * in loop conditions and heads, and in a statement inside a loop that sets a variable the loop's
+     * condition depends on, the flag of a jump out of it too ({@code if (next == x) return next;} in
+     * a {@code while (true)}: failing, the loop would never end).
      */
     private List<Stmt> force(List<Stmt> body) {
         List<Stmt> out = new ArrayList<>();
@@ -360,7 +360,7 @@ public final class Shortcuts {
                 control = outer;
             } else if (s instanceof Stmt.ForEach f) {
                 Control outer = control;
-                control = outer != null ? outer : Control.NONE; // its length bounds it; a break's flag still counts
+                control = outer != null ? outer : Control.NONE; // its length bounds it
                 out.add(new Stmt.ForEach(f.label(), f.var(), f.array(), force(f.body()), f.pos(), f.source()));
                 control = outer;
             } else if (decidesLoop(s)) {
@@ -440,15 +440,20 @@ public final class Shortcuts {
         }
     }
 
-    /** Inside a loop: whether {@code s} (or a statement in it) sets a jump's flag or a variable the loop's going on depends on. */
+    /**
+     * Inside a loop: whether {@code s} (or a statement in it) sets a variable the loop's going on
+     * depends on. The flags of the jumps that leave it are among them ({@code Jumps} puts them in its
+     * condition); the flags of jumps that stay inside it do not decide it (a {@code continue}, a
+     * {@code break} out of a labelled block in its body, an inlined helper's {@code return}): their
+     * tests fail in the code around, as any other.
+     */
     private boolean decidesLoop(Stmt s) {
         if (control == null) {
             return false;
         }
         for (Stmt st : Stmts.all(List.of(s))) {
             Var target = Stmts.target(st);
-            if (target != null && (target.role == Var.Role.FLAG
-                    || (st instanceof Stmt.ArrayWrite ? control.elements() : control.values()).contains(target))) {
+            if (target != null && ((st instanceof Stmt.ArrayWrite ? control.elements() : control.values()).contains(target))) {
                 return true;
             }
         }

@@ -432,7 +432,8 @@ final class ProgramGenerator {
      * derivative stays). Forms: {@code if (x == c) return at;}, {@code x != c ? value : at},
      * {@code if (x == c && data)}, {@code if (x != c) return value;}, a guard {@code x == c ? at :
      * value * sin(x - c) / (x - c)} (0/0 at c: the branch's derivative stays), and a loop
-     * {@code for (k ...) if (w[k] == s) acc += g(s); else acc += g(w[k]);}.
+     * {@code for (k ...) if (w[k] == s) acc += g(s); else acc += g(w[k]);}, a third of the time
+     * with {@code if (data) continue;} after the hit's term.
      */
     private Expr shortcut(List<Stmt> body, Expr value, List<Param> params, Random side) {
         List<String> xs = new ArrayList<>();
@@ -522,6 +523,16 @@ final class ProgramGenerator {
         Stmt hit = new Ast.Compound(acc, Op.ADD, shortcutTerm(g, new Var(s), s));
         Stmt miss = new Ast.Compound(acc, Op.ADD, shortcutTerm(g, element, s));
         body.add(new Ast.Declare(acc, Ast.Local.DOUBLE, new Num(0.0)));
+        if (side.nextInt(3) == 0) {
+            // the hit leaves the iteration by a continue under a data condition: a flag that stays inside the
+            // loop (as an inlined helper's return does), whose test the code around fails all the same
+            List<Stmt> leave = List.of(hit, new Ast.If(dataCondition(side), List.of(new Ast.Continue(null)), List.of()));
+            List<Stmt> each = new ArrayList<>();
+            each.add(equal ? new Ast.If(test, leave, List.of(miss)) : new Ast.If(test, List.of(miss), leave));
+            each.add(new Ast.Compound(acc, Op.MUL, new Num(1.0)));
+            body.add(new Ast.For(null, k, new Ast.Length(w), each));
+            return new Bin(Op.ADD, value, new Var(acc));
+        }
         body.add(new Ast.For(null, k, new Ast.Length(w), List.of(equal ? new Ast.If(test, List.of(hit), List.of(miss))
                 : new Ast.If(test, List.of(miss), List.of(hit)))));
         return new Bin(Op.ADD, value, new Var(acc));

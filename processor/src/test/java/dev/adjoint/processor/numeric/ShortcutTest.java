@@ -36,6 +36,8 @@ class ShortcutTest {
         POINTS.put("conjunction", List.<Object[]>of(new Object[] {1.0, 0.5}));
         POINTS.put("cubeUnlessTwo", List.<Object[]>of(new Object[] {2.0}));
         POINTS.put("chiSquaredDensity", List.<Object[]>of(new Object[] {0.7, 2.0}, new Object[] {2.5, 2.0}));
+        POINTS.put("countEntropy", List.<Object[]>of(new Object[] {new double[] {2.0, 3.0, 5.0}},
+                new Object[] {new double[] {1.0, 4.0, 0.5, 7.0}}));
         POINTS.put("weightedTerms", List.<Object[]>of(new Object[] {new double[] {0.3, 0.5, 0.5, 0.9}, 0.5}));
     }
 
@@ -58,6 +60,11 @@ class ShortcutTest {
         assertEquals(1.0, ShortcutsAdjoint.oddSeriesGradient(0.0).x, 0.0);
         // ψ(3) = 1 + 1/2 - γ (the factorial's branch gives 0)
         assertEquals(1.5 - 0.5772156649015329, ShortcutsAdjoint.logGammaByFactorialGradient(3.0).x, 1e-9);
+        // ∂/∂c₀ of (−Σ cᵢ log cᵢ + S log S) / S at (2, 3, 5), S = 10: (log S − log c₀) / S − H / S, H the value
+        double[] counts = {2.0, 3.0, 5.0};
+        double h = Shortcuts.countEntropy(counts);
+        assertEquals((Math.log(10) - Math.log(2)) / 10 - h / 10, ShortcutsAdjoint.countEntropyGradient(counts).counts[0],
+                1e-12);
         assertEquals(1.0, ShortcutsAdjoint.roundedAtZeroGradient(0.0).x, 1e-15);
         // ∂/∂k 3 x^k = 3 x^k ln x at k = 1 (the branch gives 0)
         assertEquals(3 * 0.7 * Math.log(0.7), ShortcutsAdjoint.scaledPowerGradient(0.7, 1.0).k, 1e-15);
