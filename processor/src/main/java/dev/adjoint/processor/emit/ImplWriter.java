@@ -343,7 +343,7 @@ public final class ImplWriter {
         List<Stmt> body = withLoads(loads(d.method()), d.primal());
         MethodSpec.Builder m = MethodSpec.methodBuilder(d.plan().name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc(d.plan().hidden() ? "{@code $L}, which is private: its body, for the value of the tape's node.\n"
+                .addJavadoc(d.plan().hidden() ? "{@code $L}, which this class cannot call (private, or of a private class): its body, for the value of the tape's node.\n"
                         : "{@code $L} at the given values of its receiver's fields: the value of the tape's node.\n",
                         d.plan().javadocSignature())
                 .addParameters(parameterSpecs(d.method()))
