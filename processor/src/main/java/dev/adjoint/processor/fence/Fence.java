@@ -1,6 +1,7 @@
 package dev.adjoint.processor.fence;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.analysis.Aliases;
 import dev.adjoint.processor.diag.Diagnostics;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
@@ -99,6 +100,8 @@ public final class Fence {
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
         final LostDerivatives lostDerivatives;
+        /** The local arrays that only name another, read ({@link Aliases}): of the method, and of the helpers it inlines. */
+        final Map<Var, Var> aliases = new java.util.HashMap<>();
         /** How many places whose values are only shown (a throw's message, a {@link Logging} call) we are in. */
         int shownDepth;
         /** How many {@code Adjoint.stopGradient(...)} the expression being checked is inside. */
@@ -110,6 +113,7 @@ public final class Fence {
             this.escapes = new Escapes(method, this::error);
             this.lostDerivatives = new LostDerivatives(method, activity, diagnostics);
             escapes.watch(method, !method.fieldVars().isEmpty());
+            aliases.putAll(Aliases.readOnly(method.body()));
             this.helpers = helpers;
             this.activity = activity;
             this.secondOrder = secondOrder;
@@ -143,7 +147,7 @@ public final class Fence {
                         expr(d.init());
                         boxedNull(d.var(), d.init(), d.pos());
                         untracked(d.var().type, d.init(), d.var().name + ", " + Words.a(d.var().type), d.pos());
-                        if (d.var().type.isDoubleArray() && activity.isVaried(d.var())
+                        if (d.var().type.isDoubleArray() && activity.isVaried(d.var()) && !aliases.containsKey(d.var())
                                 && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)
                                 && !(d.init() instanceof Expr.Call call && call.callee() instanceof Callee.Inline)) {
                             error(d.pos(), Tag.AdjointArrayAlias, "cannot differentiate " + d.source() + ": a "
@@ -172,11 +176,11 @@ public final class Fence {
                     expr(w.array());
                     expr(w.index());
                     expr(w.value());
-                    untracked(element(w.array()), w.value(), "an element of " + describe(w.array()) + ", "
+                    untracked(element(w.array()), w.value(), "an element of " + Words.describe(w.array()) + ", "
                             + Words.a(w.array().type()), w.pos());
                     if (!(w.array() instanceof Expr.Read)) {
                         error(w.pos(), Tag.AdjointUnsupportedArrayWrite, "cannot differentiate a write to "
-                                + target(w.source()) + ": only elements of a double[] local variable or parameter may "
+                                + Words.target(w.source()) + ": only elements of a double[] local variable or parameter may "
                                 + "be written (not rows of a double[][], nor fields)");
                     }
                     return null;
@@ -324,7 +328,7 @@ public final class Fence {
                 expr(c);
             }
             if (e.type().isUnknown()) {
-                error(e.pos(), Tag.AdjointUnsupportedExpression, "cannot determine the type of " + describe(e)
+                error(e.pos(), Tag.AdjointUnsupportedExpression, "cannot determine the type of " + Words.describe(e)
                         + (e instanceof Expr.SwitchExpr ? ": javac left this switch expression untyped; assign it to "
                                 + "a local first (double v = switch ...)" : ": javac left it untyped (is it under a "
                                 + "condition that is constant false?); move it out of the @Differentiable method or "
@@ -362,14 +366,14 @@ public final class Fence {
                     if (x.op() == Expr.BinaryOp.ADD && x.type().isString() && shownDepth == 0 && stopDepth == 0
                             && (carried(x.left()) || carried(x.right()))) {
                         error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot turn a differentiated value into "
-                                + "text outside a throw statement (" + describe(x) + "): its derivative would be lost; "
+                                + "text outside a throw statement (" + Words.describe(x) + "): its derivative would be lost; "
                                 + "wrap it in Adjoint.stopGradient(...) if no derivative should flow through it");
                     }
                     if ((x.op() == Expr.BinaryOp.EQ || x.op() == Expr.BinaryOp.NE)
                             && (Exprs.isNull(x.left()) && x.right().type().isDouble()
                             || Exprs.isNull(x.right()) && x.left().type().isDouble())) {
                         error(x.pos(), Tag.AdjointUnsupportedExpression, "cannot differentiate a boxed Double compared "
-                                + "with null (" + describe(x) + "): Adjoint reads Double values as double; use a "
+                                + "with null (" + Words.describe(x) + "): Adjoint reads Double values as double; use a "
                                 + "double and a separate boolean");
                     }
                     return null;
@@ -384,7 +388,7 @@ public final class Fence {
                 public Void visitCast(Expr.Cast x) {
                     if (x.type().kind() == JType.Kind.FLOAT && carried(x.operand())) {
                         error(x.pos(), Tag.AdjointFloat, "cannot differentiate through a cast to float ("
-                                + describe(x) + "): Adjoint differentiates double arithmetic only; keep the value a "
+                                + Words.describe(x) + "): Adjoint differentiates double arithmetic only; keep the value a "
                                 + "double");
                     }
                     return null;
@@ -449,18 +453,18 @@ public final class Fence {
                     Var target = Exprs.var(x.target());
                     Expr into = x.target() instanceof Expr.ArrayRead r ? r.array() : x.target();
                     untracked(x.target() instanceof Expr.ArrayRead r ? element(r.array()) : x.target().type(), x.value(),
-                            (into == x.target() ? "" : "an element of ") + describe(into) + ", " + Words.a(into.type()),
+                            (into == x.target() ? "" : "an element of ") + Words.describe(into) + ", " + Words.a(into.type()),
                             x.pos());
                     if (target != null) {
                         boxedNull(target, x.value(), x.pos());
                         if (target.type.isDoubleArray() && activity.isVaried(target)) {
-                            error(x.pos(), Tag.AdjointArrayAlias, "cannot differentiate the assignment " + describe(x)
+                            error(x.pos(), Tag.AdjointArrayAlias, "cannot differentiate the assignment " + Words.describe(x)
                                     + ": a differentiated array variable must keep the array it starts with (two names "
                                     + "for one array would mix their gradients); copy the elements instead");
                         }
                     } else if (!(x.target() instanceof Expr.ArrayRead r && r.array() instanceof Expr.Read)) {
                         error(x.pos(), Tag.AdjointUnsupportedArrayWrite, "cannot differentiate a write to "
-                                + describe(x.target()) + ": only elements of a double[] local variable or parameter "
+                                + Words.describe(x.target()) + ": only elements of a double[] local variable or parameter "
                                 + "may be written (not rows of a double[][], nor fields)");
                     }
                     return null;
@@ -532,7 +536,7 @@ public final class Fence {
                 if (o.dispatched()) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through "
                             + (x.receiver() instanceof Expr.Read r && r.var() == method.self() ? "this"
-                                    : describe(x.receiver()))
+                                    : Words.describe(x.receiver()))
                             + "." + o.name() + "(...): " + o.owner().simpleName() + "." + o.name() + " is abstract, so the "
                             + "code it runs is chosen at run time among implementations Adjoint cannot see; call a "
                             + "concrete @Differentiable method instead, or wrap the argument in "
@@ -543,10 +547,10 @@ public final class Fence {
                             + "Math functions (Math.abs, Math.copySign, Math.scalb, Math.getExponent)");
                 } else if (carried.type().isDoubleArray()) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot pass the differentiated array "
-                            + describe(carried) + " to " + o.describe() + ": Adjoint could not prove that it only "
+                            + Words.describe(carried) + " to " + o.describe() + ": Adjoint could not prove that it only "
                             + "reads it" + (o.unproven() != null ? " (" + o.unproven() + ")" : "") + "; annotate "
                             + "that method @Differentiable, pass it the values it needs, or wrap the array in "
-                            + "Adjoint.stopGradient(" + describe(carried) + ") if the call only reads it");
+                            + "Adjoint.stopGradient(" + Words.describe(carried) + ") if the call only reads it");
                 } else {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through " + o.describe()
                             + ": " + (o.unproven() != null ? "Adjoint could not prove that it only reads its arguments ("
@@ -628,6 +632,7 @@ public final class Fence {
                     return;
                 }
                 escapes.watch(helper, !method.fieldVars().isEmpty() && !helper.selfIsData());
+                aliases.putAll(Aliases.readOnly(helper.body()));
                 inlining.push(i.key());
                 returnTypes.push(x.type());
                 boolean outermost = inlinedFrom.enter(x);
@@ -657,7 +662,7 @@ public final class Fence {
                     || !leaks(value)) {
                 return false;
             }
-            error(at, Tag.AdjointUntracked, "cannot follow the derivative of " + describe(value) + " into " + where
+            error(at, Tag.AdjointUntracked, "cannot follow the derivative of " + Words.describe(value) + " into " + where
                     + ": Adjoint tracks derivatives through double and double[] values only; keep it a double (or "
                     + "double[]), or wrap it in Adjoint.stopGradient(...) if no derivative should flow there");
             return true;
@@ -772,29 +777,5 @@ public final class Fence {
             return created && assigned == 0;
         }
 
-    }
-
-    private static String target(String source) {
-        if (source == null) {
-            return "an array element";
-        }
-        int eq = source.indexOf('=');
-        String t = eq > 0 ? source.substring(0, eq) : source;
-        t = t.trim();
-        while (!t.isEmpty() && "+-*/%&|^<>".indexOf(t.charAt(t.length() - 1)) >= 0) {
-            t = t.substring(0, t.length() - 1).trim();
-        }
-        return t;
-    }
-
-    /** A short description of an expression for a message: a variable's name, else its source text. */
-    static String describe(Expr e) {
-        if (e instanceof Expr.Read r) {
-            return r.var().name;
-        }
-        if (e.pos() != null && e.pos().tree() != null) {
-            return e.pos().tree().toString();
-        }
-        return "an expression";
     }
 }

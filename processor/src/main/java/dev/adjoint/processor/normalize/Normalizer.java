@@ -1,8 +1,10 @@
 package dev.adjoint.processor.normalize;
 
+import dev.adjoint.processor.analysis.Aliases;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Rename;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -46,7 +48,7 @@ public final class Normalizer {
 
     /** The method's body in normal form. */
     public MethodIr run(MethodIr method) {
-        List<Stmt> body = Converge.run(new Desugar().run(method.body()), varied, skipped, helpers);
+        List<Stmt> body = Converge.run(new Desugar().run(unaliased(method.body())), varied, skipped, helpers);
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
         body = Sink.run(Cse.run(new Anf(this, helpers).block(body)));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
@@ -56,9 +58,24 @@ public final class Normalizer {
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
         // a helper's variables are not the method's: each may carry a derivative
-        List<Stmt> body = Converge.run(new Desugar().run(stmts), v -> true, skipped, helpers);
+        List<Stmt> body = Converge.run(new Desugar().run(unaliased(stmts)), v -> true, skipped, helpers);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
+    }
+
+    /**
+     * {@code body} with each local array that only names another, read ({@link Aliases}: {@code final
+     * double[] center = this.center;}), replaced by that array: the same object for as long as the
+     * local lives, so the derivative code needs no second name for one array.
+     */
+    private static List<Stmt> unaliased(List<Stmt> body) {
+        Map<Var, Var> aliases = Aliases.readOnly(body);
+        if (aliases.isEmpty()) {
+            return body;
+        }
+        List<Stmt> undeclared = Stmts.mapAll(body, s -> s instanceof Stmt.Declare d && aliases.containsKey(d.var())
+                ? new Stmt.Block(null, List.of()) : s);
+        return Rename.substitute(undeclared, aliases);
     }
 
     /** Warns of the loops of a helper's body it leaves by a return from inside them: inlined, they are not run on. */

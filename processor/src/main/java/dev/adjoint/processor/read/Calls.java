@@ -394,8 +394,9 @@ final class Calls {
             all.add(e);
             types.add(c.path().get(c.path().size() - 1).type());
         }
-        return new Expr.Call(new Callee.Inline(key, method.getSimpleName().toString(), types, ownerRef), receiver, all,
-                type, at);
+        int returned = catalog.returnedArray(key); // a getter of an array: the array itself
+        return returned >= 0 && returned < all.size() ? all.get(returned)
+                : new Expr.Call(new Callee.Inline(key, method.getSimpleName().toString(), types, ownerRef), receiver, all, type, at);
     }
 
     private Expr unnameable(ExecutableElement method, String what, TypeMirror type, Position at) {
@@ -538,10 +539,7 @@ final class Calls {
         return catalog.reading(helper) && catalog.helper(helper) == null || helper.equals(reader.outermostKey());
     }
 
-    /**
-     * Whether a call of {@code method} is met while its own body is being read: as the method
-     * being differentiated, or as a helper being inlined.
-     */
+    /** Whether a call of {@code method} is met while its own body is being read (differentiated, or inlined). */
     private boolean recursive(ExecutableElement method, String key) {
         return catalog.reading(helperKey(method, key)) || helperKey(method, key).equals(reader.outermostKey());
     }

@@ -1,7 +1,9 @@
 package dev.adjoint.processor.read;
 
 import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,6 +47,26 @@ public final class Catalog {
 
     MethodIr helper(String key) {
         return helpers.get(key);
+    }
+
+    /**
+     * The position among its parameters (its fields' first, as its callers fill them) of the array a
+     * helper returns as it is, its whole body {@code return values;} (a getter: {@code return
+     * this.center;}), or -1: inlined, its call is that argument, a second name its caller may only
+     * read ({@code analysis.Aliases}).
+     */
+    int returnedArray(String key) {
+        MethodIr helper = helpers.get(key);
+        if (helper == null || helper.body().size() != 1 || !(helper.body().get(0) instanceof Stmt.Return r)
+                || !(r.value() instanceof Expr.Read read) || !read.var().type.isArray()) {
+            return -1;
+        }
+        for (int i = 0; i < helper.params().size(); i++) {
+            if (helper.params().get(i).var() == read.var()) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     boolean reading(String key) {

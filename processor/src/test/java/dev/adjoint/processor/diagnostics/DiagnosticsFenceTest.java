@@ -461,15 +461,39 @@ class DiagnosticsFenceTest {
                 "[AdjointUnsupportedCall] cannot differentiate through List.add(E): annotate it @Differentiable");
     }
 
-    /** A check returning its argument is the argument: a second name for a differentiated array. */
+    /** A check returning its argument is the argument: a second name for a differentiated array, read only. */
     @Test
-    void arrayNamedAgainByACheck() {
+    void arrayNamedAgainByACheck() throws Exception {
+        assertSupported(method("double[] w", List.of(),
+                "double[] v = java.util.Objects.requireNonNull(w);",
+                "return v[0] * v[0] + w[1];"), (Object) new double[] {0.7, 0.2});
+    }
+
+    /** Written through the second name, it stays refused: the two names would mix their gradients. */
+    @Test
+    void arrayNamedAgainByACheckAndWritten() {
         assertRejected(method("double[] w", List.of(),
-                "double[] v = java.util.Objects.requireNonNull(w);",
-                "return v[0] * v[0];"),
-                "double[] v = java.util.Objects.requireNonNull(w);",
-                "[AdjointArrayAlias] cannot differentiate double[] v = java.util.Objects.requireNonNull(w): a "
+                "double[] h = new double[] {w[0], w[1]};",
+                "double[] v = java.util.Objects.requireNonNull(h);",
+                "v[1] = v[0];",
+                "return v[0] * v[1];"),
+                "double[] v = java.util.Objects.requireNonNull(h);",
+                "[AdjointArrayAlias] cannot differentiate double[] v = java.util.Objects.requireNonNull(h): a "
                         + "differentiated local array must be created with new double[n]");
+    }
+
+    /** A second name passed on stays refused too (the callee could write through it). */
+    @Test
+    void secondNamePassedOn() {
+        assertRejected(method("double[] w", List.of(
+                "    private static double first(double[] a) {",
+                "        return a[0];",
+                "    }"),
+                "double[] v = w;",
+                "return first(v) * w[1];"),
+                "double[] v = w;",
+                "[AdjointArrayAlias] cannot differentiate double[] v = w: a differentiated local array must be "
+                        + "created with new double[n]");
     }
 
     /** double... is packed into the array the helper receives (see RealJava.varargsHelpers); double[]... is not. */

@@ -1,0 +1,195 @@
+package dev.adjoint.processor.numeric;
+
+import static dev.adjoint.processor.numeric.GradientHarness.compileClean;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.adjoint.processor.differential.InMemoryCompiler;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A local array that is only a second name, read, for a differentiated array (issue 14): {@code
+ * double[] v = w;}, a chain of them, one from {@code Objects.requireNonNull(w)}, one from a getter
+ * ({@code return this.center;}, as Encog's radial basis functions read their centre), read through
+ * its elements, its length and for-each. The normal form reads the array itself in its place.
+ * Checked against central differences, the pullback, the tape, the tangent and second order;
+ * the Encog shape's gradient in its fields too. Those written through or passed on stay refused
+ * (diagnostics.DiagnosticsFenceTest).
+ */
+class ArrayAliasTest {
+
+    static final String ALIASES = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+            import java.util.Objects;
+
+            public final class Aliases {
+                private Aliases() {}
+
+                @Differentiable(order = 2)
+                public static double secondName(double[] w, double x) {
+                    final double[] v = w;
+                    double s = 0;
+                    for (int i = 0; i < v.length; i++) {
+                        s += Math.sin(v[i] * x) * w[i];
+                    }
+                    return s;
+                }
+
+                @Differentiable(order = 2)
+                public static double chain(double[] w, double x) {
+                    double[] a = w;
+                    double[] b = a;
+                    double s = x;
+                    for (double e : b) {
+                        s = s * e + a[0];
+                    }
+                    return s;
+                }
+
+                @Differentiable(order = 2)
+                public static double checked(double[] w, double x) {
+                    double[] v = Objects.requireNonNull(w, "w");
+                    return v[0] * v[v.length - 1] * x + w[1];
+                }
+
+                @Differentiable(order = 2)
+                public static double throughGetter(double[] w, double x) {
+                    double[] v = values(w);
+                    double s = 0;
+                    for (int i = 0; i < v.length; i++) {
+                        double d = x - v[i];
+                        s += d * d;
+                    }
+                    return Math.exp(-s);
+                }
+
+                @Differentiable(order = 2)
+                public static double insideLoop(double[] w, double[] u) {
+                    double s = 0;
+                    for (int k = 0; k < 2; k++) {
+                        double[] row = w;
+                        double[] other = u;
+                        s += row[k] * other[1 - k] + row.length;
+                    }
+                    return s;
+                }
+
+                private static double[] values(double[] a) {
+                    return a;
+                }
+            }
+            """;
+
+    /** Encog's GaussianFunction as it reads its centre: through a final getter of the base class. */
+    static final String ENCOG = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public class Rbf {
+                public abstract static class BasicRbf {
+                    private double[] center;
+                    private double width;
+
+                    public final double[] getCenters() {
+                        return this.center;
+                    }
+
+                    public final double getWidth() {
+                        return this.width;
+                    }
+
+                    public final void setCenters(final double[] centers) {
+                        this.center = centers.clone();
+                    }
+
+                    public final void setWidth(final double width) {
+                        this.width = width;
+                    }
+                }
+
+                public static class Gaussian extends BasicRbf {
+                    public Gaussian(final double[] center, final double width) {
+                        setCenters(center);
+                        setWidth(width);
+                    }
+
+                    @Differentiable
+                    public final double calculate(final double[] x) {
+                        double value = 0;
+                        final double[] center = getCenters();
+                        final double width = getWidth();
+                        for (int i = 0; i < center.length; i++) {
+                            value += Math.pow(x[i] - center[i], 2) / (2.0 * width * width);
+                        }
+                        return Math.exp(-value);
+                    }
+                }
+            }
+            """;
+
+    @Test
+    void secondNamesAreTheArrayItself() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Aliases", ALIASES);
+        String generated = r.generatedSources().get("demo.AliasesAdjointImpl");
+        assertFalse(GradientHarness.withoutComments(generated).contains("double[] v ="), generated);
+        Map<String, List<Object[]>> points = Map.of(
+                "secondName", List.<Object[]>of(new Object[] {new double[] {0.3, -0.7, 1.1}, 0.8}),
+                "chain", List.<Object[]>of(new Object[] {new double[] {0.9, 1.2, -0.4}, 0.5}),
+                "checked", List.<Object[]>of(new Object[] {new double[] {0.6, 0.2, 1.4}, -1.3}),
+                "throughGetter", List.<Object[]>of(new Object[] {new double[] {0.1, 0.4}, 0.3}),
+                "insideLoop", List.<Object[]>of(new Object[] {new double[] {0.7, 0.2}, new double[] {1.5, -0.5}}));
+        GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Aliases"));
+        for (Method m : harness.differentiableMethods()) {
+            for (Object[] args : points.get(m.getName())) {
+                harness.checkAt(m, args, new Random(m.getName().hashCode()));
+            }
+        }
+        assertEquals(points.size(), harness.differentiableMethods().size());
+    }
+
+    @Test
+    void encogsCentreReadThroughAGetter() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Rbf", ENCOG);
+        ClassLoader loader = r.loader();
+        Class<?> gaussian = loader.loadClass("demo.Rbf$Gaussian");
+        Constructor<?> make = gaussian.getConstructor(double[].class, double.class);
+        Method calculate = gaussian.getMethod("calculate", double[].class);
+        Method gradient = loader.loadClass("demo.Rbf_GaussianAdjoint").getMethod("calculateGradient", gaussian,
+                double[].class);
+        double[] center = {0.3, -0.5, 1.2};
+        double[] x = {0.1, 0.4, 0.9};
+        double width = 0.8;
+        Object holder = gradient.invoke(null, make.newInstance(center, width), x.clone());
+        double[] dx = (double[]) holder.getClass().getField("x").get(holder);
+        double[] dCenter = (double[]) holder.getClass().getField("center").get(holder);
+        double dWidth = holder.getClass().getField("width").getDouble(holder);
+        double h = 1e-6;
+        for (int i = 0; i < 3; i++) {
+            double[] up = x.clone();
+            double[] down = x.clone();
+            up[i] += h;
+            down[i] -= h;
+            Object at = make.newInstance(center, width);
+            double fd = ((double) calculate.invoke(at, up) - (double) calculate.invoke(at, down)) / (2 * h);
+            assertEquals(fd, dx[i], 1e-8, "d/dx" + i);
+            double[] cUp = center.clone();
+            double[] cDown = center.clone();
+            cUp[i] += h;
+            cDown[i] -= h;
+            fd = ((double) calculate.invoke(make.newInstance(cUp, width), x)
+                    - (double) calculate.invoke(make.newInstance(cDown, width), x)) / (2 * h);
+            assertEquals(fd, dCenter[i], 1e-8, "d/dcenter" + i);
+        }
+        double fd = ((double) calculate.invoke(make.newInstance(center, width + h), x)
+                - (double) calculate.invoke(make.newInstance(center, width - h), x)) / (2 * h);
+        assertEquals(fd, dWidth, 1e-8, "d/dwidth");
+    }
+}
