@@ -321,10 +321,11 @@ final class ShortcutRule {
     }
 
     /**
-     * Whether an equality test inside a loop chooses a branch that jumps ({@code return},
-     * {@code break}, {@code continue}): the processor keeps such a test in the code around (failing,
-     * it could keep the loop going for ever), and where it does the test cannot tell which code
-     * around the processor runs. Such methods are checked at random points only.
+     * Whether an equality test inside a loop chooses a branch that jumps out of it ({@code return},
+     * {@code break}, a labelled {@code continue}): the processor keeps such a test in the code around
+     * (failing, it could keep the loop going for ever), and where it does the test cannot tell which
+     * code around the processor runs. Such methods are checked at random points only. A plain
+     * {@code continue} leaves the iteration only: its test fails in the code around, as any other.
      */
     static boolean testsDecideLoops(List<Ast.Stmt> body, boolean inLoop) {
         for (Ast.Stmt s : body) {
@@ -332,7 +333,7 @@ final class ShortcutRule {
                     || s instanceof Ast.DoWhile || s instanceof Ast.CountDown;
             if (inLoop && s instanceof Ast.If i && Ast.everything(i.condition()).stream().anyMatch(a -> a instanceof Cmp c
                     && (c.op() == CmpOp.EQ || c.op() == CmpOp.NE)) && Ast.statements(List.of(s)).stream().anyMatch(
-                    t -> t instanceof Ast.Return || t instanceof Ast.Break || t instanceof Ast.Continue)) {
+                    t -> t instanceof Ast.Return || t instanceof Ast.Break || t instanceof Ast.Continue c && c.label() != null)) {
                 return true;
             }
             // a while or do-while whose body tests an equality anywhere: the processor keeps a test as written
