@@ -267,7 +267,7 @@ final class CorpusChecker {
             return;
         }
         Class<?> holderType = pullback.getParameterTypes()[pullback.getParameterCount() - 1];
-        Object holder = holderType.getDeclaredConstructor().newInstance();
+        Object holder = accessible(holderType.getDeclaredConstructor()).newInstance();
         Map<String, Double> prefill = new LinkedHashMap<>();
         for (int k = 0; k < inputs.size(); k++) {
             prefill.put(inputs.get(k).holderKey(), 0.25 * (k + 1) - 1);
@@ -305,13 +305,13 @@ final class CorpusChecker {
                         + inputs.get(k).name() + ", expected seed·gradient " + vjp + " at " + p);
             }
         }
-        holderType.getMethod("zero").invoke(holder);
+        accessible(holderType.getMethod("zero")).invoke(holder);
         if (flatten(holder).values().stream().anyMatch(x -> x != 0.0)) {
             fail(holderType.getSimpleName() + ".zero() leaves " + flatten(holder));
         }
         if (checkContract && inputs.stream().anyMatch(in -> in.element() >= 0)) {
             // DESIGN.md: arrays in `into` must be the inputs' length, else IllegalArgumentException
-            Object wrongLength = holderType.getDeclaredConstructor().newInstance();
+            Object wrongLength = accessible(holderType.getDeclaredConstructor()).newInstance();
             fill(wrongLength, "", Map.of(), lengths(inputs, 1));
             try {
                 invoke(pullback, fresh(p), List.of(vector ? seed : (Object) SEED, wrongLength));
@@ -338,7 +338,7 @@ final class CorpusChecker {
 
     private void checkTensor(Point p, List<Input> inputs, Object value, double[][] generated) throws Exception {
         Method overload = null;
-        for (Method m : adjoint.getMethods()) {
+        for (Method m : adjointMethods()) {
             if (m.getName().equals(c.method()) && m.getReturnType() == Tensor.class) {
                 overload = m;
             }
@@ -552,7 +552,7 @@ final class CorpusChecker {
 
     /** The generated member of this name with {@code arity} parameters (the receiver not counted), else null. */
     private Method memberWithArity(String name, int arity) {
-        for (Method m : adjoint.getMethods()) {
+        for (Method m : adjointMethods()) {
             if (m.getName().equals(name) && m.getReturnType() != Tensor.class
                     && m.getParameterCount() == arity + (isStatic ? 0 : 1)) {
                 return m;
@@ -873,9 +873,30 @@ final class CorpusChecker {
         }
     }
 
+    /** {@code member}, made accessible: a private method's holder classes are package-private. */
+    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
+        member.setAccessible(true);
+        return member;
+    }
+
+    /**
+     * The adjoint class's members, accessible: public, or package-private for a private
+     * {@code @Differentiable} method (whose derivatives stay in its package).
+     */
+    private List<Method> adjointMethods() {
+        List<Method> out = new ArrayList<>();
+        for (Method m : adjoint.getDeclaredMethods()) {
+            if (!m.isSynthetic() && !Modifier.isPrivate(m.getModifiers())) {
+                m.setAccessible(true);
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /** A generated member of the adjoint class by name (a Tensor overload is found separately). */
     private Method member(String name) {
-        for (Method m : adjoint.getMethods()) {
+        for (Method m : adjointMethods()) {
             if (m.getName().equals(name) && m.getReturnType() != Tensor.class) {
                 return m;
             }
@@ -914,7 +935,8 @@ final class CorpusChecker {
             List<Object> extra = new ArrayList<>();
             if (name.endsWith("Pullback")) {
                 // a holder of the right shape, zero: the refusal must come from the override, not the holder
-                Object holder = m.getParameterTypes()[m.getParameterCount() - 1].getDeclaredConstructor().newInstance();
+                Class<?> holderType = m.getParameterTypes()[m.getParameterCount() - 1];
+                Object holder = accessible(holderType.getDeclaredConstructor()).newInstance();
                 List<Input> inputs = inputs(p);
                 Map<String, Double> zeros = new LinkedHashMap<>();
                 inputs.forEach(in -> zeros.put(in.holderKey(), 0.0));
@@ -960,6 +982,7 @@ final class CorpusChecker {
             if (Modifier.isStatic(f.getModifiers())) {
                 continue;
             }
+            accessible(f);
             try {
                 Object value = f.get(holder);
                 String key = prefix + f.getName();
@@ -988,6 +1011,7 @@ final class CorpusChecker {
             if (Modifier.isStatic(f.getModifiers())) {
                 continue;
             }
+            accessible(f);
             String key = prefix + f.getName();
             if (f.getType() == double.class) {
                 f.setDouble(holder, values.getOrDefault(key, 0.0));
@@ -1000,7 +1024,7 @@ final class CorpusChecker {
             } else if (!f.getType().isPrimitive() && !f.getType().isArray()) {
                 Object nested = f.get(holder);
                 if (nested == null) {
-                    nested = f.getType().getDeclaredConstructor().newInstance();
+                    nested = accessible(f.getType().getDeclaredConstructor()).newInstance();
                     f.set(holder, nested);
                 }
                 fill(nested, key + ".", values, lengths);
