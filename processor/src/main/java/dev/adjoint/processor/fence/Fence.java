@@ -744,8 +744,7 @@ public final class Fence {
             }
             Stmt last = body.isEmpty() ? null : body.get(body.size() - 1);
             boolean ok = returns == 1 && last instanceof Stmt.Return r && r.value() != null
-                    && (r.value() instanceof Expr.NewArray || r.value() instanceof Expr.ArrayLit
-                    || (r.value() instanceof Expr.Read read && createdAtTop(read.var())));
+                    && (creates(r.value()) || (r.value() instanceof Expr.Read read && createdAtTop(read.var())));
             if (!ok) {
                 Position at = method.pos();
                 for (Stmt s : Stmts.all(body)) {
@@ -769,12 +768,18 @@ public final class Fence {
                 }
             }
             for (Stmt s : method.body()) {
-                if (s instanceof Stmt.Declare d && d.var() == v
-                        && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                if (s instanceof Stmt.Declare d && d.var() == v && d.init() != null && creates(d.init())) {
                     created = true;
                 }
             }
             return created && assigned == 0;
+        }
+
+        /** Whether {@code e} is a new array: created, or a copy or a helper's own new array (Arrays.copyOf, clone()). */
+        private boolean creates(Expr e) {
+            return e instanceof Expr.NewArray || e instanceof Expr.ArrayLit || e instanceof Expr.Call c
+                    && c.callee() instanceof Callee.Inline i && helpers.get(i.key()) != null
+                    && helpers.get(i.key()).returnsOwnArray();
         }
 
     }

@@ -2,6 +2,7 @@ package dev.adjoint.processor.normalize;
 
 import dev.adjoint.processor.analysis.Aliases;
 import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Rename;
@@ -48,7 +49,7 @@ public final class Normalizer {
 
     /** The method's body in normal form. */
     public MethodIr run(MethodIr method) {
-        List<Stmt> body = Converge.run(new Desugar().run(unaliased(method.body())), varied, skipped, helpers);
+        List<Stmt> body = Converge.run(new Desugar().run(unaliased(named(method))), varied, skipped, helpers);
         body = initialized(body, new Jumps().method(body, method.vector() ? JType.DOUBLE_ARRAY : JType.DOUBLE));
         body = Sink.run(Cse.run(new Anf(this, helpers).block(body)));
         return new MethodIr(method.key(), method.name(), method.owner(), method.params(), method.self(),
@@ -61,6 +62,25 @@ public final class Normalizer {
         List<Stmt> body = Converge.run(new Desugar().run(unaliased(stmts)), v -> true, skipped, helpers);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
+    }
+
+    /**
+     * The body of {@code method}; for a method returning {@code double[]} whose one return gives a
+     * helper's own new array ({@code return cumulativeSum(pmf);}), that array named first, as the
+     * reverse sweep of a vector result reads it ({@code double[] _result = cumulativeSum(pmf); return
+     * _result;}).
+     */
+    private static List<Stmt> named(MethodIr method) {
+        List<Stmt> body = method.body();
+        if (!method.vector() || body.isEmpty() || !(body.get(body.size() - 1) instanceof Stmt.Return r)
+                || !(r.value() instanceof Expr.Call)) {
+            return body;
+        }
+        Var result = new Var("_result", JType.DOUBLE_ARRAY, Var.Role.TEMP);
+        List<Stmt> out = new ArrayList<>(body.subList(0, body.size() - 1));
+        out.add(new Stmt.Declare(result, r.value(), r.pos(), r.source()));
+        out.add(new Stmt.Return(new Expr.Read(result), r.pos(), r.source()));
+        return out;
     }
 
     /**

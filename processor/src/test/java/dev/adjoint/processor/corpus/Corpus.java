@@ -215,6 +215,8 @@ final class Corpus {
                     .on(ctor(2.5, 1.5), 0.3).on(ctor(2.0, 3.0), 0.4).on(ctor(2.2, 1.3), 0.6),
             method("Distributions.Laplace.logDensity", "a superclass's private field read through its getter (Commons Statistics' distributions)")
                     .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
+            method("Distributions.Cauchy.logDensity", "a private nested class behind its base's factory (Commons Statistics' StudentsTDistribution)")
+                    .on(ctor(0.3, 1.4), 0.9).on(ctor(-1.0, 0.6), -0.2),
             // ------------------------------------------------------------ KernelsAndLosses
             method("KernelsAndLosses.maternKernel", "colon `switch` on int, returning cases, default throws (Smile Matern)")
                     .at(0.7, 1.3, 1).at(0.7, 1.3, 3).at(1.9, 0.8, 5),
@@ -249,6 +251,8 @@ final class Corpus {
                     .at(0.3, -0.2, 0.9, v(0.1, 0.4, 0.5), 0.7),
             method("KernelsAndLosses.LinearModel.squaredError", "instance method reading a double[] field and a double field")
                     .on(ctor(v(0.3, -0.5, 0.8), 0.1), v(1.0, 0.2, -0.7), 0.4),
+            method("KernelsAndLosses.GaussianBasis.value", "a field array read through a final getter into a local (Encog's radial basis functions)")
+                    .on(ctor(v(0.3, -0.5, 1.2), 0.8), v(0.1, 0.4, 0.9)).on(ctor(v(1.0, 0.0), 1.5), v(-0.3, 0.7)),
             // ------------------------------------------------------------ Finance
             method("Finance.blackScholesPrice", "boolean option type, private normal CDF helpers (JQuantLib BlackCalculator)")
                     .at(100.0, 95.0, 0.25, 0.03, 0.75, true).at(100.0, 110.0, 0.3, 0.01, 1.5, false),

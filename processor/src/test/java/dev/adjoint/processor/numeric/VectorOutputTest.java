@@ -101,6 +101,32 @@ class VectorOutputTest {
         }
     }
 
+    /**
+     * A result that is a copy of the input ({@code Arrays.copyOf}, {@code clone()}) written in
+     * place, by a helper too, or a helper's own new array returned as it is (Tribuo's normalizers
+     * and {@code generateCDF}): Jacobian, pullback value and seed·J, tangent.
+     */
+    @Test
+    void aCopyOrAHelpersNewArrayReturned() {
+        double[] w = {0.3, -0.2, 0.9, 0.1};
+        double[] seed = {0.4, -1.3, 0.2, 0.7};
+        double[][] j = VectorOutputsAdjoint.softmaxOfCopyJacobian(w.clone());
+        assertClose(finiteJacobian(VectorOutputs::softmaxOfCopy, w), j);
+        VectorOutputsAdjoint.SoftmaxOfCopyGradient g = new VectorOutputsAdjoint.SoftmaxOfCopyGradient();
+        g.input = new double[4];
+        assertArrayEquals(VectorOutputs.softmaxOfCopy(w), VectorOutputsAdjoint.softmaxOfCopyPullback(w.clone(), seed, g), 0.0);
+        assertArrayEquals(transposeTimes(j, seed), g.input, 1e-14);
+        assertArrayEquals(times(j, seed), VectorOutputsAdjoint.softmaxOfCopyTangent(w.clone(), seed), 1e-14);
+
+        double[][] c = VectorOutputsAdjoint.cumulativeSquaresJacobian(w.clone());
+        assertClose(finiteJacobian(VectorOutputs::cumulativeSquares, w), c);
+        assertArrayEquals(new double[] {2 * w[0], 2 * w[1], 0, 0}, c[1], 1e-15);
+
+        double[] x = {0.3, -0.2, 0.9, 1.7};
+        double[][] k = VectorOutputsAdjoint.scaledCloneJacobian(java.util.Arrays.copyOf(x, 3), x[3]);
+        assertClose(finiteJacobian(y -> VectorOutputs.scaledClone(java.util.Arrays.copyOf(y, 3), y[3]), x), k);
+    }
+
     @Test
     void polar() {
         double r = 1.3;
