@@ -577,7 +577,7 @@ public final class Fence {
                                 + ": it writes to its array parameter " + d.gradientFields().get(k) + ", and the "
                                 + "reverse sweep runs it again; have it write into a new array instead");
                     }
-                    if (arg.type().isDoubleArray() && carried(arg) && !(arg instanceof Expr.Read)) {
+                    if (arg.type().isDoubleArray() && carried(arg) && !(arg instanceof Expr.Read) && !creates(arg)) {
                         error(x.pos(), Tag.AdjointUnsupportedCall, "pass a double[] variable to " + d.describe()
                                 + " (not an array expression)");
                     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * its elements, its length and for-each. The normal form reads the array itself in its place.
  * Checked against central differences, the pullback, the tape, the tangent and second order;
  * the Encog shape's gradient in its fields too. Those written through or passed on stay refused
- * (diagnostics.DiagnosticsFenceTest).
+ * (diagnostics.DiagnosticsFenceTest). Also a new array given to a {@code @Differentiable} method
+ * as an expression ({@code mlfn(phi, s, c, enfn(es))}, as Proj4J writes it).
  */
 class ArrayAliasTest {
 
@@ -84,6 +85,25 @@ class ArrayAliasTest {
                 private static double[] values(double[] a) {
                     return a;
                 }
+
+                /** Proj4J's mlfn(phi, sin, cos, enfn(es)): an array expression given to a @Differentiable method. */
+                @Differentiable(order = 2)
+                public static double arrayExpressionArgument(double[] w, double x) {
+                    return series(x, coefficients(w[0], x)) + series(w[1], new double[] {x, w[0] * x, 1.0});
+                }
+
+                @Differentiable(order = 2)
+                public static double series(double x, double[] c) {
+                    return c[0] + x * (c[1] + x * c[2]);
+                }
+
+                private static double[] coefficients(double a, double b) {
+                    double[] c = new double[3];
+                    c[0] = a * b;
+                    c[1] = Math.sin(a);
+                    c[2] = b * b;
+                    return c;
+                }
             }
             """;
 
@@ -145,7 +165,9 @@ class ArrayAliasTest {
                 "chain", List.<Object[]>of(new Object[] {new double[] {0.9, 1.2, -0.4}, 0.5}),
                 "checked", List.<Object[]>of(new Object[] {new double[] {0.6, 0.2, 1.4}, -1.3}),
                 "throughGetter", List.<Object[]>of(new Object[] {new double[] {0.1, 0.4}, 0.3}),
-                "insideLoop", List.<Object[]>of(new Object[] {new double[] {0.7, 0.2}, new double[] {1.5, -0.5}}));
+                "insideLoop", List.<Object[]>of(new Object[] {new double[] {0.7, 0.2}, new double[] {1.5, -0.5}}),
+                "arrayExpressionArgument", List.<Object[]>of(new Object[] {new double[] {0.4, -0.9}, 1.3}),
+                "series", List.<Object[]>of(new Object[] {0.6, new double[] {0.2, 0.5, -1.1}}));
         GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Aliases"));
         for (Method m : harness.differentiableMethods()) {
             for (Object[] args : points.get(m.getName())) {
