@@ -110,9 +110,11 @@ final class Calls {
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
         Position at = body.at(call);
         Element el = trees.getElement(path);
-        if (!(el instanceof ExecutableElement method)) {
+        if (!(el instanceof ExecutableElement called)) {
             return body.unresolved(call, "method " + call.getMethodSelect());
         }
+        ExecutableElement viaConstant = MethodReferences.referenced(trees, types, path, called); // EXP = Math::exp
+        ExecutableElement method = viaConstant != null ? viaConstant : called;
         noteDeprecated(method);
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         String ownerName = owner.getQualifiedName().toString();

@@ -1,0 +1,65 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.Types;
+
+/**
+ * Functions held in constants, as ojAlgo names its scalar functions: {@code static final Unary EXP =
+ * Math::exp;}, called {@code EXP.invoke(x)}. The constant can only ever hold that static method, so
+ * the call is the method's ({@code Math.exp(x)}), read as any call of it is: a {@code Math}
+ * function, a helper inlined, a {@code @Differentiable} method. A lambda, a method of an object
+ * ({@code obj::f}), or a constant that is not {@code static final} is left as the interface call it is.
+ */
+final class MethodReferences {
+
+    private MethodReferences() {}
+
+    /**
+     * The static method {@code sam}'s call at {@code path} runs when its receiver is a {@code static
+     * final} field initialised with a reference to that method, taking and returning the same
+     * primitive types; else null.
+     */
+    static ExecutableElement referenced(Trees trees, Types types, TreePath path, ExecutableElement sam) {
+        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        if (!sam.getModifiers().contains(Modifier.ABSTRACT) || !(call.getMethodSelect() instanceof MemberSelectTree select)) {
+            return null;
+        }
+        Element field = trees.getElement(new TreePath(new TreePath(path, select), select.getExpression()));
+        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)
+                || !field.getModifiers().contains(Modifier.FINAL)) {
+            return null;
+        }
+        TreePath declaration = trees.getPath(field);
+        if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)
+                || !(variable.getInitializer() instanceof MemberReferenceTree reference)
+                || reference.getMode() != MemberReferenceTree.ReferenceMode.INVOKE) {
+            return null;
+        }
+        Element target = trees.getElement(new TreePath(declaration, reference));
+        if (!(target instanceof ExecutableElement method) || !method.getModifiers().contains(Modifier.STATIC)
+                || method.isVarArgs() || method.getParameters().size() != sam.getParameters().size()
+                || !samePrimitive(types, method.getReturnType(), sam.getReturnType())) {
+            return null;
+        }
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            if (!samePrimitive(types, method.getParameters().get(i).asType(), sam.getParameters().get(i).asType())) {
+                return null;
+            }
+        }
+        return method;
+    }
+
+    private static boolean samePrimitive(Types types, javax.lang.model.type.TypeMirror a, javax.lang.model.type.TypeMirror b) {
+        return a.getKind().isPrimitive() && a.getKind() != TypeKind.VOID && types.isSameType(a, b);
+    }
+}
