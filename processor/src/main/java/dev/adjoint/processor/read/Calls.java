@@ -653,17 +653,9 @@ final class Calls {
 
     /** C, when the call's receiver is a {@code static final} field of this build initialised with {@code new C(...)}. */
     private TypeElement exactClass(MethodInvocationTree call, TreePath path) {
-        if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
-            return null;
-        }
-        Element field = trees.getElement(new TreePath(new TreePath(path, select), select.getExpression()));
-        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)
-                || !field.getModifiers().contains(Modifier.FINAL)) {
-            return null;
-        }
-        TreePath declaration = trees.getPath(field);
-        if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)
-                || !(variable.getInitializer() instanceof NewClassTree creation) || creation.getClassBody() != null) {
+        TreePath declaration = MethodReferences.constantReceiver(trees, path);
+        if (declaration == null || !(((VariableTree) declaration.getLeaf()).getInitializer() instanceof NewClassTree creation)
+                || creation.getClassBody() != null) {
             return null;
         }
         Element constructor = trees.getElement(new TreePath(declaration, creation));

@@ -30,18 +30,8 @@ final class MethodReferences {
      * primitive types; else null.
      */
     static ExecutableElement referenced(Trees trees, Types types, TreePath path, ExecutableElement sam) {
-        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
-        if (!sam.getModifiers().contains(Modifier.ABSTRACT) || !(call.getMethodSelect() instanceof MemberSelectTree select)) {
-            return null;
-        }
-        Element field = trees.getElement(new TreePath(new TreePath(path, select), select.getExpression()));
-        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)
-                || !field.getModifiers().contains(Modifier.FINAL)) {
-            return null;
-        }
-        TreePath declaration = trees.getPath(field);
-        if (declaration == null || !(declaration.getLeaf() instanceof VariableTree variable)
-                || !(variable.getInitializer() instanceof MemberReferenceTree reference)
+        TreePath declaration = sam.getModifiers().contains(Modifier.ABSTRACT) ? constantReceiver(trees, path) : null;
+        if (declaration == null || !(((VariableTree) declaration.getLeaf()).getInitializer() instanceof MemberReferenceTree reference)
                 || reference.getMode() != MemberReferenceTree.ReferenceMode.INVOKE) {
             return null;
         }
@@ -57,6 +47,24 @@ final class MethodReferences {
             }
         }
         return method;
+    }
+
+    /**
+     * The declaration of the call's receiver at {@code path} ({@code C.FIELD.f(...)}) when it is a
+     * {@code static final} field of this build, whose initialiser then says what it holds; else null.
+     */
+    static TreePath constantReceiver(Trees trees, TreePath path) {
+        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
+            return null;
+        }
+        Element field = trees.getElement(new TreePath(new TreePath(path, select), select.getExpression()));
+        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)
+                || !field.getModifiers().contains(Modifier.FINAL)) {
+            return null;
+        }
+        TreePath declaration = trees.getPath(field);
+        return declaration != null && declaration.getLeaf() instanceof VariableTree ? declaration : null;
     }
 
     private static boolean samePrimitive(Types types, javax.lang.model.type.TypeMirror a, javax.lang.model.type.TypeMirror b) {
