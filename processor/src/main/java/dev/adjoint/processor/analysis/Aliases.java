@@ -12,26 +12,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Local arrays that are only a second name, read, for another array: {@code final double[] center
- * = this.center;} or {@code double[] w = weights;}, as object-oriented numerical code writes before a
+ * Local arrays that are only a second name for another array: {@code final double[] center =
+ * this.center;} or {@code double[] w = weights;}, as object-oriented numerical code writes before a
  * loop. Such a local is that array for as long as it lives when neither name is ever assigned
- * another array, and it is read only through its elements, its length and for-each: the normal form
- * reads the array itself in its place ({@code normalize.Normalizer}), and the fence does not refuse
- * it as an alias. One written through, passed on, or of a name assigned anew stays refused.
+ * another array: the normal form uses the array itself in its place ({@code normalize.Normalizer}),
+ * and the fence does not refuse it as an alias. A second name for an input (a parameter, a field)
+ * must be read only, through its elements, its length and for-each: the method's plan, read from
+ * its source, knows the inputs it writes only by the names it can follow. One for an array the
+ * method creates itself may also be written through and passed on. One of a name assigned anew
+ * stays refused.
  */
 public final class Aliases {
 
     private Aliases() {}
 
     /** Each such local of {@code body} (at any depth), mapped to the array it names (resolved through chains). */
-    public static Map<Var, Var> readOnly(List<Stmt> body) {
+    public static Map<Var, Var> of(List<Stmt> body) {
         Map<Var, Var> candidates = new HashMap<>();
         Set<Var> otherwise = new HashSet<>();
         Set<Var> assigned = new HashSet<>();
         scan(body, candidates, otherwise, assigned);
+        // the local arrays the method creates itself: a second name may write them, as the first may
+        Set<Var> created = new HashSet<>();
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Declare d && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                created.add(d.var());
+            }
+        }
         Map<Var, Var> out = new HashMap<>();
         for (Map.Entry<Var, Var> c : candidates.entrySet()) {
-            if (!otherwise.contains(c.getKey()) && !assigned.contains(c.getKey()) && !assigned.contains(c.getValue())) {
+            Var root = c.getValue();
+            boolean linksKept = !assigned.contains(c.getKey()) && !assigned.contains(root);
+            for (int guard = 0; candidates.containsKey(root) && guard < candidates.size(); guard++) {
+                root = candidates.get(root);
+                linksKept &= !assigned.contains(root);
+            }
+            if (linksKept && (!otherwise.contains(c.getKey()) || created.contains(root))) {
                 out.put(c.getKey(), c.getValue());
             }
         }

@@ -113,7 +113,7 @@ public final class Fence {
             this.escapes = new Escapes(method, this::error);
             this.lostDerivatives = new LostDerivatives(method, activity, diagnostics);
             escapes.watch(method, !method.fieldVars().isEmpty());
-            aliases.putAll(Aliases.readOnly(method.body()));
+            aliases.putAll(Aliases.of(method.body()));
             this.helpers = helpers;
             this.activity = activity;
             this.secondOrder = secondOrder;
@@ -632,7 +632,7 @@ public final class Fence {
                     return;
                 }
                 escapes.watch(helper, !method.fieldVars().isEmpty() && !helper.selfIsData());
-                aliases.putAll(Aliases.readOnly(helper.body()));
+                aliases.putAll(Aliases.of(helper.body()));
                 inlining.push(i.key());
                 returnTypes.push(x.type());
                 boolean outermost = inlinedFrom.enter(x);

@@ -89,7 +89,7 @@ public final class Normalizer {
      * local lives, so the derivative code needs no second name for one array.
      */
     private static List<Stmt> unaliased(List<Stmt> body) {
-        Map<Var, Var> aliases = Aliases.readOnly(body);
+        Map<Var, Var> aliases = Aliases.of(body);
         if (aliases.isEmpty()) {
             return body;
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * ({@code return this.center;}, as Encog's radial basis functions read their centre), read through
  * its elements, its length and for-each. The normal form reads the array itself in its place.
  * Checked against central differences, the pullback, the tape, the tangent and second order;
- * the Encog shape's gradient in its fields too. Those written through or passed on stay refused
+ * the Encog shape's gradient in its fields too. A second name for an array the method creates may
+ * be written through and passed on; one for an input written through or passed on stays refused
  * (diagnostics.DiagnosticsFenceTest). Also a new array given to a {@code @Differentiable} method
  * as an expression ({@code mlfn(phi, s, c, enfn(es))}, as Proj4J writes it).
  */
@@ -84,6 +85,20 @@ class ArrayAliasTest {
 
                 private static double[] values(double[] a) {
                     return a;
+                }
+
+                /** A second name for an array the method creates: written through and passed on, as the first may be. */
+                @Differentiable(order = 2)
+                public static double writtenThroughSecondName(double[] w, double x) {
+                    double[] state = {w[0] * x, w[1]};
+                    double[] s = state;
+                    s[1] += s[0] * x;
+                    scaleFirst(s, w[1]);
+                    return state[0] + state[1] * s[1];
+                }
+
+                private static void scaleFirst(double[] a, double by) {
+                    a[0] *= by;
                 }
 
                 /** Proj4J's mlfn(phi, sin, cos, enfn(es)): an array expression given to a @Differentiable method. */
@@ -167,7 +182,8 @@ class ArrayAliasTest {
                 "throughGetter", List.<Object[]>of(new Object[] {new double[] {0.1, 0.4}, 0.3}),
                 "insideLoop", List.<Object[]>of(new Object[] {new double[] {0.7, 0.2}, new double[] {1.5, -0.5}}),
                 "arrayExpressionArgument", List.<Object[]>of(new Object[] {new double[] {0.4, -0.9}, 1.3}),
-                "series", List.<Object[]>of(new Object[] {0.6, new double[] {0.2, 0.5, -1.1}}));
+                "series", List.<Object[]>of(new Object[] {0.6, new double[] {0.2, 0.5, -1.1}}),
+                "writtenThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}));
         GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Aliases"));
         for (Method m : harness.differentiableMethods()) {
             for (Object[] args : points.get(m.getName())) {
