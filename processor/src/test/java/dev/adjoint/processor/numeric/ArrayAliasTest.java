@@ -97,6 +97,16 @@ class ArrayAliasTest {
                     return state[0] + state[1] * s[1];
                 }
 
+                /** An array made of constants that only its second name writes a derivative into. */
+                @Differentiable(order = 2)
+                public static double filledThroughSecondName(double[] w, double x) {
+                    double[] made = new double[2];
+                    double[] s = made;
+                    s[0] = x * w[0];
+                    scaleFirst(s, x);
+                    return made[0] * 3 + made[1] + w[1];
+                }
+
                 private static void scaleFirst(double[] a, double by) {
                     a[0] *= by;
                 }
@@ -183,7 +193,8 @@ class ArrayAliasTest {
                 "insideLoop", List.<Object[]>of(new Object[] {new double[] {0.7, 0.2}, new double[] {1.5, -0.5}}),
                 "arrayExpressionArgument", List.<Object[]>of(new Object[] {new double[] {0.4, -0.9}, 1.3}),
                 "series", List.<Object[]>of(new Object[] {0.6, new double[] {0.2, 0.5, -1.1}}),
-                "writtenThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}));
+                "writtenThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}),
+                "filledThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}));
         GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Aliases"));
         for (Method m : harness.differentiableMethods()) {
             for (Object[] args : points.get(m.getName())) {
