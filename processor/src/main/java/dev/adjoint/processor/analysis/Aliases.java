@@ -26,97 +26,100 @@ public final class Aliases {
 
     private Aliases() {}
 
-    /** Each such local of {@code body} (at any depth), mapped to the array it names (resolved through chains). */
+    /** Each such local of {@code body} (at any depth), mapped to the array it names (the first of a chain). */
     public static Map<Var, Var> of(List<Stmt> body) {
-        Map<Var, Var> candidates = new HashMap<>();
-        Set<Var> otherwise = new HashSet<>();
-        Set<Var> assigned = new HashSet<>();
-        scan(body, candidates, otherwise, assigned);
-        // the local arrays the method creates itself: a second name may write them, as the first may
-        Set<Var> created = new HashSet<>();
-        for (Stmt s : Stmts.all(body)) {
-            if (s instanceof Stmt.Declare d && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
-                created.add(d.var());
-            }
-        }
+        Scan scan = new Scan();
+        scan.statements(body);
         Map<Var, Var> out = new HashMap<>();
-        for (Map.Entry<Var, Var> c : candidates.entrySet()) {
+        for (Map.Entry<Var, Var> c : scan.candidates.entrySet()) {
+            // a chain (double[] a = b; double[] c = a;) names the first array, one object while no link is assigned
             Var root = c.getValue();
-            boolean linksKept = !assigned.contains(c.getKey()) && !assigned.contains(root);
-            for (int guard = 0; candidates.containsKey(root) && guard < candidates.size(); guard++) {
-                root = candidates.get(root);
-                linksKept &= !assigned.contains(root);
+            boolean linksKept = !scan.assigned.contains(c.getKey()) && !scan.assigned.contains(root);
+            for (int guard = 0; scan.candidates.containsKey(root) && guard < scan.candidates.size(); guard++) {
+                root = scan.candidates.get(root);
+                linksKept &= !scan.assigned.contains(root);
             }
-            if (linksKept && (!otherwise.contains(c.getKey()) || created.contains(root))) {
-                out.put(c.getKey(), c.getValue());
+            if (linksKept && !scan.inSwitchExpr.contains(c.getKey())
+                    && (!scan.otherwise.contains(c.getKey()) || scan.created.contains(root))) {
+                out.put(c.getKey(), root);
             }
-        }
-        // a chain (double[] a = b; double[] c = a;) names the first array
-        for (Map.Entry<Var, Var> e : out.entrySet()) {
-            Var named = e.getValue();
-            for (int guard = 0; out.containsKey(named) && guard < out.size(); guard++) {
-                named = out.get(named);
-            }
-            e.setValue(named);
         }
         return out;
     }
 
     /**
-     * Collects the candidates ({@code double[] a = b;}) of {@code body}; into {@code assigned} the
-     * variables assigned; into {@code otherwise} the array variables written through or used other
-     * than through their elements, their length and for-each (a candidate's initialiser is its link,
-     * no such use).
-     * The array a candidate names may be used in any way, but not assigned.
+     * What a body (its switch expressions' statements too) does with its array variables: the
+     * candidates ({@code double[] a = b;}); the locals declared {@code inSwitchExpr}, which are not
+     * taken (the normal form does not rewrite a switch expression's statements in place); the
+     * variables {@code assigned}; the array variables used {@code otherwise} than through their
+     * elements, their length and for-each (written through, passed on; a candidate's initialiser is
+     * its link, no such use); the local arrays the method {@code created} itself (a second name may
+     * write them, as the first may).
      */
-    private static void scan(List<Stmt> body, Map<Var, Var> candidates, Set<Var> otherwise, Set<Var> assigned) {
-        for (Stmt s : Stmts.all(body)) {
-            if (s instanceof Stmt.Declare d && d.var().type.isArray() && d.init() instanceof Expr.Read r
-                    && r.var().type.isArray()) {
-                candidates.put(d.var(), r.var());
-                continue;
-            }
-            if (s instanceof Stmt.Assign a) {
-                assigned.add(a.var());
-            }
-            for (Expr e : Stmts.exprs(s)) {
-                if (!(s instanceof Stmt.ForEach f && f.array() == e && e instanceof Expr.Read)) { // for-each reads
-                    uses(e, candidates, otherwise, assigned);
+    private static final class Scan {
+        final Map<Var, Var> candidates = new HashMap<>();
+        final Set<Var> otherwise = new HashSet<>();
+        final Set<Var> assigned = new HashSet<>();
+        final Set<Var> created = new HashSet<>();
+        final Set<Var> inSwitchExpr = new HashSet<>();
+
+        void statements(List<Stmt> body) {
+            for (Stmt s : Stmts.all(body)) {
+                if (s instanceof Stmt.Declare d && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLit)) {
+                    created.add(d.var());
+                }
+                if (s instanceof Stmt.Declare d && d.var().type.isArray() && d.init() instanceof Expr.Read r
+                        && r.var().type.isArray()) {
+                    candidates.put(d.var(), r.var());
+                    continue;
+                }
+                if (s instanceof Stmt.Assign a) {
+                    assigned.add(a.var());
+                }
+                for (Expr e : Stmts.exprs(s)) {
+                    if (!(s instanceof Stmt.ForEach f && f.array() == e && e instanceof Expr.Read)) { // for-each reads
+                        uses(e);
+                    }
                 }
             }
         }
-    }
 
-    private static void uses(Expr e, Map<Var, Var> candidates, Set<Var> otherwise, Set<Var> assigned) {
-        if (e instanceof Expr.SwitchExpr w) {
-            scan(List.of(w.statement()), candidates, otherwise, assigned);
-            return;
-        }
-        if (e instanceof Expr.ArrayRead a) {
-            if (!(a.array() instanceof Expr.Read)) {
-                uses(a.array(), candidates, otherwise, assigned);
+        private void uses(Expr e) {
+            if (e instanceof Expr.SwitchExpr w) {
+                // its statements are among Stmts.all's; only which locals they declare is noted here
+                for (Stmt s : Stmts.all(List.of(w.statement()))) {
+                    if (s instanceof Stmt.Declare d) {
+                        inSwitchExpr.add(d.var());
+                    }
+                }
+                return;
             }
-            uses(a.index(), candidates, otherwise, assigned);
-            return;
-        }
-        if (e instanceof Expr.Length n && n.array() instanceof Expr.Read) {
-            return;
-        }
-        if (e instanceof Expr.Assignment a) {
-            if (a.target() instanceof Expr.Read r) {
-                assigned.add(r.var());
-            } else if (a.target() instanceof Expr.ArrayRead t && t.array() instanceof Expr.Read r) {
-                otherwise.add(r.var()); // written through
+            if (e instanceof Expr.ArrayRead a) {
+                if (!(a.array() instanceof Expr.Read)) {
+                    uses(a.array());
+                }
+                uses(a.index());
+                return;
             }
-        }
-        if (e instanceof Expr.Read r) {
-            if (r.var().type.isArray()) {
-                otherwise.add(r.var());
+            if (e instanceof Expr.Length n && n.array() instanceof Expr.Read) {
+                return;
             }
-            return;
-        }
-        for (Expr c : Exprs.children(e)) {
-            uses(c, candidates, otherwise, assigned);
+            if (e instanceof Expr.Assignment a) {
+                if (a.target() instanceof Expr.Read r) {
+                    assigned.add(r.var());
+                } else if (a.target() instanceof Expr.ArrayRead t && t.array() instanceof Expr.Read r) {
+                    otherwise.add(r.var()); // written through
+                }
+            }
+            if (e instanceof Expr.Read r) {
+                if (r.var().type.isArray()) {
+                    otherwise.add(r.var());
+                }
+                return;
+            }
+            for (Expr c : Exprs.children(e)) {
+                uses(c);
+            }
         }
     }
 }

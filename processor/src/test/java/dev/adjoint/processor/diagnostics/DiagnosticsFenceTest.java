@@ -469,6 +469,28 @@ class DiagnosticsFenceTest {
                 "return v[0] * v[0] + w[1];"), (Object) new double[] {0.7, 0.2});
     }
 
+    /**
+     * Inside a switch expression's block a second name stays refused (the normal form does not
+     * rewrite those statements in place; taken, the generated code lost the array's declaration).
+     */
+    @Test
+    void secondNameInsideASwitchExpression() {
+        assertRejected(method("double[] w, int mode, double x", List.of(),
+                "double r = switch (mode) {",
+                "    case 0 -> w[0] * x;",
+                "    default -> {",
+                "        double[] made = {x, x * x};",
+                "        double[] m = made;",
+                "        m[0] += w[1];",
+                "        yield made[0] * made[1];",
+                "    }",
+                "};",
+                "return r;"),
+                "        double[] m = made;",
+                "[AdjointArrayAlias] cannot differentiate double[] m = made: a differentiated local array must be "
+                        + "created with new double[n]");
+    }
+
     /** A second name for an array the method creates may be written through: it is that array. */
     @Test
     void arrayTheMethodCreatesNamedAgainAndWritten() throws Exception {
