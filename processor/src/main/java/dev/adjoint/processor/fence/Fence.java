@@ -100,8 +100,8 @@ public final class Fence {
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
         final LostDerivatives lostDerivatives;
-        /** The local arrays that only name another, read ({@link Aliases}): of the method, and of the helpers it inlines. */
-        final Map<Var, Var> aliases = new java.util.HashMap<>();
+        /** The local arrays that are only a second name for another ({@link Aliases}): the method's and its helpers'. */
+        final Set<Var> aliases = new HashSet<>();
         /** How many places whose values are only shown (a throw's message, a {@link Logging} call) we are in. */
         int shownDepth;
         /** How many {@code Adjoint.stopGradient(...)} the expression being checked is inside. */
@@ -113,7 +113,7 @@ public final class Fence {
             this.escapes = new Escapes(method, this::error);
             this.lostDerivatives = new LostDerivatives(method, activity, diagnostics);
             escapes.watch(method, !method.fieldVars().isEmpty());
-            aliases.putAll(Aliases.of(method.body()));
+            aliases.addAll(Aliases.of(method.body()).keySet());
             this.helpers = helpers;
             this.activity = activity;
             this.secondOrder = secondOrder;
@@ -147,7 +147,7 @@ public final class Fence {
                         expr(d.init());
                         boxedNull(d.var(), d.init(), d.pos());
                         untracked(d.var().type, d.init(), d.var().name + ", " + Words.a(d.var().type), d.pos());
-                        if (d.var().type.isDoubleArray() && activity.isVaried(d.var()) && !aliases.containsKey(d.var())
+                        if (d.var().type.isDoubleArray() && activity.isVaried(d.var()) && !aliases.contains(d.var())
                                 && !(d.init() instanceof Expr.NewArray) && !(d.init() instanceof Expr.ArrayLit)
                                 && !(d.init() instanceof Expr.Call call && call.callee() instanceof Callee.Inline)) {
                             error(d.pos(), Tag.AdjointArrayAlias, "cannot differentiate " + d.source() + ": a "
@@ -632,7 +632,7 @@ public final class Fence {
                     return;
                 }
                 escapes.watch(helper, !method.fieldVars().isEmpty() && !helper.selfIsData());
-                aliases.putAll(Aliases.of(helper.body()));
+                aliases.addAll(Aliases.of(helper.body()).keySet());
                 inlining.push(i.key());
                 returnTypes.push(x.type());
                 boolean outermost = inlinedFrom.enter(x);

@@ -84,9 +84,9 @@ public final class Normalizer {
     }
 
     /**
-     * {@code body} with each local array that only names another, read ({@link Aliases}: {@code final
-     * double[] center = this.center;}), replaced by that array: the same object for as long as the
-     * local lives, so the derivative code needs no second name for one array.
+     * {@code body} with each local array that is only a second name for another ({@link Aliases}:
+     * {@code final double[] center = this.center;}) replaced by that array: the same object for as
+     * long as the local lives, so the derivative code needs no second name for one array.
      */
     private static List<Stmt> unaliased(List<Stmt> body) {
         Map<Var, Var> aliases = Aliases.of(body);

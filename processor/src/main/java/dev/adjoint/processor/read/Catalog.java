@@ -52,8 +52,8 @@ public final class Catalog {
     /**
      * The position among its parameters (its fields' first, as its callers fill them) of the array a
      * helper returns as it is, its whole body {@code return values;} (a getter: {@code return
-     * this.center;}), or -1: inlined, its call is that argument, a second name its caller may only
-     * read ({@code analysis.Aliases}).
+     * this.center;}), or -1: inlined, its call is that argument, which a local of the caller may
+     * name again ({@code analysis.Aliases}).
      */
     int returnedArray(String key) {
         MethodIr helper = helpers.get(key);
