@@ -58,6 +58,14 @@ public record MethodPlan(String key, String name, ClassRef owner, boolean isStat
     public record GeneratedNames(String seed, String into, String self, String dSeed, String dInto,
             List<String> directions, List<String> receiverLocals) {}
 
+    /**
+     * Whether the receiver is held as a base of its class ({@link #receiver} is not {@link #owner}:
+     * a private nested class's object), whose members generated code reaches through method handles.
+     */
+    public boolean receiverHeldAsBase() {
+        return receiver != null && !receiver.toString().equals(owner.qualifiedName());
+    }
+
     /** The differentiated fields of the receiver, in order (the first gradient fields). */
     public List<GradientField> receiverFields() {
         return fields.stream().filter(f -> f.parameter() < 0).toList();

@@ -92,7 +92,7 @@ final class Bridges {
      * the base need not have them (an interface's).
      */
     boolean heldAsBase(Expr receiver) {
-        return receiver != null && receiver.type().mirror() != null && heldAsBase.contains(receiver.type().mirror().toString());
+        return receiver != null && heldAsBase.contains(receiver.type().toString());
     }
 
     /** The bridge to a method the adjoint class cannot call: takes the receiver first for an instance method. */

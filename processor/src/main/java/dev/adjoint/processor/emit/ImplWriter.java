@@ -81,8 +81,8 @@ public final class ImplWriter {
         // the receivers held as a base of their class (a private nested class's): see MethodPlan.receiver
         java.util.Set<String> heldAsBase = new java.util.HashSet<>();
         for (Done d : methods) {
-            if (d.plan().isInstance() && !d.plan().receiver().mirror().toString().equals(d.plan().owner().qualifiedName())) {
-                heldAsBase.add(d.plan().receiver().mirror().toString());
+            if (d.plan().receiverHeldAsBase()) {
+                heldAsBase.add(d.plan().receiver().toString());
             }
         }
         Bridges bridges = new Bridges(byName, heldAsBase);

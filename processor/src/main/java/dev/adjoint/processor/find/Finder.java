@@ -237,17 +237,8 @@ public final class Finder {
         // a method of a private nested class is called by its copy too: the adjoint class cannot name its class
         return plan(owner, method, method.getSimpleName().toString(), Keys.of(method, types),
                 !method.getModifiers().contains(Modifier.PRIVATE),
-                method.getModifiers().contains(Modifier.PRIVATE) || inPrivateClass(owner), order, checkpoints, params,
+                method.getModifiers().contains(Modifier.PRIVATE) || isPrivate(owner.asType()), order, checkpoints, params,
                 fields);
-    }
-
-    private static boolean inPrivateClass(TypeElement type) {
-        for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
-            if (t.getModifiers().contains(Modifier.PRIVATE)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -87,9 +87,9 @@ public final class Reader {
             // the receiver, and each differentiated field of it as a parameter of the implementation
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             // held as a class the adjoint class can name (a private nested class's base): read through bridges
-            self = new Var(plan.names().self(), JType.of(access.heldAs(owner, types)), Var.Role.PARAM);
+            self = new Var(plan.names().self(), plan.receiver(), Var.Role.PARAM);
             reader.receiver(self, null);
-            guard(method, self, body, !self.type.equals(JType.of(owner.asType())));
+            guard(method, self, body, plan.receiverHeldAsBase());
             List<MethodPlan.GradientField> fields = plan.receiverFields();
             for (int i = 0; i < fields.size(); i++) {
                 MethodPlan.GradientField f = fields.get(i);
