@@ -2,8 +2,12 @@ package dev.adjoint.internal;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,15 +40,15 @@ public final class Overrides {
             }
             // then interfaces' default methods, which run where no class declares the method: of those
             // declaring one, the most specific (javac refuses a class with two unrelated ones)
-            java.util.Set<Class<?>> interfaces = new java.util.LinkedHashSet<>();
-            java.util.ArrayDeque<Class<?>> todo = new java.util.ArrayDeque<>();
+            Set<Class<?>> interfaces = new LinkedHashSet<>();
+            ArrayDeque<Class<?>> todo = new ArrayDeque<>();
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                todo.addAll(java.util.List.of(c.getInterfaces()));
+                todo.addAll(List.of(c.getInterfaces()));
             }
             while (!todo.isEmpty()) {
                 Class<?> i = todo.poll();
                 if (interfaces.add(i)) {
-                    todo.addAll(java.util.List.of(i.getInterfaces()));
+                    todo.addAll(List.of(i.getInterfaces()));
                 }
             }
             Map<String, Class<?>> defaults = new HashMap<>();
@@ -69,17 +73,18 @@ public final class Overrides {
      */
     public static void check(Object self, String owner, String method) {
         String runs = BODIES.get(self.getClass()).get(method);
-        if (!owner.equals(runs) && !isA(self.getClass(), owner)) {
+        if (owner.equals(runs)) {
+            return;
+        }
+        if (!isA(self.getClass(), owner)) {
             // generated code that holds the object as a base (of a private nested class) was given another
             throw new ClassCastException(self.getClass().getName() + " is not a " + owner + ": this derivative is of "
                     + owner + "'s " + method);
         }
-        if (!owner.equals(runs)) {
-            throw new UnsupportedOperationException(self.getClass().getName() + " overrides " + method + " of "
-                    + owner + ", and Adjoint generated this derivative from " + owner + "'s body, not from the "
-                    + "override: differentiate the subclass's method with a @Differentiable method of its own, or "
-                    + "make " + method.substring(0, method.indexOf('(')) + " final");
-        }
+        throw new UnsupportedOperationException(self.getClass().getName() + " overrides " + method + " of "
+                + owner + ", and Adjoint generated this derivative from " + owner + "'s body, not from the "
+                + "override: differentiate the subclass's method with a @Differentiable method of its own, or "
+                + "make " + method.substring(0, method.indexOf('(')) + " final");
     }
 
     /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */
