@@ -410,8 +410,8 @@ public final class Fence {
                     if (shownDepth == 0 && stopDepth == 0 && x.args().stream().anyMatch(Run.this::carried)) {
                         error(x.pos(), Tag.AdjointUnsupportedCall, "cannot differentiate through new " + x.type() + "(...): a "
                                 + "differentiated value passed to a constructor loses its derivative, unless Adjoint can split the "
-                                + "object into its fields (a class of the build with final fields its constructor only assigns, an "
-                                + "object only read: its fields, its methods, never passed on or compared); compute with doubles, "
+                                + "object into its fields (a class of the build with fields its constructor only assigns, an object "
+                                + "only read: its fields, its methods, never written, passed on or compared); compute with doubles, "
                                 + "or wrap the argument in Adjoint.stopGradient(...) if no derivative should flow through it");
                     }
                     return null;

@@ -59,11 +59,14 @@ import javax.lang.model.util.Types;
  * and the fence judges it as before.
  *
  * <p>A <em>value class</em> is a class or record of this build, not abstract, generic or inner,
- * extending {@code Object} (or {@code Record}), whose instance fields are all final and of a
- * primitive, primitive array or {@code String} type, with no instance initializer. A constructor
+ * extending {@code Object} (or {@code Record}), whose instance fields are of a primitive or
+ * {@code String} type, with no instance initializer. Its fields need not be final (JTS's {@code
+ * Coordinate}): an object split is one the method builds, which no other code holds, and no use of
+ * it writes a field; only a {@code static final} constant, which other code may hold, must have
+ * final fields. A constructor
  * is <em>simple</em> when it only assigns each field a value computed from its parameters. A method
  * of a value class is <em>safe</em> on a split object when it uses {@code this} only to read
- * fields and to call safe methods. A local variable is split when each of its values is a split
+ * fields and to call safe methods, and writes no instance field. A local variable is split when each of its values is a split
  * object (a simple constructor's, another split local's, or the result of a method that returns
  * only split objects) and each of its uses reads a field or calls a safe method, or is the value
  * of another split local (or, in a method read for one field of its result, returned).
@@ -145,6 +148,15 @@ final class Values {
         }
     }
 
+    /** Whether the variable at {@code path} is assigned there (by =, a compound assignment, ++ or --). */
+    static boolean written(TreePath path) {
+        Tree parent = path.getParentPath().getLeaf();
+        Tree leaf = path.getLeaf();
+        return parent instanceof AssignmentTree a && a.getVariable() == leaf
+                || parent instanceof CompoundAssignmentTree c && c.getVariable() == leaf
+                || parent instanceof UnaryTree u && increments(u);
+    }
+
     /** Whether {@code node} is {@code ++} or {@code --}, prefix or postfix. */
     static boolean increments(UnaryTree node) {
         Tree.Kind k = node.getKind();
@@ -204,7 +216,7 @@ final class Values {
             if (f.getModifiers().contains(Modifier.STATIC)) {
                 continue;
             }
-            if (!f.getModifiers().contains(Modifier.FINAL) || !plain(f.asType())) {
+            if (!plain(f.asType())) {
                 return null;
             }
             fields.add(f);
@@ -383,6 +395,8 @@ final class Values {
                     ok &= usedAsValue(getCurrentPath(), methodScope(method));
                 } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
                     ok &= onThis(m, owner);
+                } else if (e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)) {
+                    ok &= !written(getCurrentPath()); // a field that is not final, changed: not only read
                 }
                 return null;
             }
@@ -394,6 +408,9 @@ final class Values {
                         && e instanceof ExecutableElement m) {
                     ok &= onThis(m, owner);
                     return null;
+                }
+                if (e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)) {
+                    ok &= !written(getCurrentPath());
                 }
                 return super.visitMemberSelect(node, unused);
             }
@@ -524,9 +541,11 @@ final class Values {
         Element e = tree instanceof IdentifierTree || tree instanceof MemberSelectTree ? trees.getElement(path) : null;
         ValueClass value = e != null && e.getKind() == ElementKind.FIELD && e.getModifiers().contains(Modifier.STATIC)
                 && e.getModifiers().contains(Modifier.FINAL) ? of(e.asType()) : null;
-        // of a final class (a record is one): no subclass's method can be what the object runs
+        // of a final class (a record is one): no subclass's method can be what the object runs; with
+        // final fields: code outside the method may hold it, and change a field it could change
         return value != null && (value.type().getModifiers().contains(Modifier.FINAL)
-                || value.type().getKind() == ElementKind.RECORD);
+                || value.type().getKind() == ElementKind.RECORD) && value.fields().stream()
+                .allMatch(f -> f.getModifiers().contains(Modifier.FINAL));
     }
 
     /** The classes whose static methods of these names only check that their first argument is not null. */
@@ -646,7 +665,7 @@ final class Values {
             TypeElement owner = classOf(path);
             if (member instanceof VariableElement f && owner != null && of(owner.asType()) != null
                     && of(owner.asType()).fields().contains(f)) {
-                return !(parentPath.getParentPath().getLeaf() instanceof AssignmentTree a && a.getVariable() == parent);
+                return !written(parentPath);
             }
             if (member instanceof ExecutableElement m && parentPath.getParentPath().getLeaf() instanceof MethodInvocationTree
                     && owner != null && m.getEnclosingElement().equals(owner)) {

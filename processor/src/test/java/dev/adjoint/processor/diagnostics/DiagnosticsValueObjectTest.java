@@ -20,8 +20,8 @@ class DiagnosticsValueObjectTest {
 
     private static final String MESSAGE = "[AdjointUnsupportedCall] cannot differentiate through new demo.Pair(...): a "
             + "differentiated value passed to a constructor loses its derivative, unless Adjoint can split the object "
-            + "into its fields (a class of the build with final fields its constructor only assigns, an object only "
-            + "read: its fields, its methods, never passed on or compared)";
+            + "into its fields (a class of the build with fields its constructor only assigns, an object only "
+            + "read: its fields, its methods, never written, passed on or compared)";
 
     /** A value class of final fields, accessors, and a method returning another one. */
     private static final JavaFileObject PAIR = JavaFileObjects.forSourceLines("demo.Pair",
@@ -125,5 +125,86 @@ class DiagnosticsValueObjectTest {
         assertThat(c).hadErrorContaining(MESSAGE).inFile(functions).onLine(8);
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
+    }
+    /** As JTS's Coordinate: fields that are not final, a setter. Split while only read (ValueObjectTest). */
+    private static final JavaFileObject POINT = JavaFileObjects.forSourceLines("demo.Point",
+            "package demo;",
+            "",
+            "public final class Point {",
+            "    public static final Point ORIGIN = new Point(0, 0);",
+            "    public double x;",
+            "    public double y;",
+            "",
+            "    public Point(double x, double y) {",
+            "        this.x = x;",
+            "        this.y = y;",
+            "    }",
+            "",
+            "    public void setX(double x) {",
+            "        this.x = x;",
+            "    }",
+            "",
+            "    public Point scaled(double k) {",
+            "        x *= k;",
+            "        return new Point(x, y * k);",
+            "    }",
+            "",
+            "    public static double dist(Point a, Point b) {",
+            "        return Math.hypot(a.x - b.x, a.y - b.y);",
+            "    }",
+            "}");
+
+    private static void assertPointRefusedOnLine(JavaFileObject functions, int line) {
+        assertPointRefusedOnLine(functions, line, null, 0);
+    }
+
+    /** Refused where the point is built, and, when {@code also} is not null, for that too on {@code alsoLine}. */
+    private static void assertPointRefusedOnLine(JavaFileObject functions, int line, String also, int alsoLine) {
+        Compilation c = compile(functions, POINT);
+        assertThat(c).hadErrorContaining(MESSAGE.replace("demo.Pair", "demo.Point")).inFile(functions).onLine(line);
+        if (also != null) {
+            assertThat(c).hadErrorContaining(also).inFile(functions).onLine(alsoLine);
+        }
+        assertThat(c).hadErrorCount(also == null ? 1 : 2);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    /** A field written after the constructor, each way: the object would no longer be its constructor's values. */
+    @Test
+    void aFieldWrittenIsRefused() {
+        assertPointRefusedOnLine(f(
+                "        Point p = new Point(x, 1);",
+                "        p.x = 2 * x;",
+                "        return p.x * p.y;"), 8, "[AdjointFieldWrite] cannot write to p.x from a @Differentiable method", 9);
+        assertPointRefusedOnLine(f(
+                "        Point p = new Point(x, 1);",
+                "        p.y += x;",
+                "        return p.x * p.y;"), 8, "[AdjointFieldWrite] cannot write to p.y", 9);
+        assertPointRefusedOnLine(f(
+                "        Point p = new Point(x, 1);",
+                "        p.y++;",
+                "        return p.x * p.y;"), 8, "[AdjointFieldWrite] cannot write to p.y", 9);
+    }
+
+    /** A method that writes a field of its object (a setter, a compound assignment) is not run on a split one. */
+    @Test
+    void aMethodThatWritesAFieldIsRefused() {
+        assertPointRefusedOnLine(f(
+                "        Point p = new Point(x, 1);",
+                "        p.setX(x * x);",
+                "        return p.x;"), 8, "[AdjointUnsupportedCall] cannot differentiate through Point.setX(double)", 9);
+        assertPointRefusedOnLine(f(
+                "        Point p = new Point(x, 1);",
+                "        return p.scaled(2).y;"), 8);
+    }
+
+    /**
+     * A {@code static final} constant of a class whose fields are not final: code outside the method
+     * may change them, so it is not split, and the object passed beside it is not either.
+     */
+    @Test
+    void aConstantWhoseFieldsAreNotFinalIsNotSplit() {
+        assertPointRefusedOnLine(f("        return Point.dist(Point.ORIGIN, new Point(x, 2 * x));"), 8);
     }
 }

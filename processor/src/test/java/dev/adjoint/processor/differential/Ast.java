@@ -113,7 +113,9 @@ final class Ast {
      * A value object of two fields built and read back in one expression, as library code reads a
      * {@code SinCos} (read/Values splits it into its fields): {@code new Pair(a, b).first()} (form 0),
      * {@code Pair.of(a, b).second()} (1), {@code new Pair(a, b).mix()} = a·b + a (2),
-     * {@code Pair.of(a, b).swap().first()} = b (3).
+     * {@code Pair.of(a, b).swap().first()} = b (3); and of a class whose fields are not final (JTS's
+     * {@code Coordinate}), built by {@code this(a, b, 1.0)}: {@code new Cell(a, b).second} (4),
+     * {@code new Cell(a, b).weighted()} = a·1 + b (5).
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
 

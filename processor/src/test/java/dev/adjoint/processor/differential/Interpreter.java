@@ -520,6 +520,7 @@ final class Interpreter<V> {
             return switch (v.form()) {
                 case 0 -> a;
                 case 2 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, b), a);
+                case 5 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, algebra.constant(1.0)), b);
                 default -> b;
             };
         } else if (e instanceof Ast.Unstash u) {

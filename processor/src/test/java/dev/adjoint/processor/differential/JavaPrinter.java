@@ -106,6 +106,14 @@ final class JavaPrinter {
                     .append("\n        double mix() {\n            return first * second + first;\n        }\n")
                     .append("\n        Pair swap() {\n            return new Pair(second, first);\n        }\n    }\n");
         }
+        if (out.indexOf("new Cell(") >= 0) {
+            // fields that are not final, a constructor calling another: split while only read
+            out.append("\n    static final class Cell {\n        double first;\n        double second;\n        double third;\n")
+                    .append("\n        Cell(double a, double b, double c) {\n            this.first = a;\n")
+                    .append("            this.second = b;\n            this.third = c;\n        }\n")
+                    .append("\n        Cell(double a, double b) {\n            this(a, b, 1.0);\n        }\n")
+                    .append("\n        double weighted() {\n            return first * third + second;\n        }\n    }\n");
+        }
         out.append("}\n");
         return new Printed(out.toString(), lines);
     }
@@ -360,7 +368,9 @@ final class JavaPrinter {
                 case 0 -> "new Pair(" + a + ", " + b + ").first()";
                 case 1 -> "Pair.of(" + a + ", " + b + ").second()";
                 case 2 -> "new Pair(" + a + ", " + b + ").mix()";
-                default -> "Pair.of(" + a + ", " + b + ").swap().first()";
+                case 3 -> "Pair.of(" + a + ", " + b + ").swap().first()";
+                case 4 -> "new Cell(" + a + ", " + b + ").second";
+                default -> "new Cell(" + a + ", " + b + ").weighted()";
             };
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";

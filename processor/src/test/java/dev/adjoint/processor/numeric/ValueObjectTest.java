@@ -434,6 +434,141 @@ class ValueObjectTest {
             }
             """;
 
+    /**
+     * As JTS writes its {@code Coordinate}: public fields that are not final, a constructor that
+     * calls another with {@code this(x, y, NaN)}, {@code equals}/{@code hashCode}, a method reading
+     * another coordinate; static helpers of another class taking several and building one.
+     */
+    private static final String COORDINATE = """
+            package demo.lib;
+
+            public class Coordinate {
+                public static final double NULL_ORDINATE = Double.NaN;
+                public double x;
+                public double y;
+                public double z;
+
+                public Coordinate(double x, double y, double z) {
+                    this.x = x;
+                    this.y = y;
+                    this.z = z;
+                }
+
+                public Coordinate(double x, double y) {
+                    this(x, y, NULL_ORDINATE);
+                }
+
+                public double getZ() {
+                    return z;
+                }
+
+                public void setZ(double z) {
+                    this.z = z;
+                }
+
+                public double distance(Coordinate c) {
+                    double dx = x - c.x;
+                    double dy = y - c.y;
+                    return Math.hypot(dx, dy);
+                }
+
+                @Override
+                public boolean equals(Object other) {
+                    return other instanceof Coordinate c && x == c.x && y == c.y;
+                }
+
+                @Override
+                public int hashCode() {
+                    return Double.hashCode(x) * 31 + Double.hashCode(y);
+                }
+            }
+            """;
+
+    private static final String TRIANGLE = """
+            package demo.lib;
+
+            public final class Triangle {
+                private Triangle() {}
+
+                public static double area(Coordinate a, Coordinate b, Coordinate c) {
+                    return Math.abs(((c.x - a.x) * (b.y - a.y) - (b.x - a.x) * (c.y - a.y)) / 2);
+                }
+
+                private static double det(double m00, double m01, double m10, double m11) {
+                    return m00 * m11 - m01 * m10;
+                }
+
+                public static Coordinate circumcentre(Coordinate a, Coordinate b, Coordinate c) {
+                    double cx = c.x;
+                    double cy = c.y;
+                    double ax = a.x - cx;
+                    double ay = a.y - cy;
+                    double bx = b.x - cx;
+                    double by = b.y - cy;
+                    double denom = 2 * det(ax, ay, bx, by);
+                    double numx = det(ay, ax * ax + ay * ay, by, bx * bx + by * by);
+                    double numy = det(ax, ax * ax + ay * ay, bx, bx * bx + by * by);
+                    return new Coordinate(cx - numx / denom, cy + numy / denom);
+                }
+
+                public static double longestSide(Coordinate a, Coordinate b, Coordinate c) {
+                    double longest = a.distance(b);
+                    double bc = b.distance(c);
+                    if (bc > longest) {
+                        longest = bc;
+                    }
+                    double ca = c.distance(a);
+                    if (ca > longest) {
+                        longest = ca;
+                    }
+                    return longest;
+                }
+            }
+            """;
+
+    private static final String GEOMETRY = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+            import demo.lib.Coordinate;
+            import demo.lib.Triangle;
+
+            public final class Geometry {
+                private Geometry() {}
+
+                @Differentiable(order = 2)
+                public static double area(double ax, double ay, double bx, double by, double cx, double cy) {
+                    return Triangle.area(new Coordinate(ax, ay), new Coordinate(bx, by), new Coordinate(cx, cy));
+                }
+
+                @Differentiable(order = 2)
+                public static double circumcentre(double ax, double ay, double bx, double by, double cx, double cy) {
+                    Coordinate cc = Triangle.circumcentre(new Coordinate(ax, ay), new Coordinate(bx, by),
+                            new Coordinate(cx, cy));
+                    return cc.x + 0.5 * cc.y;
+                }
+
+                /** A local read after a helper read it, its z the constructor's constant, NaN. */
+                @Differentiable(order = 2)
+                public static double longest(double ax, double ay, double bx, double by, double cx, double cy) {
+                    Coordinate a = new Coordinate(ax, ay);
+                    Coordinate c = new Coordinate(cx, cy);
+                    double l = Triangle.longestSide(a, new Coordinate(bx, by), c);
+                    return Double.isNaN(a.getZ()) ? l * c.x : l;
+                }
+            }
+            """;
+
+    /** Fields that are not final: the object is split as long as nothing writes one (DiagnosticsValueObjectTest). */
+    @Test
+    void fieldsThatAreNotFinalButOnlyRead() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Geometry", GEOMETRY, "demo.lib.Coordinate", COORDINATE,
+                "demo.lib.Triangle", TRIANGLE);
+        String impl = withoutComments(r.generated("demo.GeometryAdjointImpl"));
+        assertFalse(impl.contains("new Coordinate("), "no object is built:\n" + impl);
+        checkEveryMethod(r, "demo.Geometry", POINTS, "area", "circumcentre", "longest");
+    }
+
     private static InMemoryCompiler.Result compile() {
         return compileClean("demo.Shapes", SHAPES, "demo.lib.SinCos", LIB, "demo.lib.FastMath", FAST_MATH, "demo.lib.DD",
                 DD);
