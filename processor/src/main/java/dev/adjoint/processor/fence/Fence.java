@@ -760,19 +760,13 @@ public final class Fence {
         }
 
         private boolean createdAtTop(Var v) {
-            int assigned = 0;
             boolean created = false;
-            for (Stmt s : Stmts.all(method.body())) {
-                if (s instanceof Stmt.Assign a && a.var() == v) {
-                    assigned++;
-                }
-            }
             for (Stmt s : method.body()) {
                 if (s instanceof Stmt.Declare d && d.var() == v && d.init() != null && creates(d.init())) {
                     created = true;
                 }
             }
-            return created && assigned == 0;
+            return created && !Stmts.assigns(method.body(), v);
         }
 
         /** Whether {@code e} is a new array: created, or a copy or a helper's own new array (Arrays.copyOf, clone()). */

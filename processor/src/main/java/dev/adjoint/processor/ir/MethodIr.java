@@ -87,12 +87,12 @@ public record MethodIr(String key, String name, ClassRef owner, List<Param> para
             return null;
         }
         Var v = read.var();
+        if (Stmts.assigns(body, v)) {
+            return null;
+        }
         int returns = 0;
         for (Stmt s : Stmts.all(body)) {
             returns += s instanceof Stmt.Return ? 1 : 0;
-            if (s instanceof Stmt.Assign a && a.var() == v) {
-                return null;
-            }
         }
         for (Stmt s : body) {
             if (s instanceof Stmt.Declare d && d.var() == v && returns == 1

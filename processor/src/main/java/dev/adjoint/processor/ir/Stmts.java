@@ -112,6 +112,22 @@ public final class Stmts {
         }
     }
 
+    /**
+     * Whether anything in {@code list} assigns {@code v}: a statement, or an assignment inside an
+     * expression ({@code Math.sin(lam *= 0.5)}, {@code n++} in a condition), nested code included.
+     */
+    public static boolean assigns(List<Stmt> list, Var v) {
+        for (Stmt s : all(list)) {
+            if (s instanceof Stmt.Assign a && a.var() == v) {
+                return true;
+            }
+        }
+        boolean[] found = {false};
+        forEachExpr(list, e -> found[0] |= Exprs.any(e, n -> n instanceof Expr.Assignment a
+                && a.target() instanceof Expr.Read r && r.var() == v));
+        return found[0];
+    }
+
     /** Every statement of {@code list}, nested ones included, in program order. */
     public static List<Stmt> all(List<Stmt> list) {
         List<Stmt> out = new ArrayList<>();

@@ -482,12 +482,7 @@ final class Anf {
     }
 
     private static boolean assignedIn(List<Stmt> body, Var v) {
-        for (Stmt s : Stmts.all(body)) {
-            if ((s instanceof Stmt.Assign a && a.var() == v)) {
-                return true;
-            }
-        }
-        return false;
+        return Stmts.assigns(body, v); // inside an expression too: Math.sin(lam *= 0.5) writes the parameter
     }
 
     private static List<Stmt> returnsToBreaks(List<Stmt> body, Var result, String label) {

@@ -237,9 +237,17 @@ final class ProgramGenerator {
         return out;
     }
 
-    /** A helper's body: a smooth function of its parameter u. */
+    /**
+     * A helper's body: a smooth function of its parameter u; one assigns u inside the expression
+     * ({@code Math.sin(u = u * 0.5) + u}, as Proj4J's {@code Math.sin(lam *= n)}): inlined, that is
+     * the helper's own variable, never the caller's argument.
+     */
     private Expr helperBody() {
         Var u = new Var(Ast.Helper.PARAM);
+        if (random.nextInt(5) == 0) {
+            return new Bin(Op.ADD, new Call(MathFunction.SIN, false, List.of(new Ast.AssignExpr(Ast.Helper.PARAM,
+                    new Bin(Op.MUL, u, new Num(0.5))))), u);
+        }
         return switch (random.nextInt(4)) {
             case 0 -> new Bin(Op.MUL, u, u);
             case 1 -> new Bin(Op.ADD, new Call(MathFunction.SIN, false, List.of(u)), new Bin(Op.MUL, new Num(0.5), u));

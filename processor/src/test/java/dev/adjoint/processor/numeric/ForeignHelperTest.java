@@ -368,4 +368,60 @@ class ForeignHelperTest {
         assertFalse(impl.contains("Math.exp(") && !impl.contains("FastMath.exp("), impl);
         checkEveryMethod(r, "demo.Kernel", POINTS, "rbf");
     }
+    /**
+     * A helper that assigns its parameter inside an expression ({@code Math.sin(lam *= 0.5)}, as
+     * Proj4J writes its projections), given the caller's variable, which the caller reads after:
+     * inlined, the helper's parameter is a variable of its own. (It was the caller's, so the caller
+     * read the halved value: the gradient 1.47 where it is 1.97, silently.)
+     */
+    @Test
+    void helperAssigningItsParameterInsideAnExpression() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Halves", """
+                package demo;
+
+                import dev.adjoint.Differentiable;
+
+                public final class Halves {
+                    private Halves() {}
+
+                    static double halfSine(double lam) {
+                        return Math.sin(lam *= 0.5) + lam;
+                    }
+
+                    /** Another object's method, its field data. */
+                    public static final class Scaled {
+                        private final double k;
+
+                        public Scaled(double k) {
+                            this.k = k;
+                        }
+
+                        public double of(double lam) {
+                            double s = k * Math.sin(lam *= 0.5);
+                            return s + lam++ * lam;
+                        }
+                    }
+
+                    @Differentiable(order = 2)
+                    public static double staticHelper(double x) {
+                        return halfSine(x) + x * x;
+                    }
+
+                    @Differentiable(order = 2)
+                    public static double objectHelper(double x) {
+                        Scaled s = new Scaled(3);
+                        double y = s.of(x);
+                        return y + x;
+                    }
+                }
+                """);
+        checkEveryMethod(r, "demo.Halves", POINTS, "objectHelper", "staticHelper");
+        Class<?> halves = r.loader().loadClass("demo.Halves");
+        Class<?> adjoint = r.loader().loadClass("demo.HalvesAdjoint");
+        Object g = adjoint.getMethod("staticHelperGradient", double.class).invoke(null, 0.7);
+        double dx = g.getClass().getField("x").getDouble(g);
+        assertEquals(0.5 * Math.cos(0.35) + 0.5 + 1.4, dx, 1e-12, "d/dx of sin(x/2) + x/2 + x^2 at 0.7");
+        assertEquals(Math.sin(0.35) + 0.35 + 0.49, (double) halves.getMethod("staticHelper", double.class).invoke(null, 0.7),
+                1e-15);
+    }
 }
