@@ -462,7 +462,8 @@ final class BodyReader {
                 return fieldWrite(u.getExpression());
             }
             case METHOD_INVOCATION, NEW_CLASS -> {
-                return new Stmt.Eval(expr(path), at, source);
+                Element filled = values.filledLocal(path); // p.project(lam, phi, out): out = p.project(lam, phi, out)
+                return filled != null ? values.assign(path, filled, at, source) : new Stmt.Eval(expr(path), at, source);
             }
             default -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate the statement " + source
@@ -472,14 +473,15 @@ final class BodyReader {
     }
 
     private Stmt fieldWrite(ExpressionTree target) {
-        return unsupported(target, Tag.AdjointFieldWrite, "cannot write to " + target + " from a @Differentiable "
-                + "method: only its own local variables, parameters and their array elements may be assigned; "
-                + "return the value instead");
+        return unsupported(target, Tag.AdjointFieldWrite, ValueReads.fieldWrite(target));
     }
 
     /** The local variable or parameter an assignment writes, or null when it writes something else. */
     private Var localTarget(TreePath path) {
         Tree tree = stripParens((ExpressionTree) path.getLeaf());
+        if (tree instanceof MemberSelectTree) {
+            return values.fieldTarget(path.getLeaf() == tree ? path : new TreePath(path, tree)); // out.x of a split out
+        }
         if (!(tree instanceof com.sun.source.tree.IdentifierTree)) {
             return null;
         }
@@ -686,10 +688,7 @@ final class BodyReader {
         if (stripParens((ExpressionTree) path.getLeaf()) instanceof ArrayAccessTree) {
             return expr(path);
         }
-        Tree t = path.getLeaf();
-        return unsupportedExpr(t, Tag.AdjointFieldWrite, "cannot write to " + t + " from a @Differentiable method: "
-                + "only its own local variables, parameters and their array elements may be assigned; return the "
-                + "value instead");
+        return unsupportedExpr(path.getLeaf(), Tag.AdjointFieldWrite, ValueReads.fieldWrite(path.getLeaf()));
     }
 
     private Expr name(TreePath path) {

@@ -78,6 +78,7 @@ final class Calls {
     private final Reader reader;
     /** The site: the top-level class of the {@code @Differentiable} method being read, helpers included. */
     private final TypeElement site;
+    private final CallerObjects callers;
     /** What the adjoint class, in the site's package, can name. */
     private final Access access;
     private final Effects effects;
@@ -92,6 +93,7 @@ final class Calls {
         this.catalog = catalog;
         this.reader = reader;
         this.site = site;
+        this.callers = new CallerObjects(types, site);
         this.access = new Access(elements, elements.getPackageOf(site));
         this.effects = new Effects(trees, elements, types, paths, catalog);
     }
@@ -254,7 +256,7 @@ final class Calls {
         Expr.Call inlined = null;
         ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
                 ? implementation(method, exact) : null;
-        boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, exact);
+        boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, exact);
         if (known != null && ofObject(known, Keys.of(known, types)) && !mayBeThis && !shown) {
             // an interface's method on a constant whose class is known (static final NORMAL = new
             // NormalDistribution(0, 1)): that class's method, inlined as another object's
@@ -430,7 +432,7 @@ final class Calls {
                 // package-private elsewhere): its body is inlined instead
                 return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
             }
-            if (receiver != null && body.fieldsDifferentiated() && mayBeCallersOwn(receiver, null)) {
+            if (receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, null)) {
                 // the object may be this one, whose fields the caller differentiates: passed as data,
                 // their derivatives through the call would be lost
                 return body.unsupportedExpr(call, Tag.AdjointUntracked, "cannot differentiate through " + name
@@ -547,7 +549,7 @@ final class Calls {
     }
 
     /** The key of {@code m} on a split value object ({@link ValueReads}), read now (for {@code field} of its result); null: unnameable. */
-    String valueHelper(ExecutableElement m, VariableElement field) {
+    String valueHelper(ExecutableElement m, VariableElement field, boolean selfIsData) {
         for (VariableElement p : m.getParameters()) {
             if (!access.nameable(p.asType())) {
                 return null;
@@ -556,9 +558,30 @@ final class Calls {
         if (field == null && !access.nameable(m.getReturnType())) {
             return null;
         }
-        String key = helperKey(m, Keys.of(m, types)) + "#value" + (field == null ? "" : "." + field.getSimpleName());
-        reader.valueHelper(m, key, site, field);
+        String key = helperKey(m, Keys.of(m, types)) + "#value" + (field == null ? "" : "." + field.getSimpleName())
+                + (selfIsData ? MethodIr.OTHER_OBJECT : "");
+        reader.valueHelper(m, key, site, field, selfIsData);
         return key;
+    }
+
+    /**
+     * Why {@code m}, a method of an object whose fields are data, cannot be inlined on {@code
+     * receiver} as split objects are given to it, or null: a derivative of its own ({@code
+     * @DerivativeOf}), or a receiver that may be the caller's own object, whose fields carry derivatives.
+     */
+    Expr dataReceiver(ExecutableElement m, Expr receiver, Position at, BodyReader body) {
+        String key = Keys.of(m, types);
+        if (custom.of(key) != null || plan(m, key) != null) {
+            return new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot differentiate through " + describe(m)
+                    + " given a value object split into its fields: it has a derivative of its own, which takes the "
+                    + "object; pass it numbers instead", JType.OBJECT, at);
+        }
+        if (body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, null)) {
+            return new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot differentiate through " + describe(m)
+                    + " given a value object split into its fields: the object it is called on may be this one, whose "
+                    + "fields are differentiated; call it on another object", JType.OBJECT, at);
+        }
+        return null;
     }
 
     /** The reader, and the class it reads for: a constructor's values are read there (ValueReads). */
@@ -666,52 +689,6 @@ final class Calls {
     private static boolean isVarArgsOfObjects(ExecutableElement method) {
         return method.isVarArgs() && !JType.of(method.getParameters().get(method.getParameters().size() - 1).asType())
                 .isDoubleArray();
-    }
-
-    /**
-     * Whether {@code receiver} may be, at run time, the receiver of a {@code @Differentiable}
-     * instance method of the site, which may differentiate its fields: read as another object's,
-     * as data, their derivatives would be lost. That is when its class and such a method's class
-     * are one a subclass of the other (an interface type is refused before this); when the
-     * receiver's class is known exactly ({@code exact}), only when it is that class or a subclass.
-     */
-    private boolean mayBeCallersOwn(Expr receiver, TypeElement exact) {
-        TypeMirror r = exact != null ? exact.asType() : receiver.type().mirror();
-        if (r == null || r.getKind() != TypeKind.DECLARED) {
-            return true;
-        }
-        TypeMirror erased = types.erasure(r);
-        for (TypeElement c : differentiableInstanceClasses()) {
-            TypeMirror mine = types.erasure(c.asType());
-            // an object of exactly class E is this only if E is the caller's class or a subclass of it
-            if (types.isSubtype(erased, mine) || exact == null && types.isSubtype(mine, erased)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<TypeElement> instanceClasses;
-
-    /** The classes of the site (nested ones included) that declare a {@code @Differentiable} instance method. */
-    private List<TypeElement> differentiableInstanceClasses() {
-        if (instanceClasses == null) {
-            instanceClasses = new ArrayList<>();
-            collectInstanceClasses(site, instanceClasses);
-        }
-        return instanceClasses;
-    }
-
-    private static void collectInstanceClasses(TypeElement type, List<TypeElement> out) {
-        for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
-            if (m.getAnnotation(Differentiable.class) != null && !m.getModifiers().contains(Modifier.STATIC)) {
-                out.add(type);
-                break;
-            }
-        }
-        for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
-            collectInstanceClasses(nested, out);
-        }
     }
 
     /**

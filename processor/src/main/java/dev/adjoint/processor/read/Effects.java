@@ -4,6 +4,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
@@ -242,7 +243,7 @@ final class Effects {
         TreePath path = paths.of(method);
         boolean readOnly = path == null ? fromClassFile(method) == null
                 : path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
-                        && readsOnly(new TreePath(path, tree.getBody()), tree, visiting);
+                        && readsOnly(new TreePath(path, tree.getBody()), tree, visiting, Set.of());
         visiting.remove(depth);
         if (!readOnly || assumed >= depth) {
             // a verdict that leaned on a method still being read (assumed read-only) holds only once
@@ -305,7 +306,18 @@ final class Effects {
         };
     }
 
-    private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting) {
+    /**
+     * Whether a method of this build, read from its source, writes nothing but its own locals and
+     * fields of the objects its locals or parameters named {@code objects} hold ({@code out.x = ...}):
+     * the objects it fills (read/Values).
+     */
+    boolean writesOnly(ExecutableElement method, Set<String> objects) {
+        TreePath path = paths.of(method);
+        return path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
+                && readsOnly(new TreePath(path, tree.getBody()), tree, new ArrayList<>(), objects);
+    }
+
+    private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting, Set<String> objects) {
         Set<String> locals = new HashSet<>();
         tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
         boolean[] ok = {true};
@@ -362,6 +374,10 @@ final class Effects {
             private boolean writesLocal(ExpressionTree target) {
                 while (target instanceof ParenthesizedTree p) {
                     target = p.getExpression();
+                }
+                if (target instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree id
+                        && objects.contains(id.getName().toString())) {
+                    return true; // a field of an object it fills
                 }
                 return target instanceof IdentifierTree id && locals.contains(id.getName().toString());
             }

@@ -52,6 +52,34 @@ final class Purity {
     }
 
     /**
+     * Whether {@code method} writes nothing but its locals and the fields of the split objects
+     * {@code filled} (its parameters and locals it fills): read once per field of its result, each
+     * read changes its own copies of their fields.
+     */
+    boolean changesOnly(ExecutableElement method, Set<javax.lang.model.element.Element> filled) {
+        Set<String> names = new java.util.HashSet<>();
+        filled.forEach(e -> names.add(e.getSimpleName().toString()));
+        return !filled.isEmpty() && effects.writesOnly(method, names);
+    }
+
+    /**
+     * Whether the call {@code call} of {@code m} changes only objects it creates: {@code m} writes
+     * nothing but the objects it fills, and each is given it new ({@code fill(a, b, new Cell())}).
+     */
+    private boolean fillsNew(MethodInvocationTree call, ExecutableElement m) {
+        java.util.Set<Integer> filled = values.scopes().fills(m);
+        if (filled.isEmpty() || !changesOnly(m, values.methodScope(m).filled())) {
+            return false;
+        }
+        for (int i : filled) {
+            if (i >= call.getArguments().size() || !(call.getArguments().get(i) instanceof com.sun.source.tree.NewClassTree)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether the expression at {@code expr} has no effect: it assigns nothing, creates only split
      * objects (and what it throws), and calls only pure methods.
      */
@@ -69,7 +97,8 @@ final class Purity {
 
             @Override
             public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-                ok &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m && pure(m);
+                ok &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m
+                        && (pure(m) || fillsNew(node, m));
                 return super.visitMethodInvocation(node, unused);
             }
 

@@ -296,16 +296,25 @@ public final class Reader {
      * an instance method's fields are its first parameters, filled with the object's fields; with
      * {@code field}, a method returning a value object is read for that field of its result.
      */
-    void valueHelper(ExecutableElement method, String key, TypeElement site, VariableElement field) {
+    void valueHelper(ExecutableElement method, String key, TypeElement site, VariableElement field, boolean selfIsData) {
         if (catalog.reading(key)) {
             return;
         }
         catalog.putHelper(key, null);
         List<MethodIr.Param> params = new ArrayList<>();
-        BodyReader reader = bodyReader(method, params, new ArrayList<>(), site);
+        List<Stmt> body = new ArrayList<>();
+        BodyReader reader = bodyReader(method, params, body, site);
         List<MethodIr.Param> all = new ArrayList<>();
         boolean instance = !method.getModifiers().contains(Modifier.STATIC);
-        if (instance) {
+        Var self = null;
+        if (selfIsData) {
+            // a method of another object (a projection's): its fields are data read from it
+            TypeElement owner = (TypeElement) method.getEnclosingElement();
+            self = new Var("this", JType.of(new Access(elements, elements.getPackageOf(site)).heldAs(owner, types)),
+                    Var.Role.PARAM);
+            reader.receiverAsData(self);
+            guard(method, self, body, false);
+        } else if (instance) {
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             reader.receiver(new Var("this", JType.of(owner.asType()), Var.Role.PARAM), null);
             for (VariableElement f : values.of(owner.asType()).fields()) {
@@ -330,12 +339,12 @@ public final class Reader {
             }
             reader.values().bind(values.parameter(method, i), fields);
         }
-        List<Stmt> body = readBody(method, reader);
+        body.addAll(readBody(method, reader));
         catalog.putFieldParams(key, List.of());
         catalog.putComponents(key, List.of());
         JType result = field != null ? JType.of(field.asType()) : JType.of(method.getReturnType());
         catalog.putHelper(key, new MethodIr(key, method.getSimpleName() + (field != null ? "_" + field.getSimpleName() : ""),
-                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), null, List.of(),
+                ClassRef.of((TypeElement) method.getEnclosingElement()), List.copyOf(all), self, List.of(),
                 List.copyOf(body), result.isDoubleArray(), Position.of(method)));
     }
 
@@ -471,6 +480,9 @@ public final class Reader {
         if (declared < 0) {
             return body;
         }
+        if (Stmts.assigns(body.subList(0, body.size() - 1), array)) {
+            return body; // another array given the name
+        }
         List<Stmt> after = body.subList(declared + 1, body.size() - 1);
         Set<Stmt> afterDeclaration = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         afterDeclaration.addAll(Stmts.all(after));
@@ -484,9 +496,6 @@ public final class Reader {
                     return body; // another value returned, or a return before the array exists
                 }
                 early = true;
-            }
-            if (s instanceof Stmt.Assign a && a.var() == array) {
-                return body;
             }
             String named = s instanceof Stmt.Block b ? b.label() : s instanceof Stmt.Loop l ? l.label()
                     : s instanceof Stmt.ForEach f ? f.label() : null;

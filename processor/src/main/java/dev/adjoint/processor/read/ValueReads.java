@@ -5,6 +5,7 @@ import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
@@ -52,6 +53,8 @@ final class ValueReads {
     /** In a body read for one field of its result: that field. */
     private VariableElement returned;
     private final Map<Element, Map<VariableElement, Var>> locals = new HashMap<>();
+    /** The receivers built once before their call is read field by field, and their variables. */
+    private final Map<Tree, Var> hoisted = new HashMap<>();
     /** The anonymous continued fractions of the body, never built either. */
     private final Fractions fractions;
 
@@ -116,14 +119,57 @@ final class ValueReads {
         locals.put(local, fields);
         List<Stmt> out = new ArrayList<>();
         TreePath init = tree.getInitializer() == null ? null : new TreePath(path, tree.getInitializer());
+        if (init != null) {
+            hoist(init, out, at);
+        }
         fields.forEach((f, v) -> out.add(new Stmt.Declare(v, init == null ? null : field(init, f), at,
                 out.isEmpty() ? source : null)));
         return out;
     }
 
-    /** {@code local = value;} of a split local: each field variable given its field of the value, all read first. */
+    /** Why a write of {@code target} is refused: a field of this, or of an object not split with one name. */
+    static String fieldWrite(Tree target) {
+        boolean ofLocal = target instanceof MemberSelectTree s && s.getExpression() instanceof IdentifierTree id
+                && !id.getName().contentEquals("this");
+        return "cannot write to " + target + " from a @Differentiable method: only its own local variables, parameters "
+                + "and their array elements may be assigned" + (ofLocal ? ", and the fields of a value object it splits "
+                + "into a variable per field where the object has one name (built with new, given to a method that "
+                + "fills it only as m(..., new C()) or o = m(..., o), never copied to another variable or given twice "
+                + "to one call)" : "") + "; return the value instead";
+    }
+
+    /** The variable a write of the field at {@code select} writes ({@code out.x} of a changed split out), or null. */
+    Var fieldTarget(TreePath select) {
+        return trees.getElement(select) instanceof VariableElement field
+                ? fieldVar(new TreePath(select, ((MemberSelectTree) select.getLeaf()).getExpression()), field) : null;
+    }
+
+    /**
+     * The variable of field {@code f} of the split local (or parameter) at {@code object}, or null
+     * when it is not one: what writing that field writes.
+     */
+    private Var fieldVar(TreePath object, VariableElement f) {
+        Tree tree = object.getLeaf();
+        while (tree instanceof ParenthesizedTree p) {
+            object = new TreePath(object, p.getExpression());
+            tree = object.getLeaf();
+        }
+        Map<VariableElement, Var> fields = tree instanceof IdentifierTree ? locals.get(trees.getElement(object)) : null;
+        return fields == null || !scope.filled().contains(trees.getElement(object)) ? null : fields.get(f);
+    }
+
+    /** The split local a call statement fills in place ({@code p.project(lam, phi, out);}), or null. */
+    Element filledLocal(TreePath call) {
+        return values.scopes().filledLocal(call, scope);
+    }
+
+    /**
+     * {@code local = value;} of a split local: each field variable given its field of the value, all
+     * read first; {@code assignment} may be a call that fills the local in place, its value.
+     */
     Stmt assign(TreePath assignment, Element local, Position at, String source) {
-        TreePath value = new TreePath(assignment, ((AssignmentTree) assignment.getLeaf()).getExpression());
+        TreePath value = assignment.getLeaf() instanceof AssignmentTree a ? new TreePath(assignment, a.getExpression())
+                : assignment;
         if (fractions.holds(local)) {
             return new Stmt.Eval(fractions.misused(assignment.getLeaf()), at, source);
         }
@@ -131,6 +177,7 @@ final class ValueReads {
         boolean readsItself = reads(value, local);
         List<Stmt> out = new ArrayList<>();
         List<Stmt> then = new ArrayList<>();
+        hoist(value, out, at);
         fields.forEach((f, v) -> {
             Expr e = field(value, f);
             if (readsItself) {
@@ -144,6 +191,29 @@ final class ValueReads {
         });
         out.addAll(then);
         return new Stmt.Block(null, out);
+    }
+
+    /**
+     * The object a call's receiver builds ({@code new Robinson().project(lam, phi, out)}), built
+     * once, before the call is read field by field ({@link Values#hoisted}).
+     */
+    private void hoist(TreePath value, List<Stmt> out, Position at) {
+        TreePath receiver = value.getLeaf() instanceof MethodInvocationTree ? values.receiver(value) : null;
+        if (receiver == null || !(trees.getElement(value) instanceof ExecutableElement m) || !values.hoisted(receiver)
+                || !values.onData(receiver, m, scope)) {
+            return; // not another object's method on an object built there (a split one is no object)
+        }
+        javax.lang.model.type.TypeMirror type = trees.getTypeMirror(receiver);
+        if (!calls.access().nameable(type)) {
+            out.add(new Stmt.Eval(body.unsupportedExpr(receiver.getLeaf(), Tag.AdjointUnsupportedCall, "cannot build "
+                    + receiver.getLeaf() + " once for each field of the object its " + m.getSimpleName() + " fills: the "
+                    + "adjoint class cannot name its class; hold it in a local variable first"), at, null));
+            return;
+        }
+        String name = ((TypeElement) ((javax.lang.model.type.DeclaredType) type).asElement()).getSimpleName().toString();
+        Var object = new Var(Character.toLowerCase(name.charAt(0)) + name.substring(1), JType.of(type), Var.Role.LOCAL);
+        out.add(new Stmt.Declare(object, body.expr(receiver), at, null));
+        hoisted.put(receiver.getLeaf(), object);
     }
 
     private boolean reads(TreePath expr, Element local) {
@@ -187,6 +257,11 @@ final class ValueReads {
                     || !values.splitArguments(path, m, scope) ? null : inlined(path, m, null, null);
         }
         TreePath receiver = values.receiver(path);
+        if (values.onData(receiver, m, scope)) {
+            // a method of an object whose fields are data, given split objects
+            return values.splitParams(m).isEmpty() || values.of(m.getReturnType()) != null
+                    || !values.splitArguments(path, m, scope) ? null : inlined(path, m, receiver, null);
+        }
         boolean onSplit = receiver != null ? splits(receiver) && m.getEnclosingElement().equals(values.classOf(receiver))
                 : scope.self() && body.self() != null && m.getEnclosingElement().equals(values.classOf(body.self()));
         if (!onSplit) {
@@ -295,7 +370,17 @@ final class ValueReads {
         Position at = body.at(path.getLeaf());
         List<Expr> args = new ArrayList<>();
         List<JType> types = new ArrayList<>();
-        if (!m.getModifiers().contains(Modifier.STATIC)) {
+        boolean data = receiver != null && values.onData(receiver, m, scope);
+        Expr self = null;
+        if (data) {
+            // an object whose fields are data (a projection): read from it where the method is inlined
+            Var built = hoisted.get(receiver.getLeaf());
+            self = built != null ? new Expr.Read(built, at) : body.expr(receiver);
+            Expr refused = calls.dataReceiver(m, self, at, body);
+            if (refused != null) {
+                return refused;
+            }
+        } else if (!m.getModifiers().contains(Modifier.STATIC)) {
             for (VariableElement field : values.of(m.getEnclosingElement().asType()).fields()) {
                 args.add(receiver != null ? field(receiver, field) : new Expr.Read(body.fieldVar(field), at));
                 types.add(JType.of(field.asType()));
@@ -315,14 +400,14 @@ final class ValueReads {
             args.add(body.expr(arg));
             types.add(JType.of(m.getParameters().get(i).asType()));
         }
-        String key = calls.valueHelper(m, f);
+        String key = calls.valueHelper(m, f, data);
         if (key == null) {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot inline " + Calls.describe(m)
                     + " on a value object split into its fields: the adjoint class cannot name a type of its signature");
         }
         JType type = f != null ? JType.of(f.asType()) : JType.of(trees.getTypeMirror(path));
         return new Expr.Call(new Callee.Inline(key, m.getSimpleName().toString(), types,
-                ClassRef.of((TypeElement) m.getEnclosingElement())), null, args, type, at);
+                ClassRef.of((TypeElement) m.getEnclosingElement())), self, args, type, at);
     }
 
     /** The refusal of a use of a split local that {@link Values} did not foresee (a guard: none is known). */

@@ -95,8 +95,12 @@ final class Values {
      * Where the split locals of one body are known: {@code returns} when the body is read for one
      * field of its result (its returns are split objects), {@code self} when its receiver is split.
      */
-    record Scope(Set<Element> locals, boolean returns, boolean self) {
+    record Scope(Set<Element> locals, boolean returns, boolean self, Set<Element> filled) {
         static final Scope NONE = new Scope(Set.of(), false, false);
+
+        Scope(Set<Element> locals, boolean returns, boolean self) {
+            this(locals, returns, self, Set.of());
+        }
     }
 
     private final Trees trees;
@@ -107,6 +111,7 @@ final class Values {
     private final Map<ExecutableElement, Boolean> safe = new HashMap<>();
     private final Map<ExecutableElement, Boolean> returnsValues = new HashMap<>();
     private final Purity purity;
+    private final Scopes scopes;
     private final Map<ExecutableElement, Set<Integer>> splitParams = new HashMap<>();
     private final Map<ExecutableElement, Scope> methodScopes = new HashMap<>();
 
@@ -115,6 +120,7 @@ final class Values {
         this.elements = elements;
         this.paths = paths;
         this.purity = new Purity(trees, types, this, new Effects(trees, elements, types, paths, catalog));
+        this.scopes = new Scopes(trees, this, paths);
     }
 
     /**
@@ -392,7 +398,7 @@ final class Values {
                     ok = false;
                 } else if (node.getName().contentEquals("this") && !(parent instanceof MemberSelectTree)) {
                     // a bare this (Acc a = this;) where a split object may be, as the body is read on one
-                    ok &= usedAsValue(getCurrentPath(), methodScope(method));
+                    ok &= scopes.usedAsValue(getCurrentPath(), methodScope(method));
                 } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
                     ok &= onThis(m, owner);
                 } else if (e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)) {
@@ -409,12 +415,54 @@ final class Values {
                     ok &= onThis(m, owner);
                     return null;
                 }
-                if (e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)) {
-                    ok &= !written(getCurrentPath());
+                if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")
+                        && e != null && e.getKind() == ElementKind.FIELD) {
+                    ok &= !written(getCurrentPath()); // this.x = ...: not only read (another object's: see Scopes)
                 }
                 return super.visitMemberSelect(node, unused);
             }
         }.passes(body);
+    }
+
+    /**
+     * Whether {@code method} is an instance method of a class that is no value class, with a body
+     * here: called on such an object (a projection), whose fields are data, it may return split objects.
+     */
+    boolean ofData(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        TreePath path = paths.of(method);
+        return !method.getModifiers().contains(Modifier.STATIC) && !method.getModifiers().contains(Modifier.ABSTRACT)
+                && !owner.getKind().isInterface() && !method.isVarArgs() && method.getAnnotation(Differentiable.class) == null
+                && path != null && ((MethodTree) path.getLeaf()).getBody() != null;
+    }
+
+    /**
+     * Whether {@code m} called on the expression at {@code receiver} is a method of an object whose
+     * fields are data ({@code p.project(lam, phi, out)}), the receiver read once per field it gives.
+     */
+    boolean onData(TreePath receiver, ExecutableElement m, Scope scope) {
+        return receiver != null && ofData(m) && (purity.pure(receiver) || hoisted(receiver))
+                && !(of(trees.getTypeMirror(receiver)) != null && splits(receiver, scope));
+    }
+
+    /**
+     * Whether the receiver at {@code receiver}, an object built there ({@code new Robinson()}), is
+     * built once before its call is read field by field: the call is a split local's value (its
+     * declaration's, an assignment statement's) or a statement that fills one in place.
+     */
+    boolean hoisted(TreePath receiver) {
+        Tree r = receiver.getLeaf();
+        while (r instanceof ParenthesizedTree p) {
+            r = p.getExpression();
+        }
+        TreePath call = receiver.getParentPath().getParentPath();
+        Tree parent = call.getParentPath().getLeaf();
+        return r instanceof NewClassTree n && n.getClassBody() == null && n.getEnclosingExpression() == null
+                && n.getArguments().stream().allMatch(a -> purity.pure(new TreePath(receiver, a)))
+                && (parent instanceof VariableTree v && v.getInitializer() == call.getLeaf()
+                        || parent instanceof ExpressionStatementTree
+                        || parent instanceof AssignmentTree a && a.getExpression() == call.getLeaf()
+                                && call.getParentPath().getParentPath().getLeaf() instanceof ExpressionStatementTree);
     }
 
     /** Whether a call of {@code m} on this, in a method of {@code owner}, runs on the split object. */
@@ -459,11 +507,14 @@ final class Values {
         TreePath path = paths.of(method);
         boolean instance = !method.getModifiers().contains(Modifier.STATIC);
         if (of(method.getReturnType()) == null || path == null || ((MethodTree) path.getLeaf()).getBody() == null
-                || method.getAnnotation(Differentiable.class) != null || instance && !safe(method) || !purity.pure(method)) {
-            return false; // read once per field, it must have no effect to repeat
+                || method.getAnnotation(Differentiable.class) != null || instance && !safe(method) && !ofData(method)) {
+            return false;
         }
         TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
         Scope scope = methodScope(method);
+        if (!purity.pure(method) && !purity.changesOnly(method, scope.filled())) {
+            return false; // read once per field, it must have no effect to repeat but on the objects it fills
+        }
         boolean[] ok = {true};
         new TreePathScanner<Void, Void>() {
             @Override
@@ -526,6 +577,9 @@ final class Values {
                 return true;
             }
             TreePath receiver = receiver(path);
+            if (receiver != null && ofData(m) && !(of(trees.getTypeMirror(receiver)) != null && splits(receiver, scope))) {
+                return onData(receiver, m, scope); // a method of an object whose fields are data: read from it per field
+            }
             return receiver != null ? splits(receiver, scope) && m.getEnclosingElement().equals(classOf(receiver))
                     : scope.self();
         }
@@ -593,7 +647,7 @@ final class Values {
     Scope methodScope(ExecutableElement method) {
         return once(methodScopes, method, Scope.NONE, m -> {
             TreePath path = paths.of(m);
-            return scope(m, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), of(m.getReturnType()) != null,
+            return scopes.scope(m, new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), of(m.getReturnType()) != null,
                     !m.getModifiers().contains(Modifier.STATIC), true);
         });
     }
@@ -636,148 +690,23 @@ final class Values {
         return t instanceof DeclaredType d && d.asElement() instanceof TypeElement e ? e : null;
     }
 
-    private boolean same(TypeMirror a, TypeMirror b) {
+    boolean same(TypeMirror a, TypeMirror b) {
         return a instanceof DeclaredType x && b instanceof DeclaredType y && x.asElement().equals(y.asElement());
     }
 
-    /**
-     * Whether the value-class expression at {@code path} is used where a split object may be: to
-     * read a field, to call a safe method, as the value of a split local, or returned by a body
-     * read for one field of its result.
-     */
-    boolean usedAsValue(TreePath path, Scope scope) {
-        TreePath parentPath = path.getParentPath();
-        Tree parent = parentPath.getLeaf();
-        Tree leaf = path.getLeaf();
-        if (parent instanceof ParenthesizedTree) {
-            return usedAsValue(parentPath, scope);
-        }
-        if (parent instanceof TypeCastTree) {
-            TypeMirror outer = trees.getTypeMirror(parentPath);
-            TypeMirror inner = trees.getTypeMirror(path);
-            return outer != null && inner != null && same(outer, inner) && usedAsValue(parentPath, scope);
-        }
-        if (parent instanceof ConditionalExpressionTree c) {
-            return c.getCondition() != leaf && usedAsValue(parentPath, scope);
-        }
-        if (parent instanceof MemberSelectTree select && select.getExpression() == leaf) {
-            Element member = trees.getElement(parentPath);
-            TypeElement owner = classOf(path);
-            if (member instanceof VariableElement f && owner != null && of(owner.asType()) != null
-                    && of(owner.asType()).fields().contains(f)) {
-                return !written(parentPath);
-            }
-            if (member instanceof ExecutableElement m && parentPath.getParentPath().getLeaf() instanceof MethodInvocationTree
-                    && owner != null && m.getEnclosingElement().equals(owner)) {
-                if (accessor(m) != null) {
-                    return true;
-                }
-                if (!safe(m)) {
-                    return false;
-                }
-                TreePath call = parentPath.getParentPath();
-                return of(m.getReturnType()) == null || returnsValues(m) && usedAsValue(call, scope);
-            }
-            return false;
-        }
-        if (parent instanceof VariableTree v && v.getInitializer() == leaf) {
-            return scope.locals().contains(trees.getElement(parentPath));
-        }
-        if (parent instanceof MethodInvocationTree call && !call.getArguments().isEmpty() && call.getArguments().get(0) == leaf
-                && trees.getElement(parentPath) instanceof ExecutableElement check && nullCheck(check)
-                && parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
-            return true; // Objects.requireNonNull(p);: a split object is never null
-        }
-        if (parent instanceof MethodInvocationTree call && call.getArguments().contains(leaf)
-                && trees.getElement(parentPath) instanceof ExecutableElement m
-                && splitParams(m).contains(call.getArguments().indexOf(leaf))) {
-            // a helper's parameter it only reads as a split object: the call is read on split objects
-            TreePath receiver = receiver(parentPath);
-            boolean onSplit = m.getModifiers().contains(Modifier.STATIC) || (receiver != null
-                    ? splits(receiver, scope) && m.getEnclosingElement().equals(classOf(receiver)) : scope.self())
-                    && safe(m);
-            return onSplit && (of(m.getReturnType()) == null || returnsValues(m) && usedAsValue(parentPath, scope));
-        }
-        if (parent instanceof AssignmentTree a && a.getExpression() == leaf) {
-            return parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree
-                    && a.getVariable() instanceof IdentifierTree
-                    && scope.locals().contains(trees.getElement(new TreePath(parentPath, a.getVariable())));
-        }
-        return parent instanceof ReturnTree && scope.returns();
+    /** The scope rules, {@link Scopes}: which locals are split, and which of them changed. */
+    Scopes scopes() {
+        return scopes;
     }
 
-    /**
-     * The split locals of the body at {@code body}: of its local variables of a value class, those
-     * whose every value is a split object and every use one a split object allows, found by
-     * removing the others until none is left to remove.
-     */
+    /** {@link Scopes#scope(TreePath, boolean, boolean)}. */
     Scope scope(TreePath body, boolean returns, boolean self) {
-        return scope(null, body, returns, self, false);
+        return scopes.scope(body, returns, self);
     }
 
-    /** {@link #scope(TreePath, boolean, boolean)}, {@code method}'s parameters of a value class candidates too with {@code params}. */
-    Scope scope(ExecutableElement method, TreePath body, boolean returns, boolean self, boolean params) {
-        Map<Element, List<TreePath>> values = new LinkedHashMap<>();
-        Map<Element, List<TreePath>> uses = new HashMap<>();
-        Set<Element> declared = new HashSet<>();
-        if (params) {
-            for (int i = 0; i < method.getParameters().size(); i++) {
-                if (of(method.getParameters().get(i).asType()) != null) {
-                    declared.add(parameter(method, i));
-                    values.put(parameter(method, i), new ArrayList<>());
-                }
-            }
-        }
-        new TreePathScanner<Void, Void>() {
-            @Override
-            public Void visitVariable(VariableTree node, Void unused) {
-                Element e = trees.getElement(getCurrentPath());
-                if (e != null && e.getKind() == ElementKind.LOCAL_VARIABLE && of(e.asType()) != null
-                        && getCurrentPath().getParentPath().getLeaf() instanceof BlockTree) {
-                    declared.add(e);
-                    values.computeIfAbsent(e, k -> new ArrayList<>());
-                    if (node.getInitializer() != null) {
-                        values.get(e).add(new TreePath(getCurrentPath(), node.getInitializer()));
-                    }
-                }
-                return super.visitVariable(node, unused);
-            }
-
-            @Override
-            public Void visitIdentifier(IdentifierTree node, Void unused) {
-                Element e = trees.getElement(getCurrentPath());
-                if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER)) {
-                    Tree parent = getCurrentPath().getParentPath().getLeaf();
-                    if (parent instanceof AssignmentTree a && a.getVariable() == node) {
-                        values.computeIfAbsent(e, k -> new ArrayList<>()).add(new TreePath(getCurrentPath().getParentPath(),
-                                a.getExpression()));
-                    } else {
-                        uses.computeIfAbsent(e, k -> new ArrayList<>()).add(getCurrentPath());
-                    }
-                }
-                return null;
-            }
-        }.scan(body, null);
-        Set<Element> locals = new HashSet<>(declared);
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            Scope scope = new Scope(Set.copyOf(locals), returns, self);
-            for (Element e : new ArrayList<>(locals)) {
-                boolean ok = values.get(e).stream().allMatch(v -> splits(v, scope) && sameClass(v, e))
-                        && uses.getOrDefault(e, List.of()).stream().allMatch(u -> usedAsValue(u, scope));
-                if (!ok) {
-                    locals.remove(e);
-                    changed = true;
-                }
-            }
-        }
-        return new Scope(Set.copyOf(locals), returns, self);
-    }
-
-    private boolean sameClass(TreePath value, Element local) {
-        TypeMirror t = trees.getTypeMirror(value);
-        return t != null && same(t, local.asType());
+    /** Whether {@code method}'s body is being judged now (a method reaching itself). */
+    boolean judging(ExecutableElement method) {
+        return methodScopes.get(method) == Scope.NONE;
     }
 
     /** Whether an expression assigns anything (an assignment, a compound one, ++ or --). */

@@ -115,7 +115,10 @@ final class Ast {
      * {@code Pair.of(a, b).second()} (1), {@code new Pair(a, b).mix()} = a·b + a (2),
      * {@code Pair.of(a, b).swap().first()} = b (3); and of a class whose fields are not final (JTS's
      * {@code Coordinate}), built by {@code this(a, b, 1.0)}: {@code new Cell(a, b).second} (4),
-     * {@code new Cell(a, b).weighted()} = a·1 + b (5).
+     * {@code new Cell(a, b).weighted()} = a·1 + b (5); a cell filled by a method that writes it and
+     * returns it, as Proj4J's projections fill a coordinate: {@code Cell.fill(a, b, new Cell(b,
+     * b)).second} = b + a (6), {@code FILLER.fill(a, b, new Cell(b, b)).first} = 2·a·b (7, a
+     * method of an object whose fields are data).
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
 

@@ -521,6 +521,8 @@ final class Interpreter<V> {
                 case 0 -> a;
                 case 2 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, b), a);
                 case 5 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, algebra.constant(1.0)), b);
+                case 6 -> algebra.binary(Ast.Op.ADD, b, a);
+                case 7 -> algebra.binary(Ast.Op.MUL, algebra.binary(Ast.Op.MUL, algebra.constant(2.0), a), b);
                 default -> b;
             };
         } else if (e instanceof Ast.Unstash u) {

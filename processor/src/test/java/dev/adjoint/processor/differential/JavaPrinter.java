@@ -106,13 +106,24 @@ final class JavaPrinter {
                     .append("\n        double mix() {\n            return first * second + first;\n        }\n")
                     .append("\n        Pair swap() {\n            return new Pair(second, first);\n        }\n    }\n");
         }
+        if (out.indexOf("FILLER.fill(") >= 0) {
+            // an object whose fields are data (its constructor does more than assign), filling the cell it is given
+            out.append("\n    static final Filler FILLER = new Filler();\n")
+                    .append("\n    static final class Filler {\n        private double scale;\n")
+                    .append("\n        Filler() {\n            init();\n        }\n")
+                    .append("\n        private void init() {\n            scale = 2.0;\n        }\n")
+                    .append("\n        Cell fill(double a, double b, Cell out) {\n            out.first = scale * a * b;\n")
+                    .append("            out.second += a;\n            return out;\n        }\n    }\n");
+        }
         if (out.indexOf("new Cell(") >= 0) {
             // fields that are not final, a constructor calling another: split while only read
             out.append("\n    static final class Cell {\n        double first;\n        double second;\n        double third;\n")
                     .append("\n        Cell(double a, double b, double c) {\n            this.first = a;\n")
                     .append("            this.second = b;\n            this.third = c;\n        }\n")
                     .append("\n        Cell(double a, double b) {\n            this(a, b, 1.0);\n        }\n")
-                    .append("\n        double weighted() {\n            return first * third + second;\n        }\n    }\n");
+                    .append("\n        double weighted() {\n            return first * third + second;\n        }\n")
+                    .append("\n        static Cell fill(double a, double b, Cell out) {\n            out.first = a * b;\n")
+                    .append("            out.second += a;\n            return out;\n        }\n    }\n");
         }
         out.append("}\n");
         return new Printed(out.toString(), lines);
@@ -370,7 +381,9 @@ final class JavaPrinter {
                 case 2 -> "new Pair(" + a + ", " + b + ").mix()";
                 case 3 -> "Pair.of(" + a + ", " + b + ").swap().first()";
                 case 4 -> "new Cell(" + a + ", " + b + ").second";
-                default -> "new Cell(" + a + ", " + b + ").weighted()";
+                case 5 -> "new Cell(" + a + ", " + b + ").weighted()";
+                case 6 -> "Cell.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).second";
+                default -> "FILLER.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).first";
             };
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";

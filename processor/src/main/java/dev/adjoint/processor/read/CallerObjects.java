@@ -1,0 +1,75 @@
+package dev.adjoint.processor.read;
+
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.ir.Expr;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Types;
+
+/**
+ * Which objects a method of the site may be called on when it is the receiver of the site's own
+ * {@code @Differentiable} instance method: another object's method is inlined with its fields as
+ * data, which is only right for an object whose fields carry no derivative.
+ */
+final class CallerObjects {
+
+    private final Types types;
+    private final TypeElement site;
+
+    CallerObjects(Types types, TypeElement site) {
+        this.types = types;
+        this.site = site;
+    }
+
+    /**
+     * Whether {@code receiver} may be, at run time, the receiver of a {@code @Differentiable}
+     * instance method of the site, which may differentiate its fields: read as another object's,
+     * as data, their derivatives would be lost. That is when its class and such a method's class
+     * are one a subclass of the other (an interface type is refused before this); when the
+     * receiver's class is known exactly ({@code exact}), only when it is that class or a subclass.
+     */
+    boolean mayBeCallersOwn(Expr receiver, TypeElement exact) {
+        TypeMirror r = exact != null ? exact.asType() : receiver.type().mirror();
+        if (r == null || r.getKind() != TypeKind.DECLARED) {
+            return true;
+        }
+        TypeMirror erased = types.erasure(r);
+        for (TypeElement c : differentiableInstanceClasses()) {
+            TypeMirror mine = types.erasure(c.asType());
+            // an object of exactly class E is this only if E is the caller's class or a subclass of it
+            if (types.isSubtype(erased, mine) || exact == null && types.isSubtype(mine, erased)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<TypeElement> instanceClasses;
+
+    /** The classes of the site (nested ones included) that declare a {@code @Differentiable} instance method. */
+    private List<TypeElement> differentiableInstanceClasses() {
+        if (instanceClasses == null) {
+            instanceClasses = new ArrayList<>();
+            collectInstanceClasses(site, instanceClasses);
+        }
+        return instanceClasses;
+    }
+
+    private static void collectInstanceClasses(TypeElement type, List<TypeElement> out) {
+        for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+            if (m.getAnnotation(Differentiable.class) != null && !m.getModifiers().contains(Modifier.STATIC)) {
+                out.add(type);
+                break;
+            }
+        }
+        for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
+            collectInstanceClasses(nested, out);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import com.sun.source.tree.MethodTree;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Which locals of a body are split value objects ({@link Values}), and which of those are
+ * <em>changed</em>: a field written ({@code out.x = ...}), or given to a method that fills it
+ * ({@code p.project(lam, phi, out)}, Proj4J's shape). A split object is a variable per field, so
+ * a changed one must be the one name of its object: created by {@code new} (or returned by a call
+ * whose split arguments are each new or itself), never copied to or from another local, given to a
+ * method that fills it only where the result is dropped or given back to it, and never twice to one
+ * call. Then writing a field writes its variable, and a method that fills it is read once per field
+ * of its result, its own copy of the fields changed ({@link Purity#changesOnly}).
+ */
+final class Scopes {
+
+    private final Trees trees;
+    private final Values values;
+    private final dev.adjoint.processor.find.MethodPaths paths;
+
+    Scopes(Trees trees, Values values, dev.adjoint.processor.find.MethodPaths paths) {
+        this.trees = trees;
+        this.values = values;
+        this.paths = paths;
+    }
+
+    /**
+     * Whether the value-class expression at {@code path} is used where a split object may be: to
+     * read a field, to call a safe method, as the value of a split local, or returned by a body
+     * read for one field of its result.
+     */
+    boolean usedAsValue(TreePath path, Values.Scope scope) {
+        TreePath parentPath = path.getParentPath();
+        Tree parent = parentPath.getLeaf();
+        Tree leaf = path.getLeaf();
+        if (parent instanceof ParenthesizedTree) {
+            return usedAsValue(parentPath, scope);
+        }
+        if (parent instanceof TypeCastTree) {
+            TypeMirror outer = trees.getTypeMirror(parentPath);
+            TypeMirror inner = trees.getTypeMirror(path);
+            return outer != null && inner != null && values.same(outer, inner) && usedAsValue(parentPath, scope);
+        }
+        if (parent instanceof ConditionalExpressionTree c) {
+            return c.getCondition() != leaf && usedAsValue(parentPath, scope);
+        }
+        if (parent instanceof MemberSelectTree select && select.getExpression() == leaf) {
+            Element member = trees.getElement(parentPath);
+            TypeElement owner = values.classOf(path);
+            if (member instanceof VariableElement f && owner != null && values.of(owner.asType()) != null
+                    && values.of(owner.asType()).fields().contains(f)) {
+                return !Values.written(parentPath) || leaf instanceof IdentifierTree && scope.filled().contains(trees.getElement(path));
+            }
+            if (member instanceof ExecutableElement m && parentPath.getParentPath().getLeaf() instanceof MethodInvocationTree
+                    && owner != null && m.getEnclosingElement().equals(owner)) {
+                if (values.accessor(m) != null) {
+                    return true;
+                }
+                if (!values.safe(m)) {
+                    return false;
+                }
+                TreePath call = parentPath.getParentPath();
+                return values.of(m.getReturnType()) == null || values.returnsValues(m) && usedAsValue(call, scope);
+            }
+            return false;
+        }
+        if (parent instanceof VariableTree v && v.getInitializer() == leaf) {
+            return scope.locals().contains(trees.getElement(parentPath));
+        }
+        if (parent instanceof MethodInvocationTree call && !call.getArguments().isEmpty() && call.getArguments().get(0) == leaf
+                && trees.getElement(parentPath) instanceof ExecutableElement check && Values.nullCheck(check)
+                && parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+            return true; // Objects.requireNonNull(p);: a split object is never null
+        }
+        if (parent instanceof MethodInvocationTree call && call.getArguments().contains(leaf)
+                && trees.getElement(parentPath) instanceof ExecutableElement m
+                && values.splitParams(m).contains(call.getArguments().indexOf(leaf))) {
+            // a helper's parameter it only reads as a split object: the call is read on split objects
+            TreePath receiver = values.receiver(parentPath);
+            boolean onSplit = m.getModifiers().contains(Modifier.STATIC) || values.onData(receiver, m, scope) || (receiver != null
+                    ? values.splits(receiver, scope) && m.getEnclosingElement().equals(values.classOf(receiver)) : scope.self())
+                    && values.safe(m);
+            return onSplit && (values.of(m.getReturnType()) == null || values.returnsValues(m) && (usedAsValue(parentPath, scope)
+                    || filledInPlace(parentPath, m, call.getArguments().indexOf(leaf))));
+        }
+        if (parent instanceof AssignmentTree a && a.getExpression() == leaf) {
+            return parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree
+                    && a.getVariable() instanceof IdentifierTree
+                    && scope.locals().contains(trees.getElement(new TreePath(parentPath, a.getVariable())));
+        }
+        return parent instanceof ReturnTree && scope.returns();
+    }
+
+    /**
+     * Whether the call at {@code call}, a statement ({@code p.project(lam, phi, out);}), fills its
+     * argument {@code i} and returns it: read as {@code out = p.project(lam, phi, out);}.
+     */
+    boolean filledInPlace(TreePath call, ExecutableElement m, int i) {
+        return call.getParentPath().getLeaf() instanceof ExpressionStatementTree && fills(m).contains(i)
+                && returnsParameter(m) == i;
+    }
+
+    /**
+     * The split local a call statement fills in place ({@link #filledInPlace}), or null.
+     */
+    Element filledLocal(TreePath call, Values.Scope scope) {
+        if (!(call.getLeaf() instanceof MethodInvocationTree tree) || !(trees.getElement(call) instanceof ExecutableElement m)) {
+            return null;
+        }
+        int i = returnsParameter(m);
+        if (i < 0 || i >= tree.getArguments().size() || !filledInPlace(call, m, i)) {
+            return null;
+        }
+        ExpressionTree arg = tree.getArguments().get(i);
+        Element local = arg instanceof IdentifierTree ? trees.getElement(new TreePath(call, arg)) : null;
+        return local != null && scope.filled().contains(local) && values.splits(call, scope) ? local : null;
+    }
+
+    /**
+     * The split locals of the body at {@code body}: of its local variables of a value class, those
+     * whose every value is a split object and every use one a split object allows, found by
+     * removing the others until none is left to remove.
+     */
+    Values.Scope scope(TreePath body, boolean returns, boolean self) {
+        return scope(null, body, returns, self, false);
+    }
+
+    /** {@link #scope(TreePath, boolean, boolean)}, {@code method}'s parameters of a value class candidates too with {@code params}. */
+    Values.Scope scope(ExecutableElement method, TreePath body, boolean returns, boolean self, boolean params) {
+        Map<Element, List<TreePath>> valuesOf = new LinkedHashMap<>();
+        Map<Element, List<TreePath>> uses = new HashMap<>();
+        Set<Element> declared = new HashSet<>();
+        if (params) {
+            for (int i = 0; i < method.getParameters().size(); i++) {
+                if (values.of(method.getParameters().get(i).asType()) != null) {
+                    declared.add(values.parameter(method, i));
+                    valuesOf.put(values.parameter(method, i), new ArrayList<>());
+                }
+            }
+        }
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitVariable(VariableTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (e != null && e.getKind() == ElementKind.LOCAL_VARIABLE && values.of(e.asType()) != null
+                        && getCurrentPath().getParentPath().getLeaf() instanceof BlockTree) {
+                    declared.add(e);
+                    valuesOf.computeIfAbsent(e, k -> new ArrayList<>());
+                    if (node.getInitializer() != null) {
+                        valuesOf.get(e).add(new TreePath(getCurrentPath(), node.getInitializer()));
+                    }
+                }
+                return super.visitVariable(node, unused);
+            }
+
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE || e.getKind() == ElementKind.PARAMETER)) {
+                    Tree parent = getCurrentPath().getParentPath().getLeaf();
+                    if (parent instanceof AssignmentTree a && a.getVariable() == node) {
+                        valuesOf.computeIfAbsent(e, k -> new ArrayList<>()).add(new TreePath(getCurrentPath().getParentPath(),
+                                a.getExpression()));
+                    } else {
+                        uses.computeIfAbsent(e, k -> new ArrayList<>()).add(getCurrentPath());
+                    }
+                }
+                return null;
+            }
+        }.scan(body, null);
+        Set<Element> locals = new HashSet<>(declared);
+        // the locals whose object is changed: a field written, or passed where a method fills it
+        Set<Element> filled = new HashSet<>();
+        for (Element e : declared) {
+            if (uses.getOrDefault(e, List.of()).stream().anyMatch(this::changes)) {
+                filled.add(e);
+            }
+        }
+        // first the locals that some value of which is no split object, whatever else splits (new
+        // Projection(): an object whose fields are data, not split, so its methods are read as such)
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            Values.Scope scope = new Values.Scope(Set.copyOf(locals), returns, self, Set.copyOf(filled));
+            for (Element e : new ArrayList<>(locals)) {
+                if (!valuesOf.get(e).stream().allMatch(v -> values.splits(v, scope) && sameClass(v, e))) {
+                    locals.remove(e);
+                    changed = true;
+                }
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Values.Scope scope = new Values.Scope(Set.copyOf(locals), returns, self, Set.copyOf(filled));
+            for (Element e : new ArrayList<>(locals)) {
+                boolean ok = valuesOf.get(e).stream().allMatch(v -> values.splits(v, scope) && sameClass(v, e))
+                        && uses.getOrDefault(e, List.of()).stream().allMatch(u -> usedAsValue(u, scope))
+                        && (!filled.contains(e) || valuesOf.get(e).stream().allMatch(v -> fresh(v, e, scope))
+                                && uses.getOrDefault(e, List.of()).stream().allMatch(u -> onlyName(u, e)));
+                if (!ok) {
+                    locals.remove(e);
+                    changed = true;
+                }
+            }
+        }
+        filled.retainAll(locals);
+        return new Values.Scope(Set.copyOf(locals), returns, self, Set.copyOf(filled));
+    }
+
+    /**
+     * Whether the use of a local at {@code path} changes its object: writes one of its fields, or
+     * passes it to a method that {@linkplain #fills fills} that parameter.
+     */
+    private boolean changes(TreePath path) {
+        TreePath parentPath = path.getParentPath();
+        Tree parent = parentPath.getLeaf();
+        if (parent instanceof ParenthesizedTree) {
+            return changes(parentPath);
+        }
+        if (parent instanceof MemberSelectTree && trees.getElement(parentPath) instanceof VariableElement) {
+            return Values.written(parentPath);
+        }
+        return parent instanceof MethodInvocationTree call && call.getArguments().contains(path.getLeaf())
+                && trees.getElement(parentPath) instanceof ExecutableElement m
+                && fills(m).contains(call.getArguments().indexOf(path.getLeaf()));
+    }
+
+    /**
+     * Whether a value of a changed local is an object no other name holds: a new one, or the result
+     * of a call whose split arguments are each new or this local (what it returns can be no other).
+     */
+    private boolean fresh(TreePath value, Element local, Values.Scope scope) {
+        Tree tree = value.getLeaf();
+        if (tree instanceof ParenthesizedTree p) {
+            return fresh(new TreePath(value, p.getExpression()), local, scope);
+        }
+        if (tree instanceof NewClassTree) {
+            return true;
+        }
+        if (!(tree instanceof MethodInvocationTree call) || !(trees.getElement(value) instanceof ExecutableElement m)) {
+            return false;
+        }
+        TreePath receiver = values.receiver(value);
+        if (receiver != null && values.same(trees.getTypeMirror(receiver), local.asType()) && values.splits(receiver, scope)) {
+            return false; // a method of a split object of the local's class may return it (a value class has no subclass)
+        }
+        for (int i : values.splitParams(m)) {
+            TreePath arg = new TreePath(value, call.getArguments().get(i));
+            Tree a = arg.getLeaf();
+            while (a instanceof ParenthesizedTree p) {
+                a = p.getExpression();
+            }
+            if (!(a instanceof NewClassTree) && !(a instanceof IdentifierTree && local.equals(trees.getElement(
+                    new TreePath(arg, a))))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the use at {@code path} of a changed local keeps it the one name of its object: a
+     * field read or written, a method that returns no value object called on it or given it, a
+     * method that fills it whose result is dropped or given back to it, a return of it (from a body
+     * read for a field of its result), a null check. Never the value of another name.
+     */
+    private boolean onlyName(TreePath path, Element local) {
+        TreePath parentPath = path.getParentPath();
+        Tree parent = parentPath.getLeaf();
+        if (parent instanceof ParenthesizedTree) {
+            return onlyName(parentPath, local);
+        }
+        if (parent instanceof MemberSelectTree) {
+            Element member = trees.getElement(parentPath);
+            return member instanceof VariableElement || member instanceof ExecutableElement m
+                    && values.of(m.getReturnType()) == null;
+        }
+        if (parent instanceof ReturnTree) {
+            return true;
+        }
+        if (!(parent instanceof MethodInvocationTree call) || !(trees.getElement(parentPath) instanceof ExecutableElement m)) {
+            return false;
+        }
+        if (Values.nullCheck(m) && parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+            return true;
+        }
+        int i = call.getArguments().indexOf(path.getLeaf());
+        long given = call.getArguments().stream().filter(a -> a instanceof IdentifierTree
+                && local.equals(trees.getElement(new TreePath(parentPath, a)))).count();
+        if (given > 1) {
+            return false; // m(o, o): two parameters, one object, which split copies would not be
+        }
+        if (values.of(m.getReturnType()) == null) {
+            return !fills(m).contains(i); // a number from its fields; a fill whose result is not the object: lost
+        }
+        Tree outer = parentPath.getParentPath().getLeaf();
+        return outer instanceof ExpressionStatementTree && returnsParameter(m) == i
+                || outer instanceof AssignmentTree a && a.getExpression() == parent && a.getVariable() instanceof IdentifierTree
+                        && local.equals(trees.getElement(new TreePath(parentPath.getParentPath(), a.getVariable())));
+    }
+
+    /**
+     * The parameters of value classes {@code method} changes (writes a field of, or passes to a
+     * method that fills it): read on split objects, its callers' objects there must be new or
+     * given back the result.
+     */
+    Set<Integer> fills(ExecutableElement method) {
+        Set<Integer> out = new HashSet<>();
+        if (values.judging(method)) {
+            // asked while its body is judged (a method reaching itself): each object it is given, changed
+            for (int i = 0; i < method.getParameters().size(); i++) {
+                if (values.of(method.getParameters().get(i).asType()) != null) {
+                    out.add(i);
+                }
+            }
+            return Set.copyOf(out);
+        }
+        Set<Integer> split = values.splitParams(method);
+        if (split.isEmpty()) {
+            return Set.of();
+        }
+        Values.Scope scope = values.methodScope(method);
+        for (int i : split) {
+            if (scope.filled().contains(values.parameter(method, i))) {
+                out.add(i);
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    /** The parameter every return of {@code method} returns as it is ({@code return out;}), or -1. */
+    int returnsParameter(ExecutableElement method) {
+        TreePath path = paths.of(method);
+        if (path == null || ((MethodTree) path.getLeaf()).getBody() == null) {
+            return -1;
+        }
+        Set<Integer> returned = new HashSet<>();
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitReturn(ReturnTree node, Void unused) {
+                ExpressionTree e = node.getExpression();
+                while (e instanceof ParenthesizedTree p) {
+                    e = p.getExpression();
+                }
+                Element named = e instanceof IdentifierTree ? trees.getElement(new TreePath(getCurrentPath(), e)) : null;
+                int index = -1;
+                for (int i = 0; i < method.getParameters().size(); i++) {
+                    if (values.parameter(method, i).equals(named)) {
+                        index = i;
+                    }
+                }
+                returned.add(index);
+                return null;
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                return null;
+            }
+        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        return returned.size() == 1 ? returned.iterator().next() : -1;
+    }
+
+    private boolean sameClass(TreePath value, Element local) {
+        TypeMirror t = trees.getTypeMirror(value);
+        return t != null && values.same(t, local.asType());
+    }
+}
