@@ -487,7 +487,7 @@ final class BodyReader {
         }
         Element el = trees.getElement(path.getLeaf() == tree ? path : new TreePath(path, tree));
         // a field's input variable stands for the field: writing it is writing the field
-        return el == null || el.getKind() == ElementKind.FIELD ? null : vars.get(el);
+        return el == null ? null : el.getKind() == ElementKind.FIELD ? values.thisField(el) : vars.get(el);
     }
 
     private static ExpressionTree stripParens(ExpressionTree e) {

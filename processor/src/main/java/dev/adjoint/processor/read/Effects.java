@@ -24,6 +24,7 @@ import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -243,7 +244,7 @@ final class Effects {
         TreePath path = paths.of(method);
         boolean readOnly = path == null ? fromClassFile(method) == null
                 : path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
-                        && readsOnly(new TreePath(path, tree.getBody()), tree, visiting, Set.of());
+                        && readsOnly(new TreePath(path, tree.getBody()), tree, visiting, Set.of(), p -> false);
         visiting.remove(depth);
         if (!readOnly || assumed >= depth) {
             // a verdict that leaned on a method still being read (assumed read-only) holds only once
@@ -311,13 +312,36 @@ final class Effects {
      * fields of the objects its locals or parameters named {@code objects} hold ({@code out.x = ...}):
      * the objects it fills (read/Values).
      */
-    boolean writesOnly(ExecutableElement method, Set<String> objects) {
+    boolean writesOnly(ExecutableElement method, Set<String> objects, java.util.function.Predicate<TreePath> ownCall) {
         TreePath path = paths.of(method);
         return path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
-                && readsOnly(new TreePath(path, tree.getBody()), tree, new ArrayList<>(), objects);
+                && readsOnly(new TreePath(path, tree.getBody()), tree, new ArrayList<>(), objects, ownCall);
     }
 
-    private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting, Set<String> objects) {
+    /**
+     * Whether a call on this in a method that may write this object's fields ({@code objects} holds
+     * {@code this}) is of a method of its class that writes nothing but them and the objects it fills
+     * too ({@code return selfAdd(y, 0.0)}).
+     */
+    private boolean changesOnlyThis(MethodInvocationTree call, ExecutableElement m, Set<String> objects, List<String> visiting) {
+        boolean onThis = call.getMethodSelect() instanceof IdentifierTree || call.getMethodSelect() instanceof MemberSelectTree s
+                && s.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
+        String key = Keys.of(m, types);
+        if (!objects.contains("this") || !onThis || m.getModifiers().contains(Modifier.STATIC) || visiting.contains(key)) {
+            return false;
+        }
+        TreePath path = paths.of(m);
+        if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+            return false;
+        }
+        visiting.add(key);
+        boolean ok = readsOnly(new TreePath(path, tree.getBody()), tree, visiting, Set.of("this"), p -> false);
+        visiting.remove(key);
+        return ok;
+    }
+
+    private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting, Set<String> objects,
+            java.util.function.Predicate<TreePath> ownCall) {
         Set<String> locals = new HashSet<>();
         tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
         boolean[] ok = {true};
@@ -366,7 +390,8 @@ final class Effects {
                     // Math's functions and those of the libraries with its names and contracts (FastMath)
                     ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")
                             || Calls.MATH_LIKE.contains(owner) && m.getModifiers().contains(Modifier.STATIC)
-                            || writesNothing(m, k, visiting);
+                            || writesNothing(m, k, visiting) || changesOnlyThis(node, m, objects, visiting)
+                            || ownCall.test(getCurrentPath());
                 }
                 return super.visitMethodInvocation(node, unused);
             }
@@ -374,6 +399,11 @@ final class Effects {
             private boolean writesLocal(ExpressionTree target) {
                 while (target instanceof ParenthesizedTree p) {
                     target = p.getExpression();
+                }
+                if (target instanceof IdentifierTree id && objects.contains("this") && !locals.contains(id.getName().toString())
+                        && trees.getElement(new TreePath(getCurrentPath(), target)) instanceof VariableElement f
+                        && f.getKind() == ElementKind.FIELD && !f.getModifiers().contains(Modifier.STATIC)) {
+                    return true; // hi = H + h: a field of this object, which it changes
                 }
                 if (target instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree id
                         && objects.contains(id.getName().toString())) {

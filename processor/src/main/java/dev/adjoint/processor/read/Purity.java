@@ -59,7 +59,11 @@ final class Purity {
     boolean changesOnly(ExecutableElement method, Set<javax.lang.model.element.Element> filled) {
         Set<String> names = new java.util.HashSet<>();
         filled.forEach(e -> names.add(e.getSimpleName().toString()));
-        return !filled.isEmpty() && effects.writesOnly(method, names);
+        if (values.scopes().changesThis(method)) {
+            names.add("this"); // d.selfAdd(y): its own fields too
+        }
+        // copy(this).selfAdd(y): a change of an object the call itself creates
+        return effects.writesOnly(method, names, values.scopes()::changesNew);
     }
 
     /**
@@ -98,7 +102,7 @@ final class Purity {
             @Override
             public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
                 ok &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m
-                        && (pure(m) || fillsNew(node, m));
+                        && (pure(m) || fillsNew(node, m) || values.scopes().changesNew(getCurrentPath()));
                 return super.visitMethodInvocation(node, unused);
             }
 

@@ -323,7 +323,10 @@ public final class Reader {
                 all.add(new MethodIr.Param(v));
             }
         }
-        reader.values().enter(values.methodScope(method), field); // the scope splitParams and the callers saw
+        Values.Scope scope = values.methodScope(method); // the scope splitParams and the callers saw
+        // another object's method: its this is that object, not split (its calls on this are its own methods')
+        reader.values().enter(selfIsData ? new Values.Scope(scope.locals(), scope.returns(), false, scope.filled()) : scope,
+                field);
         Set<Integer> split = values.splitParams(method);
         for (int i = 0; i < params.size(); i++) {
             if (!split.contains(i)) {

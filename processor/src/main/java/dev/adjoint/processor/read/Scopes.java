@@ -93,6 +93,11 @@ final class Scopes {
                     return false;
                 }
                 TreePath call = parentPath.getParentPath();
+                if (changesThis(m)) {
+                    // d.selfAdd(y): the object changed and returned, read field by field; as a statement, in place
+                    return returnsThis(m) && values.returnsValues(m) && (usedAsValue(call, scope)
+                            || call.getParentPath().getLeaf() instanceof ExpressionStatementTree);
+                }
                 return values.of(m.getReturnType()) == null || values.returnsValues(m) && usedAsValue(call, scope);
             }
             return false;
@@ -114,7 +119,8 @@ final class Scopes {
                     ? values.splits(receiver, scope) && m.getEnclosingElement().equals(values.classOf(receiver)) : scope.self())
                     && values.safe(m);
             return onSplit && (values.of(m.getReturnType()) == null || values.returnsValues(m) && (usedAsValue(parentPath, scope)
-                    || filledInPlace(parentPath, m, call.getArguments().indexOf(leaf))));
+                    || filledInPlace(parentPath, m, call.getArguments().indexOf(leaf))
+                    || changedInPlace(parentPath, m)));
         }
         if (parent instanceof AssignmentTree a && a.getExpression() == leaf) {
             return parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree
@@ -133,12 +139,26 @@ final class Scopes {
                 && returnsParameter(m) == i;
     }
 
+    /** Whether the call at {@code call} is a statement that changes its receiver, a split local ({@code p.addLocal(q);}). */
+    private boolean changedInPlace(TreePath call, ExecutableElement m) {
+        TreePath receiver = values.receiver(call);
+        return call.getParentPath().getLeaf() instanceof ExpressionStatementTree && receiver != null
+                && receiver.getLeaf() instanceof IdentifierTree && changesThis(m) && returnsThis(m);
+    }
+
     /**
      * The split local a call statement fills in place ({@link #filledInPlace}), or null.
      */
     Element filledLocal(TreePath call, Values.Scope scope) {
         if (!(call.getLeaf() instanceof MethodInvocationTree tree) || !(trees.getElement(call) instanceof ExecutableElement m)) {
             return null;
+        }
+        TreePath receiver = values.receiver(call);
+        if (receiver != null && changesThis(m) && receiver.getLeaf() instanceof IdentifierTree
+                && call.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+            // d.selfAdd(y);: d = d.selfAdd(y)
+            Element local = trees.getElement(receiver);
+            return scope.filled().contains(local) && values.splits(call, scope) ? local : null;
         }
         int i = returnsParameter(m);
         if (i < 0 || i >= tree.getArguments().size() || !filledInPlace(call, m, i)) {
@@ -253,6 +273,9 @@ final class Scopes {
         if (parent instanceof MemberSelectTree && trees.getElement(parentPath) instanceof VariableElement) {
             return Values.written(parentPath);
         }
+        if (parent instanceof MemberSelectTree && trees.getElement(parentPath) instanceof ExecutableElement m) {
+            return changesThis(m); // d.selfAdd(y)
+        }
         return parent instanceof MethodInvocationTree call && call.getArguments().contains(path.getLeaf())
                 && trees.getElement(parentPath) instanceof ExecutableElement m
                 && fills(m).contains(call.getArguments().indexOf(path.getLeaf()));
@@ -274,7 +297,8 @@ final class Scopes {
             return false;
         }
         TreePath receiver = values.receiver(value);
-        if (receiver != null && values.same(trees.getTypeMirror(receiver), local.asType()) && values.splits(receiver, scope)) {
+        if (receiver != null && values.same(trees.getTypeMirror(receiver), local.asType()) && values.splits(receiver, scope)
+                && !freshReceiver(receiver, local, scope)) {
             return false; // a method of a split object of the local's class may return it (a value class has no subclass)
         }
         for (int i : values.splitParams(m)) {
@@ -292,6 +316,191 @@ final class Scopes {
     }
 
     /**
+     * Whether the call at {@code call} changes only an object it creates: a method that changes
+     * its object, called on a new one ({@code new DD(x).selfAdd(y)}, {@code copy(this).selfAdd(y)}
+     * where every return of {@code copy} is a new object).
+     */
+    boolean changesNew(TreePath call) {
+        if (!(trees.getElement(call) instanceof ExecutableElement m) || !changesThis(m)) {
+            return false;
+        }
+        TreePath receiver = values.receiver(call);
+        return receiver != null && created(receiver);
+    }
+
+    /** Whether the expression at {@code path} is an object created there: new, or a call whose every return is. */
+    private boolean created(TreePath path) {
+        Tree tree = path.getLeaf();
+        if (tree instanceof ParenthesizedTree p) {
+            return created(new TreePath(path, p.getExpression()));
+        }
+        if (tree instanceof NewClassTree) {
+            return true;
+        }
+        if (!(tree instanceof MethodInvocationTree) || !(trees.getElement(path) instanceof ExecutableElement m)) {
+            return false;
+        }
+        TreePath receiver = values.receiver(path);
+        if (receiver != null && changesThis(m)) {
+            return returnsThis(m) && created(receiver); // new DD(x).selfAdd(y): that new object
+        }
+        return m.getModifiers().contains(Modifier.STATIC) && returnsCreated(m);
+    }
+
+    private final Set<ExecutableElement> creating = new HashSet<>();
+
+    /** Whether every return of {@code m} is an object created there. */
+    private boolean returnsCreated(ExecutableElement m) {
+        TreePath path = paths.of(m);
+        if (path == null || ((MethodTree) path.getLeaf()).getBody() == null || !creating.add(m)) {
+            return false;
+        }
+        boolean[] all = {true, false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitReturn(ReturnTree node, Void unused) {
+                all[1] = true;
+                all[0] &= node.getExpression() != null && created(new TreePath(getCurrentPath(), node.getExpression()));
+                return null;
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                return null;
+            }
+        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        creating.remove(m);
+        return all[0] && all[1];
+    }
+
+    /** Whether a receiver is an object no other name holds: new, the local itself, or such a call's result. */
+    private boolean freshReceiver(TreePath receiver, Element local, Values.Scope scope) {
+        Tree r = receiver.getLeaf();
+        if (r instanceof ParenthesizedTree p) {
+            return freshReceiver(new TreePath(receiver, p.getExpression()), local, scope);
+        }
+        return r instanceof NewClassTree || r instanceof IdentifierTree && local.equals(trees.getElement(receiver))
+                || r instanceof MethodInvocationTree && fresh(receiver, local, scope);
+    }
+
+    private final Map<ExecutableElement, Boolean> changesThis = new HashMap<>();
+
+    /**
+     * Whether {@code m}, a method of a value class, writes a field of its object ({@code hi = H + h},
+     * {@code this.lo = ...}), itself or by returning such a method's call on it.
+     */
+    boolean changesThis(ExecutableElement m) {
+        TreePath path = paths.of(m);
+        if (m.getModifiers().contains(Modifier.STATIC) || path == null || ((MethodTree) path.getLeaf()).getBody() == null
+                || values.of(m.getEnclosingElement().asType()) == null) {
+            return false;
+        }
+        Boolean known = changesThis.get(m);
+        if (known != null) {
+            return known;
+        }
+        changesThis.put(m, false); // a method reaching itself: its own writes decide
+        boolean[] found = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                found[0] |= e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
+                        && Values.written(getCurrentPath())
+                        || e instanceof ExecutableElement c && onThis(getCurrentPath()) && changesThis(c);
+                return null;
+            }
+
+            @Override
+            public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+                    found[0] |= e != null && e.getKind() == ElementKind.FIELD && Values.written(getCurrentPath())
+                            || e instanceof ExecutableElement c && changesThis(c);
+                }
+                return super.visitMemberSelect(node, unused);
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                return null;
+            }
+        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        changesThis.put(m, found[0]);
+        return found[0];
+    }
+
+    /** Whether the identifier at {@code path} names an instance method called on this ({@code selfAdd(y)}). */
+    private static boolean onThis(TreePath path) {
+        return path.getParentPath().getLeaf() instanceof MethodInvocationTree call && call.getMethodSelect() == path.getLeaf();
+    }
+
+    private final Set<ExecutableElement> returning = new HashSet<>();
+
+    /** Whether every return of {@code m} gives its object: {@code return this;}, or such a method's call on it. */
+    boolean returnsThis(ExecutableElement m) {
+        TreePath path = paths.of(m);
+        if (path == null || ((MethodTree) path.getLeaf()).getBody() == null || !returning.add(m)) {
+            return false; // (a method reaching itself through its returns: not known to return its object)
+        }
+        try {
+            return returnsThisHere(m, path);
+        } finally {
+            returning.remove(m);
+        }
+    }
+
+    private boolean returnsThisHere(ExecutableElement m, TreePath path) {
+        boolean[] all = {true, false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitReturn(ReturnTree node, Void unused) {
+                all[1] = true;
+                ExpressionTree e = node.getExpression();
+                while (e instanceof ParenthesizedTree p) {
+                    e = p.getExpression();
+                }
+                all[0] &= e instanceof IdentifierTree id && id.getName().contentEquals("this")
+                        || e instanceof MethodInvocationTree c && ofThis(c) && trees.getElement(new TreePath(getCurrentPath(), e))
+                                instanceof ExecutableElement called && returnsThis(called);
+                return null;
+            }
+
+            @Override
+            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                return null;
+            }
+        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        return all[0] && all[1];
+    }
+
+    private static boolean ofThis(MethodInvocationTree call) {
+        return call.getMethodSelect() instanceof IdentifierTree
+                || call.getMethodSelect() instanceof MemberSelectTree s && s.getExpression() instanceof IdentifierTree id
+                        && id.getName().contentEquals("this");
+    }
+
+    /**
+     * Whether a call on this of {@code m} at {@code select} (its name) leaves the object as it was,
+     * or changes it only as the method's result ({@code return selfMultiply(y.hi, y.lo)}).
+     */
+    boolean changesThisOnlyReturned(TreePath select, ExecutableElement m) {
+        TreePath call = select.getParentPath();
+        return !changesThis(m) || call.getLeaf() instanceof MethodInvocationTree
+                && call.getParentPath().getLeaf() instanceof ReturnTree && returnsThis(m);
+    }
+
+    /**
      * Whether the use at {@code path} of a changed local keeps it the one name of its object: a
      * field read or written, a method that returns no value object called on it or given it, a
      * method that fills it whose result is dropped or given back to it, a return of it (from a body
@@ -305,8 +514,27 @@ final class Scopes {
         }
         if (parent instanceof MemberSelectTree) {
             Element member = trees.getElement(parentPath);
+            if (member instanceof ExecutableElement m && changesThis(m)) {
+                // d.selfAdd(y); or d = d.selfAdd(y), d not among its arguments too
+                TreePath call = parentPath.getParentPath();
+                Tree outer = call.getParentPath().getLeaf();
+                boolean alsoGiven = ((MethodInvocationTree) call.getLeaf()).getArguments().stream().anyMatch(a ->
+                        a instanceof IdentifierTree && local.equals(trees.getElement(new TreePath(call, a))));
+                return returnsThis(m) && !alsoGiven && (outer instanceof ExpressionStatementTree
+                        || outer instanceof AssignmentTree a && a.getExpression() == call.getLeaf()
+                                && a.getVariable() instanceof IdentifierTree
+                                && local.equals(trees.getElement(new TreePath(call.getParentPath(), a.getVariable()))));
+            }
+            // a method returning another value object: a new one (s = s.add(y)), or read for one field
+            // there (p.add(q).x), or given back to this local: no other name holds this object
+            TreePath call = parentPath.getParentPath();
+            Tree outer = call.getParentPath().getLeaf();
             return member instanceof VariableElement || member instanceof ExecutableElement m
-                    && values.of(m.getReturnType()) == null;
+                    && (values.of(m.getReturnType()) == null || returnsCreated(m)
+                            || outer instanceof MemberSelectTree && trees.getElement(call.getParentPath()) instanceof VariableElement
+                            || outer instanceof AssignmentTree a && a.getExpression() == call.getLeaf()
+                                    && a.getVariable() instanceof IdentifierTree
+                                    && local.equals(trees.getElement(new TreePath(call.getParentPath(), a.getVariable()))));
         }
         if (parent instanceof ReturnTree) {
             return true;
@@ -327,9 +555,17 @@ final class Scopes {
             return !fills(m).contains(i); // a number from its fields; a fill whose result is not the object: lost
         }
         Tree outer = parentPath.getParentPath().getLeaf();
-        return outer instanceof ExpressionStatementTree && returnsParameter(m) == i
-                || outer instanceof AssignmentTree a && a.getExpression() == parent && a.getVariable() instanceof IdentifierTree
-                        && local.equals(trees.getElement(new TreePath(parentPath.getParentPath(), a.getVariable())));
+        boolean givenBack = outer instanceof AssignmentTree a && a.getExpression() == parent
+                && a.getVariable() instanceof IdentifierTree
+                && local.equals(trees.getElement(new TreePath(parentPath.getParentPath(), a.getVariable())));
+        if (!fills(m).contains(i)) {
+            // only read, by value (p.addLocal(v)): its result holds it only if it may return that parameter
+            TreePath receiver = values.receiver(parentPath);
+            return outer instanceof ExpressionStatementTree || givenBack || returnsCreated(m)
+                    || returnsThis(m) && receiver != null && !(receiver.getLeaf() instanceof IdentifierTree r
+                            && local.equals(trees.getElement(receiver)));
+        }
+        return outer instanceof ExpressionStatementTree && returnsParameter(m) == i || givenBack;
     }
 
     /**

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -154,8 +155,21 @@ final class ValueReads {
             object = new TreePath(object, p.getExpression());
             tree = object.getLeaf();
         }
+        if (tree instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+            return thisField(f);
+        }
         Map<VariableElement, Var> fields = tree instanceof IdentifierTree ? locals.get(trees.getElement(object)) : null;
         return fields == null || !scope.filled().contains(trees.getElement(object)) ? null : fields.get(f);
+    }
+
+    /**
+     * The variable a write of field {@code field} of this writes in a body read on a split object
+     * that it changes ({@code hi = H + h} in {@code DD.selfAdd}), or null (a field write elsewhere is refused).
+     */
+    Var thisField(Element field) {
+        return scope.self() && body.self() != null && field.getKind() == ElementKind.FIELD
+                && !field.getModifiers().contains(Modifier.STATIC) && values.of(body.self().type.mirror()) != null
+                && values.of(body.self().type.mirror()).fields().contains(field) ? body.fieldVar((VariableElement) field) : null;
     }
 
     /** The split local a call statement fills in place ({@code p.project(lam, phi, out);}), or null. */

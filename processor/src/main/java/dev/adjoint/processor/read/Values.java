@@ -373,8 +373,10 @@ final class Values {
 
     /**
      * Whether {@code method}, an instance method of a value class with a body here, uses its
-     * receiver only to read its fields and to call such methods of it: then it runs on a split
-     * object, its fields its parameters.
+     * receiver only to read and write its fields and to call such methods of it (one that writes
+     * them only as its result, {@code return selfMultiply(y.hi, y.lo)}): then it runs on a split
+     * object, its fields its parameters. One that writes them ({@link Scopes#changesThis}) is called
+     * where its object has one name.
      */
     boolean safe(ExecutableElement method) {
         return once(safe, method, false, this::isSafe); // a method that calls itself on this: not split
@@ -400,9 +402,7 @@ final class Values {
                     // a bare this (Acc a = this;) where a split object may be, as the body is read on one
                     ok &= scopes.usedAsValue(getCurrentPath(), methodScope(method));
                 } else if (e instanceof ExecutableElement m && !m.getModifiers().contains(Modifier.STATIC)) {
-                    ok &= onThis(m, owner);
-                } else if (e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)) {
-                    ok &= !written(getCurrentPath()); // a field that is not final, changed: not only read
+                    ok &= onThis(m, owner) && scopes.changesThisOnlyReturned(getCurrentPath(), m);
                 }
                 return null;
             }
@@ -412,12 +412,8 @@ final class Values {
                 Element e = trees.getElement(getCurrentPath());
                 if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")
                         && e instanceof ExecutableElement m) {
-                    ok &= onThis(m, owner);
+                    ok &= onThis(m, owner) && scopes.changesThisOnlyReturned(getCurrentPath(), m);
                     return null;
-                }
-                if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")
-                        && e != null && e.getKind() == ElementKind.FIELD) {
-                    ok &= !written(getCurrentPath()); // this.x = ...: not only read (another object's: see Scopes)
                 }
                 return super.visitMemberSelect(node, unused);
             }

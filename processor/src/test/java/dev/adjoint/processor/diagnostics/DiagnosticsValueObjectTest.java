@@ -180,9 +180,15 @@ class DiagnosticsValueObjectTest {
                 "        Point p = new Point(x, 1);",
                 "        p.setX(x * x);",
                 "        return p.x;"), 8, "[AdjointUnsupportedCall] cannot differentiate through Point.setX(double)", 9);
-        assertPointRefusedOnLine(f(
+        // one that changes its object and returns another: the change would be lost
+        JavaFileObject scaled = f(
                 "        Point p = new Point(x, 1);",
-                "        return p.scaled(2).y;"), 8);
+                "        return p.scaled(2).y;");
+        Compilation c = compile(scaled, POINT);
+        assertThat(c).hadErrorContaining(MESSAGE.replace("demo.Pair", "demo.Point")).inFile(scaled).onLine(8);
+        assertThat(c).hadErrorContaining("[AdjointFieldWrite] cannot write to x from a @Differentiable method");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
     }
 
     /**
@@ -251,6 +257,60 @@ class DiagnosticsValueObjectTest {
                 "        double d = w(a);",
                 "        return d + a.x;",
                 "    }")), 24, fillWrite, 18);
+    }
+
+    /** An object that changes itself and returns itself, as JBox2D's Vec2 (FilledObjectTest accepts it so). */
+    private static final JavaFileObject VEC = JavaFileObjects.forSourceLines("demo.Vec",
+            "package demo;",
+            "",
+            "public final class Vec {",
+            "    public double x;",
+            "    public double y;",
+            "",
+            "    public Vec(double x, double y) {",
+            "        this.x = x;",
+            "        this.y = y;",
+            "    }",
+            "",
+            "    public Vec addLocal(Vec v) {",
+            "        x += v.x;",
+            "        y += v.y;",
+            "        return this;",
+            "    }",
+            "",
+            "    public Vec mulLocal(double a) {",
+            "        x *= a;",
+            "        y *= a;",
+            "        return this;",
+            "    }",
+            "",
+            "    public double normalize() {",
+            "        double l = Math.hypot(x, y);",
+            "        x /= l;",
+            "        y /= l;",
+            "        return l;",
+            "    }",
+            "}");
+
+    /**
+     * A method that changes its object is called as a statement or given back to it: a chain, a
+     * second name for its result, the object given to itself, or a change whose result is a number
+     * would each leave a name the change does not reach. Refused where the object is built.
+     */
+    @Test
+    void anObjectChangingItselfWithASecondNameIsRefused() {
+        String refused = MESSAGE.replace("demo.Pair", "demo.Vec");
+        for (String[] body : new String[][] {
+                {"        Vec p = new Vec(x, 1);", "        p.addLocal(new Vec(1, 2)).mulLocal(2.0);", "        return p.x;"},
+                {"        Vec p = new Vec(x, 1);", "        Vec r = p.mulLocal(2.0);", "        r.y = 0;", "        return p.y;"},
+                {"        Vec p = new Vec(x, 1);", "        p.addLocal(p);", "        return p.x;"},
+                {"        Vec p = new Vec(x, 1);", "        double l = p.normalize();", "        return l + p.x;"}}) {
+            JavaFileObject functions = f(body);
+            Compilation c = compile(functions, VEC);
+            assertThat(c).hadErrorContaining(refused).inFile(functions).onLine(8);
+            assertNoCrash(c);
+            assertNotGenerated(c, "f");
+        }
     }
 
     private static String[] with(String[] first, String... then) {

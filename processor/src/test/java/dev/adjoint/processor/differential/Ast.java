@@ -118,7 +118,8 @@ final class Ast {
      * {@code new Cell(a, b).weighted()} = a·1 + b (5); a cell filled by a method that writes it and
      * returns it, as Proj4J's projections fill a coordinate: {@code Cell.fill(a, b, new Cell(b,
      * b)).second} = b + a (6), {@code FILLER.fill(a, b, new Cell(b, b)).first} = 2·a·b (7, a
-     * method of an object whose fields are data).
+     * method of an object whose fields are data); one that changes itself and returns itself:
+     * {@code new Cell(a, b).scaleLocal(2.0).second} = b·2 (8).
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
 

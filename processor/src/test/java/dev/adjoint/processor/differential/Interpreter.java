@@ -523,6 +523,7 @@ final class Interpreter<V> {
                 case 5 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, algebra.constant(1.0)), b);
                 case 6 -> algebra.binary(Ast.Op.ADD, b, a);
                 case 7 -> algebra.binary(Ast.Op.MUL, algebra.binary(Ast.Op.MUL, algebra.constant(2.0), a), b);
+                case 8 -> algebra.binary(Ast.Op.MUL, b, algebra.constant(2.0));
                 default -> b;
             };
         } else if (e instanceof Ast.Unstash u) {

@@ -123,7 +123,9 @@ final class JavaPrinter {
                     .append("\n        Cell(double a, double b) {\n            this(a, b, 1.0);\n        }\n")
                     .append("\n        double weighted() {\n            return first * third + second;\n        }\n")
                     .append("\n        static Cell fill(double a, double b, Cell out) {\n            out.first = a * b;\n")
-                    .append("            out.second += a;\n            return out;\n        }\n    }\n");
+                    .append("            out.second += a;\n            return out;\n        }\n")
+                    .append("\n        Cell scaleLocal(double k) {\n            first *= k;\n            this.second *= k;\n")
+                    .append("            return this;\n        }\n    }\n");
         }
         out.append("}\n");
         return new Printed(out.toString(), lines);
@@ -383,7 +385,8 @@ final class JavaPrinter {
                 case 4 -> "new Cell(" + a + ", " + b + ").second";
                 case 5 -> "new Cell(" + a + ", " + b + ").weighted()";
                 case 6 -> "Cell.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).second";
-                default -> "FILLER.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).first";
+                case 7 -> "FILLER.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).first";
+                default -> "new Cell(" + a + ", " + b + ").scaleLocal(2.0).second";
             };
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";

@@ -168,6 +168,117 @@ class FilledObjectTest {
             }
             """;
 
+    /**
+     * Objects that change themselves and return themselves, as physics and geometry libraries write
+     * them (JBox2D's {@code Vec2.addLocal}, JTS's double-double {@code DD.selfAdd}, reached from
+     * {@code add} through {@code copy(this).selfAdd(y)}).
+     */
+    private static final String MUTABLE = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Mutable {
+                private Mutable() {}
+
+                public static final class Vec2 {
+                    public double x;
+                    public double y;
+
+                    public Vec2(double x, double y) {
+                        this.x = x;
+                        this.y = y;
+                    }
+
+                    public Vec2 addLocal(Vec2 v) {
+                        x += v.x;
+                        y += v.y;
+                        return this;
+                    }
+
+                    public Vec2 mulLocal(double a) {
+                        this.x *= a;
+                        this.y *= a;
+                        return this;
+                    }
+
+                    public Vec2 add(Vec2 v) {
+                        return new Vec2(x + v.x, y + v.y);
+                    }
+
+                    public double length() {
+                        return Math.sqrt(x * x + y * y);
+                    }
+                }
+
+                public static final class DD {
+                    private double hi;
+                    private double lo;
+
+                    public DD(double hi, double lo) {
+                        this.hi = hi;
+                        this.lo = lo;
+                    }
+
+                    public static DD copy(DD d) {
+                        return new DD(d.hi, d.lo);
+                    }
+
+                    public DD add(double y) {
+                        return copy(this).selfAdd(y);
+                    }
+
+                    public DD selfAdd(double y) {
+                        return selfAdd(y, 0.0);
+                    }
+
+                    private DD selfAdd(double yhi, double ylo) {
+                        double big = hi + yhi;
+                        double e = big - hi;
+                        double s = (yhi - e) + (hi - (big - e));
+                        s += lo + ylo;
+                        hi = big + s;
+                        lo = s + (big - hi);
+                        return this;
+                    }
+
+                    public double doubleValue() {
+                        return hi + lo;
+                    }
+                }
+
+                /** Changed in place by statements, given back its own change, read for a field of another's result. */
+                @Differentiable(order = 2)
+                public static double verlet(double a, double b) {
+                    Vec2 p = new Vec2(a, b);
+                    Vec2 v = new Vec2(b, 1.0);
+                    for (int step = 0; step < 3; step++) {
+                        p.addLocal(v);
+                        v = v.mulLocal(0.5 + 0.1 * a);
+                    }
+                    p.mulLocal(a);
+                    return p.length() + p.add(v).x;
+                }
+
+                /** A sum kept in double-double: a copy changed, and the object changed in place. */
+                @Differentiable(order = 2)
+                public static double compensated(double a, double b) {
+                    DD s = new DD(a, 0).add(b);
+                    s.selfAdd(a * b);
+                    s = s.add(Math.sin(b));
+                    return s.doubleValue();
+                }
+            }
+            """;
+
+    @Test
+    void objectsThatChangeThemselves() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Mutable", MUTABLE);
+        String impl = withoutComments(r.generated("demo.MutableAdjointImpl"));
+        assertFalse(impl.contains("new Mutable.Vec2(") || impl.contains("new Mutable.DD("), "no object is built:\n" + impl);
+        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "verlet");
+    }
+
     private static InMemoryCompiler.Result compile() {
         return compileClean("demo.Maps", MAPS, "demo.lib.Proj", PROJ);
     }
