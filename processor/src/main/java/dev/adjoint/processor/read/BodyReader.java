@@ -221,8 +221,8 @@ final class BodyReader {
             }
             case RETURN -> {
                 ExpressionTree value = ((ReturnTree) tree).getExpression();
-                return new Stmt.Return(value == null ? null : values.returnsField() ? values.returned(new TreePath(path, value))
-                        : expr(new TreePath(path, value)), at, source);
+                return new Stmt.Return(values.returnsField() ? values.returned(value == null ? null : new TreePath(path, value), at)
+                        : value == null ? null : expr(new TreePath(path, value)), at, source);
             }
             case EMPTY_STATEMENT -> {
                 return null;

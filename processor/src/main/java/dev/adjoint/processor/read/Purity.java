@@ -48,7 +48,26 @@ final class Purity {
         return values.accessor(method) != null
                 || method.getModifiers().contains(Modifier.STATIC) && (PURE_CLASSES.contains(owner)
                         || Calls.MATH_LIKE.contains(owner))
-                || effects.writesNothing(method, Keys.of(method, types));
+                || effects.writesNothing(method, Keys.of(method, types)) || changesOnlyItsOwn(method);
+    }
+
+    /**
+     * Whether {@code method} writes nothing but its locals and the objects its own split locals
+     * hold ({@code Cell c = new Cell(a, b); c.first = ...}): objects no caller can see.
+     */
+    private boolean changesOnlyItsOwn(ExecutableElement method) {
+        if (!values.hasBody(method)) {
+            return false;
+        }
+        Set<javax.lang.model.element.Element> own = new java.util.HashSet<>();
+        for (javax.lang.model.element.Element e : values.methodScope(method).filled()) {
+            if (e.getKind() == javax.lang.model.element.ElementKind.LOCAL_VARIABLE) {
+                own.add(e);
+            }
+        }
+        Set<String> names = new java.util.HashSet<>();
+        own.forEach(e -> names.add(e.getSimpleName().toString()));
+        return !names.isEmpty() && effects.writesOnly(method, names, call -> ownObjectsOnly(call, names));
     }
 
     /**
@@ -63,7 +82,44 @@ final class Purity {
             names.add("this"); // d.selfAdd(y): its own fields too
         }
         // copy(this).selfAdd(y): a change of an object the call itself creates
-        return effects.writesOnly(method, names, values.scopes()::changesNew);
+        return effects.writesOnly(method, names, call -> ownObjectsOnly(call, names));
+    }
+
+    private final Set<ExecutableElement> judging = new java.util.HashSet<>();
+
+    /**
+     * Whether the call at {@code call} changes only objects it creates or that the method judged
+     * holds under the names {@code names} (its own split objects, those it fills): a method that
+     * changes its object called on one of them ({@code c.scaleLocal(2.0)}), or fills its arguments
+     * given as such ({@code Cell.fill(a, b, c)}), and writes nothing else.
+     */
+    private boolean ownObjectsOnly(TreePath call, Set<String> names) {
+        if (values.scopes().changesNew(call)) {
+            return true;
+        }
+        if (!(trees.getElement(call) instanceof ExecutableElement m) || !values.hasBody(m) || !judging.add(m)) {
+            return false; // a method reaching itself: not known to change only such objects
+        }
+        try {
+            MethodInvocationTree tree = (MethodInvocationTree) call.getLeaf();
+            TreePath receiver = values.receiver(call);
+            if (values.scopes().changesThis(m) && !(receiver != null && named(receiver.getLeaf(), names))) {
+                return false;
+            }
+            for (int i : values.scopes().fills(m)) {
+                if (i >= tree.getArguments().size() || !(tree.getArguments().get(i) instanceof NewClassTree)
+                        && !named(tree.getArguments().get(i), names)) {
+                    return false;
+                }
+            }
+            return pure(m) || changesOnly(m, values.methodScope(m).filled());
+        } finally {
+            judging.remove(m);
+        }
+    }
+
+    private static boolean named(com.sun.source.tree.Tree tree, Set<String> names) {
+        return tree instanceof com.sun.source.tree.IdentifierTree id && names.contains(id.getName().toString());
     }
 
     /**

@@ -343,6 +343,10 @@ public final class Reader {
             reader.values().bind(values.parameter(method, i), fields);
         }
         body.addAll(readBody(method, reader));
+        if (field != null && method.getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID) {
+            // a void method that changes its object, read for one field: what it leaves there
+            body.add(new Stmt.Return(new Expr.Read(reader.fieldVar(field), Position.of(method)), Position.of(method), null));
+        }
         catalog.putFieldParams(key, List.of());
         catalog.putComponents(key, List.of());
         JType result = field != null ? JType.of(field.asType()) : JType.of(method.getReturnType());

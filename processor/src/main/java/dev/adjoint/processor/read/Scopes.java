@@ -95,8 +95,10 @@ final class Scopes {
                 TreePath call = parentPath.getParentPath();
                 if (changesThis(m)) {
                     // d.selfAdd(y): the object changed and returned, read field by field; as a statement, in place
-                    return returnsThis(m) && values.returnsValues(m) && (usedAsValue(call, scope)
-                            || call.getParentPath().getLeaf() instanceof ExpressionStatementTree);
+                    // (stats.accept(x);, a void one: read for each field it leaves)
+                    boolean statement = call.getParentPath().getLeaf() instanceof ExpressionStatementTree;
+                    return voidInPlace(m) ? statement : returnsThis(m) && values.returnsValues(m)
+                            && (usedAsValue(call, scope) || statement);
                 }
                 return values.of(m.getReturnType()) == null || values.returnsValues(m) && usedAsValue(call, scope);
             }
@@ -143,7 +145,16 @@ final class Scopes {
     private boolean changedInPlace(TreePath call, ExecutableElement m) {
         TreePath receiver = values.receiver(call);
         return call.getParentPath().getLeaf() instanceof ExpressionStatementTree && receiver != null
-                && receiver.getLeaf() instanceof IdentifierTree && changesThis(m) && returnsThis(m);
+                && receiver.getLeaf() instanceof IdentifierTree && changesThis(m) && (returnsThis(m) || voidInPlace(m));
+    }
+
+    /**
+     * Whether {@code m} is a {@code void} method that changes its object and writes nothing else
+     * ({@code Statistics.accept(x)}): called as a statement, read once for each field it leaves.
+     */
+    boolean voidInPlace(ExecutableElement m) {
+        return m.getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID && changesThis(m) && values.safe(m)
+                && values.changesOnlyItsFields(m);
     }
 
     /**
@@ -158,7 +169,10 @@ final class Scopes {
                 && call.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
             // d.selfAdd(y);: d = d.selfAdd(y)
             Element local = trees.getElement(receiver);
-            return scope.filled().contains(local) && values.splits(call, scope) ? local : null;
+            boolean read = voidInPlace(m) ? values.splitArguments(call, m, scope) && scope.locals().contains(local)
+                    && tree.getArguments().stream().allMatch(a -> values.purity().pure(new TreePath(call, a)))
+                    : values.splits(call, scope);
+            return scope.filled().contains(local) && read ? local : null;
         }
         int i = returnsParameter(m);
         if (i < 0 || i >= tree.getArguments().size() || !filledInPlace(call, m, i)) {
@@ -520,7 +534,7 @@ final class Scopes {
                 Tree outer = call.getParentPath().getLeaf();
                 boolean alsoGiven = ((MethodInvocationTree) call.getLeaf()).getArguments().stream().anyMatch(a ->
                         a instanceof IdentifierTree && local.equals(trees.getElement(new TreePath(call, a))));
-                return returnsThis(m) && !alsoGiven && (outer instanceof ExpressionStatementTree
+                return (returnsThis(m) || voidInPlace(m)) && !alsoGiven && (outer instanceof ExpressionStatementTree
                         || outer instanceof AssignmentTree a && a.getExpression() == call.getLeaf()
                                 && a.getVariable() instanceof IdentifierTree
                                 && local.equals(trees.getElement(new TreePath(call.getParentPath(), a.getVariable()))));

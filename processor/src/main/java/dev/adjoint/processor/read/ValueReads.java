@@ -243,8 +243,9 @@ final class ValueReads {
     }
 
     /** What a body read for one field of its result returns: that field of the value. */
-    Expr returned(TreePath value) {
-        return field(value, returned);
+    Expr returned(TreePath value, Position at) {
+        // return; of a void method that changes its object (stats.accept(x)), read for one field it leaves
+        return value == null ? new Expr.Read(body.fieldVar(returned), at) : field(value, returned);
     }
 
     /**
@@ -283,7 +284,8 @@ final class ValueReads {
         }
         VariableElement field = values.accessor(m);
         if (field != null) {
-            return receiver != null ? field(receiver, field) : new Expr.Read(body.fieldVar(field), body.at(path.getLeaf()));
+            return receiver != null ? field(receiver, field) : body.fieldVar(field) != null
+                    ? new Expr.Read(body.fieldVar(field), body.at(path.getLeaf())) : notSplit(path.getLeaf());
         }
         if (!values.safe(m) || values.of(m.getReturnType()) != null || !values.splitArguments(path, m, scope)) {
             return null;
@@ -311,8 +313,9 @@ final class ValueReads {
                     f.getSimpleName().toString(), JType.of(f.asType()), !calls.accessible(f), at);
         }
         if (tree instanceof IdentifierTree id) {
-            Var v = id.getName().contentEquals("this") ? body.fieldVar(f) : locals.get(trees.getElement(path)).get(f);
-            return new Expr.Read(v, at);
+            Map<VariableElement, Var> fields = id.getName().contentEquals("this") ? null : locals.get(trees.getElement(path));
+            Var v = fields != null ? fields.get(f) : id.getName().contentEquals("this") ? body.fieldVar(f) : null;
+            return v != null ? new Expr.Read(v, at) : notSplit(tree);
         }
         if (tree instanceof NewClassTree n) {
             return constructed(path, n, f, at);
@@ -396,6 +399,9 @@ final class ValueReads {
             }
         } else if (!m.getModifiers().contains(Modifier.STATIC)) {
             for (VariableElement field : values.of(m.getEnclosingElement().asType()).fields()) {
+                if (receiver == null && body.fieldVar(field) == null) {
+                    return notSplit(path.getLeaf());
+                }
                 args.add(receiver != null ? field(receiver, field) : new Expr.Read(body.fieldVar(field), at));
                 types.add(JType.of(field.asType()));
             }
@@ -422,6 +428,16 @@ final class ValueReads {
         JType type = f != null ? JType.of(f.asType()) : JType.of(trees.getTypeMirror(path));
         return new Expr.Call(new Callee.Inline(key, m.getSimpleName().toString(), types,
                 ClassRef.of((TypeElement) m.getEnclosingElement())), self, args, type, at);
+    }
+
+    /**
+     * The refusal of a read of an object's fields as split variables where it is not split (a
+     * guard: {@link Values} decides before reading, so none is known to reach it).
+     */
+    private Expr notSplit(Tree tree) {
+        return body.unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot follow the fields of " + tree
+                + " here: Adjoint splits an object into its fields only where it is built and changed under one name; "
+                + "compute with its fields as doubles instead");
     }
 
     /** The refusal of a use of a split local that {@link Values} did not foresee (a guard: none is known). */

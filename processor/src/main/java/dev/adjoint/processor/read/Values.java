@@ -427,9 +427,10 @@ final class Values {
     boolean ofData(ExecutableElement method) {
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         TreePath path = paths.of(method);
+        // one that changes its object changes that object, which is not split: not read field by field
         return !method.getModifiers().contains(Modifier.STATIC) && !method.getModifiers().contains(Modifier.ABSTRACT)
                 && !owner.getKind().isInterface() && !method.isVarArgs() && method.getAnnotation(Differentiable.class) == null
-                && path != null && ((MethodTree) path.getLeaf()).getBody() != null;
+                && path != null && ((MethodTree) path.getLeaf()).getBody() != null && !scopes.changesThis(method);
     }
 
     /**
@@ -698,6 +699,21 @@ final class Values {
     /** {@link Scopes#scope(TreePath, boolean, boolean)}. */
     Scope scope(TreePath body, boolean returns, boolean self) {
         return scopes.scope(body, returns, self);
+    }
+
+    /** Whether {@code m} writes nothing but its locals and the objects it changes (its own fields too). */
+    boolean changesOnlyItsFields(ExecutableElement m) {
+        return purity.pure(m) || purity.changesOnly(m, methodScope(m).filled());
+    }
+
+    Purity purity() {
+        return purity;
+    }
+
+    /** Whether {@code method} has a body in this build's source. */
+    boolean hasBody(ExecutableElement method) {
+        TreePath path = paths.of(method);
+        return path != null && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null;
     }
 
     /** Whether {@code method}'s body is being judged now (a method reaching itself). */

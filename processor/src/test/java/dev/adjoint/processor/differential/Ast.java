@@ -119,7 +119,9 @@ final class Ast {
      * returns it, as Proj4J's projections fill a coordinate: {@code Cell.fill(a, b, new Cell(b,
      * b)).second} = b + a (6), {@code FILLER.fill(a, b, new Cell(b, b)).first} = 2·a·b (7, a
      * method of an object whose fields are data); one that changes itself and returns itself:
-     * {@code new Cell(a, b).scaleLocal(2.0).second} = b·2 (8).
+     * {@code new Cell(a, b).scaleLocal(2.0).second} = b·2 (8); and {@code cellWork(a, b)} (9), a
+     * helper whose statements write a cell's fields, fill it in place, change it (a void method too)
+     * and give it back.
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
 

@@ -524,6 +524,7 @@ final class Interpreter<V> {
                 case 6 -> algebra.binary(Ast.Op.ADD, b, a);
                 case 7 -> algebra.binary(Ast.Op.MUL, algebra.binary(Ast.Op.MUL, algebra.constant(2.0), a), b);
                 case 8 -> algebra.binary(Ast.Op.MUL, b, algebra.constant(2.0));
+                case 9 -> cellWork(a, b);
                 default -> b;
             };
         } else if (e instanceof Ast.Unstash u) {
@@ -696,5 +697,19 @@ final class Interpreter<V> {
 
     private void decide(double outcome) {
         shared.decisions.add(outcome);
+    }
+    /** The value of the printer's {@code cellWork(a, b)}, in its order of operations. */
+    private V cellWork(V a, V b) {
+        // bounded where it grows (sin, cos): a cubic of large arguments overflows cosh and exp around it
+        V first = algebra.binary(Op.MUL, a, algebra.call(MathFunction.SIN, false, List.of(b)));
+        V second = algebra.binary(Op.ADD, b, a);
+        V half = algebra.constant(0.5);
+        first = algebra.binary(Op.MUL, half, first);
+        second = algebra.binary(Op.ADD, second, half);
+        first = algebra.binary(Op.MUL, algebra.binary(Op.MUL, first, half), algebra.constant(2.0));
+        second = algebra.binary(Op.MUL, algebra.binary(Op.MUL, second, half), algebra.constant(2.0));
+        first = algebra.binary(Op.ADD, first, b); // c.bump(b): a void change
+        V d = algebra.binary(Op.MUL, algebra.call(MathFunction.COS, false, List.of(b)), a);
+        return algebra.binary(Op.ADD, first, algebra.binary(Op.MUL, second, algebra.call(MathFunction.SIN, false, List.of(d))));
     }
 }

@@ -115,7 +115,16 @@ final class JavaPrinter {
                     .append("\n        Cell fill(double a, double b, Cell out) {\n            out.first = scale * a * b;\n")
                     .append("            out.second += a;\n            return out;\n        }\n    }\n");
         }
-        if (out.indexOf("new Cell(") >= 0) {
+        if (out.indexOf("cellWork(") >= 0) {
+            // a cell's fields written, filled in place, changed and given back, in statements
+            out.append("\n    private static double cellWork(double a, double b) {\n")
+                    .append("        Cell c = new Cell(a, b);\n        c.first = c.first * Math.sin(b);\n        c.second += a;\n")
+                    .append("        Cell.fill(0.5, c.first, c);\n        c = c.scaleLocal(0.5);\n        c.scaleLocal(2.0);\n")
+                    .append("        c.bump(b);\n")
+                    .append("        Cell d = Cell.fill(Math.cos(b), a, new Cell(a, a));\n")
+                    .append("        return c.first + c.second * Math.sin(d.first);\n    }\n");
+        }
+        if (out.indexOf("new Cell(") >= 0 || out.indexOf("cellWork(") >= 0) {
             // fields that are not final, a constructor calling another: split while only read
             out.append("\n    static final class Cell {\n        double first;\n        double second;\n        double third;\n")
                     .append("\n        Cell(double a, double b, double c) {\n            this.first = a;\n")
@@ -125,7 +134,9 @@ final class JavaPrinter {
                     .append("\n        static Cell fill(double a, double b, Cell out) {\n            out.first = a * b;\n")
                     .append("            out.second += a;\n            return out;\n        }\n")
                     .append("\n        Cell scaleLocal(double k) {\n            first *= k;\n            this.second *= k;\n")
-                    .append("            return this;\n        }\n    }\n");
+                    .append("            return this;\n        }\n")
+                    .append("\n        void bump(double k) {\n            if (Double.isNaN(k)) {\n                return;\n")
+                    .append("            }\n            first += k;\n        }\n    }\n");
         }
         out.append("}\n");
         return new Printed(out.toString(), lines);
@@ -386,7 +397,8 @@ final class JavaPrinter {
                 case 5 -> "new Cell(" + a + ", " + b + ").weighted()";
                 case 6 -> "Cell.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).second";
                 case 7 -> "FILLER.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).first";
-                default -> "new Cell(" + a + ", " + b + ").scaleLocal(2.0).second";
+                case 8 -> "new Cell(" + a + ", " + b + ").scaleLocal(2.0).second";
+                default -> "cellWork(" + a + ", " + b + ")";
             };
         } else if (e instanceof Ast.Unstash u) {
             return u.kind() == Ast.Holder.LIST ? u.holder() + ".get(0)" : "Double.parseDouble(" + u.holder() + ".toString())";

@@ -1749,7 +1749,7 @@ final class ProgramGenerator {
             Expr b = expr(depth);
             boolean effects = Ast.everything(a).stream().anyMatch(ProgramGenerator::effect)
                     || Ast.everything(b).stream().anyMatch(ProgramGenerator::effect);
-            return effects ? new Bin(Op.ADD, a, b) : new Ast.ValueRead(a, b, random.nextInt(9));
+            return effects ? new Bin(Op.ADD, a, b) : new Ast.ValueRead(a, b, random.nextInt(10));
         }
         int roll = random.nextInt(100);
         if (roll < 28) {

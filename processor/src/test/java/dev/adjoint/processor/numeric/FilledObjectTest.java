@@ -171,7 +171,8 @@ class FilledObjectTest {
     /**
      * Objects that change themselves and return themselves, as physics and geometry libraries write
      * them (JBox2D's {@code Vec2.addLocal}, JTS's double-double {@code DD.selfAdd}, reached from
-     * {@code add} through {@code copy(this).selfAdd(y)}).
+     * {@code add} through {@code copy(this).selfAdd(y)}), and a statistics accumulator's void
+     * {@code accept(x)}.
      */
     private static final String MUTABLE = """
             package demo;
@@ -194,6 +195,11 @@ class FilledObjectTest {
                         x += v.x;
                         y += v.y;
                         return this;
+                    }
+
+                    public void set(double x, double y) {
+                        this.x = x;
+                        this.y = y;
                     }
 
                     public Vec2 mulLocal(double a) {
@@ -247,6 +253,43 @@ class FilledObjectTest {
                     }
                 }
 
+                /** A running mean and variance (Welford), as statistics libraries keep them: a void accept. */
+                public static final class Stats {
+                    private int n;
+                    private double mean;
+                    private double m2;
+
+                    public Stats() {
+                        this.n = 0;
+                        this.mean = 0;
+                        this.m2 = 0;
+                    }
+
+                    public void accept(double x) {
+                        if (Double.isNaN(x)) {
+                            return;
+                        }
+                        n++;
+                        double delta = x - mean;
+                        mean += delta / n;
+                        m2 += delta * (x - mean);
+                    }
+
+                    public double variance() {
+                        return n > 1 ? m2 / (n - 1) : 0.0;
+                    }
+                }
+
+                @Differentiable(order = 2)
+                public static double welford(double[] xs, double shift) {
+                    Stats s = new Stats();
+                    for (double x : xs) {
+                        s.accept(x + shift * x * x);
+                    }
+                    s.accept(shift);
+                    return s.variance() + s.mean;
+                }
+
                 /** Changed in place by statements, given back its own change, read for a field of another's result. */
                 @Differentiable(order = 2)
                 public static double verlet(double a, double b) {
@@ -257,6 +300,7 @@ class FilledObjectTest {
                         v = v.mulLocal(0.5 + 0.1 * a);
                     }
                     p.mulLocal(a);
+                    p.set(p.y, p.x * b);
                     return p.length() + p.add(v).x;
                 }
 
@@ -276,7 +320,7 @@ class FilledObjectTest {
         InMemoryCompiler.Result r = compileClean("demo.Mutable", MUTABLE);
         String impl = withoutComments(r.generated("demo.MutableAdjointImpl"));
         assertFalse(impl.contains("new Mutable.Vec2(") || impl.contains("new Mutable.DD("), "no object is built:\n" + impl);
-        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "verlet");
+        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "verlet", "welford");
     }
 
     private static InMemoryCompiler.Result compile() {
