@@ -7,7 +7,6 @@ import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
@@ -369,27 +368,10 @@ final class Scopes {
         if (path == null || ((MethodTree) path.getLeaf()).getBody() == null || !creating.add(m)) {
             return false;
         }
-        boolean[] all = {true, false};
-        new TreePathScanner<Void, Void>() {
-            @Override
-            public Void visitReturn(ReturnTree node, Void unused) {
-                all[1] = true;
-                all[0] &= node.getExpression() != null && created(new TreePath(getCurrentPath(), node.getExpression()));
-                return null;
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                return null;
-            }
-
-            @Override
-            public Void visitClass(ClassTree node, Void unused) {
-                return null;
-            }
-        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        List<TreePath> returned = Values.returns(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()));
+        boolean all = !returned.isEmpty() && returned.stream().allMatch(e -> e != null && created(e));
         creating.remove(m);
-        return all[0] && all[1];
+        return all;
     }
 
     /** Whether a receiver is an object no other name holds: new, the local itself, or such a call's result. */
@@ -470,32 +452,10 @@ final class Scopes {
     }
 
     private boolean returnsThisHere(ExecutableElement m, TreePath path) {
-        boolean[] all = {true, false};
-        new TreePathScanner<Void, Void>() {
-            @Override
-            public Void visitReturn(ReturnTree node, Void unused) {
-                all[1] = true;
-                ExpressionTree e = node.getExpression();
-                while (e instanceof ParenthesizedTree p) {
-                    e = p.getExpression();
-                }
-                all[0] &= e instanceof IdentifierTree id && id.getName().contentEquals("this")
-                        || e instanceof MethodInvocationTree c && ofThis(c) && trees.getElement(new TreePath(getCurrentPath(), e))
-                                instanceof ExecutableElement called && returnsThis(called);
-                return null;
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                return null;
-            }
-
-            @Override
-            public Void visitClass(ClassTree node, Void unused) {
-                return null;
-            }
-        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
-        return all[0] && all[1];
+        List<TreePath> returned = Values.returns(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()));
+        return !returned.isEmpty() && returned.stream().allMatch(e -> e != null && (e.getLeaf() instanceof IdentifierTree id
+                && id.getName().contentEquals("this") || e.getLeaf() instanceof MethodInvocationTree c && ofThis(c)
+                        && trees.getElement(e) instanceof ExecutableElement called && returnsThis(called)));
     }
 
     private static boolean ofThis(MethodInvocationTree call) {
@@ -618,34 +578,16 @@ final class Scopes {
             return -1;
         }
         Set<Integer> returned = new HashSet<>();
-        new TreePathScanner<Void, Void>() {
-            @Override
-            public Void visitReturn(ReturnTree node, Void unused) {
-                ExpressionTree e = node.getExpression();
-                while (e instanceof ParenthesizedTree p) {
-                    e = p.getExpression();
+        for (TreePath e : Values.returns(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()))) {
+            Element named = e != null && e.getLeaf() instanceof IdentifierTree ? trees.getElement(e) : null;
+            int index = -1;
+            for (int i = 0; i < method.getParameters().size(); i++) {
+                if (values.parameter(method, i).equals(named)) {
+                    index = i;
                 }
-                Element named = e instanceof IdentifierTree ? trees.getElement(new TreePath(getCurrentPath(), e)) : null;
-                int index = -1;
-                for (int i = 0; i < method.getParameters().size(); i++) {
-                    if (values.parameter(method, i).equals(named)) {
-                        index = i;
-                    }
-                }
-                returned.add(index);
-                return null;
             }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-                return null;
-            }
-
-            @Override
-            public Void visitClass(ClassTree node, Void unused) {
-                return null;
-            }
-        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+            returned.add(index);
+        }
         return returned.size() == 1 ? returned.iterator().next() : -1;
     }
 

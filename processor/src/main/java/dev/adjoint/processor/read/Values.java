@@ -512,11 +512,23 @@ final class Values {
         if (!purity.pure(method) && !purity.changesOnly(method, scope.filled())) {
             return false; // read once per field, it must have no effect to repeat but on the objects it fills
         }
-        boolean[] ok = {true};
+        return returns(body).stream().allMatch(e -> e != null && splits(e, scope));
+    }
+
+    /**
+     * The values the body at {@code body} returns, each the path of a return's expression with its
+     * parentheses taken off (null for {@code return;}); not those of lambdas and classes inside it.
+     */
+    static List<TreePath> returns(TreePath body) {
+        List<TreePath> out = new ArrayList<>();
         new TreePathScanner<Void, Void>() {
             @Override
             public Void visitReturn(ReturnTree node, Void unused) {
-                ok[0] &= node.getExpression() != null && splits(new TreePath(getCurrentPath(), node.getExpression()), scope);
+                TreePath e = node.getExpression() == null ? null : new TreePath(getCurrentPath(), node.getExpression());
+                while (e != null && e.getLeaf() instanceof ParenthesizedTree p) {
+                    e = new TreePath(e, p.getExpression());
+                }
+                out.add(e);
                 return null;
             }
 
@@ -530,7 +542,7 @@ final class Values {
                 return null;
             }
         }.scan(body, null);
-        return ok[0];
+        return out;
     }
 
     // ------------------------------------------------------------------ expressions and locals
