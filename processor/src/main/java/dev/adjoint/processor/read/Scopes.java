@@ -164,6 +164,13 @@ final class Scopes {
             return null;
         }
         TreePath receiver = values.receiver(call);
+        boolean onThis = receiver == null ? !m.getModifiers().contains(Modifier.STATIC)
+                : receiver.getLeaf() instanceof IdentifierTree id && id.getName().contentEquals("this");
+        if (onThis && scope.self() && changesThis(m) && call.getParentPath().getLeaf() instanceof ExpressionStatementTree
+                && (returnsThis(m) || voidInPlace(m))) {
+            // real(sample); in a method read on a split object: its fields given what the call leaves
+            return m.getEnclosingElement();
+        }
         if (receiver != null && changesThis(m) && receiver.getLeaf() instanceof IdentifierTree
                 && call.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
             // d.selfAdd(y);: d = d.selfAdd(y)
@@ -470,8 +477,14 @@ final class Scopes {
      */
     boolean changesThisOnlyReturned(TreePath select, ExecutableElement m) {
         TreePath call = select.getParentPath();
-        return !changesThis(m) || call.getLeaf() instanceof MethodInvocationTree
-                && call.getParentPath().getLeaf() instanceof ReturnTree && returnsThis(m);
+        if (!changesThis(m)) {
+            return true;
+        }
+        // return selfMultiply(y.hi, y.lo); or the statement real(sample); (read for each field it leaves)
+        return call.getLeaf() instanceof MethodInvocationTree tree && (call.getParentPath().getLeaf() instanceof ReturnTree
+                && returnsThis(m) || call.getParentPath().getLeaf() instanceof ExpressionStatementTree
+                        && (returnsThis(m) || voidInPlace(m))
+                        && tree.getArguments().stream().allMatch(a -> values.purity().pure(new TreePath(call, a))));
     }
 
     /**

@@ -188,7 +188,14 @@ final class ValueReads {
             return new Stmt.Eval(fractions.misused(assignment.getLeaf()), at, source);
         }
         Map<VariableElement, Var> fields = locals.get(local);
-        boolean readsItself = reads(value, local);
+        if (local instanceof TypeElement self) {
+            // a call on this, split, that changes it: this body's field variables, all read first
+            fields = new LinkedHashMap<>();
+            for (VariableElement f : values.of(self.asType()).fields()) {
+                fields.put(f, body.fieldVar(f));
+            }
+        }
+        boolean readsItself = local instanceof TypeElement || reads(value, local);
         List<Stmt> out = new ArrayList<>();
         List<Stmt> then = new ArrayList<>();
         hoist(value, out, at);

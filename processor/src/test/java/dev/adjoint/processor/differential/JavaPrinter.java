@@ -136,7 +136,8 @@ final class JavaPrinter {
                     .append("\n        Cell scaleLocal(double k) {\n            first *= k;\n            this.second *= k;\n")
                     .append("            return this;\n        }\n")
                     .append("\n        void bump(double k) {\n            if (Double.isNaN(k)) {\n                return;\n")
-                    .append("            }\n            first += k;\n        }\n    }\n");
+                    .append("            }\n            shift(k);\n        }\n")
+                    .append("\n        private void shift(double k) {\n            first += k;\n        }\n    }\n");
         }
         out.append("}\n");
         return new Printed(out.toString(), lines);

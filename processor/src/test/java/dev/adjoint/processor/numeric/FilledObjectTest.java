@@ -269,6 +269,11 @@ class FilledObjectTest {
                         if (Double.isNaN(x)) {
                             return;
                         }
+                        real(x);
+                    }
+
+                    /** Called on this as a statement: what it leaves is this object's. */
+                    private void real(double x) {
                         n++;
                         double delta = x - mean;
                         mean += delta / n;
