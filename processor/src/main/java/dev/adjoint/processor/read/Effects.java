@@ -318,28 +318,6 @@ final class Effects {
                 && readsOnly(new TreePath(path, tree.getBody()), tree, new ArrayList<>(), objects, ownCall);
     }
 
-    /**
-     * Whether a call on this in a method that may write this object's fields ({@code objects} holds
-     * {@code this}) is of a method of its class that writes nothing but them and the objects it fills
-     * too ({@code return selfAdd(y, 0.0)}).
-     */
-    private boolean changesOnlyThis(MethodInvocationTree call, ExecutableElement m, Set<String> objects, List<String> visiting) {
-        boolean onThis = call.getMethodSelect() instanceof IdentifierTree || call.getMethodSelect() instanceof MemberSelectTree s
-                && s.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
-        String key = Keys.of(m, types);
-        if (!objects.contains("this") || !onThis || m.getModifiers().contains(Modifier.STATIC) || visiting.contains(key)) {
-            return false;
-        }
-        TreePath path = paths.of(m);
-        if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
-            return false;
-        }
-        visiting.add(key);
-        boolean ok = readsOnly(new TreePath(path, tree.getBody()), tree, visiting, Set.of("this"), p -> false);
-        visiting.remove(key);
-        return ok;
-    }
-
     private boolean readsOnly(TreePath body, MethodTree tree, List<String> visiting, Set<String> objects,
             java.util.function.Predicate<TreePath> ownCall) {
         Set<String> locals = new HashSet<>();
@@ -390,7 +368,7 @@ final class Effects {
                     // Math's functions and those of the libraries with its names and contracts (FastMath)
                     ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")
                             || Calls.MATH_LIKE.contains(owner) && m.getModifiers().contains(Modifier.STATIC)
-                            || writesNothing(m, k, visiting) || changesOnlyThis(node, m, objects, visiting)
+                            || writesNothing(m, k, visiting)
                             || ownCall.test(getCurrentPath());
                 }
                 return super.visitMethodInvocation(node, unused);

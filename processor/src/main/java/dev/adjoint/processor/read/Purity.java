@@ -89,9 +89,10 @@ final class Purity {
 
     /**
      * Whether the call at {@code call} changes only objects it creates or that the method judged
-     * holds under the names {@code names} (its own split objects, those it fills): a method that
-     * changes its object called on one of them ({@code c.scaleLocal(2.0)}), or fills its arguments
-     * given as such ({@code Cell.fill(a, b, c)}), and writes nothing else.
+     * holds under the names {@code names} (its own split objects, those it fills, {@code this}): a
+     * method that changes its object called on one of them ({@code c.scaleLocal(2.0)}, {@code
+     * selfAdd(y, 0.0)} on this), or fills its arguments given as such or new ({@code Cell.fill(a, b,
+     * c)}, {@code fill(a, b, new Cell())}), and writes nothing else.
      */
     private boolean ownObjectsOnly(TreePath call, Set<String> names) {
         if (values.scopes().changesNew(call)) {
@@ -103,7 +104,10 @@ final class Purity {
         try {
             MethodInvocationTree tree = (MethodInvocationTree) call.getLeaf();
             TreePath receiver = values.receiver(call);
-            if (values.scopes().changesThis(m) && !(receiver != null && named(receiver.getLeaf(), names))) {
+            boolean onThis = receiver == null || receiver.getLeaf() instanceof com.sun.source.tree.IdentifierTree id
+                    && id.getName().contentEquals("this");
+            if (values.scopes().changesThis(m) && !(onThis ? names.contains("this") && !m.getModifiers().contains(
+                    Modifier.STATIC) : named(receiver.getLeaf(), names))) {
                 return false;
             }
             for (int i : values.scopes().fills(m)) {
@@ -120,23 +124,6 @@ final class Purity {
 
     private static boolean named(com.sun.source.tree.Tree tree, Set<String> names) {
         return tree instanceof com.sun.source.tree.IdentifierTree id && names.contains(id.getName().toString());
-    }
-
-    /**
-     * Whether the call {@code call} of {@code m} changes only objects it creates: {@code m} writes
-     * nothing but the objects it fills, and each is given it new ({@code fill(a, b, new Cell())}).
-     */
-    private boolean fillsNew(MethodInvocationTree call, ExecutableElement m) {
-        java.util.Set<Integer> filled = values.scopes().fills(m);
-        if (filled.isEmpty() || !changesOnly(m, values.methodScope(m).filled())) {
-            return false;
-        }
-        for (int i : filled) {
-            if (i >= call.getArguments().size() || !(call.getArguments().get(i) instanceof com.sun.source.tree.NewClassTree)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -158,7 +145,7 @@ final class Purity {
             @Override
             public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
                 ok &= throwing > 0 || trees.getElement(getCurrentPath()) instanceof ExecutableElement m
-                        && (pure(m) || fillsNew(node, m) || values.scopes().changesNew(getCurrentPath()));
+                        && (pure(m) || ownObjectsOnly(getCurrentPath(), Set.of()));
                 return super.visitMethodInvocation(node, unused);
             }
 

@@ -509,7 +509,7 @@ final class Values {
         }
         TreePath body = new TreePath(path, ((MethodTree) path.getLeaf()).getBody());
         Scope scope = methodScope(method);
-        if (!purity.pure(method) && !purity.changesOnly(method, scope.filled())) {
+        if (!changesOnlyItsFields(method)) {
             return false; // read once per field, it must have no effect to repeat but on the objects it fills
         }
         return returns(body).stream().allMatch(e -> e != null && splits(e, scope));
@@ -586,11 +586,9 @@ final class Values {
                 return true;
             }
             TreePath receiver = receiver(path);
-            if (receiver != null && ofData(m) && !(of(trees.getTypeMirror(receiver)) != null && splits(receiver, scope))) {
-                return onData(receiver, m, scope); // a method of an object whose fields are data: read from it per field
-            }
-            return receiver != null ? splits(receiver, scope) && m.getEnclosingElement().equals(classOf(receiver))
-                    : scope.self();
+            // on a split object, or on an object whose fields are data (read from it once per field)
+            return receiver != null ? onData(receiver, m, scope) || splits(receiver, scope)
+                    && m.getEnclosingElement().equals(classOf(receiver)) : scope.self();
         }
         return false;
     }
