@@ -560,7 +560,7 @@ public final class Finder {
      * Error): a {@code @Differentiable} method's tape overload could not rethrow it, and a recursive
      * helper's pullback would have to declare it (Colt's {@code throws ArithmeticException} is fine).
      */
-    static boolean isChecked(TypeMirror thrown) {
+    public static boolean isChecked(TypeMirror thrown) {
         for (TypeMirror t = thrown; t instanceof DeclaredType d; t = ((TypeElement) d.asElement()).getSuperclass()) {
             String n = ((TypeElement) d.asElement()).getQualifiedName().toString();
             if (n.equals("java.lang.RuntimeException") || n.equals("java.lang.Error")) {

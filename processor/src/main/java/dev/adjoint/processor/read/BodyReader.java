@@ -85,6 +85,8 @@ final class BodyReader {
     private final Map<Var, Map<String, Var>> components = new HashMap<>();
     /** The value objects of this body split into their fields. */
     private final ValueReads values;
+    /** The catches around the statement being read, which take the checked exceptions thrown in it. */
+    final Catches catches;
 
     record Yield(Var result, String label) {}
 
@@ -94,6 +96,7 @@ final class BodyReader {
         this.calls = calls;
         this.unit = unit;
         this.values = new ValueReads(this, calls, trees, values);
+        this.catches = new Catches(trees, calls.types());
     }
 
     ValueReads values() {
@@ -321,7 +324,7 @@ final class BodyReader {
             case THROW -> {
                 throwDepth++;
                 try {
-                    return new Stmt.Throw(expr(new TreePath(path, ((ThrowTree) tree).getExpression())), at, source);
+                    return catches.thrown(this, new TreePath(path, ((ThrowTree) tree).getExpression()), at, source);
                 } finally {
                     throwDepth--;
                 }
@@ -333,8 +336,7 @@ final class BodyReader {
                 return label == null ? sw : new Stmt.Block(label, List.of(sw));
             }
             case TRY -> {
-                return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a try statement; "
-                        + "move it out of the @Differentiable method (into its caller)");
+                return catches.read(this, path, label, at);
             }
             case SYNCHRONIZED -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate a synchronized "
@@ -393,8 +395,7 @@ final class BodyReader {
     /** The head of a loop, for the comments of generated code: {@code for (int i = 0; i < n; i++)}. */
     private static String loopSource(StatementTree loop) {
         String s = sourceOf(loop);
-        int brace = s.indexOf(" {");
-        return brace > 0 ? s.substring(0, brace) : s;
+        return s.indexOf(" {") > 0 ? s.substring(0, s.indexOf(" {")) : s;
     }
 
     private Stmt expressionStatement(TreePath path, Position at, String source) {

@@ -102,13 +102,34 @@ final class Calls {
         return access;
     }
 
+    Types types() {
+        return types;
+    }
+
     /** Notes that the derivative code repeats a use of a deprecated {@code e} (find/Deprecations). */
     void noteDeprecated(Element e) {
         java.util.Optional.ofNullable(dev.adjoint.processor.find.Deprecations.warning(e, elements))
                 .ifPresent(catalog.deprecatedUses(access.site().getQualifiedName().toString())::add);
     }
 
+    /**
+     * A method call. One that stays a call in the generated code (not inlined) must not declare a
+     * checked exception: the generated members declare none and keep no {@code try} (read/Catches).
+     */
     Expr invocation(TreePath path, BodyReader body) {
+        Expr read = call(path, body);
+        if (read instanceof Expr.Call c && !(c.callee() instanceof Callee.Inline)
+                && trees.getElement(path) instanceof ExecutableElement method && Catches.declared(method) != null) {
+            return body.unsupportedExpr(path.getLeaf(), Tag.AdjointUnsupportedCall, "cannot call " + describe(method)
+                    + " here: it declares the checked " + Catches.declared(method) + ", and Adjoint does not read its "
+                    + "body to see where it throws; the generated code, which calls it as written, could not let it "
+                    + "out; make it a helper of this build whose body Adjoint inlines, or call it outside the "
+                    + "@Differentiable method");
+        }
+        return read;
+    }
+
+    private Expr call(TreePath path, BodyReader body) {
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
         Position at = body.at(call);
         Element el = trees.getElement(path);
@@ -364,7 +385,10 @@ final class Calls {
     private Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
             List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body,
             boolean selfIsData) {
-        String key = helperKey(method, methodKey) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
+        // a helper letting out checked exceptions that the caller's catches take: read apart for them
+        boolean caught = !body.catches.handlers().isEmpty() && Catches.declared(method) != null;
+        String key = helperKey(method, methodKey) + (caught ? catalog.catchContext(body.catches.handlers()) : "")
+                + (selfIsData ? MethodIr.OTHER_OBJECT : "");
         for (VariableElement p : method.getParameters()) {
             if (!access.nameable(p.asType())) {
                 // inlined, its parameters are locals of the adjoint's code
@@ -374,7 +398,7 @@ final class Calls {
         if (!access.nameable(method.getReturnType())) {
             return unnameable(method, "its result", method.getReturnType(), at);
         }
-        reader.helper(method, key, site, selfIsData);
+        reader.helper(method, key, site, selfIsData, caught ? body.catches.handlers() : List.of());
         List<Expr> all = new ArrayList<>();
         List<JType> types = new ArrayList<>();
         for (VariableElement field : catalog.fieldParams(key)) {
@@ -549,7 +573,7 @@ final class Calls {
     }
 
     /** The key of {@code m} on a split value object ({@link ValueReads}), read now (for {@code field} of its result); null: unnameable. */
-    String valueHelper(ExecutableElement m, VariableElement field, boolean selfIsData) {
+    String valueHelper(ExecutableElement m, VariableElement field, boolean selfIsData, List<Catches.Handler> around) {
         for (VariableElement p : m.getParameters()) {
             if (!access.nameable(p.asType())) {
                 return null;
@@ -558,9 +582,10 @@ final class Calls {
         if (field == null && !access.nameable(m.getReturnType())) {
             return null;
         }
+        List<Catches.Handler> caught = Catches.declared(m) != null ? around : List.of();
         String key = helperKey(m, Keys.of(m, types)) + "#value" + (field == null ? "" : "." + field.getSimpleName())
-                + (selfIsData ? MethodIr.OTHER_OBJECT : "");
-        reader.valueHelper(m, key, site, field, selfIsData);
+                + (caught.isEmpty() ? "" : catalog.catchContext(caught)) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
+        reader.valueHelper(m, key, site, field, selfIsData, caught);
         return key;
     }
 
@@ -698,6 +723,10 @@ final class Calls {
      * (registered here for the emitter), unless it is local or anonymous.
      */
     String unreachable(Element e) {
+        if (e instanceof ExecutableElement c && Catches.declared(c) != null) {
+            return "this constructor declares the checked " + Catches.declared(c) + ", which the generated code, "
+                    + "calling it as written, could not let out; build the object outside the @Differentiable method";
+        }
         if (e == null || accessible(e)) {
             return null;
         }

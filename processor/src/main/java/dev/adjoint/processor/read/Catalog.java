@@ -24,6 +24,7 @@ public final class Catalog {
     private final Map<String, java.util.List<Component>> components = new HashMap<>();
     private final Map<String, Set<dev.adjoint.processor.ir.ClassRef>> byName = new HashMap<>();
     private final Map<String, Set<String>> deprecated = new HashMap<>();
+    private final java.util.List<java.util.List<Catches.Handler>> catchContexts = new java.util.ArrayList<>();
 
     /**
      * A helper's parameter standing for a component of one of its record parameters: which
@@ -47,6 +48,19 @@ public final class Catalog {
 
     MethodIr helper(String key) {
         return helpers.get(key);
+    }
+
+    /**
+     * The suffix of the key of a helper read for the catches {@code around} its call ({@code #catch2}):
+     * its throws become what they throw, so it is read apart for each try it is called in.
+     */
+    String catchContext(java.util.List<Catches.Handler> around) {
+        int i = catchContexts.indexOf(around);
+        if (i < 0) {
+            catchContexts.add(java.util.List.copyOf(around));
+            i = catchContexts.size() - 1;
+        }
+        return "#catch" + i;
     }
 
     /**

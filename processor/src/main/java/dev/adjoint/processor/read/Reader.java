@@ -171,9 +171,10 @@ public final class Reader {
      * of the adjoint class of {@code site} (the top-level class of the {@code @Differentiable} method
      * it is inlined into). An instance method's fields are parameters its callers fill (the caller's
      * variables for its own fields), or, with {@code selfIsData}, read from the receiver: another
-     * object than the caller's, whose fields are data.
+     * object than the caller's, whose fields are data. {@code caught}: the catches around the call
+     * that take the checked exceptions it lets out (read/Catches), read into its throws.
      */
-    void helper(ExecutableElement method, String key, TypeElement site, boolean selfIsData) {
+    void helper(ExecutableElement method, String key, TypeElement site, boolean selfIsData, List<Catches.Handler> caught) {
         if (catalog.reading(key)) {
             return;
         }
@@ -181,6 +182,7 @@ public final class Reader {
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body, site);
+        reader.catches.enter(caught);
         Var self = null;
         List<VariableElement> fields = new ArrayList<>();
         if (!method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
@@ -295,8 +297,10 @@ public final class Reader {
      * Reads a method the normal form will inline on a split value object ({@link ValueReads}):
      * an instance method's fields are its first parameters, filled with the object's fields; with
      * {@code field}, a method returning a value object is read for that field of its result.
+     * {@code caught}: the catches around the call that take its checked exceptions (as for {@link #helper}).
      */
-    void valueHelper(ExecutableElement method, String key, TypeElement site, VariableElement field, boolean selfIsData) {
+    void valueHelper(ExecutableElement method, String key, TypeElement site, VariableElement field, boolean selfIsData,
+            List<Catches.Handler> caught) {
         if (catalog.reading(key)) {
             return;
         }
@@ -304,6 +308,7 @@ public final class Reader {
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body, site);
+        reader.catches.enter(caught);
         List<MethodIr.Param> all = new ArrayList<>();
         boolean instance = !method.getModifiers().contains(Modifier.STATIC);
         Var self = null;

@@ -427,7 +427,7 @@ final class ValueReads {
             args.add(body.expr(arg));
             types.add(JType.of(m.getParameters().get(i).asType()));
         }
-        String key = calls.valueHelper(m, f, data);
+        String key = calls.valueHelper(m, f, data, body.catches.handlers());
         if (key == null) {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot inline " + Calls.describe(m)
                     + " on a value object split into its fields: the adjoint class cannot name a type of its signature");

@@ -129,6 +129,11 @@ final class Campaign {
                 out.add("StringBuilder param");
             }
         }
+        String printed = JavaPrinter.method(m);
+        if (printed.contains("catch (Failure failure)")) {
+            out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
+                    : "checked exception rethrown around the body");
+        }
         List<Ast.Arg> work = new ArrayList<>();
         walk(m.body(), 0, false, out, work);
         java.util.Set<String> unassigned = new java.util.TreeSet<>();
