@@ -5,8 +5,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.Differentiable;
@@ -31,6 +29,7 @@ import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -249,7 +248,7 @@ final class Calls {
             return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, hidden, partials), receiver, args,
                     type, at);
         }
-        TypeElement exact = receiver != null && !onThis ? exactClass(call, path) : null;
+        TypeElement exact = receiver != null && !onThis ? ExactClass.of(trees, path) : null;
         List<Callee.Partial> onObject = exact == null ? null
                 : CustomDerivatives.onObject(key, exact.getQualifiedName().toString());
         if (onObject != null) {
@@ -276,7 +275,7 @@ final class Calls {
         }
         Expr.Call inlined = null;
         ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
-                ? implementation(method, exact) : null;
+                ? ExactClass.implementation(access, elements, types, method, exact) : null;
         boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, exact);
         if (known != null && ofObject(known, Keys.of(known, types)) && !mayBeThis && !shown) {
             // an interface's method on a constant whose class is known (static final NORMAL = new
@@ -387,8 +386,9 @@ final class Calls {
             boolean selfIsData) {
         // a helper letting out checked exceptions that the caller's catches take: read apart for them
         boolean caught = !body.catches.handlers().isEmpty() && Catches.declared(method) != null;
-        String key = helperKey(method, methodKey) + (caught ? catalog.catchContext(body.catches.handlers()) : "")
-                + (selfIsData ? MethodIr.OTHER_OBJECT : "");
+        // a flag given as a constant: read for it (read/Given)
+        Reader.Around around = new Reader.Around(caught ? body.catches.handlers() : List.of(), Given.of(args));
+        String key = helperKey(method, methodKey) + around.suffix(catalog) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
         for (VariableElement p : method.getParameters()) {
             if (!access.nameable(p.asType())) {
                 // inlined, its parameters are locals of the adjoint's code
@@ -398,7 +398,7 @@ final class Calls {
         if (!access.nameable(method.getReturnType())) {
             return unnameable(method, "its result", method.getReturnType(), at);
         }
-        reader.helper(method, key, site, selfIsData, caught ? body.catches.handlers() : List.of());
+        reader.helper(method, key, site, selfIsData, around);
         List<Expr> all = new ArrayList<>();
         List<JType> types = new ArrayList<>();
         for (VariableElement field : catalog.fieldParams(key)) {
@@ -573,7 +573,8 @@ final class Calls {
     }
 
     /** The key of {@code m} on a split value object ({@link ValueReads}), read now (for {@code field} of its result); null: unnameable. */
-    String valueHelper(ExecutableElement m, VariableElement field, boolean selfIsData, List<Catches.Handler> around) {
+    String valueHelper(ExecutableElement m, VariableElement field, boolean selfIsData, List<Catches.Handler> handlers,
+            Map<Integer, Expr.Const> given) {
         for (VariableElement p : m.getParameters()) {
             if (!access.nameable(p.asType())) {
                 return null;
@@ -582,10 +583,10 @@ final class Calls {
         if (field == null && !access.nameable(m.getReturnType())) {
             return null;
         }
-        List<Catches.Handler> caught = Catches.declared(m) != null ? around : List.of();
+        Reader.Around around = new Reader.Around(Catches.declared(m) != null ? handlers : List.of(), given);
         String key = helperKey(m, Keys.of(m, types)) + "#value" + (field == null ? "" : "." + field.getSimpleName())
-                + (caught.isEmpty() ? "" : catalog.catchContext(caught)) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
-        reader.valueHelper(m, key, site, field, selfIsData, caught);
+                + around.suffix(catalog) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
+        reader.valueHelper(m, key, site, field, selfIsData, around);
         return key;
     }
 
@@ -679,35 +680,6 @@ final class Calls {
             return false;
         }
         return JType.of(method.getReturnType()).isDifferentiable() || effects.writesArrayParameter(method);
-    }
-
-    /**
-     * The method an abstract {@code method} runs when called on a constant whose class is known:
-     * a {@code static final} field of this build initialised with {@code new C(...)} (no class
-     * body), which holds a C and nothing else; null otherwise, or when the adjoint class cannot
-     * name C (it casts the constant to C) or C's method is abstract too.
-     */
-    private ExecutableElement implementation(ExecutableElement method, TypeElement exact) {
-        if (!access.nameable(types.erasure(exact.asType()))) {
-            return null;
-        }
-        for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(exact))) {
-            if (!m.getModifiers().contains(Modifier.ABSTRACT) && elements.overrides(m, method, exact)) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    /** C, when the call's receiver is a {@code static final} field of this build initialised with {@code new C(...)}. */
-    private TypeElement exactClass(MethodInvocationTree call, TreePath path) {
-        TreePath declaration = MethodReferences.constantReceiver(trees, path);
-        if (declaration == null || !(((VariableTree) declaration.getLeaf()).getInitializer() instanceof NewClassTree creation)
-                || creation.getClassBody() != null) {
-            return null;
-        }
-        Element constructor = trees.getElement(new TreePath(declaration, creation));
-        return constructor != null && constructor.getEnclosingElement() instanceof TypeElement c ? c : null;
     }
 
     /** A variable-arity method whose values are not doubles: its call is not packed into an array Adjoint follows. */

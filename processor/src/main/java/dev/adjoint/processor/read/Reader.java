@@ -171,10 +171,9 @@ public final class Reader {
      * of the adjoint class of {@code site} (the top-level class of the {@code @Differentiable} method
      * it is inlined into). An instance method's fields are parameters its callers fill (the caller's
      * variables for its own fields), or, with {@code selfIsData}, read from the receiver: another
-     * object than the caller's, whose fields are data. {@code caught}: the catches around the call
-     * that take the checked exceptions it lets out (read/Catches), read into its throws.
+     * object than the caller's, whose fields are data. {@code around}: what it is read for at the call.
      */
-    void helper(ExecutableElement method, String key, TypeElement site, boolean selfIsData, List<Catches.Handler> caught) {
+    void helper(ExecutableElement method, String key, TypeElement site, boolean selfIsData, Around around) {
         if (catalog.reading(key)) {
             return;
         }
@@ -182,7 +181,7 @@ public final class Reader {
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body, site);
-        reader.catches.enter(caught);
+        reader.catches.enter(around.caught());
         Var self = null;
         List<VariableElement> fields = new ArrayList<>();
         if (!method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
@@ -210,6 +209,7 @@ public final class Reader {
             }
         }
         body.addAll(readBody(method, reader));
+        body = Given.apply(body, params, around.given());
         List<MethodIr.Param> all = new ArrayList<>();
         for (VariableElement f : fields) {
             all.add(new MethodIr.Param(reader.fieldVar(f)));
@@ -297,10 +297,10 @@ public final class Reader {
      * Reads a method the normal form will inline on a split value object ({@link ValueReads}):
      * an instance method's fields are its first parameters, filled with the object's fields; with
      * {@code field}, a method returning a value object is read for that field of its result.
-     * {@code caught}: the catches around the call that take its checked exceptions (as for {@link #helper}).
+     * {@code around}: what it is read for at the call (as for {@link #helper}).
      */
     void valueHelper(ExecutableElement method, String key, TypeElement site, VariableElement field, boolean selfIsData,
-            List<Catches.Handler> caught) {
+            Around around) {
         if (catalog.reading(key)) {
             return;
         }
@@ -308,7 +308,7 @@ public final class Reader {
         List<MethodIr.Param> params = new ArrayList<>();
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body, site);
-        reader.catches.enter(caught);
+        reader.catches.enter(around.caught());
         List<MethodIr.Param> all = new ArrayList<>();
         boolean instance = !method.getModifiers().contains(Modifier.STATIC);
         Var self = null;
@@ -348,6 +348,7 @@ public final class Reader {
             reader.values().bind(values.parameter(method, i), fields);
         }
         body.addAll(readBody(method, reader));
+        body = new ArrayList<>(Given.apply(body, params, around.given()));
         if (field != null && method.getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID) {
             // a void method that changes its object, read for one field: what it leaves there
             body.add(new Stmt.Return(new Expr.Read(reader.fieldVar(field), Position.of(method)), Position.of(method), null));
@@ -401,6 +402,17 @@ public final class Reader {
             level = c.isRecord() ? c.nested() : List.of();
         }
         return out;
+    }
+
+    /**
+     * What a helper is read for at a call, apart from its other calls (its key's suffix says it): the
+     * catches around the call that take the checked exceptions it lets out (read/Catches), read into
+     * its throws; the {@code boolean} constants the call passes, by parameter (read/Given).
+     */
+    record Around(List<Catches.Handler> caught, Map<Integer, Expr.Const> given) {
+        String suffix(Catalog catalog) {
+            return (caught.isEmpty() ? "" : catalog.catchContext(caught)) + Given.suffix(given);
+        }
     }
 
     private BodyReader bodyReader(ExecutableElement method, List<MethodIr.Param> params, List<Stmt> prologue,

@@ -414,6 +414,7 @@ final class ValueReads {
             }
         }
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        java.util.Map<Integer, Expr.Const> given = new java.util.TreeMap<>();
         for (int i = 0; i < call.getArguments().size(); i++) {
             TreePath arg = new TreePath(path, call.getArguments().get(i));
             if (values.splitParams(m).contains(i)) {
@@ -426,8 +427,11 @@ final class ValueReads {
             }
             args.add(body.expr(arg));
             types.add(JType.of(m.getParameters().get(i).asType()));
+            if (args.get(args.size() - 1) instanceof Expr.Const c && c.value() instanceof Boolean) {
+                given.put(i, c); // a flag: the method read for it (read/Given)
+            }
         }
-        String key = calls.valueHelper(m, f, data, body.catches.handlers());
+        String key = calls.valueHelper(m, f, data, body.catches.handlers(), given);
         if (key == null) {
             return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot inline " + Calls.describe(m)
                     + " on a value object split into its fields: the adjoint class cannot name a type of its signature");

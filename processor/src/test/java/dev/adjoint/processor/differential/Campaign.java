@@ -130,6 +130,9 @@ final class Campaign {
             }
         }
         String printed = JavaPrinter.method(m);
+        if (printed.contains(", boolean traced) {")) {
+            out.add("helper given a constant flag");
+        }
         if (printed.contains("catch (Failure failure)")) {
             out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
                     : "checked exception rethrown around the body");

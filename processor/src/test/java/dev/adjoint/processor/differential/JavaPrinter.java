@@ -106,6 +106,10 @@ final class JavaPrinter {
                     .append("\n        double mix() {\n            return first * second + first;\n        }\n")
                     .append("\n        Pair swap() {\n            return new Pair(second, first);\n        }\n    }\n");
         }
+        if (out.indexOf("TRACE = ") >= 0) {
+            // the field flagged(...)'s helper would write, were it asked to
+            out.append("\n    static double TRACE;\n");
+        }
         if (out.indexOf("throw new Failure(") >= 0) {
             // the checked exception of checked(...), which a catch rethrows unchecked
             out.append("\n    static final class Failure extends Exception {\n")
@@ -160,6 +164,14 @@ final class JavaPrinter {
     }
 
     static String method(Method m) {
+        return method(m, true);
+    }
+
+    /**
+     * {@code m} printed; without {@code variants}, as written before the checked and flagged forms
+     * were printed (the generator seeds its draws from that text, so that a seed draws what it drew).
+     */
+    static String method(Method m, boolean variants) {
         boolean switches = Ast.statements(m.body()).stream().anyMatch(s -> s instanceof Ast.Switch);
         // a case falling through to the next is on purpose: -Xlint:all would warn [fallthrough]
         String suppress = switches ? "    @SuppressWarnings(\"fallthrough\")\n" : "";
@@ -174,10 +186,14 @@ final class JavaPrinter {
         StringBuilder body = new StringBuilder();
         block(body, m.body(), "        ");
         String helper = helper(m, body);
-        if (helper == null && body.indexOf("throw new ") >= 0 && body.indexOf(m.name() + "(") < 0
+        if (variants && helper == null && body.indexOf("throw new ") >= 0 && body.indexOf(m.name() + "(") < 0
                 && Math.floorMod(body.toString().hashCode() * 31 + 7, 3) < 2) {
             return out.append(checked(m, params, suppress, Math.floorMod(body.toString().hashCode() * 31 + 7, 3) == 1))
                     .append("    }\n").toString();
+        }
+        if (variants && helper == null && body.indexOf(m.name() + "(") < 0 && !m.doubleParams().isEmpty()
+                && Math.floorMod(body.toString().hashCode() * 17 + 3, 4) == 0) {
+            return out.append(flagged(m, params, suppress, body.toString())).append("    }\n").toString();
         }
         if (helper == null) {
             return out.append(body).append("    }\n").toString();
@@ -210,6 +226,20 @@ final class JavaPrinter {
         String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
         return "        try {\n            return " + m.name() + "Checked" + args + ";\n" + rethrow + "    }\n\n"
                 + suppress + "    private static double " + m.name() + "Checked" + params + " throws Failure {\n" + failing;
+    }
+
+    /**
+     * For one in four other methods (chosen by their text), the body moved into a private helper
+     * given a flag, {@code false}, that would turn on code Adjoint refuses (a write to a field): as
+     * libraries ask for optional work, the processor reads the helper for the constant and leaves
+     * that code out (read/Given).
+     */
+    private static String flagged(Method m, String params, String suppress, String body) {
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ", false)"));
+        String first = m.doubleParams().get(0);
+        return "        return " + m.name() + "Flagged" + args + ";\n    }\n\n" + suppress + "    private static double "
+                + m.name() + "Flagged" + params.substring(0, params.length() - 1) + ", boolean traced) {\n"
+                + "        if (traced) {\n            TRACE = " + first + ";\n        }\n" + body;
     }
 
     /**

@@ -415,7 +415,7 @@ final class ProgramGenerator {
             // drawn apart from `random` (from the method's text), so the batch's other draws stay as they were
             List<Stmt> whole = new ArrayList<>(body);
             whole.add(new Ast.Return(value));
-            Random side = new Random(JavaPrinter.method(new Method(name, params, wrt, whole)).hashCode());
+            Random side = new Random(JavaPrinter.method(new Method(name, params, wrt, whole), false).hashCode());
             if (side.nextDouble() * 100 < weights.get(Shape.SHORTCUT)) {
                 value = shortcut(body, value, params, side);
             }
