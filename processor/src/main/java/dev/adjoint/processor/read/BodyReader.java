@@ -68,7 +68,7 @@ final class BodyReader {
 
     private final Trees trees;
     private final Typing typing;
-    private final Calls calls;
+    final Calls calls;
     private final CompilationUnitTree unit;
     private final Map<Element, Var> vars = new HashMap<>();
     /** The switch expressions being read, innermost first: where a {@code yield} goes. */

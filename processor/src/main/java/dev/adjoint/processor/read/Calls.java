@@ -71,6 +71,8 @@ final class Calls {
     private final Trees trees;
     private final Elements elements;
     private final Types types;
+    /** The class of this object, where it is known exactly (see {@link #exactSelf}), or null. */
+    private TypeElement exactSelf;
     private final MethodPaths paths;
     private final CustomDerivatives custom;
     private final Catalog catalog;
@@ -103,6 +105,11 @@ final class Calls {
 
     Types types() {
         return types;
+    }
+
+    /** In the body of a method of an object whose class is known to be exactly {@code exact}: its calls on this are that class's. */
+    void exactSelf(TypeElement exact) {
+        this.exactSelf = exact;
     }
 
     /** Notes that the derivative code repeats a use of a deprecated {@code e} (find/Deprecations). */
@@ -225,6 +232,14 @@ final class Calls {
             // an instance method of this class on this object: inlined, its fields the caller's
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, false);
         }
+        ExecutableElement runs = onThis && body.selfIsData() && exactSelf != null && !shown
+                ? ExactClass.runs(elements, method, exactSelf) : null;
+        if (runs != null && (ofObject(runs, Keys.of(runs, types)) || ExactClass.isDefault(paths, runs))) {
+            // in the body of an object's method whose class is known: the method that class runs
+            return inline(runs, Keys.of(runs, types), ExactClass.as(types, receiver, exactSelf, at), args,
+                    runs.getParameters().stream().map(p -> JType.of(p.asType())).toList(),
+                    ClassRef.of((TypeElement) runs.getEnclosingElement()), type, at, body, true, exactSelf);
+        }
         if (onThis && body.selfIsData() && ofObject(method, key) && !shown) {
             // in the body of another object's method, inlined: its own methods on it, its fields data
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
@@ -249,8 +264,9 @@ final class Calls {
                     type, at);
         }
         TypeElement exact = receiver != null && !onThis ? ExactClass.of(trees, path) : null;
-        List<Callee.Partial> onObject = exact == null ? null
-                : CustomDerivatives.onObject(key, exact.getQualifiedName().toString());
+        TypeElement constant = receiver != null && !onThis ? ExactClass.constant(trees, path) : null;
+        List<Callee.Partial> onObject = constant == null ? null
+                : CustomDerivatives.onObject(key, constant.getQualifiedName().toString());
         if (onObject != null) {
             // a library distribution held in a static final field of exactly its class
             // (static final NormalDistribution N = new NormalDistribution()): N.cumulativeProbability(x)'s
@@ -274,16 +290,16 @@ final class Calls {
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
         Expr.Call inlined = null;
-        ExecutableElement known = exact != null && method.getModifiers().contains(Modifier.ABSTRACT)
-                ? ExactClass.implementation(access, elements, types, method, exact) : null;
+        // an object whose class is known (new C(...), or a constant so initialised: static final NORMAL = new
+        // NormalDistribution(0, 1)): the method C runs (an interface's too), its calls on this C's
+        ExecutableElement known = exact != null && access.nameable(types.erasure(exact.asType()))
+                ? ExactClass.runs(elements, method, exact) : null;
         boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, exact);
-        if (known != null && ofObject(known, Keys.of(known, types)) && !mayBeThis && !shown) {
-            // an interface's method on a constant whose class is known (static final NORMAL = new
-            // NormalDistribution(0, 1)): that class's method, inlined as another object's
+        if (known != null && (ofObject(known, Keys.of(known, types)) || ExactClass.isDefault(paths, known)) && !mayBeThis && !shown
+                && !checkAsWritten) {
             List<JType> knownTypes = known.getParameters().stream().map(p -> JType.of(p.asType())).toList();
-            inlined = (Expr.Call) inline(known, Keys.of(known, types), new Expr.Cast(JType.of(types.erasure(exact.asType())),
-                    receiver, at), args,
-                    knownTypes, ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true);
+            inlined = (Expr.Call) inline(known, Keys.of(known, types), ExactClass.as(types, receiver, exact, at), args, knownTypes,
+                    ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true, exact);
         } else if (shown || checkAsWritten) {
             // building a thrown exception, or a check of an Object: called as written
         } else if (receiver == null && !varargs && hasBody(method) && !integerRecursion && foreignHelper(method, key)) {
@@ -384,10 +400,17 @@ final class Calls {
     private Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
             List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body,
             boolean selfIsData) {
+        return inline(method, methodKey, receiver, args, parameterTypes, ownerRef, type, at, body, selfIsData, null);
+    }
+
+    /** {@link #inline}, for an object of exactly the class {@code exact} (or null): its calls on this are that class's. */
+    private Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
+            List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body,
+            boolean selfIsData, TypeElement exact) {
         // a helper letting out checked exceptions that the caller's catches take: read apart for them
         boolean caught = !body.catches.handlers().isEmpty() && Catches.declared(method) != null;
         // a flag given as a constant: read for it (read/Given)
-        Reader.Around around = new Reader.Around(caught ? body.catches.handlers() : List.of(), Given.of(args));
+        Reader.Around around = new Reader.Around(caught ? body.catches.handlers() : List.of(), Given.of(args), exact);
         String key = helperKey(method, methodKey) + around.suffix(catalog) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
         for (VariableElement p : method.getParameters()) {
             if (!access.nameable(p.asType())) {
@@ -583,7 +606,7 @@ final class Calls {
         if (field == null && !access.nameable(m.getReturnType())) {
             return null;
         }
-        Reader.Around around = new Reader.Around(Catches.declared(m) != null ? handlers : List.of(), given);
+        Reader.Around around = new Reader.Around(Catches.declared(m) != null ? handlers : List.of(), given, null);
         String key = helperKey(m, Keys.of(m, types)) + "#value" + (field == null ? "" : "." + field.getSimpleName())
                 + around.suffix(catalog) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
         reader.valueHelper(m, key, site, field, selfIsData, around);

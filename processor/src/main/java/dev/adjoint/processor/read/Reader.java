@@ -182,12 +182,15 @@ public final class Reader {
         List<Stmt> body = new ArrayList<>();
         BodyReader reader = bodyReader(method, params, body, site);
         reader.catches.enter(around.caught());
+        reader.calls.exactSelf(around.exact());
         Var self = null;
         List<VariableElement> fields = new ArrayList<>();
         if (!method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
             // an instance helper: the fields it reads become parameters its callers fill
             TypeElement owner = (TypeElement) method.getEnclosingElement();
-            self = new Var("this", JType.of(new Access(elements, elements.getPackageOf(site)).heldAs(owner, types)), Var.Role.PARAM);
+            // an object whose class is known: held as one (its calls on this are that class's)
+            self = new Var("this", around.exact() != null ? JType.of(types.erasure(around.exact().asType()))
+                    : JType.of(new Access(elements, elements.getPackageOf(site)).heldAs(owner, types)), Var.Role.PARAM);
             if (selfIsData) {
                 reader.receiverAsData(self); // another object's: its fields are read from it
             } else {
@@ -407,11 +410,13 @@ public final class Reader {
     /**
      * What a helper is read for at a call, apart from its other calls (its key's suffix says it): the
      * catches around the call that take the checked exceptions it lets out (read/Catches), read into
-     * its throws; the {@code boolean} constants the call passes, by parameter (read/Given).
+     * its throws; the {@code boolean} constants the call passes, by parameter (read/Given); the class
+     * of the object, where it is known exactly, whose methods its calls on this run (read/ExactClass).
      */
-    record Around(List<Catches.Handler> caught, Map<Integer, Expr.Const> given) {
+    record Around(List<Catches.Handler> caught, Map<Integer, Expr.Const> given, TypeElement exact) {
         String suffix(Catalog catalog) {
-            return (caught.isEmpty() ? "" : catalog.catchContext(caught)) + Given.suffix(given);
+            return (caught.isEmpty() ? "" : catalog.catchContext(caught)) + Given.suffix(given)
+                    + (exact == null ? "" : "#exact:" + exact.getQualifiedName());
         }
     }
 

@@ -262,6 +262,54 @@ class DiagnosticsForeignHelperTest {
     }
 
     /**
+     * A base class's method calling an abstract method on this: inlined for an object whose class
+     * the code says (new C(...), a static final constant so initialised: read/ExactClass), refused
+     * where the object may be any subclass (a parameter, a field that is not final, an anonymous
+     * subclass held in a constant, whose class the adjoint class cannot name).
+     */
+    @Test
+    void templateMethodIsInlinedOnlyWhereTheClassIsKnown() {
+        JavaFileObject base = JavaFileObjects.forSourceLines("demo.Shape",
+                "package demo;",
+                "",
+                "public abstract class Shape {",
+                "    public abstract double area(double s);",
+                "",
+                "    public double scaledArea(double s) {",
+                "        return 2 * area(s);",
+                "    }",
+                "}");
+        JavaFileObject square = JavaFileObjects.forSourceLines("demo.Square",
+                "package demo;",
+                "",
+                "public class Square extends Shape {",
+                "    public double area(double s) { return s * s; }",
+                "}");
+        JavaFileObject functions = functions(
+                "    static Shape shape = new Square();",
+                "    static final Shape KNOWN = new Square();",
+                "    static final Shape ANONYMOUS = new Shape() {",
+                "        public double area(double s) { return 3 * s; }",
+                "    };",
+                "    @Differentiable",
+                "    static double known(double x) {",
+                "        return KNOWN.scaledArea(x) + new Square().scaledArea(x);",
+                "    }",
+                "    @Differentiable",
+                "    static double unknown(double x, Shape given) {",
+                "        return shape.scaledArea(x) + given.scaledArea(x) + ANONYMOUS.scaledArea(x);",
+                "    }");
+        Compilation c = compile(functions, base, square);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through this.area(...): "
+                + "Shape.area is abstract, so the code it runs is chosen at run time among implementations Adjoint "
+                + "cannot see").inFile(base).onLine(7);
+        assertThat(c).hadErrorCount(1); // one error per line, however many calls reach it
+        assertNoCrash(c);
+        assertNotGenerated(c, "unknown");
+        Sources.assertGenerated(c, "known");
+    }
+
+    /**
      * An interface's method on a field that is not final (or on a parameter): the object may be
      * any implementation at run time; only a static final field initialised with new C(...) tells
      * which code runs.
