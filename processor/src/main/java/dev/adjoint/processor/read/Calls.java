@@ -289,7 +289,7 @@ final class Calls {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
-        Expr.Call inlined = null;
+        Expr tried = null; // inlined, or why not (a type of its signature the adjoint class cannot name)
         // an object whose class is known (new C(...), or a constant so initialised: static final NORMAL = new
         // NormalDistribution(0, 1)): the method C runs (an interface's too), its calls on this C's
         ExecutableElement known = exact != null && access.nameable(types.erasure(exact.asType()))
@@ -298,20 +298,24 @@ final class Calls {
         if (known != null && (ofObject(known, Keys.of(known, types)) || ExactClass.isDefault(paths, known)) && !mayBeThis && !shown
                 && !checkAsWritten) {
             List<JType> knownTypes = known.getParameters().stream().map(p -> JType.of(p.asType())).toList();
-            inlined = (Expr.Call) inline(known, Keys.of(known, types), ExactClass.as(types, receiver, exact, at), args, knownTypes,
+            tried = inline(known, Keys.of(known, types), ExactClass.as(types, receiver, exact, at), args, knownTypes,
                     ClassRef.of((TypeElement) known.getEnclosingElement()), type, at, body, true, exact);
         } else if (shown || checkAsWritten) {
             // building a thrown exception, or a check of an Object: called as written
         } else if (receiver == null && !varargs && hasBody(method) && !integerRecursion && foreignHelper(method, key)) {
             // a static method of another class of this build that computes a number (or writes an
             // array): inlined as a helper of the same class is, judged from the site
-            inlined = (Expr.Call) inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
+            tried = inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         } else if (receiver != null && !onThis && ofObject(method, key)
                 && !mayBeThis) {
             // a method of another object of this build that computes a number (a distribution's
             // cdf, a curve's rate): inlined, the object's fields data read from it
-            inlined = (Expr.Call) inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
+            tried = inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
+        if (tried != null && !(tried instanceof Expr.Call)) {
+            return tried;
+        }
+        Expr.Call inlined = (Expr.Call) tried;
         if (inlined != null) {
             String inlinedKey = ((Callee.Inline) inlined.callee()).key();
             if (catalog.helper(inlinedKey) == null || !refused(inlinedKey, new HashSet<>())) {

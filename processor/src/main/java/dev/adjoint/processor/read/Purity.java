@@ -41,13 +41,14 @@ final class Purity {
 
     /**
      * Whether {@code method} has no effect a second run would repeat: a record's accessor, a math
-     * function, or a method that writes nothing ({@link Effects#writesNothing}).
+     * function (not {@code Math.random}, whose second run gives another value), or a method that
+     * writes nothing ({@link Effects#writesNothing}).
      */
     boolean pure(ExecutableElement method) {
         String owner = ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString();
         return values.accessor(method) != null
                 || method.getModifiers().contains(Modifier.STATIC) && (PURE_CLASSES.contains(owner)
-                        || Calls.MATH_LIKE.contains(owner))
+                        || Calls.MATH_LIKE.contains(owner)) && !method.getSimpleName().contentEquals("random")
                 || effects.writesNothing(method, Keys.of(method, types)) || changesOnlyItsOwn(method);
     }
 

@@ -330,7 +330,16 @@ final class Values {
             }
         }
         for (VariableElement f : value.fields()) {
-            if (!params.containsKey(f) && !values.containsKey(f) && f.getConstantValue() == null) {
+            if (params.containsKey(f) || values.containsKey(f) || f.getConstantValue() != null) {
+                continue;
+            }
+            // a field the constructor leaves: its initializer's value (one of constants), else its default
+            TreePath declared = trees.getPath(f);
+            ExpressionTree init = declared != null && declared.getLeaf() instanceof VariableTree v ? v.getInitializer() : null;
+            if (init != null && ofParameters(new TreePath(declared, init), List.of(), owner)
+                    && purity.pure(new TreePath(declared, init))) {
+                values.put(f, new TreePath(declared, init));
+            } else if (init != null || !f.asType().getKind().isPrimitive()) {
                 return null;
             }
         }

@@ -127,6 +127,36 @@ class DiagnosticsValueObjectTest {
         assertNoCrash(c);
     }
     /**
+     * Built empty, a field the constructor leaves is its default or its initializer's value (split:
+     * FilledObjectTest); an initializer that is not a constant's expression (a call with an effect)
+     * keeps the object whole, and setting it from a differentiated value is refused there.
+     */
+    @Test
+    void fieldInitializedByACallWithAnEffectIsNotSplit() {
+        JavaFileObject seeded = JavaFileObjects.forSourceLines("demo.Seeded",
+                "package demo;",
+                "",
+                "public final class Seeded {",
+                "    public double x;",
+                "    public double noise = Math.random();",
+                "",
+                "    public Seeded set(double x) {",
+                "        this.x = x;",
+                "        return this;",
+                "    }",
+                "}");
+        JavaFileObject functions = f(
+                "        Seeded s = new Seeded();",
+                "        s.set(x);",
+                "        return s.x;");
+        Compilation c = compile(functions, seeded);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Seeded.set(double)")
+                .inFile(functions).onLine(9);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+    }
+
+    /**
      * As JTS's Coordinate: fields that are not final, a setter. Split while only read
      * (ValueObjectTest), or written where it has one name (FilledObjectTest).
      */

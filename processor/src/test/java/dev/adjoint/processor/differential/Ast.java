@@ -121,7 +121,8 @@ final class Ast {
      * method of an object whose fields are data); one that changes itself and returns itself:
      * {@code new Cell(a, b).scaleLocal(2.0).second} = b·2 (8); and {@code cellWork(a, b)} (9), a
      * helper whose statements write a cell's fields, fill it in place, change it (a void method too)
-     * and give it back.
+     * and give it back; {@code new Cell().reset(a, b).weighted()} = a·1 + b (10), built empty (its
+     * third field its initializer's 1.0) and set in a chain.
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
 

@@ -520,7 +520,7 @@ final class Interpreter<V> {
             return switch (v.form()) {
                 case 0 -> a;
                 case 2 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, b), a);
-                case 5 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, algebra.constant(1.0)), b);
+                case 5, 10 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, algebra.constant(1.0)), b);
                 case 6 -> algebra.binary(Ast.Op.ADD, b, a);
                 case 7 -> algebra.binary(Ast.Op.MUL, algebra.binary(Ast.Op.MUL, algebra.constant(2.0), a), b);
                 case 8 -> algebra.binary(Ast.Op.MUL, b, algebra.constant(2.0));

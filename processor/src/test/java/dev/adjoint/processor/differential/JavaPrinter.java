@@ -135,14 +135,18 @@ final class JavaPrinter {
                     .append("        return c.first + c.second * Math.sin(d.first);\n    }\n");
         }
         if (out.indexOf("new Cell(") >= 0 || out.indexOf("cellWork(") >= 0) {
-            // fields that are not final, a constructor calling another: split while only read
-            out.append("\n    static final class Cell {\n        double first;\n        double second;\n        double third;\n")
+            // fields that are not final, a constructor calling another, one leaving them (third its
+            // initializer's value): split while only read
+            out.append("\n    static final class Cell {\n        double first;\n        double second;\n        double third = 1.0;\n")
+                    .append("\n        Cell() {\n        }\n")
                     .append("\n        Cell(double a, double b, double c) {\n            this.first = a;\n")
                     .append("            this.second = b;\n            this.third = c;\n        }\n")
                     .append("\n        Cell(double a, double b) {\n            this(a, b, 1.0);\n        }\n")
                     .append("\n        double weighted() {\n            return first * third + second;\n        }\n")
                     .append("\n        static Cell fill(double a, double b, Cell out) {\n            out.first = a * b;\n")
                     .append("            out.second += a;\n            return out;\n        }\n")
+                    .append("\n        Cell reset(double a, double b) {\n            first = a;\n            second = b;\n")
+                    .append("            return this;\n        }\n")
                     .append("\n        Cell scaleLocal(double k) {\n            first *= k;\n            this.second *= k;\n")
                     .append("            return this;\n        }\n")
                     .append("\n        void bump(double k) {\n            if (Double.isNaN(k)) {\n                return;\n")
@@ -460,6 +464,7 @@ final class JavaPrinter {
                 case 6 -> "Cell.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).second";
                 case 7 -> "FILLER.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).first";
                 case 8 -> "new Cell(" + a + ", " + b + ").scaleLocal(2.0).second";
+                case 10 -> "new Cell().reset(" + a + ", " + b + ").weighted()";
                 default -> "cellWork(" + a + ", " + b + ")";
             };
         } else if (e instanceof Ast.Unstash u) {

@@ -253,6 +253,26 @@ class FilledObjectTest {
                     }
                 }
 
+                /** Built empty, as JOML's vectors are: its fields their defaults, z its initializer's value. */
+                public static final class Vec3 {
+                    public double x;
+                    public double y;
+                    public double z = 1.0;
+
+                    public Vec3() {
+                    }
+
+                    public Vec3 set(double x, double y) {
+                        this.x = x;
+                        this.y = y;
+                        return this;
+                    }
+
+                    public double length() {
+                        return Math.sqrt(x * x + y * y + z * z);
+                    }
+                }
+
                 /** A running mean and variance (Welford), as statistics libraries keep them: a void accept. */
                 public static final class Stats {
                     private int n;
@@ -295,6 +315,15 @@ class FilledObjectTest {
                     return s.variance() + s.mean;
                 }
 
+                /** Built empty, then set in place and in a chain on the new object; one left as built. */
+                @Differentiable(order = 2)
+                public static double emptyThenSet(double a, double b) {
+                    Vec3 v = new Vec3();
+                    v.set(a, b * a);
+                    Vec3 w = new Vec3().set(b, 2.0);
+                    return v.length() * w.length() + new Vec3().length() * a;
+                }
+
                 /** Changed in place by statements, given back its own change, read for a field of another's result. */
                 @Differentiable(order = 2)
                 public static double verlet(double a, double b) {
@@ -324,8 +353,9 @@ class FilledObjectTest {
     void objectsThatChangeThemselves() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Mutable", MUTABLE);
         String impl = withoutComments(r.generated("demo.MutableAdjointImpl"));
-        assertFalse(impl.contains("new Mutable.Vec2(") || impl.contains("new Mutable.DD("), "no object is built:\n" + impl);
-        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "verlet", "welford");
+        assertFalse(impl.contains("new Mutable.Vec2(") || impl.contains("new Mutable.DD(") || impl.contains("new Mutable.Vec3("),
+                "no object is built:\n" + impl);
+        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "emptyThenSet", "verlet", "welford");
     }
 
     private static InMemoryCompiler.Result compile() {
