@@ -289,7 +289,7 @@ final class Calls {
             // a helper of the same class: its body is inlined where it is called
             return inline(method, key, null, args, parameterTypes, ownerRef, type, at, body, false);
         }
-        Expr tried = null; // inlined, or why not (a type of its signature the adjoint class cannot name)
+        Expr tried = null; // inlined, or why not
         // an object whose class is known (new C(...), or a constant so initialised: static final NORMAL = new
         // NormalDistribution(0, 1)): the method C runs (an interface's too), its calls on this C's
         ExecutableElement known = exact != null && access.nameable(types.erasure(exact.asType()))
@@ -312,10 +312,8 @@ final class Calls {
             // cdf, a curve's rate): inlined, the object's fields data read from it
             tried = inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, true);
         }
-        if (tried != null && !(tried instanceof Expr.Call)) {
-            return tried;
-        }
-        Expr.Call inlined = (Expr.Call) tried;
+        // not inlined where the adjoint class cannot name a type of its signature: called as written
+        Expr.Call inlined = tried instanceof Expr.Call c ? c : null;
         if (inlined != null) {
             String inlinedKey = ((Callee.Inline) inlined.callee()).key();
             if (catalog.helper(inlinedKey) == null || !refused(inlinedKey, new HashSet<>())) {

@@ -35,6 +35,7 @@ class DiagnosticsForeignHelperTest {
                 "",
                 "final class State {",
                 "    double sum;",
+                "    Object tag;", // not split into its fields (which a State of doubles only would be)
                 "}");
         JavaFileObject accumulate = JavaFileObjects.forSourceLines("lib.Accumulate",
                 "package lib;",
@@ -259,6 +260,43 @@ class DiagnosticsForeignHelperTest {
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
         assertNotGenerated(c, "viaOther");
+    }
+
+    /**
+     * A method of another object whose parameter is a type variable (Commons Geometry's
+     * {@code Vector<V>.distance(V)}): the adjoint class cannot name it, so the call is not inlined.
+     * Where no derivative flows through it, it is called as written; where one does, it is refused
+     * at the call. (It crashed with a ClassCastException.)
+     */
+    @Test
+    void methodWithATypeVariableParameterIsCalledAsWrittenOrRefused() {
+        JavaFileObject functions = functions(
+                "    abstract static class Vector<V extends Vector<V>> {",
+                "        abstract double norm();",
+                "        abstract V plus(V other);",
+                "        double distance(V other) { return plus(other).norm(); }",
+                "    }",
+                "    static final class Vec extends Vector<Vec> {",
+                "        final double x;",
+                "        Vec(double x) { this.x = x; }",
+                "        double norm() { return Math.abs(x); }",
+                "        Vec plus(Vec o) { return new Vec(x + o.x); }",
+                "    }",
+                "    static final Vec TWO = new Vec(2.0);",
+                "    @Differentiable",
+                "    static double data(double a) {",
+                "        return TWO.distance(new Vec(3.0)) * a;",
+                "    }",
+                "    @Differentiable",
+                "    static double carried(double a) {",
+                "        return TWO.distance(new Vec(a));",
+                "    }");
+        Compilation c = compile(functions);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through new demo.Functions.Vec(...)")
+                .inFile(functions).onLine(24);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        Sources.assertGenerated(c, "data");
     }
 
     /**
