@@ -99,7 +99,9 @@ final class Scopes {
                     return voidInPlace(m) ? statement : returnsThis(m) && values.returnsValues(m)
                             && (usedAsValue(call, scope) || statement);
                 }
-                return values.of(m.getReturnType()) == null || values.returnsValues(m) && usedAsValue(call, scope);
+                // v.cross(w, dest);: dest = v.cross(w, dest), read field by field
+                return values.of(m.getReturnType()) == null || values.returnsValues(m) && (usedAsValue(call, scope)
+                        || filledInPlace(call, m, returnsParameter(m)));
             }
             return false;
         }
@@ -120,8 +122,7 @@ final class Scopes {
                     ? values.splits(receiver, scope) && m.getEnclosingElement().equals(values.classOf(receiver)) : scope.self())
                     && values.safe(m);
             return onSplit && (values.of(m.getReturnType()) == null || values.returnsValues(m) && (usedAsValue(parentPath, scope)
-                    || filledInPlace(parentPath, m, call.getArguments().indexOf(leaf))
-                    || changedInPlace(parentPath, m)));
+                    || filledInPlace(parentPath, m, returnsParameter(m)) || changedInPlace(parentPath, m)));
         }
         if (parent instanceof AssignmentTree a && a.getExpression() == leaf) {
             return parentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree

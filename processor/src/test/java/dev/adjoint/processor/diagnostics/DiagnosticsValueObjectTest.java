@@ -157,6 +157,55 @@ class DiagnosticsValueObjectTest {
     }
 
     /**
+     * A method of a split object writing into another it is given (JOML's {@code u.cross(w, dest)}):
+     * split as a statement and into a new object (FilledObjectTest); given back to the object it
+     * fills ({@code again = w.cross(u, again)}) not yet, refused where the objects are built.
+     */
+    @Test
+    void fillByASplitObjectGivenBackIsRefused() {
+        JavaFileObject vec = JavaFileObjects.forSourceLines("demo.Vec",
+                "package demo;",
+                "",
+                "public final class Vec {",
+                "    public double x;",
+                "    public double y;",
+                "",
+                "    public Vec(double x, double y) {",
+                "        this.x = x;",
+                "        this.y = y;",
+                "    }",
+                "",
+                "    public Vec turn(Vec dest) {",
+                "        dest.x = -y;",
+                "        dest.y = x;",
+                "        return dest;",
+                "    }",
+                "}");
+        JavaFileObject functions = f(
+                "        Vec u = new Vec(x, 1.0);",
+                "        Vec again = new Vec(0.0, 0.0);",
+                "        again = u.turn(again);",
+                "        return again.x;");
+        Compilation c = compile(functions, vec);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through new demo.Vec(...)")
+                .inFile(functions).onLine(8);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+        // nor by an object changed before (its field written): refused where it is built
+        JavaFileObject changed = f(
+                "        Vec u = new Vec(x, 1.0);",
+                "        u.y = x * x;",
+                "        Vec dest = new Vec(0.0, 0.0);",
+                "        u.turn(dest);",
+                "        return dest.x;");
+        Compilation d = compile(changed, vec);
+        assertThat(d).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through new demo.Vec(...)")
+                .inFile(changed).onLine(8);
+        assertNoCrash(d);
+        assertNotGenerated(d, "f");
+    }
+
+    /**
      * As JTS's Coordinate: fields that are not final, a setter. Split while only read
      * (ValueObjectTest), or written where it has one name (FilledObjectTest).
      */

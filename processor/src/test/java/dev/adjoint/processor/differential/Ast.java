@@ -122,7 +122,9 @@ final class Ast {
      * {@code new Cell(a, b).scaleLocal(2.0).second} = b·2 (8); and {@code cellWork(a, b)} (9), a
      * helper whose statements write a cell's fields, fill it in place, change it (a void method too)
      * and give it back; {@code new Cell().reset(a, b).weighted()} = a·1 + b (10), built empty (its
-     * third field its initializer's 1.0) and set in a chain.
+     * third field its initializer's 1.0) and set in a chain; {@code new Cell(a, b).into(new
+     * Cell()).second} = a·1 (11), a method writing its result into another cell, as JOML's {@code
+     * u.cross(w, dest)} (and {@code cellWork} ends with the statement {@code new Cell(b, a).into(e);}).
      */
     record ValueRead(Expr a, Expr b, int form) implements Expr {}
 

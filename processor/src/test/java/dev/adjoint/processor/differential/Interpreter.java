@@ -518,7 +518,7 @@ final class Interpreter<V> {
             V a = expr(v.a());
             V b = expr(v.b());
             return switch (v.form()) {
-                case 0 -> a;
+                case 0, 11 -> a;
                 case 2 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, b), a);
                 case 5, 10 -> algebra.binary(Ast.Op.ADD, algebra.binary(Ast.Op.MUL, a, algebra.constant(1.0)), b);
                 case 6 -> algebra.binary(Ast.Op.ADD, b, a);
@@ -710,6 +710,8 @@ final class Interpreter<V> {
         second = algebra.binary(Op.MUL, algebra.binary(Op.MUL, second, half), algebra.constant(2.0));
         first = algebra.binary(Op.ADD, first, b); // c.bump(b): a void change
         V d = algebra.binary(Op.MUL, algebra.call(MathFunction.COS, false, List.of(b)), a);
-        return algebra.binary(Op.ADD, first, algebra.binary(Op.MUL, second, algebra.call(MathFunction.SIN, false, List.of(d))));
+        V e = a; // Cell e = new Cell(); new Cell(b, a).into(e);: e.first = a
+        return algebra.binary(Op.ADD, algebra.binary(Op.ADD, first, algebra.binary(Op.MUL, second,
+                algebra.call(MathFunction.SIN, false, List.of(d)))), algebra.binary(Op.MUL, algebra.constant(0.5), e));
     }
 }

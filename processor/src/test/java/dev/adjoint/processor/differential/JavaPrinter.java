@@ -132,7 +132,8 @@ final class JavaPrinter {
                     .append("        Cell.fill(0.5, c.first, c);\n        c = c.scaleLocal(0.5);\n        c.scaleLocal(2.0);\n")
                     .append("        c.bump(b);\n")
                     .append("        Cell d = Cell.fill(Math.cos(b), a, new Cell(a, a));\n")
-                    .append("        return c.first + c.second * Math.sin(d.first);\n    }\n");
+                    .append("        Cell e = new Cell();\n        new Cell(b, a).into(e);\n")
+                    .append("        return c.first + c.second * Math.sin(d.first) + 0.5 * e.first;\n    }\n");
         }
         if (out.indexOf("new Cell(") >= 0 || out.indexOf("cellWork(") >= 0) {
             // fields that are not final, a constructor calling another, one leaving them (third its
@@ -147,6 +148,8 @@ final class JavaPrinter {
                     .append("            out.second += a;\n            return out;\n        }\n")
                     .append("\n        Cell reset(double a, double b) {\n            first = a;\n            second = b;\n")
                     .append("            return this;\n        }\n")
+                    .append("\n        Cell into(Cell dest) {\n            dest.first = second;\n")
+                    .append("            dest.second = first * third;\n            return dest;\n        }\n")
                     .append("\n        Cell scaleLocal(double k) {\n            first *= k;\n            this.second *= k;\n")
                     .append("            return this;\n        }\n")
                     .append("\n        void bump(double k) {\n            if (Double.isNaN(k)) {\n                return;\n")
@@ -465,6 +468,7 @@ final class JavaPrinter {
                 case 7 -> "FILLER.fill(" + a + ", " + b + ", new Cell(" + b + ", " + b + ")).first";
                 case 8 -> "new Cell(" + a + ", " + b + ").scaleLocal(2.0).second";
                 case 10 -> "new Cell().reset(" + a + ", " + b + ").weighted()";
+                case 11 -> "new Cell(" + a + ", " + b + ").into(new Cell()).second";
                 default -> "cellWork(" + a + ", " + b + ")";
             };
         } else if (e instanceof Ast.Unstash u) {

@@ -1253,10 +1253,12 @@ final class ProgramGenerator {
 
     /**
      * A value read of {@code form}; half the cells built with {@code new Cell(a, b)} (5) are built
-     * empty and set (10), chosen from {@code a}'s text so that a seed draws what it drew before.
+     * empty and set (10), half of those changing themselves (8) write into a new cell instead (11),
+     * chosen from {@code a}'s text so that a seed draws what it drew before.
      */
     private static Ast.ValueRead valueRead(Expr a, Expr b, int form) {
-        return new Ast.ValueRead(a, b, form == 5 && (JavaPrinter.expr(a).hashCode() & 1) == 1 ? 10 : form);
+        int odd = JavaPrinter.expr(a).hashCode() & 1;
+        return new Ast.ValueRead(a, b, form == 5 && odd == 1 ? 10 : form == 8 && odd == 1 ? 11 : form);
     }
 
     private Stmt throwStatement() {

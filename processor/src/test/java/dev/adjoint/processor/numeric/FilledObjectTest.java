@@ -262,10 +262,26 @@ class FilledObjectTest {
                     public Vec3() {
                     }
 
+                    public Vec3(double x, double y) {
+                        this.x = x;
+                        this.y = y;
+                    }
+
                     public Vec3 set(double x, double y) {
                         this.x = x;
                         this.y = y;
                         return this;
+                    }
+
+                    /** JOML's way: the result written into dest, which is returned. */
+                    public Vec3 cross(Vec3 v, Vec3 dest) {
+                        double rx = y * v.z - z * v.y;
+                        double ry = z * v.x - x * v.z;
+                        double rz = x * v.y - y * v.x;
+                        dest.x = rx;
+                        dest.y = ry;
+                        dest.z = rz;
+                        return dest;
                     }
 
                     public double length() {
@@ -324,6 +340,16 @@ class FilledObjectTest {
                     return v.length() * w.length() + new Vec3().length() * a;
                 }
 
+                /** A method of one object writing its result into another it is given: in place, and a new one. */
+                @Differentiable(order = 2)
+                public static double crossIntoDest(double a, double b) {
+                    Vec3 u = new Vec3(a, b);
+                    Vec3 w = new Vec3(b * b, 1.0);
+                    Vec3 dest = new Vec3();
+                    u.cross(w, dest);
+                    return dest.length() + w.cross(u, new Vec3()).length() * dest.z;
+                }
+
                 /** Changed in place by statements, given back its own change, read for a field of another's result. */
                 @Differentiable(order = 2)
                 public static double verlet(double a, double b) {
@@ -355,7 +381,8 @@ class FilledObjectTest {
         String impl = withoutComments(r.generated("demo.MutableAdjointImpl"));
         assertFalse(impl.contains("new Mutable.Vec2(") || impl.contains("new Mutable.DD(") || impl.contains("new Mutable.Vec3("),
                 "no object is built:\n" + impl);
-        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "emptyThenSet", "verlet", "welford");
+        checkEveryMethod(r, "demo.Mutable", POINTS, "compensated", "crossIntoDest", "emptyThenSet", "verlet",
+                "welford");
     }
 
     private static InMemoryCompiler.Result compile() {
