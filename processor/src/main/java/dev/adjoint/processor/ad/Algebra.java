@@ -72,6 +72,14 @@ public final class Algebra {
         if (exactOnly) {
             return new Binary(BinaryOp.MUL, a, b, JType.DOUBLE, null);
         }
+        // times a selector (max's c ? 1 : t ? 0.5 : 0, a tangent c ? da : 0): each branch's product, the 0 an
+        // exact 0 whatever the other factor is, as PyTorch masks a gradient (sqrt(max(a, 0)) at a < 0: 0, not ∞·0)
+        if (selector(b)) {
+            return selected(a, b);
+        }
+        if (selector(a)) {
+            return selected(b, a);
+        }
         // a·(1/b) = a/b: one operation, one rounding
         if (b instanceof Binary d && d.op() == BinaryOp.DIV && Double.valueOf(1.0).equals(constant(d.left()))) {
             return div(a, d.right());
@@ -80,6 +88,27 @@ public final class Algebra {
             return div(b, d.right());
         }
         return new Binary(BinaryOp.MUL, a, b, JType.DOUBLE, null);
+    }
+
+    /**
+     * A choice (nested too) one of whose values is the constant 0: max's partial {@code c ? 1 : t ?
+     * 0.5 : 0}, a tangent through it {@code c ? da : 0}. Its product with anything is the product
+     * of the value chosen, 0 exactly 0.
+     */
+    private static boolean selector(Expr e) {
+        return e instanceof Expr.Cond c && e.type().isDouble() && zeroIn(c);
+    }
+
+    private static boolean zeroIn(Expr e) {
+        return e instanceof Expr.Cond c ? zeroIn(c.then()) || zeroIn(c.otherwise()) : Double.valueOf(0.0).equals(constant(e));
+    }
+
+    /** {@code x} times the selector {@code s}, branch by branch: a branch of 0 is 0, whatever {@code x} is. */
+    private static Expr selected(Expr x, Expr s) {
+        if (s instanceof Expr.Cond c) {
+            return choose(c.condition(), selected(x, c.then()), selected(x, c.otherwise()));
+        }
+        return Double.valueOf(0.0).equals(constant(s)) ? lit(0.0) : mul(x, s, false);
     }
 
     public static Expr div(Expr a, Expr b) {

@@ -457,6 +457,10 @@ public final class Rules {
      * The tangent of {@code y = e}: Σ ∂y/∂a_i·da_i over the operands with a tangent
      * ({@code tangents.get(i)} null for one without), with d(u·u) = 2u·du.
      */
+    /** The functions whose derivative is infinite at a finite argument a clamp gives exactly (0, ±1). */
+    private static final java.util.Set<MathFunction> INFINITE_AT_A_POINT = java.util.EnumSet.of(MathFunction.SQRT,
+            MathFunction.CBRT, MathFunction.POW, MathFunction.ASIN, MathFunction.ACOS);
+
     public static Expr tangent(Expr e, Expr y, List<Expr> tangents) {
         List<Expr> args = operands(e);
         if (e instanceof Expr.Binary b && b.op() == BinaryOp.MUL && same(b.left(), b.right()) && tangents.get(0) != null) {
@@ -469,6 +473,12 @@ public final class Rules {
                 continue;
             }
             Expr term = mul(partials.get(i), tangents.get(i));
+            if (e instanceof Expr.MathCall m && INFINITE_AT_A_POINT.contains(m.function())
+                    && !(tangents.get(i) instanceof Expr.Const)) {
+                // a partial infinite where a clamp holds the argument (√max(a, 0), acos(min(c, 1))): an input
+                // that does not move moves nothing, 0 rather than ∞·0, as the gradient's selector gives
+                term = choose(compare(BinaryOp.EQ, tangents.get(i), lit(0)), lit(0), term);
+            }
             sum = sum == null ? term : add(sum, term);
         }
         return sum == null ? lit(0) : sum;

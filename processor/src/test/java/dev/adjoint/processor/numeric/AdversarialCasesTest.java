@@ -53,4 +53,48 @@ class AdversarialCasesTest {
         Object g = gradient.invoke(null, -4.0, 0.0);
         assertEquals(-0.0, g.getClass().getField("x").getDouble(g), 0.0);
     }
+
+    private static final String CLAMPED = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Clamped {
+                private Clamped() {}
+
+                /** finmath's bound on the implied volatility: p + √max(p² - q, 0). */
+                @Differentiable
+                public static double lowerBound(double p, double q) {
+                    return p + Math.sqrt(Math.max(p * p - q, 0.0));
+                }
+
+                @Differentiable
+                public static double upperClamp(double x) {
+                    return x + Math.sqrt(-Math.min(x, 0.0));
+                }
+            }
+            """;
+
+    /**
+     * The chain through a clamp into √ where the clamp holds its argument at 0: √'(0) = ∞ times
+     * max's 0 was ∞·0 = NaN (found by probe B, finmath's implied volatility, whose gradient was NaN
+     * in every input). The clamped side's gradient is 0, as PyTorch masks it (and as the constant
+     * the clamp gives there is): a selector's 0 is an exact 0 whatever it multiplies. A point where
+     * the clamp lets the value through is unchanged.
+     */
+    @Test
+    void clampedIntoASquareRootGivesZeroNotNaN() throws Exception {
+        Class<?> adjoint = compileClean("demo.Clamped", CLAMPED).loader().loadClass("demo.ClampedAdjoint");
+        Object g = adjoint.getMethod("lowerBoundGradient", double.class, double.class).invoke(null, 0.5, 1.0);
+        assertEquals(1.0, g.getClass().getField("p").getDouble(g), 0.0);
+        assertEquals(0.0, g.getClass().getField("q").getDouble(g), 0.0);
+        g = adjoint.getMethod("lowerBoundGradient", double.class, double.class).invoke(null, 2.0, 1.0);
+        assertEquals(1 + 2 / Math.sqrt(3), g.getClass().getField("p").getDouble(g), 1e-15);
+        assertEquals(-0.5 / Math.sqrt(3), g.getClass().getField("q").getDouble(g), 1e-15);
+        // min(x, 0) at x = 2 holds 0 (√-0.0 = -0.0, √' = -∞): only x's own 1
+        g = adjoint.getMethod("upperClampGradient", double.class).invoke(null, 2.0);
+        assertEquals(1.0, g.getClass().getField("x").getDouble(g), 0.0);
+        g = adjoint.getMethod("upperClampGradient", double.class).invoke(null, -4.0);
+        assertEquals(1 - 0.25, g.getClass().getField("x").getDouble(g), 1e-15);
+    }
 }
