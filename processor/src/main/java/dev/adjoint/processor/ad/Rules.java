@@ -453,14 +453,14 @@ public final class Rules {
 
     // ---------------------------------------------------------------- forward mode
 
-    /**
-     * The tangent of {@code y = e}: Σ ∂y/∂a_i·da_i over the operands with a tangent
-     * ({@code tangents.get(i)} null for one without), with d(u·u) = 2u·du.
-     */
     /** The functions whose derivative is infinite at a finite argument a clamp gives exactly (0, ±1). */
     private static final java.util.Set<MathFunction> INFINITE_AT_A_POINT = java.util.EnumSet.of(MathFunction.SQRT,
             MathFunction.CBRT, MathFunction.POW, MathFunction.ASIN, MathFunction.ACOS);
 
+    /**
+     * The tangent of {@code y = e}: Σ ∂y/∂a_i·da_i over the operands with a tangent
+     * ({@code tangents.get(i)} null for one without), with d(u·u) = 2u·du.
+     */
     public static Expr tangent(Expr e, Expr y, List<Expr> tangents) {
         List<Expr> args = operands(e);
         if (e instanceof Expr.Binary b && b.op() == BinaryOp.MUL && same(b.left(), b.right()) && tangents.get(0) != null) {
