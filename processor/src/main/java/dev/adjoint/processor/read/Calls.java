@@ -124,10 +124,12 @@ final class Calls {
      */
     Expr invocation(TreePath path, BodyReader body) {
         Expr read = call(path, body);
-        if (read instanceof Expr.Call c && !(c.callee() instanceof Callee.Inline)
-                && trees.getElement(path) instanceof ExecutableElement method && Catches.declared(method) != null) {
-            return body.unsupportedExpr(path.getLeaf(), Tag.AdjointUnsupportedCall, "cannot call " + describe(method)
-                    + " here: it declares the checked " + Catches.declared(method) + ", and Adjoint does not read its "
+        String checked = read instanceof Expr.Call c && !(c.callee() instanceof Callee.Inline)
+                && trees.getElement(path) instanceof ExecutableElement m ? Catches.declared(m) : null;
+        if (checked != null) {
+            return body.unsupportedExpr(path.getLeaf(), Tag.AdjointUnsupportedCall, "cannot call "
+                    + describe((ExecutableElement) trees.getElement(path)) + " here: it declares the checked " + checked
+                    + ", and Adjoint does not read its "
                     + "body to see where it throws; the generated code, which calls it as written, could not let it "
                     + "out; make it a helper of this build whose body Adjoint inlines, or call it outside the "
                     + "@Differentiable method");

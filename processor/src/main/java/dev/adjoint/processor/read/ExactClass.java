@@ -10,7 +10,6 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diag.Position;
-import dev.adjoint.processor.find.Access;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.JType;
@@ -24,9 +23,9 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * The class of a call's receiver where the code says it exactly: a {@code static final} field of
- * this build initialised with {@code new C(...)} (no class body), which holds a C and nothing else;
- * and the method C runs for an abstract one called on it.
+ * The class of a call's receiver where the code says it exactly ({@code new C(...)}, or a {@code
+ * static final} field of this build so initialised, which holds a C and nothing else), and the
+ * method C runs for one called on it.
  */
 final class ExactClass {
 
@@ -92,23 +91,5 @@ final class ExactClass {
         return method.getModifiers().contains(Modifier.DEFAULT) && path != null
                 && path.getLeaf() instanceof MethodTree tree && tree.getBody() != null
                 && JType.of(method.getReturnType()).isDifferentiable();
-    }
-
-    /**
-     * The method an abstract {@code method} runs when called on an object of exactly {@code exact};
-     * null when the adjoint class cannot name {@code exact} (it casts the object to it) or its method
-     * is abstract too.
-     */
-    static ExecutableElement implementation(Access access, Elements elements, Types types, ExecutableElement method,
-            TypeElement exact) {
-        if (!access.nameable(types.erasure(exact.asType()))) {
-            return null;
-        }
-        for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(exact))) {
-            if (!m.getModifiers().contains(Modifier.ABSTRACT) && elements.overrides(m, method, exact)) {
-                return m;
-            }
-        }
-        return null;
     }
 }
