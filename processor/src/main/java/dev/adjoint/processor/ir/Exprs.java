@@ -16,6 +16,19 @@ public final class Exprs {
         return e.accept(CHILDREN);
     }
 
+    /** The value Java gives a field or array element of {@code type} before anything is written: 0, false or null. */
+    public static Expr defaultValue(JType type) {
+        return switch (type.kind()) {
+            case DOUBLE -> Expr.Const.of(0);
+            case FLOAT -> new Expr.Const(0f, type, null);
+            case BOOLEAN -> Expr.Const.ofBoolean(false);
+            case LONG -> new Expr.Const(0L, type, null);
+            case INT -> type.mirror() == null || type.mirror().getKind() == javax.lang.model.type.TypeKind.INT
+                    ? Expr.Const.ofInt(0) : new Expr.Cast(type, Expr.Const.ofInt(0), null);
+            default -> new Expr.Const(null, type, null);
+        };
+    }
+
     /** {@code e} with each direct sub-expression replaced by {@code f} of it (the same node when none changes). */
     public static Expr map(Expr e, UnaryOperator<Expr> f) {
         List<Expr> old = children(e);

@@ -161,7 +161,7 @@ final class Anf {
             return assignment(a, out);
         }
         if (e instanceof Expr.SwitchExpr w) {
-            out.add(new Stmt.Declare(w.result(), defaultValue(w.type()), w.pos(), null));
+            out.add(new Stmt.Declare(w.result(), Exprs.defaultValue(w.type()), w.pos(), null));
             out.addAll(normalizer.nested(List.of(w.statement())));
             return new Expr.Read(w.result());
         }
@@ -297,7 +297,7 @@ final class Anf {
         }
         Var v = new Var("_v", c.type(), Var.Role.TEMP);
         Expr condition = condition(c.condition(), out);
-        out.add(new Stmt.Declare(v, defaultValue(c.type()), null, null));
+        out.add(new Stmt.Declare(v, Exprs.defaultValue(c.type()), null, null));
         List<Stmt> then = new ArrayList<>();
         then.add(new Stmt.Assign(v, simple(c.then(), then), null, null));
         List<Stmt> otherwise = new ArrayList<>();
@@ -463,7 +463,7 @@ final class Anf {
         } else {
             String label = "_inline" + (++inlined);
             if (result != null) {
-                out.add(new Stmt.Declare(result, defaultValue(c.type()), c.pos(), null));
+                out.add(new Stmt.Declare(result, Exprs.defaultValue(c.type()), c.pos(), null));
             }
             List<Stmt> body = Rename.fresh(helperBody, given);
             normalizer.reportReturnsFromLoops(body);
@@ -578,8 +578,8 @@ final class Anf {
         Map<Var, Var> fresh = new HashMap<>();
         for (Stmt h : head) {
             if (h instanceof Stmt.Declare d) {
-                declared.add(new Stmt.Declare(d.var(), defaultValue(d.var().type), d.pos(), null));
-                again.add(new Stmt.Assign(d.var(), d.init() == null ? defaultValue(d.var().type) : d.init(), d.pos(),
+                declared.add(new Stmt.Declare(d.var(), Exprs.defaultValue(d.var().type), d.pos(), null));
+                again.add(new Stmt.Assign(d.var(), d.init() == null ? Exprs.defaultValue(d.var().type) : d.init(), d.pos(),
                         d.source()));
             } else {
                 // a local of a nested block (a branch of && or ?:) is a new one in the copy
@@ -601,17 +601,6 @@ final class Anf {
         return new Stmt.Block(null, out);
     }
 
-    static Expr defaultValue(JType type) {
-        return switch (type.kind()) {
-            case DOUBLE -> Expr.Const.of(0);
-            case FLOAT -> new Expr.Const(0f, type, null);
-            case BOOLEAN -> Expr.Const.ofBoolean(false);
-            case LONG -> new Expr.Const(0L, type, null);
-            case INT -> type.mirror() == null || type.mirror().getKind() == javax.lang.model.type.TypeKind.INT
-                    ? Expr.Const.ofInt(0) : new Expr.Cast(type, Expr.Const.ofInt(0), null);
-            default -> new Expr.Const(null, type, null);
-        };
-    }
 
     private static Expr narrow(JType target, Expr value, dev.adjoint.processor.diag.Position at) {
         boolean same = value.type().kind() == target.kind() && (target.kind() != JType.Kind.INT

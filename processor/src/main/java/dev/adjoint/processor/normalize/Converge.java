@@ -107,7 +107,7 @@ final class Converge {
             return out;
         }
         return Stmts.mapAll(out, s -> s instanceof Stmt.Declare d && d.init() == null && c.copied.contains(d.var())
-                ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
+                ? new Stmt.Declare(d.var(), Exprs.defaultValue(d.var().type), d.pos(), d.source()) : s);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.adjoint.processor.normalize;
 import dev.adjoint.processor.analysis.Aliases;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Rename;
@@ -114,6 +115,6 @@ public final class Normalizer {
             return after;
         }
         return Stmts.mapAll(after, s -> s instanceof Stmt.Declare d && d.init() == null
-                ? new Stmt.Declare(d.var(), Anf.defaultValue(d.var().type), d.pos(), d.source()) : s);
+                ? new Stmt.Declare(d.var(), Exprs.defaultValue(d.var().type), d.pos(), d.source()) : s);
     }
 }

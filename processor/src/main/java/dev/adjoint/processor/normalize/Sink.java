@@ -107,7 +107,7 @@ final class Sink {
         String source = Stmts.source(s);
         Stmt.If choice = new Stmt.If(c.condition(), List.of(new Stmt.Assign(target, c.then(), pos, source)),
                 List.of(new Stmt.Assign(target, c.otherwise(), pos, source)), c.pos(), null);
-        return s instanceof Stmt.Declare ? List.of(new Stmt.Declare(target, Anf.defaultValue(target.type), null, null),
+        return s instanceof Stmt.Declare ? List.of(new Stmt.Declare(target, Exprs.defaultValue(target.type), null, null),
                 choice) : List.of(choice);
     }
 

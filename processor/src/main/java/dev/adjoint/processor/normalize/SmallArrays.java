@@ -320,7 +320,7 @@ final class SmallArrays {
                     List<Var> vs = scalars.get(d.var());
                     for (int j = 0; j < vs.size(); j++) {
                         Expr init = d.init() instanceof Expr.ArrayLit l ? expr(l.elements().get(j))
-                                : Anf.defaultValue(vs.get(j).type);
+                                : Exprs.defaultValue(vs.get(j).type);
                         out.add(new Stmt.Declare(vs.get(j), init, j == 0 ? d.pos() : null, j == 0 ? d.source() : null));
                     }
                     continue;

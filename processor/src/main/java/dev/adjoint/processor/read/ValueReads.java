@@ -358,25 +358,11 @@ final class ValueReads {
         TreePath value = c.values().get(f);
         if (value == null) {
             // a constant, or a field the constructor leaves with its default value
-            return new Expr.Const(f.getConstantValue() != null ? f.getConstantValue() : zero(f.asType().getKind()), type, at);
+            return f.getConstantValue() != null ? new Expr.Const(f.getConstantValue(), type, at) : Exprs.defaultValue(type);
         }
         List<Var> params = new ArrayList<>();
         Expr read = calls.reader().constructorValue(c.element(), value, c.locals(), params, calls.site());
         return converted(substitute(read, parameters(params, args, at)), type, at);
-    }
-
-    /** A primitive field's default value, boxed as a constant of its type is. */
-    private static Object zero(javax.lang.model.type.TypeKind kind) {
-        return switch (kind) {
-            case BOOLEAN -> Boolean.FALSE;
-            case LONG -> 0L;
-            case FLOAT -> 0.0f;
-            case DOUBLE -> 0.0;
-            case CHAR -> '\0';
-            case BYTE -> (byte) 0;
-            case SHORT -> (short) 0;
-            default -> 0;
-        };
     }
 
     /** Each parameter's variable given its argument, converted to its type. */

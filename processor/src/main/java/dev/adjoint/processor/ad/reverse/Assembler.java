@@ -68,7 +68,7 @@ final class Assembler {
                     c.stack.type, true, false, true), null, List.of(), c.stack.type, null), null, null));
         }
         for (Slot s : tbr.topSlots) {
-            out.add(new Stmt.Declare(s.var, defaultValue(s.type), null, null));
+            out.add(new Stmt.Declare(s.var, Exprs.defaultValue(s.type), null, null));
         }
         out.addAll(forward);
         if (fused != null) {
@@ -214,7 +214,7 @@ final class Assembler {
             body.add(new Stmt.Comment("kept for the iteration's reverse sweep"));
         }
         for (Slot s : tbr.fusedBodySlots) {
-            body.add(new Stmt.Declare(s.var, defaultValue(s.type), null, null));
+            body.add(new Stmt.Declare(s.var, Exprs.defaultValue(s.type), null, null));
         }
         body.addAll(scope(l.body, List.of()));
         List<Stmt> reverse = reverseScope(l.body);
@@ -287,7 +287,7 @@ final class Assembler {
             }
             Stmt s = step.source;
             if (s instanceof Stmt.Declare d && d.init() == null) {
-                s = new Stmt.Declare(d.var(), defaultValue(d.var().type), d.pos(), d.source());
+                s = new Stmt.Declare(d.var(), Exprs.defaultValue(d.var().type), d.pos(), d.source());
             }
             if (step.saved != null) {
                 // just before the write itself
@@ -568,17 +568,6 @@ final class Assembler {
                 List.of(), null, null));
     }
 
-    static Expr defaultValue(JType type) {
-        return switch (type.kind()) {
-            case DOUBLE -> Algebra.lit(0);
-            case FLOAT -> new Expr.Const(0f, type, null);
-            case BOOLEAN -> Expr.Const.ofBoolean(false);
-            case LONG -> new Expr.Const(0L, type, null);
-            case INT -> type.mirror() == null || type.mirror().getKind() == javax.lang.model.type.TypeKind.INT
-                    ? Algebra.intLit(0) : new Expr.Cast(type, Algebra.intLit(0), null);
-            default -> new Expr.Const(null, type, null);
-        };
-    }
 
     /** {@code for (int j = from; j < to; j++) body}. */
     static Stmt countingLoop(Var j, Expr from, Expr to, List<Stmt> body) {

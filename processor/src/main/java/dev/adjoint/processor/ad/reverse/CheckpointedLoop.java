@@ -303,7 +303,7 @@ final class CheckpointedLoop {
         block.add(new Stmt.Comment("run as written, when to take a snapshot, and which iteration to record and sweep"
                 + " back"));
         for (Var v : initialised) {
-            block.add(new Stmt.Declare(v, Assembler.defaultValue(v.type), null, null));
+            block.add(new Stmt.Declare(v, Exprs.defaultValue(v.type), null, null));
         }
         List<Stmt> iteration = new ArrayList<>();
         if (!l.doWhile()) {
