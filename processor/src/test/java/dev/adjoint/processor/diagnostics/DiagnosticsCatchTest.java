@@ -209,9 +209,9 @@ class DiagnosticsCatchTest {
                         + "checked Diverged");
     }
 
-    /** Every refusal of one method is reported; a catch that rethrows keeps working beside them. */
+    /** In one method, a catch that goes on is refused at its line, and the try beside it that rethrows is not. */
     @Test
-    void refusalsDoNotHideEachOther() {
+    void aCatchThatGoesOnBesideOneThatRethrows() {
         JavaFileObject file = withChecked(
                 "    @Differentiable",
                 "    static double refused(double x) {",
