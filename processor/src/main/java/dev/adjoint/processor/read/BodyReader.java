@@ -657,9 +657,9 @@ final class BodyReader {
                 return new Expr.SwitchExpr(new Stmt.Block(label, List.of(sw)), result, type, at);
             }
             case LAMBDA_EXPRESSION, MEMBER_REFERENCE -> {
-                return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate "
-                        + describe(tree.getKind()) + " (" + tree + "); compute it outside the @Differentiable method "
-                        + "and pass it in, or write it as a loop");
+                return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot differentiate " + describe(tree
+                        .getKind()) + " (" + tree + ") here: Adjoint reads a function held in a local or given to a method of "
+                        + "this build where it is called, and nowhere else; use it so, or compute its value outside");
             }
             default -> {
                 BinaryOp op = Operators.binaryOp(tree.getKind());

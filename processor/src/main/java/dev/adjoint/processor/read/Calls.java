@@ -169,7 +169,8 @@ final class Calls {
         }
         List<Expr> args = new ArrayList<>();
         for (ExpressionTree a : call.getArguments()) {
-            args.add(body.expr(new TreePath(path, a)));
+            Expr function = body.values().functions().passed(new TreePath(path, a), method); // a lambda: read/Functions
+            args.add(function != null ? function : body.expr(new TreePath(path, a)));
         }
         TypeMirror mirror = trees.getTypeMirror(path);
         JType type = JType.of(mirror != null && mirror.getKind() != TypeKind.ERROR ? mirror : method.getReturnType());
@@ -378,6 +379,32 @@ final class Calls {
     }
 
     /**
+     * A call of {@code method}, a static method a reference names ({@code Math::exp}, {@code
+     * Routines::density}: read/Functions), given {@code args}: a {@code Math} function, or the
+     * method inlined as a helper; else a refusal.
+     */
+    Expr referenced(ExecutableElement method, List<Expr> args, Position at, BodyReader body) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        String ownerName = owner.getQualifiedName().toString();
+        List<JType> parameterTypes = method.getParameters().stream().map(p -> JType.of(p.asType())).toList();
+        if (ownerName.equals("java.lang.StrictMath") || MATH_LIKE.contains(ownerName) || ownerName.equals("java.lang.Math")) {
+            var function = MathFunction.lookup(method.getSimpleName().toString(), parameterTypes.stream().map(JType::kind)
+                    .map(k -> k == JType.Kind.DOUBLE || k == JType.Kind.INT ? k : JType.Kind.OTHER).toList());
+            if (function.isPresent()) {
+                return new Expr.MathCall(function.get(), ownerName.equals("java.lang.StrictMath"), args,
+                        function.get().resultType(), at, MATH_LIKE.contains(ownerName) ? ClassRef.of(owner) : null);
+            }
+        }
+        if (!hasBody(method) || custom.of(Keys.of(method, types)) != null) {
+            return new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot differentiate through " + describe(method)
+                    + ", referenced as a function: Adjoint reads a reference to a Math function or to a static method "
+                    + "of this build whose source it reads; write it as a lambda, x -> f(x)", JType.OBJECT, at);
+        }
+        return inline(method, Keys.of(method, types), null, args, parameterTypes, ClassRef.of(owner),
+                JType.of(method.getReturnType()), at, body, false);
+    }
+
+    /**
      * Whether the helper read under {@code key} holds code Adjoint refuses, itself or in a helper it
      * inlines in turn (a recursive call among them): then the call of another class's method stays
      * a call while no derivative flows through it.
@@ -414,16 +441,24 @@ final class Calls {
         // a helper letting out checked exceptions that the caller's catches take: read apart for them
         boolean caught = !body.catches.handlers().isEmpty() && Catches.declared(method) != null;
         // a flag given as a constant: read for it (read/Given)
-        Reader.Around around = new Reader.Around(caught ? body.catches.handlers() : List.of(), Given.of(args), exact);
+        // a lambda given: read for it (read/Functions), its captured values passed in its place
+        Map<Integer, Functions.Held> functions = body.values().functions().passedIn(args);
+        Reader.Around around = new Reader.Around(caught ? body.catches.handlers() : List.of(), Given.of(args), exact,
+                functions);
         String key = helperKey(method, methodKey) + around.suffix(catalog) + (selfIsData ? MethodIr.OTHER_OBJECT : "");
         for (VariableElement p : method.getParameters()) {
-            if (!access.nameable(p.asType())) {
+            if (!access.nameable(p.asType()) && !functions.containsKey(method.getParameters().indexOf(p))) {
                 // inlined, its parameters are locals of the adjoint's code
                 return unnameable(method, "its parameter " + p.getSimpleName(), p.asType(), at);
             }
         }
         if (!access.nameable(method.getReturnType())) {
             return unnameable(method, "its result", method.getReturnType(), at);
+        }
+        if (!functions.isEmpty() && catalog.reading(key) && catalog.helper(key) == null) {
+            return new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot differentiate the recursive call of "
+                    + describe(method) + " given a lambda: Adjoint reads a method given a lambda by inlining it, and a "
+                    + "recursive one has no end; write the recursion as a loop", JType.OBJECT, at);
         }
         reader.helper(method, key, site, selfIsData, around);
         List<Expr> all = new ArrayList<>();
@@ -435,8 +470,16 @@ final class Calls {
                     !accessible(field), at));
             types.add(JType.of(field.asType()));
         }
-        all.addAll(args);
-        types.addAll(parameterTypes);
+        for (int i = 0; i < args.size(); i++) {
+            if (!functions.containsKey(i)) {
+                all.add(args.get(i));
+                types.add(parameterTypes.get(i));
+            }
+        }
+        functions.values().forEach(f -> f.values().forEach(v -> {
+            all.add(new Expr.Read(v, at));
+            types.add(v.type);
+        }));
         // the components of its record parameters: the caller's variables for them, or read from the record
         for (Catalog.Component c : catalog.components(key)) {
             Expr e = args.get(c.parameter());
@@ -522,54 +565,7 @@ final class Calls {
                     plan.gradient(), fields, plan.writtenArrays(), plan.order() == 2, true, plan.key(), false, viaCopy),
                     receiver, args, type, at);
         }
-        if (receiver != null) {
-            return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
-                    + ", a @Differentiable instance method of a library: not supported yet; call it on a class of "
-                    + "this build, or make it static");
-        }
-        if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
-            return body.unsupportedExpr(call, Tag.AdjointNotYetSupported, "cannot differentiate through " + name
-                    + ", which returns " + method.getReturnType() + ": calls of vector-valued @Differentiable methods "
-                    + "of a library are not supported yet; compute the values in this method");
-        }
-        ClassRef adjoint = Naming.adjointClass(ownerRef);
-        TypeElement adjointClass = elements.getTypeElement(adjoint.qualifiedName());
-        ClassRef gradientRef = Naming.gradientClass(ownerRef, name);
-        TypeElement gradient = adjointClass == null ? null : elements.getTypeElement(gradientRef.qualifiedName());
-        if (gradient == null) {
-            return body.unsupportedExpr(call, Tag.AdjointMissingAdjoint, "cannot differentiate through "
-                    + ownerRef.simpleName() + "." + name + ": it is @Differentiable but its adjoint class "
-                    + adjoint.qualifiedName() + " is not on the class path; compile " + ownerRef.simpleName()
-                    + " with the Adjoint processor");
-        }
-        List<String> written = new ArrayList<>();
-        boolean secondOrder = false;
-        for (ExecutableElement m : ElementFilter.methodsIn(adjointClass.getEnclosedElements())) {
-            if (m.getSimpleName().contentEquals(Naming.pullback(name))) {
-                written.addAll(Effects.writtenArrays(m));
-            }
-            secondOrder |= m.getSimpleName().contentEquals(Naming.pullbackTangent(name));
-        }
-        // the gradient's fields, in parameter order, are the differentiated parameters' source names
-        // (a library compiled without -parameters has no names of its own)
-        List<String> gradientFields = new ArrayList<>();
-        ElementFilter.fieldsIn(gradient.getEnclosedElements()).forEach(f -> gradientFields.add(f.getSimpleName().toString()));
-        java.util.Set<String> wanted = java.util.Set.of(method.getAnnotation(Differentiable.class).wrt());
-        List<String> fields = new ArrayList<>();
-        int next = 0;
-        for (VariableElement p : method.getParameters()) {
-            boolean differentiable = JType.of(p.asType()).isDifferentiable() && p.asType().getKind() != TypeKind.FLOAT;
-            boolean named = gradientFields.contains(p.getSimpleName().toString());
-            if (differentiable && (named || (wanted.isEmpty() && next < gradientFields.size()))) {
-                fields.add(named ? p.getSimpleName().toString() : gradientFields.get(next));
-                next++;
-            } else {
-                fields.add(null);
-            }
-        }
-        List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
-        return new Expr.Call(new Callee.Differentiable(ownerRef, name, parameterTypes, names, adjoint, gradientRef, fields,
-                written, secondOrder, false, Keys.of(method, types)), receiver, args, type, at);
+        return LibraryAdjoints.call(elements, types, method, ownerRef, parameterTypes, receiver, args, type, at, call, body);
     }
 
     /**

@@ -244,13 +244,13 @@ final class Fractions {
                         + "holds methods its superclass declares abstract and nothing else; compute what this member holds "
                         + "inside those methods, or in a static helper they call");
             }
-            Tree own = ownMember(memberPath);
+            Tree own = ownMember(trees, memberPath);
             if (own != null) {
                 return body.unsupportedExpr(own, Tag.AdjointUnsupportedExpression, "cannot differentiate through "
                         + "this anonymous " + superclass.getSimpleName() + ": " + own + " uses the object itself, which "
                         + "Adjoint never builds; use only the values it captures, its parameters and static methods");
             }
-            captured.addAll(captures(memberPath));
+            captured.addAll(captures(trees, memberPath));
         }
         List<Expr> args = new ArrayList<>();
         List<Var> params = new ArrayList<>();
@@ -400,8 +400,11 @@ final class Fractions {
         return out;
     }
 
-    /** The first use in {@code method} of the object itself: {@code this}, {@code super}, or a member of it by its simple name. */
-    private Tree ownMember(TreePath method) {
+    /**
+     * The first use in {@code method} (a method of an anonymous class, or a lambda) of the object
+     * itself or around: {@code this}, {@code super}, or a member of it by its simple name.
+     */
+    static Tree ownMember(Trees trees, TreePath method) {
         Tree[] found = {null};
         new TreePathScanner<Void, Void>() {
             @Override
@@ -427,8 +430,8 @@ final class Fractions {
         return found[0];
     }
 
-    /** The variables of the method around that {@code method}'s body reads, in order of first read. */
-    private Set<Element> captures(TreePath method) {
+    /** The variables of the method around that {@code method}'s body (or a lambda's) reads, in order of first read. */
+    static Set<Element> captures(Trees trees, TreePath method) {
         Set<Element> own = new java.util.HashSet<>();
         Set<Element> out = new LinkedHashSet<>();
         new TreePathScanner<Void, Void>() {

@@ -1,10 +1,15 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -51,7 +56,7 @@ final class MethodReferences {
 
     /**
      * The declaration of the call's receiver at {@code path} ({@code C.FIELD.f(...)}) when it is a
-     * {@code static final} field of this build, whose initialiser then says what it holds; else null.
+     * constant field of this build ({@link #constant}), whose initialiser then says what it holds; else null.
      */
     static TreePath constantReceiver(Trees trees, TreePath path) {
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
@@ -59,12 +64,55 @@ final class MethodReferences {
             return null;
         }
         Element field = trees.getElement(new TreePath(new TreePath(path, select), select.getExpression()));
-        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)
-                || !field.getModifiers().contains(Modifier.FINAL)) {
+        if (!constant(trees, field)) {
             return null;
         }
         TreePath declaration = trees.getPath(field);
         return declaration != null && declaration.getLeaf() instanceof VariableTree ? declaration : null;
+    }
+
+    /**
+     * Whether {@code field} always holds what its initialiser gives it: a {@code static final}
+     * field, or a {@code private static} one that no code of its class assigns (SuanShu's {@code
+     * private static StandardCumulativeNormal N = new CumulativeNormalMarsaglia();}: only its
+     * class could, and its class is in the file that declares it).
+     */
+    static boolean constant(Trees trees, Element field) {
+        if (field == null || field.getKind() != ElementKind.FIELD || !field.getModifiers().contains(Modifier.STATIC)) {
+            return false;
+        }
+        if (field.getModifiers().contains(Modifier.FINAL)) {
+            return true;
+        }
+        TreePath declaration = field.getModifiers().contains(Modifier.PRIVATE) ? trees.getPath(field) : null;
+        if (declaration == null) {
+            return false;
+        }
+        boolean[] assigned = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                note(node.getVariable());
+                return super.visitAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+                note(node.getVariable());
+                return super.visitCompoundAssignment(node, unused);
+            }
+
+            @Override
+            public Void visitUnary(UnaryTree node, Void unused) {
+                note(node.getExpression()); // ++ and -- assign; the other unary operators are no target
+                return super.visitUnary(node, unused);
+            }
+
+            private void note(ExpressionTree target) {
+                assigned[0] |= field.equals(trees.getElement(new TreePath(getCurrentPath(), target)));
+            }
+        }.scan(new TreePath(declaration.getCompilationUnit()), null);
+        return !assigned[0];
     }
 
     private static boolean samePrimitive(Types types, javax.lang.model.type.TypeMirror a, javax.lang.model.type.TypeMirror b) {

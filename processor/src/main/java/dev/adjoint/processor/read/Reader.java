@@ -1,6 +1,9 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.contract.MethodPlan;
@@ -30,6 +33,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
@@ -211,13 +215,27 @@ public final class Reader {
                 }
             }
         }
+        // a lambda given for a parameter: its calls read its body, its captured values parameters in its place
+        List<MethodIr.Param> captured = new ArrayList<>();
+        around.functions().forEach((i, f) -> {
+            String name = method.getParameters().get(i).getSimpleName().toString();
+            List<Var> vars = f.lambda().captured().stream().map(c -> new Var(name + "_" + c.getSimpleName(),
+                    JType.of(c.asType()), Var.Role.PARAM)).toList();
+            reader.values().functions().bind(parameter(method, i), f.lambda(), vars);
+            vars.forEach(v -> captured.add(new MethodIr.Param(v)));
+        });
         body.addAll(readBody(method, reader));
         body = Given.apply(body, params, around.given());
         List<MethodIr.Param> all = new ArrayList<>();
         for (VariableElement f : fields) {
             all.add(new MethodIr.Param(reader.fieldVar(f)));
         }
-        all.addAll(params);
+        for (int i = 0; i < params.size(); i++) {
+            if (!around.functions().containsKey(i)) {
+                all.add(params.get(i));
+            }
+        }
+        all.addAll(captured);
         components.forEach(c -> all.add(new MethodIr.Param(c.var())));
         catalog.putFieldParams(key, List.copyOf(fields));
         catalog.putComponents(key, List.copyOf(expanded));
@@ -258,6 +276,74 @@ public final class Reader {
                 ? (TypeElement) types.asElement(owner.getSuperclass()) : owner;
         catalog.putHelper(key, new MethodIr(key, method.getSimpleName().toString(), ClassRef.of(named),
                 List.copyOf(all), null, List.of(), List.copyOf(body), false, Position.of(method)));
+    }
+
+    /**
+     * Reads the code of a function (read/Functions) as a helper the normal form will inline, as code
+     * of the adjoint class of {@code site}: its captured values are its first parameters, then its
+     * own. A lambda's expression is what it returns; a method reference is a call of the method.
+     * {@code name}: the function's where it is first called ({@code f}), its value's in the code.
+     */
+    void lambda(Functions.Lambda lambda, String key, String name, TypeElement site) {
+        if (catalog.reading(key)) {
+            return;
+        }
+        catalog.putHelper(key, null);
+        TreePath code = lambda.code();
+        Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, site);
+        BodyReader reader = new BodyReader(trees, calls, lambda.path().getCompilationUnit(), values);
+        List<MethodIr.Param> all = new ArrayList<>();
+        for (Element c : lambda.captured()) {
+            Var v = new Var(c.getSimpleName().toString(), JType.of(c.asType()), Var.Role.PARAM);
+            reader.bind(c, v);
+            all.add(new MethodIr.Param(v));
+        }
+        ExecutableType signature = (ExecutableType) types.asMemberOf(lambda.type(trees), lambda.sam());
+        List<Stmt> body;
+        if (code == null) {
+            // C::m: return m(its parameters)
+            ExecutableElement m = lambda.referenced();
+            List<Expr> args = new ArrayList<>();
+            for (VariableElement p : m.getParameters()) {
+                Var v = new Var(p.getSimpleName().toString(), JType.of(p.asType()), Var.Role.PARAM);
+                all.add(new MethodIr.Param(v));
+                args.add(new Expr.Read(v, reader.at(lambda.path().getLeaf())));
+            }
+            body = List.of(new Stmt.Return(calls.referenced(m, args, reader.at(lambda.path().getLeaf()), reader),
+                    reader.at(lambda.path().getLeaf()), "return " + BodyReader.sourceOf(lambda.path().getLeaf())));
+        } else {
+            Tree tree = code.getLeaf();
+            List<? extends VariableTree> params = tree instanceof LambdaExpressionTree l ? l.getParameters()
+                    : ((MethodTree) tree).getParameters();
+            for (VariableTree p : params) {
+                Element e = trees.getElement(new TreePath(code, p));
+                Var v = new Var(p.getName().toString(), JType.of(e.asType()), Var.Role.PARAM);
+                reader.bind(e, v);
+                all.add(new MethodIr.Param(v));
+            }
+            Tree inner = tree instanceof LambdaExpressionTree l ? l.getBody() : ((MethodTree) tree).getBody();
+            TreePath path = new TreePath(code, inner);
+            reader.values().enter(values.scope(path, false, false), null);
+            body = tree instanceof LambdaExpressionTree l && l.getBodyKind() == LambdaExpressionTree.BodyKind.EXPRESSION
+                    ? List.of(new Stmt.Return(reader.expr(path), reader.at(inner), "return " + BodyReader.sourceOf(inner)))
+                    : oneArrayReturn(reader.block(path));
+        }
+        catalog.putFieldParams(key, List.of());
+        catalog.putComponents(key, List.of());
+        catalog.putHelper(key, new MethodIr(key, name, ClassRef.of(lambda.owner()), List.copyOf(all), null, List.of(),
+                List.copyOf(body), JType.of(signature.getReturnType()).isDoubleArray(), reader.at(lambda.path().getLeaf())));
+    }
+
+    /** The element of {@code method}'s parameter {@code i} as its body sees it (javac's own symbol for the tree). */
+    private Element parameter(ExecutableElement method, int i) {
+        TreePath path = paths.of(method);
+        Element e = trees.getElement(new TreePath(path, ((MethodTree) path.getLeaf()).getParameters().get(i)));
+        return e != null ? e : method.getParameters().get(i);
+    }
+
+    /** The members of {@code type}, inherited ones too. */
+    List<? extends Element> members(TypeElement type) {
+        return elements.getAllMembers(type);
     }
 
     /** Whether {@code type} has source in this compilation. */
@@ -413,10 +499,17 @@ public final class Reader {
      * its throws; the {@code boolean} constants the call passes, by parameter (read/Given); the class
      * of the object, where it is known exactly, whose methods its calls on this run (read/ExactClass).
      */
-    record Around(List<Catches.Handler> caught, Map<Integer, Expr.Const> given, TypeElement exact) {
+    record Around(List<Catches.Handler> caught, Map<Integer, Expr.Const> given, TypeElement exact,
+            Map<Integer, Functions.Held> functions) {
+        Around(List<Catches.Handler> caught, Map<Integer, Expr.Const> given, TypeElement exact) {
+            this(caught, given, exact, Map.of());
+        }
+
         String suffix(Catalog catalog) {
+            StringBuilder lambdas = new StringBuilder();
+            functions.forEach((i, f) -> lambdas.append("#fn").append(i).append('=').append(f.lambda().id()));
             return (caught.isEmpty() ? "" : catalog.catchContext(caught)) + Given.suffix(given)
-                    + (exact == null ? "" : "#exact:" + exact.getQualifiedName());
+                    + (exact == null ? "" : "#exact:" + exact.getQualifiedName()) + lambdas;
         }
     }
 

@@ -59,9 +59,17 @@ final class ValueReads {
     /** The anonymous continued fractions of the body, never built either. */
     private final Fractions fractions;
 
+    /** The lambdas of the body, never built either. */
+    private final Functions functions;
+
     /** The anonymous objects of this body. */
     Fractions fractions() {
         return fractions;
+    }
+
+    /** The lambdas of this body. */
+    Functions functions() {
+        return functions;
     }
 
     ValueReads(BodyReader body, Calls calls, Trees trees, Values values) {
@@ -70,6 +78,7 @@ final class ValueReads {
         this.trees = trees;
         this.values = values;
         this.fractions = new Fractions(body, calls, trees);
+        this.functions = new Functions(body, calls, trees);
     }
 
     /** The split locals of the body about to be read, and the field it returns (or null). */
@@ -89,12 +98,15 @@ final class ValueReads {
 
     /** Whether {@code local} is split into a variable per field. */
     boolean split(Element local) {
-        return scope.locals().contains(local) || fractions.holds(local);
+        return scope.locals().contains(local) || fractions.holds(local) || functions.holds(local);
     }
 
-    /** Whether the local declared at {@code path} is split, or holds an anonymous continued fraction (then noted). */
+    /**
+     * Whether the local declared at {@code path} is split, or holds an anonymous continued fraction
+     * (then noted) or a lambda.
+     */
     boolean declares(TreePath path) {
-        return split(trees.getElement(path)) || fractions.declares(path);
+        return split(trees.getElement(path)) || fractions.declares(path) || functions.declares(path);
     }
 
     /** Whether the body returns one field of its result. */
@@ -111,6 +123,9 @@ final class ValueReads {
     List<Stmt> declare(TreePath path, Element local, Position at, String source) {
         if (fractions.holds(local)) {
             return List.of(); // read where it is evaluated
+        }
+        if (functions.declares(path)) {
+            return functions.declare(path, local); // read where it is called
         }
         VariableTree tree = (VariableTree) path.getLeaf();
         Map<VariableElement, Var> fields = new LinkedHashMap<>();
@@ -184,6 +199,9 @@ final class ValueReads {
     Stmt assign(TreePath assignment, Element local, Position at, String source) {
         TreePath value = assignment.getLeaf() instanceof AssignmentTree a ? new TreePath(assignment, a.getExpression())
                 : assignment;
+        if (functions.holds(local)) {
+            return new Stmt.Eval(functions.misused(assignment.getLeaf()), at, source);
+        }
         if (fractions.holds(local)) {
             return new Stmt.Eval(fractions.misused(assignment.getLeaf()), at, source);
         }
@@ -263,6 +281,10 @@ final class ValueReads {
     Expr call(TreePath path) {
         if (!(trees.getElement(path) instanceof ExecutableElement m)) {
             return null;
+        }
+        Expr function = functions.call(path);
+        if (function != null) {
+            return function; // a call of a lambda
         }
         Expr fraction = fractions.call(path);
         if (fraction != null) {
@@ -454,6 +476,9 @@ final class ValueReads {
 
     /** The refusal of a use of a split local that {@link Values} did not foresee (a guard: none is known). */
     Expr misused(Tree tree, Element local) {
+        if (functions.holds(local)) {
+            return functions.misused(tree);
+        }
         if (fractions.holds(local)) {
             return fractions.misused(tree);
         }

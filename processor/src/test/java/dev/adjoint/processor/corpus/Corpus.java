@@ -303,6 +303,12 @@ final class Corpus {
                     .at(12.0, 100.0, 95.0).at(5.0, 100.0, 110.0),
             method("Solvers.golden", "golden-section search (NR golden)")
                     .at(1.0).at(-0.5),
+            method("Solvers.expectedPayoff", "a lambda capturing the model given to a Gauss-Legendre rule")
+                    .at(100.0, 95.0, 0.2).at(1.0, 1.2, 0.35),
+            method("Solvers.keplerByNewton", "Newton given f and f' as lambdas")
+                    .at(1.0, 0.2).at(2.5, 0.6),
+            method("Solvers.scaledLogisticArea", "an anonymous UnivariateFunction calling a lambda held in a constant")
+                    .at(1.5, 2.0).at(0.7, 3.0),
             // ------------------------------------------------------------ Orbits
             method("Orbits.eccentricToTrue", "Orekit: a SinCos value object from FastMath.sinCos, e = 0")
                     .at(0.3, 1.1).at(0.0, 2.0).at(0.7, -0.5),

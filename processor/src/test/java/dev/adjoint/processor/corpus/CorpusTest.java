@@ -126,6 +126,9 @@ class CorpusTest {
             entry("Solvers.safeNewton", "accepted"),
             entry("Solvers.secant", "accepted"),
             // a search whose result depends on the parameters only through its comparisons: refused by design
+            entry("Solvers.expectedPayoff", "accepted"),
+            entry("Solvers.keplerByNewton", "accepted"),
+            entry("Solvers.scaledLogisticArea", "accepted"),
             entry("Solvers.impliedVol", "refused AdjointSearchLoop"),
             entry("Solvers.impliedVolNewton", "accepted"),
             entry("Solvers.golden", "refused AdjointSearchLoop"),

@@ -27,8 +27,9 @@ class DiagnosticsDifferentiationTest {
      * code it runs is chosen at run time (a concrete method of another class of the build would be
      * inlined).
      */
+    /** An interface whose implementation is chosen at run time: Adjoint cannot see which code a call runs. */
     private static final JavaFileObject OTHER = Sources.source("demo.Other", "interface Other {",
-            "    Other ONE = v -> v * v;",
+            "    Other ONE = Boolean.getBoolean(\"demo.cube\") ? v -> v * v * v : v -> v * v;",
             "",
             "    double helper(double v);");
 

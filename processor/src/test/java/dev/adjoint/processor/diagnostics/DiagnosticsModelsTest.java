@@ -109,19 +109,20 @@ class DiagnosticsModelsTest {
     }
 
     @Test
-    void anonymousClassCapturingALocal() {
+    void anonymousClassHoldingAField() {
         refusedAmongOthers(model(
                 "    @Differentiable",
                 "    double f(double x) {",
                 "        double k = 2 * x;",
                 "        java.util.function.DoubleUnaryOperator op = new java.util.function.DoubleUnaryOperator() {",
-                "            public double applyAsDouble(double v) { return k * v; }",
+                "            double calls;",
+                "            public double applyAsDouble(double v) { calls++; return k * v; }",
                 "        };",
                 "        return op.applyAsDouble(bias);",
                 "    }"),
                 "new java.util.function.DoubleUnaryOperator() {",
-                "[AdjointUnsupportedExpression] cannot differentiate an anonymous or inner class creation: its code "
-                        + "(which may capture this method's locals) is not followed");
+                "[AdjointUnsupportedExpression] cannot differentiate through this anonymous class: its class body holds "
+                        + "more than the method applyAsDouble of its interface");
     }
 
     @Test

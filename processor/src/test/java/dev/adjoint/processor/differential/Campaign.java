@@ -133,6 +133,9 @@ final class Campaign {
         if (printed.contains(", boolean traced) {")) {
             out.add("helper given a constant flag");
         }
+        if (printed.contains("Of.applyAsDouble(1.0);")) {
+            out.add("helper given a lambda");
+        }
         if (printed.contains("catch (Failure failure)")) {
             out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
                     : "checked exception rethrown around the body");

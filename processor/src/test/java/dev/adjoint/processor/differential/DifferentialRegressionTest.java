@@ -873,7 +873,7 @@ class DifferentialRegressionTest {
     void differentiatedValueIntoHelper() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = u -> u * u;
+                    static Helpers HELPERS = u -> u * u;
 
                     interface Helpers {
                         double scaled(double u);
@@ -911,7 +911,7 @@ class DifferentialRegressionTest {
     void differentiatedValueIntoHelperUnused() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = u -> u * u;
+                    static Helpers HELPERS = u -> u * u;
 
                     interface Helpers {
                         double scaled(double u);
@@ -976,7 +976,7 @@ class DifferentialRegressionTest {
         // finite differences would see through stopGradient: the gradient is clip(y), y's own factor
         InMemoryCompiler.Result result = new InMemoryCompiler().compile("difftest.Batch", HEADER_ADJOINT + """
                 public final class Batch {
-                    static final Helpers HELPERS = u -> 0.375 * Math.exp(0.5 * u);
+                    static Helpers HELPERS = u -> 0.375 * Math.exp(0.5 * u);
 
                     interface Helpers {
                         double clip(double u);
@@ -1003,7 +1003,7 @@ class DifferentialRegressionTest {
     void callerOfRefusedMethod() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = u -> u / (1.0 + u * u);
+                    static Helpers HELPERS = u -> u / (1.0 + u * u);
 
                     interface Helpers {
                         double clip(double u);
@@ -1032,7 +1032,7 @@ class DifferentialRegressionTest {
     void callerOfRefusedMethodUnused() {
         SourceCheck.checkRefused("difftest.Batch", HEADER + """
                 public final class Batch {
-                    static final Helpers HELPERS = u -> u / (1.0 + u * u);
+                    static Helpers HELPERS = u -> u / (1.0 + u * u);
 
                     interface Helpers {
                         double clip(double u);

@@ -202,6 +202,10 @@ final class JavaPrinter {
                 && Math.floorMod(body.toString().hashCode() * 17 + 3, 4) == 0) {
             return out.append(flagged(m, params, suppress, body.toString())).append("    }\n").toString();
         }
+        if (variants && helper == null && body.indexOf(m.name() + "(") < 0 && !m.doubleParams().isEmpty()
+                && Math.floorMod(body.toString().hashCode() * 13 + 5, 4) == 1) {
+            return out.append(given(m, params, suppress, body.toString())).append("    }\n").toString();
+        }
         if (helper == null) {
             return out.append(body).append("    }\n").toString();
         }
@@ -247,6 +251,33 @@ final class JavaPrinter {
         return "        return " + m.name() + "Flagged" + args + ";\n    }\n\n" + suppress + "    private static double "
                 + m.name() + "Flagged" + params.substring(0, params.length() - 1) + ", boolean traced) {\n"
                 + "        if (traced) {\n            TRACE = " + first + ";\n        }\n" + body;
+    }
+
+    /**
+     * For one in four other methods (chosen by their text), the body moved into a private helper
+     * given the first {@code double} parameter as a function, {@code unit -> unit * x} (or the same as
+     * an anonymous class, or a lambda held in a local), which it calls for the value ({@code 1.0 * x},
+     * x exactly): as code passes an integrand or a model to a routine,
+     * the processor reads the helper for the lambda and the lambda where it is called, the derivative
+     * flowing through the value it captures (read/Functions).
+     */
+    private static String given(Method m, String params, String suppress, String body) {
+        String first = m.doubleParams().get(0);
+        // spelled as a lambda, an anonymous class (as code before lambdas passes functions), or a lambda held in a local
+        int spelling = Math.floorMod(body.hashCode() * 7 + 1, 3);
+        String function = spelling == 1 ? "new java.util.function.DoubleUnaryOperator() {\n            @Override\n"
+                + "            public double applyAsDouble(double unit) {\n                return unit * " + first + ";\n"
+                + "            }\n        }" : spelling == 2 ? first + "Held" : "unit -> unit * " + first;
+        String args = m.params().stream().map(p -> p.name().equals(first) ? function : p.name())
+                .collect(Collectors.joining(", ", "(", ")"));
+        String taking = m.params().stream().map(p -> p.name().equals(first)
+                ? "java.util.function.DoubleUnaryOperator " + first + "Of" : p.type().java + " " + p.name())
+                .collect(Collectors.joining(", ", "(", ")"));
+        String held = spelling == 2 ? "        java.util.function.DoubleUnaryOperator " + first + "Held = unit -> unit * "
+                + first + ";\n" : "";
+        return held + "        return " + m.name() + "Given" + args + ";\n    }\n\n" + suppress + "    private static double "
+                + m.name() + "Given" + taking + " {\n        double " + first + " = " + first + "Of.applyAsDouble(1.0);\n"
+                + body;
     }
 
     /**

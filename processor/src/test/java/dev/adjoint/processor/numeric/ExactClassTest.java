@@ -102,6 +102,8 @@ class ExactClassTest {
                 static final Distribution STANDARD = new Normal(0.5, 2.0);
                 static final Distribution HEAVY = new Heavy();
                 static final Curve CURVE = new Linear(0.03);
+                /** Not final, as SuanShu writes its N: private and never assigned again, so always a Normal. */
+                private static Distribution unit = new Normal(0.0, 1.0);
 
                 private Models() {}
 
@@ -116,6 +118,11 @@ class ExactClassTest {
                 }
 
                 @Differentiable(order = 2)
+                public static double privateField(double x) {
+                    return unit.logDensity(x) * unit.density(0.5 * x);
+                }
+
+                @Differentiable(order = 2)
                 public static double forwardRate(double t) {
                     return CURVE.forward(t) + new Linear(0.05).discount(t);
                 }
@@ -125,7 +132,7 @@ class ExactClassTest {
     @Test
     void theMethodsOfTheKnownClassRunAtRandomPoints() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Models", MODELS);
-        checkEveryMethod(r, "demo.Models", POINTS, "forwardRate", "logLikelihood", "overridden");
+        checkEveryMethod(r, "demo.Models", POINTS, "forwardRate", "logLikelihood", "overridden", "privateField");
     }
 
     /** The subclass's weight (2.5) is the one the gradient takes: 2.5 · d/dx log N(x; 0, 3) + 2.5 · 2 · d/du log N(u; 0, 3). */

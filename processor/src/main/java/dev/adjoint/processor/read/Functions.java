@@ -1,0 +1,416 @@
+package dev.adjoint.processor.read;
+
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.diag.Position;
+import dev.adjoint.processor.diag.Tag;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Types;
+
+/**
+ * Functions passed as values, as numerical code passes an integrand, a payoff or a model to a
+ * routine: a lambda held in a local ({@code DoubleUnaryOperator f = x -> a * x * x;}) or given to a
+ * method of this build ({@code simpson(x -> Math.exp(-k * x * x), 0, 1, 64)}), which calls it
+ * ({@code f.applyAsDouble(t)}). The function object is never built: each call of it is its body,
+ * read as a helper whose first parameters are the values the lambda captures ({@code k}), so
+ * derivatives flow through them as through its own parameters. A method given a lambda is read for
+ * that lambda (its key names it), the captured values its last parameters in place of the
+ * function, and passes them on where it gives the function to another method.
+ *
+ * <p>Read so only where that is sure: a lambda whose interface's one method takes and returns
+ * numbers or {@code double[]}, that uses no member of the object around ({@code this}) and captures
+ * only variables Adjoint holds as one variable each; a local holding it is only called or passed
+ * on, never assigned; a method given it is one whose source Adjoint reads and inlines. Anything
+ * else is refused at its line ({@link #misused}, and a function given to any other method).
+ */
+final class Functions {
+
+    /**
+     * A lambda: where it is written, the variables of the code around it that it reads (in order of
+     * first read), its interface's one abstract method, the top-level class it is written in, its
+     * name in helpers' keys, and its code: the lambda itself, or an anonymous class's method
+     * implementing {@code sam}; null for a reference to {@code referenced}, a static method.
+     */
+    record Lambda(TreePath path, List<Element> captured, ExecutableElement sam, TypeElement owner, String id,
+            TreePath code, ExecutableElement referenced) {
+        /** Its interface's type as written. */
+        DeclaredType type(Trees trees) {
+            TreePath typed = path.getLeaf() instanceof NewClassTree n ? new TreePath(path, n.getIdentifier()) : path;
+            return (DeclaredType) trees.getTypeMirror(typed);
+        }
+    }
+
+    /** A lambda as a body holds it: the body's variables holding its captured values, in order. */
+    record Held(Lambda lambda, List<Var> values) {}
+
+    private final BodyReader body;
+    private final Calls calls;
+    private final Trees trees;
+    /** The locals (and a helper's parameters) holding a lambda in this body. */
+    private final Map<Element, Held> held = new HashMap<>();
+    /** The arguments that are functions, each a refusal unless the method given it is inlined. */
+    private final Map<Expr, Held> passed = new IdentityHashMap<>();
+    private static final Object NONE = new Object();
+    /** The locals declared with a lambda Adjoint refuses: their uses add no error of their own. */
+    private final Set<Element> refused = new HashSet<>();
+    /** The {@code static final} fields initialised with a lambda that this body uses, as it holds them. */
+    private final Map<Element, Object> constants = new HashMap<>();
+
+    Functions(BodyReader body, Calls calls, Trees trees) {
+        this.body = body;
+        this.calls = calls;
+        this.trees = trees;
+    }
+
+    /** Whether {@code local} holds a function in this body. */
+    boolean holds(Element local) {
+        return held.containsKey(local) || refused.contains(local);
+    }
+
+    /** Binds parameter {@code param} of a helper read for a lambda to it, its captured values in {@code values}. */
+    void bind(Element param, Lambda lambda, List<Var> values) {
+        held.put(param, new Held(lambda, List.copyOf(values)));
+    }
+
+    /** Whether the local declared at {@code path} is initialised with a lambda (then {@link #declare} reads it). */
+    boolean declares(TreePath path) {
+        VariableTree tree = (VariableTree) path.getLeaf();
+        return tree.getInitializer() != null && isFunction(stripped(new TreePath(path, tree.getInitializer())));
+    }
+
+    /**
+     * Whether the expression at {@code path} is a function Adjoint reads where it is called: a
+     * lambda, a method reference, or an anonymous class implementing an interface and nothing else.
+     */
+    private boolean isFunction(TreePath path) {
+        return path.getLeaf() instanceof LambdaExpressionTree || path.getLeaf() instanceof MemberReferenceTree
+                || path.getLeaf() instanceof NewClassTree n && n.getClassBody() != null && n.getEnclosingExpression() == null
+                && trees.getTypeMirror(new TreePath(path, n.getIdentifier())) instanceof DeclaredType d
+                && d.asElement().getKind().isInterface();
+    }
+
+    /** The declaration of a local holding a lambda: noted, it declares nothing; or the refusal of the lambda. */
+    List<Stmt> declare(TreePath path, Element local) {
+        VariableTree tree = (VariableTree) path.getLeaf();
+        TreePath init = new TreePath(path, tree.getInitializer());
+        Object lambda = held(stripped(init));
+        if (lambda instanceof Expr refusal) {
+            refused.add(local);
+            return List.of(new Stmt.Eval(refusal, body.at(tree), BodyReader.sourceOf(tree)));
+        }
+        held.put(local, (Held) lambda);
+        return List.of();
+    }
+
+    /**
+     * The argument at {@code path} of a call of {@code callee} when it is a function (a lambda, or a
+     * local or parameter holding one): a stand-in that {@link #passedIn} recognises where the callee
+     * is inlined, and that is otherwise the refusal of the call. Null when the argument is no function.
+     */
+    Expr passed(TreePath path, ExecutableElement callee) {
+        TreePath arg = stripped(path);
+        Object function = isFunction(arg) ? held(arg) : function(arg);
+        if (function == null) {
+            return null;
+        }
+        if (function instanceof Expr refusal) {
+            return refusal;
+        }
+        if (!(function instanceof Held)) {
+            return body.unsupportedExpr(path.getLeaf(), Tag.AdjointUnsupportedExpression, "cannot pass "
+                    + path.getLeaf() + " on: Adjoint refuses the lambda it holds where it is written");
+        }
+        Expr standIn = new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot differentiate through "
+                + Calls.describe(callee) + " given the function " + BodyReader.sourceOf(path.getLeaf()) + ": Adjoint "
+                + "follows a lambda into the methods of this build whose source it reads and inlines, and nowhere else; "
+                + "call the function in a static helper of this build, or compute its values first", JType.OBJECT,
+                body.at(path.getLeaf()));
+        passed.put(standIn, (Held) function);
+        return standIn;
+    }
+
+    /** The functions among {@code args}, by position: what a helper given them is read for. */
+    Map<Integer, Held> passedIn(List<Expr> args) {
+        Map<Integer, Held> out = new TreeMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            Held h = passed.get(args.get(i));
+            if (h != null) {
+                out.put(i, h);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A call of a function this body holds ({@code f.applyAsDouble(t)}): the lambda's body, read as a
+     * helper taking its captured values first. Null when the call is on no such function.
+     */
+    Expr call(TreePath path) {
+        MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
+            return null;
+        }
+        TreePath receiver = stripped(new TreePath(new TreePath(path, select), select.getExpression()));
+        Object found = function(receiver);
+        Position at = body.at(call);
+        if (found == null) {
+            return null;
+        }
+        if (!(found instanceof Held function)) {
+            // a local whose lambda is refused at its declaration, in this body: that error says it
+            return Exprs.defaultValue(JType.of(trees.getTypeMirror(path)));
+        }
+        Lambda lambda = function.lambda();
+        if (!(trees.getElement(path) instanceof ExecutableElement method) || !method.equals(lambda.sam())) {
+            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate " + call + ": of a "
+                    + "function held as a lambda, Adjoint reads only a call of its own method, "
+                    + lambda.sam().getSimpleName() + "; call that, and compose the functions inside one lambda");
+        }
+        List<Expr> args = new ArrayList<>(function.values().stream().map(v -> (Expr) new Expr.Read(v, at)).toList());
+        List<JType> types = new ArrayList<>(function.values().stream().map(v -> v.type).toList());
+        for (ExpressionTree a : call.getArguments()) {
+            args.add(body.expr(new TreePath(path, a)));
+        }
+        ExecutableType signature = (ExecutableType) calls.types().asMemberOf(lambda.type(trees), lambda.sam());
+        signature.getParameterTypes().forEach(t -> types.add(JType.of(t)));
+        String key = "lambda#" + lambda.id() + "@" + calls.site().getQualifiedName();
+        // its value named after the function (f at x: f), or the method a reference names (exp)
+        String name = lambda.referenced() != null ? lambda.referenced().getSimpleName().toString()
+                : receiver.getLeaf() instanceof MemberSelectTree m ? m.getIdentifier().toString() : receiver.getLeaf().toString();
+        calls.reader().lambda(lambda, key, name, calls.site());
+        TypeMirror returned = trees.getTypeMirror(path);
+        return new Expr.Call(new Callee.Inline(key, name, types,
+                ClassRef.of(lambda.owner())), null, args, JType.of(returned), at);
+    }
+
+    /**
+     * The function the name at {@code path} holds: a local or parameter of this body, or a constant
+     * field ({@link MethodReferences#constant}) initialised with a function Adjoint reads ({@code SQUARE = x -> x * x},
+     * which can only ever hold it); {@link Boolean#FALSE} for a local whose lambda is refused at its
+     * declaration; or null.
+     */
+    private Object function(TreePath path) {
+        if (!(path.getLeaf() instanceof IdentifierTree || path.getLeaf() instanceof MemberSelectTree)) {
+            return null;
+        }
+        Element e = trees.getElement(path);
+        if (e == null) {
+            return null;
+        }
+        if (held.containsKey(e) || refused.contains(e)) {
+            return held.containsKey(e) ? held.get(e) : Boolean.FALSE;
+        }
+        if (!MethodReferences.constant(trees, e)) {
+            return null;
+        }
+        Object constant = constants.computeIfAbsent(e, field -> {
+            TreePath declaration = trees.getPath(field);
+            boolean lambda = declaration != null && declaration.getLeaf() instanceof VariableTree v
+                    && v.getInitializer() != null && isFunction(stripped(new TreePath(declaration, v.getInitializer())));
+            return lambda ? held(stripped(new TreePath(declaration, ((VariableTree) declaration.getLeaf()).getInitializer())))
+                    : NONE;
+        });
+        // a constant whose lambda Adjoint does not read stays the object it is: calls through it are a
+        // library's, refused where a derivative would flow through them
+        return constant == NONE || constant instanceof Expr ? null : constant;
+    }
+
+    /** The refusal of a use of a local holding a function other than a call of it or passing it to a helper. */
+    Expr misused(Tree tree) {
+        return body.unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, "cannot use the function " + tree
+                + " here: Adjoint reads a lambda where it is called, and follows it into the methods of this build it "
+                + "is given to, so it is never built; call it, or pass it to such a method, and nothing else");
+    }
+
+    /**
+     * The function at {@code path} ({@link #isFunction}) as this body holds it, or the refusal (an
+     * {@link Expr}) of one Adjoint does not read so.
+     */
+    private Object held(TreePath path) {
+        Tree tree = path.getLeaf();
+        Types types = calls.types();
+        TreePath typed = tree instanceof NewClassTree n ? new TreePath(path, n.getIdentifier()) : path;
+        if (trees.getTypeMirror(typed) == null) {
+            // a constant of a class javac has not attributed yet: asking for an element attributes the class
+            trees.getElement(path);
+        }
+        if (!(trees.getTypeMirror(typed) instanceof DeclaredType type) || sam(type) == null) {
+            return refuse(path, tree, "its type is not an interface with one abstract method");
+        }
+        ExecutableElement sam = sam(type);
+        TreePath code = path;
+        ExecutableElement referenced = null;
+        if (tree instanceof MemberReferenceTree reference) {
+            Object target = referenced(path, reference, sam, (ExecutableType) types.asMemberOf(type, sam));
+            if (target instanceof Expr refusal) {
+                return refusal;
+            }
+            referenced = (ExecutableElement) target;
+            code = null;
+        } else if (tree instanceof NewClassTree n) {
+            code = implementation(path, n, sam);
+            if (code == null) {
+                return refuse(path, tree, "its class body holds more than the method " + sam.getSimpleName()
+                        + " of its interface; write it as a lambda, or move what else it holds into static helpers");
+            }
+        }
+        ExecutableType signature = (ExecutableType) types.asMemberOf(type, sam);
+        List<TypeMirror> kinds = new ArrayList<>(signature.getParameterTypes());
+        kinds.add(signature.getReturnType());
+        for (TypeMirror t : kinds) {
+            if (!(t.getKind().isPrimitive() || JType.of(t).isDoubleArray())) {
+                return refuse(path, tree, "its method " + sam.getSimpleName() + " takes or returns " + t
+                        + ", and Adjoint reads a lambda on numbers and double[] only; use DoubleUnaryOperator, "
+                        + "DoubleBinaryOperator or an interface of your own on doubles");
+            }
+        }
+        Tree own = code == null ? null : Fractions.ownMember(trees, code);
+        if (own != null) {
+            return refuse(path, own, own + " is a member of the object around, which Adjoint does not pass into a lambda; "
+                    + "copy the value it needs into a local first, and use the local in the lambda");
+        }
+        Set<Element> captured = code == null ? Set.of() : Fractions.captures(trees, code);
+        List<Var> values = new ArrayList<>();
+        for (Element c : captured) {
+            Var v = c instanceof VariableElement ve && !held.containsKey(c) ? body.fieldVar(ve) : null;
+            if (v == null) {
+                return refuse(path, tree, "it captures " + c.getSimpleName() + ", which Adjoint reads as something other "
+                        + "than one variable here (another function, or a value object split into its fields); "
+                        + "copy the number it needs into a local first, or pass the function as a parameter");
+            }
+            values.add(v);
+        }
+        long start = trees.getSourcePositions().getStartPosition(path.getCompilationUnit(), tree);
+        TypeElement owner = outermost(path);
+        String id = calls.reader().binaryName(owner) + ":" + start;
+        return new Held(new Lambda(path, List.copyOf(captured), sam, owner, id, code, referenced), List.copyOf(values));
+    }
+
+    /**
+     * The method a reference {@code C::m} names, when Adjoint reads it as a lambda calling it: a
+     * static method (a {@code Math} function, a helper of this build) taking and returning exactly
+     * the types of the interface's method {@code signature}; else the refusal.
+     */
+    private Object referenced(TreePath path, MemberReferenceTree reference, ExecutableElement sam,
+            ExecutableType signature) {
+        if (reference.getMode() != MemberReferenceTree.ReferenceMode.INVOKE
+                || !(trees.getElement(path) instanceof ExecutableElement m) || !m.getModifiers().contains(Modifier.STATIC)
+                || m.isVarArgs() || m.getParameters().size() != signature.getParameterTypes().size()) {
+            return refuse(path, reference, "Adjoint reads a reference to a static method (Math::exp, a helper of this "
+                    + "build), and this is none; write it as a lambda, x -> f(x)");
+        }
+        Types types = calls.types();
+        boolean same = types.isSameType(m.getReturnType(), signature.getReturnType());
+        for (int i = 0; i < m.getParameters().size(); i++) {
+            same &= types.isSameType(m.getParameters().get(i).asType(), signature.getParameterTypes().get(i));
+        }
+        return same ? m : refuse(path, reference, Calls.describe(m) + " does not take and return exactly the types of "
+                + sam.getSimpleName() + "; write it as a lambda, x -> f(x)");
+    }
+
+    /**
+     * The method of the anonymous class created at {@code path} implementing {@code sam}, when its
+     * body holds that method and nothing else (but the constructor javac gives it); else null.
+     */
+    private TreePath implementation(TreePath path, NewClassTree created, ExecutableElement sam) {
+        TreePath body = new TreePath(path, created.getClassBody());
+        TreePath found = null;
+        for (Tree member : created.getClassBody().getMembers()) {
+            if (member instanceof MethodTree m && m.getName().contentEquals("<init>")) {
+                continue;
+            }
+            TreePath memberPath = new TreePath(body, member);
+            if (found != null || !(member instanceof MethodTree)
+                    || !(trees.getElement(memberPath) instanceof ExecutableElement e)
+                    || e.getModifiers().contains(Modifier.STATIC) || !calls.reader().overrides(e, sam)) {
+                return null;
+            }
+            found = memberPath;
+        }
+        return found;
+    }
+
+    /** The refusal of the function at {@code path} (in its own file: a constant may be another class's), at {@code tree}. */
+    private static Expr refuse(TreePath path, Tree tree, String why) {
+        String what = path.getLeaf() instanceof MemberReferenceTree ? "method reference"
+                : path.getLeaf() instanceof NewClassTree ? "anonymous class" : "lambda";
+        return new Expr.Unsupported(Tag.AdjointUnsupportedExpression, "cannot differentiate through this " + what + ": "
+                + why, JType.OBJECT, Position.of(tree, path.getCompilationUnit()));
+    }
+
+    /** The one abstract method of interface {@code type} (not one of {@code Object}'s), or null. */
+    private ExecutableElement sam(DeclaredType type) {
+        if (!(type.asElement() instanceof TypeElement t) || !t.getKind().isInterface()) {
+            return null;
+        }
+        ExecutableElement found = null;
+        for (ExecutableElement m : ElementFilter.methodsIn(calls.reader().members(t))) {
+            if (m.getModifiers().contains(Modifier.ABSTRACT) && !objectMethod(m)) {
+                if (found != null) {
+                    return null;
+                }
+                found = m;
+            }
+        }
+        return found;
+    }
+
+    private static boolean objectMethod(ExecutableElement m) {
+        String name = m.getSimpleName().toString();
+        return name.equals("equals") && m.getParameters().size() == 1 || name.equals("hashCode") && m.getParameters().isEmpty()
+                || name.equals("toString") && m.getParameters().isEmpty();
+    }
+
+    /** The top-level class of the code at {@code path}. */
+    private TypeElement outermost(TreePath path) {
+        TypeElement out = null;
+        for (TreePath p = path; p != null; p = p.getParentPath()) {
+            if (p.getLeaf() instanceof ClassTree && trees.getElement(p) instanceof TypeElement t) {
+                out = t;
+            }
+        }
+        return out;
+    }
+
+    private static TreePath stripped(TreePath path) {
+        while (path.getLeaf() instanceof ParenthesizedTree p) {
+            path = new TreePath(path, p.getExpression());
+        }
+        return path;
+    }
+}
