@@ -738,7 +738,7 @@ final class BodyReader {
                 if (!field.getModifiers().contains(Modifier.STATIC)) {
                     boolean ofThis = tree instanceof IdentifierTree || tree instanceof MemberSelectTree select
                             && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
-                    if (ofThis && self != null) {
+                    if (ofThis && (self != null || vars.containsKey(field))) { // in a lambda: bound, as it captures it
                         // the receiver's field: its input variable, or its value read from the receiver
                         Var input = fieldVar(field);
                         return input != null ? new Expr.Read(input, at) : new Expr.FieldGet(new Expr.Read(self, at),

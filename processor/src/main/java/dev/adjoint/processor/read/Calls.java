@@ -477,8 +477,8 @@ final class Calls {
             }
         }
         functions.values().forEach(f -> f.values().forEach(v -> {
-            all.add(new Expr.Read(v, at));
-            types.add(v.type);
+            all.add(v);
+            types.add(v.type());
         }));
         // the components of its record parameters: the caller's variables for them, or read from the record
         for (Catalog.Component c : catalog.components(key)) {

@@ -13,6 +13,7 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.diag.Tag;
@@ -27,11 +28,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -53,7 +57,8 @@ import javax.lang.model.util.Types;
  * function, and passes them on where it gives the function to another method.
  *
  * <p>Read so only where that is sure: a lambda whose interface's one method takes and returns
- * numbers or {@code double[]}, that uses no member of the object around ({@code this}) and captures
+ * numbers or {@code double[]}, that uses the object around only to read its fields (captured as the
+ * code around reads them: a differentiated receiver's carry their derivatives) and captures
  * only variables Adjoint holds as one variable each; a local holding it is only called or passed
  * on, never assigned; a method given it is one whose source Adjoint reads and inlines. Anything
  * else is refused at its line ({@link #misused}, and a function given to any other method).
@@ -75,8 +80,8 @@ final class Functions {
         }
     }
 
-    /** A lambda as a body holds it: the body's variables holding its captured values, in order. */
-    record Held(Lambda lambda, List<Var> values) {}
+    /** A lambda as a body holds it: its captured values as the body reads them (its variables, the receiver's fields), in order. */
+    record Held(Lambda lambda, List<Expr> values) {}
 
     private final BodyReader body;
     private final Calls calls;
@@ -104,7 +109,7 @@ final class Functions {
 
     /** Binds parameter {@code param} of a helper read for a lambda to it, its captured values in {@code values}. */
     void bind(Element param, Lambda lambda, List<Var> values) {
-        held.put(param, new Held(lambda, List.copyOf(values)));
+        held.put(param, new Held(lambda, values.stream().map(v -> (Expr) new Expr.Read(v, null)).toList()));
     }
 
     /** Whether the local declared at {@code path} is initialised with a lambda (then {@link #declare} reads it). */
@@ -201,8 +206,8 @@ final class Functions {
                     + "function held as a lambda, Adjoint reads only a call of its own method, "
                     + lambda.sam().getSimpleName() + "; call that, and compose the functions inside one lambda");
         }
-        List<Expr> args = new ArrayList<>(function.values().stream().map(v -> (Expr) new Expr.Read(v, at)).toList());
-        List<JType> types = new ArrayList<>(function.values().stream().map(v -> v.type).toList());
+        List<Expr> args = new ArrayList<>(function.values());
+        List<JType> types = new ArrayList<>(function.values().stream().map(Expr::type).toList());
         for (ExpressionTree a : call.getArguments()) {
             args.add(body.expr(new TreePath(path, a)));
         }
@@ -299,13 +304,17 @@ final class Functions {
                         + "DoubleBinaryOperator or an interface of your own on doubles");
             }
         }
-        Tree own = code == null ? null : Fractions.ownMember(trees, code);
+        // the fields of the object around it reads are captured as the values they hold; any other use of
+        // the object (this itself, its methods) is refused
+        Map<Element, TreePath> fields = new LinkedHashMap<>();
+        Tree own = code == null ? null : ownUse(code, fields);
         if (own != null) {
-            return refuse(path, own, own + " is a member of the object around, which Adjoint does not pass into a lambda; "
-                    + "copy the value it needs into a local first, and use the local in the lambda");
+            return refuse(path, own, own + " uses the object around, which Adjoint does not pass into a lambda (it reads "
+                    + "the object's fields, not its methods or the object itself); compute the value it needs before, "
+                    + "into a local, and use the local in the lambda");
         }
-        Set<Element> captured = code == null ? Set.of() : Fractions.captures(trees, code);
-        List<Var> values = new ArrayList<>();
+        Set<Element> captured = new LinkedHashSet<>(code == null ? Set.of() : Fractions.captures(trees, code));
+        List<Expr> values = new ArrayList<>();
         for (Element c : captured) {
             Var v = c instanceof VariableElement ve && !held.containsKey(c) ? body.fieldVar(ve) : null;
             if (v == null) {
@@ -313,8 +322,12 @@ final class Functions {
                         + "than one variable here (another function, or a value object split into its fields); "
                         + "copy the number it needs into a local first, or pass the function as a parameter");
             }
-            values.add(v);
+            values.add(new Expr.Read(v, body.at(tree)));
         }
+        fields.forEach((field, read) -> {
+            captured.add(field);
+            values.add(body.expr(read)); // as the code around reads it: its input variable, or read from the object
+        });
         long start = trees.getSourcePositions().getStartPosition(path.getCompilationUnit(), tree);
         TypeElement owner = outermost(path);
         String id = calls.reader().binaryName(owner) + ":" + start;
@@ -363,6 +376,49 @@ final class Functions {
             found = memberPath;
         }
         return found;
+    }
+
+    /**
+     * The first use in {@code code} of the object around that is not a read of one of its fields,
+     * or null; the fields it reads ({@code scale}, {@code this.scale}) go into {@code fields}, each
+     * with its first read.
+     */
+    private Tree ownUse(TreePath code, Map<Element, TreePath> fields) {
+        Tree[] found = {null};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+                if (node.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this")
+                        && instanceField(trees.getElement(getCurrentPath()))) {
+                    fields.putIfAbsent(trees.getElement(getCurrentPath()), getCurrentPath());
+                    return null;
+                }
+                return super.visitMemberSelect(node, unused);
+            }
+
+            @Override
+            public Void visitIdentifier(IdentifierTree node, Void unused) {
+                Element e = trees.getElement(getCurrentPath());
+                if (instanceField(e) && !node.getName().contentEquals("this")) {
+                    fields.putIfAbsent(e, getCurrentPath());
+                } else if (node.getName().contentEquals("this") || node.getName().contentEquals("super")
+                        || e != null && e.getKind() == ElementKind.METHOD && !e.getModifiers().contains(Modifier.STATIC)) {
+                    found[0] = found[0] == null ? node : found[0];
+                }
+                return null;
+            }
+
+            @Override
+            public Void visitClass(ClassTree node, Void unused) {
+                found[0] = found[0] == null ? node : found[0]; // a class inside: its code is not followed
+                return null;
+            }
+        }.scan(code, null);
+        return found[0];
+    }
+
+    private static boolean instanceField(Element e) {
+        return e != null && e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC);
     }
 
     /** The refusal of the function at {@code path} (in its own file: a constant may be another class's), at {@code tree}. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What stays refused about lambdas (read/Functions), each at its line with what to do: a lambda on
- * boxed values, one reading a field of the object around, a local holding one assigned again, a
+ * boxed values, one calling a method of the object around (its fields it reads), a local holding one assigned again, a
  * method of the function other than its own ({@code andThen}), a reference to an instance method or
  * to a method of other types, an anonymous class holding more than its method, a lambda given
  * to a method Adjoint does not read (a JDK stream's), one stored where Adjoint cannot follow it,
@@ -54,9 +54,13 @@ class DiagnosticsLambdaTest {
                 "",
                 "    final double weight = 3;",
                 "",
+                "    double scaled(double t) {",
+                "        return weight * t;",
+                "    }",
+                "",
                 "    @Differentiable",
                 "    double member(double x) {",
-                "        java.util.function.DoubleUnaryOperator f = t -> weight * t;",
+                "        java.util.function.DoubleUnaryOperator f = t -> scaled(t) + weight;",
                 "        return f.applyAsDouble(x) + f.applyAsDouble(2 * x);",
                 "    }",
                 "",
@@ -119,9 +123,10 @@ class DiagnosticsLambdaTest {
         assertError(c, file, "java.util.function.Function<Double, Double> f = t -> t * 2;",
                 "[AdjointUnsupportedExpression] cannot differentiate through this lambda: its method apply takes or "
                         + "returns java.lang.Double", "use DoubleUnaryOperator, DoubleBinaryOperator or an interface");
-        assertError(c, file, "java.util.function.DoubleUnaryOperator f = t -> weight * t;",
-                "[AdjointUnsupportedExpression] cannot differentiate through this lambda: weight is a member of the "
-                        + "object around", "copy the value it needs into a local first");
+        assertError(c, file, "java.util.function.DoubleUnaryOperator f = t -> scaled(t) + weight;",
+                "[AdjointUnsupportedExpression] cannot differentiate through this lambda: scaled uses the object "
+                        + "around, which Adjoint does not pass into a lambda (it reads the object's fields, not its "
+                        + "methods or the object itself)", "compute the value it needs before, into a local");
         assertError(c, file, "f = t -> 3 * t;", "[AdjointUnsupportedExpression] cannot use the function f = (t)->3 * t",
                 "call it, or pass it to such a method, and nothing else");
         assertError(c, file, "java.util.function.DoubleUnaryOperator g = f.andThen(t -> t + 1);",

@@ -256,6 +256,92 @@ class LambdaTest {
         checkEveryMethod(r, "demo.Smoothing", POINTS, "nadarayaWatson");
     }
 
+    /**
+     * Lambdas reading the fields of the object around: a model whose differentiated fields a lambda
+     * reads (by name and as {@code this.level}), and a distribution whose cdf integrates its density
+     * over a lambda reading its fields (data there, the object built in the method).
+     */
+    static final String MODEL = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+            import java.util.function.DoubleUnaryOperator;
+
+            public final class Decay {
+                public double rate = 0.7;
+                public double level = 1.5;
+
+                static double simpson(DoubleUnaryOperator f, double a, double b, int n) {
+                    double h = (b - a) / n;
+                    double sum = f.applyAsDouble(a) + f.applyAsDouble(b);
+                    for (int i = 1; i < n; i++) {
+                        sum += (i % 2 == 0 ? 2 : 4) * f.applyAsDouble(a + i * h);
+                    }
+                    return sum * h / 3;
+                }
+
+                public static final class Exponential {
+                    private final double scale;
+                    private final double shift;
+
+                    public Exponential(double scale, double shift) {
+                        this.scale = scale;
+                        this.shift = shift;
+                    }
+
+                    public double cdf(double x) {
+                        return simpson(v -> Math.exp(-(v - this.shift) / scale) / scale, 0, x, 8);
+                    }
+                }
+
+                @Differentiable(order = 2)
+                public double area(double x) {
+                    DoubleUnaryOperator g = t -> this.level * Math.exp(-rate * t);
+                    return simpson(t -> rate * t * t, 0, x, 4) + g.applyAsDouble(x);
+                }
+
+                @Differentiable(order = 2)
+                public static double probability(double x, double w) {
+                    return w * new Exponential(0.8, 0.25).cdf(x);
+                }
+            }
+            """;
+
+    @Test
+    void lambdasReadTheFieldsOfTheObjectAround() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Decay", MODEL);
+        checkEveryMethod(r, "demo.Decay", POINTS, "probability");
+        // the instance method: its gradient in x and in the receiver's fields against central differences
+        ClassLoader loader = r.loader();
+        Class<?> decay = loader.loadClass("demo.Decay");
+        Method area = decay.getMethod("area", double.class);
+        Method gradient = loader.loadClass("demo.DecayAdjoint").getMethod("areaGradient", decay, double.class);
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < POINTS; i++) {
+            double rate = 0.2 + random.nextDouble();
+            double level = 0.5 + random.nextDouble();
+            double x = 0.3 + random.nextDouble();
+            Object g = gradient.invoke(null, decay(decay, rate, level), x);
+            double h = 1e-6;
+            double dx = ((double) area.invoke(decay(decay, rate, level), x + h)
+                    - (double) area.invoke(decay(decay, rate, level), x - h)) / (2 * h);
+            double dRate = ((double) area.invoke(decay(decay, rate + h, level), x)
+                    - (double) area.invoke(decay(decay, rate - h, level), x)) / (2 * h);
+            double dLevel = ((double) area.invoke(decay(decay, rate, level + h), x)
+                    - (double) area.invoke(decay(decay, rate, level - h), x)) / (2 * h);
+            assertEquals(dx, g.getClass().getField("x").getDouble(g), 1e-7);
+            assertEquals(dRate, g.getClass().getField("rate").getDouble(g), 1e-7);
+            assertEquals(dLevel, g.getClass().getField("level").getDouble(g), 1e-7);
+        }
+    }
+
+    private static Object decay(Class<?> type, double rate, double level) throws ReflectiveOperationException {
+        Object d = type.getDeclaredConstructor().newInstance();
+        type.getDeclaredField("rate").setDouble(d, rate);
+        type.getDeclaredField("level").setDouble(d, level);
+        return d;
+    }
+
     @Test
     void newtonsRootMovesAsTheRootDoes() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Routines", ROUTINES);
