@@ -476,7 +476,7 @@ final class Calls {
                 types.add(parameterTypes.get(i));
             }
         }
-        functions.values().forEach(f -> f.values().forEach(v -> {
+        functions.values().forEach(f -> f.flat().forEach(v -> {
             all.add(v);
             types.add(v.type());
         }));

@@ -80,8 +80,45 @@ final class Functions {
         }
     }
 
-    /** A lambda as a body holds it: its captured values as the body reads them (its variables, the receiver's fields), in order. */
-    record Held(Lambda lambda, List<Expr> values) {}
+    /**
+     * A lambda as a body holds it: the values it captures as the body reads them (its variables, the
+     * receiver's fields), in order, but the functions it captures ({@code x -> x * f.applyAsDouble(x)}
+     * in a method given f), which are {@code inner}, each as the body holds it.
+     */
+    record Held(Lambda lambda, List<Expr> values, Map<Element, Held> inner) {
+        /** Its values and then its inner functions', in order: what a helper reading it is given. */
+        List<Expr> flat() {
+            List<Expr> out = new ArrayList<>(values);
+            inner.values().forEach(h -> out.addAll(h.flat()));
+            return out;
+        }
+
+        /** What a helper reading it is read for: its lambda and, in brackets, the functions it captures. */
+        String shape() {
+            StringBuilder out = new StringBuilder(lambda.id());
+            inner.forEach((e, h) -> out.append('[').append(e.getSimpleName()).append('=').append(h.shape()).append(']'));
+            return out.toString();
+        }
+
+        /**
+         * This function as a helper given it holds it: each value a new parameter of its, named after
+         * {@code prefix} and the captured variable, added to {@code params} in the order of {@link #flat}.
+         */
+        Held rebound(String prefix, List<Var> params) {
+            List<Expr> read = new ArrayList<>();
+            int i = 0;
+            for (Element c : lambda.captured()) {
+                if (!inner.containsKey(c)) {
+                    Var v = new Var(prefix + "_" + c.getSimpleName(), values.get(i++).type(), Var.Role.PARAM);
+                    params.add(v);
+                    read.add(new Expr.Read(v, null));
+                }
+            }
+            Map<Element, Held> functions = new LinkedHashMap<>();
+            inner.forEach((e, h) -> functions.put(e, h.rebound(prefix + "_" + e.getSimpleName(), params)));
+            return new Held(lambda, List.copyOf(read), functions);
+        }
+    }
 
     private final BodyReader body;
     private final Calls calls;
@@ -107,9 +144,9 @@ final class Functions {
         return held.containsKey(local) || refused.contains(local);
     }
 
-    /** Binds parameter {@code param} of a helper read for a lambda to it, its captured values in {@code values}. */
-    void bind(Element param, Lambda lambda, List<Var> values) {
-        held.put(param, new Held(lambda, values.stream().map(v -> (Expr) new Expr.Read(v, null)).toList()));
+    /** Binds {@code param} (of a helper read for a lambda, or a function a lambda captures) to the function {@code function}. */
+    void bind(Element param, Held function) {
+        held.put(param, function);
     }
 
     /** Whether the local declared at {@code path} is initialised with a lambda (then {@link #declare} reads it). */
@@ -206,18 +243,18 @@ final class Functions {
                     + "function held as a lambda, Adjoint reads only a call of its own method, "
                     + lambda.sam().getSimpleName() + "; call that, and compose the functions inside one lambda");
         }
-        List<Expr> args = new ArrayList<>(function.values());
-        List<JType> types = new ArrayList<>(function.values().stream().map(Expr::type).toList());
+        List<Expr> args = new ArrayList<>(function.flat());
+        List<JType> types = new ArrayList<>(args.stream().map(Expr::type).toList());
         for (ExpressionTree a : call.getArguments()) {
             args.add(body.expr(new TreePath(path, a)));
         }
         ExecutableType signature = (ExecutableType) calls.types().asMemberOf(lambda.type(trees), lambda.sam());
         signature.getParameterTypes().forEach(t -> types.add(JType.of(t)));
-        String key = "lambda#" + lambda.id() + "@" + calls.site().getQualifiedName();
+        String key = "lambda#" + function.shape() + "@" + calls.site().getQualifiedName();
         // its value named after the function (f at x: f), or the method a reference names (exp)
         String name = lambda.referenced() != null ? lambda.referenced().getSimpleName().toString()
                 : receiver.getLeaf() instanceof MemberSelectTree m ? m.getIdentifier().toString() : receiver.getLeaf().toString();
-        calls.reader().lambda(lambda, key, name, calls.site());
+        calls.reader().lambda(function, key, name, calls.site());
         TypeMirror returned = trees.getTypeMirror(path);
         return new Expr.Call(new Callee.Inline(key, name, types,
                 ClassRef.of(lambda.owner())), null, args, JType.of(returned), at);
@@ -315,12 +352,17 @@ final class Functions {
         }
         Set<Element> captured = new LinkedHashSet<>(code == null ? Set.of() : Fractions.captures(trees, code));
         List<Expr> values = new ArrayList<>();
+        Map<Element, Held> inner = new LinkedHashMap<>();
         for (Element c : captured) {
-            Var v = c instanceof VariableElement ve && !held.containsKey(c) ? body.fieldVar(ve) : null;
+            if (held.containsKey(c)) {
+                inner.put(c, held.get(c)); // a function it calls in turn, read where it is
+                continue;
+            }
+            Var v = c instanceof VariableElement ve && !refused.contains(c) ? body.fieldVar(ve) : null;
             if (v == null) {
                 return refuse(path, tree, "it captures " + c.getSimpleName() + ", which Adjoint reads as something other "
-                        + "than one variable here (another function, or a value object split into its fields); "
-                        + "copy the number it needs into a local first, or pass the function as a parameter");
+                        + "than one variable here (a value object split into its fields, or a function it refuses); "
+                        + "copy the number it needs into a local first");
             }
             values.add(new Expr.Read(v, body.at(tree)));
         }
@@ -331,7 +373,8 @@ final class Functions {
         long start = trees.getSourcePositions().getStartPosition(path.getCompilationUnit(), tree);
         TypeElement owner = outermost(path);
         String id = calls.reader().binaryName(owner) + ":" + start;
-        return new Held(new Lambda(path, List.copyOf(captured), sam, owner, id, code, referenced), List.copyOf(values));
+        return new Held(new Lambda(path, List.copyOf(captured), sam, owner, id, code, referenced), List.copyOf(values),
+                inner);
     }
 
     /**

@@ -218,10 +218,9 @@ public final class Reader {
         // a lambda given for a parameter: its calls read its body, its captured values parameters in its place
         List<MethodIr.Param> captured = new ArrayList<>();
         around.functions().forEach((i, f) -> {
-            String name = method.getParameters().get(i).getSimpleName().toString();
-            List<Var> vars = f.lambda().captured().stream().map(c -> new Var(name + "_" + c.getSimpleName(),
-                    JType.of(c.asType()), Var.Role.PARAM)).toList();
-            reader.values().functions().bind(parameter(method, i), f.lambda(), vars);
+            List<Var> vars = new ArrayList<>();
+            reader.values().functions().bind(parameter(method, i),
+                    f.rebound(method.getParameters().get(i).getSimpleName().toString(), vars));
             vars.forEach(v -> captured.add(new MethodIr.Param(v)));
         });
         body.addAll(readBody(method, reader));
@@ -284,20 +283,28 @@ public final class Reader {
      * own. A lambda's expression is what it returns; a method reference is a call of the method.
      * {@code name}: the function's where it is first called ({@code f}), its value's in the code.
      */
-    void lambda(Functions.Lambda lambda, String key, String name, TypeElement site) {
+    void lambda(Functions.Held function, String key, String name, TypeElement site) {
         if (catalog.reading(key)) {
             return;
         }
+        Functions.Lambda lambda = function.lambda();
         catalog.putHelper(key, null);
         TreePath code = lambda.code();
         Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, site);
         BodyReader reader = new BodyReader(trees, calls, lambda.path().getCompilationUnit(), values);
         List<MethodIr.Param> all = new ArrayList<>();
         for (Element c : lambda.captured()) {
-            Var v = new Var(c.getSimpleName().toString(), JType.of(c.asType()), Var.Role.PARAM);
-            reader.bind(c, v);
-            all.add(new MethodIr.Param(v));
+            if (!function.inner().containsKey(c)) {
+                Var v = new Var(c.getSimpleName().toString(), JType.of(c.asType()), Var.Role.PARAM);
+                reader.bind(c, v);
+                all.add(new MethodIr.Param(v));
+            }
         }
+        // the functions it captures: their values its next parameters, in the order Functions.Held.flat gives them
+        List<Var> functions = new ArrayList<>();
+        function.inner().forEach((e, h) -> reader.values().functions().bind(e, h.rebound(e.getSimpleName().toString(),
+                functions)));
+        functions.forEach(v -> all.add(new MethodIr.Param(v)));
         ExecutableType signature = (ExecutableType) types.asMemberOf(lambda.type(trees), lambda.sam());
         List<Stmt> body;
         if (code == null) {
@@ -507,7 +514,7 @@ public final class Reader {
 
         String suffix(Catalog catalog) {
             StringBuilder lambdas = new StringBuilder();
-            functions.forEach((i, f) -> lambdas.append("#fn").append(i).append('=').append(f.lambda().id()));
+            functions.forEach((i, f) -> lambdas.append("#fn").append(i).append('=').append(f.shape()));
             return (caught.isEmpty() ? "" : catalog.catchContext(caught)) + Given.suffix(given)
                     + (exact == null ? "" : "#exact:" + exact.getQualifiedName()) + lambdas;
         }

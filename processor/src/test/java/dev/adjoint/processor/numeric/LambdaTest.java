@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * static final} constant; a model on {@code double[]} parameters (a least-squares fit); a term of
  * an {@code IntToDoubleFunction}; a lambda capturing a loop's local; one writing an array it
  * captures; and Newton's method given f and f' as lambdas, whose root's derivative flows through
- * the values they capture; references to static methods ({@code Math::sin}, a helper of the
+ * the values they capture; lambdas calling other functions (the mean and variance of a density
+ * given, a lambda held in a local calling another); references to static methods ({@code Math::sin}, a helper of the
  * class) and anonymous classes implementing an interface, as code written before lambdas passes
  * functions. Each is checked at 20 random points as {@link NumericGradientTest}
  * checks the fixtures (central differences, pullback, tape, tangent, second order).
@@ -57,6 +58,16 @@ class LambdaTest {
                         sum += (i % 2 == 0 ? 2 : 4) * f.applyAsDouble(a + i * h);
                     }
                     return sum * h / 3;
+                }
+
+                /** The mean of a density given, over [a, b]: a lambda calling the function the method is given. */
+                static double mean(DoubleUnaryOperator density, double a, double b) {
+                    return simpson(x -> x * density.applyAsDouble(x), a, b, 8) / simpson(density, a, b, 8);
+                }
+
+                static double variance(DoubleUnaryOperator density, double a, double b) {
+                    double m = mean(density, a, b);
+                    return simpson(x -> (x - m) * (x - m) * density.applyAsDouble(x), a, b, 8) / simpson(density, a, b, 8);
                 }
 
                 static double averaged(DoubleUnaryOperator f, double a, double b) {
@@ -187,6 +198,13 @@ class LambdaTest {
                 }
 
                 @Differentiable(order = 2)
+                public static double moments(double k, double c) {
+                    DoubleUnaryOperator bump = t -> Math.exp(-k * (t - c) * (t - c));
+                    DoubleUnaryOperator scaled = t -> c * bump.applyAsDouble(t);
+                    return mean(t -> Math.exp(-k * t), 0, 2) + variance(scaled, 0, 2) + scaled.applyAsDouble(0.5);
+                }
+
+                @Differentiable(order = 2)
                 public static double writesItsBuffer(double[] a, double x) {
                     double[] buf = new double[2];
                     DoubleUnaryOperator put = t -> {
@@ -203,7 +221,7 @@ class LambdaTest {
     void lambdasAreDifferentiatedAtRandomPoints() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Routines", ROUTINES);
         checkEveryMethod(r, "demo.Routines", POINTS, "anonymous", "constant", "cubeRoot", "fit", "gaussian",
-                "heldInALocal", "passedOn", "power", "references", "twoLambdas", "writesItsBuffer");
+                "heldInALocal", "moments", "passedOn", "power", "references", "twoLambdas", "writesItsBuffer");
         String impl = withoutComments(r.generatedSources().get("demo.RoutinesAdjointImpl"));
         // the function objects are never built, nor called: their bodies are inlined where they are called
         assertFalse(impl.contains("->"), impl);
