@@ -93,6 +93,11 @@ final class Functions {
             return out;
         }
 
+        /** How deep functions capturing functions go in it: 1 for a lambda that captures none. */
+        int depth() {
+            return 1 + inner.values().stream().mapToInt(Held::depth).max().orElse(0);
+        }
+
         /** What a helper reading it is read for: its lambda and, in brackets, the functions it captures. */
         String shape() {
             StringBuilder out = new StringBuilder(lambda.id());
@@ -128,9 +133,11 @@ final class Functions {
     /** The arguments that are functions, each a refusal unless the method given it is inlined. */
     private final Map<Expr, Held> passed = new IdentityHashMap<>();
     private static final Object NONE = new Object();
+    /** How deep functions may capture functions ({@link Held#depth}): far beyond code written by hand. */
+    private static final int DEEPEST = 12;
     /** The locals declared with a lambda Adjoint refuses: their uses add no error of their own. */
     private final Set<Element> refused = new HashSet<>();
-    /** The {@code static final} fields initialised with a lambda that this body uses, as it holds them. */
+    /** The constant fields initialised with a function that this body uses, as it holds them (or {@link #NONE}). */
     private final Map<Element, Object> constants = new HashMap<>();
 
     Functions(BodyReader body, Calls calls, Trees trees) {
@@ -370,6 +377,12 @@ final class Functions {
             captured.add(field);
             values.add(body.expr(read)); // as the code around reads it: its input variable, or read from the object
         });
+        if (inner.values().stream().anyMatch(h -> h.depth() >= DEEPEST)) {
+            // a method that wraps the function it is given and passes the wrapper to itself: each call a new reading
+            return refuse(path, tree, "it captures a function that captures functions " + DEEPEST + " deep (a method "
+                    + "wrapping the function it is given and passing the wrapper to itself has no end); write the "
+                    + "recursion as a loop");
+        }
         long start = trees.getSourcePositions().getStartPosition(path.getCompilationUnit(), tree);
         TypeElement owner = outermost(path);
         String id = calls.reader().binaryName(owner) + ":" + start;

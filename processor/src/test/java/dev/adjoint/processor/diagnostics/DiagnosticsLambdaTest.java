@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * method of the function other than its own ({@code andThen}), a reference to an instance method or
  * to a method of other types, an anonymous class holding more than its method, a lambda given
  * to a method Adjoint does not read (a JDK stream's), one stored where Adjoint cannot follow it,
- * and a recursive helper given one. A method beside them that uses lambdas as supported is still
+ * a recursive helper given one, and one wrapping the function it is given and passing the wrapper to
+ * itself (each call would be a new reading). A method beside them that uses lambdas as supported is still
  * generated, and each refused lambda is one error, not one per use.
  */
 class DiagnosticsLambdaTest {
@@ -35,6 +36,10 @@ class DiagnosticsLambdaTest {
                 "    static double keep(java.util.function.DoubleUnaryOperator f, double x) {",
                 "        Object held = f;",
                 "        return held == null ? 0 : x;",
+                "    }",
+                "",
+                "    static double wrap(java.util.function.DoubleUnaryOperator f, int n, double x) {",
+                "        return n == 0 ? f.applyAsDouble(x) : wrap(t -> 2 * f.applyAsDouble(t), n - 1, x);",
                 "    }",
                 "",
                 "    static double rec(java.util.function.DoubleUnaryOperator f, int n, double x) {",
@@ -116,6 +121,11 @@ class DiagnosticsLambdaTest {
                 "    }",
                 "",
                 "    @Differentiable",
+                "    static double wrapped(double x, double k) {",
+                "        return wrap(t -> t * k, 3, x);",
+                "    }",
+                "",
+                "    @Differentiable",
                 "    static double recursive(double x, double k) {",
                 "        return rec(t -> t * k, 3, x);",
                 "    }");
@@ -148,10 +158,13 @@ class DiagnosticsLambdaTest {
         assertError(c, file, "return n == 0 ? x : rec(f, n - 1, f.applyAsDouble(x));",
                 "[AdjointUnsupportedCall] cannot differentiate the recursive call of", "given a lambda",
                 "write the recursion as a loop");
+        assertError(c, file, "return n == 0 ? f.applyAsDouble(x) : wrap(t -> 2 * f.applyAsDouble(t), n - 1, x);",
+                "[AdjointUnsupportedExpression] cannot differentiate through this lambda: it captures a function that "
+                        + "captures functions 12 deep", "write the recursion as a loop");
         assertNoCrash(c);
         assertGenerated(c, "fine");
         for (String refused : new String[] {"boxed", "member", "reassigned", "composed", "reference", "widened",
-                "anonymous", "stream", "stored", "recursive"}) {
+                "anonymous", "stream", "stored", "wrapped", "recursive"}) {
             assertNotGenerated(c, refused);
         }
     }
