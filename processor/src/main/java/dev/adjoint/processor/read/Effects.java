@@ -1,7 +1,5 @@
 package dev.adjoint.processor.read;
 
-import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -9,10 +7,8 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ThrowTree;
-import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
@@ -143,27 +139,10 @@ final class Effects {
             return false;
         }
         boolean[] writes = {false};
-        new TreePathScanner<Void, Void>() {
+        new Assignments() {
             @Override
-            public Void visitAssignment(AssignmentTree node, Void unused) {
-                element(node.getVariable());
-                return super.visitAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                element(node.getVariable());
-                return super.visitCompoundAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void unused) {
-                switch (node.getKind()) {
-                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
-                            element(node.getExpression());
-                    default -> { }
-                }
-                return super.visitUnary(node, unused);
+            void assigned(ExpressionTree target) {
+                element(target);
             }
 
             @Override
@@ -323,7 +302,7 @@ final class Effects {
         Set<String> locals = new HashSet<>();
         tree.getParameters().forEach(p -> locals.add(p.getName().toString()));
         boolean[] ok = {true};
-        new TreePathScanner<Void, Void>() {
+        new Assignments() {
             @Override
             public Void visitVariable(VariableTree node, Void unused) {
                 locals.add(node.getName().toString());
@@ -331,25 +310,8 @@ final class Effects {
             }
 
             @Override
-            public Void visitAssignment(AssignmentTree node, Void unused) {
-                ok[0] &= writesLocal(node.getVariable());
-                return super.visitAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                ok[0] &= writesLocal(node.getVariable());
-                return super.visitCompoundAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void unused) {
-                switch (node.getKind()) {
-                    case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
-                            ok[0] &= writesLocal(node.getExpression());
-                    default -> { }
-                }
-                return super.visitUnary(node, unused);
+            void assigned(ExpressionTree target) {
+                ok[0] &= writesLocal(target);
             }
 
             @Override

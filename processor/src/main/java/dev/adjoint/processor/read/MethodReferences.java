@@ -1,15 +1,11 @@
 package dev.adjoint.processor.read;
 
-import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -88,31 +84,14 @@ final class MethodReferences {
         if (declaration == null) {
             return false;
         }
-        boolean[] assigned = {false};
-        new TreePathScanner<Void, Void>() {
+        boolean[] found = {false};
+        new Assignments() {
             @Override
-            public Void visitAssignment(AssignmentTree node, Void unused) {
-                note(node.getVariable());
-                return super.visitAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-                note(node.getVariable());
-                return super.visitCompoundAssignment(node, unused);
-            }
-
-            @Override
-            public Void visitUnary(UnaryTree node, Void unused) {
-                note(node.getExpression()); // ++ and -- assign; the other unary operators are no target
-                return super.visitUnary(node, unused);
-            }
-
-            private void note(ExpressionTree target) {
-                assigned[0] |= field.equals(trees.getElement(new TreePath(getCurrentPath(), target)));
+            void assigned(ExpressionTree target) {
+                found[0] |= field.equals(trees.getElement(new TreePath(getCurrentPath(), target)));
             }
         }.scan(new TreePath(declaration.getCompilationUnit()), null);
-        return !assigned[0];
+        return !found[0];
     }
 
     private static boolean samePrimitive(Types types, javax.lang.model.type.TypeMirror a, javax.lang.model.type.TypeMirror b) {
