@@ -342,10 +342,10 @@ final class Functions {
         List<TypeMirror> kinds = new ArrayList<>(signature.getParameterTypes());
         kinds.add(signature.getReturnType());
         for (TypeMirror t : kinds) {
-            if (!(t.getKind().isPrimitive() || JType.of(t).isDoubleArray())) {
+            if (!(t.getKind().isPrimitive() || JType.of(t).isDoubleArray() || JType.of(t).isDouble())) {
                 return refuse(path, tree, "its method " + sam.getSimpleName() + " takes or returns " + t
-                        + ", and Adjoint reads a lambda on numbers and double[] only; use DoubleUnaryOperator, "
-                        + "DoubleBinaryOperator or an interface of your own on doubles");
+                        + ", and Adjoint reads a lambda on numbers (a boxed Double too) and double[] only; use "
+                        + "DoubleUnaryOperator, DoubleBinaryOperator or an interface of your own on doubles");
             }
         }
         // the fields of the object around it reads are captured as the values they hold; any other use of

@@ -156,8 +156,8 @@ class DiagnosticsForeignHelperTest {
         "        return s.getAsDouble();",
         "    }",
         "    public double logistic(double x) {",
-        "        java.util.function.Function<Double, Double> f = v -> 1 / (1 + Math.exp(-v / scale));",
-        "        return f.apply(x);",
+        "        java.util.function.ToDoubleFunction<Object> f = v -> 1 / (1 + Math.exp(-(Double) v / scale));",
+        "        return f.applyAsDouble(x);",
         "    }",
         "    public double cached(double x) {",
         "        work[0] = x * scale;",
@@ -172,8 +172,8 @@ class DiagnosticsForeignHelperTest {
         JavaFileObject functions = caller("new Dist(2).logistic(x) * new Dist(3).spread()");
         Compilation c = compile(functions, dist);
         assertThat(c).hadErrorContaining("[AdjointUnsupportedExpression] cannot differentiate through this lambda: "
-                + "its method apply takes or returns java.lang.Double, and Adjoint reads a lambda on numbers and double[] "
-                + "only; use DoubleUnaryOperator, DoubleBinaryOperator or an interface of your own on doubles (reached "
+                + "its method applyAsDouble takes or returns java.lang.Object, and Adjoint reads a lambda on numbers (a "
+                + "boxed Double too) and double[] only; use DoubleUnaryOperator, DoubleBinaryOperator or an interface of your own on doubles (reached "
                 + "from f through its call of Dist.logistic(double) at Functions.java:8)").inFile(dist).onLine(12);
         // one error: the call of the refused lambda on the next line adds none; spread() takes no differentiated
         // value: called as written

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * an {@code IntToDoubleFunction}; a lambda capturing a loop's local; one writing an array it
  * captures; and Newton's method given f and f' as lambdas, whose root's derivative flows through
  * the values they capture; lambdas calling other functions (the mean and variance of a density
- * given, a lambda held in a local calling another); references to static methods ({@code Math::sin}, a helper of the
+ * given, a lambda held in a local calling another); a {@code Function<Double, Double>} (its
+ * boxed values read as doubles); references to static methods ({@code Math::sin}, a helper of the
  * class) and anonymous classes implementing an interface, as code written before lambdas passes
  * functions. Each is checked at 20 random points as {@link NumericGradientTest}
  * checks the fixtures (central differences, pullback, tape, tangent, second order).
@@ -205,6 +206,14 @@ class LambdaTest {
                 }
 
                 @Differentiable(order = 2)
+                public static double boxed(double k, double x) {
+                    java.util.function.Function<Double, Double> square = v -> v * v * k;
+                    java.util.function.BiFunction<Double, Double, Double> mix = (u, v) -> u * Math.exp(v);
+                    Double y = square.apply(x);
+                    return y + mix.apply(x, k);
+                }
+
+                @Differentiable(order = 2)
                 public static double writesItsBuffer(double[] a, double x) {
                     double[] buf = new double[2];
                     DoubleUnaryOperator put = t -> {
@@ -220,7 +229,7 @@ class LambdaTest {
     @Test
     void lambdasAreDifferentiatedAtRandomPoints() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Routines", ROUTINES);
-        checkEveryMethod(r, "demo.Routines", POINTS, "anonymous", "constant", "cubeRoot", "fit", "gaussian",
+        checkEveryMethod(r, "demo.Routines", POINTS, "anonymous", "boxed", "constant", "cubeRoot", "fit", "gaussian",
                 "heldInALocal", "moments", "passedOn", "power", "references", "twoLambdas", "writesItsBuffer");
         String impl = withoutComments(r.generatedSources().get("demo.RoutinesAdjointImpl"));
         // the function objects are never built, nor called: their bodies are inlined where they are called

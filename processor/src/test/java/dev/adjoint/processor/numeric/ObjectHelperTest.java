@@ -57,10 +57,10 @@ class ObjectHelperTest {
                     return (x - mean) / sd;
                 }
 
-                /** The variance, by a function on boxed values: code Adjoint does not differentiate. */
+                /** The variance, by a function on an object: code Adjoint does not differentiate. */
                 public double variance() {
-                    java.util.function.Function<Double, Double> square = v -> v * v;
-                    return square.apply(sd);
+                    java.util.function.ToDoubleFunction<Object> square = v -> sd * sd;
+                    return square.applyAsDouble(this);
                 }
             }
             """;
