@@ -1,6 +1,7 @@
 package dev.adjoint.processor.find;
 
 import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.ArrayTypeTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -94,7 +95,13 @@ final class ArrayWrites {
         Set<Integer> out = new LinkedHashSet<>();
         // a local given a parameter's array (double[] v = w, double[] row = m[i]) writes into it
         Map<String, String> aliases = new HashMap<>();
-        params.forEach(p -> aliases.put(p, p));
+        // only an array parameter is written through (another method of the name with an array in that place
+        // may write it: a boolean or a number given there is not)
+        for (VariableTree p : method.getParameters()) {
+            if (p.getType() instanceof ArrayTypeTree) {
+                aliases.put(p.getName().toString(), p.getName().toString());
+            }
+        }
         new TreeScanner<Void, Void>() {
             @Override
             public Void visitVariable(VariableTree node, Void unused) {

@@ -136,6 +136,9 @@ final class Campaign {
         if (printed.contains("Of.applyAsDouble(1.0);")) {
             out.add("helper given a lambda");
         }
+        if (printed.contains("Body run = new ")) {
+            out.add("body in an anonymous class");
+        }
         if (printed.contains("catch (Failure failure)")) {
             out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
                     : "checked exception rethrown around the body");
@@ -363,8 +366,13 @@ final class Campaign {
             }
             unit = unit.with(rest);
             result = compile(unit);
-            if (compilationFailure(unit.qualifiedName(), result) != null) {
-                return; // broken only together: reported above as far as it can be
+            Failure together = compilationFailure(unit.qualifiedName(), result);
+            if (together != null) {
+                // broken only together (no method fails alone): not a per-method property, reported as the batch,
+                // never passed over in silence
+                tally.outcome(Outcome.of(together.kind()));
+                findings.add(new Finding(unit.methods().get(0), unit, null, together, JavaPrinter.print(unit), true));
+                return;
             }
         }
         start = System.nanoTime();

@@ -22,6 +22,48 @@ class DifferentialRegressionTest {
     private static final String HEADER_ADJOINT = "package difftest;\n\nimport dev.adjoint.Adjoint;\n"
             + "import dev.adjoint.Differentiable;\n\n";
 
+    /**
+     * As found by the campaign (m86 of a batch, its body in an anonymous class), shrunk: another
+     * method named {@code apply}, taking three arguments and writing its array parameter, made the
+     * find stage (which matches calls by name and count) take m86's {@code boolean} argument for a
+     * written array: the tape overload called {@code flag.clone()}, and the generated file did not
+     * compile. Only an array parameter is written through.
+     */
+    @Test
+    void callOfAMethodNamedAsOneWritingItsArray() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    interface Body {
+                        double apply(boolean flag, double grads, double x);
+                    }
+
+                    interface Filler {
+                        double apply(double[] v, double grads, double x);
+                    }
+
+                    static final Filler FILL = new Filler() {
+                        @Override
+                        public double apply(double[] v, double grads, double x) {
+                            v[0] = grads * x;
+                            return v[0];
+                        }
+                    };
+
+                    @Differentiable
+                    public static double m86(boolean flag, double grads, double x) {
+                        Body run = new Body() {
+                            @Override
+                            public double apply(boolean flag, double grads, double x) {
+                                x /= 1.25;
+                                return flag ? x * grads : x;
+                            }
+                        };
+                        return run.apply(flag, grads, x);
+                    }
+                }
+                """, "m86", true, 0.5, 0.7);
+    }
+
     @Test
     void literalInFirstReturn() throws Exception {
         SourceCheck.check("difftest.Batch", HEADER + """

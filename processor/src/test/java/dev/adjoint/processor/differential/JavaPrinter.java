@@ -202,6 +202,11 @@ final class JavaPrinter {
                 && Math.floorMod(body.toString().hashCode() * 17 + 3, 4) == 0) {
             return out.append(flagged(m, params, suppress, body.toString())).append("    }\n").toString();
         }
+        if (variants && helper == null && body.indexOf(m.name() + "(") < 0 && m.params().stream().allMatch(p ->
+                p.type() == Ast.Type.DOUBLE || p.type() == Ast.Type.DOUBLE_ARRAY || p.type() == Ast.Type.INT
+                        || p.type() == Ast.Type.BOOLEAN) && Math.floorMod(body.toString().hashCode() * 11 + 3, 5) == 2) {
+            return out.append(asObject(m, params, body.toString())).toString();
+        }
         if (variants && helper == null && body.indexOf(m.name() + "(") < 0 && !m.doubleParams().isEmpty()
                 && Math.floorMod(body.toString().hashCode() * 13 + 5, 4) == 1) {
             return out.append(given(m, params, suppress, body.toString())).append("    }\n").toString();
@@ -251,6 +256,22 @@ final class JavaPrinter {
         return "        return " + m.name() + "Flagged" + args + ";\n    }\n\n" + suppress + "    private static double "
                 + m.name() + "Flagged" + params.substring(0, params.length() - 1) + ", boolean traced) {\n"
                 + "        if (traced) {\n            TRACE = " + first + ";\n        }\n" + body;
+    }
+
+    /**
+     * For one in five methods on numbers, arrays, {@code int}s and {@code boolean}s (chosen by their
+     * text), the whole body moved into an anonymous class implementing an interface of the method's
+     * signature, held in a local and called: as code written before lambdas passes its model to a
+     * routine, the processor reads the class's method where it is called (read/Functions), every
+     * construct of the body with it. The interface follows the method.
+     */
+    private static String asObject(Method m, String params, String body) {
+        String type = Character.toUpperCase(m.name().charAt(0)) + m.name().substring(1) + "Body";
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
+        String indented = body.replaceAll("(?m)^(?=.)", "        ");
+        return "        " + type + " run = new " + type + "() {\n            @Override\n            public double apply"
+                + params + " {\n" + indented + "            }\n        };\n        return run.apply" + args + ";\n    }\n\n"
+                + "    interface " + type + " {\n        double apply" + params + ";\n    }\n";
     }
 
     /**
