@@ -25,9 +25,8 @@ class DiagnosticsDifferentiationTest {
     /**
      * A method of an interface, not {@code @Differentiable}: one Adjoint cannot see into, as the
      * code it runs is chosen at run time (a concrete method of another class of the build would be
-     * inlined).
+     * inlined, and a lambda held in the constant read).
      */
-    /** An interface whose implementation is chosen at run time: Adjoint cannot see which code a call runs. */
     private static final JavaFileObject OTHER = Sources.source("demo.Other", "interface Other {",
             "    Other ONE = Boolean.getBoolean(\"demo.cube\") ? v -> v * v * v : v -> v * v;",
             "",
