@@ -23,6 +23,37 @@ class DifferentialRegressionTest {
             + "import dev.adjoint.Differentiable;\n\n";
 
     /**
+     * Open, found by the campaign of 2026-12-02 (m34 of a batch, in a helper given a constant flag),
+     * shrunk, and there before this session's changes: a loop whose term is exactly 0 at the point
+     * (a product with the factor 2 - x, at x = 2) stops after one step, while next to the point its
+     * constant term is added 20 times; the derivative is the step's, b'(2), where the function's is
+     * 20 b'(2). The loop's term does not change from step to step, so normalize.Converge, which runs
+     * a series stopped on a zero term on for the derivative, does not take it for one.
+     */
+    @Test
+    void loopStoppedOnAZeroTermThatDoesNotChange() throws Exception {
+        knownBug(Outcome.WRONG).check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    @Differentiable
+                    public static double m34(double x) {
+                        double b = 1.0;
+                        for (int i = 0; i < 14; i++) {
+                            b *= (i - x);
+                        }
+                        double c = b;
+                        double sum = 1.0;
+                        int k = 0;
+                        do {
+                            k++;
+                            sum += c;
+                        } while (Math.abs(c) > 1.0E-12 && k < 20);
+                        return sum;
+                    }
+                }
+                """, "m34", 2.0);
+    }
+
+    /**
      * As found by the campaign (m86 of a batch, its body in an anonymous class), shrunk: another
      * method named {@code apply}, taking three arguments and writing its array parameter, made the
      * find stage (which matches calls by name and count) take m86's {@code boolean} argument for a
