@@ -236,10 +236,10 @@ final class Functions {
         }
         TreePath receiver = stripped(new TreePath(new TreePath(path, select), select.getExpression()));
         Object found = function(receiver);
-        Position at = body.at(call);
         if (found == null) {
             return null;
         }
+        Position at = body.at(call);
         if (!(found instanceof Held function)) {
             // a local whose lambda is refused at its declaration, in this body: that error says it
             return Exprs.defaultValue(JType.of(trees.getTypeMirror(path)));
@@ -318,10 +318,11 @@ final class Functions {
             // a constant of a class javac has not attributed yet: asking for an element attributes the class
             trees.getElement(path);
         }
-        if (!(trees.getTypeMirror(typed) instanceof DeclaredType type) || sam(type) == null) {
+        ExecutableElement sam = trees.getTypeMirror(typed) instanceof DeclaredType d ? sam(d) : null;
+        if (sam == null) {
             return refuse(path, tree, "its type is not an interface with one abstract method");
         }
-        ExecutableElement sam = sam(type);
+        DeclaredType type = (DeclaredType) trees.getTypeMirror(typed);
         TreePath code = path;
         ExecutableElement referenced = null;
         if (tree instanceof MemberReferenceTree reference) {
