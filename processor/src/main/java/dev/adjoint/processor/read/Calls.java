@@ -175,21 +175,14 @@ final class Calls {
         TypeMirror mirror = trees.getTypeMirror(path);
         JType type = JType.of(mirror != null && mirror.getKind() != TypeKind.ERROR ? mirror : method.getReturnType());
         List<JType> parameterTypes = new ArrayList<>();
-        List<JType.Kind> kinds = new ArrayList<>();
         for (VariableElement p : method.getParameters()) {
             parameterTypes.add(JType.of(p.asType()));
-            kinds.add(p.asType().getKind() == TypeKind.DOUBLE ? JType.Kind.DOUBLE
-                    : p.asType().getKind() == TypeKind.INT ? JType.Kind.INT : JType.Kind.OTHER);
         }
+        List<JType.Kind> kinds = kinds(method);
         ClassRef ownerRef = ClassRef.of(owner);
-        boolean strict = ownerName.equals("java.lang.StrictMath");
-        boolean library = MATH_LIKE.contains(ownerName);
-        if (strict || library || ownerName.equals("java.lang.Math")) {
-            var function = MathFunction.lookup(name, kinds);
-            if (function.isPresent()) {
-                return new Expr.MathCall(function.get(), strict, args, function.get().resultType(), at,
-                        library ? ownerRef : null);
-            }
+        Expr math = mathCall(owner, name, kinds, args, at);
+        if (math != null) {
+            return math;
         }
         Expr boxed = Builtins.ofDouble(ownerName, name, kinds, receiver, args, at);
         if (boxed != null) {
@@ -385,15 +378,10 @@ final class Calls {
      */
     Expr referenced(ExecutableElement method, List<Expr> args, Position at, BodyReader body) {
         TypeElement owner = (TypeElement) method.getEnclosingElement();
-        String ownerName = owner.getQualifiedName().toString();
         List<JType> parameterTypes = method.getParameters().stream().map(p -> JType.of(p.asType())).toList();
-        if (ownerName.equals("java.lang.StrictMath") || MATH_LIKE.contains(ownerName) || ownerName.equals("java.lang.Math")) {
-            var function = MathFunction.lookup(method.getSimpleName().toString(), parameterTypes.stream().map(JType::kind)
-                    .map(k -> k == JType.Kind.DOUBLE || k == JType.Kind.INT ? k : JType.Kind.OTHER).toList());
-            if (function.isPresent()) {
-                return new Expr.MathCall(function.get(), ownerName.equals("java.lang.StrictMath"), args,
-                        function.get().resultType(), at, MATH_LIKE.contains(ownerName) ? ClassRef.of(owner) : null);
-            }
+        Expr math = mathCall(owner, method.getSimpleName().toString(), kinds(method), args, at);
+        if (math != null) {
+            return math;
         }
         if (!hasBody(method) || custom.of(Keys.of(method, types)) != null) {
             return new Expr.Unsupported(Tag.AdjointUnsupportedCall, "cannot differentiate through " + describe(method)
@@ -402,6 +390,24 @@ final class Calls {
         }
         return inline(method, Keys.of(method, types), null, args, parameterTypes, ClassRef.of(owner),
                 JType.of(method.getReturnType()), at, body, false);
+    }
+
+    /** The kinds of {@code method}'s parameters by which a {@code Math} function is looked up. */
+    private static List<JType.Kind> kinds(ExecutableElement method) {
+        return method.getParameters().stream().map(p -> p.asType().getKind() == TypeKind.DOUBLE ? JType.Kind.DOUBLE
+                : p.asType().getKind() == TypeKind.INT ? JType.Kind.INT : JType.Kind.OTHER).toList();
+    }
+
+    /** {@code owner.name(args)} as a Math function's call (StrictMath's, {@link #MATH_LIKE}'s too), or null. */
+    private static Expr mathCall(TypeElement owner, String name, List<JType.Kind> kinds, List<Expr> args, Position at) {
+        String ownerName = owner.getQualifiedName().toString();
+        boolean strict = ownerName.equals("java.lang.StrictMath");
+        boolean library = MATH_LIKE.contains(ownerName);
+        if (!strict && !library && !ownerName.equals("java.lang.Math")) {
+            return null;
+        }
+        return MathFunction.lookup(name, kinds).map(f -> (Expr) new Expr.MathCall(f, strict, args, f.resultType(), at,
+                library ? ClassRef.of(owner) : null)).orElse(null);
     }
 
     /**
