@@ -661,9 +661,11 @@ final class Converge {
         } else {
             return null;
         }
+        // a value the loop computes; or a differentiated one it only reads, whose test decides at once
+        // how many steps are taken (a term exactly 0 at the point, added while it is not small)
         boolean[] computed = {false};
         Exprs.reads(measured, v -> computed[0] |= v.type.isDouble()
-                && (p.written().contains(v) || p.declared().contains(v)));
+                && (p.written().contains(v) || p.declared().contains(v) || varied.test(v)));
         computed[0] |= Exprs.any(measured, n -> n instanceof Expr.ArrayRead r && r.type().isDouble()
                 && p.arraysWritten().contains(Exprs.var(r.array())));
         return computed[0] ? e : null;

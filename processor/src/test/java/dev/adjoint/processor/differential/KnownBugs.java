@@ -42,10 +42,8 @@ final class KnownBugs {
      * issue 13's (locals without an initialiser beside early returns and in loops, throws after
      * statements and in loop branches, boxed locals, derivatives into holders and unused opaque
      * results, stopGradient into helpers, helper calls in ?:, callers of refused methods, 1,000-term
-     * sums) are fixed, their regression tests ordinary ones; the one open bug, a loop stopped on a
-     * term exactly 0 that does not change ({@code
-     * DifferentialRegressionTest.loopStoppedOnAZeroTermThatDoesNotChange}), is drawn too rarely to
-     * step around (its point must make a product exactly 0).
+     * sums) and the loop stopped on a term exactly 0 that does not change are fixed, their regression
+     * tests ordinary ones.
      */
     static final List<Shape> SHAPES = List.of();
 
