@@ -25,11 +25,13 @@ import java.util.Set;
  * @param receiver the class generated members take the receiver as: {@code owner}, or for a method
  *        of a private nested class, a superclass the adjoint class can name (its members are then
  *        reached through bridges); null for a static method
+ * @param thrown the checked exceptions the method declares: every generated member that runs its
+ *        code declares them too (the tape overload's backward, which cannot, wraps them)
  */
 public record MethodPlan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed, boolean hidden,
         List<Param> params, boolean vector, int order, int checkpoints, Set<Member> members, ClassRef gradient,
         List<GradientField> fields, GeneratedNames names, List<String> writtenArrays, String javadocSignature,
-        JType receiver) {
+        JType receiver, List<JType> thrown) {
 
     /** A parameter of the method: differentiated or passed through. */
     public record Param(String name, JType type, boolean differentiated) {}

@@ -23,11 +23,12 @@ public final class Planner {
      * @param fields the gradient's fields, already chosen (differentiated parameters, record
      *        components, receiver fields)
      * @param reserved names generated parameters must not take (the method's parameter names)
+     * @param thrown the checked exceptions it declares, which every generated member running its code declares too
      */
     public static MethodPlan plan(String key, String name, ClassRef owner, ClassRef host, boolean isStatic,
             boolean exposed, boolean hidden, List<MethodPlan.Param> params, boolean vector, int order, int checkpoints,
             List<MethodPlan.GradientField> fields, List<String> writtenArrays, String javadocSignature,
-            dev.adjoint.processor.ir.JType receiver) {
+            dev.adjoint.processor.ir.JType receiver, List<dev.adjoint.processor.ir.JType> thrown) {
         Set<String> taken = new HashSet<>();
         params.forEach(p -> taken.add(p.name()));
         String self = isStatic ? null : fresh("self", taken);
@@ -58,7 +59,7 @@ public final class Planner {
                 members, Naming.gradientClass(host, name), List.copyOf(fields),
                 new MethodPlan.GeneratedNames(seed, into, self, dSeed, dInto, List.copyOf(directions),
                         List.copyOf(receiverLocals)),
-                List.copyOf(writtenArrays), javadocSignature, receiver);
+                List.copyOf(writtenArrays), javadocSignature, receiver, List.copyOf(thrown));
     }
 
     /** {@code wanted}, or with underscores appended until it is not taken; then taken. */

@@ -62,7 +62,7 @@ public final class FacadeWriter {
         }
         Printer.suppress(type, plan.suppressed());
         for (dev.adjoint.processor.contract.RecordPlan r : plan.records()) {
-            type.addType(recordGradientClass(r));
+            type.addType(RecordGradients.of(r));
         }
         for (MethodPlan m : plan.methods()) {
             // a recursive helper of another class: documented and called as its own class's
@@ -70,46 +70,6 @@ public final class FacadeWriter {
         }
         type.alwaysQualify(Namer.parameterNames(plan));
         return JavaFile.builder(adjoint.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
-    }
-
-    /**
-     * {@code ParamsGradient}: the gradient of a record's differentiable components, one field per
-     * component, named after it; a nested record's is an object of its own gradient class.
-     */
-    private static TypeSpec recordGradientClass(dev.adjoint.processor.contract.RecordPlan r) {
-        ClassName name = Printer.className(r.gradient());
-        TypeSpec.Builder type = TypeSpec.classBuilder(name)
-                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The gradient of a {@link $T}'s differentiable components, one field per component.\n",
-                        Printer.className(r.record()));
-        MethodSpec.Builder zero = MethodSpec.methodBuilder("zero").addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Sets every component to zero.\n");
-        CodeBlock.Builder text = CodeBlock.builder().add("return $S", "{");
-        for (int i = 0; i < r.components().size(); i++) {
-            dev.adjoint.processor.contract.RecordPlan.Component c = r.components().get(i);
-            String sep = (i == 0 ? "" : ", ") + c.name() + "=";
-            if (c.record() != null) {
-                ClassName nested = Printer.className(c.record().gradient());
-                type.addField(FieldSpec.builder(nested, c.name(), Modifier.PUBLIC, Modifier.FINAL)
-                        .initializer("new $T()", nested).build());
-                zero.addStatement("this.$N.zero()", c.name());
-                text.add(" + $S + this.$N", sep, c.name());
-            } else if (c.type().isDoubleArray()) {
-                type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), c.name(), Modifier.PUBLIC).build());
-                zero.beginControlFlow("if (this.$N != null)", c.name())
-                        .addStatement("$T.fill(this.$N, 0.0)", Arrays.class, c.name()).endControlFlow();
-                text.add(" + $S + $T.toString(this.$N)", sep, Arrays.class, c.name());
-            } else {
-                type.addField(FieldSpec.builder(TypeName.DOUBLE, c.name(), Modifier.PUBLIC).build());
-                zero.addStatement("this.$N = 0.0", c.name());
-                text.add(" + $S + this.$N", sep, c.name());
-            }
-        }
-        text.add(" + $S", "}");
-        return type.addMethod(zero.build())
-                .addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
-                        .addModifiers(Modifier.PUBLIC).returns(String.class).addStatement(text.build()).build())
-                .build();
     }
 
     /**
@@ -142,35 +102,41 @@ public final class FacadeWriter {
                 type.addType(gradientClass());
             }
             if (m.has(Member.GRADIENT)) {
-                type.addMethod(gradientMethod());
+                type.addMethod(declaring(gradientMethod()));
             }
             if (m.has(Member.PULLBACK)) {
-                type.addMethod(pullbackMethod());
+                type.addMethod(declaring(pullbackMethod()));
             }
             if (m.has(Member.TENSOR)) {
-                type.addMethod(tensorMethod());
+                type.addMethod(declaring(tensorMethod()));
             }
             if (m.has(Member.JACOBIAN)) {
-                type.addMethod(jacobianMethod());
+                type.addMethod(declaring(jacobianMethod()));
             }
             if (m.has(Member.TANGENT)) {
-                type.addMethod(tangentMethod());
+                type.addMethod(declaring(tangentMethod()));
             }
             if (m.has(Member.PULLBACK_TANGENT)) {
-                type.addMethod(pullbackTangentMethod());
+                type.addMethod(declaring(pullbackTangentMethod()));
             }
             if (m.has(Member.HVP)) {
-                type.addMethod(hvpMethod());
+                type.addMethod(declaring(hvpMethod()));
                 if (hvpIntoHolder()) {
-                    type.addMethod(hvpIntoMethod());
+                    type.addMethod(declaring(hvpIntoMethod()));
                 }
             }
             if (m.has(Member.HESSIAN)) {
-                type.addMethod(hessianMethod());
+                type.addMethod(declaring(hessianMethod()));
                 if (hvpIntoHolder()) {
-                    type.addMethod(hessianIntoMethod());
+                    type.addMethod(declaring(hessianIntoMethod()));
                 }
             }
+        }
+
+        /** {@code member}, declaring the method's checked exceptions: it runs the method's code. */
+        private MethodSpec declaring(MethodSpec member) {
+            return m.thrown().isEmpty() ? member
+                    : member.toBuilder().addExceptions(m.thrown().stream().map(Printer::type).toList()).build();
         }
 
         private TypeSpec gradientClass() {
@@ -605,10 +571,24 @@ public final class FacadeWriter {
                     backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, onTape.get(i).name());
                 }
             }
+            CodeBlock backwardCode = backward.build();
+            if (!m.thrown().isEmpty()) {
+                // the pullback declares the method's checked exceptions; the backward, a lambda, cannot let them
+                // out. It runs the method at the values its forward ran it at, where it returned a value.
+                String e = names.newName("e");
+                backwardCode = CodeBlock.builder().beginControlFlow("try").add(backwardCode)
+                        .nextControlFlow("catch ($T $N)", RuntimeException.class, e)
+                        .addStatement("throw $N", e)
+                        .nextControlFlow("catch ($T $N)", Exception.class, e)
+                        .addStatement("throw new $T($S, $N)", IllegalStateException.class, m.name() + " threw in the "
+                                + "backward pass at the values where its forward pass returned: does it read state "
+                                + "that changed in between?", e)
+                        .endControlFlow().build();
+            }
             b.addCode(unpack.build());
             b.addCode("return $T.function($S, $L, ($N, $N) -> {\n$>$L$<}, $L);\n", TENSOR, Naming.gradFn(m.name()),
                     primalCall(primalValues, fieldValues.stream().map(v -> CodeBlock.of("$N", v)).toList()), upstream,
-                    grads, backward.build(), String.join(", ", tensors));
+                    grads, backwardCode, String.join(", ", tensors));
             return b.build();
         }
 

@@ -46,6 +46,8 @@ public final class ImplWriter {
     /** The parts of split members and their frames, added to the class being written. */
     private final List<MethodSpec> extraMethods = new ArrayList<>();
     private final List<TypeSpec> extraTypes = new ArrayList<>();
+    /** The checked exceptions of the method whose members are being written (MethodPlan.thrown). */
+    private List<TypeName> thrown = List.of();
 
     public ImplWriter(boolean generatedAvailable) {
         this.generatedAvailable = generatedAvailable;
@@ -99,27 +101,30 @@ public final class ImplWriter {
                                 h.field(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.withInitial($T::new)", ThreadLocal.class, holder).build());
             }
-            type.addMethod(pullback(plan.impl(), d, bridges));
-            type.addMethod(tangent(plan.impl(), d, bridges));
+            // the members running its code declare its checked exceptions, the parts split from them too
+            thrown = d.plan().thrown().stream().map(Printer::type).toList();
+            type.addMethod(declaring(pullback(plan.impl(), d, bridges)));
+            type.addMethod(declaring(tangent(plan.impl(), d, bridges)));
             if (d.secondOrder() != null) {
-                type.addMethod(pullbackTangent(plan.impl(), d, bridges));
+                type.addMethod(declaring(pullbackTangent(plan.impl(), d, bridges)));
                 if (d.plan().receiverFields().isEmpty()) {
-                    type.addMethod(hvp(plan.impl(), d, bridges));
+                    type.addMethod(declaring(hvp(plan.impl(), d, bridges)));
                     if (d.plan().has(Member.HESSIAN)) {
-                        type.addMethod(hessian(plan.impl(), d, bridges));
+                        type.addMethod(declaring(hessian(plan.impl(), d, bridges)));
                     }
                 }
             }
             if (d.primal() != null) {
-                type.addMethod(primal(plan.impl(), d, bridges));
+                type.addMethod(declaring(primal(plan.impl(), d, bridges)));
             }
             if (d.around() != null) {
-                type.addMethod(around(plan.impl(), d, bridges));
-                type.addMethod(AroundMembers.gap(d));
+                type.addMethod(declaring(around(plan.impl(), d, bridges)));
+                type.addMethod(declaring(AroundMembers.gap(d)));
                 if (d.keptTests() > 0) {
-                    type.addMethod(AroundMembers.kept(d));
+                    type.addMethod(declaring(AroundMembers.kept(d)));
                 }
             }
+            thrown = List.of();
             if (!d.method().fieldVars().isEmpty()) {
                 loaders(plan.impl(), d, bridges).forEach(type::addMethod);
                 accessors(plan.impl(), d, bridges).stream().filter(a -> accessorNames.add(a.name()))
@@ -132,6 +137,11 @@ public final class ImplWriter {
         extraTypes.clear();
         bridges.addTo(type);
         return JavaFile.builder(impl.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
+    }
+
+    /** {@code member}, declaring the checked exceptions of the method being written ({@link #thrown}). */
+    private MethodSpec declaring(MethodSpec member) {
+        return thrown.isEmpty() ? member : member.toBuilder().addExceptions(thrown).build();
     }
 
     private MethodSpec pullback(ClassRef self, Done d, Bridges bridges) {
@@ -641,6 +651,7 @@ public final class ImplWriter {
                     : reversing ? "Reverse" + (++reverse) : "Forward" + (++forward));
             MethodSpec.Builder p = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("Part $L of $L of {@code $L}$L.\n", k + 1, split.parts().size(), member, from(part))
+                    .addExceptions(thrown)
                     .returns(last ? returns : TypeName.VOID);
             for (Var v : all) {
                 p.addParameter(Printer.type(v.type), namer.name(v));

@@ -195,10 +195,15 @@ public final class Finder {
                     + typeParameters(method.getTypeParameters()) + ": not supported yet; give its parameters concrete types (a "
                     + "parameter that is only data may be an Object)");
         }
-        if (method.getThrownTypes().stream().anyMatch(Finder::isChecked)) {
+        // its checked exceptions are declared by every generated member that runs its code: they must be nameable there
+        Access site = new Access(elements, elements.getPackageOf(owner));
+        String unnameable = method.getThrownTypes().stream().filter(t -> isChecked(t) && !site.nameable(t))
+                .map(TypeMirror::toString).collect(Collectors.joining(", "));
+        if (!unnameable.isEmpty()) {
             diagnostics.error(at, Tag.AdjointCheckedException, "@Differentiable method " + name
-                    + " throws checked exceptions (" + method.getThrownTypes() + "), which its generated tape overload "
-                    + "could not rethrow; throw an unchecked exception instead");
+                    + " throws the checked " + unnameable + ", which its generated members, declaring it too, cannot "
+                    + "name from package " + elements.getPackageOf(owner).getQualifiedName() + "; make the exception "
+                    + "class visible there (not private), or throw an unchecked exception");
         }
         Differentiable annotation = method.getAnnotation(Differentiable.class);
         int order = annotation.order();
@@ -315,7 +320,7 @@ public final class Finder {
         JType receiver = isStatic ? null : JType.of(new Access(elements, elements.getPackageOf(owner)).heldAs(declaring, types));
         MethodPlan plan = Planner.plan(key, name, ClassRef.of(declaring), ClassRef.of(owner), isStatic, exposed,
                 hidden, params, vector, order, checkpoints, fields, (Keys.site(key) != null ? foreignWrites : writes).of(tree),
-                signature, receiver);
+                signature, receiver, method.getThrownTypes().stream().filter(Finder::isChecked).map(JType::of).toList());
         MethodPlan.Slots slots = plan.parameterSlots(order == 2);
         if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
             // refused before anything is generated for it: javac could not write the member

@@ -119,20 +119,20 @@ final class Calls {
     }
 
     /**
-     * A method call. One that stays a call in the generated code (not inlined) must not declare a
-     * checked exception: the generated members declare none and keep no {@code try} (read/Catches).
+     * A method call. One that stays a call in the generated code (not inlined) and declares a checked
+     * exception must let it out of the {@code @Differentiable} method, whose generated members
+     * declare it: not inside a {@code try}, which they do not keep (read/Catches), nor in a lambda.
      */
     Expr invocation(TreePath path, BodyReader body) {
         Expr read = call(path, body);
         String checked = read instanceof Expr.Call c && !(c.callee() instanceof Callee.Inline)
                 && trees.getElement(path) instanceof ExecutableElement m ? Catches.declared(m) : null;
-        if (checked != null) {
+        if (checked != null && !body.catches.letsOutCalls()) {
             return body.unsupportedExpr(path.getLeaf(), Tag.AdjointUnsupportedCall, "cannot call "
                     + describe((ExecutableElement) trees.getElement(path)) + " here: it declares the checked " + checked
-                    + ", and Adjoint does not read its "
-                    + "body to see where it throws; the generated code, which calls it as written, could not let it "
-                    + "out; make it a helper of this build whose body Adjoint inlines, or call it outside the "
-                    + "@Differentiable method");
+                    + ", and Adjoint does not read its body to see where it throws; the generated code, which calls "
+                    + "it as written and keeps no try, could not catch it here; make it a helper of this build whose "
+                    + "body Adjoint inlines, or call it outside the try (or the lambda)");
         }
         return read;
     }

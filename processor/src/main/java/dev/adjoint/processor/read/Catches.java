@@ -39,7 +39,8 @@ import javax.lang.model.util.Types;
  * body, or in a helper it inlines, read apart for this try) is read as what the catch throws, given
  * that exception: {@code throw new IllegalStateException(new ProjectionException("No convergence."))}.
  * The generated code keeps no {@code try}: a checked exception can only come from a {@code throw}
- * Adjoint reads, because a call it does not inline that declares one is refused.
+ * Adjoint reads, or from a call it does not inline outside any {@code try} (one inside is refused);
+ * one that leaves the {@code @Differentiable} method leaves its generated members, which declare it.
  *
  * <p>What is refused, where the rewriting could be wrong: a catch of an unchecked exception or of
  * a supertype of one ({@code Exception}, {@code Throwable}), which any call, division or array
@@ -63,8 +64,29 @@ final class Catches {
         this.types = types;
     }
 
+    /**
+     * Whether a checked exception no catch takes may leave the code being read: in a method or a
+     * helper, javac has made sure the {@code @Differentiable} method declares it (or a catch around
+     * the call takes it, and then the helper is read with that catch), and its generated members
+     * declare it too. Not in a function's body, read apart from the catches around its call.
+     */
+    private boolean lettingOut = true;
+
     List<Handler> handlers() {
         return handlers;
+    }
+
+    /** The body being read is a function's (a lambda's): its checked exceptions are refused. */
+    void inFunction() {
+        lettingOut = false;
+    }
+
+    /**
+     * Whether a call of a method declaring checked exceptions that Adjoint does not inline may stay a
+     * call: no catch around it would take what it throws (the generated code keeps no {@code try}).
+     */
+    boolean letsOutCalls() {
+        return lettingOut && handlers.isEmpty();
     }
 
     /** A helper's body, read for the throws it lets out into {@code around}. */
@@ -133,7 +155,8 @@ final class Catches {
 
     /**
      * {@code throw exception;} (the exception's path): what the first catch around it that takes it
-     * throws, or the statement itself when none does and it is unchecked.
+     * throws, or the statement itself when none does (a checked exception then leaves the
+     * {@code @Differentiable} method, whose generated members declare it).
      */
     Stmt thrown(BodyReader body, TreePath path, Position at, String source) {
         Expr exception = body.expr(path);
@@ -151,10 +174,10 @@ final class Catches {
                 }
             }
         }
-        if (Finder.isChecked(type)) {
-            return refuse(body.at(tree), "cannot differentiate a throw of the checked " + simple(type) + " that no "
-                    + "catch around it rethrows: the generated code could not declare it; catch it where the "
-                    + "@Differentiable method calls the code that throws it, and throw an unchecked exception there");
+        if (Finder.isChecked(type) && !lettingOut) {
+            return refuse(body.at(tree), "cannot differentiate a throw of the checked " + simple(type) + " in the "
+                    + "body of a lambda or anonymous class: Adjoint reads it apart from the catches around its call; "
+                    + "throw an unchecked exception there");
         }
         return new Stmt.Throw(exception, at, source);
     }

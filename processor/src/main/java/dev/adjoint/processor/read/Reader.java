@@ -292,6 +292,7 @@ public final class Reader {
         TreePath code = lambda.code();
         Calls calls = new Calls(trees, elements, types, paths, custom, catalog, this, site);
         BodyReader reader = new BodyReader(trees, calls, lambda.path().getCompilationUnit(), values);
+        reader.catches.inFunction();
         List<MethodIr.Param> all = new ArrayList<>();
         for (Element c : lambda.captured()) {
             if (!function.inner().containsKey(c)) {

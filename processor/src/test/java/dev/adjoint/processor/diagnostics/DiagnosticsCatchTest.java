@@ -180,8 +180,8 @@ class DiagnosticsCatchTest {
                 "Thread.sleep(0);",
                 "[AdjointUnsupportedCall] cannot call Thread.sleep(long) here: it declares the checked "
                         + "InterruptedException, and Adjoint does not read its body to see where it throws",
-                "make it a helper of this build whose body Adjoint inlines, or call it outside the @Differentiable "
-                        + "method");
+                "the generated code, which calls it as written and keeps no try, could not catch it here; make it a "
+                        + "helper of this build whose body Adjoint inlines, or call it outside the try");
     }
 
     @Test
@@ -207,6 +207,69 @@ class DiagnosticsCatchTest {
                 "Object o = new Opened(1.0);",
                 "[AdjointUnsupportedExpression] cannot differentiate new Opened(1.0): this constructor declares the "
                         + "checked Diverged");
+    }
+
+    /**
+     * A lambda's body is read apart from the catches around its call: a checked exception thrown
+     * there is refused, even where the method declares it.
+     */
+    @Test
+    void checkedExceptionThrownInALambda() {
+        assertRefusedBesideSupported(new String[] {
+                "    interface Step {",
+                "        double apply(double x) throws Diverged;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double refused(double x) throws Diverged {",
+                "        Step step = t -> {",
+                "            if (t > 10) {",
+                "                throw new Diverged(\"t = \" + t);",
+                "            }",
+                "            return t * t;",
+                "        };",
+                "        return step.apply(x);",
+                "    }"},
+                "throw new Diverged(\"t = \" + t);",
+                "[AdjointUnsupportedStatement] cannot differentiate a throw of the checked Diverged in the body of a "
+                        + "lambda or anonymous class: Adjoint reads it apart from the catches around its call",
+                "throw an unchecked exception there");
+    }
+
+    /** The generated members declare the method's checked exceptions: one they cannot name is refused at the method. */
+    @Test
+    void checkedExceptionTheGeneratedMembersCannotName() {
+        assertRefusedBesideSupported(new String[] {
+                "    private static final class Hidden extends Exception {",
+                "        private static final long serialVersionUID = 1L;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double refused(double x) throws Hidden {",
+                "        if (x > 10) {",
+                "            throw new Hidden();",
+                "        }",
+                "        return x * x;",
+                "    }"},
+                "static double refused(double x) throws Hidden {",
+                "[AdjointCheckedException] @Differentiable method refused throws the checked demo.Functions.Hidden, "
+                        + "which its generated members, declaring it too, cannot name from package demo",
+                "make the exception class visible there (not private), or throw an unchecked exception");
+    }
+
+    /** A method declaring the exception lets it out of a helper and of a library call: both accepted. */
+    @Test
+    void checkedExceptionsLetOutOfTheMethodAreAccepted() {
+        JavaFileObject file = withChecked(
+                "    @Differentiable",
+                "    static double letOut(double x) throws Diverged, InterruptedException {",
+                "        Thread.sleep(0);",
+                "        return solve(x) * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeededWithoutWarnings();
+        assertGenerated(c, "supported");
+        assertGenerated(c, "letOut");
     }
 
     /** In one method, a catch that goes on is refused at its line, and the try beside it that rethrows is not. */

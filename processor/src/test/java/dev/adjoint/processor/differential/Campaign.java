@@ -142,6 +142,9 @@ final class Campaign {
         if (printed.contains("catch (Failure failure)")) {
             out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
                     : "checked exception rethrown around the body");
+        } else if (printed.contains(" throws Failure {")) {
+            out.add(printed.contains("Declared(") ? "checked exception declared, let out of a helper"
+                    : "checked exception declared");
         }
         List<Ast.Arg> work = new ArrayList<>();
         walk(m.body(), 0, false, out, work);

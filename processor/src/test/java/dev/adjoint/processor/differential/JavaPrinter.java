@@ -111,7 +111,7 @@ final class JavaPrinter {
             out.append("\n    static double TRACE;\n");
         }
         if (out.indexOf("throw new Failure(") >= 0) {
-            // the checked exception of checked(...), which a catch rethrows unchecked
+            // the checked exception of checked(...), which a catch rethrows unchecked, and of declared(...)
             out.append("\n    static final class Failure extends Exception {\n")
                     .append("        private static final long serialVersionUID = 1L;\n\n")
                     .append("        Failure(String message) {\n            super(message);\n        }\n    }\n");
@@ -195,6 +195,13 @@ final class JavaPrinter {
         String helper = helper(m, body);
         if (variants && helper == null && body.indexOf("throw new ") >= 0 && body.indexOf(m.name() + "(") < 0
                 && Math.floorMod(body.toString().hashCode() * 31 + 7, 3) < 2) {
+            int form = Math.floorMod(body.toString().hashCode() * 37 + 11, 4);
+            if (declares(body, helper, m)) {
+                // the method declaring the checked exception: thrown in its body, or let out of a helper
+                out.setLength(out.length() - " {\n".length());
+                return out.append(" throws Failure {\n").append(declared(m, params, suppress, form == 3))
+                        .append("    }\n").toString();
+            }
             return out.append(checked(m, params, suppress, Math.floorMod(body.toString().hashCode() * 31 + 7, 3) == 1))
                     .append("    }\n").toString();
         }
@@ -242,6 +249,39 @@ final class JavaPrinter {
         String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
         return "        try {\n            return " + m.name() + "Checked" + args + ";\n" + rethrow + "    }\n\n"
                 + suppress + "    private static double " + m.name() + "Checked" + params + " throws Failure {\n" + failing;
+    }
+
+    /**
+     * Whether {@code m} is printed declaring the checked {@code Failure} ({@link #declared}): its callers
+     * would have to catch or declare it, so the generator calls no such method.
+     */
+    static boolean declaresChecked(Method m) {
+        StringBuilder body = new StringBuilder();
+        block(body, m.body(), "        ");
+        return declares(body, helper(m, body), m);
+    }
+
+    private static boolean declares(StringBuilder body, String helper, Method m) {
+        return helper == null && body.indexOf("throw new ") >= 0 && body.indexOf(m.name() + "(") < 0
+                && Math.floorMod(body.toString().hashCode() * 31 + 7, 3) < 2
+                && Math.floorMod(body.toString().hashCode() * 37 + 11, 4) >= 2;
+    }
+
+    /**
+     * For half the methods {@link #checked} would print (chosen by their text), no catch: the method
+     * declares the checked {@code Failure} and lets it out, thrown in its body or in a private helper
+     * declaring it too. Every generated member running its code declares it (emit/ImplWriter).
+     */
+    private static String declared(Method m, String params, String suppress, boolean viaHelper) {
+        StringBuilder body = new StringBuilder();
+        block(body, m.body(), "        ");
+        String failing = body.toString().replaceAll("throw new \\w+\\(", "throw new Failure(");
+        if (!viaHelper) {
+            return failing;
+        }
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
+        return "        return " + m.name() + "Declared" + args + ";\n    }\n\n" + suppress + "    private static double "
+                + m.name() + "Declared" + params + " throws Failure {\n" + failing;
     }
 
     /**

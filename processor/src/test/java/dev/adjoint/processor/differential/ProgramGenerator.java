@@ -611,7 +611,7 @@ final class ProgramGenerator {
 
     /** An earlier method that must be refused and can be called (it takes no holder). */
     private boolean callableRefused(Method m) {
-        return refused.contains(m.name()) && callDepth.get(m.name()) < MAX_CALL_DEPTH
+        return refused.contains(m.name()) && callDepth.get(m.name()) < MAX_CALL_DEPTH && !JavaPrinter.declaresChecked(m)
                 && m.params().stream().noneMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER
                         || p.type() == Type.DOUBLE_ARRAY || p.type() == Type.MATRIX);
     }
@@ -1820,6 +1820,7 @@ final class ProgramGenerator {
         List<Method> callable = new ArrayList<>();
         for (Method m : earlier) {
             boolean ok = m.wrt().isEmpty() && callDepth.get(m.name()) < MAX_CALL_DEPTH && !refused.contains(m.name())
+                    && !JavaPrinter.declaresChecked(m)
                     && m.params().stream().noneMatch(p -> p.type() == Type.LIST || p.type() == Type.BUILDER)
                     && m.params().stream().noneMatch(p -> p.type() == Type.DOUBLE_ARRAY && Ast.writesArray(m.body(), p.name()))
 
