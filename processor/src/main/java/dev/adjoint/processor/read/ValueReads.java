@@ -58,6 +58,8 @@ final class ValueReads {
     private final Map<Tree, Var> hoisted = new HashMap<>();
     /** The anonymous continued fractions of the body, never built either. */
     private final Fractions fractions;
+    /** The sums of streams of the body, read as loops. */
+    private final Streams streams;
 
     /** The lambdas of the body, never built either. */
     private final Functions functions;
@@ -79,6 +81,7 @@ final class ValueReads {
         this.values = values;
         this.fractions = new Fractions(body, calls, trees);
         this.functions = new Functions(body, calls, trees);
+        this.streams = new Streams(body, calls, trees, functions);
     }
 
     /** The split locals of the body about to be read, and the field it returns (or null). */
@@ -289,6 +292,10 @@ final class ValueReads {
         Expr fraction = fractions.call(path);
         if (fraction != null) {
             return fraction; // a method of an anonymous object (a continued fraction's evaluate)
+        }
+        Expr stream = streams.call(path);
+        if (stream != null) {
+            return stream; // a sum of a stream, read as a loop
         }
         List<? extends ExpressionTree> arguments = ((MethodInvocationTree) path.getLeaf()).getArguments();
         if (Values.nullCheck(m) && path.getParentPath().getLeaf() instanceof ExpressionStatementTree
