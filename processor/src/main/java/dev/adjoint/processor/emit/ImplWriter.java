@@ -124,12 +124,13 @@ public final class ImplWriter {
                     type.addMethod(declaring(AroundMembers.kept(d)));
                 }
             }
-            thrown = List.of();
             if (!d.method().fieldVars().isEmpty()) {
-                loaders(plan.impl(), d, bridges).forEach(type::addMethod);
+                // the members taking the receiver, which call those taking its fields' values
+                loaders(plan.impl(), d, bridges).forEach(m -> type.addMethod(declaring(m)));
                 accessors(plan.impl(), d, bridges).stream().filter(a -> accessorNames.add(a.name()))
                         .forEach(type::addMethod);
             }
+            thrown = List.of();
         }
         extraMethods.forEach(type::addMethod);
         extraTypes.forEach(type::addType);

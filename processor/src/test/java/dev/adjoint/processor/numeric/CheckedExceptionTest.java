@@ -242,6 +242,174 @@ class CheckedExceptionTest {
         checkEveryMethod(r, "demo.Chain", 3, "chain");
     }
 
+    /**
+     * The members that run a method's code in every shape the generator writes them for: an instance
+     * method's (those taking the receiver call those taking its fields' values), a vector result's
+     * Jacobian, the code around an equality test, a checkpointed loop, calls of such a method in a
+     * loop, recursion, a private method's copied primal, a record parameter, and a method declaring
+     * an exception and its superclass. Each generated file compiles (the receiver's members did not,
+     * at first) and each gradient is right.
+     */
+    static final String SHAPES = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Shapes {
+                public static final class Failure extends Exception {
+                    private static final long serialVersionUID = 1L;
+
+                    public Failure(String message) {
+                        super(message);
+                    }
+                }
+
+                public record Params(double a, double b) {}
+
+                private Shapes() {}
+
+                public double scale = 1.5;
+                public double shift = 0.25;
+
+                /** An instance method differentiated in its receiver's fields. */
+                @Differentiable(order = 2)
+                public double affine(double x) throws Failure {
+                    if (x > 1e6) {
+                        throw new Failure("x = " + x);
+                    }
+                    return scale * Math.sin(x) + shift * x;
+                }
+
+                /** A vector result. */
+                @Differentiable
+                public static double[] polar(double r, double t) throws Failure {
+                    if (r < -1e6) {
+                        throw new Failure("r = " + r);
+                    }
+                    return new double[] {r * Math.cos(t), r * Math.sin(t)};
+                }
+
+                /** An equality shortcut: its code around runs in members of its own. */
+                @Differentiable(order = 2)
+                public static double sinc(double x) throws Failure {
+                    if (x > 1e6) {
+                        throw new Failure("x = " + x);
+                    }
+                    if (x == 0.0) {
+                        return 1.0;
+                    }
+                    return Math.sin(x) / x;
+                }
+
+                /** A long loop, checkpointed. */
+                @Differentiable(checkpoints = 4)
+                public static double decay(double x, int n) throws Failure {
+                    for (int i = 0; i < n * 20; i++) {
+                        if (x > 1e300) {
+                            throw new Failure("overflow at step " + i);
+                        }
+                        x = Math.sin(x) + 0.5 * x;
+                    }
+                    return x;
+                }
+
+                /** Calls of another such method in a loop. */
+                @Differentiable(order = 2)
+                public static double repeated(double x, int n) throws Failure {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += sinc(x + i);
+                    }
+                    return s;
+                }
+
+                /** Recursion. */
+                @Differentiable
+                public static double power(double x, int n) throws Failure {
+                    if (n < 0) {
+                        throw new Failure("n = " + n);
+                    }
+                    return n == 0 ? 1 : x * power(x, n - 1);
+                }
+
+                /** A private method: its primal is copied into the implementation class. */
+                @Differentiable
+                private static double hidden(double x) throws Failure {
+                    if (x > 1e6) {
+                        throw new Failure("x = " + x);
+                    }
+                    return x * Math.exp(-x);
+                }
+
+                public static double callHidden(double x) throws Failure {
+                    return hidden(x);
+                }
+
+                /** A record parameter. */
+                @Differentiable
+                public static double onRecord(Params p, double x) throws Failure {
+                    if (p.a() > 1e6) {
+                        throw new Failure("a = " + p.a());
+                    }
+                    return p.a() * x * x + p.b();
+                }
+
+                /** Two exceptions, one a subclass of the other, and an unchecked one. */
+                @Differentiable
+                public static double both(double x) throws Failure, Exception, ArithmeticException {
+                    if (x > 1e6) {
+                        throw new Exception("x = " + x);
+                    }
+                    return x * x;
+                }
+            }
+            """;
+
+    @Test
+    void everyShapeOfGeneratedMemberDeclaresTheException() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Shapes", SHAPES);
+        ClassLoader loader = r.loader();
+        Class<?> shapes = loader.loadClass("demo.Shapes");
+        Class<?> adjoint = loader.loadClass("demo.ShapesAdjoint");
+        GradientHarness harness = new GradientHarness(shapes);
+        java.util.Random random = new java.util.Random(3);
+        for (String name : List.of("decay", "power", "repeated", "sinc")) {
+            Method m = GradientHarness.find(shapes, name);
+            for (int i = 0; i < 5; i++) {
+                harness.checkAt(m, GradientHarness.arguments(m, random), random);
+            }
+        }
+        // at the equality test: the code around's derivative, sinc'(0) = 0
+        Object atZero = adjoint.getMethod("sincGradient", double.class).invoke(null, 0.0);
+        assertEquals(0.0, atZero.getClass().getField("x").getDouble(atZero), 1e-12);
+        // the instance method, in x and in the receiver's fields
+        java.lang.reflect.Constructor<?> constructor = shapes.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        Object shape = constructor.newInstance();
+        Object g = adjoint.getMethod("affineGradient", shapes, double.class).invoke(null, shape, 0.7);
+        assertEquals(1.5 * Math.cos(0.7) + 0.25, g.getClass().getField("x").getDouble(g), 1e-12);
+        assertEquals(Math.sin(0.7), g.getClass().getField("scale").getDouble(g), 1e-12);
+        assertEquals(0.7, g.getClass().getField("shift").getDouble(g), 1e-12);
+        double[][] jacobian = (double[][]) adjoint.getMethod("polarJacobian", double.class, double.class)
+                .invoke(null, 2.0, 0.5);
+        assertEquals(-2 * Math.sin(0.5), jacobian[0][1], 1e-12);
+        assertEquals(Math.sin(0.5), jacobian[1][0], 1e-12);
+        Method hidden = java.util.Arrays.stream(adjoint.getDeclaredMethods())
+                .filter(m -> m.getName().equals("hiddenGradient")).findFirst().orElseThrow();
+        hidden.setAccessible(true);
+        Object h = hidden.invoke(null, 0.5);
+        assertEquals(0.5 * Math.exp(-0.5), h.getClass().getField("x").getDouble(h), 1e-12);
+        Class<?> params = loader.loadClass("demo.Shapes$Params");
+        Object p = params.getConstructor(double.class, double.class).newInstance(3.0, 1.0);
+        Object onRecord = adjoint.getMethod("onRecordGradient", params, double.class).invoke(null, p, 0.5);
+        assertEquals(3.0, onRecord.getClass().getField("x").getDouble(onRecord), 1e-12);
+        Object both = adjoint.getMethod("bothGradient", double.class).invoke(null, 0.5);
+        assertEquals(1.0, both.getClass().getField("x").getDouble(both), 1e-12);
+        Class<?> failure = loader.loadClass("demo.Shapes$Failure");
+        assertThrowsThe(failure, adjoint.getMethod("decayGradient", double.class, int.class), 1e301, 1);
+        assertThrowsThe(failure, adjoint.getMethod("powerGradient", double.class, int.class), 0.5, -1);
+    }
+
     private static void assertThrowsThe(Class<?> expected, Method member, Object... args) {
         Throwable t = thrownBy(member, args);
         assertTrue(expected.isInstance(t), member.getName() + " threw " + t);
