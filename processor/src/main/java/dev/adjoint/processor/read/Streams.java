@@ -17,6 +17,7 @@ import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
@@ -26,16 +27,19 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Sums of streams of doubles, as numerical code written with streams sums a function over an array
- * or a range of indices: {@code Arrays.stream(v).map(x -> ...).sum()}, {@code IntStream.range(0,
- * n).mapToDouble(i -> w[i] * x[i]).sum()} ({@code rangeClosed} too; any number of {@code map}s;
- * {@code sequential()}). Such a sum is read as a helper written here, never built as a stream: a
- * loop fills an array with the stream's values, each function's body inlined as a lambda's is
- * where it is called (read/Functions), and the array is summed. Its value is the JDK's own {@code
- * DoubleStream.sum()} of that array ({@code dev.adjoint.internal.StreamSums}): a compensated sum
- * whose last step differs between JDK releases, so a loop written out here would not be the
- * method's value bit for bit on every JDK, where the same sum of the same values in the same order
- * is. Its derivative is a plain sum's: each value's derivative, added once.
+ * Sums and other reductions of streams of doubles, as numerical code written with streams sums a
+ * function over an array or a range of indices: {@code Arrays.stream(v).map(x -> ...).sum()},
+ * {@code IntStream.range(0, n).mapToDouble(i -> w[i] * x[i]).sum()} ({@code rangeClosed} too; any
+ * number of {@code map}s; {@code sequential()}), and the same streams' {@code average()}, {@code
+ * max()} and {@code min()} (with {@code getAsDouble()}, {@code orElse(d)} or {@code orElseThrow()})
+ * and {@code toArray()}. Such a stream is read as a helper written here, never built: a loop fills
+ * an array with the stream's values, each function's body inlined as a lambda's is where it is
+ * called (read/Functions), and reduces it. A sum's value (an average's) is the JDK's own {@code
+ * DoubleStream.sum()} ({@code average()}) of that array ({@code dev.adjoint.internal.StreamSums}): a
+ * compensated sum whose last step differs between JDK releases, so a loop written out here would not
+ * be the method's value bit for bit on every JDK, where the same sum of the same values in the same
+ * order is. Its derivative is a plain sum's: each value's derivative, added once. A maximum is
+ * {@code Math.max} over the values in order, as the JDK reduces it.
  *
  * <p>Refused at the call: a parallel stream (its sum depends on how the stream is split), other
  * sources and operations ({@code filter}, {@code boxed}, a stream held in a local or returned by a
@@ -48,8 +52,24 @@ final class Streams {
     private static final ClassRef SUMS = ClassRef.of("dev.adjoint.internal", "StreamSums");
     private static final ClassRef BOXED = ClassRef.of("java.lang", "Double");
 
+    private static final String OPTIONAL = "java.util.OptionalDouble";
+
     /** Where the stream's values come from: a {@code double[]}, or a range of {@code int}s (closed or not). */
     private enum Source { ARRAY, RANGE, CLOSED }
+
+    /** What the stream is reduced to. */
+    private enum Terminal {
+        SUM("sum"), AVERAGE("average"), MAX("max"), MIN("min"), TO_ARRAY("toArray");
+
+        final String method;
+
+        Terminal(String method) {
+            this.method = method;
+        }
+    }
+
+    /** A reduction's terminal call: what, where its stream ends, and for an empty stream's {@code OptionalDouble}, {@code orElse}'s argument. */
+    private record End(Terminal terminal, TreePath stream, TreePath otherwise) {}
 
     private final BodyReader body;
     private final Calls calls;
@@ -63,27 +83,29 @@ final class Streams {
         this.functions = functions;
     }
 
-    /** The sum at {@code path}, read as above, or its refusal; null when {@code path} is no {@code DoubleStream.sum()}. */
+    /** The reduction at {@code path}, read as above, or its refusal; null when {@code path} is no such call. */
     Expr call(TreePath path) {
-        if (!is(path, DOUBLE_STREAM, "sum")) {
+        End end = end(path);
+        if (end == null) {
             return null;
         }
         MethodInvocationTree sum = (MethodInvocationTree) path.getLeaf();
+        String what = end.terminal().method;
         List<TreePath> mapped = new ArrayList<>(); // the functions, in the order the stream applies them
         List<ExecutableElement> maps = new ArrayList<>();
-        TreePath at = receiver(path);
+        TreePath at = end.stream();
         Source source = null;
         while (source == null) {
             if (at == null || !(at.getLeaf() instanceof MethodInvocationTree)
                     || !(trees.getElement(at) instanceof ExecutableElement op)) {
-                return refuse(sum, "its stream is not built in this expression; Adjoint reads a sum of a stream "
-                        + "written in one expression, from Arrays.stream(double[]) or IntStream.range");
+                return refuse(sum, what, "its stream is not built in this expression; Adjoint reads a stream written in "
+                        + "one expression, from Arrays.stream(double[]) or IntStream.range");
             }
             if (is(at, DOUBLE_STREAM, "map") || is(at, INT_STREAM, "mapToDouble")) {
                 mapped.add(0, new TreePath(at, ((MethodInvocationTree) at.getLeaf()).getArguments().get(0)));
                 maps.add(0, op);
             } else if (is(at, DOUBLE_STREAM, "parallel") || is(at, INT_STREAM, "parallel")) {
-                return refuse(sum, "its stream is parallel, and a parallel sum's value depends on how the stream is "
+                return refuse(sum, what, "its stream is parallel, and a parallel sum's value depends on how the stream is "
                         + "split; drop parallel(), or write the loop");
             } else if (is(at, "java.util.Arrays", "stream") && op.getParameters().size() == 1
                     && JType.of(op.getParameters().get(0).asType()).isDoubleArray()) {
@@ -93,14 +115,14 @@ final class Streams {
                 source = op.getSimpleName().contentEquals("range") ? Source.RANGE : Source.CLOSED;
                 break;
             } else if (!is(at, DOUBLE_STREAM, "sequential") && !is(at, INT_STREAM, "sequential")) {
-                return refuse(sum, "Adjoint does not read the stream operation " + Calls.describe(op) + "; it reads "
-                        + "sums of Arrays.stream(double[]) and IntStream.range(from, to) mapped by map and mapToDouble: "
+                return refuse(sum, what, "Adjoint does not read the stream operation " + Calls.describe(op) + "; it reads "
+                        + "reductions of Arrays.stream(double[]) and IntStream.range(from, to) mapped by map and mapToDouble: "
                         + "write the loop");
             }
             at = receiver(at);
         }
         if (source != Source.ARRAY && (mapped.isEmpty() || !maps.get(0).getSimpleName().contentEquals("mapToDouble"))) {
-            return refuse(sum, "Adjoint reads a range's values mapped to doubles by mapToDouble first; write the loop");
+            return refuse(sum, what, "Adjoint reads a range's values mapped to doubles by mapToDouble first; write the loop");
         }
         List<Expr> args = new ArrayList<>();
         List<Var> params = new ArrayList<>();
@@ -111,7 +133,7 @@ final class Streams {
             Expr given = functions.passed(mapped.get(k), maps.get(k));
             Functions.Held held = given == null ? null : functions.passedIn(List.of(given)).get(0);
             if (held == null) {
-                return given != null ? given : refuse(mapped.get(k).getLeaf(), "the function given to "
+                return given != null ? given : refuse(mapped.get(k).getLeaf(), what, "the function given to "
                         + maps.get(k).getSimpleName() + " is not one Adjoint reads here: a lambda, a method reference, "
                         + "an anonymous class, or a local or constant holding one");
             }
@@ -129,23 +151,36 @@ final class Streams {
             args.add(body.expr(new TreePath(at, a)));
         }
         params.addAll(sourceParams);
-        String key = "stream#sum#" + source + "#" + shapes + "@" + calls.site().getQualifiedName();
+        Var otherwise = null;
+        if (end.otherwise() != null) {
+            otherwise = param("otherwise", JType.DOUBLE);
+            params.add(otherwise);
+            args.add(body.expr(end.otherwise()));
+        }
+        String key = "stream#" + what + (end.otherwise() != null ? "#orElse" : "") + "#" + source + "#" + shapes + "@"
+                + calls.site().getQualifiedName();
         ClassRef owner = ClassRef.of(calls.site());
         List<JType> types = params.stream().map(v -> v.type).toList();
         if (!calls.reader().hasHelper(key)) {
-            calls.reader().putHelper(key, helper(key, owner, source, params, sourceParams, read, lambdaKeys));
+            calls.reader().putHelper(key, new MethodIr(key, what, owner, params.stream().map(MethodIr.Param::new).toList(),
+                    null, List.of(), helper(end.terminal(), source, sourceParams, otherwise, read, lambdaKeys, owner),
+                    end.terminal() == Terminal.TO_ARRAY, null));
         }
-        return new Expr.Call(new Callee.Inline(key, "sum", types, owner), null, args, JType.DOUBLE, body.at(sum));
+        JType type = end.terminal() == Terminal.TO_ARRAY ? JType.DOUBLE_ARRAY : JType.DOUBLE;
+        return new Expr.Call(new Callee.Inline(key, what, types, owner), null, args, type, body.at(sum));
     }
 
     /**
-     * {@code double[] values = new double[n]; double sum = 0; for (int i = 0; i < n; i++) { double t =
-     * f0(..., source[i]); t = f1(..., t); ...; values[i] = t; sum += t; }}, then the JDK's sum of
-     * {@code values} with the derivative of {@code sum}: {@code stop(exact) - (stop(sum) - sum)}, or
-     * {@code sum} itself where it is an infinity or NaN (so is the JDK's sum then).
+     * The helper's body: {@code double[] mapped = new double[n]; double sum = 0; for (int i = 0; i < n;
+     * i++) { double t = f0(..., source[i]); t = f1(..., t); ...; mapped[i] = t; sum += t; }}, then the
+     * reduction: the JDK's sum (average) of {@code mapped} with the derivative of {@code sum} ({@code
+     * sum / n}), {@code stop(exact) - (stop(sum) - sum)}, or {@code sum} itself where it is an infinity
+     * or NaN (so is the JDK's then); {@code Math.max} over {@code mapped} in order; {@code mapped}
+     * itself. An empty stream's average, maximum or minimum is {@code otherwise}, or throws as
+     * {@code OptionalDouble.getAsDouble()} does.
      */
-    private static MethodIr helper(String key, ClassRef owner, Source source, List<Var> params, List<Var> sourceParams,
-            List<Functions.Held> functions, List<String> lambdaKeys) {
+    private static List<Stmt> helper(Terminal terminal, Source source, List<Var> sourceParams, Var otherwise,
+            List<Functions.Held> functions, List<String> lambdaKeys, ClassRef owner) {
         Var n = local("n", JType.INT);
         Var valuesOut = local("mapped", JType.DOUBLE_ARRAY);
         Var sum = local("sum", JType.DOUBLE);
@@ -164,6 +199,15 @@ final class Streams {
         }
         body.add(new Stmt.Declare(n, size, null, "int n = " + (source == Source.ARRAY ? "values.length"
                 : source == Source.RANGE ? "Math.max(0, to - from)" : "Math.max(0, to - from + 1)")));
+        boolean optional = terminal == Terminal.AVERAGE || terminal == Terminal.MAX || terminal == Terminal.MIN;
+        if (optional) {
+            Stmt empty = otherwise != null ? new Stmt.Return(read(otherwise), null, "return otherwise")
+                    : new Stmt.Throw(new Expr.New(JType.named(ClassRef.of("java.util", "NoSuchElementException")),
+                            List.of(new Expr.Const("No value present", JType.STRING, null)), null), null,
+                            "throw new NoSuchElementException(\"No value present\")");
+            body.add(new Stmt.If(new Expr.Binary(BinaryOp.EQ, read(n), Expr.Const.ofInt(0), JType.BOOLEAN, null),
+                    List.of(empty), List.of(), null, "if (n == 0)"));
+        }
         body.add(new Stmt.Declare(valuesOut, new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(read(n)), null), null,
                 "double[] mapped = new double[n]"));
         body.add(new Stmt.Declare(sum, Expr.Const.of(0.0), null, "double sum = 0"));
@@ -182,24 +226,48 @@ final class Streams {
                     "t = f" + k + "(t)"));
         }
         step.add(new Stmt.ArrayWrite(read(valuesOut), read(i), read(t), null, "mapped[i] = t"));
-        step.add(new Stmt.Assign(sum, new Expr.Binary(BinaryOp.ADD, read(sum), read(t), JType.DOUBLE, null), null,
-                "sum += t"));
+        if (terminal == Terminal.SUM || terminal == Terminal.AVERAGE) {
+            step.add(new Stmt.Assign(sum, new Expr.Binary(BinaryOp.ADD, read(sum), read(t), JType.DOUBLE, null), null,
+                    "sum += t"));
+        } else if (optional) {
+            // the JDK reduces with Math.max (min) from the first value on
+            MathFunction f = terminal == Terminal.MAX ? MathFunction.MAX : MathFunction.MIN;
+            step.add(new Stmt.Assign(sum, new Expr.Cond(new Expr.Binary(BinaryOp.EQ, read(i), Expr.Const.ofInt(0),
+                    JType.BOOLEAN, null), read(t), new Expr.MathCall(f, false, List.of(read(sum), read(t)), JType.DOUBLE,
+                    null), JType.DOUBLE, null), null, "sum = i == 0 ? t : Math." + f.javaName + "(sum, t)"));
+        }
         body.add(new Stmt.Loop(null, List.of(new Stmt.Declare(i, Expr.Const.ofInt(0), null, null)), List.of(),
                 new Expr.Binary(BinaryOp.LT, read(i), read(n), JType.BOOLEAN, null),
                 List.of(new Stmt.Assign(i, intOp(BinaryOp.ADD, read(i), Expr.Const.ofInt(1)), null, null)), step, false,
                 null, "for (int i = 0; i < n; i++)"));
+        if (terminal == Terminal.TO_ARRAY) {
+            body.add(new Stmt.Return(read(valuesOut), null, "return mapped"));
+            return body;
+        }
+        if (terminal == Terminal.MAX || terminal == Terminal.MIN) {
+            body.add(new Stmt.Return(read(sum), null, "return " + terminal.method));
+            return body;
+        }
+        Expr plain = read(sum);
+        if (terminal == Terminal.AVERAGE) {
+            plain = new Expr.Binary(BinaryOp.DIV, read(sum), new Expr.Cast(JType.DOUBLE, read(n), null), JType.DOUBLE, null);
+            Var mean = local("mean", JType.DOUBLE);
+            body.add(new Stmt.Declare(mean, plain, null, "double mean = sum / n"));
+            plain = read(mean);
+        }
+        Var plainVar = ((Expr.Read) plain).var();
         Expr finite = new Expr.Call(new Callee.Opaque(BOXED, "isFinite", List.of(JType.DOUBLE), JType.BOOLEAN, true, false,
-                true), null, List.of(read(sum)), JType.BOOLEAN, null);
-        Expr exact = new Expr.StopGradient(new Expr.Call(new Callee.Opaque(SUMS, "sum", List.of(JType.DOUBLE_ARRAY),
-                JType.DOUBLE, true, false, true), null, List.of(new Expr.StopGradient(read(valuesOut), null)), JType.DOUBLE,
-                null), null);
+                true), null, List.of(plain), JType.BOOLEAN, null);
+        Expr exact = new Expr.StopGradient(new Expr.Call(new Callee.Opaque(SUMS, terminal.method,
+                List.of(JType.DOUBLE_ARRAY), JType.DOUBLE, true, false, true), null,
+                List.of(new Expr.StopGradient(read(valuesOut), null)), JType.DOUBLE, null), null);
         Expr lent = new Expr.Binary(BinaryOp.SUB, exact, new Expr.Binary(BinaryOp.SUB,
-                new Expr.StopGradient(read(sum), null), read(sum), JType.DOUBLE, null), JType.DOUBLE, null);
-        body.add(new Stmt.If(finite, List.of(new Stmt.Return(lent, null,
-                "return StreamSums.sum(mapped), with the derivative of sum")), List.of(), null, "if (Double.isFinite(sum))"));
-        body.add(new Stmt.Return(read(sum), null, "return sum"));
-        return new MethodIr(key, "sum", owner, params.stream().map(MethodIr.Param::new).toList(), null, List.of(),
-                List.copyOf(body), false, null);
+                new Expr.StopGradient(read(plainVar), null), read(plainVar), JType.DOUBLE, null), JType.DOUBLE, null);
+        body.add(new Stmt.If(finite, List.of(new Stmt.Return(lent, null, "return StreamSums." + terminal.method
+                + "(mapped), with the derivative of " + plainVar.name)), List.of(), null,
+                "if (Double.isFinite(" + plainVar.name + "))"));
+        body.add(new Stmt.Return(read(plainVar), null, "return " + plainVar.name));
+        return body;
     }
 
     /** A call of the function {@code held} (its captured values the helper's parameters) at {@code x}. */
@@ -232,7 +300,33 @@ final class Streams {
         return out;
     }
 
-    private Expr refuse(Tree tree, String why) {
-        return body.unsupportedExpr(tree, Tag.AdjointUnsupportedCall, "cannot differentiate this sum of a stream: " + why);
+    private Expr refuse(Tree tree, String what, String why) {
+        return body.unsupportedExpr(tree, Tag.AdjointUnsupportedCall, "cannot differentiate this stream's " + what + ": "
+                + why);
+    }
+
+    /** The terminal call at {@code path} of a stream of doubles, or null when it is none this class reads. */
+    private End end(TreePath path) {
+        for (Terminal t : List.of(Terminal.SUM, Terminal.TO_ARRAY)) {
+            if (is(path, DOUBLE_STREAM, t.method) && ((MethodInvocationTree) path.getLeaf()).getArguments().isEmpty()) {
+                return new End(t, receiver(path), null);
+            }
+        }
+        boolean orElse = is(path, OPTIONAL, "orElse");
+        if (!orElse && !is(path, OPTIONAL, "getAsDouble") && !is(path, OPTIONAL, "orElseThrow")
+                || !orElse && !((MethodInvocationTree) path.getLeaf()).getArguments().isEmpty()) {
+            return null;
+        }
+        TreePath optional = receiver(path);
+        if (optional == null || !(optional.getLeaf() instanceof MethodInvocationTree)) {
+            return null;
+        }
+        for (Terminal t : List.of(Terminal.AVERAGE, Terminal.MAX, Terminal.MIN)) {
+            if (is(optional, DOUBLE_STREAM, t.method)) {
+                return new End(t, receiver(optional), orElse ? new TreePath(path,
+                        ((MethodInvocationTree) path.getLeaf()).getArguments().get(0)) : null);
+            }
+        }
+        return null;
     }
 }

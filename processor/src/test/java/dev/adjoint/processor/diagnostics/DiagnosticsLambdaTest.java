@@ -163,13 +163,13 @@ class DiagnosticsLambdaTest {
                 "[AdjointUnsupportedExpression] cannot differentiate through this anonymous class: its class body holds "
                         + "more than the method applyAsDouble of its interface", "write it as a lambda");
         assertError(c, file, "return java.util.Arrays.stream(w).parallel().map(t -> t * k).sum();",
-                "[AdjointUnsupportedCall] cannot differentiate this sum of a stream: its stream is parallel, and a "
+                "[AdjointUnsupportedCall] cannot differentiate this stream's sum: its stream is parallel, and a "
                         + "parallel sum's value depends on how the stream is split", "drop parallel(), or write the loop");
         assertError(c, file, "return java.util.Arrays.stream(w).filter(t -> t > 0).sum();",
-                "[AdjointUnsupportedCall] cannot differentiate this sum of a stream: Adjoint does not read the stream "
+                "[AdjointUnsupportedCall] cannot differentiate this stream's sum: Adjoint does not read the stream "
                         + "operation DoubleStream.filter(", "write the loop");
         assertError(c, file, "return s.sum();",
-                "[AdjointUnsupportedCall] cannot differentiate this sum of a stream: its stream is not built in this "
+                "[AdjointUnsupportedCall] cannot differentiate this stream's sum: its stream is not built in this "
                         + "expression");
         assertError(c, file, "Object held = f;", "[AdjointUnsupportedExpression] cannot use the function f here");
         assertError(c, file, "return n == 0 ? x : rec(f, n - 1, f.applyAsDouble(x));",

@@ -100,14 +100,34 @@ class StreamTest {
                 public static double plain(double[] v) {
                     return Arrays.stream(v).sum() * Arrays.stream(v).map(t -> t).sum();
                 }
+
+                /** A mean and a spread of the values: average() and max() - min(), as statistics code writes them. */
+                @Differentiable(order = 2)
+                public static double moments(double[] v, double k) {
+                    double mean = Arrays.stream(v).map(t -> k * t).average().orElse(Double.NaN);
+                    double spread = Arrays.stream(v).map(t -> t * t).max().getAsDouble()
+                            - Arrays.stream(v).min().orElseThrow();
+                    return mean * spread;
+                }
+
+                /** A vector of mapped values, then a sum of its squares. */
+                @Differentiable(order = 2)
+                public static double mapped(double[] v, double k) {
+                    double[] scaled = IntStream.range(0, v.length).mapToDouble(i -> k * v[i] + i).toArray();
+                    double s = 0;
+                    for (double x : scaled) {
+                        s += x * x;
+                    }
+                    return s;
+                }
             }
             """;
 
     @Test
     void sumsOfStreamsAreDifferentiatedAtRandomPoints() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Sums", SUMS);
-        checkEveryMethod(r, "demo.Sums", POINTS, "inLoop", "loss", "movingSum", "plain", "references", "series",
-                "squares");
+        checkEveryMethod(r, "demo.Sums", POINTS, "inLoop", "loss", "mapped", "moments", "movingSum", "plain",
+                "references", "series", "squares");
         String impl = withoutComments(r.generatedSources().get("demo.SumsAdjointImpl"));
         // the streams are never built: their functions are inlined into loops, their sums the JDK's
         assertFalse(impl.contains("->") || impl.contains("::") || impl.contains("IntStream"), impl);
@@ -185,6 +205,16 @@ class StreamTest {
                     }).sum();
                 }
 
+                @Differentiable(order = 2)
+                public static double meanOr(double[] v, double d) {
+                    return Arrays.stream(v).average().orElse(d);
+                }
+
+                @Differentiable(order = 2)
+                public static double peak(double[] v) {
+                    return Arrays.stream(v).max().getAsDouble();
+                }
+
                 /** A lambda writing an array it captures: each value sees the writes of the values before it. */
                 @Differentiable(order = 2)
                 public static double running(double[] v, double x) {
@@ -206,7 +236,7 @@ class StreamTest {
     @Test
     void edgesOfSumsOfStreams() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Edges", EDGES);
-        checkEveryMethod(r, "demo.Edges", POINTS, "given", "guarded", "running", "window");
+        checkEveryMethod(r, "demo.Edges", POINTS, "given", "guarded", "meanOr", "peak", "running", "window");
         ClassLoader loader = r.loader();
         Class<?> adjoint = loader.loadClass("demo.EdgesAdjoint");
         Class<?> edges = loader.loadClass("demo.Edges");
@@ -232,5 +262,29 @@ class StreamTest {
                 java.lang.reflect.InvocationTargetException.class,
                 () -> guarded.invoke(null, new double[] {4, 200, 9}, 1.0, holder));
         assertEquals("t = 200.0", thrown.getCause().getMessage());
+        // an empty stream's average is orElse's argument, its maximum throws as getAsDouble does
+        Object meanOfNone = adjoint.getMethod("meanOrGradient", double[].class, double.class).invoke(null, new double[0], 2.0);
+        assertEquals(1.0, meanOfNone.getClass().getField("d").getDouble(meanOfNone), 0.0);
+        java.lang.reflect.InvocationTargetException none = org.junit.jupiter.api.Assertions.assertThrows(
+                java.lang.reflect.InvocationTargetException.class,
+                () -> adjoint.getMethod("peakGradient", double[].class).invoke(null, (Object) new double[0]));
+        assertEquals(java.util.NoSuchElementException.class, none.getCause().getClass());
+        // the average's value is the JDK's, bit for bit, on long arrays of values of mixed size
+        Class<?> meanGradient = loader.loadClass("demo.EdgesAdjoint$MeanOrGradient");
+        Method meanPullback = adjoint.getMethod("meanOrPullback", double[].class, double.class, double.class, meanGradient);
+        Method mean = edges.getMethod("meanOr", double[].class, double.class);
+        Random random = new Random(9);
+        for (int round = 0; round < 20; round++) {
+            double[] v = new double[1000];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.pow(10, random.nextInt(12) - 4) * (random.nextDouble() - 0.5);
+            }
+            Object g = meanGradient.getConstructor().newInstance();
+            meanGradient.getField("v").set(g, new double[v.length]);
+            double averaged = (double) meanPullback.invoke(null, v.clone(), 0.0, 1.0, g);
+            assertEquals(Double.doubleToLongBits((double) mean.invoke(null, v.clone(), 0.0)),
+                    Double.doubleToLongBits(averaged));
+            assertEquals(1.0 / v.length, ((double[]) meanGradient.getField("v").get(g))[7], 1e-18);
+        }
     }
 }
