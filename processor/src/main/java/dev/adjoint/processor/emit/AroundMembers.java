@@ -39,7 +39,7 @@ final class AroundMembers {
         String valueLocal = unused("_value", params);
         String thrown = unused("_thrown", params);
         int tests = d.keptTests();
-        return MethodSpec.methodBuilder(Naming.kept(d.plan().name()))
+        MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.kept(d.plan().name()))
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("The equality tests of {@code $L} that its code around keeps as written (bit i for test i), "
                         + "fewest first, such that it gives the method's value; -1 where no choice does.\n",
@@ -58,8 +58,12 @@ final class AroundMembers {
                 .addStatement("return $N", choice)
                 .endControlFlow()
                 .nextControlFlow("catch ($T | $T $N)", RuntimeException.class, StackOverflowError.class, thrown)
-                .addCode("// this choice's code around throws or recurses for ever: no agreement\n")
-                .endControlFlow()
+                .addCode("// this choice's code around throws or recurses for ever: no agreement\n");
+        if (!d.plan().thrown().isEmpty()) {
+            m.nextControlFlow("catch ($T $N)", Exception.class, thrown)
+                    .addCode("// or throws one of the method's checked exceptions\n");
+        }
+        return m.endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
                 .addStatement("return -1")
@@ -97,15 +101,18 @@ final class AroundMembers {
                     .addStatement("return $T.NaN", Double.class)
                     .endControlFlow();
         }
-        return m
-                .addStatement("double $N = $L", valueLocal, value)
+        m.addStatement("double $N = $L", valueLocal, value)
                 .addStatement("double $N", aroundLocal)
                 .beginControlFlow("try")
                 .addStatement("$N = $N($L)", aroundLocal, around, aroundArgs)
                 // a code around may recurse for ever where the method does not (x == 0 ends a recursion)
                 .nextControlFlow("catch ($T | $T $N)", RuntimeException.class, StackOverflowError.class, thrown)
-                .addStatement("return $T.NaN", Double.class)
-                .endControlFlow()
+                .addStatement("return $T.NaN", Double.class);
+        if (!d.plan().thrown().isEmpty()) {
+            // or throw one of the method's checked exceptions where the method returns
+            m.nextControlFlow("catch ($T $N)", Exception.class, thrown).addStatement("return $T.NaN", Double.class);
+        }
+        return m.endControlFlow()
                 .addStatement("return $T.gap($N, $N)", RUNTIME, valueLocal,
                         aroundLocal)
                 .build();

@@ -74,6 +74,38 @@ class DifferentialRegressionTest {
     }
 
     /**
+     * Found by the campaign of 2026-12-02 (m53 of a batch, declaring the checked Failure), shrunk: an
+     * equality test whose failing side throws a checked exception the method declares. The code
+     * around the point fails the test, so it throws where the method returns; {@code f$gap} took a
+     * code around that throws for "no agreement" only for unchecked exceptions, and the checked one
+     * went out of the gradient.
+     */
+    @Test
+    void codeAroundThrowingACheckedException() throws Exception {
+        SourceCheck.check("difftest.Batch", HEADER + """
+                public final class Batch {
+                    static final class Failure extends Exception {
+                        private static final long serialVersionUID = 1L;
+
+                        Failure(String message) {
+                            super(message);
+                        }
+                    }
+
+                    @Differentiable
+                    public static double m53(double x, double y) throws Failure {
+                        double a = x * y;
+                        double b = y * x;
+                        if (a != b) {
+                            throw new Failure("not finite");
+                        }
+                        return a + Math.sin(b);
+                    }
+                }
+                """, "m53", 0.3, 0.7);
+    }
+
+    /**
      * As found by the campaign (m86 of a batch, its body in an anonymous class), shrunk: another
      * method named {@code apply}, taking three arguments and writing its array parameter, made the
      * find stage (which matches calls by name and count) take m86's {@code boolean} argument for a
