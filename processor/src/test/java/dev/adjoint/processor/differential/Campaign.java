@@ -139,6 +139,9 @@ final class Campaign {
         if (printed.contains("Body run = new ")) {
             out.add("body in an anonymous class");
         }
+        if (printed.contains("Streamed(")) {
+            out.add("first parameter through a stream");
+        }
         if (printed.contains("catch (Failure failure)")) {
             out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
                     : "checked exception rethrown around the body");

@@ -218,6 +218,10 @@ final class JavaPrinter {
                 && Math.floorMod(body.toString().hashCode() * 13 + 5, 4) == 1) {
             return out.append(given(m, params, suppress, body.toString())).append("    }\n").toString();
         }
+        if (variants && helper == null && body.indexOf(m.name() + "(") < 0 && !m.doubleParams().isEmpty()
+                && Math.floorMod(body.toString().hashCode() * 19 + 7, 5) == 3) {
+            return out.append(streamed(m, params, suppress, body.toString())).append("    }\n").toString();
+        }
         if (helper == null) {
             return out.append(body).append("    }\n").toString();
         }
@@ -339,6 +343,30 @@ final class JavaPrinter {
         return held + "        return " + m.name() + "Given" + args + ";\n    }\n\n" + suppress + "    private static double "
                 + m.name() + "Given" + taking + " {\n        double " + first + " = " + first + "Of.applyAsDouble(1.0);\n"
                 + body;
+    }
+
+    /**
+     * For one in five other methods (chosen by their text), the body moved into a private helper that
+     * takes the first {@code double} parameter as {@code xIn} and gets it back through a stream of
+     * that one value, {@code Arrays.stream(new double[] {xIn}).map(unit -> unit * 1.0).max().getAsDouble()}
+     * (or its {@code toArray()[0]}, or {@code IntStream.range(0, 1).mapToDouble(i -> xIn).min().orElse(xIn)}):
+     * x exactly, -0.0 and NaN too, where a sum of one value would make -0.0 a 0.0. The processor
+     * reads the stream as a loop, the derivative flowing through the one value (read/Streams).
+     */
+    private static String streamed(Method m, String params, String suppress, String body) {
+        String first = m.doubleParams().get(0);
+        int spelling = Math.floorMod(body.hashCode() * 23 + 5, 3);
+        String in = first + "In";
+        String value = switch (spelling) {
+            case 0 -> "java.util.Arrays.stream(new double[] {" + in + "}).map(unit -> unit * 1.0).max().getAsDouble()";
+            case 1 -> "java.util.Arrays.stream(new double[] {" + in + "}).map(unit -> unit * 1.0).toArray()[0]";
+            default -> "java.util.stream.IntStream.range(0, 1).mapToDouble(i -> " + in + ").min().orElse(" + in + ")";
+        };
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
+        String taking = m.params().stream().map(p -> p.type().java + " " + (p.name().equals(first) ? in : p.name()))
+                .collect(Collectors.joining(", ", "(", ")"));
+        return "        return " + m.name() + "Streamed" + args + ";\n    }\n\n" + suppress + "    private static double "
+                + m.name() + "Streamed" + taking + " {\n        double " + first + " = " + value + ";\n" + body;
     }
 
     /**
