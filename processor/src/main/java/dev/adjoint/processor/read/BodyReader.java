@@ -558,7 +558,7 @@ final class BodyReader {
                                     + ": write the double value itself (Double.parseDouble for a text)");
                 }
                 calls.noteDeprecated(trees.getElement(path));
-                Expr unreachable = refusal(tree, calls.unreachable(trees.getElement(path)));
+                Expr unreachable = refusal(tree, calls.unreachable(trees.getElement(path), this));
                 return unreachable != null ? unreachable : written(tree, new Expr.New(created, args, at));
             }
             case CONDITIONAL_EXPRESSION -> {
@@ -731,7 +731,7 @@ final class BodyReader {
                 }
                 TypeElement owner = (TypeElement) field.getEnclosingElement();
                 boolean hidden = !calls.accessible(field);
-                Expr unreachable = refusal(tree, calls.unreachable(field));
+                Expr unreachable = refusal(tree, calls.unreachable(field, this));
                 if (unreachable != null) {
                     return unreachable;
                 }

@@ -719,14 +719,15 @@ final class Calls {
 
     /**
      * Why the adjoint class can reach neither directly nor through a bridge the field or constructor
-     * {@code e}, or null when it can: a constructor must be accessible (creations are not bridged); a
+     * {@code e}, or null when it can: a constructor must be accessible (creations are not bridged), and
+     * one declaring a checked exception must let it out of {@code body} (read/Catches); a
      * bridge to a field names the field's type. A field's class it cannot name is looked up by name
      * (registered here for the emitter), unless it is local or anonymous.
      */
-    String unreachable(Element e) {
-        if (e instanceof ExecutableElement c && Catches.declared(c) != null) {
+    String unreachable(Element e, BodyReader body) {
+        if (e instanceof ExecutableElement c && Catches.declared(c) != null && !body.catches.letsOutCalls()) {
             return "this constructor declares the checked " + Catches.declared(c) + ", which the generated code, "
-                    + "calling it as written, could not let out; build the object outside the @Differentiable method";
+                    + "calling it as written and keeping no try, could not catch here; build the object outside the try";
         }
         if (e == null || accessible(e)) {
             return null;

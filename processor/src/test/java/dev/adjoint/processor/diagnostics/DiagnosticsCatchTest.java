@@ -257,14 +257,23 @@ class DiagnosticsCatchTest {
                 "make the exception class visible there (not private), or throw an unchecked exception");
     }
 
-    /** A method declaring the exception lets it out of a helper and of a library call: both accepted. */
+    /** A method declaring the exception lets it out of a helper, a library call and a constructor: accepted. */
     @Test
     void checkedExceptionsLetOutOfTheMethodAreAccepted() {
         JavaFileObject file = withChecked(
+                "    static final class Opened {",
+                "        Opened(double x) throws Diverged {",
+                "            if (x > 100) {",
+                "                throw new Diverged(\"open\");",
+                "            }",
+                "        }",
+                "    }",
+                "",
                 "    @Differentiable",
                 "    static double letOut(double x) throws Diverged, InterruptedException {",
                 "        Thread.sleep(0);",
-                "        return solve(x) * x;",
+                "        Object o = new Opened(1.0);",
+                "        return solve(x) * x + (o == null ? 1 : 0);",
                 "    }");
         Compilation c = compile(file);
         assertThat(c).succeededWithoutWarnings();
