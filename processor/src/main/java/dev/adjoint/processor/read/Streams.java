@@ -8,10 +8,8 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ParenthesizedTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
-import dev.adjoint.processor.diag.Tag;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
@@ -41,9 +39,11 @@ import javax.lang.model.element.TypeElement;
  * order is. Its derivative is a plain sum's: each value's derivative, added once. A maximum is
  * {@code Math.max} over the values in order, as the JDK reduces it.
  *
- * <p>Refused at the call: a parallel stream (its sum depends on how the stream is split), other
- * sources and operations ({@code filter}, {@code boxed}, a stream held in a local or returned by a
- * method), and a function Adjoint does not read.
+ * <p>A parallel stream's values are computed in order, and its sum (average) is the JDK's parallel
+ * one, split as the stream was: over an array of the values for an array, over a range of their
+ * number for a range (a range splits as no array does). Other sources and operations ({@code
+ * filter}, {@code DoubleStream.of}, a stream of objects, a stream held in a local) stay a library's
+ * objects, refused where a derivative flows through them, as before.
  */
 final class Streams {
 
@@ -89,24 +89,24 @@ final class Streams {
         if (end == null) {
             return null;
         }
-        MethodInvocationTree sum = (MethodInvocationTree) path.getLeaf();
+        MethodInvocationTree terminal = (MethodInvocationTree) path.getLeaf();
         String what = end.terminal().method;
         List<TreePath> mapped = new ArrayList<>(); // the functions, in the order the stream applies them
         List<ExecutableElement> maps = new ArrayList<>();
         TreePath at = end.stream();
         Source source = null;
+        Boolean parallel = null; // the last of parallel() and sequential() decides for the whole stream
         while (source == null) {
             if (at == null || !(at.getLeaf() instanceof MethodInvocationTree)
                     || !(trees.getElement(at) instanceof ExecutableElement op)) {
-                return refuse(sum, what, "its stream is not built in this expression; Adjoint reads a stream written in "
-                        + "one expression, from Arrays.stream(double[]) or IntStream.range");
+                return null; // a stream held in a local, returned by a method: a library's objects, as before
             }
             if (is(at, DOUBLE_STREAM, "map") || is(at, INT_STREAM, "mapToDouble")) {
                 mapped.add(0, new TreePath(at, ((MethodInvocationTree) at.getLeaf()).getArguments().get(0)));
                 maps.add(0, op);
-            } else if (is(at, DOUBLE_STREAM, "parallel") || is(at, INT_STREAM, "parallel")) {
-                return refuse(sum, what, "its stream is parallel, and a parallel sum's value depends on how the stream is "
-                        + "split; drop parallel(), or write the loop");
+            } else if (is(at, DOUBLE_STREAM, "parallel") || is(at, INT_STREAM, "parallel")
+                    || is(at, DOUBLE_STREAM, "sequential") || is(at, INT_STREAM, "sequential")) {
+                parallel = parallel != null ? parallel : op.getSimpleName().contentEquals("parallel");
             } else if (is(at, "java.util.Arrays", "stream") && op.getParameters().size() == 1
                     && JType.of(op.getParameters().get(0).asType()).isDoubleArray()) {
                 source = Source.ARRAY;
@@ -114,16 +114,17 @@ final class Streams {
             } else if (is(at, INT_STREAM, "range") || is(at, INT_STREAM, "rangeClosed")) {
                 source = op.getSimpleName().contentEquals("range") ? Source.RANGE : Source.CLOSED;
                 break;
-            } else if (!is(at, DOUBLE_STREAM, "sequential") && !is(at, INT_STREAM, "sequential")) {
-                return refuse(sum, what, "Adjoint does not read the stream operation " + Calls.describe(op) + "; it reads "
-                        + "reductions of Arrays.stream(double[]) and IntStream.range(from, to) mapped by map and mapToDouble: "
-                        + "write the loop");
+            } else {
+                // another source or operation (filter, DoubleStream.of, a stream of objects): a library's
+                // methods, refused where a derivative flows through them, as before
+                return null;
             }
             at = receiver(at);
         }
         if (source != Source.ARRAY && (mapped.isEmpty() || !maps.get(0).getSimpleName().contentEquals("mapToDouble"))) {
-            return refuse(sum, what, "Adjoint reads a range's values mapped to doubles by mapToDouble first; write the loop");
+            return null;
         }
+        boolean split = Boolean.TRUE.equals(parallel);
         List<Expr> args = new ArrayList<>();
         List<Var> params = new ArrayList<>();
         List<Functions.Held> read = new ArrayList<>();
@@ -133,9 +134,7 @@ final class Streams {
             Expr given = functions.passed(mapped.get(k), maps.get(k));
             Functions.Held held = given == null ? null : functions.passedIn(List.of(given)).get(0);
             if (held == null) {
-                return given != null ? given : refuse(mapped.get(k).getLeaf(), what, "the function given to "
-                        + maps.get(k).getSimpleName() + " is not one Adjoint reads here: a lambda, a method reference, "
-                        + "an anonymous class, or a local or constant holding one");
+                return given; // its refusal, or null: a function Adjoint does not hold, a library's object as before
             }
             String lambdaKey = "lambda#" + held.shape() + "@" + calls.site().getQualifiedName();
             calls.reader().lambda(held, lambdaKey, "f", calls.site());
@@ -157,17 +156,18 @@ final class Streams {
             params.add(otherwise);
             args.add(body.expr(end.otherwise()));
         }
-        String key = "stream#" + what + (end.otherwise() != null ? "#orElse" : "") + "#" + source + "#" + shapes + "@"
+        String key = "stream#" + what + (end.otherwise() != null ? "#orElse" : "") + (split ? "#parallel" : "") + "#"
+                + source + "#" + shapes + "@"
                 + calls.site().getQualifiedName();
         ClassRef owner = ClassRef.of(calls.site());
         List<JType> types = params.stream().map(v -> v.type).toList();
         if (!calls.reader().hasHelper(key)) {
             calls.reader().putHelper(key, new MethodIr(key, what, owner, params.stream().map(MethodIr.Param::new).toList(),
-                    null, List.of(), helper(end.terminal(), source, sourceParams, otherwise, read, lambdaKeys, owner),
+                    null, List.of(), helper(end.terminal(), source, split, sourceParams, otherwise, read, lambdaKeys, owner),
                     end.terminal() == Terminal.TO_ARRAY, null));
         }
         JType type = end.terminal() == Terminal.TO_ARRAY ? JType.DOUBLE_ARRAY : JType.DOUBLE;
-        return new Expr.Call(new Callee.Inline(key, what, types, owner), null, args, type, body.at(sum));
+        return new Expr.Call(new Callee.Inline(key, what, types, owner), null, args, type, body.at(terminal));
     }
 
     /**
@@ -179,7 +179,7 @@ final class Streams {
      * itself. An empty stream's average, maximum or minimum is {@code otherwise}, or throws as
      * {@code OptionalDouble.getAsDouble()} does.
      */
-    private static List<Stmt> helper(Terminal terminal, Source source, List<Var> sourceParams, Var otherwise,
+    private static List<Stmt> helper(Terminal terminal, Source source, boolean split, List<Var> sourceParams, Var otherwise,
             List<Functions.Held> functions, List<String> lambdaKeys, ClassRef owner) {
         Var n = local("n", JType.INT);
         Var valuesOut = local("mapped", JType.DOUBLE_ARRAY);
@@ -258,12 +258,14 @@ final class Streams {
         Var plainVar = ((Expr.Read) plain).var();
         Expr finite = new Expr.Call(new Callee.Opaque(BOXED, "isFinite", List.of(JType.DOUBLE), JType.BOOLEAN, true, false,
                 true), null, List.of(plain), JType.BOOLEAN, null);
-        Expr exact = new Expr.StopGradient(new Expr.Call(new Callee.Opaque(SUMS, terminal.method,
+        // a parallel stream's sum is split as the stream was: over an array, or over a range of its size
+        String reduced = !split ? terminal.method : terminal.method + (source == Source.ARRAY ? "Parallel" : "OverRange");
+        Expr exact = new Expr.StopGradient(new Expr.Call(new Callee.Opaque(SUMS, reduced,
                 List.of(JType.DOUBLE_ARRAY), JType.DOUBLE, true, false, true), null,
                 List.of(new Expr.StopGradient(read(valuesOut), null)), JType.DOUBLE, null), null);
         Expr lent = new Expr.Binary(BinaryOp.SUB, exact, new Expr.Binary(BinaryOp.SUB,
                 new Expr.StopGradient(read(plainVar), null), read(plainVar), JType.DOUBLE, null), JType.DOUBLE, null);
-        body.add(new Stmt.If(finite, List.of(new Stmt.Return(lent, null, "return StreamSums." + terminal.method
+        body.add(new Stmt.If(finite, List.of(new Stmt.Return(lent, null, "return StreamSums." + reduced
                 + "(mapped), with the derivative of " + plainVar.name)), List.of(), null,
                 "if (Double.isFinite(" + plainVar.name + "))"));
         body.add(new Stmt.Return(read(plainVar), null, "return " + plainVar.name));
@@ -300,10 +302,6 @@ final class Streams {
         return out;
     }
 
-    private Expr refuse(Tree tree, String what, String why) {
-        return body.unsupportedExpr(tree, Tag.AdjointUnsupportedCall, "cannot differentiate this stream's " + what + ": "
-                + why);
-    }
 
     /** The terminal call at {@code path} of a stream of doubles, or null when it is none this class reads. */
     private End end(TreePath path) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Sums of streams of doubles (read/Streams): {@code Arrays.stream(v).map(f).sum()} with a lambda,
  * a block lambda choosing a value (Elasticsearch's moving sum), method references and two maps;
  * {@code IntStream.range(0, n).mapToDouble(i -> ...).sum()} over rows of data with a lambda reading
- * the differentiated weights (Smile's logistic loss, sequential); {@code rangeClosed} with a
+ * the differentiated weights (Smile's logistic loss, parallel); parallel sums and averages;
+ * {@code rangeClosed} with a
  * captured scalar; a stream sum inside a loop; {@code sequential()}. Each is checked at 20 random
  * points as {@link NumericGradientTest} checks the fixtures, and the pullback's value is the
  * method's own, bit for bit, on long arrays of values of mixed size (where the JDK's compensated
@@ -72,10 +73,10 @@ class StreamTest {
                     return Arrays.stream(v).map(Math::exp).map(Sums::logistic).map(e -> k * e).sum();
                 }
 
-                /** Smile's BinomialObjective.f, sequential: a lambda over rows reading the weights. */
+                /** Smile's BinomialObjective.f: a parallel stream of a lambda over rows reading the weights. */
                 @Differentiable(order = 2, wrt = "w")
                 public static double loss(double[] w, double[][] x, double[] y) {
-                    return IntStream.range(0, x.length).mapToDouble(i -> {
+                    return IntStream.range(0, x.length).parallel().mapToDouble(i -> {
                         double wx = dot(x[i], w);
                         return Math.log1p(Math.exp(wx)) - y[i] * wx;
                     }).sum();
@@ -99,6 +100,14 @@ class StreamTest {
                 @Differentiable(order = 2)
                 public static double plain(double[] v) {
                     return Arrays.stream(v).sum() * Arrays.stream(v).map(t -> t).sum();
+                }
+
+                /** Parallel sums and averages over an array and over a range, sequential() after parallel() too. */
+                @Differentiable(order = 2)
+                public static double parallel(double[] v, double k) {
+                    return Arrays.stream(v).parallel().map(t -> k * t * t).sum()
+                            + IntStream.range(0, v.length).parallel().mapToDouble(i -> v[i] * k).average().orElse(0)
+                            + Arrays.stream(v).parallel().map(t -> t + k).sequential().sum();
                 }
 
                 /** A mean and a spread of the values: average() and max() - min(), as statistics code writes them. */
@@ -126,8 +135,8 @@ class StreamTest {
     @Test
     void sumsOfStreamsAreDifferentiatedAtRandomPoints() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Sums", SUMS);
-        checkEveryMethod(r, "demo.Sums", POINTS, "inLoop", "loss", "mapped", "moments", "movingSum", "plain",
-                "references", "series", "squares");
+        checkEveryMethod(r, "demo.Sums", POINTS, "inLoop", "loss", "mapped", "moments", "movingSum", "parallel",
+                "plain", "references", "series", "squares");
         String impl = withoutComments(r.generatedSources().get("demo.SumsAdjointImpl"));
         // the streams are never built: their functions are inlined into loops, their sums the JDK's
         assertFalse(impl.contains("->") || impl.contains("::") || impl.contains("IntStream"), impl);
@@ -166,6 +175,22 @@ class StreamTest {
             }
         }
         assertTrue(differing > 10, "the plain sum differs from the JDK's in " + differing + " of 50 rounds");
+        // parallel sums, split as the streams were, on arrays long enough to be split
+        Method parallel = loader.loadClass("demo.Sums").getMethod("parallel", double[].class, double.class);
+        Class<?> parallelGradient = loader.loadClass("demo.SumsAdjoint$ParallelGradient");
+        Method parallelPullback = loader.loadClass("demo.SumsAdjoint").getMethod("parallelPullback", double[].class,
+                double.class, double.class, parallelGradient);
+        for (int round = 0; round < 20; round++) {
+            double[] v = new double[20_000];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.pow(10, random.nextInt(12) - 4) * (random.nextDouble() - 0.5);
+            }
+            Object g = parallelGradient.getConstructor().newInstance();
+            parallelGradient.getField("v").set(g, new double[v.length]);
+            double value = (double) parallelPullback.invoke(null, v.clone(), 0.75, 1.0, g);
+            assertEquals(Double.doubleToLongBits((double) parallel.invoke(null, v.clone(), 0.75)),
+                    Double.doubleToLongBits(value), "round " + round);
+        }
     }
 
     static final String EDGES = """
