@@ -67,7 +67,8 @@ import javax.lang.model.type.TypeMirror;
  * Everything after the reader sees a loop, which normalize.Converge runs on where the value stopped
  * early.
  *
- * <p>Read so only where that is sure: a local (or the creation itself) whose class body holds the
+ * <p>Read so only where that is sure: a local (or the creation itself, or a constant field
+ * initialised with it) whose class body holds the
  * methods its superclass declares abstract and nothing else, whose methods use no {@code this} and
  * no member of the object, and whose only use is a call of its methods. Anything else about such a
  * local is refused at its line.
@@ -185,6 +186,27 @@ final class Fractions {
         return true;
     }
 
+    /**
+     * The creation a constant field named at {@code receiver} is initialised with, when it is such an
+     * anonymous object (JSAT's {@code private static final ContinuedFraction gammaQ = new
+     * ContinuedFraction() {...}}): it can only ever hold that object, which captures no local. Else null.
+     */
+    private TreePath constant(TreePath receiver) {
+        if (!(receiver.getLeaf() instanceof IdentifierTree || receiver.getLeaf() instanceof MemberSelectTree)) {
+            return null;
+        }
+        Element e = trees.getElement(receiver);
+        if (e == null || e.getKind() != ElementKind.FIELD || !MethodReferences.constant(trees, e)) {
+            return null;
+        }
+        TreePath declaration = trees.getPath(e);
+        if (declaration == null || !(declaration.getLeaf() instanceof VariableTree v) || v.getInitializer() == null) {
+            return null;
+        }
+        TreePath init = new TreePath(declaration, v.getInitializer());
+        return creation(init) != null ? init : null;
+    }
+
     /** The class an anonymous class of type {@code type} extends (or null: it implements an interface). */
     private static TypeElement superclass(TypeMirror type) {
         if (!(type instanceof DeclaredType d) || !(d.asElement() instanceof TypeElement t)
@@ -216,6 +238,9 @@ final class Fractions {
         TreePath receiver = new TreePath(new TreePath(path, select), select.getExpression());
         TreePath created = receiver.getLeaf() instanceof IdentifierTree
                 ? locals.get(trees.getElement(receiver)) : creation(receiver) != null ? receiver : null;
+        if (created == null) {
+            created = constant(receiver);
+        }
         if (created == null) {
             return null;
         }
@@ -272,10 +297,11 @@ final class Fractions {
                 return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through "
                         + Calls.describe(method) + " of an anonymous object: call a method of its class");
             }
+            int before = args.size();
             for (ExpressionTree a : call.getArguments()) {
                 args.add(body.expr(new TreePath(path, a)));
             }
-            return helper(object, target, args, at);
+            return helper(object, target, packed(target, args, before, at), at);
         }
         return evaluate(path, object, library, superclass, params, args, at);
     }
@@ -284,10 +310,11 @@ final class Fractions {
     private Expr within(TreePath path, ExecutableElement method) {
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
         Position at = body.at(call);
-        List<Expr> args = new ArrayList<>(vars.stream().map(v -> (Expr) new Expr.Read(v, at)).toList());
+        List<Expr> given = new ArrayList<>(vars.stream().map(v -> (Expr) new Expr.Read(v, at)).toList());
         for (ExpressionTree a : call.getArguments()) {
-            args.add(body.expr(new TreePath(path, a)));
+            given.add(body.expr(new TreePath(path, a)));
         }
+        List<Expr> args = packed(method, given, vars.size(), at);
         if (method.getModifiers().contains(Modifier.ABSTRACT)) {
             ExecutableElement impl = implementation(context.type(), method);
             if (impl == null) {
@@ -317,6 +344,22 @@ final class Fractions {
         TypeElement owner = own ? superclass(object.type().asType()) : (TypeElement) method.getEnclosingElement();
         return new Expr.Call(new Callee.Inline(key, method.getSimpleName().toString(), types, ClassRef.of(owner)), null,
                 args, JType.of(method.getReturnType()), at);
+    }
+
+    /**
+     * {@code args} (the captured values, {@code before} of them, then the call's own) for {@code
+     * method}: a {@code double...} method's trailing values packed into the array it receives
+     * ({@code lentz(a, z)} as {@code lentz(new double[] {a, z})}), as read/Calls packs them.
+     */
+    private static List<Expr> packed(ExecutableElement method, List<Expr> args, int before, Position at) {
+        int fixed = before + method.getParameters().size() - 1;
+        if (!method.isVarArgs() || !JType.of(method.getParameters().get(method.getParameters().size() - 1).asType())
+                .isDoubleArray() || args.size() == fixed + 1 && args.get(fixed).type().isDoubleArray()) {
+            return args;
+        }
+        List<Expr> out = new ArrayList<>(args.subList(0, fixed));
+        out.add(new Expr.ArrayLit(JType.DOUBLE_ARRAY, List.copyOf(args.subList(fixed, args.size())), at));
+        return out;
     }
 
     /** Whether {@code call} is on the object itself: {@code getA(n, x)} or {@code this.getA(n, x)}. */

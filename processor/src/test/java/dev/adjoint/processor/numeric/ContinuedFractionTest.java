@@ -317,6 +317,89 @@ class ContinuedFractionTest {
             }
             """;
 
+    /**
+     * Fractions held in constant fields, as JSAT holds its incomplete gamma's ({@code private static
+     * final ContinuedFraction gammaQ = new ContinuedFraction() {...}}, evaluated by {@code
+     * gammaQ.lentz(a, z)}): a stateless abstract class of the build whose terms take their values as
+     * {@code double...}, given two values (packed into the array the method receives) or an array.
+     */
+    private static final String FIELDS = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Fields {
+                /** A continued fraction of this build, evaluated by the modified Lentz method from its terms. */
+                public abstract static class Fraction {
+                    public abstract double a(int n, double... p);
+
+                    public abstract double b(int n, double... p);
+
+                    public double value(double... p) {
+                        double f = b(0, p);
+                        double c = f;
+                        double d = 0;
+                        for (int j = 1; j < 200; j++) {
+                            d = b(j, p) + a(j, p) * d;
+                            c = b(j, p) + a(j, p) / c;
+                            d = 1 / d;
+                            f *= c * d;
+                        }
+                        return f;
+                    }
+                }
+
+                /** Legendre's fraction of the upper incomplete gamma function's tail. */
+                private static final Fraction UPPER = new Fraction() {
+                    @Override
+                    public double a(int n, double... p) {
+                        return -n * (n - p[0]);
+                    }
+
+                    @Override
+                    public double b(int n, double... p) {
+                        return p[1] - p[0] + 1 + 2 * n;
+                    }
+                };
+
+                /** 1 + x / (1 + x / (1 + ...)) = (1 + sqrt(1 + 4x)) / 2. */
+                static final Fraction GOLDEN = new Fraction() {
+                    @Override
+                    public double a(int n, double... p) {
+                        return p[0];
+                    }
+
+                    @Override
+                    public double b(int n, double... p) {
+                        return 1;
+                    }
+                };
+
+                private Fields() {}
+
+                @Differentiable(order = 2)
+                public static double upper(double s, double x) {
+                    return Math.exp(-x) * Math.pow(x, s) / UPPER.value(s, x);
+                }
+
+                @Differentiable(order = 2)
+                public static double golden(double x) {
+                    return GOLDEN.value(new double[] {x});
+                }
+            }
+            """;
+
+    @Test
+    void fractionsHeldInConstantFieldsAreReadWhereTheyAreEvaluated() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Fields", FIELDS);
+        GradientHarness.checkEveryMethod(r, "demo.Fields", POINTS, "golden", "upper");
+        String impl = withoutComments(r.generated("demo.FieldsAdjointImpl"));
+        assertFalse(impl.contains("new Fields.Fraction") || impl.contains("UPPER") || impl.contains("GOLDEN"),
+                "the fractions are never built nor read from their fields:\n" + impl);
+        Object g = r.loader().loadClass("demo.FieldsAdjoint").getMethod("goldenGradient", double.class).invoke(null, 0.5);
+        assertEquals(1 / Math.sqrt(3), g.getClass().getField("x").getDouble(g), 1e-12);
+    }
+
     @Test
     void recursiveHelpersNamedLikeTheMethodGetNamesOfTheirOwn() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.RegularizedGamma", NUMBERS, "demo.Gamma", GAMMA);
