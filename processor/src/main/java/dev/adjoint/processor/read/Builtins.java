@@ -207,7 +207,8 @@ final class Builtins {
         return new Expr.Binary(op, a, b, JType.BOOLEAN, null);
     }
 
-    private static Expr intOp(BinaryOp op, Expr a, Expr b) {
+    /** An {@code int} operation in code the reader writes itself (here and read/Streams). */
+    static Expr intOp(BinaryOp op, Expr a, Expr b) {
         return new Expr.Binary(op, a, b, JType.INT, null);
     }
 

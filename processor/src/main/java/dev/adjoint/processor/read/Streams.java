@@ -1,5 +1,6 @@
 package dev.adjoint.processor.read;
 
+import static dev.adjoint.processor.read.Builtins.intOp;
 import static dev.adjoint.processor.read.Builtins.local;
 import static dev.adjoint.processor.read.Builtins.param;
 import static dev.adjoint.processor.read.Builtins.read;
@@ -83,7 +84,10 @@ final class Streams {
         this.functions = functions;
     }
 
-    /** The reduction at {@code path}, read as above, or its refusal; null when {@code path} is no such call. */
+    /**
+     * The reduction at {@code path}, read as above, or the refusal of a function given to it; null when
+     * {@code path} is no stream Adjoint reads so (a library's objects then, as before).
+     */
     Expr call(TreePath path) {
         End end = end(path);
         if (end == null) {
@@ -278,10 +282,6 @@ final class Streams {
         args.add(x);
         List<JType> types = args.stream().map(Expr::type).toList();
         return new Expr.Call(new Callee.Inline(lambdaKey, "f", types, owner), null, args, JType.DOUBLE, null);
-    }
-
-    private static Expr intOp(BinaryOp op, Expr a, Expr b) {
-        return new Expr.Binary(op, a, b, JType.INT, null);
     }
 
     /** Whether {@code path} calls the method {@code name} of the class {@code owner}. */
