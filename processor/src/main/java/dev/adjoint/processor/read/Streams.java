@@ -187,7 +187,9 @@ final class Streams {
             List<Functions.Held> functions, List<String> lambdaKeys, ClassRef owner) {
         Var n = local("n", JType.INT);
         Var valuesOut = local("mapped", JType.DOUBLE_ARRAY);
-        Var sum = local("sum", JType.DOUBLE);
+        // the running sum, or maximum (minimum), named for what it holds in the generated code
+        boolean extreme = terminal == Terminal.MAX || terminal == Terminal.MIN;
+        Var sum = local(extreme ? terminal.method : "sum", JType.DOUBLE);
         Var i = local("i", JType.INT);
         Var t = local("t", JType.DOUBLE);
         List<Stmt> body = new ArrayList<>();
@@ -212,9 +214,13 @@ final class Streams {
             body.add(new Stmt.If(new Expr.Binary(BinaryOp.EQ, read(n), Expr.Const.ofInt(0), JType.BOOLEAN, null),
                     List.of(empty), List.of(), null, "if (n == 0)"));
         }
-        body.add(new Stmt.Declare(valuesOut, new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(read(n)), null), null,
-                "double[] mapped = new double[n]"));
-        body.add(new Stmt.Declare(sum, Expr.Const.of(0.0), null, "double sum = 0"));
+        // a maximum needs no array of the values: generated code allocates one only for a sum's JDK value and toArray()
+        boolean kept = !extreme;
+        if (kept) {
+            body.add(new Stmt.Declare(valuesOut, new Expr.NewArray(JType.DOUBLE_ARRAY, List.of(read(n)), null), null,
+                    "double[] mapped = new double[n]"));
+        }
+        body.add(new Stmt.Declare(sum, Expr.Const.of(0.0), null, "double " + sum.name + " = 0"));
         List<Stmt> step = new ArrayList<>();
         int first = 0;
         if (source == Source.ARRAY) {
@@ -229,16 +235,19 @@ final class Streams {
             step.add(new Stmt.Assign(t, apply(functions.get(k), lambdaKeys.get(k), owner, read(t)), null,
                     "t = f" + k + "(t)"));
         }
-        step.add(new Stmt.ArrayWrite(read(valuesOut), read(i), read(t), null, "mapped[i] = t"));
+        if (kept) {
+            step.add(new Stmt.ArrayWrite(read(valuesOut), read(i), read(t), null, "mapped[i] = t"));
+        }
         if (terminal == Terminal.SUM || terminal == Terminal.AVERAGE) {
             step.add(new Stmt.Assign(sum, new Expr.Binary(BinaryOp.ADD, read(sum), read(t), JType.DOUBLE, null), null,
                     "sum += t"));
-        } else if (optional) {
+        } else if (extreme) {
             // the JDK reduces with Math.max (min) from the first value on
             MathFunction f = terminal == Terminal.MAX ? MathFunction.MAX : MathFunction.MIN;
             step.add(new Stmt.Assign(sum, new Expr.Cond(new Expr.Binary(BinaryOp.EQ, read(i), Expr.Const.ofInt(0),
                     JType.BOOLEAN, null), read(t), new Expr.MathCall(f, false, List.of(read(sum), read(t)), JType.DOUBLE,
-                    null), JType.DOUBLE, null), null, "sum = i == 0 ? t : Math." + f.javaName + "(sum, t)"));
+                    null), JType.DOUBLE, null), null, sum.name + " = i == 0 ? t : Math." + f.javaName + "(" + sum.name
+                    + ", t)"));
         }
         body.add(new Stmt.Loop(null, List.of(new Stmt.Declare(i, Expr.Const.ofInt(0), null, null)), List.of(),
                 new Expr.Binary(BinaryOp.LT, read(i), read(n), JType.BOOLEAN, null),
@@ -248,7 +257,7 @@ final class Streams {
             body.add(new Stmt.Return(read(valuesOut), null, "return mapped"));
             return body;
         }
-        if (terminal == Terminal.MAX || terminal == Terminal.MIN) {
+        if (extreme) {
             body.add(new Stmt.Return(read(sum), null, "return " + terminal.method));
             return body;
         }
