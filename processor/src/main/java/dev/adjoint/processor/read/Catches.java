@@ -59,11 +59,6 @@ final class Catches {
     /** The catches around the statement being read, innermost first (a helper's: its caller's, for the throws it lets out). */
     private List<Handler> handlers = List.of();
 
-    Catches(Trees trees, Types types) {
-        this.trees = trees;
-        this.types = types;
-    }
-
     /**
      * Whether a checked exception no catch takes may leave the code being read: in a method or a
      * helper, javac has made sure the {@code @Differentiable} method declares it (or a catch around
@@ -71,6 +66,11 @@ final class Catches {
      * declare it too. Not in a function's body, read apart from the catches around its call.
      */
     private boolean lettingOut = true;
+
+    Catches(Trees trees, Types types) {
+        this.trees = trees;
+        this.types = types;
+    }
 
     List<Handler> handlers() {
         return handlers;
