@@ -99,6 +99,8 @@ public final class Fence {
         /** The return types of the helpers being inlined, innermost first. */
         final Deque<JType> returnTypes = new ArrayDeque<>();
         final Set<String> checkedHelpers = new HashSet<>();
+        /** How the bits of differentiated doubles end, per body ("" the method's, else the helper's key): {@link Bits}. */
+        final Map<String, Bits.Ends> bitEnds = new java.util.HashMap<>();
         final LostDerivatives lostDerivatives;
         /** The local arrays that are only a second name for another ({@link Aliases}): the method's and its helpers'. */
         final Set<Var> aliases = new HashSet<>();
@@ -506,10 +508,7 @@ public final class Fence {
                 // inside stopGradient(...): a static function of its arguments, whose number is not
                 // differentiated; a call on an object could keep the value for later, so it is not
                 boolean stopped = stopDepth > 0 && o.isStatic() && o.returnType().isPrimitive();
-                // the bits of a double read in a helper that only decides a test (fence/Predicates)
-                boolean decides = o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")
-                        && !inlining.isEmpty() && Predicates.decides(helpers.get(inlining.peek()), returnTypes.peek(), helpers);
-                if (shownDepth > 0 || stopped || o.readOnly() || decides) {
+                if (shownDepth > 0 || stopped || o.readOnly()) {
                     return;
                 }
                 Expr carried = null;
@@ -542,9 +541,7 @@ public final class Fence {
                             + "concrete @Differentiable method instead, or wrap the argument in "
                             + "Adjoint.stopGradient(...) if no derivative should flow through the call");
                 } else if (o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")) {
-                    error(x.pos(), Tag.AdjointBitTrick, "cannot differentiate through the bits of a double ("
-                            + o.describe() + "): a derivative cannot follow bit manipulation; compute the value with "
-                            + "Math functions (Math.abs, Math.copySign, Math.scalb, Math.getExponent)");
+                    bitTrick(x, o);
                 } else if (carried.type().isDoubleArray()) {
                     error(x.pos(), Tag.AdjointUnsupportedCall, "cannot pass the differentiated array "
                             + Words.describe(carried) + " to " + o.describe() + ": Adjoint could not prove that it only "
@@ -642,6 +639,27 @@ public final class Fence {
                 returnTypes.pop();
                 inlining.pop();
             }
+        }
+
+        /** The bits of a differentiated double: accepted where only tests and integers read them ({@link Bits}). */
+        private void bitTrick(Expr.Call x, Callee.Opaque o) {
+            Bits.Ends ends = Bits.readsBits(x) ? Bits.along(method, inlining, returnTypes, bitEnds, activity, helpers) : null;
+            if (ends != null && !ends.refused()) {
+                for (Position at : ends.converted()) {
+                    if (!onlySecondOrder) { // once a place: Diagnostics prints a message once
+                        diagnostics.warning(Position.either(at, method.pos()), Tag.AdjointLostDerivative, "a number made "
+                                + "of the bits of a differentiated double (" + o.describe() + ") drops its derivative "
+                                + "(treated as 0), as a cast to an integer does; use the bits only in tests if the "
+                                + "value should carry one");
+                    }
+                }
+                return;
+            }
+            error(x.pos(), Tag.AdjointBitTrick, "cannot differentiate through the bits of a double (" + o.describe()
+                    + "): a derivative cannot follow bit manipulation" + (ends != null ? ", and they are "
+                            + ends.refusedHow() + " (" + diagnostics.where(ends.refusedAt()) + ")" : "")
+                    + "; compute the value with Math functions (Math.abs, Math.copySign, Math.scalb, "
+                    + "Math.getExponent), or use the bits only in tests");
         }
 
         /** The arguments of a call Adjoint differentiates through go into parameters it tracks. */

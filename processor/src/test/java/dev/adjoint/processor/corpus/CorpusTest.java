@@ -219,7 +219,7 @@ class CorpusTest {
             entry("ProbeStrata.NormalFormulaRepository.price", "accepted"),
             entry("ProbeStrata.SabrHaganVolatilityFunctionProvider.volatility", "refused AdjointUntracked"),
             entry("ProbeStrata.HullWhiteOneFactorPiecewiseConstantInterestRateModel.futuresConvexityFactor", "accepted"),
-            entry("ProbeStrata.LinearBound.doInterpolate", "refused AdjointBitTrick+AdjointUnsupportedCall"),
+            entry("ProbeStrata.LinearBound.doInterpolate", "refused AdjointUnsupportedCall"),
             entry("ProbeStrata.TopHatFunction.apply", "accepted"),
             entry("ProbeStrata.StrataNormalDistribution.getCDF", "accepted"),
             // Num.erf and Num.erfc of another class, through each other: planned as methods of their own (issue 14)

@@ -12,9 +12,10 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bits of a double (fence/Predicates): refused wherever a value made from them could carry a
- * lost derivative, read in a helper that only decides a test (Commons Math's
- * {@code Precision.equals(x, y, maxUlps)}, copied as source, as its {@code ContinuedFraction} calls it).
+ * The bits of a double (fence/Bits): read where they only decide tests (Commons Math's
+ * {@code Precision.equals(x, y, maxUlps)}, copied as source, as its {@code ContinuedFraction} calls it;
+ * a sign bit tested in the method itself), refused where they are made into a double again or go
+ * where Adjoint does not follow them, and warned about where they become a number.
  */
 class DiagnosticsBitTrickTest {
 
@@ -97,16 +98,87 @@ class DiagnosticsBitTrickTest {
     }
 
     @Test
-    void bitsComparedInTheMethodItselfAreRefused() {
-        // outside a helper that returns a boolean, what the bits reach is not followed: refused
-        JavaFileObject source = functions(
+    void bitsComparedInTheMethodItselfAreRead() throws Exception {
+        // a test of the sign bit, in the method itself: the bits only decide which branch runs
+        Compilation c = compile(functions(
                 "    @Differentiable",
                 "    static double f(double x) {",
                 "        long bits = Double.doubleToRawLongBits(x);",
-                "        return bits < 0 ? -x : x;",
+                "        return bits < 0 ? -x * x : x * x * x;",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(Sources.gradient(c, "f", "x", -0.5)).isWithin(1e-12).of(1.0);
+        assertThat(Sources.gradient(c, "f", "x", 0.5)).isWithin(1e-12).of(0.75);
+    }
+
+    @Test
+    void bitsStoredInAnArrayAreRefused() {
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long[] kept = new long[1];",
+                "        kept[0] = Double.doubleToRawLongBits(x) >>> 1;",
+                "        return kept[0] > 0 ? x : -x;",
                 "    }");
         Compilation c = compile(source);
-        assertThat(c).hadErrorContaining(MESSAGE).inFile(source).onLine(8);
+        assertThat(c).hadErrorContaining(MESSAGE + ", and they are stored in an element of kept").inFile(source)
+                .onLine(9);
         assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void bitsGivenToAMethodAreRefused() {
+        JavaFileObject source = functions(
+                "    private static double scale(long bits, double x) {",
+                "        return bits > 0 ? x : 2 * x;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long bits = Double.doubleToRawLongBits(x);",
+                "        return scale(bits, x);",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE + ", and they are given to").inFile(source).onLine(12);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void bitsMadeIntoADoubleThroughAHelperAreRefusedWhereTheyAreRead() {
+        JavaFileObject source = functions(
+                "    private static long bitsOf(double x) {",
+                "        return Double.doubleToRawLongBits(x);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return Double.longBitsToDouble(bitsOf(x) & 0x7fffffffffffffffL) * x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE + ", and they are made into a double again by "
+                + "Double.longBitsToDouble(long) (Functions.java:12)").inFile(source).onLine(7);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void aNumberMadeOfBitsIsWarnedAbout() throws Exception {
+        // fdlibm's sin_pi: y = n, a parity read from the low word, carries no derivative
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        int n = (int) Double.doubleToRawLongBits(x + 4503599627370496.0) & 1;",
+                "        double y = n;",
+                "        return Math.sin(x) + y * x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).succeeded();
+        Sources.assertWarning(c, source, "double y = n;", "[AdjointLostDerivative] a number made of the bits of a "
+                + "differentiated double (Double.doubleToRawLongBits(double)) drops its derivative (treated as 0)");
+        assertThat(c).hadWarningCount(1);
+        double x = 0.25; // n = 0 here
+        assertThat(Sources.gradient(c, "f", "x", x)).isWithin(1e-12).of(Math.cos(x));
     }
 }

@@ -142,6 +142,9 @@ final class Campaign {
         if (printed.contains("Streamed(")) {
             out.add("first parameter through a stream");
         }
+        if (printed.contains("Bits(")) {
+            out.add("first parameter's bits tested");
+        }
         if (printed.contains("catch (Failure failure)")) {
             out.add(printed.contains(" throws Failure {") ? "checked exception rethrown around a helper"
                     : "checked exception rethrown around the body");

@@ -222,6 +222,10 @@ final class JavaPrinter {
                 && Math.floorMod(body.toString().hashCode() * 19 + 7, 5) == 3) {
             return out.append(streamed(m, params, suppress, body.toString())).append("    }\n").toString();
         }
+        if (variants && helper == null && body.indexOf(m.name() + "(") < 0 && !m.doubleParams().isEmpty()
+                && Math.floorMod(body.toString().hashCode() * 29 + 1, 6) == 4) {
+            return out.append(bits(m, params, suppress, body.toString())).append("    }\n").toString();
+        }
         if (helper == null) {
             return out.append(body).append("    }\n").toString();
         }
@@ -367,6 +371,36 @@ final class JavaPrinter {
                 .collect(Collectors.joining(", ", "(", ")"));
         return "        return " + m.name() + "Streamed" + args + ";\n    }\n\n" + suppress + "    private static double "
                 + m.name() + "Streamed" + taking + " {\n        double " + first + " = " + value + ";\n" + body;
+    }
+
+    /**
+     * For one in six other methods (chosen by their text), the body moved into a private helper that
+     * takes the first {@code double} parameter as {@code xIn} and chooses between two spellings of it
+     * by its bits, as fdlibm's ports and Apache SIS test them: its sign bit ({@code
+     * Double.doubleToRawLongBits(xIn) < 0 ? -(-xIn) : xIn}), the high word kept in an {@code int}, or that
+     * word from a helper returning it ({@code nameWord(xIn)}, fdlibm's {@code __HI}). Both spellings are
+     * x exactly (-0.0 and NaN too); the bits only decide a test (fence/Bits).
+     */
+    private static String bits(Method m, String params, String suppress, String body) {
+        String first = m.doubleParams().get(0);
+        int spelling = Math.floorMod(body.hashCode() * 41 + 3, 3);
+        String in = first + "In";
+        String word = m.name() + "Word";
+        String value = switch (spelling) {
+            case 0 -> "        double " + first + " = Double.doubleToRawLongBits(" + in + ") < 0 ? -(-" + in + ") : " + in
+                    + ";\n";
+            case 1 -> "        int " + first + "High = (int) (Double.doubleToRawLongBits(" + in + ") >>> 32);\n        double "
+                    + first + " = (" + first + "High & 0x7fffffff) >= 0x7ff00000 ? " + in + " : " + in + " * 1.0;\n";
+            default -> "        double " + first + " = (" + word + "(" + in + ") & 0x7fffffff) < 0x3ff00000 ? " + in + " * 1.0 : "
+                    + in + ";\n";
+        };
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
+        String taking = m.params().stream().map(p -> p.type().java + " " + (p.name().equals(first) ? in : p.name()))
+                .collect(Collectors.joining(", ", "(", ")"));
+        String helper = spelling == 2 ? "    private static int " + word + "(double v) {\n        return (int) "
+                + "(Double.doubleToRawLongBits(v) >> 32);\n    }\n\n" : "";
+        return "        return " + m.name() + "Bits" + args + ";\n    }\n\n" + helper + suppress + "    private static double "
+                + m.name() + "Bits" + taking + " {\n" + value + body;
     }
 
     /**
