@@ -26,6 +26,7 @@ import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stores;
 import dev.adjoint.processor.normalize.Normalizer;
 import dev.adjoint.processor.normalize.Shortcuts;
 import dev.adjoint.processor.read.Catalog;
@@ -171,7 +172,8 @@ final class Pipeline {
                     // the code around cannot run beside the method (or would make it too large): the branch's derivative
                     LostDerivatives.warnEqualities(diagnostics, w.verdict.equalityTests());
                 }
-                done = derivatives(w, work, normalized, normalized, null, 0);
+                // a method storing its fields (a store is an effect: no code around) stores them in its primal only
+                done = derivatives(w, work, Stores.removed(normalized), normalized, null, 0);
                 tooLarge(w, done);
             }
             out[0] = done;

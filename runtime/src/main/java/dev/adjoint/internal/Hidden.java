@@ -59,6 +59,15 @@ public final class Hidden {
         }
     }
 
+    /** A handle writing instance field {@code name} of an {@code owner} (a method storing its own field: ir/Stores). */
+    public static MethodHandle setter(MethodHandles.Lookup caller, Class<?> owner, String name, Class<?> type) {
+        try {
+            return MethodHandles.privateLookupIn(owner, caller).findSetter(owner, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated code cannot reach " + owner.getName() + "." + name, e);
+        }
+    }
+
     /**
      * {@code handle} taking its receiver (its first parameter) as an {@code Object}: for a class
      * generated code cannot name (a private nested class), which holds the receiver as an {@code

@@ -86,6 +86,26 @@ final class Bridges {
         return methods.get(key).name();
     }
 
+    /** The bridge writing an instance field the adjoint class cannot name: takes the object and the value. */
+    String fieldSetter(Expr.FieldGet f) {
+        String key = "set:" + f.owner() + "." + f.name();
+        if (!methods.containsKey(key)) {
+            String handle = handle(f.owner(), "set_" + f.name());
+            TypeName type = Printer.type(f.type());
+            fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
+                    Modifier.FINAL).initializer(onReceiver(f.owner(), CodeBlock.of("$T.setter($T.lookup(), $L, $S, $T.class)",
+                            HIDDEN, MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)))).build());
+            methods.put(key, MethodSpec.methodBuilder(unique("set" + capital(f.name())))
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("{@code self.$L = value}, which this class cannot write directly.\n", f.name())
+                    .addParameter(receiverType(f.owner()), "self")
+                    .addParameter(type, "value")
+                    .addCode(invoke(handle, TypeName.VOID, List.of(CodeBlock.of("self"), CodeBlock.of("value"))))
+                    .build());
+        }
+        return methods.get(key).name();
+    }
+
     /**
      * Whether generated code holds {@code receiver} as a base of its class (a private nested class's
      * object, as {@code MethodPlan.receiver}): its instance methods are called through bridges, since

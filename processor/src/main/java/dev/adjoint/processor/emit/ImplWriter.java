@@ -26,6 +26,7 @@ import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Stores;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,7 @@ public final class ImplWriter {
             }
             if (d.primal() != null) {
                 type.addMethod(declaring(primal(plan.impl(), d, bridges)));
+                stores(plan.impl(), d, bridges).stream().filter(a -> accessorNames.add(a.name())).forEach(type::addMethod);
             }
             if (d.around() != null) {
                 type.addMethod(declaring(around(plan.impl(), d, bridges)));
@@ -589,6 +591,29 @@ public final class ImplWriter {
                     .addParameter(Printer.type(receiver.type), receiver.name)
                     .returns(Printer.type(input.var().type))
                     .addCode(new Printer(new Namer(List.of(receiver), List.of(body)), self, bridges, null).statements(body))
+                    .build());
+        }
+        return out;
+    }
+
+    /** {@code store$output(self, value)} for each field the primal stores ({@link Stores}): the primal's writes of its fields. */
+    private List<MethodSpec> stores(ClassRef self, Done d, Bridges bridges) {
+        List<MethodSpec> out = new ArrayList<>();
+        for (Stmt s : Stmts.all(d.primal())) {
+            Expr.Call store = Stores.of(s);
+            if (store == null || !(store.args().get(1) instanceof Expr.Read value)) {
+                continue;
+            }
+            Var receiver = d.method().self();
+            Var v = new Var("value", JType.DOUBLE, Var.Role.PARAM);
+            List<Stmt> body = List.of(new Stmt.Put(loadOf(d.method(), value.var()), new Expr.Read(v)));
+            out.add(MethodSpec.methodBuilder(((Callee.Opaque) store.callee()).name())
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("Writes {@code value} into the field {@code $N.$L}, as {@code $L} does.\n", receiver.name,
+                            ((Callee.Opaque) store.callee()).name().substring(Stores.PREFIX.length()), d.plan().name())
+                    .addParameter(Printer.type(receiver.type), receiver.name)
+                    .addParameter(TypeName.DOUBLE, v.name)
+                    .addCode(new Printer(new Namer(List.of(receiver, v), List.of(body)), self, bridges, null).statements(body))
                     .build());
         }
         return out;

@@ -283,6 +283,12 @@ final class Printer {
             print(w.value(), out);
             return;
         }
+        if (s instanceof Stmt.Put p && p.target() instanceof Expr.FieldGet f && f.hidden()) {
+            out.text(bridges.fieldSetter(f)).text("(");
+            argumentList(List.of(f.target(), p.value()), out);
+            out.text(")");
+            return;
+        }
         if (s instanceof Stmt.Put p) {
             print(p.target(), out);
             out.text(" = ");

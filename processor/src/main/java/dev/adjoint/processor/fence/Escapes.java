@@ -6,6 +6,7 @@ import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stores;
 import dev.adjoint.processor.ir.Var;
 import java.util.HashSet;
 import java.util.Set;
@@ -68,7 +69,8 @@ final class Escapes {
             return;
         }
         if (e instanceof Expr.Call c) {
-            boolean readOnly = c.callee() instanceof Callee.Opaque o && o.readOnly();
+            // a store of a field takes the receiver to write its field, nothing else (ir/Stores)
+            boolean readOnly = c.callee() instanceof Callee.Opaque o && o.readOnly() || Stores.is(c.callee());
             boolean inlined = c.callee() instanceof Callee.Inline;
             if (c.receiver() != null && !(watched(c.receiver()) && (inlined || readOnly))) {
                 check(c.receiver());

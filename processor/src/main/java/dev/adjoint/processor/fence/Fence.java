@@ -508,7 +508,7 @@ public final class Fence {
                 // inside stopGradient(...): a static function of its arguments, whose number is not
                 // differentiated; a call on an object could keep the value for later, so it is not
                 boolean stopped = stopDepth > 0 && o.isStatic() && o.returnType().isPrimitive();
-                if (shownDepth > 0 || stopped || o.readOnly()) {
+                if (shownDepth > 0 || stopped || o.readOnly() || dev.adjoint.processor.ir.Stores.is(o)) {
                     return;
                 }
                 Expr carried = null;

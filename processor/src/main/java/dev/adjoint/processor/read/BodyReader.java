@@ -1,5 +1,7 @@
 package dev.adjoint.processor.read;
 
+import static dev.adjoint.processor.read.Operators.stripParens;
+
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
@@ -87,6 +89,8 @@ final class BodyReader {
     private final ValueReads values;
     /** The catches around the statement being read, which take the checked exceptions thrown in it. */
     final Catches catches;
+    /** The receiver's fields the method writes. */
+    final FieldStores stores;
 
     record Yield(Var result, String label) {}
 
@@ -97,6 +101,7 @@ final class BodyReader {
         this.unit = unit;
         this.values = new ValueReads(this, calls, trees, values);
         this.catches = new Catches(trees, calls.types());
+        this.stores = new FieldStores(trees);
     }
 
     ValueReads values() {
@@ -407,16 +412,16 @@ final class BodyReader {
                 if (a.getVariable() instanceof IdentifierTree && values.split(trees.getElement(targetPath))) {
                     return values.assign(path, trees.getElement(targetPath), at, source); // a value object, field by field
                 }
-                Var var = localTarget(targetPath);
+                Var var = writable(targetPath);
                 if (var != null) {
-                    return new Stmt.Assign(var, expr(new TreePath(path, a.getExpression())), at, source);
+                    return stores.after(var, new Stmt.Assign(var, expr(new TreePath(path, a.getExpression())), at, source));
                 }
                 if (stripParens(a.getVariable()) instanceof ArrayAccessTree) {
                     Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
                     return new Stmt.ArrayWrite(element.array(), element.index(),
                             expr(new TreePath(path, a.getExpression())), at, source);
                 }
-                return fieldWrite(a.getVariable());
+                return fieldWrite(targetPath);
             }
             case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, REMAINDER_ASSIGNMENT,
                     LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT, AND_ASSIGNMENT,
@@ -424,22 +429,22 @@ final class BodyReader {
                 CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
                 BinaryOp op = Operators.binaryOp(Operators.compoundKind(tree.getKind()));
                 TreePath targetPath = new TreePath(path, a.getVariable());
-                Var var = localTarget(targetPath);
+                Var var = writable(targetPath);
                 if (var != null) {
                     Expr value = expr(new TreePath(path, a.getExpression()));
-                    return new Stmt.Assign(var, Operators.narrow(var.type, Operators.binary(op, new Expr.Read(var, at), value, at), at), at,
-                            source);
+                    return stores.after(var, new Stmt.Assign(var, Operators.narrow(var.type, Operators.binary(op,
+                            new Expr.Read(var, at), value, at), at), at, source));
                 }
                 if (stripParens(a.getVariable()) instanceof ArrayAccessTree) {
                     Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
                     Expr value = expr(new TreePath(path, a.getExpression()));
-                    if (simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
+                    if (Operators.simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
                         return new Stmt.ArrayWrite(element.array(), element.index(),
                                 Operators.narrow(element.type(), Operators.binary(op, element, value, at), at), at, source);
                     }
                     return new Stmt.Eval(new Expr.Assignment(element, op, value, false, element.type(), at), at, source);
                 }
-                return fieldWrite(a.getVariable());
+                return fieldWrite(targetPath);
             }
             case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
                 UnaryTree u = (UnaryTree) tree;
@@ -447,20 +452,20 @@ final class BodyReader {
                         ? BinaryOp.ADD : BinaryOp.SUB;
                 Expr one = Expr.Const.ofInt(1);
                 TreePath targetPath = new TreePath(path, u.getExpression());
-                Var var = localTarget(targetPath);
+                Var var = writable(targetPath);
                 if (var != null) {
-                    return new Stmt.Assign(var, Operators.narrow(var.type, Operators.binary(op, new Expr.Read(var, at), one, at), at), at,
-                            source);
+                    return stores.after(var, new Stmt.Assign(var, Operators.narrow(var.type, Operators.binary(op,
+                            new Expr.Read(var, at), one, at), at), at, source));
                 }
                 if (stripParens(u.getExpression()) instanceof ArrayAccessTree) {
                     Expr.ArrayRead element = (Expr.ArrayRead) expr(targetPath);
-                    if (simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
+                    if (Operators.simpleIndex(element.index()) && element.array() instanceof Expr.Read) {
                         return new Stmt.ArrayWrite(element.array(), element.index(),
                                 Operators.narrow(element.type(), Operators.binary(op, element, one, at), at), at, source);
                     }
                     return new Stmt.Eval(new Expr.Assignment(element, op, one, false, element.type(), at), at, source);
                 }
-                return fieldWrite(u.getExpression());
+                return fieldWrite(targetPath);
             }
             case METHOD_INVOCATION, NEW_CLASS -> {
                 Element filled = values.filledLocal(path); // p.project(lam, phi, out): out = p.project(lam, phi, out)
@@ -473,8 +478,16 @@ final class BodyReader {
         }
     }
 
-    private Stmt fieldWrite(ExpressionTree target) {
-        return unsupported(target, Tag.AdjointFieldWrite, ValueReads.fieldWrite(target));
+    private Stmt fieldWrite(TreePath target) {
+        Element field = trees.getElement(target);
+        return unsupported(target.getLeaf(), Tag.AdjointFieldWrite, ValueReads.fieldWrite(target.getLeaf(), field != null
+                && field.getKind() == ElementKind.FIELD && !field.getModifiers().contains(Modifier.STATIC)));
+    }
+
+    /** {@link #localTarget}, or the variable of a field of the receiver the method stores ({@link FieldStores}). */
+    private Var writable(TreePath path) {
+        Var var = localTarget(path);
+        return var != null ? var : stores.field(path, vars::get);
     }
 
     /** The local variable or parameter an assignment writes, or null when it writes something else. */
@@ -491,23 +504,6 @@ final class BodyReader {
         return el == null ? null : el.getKind() == ElementKind.FIELD ? values.thisField(el) : vars.get(el);
     }
 
-    private static ExpressionTree stripParens(ExpressionTree e) {
-        while (e instanceof ParenthesizedTree p) {
-            e = p.getExpression();
-        }
-        return e;
-    }
-
-    /** An index a compound assignment may evaluate twice: variables, constants and their arithmetic. */
-    private static boolean simpleIndex(Expr e) {
-        if (e instanceof Expr.Read || e instanceof Expr.Const) {
-            return true;
-        }
-        if (e instanceof Expr.Binary b && (b.op() == BinaryOp.ADD || b.op() == BinaryOp.SUB || b.op() == BinaryOp.MUL)) {
-            return simpleIndex(b.left()) && simpleIndex(b.right());
-        }
-        return e instanceof Expr.Length l && l.array() instanceof Expr.Read;
-    }
 
     // ---------------------------------------------------------------- expressions
 
@@ -689,7 +685,7 @@ final class BodyReader {
         if (stripParens((ExpressionTree) path.getLeaf()) instanceof ArrayAccessTree) {
             return expr(path);
         }
-        return unsupportedExpr(path.getLeaf(), Tag.AdjointFieldWrite, ValueReads.fieldWrite(path.getLeaf()));
+        return unsupportedExpr(path.getLeaf(), Tag.AdjointFieldWrite, ValueReads.fieldWrite(path.getLeaf(), false));
     }
 
     private Expr name(TreePath path) {

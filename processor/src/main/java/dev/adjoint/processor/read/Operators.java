@@ -1,5 +1,7 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import dev.adjoint.processor.diag.Position;
 import dev.adjoint.processor.ir.Expr;
@@ -109,5 +111,24 @@ final class Operators {
             case CONDITIONAL_OR -> BinaryOp.COR;
             default -> null;
         };
+    }
+
+    /** An index a compound assignment may evaluate twice: variables, constants and their arithmetic. */
+    static boolean simpleIndex(Expr e) {
+        if (e instanceof Expr.Read || e instanceof Expr.Const) {
+            return true;
+        }
+        if (e instanceof Expr.Binary b && (b.op() == BinaryOp.ADD || b.op() == BinaryOp.SUB || b.op() == BinaryOp.MUL)) {
+            return simpleIndex(b.left()) && simpleIndex(b.right());
+        }
+        return e instanceof Expr.Length l && l.array() instanceof Expr.Read;
+    }
+
+    /** {@code e} without the parentheses around it. */
+    static ExpressionTree stripParens(ExpressionTree e) {
+        while (e instanceof ParenthesizedTree p) {
+            e = p.getExpression();
+        }
+        return e;
     }
 }

@@ -93,6 +93,7 @@ public final class Reader {
             // held as a class the adjoint class can name (a private nested class's base): read through bridges
             self = new Var(plan.names().self(), plan.receiver(), Var.Role.PARAM);
             reader.receiver(self, null);
+            reader.stores.into(dev.adjoint.processor.contract.Naming.implClass(plan.owner()), self);
             guard(method, self, body, plan.receiverHeldAsBase());
             List<MethodPlan.GradientField> fields = plan.receiverFields();
             for (int i = 0; i < fields.size(); i++) {

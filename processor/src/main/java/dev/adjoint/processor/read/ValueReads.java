@@ -146,15 +146,21 @@ final class ValueReads {
         return out;
     }
 
-    /** Why a write of {@code target} is refused: a field of this, or of an object not split with one name. */
-    static String fieldWrite(Tree target) {
+    /**
+     * Why a write of {@code target} is refused: a field of this ({@code own} when it is an instance
+     * field, which a statement of the method may write: read/FieldStores), a static one, or one of
+     * an object not split with one name.
+     */
+    static String fieldWrite(Tree target, boolean own) {
         boolean ofLocal = target instanceof MemberSelectTree s && s.getExpression() instanceof IdentifierTree id
                 && !id.getName().contentEquals("this");
         return "cannot write to " + target + " from a @Differentiable method: only its own local variables, parameters "
                 + "and their array elements may be assigned" + (ofLocal ? ", and the fields of a value object it splits "
                 + "into a variable per field where the object has one name (built with new, given to a method that "
                 + "fills it only as m(..., new C()) or o = m(..., o), never copied to another variable or given twice "
-                + "to one call)" : "") + "; return the value instead";
+                + "to one call)" : "") + (ofLocal || !own ? "" : ", and the double fields of this object it is differentiated "
+                + "with respect to by a statement of its own outside loops, lambdas and try (a cache of its last value)")
+                + "; return the value instead";
     }
 
     /** The variable a write of the field at {@code select} writes ({@code out.x} of a changed split out), or null. */

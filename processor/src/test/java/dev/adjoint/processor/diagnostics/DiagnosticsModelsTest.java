@@ -56,15 +56,52 @@ class DiagnosticsModelsTest {
     }
 
     @Test
-    void writingADifferentiatedField() {
+    void writingADifferentiatedFieldInALoop() {
+        // run again for each step, the field's last value would be the generated code's, not the method's
         refused(model(
                 "    @Differentiable",
                 "    double f(double x) {",
-                "        bias = bias * x;",
+                "        for (int i = 0; i < 2; i++) {",
+                "            bias = bias * x;",
+                "        }",
                 "        return bias;",
                 "    }"),
                 "bias = bias * x;",
-                "[AdjointFieldWrite] cannot write to bias from a @Differentiable method");
+                "[AdjointFieldWrite] cannot write to bias from a @Differentiable method: only its own local variables, "
+                        + "parameters and their array elements may be assigned, and the double fields of this object it "
+                        + "is differentiated with respect to by a statement of its own outside loops, lambdas and try");
+    }
+
+    @Test
+    void writingAFieldOfAnotherObjectsMethod() {
+        // inlined for another object, whose fields are data: the write stays refused where it is
+        JavaFileObject file = model(
+                "    double last;",
+                "",
+                "    double remember(double x) {",
+                "        last = x * x;",
+                "        return last;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(Model other, double x) {",
+                "        return other.remember(x) + x;",
+                "    }");
+        refusedAmongOthers(file, "last = x * x;", "[AdjointFieldWrite] cannot write to last from a @Differentiable method");
+    }
+
+    @Test
+    void writingAnIntegerFieldOfThis() {
+        refused(model(
+                "    int calls;",
+                "",
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        calls++;",
+                "        return x * x;",
+                "    }"),
+                "calls++;",
+                "[AdjointFieldWrite] cannot write to calls from a @Differentiable method");
     }
 
     @Test
