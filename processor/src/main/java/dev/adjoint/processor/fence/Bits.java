@@ -126,6 +126,7 @@ final class Bits {
     /** Whether {@code e}, an integer, is made of the bits of a differentiated double. */
     private boolean made(Expr e) {
         return integral(e.type()) && Exprs.any(e, n -> n instanceof Expr.Read r && tainted.contains(r.var())
+                || n instanceof Expr.SwitchExpr w && tainted.contains(w.result())
                 || n instanceof Expr.Call c && (readsBits(c) && c.args().stream().anyMatch(activity::carries)
                         || c.callee() instanceof Callee.Inline i && integral(c.type()) && returnsBits(i.key())));
     }
@@ -187,8 +188,8 @@ final class Bits {
             if (s instanceof Stmt.ArrayWrite w) {
                 if (made(w.value()) && !w.array().type().isDoubleArray()) {
                     refuse(w.pos(), "stored in an element of " + Words.describe(w.array()));
-                } else if (made(w.value()) || made(w.index())) {
-                    converted.add(w.pos());
+                } else if (made(w.value())) {
+                    converted.add(w.pos()); // an element chosen by bits is only chosen: its derivative still flows
                 }
             } else if (target != null && value != null && !(s instanceof Stmt.ForEach) && made(value)) {
                 if (target.type.kind() == JType.Kind.DOUBLE || target.type.kind() == JType.Kind.FLOAT) {
@@ -233,6 +234,9 @@ final class Bits {
             return;
         }
         boolean number = n.type().isDouble() || n.type().kind() == JType.Kind.FLOAT;
+        if (n instanceof Expr.ArrayRead r && activity.carries(r.array())) {
+            return; // an element of a differentiated array chosen by bits: its derivative flows
+        }
         if (number && !(n instanceof Expr.Cond) && Exprs.children(n).stream().anyMatch(this::made)) {
             converted.add(n.pos()); // (double) hx, x * n, TABLE[hx >>> 20]: a number made of bits
         } else if (n instanceof Expr.Cond c && number && (made(c.then()) || made(c.otherwise()))) {

@@ -98,6 +98,20 @@ class BitsTest {
                     return s;
                 }
 
+                /** The branches of the others on both sides of 0 (the harness draws points in (0.2, 0.8)). */
+                @Differentiable(order = 2)
+                public static double signs(double t) {
+                    return sinh(60 * (t - 0.5)) + sinh(t - 0.5) + truncated(t - 0.5) + zeroWords(t - 0.5, t);
+                }
+
+                /** An element of a differentiated array chosen by the sign bit: only chosen, its derivative flows. */
+                @Differentiable(order = 2)
+                public static double chosen(double[] v, double t) {
+                    double x = t - 0.5;
+                    int k = (int) (Double.doubleToRawLongBits(x) >>> 63);
+                    return v[k] * x + v[1 - k];
+                }
+
                 /** Within maxUlps of each other, as Commons Math's Precision writes it: a predicate of bits in a loop's test. */
                 private static boolean near(double x, double y, int maxUlps) {
                     long xInt = Double.doubleToRawLongBits(x);
@@ -123,7 +137,8 @@ class BitsTest {
     @Test
     void bitsThatOnlyDecideTestsAreReadAtRandomPoints() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Words", WORDS);
-        checkEveryMethod(r, "demo.Words", POINTS, "byExponent", "halvings", "sinh", "truncated", "zeroWords");
+        checkEveryMethod(r, "demo.Words", POINTS, "byExponent", "chosen", "halvings", "signs", "sinh", "truncated",
+                "zeroWords");
     }
 
     /** The branches the words choose: a tiny x returned as it is, |x| below 1, beyond 22, infinite, 0 and -0.0. */
