@@ -159,7 +159,8 @@ final class ValueReads {
                 + "into a variable per field where the object has one name (built with new, given to a method that "
                 + "fills it only as m(..., new C()) or o = m(..., o), never copied to another variable or given twice "
                 + "to one call)" : "") + (ofLocal || !own ? "" : ", and the double fields of this object it is differentiated "
-                + "with respect to by a statement of its own outside loops, lambdas and try (a cache of its last value)")
+                + "with respect to, by a statement of the method itself (not of one inlined into another) outside loops, "
+                + "lambdas and try (a cache of its last value)")
                 + "; return the value instead";
     }
 

@@ -69,7 +69,8 @@ class DiagnosticsModelsTest {
                 "bias = bias * x;",
                 "[AdjointFieldWrite] cannot write to bias from a @Differentiable method: only its own local variables, "
                         + "parameters and their array elements may be assigned, and the double fields of this object it "
-                        + "is differentiated with respect to by a statement of its own outside loops, lambdas and try");
+                        + "is differentiated with respect to, by a statement of the method itself (not of one inlined "
+                        + "into another) outside loops, lambdas and try");
     }
 
     @Test
@@ -88,6 +89,24 @@ class DiagnosticsModelsTest {
                 "        return other.remember(x) + x;",
                 "    }");
         refusedAmongOthers(file, "last = x * x;", "[AdjointFieldWrite] cannot write to last from a @Differentiable method");
+    }
+
+    @Test
+    void writingAFieldInAPrivateMethodInlinedIntoAnother() {
+        refusedAmongOthers(model(
+                "    @Differentiable",
+                "    private double cached(double x) {",
+                "        bias = Math.exp(x);",
+                "        return bias;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        return cached(x) * x;",
+                "    }"),
+                "bias = Math.exp(x);",
+                "[AdjointFieldWrite] cannot write to bias from a @Differentiable method",
+                "by a statement of the method itself (not of one inlined into another)");
     }
 
     @Test
