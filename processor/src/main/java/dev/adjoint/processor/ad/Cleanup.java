@@ -39,6 +39,7 @@ public final class Cleanup {
             out = dropDeadAdjoints(out);
             out = dropDeadStores(out, new HashSet<>());
             out = dropUnused(out);
+            out = dropWriteOnlyArrays(out);
             out = propagateAllCopies(out);
             out = dropZeroAdjoints(out);
             out = startWithFirstTerm(out);
@@ -252,6 +253,59 @@ public final class Cleanup {
             rest.add(at);
         }
         return out;
+    }
+
+    /**
+     * Arrays the processor made whose elements are written and never read (a stream's tangents
+     * where its sum needs only theirs): their declarations and writes go, when what the writes
+     * compute has no effect.
+     */
+    private static List<Stmt> dropWriteOnlyArrays(List<Stmt> list) {
+        Set<Var> made = new HashSet<>();
+        for (Stmt s : Stmts.all(list)) {
+            if (s instanceof Stmt.Declare d && !d.var().isUser() && d.var().type.isArray()
+                    && d.init() instanceof Expr.NewArray n && n.dimensions().stream().allMatch(Cleanup::movable)) {
+                made.add(d.var());
+            }
+        }
+        if (made.isEmpty()) {
+            return list;
+        }
+        for (Stmt s : Stmts.all(list)) {
+            List<Expr> element = elementWrite(s);
+            if (element != null && !(movable(element.get(1)) && movable(element.get(2)))) {
+                made.remove(Exprs.var(element.get(0)));
+            }
+            for (Expr e : element != null ? element.subList(1, 3) : Stmts.exprs(s)) {
+                Exprs.postOrder(e, n -> {
+                    if (n instanceof Expr.Read r) {
+                        made.remove(r.var());
+                    }
+                });
+            }
+        }
+        return made.isEmpty() ? list : dropElementWrites(dropDeclarations(list, made), made);
+    }
+
+    private static List<Stmt> dropElementWrites(List<Stmt> list, Set<Var> arrays) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : list) {
+            if (elementWrite(s) == null || !arrays.contains(Exprs.var(elementWrite(s).get(0)))) {
+                out.add(Stmts.mapBlocks(s, inner -> dropElementWrites(inner, arrays)));
+            }
+        }
+        return out;
+    }
+
+    /** The array (a variable), index and value an element write {@code s} ({@code a[i] = v}, as written or generated) has; else null. */
+    private static List<Expr> elementWrite(Stmt s) {
+        if (s instanceof Stmt.ArrayWrite w && w.array() instanceof Expr.Read) {
+            return List.of(w.array(), w.index(), w.value());
+        }
+        if (s instanceof Stmt.Put p && p.target() instanceof Expr.ArrayRead a && a.array() instanceof Expr.Read) {
+            return List.of(a.array(), a.index(), p.value());
+        }
+        return null;
     }
 
     private static List<Stmt> dropDeclarations(List<Stmt> list, Set<Var> vars) {
