@@ -163,6 +163,8 @@ final class Corpus {
                     .at(0.1).at(-0.3).at(0.4),
             method("SpecialFunctions.sinPi", "argument reduction by Math.rint")
                     .at(0.3).at(0.8).at(1.7).at(-2.4),
+            method("SpecialFunctions.tanhByWords", "fdlibm's range selection on the high word from a private __HI-style helper, sign from its top bit")
+                    .at(0.3).at(-0.7).at(1.5).at(-3.0).at(25.0).at(1e-17),
             method("SpecialFunctions.logViaMantissa", "bit trick: doubleToRawLongBits + mask (FastMath)")
                     .at(0.3).at(1.5).at(7.0),
             method("SpecialFunctions.gammaByShift", "`if (x == 2.0) return z;` after shifting x into [2, 3) (Cephes gamma, Colt, Weka)")
@@ -253,6 +255,10 @@ final class Corpus {
                     .on(ctor(v(0.3, -0.5, 0.8), 0.1), v(1.0, 0.2, -0.7), 0.4),
             method("KernelsAndLosses.GaussianBasis.value", "a field array read through a final getter into a local (Encog's radial basis functions)")
                     .on(ctor(v(0.3, -0.5, 1.2), 0.8), v(0.1, 0.4, 0.9)).on(ctor(v(1.0, 0.0), 1.5), v(-0.3, 0.7)),
+            method("KernelsAndLosses.CachedLogistic.getOutput", "writes its last output into a field and returns it, cut-offs at ±100")
+                    .on(ctor(1.5), 0.3).on(ctor(0.7), -2.0).on(ctor(2.0), 120.0),
+            method("KernelsAndLosses.CachedLogistic.getDerivative", "the derivative from the cached output field")
+                    .on(ctor(1.5), 0.3),
             // ------------------------------------------------------------ Finance
             method("Finance.blackScholesPrice", "boolean option type, private normal CDF helpers (JQuantLib BlackCalculator)")
                     .at(100.0, 95.0, 0.25, 0.03, 0.75, true).at(100.0, 110.0, 0.3, 0.01, 1.5, false),
