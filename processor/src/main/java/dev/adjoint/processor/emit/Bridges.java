@@ -67,41 +67,35 @@ final class Bridges {
 
     /** The bridge to an instance field the adjoint class cannot name: takes the object. */
     String field(Expr.FieldGet f) {
-        String key = "field:" + f.owner() + "." + f.name();
-        if (!methods.containsKey(key)) {
-            String handle = handle(f.owner(), f.name());
-            TypeName type = Printer.type(f.type());
-            TypeName owner = receiverType(f.owner());
-            fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer(onReceiver(f.owner(), CodeBlock.of("$T.getter($T.lookup(), $L, $S, $T.class)",
-                            HIDDEN, MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)))).build());
-            methods.put(key, MethodSpec.methodBuilder(unique("get" + capital(f.name())))
-                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("{@code self.$L}, which this class cannot name.\n", f.name())
-                    .addParameter(owner, "self")
-                    .returns(type)
-                    .addCode(invoke(handle, type, List.of(CodeBlock.of("self"))))
-                    .build());
-        }
-        return methods.get(key).name();
+        return fieldBridge(f, false);
     }
 
     /** The bridge writing an instance field the adjoint class cannot name: takes the object and the value. */
     String fieldSetter(Expr.FieldGet f) {
-        String key = "set:" + f.owner() + "." + f.name();
+        return fieldBridge(f, true);
+    }
+
+    private String fieldBridge(Expr.FieldGet f, boolean sets) {
+        String key = (sets ? "set:" : "field:") + f.owner() + "." + f.name();
         if (!methods.containsKey(key)) {
-            String handle = handle(f.owner(), "set_" + f.name());
+            String handle = handle(f.owner(), (sets ? "set_" : "") + f.name());
             TypeName type = Printer.type(f.type());
             fields.put(key, FieldSpec.builder(MethodHandle.class, handle, Modifier.PRIVATE, Modifier.STATIC,
-                    Modifier.FINAL).initializer(onReceiver(f.owner(), CodeBlock.of("$T.setter($T.lookup(), $L, $S, $T.class)",
-                            HIDDEN, MethodHandles.class, classOf(f.owner()), f.name(), erasure(type)))).build());
-            methods.put(key, MethodSpec.methodBuilder(unique("set" + capital(f.name())))
+                    Modifier.FINAL).initializer(onReceiver(f.owner(), CodeBlock.of("$T.$L($T.lookup(), $L, $S, $T.class)",
+                            HIDDEN, sets ? "setter" : "getter", MethodHandles.class, classOf(f.owner()), f.name(),
+                            erasure(type)))).build());
+            MethodSpec.Builder m = MethodSpec.methodBuilder(unique((sets ? "set" : "get") + capital(f.name())))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("{@code self.$L = value}, which this class cannot write directly.\n", f.name())
-                    .addParameter(receiverType(f.owner()), "self")
-                    .addParameter(type, "value")
-                    .addCode(invoke(handle, TypeName.VOID, List.of(CodeBlock.of("self"), CodeBlock.of("value"))))
-                    .build());
+                    .addJavadoc(sets ? "{@code self.$L = value}, which this class cannot write directly.\n"
+                            : "{@code self.$L}, which this class cannot name.\n", f.name())
+                    .addParameter(receiverType(f.owner()), "self");
+            if (sets) {
+                m.addParameter(type, "value").addCode(invoke(handle, TypeName.VOID, List.of(CodeBlock.of("self"),
+                        CodeBlock.of("value"))));
+            } else {
+                m.returns(type).addCode(invoke(handle, type, List.of(CodeBlock.of("self"))));
+            }
+            methods.put(key, m.build());
         }
         return methods.get(key).name();
     }
