@@ -272,6 +272,9 @@ public final class Cleanup {
             return list;
         }
         for (Stmt s : Stmts.all(list)) {
+            if (s instanceof Stmt.Assign a) {
+                made.remove(a.var()); // given another array: a second name for it, whose writes are its
+            }
             List<Expr> element = elementWrite(s);
             if (element != null && !(movable(element.get(1)) && movable(element.get(2)))) {
                 made.remove(Exprs.var(element.get(0)));
@@ -280,6 +283,8 @@ public final class Cleanup {
                 Exprs.postOrder(e, n -> {
                     if (n instanceof Expr.Read r) {
                         made.remove(r.var());
+                    } else if (n instanceof Expr.Assignment a && Exprs.var(a.target()) != null) {
+                        made.remove(Exprs.var(a.target()));
                     }
                 });
             }
