@@ -11,7 +11,6 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +46,8 @@ final class Bits {
 
     private final Activity activity;
     private final Map<String, MethodIr> helpers;
-    private final Set<Var> tainted = new HashSet<>();
+    /** The integer variables holding bits, and which. */
+    private final Map<Var, Span> tainted = new java.util.HashMap<>();
     private Position refusedAt;
     private String refusedHow;
     private final List<Position> converted = new ArrayList<>();
@@ -123,12 +123,128 @@ final class Bits {
         return t.kind() == JType.Kind.INT || t.kind() == JType.Kind.LONG;
     }
 
+    /**
+     * Which bits of a double an integer holds: the lowest bit of the double it depends on
+     * ({@code lowest}; 52 and above, the exponent and sign only), and the bit of the double its own
+     * bit 0 came from ({@code offset}; {@link #UNKNOWN} once arithmetic with carries mixed them).
+     */
+    record Span(int offset, int lowest) {
+        Span merge(Span other) {
+            return other == null ? this : new Span(offset == other.offset ? offset : UNKNOWN,
+                    Math.min(lowest, other.lowest));
+        }
+
+        Span mixed() {
+            return new Span(UNKNOWN, lowest);
+        }
+
+        /** Made of the exponent and sign alone: a function of them is constant between powers of two. */
+        boolean exponentOnly() {
+            return lowest >= 52;
+        }
+    }
+
+    static final int UNKNOWN = Integer.MIN_VALUE;
+
     /** Whether {@code e}, an integer, is made of the bits of a differentiated double. */
     private boolean made(Expr e) {
-        return integral(e.type()) && Exprs.any(e, n -> n instanceof Expr.Read r && tainted.contains(r.var())
-                || n instanceof Expr.SwitchExpr w && tainted.contains(w.result())
-                || n instanceof Expr.Call c && (readsBits(c) && c.args().stream().anyMatch(activity::carries)
-                        || c.callee() instanceof Callee.Inline i && integral(c.type()) && returnsBits(i.key())));
+        return span(e) != null;
+    }
+
+    /** Which bits of a differentiated double the integer {@code e} holds, or null when it holds none. */
+    private Span span(Expr e) {
+        if (!integral(e.type())) {
+            return null;
+        }
+        if (e instanceof Expr.Read r) {
+            return tainted.get(r.var());
+        }
+        if (e instanceof Expr.SwitchExpr w) {
+            return tainted.get(w.result());
+        }
+        if (e instanceof Expr.Call c) {
+            if (readsBits(c) && c.args().stream().anyMatch(activity::carries)) {
+                return new Span(0, 0);
+            }
+            if (c.callee() instanceof Callee.Inline i && returnsBits(i.key())) {
+                return new Span(UNKNOWN, 0);
+            }
+            Span given = spans(c.args());
+            return given == null ? null : given.mixed(); // an integer function of them
+        }
+        if (e instanceof Expr.Cast c) {
+            return span(c.operand()); // an int of a long keeps its low bits
+        }
+        if (e instanceof Expr.Unary u) {
+            Span s = span(u.operand());
+            return s == null || u.op() != Expr.UnaryOp.NEG ? s : s.mixed(); // -x is ~x + 1: a carry
+        }
+        if (e instanceof Expr.Binary b) {
+            return binary(b.op(), b.left(), b.right());
+        }
+        if (e instanceof Expr.Assignment a) {
+            return a.op() == null ? span(a.value()) : binary(a.op(), a.target(), a.value());
+        }
+        if (e instanceof Expr.Cond c) {
+            Span then = span(c.then());
+            return then == null ? span(c.otherwise()) : then.merge(span(c.otherwise()));
+        }
+        if (e instanceof Expr.ArrayRead a) {
+            Span index = span(a.index());
+            return index == null ? null : index.mixed(); // a table's entry at an index made of bits
+        }
+        return Exprs.children(e).stream().anyMatch(c -> integral(c.type()) && made(c)) ? new Span(UNKNOWN, 0) : null;
+    }
+
+    private Span spans(List<Expr> es) {
+        Span out = null;
+        for (Expr x : es) {
+            Span s = span(x);
+            out = s == null ? out : s.merge(out);
+        }
+        return out;
+    }
+
+    private Span binary(Expr.BinaryOp op, Expr left, Expr right) {
+        Span l = span(left);
+        Span r = span(right);
+        if (l == null && r == null) {
+            return null;
+        }
+        Long k = r == null ? integer(right) : null;
+        if (l != null && k != null && l.offset() != UNKNOWN) {
+            int d = (int) (k & (left.type().kind() == JType.Kind.LONG ? 63 : 31));
+            switch (op) {
+                case SHR, USHR -> {
+                    return new Span(l.offset() + d, Math.max(l.lowest(), l.offset() + d));
+                }
+                case SHL -> {
+                    return new Span(l.offset() - d, l.lowest());
+                }
+                case AND -> {
+                    return k == 0 ? null : new Span(l.offset(), Math.max(l.lowest(), l.offset() + Long.numberOfTrailingZeros(k)));
+                }
+                case OR, XOR -> {
+                    return l;
+                }
+                default -> {
+                    return l.mixed();
+                }
+            }
+        }
+        if (l == null && op == Expr.BinaryOp.AND && integer(left) != null) {
+            return binary(op, right, left);
+        }
+        if (l != null && r != null && l.offset() == r.offset() && (op == Expr.BinaryOp.AND || op == Expr.BinaryOp.OR
+                || op == Expr.BinaryOp.XOR)) {
+            return l.merge(r); // bitwise: no carry moves a bit
+        }
+        return l == null ? r.mixed() : l.merge(r).mixed();
+    }
+
+    private static Long integer(Expr e) {
+        return e instanceof Expr.Const c && (c.value() instanceof Integer || c.value() instanceof Long)
+                ? ((Number) c.value()).longValue() : null;
     }
 
     /** Whether the helper {@code key} returns an integer made of bits (fdlibm's {@code __HI(x)}), itself or through its helpers. */
@@ -150,7 +266,7 @@ final class Bits {
         return returns;
     }
 
-    /** The integer variables holding bits, to a fixed point. */
+    /** The integer variables holding bits, to a fixed point (flow-insensitive: each variable's spans merged). */
     private void spread(List<Stmt> body) {
         boolean grew = true;
         while (grew) {
@@ -158,24 +274,32 @@ final class Bits {
             for (Stmt s : Stmts.all(body)) {
                 Var target = Stmts.target(s);
                 Expr value = Stmts.value(s);
-                if (target != null && !(s instanceof Stmt.ArrayWrite) && integral(target.type) && value != null
-                        && made(value)) {
-                    grew |= tainted.add(target);
+                if (target != null && !(s instanceof Stmt.ArrayWrite) && integral(target.type) && value != null) {
+                    grew |= taint(target, span(value));
                 }
                 for (Expr e : Stmts.exprs(s)) {
-                    List<Var> assigned = new ArrayList<>();
+                    List<Expr.Assignment> assigned = new ArrayList<>();
                     Exprs.postOrder(e, n -> {
-                        if (n instanceof Expr.Assignment a && a.target() instanceof Expr.Read t && integral(t.type())
-                                && made(a.value())) {
-                            assigned.add(t.var());
+                        if (n instanceof Expr.Assignment a && a.target() instanceof Expr.Read t && integral(t.type())) {
+                            assigned.add(a);
                         }
                     });
-                    for (Var v : assigned) {
-                        grew |= tainted.add(v);
+                    for (Expr.Assignment a : assigned) {
+                        grew |= taint(((Expr.Read) a.target()).var(), span(a));
                     }
                 }
             }
         }
+    }
+
+    private boolean taint(Var v, Span s) {
+        if (s == null) {
+            return false;
+        }
+        Span before = tainted.get(v);
+        Span now = s.merge(before);
+        tainted.put(v, now);
+        return !now.equals(before);
     }
 
     private void ends(List<Stmt> body, JType returns) {
@@ -209,8 +333,12 @@ final class Bits {
     private void node(Expr n) {
         if (n instanceof Expr.Call c) {
             boolean given = c.args().stream().anyMatch(this::made) || c.receiver() != null && made(c.receiver());
-            if (given && makesDouble(c)) {
+            if (given && makesDouble(c) && spans(c.args()).exponentOnly()) {
+                converted.add(c.pos()); // a power of two made of the exponent (2^-e): constant between powers of two
+            } else if (given && makesDouble(c)) {
                 refuse(c.pos(), "made into a double again by " + ((Callee.Opaque) c.callee()).describe());
+            } else if (given && c.callee() instanceof Callee.Inline i && c.receiver() == null) {
+                given(c, i);
             } else if (given && !integerFunction(c)) {
                 refuse(c.pos(), "given to " + c.callee().describe());
             }
@@ -241,6 +369,26 @@ final class Bits {
             converted.add(n.pos()); // (double) hx, x * n, TABLE[hx >>> 20]: a number made of bits
         } else if (n instanceof Expr.Cond c && number && (made(c.then()) || made(c.otherwise()))) {
             converted.add(n.pos());
+        }
+    }
+
+    /** Bits given to a helper: followed into its body from its parameters. */
+    private void given(Expr.Call c, Callee.Inline callee) {
+        MethodIr helper = helpers.get(callee.key());
+        if (helper == null || depth >= DEPTH || helper.params().size() != c.args().size()) {
+            refuse(c.pos(), "given to " + callee.describe());
+            return;
+        }
+        Bits inner = new Bits(activity, helpers, returning, depth + 1);
+        for (int k = 0; k < c.args().size(); k++) {
+            inner.taint(helper.params().get(k).var(), span(c.args().get(k)));
+        }
+        inner.spread(helper.body());
+        inner.ends(helper.body(), c.type());
+        if (inner.refusedHow != null) {
+            refuse(c.pos(), "given to " + callee.describe() + ", where they are " + inner.refusedHow);
+        } else {
+            converted.addAll(inner.converted); // where in the helper they become a number
         }
     }
 

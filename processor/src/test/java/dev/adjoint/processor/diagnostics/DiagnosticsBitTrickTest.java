@@ -69,7 +69,7 @@ class DiagnosticsBitTrickTest {
         JavaFileObject source = functions(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        long bits = Double.doubleToRawLongBits(x) & 0xfff0000000000000L;",
+                "        long bits = Double.doubleToRawLongBits(x) & 0x000fffffffffffffL | 0x3ff0000000000000L;",
                 "        return Double.longBitsToDouble(bits) * x;",
                 "    }");
         Compilation c = compile(source);
@@ -82,7 +82,7 @@ class DiagnosticsBitTrickTest {
     void aPredicateThatWritesBitsIntoAnArrayIsRefused() {
         JavaFileObject source = functions(
                 "    private static boolean split(double x, double[] out) {",
-                "        out[0] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) & 0xfff0000000000000L);",
+                "        out[0] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) & 0xffffffff00000000L);",
                 "        return out[0] != 0;",
                 "    }",
                 "",
@@ -128,8 +128,8 @@ class DiagnosticsBitTrickTest {
     }
 
     @Test
-    void bitsGivenToAMethodAreRefused() {
-        JavaFileObject source = functions(
+    void bitsGivenToAMethodThatOnlyTestsThemAreRead() throws Exception {
+        Compilation c = compile(functions(
                 "    private static double scale(long bits, double x) {",
                 "        return bits > 0 ? x : 2 * x;",
                 "    }",
@@ -137,12 +137,46 @@ class DiagnosticsBitTrickTest {
                 "    @Differentiable",
                 "    static double f(double x) {",
                 "        long bits = Double.doubleToRawLongBits(x);",
+                "        return scale(bits, x) * x;",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(Sources.gradient(c, "f", "x", 0.5)).isWithin(1e-12).of(1.0);
+        assertThat(Sources.gradient(c, "f", "x", -0.5)).isWithin(1e-12).of(-2.0);
+    }
+
+    @Test
+    void bitsGivenToAMethodThatMakesADoubleOfThemAreRefused() {
+        JavaFileObject source = functions(
+                "    private static double scale(long bits, double x) {",
+                "        return Double.longBitsToDouble(bits) * x;",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long bits = Double.doubleToRawLongBits(x) >>> 1 << 1;",
                 "        return scale(bits, x);",
                 "    }");
         Compilation c = compile(source);
         assertThat(c).hadErrorContaining(MESSAGE + ", and they are given to").inFile(source).onLine(12);
+        assertThat(c).hadErrorContaining("where they are made into a double again by Double.longBitsToDouble(long)");
         assertNoCrash(c);
         assertNotGenerated(c, "f");
+    }
+
+    @Test
+    void thePowerOfTwoOfADoublesExponentIsRead() throws Exception {
+        // sign and exponent kept, mantissa cleared: ±2^e, constant between powers of two
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long bits = Double.doubleToRawLongBits(x) & 0xfff0000000000000L;",
+                "        return Double.longBitsToDouble(bits) * x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).succeeded();
+        Sources.assertWarning(c, source, "return Double.longBitsToDouble(bits) * x;", "[AdjointLostDerivative]");
+        assertThat(Sources.gradient(c, "f", "x", 3.0)).isWithin(0.0).of(2.0);
+        assertThat(Sources.gradient(c, "f", "x", -0.75)).isWithin(0.0).of(-0.5);
     }
 
     @Test
@@ -180,5 +214,46 @@ class DiagnosticsBitTrickTest {
         assertThat(c).hadWarningCount(1);
         double x = 0.25; // n = 0 here
         assertThat(Sources.gradient(c, "f", "x", x)).isWithin(1e-12).of(Math.cos(x));
+    }
+
+    @Test
+    void aPowerOfTwoMadeOfTheExponentIsRead() throws Exception {
+        // a logarithm from the exponent and a mantissa scaled into [1, 2) by 2^-e, as fast-math libraries write it
+        JavaFileObject source = functions(
+                "    private static double twoPow(int power) {",
+                "        return Double.longBitsToDouble(((long) (power + 1023)) << 52);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        int hi = (int) (Double.doubleToRawLongBits(x) >> 32);",
+                "        int e = (hi >> 20) - 1023;",
+                "        double m = x * twoPow(-e);",
+                "        return e * 0.6931471805599453 + Math.log(m);",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).succeeded();
+        Sources.assertWarning(c, source, "return Double.longBitsToDouble(((long) (power + 1023)) << 52);",
+                "[AdjointLostDerivative] a number made of the bits");
+        Sources.assertWarning(c, source, "return e * 0.6931471805599453 + Math.log(m);", "[AdjointLostDerivative]");
+        for (double x : new double[] {0.3, 1.7, 6.0, 1000.5}) {
+            assertThat(Sources.gradient(c, "f", "x", x)).isWithin(1e-12 / x).of(1 / x);
+        }
+    }
+
+    @Test
+    void aDoubleKeepingItsHighWordIsRefused() {
+        // fdlibm's split of x into a high part with the low word cleared: the mantissa's upper bits come back
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long hi = Double.doubleToRawLongBits(x) >>> 32;",
+                "        double t = Double.longBitsToDouble(hi << 32);",
+                "        return t * t + (x - t);",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE + ", and they are made into a double again").inFile(source).onLine(8);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
     }
 }
