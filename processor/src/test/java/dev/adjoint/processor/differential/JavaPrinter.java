@@ -383,7 +383,9 @@ final class JavaPrinter {
      */
     private static String bits(Method m, String params, String suppress, String body) {
         String first = m.doubleParams().get(0);
-        int spelling = Math.floorMod(body.hashCode() * 41 + 3, 3);
+        // a Fibonacci hash's high bits: the text's hash has fixed low residues where this form is chosen, which
+        // left the high word's spelling out
+        int spelling = Math.floorMod((int) ((body.hashCode() * 0x9E3779B97F4A7C15L) >>> 32), 3);
         String in = first + "In";
         String word = m.name() + "Word";
         String value = switch (spelling) {
