@@ -361,6 +361,11 @@ final class Bits {
             refuse(w.pos(), "given to a new " + Words.a(w.type()));
             return;
         }
+        if (!integral(n.type()) && !n.type().isPrimitive() && !n.type().isDoubleArray()
+                && Exprs.children(n).stream().anyMatch(this::made)) {
+            refuse(n.pos(), "made into " + Words.a(n.type())); // text ("" + bits), a box: parsed or kept, not followed
+            return;
+        }
         boolean number = n.type().isDouble() || n.type().kind() == JType.Kind.FLOAT;
         if (n instanceof Expr.ArrayRead r && activity.carries(r.array())) {
             return; // an element of a differentiated array chosen by bits: its derivative flows

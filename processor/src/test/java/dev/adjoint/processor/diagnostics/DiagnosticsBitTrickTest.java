@@ -256,4 +256,19 @@ class DiagnosticsBitTrickTest {
         assertNoCrash(c);
         assertNotGenerated(c, "f");
     }
+
+    @Test
+    void bitsMadeIntoTextAreRefused() {
+        // text can be parsed back into a number: the bits would come back with their derivative lost
+        JavaFileObject source = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        long bits = Double.doubleToRawLongBits(x);",
+                "        return Double.parseDouble(\"\" + (bits >>> 1)) * 0 + x;",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).hadErrorContaining(MESSAGE + ", and they are made into a String").inFile(source)
+                .onLine(8);
+        assertNoCrash(c);
+    }
 }
