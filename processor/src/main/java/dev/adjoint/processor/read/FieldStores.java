@@ -1,8 +1,8 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
-import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
@@ -46,9 +46,9 @@ final class FieldStores {
 
     /** The variable of the field the statement's target {@code target} is, when the method may store it; else null. */
     Var field(TreePath target, Function<Element, Var> bound) {
-        Tree tree = strip(target.getLeaf());
+        Tree tree = Operators.stripParens((ExpressionTree) target.getLeaf());
         boolean onThis = tree instanceof IdentifierTree || tree instanceof MemberSelectTree s
-                && strip(s.getExpression()) instanceof IdentifierTree id && id.getName().contentEquals("this");
+                && Operators.stripParens(s.getExpression()) instanceof IdentifierTree id && id.getName().contentEquals("this");
         if (impl == null || !onThis) {
             return null;
         }
@@ -77,12 +77,5 @@ final class FieldStores {
         String name = names.get(var);
         return name == null ? assign
                 : new Stmt.Block(null, List.of(assign, Stores.store(impl, self, name, var, assign.pos())));
-    }
-
-    private static Tree strip(Tree e) {
-        while (e instanceof ParenthesizedTree p) {
-            e = p.getExpression();
-        }
-        return e;
     }
 }
