@@ -598,16 +598,17 @@ public final class ImplWriter {
 
     /** {@code store$output(self, value)} for each field the primal stores ({@link Stores}): the primal's writes of its fields. */
     private List<MethodSpec> stores(ClassRef self, Done d, Bridges bridges) {
-        List<MethodSpec> out = new ArrayList<>();
+        java.util.Map<String, MethodSpec> out = new java.util.LinkedHashMap<>();
         for (Stmt s : Stmts.all(d.primal())) {
             Expr.Call store = Stores.of(s);
-            if (store == null || !(store.args().get(1) instanceof Expr.Read value)) {
-                continue;
+            if (store == null || !(store.args().get(1) instanceof Expr.Read value)
+                    || out.containsKey(((Callee.Opaque) store.callee()).name())) {
+                continue; // one method per field, however often the method writes it
             }
             Var receiver = d.method().self();
             Var v = new Var("value", JType.DOUBLE, Var.Role.PARAM);
             List<Stmt> body = List.of(new Stmt.Put(loadOf(d.method(), value.var()), new Expr.Read(v)));
-            out.add(MethodSpec.methodBuilder(((Callee.Opaque) store.callee()).name())
+            out.put(((Callee.Opaque) store.callee()).name(), MethodSpec.methodBuilder(((Callee.Opaque) store.callee()).name())
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("Writes {@code value} into the field {@code $N.$L}, as {@code $L} does.\n", receiver.name,
                             ((Callee.Opaque) store.callee()).name().substring(Stores.PREFIX.length()), d.plan().name())
@@ -616,7 +617,7 @@ public final class ImplWriter {
                     .addCode(new Printer(new Namer(List.of(receiver, v), List.of(body)), self, bridges, null).statements(body))
                     .build());
         }
-        return out;
+        return List.copyOf(out.values());
     }
 
     private static Expr loadOf(MethodIr method, Var field) {
