@@ -193,7 +193,7 @@ final class Bits {
             Span index = span(a.index());
             return index == null ? null : index.mixed(); // a table's entry at an index made of bits
         }
-        return Exprs.children(e).stream().anyMatch(c -> integral(c.type()) && made(c)) ? new Span(UNKNOWN, 0) : null;
+        return Exprs.children(e).stream().anyMatch(this::made) ? new Span(UNKNOWN, 0) : null;
     }
 
     private Span spans(List<Expr> es) {
