@@ -272,7 +272,7 @@ final class Calls {
         }
         // a recursion over integers (n!, a depth, a binomial coefficient) met in its own body: no
         // derivative can enter it, so it is called as written (through a bridge when private)
-        boolean integerRecursion = receiver == null && hasBody(method) && recursive(method, key) && integersOnly(method);
+        boolean integerRecursion = receiver == null && hasBody(method) && beingRead(method, key) && integersOnly(method);
         // a check whose result is dropped (ArgChecker.notNull(x, "x");) only reads, whatever it returns
         boolean discarded = path.getParentPath().getLeaf() instanceof ExpressionStatementTree;
         // a dropped check that writes nothing is called as written where inlining would lose the value: given a

@@ -242,6 +242,33 @@ class DiagnosticsBitTrickTest {
     }
 
     @Test
+    void bitsGivenToAHelperReadBeforeAreFollowedIntoIt() throws Exception {
+        // Jafama's log1p: the integer helper is met first where no bits reach it (here a constant; there
+        // log's body, inlined from dead code), then given the exponent. It was called as written the
+        // second time, as if it were a recursion, and the bits given to it were refused.
+        JavaFileObject source = functions(
+                "    private static double twoPow(int power) {",
+                "        return Double.longBitsToDouble(((long) (power + 1023)) << 52);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        double eight = twoPow(3) * x;",
+                "        int hi = (int) (Double.doubleToRawLongBits(x) >> 32) & 0x7FFFFFFF;",
+                "        int e = (hi >> 20) - 1023;",
+                "        double m = x * twoPow(-e);",
+                "        return eight + e * 0.6931471805599453 + Math.log(m);",
+                "    }");
+        Compilation c = compile(source);
+        assertThat(c).succeeded();
+        Sources.assertWarning(c, source, "return eight + e * 0.6931471805599453 + Math.log(m);",
+                "[AdjointLostDerivative]");
+        for (double x : new double[] {0.3, 1.7, 6.0, 1000.5}) {
+            assertThat(Sources.gradient(c, "f", "x", x)).isWithin(1e-12 * (8 + 1 / x)).of(8 + 1 / x);
+        }
+    }
+
+    @Test
     void aDoubleKeepingItsHighWordIsRefused() {
         // fdlibm's split of x into a high part with the low word cleared: the mantissa's upper bits come back
         JavaFileObject source = functions(
