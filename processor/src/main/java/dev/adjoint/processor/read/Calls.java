@@ -526,7 +526,7 @@ final class Calls {
             // a private method calling itself: inlined it would have no end; its pullback calls itself, its
             // value comes from the implementation's copy of its primal
             boolean viaCopy = plan.hidden() && !pullbackCannot && receiver == null && plan.isStatic()
-                    && recursive(method, key);
+                    && beingRead(method, key);
             if (!viaCopy && (pullbackCannot || plan.hidden() || !accessible(method)) && receiver == null) {
                 // its pullback cannot stand in for it, or it cannot be called from the site (private, or
                 // package-private elsewhere): its body is inlined instead
@@ -590,15 +590,14 @@ final class Calls {
         return method.getReturnType().getKind().isPrimitive() && !method.isVarArgs();
     }
 
-    /** Whether {@code method} is being read now: a call of it is a recursive one (one read before is not). */
+    /**
+     * Whether {@code method} is being read now, under any of its keys (read for flags given as
+     * constants, for the catches around a call, on another object): a call of it is a recursive one.
+     * One read before and finished is not.
+     */
     private boolean beingRead(ExecutableElement method, String key) {
         String helper = helperKey(method, key);
-        return catalog.reading(helper) && catalog.helper(helper) == null || helper.equals(reader.outermostKey());
-    }
-
-    /** Whether a call of {@code method} is met while its own body is being read (differentiated, or inlined). */
-    private boolean recursive(ExecutableElement method, String key) {
-        return catalog.reading(helperKey(method, key)) || helperKey(method, key).equals(reader.outermostKey());
+        return catalog.beingRead(helper) || helper.equals(reader.outermostKey());
     }
 
     /** The key of {@code m} on a split value object ({@link ValueReads}), read now (for {@code field} of its result); null: unnameable. */

@@ -87,6 +87,19 @@ public final class Catalog {
         return helpers.containsKey(key);
     }
 
+    /**
+     * Whether a helper read under {@code key}, or under it with a suffix ({@code #given...},
+     * {@code #catch2}, {@code #other}, {@code #value}), is being read now: begun, not finished.
+     */
+    boolean beingRead(String key) {
+        for (Map.Entry<String, MethodIr> e : helpers.entrySet()) {
+            if (e.getValue() == null && (e.getKey().equals(key) || e.getKey().startsWith(key + "#"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void putHelper(String key, MethodIr ir) {
         helpers.put(key, ir);
     }

@@ -231,11 +231,18 @@ final class JavaPrinter {
         }
         // the recursion (or an equality shortcut) in a helper without @Differentiable, which Adjoint plans
         // as a method of its own (or inlines)
-        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(", ")"));
+        // for one in three recursive helpers (chosen by their text), a flag first, given false at every call, the
+        // recursive ones too, as Commons Numbers' erfImp(-z, invert, false): read for the constant, the helper's
+        // call inside is under the same key as the call being read, and must still be found to be the recursion
+        boolean flag = variants && helper.endsWith("Rec") && !m.params().isEmpty()
+                && Math.floorMod(body.toString().hashCode() * 41 + 3, 3) == 0;
+        String lead = flag ? "false, " : "";
+        String args = m.params().stream().map(Ast.Param::name).collect(Collectors.joining(", ", "(" + lead, ")"));
         out.append("        return ").append(helper).append(args).append(";\n    }\n\n").append(suppress)
                 .append(Math.floorMod(body.toString().hashCode(), 2) == 0 || !helper.endsWith("Rec") ? "    private" : "   ")
-                .append(" static double ").append(helper).append(params).append(" {\n")
-                .append(body.toString().replaceAll("\\b" + m.name() + "\\(", helper + "("));
+                .append(" static double ").append(helper).append(flag ? "(boolean traced, " + params.substring(1) : params)
+                .append(" {\n").append(flag ? "        if (traced) {\n            return 0.0;\n        }\n" : "")
+                .append(body.toString().replaceAll("\\b" + m.name() + "\\(", helper + "(" + lead));
         return out.append("    }\n").toString();
     }
 
