@@ -431,6 +431,9 @@ public final class Reader {
         reader.values().enter(selfIsData ? new Values.Scope(scope.locals(), scope.returns(), false, scope.filled()) : scope,
                 field);
         Set<Integer> split = values.splitParams(method);
+        // a void method filling a parameter (GeoMath.sum(p, u, v)), read for one field: what it leaves in p
+        int filled = field != null ? values.scopes().voidFills(method) : -1;
+        Map<VariableElement, Var> left = null;
         for (int i = 0; i < params.size(); i++) {
             if (!split.contains(i)) {
                 all.add(params.get(i));
@@ -444,12 +447,17 @@ public final class Reader {
                 all.add(new MethodIr.Param(v));
             }
             reader.values().bind(values.parameter(method, i), fields);
+            if (i == filled) {
+                left = fields;
+                reader.values().leftIn(fields);
+            }
         }
         body.addAll(readBody(method, reader));
         body = new ArrayList<>(Given.apply(body, params, around.given()));
         if (field != null && method.getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID) {
-            // a void method that changes its object, read for one field: what it leaves there
-            body.add(new Stmt.Return(new Expr.Read(reader.fieldVar(field), Position.of(method)), Position.of(method), null));
+            // a void method that changes its object (or fills a parameter), read for one field: what it leaves there
+            Var leaves = left != null ? left.get(field) : reader.fieldVar(field);
+            body.add(new Stmt.Return(new Expr.Read(leaves, Position.of(method)), Position.of(method), null));
         }
         catalog.putFieldParams(key, List.of());
         catalog.putComponents(key, List.of());

@@ -138,7 +138,22 @@ final class Scopes {
      */
     boolean filledInPlace(TreePath call, ExecutableElement m, int i) {
         return call.getParentPath().getLeaf() instanceof ExpressionStatementTree && fills(m).contains(i)
-                && returnsParameter(m) == i;
+                && (returnsParameter(m) == i || voidFills(m) == i);
+    }
+
+    /**
+     * The parameter a {@code void} static method fills and leaves as its only effect, or -1:
+     * GeographicLib's {@code GeoMath.sum(p, u, v)}, which ends {@code p.first = s; p.second = t;}.
+     * Called as a statement on a split local, it is read as {@code p = sum(p, u, v)}: once for each
+     * field, what the body leaves in it at each return and at its end ({@link Reader#valueHelper}).
+     */
+    int voidFills(ExecutableElement m) {
+        if (m.getReturnType().getKind() != javax.lang.model.type.TypeKind.VOID || !m.getModifiers().contains(Modifier.STATIC)
+                || m.getAnnotation(dev.adjoint.Differentiable.class) != null || !values.hasBody(m)) {
+            return -1;
+        }
+        Set<Integer> filled = fills(m);
+        return filled.size() == 1 && values.changesOnlyItsFields(m) ? filled.iterator().next() : -1;
     }
 
     /** Whether the call at {@code call} is a statement that changes its receiver, a split local ({@code p.addLocal(q);}). */
@@ -181,13 +196,17 @@ final class Scopes {
                     : values.splits(call, scope);
             return scope.filled().contains(local) && read ? local : null;
         }
-        int i = returnsParameter(m);
+        int returned = returnsParameter(m);
+        int i = returned >= 0 ? returned : voidFills(m);
         if (i < 0 || i >= tree.getArguments().size() || !filledInPlace(call, m, i)) {
             return null;
         }
         ExpressionTree arg = tree.getArguments().get(i);
         Element local = arg instanceof IdentifierTree ? trees.getElement(new TreePath(call, arg)) : null;
-        return local != null && scope.filled().contains(local) && values.splits(call, scope) ? local : null;
+        // sum(p, u, v);: read once per field of p, its arguments evaluated each time
+        boolean read = returned >= 0 ? values.splits(call, scope) : values.splitArguments(call, m, scope)
+                && tree.getArguments().stream().allMatch(a -> values.purity().pure(new TreePath(call, a)));
+        return local != null && scope.filled().contains(local) && read ? local : null;
     }
 
     /**
@@ -539,10 +558,11 @@ final class Scopes {
         if (given > 1) {
             return false; // m(o, o): two parameters, one object, which split copies would not be
         }
-        if (values.of(m.getReturnType()) == null) {
-            return !fills(m).contains(i); // a number from its fields; a fill whose result is not the object: lost
-        }
         Tree outer = parentPath.getParentPath().getLeaf();
+        if (values.of(m.getReturnType()) == null) {
+            // a number from its fields; a void fill of it alone, as a statement (sum(p, u, v);); another fill: lost
+            return !fills(m).contains(i) || outer instanceof ExpressionStatementTree && voidFills(m) == i;
+        }
         boolean givenBack = outer instanceof AssignmentTree a && a.getExpression() == parent
                 && a.getVariable() instanceof IdentifierTree
                 && local.equals(trees.getElement(new TreePath(parentPath.getParentPath(), a.getVariable())));

@@ -53,6 +53,8 @@ final class ValueReads {
     private Values.Scope scope = Values.Scope.NONE;
     /** In a body read for one field of its result: that field. */
     private VariableElement returned;
+    /** In a void method read for one field of the parameter it fills: that parameter's field variables. */
+    private Map<VariableElement, Var> left;
     private final Map<Element, Map<VariableElement, Var>> locals = new HashMap<>();
     /** The receivers built once before their call is read field by field, and their variables. */
     private final Map<Tree, Var> hoisted = new HashMap<>();
@@ -157,7 +159,8 @@ final class ValueReads {
         return "cannot write to " + target + " from a @Differentiable method: only its own local variables, parameters "
                 + "and their array elements may be assigned" + (ofLocal ? ", and the fields of a value object it splits "
                 + "into a variable per field where the object has one name (built with new, given to a method that "
-                + "fills it only as m(..., new C()) or o = m(..., o), never copied to another variable or given twice "
+                + "fills it only as m(..., new C()), o = m(..., o) or the statement m(..., o); of a void static method "
+                + "that fills only it, never copied to another variable or given twice "
                 + "to one call)" : "") + (ofLocal || !own ? "" : ", and the double fields of this object it is differentiated "
                 + "with respect to, by a statement of the method itself (not of one inlined into another) outside loops, "
                 + "lambdas and try (a cache of its last value)")
@@ -277,10 +280,20 @@ final class ValueReads {
         return found[0];
     }
 
+    /**
+     * In a void method that fills a parameter, read for one field of what it leaves there
+     * ({@link Scopes#voidFills}): that parameter's field variables.
+     */
+    void leftIn(Map<VariableElement, Var> fields) {
+        left = fields;
+    }
+
     /** What a body read for one field of its result returns: that field of the value. */
     Expr returned(TreePath value, Position at) {
-        // return; of a void method that changes its object (stats.accept(x)), read for one field it leaves
-        return value == null ? new Expr.Read(body.fieldVar(returned), at) : field(value, returned);
+        // return; of a void method that changes its object (stats.accept(x)) or fills a parameter (sum(p, u, v)),
+        // read for one field it leaves
+        return value == null ? new Expr.Read(left != null ? left.get(returned) : body.fieldVar(returned), at)
+                : field(value, returned);
     }
 
     /**

@@ -332,6 +332,75 @@ class DiagnosticsValueObjectTest {
                 "    }")), 24, fillWrite, 18);
     }
 
+    /**
+     * A void static method that fills the object it is given, as GeographicLib's {@code
+     * GeoMath.sum(p, u, v)} (numeric.VoidFillerTest accepts it on an object with one name): given a
+     * second name of the object, given two objects to fill, or writing a static field too, a
+     * split copy would miss the change, or the call would run once per field; refused where the
+     * object is built and at the writes the inlined filler would make.
+     */
+    @Test
+    void aVoidFillGivenASecondNameOrDoingMoreIsRefused() {
+        String[] helpers = {
+                "    static double last;",
+                "",
+                "    static void sum(Point p, double u, double v) {",
+                "        p.x = u + v;",
+                "        p.y = u * v;",
+                "    }",
+                "",
+                "    static void both(Point p, Point q, double u) {",
+                "        p.x = u;",
+                "        q.x = u * u;",
+                "    }",
+                "",
+                "    static void noted(Point p, double u) {",
+                "        p.x = u;",
+                "        last = u;",
+                "    }",
+                ""};
+        String built = MESSAGE.replace("demo.Pair", "demo.Point");
+        JavaFileObject aliased = functions(with(helpers,
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        Point a = new Point(x, 1);",
+                "        Point b = a;",
+                "        sum(b, x, x);",
+                "        return a.x;",
+                "    }"));
+        Compilation c = compile(aliased, POINT);
+        assertThat(c).hadErrorContaining(built).inFile(aliased).onLine(25);
+        assertThat(c).hadErrorContaining("[AdjointFieldWrite] cannot write to p.x from a @Differentiable method")
+                .inFile(aliased).onLine(9);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+        JavaFileObject two = functions(with(helpers,
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        Point a = new Point(x, 1);",
+                "        Point b = new Point(0, 0);",
+                "        both(a, b, x);",
+                "        return a.x + b.x;",
+                "    }"));
+        Compilation d = compile(two, POINT);
+        assertThat(d).hadErrorContaining("[AdjointFieldWrite] cannot write to p.x").inFile(two).onLine(14);
+        assertThat(d).hadErrorContaining("[AdjointFieldWrite] cannot write to q.x").inFile(two).onLine(15);
+        assertNoCrash(d);
+        assertNotGenerated(d, "f");
+        JavaFileObject effect = functions(with(helpers,
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        Point a = new Point(x, 1);",
+                "        noted(a, x);",
+                "        return a.x;",
+                "    }"));
+        Compilation e = compile(effect, POINT);
+        assertThat(e).hadErrorContaining("[AdjointFieldWrite] cannot write to last from a @Differentiable method")
+                .inFile(effect).onLine(20);
+        assertNoCrash(e);
+        assertNotGenerated(e, "f");
+    }
+
     /** An object that changes itself and returns itself, as JBox2D's Vec2 (FilledObjectTest accepts it so). */
     private static final JavaFileObject VEC = JavaFileObjects.forSourceLines("demo.Vec",
             "package demo;",
