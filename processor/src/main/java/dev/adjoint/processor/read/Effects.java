@@ -97,6 +97,15 @@ final class Effects {
             "com.google.common.base.Preconditions#checkNotNull(java.lang.Object)",
             "com.google.common.base.Preconditions#checkNotNull(java.lang.Object,java.lang.Object)");
 
+    /** The boxed types, whose static methods compute a value and write nothing. */
+    private static final Set<String> BOXES = Set.of("java.lang.Double", "java.lang.Float", "java.lang.Integer",
+            "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Character", "java.lang.Boolean");
+
+    /** The methods that give a floating-point number's bits as an integer. */
+    private static final Set<String> BIT_VIEWS = Set.of("java.lang.Double#doubleToLongBits(double)",
+            "java.lang.Double#doubleToRawLongBits(double)", "java.lang.Float#floatToIntBits(float)",
+            "java.lang.Float#floatToRawIntBits(float)");
+
     private final Trees trees;
     private final Elements elements;
     private final Types types;
@@ -189,6 +198,29 @@ final class Effects {
         return isReadOnly(method, key, new ArrayList<>());
     }
 
+    /**
+     * Whether {@code method}'s body, or the body of a method of this build it calls, views a
+     * floating-point number's bits as an integer ({@link #BIT_VIEWS}): its integer result may carry a
+     * number's value, and is not read-only.
+     */
+    private boolean viewsBits(ExecutableElement method, Set<ExecutableElement> seen) {
+        TreePath path = paths.of(method);
+        if (!seen.add(method) || path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+            return false;
+        }
+        boolean[] views = {false};
+        new com.sun.source.util.TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+                if (trees.getElement(getCurrentPath()) instanceof ExecutableElement m) {
+                    views[0] |= BIT_VIEWS.contains(Keys.of(m, types)) || viewsBits(m, seen);
+                }
+                return super.visitMethodInvocation(node, unused);
+            }
+        }.scan(new TreePath(path, tree.getBody()), null);
+        return views[0];
+    }
+
     /** Whether a method of this build, read from its source, writes nothing (what it returns aside). */
     boolean writesNothing(ExecutableElement method, String key) {
         return writesNothing(method, key, new ArrayList<>());
@@ -196,7 +228,9 @@ final class Effects {
 
     private boolean isReadOnly(ExecutableElement method, String key, List<String> visiting) {
         TypeKind result = method.getReturnType().getKind();
-        return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || result == TypeKind.INT || result == TypeKind.LONG)
+        // an integer may be a double's bits (Double.doubleToRawLongBits), which longBitsToDouble makes a number again
+        boolean integer = result == TypeKind.INT || result == TypeKind.LONG;
+        return (result == TypeKind.VOID || result == TypeKind.BOOLEAN || integer && !viewsBits(method, new HashSet<>()))
                 && writesNothing(method, key, visiting);
     }
 
@@ -328,8 +362,10 @@ final class Effects {
                     String k = Keys.of(m, types);
                     String owner = m.getEnclosingElement() instanceof TypeElement t ? t.getQualifiedName().toString() : "";
                     // Math's functions and those of the libraries with its names and contracts (FastMath)
+                    // and the static methods of the boxed types, which compute (Double.doubleToRawLongBits in Commons
+                    // Numbers' DD.isNotNormal): an integer result of one viewing bits is judged by isReadOnly
                     ok[0] &= READ_ONLY_JDK.contains(k) || owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")
-                            || Calls.MATH_LIKE.contains(owner) && m.getModifiers().contains(Modifier.STATIC)
+                            || (Calls.MATH_LIKE.contains(owner) || BOXES.contains(owner)) && m.getModifiers().contains(Modifier.STATIC)
                             || writesNothing(m, k, visiting)
                             || ownCall.test(getCurrentPath());
                 }

@@ -99,6 +99,11 @@ final class Purity {
         if (values.scopes().changesNew(call)) {
             return true;
         }
+        if (trees.getElement(call) instanceof ExecutableElement lib && !values.hasBody(lib)) {
+            // a function of a class whose static methods only compute (Double.doubleToRawLongBits in
+            // Commons Numbers' DD.isNotNormal, under Sum.addProduct): it changes nothing
+            return pure(lib);
+        }
         if (!(trees.getElement(call) instanceof ExecutableElement m) || !values.hasBody(m) || !judging.add(m)) {
             return false; // a method reaching itself: not known to change only such objects
         }

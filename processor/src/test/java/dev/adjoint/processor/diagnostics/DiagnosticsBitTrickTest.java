@@ -298,4 +298,62 @@ class DiagnosticsBitTrickTest {
                 .onLine(8);
         assertNoCrash(c);
     }
+
+    /**
+     * Methods of another class of the build that read a double's bits: one returning a boolean
+     * (Commons Numbers' {@code DD.isNotNormal}) decides a test and is called as written; one
+     * returning the bits, or an integer made of them through another method, would carry the
+     * number's value where Adjoint cannot follow it, and is refused where a derivative reaches it.
+     */
+    @Test
+    void anotherClassesMethodOfBitsIsCalledWhereItReturnsABooleanOnly() throws Exception {
+        JavaFileObject lib = com.google.testing.compile.JavaFileObjects.forSourceLines("demo.Lib",
+                "package demo;",
+                "",
+                "final class Lib {",
+                "    private Lib() {}",
+                "",
+                "    static long bits(double x) {",
+                "        return Double.doubleToRawLongBits(x);",
+                "    }",
+                "",
+                "    static long halved(double x) {",
+                "        return bits(x) >>> 1;",
+                "    }",
+                "",
+                "    static boolean isNotNormal(double a) {",
+                "        int e = ((int) (Double.doubleToRawLongBits(a) >>> 52)) & 0x7ff;",
+                "        return e + (Integer.MIN_VALUE - 1) >= Integer.MIN_VALUE + 2046;",
+                "    }",
+                "",
+                "    static int digits(double x) {",
+                "        return Integer.numberOfLeadingZeros((int) x) + Long.signum((long) x);",
+                "    }",
+                "}");
+        JavaFileObject tested = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        double xy = x * x;",
+                "        return Lib.isNotNormal(xy) ? xy - xy : xy * x + Lib.digits(x);",
+                "    }");
+        Compilation c = compile(tested, lib);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(0);
+        for (double x : new double[] {0.3, 1.7, 6.0}) {
+            assertThat(Sources.gradient(c, "f", "x", x)).isWithin(1e-12 * 3 * x * x).of(3 * x * x);
+        }
+        JavaFileObject remade = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        double a = Double.longBitsToDouble(Lib.bits(x) + 1);",
+                "        return a + Double.longBitsToDouble(Lib.halved(x) + 0x1FF8000000000000L);",
+                "    }");
+        Compilation d = compile(remade, lib);
+        assertThat(d).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Lib.bits(double)")
+                .inFile(remade).onLine(8);
+        assertThat(d).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Lib.halved(double)")
+                .inFile(remade).onLine(9);
+        assertNoCrash(d);
+        assertNotGenerated(d, "f");
+    }
 }
