@@ -477,8 +477,11 @@ public final class ForwardMode {
                 List<Expr> args = values(pairs);
                 List<Expr> tangentArgs = new ArrayList<>(args);
                 tangentArgs.addAll(directionsOf(d.gradientFields(), pairs));
-                // an instance method of another object: the implementation's variant whose receiver is data
-                ClassRef tangentOwner = d.instance() ? Naming.implClass(d.owner()) : d.adjoint();
+                // an instance method of another object: the implementation's variant whose receiver is data; a
+                // private one calling itself, its value from the implementation's copy: the implementation's
+                // tangent too (public there, where the facade's may be package-private in another package)
+                ClassRef tangentOwner = d.instance() ? Naming.implClass(d.owner())
+                        : d.hidden() ? Naming.implOf(d.adjoint()) : d.adjoint();
                 return new Pair(new Expr.Call(d, null, args, c.type(), c.pos()), new Expr.Call(new Callee.Generated(
                         tangentOwner, Naming.tangent(d.name())), null, tangentArgs, JType.DOUBLE, null));
             }
