@@ -120,8 +120,9 @@ final class Ast {
      * b)).second} = b + a (6), {@code FILLER.fill(a, b, new Cell(b, b)).first} = 2·a·b (7, a
      * method of an object whose fields are data); one that changes itself and returns itself:
      * {@code new Cell(a, b).scaleLocal(2.0).second} = b·2 (8); and {@code cellWork(a, b)} (9), a
-     * helper whose statements write a cell's fields, fill it in place, change it (a void method too)
-     * and give it back; {@code new Cell().reset(a, b).weighted()} = a·1 + b (10), built empty (its
+     * helper whose statements write a cell's fields, fill it in place, change it (a void method too),
+     * fill it by a void static method ({@code Cell.pour(c, b, a)}, which returns early on NaN and
+     * calls another such method on its parameter) and give it back; {@code new Cell().reset(a, b).weighted()} = a·1 + b (10), built empty (its
      * third field its initializer's 1.0) and set in a chain; {@code new Cell(a, b).into(new
      * Cell()).second} = a·1 (11), a method writing its result into another cell, as JOML's {@code
      * u.cross(w, dest)} (and {@code cellWork} ends with the statement {@code new Cell(b, a).into(e);}).

@@ -133,6 +133,9 @@ final class Campaign {
         if (printed.contains(", boolean traced) {")) {
             out.add("helper given a constant flag");
         }
+        if (printed.contains("cellWork(")) {
+            out.add("object filled by a void static method");
+        }
         if (printed.contains("Rec(boolean traced, ")) {
             out.add("recursion given a constant flag");
         }

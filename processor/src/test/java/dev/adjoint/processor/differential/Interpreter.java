@@ -709,6 +709,11 @@ final class Interpreter<V> {
         first = algebra.binary(Op.MUL, algebra.binary(Op.MUL, first, half), algebra.constant(2.0));
         second = algebra.binary(Op.MUL, algebra.binary(Op.MUL, second, half), algebra.constant(2.0));
         first = algebra.binary(Op.ADD, first, b); // c.bump(b): a void change
+        // Cell.pour(c, b, a);: a void static fill, then tilt(out, a) on its parameter (third is 1.0)
+        second = algebra.binary(Op.ADD, algebra.binary(Op.MUL, second, algebra.call(MathFunction.COS, false, List.of(b))),
+                algebra.binary(Op.MUL, first, a));
+        first = algebra.binary(Op.SUB, first, algebra.binary(Op.MUL, algebra.constant(0.25), second));
+        first = algebra.binary(Op.ADD, first, algebra.binary(Op.MUL, a, algebra.constant(1.0)));
         V d = algebra.binary(Op.MUL, algebra.call(MathFunction.COS, false, List.of(b)), a);
         V e = a; // Cell e = new Cell(); new Cell(b, a).into(e);: e.first = a
         return algebra.binary(Op.ADD, algebra.binary(Op.ADD, first, algebra.binary(Op.MUL, second,

@@ -130,7 +130,7 @@ final class JavaPrinter {
             out.append("\n    private static double cellWork(double a, double b) {\n")
                     .append("        Cell c = new Cell(a, b);\n        c.first = c.first * Math.sin(b);\n        c.second += a;\n")
                     .append("        Cell.fill(0.5, c.first, c);\n        c = c.scaleLocal(0.5);\n        c.scaleLocal(2.0);\n")
-                    .append("        c.bump(b);\n")
+                    .append("        c.bump(b);\n        Cell.pour(c, b, a);\n")
                     .append("        Cell d = Cell.fill(Math.cos(b), a, new Cell(a, a));\n")
                     .append("        Cell e = new Cell();\n        new Cell(b, a).into(e);\n")
                     .append("        return c.first + c.second * Math.sin(d.first) + 0.5 * e.first;\n    }\n");
@@ -154,7 +154,15 @@ final class JavaPrinter {
                     .append("            return this;\n        }\n")
                     .append("\n        void bump(double k) {\n            if (Double.isNaN(k)) {\n                return;\n")
                     .append("            }\n            shift(k);\n        }\n")
-                    .append("\n        private void shift(double k) {\n            first += k;\n        }\n    }\n");
+                    .append("\n        private void shift(double k) {\n            first += k;\n        }\n")
+                    // a void static method filling the cell it is given (GeographicLib's GeoMath.sum), with an
+                    // early return and another such method called on its parameter
+                    .append("\n        static void pour(Cell out, double u, double v) {\n")
+                    .append("            if (Double.isNaN(u)) {\n                return;\n            }\n")
+                    .append("            out.second = out.second * Math.cos(u) + out.first * v;\n")
+                    .append("            out.first -= 0.25 * out.second;\n            tilt(out, v);\n        }\n")
+                    .append("\n        static void tilt(Cell out, double k) {\n            out.first += k * out.third;\n")
+                    .append("        }\n    }\n");
         }
         out.append("}\n");
         return new Printed(out.toString(), lines);
