@@ -153,7 +153,9 @@ final class Scopes {
             return -1;
         }
         Set<Integer> filled = fills(m);
-        return filled.size() == 1 && values.changesOnlyItsFields(m) ? filled.iterator().next() : -1;
+        // one that gives its parameter another object (p = new Pair();) changes the caller's only before
+        return filled.size() == 1 && values.changesOnlyItsFields(m) && !reassigns(m, filled.iterator().next())
+                ? filled.iterator().next() : -1;
     }
 
     /** Whether the call at {@code call} is a statement that changes its receiver, a split local ({@code p.addLocal(q);}). */
@@ -622,7 +624,29 @@ final class Scopes {
             }
             returned.add(index);
         }
-        return returned.size() == 1 ? returned.iterator().next() : -1;
+        int i = returned.size() == 1 ? returned.iterator().next() : -1;
+        // one that gives its parameter another object (out = new C(); ... return out;) leaves the caller's
+        // object as it was then: the statement m(..., o); is not o = m(..., o)
+        return i >= 0 && !reassigns(method, i) ? i : -1;
+    }
+
+    /** Whether {@code method}'s body assigns its parameter {@code i} another object ({@code p = new Pair();}). */
+    boolean reassigns(ExecutableElement method, int i) {
+        TreePath path = paths.of(method);
+        if (path == null || ((MethodTree) path.getLeaf()).getBody() == null) {
+            return true;
+        }
+        Element parameter = values.parameter(method, i);
+        boolean[] found = {false};
+        new TreePathScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree node, Void unused) {
+                found[0] |= node.getVariable() instanceof IdentifierTree
+                        && parameter.equals(trees.getElement(new TreePath(getCurrentPath(), node.getVariable())));
+                return super.visitAssignment(node, unused);
+            }
+        }.scan(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), null);
+        return found[0];
     }
 
     private boolean sameClass(TreePath value, Element local) {

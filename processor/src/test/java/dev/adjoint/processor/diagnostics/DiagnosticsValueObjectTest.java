@@ -401,6 +401,41 @@ class DiagnosticsValueObjectTest {
         assertNotGenerated(e, "f");
     }
 
+    /**
+     * A method that fills its parameter and then gives it another object ({@code p = new Point(0, 0);})
+     * changes the caller's object only before: read as {@code a = m(..., a)} in place of the statement
+     * {@code m(..., a);}, the caller would see the new object's fields (the gradient was 100 where
+     * it is 3). Refused, void or returning its parameter, where the caller's object is written.
+     */
+    @Test
+    void aFillThatGivesItsParameterAnotherObjectIsRefused() {
+        for (String result : new String[] {"void", "Point"}) {
+            JavaFileObject source = functions(
+                    "    static " + result + " sneaky(Point p, double u) {",
+                    "        p.x = u;",
+                    "        p = new Point(0, 0);",
+                    "        p.x = 100 * u;",
+                    "        p.y = 7;",
+                    result.equals("void") ? "" : "        return p;",
+                    "    }",
+                    "",
+                    "    @Differentiable",
+                    "    static double f(double x) {",
+                    "        Point a = new Point(0, 0);",
+                    "        a.y = 2 * x;",
+                    "        sneaky(a, x);",
+                    "        return a.x + a.y;",
+                    "    }");
+            Compilation c = compile(source, POINT);
+            assertThat(c).hadErrorContaining("[AdjointFieldWrite] cannot write to a.y from a @Differentiable method")
+                    .inFile(source).onLine(17);
+            assertThat(c).hadErrorContaining("[AdjointFieldWrite] cannot write to p.x from a @Differentiable method")
+                    .inFile(source).onLine(7);
+            assertNoCrash(c);
+            assertNotGenerated(c, "f");
+        }
+    }
+
     /** An object that changes itself and returns itself, as JBox2D's Vec2 (FilledObjectTest accepts it so). */
     private static final JavaFileObject VEC = JavaFileObjects.forSourceLines("demo.Vec",
             "package demo;",
