@@ -631,7 +631,7 @@ final class Scopes {
     }
 
     /** Whether {@code method}'s body assigns its parameter {@code i} another object ({@code p = new Pair();}). */
-    boolean reassigns(ExecutableElement method, int i) {
+    private boolean reassigns(ExecutableElement method, int i) {
         TreePath path = paths.of(method);
         if (path == null || ((MethodTree) path.getLeaf()).getBody() == null) {
             return true;
