@@ -101,10 +101,16 @@ final class Effects {
     private static final Set<String> BOXES = Set.of("java.lang.Double", "java.lang.Float", "java.lang.Integer",
             "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Character", "java.lang.Boolean");
 
-    /** The methods that give a floating-point number's bits as an integer. */
+    /**
+     * The methods that give a floating-point number's bits as an integer, or as text an integer can
+     * be parsed from ({@code Float.hashCode} is {@code floatToIntBits}; {@code toHexString} spells the
+     * mantissa).
+     */
     private static final Set<String> BIT_VIEWS = Set.of("java.lang.Double#doubleToLongBits(double)",
             "java.lang.Double#doubleToRawLongBits(double)", "java.lang.Float#floatToIntBits(float)",
-            "java.lang.Float#floatToRawIntBits(float)");
+            "java.lang.Float#floatToRawIntBits(float)", "java.lang.Double#hashCode(double)",
+            "java.lang.Float#hashCode(float)", "java.lang.Double#toHexString(double)",
+            "java.lang.Float#toHexString(float)", "java.lang.Float#floatToFloat16(float)");
 
     private final Trees trees;
     private final Elements elements;

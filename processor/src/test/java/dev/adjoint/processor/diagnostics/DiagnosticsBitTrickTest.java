@@ -302,8 +302,9 @@ class DiagnosticsBitTrickTest {
     /**
      * Methods of another class of the build that read a double's bits: one returning a boolean
      * (Commons Numbers' {@code DD.isNotNormal}) decides a test and is called as written; one
-     * returning the bits, or an integer made of them through another method, would carry the
-     * number's value where Adjoint cannot follow it, and is refused where a derivative reaches it.
+     * returning the bits (or a float's hash, which is its bits), or an integer made of them through
+     * another method, would carry the number's value where Adjoint cannot follow it, and is refused
+     * where a derivative reaches it.
      */
     @Test
     void anotherClassesMethodOfBitsIsCalledWhereItReturnsABooleanOnly() throws Exception {
@@ -328,6 +329,10 @@ class DiagnosticsBitTrickTest {
                 "",
                 "    static int digits(double x) {",
                 "        return Integer.numberOfLeadingZeros((int) x) + Long.signum((long) x);",
+                "    }",
+                "",
+                "    static int hashed(double x) {",
+                "        return Float.hashCode((float) x);",
                 "    }",
                 "}");
         JavaFileObject tested = functions(
@@ -355,5 +360,15 @@ class DiagnosticsBitTrickTest {
                 .inFile(remade).onLine(9);
         assertNoCrash(d);
         assertNotGenerated(d, "f");
+        // Float.hashCode(f) is floatToIntBits(f): intBitsToFloat gives the number back
+        JavaFileObject hashed = functions(
+                "    @Differentiable",
+                "    static double f(double x) {",
+                "        return Float.intBitsToFloat(Lib.hashed(x));",
+                "    }");
+        Compilation e = compile(hashed, lib);
+        assertThat(e).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Lib.hashed(double)")
+                .inFile(hashed).onLine(8);
+        assertNoCrash(e);
     }
 }
