@@ -307,6 +307,9 @@ final class GradientChecker {
             if (fdError[k] > 1e-5 * dual.magnitude()[k] + 1e-9 * (1 + Math.abs(f))) {
                 return null;
             }
+            if (exactEnd && kink(x -> plain(p, inputs, at, x), value(p, inputs.get(k)), fd[k], dual.magnitude()[k], f)) {
+                return null; // a term exactly 0 where a function of it has a kink (atan2's cut): no derivative there
+            }
         }
         return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), false, true, Set.of(), exactEnd);
     }
@@ -382,6 +385,9 @@ final class GradientChecker {
             fdError[k] = estimate.error();
             if (fdError[k] > 1e-5 * dual.magnitude()[k] + 1e-9 * (1 + Math.abs(f))) {
                 return null;
+            }
+            if (exactEnd && kink(x -> plain(p, inputs, at, x), value(p, inputs.get(k)), fd[k], dual.magnitude()[k], f)) {
+                return null; // a term exactly 0 where a function of it has a kink (atan2's cut): no derivative there
             }
         }
         return new Reference(f, fd, fdError, dual.grad(), dual.magnitude(), chosen, chosen, Set.of());
@@ -500,6 +506,22 @@ final class GradientChecker {
     }
 
     /** f with input {@code k} at x, whatever it decides (NaN where it throws). */
+    /**
+     * Whether {@code f} has a kink at {@code x}: its one-sided slopes differ, where the central
+     * quotients of {@link FiniteDifferences} converge to their mean with a small error estimate. At
+     * an exact end a term is exactly 0, and a function of it that is not smooth at 0 (the cut of
+     * {@code atan2(term, y < 0)} under an even function, {@code abs}) makes one; the generated
+     * gradient is then one of the two slopes, as a tape's is.
+     */
+    private static boolean kink(java.util.function.DoubleUnaryOperator f, double x, double central, double magnitude,
+            double value) {
+        double h = 1e-6 * Math.max(1, Math.abs(x));
+        double at = f.applyAsDouble(x);
+        double right = (f.applyAsDouble(x + h) - at) / h;
+        double left = (at - f.applyAsDouble(x - h)) / h;
+        return !(Math.abs(right - left) <= 1e-3 * (Math.abs(central) + magnitude) + 1e-6 * (1 + Math.abs(value)));
+    }
+
     private double plain(Point p, List<Input> inputs, int k, double x) {
         Interpreter.Run<Double> run = runAt(p, inputs, k, x);
         return run == null ? Double.NaN : run.value();
