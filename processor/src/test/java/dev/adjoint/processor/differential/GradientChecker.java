@@ -502,7 +502,6 @@ final class GradientChecker {
         }
     }
 
-    /** f with input {@code k} at x, whatever it decides (NaN where it throws). */
     /**
      * Whether {@code f} has a kink at {@code x}: its one-sided slopes differ, where the central
      * quotients of {@link FiniteDifferences} converge to their mean with a small error estimate. At
@@ -519,6 +518,7 @@ final class GradientChecker {
         return !(Math.abs(right - left) <= 1e-3 * (Math.abs(central) + magnitude) + 1e-6 * (1 + Math.abs(value)));
     }
 
+    /** f with input {@code k} at x, whatever it decides (NaN where it throws). */
     private double plain(Point p, List<Input> inputs, int k, double x) {
         Interpreter.Run<Double> run = runAt(p, inputs, k, x);
         return run == null ? Double.NaN : run.value();
