@@ -469,7 +469,9 @@ final class BodyReader {
             }
             case METHOD_INVOCATION, NEW_CLASS -> {
                 Element filled = values.filledLocal(path); // p.project(lam, phi, out): out = p.project(lam, phi, out)
-                return filled != null ? values.assign(path, filled, at, source) : new Stmt.Eval(expr(path), at, source);
+                Expr lost = filled != null ? null : values.lostFill(path); // a fill not read as one: refused
+                return filled != null ? values.assign(path, filled, at, source)
+                        : new Stmt.Eval(lost != null ? lost : expr(path), at, source);
             }
             default -> {
                 return unsupported(tree, Tag.AdjointUnsupportedStatement, "cannot differentiate the statement " + source

@@ -223,6 +223,15 @@ final class Effects {
                 }
                 return super.visitMethodInvocation(node, unused);
             }
+
+            @Override
+            public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
+                // a constructor keeping the bits in a field (new H(d).v)
+                if (trees.getElement(getCurrentPath()) instanceof ExecutableElement c) {
+                    views[0] |= viewsBits(c, seen);
+                }
+                return super.visitNewClass(node, unused);
+            }
         }.scan(new TreePath(path, tree.getBody()), null);
         return views[0];
     }

@@ -206,6 +206,30 @@ final class ValueReads {
     }
 
     /**
+     * The refusal of a call statement that changes a split local (given where the method fills it,
+     * or called on it) but is not read as filling it ({@link #filledLocal} said no: an argument with
+     * an effect, {@code sum(p, k++, y);}, which reading the call once per field would repeat), or
+     * null. Read as a plain call, it would change copies of the fields and the change would be lost.
+     */
+    Expr lostFill(TreePath call) {
+        if (!(call.getLeaf() instanceof MethodInvocationTree tree) || !(trees.getElement(call) instanceof ExecutableElement m)) {
+            return null;
+        }
+        Scopes scopes = values.scopes();
+        TreePath receiver = values.receiver(call);
+        boolean changed = receiver != null && receiver.getLeaf() instanceof IdentifierTree && scopes.changesThis(m)
+                && scope.filled().contains(trees.getElement(receiver));
+        for (int i : scopes.fills(m)) {
+            changed |= i < tree.getArguments().size() && tree.getArguments().get(i) instanceof IdentifierTree
+                    && scope.filled().contains(trees.getElement(new TreePath(call, tree.getArguments().get(i))));
+        }
+        return !changed ? null : body.unsupportedExpr(tree, Tag.AdjointUnsupportedCall, "cannot read " + tree + " as "
+                + "changing the object it is given: Adjoint reads such a call once for each field of the object, and "
+                + "an argument here has an effect (an assignment, ++, a call that writes) that each reading would "
+                + "repeat; compute the arguments into local variables first");
+    }
+
+    /**
      * {@code local = value;} of a split local: each field variable given its field of the value, all
      * read first; {@code assignment} may be a call that fills the local in place, its value.
      */

@@ -334,6 +334,18 @@ class DiagnosticsBitTrickTest {
                 "    static int hashed(double x) {",
                 "        return Float.hashCode((float) x);",
                 "    }",
+                "",
+                "    static final class Held {",
+                "        final long v;",
+                "",
+                "        Held(double d) {",
+                "            v = Double.doubleToRawLongBits(d);",
+                "        }",
+                "    }",
+                "",
+                "    static long kept(double d) {",
+                "        return new Held(d).v;",
+                "    }",
                 "}");
         JavaFileObject tested = functions(
                 "    @Differentiable",
@@ -360,14 +372,16 @@ class DiagnosticsBitTrickTest {
                 .inFile(remade).onLine(9);
         assertNoCrash(d);
         assertNotGenerated(d, "f");
-        // Float.hashCode(f) is floatToIntBits(f): intBitsToFloat gives the number back
+        // Float.hashCode(f) is floatToIntBits(f): intBitsToFloat gives the number back; a constructor keeps the bits
         JavaFileObject hashed = functions(
                 "    @Differentiable",
                 "    static double f(double x) {",
-                "        return Float.intBitsToFloat(Lib.hashed(x));",
+                "        return Float.intBitsToFloat(Lib.hashed(x)) + Double.longBitsToDouble(Lib.kept(x));",
                 "    }");
         Compilation e = compile(hashed, lib);
         assertThat(e).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Lib.hashed(double)")
+                .inFile(hashed).onLine(8);
+        assertThat(e).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through Lib.kept(double)")
                 .inFile(hashed).onLine(8);
         assertNoCrash(e);
     }

@@ -399,6 +399,24 @@ class DiagnosticsValueObjectTest {
                 .inFile(effect).onLine(20);
         assertNoCrash(e);
         assertNotGenerated(e, "f");
+        // an argument with an effect: read once per field, the call would repeat it; read as a plain call, the fill
+        // was lost (the gradient was 0 where it is 0.6 and 2.1)
+        for (String call : new String[] {"sum(a, k++, x);", "sum(a, x, k += x);"}) {
+            JavaFileObject effected = functions(with(helpers,
+                    "    @Differentiable",
+                    "    static double f(double x) {",
+                    "        Point a = new Point(0, 0);",
+                    "        double k = x;",
+                    "        " + call,
+                    "        return a.x + a.y;",
+                    "    }"));
+            Compilation g = compile(effected, POINT);
+            assertThat(g).hadErrorContaining("[AdjointUnsupportedCall] cannot read " + call.substring(0, call.length() - 1)
+                    + " as changing the object it is given").inFile(effected).onLine(27);
+            assertThat(g).hadErrorContaining("compute the arguments into local variables first");
+            assertNoCrash(g);
+            assertNotGenerated(g, "f");
+        }
     }
 
     /**
