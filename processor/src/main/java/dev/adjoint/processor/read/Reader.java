@@ -433,7 +433,6 @@ public final class Reader {
         Set<Integer> split = values.splitParams(method);
         // a void method filling a parameter (GeoMath.sum(p, u, v)), read for one field: what it leaves in p
         int filled = field != null ? values.scopes().voidFills(method) : -1;
-        Map<VariableElement, Var> left = null;
         for (int i = 0; i < params.size(); i++) {
             if (!split.contains(i)) {
                 all.add(params.get(i));
@@ -448,16 +447,15 @@ public final class Reader {
             }
             reader.values().bind(values.parameter(method, i), fields);
             if (i == filled) {
-                left = fields;
                 reader.values().leftIn(fields);
             }
         }
         body.addAll(readBody(method, reader));
         body = new ArrayList<>(Given.apply(body, params, around.given()));
         if (field != null && method.getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID) {
-            // a void method that changes its object (or fills a parameter), read for one field: what it leaves there
-            Var leaves = left != null ? left.get(field) : reader.fieldVar(field);
-            body.add(new Stmt.Return(new Expr.Read(leaves, Position.of(method)), Position.of(method), null));
+            // a void method that changes its object (or fills a parameter), read for one field: what it leaves there,
+            // as a return; would
+            body.add(new Stmt.Return(reader.values().returned(null, Position.of(method)), Position.of(method), null));
         }
         catalog.putFieldParams(key, List.of());
         catalog.putComponents(key, List.of());
