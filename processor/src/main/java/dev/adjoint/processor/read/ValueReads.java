@@ -224,9 +224,9 @@ final class ValueReads {
                     && scope.filled().contains(trees.getElement(new TreePath(call, tree.getArguments().get(i))));
         }
         return !changed ? null : body.unsupportedExpr(tree, Tag.AdjointUnsupportedCall, "cannot read " + tree + " as "
-                + "changing the object it is given: Adjoint reads such a call once for each field of the object, and "
-                + "an argument here has an effect (an assignment, ++, a call that writes) that each reading would "
-                + "repeat; compute the arguments into local variables first");
+                + "changing the object it is given: Adjoint reads such a call once for each field of the object, so its "
+                + "arguments must have no effect that each reading would repeat (an assignment, ++, a call that "
+                + "writes) and its other objects must be split too; compute the arguments into local variables first");
     }
 
     /**
