@@ -137,6 +137,7 @@ public final class AdjointProcessor extends AbstractProcessor {
             }
         }
         localClasses.report(round.getRootElements(), trees, diagnostics);
+        catalog.addSourceClasses(round.getRootElements());
         Set<Element> annotated = new LinkedHashSet<>(round.getElementsAnnotatedWith(Differentiable.class));
         for (String name : new ArrayList<>(deferred)) {
             TypeElement type = processingEnv.getElementUtils().getTypeElement(name);

@@ -87,6 +87,29 @@ public final class Overrides {
                 + "make " + method.substring(0, method.indexOf('(')) + " final");
     }
 
+    /**
+     * Whether {@code self}'s class is exactly {@code type} (a binary name, interned as the generated
+     * literals are): generated code calling an abstract method on an object inlines the body of each
+     * class of the build that implements it, chosen by this test.
+     */
+    public static boolean is(Object self, String type) {
+        String name = self.getClass().getName();
+        return name == type || name.equals(type);
+    }
+
+    /**
+     * Throws: generated code calling {@code method} ({@code name(type,...)}) of {@code owner} on
+     * {@code self} has the bodies of {@code known} (the classes of the build that implement it, by
+     * binary name, comma-separated) only, and {@code self} is of none of them. Declared to return a
+     * {@code double} so that it can stand where the call's value is wanted.
+     */
+    public static double unseen(Object self, String owner, String method, String known) {
+        throw new UnsupportedOperationException(self.getClass().getName() + " runs " + method + " of " + owner
+                + " with a body Adjoint did not see: this derivative holds the bodies of " + known + " only, the "
+                + "classes of the build it was generated in that implement it; differentiate " + self.getClass()
+                .getName() + "'s method with a @Differentiable method of its own, or compile it with this code");
+    }
+
     /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */
     private static boolean isA(Class<?> type, String name) {
         if (type == null) {

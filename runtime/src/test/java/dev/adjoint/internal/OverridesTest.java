@@ -1,11 +1,13 @@
 package dev.adjoint.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Overrides.check: which objects run the bodies a derivative was generated from. */
+/** Overrides.check, is and unseen: which objects run the bodies a derivative was generated from. */
 class OverridesTest {
 
     static class Base<T> {
@@ -120,5 +122,26 @@ class OverridesTest {
     void aGenericOverrideSeenThroughItsBridgeIsRefused() {
         assertThrows(UnsupportedOperationException.class,
                 () -> Overrides.check(new OverridesGenerically(), BASE, "score(java.lang.Object)"));
+    }
+
+    /** is: the object's exact class, not a subclass's nor a base's, by binary name (a nested class's with its $). */
+    @Test
+    void isTestsTheExactClass() {
+        assertTrue(Overrides.is(new Inherits(), Inherits.class.getName()));
+        assertTrue(Overrides.is(new Inherits(), new String(Inherits.class.getName()))); // not the same String object
+        assertFalse(Overrides.is(new Deeper(), OverridesProfile.class.getName()));
+        assertFalse(Overrides.is(new OverridesProfile(), Deeper.class.getName()));
+        assertFalse(Overrides.is(new Inherits(), Inherits.class.getCanonicalName()));
+        assertThrows(NullPointerException.class, () -> Overrides.is(null, BASE)); // as calling the method on null
+    }
+
+    @Test
+    void unseenThrowsNamingTheClassAndTheClassesSeen() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.unseen(new Deeper(), BASE, "profile(double)", "a.B, a.C"));
+        assertEquals(Deeper.class.getName() + " runs profile(double) of " + BASE + " with a body Adjoint did not see: "
+                + "this derivative holds the bodies of a.B, a.C only, the classes of the build it was generated in "
+                + "that implement it; differentiate " + Deeper.class.getName() + "'s method with a @Differentiable "
+                + "method of its own, or compile it with this code", e.getMessage());
     }
 }

@@ -99,13 +99,9 @@ final class Calls {
         this.effects = new Effects(trees, elements, types, paths, catalog);
     }
 
-    Access access() {
-        return access;
-    }
+    Access access() { return access; }
 
-    Types types() {
-        return types;
-    }
+    Types types() { return types; }
 
     /** In the body of a method of an object whose class is known to be exactly {@code exact}: its calls on this are that class's. */
     void exactSelf(TypeElement exact) {
@@ -230,11 +226,18 @@ final class Calls {
         }
         ExecutableElement runs = onThis && body.selfIsData() && exactSelf != null && !shown
                 ? ExactClass.runs(elements, method, exactSelf) : null;
-        if (runs != null && (ofObject(runs, Keys.of(runs, types)) || ExactClass.isDefault(paths, runs))) {
+        if (runs != null && runsOnObject(runs)) {
             // in the body of an object's method whose class is known: the method that class runs
             return inline(runs, Keys.of(runs, types), ExactClass.as(types, receiver, exactSelf, at), args,
                     runs.getParameters().stream().map(p -> JType.of(p.asType())).toList(),
                     ClassRef.of((TypeElement) runs.getEnclosingElement()), type, at, body, true, exactSelf);
+        }
+        TypeElement exact = receiver != null && !onThis ? ExactClass.of(trees, path) : null;
+        boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, exact);
+        Expr chosen = (onThis ? body.selfIsData() && exactSelf == null : exact == null) && !mayBeThis && !shown
+                ? Dispatch.of(this, elements, catalog, method, receiver, args, type, at, body) : null;
+        if (chosen != null) {
+            return chosen; // a method a class of this build overrides: each one's body, chosen by the object's class
         }
         if (onThis && body.selfIsData() && ofObject(method, key) && !shown) {
             // in the body of another object's method, inlined: its own methods on it, its fields data
@@ -259,7 +262,6 @@ final class Calls {
             return new Expr.Call(new Callee.Custom(ownerRef, name, parameterTypes, hidden, partials), receiver, args,
                     type, at);
         }
-        TypeElement exact = receiver != null && !onThis ? ExactClass.of(trees, path) : null;
         TypeElement constant = receiver != null && !onThis ? ExactClass.constant(trees, path) : null;
         List<Callee.Partial> onObject = constant == null ? null
                 : CustomDerivatives.onObject(key, constant.getQualifiedName().toString());
@@ -290,8 +292,7 @@ final class Calls {
         // NormalDistribution(0, 1)): the method C runs (an interface's too), its calls on this C's
         ExecutableElement known = exact != null && access.nameable(types.erasure(exact.asType()))
                 ? ExactClass.runs(elements, method, exact) : null;
-        boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, exact);
-        if (known != null && (ofObject(known, Keys.of(known, types)) || ExactClass.isDefault(paths, known)) && !mayBeThis && !shown
+        if (known != null && runsOnObject(known) && !mayBeThis && !shown
                 && !checkAsWritten) {
             List<JType> knownTypes = known.getParameters().stream().map(p -> JType.of(p.asType())).toList();
             tried = inline(known, Keys.of(known, types), ExactClass.as(types, receiver, exact, at), args, knownTypes,
@@ -342,9 +343,7 @@ final class Calls {
             }
             readOnly = false;
         }
-        // an abstraction of the user's code (not the JDK's), whose implementation is chosen at run time
-        boolean dispatched = method.getModifiers().contains(Modifier.ABSTRACT) && !ownerName.startsWith("java.")
-                && !ownerName.startsWith("javax.");
+        boolean dispatched = Dispatch.isAbstract(method); // its implementation is chosen at run time
         // a public method called on an object is callable as written (sb.setLength(0), though
         // AbstractStringBuilder, which declares it, is not public)
         boolean callable = receiver != null && method.getModifiers().contains(Modifier.PUBLIC)
@@ -415,7 +414,7 @@ final class Calls {
      * inlines in turn (a recursive call among them): then the call of another class's method stays
      * a call while no derivative flows through it.
      */
-    private boolean refused(String key, Set<String> visiting) {
+    boolean refused(String key, Set<String> visiting) {
         MethodIr helper = catalog.helper(key);
         if (helper == null || !visiting.add(key)) {
             return true; // still being read, or met again: a recursive call
@@ -441,7 +440,7 @@ final class Calls {
     }
 
     /** {@link #inline}, for an object of exactly the class {@code exact} (or null): its calls on this are that class's. */
-    private Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
+    Expr inline(ExecutableElement method, String methodKey, Expr receiver, List<Expr> args,
             List<JType> parameterTypes, ClassRef ownerRef, JType type, Position at, BodyReader body,
             boolean selfIsData, TypeElement exact) {
         // a helper letting out checked exceptions that the caller's catches take: read apart for them
@@ -639,13 +638,9 @@ final class Calls {
     }
 
     /** The reader, and the class it reads for: a constructor's values are read there (ValueReads). */
-    Reader reader() {
-        return reader;
-    }
+    Reader reader() { return reader; }
 
-    TypeElement site() {
-        return site;
-    }
+    TypeElement site() { return site; }
 
     /** Whether the adjoint class (a top-level class of the site's package) can name {@code e} directly. */
     boolean accessible(Element e) {
@@ -687,10 +682,7 @@ final class Calls {
                 || !method.getModifiers().contains(Modifier.STATIC)) {
             return false;
         }
-        if (JType.of(method.getReturnType()).isDifferentiable()) {
-            return true;
-        }
-        return effects.writesArrayParameter(method);
+        return JType.of(method.getReturnType()).isDifferentiable() || effects.writesArrayParameter(method);
     }
 
     /**
@@ -700,6 +692,11 @@ final class Calls {
      * {@code double} or a {@code double[]}, or writes a {@code double[]} parameter. A subclass
      * overriding it is refused at run time by the inlined body's override check.
      */
+    /** Whether an object of a known class running {@code m} has it inlined: a method of its ({@link #ofObject}), or a default one. */
+    boolean runsOnObject(ExecutableElement m) {
+        return ofObject(m, Keys.of(m, types)) || ExactClass.isDefault(paths, m);
+    }
+
     private boolean ofObject(ExecutableElement method, String key) {
         Set<Modifier> modifiers = method.getModifiers();
         if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.ABSTRACT) || isVarArgsOfObjects(method)

@@ -156,4 +156,23 @@ public final class Catalog {
     public Set<String> planKeys() {
         return plans.keySet();
     }
+
+    private final Set<String> sourceClasses = new java.util.LinkedHashSet<>();
+
+    /**
+     * Notes the classes the build compiles from source: {@code roots} (a round's root elements) and
+     * the classes nested in them. An abstract method called on an object of this build is dispatched
+     * among them (read/Dispatch).
+     */
+    public void addSourceClasses(java.util.Collection<? extends javax.lang.model.element.Element> roots) {
+        for (javax.lang.model.element.TypeElement t : javax.lang.model.util.ElementFilter.typesIn(roots)) {
+            sourceClasses.add(t.getQualifiedName().toString());
+            addSourceClasses(t.getEnclosedElements());
+        }
+    }
+
+    /** The qualified names of the classes compiled from source in this build, as the rounds gave them. */
+    Set<String> sourceClasses() {
+        return sourceClasses;
+    }
 }

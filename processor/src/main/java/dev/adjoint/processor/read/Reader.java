@@ -201,7 +201,9 @@ public final class Reader {
             } else {
                 reader.receiver(self, fields);
             }
-            guard(method, self, body, false);
+            if (around.exact() == null) {
+                guard(method, self, body, false); // an object of exactly its class runs this body: no guard
+            }
         }
         // a record parameter with differentiable components: each component a parameter of its own
         List<MethodIr.Input> components = new ArrayList<>();
@@ -416,7 +418,9 @@ public final class Reader {
             self = new Var("this", JType.of(new Access(elements, elements.getPackageOf(site)).heldAs(owner, types)),
                     Var.Role.PARAM);
             reader.receiverAsData(self);
-            guard(method, self, body, false);
+            if (around.exact() == null) {
+                guard(method, self, body, false); // an object of exactly its class runs this body: no guard
+            }
         } else if (instance) {
             TypeElement owner = (TypeElement) method.getEnclosingElement();
             reader.receiver(new Var("this", JType.of(owner.asType()), Var.Role.PARAM), null);

@@ -147,7 +147,8 @@ class DiagnosticsModelsTest {
         Compilation c = compile(file, kernel);
         assertOnlyError(c, file, "return kernel.at(x * bias);",
                 "[AdjointUnsupportedCall] cannot differentiate through kernel.at(...): Kernel.at is abstract, so the code "
-                        + "it runs is chosen at run time among implementations Adjoint cannot see");
+                        + "it runs is chosen at run time; Adjoint differentiates such a call through the classes of this "
+                        + "build that implement it, and could not inline them here (there are none");
     }
 
     @Test

@@ -56,16 +56,31 @@ final class JavaPrinter {
             lines.put(m.name(), new int[] {first, lineCount(out)});
         }
         if (!unit.helpers().isEmpty()) {
-            // methods of an interface on a field that is not final: the code they run is chosen at run
-            // time, Adjoint cannot see into them (on a static final field set to new C() it knows C's)
-            out.append("\n    static Helpers HELPERS = new HelpersImpl();\n");
-            out.append("\n    static final Helpers KNOWN = new HelpersImpl();\n");
+            // methods of an interface whose one implementation is an anonymous class: the code they run is
+            // chosen at run time among classes the build does not name, so Adjoint cannot see into them
+            out.append("\n    static Helpers HELPERS = new Helpers() {\n");
+            for (Ast.Helper h : unit.helpers()) {
+                out.append("        @Override\n        public double ").append(h.name()).append("(double ")
+                        .append(Ast.Helper.PARAM).append(") {\n").append("            return ")
+                        .append(isInt(h.body()) ? "(double) " : "").append(expr(h.body())).append(";\n        }\n");
+            }
+            out.append("    };\n");
             out.append("\n    interface Helpers {\n");
             for (Ast.Helper h : unit.helpers()) {
                 out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
             }
             out.append("    }\n");
-            out.append("\n    static final class HelpersImpl implements Helpers {\n");
+            // the same through an interface a class of the build implements: on a static final field set to
+            // new C() Adjoint knows C's; on a field that is not final each implementation of the build is
+            // chosen at run time by the object's class (read/Dispatch)
+            out.append("\n    static final Known KNOWN = new KnownImpl();\n");
+            out.append("\n    static Known CHOSEN = new KnownImpl();\n");
+            out.append("\n    interface Known {\n");
+            for (Ast.Helper h : unit.helpers()) {
+                out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
+            }
+            out.append("    }\n");
+            out.append("\n    static final class KnownImpl implements Known {\n");
             for (Ast.Helper h : unit.helpers()) {
                 out.append("        @Override\n        public double ").append(h.name()).append("(double ")
                         .append(Ast.Helper.PARAM).append(") {\n").append("            return ")
@@ -619,9 +634,11 @@ final class JavaPrinter {
             return "HELPERS." + h.helper() + "(" + (isInt(h.arg()) ? "(double) " : "") + expr(h.arg()) + ")";
         } else if (e instanceof Ast.ObjectCall o) {
             // on the concrete class's object, or (clip) through the interface on a constant whose class
-            // is known (static final KNOWN = new HelpersImpl()): both inlined
-            return (o.helper().equals("clip") ? "KNOWN." : "SHAPES.") + o.helper() + "("
-                    + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
+            // is known (static final KNOWN = new KnownImpl()), or on a field that is not final (CHOSEN,
+            // dispatched among the build's implementations): all inlined
+            String arg = expr(o.arg());
+            return (!o.helper().equals("clip") ? "SHAPES." : arg.length() % 2 == 0 ? "KNOWN." : "CHOSEN.") + o.helper()
+                    + "(" + (isInt(o.arg()) ? "(double) " : "") + arg + ")";
         } else if (e instanceof Ast.FractionRead f) {
             return (f.form() == 0 ? "fractionOf(" : "fractionAt(") + (isInt(f.shape()) ? "(double) " : "")
                     + expr(f.shape()) + ", " + (isInt(f.at()) ? "(double) " : "") + expr(f.at()) + ")";

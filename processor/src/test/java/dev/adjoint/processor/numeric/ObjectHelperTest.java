@@ -243,9 +243,13 @@ class ObjectHelperTest {
         assertFalse(impl.contains(".apply("), "variance is not inlined:\n" + impl);
     }
 
-    /** A subclass overriding the inlined method: the generated code refuses the object rather than differentiate the wrong body. */
+    /**
+     * A subclass overriding the inlined method: its body where the build compiles it (read/Dispatch),
+     * and the generated code refuses an object of a class it did not see rather than differentiate
+     * the wrong body.
+     */
     @Test
-    void subclassOverridingTheInlinedMethodIsRefusedAtRunTime() throws Exception {
+    void subclassOverridingTheInlinedMethodIsDifferentiatedOrRefusedAtRunTime() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Tail", """
                 package demo;
 
@@ -259,7 +263,16 @@ class ObjectHelperTest {
 
                     @Differentiable
                     public static double tail(double x) {
-                        return 1 - distribution.cdf(x);
+                        return 1 - distribution.cdf(x * x);
+                    }
+
+                    public static Normal unseen() {
+                        return new Normal(0, 1) {
+                            @Override
+                            public double cdf(double x) {
+                                return 0.5 * x;
+                            }
+                        };
                     }
                 }
                 """, "demo.lib.Normal", NORMAL, "demo.lib.Erf", ERF, "demo.lib.Distribution", DISTRIBUTION, "demo.Flat", """
@@ -272,7 +285,7 @@ class ObjectHelperTest {
 
                     @Override
                     public double cdf(double x) {
-                        return 0.25;
+                        return 0.25 * x;
                     }
                 }
                 """);
@@ -282,9 +295,13 @@ class ObjectHelperTest {
         Method tail = harness.differentiableMethods().get(0);
         harness.checkAgainstFiniteDifferences(tail, new Object[] {0.4});
         type.getDeclaredField("distribution").set(null, loader.loadClass("demo.Flat").getConstructor().newInstance());
+        harness.checkAgainstFiniteDifferences(tail, new Object[] {0.4});
+        assertEquals(-0.2, harness.gradient(tail, new Object[] {0.4}).get("x")[0], 1e-15); // -0.25 * 2x
+        type.getDeclaredField("distribution").set(null, type.getMethod("unseen").invoke(null));
         UnsupportedOperationException thrown = assertThrows(UnsupportedOperationException.class,
                 () -> harness.gradientHolder("tail", 0.4));
-        assertTrue(thrown.getMessage().startsWith("demo.Flat overrides cdf(double) of demo.lib.Normal"), thrown.getMessage());
+        assertTrue(thrown.getMessage().startsWith("demo.Tail$1 runs cdf(double) of demo.lib.Normal with a body Adjoint "
+                + "did not see"), thrown.getMessage());
     }
 
     private static InMemoryCompiler.Result compile() {
