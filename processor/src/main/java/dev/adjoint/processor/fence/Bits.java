@@ -164,7 +164,8 @@ final class Bits {
         }
         if (e instanceof Expr.Call c) {
             if (readsBits(c) && c.args().stream().anyMatch(activity::carries)) {
-                return new Span(0, 0);
+                // the bits of x + 2^52 (fdlibm's rounding trick) hold x rounded to an integer: steps of 1
+                return new Span(0, c.args().size() == 1 && rounded(c.args().get(0)) ? COARSEST : 0);
             }
             if (c.callee() instanceof Callee.Inline i && returnsBits(i.key())) {
                 return new Span(UNKNOWN, 0);
@@ -194,6 +195,16 @@ final class Bits {
             return index == null ? null : index.mixed(); // a table's entry at an index made of bits
         }
         return Exprs.children(e).stream().anyMatch(this::made) ? new Span(UNKNOWN, 0) : null;
+    }
+
+    /** Whether {@code e} is {@code x + C} or {@code x - C} with |C| at least 2^51: x rounded to an integer (or a half). */
+    private static boolean rounded(Expr e) {
+        return e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
+                && (magic(b.right()) || b.op() == Expr.BinaryOp.ADD && magic(b.left()));
+    }
+
+    private static boolean magic(Expr e) {
+        return e instanceof Expr.Const c && c.value() instanceof Double d && Math.abs(d) >= 0x1p51;
     }
 
     private Span spans(List<Expr> es) {
@@ -313,16 +324,16 @@ final class Bits {
                 if (made(w.value()) && !w.array().type().isDoubleArray()) {
                     refuse(w.pos(), "stored in an element of " + Words.describe(w.array()));
                 } else if (made(w.value())) {
-                    converted.add(w.pos()); // an element chosen by bits is only chosen: its derivative still flows
+                    convert(w.pos(), span(w.value()));
                 }
             } else if (target != null && value != null && !(s instanceof Stmt.ForEach) && made(value)) {
                 if (target.type.kind() == JType.Kind.DOUBLE || target.type.kind() == JType.Kind.FLOAT) {
-                    converted.add(s.pos());
+                    convert(s.pos(), span(value));
                 } else if (!integral(target.type)) {
                     refuse(s.pos(), "stored in " + target.name + ", " + Words.a(target.type));
                 }
             } else if (s instanceof Stmt.Return r && r.value() != null && made(r.value()) && !integral(returns)) {
-                converted.add(r.pos());
+                convert(r.pos(), span(r.value()));
             }
             for (Expr e : Stmts.exprs(s)) {
                 Exprs.postOrder(e, this::node);
@@ -347,7 +358,7 @@ final class Bits {
         if (n instanceof Expr.Assignment a && made(a.value()) && !integral(a.target().type())) {
             if (a.target().type().isDouble() || a.target().type().kind() == JType.Kind.FLOAT
                     || a.target() instanceof Expr.ArrayRead r && r.array().type().isDoubleArray()) {
-                converted.add(a.pos());
+                convert(a.pos(), span(a.value()));
             } else {
                 refuse(a.pos(), "stored in " + Words.describe(a.target()));
             }
@@ -370,10 +381,31 @@ final class Bits {
         if (n instanceof Expr.ArrayRead r && activity.carries(r.array())) {
             return; // an element of a differentiated array chosen by bits: its derivative flows
         }
-        if (number && !(n instanceof Expr.Cond) && Exprs.children(n).stream().anyMatch(this::made)) {
-            converted.add(n.pos()); // (double) hx, x * n, TABLE[hx >>> 20]: a number made of bits
+        if (number && n instanceof Expr.ArrayRead r && made(r.index())) {
+            converted.add(n.pos()); // TABLE[hx >>> 20]: a table's entry, a step of the bits chosen
+        } else if (number && !(n instanceof Expr.Cond) && Exprs.children(n).stream().anyMatch(this::made)) {
+            convert(n.pos(), spans(Exprs.children(n))); // (double) hx, x * n: a number made of bits
         } else if (n instanceof Expr.Cond c && number && (made(c.then()) || made(c.otherwise()))) {
-            converted.add(n.pos());
+            convert(n.pos(), spans(List.of(c.then(), c.otherwise())));
+        }
+    }
+
+    /**
+     * The lowest bit a number made of bits may hold for its derivative to be 0 where it is taken:
+     * with only the exponent, the sign and the mantissa's top 20 bits (a step every 2^32 ulps, a
+     * millionth of the value: fdlibm's {@code (double) (hx >> 20)}), it is a staircase of steps
+     * wider than any difference a user takes; below, it follows the value nearly ulp by ulp (the
+     * mantissa {@code (double) (bits & MASK)} is the value scaled within its binade), and its
+     * derivative is not 0.
+     */
+    static final int COARSEST = 32;
+
+    /** Bits {@code s} made into a number at {@code at}: a derivative of 0, warned about, unless they are too fine. */
+    private void convert(Position at, Span s) {
+        if (s != null && s.lowest() < COARSEST) {
+            refuse(at, "made into a number that follows the double's lowest bits, whose derivative is not 0");
+        } else {
+            converted.add(at);
         }
     }
 

@@ -197,6 +197,43 @@ class DiagnosticsBitTrickTest {
         assertNotGenerated(c, "f");
     }
 
+    /**
+     * The mantissa's bits made into a number without Double.longBitsToDouble (a cast, a product):
+     * the value scaled within its binade, whose derivative is not 0, refused (a wrong 0 once, only
+     * warned about); the parity of x + 2^52 (below) is x rounded, a step every 1, still read.
+     */
+    @Test
+    void theMantissaMadeIntoANumberIsRefused() {
+        JavaFileObject cast = functions(
+                "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        long b = Double.doubleToRawLongBits(x);",
+                "        long m = (b & 0xFFFFFFFFFFFFFL) | (1L << 52);",
+                "        int e = (int) ((b >>> 52) & 0x7FF) - 1075;",
+                "        return Math.scalb((double) m, e) * y;",
+                "    }");
+        Compilation c = compile(cast);
+        assertThat(c).hadErrorContaining(MESSAGE + ", and they are made into a number that follows the double's lowest "
+                + "bits, whose derivative is not 0 (Functions.java:11)").inFile(cast).onLine(8);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+        JavaFileObject scaled = functions(
+                "    private static long bitsOf(double v) {",
+                "        return Double.doubleToRawLongBits(v);",
+                "    }",
+                "",
+                "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        double m = (bitsOf(x) & 0xFFFFFFFFFFFFFL) * 0x1p-52;",
+                "        return m * y;",
+                "    }");
+        Compilation d = compile(scaled);
+        assertThat(d).hadErrorContaining(MESSAGE + ", and they are made into a number that follows the double's lowest "
+                + "bits").inFile(scaled).onLine(7);
+        assertNoCrash(d);
+        assertNotGenerated(d, "f");
+    }
+
     @Test
     void aNumberMadeOfBitsIsWarnedAbout() throws Exception {
         // fdlibm's sin_pi: y = n, a parity read from the low word, carries no derivative
