@@ -55,6 +55,9 @@ final class Namer {
     static String[] userNames(List<ImplWriter.Done> methods) {
         Set<String> names = new java.util.TreeSet<>();
         for (ImplWriter.Done d : methods) {
+            if (d.method() == null) {
+                continue; // a method the processor failed on, reported already: stubs stand for it
+            }
             d.method().params().forEach(p -> names.add(p.name()));
             userNames(d.method().body(), names);
             if (d.pullback() != null) {

@@ -488,6 +488,12 @@ final class ValueReads {
             }
         }
         MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+        if (m.isVarArgs()) {
+            // its values would be packed into an array, which the split parameters' positions do not count
+            return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, "cannot differentiate through the "
+                    + "variable-arity method " + Calls.describe(m) + " on a value object split into its fields; give it "
+                    + "an array parameter instead");
+        }
         java.util.Map<Integer, Expr.Const> given = new java.util.TreeMap<>();
         for (int i = 0; i < call.getArguments().size(); i++) {
             TreePath arg = new TreePath(path, call.getArguments().get(i));

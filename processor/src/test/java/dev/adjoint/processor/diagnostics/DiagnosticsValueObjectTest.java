@@ -515,6 +515,49 @@ class DiagnosticsValueObjectTest {
         }
     }
 
+    /**
+     * A variable-arity helper building, filling or reading a split object: its values would be
+     * packed into an array the split parameters' positions do not count (a crash once), refused at
+     * the call; as a helper of numbers alone it is read (packed into its array).
+     */
+    @Test
+    void aVariableArityHelperOfASplitObjectIsRefusedAtTheCall() {
+        String[] helpers = {
+                "    static Point make(double... xs) {",
+                "        return new Point(xs[0] * xs[1], xs[0]);",
+                "    }",
+                "",
+                "    static void fill(Point p, double... xs) {",
+                "        p.x = xs[0];",
+                "        p.y = xs[0] * xs[1];",
+                "    }",
+                ""};
+        String message = "[AdjointUnsupportedCall] cannot differentiate through the variable-arity method ";
+        JavaFileObject made = functions(with(helpers,
+                "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        Point p = make(x, y);",
+                "        return p.x + 10 * p.y;",
+                "    }"));
+        Compilation c = compile(made, POINT);
+        assertThat(c).hadErrorContaining(message + "Functions.make(double...) on a value object split into its fields; "
+                + "give it an array parameter instead").inFile(made).onLine(17);
+        assertThat(c).hadErrorCount(1);
+        assertNoCrash(c);
+        assertNotGenerated(c, "f");
+        JavaFileObject filled = functions(with(helpers,
+                "    @Differentiable",
+                "    static double f(double x, double y) {",
+                "        Point p = new Point(0, 0);",
+                "        fill(p, x, y);",
+                "        return p.x + 10 * p.y;",
+                "    }"));
+        Compilation d = compile(filled, POINT);
+        assertThat(d).hadErrorContaining(message + "Functions.fill(demo.Point, double...)").inFile(filled).onLine(18);
+        assertNoCrash(d);
+        assertNotGenerated(d, "f");
+    }
+
     private static String[] with(String[] first, String... then) {
         String[] out = java.util.Arrays.copyOf(first, first.length + then.length);
         System.arraycopy(then, 0, out, first.length, then.length);
