@@ -205,7 +205,8 @@ final class Values {
         }
         String up = t.getSuperclass() instanceof DeclaredType s ? ((TypeElement) s.asElement()).getQualifiedName()
                 .toString() : "";
-        if (!up.equals(record ? "java.lang.Record" : "java.lang.Object")) {
+        // Number has no fields and a constructor doing nothing (Jenetics' DoubleAdder extends it)
+        if (!up.equals(record ? "java.lang.Record" : "java.lang.Object") && !(up.equals("java.lang.Number") && !record)) {
             return null;
         }
         TreePath path = trees.getPath(t);

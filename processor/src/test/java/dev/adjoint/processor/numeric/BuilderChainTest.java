@@ -122,6 +122,80 @@ class BuilderChainTest {
             }
             """;
 
+    /** An adder extending Number, as Jenetics' DoubleAdder: its own fields only, Number has none. */
+    private static final String ADDER = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Adders {
+                private Adders() {}
+
+                @SuppressWarnings("serial")
+                public static final class Adder extends Number {
+                    private double sum = 0.0;
+                    private double compensation = 0.0;
+
+                    public Adder add(final double value) {
+                        double y = value - compensation;
+                        double t = sum + y;
+                        compensation = t - sum - y;
+                        sum = t;
+                        return this;
+                    }
+
+                    public Adder add(final double[] values) {
+                        for (int i = values.length; --i >= 0;) {
+                            add(values[i]);
+                        }
+                        return this;
+                    }
+
+                    public double value() {
+                        return sum;
+                    }
+
+                    @Override
+                    public int intValue() {
+                        return (int) value();
+                    }
+
+                    @Override
+                    public long longValue() {
+                        return (long) value();
+                    }
+
+                    @Override
+                    public float floatValue() {
+                        return (float) value();
+                    }
+
+                    @Override
+                    public double doubleValue() {
+                        return value();
+                    }
+                }
+
+                @Differentiable(order = 2)
+                public static double mean(final double[] values) {
+                    return values.length > 0 ? new Adder().add(values).doubleValue() / values.length : Double.NaN;
+                }
+
+                @Differentiable(order = 2)
+                public static double weighted(final double[] values, final double w) {
+                    return new Adder().add(values).add(w * values[0]).add(Math.sin(w)).doubleValue();
+                }
+            }
+            """;
+
+    @Test
+    void anAdderExtendingNumberIsSplitToo() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Adders", ADDER);
+        String impl = withoutComments(r.generated("demo.AddersAdjointImpl"));
+        assertFalse(impl.contains("new Adder(") || impl.contains("new Adders.Adder("), "no adder is built:\n" + impl);
+        checkEveryMethod(r, "demo.Adders", 20, "mean", "weighted");
+    }
+
     @Test
     void aChainOnANewAccumulatorIsSplitIntoItsFields() throws Exception {
         InMemoryCompiler.Result r = compileClean("demo.Vectors", VECTORS, "demo.lib.Sum", SUM, "demo.lib.Exact", EXACT);
