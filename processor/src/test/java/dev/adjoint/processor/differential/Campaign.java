@@ -194,8 +194,8 @@ final class Campaign {
                         : c.terms().size() >= 100 ? "100+-term chain" : "long chain");
             } else if (a instanceof Ast.HelperCall) {
                 out.add("helper call");
-            } else if (a instanceof Ast.ObjectCall) {
-                out.add("another object's method");
+            } else if (a instanceof Ast.ObjectCall o) {
+                out.add(JavaPrinter.chosenAtRunTime(o) ? "a method chosen at run time" : "another object's method");
             } else if (a instanceof Ast.FractionRead) {
                 out.add("continued fraction");
             } else if (a instanceof Ast.ValueRead) {

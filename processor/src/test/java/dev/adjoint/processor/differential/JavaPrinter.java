@@ -598,6 +598,11 @@ final class JavaPrinter {
         return e instanceof Ast.AssignExpr a ? a.name() + " = " + value(a.value()) : expr(e);
     }
 
+    /** Whether {@code o} is printed on CHOSEN, a field that is not final: each implementation of the build, chosen at run time. */
+    static boolean chosenAtRunTime(Ast.ObjectCall o) {
+        return o.helper().equals("clip") && expr(o.arg()).length() % 2 != 0;
+    }
+
     static String expr(Expr e) {
         if (e instanceof Ast.Num n) {
             return literal(n.value());
@@ -636,9 +641,8 @@ final class JavaPrinter {
             // on the concrete class's object, or (clip) through the interface on a constant whose class
             // is known (static final KNOWN = new KnownImpl()), or on a field that is not final (CHOSEN,
             // dispatched among the build's implementations): all inlined
-            String arg = expr(o.arg());
-            return (!o.helper().equals("clip") ? "SHAPES." : arg.length() % 2 == 0 ? "KNOWN." : "CHOSEN.") + o.helper()
-                    + "(" + (isInt(o.arg()) ? "(double) " : "") + arg + ")";
+            return (!o.helper().equals("clip") ? "SHAPES." : chosenAtRunTime(o) ? "CHOSEN." : "KNOWN.") + o.helper()
+                    + "(" + (isInt(o.arg()) ? "(double) " : "") + expr(o.arg()) + ")";
         } else if (e instanceof Ast.FractionRead f) {
             return (f.form() == 0 ? "fractionOf(" : "fractionAt(") + (isInt(f.shape()) ? "(double) " : "")
                     + expr(f.shape()) + ", " + (isInt(f.at()) ? "(double) " : "") + expr(f.at()) + ")";
