@@ -27,7 +27,7 @@ class GoldenSourceTest {
     private static final Path GOLDEN = Paths.get("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut", "Tails", "Checked", "Values", "Series", "Hidden", "Filled", "Integrals", "Cached"})
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut", "Tails", "Checked", "Values", "Series", "Hidden", "Filled", "Integrals", "Cached", "Links"})
     void generatedSourceMatchesGoldenFile(String name) throws IOException {
         // the API class, written from the declarations, and the implementation holding the derivative code
         for (String suffix : new String[] {"Adjoint", "AdjointImpl"}) {
@@ -41,7 +41,7 @@ class GoldenSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut", "Tails", "Checked", "Values", "Series", "Hidden", "Filled", "Integrals", "Cached"})
+    @ValueSource(strings = {"Functions", "Overwrite", "Loss", "Loops", "Calls", "LongLoops", "Model", "Shortcut", "Tails", "Checked", "Values", "Series", "Hidden", "Filled", "Integrals", "Cached", "Links"})
     void twoBuildsGiveByteIdenticalOutput(String name) {
         assertEquals(generate(name, "AdjointImpl"), generate(name, "AdjointImpl"));
         assertEquals(generate(name, "Adjoint"), generate(name, "Adjoint"));
