@@ -58,35 +58,15 @@ final class JavaPrinter {
         if (!unit.helpers().isEmpty()) {
             // methods of an interface whose one implementation is an anonymous class: the code they run is
             // chosen at run time among classes the build does not name, so Adjoint cannot see into them
-            out.append("\n    static Helpers HELPERS = new Helpers() {\n");
-            for (Ast.Helper h : unit.helpers()) {
-                out.append("        @Override\n        public double ").append(h.name()).append("(double ")
-                        .append(Ast.Helper.PARAM).append(") {\n").append("            return ")
-                        .append(isInt(h.body()) ? "(double) " : "").append(expr(h.body())).append(";\n        }\n");
-            }
-            out.append("    };\n");
-            out.append("\n    interface Helpers {\n");
-            for (Ast.Helper h : unit.helpers()) {
-                out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
-            }
-            out.append("    }\n");
+            out.append("\n    static Helpers HELPERS = new Helpers() {\n").append(overrides(unit)).append("    };\n");
+            out.append("\n    interface Helpers {\n").append(declarations(unit)).append("    }\n");
             // the same through an interface a class of the build implements: on a static final field set to
             // new C() Adjoint knows C's; on a field that is not final each implementation of the build is
             // chosen at run time by the object's class (read/Dispatch)
             out.append("\n    static final Known KNOWN = new KnownImpl();\n");
             out.append("\n    static Known CHOSEN = new KnownImpl();\n");
-            out.append("\n    interface Known {\n");
-            for (Ast.Helper h : unit.helpers()) {
-                out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
-            }
-            out.append("    }\n");
-            out.append("\n    static final class KnownImpl implements Known {\n");
-            for (Ast.Helper h : unit.helpers()) {
-                out.append("        @Override\n        public double ").append(h.name()).append("(double ")
-                        .append(Ast.Helper.PARAM).append(") {\n").append("            return ")
-                        .append(isInt(h.body()) ? "(double) " : "").append(expr(h.body())).append(";\n        }\n");
-            }
-            out.append("    }\n");
+            out.append("\n    interface Known {\n").append(declarations(unit)).append("    }\n");
+            out.append("\n    static final class KnownImpl implements Known {\n").append(overrides(unit)).append("    }\n");
             // the same helpers on an object of a concrete class (not final: the override check runs)
             out.append("\n    static final Shapes SHAPES = new Shapes();\n");
             out.append("\n    static class Shapes {\n");
@@ -596,6 +576,26 @@ final class JavaPrinter {
     /** An assigned value: a chain of assignments unparenthesised ({@code a = b = x * x;}), as users write it. */
     private static String value(Expr e) {
         return e instanceof Ast.AssignExpr a ? a.name() + " = " + value(a.value()) : expr(e);
+    }
+
+    /** The helpers as an interface's methods. */
+    private static String declarations(Unit unit) {
+        StringBuilder out = new StringBuilder();
+        for (Ast.Helper h : unit.helpers()) {
+            out.append("        double ").append(h.name()).append("(double ").append(Ast.Helper.PARAM).append(");\n");
+        }
+        return out.toString();
+    }
+
+    /** The helpers as the methods of a class implementing that interface. */
+    private static String overrides(Unit unit) {
+        StringBuilder out = new StringBuilder();
+        for (Ast.Helper h : unit.helpers()) {
+            out.append("        @Override\n        public double ").append(h.name()).append("(double ")
+                    .append(Ast.Helper.PARAM).append(") {\n").append("            return ")
+                    .append(isInt(h.body()) ? "(double) " : "").append(expr(h.body())).append(";\n        }\n");
+        }
+        return out.toString();
     }
 
     /** Whether {@code o} is printed on CHOSEN, a field that is not final: each implementation of the build, chosen at run time. */
