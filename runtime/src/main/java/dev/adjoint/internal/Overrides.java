@@ -106,8 +106,9 @@ public final class Overrides {
     public static double unseen(Object self, String owner, String method, String known) {
         throw new UnsupportedOperationException(self.getClass().getName() + " runs " + method + " of " + owner
                 + " with a body Adjoint did not see: this derivative holds the bodies of " + known + " only, the "
-                + "classes of the build it was generated in that implement it; differentiate " + self.getClass()
-                .getName() + "'s method with a @Differentiable method of its own, or compile it with this code");
+                + "named classes of the build it was generated in that implement it (not an anonymous or local class, "
+                + "a lambda, or a class compiled apart); differentiate " + self.getClass().getName() + "'s method with "
+                + "a @Differentiable method of its own, or make it a named class of that build");
     }
 
     /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */

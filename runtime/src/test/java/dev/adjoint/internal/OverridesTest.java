@@ -140,8 +140,9 @@ class OverridesTest {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> Overrides.unseen(new Deeper(), BASE, "profile(double)", "a.B, a.C"));
         assertEquals(Deeper.class.getName() + " runs profile(double) of " + BASE + " with a body Adjoint did not see: "
-                + "this derivative holds the bodies of a.B, a.C only, the classes of the build it was generated in "
-                + "that implement it; differentiate " + Deeper.class.getName() + "'s method with a @Differentiable "
-                + "method of its own, or compile it with this code", e.getMessage());
+                + "this derivative holds the bodies of a.B, a.C only, the named classes of the build it was generated "
+                + "in that implement it (not an anonymous or local class, a lambda, or a class compiled apart); "
+                + "differentiate " + Deeper.class.getName() + "'s method with a @Differentiable method of its own, or "
+                + "make it a named class of that build", e.getMessage());
     }
 }

@@ -100,8 +100,8 @@ final class Calls {
     }
 
     Access access() { return access; }
-
     Types types() { return types; }
+    CallerObjects callers() { return callers; }
 
     /** In the body of a method of an object whose class is known to be exactly {@code exact}: its calls on this are that class's. */
     void exactSelf(TypeElement exact) {
@@ -148,6 +148,9 @@ final class Calls {
         String name = method.getSimpleName().toString();
         Expr receiver = null;
         if (!method.getModifiers().contains(Modifier.STATIC)) {
+            if (Dispatch.viaSuper(call) && body.selfIsData()) {
+                return body.unsupportedExpr(call, Tag.AdjointUnsupportedCall, Dispatch.viaSuper(method));
+            }
             if (call.getMethodSelect() instanceof MemberSelectTree select) {
                 receiver = body.expr(new TreePath(new TreePath(path, call.getMethodSelect()), select.getExpression()));
             } else if (body.self() != null) {

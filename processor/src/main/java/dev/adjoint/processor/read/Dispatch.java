@@ -71,9 +71,14 @@ final class Dispatch {
         List<Implementation> found = new ArrayList<>();
         for (String name : catalog.sourceClasses()) {
             TypeElement c = elements.getTypeElement(name);
-            if (c == null || c.getKind() != ElementKind.CLASS && c.getKind() != ElementKind.RECORD
-                    || c.getModifiers().contains(Modifier.ABSTRACT) || !types.isSubtype(types.erasure(c.asType()), erased)) {
-                continue;
+            if (c == null || !(c.getKind() == ElementKind.CLASS || c.getKind() == ElementKind.RECORD
+                    || c.getKind() == ElementKind.ENUM) || c.getModifiers().contains(Modifier.ABSTRACT)
+                    || !types.isSubtype(types.erasure(c.asType()), erased)
+                    || c.getTypeParameters().isEmpty() && !types.isSubtype(c.asType(), held)) {
+                continue; // not such an object (Q implements Fn<Integer> is no Fn<String>)
+            }
+            if (c.getKind() == ElementKind.ENUM && !c.getModifiers().contains(Modifier.FINAL)) {
+                return null; // constants with bodies: classes without a name
             }
             Implementation i = new Implementation(c, ExactClass.runs(elements, method, c));
             if (i.runs() == null || !inlinable.test(i)) {
@@ -97,9 +102,11 @@ final class Dispatch {
             return null;
         }
         Types types = calls.types();
+        // an implementation that may be the caller's own object, whose fields it differentiates (a subclass
+        // of it implementing the interface), would have them read as data: refused
         List<Implementation> found = implementations(elements, types, catalog, method, receiver.type().mirror(),
-                i -> calls.access().nameable(types.erasure(i.type().asType()))
-                        && calls.runsOnObject(i.runs()));
+                i -> calls.access().nameable(types.erasure(i.type().asType())) && calls.runsOnObject(i.runs())
+                        && !(body.fieldsDifferentiated() && calls.callers().mayBeCallersOwn(receiver, i.type())));
         if (found == null || !isAbstract(method) && !method.getModifiers().contains(Modifier.DEFAULT)
                 && found.stream().allMatch(i -> i.runs().equals(method))) {
             return null; // a method of a class that no class of the build overrides: inlined, guarded against one
@@ -116,6 +123,19 @@ final class Dispatch {
             bodies.add(inlined);
         }
         return chain(elements, receiver, found, bodies, method, type, at);
+    }
+
+    /** Whether {@code call} is {@code super.m(...)}: the superclass's body, whatever the object's class. */
+    static boolean viaSuper(com.sun.source.tree.MethodInvocationTree call) {
+        return call.getMethodSelect() instanceof com.sun.source.tree.MemberSelectTree select
+                && select.getExpression() instanceof com.sun.source.tree.IdentifierTree id && id.getName().contentEquals("super");
+    }
+
+    /** The refusal of {@code super.m(...)} in a method of another object, which Adjoint inlines by the object's class. */
+    static String viaSuper(ExecutableElement method) {
+        return "cannot differentiate through super." + method.getSimpleName() + "(...) in a method of another object: "
+                + "Adjoint inlines such a method by the object's class, and does not follow a call of the superclass's "
+                + "version; move that code into a method of its own that both call";
     }
 
     /**

@@ -70,12 +70,18 @@ final class ExactClass {
      * that is abstract.
      */
     static ExecutableElement runs(Elements elements, ExecutableElement method, TypeElement exact) {
+        ExecutableElement found = null;
         for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(exact))) {
             if (m.equals(method) || m.getSimpleName().equals(method.getSimpleName()) && elements.overrides(m, method, exact)) {
-                return m.getModifiers().contains(Modifier.ABSTRACT) ? null : m;
+                // a class's method wins over an interface's default one (a superclass's w over K's default
+                // w), and of two, the one overriding the other
+                if (found == null || elements.overrides(m, found, exact)
+                        || found.getEnclosingElement().getKind().isInterface() && !m.getEnclosingElement().getKind().isInterface()) {
+                    found = m;
+                }
             }
         }
-        return null;
+        return found == null || found.getModifiers().contains(Modifier.ABSTRACT) ? null : found;
     }
 
     /** {@code receiver} as an object of {@code exact}: cast, unless that is its type already. */

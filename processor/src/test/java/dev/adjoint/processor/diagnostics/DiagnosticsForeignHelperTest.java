@@ -418,6 +418,69 @@ class DiagnosticsForeignHelperTest {
     }
 
     /**
+     * Dispatch refused where its bodies would be wrong: an implementation that may be the caller's own
+     * object (a subclass of it implementing the interface, whose fields the caller differentiates, read
+     * as data), and super.m(...) in the method of an object inlined by its class.
+     */
+    @Test
+    void dispatchIsRefusedWhereTheObjectMayBeThisAndSuperIsNotFollowed() {
+        JavaFileObject link = JavaFileObjects.forSourceLines("demo.Link",
+                "package demo;",
+                "",
+                "public interface Link {",
+                "    double inv(double x);",
+                "}");
+        JavaFileObject model = JavaFileObjects.forSourceLines("demo.Model",
+                "package demo;",
+                "",
+                "import dev.adjoint.Differentiable;",
+                "",
+                "public class Model {",
+                "    public double w = 1.5;",
+                "    public Link link;",
+                "    @Differentiable",
+                "    public double f(double x) {",
+                "        return link.inv(x) * w;",
+                "    }",
+                "}");
+        JavaFileObject modelLink = JavaFileObjects.forSourceLines("demo.ModelLink",
+                "package demo;",
+                "",
+                "public class ModelLink extends Model implements Link {",
+                "    public double inv(double x) { return w * x * x; }",
+                "}");
+        Compilation c = compile(model, link, modelLink);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through link.inv(...): Link.inv "
+                + "is abstract").inFile(model).onLine(10);
+        assertNoCrash(c);
+        JavaFileObject base = JavaFileObjects.forSourceLines("demo.B",
+                "package demo;",
+                "",
+                "public class B {",
+                "    public double f(double x) { return x * x; }",
+                "}");
+        JavaFileObject derived = JavaFileObjects.forSourceLines("demo.D",
+                "package demo;",
+                "",
+                "public class D extends B {",
+                "    @Override",
+                "    public double f(double x) { return 2 * super.f(x); }",
+                "}");
+        JavaFileObject functions = functions(
+                "    @Differentiable",
+                "    static double m(double x) {",
+                "        D d = new D();",
+                "        return d.f(x);",
+                "    }");
+        Compilation s = compile(functions, base, derived);
+        assertThat(s).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through super.f(...) in a method "
+                + "of another object: Adjoint inlines such a method by the object's class, and does not follow a call of "
+                + "the superclass's version").inFile(derived).onLine(5);
+        assertNoCrash(s);
+        assertNotGenerated(s, "m");
+    }
+
+    /**
      * A method of a constant of exactly the superclass (static final BASE = new Base()), called
      * from the subclass's instance method that differentiates its fields: an object of exactly
      * Base is never this (a Tail), so the call is inlined, and the gradient is right.

@@ -268,9 +268,98 @@ class DispatchTest {
                 anonymous, new double[] {0.1}, new double[] {0.2}, 1.0));
         assertTrue(thrown.getCause() instanceof UnsupportedOperationException, thrown.getCause().toString());
         assertEquals("demo.Models$1 runs inverse(double) of demo.Link with a body Adjoint did not see: this derivative "
-                + "holds the bodies of demo.CLogLog, demo.CubicLogit, demo.Logit, demo.WideLogit only, the classes of "
-                + "the build it was generated in that implement it; differentiate demo.Models$1's method with a "
-                + "@Differentiable method of its own, or compile it with this code", thrown.getCause().getMessage());
+                + "holds the bodies of demo.CLogLog, demo.CubicLogit, demo.Logit, demo.WideLogit only, the named classes "
+                + "of the build it was generated in that implement it (not an anonymous or local class, a lambda, or a "
+                + "class compiled apart); differentiate demo.Models$1's method with a @Differentiable method of its "
+                + "own, or make it a named class of that build", thrown.getCause().getMessage());
+    }
+
+    /**
+     * The shapes the first review of dispatch broke: an interface's default method beside a
+     * superclass's method of the same signature (Java runs the superclass's), a generic interface two
+     * classes implement with other type arguments, an enum implementing the interface.
+     */
+    private static final String CORNERS = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Corners {
+                private Corners() {}
+
+                public interface Weight {
+                    default double w(double x) {
+                        return x * x;
+                    }
+                }
+
+                public static class Base {
+                    public double w(double x) {
+                        return 3 * x;
+                    }
+                }
+
+                /** Runs Base.w, not Weight's default. */
+                public static final class Both extends Base implements Weight {}
+
+                public static final class Own implements Weight {}
+
+                public interface Fn<T> {
+                    double apply(T context, double x);
+                }
+
+                public static final class Length implements Fn<String> {
+                    public double apply(String context, double x) {
+                        return context.length() * x * x;
+                    }
+                }
+
+                /** No Fn<String>: not among the bodies of a call on one (its parameter would be an Integer). */
+                public static final class Scaled implements Fn<Integer> {
+                    public double apply(Integer context, double x) {
+                        return context * Math.sin(x);
+                    }
+                }
+
+                public enum Slope implements Weight {
+                    STEEP;
+
+                    public double w(double x) {
+                        return 5 * x;
+                    }
+                }
+
+                static final Weight KNOWN = new Both();
+
+                @Differentiable(order = 2)
+                public static double weighted(Weight weight, double x) {
+                    return weight.w(x) + KNOWN.w(x);
+                }
+
+                @Differentiable(order = 2)
+                public static double applied(Fn<String> fn, double x) {
+                    return fn.apply("abc", x);
+                }
+            }
+            """;
+
+    @Test
+    void aSuperclassMethodWinsOverADefaultOneAndOnlyClassesOfTheTypeAreChosen() throws Exception {
+        ClassLoader loader = compileClean("demo.Corners", CORNERS).loader();
+        Class<?> corners = loader.loadClass("demo.Corners");
+        GradientHarness harness = new GradientHarness(corners);
+        Random random = new Random(3);
+        Object both = loader.loadClass("demo.Corners$Both").getConstructor().newInstance();
+        Object own = loader.loadClass("demo.Corners$Own").getConstructor().newInstance();
+        Object steep = loader.loadClass("demo.Corners$Slope").getEnumConstants()[0];
+        Method weighted = find(corners, "weighted");
+        for (Object weight : List.of(both, own, steep)) {
+            harness.checkAt(weighted, new Object[] {weight, 0.5}, random);
+        }
+        // Both runs Base.w (3x), as does KNOWN: 3 + 3, not 2x + 2x
+        assertEquals(6.0, harness.gradient(weighted, new Object[] {both, 0.5}).get("x")[0], 0.0);
+        Object length = loader.loadClass("demo.Corners$Length").getConstructor().newInstance();
+        harness.checkAt(find(corners, "applied"), new Object[] {length, 0.7}, random);
     }
 
     private static Method find(Class<?> type, String name) {
