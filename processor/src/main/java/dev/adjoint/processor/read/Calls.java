@@ -223,6 +223,10 @@ final class Calls {
                             + "values would have to pass through the call; not supported yet: move the recursion into "
                             + "a static method that takes those values as parameters");
         }
+        Expr ofRecord = hasBody(method) && !shown ? RecordMethods.of(this, method, receiver, args, type, at, body) : null;
+        if (ofRecord != null) {
+            return ofRecord; // a method of a differentiated record: its components fill its fields
+        }
         if (onThis && inSite(owner) && hasBody(method) && !body.selfIsData() && !shown) {
             // an instance method of this class on this object: inlined, its fields the caller's
             return inline(method, key, receiver, args, parameterTypes, ownerRef, type, at, body, false);
@@ -316,7 +320,7 @@ final class Calls {
         Expr.Call inlined = tried instanceof Expr.Call c ? c : null;
         if (inlined != null) {
             String inlinedKey = ((Callee.Inline) inlined.callee()).key();
-            if (catalog.helper(inlinedKey) == null || !refused(inlinedKey, new HashSet<>())) {
+            if (catalog.helper(inlinedKey) == null || !catalog.refused(inlinedKey, new HashSet<>())) {
                 // inlined; a call of a helper still being read is a recursive one, which the fence refuses
                 return inlined;
             }
@@ -413,25 +417,6 @@ final class Calls {
     }
 
     /**
-     * Whether the helper read under {@code key} holds code Adjoint refuses, itself or in a helper it
-     * inlines in turn (a recursive call among them): then the call of another class's method stays
-     * a call while no derivative flows through it.
-     */
-    boolean refused(String key, Set<String> visiting) {
-        MethodIr helper = catalog.helper(key);
-        if (helper == null || !visiting.add(key)) {
-            return true; // still being read, or met again: a recursive call
-        }
-        boolean[] refused = {helper.vector() && !helper.returnsOwnArray()};
-        Stmts.forEach(helper.body(), s -> refused[0] |= s instanceof Stmt.Unsupported);
-        Stmts.forEachExpr(helper.body(), e -> refused[0] |= Exprs.any(e, n -> n instanceof Expr.Unsupported
-                        || n instanceof Expr.Call c && (c.callee() instanceof Callee.Opaque o && o.inlined() != null
-                                || c.callee() instanceof Callee.Inline i && refused(i.key(), visiting))));
-        visiting.remove(key);
-        return refused[0];
-    }
-
-    /**
      * A call whose callee's body is inlined: a helper of the same class, or an instance method of
      * this object, whose reads of this object's fields come first among its arguments (the caller's
      * input variable for a differentiated field, the field's value otherwise).
@@ -472,7 +457,7 @@ final class Calls {
         List<Expr> all = new ArrayList<>();
         List<JType> types = new ArrayList<>();
         for (VariableElement field : catalog.fieldParams(key)) {
-            Var input = body.fieldVar(field);
+            Var input = RecordMethods.input(body, receiver, field);
             all.add(input != null ? new Expr.Read(input, at) : new Expr.FieldGet(receiver, ClassRef.of(
                     (TypeElement) field.getEnclosingElement()), field.getSimpleName().toString(), JType.of(field.asType()),
                     !accessible(field), at));
@@ -688,18 +673,19 @@ final class Calls {
         return JType.of(method.getReturnType()).isDifferentiable() || effects.writesArrayParameter(method);
     }
 
-    /**
-     * Whether an instance method called on an object is inlined, its fields data: a concrete
-     * method of a class of this build (not an interface's, whose implementation is chosen at run
-     * time), not {@code @Differentiable} and without {@code @DerivativeOf} partials, that returns a
-     * {@code double} or a {@code double[]}, or writes a {@code double[]} parameter. A subclass
-     * overriding it is refused at run time by the inlined body's override check.
-     */
     /** Whether an object of a known class running {@code m} has it inlined: a method of its ({@link #ofObject}), or a default one. */
     boolean runsOnObject(ExecutableElement m) {
         return ofObject(m, Keys.of(m, types)) || ExactClass.isDefault(paths, m);
     }
 
+    /**
+     * Whether an instance method called on an object is inlined, its fields data: a concrete
+     * method of a class of this build (not an interface's, whose implementation is chosen at run
+     * time), not {@code @Differentiable} and without {@code @DerivativeOf} partials, that returns a
+     * {@code double} or a {@code double[]}, or writes a {@code double[]} parameter. A subclass
+     * overriding it is refused at run time by the inlined body's override check (where no class of
+     * the build overrides it: else read/Dispatch chooses among the bodies).
+     */
     private boolean ofObject(ExecutableElement method, String key) {
         Set<Modifier> modifiers = method.getModifiers();
         if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.ABSTRACT) || isVarArgsOfObjects(method)

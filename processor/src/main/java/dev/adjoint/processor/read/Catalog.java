@@ -157,6 +157,25 @@ public final class Catalog {
         return plans.keySet();
     }
 
+    /**
+     * Whether the helper read under {@code key} holds code Adjoint refuses, itself or in a helper it
+     * inlines in turn (a recursive call among them): then the call of another class's method stays
+     * a call while no derivative flows through it.
+     */
+    boolean refused(String key, Set<String> visiting) {
+        MethodIr helper = helper(key);
+        if (helper == null || !visiting.add(key)) {
+            return true; // still being read, or met again: a recursive call
+        }
+        boolean[] refused = {helper.vector() && !helper.returnsOwnArray()};
+        dev.adjoint.processor.ir.Stmts.forEach(helper.body(), s -> refused[0] |= s instanceof Stmt.Unsupported);
+        dev.adjoint.processor.ir.Stmts.forEachExpr(helper.body(), e -> refused[0] |= dev.adjoint.processor.ir.Exprs.any(e, n -> n instanceof Expr.Unsupported
+                        || n instanceof Expr.Call c && (c.callee() instanceof dev.adjoint.processor.ir.Callee.Opaque o && o.inlined() != null
+                                || c.callee() instanceof dev.adjoint.processor.ir.Callee.Inline i && refused(i.key(), visiting))));
+        visiting.remove(key);
+        return refused[0];
+    }
+
     private final Set<String> sourceClasses = new java.util.LinkedHashSet<>();
 
     /**

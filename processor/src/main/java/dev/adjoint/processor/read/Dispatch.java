@@ -117,7 +117,7 @@ final class Dispatch {
                     args, i.runs().getParameters().stream().map(p -> JType.of(p.asType())).toList(),
                     ClassRef.of((TypeElement) i.runs().getEnclosingElement()), type, at, body, true, i.type());
             String key = inlined instanceof Expr.Call c && c.callee() instanceof Callee.Inline in ? in.key() : null;
-            if (key == null || catalog.helper(key) == null || calls.refused(key, new java.util.HashSet<>())) {
+            if (key == null || catalog.helper(key) == null || catalog.refused(key, new java.util.HashSet<>())) {
                 return null;
             }
             bodies.add(inlined);

@@ -288,6 +288,9 @@ final class Corpus {
             method("Finance.blackCall", "record parameter OptionTerms(forward, strike, expiry)")
                     .at(new RecordArg("OptionTerms", 100.0, 95.0, 1.0), 0.2)
                     .at(new RecordArg("OptionTerms", 0.03, 0.035, 2.0), 0.25),
+            method("Finance.bondOnCurve", "a record's methods (one calling another on this, an int and a double[] component) called on the record parameter, order = 2")
+                    .at(new RecordArg("NelsonSiegel", 0.03, -0.01, 0.02, 1.8, 100, v(5.0, 10.0, 20.0)), 0.04, 3.5)
+                    .at(new RecordArg("NelsonSiegel", 0.05, 0.02, -0.03, 0.7, 10000, v(1.0, 2.0)), 0.02, 2.25),
             method("Finance.blackValuePlusVega", "Φ and φ of a library NormalDistribution held in a static final field (finmath AnalyticFormulas)")
                     .at(1.05, 0.25, 1.7, 0.95).at(0.03, 0.4, 2.0, 0.035).at(100.0, 0.15, 0.5, 110.0),
             method("Finance.checkedBlackPrice", "Strata ArgChecker.isTrue with the value in its message, formatted by a recursive helper")

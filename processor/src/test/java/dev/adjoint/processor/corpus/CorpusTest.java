@@ -121,6 +121,7 @@ class CorpusTest {
             entry("Finance.roundToTick", "accepted"),
             entry("Finance.FlatCurve.discount", "accepted"),
             entry("Finance.blackCall", "accepted"),
+            entry("Finance.bondOnCurve", "accepted"),
             entry("Finance.blackValuePlusVega", "accepted"),
             entry("Finance.checkedBlackPrice", "accepted"),
             entry("Finance.StandardNormal.cdf", "accepted"),

@@ -214,6 +214,28 @@ class DiagnosticsModelsTest {
                 "[AdjointUntracked] cannot pass the record p where Adjoint cannot follow it");
     }
 
+    /**
+     * A method of a differentiated record called on it is inlined, its components filling its fields
+     * (corpus: Finance.bondOnCurve); with a component that is itself a record, whose components
+     * would not be followed into the method, it is refused at the call.
+     */
+    @Test
+    void aMethodOfARecordWithARecordComponentIsRefused() {
+        JavaFileObject file = model(
+                "    public record Scale(double s) {}",
+                "    public record Params(double mu, Scale scale) {",
+                "        double z(double x) { return (x - mu) / scale.s(); }",
+                "    }",
+                "    @Differentiable",
+                "    static double g(Params p, double x) {",
+                "        return p.z(x) * x;",
+                "    }");
+        Compilation c = compile(file);
+        assertOnlyError(c, file, "return p.z(x) * x;", "[AdjointUntracked] cannot differentiate through "
+                + "Params.z(double) called on the record p: a component of it is a record, whose components "
+                + "Adjoint does not follow into the method; pass the method the values it needs");
+    }
+
     @Test
     void aFieldAndAParameterOfOneName() {
         refused(model(
