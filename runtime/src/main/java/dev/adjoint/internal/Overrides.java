@@ -111,6 +111,20 @@ public final class Overrides {
                 + "a @Differentiable method of its own, or make it a named class of that build");
     }
 
+    /**
+     * Returns {@code other}, unless it is {@code self}: generated code reads the fields of {@code
+     * other} ({@code read}, as the source writes it) as data, where those of {@code self} are
+     * differentiated; the same object under two names would lose their derivative, so it throws.
+     */
+    public static <T> T notThis(T other, Object self, String read) {
+        if (other == self) {
+            throw new UnsupportedOperationException(read + " reads a field of the object this derivative is taken "
+                    + "with respect to, through another name: Adjoint reads it there as data, and its derivative would be "
+                    + "lost; read it through this, or pass another object");
+        }
+        return other;
+    }
+
     /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */
     private static boolean isA(Class<?> type, String name) {
         if (type == null) {

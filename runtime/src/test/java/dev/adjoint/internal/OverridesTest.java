@@ -145,4 +145,17 @@ class OverridesTest {
                 + "differentiate " + Deeper.class.getName() + "'s method with a @Differentiable method of its own, or "
                 + "make it a named class of that build", e.getMessage());
     }
+
+    @Test
+    void notThisPassesAnotherObjectAndRefusesTheSame() {
+        Base<String> self = new Base<>();
+        Base<String> other = new Base<>();
+        assertTrue(Overrides.notThis(other, self, "other.w") == other);
+        assertTrue(Overrides.notThis(null, self, "other.w") == null); // the read then throws as Java's would
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.notThis(self, self, "other.w"));
+        assertEquals("other.w reads a field of the object this derivative is taken with respect to, through another "
+                + "name: Adjoint reads it there as data, and its derivative would be lost; read it through this, or pass "
+                + "another object", e.getMessage());
+    }
 }

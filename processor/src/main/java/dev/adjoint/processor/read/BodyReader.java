@@ -104,9 +104,7 @@ final class BodyReader {
         this.stores = new FieldStores(trees);
     }
 
-    ValueReads values() {
-        return values;
-    }
+    ValueReads values() { return values; }
 
     /** Declares a parameter (or another variable known before the body) for the body's reads. */
     void bind(Element element, Var var) {
@@ -128,18 +126,14 @@ final class BodyReader {
         this.selfIsData = true;
     }
 
-    Var self() {
-        return self;
-    }
+    Var self() { return self; }
 
     /** Whether a derivative may flow from this object's fields (a helper's caller may differentiate them). */
     boolean fieldsDifferentiated() {
         return implicitFields != null || selfIsData || vars.keySet().stream().anyMatch(e -> e.getKind() == ElementKind.FIELD);
     }
 
-    boolean selfIsData() {
-        return selfIsData;
-    }
+    boolean selfIsData() { return selfIsData; }
 
     /** The switch expression whose {@code yield} is being read. */
     Yield yielding() {
@@ -747,6 +741,11 @@ final class BodyReader {
                     }
                     if (tree instanceof MemberSelectTree select) {
                         Expr target = expr(new TreePath(path, select.getExpression()));
+                        String aliased = fieldsDifferentiated() ? calls.callers().aliasedRead(target, field, tree) : null;
+                        if (aliased != null && (selfIsData || self == null)) {
+                            return unsupportedExpr(tree, Tag.AdjointUntracked, aliased);
+                        }
+                        target = aliased != null ? CallerObjects.notThis(target, self, tree, at) : target;
                         return new Expr.FieldGet(target, ClassRef.of(owner), field.getSimpleName().toString(),
                                 JType.of(field.asType()), hidden, at);
                     }

@@ -1,12 +1,15 @@
 package dev.adjoint.processor.read;
 
+import com.sun.source.tree.Tree;
 import dev.adjoint.Differentiable;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.JType;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
@@ -48,6 +51,35 @@ final class CallerObjects {
             }
         }
         return false;
+    }
+
+    /**
+     * Why reading the {@code double} or {@code double[]} {@code field} through {@code target} ({@code
+     * other.w}, {@code m.w} in another object's method) is refused: the object may be the caller's
+     * own, whose fields it differentiates, and a read through another name carries no derivative;
+     * null when it may not be, or the field carries none. (In the method's own body it is checked at
+     * run time instead: {@link #notThis}.)
+     */
+    String aliasedRead(Expr target, VariableElement field, Tree tree) {
+        JType type = JType.of(field.asType());
+        if (!(type.isDouble() || type.isDoubleArray()) || !mayBeCallersOwn(target, null)) {
+            return null;
+        }
+        return "cannot differentiate " + tree + ": the object it is read from may be the one whose fields this "
+                + "method differentiates, and its field read through another name carries no derivative; read it as "
+                + "this." + field.getSimpleName() + ", or pass the value in";
+    }
+
+    /**
+     * {@code target} checked at run time not to be {@code self} ({@code Overrides.notThis}): in the
+     * method's own body, where the receiver is known, a read through another name that may be it is
+     * accepted for every other object.
+     */
+    static Expr notThis(Expr target, dev.adjoint.processor.ir.Var self, Tree tree, dev.adjoint.processor.diag.Position at) {
+        return new Expr.Call(new dev.adjoint.processor.ir.Callee.Opaque(dev.adjoint.processor.ir.ClassRef.of(
+                "dev.adjoint.internal", "Overrides"), "notThis", List.of(JType.OBJECT, JType.OBJECT, JType.STRING),
+                target.type(), true, false, true), null, List.of(target, new Expr.Read(self, at),
+                new Expr.Const(tree.toString(), JType.STRING, at)), target.type(), at);
     }
 
     private List<TypeElement> instanceClasses;

@@ -1,5 +1,7 @@
 package dev.adjoint.processor.diagnostics;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.diagnostics.Sources.assertNoCrash;
 import static dev.adjoint.processor.diagnostics.Sources.assertOnlyError;
 import static dev.adjoint.processor.diagnostics.Sources.compile;
 import static dev.adjoint.processor.diagnostics.Sources.source;
@@ -234,6 +236,40 @@ class DiagnosticsModelsTest {
         assertOnlyError(c, file, "return p.z(x) * x;", "[AdjointUntracked] cannot differentiate through "
                 + "Params.z(double) called on the record p: a component of it is a record, whose components "
                 + "Adjoint does not follow into the method; pass the method the values it needs");
+    }
+
+    /**
+     * A differentiated field read through another name may be this very object's: read as data,
+     * its derivative was lost (a wrong gradient once, found by a reviewer). In the method's own body
+     * (other.bias) the generated code checks that the object is another (Overrides.notThis, tested
+     * in the runtime); in another object's method (m.bias of a helper object holding the model),
+     * where the receiver is not at hand, it is refused at the read.
+     */
+    @Test
+    void aDifferentiatedFieldReadThroughAnotherNameIsCheckedOrRefused() throws Exception {
+        JavaFileObject own = model(
+                "    Model other;",
+                "    @Differentiable",
+                "    double f(double x) {",
+                "        return other.bias * x + bias;",
+                "    }");
+        Compilation checked = compile(own);
+        assertThat(checked).succeededWithoutWarnings();
+        assertThat(checked).generatedSourceFile("demo.ModelAdjointImpl").contentsAsUtf8String()
+                .contains("Overrides.notThis(self.other, self, \"other.bias\").bias");
+        JavaFileObject holder = source("demo.Holder", "public final class Holder {",
+                "    final Model m;",
+                "    Holder(Model m) { this.m = m; }",
+                "    double get(double x) { return m.bias * x; }");
+        JavaFileObject file = model(
+                "    Holder holder;",
+                "    @Differentiable",
+                "    double g(double x) {",
+                "        return holder.get(x) + bias;",
+                "    }");
+        Compilation c = compile(file, holder);
+        assertThat(c).hadErrorContaining("[AdjointUntracked] cannot differentiate m.bias").inFile(holder).onLine(8);
+        assertNoCrash(c);
     }
 
     @Test
