@@ -730,6 +730,10 @@ final class BodyReader {
                 if (!field.getModifiers().contains(Modifier.STATIC)) {
                     boolean ofThis = tree instanceof IdentifierTree || tree instanceof MemberSelectTree select
                             && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
+                    String outer = ofThis && self != null ? CallerObjects.outerField(calls.types(), self, field, tree) : null;
+                    if (outer != null) {
+                        return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, outer);
+                    }
                     if (ofThis && (self != null || vars.containsKey(field))) { // in a lambda: bound, as it captures it
                         // the receiver's field: its input variable, or its value read from the receiver
                         Var input = fieldVar(field);
@@ -764,18 +768,14 @@ final class BodyReader {
 
     // ---------------------------------------------------------------- helpers
 
-    Position at(Tree tree) {
-        return Position.of(tree, unit);
-    }
+    Position at(Tree tree) { return Position.of(tree, unit); }
 
     static String sourceOf(Tree tree) {
         String s = tree.toString().trim().replaceAll("\\s+", " ");
         return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
     }
 
-    static String describe(Tree.Kind kind) {
-        return kind.toString().toLowerCase(Locale.ROOT).replace('_', ' ');
-    }
+    static String describe(Tree.Kind kind) { return kind.toString().toLowerCase(Locale.ROOT).replace('_', ' '); }
 
     private Stmt unsupported(Tree tree, Tag tag, String message) {
         return new Stmt.Unsupported(tag, message, at(tree));

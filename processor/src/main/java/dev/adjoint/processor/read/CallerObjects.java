@@ -82,6 +82,21 @@ final class CallerObjects {
                 new Expr.Const(tree.toString(), JType.STRING, at)), target.type(), at);
     }
 
+    /**
+     * Why {@code field}, named alone in a method whose receiver is {@code self}, is refused: it is a
+     * field of an enclosing object (an inner class's method reading its outer object's), which the
+     * inlined code, holding only the receiver, cannot reach; null when it is the receiver's.
+     */
+    static String outerField(Types types, dev.adjoint.processor.ir.Var self, VariableElement field, Tree tree) {
+        TypeMirror held = self.type.mirror();
+        TypeMirror owner = field.getEnclosingElement().asType();
+        if (held == null || held.getKind() != TypeKind.DECLARED || types.isSubtype(types.erasure(held), types.erasure(owner))) {
+            return null;
+        }
+        return "cannot differentiate " + tree + ": it is a field of the enclosing object of an inner class, which Adjoint "
+                + "does not reach from the inner object; make the class static and give it the value";
+    }
+
     private List<TypeElement> instanceClasses;
 
     /** The classes of the site (nested ones included) that declare a {@code @Differentiable} instance method. */

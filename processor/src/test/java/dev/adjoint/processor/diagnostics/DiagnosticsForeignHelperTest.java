@@ -480,6 +480,31 @@ class DiagnosticsForeignHelperTest {
         assertNotGenerated(s, "m");
     }
 
+    /** An inner class's method reading its enclosing object's field: inlined, it could not reach it (a file that did not compile once). */
+    @Test
+    void anInnerClassReadingItsEnclosingObjectsFieldIsRefused() {
+        JavaFileObject outer = JavaFileObjects.forSourceLines("demo.Outer",
+                "package demo;",
+                "",
+                "public class Outer {",
+                "    double scale = 2.5;",
+                "    public class Inner {",
+                "        public double at(double u) { return scale * u * u; }",
+                "    }",
+                "}");
+        JavaFileObject functions = functions(
+                "    @Differentiable",
+                "    static double m(Outer.Inner k, double x) {",
+                "        return k.at(x);",
+                "    }");
+        Compilation c = compile(functions, outer);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedExpression] cannot differentiate scale: it is a field of "
+                + "the enclosing object of an inner class, which Adjoint does not reach from the inner object; make the "
+                + "class static and give it the value").inFile(outer).onLine(6);
+        assertNoCrash(c);
+        assertNotGenerated(c, "m");
+    }
+
     /**
      * A method of a constant of exactly the superclass (static final BASE = new Base()), called
      * from the subclass's instance method that differentiates its fields: an object of exactly
