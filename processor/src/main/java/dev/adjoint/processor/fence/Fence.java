@@ -537,8 +537,8 @@ public final class Fence {
                             instanceof Expr.Read r && r.var() == method.self() ? "this" : Words.describe(x.receiver()))
                             + "." + o.name() + "(...): " + o.owner().simpleName() + "." + o.name() + " is abstract, so the "
                             + "code it runs is chosen at run time; Adjoint differentiates such a call through the classes of "
-                            + "this build that implement it, and could not inline them here (there are none, or more than 12, "
-                            + "or one calls it again, is refused or is hidden from the adjoint class); call a concrete "
+                            + "this build that implement it, and could not inline them here: " + (o.unproven() != null
+                            ? o.unproven() : "the object's class is not known") + "; call a concrete "
                             + "@Differentiable method instead, or wrap the argument in Adjoint.stopGradient(...) if no "
                             + "derivative should flow through the call");
                 } else if (o.owner().qualifiedName().equals("java.lang.Double") && o.name().contains("Bits")) {

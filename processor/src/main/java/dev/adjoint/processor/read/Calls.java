@@ -241,10 +241,10 @@ final class Calls {
         }
         TypeElement exact = receiver != null && !onThis ? ExactClass.of(trees, path) : null;
         boolean mayBeThis = receiver != null && body.fieldsDifferentiated() && callers.mayBeCallersOwn(receiver, exact);
-        Expr chosen = (onThis ? body.selfIsData() && exactSelf == null : exact == null) && !mayBeThis && !shown
+        Dispatch.Chosen chosen = (onThis ? body.selfIsData() && exactSelf == null : exact == null) && !mayBeThis && !shown
                 ? Dispatch.of(this, elements, catalog, method, receiver, args, type, at, body) : null;
-        if (chosen != null) {
-            return chosen; // a method a class of this build overrides: each one's body, chosen by the object's class
+        if (chosen != null && chosen.chain() != null) {
+            return chosen.chain(); // a method a class of this build overrides: each one's body, chosen by the object's class
         }
         if (onThis && body.selfIsData() && ofObject(method, key) && !shown) {
             // in the body of another object's method, inlined: its own methods on it, its fields data
@@ -372,6 +372,8 @@ final class Calls {
             // a library's check of a number (void, or a boolean or integer result): what its class file writes
             unproven = effects.fromClassFile(method);
         }
+        unproven = dispatched ? (chosen != null ? chosen.why() : mayBeThis ? "the object may be the one whose fields "
+                + "this method differentiates" : null) : unproven; // why no implementation was chosen at run time
         return new Expr.Call(new Callee.Opaque(ownerRef, name, parameterTypes, JType.of(method.getReturnType()),
                 receiver == null, !callable, readOnly, dispatched, inlined, unproven, writesNothing), receiver, args, type,
                 at);

@@ -57,16 +57,18 @@ final class Dispatch {
     /** One implementation: the class and the method an object of exactly that class runs. */
     record Implementation(TypeElement type, ExecutableElement runs) {}
 
+    /** A call read as {@link #chain} chooses, or why it cannot be (null when dispatch does not apply). */
+    record Chosen(Expr chain, String why) {}
+
     /**
      * The classes of this build that an object of the receiver's type {@code held} may be, each with the
-     * method it runs for {@code method}, by name; null when one of them runs a method that cannot be inlined
-     * ({@code inlinable} says no), or none or more than {@link #MOST} are found.
+     * method it runs for {@code method}, by name; null when one of them cannot be inlined ({@code why}
+     * gives the reason, else null), or none or more than {@link #MOST} are found; the reason in
+     * {@code reason[0]}.
      */
     static List<Implementation> implementations(Elements elements, Types types, Catalog catalog,
-            ExecutableElement method, TypeMirror held, java.util.function.Predicate<Implementation> inlinable) {
-        if (held == null || held.getKind() != TypeKind.DECLARED) {
-            return null;
-        }
+            ExecutableElement method, TypeMirror held, java.util.function.Function<Implementation, String> why,
+            String[] reason) {
         TypeMirror erased = types.erasure(held);
         List<Implementation> found = new ArrayList<>();
         for (String name : catalog.sourceClasses()) {
@@ -78,38 +80,54 @@ final class Dispatch {
                 continue; // not such an object (Q implements Fn<Integer> is no Fn<String>)
             }
             if (c.getKind() == ElementKind.ENUM && !c.getModifiers().contains(Modifier.FINAL)) {
-                return null; // constants with bodies: classes without a name
+                reason[0] = "the constants of the enum " + c.getQualifiedName() + " have bodies, classes without a name";
+                return null;
             }
             Implementation i = new Implementation(c, ExactClass.runs(elements, method, c));
-            if (i.runs() == null || !inlinable.test(i)) {
+            reason[0] = i.runs() == null ? c.getQualifiedName() + " runs no body for it" : why.apply(i);
+            if (reason[0] != null) {
                 return null;
             }
             found.add(i);
         }
         found.sort(java.util.Comparator.comparing(i -> i.type().getQualifiedName().toString()));
-        return found.isEmpty() || found.size() > MOST ? null : found;
+        reason[0] = found.isEmpty() ? "no class of this build implements it" : found.size() > MOST ? found.size()
+                + " classes of this build implement it, more than the " + MOST + " it inlines at a call" : null;
+        return reason[0] != null ? null : found;
     }
 
     /**
-     * The call of abstract {@code method} on {@code receiver}: each implementation's body inlined
-     * (read by {@code calls}, on the object as that class), chosen by {@link #chain}; null where one of
-     * them cannot be inlined or is refused, or none is found.
+     * The call of {@code method}, chosen at run time, on {@code receiver}: each implementation's body
+     * inlined (read by {@code calls}, on the object as that class), chosen by {@link #chain}; else why
+     * not, where one of them cannot be inlined or is refused, or none is found; null where a method no
+     * class overrides is inlined as it is.
      */
-    static Expr of(Calls calls, Elements elements, Catalog catalog, ExecutableElement method, Expr receiver,
+    static Chosen of(Calls calls, Elements elements, Catalog catalog, ExecutableElement method, Expr receiver,
             List<Expr> args, JType type, Position at, BodyReader body) {
-        if (receiver == null || !chosenAtRunTime(method) || method.getReturnType().getKind() != TypeKind.DOUBLE
-                || !repeatable(receiver)) {
+        if (receiver == null || !chosenAtRunTime(method) || receiver.type().mirror() == null
+                || receiver.type().mirror().getKind() != TypeKind.DECLARED) {
             return null;
         }
+        if (method.getReturnType().getKind() != TypeKind.DOUBLE || !repeatable(receiver)) {
+            return new Chosen(null, method.getReturnType().getKind() != TypeKind.DOUBLE ? "it does not return a double"
+                    : "the object is not held in a variable or a field, and the choice would compute it again; hold "
+                    + "it in a local variable first");
+        }
         Types types = calls.types();
-        // an implementation that may be the caller's own object, whose fields it differentiates (a subclass
-        // of it implementing the interface), would have them read as data: refused
+        String[] reason = {null};
         List<Implementation> found = implementations(elements, types, catalog, method, receiver.type().mirror(),
-                i -> calls.access().nameable(types.erasure(i.type().asType())) && calls.runsOnObject(i.runs())
-                        && !(body.fieldsDifferentiated() && calls.callers().mayBeCallersOwn(receiver, i.type())));
+                i -> !calls.access().nameable(types.erasure(i.type().asType())) ? "the adjoint class cannot name "
+                        + i.type().getQualifiedName() + " (private, or not public in another package)"
+                        : !calls.runsOnObject(i.runs()) ? i.type().getQualifiedName() + "'s method is @Differentiable, "
+                                + "has a @DerivativeOf or returns no number, and is not inlined"
+                        // an object of a subclass of the caller's class may be the caller's own, its fields read as data
+                        : body.fieldsDifferentiated() && calls.callers().mayBeCallersOwn(receiver, i.type()) ? "an "
+                                + "object of " + i.type().getQualifiedName() + " may be the one whose fields this method differentiates"
+                        : null, reason);
         if (found == null || !isAbstract(method) && !method.getModifiers().contains(Modifier.DEFAULT)
                 && found.stream().allMatch(i -> i.runs().equals(method))) {
-            return null; // a method of a class that no class of the build overrides: inlined, guarded against one
+            // a method of a class that no class of the build overrides: inlined, guarded against one
+            return found == null ? new Chosen(null, reason[0]) : null;
         }
         List<Expr> bodies = new ArrayList<>();
         for (Implementation i : found) {
@@ -118,11 +136,12 @@ final class Dispatch {
                     ClassRef.of((TypeElement) i.runs().getEnclosingElement()), type, at, body, true, i.type());
             String key = inlined instanceof Expr.Call c && c.callee() instanceof Callee.Inline in ? in.key() : null;
             if (key == null || catalog.helper(key) == null || catalog.refused(key, new java.util.HashSet<>())) {
-                return null;
+                return new Chosen(null, i.type().getQualifiedName() + "'s " + method.getSimpleName() + " holds code "
+                        + "Adjoint refuses, or calls it again (an error there says which, if it is reached otherwise)");
             }
             bodies.add(inlined);
         }
-        return chain(elements, receiver, found, bodies, method, type, at);
+        return new Chosen(chain(elements, receiver, found, bodies, method, type, at), null);
     }
 
     /** Whether {@code call} is {@code super.m(...)}: the superclass's body, whatever the object's class. */

@@ -150,7 +150,8 @@ class DiagnosticsModelsTest {
         assertOnlyError(c, file, "return kernel.at(x * bias);",
                 "[AdjointUnsupportedCall] cannot differentiate through kernel.at(...): Kernel.at is abstract, so the code "
                         + "it runs is chosen at run time; Adjoint differentiates such a call through the classes of this "
-                        + "build that implement it, and could not inline them here (there are none");
+                        + "build that implement it, and could not inline them here: no class of this build implements "
+                        + "it");
     }
 
     @Test
