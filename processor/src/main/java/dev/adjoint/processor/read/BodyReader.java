@@ -730,7 +730,7 @@ final class BodyReader {
                 if (!field.getModifiers().contains(Modifier.STATIC)) {
                     boolean ofThis = tree instanceof IdentifierTree || tree instanceof MemberSelectTree select
                             && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this");
-                    String outer = ofThis && self != null ? CallerObjects.outerField(calls.types(), self, field, tree) : null;
+                    String outer = ofThis && self != null ? CallerObjects.outerField(calls.types(), trees, path, field) : null;
                     if (outer != null) {
                         return unsupportedExpr(tree, Tag.AdjointUnsupportedExpression, outer);
                     }

@@ -83,18 +83,23 @@ final class CallerObjects {
     }
 
     /**
-     * Why {@code field}, named alone in a method whose receiver is {@code self}, is refused: it is a
-     * field of an enclosing object (an inner class's method reading its outer object's), which the
-     * inlined code, holding only the receiver, cannot reach; null when it is the receiver's.
+     * Why {@code field}, named alone at {@code path} in an instance method, is refused: it is a field
+     * of an enclosing object (an inner class's method reading its outer object's), which the inlined
+     * code, holding only the receiver, cannot reach; null when it is the receiver's own or inherited.
      */
-    static String outerField(Types types, dev.adjoint.processor.ir.Var self, VariableElement field, Tree tree) {
-        TypeMirror held = self.type.mirror();
-        TypeMirror owner = field.getEnclosingElement().asType();
-        if (held == null || held.getKind() != TypeKind.DECLARED || types.isSubtype(types.erasure(held), types.erasure(owner))) {
-            return null;
+    static String outerField(Types types, com.sun.source.util.Trees trees, com.sun.source.util.TreePath path,
+            VariableElement field) {
+        com.sun.source.util.TreePath p = path;
+        while (p != null && !(p.getLeaf() instanceof com.sun.source.tree.ClassTree)) {
+            p = p.getParentPath();
         }
-        return "cannot differentiate " + tree + ": it is a field of the enclosing object of an inner class, which Adjoint "
-                + "does not reach from the inner object; make the class static and give it the value";
+        TypeMirror owner = field.getEnclosingElement().asType();
+        if (p == null || !(trees.getElement(p) instanceof TypeElement code)
+                || types.isSubtype(types.erasure(code.asType()), types.erasure(owner))) {
+            return null; // the class whose code reads it has it
+        }
+        return "cannot differentiate " + path.getLeaf() + ": it is a field of the enclosing object of an inner class, "
+                + "which Adjoint does not reach from the inner object; make the class static and give it the value";
     }
 
     private List<TypeElement> instanceClasses;
