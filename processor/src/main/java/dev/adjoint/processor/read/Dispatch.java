@@ -19,9 +19,10 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * A call of an abstract method on an object whose class the code does not say (H2O's
- * {@code _linkFunction.link(f)}, a field of an abstract type): the method of each class of the build
- * an object of that type may be, chosen by the object's exact class at run time,
+ * A call of a method of the build whose body is chosen at run time (an abstract one, an interface's
+ * default one, one a class of the build overrides) on an object whose class the code does not say
+ * (H2O's {@code _linkFunction.link(f)}, a field of an abstract type): the method of each class of
+ * the build an object of that type may be, chosen by the object's exact class at run time,
  * {@code Overrides.is(o, "C1") ? <C1's body> : Overrides.is(o, "C2") ? <C2's body> : Overrides.unseen(...)}.
  * An object of a class the build does not compile (a library's, an anonymous class, a lambda) makes
  * the generated code throw, naming it: its body was never differentiated.
@@ -105,8 +106,9 @@ final class Dispatch {
     static Chosen of(Calls calls, Elements elements, Catalog catalog, ExecutableElement method, Expr receiver,
             List<Expr> args, JType type, Position at, BodyReader body) {
         if (receiver == null || !chosenAtRunTime(method) || receiver.type().mirror() == null
-                || receiver.type().mirror().getKind() != TypeKind.DECLARED) {
-            return null;
+                || receiver.type().mirror().getKind() != TypeKind.DECLARED || !catalog.sourceClasses().contains(
+                ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString())) {
+            return null; // a library's method: its own classes, which the build does not compile, may run it
         }
         if (method.getReturnType().getKind() != TypeKind.DOUBLE || !repeatable(receiver)) {
             return new Chosen(null, method.getReturnType().getKind() != TypeKind.DOUBLE ? "it does not return a double"

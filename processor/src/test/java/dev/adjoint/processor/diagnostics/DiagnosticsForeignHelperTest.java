@@ -481,6 +481,32 @@ class DiagnosticsForeignHelperTest {
         assertNotGenerated(s, "m");
     }
 
+    /**
+     * A library class's method called on a parameter of its type: a subclass of it in the build must
+     * not stand for the library's own objects (their body is not in the build), so no dispatch
+     * among the build's classes; the call is refused as before.
+     */
+    @Test
+    void aLibraryClassesMethodIsNotDispatchedToTheBuildsSubclass() {
+        JavaFileObject mine = JavaFileObjects.forSourceLines("demo.MyNormal",
+                "package demo;",
+                "",
+                "public final class MyNormal extends org.apache.commons.math3.distribution.NormalDistribution {",
+                "    @Override",
+                "    public double density(double x) { return 0.5 * x; }",
+                "}");
+        JavaFileObject functions = functions(
+                "    @Differentiable",
+                "    static double m(org.apache.commons.math3.distribution.NormalDistribution d, double x) {",
+                "        return d.density(x) * x;",
+                "    }");
+        Compilation c = compile(functions, mine);
+        assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] cannot differentiate through "
+                + "NormalDistribution.density(double)").inFile(functions).onLine(8);
+        assertNoCrash(c);
+        assertNotGenerated(c, "m");
+    }
+
     /** An inner class's method reading its enclosing object's field: inlined, it could not reach it (a file that did not compile once). */
     @Test
     void anInnerClassReadingItsEnclosingObjectsFieldIsRefused() {
