@@ -19,15 +19,11 @@ import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodIr;
-import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -320,7 +316,7 @@ final class Calls {
         Expr.Call inlined = tried instanceof Expr.Call c ? c : null;
         if (inlined != null) {
             String inlinedKey = ((Callee.Inline) inlined.callee()).key();
-            if (catalog.helper(inlinedKey) == null || !catalog.refused(inlinedKey, new HashSet<>())) {
+            if (catalog.helper(inlinedKey) == null || !catalog.refused(inlinedKey)) {
                 // inlined; a call of a helper still being read is a recursive one, which the fence refuses
                 return inlined;
             }

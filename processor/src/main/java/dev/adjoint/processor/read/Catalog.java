@@ -1,9 +1,12 @@
 package dev.adjoint.processor.read;
 
 import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +28,8 @@ public final class Catalog {
     private final Map<String, Set<dev.adjoint.processor.ir.ClassRef>> byName = new HashMap<>();
     private final Map<String, Set<String>> deprecated = new HashMap<>();
     private final java.util.List<java.util.List<Catches.Handler>> catchContexts = new java.util.ArrayList<>();
+    /** The classes the build compiles from source, by qualified name (read/Dispatch chooses among them). */
+    private final Set<String> sourceClasses = new java.util.LinkedHashSet<>();
 
     /**
      * A helper's parameter standing for a component of one of its record parameters: which
@@ -162,21 +167,23 @@ public final class Catalog {
      * inlines in turn (a recursive call among them): then the call of another class's method stays
      * a call while no derivative flows through it.
      */
-    boolean refused(String key, Set<String> visiting) {
+    boolean refused(String key) {
+        return refused(key, new java.util.HashSet<>());
+    }
+
+    private boolean refused(String key, Set<String> visiting) {
         MethodIr helper = helper(key);
         if (helper == null || !visiting.add(key)) {
             return true; // still being read, or met again: a recursive call
         }
         boolean[] refused = {helper.vector() && !helper.returnsOwnArray()};
-        dev.adjoint.processor.ir.Stmts.forEach(helper.body(), s -> refused[0] |= s instanceof Stmt.Unsupported);
-        dev.adjoint.processor.ir.Stmts.forEachExpr(helper.body(), e -> refused[0] |= dev.adjoint.processor.ir.Exprs.any(e, n -> n instanceof Expr.Unsupported
-                        || n instanceof Expr.Call c && (c.callee() instanceof dev.adjoint.processor.ir.Callee.Opaque o && o.inlined() != null
-                                || c.callee() instanceof dev.adjoint.processor.ir.Callee.Inline i && refused(i.key(), visiting))));
+        Stmts.forEach(helper.body(), s -> refused[0] |= s instanceof Stmt.Unsupported);
+        Stmts.forEachExpr(helper.body(), e -> refused[0] |= Exprs.any(e, n -> n instanceof Expr.Unsupported
+                || n instanceof Expr.Call c && (c.callee() instanceof Callee.Opaque o && o.inlined() != null
+                        || c.callee() instanceof Callee.Inline i && refused(i.key(), visiting))));
         visiting.remove(key);
         return refused[0];
     }
-
-    private final Set<String> sourceClasses = new java.util.LinkedHashSet<>();
 
     /**
      * Notes the classes the build compiles from source: {@code roots} (a round's root elements) and

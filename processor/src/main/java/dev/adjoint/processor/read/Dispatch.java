@@ -137,7 +137,7 @@ final class Dispatch {
                     args, i.runs().getParameters().stream().map(p -> JType.of(p.asType())).toList(),
                     ClassRef.of((TypeElement) i.runs().getEnclosingElement()), type, at, body, true, i.type());
             String key = inlined instanceof Expr.Call c && c.callee() instanceof Callee.Inline in ? in.key() : null;
-            if (key == null || catalog.helper(key) == null || catalog.refused(key, new java.util.HashSet<>())) {
+            if (key == null || catalog.helper(key) == null || catalog.refused(key)) {
                 return new Chosen(null, i.type().getQualifiedName() + "'s " + method.getSimpleName() + " holds code "
                         + "Adjoint refuses, or calls it again (an error there says which, if it is reached otherwise)");
             }
