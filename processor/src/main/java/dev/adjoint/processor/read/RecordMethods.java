@@ -34,11 +34,14 @@ final class RecordMethods {
             BodyReader body) {
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         if (!(receiver instanceof Expr.Read r) || owner.getKind() != ElementKind.RECORD
-                || method.getModifiers().contains(Modifier.STATIC) || Records.of(owner.asType()).isEmpty()
-                || body.component(r.var(), Records.of(owner.asType()).get(0).name()) == null) {
+                || method.getModifiers().contains(Modifier.STATIC)) {
             return null;
         }
-        if (Records.of(owner.asType()).stream().anyMatch(Records.Component::isRecord)) {
+        List<Records.Component> components = Records.of(owner.asType());
+        if (components.isEmpty() || body.component(r.var(), components.get(0).name()) == null) {
+            return null; // no differentiated record: read as another object's method
+        }
+        if (components.stream().anyMatch(Records.Component::isRecord)) {
             return new Expr.Unsupported(Tag.AdjointUntracked, "cannot differentiate through " + Calls.describe(method)
                     + " called on the record " + r.var().name + ": a component of it is a record, whose components "
                     + "Adjoint does not follow into the method; pass the method the values it needs", JType.OBJECT, at);
