@@ -95,8 +95,11 @@ final class CallerObjects {
         }
         TypeMirror owner = field.getEnclosingElement().asType();
         if (p == null || !(trees.getElement(p) instanceof TypeElement code)
+                || code.getNestingKind() != javax.lang.model.element.NestingKind.MEMBER
                 || types.isSubtype(types.erasure(code.asType()), types.erasure(owner))) {
-            return null; // the class whose code reads it has it
+            // the class whose code reads it has it; an anonymous or local class is read where it is
+            // created, the enclosing object's fields its captures (read/Functions)
+            return null;
         }
         return "cannot differentiate " + path.getLeaf() + ": it is a field of the enclosing object of an inner class, "
                 + "which Adjoint does not reach from the inner object; make the class static and give it the value";

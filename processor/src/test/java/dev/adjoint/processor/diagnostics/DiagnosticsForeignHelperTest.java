@@ -507,7 +507,12 @@ class DiagnosticsForeignHelperTest {
         assertNotGenerated(c, "m");
     }
 
-    /** An inner class's method reading its enclosing object's field: inlined, it could not reach it (a file that did not compile once). */
+    /**
+     * An inner class's method reading its enclosing object's field: inlined, it could not reach it (a
+     * file that did not compile once). An anonymous class reading them is read where it is created,
+     * the fields its captures: accepted, as before (the refusal took it in once, found in review;
+     * next test).
+     */
     @Test
     void anInnerClassReadingItsEnclosingObjectsFieldIsRefused() {
         JavaFileObject outer = JavaFileObjects.forSourceLines("demo.Outer",
@@ -530,6 +535,31 @@ class DiagnosticsForeignHelperTest {
                 + "class static and give it the value").inFile(outer).onLine(6);
         assertNoCrash(c);
         assertNotGenerated(c, "m");
+    }
+
+    @Test
+    void anAnonymousClassReadingItsEnclosingObjectsFieldIsRead() throws Exception {
+        JavaFileObject holder = JavaFileObjects.forSourceLines("demo.Holder",
+                "package demo;",
+                "",
+                "public final class Holder {",
+                "    final double c;",
+                "    public Holder(double c) { this.c = c; }",
+                "    public double apply(double x) {",
+                "        java.util.function.DoubleUnaryOperator q = new java.util.function.DoubleUnaryOperator() {",
+                "            public double applyAsDouble(double t) { return c * t; }",
+                "        };",
+                "        return q.applyAsDouble(x) * x;",
+                "    }",
+                "}");
+        JavaFileObject functions = functions(
+                "    @Differentiable",
+                "    static double m(double x) {",
+                "        return new Holder(2.0).apply(x);",
+                "    }");
+        Compilation c = compile(functions, holder);
+        assertThat(c).succeededWithoutWarnings();
+        org.junit.jupiter.api.Assertions.assertEquals(4 * 0.7, Sources.gradient(c, "m", "x", 0.7), 1e-12);
     }
 
     /**
