@@ -3,11 +3,13 @@ package dev.adjoint.internal;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -64,6 +66,14 @@ public final class Overrides {
         }
     };
 
+    /** For each class, whether it overrides {@code owner#method}, for the signatures {@code BODIES} is not sure of. */
+    private static final ClassValue<Map<String, Boolean>> OVERRIDDEN = new ClassValue<>() {
+        @Override
+        protected Map<String, Boolean> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
     private Overrides() {}
 
     /**
@@ -73,7 +83,8 @@ public final class Overrides {
      */
     public static void check(Object self, String owner, String method) {
         String runs = BODIES.get(self.getClass()).get(method);
-        if (owner.equals(runs)) {
+        if (owner.equals(runs) || !OVERRIDDEN.get(self.getClass())
+                .computeIfAbsent(owner + '#' + method, k -> overridden(self.getClass(), owner, method))) {
             return;
         }
         if (!isA(self.getClass(), owner)) {
@@ -123,6 +134,54 @@ public final class Overrides {
                     + "lost; read it through this, or pass another object");
         }
         return other;
+    }
+
+    /**
+     * Whether a class between {@code type} and its superclass {@code owner} overrides {@code owner}'s
+     * {@code method}. The nearest declaration of the same signature need not: a package-private
+     * method is overridden only from its own package (JLS 8.4.8.1), so {@code BODIES}' nearest
+     * declaration in another package runs for calls made there and leaves {@code owner}'s body
+     * running here. Walking down from {@code owner}, a declaration overrides if it may override one
+     * of those already found. True where {@code owner} is not a superclass of {@code type} (an
+     * interface's default method): {@code check} decides those.
+     */
+    private static boolean overridden(Class<?> type, String owner, String method) {
+        ArrayDeque<Class<?>> chain = new ArrayDeque<>();
+        for (Class<?> c = type; c != null && !c.getName().equals(owner); c = c.getSuperclass()) {
+            chain.push(c);
+        }
+        Method declared = chain.isEmpty() || chain.peek().getSuperclass() == null ? null
+                : declared(chain.peek().getSuperclass(), method);
+        if (declared == null) {
+            return true;
+        }
+        List<Method> overriders = new ArrayList<>(List.of(declared));
+        for (Class<?> c : chain) {
+            Method m = declared(c, method);
+            if (m != null && overriders.stream().anyMatch(o -> mayOverride(c, o))) {
+                overriders.add(m);
+            }
+        }
+        return overriders.size() > 1;
+    }
+
+    /** Whether a method declared in {@code c} may override {@code m} (both instance methods, same signature). */
+    private static boolean mayOverride(Class<?> c, Method m) {
+        int modifiers = m.getModifiers();
+        return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers)
+                || c.getPackageName().equals(m.getDeclaringClass().getPackageName());
+    }
+
+    /** {@code c}'s own instance method of {@code signature}, bridges included, or null. */
+    private static Method declared(Class<?> c, String signature) {
+        for (Method m : c.getDeclaredMethods()) {
+            int modifiers = m.getModifiers();
+            if (!Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers)
+                    && (m.isBridge() || !m.isSynthetic()) && signature(m).equals(signature)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */

@@ -119,6 +119,19 @@ class OverridesTest {
     }
 
     @Test
+    void aMethodOfTheSameNameInAnotherPackageDoesNotOverrideAPackagePrivateOne() {
+        Overrides.check(new dev.adjoint.internal.elsewhere.Shadows(), PackageBase.class.getName(), "rate(double)");
+        Overrides.check(new dev.adjoint.internal.elsewhere.Shadows(), PackageBase.class.getName(), "rate(double)"); // cached
+    }
+
+    @Test
+    void aClassBackInThePackageBelowItDoesOverride() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Overrides.check(new PackageBase.BackHome(), PackageBase.class.getName(), "rate(double)"));
+        assertTrue(e.getMessage().contains("overrides rate(double)"), e.getMessage());
+    }
+
+    @Test
     void aGenericOverrideSeenThroughItsBridgeIsRefused() {
         assertThrows(UnsupportedOperationException.class,
                 () -> Overrides.check(new OverridesGenerically(), BASE, "score(java.lang.Object)"));
