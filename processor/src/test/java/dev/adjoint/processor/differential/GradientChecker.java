@@ -14,6 +14,13 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Checks one compiled method at one point against four references:
@@ -131,6 +138,10 @@ final class GradientChecker {
     private final boolean shortcuts;
     /** See {@link #loopsWarned(boolean)}. */
     private boolean loopsWarned;
+    /** Whether {@link #checkThreads} ran: once per method, at its first point that passed. */
+    private boolean threadsChecked;
+    /** Calls of fGradient per thread in {@link #checkThreads}. */
+    private static final int CONCURRENT_CALLS = 20;
 
     GradientChecker(Unit unit, Method method, ClassLoader loader) throws ClassNotFoundException {
         this.unit = unit;
@@ -627,7 +638,56 @@ final class GradientChecker {
             return pullback;
         }
         Failure tangent = checkTangent(p, inputs, ref, primalArgs, random);
-        return tangent != null ? tangent : checkTensorOverload(p, inputs, value, g);
+        if (tangent != null) {
+            return tangent;
+        }
+        Failure overloaded = checkTensorOverload(p, inputs, value, g);
+        return overloaded != null ? overloaded : checkThreads(p, inputs, g);
+    }
+
+    /** Two threads for {@link #checkThreads}, shared by every checker; daemons, so they never hold the JVM. */
+    private static final ExecutorService THREADS = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "gradient-checker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * At the method's first point that passed everything else: fGradient called on two threads at
+     * once, {@value #CONCURRENT_CALLS} times each, gives every time what it gave on one thread, bit
+     * for bit. What a reverse sweep keeps (the value stack, borrowed arrays, snapshots) must be the
+     * calling thread's; state shared between calls would show here as a wrong gradient.
+     */
+    private Failure checkThreads(Point p, List<Input> inputs, double[] g) throws ReflectiveOperationException {
+        if (threadsChecked) {
+            return null;
+        }
+        threadsChecked = true;
+        Callable<double[]> calls = () -> {
+            for (int c = 0; c < CONCURRENT_CALLS; c++) {
+                double[] again = read(gradientMethod.invoke(null, p.copy()), p, inputs);
+                if (!Arrays.equals(again, g)) {
+                    return again;
+                }
+            }
+            return null;
+        };
+        List<Future<double[]>> both = List.of(THREADS.submit(calls), THREADS.submit(calls));
+        for (Future<double[]> f : both) {
+            double[] differs;
+            try {
+                differs = f.get(2, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                return new Failure("threads", "fGradient threw on a second thread at " + p + ": " + e.getCause());
+            } catch (InterruptedException | TimeoutException e) {
+                return new Failure("threads", "fGradient on two threads did not finish at " + p + ": " + e);
+            }
+            if (differs != null) {
+                return new Failure("threads", "fGradient on two threads at once gave " + Arrays.toString(differs)
+                        + " at " + p + ", on one " + Arrays.toString(g));
+            }
+        }
+        return null;
     }
 
     /**
