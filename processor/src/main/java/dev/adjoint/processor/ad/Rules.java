@@ -15,6 +15,7 @@ import static dev.adjoint.processor.ad.Algebra.sub;
 
 import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.ClassRef;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Expr.BinaryOp;
 import dev.adjoint.processor.ir.Expr.UnaryOp;
@@ -79,16 +80,17 @@ public final class Rules {
         rule(MathFunction.COS, (a, y) -> List.of(neg(call(MathFunction.SIN, a[0]))));
         // y = tan(a): dy/da = 1/cos²(a) = 1 + tan²(a) = 1 + y²
         rule(MathFunction.TAN, (a, y) -> List.of(add(lit(1), mul(y, y))));
-        // y = asin(a): dy/da = 1/√(1 - a²)
-        rule(MathFunction.ASIN, (a, y) -> List.of(div(lit(1), call(MathFunction.SQRT, sub(lit(1), mul(a[0], a[0]))))));
-        // y = acos(a): dy/da = -1/√(1 - a²)
-        rule(MathFunction.ACOS, (a, y) -> List.of(neg(div(lit(1), call(MathFunction.SQRT, sub(lit(1), mul(a[0], a[0])))))));
+        // y = asin(a): dy/da = 1/√(1 - a²), as 1/√((1 - a)(1 + a)): 1 - a is exact near ±1, where 1 - a² cancels
+        rule(MathFunction.ASIN, (a, y) -> List.of(div(lit(1), call(MathFunction.SQRT, oneMinusSquare(a[0])))));
+        // y = acos(a): dy/da = -1/√(1 - a²), as asin's
+        rule(MathFunction.ACOS, (a, y) -> List.of(neg(div(lit(1), call(MathFunction.SQRT, oneMinusSquare(a[0]))))));
         // y = atan(a): dy/da = 1/(1 + a²)
         rule(MathFunction.ATAN, (a, y) -> List.of(div(lit(1), add(lit(1), mul(a[0], a[0])))));
-        // y = atan2(a, b) (the angle of the point (b, a)): dy/da = b/(a² + b²), dy/db = -a/(a² + b²)
+        // y = atan2(a, b) (the angle of the point (b, a)): dy/da = b/(a² + b²), dy/db = -a/(a² + b²);
+        // where a² + b² overflows or loses its precision below the normal doubles, as (b/h)/h with h = hypot(a, b)
         rule(MathFunction.ATAN2, (a, y) -> List.of(
-                div(a[1], add(mul(a[0], a[0]), mul(a[1], a[1]))),
-                neg(div(a[0], add(mul(a[0], a[0]), mul(a[1], a[1]))))));
+                overSquares(a[1], a[0], a[1]),
+                neg(overSquares(a[0], a[0], a[1]))));
         // y = sinh(a): dy/da = cosh(a)
         rule(MathFunction.SINH, (a, y) -> List.of(call(MathFunction.COSH, a[0])));
         // y = cosh(a): dy/da = sinh(a)
@@ -513,5 +515,24 @@ public final class Rules {
         List<JType> parameterTypes = args.stream().map(a -> JType.DOUBLE).toList();
         return new Expr.Call(new Callee.Opaque(p.owner(), name, parameterTypes, JType.DOUBLE, false, false, true),
                 receiver, args, JType.DOUBLE, null);
+    }
+
+    /** 1 - a², as (1 - a)(1 + a). */
+    private static Expr oneMinusSquare(Expr a) {
+        return mul(sub(lit(1), a), add(lit(1), a));
+    }
+
+    /**
+     * n/(a² + b²); where a² + b² is not a normal double (it overflowed, or its squares lost their
+     * digits below the normal range), (n/h)/h with h = hypot(a, b), which neither overflows nor
+     * underflows.
+     */
+    private static Expr overSquares(Expr n, Expr a, Expr b) {
+        Expr squares = add(mul(a, a), mul(b, b));
+        Expr h = call(MathFunction.HYPOT, a, b);
+        ClassRef doubles = ClassRef.of("java.lang", "Double");
+        Expr normal = and(compare(BinaryOp.GE, squares, new Expr.StaticGet(doubles, "MIN_NORMAL", JType.DOUBLE, false, null)),
+                compare(BinaryOp.LE, squares, new Expr.StaticGet(doubles, "MAX_VALUE", JType.DOUBLE, false, null)));
+        return choose(normal, div(n, squares), div(div(n, h), h));
     }
 }

@@ -1,0 +1,54 @@
+package dev.adjoint.processor.numeric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.processor.fixtures.ExtremesAdjoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Derivatives where the textbook formula fails in floating point: atan2's b/(a² + b²) where a² +
+ * b² overflows (0 where the derivative is about 1e-200) or underflows (∞ where it is about 1e169),
+ * asin's and acos's 1/√(1 − x²) near ±1 (1 − x² loses digits). Each against the exact value,
+ * computed without forming the squares.
+ */
+class ExtremeArgumentsTest {
+
+    /** ∂/∂y and ∂/∂x of 2·atan2(y, x), scaled by hypot so that nothing overflows. */
+    private static double[] exactAngle(double y, double x) {
+        double h = Math.hypot(y, x);
+        return new double[] {2 * (x / h) / h, -2 * (y / h) / h};
+    }
+
+    @Test
+    void atan2sDerivativeNeitherOverflowsNorUnderflows() {
+        double[][] points = {{0.3, 0.7}, {3e200, 4e200}, {-3e-170, 4e-170}, {1e300, 1}, {1e-300, -2e-300}, {1e-160, 1e-160}};
+        for (double[] p : points) {
+            double[] exact = exactAngle(p[0], p[1]);
+            ExtremesAdjoint.AngleGradient g = ExtremesAdjoint.angleGradient(p[0], p[1]);
+            assertEquals(exact[0], g.y, 1e-15 * Math.abs(exact[0]), "∂/∂y at " + p[0] + ", " + p[1]);
+            assertEquals(exact[1], g.x, 1e-15 * Math.abs(exact[1]), "∂/∂x at " + p[0] + ", " + p[1]);
+            assertEquals(exact[0], ExtremesAdjoint.angleTangent(p[0], p[1], 1, 0), 1e-15 * Math.abs(exact[0]));
+        }
+    }
+
+    @Test
+    void atan2sSecondDerivativesAtOrdinaryArgumentsAreUnchanged() {
+        // ∂²/∂y² of 2 atan2(y, x) = −4xy/(x² + y²)², ∂²/∂x∂y = 2(y² − x²)/(x² + y²)²
+        double y = 0.3;
+        double x = 0.7;
+        double s = x * x + y * y;
+        double[][] h = ExtremesAdjoint.angleHessian(y, x);
+        assertEquals(-4 * x * y / (s * s), h[0][0], 1e-14);
+        assertEquals(2 * (y * y - x * x) / (s * s), h[0][1], 1e-14);
+        assertEquals(4 * x * y / (s * s), h[1][1], 1e-14);
+    }
+
+    @Test
+    void asinAndAcosNearOneKeepTheirDigits() {
+        for (double x : new double[] {0.3, 1 - 1e-9, -(1 - 1e-12), 1 - 0x1p-52}) {
+            // d/dx (asin x + acos(−x)) = 2/√(1 − x²), with 1 − x² = (1 − x)(1 + x), exact here
+            double exact = 2 / Math.sqrt((1 - x) * (1 + x));
+            assertEquals(exact, ExtremesAdjoint.arcsGradient(x).x, 4e-16 * exact, "at " + x);
+        }
+    }
+}
