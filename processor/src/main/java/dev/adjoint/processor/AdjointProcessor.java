@@ -3,6 +3,7 @@ package dev.adjoint.processor;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
+import dev.adjoint.processor.find.GuardedTrees;
 import dev.adjoint.DerivativeOf;
 import dev.adjoint.Differentiable;
 import dev.adjoint.processor.contract.ClassPlan;
@@ -79,6 +80,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
         timing = new Timing("true".equals(env.getOptions().get(Timing.OPTION)));
         diagnostics = new Diagnostics(env.getMessager(), trees);
+        trees = new GuardedTrees(trees, diagnostics);
         custom = new CustomDerivatives(env.getTypeUtils(), diagnostics);
         catalog.readClassFilesWith(env.getFiler());
         pipeline = new Pipeline(env, trees, diagnostics, custom, catalog, timing);

@@ -9,7 +9,7 @@ public enum Tag {
     // declarations (find & validate)
     AdjointNotInClass, AdjointReturnType, AdjointNoBody, AdjointInnerClass, AdjointPrivate, AdjointCheckedException,
     AdjointOrder, AdjointUnknownWrt, AdjointWrtNotDifferentiable, AdjointNothingToDifferentiate, AdjointDuplicateName,
-    AdjointNoSource, AdjointDerivativeSignature, AdjointNameClash, AdjointMissingType, AdjointNeedsJavac,
+    AdjointNoSource, AdjointRecordConstructor, AdjointDerivativeSignature, AdjointNameClash, AdjointMissingType, AdjointNeedsJavac,
     AdjointTooManyParameters,
     // bodies (the fence)
     AdjointUnsupportedStatement, AdjointUnsupportedExpression, AdjointUnsupportedCall, AdjointMissingAdjoint,
