@@ -46,7 +46,11 @@ public final class Planner {
         }
         String dSeed = fresh("d" + Naming.capitalize(seed), taken);
         String dInto = fresh("d" + Naming.capitalize(into), taken);
-        Set<Member> members = EnumSet.of(Member.GRADIENT_CLASS, Member.PULLBACK, Member.TENSOR, Member.TANGENT);
+        Set<Member> members = EnumSet.of(Member.GRADIENT_CLASS, Member.PULLBACK, Member.TANGENT);
+        if (fields.stream().anyMatch(f -> f.record() == null)) {
+            // a record is data on the tape: with records only, nothing would be a Tensor
+            members.add(Member.TENSOR);
+        }
         members.add(vector ? Member.JACOBIAN : Member.GRADIENT);
         if (order == 2 && !vector) {
             members.add(Member.PULLBACK_TANGENT);

@@ -3,6 +3,7 @@ package dev.adjoint.processor.numeric;
 import static dev.adjoint.processor.numeric.GradientHarness.compileClean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.differential.InMemoryCompiler;
 import java.lang.reflect.InvocationTargetException;
@@ -132,6 +133,48 @@ class OddDeclarationsTest {
         Method chooses = adjoint.getMethod("choosesGradient", double.class, double.class);
         e = assertThrows(InvocationTargetException.class, () -> chooses.invoke(null, -70.0, 1.0));
         assertEquals("negative", e.getCause().getMessage());
+    }
+
+    /** Only records differentiated: the Tensor overload had no Tensor to take (`}, );`, a file that did not compile). */
+    private static final String RECORDS_ONLY = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Fit {
+                private Fit() {}
+
+                public record Params(double mu, double sigma) {}
+
+                @Differentiable(order = 2)
+                public static double logLik(Params p) {
+                    return -Math.log(p.sigma()) - 0.5 * p.mu() * p.mu() / (p.sigma() * p.sigma());
+                }
+
+                @Differentiable(wrt = {"p"})
+                public static double shifted(Params p, double x) {
+                    return (x - p.mu()) / p.sigma();
+                }
+            }
+            """;
+
+    @Test
+    void aMethodDifferentiatedInRecordsOnlyHasNoTensorOverload() throws Exception {
+        ClassLoader loader = compileClean("demo.Fit", RECORDS_ONLY).loader();
+        Class<?> adjoint = loader.loadClass("demo.FitAdjoint");
+        Class<?> params = loader.loadClass("demo.Fit$Params");
+        assertTrue(java.util.Arrays.stream(adjoint.getMethods()).noneMatch(m -> m.getReturnType() == dev.adjoint.Tensor.class),
+                java.util.Arrays.toString(adjoint.getMethods()));
+        Object p = params.getDeclaredConstructors()[0].newInstance(0.5, 2.0);
+        Object g = adjoint.getMethod("logLikGradient", params).invoke(null, p);
+        Object pg = g.getClass().getField("p").get(g);
+        // ∂/∂mu = -mu/sigma², ∂/∂sigma = -1/sigma + mu²/sigma³
+        assertEquals(-0.125, pg.getClass().getField("mu").getDouble(pg), 1e-15);
+        assertEquals(-0.5 + 0.25 / 8, pg.getClass().getField("sigma").getDouble(pg), 1e-15);
+        Object s = adjoint.getMethod("shiftedGradient", params, double.class).invoke(null, p, 1.5);
+        Object sg = s.getClass().getField("p").get(s);
+        assertEquals(-0.5, sg.getClass().getField("mu").getDouble(sg), 1e-15);
+        assertEquals(-0.25, sg.getClass().getField("sigma").getDouble(sg), 1e-15);
     }
 
     @Test
