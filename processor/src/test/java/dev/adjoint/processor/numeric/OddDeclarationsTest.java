@@ -177,6 +177,40 @@ class OddDeclarationsTest {
         assertEquals(-0.25, sg.getClass().getField("sigma").getDouble(sg), 1e-15);
     }
 
+    /** An int[] parameter written and read: its snapshot was declared a double[] (a file that did not compile). */
+    private static final String COUNTS = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Counts {
+                private Counts() {}
+
+                /** Folds x into the mean m of count[0] values, and counts it. */
+                @Differentiable
+                public static double update(double m, double x, int[] count) {
+                    double r = m + (x - m) / (count[0] + 1);
+                    count[0]++;
+                    return r * r;
+                }
+            }
+            """;
+
+    @Test
+    void anIntArrayParameterWrittenAndReadIsRestored() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Counts", COUNTS);
+        Class<?> adjoint = r.loader().loadClass("demo.CountsAdjoint");
+        int[] count = {3};
+        Object g = adjoint.getMethod("updateGradient", double.class, double.class, int[].class).invoke(null, 1.2, 2.0, count);
+        // r = m + (x - m)/4 = 1.4: ∂r²/∂m = 2r·3/4, ∂r²/∂x = 2r/4
+        assertEquals(2 * 1.4 * 0.75, g.getClass().getField("m").getDouble(g), 1e-15);
+        assertEquals(2 * 1.4 / 4, g.getClass().getField("x").getDouble(g), 1e-15);
+        assertEquals(4, count[0], "the caller's array as the primal leaves it");
+        double tangent = (double) adjoint.getMethod("updateTangent", double.class, double.class, int[].class, double.class,
+                double.class).invoke(null, 1.2, 2.0, new int[] {3}, 1.0, 0.0);
+        assertEquals(2 * 1.4 * 0.75, tangent, 1e-15);
+    }
+
     @Test
     void recordGradientNamedApartFromAMethodsOfTheSameName() throws Exception {
         ClassLoader loader = compileClean("demo.F", POINT).loader();

@@ -87,7 +87,8 @@ final class Assembler {
         for (MethodIr.Param p : c.method.params()) {
             if (tbr.savedArrays.contains(p.var())) {
                 // the reverse sweep restores overwritten elements; the caller gets the primal's result back
-                Var copy = new Var("_t", JType.DOUBLE_ARRAY, Var.Role.KEPT);
+                // of the parameter's own type: an int[] or long[] written and read is restored too
+                Var copy = new Var("_t", p.var().type, Var.Role.KEPT);
                 out.add(new Stmt.Declare(copy, cloneOf(p.var()), null, null));
                 snapshots.put(p.var(), copy);
             }
@@ -149,8 +150,8 @@ final class Assembler {
     }
 
     private static Expr cloneOf(Var array) {
-        return new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Object"), "clone", List.of(), JType.DOUBLE_ARRAY,
-                false, false, true), new Expr.Read(array), List.of(), JType.DOUBLE_ARRAY, null);
+        return new Expr.Call(new Callee.Opaque(ClassRef.of("java.lang", "Object"), "clone", List.of(), array.type,
+                false, false, true), new Expr.Read(array), List.of(), array.type, null);
     }
 
     /** The adjoints of the parameters and top-level locals, then the holders of called pullbacks. */
