@@ -338,30 +338,15 @@ public final class Fence {
                 return;
             }
             e.accept(new Expr.Visitor<Void>() {
-                @Override
-                public Void visitConst(Expr.Const x) {
-                    return null;
-                }
+                @Override public Void visitConst(Expr.Const x) { return null; }
 
-                @Override
-                public Void visitRead(Expr.Read x) {
-                    return null;
-                }
+                @Override public Void visitRead(Expr.Read x) { return null; }
 
-                @Override
-                public Void visitStaticGet(Expr.StaticGet x) {
-                    return null;
-                }
+                @Override public Void visitStaticGet(Expr.StaticGet x) { return null; }
 
-                @Override
-                public Void visitFieldGet(Expr.FieldGet x) {
-                    return null;
-                }
+                @Override public Void visitFieldGet(Expr.FieldGet x) { return null; }
 
-                @Override
-                public Void visitUnary(Expr.Unary x) {
-                    return null;
-                }
+                @Override public Void visitUnary(Expr.Unary x) { return null; }
 
                 @Override
                 public Void visitBinary(Expr.Binary x) {
@@ -383,6 +368,11 @@ public final class Fence {
 
                 @Override
                 public Void visitCond(Expr.Cond x) {
+                    if (x.type().isArray() && (carried(x.then()) || carried(x.otherwise()))) {
+                        error(x.pos(), Tag.AdjointArrayAlias, "cannot differentiate " + Words.describe(x) + ": an array "
+                                + "chosen by a condition is a second name for either array, and its derivative would be "
+                                + "lost; choose the elements instead (c ? p[i] : q[i]), or write an if with each array's code");
+                    }
                     return null;
                 }
 
@@ -396,10 +386,7 @@ public final class Fence {
                     return null;
                 }
 
-                @Override
-                public Void visitMathCall(Expr.MathCall x) {
-                    return null;
-                }
+                @Override public Void visitMathCall(Expr.MathCall x) { return null; }
 
                 @Override
                 public Void visitCall(Expr.Call x) {

@@ -559,8 +559,10 @@ final class BodyReader {
                 Expr then = expr(new TreePath(path, c.getTrueExpression()));
                 Expr otherwise = expr(new TreePath(path, c.getFalseExpression()));
                 TypeMirror type = trees.getTypeMirror(path);
-                return new Expr.Cond(condition, then, otherwise,
-                        type != null && type.getKind() != TypeKind.ERROR ? JType.of(type) : Operators.promoted(then, otherwise), at);
+                JType t = type != null && type.getKind() != TypeKind.ERROR ? JType.of(type) : Operators.promoted(then, otherwise);
+                // javac types an array chosen as an Object argument (System.arraycopy's) Object: its branches' type, then
+                return new Expr.Cond(condition, then, otherwise, !t.isArray() && then.type().isArray()
+                        && then.type().equals(otherwise.type()) ? then.type() : t, at);
             }
             case TYPE_CAST -> {
                 TypeCastTree c = (TypeCastTree) tree;

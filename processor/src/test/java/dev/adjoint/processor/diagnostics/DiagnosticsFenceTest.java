@@ -126,6 +126,37 @@ class DiagnosticsFenceTest {
                         + "created with new double[n]");
     }
 
+    private static final String CHOSEN = "[AdjointArrayAlias] cannot differentiate c ? p : q: an array chosen by a "
+            + "condition is a second name for either array, and its derivative would be lost; choose the elements instead";
+
+    @Test
+    void arrayChosenByAConditionAndIndexed() {
+        assertRejected(method("double[] p, double[] q, boolean c", List.of(),
+                "return (c ? p : q)[0] * 3;"),
+                "return (c ? p : q)[0] * 3;", CHOSEN);
+    }
+
+    @Test
+    void arrayChosenByAConditionAndCopied() {
+        // javac types the conditional Object there, as System.arraycopy's parameter: it read as data, gradient 0
+        assertRejected(method("double[] p, double[] q, boolean c", List.of(),
+                "double[] a = new double[2];",
+                "System.arraycopy(c ? p : q, 0, a, 0, 2);",
+                "return a[0] * 3;"),
+                "System.arraycopy(c ? p : q, 0, a, 0, 2);", CHOSEN);
+    }
+
+    @Test
+    void tableChosenByAConditionIsData() throws Exception {
+        assertSupported(method("double x", List.of(
+                "    private static final double[] SMALL = {1, 2, 3};",
+                "    private static final double[] LARGE = {3, -1, 0.5};"),
+                "double[] c = x < 1 ? SMALL : LARGE;",
+                "double[] d = new double[3];",
+                "System.arraycopy(x < 1 ? SMALL : LARGE, 0, d, 0, 3);",
+                "return c[0] + x * (c[1] + x * c[2]) + d[2] * x;"), 0.4);
+    }
+
     @Test
     void reassignedDifferentiatedArray() {
         assertRejected(method("double[] w", List.of(),
@@ -232,15 +263,20 @@ class DiagnosticsFenceTest {
 
     @Test
     void differentiatedArrayExpressionPassedToADifferentiableMethod() {
-        assertRejected(method("double x, double[] w, double[] v", List.of(
+        JavaFileObject file = method("double x, double[] w, double[] v", List.of(
                 "    @Differentiable",
                 "    static double first(double[] a) {",
                 "        return a[0];",
                 "    }",
                 ""),
-                "return first(x > 0 ? w : v) * x;"),
-                "return first(x > 0 ? w : v) * x;",
-                "[AdjointUnsupportedCall] pass a double[] variable to Functions.first(double[]) (not an array expression)");
+                "return first(x > 0 ? w : v) * x;");
+        Compilation c = compile(file);
+        String line = "return first(x > 0 ? w : v) * x;";
+        assertError(c, file, line, "[AdjointUnsupportedCall] pass a double[] variable to Functions.first(double[]) (not "
+                + "an array expression)");
+        assertError(c, file, line, "[AdjointArrayAlias] cannot differentiate x > 0 ? w : v: an array chosen by a condition");
+        assertThat(c).hadErrorCount(2);
+        assertNoCrash(c);
     }
 
     @Test
