@@ -3,6 +3,7 @@ package dev.adjoint.processor.analysis;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.JType;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
@@ -294,23 +295,113 @@ public final class Activity {
      * neighbourhood has a derivative to miss; or one in disguise, {@code Math.abs(u) < c} (any of
      * {@code <, <=, >, >=}, either side) with {@code 0 < c <= Double.MIN_NORMAL}, which holds only
      * where u is 0 (ELKI's {@code Math.abs(k - 1.0) < Double.MIN_NORMAL}). Where such a test holds
-     * at a point, it fails at every point near it (see {@link #nearby}).
+     * at a point, it fails at every point near it (see {@link #nearby}). The other ways of writing
+     * {@code u == v} are equality tests too, each on the same terms as {@code u == v}:
+     * {@code Double.compare(u, v) == 0} (and {@code Double.valueOf(u).equals(v)}, read so),
+     * {@code Math.abs(u) <= 0}, {@code u >= v && u <= v}; and their negations, {@code != 0},
+     * {@code Math.abs(u) > 0}, {@code u < v || u > v}. Each is kept as written (the method's value,
+     * NaN and -0.0 included, is its own); only the code around takes the value the test has near
+     * the point (for {@code Double.compare(x, 0.0) == 0}, false, as {@code x == 0.0}'s).
      */
     public boolean testsEquality(Expr e) {
         if (!(e instanceof Expr.Binary b)) {
             return false;
         }
         if (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE) {
-            // x != x and stopGradient(x) != x are NaN tests: the sides are the same value everywhere
-            return (carriesNumber(b.left()) || carriesNumber(b.right()))
-                    && !Exprs.same(unstopped(b.left()), unstopped(b.right()))
-                    && !nonFinite(b.left()) && !nonFinite(b.right());
+            Expr.Call compare = comparedToZero(b);
+            return compare != null ? comparesNumbers(compare.args().get(0), compare.args().get(1))
+                    : comparesNumbers(b.left(), b.right());
+        }
+        if (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR) {
+            Expr.Binary bracket = bracket(b);
+            return bracket != null && comparesNumbers(bracket.left(), bracket.right());
         }
         boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
                 || b.op() == Expr.BinaryOp.GE;
-        return ordered && (absOfCarried(b.left()) && tiny(b.right()) || tiny(b.left()) && absOfCarried(b.right())
+        // |u| <= 0 and |u| > 0 (or 0 >= |u|, 0 < |u|) hold, or fail, only where u is 0: u == 0 and u != 0
+        return ordered && (absOfCarried(b.left()) && (tiny(b.right()) || zero(b.right())
+                        && (b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT))
+                || absOfCarried(b.right()) && (tiny(b.left()) || zero(b.left())
+                        && (b.op() == Expr.BinaryOp.GE || b.op() == Expr.BinaryOp.LT))
                 || remainderOfCarried(b.left()) && wholeTolerance(b.right())
                 || wholeTolerance(b.left()) && remainderOfCarried(b.right()));
+    }
+
+    /**
+     * Whether {@code u == v} tests a differentiated number: x != x and stopGradient(x) != x are NaN
+     * tests (the sides are the same value everywhere), and a comparison with an infinity or a NaN
+     * has no neighbourhood where the other branch runs.
+     */
+    private boolean comparesNumbers(Expr u, Expr v) {
+        return (carriesNumber(u) || carriesNumber(v)) && !Exprs.same(unstopped(u), unstopped(v)) && !nonFinite(u)
+                && !nonFinite(v);
+    }
+
+    /**
+     * The {@code Double.compare(u, v)} of {@code Double.compare(u, v) == 0} (or {@code != 0}, or
+     * {@code 0 == ...}), else null. It holds where u == v holds but at (0.0, -0.0) and (NaN, NaN):
+     * near a point where it holds, it fails as u == v does.
+     */
+    private static Expr.Call comparedToZero(Expr.Binary b) {
+        Expr other = zero(b.left()) ? b.right() : zero(b.right()) ? b.left() : null;
+        return other instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.isStatic()
+                && o.name().equals("compare") && o.owner().qualifiedName().equals("java.lang.Double")
+                && c.args().size() == 2 ? c : null;
+    }
+
+    /**
+     * {@code u >= v && u <= v} as {@code u == v}, and {@code u < v || u > v} as {@code u != v} (in
+     * either order, either side first), else null: each holds or fails where u == v does, but that
+     * {@code u < v || u > v} fails where u or v is NaN. Sides without calls or assignments only, which
+     * the normal form leaves in one expression. Also as the last two terms of a longer chain,
+     * {@code (data && u >= v) && u <= v}: the whole chain then fails near the point, as the bracket
+     * does (for {@code ||}, holds).
+     */
+    private static Expr.Binary bracket(Expr.Binary b) {
+        Expr first = b.left() instanceof Expr.Binary chain && chain.op() == b.op() ? chain.right() : b.left();
+        if (!(first instanceof Expr.Binary p) || !(b.right() instanceof Expr.Binary q) || !orderedSides(p)
+                || !orderedSides(q)) {
+            return null;
+        }
+        Expr.BinaryOp qop;
+        if (Exprs.same(p.left(), q.left()) && Exprs.same(p.right(), q.right())) {
+            qop = q.op();
+        } else if (Exprs.same(p.left(), q.right()) && Exprs.same(p.right(), q.left())) {
+            qop = flipped(q.op());
+        } else {
+            return null;
+        }
+        Set<Expr.BinaryOp> ops = Set.of(p.op(), qop);
+        boolean equal = b.op() == Expr.BinaryOp.CAND && ops.equals(Set.of(Expr.BinaryOp.GE, Expr.BinaryOp.LE));
+        boolean unequal = b.op() == Expr.BinaryOp.COR && ops.equals(Set.of(Expr.BinaryOp.LT, Expr.BinaryOp.GT));
+        return equal || unequal ? new Expr.Binary(equal ? Expr.BinaryOp.EQ : Expr.BinaryOp.NE, p.left(), p.right(),
+                JType.BOOLEAN, b.pos()) : null;
+    }
+
+    /** An ordered comparison of doubles (one side may be an int, made a double) that calls and assigns nothing. */
+    private static boolean orderedSides(Expr.Binary b) {
+        boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
+                || b.op() == Expr.BinaryOp.GE;
+        return ordered && (b.left().type().isDouble() || b.right().type().isDouble())
+                && !Exprs.any(b, n -> n instanceof Expr.Call || n instanceof Expr.Assignment || n instanceof Expr.New
+                        || n instanceof Expr.SwitchExpr);
+    }
+
+    /** {@code op} with its sides swapped: {@code a < b} is {@code b > a}. */
+    private static Expr.BinaryOp flipped(Expr.BinaryOp op) {
+        return switch (op) {
+            case LT -> Expr.BinaryOp.GT;
+            case LE -> Expr.BinaryOp.GE;
+            case GT -> Expr.BinaryOp.LT;
+            case GE -> Expr.BinaryOp.LE;
+            default -> op;
+        };
+    }
+
+    /** The constant 0 (0, 0.0 or -0.0). */
+    private static boolean zero(Expr e) {
+        Double c = Exprs.constant(e);
+        return c != null && c == 0.0;
     }
 
     /**
@@ -362,8 +453,8 @@ public final class Activity {
     /** The value an equality test {@link #testsEquality} takes at every point near one where it holds. */
     public static boolean nearby(Expr.Binary test) {
         return switch (test.op()) {
-            case EQ -> false;
-            case NE -> true;
+            case EQ, CAND -> false; // Double.compare(u, v) == 0 as u == v; u >= v && u <= v
+            case NE, COR -> true;
             // |u| < c fails nearby, and so does c > |u|; u % 1.0 < c too
             case LT, LE -> !measured(test.left());
             default -> measured(test.left());

@@ -230,7 +230,8 @@ final class Builtins {
     /**
      * {@code java.lang.Double}'s methods on a boxed value, which Adjoint reads as a double: its value
      * methods are the value itself, {@code valueOf} too; {@code equals} of another double compares
-     * their bits ({@code Double.compare(a, b) == 0}); {@code sum}, {@code max}, {@code min}
+     * their bits ({@code Double.compare(a, b) == 0}) and {@code compareTo} is {@code Double.compare(a, b)};
+     * {@code sum}, {@code max}, {@code min}
      * (BinaryOperator&lt;Double&gt; method references' targets) are {@code a + b} and Math's; null
      * for any other call.
      */
@@ -241,11 +242,14 @@ final class Builtins {
             if ((name.equals("doubleValue")) && args.isEmpty()) {
                 return receiver;
             }
-            if (name.equals("equals") && args.size() == 1 && args.get(0).type().isDouble()) {
-                // Double.valueOf(x).equals(x0) (Orekit's fixed points): the same bits, as Double.compare(x, x0) == 0
+            boolean compares = name.equals("equals") || name.equals("compareTo");
+            if (compares && args.size() == 1 && args.get(0).type().isDouble()) {
+                // Double.valueOf(x).equals(x0) (Orekit's fixed points): the same bits, as Double.compare(x, x0) == 0;
+                // compareTo is Double.compare itself
                 Expr compare = new Expr.Call(new Callee.Opaque(DOUBLE, "compare", List.of(JType.DOUBLE, JType.DOUBLE),
                         JType.INT, true, false, true), null, List.of(receiver, args.get(0)), JType.INT, at);
-                return new Expr.Binary(BinaryOp.EQ, compare, Expr.Const.ofInt(0), JType.BOOLEAN, at);
+                return name.equals("compareTo") ? compare
+                        : new Expr.Binary(BinaryOp.EQ, compare, Expr.Const.ofInt(0), JType.BOOLEAN, at);
             }
             if ((name.equals("isNaN") || name.equals("isInfinite")) && args.isEmpty()) {
                 return new Expr.Call(new Callee.Opaque(DOUBLE, name, List.of(JType.DOUBLE), JType.BOOLEAN, true, false,

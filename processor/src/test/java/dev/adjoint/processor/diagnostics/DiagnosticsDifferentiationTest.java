@@ -310,6 +310,49 @@ class DiagnosticsDifferentiationTest {
         assertNoCrash(c);
     }
 
+    /**
+     * The other ways of writing an equality test are equality tests too: in a method that cannot
+     * run beside itself each is warned about at its test, as {@code x[0] == 0.0} is (they once got
+     * the branch's derivative silently).
+     */
+    @Test
+    void equalityTestsWrittenOtherWaysWarnToo() {
+        JavaFileObject file = functions(
+                "    @Differentiable",
+                "    static double f(double[] x) {",
+                "        x[1] = x[0];",
+                "        if (Double.compare(x[0], 0.0) == 0) {",
+                "            return 0.0;",
+                "        }",
+                "        if (Double.valueOf(x[0]).equals(1.0)) {",
+                "            return 1.0;",
+                "        }",
+                "        if (Double.valueOf(x[0]).compareTo(2.0) == 0) {",
+                "            return 4.0;",
+                "        }",
+                "        if (Math.abs(x[0] - 3.0) <= 0) {",
+                "            return 9.0;",
+                "        }",
+                "        if (x[0] >= 4.0 && x[0] <= 4.0) {",
+                "            return 16.0;",
+                "        }",
+                "        if (x[0] < 5.0 || x[0] > 5.0) {",
+                "            return x[0] * x[0];",
+                "        }",
+                "        return 25.0;",
+                "    }");
+        Compilation c = compile(file);
+        assertThat(c).succeeded();
+        for (String line : new String[] {"if (Double.compare(x[0], 0.0) == 0) {", "if (Double.valueOf(x[0]).equals(1.0)) {",
+                "if (Double.valueOf(x[0]).compareTo(2.0) == 0) {", "if (Math.abs(x[0] - 3.0) <= 0) {",
+                "if (x[0] >= 4.0 && x[0] <= 4.0) {", "if (x[0] < 5.0 || x[0] > 5.0) {"}) {
+            assertWarning(c, file, line, "[AdjointEqualityBranch] this equality test of a differentiated value chooses a "
+                    + "branch");
+        }
+        assertThat(c).hadWarningCount(6);
+        assertNoCrash(c);
+    }
+
     /** A checkpointed method keeps the branch's derivative too, and the warning says why. */
     @Test
     void equalityShortcutOfACheckpointedMethodWarns() {

@@ -92,8 +92,12 @@ class GeneratorTest {
         assertTrue(mustRefuse > 0, "no method that must be refused");
     }
 
+    /** {@code ((x >= c) && (x <= c))}, as {@link JavaPrinter} spells some of the shape's {@code x == c}. */
+    private static final java.util.regex.Pattern BRACKET = java.util.regex.Pattern.compile(
+            "\\(\\(([\\w.-]+) >= ([\\w.-]+)\\) && \\(\\1 <= \\2\\)\\)");
+
     /**
-     * {@link Shape#SHORTCUT} comes in every form (a private helper too), and the checker's special
+     * {@link Shape#SHORTCUT} comes in every form (a private helper too) and spelling, and the checker's special
      * points hit its equalities: at them the interpreter sees an equality test of a differentiated
      * value hold, where the random points never do; the program still computes there what the
      * interpreter says, and the code around gives the shortcut's value in most forms.
@@ -104,6 +108,7 @@ class GeneratorTest {
         weights.put(Shape.SHORTCUT, 100.0);
         Set<String> constructs = new TreeSet<>();
         Set<String> forms = new TreeSet<>();
+        Set<String> spellings = new TreeSet<>();
         int held = 0;
         int agreed = 0;
         int randomHeld = 0;
@@ -122,6 +127,9 @@ class GeneratorTest {
                 }
                 String printed = JavaPrinter.method(m);
                 forms.add(printed.contains(" != ") ? "!=" : "==");
+                spellings.add(printed.contains("Double.compare(") ? "Double.compare" : printed.contains("Double.valueOf(")
+                        ? "Double.valueOf(x).equals" : BRACKET.matcher(printed).find() ? "x >= c && x <= c"
+                        : printed.contains(" <= 0.0)") ? "Math.abs(x - c) <= 0" : "==");
                 forms.add(printed.contains("acc") ? "loop" : printed.contains("Math.sin(") && printed.contains(" ? ")
                         ? "guard or ?:" : printed.contains(" && ") ? "&&" : "if");
                 java.lang.reflect.Method primal = java.util.Arrays.stream(compiled.getMethods())
@@ -151,6 +159,9 @@ class GeneratorTest {
         }
         assertTrue(constructs.containsAll(List.of("equality shortcut", "equality shortcut in a helper")), constructs.toString());
         assertEquals(Set.of("==", "!=", "if", "&&", "guard or ?:", "loop"), forms);
+        // the same tests spelled the other ways Adjoint reads as x == c (JavaPrinter.spelled)
+        assertEquals(Set.of("==", "Double.compare", "Double.valueOf(x).equals", "x >= c && x <= c", "Math.abs(x - c) <= 0"),
+                spellings);
         assertTrue(held >= 12 && agreed >= 4, "special points where an equality holds: " + held + ", of which the code "
                 + "around agrees at " + agreed);
         assertEquals(0, randomHeld, "a random point hit an equality");

@@ -11,6 +11,7 @@ import dev.adjoint.processor.differential.Ast.Op;
 import dev.adjoint.processor.differential.Ast.Stmt;
 import dev.adjoint.processor.differential.Ast.Unit;
 import dev.adjoint.processor.ir.MathFunction;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -684,7 +685,8 @@ final class JavaPrinter {
 
     static String bool(Bool b) {
         if (b instanceof Ast.Cmp c) {
-            return "(" + expr(c.left()) + " " + c.op().symbol + " " + expr(c.right()) + ")";
+            String spelled = spelled(c);
+            return spelled != null ? spelled : "(" + expr(c.left()) + " " + c.op().symbol + " " + expr(c.right()) + ")";
         } else if (b instanceof Ast.And a) {
             return "(" + bool(a.left()) + " && " + bool(a.right()) + ")";
         } else if (b instanceof Ast.Or o) {
@@ -695,6 +697,35 @@ final class JavaPrinter {
             return f.name();
         }
         throw new IllegalArgumentException("unknown condition " + b);
+    }
+
+    /**
+     * A {@link Shapes.Shape#SHORTCUT} test of a variable against one of {@link ShortcutRule#LITERALS}
+     * ({@code x == c}, {@code x != c}) spelled, for most tests (chosen by their text), one of the
+     * other ways Adjoint reads as the same test: {@code Double.compare(x, c) == 0}, {@code
+     * Double.valueOf(x).equals(c)}, {@code x >= c && x <= c} and {@code Math.abs(x - c) <= 0}, or
+     * their negations. With c finite and not 0, each is {@code x == c} bit for bit (NaN and -0.0
+     * included), so the interpreter's {@code ==} is still the program's. Null for any other test.
+     */
+    private static String spelled(Ast.Cmp c) {
+        if (c.op() != Ast.CmpOp.EQ && c.op() != Ast.CmpOp.NE) {
+            return null;
+        }
+        Expr x = c.left() instanceof Ast.Var ? c.left() : c.right() instanceof Ast.Var ? c.right() : null;
+        Expr k = x == c.left() ? c.right() : c.left();
+        if (x == null || !(k instanceof Ast.Num n) || Arrays.stream(ShortcutRule.LITERALS).noneMatch(l -> l == n.value())) {
+            return null;
+        }
+        String l = expr(c.left());
+        String r = expr(c.right());
+        String not = c.op() == Ast.CmpOp.EQ ? "" : "!";
+        return switch (Math.floorMod((l + c.op() + r).hashCode(), 5)) {
+            case 1 -> "(Double.compare(" + l + ", " + r + ") " + c.op().symbol + " 0)";
+            case 2 -> "(" + not + "Double.valueOf(" + expr(x) + ").equals(" + expr(k) + "))";
+            case 3 -> not + "((" + l + " >= " + r + ") && (" + l + " <= " + r + "))";
+            case 4 -> not + "(Math.abs(" + l + " - " + r + ") <= 0.0)";
+            default -> null;
+        };
     }
 
     private static String arg(Ast.Arg a) {
