@@ -38,6 +38,11 @@ import java.util.Set;
  * safeguarded Newton or secant iteration, or regula falsi, whose ends move to an iterate computed
  * from the differentiated values and which stops on the residual or the step: its derivative
  * converges to the root's as it does.
+ *
+ * <p>A loop as long that is neither, but narrows a bracket it carries in another form (a golden
+ * section carrying its points, a ternary search, ends moved by {@code ?:} or inside
+ * {@code Math.max}, a bracket in an array, a halving step), is found by {@link Brackets} and
+ * reported at the loop.
  */
 final class Searches {
 
@@ -55,14 +60,38 @@ final class Searches {
         this.tolerances = tolerances;
     }
 
-    /** Reports each search loop of {@code body}: an error at its deciding test, or at its exit on the bracket's width. */
+    /**
+     * Reports each search loop of {@code body}: an error at its deciding test, or at its exit on the
+     * bracket's width; a search in another form ({@link Brackets}) at the loop. The loops are taken
+     * inner first for the other forms, and one around or inside a loop reported is not reported again.
+     */
     static void check(List<Stmt> body, Activity activity, Diagnostics diagnostics) {
         Searches s = new Searches(activity, diagnostics, new Tolerances(body));
+        List<Stmt.Loop> loops = new ArrayList<>();
         for (Stmt st : Stmts.all(body)) {
             if (st instanceof Stmt.Loop l) {
-                s.search(l);
+                loops.add(l);
             }
         }
+        Set<Stmt.Loop> refused = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Stmt.Loop l : loops) {
+            if (s.search(l)) {
+                refused.add(l);
+            }
+        }
+        for (int k = loops.size() - 1; k >= 0; k--) {
+            Stmt.Loop l = loops.get(k);
+            if (!refused.contains(l) && refused.stream().noneMatch(r -> nested(r, l) || nested(l, r))
+                    && s.runsLong(l) && Brackets.narrows(l, body, activity)) {
+                s.report(l.pos());
+                refused.add(l);
+            }
+        }
+    }
+
+    /** Whether {@code inner} is a loop nested in {@code outer}. */
+    private static boolean nested(Stmt.Loop outer, Stmt.Loop inner) {
+        return Stmts.all(outer.body()).stream().anyMatch(x -> x == inner);
     }
 
     private void report(Position pos) {
@@ -75,7 +104,7 @@ final class Searches {
     }
 
     /** Reports {@code l} once if it is a search: at the test that moves an end, or at the exit on the bracket's width. */
-    private void search(Stmt.Loop l) {
+    private boolean search(Stmt.Loop l) {
         List<Stmt> parts = parts(l);
         Set<Var> declared = new HashSet<>();
         Map<Var, Set<Var>> from = new HashMap<>();
@@ -128,7 +157,7 @@ final class Searches {
             }
             if (!ends.isEmpty() && reaches(i.condition(), from, ends)) {
                 report(i.pos() != null ? i.pos() : l.pos());
-                return;
+                return true;
             }
         }
         // Brent's method and its kind: the loop stops when the distance between two variables it moves
@@ -150,9 +179,10 @@ final class Searches {
             });
             if (width[0]) {
                 report(exit.getValue() != null ? exit.getValue() : l.pos());
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /**

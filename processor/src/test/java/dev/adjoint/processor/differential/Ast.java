@@ -1002,9 +1002,11 @@ final class Ast {
     }
 
     /**
-     * Whether {@code m} holds the generator's bisection ({@link Shapes.Shape#SEARCH}, its counter
+     * Whether {@code m} holds the generator's search ({@link Shapes.Shape#SEARCH}, its counter
      * {@code bisect}) on a test of a value that may carry a derivative: a search the processor
-     * refuses (AdjointSearchLoop), its ends moved to the midpoint one way or the other.
+     * refuses (AdjointSearchLoop), its ends moved one way or the other, to the midpoint (a
+     * bisection), to c or d (a golden section), to m1 or m2 (a ternary search), or by conditional
+     * expressions.
      */
     static boolean searches(Method m) {
         // the test reads a local declared from a differentiated parameter (the shape's t): a derivative
@@ -1017,6 +1019,8 @@ final class Ast {
                 fromParameters.add(d.name());
             }
         }
+        java.util.function.Predicate<Arg> differentiated = test -> reads(test).stream()
+                .anyMatch(v -> fromParameters.contains(v) || parameters.contains(v));
         for (Stmt s : statements(m.body())) {
             if (!(s instanceof While w) || !w.counter().startsWith("bisect")) {
                 continue;
@@ -1024,8 +1028,10 @@ final class Ast {
             for (Stmt b : w.body()) {
                 if (b instanceof If i && i.then().size() == 1 && i.otherwise().size() == 1
                         && i.then().get(0) instanceof Assign up && i.otherwise().get(0) instanceof Assign down
-                        && !up.name().equals(down.name()) && up.value().equals(down.value())
-                        && reads(i.condition()).stream().anyMatch(v -> fromParameters.contains(v) || parameters.contains(v))) {
+                        && !up.name().equals(down.name()) && differentiated.test(i.condition())) {
+                    return true;
+                }
+                if (b instanceof Assign a && a.value() instanceof Cond c && differentiated.test(c.condition())) {
                     return true;
                 }
             }

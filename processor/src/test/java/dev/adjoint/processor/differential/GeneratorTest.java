@@ -402,6 +402,46 @@ class GeneratorTest {
         assertNull(JavaRules.violation(unit, active));
     }
 
+    /**
+     * {@link Shape#SEARCH} comes in every form (a bisection, a golden section carrying its points, a
+     * ternary search, a bisection by conditional expressions), stopped on the bracket's width or on
+     * its count alone; Ast.mustRefuse knows each, and the processor refuses each with
+     * AdjointSearchLoop on the method's lines.
+     */
+    @Test
+    void searchesComeInEveryFormAndAreRefused() {
+        Map<Shape, Double> weights = new EnumMap<>(Shape.class);
+        weights.put(Shape.SEARCH, 15.0);
+        weights.put(Shape.MUST_REFUSE, 0.0);
+        weights.put(Shape.OPAQUE, 0.0);
+        Campaign campaign = new Campaign();
+        Set<String> forms = new TreeSet<>();
+        for (long seed = 1; seed <= 2; seed++) {
+            Unit drawn = new ProgramGenerator(new Random(seed), weights, false).unit("gentest", "Searches" + seed, 30);
+            for (Method m : drawn.methods()) {
+                if (!Ast.searches(m)) {
+                    continue;
+                }
+                assertTrue(Ast.mustRefuse(drawn, m), m.name());
+                String printed = JavaPrinter.method(m);
+                forms.add(printed.contains("0.6180339887498949") ? "golden section"
+                        : printed.contains("/ 3.0") ? "ternary" : printed.contains(" ? ") ? "?:" : "bisection");
+                for (Stmt s : Ast.statements(m.body())) {
+                    if (s instanceof Ast.While w && w.counter().startsWith("bisect")) {
+                        forms.add(w.condition() instanceof Cmp c && c.op() == CmpOp.GT ? "width" : "count");
+                    }
+                }
+                Unit alone = drawn.only(m);
+                InMemoryCompiler.Result result = campaign.compile(alone);
+                assertTrue(result.diagnostics().stream().anyMatch(d -> d.getKind() == Diagnostic.Kind.ERROR
+                        && d.getMessage(java.util.Locale.ROOT).contains("[AdjointSearchLoop]")),
+                        result.diagnosticsText() + "\n" + JavaPrinter.print(alone));
+                assertNull(campaign.refusalFailure(alone, m, new Random(seed)), JavaPrinter.print(alone));
+            }
+        }
+        assertEquals(Set.of("bisection", "golden section", "ternary", "?:", "width", "count"), forms);
+    }
+
     @Test
     void everyKnownBugIsPinnedByRegressionTestsThatExist() {
         Set<String> tests = new TreeSet<>();

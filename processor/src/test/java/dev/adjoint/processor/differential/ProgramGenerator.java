@@ -1108,9 +1108,15 @@ final class ProgramGenerator {
     }
 
     /**
-     * {@link Shape#SEARCH}: a bisection for the root of r³ + r = t in [0, t + 1], t positive and
-     * computed from a differentiated parameter, the root kept in a new local. Ast.mustRefuse knows it by
-     * its counter ({@code bisect}).
+     * {@link Shape#SEARCH}: a search for the root of r³ + r = t in [0, t + 1], t positive and
+     * computed from a differentiated parameter, the root kept in a new local: a textbook bisection
+     * ({@code if (mid³ + mid > t) hi = mid; else lo = mid;}), a golden section carrying its points c
+     * and d from step to step ({@code if (res(c)² < res(d)²) hi = d; else lo = c;}, then c and d again),
+     * a ternary search ({@code hi = m2} or {@code lo = m1}), or a bisection by conditional expressions
+     * ({@code hi = mid³ + mid > t ? mid : hi; lo = ... ? lo : mid;}). The loop runs while the bracket
+     * is wider than 1e-12, or (but for the bisection, which the processor knows by that exit or by
+     * its test) while {@code hi >= lo}, on its count alone. Ast.mustRefuse knows each by its counter
+     * ({@code bisect}).
      */
     private void search(List<Stmt> out) {
         // a differentiated parameter, so that the processor and Ast.searches agree the test carries a derivative
@@ -1123,17 +1129,53 @@ final class ProgramGenerator {
         out.add(new Ast.Declare(target, Local.DOUBLE, positive(new Var(sources.get(random.nextInt(sources.size()))))));
         String lo = fresh(List.of("lo"), "lo");
         String hi = fresh(List.of("hi"), "hi");
-        String mid = fresh(List.of("mid"), "mid");
         String counter = fresh(List.of("bisect"), "bisect");
         out.add(new Ast.Declare(lo, Local.DOUBLE, new Num(0.0)));
         out.add(new Ast.Declare(hi, Local.DOUBLE, new Bin(Op.ADD, new Var(target), new Num(1.0))));
-        Expr m = new Var(mid);
-        Bool above = new Ast.Cmp(CmpOp.GT, new Bin(Op.ADD, new Bin(Op.MUL, new Bin(Op.MUL, m, m), m), m), new Var(target));
-        List<Stmt> body = List.of(new Ast.Declare(mid, Local.DOUBLE, new Bin(Op.MUL, new Num(0.5),
-                        new Bin(Op.ADD, new Var(lo), new Var(hi)))),
-                new Ast.If(above, List.of(new Ast.Assign(hi, m)), List.of(new Ast.Assign(lo, m))));
-        out.add(new Ast.While(null, counter, new Ast.Cmp(CmpOp.GT, new Bin(Op.SUB, new Var(hi), new Var(lo)),
-                new Num(1e-12)), 200, body));
+        int form = random.nextInt(4);
+        List<Stmt> body = new ArrayList<>();
+        Expr width = new Bin(Op.SUB, new Var(hi), new Var(lo));
+        if (form == 1) {
+            // the golden section: c and d carried, one of them kept as the new end
+            String c = fresh(List.of("c"), "c");
+            String d = fresh(List.of("d"), "d");
+            Expr gr = new Num(0.6180339887498949);
+            Stmt nextC = new Ast.Assign(c, new Bin(Op.SUB, new Var(hi), new Bin(Op.MUL, gr, width)));
+            Stmt nextD = new Ast.Assign(d, new Bin(Op.ADD, new Var(lo), new Bin(Op.MUL, gr, width)));
+            out.add(new Ast.Declare(c, Local.DOUBLE, new Bin(Op.SUB, new Var(hi), new Bin(Op.MUL, gr, width))));
+            out.add(new Ast.Declare(d, Local.DOUBLE, new Bin(Op.ADD, new Var(lo), new Bin(Op.MUL, gr, width))));
+            body.add(new Ast.If(new Ast.Cmp(CmpOp.LT, squaredResidual(new Var(c), target),
+                    squaredResidual(new Var(d), target)), List.of(new Ast.Assign(hi, new Var(d))),
+                    List.of(new Ast.Assign(lo, new Var(c)))));
+            body.add(nextC);
+            body.add(nextD);
+        } else if (form == 2) {
+            // the ternary search: the ends move to two different points
+            String m1 = fresh(List.of("m1"), "m");
+            String m2 = fresh(List.of("m2"), "m");
+            body.add(new Ast.Declare(m1, Local.DOUBLE, new Bin(Op.ADD, new Var(lo), new Bin(Op.DIV, width, new Num(3.0)))));
+            body.add(new Ast.Declare(m2, Local.DOUBLE, new Bin(Op.SUB, new Var(hi), new Bin(Op.DIV, width, new Num(3.0)))));
+            body.add(new Ast.If(new Ast.Cmp(CmpOp.LT, squaredResidual(new Var(m1), target),
+                    squaredResidual(new Var(m2), target)), List.of(new Ast.Assign(hi, new Var(m2))),
+                    List.of(new Ast.Assign(lo, new Var(m1)))));
+        } else {
+            String mid = fresh(List.of("mid"), "mid");
+            Expr m = new Var(mid);
+            Bool above = new Ast.Cmp(CmpOp.GT, new Bin(Op.ADD, new Bin(Op.MUL, new Bin(Op.MUL, m, m), m), m),
+                    new Var(target));
+            body.add(new Ast.Declare(mid, Local.DOUBLE, new Bin(Op.MUL, new Num(0.5), new Bin(Op.ADD, new Var(lo),
+                    new Var(hi)))));
+            if (form == 3) {
+                // the bisection by conditional expressions: no if for the processor to read the ends from
+                body.add(new Ast.Assign(hi, new Ast.Cond(above, m, new Var(hi))));
+                body.add(new Ast.Assign(lo, new Ast.Cond(above, new Var(lo), m)));
+            } else {
+                body.add(new Ast.If(above, List.of(new Ast.Assign(hi, m)), List.of(new Ast.Assign(lo, m))));
+            }
+        }
+        Bool runs = form == 0 || random.nextBoolean() ? new Ast.Cmp(CmpOp.GT, width, new Num(1e-12))
+                : new Ast.Cmp(CmpOp.GE, new Var(hi), new Var(lo));
+        out.add(new Ast.While(null, counter, runs, 200, body));
         String root = fresh(LOCAL_NAMES, "v");
         out.add(new Ast.Declare(root, Local.DOUBLE, new Bin(Op.MUL, new Num(0.5), new Bin(Op.ADD, new Var(lo),
                 new Var(hi)))));
@@ -1144,6 +1186,12 @@ final class ProgramGenerator {
         if (result == null) {
             result = root;
         }
+    }
+
+    /** (r³ + r − t)², least at the search's root: what a golden section or a ternary search minimises. */
+    private static Expr squaredResidual(Expr r, String target) {
+        Expr residual = new Bin(Op.SUB, new Bin(Op.ADD, new Bin(Op.MUL, new Bin(Op.MUL, r, r), r), r), new Var(target));
+        return new Bin(Op.MUL, residual, residual);
     }
 
     /** A loop's body as written, and the unassigned locals at each break or continue to the loop. */

@@ -127,8 +127,10 @@ final class Shapes {
         /**
          * Per statement: a bisection for the root of r³ + r = t, t a differentiated value ({@code while
          * (hi - lo > 1e-12 && bisect < 200) { double mid = 0.5 * (lo + hi); if (mid * mid * mid + mid > t)
-         * hi = mid; else lo = mid; }}): the processor must refuse it (AdjointSearchLoop), since its
-         * steps' derivative is not the root's, wherever it stands among other code.
+         * hi = mid; else lo = mid; }}), or a search for it in another form (a golden section carrying its
+         * points c and d, a ternary search, a bisection by {@code ?:}), those also while {@code hi >= lo}
+         * on the count alone: the processor must refuse it (AdjointSearchLoop), since its steps'
+         * derivative is not the root's, wherever it stands among other code.
          */
         SEARCH("search", 1, false);
 

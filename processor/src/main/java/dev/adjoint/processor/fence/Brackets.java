@@ -1,0 +1,387 @@
+package dev.adjoint.processor.fence;
+
+import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A search in whatever form its steps take ({@link Searches} knows the textbook ones by their
+ * shape): a golden section that carries its two inner points from step to step
+ * ({@code if (fc < fd) hi = d; else lo = c;}, then c and d computed again), a ternary search
+ * ({@code hi = m2} or {@code lo = m1}), ends moved by {@code ?:} ({@code hi = above ? mid : hi})
+ * or inside {@code Math.max}/{@code Math.min} ({@code lo = Math.max(lo, s < 0 ? mid : lo)}), a
+ * bracket held in an array ({@code br[g(mid) > 0 ? 1 : 0] = mid}), a point moved by a step that
+ * halves ({@code x += g(x) > 0 ? -step : step; step *= 0.5;}).
+ *
+ * <p>What makes each a search, and loses its result's derivative: the loop carries doubles (the
+ * bracket: declared before it, assigned in it) that get no derivative from its steps, since every
+ * value it gives them is computed from the bracket and constants (a differentiated value reaches
+ * them only through a test: an {@code if}'s, a {@code ?:}'s, an array index, a {@code Math.signum});
+ * it moves one of them to a point read from another (not to data, not by a constant) on a test that
+ * reads the bracket and a differentiated value from elsewhere; the interval narrows, some value it
+ * gives the bracket being computed from two of its ends or a step scaled down
+ * ({@code mid = 0.5 * (lo + hi)}, {@code step *= 0.5}); and the bracket is read after the loop, or
+ * returned from it: its result. The loop runs long (as {@link Searches} says). So the result converges to a point that moves
+ * with the differentiated values, while its derivative is that of the bracket's start.
+ *
+ * <p>Not searches: a count of values past a differentiated threshold ({@code count += 1} moves to
+ * nothing but itself), a maximum or minimum (its values are data or carry derivatives), a grid
+ * search (its point moves by a fixed step, nothing narrows: its result is constant between grid
+ * points, as its derivative says), a Newton or secant iteration or a series (their values carry
+ * derivatives), a loop left early when a differentiated value crosses a limit (no choice moves a
+ * bracket).
+ */
+final class Brackets {
+
+    private final Activity activity;
+    /** The variables the loop declares: its own temporaries (mid, m1, fc), not carried from step to step. */
+    private final Set<Var> local = new HashSet<>();
+    /** Every value the loop gives each variable (an array: the values of its elements). */
+    private final Map<Var, List<Expr>> values = new HashMap<>();
+    private final List<Write> writes = new ArrayList<>();
+
+    /**
+     * A value the loop gives {@code var} (at {@code index} for an array, else null) under the tests
+     * of the {@code if}s and {@code switch}es around it.
+     */
+    private record Write(Var var, Expr value, Expr index, List<Expr> tests) {}
+
+    private Brackets(Activity activity) {
+        this.activity = activity;
+    }
+
+    /** Whether {@code l}, a loop of {@code body}, narrows a bracket by tests of differentiated values. */
+    static boolean narrows(Stmt.Loop l, List<Stmt> body, Activity activity) {
+        Brackets b = new Brackets(activity);
+        List<Stmt> parts = new ArrayList<>(l.init());
+        parts.addAll(l.head());
+        parts.addAll(l.body());
+        parts.addAll(l.update());
+        for (Stmt s : Stmts.all(parts)) {
+            if (s instanceof Stmt.Declare d) {
+                b.local.add(d.var());
+            } else if (s instanceof Stmt.ForEach f) {
+                b.local.add(f.var());
+            }
+        }
+        b.walk(parts, List.of());
+        if (l.condition() != null) {
+            b.assignments(l.condition(), List.of());
+        }
+        Set<Var> bracket = b.bracket();
+        return !bracket.isEmpty() && b.moves(bracket) && b.narrowing(bracket) && b.readAfter(l, body, bracket);
+    }
+
+    /** Records the writes of {@code list}, each with the tests it is under. */
+    private void walk(List<Stmt> list, List<Expr> tests) {
+        for (Stmt s : list) {
+            if (s instanceof Stmt.Declare d && d.init() != null) {
+                write(new Write(d.var(), d.init(), null, tests));
+            } else if (s instanceof Stmt.Assign a) {
+                write(new Write(a.var(), a.value(), null, tests));
+            } else if (s instanceof Stmt.ArrayWrite w && Exprs.var(w.array()) != null) {
+                write(new Write(Exprs.var(w.array()), w.value(), w.index(), tests));
+            }
+            if (!(s instanceof Stmt.Loop)) {
+                Stmts.exprs(s).forEach(e -> assignments(e, tests));
+            }
+            if (s instanceof Stmt.If i) {
+                List<Expr> inner = with(tests, i.condition());
+                walk(i.then(), inner);
+                walk(i.otherwise(), inner);
+            } else if (s instanceof Stmt.Switch w) {
+                List<Expr> inner = with(tests, w.selector());
+                w.cases().forEach(c -> walk(c.body(), inner));
+            } else if (s instanceof Stmt.Loop inner) {
+                walk(inner.init(), tests);
+                if (inner.condition() != null) {
+                    assignments(inner.condition(), tests);
+                }
+                walk(inner.head(), tests);
+                walk(inner.body(), tests);
+                walk(inner.update(), tests);
+            } else {
+                Stmts.blocks(s).forEach(b -> walk(b, tests));
+            }
+        }
+    }
+
+    /** Records the assignments inside {@code e} ({@code x += d} as an element, {@code ++n}). */
+    private void assignments(Expr e, List<Expr> tests) {
+        Exprs.postOrder(e, n -> {
+            if (n instanceof Expr.Assignment a && a.target() instanceof Expr.Read r) {
+                write(new Write(r.var(), a, null, tests));
+            } else if (n instanceof Expr.Assignment a && a.target() instanceof Expr.ArrayRead r
+                    && Exprs.var(r.array()) != null) {
+                write(new Write(Exprs.var(r.array()), a, r.index(), tests));
+            }
+        });
+    }
+
+    private void write(Write w) {
+        writes.add(w);
+        values.computeIfAbsent(w.var(), k -> new ArrayList<>()).add(w.value());
+    }
+
+    private static List<Expr> with(List<Expr> tests, Expr test) {
+        List<Expr> out = new ArrayList<>(tests);
+        out.add(test);
+        return out;
+    }
+
+    /**
+     * The bracket: the doubles and double arrays the loop carries whose every value it computes from
+     * the bracket itself and constants, a derivative flowing into none from elsewhere (the greatest
+     * such set: a variable is dropped while a value of it carries one from outside what is left).
+     */
+    private Set<Var> bracket() {
+        Set<Var> bracket = new HashSet<>();
+        for (Var v : values.keySet()) {
+            if (!local.contains(v) && v.type.isDifferentiable()) {
+                bracket.add(v);
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Var v : new ArrayList<>(bracket)) {
+                if (values.get(v).stream().anyMatch(e -> carriesBesides(e, bracket, new HashSet<>()))) {
+                    bracket.remove(v);
+                    changed = true;
+                }
+            }
+        }
+        return bracket;
+    }
+
+    /**
+     * Whether a derivative flows into {@code e} from something other than the {@code bracket}: a
+     * differentiated value from before the loop, a variable the loop carries outside the bracket, a
+     * helper's result that carries one; through the loop's temporaries, and never through a test.
+     */
+    private boolean carriesBesides(Expr e, Set<Var> bracket, Set<Var> seen) {
+        boolean[] found = {false};
+        Activity.carrying(e, n -> {
+            if (found[0]) {
+                return;
+            }
+            if (n instanceof Expr.Read r && r.var().type.isDifferentiable() && !bracket.contains(r.var())) {
+                Var v = r.var();
+                if (local.contains(v)) {
+                    found[0] = seen.add(v) && values.getOrDefault(v, List.of()).stream()
+                            .anyMatch(x -> carriesBesides(x, bracket, seen));
+                } else {
+                    found[0] = values.containsKey(v) || activity.isVaried(v);
+                }
+            } else if (n instanceof Expr.Call c && c.callee() instanceof Callee.Inline && activity.carries(c)) {
+                found[0] = true;
+            } else if (n instanceof Expr.SwitchExpr && activity.carries(n)) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * Whether the loop moves an end of the {@code bracket} to a point read from another end on a test
+     * of a differentiated value: a write in an {@code if} on such a test, a {@code ?:} on one in its
+     * value, or an element chosen by one.
+     */
+    private boolean moves(Set<Var> bracket) {
+        for (Write w : writes) {
+            if (!bracket.contains(w.var())) {
+                continue;
+            }
+            boolean chosen = w.tests().stream().anyMatch(t -> decides(t, bracket))
+                    || w.index() != null && decides(w.index(), bracket) || choosesIn(w.value(), bracket, new HashSet<>());
+            if (!chosen) {
+                continue;
+            }
+            Set<Object> ends = ends(w.value(), bracket);
+            ends.remove(end(w.var(), w.index()));
+            if (!ends.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code e} holds a {@code ?:} on a test of a differentiated value, or a piecewise constant
+     * function of one ({@code Math.signum}), or a temporary of the loop's does.
+     */
+    private boolean choosesIn(Expr e, Set<Var> bracket, Set<Var> seen) {
+        if (e instanceof Expr.Cond c && decides(c.condition(), bracket)) {
+            return true;
+        }
+        // x -= step * Math.signum(g(x)): a choice of direction by a function constant between its steps
+        if (e instanceof Expr.MathCall m && m.function().piecewiseConstant
+                && m.args().stream().anyMatch(a -> decides(a, bracket))) {
+            return true;
+        }
+        if (e instanceof Expr.Read r && local.contains(r.var())) {
+            return seen.add(r.var())
+                    && values.getOrDefault(r.var(), List.of()).stream().anyMatch(x -> choosesIn(x, bracket, seen));
+        }
+        for (Expr c : Exprs.children(e)) {
+            if (choosesIn(c, bracket, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code test} compares a point of the {@code bracket} by a differentiated value: it reads
+     * both, directly or through what the loop computes ({@code boolean above = g(mid, a) > 0}), the
+     * differentiated value from outside the bracket and outside {@code Adjoint.stopGradient}. An
+     * equality test is a guard ({@link Searches}), not a choice of an end; a test of a parameter
+     * alone chooses the same way at every step.
+     */
+    private boolean decides(Expr test, Set<Var> bracket) {
+        if (test instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE)) {
+            return false;
+        }
+        return readsVaried(test, bracket, new HashSet<>()) && !ends(test, bracket).isEmpty();
+    }
+
+    private boolean readsVaried(Expr e, Set<Var> bracket, Set<Var> seen) {
+        if (e instanceof Expr.StopGradient || e instanceof Expr.Length) {
+            return false;
+        }
+        if (e instanceof Expr.Read r) {
+            Var v = r.var();
+            if (bracket.contains(v)) {
+                return false;
+            }
+            if (!values.containsKey(v)) {
+                return activity.isVaried(v);
+            }
+            // what the loop computes: a carried variable outside the bracket carries a derivative
+            return !local.contains(v) && v.type.isDifferentiable() || seen.add(v)
+                    && values.get(v).stream().anyMatch(x -> readsVaried(x, bracket, seen));
+        }
+        for (Expr c : Exprs.children(e)) {
+            if (readsVaried(c, bracket, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the interval narrows: a value the loop gives the {@code bracket} is computed from two of
+     * its ends ({@code lo + gr * (hi - lo)}, {@code x + step}), or scales a step down ({@code step *= 0.5}).
+     */
+    private boolean narrowing(Set<Var> bracket) {
+        for (Write w : writes) {
+            if (bracket.contains(w.var()) && (ends(w.value(), bracket).size() >= 2 || shrinks(w))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code step *= 0.5}, {@code step = step / 2}: a variable scaled by a constant factor below 1 in size. */
+    private static boolean shrinks(Write w) {
+        Expr e = w.value() instanceof Expr.Assignment a && a.op() != null
+                ? new Expr.Binary(a.op(), a.target(), a.value(), a.type(), null)
+                : w.value();
+        if (!(e instanceof Expr.Binary b) || w.index() != null) {
+            return false;
+        }
+        Var left = Exprs.var(b.left());
+        Double lc = Exprs.constant(b.left());
+        Double rc = Exprs.constant(b.right());
+        if (b.op() == Expr.BinaryOp.MUL) {
+            return left == w.var() && rc != null && Math.abs(rc) < 1
+                    || Exprs.var(b.right()) == w.var() && lc != null && Math.abs(lc) < 1;
+        }
+        return b.op() == Expr.BinaryOp.DIV && left == w.var() && rc != null && Math.abs(rc) > 1;
+    }
+
+    /**
+     * The ends of the {@code bracket} {@code e} reads, directly or through what the loop computes
+     * (its temporaries, the values it carries besides: a golden section's f1 and f2): a variable, or
+     * an array's element (by its constant index, or any).
+     */
+    private Set<Object> ends(Expr e, Set<Var> bracket) {
+        Set<Object> out = new HashSet<>();
+        ends(e, bracket, out, new HashSet<>());
+        return out;
+    }
+
+    private void ends(Expr e, Set<Var> bracket, Set<Object> out, Set<Var> seen) {
+        if (e instanceof Expr.ArrayRead r && Exprs.var(r.array()) != null && bracket.contains(Exprs.var(r.array()))) {
+            out.add(end(Exprs.var(r.array()), r.index()));
+            ends(r.index(), bracket, out, seen);
+            return;
+        }
+        if (e instanceof Expr.Length) {
+            return;
+        }
+        if (e instanceof Expr.Read r) {
+            if (bracket.contains(r.var())) {
+                out.add(end(r.var(), null));
+            } else if (values.containsKey(r.var()) && seen.add(r.var())) {
+                values.get(r.var()).forEach(x -> ends(x, bracket, out, seen));
+            }
+            return;
+        }
+        if (e instanceof Expr.Assignment a && a.op() == null) {
+            ends(a.value(), bracket, out, seen);
+            return;
+        }
+        for (Expr c : Exprs.children(e)) {
+            ends(c, bracket, out, seen);
+        }
+    }
+
+    /** An end: a variable, or an element of an array ({@code br[0]}; {@code br[k]} stands for any). */
+    private static Object end(Var v, Expr index) {
+        if (index == null) {
+            return v;
+        }
+        Double at = Exprs.constant(index);
+        return List.of(v, at == null ? "any" : at);
+    }
+
+    /**
+     * Whether a statement of {@code body} outside {@code l}, or a {@code return} inside it, reads the
+     * {@code bracket}: the loop's result.
+     */
+    private boolean readAfter(Stmt.Loop l, List<Stmt> body, Set<Var> bracket) {
+        Set<Stmt> inside = Collections.newSetFromMap(new IdentityHashMap<>());
+        inside.add(l);
+        inside.addAll(Stmts.all(List.of(l)));
+        for (Stmt s : Stmts.all(body)) {
+            if (inside.contains(s)) {
+                // return mid: through what the loop computes from the bracket
+                if (s instanceof Stmt.Return r && r.value() != null && !ends(r.value(), bracket).isEmpty()) {
+                    return true;
+                }
+                continue;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                boolean[] found = {false};
+                Exprs.reads(e, v -> found[0] |= bracket.contains(v));
+                if (found[0]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
