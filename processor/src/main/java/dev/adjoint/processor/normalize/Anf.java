@@ -206,7 +206,11 @@ final class Anf {
                     }
                 }
             }
-            boolean wantAtom = differentiable && child.type().isDouble() && !(e instanceof Expr.ArrayRead);
+            // a number read from a field (static too) or an array element is named too (a partial derivative may read it in
+            // the reverse sweep, after a call changed the field or element)
+            boolean wantAtom = differentiable && !(e instanceof Expr.ArrayRead) && (child.type().isDouble()
+                    || child.type().isNumeric() && Exprs.any(child, n -> n instanceof Expr.FieldGet
+                            || n instanceof Expr.StaticGet || n instanceof Expr.ArrayRead));
             List<Expr> later = children.subList(k + 1, children.size());
             flat.add(wantAtom ? atom(child, out) : e instanceof Expr.ArrayRead && k == 1 ? index(child, out, later)
                     : operand(child, out, later));
