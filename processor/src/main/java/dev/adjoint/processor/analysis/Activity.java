@@ -10,6 +10,7 @@ import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -371,9 +372,10 @@ public final class Activity {
         } else {
             return null;
         }
-        Set<Expr.BinaryOp> ops = Set.of(p.op(), qop);
-        boolean equal = b.op() == Expr.BinaryOp.CAND && ops.equals(Set.of(Expr.BinaryOp.GE, Expr.BinaryOp.LE));
-        boolean unequal = b.op() == Expr.BinaryOp.COR && ops.equals(Set.of(Expr.BinaryOp.LT, Expr.BinaryOp.GT));
+        // the same comparison twice ((u > v) || (v < u)) is no bracket: EnumSet, as Set.of refuses duplicates
+        Set<Expr.BinaryOp> ops = EnumSet.of(p.op(), qop);
+        boolean equal = b.op() == Expr.BinaryOp.CAND && ops.equals(EnumSet.of(Expr.BinaryOp.GE, Expr.BinaryOp.LE));
+        boolean unequal = b.op() == Expr.BinaryOp.COR && ops.equals(EnumSet.of(Expr.BinaryOp.LT, Expr.BinaryOp.GT));
         return equal || unequal ? new Expr.Binary(equal ? Expr.BinaryOp.EQ : Expr.BinaryOp.NE, p.left(), p.right(),
                 JType.BOOLEAN, b.pos()) : null;
     }

@@ -158,6 +158,17 @@ class DiagnosticsFenceTest {
     }
 
     @Test
+    void theSameComparisonTwiceIsNoBracket() throws Exception {
+        // (x > c) || (c < x) crashed the reading of u >= v && u <= v as an equality test (found by the campaign)
+        assertSupported(method(
+                "double y = x * x;",
+                "if ((x > 0.375) || (0.375 < x)) {",
+                "    y = y * 3;",
+                "}",
+                "return y;"), 0.4);
+    }
+
+    @Test
     void reassignedDifferentiatedArray() {
         assertRejected(method("double[] w", List.of(),
                 "double[] h = new double[2];",
