@@ -8,6 +8,7 @@ import dev.adjoint.processor.ad.HessianRows;
 import dev.adjoint.processor.ad.HessianVector;
 import dev.adjoint.processor.ad.reverse.ReverseMode;
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.analysis.StateChanges;
 import dev.adjoint.processor.contract.ClassPlan;
 import dev.adjoint.processor.contract.Member;
 import dev.adjoint.processor.contract.MethodPlan;
@@ -24,6 +25,7 @@ import dev.adjoint.processor.find.CustomDerivatives;
 import dev.adjoint.processor.find.Finder;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stores;
@@ -125,6 +127,7 @@ final class Pipeline {
                 }));
             }
         }
+        refuseRunsAgain(work);
         refuseCallersOfRefused(work);
         secondOrder(work, fence);
         Map<ClassPlan, List<ImplWriter.Done>> done = new LinkedHashMap<>();
@@ -304,6 +307,47 @@ final class Pipeline {
                         changed = true;
                         break;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a derivative that would run code changing state more than once ({@link StateChanges}):
+     * a call of a {@code @Differentiable} method of this round that has such a call (the caller's
+     * reverse sweep runs the callee's pullback, its forward sweep again), second order and a
+     * Jacobian of a method that has one (they run it once per direction or output).
+     */
+    private void refuseRunsAgain(Map<String, Work> work) {
+        for (Work w : work.values()) {
+            if (w.refused || w.verdict == null) {
+                continue;
+            }
+            Expr.Call own = StateChanges.first(w.ir, catalog.helpers());
+            if (own != null && (w.plan.order() == 2 || w.plan.vector())) {
+                diagnostics.error(Position.either(own.pos(), w.position), w.plan.vector() ? Tag.AdjointUnsupportedCall
+                        : Tag.AdjointNoSecondOrder, "cannot differentiate " + w.plan.name() + (w.plan.vector() ? "" : " to "
+                        + "second order") + ": it calls " + own.callee().describe() + ", which may change state (a random "
+                        + "generator, a counter), and its " + (w.plan.vector() ? "Jacobian runs it once per output" : "Hessian "
+                        + "runs it once per direction") + ", each run at other values; draw the values first and pass them in"
+                        + (w.plan.vector() ? "" : ", or use order = 1"));
+                w.refused = true;
+                continue;
+            }
+            for (Map.Entry<String, Position> call : w.verdict.sameBuildCallees().entrySet()) {
+                Work callee = work.get(call.getKey());
+                Expr.Call effect = callee == null || callee.refused || callee.ir == null ? null
+                        : StateChanges.first(callee.ir, catalog.helpers());
+                if (effect != null) {
+                    diagnostics.error(Position.either(call.getValue(), w.position), Tag.AdjointUnsupportedCall,
+                            "cannot differentiate " + w.plan.name() + " through its call of " + callee.plan.name() + ": "
+                                    + callee.plan.name() + " calls " + effect.callee().describe() + ", which may change "
+                                    + "state (a random generator, a counter), and the reverse sweep runs a @Differentiable "
+                                    + "method it calls again, at other values; remove @Differentiable from "
+                                    + callee.plan.name() + " so that Adjoint reads it into " + w.plan.name()
+                                    + ", or draw the values first and pass them in");
+                    w.refused = true;
+                    break;
                 }
             }
         }

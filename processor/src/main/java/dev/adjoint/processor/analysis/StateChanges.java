@@ -1,0 +1,80 @@
+package dev.adjoint.processor.analysis;
+
+import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Logging;
+import dev.adjoint.processor.ir.MethodIr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Stmts;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The first call of a method (or of a helper it inlines) that may change state another run of it
+ * would see: a random generator's next draw, a counter's tick, a method of an object Adjoint cannot
+ * see into that is not known to write nothing. A derivative that runs the method more than once
+ * (a caller's reverse sweep running a {@code @Differentiable} callee's pullback after the forward
+ * sweep ran it, a Hessian running it once per direction, a Jacobian once per output) would take
+ * each run's derivative at other draws, and change the state again: the fence refuses those.
+ * Calls that build a thrown exception's message and logging are not effects here (a throw ends the
+ * run), nor are {@code Math}'s functions.
+ */
+public final class StateChanges {
+
+    private StateChanges() {}
+
+    /** The first such call in {@code method}, inlined helpers included, or null. */
+    public static Expr.Call first(MethodIr method, Map<String, MethodIr> helpers) {
+        return first(method.body(), helpers, new HashSet<>());
+    }
+
+    /**
+     * Whether calling {@code o} may change state: a random generator's method (the JDK's, Commons
+     * Math's, Hipparchus', Commons RNG's), {@code Math.random()}, or a method outside the JDK not known
+     * to write nothing (a counter's {@code tick()}). The JDK's other methods Adjoint calls as they are
+     * ({@code String.length()}, a list's {@code get}) are taken not to.
+     */
+    static boolean changes(Callee.Opaque o) {
+        String owner = o.owner().qualifiedName();
+        if (o.jdkPure() || Logging.logs(o)) {
+            return false;
+        }
+        if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
+            return o.name().equals("random");
+        }
+        if (RANDOM.stream().anyMatch(owner::startsWith) || owner.endsWith("Random") || owner.endsWith("RandomGenerator")) {
+            return true;
+        }
+        return !o.writesNothing() && !owner.startsWith("java.") && !owner.startsWith("javax.");
+    }
+
+    private static final List<String> RANDOM = List.of("java.util.random.", "org.apache.commons.math3.random.",
+            "org.hipparchus.random.", "org.apache.commons.rng.", "java.util.concurrent.ThreadLocalRandom");
+
+    private static Expr.Call first(List<Stmt> body, Map<String, MethodIr> helpers, Set<String> open) {
+        for (Stmt s : Stmts.all(body)) {
+            if (s instanceof Stmt.Throw) {
+                continue;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                Expr.Call[] found = {null};
+                Exprs.postOrder(e, n -> {
+                    if (found[0] == null && n instanceof Expr.Call c) {
+                        if (c.callee() instanceof Callee.Opaque o && changes(o)) {
+                            found[0] = c;
+                        } else if (c.callee() instanceof Callee.Inline i && helpers.get(i.key()) != null && open.add(i.key())) {
+                            found[0] = first(helpers.get(i.key()).body(), helpers, open);
+                        }
+                    }
+                });
+                if (found[0] != null) {
+                    return found[0];
+                }
+            }
+        }
+        return null;
+    }
+}
