@@ -327,8 +327,8 @@ final class Pipeline {
             if (own != null && (w.plan.order() == 2 || w.plan.vector())) {
                 diagnostics.error(Position.either(own.pos(), w.position), w.plan.vector() ? Tag.AdjointUnsupportedCall
                         : Tag.AdjointNoSecondOrder, "cannot differentiate " + w.plan.name() + (w.plan.vector() ? "" : " to "
-                        + "second order") + ": it calls " + own.callee().describe() + ", which may change state (a random "
-                        + "generator, a counter), and its " + (w.plan.vector() ? "Jacobian runs it once per output" : "Hessian "
+                        + "second order") + ": it calls " + own.callee().describe() + ", which draws from a random "
+                        + "generator, and its " + (w.plan.vector() ? "Jacobian runs it once per output" : "Hessian "
                         + "runs it once per direction") + ", each run at other values; draw the values first and pass them in"
                         + (w.plan.vector() ? "" : ", or use order = 1"));
                 w.refused = true;
@@ -341,8 +341,8 @@ final class Pipeline {
                 if (effect != null) {
                     diagnostics.error(Position.either(call.getValue(), w.position), Tag.AdjointUnsupportedCall,
                             "cannot differentiate " + w.plan.name() + " through its call of " + callee.plan.name() + ": "
-                                    + callee.plan.name() + " calls " + effect.callee().describe() + ", which may change "
-                                    + "state (a random generator, a counter), and the reverse sweep runs a @Differentiable "
+                                    + callee.plan.name() + " calls " + effect.callee().describe() + ", which draws from a random "
+                                    + "generator, and the reverse sweep runs a @Differentiable "
                                     + "method it calls again, at other values; remove @Differentiable from "
                                     + callee.plan.name() + " so that Adjoint reads it into " + w.plan.name()
                                     + ", or draw the values first and pass them in");

@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The first call of a method (or of a helper it inlines) that may change state another run of it
- * would see: a random generator's next draw, a counter's tick, a method of an object Adjoint cannot
- * see into that is not known to write nothing. A derivative that runs the method more than once
+ * The first call of a method (or of a helper it inlines) that changes state another run of it
+ * would see: a random generator's next draw. A derivative that runs the method more than once
  * (a caller's reverse sweep running a {@code @Differentiable} callee's pullback after the forward
  * sweep ran it, a Hessian running it once per direction, a Jacobian once per output) would take
  * each run's derivative at other draws, and change the state again: the fence refuses those.
@@ -32,10 +31,10 @@ public final class StateChanges {
     }
 
     /**
-     * Whether calling {@code o} may change state: a random generator's method (the JDK's, Commons
-     * Math's, Hipparchus', Commons RNG's), {@code Math.random()}, or a method outside the JDK not known
-     * to write nothing (a counter's {@code tick()}). The JDK's other methods Adjoint calls as they are
-     * ({@code String.length()}, a list's {@code get}) are taken not to.
+     * Whether calling {@code o} draws from a random generator: a method of the JDK's, Commons Math's,
+     * Hipparchus' or Commons RNG's generators (or a class named like one), or {@code Math.random()}.
+     * Other methods that may write (a counter's {@code tick()}) are not recognised: Adjoint cannot tell
+     * them from methods it only could not prove read-only.
      */
     static boolean changes(Callee.Opaque o) {
         String owner = o.owner().qualifiedName();
@@ -45,10 +44,7 @@ public final class StateChanges {
         if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
             return o.name().equals("random");
         }
-        if (RANDOM.stream().anyMatch(owner::startsWith) || owner.endsWith("Random") || owner.endsWith("RandomGenerator")) {
-            return true;
-        }
-        return !o.writesNothing() && !owner.startsWith("java.") && !owner.startsWith("javax.");
+        return RANDOM.stream().anyMatch(owner::startsWith) || owner.endsWith("Random") || owner.endsWith("RandomGenerator");
     }
 
     private static final List<String> RANDOM = List.of("java.util.random.", "org.apache.commons.math3.random.",

@@ -1,7 +1,9 @@
 package dev.adjoint.processor.emit;
 
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.contract.MethodPlan;
+import dev.adjoint.processor.contract.Naming;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +20,26 @@ import java.util.Set;
 final class DistinctArrays {
     private DistinctArrays() {}
 
-    /** Adds {@code if (w == p) throw ...} for each array parameter w the method writes and each other p. */
-    static void require(MethodSpec.Builder b, MethodPlan m) {
+    /**
+     * Adds {@code if (w == p) throw ...} for each array parameter w the method writes and each other
+     * p, and each differentiated array field of the receiver (read through {@code impl}'s accessor):
+     * {@code f(buf, x)} writing {@code buf} given the receiver's own {@code w} is one array too.
+     */
+    static void require(MethodSpec.Builder b, MethodPlan m, TypeName impl) {
+        if (m.isInstance()) {
+            for (String written : m.writtenArrays()) {
+                for (MethodPlan.GradientField f : m.fields()) {
+                    if (f.parameter() < 0 && f.isArray()) {
+                        b.beginControlFlow("if ($N == $T.$N($N))", written, impl, Naming.fieldAccessor(f.name()),
+                                        m.names().self())
+                                .addStatement("throw new $T($S)", IllegalArgumentException.class, written + " is the "
+                                        + "field this." + f.name() + ": " + m.name() + " writes " + written + ", and its "
+                                        + "derivative takes them for two arrays; pass a copy")
+                                .endControlFlow();
+                    }
+                }
+            }
+        }
         List<String> arrays = m.params().stream().filter(p -> p.type().isDoubleArray()).map(MethodPlan.Param::name)
                 .toList();
         Set<String> checked = new HashSet<>();

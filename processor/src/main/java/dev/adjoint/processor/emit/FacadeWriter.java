@@ -223,7 +223,7 @@ public final class FacadeWriter {
             for (ArrayLeaf leaf : arrayLeaves()) {
                 requireLength(b, n.into() + "." + leaf.gradient(), leaf.value(), leaf.label());
             }
-            DistinctArrays.require(b, m);
+            DistinctArrays.require(b, m, impl);
             return b.addStatement("return $T.$N($L, $N, $N)", impl, Naming.pullback(m.name()), argumentNames(), n.seed(),
                     n.into()).build();
         }
@@ -241,7 +241,7 @@ public final class FacadeWriter {
                     .addParameters(directionParameters())
                     .returns(valueType());
             requireDirectionLengths(b);
-            DistinctArrays.require(b, m);
+            DistinctArrays.require(b, m, impl);
             return b.addStatement("return $T.$N($L)", impl, Naming.tangent(m.name()), arguments(m.names().directions()))
                     .build();
         }
@@ -437,7 +437,7 @@ public final class FacadeWriter {
                             m.fields().stream().map(GradientField::name).collect(Collectors.joining(", ")))
                     .addParameters(userParameters())
                     .returns(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
-            DistinctArrays.require(b, m); // before the pullbacks, which get copies of the written arrays
+            DistinctArrays.require(b, m, impl); // before the pullbacks, which get copies of the written arrays
             b.addStatement("int $N = $L.length", outputs, primalCall(own))
                     .addStatement("double[][] $N = new double[$N][]", jacobian, outputs)
                     .addStatement("double[] $N = new double[$N]", seed, outputs)
@@ -742,11 +742,16 @@ public final class FacadeWriter {
                     ? " A direction for an array has its input's length." : "";
         }
 
-        /** {@code g.w = new double[w.length];} for every differentiable array parameter. */
+        /**
+         * {@code g.w = w == null ? null : new double[w.length];} for every differentiable array
+         * parameter: an optional array the method tests for null ({@code weights == null ? 1 :
+         * weights[i]}) has no gradient, and the method's own code decides what null means.
+         */
         private CodeBlock allocateArrays(String g) {
             CodeBlock.Builder code = CodeBlock.builder();
             for (ArrayLeaf leaf : arrayLeaves()) {
-                code.addStatement("$N.$L = new double[$L.length]", g, leaf.gradient(), leaf.value());
+                code.addStatement("$N.$L = $L == null ? null : new double[$L.length]", g, leaf.gradient(), leaf.value(),
+                        leaf.value());
             }
             return code.build();
         }
@@ -763,11 +768,13 @@ public final class FacadeWriter {
     }
 
     /**
-     * {@code if (array == null || array.length != input.length) throw new IllegalArgumentException(...)};
-     * {@code input} is an expression for the input's value, {@code name} how messages call it.
+     * {@code if (input != null && (array == null || array.length != input.length)) throw new
+     * IllegalArgumentException(...)}: a null input (an optional array the method tests for null)
+     * has no gradient to hold; {@code input} is an expression for the input's value, {@code name}
+     * how messages call it.
      */
     static void requireLength(MethodSpec.Builder m, String array, CodeBlock input, String name) {
-        m.beginControlFlow("if ($L == null || $L.length != $L.length)", array, array, input)
+        m.beginControlFlow("if ($L != null && ($L == null || $L.length != $L.length))", input, array, array, input)
                 .addStatement("throw new $T($S + $L.length + $S)", IllegalArgumentException.class,
                         array + " must be a double[] of the length of " + name + " (", input, ")")
                 .endControlFlow();

@@ -34,7 +34,7 @@ class DiagnosticsStateChangesTest {
         Compilation c = compile(f);
         assertError(c, f, "return 0.5 * (path(s0, rnd) + path(s0, rnd));",
                 "[AdjointUnsupportedCall] cannot differentiate price through its call of path: path calls "
-                        + "Random.nextGaussian(), which may change state (a random generator, a counter), and the "
+                        + "Random.nextGaussian(), which draws from a random generator, and the "
                         + "reverse sweep runs a @Differentiable method it calls again, at other values; remove "
                         + "@Differentiable from path so that Adjoint reads it into price");
         assertThat(c).hadErrorCount(1);
@@ -52,7 +52,7 @@ class DiagnosticsStateChangesTest {
         Compilation c = compile(f);
         assertError(c, f, "double z = rnd.nextGaussian();",
                 "[AdjointNoSecondOrder] cannot differentiate f to second order: it calls Random.nextGaussian(), which "
-                        + "may change state (a random generator, a counter), and its Hessian runs it once per direction");
+                        + "draws from a random generator, and its Hessian runs it once per direction");
         assertThat(c).hadErrorCount(1);
         assertNoCrash(c);
     }

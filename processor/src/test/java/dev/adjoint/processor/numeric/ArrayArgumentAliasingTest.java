@@ -112,6 +112,73 @@ class ArrayArgumentAliasingTest {
         assertArrayEquals(new double[] {0.0, 0.0}, (double[]) g.getClass().getField("a").get(g), 0.0);
     }
 
+    /** An instance method writing an array parameter, and reading its own differentiated array field. */
+    private static final String MODEL = """
+            package demo;
+
+            import dev.adjoint.Differentiable;
+
+            public final class Model {
+                private final double[] w;
+
+                public Model(double[] w) {
+                    this.w = w;
+                }
+
+                @Differentiable
+                public double f(double[] buf, double x) {
+                    buf[0] = w[0] * x;
+                    return buf[0] * w[0];
+                }
+
+                /** weights == null means equal weights: an optional array, whose gradient is then null. */
+                @Differentiable
+                public static double weightedMean(double[] x, double[] weights) {
+                    double s = 0;
+                    double ws = 0;
+                    for (int i = 0; i < x.length; i++) {
+                        double v = weights == null ? 1 : weights[i];
+                        s += v * x[i];
+                        ws += v;
+                    }
+                    return s / ws;
+                }
+            }
+            """;
+
+    @Test
+    void aWrittenParameterThatIsTheReceiversFieldIsRefusedAsOneArray() throws Exception {
+        ClassLoader loader = compileClean("demo.Model", MODEL).loader(); // one loader: each call makes another
+        Class<?> model = loader.loadClass("demo.Model");
+        Class<?> api = loader.loadClass("demo.ModelAdjoint");
+        double[] w = {2};
+        Object self = model.getConstructor(double[].class).newInstance((Object) w);
+        Method gradient = api.getMethod("fGradient", model, double[].class, double.class);
+        // buf == w: f = (2x)(2x), whose derivative 8x the two-array derivative (4x) is not
+        assertEquals("buf is the field this.w: f writes buf, and its derivative takes them for two arrays; pass a copy",
+                refusal(() -> gradient.invoke(null, self, w, 1.5)));
+        Object g = gradient.invoke(null, self, new double[1], 1.5);
+        assertEquals(4.0, g.getClass().getField("x").getDouble(g), 0.0);
+    }
+
+    @Test
+    void aNullOptionalArrayHasANullGradient() throws Exception {
+        InMemoryCompiler.Result r = compileClean("demo.Model", MODEL);
+        Class<?> api = r.loader().loadClass("demo.ModelAdjoint");
+        double[] x = {1, 2, 6};
+        Object g = api.getMethod("weightedMeanGradient", double[].class, double[].class).invoke(null, x, null);
+        assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, (double[]) g.getClass().getField("x").get(g), 1e-15);
+        assertEquals(null, g.getClass().getField("weights").get(g));
+        double tangent = (double) api.getMethod("weightedMeanTangent", double[].class, double[].class, double[].class,
+                double[].class).invoke(null, x, null, new double[] {1, 0, 0}, null);
+        assertEquals(1 / 3.0, tangent, 1e-15);
+        // with weights, the usual arrays: ∂/∂weights[i] = (x[i] - mean)/Σw
+        Object gw = api.getMethod("weightedMeanGradient", double[].class, double[].class).invoke(null, x,
+                new double[] {1, 1, 2});
+        assertArrayEquals(new double[] {(1 - 3.75) / 4, (2 - 3.75) / 4, (6 - 3.75) / 4},
+                (double[]) gw.getClass().getField("weights").get(gw), 1e-15);
+    }
+
     private interface Call {
         Object run() throws Exception;
     }
