@@ -69,8 +69,12 @@ final class Brackets {
         parts.addAll(l.head());
         parts.addAll(l.body());
         parts.addAll(l.update());
+        // what the loop's own header declares carries from one iteration to the next (for (double step = 4; ...)):
+        // not a local of an iteration
+        Set<Stmt> header = Collections.newSetFromMap(new IdentityHashMap<>());
+        header.addAll(l.init());
         for (Stmt s : Stmts.all(parts)) {
-            if (s instanceof Stmt.Declare d) {
+            if (s instanceof Stmt.Declare d && !header.contains(s)) {
                 b.local.add(d.var());
             } else if (s instanceof Stmt.ForEach f) {
                 b.local.add(f.var());
@@ -286,8 +290,16 @@ final class Brackets {
      * its ends ({@code lo + gr * (hi - lo)}, {@code x + step}), or scales a step down ({@code step *= 0.5}).
      */
     private boolean narrowing(Set<Var> bracket) {
+        // a step the loop scales down, bracket or not (for (double step = 4; ...; step /= 2) { ... x += step; })
+        Set<Var> steps = new HashSet<>();
         for (Write w : writes) {
-            if (bracket.contains(w.var()) && (ends(w.value(), bracket).size() >= 2 || shrinks(w))) {
+            if (shrinks(w)) {
+                steps.add(w.var());
+            }
+        }
+        for (Write w : writes) {
+            if (bracket.contains(w.var()) && (ends(w.value(), bracket).size() >= 2 || shrinks(w)
+                    || Exprs.any(w.value(), n -> n instanceof Expr.Read r && steps.contains(r.var())))) {
                 return true;
             }
         }

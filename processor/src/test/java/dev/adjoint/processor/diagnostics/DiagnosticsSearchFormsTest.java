@@ -157,6 +157,20 @@ class DiagnosticsSearchFormsTest {
                 "    }"), "for (int i = 0; i < 100; i++) {", "cubeRoot");
     }
 
+    /** The halving step declared and halved in the loop's header (found by a second review: gradient 0). */
+    @Test
+    void aStepHalvedInTheLoopsHeaderIsRefusedToo() {
+        assertRefusedAt(functions(
+                "    @Differentiable",
+                "    static double root(double a) {",
+                "        double x = 0;",
+                "        for (double step = 4.0; step > 1e-12; step /= 2) {",
+                "            if ((x + step) * (x + step) < a) x += step;",
+                "        }",
+                "        return x;",
+                "    }"), "for (double step = 4.0; step > 1e-12; step /= 2) {", "root");
+    }
+
     /** A point moved by a halving step in the direction Math.signum gives: no test written at all. */
     @Test
     void aSignStepSearchIsRefusedAtTheLoop() {
