@@ -30,11 +30,7 @@ public final class Overrides {
             Map<String, String> out = new HashMap<>();
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
                 for (Method m : c.getDeclaredMethods()) {
-                    int modifiers = m.getModifiers();
-                    // a bridge counts: javac writes one where a subclass overrides a generic method
-                    // (score(T) as score(String)), and it runs the override
-                    if (!Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers)
-                            && (m.isBridge() || !m.isSynthetic())) {
+                    if (overridable(m)) {
                         // the nearest declaration runs; interned, as the generated literals are
                         out.putIfAbsent(signature(m), c.getName().intern());
                     }
@@ -66,10 +62,14 @@ public final class Overrides {
         }
     };
 
-    /** For each class, whether it overrides {@code owner#method}, for the signatures {@code BODIES} is not sure of. */
-    private static final ClassValue<Map<String, Boolean>> OVERRIDDEN = new ClassValue<>() {
+    /**
+     * For each class, by owner and then method, whether it overrides {@code owner}'s {@code method},
+     * for the signatures whose nearest declaration {@code BODIES} gives is not the owner's. Two
+     * lookups, so that the check on entry of generated code allocates no key.
+     */
+    private static final ClassValue<Map<String, Map<String, Boolean>>> OVERRIDDEN = new ClassValue<>() {
         @Override
-        protected Map<String, Boolean> computeValue(Class<?> type) {
+        protected Map<String, Map<String, Boolean>> computeValue(Class<?> type) {
             return new ConcurrentHashMap<>();
         }
     };
@@ -83,8 +83,16 @@ public final class Overrides {
      */
     public static void check(Object self, String owner, String method) {
         String runs = BODIES.get(self.getClass()).get(method);
-        if (owner.equals(runs) || !OVERRIDDEN.get(self.getClass())
-                .computeIfAbsent(owner + '#' + method, k -> overridden(self.getClass(), owner, method))) {
+        if (owner.equals(runs)) {
+            return;
+        }
+        Map<String, Boolean> byMethod = OVERRIDDEN.get(self.getClass()).computeIfAbsent(owner, o -> new ConcurrentHashMap<>());
+        Boolean overrides = byMethod.get(method);
+        if (overrides == null) {
+            overrides = overridden(self.getClass(), owner, method);
+            byMethod.put(method, overrides);
+        }
+        if (!overrides) {
             return;
         }
         if (!isA(self.getClass(), owner)) {
@@ -175,13 +183,21 @@ public final class Overrides {
     /** {@code c}'s own instance method of {@code signature}, bridges included, or null. */
     private static Method declared(Class<?> c, String signature) {
         for (Method m : c.getDeclaredMethods()) {
-            int modifiers = m.getModifiers();
-            if (!Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers)
-                    && (m.isBridge() || !m.isSynthetic()) && signature(m).equals(signature)) {
+            if (overridable(m) && signature(m).equals(signature)) {
                 return m;
             }
         }
         return null;
+    }
+
+    /**
+     * An instance method that is not private: one a subclass's may override. A bridge counts: javac
+     * writes one where a subclass overrides a generic method (score(T) as score(String)), and it
+     * runs the override.
+     */
+    private static boolean overridable(Method m) {
+        int modifiers = m.getModifiers();
+        return !Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers) && (m.isBridge() || !m.isSynthetic());
     }
 
     /** Whether {@code type} is the class or interface {@code name}, or extends or implements it. */

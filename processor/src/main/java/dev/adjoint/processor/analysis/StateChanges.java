@@ -3,7 +3,6 @@ package dev.adjoint.processor.analysis;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
-import dev.adjoint.processor.ir.Logging;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
@@ -17,9 +16,8 @@ import java.util.Set;
  * would see: a random generator's next draw. A derivative that runs the method more than once
  * (a caller's reverse sweep running a {@code @Differentiable} callee's pullback after the forward
  * sweep ran it, a Hessian running it once per direction, a Jacobian once per output) would take
- * each run's derivative at other draws, and change the state again: the fence refuses those.
- * Calls that build a thrown exception's message and logging are not effects here (a throw ends the
- * run), nor are {@code Math}'s functions.
+ * each run's derivative at other draws, and change the state again: the pipeline refuses those.
+ * A draw in a throw statement does not count (a throw ends the run).
  */
 public final class StateChanges {
 
@@ -38,9 +36,6 @@ public final class StateChanges {
      */
     static boolean changes(Callee.Opaque o) {
         String owner = o.owner().qualifiedName();
-        if (o.jdkPure() || Logging.logs(o)) {
-            return false;
-        }
         if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
             return o.name().equals("random");
         }
