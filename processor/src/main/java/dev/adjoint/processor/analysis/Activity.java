@@ -4,6 +4,7 @@ import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodIr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
@@ -11,6 +12,7 @@ import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +45,8 @@ public final class Activity {
     private final Set<String> carryingHelpers = new HashSet<>();
     /** Helpers whose returned value is useful. */
     private final Set<String> usefulHelpers = new HashSet<>();
+    /** Integers whose one value is a {@code Double.compare} ({@code int c = Double.compare(x, 1.0)}). */
+    private final Map<Var, Expr.Call> compared = new HashMap<>();
 
     public Activity(Collection<Var> inputs, List<Stmt> body, Map<String, MethodIr> helpers) {
         this.helpers = helpers;
@@ -64,6 +68,7 @@ public final class Activity {
                 inlined.add(o.inlined()); // a call the fence checks as inlined where a derivative flows into it
             }
         }));
+        noteCompared(all, roots);
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -127,6 +132,28 @@ public final class Activity {
         List<Var> inputs = new ArrayList<>();
         method.inputs().stream().filter(MethodIr.Input::wrt).forEach(i -> inputs.add(i.var()));
         return new Activity(inputs, body, helpers);
+    }
+
+    /** Notes the integers given no value but one {@code Double.compare}, for {@link #comparedToZero}. */
+    private void noteCompared(List<Stmt> all, List<Expr> roots) {
+        Set<Var> other = new HashSet<>();
+        for (Stmt s : all) {
+            Var target = Stmts.target(s);
+            if (target == null || !JType.INT.equals(target.type) || s instanceof Stmt.Declare d && d.init() == null) {
+                continue;
+            }
+            if (Stmts.value(s) instanceof Expr.Call c && isCompare(c) && !compared.containsKey(target)) {
+                compared.put(target, c);
+            } else {
+                other.add(target);
+            }
+        }
+        roots.forEach(r -> Exprs.postOrder(r, n -> {
+            if (n instanceof Expr.Assignment a && Exprs.var(a.target()) != null) {
+                other.add(Exprs.var(a.target()));
+            }
+        }));
+        compared.keySet().removeAll(other);
     }
 
     private boolean returnsCarried(MethodIr helper) {
@@ -309,9 +336,8 @@ public final class Activity {
             return false;
         }
         if (b.op() == Expr.BinaryOp.EQ || b.op() == Expr.BinaryOp.NE) {
-            Expr.Call compare = comparedToZero(b);
-            return compare != null ? comparesNumbers(compare.args().get(0), compare.args().get(1))
-                    : comparesNumbers(b.left(), b.right());
+            List<Expr> sides = comparedSides(b);
+            return comparesNumbers(sides.get(0), sides.get(1));
         }
         if (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR) {
             Expr.Binary bracket = bracket(b);
@@ -339,15 +365,48 @@ public final class Activity {
     }
 
     /**
-     * The {@code Double.compare(u, v)} of {@code Double.compare(u, v) == 0} (or {@code != 0}, or
-     * {@code 0 == ...}), else null. It holds where u == v holds but at (0.0, -0.0) and (NaN, NaN):
-     * near a point where it holds, it fails as u == v does.
+     * The u and v an {@code ==} or {@code !=} compares, the ways it may be written: {@code u == v};
+     * {@code Double.compare(u, v) == 0}, or {@code c == 0} of an {@code int c} whose one value that is
+     * (it holds where u == v holds but at (0.0, -0.0) and (NaN, NaN): near a point where it holds, it
+     * fails as u == v does); {@code Math.signum(u) == 0}, cast or not, as {@code u == 0}; and
+     * {@code Double.doubleToLongBits(u) == Double.doubleToLongBits(v)} (or the raw bits), as u == v.
      */
-    private static Expr.Call comparedToZero(Expr.Binary b) {
+    private List<Expr> comparedSides(Expr.Binary b) {
         Expr other = zero(b.left()) ? b.right() : zero(b.right()) ? b.left() : null;
-        return other instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.isStatic()
-                && o.name().equals("compare") && o.owner().qualifiedName().equals("java.lang.Double")
-                && c.args().size() == 2 ? c : null;
+        Expr.Call compare = other instanceof Expr.Read r ? compared.get(r.var())
+                : other instanceof Expr.Call c && isCompare(c) ? c : null;
+        if (compare != null) {
+            return compare.args();
+        }
+        Expr signed = other == null ? null : signOf(other);
+        if (signed != null) {
+            return List.of(signed, Expr.Const.of(0.0));
+        }
+        Expr left = bitsOf(b.left());
+        Expr right = bitsOf(b.right());
+        return left != null && right != null ? List.of(left, right) : List.of(b.left(), b.right());
+    }
+
+    private static boolean isCompare(Expr.Call c) {
+        return c.callee() instanceof Callee.Opaque o && o.isStatic() && o.name().equals("compare")
+                && o.owner().qualifiedName().equals("java.lang.Double") && c.args().size() == 2;
+    }
+
+    /** The u of {@code Math.signum(u)}, under casts ({@code (int) Math.signum(u)}), else null. */
+    private static Expr signOf(Expr e) {
+        Expr inner = e;
+        while (inner instanceof Expr.Cast c) {
+            inner = c.operand();
+        }
+        return inner instanceof Expr.MathCall m && m.function() == MathFunction.SIGNUM ? m.args().get(0) : null;
+    }
+
+    /** The u of {@code Double.doubleToLongBits(u)} or {@code Double.doubleToRawLongBits(u)}, else null. */
+    private static Expr bitsOf(Expr e) {
+        return e instanceof Expr.Call c && c.callee() instanceof Callee.Opaque o && o.isStatic()
+                && o.owner().qualifiedName().equals("java.lang.Double") && c.args().size() == 1
+                && (o.name().equals("doubleToLongBits") || o.name().equals("doubleToRawLongBits")) ? c.args().get(0)
+                : null;
     }
 
     /**
@@ -469,7 +528,7 @@ public final class Activity {
     }
 
     private boolean absOfCarried(Expr e) {
-        return e instanceof Expr.MathCall m && m.function() == dev.adjoint.processor.ir.MathFunction.ABS
+        return e instanceof Expr.MathCall m && m.function() == MathFunction.ABS
                 && carriesNumber(m.args().get(0));
     }
 

@@ -227,11 +227,16 @@ final class Builtins {
 
     private static final ClassRef DOUBLE = ClassRef.of("java.lang", "Double");
 
+    private static Expr compareCall(Expr a, Expr b, Position at) {
+        return new Expr.Call(new Callee.Opaque(DOUBLE, "compare", List.of(JType.DOUBLE, JType.DOUBLE), JType.INT, true,
+                false, true), null, List.of(a, b), JType.INT, at);
+    }
+
     /**
      * {@code java.lang.Double}'s methods on a boxed value, which Adjoint reads as a double: its value
      * methods are the value itself, {@code valueOf} too; {@code equals} of another double compares
      * their bits ({@code Double.compare(a, b) == 0}) and {@code compareTo} is {@code Double.compare(a, b)};
-     * {@code sum}, {@code max}, {@code min}
+     * {@code Objects.equals} of two doubles is {@code equals}'s; {@code sum}, {@code max}, {@code min}
      * (BinaryOperator&lt;Double&gt; method references' targets) are {@code a + b} and Math's; null
      * for any other call.
      */
@@ -246,8 +251,7 @@ final class Builtins {
             if (compares && args.size() == 1 && args.get(0).type().isDouble()) {
                 // Double.valueOf(x).equals(x0) (Orekit's fixed points): the same bits, as Double.compare(x, x0) == 0;
                 // compareTo is Double.compare itself
-                Expr compare = new Expr.Call(new Callee.Opaque(DOUBLE, "compare", List.of(JType.DOUBLE, JType.DOUBLE),
-                        JType.INT, true, false, true), null, List.of(receiver, args.get(0)), JType.INT, at);
+                Expr compare = compareCall(receiver, args.get(0), at);
                 return name.equals("compareTo") ? compare
                         : new Expr.Binary(BinaryOp.EQ, compare, Expr.Const.ofInt(0), JType.BOOLEAN, at);
             }
@@ -255,6 +259,12 @@ final class Builtins {
                 return new Expr.Call(new Callee.Opaque(DOUBLE, name, List.of(JType.DOUBLE), JType.BOOLEAN, true, false,
                         true), null, List.of(receiver), JType.BOOLEAN, at);
             }
+        }
+        if (ownerName.equals("java.util.Objects") && name.equals("equals") && args.size() == 2
+                && args.get(0).type().isDouble() && args.get(1).type().isDouble()) {
+            // Objects.equals(x, 1.0) of two boxed doubles is Double.equals: the same bits
+            return new Expr.Binary(BinaryOp.EQ, compareCall(args.get(0), args.get(1), at), Expr.Const.ofInt(0),
+                    JType.BOOLEAN, at);
         }
         if (ownerName.equals("java.lang.Double") && name.equals("valueOf") && kinds.equals(List.of(JType.Kind.DOUBLE))) {
             return args.get(0);

@@ -703,8 +703,9 @@ final class JavaPrinter {
      * A {@link Shapes.Shape#SHORTCUT} test of a variable against one of {@link ShortcutRule#LITERALS}
      * ({@code x == c}, {@code x != c}) spelled, for most tests (chosen by their text), one of the
      * other ways Adjoint reads as the same test: {@code Double.compare(x, c) == 0}, {@code
-     * Double.valueOf(x).equals(c)}, {@code x >= c && x <= c} and {@code Math.abs(x - c) <= 0}, or
-     * their negations. With c finite and not 0, each is {@code x == c} bit for bit (NaN and -0.0
+     * Double.valueOf(x).equals(c)}, {@code x >= c && x <= c}, {@code Math.abs(x - c) <= 0},
+     * {@code Objects.equals(x, c)}, equal {@code doubleToLongBits} and {@code Math.signum(x - c) == 0},
+     * or their negations. With c finite and not 0, each is {@code x == c} bit for bit (NaN and -0.0
      * included), so the interpreter's {@code ==} is still the program's. Null for any other test.
      */
     private static String spelled(Ast.Cmp c) {
@@ -719,11 +720,14 @@ final class JavaPrinter {
         String l = expr(c.left());
         String r = expr(c.right());
         String not = c.op() == Ast.CmpOp.EQ ? "" : "!";
-        return switch (Math.floorMod((l + c.op() + r).hashCode(), 5)) {
+        return switch (Math.floorMod((l + c.op() + r).hashCode(), 8)) {
             case 1 -> "(Double.compare(" + l + ", " + r + ") " + c.op().symbol + " 0)";
             case 2 -> "(" + not + "Double.valueOf(" + expr(x) + ").equals(" + expr(k) + "))";
             case 3 -> not + "((" + l + " >= " + r + ") && (" + l + " <= " + r + "))";
             case 4 -> not + "(Math.abs(" + l + " - " + r + ") <= 0.0)";
+            case 5 -> "(" + not + "java.util.Objects.equals(" + l + ", " + r + "))";
+            case 6 -> "(Double.doubleToLongBits(" + l + ") " + c.op().symbol + " Double.doubleToLongBits(" + r + "))";
+            case 7 -> "(Math.signum(" + l + " - " + r + ") " + c.op().symbol + " 0)";
             default -> null;
         };
     }

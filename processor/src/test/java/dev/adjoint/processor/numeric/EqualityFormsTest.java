@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The equality shortcuts of {@link EqualityForms}, written by Double.compare, a boxed Double's
- * equals and compareTo, |u| ≤ 0, a bracket {@code x >= c && x <= c} and its negation: at the point
+ * equals and compareTo, Objects.equals, an int holding Double.compare, equal bits, a sign of 0, |u| ≤ 0, a bracket {@code x >= c && x <= c} and its negation: at the point
  * where the test holds and beside it, every derivative member against central differences (which see
  * only the code around), the exact figures at the point, and the method's own value, bit for bit,
  * where Double.compare and {@code ==} disagree (-0.0, NaN).
@@ -37,6 +37,11 @@ class EqualityFormsTest {
         POINTS.put("bracketInChain", points(2.0, 1.9, 2.1));
         POINTS.put("notOutside", points(0.0, -0.2, 0.7));
         POINTS.put("outside", points(0.5, 0.1, 0.9));
+        POINTS.put("storedCompare", points(1.0, 0.7, 1.4));
+        POINTS.put("objectsEquals", points(0.0, -0.3, 0.45));
+        POINTS.put("equalBits", points(2.0, 1.8, 2.3));
+        POINTS.put("signOfDifference", points(1.0, 0.6, 1.2));
+        POINTS.put("intSign", points(0.0, -0.35, 0.25));
         // at 0 a guard keeps the branch's derivatives (sinc's 0, not the finite differences' -1/3 of second order)
         POINTS.put("compareGuard", points(-0.5, 0.6));
     }
@@ -64,6 +69,11 @@ class EqualityFormsTest {
         assertEquals(12.0, EqualityFormsAdjoint.bracketInChainGradient(2.0).x, 0.0);
         assertEquals(1.0, EqualityFormsAdjoint.notOutsideGradient(0.0).x, 0.0);
         assertEquals(Math.exp(0.5), EqualityFormsAdjoint.outsideGradient(0.5).x, 1e-15);
+        assertEquals(1.0, EqualityFormsAdjoint.storedCompareGradient(1.0).x, 0.0);
+        assertEquals(1.0, EqualityFormsAdjoint.objectsEqualsGradient(0.0).x, 0.0);
+        assertEquals(12.0, EqualityFormsAdjoint.equalBitsGradient(2.0).x, 0.0);
+        assertEquals(1.0, EqualityFormsAdjoint.signOfDifferenceGradient(1.0).x, 0.0);
+        assertEquals(1.0, EqualityFormsAdjoint.intSignGradient(0.0).x, 0.0);
         assertEquals(1.1283791670955126, EqualityFormsAdjoint.compareShortcutTangent(0.0, 1.0), 0.0);
         // sinc's guard: the code around is 0/0 at 0, so the branch's derivative, sinc'(0) = 0, stays
         assertEquals(0.0, EqualityFormsAdjoint.compareGuardGradient(0.0).x, 0.0);
