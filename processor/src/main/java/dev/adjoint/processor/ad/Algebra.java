@@ -205,7 +205,7 @@ public final class Algebra {
         return Const.ofInt(v);
     }
 
-    private static Integer intConstant(Expr e) {
+    public static Integer intConstant(Expr e) {
         return e instanceof Const l && l.value() instanceof Integer i ? i : null;
     }
 
@@ -221,9 +221,12 @@ public final class Algebra {
         if (cb != null && cb == 0) {
             return a;
         }
-        // (x - 1) + 1 = x
-        if (cb != null && a instanceof Binary s && s.op() == BinaryOp.SUB && cb.equals(intConstant(s.right()))) {
-            return s.left();
+        // (x - 1) + 1 = x, (x - 2) + 1 = x - 1: exact, as int arithmetic wraps alike either way
+        if (cb != null && a instanceof Binary s && s.op() == BinaryOp.SUB && intConstant(s.right()) != null) {
+            int less = intConstant(s.right()) - cb;
+            return less >= 0 ? intSub(s.left(), intLit(less)) : less > Integer.MIN_VALUE
+                    ? new Binary(BinaryOp.ADD, s.left(), intLit(-less), JType.INT, null)
+                    : new Binary(BinaryOp.ADD, a, b, JType.INT, null);
         }
         return new Binary(BinaryOp.ADD, a, b, JType.INT, null);
     }

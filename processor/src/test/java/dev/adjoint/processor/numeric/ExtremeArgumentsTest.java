@@ -2,6 +2,7 @@ package dev.adjoint.processor.numeric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.adjoint.processor.fixtures.Extremes;
 import dev.adjoint.processor.fixtures.ExtremesAdjoint;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,29 @@ class ExtremeArgumentsTest {
             double exact = 2 / Math.sqrt((1 - x) * (1 + x));
             assertEquals(exact, ExtremesAdjoint.arcsGradient(x).x, 4e-16 * exact, "at " + x);
         }
+    }
+
+    /**
+     * A loop up to {@code Integer.MIN_VALUE} (or down to {@code MAX_VALUE}) runs no iteration; its
+     * reverse sweep starting at the bound less one wrapped round to the other end (an
+     * ArrayIndexOutOfBoundsException, or a gradient of iterations that never ran).
+     */
+    @Test
+    void loopsToTheIntegersEndsRunNoIterationBackwards() {
+        for (int n : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -3, 0}) {
+            assertEquals(2 * 0.5, ExtremesAdjoint.upToGradient(0.5, n).x, 0.0, "up to " + n);
+            assertEquals(2 * 0.5, ExtremesAdjoint.upToTangent(0.5, n, 1.0), 0.0, "up to " + n);
+            assertEquals(2.0, ExtremesAdjoint.upToHessian(0.5, n)[0][0], 0.0, "up to " + n);
+        }
+        // three iterations: against central differences
+        double h = 1e-6;
+        double fd = (Extremes.upTo(0.5 + h, 3) - Extremes.upTo(0.5 - h, 3)) / (2 * h);
+        assertEquals(fd, ExtremesAdjoint.upToGradient(0.5, 3).x, 1e-8);
+        for (int n : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 1, 5}) {
+            assertEquals(2 * 0.5, ExtremesAdjoint.downToGradient(0.5, 4, n).x, 0.0, "down to " + n);
+            assertEquals(2 * 0.5, ExtremesAdjoint.downToTangent(0.5, 4, n, 1.0), 0.0, "down to " + n);
+        }
+        double fdDown = (Extremes.downTo(0.5 + h, 4, 1) - Extremes.downTo(0.5 - h, 4, 1)) / (2 * h);
+        assertEquals(fdDown, ExtremesAdjoint.downToGradient(0.5, 4, 1).x, 1e-8);
     }
 }

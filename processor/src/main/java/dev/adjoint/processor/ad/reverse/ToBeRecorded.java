@@ -11,6 +11,7 @@ import dev.adjoint.processor.analysis.Loops;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.JType;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -164,13 +165,35 @@ final class ToBeRecorded {
                 || cond.right().type().kind() != JType.Kind.INT || !available(cond.right(), l) || !available(start, l)) {
             return null;
         }
+        Expr n = cond.right();
         if (step == 1 && (cond.op() == Expr.BinaryOp.LT || cond.op() == Expr.BinaryOp.LE)) {
-            return cond.op() == Expr.BinaryOp.LT ? Algebra.intSub(cond.right(), Algebra.intLit(1)) : cond.right();
+            // i < n with n = Integer.MIN_VALUE runs no iteration, and n - 1 would wrap to MAX_VALUE: max(n, a) - 1
+            return cond.op() == Expr.BinaryOp.LE ? n : Algebra.intSub(mayBe(n, Integer.MIN_VALUE)
+                    ? intMath(MathFunction.MAX, n, start) : n, Algebra.intLit(1));
         }
         if (step == -1 && (cond.op() == Expr.BinaryOp.GT || cond.op() == Expr.BinaryOp.GE)) {
-            return cond.op() == Expr.BinaryOp.GT ? Algebra.intAdd(cond.right(), Algebra.intLit(1)) : cond.right();
+            return cond.op() == Expr.BinaryOp.GE ? n : Algebra.intAdd(mayBe(n, Integer.MAX_VALUE)
+                    ? intMath(MathFunction.MIN, n, start) : n, Algebra.intLit(1));
         }
         return null;
+    }
+
+    /**
+     * Whether the int {@code e} may be {@code extreme}: anything but a constant, an array's length
+     * and a length less a constant.
+     */
+    private static boolean mayBe(Expr e, int extreme) {
+        Integer c = Algebra.intConstant(e);
+        if (c != null) {
+            return c == extreme;
+        }
+        Integer less = e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.SUB && b.left() instanceof Expr.Length
+                ? Algebra.intConstant(b.right()) : null;
+        return !(e instanceof Expr.Length) && !(less != null && less >= 0);
+    }
+
+    private static Expr intMath(MathFunction f, Expr a, Expr b) {
+        return new Expr.MathCall(f, false, List.of(a, b), JType.INT, null);
     }
 
     /**
