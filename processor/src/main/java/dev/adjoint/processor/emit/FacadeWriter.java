@@ -76,10 +76,10 @@ public final class FacadeWriter {
      * An array among a method's inputs: where its gradient goes ({@code params.w}), its value now
      * ({@code params.w()}), and how messages name it.
      */
-    private record ArrayLeaf(String gradient, CodeBlock value, String label) {}
+    record ArrayLeaf(String gradient, CodeBlock value, String label) {}
 
     /** The members of one method. */
-    private static final class Method {
+    static final class Method {
         final MethodPlan m;
         final ClassName adjoint;
         final ClassName impl;
@@ -108,7 +108,7 @@ public final class FacadeWriter {
                 type.addMethod(declaring(pullbackMethod()));
             }
             if (m.has(Member.TENSOR)) {
-                type.addMethod(declaring(tensorMethod()));
+                type.addMethod(declaring(TensorOverload.of(this)));
             }
             if (m.has(Member.JACOBIAN)) {
                 type.addMethod(declaring(jacobianMethod()));
@@ -465,134 +465,6 @@ public final class FacadeWriter {
         }
 
         /**
-         * {@code Tensor f(Tensor x, ...)}: the method on the tape as one node whose backward calls
-         * the pullback. The arrays it takes as data are copied when the node is made, so that a
-         * caller refilling them before {@code backward()} does not change the gradient.
-         */
-        private MethodSpec tensorMethod() {
-            NameAllocator names = reserved();
-            MethodSpec.Builder b = MethodSpec.methodBuilder(m.name())
-                    .addModifiers(access)
-                    .addJavadoc("Runs {@link $T#$L} on the tape: one node, {@code $L}, whose backward calls\n"
-                                    + "{@code $L}. Arrays passed as data are copied: the backward pass sees them as they\n"
-                                    + "were here.\n",
-                            owner, m.javadocSignature(), Naming.gradFn(m.name()), Naming.pullback(m.name()))
-                    .returns(TENSOR);
-            List<String> values = new ArrayList<>();
-            List<String> tensors = new ArrayList<>();
-            CodeBlock.Builder unpack = CodeBlock.builder();
-            List<String> fieldValues = new ArrayList<>();
-            if (m.isInstance()) {
-                b.addParameter(Printer.type(m.receiver()), m.names().self());
-                // the receiver's differentiated fields come as tensors, named after them
-                List<GradientField> fields = m.receiverFields();
-                for (int i = 0; i < fields.size(); i++) {
-                    String tensor = m.names().receiverLocals().get(i);
-                    String value = names.newName(tensor + "Value");
-                    b.addParameter(TENSOR, tensor);
-                    unpack.addStatement(fields.get(i).isArray() ? "final double[] $N = $N.toArray()"
-                            : "final double $N = $N.item()", value, tensor);
-                    fieldValues.add(value);
-                    tensors.add(tensor);
-                }
-            }
-            for (MethodPlan.Param param : m.params()) {
-                String value = names.newName(param.name() + "Value");
-                boolean record = m.fields().stream().anyMatch(f -> f.record() != null && f.name().equals(param.name()));
-                if (param.differentiated() && !record) {
-                    b.addParameter(TENSOR, param.name());
-                    if (param.type().isDoubleArray()) {
-                        unpack.addStatement("final double[] $N = $N.toArray()", value, param.name());
-                    } else {
-                        unpack.addStatement("final double $N = $N.item()", value, param.name());
-                    }
-                    values.add(value);
-                    tensors.add(param.name());
-                } else if (param.type().isArray()) {
-                    b.addParameter(ParameterSpec.builder(Printer.type(param.type()), param.name()).build());
-                    String t = param.type().toString();
-                    unpack.addStatement("final $T $N = $T.$N($N)", Printer.type(param.type()), value, SNAPSHOTS,
-                            t.equals("double[]") || t.equals("int[]") || t.equals("double[][]") ? "copy" : "deepCopy",
-                            param.name());
-                    values.add(value);
-                } else {
-                    b.addParameter(ParameterSpec.builder(Printer.type(param.type()), param.name()).build());
-                    values.add(param.name());
-                }
-            }
-            // the primal runs on copies of what it writes, so the node keeps the values it was called with
-            List<String> primalValues = new ArrayList<>();
-            for (int k = 0; k < m.params().size(); k++) {
-                boolean written = m.writtenArrays().contains(m.params().get(k).name());
-                primalValues.add(written ? values.get(k) + ".clone()" : values.get(k));
-            }
-            String upstream = names.newName("upstream");
-            String grads = names.newName("grads");
-            String g = names.newName("gradient");
-            CodeBlock.Builder backward = CodeBlock.builder().addStatement("$T $N = new $T()", gradient, g, gradient);
-            // the tape's inputs: the gradient's fields but records' (a record is data on the tape)
-            List<GradientField> onTape = m.fields().stream().filter(f -> f.record() == null).toList();
-            for (GradientField f : m.fields()) {
-                if (f.record() != null) {
-                    // a record is data on the tape: its gradient is computed, and dropped
-                    for (ArrayLeaf leaf : arrayLeaves()) {
-                        if (leaf.gradient().startsWith(f.name() + ".")) {
-                            backward.addStatement("$N.$L = new double[$L.length]", g, leaf.gradient(), leaf.value());
-                        }
-                    }
-                }
-            }
-            for (int i = 0; i < onTape.size(); i++) {
-                if (onTape.get(i).isArray()) {
-                    // the pullback adds straight into the tape's gradient of that input
-                    backward.addStatement("$N.$N = $N[$L]", g, onTape.get(i).name(), grads, i);
-                }
-            }
-            List<String> pullbackArgs = new ArrayList<>();
-            if (m.isInstance()) {
-                pullbackArgs.add(m.names().self());
-            }
-            pullbackArgs.addAll(fieldValues);
-            // the pullback runs the method again: on fresh copies of what it writes, for every backward
-            for (int k = 0; k < m.params().size(); k++) {
-                boolean written = m.writtenArrays().contains(m.params().get(k).name());
-                pullbackArgs.add(written ? values.get(k) + ".clone()" : values.get(k));
-            }
-            if (fieldValues.isEmpty()) {
-                backward.addStatement("$N($L, $N$L, $N)", Naming.pullback(m.name()), String.join(", ", pullbackArgs),
-                        upstream, m.vector() ? "" : "[0]", g);
-            } else {
-                // at the tensors' values of the fields, not the receiver's
-                backward.addStatement("$T.$N($L, $N$L, $N)", impl, Naming.pullback(m.name()),
-                        String.join(", ", pullbackArgs), upstream, m.vector() ? "" : "[0]", g);
-            }
-            for (int i = 0; i < onTape.size(); i++) {
-                if (onTape.get(i).isScalar()) {
-                    backward.addStatement("$N[$L][0] += $N.$N", grads, i, g, onTape.get(i).name());
-                }
-            }
-            CodeBlock backwardCode = backward.build();
-            if (!m.thrown().isEmpty()) {
-                // the pullback declares the method's checked exceptions; the backward, a lambda, cannot let them
-                // out. It runs the method at the values its forward ran it at, where it returned a value.
-                String e = names.newName("e");
-                backwardCode = CodeBlock.builder().beginControlFlow("try").add(backwardCode)
-                        .nextControlFlow("catch ($T $N)", RuntimeException.class, e)
-                        .addStatement("throw $N", e)
-                        .nextControlFlow("catch ($T $N)", Exception.class, e)
-                        .addStatement("throw new $T($S, $N)", IllegalStateException.class, m.name() + " threw in the "
-                                + "backward pass at the values where its forward pass returned: does it read state "
-                                + "that changed in between?", e)
-                        .endControlFlow().build();
-            }
-            b.addCode(unpack.build());
-            b.addCode("return $T.function($S, $L, ($N, $N) -> {\n$>$L$<}, $L);\n", TENSOR, Naming.gradFn(m.name()),
-                    primalCall(primalValues, fieldValues.stream().map(v -> CodeBlock.of("$N", v)).toList()), upstream,
-                    grads, backwardCode, String.join(", ", tensors));
-            return b.build();
-        }
-
-        /**
          * A call of the primal on the method's own arguments {@code own}: {@code Owner.f(...)},
          * {@code self.f(...)}, or the implementation's copy (of a private method, or of one
          * differentiated with respect to its receiver's fields, which then takes their values).
@@ -601,7 +473,7 @@ public final class FacadeWriter {
             return primalCall(own, m.receiverFields().stream().map(this::value).toList());
         }
 
-        private CodeBlock primalCall(List<String> own, List<CodeBlock> fieldValues) {
+        CodeBlock primalCall(List<String> own, List<CodeBlock> fieldValues) {
             CodeBlock args = own.stream().map(a -> CodeBlock.of("$L", a)).collect(CodeBlock.joining(", "));
             if (m.hidden() || !fieldValues.isEmpty()) {
                 List<CodeBlock> all = new ArrayList<>();
@@ -678,7 +550,7 @@ public final class FacadeWriter {
         }
 
         /** Every array among the inputs, records' components included, in gradient order. */
-        private List<ArrayLeaf> arrayLeaves() {
+        List<ArrayLeaf> arrayLeaves() {
             List<ArrayLeaf> out = new ArrayList<>();
             for (GradientField f : m.fields()) {
                 if (f.isArray()) {
@@ -756,7 +628,7 @@ public final class FacadeWriter {
             return code.build();
         }
 
-        private NameAllocator reserved() {
+        NameAllocator reserved() {
             NameAllocator names = new NameAllocator();
             m.params().forEach(p -> names.newName(p.name(), p));
             if (m.isInstance()) {
