@@ -30,7 +30,7 @@ import java.util.Set;
  * move a different variable the loop carries (an end) to the same new point, computed from the ends
  * alone (a midpoint), the test itself computed from them, in a loop that runs until a
  * value it computes is below a small tolerance or counts to at least {@link #LONG} or to a count
- * passed in. Or a loop that
+ * passed in, unless its condition also counts it to fewer steps ({@code && iter < 5}). Or a loop that
  * stops when the distance between two variables it moves under such tests ({@code |c - b|}) is
  * below a tolerance, however it moves them (Brent's method, whose last steps move b by the
  * tolerance or half the bracket). A loop that only branches on data, whose branches move the same
@@ -41,7 +41,7 @@ import java.util.Set;
  *
  * <p>A loop as long that is neither, but narrows a bracket it carries in another form (a golden
  * section carrying its points, a ternary search, ends moved by {@code ?:} or inside
- * {@code Math.max}, a bracket in an array, a halving step), is found by {@link Brackets} and
+ * {@code Math.max}, a bracket in an array, a halving step or one computed from the counter), is found by {@link Brackets} and
  * reported at the loop.
  */
 final class Searches {
@@ -54,10 +54,14 @@ final class Searches {
     /** What the method's loops may stop on. */
     private final Tolerances tolerances;
 
-    private Searches(Activity activity, Diagnostics diagnostics, Tolerances tolerances) {
+    /** The method's statements. */
+    private final List<Stmt> body;
+
+    private Searches(Activity activity, Diagnostics diagnostics, Tolerances tolerances, List<Stmt> body) {
         this.activity = activity;
         this.diagnostics = diagnostics;
         this.tolerances = tolerances;
+        this.body = body;
     }
 
     /**
@@ -66,7 +70,7 @@ final class Searches {
      * inner first for the other forms, and one around or inside a loop reported is not reported again.
      */
     static void check(List<Stmt> body, Activity activity, Diagnostics diagnostics) {
-        Searches s = new Searches(activity, diagnostics, new Tolerances(body));
+        Searches s = new Searches(activity, diagnostics, new Tolerances(body), body);
         List<Stmt.Loop> loops = new ArrayList<>();
         for (Stmt st : Stmts.all(body)) {
             if (st instanceof Stmt.Loop l) {
@@ -361,9 +365,13 @@ final class Searches {
 
     /**
      * Whether {@code l} runs until a value it computes is below a small tolerance (in its
-     * condition, or an {@code if} that leaves it), or counts to a constant of at least {@link #LONG}.
+     * condition, or an {@code if} that leaves it), or counts to a constant of at least {@link #LONG};
+     * not when its condition also bounds it to fewer steps ({@link #countedShort}).
      */
     private boolean runsLong(Stmt.Loop l) {
+        if (countedShort(l)) {
+            return false;
+        }
         Set<Var> computed = new HashSet<>();
         for (Stmt s : Stmts.all(parts(l))) {
             Var target = Stmts.target(s);
@@ -401,5 +409,120 @@ final class Searches {
         boolean[] moves = {false};
         Exprs.reads(measured, v -> moves[0] |= v.type.isDouble() && computed.contains(v));
         return moves[0];
+    }
+
+    /**
+     * Whether a part of {@code l}'s condition joined by {@code &&} bounds it to fewer than {@link #LONG}
+     * steps: it compares a counter with a constant ({@code iter < 1}, {@code ++n <= 5}), the counter
+     * starting from a constant (declared so, and written nowhere else outside the loop) and counted up
+     * by the loop at every step (in its update or condition, or a statement of its body that no
+     * {@code continue} skips), and by nothing else.
+     */
+    private boolean countedShort(Stmt.Loop l) {
+        List<Expr> parts = new ArrayList<>();
+        conjuncts(l.condition(), parts);
+        for (Expr part : parts) {
+            if (!(part instanceof Expr.Binary b)) {
+                continue;
+            }
+            boolean upTo = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE;
+            boolean downTo = b.op() == Expr.BinaryOp.GT || b.op() == Expr.BinaryOp.GE;
+            Expr count = upTo ? b.left() : b.right();
+            Expr limit = upTo ? b.right() : b.left();
+            Var counter = count instanceof Expr.Assignment a ? Exprs.var(a.target()) : Exprs.var(count);
+            Double bound = limit instanceof Expr.Const c && c.value() instanceof Number ? Exprs.constant(limit) : null;
+            if (!(upTo || downTo) || counter == null || bound == null || counter.type.isDouble()
+                    || count instanceof Expr.Assignment a && countUp(a, counter) == 0) {
+                continue;
+            }
+            Double start = start(l, counter);
+            boolean inclusive = b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GE;
+            if (start != null && countedEveryStep(l, counter, count instanceof Expr.Assignment)
+                    && bound - start + (inclusive ? 1 : 0) + (l.doWhile() ? 1 : 0) < LONG) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void conjuncts(Expr e, List<Expr> out) {
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.CAND) {
+            conjuncts(b.left(), out);
+            conjuncts(b.right(), out);
+        } else if (e != null) {
+            out.add(e);
+        }
+    }
+
+    /** How much {@code e} counts {@code counter} up ({@code i++}, {@code i += 2}, {@code i = i + 1}), or 0. */
+    private static double countUp(Expr e, Var counter) {
+        Expr value = e instanceof Expr.Assignment a && a.op() != null
+                ? new Expr.Binary(a.op(), a.target(), a.value(), a.type(), null)
+                : e instanceof Expr.Assignment a ? a.value() : e;
+        if (!(value instanceof Expr.Binary b) || Exprs.var(b.left()) != counter) {
+            return 0;
+        }
+        Double by = Exprs.constant(b.right());
+        return by == null ? 0 : b.op() == Expr.BinaryOp.ADD ? Math.max(by, 0) : b.op() == Expr.BinaryOp.SUB ? Math.max(-by, 0) : 0;
+    }
+
+    /**
+     * Whether every write of {@code counter} in {@code l} counts it up, one at every step: in the
+     * condition ({@code inCondition}), the update, or a statement of the body or head no {@code continue} skips.
+     */
+    private static boolean countedEveryStep(Stmt.Loop l, Var counter, boolean inCondition) {
+        boolean[] ok = {true};
+        List<Stmt> parts = parts(l);
+        for (Stmt s : Stmts.all(parts)) {
+            if (s instanceof Stmt.Declare d && d.var() == counter && !l.init().contains(s)
+                    || s instanceof Stmt.Assign a && a.var() == counter && countUp(a.value(), counter) == 0) {
+                return false;
+            }
+        }
+        List<Expr> exprs = new ArrayList<>();
+        Stmts.forEachExpr(parts, exprs::add);
+        if (l.condition() != null) {
+            exprs.add(l.condition());
+        }
+        exprs.forEach(e -> Exprs.postOrder(e, n -> ok[0] &= !(n instanceof Expr.Assignment a
+                && Exprs.var(a.target()) == counter && countUp(a, counter) == 0)));
+        if (!ok[0]) {
+            return false;
+        }
+        boolean skipped = Stmts.all(l.body()).stream().anyMatch(s -> s instanceof Stmt.Continue);
+        List<Stmt> every = new ArrayList<>(l.update());
+        if (!skipped) {
+            every.addAll(l.body());
+            every.addAll(l.head());
+        }
+        return inCondition || every.stream().anyMatch(s -> s instanceof Stmt.Assign a && a.var() == counter
+                || s instanceof Stmt.Eval e && e.expr() instanceof Expr.Assignment x && Exprs.var(x.target()) == counter);
+    }
+
+    /**
+     * The constant {@code counter} starts from: its declaration in {@code l}'s header, or the one
+     * declaration of the method's that gives it a constant, nothing outside the loop writing it again.
+     */
+    private Double start(Stmt.Loop l, Var counter) {
+        Set<Stmt> inside = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        inside.addAll(Stmts.all(List.of(l)));
+        inside.removeAll(l.init());
+        Double start = null;
+        int writes = 0;
+        for (Stmt s : Stmts.all(body)) {
+            if (inside.contains(s)) {
+                continue;
+            }
+            if (Stmts.target(s) == counter) {
+                writes++;
+                start = s instanceof Stmt.Declare d && d.init() != null ? Exprs.constant(d.init()) : null;
+            }
+            for (Expr e : Stmts.exprs(s)) {
+                if (Exprs.any(e, n -> n instanceof Expr.Assignment a && Exprs.var(a.target()) == counter)) {
+                    writes += 2;
+                }
+            }
+        }
+        return writes == 1 ? start : null;
     }
 }
