@@ -23,25 +23,32 @@ import java.util.Set;
  * ({@code hi = m2} or {@code lo = m1}), ends moved by {@code ?:} ({@code hi = above ? mid : hi})
  * or inside {@code Math.max}/{@code Math.min} ({@code lo = Math.max(lo, s < 0 ? mid : lo)}), a
  * bracket held in an array ({@code br[g(mid) > 0 ? 1 : 0] = mid}), a point moved by a step that
- * halves ({@code x += g(x) > 0 ? -step : step; step *= 0.5;}).
+ * halves ({@code x += g(x) > 0 ? -step : step; step *= 0.5;}) or that the loop computes from its
+ * counter ({@code double step = Math.scalb(1.0, -i)}, {@code 1.0 / (i + 1)}: {@link CounterSteps}).
  *
  * <p>What makes each a search, and loses its result's derivative: the loop carries doubles (the
  * bracket: declared before it, assigned in it) that get no derivative from its steps, since every
- * value it gives them is computed from the bracket and constants (a differentiated value reaches
- * them only through a test: an {@code if}'s, a {@code ?:}'s, an array index, a {@code Math.signum});
- * it moves one of them to a point read from another (not to data, not by a constant) on a test that
- * reads the bracket and a differentiated value from elsewhere; the interval narrows, some value it
- * gives the bracket being computed from two of its ends or a step scaled down
- * ({@code mid = 0.5 * (lo + hi)}, {@code step *= 0.5}); and the bracket is read after the loop, or
- * returned from it: its result. The loop runs long (as {@link Searches} says). So the result converges to a point that moves
- * with the differentiated values, while its derivative is that of the bracket's start.
+ * value it gives them is computed from the bracket, its counters and constants (a differentiated
+ * value reaches them only through a test: an {@code if}'s, a {@code ?:}'s, an array index, a
+ * {@code Math.signum}); its result is the part of the bracket read after the loop, or returned from
+ * it, and the ends its values come from; it moves one of these to a point read from another end, or
+ * by a step computed from its counters that falls as they count (not to data, not by a constant),
+ * on a test that reads an end and a differentiated value from elsewhere; and the interval narrows,
+ * some value it gives the result being computed from two ends, a step scaled down or such a counted
+ * step ({@code mid = 0.5 * (lo + hi)}, {@code step *= 0.5}). A variable the loop gives nothing but
+ * constants ({@code a = 1.0}) is no end: a point read from it moves to a constant, a test of it
+ * tests a constant. The loop runs long (as {@link Searches} says: a condition that also counts to
+ * fewer than {@link Searches#LONG} steps, {@code && iter < 5}, makes it short). So the result
+ * converges to a point that moves with the differentiated values, while its derivative is that of
+ * the bracket's start.
  *
  * <p>Not searches: a count of values past a differentiated threshold ({@code count += 1} moves to
  * nothing but itself), a maximum or minimum (its values are data or carry derivatives), a grid
- * search (its point moves by a fixed step, nothing narrows: its result is constant between grid
- * points, as its derivative says), a Newton or secant iteration or a series (their values carry
- * derivatives), a loop left early when a differentiated value crosses a limit (no choice moves a
- * bracket).
+ * search (its point moves by a fixed step, {@code x = lo + i * h}, nothing narrows: its result is
+ * constant between grid points, as its derivative says), a Newton or secant iteration or a series
+ * (their values carry derivatives, whatever counted weights {@code 1.0 / (i + 1)} multiply them), an
+ * integrator's time {@code t = i * dt}, a loop left early when a differentiated value crosses a
+ * limit (no choice moves a bracket).
  */
 final class Brackets {
 
@@ -51,6 +58,8 @@ final class Brackets {
     /** Every value the loop gives each variable (an array: the values of its elements). */
     private final Map<Var, List<Expr>> values = new HashMap<>();
     private final List<Write> writes = new ArrayList<>();
+    /** The steps the loop computes from its counters alone. */
+    private CounterSteps steps;
 
     /**
      * A value the loop gives {@code var} (at {@code index} for an array, else null) under the tests
@@ -85,7 +94,12 @@ final class Brackets {
             b.assignments(l.condition(), List.of());
         }
         Set<Var> bracket = b.bracket();
-        return !bracket.isEmpty() && b.moves(bracket) && b.narrowing(bracket) && b.readAfter(l, body, bracket);
+        if (bracket.isEmpty()) {
+            return false;
+        }
+        b.steps = new CounterSteps(b.values, b.local, activity, body);
+        Set<Var> result = b.result(l, body, bracket);
+        return !result.isEmpty() && b.moves(bracket, result) && b.narrowing(bracket, result);
     }
 
     /** Records the writes of {@code list}, each with the tests it is under. */
@@ -203,9 +217,9 @@ final class Brackets {
      * of a differentiated value: a write in an {@code if} on such a test, a {@code ?:} on one in its
      * value, or an element chosen by one.
      */
-    private boolean moves(Set<Var> bracket) {
+    private boolean moves(Set<Var> bracket, Set<Var> result) {
         for (Write w : writes) {
-            if (!bracket.contains(w.var())) {
+            if (!result.contains(w.var())) {
                 continue;
             }
             boolean chosen = w.tests().stream().anyMatch(t -> decides(t, bracket))
@@ -215,7 +229,7 @@ final class Brackets {
             }
             Set<Object> ends = ends(w.value(), bracket);
             ends.remove(end(w.var(), w.index()));
-            if (!ends.isEmpty()) {
+            if (!ends.isEmpty() || steps.shrinks(w.value())) {
                 return true;
             }
         }
@@ -289,17 +303,18 @@ final class Brackets {
      * Whether the interval narrows: a value the loop gives the {@code bracket} is computed from two of
      * its ends ({@code lo + gr * (hi - lo)}, {@code x + step}), or scales a step down ({@code step *= 0.5}).
      */
-    private boolean narrowing(Set<Var> bracket) {
+    private boolean narrowing(Set<Var> bracket, Set<Var> result) {
         // a step the loop scales down, bracket or not (for (double step = 4; ...; step /= 2) { ... x += step; })
-        Set<Var> steps = new HashSet<>();
+        Set<Var> halving = new HashSet<>();
         for (Write w : writes) {
             if (shrinks(w)) {
-                steps.add(w.var());
+                halving.add(w.var());
             }
         }
         for (Write w : writes) {
-            if (bracket.contains(w.var()) && (ends(w.value(), bracket).size() >= 2 || shrinks(w)
-                    || Exprs.any(w.value(), n -> n instanceof Expr.Read r && steps.contains(r.var())))) {
+            if (result.contains(w.var()) && (ends(w.value(), bracket).size() >= 2 || shrinks(w)
+                    || Exprs.any(w.value(), n -> n instanceof Expr.Read r && halving.contains(r.var()))
+                    || steps.shrinks(w.value()))) {
                 return true;
             }
         }
@@ -337,7 +352,9 @@ final class Brackets {
 
     private void ends(Expr e, Set<Var> bracket, Set<Object> out, Set<Var> seen) {
         if (e instanceof Expr.ArrayRead r && Exprs.var(r.array()) != null && bracket.contains(Exprs.var(r.array()))) {
-            out.add(end(Exprs.var(r.array()), r.index()));
+            if (!fixed(Exprs.var(r.array()))) {
+                out.add(end(Exprs.var(r.array()), r.index()));
+            }
             ends(r.index(), bracket, out, seen);
             return;
         }
@@ -346,7 +363,9 @@ final class Brackets {
         }
         if (e instanceof Expr.Read r) {
             if (bracket.contains(r.var())) {
-                out.add(end(r.var(), null));
+                if (!fixed(r.var())) {
+                    out.add(end(r.var(), null));
+                }
             } else if (values.containsKey(r.var()) && seen.add(r.var())) {
                 values.get(r.var()).forEach(x -> ends(x, bracket, out, seen));
             }
@@ -371,29 +390,48 @@ final class Brackets {
     }
 
     /**
-     * Whether a statement of {@code body} outside {@code l}, or a {@code return} inside it, reads the
-     * {@code bracket}: the loop's result.
+     * Whether the loop gives {@code v} nothing but constants ({@code a = 1.0}): no end of a bracket,
+     * which a point read from it would move to a constant.
      */
-    private boolean readAfter(Stmt.Loop l, List<Stmt> body, Set<Var> bracket) {
+    private boolean fixed(Var v) {
+        return values.getOrDefault(v, List.of()).stream().allMatch(x -> Exprs.constant(
+                x instanceof Expr.Assignment a && a.op() == null ? a.value() : x) != null);
+    }
+
+    /**
+     * The loop's result: the variables of the {@code bracket} a statement of {@code body} outside
+     * {@code l} reads, or the ends a {@code return} inside it reads (through what the loop computes
+     * from them), and the ends their values come from. What the loop moves outside it is no search's
+     * result.
+     */
+    private Set<Var> result(Stmt.Loop l, List<Stmt> body, Set<Var> bracket) {
         Set<Stmt> inside = Collections.newSetFromMap(new IdentityHashMap<>());
         inside.add(l);
         inside.addAll(Stmts.all(List.of(l)));
+        Set<Object> read = new HashSet<>();
         for (Stmt s : Stmts.all(body)) {
-            if (inside.contains(s)) {
+            if (!inside.contains(s)) {
+                // read directly: a value computed in the loop from the bracket besides (an adaptive
+                // integrator's y, by its step h) is not taken for the point the bracket converges to
+                Stmts.exprs(s).forEach(e -> Exprs.reads(e, v -> {
+                    if (bracket.contains(v)) {
+                        read.add(v);
+                    }
+                }));
+            } else if (s instanceof Stmt.Return r && r.value() != null) {
                 // return mid: through what the loop computes from the bracket
-                if (s instanceof Stmt.Return r && r.value() != null && !ends(r.value(), bracket).isEmpty()) {
-                    return true;
-                }
-                continue;
-            }
-            for (Expr e : Stmts.exprs(s)) {
-                boolean[] found = {false};
-                Exprs.reads(e, v -> found[0] |= bracket.contains(v));
-                if (found[0]) {
-                    return true;
-                }
+                ends(r.value(), bracket, read, new HashSet<>());
             }
         }
-        return false;
+        Set<Var> out = new HashSet<>();
+        List<Object> work = new ArrayList<>(read);
+        while (!work.isEmpty()) {
+            Object end = work.remove(work.size() - 1);
+            Var v = end instanceof Var x ? x : (Var) ((List<?>) end).get(0);
+            if (out.add(v)) {
+                values.getOrDefault(v, List.of()).forEach(x -> work.addAll(ends(x, bracket)));
+            }
+        }
+        return out;
     }
 }
