@@ -171,6 +171,36 @@ class DiagnosticsSearchFormsTest {
                 "    }"), "for (double step = 4.0; step > 1e-12; step /= 2) {", "root");
     }
 
+    /**
+     * A cube root of a found by steps computed from the loop's counter, no variable halved: each
+     * compiled with gradient 0 (found by a review), where the root's is 1 / (3a^(2/3)).
+     */
+    @Test
+    void aStepComputedFromTheCounterIsRefusedAtTheLoop() {
+        for (String step : new String[] {"Math.scalb(1.0, -i)", "4.0 / (1L << i)", "Math.pow(0.5, i)"}) {
+            assertRefusedAt(countedSearch(step, 60), "for (int i = 1; i <= 60; i++) {", "cubeRoot");
+        }
+    }
+
+    /** A Robbins–Monro step 1 / (i + 1): it shrinks, if not by halves, and the point converges to the root. */
+    @Test
+    void aRobbinsMonroStepIsRefusedAtTheLoop() {
+        assertRefusedAt(countedSearch("1.0 / (i + 1)", 2000), "for (int i = 1; i <= 2000; i++) {", "cubeRoot");
+    }
+
+    private static JavaFileObject countedSearch(String step, int steps) {
+        return functions(
+                "    @Differentiable",
+                "    static double cubeRoot(double a) {",
+                "        double x = 0;",
+                "        for (int i = 1; i <= " + steps + "; i++) {",
+                "            double step = " + step + ";",
+                "            x += (x * x * x - a > 0) ? -step : step;",
+                "        }",
+                "        return x;",
+                "    }");
+    }
+
     /** A point moved by a halving step in the direction Math.signum gives: no test written at all. */
     @Test
     void aSignStepSearchIsRefusedAtTheLoop() {
@@ -348,5 +378,139 @@ class DiagnosticsSearchFormsTest {
         assertEquals(2 / (2 + 1.2 * r * r), gradient(c, "goldenThenNewton", "a", 1.3), 1e-9);
         double root = 1.2134116627622296; // r³ + r = 3: dr/da = 1 / (3r² + 1)
         assertEquals(1 / (3 * root * root + 1), gradient(c, "bisectThenNewton", "a", 3.0), 1e-9);
+    }
+
+    /**
+     * Loops {@link #aStepComputedFromTheCounterIsRefusedAtTheLoop} must not take for searches, each
+     * accepted with the gradient finite differences give: a grid scanned by a point computed from the
+     * counter ({@code lo + i * h}, and carried), a secant iteration, a series whose terms are weighted
+     * by {@code 1.0 / (i + 1)}, an Euler integrator whose time is {@code i * dt}, a count of values
+     * past a threshold that falls with the counter, a bisection its condition counts to 10 steps
+     * (below the 20 a search takes), and two programs of the random campaign: a variable the loop
+     * gives only a constant ({@code a = 1.0}, {@code into = 1.0}) read by a test and by a value is no
+     * end of a bracket, and {@code && iter < 1} runs the loop once.
+     */
+    @Test
+    void countedStepsThatNarrowNoBracketAndConstantsAreAccepted() throws Exception {
+        Compilation c = compile(functions(
+                "    @Differentiable",
+                "    static double gridScan(double a) {",
+                "        double best = Double.POSITIVE_INFINITY, at = 0;",
+                "        final double lo = -5, h = 0.01;",
+                "        for (int i = 0; i <= 1000; i++) {",
+                "            double x = lo + i * h;",
+                "            double f = (x - a) * (x - a) + 0.1 * x * x * x * x;",
+                "            if (f < best) { best = f; at = x; }",
+                "        }",
+                "        return at + best;",
+                "    }",
+                "    @Differentiable",
+                "    static double gridCarried(double a) {",
+                "        double x = -5, best = Double.POSITIVE_INFINITY, at = 0;",
+                "        for (int i = 0; i < 1000; i++) {",
+                "            x = -5 + i * 0.01;",
+                "            double f = (x - a) * (x - a);",
+                "            if (f < best) { best = f; at = x; }",
+                "        }",
+                "        return at + best;",
+                "    }",
+                "    @Differentiable",
+                "    static double secant(double a) {",
+                "        double x0 = 1, x1 = 2;",
+                "        for (int i = 0; i < 40; i++) {",
+                "            double f0 = x0 * x0 * x0 - a, f1 = x1 * x1 * x1 - a;",
+                "            if (Math.abs(f1 - f0) < 1e-300) break;",
+                "            double x2 = x1 - f1 * (x1 - x0) / (f1 - f0);",
+                "            x0 = x1; x1 = x2;",
+                "        }",
+                "        return x1;",
+                "    }",
+                "    @Differentiable",
+                "    static double weightedSeries(double x) {",
+                "        double sum = 0, power = 1;",
+                "        for (int i = 0; i < 50; i++) {",
+                "            double w = 1.0 / (i + 1);",
+                "            sum += (i % 2 == 0 ? w : -w) * power;",
+                "            power *= x;",
+                "            if (sum > 100) break;",
+                "        }",
+                "        return sum;",
+                "    }",
+                "    @Differentiable",
+                "    static double euler(double a) {",
+                "        double y = 1, dt = 0.001;",
+                "        for (int i = 0; i < 1000; i++) {",
+                "            double t = i * dt;",
+                "            y += dt * (-a * y + Math.sin(t));",
+                "        }",
+                "        return y;",
+                "    }",
+                "    @Differentiable",
+                "    static double countPast(double[] xs, double t) {",
+                "        double count = 0, weight = 0;",
+                "        for (int i = 0; i < xs.length; i++) {",
+                "            if (xs[i] * t > 1.0 / (i + 1)) { count += 1; weight += 1.0 / (i + 1); }",
+                "        }",
+                "        return count * t + weight * t * t;",
+                "    }",
+                "    @Differentiable",
+                "    static double shortBisection(double a, double b) {",
+                "        double lo = 0, hi = 10;",
+                "        int iter = 0;",
+                "        while (hi - lo > 1e-12 && iter < 10) {",
+                "            iter++;",
+                "            double mid = 0.5 * (lo + hi);",
+                "            boolean above = mid * mid * mid - a > 0;",
+                "            hi = above ? mid : hi;",
+                "            lo = above ? lo : mid;",
+                "        }",
+                "        return lo + b * b;",
+                "    }",
+                "    @Differentiable",
+                "    static double constantInLoop(double x, double y) {",
+                "        double a = 1.0;",
+                "        int iter = 0;",
+                "        do {",
+                "            iter++;",
+                "            a = 1.0;",
+                "            y -= Math.signum((x - a));",
+                "        } while ((a > x) && iter < 1);",
+                "        return y;",
+                "    }",
+                "    @Differentiable",
+                "    static double constantInAnonymous(double[] w, double into, double x) {",
+                "        Body run = new Body() {",
+                "            @Override",
+                "            public double apply(double[] w, double into, double x) {",
+                "                double b = 1.0;",
+                "                int iter = 0;",
+                "                while ((1.0 < 1.0) && iter < 20) {",
+                "                    iter++;",
+                "                    into = 1.0;",
+                "                    if ((((1.0 < 1.0) ? w[0] : into) < 1.0)) {",
+                "                        b *= into;",
+                "                    }",
+                "                    x = 1.0;",
+                "                }",
+                "                x--;",
+                "                return 1.0;",
+                "            }",
+                "        };",
+                "        return run.apply(w, into, x) * x;",
+                "    }",
+                "    interface Body {",
+                "        double apply(double[] w, double into, double x);",
+                "    }"));
+        assertThat(c).succeededWithoutWarnings();
+        assertGradientMatchesFiniteDifferences(c, "gridScan", 1.3);
+        assertGradientMatchesFiniteDifferences(c, "gridCarried", 1.333);
+        assertGradientMatchesFiniteDifferences(c, "secant", 1.3);
+        assertEquals(1 / (3 * Math.cbrt(1.3) * Math.cbrt(1.3)), gradient(c, "secant", "a", 1.3), 1e-9);
+        assertGradientMatchesFiniteDifferences(c, "weightedSeries", 0.5);
+        assertGradientMatchesFiniteDifferences(c, "euler", 1.3);
+        assertGradientMatchesFiniteDifferences(c, "countPast", new double[] {0.5, 1.5, 2.5, 3.5}, 0.9);
+        assertGradientMatchesFiniteDifferences(c, "shortBisection", 2.0, 0.7);
+        assertGradientMatchesFiniteDifferences(c, "constantInLoop", 0.3, 0.2);
+        assertGradientMatchesFiniteDifferences(c, "constantInAnonymous", new double[] {0.5}, 0.3, 0.2);
     }
 }
