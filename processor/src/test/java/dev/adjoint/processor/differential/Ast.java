@@ -1006,7 +1006,8 @@ final class Ast {
      * {@code bisect}) on a test of a value that may carry a derivative: a search the processor
      * refuses (AdjointSearchLoop), its ends moved one way or the other, to the midpoint (a
      * bisection), to c or d (a golden section), to m1 or m2 (a ternary search), or by conditional
-     * expressions.
+     * expressions, or a point moved by a step computed from the counter
+     * ({@code x += ... > t ? -step : step}).
      */
     static boolean searches(Method m) {
         // the test reads a local declared from a differentiated parameter (the shape's t): a derivative
@@ -1032,6 +1033,10 @@ final class Ast {
                     return true;
                 }
                 if (b instanceof Assign a && a.value() instanceof Cond c && differentiated.test(c.condition())) {
+                    return true;
+                }
+                // a point moved one way or the other by a step computed from the counter
+                if (b instanceof Compound a && a.value() instanceof Cond c && differentiated.test(c.condition())) {
                     return true;
                 }
             }

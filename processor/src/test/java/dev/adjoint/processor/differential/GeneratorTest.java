@@ -406,7 +406,8 @@ class GeneratorTest {
 
     /**
      * {@link Shape#SEARCH} comes in every form (a bisection, a golden section carrying its points, a
-     * ternary search, a bisection by conditional expressions), stopped on the bracket's width or on
+     * ternary search, a bisection by conditional expressions, a point moved by a step computed from
+     * the counter), stopped on the bracket's width or on
      * its count alone; Ast.mustRefuse knows each, and the processor refuses each with
      * AdjointSearchLoop on the method's lines.
      */
@@ -427,7 +428,8 @@ class GeneratorTest {
                 assertTrue(Ast.mustRefuse(drawn, m), m.name());
                 String printed = JavaPrinter.method(m);
                 forms.add(printed.contains("0.6180339887498949") ? "golden section"
-                        : printed.contains("/ 3.0") ? "ternary" : printed.contains(" ? ") ? "?:" : "bisection");
+                        : printed.contains("/ 3.0") ? "ternary" : printed.contains("(double) bisect") ? "counted step"
+                        : printed.contains(" ? ") ? "?:" : "bisection");
                 for (Stmt s : Ast.statements(m.body())) {
                     if (s instanceof Ast.While w && w.counter().startsWith("bisect")) {
                         forms.add(w.condition() instanceof Cmp c && c.op() == CmpOp.GT ? "width" : "count");
@@ -441,7 +443,7 @@ class GeneratorTest {
                 assertNull(campaign.refusalFailure(alone, m, new Random(seed)), JavaPrinter.print(alone));
             }
         }
-        assertEquals(Set.of("bisection", "golden section", "ternary", "?:", "width", "count"), forms);
+        assertEquals(Set.of("bisection", "golden section", "ternary", "?:", "counted step", "width", "count"), forms);
     }
 
     @Test

@@ -1115,8 +1115,10 @@ final class ProgramGenerator {
      * a ternary search ({@code hi = m2} or {@code lo = m1}), or a bisection by conditional expressions
      * ({@code hi = mid³ + mid > t ? mid : hi; lo = ... ? lo : mid;}). The loop runs while the bracket
      * is wider than 1e-12, or (but for the bisection, which the processor knows by that exit or by
-     * its test) while {@code hi >= lo}, on its count alone. Ast.mustRefuse knows each by its counter
-     * ({@code bisect}).
+     * its test) while {@code hi >= lo}, on its count alone. Or a point moved one way or the other by
+     * a step computed from the counter alone ({@code x += x³ + x > t ? -step : step} with
+     * {@code 8.0 * Math.pow(0.5, bisect)} or {@code 1.0 / (bisect + 1)}), on its count alone.
+     * Ast.mustRefuse knows each by its counter ({@code bisect}).
      */
     private void search(List<Stmt> out) {
         // a differentiated parameter, so that the processor and Ast.searches agree the test carries a derivative
@@ -1132,7 +1134,11 @@ final class ProgramGenerator {
         String counter = fresh(List.of("bisect"), "bisect");
         out.add(new Ast.Declare(lo, Local.DOUBLE, new Num(0.0)));
         out.add(new Ast.Declare(hi, Local.DOUBLE, new Bin(Op.ADD, new Var(target), new Num(1.0))));
-        int form = random.nextInt(4);
+        int form = random.nextInt(5);
+        if (form == 4) {
+            countedSearch(out, target, lo, counter);
+            return;
+        }
         List<Stmt> body = new ArrayList<>();
         Expr width = new Bin(Op.SUB, new Var(hi), new Var(lo));
         if (form == 1) {
@@ -1180,6 +1186,31 @@ final class ProgramGenerator {
         out.add(new Ast.Declare(root, Local.DOUBLE, new Bin(Op.MUL, new Num(0.5), new Bin(Op.ADD, new Var(lo),
                 new Var(hi)))));
         for (String v : List.of(target, lo, hi, root)) {
+            track(v, true);
+            readable.add(v);
+        }
+        if (result == null) {
+            result = root;
+        }
+    }
+
+    /**
+     * The counted form of {@link #search}: {@code lo} moved from 0 by a step the loop computes from its
+     * counter alone, a halving one or a Robbins–Monro one, toward the root of r³ + r = t.
+     */
+    private void countedSearch(List<Stmt> out, String target, String x, String counter) {
+        Expr count = new Ast.Widen(new Ast.IntParam(counter), true);
+        Expr step = random.nextBoolean()
+                ? new Bin(Op.MUL, new Num(8.0), new Ast.Call(MathFunction.POW, false, List.of(new Num(0.5), count)))
+                : new Bin(Op.DIV, new Num(1.0), new Bin(Op.ADD, count, new Num(1.0)));
+        Expr p = new Var(x);
+        Bool above = new Ast.Cmp(CmpOp.GT, new Bin(Op.ADD, new Bin(Op.MUL, new Bin(Op.MUL, p, p), p), p),
+                new Var(target));
+        List<Stmt> body = List.of(new Ast.Compound(x, Op.ADD, new Ast.Cond(above, new Ast.Neg(step), step)));
+        out.add(new Ast.While(null, counter, new Ast.Cmp(CmpOp.GE, p, new Num(-1.0)), 200, body));
+        String root = fresh(LOCAL_NAMES, "v");
+        out.add(new Ast.Declare(root, Local.DOUBLE, new Bin(Op.ADD, p, new Num(0.0))));
+        for (String v : List.of(target, x, root)) {
             track(v, true);
             readable.add(v);
         }
