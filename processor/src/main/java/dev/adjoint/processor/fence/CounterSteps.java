@@ -170,7 +170,10 @@ final class CounterSteps {
         return ok[0] && !counters.isEmpty();
     }
 
-    /** Whether {@code e}'s size falls from its first count to its last, not at a fixed rate, the counters counting {@code sign}-wards. */
+    /**
+     * Whether {@code e}'s size falls from its first count to its last, not at a fixed rate, the
+     * counters whose direction is unknown counting {@code sign}-wards.
+     */
     private boolean falls(Expr e, Set<Var> counters, int sign) {
         double[] at = new double[SAMPLES];
         for (int k = 0; k < SAMPLES; k++) {

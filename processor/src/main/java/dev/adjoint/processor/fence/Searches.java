@@ -463,7 +463,10 @@ final class Searches {
             return 0;
         }
         Double by = Exprs.constant(b.right());
-        return by == null ? 0 : b.op() == Expr.BinaryOp.ADD ? Math.max(by, 0) : b.op() == Expr.BinaryOp.SUB ? Math.max(-by, 0) : 0;
+        if (by == null) {
+            return 0;
+        }
+        return b.op() == Expr.BinaryOp.ADD ? Math.max(by, 0) : b.op() == Expr.BinaryOp.SUB ? Math.max(-by, 0) : 0;
     }
 
     /**

@@ -130,8 +130,9 @@ final class Shapes {
          * hi = mid; else lo = mid; }}), or a search for it in another form (a golden section carrying its
          * points c and d, a ternary search, a bisection by {@code ?:}), those also while {@code hi >= lo}
          * on the count alone, or a point moved by a step computed from the counter alone
-         * ({@code x += ... > t ? -step : step}, {@code step} halving or 1 / (n + 1)): the processor must refuse it (AdjointSearchLoop), since its steps'
-         * derivative is not the root's, wherever it stands among other code.
+         * ({@code x += ... > t ? -step : step}, {@code step} halving or 1 / (n + 1)): the processor
+         * must refuse it (AdjointSearchLoop), since its steps' derivative is not the root's, wherever
+         * it stands among other code.
          */
         SEARCH("search", 1, false);
 
