@@ -7,8 +7,11 @@ import java.util.List;
  * The gradient class of a record's differentiable components ({@code record Params(double mu,
  * double sigma)} gives {@code ParamsGradient} with {@code mu} and {@code sigma}), nested in the
  * adjoint class; components that are records themselves have gradients of their own.
+ * {@code constructorDeclared}: the record or a record among its components declares its canonical
+ * constructor (or comes from a class file, which does not say), which could change or refuse a
+ * direction built as a record: the record's directions are then objects of its gradient class.
  */
-public record RecordPlan(ClassRef record, ClassRef gradient, List<Component> components) {
+public record RecordPlan(ClassRef record, ClassRef gradient, List<Component> components, boolean constructorDeclared) {
 
     /** A differentiable component: its name, and the nested record's plan when it is a record. */
     public record Component(String name, dev.adjoint.processor.ir.JType type, RecordPlan record) {}

@@ -592,11 +592,8 @@ public final class FacadeWriter {
         private List<ParameterSpec> directionParameters() {
             List<ParameterSpec> out = new ArrayList<>();
             for (int i = 0; i < m.fields().size(); i++) {
-                GradientField f = m.fields().get(i);
-                // a record's direction is a record of its type
-                TypeName type = f.record() != null ? Printer.type(f.type())
-                        : f.isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
-                out.add(ParameterSpec.builder(type, m.names().directions().get(i)).build());
+                out.add(ParameterSpec.builder(RecordGradients.directionType(m.fields().get(i)),
+                        m.names().directions().get(i)).build());
             }
             return out;
         }
@@ -609,9 +606,14 @@ public final class FacadeWriter {
             }
         }
 
+        /** What the directions' Javadoc adds: an array's length, and which type a record's direction is. */
         private String directionNote() {
-            return m.fields().stream().anyMatch(GradientField::isArray)
-                    ? " A direction for an array has its input's length." : "";
+            StringBuilder note = new StringBuilder(m.fields().stream().anyMatch(GradientField::isArray)
+                    ? " A direction for an array has its input's length." : "");
+            for (int i = 0; i < m.fields().size(); i++) {
+                note.append(RecordGradients.directionNote(m.fields().get(i), m.names().directions().get(i)));
+            }
+            return note.toString();
         }
 
         /**

@@ -429,18 +429,14 @@ public final class ImplWriter {
             MethodSpec.Builder tangent = MethodSpec.methodBuilder(Naming.tangent(plan.name()))
                     .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(value);
             for (int i = 0; i < plan.fields().size(); i++) {
-                tangent.addParameter(plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
-                        : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
-                        : TypeName.DOUBLE, n.directions().get(i));
+                tangent.addParameter(RecordGradients.directionType(plan.fields().get(i)), n.directions().get(i));
             }
             type.addMethod(tangent.addStatement("throw new $T($S)", AssertionError.class, refused).build());
             if (plan.order() == 2) {
                 MethodSpec.Builder pt = MethodSpec.methodBuilder(Naming.pullbackTangent(plan.name()))
                         .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
                 for (int i = 0; i < plan.fields().size(); i++) {
-                    pt.addParameter(plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
-                        : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
-                            : TypeName.DOUBLE, n.directions().get(i));
+                    pt.addParameter(RecordGradients.directionType(plan.fields().get(i)), n.directions().get(i));
                 }
                 pt.addParameter(TypeName.DOUBLE, n.seed()).addParameter(TypeName.DOUBLE, n.dSeed())
                         .addParameter(Printer.className(plan.gradient()), n.into())
@@ -450,9 +446,7 @@ public final class ImplWriter {
                     MethodSpec.Builder hvp = MethodSpec.methodBuilder(Naming.hvp(plan.name()))
                             .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params);
                     for (int i = 0; i < plan.fields().size(); i++) {
-                        hvp.addParameter(plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
-                                : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE)
-                                : TypeName.DOUBLE, n.directions().get(i));
+                        hvp.addParameter(RecordGradients.directionType(plan.fields().get(i)), n.directions().get(i));
                     }
                     hvp.addParameter(Printer.className(plan.gradient()), n.dInto());
                     type.addMethod(hvp.addStatement("throw new $T($S)", AssertionError.class, refused).build());
@@ -472,8 +466,7 @@ public final class ImplWriter {
                         .addModifiers(Modifier.PUBLIC, Modifier.STATIC).addParameters(params).returns(TypeName.DOUBLE);
                 for (int i = 0; i < plan.fields().size(); i++) {
                     if (plan.fields().get(i).parameter() >= 0) {
-                        TypeName t = plan.fields().get(i).record() != null ? Printer.type(plan.fields().get(i).type())
-                        : plan.fields().get(i).isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
+                        TypeName t = RecordGradients.directionType(plan.fields().get(i));
                         data.addParameter(t, n.directions().get(i));
                         dataPt.addParameter(t, n.directions().get(i));
                     }
@@ -729,8 +722,9 @@ public final class ImplWriter {
 
     /**
      * The direction parameters of a tangent: the differentiator's own for a number, an array, a
-     * field; for a record parameter a record of its type ({@code dParams}), whose components are
-     * read at entry into the differentiator's directions of the components.
+     * field; for a record parameter a record of its type ({@code dParams}), or an object of its
+     * gradient class when a canonical constructor could change or refuse a direction, whose
+     * components are read at entry into the differentiator's directions of the components.
      */
     private static Directions directions(Done d, List<Var> leaves) {
         MethodPlan plan = d.plan();
@@ -743,7 +737,9 @@ public final class ImplWriter {
                 params.add(leaves.get(next++));
                 continue;
             }
-            Var record = new Var(plan.names().directions().get(k), f.type(), Var.Role.FIXED);
+            boolean holder = f.record().constructorDeclared();
+            Var record = new Var(plan.names().directions().get(k),
+                    holder ? JType.named(f.record().gradient()) : f.type(), Var.Role.FIXED);
             params.add(record);
             java.util.Map<Var, Var> directionOf = new java.util.HashMap<>();
             for (MethodIr.Input i : d.method().inputs()) {
@@ -753,12 +749,14 @@ public final class ImplWriter {
                 if (i.path().size() == 2) {
                     directionOf.put(i.of(), record);
                 }
-                Var direction = i.wrt() ? leaves.get(next++) : new Var("d" + Naming.capitalize(i.var().name), i.var().type,
-                        Var.Role.LOCAL);
-                directionOf.put(i.var(), direction);
+                Expr from = new Expr.Read(directionOf.get(i.of()));
                 Expr.Call load = (Expr.Call) i.load();
-                loads.add(new Stmt.Declare(direction, new Expr.Call(load.callee(), new Expr.Read(directionOf.get(i.of())),
-                        List.of(), load.type(), null), null, null));
+                Expr read = holder ? RecordGradients.component(f.record(), i.path(), from)
+                        : new Expr.Call(load.callee(), from, List.of(), load.type(), null);
+                Var direction = i.wrt() ? leaves.get(next++)
+                        : new Var("d" + Naming.capitalize(i.var().name), read.type(), Var.Role.LOCAL);
+                directionOf.put(i.var(), direction);
+                loads.add(new Stmt.Declare(direction, read, null, null));
             }
         }
         return new Directions(params, loads);

@@ -7,14 +7,59 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.contract.MethodPlan.GradientField;
 import dev.adjoint.processor.contract.RecordPlan;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.JType;
 import java.util.Arrays;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /** The gradient classes of the records a class's methods take, nested in its adjoint API class ({@link FacadeWriter}). */
 final class RecordGradients {
 
     private RecordGradients() {}
+
+    /**
+     * The type of the direction of {@code f} in the members that take one ({@code fTangent},
+     * {@code fPullbackTangent}, {@code fHvp}): a number or an array as the input; for a record, the
+     * record's type, or its gradient class when a canonical constructor could change or refuse a
+     * direction ({@link RecordPlan#constructorDeclared}).
+     */
+    static TypeName directionType(GradientField f) {
+        if (f.record() != null) {
+            return f.record().constructorDeclared() ? Printer.className(f.record().gradient()) : Printer.type(f.type());
+        }
+        return f.isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
+    }
+
+    /** For a record's direction {@code d}, a paragraph of Javadoc saying which type it is; else "". */
+    static String directionNote(GradientField f, String d) {
+        if (f.record() == null) {
+            return "";
+        }
+        return !f.record().constructorDeclared()
+                ? "\n<p>{@code " + d + "} is a record of its input's type, read by its accessors."
+                : "\n<p>{@code " + d + "} is a {@code " + Printer.className(f.record().gradient()).simpleName() + "}, one"
+                        + " field per differentiable component, not a record: a\ncanonical constructor (declared in the"
+                        + " record or in one among its components, or not known)\ncould change or refuse a direction.";
+    }
+
+    /**
+     * {@code from.path}: the field of the gradient object {@code from} holding the component at
+     * {@code path} of a record of {@code root} (the path's first name is the parameter's, its last
+     * the component's).
+     */
+    static Expr component(RecordPlan root, List<String> path, Expr from) {
+        RecordPlan r = root;
+        for (String name : path.subList(1, path.size() - 1)) {
+            r = r.components().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().record();
+        }
+        String name = path.get(path.size() - 1);
+        RecordPlan.Component c = r.components().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        return new Expr.FieldGet(from, r.gradient(), name, c.record() != null ? JType.named(c.record().gradient())
+                : c.type(), false, null);
+    }
 
     /**
      * {@code ParamsGradient}: the gradient of a record's differentiable components, one field per
@@ -26,6 +71,11 @@ final class RecordGradients {
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The gradient of a {@link $T}'s differentiable components, one field per component.\n",
                         Printer.className(r.record()));
+        if (r.constructorDeclared()) {
+            type.addJavadoc("<p>Also the type of a {@code $T}'s direction in the tangents: a record's canonical\n"
+                    + "constructor (declared in it or in a record among its components, or unknown) could change or\n"
+                    + "refuse a direction.\n", Printer.className(r.record()));
+        }
         MethodSpec.Builder zero = MethodSpec.methodBuilder("zero").addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Sets every component to zero.\n");
         CodeBlock.Builder text = CodeBlock.builder().add("return $S", "{");

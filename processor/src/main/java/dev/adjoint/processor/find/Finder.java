@@ -440,7 +440,21 @@ public final class Finder {
             out.add(new RecordPlan.Component(c.name(), c.type(), c.isRecord() ? recordPlan(method, c.mirror(), c.nested())
                     : null));
         }
-        return new RecordPlan(record, adjoint.nested(recordGradientNames.get(record.qualifiedName())), List.copyOf(out));
+        boolean declared = declaresCanonicalConstructor((TypeElement) ((DeclaredType) type).asElement())
+                || out.stream().anyMatch(c -> c.record() != null && c.record().constructorDeclared());
+        return new RecordPlan(record, adjoint.nested(recordGradientNames.get(record.qualifiedName())), List.copyOf(out),
+                declared);
+    }
+
+    /**
+     * Whether {@code record} declares its canonical constructor, compact or not: true unless javac
+     * says the constructor is mandated, which it says only of a record it compiles (a class file does
+     * not tell).
+     */
+    private boolean declaresCanonicalConstructor(TypeElement record) {
+        // the only constructor javac mandates in a record is its implicit canonical one
+        return record.getEnclosedElements().stream().noneMatch(e -> e.getKind() == ElementKind.CONSTRUCTOR
+                && elements.getOrigin(e) == javax.lang.model.util.Elements.Origin.MANDATED);
     }
 
     /**
