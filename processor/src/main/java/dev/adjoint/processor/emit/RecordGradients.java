@@ -33,13 +33,12 @@ final class RecordGradients {
         return f.isArray() ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE;
     }
 
-    /** For a record's direction {@code d}, a paragraph of Javadoc saying which type it is; else "". */
+    /**
+     * For a record's direction {@code d} of its gradient class, a paragraph of Javadoc saying so and
+     * why; else "" (a record of the input's type says what it is).
+     */
     static String directionNote(GradientField f, String d) {
-        if (f.record() == null) {
-            return "";
-        }
-        return !f.record().constructorDeclared()
-                ? "\n<p>{@code " + d + "} is a record of its input's type, read by its accessors."
+        return f.record() == null || !f.record().constructorDeclared() ? ""
                 : "\n<p>{@code " + d + "} is a {@code " + Printer.className(f.record().gradient()).simpleName() + "}, one"
                         + " field per differentiable component, not a record: a\ncanonical constructor (declared in the"
                         + " record or in one among its components, or not known)\ncould change or refuse a direction.";
