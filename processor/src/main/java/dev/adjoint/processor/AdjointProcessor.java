@@ -151,7 +151,8 @@ public final class AdjointProcessor extends AbstractProcessor {
         deferred.clear();
         if (!annotated.isEmpty()) {
             Finder.Found found = timing.time("find", () -> new Finder(trees, processingEnv.getElementUtils(),
-                    processingEnv.getTypeUtils(), new MethodPaths(trees), diagnostics, catalog.planKeys()).find(annotated));
+                    processingEnv.getTypeUtils(), new MethodPaths(trees), diagnostics, catalog.planKeys(),
+                    catalog::recordConstructorOnlyStores).find(annotated));
             found.deferred().forEach(t -> deferred.add(t.getQualifiedName().toString()));
             for (ClassPlan plan : found.plans()) {
                 plan.methods().forEach(catalog::addPlan);

@@ -7,9 +7,10 @@ import java.util.List;
  * The gradient class of a record's differentiable components ({@code record Params(double mu,
  * double sigma)} gives {@code ParamsGradient} with {@code mu} and {@code sigma}), nested in the
  * adjoint class; components that are records themselves have gradients of their own.
- * {@code constructorDeclared}: the record or a record among its components declares its canonical
- * constructor (or comes from a class file, which does not say), which could change or refuse a
- * direction built as a record: the record's directions are then objects of its gradient class.
+ * {@code constructorDeclared}: the canonical constructor of the record or of a record among its
+ * components does more than store its parameters (judged alike from source and from a class file,
+ * unreadable code counting as more), and so could change or refuse a direction built as a record:
+ * the record's directions are then objects of its gradient class.
  */
 public record RecordPlan(ClassRef record, ClassRef gradient, List<Component> components, boolean constructorDeclared) {
 

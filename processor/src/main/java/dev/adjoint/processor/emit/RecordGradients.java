@@ -40,8 +40,9 @@ final class RecordGradients {
     static String directionNote(GradientField f, String d) {
         return f.record() == null || !f.record().constructorDeclared() ? ""
                 : "\n<p>{@code " + d + "} is a {@code " + Printer.className(f.record().gradient()).simpleName() + "}, one"
-                        + " field per differentiable component, not a record: a\ncanonical constructor (declared in the"
-                        + " record or in one among its components, or not known)\ncould change or refuse a direction.";
+                        + " field per differentiable component, not a record: a\ncanonical constructor that does more than"
+                        + " store its components (in the record or in one\namong its components) could change or refuse"
+                        + " a direction.";
     }
 
     /**
@@ -72,8 +73,8 @@ final class RecordGradients {
                         Printer.className(r.record()));
         if (r.constructorDeclared()) {
             type.addJavadoc("<p>Also the type of a {@code $T}'s direction in the tangents: a record's canonical\n"
-                    + "constructor (declared in it or in a record among its components, or unknown) could change or\n"
-                    + "refuse a direction.\n", Printer.className(r.record()));
+                    + "constructor that does more than store its components (in it or in a record among its\n"
+                    + "components) could change or refuse a direction.\n", Printer.className(r.record()));
         }
         MethodSpec.Builder zero = MethodSpec.methodBuilder("zero").addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Sets every component to zero.\n");

@@ -57,17 +57,24 @@ public final class Finder {
     private Map<String, String> recordGradientNames = Map.of();
     /** The keys planned: in earlier rounds ({@code planned}), and in this one (helpers of other classes, at their sites). */
     private final Set<String> planned;
+    /** Whether a record known by its class file (internal name) has a canonical constructor that only stores. */
+    private final java.util.function.Predicate<String> recordClassFiles;
     private final Set<String> plannedNow = new java.util.HashSet<>();
 
-    /** @param planned the keys of the methods planned in earlier rounds */
+    /**
+     * @param planned the keys of the methods planned in earlier rounds
+     * @param recordClassFiles whether a record known by its class file ({@code a/b/Params}) has a
+     *     canonical constructor that only stores its parameters
+     */
     public Finder(Trees trees, Elements elements, Types types, MethodPaths paths, Diagnostics diagnostics,
-            Set<String> planned) {
+            Set<String> planned, java.util.function.Predicate<String> recordClassFiles) {
         this.trees = trees;
         this.elements = elements;
         this.types = types;
         this.paths = paths;
         this.diagnostics = diagnostics;
         this.planned = planned;
+        this.recordClassFiles = recordClassFiles;
     }
 
     /** The result of one round: plans of the classes ready, and the classes whose declarations name types not generated yet. */
@@ -447,14 +454,11 @@ public final class Finder {
     }
 
     /**
-     * Whether {@code record} declares its canonical constructor, compact or not: true unless javac
-     * says the constructor is mandated, which it says only of a record it compiles (a class file does
-     * not tell).
+     * Whether {@code record} declares a canonical constructor that does more than store its
+     * parameters (the implicit one's work), judged alike from source and from a class file.
      */
     private boolean declaresCanonicalConstructor(TypeElement record) {
-        // the only constructor javac mandates in a record is its implicit canonical one
-        return record.getEnclosedElements().stream().noneMatch(e -> e.getKind() == ElementKind.CONSTRUCTOR
-                && elements.getOrigin(e) == javax.lang.model.util.Elements.Origin.MANDATED);
+        return !Records.constructorOnlyStores(record, trees, elements, types, recordClassFiles);
     }
 
     /**

@@ -141,6 +141,15 @@ public final class Catalog {
     }
 
     /**
+     * Whether the record {@code internalName} ({@code a/b/Outer$Params}), known by its class file, has
+     * a canonical constructor that only stores its parameters, as the implicit one does; false when
+     * it does more or its class file cannot be read ({@link RecordConstructors}).
+     */
+    public boolean recordConstructorOnlyStores(String internalName) {
+        return RecordConstructors.onlyStores(classFiles.load(internalName));
+    }
+
+    /**
      * The deprecation warnings ({@code "deprecation"}, {@code "removal"}) the derivative code of a
      * site package would repeat: what the bodies read there name or call that is deprecated.
      */

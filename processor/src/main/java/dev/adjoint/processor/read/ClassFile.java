@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The parts of a class file ({@code JVMS §4}) that {@link ClassFileEffects} needs to judge whether a
- * library's method only reads: its class's name, flags and superclass, and per method its flags,
- * its code and exception handlers; the constant pool entries its instructions refer to (members,
+ * library's method only reads, and {@link RecordConstructors} whether a record's canonical
+ * constructor only stores: its class's name, flags and superclass, a record's components, and per
+ * method its flags, its code and exception handlers; the constant pool entries its instructions refer to (members,
  * classes, {@code invokedynamic} bootstraps). Everything else (annotations, debug tables, stack
  * maps) is skipped. Malformed bytes throw {@link IllegalArgumentException}: the caller then refuses.
  */
@@ -44,6 +45,8 @@ final class ClassFile {
     final int access;
     /** Methods by name + descriptor ({@code "check(D[D)V"}). */
     final Map<String, Method> methods = new LinkedHashMap<>();
+    /** A record's components in order (owner: this class), from its {@code Record} attribute; else empty. */
+    final List<Member> recordComponents = new ArrayList<>();
 
     private final Object[] pool;
     private final int[] tags;
@@ -130,6 +133,12 @@ final class ClassFile {
                 for (int b = 0; b < n; b++) {
                     bootstraps.add(in.readUnsignedShort());
                     in.skipBytes(2 * in.readUnsignedShort()); // static arguments
+                }
+            } else if (attribute.equals("Record")) {
+                int n = in.readUnsignedShort();
+                for (int c = 0; c < n; c++) {
+                    recordComponents.add(new Member(name, utf8(in.readUnsignedShort()), utf8(in.readUnsignedShort())));
+                    skipAttributes(in);
                 }
             } else {
                 in.skipBytes(length);

@@ -267,7 +267,8 @@ final class ClassFileEffects {
         return why;
     }
 
-    private ClassFile load(String internalName) {
+    /** The class file of {@code internalName}, read once for the build; null when it cannot be found or read. */
+    ClassFile load(String internalName) {
         return classes.computeIfAbsent(internalName, n -> {
             byte[] bytes = source.bytes(n);
             try {
