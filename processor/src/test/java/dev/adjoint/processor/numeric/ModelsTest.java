@@ -196,7 +196,7 @@ class ModelsTest {
         close(fd(h -> Models.polynomialNoise(p, 0.7 + h, 1.3)), g.x, "x");
         close(fd(h -> Models.polynomialNoise(p, 0.7, 1.3 + h)), g.y, "y");
 
-        // a record's direction is a record of its type (neither record declares a canonical constructor)
+        // a record's direction is a record of its type (neither record's canonical constructor does more than store)
         Params direction = new Params(new LocationScale(0.0, 1.0), new double[3], 2);
         ModelsAdjoint.PolynomialNoiseGradient hv = ModelsAdjoint.polynomialNoiseHvp(p, 0.7, 1.3, direction, 0.0, 0.0);
         close(fd(h -> ModelsAdjoint.polynomialNoiseGradient(new Params(new LocationScale(0.1, 0.8 + h), c, 2), 0.7, 1.3)

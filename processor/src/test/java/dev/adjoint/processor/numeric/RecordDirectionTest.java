@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A record's direction in {@code fTangent}, {@code fPullbackTangent} and {@code fHvp}: a record
- * whose canonical constructor is declared (in it or in a record among its components) could change
- * the direction ({@code Math.abs}: the tangent had the wrong sign) or refuse it (a compact
- * constructor checking {@code sigma > 0}), so its direction is an object of its gradient class; a
- * record without one still takes a record of its type. Each derivative is checked against central
- * differences along the direction, each Hessian-vector product against central differences of the
- * generated gradient.
+ * whose canonical constructor does more than store its components (in it or in a record among its
+ * components) could change the direction ({@code Math.abs}: the tangent had the wrong sign) or
+ * refuse it (a compact constructor checking {@code sigma > 0}), so its direction is an object of its
+ * gradient class; a record without one still takes a record of its type
+ * ({@link RecordDirectionOriginTest}: the same from a class file). Each derivative is checked against
+ * central differences along the direction, each Hessian-vector product against central differences
+ * of the generated gradient.
  */
 class RecordDirectionTest {
 
