@@ -45,8 +45,11 @@ public final class Activity {
     private final Set<String> carryingHelpers = new HashSet<>();
     /** Helpers whose returned value is useful. */
     private final Set<String> usefulHelpers = new HashSet<>();
-    /** Integers whose one value is a {@code Double.compare} ({@code int c = Double.compare(x, 1.0)}). */
-    private final Map<Var, Expr.Call> compared = new HashMap<>();
+    /**
+     * Variables whose one value is a {@code Double.compare} ({@code int c = Double.compare(x, 1.0)})
+     * or a sign ({@code int s = (int) Math.signum(x - 1)}, a {@code switch}'s selector), with it.
+     */
+    private final Map<Var, Expr> compared = new HashMap<>();
 
     public Activity(Collection<Var> inputs, List<Stmt> body, Map<String, MethodIr> helpers) {
         this.helpers = helpers;
@@ -134,16 +137,18 @@ public final class Activity {
         return new Activity(inputs, body, helpers);
     }
 
-    /** Notes the integers given no value but one {@code Double.compare}, for {@link #comparedToZero}. */
+    /** Notes the variables given no value but one {@code Double.compare} or sign, for {@link #comparedSides}. */
     private void noteCompared(List<Stmt> all, List<Expr> roots) {
         Set<Var> other = new HashSet<>();
         for (Stmt s : all) {
             Var target = Stmts.target(s);
-            if (target == null || !JType.INT.equals(target.type) || s instanceof Stmt.Declare d && d.init() == null) {
+            if (target == null || s instanceof Stmt.Declare d && d.init() == null) {
                 continue;
             }
-            if (Stmts.value(s) instanceof Expr.Call c && isCompare(c) && !compared.containsKey(target)) {
-                compared.put(target, c);
+            Expr value = Stmts.value(s);
+            boolean compares = value instanceof Expr.Call c && isCompare(c) || value != null && signOf(value) != null;
+            if (compares && !compared.containsKey(target) && !(s instanceof Stmt.ArrayWrite)) {
+                compared.put(target, value);
             } else {
                 other.add(target);
             }
@@ -366,17 +371,19 @@ public final class Activity {
 
     /**
      * The u and v an {@code ==} or {@code !=} compares, the ways it may be written: {@code u == v};
-     * {@code Double.compare(u, v) == 0}, or {@code c == 0} of an {@code int c} whose one value that is
+     * {@code Double.compare(u, v) == 0}, or {@code c == 0} of a variable whose one value that is
      * (it holds where u == v holds but at (0.0, -0.0) and (NaN, NaN): near a point where it holds, it
-     * fails as u == v does); {@code Math.signum(u) == 0}, cast or not, as {@code u == 0}; and
+     * fails as u == v does); {@code Math.signum(u) == 0}, cast or not, held in a variable or not (a
+     * {@code switch}'s selector), as {@code u == 0}; and
      * {@code Double.doubleToLongBits(u) == Double.doubleToLongBits(v)} (or the raw bits), as u == v.
      */
     private List<Expr> comparedSides(Expr.Binary b) {
         Expr other = zero(b.left()) ? b.right() : zero(b.right()) ? b.left() : null;
-        Expr.Call compare = other instanceof Expr.Read r ? compared.get(r.var())
-                : other instanceof Expr.Call c && isCompare(c) ? c : null;
-        if (compare != null) {
-            return compare.args();
+        if (other instanceof Expr.Read r && compared.containsKey(r.var())) {
+            other = compared.get(r.var());
+        }
+        if (other instanceof Expr.Call c && isCompare(c)) {
+            return c.args();
         }
         Expr signed = other == null ? null : signOf(other);
         if (signed != null) {
@@ -417,10 +424,11 @@ public final class Activity {
      * {@code (data && u >= v) && u <= v}: the whole chain then fails near the point, as the bracket
      * does (for {@code ||}, holds).
      */
-    private static Expr.Binary bracket(Expr.Binary b) {
+    private Expr.Binary bracket(Expr.Binary b) {
         Expr first = b.left() instanceof Expr.Binary chain && chain.op() == b.op() ? chain.right() : b.left();
-        if (!(first instanceof Expr.Binary p) || !(b.right() instanceof Expr.Binary q) || !orderedSides(p)
-                || !orderedSides(q)) {
+        Expr.Binary p = ordered(first);
+        Expr.Binary q = ordered(b.right());
+        if (p == null || q == null) {
             return null;
         }
         Expr.BinaryOp qop;
@@ -437,6 +445,45 @@ public final class Activity {
         boolean unequal = b.op() == Expr.BinaryOp.COR && ops.equals(EnumSet.of(Expr.BinaryOp.LT, Expr.BinaryOp.GT));
         return equal || unequal ? new Expr.Binary(equal ? Expr.BinaryOp.EQ : Expr.BinaryOp.NE, p.left(), p.right(),
                 JType.BOOLEAN, b.pos()) : null;
+    }
+
+    /**
+     * {@code e} as an ordered comparison of doubles: itself; a negated one, {@code !(u < v)}, as
+     * {@code u >= v} (they differ at NaN only, where no neighbourhood differs); {@code c < 0} of an
+     * int whose one value is {@code Double.compare(u, v)}, as {@code u < v}; else null.
+     */
+    private Expr.Binary ordered(Expr e) {
+        if (e instanceof Expr.Unary n && n.op() == Expr.UnaryOp.NOT && n.operand() instanceof Expr.Binary b
+                && orderedSides(b)) {
+            return new Expr.Binary(complement(b.op()), b.left(), b.right(), JType.BOOLEAN, b.pos());
+        }
+        if (!(e instanceof Expr.Binary b)) {
+            return null;
+        }
+        Expr.Call compare = zero(b.right()) && b.left() instanceof Expr.Read r && compared.get(r.var()) instanceof Expr.Call c
+                ? c : zero(b.left()) && b.right() instanceof Expr.Read r && compared.get(r.var()) instanceof Expr.Call c ? c
+                : null;
+        if (compare != null && isCompare(compare) && isOrdered(b.op())) {
+            Expr.BinaryOp op = zero(b.right()) ? b.op() : flipped(b.op());
+            Expr.Binary read = new Expr.Binary(op, compare.args().get(0), compare.args().get(1), JType.BOOLEAN, b.pos());
+            return orderedSides(read) ? read : null;
+        }
+        return orderedSides(b) ? b : null;
+    }
+
+    private static boolean isOrdered(Expr.BinaryOp op) {
+        return op == Expr.BinaryOp.LT || op == Expr.BinaryOp.LE || op == Expr.BinaryOp.GT || op == Expr.BinaryOp.GE;
+    }
+
+    /** The ordered comparison that holds where {@code op}'s fails (NaN aside): {@code <} for {@code >=}. */
+    private static Expr.BinaryOp complement(Expr.BinaryOp op) {
+        return switch (op) {
+            case LT -> Expr.BinaryOp.GE;
+            case LE -> Expr.BinaryOp.GT;
+            case GT -> Expr.BinaryOp.LE;
+            case GE -> Expr.BinaryOp.LT;
+            default -> op;
+        };
     }
 
     /** An ordered comparison of doubles (one side may be an int, made a double) that calls and assigns nothing. */

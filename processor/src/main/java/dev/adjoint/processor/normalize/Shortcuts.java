@@ -351,7 +351,8 @@ public final class Shortcuts {
      */
     private List<Stmt> force(List<Stmt> body) {
         List<Stmt> out = new ArrayList<>();
-        for (Stmt s : body) {
+        for (int k = 0; k < body.size(); k++) {
+            Stmt s = body.get(k);
             if (s instanceof Stmt.Loop l) {
                 Control outer = control;
                 control = loopControl(l, outer);
@@ -366,20 +367,39 @@ public final class Shortcuts {
             } else if (decidesLoop(s)) {
                 out.add(Stmts.mapBlocks(s, this::force));
             } else if (s instanceof Stmt.If i) {
-                Expr condition = force(i.condition());
-                List<Stmt> taken = condition instanceof Expr.Const c && c.value() instanceof Boolean t
-                        ? force(t ? i.then() : i.otherwise()) : null;
-                if (taken != null && Stmts.completes(taken)) {
-                    out.addAll(taken);
-                } else {
-                    // a branch that always throws stays under its if: spliced, javac would find what follows unreachable
-                    out.add(new Stmt.If(condition, force(i.then()), force(i.otherwise()), i.pos(), i.source()));
-                }
+                // after if (x < 1) return a; the test of if (x > 1) return b; is x != 1's
+                Expr prior = k > 0 && body.get(k - 1) instanceof Stmt.If p && p.otherwise().isEmpty()
+                        && !Stmts.completes(p.then()) ? p.condition() : null;
+                out.addAll(forceIf(i, prior));
             } else {
                 out.add(forceOwn(Stmts.mapBlocks(s, this::force)));
             }
         }
         return out;
+    }
+
+    /**
+     * {@code i} with its test forced, reached only where {@code prior} (or null) failed: the test of
+     * a three-way choice, {@code if (x < 1) a; else if (x > 1) b; else c;}, is read in its context,
+     * {@code x < 1 || x > 1}, an equality test whose c runs only at the point (kept as written, it
+     * gives the same choice there).
+     */
+    private List<Stmt> forceIf(Stmt.If i, Expr prior) {
+        Expr test = i.condition();
+        if (prior != null) {
+            Expr joined = new Expr.Binary(Expr.BinaryOp.COR, prior, test, JType.BOOLEAN, test.pos());
+            test = activity.testsEquality(joined) ? joined : test;
+        }
+        Expr condition = force(test);
+        List<Stmt> otherwise = i.otherwise().size() == 1 && i.otherwise().get(0) instanceof Stmt.If j
+                ? forceIf(j, i.condition()) : force(i.otherwise());
+        List<Stmt> taken = condition instanceof Expr.Const c && c.value() instanceof Boolean t
+                ? t ? force(i.then()) : otherwise : null;
+        if (taken != null && Stmts.completes(taken)) {
+            return taken;
+        }
+        // a branch that always throws stays under its if: spliced, javac would find what follows unreachable
+        return List.of(new Stmt.If(condition, force(i.then()), otherwise, i.pos(), i.source()));
     }
 
     /**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The equality shortcuts of {@link EqualityForms}, written by Double.compare, a boxed Double's
- * equals and compareTo, Objects.equals, an int holding Double.compare, equal bits, a sign of 0, |u| ≤ 0, a bracket {@code x >= c && x <= c} and its negation: at the point
+ * equals and compareTo, Objects.equals, an int holding Double.compare, equal bits, a sign of 0 (a switch's too), a three-way choice, |u| ≤ 0, a bracket (negated sides too) {@code x >= c && x <= c} and its negation: at the point
  * where the test holds and beside it, every derivative member against central differences (which see
  * only the code around), the exact figures at the point, and the method's own value, bit for bit,
  * where Double.compare and {@code ==} disagree (-0.0, NaN).
@@ -42,6 +42,10 @@ class EqualityFormsTest {
         POINTS.put("equalBits", points(2.0, 1.8, 2.3));
         POINTS.put("signOfDifference", points(1.0, 0.6, 1.2));
         POINTS.put("intSign", points(0.0, -0.35, 0.25));
+        POINTS.put("negatedBracket", points(1.0, 0.8, 1.25));
+        POINTS.put("threeWay", points(2.0, 1.7, 2.4));
+        POINTS.put("threeWayCompare", points(1.0, 0.6, 1.5));
+        POINTS.put("switchOnSign", points(1.0, 0.75, 1.1));
         // at 0 a guard keeps the branch's derivatives (sinc's 0, not the finite differences' -1/3 of second order)
         POINTS.put("compareGuard", points(-0.5, 0.6));
     }
@@ -74,6 +78,10 @@ class EqualityFormsTest {
         assertEquals(12.0, EqualityFormsAdjoint.equalBitsGradient(2.0).x, 0.0);
         assertEquals(1.0, EqualityFormsAdjoint.signOfDifferenceGradient(1.0).x, 0.0);
         assertEquals(1.0, EqualityFormsAdjoint.intSignGradient(0.0).x, 0.0);
+        assertEquals(3.0, EqualityFormsAdjoint.negatedBracketGradient(1.0).x, 0.0);
+        assertEquals(12.0, EqualityFormsAdjoint.threeWayGradient(2.0).x, 0.0);
+        assertEquals(1.0, EqualityFormsAdjoint.threeWayCompareGradient(1.0).x, 0.0);
+        assertEquals(3.0, EqualityFormsAdjoint.switchOnSignGradient(1.0).x, 0.0);
         assertEquals(1.1283791670955126, EqualityFormsAdjoint.compareShortcutTangent(0.0, 1.0), 0.0);
         // sinc's guard: the code around is 0/0 at 0, so the branch's derivative, sinc'(0) = 0, stays
         assertEquals(0.0, EqualityFormsAdjoint.compareGuardGradient(0.0).x, 0.0);
