@@ -15,6 +15,8 @@ import java.util.Arrays;
  * pullback allocates nothing for them either.
  *
  * <p>Generated code only: {@code ValueStack stack = ValueStack.get();} then {@code push}/{@code pop*}.
+ * A pop of an empty stack, or a release without a borrow, throws and leaves the stack as it was, so
+ * a reverse sweep that went wrong cannot spoil the next pullback on the thread.
  */
 public final class ValueStack {
 
@@ -47,7 +49,9 @@ public final class ValueStack {
     }
 
     public double popDouble() {
-        return doubles[--doubleTop];
+        double value = doubles[doubleTop - 1]; // read first: a pop of an empty stack throws and leaves it empty
+        doubleTop--;
+        return value;
     }
 
     public void push(int value) {
@@ -58,7 +62,9 @@ public final class ValueStack {
     }
 
     public int popInt() {
-        return ints[--intTop];
+        int value = ints[intTop - 1];
+        intTop--;
+        return value;
     }
 
     /** A {@code long} as two ints. */
@@ -90,8 +96,8 @@ public final class ValueStack {
     }
 
     public double[] popArray() {
-        double[] array = arrays[--arrayTop];
-        arrays[arrayTop] = null; // do not keep the caller's data alive
+        double[] array = arrays[arrayTop - 1];
+        arrays[--arrayTop] = null; // do not keep the caller's data alive
         return array;
     }
 
@@ -113,8 +119,8 @@ public final class ValueStack {
     }
 
     public Object popObject() {
-        Object value = objects[--objectTop];
-        objects[objectTop] = null; // do not keep the caller's data alive
+        Object value = objects[objectTop - 1];
+        objects[--objectTop] = null; // do not keep the caller's data alive
         return value;
     }
 
@@ -139,6 +145,9 @@ public final class ValueStack {
 
     /** Gives back the latest borrowed array: its reverse sweep has read it. */
     public void release() {
+        if (borrowedTop == 0) {
+            throw new IllegalStateException("release without a borrow");
+        }
         borrowedTop--;
     }
 

@@ -3,6 +3,7 @@ package dev.adjoint.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,37 @@ class ValueStackTest {
         stack.borrow(8);
         stack.push(1.0);
         stack.clear();
+        assertEquals(0, stack.size());
+    }
+
+    /**
+     * A pop of an empty stack or a release without a borrow (a reverse sweep that went wrong) throws
+     * and leaves the stack as it was: the thread's next pullback pushes and pops as usual.
+     */
+    @Test
+    void anUnderflowThrowsAndLeavesTheStackUsable() {
+        ValueStack stack = ValueStack.get();
+        stack.clear();
+        assertThrows(ArrayIndexOutOfBoundsException.class, stack::popDouble);
+        assertThrows(ArrayIndexOutOfBoundsException.class, stack::popInt);
+        assertThrows(ArrayIndexOutOfBoundsException.class, stack::popArray);
+        assertThrows(ArrayIndexOutOfBoundsException.class, stack::popObject);
+        assertThrows(IllegalStateException.class, stack::release);
+        assertEquals(0, stack.size());
+        stack.push(2.5);
+        stack.push(7);
+        double[] row = {1.0};
+        stack.push(row);
+        stack.pushObject("o");
+        double[] kept = stack.borrow(2);
+        assertEquals(5, stack.size());
+        stack.release();
+        assertEquals("o", stack.popObject());
+        assertSame(row, stack.popArray());
+        assertEquals(7, stack.popInt());
+        assertEquals(2.5, stack.popDouble(), 0.0);
+        assertSame(kept, stack.borrow(2));
+        stack.release();
         assertEquals(0, stack.size());
     }
 }

@@ -76,4 +76,23 @@ class ExtremeArgumentsTest {
         double fdDown = (Extremes.downTo(0.5 + h, 4, 1) - Extremes.downTo(0.5 - h, 4, 1)) / (2 * h);
         assertEquals(fdDown, ExtremesAdjoint.downToGradient(0.5, 4, 1).x, 1e-8);
     }
+
+    /** Inclusive bounds at the integers' ends: no iteration, none kept (n - from + 1 wrapped to 2³¹ - 1). */
+    @Test
+    void inclusiveLoopsToTheIntegersEndsKeepNothing() {
+        int[][] none = {{2, Integer.MIN_VALUE}, {Integer.MAX_VALUE, -3}, {5, Integer.MIN_VALUE + 1}};
+        for (int[] c : none) {
+            assertEquals(1.4, ExtremesAdjoint.upToInclusiveGradient(0.7, c[0], c[1]).x, 1e-15, "up from " + c[0]);
+            assertEquals(2.0, ExtremesAdjoint.upToInclusiveHessian(0.7, c[0], c[1])[0][0], 0.0, "up from " + c[0]);
+        }
+        int[][] noneDown = {{-3, Integer.MAX_VALUE}, {Integer.MIN_VALUE, 5}, {-5, Integer.MAX_VALUE - 1}};
+        for (int[] c : noneDown) {
+            assertEquals(1.4, ExtremesAdjoint.downToInclusiveGradient(0.7, c[0], c[1]).x, 1e-15, "down from " + c[0]);
+        }
+        double h = 1e-6;
+        double fd = (Extremes.upToInclusive(0.7 + h, 2, 4) - Extremes.upToInclusive(0.7 - h, 2, 4)) / (2 * h);
+        assertEquals(fd, ExtremesAdjoint.upToInclusiveGradient(0.7, 2, 4).x, 1e-8);
+        double fdDown = (Extremes.downToInclusive(0.7 + h, 4, 2) - Extremes.downToInclusive(0.7 - h, 4, 2)) / (2 * h);
+        assertEquals(fdDown, ExtremesAdjoint.downToInclusiveGradient(0.7, 4, 2).x, 1e-8);
+    }
 }

@@ -166,14 +166,18 @@ final class ToBeRecorded {
             return null;
         }
         Expr n = cond.right();
+        // i < n with n = Integer.MIN_VALUE runs no iteration, and n - 1 would wrap to MAX_VALUE: max(n, a) - 1;
+        // i <= n with n = MIN_VALUE neither, and the n - a + 1 values kept would wrap: max(n, a - 1)
+        boolean strict = cond.op() == Expr.BinaryOp.LT || cond.op() == Expr.BinaryOp.GT;
         if (step == 1 && (cond.op() == Expr.BinaryOp.LT || cond.op() == Expr.BinaryOp.LE)) {
-            // i < n with n = Integer.MIN_VALUE runs no iteration, and n - 1 would wrap to MAX_VALUE: max(n, a) - 1
-            return cond.op() == Expr.BinaryOp.LE ? n : Algebra.intSub(mayBe(n, Integer.MIN_VALUE)
-                    ? intMath(MathFunction.MAX, n, start) : n, Algebra.intLit(1));
+            Expr floor = strict ? start : Algebra.intSub(start, Algebra.intLit(1));
+            Expr bound = mayBe(n, Integer.MIN_VALUE) ? intMath(MathFunction.MAX, n, floor) : n;
+            return strict ? Algebra.intSub(bound, Algebra.intLit(1)) : bound;
         }
         if (step == -1 && (cond.op() == Expr.BinaryOp.GT || cond.op() == Expr.BinaryOp.GE)) {
-            return cond.op() == Expr.BinaryOp.GE ? n : Algebra.intAdd(mayBe(n, Integer.MAX_VALUE)
-                    ? intMath(MathFunction.MIN, n, start) : n, Algebra.intLit(1));
+            Expr ceiling = strict ? start : Algebra.intAdd(start, Algebra.intLit(1));
+            Expr bound = mayBe(n, Integer.MAX_VALUE) ? intMath(MathFunction.MIN, n, ceiling) : n;
+            return strict ? Algebra.intAdd(bound, Algebra.intLit(1)) : bound;
         }
         return null;
     }
