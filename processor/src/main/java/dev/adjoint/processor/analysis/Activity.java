@@ -46,10 +46,11 @@ public final class Activity {
     /** Helpers whose returned value is useful. */
     private final Set<String> usefulHelpers = new HashSet<>();
     /**
-     * Variables whose one value is a {@code Double.compare} ({@code int c = Double.compare(x, 1.0)})
-     * or a sign ({@code int s = (int) Math.signum(x - 1)}, a {@code switch}'s selector), with it.
+     * Variables given one value only, with it: a {@code Double.compare} ({@code int c =
+     * Double.compare(x, 1.0)}), a sign ({@code int s = (int) Math.signum(x - 1)}, a {@code switch}'s
+     * selector), a temporary of the normal form ({@code double _t1 = Math.min(x, 3.0)}).
      */
-    private final Map<Var, Expr> compared = new HashMap<>();
+    private final Map<Var, Expr> defined = new HashMap<>();
 
     public Activity(Collection<Var> inputs, List<Stmt> body, Map<String, MethodIr> helpers) {
         this.helpers = helpers;
@@ -71,7 +72,7 @@ public final class Activity {
                 inlined.add(o.inlined()); // a call the fence checks as inlined where a derivative flows into it
             }
         }));
-        noteCompared(all, roots);
+        noteDefinitions(all, roots);
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -137,18 +138,16 @@ public final class Activity {
         return new Activity(inputs, body, helpers);
     }
 
-    /** Notes the variables given no value but one {@code Double.compare} or sign, for {@link #comparedSides}. */
-    private void noteCompared(List<Stmt> all, List<Expr> roots) {
+    /** Notes the variables given one value only, for {@link #comparedSides} and {@link #piecewise}. */
+    private void noteDefinitions(List<Stmt> all, List<Expr> roots) {
         Set<Var> other = new HashSet<>();
         for (Stmt s : all) {
             Var target = Stmts.target(s);
             if (target == null || s instanceof Stmt.Declare d && d.init() == null) {
                 continue;
             }
-            Expr value = Stmts.value(s);
-            boolean compares = value instanceof Expr.Call c && isCompare(c) || value != null && signOf(value) != null;
-            if (compares && !compared.containsKey(target) && !(s instanceof Stmt.ArrayWrite)) {
-                compared.put(target, value);
+            if ((s instanceof Stmt.Declare || s instanceof Stmt.Assign) && !defined.containsKey(target)) {
+                defined.put(target, Stmts.value(s));
             } else {
                 other.add(target);
             }
@@ -158,7 +157,13 @@ public final class Activity {
                 other.add(Exprs.var(a.target()));
             }
         }));
-        compared.keySet().removeAll(other);
+        defined.keySet().removeAll(other);
+    }
+
+    /** The one value of the variable {@code e} reads, if a {@code Double.compare} or a sign; else {@code e}. */
+    private Expr compared(Expr e) {
+        Expr value = e instanceof Expr.Read r ? defined.get(r.var()) : null;
+        return value instanceof Expr.Call c && isCompare(c) || value != null && signOf(value) != null ? value : e;
     }
 
     private boolean returnsCarried(MethodIr helper) {
@@ -366,7 +371,27 @@ public final class Activity {
      */
     private boolean comparesNumbers(Expr u, Expr v) {
         return (carriesNumber(u) || carriesNumber(v)) && !Exprs.same(unstopped(u), unstopped(v)) && !nonFinite(u)
-                && !nonFinite(v);
+                && !nonFinite(v) && !piecewise(u) && !piecewise(v);
+    }
+
+    /**
+     * Whether {@code e} may equal the other side of a test on a whole interval: it takes a
+     * minimum, a maximum, an absolute value or a sign's copy, or chooses by {@code ?:}, or calls a
+     * helper ({@code Math.min(x, 3) == x} holds for every x up to 3, where the branch's derivative is
+     * the function's). Such a test is no equality test of a point.
+     */
+    private boolean piecewise(Expr e) {
+        return piecewise(e, new HashSet<>());
+    }
+
+    /** {@link #piecewise(Expr)}, through the one values of the variables it reads (the normal form's temporaries). */
+    private boolean piecewise(Expr e, Set<Var> seen) {
+        return Exprs.any(e, n -> n instanceof Expr.MathCall m && (m.function() == MathFunction.MIN
+                || m.function() == MathFunction.MAX || m.function() == MathFunction.ABS
+                || m.function() == MathFunction.COPY_SIGN) || n instanceof Expr.Cond
+                || n instanceof Expr.Call c && c.callee() instanceof Callee.Inline
+                || n instanceof Expr.Read r && defined.get(r.var()) != null && seen.add(r.var())
+                        && piecewise(defined.get(r.var()), seen));
     }
 
     /**
@@ -378,14 +403,14 @@ public final class Activity {
      * {@code Double.doubleToLongBits(u) == Double.doubleToLongBits(v)} (or the raw bits), as u == v.
      */
     private List<Expr> comparedSides(Expr.Binary b) {
-        Expr other = zero(b.left()) ? b.right() : zero(b.right()) ? b.left() : null;
-        if (other instanceof Expr.Read r && compared.containsKey(r.var())) {
-            other = compared.get(r.var());
-        }
+        Expr other = zero(b.left()) ? compared(b.right()) : zero(b.right()) ? compared(b.left()) : null;
         if (other instanceof Expr.Call c && isCompare(c)) {
             return c.args();
         }
         Expr signed = other == null ? null : signOf(other);
+        if (signed instanceof Expr.Binary d && d.op() == Expr.BinaryOp.SUB) {
+            return List.of(d.left(), d.right()); // signum(u - v) == 0: u == v
+        }
         if (signed != null) {
             return List.of(signed, Expr.Const.of(0.0));
         }
@@ -460,10 +485,10 @@ public final class Activity {
         if (!(e instanceof Expr.Binary b)) {
             return null;
         }
-        Expr.Call compare = zero(b.right()) && b.left() instanceof Expr.Read r && compared.get(r.var()) instanceof Expr.Call c
-                ? c : zero(b.left()) && b.right() instanceof Expr.Read r && compared.get(r.var()) instanceof Expr.Call c ? c
-                : null;
-        if (compare != null && isCompare(compare) && isOrdered(b.op())) {
+        Expr stored = zero(b.right()) && b.left() instanceof Expr.Read ? compared(b.left())
+                : zero(b.left()) && b.right() instanceof Expr.Read ? compared(b.right()) : null;
+        Expr.Call compare = stored instanceof Expr.Call c && isCompare(c) ? c : null;
+        if (compare != null && isOrdered(b.op())) {
             Expr.BinaryOp op = zero(b.right()) ? b.op() : flipped(b.op());
             Expr.Binary read = new Expr.Binary(op, compare.args().get(0), compare.args().get(1), JType.BOOLEAN, b.pos());
             return orderedSides(read) ? read : null;

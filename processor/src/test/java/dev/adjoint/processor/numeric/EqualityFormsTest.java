@@ -46,6 +46,7 @@ class EqualityFormsTest {
         POINTS.put("threeWay", points(2.0, 1.7, 2.4));
         POINTS.put("threeWayCompare", points(1.0, 0.6, 1.5));
         POINTS.put("switchOnSign", points(1.0, 0.75, 1.1));
+        POINTS.put("belowCap", points(1.0, 0.5, 2.0));
         // at 0 a guard keeps the branch's derivatives (sinc's 0, not the finite differences' -1/3 of second order)
         POINTS.put("compareGuard", points(-0.5, 0.6));
     }
@@ -82,6 +83,8 @@ class EqualityFormsTest {
         assertEquals(12.0, EqualityFormsAdjoint.threeWayGradient(2.0).x, 0.0);
         assertEquals(1.0, EqualityFormsAdjoint.threeWayCompareGradient(1.0).x, 0.0);
         assertEquals(3.0, EqualityFormsAdjoint.switchOnSignGradient(1.0).x, 0.0);
+        // a test that holds on an interval is no equality test: the branch's derivative is the function's
+        assertEquals(3 * 2.0, EqualityFormsAdjoint.belowCapGradient(1.0).x, 0.0);
         assertEquals(1.1283791670955126, EqualityFormsAdjoint.compareShortcutTangent(0.0, 1.0), 0.0);
         // sinc's guard: the code around is 0/0 at 0, so the branch's derivative, sinc'(0) = 0, stays
         assertEquals(0.0, EqualityFormsAdjoint.compareGuardGradient(0.0).x, 0.0);
