@@ -376,9 +376,10 @@ public final class Activity {
 
     /**
      * Whether {@code e} may equal the other side of a test on a whole interval: it takes a
-     * minimum, a maximum, an absolute value or a sign's copy, or chooses by {@code ?:}, or calls a
-     * helper ({@code Math.min(x, 3) == x} holds for every x up to 3, where the branch's derivative is
-     * the function's). Such a test is no equality test of a point.
+     * minimum, a maximum, an absolute value or a sign's copy, or chooses by {@code ?:}
+     * ({@code Math.min(x, 3) == x} holds for every x up to 3, where the branch's derivative is the
+     * function's). Such a test is no equality test of a point. (A helper's, {@code clamp(x) == x},
+     * is not seen.)
      */
     private boolean piecewise(Expr e) {
         return piecewise(e, new HashSet<>());
@@ -389,7 +390,6 @@ public final class Activity {
         return Exprs.any(e, n -> n instanceof Expr.MathCall m && (m.function() == MathFunction.MIN
                 || m.function() == MathFunction.MAX || m.function() == MathFunction.ABS
                 || m.function() == MathFunction.COPY_SIGN) || n instanceof Expr.Cond
-                || n instanceof Expr.Call c && c.callee() instanceof Callee.Inline
                 || n instanceof Expr.Read r && defined.get(r.var()) != null && seen.add(r.var())
                         && piecewise(defined.get(r.var()), seen));
     }

@@ -93,6 +93,9 @@ final class Brackets {
         if (l.condition() != null) {
             b.assignments(l.condition(), List.of());
         }
+        if (b.walks(l, body)) {
+            return true;
+        }
         Set<Var> bracket = b.bracket();
         if (bracket.isEmpty()) {
             return false;
@@ -100,6 +103,70 @@ final class Brackets {
         b.steps = new CounterSteps(b.values, b.local, activity, body);
         Set<Var> result = b.result(l, body, bracket);
         return !result.isEmpty() && b.moves(bracket, result) && b.narrowing(bracket, result);
+    }
+
+    /**
+     * A point walked by steps chosen on a test of itself and a differentiated value, whose size
+     * changes as the loop counts: {@code x += x * x > a ? -h / (1L << i) : h / (1L << i)}, a step
+     * read from a table by the counter, a helper's of the counter, a Robbins–Monro {@code 1.0 / (i +
+     * 1)}. A search by steps, whatever they are computed from: a step scaled by a differentiated
+     * value (h) carries its derivative, but a's is lost to the choices. A step of one size walks a
+     * grid, and a test that does not read the point (an alternating series' sign) chooses no way.
+     */
+    private boolean walks(Stmt.Loop l, List<Stmt> body) {
+        Set<Var> counters = counters();
+        for (Write w : writes) {
+            Var x = w.var();
+            Expr step = w.index() == null && !local.contains(x) && x.type.isDouble() ? stepOf(w) : null;
+            if (step != null && choosesIn(step, Set.of(x), new HashSet<>()) && counted(step, counters, new HashSet<>())
+                    && !result(l, body, Set.of(x)).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What {@code x += e}, {@code x = x - e} or {@code x = e + x} adds to x; else null. */
+    private static Expr stepOf(Write w) {
+        if (w.value() instanceof Expr.Assignment a) {
+            return a.op() == Expr.BinaryOp.ADD || a.op() == Expr.BinaryOp.SUB ? a.value() : null;
+        }
+        if (w.value() instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+            return Exprs.var(b.left()) == w.var() ? b.right()
+                    : b.op() == Expr.BinaryOp.ADD && Exprs.var(b.right()) == w.var() ? b.left() : null;
+        }
+        return null;
+    }
+
+    /**
+     * The variables the loop counts: carried, and given no value but constants and themselves plus
+     * or minus a constant ({@code i++}, {@code k -= 1}, a {@code double} counter too), at least once so.
+     */
+    private Set<Var> counters() {
+        Set<Var> out = new HashSet<>();
+        for (Map.Entry<Var, List<Expr>> e : values.entrySet()) {
+            Var v = e.getKey();
+            List<Expr> given = e.getValue();
+            if (!local.contains(v) && given.stream().allMatch(x -> Exprs.constant(x) != null || byConstant(x, v))
+                    && given.stream().anyMatch(x -> byConstant(x, v))) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static boolean byConstant(Expr e, Var v) {
+        Expr value = e instanceof Expr.Assignment a && a.op() != null
+                ? new Expr.Binary(a.op(), a.target(), a.value(), a.type(), null) : e;
+        return value instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
+                && Exprs.var(b.left()) == v && Exprs.constant(b.right()) != null;
+    }
+
+    /** Whether {@code e} reads a counter, directly or through what the loop computes from one. */
+    private boolean counted(Expr e, Set<Var> counters, Set<Var> seen) {
+        return Exprs.any(e, n -> n instanceof Expr.Read r && (counters.contains(r.var()) || local.contains(r.var())
+                && seen.add(r.var()) && values.getOrDefault(r.var(), List.of()).stream()
+                        .anyMatch(x -> counted(x, counters, seen))));
     }
 
     /** Records the writes of {@code list}, each with the tests it is under. */
@@ -222,9 +289,7 @@ final class Brackets {
             if (!result.contains(w.var())) {
                 continue;
             }
-            boolean chosen = w.tests().stream().anyMatch(t -> decides(t, bracket))
-                    || w.index() != null && decides(w.index(), bracket) || choosesIn(w.value(), bracket, new HashSet<>());
-            if (!chosen) {
+            if (!chosen(w, bracket)) {
                 continue;
             }
             Set<Object> ends = ends(w.value(), bracket);
@@ -234,6 +299,12 @@ final class Brackets {
             }
         }
         return false;
+    }
+
+    /** Whether the loop gives {@code w}'s value on a test of a differentiated value: by an if, an index, a ?:. */
+    private boolean chosen(Write w, Set<Var> bracket) {
+        return w.tests().stream().anyMatch(t -> decides(t, bracket))
+                || w.index() != null && decides(w.index(), bracket) || choosesIn(w.value(), bracket, new HashSet<>());
     }
 
     /**
@@ -301,7 +372,9 @@ final class Brackets {
 
     /**
      * Whether the interval narrows: a value the loop gives the {@code bracket} is computed from two of
-     * its ends ({@code lo + gr * (hi - lo)}, {@code x + step}), or scales a step down ({@code step *= 0.5}).
+     * its ends that the loop moves on choices ({@code lo + gr * (hi - lo)}; not a fixed-point step
+     * {@code x = tanh(x) + 0.5 * (test ? y : c)} reading a y no choice moves), or scales a step down
+     * ({@code step *= 0.5}, {@code x + step}).
      */
     private boolean narrowing(Set<Var> bracket, Set<Var> result) {
         // a step the loop scales down, bracket or not (for (double step = 4; ...; step /= 2) { ... x += step; })
@@ -311,8 +384,17 @@ final class Brackets {
                 halving.add(w.var());
             }
         }
+        // ends the loop moves on a choice: a value from two of them is a point between them
+        Set<Var> chosen = new HashSet<>();
         for (Write w : writes) {
-            if (result.contains(w.var()) && (ends(w.value(), bracket).size() >= 2 || shrinks(w)
+            if (bracket.contains(w.var()) && chosen(w, bracket)) {
+                chosen.add(w.var());
+            }
+        }
+        for (Write w : writes) {
+            if (result.contains(w.var()) && (ends(w.value(), bracket).stream()
+                    .filter(e -> chosen.contains(e instanceof Var v ? v : (Var) ((List<?>) e).get(0))).count() >= 2
+                    || shrinks(w)
                     || Exprs.any(w.value(), n -> n instanceof Expr.Read r && halving.contains(r.var()))
                     || steps.shrinks(w.value()))) {
                 return true;

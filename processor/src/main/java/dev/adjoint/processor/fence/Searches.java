@@ -381,7 +381,8 @@ final class Searches {
         }
         boolean[] found = {false};
         for (Expr t : exits(l).keySet()) {
-            Exprs.postOrder(t, n -> found[0] |= n instanceof Expr.Binary b && (stopsSmall(b, computed) || counts(b)));
+            Exprs.postOrder(t, n -> found[0] |= n instanceof Expr.Binary b && (stopsSmall(b, computed) || counts(b)
+                    || countsOtherwise(b, l)));
         }
         return found[0];
     }
@@ -395,6 +396,58 @@ final class Searches {
         // a count passed in (bisect(lo, hi, iterations)) may be long: only a small constant is short
         Object bound = b.right() instanceof Expr.Const c ? c.value() : null;
         return bound == null || bound instanceof Number n && n.longValue() >= LONG;
+    }
+
+    /**
+     * A count {@link #counts} does not see: an int counted down to a limit ({@code for (i = 60; i > 0;
+     * i--)}) or a double counted up ({@code for (double k = 0; k < 60; k++)}), by at least
+     * {@link #LONG} steps from a constant start, or from a start or to a limit not constant.
+     */
+    private boolean countsOtherwise(Expr.Binary b, Stmt.Loop l) {
+        boolean up = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE;
+        boolean down = b.op() == Expr.BinaryOp.GT || b.op() == Expr.BinaryOp.GE;
+        Var v = Exprs.var(b.left());
+        if (v == null || !(up && v.type.isDouble() || down && !v.type.isDouble() && !b.right().type().isDouble())
+                || direction(l, v) != (up ? 1 : -1)) {
+            return false;
+        }
+        Double start = start(l, v);
+        Double limit = Exprs.constant(b.right());
+        return start == null || limit == null || Math.abs(limit - start) >= LONG;
+    }
+
+    /** +1 when every write of {@code v} in {@code l} adds a positive constant to it, -1 when each subtracts one, else 0. */
+    private static int direction(Stmt.Loop l, Var v) {
+        List<Expr> values = new ArrayList<>();
+        for (Stmt s : Stmts.all(parts(l))) {
+            if (Stmts.target(s) == v && !l.init().contains(s)) {
+                values.add(s instanceof Stmt.Assign ? Stmts.value(s) : null);
+            }
+        }
+        List<Expr> exprs = new ArrayList<>();
+        Stmts.forEachExpr(parts(l), exprs::add);
+        if (l.condition() != null) {
+            exprs.add(l.condition());
+        }
+        exprs.forEach(e -> Exprs.postOrder(e, n -> {
+            if (n instanceof Expr.Assignment a && Exprs.var(a.target()) == v) {
+                values.add(a.op() != null ? new Expr.Binary(a.op(), a.target(), a.value(), a.type(), null) : a.value());
+            }
+        }));
+        int sign = 0;
+        for (Expr value : values) {
+            Expr.Binary b = value instanceof Expr.Binary x && Exprs.var(x.left()) == v ? x : null;
+            Double by = b == null ? null : Exprs.constant(b.right());
+            int step = 0;
+            if (by != null && by != 0 && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+                step = (b.op() == Expr.BinaryOp.ADD) == (by > 0) ? 1 : -1;
+            }
+            if (step == 0 || sign != 0 && step != sign) {
+                return 0;
+            }
+            sign = step;
+        }
+        return sign;
     }
 
     /** {@code hi - lo > 1e-12}: a value the loop computes compared with a small tolerance. */

@@ -188,6 +188,38 @@ class DiagnosticsSearchFormsTest {
         assertRefusedAt(countedSearch("1.0 / (i + 1)", 2000), "for (int i = 1; i <= 2000; i++) {", "cubeRoot");
     }
 
+    /**
+     * A point walked by steps chosen on a test of itself, in forms the counter-step reading did not
+     * follow (a second review found each compiling with derivative 0, or a wrong 0.71, where √a's is
+     * 0.35): a step scaled by a differentiated parameter, a counter counting down, a step read from
+     * a table by the counter, a helper's step of the counter, a double counter, a range from a.
+     */
+    @Test
+    void aWalkByStepsOfTheCounterIsRefusedWhateverTheStepsAreComputedFrom() {
+        String[][] walks = {
+            {"double h", "for (int i = 0; i < 60; i++) {", "double step = h / (1L << i);"},
+            {"", "for (int i = 60; i > 0; i--) {", "double step = Math.scalb(1.0, i - 59);"},
+            {"", "for (int i = 0; i < 60; i++) {", "double step = TABLE[i];"},
+            {"", "for (int i = 0; i < 60; i++) {", "double step = stepOf(i);"},
+            {"", "for (double k = 0; k < 60; k++) {", "double step = Math.pow(0.5, k - 1);"},
+            {"", "for (int i = 1; i < 60; i++) {", "double step = Math.max(1.0, a) * Math.pow(0.5, i);"},
+        };
+        for (String[] w : walks) {
+            assertRefusedAt(functions(
+                    "    private static final double[] TABLE = new double[60];",
+                    "    private static double stepOf(int i) { return Math.pow(2.0, 1 - i); }",
+                    "    @Differentiable",
+                    "    static double root(double a" + (w[0].isEmpty() ? "" : ", " + w[0]) + ") {",
+                    "        double x = 0;",
+                    "        " + w[1],
+                    "            " + w[2],
+                    "            x += x * x > a ? -step : step;",
+                    "        }",
+                    "        return x;",
+                    "    }"), w[1], "root");
+        }
+    }
+
     private static JavaFileObject countedSearch(String step, int steps) {
         return functions(
                 "    @Differentiable",
@@ -500,8 +532,30 @@ class DiagnosticsSearchFormsTest {
                 "    }",
                 "    interface Body {",
                 "        double apply(double[] w, double into, double x);",
+                "    }",
+                "    @Differentiable",
+                "    static double fixedPointWithChoice(double x, double y, double seed) {",
+                "        int count = 0;",
+                "        while (y < 5 && count < 20) {",
+                "            count++;",
+                "            x = Math.tanh(x) + 0.5 * ((x > seed || 0.1 > seed) ? y : -0.75);",
+                "            y = Math.cos(y) + 0.5 * y;",
+                "        }",
+                "        return x;",
+                "    }",
+                "    @Differentiable",
+                "    static double alternatingWalk(double a) {",
+                "        double x = a;",
+                "        for (int k = 0; k < 60; k++) {",
+                "            x += (k % 2 == 0 ? 1.0 : -1.0) / (k + 1) * a;",
+                "        }",
+                "        return x;",
                 "    }"));
         assertThat(c).succeededWithoutWarnings();
+        // a fixed-point step reading a y no choice moves narrows nothing (the second-order campaign's m38)
+        assertGradientMatchesFiniteDifferences(c, "fixedPointWithChoice", 0.3, 0.6, 0.1);
+        // steps of the counter chosen by a test of the counter alone: a series, not a search
+        assertGradientMatchesFiniteDifferences(c, "alternatingWalk", 0.8);
         assertGradientMatchesFiniteDifferences(c, "gridScan", 1.3);
         assertGradientMatchesFiniteDifferences(c, "gridCarried", 1.333);
         assertGradientMatchesFiniteDifferences(c, "secant", 1.3);

@@ -50,6 +50,8 @@ final class Interpreter<V> {
     private final Shared shared;
     /** The variables of the method run here that may carry a derivative (null in a helper): which equality tests count. */
     private Set<String> varied;
+    /** The method's variables given one value only ({@link ShortcutRule#defined}). */
+    private Map<String, Ast.Expr> defined = Map.of();
     /** Whether this run is of the code around: its own equality tests ({@link ShortcutRule#forcible}) fail. */
     private final boolean around;
     /** The tests the code around keeps as written (by identity): a guard its code around cannot fail. */
@@ -72,6 +74,7 @@ final class Interpreter<V> {
         boolean held;
         boolean heldInCallee;
         final Map<String, Set<String>> varied = new HashMap<>();
+        final Map<String, Map<String, Ast.Expr>> defined = new HashMap<>();
         /** The method's own equality tests of differentiated values that ran (outside loop conditions), each once. */
         final Set<Ast.Bool> tests = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         final List<Ast.Bool> testsInOrder = new ArrayList<>();
@@ -159,6 +162,7 @@ final class Interpreter<V> {
     @SuppressWarnings("unchecked")
     private V invoke(Method m, List<Object> args, boolean copyArrays) {
         varied = shared.varied.computeIfAbsent(m.name(), k -> ShortcutRule.carrying(m));
+        defined = shared.defined.computeIfAbsent(m.name(), k -> ShortcutRule.defined(m));
         for (Ast.Constant c : unit.constants()) {
             doubles.put(c.name(), algebra.constant(c.value()));
         }
@@ -604,7 +608,7 @@ final class Interpreter<V> {
 
     private boolean bool(Bool b) {
         boolean result;
-        boolean equality = b instanceof Ast.Cmp c && varied != null && loopCondition == 0 && ShortcutRule.forcible(c, varied);
+        boolean equality = b instanceof Ast.Cmp c && varied != null && loopCondition == 0 && ShortcutRule.forcible(c, varied, defined);
         if (equality && top && shared.tests.add(b)) {
             shared.testsInOrder.add(b);
         }

@@ -8,8 +8,12 @@ import dev.adjoint.processor.differential.Ast.Method;
 import dev.adjoint.processor.differential.Ast.Param;
 import dev.adjoint.processor.differential.Ast.Type;
 import dev.adjoint.processor.differential.GradientChecker.Point;
+import dev.adjoint.processor.ir.MathFunction;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -70,9 +74,53 @@ final class ShortcutRule {
      * may), not the same expression on both sides (a NaN test, also with a stopGradient around one
      * side), no infinite or NaN literal.
      */
-    static boolean forcible(Cmp c, Set<String> varied) {
+    static boolean forcible(Cmp c, Set<String> varied, Map<String, Expr> defined) {
         return (c.op() == CmpOp.EQ || c.op() == CmpOp.NE) && (carries(c.left(), varied) || carries(c.right(), varied))
-                && !unstopped(c.left()).equals(unstopped(c.right())) && finite(c.left()) && finite(c.right());
+                && !unstopped(c.left()).equals(unstopped(c.right())) && finite(c.left()) && finite(c.right())
+                && !piecewise(c.left(), defined, new HashSet<>()) && !piecewise(c.right(), defined, new HashSet<>());
+    }
+
+    /**
+     * Whether a side may equal the other on a whole interval, as the processor reads it
+     * ({@code Activity.piecewise}): it takes a min, a max, an |x| or a copySign, or a {@code ?:},
+     * directly or through a variable the method declares once and never assigns again.
+     */
+    private static boolean piecewise(Arg e, Map<String, Expr> defined, Set<String> seen) {
+        for (Arg a : Ast.everything(e)) {
+            if (a instanceof Ast.Call call && (call.fn() == MathFunction.MIN || call.fn() == MathFunction.MAX
+                    || call.fn() == MathFunction.ABS || call.fn() == MathFunction.COPY_SIGN) || a instanceof Ast.Cond
+                    || a instanceof Ast.Var v && defined.containsKey(v.name()) && seen.add(v.name())
+                            && piecewise(defined.get(v.name()), defined, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The variables {@code m} declares with a value once and never assigns again, with that value. */
+    static Map<String, Expr> defined(Method m) {
+        Map<String, Expr> out = new HashMap<>();
+        Set<String> again = new HashSet<>();
+        for (Ast.Stmt s : Ast.statements(m.body())) {
+            if (s instanceof Ast.Declare d && d.init() != null && out.putIfAbsent(d.name(), d.init()) != null) {
+                again.add(d.name());
+            } else if (s instanceof Ast.DeclareUnassigned d) {
+                again.add(d.name());
+            } else if (s instanceof Ast.Assign a) {
+                again.add(a.name());
+            } else if (s instanceof Ast.Compound c) {
+                again.add(c.name());
+            } else if (s instanceof Ast.Step st) {
+                again.add(st.name());
+            }
+        }
+        for (Arg a : Ast.everything(m.body())) {
+            if (a instanceof Ast.AssignExpr x) {
+                again.add(x.name());
+            }
+        }
+        out.keySet().removeAll(again);
+        return out;
     }
 
     /** {@code e} without a stopGradient around it: {@code stopGradient(x) != x} is a NaN test, as {@code x != x} is. */
@@ -180,6 +228,7 @@ final class ShortcutRule {
             return false;
         }
         Set<String> varied = carrying(m);
+        Map<String, Expr> defined = defined(m);
         Set<String> created = new java.util.TreeSet<>();
         boolean tests = false;
         for (Ast.Stmt s : Ast.statements(m.body())) {
@@ -192,7 +241,7 @@ final class ShortcutRule {
                 boolean loopCondition = s instanceof Ast.While w && part == w.condition()
                         || s instanceof Ast.DoWhile d && part == d.condition();
                 for (Arg a : Ast.everything(part)) {
-                    tests |= !loopCondition && a instanceof Cmp c && forcible(c, varied);
+                    tests |= !loopCondition && a instanceof Cmp c && forcible(c, varied, defined);
                     // a value object's unread field (new Pair(u, x == c ? a : b).first()) is dropped, its test too
                     if (a instanceof Ast.HelperCall || a instanceof Ast.ObjectCall || a instanceof Ast.Unstash
                             || a instanceof Ast.ValueRead || a instanceof Ast.FractionRead
@@ -225,13 +274,14 @@ final class ShortcutRule {
      */
     static boolean keepsTests(Method m) {
         Set<String> varied = carrying(m);
+        Map<String, Expr> defined = defined(m);
         int tests = 0;
         for (Ast.Stmt s : Ast.statements(m.body())) {
             for (Arg part : Ast.parts(s)) {
                 boolean loopCondition = s instanceof Ast.While w && part == w.condition()
                         || s instanceof Ast.DoWhile d && part == d.condition();
                 for (Arg a : Ast.everything(part)) {
-                    tests += !loopCondition && a instanceof Cmp c && forcible(c, varied) ? 1 : 0;
+                    tests += !loopCondition && a instanceof Cmp c && forcible(c, varied, defined) ? 1 : 0;
                 }
             }
         }
