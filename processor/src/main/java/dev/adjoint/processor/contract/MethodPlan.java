@@ -27,11 +27,13 @@ import java.util.Set;
  *        reached through bridges); null for a static method
  * @param thrown the checked exceptions the method declares: every generated member that runs its
  *        code declares them too (the tape overload's backward, which cannot, wraps them)
+ * @param storesFields whether its body assigns an instance field: its tape overload runs it beside
+ *        its pullback, for what it stores
  */
 public record MethodPlan(String key, String name, ClassRef owner, boolean isStatic, boolean exposed, boolean hidden,
         List<Param> params, boolean vector, int order, int checkpoints, Set<Member> members, ClassRef gradient,
         List<GradientField> fields, GeneratedNames names, List<String> writtenArrays, String javadocSignature,
-        JType receiver, List<JType> thrown) {
+        JType receiver, List<JType> thrown, boolean storesFields) {
 
     /** A parameter of the method: differentiated or passed through. */
     public record Param(String name, JType type, boolean differentiated) {}

@@ -28,7 +28,7 @@ public final class Planner {
     public static MethodPlan plan(String key, String name, ClassRef owner, ClassRef host, boolean isStatic,
             boolean exposed, boolean hidden, List<MethodPlan.Param> params, boolean vector, int order, int checkpoints,
             List<MethodPlan.GradientField> fields, List<String> writtenArrays, String javadocSignature,
-            dev.adjoint.processor.ir.JType receiver, List<dev.adjoint.processor.ir.JType> thrown) {
+            dev.adjoint.processor.ir.JType receiver, List<dev.adjoint.processor.ir.JType> thrown, boolean storesFields) {
         Set<String> taken = new HashSet<>();
         params.forEach(p -> taken.add(p.name()));
         String self = isStatic ? null : fresh("self", taken);
@@ -63,7 +63,7 @@ public final class Planner {
                 members, Naming.gradientClass(host, name), List.copyOf(fields),
                 new MethodPlan.GeneratedNames(seed, into, self, dSeed, dInto, List.copyOf(directions),
                         List.copyOf(receiverLocals)),
-                List.copyOf(writtenArrays), javadocSignature, receiver, List.copyOf(thrown));
+                List.copyOf(writtenArrays), javadocSignature, receiver, List.copyOf(thrown), storesFields);
     }
 
     /** {@code wanted}, or with underscores appended until it is not taken; then taken. */

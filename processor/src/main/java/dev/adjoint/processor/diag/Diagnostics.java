@@ -59,8 +59,11 @@ public final class Diagnostics {
         String what = bug instanceof StackOverflowError
                 ? "the method is nested too deeply for the processor (" + bug.getClass().getSimpleName() + ")"
                 : bug.toString();
+        // the processor's own frame, not the JDK's that threw (Preconditions.outOfBounds): where to look
         StackTraceElement[] trace = bug.getStackTrace();
-        String where = trace.length > 0 ? " at " + trace[0] : "";
+        StackTraceElement own = java.util.Arrays.stream(trace).filter(t -> t.getClassName().startsWith("dev.adjoint."))
+                .findFirst().orElse(trace.length > 0 ? trace[0] : null);
+        String where = own != null ? " at " + own : "";
         error(at, Tag.AdjointInternalError, "Adjoint failed on " + method + " (" + what + where + "); please "
                 + "report this with the method's source. Until it is fixed, move the method out of @Differentiable");
     }

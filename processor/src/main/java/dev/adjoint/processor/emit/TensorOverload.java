@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
  * receiver's and other objects' fields and the static fields it reads as they are then. The
  * backward pass only scales that gradient by the output's, so nothing a training loop changes
  * between the forward and the backward pass changes the gradient, and the method runs once per
- * node (a method drawing random numbers gets the gradient of its value's draw). Not recorded, the
- * method just runs.
+ * node (a method drawing random numbers gets the gradient of its value's draw). A method that
+ * assigns fields then runs itself too, for what it stores (the pullback leaves objects as they were).
+ * Not recorded, the method just runs.
  *
  * <p>A method with an array for its result cannot: its backward needs the output's gradient. Its
  * backward runs the pullback then, on copies of the data arrays taken when the node was made.
@@ -180,6 +181,10 @@ final class TensorOverload {
         recordArrays(records, g);
         b.addCode(records.build());
         b.addStatement("final double $N = $L($L, 1.0, $N)", value, pullback(), pullbackArguments(), g);
+        if (m.storesFields()) {
+            // the pullback leaves the receiver as it was: the method itself writes the fields it stores
+            b.addStatement("$L", primal());
+        }
         String upstream = names.newName("upstream");
         String grads = names.newName("grads");
         String k = names.newName("k");

@@ -384,23 +384,32 @@ final class Brackets {
                 halving.add(w.var());
             }
         }
-        // ends the loop moves on a choice: a value from two of them is a point between them
-        Set<Var> chosen = new HashSet<>();
+        // ends the loop moves on a choice (an element by its index, or any): a value from two of them is a
+        // point between them
+        Set<Object> chosen = new HashSet<>();
         for (Write w : writes) {
             if (bracket.contains(w.var()) && chosen(w, bracket)) {
-                chosen.add(w.var());
+                chosen.add(end(w.var(), w.index()));
             }
         }
         for (Write w : writes) {
-            if (result.contains(w.var()) && (ends(w.value(), bracket).stream()
-                    .filter(e -> chosen.contains(e instanceof Var v ? v : (Var) ((List<?>) e).get(0))).count() >= 2
-                    || shrinks(w)
+            if (result.contains(w.var()) && (ends(w.value(), bracket).stream().filter(e -> movedOnChoice(e, chosen))
+                    .count() >= 2 || shrinks(w)
                     || Exprs.any(w.value(), n -> n instanceof Expr.Read r && halving.contains(r.var()))
                     || steps.shrinks(w.value()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the end {@code e} is among the {@code chosen}: itself, or an element of an array moved at any index. */
+    private static boolean movedOnChoice(Object e, Set<Object> chosen) {
+        if (chosen.contains(e) || !(e instanceof List<?> element)) {
+            return chosen.contains(e);
+        }
+        return chosen.contains(List.of(element.get(0), "any")) || "any".equals(element.get(1))
+                && chosen.stream().anyMatch(c -> c instanceof List<?> l && l.get(0) == element.get(0));
     }
 
     /** {@code step *= 0.5}, {@code step = step / 2}: a variable scaled by a constant factor below 1 in size. */

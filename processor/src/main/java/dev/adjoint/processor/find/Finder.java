@@ -327,7 +327,8 @@ public final class Finder {
         JType receiver = isStatic ? null : JType.of(new Access(elements, elements.getPackageOf(owner)).heldAs(declaring, types));
         MethodPlan plan = Planner.plan(key, name, ClassRef.of(declaring), ClassRef.of(owner), isStatic, exposed,
                 hidden, params, vector, order, checkpoints, fields, (Keys.site(key) != null ? foreignWrites : writes).of(tree),
-                signature, receiver, method.getThrownTypes().stream().filter(Finder::isChecked).map(JType::of).toList());
+                signature, receiver, method.getThrownTypes().stream().filter(Finder::isChecked).map(JType::of).toList(),
+                FieldAssignments.in(trees, paths.of(method)));
         MethodPlan.Slots slots = plan.parameterSlots(order == 2);
         if (slots.slots() > MethodPlan.MAX_PARAMETER_SLOTS) {
             // refused before anything is generated for it: javac could not write the member
