@@ -10,6 +10,7 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
+import dev.adjoint.processor.find.Assignments;
 import dev.adjoint.processor.find.Keys;
 import dev.adjoint.processor.find.MethodPaths;
 import dev.adjoint.processor.ir.JType;
@@ -156,7 +157,7 @@ final class Effects {
         boolean[] writes = {false};
         new Assignments() {
             @Override
-            void assigned(ExpressionTree target) {
+            protected void assigned(ExpressionTree target) {
                 element(target);
             }
 
@@ -359,7 +360,7 @@ final class Effects {
             }
 
             @Override
-            void assigned(ExpressionTree target) {
+            protected void assigned(ExpressionTree target) {
                 ok[0] &= writesLocal(target);
             }
 

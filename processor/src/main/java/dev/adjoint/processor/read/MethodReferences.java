@@ -7,6 +7,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
+import dev.adjoint.processor.find.Assignments;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -87,7 +88,7 @@ final class MethodReferences {
         boolean[] found = {false};
         new Assignments() {
             @Override
-            void assigned(ExpressionTree target) {
+            protected void assigned(ExpressionTree target) {
                 found[0] |= field.equals(trees.getElement(new TreePath(getCurrentPath(), target)));
             }
         }.scan(new TreePath(declaration.getCompilationUnit()), null);

@@ -11,18 +11,13 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.AdjointProcessor;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,34 +142,12 @@ class JarCheckTest {
         }
     }
 
-    /** The class files under {@code classes} packed into {@code classes.jar}, as a library ships them. */
-    private static Path jar(Path classes) throws IOException {
-        Path jar = classes.resolveSibling(classes.getFileName() + ".jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
-                out.write(Files.readAllBytes(f));
-                out.closeEntry();
-            }
-        }
-        return jar;
-    }
-
     /** Writes a compilation's class files under {@code dir/name}, laid out by package. */
     private Path write(Compilation c, String name) throws IOException {
-        Path root = dir.resolve(name);
-        for (JavaFileObject f : c.generatedFiles()) {
-            if (f.getKind() != JavaFileObject.Kind.CLASS) {
-                continue;
-            }
-            String path = f.toUri().getPath();
-            Path target = root.resolve(path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length()));
-            Files.createDirectories(target.getParent());
-            try (InputStream in = f.openInputStream()) {
-                Files.write(target, in.readAllBytes());
-            }
-        }
-        return root;
+        return ClassFiles.write(c, dir.resolve(name));
+    }
+
+    private static Path jar(Path classes) throws IOException {
+        return ClassFiles.jar(classes);
     }
 }

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.read;
+package dev.adjoint.processor.find;
 
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -9,12 +9,12 @@ import com.sun.source.util.TreePathScanner;
 /**
  * A scan that sees what code assigns: the target of each {@code =}, compound assignment, {@code ++}
  * and {@code --} (the other unary operators read their operand), reported at that node, whose
- * path {@link #getCurrentPath()} gives.
+ * path {@link #getCurrentPath()} gives. Read's scans of effects and find's {@link FieldAssignments} share it.
  */
-abstract class Assignments extends TreePathScanner<Void, Void> {
+public abstract class Assignments extends TreePathScanner<Void, Void> {
 
     /** Called with the target of an assignment at the current node. */
-    abstract void assigned(ExpressionTree target);
+    protected abstract void assigned(ExpressionTree target);
 
     @Override
     public Void visitAssignment(AssignmentTree node, Void unused) {
