@@ -4,6 +4,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Stmts;
 import dev.adjoint.processor.ir.Var;
@@ -182,7 +183,9 @@ final class Brackets {
             if (!(s instanceof Stmt.Loop)) {
                 Stmts.exprs(s).forEach(e -> assignments(e, tests));
             }
-            if (s instanceof Stmt.If i) {
+            if (s instanceof Stmt.If i && constant(i.condition()) != null) {
+                walk(constant(i.condition()) ? i.then() : i.otherwise(), tests); // the other branch never runs
+            } else if (s instanceof Stmt.If i) {
                 List<Expr> inner = with(tests, i.condition());
                 walk(i.then(), inner);
                 walk(i.otherwise(), inner);
@@ -201,6 +204,46 @@ final class Brackets {
                 Stmts.blocks(s).forEach(b -> walk(b, tests));
             }
         }
+    }
+
+    /**
+     * The value of a test made of constants ({@code -0.75 < 0.1}, {@code x == b || true}), else null:
+     * comparisons of two constants, and what {@code !}, {@code &&} and {@code ||} make of them.
+     */
+    private static Boolean constant(Expr e) {
+        if (e instanceof Expr.Const c && c.value() instanceof Boolean b) {
+            return b;
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT) {
+            Boolean inner = constant(u.operand());
+            return inner == null ? null : !inner;
+        }
+        if (!(e instanceof Expr.Binary b)) {
+            return null;
+        }
+        if (b.op() == Expr.BinaryOp.CAND || b.op() == Expr.BinaryOp.COR) {
+            boolean or = b.op() == Expr.BinaryOp.COR;
+            Boolean left = constant(b.left());
+            Boolean right = constant(b.right());
+            if (Boolean.valueOf(or).equals(left) || Boolean.valueOf(or).equals(right)) {
+                return or; // true || anything, anything && false (the sides assign nothing: the normal form's tests)
+            }
+            return left != null && right != null ? or ? left || right : left && right : null;
+        }
+        Double l = Exprs.constant(b.left());
+        Double r = Exprs.constant(b.right());
+        if (l == null || r == null) {
+            return null;
+        }
+        return switch (b.op()) {
+            case LT -> l < r;
+            case LE -> l <= r;
+            case GT -> l > r;
+            case GE -> l >= r;
+            case EQ -> l.doubleValue() == r.doubleValue();
+            case NE -> l.doubleValue() != r.doubleValue();
+            default -> null;
+        };
     }
 
     /** Records the assignments inside {@code e} ({@code x += d} as an element, {@code ++n}). */
@@ -393,14 +436,94 @@ final class Brackets {
             }
         }
         for (Write w : writes) {
-            if (result.contains(w.var()) && (ends(w.value(), bracket).stream().filter(e -> movedOnChoice(e, chosen))
-                    .count() >= 2 || shrinks(w)
+            if (result.contains(w.var()) && (between(w.value(), bracket, chosen) || shrinks(w)
                     || Exprs.any(w.value(), n -> n instanceof Expr.Read r && halving.contains(r.var()))
                     || steps.shrinks(w.value()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code e} is a point between two ends moved on choices: an interpolation of them, its
+     * weights summing to 1 ({@code 0.5 * (lo + hi)}, {@code lo + gr * (hi - lo)} whatever gr is), or
+     * a mean of them through a function ({@code Math.sqrt(lo * hi)}); not a sum of them
+     * ({@code y + v[1]}, which moves past both), nor a function of one added to another
+     * ({@code Math.sin(y) + v[1]}).
+     */
+    private boolean between(Expr e, Set<Var> bracket, Set<Object> chosen) {
+        if (ends(e, bracket).stream().filter(x -> movedOnChoice(x, chosen)).count() < 2) {
+            return false;
+        }
+        Double sum = weights(e, bracket, new HashSet<>());
+        if (sum == null) {
+            return Exprs.any(e, n -> (n instanceof Expr.MathCall || n instanceof Expr.Call)
+                    && ends(n, bracket).stream().filter(x -> movedOnChoice(x, chosen)).count() >= 2);
+        }
+        return sum.isNaN() || Math.abs(sum - 1) < 1e-9;
+    }
+
+    /**
+     * The sum of the weights of the ends in {@code e}, a weighted sum of ends and values that are no
+     * ends (through the loop's temporaries given one value): NaN where a weight is a value not known
+     * here but the sum is not 0 ({@code k * (lo + hi)}); null where {@code e} is no weighted sum.
+     */
+    private Double weights(Expr e, Set<Var> bracket, Set<Var> seen) {
+        if (ends(e, bracket).isEmpty()) {
+            return 0.0;
+        }
+        if (e instanceof Expr.Read r && bracket.contains(r.var())
+                || e instanceof Expr.ArrayRead a && Exprs.var(a.array()) != null && bracket.contains(Exprs.var(a.array()))) {
+            return 1.0;
+        }
+        if (e instanceof Expr.Read r && local.contains(r.var()) && values.getOrDefault(r.var(), List.of()).size() == 1
+                && seen.add(r.var())) {
+            return weights(values.get(r.var()).get(0), bracket, seen);
+        }
+        if (e instanceof Expr.Cast c) {
+            return weights(c.operand(), bracket, seen);
+        }
+        if (e instanceof Expr.Assignment a && a.op() == null) {
+            return weights(a.value(), bracket, seen);
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+            Double inner = weights(u.operand(), bracket, seen);
+            return inner == null ? null : -inner;
+        }
+        // a choice among points (above ? mid : hi, Math.max(lo, mid)): their weights, where they agree
+        List<Expr> choices = e instanceof Expr.Cond c ? List.of(c.then(), c.otherwise())
+                : e instanceof Expr.MathCall m && (m.function() == MathFunction.MAX || m.function() == MathFunction.MIN)
+                ? m.args() : null;
+        if (choices != null) {
+            Double first = weights(choices.get(0), bracket, seen);
+            Double second = weights(choices.get(1), bracket, seen);
+            return first == null || second == null ? null : first.equals(second) ? first : Double.NaN;
+        }
+        if (!(e instanceof Expr.Binary b)) {
+            return null;
+        }
+        Double l = weights(b.left(), bracket, seen);
+        Double r = weights(b.right(), bracket, seen);
+        if (l == null || r == null) {
+            return null;
+        }
+        boolean leftFree = ends(b.left(), bracket).isEmpty();
+        boolean rightFree = ends(b.right(), bracket).isEmpty();
+        return switch (b.op()) {
+            case ADD -> l + r;
+            case SUB -> l - r;
+            case MUL -> leftFree ? scaled(r, Exprs.constant(b.left())) : rightFree ? scaled(l, Exprs.constant(b.right()))
+                    : null;
+            case DIV -> rightFree ? scaled(l, Exprs.constant(b.right()) == null ? null : 1 / Exprs.constant(b.right()))
+                    : null;
+            default -> null;
+        };
+    }
+
+    /** A sum of weights scaled by a factor, known ({@code c}) or not (null: 0 stays 0, else NaN). */
+    private static Double scaled(double sum, Double factor) {
+        return factor != null ? sum * factor : sum == 0 ? 0.0 : Double.NaN;
     }
 
     /** Whether the end {@code e} is among the {@code chosen}: itself, or an element of an array moved at any index. */

@@ -544,6 +544,49 @@ class DiagnosticsSearchFormsTest {
                 "        return x;",
                 "    }",
                 "    @Differentiable",
+                "    static double deadNarrowing(double[] v, double y, int n, double[] w) {",
+                "        double b = y;",
+                "        for (int i = 0; i < n; i++) {",
+                "            double x = y;",
+                "            if ((x > b + 100) || (-0.75 < 0.1)) {",
+                "            } else {",
+                "                y = y + v[1];",
+                "            }",
+                "            if (w[0] <= y) {",
+                "                v[n % v.length] = y;",
+                "            }",
+                "        }",
+                "        return v[0] * y;",
+                "    }",
+                "    @Differentiable",
+                "    static double sumOfEnds(double[] v, double y, int n, double[] w) {",
+                "        double a = y;",
+                "        for (int i = 0; i < n; i++) {",
+                "            if (y > a) {",
+                "            } else {",
+                "                y = y + v[1];",
+                "            }",
+                "            if (w[0] <= y) {",
+                "                v[n % v.length] = y;",
+                "            }",
+                "        }",
+                "        return v[0] + v[1] * y;",
+                "    }",
+                "    @Differentiable",
+                "    static double functionPlusEnd(double[] v, double y, int n, double[] w) {",
+                "        double a = y;",
+                "        for (int i = 0; i < n; i++) {",
+                "            if (y > a) {",
+                "            } else {",
+                "                y = Math.sin(y) + v[1];",
+                "            }",
+                "            if (w[0] <= y) {",
+                "                v[n % v.length] = y;",
+                "            }",
+                "        }",
+                "        return v[0] + v[1] * y;",
+                "    }",
+                "    @Differentiable",
                 "    static double alternatingWalk(double a) {",
                 "        double x = a;",
                 "        for (int k = 0; k < 60; k++) {",
@@ -554,6 +597,11 @@ class DiagnosticsSearchFormsTest {
         assertThat(c).succeededWithoutWarnings();
         // a fixed-point step reading a y no choice moves narrows nothing (the second-order campaign's m38)
         assertGradientMatchesFiniteDifferences(c, "fixedPointWithChoice", 0.3, 0.6, 0.1);
+        // a step from two ends in a branch that never runs (its test is a constant's): the build's campaign
+        assertGradientMatchesFiniteDifferences(c, "deadNarrowing", new double[] {0.4, 0.2}, 0.3, 3, new double[] {0.1});
+        // a sum of two ends moved on choices (y + v[1]) moves past both: no point between them (the campaign's)
+        assertGradientMatchesFiniteDifferences(c, "sumOfEnds", new double[] {0.4, 0.2}, 0.3, 3, new double[] {0.1});
+        assertGradientMatchesFiniteDifferences(c, "functionPlusEnd", new double[] {0.4, 0.2}, 0.3, 3, new double[] {0.1});
         // steps of the counter chosen by a test of the counter alone: a series, not a search
         assertGradientMatchesFiniteDifferences(c, "alternatingWalk", 0.8);
         assertGradientMatchesFiniteDifferences(c, "gridScan", 1.3);
