@@ -109,7 +109,7 @@ final class Pipeline {
                         throw new IllegalStateException("method " + m.key() + " not found in this round");
                     }
                     w.position = Position.of(element);
-                    w.ir = reader.read(element, m);
+                    w.ir = Normalizer.withoutDeadStarts(reader.read(element, m));
                 }));
             }
         }

@@ -60,7 +60,7 @@ public final class Normalizer {
     /** Statements inlined into a method (a helper's body, a switch expression) in normal form, their jumps kept inside. */
     List<Stmt> nested(List<Stmt> stmts) {
         // a helper's variables are not the method's: each may carry a derivative
-        List<Stmt> body = Converge.run(new Desugar().run(unaliased(stmts)), v -> true, skipped, helpers);
+        List<Stmt> body = Converge.run(new Desugar().run(unaliased(deadStarts(stmts))), v -> true, skipped, helpers);
         body = initialized(body, new Jumps().method(body, null));
         return new Anf(this, helpers).block(body);
     }
@@ -82,6 +82,65 @@ public final class Normalizer {
         out.add(new Stmt.Declare(result, r.value(), r.pos(), r.source()));
         out.add(new Stmt.Return(new Expr.Read(result), r.pos(), r.source()));
         return out;
+    }
+
+    /**
+     * {@code body} with a local array's first value dropped where nothing reads it before an
+     * assignment of the same block gives the variable another (C's habit, SOFA's {@code double axb[]
+     * = new double[3]; ... axb = jauPxp(a, b);}): declared there instead, the variable names one
+     * array. Only a first value that is no array yet or a new array of constant, non-negative size
+     * (allocating it has no effect to keep). Run on a method as read, before the fence's checks of
+     * array variables, and on what is inlined into it.
+     */
+    public static MethodIr withoutDeadStarts(MethodIr method) {
+        List<Stmt> body = deadStarts(method.body());
+        return body.equals(method.body()) ? method : new MethodIr(method.key(), method.name(), method.owner(),
+                method.params(), method.self(), method.inputs(), List.copyOf(body), method.vector(), method.pos());
+    }
+
+    static List<Stmt> deadStarts(List<Stmt> body) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : body) {
+            out.add(Stmts.mapBlocks(s, Normalizer::deadStarts));
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (!(out.get(i) instanceof Stmt.Declare d) || !d.var().type.isArray() || !unobservable(d.init())) {
+                continue;
+            }
+            for (int j = i + 1; j < out.size(); j++) {
+                if (out.get(j) instanceof Stmt.Assign a && a.var() == d.var() && !mentions(a.value(), d.var())) {
+                    out.set(j, new Stmt.Declare(d.var(), a.value(), a.pos(), a.source()));
+                    out.remove(i);
+                    i--;
+                    break;
+                }
+                if (mentions(out.get(j), d.var())) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** No value yet, or a new array of constant sizes at least 0: dropping it changes nothing. */
+    private static boolean unobservable(Expr init) {
+        return init == null || init instanceof Expr.NewArray n && n.dimensions().stream()
+                .allMatch(dim -> Exprs.constant(dim) != null && Exprs.constant(dim) >= 0);
+    }
+
+    private static boolean mentions(Stmt s, Var v) {
+        for (Stmt t : Stmts.all(List.of(s))) {
+            if (Stmts.target(t) == v || Stmts.exprs(t).stream().anyMatch(e -> mentions(e, v))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(Expr e, Var v) {
+        boolean[] found = {false};
+        Exprs.reads(e, r -> found[0] |= r == v);
+        return found[0] || Exprs.any(e, n -> n instanceof Expr.Assignment a && Exprs.var(a.target()) == v);
     }
 
     /**

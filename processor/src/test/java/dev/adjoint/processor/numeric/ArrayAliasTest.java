@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * the Encog shape's gradient in its fields too. A second name for an array the method creates may
  * be written through and passed on; one for an input written through or passed on stays refused
  * (diagnostics.DiagnosticsFenceTest). Also a new array given to a {@code @Differentiable} method
- * as an expression ({@code mlfn(phi, s, c, enfn(es))}, as Proj4J writes it).
+ * as an expression ({@code mlfn(phi, s, c, enfn(es))}, as Proj4J writes it). And a first array
+ * nothing reads before the variable is given a helper's ({@code double axb[] = new double[3]; axb =
+ * cross(a, b);}, as SOFA's C-born Java writes it): the variable names one array.
  */
 class ArrayAliasTest {
 
@@ -122,6 +124,24 @@ class ArrayAliasTest {
                     return c[0] + x * (c[1] + x * c[2]);
                 }
 
+                /** SOFA's jauSepp: a first array nothing reads, then the helper's own (C's habit). */
+                @Differentiable(order = 2)
+                public static double deadFirstArray(double[] a, double[] b) {
+                    double axb[] = new double[3], ss, cs;
+                    axb = cross(a, b);
+                    ss = Math.sqrt(axb[0] * axb[0] + axb[1] * axb[1] + axb[2] * axb[2]);
+                    cs = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+                    return Math.atan2(ss, cs);
+                }
+
+                private static double[] cross(double[] a, double[] b) {
+                    double[] c = new double[3];
+                    c[0] = a[1] * b[2] - a[2] * b[1];
+                    c[1] = a[2] * b[0] - a[0] * b[2];
+                    c[2] = a[0] * b[1] - a[1] * b[0];
+                    return c;
+                }
+
                 private static double[] coefficients(double a, double b) {
                     double[] c = new double[3];
                     c[0] = a * b;
@@ -194,7 +214,9 @@ class ArrayAliasTest {
                 "arrayExpressionArgument", List.<Object[]>of(new Object[] {new double[] {0.4, -0.9}, 1.3}),
                 "series", List.<Object[]>of(new Object[] {0.6, new double[] {0.2, 0.5, -1.1}}),
                 "writtenThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}),
-                "filledThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}));
+                "filledThroughSecondName", List.<Object[]>of(new Object[] {new double[] {0.8, -0.6}, 1.4}),
+                "deadFirstArray", List.<Object[]>of(new Object[] {new double[] {0.3, 0.5, 0.7},
+                        new double[] {0.2, -0.4, 0.9}}));
         GradientHarness harness = new GradientHarness(r.loader().loadClass("demo.Aliases"));
         for (Method m : harness.differentiableMethods()) {
             for (Object[] args : points.get(m.getName())) {
