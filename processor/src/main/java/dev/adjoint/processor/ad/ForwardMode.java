@@ -620,6 +620,9 @@ public final class ForwardMode {
          * new zero array of {@code owner}'s (or its own) length for an array that carries none.
          */
         private Expr arrayTangent(Expr array, Var owner) {
+            if (array instanceof Expr.Const c && c.value() == null) {
+                return c; // no array yet (double[] _t9 = null, kept for a later branch): no tangent array yet either
+            }
             if (array instanceof Expr.Read r && varied.contains(r.var())) {
                 return new Expr.Read(tangent(r.var()));
             }

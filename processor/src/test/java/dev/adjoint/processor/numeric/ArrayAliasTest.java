@@ -124,14 +124,18 @@ class ArrayAliasTest {
                     return c[0] + x * (c[1] + x * c[2]);
                 }
 
-                /** SOFA's jauSepp: a first array nothing reads, then the helper's own (C's habit). */
+                /**
+                 * SOFA's jauSepp: a first array nothing reads, then the helper's own (C's habit); its
+                 * guard of atan2(0, 0) keeps the array for the code around, whose tangent was taken of
+                 * its null start (second order threw).
+                 */
                 @Differentiable(order = 2)
                 public static double deadFirstArray(double[] a, double[] b) {
                     double axb[] = new double[3], ss, cs;
                     axb = cross(a, b);
                     ss = Math.sqrt(axb[0] * axb[0] + axb[1] * axb[1] + axb[2] * axb[2]);
                     cs = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-                    return Math.atan2(ss, cs);
+                    return (ss != 0.0 || cs != 0.0) ? Math.atan2(ss, cs) : 0.0;
                 }
 
                 private static double[] cross(double[] a, double[] b) {
