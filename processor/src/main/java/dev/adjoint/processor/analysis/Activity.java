@@ -353,8 +353,7 @@ public final class Activity {
             Expr.Binary bracket = bracket(b);
             return bracket != null && comparesNumbers(bracket.left(), bracket.right());
         }
-        boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
-                || b.op() == Expr.BinaryOp.GE;
+        boolean ordered = isOrdered(b.op());
         // |u| <= 0 and |u| > 0 (or 0 >= |u|, 0 < |u|) hold, or fail, only where u is 0: u == 0 and u != 0
         return ordered && (absOfCarried(b.left()) && (tiny(b.right()) || zero(b.right())
                         && (b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT))
@@ -513,9 +512,7 @@ public final class Activity {
 
     /** An ordered comparison of doubles (one side may be an int, made a double) that calls and assigns nothing. */
     private static boolean orderedSides(Expr.Binary b) {
-        boolean ordered = b.op() == Expr.BinaryOp.LT || b.op() == Expr.BinaryOp.LE || b.op() == Expr.BinaryOp.GT
-                || b.op() == Expr.BinaryOp.GE;
-        return ordered && (b.left().type().isDouble() || b.right().type().isDouble())
+        return isOrdered(b.op()) && (b.left().type().isDouble() || b.right().type().isDouble())
                 && !Exprs.any(b, n -> n instanceof Expr.Call || n instanceof Expr.Assignment || n instanceof Expr.New
                         || n instanceof Expr.SwitchExpr);
     }

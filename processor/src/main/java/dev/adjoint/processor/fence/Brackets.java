@@ -115,7 +115,7 @@ final class Brackets {
      * grid, and a test that does not read the point (an alternating series' sign) chooses no way.
      */
     private boolean walks(Stmt.Loop l, List<Stmt> body) {
-        Set<Var> counters = counters();
+        Set<Var> counters = counters(l);
         for (Write w : writes) {
             Var x = w.var();
             Expr step = w.index() == null && !local.contains(x) && x.type.isDouble() ? stepOf(w) : null;
@@ -139,28 +139,15 @@ final class Brackets {
         return null;
     }
 
-    /**
-     * The variables the loop counts: carried, and given no value but constants and themselves plus
-     * or minus a constant ({@code i++}, {@code k -= 1}, a {@code double} counter too), at least once so.
-     */
-    private Set<Var> counters() {
+    /** The variables the loop counts: carried, each write adding a constant of one sign ({@link Searches#direction}). */
+    private Set<Var> counters(Stmt.Loop l) {
         Set<Var> out = new HashSet<>();
-        for (Map.Entry<Var, List<Expr>> e : values.entrySet()) {
-            Var v = e.getKey();
-            List<Expr> given = e.getValue();
-            if (!local.contains(v) && given.stream().allMatch(x -> Exprs.constant(x) != null || byConstant(x, v))
-                    && given.stream().anyMatch(x -> byConstant(x, v))) {
+        for (Var v : values.keySet()) {
+            if (!local.contains(v) && Searches.direction(l, v) != 0) {
                 out.add(v);
             }
         }
         return out;
-    }
-
-    private static boolean byConstant(Expr e, Var v) {
-        Expr value = e instanceof Expr.Assignment a && a.op() != null
-                ? new Expr.Binary(a.op(), a.target(), a.value(), a.type(), null) : e;
-        return value instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
-                && Exprs.var(b.left()) == v && Exprs.constant(b.right()) != null;
     }
 
     /** Whether {@code e} reads a counter, directly or through what the loop computes from one. */

@@ -417,7 +417,7 @@ final class Searches {
     }
 
     /** +1 when every write of {@code v} in {@code l} adds a positive constant to it, -1 when each subtracts one, else 0. */
-    private static int direction(Stmt.Loop l, Var v) {
+    static int direction(Stmt.Loop l, Var v) {
         List<Expr> values = new ArrayList<>();
         for (Stmt s : Stmts.all(parts(l))) {
             if (Stmts.target(s) == v && !l.init().contains(s)) {
